@@ -1,0 +1,25 @@
+// Coffer's crypto core, format v1. The whole public surface; docs/protocol.md describes
+// every byte it reads and writes.
+export { ready, libraryVersion } from './sodium.js';
+export * from './errors.js';
+export type * from './types.js';
+export { concatBytes, bytesEqual, compareBytes, randomBytes, utf8, fromUtf8, toBase64Url, fromBase64Url, toHex, fromHex, wipe } from './bytes.js';
+export { encodeFields, decodeFields, FieldReader, tag, type Field } from './encoding.js';
+export { TAG, KDF_CONTEXT, SUBKEY } from './tags.js';
+export { FORMAT_VERSION, KIND, CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, checkLibraryConstants } from './envelope.js';
+export { ID_BYTES, ID_WIRE_PATTERN, newId, idToWire, idFromWire, asId } from './ids.js';
+export * from './content.js';
+export * from './metadata.js';
+export * from './filekey.js';
+export * from './password.js';
+export * from './account.js';
+export * from './office.js';
+export * from './manifest.js';
+export * from './wrap.js';
+export * from './drop.js';
+export * from './fingerprint.js';
+export * from './pins.js';
+export * from './links.js';
+export { toBase32, fromBase32, normalizeBase32, groupCode } from './base32.js';
+export { signBody, openSigned, macBody, openAuthenticated } from './signed.js';
+export { hashFields, macFields, deriveKey } from './primitives.js';

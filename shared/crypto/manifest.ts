@@ -1,0 +1,181 @@
+// Share manifests (docs/protocol.md §10): one per share, signed by the sender, naming
+// every file (ciphertext hash, metadata hash, key commitment) and every recipient (with the
+// identity fingerprint of the account key used). Recipients verify it, and the sender's
+// certification, before they decrypt anything. The encoding is canonical: files and
+// recipients sorted by id, no duplicates, so one manifest has exactly one byte string.
+import { bytesEqual, compareBytes } from './bytes.js';
+import { encodeFields, FieldReader, decodeFields, type Field } from './encoding.js';
+import { FormatError, MismatchError } from './errors.js';
+import { ID_BYTES } from './ids.js';
+import { HASH_BYTES, hashFields, KEY_BYTES } from './primitives.js';
+import { openSigned, peekSignedBody, signBody } from './signed.js';
+import { TAG } from './tags.js';
+import type { Id, SignedEnvelope, SigningKeyPair } from './types.js';
+
+export const MAX_MANIFEST_FILES = 1000;
+export const MAX_MANIFEST_RECIPIENTS = 500;
+
+/** What a signed manifest or a MAC'd drop upload says about one file. */
+export interface FileEntry {
+  readonly fileId: Id;
+  readonly ciphertextHash: Uint8Array;
+  readonly metadataHash: Uint8Array;
+  readonly keyCommitment: Uint8Array;
+}
+
+export type RecipientEntry =
+  | { readonly kind: 'account'; readonly recipientId: Id; readonly identityFingerprint: Uint8Array }
+  | { readonly kind: 'guest'; readonly recipientId: Id };
+
+export interface ShareManifest {
+  readonly shareId: Id;
+  /** Starts at 1; increases with every change the sender signs (a recipient added, a file removed). */
+  readonly version: number;
+  readonly senderId: Id;
+  readonly senderIdentityPublicKey: Uint8Array;
+  readonly files: readonly FileEntry[];
+  readonly recipients: readonly RecipientEntry[];
+}
+
+function sortedById<T>(items: readonly T[], id: (item: T) => Uint8Array): T[] {
+  const sorted = [...items].sort((a, b) => compareBytes(id(a), id(b)));
+  for (let i = 1; i < sorted.length; i++) {
+    if (compareBytes(id(sorted[i - 1] as T), id(sorted[i] as T)) === 0) throw new FormatError('duplicate id');
+  }
+  return sorted;
+}
+
+export function encodeFileEntries(files: readonly FileEntry[]): Field[] {
+  if (files.length === 0 || files.length > MAX_MANIFEST_FILES) throw new FormatError('file count out of range');
+  return sortedById(files, (file) => file.fileId).map((file) => {
+    if (file.fileId.length !== ID_BYTES || file.ciphertextHash.length !== HASH_BYTES || file.metadataHash.length !== HASH_BYTES || file.keyCommitment.length !== HASH_BYTES) {
+      throw new FormatError('wrong file entry length');
+    }
+    return [file.fileId, file.ciphertextHash, file.metadataHash, file.keyCommitment];
+  });
+}
+
+/** Parses a list of file entries; they must already be in canonical order. */
+export function decodeFileEntries(list: readonly Uint8Array[]): FileEntry[] {
+  const files = list.map((bytes) => {
+    const fields = decodeFields(bytes);
+    const [fileId, ciphertextHash, metadataHash, keyCommitment] = fields;
+    if (fields.length !== 4 || fileId?.length !== ID_BYTES || ciphertextHash?.length !== HASH_BYTES || metadataHash?.length !== HASH_BYTES || keyCommitment?.length !== HASH_BYTES) {
+      throw new FormatError('malformed file entry');
+    }
+    return { fileId: fileId as Id, ciphertextHash, metadataHash, keyCommitment };
+  });
+  requireCanonical(files.map((file) => file.fileId));
+  if (files.length === 0 || files.length > MAX_MANIFEST_FILES) throw new FormatError('file count out of range');
+  return files;
+}
+
+function requireCanonical(ids: readonly Uint8Array[]): void {
+  for (let i = 1; i < ids.length; i++) {
+    if (compareBytes(ids[i - 1] as Uint8Array, ids[i] as Uint8Array) >= 0) throw new FormatError('entries out of canonical order');
+  }
+}
+
+function encodeRecipients(recipients: readonly RecipientEntry[]): Field[] {
+  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS) throw new FormatError('recipient count out of range');
+  return sortedById(recipients, (r) => r.recipientId).map((r) => {
+    if (r.recipientId.length !== ID_BYTES) throw new FormatError('wrong recipient id length');
+    if (r.kind === 'account') {
+      if (r.identityFingerprint.length !== HASH_BYTES) throw new FormatError('wrong fingerprint length');
+      return ['account', r.recipientId, r.identityFingerprint];
+    }
+    return ['guest', r.recipientId, new Uint8Array(0)];
+  });
+}
+
+function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
+  const recipients = list.map((bytes): RecipientEntry => {
+    const fields = decodeFields(bytes);
+    const [kindBytes, recipientId, fingerprint] = fields;
+    if (fields.length !== 3 || recipientId?.length !== ID_BYTES || kindBytes === undefined || fingerprint === undefined) {
+      throw new FormatError('malformed recipient entry');
+    }
+    const kind = String.fromCharCode(...kindBytes);
+    if (kind === 'account' && fingerprint.length === HASH_BYTES) {
+      return { kind, recipientId: recipientId as Id, identityFingerprint: fingerprint };
+    }
+    if (kind === 'guest' && fingerprint.length === 0) return { kind, recipientId: recipientId as Id };
+    throw new FormatError('malformed recipient entry');
+  });
+  requireCanonical(recipients.map((r) => r.recipientId));
+  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS) throw new FormatError('recipient count out of range');
+  return recipients;
+}
+
+/** The canonical manifest body (the bytes that are signed and hashed). */
+export function encodeManifest(manifest: ShareManifest): Uint8Array {
+  if (!Number.isSafeInteger(manifest.version) || manifest.version < 1) throw new FormatError('manifest version must be at least 1');
+  return encodeFields([
+    TAG.shareManifest,
+    manifest.shareId,
+    manifest.version,
+    manifest.senderId,
+    manifest.senderIdentityPublicKey,
+    encodeFileEntries(manifest.files),
+    encodeRecipients(manifest.recipients),
+  ]);
+}
+
+export function decodeManifest(body: Uint8Array): ShareManifest {
+  const reader = new FieldReader(body, TAG.shareManifest, 7);
+  const manifest: ShareManifest = {
+    shareId: reader.bytes(ID_BYTES) as Id,
+    version: reader.number(),
+    senderId: reader.bytes(ID_BYTES) as Id,
+    senderIdentityPublicKey: reader.bytes(KEY_BYTES),
+    files: decodeFileEntries(reader.list()),
+    recipients: decodeRecipients(reader.list()),
+  };
+  if (manifest.version < 1) throw new FormatError('manifest version must be at least 1');
+  return manifest;
+}
+
+export function signManifest(manifest: ShareManifest, sender: SigningKeyPair): SignedEnvelope {
+  if (!bytesEqual(manifest.senderIdentityPublicKey, sender.publicKey)) throw new MismatchError('manifest names another sender key');
+  return signBody(encodeManifest(manifest), sender.secretKey);
+}
+
+/** Binds guest key wraps to one exact manifest. */
+export function manifestHash(body: Uint8Array): Uint8Array {
+  return hashFields([TAG.manifestHash, body]);
+}
+
+/** The sender a manifest claims, before verifying it (to look up that sender's certificate). */
+export function claimedSender(envelope: Uint8Array): { senderId: Id; senderIdentityPublicKey: Uint8Array } {
+  const manifest = decodeManifest(peekSignedBody(envelope));
+  return { senderId: manifest.senderId, senderIdentityPublicKey: manifest.senderIdentityPublicKey };
+}
+
+export interface VerifiedManifest {
+  readonly manifest: ShareManifest;
+  readonly manifestHash: Uint8Array;
+}
+
+/**
+ * Verifies a manifest against the sender's identity key (taken from a certificate the caller
+ * has verified against the office key) and the share it is expected to describe.
+ */
+export function verifyManifest(
+  envelope: Uint8Array,
+  expected: { readonly shareId: Id; readonly senderId: Id; readonly senderIdentityPublicKey: Uint8Array; readonly minimumVersion?: number },
+): VerifiedManifest {
+  const body = openSigned(envelope, expected.senderIdentityPublicKey);
+  const manifest = decodeManifest(body);
+  if (!bytesEqual(manifest.shareId, expected.shareId)) throw new MismatchError('manifest is for another share');
+  if (!bytesEqual(manifest.senderId, expected.senderId) || !bytesEqual(manifest.senderIdentityPublicKey, expected.senderIdentityPublicKey)) {
+    throw new MismatchError('manifest names another sender');
+  }
+  if (expected.minimumVersion !== undefined && manifest.version < expected.minimumVersion) throw new MismatchError('manifest is older than one already seen');
+  return { manifest, manifestHash: manifestHash(body) };
+}
+
+export function findFile(manifest: { readonly files: readonly FileEntry[] }, fileId: Id): FileEntry {
+  const entry = manifest.files.find((file) => bytesEqual(file.fileId, fileId));
+  if (entry === undefined) throw new MismatchError('file is not in the manifest');
+  return entry;
+}

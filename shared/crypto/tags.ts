@@ -1,0 +1,52 @@
+// Every purpose tag and KDF context of format v1 in one list, so a reader can check that
+// none is used for two purposes (docs/protocol.md §2 has the same table).
+import { tag } from './encoding.js';
+
+export const TAG = {
+  contentChunk: tag('content-chunk'),
+  ciphertextHash: tag('ciphertext-hash'),
+  metadata: tag('metadata'),
+  metadataHash: tag('metadata-hash'),
+  keyCommitment: tag('key-commitment'),
+  keyBundle: tag('key-bundle'),
+  encryptionKey: tag('encryption-key'),
+  recoveryCheck: tag('recovery-check'),
+  authVerifier: tag('auth-verifier'),
+  fakeSalt: tag('fake-salt'),
+  memberCertificate: tag('member-certificate'),
+  officeEncryptionKey: tag('office-encryption-key'),
+  officeKeys: tag('office-keys'),
+  shareManifest: tag('share-manifest'),
+  manifestHash: tag('manifest-hash'),
+  fileKeyAccount: tag('file-key/account'),
+  fileKeyGuest: tag('file-key/guest'),
+  fileKeyDrop: tag('file-key/drop'),
+  linkKey: tag('link-key'),
+  linkSecret: tag('link-secret'),
+  accessCodeSalt: tag('access-code-salt'),
+  dropSecrets: tag('drop-secrets'),
+  dropUpload: tag('drop-upload'),
+  receiptCode: tag('receipt-code'),
+  fingerprintIdentity: tag('fingerprint/identity'),
+  fingerprintOffice: tag('fingerprint/office'),
+  fingerprintDrop: tag('fingerprint/drop'),
+  pin: tag('pin'),
+} as const;
+
+/** crypto_kdf contexts: exactly 8 bytes each, the version inside. */
+export const KDF_CONTEXT = {
+  file: 'CFv1file',
+  password: 'CFv1pass',
+  recovery: 'CFv1recv',
+  drop: 'CFv1drop',
+  personal: 'CFv1pers',
+} as const;
+
+/** crypto_kdf subkey ids per context. */
+export const SUBKEY = {
+  file: { content: 1, metadata: 2, commitment: 3 },
+  password: { auth: 1, keyEncryption: 2 },
+  recovery: { auth: 1, keyEncryption: 2 },
+  drop: { uploadMac: 1 },
+  personal: { pins: 1 },
+} as const;

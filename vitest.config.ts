@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test`: unit tests (crypto, config, migrations, mail) and HTTP tests (supertest
+// against createApp). Browser tests live in vitest.e2e.config.ts.
+export default defineConfig({
+  test: {
+    include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
