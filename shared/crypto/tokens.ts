@@ -5,7 +5,7 @@ import { randomBytes, toBase64Url, utf8 } from './bytes.js';
 import { tag } from './encoding.js';
 import { hashFields, KEY_BYTES } from './primitives.js';
 
-export type TokenPurpose = 'setup' | 'session' | 'invitation' | 'email-code';
+export type TokenPurpose = 'setup' | 'session' | 'invitation';
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
