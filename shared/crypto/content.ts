@@ -11,7 +11,7 @@ import {
   contentPrefix,
   parseContentPrefix,
 } from './envelope.js';
-import { DecryptError, MismatchError } from './errors.js';
+import { DecryptError, FormatError, MismatchError } from './errors.js';
 import { deriveKey, HASH_BYTES, requireKey } from './primitives.js';
 import { sodium, type Sodium } from './sodium.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
@@ -32,7 +32,8 @@ export function plaintextLengthOf(containerLength: number): number | undefined {
   if (body < CHUNK_ABYTES) return undefined;
   const fullChunks = Math.floor((body - 1) / CIPHERTEXT_CHUNK_BYTES);
   const last = body - fullChunks * CIPHERTEXT_CHUNK_BYTES;
-  if (last < CHUNK_ABYTES) return undefined;
+  // An empty final chunk is written only for an empty file.
+  if (last < CHUNK_ABYTES || (last === CHUNK_ABYTES && fullChunks > 0)) return undefined;
   return fullChunks * CONTENT_CHUNK_BYTES + last - CHUNK_ABYTES;
 }
 
@@ -222,6 +223,9 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
       if (state === undefined) return fail(new DecryptError('container ends inside its prefix'));
       if (filled < CHUNK_ABYTES) return fail(new DecryptError('container is truncated'));
       const last = pull(chunk.subarray(0, filled), true);
+      if (last.length === 0 && cipherTotal > CONTENT_PREFIX_BYTES + CHUNK_ABYTES) {
+        return fail(new FormatError('an empty final chunk follows a full one'));
+      }
       const ciphertextHash = s.crypto_generichash_final(hash, HASH_BYTES);
       if (expectedHash !== undefined && !bytesEqual(ciphertextHash, expectedHash)) {
         return fail(new MismatchError('container hash differs from the manifest'));

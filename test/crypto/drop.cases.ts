@@ -1,0 +1,92 @@
+import {
+  authenticateDropUpload,
+  checkDropKey,
+  DecryptError,
+  dropFingerprint,
+  dropLinkFragment,
+  MismatchError,
+  newAccountKeys,
+  newDropKeys,
+  newFileKey,
+  newId,
+  openDropSecrets,
+  openFileKeyForDrop,
+  parseDropLinkFragment,
+  randomBytes,
+  receiptCode,
+  sealDropSecrets,
+  sealFileKeyForDrop,
+  SignatureError,
+  verifyDropUpload,
+  type DropSecret,
+  type DropUploadManifest,
+} from '../../shared/crypto/index.js';
+import { assert, assertBytes, assertEqual, assertThrows, defineSuite } from './harness.js';
+
+function upload(dropId: DropUploadManifest['dropId']): DropUploadManifest {
+  const file = () => ({ fileId: newId(), ciphertextHash: randomBytes(32), metadataHash: randomBytes(32), keyCommitment: randomBytes(32) });
+  return { dropId, uploadId: newId(), createdAt: 1_790_000_000_000, files: [file(), file()] };
+}
+
+export const dropCases = defineSuite('drops', {
+  'the upload page refuses a drop key that does not match the link'() {
+    const drop = newDropKeys(newId());
+    const fragment = dropLinkFragment(dropFingerprint(drop.dropId, drop.keyPair.publicKey), drop.secret);
+    const parsed = parseDropLinkFragment(`#${fragment}`);
+    assertBytes(parsed.dropSecret, drop.secret, 'D from the fragment');
+    checkDropKey(drop.dropId, drop.keyPair.publicKey, parsed.dropFingerprint);
+    const swapped = newDropKeys(drop.dropId);
+    assertThrows(() => checkDropKey(drop.dropId, swapped.keyPair.publicKey, parsed.dropFingerprint), MismatchError, 'server swapped the key');
+    assertThrows(() => checkDropKey(newId(), drop.keyPair.publicKey, parsed.dropFingerprint), MismatchError, 'key of another drop');
+  },
+
+  'drop secrets sealed to the owner and the office reopen for each'() {
+    const drop = newDropKeys(newId());
+    const owner = newAccountKeys();
+    const ownerId = newId();
+    const sealed = sealDropSecrets(drop, ownerId, owner.encryption.publicKey);
+    const opened = openDropSecrets(sealed, { dropId: drop.dropId, holderId: ownerId }, owner.encryption);
+    assertBytes(opened.keyPair.secretKey, drop.keyPair.secretKey, 'drop secret key');
+    assertBytes(opened.keyPair.publicKey, drop.keyPair.publicKey, 'drop public key derived');
+    assertBytes(opened.secret, drop.secret, 'D');
+    assertThrows(() => openDropSecrets(sealed, { dropId: newId(), holderId: ownerId }, owner.encryption), MismatchError, 'another drop');
+    assertThrows(() => openDropSecrets(sealed, { dropId: drop.dropId, holderId: ownerId }, newAccountKeys().encryption), DecryptError, 'another holder key');
+  },
+
+  'file keys sealed to the drop key'() {
+    const drop = newDropKeys(newId());
+    const fileId = newId();
+    const fileKey = newFileKey();
+    const sealed = sealFileKeyForDrop(fileKey, drop.dropId, fileId, drop.keyPair.publicKey);
+    assertBytes(openFileKeyForDrop(sealed, { dropId: drop.dropId, fileId }, drop.keyPair), fileKey, 'opens');
+    assertThrows(() => openFileKeyForDrop(sealed, { dropId: drop.dropId, fileId: newId() }, drop.keyPair), MismatchError, 'another file');
+  },
+
+  'an upload MAC\'d with D verifies and both sides compute the same receipt code'() {
+    const drop = newDropKeys(newId());
+    const manifest = upload(drop.dropId);
+    const envelope = authenticateDropUpload(manifest, drop.secret);
+    const verified = verifyDropUpload(envelope, drop.secret, { dropId: drop.dropId, uploadId: manifest.uploadId });
+    assertEqual(verified.files.length, 2, 'files');
+    assertEqual(verified.createdAt, manifest.createdAt, 'time');
+    const code = receiptCode(envelope);
+    assert(/^\d{4}-\d{4}-\d{4}$/.test(code), `receipt code format ${code}`);
+    assertEqual(receiptCode(envelope.slice()), code, 'same code from the same manifest');
+    assert(receiptCode(authenticateDropUpload({ ...manifest, createdAt: manifest.createdAt + 1 }, drop.secret)) !== code, 'another manifest, another code');
+  },
+
+  'a drop upload whose MAC was made without D is refused'() {
+    const drop = newDropKeys(newId());
+    const manifest = upload(drop.dropId);
+    const injected = authenticateDropUpload(manifest, randomBytes(32) as DropSecret);
+    assertThrows(() => verifyDropUpload(injected, drop.secret, { dropId: drop.dropId, uploadId: manifest.uploadId }), SignatureError, 'MAC without D');
+    const genuine = authenticateDropUpload(manifest, drop.secret);
+    const tampered = genuine.slice();
+    tampered[40] = (tampered[40] as number) ^ 1;
+    assertThrows(() => verifyDropUpload(tampered, drop.secret, { dropId: drop.dropId, uploadId: manifest.uploadId }), SignatureError, 'body changed after the MAC');
+    assertThrows(() => verifyDropUpload(genuine, drop.secret, { dropId: drop.dropId, uploadId: newId() }), MismatchError, 'presented as another upload');
+    const otherDrop = newDropKeys(newId());
+    const forOther = authenticateDropUpload(upload(otherDrop.dropId), drop.secret);
+    assertThrows(() => verifyDropUpload(forOther, drop.secret, { dropId: drop.dropId, uploadId: newId() }), MismatchError, 'manifest of another drop');
+  },
+});

@@ -1,0 +1,26 @@
+// The whole crypto suite, in a fixed order. Node runs it through vitest; the browser
+// harness runs the same list on a page and in a Worker.
+import { accountCases } from './account.cases.js';
+import { basicsCases } from './basics.cases.js';
+import { contentCases } from './content.cases.js';
+import { dropCases } from './drop.cases.js';
+import type { CryptoCase } from './harness.js';
+import { manifestCases } from './manifest.cases.js';
+import { metadataCases } from './metadata.cases.js';
+import { officeCases } from './office.cases.js';
+import { passwordCases } from './password.cases.js';
+import { vectorCases } from './vectors.cases.js';
+import { wrapCases } from './wrap.cases.js';
+
+export const cryptoCases: readonly CryptoCase[] = [
+  ...basicsCases,
+  ...contentCases,
+  ...metadataCases,
+  ...passwordCases,
+  ...accountCases,
+  ...officeCases,
+  ...manifestCases,
+  ...wrapCases,
+  ...dropCases,
+  ...vectorCases,
+];
