@@ -7,8 +7,6 @@ import { hashFields, KEY_BYTES } from './primitives.js';
 
 export type TokenPurpose = 'setup' | 'session' | 'invitation';
 
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-
 export function newToken(): string {
   return toBase64Url(randomBytes(KEY_BYTES));
 }

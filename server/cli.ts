@@ -1,0 +1,79 @@
+// The operator's command line (`npm run coffer -- <command>`). It reads the same environment
+// as the server and works on the same data folder; it may run while the server runs.
+import { ready } from '../shared/crypto/index.js';
+import { systemClock } from './clock.js';
+import { ConfigError, parseConfig, type Config, type Env } from './config.js';
+import { isEntryModule } from './entry.js';
+import { AppError } from './http/errors.js';
+import { setupLinkBanner } from './setup/messages.js';
+import { createSetupRepo } from './setup/repo.js';
+import { createSetupService } from './setup/service.js';
+import { openStore } from './store.js';
+
+export const USAGE = `Usage: npm run coffer -- <command>
+
+Commands:
+  setup-link   print a new first-run setup link (older unused links stop working)
+  migrate      bring the database schema up to date and print its version
+  help         show this text
+
+The commands read the same environment variables as the server (DATA_DIR, PUBLIC_URL, …).`;
+
+/** Runs one command and returns the process exit code. */
+export async function runCli(args: readonly string[], env: Env): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
+  if ((command !== 'setup-link' && command !== 'migrate') || rest.length > 0) {
+    console.error(command === undefined ? USAGE : `Unknown command: ${args.join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    return 2;
+  }
+
+  const { db, migration } = await openStore(config);
+  try {
+    if (command === 'migrate') {
+      const applied = migration.applied.map((m) => `${String(m.version).padStart(4, '0')}_${m.name}`);
+      console.log(
+        applied.length === 0
+          ? `The database is up to date (schema version ${migration.to}).`
+          : `Applied ${applied.join(', ')}; the database is now at schema version ${migration.to}.`,
+      );
+      return 0;
+    }
+
+    await ready();
+    const setup = createSetupService({ repo: createSetupRepo(db), clock: systemClock, publicUrl: config.publicUrl });
+    try {
+      console.log(setupLinkBanner(await setup.issueLink()));
+      return 0;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'setup_finished') {
+        console.error('Setup is already finished, so no setup link can be issued. An admin invites everyone else from Coffer itself.');
+        return 1;
+      }
+      throw error;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+if (isEntryModule(import.meta.url)) {
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(`coffer: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    process.exitCode = 1;
+  }
+}

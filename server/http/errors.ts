@@ -1,0 +1,99 @@
+// The server's one error vocabulary. Services and middleware throw an AppError (made by the
+// factories below) with a stable code from shared/wire; `errorHandler` is the only place that
+// turns an error into a response. Anything that is not an AppError is a bug: the client sees a
+// generic 500 and the log gets the error's name and stack frames, never its message (messages
+// can carry values: SQL, addresses, tokens).
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { ErrorBody, ErrorCode } from '../../shared/wire/index.js';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    /** Shown to the client: a fixed sentence, never built from request data. */
+    message: string,
+    readonly fields?: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = () => new AppError(400, 'bad_request', 'The request could not be read');
+export const malformedJson = () => new AppError(400, 'malformed_json', 'The request body is not valid JSON');
+export const invalidInput = (fields: readonly string[]) =>
+  new AppError(400, 'invalid_input', `Invalid input: ${fields.join(', ')}`, fields);
+export const crossOrigin = () => new AppError(403, 'cross_origin', 'Requests from another site are refused');
+export const notFound = () => new AppError(404, 'not_found', 'Not found');
+export const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'This method is not allowed here');
+export const payloadTooLarge = () => new AppError(413, 'payload_too_large', 'The request body is too large');
+export const unsupportedMediaType = () =>
+  new AppError(415, 'unsupported_media_type', 'This endpoint does not accept that content type');
+export const setupLinkInvalid = () =>
+  new AppError(404, 'setup_link_invalid', 'This setup link is not valid: it was used, has expired or was replaced');
+export const setupFinished = () => new AppError(409, 'setup_finished', 'Setup is already finished');
+export const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
+
+/** What may be logged about an unexpected error: its class, a stable code if it has one, and where it was thrown. */
+export function describeForLog(error: unknown): { name: string; code?: string; frames: string[] } {
+  if (!(error instanceof Error)) return { name: typeof error, frames: [] };
+  // Keep only "    at …" lines: the first line of a stack (and any line break inside the
+  // message) repeats the message.
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .map((line) => line.trim());
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    ...(typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? { code } : {}),
+    frames,
+  };
+}
+
+/**
+ * Errors from Express's own layers that blame the request (a path parameter that is not valid
+ * percent-encoding, an aborted body) carry a 4xx `status`; they answer a generic 400.
+ */
+function isClientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { status } = error as { status?: unknown };
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export function renderError(error: AppError): ErrorBody {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.fields !== undefined ? { fields: [...error.fields] } : {}),
+    },
+  };
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    let appError: AppError;
+    if (error instanceof AppError) {
+      appError = error;
+    } else if (isClientError(error)) {
+      appError = badRequest();
+    } else {
+      appError = internal();
+      log.error({ error: describeForLog(error), route: res.locals.route ?? 'unmatched' }, 'unexpected error');
+    }
+    if (res.headersSent) {
+      // Too late for an error body (a stream broke halfway): cut the connection so the client
+      // sees a failure rather than a response that looks complete.
+      res.destroy();
+      return;
+    }
+    res.status(appError.status);
+    res.setHeader('Cache-Control', 'no-store');
+    res.removeHeader('Content-Disposition');
+    res.removeHeader('ETag');
+    res.removeHeader('Last-Modified');
+    res.json(renderError(appError));
+  };
+}

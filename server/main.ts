@@ -1,0 +1,140 @@
+// The server program (`npm start`): config → data folder and database → migrations →
+// capability key → first-run setup link → app → listen, and a graceful shutdown on SIGTERM and
+// SIGINT. The only module besides cli.ts that reads the environment.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ready } from '../shared/crypto/index.js';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, parseConfig, type Config, type Env } from './config.js';
+import type { Db } from './db/open.js';
+import { isEntryModule } from './entry.js';
+import { loadOrCreateCapabilityKey } from './keys.js';
+import { createLogger } from './log.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
+import { dataPaths, projectPaths } from './paths.js';
+import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
+import { createSetupRepo } from './setup/repo.js';
+import { createSetupService, setupAtStart } from './setup/service.js';
+import { openStore } from './store.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function main(env: Env): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
+
+  try {
+    await start(config);
+  } catch (error) {
+    console.error(`Coffer could not start: ${describeStartError(error)}`);
+    process.exit(1);
+  }
+}
+
+async function start(config: Config): Promise<void> {
+  const log = createLogger(config.logLevel);
+  const clock = systemClock;
+  const { db } = await openStore(config);
+  await loadOrCreateCapabilityKey(config.dataDir);
+  await ready();
+
+  const setup = createSetupService({ repo: createSetupRepo(db), clock, publicUrl: config.publicUrl });
+  const atStart = await setupAtStart(setup);
+  if (atStart.action === 'issued') console.log(setupLinkBanner(atStart.link));
+  if (atStart.action === 'remind') console.log(setupPendingLine(atStart.expiresAt));
+
+  const mailer = createMailer(config, log, clock);
+  const app = createApp({ config, db, mailer, clock, log, clientDir: projectPaths().client });
+
+  const server = createServer();
+  const shutdown = gracefulShutdown(server, db, mailer, log);
+  server.on('request', app);
+  await listen(server, config.port, config.host);
+
+  const { port } = server.address() as AddressInfo;
+  console.log(`Coffer is listening on http://${urlHost(config.host)}:${port} (public address ${config.publicUrl})`);
+  if (mailer.transport === 'outbox') {
+    console.log(
+      `!!! Mail goes to the development outbox (${dataPaths(config.dataDir).outbox}), not to recipients. ` +
+        'Set SMTP_URL and MAIL_FROM to send real mail.',
+    );
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Stop accepting connections, let requests in flight finish (their connections close after
+ * the response), close idle keep-alive connections, then close the database, which
+ * checkpoints the WAL. Exit 1 if that takes longer than SHUTDOWN_GRACE_MS.
+ */
+function gracefulShutdown(server: Server, db: Db, mailer: Mailer, log: Logger): (signal: string) => void {
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  // Registered before the app, so it sees every response before a handler can send it. While
+  // closing, responses say Connection: close and each finished one lets its connection go, so
+  // a keep-alive client cannot hold the shutdown open.
+  server.on('request', (_req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.on('close', () => {
+      inFlight.delete(res);
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
+  return (signal) => {
+    if (closing) {
+      // A second Ctrl-C: the operator does not want to wait.
+      console.error(`${signal} received again: exiting without waiting`);
+      process.exit(1);
+    }
+    closing = true;
+    console.log(`${signal} received: finishing open requests, then stopping`);
+    setTimeout(() => {
+      console.error(`Coffer did not stop within ${SHUTDOWN_GRACE_MS / 1000} s: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    server.close((error) => {
+      try {
+        mailer.close();
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+      } catch (closeError) {
+        log.error({ error: { name: (closeError as Error).name } }, 'closing the database failed');
+        process.exit(1);
+      }
+      process.exit(error ? 1 : 0);
+    });
+    server.closeIdleConnections();
+  };
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function describeStartError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+if (isEntryModule(import.meta.url)) await main(process.env);

@@ -1,0 +1,61 @@
+// A complete app for HTTP tests: real config parsing, a real SQLite file with all migrations,
+// a client folder with an index.html and one hashed asset, an outbox mailer, a test clock and a
+// logger that writes to memory.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Express } from 'express';
+import { createApp } from '../../server/app.js';
+import { parseConfig, type Config, type Env } from '../../server/config.js';
+import type { Db } from '../../server/db/open.js';
+import { createMailer, type Mailer } from '../../server/mail/mailer.js';
+import { openStore } from '../../server/store.js';
+import { testClock, type TestClock } from './clock.js';
+import { memoryLog, type MemoryLog } from './log.js';
+import { tempDir } from './tmp.js';
+
+export const TEST_ORIGIN = 'http://localhost:8080';
+export const INDEX_HTML = '<!doctype html><title>Coffer test page</title>';
+export const ASSET_NAME = 'app-abc123.js';
+export const ASSET_BODY = 'console.log("coffer test asset");\n';
+
+export interface TestApp {
+  readonly app: Express;
+  readonly config: Config;
+  readonly db: Db;
+  readonly mailer: Mailer;
+  readonly clock: TestClock;
+  readonly logs: MemoryLog;
+  readonly dir: string;
+  readonly clientDir: string;
+  close(): void;
+}
+
+export async function createTestApp(options: { env?: Env; config?: (config: Config) => Config } = {}): Promise<TestApp> {
+  const dir = await tempDir();
+  const clientDir = join(dir, 'client');
+  await mkdir(join(clientDir, 'assets'), { recursive: true });
+  await writeFile(join(clientDir, 'index.html'), INDEX_HTML);
+  await writeFile(join(clientDir, 'assets', ASSET_NAME), ASSET_BODY);
+
+  const parsed = parseConfig({ DATA_DIR: join(dir, 'data'), PUBLIC_URL: TEST_ORIGIN, MAIL_OUTBOX: '1', ...options.env });
+  const { db } = await openStore(parsed);
+  const config = options.config ? options.config(parsed) : parsed;
+  const clock = testClock();
+  const logs = memoryLog();
+  const mailer = createMailer(config, logs.log, clock, { print: () => {} });
+  const app = createApp({ config, db, mailer, clock, log: logs.log, clientDir });
+  return {
+    app,
+    config,
+    db,
+    mailer,
+    clock,
+    logs,
+    dir,
+    clientDir,
+    close: () => {
+      mailer.close();
+      if (db.open) db.close();
+    },
+  };
+}
