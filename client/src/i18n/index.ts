@@ -1,0 +1,79 @@
+// Languages, message lookup and `{name}` interpolation. Dutch for any browser that prefers a
+// Dutch variant (nl, nl-NL, nl-BE), English otherwise; a choice made with the language switch
+// is kept in localStorage and wins over the browser's preference.
+import { en, type MessageKey, type Messages } from './en';
+import { nl } from './nl';
+
+export type { MessageKey } from './en';
+
+export const LANGS = ['nl', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+const catalogs: Record<Lang, Messages> = { en, nl };
+const STORAGE_KEY = 'coffer.lang';
+
+/** BCP 47 locale for dates and numbers in each language. */
+export const LOCALES: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
+
+export type Params = Readonly<Record<string, string | number>>;
+
+function isLang(value: unknown): value is Lang {
+  return (LANGS as readonly unknown[]).includes(value);
+}
+
+export function langFromPreferences(preferred: readonly string[]): Lang {
+  return preferred.some((tag) => /^nl(?:-|$)/i.test(tag)) ? 'nl' : 'en';
+}
+
+/** The stored choice if there is one, else the browser's preference. */
+export function initialLang(): Lang {
+  try {
+    const stored = localStorage.getItem(STORAGE_KEY);
+    if (isLang(stored)) return stored;
+  } catch {
+    // Storage can be disabled (privacy settings); the browser's preference still works.
+  }
+  const preferred = navigator.languages.length > 0 ? navigator.languages : [navigator.language];
+  return langFromPreferences(preferred);
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not remembered across visits; the switch still works for this page.
+  }
+}
+
+/**
+ * Splits a message at its `{name}` placeholders and fills them from `params`. Values may be
+ * any type (strings for t(), elements for rich messages); a placeholder without a value is
+ * kept as written, so a missing parameter is visible rather than silently empty.
+ */
+export function interpolate<T>(template: string, params: Readonly<Record<string, T>>): (string | T)[] {
+  const parts: (string | T)[] = [];
+  let last = 0;
+  for (const match of template.matchAll(/\{(\w+)\}/g)) {
+    const name = match[1] ?? '';
+    if (!Object.hasOwn(params, name)) continue;
+    parts.push(template.slice(last, match.index), params[name] as T);
+    last = match.index + match[0].length;
+  }
+  parts.push(template.slice(last));
+  return parts.filter((part) => part !== '');
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function translator(lang: Lang): Translate {
+  const catalog = catalogs[lang];
+  return (key, params) => {
+    const template = catalog[key];
+    return params ? interpolate(template, params).join('') : template;
+  };
+}
+
+/** The raw message, for rich rendering with elements as parameters. */
+export function message(lang: Lang, key: MessageKey): string {
+  return catalogs[lang][key];
+}

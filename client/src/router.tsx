@@ -1,0 +1,63 @@
+// A tiny path router: the current path as state, `navigate` for in-app links (history API),
+// and the back/forward buttons through popstate. Routes are matched in app.tsx.
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+const NAVIGATE_EVENT = 'coffer:navigate';
+
+/** True once the user has moved between pages inside the app (not on the first load). */
+let navigatedInApp = false;
+
+export function hasNavigatedInApp(): boolean {
+  return navigatedInApp;
+}
+
+/** The path without a trailing slash (except "/"), so /setup/ and /setup are the same page. */
+export function normalizePath(pathname: string): string {
+  return pathname.length > 1 ? pathname.replace(/\/+$/, '') || '/' : pathname;
+}
+
+export function navigate(href: string): void {
+  navigatedInApp = true;
+  history.pushState(null, '', href);
+  dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(() => normalizePath(location.pathname));
+  useEffect(() => {
+    const update = (): void => setPath(normalizePath(location.pathname));
+    const onPopState = (): void => {
+      navigatedInApp = true;
+      update();
+    };
+    addEventListener('popstate', onPopState);
+    addEventListener(NAVIGATE_EVENT, update);
+    return () => {
+      removeEventListener('popstate', onPopState);
+      removeEventListener(NAVIGATE_EVENT, update);
+    };
+  }, []);
+  return path;
+}
+
+interface LinkProps {
+  readonly href: string;
+  readonly class?: string;
+  readonly 'aria-label'?: string;
+  readonly children: ComponentChildren;
+}
+
+/** An in-app link: a real <a href> (works with middle-click, copy link, no JavaScript), navigated without a reload. */
+export function Link({ href, children, ...rest }: LinkProps): JSX.Element {
+  const onClick = (event: MouseEvent): void => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (href !== location.pathname + location.search + location.hash) navigate(href);
+  };
+  return (
+    <a href={href} onClick={onClick} {...rest}>
+      {children}
+    </a>
+  );
+}
