@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test`: unit tests (crypto, config, migrations, mail) and HTTP tests (supertest
-// against createApp). Browser tests live in vitest.e2e.config.ts.
+// `npm test`: unit tests (crypto, config, migrations, mail), HTTP tests (supertest against
+// createApp) and the browser client's pure functions. Browser tests live in vitest.e2e.config.ts.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/client/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
