@@ -1,5 +1,6 @@
-// Spawning the real server and command line (through tsx) from the repository root, with a
-// clean environment, and reading what they print. Only the child spawned here is ever signalled.
+// Spawning the real server and command line (through tsx from the repository root, or any
+// program from any folder), with a clean environment, and reading what they print. Only the
+// child spawned here is ever signalled.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { projectPaths } from '../../server/paths.js';
 
@@ -14,12 +15,21 @@ export interface Spawned {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** The server or command line from source (`server/<entry>.ts` under tsx), with PATH, TMPDIR and `env` only. */
 export function spawnCoffer(entry: 'main' | 'cli', args: readonly string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', `server/${entry}.ts`, ...args], {
+  return spawnProcess(process.execPath, ['--import', 'tsx', `server/${entry}.ts`, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Any program, in `cwd`, with exactly the environment `env` (nothing is inherited). */
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string> },
+): Spawned {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
