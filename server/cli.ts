@@ -2,7 +2,7 @@
 // as the server and works on the same data folder; it may run while the server runs.
 import { ready } from '../shared/crypto/index.js';
 import { systemClock } from './clock.js';
-import { ConfigError, parseConfig, type Config, type Env } from './config.js';
+import { parseConfigOrExplain, type Env } from './config.js';
 import { isEntryModule } from './entry.js';
 import { AppError } from './http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
@@ -31,14 +31,8 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     return 2;
   }
 
-  let config: Config;
-  try {
-    config = parseConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    return 2;
-  }
+  const config = parseConfigOrExplain(env);
+  if (config === undefined) return 2;
 
   const { db, migration } = await openStore(config);
   try {

@@ -128,6 +128,20 @@ export function parseConfig(env: Env): Config {
   });
 }
 
+/**
+ * For the programs (server and command line): the config, or undefined after printing the
+ * problem on stderr, so the caller can exit with code 2.
+ */
+export function parseConfigOrExplain(env: Env): Config | undefined {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    return undefined;
+  }
+}
+
 type Fail = <T>(message: string, fallback: T) => T;
 
 function parsePort(value: string | undefined, fail: Fail): number {

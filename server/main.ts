@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ready } from '../shared/crypto/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
-import { ConfigError, parseConfig, type Config, type Env } from './config.js';
+import { parseConfigOrExplain, type Config, type Env } from './config.js';
 import type { Db } from './db/open.js';
 import { isEntryModule } from './entry.js';
 import { loadOrCreateCapabilityKey } from './keys.js';
@@ -22,14 +22,8 @@ import { openStore } from './store.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function main(env: Env): Promise<void> {
-  let config: Config;
-  try {
-    config = parseConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(2);
-  }
+  const config = parseConfigOrExplain(env);
+  if (config === undefined) process.exit(2);
 
   try {
     await start(config);
