@@ -18,6 +18,7 @@ export const KIND = {
   sealed: 0x62, // 'b' crypto_box_seal to an X25519 key
   signed: 0x73, // 's' a body with an Ed25519 signature
   authenticated: 0x61, // 'a' a body with a keyed BLAKE2b MAC
+  atRest: 0x72, // 'r' a server-side secret under the server's own key
 } as const;
 
 export type EnvelopeKind = (typeof KIND)[keyof typeof KIND];

@@ -24,3 +24,4 @@ export { toBase32, fromBase32, normalizeBase32, groupCode } from './base32.js';
 export { signBody, openSigned, macBody, openAuthenticated } from './signed.js';
 export { hashFields, macFields, deriveKey } from './primitives.js';
 export * from './tokens.js';
+export * from './server-secrets.js';

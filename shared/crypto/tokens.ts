@@ -5,7 +5,7 @@ import { randomBytes, toBase64Url, utf8 } from './bytes.js';
 import { tag } from './encoding.js';
 import { hashFields, KEY_BYTES } from './primitives.js';
 
-export type TokenPurpose = 'setup' | 'session' | 'invitation';
+export type TokenPurpose = 'setup' | 'session' | 'invitation' | 'ticket';
 
 export function newToken(): string {
   return toBase64Url(randomBytes(KEY_BYTES));

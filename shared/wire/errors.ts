@@ -14,6 +14,33 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'setup_link_invalid',
   'setup_finished',
+  // accounts
+  /** 401: no valid session (never signed in, signed out, expired, ended elsewhere, or the account was disabled). */
+  'signed_out',
+  /** 401: the sign-in, second-factor or recovery step failed; the same for every cause. */
+  'invalid_credentials',
+  /** 429: too many attempts; `Retry-After` says when to try again. */
+  'rate_limited',
+  /** 403: the caller's role may not do this. */
+  'forbidden',
+  /** 403: the account waits for an admin's approval and cannot send or open office material yet. */
+  'approval_pending',
+  /** 403: the office requires two-factor sign-in and this user must enrol first. */
+  'two_factor_required',
+  /** 409: two-factor sign-in cannot be turned off while the office requires it. */
+  'two_factor_policy',
+  /** 404: the invitation link is unknown, used, withdrawn or expired. */
+  'invitation_invalid',
+  /** 409: an account or open invitation already exists for this address. */
+  'already_exists',
+  /** 409: the last active admin cannot be disabled or lose the admin role. */
+  'last_admin',
+  /** 400: a certificate that does not verify with the office key or does not match the account. */
+  'invalid_certificate',
+  /** 409: the request does not fit the account's current state (e.g. approving an approved user). */
+  'wrong_state',
+  /** 400/415: the logo is not a PNG, JPEG or WebP image (checked by its content). */
+  'invalid_image',
   'internal',
 ] as const;
 

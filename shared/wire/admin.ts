@@ -1,0 +1,83 @@
+// Administration: users, invitations, approval, roles, leavers, and office settings.
+// Every route here requires an approved admin (and two-factor sign-in if the office requires it).
+import { z } from 'zod';
+import { DisplayName, Email, Id, Key32, Role, Signature, Time } from './common.js';
+import { SealedBox, SignedEnvelope } from './accounts.js';
+
+export const UserSummary = z.object({
+  userId: Id,
+  name: z.string(),
+  email: z.string(),
+  role: Role,
+  status: z.enum(['active', 'disabled']),
+  /** `reset`: an admin reset the account; the user has not set new keys yet. */
+  approval: z.enum(['pending', 'approved', 'reset']),
+  twoFactor: z.boolean(),
+  lastSignInAt: Time.nullable(),
+  createdAt: Time,
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+/** GET /api/v1/admin/users */
+export const UserList = z.object({ users: z.array(UserSummary) });
+export type UserList = z.infer<typeof UserList>;
+
+/** GET /api/v1/admin/users/:userId: what an admin needs to compare fingerprints and certify. */
+export const UserDetail = UserSummary.extend({
+  identityPublicKey: Key32.nullable(),
+  encryptionPublicKey: Key32.nullable(),
+  encryptionKeySignature: Signature.nullable(),
+  certificate: SignedEnvelope.nullable(),
+  /** The version of the current certificate (0 before approval); a new one must be higher. */
+  certificateVersion: z.number().int().min(0),
+});
+export type UserDetail = z.infer<typeof UserDetail>;
+
+/**
+ * POST /api/v1/admin/users/:userId/approve: a member certificate (signed in the admin's browser
+ * by the office key, naming this user's id, address, role and keys) and the office secret keys
+ * sealed to the user. The server checks the certificate against the office key it knows.
+ */
+export const ApproveRequest = z.object({ certificate: SignedEnvelope, sealedOfficeKeys: SealedBox });
+
+/** POST /api/v1/admin/users/:userId/role: a new role; an approved user needs a new certificate for it. */
+export const RoleChangeRequest = z.object({ role: Role, certificate: SignedEnvelope.optional() });
+
+/** GET /api/v1/admin/invitations: open invitations (not accepted, not withdrawn, not expired). */
+export const InvitationList = z.object({
+  invitations: z.array(
+    z.object({
+      invitationId: Id,
+      email: z.string(),
+      role: Role,
+      kind: z.enum(['invitation', 'reset']),
+      createdAt: Time,
+      expiresAt: Time,
+      /** The last delivery attempt failed: the admin should check the address. */
+      deliveryFailed: z.boolean(),
+    }),
+  ),
+});
+export type InvitationList = z.infer<typeof InvitationList>;
+
+/** POST /api/v1/admin/invitations: a single-use link, valid 7 days, mailed to the address. */
+export const InvitationCreateRequest = z.object({ email: Email, role: Role });
+export const InvitationCreateResponse = z.object({ invitationId: Id, expiresAt: Time });
+
+/** GET and PUT /api/v1/admin/settings */
+export const OfficeSettings = z.object({
+  name: DisplayName,
+  /** Every staff member and admin must sign in with a second factor. */
+  requireTwoFactor: z.boolean(),
+  /** The longest expiry a sender may choose for a share, in days. */
+  maxExpiryDays: z.number().int().min(1).max(365),
+  /** How long drop uploads are kept, in days. */
+  retentionDays: z.number().int().min(1).max(3650),
+});
+export type OfficeSettings = z.infer<typeof OfficeSettings>;
+
+// PUT /api/v1/admin/logo: multipart/form-data with one file field `logo` (PNG, JPEG or WebP,
+// checked by its first bytes, at most 512 KB; SVG is refused because it can carry script).
+// DELETE /api/v1/admin/logo removes it. GET /api/v1/office/logo serves it with its real type.
+export const LOGO_MAX_BYTES = 512 * 1024;
+export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;

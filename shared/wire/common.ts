@@ -1,0 +1,70 @@
+// Building blocks of the wire schemas: bytes travel as base64url without padding, ids as 22
+// base64url characters, addresses lower-cased. Exact byte lengths are checked here; the
+// server decodes with shared/crypto's strict decoder, which also refuses non-canonical text.
+import { z } from 'zod';
+import { ID_PATTERN } from './patterns.js';
+
+/** Unpadded base64url length of `n` bytes. */
+export function base64UrlLength(n: number): number {
+  return Math.ceil((n * 4) / 3);
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** Exactly `n` bytes in base64url. */
+export function bytes(n: number) {
+  return z.string().regex(BASE64URL).length(base64UrlLength(n));
+}
+
+/** Between `min` and `max` bytes in base64url (for envelopes whose length varies). */
+export function bytesBetween(min: number, max: number) {
+  return z
+    .string()
+    .regex(BASE64URL)
+    .min(base64UrlLength(min))
+    .max(base64UrlLength(max))
+    .refine((text) => text.length % 4 !== 1, 'not a whole number of bytes');
+}
+
+export const Id = z.string().regex(ID_PATTERN);
+export type Id = z.infer<typeof Id>;
+
+export const Key32 = bytes(32);
+export const Signature = bytes(64);
+
+/** A mailbox address, trimmed and lower-cased; at most 254 characters (RFC 5321). */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/);
+
+/** A person's or office's display name. */
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters');
+
+export const Role = z.enum(['admin', 'staff', 'client']);
+export type Role = z.infer<typeof Role>;
+
+/** Argon2id parameters as the browser must use them (shared/crypto checks floor and ceiling). */
+export const KdfParams = z.object({
+  algorithm: z.literal('argon2id13'),
+  salt: bytes(16),
+  opsLimit: z.number().int().min(1).max(100),
+  memLimit: z.number().int().min(1024).max(1024 * 1024 * 1024),
+});
+export type KdfParams = z.infer<typeof KdfParams>;
+
+/** A six-digit TOTP code or a backup code (10 Crockford base32 characters, hyphen optional). */
+export const SecondFactorCode = z
+  .string()
+  .trim()
+  .regex(/^(\d{6}|[0-9A-Za-z]{5}-?[0-9A-Za-z]{5})$/);
+
+/** ISO 8601 time in UTC. */
+export const Time = z.iso.datetime();
