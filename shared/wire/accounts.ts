@@ -224,6 +224,23 @@ export const InvitationAcceptRequest = z.object({
   keys: NewAccountKeys,
 });
 
+// ---- office material (approved members only)
+
+/**
+ * GET /api/v1/office/keys: the office encryption key with the office signing key's statement
+ * about it, and the office secret keys sealed to the caller. 403 `approval_pending` until an
+ * admin approved the caller: this is the first of the office material an unapproved member
+ * cannot reach.
+ */
+export const OfficeKeysResponse = z.object({
+  officeId: Id,
+  signingPublicKey: Key32,
+  encryptionPublicKey: Key32,
+  encryptionKeyStatement: SignedEnvelope,
+  sealedOfficeKeys: SealedBox,
+});
+export type OfficeKeysResponse = z.infer<typeof OfficeKeysResponse>;
+
 // ---- colleagues (staff and admins only)
 
 export const DirectoryEntry = z.object({

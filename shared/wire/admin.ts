@@ -62,7 +62,13 @@ export type InvitationList = z.infer<typeof InvitationList>;
 
 /** POST /api/v1/admin/invitations: a single-use link, valid 7 days, mailed to the address. */
 export const InvitationCreateRequest = z.object({ email: Email, role: Role });
-export const InvitationCreateResponse = z.object({ invitationId: Id, expiresAt: Time });
+export const InvitationCreateResponse = z.object({
+  invitationId: Id,
+  expiresAt: Time,
+  /** False when the mail server refused the message: the admin should check the address and resend. */
+  delivered: z.boolean(),
+});
+export type InvitationCreateResponse = z.infer<typeof InvitationCreateResponse>;
 
 /** GET and PUT /api/v1/admin/settings */
 export const OfficeSettings = z.object({
