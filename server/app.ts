@@ -3,24 +3,44 @@
 //   security headers → request log → origin check (state-changing methods) → route match
 //   (from the route table) → content-type check → body parsing with limits → guard →
 //   handler → one error middleware.
+import { randomBytes } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { ready } from '../shared/crypto/index.js';
+import { createAuditRepo } from './audit/repo.js';
+import { createAudit } from './audit/service.js';
+import { createAuthRepo } from './auth/repo.js';
+import { createSecondFactor } from './auth/second-factor.js';
+import { createAuthService } from './auth/service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
+import { createTransact } from './db/transaction.js';
 import { createHealthRepo } from './health/repo.js';
 import { createHealthService } from './health/service.js';
 import { bodyParser, contentTypeCheck } from './http/content.js';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors.js';
-import { createGuards } from './http/guards.js';
+import { createGuards, type Guards } from './http/guards.js';
 import { securityHeaders } from './http/headers.js';
 import { originCheck } from './http/origin.js';
 import { requestLog } from './http/request-log.js';
 import type { RouteSpec } from './http/route.js';
+import { createInvitationsRepo } from './invitations/repo.js';
+import { createInvitationsService } from './invitations/service.js';
+import { SERVER_SECRET_BYTES } from './keys.js';
+import { createDeliver } from './mail/deliver.js';
 import type { Mailer } from './mail/mailer.js';
+import { createOfficeRepo } from './office/repo.js';
+import { createOfficeService } from './office/service.js';
+import { createRateLimitRepo } from './rate-limit/repo.js';
+import { createRateLimiter } from './rate-limit/service.js';
 import { routeTable, type RouteServices } from './routes.js';
+import { createSessionsRepo } from './sessions/repo.js';
+import { createSessionsService } from './sessions/service.js';
 import { createSetupRepo } from './setup/repo.js';
-import { createSetupService } from './setup/service.js';
+import { createSetupCompletion, createSetupService } from './setup/service.js';
+import { createUsersRepo } from './users/repo.js';
+import { createUsersService } from './users/service.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -28,19 +48,93 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * The server secret (DATA_DIR/keys/server-secret, 32 bytes): keys auth verifiers, fake
+   * salts, backup-code hashes, TOTP secrets at rest and rate-limit bucket names. main.ts
+   * always passes the one from DATA_DIR; tests pass one made the same way.
+   */
+  readonly serverKey: Uint8Array;
   /** Folder of the built browser client: `<root>/dist/client` in production, a temp folder in tests. */
   readonly clientDir: string;
 }
 
 /** The services behind the routes, wired from the app's dependencies. */
 export function createServices(deps: AppDeps): RouteServices {
+  const { db, clock, config } = deps;
+  const serverKey = deps.serverKey;
+  if (serverKey.length !== SERVER_SECRET_BYTES) throw new RangeError('the server key must be 32 bytes');
+  const transact = createTransact(db);
+  const audit = createAudit({ repo: createAuditRepo(db), clock });
+  const deliver = createDeliver(deps.mailer, deps.log);
+  const publicUrl = config.publicUrl;
+
+  const usersRepo = createUsersRepo(db);
+  const officeRepo = createOfficeRepo(db);
+  const setupRepo = createSetupRepo(db);
+  const authRepo = createAuthRepo(db);
+  const invitationsRepo = createInvitationsRepo(db);
+  const limits = createRateLimiter({ repo: createRateLimitRepo(db), clock, serverKey });
+  const sessions = createSessionsService({
+    repo: createSessionsRepo(db),
+    clock,
+    transact,
+    audit,
+    lifetimes: { idleMs: config.sessionIdleMinutes * 60_000, maxMs: config.sessionMaxHours * 3_600_000 },
+  });
+  const invitations = createInvitationsService({
+    repo: invitationsRepo,
+    users: usersRepo,
+    office: officeRepo,
+    sessions,
+    limits,
+    audit,
+    transact,
+    clock,
+    serverKey,
+    deliver,
+    publicUrl,
+  });
+
   return {
     health: createHealthService({
-      repo: createHealthRepo(deps.db),
-      dataDir: deps.config.dataDir,
+      repo: createHealthRepo(db),
+      dataDir: config.dataDir,
       mailTransport: deps.mailer.transport,
     }),
-    setup: createSetupService({ repo: createSetupRepo(deps.db), clock: deps.clock, publicUrl: deps.config.publicUrl }),
+    setup: createSetupService({ repo: setupRepo, clock, publicUrl }),
+    setupCompletion: createSetupCompletion({ setup: setupRepo, office: officeRepo, users: usersRepo, sessions, audit, transact, clock, serverKey }),
+    office: createOfficeService({ repo: officeRepo, users: usersRepo, transact, audit }),
+    officeRepo,
+    auth: createAuthService({
+      users: usersRepo,
+      office: officeRepo,
+      repo: authRepo,
+      sessions,
+      secondFactor: createSecondFactor({ users: usersRepo, repo: authRepo, clock, serverKey }),
+      limits,
+      audit,
+      transact,
+      clock,
+      serverKey,
+      deliver,
+      publicUrl,
+    }),
+    sessions,
+    users: createUsersService({
+      users: usersRepo,
+      office: officeRepo,
+      authRepo,
+      invitationsRepo,
+      invitations,
+      sessions,
+      audit,
+      transact,
+      clock,
+      deliver,
+      publicUrl,
+    }),
+    usersRepo,
+    invitations,
     clientDir: deps.clientDir,
   };
 }
@@ -55,14 +149,20 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders({ publicUrlIsHttps: deps.config.publicUrlIsHttps }));
   app.use(requestLog(deps.log));
   app.use(originCheck(deps.config.publicUrl));
-  mountRoutes(app, routeTable(createServices(deps)));
+  // Handlers use libsodium (decoding, hashes, signatures). main.ts loads it before listening;
+  // this makes any other host of the app (a test harness) safe too. Instant after the first time.
+  app.use((async (_req, _res, next) => {
+    await ready();
+    next();
+  }) satisfies RequestHandler);
+  const services = createServices(deps);
+  mountRoutes(app, routeTable(services), createGuards(services.sessions));
   app.use(((_req, _res, next) => next(notFound())) satisfies RequestHandler);
   app.use(errorHandler(deps.log));
   return app;
 }
 
-function mountRoutes(app: express.Express, table: readonly RouteSpec[]): void {
-  const guards = createGuards();
+function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: Guards): void {
   const byPath = new Map<string, RouteSpec[]>();
   for (const spec of table) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
 
@@ -73,7 +173,7 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[]): void {
         matched(spec),
         contentTypeCheck(spec.body),
         bodyParser(spec.body),
-        guards[spec.guard],
+        guards.handler(spec.guard, { passive: spec.passive === true }),
         spec.handler,
       );
     }

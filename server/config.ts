@@ -63,6 +63,10 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   readonly mail: MailConfig;
   readonly logLevel: LogLevel;
+  /** A session ends after this many minutes without activity (SESSION_IDLE_MINUTES, 5–1440, default 60). */
+  readonly sessionIdleMinutes: number;
+  /** A session ends this many hours after sign-in whatever happens (SESSION_MAX_HOURS, 1–720, default 12). */
+  readonly sessionMaxHours: number;
 }
 
 /** A configuration problem the operator must fix. The message names the variable, never its value. */
@@ -88,6 +92,8 @@ const EnvSchema = z.object({
   MAIL_FROM: optional,
   MAIL_OUTBOX: optional,
   LOG_LEVEL: optional,
+  SESSION_IDLE_MINUTES: optional,
+  SESSION_MAX_HOURS: optional,
 });
 
 export function parseConfig(env: Env): Config {
@@ -111,6 +117,8 @@ export function parseConfig(env: Env): Config {
   const trustProxy = parseTrustProxy(vars.TRUST_PROXY, fail);
   const logLevel = parseLogLevel(vars.LOG_LEVEL, fail);
   const mail = publicUrl === undefined ? undefined : parseMail(vars, publicUrl.isLocal, fail);
+  const sessionIdleMinutes = parseWholeNumber('SESSION_IDLE_MINUTES', vars.SESSION_IDLE_MINUTES, { min: 5, max: 1440, fallback: 60 }, fail);
+  const sessionMaxHours = parseWholeNumber('SESSION_MAX_HOURS', vars.SESSION_MAX_HOURS, { min: 1, max: 720, fallback: 12 }, fail);
 
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
@@ -125,6 +133,8 @@ export function parseConfig(env: Env): Config {
     trustProxy,
     mail,
     logLevel,
+    sessionIdleMinutes,
+    sessionMaxHours,
   });
 }
 
@@ -215,6 +225,19 @@ function isProxyEntry(entry: string): boolean {
   if (prefix === undefined) return true;
   if (!/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function parseWholeNumber(
+  name: string,
+  value: string | undefined,
+  range: { min: number; max: number; fallback: number },
+  fail: Fail,
+): number {
+  if (value === undefined) return range.fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < range.min || Number(value) > range.max) {
+    return fail(`${name} must be a whole number from ${range.min} to ${range.max}`, range.fallback);
+  }
+  return Number(value);
 }
 
 function parseLogLevel(value: string | undefined, fail: Fail): LogLevel {

@@ -7,7 +7,7 @@
 // The private key lives at DATA_DIR/keys/capability-signing.jwk (folder 0700, file 0600) and is
 // made on first start. Losing it only invalidates outstanding grants.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
   calculateJwkThumbprint,
@@ -99,6 +99,64 @@ async function writeSecretFile(file: string, content: string): Promise<void> {
   }
   await handle.close();
   await rename(temp, file);
+}
+
+// ---- the server secret
+
+export const SERVER_SECRET_BYTES = 32;
+
+export class ServerSecretFileError extends Error {
+  override readonly name = 'ServerSecretFileError';
+}
+
+/**
+ * The server's own 32-byte key (DATA_DIR/keys/server-secret, 0600), made on first start. It
+ * keys what the server must check but not reveal (docs/protocol.md §16): auth verifiers,
+ * fake salts, backup-code hashes, TOTP secrets at rest, and the pseudonyms of rate-limit
+ * buckets. It is not in the database, so a copy of the database alone gives none of them
+ * away. Losing it means nobody can sign in: back it up with the database.
+ */
+export async function loadOrCreateServerSecret(dataDir: string): Promise<{ readonly key: Uint8Array; readonly created: boolean }> {
+  const file = dataPaths(dataDir).serverSecret;
+  const existing = await readServerSecret(file);
+  if (existing !== undefined) return { key: existing, created: false };
+
+  // Written beside the target and linked into place: link() fails if the file appeared in the
+  // meantime (a server and the command line starting at once), so a secret already in use is
+  // never replaced; the loser reads the winner's.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(randomBytes(SERVER_SECRET_BYTES));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temp, file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+  const key = await readServerSecret(file);
+  if (key === undefined) throw new ServerSecretFileError(`${file} could not be created`);
+  return { key, created: true };
+}
+
+async function readServerSecret(file: string): Promise<Uint8Array | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (bytes.length !== SERVER_SECRET_BYTES) {
+    throw new ServerSecretFileError(`${file} must hold exactly ${SERVER_SECRET_BYTES} bytes; restore it from a backup`);
+  }
+  return new Uint8Array(bytes);
 }
 
 /** A capability token that is forged, tampered, expired, for another audience or issuer, or not EdDSA. */

@@ -1,6 +1,6 @@
 // The server program (`npm start`): config → data folder and database → migrations →
-// capability key → first-run setup link → app → listen, and a graceful shutdown on SIGTERM and
-// SIGINT. The only module besides cli.ts that reads the environment.
+// capability key and server secret → first-run setup link → app → listen, and a graceful
+// shutdown on SIGTERM and SIGINT. The only module besides cli.ts that reads the environment.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ import { systemClock } from './clock.js';
 import { parseConfigOrExplain, type Config, type Env } from './config.js';
 import type { Db } from './db/open.js';
 import { isEntryModule } from './entry.js';
-import { loadOrCreateCapabilityKey } from './keys.js';
+import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from './keys.js';
 import { createLogger } from './log.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { dataPaths, projectPaths } from './paths.js';
@@ -38,6 +38,7 @@ async function start(config: Config): Promise<void> {
   const clock = systemClock;
   const { db } = await openStore(config);
   await loadOrCreateCapabilityKey(config.dataDir);
+  const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
   await ready();
 
   const setup = createSetupService({ repo: createSetupRepo(db), clock, publicUrl: config.publicUrl });
@@ -46,7 +47,7 @@ async function start(config: Config): Promise<void> {
   if (atStart.action === 'remind') console.log(setupPendingLine(atStart.expiresAt));
 
   const mailer = createMailer(config, log, clock);
-  const app = createApp({ config, db, mailer, clock, log, clientDir: projectPaths().client });
+  const app = createApp({ config, db, mailer, clock, log, serverKey, clientDir: projectPaths().client });
 
   const server = createServer();
   const shutdown = gracefulShutdown(server, db, mailer, log);

@@ -32,6 +32,7 @@ export function dataPaths(dataDir: string) {
     database: join(dataDir, 'coffer.db'),
     keys: join(dataDir, 'keys'),
     capabilityKey: join(dataDir, 'keys', 'capability-signing.jwk'),
+    serverSecret: join(dataDir, 'keys', 'server-secret'),
     outbox: join(dataDir, 'outbox'),
   } as const;
 }

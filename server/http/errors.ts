@@ -15,6 +15,8 @@ export class AppError extends Error {
     /** Shown to the client: a fixed sentence, never built from request data. */
     message: string,
     readonly fields?: readonly string[],
+    /** For 429: seconds until another attempt may succeed, sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -33,6 +35,30 @@ export const unsupportedMediaType = () =>
 export const setupLinkInvalid = () =>
   new AppError(404, 'setup_link_invalid', 'This setup link is not valid: it was used, has expired or was replaced');
 export const setupFinished = () => new AppError(409, 'setup_finished', 'Setup is already finished');
+export const signedOut = () => new AppError(401, 'signed_out', 'You are not signed in, or your session has ended');
+/** The same answer for every failed sign-in, second-factor or recovery step, whatever the cause. */
+export const invalidCredentials = () =>
+  new AppError(401, 'invalid_credentials', 'The details you entered are not correct');
+export const rateLimited = (retryAfterSeconds: number) =>
+  new AppError(429, 'rate_limited', 'Too many attempts; wait a moment and try again', undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+export const forbidden = () => new AppError(403, 'forbidden', 'Your role does not allow this');
+export const approvalPending = () =>
+  new AppError(403, 'approval_pending', 'Your account waits for an admin to approve it');
+export const twoFactorRequired = () =>
+  new AppError(403, 'two_factor_required', 'The office requires two-factor sign-in: set it up first');
+export const twoFactorPolicy = () =>
+  new AppError(409, 'two_factor_policy', 'Two-factor sign-in cannot be turned off while the office requires it');
+export const invitationInvalid = () =>
+  new AppError(404, 'invitation_invalid', 'This link is not valid: it was used, has expired or was withdrawn');
+export const alreadyExists = () =>
+  new AppError(409, 'already_exists', 'An account or an open invitation already exists for this address');
+export const lastAdmin = () =>
+  new AppError(409, 'last_admin', 'The last active admin cannot be disabled, reset or lose the admin role');
+export const invalidCertificate = () =>
+  new AppError(400, 'invalid_certificate', 'The certificate does not verify with the office key or does not match the account');
+export const wrongState = () => new AppError(409, 'wrong_state', 'This does not fit the current state of the account');
+export const invalidImage = (status: 400 | 415 = 415) =>
+  new AppError(status, 'invalid_image', 'The logo must be one PNG, JPEG or WebP image in the field "logo"');
 export const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
 
 /** What may be logged about an unexpected error: its class, a stable code if it has one, and where it was thrown. */
@@ -91,6 +117,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     res.status(appError.status);
     res.setHeader('Cache-Control', 'no-store');
+    if (appError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     res.removeHeader('Content-Disposition');
     res.removeHeader('ETag');
     res.removeHeader('Last-Modified');

@@ -23,5 +23,7 @@ export interface RouteSpec {
   readonly kind: RouteKind;
   readonly body: BodyType;
   readonly guard: Guard;
+  /** Not the user's activity (the page polling its session): the session's idle time is not extended. */
+  readonly passive?: boolean;
   readonly handler: RouteHandler;
 }

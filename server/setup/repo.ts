@@ -32,6 +32,10 @@ export function createSetupRepo(db: Db) {
     })
     .immediate;
 
+  const markUsed = db.prepare<[number, Uint8Array, number]>(
+    'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',
+  );
+
   return {
     find(tokenHash: Uint8Array): SetupTokenRow | undefined {
       const row = find.get(tokenHash);
@@ -44,6 +48,15 @@ export function createSetupRepo(db: Db) {
     /** The expiry of the newest unused link still valid at `now`, if any. */
     latestValidExpiry(now: number): number | undefined {
       return latestValid.get(now) ?? undefined;
+    },
+    /**
+     * Uses a link up (call inside the setup transaction): true if it was valid at `now`. Every
+     * other unused link is withdrawn with it, since setup is then finished.
+     */
+    consume(tokenHash: Uint8Array, now: number): boolean {
+      if (markUsed.run(now, tokenHash, now).changes !== 1) return false;
+      deleteUnused.run();
+      return true;
     },
     /** Withdraws every unused link and stores a new one, unless setup is finished. */
     replaceUnused(tokenHash: Uint8Array, createdAt: number, expiresAt: number): 'issued' | 'finished' {

@@ -2,9 +2,27 @@
 // keeps only tokenHash('setup', token). A link is valid for 24 hours and works once; issuing a
 // new one withdraws the older unused ones. Once a link has been used, setup is finished and
 // no new link can be issued.
-import { newToken, ready, tokenHash } from '../../shared/crypto/index.js';
+import {
+  bytesEqual,
+  MismatchError,
+  newToken,
+  randomBytes,
+  ready,
+  tokenHash,
+  verifyMemberCertificate,
+  verifyOfficeEncryptionKey,
+  type Id,
+} from '../../shared/crypto/index.js';
+import type { Audit } from '../audit/service.js';
+import { finishSignIn } from '../auth/sign-in.js';
 import type { Clock } from '../clock.js';
-import { setupFinished, setupLinkInvalid } from '../http/errors.js';
+import type { Transact } from '../db/transaction.js';
+import { invalidCertificate, setupFinished, setupLinkInvalid } from '../http/errors.js';
+import type { OfficeRepo } from '../office/repo.js';
+import type { SessionsService } from '../sessions/service.js';
+import { prepareAccountKeys, verifyOrRefuse, type AccountKeysInput } from '../users/account-keys.js';
+import type { UsersRepo } from '../users/repo.js';
+import type { SignInResult } from '../users/wire.js';
 import type { SetupRepo } from './repo.js';
 
 export const SETUP_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -75,4 +93,99 @@ export async function setupAtStart(setup: SetupService): Promise<StartupSetup> {
   if (current.state === 'finished') return { action: 'none' };
   if (current.state === 'pending') return { action: 'remind', expiresAt: current.expiresAt };
   return { action: 'issued', link: await setup.issueLink() };
+}
+
+// ---- completing setup: the first admin creates the office
+
+export interface SetupCompletion {
+  readonly token: string;
+  readonly office: {
+    readonly id: Id;
+    readonly name: string;
+    readonly signingPublicKey: Uint8Array;
+    readonly encryptionPublicKey: Uint8Array;
+    readonly encryptionKeyStatement: Uint8Array;
+  };
+  readonly admin: {
+    readonly userId: Id;
+    readonly name: string;
+    readonly email: string;
+    readonly keys: AccountKeysInput;
+    readonly certificate: Uint8Array;
+    readonly sealedOfficeKeys: Uint8Array;
+  };
+}
+
+export interface SetupCompletionService {
+  complete(input: SetupCompletion, device: string): Promise<SignInResult>;
+}
+
+/**
+ * Checks everything the browser made (the office key's statement about its encryption key,
+ * the admin's certificate by the new office key: this office, this user, this address, role
+ * admin, version 1, these keys; the admin's encryption-key signature; the Argon2id
+ * parameters), then in one transaction uses up the setup link, stores the office and the
+ * approved admin, writes the audit entry and starts the admin's session.
+ */
+export function createSetupCompletion(deps: {
+  setup: SetupRepo;
+  office: OfficeRepo;
+  users: UsersRepo;
+  sessions: SessionsService;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  serverKey: Uint8Array;
+}): SetupCompletionService {
+  const { setup, office, users, audit, transact, clock, serverKey } = deps;
+  return {
+    async complete(input, device) {
+      await ready();
+      const hash = tokenHash('setup', input.token);
+      const link = setup.find(hash);
+      if (link === undefined || link.usedAt !== null || link.expiresAt <= clock.now()) throw setupLinkInvalid();
+
+      const signingKey = input.office.signingPublicKey;
+      const certified = verifyOrRefuse(() => {
+        const encryptionKey = verifyOfficeEncryptionKey(signingKey, input.office.id, input.office.encryptionKeyStatement);
+        if (!bytesEqual(encryptionKey, input.office.encryptionPublicKey)) throw new MismatchError('statement names another key');
+        return verifyMemberCertificate(signingKey, input.admin.certificate);
+      });
+      const keys = prepareAccountKeys(serverKey, input.admin.userId, input.admin.keys, 'admin.keys.');
+      if (
+        !bytesEqual(certified.officeId, input.office.id) ||
+        certified.version !== 1 ||
+        !bytesEqual(certified.userId, input.admin.userId) ||
+        certified.email !== input.admin.email ||
+        certified.role !== 'admin' ||
+        !bytesEqual(certified.identityPublicKey, keys.identityPublicKey) ||
+        !bytesEqual(certified.encryptionPublicKey, keys.encryptionPublicKey)
+      ) {
+        throw invalidCertificate();
+      }
+
+      return transact(() => {
+        const now = clock.now();
+        if (office.get() !== undefined || !setup.consume(hash, now)) throw setupLinkInvalid();
+        office.insert({ ...input.office, createdAt: now });
+        const auditRef = randomBytes(16);
+        users.insert({
+          id: input.admin.userId,
+          email: input.admin.email,
+          name: input.admin.name,
+          role: 'admin',
+          approval: 'approved',
+          keys,
+          certificate: input.admin.certificate,
+          certificateVersion: 1,
+          sealedOfficeKeys: input.admin.sealedOfficeKeys,
+          auditRef,
+          createdAt: now,
+        });
+        audit.person(auditRef, 'user', input.admin.name, input.admin.email);
+        audit.record({ actor: auditRef, action: 'setup.completed', object: { type: 'office', ref: null } });
+        return finishSignIn({ users, office, sessions: deps.sessions, clock }, input.admin.userId, device);
+      });
+    },
+  };
 }

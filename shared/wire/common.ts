@@ -66,5 +66,11 @@ export const SecondFactorCode = z
   .trim()
   .regex(/^(\d{6}|[0-9A-Za-z]{5}-?[0-9A-Za-z]{5})$/);
 
+/**
+ * The body of a POST that takes no parameters (sign-out, two-factor begin, disable, enable,
+ * reset, resend, withdraw): `{}` as JSON, so every state-changing request has the same shape.
+ */
+export const EmptyRequest = z.object({}).strict();
+
 /** ISO 8601 time in UTC. */
 export const Time = z.iso.datetime();

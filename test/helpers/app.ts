@@ -1,12 +1,14 @@
 // A complete app for HTTP tests: real config parsing, a real SQLite file with all migrations,
-// a client folder with an index.html and one hashed asset, an outbox mailer, a test clock and a
-// logger that writes to memory.
+// a server secret made the way the server makes it (DATA_DIR/keys/server-secret), a client
+// folder with an index.html and one hashed asset, an outbox mailer (or SMTP, given SMTP_URL in
+// `env`), a test clock and a logger that writes to memory.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../server/app.js';
 import { parseConfig, type Config, type Env } from '../../server/config.js';
 import type { Db } from '../../server/db/open.js';
+import { loadOrCreateServerSecret } from '../../server/keys.js';
 import { createMailer, type Mailer } from '../../server/mail/mailer.js';
 import { openStore } from '../../server/store.js';
 import { testClock, type TestClock } from './clock.js';
@@ -25,6 +27,7 @@ export interface TestApp {
   readonly mailer: Mailer;
   readonly clock: TestClock;
   readonly logs: MemoryLog;
+  readonly serverKey: Uint8Array;
   readonly dir: string;
   readonly clientDir: string;
   close(): void;
@@ -43,7 +46,8 @@ export async function createTestApp(options: { env?: Env; config?: (config: Conf
   const clock = testClock();
   const logs = memoryLog();
   const mailer = createMailer(config, logs.log, clock, { print: () => {} });
-  const app = createApp({ config, db, mailer, clock, log: logs.log, clientDir });
+  const { key: serverKey } = await loadOrCreateServerSecret(parsed.dataDir);
+  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir });
   return {
     app,
     config,
@@ -51,6 +55,7 @@ export async function createTestApp(options: { env?: Env; config?: (config: Conf
     mailer,
     clock,
     logs,
+    serverKey,
     dir,
     clientDir,
     close: () => {

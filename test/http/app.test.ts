@@ -8,7 +8,7 @@ import { ready, tokenHash } from '../../shared/crypto/index.js';
 import { ErrorBody, HealthResponse, OUTBOX_WARNING, SetupVerifyResponse } from '../../shared/wire/index.js';
 import { contentSecurityPolicy } from '../../server/http/headers.js';
 import { errorHandler } from '../../server/http/errors.js';
-import { routeTable } from '../../server/routes.js';
+import { PAGES, routeTable } from '../../server/routes.js';
 import { createServices } from '../../server/app.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
@@ -91,7 +91,8 @@ describe('caching', () => {
 
   it('serves pages as index.html with no-store', async () => {
     const t = await testApp();
-    for (const path of ['/', '/setup']) {
+    expect(PAGES).toContain('/invite');
+    for (const path of PAGES) {
       const res = await request(t.app).get(path);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -140,19 +141,59 @@ describe('routing', () => {
 
   it('mounts every entry of the route table, and routeTable can be read as data', async () => {
     const t = await testApp();
-    const table = routeTable(createServices({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, clientDir: t.clientDir }));
-    expect(table.map(({ method, path, kind, body, guard }) => `${method} ${path} ${kind} ${body} ${guard}`)).toEqual([
+    const table = routeTable(
+      createServices({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, serverKey: t.serverKey, clientDir: t.clientDir }),
+    );
+    expect(table.map(({ method, path, kind, body, guard, passive }) => `${method} ${path} ${kind} ${body} ${guard}${passive ? ' passive' : ''}`)).toEqual([
       'GET /healthz api none public',
       'POST /api/v1/setup/verify api json public',
-      'GET / page none public',
-      'GET /setup page none public',
+      'POST /api/v1/setup/complete api json public',
+      'GET /api/v1/office api none public',
+      'GET /api/v1/office/logo api none public',
+      'GET /api/v1/office/keys api none approved',
+      'POST /api/v1/auth/prelogin api json public',
+      'POST /api/v1/auth/login api json public',
+      'POST /api/v1/auth/second-factor api json public',
+      'POST /api/v1/auth/recover api json public',
+      'POST /api/v1/auth/recover/complete api json public',
+      'POST /api/v1/auth/logout api json session',
+      'GET /api/v1/session api none session passive',
+      'GET /api/v1/me/keys api none session',
+      'GET /api/v1/sessions api none session',
+      'DELETE /api/v1/sessions/:sessionId api none session',
+      'POST /api/v1/me/password api json session',
+      'POST /api/v1/me/two-factor/begin api json session',
+      'POST /api/v1/me/two-factor/confirm api json session',
+      'POST /api/v1/me/two-factor/disable api json member',
+      'POST /api/v1/invitations/lookup api json public',
+      'POST /api/v1/invitations/accept api json public',
+      'GET /api/v1/directory api none staff',
+      'GET /api/v1/admin/users api none admin',
+      'GET /api/v1/admin/users/:userId api none admin',
+      'POST /api/v1/admin/users/:userId/approve api json admin',
+      'POST /api/v1/admin/users/:userId/disable api json admin',
+      'POST /api/v1/admin/users/:userId/enable api json admin',
+      'POST /api/v1/admin/users/:userId/role api json admin',
+      'POST /api/v1/admin/users/:userId/reset api json admin',
+      'GET /api/v1/admin/invitations api none admin',
+      'POST /api/v1/admin/invitations api json admin',
+      'POST /api/v1/admin/invitations/:invitationId/resend api json admin',
+      'POST /api/v1/admin/invitations/:invitationId/withdraw api json admin',
+      'GET /api/v1/admin/settings api none admin',
+      'PUT /api/v1/admin/settings api json admin',
+      'PUT /api/v1/admin/logo api multipart admin',
+      'DELETE /api/v1/admin/logo api none admin',
+      ...PAGES.map((page) => `GET ${page} page none public`),
       'GET /assets/*file static none public',
     ]);
     expect(new Set(table.map((spec) => `${spec.method} ${spec.path}`)).size).toBe(table.length);
-    // Each entry answers something other than "no such route".
+    // Each entry answers something other than "no such route" (the logo is legitimately
+    // missing before an admin uploads one).
     for (const spec of table) {
-      const path = spec.path.replace('*file', ASSET_NAME);
-      const res = await request(t.app)[spec.method.toLowerCase() as 'get' | 'post'](path).set('Origin', TEST_ORIGIN).set('Content-Type', 'application/json').send(spec.body === 'json' ? '{}' : undefined);
+      if (spec.path === '/api/v1/office/logo') continue;
+      const path = spec.path.replace('*file', ASSET_NAME).replace(/:[A-Za-z]+/g, 'AAAAAAAAAAAAAAAAAAAAAA');
+      const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+      const res = await request(t.app)[method](path).set('Origin', TEST_ORIGIN).set('Content-Type', 'application/json').send(spec.body === 'json' ? '{}' : undefined);
       expect(res.body?.error?.code, `${spec.method} ${spec.path}`).not.toBe('not_found');
     }
   });

@@ -31,6 +31,8 @@ describe('parseConfig', () => {
       trustProxy: false,
       logLevel: 'info',
       mail: { transport: 'outbox', from: DEFAULT_MAIL_FROM, forced: false },
+      sessionIdleMinutes: 60,
+      sessionMaxHours: 12,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.mail)).toBe(true);
@@ -78,7 +80,20 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the session lifetimes within their ranges', () => {
+    expect(parseConfig({ SESSION_IDLE_MINUTES: '5', SESSION_MAX_HOURS: '1' })).toMatchObject({ sessionIdleMinutes: 5, sessionMaxHours: 1 });
+    expect(parseConfig({ SESSION_IDLE_MINUTES: '1440', SESSION_MAX_HOURS: '720' })).toMatchObject({ sessionIdleMinutes: 1440, sessionMaxHours: 720 });
+    expect(parseConfig({ SESSION_IDLE_MINUTES: ' 30 ', SESSION_MAX_HOURS: '' })).toMatchObject({ sessionIdleMinutes: 30, sessionMaxHours: 12 });
+  });
+
   it.each<[string, Env, RegExp]>([
+    ['SESSION_IDLE_MINUTES below 5', { SESSION_IDLE_MINUTES: '4' }, /^SESSION_IDLE_MINUTES must be a whole number from 5 to 1440/],
+    ['SESSION_IDLE_MINUTES above a day', { SESSION_IDLE_MINUTES: '1441' }, /^SESSION_IDLE_MINUTES /],
+    ['SESSION_IDLE_MINUTES not a number', { SESSION_IDLE_MINUTES: '1h' }, /^SESSION_IDLE_MINUTES /],
+    ['SESSION_IDLE_MINUTES a fraction', { SESSION_IDLE_MINUTES: '7.5' }, /^SESSION_IDLE_MINUTES /],
+    ['SESSION_MAX_HOURS zero', { SESSION_MAX_HOURS: '0' }, /^SESSION_MAX_HOURS must be a whole number from 1 to 720/],
+    ['SESSION_MAX_HOURS above 30 days', { SESSION_MAX_HOURS: '721' }, /^SESSION_MAX_HOURS /],
+    ['SESSION_MAX_HOURS negative', { SESSION_MAX_HOURS: '-1' }, /^SESSION_MAX_HOURS /],
     ['PORT abc', { PORT: 'abc' }, /^PORT /],
     ['PORT out of range', { PORT: '70000' }, /^PORT /],
     ['PUBLIC_URL over http on a real host', { PUBLIC_URL: 'http://office.example' }, /PUBLIC_URL must be https unless it is localhost/],

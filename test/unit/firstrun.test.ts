@@ -59,6 +59,8 @@ describe('first run', () => {
     expect((await stat(join(dataDir, 'coffer.db'))).mode & 0o077).toBe(0);
     expect((await stat(join(dataDir, 'keys'))).mode & 0o777).toBe(0o700);
     expect((await stat(join(dataDir, 'keys', 'capability-signing.jwk'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'keys', 'server-secret'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dataDir, 'keys', 'server-secret'))).size).toBe(32);
 
     const match = LINK.exec(server.stdout());
     expect(match?.[1]).toHaveLength(43);

@@ -7,6 +7,8 @@ import {
   CapabilityTokenError,
   createCapabilityTokens,
   loadOrCreateCapabilityKey,
+  loadOrCreateServerSecret,
+  ServerSecretFileError,
   type CapabilityKey,
 } from '../../server/keys.js';
 import { testClock } from '../helpers/clock.js';
@@ -120,5 +122,41 @@ describe('capability tokens', () => {
   it('refuses to sign a grant without a positive lifetime', async () => {
     const tokens = createCapabilityTokens(await newKey(), { issuer: ISSUER, clock: testClock() });
     await expect(tokens.sign({ audience: AUDIENCE, subject: 'r', ttlSeconds: 0 })).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('loadOrCreateServerSecret', () => {
+  it('makes 32 random bytes (folder 0700, file 0600) once and loads them afterwards', async () => {
+    const dataDir = await tempDir();
+    const first = await loadOrCreateServerSecret(dataDir);
+    expect(first.created).toBe(true);
+    expect(first.key).toHaveLength(32);
+    const file = join(dataDir, 'keys', 'server-secret');
+    expect((await stat(join(dataDir, 'keys'))).mode & 0o777).toBe(0o700);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(new Uint8Array(await readFile(file))).toEqual(first.key);
+
+    const second = await loadOrCreateServerSecret(dataDir);
+    expect(second.created).toBe(false);
+    expect(second.key).toEqual(first.key);
+    // Another data folder gets another secret.
+    expect((await loadOrCreateServerSecret(await tempDir())).key).not.toEqual(first.key);
+  });
+
+  it('never replaces a secret when two processes start at once', async () => {
+    const dataDir = await tempDir();
+    const results = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateServerSecret(dataDir)));
+    const keys = new Set(results.map((result) => Buffer.from(result.key).toString('hex')));
+    expect(keys.size).toBe(1);
+    expect(new Uint8Array(await readFile(join(dataDir, 'keys', 'server-secret')))).toEqual(results[0]?.key);
+  });
+
+  it('refuses a secret file of the wrong length instead of making a new one', async () => {
+    const dataDir = await tempDir();
+    await loadOrCreateServerSecret(dataDir);
+    const file = join(dataDir, 'keys', 'server-secret');
+    await writeFile(file, new Uint8Array(31));
+    await expect(loadOrCreateServerSecret(dataDir)).rejects.toBeInstanceOf(ServerSecretFileError);
+    expect((await readFile(file)).length).toBe(31);
   });
 });

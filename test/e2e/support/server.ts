@@ -8,6 +8,7 @@ import { createApp } from '../../../server/app.js';
 import { systemClock } from '../../../server/clock.js';
 import { parseConfig, type Config } from '../../../server/config.js';
 import type { Db } from '../../../server/db/open.js';
+import { loadOrCreateServerSecret } from '../../../server/keys.js';
 import { createMailer } from '../../../server/mail/mailer.js';
 import { openStore } from '../../../server/store.js';
 import { memoryLog, type MemoryLog } from '../../helpers/log.js';
@@ -31,7 +32,8 @@ export async function startServer(clientDir: string): Promise<RunningServer> {
   const { db } = await openStore(config);
   const logs = memoryLog();
   const mailer = createMailer(config, logs.log, systemClock, { print: () => {} });
-  server.on('request', createApp({ config, db, mailer, clock: systemClock, log: logs.log, clientDir }));
+  const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
+  server.on('request', createApp({ config, db, mailer, clock: systemClock, log: logs.log, serverKey, clientDir }));
   return {
     origin,
     config,

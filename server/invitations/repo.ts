@@ -1,0 +1,138 @@
+// SQL of invitations and reset links (migrations/0002_accounts.sql). "Open" means neither
+// accepted nor withdrawn; whether it has expired is a question of the time asked at.
+import type { Id } from '../../shared/crypto/index.js';
+import type { Db } from '../db/open.js';
+import type { Role } from '../users/repo.js';
+
+export type InvitationKind = 'invitation' | 'reset';
+
+export interface InvitationRecord {
+  readonly id: Id;
+  readonly kind: InvitationKind;
+  readonly userId: Id;
+  readonly email: string;
+  readonly role: Role;
+  readonly auditRef: Uint8Array;
+  readonly invitedBy: Id | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly acceptedAt: number | null;
+  readonly withdrawnAt: number | null;
+  readonly deliveryFailed: boolean;
+}
+
+export interface NewInvitation {
+  readonly id: Id;
+  readonly tokenHash: Uint8Array;
+  readonly kind: InvitationKind;
+  readonly userId: Id;
+  readonly email: string;
+  readonly role: Role;
+  readonly auditRef: Uint8Array;
+  readonly invitedBy: Id;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+interface InvitationSqlRow {
+  id: Uint8Array;
+  kind: InvitationKind;
+  user_id: Uint8Array;
+  email: string;
+  role: Role;
+  audit_ref: Uint8Array;
+  invited_by: Uint8Array | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  withdrawn_at: number | null;
+  delivery_failed: number;
+}
+
+function fromSql(row: InvitationSqlRow): InvitationRecord {
+  return {
+    id: row.id as Id,
+    kind: row.kind,
+    userId: row.user_id as Id,
+    email: row.email,
+    role: row.role,
+    auditRef: row.audit_ref,
+    invitedBy: row.invited_by as Id | null,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    acceptedAt: row.accepted_at,
+    withdrawnAt: row.withdrawn_at,
+    deliveryFailed: row.delivery_failed === 1,
+  };
+}
+
+const COLUMNS = 'id, kind, user_id, email, role, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
+const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
+
+export function createInvitationsRepo(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, audit_ref, invited_by, created_at, expires_at)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @auditRef, @invitedBy, @createdAt, @expiresAt)`,
+  );
+  const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
+  const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);
+  const openForEmail = db
+    .prepare<[string, number], number>(`SELECT EXISTS (SELECT 1 FROM invitations WHERE email = ? AND ${OPEN} AND expires_at > ?)`)
+    .pluck();
+  const listOpen = db.prepare<[number], InvitationSqlRow>(
+    `SELECT ${COLUMNS} FROM invitations WHERE ${OPEN} AND expires_at > ? ORDER BY created_at DESC`,
+  );
+  const replaceToken = db.prepare<[Uint8Array, number, Uint8Array]>(
+    `UPDATE invitations SET token_hash = ?, expires_at = ?, delivery_failed = 0 WHERE id = ? AND ${OPEN}`,
+  );
+  const deliveryFailed = db.prepare<[number, Uint8Array]>('UPDATE invitations SET delivery_failed = ? WHERE id = ?');
+  const withdraw = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE id = ? AND ${OPEN}`);
+  const accept = db.prepare<[number, Uint8Array, number]>(
+    `UPDATE invitations SET accepted_at = ? WHERE id = ? AND ${OPEN} AND expires_at > ?`,
+  );
+  const withdrawFor = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE user_id = ? AND ${OPEN}`);
+  const withdrawIssuedBy = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE invited_by = ? AND ${OPEN}`);
+
+  return {
+    insert(invitation: NewInvitation): void {
+      insert.run(invitation);
+    },
+    byToken(tokenHash: Uint8Array): InvitationRecord | undefined {
+      const row = byToken.get(tokenHash);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    byId(id: Id): InvitationRecord | undefined {
+      const row = byId.get(id);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    hasOpenFor(email: string, now: number): boolean {
+      return openForEmail.get(email, now) === 1;
+    },
+    listOpen(now: number): InvitationRecord[] {
+      return listOpen.all(now).map(fromSql);
+    },
+    /** A new token (the old one stops working) and a new expiry; false if the invitation is closed. */
+    replaceToken(id: Id, tokenHash: Uint8Array, expiresAt: number): boolean {
+      return replaceToken.run(tokenHash, expiresAt, id).changes === 1;
+    },
+    setDeliveryFailed(id: Id, failed: boolean): void {
+      deliveryFailed.run(failed ? 1 : 0, id);
+    },
+    withdraw(id: Id, now: number): boolean {
+      return withdraw.run(now, id).changes === 1;
+    },
+    /** Closes an open, unexpired invitation as accepted; false if it is not (any more). */
+    accept(id: Id, now: number): boolean {
+      return accept.run(now, id, now).changes === 1;
+    },
+    /** Withdraws the open invitations and reset links addressed to a user. */
+    withdrawFor(userId: Id, now: number): number {
+      return withdrawFor.run(now, userId).changes;
+    },
+    /** Withdraws the open invitations a user sent. */
+    withdrawIssuedBy(userId: Id, now: number): number {
+      return withdrawIssuedBy.run(now, userId).changes;
+    },
+  };
+}
+export type InvitationsRepo = ReturnType<typeof createInvitationsRepo>;

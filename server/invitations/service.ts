@@ -1,0 +1,228 @@
+// Invitations and reset links. An admin invites an address with a role; the mail carries a
+// single-use link `<PUBLIC_URL>/invite#<token>` valid for 7 days (the token travels only in
+// the fragment; the server keeps tokenHash('invitation', token)). Resending issues a new
+// token, so the old link stops working. The invitee's browser makes their keys, bound to the
+// user id the invitation fixed in advance; accepting stores them, approval pending, and
+// signs in. An admin's reset of an account uses the same link, kind 'reset', bound to the
+// account's own id.
+import { newId, newToken, randomBytes, tokenHash, type Id } from '../../shared/crypto/index.js';
+import type { Audit } from '../audit/service.js';
+import { finishSignIn } from '../auth/sign-in.js';
+import type { RequestOrigin } from '../auth/service.js';
+import type { Clock } from '../clock.js';
+import type { Transact } from '../db/transaction.js';
+import type { Caller } from '../http/caller.js';
+import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../http/errors.js';
+import type { Deliver } from '../mail/deliver.js';
+import { invitationMail, resetMail } from '../mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
+import type { RateLimiter } from '../rate-limit/service.js';
+import type { SessionsService } from '../sessions/service.js';
+import { prepareAccountKeys, type AccountKeysInput } from '../users/account-keys.js';
+import type { Role, UserRecord, UsersRepo } from '../users/repo.js';
+import type { SignInResult } from '../users/wire.js';
+import type { InvitationKind, InvitationRecord, InvitationsRepo } from './repo.js';
+
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Roles an admin can invite now. Client accounts come with the client portal, which decides how they get keys. */
+export const INVITABLE_ROLES: readonly Role[] = ['admin', 'staff'];
+
+export interface SentInvitation {
+  readonly id: Id;
+  readonly expiresAt: number;
+  readonly delivered: boolean;
+}
+
+export interface InvitationView {
+  readonly invitation: InvitationRecord;
+  readonly office: OfficeRecord;
+  /** For a reset: the name on the account. */
+  readonly name: string | undefined;
+}
+
+export interface InvitationsService {
+  create(caller: Caller, email: string, role: Role): Promise<SentInvitation>;
+  listOpen(): InvitationRecord[];
+  resend(caller: Caller, id: Id): Promise<SentInvitation>;
+  withdraw(caller: Caller, id: Id): void;
+  lookup(ip: string, token: string): InvitationView;
+  accept(from: RequestOrigin, token: string, name: string, keys: AccountKeysInput): SignInResult;
+  /**
+   * Inside the reset's transaction: withdraws the user's open links and makes a new reset
+   * link. Send it with `send` once the transaction has committed.
+   */
+  issueReset(caller: Caller, user: UserRecord): { id: Id; token: string; expiresAt: number };
+  /** Mails a link and records whether delivery failed. */
+  send(kind: InvitationKind, id: Id, email: string, token: string, expiresAt: number): Promise<boolean>;
+}
+
+export function inviteLink(publicUrl: string, token: string): string {
+  return `${publicUrl}/invite#${token}`;
+}
+
+export function createInvitationsService(deps: {
+  repo: InvitationsRepo;
+  users: UsersRepo;
+  office: OfficeRepo;
+  sessions: SessionsService;
+  limits: RateLimiter;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  serverKey: Uint8Array;
+  deliver: Deliver;
+  publicUrl: string;
+}): InvitationsService {
+  const { repo, users, audit, transact, clock, limits } = deps;
+
+  const office = (): OfficeRecord => {
+    const current = deps.office.get();
+    if (current === undefined) throw invitationInvalid();
+    return current;
+  };
+
+  const isOpen = (invitation: InvitationRecord, now: number) =>
+    invitation.acceptedAt === null && invitation.withdrawnAt === null && invitation.expiresAt > now;
+
+  const send: InvitationsService['send'] = async (kind, id, email, token, expiresAt) => {
+    const link = inviteLink(deps.publicUrl, token);
+    const name = office().name;
+    const message = kind === 'invitation' ? invitationMail({ to: email, office: name, link, expiresAt }) : resetMail({ to: email, office: name, link, expiresAt });
+    const delivered = await deps.deliver(message);
+    repo.setDeliveryFailed(id, !delivered);
+    return delivered;
+  };
+
+  const object = (invitation: { auditRef: Uint8Array }) => ({ type: 'invitation' as const, ref: invitation.auditRef });
+
+  /** An invitation the admin may act on: unknown ids answer 404. */
+  const findForAdmin = (id: Id): InvitationRecord => {
+    const invitation = repo.byId(id);
+    if (invitation === undefined) throw notFound();
+    return invitation;
+  };
+
+  /** A link that still works, or 404 (and a failure counted against the address). */
+  const findByToken = (ip: string, token: string): InvitationRecord => {
+    const address = limits.address('invitation', ip);
+    limits.check(address);
+    const invitation = repo.byToken(tokenHash('invitation', token));
+    if (invitation === undefined || !isOpen(invitation, clock.now())) {
+      limits.fail(address);
+      throw invitationInvalid();
+    }
+    return invitation;
+  };
+
+  return {
+    async create(caller, email, role) {
+      if (!INVITABLE_ROLES.includes(role)) throw invalidInput(['role']);
+      const token = newToken();
+      const invitation = transact(() => {
+        const now = clock.now();
+        if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
+        const created = {
+          id: newId(),
+          tokenHash: tokenHash('invitation', token),
+          kind: 'invitation' as const,
+          userId: newId(),
+          email,
+          role,
+          auditRef: randomBytes(16),
+          invitedBy: caller.userId,
+          createdAt: now,
+          expiresAt: now + INVITATION_LIFETIME_MS,
+        };
+        repo.insert(created);
+        audit.person(created.auditRef, 'invitee', null, email);
+        audit.record({ actor: caller.auditRef, action: 'invitation.created', object: object(created), details: { role } });
+        return created;
+      });
+      const delivered = await send('invitation', invitation.id, email, token, invitation.expiresAt);
+      return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+    },
+
+    listOpen: () => repo.listOpen(clock.now()),
+
+    async resend(caller, id) {
+      const token = newToken();
+      const invitation = transact(() => {
+        const found = findForAdmin(id);
+        const expiresAt = clock.now() + INVITATION_LIFETIME_MS;
+        if (!repo.replaceToken(found.id, tokenHash('invitation', token), expiresAt)) throw wrongState();
+        audit.record({ actor: caller.auditRef, action: 'invitation.resent', object: object(found), details: { kind: found.kind } });
+        return { ...found, expiresAt };
+      });
+      const delivered = await send(invitation.kind, invitation.id, invitation.email, token, invitation.expiresAt);
+      return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+    },
+
+    withdraw(caller, id) {
+      transact(() => {
+        const found = findForAdmin(id);
+        if (!repo.withdraw(found.id, clock.now())) throw wrongState();
+        audit.record({ actor: caller.auditRef, action: 'invitation.withdrawn', object: object(found), details: { kind: found.kind, by: 'admin' } });
+      });
+    },
+
+    lookup(ip, token) {
+      const invitation = findByToken(ip, token);
+      const name = invitation.kind === 'reset' ? users.byId(invitation.userId)?.name : undefined;
+      return { invitation, office: office(), name };
+    },
+
+    accept(from, token, name, input) {
+      const invitation = findByToken(from.ip, token);
+      const keys = prepareAccountKeys(deps.serverKey, invitation.userId, input, 'keys.');
+      return transact(() => {
+        const now = clock.now();
+        if (!repo.accept(invitation.id, now)) throw invitationInvalid();
+        if (invitation.kind === 'invitation') {
+          if (users.emailTaken(invitation.email)) throw alreadyExists();
+          users.insert({
+            id: invitation.userId,
+            email: invitation.email,
+            name,
+            role: invitation.role,
+            approval: 'pending',
+            keys,
+            certificate: null,
+            certificateVersion: 0,
+            sealedOfficeKeys: null,
+            auditRef: invitation.auditRef,
+            createdAt: now,
+          });
+        } else if (!users.setKeysAfterReset(invitation.userId, name, keys)) {
+          throw invitationInvalid();
+        }
+        audit.person(invitation.auditRef, 'user', name, invitation.email);
+        audit.record({ actor: invitation.auditRef, action: 'invitation.accepted', object: object(invitation), details: { kind: invitation.kind } });
+        return finishSignIn({ users, office: deps.office, sessions: deps.sessions, clock }, invitation.userId, from.device);
+      });
+    },
+
+    issueReset(caller, user) {
+      const now = clock.now();
+      repo.withdrawFor(user.id, now);
+      const token = newToken();
+      const id = newId();
+      const expiresAt = now + INVITATION_LIFETIME_MS;
+      repo.insert({
+        id,
+        tokenHash: tokenHash('invitation', token),
+        kind: 'reset',
+        userId: user.id,
+        email: user.email,
+        role: user.role,
+        auditRef: user.auditRef,
+        invitedBy: caller.userId,
+        createdAt: now,
+        expiresAt,
+      });
+      return { id, token, expiresAt };
+    },
+
+    send,
+  };
+}

@@ -1,0 +1,121 @@
+// The account mails, Dutch first and English below in the same message (the office's clients
+// and staff read either). Each names the office. None carries a secret except the single-use
+// invitation or reset link itself, which is the point of that mail.
+import type { MailMessage } from './mailer.js';
+
+/** `22-01-2026 09:00 UTC` / `2026-01-22 09:00 UTC` */
+function dutchTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)} ${iso.slice(11, 16)} UTC`;
+}
+function englishTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const RULE = '----------------------------------------------------------------------';
+
+function bilingual(to: string, subject: { nl: string; en: string }, nl: readonly string[], en: readonly string[]): MailMessage {
+  return { to, subject: `${subject.nl} / ${subject.en}`, text: [...nl, '', RULE, '', ...en, ''].join('\n') };
+}
+
+export function invitationMail(options: { to: string; office: string; link: string; expiresAt: number }): MailMessage {
+  const { to, office, link, expiresAt } = options;
+  return bilingual(
+    to,
+    { nl: `Uitnodiging voor Coffer van ${office}`, en: `Invitation to Coffer from ${office}` },
+    [
+      'Goedendag,',
+      '',
+      `${office} nodigt u uit voor Coffer, de beveiligde omgeving waarin het kantoor documenten uitwisselt.`,
+      'Open deze link om uw wachtwoord te kiezen en uw account aan te maken:',
+      '',
+      `  ${link}`,
+      '',
+      `De link werkt één keer en is geldig tot ${dutchTime(expiresAt)}. Stuur deze mail niet door.`,
+      'Verwachtte u deze uitnodiging niet? Dan kunt u deze mail negeren.',
+    ],
+    [
+      'Hello,',
+      '',
+      `${office} invites you to Coffer, the secure place where the office exchanges documents.`,
+      'Open this link to choose your password and create your account:',
+      '',
+      `  ${link}`,
+      '',
+      `The link works once and is valid until ${englishTime(expiresAt)}. Do not forward this mail.`,
+      'Were you not expecting this invitation? Then you can ignore this mail.',
+    ],
+  );
+}
+
+export function resetMail(options: { to: string; office: string; link: string; expiresAt: number }): MailMessage {
+  const { to, office, link, expiresAt } = options;
+  return bilingual(
+    to,
+    { nl: `Uw Coffer-account bij ${office} is opnieuw ingesteld`, en: `Your Coffer account at ${office} was reset` },
+    [
+      'Goedendag,',
+      '',
+      `Een beheerder van ${office} heeft uw Coffer-account opnieuw ingesteld. Open deze link om een nieuw wachtwoord te kiezen:`,
+      '',
+      `  ${link}`,
+      '',
+      `De link werkt één keer en is geldig tot ${dutchTime(expiresAt)}. Daarna keurt een beheerder uw account opnieuw goed.`,
+      'Bestanden die alleen voor uw oude sleutels waren versleuteld, kunt u niet meer openen.',
+      `Heeft u hier niet om gevraagd? Neem dan contact op met ${office}.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `An admin of ${office} reset your Coffer account. Open this link to choose a new password:`,
+      '',
+      `  ${link}`,
+      '',
+      `The link works once and is valid until ${englishTime(expiresAt)}. An admin then approves your account again.`,
+      'Files that were encrypted only for your old keys can no longer be opened.',
+      `Did you not ask for this? Then contact ${office}.`,
+    ],
+  );
+}
+
+export function passwordChangedMail(options: { to: string; office: string; at: number; publicUrl: string }): MailMessage {
+  const { to, office, at, publicUrl } = options;
+  return bilingual(
+    to,
+    { nl: `Uw Coffer-wachtwoord is gewijzigd (${office})`, en: `Your Coffer password was changed (${office})` },
+    [
+      'Goedendag,',
+      '',
+      `Het wachtwoord van uw Coffer-account bij ${office} (${publicUrl}) is gewijzigd op ${dutchTime(at)}.`,
+      'Uw andere sessies zijn beëindigd.',
+      `Heeft u dit niet zelf gedaan? Neem dan direct contact op met ${office}.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `The password of your Coffer account at ${office} (${publicUrl}) was changed at ${englishTime(at)}.`,
+      'Your other sessions were ended.',
+      `Did you not do this yourself? Then contact ${office} at once.`,
+    ],
+  );
+}
+
+export function approvedMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
+  const { to, office, publicUrl } = options;
+  return bilingual(
+    to,
+    { nl: `Uw Coffer-account bij ${office} is goedgekeurd`, en: `Your Coffer account at ${office} was approved` },
+    [
+      'Goedendag,',
+      '',
+      `Een beheerder van ${office} heeft uw Coffer-account goedgekeurd. U kunt nu documenten van het kantoor versturen en openen.`,
+      `Meld u aan op ${publicUrl}.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `An admin of ${office} approved your Coffer account. You can now send and open the office's documents.`,
+      `Sign in at ${publicUrl}.`,
+    ],
+  );
+}

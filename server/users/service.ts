@@ -1,0 +1,173 @@
+// Administration of users (approve, disable, enable, change role, reset) and the staff
+// directory. Every admin action is checked against the account's current state and written
+// to the audit log in the same transaction.
+//
+// The office must always keep an active, approved admin: the last one cannot be disabled,
+// demoted or reset (409 last_admin), or nobody could approve anyone again.
+import { bytesEqual, verifyMember, type Id, type MemberCertificate } from '../../shared/crypto/index.js';
+import type { Audit } from '../audit/service.js';
+import type { AuthRepo } from '../auth/repo.js';
+import type { Clock } from '../clock.js';
+import type { Transact } from '../db/transaction.js';
+import type { Caller } from '../http/caller.js';
+import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../http/errors.js';
+import type { InvitationsRepo } from '../invitations/repo.js';
+import { INVITABLE_ROLES, type InvitationsService, type SentInvitation } from '../invitations/service.js';
+import type { Deliver } from '../mail/deliver.js';
+import { approvedMail } from '../mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
+import type { SessionsService } from '../sessions/service.js';
+import { verifyOrRefuse } from './account-keys.js';
+import type { Role, UserRecord, UsersRepo } from './repo.js';
+
+export interface UsersService {
+  list(): UserRecord[];
+  detail(id: Id): UserRecord;
+  approve(caller: Caller, id: Id, certificate: Uint8Array, sealedOfficeKeys: Uint8Array): Promise<void>;
+  disable(caller: Caller, id: Id): void;
+  enable(caller: Caller, id: Id): void;
+  changeRole(caller: Caller, id: Id, role: Role, certificate: Uint8Array | undefined): void;
+  reset(caller: Caller, id: Id): Promise<SentInvitation>;
+  /** Active staff and admins with keys, for fingerprints and sending. */
+  directory(): UserRecord[];
+}
+
+export function createUsersService(deps: {
+  users: UsersRepo;
+  office: OfficeRepo;
+  authRepo: AuthRepo;
+  invitationsRepo: InvitationsRepo;
+  invitations: InvitationsService;
+  sessions: SessionsService;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  deliver: Deliver;
+  publicUrl: string;
+}): UsersService {
+  const { users, audit, transact, clock, sessions } = deps;
+
+  const find = (id: Id): UserRecord => {
+    const user = users.byId(id);
+    if (user === undefined) throw notFound();
+    return user;
+  };
+
+  const office = (): OfficeRecord => {
+    const current = deps.office.get();
+    if (current === undefined) throw notFound();
+    return current;
+  };
+
+  const isLastAdmin = (user: UserRecord) =>
+    user.role === 'admin' && user.status === 'active' && user.approval === 'approved' && users.countActiveApprovedAdmins() <= 1;
+
+  const object = (user: UserRecord) => ({ type: 'user' as const, ref: user.auditRef });
+
+  /**
+   * A certificate for `user` by the office key: this office, this user, their address and
+   * keys, the given role, and a version higher than any before. Also checks the user's own
+   * signature over their encryption key with the certified identity key.
+   */
+  const checkCertificate = (user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate => {
+    const current = office();
+    if (user.keys === null) throw wrongState();
+    const keys = user.keys;
+    const certified = verifyOrRefuse(() =>
+      verifyMember(current.signingPublicKey, { officeId: current.id, userId: user.id }, certificate, keys.encryptionKeySignature),
+    );
+    if (
+      certified.email !== user.email ||
+      certified.role !== role ||
+      certified.version <= user.certificateVersion ||
+      !bytesEqual(certified.identityPublicKey, keys.identityPublicKey) ||
+      !bytesEqual(certified.encryptionPublicKey, keys.encryptionPublicKey)
+    ) {
+      throw invalidCertificate();
+    }
+    return certified;
+  };
+
+  return {
+    list: () => users.all(),
+    detail: find,
+
+    async approve(caller, id, certificate, sealedOfficeKeys) {
+      const user = transact(() => {
+        const found = find(id);
+        if (found.status !== 'active' || found.approval !== 'pending') throw wrongState();
+        const certified = checkCertificate(found, certificate, found.role);
+        if (!users.approve(found.id, certificate, certified.version, sealedOfficeKeys)) throw wrongState();
+        audit.record({ actor: caller.auditRef, action: 'user.approved', object: object(found), details: { role: found.role, certificateVersion: certified.version } });
+        return found;
+      });
+      await deps.deliver(approvedMail({ to: user.email, office: office().name, publicUrl: deps.publicUrl }));
+    },
+
+    disable(caller, id) {
+      transact(() => {
+        const user = find(id);
+        if (user.status !== 'active') throw wrongState();
+        if (isLastAdmin(user)) throw lastAdmin();
+        users.setStatus(user.id, 'active', 'disabled');
+        const sessionsEnded = sessions.endAll(user.id);
+        deps.authRepo.removeTicketsOf(user.id);
+        const now = clock.now();
+        const invitationsWithdrawn = deps.invitationsRepo.withdrawFor(user.id, now) + deps.invitationsRepo.withdrawIssuedBy(user.id, now);
+        audit.record({ actor: caller.auditRef, action: 'user.disabled', object: object(user), details: { sessionsEnded, invitationsWithdrawn } });
+      });
+    },
+
+    enable(caller, id) {
+      transact(() => {
+        const user = find(id);
+        if (!users.setStatus(user.id, 'disabled', 'active')) throw wrongState();
+        audit.record({ actor: caller.auditRef, action: 'user.enabled', object: object(user) });
+      });
+    },
+
+    changeRole(caller, id, role, certificate) {
+      transact(() => {
+        const user = find(id);
+        if (user.role === role) throw wrongState();
+        // Client accounts come with the client portal: a client must never hold the office keys.
+        if (!INVITABLE_ROLES.includes(role) || !INVITABLE_ROLES.includes(user.role)) throw invalidInput(['role']);
+        if (user.role === 'admin' && isLastAdmin(user)) throw lastAdmin();
+        let newCertificate: { bytes: Uint8Array; version: number } | null = null;
+        if (user.approval === 'approved') {
+          if (certificate === undefined) throw invalidCertificate();
+          newCertificate = { bytes: certificate, version: checkCertificate(user, certificate, role).version };
+        } else if (certificate !== undefined) {
+          // Unapproved accounts are certified at approval, with the role they have then.
+          throw invalidInput(['certificate']);
+        }
+        if (!users.setRole(user.id, user.role, role, newCertificate)) throw wrongState();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.role_changed',
+          object: object(user),
+          details: { from: user.role, to: role, ...(newCertificate !== null ? { certificateVersion: newCertificate.version } : {}) },
+        });
+      });
+    },
+
+    async reset(caller, id) {
+      const { user, link } = transact(() => {
+        const found = find(id);
+        if (found.status !== 'active') throw wrongState();
+        if (isLastAdmin(found)) throw lastAdmin();
+        users.reset(found.id);
+        const sessionsEnded = sessions.endAll(found.id);
+        deps.authRepo.removeTicketsOf(found.id);
+        deps.authRepo.clearBackupCodes(found.id);
+        const issued = deps.invitations.issueReset(caller, found);
+        audit.record({ actor: caller.auditRef, action: 'user.reset', object: object(found), details: { sessionsEnded } });
+        return { user: found, link: issued };
+      });
+      const delivered = await deps.invitations.send('reset', link.id, user.email, link.token, link.expiresAt);
+      return { id: link.id, expiresAt: link.expiresAt, delivered };
+    },
+
+    directory: () => users.members(),
+  };
+}

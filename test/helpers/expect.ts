@@ -1,0 +1,11 @@
+// Assertions on API answers.
+import type { Response } from 'supertest';
+import { expect } from 'vitest';
+import { ErrorBody } from '../../shared/wire/index.js';
+
+/** The answer is the JSON error `code` with `status`. */
+export function expectError(res: Response, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(ErrorBody.parse(res.body).error.code).toBe(code);
+  expect(res.headers['cache-control']).toBe('no-store');
+}

@@ -1,0 +1,74 @@
+// A real SMTP server on 127.0.0.1 (smtp-server) that keeps every message it accepts, parsed
+// with postal-mime, so tests read invitation, reset and notice mails as a mailbox would.
+// Recipients in `refuse` are rejected at RCPT TO, so the sender sees a failed delivery.
+import type { AddressInfo } from 'node:net';
+import PostalMime from 'postal-mime';
+import { SMTPServer } from 'smtp-server';
+
+export type Email = Awaited<ReturnType<typeof PostalMime.parse>>;
+
+export interface MailServer {
+  readonly port: number;
+  /** Environment for createTestApp that sends through this server. */
+  readonly env: Record<string, string | undefined>;
+  readonly messages: Email[];
+  /** Addresses the server refuses. */
+  readonly refuse: Set<string>;
+  /** The messages to one address, oldest first. */
+  to(address: string): Email[];
+  /** The newest message to `address`, waiting briefly for it to arrive. */
+  latest(address: string, timeoutMs?: number): Promise<Email>;
+  close(): Promise<void>;
+}
+
+export async function startMailServer(): Promise<MailServer> {
+  const messages: Email[] = [];
+  const refuse = new Set<string>();
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (refuse.has(address.address.toLowerCase())) callback(new Error('550 No such user here'));
+      else callback();
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        PostalMime.parse(Buffer.concat(chunks).toString('utf8'))
+          .then((email) => {
+            messages.push(email);
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  const to = (address: string) => messages.filter((message) => message.to?.some((recipient) => 'address' in recipient && recipient.address === address));
+  return {
+    port,
+    env: { MAIL_OUTBOX: undefined, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Coffer <coffer@office.example>' },
+    messages,
+    refuse,
+    to,
+    async latest(address, timeoutMs = 5_000) {
+      const started = Date.now();
+      for (;;) {
+        const found = to(address).at(-1);
+        if (found !== undefined) return found;
+        if (Date.now() - started > timeoutMs) throw new Error(`no mail to ${address}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The token of the `/invite#<token>` link in a mail. */
+export function inviteToken(email: Email): string {
+  const match = /\/invite#([A-Za-z0-9_-]{43})\b/.exec(email.text ?? '');
+  if (match?.[1] === undefined) throw new Error('no invitation link in the mail');
+  return match[1];
+}
