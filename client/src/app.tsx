@@ -1,13 +1,20 @@
-// The app: language state, the frame, and the route table.
+// The app: language and session state, the frame, and the route table.
 import type { JSX } from 'preact';
-import { useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
+import { EngineContext } from './crypto/context';
 import type { CryptoEngine } from './crypto/engine';
+import { AppGate, APP_SECTIONS, type AppSection } from './features/app/AppGate';
 import { HomePage } from './features/home/HomePage';
+import { InvitePage } from './features/invite/InvitePage';
+import { LoginPage } from './features/login/LoginPage';
 import { NotFoundPage } from './features/not-found/NotFoundPage';
+import { RecoverPage } from './features/recover/RecoverPage';
 import { SetupPage } from './features/setup/SetupPage';
 import { LOCALES, storeLang, translator, type Lang } from './i18n';
 import { I18nContext, richMessage, type I18n } from './i18n/context';
 import { usePath } from './router';
+import { SessionContext } from './session/context';
+import { createSessionStore } from './session/store';
 import { Layout } from './ui/Layout';
 
 export interface AppProps {
@@ -18,6 +25,9 @@ export interface AppProps {
 export function App({ engine, initialLang }: AppProps): JSX.Element {
   const [lang, setLang] = useState(initialLang);
   const path = usePath();
+  const session = useMemo(() => createSessionStore(engine), [engine]);
+
+  useEffect(() => session.start(), [session]);
 
   // In the same commit as the new text, so the page is never read with the wrong language.
   useLayoutEffect(() => {
@@ -40,18 +50,30 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
 
   return (
     <I18nContext.Provider value={i18n}>
-      <Layout>{route(path, engine)}</Layout>
+      <EngineContext.Provider value={engine}>
+        <SessionContext.Provider value={session}>
+          <Layout>{route(path, engine)}</Layout>
+        </SessionContext.Provider>
+      </EngineContext.Provider>
     </I18nContext.Provider>
   );
 }
 
+/** Page paths; server/routes.ts must serve index.html for each of them. */
 function route(path: string, engine: CryptoEngine): JSX.Element {
   switch (path) {
     case '/':
       return <HomePage engine={engine} />;
     case '/setup':
       return <SetupPage />;
-    default:
-      return <NotFoundPage />;
+    case '/login':
+      return <LoginPage />;
+    case '/invite':
+      return <InvitePage />;
+    case '/recover':
+      return <RecoverPage />;
   }
+  const section = APP_SECTIONS[path as keyof typeof APP_SECTIONS] as AppSection | undefined;
+  if (section) return <AppGate section={section} path={path} />;
+  return <NotFoundPage />;
 }

@@ -1,5 +1,6 @@
 // Entry point: styles, the crypto worker (started at once: every flow needs it, and a
 // browser that cannot run it should say so on the first page), the language, then the app.
+import './security/zod';
 import './styles.css';
 import { render } from 'preact';
 import { App } from './app';

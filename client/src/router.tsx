@@ -3,6 +3,8 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
+export { nextPath } from './next-path';
+
 const NAVIGATE_EVENT = 'coffer:navigate';
 
 /** True once the user has moved between pages inside the app (not on the first load). */
@@ -17,9 +19,11 @@ export function normalizePath(pathname: string): string {
   return pathname.length > 1 ? pathname.replace(/\/+$/, '') || '/' : pathname;
 }
 
-export function navigate(href: string): void {
+/** Moves to `href` without a reload. `replace` overwrites the current history entry (redirects). */
+export function navigate(href: string, options: { readonly replace?: boolean } = {}): void {
   navigatedInApp = true;
-  history.pushState(null, '', href);
+  if (options.replace) history.replaceState(null, '', href);
+  else history.pushState(null, '', href);
   dispatchEvent(new Event(NAVIGATE_EVENT));
 }
 
@@ -45,18 +49,20 @@ interface LinkProps {
   readonly href: string;
   readonly class?: string;
   readonly 'aria-label'?: string;
+  readonly 'aria-current'?: 'page' | undefined;
+  readonly testid?: string;
   readonly children: ComponentChildren;
 }
 
 /** An in-app link: a real <a href> (works with middle-click, copy link, no JavaScript), navigated without a reload. */
-export function Link({ href, children, ...rest }: LinkProps): JSX.Element {
+export function Link({ href, children, testid, ...rest }: LinkProps): JSX.Element {
   const onClick = (event: MouseEvent): void => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     if (href !== location.pathname + location.search + location.hash) navigate(href);
   };
   return (
-    <a href={href} onClick={onClick} {...rest}>
+    <a href={href} onClick={onClick} data-testid={testid} {...rest}>
       {children}
     </a>
   );

@@ -1,6 +1,14 @@
-// The one place the client talks HTTP to the Coffer API: JSON in, JSON out, same-origin
-// cookies only, and every answer that is not 2xx turned into an ApiError that carries the
-// server's stable error code (`{ "error": { "code", "message" } }`), never its message text.
+// The one place the client talks HTTP to the Coffer API: JSON (or, for the logo, a
+// multipart form) in, JSON out, same-origin cookies only, and every answer that is not 2xx
+// turned into an ApiError that carries the server's stable error code
+// (`{ "error": { "code", "message" } }`), never its message text. Answers are checked with
+// the shared/wire schemas before anyone uses them.
+//
+// A 401 `signed_out` from any call means the session is gone (signed out elsewhere, expired,
+// account disabled): listeners registered with `onSignedOut` hear about it, so the app can
+// lock the keys and say so, wherever the call came from.
+import type { ZodType } from 'zod';
+import { parseRetryAfter } from './retry-after';
 
 /** Codes the client itself uses when there is no server code to report. */
 export const CLIENT_ERROR = {
@@ -17,6 +25,10 @@ export class ApiError extends Error {
     readonly status: number,
     /** The server's `error.code`, or one of CLIENT_ERROR. */
     readonly code: string,
+    /** For 429: seconds until a retry may succeed, from `Retry-After`. */
+    readonly retryAfter: number | null = null,
+    /** For `invalid_input`: the paths of the fields that failed. */
+    readonly fields: readonly string[] = [],
   ) {
     super(`API request failed: ${status} ${code}`);
   }
@@ -26,23 +38,56 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Checks an answer's body; returns null for a body of the wrong shape. */
+export type Parse<T> = (data: unknown) => T | null;
+
+/** A Parse from a zod schema. */
+export function schema<T>(type: ZodType<T>): Parse<T> {
+  return (data) => {
+    const result = type.safeParse(data);
+    return result.success ? result.data : null;
+  };
+}
+
+/** For endpoints whose answer carries nothing the client needs (204, or `{}`). */
+export const noContent: Parse<void> = () => undefined;
+
+const signedOutListeners = new Set<() => void>();
+
+/** Calls `listener` whenever any request is answered 401 `signed_out`; returns the unsubscribe function. */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+interface Body {
+  readonly json?: unknown;
+  readonly form?: FormData;
+}
+
 /**
- * POSTs `body` as JSON to `path` (a same-origin path under /api/) and returns the answer
- * checked by `parse`, which returns null for a body of the wrong shape.
- * Rejects with ApiError, or with the AbortError of `signal`.
+ * Sends one request to `path` (a same-origin path under /api/) and returns the answer
+ * checked by `parse`. Rejects with ApiError, or with the AbortError of `signal`.
  */
-export async function postJson<T>(
-  path: string,
-  body: unknown,
-  parse: (data: unknown) => T | null,
-  options: RequestOptions = {},
-): Promise<T> {
+export async function request<T>(method: Method, path: string, body: Body, parse: Parse<T>, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  let payload: string | FormData | undefined;
+  if (body.form !== undefined) {
+    // The browser sets the multipart Content-Type with its boundary.
+    payload = body.form;
+  } else if (body.json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    payload = JSON.stringify(body.json);
+  }
+
   let response: Response;
   try {
     response = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
+      method,
+      headers,
+      body: payload ?? null,
       credentials: 'same-origin',
       cache: 'no-store',
       redirect: 'error',
@@ -55,10 +100,36 @@ export async function postJson<T>(
   }
 
   const data = await readJson(response);
-  if (!response.ok) throw new ApiError(response.status, errorCode(data) ?? CLIENT_ERROR.badResponse);
+  if (!response.ok) {
+    const error = errorOf(data);
+    const code = error?.code ?? CLIENT_ERROR.badResponse;
+    if (response.status === 401 && code === 'signed_out') for (const listener of signedOutListeners) listener();
+    const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('Retry-After')) : null;
+    throw new ApiError(response.status, code, retryAfter, error?.fields ?? []);
+  }
   const parsed = parse(data);
   if (parsed === null) throw new ApiError(response.status, CLIENT_ERROR.badResponse);
   return parsed;
+}
+
+export function getJson<T>(path: string, parse: Parse<T>, options?: RequestOptions): Promise<T> {
+  return request('GET', path, {}, parse, options);
+}
+
+export function postJson<T>(path: string, body: unknown, parse: Parse<T>, options?: RequestOptions): Promise<T> {
+  return request('POST', path, { json: body }, parse, options);
+}
+
+export function putJson<T>(path: string, body: unknown, parse: Parse<T>, options?: RequestOptions): Promise<T> {
+  return request('PUT', path, { json: body }, parse, options);
+}
+
+export function deleteJson<T>(path: string, parse: Parse<T>, options?: RequestOptions): Promise<T> {
+  return request('DELETE', path, {}, parse, options);
+}
+
+export function putForm<T>(path: string, form: FormData, parse: Parse<T>, options?: RequestOptions): Promise<T> {
+  return request('PUT', path, { form }, parse, options);
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -70,10 +141,17 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorCode(data: unknown): string | null {
+function errorOf(data: unknown): { code: string; fields: string[] } | null {
   if (typeof data !== 'object' || data === null) return null;
   const error = (data as Record<string, unknown>)['error'];
   if (typeof error !== 'object' || error === null) return null;
   const code = (error as Record<string, unknown>)['code'];
-  return typeof code === 'string' && code !== '' ? code : null;
+  if (typeof code !== 'string' || code === '') return null;
+  const fields = (error as Record<string, unknown>)['fields'];
+  return { code, fields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [] };
+}
+
+/** A path segment from an id (ids are base64url, but never trust a string into a URL unescaped). */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
 }

@@ -10,11 +10,16 @@ export interface SetupLinkStatus {
   readonly expiresAt: Date;
 }
 
-/** The token from `#<token>`, or null if the fragment is missing or not a well-formed token. */
-export function setupTokenFromHash(hash: string): string | null {
+/**
+ * The token from `#<token>` (setup and invitation links), or null if the fragment is missing
+ * or not a well-formed token.
+ */
+export function tokenFromHash(hash: string): string | null {
   const token = hash.startsWith('#') ? hash.slice(1) : hash;
   return TOKEN_PATTERN.test(token) ? token : null;
 }
+
+export const setupTokenFromHash = tokenFromHash;
 
 export function verifySetupLink(token: string, options?: RequestOptions): Promise<SetupLinkStatus> {
   // The token travels only in the request body, never in a URL.

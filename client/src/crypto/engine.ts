@@ -1,7 +1,17 @@
 // The page's handle on the crypto worker: starts it under the Trusted Types policy, tracks
-// whether it is loading, ready or failed, and matches answers to requests.
+// whether it is loading, ready or failed, and matches answers (and progress reports) to
+// requests by their id.
 import { trustedScriptURL } from '../security/trusted-types';
-import { isWorkerMessage, type PageMessage, type WorkerMessage } from './protocol';
+import {
+  isWorkerMessage,
+  type AnswerOf,
+  type Operation,
+  type PageMessage,
+  type ProgressStage,
+  type RequestOf,
+  type WorkerErrorCode,
+  type WorkerMessage,
+} from './protocol';
 // `?worker&url` makes Vite bundle worker.ts as its own hashed file under assets/ and hand
 // back only its URL, so the Worker can be constructed here, through the policy.
 import workerUrl from './worker.ts?worker&url';
@@ -11,18 +21,40 @@ export type EngineState =
   | { readonly kind: 'ready'; readonly libsodium: string }
   | { readonly kind: 'failed' };
 
+/** A worker operation failed; `code` says why (see WORKER_ERRORS), or `engine_failed` when the worker cannot run. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(readonly code: WorkerErrorCode | 'engine_failed') {
+    super(`crypto engine: ${code}`);
+  }
+}
+
+export interface CallOptions {
+  /** Called when a long operation (Argon2id, key generation) reaches a new stage. */
+  readonly onProgress?: (stage: ProgressStage) => void;
+}
+
 export interface CryptoEngine {
   readonly state: EngineState;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: (state: EngineState) => void): () => void;
   /** Resolves true once the worker answers, false if the engine failed. */
   ping(): Promise<boolean>;
+  /** Runs one operation in the worker. Rejects with EngineError. */
+  call<K extends Operation>(op: K, request: RequestOf<K>, options?: CallOptions): Promise<AnswerOf<K>>;
+  /** Forgets every key in the worker (sign-out, session ended). Never rejects. */
+  lock(): Promise<void>;
+}
+
+interface Pending {
+  readonly settle: (message: WorkerMessage | null) => void;
+  readonly onProgress?: ((stage: ProgressStage) => void) | undefined;
 }
 
 export function startCryptoEngine(): CryptoEngine {
   let state: EngineState = { kind: 'loading' };
   const listeners = new Set<(state: EngineState) => void>();
-  const pending = new Map<number, (answered: boolean) => void>();
+  const pending = new Map<number, Pending>();
   let nextId = 1;
   let worker: Worker | undefined;
 
@@ -35,7 +67,7 @@ export function startCryptoEngine(): CryptoEngine {
   const fail = (): void => {
     setState({ kind: 'failed' });
     worker?.terminate();
-    for (const settle of pending.values()) settle(false);
+    for (const { settle } of pending.values()) settle(null);
     pending.clear();
   };
 
@@ -47,15 +79,25 @@ export function startCryptoEngine(): CryptoEngine {
       case 'failed':
         fail();
         return;
+      case 'progress':
+        pending.get(message.id)?.onProgress?.(message.stage);
+        return;
       case 'pong':
-        pending.get(message.id)?.(true);
+      case 'done':
+      case 'error':
+        pending.get(message.id)?.settle(message);
         pending.delete(message.id);
         return;
     }
   };
 
-  const send = (message: PageMessage): void => {
-    worker?.postMessage(message);
+  const send = (message: PageMessage, entry: Pending): void => {
+    if (state.kind === 'failed' || !worker) {
+      entry.settle(null);
+      return;
+    }
+    pending.set(message.id, entry);
+    worker.postMessage(message);
   };
 
   try {
@@ -75,7 +117,7 @@ export function startCryptoEngine(): CryptoEngine {
     fail();
   }
 
-  return {
+  const engine: CryptoEngine = {
     get state() {
       return state;
     },
@@ -84,12 +126,31 @@ export function startCryptoEngine(): CryptoEngine {
       return () => listeners.delete(listener);
     },
     ping() {
-      if (state.kind === 'failed') return Promise.resolve(false);
-      const id = nextId++;
       return new Promise<boolean>((resolve) => {
-        pending.set(id, resolve);
-        send({ type: 'ping', id });
+        send({ type: 'ping', id: nextId++ }, { settle: (message) => resolve(message?.type === 'pong') });
       });
     },
+    call(op, request, options = {}) {
+      return new Promise((resolve, reject) => {
+        send(
+          { type: 'call', id: nextId++, op, request },
+          {
+            onProgress: options.onProgress,
+            settle: (message) => {
+              if (message?.type === 'done') resolve(message.answer as AnswerOf<typeof op>);
+              else reject(new EngineError(message?.type === 'error' ? message.code : 'engine_failed'));
+            },
+          },
+        );
+      });
+    },
+    async lock() {
+      try {
+        await engine.call('lock', {});
+      } catch {
+        // A failed engine holds nothing.
+      }
+    },
   };
+  return engine;
 }

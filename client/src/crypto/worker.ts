@@ -1,10 +1,13 @@
 // The crypto worker: all libsodium work happens here, off the page's main thread, so the
-// page stays responsive while files are encrypted or decrypted. On start it loads libsodium,
-// checks that the library's constants are the ones format v1 fixes, and reports `ready`
-// (or `failed`, with no details: internals never reach the page). Requests from the page are
-// handled by `dispatch`, one case per message type.
+// page stays responsive while Argon2id runs or files are encrypted. On start it loads
+// libsodium, checks that the library's constants are the ones format v1 fixes, and reports
+// `ready` (or `failed`, with no details: internals never reach the page). Each request is
+// checked against its schema and handed to its operation (operations.ts), which is also
+// where a signed-in user's secrets live: in this worker's memory only, never sent to the page.
+import '../security/zod';
 import { checkLibraryConstants, libraryVersion, ready } from '../../../shared/crypto/index.js';
-import { isPageMessage, type PageMessage, type WorkerMessage } from './protocol';
+import { createOperations, errorCode, type Report } from './operations';
+import { isPageMessage, REQUESTS, type PageMessage, type WorkerMessage } from './protocol';
 
 // tsconfig.client.json type-checks with the DOM library, where `self` is a Window; this is
 // the part of DedicatedWorkerGlobalScope the worker uses.
@@ -30,13 +33,27 @@ scope.addEventListener('message', (event) => {
   if (isPageMessage(event.data)) void dispatch(event.data);
 });
 
+const operations = createOperations();
+
 async function dispatch(message: PageMessage): Promise<void> {
   // A request that arrives before libsodium is loaded waits for it; after a failed start the
   // page already knows (it got `failed`) and sends nothing more.
   if ((await started) === null) return;
-  switch (message.type) {
-    case 'ping':
-      scope.postMessage({ type: 'pong', id: message.id });
-      return;
+  if (message.type === 'ping') {
+    scope.postMessage({ type: 'pong', id: message.id });
+    return;
+  }
+  const { id, op } = message;
+  const parsed = REQUESTS[op].safeParse(message.request);
+  if (!parsed.success) {
+    scope.postMessage({ type: 'error', id, code: 'bad_request' });
+    return;
+  }
+  const report: Report = (stage) => scope.postMessage({ type: 'progress', id, stage });
+  try {
+    const handler = operations[op] as (request: unknown, report: Report) => unknown;
+    scope.postMessage({ type: 'done', id, answer: handler(parsed.data, report) });
+  } catch (error) {
+    scope.postMessage({ type: 'error', id, code: errorCode(error) });
   }
 }

@@ -1,10 +1,12 @@
-// The frame of every page: skip link, header (product name, language switch), the main
-// landmark the skip link points at, and the footer.
+// The frame of every page: skip link, header (brand, the signed-in account, language switch),
+// the main landmark the skip link points at, and the footer.
 import type { ComponentChildren, JSX } from 'preact';
 import logoUrl from '../assets/coffer-logo.svg';
 import { useI18n } from '../i18n/context';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
+import { useSession } from '../session/context';
 import { LanguageSwitch } from './LanguageSwitch';
+import { roleLabel } from './labels';
 
 export const MAIN_ID = 'main';
 
@@ -21,7 +23,10 @@ export function Layout({ children }: { readonly children: ComponentChildren }): 
             <img class="brand__logo" src={logoUrl} alt="" width={32} height={32} />
             <span class="brand__name">{t('app.name')}</span>
           </Link>
-          <LanguageSwitch />
+          <div class="site-header__end">
+            <Account />
+            <LanguageSwitch />
+          </div>
         </div>
       </header>
       <main id={MAIN_ID} class="container site-main" tabIndex={-1}>
@@ -33,5 +38,32 @@ export function Layout({ children }: { readonly children: ComponentChildren }): 
         </div>
       </footer>
     </>
+  );
+}
+
+/** Who is signed in, and the way out. Nothing when signed out. */
+function Account(): JSX.Element | null {
+  const { t } = useI18n();
+  const { state, store } = useSession();
+  if (state.kind !== 'locked' && state.kind !== 'unlocked') return null;
+  const { me } = state.info;
+  const signOut = async (): Promise<void> => {
+    await store.signOut();
+    navigate('/login');
+  };
+  return (
+    <div class="account" data-testid="account">
+      <Link href="/app" class="account__who" testid="account-link">
+        <span class="account__name" data-testid="account-name">
+          {me.name}
+        </span>
+        <span class="account__role" data-testid="account-role">
+          {roleLabel(t, me.role)}
+        </span>
+      </Link>
+      <button type="button" class="button button--small button--secondary" onClick={() => void signOut()} data-testid="sign-out">
+        {t('account.signOut')}
+      </button>
+    </div>
   );
 }

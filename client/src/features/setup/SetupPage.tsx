@@ -1,15 +1,31 @@
 // /setup#<token>: the link `npm run coffer -- setup-link` prints for the first administrator.
-// For now the page only checks the link (the server changes nothing) and says until when it
-// is valid; creating the administrator comes with the next release.
+// The page checks the link (the server changes nothing), then asks for the office's name and
+// the administrator's name, address and password. The crypto worker makes the admin's keys,
+// the office key, the admin's certificate and the recovery key; the server receives only
+// public keys, sealed bundles, the certificate and the auth keys (which it stores as keyed
+// hashes). The recovery key is shown once.
 //
 // The token stays in the fragment, which browsers never send to a server; it is posted in a
 // request body, never put in a URL, and never logged.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { completeSetup } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { SETUP_LINK_INVALID, setupTokenFromHash, verifySetupLink } from '../../api/setup';
+import { useEngine } from '../../crypto/context';
+import type { ProgressStage } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
+import { Link, navigate } from '../../router';
+import { useSessionStore } from '../../session/context';
+import { ErrorAlert, Progress } from '../../ui/Alert';
+import { errorMessage, isApiError } from '../../ui/errors';
+import { Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
+import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
+import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
+import { personalWords } from '../password/policy';
+import { CREATE_PROGRESS } from '../password/progress';
+import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
 
 type Check =
   | { readonly kind: 'checking' }
@@ -18,13 +34,27 @@ type Check =
   /** No usable answer (offline, server error, rate limit): the link may well be fine. */
   | { readonly kind: 'unavailable' };
 
+type Phase =
+  | { readonly kind: 'form' }
+  | { readonly kind: 'working'; readonly stage: ProgressStage | 'sending' }
+  | { readonly kind: 'recovery'; readonly recoveryKey: string; readonly office: string; readonly email: string };
+
 export const SETUP_COMMAND = 'npm run coffer -- setup-link';
+
+interface FormErrors {
+  officeName?: string;
+  name?: string;
+  email?: string;
+  password?: string | undefined;
+  confirm?: string | undefined;
+}
 
 export function SetupPage(): JSX.Element {
   const { t } = useI18n();
   const [token, setToken] = useState(() => setupTokenFromHash(location.hash));
   const [check, setCheck] = useState<Check>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
   const [attempt, setAttempt] = useState(0);
+  const [phase, setPhase] = useState<Phase>({ kind: 'form' });
 
   // A second link pasted into the same tab changes only the fragment: no reload.
   useEffect(() => {
@@ -51,6 +81,16 @@ export function SetupPage(): JSX.Element {
     return () => controller.abort();
   }, [token, attempt]);
 
+  if (phase.kind === 'recovery') {
+    return (
+      <>
+        <PageHeading>{t('setup.done.title')}</PageHeading>
+        <p class="lead">{t('setup.done.intro', { office: phase.office })}</p>
+        <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={phase.office} email={phase.email} onContinue={() => navigate('/app')} />
+      </>
+    );
+  }
+
   return (
     <>
       <PageHeading>{t('setup.title')}</PageHeading>
@@ -64,7 +104,116 @@ export function SetupPage(): JSX.Element {
           </button>
         </p>
       )}
+      {check.kind === 'valid' && token !== null && <SetupForm token={token} phase={phase} setPhase={setPhase} />}
     </>
+  );
+}
+
+function SetupForm({ token, phase, setPhase }: { readonly token: string; readonly phase: Phase; readonly setPhase: (phase: Phase) => void }): JSX.Element {
+  const { t } = useI18n();
+  const engine = useEngine();
+  const session = useSessionStore();
+  const [officeName, setOfficeName] = useState('');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [secret, setSecret] = useState<NewPasswordState>({ password: '', confirm: '' });
+  const [errors, setErrors] = useState<FormErrors>({});
+  const [problem, setProblem] = useState<{ readonly text: JSX.Element | string; readonly n: number } | null>(null);
+  const working = useRef(false);
+  const verdict = usePasswordVerdict(secret.password, personalWords(officeName, name, email));
+  const edited = (field: keyof FormErrors): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+
+  const fail = (text: JSX.Element | string): void => setProblem({ text, n: (problem?.n ?? 0) + 1 });
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (working.current) return;
+    const office = displayName(officeName);
+    const admin = displayName(name);
+    const address = normalizeEmail(email);
+    const next: FormErrors = {};
+    if (office === null) next.officeName = t('field.officeName.invalid');
+    if (admin === null) next.name = t('field.name.invalid');
+    if (!isEmail(address)) next.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    const passwordErrors = newPasswordErrors(t, secret, verdict);
+    if (passwordErrors) Object.assign(next, passwordErrors);
+    setErrors(next);
+    if (office === null || admin === null || Object.keys(next).length > 0) {
+      fail(t('form.fix'));
+      return;
+    }
+
+    working.current = true;
+    setProblem(null);
+    setPhase({ kind: 'working', stage: 'keys' });
+    try {
+      const created = await engine.call(
+        'createOffice',
+        { officeName: office, adminName: admin, email: address, password: secret.password },
+        { onProgress: (stage) => setPhase({ kind: 'working', stage }) },
+      );
+      setPhase({ kind: 'working', stage: 'sending' });
+      const signedIn = await completeSetup({ token, ...created.request });
+      setSecret({ password: '', confirm: '' });
+      setPhase({ kind: 'recovery', recoveryKey: created.recoveryKey, office, email: address });
+      // The account exists: whatever happens while unlocking, the recovery key must be shown.
+      session.adopt(signedIn).catch(() => {});
+    } catch (error) {
+      await engine.lock();
+      setPhase({ kind: 'form' });
+      if (isApiError(error, 'setup_finished')) {
+        fail(
+          <>
+            {t('error.setupFinished')}{' '}
+            <Link href="/login">{t('login.title')}</Link>
+          </>,
+        );
+      } else if (isApiError(error, SETUP_LINK_INVALID)) fail(t('setup.invalidShort'));
+      else fail(errorMessage(t, error));
+    } finally {
+      working.current = false;
+    }
+  };
+
+  const busy = phase.kind === 'working';
+  return (
+    <form class="panel form" onSubmit={submit} noValidate data-testid="setup-form" aria-labelledby="setup-form-heading">
+      <h2 id="setup-form-heading" class="form__heading">
+        {t('setup.form.heading')}
+      </h2>
+      <p>{t('setup.form.intro')}</p>
+      {problem && (
+        <ErrorAlert testid="setup-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <Field id="setup-office-name" label={t('field.officeName')} value={officeName} onValue={(value) => { setOfficeName(value); edited('officeName'); }} autoComplete="organization" error={errors.officeName} testid="setup-office-name" maxLength={100} required />
+      <Field id="setup-name" label={t('field.name')} value={name} onValue={(value) => { setName(value); edited('name'); }} autoComplete="name" error={errors.name} testid="setup-name" maxLength={100} required />
+      <Field
+        id="setup-email"
+        label={t('field.email')}
+        type="email"
+        value={email}
+        onValue={(value) => {
+          setEmail(value);
+          edited('email');
+        }}
+        autoComplete="username"
+        inputMode="email"
+        spellcheck={false}
+        autoCapitalize="off"
+        error={errors.email}
+        testid="setup-email"
+        required
+      />
+      <NewPasswordFields idPrefix="setup" value={secret} onChange={setSecret} verdict={verdict} errors={errors} onEdit={edited} />
+      {phase.kind === 'working' && <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />}
+      <div class="button-row">
+        <button type="submit" class="button" disabled={busy} data-testid="setup-submit">
+          {t('setup.submit')}
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -74,9 +223,7 @@ function SetupCheckMessage({ check }: { readonly check: Check }): JSX.Element {
     case 'checking':
       return <p class="status-text status-text--busy">{t('setup.checking')}</p>;
     case 'valid': {
-      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(
-        check.expiresAt,
-      );
+      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(check.expiresAt);
       return (
         <p class="status-text status-text--ok">
           {rich('setup.valid', { expiresAt: <time dateTime={check.expiresAt.toISOString()}>{expiresAt}</time> })}

@@ -1,0 +1,146 @@
+// Typed calls for the account endpoints (shared/wire/accounts.ts is the contract): setup,
+// sign-in with a second factor, the session, the signed-in user's own settings, recovery,
+// invitations, and the colleagues directory.
+//
+// Steps that end signed in (setup, second factor, accepting an invitation, recovery) answer
+// the session and the sealed keys (`SignedIn`) where the server sends them; `signedIn()`
+// fetches both when an answer carries neither, so the pages work either way.
+import type { z } from 'zod';
+import {
+  Directory,
+  InvitationAcceptRequest,
+  InvitationLookupResponse,
+  KeyMaterial,
+  LoginResponse,
+  OfficePublic,
+  PasswordChangeRequest,
+  PreloginResponse,
+  RecoverCompleteRequest,
+  RecoverResponse,
+  SessionInfo,
+  SessionList,
+  SetupCompleteRequest,
+  SignedIn,
+  TwoFactorBeginResponse,
+  TwoFactorConfirmResponse,
+} from '../../../shared/wire/accounts.js';
+import { deleteJson, getJson, noContent, postJson, schema, segment, type Parse, type RequestOptions } from './http';
+
+export type {
+  Directory,
+  DirectoryEntry,
+  InvitationLookupResponse,
+  KeyMaterial,
+  LoginResponse,
+  Me,
+  OfficePublic,
+  PreloginResponse,
+  RecoverResponse,
+  SessionInfo,
+  SessionList,
+  SignedIn,
+  TwoFactorBeginResponse,
+} from '../../../shared/wire/accounts.js';
+
+const API = '/api/v1';
+
+/** A SignedIn answer, or null when the answer carries no session (the caller then asks for it). */
+const maybeSignedIn: Parse<SignedIn | null> = (data) => {
+  const result = SignedIn.safeParse(data);
+  return result.success ? result.data : null;
+};
+
+/** The session and keys after a step that signed in: from its answer, or fetched. */
+export async function signedIn(answer: SignedIn | null): Promise<SignedIn> {
+  if (answer) return answer;
+  const [session, keys] = await Promise.all([getSession(), getMyKeys()]);
+  return { status: 'signed-in', session, keys };
+}
+
+// ---- the office and first-run setup
+
+export function getOffice(options?: RequestOptions): Promise<OfficePublic> {
+  return getJson(`${API}/office`, schema(OfficePublic), options);
+}
+
+export async function completeSetup(body: z.input<typeof SetupCompleteRequest>): Promise<SignedIn> {
+  return signedIn(await postJson(`${API}/setup/complete`, body, maybeSignedIn));
+}
+
+// ---- sign-in
+
+export function prelogin(email: string): Promise<PreloginResponse> {
+  return postJson(`${API}/auth/prelogin`, { email }, schema(PreloginResponse));
+}
+
+export function login(email: string, authKey: string): Promise<LoginResponse> {
+  return postJson(`${API}/auth/login`, { email, authKey }, schema(LoginResponse));
+}
+
+export async function secondFactor(ticket: string, code: string): Promise<SignedIn> {
+  return signedIn(await postJson(`${API}/auth/second-factor`, { ticket, code }, maybeSignedIn));
+}
+
+export function logout(): Promise<void> {
+  return postJson(`${API}/auth/logout`, {}, noContent);
+}
+
+// ---- the session and the signed-in user
+
+export function getSession(options?: RequestOptions): Promise<SessionInfo> {
+  return getJson(`${API}/session`, schema(SessionInfo), options);
+}
+
+export function getMyKeys(): Promise<KeyMaterial> {
+  return getJson(`${API}/me/keys`, schema(KeyMaterial));
+}
+
+export function listSessions(): Promise<SessionList> {
+  return getJson(`${API}/sessions`, schema(SessionList));
+}
+
+export function endSession(sessionId: string): Promise<void> {
+  return deleteJson(`${API}/sessions/${segment(sessionId)}`, noContent);
+}
+
+export function beginTwoFactor(): Promise<TwoFactorBeginResponse> {
+  return postJson(`${API}/me/two-factor/begin`, {}, schema(TwoFactorBeginResponse));
+}
+
+export function confirmTwoFactor(code: string): Promise<z.infer<typeof TwoFactorConfirmResponse>> {
+  return postJson(`${API}/me/two-factor/confirm`, { code }, schema(TwoFactorConfirmResponse));
+}
+
+export function disableTwoFactor(authKey: string, code: string): Promise<void> {
+  return postJson(`${API}/me/two-factor/disable`, { authKey, code }, noContent);
+}
+
+export function changePassword(body: z.input<typeof PasswordChangeRequest>): Promise<void> {
+  return postJson(`${API}/me/password`, body, noContent);
+}
+
+// ---- recovery
+
+export function recover(email: string, recoveryAuthKey: string, code: string): Promise<RecoverResponse> {
+  return postJson(`${API}/auth/recover`, { email, recoveryAuthKey, code }, schema(RecoverResponse));
+}
+
+export async function completeRecovery(body: z.input<typeof RecoverCompleteRequest>): Promise<SignedIn> {
+  return signedIn(await postJson(`${API}/auth/recover/complete`, body, maybeSignedIn));
+}
+
+// ---- invitations
+
+export function lookupInvitation(token: string, options?: RequestOptions): Promise<InvitationLookupResponse> {
+  return postJson(`${API}/invitations/lookup`, { token }, schema(InvitationLookupResponse), options);
+}
+
+export async function acceptInvitation(body: z.input<typeof InvitationAcceptRequest>): Promise<SignedIn> {
+  return signedIn(await postJson(`${API}/invitations/accept`, body, maybeSignedIn));
+}
+
+// ---- colleagues
+
+export function getDirectory(): Promise<Directory> {
+  return getJson(`${API}/directory`, schema(Directory));
+}

@@ -1,0 +1,92 @@
+// Typed calls for the admin endpoints (shared/wire/admin.ts is the contract): users,
+// approval, roles, leavers, invitations and the office settings and logo.
+import type { z } from 'zod';
+import {
+  ApproveRequest,
+  InvitationCreateResponse,
+  InvitationList,
+  OfficeSettings,
+  RoleChangeRequest,
+  UserDetail,
+  UserList,
+} from '../../../shared/wire/admin.js';
+import type { Role } from '../../../shared/wire/common.js';
+import { deleteJson, getJson, noContent, postJson, putForm, putJson, schema, segment } from './http';
+
+export type { InvitationList, OfficeSettings, UserDetail, UserList, UserSummary } from '../../../shared/wire/admin.js';
+export { LOGO_MAX_BYTES, LOGO_TYPES } from '../../../shared/wire/admin.js';
+
+const ADMIN = '/api/v1/admin';
+
+const user = (userId: string): string => `${ADMIN}/users/${segment(userId)}`;
+const invitation = (invitationId: string): string => `${ADMIN}/invitations/${segment(invitationId)}`;
+
+// ---- users
+
+export function listUsers(): Promise<UserList> {
+  return getJson(`${ADMIN}/users`, schema(UserList));
+}
+
+export function getUser(userId: string): Promise<UserDetail> {
+  return getJson(user(userId), schema(UserDetail));
+}
+
+export function approveUser(userId: string, body: z.input<typeof ApproveRequest>): Promise<void> {
+  return postJson(`${user(userId)}/approve`, body, noContent);
+}
+
+export function changeRole(userId: string, body: z.input<typeof RoleChangeRequest>): Promise<void> {
+  return postJson(`${user(userId)}/role`, body, noContent);
+}
+
+export function disableUser(userId: string): Promise<void> {
+  return postJson(`${user(userId)}/disable`, {}, noContent);
+}
+
+export function enableUser(userId: string): Promise<void> {
+  return postJson(`${user(userId)}/enable`, {}, noContent);
+}
+
+/** New keys and a new approval: the server withdraws the old keys and mails a reset link. */
+export function resetUser(userId: string): Promise<InvitationCreateResponse> {
+  return postJson(`${user(userId)}/reset`, {}, schema(InvitationCreateResponse));
+}
+
+// ---- invitations
+
+export function listInvitations(): Promise<InvitationList> {
+  return getJson(`${ADMIN}/invitations`, schema(InvitationList));
+}
+
+export function createInvitation(email: string, role: Role): Promise<InvitationCreateResponse> {
+  return postJson(`${ADMIN}/invitations`, { email, role }, schema(InvitationCreateResponse));
+}
+
+/** A new link for the same invitation; `delivered` says whether the mail server took it. */
+export function resendInvitation(invitationId: string): Promise<InvitationCreateResponse> {
+  return postJson(`${invitation(invitationId)}/resend`, {}, schema(InvitationCreateResponse));
+}
+
+export function withdrawInvitation(invitationId: string): Promise<void> {
+  return postJson(`${invitation(invitationId)}/withdraw`, {}, noContent);
+}
+
+// ---- office settings and logo
+
+export function getSettings(): Promise<OfficeSettings> {
+  return getJson(`${ADMIN}/settings`, schema(OfficeSettings));
+}
+
+export function saveSettings(settings: z.input<typeof OfficeSettings>): Promise<void> {
+  return putJson(`${ADMIN}/settings`, settings, noContent);
+}
+
+export function uploadLogo(file: File): Promise<void> {
+  const form = new FormData();
+  form.append('logo', file, file.name);
+  return putForm(`${ADMIN}/logo`, form, noContent);
+}
+
+export function removeLogo(): Promise<void> {
+  return deleteJson(`${ADMIN}/logo`, noContent);
+}

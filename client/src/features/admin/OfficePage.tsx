@@ -1,0 +1,296 @@
+// /app/admin/office: the office's name and policies, and its logo (shown on recipient and drop
+// pages so clients recognise who is asking). The logo is checked here for type and size before
+// it is sent; the server checks it again by its content.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getOffice, type OfficePublic } from '../../api/accounts';
+import { getSettings, LOGO_MAX_BYTES, removeLogo, saveSettings, uploadLogo, type OfficeSettings } from '../../api/admin';
+import { useI18n } from '../../i18n/context';
+import { useSessionStore } from '../../session/context';
+import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
+import { errorMessage } from '../../ui/errors';
+import { Checkbox, Field } from '../../ui/Field';
+import { PageHeading } from '../../ui/PageHeading';
+import { displayName } from '../../ui/validate';
+import { logoProblem } from './logo';
+
+export function OfficePage(): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <>
+      <PageHeading>{t('office.title')}</PageHeading>
+      <SettingsForm />
+      <LogoSection />
+    </>
+  );
+}
+
+interface Draft {
+  readonly name: string;
+  readonly requireTwoFactor: boolean;
+  readonly maxExpiryDays: string;
+  readonly retentionDays: string;
+}
+
+function wholeNumber(text: string, min: number, max: number): number | null {
+  if (!/^\d+$/.test(text.trim())) return null;
+  const value = Number(text.trim());
+  return value >= min && value <= max ? value : null;
+}
+
+function SettingsForm(): JSX.Element {
+  const { t } = useI18n();
+  const session = useSessionStore();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [errors, setErrors] = useState<Partial<Record<keyof Draft, string>>>({});
+  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
+  const edit = (change: Partial<Draft>): void => {
+    if (!draft) return;
+    setDraft({ ...draft, ...change });
+    setErrors((previous) => {
+      const next = { ...previous };
+      for (const key of Object.keys(change) as (keyof Draft)[]) delete next[key];
+      return next;
+    });
+  };
+
+  useEffect(() => {
+    getSettings().then(
+      (settings) =>
+        setDraft({
+          name: settings.name,
+          requireTwoFactor: settings.requireTwoFactor,
+          maxExpiryDays: String(settings.maxExpiryDays),
+          retentionDays: String(settings.retentionDays),
+        }),
+      (error: unknown) => fail(errorMessage(t, error)),
+    );
+    // Loaded once; `t` only translates the error.
+  }, []);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (!draft || busy) return;
+    const name = displayName(draft.name);
+    const maxExpiryDays = wholeNumber(draft.maxExpiryDays, 1, 365);
+    const retentionDays = wholeNumber(draft.retentionDays, 1, 3650);
+    const next: Partial<Record<keyof Draft, string>> = {};
+    if (name === null) next.name = t('field.officeName.invalid');
+    if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', { min: 1, max: 365 });
+    if (retentionDays === null) next.retentionDays = t('office.days.invalid', { min: 1, max: 3650 });
+    setErrors(next);
+    if (name === null || maxExpiryDays === null || retentionDays === null) {
+      fail(t('form.fix'));
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    setStatus('');
+    try {
+      const settings: OfficeSettings = { name, requireTwoFactor: draft.requireTwoFactor, maxExpiryDays, retentionDays };
+      await saveSettings(settings);
+      setStatus(t('office.saved'));
+      // The office name and the two-factor rule show up in the session.
+      void session.refresh();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="settings-heading">
+      <h2 id="settings-heading" class="section-heading">
+        {t('office.settings')}
+      </h2>
+      {problem && (
+        <ErrorAlert testid="settings-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      {draft === null ? (
+        !problem && <Progress text={t('app.loading')} testid="settings-loading" />
+      ) : (
+        <form class="form" onSubmit={submit} noValidate data-testid="settings-form">
+          <Field id="settings-name" label={t('field.officeName')} value={draft.name} onValue={(name) => edit({ name })} error={errors.name} testid="settings-name" maxLength={100} required />
+          <Checkbox
+            id="settings-require-2fa"
+            label={t('office.requireTwoFactor')}
+            hint={t('office.requireTwoFactor.hint')}
+            checked={draft.requireTwoFactor}
+            onChange={(requireTwoFactor) => edit({ requireTwoFactor })}
+            testid="settings-require-2fa"
+          />
+          <Field
+            id="settings-max-expiry"
+            label={t('office.maxExpiry')}
+            hint={t('office.maxExpiry.hint')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={365}
+            value={draft.maxExpiryDays}
+            onValue={(maxExpiryDays) => edit({ maxExpiryDays })}
+            error={errors.maxExpiryDays}
+            testid="settings-max-expiry"
+            class="field--short"
+            required
+          />
+          <Field
+            id="settings-retention"
+            label={t('office.retention')}
+            hint={t('office.retention.hint')}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={3650}
+            value={draft.retentionDays}
+            onValue={(retentionDays) => edit({ retentionDays })}
+            error={errors.retentionDays}
+            testid="settings-retention"
+            class="field--short"
+            required
+          />
+          {busy && <Progress text={t('office.saving')} />}
+          <div class="button-row">
+            <button type="submit" class="button" disabled={busy} data-testid="settings-save">
+              {t('action.save')}
+            </button>
+          </div>
+        </form>
+      )}
+      <StatusLine text={status} testid="settings-status" />
+    </section>
+  );
+}
+
+function LogoSection(): JSX.Element {
+  const { t } = useI18n();
+  const [office, setOffice] = useState<OfficePublic | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
+
+  const load = async (): Promise<void> => {
+    try {
+      setOffice(await getOffice());
+    } catch (error) {
+      fail(errorMessage(t, error));
+    }
+  };
+
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const upload = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const file = input.current?.files?.[0];
+    setStatus('');
+    if (!file) {
+      setFileError(t('logo.error.none'));
+      fail(t('logo.error.none'));
+      return;
+    }
+    const why = logoProblem(file);
+    if (why) {
+      const text = t(why === 'type' ? 'logo.error.type' : 'logo.error.size', { max: Math.round(LOGO_MAX_BYTES / 1024) });
+      setFileError(text);
+      fail(text);
+      return;
+    }
+    setFileError(null);
+    setProblem(null);
+    setBusy(true);
+    try {
+      await uploadLogo(file);
+      if (input.current) input.current.value = '';
+      setStatus(t('logo.uploaded'));
+      await load();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    setStatus('');
+    try {
+      await removeLogo();
+      setStatus(t('logo.removed'));
+      await load();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const maxKb = Math.round(LOGO_MAX_BYTES / 1024);
+  return (
+    <section class="panel" aria-labelledby="logo-heading">
+      <h2 id="logo-heading" class="section-heading">
+        {t('logo.heading')}
+      </h2>
+      <p>{t('logo.intro')}</p>
+      {problem && (
+        <ErrorAlert testid="logo-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <div class="logo-preview" data-testid="logo-preview" data-state={office?.logoUrl ? 'set' : 'none'}>
+        {office?.logoUrl ? <img src={office.logoUrl} alt={t('logo.alt', { office: office.name ?? '' })} class="logo-preview__image" /> : <p class="logo-preview__empty">{t('logo.none')}</p>}
+      </div>
+      <form class="form" onSubmit={upload} noValidate>
+        <div class={`field${fileError ? ' field--invalid' : ''}`}>
+          <label class="field__label" for="logo-input">
+            {t('logo.choose')}
+          </label>
+          <p class="field__hint" id="logo-input-hint">
+            {t('logo.hint', { max: maxKb })}
+          </p>
+          <input
+            ref={input}
+            id="logo-input"
+            type="file"
+            accept="image/png,image/jpeg,image/webp"
+            class="field__file"
+            aria-describedby={fileError ? 'logo-input-hint logo-input-error' : 'logo-input-hint'}
+            aria-invalid={fileError ? true : undefined}
+            data-testid="logo-input"
+            onChange={() => setFileError(null)}
+          />
+          {fileError && (
+            <p class="field__error" id="logo-input-error">
+              {fileError}
+            </p>
+          )}
+        </div>
+        {busy && <Progress text={t('logo.working')} />}
+        <div class="button-row">
+          <button type="submit" class="button" disabled={busy} data-testid="logo-upload">
+            {t('logo.upload')}
+          </button>
+          {office?.logoUrl && (
+            <button type="button" class="button button--secondary" disabled={busy} onClick={() => void remove()} data-testid="logo-remove">
+              {t('logo.remove')}
+            </button>
+          )}
+        </div>
+      </form>
+      <StatusLine text={status} testid="logo-status" />
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+// Changing a member's role. For an approved member the role is part of their certificate,
+// so this browser certifies them again, for the same keys the office certified before.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { changeRole, getUser, type UserSummary } from '../../api/admin';
+import { useEngine } from '../../crypto/context';
+import { useI18n } from '../../i18n/context';
+import { ErrorAlert, Progress } from '../../ui/Alert';
+import { Dialog } from '../../ui/Dialog';
+import { errorMessage } from '../../ui/errors';
+import { roleLabel } from '../../ui/labels';
+
+type Role = UserSummary['role'];
+const CHOICES: readonly Role[] = ['staff', 'admin'];
+
+export function RoleDialog({ user, onClose, onChanged }: { readonly user: UserSummary; readonly onClose: () => void; readonly onChanged: (role: Role) => void }): JSX.Element {
+  const { t } = useI18n();
+  const engine = useEngine();
+  const [role, setRole] = useState<Role>(user.role);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
+
+  const save = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (busy) return;
+    if (role === user.role) {
+      onClose();
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      if (user.approval === 'approved') {
+        const detail = await getUser(user.userId);
+        if (!detail.certificate || !detail.identityPublicKey || !detail.encryptionPublicKey || !detail.encryptionKeySignature) throw new Error('no certificate');
+        const { certificate } = await engine.call('recertifyMember', {
+          member: {
+            userId: detail.userId,
+            email: detail.email,
+            role: detail.role,
+            identityPublicKey: detail.identityPublicKey,
+            encryptionPublicKey: detail.encryptionPublicKey,
+            encryptionKeySignature: detail.encryptionKeySignature,
+            certificate: detail.certificate,
+          },
+          role,
+          currentVersion: Math.max(1, detail.certificateVersion),
+        });
+        await changeRole(user.userId, { role, certificate });
+      } else {
+        await changeRole(user.userId, { role });
+      }
+      onChanged(role);
+    } catch (error) {
+      setProblem((previous) => ({ text: errorMessage(t, error), n: (previous?.n ?? 0) + 1 }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open title={t('role.title', { name: user.name })} onClose={onClose} testid="role-dialog" state={busy ? 'busy' : 'open'} busy={busy}>
+      <form class="form" onSubmit={save} noValidate>
+        {problem && (
+          <ErrorAlert testid="role-dialog-error" focusKey={problem.n}>
+            <p>{problem.text}</p>
+          </ErrorAlert>
+        )}
+        <fieldset class="fieldset">
+          <legend class="field__label">{t('role.legend')}</legend>
+          {CHOICES.map((choice) => (
+            <div class="radio" key={choice}>
+              <input type="radio" id={`role-${choice}`} name="role" value={choice} checked={role === choice} onChange={() => setRole(choice)} data-testid={`role-${choice}`} />
+              <label for={`role-${choice}`}>
+                {roleLabel(t, choice)}
+                <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        {user.approval === 'approved' && <p class="form__aside">{t('role.recertify')}</p>}
+        {busy && <Progress text={t('role.saving')} />}
+        <div class="button-row">
+          <button type="submit" class="button" disabled={busy} data-testid="role-save">
+            {t('action.save')}
+          </button>
+          <button type="button" class="button button--secondary" disabled={busy} onClick={onClose}>
+            {t('action.cancel')}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

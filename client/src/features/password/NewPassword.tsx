@@ -1,0 +1,186 @@
+// "Choose a password": the password and its confirmation, a strength meter, and the reasons
+// a password is refused, in words. The estimator (strength.ts, megabytes of dictionaries) is
+// loaded the first time this component appears, never on other pages.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { useI18n } from '../../i18n/context';
+import type { MessageKey, Translate } from '../../i18n';
+import { Field } from '../../ui/Field';
+import { judgePassword, MIN_PASSWORD_LENGTH, type PasswordReason, type PasswordVerdict, type Strength } from './policy';
+
+type Estimator = (password: string, userInputs: readonly string[]) => Strength;
+
+let estimatorLoad: Promise<Estimator> | undefined;
+
+function loadEstimator(): Promise<Estimator> {
+  estimatorLoad ??= import('./strength').then((module) => module.estimateStrength);
+  return estimatorLoad;
+}
+
+/** The verdict on `password`, re-estimated shortly after typing pauses. */
+export function usePasswordVerdict(password: string, userInputs: readonly string[]): PasswordVerdict {
+  const [estimator, setEstimator] = useState<Estimator | null>(null);
+  const [strength, setStrength] = useState<{ readonly password: string; readonly strength: Strength } | null>(null);
+  const inputsKey = userInputs.join('\u0000');
+
+  useEffect(() => {
+    let live = true;
+    loadEstimator().then(
+      (loaded) => live && setEstimator(() => loaded),
+      () => {
+        // Offline after the page loaded: without the estimator no password can be accepted;
+        // the verdict stays "checking" and the page says so on submit.
+        estimatorLoad = undefined;
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!estimator || password === '') return;
+    const timer = setTimeout(() => setStrength({ password, strength: estimator(password, userInputs) }), 120);
+    return () => clearTimeout(timer);
+    // userInputs is compared by content (inputsKey).
+  }, [estimator, password, inputsKey]);
+
+  // Until the estimate for exactly this password is in, say nothing is known about it yet.
+  const current = strength !== null && strength.password === password ? strength.strength : null;
+  if (estimator && current === null && password !== '') {
+    const pending = judgePassword(password, null);
+    return pending.kind === 'refused' ? pending : { kind: 'checking' };
+  }
+  return judgePassword(password, current);
+}
+
+const REASON_MESSAGES: Record<PasswordReason, MessageKey> = {
+  too_short: 'password.reason.tooShort',
+  too_long: 'password.reason.tooLong',
+  leaked: 'password.reason.leaked',
+  similar_to_leaked: 'password.reason.similarToLeaked',
+  keyboard_pattern: 'password.reason.keyboardPattern',
+  repeat: 'password.reason.repeat',
+  sequence: 'password.reason.sequence',
+  date: 'password.reason.date',
+  words_or_names: 'password.reason.wordsOrNames',
+  personal: 'password.reason.personal',
+  too_guessable: 'password.reason.tooGuessable',
+};
+
+const SCORE_LABELS: readonly MessageKey[] = [
+  'password.strength.0',
+  'password.strength.1',
+  'password.strength.2',
+  'password.strength.3',
+  'password.strength.4',
+];
+
+export interface NewPasswordState {
+  readonly password: string;
+  readonly confirm: string;
+}
+
+/** Errors for the two fields, or null when the password may be used. */
+export function newPasswordErrors(
+  t: Translate,
+  value: NewPasswordState,
+  verdict: PasswordVerdict,
+): { readonly password?: string; readonly confirm?: string } | null {
+  const errors: { password?: string; confirm?: string } = {};
+  if (verdict.kind === 'empty') errors.password = t('password.error.empty');
+  else if (verdict.kind === 'checking') errors.password = t('password.error.checking');
+  else if (verdict.kind === 'refused') errors.password = t(REASON_MESSAGES[verdict.reasons[0] ?? 'too_guessable'], { min: MIN_PASSWORD_LENGTH });
+  if (value.confirm === '') errors.confirm = t('password.error.confirmEmpty');
+  else if (value.confirm !== value.password) errors.confirm = t('password.error.mismatch');
+  return errors.password || errors.confirm ? errors : null;
+}
+
+export function NewPasswordFields({
+  idPrefix,
+  value,
+  onChange,
+  verdict,
+  errors,
+  label,
+  onEdit,
+}: {
+  readonly idPrefix: string;
+  readonly value: NewPasswordState;
+  readonly onChange: (value: NewPasswordState) => void;
+  readonly verdict: PasswordVerdict;
+  readonly errors: { readonly password?: string | undefined; readonly confirm?: string | undefined } | null;
+  readonly label?: string;
+  /** Called when the user edits a field, so its error from the last attempt can go. */
+  readonly onEdit?: (field: 'password' | 'confirm') => void;
+}): JSX.Element {
+  const { t } = useI18n();
+  const [visible, setVisible] = useState(false);
+  const meterId = `${idPrefix}-strength`;
+  const score = verdict.kind === 'accepted' || verdict.kind === 'refused' ? verdict.score : 0;
+  const reasons = verdict.kind === 'refused' ? verdict.reasons : [];
+
+  return (
+    <div class="new-password">
+      <Field
+        id={`${idPrefix}-password`}
+        label={label ?? t('password.new')}
+        type={visible ? 'text' : 'password'}
+        value={value.password}
+        onValue={(password) => {
+          onChange({ ...value, password });
+          onEdit?.('password');
+        }}
+        autoComplete="new-password"
+        hint={t('password.hint', { min: MIN_PASSWORD_LENGTH })}
+        describedBy={meterId}
+        error={errors?.password}
+        spellcheck={false}
+        autoCapitalize="off"
+        testid="password-new"
+        required
+      />
+      <div class="strength" id={meterId} data-testid="password-strength" data-state={verdict.kind} data-score={score}>
+        <div class="strength__bar" aria-hidden="true">
+          {[1, 2, 3, 4].map((segment) => (
+            <span key={segment} class={`strength__segment${verdict.kind !== 'empty' && verdict.kind !== 'checking' && score >= segment ? ' strength__segment--on' : ''}`} />
+          ))}
+        </div>
+        <p class="strength__label" aria-live="polite">
+          {verdict.kind === 'empty'
+            ? t('password.strength.empty')
+            : verdict.kind === 'checking'
+              ? t('password.strength.checking')
+              : t('password.strength.label', { strength: t(SCORE_LABELS[score] ?? 'password.strength.0') })}
+          {verdict.kind === 'accepted' && ` ${t('password.strength.accepted')}`}
+        </p>
+        {reasons.length > 0 && (
+          <ul class="strength__reasons">
+            {reasons.map((reason) => (
+              <li key={reason}>{t(REASON_MESSAGES[reason], { min: MIN_PASSWORD_LENGTH })}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <Field
+        id={`${idPrefix}-confirm`}
+        label={t('password.confirm')}
+        type={visible ? 'text' : 'password'}
+        value={value.confirm}
+        onValue={(confirm) => {
+          onChange({ ...value, confirm });
+          onEdit?.('confirm');
+        }}
+        autoComplete="new-password"
+        error={errors?.confirm}
+        spellcheck={false}
+        autoCapitalize="off"
+        testid="password-confirm"
+        required
+      />
+      <button type="button" class="button button--link" aria-pressed={visible} onClick={() => setVisible(!visible)} data-testid="password-show">
+        {t('password.show')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+// Where to go after signing in: the `next` parameter of /login?next=… if it names a page of
+// the signed-in app (never another origin, never a path outside /app), else the dashboard.
+
+export function nextPath(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next !== null && /^\/app(?:\/[a-z-]+)*$/.test(next) ? next : '/app';
+}

@@ -1,0 +1,180 @@
+// The signed-in state of this tab. The server's session lives in an HttpOnly cookie the page
+// cannot see; this store asks the server (GET /api/v1/session) and pairs the answer with
+// what the crypto worker holds:
+//
+//   checking → signed-out            no session (or it ended: `ended` says so, for the notice)
+//            → locked                a live session, but the keys are not in the worker
+//                                    (after a reload: they live only in the worker's memory)
+//            → unlocked              keys opened in the worker; fingerprints known
+//
+// While signed in it asks again every 10 seconds and when the tab regains focus; a 401
+// `signed_out` from that or any other call locks the worker at once and shows the notice.
+//
+// Public pages (home, setup, invitation, recovery, sign-in) never ask: for a visitor without
+// a session the answer is a 401, which browsers log as an error on every page load. The
+// signed-in pages ask (`check`), and the sign-in steps report their session (`adopt`).
+import { ApiError, onSignedOut } from '../api/http';
+import { getMyKeys, getSession, logout, type SessionInfo, type SignedIn } from '../api/accounts';
+import type { CallOptions, CryptoEngine } from '../crypto/engine';
+import type { WorkerErrorCode } from '../crypto/protocol';
+
+export const POLL_INTERVAL_MS = 10_000;
+
+export interface UnlockedKeys {
+  readonly fingerprint: string;
+  readonly officeFingerprint: string;
+  /** The office keys opened: the member is approved. */
+  readonly officeKeys: boolean;
+}
+
+export type SessionState =
+  | { readonly kind: 'checking' }
+  | { readonly kind: 'signed-out'; readonly ended: boolean }
+  | { readonly kind: 'locked'; readonly info: SessionInfo; readonly problem?: WorkerErrorCode | 'engine_failed' }
+  | { readonly kind: 'unlocked'; readonly info: SessionInfo; readonly keys: UnlockedKeys };
+
+export interface SessionStore {
+  readonly state: SessionState;
+  subscribe(listener: (state: SessionState) => void): () => void;
+  /** Starts polling (while signed in) and listening for sign-outs; returns the function that stops it. */
+  start(): () => void;
+  /** Asks the server once, if nobody has yet (state `checking`). */
+  check(): void;
+  /** Asks the server whether the session is still there (and refreshes the user's details). */
+  refresh(): Promise<void>;
+  /**
+   * After a step that signed in while the worker holds the new key-encryption key (sign-in,
+   * setup, invitation, recovery): unlock the keys it released. Rejects with EngineError if
+   * they do not open or check out; the state is then `locked` with the problem.
+   */
+  adopt(signedIn: SignedIn): Promise<void>;
+  /** After a reload: the password, the keys from GET /api/v1/me/keys, and unlock. */
+  unlock(password: string, options?: CallOptions): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+export function createSessionStore(engine: CryptoEngine): SessionStore {
+  let state: SessionState = { kind: 'checking' };
+  const listeners = new Set<(state: SessionState) => void>();
+  let refreshing: Promise<void> | null = null;
+
+  const set = (next: SessionState): void => {
+    state = next;
+    for (const listener of listeners) listener(state);
+  };
+
+  const signedIn = (): boolean => state.kind === 'locked' || state.kind === 'unlocked';
+
+  /** The session ended elsewhere (or expired, or the account was disabled). */
+  const ended = (): void => {
+    if (!signedIn()) return;
+    void engine.lock();
+    set({ kind: 'signed-out', ended: true });
+  };
+
+  const withInfo = (info: SessionInfo): void => {
+    if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId) {
+      set({ kind: 'unlocked', info, keys: state.keys });
+      // An admin approved this member while they were signed in: pick up the office keys.
+      if (!state.keys.officeKeys && info.me.approval === 'approved') void openOffice(info);
+    } else if (state.kind === 'unlocked') {
+      // Another account signed in in another tab: these keys are not that account's.
+      void engine.lock();
+      set({ kind: 'locked', info });
+    } else {
+      set({ kind: 'locked', info });
+    }
+  };
+
+  const openOffice = async (info: SessionInfo): Promise<void> => {
+    try {
+      const keys = await getMyKeys();
+      const opened = await engine.call('openOffice', { keys, office: info.office });
+      if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId) set({ kind: 'unlocked', info: state.info, keys: opened });
+    } catch {
+      // Tried again at the next poll.
+    }
+  };
+
+  const refresh = (): Promise<void> => {
+    refreshing ??= getSession()
+      .then(withInfo, (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) {
+          if (signedIn()) ended();
+          else set({ kind: 'signed-out', ended: state.kind === 'signed-out' && state.ended });
+        } else if (state.kind === 'checking') {
+          // Offline or a server error on the first check: nothing is known. Treat as signed
+          // out for now; the sign-in page will say what is wrong when it is used.
+          set({ kind: 'signed-out', ended: false });
+        }
+      })
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  };
+
+  const adopt = async (answer: SignedIn): Promise<void> => {
+    const info = answer.session;
+    set({ kind: 'locked', info });
+    try {
+      const keys = await engine.call('unlock', { keys: answer.keys, office: info.office });
+      set({ kind: 'unlocked', info, keys });
+    } catch (error) {
+      const code = (error as { code?: WorkerErrorCode | 'engine_failed' }).code ?? 'engine_failed';
+      set({ kind: 'locked', info, problem: code });
+      throw error;
+    }
+  };
+
+  return {
+    get state() {
+      return state;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    start() {
+      const stopListening = onSignedOut(ended);
+      const timer = setInterval(() => {
+        if (signedIn() && document.visibilityState === 'visible') void refresh();
+      }, POLL_INTERVAL_MS);
+      const onFocus = (): void => {
+        if (signedIn()) void refresh();
+      };
+      const onVisible = (): void => {
+        if (document.visibilityState === 'visible') onFocus();
+      };
+      addEventListener('focus', onFocus);
+      document.addEventListener('visibilitychange', onVisible);
+      return () => {
+        stopListening();
+        clearInterval(timer);
+        removeEventListener('focus', onFocus);
+        document.removeEventListener('visibilitychange', onVisible);
+      };
+    },
+    check() {
+      if (state.kind === 'checking') void refresh();
+    },
+    refresh,
+    adopt,
+    async unlock(password, options) {
+      if (state.kind !== 'locked') return;
+      const info = state.info;
+      const keys = await getMyKeys();
+      await engine.call('deriveSignIn', { password, kdf: keys.kdf }, options);
+      await adopt({ status: 'signed-in', session: info, keys });
+    },
+    async signOut() {
+      try {
+        await logout();
+      } catch {
+        // Signed out locally either way; an unreachable server ends the session by its idle limit.
+      }
+      await engine.lock();
+      set({ kind: 'signed-out', ended: false });
+    },
+  };
+}
