@@ -140,17 +140,22 @@ describe('setup link page', () => {
 });
 
 describe('accessibility', () => {
-  it('has no axe violations on the home and setup pages, in both languages', async () => {
+  it('has no axe violations on the public pages (home, setup, sign-in, recovery), in both languages', async () => {
     const token = await newSetupLink();
     // axe is injected as a script, which the production CSP rightly forbids: this context
     // bypasses CSP for the audit only (every other test runs under the real policy).
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     for (const lang of ['nl', 'en']) {
-      for (const path of ['/', `/setup#${token}`]) {
+      for (const [path, waitFor] of [
+        ['/', '[data-testid="engine-status"][data-state="ready"]'],
+        [`/setup#${token}`, '[data-testid="setup-status"][data-state="valid"]'],
+        ['/login', '[data-testid="login-page"]'],
+        ['/recover', '[data-testid="recover-page"]'],
+      ] as const) {
         await page.addInitScript((value) => localStorage.setItem('coffer.lang', value), lang);
         await page.goto(`${server.origin}${path}`);
-        await page.locator('[data-state="ready"], [data-state="valid"]').first().waitFor();
+        await page.locator(waitFor).waitFor();
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {
           const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
