@@ -41,6 +41,23 @@ export const ERROR_CODES = [
   'wrong_state',
   /** 400/415: the logo is not a PNG, JPEG or WebP image (checked by its content). */
   'invalid_image',
+  // uploads and shares
+  /** 409: the upload is not complete, already used, or parts are missing. */
+  'upload_incomplete',
+  /** 413/507: the file is larger than the office allows, or the caller's storage quota is full. */
+  'quota_exceeded',
+  /** 400: the manifest does not verify with the sender's key or does not match the share. */
+  'invalid_manifest',
+  /** 410 (only for those entitled to know: the sender, the office, a holder of the link): the share expired. */
+  'share_expired',
+  /** 410, as above: the sender revoked the share. */
+  'share_revoked',
+  /** 410, as above: every allowed download was used. */
+  'share_used_up',
+  /** 423: too many wrong codes; the sender must unlock the recipient. */
+  'recipient_locked',
+  /** 401: the download grant is missing, expired, or not for this share. */
+  'grant_invalid',
   'internal',
 ] as const;
 

@@ -4,6 +4,8 @@ export * from './patterns.js';
 export * from './common.js';
 export * from './accounts.js';
 export * from './admin.js';
+export * from './uploads.js';
+export * from './shares.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './setup.js';

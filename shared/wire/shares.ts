@@ -1,0 +1,254 @@
+// Shares (DESIGN §4, §5): one or more files to one or more recipients, signed by the sender.
+// Every key here is sealed or wrapped: file keys sealed to accounts (recipients, the sender's
+// own copy, the office copy), wrapped for guests under a link key the server cannot make.
+// The server holds Ks (a guest's server half) and hands it out only after the guest proves
+// the bound address with an e-mail code.
+import { z } from 'zod';
+import { SealedBox, SignedEnvelope } from './accounts.js';
+import { bytes, bytesBetween, Email, Id, Key32, Role, Signature, Time } from './common.js';
+
+/** Sealed metadata envelope (kind m): 4 + 24 + 256·k + 16 bytes, up to 8 KiB. */
+export const SealedMetadata = bytesBetween(300, 8192);
+/** A file key wrapped for a guest (kind g): 76 bytes. */
+export const GuestWrappedKey = bytes(76);
+/** A capability token (EdDSA JWT) that lets its holder download the files of one share for a short time. */
+export const Grant = z.string().min(16).max(2048).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+
+export const MAX_SHARE_FILES = 100;
+export const MAX_SHARE_RECIPIENTS = 50;
+
+// ---- finding recipients
+
+/** POST /api/v1/recipients/lookup: which addresses are accounts (with keys to check) and which were never used before. */
+export const RecipientLookupRequest = z.object({ emails: z.array(Email).min(1).max(MAX_SHARE_RECIPIENTS) });
+export const RecipientAccount = z.object({
+  userId: Id,
+  name: z.string(),
+  role: Role,
+  identityPublicKey: Key32,
+  encryptionPublicKey: Key32,
+  encryptionKeySignature: Signature,
+  /** The office's certificate for these keys; absent until approved (such an account cannot receive yet). */
+  certificate: SignedEnvelope.optional(),
+});
+export type RecipientAccount = z.infer<typeof RecipientAccount>;
+export const RecipientLookupResponse = z.object({
+  recipients: z.array(
+    z.object({
+      email: z.string(),
+      /** Present when the address belongs to an active account of this office. */
+      account: RecipientAccount.optional(),
+      /** False when nobody in the office ever sent to this address: the page warns to check it. */
+      seenBefore: z.boolean(),
+    }),
+  ),
+});
+export type RecipientLookupResponse = z.infer<typeof RecipientLookupResponse>;
+
+// ---- creating a share
+
+const FileKeyCopies = z.object({
+  /** The file key sealed to the sender's own encryption key (protocol §11, holder = sender). */
+  sender: SealedBox,
+  /** The file key sealed to the office encryption key (holder = office id), for takeover. */
+  office: SealedBox,
+});
+
+export const ShareFileInput = z.object({
+  fileId: Id,
+  /** A completed upload of the caller's, not yet used in a share. */
+  uploadId: Id,
+  sealedMetadata: SealedMetadata,
+  keys: FileKeyCopies,
+});
+
+export const AccountRecipientInput = z.object({
+  kind: z.literal('account'),
+  recipientId: Id,
+  userId: Id,
+  /** One sealed file key per file of the share (holder = the recipient's user id). */
+  keys: z.array(z.object({ fileId: Id, sealed: SealedBox })).min(1).max(MAX_SHARE_FILES),
+});
+
+export const GuestRecipientInput = z.object({
+  kind: z.literal('guest'),
+  recipientId: Id,
+  email: Email,
+  /** Ks: the server's half of the link key, made by the sender's browser. */
+  serverHalf: Key32,
+  /** The guest must also type an access code told by phone (mixed into the link key; never sent here). */
+  accessCode: z.boolean(),
+  /** One wrapped file key per file (protocol §11). */
+  keys: z.array(z.object({ fileId: Id, wrapped: GuestWrappedKey })).min(1).max(MAX_SHARE_FILES),
+  /** S (and the access code) sealed to the sender and to the office, so the link can be shown again. */
+  linkSecret: z.object({ sender: SealedBox, office: SealedBox }),
+});
+
+/** POST /api/v1/shares (body limit 2 MiB) */
+export const ShareCreateRequest = z.object({
+  shareId: Id,
+  /** At most the office's maximum expiry from now. */
+  expiresAt: Time,
+  /** Downloads allowed in all (each grant counts once); absent for no limit. */
+  downloadLimit: z.number().int().min(1).max(1000).optional(),
+  /** Mail the sender when a recipient first downloads. */
+  receiptMail: z.boolean(),
+  /** The signed manifest (protocol §10), version 1, naming exactly these files and recipients. */
+  manifest: SignedEnvelope,
+  files: z.array(ShareFileInput).min(1).max(MAX_SHARE_FILES),
+  recipients: z.array(z.discriminatedUnion('kind', [AccountRecipientInput, GuestRecipientInput])).min(1).max(MAX_SHARE_RECIPIENTS),
+});
+export type ShareCreateRequest = z.infer<typeof ShareCreateRequest>;
+export const ShareCreateResponse = z.object({
+  shareId: Id,
+  /** Account recipients whose notification mail could not be delivered. */
+  undelivered: z.array(Id),
+});
+
+// ---- the sender's (and the office's) view
+
+export const ShareState = z.enum(['active', 'expired', 'revoked', 'used-up']);
+export type ShareState = z.infer<typeof ShareState>;
+
+export const RecipientStatus = z.object({
+  recipientId: Id,
+  kind: z.enum(['account', 'guest']),
+  /** The account's user id, for account recipients. */
+  userId: Id.optional(),
+  name: z.string().optional(),
+  email: z.string(),
+  accessCode: z.boolean(),
+  codeRequestedAt: Time.nullable(),
+  codeConfirmedAt: Time.nullable(),
+  firstDownloadAt: Time.nullable(),
+  /** Locked after 10 wrong codes in all, until the sender unlocks. */
+  locked: z.boolean(),
+  /** The last code (or notification) mail could not be delivered. */
+  deliveryFailed: z.boolean(),
+});
+export type RecipientStatus = z.infer<typeof RecipientStatus>;
+
+export const ShareSummary = z.object({
+  shareId: Id,
+  senderId: Id,
+  senderName: z.string(),
+  createdAt: Time,
+  expiresAt: Time,
+  state: ShareState,
+  downloadLimit: z.number().int().nullable(),
+  downloadsUsed: z.number().int(),
+  fileCount: z.number().int(),
+  recipients: z.array(RecipientStatus),
+});
+export type ShareSummary = z.infer<typeof ShareSummary>;
+
+/** GET /api/v1/shares?scope=mine|office: shares the caller sent, or every share of the office (takeover). */
+export const ShareList = z.object({ shares: z.array(ShareSummary) });
+export type ShareList = z.infer<typeof ShareList>;
+
+/** GET /api/v1/shares/:shareId: everything the sender's or a colleague's browser needs to decrypt names and show links again. */
+export const ShareDetail = ShareSummary.extend({
+  manifest: SignedEnvelope,
+  files: z.array(
+    z.object({
+      fileId: Id,
+      size: z.number().int(),
+      sealedMetadata: SealedMetadata,
+      /** Absent once the share was swept. */
+      keys: FileKeyCopies.optional(),
+    }),
+  ),
+  /** Guest link secrets sealed to the sender and to the office, by recipient id. */
+  linkSecrets: z.array(z.object({ recipientId: Id, sender: SealedBox, office: SealedBox })),
+});
+export type ShareDetail = z.infer<typeof ShareDetail>;
+
+/** POST /api/v1/shares/:shareId/extend: a new expiry within the office's maximum from now. */
+export const ShareExtendRequest = z.object({ expiresAt: Time });
+// POST /api/v1/shares/:shareId/revoke and POST /api/v1/shares/:shareId/recipients/:recipientId/unlock take `{}`.
+
+// ---- what a recipient gets
+
+/** The sender as the recipient must check them: certificate chain against the office key. */
+export const SenderInfo = z.object({
+  userId: Id,
+  name: z.string(),
+  certificate: SignedEnvelope,
+  encryptionKeySignature: Signature,
+});
+
+export const ShareForRecipient = z.object({
+  shareId: Id,
+  recipientId: Id,
+  manifest: SignedEnvelope,
+  sender: SenderInfo,
+  office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
+  expiresAt: Time,
+  /** Null without a limit. */
+  downloadsLeft: z.number().int().nullable(),
+  files: z.array(
+    z.object({
+      fileId: Id,
+      size: z.number().int(),
+      sealedMetadata: SealedMetadata,
+      /** For a guest: the wrapped key (kind g). For an account: the sealed key (kind b). */
+      key: z.string(),
+    }),
+  ),
+});
+export type ShareForRecipient = z.infer<typeof ShareForRecipient>;
+
+// ---- guests: /s/<recipientId>#<office fingerprint>.<S>
+
+/** GET /api/v1/links/:recipientId: what the page shows before anything is sent. Changes nothing. 410 expired/revoked, 404 unknown. */
+export const LinkInfo = z.object({
+  office: z.object({ name: z.string(), logoUrl: z.string().optional() }),
+  senderName: z.string(),
+  /** The address the code goes to, masked: a***@example.nl */
+  maskedEmail: z.string(),
+  accessCode: z.boolean(),
+  locked: z.boolean(),
+  expiresAt: Time,
+});
+export type LinkInfo = z.infer<typeof LinkInfo>;
+
+/** POST /api/v1/links/:recipientId/code (body `{}`): mail a six-digit code. 429 after 3 codes an hour, 423 `recipient_locked`. */
+export const CodeSentResponse = z.object({ sentAt: Time, expiresAt: Time });
+
+/** POST /api/v1/links/:recipientId/verify: the code; answers Ks, a grant and the share. */
+export const CodeVerifyRequest = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+export const CodeVerifyResponse = z.object({
+  serverHalf: Key32,
+  grant: Grant,
+  share: ShareForRecipient,
+});
+export type CodeVerifyResponse = z.infer<typeof CodeVerifyResponse>;
+
+// GET /api/v1/links/:recipientId/files/:fileId with `Authorization: Bearer <grant>`: the
+// container, application/octet-stream, attachment, Range supported. The first request under
+// a grant counts one download; Range requests and other files under the same grant do not.
+
+// ---- account recipients
+
+/** GET /api/v1/received: shares sent to the caller's account. */
+export const ReceivedList = z.object({
+  shares: z.array(
+    z.object({ shareId: Id, senderName: z.string(), createdAt: Time, expiresAt: Time, state: ShareState, fileCount: z.number().int() }),
+  ),
+});
+export type ReceivedList = z.infer<typeof ReceivedList>;
+
+// GET /api/v1/received/:shareId → ShareForRecipient (keys sealed to the caller).
+/** POST /api/v1/received/:shareId/grant (body `{}`) */
+export const GrantResponse = z.object({ grant: Grant });
+// GET /api/v1/received/:shareId/files/:fileId with the session cookie and `Authorization: Bearer <grant>`.
+// GET /api/v1/shares/:shareId/files/:fileId: the sender or a colleague (takeover); counts nothing.
+
+// ---- pins (protocol §14): first-seen keys, MAC'd by their owner; the server only stores them
+
+export const PinSubject = z.enum(['office', 'user']);
+/** GET /api/v1/me/pins */
+export const PinList = z.object({ pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: bytesBetween(100, 1024) })) });
+export type PinList = z.infer<typeof PinList>;
+/** PUT /api/v1/me/pins/:subject/:subjectId */
+export const PinPutRequest = z.object({ envelope: bytesBetween(100, 1024) });
