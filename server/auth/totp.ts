@@ -4,6 +4,7 @@
 // touches a user's end-to-end keys. A code is accepted for the current step and one step
 // either side (clock drift); the caller then refuses that step and any older one for good.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CROCKFORD, toBase32 } from '../../shared/crypto/index.js';
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
@@ -42,22 +43,13 @@ export function matchTotp(secret: Uint8Array, code: string, nowMs: number): numb
 
 const RFC4648 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** RFC 4648 base32 without padding: the form authenticator apps take a secret in. */
+/**
+ * RFC 4648 base32 without padding: the form authenticator apps take a secret in. It cuts the
+ * bytes into the same 5-bit groups as the Crockford base32 of shared/crypto, so this spells
+ * that encoding's characters in the RFC 4648 alphabet instead.
+ */
 export function toRfc4648Base32(bytes: Uint8Array): string {
-  let out = '';
-  let buffer = 0;
-  let bits = 0;
-  for (const byte of bytes) {
-    buffer = (buffer << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += RFC4648[(buffer >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += RFC4648[(buffer << (5 - bits)) & 31];
-  return out;
+  return Array.from(toBase32(bytes), (char) => RFC4648[CROCKFORD.indexOf(char)]).join('');
 }
 
 /** The otpauth:// URI shown as a QR code (Key Uri Format). */

@@ -20,7 +20,7 @@ export * from './drop.js';
 export * from './fingerprint.js';
 export * from './pins.js';
 export * from './links.js';
-export { toBase32, fromBase32, normalizeBase32, groupCode } from './base32.js';
+export { CROCKFORD, toBase32, fromBase32, normalizeBase32, groupCode } from './base32.js';
 export { signBody, openSigned, macBody, openAuthenticated } from './signed.js';
 export { hashFields, macFields, deriveKey } from './primitives.js';
 export * from './tokens.js';

@@ -1,35 +1,17 @@
 // Administration: approval, office material, disabling leavers, roles, the last admin,
 // account reset, the directory, settings and the logo.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, idToWire, ready, verifyMemberCertificate } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
+import { fromBase64Url, idToWire, verifyMemberCertificate } from '../../shared/crypto/index.js';
 import { Directory, InvitationCreateResponse, InvitationList, InvitationLookupResponse, OfficeKeysResponse, OfficePublic, SignedIn, UserDetail, UserList } from '../../shared/wire/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { approval, certify, makeAccount, makeOffice, openSealedOfficeKeys, sealOfficeKeysTo } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { inviteToken, startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { approve, idOf, inviteAndAccept, passwordStep, setUpOffice, signIn, STAFF_PASSWORD, type Member, type Office } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { inviteToken } from '../helpers/mail-server.js';
+import { approve, idOf, inviteAndAccept, passwordStep, signIn, STAFF_PASSWORD, type Member, type Office } from '../helpers/office.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
-
-async function office(): Promise<Office> {
-  const t = await createTestApp({ env: mail.env });
-  apps.push(t);
-  return setUpOffice(t, mail);
-}
+const suite = httpSuite();
+const office = (): Promise<Office> => suite.office();
 
 let counter = 0;
 const fresh = (name = 'colleague') => `${name}${++counter}@kantoor.example`;
@@ -59,7 +41,7 @@ describe('approval', () => {
     const me = SignedIn.parse((await signIn(o, bram)).signedIn);
     expect(me.keys.certificate).toBe(approved.certificate);
 
-    const message = await mail.latest(email);
+    const message = await suite.mail.latest(email);
     expect(message.subject).toContain('goedgekeurd');
     expect(message.text).toContain('Administratiekantoor De Boer');
     expectError(await o.admin.tab.post(`${user(o, bram)}/approve`, approval(o.office, bram.account, 'staff', 2)), 409, 'wrong_state');
@@ -104,7 +86,7 @@ describe('disabling a leaver', () => {
     await approve(o, carla, 'admin');
     const invited = fresh('invited');
     expect((await carla.tab.post('/api/v1/admin/invitations', { email: invited, role: 'staff' })).status).toBe(201);
-    const link = inviteToken(await mail.latest(invited));
+    const link = inviteToken(await suite.mail.latest(invited));
     expect((await carla.tab.get('/api/v1/session')).status).toBe(200);
 
     expect((await o.admin.tab.post(`${user(o, carla)}/disable`)).status).toBe(204);
@@ -191,7 +173,7 @@ describe('account reset', () => {
     const detail = UserDetail.parse((await o.admin.tab.get(user(o, bram))).body);
     expect(detail).toMatchObject({ approval: 'reset', identityPublicKey: null, certificate: null, certificateVersion: 1, twoFactor: false });
 
-    const message = await mail.latest(email);
+    const message = await suite.mail.latest(email);
     expect(message.subject).toContain('opnieuw ingesteld');
     expect(message.text).toContain('Files that were encrypted only for your old keys can no longer be opened');
     const token = inviteToken(message);

@@ -1,35 +1,18 @@
 // Invitations: mailed single-use links, lookup and acceptance, resend, withdraw, failed delivery.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { idToWire, ready } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
+import { idToWire } from '../../shared/crypto/index.js';
 import { InvitationCreateResponse, InvitationList, InvitationLookupResponse, SignedIn } from '../../shared/wire/index.js';
 import { INVITATION_LIFETIME_MS } from '../../server/invitations/service.js';
-import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
+import { TEST_ORIGIN } from '../helpers/app.js';
 import { makeAccount } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { inviteToken, startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { inviteAndAccept, setUpOffice, signIn, STAFF_PASSWORD, type Office } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { inviteToken } from '../helpers/mail-server.js';
+import { inviteAndAccept, signIn, STAFF_PASSWORD, type Office } from '../helpers/office.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
-
-async function office(): Promise<Office> {
-  const t = await createTestApp({ env: mail.env });
-  apps.push(t);
-  return setUpOffice(t, mail);
-}
+const suite = httpSuite();
+const office = (): Promise<Office> => suite.office();
 
 let counter = 0;
 const fresh = (name = 'guest') => `${name}${++counter}@kantoor.example`;
@@ -37,7 +20,7 @@ const fresh = (name = 'guest') => `${name}${++counter}@kantoor.example`;
 async function invite(o: Office, email: string, role = 'staff') {
   const res = await o.admin.tab.post('/api/v1/admin/invitations', { email, role });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { created: InvitationCreateResponse.parse(res.body), token: inviteToken(await mail.latest(email)) };
+  return { created: InvitationCreateResponse.parse(res.body), token: inviteToken(await suite.mail.latest(email)) };
 }
 
 async function accept(o: Office, token: string, email: string) {
@@ -55,7 +38,7 @@ describe('invitations', () => {
     const { created, token } = await invite(o, email);
     expect(created.delivered).toBe(true);
     expect(created.expiresAt).toBe(new Date(o.t.clock.now() + INVITATION_LIFETIME_MS).toISOString());
-    const message = await mail.latest(email);
+    const message = await suite.mail.latest(email);
     expect(message.subject).toBe('Uitnodiging voor Coffer van Administratiekantoor De Boer / Invitation to Coffer from Administratiekantoor De Boer');
     const text = message.text ?? '';
     expect(text).toContain(`${TEST_ORIGIN}/invite#${token}`);
@@ -108,8 +91,8 @@ describe('invitations', () => {
     const resent = await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/resend`);
     expect(resent.status).toBe(200);
     expect(InvitationCreateResponse.parse(resent.body)).toMatchObject({ invitationId: created.invitationId, delivered: true });
-    expect(mail.to(email)).toHaveLength(2);
-    const token = inviteToken(await mail.latest(email));
+    expect(suite.mail.to(email)).toHaveLength(2);
+    const token = inviteToken(await suite.mail.latest(email));
     expect(token).not.toBe(old);
     expectError((await accept(o, old, email)).res, 404, 'invitation_invalid');
     expect((await accept(o, token, email)).res.status).toBe(200);
@@ -152,7 +135,7 @@ describe('invitations', () => {
   it('reports a failed delivery instead of failing, and shows it in the list', async () => {
     const o = await office();
     const email = fresh('bounce');
-    mail.refuse.add(email);
+    suite.mail.refuse.add(email);
     const res = await o.admin.tab.post('/api/v1/admin/invitations', { email, role: 'staff' });
     expect(res.status).toBe(201);
     const created = InvitationCreateResponse.parse(res.body);
@@ -162,7 +145,7 @@ describe('invitations', () => {
     expect(o.t.logs.text()).toContain('mail delivery failed');
     expect(o.t.logs.text()).not.toContain(email);
 
-    mail.refuse.delete(email);
+    suite.mail.refuse.delete(email);
     const resent = InvitationCreateResponse.parse((await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/resend`)).body);
     expect(resent.delivered).toBe(true);
     const after = InvitationList.parse((await o.admin.tab.get('/api/v1/admin/invitations')).body).invitations;

@@ -1,34 +1,17 @@
 // Changing the password, and recovering an account with the recovery key and a second factor.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ready } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
 import { RecoverResponse, SignedIn } from '../../shared/wire/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
 import { authKeyFor, changePassword, completeRecovery, openPasswordBundle, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { approve, enrolTotp, inviteAndAccept, passwordStep, setUpOffice, signIn, type Member, type Office } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { approve, enrolTotp, inviteAndAccept, passwordStep, signIn, type Member, type Office } from '../helpers/office.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
+const suite = httpSuite();
 
 let counter = 0;
 async function withMember(options: { totp: boolean }): Promise<{ o: Office; bram: Member }> {
-  const t = await createTestApp({ env: mail.env });
-  apps.push(t);
-  const o = await setUpOffice(t, mail);
+  const o = await suite.office();
   const bram = await inviteAndAccept(o, `bram${++counter}@kantoor.example`);
   await approve(o, bram);
   if (options.totp) await enrolTotp(o, bram);
@@ -60,7 +43,7 @@ describe('password change', () => {
   it('sets the new password, ends every other session, keeps this one, and mails the user without secrets', async () => {
     const { o, bram } = await withMember({ totp: false });
     const other = await signIn(o, bram);
-    const before = mail.to(bram.account.email).length;
+    const before = suite.mail.to(bram.account.email).length;
     const oldPassword = bram.account.password;
     const { request, commit } = changePassword(bram.account, NEW_PASSWORD);
     const res = await bram.tab.post('/api/v1/me/password', request);
@@ -73,7 +56,7 @@ describe('password change', () => {
     const fresh = SignedIn.parse((await passwordStep(o.t, bram.account)).res.body);
     expect(openPasswordBundle(bram.account, fresh.keys.passwordBundle).identity.publicKey).toEqual(bram.account.keys.identity.publicKey);
 
-    const messages = mail.to(bram.account.email);
+    const messages = suite.mail.to(bram.account.email);
     expect(messages).toHaveLength(before + 1);
     const message = messages.at(-1);
     expect(message?.subject).toBe('Uw Coffer-wachtwoord is gewijzigd (Administratiekantoor De Boer) / Your Coffer password was changed (Administratiekantoor De Boer)');
@@ -148,7 +131,7 @@ describe('recovery', () => {
     expectError(await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: oldRecovery, code }), 401, 'invalid_credentials');
     expect((await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: b64(bram.account.recoverySplit.authKey), code })).status).toBe(200);
     // The password-changed notice went out.
-    expect(mail.to(bram.account.email).at(-1)?.subject).toContain('Uw Coffer-wachtwoord is gewijzigd');
+    expect(suite.mail.to(bram.account.email).at(-1)?.subject).toContain('Uw Coffer-wachtwoord is gewijzigd');
   });
 
   it('lets a recovery ticket live 5 minutes and only for completing recovery', async () => {

@@ -1,38 +1,20 @@
 // Rate limits: escalating blocks per account and per address, checked before credentials,
 // the same for known and unknown addresses, kept in the database across restarts.
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ready } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { RATE_LIMITS } from '../../server/rate-limit/service.js';
-import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
+import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { approve, enrolTotp, inviteAndAccept, passwordStep, setUpOffice, type Office } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { approve, enrolTotp, inviteAndAccept, passwordStep, type Office } from '../helpers/office.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
+const suite = httpSuite();
 
 // X-Forwarded-For from the test client counts, as it would behind a reverse proxy.
-async function office(env: Record<string, string> = {}): Promise<Office> {
-  const t = await createTestApp({ env: { ...mail.env, TRUST_PROXY: 'loopback', ...env } });
-  apps.push(t);
-  return setUpOffice(t, mail);
-}
+const office = (env: Record<string, string> = {}): Promise<Office> => suite.office({ TRUST_PROXY: 'loopback', ...env });
 
 const LOGIN = '/api/v1/auth/login';
 const WRONG = Buffer.alloc(32, 9).toString('base64url');

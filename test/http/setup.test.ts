@@ -1,38 +1,20 @@
 // First-run setup: the first admin creates the office with keys made in the browser.
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { idToWire, ready, verifyMemberCertificate, fromBase64Url } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
+import { idToWire, verifyMemberCertificate, fromBase64Url } from '../../shared/crypto/index.js';
 import { OfficePublic, SessionInfo, SignedIn } from '../../shared/wire/index.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
 import { AppError } from '../../server/http/errors.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
 import { certify, makeAccount, makeOffice, openPasswordBundle, openSealedOfficeKeys, setupRequest } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { startMailServer, type MailServer } from '../helpers/mail-server.js';
 import { ADMIN_PASSWORD, issueSetupToken } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
-
-async function app(): Promise<TestApp> {
-  const t = await createTestApp({ env: mail.env });
-  apps.push(t);
-  return t;
-}
+const suite = httpSuite();
+const app = (): Promise<TestApp> => suite.app();
 
 const COMPLETE = '/api/v1/setup/complete';
 const admin = () => makeAccount({ email: 'anna@kantoor.example', name: 'Anna de Boer', password: ADMIN_PASSWORD });

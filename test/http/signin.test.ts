@@ -1,37 +1,19 @@
 // Signing in: pre-login, password, second factor, sessions, sign-out, idle and absolute
 // expiry, and the two-factor policy.
 import request from 'supertest';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, ready } from '../../shared/crypto/index.js';
+import { describe, expect, it } from 'vitest';
+import { fromBase64Url } from '../../shared/crypto/index.js';
 import { KeyMaterial, LoginResponse, PreloginResponse, SessionInfo, SessionList, SignedIn } from '../../shared/wire/index.js';
 import { TICKET_LIFETIME_MS } from '../../server/auth/service.js';
-import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
+import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, openPasswordBundle, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { approve, enrolTotp, idOf, inviteAndAccept, passwordStep, setUpOffice, signIn, type Office } from '../helpers/office.js';
-import { removeTempDirs } from '../helpers/tmp.js';
+import { approve, enrolTotp, idOf, inviteAndAccept, passwordStep, signIn, type Office } from '../helpers/office.js';
+import { httpSuite } from '../helpers/suite.js';
 
-let mail: MailServer;
-const apps: TestApp[] = [];
-beforeAll(async () => {
-  await ready();
-  mail = await startMailServer();
-});
-afterEach(() => {
-  for (const t of apps.splice(0)) t.close();
-});
-afterAll(async () => {
-  await mail.close();
-  await removeTempDirs();
-});
-
-async function office(env: Record<string, string> = {}): Promise<Office> {
-  const t = await createTestApp({ env: { ...mail.env, ...env } });
-  apps.push(t);
-  return setUpOffice(t, mail);
-}
+const suite = httpSuite();
+const office = (env: Record<string, string> = {}): Promise<Office> => suite.office(env);
 
 const PRELOGIN = '/api/v1/auth/prelogin';
 const LOGIN = '/api/v1/auth/login';

@@ -1,6 +1,7 @@
 // A labelled form control with its hint and error. The error is tied to the control with
 // aria-describedby and aria-invalid, so a screen reader reads it when the field has focus.
 import type { ComponentChildren, JSX } from 'preact';
+import { useI18n } from '../i18n/context';
 
 export interface FieldProps {
   readonly id: string;
@@ -94,6 +95,33 @@ export function Field(props: FieldProps): JSX.Element {
         </p>
       )}
     </div>
+  );
+}
+
+/** The user's own e-mail address: the name password managers file the account under. */
+export function EmailField(props: {
+  readonly id: string;
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly error?: string | null | undefined;
+  readonly testid: string;
+}): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Field
+      id={props.id}
+      label={t('field.email')}
+      type="email"
+      value={props.value}
+      onValue={props.onValue}
+      autoComplete="username"
+      inputMode="email"
+      spellcheck={false}
+      autoCapitalize="off"
+      error={props.error}
+      testid={props.testid}
+      required
+    />
   );
 }
 

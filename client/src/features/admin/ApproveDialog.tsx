@@ -13,6 +13,7 @@ import { Dialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { roleLabel } from '../../ui/labels';
+import { memberKeys } from './member-keys';
 
 type State =
   | { readonly kind: 'loading' }
@@ -32,15 +33,9 @@ export function ApproveDialog({ user, onClose, onApproved }: { readonly user: Us
     let live = true;
     (async (): Promise<State> => {
       const detail = await getUser(user.userId);
-      if (!detail.identityPublicKey || !detail.encryptionPublicKey || !detail.encryptionKeySignature) return { kind: 'error', text: t('approve.noKeys') };
-      const inspected = await engine.call('inspectMember', {
-        userId: detail.userId,
-        email: detail.email,
-        role: detail.role,
-        identityPublicKey: detail.identityPublicKey,
-        encryptionPublicKey: detail.encryptionPublicKey,
-        encryptionKeySignature: detail.encryptionKeySignature,
-      });
+      const member = memberKeys(detail);
+      if (!member) return { kind: 'error', text: t('approve.noKeys') };
+      const inspected = await engine.call('inspectMember', member);
       return inspected.signatureValid ? { kind: 'compare', detail, fingerprint: inspected.fingerprint } : { kind: 'invalid' };
     })().then(
       (next) => live && setState(next),
@@ -54,20 +49,11 @@ export function ApproveDialog({ user, onClose, onApproved }: { readonly user: Us
   const approve = async (): Promise<void> => {
     if (state.kind !== 'compare') return;
     const { detail } = state;
-    if (!detail.identityPublicKey || !detail.encryptionPublicKey || !detail.encryptionKeySignature) return;
+    const member = memberKeys(detail);
+    if (!member) return;
     setState({ kind: 'certifying' });
     try {
-      const made = await engine.call('certifyMember', {
-        member: {
-          userId: detail.userId,
-          email: detail.email,
-          role: detail.role,
-          identityPublicKey: detail.identityPublicKey,
-          encryptionPublicKey: detail.encryptionPublicKey,
-          encryptionKeySignature: detail.encryptionKeySignature,
-        },
-        currentVersion: detail.certificateVersion,
-      });
+      const made = await engine.call('certifyMember', { member, currentVersion: detail.certificateVersion });
       await approveUser(detail.userId, made);
       onApproved();
     } catch (error) {

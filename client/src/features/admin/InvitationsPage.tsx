@@ -1,7 +1,7 @@
 // /app/admin/invitations: invite a colleague by e-mail (admin or staff), and the open
 // invitations and reset links, with failed deliveries marked so the admin checks the address.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { createInvitation, listInvitations, resendInvitation, withdrawInvitation, type InvitationList } from '../../api/admin';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
+import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { isEmail, normalizeEmail } from '../../ui/validate';
 
@@ -16,25 +17,13 @@ type Invitation = InvitationList['invitations'][number];
 
 export function InvitationsPage(): JSX.Element {
   const { t, locale } = useI18n();
-  const [invitations, setInvitations] = useState<readonly Invitation[] | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
   const [withdrawing, setWithdrawing] = useState<Invitation | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-
-  const load = useCallback(async () => {
-    try {
-      setInvitations((await listInvitations()).invitations);
-    } catch (error) {
-      fail(errorMessage(t, error));
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const [invitations, load] = useLoaded<readonly Invitation[]>(async () => (await listInvitations()).invitations, fail);
 
   const resend = async (invitation: Invitation): Promise<void> => {
     setBusy(invitation.invitationId);

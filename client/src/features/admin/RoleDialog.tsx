@@ -9,6 +9,7 @@ import { ErrorAlert, Progress } from '../../ui/Alert';
 import { Dialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { roleLabel } from '../../ui/labels';
+import { memberKeys } from './member-keys';
 
 type Role = UserSummary['role'];
 const CHOICES: readonly Role[] = ['staff', 'admin'];
@@ -32,17 +33,10 @@ export function RoleDialog({ user, onClose, onChanged }: { readonly user: UserSu
     try {
       if (user.approval === 'approved') {
         const detail = await getUser(user.userId);
-        if (!detail.certificate || !detail.identityPublicKey || !detail.encryptionPublicKey || !detail.encryptionKeySignature) throw new Error('no certificate');
+        const member = memberKeys(detail);
+        if (!detail.certificate || !member) throw new Error('no certificate');
         const { certificate } = await engine.call('recertifyMember', {
-          member: {
-            userId: detail.userId,
-            email: detail.email,
-            role: detail.role,
-            identityPublicKey: detail.identityPublicKey,
-            encryptionPublicKey: detail.encryptionPublicKey,
-            encryptionKeySignature: detail.encryptionKeySignature,
-            certificate: detail.certificate,
-          },
+          member: { ...member, certificate: detail.certificate },
           role,
           currentVersion: Math.max(1, detail.certificateVersion),
         });

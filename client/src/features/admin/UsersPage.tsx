@@ -3,7 +3,7 @@
 // seal the office keys in this browser), disable and enable, change the role (re-certified
 // in this browser), and reset (new keys; files sealed only to the old keys are lost).
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { disableUser, enableUser, listUsers, resetUser, type UserSummary } from '../../api/admin';
 import type { SessionInfo } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
@@ -12,6 +12,7 @@ import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime, roleLabel } from '../../ui/labels';
+import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { ApproveDialog } from './ApproveDialog';
 import { RoleDialog } from './RoleDialog';
@@ -30,7 +31,6 @@ const APPROVAL_LABELS: Record<UserSummary['approval'], MessageKey> = {
 
 export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t, locale } = useI18n();
-  const [users, setUsers] = useState<readonly UserSummary[] | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
   const [statusFocus, setStatusFocus] = useState(0);
@@ -39,18 +39,7 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [dialogError, setDialogError] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-
-  const load = useCallback(async () => {
-    try {
-      setUsers((await listUsers()).users);
-    } catch (error) {
-      fail(errorMessage(t, error));
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const [users, load] = useLoaded<readonly UserSummary[]>(async () => (await listUsers()).users, fail);
 
   const close = (): void => {
     setAction(null);

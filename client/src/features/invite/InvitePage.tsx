@@ -4,10 +4,8 @@
 // new member can sign in at once but waits for an admin to approve them (compare
 // fingerprints, certify, seal the office keys) before they can open office material.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { acceptInvitation, lookupInvitation, type InvitationLookupResponse } from '../../api/accounts';
-import { ApiError } from '../../api/http';
-import { tokenFromHash } from '../../api/setup';
 import { useEngine } from '../../crypto/context';
 import type { ProgressStage } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
@@ -17,18 +15,13 @@ import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
+import { useLinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName } from '../../ui/validate';
 import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
-
-type Lookup =
-  | { readonly kind: 'checking' }
-  | { readonly kind: 'valid'; readonly invitation: InvitationLookupResponse }
-  | { readonly kind: 'invalid' }
-  | { readonly kind: 'unavailable' };
 
 type Phase =
   | { readonly kind: 'form' }
@@ -37,45 +30,20 @@ type Phase =
 
 export function InvitePage(): JSX.Element {
   const { t } = useI18n();
-  const [token, setToken] = useState(() => tokenFromHash(location.hash));
-  const [lookup, setLookup] = useState<Lookup>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
-  const [attempt, setAttempt] = useState(0);
+  const { token, check: lookup, retry } = useLinkCheck(lookupInvitation, 'invitation_invalid');
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
-
-  useEffect(() => {
-    const onHashChange = (): void => setToken(tokenFromHash(location.hash));
-    addEventListener('hashchange', onHashChange);
-    return () => removeEventListener('hashchange', onHashChange);
-  }, []);
-
-  useEffect(() => {
-    if (token === null) {
-      setLookup({ kind: 'invalid' });
-      return;
-    }
-    const controller = new AbortController();
-    setLookup({ kind: 'checking' });
-    lookupInvitation(token, { signal: controller.signal }).then(
-      (invitation) => setLookup({ kind: 'valid', invitation }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setLookup({ kind: error instanceof ApiError && error.code === 'invitation_invalid' ? 'invalid' : 'unavailable' });
-      },
-    );
-    return () => controller.abort();
-  }, [token, attempt]);
 
   if (lookup.kind === 'valid' && phase.kind === 'recovery') {
     return (
       <>
         <PageHeading>{t('invite.done.title')}</PageHeading>
         <p class="lead">{t('invite.done.intro')}</p>
-        <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={lookup.invitation.office.name} email={lookup.invitation.email} onContinue={() => navigate('/app')} />
+        <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={lookup.answer.office.name} email={lookup.answer.email} onContinue={() => navigate('/app')} />
       </>
     );
   }
 
-  const reset = lookup.kind === 'valid' && lookup.invitation.kind === 'reset';
+  const reset = lookup.kind === 'valid' && lookup.answer.kind === 'reset';
   return (
     <>
       <PageHeading>{t(reset ? 'invite.reset.title' : 'invite.title')}</PageHeading>
@@ -83,16 +51,16 @@ export function InvitePage(): JSX.Element {
         {lookup.kind === 'checking' && <p class="status-text status-text--busy">{t('invite.checking')}</p>}
         {lookup.kind === 'invalid' && <p class="status-text status-text--error">{t('error.invitationInvalid')}</p>}
         {lookup.kind === 'unavailable' && <p class="status-text status-text--error">{t('invite.unavailable')}</p>}
-        {lookup.kind === 'valid' && <InvitationSummary invitation={lookup.invitation} />}
+        {lookup.kind === 'valid' && <InvitationSummary invitation={lookup.answer} />}
       </div>
       {lookup.kind === 'unavailable' && (
         <p>
-          <button type="button" class="button" onClick={() => setAttempt((n) => n + 1)}>
+          <button type="button" class="button" onClick={retry}>
             {t('setup.retry')}
           </button>
         </p>
       )}
-      {lookup.kind === 'valid' && token !== null && <AcceptForm token={token} invitation={lookup.invitation} phase={phase} setPhase={setPhase} />}
+      {lookup.kind === 'valid' && token !== null && <AcceptForm token={token} invitation={lookup.answer} phase={phase} setPhase={setPhase} />}
     </>
   );
 }

@@ -3,25 +3,21 @@
 // is on, a code (or a backup code) → signed in → the sealed keys unlocked in the worker.
 // The password goes only to the worker; the key-encryption key derived from it stays there.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { login, prelogin, secondFactor, type SignedIn } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { Link, navigate, nextPath } from '../../router';
 import { useSession } from '../../session/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
+import { useAttempt } from '../../ui/attempt';
 import { errorMessage, isApiError } from '../../ui/errors';
-import { Field } from '../../ui/Field';
+import { EmailField, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
 
 type Step = { readonly kind: 'credentials' } | { readonly kind: 'code'; readonly ticket: string; readonly backup: boolean };
-
-interface Problem {
-  readonly text: string;
-  readonly n: number;
-}
 
 export function LoginPage(): JSX.Element {
   const { t } = useI18n();
@@ -31,10 +27,8 @@ export function LoginPage(): JSX.Element {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { busy, problem, fail, clearProblem, working, run } = useAttempt();
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string; code?: string }>({});
-  const working = useRef(false);
 
   // Already signed in (another tab, or a reload of this page): go on to the app.
   useEffect(() => {
@@ -43,8 +37,6 @@ export function LoginPage(): JSX.Element {
 
   const edited = (field: 'email' | 'password' | 'code'): void => setFieldErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
-  const fail = (text: string): void => setProblem({ text, n: (problem?.n ?? 0) + 1 });
-
   const finish = async (answer: SignedIn): Promise<void> => {
     try {
       await store.adopt(answer);
@@ -52,19 +44,6 @@ export function LoginPage(): JSX.Element {
       // The gate shows the unlock page with what went wrong.
     }
     navigate(nextPath(location.search));
-  };
-
-  const run = async (label: string, work: () => Promise<void>): Promise<void> => {
-    if (working.current) return;
-    working.current = true;
-    setBusy(label);
-    setProblem(null);
-    try {
-      await work();
-    } finally {
-      working.current = false;
-      setBusy(null);
-    }
   };
 
   const submitCredentials = (event: Event): void => {
@@ -125,7 +104,7 @@ export function LoginPage(): JSX.Element {
   const restart = (): void => {
     void engine.lock();
     setStep({ kind: 'credentials' });
-    setProblem(null);
+    clearProblem();
     setFieldErrors({});
   };
 
@@ -139,22 +118,15 @@ export function LoginPage(): JSX.Element {
       )}
       {step.kind === 'credentials' ? (
         <form class="panel form" onSubmit={submitCredentials} noValidate>
-          <Field
+          <EmailField
             id="login-email"
-            label={t('field.email')}
-            type="email"
             value={email}
             onValue={(value) => {
               setEmail(value);
               edited('email');
             }}
-            autoComplete="username"
-            inputMode="email"
-            spellcheck={false}
-            autoCapitalize="off"
             error={fieldErrors.email}
             testid="login-email"
-            required
           />
           <Field
             id="login-password"

@@ -7,7 +7,7 @@
 // account without two-factor sign-in (self-service recovery needs it; otherwise an admin
 // resets the account, with new keys): the page explains all of these at once.
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { completeRecovery, recover, type RecoverResponse } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import type { ProgressStage } from '../../crypto/protocol';
@@ -15,8 +15,9 @@ import { useI18n } from '../../i18n/context';
 import { Link, navigate } from '../../router';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
+import { useAttempt } from '../../ui/attempt';
 import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
-import { Field } from '../../ui/Field';
+import { EmailField, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
@@ -31,12 +32,6 @@ type Step =
   | { readonly kind: 'password'; readonly email: string; readonly account: RecoverResponse }
   | { readonly kind: 'recovery'; readonly email: string; readonly recoveryKey: string; readonly office: string };
 
-interface Problem {
-  readonly text: string;
-  readonly detail?: string;
-  readonly n: number;
-}
-
 export function RecoverPage(): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
@@ -47,27 +42,10 @@ export function RecoverPage(): JSX.Element {
   const [code, setCode] = useState('');
   const [secret, setSecret] = useState<NewPasswordState>({ password: '', confirm: '' });
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const working = useRef(false);
+  const { busy, setBusy, problem, fail, run } = useAttempt();
   const verdict = usePasswordVerdict(step.kind === 'password' ? secret.password : '', personalWords(email));
 
   const edited = (field: string): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
-
-  const fail = (text: string, detail?: string): void => setProblem({ text, ...(detail ? { detail } : {}), n: (problem?.n ?? 0) + 1 });
-
-  const run = async (label: string, work: () => Promise<void>): Promise<void> => {
-    if (working.current) return;
-    working.current = true;
-    setBusy(label);
-    setProblem(null);
-    try {
-      await work();
-    } finally {
-      working.current = false;
-      setBusy(null);
-    }
-  };
 
   const submitIdentify = (event: Event): void => {
     event.preventDefault();
@@ -176,22 +154,15 @@ export function RecoverPage(): JSX.Element {
       {step.kind === 'identify' ? (
         <form class="panel form" onSubmit={submitIdentify} noValidate>
           <p>{t('recover.intro')}</p>
-          <Field
+          <EmailField
             id="recover-email"
-            label={t('field.email')}
-            type="email"
             value={email}
             onValue={(value) => {
               setEmail(value);
               edited('email');
             }}
-            autoComplete="username"
-            inputMode="email"
-            spellcheck={false}
-            autoCapitalize="off"
             error={errors['email']}
             testid="recover-email"
-            required
           />
           <Field
             id="recover-key"

@@ -1,7 +1,7 @@
 // /app/security: the user's own fingerprint and the office's, two-factor sign-in, the
 // password, and the list of signed-in sessions.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import {
   changePassword,
   disableTwoFactor,
@@ -21,6 +21,7 @@ import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDateTime } from '../../ui/labels';
+import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { normalizeSecondFactorCode } from '../../ui/validate';
 import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
@@ -267,22 +268,12 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
 
 function SessionsSection(): JSX.Element {
   const { t, locale } = useI18n();
-  const [list, setList] = useState<SessionList['sessions'] | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
   const [ending, setEnding] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setList((await listSessions()).sessions);
-    } catch (error) {
-      setProblem((previous) => ({ text: errorMessage(t, error), n: (previous?.n ?? 0) + 1 }));
-    }
-  }, [t]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
+  const [list, load] = useLoaded<SessionList['sessions']>(async () => (await listSessions()).sessions, fail);
 
   const end = async (sessionId: string): Promise<void> => {
     setEnding(sessionId);
@@ -293,7 +284,7 @@ function SessionsSection(): JSX.Element {
       setStatus(t('sessions.ended'));
       await load();
     } catch (error) {
-      setProblem((previous) => ({ text: errorMessage(t, error), n: (previous?.n ?? 0) + 1 }));
+      fail(errorMessage(t, error));
     } finally {
       setEnding(null);
     }

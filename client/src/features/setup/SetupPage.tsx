@@ -8,10 +8,9 @@
 // The token stays in the fragment, which browsers never send to a server; it is posted in a
 // request body, never put in a URL, and never logged.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { completeSetup } from '../../api/accounts';
-import { ApiError } from '../../api/http';
-import { SETUP_LINK_INVALID, setupTokenFromHash, verifySetupLink } from '../../api/setup';
+import { SETUP_LINK_INVALID, verifySetupLink, type SetupLinkStatus } from '../../api/setup';
 import { useEngine } from '../../crypto/context';
 import type { ProgressStage } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
@@ -19,20 +18,14 @@ import { Link, navigate } from '../../router';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
-import { Field } from '../../ui/Field';
+import { EmailField, Field } from '../../ui/Field';
+import { useLinkCheck, type LinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
 import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
-
-type Check =
-  | { readonly kind: 'checking' }
-  | { readonly kind: 'valid'; readonly expiresAt: Date }
-  | { readonly kind: 'invalid' }
-  /** No usable answer (offline, server error, rate limit): the link may well be fine. */
-  | { readonly kind: 'unavailable' };
 
 type Phase =
   | { readonly kind: 'form' }
@@ -51,35 +44,8 @@ interface FormErrors {
 
 export function SetupPage(): JSX.Element {
   const { t } = useI18n();
-  const [token, setToken] = useState(() => setupTokenFromHash(location.hash));
-  const [check, setCheck] = useState<Check>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
-  const [attempt, setAttempt] = useState(0);
+  const { token, check, retry } = useLinkCheck(verifySetupLink, SETUP_LINK_INVALID);
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
-
-  // A second link pasted into the same tab changes only the fragment: no reload.
-  useEffect(() => {
-    const onHashChange = (): void => setToken(setupTokenFromHash(location.hash));
-    addEventListener('hashchange', onHashChange);
-    return () => removeEventListener('hashchange', onHashChange);
-  }, []);
-
-  useEffect(() => {
-    if (token === null) {
-      setCheck({ kind: 'invalid' });
-      return;
-    }
-    const controller = new AbortController();
-    setCheck({ kind: 'checking' });
-    verifySetupLink(token, { signal: controller.signal }).then(
-      ({ expiresAt }) => setCheck({ kind: 'valid', expiresAt }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        const invalid = error instanceof ApiError && error.code === SETUP_LINK_INVALID;
-        setCheck({ kind: invalid ? 'invalid' : 'unavailable' });
-      },
-    );
-    return () => controller.abort();
-  }, [token, attempt]);
 
   if (phase.kind === 'recovery') {
     return (
@@ -99,7 +65,7 @@ export function SetupPage(): JSX.Element {
       </div>
       {check.kind === 'unavailable' && (
         <p>
-          <button type="button" class="button" onClick={() => setAttempt((n) => n + 1)}>
+          <button type="button" class="button" onClick={retry}>
             {t('setup.retry')}
           </button>
         </p>
@@ -189,22 +155,15 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
       )}
       <Field id="setup-office-name" label={t('field.officeName')} value={officeName} onValue={(value) => { setOfficeName(value); edited('officeName'); }} autoComplete="organization" error={errors.officeName} testid="setup-office-name" maxLength={100} required />
       <Field id="setup-name" label={t('field.name')} value={name} onValue={(value) => { setName(value); edited('name'); }} autoComplete="name" error={errors.name} testid="setup-name" maxLength={100} required />
-      <Field
+      <EmailField
         id="setup-email"
-        label={t('field.email')}
-        type="email"
         value={email}
         onValue={(value) => {
           setEmail(value);
           edited('email');
         }}
-        autoComplete="username"
-        inputMode="email"
-        spellcheck={false}
-        autoCapitalize="off"
         error={errors.email}
         testid="setup-email"
-        required
       />
       <NewPasswordFields idPrefix="setup" value={secret} onChange={setSecret} verdict={verdict} errors={errors} onEdit={edited} />
       {phase.kind === 'working' && <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />}
@@ -217,16 +176,16 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
   );
 }
 
-function SetupCheckMessage({ check }: { readonly check: Check }): JSX.Element {
+function SetupCheckMessage({ check }: { readonly check: LinkCheck<SetupLinkStatus> }): JSX.Element {
   const { t, rich, locale } = useI18n();
   switch (check.kind) {
     case 'checking':
       return <p class="status-text status-text--busy">{t('setup.checking')}</p>;
     case 'valid': {
-      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(check.expiresAt);
+      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(check.answer.expiresAt);
       return (
         <p class="status-text status-text--ok">
-          {rich('setup.valid', { expiresAt: <time dateTime={check.expiresAt.toISOString()}>{expiresAt}</time> })}
+          {rich('setup.valid', { expiresAt: <time dateTime={check.answer.expiresAt.toISOString()}>{expiresAt}</time> })}
         </p>
       );
     }

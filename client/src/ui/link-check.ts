@@ -1,0 +1,52 @@
+// The token of a setup or invitation link, checked with the server. The token lives in the
+// fragment (`#<token>`), which browsers never send to a server; a second link pasted into the
+// same tab changes only the fragment, without a reload, so the token follows `hashchange`.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, type RequestOptions } from '../api/http';
+import { tokenFromHash } from '../api/setup';
+
+export type LinkCheck<Answer> =
+  | { readonly kind: 'checking' }
+  | { readonly kind: 'valid'; readonly answer: Answer }
+  /** The server refused the token: unknown, used or expired. */
+  | { readonly kind: 'invalid' }
+  /** No usable answer (offline, server error, rate limit): the link may well be fine. */
+  | { readonly kind: 'unavailable' };
+
+/**
+ * `check` asks the server about a token; a refusal with the error code `invalidCode` makes the
+ * link invalid, any other failure leaves it unavailable until `retry`. Both are fixed for a page.
+ */
+export function useLinkCheck<Answer>(
+  check: (token: string, options: RequestOptions) => Promise<Answer>,
+  invalidCode: string,
+): { readonly token: string | null; readonly check: LinkCheck<Answer>; readonly retry: () => void } {
+  const [token, setToken] = useState(() => tokenFromHash(location.hash));
+  const [state, setState] = useState<LinkCheck<Answer>>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    const onHashChange = (): void => setToken(tokenFromHash(location.hash));
+    addEventListener('hashchange', onHashChange);
+    return () => removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  useEffect(() => {
+    if (token === null) {
+      setState({ kind: 'invalid' });
+      return;
+    }
+    const controller = new AbortController();
+    setState({ kind: 'checking' });
+    check(token, { signal: controller.signal }).then(
+      (answer) => setState({ kind: 'valid', answer }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        setState({ kind: error instanceof ApiError && error.code === invalidCode ? 'invalid' : 'unavailable' });
+      },
+    );
+    return () => controller.abort();
+  }, [token, attempt]);
+
+  return { token, check: state, retry: () => setAttempt((n) => n + 1) };
+}
