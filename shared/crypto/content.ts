@@ -49,6 +49,27 @@ function startCiphertextHash(s: Sodium) {
   return state;
 }
 
+/**
+ * The container hash of bytes fed in order (the server computes it over a finished upload,
+ * to check it against the signed manifest). The same value the encryptor reports.
+ */
+export function createContainerHasher(): { update(bytes: Uint8Array): void; digest(): Uint8Array } {
+  const s = sodium();
+  const state = startCiphertextHash(s);
+  let done = false;
+  return {
+    update(bytes) {
+      if (done) throw new Error('hasher already finished');
+      s.crypto_generichash_update(state, bytes);
+    },
+    digest() {
+      if (done) throw new Error('hasher already finished');
+      done = true;
+      return s.crypto_generichash_final(state, HASH_BYTES);
+    },
+  };
+}
+
 export function contentKey(fileKey: FileKey): Uint8Array {
   return deriveKey(fileKey, KDF_CONTEXT.file, SUBKEY.file.content);
 }
