@@ -1,9 +1,8 @@
 // createApp(deps): the HTTP application, built from what it is given and nothing else, so a
 // test builds one in a line. Every request passes the same pipeline, in this order:
 //   security headers → request log → origin check (state-changing methods) → route match
-//   (from the route table) → content-type check → body parsing with limits → guard →
+//   (from the route table) → content-type check → guard → body parsing with limits →
 //   handler → one error middleware.
-import { randomBytes } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ready } from '../shared/crypto/index.js';
@@ -27,7 +26,23 @@ import { requestLog } from './http/request-log.js';
 import type { RouteSpec } from './http/route.js';
 import { createInvitationsRepo } from './invitations/repo.js';
 import { createInvitationsService } from './invitations/service.js';
-import { SERVER_SECRET_BYTES } from './keys.js';
+import { createDiskBlobStore } from './blobs/disk.js';
+import type { BlobStore } from './blobs/store.js';
+import { createSweeper } from './jobs/sweeper.js';
+import {
+  createCapabilityTokens,
+  loadOrCreateCapabilityKey,
+  SERVER_SECRET_BYTES,
+  type CapabilityKey,
+  type CapabilityTokens,
+} from './keys.js';
+import { createPinsRepo } from './pins/repo.js';
+import { createPinsService } from './pins/service.js';
+import { createReceivingService } from './shares/receiving.js';
+import { createSharesRepo } from './shares/repo.js';
+import { createSharesService } from './shares/service.js';
+import { createUploadsRepo } from './uploads/repo.js';
+import { createUploadsService, MIB } from './uploads/service.js';
 import { createDeliver } from './mail/deliver.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOfficeRepo } from './office/repo.js';
@@ -56,6 +71,32 @@ export interface AppDeps {
   readonly serverKey: Uint8Array;
   /** Folder of the built browser client: `<root>/dist/client` in production, a temp folder in tests. */
   readonly clientDir: string;
+  /**
+   * The key download grants are signed with (DATA_DIR/keys/capability-signing.jwk). main.ts
+   * passes the one it loaded at start; without it, the app loads (or makes) the same file on
+   * the first grant.
+   */
+  readonly capabilityKey?: CapabilityKey;
+  /** Where ciphertext is kept; the local disk under DATA_DIR unless given. */
+  readonly blobs?: BlobStore;
+}
+
+/** Grant signing with the given key, or with the one in DATA_DIR, loaded on first use. */
+function capabilityTokens(deps: AppDeps): CapabilityTokens {
+  const options = { issuer: deps.config.publicUrl, clock: deps.clock };
+  if (deps.capabilityKey !== undefined) return createCapabilityTokens(deps.capabilityKey, options);
+  let loading: Promise<CapabilityTokens> | undefined;
+  const tokens = () =>
+    (loading ??= loadOrCreateCapabilityKey(deps.config.dataDir)
+      .then((key) => createCapabilityTokens(key, options))
+      .catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      }));
+  return {
+    sign: async (grant) => (await tokens()).sign(grant),
+    verify: async (token, audience) => (await tokens()).verify(token, audience),
+  };
 }
 
 /** The services behind the routes, wired from the app's dependencies. */
@@ -94,6 +135,12 @@ export function createServices(deps: AppDeps): RouteServices {
     deliver,
     publicUrl,
   });
+
+  const blobs = deps.blobs ?? createDiskBlobStore(config.dataDir);
+  const sweeper = createSweeper({ db, blobs, clock, log: deps.log, sessionIdleMs: config.sessionIdleMinutes * 60_000 });
+  const uploadsRepo = createUploadsRepo(db);
+  const sharesRepo = createSharesRepo(db);
+  const quotaBytes = config.quotaMib * MIB;
 
   return {
     health: createHealthService({
@@ -135,6 +182,45 @@ export function createServices(deps: AppDeps): RouteServices {
     }),
     usersRepo,
     invitations,
+    uploads: createUploadsService({
+      repo: uploadsRepo,
+      blobs,
+      clock,
+      transact,
+      limits: { maxFileBytes: config.maxFileMib * MIB, quotaBytes },
+    }),
+    shares: createSharesService({
+      shares: sharesRepo,
+      uploads: uploadsRepo,
+      users: usersRepo,
+      office: officeRepo,
+      blobs,
+      audit,
+      transact,
+      clock,
+      deliver,
+      publicUrl,
+      quotaBytes,
+      destroy: async (shareId) => {
+        await sweeper.destroyShare(shareId);
+      },
+    }),
+    receiving: createReceivingService({
+      shares: sharesRepo,
+      users: usersRepo,
+      office: officeRepo,
+      blobs,
+      tokens: capabilityTokens(deps),
+      limits,
+      audit,
+      transact,
+      clock,
+      deliver,
+      serverKey,
+      publicUrl,
+    }),
+    pins: createPinsService({ repo: createPinsRepo(db), clock, transact }),
+    clock,
     clientDir: deps.clientDir,
   };
 }
@@ -172,8 +258,10 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: 
       route[methodKey(spec.method)](
         matched(spec),
         contentTypeCheck(spec.body),
-        bodyParser(spec.body),
+        // The guard runs before any body is read: an anonymous caller cannot make the server
+        // parse a 2 MiB share body or stream a part only to be refused.
         guards.handler(spec.guard, { passive: spec.passive === true }),
+        bodyParser(spec.body, spec.jsonLimit),
         spec.handler,
       );
     }

@@ -3,7 +3,10 @@
 import { ready } from '../shared/crypto/index.js';
 import { systemClock } from './clock.js';
 import { parseConfigOrExplain, type Env } from './config.js';
+import { createDiskBlobStore } from './blobs/disk.js';
 import { isEntryModule } from './entry.js';
+import { createSweeper } from './jobs/sweeper.js';
+import { createLogger } from './log.js';
 import { AppError } from './http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
 import { createSetupRepo } from './setup/repo.js';
@@ -15,6 +18,7 @@ export const USAGE = `Usage: npm run coffer -- <command>
 Commands:
   setup-link   print a new first-run setup link (older unused links stop working)
   migrate      bring the database schema up to date and print its version
+  sweep        run the expiry sweeper once: destroy what expired, was revoked or was used up
   help         show this text
 
 The commands read the same environment variables as the server (DATA_DIR, PUBLIC_URL, …).`;
@@ -26,7 +30,7 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     console.log(USAGE);
     return 0;
   }
-  if ((command !== 'setup-link' && command !== 'migrate') || rest.length > 0) {
+  if ((command !== 'setup-link' && command !== 'migrate' && command !== 'sweep') || rest.length > 0) {
     console.error(command === undefined ? USAGE : `Unknown command: ${args.join(' ')}\n\n${USAGE}`);
     return 2;
   }
@@ -47,6 +51,21 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     }
 
     await ready();
+    if (command === 'sweep') {
+      const log = createLogger(config.logLevel);
+      const sweeper = createSweeper({
+        db,
+        blobs: createDiskBlobStore(config.dataDir),
+        clock: systemClock,
+        log,
+        sessionIdleMs: config.sessionIdleMinutes * 60_000,
+      });
+      const report = await sweeper.runOnce();
+      console.log(
+        `Swept ${report.shares} share(s), ${report.uploads} stale upload(s), ${report.orphans} orphan file(s) and ${report.housekeeping} expired row(s).`,
+      );
+      return 0;
+    }
     const setup = createSetupService({ repo: createSetupRepo(db), clock: systemClock, publicUrl: config.publicUrl });
     try {
       console.log(setupLinkBanner(await setup.issueLink()));

@@ -67,6 +67,15 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   /** A session ends this many hours after sign-in whatever happens (SESSION_MAX_HOURS, 1–720, default 12). */
   readonly sessionMaxHours: number;
+  /** The largest file anyone may send, in MiB of plaintext (MAX_FILE_MIB, 1–1048576, default 10240 = 10 GiB). */
+  readonly maxFileMib: number;
+  /**
+   * Each user's storage, in MiB of ciphertext: files in their active shares plus their uploads
+   * not yet used in a share (QUOTA_MIB, 1–104857600, default 102400 = 100 GiB).
+   */
+  readonly quotaMib: number;
+  /** Seconds between two runs of the expiry sweeper (SWEEP_INTERVAL_SECONDS, 0–86400, default 60; 0 turns it off). */
+  readonly sweepIntervalSeconds: number;
 }
 
 /** A configuration problem the operator must fix. The message names the variable, never its value. */
@@ -94,6 +103,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: optional,
   SESSION_IDLE_MINUTES: optional,
   SESSION_MAX_HOURS: optional,
+  MAX_FILE_MIB: optional,
+  QUOTA_MIB: optional,
+  SWEEP_INTERVAL_SECONDS: optional,
 });
 
 export function parseConfig(env: Env): Config {
@@ -119,6 +131,9 @@ export function parseConfig(env: Env): Config {
   const mail = publicUrl === undefined ? undefined : parseMail(vars, publicUrl.isLocal, fail);
   const sessionIdleMinutes = parseWholeNumber('SESSION_IDLE_MINUTES', vars.SESSION_IDLE_MINUTES, { min: 5, max: 1440, fallback: 60 }, fail);
   const sessionMaxHours = parseWholeNumber('SESSION_MAX_HOURS', vars.SESSION_MAX_HOURS, { min: 1, max: 720, fallback: 12 }, fail);
+  const maxFileMib = parseWholeNumber('MAX_FILE_MIB', vars.MAX_FILE_MIB, { min: 1, max: 1_048_576, fallback: 10_240 }, fail);
+  const quotaMib = parseWholeNumber('QUOTA_MIB', vars.QUOTA_MIB, { min: 1, max: 104_857_600, fallback: 102_400 }, fail);
+  const sweepIntervalSeconds = parseWholeNumber('SWEEP_INTERVAL_SECONDS', vars.SWEEP_INTERVAL_SECONDS, { min: 0, max: 86_400, fallback: 60 }, fail);
 
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
@@ -135,6 +150,9 @@ export function parseConfig(env: Env): Config {
     logLevel,
     sessionIdleMinutes,
     sessionMaxHours,
+    maxFileMib,
+    quotaMib,
+    sweepIntervalSeconds,
   });
 }
 
@@ -234,7 +252,7 @@ function parseWholeNumber(
   fail: Fail,
 ): number {
   if (value === undefined) return range.fallback;
-  if (!/^\d{1,6}$/.test(value) || Number(value) < range.min || Number(value) > range.max) {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < range.min || Number(value) > range.max) {
     return fail(`${name} must be a whole number from ${range.min} to ${range.max}`, range.fallback);
   }
   return Number(value);

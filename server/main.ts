@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ready } from '../shared/crypto/index.js';
 import { createApp } from './app.js';
+import { createDiskBlobStore } from './blobs/disk.js';
+import { createSweeper } from './jobs/sweeper.js';
 import { systemClock } from './clock.js';
 import { parseConfigOrExplain, type Config, type Env } from './config.js';
 import type { Db } from './db/open.js';
@@ -37,7 +39,7 @@ async function start(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const clock = systemClock;
   const { db } = await openStore(config);
-  await loadOrCreateCapabilityKey(config.dataDir);
+  const capabilityKey = await loadOrCreateCapabilityKey(config.dataDir);
   const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
   await ready();
 
@@ -47,10 +49,14 @@ async function start(config: Config): Promise<void> {
   if (atStart.action === 'remind') console.log(setupPendingLine(atStart.expiresAt));
 
   const mailer = createMailer(config, log, clock);
-  const app = createApp({ config, db, mailer, clock, log, serverKey, clientDir: projectPaths().client });
+  const blobs = createDiskBlobStore(config.dataDir);
+  const app = createApp({ config, db, mailer, clock, log, serverKey, clientDir: projectPaths().client, capabilityKey, blobs });
+  // The expiry sweeper runs here only: never at import time, never in the command line's process.
+  const sweeper = createSweeper({ db, blobs, clock, log, sessionIdleMs: config.sessionIdleMinutes * 60_000 });
+  const stopSweeper = config.sweepIntervalSeconds > 0 ? sweeper.start(config.sweepIntervalSeconds * 1000) : () => {};
 
   const server = createServer();
-  const shutdown = gracefulShutdown(server, db, mailer, log);
+  const shutdown = gracefulShutdown(server, db, mailer, log, stopSweeper);
   server.on('request', app);
   await listen(server, config.port, config.host);
 
@@ -81,7 +87,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * the response), close idle keep-alive connections, then close the database, which
  * checkpoints the WAL. Exit 1 if that takes longer than SHUTDOWN_GRACE_MS.
  */
-function gracefulShutdown(server: Server, db: Db, mailer: Mailer, log: Logger): (signal: string) => void {
+function gracefulShutdown(server: Server, db: Db, mailer: Mailer, log: Logger, stopSweeper: () => void): (signal: string) => void {
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   // Registered before the app, so it sees every response before a handler can send it. While
@@ -102,6 +108,7 @@ function gracefulShutdown(server: Server, db: Db, mailer: Mailer, log: Logger): 
       process.exit(1);
     }
     closing = true;
+    stopSweeper();
     console.log(`${signal} received: finishing open requests, then stopping`);
     setTimeout(() => {
       console.error(`Coffer did not stop within ${SHUTDOWN_GRACE_MS / 1000} s: exiting`);

@@ -1,7 +1,7 @@
 // THE route table: every endpoint Coffer serves, with the body it accepts and the guard in
 // front of it. createApp mounts exactly these entries and nothing else, and the authorization
 // tests walk the same list, so an endpoint cannot exist without being seen here.
-// Guards (server/http/guards.ts): public · session · member · staff · approved · admin.
+// Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin.
 import * as auth from './auth/routes.js';
 import type { AuthService } from './auth/service.js';
 import { getHealth } from './health/routes.js';
@@ -10,6 +10,14 @@ import type { RouteSpec } from './http/route.js';
 import * as invitations from './invitations/routes.js';
 import type { InvitationsService } from './invitations/service.js';
 import * as office from './office/routes.js';
+import * as pins from './pins/routes.js';
+import type { PinsService } from './pins/service.js';
+import type { Clock } from './clock.js';
+import type { ReceivingService } from './shares/receiving.js';
+import * as shares from './shares/routes.js';
+import type { SharesService } from './shares/service.js';
+import * as uploads from './uploads/routes.js';
+import type { UploadsService } from './uploads/service.js';
 import type { OfficeService } from './office/service.js';
 import { sendAsset, sendPage } from './pages/routes.js';
 import type { OfficeRepo } from './office/repo.js';
@@ -34,6 +42,11 @@ export interface RouteServices {
   readonly users: UsersService;
   readonly usersRepo: UsersRepo;
   readonly invitations: InvitationsService;
+  readonly uploads: UploadsService;
+  readonly shares: SharesService;
+  readonly receiving: ReceivingService;
+  readonly pins: PinsService;
+  readonly clock: Clock;
   /** Folder of the built browser client (index.html, assets/). */
   readonly clientDir: string;
 }
@@ -51,13 +64,24 @@ export const PAGES = [
   '/app/admin',
   '/app/admin/invitations',
   '/app/admin/office',
+  '/app/send',
+  '/app/sent',
+  '/app/sent/:shareId',
+  '/app/received',
+  '/app/received/:shareId',
+  // A guest's link: /s/<recipientId>#<office fingerprint>.<S> (the fragment never reaches the server).
+  '/s/:recipientId',
 ] as const;
+
+/** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
+export const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
 
 export function routeTable(s: RouteServices): readonly RouteSpec[] {
   const lifetimes = s.sessions.lifetimes;
   const a = { auth: s.auth, lifetimes };
   const se = { sessions: s.sessions, users: s.usersRepo, office: s.officeRepo };
   const inv = { invitations: s.invitations, lifetimes };
+  const now = () => s.clock.now();
   return [
     { method: 'GET', path: '/healthz', kind: 'api', body: 'none', guard: 'public', handler: getHealth(s.health) },
 
@@ -112,6 +136,41 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     { method: 'PUT', path: '/api/v1/admin/settings', kind: 'api', body: 'json', guard: 'admin', handler: office.putSettings(s.office) },
     { method: 'PUT', path: '/api/v1/admin/logo', kind: 'api', body: 'multipart', guard: 'admin', handler: office.putLogo(s.office) },
     { method: 'DELETE', path: '/api/v1/admin/logo', kind: 'api', body: 'none', guard: 'admin', handler: office.deleteLogo(s.office) },
+
+    // sending: resumable uploads of ciphertext (shared/wire/uploads.ts). Clients come later.
+    { method: 'POST', path: '/api/v1/uploads', kind: 'api', body: 'json', guard: 'approved', handler: uploads.createUpload(s.uploads) },
+    { method: 'GET', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'approved', handler: uploads.getUpload(s.uploads) },
+    { method: 'PUT', path: '/api/v1/uploads/:uploadId/parts/:index', kind: 'api', body: 'octet-stream', guard: 'approved', handler: uploads.putPart(s.uploads) },
+    { method: 'POST', path: '/api/v1/uploads/:uploadId/complete', kind: 'api', body: 'json', guard: 'approved', handler: uploads.completeUpload(s.uploads) },
+    { method: 'DELETE', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'approved', handler: uploads.cancelUpload(s.uploads) },
+
+    // sending: shares, the sender's and the office's view (shared/wire/shares.ts). Approved staff
+    // and admins only: they hold the office key, so any of them may take over a colleague's share.
+    { method: 'POST', path: '/api/v1/recipients/lookup', kind: 'api', body: 'json', guard: 'office', handler: shares.lookupRecipients(s.shares) },
+    { method: 'POST', path: '/api/v1/shares', kind: 'api', body: 'json', jsonLimit: SHARE_JSON_LIMIT, guard: 'office', handler: shares.createShare(s.shares) },
+    { method: 'GET', path: '/api/v1/shares', kind: 'api', body: 'none', guard: 'office', handler: shares.listShares(s.shares, now) },
+    { method: 'GET', path: '/api/v1/shares/:shareId', kind: 'api', body: 'none', guard: 'office', handler: shares.getShare(s.shares, now) },
+    { method: 'POST', path: '/api/v1/shares/:shareId/revoke', kind: 'api', body: 'json', guard: 'office', handler: shares.revokeShare(s.shares) },
+    { method: 'POST', path: '/api/v1/shares/:shareId/extend', kind: 'api', body: 'json', guard: 'office', handler: shares.extendShare(s.shares) },
+    { method: 'POST', path: '/api/v1/shares/:shareId/recipients/:recipientId/unlock', kind: 'api', body: 'json', guard: 'office', handler: shares.unlockRecipient(s.shares) },
+    { method: 'GET', path: '/api/v1/shares/:shareId/files/:fileId', kind: 'api', body: 'none', guard: 'office', handler: shares.senderFile(s.shares) },
+
+    // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
+    // and a download grant come only after a code from the bound mailbox; files need the grant.
+    { method: 'GET', path: '/api/v1/links/:recipientId', kind: 'api', body: 'none', guard: 'public', handler: shares.getLink(s.receiving) },
+    { method: 'POST', path: '/api/v1/links/:recipientId/code', kind: 'api', body: 'json', guard: 'public', handler: shares.requestCode(s.receiving) },
+    { method: 'POST', path: '/api/v1/links/:recipientId/verify', kind: 'api', body: 'json', guard: 'public', handler: shares.verifyCode(s.receiving) },
+    { method: 'GET', path: '/api/v1/links/:recipientId/files/:fileId', kind: 'api', body: 'none', guard: 'public', handler: shares.guestFile(s.receiving) },
+
+    // shares received by the signed-in account (files need a grant as well as the session)
+    { method: 'GET', path: '/api/v1/received', kind: 'api', body: 'none', guard: 'approved', handler: shares.listReceived(s.receiving, now) },
+    { method: 'GET', path: '/api/v1/received/:shareId', kind: 'api', body: 'none', guard: 'approved', handler: shares.getReceived(s.receiving) },
+    { method: 'POST', path: '/api/v1/received/:shareId/grant', kind: 'api', body: 'json', guard: 'approved', handler: shares.issueGrant(s.receiving) },
+    { method: 'GET', path: '/api/v1/received/:shareId/files/:fileId', kind: 'api', body: 'none', guard: 'approved', handler: shares.receivedFile(s.receiving) },
+
+    // the signed-in user's pins (only stored: the MAC is the owner's)
+    { method: 'GET', path: '/api/v1/me/pins', kind: 'api', body: 'none', guard: 'session', handler: pins.listPins(s.pins) },
+    { method: 'PUT', path: '/api/v1/me/pins/:subject/:subjectId', kind: 'api', body: 'json', guard: 'session', handler: pins.putPin(s.pins) },
 
     // pages of the browser client (client/src/app.tsx; the links Coffer mails point at /invite).
     // Pages are public: what they show comes from the API, behind its own guards.

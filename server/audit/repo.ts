@@ -39,7 +39,7 @@ function fromSql(row: AuditSqlRow): AuditRow {
   };
 }
 
-export type AuditPersonKind = 'user' | 'invitee';
+export type AuditPersonKind = 'user' | 'invitee' | 'recipient';
 
 export function createAuditRepo(db: Db) {
   const head = db.prepare<[], { seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');

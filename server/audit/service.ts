@@ -35,10 +35,24 @@ export const AUDIT_ACTIONS = [
   'settings.changed',
   'logo.changed',
   'session.ended',
+  // sending files (details name recipients by their audit ref, never by their link's id)
+  'share.created',
+  'share.code_requested',
+  'share.code_confirmed',
+  'share.code_wrong',
+  'share.recipient_locked',
+  'share.recipient_unlocked',
+  'share.downloaded',
+  'share.revoked',
+  'share.extended',
+  'share.expired',
+  'share.swept',
+  /** A colleague (office key holder) acted on another member's share. */
+  'share.takeover',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditObjectType = 'office' | 'user' | 'invitation' | 'session';
+export type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];

@@ -41,13 +41,17 @@ export function contentTypeCheck(body: BodyType): RequestHandler {
 }
 
 // Compressed bodies are refused (inflate: false): the limit should bound what the client sends.
-const jsonParser = express.json({ limit: JSON_BODY_LIMIT, strict: true, inflate: false, type: () => true });
+const jsonParser = (limit: number) => express.json({ limit, strict: true, inflate: false, type: () => true });
 
-/** Parses the body of `json` routes; other kinds are read by their handlers as streams. */
-export function bodyParser(body: BodyType): RequestHandler {
+/**
+ * Parses the body of `json` routes, up to `jsonLimit` bytes (JSON_BODY_LIMIT unless the route
+ * table says otherwise); other kinds are read by their handlers as streams.
+ */
+export function bodyParser(body: BodyType, jsonLimit: number = JSON_BODY_LIMIT): RequestHandler {
   if (body !== 'json') return (_req, _res, next) => next();
+  const parse = jsonParser(jsonLimit);
   return (req, res, next) => {
-    jsonParser(req, res, (error?: unknown) => {
+    parse(req, res, (error?: unknown) => {
       if (error === undefined || error === null) return next();
       const type = (error as { type?: unknown }).type;
       if (type === 'entity.too.large') return next(payloadTooLarge());

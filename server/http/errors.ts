@@ -59,6 +59,29 @@ export const invalidCertificate = () =>
 export const wrongState = () => new AppError(409, 'wrong_state', 'This does not fit the current state of the account');
 export const invalidImage = (status: 400 | 415 = 415) =>
   new AppError(status, 'invalid_image', 'The logo must be one PNG, JPEG or WebP image in the field "logo"');
+// uploads and shares
+/** 409: parts are missing (or, with its own sentence, the upload is already complete or busy). */
+export const uploadIncomplete = (message = 'The upload is not complete: parts are missing') =>
+  new AppError(409, 'upload_incomplete', message);
+export const partTooLong = () => new AppError(413, 'payload_too_large', 'The part is longer than expected');
+export const partTooShort = () => new AppError(400, 'bad_request', 'The part is shorter than expected');
+export const fileTooLarge = () => new AppError(413, 'quota_exceeded', 'The file is larger than this office allows');
+export const quotaFull = () => new AppError(507, 'quota_exceeded', 'Your storage is full: wait for shares to expire, or revoke some');
+export const invalidManifest = () =>
+  new AppError(400, 'invalid_manifest', 'The manifest does not verify with your key or does not match the share');
+export const idTaken = () => new AppError(409, 'already_exists', 'A share or recipient with this id already exists');
+/** 410, only to those entitled to the share: the sender, a colleague, a holder of its link, an account recipient. */
+export const shareGone = (state: 'expired' | 'revoked' | 'used-up') =>
+  state === 'revoked'
+    ? new AppError(410, 'share_revoked', 'The sender revoked this share')
+    : state === 'used-up'
+      ? new AppError(410, 'share_used_up', 'Every allowed download of this share was used')
+      : new AppError(410, 'share_expired', 'This share has expired');
+export const recipientLocked = () =>
+  new AppError(423, 'recipient_locked', 'Too many wrong codes: ask the sender to unlock this link');
+export const grantInvalid = () => new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
+export const deliveryFailed = () =>
+  new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
 export const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
 
 /** What may be logged about an unexpected error: its class, a stable code if it has one, and where it was thrown. */

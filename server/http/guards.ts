@@ -7,6 +7,8 @@
 //             requires it (staff and admins)                  else 403 two_factor_required
 //   staff     member with role staff or admin                 else 403 forbidden
 //   approved  member whose account an admin approved          else 403 approval_pending
+//   office    approved member with role staff or admin: holds
+//             the office keys (sending, the office's shares)  else 403 forbidden (or approval_pending)
 //   admin     approved member with role admin                 else 403 forbidden (or approval_pending)
 //
 // The session is looked up on every request, so a disabled user's open page is refused on
@@ -16,7 +18,7 @@ import type { Caller } from './caller.js';
 import { clearSessionCookie, readSessionToken } from './cookies.js';
 import { approvalPending, forbidden, signedOut, twoFactorRequired } from './errors.js';
 
-export type Guard = 'public' | 'session' | 'member' | 'staff' | 'approved' | 'admin';
+export type Guard = 'public' | 'session' | 'member' | 'staff' | 'approved' | 'office' | 'admin';
 
 export interface CallerResolver {
   resolve(token: string, options: { touch: boolean }): Caller | undefined;
@@ -43,6 +45,11 @@ const CHECKS: Readonly<Record<Exclude<Guard, 'public'>, (caller: Caller) => void
   },
   approved: (caller) => {
     CHECKS.member(caller);
+    if (caller.approval !== 'approved') throw approvalPending();
+  },
+  office: (caller) => {
+    CHECKS.member(caller);
+    if (caller.role !== 'staff' && caller.role !== 'admin') throw forbidden();
     if (caller.approval !== 'approved') throw approvalPending();
   },
   admin: (caller) => {

@@ -25,5 +25,7 @@ export interface RouteSpec {
   readonly guard: Guard;
   /** Not the user's activity (the page polling its session): the session's idle time is not extended. */
   readonly passive?: boolean;
+  /** For `json` bodies: the largest accepted, in bytes, when it is not JSON_BODY_LIMIT (64 KiB). */
+  readonly jsonLimit?: number;
   readonly handler: RouteHandler;
 }

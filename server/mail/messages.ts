@@ -119,3 +119,118 @@ export function approvedMail(options: { to: string; office: string; publicUrl: s
     ],
   );
 }
+
+// ---- sending files. None of these carries a file name, a key, a link secret or (except the
+// code mail itself) a code: the server knows none of the first three.
+
+/** An account recipient: something was shared with them; the link opens their own Coffer page. */
+export function shareNotificationMail(options: { to: string; office: string; sender: string; link: string; expiresAt: number }): MailMessage {
+  const { to, office, sender, link, expiresAt } = options;
+  return bilingual(
+    to,
+    { nl: `${sender} (${office}) heeft documenten met u gedeeld`, en: `${sender} (${office}) shared documents with you` },
+    [
+      'Goedendag,',
+      '',
+      `${sender} van ${office} heeft via Coffer documenten met u gedeeld. Meld u aan en open ze hier:`,
+      '',
+      `  ${link}`,
+      '',
+      `Ze zijn beschikbaar tot ${dutchTime(expiresAt)}.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `${sender} of ${office} shared documents with you through Coffer. Sign in and open them here:`,
+      '',
+      `  ${link}`,
+      '',
+      `They are available until ${englishTime(expiresAt)}.`,
+    ],
+  );
+}
+
+/** A guest's e-mail code: it proves they can read this mailbox. Valid 10 minutes, once. */
+export function emailCodeMail(options: { to: string; office: string; sender: string; code: string; validMinutes: number }): MailMessage {
+  const { to, office, sender, code, validMinutes } = options;
+  return bilingual(
+    to,
+    { nl: `Uw code voor de documenten van ${office}`, en: `Your code for the documents from ${office}` },
+    [
+      'Goedendag,',
+      '',
+      `U wilt documenten openen die ${sender} van ${office} met u deelde. Vul deze code in op de pagina die u open heeft:`,
+      '',
+      `  ${code}`,
+      '',
+      `De code is ${validMinutes} minuten geldig en werkt één keer. Geef hem aan niemand, ook niet aan iemand die zegt van ${office} te zijn.`,
+      'Heeft u niet om een code gevraagd? Dan kunt u deze mail negeren.',
+    ],
+    [
+      'Hello,',
+      '',
+      `You want to open documents that ${sender} of ${office} shared with you. Enter this code on the page you have open:`,
+      '',
+      `  ${code}`,
+      '',
+      `The code is valid for ${validMinutes} minutes and works once. Give it to nobody, not even someone who says they are from ${office}.`,
+      'Did you not ask for a code? Then you can ignore this mail.',
+    ],
+  );
+}
+
+/** The sender: a recipient typed too many wrong codes and is locked until the sender unlocks them. */
+export function recipientLockedMail(options: { to: string; office: string; recipient: string; link: string }): MailMessage {
+  const { to, office, recipient, link } = options;
+  return bilingual(
+    to,
+    { nl: `Coffer: ontvanger ${recipient} is geblokkeerd`, en: `Coffer: recipient ${recipient} is locked` },
+    [
+      'Goedendag,',
+      '',
+      `Voor uw gedeelde documenten is te vaak een verkeerde code ingevuld door of namens ${recipient}.`,
+      'De link van deze ontvanger is geblokkeerd. Controleer bij de ontvanger of zij het zelf waren, en hef de blokkade daarna op:',
+      '',
+      `  ${link}`,
+      '',
+      `(${office})`,
+    ],
+    [
+      'Hello,',
+      '',
+      `A wrong code was entered too often for your shared documents, by or for ${recipient}.`,
+      "This recipient's link is locked. Check with the recipient that it was them, then unlock it:",
+      '',
+      `  ${link}`,
+      '',
+      `(${office})`,
+    ],
+  );
+}
+
+/** The sender asked for a receipt: a recipient downloaded for the first time. */
+export function downloadReceiptMail(options: { to: string; office: string; recipient: string; at: number; link: string }): MailMessage {
+  const { to, office, recipient, at, link } = options;
+  return bilingual(
+    to,
+    { nl: `Coffer: ${recipient} heeft gedownload`, en: `Coffer: ${recipient} downloaded` },
+    [
+      'Goedendag,',
+      '',
+      `${recipient} heeft op ${dutchTime(at)} voor het eerst documenten gedownload die u deelde. Details:`,
+      '',
+      `  ${link}`,
+      '',
+      `(${office})`,
+    ],
+    [
+      'Hello,',
+      '',
+      `${recipient} first downloaded documents you shared at ${englishTime(at)}. Details:`,
+      '',
+      `  ${link}`,
+      '',
+      `(${office})`,
+    ],
+  );
+}

@@ -57,7 +57,7 @@ export const RATE_LIMITS = {
   preloginAddress: CountPolicy;
 };
 
-export type LimitedAction = 'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation';
+export type LimitedAction = 'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code';
 
 /** A bucket and the policy it follows. */
 export interface Bucket {

@@ -65,7 +65,7 @@ export function meOut(user: UserRecord, office: OfficeRecord): Me {
 }
 
 export function officeSummaryOut(office: OfficeRecord): SessionInfo['office'] {
-  return { officeId: idToWire(office.id), name: office.name, signingPublicKey: toBase64Url(office.signingPublicKey) };
+  return { officeId: idToWire(office.id), name: office.name, signingPublicKey: toBase64Url(office.signingPublicKey), maxExpiryDays: office.maxExpiryDays };
 }
 
 export function sessionInfoOut(user: UserRecord, office: OfficeRecord, expiresAt: number, idleSeconds: number): SessionInfo {

@@ -86,7 +86,13 @@ export type Me = z.infer<typeof Me>;
 /** GET /api/v1/session (401 `signed_out` without a valid session). */
 export const SessionInfo = z.object({
   me: Me,
-  office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
+  office: z.object({
+    officeId: Id,
+    name: z.string(),
+    signingPublicKey: Key32,
+    /** The longest expiry a sender may choose for a share, in days (OfficeSettings.maxExpiryDays), so a sender's page can offer only what the server accepts. */
+    maxExpiryDays: z.number().int().min(1).max(365).optional(),
+  }),
   /** When the session ends at the latest (absolute lifetime). */
   expiresAt: Time,
   /** The session ends after this many seconds without activity. */

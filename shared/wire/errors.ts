@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'recipient_locked',
   /** 401: the download grant is missing, expired, or not for this share. */
   'grant_invalid',
+  /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
+  'delivery_failed',
   'internal',
 ] as const;
 

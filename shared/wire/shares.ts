@@ -11,6 +11,11 @@ import { bytes, bytesBetween, Email, Id, Key32, Role, Signature, Time } from './
 export const SealedMetadata = bytesBetween(300, 8192);
 /** A file key wrapped for a guest (kind g): 76 bytes. */
 export const GuestWrappedKey = bytes(76);
+/**
+ * A signed share manifest (kind s). Larger than other signed envelopes: a manifest names up to
+ * MAX_SHARE_FILES files (132 bytes each) and MAX_SHARE_RECIPIENTS recipients (up to 75 each).
+ */
+export const ManifestEnvelope = bytesBetween(72, 32 * 1024);
 /** A capability token (EdDSA JWT) that lets its holder download the files of one share for a short time. */
 export const Grant = z.string().min(16).max(2048).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
 
@@ -94,7 +99,7 @@ export const ShareCreateRequest = z.object({
   /** Mail the sender when a recipient first downloads. */
   receiptMail: z.boolean(),
   /** The signed manifest (protocol §10), version 1, naming exactly these files and recipients. */
-  manifest: SignedEnvelope,
+  manifest: ManifestEnvelope,
   files: z.array(ShareFileInput).min(1).max(MAX_SHARE_FILES),
   recipients: z.array(z.discriminatedUnion('kind', [AccountRecipientInput, GuestRecipientInput])).min(1).max(MAX_SHARE_RECIPIENTS),
 });
@@ -148,7 +153,7 @@ export type ShareList = z.infer<typeof ShareList>;
 
 /** GET /api/v1/shares/:shareId: everything the sender's or a colleague's browser needs to decrypt names and show links again. */
 export const ShareDetail = ShareSummary.extend({
-  manifest: SignedEnvelope,
+  manifest: ManifestEnvelope,
   files: z.array(
     z.object({
       fileId: Id,
@@ -180,7 +185,7 @@ export const SenderInfo = z.object({
 export const ShareForRecipient = z.object({
   shareId: Id,
   recipientId: Id,
-  manifest: SignedEnvelope,
+  manifest: ManifestEnvelope,
   sender: SenderInfo,
   office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
   expiresAt: Time,

@@ -43,6 +43,7 @@ function call(who: Tab, spec: RouteSpec) {
   const req = who.raw(method, path);
   if (spec.body === 'json') return req.set('Content-Type', 'application/json').send('{}');
   if (spec.body === 'multipart') return req.attach('logo', Buffer.from('not an image'), { filename: 'logo.png' });
+  if (spec.body === 'octet-stream') return req.set('Content-Type', 'application/octet-stream').send(Buffer.alloc(0));
   return req;
 }
 
@@ -50,7 +51,7 @@ const guarded = (guards: readonly string[]) => () => table.filter((spec) => guar
 
 describe('guards over the route table', () => {
   it('every non-public route refuses an anonymous caller with 401 signed_out', async () => {
-    const routes = guarded(['session', 'member', 'staff', 'approved', 'admin'])();
+    const routes = guarded(['session', 'member', 'staff', 'approved', 'office', 'admin'])();
     expect(routes.length).toBeGreaterThan(25);
     for (const spec of routes) expectError(await call(tab(t.app), spec), 401, 'signed_out');
   });
@@ -68,14 +69,31 @@ describe('guards over the route table', () => {
   });
 
   it('routes for approved members refuse a member waiting for approval', async () => {
-    for (const spec of guarded(['approved'])()) expectError(await call(pendingStaff.tab, spec), 403, 'approval_pending');
+    for (const spec of guarded(['approved', 'office'])()) expectError(await call(pendingStaff.tab, spec), 403, 'approval_pending');
     for (const spec of guarded(['admin'])()) expectError(await call(pendingStaff.tab, spec), 403, 'forbidden');
+  });
+
+  it("the office's routes (sending, shares, takeover) refuse anyone but approved staff and admins", async () => {
+    const routes = guarded(['office'])();
+    expect(routes.length).toBeGreaterThan(5);
+    const refused = ['signed_out', 'forbidden', 'approval_pending', 'two_factor_required'];
+    const passed = async (spec: RouteSpec) => expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(approvedStaff.tab, spec)).body?.error?.code);
+    for (const spec of routes) await passed(spec);
+    // A client account (they come with the client portal) never reaches them, approved or not.
+    t.db.prepare("UPDATE users SET role = 'client' WHERE id = ?").run(approvedStaff.account.userId);
+    try {
+      for (const spec of routes) expectError(await call(approvedStaff.tab, spec), 403, 'forbidden');
+      // …but the routes for any approved account (uploads, shares received) let them through.
+      for (const spec of guarded(['approved'])()) await passed(spec);
+    } finally {
+      t.db.prepare("UPDATE users SET role = 'staff' WHERE id = ?").run(approvedStaff.account.userId);
+    }
   });
 
   it('the two-factor policy stops member, staff, approved and admin routes until enrolment', async () => {
     expect((await o.admin.tab.put('/api/v1/admin/settings', { name: 'Kantoor', requireTwoFactor: true, maxExpiryDays: 30, retentionDays: 90 })).status).toBe(200);
     try {
-      for (const spec of guarded(['member', 'staff', 'approved', 'admin'])()) {
+      for (const spec of guarded(['member', 'staff', 'approved', 'office', 'admin'])()) {
         expectError(await call(approvedStaff.tab, spec), 403, 'two_factor_required');
         expectError(await call(o.admin.tab, spec), 403, 'two_factor_required');
       }

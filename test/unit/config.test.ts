@@ -33,6 +33,9 @@ describe('parseConfig', () => {
       mail: { transport: 'outbox', from: DEFAULT_MAIL_FROM, forced: false },
       sessionIdleMinutes: 60,
       sessionMaxHours: 12,
+      maxFileMib: 10_240,
+      quotaMib: 102_400,
+      sweepIntervalSeconds: 60,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.mail)).toBe(true);
@@ -86,7 +89,20 @@ describe('parseConfig', () => {
     expect(parseConfig({ SESSION_IDLE_MINUTES: ' 30 ', SESSION_MAX_HOURS: '' })).toMatchObject({ sessionIdleMinutes: 30, sessionMaxHours: 12 });
   });
 
+  it('reads the file size limit, the quota and the sweep interval (0 turns the sweeper off)', () => {
+    expect(parseConfig({ MAX_FILE_MIB: '1', QUOTA_MIB: '104857600', SWEEP_INTERVAL_SECONDS: '0' })).toMatchObject({
+      maxFileMib: 1,
+      quotaMib: 104_857_600,
+      sweepIntervalSeconds: 0,
+    });
+    expect(parseConfig({ MAX_FILE_MIB: '1048576', SWEEP_INTERVAL_SECONDS: '86400' })).toMatchObject({ maxFileMib: 1_048_576, sweepIntervalSeconds: 86_400 });
+  });
+
   it.each<[string, Env, RegExp]>([
+    ['MAX_FILE_MIB zero', { MAX_FILE_MIB: '0' }, /^MAX_FILE_MIB must be a whole number from 1 to 1048576/],
+    ['MAX_FILE_MIB too large', { MAX_FILE_MIB: '1048577' }, /^MAX_FILE_MIB /],
+    ['QUOTA_MIB not a number', { QUOTA_MIB: '10G' }, /^QUOTA_MIB must be a whole number/],
+    ['SWEEP_INTERVAL_SECONDS negative', { SWEEP_INTERVAL_SECONDS: '-1' }, /^SWEEP_INTERVAL_SECONDS must be a whole number from 0 to 86400/],
     ['SESSION_IDLE_MINUTES below 5', { SESSION_IDLE_MINUTES: '4' }, /^SESSION_IDLE_MINUTES must be a whole number from 5 to 1440/],
     ['SESSION_IDLE_MINUTES above a day', { SESSION_IDLE_MINUTES: '1441' }, /^SESSION_IDLE_MINUTES /],
     ['SESSION_IDLE_MINUTES not a number', { SESSION_IDLE_MINUTES: '1h' }, /^SESSION_IDLE_MINUTES /],

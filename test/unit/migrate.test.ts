@@ -273,3 +273,86 @@ describe('0002_accounts', () => {
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(2);
   });
 });
+
+describe('0003_uploads and 0004_shares', () => {
+  async function sharesDb(upTo = 4): Promise<Db> {
+    const dir = await tempDir('coffer-migrations-');
+    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql'].slice(0, upTo)) await copyFile(join(MIGRATIONS, file), join(dir, file));
+    const db = await freshDb();
+    migrate(db, dir);
+    return db;
+  }
+  const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
+  function user(db: Db, fill: number) {
+    db.prepare(
+      `INSERT INTO users (id, email, name, role, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier, identity_public_key,
+         encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle, audit_ref, created_at)
+       VALUES (?, ?, 'U', 'staff', 'pending', ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+    ).run(bytes(16, fill), `u${fill}@kantoor.example`, bytes(16), bytes(32), bytes(32), bytes(32), bytes(32), bytes(64), bytes(140), bytes(140), bytes(16, 100 + fill));
+    return bytes(16, fill);
+  }
+
+  it('creates strict tables', async () => {
+    const db = await sharesDb();
+    for (const name of ['uploads', 'upload_parts', 'shares', 'share_files', 'share_recipients', 'recipient_keys', 'email_codes', 'grant_uses', 'pins', 'audit_people']) {
+      const list = db.pragma(`table_list(${name})`) as { strict: number }[];
+      expect(list[0]?.strict, name).toBe(1);
+    }
+  });
+
+  it('checks uploads: part count fits the size, a finished upload has its blob and hash, parts go with their upload', async () => {
+    const db = await sharesDb(3);
+    const owner = user(db, 1);
+    const insert = db.prepare('INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 2)');
+    expect(() => insert.run(bytes(16, 2), owner, 100, 40, 2)).toThrow(/CHECK/);
+    expect(() => insert.run(bytes(16, 2), owner, 100, 40, 4)).toThrow(/CHECK/);
+    insert.run(bytes(16, 2), owner, 100, 40, 3);
+    expect(() => db.prepare('UPDATE uploads SET completed_at = 1 WHERE id = ?').run(bytes(16, 2))).toThrow(/CHECK/);
+    db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1)').run(bytes(16, 2));
+    expect(() => db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1)').run(bytes(16, 9))).toThrow(/FOREIGN KEY/);
+    db.prepare('DELETE FROM uploads WHERE id = ?').run(bytes(16, 2));
+    expect(db.prepare('SELECT count(*) FROM upload_parts').pluck().get()).toBe(0);
+  });
+
+  it('checks shares: guests alone hold Ks and link secrets, keys and secrets go together, a limit is never passed', async () => {
+    const db = await sharesDb();
+    const sender = user(db, 1);
+    const recipientUser = user(db, 2);
+    db.prepare(
+      `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at, download_limit, receipt_mail)
+       VALUES (?, ?, ?, ?, ?, 1, 2, 1, 0)`,
+    ).run(bytes(16, 5), sender, bytes(100), bytes(100), bytes(64));
+    expect(() => db.prepare('UPDATE shares SET downloads_used = 2').run()).toThrow(/CHECK/);
+    const recipient = db.prepare(
+      `INSERT INTO share_recipients (id, share_id, position, kind, user_id, email, audit_ref, access_code, server_half, link_secret_sender, link_secret_office)
+       VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    // An account recipient holds no Ks; a guest has no user; Ks comes with both link secrets.
+    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'account', recipientUser, 'u2@kantoor.example', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60))).toThrow(/CHECK/);
+    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'guest', recipientUser, 'g@example.nl', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60))).toThrow(/CHECK/);
+    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 7), 0, bytes(32), null, bytes(60))).toThrow(/CHECK/);
+    recipient.run(bytes(16, 6), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60));
+    expect(() => recipient.run(bytes(16, 8), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 9), 0, bytes(32), bytes(60), bytes(60))).toThrow(/UNIQUE/);
+    const file = db.prepare(
+      `INSERT INTO share_files (share_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key)
+       VALUES (?, ?, 0, 46, ?, ?, ?, ?, ?)`,
+    );
+    expect(() => file.run(bytes(16, 5), bytes(16, 10), bytes(32), bytes(300), bytes(16, 11), null, bytes(60))).toThrow(/CHECK/);
+    file.run(bytes(16, 5), bytes(16, 10), bytes(32), bytes(300), bytes(16, 11), bytes(60), bytes(60));
+    db.prepare('INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)').run(bytes(16, 6), bytes(16, 10), bytes(76));
+    db.prepare('INSERT INTO email_codes (recipient_id, code_hash, created_at, expires_at) VALUES (?, ?, 1, 2)').run(bytes(16, 6), bytes(32));
+    db.prepare('DELETE FROM shares WHERE id = ?').run(bytes(16, 5));
+    for (const table of ['share_files', 'share_recipients', 'recipient_keys', 'email_codes']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+  });
+
+  it('keeps the audit pseudonyms across the rebuild of audit_people, and accepts recipients', async () => {
+    const db = await sharesDb(3);
+    db.prepare("INSERT INTO audit_people (ref, kind, name, email) VALUES (?, 'user', 'Anna', 'anna@kantoor.example')").run(bytes(16, 1));
+    const dir = await tempDir('coffer-migrations-');
+    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql']) await copyFile(join(MIGRATIONS, file), join(dir, file));
+    migrate(db, dir);
+    expect(db.prepare('SELECT kind, name, email FROM audit_people').all()).toEqual([{ kind: 'user', name: 'Anna', email: 'anna@kantoor.example' }]);
+    db.prepare("INSERT INTO audit_people (ref, kind, email) VALUES (?, 'recipient', 'klant@example.nl')").run(bytes(16, 2));
+    expect(() => db.prepare("INSERT INTO audit_people (ref, kind) VALUES (?, 'stranger')").run(bytes(16, 3))).toThrow(/CHECK/);
+  });
+});

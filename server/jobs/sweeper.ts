@@ -1,0 +1,171 @@
+// The expiry sweeper (DESIGN §3.4, §5): destroys what expired, was revoked or was used up,
+// and clears what has outlived its use. One pass:
+//
+// 1. Each share past its expiry, revoked, or used up (once the last grant that downloaded has
+//    expired): its blobs are deleted from the store, then in one transaction its sealed and
+//    wrapped keys, guests' Ks and link secrets, codes and grant uses are deleted and the share
+//    is marked swept. The share and recipient rows stay, so the sender still sees what
+//    happened and entitled callers get 410.
+// 2. Uploads past their 24 hours (unfinished, or finished but never used in a share): file and row.
+// 3. Orphan files: upload files and blobs no row names, older than an hour (younger ones may
+//    belong to a request between its file and its row). They are what a crash can leave.
+// 4. Expired sessions, sign-in tickets, open invitations, e-mail codes, grant uses and
+//    rate-limit buckets.
+// 5. PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted keys are overwritten in
+//    the database file, and the WAL that still held old copies of their pages is emptied.
+//
+// Every step is idempotent and files go before rows, so a pass that crashed midway is simply
+// finished by the next one. main.ts starts it on an interval (SWEEP_INTERVAL_SECONDS); the
+// command line runs one pass (`npm run coffer -- sweep`); tests call runOnce().
+import type { Logger } from 'pino';
+import { toHex, type Id } from '../../shared/crypto/index.js';
+import { createAuditRepo } from '../audit/repo.js';
+import { createAudit } from '../audit/service.js';
+import type { BlobStore } from '../blobs/store.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
+import { createTransact } from '../db/transaction.js';
+import { describeForLog } from '../http/errors.js';
+import { createSharesRepo, shareState } from '../shares/repo.js';
+import { createUploadsRepo } from '../uploads/repo.js';
+import { createHousekeepingRepo } from './repo.js';
+
+/** Files younger than this are never taken for orphans. */
+export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface SweepReport {
+  /** Shares whose blobs and keys were destroyed. */
+  readonly shares: number;
+  /** Stale uploads removed. */
+  readonly uploads: number;
+  /** Files no row named. */
+  readonly orphans: number;
+  /** Expired sessions, tickets, invitations, codes and grant uses removed. */
+  readonly housekeeping: number;
+}
+
+export interface Sweeper {
+  runOnce(): Promise<SweepReport>;
+  /** Destroys one share's blobs and keys if it is no longer active; true if it did. */
+  sweepShare(shareId: Id): Promise<boolean>;
+  /** sweepShare, then the WAL checkpoint: for a revoke, which should not wait for the next pass. */
+  destroyShare(shareId: Id): Promise<boolean>;
+  /** Runs a pass every `intervalMs` (never two at once); returns a function that stops it. */
+  start(intervalMs: number): () => void;
+}
+
+export function createSweeper(deps: {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  log: Logger;
+  /** Sessions idle this long are removed (SESSION_IDLE_MINUTES). */
+  sessionIdleMs: number;
+  /** How old a file must be to count as an orphan (tests pass 0); measured on the real clock, like file times. */
+  orphanGraceMs?: number;
+  fileClock?: Clock;
+}): Sweeper {
+  const { db, blobs, clock, log } = deps;
+  const transact = createTransact(db);
+  const shares = createSharesRepo(db);
+  const uploads = createUploadsRepo(db);
+  const housekeeping = createHousekeepingRepo(db);
+  const audit = createAudit({ repo: createAuditRepo(db), clock });
+  const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
+  const fileClock = deps.fileClock ?? systemClock;
+
+  const sweepShare = async (shareId: Id): Promise<boolean> => {
+    const share = shares.byId(shareId);
+    if (share === undefined || share.sweptAt !== null) return false;
+    const state = shareState(share, clock.now());
+    // A used-up share waits for the grant that took its last download, which may still finish.
+    if (state === 'active' || (state === 'used-up' && (share.grantsExpireAt ?? 0) > clock.now())) return false;
+    // Once a share is revoked, expired or used up it stays so: its blobs can go before its rows.
+    for (const blobId of shares.blobIdsOf(shareId)) await blobs.removeBlob(blobId);
+    return transact(() => {
+      const now = clock.now();
+      if (!shares.destroyKeys(shareId, now)) return false;
+      const object = { type: 'share' as const, ref: shareId };
+      if (state === 'expired') audit.record({ actor: null, action: 'share.expired', object });
+      audit.record({ actor: null, action: 'share.swept', object, details: { reason: state } });
+      return true;
+    });
+  };
+
+  const removeOrphans = async (): Promise<number> => {
+    const before = fileClock.now() - orphanGraceMs;
+    const uploadFiles = await blobs.listUploads(before);
+    const blobFiles = await blobs.listBlobs(before);
+    // One snapshot of what rows name, so a blob moving from an upload to a share is seen once.
+    const { unfinished, named } = db.transaction(() => ({
+      unfinished: new Set(uploads.unfinishedIds().map(toHex)),
+      named: new Set([...uploads.blobIds(), ...shares.liveBlobIds()].map(toHex)),
+    }))();
+    let removed = 0;
+    for (const id of uploadFiles) {
+      if (unfinished.has(toHex(id))) continue;
+      await blobs.removeUpload(id);
+      removed += 1;
+    }
+    for (const id of blobFiles) {
+      if (named.has(toHex(id))) continue;
+      await blobs.removeBlob(id);
+      removed += 1;
+    }
+    return removed;
+  };
+
+  const runOnce = async (): Promise<SweepReport> => {
+    let swept = 0;
+    for (const shareId of shares.toSweep(clock.now())) if (await sweepShare(shareId)) swept += 1;
+
+    let staleUploads = 0;
+    for (const upload of uploads.expired(clock.now())) {
+      await blobs.removeUpload(upload.id);
+      if (upload.blobId !== null) await blobs.removeBlob(upload.blobId);
+      if (transact(() => uploads.removeExpired(upload.id, clock.now()))) staleUploads += 1;
+    }
+
+    const orphans = await removeOrphans();
+
+    const pruned = transact(() =>
+      housekeeping.prune(clock.now(), { sessionIdleMs: deps.sessionIdleMs, codeKeepMs: HOUR_MS, rateLimitWindowMs: DAY_MS }),
+    );
+    db.pragma('wal_checkpoint(TRUNCATE)');
+
+    const report = {
+      shares: swept,
+      uploads: staleUploads,
+      orphans,
+      housekeeping: Object.values(pruned).reduce((sum, n) => sum + n, 0),
+    };
+    if (report.shares + report.uploads + report.orphans > 0) log.info({ sweep: report }, 'sweep');
+    return report;
+  };
+
+  return {
+    runOnce,
+    sweepShare,
+    async destroyShare(shareId) {
+      const swept = await sweepShare(shareId);
+      if (swept) db.pragma('wal_checkpoint(TRUNCATE)');
+      return swept;
+    },
+    start(intervalMs) {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        runOnce()
+          .catch((error: unknown) => log.error({ error: describeForLog(error) }, 'sweep failed'))
+          .finally(() => {
+            running = false;
+          });
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// SQL of pins (migrations/0004_shares.sql). Every statement names the owner: a user reads and
+// writes only their own pins.
+import type { Id } from '../../shared/crypto/index.js';
+import type { Db } from '../db/open.js';
+
+export type PinSubject = 'office' | 'user';
+
+export interface PinRecord {
+  readonly subject: PinSubject;
+  readonly subjectId: Id;
+  readonly envelope: Uint8Array;
+}
+
+/** More than an office could need; stops one account from filling the database. */
+export const MAX_PINS_PER_USER = 10_000;
+
+export function createPinsRepo(db: Db) {
+  const list = db.prepare<[Uint8Array], { subject: PinSubject; subject_id: Uint8Array; envelope: Uint8Array }>(
+    'SELECT subject, subject_id, envelope FROM pins WHERE owner_id = ? ORDER BY subject, subject_id',
+  );
+  const count = db.prepare<[Uint8Array], number>('SELECT count(*) FROM pins WHERE owner_id = ?').pluck();
+  const exists = db
+    .prepare<[Uint8Array, string, Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM pins WHERE owner_id = ? AND subject = ? AND subject_id = ?)')
+    .pluck();
+  const put = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, number]>(
+    `INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (owner_id, subject, subject_id) DO UPDATE SET envelope = excluded.envelope, updated_at = excluded.updated_at`,
+  );
+
+  return {
+    listOwn(ownerId: Id): PinRecord[] {
+      return list.all(ownerId).map((row) => ({ subject: row.subject, subjectId: row.subject_id as Id, envelope: row.envelope }));
+    },
+    countOwn: (ownerId: Id) => count.get(ownerId) ?? 0,
+    hasOwn: (ownerId: Id, subject: PinSubject, subjectId: Id) => exists.get(ownerId, subject, subjectId) === 1,
+    putOwn(ownerId: Id, subject: PinSubject, subjectId: Id, envelope: Uint8Array, now: number): void {
+      put.run(ownerId, subject, subjectId, envelope, now);
+    },
+  };
+}
+export type PinsRepo = ReturnType<typeof createPinsRepo>;

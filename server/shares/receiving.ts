@@ -1,0 +1,311 @@
+// Shares, the recipient's side: a guest's link (what the page shows, an e-mail code, the code
+// checked), an account recipient's received shares, download grants, and the counted
+// download itself (DESIGN §5, shared/wire/shares.ts).
+//
+// Entitlement: a guest is whoever holds the 128-bit recipient id of the link, but the link
+// alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from
+// the bound mailbox. An account recipient is matched by share id AND their own user id. Both
+// get 410 when the share expired, was revoked or was used up (they were entitled to it);
+// everyone else gets 404. Nothing here changes state on GET except the download, which counts
+// once per grant: the first file request under a grant records its id (jti) and counts one
+// download in the same transaction, at most up to the share's limit; further requests under
+// that grant (Range resumes, other files) count nothing, even once the limit is reached, until
+// the grant expires.
+import {
+  bytesEqual,
+  codeHash,
+  idToWire,
+  newId,
+  toHex,
+  type Id,
+} from '../../shared/crypto/index.js';
+import type { Audit } from '../audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
+import type { Clock } from '../clock.js';
+import type { Transact } from '../db/transaction.js';
+import type { Caller } from '../http/caller.js';
+import { deliveryFailed, grantInvalid, invalidCredentials, notFound, rateLimited, recipientLocked, shareGone } from '../http/errors.js';
+import { CapabilityTokenError, type CapabilityTokens } from '../keys.js';
+import type { Deliver } from '../mail/deliver.js';
+import { maskAddress } from '../mail/mailer.js';
+import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
+import type { RateLimiter } from '../rate-limit/service.js';
+import type { UsersRepo } from '../users/repo.js';
+import { CODES_PER_HOUR, EMAIL_CODE_LIFETIME_MS, newEmailCode, TRIES_PER_CODE, WRONG_CODES_BEFORE_LOCK } from './codes.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
+import { shareState, type RecipientWithShare, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
+import { sweptError, requireActive } from './service.js';
+
+export const GRANT_AUDIENCE = 'coffer/share-download';
+export const GRANT_TTL_SECONDS = 60 * 60;
+const HOUR_MS = 60 * 60 * 1000;
+const JTI = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** What a recipient's page gets: the share, its files and this recipient's keys. */
+export interface RecipientView {
+  readonly share: ShareRecord;
+  readonly recipient: RecipientWithShare['recipient'];
+  readonly files: readonly ShareFileRecord[];
+  readonly keys: readonly { fileId: Id; key: Uint8Array }[];
+  readonly office: OfficeRecord;
+}
+
+/** A verified download grant. */
+export interface Grant {
+  readonly jti: string;
+  readonly subject: string;
+  readonly expiresAt: number;
+}
+
+export interface DownloadRequest {
+  readonly fileId: Id;
+  /** The Range header, if any. */
+  readonly range: string | undefined;
+  /** False for HEAD: check everything, count nothing, send no body. */
+  readonly count: boolean;
+}
+
+export type RecipientDownload = Download;
+
+export interface ReceivingService {
+  linkInfo(recipientId: Id): { target: RecipientWithShare; office: OfficeRecord };
+  requestCode(ip: string, recipientId: Id): Promise<{ sentAt: number; expiresAt: number }>;
+  verifyCode(ip: string, recipientId: Id, code: string): Promise<{ serverHalf: Uint8Array; grant: string; view: RecipientView }>;
+  /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
+  verifyGrant(token: string | undefined): Promise<Grant>;
+  guestDownload(recipientId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
+  received(caller: Caller): ShareRecord[];
+  receivedShare(caller: Caller, shareId: Id): RecipientView;
+  issueGrant(caller: Caller, shareId: Id): Promise<string>;
+  accountDownload(caller: Caller, shareId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
+}
+
+export function createReceivingService(deps: {
+  shares: SharesRepo;
+  users: UsersRepo;
+  office: OfficeRepo;
+  blobs: BlobStore;
+  tokens: CapabilityTokens;
+  limits: RateLimiter;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  deliver: Deliver;
+  serverKey: Uint8Array;
+  publicUrl: string;
+}): ReceivingService {
+  const { shares, audit, transact, clock, limits } = deps;
+
+  const office = (): OfficeRecord => {
+    const current = deps.office.get();
+    if (current === undefined) throw notFound();
+    return current;
+  };
+
+  const object = (share: { id: Id }) => ({ type: 'share' as const, ref: share.id });
+  const sentLink = (share: { id: Id }) => `${deps.publicUrl}/app/sent/${idToWire(share.id)}`;
+
+  /** A guest by the link's recipient id; 404 when unknown (or an account recipient's id). */
+  const findGuest = (recipientId: Id): RecipientWithShare => {
+    const found = shares.guest(recipientId);
+    if (found === undefined) throw notFound();
+    return found;
+  };
+
+  /** The caller's own entry in a share they received; 404 when they are not a recipient of it. */
+  const findReceived = (caller: Caller, shareId: Id): RecipientWithShare => {
+    const found = shares.accountRecipient(shareId, caller.userId);
+    if (found === undefined) throw notFound();
+    return found;
+  };
+
+  const viewOf = ({ share, recipient }: RecipientWithShare): RecipientView => ({
+    share,
+    recipient,
+    files: shares.filesOf(share.id),
+    keys: shares.keysOf(recipient.id),
+    office: office(),
+  });
+
+  const signGrant = (recipientId: Id) =>
+    deps.tokens.sign({ audience: GRANT_AUDIENCE, subject: idToWire(recipientId), ttlSeconds: GRANT_TTL_SECONDS, claims: { jti: idToWire(newId()) } });
+
+  const senderEmail = (share: ShareRecord): string | undefined => deps.users.byId(share.senderId)?.email;
+
+  /** The counted download, shared by guests and account recipients once each is matched to its recipient entry. */
+  const download = async ({ share, recipient }: RecipientWithShare, grant: Grant, request: DownloadRequest): Promise<RecipientDownload> => {
+    if (grant.subject !== idToWire(recipient.id)) throw grantInvalid();
+    const file = shares.fileOf(share.id, request.fileId);
+    if (file === undefined) throw notFound();
+    // A grant that has downloaded may finish once the limit is reached; a new one may not (checked when counting).
+    requireActive(share, clock.now(), true);
+    if (file.blobId === null) throw sweptError(share, clock.now());
+    const range = parseRange(request.range, file.size);
+    if (range === 'unsatisfiable') throw new UnsatisfiableRangeError(file.size);
+
+    // Opened before counting: a blob the sweeper deletes meanwhile still reads whole.
+    let blob: OpenBlob;
+    try {
+      blob = await deps.blobs.openBlob(file.blobId);
+    } catch (error) {
+      if (error instanceof BlobMissingError) throw sweptError(shares.byId(share.id) ?? share, clock.now());
+      throw error;
+    }
+    try {
+      const counted = transact(() => {
+        const now = clock.now();
+        if (shares.grantUsed(grant.jti, recipient.id)) return { first: false, at: now };
+        const current = shares.byId(share.id) ?? share;
+        if (!request.count) {
+          const state = shareState(current, now);
+          if (state !== 'active') throw shareGone(state);
+          return { first: false, at: now };
+        }
+        if (!shares.countDownload(share.id, grant.expiresAt, now)) {
+          const state = shareState(current, now);
+          throw shareGone(state === 'active' ? 'used-up' : state);
+        }
+        shares.recordGrantUse(grant.jti, recipient.id, now, grant.expiresAt);
+        const first = shares.setFirstDownload(recipient.id, now);
+        audit.record({
+          actor: recipient.userId !== null ? (deps.users.byId(recipient.userId)?.auditRef ?? recipient.auditRef) : recipient.auditRef,
+          action: 'share.downloaded',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef), kind: recipient.kind, first },
+        });
+        return { first, at: now };
+      });
+      if (counted.first && share.receiptMail) {
+        const to = senderEmail(share);
+        // Not awaited: the download need not wait for the mail (deliver never throws).
+        if (to !== undefined) {
+          void deps.deliver(downloadReceiptMail({ to, office: office().name, recipient: maskAddress(recipient.email), at: counted.at, link: sentLink(share) }));
+        }
+      }
+    } catch (error) {
+      await blob.close();
+      throw error;
+    }
+    return { file, blob, range };
+  };
+
+  return {
+    linkInfo(recipientId) {
+      const target = findGuest(recipientId);
+      requireActive(target.share, clock.now());
+      return { target, office: office() };
+    },
+
+    async requestCode(ip, recipientId) {
+      limits.check(limits.address('share-code', ip));
+      const { share, recipient } = findGuest(recipientId);
+      requireActive(share, clock.now());
+      if (recipient.lockedAt !== null) throw recipientLocked();
+      const code = newEmailCode();
+      const sent = transact(() => {
+        const now = clock.now();
+        const recent = shares.codesSince(recipient.id, now - HOUR_MS);
+        if (recent.length >= CODES_PER_HOUR) throw rateLimited(((recent[0] as number) + HOUR_MS - now) / 1000);
+        const expiresAt = now + EMAIL_CODE_LIFETIME_MS;
+        shares.insertCode(recipient.id, codeHash(deps.serverKey, 'email-code', recipient.id, code), now, expiresAt);
+        shares.setCodeRequested(recipient.id, now);
+        audit.record({ actor: recipient.auditRef, action: 'share.code_requested', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+        return { sentAt: now, expiresAt };
+      });
+      const delivered = await deps.deliver(
+        emailCodeMail({ to: recipient.email, office: office().name, sender: share.senderName, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 }),
+      );
+      shares.setDeliveryFailed(recipient.id, !delivered);
+      if (!delivered) throw deliveryFailed();
+      return sent;
+    },
+
+    async verifyCode(ip, recipientId, code) {
+      // Per client address too, so one address cannot go on guessing over many links.
+      const address = limits.address('share-code', ip);
+      limits.check(address);
+      const target = findGuest(recipientId);
+      const { share, recipient } = target;
+      requireActive(share, clock.now());
+      if (recipient.lockedAt !== null) throw recipientLocked();
+
+      const outcome = transact((): 'ok' | 'wrong' | 'locked' => {
+        const now = clock.now();
+        const latest = shares.latestCode(recipient.id);
+        const right =
+          latest !== undefined &&
+          latest.usedAt === null &&
+          latest.expiresAt > now &&
+          latest.tries < TRIES_PER_CODE &&
+          bytesEqual(latest.codeHash, codeHash(deps.serverKey, 'email-code', recipient.id, code));
+        if (right && shares.useCode(latest.id, now, TRIES_PER_CODE)) {
+          shares.setCodeConfirmed(recipient.id, now);
+          audit.record({ actor: recipient.auditRef, action: 'share.code_confirmed', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+          return 'ok';
+        }
+        if (latest !== undefined) shares.failCode(latest.id);
+        const wrong = shares.addWrongCode(recipient.id);
+        audit.record({ actor: recipient.auditRef, action: 'share.code_wrong', object: object(share), details: { recipient: toHex(recipient.auditRef), wrongCodes: wrong } });
+        if (wrong >= WRONG_CODES_BEFORE_LOCK && shares.lock(recipient.id, now)) {
+          audit.record({ actor: recipient.auditRef, action: 'share.recipient_locked', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+          return 'locked';
+        }
+        return 'wrong';
+      });
+
+      if (outcome === 'locked') {
+        limits.fail(address);
+        const to = senderEmail(share);
+        if (to !== undefined) await deps.deliver(recipientLockedMail({ to, office: office().name, recipient: maskAddress(recipient.email), link: sentLink(share) }));
+        throw recipientLocked();
+      }
+      if (outcome === 'wrong') {
+        limits.fail(address);
+        throw invalidCredentials();
+      }
+      const view = viewOf(target);
+      if (view.recipient.serverHalf === null) throw sweptError(shares.byId(share.id) ?? share, clock.now());
+      return { serverHalf: view.recipient.serverHalf, grant: await signGrant(recipient.id), view };
+    },
+
+    async verifyGrant(token) {
+      if (token === undefined) throw grantInvalid();
+      try {
+        const verified = await deps.tokens.verify(token, GRANT_AUDIENCE);
+        const jti = verified.payload.jti;
+        if (typeof jti !== 'string' || !JTI.test(jti)) throw grantInvalid();
+        return { jti, subject: verified.subject, expiresAt: verified.expiresAt };
+      } catch (error) {
+        if (error instanceof CapabilityTokenError) throw grantInvalid();
+        throw error;
+      }
+    },
+
+    async guestDownload(recipientId, grant, request) {
+      // The grant names its recipient: a grant for another link is refused before any lookup.
+      if (grant.subject !== idToWire(recipientId)) throw grantInvalid();
+      return download(findGuest(recipientId), grant, request);
+    },
+
+    received(caller) {
+      return shares.receivedBy(caller.userId);
+    },
+
+    receivedShare(caller, shareId) {
+      const target = findReceived(caller, shareId);
+      requireActive(target.share, clock.now());
+      return viewOf(target);
+    },
+
+    async issueGrant(caller, shareId) {
+      const { share, recipient } = findReceived(caller, shareId);
+      requireActive(share, clock.now());
+      return signGrant(recipient.id);
+    },
+
+    async accountDownload(caller, shareId, grant, request) {
+      return download(findReceived(caller, shareId), grant, request);
+    },
+  };
+}

@@ -1,0 +1,481 @@
+// SQL of shares, their files, recipients, keys, e-mail codes and grant uses
+// (migrations/0004_shares.sql). How each statement is scoped:
+// - the sender's and the office's view: by share id, for approved staff and admins, who all
+//   hold the office key and may take over a colleague's share (DESIGN §4); listings "mine"
+//   name the sender;
+// - a guest: by recipient id (the 128-bit value in the link), kind 'guest' only;
+// - an account recipient: by share id AND the caller's user id;
+// - files and keys: always through the share or recipient the caller was already matched to.
+// The sweeper's statements (unscoped) are marked as such.
+import type { Id } from '../../shared/crypto/index.js';
+import type { Db } from '../db/open.js';
+
+export type RecipientKind = 'account' | 'guest';
+export type ShareState = 'active' | 'expired' | 'revoked' | 'used-up';
+
+export interface ShareRecord {
+  readonly id: Id;
+  readonly senderId: Id;
+  readonly senderName: string;
+  readonly manifest: Uint8Array;
+  readonly senderCertificate: Uint8Array;
+  readonly senderEncryptionKeySignature: Uint8Array;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+  readonly downloadLimit: number | null;
+  readonly downloadsUsed: number;
+  readonly grantsExpireAt: number | null;
+  readonly receiptMail: boolean;
+  readonly sweptAt: number | null;
+  readonly fileCount: number;
+}
+
+export interface ShareFileRecord {
+  readonly fileId: Id;
+  readonly position: number;
+  readonly size: number;
+  readonly ciphertextHash: Uint8Array;
+  readonly sealedMetadata: Uint8Array;
+  /** Null once swept. */
+  readonly blobId: Id | null;
+  readonly senderKey: Uint8Array | null;
+  readonly officeKey: Uint8Array | null;
+}
+
+export interface RecipientRecord {
+  readonly id: Id;
+  readonly shareId: Id;
+  readonly position: number;
+  readonly kind: RecipientKind;
+  readonly userId: Id | null;
+  /** The account's current name (account recipients). */
+  readonly name: string | null;
+  readonly email: string;
+  readonly auditRef: Uint8Array;
+  readonly accessCode: boolean;
+  /** Ks; null for accounts and once swept. */
+  readonly serverHalf: Uint8Array | null;
+  readonly linkSecretSender: Uint8Array | null;
+  readonly linkSecretOffice: Uint8Array | null;
+  readonly codeRequestedAt: number | null;
+  readonly codeConfirmedAt: number | null;
+  readonly firstDownloadAt: number | null;
+  readonly wrongCodes: number;
+  readonly lockedAt: number | null;
+  readonly deliveryFailed: boolean;
+}
+
+export interface NewShare {
+  readonly id: Id;
+  readonly senderId: Id;
+  readonly manifest: Uint8Array;
+  readonly senderCertificate: Uint8Array;
+  readonly senderEncryptionKeySignature: Uint8Array;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly downloadLimit: number | null;
+  readonly receiptMail: boolean;
+}
+
+export interface NewShareFile {
+  readonly fileId: Id;
+  readonly position: number;
+  readonly size: number;
+  readonly ciphertextHash: Uint8Array;
+  readonly sealedMetadata: Uint8Array;
+  readonly blobId: Id;
+  readonly senderKey: Uint8Array;
+  readonly officeKey: Uint8Array;
+}
+
+export interface NewRecipient {
+  readonly id: Id;
+  readonly position: number;
+  readonly kind: RecipientKind;
+  readonly userId: Id | null;
+  readonly email: string;
+  readonly auditRef: Uint8Array;
+  readonly accessCode: boolean;
+  readonly serverHalf: Uint8Array | null;
+  readonly linkSecretSender: Uint8Array | null;
+  readonly linkSecretOffice: Uint8Array | null;
+}
+
+export interface EmailCodeRecord {
+  readonly id: number;
+  readonly codeHash: Uint8Array;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly tries: number;
+  readonly usedAt: number | null;
+}
+
+/** A recipient with its share: what a guest's link or an account recipient reaches. */
+export interface RecipientWithShare {
+  readonly recipient: RecipientRecord;
+  readonly share: ShareRecord;
+}
+
+/** The state a share is in at `now`; revoked wins over expired, expired over used up. */
+export function shareState(share: Pick<ShareRecord, 'revokedAt' | 'expiresAt' | 'downloadLimit' | 'downloadsUsed' | 'sweptAt'>, now: number): ShareState {
+  if (share.revokedAt !== null) return 'revoked';
+  if (share.expiresAt <= now) return 'expired';
+  if (share.downloadLimit !== null && share.downloadsUsed >= share.downloadLimit) return 'used-up';
+  // Swept for none of the reasons above cannot happen; answer as gone rather than serve nothing.
+  if (share.sweptAt !== null) return 'expired';
+  return 'active';
+}
+
+interface ShareSqlRow {
+  id: Uint8Array;
+  sender_id: Uint8Array;
+  sender_name: string;
+  manifest: Uint8Array;
+  sender_certificate: Uint8Array;
+  sender_encryption_key_signature: Uint8Array;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  download_limit: number | null;
+  downloads_used: number;
+  grants_expire_at: number | null;
+  receipt_mail: number;
+  swept_at: number | null;
+  file_count: number;
+}
+
+function shareFromSql(row: ShareSqlRow): ShareRecord {
+  return {
+    id: row.id as Id,
+    senderId: row.sender_id as Id,
+    senderName: row.sender_name,
+    manifest: row.manifest,
+    senderCertificate: row.sender_certificate,
+    senderEncryptionKeySignature: row.sender_encryption_key_signature,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    downloadLimit: row.download_limit,
+    downloadsUsed: row.downloads_used,
+    grantsExpireAt: row.grants_expire_at,
+    receiptMail: row.receipt_mail === 1,
+    sweptAt: row.swept_at,
+    fileCount: row.file_count,
+  };
+}
+
+interface FileSqlRow {
+  file_id: Uint8Array;
+  position: number;
+  size: number;
+  ciphertext_hash: Uint8Array;
+  sealed_metadata: Uint8Array;
+  blob_id: Uint8Array | null;
+  sender_key: Uint8Array | null;
+  office_key: Uint8Array | null;
+}
+
+function fileFromSql(row: FileSqlRow): ShareFileRecord {
+  return {
+    fileId: row.file_id as Id,
+    position: row.position,
+    size: row.size,
+    ciphertextHash: row.ciphertext_hash,
+    sealedMetadata: row.sealed_metadata,
+    blobId: row.blob_id as Id | null,
+    senderKey: row.sender_key,
+    officeKey: row.office_key,
+  };
+}
+
+interface RecipientSqlRow {
+  id: Uint8Array;
+  share_id: Uint8Array;
+  position: number;
+  kind: RecipientKind;
+  user_id: Uint8Array | null;
+  name: string | null;
+  email: string;
+  audit_ref: Uint8Array;
+  access_code: number;
+  server_half: Uint8Array | null;
+  link_secret_sender: Uint8Array | null;
+  link_secret_office: Uint8Array | null;
+  code_requested_at: number | null;
+  code_confirmed_at: number | null;
+  first_download_at: number | null;
+  wrong_codes: number;
+  locked_at: number | null;
+  delivery_failed: number;
+}
+
+function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
+  return {
+    id: row.id as Id,
+    shareId: row.share_id as Id,
+    position: row.position,
+    kind: row.kind,
+    userId: row.user_id as Id | null,
+    name: row.name,
+    email: row.email,
+    auditRef: row.audit_ref,
+    accessCode: row.access_code === 1,
+    serverHalf: row.server_half,
+    linkSecretSender: row.link_secret_sender,
+    linkSecretOffice: row.link_secret_office,
+    codeRequestedAt: row.code_requested_at,
+    codeConfirmedAt: row.code_confirmed_at,
+    firstDownloadAt: row.first_download_at,
+    wrongCodes: row.wrong_codes,
+    lockedAt: row.locked_at,
+    deliveryFailed: row.delivery_failed === 1,
+  };
+}
+
+const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.sender_certificate, s.sender_encryption_key_signature,
+  s.created_at, s.expires_at, s.revoked_at, s.download_limit, s.downloads_used, s.grants_expire_at, s.receipt_mail, s.swept_at,
+  (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS file_count`;
+const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
+const RECIPIENT_COLUMNS = `r.id, r.share_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
+  r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
+  r.wrong_codes, r.locked_at, r.delivery_failed`;
+const RECIPIENTS = 'share_recipients r LEFT JOIN users ru ON ru.id = r.user_id';
+const FILE_COLUMNS = 'file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key';
+
+/** Joins a share's columns (prefixed `s_`) to a recipient's, for lookups that start at the recipient. */
+function splitJoined(row: RecipientSqlRow & Record<string, unknown>): RecipientWithShare {
+  const share: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith('s_')) share[key.slice(2)] = value;
+  return { recipient: recipientFromSql(row), share: shareFromSql(share as unknown as ShareSqlRow) };
+}
+const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name AS s_sender_name, s.manifest AS s_manifest,
+  s.sender_certificate AS s_sender_certificate, s.sender_encryption_key_signature AS s_sender_encryption_key_signature,
+  s.created_at AS s_created_at, s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at, s.download_limit AS s_download_limit,
+  s.downloads_used AS s_downloads_used, s.grants_expire_at AS s_grants_expire_at, s.receipt_mail AS s_receipt_mail,
+  s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
+
+export function createSharesRepo(db: Db) {
+  const insertShare = db.prepare(
+    `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at,
+       download_limit, receipt_mail)
+     VALUES (@id, @senderId, @manifest, @senderCertificate, @senderEncryptionKeySignature, @createdAt, @expiresAt,
+       @downloadLimit, @receiptMail)`,
+  );
+  const insertFile = db.prepare(
+    `INSERT INTO share_files (share_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key)
+     VALUES (@shareId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @senderKey, @officeKey)`,
+  );
+  const insertRecipient = db.prepare(
+    `INSERT INTO share_recipients (id, share_id, position, kind, user_id, email, audit_ref, access_code, server_half,
+       link_secret_sender, link_secret_office)
+     VALUES (@id, @shareId, @position, @kind, @userId, @email, @auditRef, @accessCode, @serverHalf,
+       @linkSecretSender, @linkSecretOffice)`,
+  );
+  const insertKey = db.prepare<[Uint8Array, Uint8Array, Uint8Array]>('INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)');
+  const shareIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM shares WHERE id = ?)').pluck();
+  const recipientIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE id = ?)').pluck();
+
+  const byId = db.prepare<[Uint8Array], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.id = ?`);
+  const listBySender = db.prepare<[Uint8Array], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.sender_id = ? ORDER BY s.created_at DESC`);
+  const listAll = db.prepare<[], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} ORDER BY s.created_at DESC`);
+  const recipientsOfSender = db.prepare<[Uint8Array], RecipientSqlRow>(
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id WHERE s.sender_id = ? ORDER BY r.position`,
+  );
+  const recipientsOfAll = db.prepare<[], RecipientSqlRow>(`SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} ORDER BY r.position`);
+  const recipientsOf = db.prepare<[Uint8Array], RecipientSqlRow>(`SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} WHERE r.share_id = ? ORDER BY r.position`);
+  const recipientInShare = db.prepare<[Uint8Array, Uint8Array], RecipientSqlRow>(
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} WHERE r.id = ? AND r.share_id = ?`,
+  );
+  const filesOf = db.prepare<[Uint8Array], FileSqlRow>(`SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? ORDER BY position`);
+  const fileOf = db.prepare<[Uint8Array, Uint8Array], FileSqlRow>(`SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? AND file_id = ?`);
+
+  const guest = db.prepare<[Uint8Array], RecipientSqlRow & Record<string, unknown>>(
+    `SELECT ${RECIPIENT_COLUMNS}, ${JOINED_SHARE_COLUMNS}
+     FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id JOIN users u ON u.id = s.sender_id WHERE r.id = ? AND r.kind = 'guest'`,
+  );
+  const accountRecipient = db.prepare<[Uint8Array, Uint8Array], RecipientSqlRow & Record<string, unknown>>(
+    `SELECT ${RECIPIENT_COLUMNS}, ${JOINED_SHARE_COLUMNS}
+     FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id JOIN users u ON u.id = s.sender_id WHERE r.share_id = ? AND r.user_id = ? AND r.kind = 'account'`,
+  );
+  const receivedBy = db.prepare<[Uint8Array], ShareSqlRow>(
+    `SELECT ${SHARE_COLUMNS} FROM ${SHARES} JOIN share_recipients r ON r.share_id = s.id
+     WHERE r.user_id = ? AND r.kind = 'account' ORDER BY s.created_at DESC`,
+  );
+  const keysOf = db.prepare<[Uint8Array], { file_id: Uint8Array; key: Uint8Array }>('SELECT file_id, key FROM recipient_keys WHERE recipient_id = ?');
+
+  const revoke = db.prepare<[number, Uint8Array]>('UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL');
+  const extend = db.prepare<[number, Uint8Array, number]>(
+    'UPDATE shares SET expires_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?',
+  );
+  const unlock = db.prepare<[Uint8Array, Uint8Array]>(
+    'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
+  );
+  const deliveryFailed = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET delivery_failed = ? WHERE id = ?');
+  const codeRequested = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET code_requested_at = ? WHERE id = ?');
+  const codeConfirmed = db.prepare<[number, Uint8Array]>(
+    'UPDATE share_recipients SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?',
+  );
+  const wrongCode = db
+    .prepare<[Uint8Array], number>('UPDATE share_recipients SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes')
+    .pluck();
+  const lock = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET locked_at = ? WHERE id = ? AND locked_at IS NULL');
+  const firstDownload = db.prepare<[number, Uint8Array]>(
+    'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
+  );
+
+  const insertCode = db.prepare<[Uint8Array, Uint8Array, number, number]>(
+    'INSERT INTO email_codes (recipient_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const codesSince = db
+    .prepare<[Uint8Array, number], number>('SELECT created_at FROM email_codes WHERE recipient_id = ? AND created_at > ? ORDER BY created_at')
+    .pluck();
+  const latestCode = db.prepare<[Uint8Array], { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }>(
+    'SELECT id, code_hash, created_at, expires_at, tries, used_at FROM email_codes WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+  );
+  const failCode = db.prepare<[number]>('UPDATE email_codes SET tries = tries + 1 WHERE id = ?');
+  // Burning the code is one statement: two requests with the same code cannot both pass.
+  const useCode = db.prepare<[number, number, number, number]>(
+    'UPDATE email_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND tries < ? AND expires_at > ?',
+  );
+
+  const grantUsed = db.prepare<[string, Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM grant_uses WHERE jti = ? AND recipient_id = ?)').pluck();
+  const insertGrantUse = db.prepare<[string, Uint8Array, number, number]>(
+    'INSERT INTO grant_uses (jti, recipient_id, used_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  // Counting a download and checking the limit is one statement: two grants at the last
+  // allowed download cannot both pass.
+  const countDownload = db.prepare<[number, Uint8Array, number]>(
+    `UPDATE shares SET downloads_used = downloads_used + 1, grants_expire_at = max(coalesce(grants_expire_at, 0), ?)
+     WHERE id = ? AND (download_limit IS NULL OR downloads_used < download_limit)
+       AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?`,
+  );
+  const emailSeen = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE email = ?)').pluck();
+
+  // ---- the sweeper's (not scoped to a caller)
+  const toSweep = db
+    .prepare<[number, number], Uint8Array>(
+      `SELECT id FROM shares WHERE swept_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= ?
+         OR (download_limit IS NOT NULL AND downloads_used >= download_limit AND coalesce(grants_expire_at, 0) <= ?))`,
+    )
+    .pluck();
+  const blobIdsOf = db.prepare<[Uint8Array], Uint8Array>('SELECT blob_id FROM share_files WHERE share_id = ? AND blob_id IS NOT NULL').pluck();
+  const clearFileKeys = db.prepare<[Uint8Array]>('UPDATE share_files SET blob_id = NULL, sender_key = NULL, office_key = NULL WHERE share_id = ?');
+  const clearGuestSecrets = db.prepare<[Uint8Array]>(
+    'UPDATE share_recipients SET server_half = NULL, link_secret_sender = NULL, link_secret_office = NULL WHERE share_id = ?',
+  );
+  const deleteKeys = db.prepare<[Uint8Array]>('DELETE FROM recipient_keys WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
+  const deleteCodes = db.prepare<[Uint8Array]>('DELETE FROM email_codes WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
+  const deleteGrants = db.prepare<[Uint8Array]>('DELETE FROM grant_uses WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
+  const markSwept = db.prepare<[number, Uint8Array]>('UPDATE shares SET swept_at = ? WHERE id = ? AND swept_at IS NULL');
+  const liveBlobIds = db.prepare<[], Uint8Array>('SELECT blob_id FROM share_files WHERE blob_id IS NOT NULL').pluck();
+
+  const one = (row: ShareSqlRow | undefined) => (row === undefined ? undefined : shareFromSql(row));
+  const joined = (row: (RecipientSqlRow & Record<string, unknown>) | undefined) => (row === undefined ? undefined : splitJoined(row));
+
+  return {
+    insertShare(share: NewShare): void {
+      insertShare.run({ ...share, receiptMail: share.receiptMail ? 1 : 0 });
+    },
+    insertFile(shareId: Id, file: NewShareFile): void {
+      insertFile.run({ shareId, ...file });
+    },
+    insertRecipient(shareId: Id, recipient: NewRecipient): void {
+      insertRecipient.run({ shareId, ...recipient, accessCode: recipient.accessCode ? 1 : 0 });
+    },
+    insertKey(recipientId: Id, fileId: Id, key: Uint8Array): void {
+      insertKey.run(recipientId, fileId, key);
+    },
+    shareIdTaken(id: Id): boolean {
+      return shareIdTaken.get(id) === 1;
+    },
+    recipientIdTaken(id: Id): boolean {
+      return recipientIdTaken.get(id) === 1;
+    },
+
+    /** Office scope (approved staff and admins): any share of the office by id. */
+    byId: (id: Id) => one(byId.get(id)),
+    listBySender: (senderId: Id) => listBySender.all(senderId).map(shareFromSql),
+    listAll: () => listAll.all().map(shareFromSql),
+    recipientsOfSender: (senderId: Id) => recipientsOfSender.all(senderId).map(recipientFromSql),
+    recipientsOfAll: () => recipientsOfAll.all().map(recipientFromSql),
+    recipientsOf: (shareId: Id) => recipientsOf.all(shareId).map(recipientFromSql),
+    recipientInShare(recipientId: Id, shareId: Id): RecipientRecord | undefined {
+      const row = recipientInShare.get(recipientId, shareId);
+      return row === undefined ? undefined : recipientFromSql(row);
+    },
+    filesOf: (shareId: Id) => filesOf.all(shareId).map(fileFromSql),
+    fileOf(shareId: Id, fileId: Id): ShareFileRecord | undefined {
+      const row = fileOf.get(shareId, fileId);
+      return row === undefined ? undefined : fileFromSql(row);
+    },
+
+    /** A guest by the recipient id of their link (never an account recipient). */
+    guest: (recipientId: Id) => joined(guest.get(recipientId)),
+    /** The caller's own recipient entry in a share, if they are an account recipient of it. */
+    accountRecipient: (shareId: Id, userId: Id) => joined(accountRecipient.get(shareId, userId)),
+    receivedBy: (userId: Id) => receivedBy.all(userId).map(shareFromSql),
+    keysOf(recipientId: Id): { fileId: Id; key: Uint8Array }[] {
+      return keysOf.all(recipientId).map((row) => ({ fileId: row.file_id as Id, key: row.key }));
+    },
+
+    revoke: (id: Id, now: number) => revoke.run(now, id).changes === 1,
+    /** A new expiry for a share that is neither revoked, swept nor expired at `now`. */
+    extend: (id: Id, expiresAt: number, now: number) => extend.run(expiresAt, id, now).changes === 1,
+    unlock: (recipientId: Id, shareId: Id) => unlock.run(recipientId, shareId).changes === 1,
+    setDeliveryFailed(recipientId: Id, failed: boolean): void {
+      deliveryFailed.run(failed ? 1 : 0, recipientId);
+    },
+    setCodeRequested(recipientId: Id, now: number): void {
+      codeRequested.run(now, recipientId);
+    },
+    setCodeConfirmed(recipientId: Id, now: number): void {
+      codeConfirmed.run(now, recipientId);
+    },
+    /** Counts a wrong code over the recipient's life; returns the new total. */
+    addWrongCode: (recipientId: Id) => wrongCode.get(recipientId) ?? 0,
+    lock: (recipientId: Id, now: number) => lock.run(now, recipientId).changes === 1,
+    /** Records the first download; true if this was it. */
+    setFirstDownload: (recipientId: Id, now: number) => firstDownload.run(now, recipientId).changes === 1,
+
+    insertCode(recipientId: Id, codeHash: Uint8Array, createdAt: number, expiresAt: number): void {
+      insertCode.run(recipientId, codeHash, createdAt, expiresAt);
+    },
+    /** Times of the codes made for a recipient after `since`, oldest first. */
+    codesSince: (recipientId: Id, since: number) => codesSince.all(recipientId, since),
+    latestCode(recipientId: Id): EmailCodeRecord | undefined {
+      const row = latestCode.get(recipientId);
+      if (row === undefined) return undefined;
+      return { id: row.id, codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, tries: row.tries, usedAt: row.used_at };
+    },
+    failCode(codeId: number): void {
+      failCode.run(codeId);
+    },
+    /** Burns a code that is unused, unexpired and under its try limit; false otherwise. */
+    useCode: (codeId: number, now: number, maxTries: number) => useCode.run(now, codeId, maxTries, now).changes === 1,
+
+    grantUsed: (jti: string, recipientId: Id) => grantUsed.get(jti, recipientId) === 1,
+    /** Counts one download under a new grant; false at the limit or when the share is no longer active. */
+    countDownload: (shareId: Id, grantExpiresAt: number, now: number) => countDownload.run(grantExpiresAt, shareId, now).changes === 1,
+    recordGrantUse(jti: string, recipientId: Id, now: number, expiresAt: number): void {
+      insertGrantUse.run(jti, recipientId, now, expiresAt);
+    },
+    /** Whether anyone in the office ever sent to this address. */
+    emailSeen: (email: string) => emailSeen.get(email) === 1,
+
+    /** Sweeper: shares to destroy at `now` (revoked, expired, or used up with every counting grant expired). */
+    toSweep: (now: number) => toSweep.all(now, now) as Id[],
+    blobIdsOf: (shareId: Id) => blobIdsOf.all(shareId) as Id[],
+    /** Sweeper: deletes every key, Ks, link secret, code and grant of a share and marks it swept. */
+    destroyKeys(shareId: Id, now: number): boolean {
+      clearFileKeys.run(shareId);
+      clearGuestSecrets.run(shareId);
+      deleteKeys.run(shareId);
+      deleteCodes.run(shareId);
+      deleteGrants.run(shareId);
+      return markSwept.run(now, shareId).changes === 1;
+    },
+    liveBlobIds: () => liveBlobIds.all() as Id[],
+  };
+}
+export type SharesRepo = ReturnType<typeof createSharesRepo>;

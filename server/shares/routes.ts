@@ -1,0 +1,214 @@
+// Shares: the sender's and the office's view, recipient lookup, guest links, received shares
+// and downloads (shared/wire/shares.ts).
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import {
+  CodeVerifyRequest,
+  type CodeVerifyResponse,
+  EmptyRequest,
+  GrantResponse,
+  type LinkInfo,
+  type ReceivedList,
+  RecipientLookupRequest,
+  type RecipientLookupResponse,
+  ShareCreateRequest,
+  ShareExtendRequest,
+  type ShareList,
+} from '../../shared/wire/index.js';
+import { callerOf } from '../http/caller.js';
+import type { RouteHandler } from '../http/route.js';
+import { clientAddress, idParam, parseInput } from '../http/validation.js';
+import { logoUrl } from '../office/service.js';
+import { iso } from '../users/wire.js';
+import { sendBlob, UnsatisfiableRangeError, type Download } from './download.js';
+import type { ReceivingService, RecipientView } from './receiving.js';
+import { shareState } from './repo.js';
+import type { SharesService } from './service.js';
+import { detailOut, forRecipientOut, linkInfoOut, shareInputIn, summaryOut } from './wire.js';
+
+const ListQuery = z.object({ scope: z.enum(['mine', 'office']).default('mine') });
+
+const forRecipient = (view: RecipientView) => forRecipientOut(view.share, view.recipient, view.files, view.keys, view.office);
+
+/** `Authorization: Bearer <grant>`, or undefined. */
+function bearer(req: Request): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_.-]{16,2048})$/.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+/** Runs a download and streams it; a 416 carries the file's size in Content-Range. */
+async function answerDownload(req: Request, res: Response, fileId: Id, start: () => Promise<Download>): Promise<void> {
+  let download: Download;
+  try {
+    download = await start();
+  } catch (error) {
+    if (error instanceof UnsatisfiableRangeError) res.setHeader('Content-Range', `bytes */${error.size}`);
+    throw error;
+  }
+  await sendBlob(res, fileId, download.blob, download.range, req.method === 'HEAD');
+}
+
+// ---- the sender's side
+
+export function createShare(shares: SharesService): RouteHandler {
+  return async (req, res) => {
+    const input = shareInputIn(parseInput(ShareCreateRequest, req.body));
+    const created = await shares.create(callerOf(res), input);
+    res.status(201).json({ shareId: idToWire(created.shareId), undelivered: created.undelivered.map(idToWire) });
+  };
+}
+
+export function listShares(shares: SharesService, now: () => number): RouteHandler {
+  return (req, res) => {
+    const { scope } = parseInput(ListQuery, req.query);
+    const at = now();
+    const answer: ShareList = { shares: shares.list(callerOf(res), scope).map((view) => summaryOut(view.share, view.recipients, at)) };
+    res.json(answer);
+  };
+}
+
+export function getShare(shares: SharesService, now: () => number): RouteHandler {
+  return (req, res) => {
+    const view = shares.detail(callerOf(res), idParam(req, 'shareId'));
+    res.json(detailOut(view.share, view.files, view.recipients, now()));
+  };
+}
+
+export function revokeShare(shares: SharesService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    await shares.revoke(callerOf(res), idParam(req, 'shareId'));
+    res.status(204).end();
+  };
+}
+
+export function extendShare(shares: SharesService): RouteHandler {
+  return (req, res) => {
+    const { expiresAt } = parseInput(ShareExtendRequest, req.body);
+    shares.extend(callerOf(res), idParam(req, 'shareId'), Date.parse(expiresAt));
+    res.status(204).end();
+  };
+}
+
+export function unlockRecipient(shares: SharesService): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    shares.unlock(callerOf(res), idParam(req, 'shareId'), idParam(req, 'recipientId'));
+    res.status(204).end();
+  };
+}
+
+export function senderFile(shares: SharesService): RouteHandler {
+  return async (req, res) => {
+    const fileId = idParam(req, 'fileId');
+    await answerDownload(req, res, fileId, () => shares.senderDownload(callerOf(res), idParam(req, 'shareId'), fileId, req.headers.range));
+  };
+}
+
+export function lookupRecipients(shares: SharesService): RouteHandler {
+  return (req, res) => {
+    const { emails } = parseInput(RecipientLookupRequest, req.body);
+    const answer: RecipientLookupResponse = {
+      recipients: shares.lookup(emails).map(({ email, account, seenBefore }) => ({
+        email,
+        ...(account?.keys != null
+          ? {
+              account: {
+                userId: idToWire(account.id),
+                name: account.name,
+                role: account.role,
+                identityPublicKey: toBase64Url(account.keys.identityPublicKey),
+                encryptionPublicKey: toBase64Url(account.keys.encryptionPublicKey),
+                encryptionKeySignature: toBase64Url(account.keys.encryptionKeySignature),
+                ...(account.certificate !== null ? { certificate: toBase64Url(account.certificate) } : {}),
+              },
+            }
+          : {}),
+        seenBefore,
+      })),
+    };
+    res.json(answer);
+  };
+}
+
+// ---- guests
+
+export function getLink(receiving: ReceivingService): RouteHandler {
+  return (req, res) => {
+    const { target, office } = receiving.linkInfo(idParam(req, 'recipientId'));
+    const answer: LinkInfo = linkInfoOut(target.share, target.recipient, office, logoUrl(office));
+    res.json(answer);
+  };
+}
+
+export function requestCode(receiving: ReceivingService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    const sent = await receiving.requestCode(clientAddress(req), idParam(req, 'recipientId'));
+    res.json({ sentAt: iso(sent.sentAt), expiresAt: iso(sent.expiresAt) });
+  };
+}
+
+export function verifyCode(receiving: ReceivingService): RouteHandler {
+  return async (req, res) => {
+    const { code } = parseInput(CodeVerifyRequest, req.body);
+    const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'recipientId'), code);
+    const answer: CodeVerifyResponse = { serverHalf: toBase64Url(verified.serverHalf), grant: verified.grant, share: forRecipient(verified.view) };
+    res.json(answer);
+  };
+}
+
+export function guestFile(receiving: ReceivingService): RouteHandler {
+  return async (req, res) => {
+    const grant = await receiving.verifyGrant(bearer(req));
+    const fileId = idParam(req, 'fileId');
+    await answerDownload(req, res, fileId, () =>
+      receiving.guestDownload(idParam(req, 'recipientId'), grant, { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
+    );
+  };
+}
+
+// ---- account recipients
+
+export function listReceived(receiving: ReceivingService, now: () => number): RouteHandler {
+  return (_req, res) => {
+    const at = now();
+    const answer: ReceivedList = {
+      shares: receiving.received(callerOf(res)).map((share) => ({
+        shareId: idToWire(share.id),
+        senderName: share.senderName,
+        createdAt: iso(share.createdAt),
+        expiresAt: iso(share.expiresAt),
+        state: shareState(share, at),
+        fileCount: share.fileCount,
+      })),
+    };
+    res.json(answer);
+  };
+}
+
+export function getReceived(receiving: ReceivingService): RouteHandler {
+  return (req, res) => {
+    res.json(forRecipient(receiving.receivedShare(callerOf(res), idParam(req, 'shareId'))));
+  };
+}
+
+export function issueGrant(receiving: ReceivingService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    const answer: z.infer<typeof GrantResponse> = { grant: await receiving.issueGrant(callerOf(res), idParam(req, 'shareId')) };
+    res.json(answer);
+  };
+}
+
+export function receivedFile(receiving: ReceivingService): RouteHandler {
+  return async (req, res) => {
+    const caller = callerOf(res);
+    const grant = await receiving.verifyGrant(bearer(req));
+    const fileId = idParam(req, 'fileId');
+    await answerDownload(req, res, fileId, () =>
+      receiving.accountDownload(caller, idParam(req, 'shareId'), grant, { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
+    );
+  };
+}

@@ -1,0 +1,427 @@
+// Shares, the sender's side (DESIGN §4–§5, shared/wire/shares.ts): create a share from
+// completed uploads, list and open shares, revoke, extend, unlock a locked recipient, and
+// download the sender's own ciphertext; plus the recipient lookup the send page needs.
+//
+// Who may do what: these routes are for approved staff and admins only (guard 'office').
+// Every one of them holds the office key, and the office copy of each file key exists so a
+// colleague can take over a share (a leaver's work, a colleague on holiday): so a share is
+// found by its id for any of them, and an action on someone else's share is allowed and
+// written to the audit log as a takeover. Clients never reach these routes.
+//
+// Creating a share checks everything before writing anything, then writes everything in one
+// transaction: the uploads (the caller's own, completed, unused: claimed in that transaction),
+// the manifest (signed by the caller's certified identity key, naming this share, the caller,
+// version 1, exactly these files with the server's own container hashes and the hashes of
+// their sealed metadata, and exactly these recipients with the current key fingerprint of
+// each account), the recipients (active, approved members of the office, not the sender),
+// the keys (a sender and an office copy per file, one key per recipient and file), the expiry
+// (in the future, within the office's maximum) and the caller's quota.
+import {
+  bytesEqual,
+  CryptoError,
+  idToWire,
+  identityFingerprint,
+  metadataHash,
+  randomBytes,
+  toHex,
+  verifyManifest,
+  verifyMember,
+  type Id,
+} from '../../shared/crypto/index.js';
+import type { Audit, AuditDetail } from '../audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
+import type { Clock } from '../clock.js';
+import type { Transact } from '../db/transaction.js';
+import type { Caller } from '../http/caller.js';
+import {
+  approvalPending,
+  idTaken,
+  invalidInput,
+  invalidManifest,
+  notFound,
+  quotaFull,
+  shareGone,
+  uploadIncomplete,
+  wrongState,
+} from '../http/errors.js';
+import type { Deliver } from '../mail/deliver.js';
+import { shareNotificationMail } from '../mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
+import type { UploadRecord, UploadsRepo } from '../uploads/repo.js';
+import type { UserRecord, UsersRepo } from '../users/repo.js';
+import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
+import type { NewShareInput } from './wire.js';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type ShareScope = 'mine' | 'office';
+
+export interface ShareView {
+  readonly share: ShareRecord;
+  readonly recipients: readonly RecipientRecord[];
+}
+
+export interface ShareDetailView extends ShareView {
+  readonly files: readonly ShareFileRecord[];
+}
+
+export interface RecipientLookup {
+  readonly email: string;
+  readonly account: UserRecord | undefined;
+  readonly seenBefore: boolean;
+}
+
+
+export interface SharesService {
+  create(caller: Caller, input: NewShareInput): Promise<{ shareId: Id; undelivered: Id[] }>;
+  list(caller: Caller, scope: ShareScope): ShareView[];
+  detail(caller: Caller, shareId: Id): ShareDetailView;
+  revoke(caller: Caller, shareId: Id): Promise<void>;
+  extend(caller: Caller, shareId: Id, expiresAt: number): void;
+  unlock(caller: Caller, shareId: Id, recipientId: Id): void;
+  /** The sender's (or a colleague's) download: counts nothing. */
+  senderDownload(caller: Caller, shareId: Id, fileId: Id, range: string | undefined): Promise<Download>;
+  lookup(emails: readonly string[]): RecipientLookup[];
+}
+
+function allUnique(ids: readonly Uint8Array[]): boolean {
+  return new Set(ids.map(toHex)).size === ids.length;
+}
+
+/** Throws 410 with the share's state when it is not active (only ever for callers entitled to know). */
+export function requireActive(share: ShareRecord, now: number, allowUsedUp = false): void {
+  const state = shareState(share, now);
+  if (state === 'active' || (allowUsedUp && state === 'used-up')) return;
+  throw shareGone(state);
+}
+
+/** A share's blob or keys are gone: 410 if the share ended meanwhile; for a live share it is a fault. */
+export function sweptError(share: ShareRecord, now: number): Error {
+  const state = shareState(share, now);
+  return state === 'active' || (state === 'used-up' && share.sweptAt === null) ? new Error('a blob of a live share is missing') : shareGone(state);
+}
+
+export function createSharesService(deps: {
+  shares: SharesRepo;
+  uploads: UploadsRepo;
+  users: UsersRepo;
+  office: OfficeRepo;
+  blobs: BlobStore;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  deliver: Deliver;
+  publicUrl: string;
+  quotaBytes: number;
+  /** Destroys a share's blobs and keys now (the sweeper's per-share step), after a revoke. */
+  destroy: (shareId: Id) => Promise<void>;
+}): SharesService {
+  const { shares, uploads, users, audit, transact, clock } = deps;
+
+  const office = (): OfficeRecord => {
+    const current = deps.office.get();
+    if (current === undefined) throw notFound();
+    return current;
+  };
+
+  /** Any share of the office, by id (the caller passed the 'office' guard). */
+  const find = (shareId: Id): ShareRecord => {
+    const share = shares.byId(shareId);
+    if (share === undefined) throw notFound();
+    return share;
+  };
+
+  const object = (share: { id: Id }) => ({ type: 'share' as const, ref: share.id });
+
+  /** Audits an action by someone other than the sender as a takeover too; returns the detail for the action's own entry. */
+  const noteTakeover = (caller: Caller, share: ShareRecord, action: string): Record<string, AuditDetail> => {
+    if (bytesEqual(caller.userId, share.senderId)) return {};
+    audit.record({ actor: caller.auditRef, action: 'share.takeover', object: object(share), details: { action } });
+    return { takeover: true };
+  };
+
+  /** The caller's own keys and certificate, checked against the office key. */
+  const senderIdentity = (caller: Caller, current: OfficeRecord): { user: UserRecord; identityPublicKey: Uint8Array } => {
+    const user = users.byId(caller.userId);
+    if (user === undefined || user.keys === null || user.certificate === null) throw approvalPending();
+    try {
+      const certified = verifyMember(current.signingPublicKey, { officeId: current.id, userId: user.id }, user.certificate, user.keys.encryptionKeySignature);
+      return { user, identityPublicKey: certified.identityPublicKey };
+    } catch (error) {
+      if (error instanceof CryptoError) throw invalidManifest();
+      throw error;
+    }
+  };
+
+  /** Every check of a new share, before anything is written. Returns the accounts named and the uploads used. */
+  const check = (caller: Caller, input: NewShareInput) => {
+    const now = clock.now();
+    const current = office();
+
+    if (input.expiresAt <= now || input.expiresAt > now + current.maxExpiryDays * DAY_MS) throw invalidInput(['expiresAt']);
+    const fileIds = input.files.map((file) => file.fileId);
+    if (!allUnique(fileIds)) throw invalidInput(['files']);
+    if (!allUnique(input.files.map((file) => file.uploadId))) throw invalidInput(['files']);
+    if (!allUnique(input.recipients.map((r) => r.recipientId))) throw invalidInput(['recipients']);
+
+    // The uploads: the caller's own (another user's id is 404, like an unknown one), complete, unused.
+    const used = new Map<string, UploadRecord>();
+    input.files.forEach((file) => {
+      const upload = uploads.findOwn(file.uploadId, caller.userId);
+      if (upload === undefined) throw notFound();
+      if (upload.completedAt === null || upload.ciphertextHash === null || upload.expiresAt <= now) {
+        throw uploadIncomplete('An upload of this share is not complete, or has expired');
+      }
+      used.set(toHex(file.fileId), upload);
+    });
+
+    // The recipients: accounts of the office that can receive, addresses once each.
+    const accounts = new Map<string, UserRecord>();
+    const addresses = new Set<string>();
+    input.recipients.forEach((recipient, i) => {
+      let email: string;
+      if (recipient.kind === 'account') {
+        const user = users.byId(recipient.userId);
+        if (
+          user === undefined ||
+          bytesEqual(user.id, caller.userId) ||
+          user.status !== 'active' ||
+          user.approval !== 'approved' ||
+          user.keys === null ||
+          user.certificate === null
+        ) {
+          throw invalidInput([`recipients.${i}.userId`]);
+        }
+        accounts.set(toHex(recipient.recipientId), user);
+        email = user.email;
+      } else {
+        email = recipient.email;
+      }
+      if (addresses.has(email)) throw invalidInput([`recipients.${i}`]);
+      addresses.add(email);
+      // One key per file of the share, each file once.
+      const keyIds = recipient.keys.map((key) => key.fileId);
+      if (keyIds.length !== fileIds.length || !allUnique(keyIds) || !keyIds.every((id) => used.has(toHex(id)))) {
+        throw invalidInput([`recipients.${i}.keys`]);
+      }
+    });
+
+    // The manifest: signed by the caller's certified identity key, naming exactly this share.
+    const { user: sender, identityPublicKey } = senderIdentity(caller, current);
+    let manifest;
+    try {
+      manifest = verifyManifest(input.manifest, { shareId: input.shareId, senderId: caller.userId, senderIdentityPublicKey: identityPublicKey }).manifest;
+    } catch (error) {
+      if (error instanceof CryptoError) throw invalidManifest();
+      throw error;
+    }
+    if (manifest.version !== 1 || manifest.files.length !== input.files.length || manifest.recipients.length !== input.recipients.length) {
+      throw invalidManifest();
+    }
+    for (const file of input.files) {
+      const entry = manifest.files.find((candidate) => bytesEqual(candidate.fileId, file.fileId));
+      const upload = used.get(toHex(file.fileId));
+      if (
+        entry === undefined ||
+        upload?.ciphertextHash == null ||
+        !bytesEqual(entry.ciphertextHash, upload.ciphertextHash) ||
+        !bytesEqual(entry.metadataHash, metadataHash(file.sealedMetadata))
+      ) {
+        throw invalidManifest();
+      }
+    }
+    for (const recipient of input.recipients) {
+      const entry = manifest.recipients.find((candidate) => bytesEqual(candidate.recipientId, recipient.recipientId));
+      if (entry === undefined || entry.kind !== recipient.kind) throw invalidManifest();
+      if (entry.kind === 'account') {
+        const keys = accounts.get(toHex(recipient.recipientId))?.keys;
+        if (keys == null || !bytesEqual(entry.identityFingerprint, identityFingerprint(keys.identityPublicKey))) throw invalidManifest();
+      }
+    }
+
+    if (shares.shareIdTaken(input.shareId) || input.recipients.some((r) => shares.recipientIdTaken(r.recipientId))) throw idTaken();
+    if (uploads.storageUsed(caller.userId, now) > deps.quotaBytes) throw quotaFull();
+    return { sender, accounts, used };
+  };
+
+  return {
+    async create(caller, input) {
+      const { sender, accounts } = check(caller, input);
+      if (sender.certificate === null || sender.keys === null) throw approvalPending();
+      const senderCertificate = sender.certificate;
+      const senderEncryptionKeySignature = sender.keys.encryptionKeySignature;
+
+      const notify = transact(() => {
+        const now = clock.now();
+        if (shares.shareIdTaken(input.shareId)) throw idTaken();
+        shares.insertShare({
+          id: input.shareId,
+          senderId: caller.userId,
+          manifest: input.manifest,
+          senderCertificate,
+          senderEncryptionKeySignature,
+          createdAt: now,
+          expiresAt: input.expiresAt,
+          downloadLimit: input.downloadLimit,
+          receiptMail: input.receiptMail,
+        });
+        input.files.forEach((file, position) => {
+          const claimed = uploads.claimOwn(file.uploadId, caller.userId, now);
+          if (claimed === undefined) throw uploadIncomplete('An upload of this share is not complete, or was used already');
+          shares.insertFile(input.shareId, {
+            fileId: file.fileId,
+            position,
+            size: claimed.size,
+            ciphertextHash: claimed.ciphertextHash,
+            sealedMetadata: file.sealedMetadata,
+            blobId: claimed.blobId,
+            senderKey: file.senderKey,
+            officeKey: file.officeKey,
+          });
+        });
+        const toNotify: { recipientId: Id; email: string }[] = [];
+        input.recipients.forEach((recipient, position) => {
+          if (shares.recipientIdTaken(recipient.recipientId)) throw idTaken();
+          const auditRef = randomBytes(16);
+          const account = recipient.kind === 'account' ? accounts.get(toHex(recipient.recipientId)) : undefined;
+          const email = account?.email ?? (recipient.kind === 'guest' ? recipient.email : '');
+          shares.insertRecipient(input.shareId, {
+            id: recipient.recipientId,
+            position,
+            kind: recipient.kind,
+            userId: account?.id ?? null,
+            email,
+            auditRef,
+            accessCode: recipient.kind === 'guest' && recipient.accessCode,
+            serverHalf: recipient.kind === 'guest' ? recipient.serverHalf : null,
+            linkSecretSender: recipient.kind === 'guest' ? recipient.linkSecretSender : null,
+            linkSecretOffice: recipient.kind === 'guest' ? recipient.linkSecretOffice : null,
+          });
+          for (const key of recipient.keys) shares.insertKey(recipient.recipientId, key.fileId, key.key);
+          audit.person(auditRef, 'recipient', account?.name ?? null, email);
+          if (account !== undefined) toNotify.push({ recipientId: recipient.recipientId, email });
+        });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.created',
+          object: object({ id: input.shareId }),
+          details: {
+            files: input.files.length,
+            accounts: input.recipients.filter((r) => r.kind === 'account').length,
+            guests: input.recipients.filter((r) => r.kind === 'guest').length,
+            accessCodes: input.recipients.filter((r) => r.kind === 'guest' && r.accessCode).length,
+            downloadLimit: input.downloadLimit,
+            expiresAt: new Date(input.expiresAt).toISOString(),
+          },
+        });
+        return toNotify;
+      });
+
+      const undelivered: Id[] = [];
+      const officeName = office().name;
+      for (const recipient of notify) {
+        const delivered = await deps.deliver(
+          shareNotificationMail({
+            to: recipient.email,
+            office: officeName,
+            sender: sender.name,
+            link: `${deps.publicUrl}/app/received/${idToWire(input.shareId)}`,
+            expiresAt: input.expiresAt,
+          }),
+        );
+        shares.setDeliveryFailed(recipient.recipientId, !delivered);
+        if (!delivered) undelivered.push(recipient.recipientId);
+      }
+      return { shareId: input.shareId, undelivered };
+    },
+
+    list(caller, scope) {
+      const list = scope === 'mine' ? shares.listBySender(caller.userId) : shares.listAll();
+      const recipients = scope === 'mine' ? shares.recipientsOfSender(caller.userId) : shares.recipientsOfAll();
+      const byShare = new Map<string, RecipientRecord[]>();
+      for (const recipient of recipients) {
+        const key = toHex(recipient.shareId);
+        byShare.set(key, [...(byShare.get(key) ?? []), recipient]);
+      }
+      return list.map((share) => ({ share, recipients: byShare.get(toHex(share.id)) ?? [] }));
+    },
+
+    detail(caller, shareId) {
+      const share = find(shareId);
+      if (!bytesEqual(caller.userId, share.senderId)) transact(() => noteTakeover(caller, share, 'view'));
+      return { share, files: shares.filesOf(share.id), recipients: shares.recipientsOf(share.id) };
+    },
+
+    async revoke(caller, shareId) {
+      transact(() => {
+        const share = find(shareId);
+        requireActive(share, clock.now(), true);
+        if (!shares.revoke(share.id, clock.now())) throw shareGone('revoked');
+        audit.record({ actor: caller.auditRef, action: 'share.revoked', object: object(share), details: noteTakeover(caller, share, 'revoke') });
+      });
+      // Destroyed now rather than at the sweeper's next round.
+      await deps.destroy(shareId);
+    },
+
+    extend(caller, shareId, expiresAt) {
+      transact(() => {
+        const now = clock.now();
+        const share = find(shareId);
+        requireActive(share, now);
+        if (expiresAt <= now || expiresAt > now + office().maxExpiryDays * DAY_MS) throw invalidInput(['expiresAt']);
+        if (!shares.extend(share.id, expiresAt, now)) throw wrongState();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.extended',
+          object: object(share),
+          details: { expiresAt: new Date(expiresAt).toISOString(), ...noteTakeover(caller, share, 'extend') },
+        });
+      });
+    },
+
+    unlock(caller, shareId, recipientId) {
+      transact(() => {
+        const share = find(shareId);
+        const recipient = shares.recipientInShare(recipientId, share.id);
+        if (recipient === undefined) throw notFound();
+        requireActive(share, clock.now());
+        if (!shares.unlock(recipient.id, share.id)) throw wrongState();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.recipient_unlocked',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef), ...noteTakeover(caller, share, 'unlock') },
+        });
+      });
+    },
+
+    async senderDownload(caller, shareId, fileId, rangeHeader) {
+      const share = find(shareId);
+      const file = shares.fileOf(share.id, fileId);
+      if (file === undefined) throw notFound();
+      const now = clock.now();
+      requireActive(share, now, true);
+      if (file.blobId === null) throw sweptError(share, now);
+      const range = parseRange(rangeHeader, file.size);
+      if (range === 'unsatisfiable') throw new UnsatisfiableRangeError(file.size);
+      let blob: OpenBlob;
+      try {
+        blob = await deps.blobs.openBlob(file.blobId);
+      } catch (error) {
+        if (error instanceof BlobMissingError) throw sweptError(find(shareId), clock.now());
+        throw error;
+      }
+      if (!bytesEqual(caller.userId, share.senderId)) transact(() => noteTakeover(caller, share, 'download'));
+      return { file, blob, range };
+    },
+
+    lookup(emails) {
+      return emails.map((email) => {
+        const user = users.byEmail(email);
+        const account = user !== undefined && user.status === 'active' && user.keys !== null ? user : undefined;
+        return { email, account, seenBefore: user !== undefined || shares.emailSeen(email) };
+      });
+    },
+  };
+}

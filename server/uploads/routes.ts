@@ -1,0 +1,81 @@
+// Resumable uploads: create, send a part, status, complete, cancel (shared/wire/uploads.ts).
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import {
+  EmptyRequest,
+  UploadCreateRequest,
+  type UploadCompleteResponse,
+  type UploadCreateResponse,
+  type UploadStatus,
+} from '../../shared/wire/index.js';
+import { callerOf } from '../http/caller.js';
+import { invalidInput } from '../http/errors.js';
+import type { RouteHandler } from '../http/route.js';
+import { idParam, parseInput } from '../http/validation.js';
+import { iso } from '../users/wire.js';
+import type { UploadsService } from './service.js';
+
+export function createUpload(uploads: UploadsService): RouteHandler {
+  return async (req, res) => {
+    const { size } = parseInput(UploadCreateRequest, req.body);
+    const upload = await uploads.create(callerOf(res), size);
+    const answer: UploadCreateResponse = {
+      uploadId: idToWire(upload.id),
+      partSize: upload.partSize,
+      partCount: upload.partCount,
+      expiresAt: iso(upload.expiresAt),
+    };
+    res.status(201).json(answer);
+  };
+}
+
+/** A part index from the path: digits only (400 otherwise, like an index out of range). */
+function indexParam(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,9}$/.test(value)) throw invalidInput(['index']);
+  return Number(value);
+}
+
+/** The Content-Length header as a number, or undefined (chunked bodies are counted as they come). */
+function declaredLength(header: string | undefined): number | undefined {
+  if (header === undefined || !/^\d{1,16}$/.test(header)) return undefined;
+  return Number(header);
+}
+
+export function putPart(uploads: UploadsService): RouteHandler {
+  return async (req, res) => {
+    const id = idParam(req, 'uploadId');
+    await uploads.putPart(callerOf(res), id, indexParam(req.params.index), declaredLength(req.headers['content-length']), req);
+    res.status(204).end();
+  };
+}
+
+export function getUpload(uploads: UploadsService): RouteHandler {
+  return (req, res) => {
+    const { upload, received } = uploads.status(callerOf(res), idParam(req, 'uploadId'));
+    const answer: UploadStatus = {
+      uploadId: idToWire(upload.id),
+      size: upload.size,
+      partSize: upload.partSize,
+      partCount: upload.partCount,
+      received: [...received],
+      completed: upload.completedAt !== null,
+      expiresAt: iso(upload.expiresAt),
+    };
+    res.json(answer);
+  };
+}
+
+export function completeUpload(uploads: UploadsService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    const done = await uploads.complete(callerOf(res), idParam(req, 'uploadId'));
+    const answer: UploadCompleteResponse = { uploadId: idToWire(done.id), ciphertextHash: toBase64Url(done.ciphertextHash) };
+    res.json(answer);
+  };
+}
+
+export function cancelUpload(uploads: UploadsService): RouteHandler {
+  return async (req, res) => {
+    await uploads.cancel(callerOf(res), idParam(req, 'uploadId'));
+    res.status(204).end();
+  };
+}

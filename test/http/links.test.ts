@@ -1,0 +1,336 @@
+// A guest's link (/s/<recipientId>#<office fingerprint>.<S>), end to end with real crypto and
+// a real SMTP server: the page's GET changes nothing, the code rules (six digits, 10 minutes,
+// single use, 5 tries per code, 3 codes an hour, 10 wrong in all then locked until the sender
+// unlocks), a forwarded link without the mailbox gets nothing, and downloads: the grant, the
+// limit under concurrency, Range (206, 416) counted once per grant, and the headers.
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
+import { LinkInfo, ShareDetail, type CodeVerifyResponse } from '../../shared/wire/index.js';
+import { decryptDownload, guestPlan, makeFile, openAsGuest, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
+import { tab } from '../helpers/client.js';
+import { expectError } from '../helpers/expect.js';
+import { codeFromMail, fetchFile, guestFilePath, guestVerifies, sendShare, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import { httpSuite } from '../helpers/suite.js';
+
+const suite = httpSuite();
+const HOUR_MS = 60 * 60 * 1000;
+
+const linkPath = (guest: GuestPlan, rest = '') => `/api/v1/links/${idToWire(guest.recipientId)}${rest}`;
+
+async function setUp(options: Parameters<typeof sendShare>[2] = {}) {
+  const s: SendingOffice = await withStaff(await suite.office());
+  const guest = options.guests?.[0] ?? guestPlan(`gast-${Math.random().toString(36).slice(2, 8)}@example.nl`);
+  const sent = await sendShare(s, s.admin, { guests: [guest], ...options });
+  return { s, guest, sent, fileId: sent.built.request.files[0]!.fileId };
+}
+
+function snapshot(s: SendingOffice) {
+  return {
+    recipients: s.t.db.prepare('SELECT * FROM share_recipients').all(),
+    codes: s.t.db.prepare('SELECT count(*) FROM email_codes').pluck().get(),
+    audit: s.t.db.prepare('SELECT count(*) FROM audit_log').pluck().get(),
+    shares: s.t.db.prepare('SELECT * FROM shares').all(),
+  };
+}
+
+async function requestCode(s: SendingOffice, guest: GuestPlan) {
+  return tab(s.t.app).post(linkPath(guest, '/code'), {});
+}
+
+async function verify(s: SendingOffice, guest: GuestPlan, code: string) {
+  return tab(s.t.app).post(linkPath(guest, '/verify'), { code });
+}
+
+/** A six-digit code that is not `code`. */
+const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+describe('the link page', () => {
+  it('shows the office, the sender and the masked address, and changes nothing', async () => {
+    const { s, guest } = await setUp({ guests: [guestPlan('jansen.klant@example.nl', { accessCode: true })] });
+    const before = snapshot(s);
+    const res = await tab(s.t.app).get(linkPath(guest));
+    expect(res.status).toBe(200);
+    expect(LinkInfo.parse(res.body)).toEqual({
+      office: { name: 'Administratiekantoor De Boer' },
+      senderName: 'Anna de Boer',
+      maskedEmail: 'j***@example.nl',
+      accessCode: true,
+      locked: false,
+      expiresAt: expect.any(String),
+    });
+    expect(JSON.stringify(res.body)).not.toContain(toBase64Url(guest.serverHalf));
+    expect(snapshot(s)).toEqual(before);
+    // An unknown id, an account recipient's id, or not an id: 404.
+    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(newId())}`), 404, 'not_found');
+    expectError(await tab(s.t.app).get('/api/v1/links/nope'), 404, 'not_found');
+    const forAccount = await sendShare(s, s.admin, { accounts: [s.staff] });
+    const accountRecipient = forAccount.accountRecipients.get(idToWire(s.staff.account.userId))!;
+    expectError(await tab(s.t.app).get(`/api/v1/links/${accountRecipient}`), 404, 'not_found');
+    expectError(await tab(s.t.app).post(`/api/v1/links/${accountRecipient}/code`, {}), 404, 'not_found');
+  });
+});
+
+describe('e-mail codes', () => {
+  it('mails six digits in Dutch and English, and the right code opens the share: Ks, a grant and the wrapped keys', async () => {
+    const plaintext = randomPlaintext(150_000);
+    const { s, guest, sent } = await setUp({ files: [makeFile(plaintext, { name: 'jaarrekening-2025.pdf' })] });
+    const sentAt = await requestCode(s, guest);
+    expect(sentAt.status).toBe(200);
+    expect(Date.parse(sentAt.body.expiresAt) - Date.parse(sentAt.body.sentAt)).toBe(10 * 60 * 1000);
+    const mail = await s.mail.latest(guest.email);
+    expect(mail.subject).toContain('Administratiekantoor De Boer');
+    expect(mail.text).toContain('Anna de Boer');
+    expect(mail.text).toMatch(/10 minuten/);
+    expect(mail.text).toMatch(/10 minutes/);
+    const code = await codeFromMail(s.mail, guest.email, 1);
+    expect(code).toMatch(/^\d{6}$/);
+    for (const secret of [toBase64Url(guest.linkSecret), toBase64Url(guest.serverHalf), 'jaarrekening']) expect(mail.text).not.toContain(secret);
+
+    // The sender sees "code requested", not "opened".
+    let detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail.recipients[0]).toMatchObject({ codeRequestedAt: expect.any(String), codeConfirmedAt: null, firstDownloadAt: null });
+
+    const res = await verify(s, guest, code);
+    expect(res.status).toBe(200);
+    const verified = res.body as CodeVerifyResponse;
+    expect(verified.serverHalf).toBe(toBase64Url(guest.serverHalf));
+    const { keys, manifest } = openAsGuest(guest, verified.share, verified.serverHalf, s.office.keys.signing.publicKey);
+    const fileId = verified.share.files[0]!.fileId;
+    const download = await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(download.body as Buffer), manifest))).toEqual(Buffer.from(plaintext));
+
+    detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail.recipients[0]).toMatchObject({ codeConfirmedAt: expect.any(String), firstDownloadAt: expect.any(String), locked: false });
+
+    // A used code does not work again.
+    expectError(await verify(s, guest, code), 401, 'invalid_credentials');
+  });
+
+  it('works with an access code told by phone (mixed into the link key)', async () => {
+    const guest = guestPlan('telefoon@example.nl', { accessCode: true });
+    const plaintext = randomPlaintext(1000);
+    const { s } = await setUp({ guests: [guest], files: [makeFile(plaintext)] });
+    const verified = await guestVerifies(s.t.app, s.mail, guest);
+    const { keys, manifest } = openAsGuest(guest, verified.share, verified.serverHalf, s.office.keys.signing.publicKey);
+    const fileId = verified.share.files[0]!.fileId;
+    const res = await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant);
+    expect(Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(res.body as Buffer), manifest))).toEqual(Buffer.from(plaintext));
+    // Without the access code, the mailbox alone opens nothing.
+    const { accessCode: _dropped, ...withoutCode } = guest;
+    expect(() => openAsGuest(withoutCode, verified.share, verified.serverHalf, s.office.keys.signing.publicKey)).toThrow();
+  });
+
+  it('refuses a wrong code, and a code after 5 wrong tries even when it is right; it lasts 10 minutes', async () => {
+    const { s, guest } = await setUp();
+    expect((await requestCode(s, guest)).status).toBe(200);
+    const code = await codeFromMail(s.mail, guest.email, 1);
+    expectError(await verify(s, guest, 'abcdef'), 400, 'invalid_input');
+    for (let i = 0; i < 5; i++) expectError(await verify(s, guest, wrong(code)), 401, 'invalid_credentials');
+    expectError(await verify(s, guest, code), 401, 'invalid_credentials');
+    // A new code works; one past its 10 minutes does not.
+    expect((await requestCode(s, guest)).status).toBe(200);
+    const second = await codeFromMail(s.mail, guest.email, 2);
+    s.t.clock.advance(10 * 60 * 1000);
+    expectError(await verify(s, guest, second), 401, 'invalid_credentials');
+    expect((await requestCode(s, guest)).status).toBe(200);
+    const third = await codeFromMail(s.mail, guest.email, 3);
+    expect((await verify(s, guest, third)).status).toBe(200);
+  });
+
+  it('mails at most 3 codes an hour (429 with Retry-After), and only the newest counts', async () => {
+    const { s, guest } = await setUp();
+    for (let i = 1; i <= 3; i++) expect((await requestCode(s, guest)).status).toBe(200);
+    const fourth = await requestCode(s, guest);
+    expectError(fourth, 429, 'rate_limited');
+    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(3500);
+    expect(s.mail.to(guest.email)).toHaveLength(3);
+    const first = await codeFromMail(s.mail, guest.email, 1);
+    const last = await codeFromMail(s.mail, guest.email, 3);
+    if (first !== last) expectError(await verify(s, guest, first), 401, 'invalid_credentials');
+    s.t.clock.advance(HOUR_MS);
+    expect((await requestCode(s, guest)).status).toBe(200);
+    expect((await verify(s, guest, await codeFromMail(s.mail, guest.email, 4))).status).toBe(200);
+  });
+
+  it('locks the link after 10 wrong codes in all and mails the sender; the sender unlocks it', async () => {
+    const { s, guest, sent } = await setUp();
+    let mails = 0;
+    let wrongTries = 0;
+    // Two codes, five wrong tries each: the tenth locks.
+    for (let round = 0; round < 2; round++) {
+      expect((await requestCode(s, guest)).status).toBe(200);
+      const code = await codeFromMail(s.mail, guest.email, ++mails);
+      for (let i = 0; i < 5; i++) {
+        wrongTries += 1;
+        const res = await verify(s, guest, wrong(code));
+        if (wrongTries < 10) expectError(res, 401, 'invalid_credentials');
+        else expectError(res, 423, 'recipient_locked');
+      }
+    }
+    const toSender = await s.mail.latest('anna@kantoor.example');
+    expect(toSender.subject).toContain('g***@example.nl');
+    expect(toSender.text).toContain(`/app/sent/${sent.shareId}`);
+    expect(toSender.text).not.toContain(guest.email);
+
+    expect(LinkInfo.parse((await tab(s.t.app).get(linkPath(guest))).body).locked).toBe(true);
+    expectError(await requestCode(s, guest), 423, 'recipient_locked');
+    expectError(await verify(s, guest, '123456'), 423, 'recipient_locked');
+    let detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail.recipients[0]?.locked).toBe(true);
+
+    // Only a recipient of this share, and only a locked one, can be unlocked.
+    const recipient = idToWire(guest.recipientId);
+    expectError(await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(newId())}/unlock`, {}), 404, 'not_found');
+    expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {})).status).toBe(204);
+    expectError(await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {}), 409, 'wrong_state');
+    detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail.recipients[0]?.locked).toBe(false);
+    // The third code of the hour, and the right one: the guest is in.
+    expect((await guestVerifies(s.t.app, s.mail, guest)).serverHalf).toBe(toBase64Url(guest.serverHalf));
+  });
+
+  it('reports a failed delivery to the guest as an error and to the sender on the dashboard', async () => {
+    const { s, guest, sent } = await setUp({ guests: [guestPlan('weigert@example.nl')] });
+    s.mail.refuse.add('weigert@example.nl');
+    expectError(await requestCode(s, guest), 502, 'delivery_failed');
+    expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed).toBe(true);
+    s.mail.refuse.delete('weigert@example.nl');
+    expect((await requestCode(s, guest)).status).toBe(200);
+    expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed).toBe(false);
+  });
+});
+
+describe('a forwarded link without the mailbox', () => {
+  it('gets no Ks, no keys, no grant and no file', async () => {
+    const { s, guest, fileId } = await setUp();
+    const stranger = tab(s.t.app);
+    const info = await stranger.get(linkPath(guest));
+    expect(info.status).toBe(200);
+    expect(Object.keys(info.body).sort()).toEqual(['accessCode', 'expiresAt', 'locked', 'maskedEmail', 'office', 'senderName']);
+    // Asking for a code mails the real recipient, not the stranger.
+    expect((await stranger.post(linkPath(guest, '/code'), {})).status).toBe(200);
+    expect(s.mail.to(guest.email)).toHaveLength(1);
+    // Guessing answers nothing.
+    const guess = await stranger.post(linkPath(guest, '/verify'), { code: '000000' });
+    expectError(guess, 401, 'invalid_credentials');
+    expect(JSON.stringify(guess.body)).not.toContain(toBase64Url(guest.serverHalf));
+    // No grant, a forged one, or one for someone else: 401.
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), undefined), 401, 'grant_invalid');
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'), 401, 'grant_invalid');
+    const other = guestPlan('ander@example.nl');
+    await sendShare(s, s.admin, { guests: [other] });
+    const otherGrant = (await guestVerifies(s.t.app, s.mail, other)).grant;
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), otherGrant), 401, 'grant_invalid');
+    // An account recipient's grant names another recipient: refused too.
+    const forAccount = await sendShare(s, s.admin, { accounts: [s.staff] });
+    const accountGrant = (await s.staff.tab.post(`/api/v1/received/${forAccount.shareId}/grant`, {})).body.grant as string;
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), accountGrant), 401, 'grant_invalid');
+  });
+});
+
+describe('downloads', () => {
+  it('sends the container as an attachment named by its id, never sniffed or cached', async () => {
+    const { s, guest, fileId, sent } = await setUp();
+    const { grant } = await guestVerifies(s.t.app, s.mail, guest);
+    const res = await fetchFile(s.t.app, guestFilePath(guest, fileId), grant);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${fileId}.coffer"`);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['accept-ranges']).toBe('bytes');
+    expect(Number(res.headers['content-length'])).toBe(sent.files[0]!.container.length);
+    expect(Buffer.compare(res.body as Buffer, Buffer.from(sent.files[0]!.container))).toBe(0);
+    // An unknown file of this share is 404.
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, newId()), grant), 404, 'not_found');
+  });
+
+  it('answers Range with 206 and Content-Range, 416 past the end, and counts a resumed download once', async () => {
+    const { s, guest, fileId, sent } = await setUp({ downloadLimit: 2, files: [makeFile(randomPlaintext(300_000))] });
+    const container = Buffer.from(sent.files[0]!.container);
+    const size = container.length;
+    const { grant } = await guestVerifies(s.t.app, s.mail, guest);
+    const path = guestFilePath(guest, fileId);
+    // A download broken off after 100 000 bytes, resumed from there, then the tail again.
+    const first = await fetchFile(s.t.app, path, grant, { range: 'bytes=0-99999' });
+    expect(first.status).toBe(206);
+    expect(first.headers['content-range']).toBe(`bytes 0-99999/${size}`);
+    expect(first.headers['content-length']).toBe('100000');
+    const rest = await fetchFile(s.t.app, path, grant, { range: 'bytes=100000-' });
+    expect(rest.status).toBe(206);
+    expect(rest.headers['content-range']).toBe(`bytes 100000-${size - 1}/${size}`);
+    expect(Buffer.concat([first.body as Buffer, rest.body as Buffer])).toEqual(container);
+    const suffix = await fetchFile(s.t.app, path, grant, { range: 'bytes=-17' });
+    expect(suffix.status).toBe(206);
+    expect(suffix.body).toEqual(container.subarray(size - 17));
+    // Past the end: 416 with the size; several ranges: the whole file.
+    const beyond = await fetchFile(s.t.app, path, grant, { range: `bytes=${size}-` });
+    expectError(beyond, 416, 'bad_request');
+    expect(beyond.headers['content-range']).toBe(`bytes */${size}`);
+    const multi = await fetchFile(s.t.app, path, grant, { range: 'bytes=0-1,5-6' });
+    expect(multi.status).toBe(200);
+    // HEAD checks and counts nothing.
+    const head = await request(s.t.app).head(path).set('Authorization', `Bearer ${grant}`).set('Range', 'bytes=0-9');
+    expect(head.status).toBe(206);
+    expect(head.headers['content-range']).toBe(`bytes 0-9/${size}`);
+    // All of that under one grant counted one download.
+    expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).downloadsUsed).toBe(1);
+  });
+
+  it('holds a limit of 1 under two parallel first downloads: exactly one succeeds; its grant may finish until it expires', async () => {
+    const guests = [guestPlan('een@example.nl'), guestPlan('twee@example.nl')];
+    const { s, fileId, sent } = await setUp({ guests, downloadLimit: 1 });
+    const grants: string[] = [];
+    for (const guest of guests) grants.push((await guestVerifies(s.t.app, s.mail, guest)).grant);
+    const answers = await Promise.all(guests.map((guest, i) => fetchFile(s.t.app, guestFilePath(guest, fileId), grants[i], { range: 'bytes=0-999' })));
+    const statuses = answers.map((res) => res.status).sort();
+    expect(statuses).toEqual([206, 410]);
+    const loser = answers.find((res) => res.status === 410)!;
+    expectError(loser, 410, 'share_used_up');
+    const winner = answers.findIndex((res) => res.status === 206);
+    const winnerGuest = guests[winner]!;
+    // The winner resumes (Range) and fetches again: allowed, counted nothing more.
+    expect((await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner], { range: 'bytes=1000-' })).status).toBe(206);
+    expect((await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner])).status).toBe(200);
+    const detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail).toMatchObject({ downloadsUsed: 1, state: 'used-up' });
+    // A new grant gets nothing: the share is used up for link holders.
+    const loserGuest = guests[1 - winner]!;
+    expectError(await tab(s.t.app).get(linkPath(loserGuest)), 410, 'share_used_up');
+    expectError(await tab(s.t.app).post(linkPath(winnerGuest, '/code'), {}), 410, 'share_used_up');
+    // Once the winning grant expired, it is over for it too.
+    s.t.clock.advance(HOUR_MS + 1000);
+    expectError(await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner]), 401, 'grant_invalid');
+  });
+
+  it('mails the sender a receipt on a recipient’s first download, without names', async () => {
+    const { s, guest, fileId } = await setUp({ receiptMail: true, files: [makeFile(randomPlaintext(100), { name: 'belastingaangifte.pdf' })] });
+    const { grant } = await guestVerifies(s.t.app, s.mail, guest);
+    const before = s.mail.to('anna@kantoor.example').length;
+    expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), grant)).status).toBe(200);
+    await expect.poll(() => s.mail.to('anna@kantoor.example').length).toBe(before + 1);
+    const receipt = await s.mail.latest('anna@kantoor.example');
+    expect(receipt.subject).toMatch(/gedownload|downloaded/);
+    expect(receipt.text).not.toContain('belastingaangifte');
+    expect(receipt.text).not.toContain(guest.email);
+    // A second grant's download is not a first download: no second receipt.
+    const again = await guestVerifies(s.t.app, s.mail, guest);
+    expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), again.grant)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(s.mail.to('anna@kantoor.example').length).toBe(before + 1);
+  });
+
+  it('answers 410 to the link holder once the share expired, and 404 to a stranger', async () => {
+    const { s, guest, fileId } = await setUp({ expiresInMs: 2 * HOUR_MS });
+    const { grant } = await guestVerifies(s.t.app, s.mail, guest);
+    s.t.clock.advance(2 * HOUR_MS);
+    expectError(await tab(s.t.app).get(linkPath(guest)), 410, 'share_expired');
+    expectError(await requestCode(s, guest), 410, 'share_expired');
+    expectError(await verify(s, guest, '123456'), 410, 'share_expired');
+    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(newId())}`), 404, 'not_found');
+    // The grant has expired by now as well.
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), grant), 401, 'grant_invalid');
+  });
+});
