@@ -2,7 +2,7 @@
 // production CSP the server sends (no inline script or style, no data: URLs, Trusted Types),
 // so nothing here may produce inline code, and every file name carries a content hash.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -12,6 +12,26 @@ const fromRoot = (path: string): string => fileURLToPath(new URL(path, import.me
 // server's dependency scan has its own transform options and needs the same setting.
 const jsx = { runtime: 'automatic', importSource: 'preact' } as const;
 
+const SERVICE_WORKER_ENTRY = 'sw';
+
+/**
+ * /sw.js is registered as a classic script (module service workers are not everywhere yet),
+ * so it must stand alone: the build fails if code it shares with the page was split into a
+ * chunk it would have to import.
+ */
+function standaloneServiceWorker(): Plugin {
+  return {
+    name: 'coffer:standalone-service-worker',
+    generateBundle(_options, bundle) {
+      const output = bundle['sw.js'];
+      if (!output || output.type !== 'chunk') this.error('sw.js was not emitted');
+      if (output.imports.length > 0 || output.dynamicImports.length > 0 || output.exports.length > 0) {
+        this.error('sw.js must not import or export anything: keep client/src/sw/ free of code the page also uses');
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: fromRoot('./client'),
   base: '/',
@@ -19,6 +39,7 @@ export default defineConfig({
   // unhashed public/ folder would only invite files that cannot be cached forever.
   publicDir: false,
   oxc: { jsx },
+  plugins: [standaloneServiceWorker()],
   optimizeDeps: { rolldownOptions: { transform: { jsx } } },
   worker: {
     format: 'es',
@@ -33,8 +54,14 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     rolldownOptions: {
+      input: {
+        index: fromRoot('./client/index.html'),
+        // The download service worker lives at a fixed, unhashed path (/sw.js): a service
+        // worker's URL is its identity, and the server serves it no-store so updates apply.
+        [SERVICE_WORKER_ENTRY]: fromRoot('./client/src/sw/download-sw.ts'),
+      },
       output: {
-        entryFileNames: 'assets/[name]-[hash].js',
+        entryFileNames: (chunk) => (chunk.name === SERVICE_WORKER_ENTRY ? 'sw.js' : 'assets/[name]-[hash].js'),
         chunkFileNames: 'assets/[name]-[hash].js',
         assetFileNames: 'assets/[name]-[hash][extname]',
       },

@@ -19,7 +19,7 @@ import type { SharesService } from './shares/service.js';
 import * as uploads from './uploads/routes.js';
 import type { UploadsService } from './uploads/service.js';
 import type { OfficeService } from './office/service.js';
-import { sendAsset, sendPage } from './pages/routes.js';
+import { sendAsset, sendPage, sendServiceWorker } from './pages/routes.js';
 import type { OfficeRepo } from './office/repo.js';
 import * as sessions from './sessions/routes.js';
 import type { SessionsService } from './sessions/service.js';
@@ -175,6 +175,8 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // pages of the browser client (client/src/app.tsx; the links Coffer mails point at /invite).
     // Pages are public: what they show comes from the API, behind its own guards.
     ...PAGES.map((path): RouteSpec => ({ method: 'GET', path, kind: 'page', body: 'none', guard: 'public', handler: sendPage(s.clientDir) })),
+    // the download service worker (scope /download/): no-store, so updates apply at once
+    { method: 'GET', path: '/sw.js', kind: 'page', body: 'none', guard: 'public', handler: sendServiceWorker(s.clientDir) },
     { method: 'GET', path: '/assets/*file', kind: 'static', body: 'none', guard: 'public', handler: sendAsset(s.clientDir) },
   ];
 }

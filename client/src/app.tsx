@@ -3,7 +3,9 @@ import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { EngineContext } from './crypto/context';
 import type { CryptoEngine } from './crypto/engine';
-import { AppGate, APP_SECTIONS, type AppSection } from './features/app/AppGate';
+import { AppGate, appRoute } from './features/app/AppGate';
+import { GuestPage } from './features/guest/GuestPage';
+import { guestRecipientId } from './features/share/links';
 import { HomePage } from './features/home/HomePage';
 import { InvitePage } from './features/invite/InvitePage';
 import { LoginPage } from './features/login/LoginPage';
@@ -59,7 +61,7 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
   );
 }
 
-/** Page paths; server/routes.ts must serve index.html for each of them. */
+/** Page paths (with /app/sent/<id>, /app/received/<id> and /s/<id>); server/routes.ts must serve index.html for each of them. */
 function route(path: string, engine: CryptoEngine): JSX.Element {
   switch (path) {
     case '/':
@@ -73,7 +75,8 @@ function route(path: string, engine: CryptoEngine): JSX.Element {
     case '/recover':
       return <RecoverPage />;
   }
-  const section = APP_SECTIONS[path as keyof typeof APP_SECTIONS] as AppSection | undefined;
-  if (section) return <AppGate section={section} path={path} />;
+  if (guestRecipientId(path) !== null) return <GuestPage key={path} path={path} />;
+  const app = appRoute(path);
+  if (app) return <AppGate route={app} path={path} />;
   return <NotFoundPage />;
 }

@@ -9,7 +9,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * `api`: JSON answers under /api (and /healthz), never cached. `page`: the client's
- * index.html, never cached. `static`: content-hashed build output, cached for a year.
+ * index.html (and the service worker at /sw.js), never cached. `static`: content-hashed build output, cached for a year.
  */
 export type RouteKind = 'api' | 'page' | 'static';
 

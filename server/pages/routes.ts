@@ -27,6 +27,28 @@ export function sendPage(clientDir: string): RouteHandler {
     });
 }
 
+/**
+ * The download service worker (client/src/sw/): at a fixed, unhashed path, because a service
+ * worker's URL is its identity. Never cached, so the browser's update check always sees the
+ * current release.
+ */
+export function sendServiceWorker(clientDir: string): RouteHandler {
+  return (_req, res) =>
+    new Promise<void>((resolve, reject) => {
+      res.sendFile(
+        'sw.js',
+        {
+          root: clientDir,
+          cacheControl: false,
+          etag: false,
+          lastModified: false,
+          headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/javascript; charset=utf-8' },
+        },
+        (error?: unknown) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+      );
+    });
+}
+
 export function sendAsset(clientDir: string): RouteHandler {
   return (req, res) => {
     const file = req.params.file;

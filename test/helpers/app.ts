@@ -19,6 +19,7 @@ export const TEST_ORIGIN = 'http://localhost:8080';
 export const INDEX_HTML = '<!doctype html><title>Coffer test page</title>';
 export const ASSET_NAME = 'app-abc123.js';
 export const ASSET_BODY = 'console.log("coffer test asset");\n';
+export const SERVICE_WORKER_BODY = 'self.addEventListener("fetch", () => {});\n';
 
 export interface TestApp {
   readonly app: Express;
@@ -39,6 +40,7 @@ export async function createTestApp(options: { env?: Env; config?: (config: Conf
   await mkdir(join(clientDir, 'assets'), { recursive: true });
   await writeFile(join(clientDir, 'index.html'), INDEX_HTML);
   await writeFile(join(clientDir, 'assets', ASSET_NAME), ASSET_BODY);
+  await writeFile(join(clientDir, 'sw.js'), SERVICE_WORKER_BODY);
 
   const parsed = parseConfig({ DATA_DIR: join(dir, 'data'), PUBLIC_URL: TEST_ORIGIN, MAIL_OUTBOX: '1', ...options.env });
   const { db } = await openStore(parsed);

@@ -1,4 +1,4 @@
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import express from 'express';
@@ -12,7 +12,7 @@ import { PAGES, routeTable } from '../../server/routes.js';
 import { createServices } from '../../server/app.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
-import { ASSET_BODY, ASSET_NAME, createTestApp, INDEX_HTML, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
+import { ASSET_BODY, ASSET_NAME, createTestApp, INDEX_HTML, SERVICE_WORKER_BODY, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
 import { memoryLog } from '../helpers/log.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
@@ -118,6 +118,29 @@ describe('caching', () => {
   });
 });
 
+describe('the download service worker', () => {
+  it('is served at /sw.js as JavaScript, never cached, with the CSP', async () => {
+    const t = await testApp();
+    const res = await request(t.app).get('/sw.js');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toBe(CSP);
+    expect(res.text).toBe(SERVICE_WORKER_BODY);
+    // Only that exact path: no query variants that would register a second worker.
+    const other = await request(t.app).get('/sw2.js');
+    expect(other.status).toBe(404);
+  });
+
+  it('answers 404 (JSON) when the client build has no service worker', async () => {
+    const t = await testApp();
+    await rm(join(t.clientDir, 'sw.js'));
+    const res = await request(t.app).get('/sw.js');
+    expect(res.status).toBe(404);
+    expectError(res.body, 'not_found');
+  });
+});
+
 describe('routing', () => {
   it('answers an unknown path with the JSON 404', async () => {
     const t = await testApp();
@@ -207,6 +230,7 @@ describe('routing', () => {
       'GET /api/v1/me/pins api none session',
       'PUT /api/v1/me/pins/:subject/:subjectId api json session',
       ...PAGES.map((page) => `GET ${page} page none public`),
+      'GET /sw.js page none public',
       'GET /assets/*file static none public',
     ]);
     expect(new Set(table.map((spec) => `${spec.method} ${spec.path}`)).size).toBe(table.length);

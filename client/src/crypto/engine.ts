@@ -9,6 +9,7 @@ import {
   type PageMessage,
   type ProgressStage,
   type RequestOf,
+  type TransferProgress,
   type WorkerErrorCode,
   type WorkerMessage,
 } from './protocol';
@@ -32,6 +33,12 @@ export class EngineError extends Error {
 export interface CallOptions {
   /** Called when a long operation (Argon2id, key generation) reaches a new stage. */
   readonly onProgress?: (stage: ProgressStage) => void;
+  /** Called as a transfer moves on (bytes, percent, speed, time left). */
+  readonly onTransfer?: (progress: TransferProgress) => void;
+  /** Aborting it cancels the call in the worker, which then fails with `cancelled`. */
+  readonly signal?: AbortSignal;
+  /** Objects to move into the worker rather than copy (a MessagePort). */
+  readonly transfer?: readonly Transferable[];
 }
 
 export interface CryptoEngine {
@@ -49,6 +56,7 @@ export interface CryptoEngine {
 interface Pending {
   readonly settle: (message: WorkerMessage | null) => void;
   readonly onProgress?: ((stage: ProgressStage) => void) | undefined;
+  readonly onTransfer?: ((progress: TransferProgress) => void) | undefined;
 }
 
 export function startCryptoEngine(): CryptoEngine {
@@ -82,6 +90,9 @@ export function startCryptoEngine(): CryptoEngine {
       case 'progress':
         pending.get(message.id)?.onProgress?.(message.stage);
         return;
+      case 'transfer':
+        pending.get(message.id)?.onTransfer?.(message.progress);
+        return;
       case 'pong':
       case 'done':
       case 'error':
@@ -91,13 +102,13 @@ export function startCryptoEngine(): CryptoEngine {
     }
   };
 
-  const send = (message: PageMessage, entry: Pending): void => {
+  const send = (message: PageMessage, entry: Pending, transfer: readonly Transferable[] = []): void => {
     if (state.kind === 'failed' || !worker) {
       entry.settle(null);
       return;
     }
     pending.set(message.id, entry);
-    worker.postMessage(message);
+    worker.postMessage(message, [...transfer]);
   };
 
   try {
@@ -132,15 +143,26 @@ export function startCryptoEngine(): CryptoEngine {
     },
     call(op, request, options = {}) {
       return new Promise((resolve, reject) => {
+        const id = nextId++;
+        const { signal } = options;
+        if (signal?.aborted) {
+          reject(new EngineError('cancelled'));
+          return;
+        }
+        const onAbort = (): void => worker?.postMessage({ type: 'cancel', id } satisfies PageMessage);
+        signal?.addEventListener('abort', onAbort, { once: true });
         send(
-          { type: 'call', id: nextId++, op, request },
+          { type: 'call', id, op, request },
           {
             onProgress: options.onProgress,
+            onTransfer: options.onTransfer,
             settle: (message) => {
+              signal?.removeEventListener('abort', onAbort);
               if (message?.type === 'done') resolve(message.answer as AnswerOf<typeof op>);
               else reject(new EngineError(message?.type === 'error' ? message.code : 'engine_failed'));
             },
           },
+          options.transfer,
         );
       });
     },

@@ -1,6 +1,7 @@
 // The crypto worker's operations (protocol.ts lists them): making accounts and the office
-// key, deriving and unlocking, certifying members, changing passwords, recovery. They run
-// only inside the worker (worker.ts passes messages to them); tests call them directly.
+// key, deriving and unlocking, certifying members, changing passwords, recovery, and (in
+// sharing.ts) sending and receiving files. They run only inside the worker (worker.ts passes
+// messages to them); tests call them directly.
 //
 // The secrets kept between calls live in the closure of `createOperations`: the key-
 // encryption key between deriving (or creating) it and unlocking, the recovery key-encryption
@@ -48,17 +49,21 @@ import {
 } from '../../../shared/crypto/index.js';
 import type { KdfParams, NewAccountKeys } from '../../../shared/wire/index.js';
 import { REQUESTS, type AnswerOf, type MemberCheck, type Operation, type ProgressStage, type WorkerErrorCode } from './protocol';
+import { createSharing, SharingError, type CallContext, type SharingDeps } from './sharing';
+import { systemClock } from './transport';
 import type { z } from 'zod';
 
 export type Report = (stage: ProgressStage) => void;
+export type { CallContext } from './sharing';
 
 export type Handlers = {
-  [K in Operation]: (request: z.output<(typeof REQUESTS)[K]>, report: Report) => AnswerOf<K>;
+  [K in Operation]: (request: z.output<(typeof REQUESTS)[K]>, report: Report, context: CallContext) => AnswerOf<K> | Promise<AnswerOf<K>>;
 };
 
 /** The code the page is told for a failure: typed errors by their kind, anything else `internal`. */
 export function errorCode(error: unknown): WorkerErrorCode {
   if (error instanceof OperationError) return error.code;
+  if (error instanceof SharingError) return error.code;
   if (error instanceof ParameterError) return 'kdf_refused';
   // A malformed key or envelope from the page: its base64url or lengths were wrong.
   if (error instanceof CryptoError) return 'bad_request';
@@ -187,11 +192,15 @@ function openOfficeMaterial(
   }
 }
 
+/** Transfers go through `transport` (the browser's fetch and XHR in the worker; a fake in tests). */
+export type OperationDeps = SharingDeps;
+
 /**
  * The worker's operations and the secrets they keep between calls. A factory rather than
- * module state, so each worker (and each test) has its own.
+ * module state, so each worker (and each test) has its own. `deps` is needed only for file
+ * transfers; worker.ts passes the browser's.
  */
-export function createOperations(): Handlers {
+export function createOperations(deps: OperationDeps = { transport: missingTransport(), clock: systemClock }): Handlers {
   // ---- what the worker holds
 
   /** Between deriving (or creating) a key-encryption key and unlocking the bundle it seals. */
@@ -223,6 +232,7 @@ export function createOperations(): Handlers {
     forgetPending();
     forgetRecovery();
     forgetUnlocked();
+    sharing.forgetAll();
   }
 
   function requireUnlocked(): Unlocked {
@@ -236,9 +246,16 @@ export function createOperations(): Handlers {
     return { session, office: session.officeKeys };
   }
 
+  const sharing = createSharing(() => {
+    const session = requireUnlocked();
+    return { userId: session.userId, keys: session.keys, officeId: session.officeId, officeSigningPublicKey: session.officeSigningPublicKey, officeKeys: session.officeKeys };
+  }, deps);
+
   // ---- the operations
 
   return {
+    ...sharing.handlers,
+
     createOffice({ officeName, adminName, email, password }, report) {
       const userId = newId();
       const officeId = newId();
@@ -543,5 +560,13 @@ export function createOperations(): Handlers {
       return {};
     },
   };
+}
+
+/** For tests of the account operations, which transfer nothing. */
+function missingTransport(): SharingDeps['transport'] {
+  const refuse = (): never => {
+    throw new OperationError('internal');
+  };
+  return { createUpload: refuse, putPart: refuse, uploadStatus: refuse, completeUpload: refuse, deleteUpload: refuse, fetchContainer: refuse };
 }
 

@@ -9,9 +9,18 @@
 //
 // Every request carries an id that its progress reports and its answer repeat. The worker
 // checks each request with its schema below (a structured clone carries no types).
+//
+// Sending and receiving files (DESIGN §4, §6): the worker encrypts and uploads a File the page
+// hands it, and downloads and decrypts into a Blob, a MessagePort (to the download service
+// worker) or a file the user chose. File keys, link secrets and the keys that open them stay
+// in the worker behind handles (file ids, share ids); the page gets what it must show (names,
+// fingerprints, a guest's link and access code) and what it must send (the share request).
+// Long transfers report `transfer` progress and stop on `cancel`.
 import { z } from 'zod';
-import { Email, Id, Key32, KdfParams, Role, Signature } from '../../../shared/wire/common.js';
+import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
 import { KeyBundle, SealedBox, SignedEnvelope, type NewAccountKeys, type SetupCompleteRequest } from '../../../shared/wire/accounts.js';
+import { Grant, MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, PinSubject, ShareDetail, ShareForRecipient, type ShareCreateRequest } from '../../../shared/wire/shares.js';
+import type { TransferFigures } from './rate';
 
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
 const Password = z.string().min(1).max(4096);
@@ -40,6 +49,50 @@ const MemberKeys = z.object({
 });
 
 const DirectoryMember = MemberKeys.extend({ certificate: SignedEnvelope.optional() });
+
+/**
+ * Files up to this size are decrypted into memory and saved from a Blob; larger ones are
+ * streamed to disk (service worker or File System Access), or refused where the browser
+ * cannot stream (DESIGN §6).
+ */
+export const BLOB_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/** The longest message a sender may add (it is sealed in the metadata, at most 8 KiB). */
+export const MAX_MESSAGE_CHARACTERS = 2000;
+/** Longest file name kept in the metadata (protocol §5). */
+export const MAX_FILE_NAME_CHARACTERS = 1024;
+
+/** Where the worker may fetch a container: a same-origin API path, never a full URL. */
+const ApiPath = z.string().max(300).regex(/^\/api\/v1\/[A-Za-z0-9_\/-]+$/);
+
+/** A file the user chose for saving (File System Access API): the worker writes to it. */
+export interface SaveFileHandle {
+  createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort(reason?: unknown): Promise<void> }>;
+}
+
+/** Where a download's plaintext goes. */
+const DownloadSink = z.discriminatedUnion('kind', [
+  /** Collected in the worker and answered as one application/octet-stream Blob (small files). */
+  z.object({ kind: z.literal('blob') }),
+  /** Streamed to the download service worker through this port (client/src/sw/messages.ts). */
+  z.object({ kind: z.literal('port'), port: z.custom<MessagePort>((value) => typeof MessagePort !== 'undefined' && value instanceof MessagePort) }),
+  /** Written to a file the user chose with showSaveFilePicker. */
+  z.object({
+    kind: z.literal('file'),
+    handle: z.custom<SaveFileHandle>((value) => typeof value === 'object' && value !== null && typeof (value as { createWritable?: unknown }).createWritable === 'function'),
+  }),
+]);
+export type DownloadSink = z.input<typeof DownloadSink>;
+
+/** An account as the recipient lookup returns it, with the address it was looked up by. */
+const AccountToCheck = z.object({
+  email: Email,
+  userId: Id,
+  identityPublicKey: Key32,
+  encryptionPublicKey: Key32,
+  encryptionKeySignature: Signature,
+  certificate: SignedEnvelope.optional(),
+});
 
 /**
  * Every operation: its request schema and its answer type. `OPERATIONS` drives the worker's
@@ -94,8 +147,91 @@ export const REQUESTS = {
     encryptionPublicKey: Key32,
     newPassword: Password,
   }),
-  /** Forgets every key (sign-out, session ended elsewhere). */
+  /** Forgets every key (sign-out, session ended elsewhere). Stops every running transfer. */
   lock: z.object({}),
+
+  // ---- sending
+
+  /**
+   * Before sealing: each account's certificate chain against the office key, its address, and
+   * its identity key against the user's pins (opened with the personal key); the office key
+   * against its pin, and the office encryption key against the office's statement. Keys seen
+   * for the first time come back as pins to store; a changed key stops the send (`changed`)
+   * until `confirmPin`. Only accounts checked here can be sealed to by `sealShare`.
+   */
+  checkKeys: z.object({
+    accounts: z.array(AccountToCheck).max(MAX_SHARE_RECIPIENTS),
+    pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: z.string() })).max(10_000),
+    office: z.object({ officeId: Id, signingPublicKey: Key32, encryptionPublicKey: Key32, encryptionKeyStatement: SignedEnvelope }),
+  }),
+  /** The user compared fingerprints and accepts a changed key: a new pin to store, and the key may be sealed to. */
+  confirmPin: z.object({ subject: PinSubject, subjectId: Id }),
+  /**
+   * Encrypts a file with a new file key and uploads it in parts (streaming; memory stays flat).
+   * The key stays here under the returned file id until `sealShare` or `forgetFiles`.
+   */
+  uploadFile: z.object({ file: z.custom<Blob>((value) => value instanceof Blob) }),
+  /**
+   * Seals the metadata, signs the manifest, seals each file key to each account, the sender
+   * and the office, and makes each guest's link secret, server half, access code and wraps.
+   */
+  sealShare: z.object({
+    files: z
+      .array(z.object({ fileId: Id, name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS), type: z.string().max(255), lastModified: z.number().int().min(0) }))
+      .min(1)
+      .max(MAX_SHARE_FILES),
+    message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
+    accounts: z.array(z.object({ userId: Id })).max(MAX_SHARE_RECIPIENTS),
+    guests: z.array(z.object({ email: Email, accessCode: z.boolean() })).max(MAX_SHARE_RECIPIENTS),
+    expiresAt: Time,
+    downloadLimit: z.number().int().min(1).max(1000).optional(),
+    receiptMail: z.boolean(),
+  }),
+  /** Forgets the keys of uploaded files (after the share was created, or when the user gives up). */
+  forgetFiles: z.object({ fileIds: z.array(Id).max(MAX_SHARE_FILES) }),
+
+  // ---- opening shares
+
+  /** An account recipient's share: sender's certificate, manifest, own entry, each file key, commitment and metadata. */
+  openReceived: z.object({ share: ShareForRecipient }),
+  /**
+   * A guest's share: the office key the server names must have the link's fingerprint; then
+   * the sender, the manifest, the link key (with the access code, if any) and each file key.
+   */
+  openGuest: z.object({
+    recipientId: Id,
+    fragment: z.string().max(200),
+    accessCode: z.string().max(100).optional(),
+    serverHalf: Key32,
+    share: ShareForRecipient,
+  }),
+  /**
+   * The sender's (or, for a colleague's share, the office's) view: file names from the
+   * sender's or office copy of each file key. `sender` is the colleague's certificate from
+   * the directory, to verify their manifest; without it the manifest is checked only against
+   * the key it names itself, and the answer says so.
+   */
+  openSent: z.object({
+    share: ShareDetail,
+    sender: z.object({ certificate: SignedEnvelope, encryptionKeySignature: Signature }).optional(),
+  }),
+  /** A guest's link (and access code) again, from S sealed to the sender or the office. */
+  showLink: z.object({ shareId: Id, senderId: Id, recipientId: Id, sealed: z.object({ sender: SealedBox, office: SealedBox }) }),
+  /**
+   * Downloads a file of an opened share and decrypts it into `sink`. The container hash from
+   * the manifest is checked before the download counts as done; any failure aborts the sink.
+   */
+  downloadFile: z.object({
+    shareId: Id,
+    fileId: Id,
+    url: ApiPath,
+    grant: Grant.optional(),
+    /** The container's length as the server lists it (progress only; the hash decides). */
+    containerSize: z.number().int().min(0),
+    sink: DownloadSink,
+  }),
+  /** Forgets the file keys of an opened share. */
+  forgetShare: z.object({ shareId: Id }),
 } as const;
 
 export type Operation = keyof typeof REQUESTS;
@@ -157,6 +293,71 @@ export interface Answers {
     readonly recoveryKey: string;
   };
   lock: Record<string, never>;
+
+  checkKeys: {
+    readonly office: KeyCheck;
+    readonly accounts: readonly (KeyCheck & { readonly userId: string; readonly check: 'verified' | 'unapproved' | 'failed' })[];
+  };
+  confirmPin: { readonly envelope: string };
+  uploadFile: { readonly fileId: string; readonly uploadId: string; readonly size: number };
+  sealShare: {
+    readonly request: ShareCreateRequest;
+    readonly guests: readonly GuestLink[];
+    readonly accounts: readonly { readonly recipientId: string; readonly userId: string }[];
+  };
+  forgetFiles: Record<string, never>;
+  openReceived: OpenedShare;
+  openGuest: OpenedShare;
+  openSent: OpenedShare & {
+    /** False when a colleague's manifest could not be checked against their certificate. */
+    readonly senderVerified: boolean;
+    /** Whose copy of the keys opened it. */
+    readonly holder: 'sender' | 'office';
+  };
+  showLink: { readonly fragment: string; readonly accessCode?: string };
+  downloadFile: { readonly blob?: Blob; readonly size: number };
+  forgetShare: Record<string, never>;
+}
+
+/** A pin check: the key's fingerprint, and how it compares with the pin. */
+export interface KeyCheck {
+  readonly fingerprint: string;
+  /** `new`: never seen (pinned now, `envelope` to store); `same`; `changed`: stop until the user confirms. */
+  readonly pin: 'new' | 'same' | 'changed';
+  /** For `changed`: the fingerprint pinned before. */
+  readonly pinnedFingerprint?: string;
+  /** For `new`: the pin to store (PUT /api/v1/me/pins/…). */
+  readonly envelope?: string;
+}
+
+export interface GuestLink {
+  readonly recipientId: string;
+  readonly email: string;
+  /** `<office fingerprint>.<S>`, for the link `/s/<recipientId>#<fragment>`. */
+  readonly fragment: string;
+  /** XXXX-XXXX-XXXX, to tell by phone; absent without an access code. */
+  readonly accessCode?: string;
+}
+
+export interface OpenedFile {
+  readonly fileId: string;
+  readonly name: string;
+  readonly type: string;
+  /** Plaintext bytes, from the signed metadata. */
+  readonly size: number;
+  readonly lastModified: number;
+  /** The container's length as the server lists it (for the download's progress). */
+  readonly containerSize: number;
+}
+
+export interface OpenedShare {
+  readonly shareId: string;
+  readonly files: readonly OpenedFile[];
+  readonly message?: string;
+  /** The sender's fingerprint, as certified by the office. */
+  readonly senderFingerprint: string;
+  /** Files the manifest names but the server did not list (or whose keys are gone). */
+  readonly missingFiles: number;
 }
 
 export type AnswerOf<K extends Operation> = Answers[K];
@@ -183,6 +384,51 @@ export const WORKER_ERRORS = [
   'invalid_member',
   /** A malformed request (a programming error on the page). */
   'bad_request',
+  // ---- sending and receiving
+  /** The user cancelled (or the page went away): everything started was stopped and removed. */
+  'cancelled',
+  /** The server could not be reached, also after retrying for minutes. */
+  'network',
+  /** The server kept failing (5xx), also after retrying. */
+  'server',
+  /** The session ended: sign in again. */
+  'signed_out',
+  /** The file is larger than the office allows, or the storage quota is full. */
+  'quota_exceeded',
+  /** The server lost parts it had confirmed, or reports another hash than this browser made: start again. */
+  'upload_failed',
+  /** The file could not be read (moved, changed or deleted while it was being sent). */
+  'file_unreadable',
+  /** The message does not fit (with the file name) in the sealed metadata. */
+  'message_too_long',
+  /** A recipient's keys are not certified by the office, or the office keys do not check out. */
+  'keys_untrusted',
+  /** A recipient's key changed since it was pinned and the user has not confirmed it. */
+  'key_changed',
+  /** A file of the share was never uploaded here (or was forgotten). */
+  'unknown_file',
+  /** The link is not well-formed (copied incompletely). */
+  'bad_link',
+  /** The office key, the sender's certificate or the manifest do not check out: do not trust these files. */
+  'untrusted',
+  /** The file keys did not open with this access code. */
+  'wrong_access_code',
+  /** The access code is not 12 letters and digits. */
+  'bad_access_code',
+  /** The file's content failed its integrity check: it was changed or damaged. */
+  'tampered',
+  /** The share expired, was revoked, or all downloads were used (410). */
+  'share_expired',
+  'share_revoked',
+  'share_used_up',
+  /** The download grant expired: ask again (a guest needs a new code). */
+  'grant_invalid',
+  /** 404 from the server. */
+  'not_found',
+  /** The download could not be streamed to disk in this browser. */
+  'stream_unavailable',
+  /** The file could not be written where the user chose. */
+  'write_failed',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];
@@ -193,7 +439,9 @@ export type ProgressStage = 'password' | 'keys' | 'office' | 'sealing';
 /** Page → worker. */
 export type PageMessage =
   | { readonly type: 'ping'; readonly id: number }
-  | { readonly type: 'call'; readonly id: number; readonly op: Operation; readonly request: unknown };
+  | { readonly type: 'call'; readonly id: number; readonly op: Operation; readonly request: unknown }
+  /** Stop the call with this id (a transfer): it ends with the error `cancelled`. */
+  | { readonly type: 'cancel'; readonly id: number };
 
 /** Worker → page. */
 export type WorkerMessage =
@@ -207,8 +455,23 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly id: number; readonly stage: ProgressStage }
   /** The answer to a call. */
   | { readonly type: 'done'; readonly id: number; readonly answer: unknown }
+  /** A transfer moved on: bytes done, percent, speed and time left. */
+  | { readonly type: 'transfer'; readonly id: number; readonly progress: TransferProgress }
   /** The call failed. */
   | { readonly type: 'error'; readonly id: number; readonly code: WorkerErrorCode };
+
+/** What a running transfer is doing, with its figures. */
+export interface TransferProgress extends TransferFigures {
+  /**
+   * `uploading` / `downloading`: bytes are moving. `retrying`: the connection or the server
+   * failed and the worker tries again (for minutes). `verifying`: the last bytes are in and the
+   * worker checks the whole (the server's hash of an upload, the container hash of a download).
+   * `waiting`: a streamed download waits for the browser to start saving.
+   */
+  readonly phase: 'uploading' | 'downloading' | 'retrying' | 'verifying' | 'waiting';
+}
+
+const TRANSFER_PHASES: readonly string[] = ['uploading', 'downloading', 'retrying', 'verifying', 'waiting'];
 
 const STAGES: readonly string[] = ['password', 'keys', 'office', 'sealing'];
 
@@ -220,7 +483,7 @@ export function isPageMessage(data: unknown): data is PageMessage {
   if (typeof data !== 'object' || data === null) return false;
   const message = data as Record<string, unknown>;
   if (!Number.isSafeInteger(message['id'])) return false;
-  if (message['type'] === 'ping') return true;
+  if (message['type'] === 'ping' || message['type'] === 'cancel') return true;
   return message['type'] === 'call' && isOperation(message['op']);
 }
 
@@ -237,6 +500,10 @@ export function isWorkerMessage(data: unknown): data is WorkerMessage {
       return Number.isSafeInteger(message['id']);
     case 'progress':
       return Number.isSafeInteger(message['id']) && STAGES.includes(message['stage'] as string);
+    case 'transfer': {
+      const progress = message['progress'] as Record<string, unknown> | null;
+      return Number.isSafeInteger(message['id']) && typeof progress === 'object' && progress !== null && TRANSFER_PHASES.includes(progress['phase'] as string);
+    }
     case 'error':
       return Number.isSafeInteger(message['id']) && (WORKER_ERRORS as readonly unknown[]).includes(message['code']);
     default:

@@ -14,6 +14,11 @@ import { InvitationsPage } from '../admin/InvitationsPage';
 import { OfficePage } from '../admin/OfficePage';
 import { UsersPage } from '../admin/UsersPage';
 import { ColleaguesPage } from '../colleagues/ColleaguesPage';
+import { ReceivedListPage } from '../received/ReceivedListPage';
+import { ReceivedSharePage } from '../received/ReceivedSharePage';
+import { SendPage } from '../send/SendPage';
+import { SentListPage } from '../sent/SentListPage';
+import { SentSharePage } from '../sent/SentSharePage';
 import { EnrolTwoFactorPage } from '../security/EnrolTwoFactorPage';
 import { SecurityPage } from '../security/SecurityPage';
 import { DashboardPage } from './DashboardPage';
@@ -22,6 +27,9 @@ import { UnlockPage } from './UnlockPage';
 
 export const APP_SECTIONS = {
   '/app': 'dashboard',
+  '/app/send': 'send',
+  '/app/sent': 'sent',
+  '/app/received': 'received',
   '/app/security': 'security',
   '/app/colleagues': 'colleagues',
   '/app/admin': 'users',
@@ -30,8 +38,25 @@ export const APP_SECTIONS = {
 } as const;
 export type AppSection = (typeof APP_SECTIONS)[keyof typeof APP_SECTIONS];
 
+/** A page under /app: its section, and the share it shows (/app/sent/<id>, /app/received/<id>). */
+export interface AppRoute {
+  readonly section: AppSection;
+  readonly shareId?: string;
+}
+
+export function appRoute(path: string): AppRoute | null {
+  const section = APP_SECTIONS[path as keyof typeof APP_SECTIONS] as AppSection | undefined;
+  if (section) return { section };
+  const share = /^\/app\/(sent|received)\/([A-Za-z0-9_-]{22})$/.exec(path);
+  if (share) return { section: share[1] as 'sent' | 'received', shareId: share[2] as string };
+  return null;
+}
+
 const SECTION_PATHS: Record<AppSection, string> = {
   dashboard: '/app',
+  send: '/app/send',
+  sent: '/app/sent',
+  received: '/app/received',
   security: '/app/security',
   colleagues: '/app/colleagues',
   users: '/app/admin',
@@ -41,6 +66,9 @@ const SECTION_PATHS: Record<AppSection, string> = {
 
 const SECTION_LABELS: Record<AppSection, MessageKey> = {
   dashboard: 'nav.dashboard',
+  send: 'nav.send',
+  sent: 'nav.sent',
+  received: 'nav.received',
   security: 'nav.security',
   colleagues: 'nav.colleagues',
   users: 'nav.users',
@@ -48,16 +76,25 @@ const SECTION_LABELS: Record<AppSection, MessageKey> = {
   office: 'nav.office',
 };
 
-/** Sections this user may open. Admin pages need an approved admin (the server checks the same). */
+/**
+ * Sections this user may open. Sending and the office's shares need approved staff or an
+ * approved admin; receiving, any approved account; admin pages, an approved admin (the server
+ * checks the same).
+ */
 export function allowedSections(info: SessionInfo): AppSection[] {
   const { role, approval } = info.me;
-  const sections: AppSection[] = ['dashboard', 'security'];
-  if (role === 'staff' || role === 'admin') sections.push('colleagues');
+  const approved = approval === 'approved';
+  const office = role === 'staff' || role === 'admin';
+  const sections: AppSection[] = ['dashboard'];
+  if (approved && office) sections.push('send', 'sent');
+  if (approved) sections.push('received');
+  sections.push('security');
+  if (office) sections.push('colleagues');
   if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office');
   return sections;
 }
 
-export function AppGate({ section, path }: { readonly section: AppSection; readonly path: string }): JSX.Element {
+export function AppGate({ route, path }: { readonly route: AppRoute; readonly path: string }): JSX.Element {
   const { t } = useI18n();
   const { state, store } = useSession();
   const mustSignIn = state.kind === 'signed-out' && !state.ended;
@@ -82,12 +119,13 @@ export function AppGate({ section, path }: { readonly section: AppSection; reado
       return <UnlockPage info={state.info} problem={state.problem} />;
     case 'unlocked':
       if (state.info.me.mustEnrolTwoFactor) return <EnrolTwoFactorPage />;
-      return <AppShell section={section} info={state.info} keys={state.keys} />;
+      return <AppShell route={route} info={state.info} keys={state.keys} />;
   }
 }
 
-function AppShell({ section, info, keys }: { readonly section: AppSection; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
+function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
   const { t } = useI18n();
+  const { section } = route;
   const sections = allowedSections(info);
   const allowed = sections.includes(section);
   return (
@@ -103,15 +141,21 @@ function AppShell({ section, info, keys }: { readonly section: AppSection; reado
           ))}
         </ul>
       </nav>
-      <div class="app-shell__content">{allowed ? <Section section={section} info={info} keys={keys} /> : <NotAllowed />}</div>
+      <div class="app-shell__content">{allowed ? <Section route={route} info={info} keys={keys} /> : <NotAllowed />}</div>
     </div>
   );
 }
 
-function Section({ section, info, keys }: { readonly section: AppSection; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
-  switch (section) {
+function Section({ route, info, keys }: { readonly route: AppRoute; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
+  switch (route.section) {
     case 'dashboard':
       return <DashboardPage info={info} keys={keys} />;
+    case 'send':
+      return <SendPage info={info} />;
+    case 'sent':
+      return route.shareId ? <SentSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <SentListPage info={info} />;
+    case 'received':
+      return route.shareId ? <ReceivedSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <ReceivedListPage />;
     case 'security':
       return <SecurityPage info={info} keys={keys} />;
     case 'colleagues':

@@ -1,5 +1,5 @@
 // /app: who is signed in, whether an admin still has to approve them (and the fingerprint
-// to compare with that admin), and the way to each section.
+// to compare with that admin), and the way to each section (sending first).
 import type { JSX } from 'preact';
 import type { SessionInfo } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
@@ -31,6 +31,32 @@ export function DashboardPage({ info, keys }: { readonly info: SessionInfo; read
         </Notice>
       )}
       <ul class="card-list">
+        {sections.includes('send') && (
+          <li class="card">
+            <h2 class="card__title">
+              <Link href="/app/send" testid="dashboard-send">
+                {t('nav.send')}
+              </Link>
+            </h2>
+            <p>{t('dashboard.send')}</p>
+          </li>
+        )}
+        {sections.includes('sent') && (
+          <li class="card">
+            <h2 class="card__title">
+              <Link href="/app/sent">{t('nav.sent')}</Link>
+            </h2>
+            <p>{t('dashboard.sent')}</p>
+          </li>
+        )}
+        {sections.includes('received') && (
+          <li class="card">
+            <h2 class="card__title">
+              <Link href="/app/received">{t('nav.received')}</Link>
+            </h2>
+            <p>{t('dashboard.received')}</p>
+          </li>
+        )}
         <li class="card">
           <h2 class="card__title">
             <Link href="/app/security" testid="dashboard-security">

@@ -1,0 +1,133 @@
+// Typed calls for sending and receiving (shared/wire/shares.ts is the contract): finding
+// recipients, the user's pins, the office encryption key, creating and managing shares,
+// shares received by an account, and a guest's link. File transfers (uploads, container
+// downloads) are not here: the crypto worker makes those itself (crypto/browser-transport.ts).
+import type { z } from 'zod';
+import { OfficeKeysResponse } from '../../../shared/wire/accounts.js';
+import {
+  CodeSentResponse,
+  CodeVerifyResponse,
+  GrantResponse,
+  LinkInfo,
+  PinList,
+  ReceivedList,
+  RecipientLookupResponse,
+  ShareCreateResponse,
+  ShareDetail,
+  ShareForRecipient,
+  ShareList,
+  type ShareCreateRequest,
+} from '../../../shared/wire/shares.js';
+import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+
+export type {
+  CodeVerifyResponse,
+  LinkInfo,
+  PinList,
+  ReceivedList,
+  RecipientLookupResponse,
+  RecipientStatus,
+  ShareCreateRequest,
+  ShareDetail,
+  ShareForRecipient,
+  ShareList,
+  ShareState,
+  ShareSummary,
+} from '../../../shared/wire/shares.js';
+export type { OfficeKeysResponse } from '../../../shared/wire/accounts.js';
+
+const API = '/api/v1';
+const share = (shareId: string): string => `${API}/shares/${segment(shareId)}`;
+const link = (recipientId: string): string => `${API}/links/${segment(recipientId)}`;
+const received = (shareId: string): string => `${API}/received/${segment(shareId)}`;
+
+// ---- sending
+
+export function lookupRecipients(emails: readonly string[], options?: RequestOptions): Promise<RecipientLookupResponse> {
+  return postJson(`${API}/recipients/lookup`, { emails }, schema(RecipientLookupResponse), options);
+}
+
+export function getPins(): Promise<PinList> {
+  return getJson(`${API}/me/pins`, schema(PinList));
+}
+
+export function putPin(subject: 'office' | 'user', subjectId: string, envelope: string): Promise<void> {
+  return putJson(`${API}/me/pins/${segment(subject)}/${segment(subjectId)}`, { envelope }, noContent);
+}
+
+export function getOfficeKeys(): Promise<OfficeKeysResponse> {
+  return getJson(`${API}/office/keys`, schema(OfficeKeysResponse));
+}
+
+/** Removes an upload that will not be used (a send given up after some files were uploaded). */
+export function deleteUpload(uploadId: string): Promise<void> {
+  return deleteJson(`${API}/uploads/${segment(uploadId)}`, noContent);
+}
+
+export function createShare(body: ShareCreateRequest): Promise<z.infer<typeof ShareCreateResponse>> {
+  return postJson(`${API}/shares`, body, schema(ShareCreateResponse));
+}
+
+// ---- the sender's and the office's view
+
+export function listShares(scope: 'mine' | 'office', options?: RequestOptions): Promise<ShareList> {
+  return getJson(`${API}/shares?scope=${scope}`, schema(ShareList), options);
+}
+
+export function getShare(shareId: string, options?: RequestOptions): Promise<ShareDetail> {
+  return getJson(share(shareId), schema(ShareDetail), options);
+}
+
+export function revokeShare(shareId: string): Promise<void> {
+  return postJson(`${share(shareId)}/revoke`, {}, noContent);
+}
+
+export function extendShare(shareId: string, expiresAt: string): Promise<void> {
+  return postJson(`${share(shareId)}/extend`, { expiresAt }, noContent);
+}
+
+export function unlockRecipient(shareId: string, recipientId: string): Promise<void> {
+  return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/unlock`, {}, noContent);
+}
+
+/** Where the worker fetches a file of one's own (or a colleague's) share: no grant, nothing counted. */
+export function sentFilePath(shareId: string, fileId: string): string {
+  return `${share(shareId)}/files/${segment(fileId)}`;
+}
+
+// ---- an account recipient
+
+export function listReceived(options?: RequestOptions): Promise<ReceivedList> {
+  return getJson(`${API}/received`, schema(ReceivedList), options);
+}
+
+export function getReceived(shareId: string, options?: RequestOptions): Promise<ShareForRecipient> {
+  return getJson(received(shareId), schema(ShareForRecipient), options);
+}
+
+export async function receivedGrant(shareId: string): Promise<string> {
+  return (await postJson(`${received(shareId)}/grant`, {}, schema(GrantResponse))).grant;
+}
+
+export function receivedFilePath(shareId: string, fileId: string): string {
+  return `${received(shareId)}/files/${segment(fileId)}`;
+}
+
+// ---- a guest
+
+/** What the link page shows before anything happens; changes nothing on the server. */
+export function getLink(recipientId: string, options?: RequestOptions): Promise<LinkInfo> {
+  return getJson(link(recipientId), schema(LinkInfo), options);
+}
+
+export function requestCode(recipientId: string): Promise<z.infer<typeof CodeSentResponse>> {
+  return postJson(`${link(recipientId)}/code`, {}, schema(CodeSentResponse));
+}
+
+export function verifyCode(recipientId: string, code: string): Promise<CodeVerifyResponse> {
+  return postJson(`${link(recipientId)}/verify`, { code }, schema(CodeVerifyResponse));
+}
+
+export function guestFilePath(recipientId: string, fileId: string): string {
+  return `${link(recipientId)}/files/${segment(fileId)}`;
+}

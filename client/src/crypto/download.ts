@@ -1,0 +1,299 @@
+// Download-and-decrypt of one file (DESIGN §3.6, §6; protocol §4 "Decrypting"). The container
+// streams in, each chunk is authenticated as it arrives, and the plaintext goes to a sink:
+//
+// - blob: collected here and handed to the page as one application/octet-stream Blob, only
+//   after the whole file verified (files up to 100 MiB);
+// - port: streamed to the download service worker (client/src/sw/), which the browser saves;
+// - file: written to a file the user chose (File System Access API), which the browser swaps
+//   into place only when it is closed.
+//
+// The container hash from the signed manifest is checked at the end; until then nothing says
+// "done", and any failure aborts the sink: the Blob is dropped, the service worker's stream
+// errors (the browser marks the download failed) and the chosen file is discarded. A dropped
+// connection is resumed with a Range request from the last byte received, for minutes.
+import { createContentDecryptor, CryptoError, type FileKey, type Id } from '../../../shared/crypto/index.js';
+import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
+import type { SaveFileHandle, TransferProgress } from './protocol';
+import { figures, progressReporter } from './rate';
+import { Cancelled, HttpFailure, NetworkFailure, TransferError, type Clock, type Transport } from './transport';
+import { withRetry } from './upload';
+
+/** Plaintext travels to a port or a file in pieces of about this size. */
+export const SINK_PIECE_BYTES = 1024 * 1024;
+/** How long a streamed download may wait for the browser to start saving it. */
+export const STREAM_START_TIMEOUT_MS = 30_000;
+
+export interface PlaintextSink {
+  /** Takes verified plaintext (the sink may keep the array). */
+  write(bytes: Uint8Array): Promise<void>;
+  /** The whole file verified. */
+  close(): Promise<void>;
+  /** The file failed: nothing of it may look complete. Never throws. */
+  abort(): Promise<void>;
+  /** Fires when the other side stopped the download (the user cancelled it in the browser). */
+  readonly stopped?: AbortSignal;
+  /** While true, the download waits for the other side to start (shown as `waiting`). */
+  waiting?(): boolean;
+}
+
+export interface DownloadDeps {
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly retryWindowMs?: number;
+}
+
+export interface DownloadRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly containerSize: number;
+  readonly fileKey: FileKey;
+  readonly fileId: Id;
+  /** From the verified manifest. */
+  readonly ciphertextHash: Uint8Array;
+  /** From the verified metadata: the plaintext must have exactly this length. */
+  readonly plaintextSize: number;
+}
+
+export async function downloadAndDecrypt(
+  request: DownloadRequest,
+  sink: PlaintextSink,
+  deps: DownloadDeps,
+  callSignal: AbortSignal,
+  onProgress: (progress: TransferProgress) => void,
+): Promise<void> {
+  const signal = sink.stopped ? AbortSignal.any([callSignal, sink.stopped]) : callSignal;
+  const decryptor = createContentDecryptor(request.fileKey, request.fileId);
+  let received = 0;
+  let written = 0;
+  let retrying = false;
+  const total = Math.max(request.containerSize, 1);
+  const reporter = progressReporter(
+    total,
+    (f) => onProgress({ ...f, phase: retrying ? 'retrying' : sink.waiting?.() ? 'waiting' : 'downloading' }),
+    deps.clock.now,
+  );
+
+  const put = async (plain: Uint8Array): Promise<void> => {
+    written += plain.length;
+    if (written > request.plaintextSize) throw new TransferError('tampered');
+    await sink.write(plain);
+  };
+
+  try {
+    await withRetry(
+      async () => {
+        const response = await deps.transport.fetchContainer(request.url, request.headers, received, signal);
+        if (response.status >= 400) throw new HttpFailure(response.status, await response.errorCode(), response.retryAfter);
+        if (response.body === null) throw new NetworkFailure('no body');
+        // A server that ignores the Range header sends everything again: skip what we have.
+        let skip = received > 0 && response.status !== 206 ? received : 0;
+        if (received > 0 && response.status === 206 && response.rangeStart !== received) throw new HttpFailure(response.status, 'bad_response');
+        const reader = response.body.getReader();
+        try {
+          for (;;) {
+            let chunk: ReadableStreamReadResult<Uint8Array>;
+            try {
+              chunk = await reader.read();
+            } catch {
+              if (signal.aborted) throw new Cancelled();
+              throw new NetworkFailure('connection lost');
+            }
+            if (chunk.done) break;
+            let bytes = chunk.value;
+            if (skip > 0) {
+              const dropped = Math.min(skip, bytes.length);
+              bytes = bytes.subarray(dropped);
+              skip -= dropped;
+              if (bytes.length === 0) continue;
+            }
+            received += bytes.length;
+            retrying = false;
+            for (const plain of decryptor.update(bytes)) await put(plain);
+            reporter.update(Math.min(received, total));
+          }
+        } catch (error) {
+          await reader.cancel().catch(() => undefined);
+          throw error;
+        }
+      },
+      deps,
+      signal,
+      {
+        onRetry: () => {
+          retrying = true;
+          reporter.update(Math.min(received, total), true);
+        },
+      },
+    );
+    onProgress({ ...figures(total, total, null), phase: 'verifying' });
+    const { output } = decryptor.final(request.ciphertextHash);
+    for (const plain of output) await put(plain);
+    if (written !== request.plaintextSize) throw new TransferError('tampered');
+    await sink.close();
+  } catch (error) {
+    await sink.abort();
+    if (error instanceof CryptoError) throw new TransferError('tampered');
+    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new TransferError('cancelled');
+    throw error;
+  }
+}
+
+// ---- sinks
+
+/** Collects the plaintext; `blob()` only after `close()`. */
+export function blobSink(): PlaintextSink & { blob(): Blob } {
+  let pieces: Uint8Array[] = [];
+  let result: Blob | null = null;
+  return {
+    async write(bytes) {
+      pieces.push(bytes);
+    },
+    async close() {
+      // Never the file's own type: a blob: URL of text/html would render in Coffer's origin.
+      result = new Blob(pieces as BlobPart[], { type: 'application/octet-stream' });
+      pieces = [];
+    },
+    async abort() {
+      pieces = [];
+      result = null;
+    },
+    blob() {
+      if (result === null) throw new Error('blob sink not closed');
+      return result;
+    },
+  };
+}
+
+/** Gathers small pieces into ~1 MiB ones, so a port or a file gets few, large writes. */
+function batcher(flush: (piece: Uint8Array) => Promise<void>): { write(bytes: Uint8Array): Promise<void>; end(): Promise<void> } {
+  let buffer = new Uint8Array(SINK_PIECE_BYTES);
+  let filled = 0;
+  return {
+    async write(bytes) {
+      let offset = 0;
+      while (offset < bytes.length) {
+        const take = Math.min(buffer.length - filled, bytes.length - offset);
+        buffer.set(bytes.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === buffer.length) {
+          const full = buffer;
+          buffer = new Uint8Array(SINK_PIECE_BYTES);
+          filled = 0;
+          await flush(full);
+        }
+      }
+    },
+    async end() {
+      if (filled > 0) await flush(buffer.slice(0, filled));
+      filled = 0;
+    },
+  };
+}
+
+/**
+ * Streams to the download service worker through `port` (client/src/sw/messages.ts): one
+ * piece per `pull`, so only a few pieces ever wait in memory. Fails with `stream_unavailable`
+ * when the browser does not start the download in time.
+ */
+export function portSink(port: MessagePort, clock: Clock, callSignal: AbortSignal, startTimeoutMs = STREAM_START_TIMEOUT_MS): PlaintextSink {
+  const stopped = new AbortController();
+  let started = false;
+  let credits = 0;
+  let wake: (() => void) | null = null;
+  let closed = false;
+  const post = (message: PortToServiceWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
+
+  port.onmessage = (event: MessageEvent<ServiceWorkerToPort>) => {
+    const message = event.data;
+    if (message.type === 'started') started = true;
+    else if (message.type === 'pull') credits++;
+    else if (message.type === 'cancel') stopped.abort();
+    const resume = wake;
+    wake = null;
+    resume?.();
+  };
+
+  const waitFor = async (ready: () => boolean): Promise<void> => {
+    const startedWaiting = clock.now();
+    while (!ready()) {
+      if (stopped.signal.aborted || callSignal.aborted) throw new Cancelled();
+      if (!started && clock.now() - startedWaiting > startTimeoutMs) throw new TransferError('stream_unavailable');
+      // Woken by the next message, or after a second to check the clock and the signals.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          wake = null;
+          resolve();
+        }, 1000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  };
+
+  const pieces = batcher(async (piece) => {
+    await waitFor(() => started && credits > 0);
+    credits--;
+    post({ type: 'chunk', bytes: piece }, [piece.buffer]);
+  });
+
+  return {
+    stopped: stopped.signal,
+    waiting: () => !started,
+    write: (bytes) => pieces.write(bytes),
+    async close() {
+      await pieces.end();
+      await waitFor(() => started);
+      closed = true;
+      post({ type: 'end' });
+      port.close();
+    },
+    async abort() {
+      if (closed) return;
+      closed = true;
+      try {
+        post({ type: 'error' });
+        port.close();
+      } catch {
+        // The port is already gone; the stream errored with it.
+      }
+    },
+  };
+}
+
+/** Writes to a file the user chose; the browser replaces the file only on `close()`. */
+export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
+  let writable: Awaited<ReturnType<SaveFileHandle['createWritable']>>;
+  try {
+    writable = await handle.createWritable();
+  } catch {
+    throw new TransferError('write_failed');
+  }
+  const pieces = batcher(async (piece) => {
+    try {
+      await writable.write(piece);
+    } catch {
+      throw new TransferError('write_failed');
+    }
+  });
+  let done = false;
+  return {
+    write: (bytes) => pieces.write(bytes),
+    async close() {
+      await pieces.end();
+      try {
+        await writable.close();
+      } catch {
+        throw new TransferError('write_failed');
+      }
+      done = true;
+    },
+    async abort() {
+      if (done) return;
+      done = true;
+      await writable.abort().catch(() => undefined);
+    },
+  };
+}

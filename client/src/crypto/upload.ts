@@ -1,0 +1,229 @@
+// Encrypt-and-upload of one file, streaming (DESIGN §5, §6; shared/wire/uploads.ts). The file
+// is read as a stream, encrypted chunk by chunk, and copied into part buffers of the
+// server's part size; each full part is sent while the next fills, with at most two parts in
+// flight. A part's buffer is dropped as soon as the server confirmed it (204), so at most
+// three parts are ever held, whatever the file's size.
+//
+// A failed part (no answer, a 5xx, a restarting server) is sent again with backoff for
+// minutes; between attempts the worker asks the server which parts it has, so a part whose
+// confirmation was lost is not sent twice. Parts the server confirmed are never resent: their
+// bytes are gone (the stream cannot be encrypted again identically), so a server that lost a
+// confirmed part fails the upload. At the end the server's hash of the container must equal
+// the encryptor's.
+import { bytesEqual, ciphertextLengthOf, createContentEncryptor, fromBase64Url, type ContentSummary, type FileKey, type Id } from '../../../shared/crypto/index.js';
+import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
+import type { TransferProgress } from './protocol';
+import { figures, progressReporter } from './rate';
+import { backoffMs, Cancelled, HttpFailure, isRetryable, TransferError, type Clock, type Transport } from './transport';
+
+/** A server may choose the part size, within reason: a huge one would exhaust memory here. */
+export const MAX_PART_BYTES = 64 * 1024 * 1024;
+export const MIN_PART_BYTES = 64 * 1024;
+export const PARTS_IN_FLIGHT = 2;
+/** How long failed requests are retried (with backoff) before the upload gives up. */
+export const RETRY_WINDOW_MS = 5 * 60_000;
+
+export interface UploadDeps {
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly partsInFlight?: number;
+  readonly retryWindowMs?: number;
+}
+
+export interface UploadResult {
+  readonly uploadId: string;
+  readonly summary: ContentSummary;
+}
+
+/**
+ * Runs `attempt` until it succeeds, retrying what is retryable for `windowMs` after the first
+ * failure. `onRetry` hears each failure (to show "reconnecting"); `recovered` may say, after a
+ * failure, that the work was done after all (e.g. the server has the part).
+ */
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  deps: UploadDeps,
+  signal: AbortSignal,
+  hooks: { readonly onRetry?: () => void; readonly recovered?: () => Promise<{ readonly value: T } | null> } = {},
+): Promise<T> {
+  const windowMs = deps.retryWindowMs ?? RETRY_WINDOW_MS;
+  let firstFailure: number | null = null;
+  for (let n = 0; ; n++) {
+    if (signal.aborted) throw new Cancelled();
+    try {
+      return await attempt();
+    } catch (error) {
+      if (signal.aborted || error instanceof Cancelled) throw new Cancelled();
+      if (!isRetryable(error)) throw error;
+      firstFailure ??= deps.clock.now();
+      if (deps.clock.now() - firstFailure >= windowMs) throw error;
+      hooks.onRetry?.();
+      await deps.clock.sleep(backoffMs(n, error instanceof HttpFailure ? error.retryAfter : null), signal);
+      if (hooks.recovered) {
+        try {
+          const done = await hooks.recovered();
+          if (done !== null) return done.value;
+        } catch (check) {
+          if (signal.aborted || check instanceof Cancelled) throw new Cancelled();
+          if (!isRetryable(check)) throw check;
+        }
+      }
+    }
+  }
+}
+
+function checkPlan(created: UploadCreateResponse, containerSize: number): void {
+  const { partSize, partCount } = created;
+  if (partSize < MIN_PART_BYTES || partSize > MAX_PART_BYTES || partCount !== Math.ceil(containerSize / partSize)) {
+    throw new HttpFailure(200, 'bad_response');
+  }
+}
+
+export async function encryptAndUpload(
+  source: Blob,
+  fileKey: FileKey,
+  fileId: Id,
+  deps: UploadDeps,
+  signal: AbortSignal,
+  onProgress: (progress: TransferProgress) => void,
+): Promise<UploadResult> {
+  const containerSize = ciphertextLengthOf(source.size);
+  const created = await withRetry(() => deps.transport.createUpload(containerSize, signal), deps, signal);
+  checkPlan(created, containerSize);
+  const { uploadId, partSize, partCount } = created;
+  try {
+    return await sendParts();
+  } catch (error) {
+    // Nothing of a failed or cancelled upload is kept on the server.
+    void deps.transport.deleteUpload(uploadId);
+    throw error;
+  }
+
+  async function sendParts(): Promise<UploadResult> {
+    const maxInFlight = Math.max(1, deps.partsInFlight ?? PARTS_IN_FLIGHT);
+    const failed = new AbortController();
+    const partSignal = AbortSignal.any([signal, failed.signal]);
+    let retrying = 0;
+    let confirmed = 0;
+    const sending = new Map<number, number>();
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+
+    const reporter = progressReporter(containerSize, (figures) => onProgress({ ...figures, phase: retrying > 0 ? 'retrying' : 'uploading' }), deps.clock.now);
+    const report = (force = false): void => {
+      let partial = 0;
+      for (const sent of sending.values()) partial += sent;
+      // Bytes handed to the network count only up to the part's size, and confirmed ones fully.
+      reporter.update(Math.min(containerSize, confirmed + partial), force);
+    };
+
+    const sendPart = async (index: number, bytes: Uint8Array): Promise<void> => {
+      let waiting = false;
+      await withRetry(
+        async () => {
+          sending.set(index, 0);
+          await deps.transport.putPart(uploadId, index, bytes, (sent) => {
+            sending.set(index, Math.min(sent, bytes.length));
+            report();
+          }, partSignal);
+        },
+        deps,
+        partSignal,
+        {
+          onRetry: () => {
+            sending.delete(index);
+            if (!waiting) retrying++;
+            waiting = true;
+            report(true);
+          },
+          // After a failure, ask what the server has: a part it stored (only the answer was
+          // lost) is done; any other is sent again.
+          recovered: async () => {
+            const status = await deps.transport.uploadStatus(uploadId, partSignal);
+            return status.received.includes(index) ? { value: undefined } : null;
+          },
+        },
+      ).finally(() => {
+        if (waiting) retrying--;
+      });
+      sending.delete(index);
+      confirmed += bytes.length;
+      report();
+    };
+
+    /** Starts sending a full part, after waiting for a free slot. */
+    const dispatch = async (index: number, bytes: Uint8Array): Promise<void> => {
+      while (inFlight.size >= maxInFlight && failure === null) await Promise.race(inFlight);
+      if (failure !== null) throw failure;
+      const running: Promise<void> = sendPart(index, bytes).then(
+        () => undefined,
+        (error: unknown) => {
+          failure ??= error;
+          failed.abort();
+        },
+      );
+      const tracked = running.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    };
+
+    // ---- read, encrypt, fill parts
+    const encryptor = createContentEncryptor(fileKey, fileId);
+    let index = 0;
+    let part: Uint8Array | null = new Uint8Array(Math.min(partSize, containerSize));
+    let filled = 0;
+
+    const emit = async (bytes: Uint8Array): Promise<void> => {
+      let offset = 0;
+      while (offset < bytes.length) {
+        // More container bytes than the declared size: the file grew while it was read.
+        if (part === null) throw new TransferError('file_unreadable');
+        const take = Math.min(part.length - filled, bytes.length - offset);
+        part.set(bytes.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === part.length) {
+          const full = part;
+          part = null;
+          await dispatch(index, full);
+          index++;
+          part = index < partCount ? new Uint8Array(Math.min(partSize, containerSize - index * partSize)) : null;
+          filled = 0;
+        }
+      }
+    };
+
+    const reader = source.stream().getReader();
+    try {
+      for (;;) {
+        if (failure !== null) throw failure;
+        if (signal.aborted) throw new Cancelled();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch {
+          throw new TransferError('file_unreadable');
+        }
+        if (chunk.done) break;
+        for (const out of encryptor.update(chunk.value)) await emit(out);
+      }
+      const { output, summary } = encryptor.final();
+      for (const out of output) await emit(out);
+      // Fewer bytes than declared: the file shrank while it was read.
+      if (index !== partCount || summary.plaintextLength !== source.size) throw new TransferError('file_unreadable');
+      while (inFlight.size > 0) await Promise.race(inFlight);
+      if (failure !== null) throw failure;
+
+      // ---- complete, and compare the server's hash with ours
+      onProgress({ ...figures(containerSize, containerSize, null), phase: 'verifying' });
+      const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal);
+      if (!bytesEqual(fromBase64Url(completed.ciphertextHash, 32), summary.ciphertextHash)) throw new TransferError('upload_failed');
+      return { uploadId, summary };
+    } catch (error) {
+      failed.abort();
+      await reader.cancel().catch(() => undefined);
+      // Let the parts still in flight see the abort before the upload is deleted.
+      await Promise.allSettled(inFlight);
+      throw error;
+    }
+  }
+}

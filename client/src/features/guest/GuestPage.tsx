@@ -1,0 +1,410 @@
+// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (DESIGN §3.2, §4, §5). Opening
+// it changes nothing on the server (GET /api/v1/links/:id only, which mail scanners may do
+// freely). The page shows the office, the sender and the masked address a code will go to;
+// the guest presses "Send me a code" (never automatic), types it (and the access code told
+// by phone, if there is one), and the crypto worker checks everything against the office
+// fingerprint in the link before a single name is shown: the office key the server names,
+// the sender's certificate, the signed manifest, each file key's commitment and metadata.
+// Then each file downloads decrypted, with its integrity check before "done".
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError } from '../../api/http';
+import { getLink, guestFilePath, requestCode, verifyCode, type CodeVerifyResponse, type LinkInfo } from '../../api/sharing';
+import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
+import type { OpenedShare } from '../../crypto/protocol';
+import type { MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { errorMessage, isApiError, waitText } from '../../ui/errors';
+import { Field } from '../../ui/Field';
+import { formatDate, formatDateTime } from '../../ui/labels';
+import { PageHeading } from '../../ui/PageHeading';
+import { StepHeading } from '../../ui/StepHeading';
+import { guestFragment, guestRecipientId } from '../share/links';
+import { FileDownloads } from '../transfer/FileDownloads';
+
+type Gone = 'share_expired' | 'share_revoked' | 'share_used_up';
+
+type Step =
+  | { readonly kind: 'loading' }
+  /** The link is incomplete (id or fragment missing or malformed). */
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'gone'; readonly code: Gone }
+  | { readonly kind: 'unavailable' }
+  | { readonly kind: 'locked'; readonly info: LinkInfo | null }
+  | { readonly kind: 'start'; readonly info: LinkInfo }
+  | { readonly kind: 'code'; readonly info: LinkInfo; readonly sentAt: string }
+  /** The code was right, but the files did not open: the access code is wrong or missing. */
+  | { readonly kind: 'access-code'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse }
+  | { readonly kind: 'files'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse; readonly opened: OpenedShare }
+  /** The checks against the link failed: do not trust these files. */
+  | { readonly kind: 'untrusted' };
+
+const GONE: Record<Gone, MessageKey> = {
+  share_expired: 'guest.gone.expired',
+  share_revoked: 'guest.gone.revoked',
+  share_used_up: 'guest.gone.usedUp',
+};
+
+function goneCode(error: unknown): Gone | null {
+  if (!(error instanceof ApiError) || error.status !== 410) return null;
+  return error.code === 'share_revoked' || error.code === 'share_used_up' ? error.code : 'share_expired';
+}
+
+export function GuestPage({ path }: { readonly path: string }): JSX.Element {
+  const { t, locale } = useI18n();
+  const engine = useEngine();
+  const recipientId = guestRecipientId(path);
+  const [fragment, setFragment] = useState(() => guestFragment(location.hash));
+  const [step, setStep] = useState<Step>(() => (recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
+  const [attempt, setAttempt] = useState(0);
+  const [code, setCode] = useState('');
+  const [accessCode, setAccessCode] = useState('');
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ readonly text: string; readonly field?: 'code' | 'accessCode'; readonly n: number } | null>(null);
+  const [status, setStatus] = useState('');
+
+  const fail = (text: string, field?: 'code' | 'accessCode'): void => setProblem((p) => ({ text, ...(field ? { field } : {}), n: (p?.n ?? 0) + 1 }));
+
+  useEffect(() => {
+    const onHashChange = (): void => setFragment(guestFragment(location.hash));
+    addEventListener('hashchange', onHashChange);
+    return () => removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  // Opening the page: only a GET, which changes nothing.
+  useEffect(() => {
+    if (!recipientId || !fragment) {
+      setStep({ kind: 'invalid' });
+      return;
+    }
+    const controller = new AbortController();
+    setStep({ kind: 'loading' });
+    getLink(recipientId, { signal: controller.signal }).then(
+      (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        const gone = goneCode(error);
+        if (gone) setStep({ kind: 'gone', code: gone });
+        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+        else setStep({ kind: 'unavailable' });
+      },
+    );
+    return () => controller.abort();
+  }, [recipientId, fragment, attempt]);
+
+  // The worker forgets the file keys when the guest leaves.
+  const openedShareId = step.kind === 'files' ? step.opened.shareId : null;
+  useEffect(() => {
+    if (openedShareId === null) return;
+    return () => void engine.call('forgetShare', { shareId: openedShareId }).catch(() => undefined);
+  }, [openedShareId, engine]);
+
+  const info = 'info' in step ? step.info : null;
+
+  const handleLinkError = (error: unknown, info: LinkInfo): boolean => {
+    const gone = goneCode(error);
+    if (gone) {
+      setStep({ kind: 'gone', code: gone });
+      return true;
+    }
+    if (isApiError(error, 'recipient_locked')) {
+      setStep({ kind: 'locked', info });
+      return true;
+    }
+    return false;
+  };
+
+  const sendCode = async (info: LinkInfo): Promise<void> => {
+    if (!recipientId || busy) return;
+    setBusy(t('guest.sending'));
+    setProblem(null);
+    setStatus('');
+    try {
+      const sent = await requestCode(recipientId);
+      setCode('');
+      setStep({ kind: 'code', info, sentAt: sent.sentAt });
+      setStatus(t('guest.codeSent', { email: info.maskedEmail }));
+    } catch (error) {
+      if (handleLinkError(error, info)) return;
+      if (isApiError(error, 'rate_limited')) fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
+      else if (isApiError(error, 'delivery_failed')) fail(t('guest.error.delivery'));
+      else fail(errorMessage(t, error));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  /** The worker's checks and the file keys, with the access code typed so far. */
+  const open = async (info: LinkInfo, verified: CodeVerifyResponse): Promise<void> => {
+    if (!recipientId || !fragment) return;
+    setBusy(t(accessCode.trim() !== '' ? 'guest.openingWithCode' : 'guest.opening'));
+    try {
+      const opened = await engine.call('openGuest', {
+        recipientId,
+        fragment,
+        serverHalf: verified.serverHalf,
+        share: verified.share,
+        ...(accessCode.trim() !== '' ? { accessCode } : {}),
+      });
+      setProblem(null);
+      setStatus('');
+      setStep({ kind: 'files', info, verified, opened });
+    } catch (error) {
+      const workerCode = error instanceof EngineError ? error.code : null;
+      if (workerCode === 'wrong_access_code' || workerCode === 'bad_access_code') {
+        setStep({ kind: 'access-code', info, verified });
+        const key: MessageKey = workerCode === 'bad_access_code' ? 'guest.error.accessCodeFormat' : accessCode.trim() === '' ? 'guest.error.accessCodeNeeded' : 'guest.error.accessCode';
+        fail(t(key), 'accessCode');
+      } else if (workerCode === 'untrusted' || workerCode === 'bad_link') {
+        setStep({ kind: 'untrusted' });
+      } else fail(errorMessage(t, error));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submitCode = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (step.kind !== 'code' || !recipientId || busy) return;
+    const digits = code.replace(/\s/g, '');
+    if (!/^\d{6}$/.test(digits)) {
+      fail(t('guest.error.codeFormat'), 'code');
+      return;
+    }
+    if (step.info.accessCode && accessCode.trim() === '') {
+      fail(t('guest.error.accessCodeNeeded'), 'accessCode');
+      return;
+    }
+    setBusy(t('guest.verifying'));
+    setProblem(null);
+    let verified: CodeVerifyResponse;
+    try {
+      verified = await verifyCode(recipientId, digits);
+    } catch (error) {
+      setBusy(null);
+      if (handleLinkError(error, step.info)) return;
+      if (isApiError(error, 'invalid_credentials')) fail(t('guest.error.code'), 'code');
+      else if (isApiError(error, 'rate_limited')) fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
+      else fail(errorMessage(t, error));
+      return;
+    }
+    await open(step.info, verified);
+  };
+
+  const submitAccessCode = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (step.kind !== 'access-code' || busy) return;
+    if (accessCode.trim() === '') {
+      fail(t('guest.error.accessCodeNeeded'), 'accessCode');
+      return;
+    }
+    await open(step.info, step.verified);
+  };
+
+  const source = useMemo(
+    () => async (fileId: string) => {
+      if (step.kind !== 'files' || !recipientId) throw new EngineError('grant_invalid');
+      return { url: guestFilePath(recipientId, fileId), grant: step.verified.grant };
+    },
+    [step, recipientId],
+  );
+
+  const heading = info ? t('guest.title', { office: info.office.name }) : t('guest.titlePlain');
+
+  return (
+    <section class="guest narrow" data-testid="guest-page" data-step={step.kind}>
+      {info && <OfficeBrand info={info} />}
+      <PageHeading>{heading}</PageHeading>
+
+      {step.kind === 'loading' && <Progress text={t('guest.loading')} testid="guest-loading" />}
+      {step.kind === 'invalid' && (
+        <ErrorAlert testid="guest-invalid">
+          <p>{t('guest.invalid')}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'not-found' && (
+        <ErrorAlert testid="guest-not-found">
+          <p>{t('guest.notFound')}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'gone' && (
+        <Notice tone="warning" testid="guest-gone" state={step.code}>
+          <p>{t(GONE[step.code])}</p>
+        </Notice>
+      )}
+      {step.kind === 'unavailable' && (
+        <ErrorAlert testid="guest-unavailable">
+          <p>{t('guest.unavailable')}</p>
+          <button type="button" class="button button--secondary" onClick={() => setAttempt((n) => n + 1)} data-testid="guest-retry">
+            {t('setup.retry')}
+          </button>
+        </ErrorAlert>
+      )}
+      {step.kind === 'locked' && (
+        <ErrorAlert testid="guest-locked">
+          <p>{t('guest.locked', { sender: step.info?.senderName ?? t('guest.theSender') })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'untrusted' && (
+        <ErrorAlert testid="guest-untrusted">
+          <p>
+            <strong>{t('guest.untrusted.title')}</strong>
+          </p>
+          <p>{t('guest.untrusted.text')}</p>
+        </ErrorAlert>
+      )}
+
+      {info && step.kind !== 'files' && step.kind !== 'locked' && (
+        <p class="lead" data-testid="guest-intro">
+          {t('guest.intro', { sender: info.senderName, office: info.office.name })} {t('guest.until', { date: formatDate(locale, info.expiresAt) })}
+        </p>
+      )}
+
+      {problem && (
+        <ErrorAlert testid="guest-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <StatusLine text={status} testid="guest-status" />
+
+      {step.kind === 'start' && (
+        <div class="panel">
+          <p>{t('guest.codeExplain', { email: step.info.maskedEmail })}</p>
+          <p class="form__aside">{t('guest.spam')}</p>
+          {step.info.accessCode && <p>{t('guest.accessCodeExplain', { sender: step.info.senderName })}</p>}
+          <div class="button-row">
+            <button type="button" class="button" onClick={() => void sendCode(step.info)} disabled={busy !== null} data-testid="guest-request-code">
+              {t('guest.sendCode')}
+            </button>
+          </div>
+          {busy && <Progress text={busy} testid="guest-busy" />}
+        </div>
+      )}
+
+      {step.kind === 'code' && (
+        <form class="panel form" onSubmit={(event) => void submitCode(event)} noValidate>
+          <StepHeading>{t('guest.code.title')}</StepHeading>
+          <p>
+            {t('guest.code.intro', { email: step.info.maskedEmail, time: formatDateTime(locale, step.sentAt) })} {t('guest.spam')}
+          </p>
+          <Field
+            id="guest-code"
+            label={t('guest.code.label')}
+            value={code}
+            onValue={setCode}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={7}
+            class="field--code"
+            error={problem?.field === 'code' ? problem.text : null}
+            testid="guest-code"
+            required
+          />
+          {step.info.accessCode && (
+            <AccessCodeField value={accessCode} onValue={setAccessCode} sender={step.info.senderName} error={problem?.field === 'accessCode' ? problem.text : null} />
+          )}
+          <div class="button-row">
+            <button type="submit" class="button" disabled={busy !== null} data-testid="guest-verify">
+              {t('guest.open')}
+            </button>
+            <button type="button" class="button button--link" onClick={() => void sendCode(step.info)} disabled={busy !== null} data-testid="guest-resend">
+              {t('guest.resend')}
+            </button>
+          </div>
+          {busy && <Progress text={busy} testid="guest-busy" />}
+        </form>
+      )}
+
+      {step.kind === 'access-code' && (
+        <form class="panel form" onSubmit={(event) => void submitAccessCode(event)} noValidate>
+          <StepHeading>{t('guest.accessCode.title')}</StepHeading>
+          <AccessCodeField value={accessCode} onValue={setAccessCode} sender={step.info.senderName} error={problem?.field === 'accessCode' ? problem.text : null} />
+          <div class="button-row">
+            <button type="submit" class="button" disabled={busy !== null} data-testid="guest-access-submit">
+              {t('guest.open')}
+            </button>
+          </div>
+          {busy && <Progress text={busy} testid="guest-busy" />}
+        </form>
+      )}
+
+      {step.kind === 'files' && (
+        <div data-testid="guest-files">
+          <p class="lead">{t('guest.files.intro', { sender: step.info.senderName, office: step.info.office.name })}</p>
+          <Notice tone="ok" testid="guest-verified">
+            <p>{t('guest.files.verified', { office: step.verified.share.office.name })}</p>
+          </Notice>
+          {step.opened.message !== undefined && (
+            <figure class="message" data-testid="share-message">
+              <figcaption class="message__from">{t('share.messageFrom', { sender: step.info.senderName })}</figcaption>
+              <blockquote class="message__text">{step.opened.message}</blockquote>
+            </figure>
+          )}
+          {step.opened.missingFiles > 0 && (
+            <Notice tone="warning" testid="share-missing-files">
+              <p>{t('share.missingFiles', { n: step.opened.missingFiles })}</p>
+            </Notice>
+          )}
+          <FileDownloads
+            shareId={step.opened.shareId}
+            files={step.opened.files}
+            source={source}
+            onAccessExpired={() => {
+              setCode('');
+              setStep({ kind: 'start', info: step.info });
+              fail(t('guest.error.accessExpired'));
+            }}
+            onGone={(gone) => setStep({ kind: 'gone', code: gone })}
+          />
+          <p class="form__aside">{t('guest.files.after', { date: formatDate(locale, step.verified.share.expiresAt) })}</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function OfficeBrand({ info }: { readonly info: LinkInfo }): JSX.Element {
+  const { t } = useI18n();
+  // Only the office's own logo endpoint: the server names it, and img-src allows nothing else.
+  const logo = info.office.logoUrl !== undefined && info.office.logoUrl.startsWith('/api/') ? info.office.logoUrl : null;
+  return (
+    <div class="office-brand" data-testid="guest-office">
+      {logo && <img class="office-brand__logo" src={logo} alt={t('logo.alt', { office: info.office.name })} data-testid="guest-office-logo" />}
+      <span class="office-brand__name">{info.office.name}</span>
+    </div>
+  );
+}
+
+function AccessCodeField({
+  value,
+  onValue,
+  sender,
+  error,
+}: {
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  readonly sender: string;
+  readonly error: string | null;
+}): JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Field
+      id="guest-access-code"
+      label={t('guest.accessCode.label')}
+      hint={t('guest.accessCode.hint', { sender })}
+      value={value}
+      onValue={onValue}
+      autoComplete="off"
+      autoCapitalize="characters"
+      spellcheck={false}
+      maxLength={20}
+      class="field--code"
+      error={error}
+      testid="guest-access-code"
+      required
+    />
+  );
+}

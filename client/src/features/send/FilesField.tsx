@@ -1,0 +1,131 @@
+// Choosing files: the browser's own file picker (keyboard, screen reader and phone friendly)
+// inside a drop zone for dragging files from the desktop. The chosen files are listed with
+// their sizes and a way to remove each. Dropping a file anywhere else on the page does
+// nothing (the browser would otherwise open it in place of Coffer).
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MAX_SHARE_FILES } from '../../../../shared/wire/shares.js';
+import { addFiles, fileKey } from './files';
+import { useI18n } from '../../i18n/context';
+import { formatBytes } from '../../ui/format';
+
+export function FilesField({
+  files,
+  onChange,
+  error,
+  disabled,
+}: {
+  readonly files: readonly File[];
+  readonly onChange: (files: readonly File[]) => void;
+  readonly error: string | null;
+  readonly disabled: boolean;
+}): JSX.Element {
+  const { t, locale } = useI18n();
+  const [dragging, setDragging] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const latest = useRef(files);
+  latest.current = files;
+
+  const take = (list: FileList | null): void => {
+    if (!list || list.length === 0) return;
+    const { files: next, dropped } = addFiles(latest.current, [...list]);
+    onChange(next);
+    setNote(dropped > 0 ? t('send.files.tooMany', { max: MAX_SHARE_FILES }) : null);
+  };
+
+  // A file dropped next to the drop zone must not replace the page.
+  useEffect(() => {
+    const stop = (event: DragEvent): void => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    };
+    addEventListener('dragover', stop);
+    addEventListener('drop', stop);
+    return () => {
+      removeEventListener('dragover', stop);
+      removeEventListener('drop', stop);
+    };
+  }, []);
+
+  const total = files.reduce((sum, file) => sum + file.size, 0);
+  const errorText = error ?? note;
+  return (
+    <div class={`field${error ? ' field--invalid' : ''}`}>
+      <label class="field__label" for="send-files">
+        {t('send.files.label')}
+      </label>
+      <div
+        class={`dropzone${dragging ? ' dropzone--active' : ''}`}
+        data-testid="send-dropzone"
+        onDragEnter={(event) => {
+          event.preventDefault();
+          if (!disabled) setDragging(true);
+        }}
+        onDragOver={(event) => {
+          event.preventDefault();
+          if (event.dataTransfer) event.dataTransfer.dropEffect = disabled ? 'none' : 'copy';
+        }}
+        onDragLeave={(event) => {
+          if (!(event.currentTarget as HTMLElement).contains(event.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={(event) => {
+          event.preventDefault();
+          setDragging(false);
+          if (!disabled) take(event.dataTransfer?.files ?? null);
+        }}
+      >
+        <p class="dropzone__text" aria-hidden="true">
+          {t('send.files.drop')}
+        </p>
+        <input
+          ref={input}
+          id="send-files"
+          class="field__file"
+          type="file"
+          multiple
+          disabled={disabled}
+          onChange={(event) => {
+            take(event.currentTarget.files);
+            // Choosing the same file again after removing it must fire a change.
+            event.currentTarget.value = '';
+          }}
+          aria-describedby={errorText ? 'send-files-error' : undefined}
+          aria-invalid={error ? true : undefined}
+          data-testid="send-files"
+        />
+      </div>
+      {errorText && (
+        <p class="field__error" id="send-files-error" data-testid="send-files-error">
+          {errorText}
+        </p>
+      )}
+      {files.length > 0 && (
+        <>
+          <ul class="chosen-files" aria-label={t('send.files.listLabel')} data-testid="send-file-list">
+            {files.map((file) => (
+              <li key={fileKey(file)} class="chosen-file" data-testid="send-file" data-name={file.name}>
+                <span class="chosen-file__name" translate={false}>
+                  {file.name}
+                </span>
+                <span class="chosen-file__size">{formatBytes(locale, file.size)}</span>
+                <button
+                  type="button"
+                  class="button button--link"
+                  onClick={() => onChange(files.filter((f) => f !== file))}
+                  disabled={disabled}
+                  aria-label={t('send.files.removeLabel', { name: file.name })}
+                  data-testid="send-file-remove"
+                >
+                  {t('send.files.remove')}
+                </button>
+              </li>
+            ))}
+          </ul>
+          <p class="field__hint" data-testid="send-files-total">
+            {t('send.files.total', { n: files.length, size: formatBytes(locale, total) })}
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,401 @@
+// /app/send: an advisor sends files to clients and colleagues (DESIGN §2, §4, §6). Files are
+// encrypted and uploaded in the crypto worker, streaming, with progress per file and overall
+// and a Cancel; recipients' keys are checked against the office and the advisor's pins first
+// (a changed key stops the send until fingerprints are compared); afterwards each guest's
+// link is shown to copy or mail, with the access code to tell by phone.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SessionInfo } from '../../api/accounts';
+import { ApiError } from '../../api/http';
+import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
+import { MAX_MESSAGE_CHARACTERS, type TransferProgress } from '../../crypto/protocol';
+import { figures } from '../../crypto/rate';
+import type { MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { Link } from '../../router';
+import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { errorMessage } from '../../ui/errors';
+import { Checkbox, Field } from '../../ui/Field';
+import { formatDate } from '../../ui/labels';
+import { PageHeading } from '../../ui/PageHeading';
+import { StepHeading } from '../../ui/StepHeading';
+import { TransferBar } from '../../ui/TransferBar';
+import { DEFAULT_MAX_EXPIRY_DAYS, defaultExpiryDays, expiryFrom, expiryPresets } from '../share/links';
+import { FilesField } from './FilesField';
+import { GuestLinkCard } from './GuestLinkCard';
+import { KeyChangedDialog } from './KeyChangedDialog';
+import { addressesToAdd } from './addresses';
+import { RecipientsField, useAddRecipients, type RecipientDraft } from './RecipientsField';
+import { sendShare, SendStopped, type KeyChange, type SendOutcome, type SendPhase } from './send-flow';
+
+const DOWNLOAD_LIMITS = [1, 2, 3, 5, 10, 25] as const;
+
+type Stage =
+  | { readonly kind: 'compose' }
+  | { readonly kind: 'working'; readonly phase: SendPhase }
+  | { readonly kind: 'sent'; readonly outcome: SendOutcome };
+
+const PHASE_TEXT: Record<SendPhase, MessageKey> = {
+  checking: 'send.phase.checking',
+  uploading: 'send.phase.uploading',
+  sealing: 'send.phase.sealing',
+  sending: 'send.phase.sending',
+};
+
+const SEND_ERRORS: Readonly<Record<string, MessageKey>> = {
+  quota_exceeded: 'send.error.quota',
+  network: 'send.error.network',
+  server: 'send.error.network',
+  upload_failed: 'send.error.upload',
+  file_unreadable: 'send.error.unreadable',
+  message_too_long: 'send.error.messageTooLong',
+  keys_untrusted: 'send.error.officeKeys',
+  key_changed: 'send.error.refused',
+  signed_out: 'error.signedOut',
+};
+
+interface FieldErrors {
+  readonly files?: string;
+  readonly recipients?: string;
+  readonly message?: string;
+}
+
+export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element {
+  const { t, locale } = useI18n();
+  const engine = useEngine();
+  const maxDays = info.office.maxExpiryDays ?? DEFAULT_MAX_EXPIRY_DAYS;
+  const presets = expiryPresets(maxDays);
+
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const [recipients, setRecipients] = useState<readonly RecipientDraft[]>([]);
+  const [recipientText, setRecipientText] = useState('');
+  const [message, setMessage] = useState('');
+  const [expiryDays, setExpiryDays] = useState(defaultExpiryDays(maxDays));
+  const [limit, setLimit] = useState<number | null>(null);
+  const [receipt, setReceipt] = useState(false);
+  const [stage, setStage] = useState<Stage>({ kind: 'compose' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [problem, setProblem] = useState<{ readonly text: string; readonly detail?: string; readonly n: number } | null>(null);
+  const [progress, setProgress] = useState<readonly (TransferProgress | 'done' | null)[]>([]);
+  const [keyChange, setKeyChange] = useState<{ readonly change: KeyChange; readonly answer: (accept: boolean) => void } | null>(null);
+  const [status, setStatus] = useState('');
+  const controller = useRef<AbortController | null>(null);
+  const addRecipients = useAddRecipients((update) => setRecipients((previous) => update(previous)));
+
+  // Leaving the page cancels a running send (the worker stops and removes its uploads).
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const fail = (text: string, detail?: string): void => setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
+
+  const guestsWithoutCode = recipients.filter((r) => r.found !== null && !r.found.account && !r.accessCode);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (controller.current) return;
+    setStatus('');
+    // An address typed but not added yet counts too.
+    const next: { files?: string; recipients?: string; message?: string } = {};
+    let addresses = recipients.map((r) => r.email);
+    const pending = recipientText.trim();
+    if (pending !== '') {
+      const outcome = addressesToAdd(pending, addresses);
+      const problemText = addRecipients(pending, recipients);
+      if (problemText !== null || !outcome.ok) next.recipients = problemText ?? t('send.recipients.empty');
+      else {
+        addresses = [...addresses, ...outcome.added];
+        setRecipientText('');
+      }
+    }
+    if (files.length === 0) next.files = t('send.files.empty');
+    if (addresses.length === 0 && !next.recipients) next.recipients = t('send.recipients.none');
+    if (message.length > MAX_MESSAGE_CHARACTERS) next.message = t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS });
+    setErrors(next);
+    if (next.files || next.recipients || next.message) {
+      fail(t('form.fix'));
+      return;
+    }
+    setProblem(null);
+    const abort = new AbortController();
+    controller.current = abort;
+    setProgress(files.map(() => null));
+    const accessCodes = new Map(recipients.map((r) => [r.email, r.accessCode]));
+    try {
+      const outcome = await sendShare(
+        engine,
+        {
+          files,
+          recipients: addresses.map((email) => ({ email, accessCode: accessCodes.get(email) ?? false })),
+          message,
+          expiresAt: expiryFrom(Date.now(), expiryDays),
+          downloadLimit: limit,
+          receiptMail: receipt,
+        },
+        {
+          signal: abort.signal,
+          phase: (phase) => setStage({ kind: 'working', phase }),
+          confirmKeyChange: (change) =>
+            new Promise<boolean>((resolve) =>
+              setKeyChange({
+                change,
+                answer: (accept) => {
+                  setKeyChange(null);
+                  resolve(accept);
+                },
+              }),
+            ),
+          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
+          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
+        },
+      );
+      setStage({ kind: 'sent', outcome });
+    } catch (error) {
+      setStage({ kind: 'compose' });
+      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
+        setStatus(t('send.cancelled'));
+      } else if (error instanceof SendStopped) {
+        const key: MessageKey = error.reason === 'unapproved' ? 'send.error.unapproved' : error.reason === 'untrusted' ? 'send.error.untrusted' : 'send.error.refused';
+        fail(t(key, { names: error.names.join(', ') }));
+      } else if (error instanceof EngineError && SEND_ERRORS[error.code]) {
+        fail(t(SEND_ERRORS[error.code] as MessageKey));
+      } else if (error instanceof ApiError && error.code === 'invalid_input' && error.fields.includes('expiresAt')) {
+        fail(t('send.error.expiry'));
+      } else if (error instanceof ApiError && error.code === 'quota_exceeded') {
+        fail(t('send.error.quota'));
+      } else {
+        fail(errorMessage(t, error));
+      }
+    } finally {
+      controller.current = null;
+    }
+  };
+
+  const reset = (): void => {
+    setFiles([]);
+    setRecipients([]);
+    setRecipientText('');
+    setMessage('');
+    setLimit(null);
+    setReceipt(false);
+    setExpiryDays(defaultExpiryDays(maxDays));
+    setProgress([]);
+    setStage({ kind: 'compose' });
+  };
+
+  if (stage.kind === 'sent') return <SendResult info={info} outcome={stage.outcome} onAgain={reset} />;
+
+  const working = stage.kind === 'working';
+  const overall = overallProgress(files, progress);
+  return (
+    <section data-testid="send-page" data-state={keyChange ? 'key-changed' : working ? stage.phase : 'compose'}>
+      <PageHeading>{t('send.title')}</PageHeading>
+      <p class="lead">{t('send.intro')}</p>
+      {problem && (
+        <ErrorAlert testid="send-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <StatusLine text={status} testid="send-status" />
+      <form class="panel form panel--wide send-form" onSubmit={(event) => void submit(event)} noValidate aria-busy={working}>
+        <FilesField files={files} onChange={setFiles} error={errors.files ?? null} disabled={working} />
+        <RecipientsField
+          recipients={recipients}
+          onChange={(update) => setRecipients((previous) => update(previous))}
+          text={recipientText}
+          onText={setRecipientText}
+          error={errors.recipients ?? null}
+          disabled={working}
+        />
+        {guestsWithoutCode.length > 0 && (
+          <Notice tone="info" testid="send-same-mailbox">
+            <p>{t('send.sameMailbox')}</p>
+          </Notice>
+        )}
+        <Field
+          id="send-message"
+          label={t('send.message.label')}
+          hint={t('send.message.hint', { max: MAX_MESSAGE_CHARACTERS })}
+          value={message}
+          onValue={setMessage}
+          rows={4}
+          maxLength={MAX_MESSAGE_CHARACTERS}
+          error={errors.message}
+          disabled={working}
+          testid="send-message"
+        />
+        <div class="form-grid">
+          <div class="field">
+            <label class="field__label" for="send-expiry">
+              {t('send.expiry.label')}
+            </label>
+            <p class="field__hint" id="send-expiry-hint">
+              {t('send.expiry.hint', { max: maxDays })}
+            </p>
+            <select
+              id="send-expiry"
+              class="field__input field__select"
+              value={String(expiryDays)}
+              onChange={(event) => setExpiryDays(Number(event.currentTarget.value))}
+              disabled={working}
+              aria-describedby="send-expiry-hint"
+              data-testid="send-expiry"
+            >
+              {presets.map((days) => (
+                <option key={days} value={String(days)}>
+                  {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', { n: days, date: formatDate(locale, expiryFrom(Date.now(), days)) })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label class="field__label" for="send-limit">
+              {t('send.limit.label')}
+            </label>
+            <p class="field__hint" id="send-limit-hint">
+              {t('send.limit.hint')}
+            </p>
+            <select
+              id="send-limit"
+              class="field__input field__select"
+              value={limit === null ? '' : String(limit)}
+              onChange={(event) => setLimit(event.currentTarget.value === '' ? null : Number(event.currentTarget.value))}
+              disabled={working}
+              aria-describedby="send-limit-hint"
+              data-testid="send-limit"
+            >
+              <option value="">{t('send.limit.none')}</option>
+              {DOWNLOAD_LIMITS.map((n) => (
+                <option key={n} value={String(n)}>
+                  {t(n === 1 ? 'send.limit.one' : 'send.limit.many', { n })}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <Checkbox id="send-receipt" label={t('send.receipt')} hint={t('send.receipt.hint')} checked={receipt} onChange={setReceipt} disabled={working} testid="send-receipt" />
+
+        {working && (
+          <div class="send-progress" data-testid="send-progress">
+            <StepHeading level={3} focus={false}>
+              {t(PHASE_TEXT[stage.phase])}
+            </StepHeading>
+            {stage.phase === 'checking' && (
+              <>
+                <Progress text={t('send.phase.checking')} testid="send-checking" />
+                <button type="button" class="button button--small button--secondary" onClick={() => controller.current?.abort()} data-testid="send-cancel">
+                  {t('action.cancel')}
+                </button>
+              </>
+            )}
+            {(stage.phase === 'uploading' || stage.phase === 'sealing' || stage.phase === 'sending') && (
+              <>
+                {/* Cancel until the share is being created; after that it exists or it does not. */}
+                <TransferBar label={t('send.overall')} progress={overall} testid="send-overall" onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined} />
+                <ul class="upload-list" aria-label={t('send.files.listLabel')}>
+                  {files.map((file, index) => {
+                    const item = progress[index];
+                    const state = item === 'done' ? 'done' : item ? 'uploading' : 'waiting';
+                    return (
+                      <li key={index} class="upload-item" data-testid="send-upload" data-name={file.name} data-state={state}>
+                        {item && item !== 'done' ? (
+                          <TransferBar label={file.name} progress={item} testid="send-upload-progress" />
+                        ) : (
+                          <p class="upload-item__line">
+                            <span class="upload-item__name" translate={false}>
+                              {file.name}
+                            </span>{' '}
+                            <span class={`badge badge--${state === 'done' ? 'ok' : 'muted'}`}>{t(state === 'done' ? 'send.upload.done' : 'send.upload.waiting')}</span>
+                          </p>
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </>
+            )}
+          </div>
+        )}
+        <div class="button-row">
+          <button type="submit" class="button" disabled={working} data-testid="send-submit">
+            {t('send.submit')}
+          </button>
+        </div>
+      </form>
+      <KeyChangedDialog change={keyChange?.change ?? null} onAnswer={(accept) => keyChange?.answer(accept)} />
+    </section>
+  );
+}
+
+/** All files together: bytes done over bytes in all, speed of the file now uploading. */
+function overallProgress(files: readonly File[], progress: readonly (TransferProgress | 'done' | null)[]): TransferProgress | null {
+  if (files.length === 0 || progress.length === 0) return null;
+  let done = 0;
+  let total = 0;
+  let speed: number | null = null;
+  let phase: TransferProgress['phase'] = 'uploading';
+  files.forEach((file, index) => {
+    const item = progress[index];
+    // Before a file starts, its plaintext size stands in for its (slightly larger) container.
+    const size = item && item !== 'done' ? item.total : file.size;
+    total += size;
+    if (item === 'done') done += size;
+    else if (item) {
+      done += item.done;
+      speed = item.bytesPerSecond;
+      if (item.phase === 'retrying') phase = 'retrying';
+    }
+  });
+  const all = progress.every((item) => item === 'done');
+  return { ...figures(all ? total : Math.min(done, total - 1), total, speed), phase: all ? 'verifying' : phase };
+}
+
+function SendResult({ info, outcome, onAgain }: { readonly info: SessionInfo; readonly outcome: SendOutcome; readonly onAgain: () => void }): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <section data-testid="send-page" data-state="sent" data-share-id={outcome.shareId}>
+      <PageHeading>{t('sent.title')}</PageHeading>
+      <Notice tone="ok" testid="send-done">
+        <p>{t('sent.intro', { date: formatDate(locale, outcome.expiresAt) })}</p>
+      </Notice>
+      {outcome.guests.length > 0 && (
+        <>
+          <h2 class="section-heading">{t('sent.guests.heading')}</h2>
+          <p>{t('sent.guests.intro')}</p>
+          {outcome.guests.map((guest) => (
+            <GuestLinkCard
+              key={guest.recipientId}
+              email={guest.email}
+              recipientId={guest.recipientId}
+              fragment={guest.fragment}
+              accessCode={guest.accessCode}
+              seenBefore={guest.seenBefore}
+              expiresAt={outcome.expiresAt}
+              office={info.office.name}
+              sender={info.me.name}
+            />
+          ))}
+        </>
+      )}
+      {outcome.accounts.length > 0 && (
+        <>
+          <h2 class="section-heading">{t('sent.accounts.heading')}</h2>
+          <ul class="plain-list" data-testid="sent-accounts">
+            {outcome.accounts.map((account) => (
+              <li key={account.recipientId} data-testid="sent-account" data-user-id={account.userId}>
+                {account.delivered ? t('sent.accounts.mailed', { name: account.name, email: account.email }) : t('sent.accounts.undelivered', { name: account.name, email: account.email })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div class="button-row">
+        <Link href={`/app/sent/${outcome.shareId}`} class="button button--secondary" testid="send-view-share">
+          {t('sent.view')}
+        </Link>
+        <button type="button" class="button button--secondary" onClick={onAgain} data-testid="send-again">
+          {t('sent.again')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+// Sending a share, step by step (DESIGN §4; shared/wire/shares.ts). The page drives it; the
+// crypto worker does every check and holds every key:
+//
+//   1. look the addresses up: accounts (with keys and certificates) and guests;
+//   2. check each account's certificate chain against the office key, and each key (and the
+//      office key) against the user's pins; store pins for keys seen for the first time; a
+//      changed key stops here until the advisor compares fingerprints and confirms;
+//   3. encrypt and upload each file (streaming, in the worker);
+//   4. seal metadata, sign the manifest, seal and wrap the file keys, make each guest's link;
+//   5. create the share.
+//
+// A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
+import { createShare, deleteUpload, getOfficeKeys, getPins, lookupRecipients, putPin } from '../../api/sharing';
+import type { CryptoEngine } from '../../crypto/engine';
+import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
+
+export interface Compose {
+  readonly files: readonly File[];
+  readonly recipients: readonly { readonly email: string; readonly accessCode: boolean }[];
+  readonly message: string;
+  readonly expiresAt: string;
+  readonly downloadLimit: number | null;
+  readonly receiptMail: boolean;
+}
+
+export type SendPhase = 'checking' | 'uploading' | 'sealing' | 'sending';
+
+export interface KeyChange {
+  readonly subject: 'office' | 'user';
+  readonly subjectId: string;
+  /** The person's name (or the office's), and their address for a person. */
+  readonly name: string;
+  readonly email?: string;
+  readonly pinnedFingerprint: string;
+  readonly fingerprint: string;
+}
+
+export interface SendHooks {
+  readonly signal: AbortSignal;
+  readonly phase: (phase: SendPhase) => void;
+  /** Shows both fingerprints; resolves true when the advisor compared them and accepts the new key. */
+  readonly confirmKeyChange: (change: KeyChange) => Promise<boolean>;
+  readonly fileProgress: (index: number, progress: TransferProgress) => void;
+  readonly fileDone: (index: number) => void;
+}
+
+export interface SentGuest extends GuestLink {
+  /** Nobody in the office ever sent to this address: the page warns to check it. */
+  readonly seenBefore: boolean;
+}
+
+export interface SendOutcome {
+  readonly shareId: string;
+  readonly expiresAt: string;
+  readonly guests: readonly SentGuest[];
+  readonly accounts: readonly { readonly recipientId: string; readonly userId: string; readonly name: string; readonly email: string; readonly delivered: boolean }[];
+}
+
+/** The send stopped before anything was uploaded, for a reason the page explains. */
+export class SendStopped extends Error {
+  override readonly name = 'SendStopped';
+  constructor(
+    /** `unapproved`: accounts that cannot receive yet; `untrusted`: keys the office did not certify; `refused`: a changed key was not accepted. */
+    readonly reason: 'unapproved' | 'untrusted' | 'refused',
+    readonly names: readonly string[] = [],
+  ) {
+    super(reason);
+  }
+}
+
+/** A name that fits the metadata (protocol §5): shortened in the middle, keeping the extension. */
+export function metadataName(name: string): string {
+  const trimmed = name.trim() === '' ? 'file' : name;
+  if (trimmed.length <= MAX_FILE_NAME_CHARACTERS) return trimmed;
+  const dot = trimmed.lastIndexOf('.');
+  const extension = dot > 0 && trimmed.length - dot <= 16 ? trimmed.slice(dot) : '';
+  return `${trimmed.slice(0, MAX_FILE_NAME_CHARACTERS - extension.length - 1)}…${extension}`;
+}
+
+export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: SendHooks): Promise<SendOutcome> {
+  const { signal } = hooks;
+  const stopIfCancelled = (): void => {
+    if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+  };
+
+  // ---- 1 and 2: recipients and their keys
+  hooks.phase('checking');
+  const { recipients } = await lookupRecipients(compose.recipients.map((r) => r.email));
+  const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
+  const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
+  const unapproved = accounts.filter((a) => a.certificate === undefined);
+  if (unapproved.length > 0) throw new SendStopped('unapproved', unapproved.map((a) => a.name || a.email));
+
+  const [pins, officeKeys] = await Promise.all([getPins(), getOfficeKeys()]);
+  stopIfCancelled();
+  const checked = await engine.call('checkKeys', {
+    accounts: accounts.map((a) => ({
+      email: a.email,
+      userId: a.userId,
+      identityPublicKey: a.identityPublicKey,
+      encryptionPublicKey: a.encryptionPublicKey,
+      encryptionKeySignature: a.encryptionKeySignature,
+      ...(a.certificate !== undefined ? { certificate: a.certificate } : {}),
+    })),
+    pins: pins.pins,
+    office: {
+      officeId: officeKeys.officeId,
+      signingPublicKey: officeKeys.signingPublicKey,
+      encryptionPublicKey: officeKeys.encryptionPublicKey,
+      encryptionKeyStatement: officeKeys.encryptionKeyStatement,
+    },
+  });
+  const byUser = new Map(accounts.map((a) => [a.userId, a]));
+  const failed = checked.accounts.filter((a) => a.check !== 'verified');
+  if (failed.length > 0) throw new SendStopped('untrusted', failed.map((a) => byUser.get(a.userId)?.name ?? a.userId));
+
+  // First-seen keys are pinned now; changed ones only after the advisor confirms.
+  if (checked.office.envelope) await putPin('office', officeKeys.officeId, checked.office.envelope);
+  for (const account of checked.accounts) if (account.envelope) await putPin('user', account.userId, account.envelope);
+  const changes: KeyChange[] = [];
+  if (checked.office.pin === 'changed') {
+    changes.push({ subject: 'office', subjectId: officeKeys.officeId, name: '', pinnedFingerprint: checked.office.pinnedFingerprint ?? '', fingerprint: checked.office.fingerprint });
+  }
+  for (const account of checked.accounts) {
+    if (account.pin !== 'changed') continue;
+    const who = byUser.get(account.userId);
+    changes.push({
+      subject: 'user',
+      subjectId: account.userId,
+      name: who?.name ?? '',
+      ...(who ? { email: who.email } : {}),
+      pinnedFingerprint: account.pinnedFingerprint ?? '',
+      fingerprint: account.fingerprint,
+    });
+  }
+  for (const change of changes) {
+    stopIfCancelled();
+    if (!(await hooks.confirmKeyChange(change))) throw new SendStopped('refused', [change.name]);
+    const { envelope } = await engine.call('confirmPin', { subject: change.subject, subjectId: change.subjectId });
+    await putPin(change.subject, change.subjectId, envelope);
+  }
+
+  // ---- 3: the files
+  stopIfCancelled();
+  hooks.phase('uploading');
+  const uploaded: { readonly fileId: string; readonly uploadId: string }[] = [];
+  try {
+    for (const [index, file] of compose.files.entries()) {
+      const result = await engine.call('uploadFile', { file }, { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) });
+      uploaded.push(result);
+      hooks.fileDone(index);
+    }
+
+    // ---- 4: seal
+    stopIfCancelled();
+    hooks.phase('sealing');
+    const guests = recipients.filter((r) => !r.account);
+    const sealed = await engine.call('sealShare', {
+      files: uploaded.map((u, index) => {
+        const file = compose.files[index] as File;
+        return { fileId: u.fileId, name: metadataName(file.name), type: file.type.slice(0, 255), lastModified: Math.max(0, Math.floor(file.lastModified || 0)) };
+      }),
+      ...(compose.message.trim() !== '' ? { message: compose.message.trim() } : {}),
+      accounts: accounts.map((a) => ({ userId: a.userId })),
+      guests: guests.map((g) => ({ email: g.email, accessCode: accessCodeFor.get(g.email) ?? false })),
+      expiresAt: compose.expiresAt,
+      ...(compose.downloadLimit !== null ? { downloadLimit: compose.downloadLimit } : {}),
+      receiptMail: compose.receiptMail,
+    });
+
+    // ---- 5: create
+    stopIfCancelled();
+    hooks.phase('sending');
+    const created = await createShare(sealed.request);
+    void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
+    const seen = new Map(recipients.map((r) => [r.email, r.seenBefore]));
+    const undelivered = new Set(created.undelivered);
+    return {
+      shareId: created.shareId,
+      expiresAt: compose.expiresAt,
+      guests: sealed.guests.map((g) => ({ ...g, seenBefore: seen.get(g.email) ?? false })),
+      accounts: sealed.accounts.map((a) => {
+        const who = byUser.get(a.userId);
+        return { ...a, name: who?.name ?? '', email: who?.email ?? '', delivered: !undelivered.has(a.recipientId) };
+      }),
+    };
+  } catch (error) {
+    // Nothing half-sent stays behind: the keys in the worker, the uploads on the server.
+    if (uploaded.length > 0) {
+      void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
+      for (const u of uploaded) void deleteUpload(u.uploadId).catch(() => undefined);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+// Guest links and the mail an advisor sends with one (DESIGN §4, §6; protocol §15). A guest
+// link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`: the fragment is never sent to a
+// server. The crypto worker makes and checks the fragment; the page only puts it together
+// and takes it apart, with the same shapes and no crypto library.
+import { ID_PATTERN } from '../../../../shared/wire/patterns.js';
+import type { Translate } from '../../i18n';
+
+/** `<office fingerprint>.<S>`: two 32-byte values in base64url without padding. */
+export const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
+
+export function guestLink(origin: string, recipientId: string, fragment: string): string {
+  if (!ID_PATTERN.test(recipientId) || !GUEST_FRAGMENT_PATTERN.test(fragment)) throw new RangeError('not a guest link');
+  return `${origin}/s/${recipientId}#${fragment}`;
+}
+
+/** The recipient id of a `/s/<id>` page, or null. */
+export function guestRecipientId(pathname: string): string | null {
+  const match = /^\/s\/([A-Za-z0-9_-]{22})\/?$/.exec(pathname);
+  return match ? (match[1] as string) : null;
+}
+
+/** The fragment of a guest link (`#…`, as location.hash gives it), or null when malformed. */
+export function guestFragment(hash: string): string | null {
+  const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
+  return GUEST_FRAGMENT_PATTERN.test(fragment) ? fragment : null;
+}
+
+/**
+ * A `mailto:` URL (RFC 6068). The address keeps its @ (some mail programs do not decode
+ * %40); everything else is percent-encoded, with CRLF line breaks in the body.
+ */
+export function mailtoHref(to: string, subject: string, body: string): string {
+  const at = to.lastIndexOf('@');
+  const address = at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
+  const crlf = body.replace(/\r?\n/g, '\r\n');
+  return `mailto:${address}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(crlf)}`;
+}
+
+export interface GuestMail {
+  readonly subject: string;
+  readonly body: string;
+}
+
+/**
+ * The ready text for "Open in my mail app", in the sender's language. It never contains the
+ * access code: that goes by phone, never in the same mail as the link.
+ */
+export function guestMail(
+  t: Translate,
+  params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string; readonly accessCode: boolean },
+): GuestMail {
+  const paragraphs = [
+    t('mail.guest.greeting'),
+    t('mail.guest.intro', { sender: params.sender, office: params.office }),
+    params.link,
+    t('mail.guest.code'),
+    ...(params.accessCode ? [t('mail.guest.accessCode')] : []),
+    t('mail.guest.expires', { expires: params.expires }),
+    t('mail.guest.closing', { sender: params.sender }),
+  ];
+  return { subject: t('mail.guest.subject', { office: params.office }), body: paragraphs.join('\n\n') };
+}
+
+// ---- expiry
+
+export const DAY_MS = 86_400_000;
+const PRESET_DAYS = [1, 3, 7, 14, 30, 60, 90, 180, 365] as const;
+/** When the session does not say (an older server), the office default. */
+export const DEFAULT_MAX_EXPIRY_DAYS = 30;
+/** Kept off the maximum, so a browser clock a little ahead of the server's is still accepted. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
+/** Expiry choices in days, within the office maximum (the maximum itself always offered). */
+export function expiryPresets(maxDays: number): number[] {
+  const presets: number[] = PRESET_DAYS.filter((days) => days <= maxDays);
+  if (!presets.includes(maxDays)) presets.push(maxDays);
+  return presets;
+}
+
+export function defaultExpiryDays(maxDays: number): number {
+  return Math.min(7, maxDays);
+}
+
+/** The ISO time `days` from `now`, a few minutes short of it. */
+export function expiryFrom(now: number, days: number): string {
+  return new Date(now + days * DAY_MS - CLOCK_MARGIN_MS).toISOString();
+}

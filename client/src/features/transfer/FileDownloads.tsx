@@ -1,0 +1,196 @@
+// The files of an opened share, each with its size, a Download button, progress with speed
+// and time left, Cancel, and what happened: saved (only after the integrity check passed),
+// failed (and why), or too large for this browser. Used by the guest page, the received
+// share and the sender's own view.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
+import { BLOB_LIMIT_BYTES, type OpenedFile, type TransferProgress } from '../../crypto/protocol';
+import type { MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { ErrorAlert, Notice } from '../../ui/Alert';
+import { errorMessage } from '../../ui/errors';
+import { formatBytes } from '../../ui/format';
+import { TransferBar } from '../../ui/TransferBar';
+import { canSave, saveFile } from './save';
+import { canStreamToDisk, saveFilePicker } from './stream';
+
+export interface DownloadSource {
+  readonly url: string;
+  readonly grant?: string;
+}
+
+export interface FileDownloadsProps {
+  readonly shareId: string;
+  readonly files: readonly OpenedFile[];
+  /** Where to fetch a file; `fresh` asks for a new grant (the last one expired). */
+  readonly source: (fileId: string, fresh: boolean) => Promise<DownloadSource>;
+  /** A guest's grant expired: they need a new code. Accounts get a new grant by themselves. */
+  readonly onAccessExpired?: () => void;
+  /** The share is gone (expired, revoked, used up): the page says so. */
+  readonly onGone?: (code: 'share_expired' | 'share_revoked' | 'share_used_up') => void;
+}
+
+type RowState =
+  | { readonly kind: 'idle'; readonly note?: 'cancelled' }
+  | { readonly kind: 'running'; readonly progress: TransferProgress | null }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'failed'; readonly message: string; readonly n: number };
+
+const DOWNLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
+  tampered: 'download.error.tampered',
+  network: 'download.error.network',
+  server: 'download.error.network',
+  share_expired: 'download.error.expired',
+  share_revoked: 'download.error.revoked',
+  share_used_up: 'download.error.usedUp',
+  grant_invalid: 'download.error.grant',
+  not_found: 'download.error.notFound',
+  write_failed: 'download.error.write',
+  stream_unavailable: 'download.error.stream',
+  unknown_file: 'download.error.notFound',
+};
+
+export function FileDownloads({ shareId, files, source, onAccessExpired, onGone }: FileDownloadsProps): JSX.Element {
+  const { t, locale } = useI18n();
+  const tooLarge = files.filter((file) => !canSave(file.size));
+  return (
+    <>
+      {tooLarge.length > 0 && (
+        <Notice tone="warning" testid="download-too-large">
+          <p>{t('download.tooLarge', { limit: formatBytes(locale, BLOB_LIMIT_BYTES) })}</p>
+        </Notice>
+      )}
+      <ul class="file-list" data-testid="file-list">
+        {files.map((file) => (
+          <FileRow key={file.fileId} shareId={shareId} file={file} source={source} onAccessExpired={onAccessExpired} onGone={onGone} />
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function FileRow({
+  shareId,
+  file,
+  source,
+  onAccessExpired,
+  onGone,
+}: {
+  readonly shareId: string;
+  readonly file: OpenedFile;
+  readonly source: FileDownloadsProps['source'];
+  readonly onAccessExpired?: (() => void) | undefined;
+  readonly onGone?: FileDownloadsProps['onGone'];
+}): JSX.Element {
+  const { t, locale } = useI18n();
+  const engine = useEngine();
+  const [state, setState] = useState<RowState>({ kind: 'idle' });
+  const controller = useRef<AbortController | null>(null);
+  const failures = useRef(0);
+  const saveable = canSave(file.size);
+  const large = file.size > BLOB_LIMIT_BYTES;
+  const picker = large ? saveFilePicker() : null;
+
+  // Leaving the page stops the download (and the worker drops what it collected).
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const run = async (fileHandle?: unknown): Promise<void> => {
+    if (controller.current) return;
+    const abort = new AbortController();
+    controller.current = abort;
+    setState({ kind: 'running', progress: null });
+    const attempt = async (fresh: boolean): Promise<void> => {
+      const where = await source(file.fileId, fresh);
+      await saveFile(
+        engine,
+        { shareId, fileId: file.fileId, name: file.name, size: file.size, containerSize: file.containerSize, url: where.url, ...(where.grant !== undefined ? { grant: where.grant } : {}) },
+        { signal: abort.signal, onTransfer: (progress) => setState({ kind: 'running', progress }), ...(fileHandle !== undefined ? { fileHandle } : {}) },
+      );
+    };
+    try {
+      try {
+        await attempt(false);
+      } catch (error) {
+        // An account's grant lasts minutes: ask for a new one once. A guest needs a new code.
+        if (!(error instanceof EngineError && error.code === 'grant_invalid') || onAccessExpired) throw error;
+        await attempt(true);
+      }
+      setState({ kind: 'done' });
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'cancelled') {
+        setState({ kind: 'idle', note: 'cancelled' });
+      } else {
+        const code = error instanceof EngineError ? error.code : null;
+        if (code === 'grant_invalid' && onAccessExpired) onAccessExpired();
+        if ((code === 'share_expired' || code === 'share_revoked' || code === 'share_used_up') && onGone) onGone(code);
+        const key = code !== null ? DOWNLOAD_ERRORS[code] : undefined;
+        failures.current++;
+        setState({ kind: 'failed', message: key ? t(key) : errorMessage(t, error), n: failures.current });
+      }
+    } finally {
+      controller.current = null;
+    }
+  };
+
+  const saveAs = async (): Promise<void> => {
+    if (!picker) return;
+    let handle: unknown;
+    try {
+      // Must run straight from the click: the browser asks only with a user gesture.
+      handle = await picker({ suggestedName: file.name });
+    } catch {
+      return; // the user closed the dialog
+    }
+    await run(handle);
+  };
+
+  const running = state.kind === 'running';
+  return (
+    <li class="file-row" data-testid="file-row" data-file-id={file.fileId} data-name={file.name} data-state={state.kind}>
+      <div class="file-row__main">
+        <span class="file-row__name" translate={false}>
+          {file.name}
+        </span>
+        <span class="file-row__size">{formatBytes(locale, file.size)}</span>
+      </div>
+      {saveable || picker ? (
+        <div class="file-row__actions">
+          {saveable && (
+            <button type="button" class="button button--small" onClick={() => void run()} disabled={running} data-testid="file-download" aria-label={t(state.kind === 'done' ? 'download.againLabel' : 'download.buttonLabel', { name: file.name })}>
+              {state.kind === 'done' ? t('download.again') : t('download.button')}
+            </button>
+          )}
+          {picker && (
+            <button type="button" class="button button--small button--secondary" onClick={() => void saveAs()} disabled={running} data-testid="file-save-as" aria-label={t('download.saveAsLabel', { name: file.name })}>
+              {t('download.saveAs')}
+            </button>
+          )}
+        </div>
+      ) : (
+        <p class="file-row__note" data-testid="file-too-large">
+          {t('download.tooLargeHere')}
+        </p>
+      )}
+      {state.kind === 'running' && (
+        <TransferBar label={t('download.progress', { name: file.name })} progress={state.progress} onCancel={() => controller.current?.abort()} testid="file-progress" />
+      )}
+      {state.kind === 'done' && (
+        <p class="status-line" role="status" data-testid="file-done">
+          {large && canStreamToDisk() ? t('download.doneStreamed') : t('download.done')}
+        </p>
+      )}
+      {state.kind === 'idle' && state.note === 'cancelled' && (
+        <p class="status-line status-line--muted" role="status" data-testid="file-cancelled">
+          {t('download.cancelled')}
+        </p>
+      )}
+      {state.kind === 'failed' && (
+        <ErrorAlert testid="file-error" focusKey={state.n}>
+          <p>{state.message}</p>
+        </ErrorAlert>
+      )}
+    </li>
+  );
+}

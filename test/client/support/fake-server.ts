@@ -1,0 +1,162 @@
+// An in-memory stand-in for the server's upload and download endpoints (shared/wire/uploads.ts,
+// shares.ts), for testing the crypto worker's transfer engine in Node: it stores parts,
+// answers status and completion with the container hash, serves containers with Range, and
+// fails on purpose (no answer, 503, a lost answer, a connection cut halfway).
+import { createContainerHasher, toBase64Url } from '../../../shared/crypto/index.js';
+import { Cancelled, HttpFailure, NetworkFailure, type Clock, type ContainerResponse, type Transport } from '../../../client/src/crypto/transport';
+
+export type PartFault = 'network' | 'server-error' | 'lost-answer';
+
+interface StoredUpload {
+  readonly size: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly parts: Map<number, Uint8Array>;
+  completed: boolean;
+  deleted: boolean;
+}
+
+export interface FakeServer {
+  readonly transport: Transport;
+  readonly clock: Clock;
+  readonly uploads: Map<string, StoredUpload>;
+  /** Faults to inject, in order, for PUTs of the given part index. */
+  readonly partFaults: Map<number, PartFault[]>;
+  /** Cut the next container download after this many bytes (a dropped connection). */
+  cutDownloadAfter: number | null;
+  /** Answer container requests with this status and code instead. */
+  downloadError: { status: number; code: string } | null;
+  /** Ignore Range headers (answer 200 with everything), like some proxies. */
+  ignoreRange: boolean;
+  /** The container of a completed upload, as a download URL serves it. */
+  container(uploadId: string): Uint8Array;
+  /** Serves `bytes` at `url`. */
+  serve(url: string, bytes: Uint8Array): void;
+  /** The most parts ever held in flight at once. */
+  readonly stats: { maxConcurrentPuts: number; puts: number; statusChecks: number; rangeRequests: number; headers: Record<string, string>[] };
+}
+
+export function fakeServer(partSize = 64 * 1024): FakeServer {
+  let time = 1_000_000;
+  const clock: Clock = {
+    now: () => time,
+    sleep: async (ms, signal) => {
+      if (signal.aborted) throw new Cancelled();
+      time += ms;
+      await Promise.resolve();
+    },
+  };
+  const uploads = new Map<string, StoredUpload>();
+  const served = new Map<string, Uint8Array>();
+  let nextId = 0;
+  let concurrent = 0;
+
+  const server: FakeServer = {
+    clock,
+    uploads,
+    partFaults: new Map(),
+    cutDownloadAfter: null,
+    downloadError: null,
+    ignoreRange: false,
+    stats: { maxConcurrentPuts: 0, puts: 0, statusChecks: 0, rangeRequests: 0, headers: [] },
+    container(uploadId) {
+      const upload = uploads.get(uploadId);
+      if (!upload) throw new Error('no such upload');
+      const out = new Uint8Array(upload.size);
+      for (const [index, bytes] of upload.parts) out.set(bytes, index * upload.partSize);
+      return out;
+    },
+    serve(url, bytes) {
+      served.set(url, bytes);
+    },
+    transport: {
+      async createUpload(size) {
+        const uploadId = `upload${String(nextId++).padStart(16, '0')}`;
+        const partCount = Math.ceil(size / partSize);
+        uploads.set(uploadId, { size, partSize, partCount, parts: new Map(), completed: false, deleted: false });
+        return { uploadId, partSize, partCount, expiresAt: new Date(time + 86_400_000).toISOString() };
+      },
+      async putPart(uploadId, index, bytes, onSent, signal) {
+        concurrent++;
+        server.stats.maxConcurrentPuts = Math.max(server.stats.maxConcurrentPuts, concurrent);
+        server.stats.puts++;
+        try {
+          // Let other parts start, as a real network would.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (signal.aborted) throw new Cancelled();
+          const upload = uploads.get(uploadId);
+          if (!upload || upload.deleted) throw new HttpFailure(404, 'not_found');
+          const expected = Math.min(upload.partSize, upload.size - index * upload.partSize);
+          if (index >= upload.partCount || bytes.length !== expected) throw new HttpFailure(400, 'bad_request');
+          const fault = server.partFaults.get(index)?.shift();
+          if (fault === 'network') throw new NetworkFailure('injected');
+          if (fault === 'server-error') throw new HttpFailure(503, null);
+          onSent(bytes.length);
+          upload.parts.set(index, bytes.slice());
+          if (fault === 'lost-answer') throw new NetworkFailure('answer lost');
+        } finally {
+          concurrent--;
+        }
+      },
+      async uploadStatus(uploadId) {
+        server.stats.statusChecks++;
+        const upload = uploads.get(uploadId);
+        if (!upload || upload.deleted) throw new HttpFailure(404, 'not_found');
+        return {
+          uploadId,
+          size: upload.size,
+          partSize: upload.partSize,
+          partCount: upload.partCount,
+          received: [...upload.parts.keys()].sort((a, b) => a - b),
+          completed: upload.completed,
+          expiresAt: new Date(time + 86_400_000).toISOString(),
+        };
+      },
+      async completeUpload(uploadId) {
+        const upload = uploads.get(uploadId);
+        if (!upload || upload.deleted) throw new HttpFailure(404, 'not_found');
+        if (upload.parts.size !== upload.partCount) throw new HttpFailure(409, 'upload_incomplete');
+        const hasher = createContainerHasher();
+        hasher.update(server.container(uploadId));
+        upload.completed = true;
+        return { uploadId, ciphertextHash: toBase64Url(hasher.digest()) };
+      },
+      async deleteUpload(uploadId) {
+        const upload = uploads.get(uploadId);
+        if (upload) upload.deleted = true;
+      },
+      async fetchContainer(url, headers, from): Promise<ContainerResponse> {
+        server.stats.headers.push({ ...headers });
+        if (from > 0) server.stats.rangeRequests++;
+        const error = server.downloadError;
+        if (error) {
+          return { status: error.status, errorCode: async () => error.code, rangeStart: 0, retryAfter: null, body: null };
+        }
+        const bytes = served.get(url);
+        if (!bytes) return { status: 404, errorCode: async () => 'not_found', rangeStart: 0, retryAfter: null, body: null };
+        const partial = from > 0 && !server.ignoreRange;
+        const start = partial ? from : 0;
+        const cut = server.cutDownloadAfter;
+        server.cutDownloadAfter = null;
+        let offset = start;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (offset >= bytes.length) {
+              controller.close();
+              return;
+            }
+            if (cut !== null && offset - start >= cut) {
+              controller.error(new TypeError('network error'));
+              return;
+            }
+            const end = Math.min(bytes.length, offset + 50_000, cut !== null ? start + cut : Infinity);
+            controller.enqueue(bytes.slice(offset, end));
+            offset = end;
+          },
+        });
+        return { status: partial ? 206 : 200, errorCode: async () => null, rangeStart: start, retryAfter: null, body };
+      },
+    },
+  };
+  return server;
+}
