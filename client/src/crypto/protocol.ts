@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
 import { KeyBundle, SealedBox, SignedEnvelope, type NewAccountKeys, type SetupCompleteRequest } from '../../../shared/wire/accounts.js';
 import { Grant, MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, PinSubject, ShareDetail, ShareForRecipient, type ShareCreateRequest } from '../../../shared/wire/shares.js';
-import type { TransferFigures } from './rate';
+import type { TransferFigures } from './rate.js';
 
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
 const Password = z.string().min(1).max(4096);

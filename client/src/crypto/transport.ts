@@ -1,10 +1,14 @@
 // How the crypto worker talks to the server for file transfers: the upload protocol of
 // shared/wire/uploads.ts and the container downloads of shared/wire/shares.ts. An interface,
 // so the upload and download engines run in Node tests against an in-memory server that
-// fails on purpose; browser-transport.ts is the real one (fetch, and XMLHttpRequest for part
-// uploads because only it reports upload progress).
-import type { UploadCompleteResponse, UploadCreateResponse, UploadStatus } from '../../../shared/wire/uploads.js';
-import type { WorkerErrorCode } from './protocol';
+// fails on purpose. fetchTransport (at the end) is the real one over fetch, with answers
+// checked against the shared/wire schemas: browser-transport.ts gives it the browser's fetch
+// (and XMLHttpRequest for parts, because only it reports upload progress); the fault test
+// gives it Node's fetch, to drive the same engine against the real server program.
+import type { ZodType } from 'zod';
+import { UploadCompleteResponse, UploadCreateResponse, UploadStatus } from '../../../shared/wire/uploads.js';
+import { parseRetryAfter } from '../api/retry-after.js';
+import type { WorkerErrorCode } from './protocol.js';
 
 /** The server answered with an error status (`code` from `{ "error": { "code" } }` when it sent one). */
 export class HttpFailure extends Error {
@@ -115,4 +119,122 @@ export function isRetryable(error: unknown): boolean {
 export function backoffMs(attempt: number, retryAfter: number | null = null): number {
   if (retryAfter !== null && retryAfter > 0) return Math.min(retryAfter, 60) * 1000;
   return Math.min(500 * 2 ** attempt, 10_000);
+}
+
+// ---- over fetch
+
+/** One request as fetchTransport makes it; a Fetcher adds what its side needs (credentials, the server's address). */
+export interface FetchRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: BodyInit | null;
+  readonly signal?: AbortSignal;
+  /** For a request that must outlive the page (a cancelled upload's DELETE). */
+  readonly keepalive?: boolean;
+}
+
+/** fetch, as one side makes it: rejects when no answer came, resolves with any status. */
+export type Fetcher = (url: string, request: FetchRequest) => Promise<Response>;
+
+const UPLOADS = '/api/v1/uploads';
+
+function uploadPath(uploadId: string): string {
+  return `${UPLOADS}/${encodeURIComponent(uploadId)}`;
+}
+
+export function partPath(uploadId: string, index: number): string {
+  return `${uploadPath(uploadId)}/parts/${index}`;
+}
+
+/** The code of a JSON error answer (`{ "error": { "code" } }`), or null. */
+async function errorCodeOf(response: Response): Promise<string | null> {
+  if (!response.headers.get('Content-Type')?.toLowerCase().startsWith('application/json')) return null;
+  try {
+    const data = (await response.json()) as { error?: { code?: unknown } };
+    return typeof data.error?.code === 'string' ? data.error.code : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One request through `fetch`, answered with any status. Cancelled when `signal` fired;
+ * NetworkFailure when no answer came, whatever fetch threw (offline, refused, reset, the
+ * socket closed mid-body).
+ */
+async function reach(fetch: Fetcher, url: string, request: FetchRequest & { readonly signal: AbortSignal }): Promise<Response> {
+  try {
+    return await fetch(url, request);
+  } catch {
+    if (request.signal.aborted) throw new Cancelled();
+    throw new NetworkFailure('no answer');
+  }
+}
+
+/** One request through `fetch`, as `reach`, whose answer must be 2xx: else HttpFailure with the error code and Retry-After. */
+export async function sendRequest(fetch: Fetcher, url: string, request: FetchRequest & { readonly signal: AbortSignal }): Promise<Response> {
+  const response = await reach(fetch, url, request);
+  if (!response.ok) throw new HttpFailure(response.status, await errorCodeOf(response), parseRetryAfter(response.headers.get('Retry-After')));
+  return response;
+}
+
+async function answerOf<T>(response: Response, schema: ZodType<T>): Promise<T> {
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch {
+    throw new HttpFailure(response.status, 'bad_response');
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new HttpFailure(response.status, 'bad_response');
+  return parsed.data;
+}
+
+/** The transport over `fetch`; parts go up through `putPart`, which the two sides make differently. */
+export function fetchTransport(fetch: Fetcher, putPart: Transport['putPart']): Transport {
+  const call = (method: FetchRequest['method'], url: string, body: unknown, signal: AbortSignal): Promise<Response> =>
+    sendRequest(fetch, url, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+      signal,
+    });
+
+  return {
+    async createUpload(size, signal) {
+      return answerOf(await call('POST', UPLOADS, { size }, signal), UploadCreateResponse);
+    },
+
+    putPart,
+
+    async uploadStatus(uploadId, signal) {
+      return answerOf(await call('GET', uploadPath(uploadId), undefined, signal), UploadStatus);
+    },
+
+    async completeUpload(uploadId, signal) {
+      return answerOf(await call('POST', `${uploadPath(uploadId)}/complete`, {}, signal), UploadCompleteResponse);
+    },
+
+    async deleteUpload(uploadId) {
+      try {
+        await fetch(uploadPath(uploadId), { method: 'DELETE', headers: {}, body: null, keepalive: true });
+      } catch {
+        // The server removes unfinished uploads after 24 hours anyway.
+      }
+    },
+
+    async fetchContainer(url, headers, from, signal): Promise<ContainerResponse> {
+      const requestHeaders: Record<string, string> = { ...headers };
+      if (from > 0) requestHeaders['Range'] = `bytes=${from}-`;
+      const response = await reach(fetch, url, { method: 'GET', headers: requestHeaders, body: null, signal });
+      const range = /^bytes (\d+)-/.exec(response.headers.get('Content-Range') ?? '');
+      return {
+        status: response.status,
+        errorCode: () => errorCodeOf(response),
+        rangeStart: response.status === 206 && range ? Number(range[1]) : 0,
+        retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+        body: response.body,
+      };
+    },
+  };
 }

@@ -12,9 +12,9 @@
 // the encryptor's.
 import { bytesEqual, ciphertextLengthOf, createContentEncryptor, fromBase64Url, type ContentSummary, type FileKey, type Id } from '../../../shared/crypto/index.js';
 import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
-import type { TransferProgress } from './protocol';
-import { figures, progressReporter } from './rate';
-import { backoffMs, Cancelled, HttpFailure, isRetryable, TransferError, type Clock, type Transport } from './transport';
+import type { TransferProgress } from './protocol.js';
+import { figures, progressReporter } from './rate.js';
+import { backoffMs, Cancelled, HttpFailure, isRetryable, TransferError, type Clock, type Transport } from './transport.js';
 
 /** A server may choose the part size, within reason: a huge one would exhaust memory here. */
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
