@@ -4,18 +4,15 @@
 // colleague accepts from the mail and keeps a recovery key, the admin approves after
 // comparing fingerprints, the colleague enrols TOTP, signs out and in again with a code, and
 // when the admin disables the account the colleague's open page is signed out.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../helpers/browser.js';
-import { inviteToken, startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { ROOT, spawnProcess, type Spawned } from '../helpers/process.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { approveColleague, completeSetup, inviteColleague, signIn } from './support/accounts.js';
 import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
+import { startCoffer, type Coffer } from './support/coffer.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
 const STAFF = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
@@ -25,57 +22,17 @@ const EXPECTED_401 = [/status of 401/];
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let mail: MailServer;
-let server: Spawned;
-let origin: string;
-let setupLink: string;
+let coffer: Coffer;
 let browser: Browser;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const entry = join(ROOT, 'dist/server/server/main.js');
-  if (!existsSync(entry) || !existsSync(join(ROOT, 'dist/client/index.html'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e does)');
-  }
-  mail = await startMailServer();
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  server = spawnProcess(process.execPath, [entry], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: origin,
-      DATA_DIR: join(await tempDir('coffer-accounts-e2e-'), 'data'),
-      SMTP_URL: `smtp://127.0.0.1:${mail.port}`,
-      MAIL_FROM: 'Kantoor Jansen <coffer@kantoor-jansen.nl>',
-    },
-  });
-  const [link] = await server.waitFor(/http:\/\/127\.0\.0\.1:\d+\/setup#[A-Za-z0-9_-]{43}/, 30_000);
-  setupLink = link;
-  await server.waitFor(/Coffer is listening on/, 30_000);
+  coffer = await startCoffer('coffer-accounts-e2e-');
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server !== undefined && server.child.exitCode === null) {
-    server.child.kill('SIGTERM');
-    const { code } = await server.exited;
-    expect(code).toBe(0);
-  }
-  await mail?.close();
+  if (coffer !== undefined) expect(await coffer.stop()).toBe(0);
   await removeTempDirs();
 });
 
@@ -85,69 +42,25 @@ async function newPage(locale: string): Promise<{ context: BrowserContext; page:
   return { context, page, problems: watchConsole(page, EXPECTED_401) };
 }
 
-async function choosePassword(page: Page, password: string): Promise<void> {
-  await page.getByTestId('password-new').fill(password);
-  await page.getByTestId('password-confirm').fill(password);
-  await page.locator('[data-testid="password-strength"][data-state="accepted"]').waitFor({ timeout: 20_000 });
-}
-
-/** Shows the recovery key once; the user must confirm storing it before going on. */
-async function keepRecoveryKey(page: Page): Promise<string> {
-  await page.locator('[data-testid="recovery-key-panel"][data-state="shown"]').waitFor({ timeout: 30_000 });
-  const key = (await page.getByTestId('recovery-key').getAttribute('data-value')) ?? '';
-  expect(key).toMatch(/^([0-9A-HJKMNP-TV-Z]{4}-){13}[0-9A-HJKMNP-TV-Z]{4}$/);
-  expect(await page.getByTestId('recovery-key-continue').isEnabled()).toBe(false);
-  await page.getByTestId('recovery-key-stored').check();
-  await page.getByTestId('recovery-key-continue').click();
-  return key;
-}
-
 it('sets up, invites, approves, signs in with TOTP, and signs out a disabled colleague', async () => {
-  // 1. The admin opens the link the server printed and creates the office.
+  // 1. The admin opens the link the server printed and creates the office; a common
+  //    password is refused first.
   const admin = await newPage('nl-NL');
-  await admin.page.goto(setupLink);
+  await admin.page.goto(coffer.setupLink);
   await admin.page.locator('[data-testid="setup-status"][data-state="valid"]').waitFor();
-  await admin.page.getByTestId('setup-office-name').fill('Kantoor Jansen');
-  await admin.page.getByTestId('setup-name').fill(ADMIN.name);
-  await admin.page.getByTestId('setup-email').fill(ADMIN.email);
   await admin.page.getByTestId('password-new').fill('welkom123456');
   await admin.page.locator('[data-testid="password-strength"][data-state="refused"]').waitFor({ timeout: 20_000 });
-  await choosePassword(admin.page, ADMIN.password);
-  await admin.page.getByTestId('setup-submit').click();
-  await keepRecoveryKey(admin.page);
-  await admin.page.getByTestId('app-shell').waitFor();
+  await completeSetup(admin.page, 'Kantoor Jansen', ADMIN);
   await admin.page.getByTestId('lang-en').click();
 
-  // 2. The admin invites a colleague; the invitation arrives by mail.
-  await admin.page.getByTestId('nav-invitations').click();
-  await admin.page.getByTestId('invitation-email').fill(STAFF.email);
-  await admin.page.getByTestId('invitation-send').click();
-  await admin.page.getByTestId('invitation-row').first().waitFor();
-  const invitation = await mail.latest(STAFF.email, 10_000);
-  expect(invitation.subject).toMatch(/Kantoor Jansen/);
-  const token = inviteToken(invitation);
-
-  // 3. The colleague follows the mailed link, sets a password and keeps the recovery key.
+  // 2. The admin invites a colleague; the invitation arrives by mail. 3. The colleague
+  //    follows the mailed link, sets a password and keeps the recovery key.
   const staff = await newPage('en-US');
-  await staff.page.goto(`${origin}/invite#${token}`);
-  await staff.page.locator('[data-testid="invite-status"][data-state="valid"]').waitFor();
-  expect(await staff.page.getByTestId('invite-email').inputValue()).toBe(STAFF.email);
-  await staff.page.getByTestId('invite-name').fill(STAFF.name);
-  await choosePassword(staff.page, STAFF.password);
-  await staff.page.getByTestId('invite-submit').click();
-  await keepRecoveryKey(staff.page);
-  await staff.page.getByTestId('approval-pending').waitFor();
-  const colleagueSees = await staff.page.getByTestId('pending-fingerprint').getAttribute('data-fingerprint');
-  expect(colleagueSees).toMatch(/^\d{5}( \d{5}){5}$/);
+  const { invitation, fingerprint: colleagueSees } = await inviteColleague(admin.page, staff.page, coffer, STAFF);
+  expect(invitation.subject).toMatch(/Kantoor Jansen/);
 
   // 4. The admin compares fingerprints and approves; the colleague's page notices.
-  await admin.page.getByTestId('nav-users').click();
-  await admin.page.locator(`[data-testid="user-row"][data-email="${STAFF.email}"]`).getByTestId('user-approve').click();
-  await admin.page.locator('[data-testid="approve-dialog"][data-state="compare"]').waitFor();
-  expect(await admin.page.getByTestId('approve-fingerprint').getAttribute('data-fingerprint')).toBe(colleagueSees);
-  await admin.page.getByTestId('approve-confirm').click();
-  await admin.page.locator(`[data-testid="user-row"][data-email="${STAFF.email}"][data-approval="approved"]`).waitFor();
-  await staff.page.getByTestId('approval-pending').waitFor({ state: 'detached', timeout: 20_000 });
+  await approveColleague(admin.page, staff.page, STAFF.email, colleagueSees);
 
   // The colleague sees the admin, checked against the office key.
   await staff.page.getByTestId('nav-colleagues').click();
@@ -230,11 +143,7 @@ it('has no axe violations on the signed-in pages, in both languages', async () =
   // for the audit only; the flow above runs under the real policy.
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${origin}/login`);
-  await page.getByTestId('login-email').fill(ADMIN.email);
-  await page.getByTestId('login-password').fill(ADMIN.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('app-shell').waitFor();
+  await signIn(page, coffer.origin, ADMIN);
   for (const lang of ['en', 'nl']) {
     await page.getByTestId(`lang-${lang}`).click();
     for (const section of ['dashboard', 'security', 'colleagues', 'users', 'invitations', 'office']) {

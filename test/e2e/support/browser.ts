@@ -44,6 +44,6 @@ export function watchConsole(page: Page, allow: readonly RegExp[] = []): Console
     note(`console.${message.type()}: ${message.text()}${where}`);
   });
   page.on('pageerror', (error) => note(`page error: ${error.name}: ${error.message}`));
-  page.on('requestfailed', (request) => note(`request failed: ${request.method()} ${new URL(request.url()).pathname}`));
+  page.on('requestfailed', (request) => note(`request failed: ${request.method()} ${new URL(request.url()).pathname} (${request.failure()?.errorText ?? 'no reason given'})`));
   return { messages };
 }

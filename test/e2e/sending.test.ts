@@ -1,0 +1,398 @@
+// Sending in real Chromium against the real server program (the compiled dist/server, as
+// `npm start` runs it), with mail going to a real SMTP server on loopback (issue 4, "What must
+// be shown"). The office is set up through the pages: an admin, an advisor and a colleague.
+//
+// - The advisor sends a 5 MiB random file to a guest, to a colleague with an account, and to
+//   a guest with an access code. Every request of every browser context is recorded (URL and
+//   body; the crypto worker's uploads included: the recorded part bodies are compared with
+//   the blob on disk). Afterwards the recorded requests, the server's log, every mail, and
+//   every file under DATA_DIR (database, WAL, blobs) are searched for the file's content,
+//   its name, the link secret S and the access code, raw and encoded: none is there. The blob
+//   is exactly the container. Each recipient downloads the file and its SHA-256 matches.
+// - An HTML file with a script is sent and downloaded by a guest and a colleague: it arrives
+//   as a file with its own bytes, and nothing in it ever runs or renders in Coffer's origin.
+// - A colleague the advisor sent to before gets other keys on the server: the next send
+//   stops. Keys the office never certified are refused; certified keys (a server with the
+//   office key) that differ from the advisor's pin stop the send with both fingerprints on
+//   screen, and when the advisor stops, nothing is uploaded or sent.
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  ciphertextLengthOf,
+  CONTENT_PREFIX_BYTES,
+  createContainerHasher,
+  formatFingerprint,
+  fromBase64Url,
+  identityFingerprint,
+  idFromWire,
+  officeFingerprint,
+  ready,
+  toBase64Url,
+  toHex,
+} from '../../shared/crypto/index.js';
+import { parseContentPrefix } from '../../shared/crypto/envelope.js';
+import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
+import type { Db } from '../../server/db/open.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { approveColleague, completeSetup, inviteColleague, signIn, type Person } from './support/accounts.js';
+import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
+import { startCoffer, type Coffer } from './support/coffer.js';
+import { identityKeyOf, officeKeysOf, replaceMemberKeys } from './support/keys.js';
+import {
+  compose,
+  download,
+  guestOpensFiles,
+  guestRequestsCode,
+  openReceived,
+  send,
+  submit,
+  TRANSFER_TIMEOUT,
+  type FileToSend,
+} from './support/sending.js';
+import { fileHaystacks, findNeedles, forms, mailHaystacks, recordRequests, requestHaystacks, type Haystack, type Needle, type RecordedRequest } from './support/traces.js';
+
+const OFFICE = 'Kantoor Jansen';
+const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
+const ADVISOR: Person = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
+const COLLEAGUE: Person = { name: 'Bram Bakker', email: 'bram@kantoor-jansen.nl', password: 'groene-tulpen-in-de-regen-42' };
+const MiB = 1024 * 1024;
+// Chromium (through the DevTools protocol) reports about half of the fetches a dedicated
+// worker reads to the end as failed with net::ERR_ABORTED when the answer's headers arrived
+// before its body, although the worker got every byte: reproduced outside Coffer with a bare
+// fetch of 400 bytes in a worker. Here it shows on small files' container downloads; whether
+// the download really worked is what the tests check (saved, verified, same SHA-256).
+const CHROMIUM_ABORTED_AFTER_BODY = /^request failed: GET \/api\/v1\/(links|received)\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
+
+let coffer: Coffer;
+let browser: Browser;
+let db: Db;
+
+interface Session {
+  readonly who: string;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly problems: ConsoleProblems;
+  readonly requests: RecordedRequest[];
+}
+
+const sessions: Session[] = [];
+
+async function newSession(who: string): Promise<Session> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const requests = recordRequests(context);
+  const page = await context.newPage();
+  const session = { who, context, page, problems: watchConsole(page, [CHROMIUM_ABORTED_AFTER_BODY]), requests };
+  sessions.push(session);
+  return session;
+}
+
+async function signedIn(person: Person): Promise<Session> {
+  const session = await newSession(person.name);
+  await signIn(session.page, coffer.origin, person);
+  return session;
+}
+
+/** Closes the sessions, each of which must have had no console errors, failed requests or page errors. */
+async function finish(...done: Session[]): Promise<void> {
+  for (const session of done) {
+    expect(session.problems.messages, session.who).toEqual([]);
+    await session.context.close();
+  }
+}
+
+beforeAll(async () => {
+  await ready();
+  // The most talkative log level: whatever the server would ever log is searched too.
+  coffer = await startCoffer('coffer-sending-e2e-', { LOG_LEVEL: 'trace' });
+  browser = await launchChromium();
+  const admin = await newSession(ADMIN.name);
+  await admin.page.goto(coffer.setupLink);
+  await admin.page.locator('[data-testid="setup-status"][data-state="valid"]').waitFor();
+  await completeSetup(admin.page, OFFICE, ADMIN);
+  for (const person of [ADVISOR, COLLEAGUE]) {
+    const colleague = await newSession(person.name);
+    const { fingerprint } = await inviteColleague(admin.page, colleague.page, coffer, person);
+    await approveColleague(admin.page, colleague.page, person.email, fingerprint);
+    await finish(colleague);
+  }
+  await finish(admin);
+  db = new Database(join(coffer.dataDir, 'coffer.db'), { fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+});
+
+afterAll(async () => {
+  db?.close();
+  await browser?.close();
+  if (coffer !== undefined) expect(await coffer.stop()).toBe(0);
+  await removeTempDirs();
+});
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const marker = (): string => randomBytes(8).toString('hex');
+const guestAddress = (): string => `klant-${randomBytes(4).toString('hex')}@example.nl`;
+
+function randomFile(name: string, size: number): FileToSend {
+  return { name, mimeType: 'application/pdf', buffer: randomBytes(size) };
+}
+
+/** 32-byte windows of the plaintext at its start, its end and two odd offsets between. */
+function contentNeedles(plaintext: Buffer): Needle[] {
+  return [0, 1_000_003, 2_621_441, plaintext.length - 32].flatMap((offset) => forms(`content at ${offset}`, plaintext.subarray(offset, offset + 32)));
+}
+
+/** Everything the server side and the network saw: requests, the server's log, mail, DATA_DIR. */
+async function everything(): Promise<Haystack[]> {
+  const haystacks = [
+    ...sessions.flatMap((session) => requestHaystacks(session.who, session.requests)),
+    { where: 'server stdout', bytes: Buffer.from(coffer.server.stdout()) },
+    { where: 'server stderr', bytes: Buffer.from(coffer.server.stderr()) },
+    ...mailHaystacks(coffer.mail),
+    ...(await fileHaystacks(coffer.dataDir)),
+  ];
+  const names = haystacks.map((h) => h.where);
+  expect(names).toContain('coffer.db');
+  expect(names).toContain('coffer.db-wal');
+  return haystacks;
+}
+
+/** None of `needles` anywhere; and, so the search is known to work, the guest's address in the database. */
+async function expectNoTrace(needles: readonly Needle[], control: { readonly email: string }): Promise<void> {
+  const haystacks = await everything();
+  expect(findNeedles(haystacks, needles)).toEqual([]);
+  const seen = findNeedles(haystacks, forms('recipient address', control.email));
+  expect(seen.some((hit) => / in coffer\.db(-wal)?$/.test(hit)), seen.join('\n')).toBe(true);
+}
+
+/**
+ * The share's one blob on disk is exactly the container the advisor's browser uploaded: the
+ * recorded part bodies (sent by the crypto worker) put together, as long as format v1 makes a
+ * container of this plaintext, with a header that parses and the hash the server recorded.
+ */
+async function expectBlobIsContainer(shareId: string, plaintextLength: number, uploaded: readonly RecordedRequest[]): Promise<Buffer> {
+  const rows = db.prepare('SELECT blob_id, size, ciphertext_hash FROM share_files WHERE share_id = ?').all(idFromWire(shareId)) as { blob_id: Buffer; size: number; ciphertext_hash: Buffer }[];
+  expect(rows).toHaveLength(1);
+  const [row] = rows as [(typeof rows)[number]];
+  const blob = await readFile(join(coffer.dataDir, 'blobs', toHex(row.blob_id)));
+  expect(blob.length).toBe(ciphertextLengthOf(plaintextLength));
+  expect(row.size).toBe(blob.length);
+  expect(() => parseContentPrefix(blob.subarray(0, CONTENT_PREFIX_BYTES))).not.toThrow();
+  const hasher = createContainerHasher();
+  hasher.update(blob);
+  expect(Buffer.from(hasher.digest()).equals(row.ciphertext_hash)).toBe(true);
+
+  const parts = new Map<number, Buffer>();
+  for (const request of uploaded) {
+    const part = /^\/api\/v1\/uploads\/[A-Za-z0-9_-]+\/parts\/(\d+)$/.exec(new URL(request.url).pathname);
+    if (request.method === 'PUT' && part?.[1] !== undefined && request.body) parts.set(Number(part[1]), request.body);
+  }
+  expect([...parts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: Math.ceil(blob.length / UPLOAD_PART_BYTES) }, (_, i) => i));
+  expect(Buffer.concat([...parts.entries()].sort(([a], [b]) => a - b).map(([, body]) => body)).equals(blob)).toBe(true);
+  return blob;
+}
+
+function expectSameFile(got: { name: string; bytes: Buffer }, sent: FileToSend): void {
+  expect(got.name).toBe(sent.name);
+  expect(got.bytes.length).toBe(sent.buffer.length);
+  expect(sha256(got.bytes)).toBe(sha256(sent.buffer));
+}
+
+function count(table: 'shares' | 'uploads'): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+it('sends a 5 MiB file to a guest: the server never sees its content, its name or S, and the guest downloads it intact', async () => {
+  const name = marker();
+  const file = randomFile(`payslip-${name}.pdf`, 5 * MiB);
+  const email = guestAddress();
+  const advisor = await signedIn(ADVISOR);
+  await compose(advisor.page, [file], [{ email, kind: 'guest' }]);
+  // A first-time address and a link whose code goes to the same mailbox are both pointed out.
+  await advisor.page.locator(`[data-testid="send-recipient"][data-email="${email}"]`).getByTestId('send-recipient-new').waitFor();
+  await advisor.page.getByTestId('send-same-mailbox').waitFor();
+  const sent = await submit(advisor.page);
+  expect(sent.guests.map((g) => g.email)).toEqual([email]);
+  const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
+  expect(guestLink.accessCode).toBeUndefined();
+  await advisor.page.locator(`[data-testid="guest-link"][data-email="${email}"]`).getByTestId('guest-link-new-address').waitFor();
+  // The link carries the office's fingerprint, which the guest's browser checks everything against.
+  const office = db.prepare('SELECT signing_public_key FROM office').get() as { signing_public_key: Buffer };
+  expect(guestLink.officeFingerprint).toBe(toBase64Url(officeFingerprint(new Uint8Array(office.signing_public_key))));
+
+  const blob = await expectBlobIsContainer(sent.shareId, file.buffer.length, advisor.requests);
+
+  const guest = await newSession('guest');
+  await guestOpensFiles(guest.page, coffer.mail, guestLink);
+  expectSameFile(await download(guest.page, file.name), file);
+
+  // The search reaches what it should: the container's bytes are in the upload and the blob.
+  const container = findNeedles(await everything(), forms('container', blob.subarray(4096, 4128)));
+  expect(container.some((hit) => hit.startsWith(`container (raw) in ${ADVISOR.name} request`))).toBe(true);
+  expect(container.some((hit) => hit.startsWith('container (raw) in blobs/'))).toBe(true);
+  await expectNoTrace([...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name), ...forms('link secret S', fromBase64Url(guestLink.linkSecret))], { email });
+  await finish(advisor, guest);
+});
+
+it('sends a 5 MiB file to a colleague with an account, who signs in and downloads it from Received', async () => {
+  const name = marker();
+  const file = randomFile(`jaaropgaaf-${name}.pdf`, 5 * MiB);
+  const mailsBefore = coffer.mail.to(COLLEAGUE.email).length;
+  const advisor = await signedIn(ADVISOR);
+  const sent = await send(advisor.page, [file], [{ email: COLLEAGUE.email, kind: 'account' }]);
+  expect(sent.guests).toEqual([]);
+  expect(await advisor.page.getByTestId('sent-account').textContent()).toContain(COLLEAGUE.name);
+  await expectBlobIsContainer(sent.shareId, file.buffer.length, advisor.requests);
+  // The colleague is told by mail: who sent, and a link to their own Received page (no secret
+  // in it: the search below covers the mail too).
+  expect(coffer.mail.to(COLLEAGUE.email)).toHaveLength(mailsBefore + 1);
+  const notice = (await coffer.mail.latest(COLLEAGUE.email)).text ?? '';
+  expect(notice).toContain(ADVISOR.name);
+  expect(notice).toContain(`${coffer.origin}/app/received/${sent.shareId}`);
+
+  const colleague = await signedIn(COLLEAGUE);
+  await openReceived(colleague.page, sent.shareId);
+  expectSameFile(await download(colleague.page, file.name), file);
+
+  await expectNoTrace([...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name)], { email: COLLEAGUE.email });
+  await finish(advisor, colleague);
+});
+
+it('sends a 5 MiB file to a guest with an access code: the e-mail code alone opens nothing', async () => {
+  const name = marker();
+  const file = randomFile(`paspoort-${name}.pdf`, 5 * MiB);
+  const email = guestAddress();
+  const advisor = await signedIn(ADVISOR);
+  await compose(advisor.page, [file], [{ email, kind: 'guest', accessCode: true }]);
+  // With an access code the link and the code no longer reach the same mailbox alone.
+  expect(await advisor.page.getByTestId('send-same-mailbox').count()).toBe(0);
+  const sent = await submit(advisor.page);
+  const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
+  const accessCode = guestLink.accessCode ?? '';
+  expect(accessCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  await expectBlobIsContainer(sent.shareId, file.buffer.length, advisor.requests);
+
+  const guest = await newSession('guest with access code');
+  const code = await guestRequestsCode(guest.page, coffer.mail, guestLink);
+  await guest.page.getByTestId('guest-code').fill(code);
+  // A right e-mail code with a wrong access code: the server lets the guest in, but the files do not open.
+  const wrong = `${accessCode.startsWith('7') ? '8' : '7'}${accessCode.slice(1)}`;
+  await guest.page.getByTestId('guest-access-code').fill(wrong);
+  await guest.page.getByTestId('guest-verify').click();
+  await guest.page.locator('[data-testid="guest-page"][data-step="access-code"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  expect(await guest.page.getByTestId('guest-error').textContent()).toContain('does not open the files');
+  expect(await guest.page.getByTestId('file-list').count()).toBe(0);
+  // The access code told by phone opens them.
+  await guest.page.getByTestId('guest-access-code').fill(accessCode);
+  await guest.page.getByTestId('guest-access-submit').click();
+  await guest.page.locator('[data-testid="guest-page"][data-step="files"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  expectSameFile(await download(guest.page, file.name), file);
+
+  await expectNoTrace(
+    [
+      ...contentNeedles(file.buffer),
+      ...forms('file name', file.name),
+      ...forms('name marker', name),
+      ...forms('link secret S', fromBase64Url(guestLink.linkSecret)),
+      ...forms('access code', accessCode),
+      ...forms('access code (ungrouped)', accessCode.replaceAll('-', '')),
+    ],
+    { email },
+  );
+  await finish(advisor, guest);
+});
+
+it("sends an HTML file with a script: it only ever arrives as a download, and nothing in it runs in Coffer's origin", async () => {
+  const name = marker();
+  const html =
+    `<!doctype html><html><head><title>Factuur</title></head><body><h1>Factuur</h1>` +
+    `<img src="/api/v1/marker-${name}-img" alt="">` +
+    `<script>document.title='pwned-${name}';fetch('/api/v1/marker-${name}-fetch');window.open('/api/v1/marker-${name}-open');</script>` +
+    `</body></html>\n`;
+  const file: FileToSend = { name: `factuur-${name}.html`, mimeType: 'text/html', buffer: Buffer.from(html) };
+  const email = guestAddress();
+  const advisor = await signedIn(ADVISOR);
+  const sent = await send(advisor.page, [file], [
+    { email, kind: 'guest' },
+    { email: COLLEAGUE.email, kind: 'account' },
+  ]);
+  const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
+
+  const guest = await newSession('guest of the HTML file');
+  await guestOpensFiles(guest.page, coffer.mail, guestLink);
+  const colleague = await signedIn(COLLEAGUE);
+  await openReceived(colleague.page, sent.shareId);
+
+  for (const receiver of [guest, colleague]) {
+    const opened: string[] = [];
+    receiver.context.on('page', (page) => opened.push(page.url()));
+    const url = receiver.page.url();
+    const title = await receiver.page.title();
+    expectSameFile(await download(receiver.page, file.name), file);
+    // A rendered copy would have run its script and fetched its image while being parsed, before
+    // the download finished; a second more gives a new window or a late request time to show.
+    await receiver.page.waitForTimeout(1_000);
+    expect(opened, receiver.who).toEqual([]);
+    expect(receiver.context.pages().length, receiver.who).toBe(1);
+    expect(receiver.page.frames(), receiver.who).toHaveLength(1);
+    expect(receiver.page.url(), receiver.who).toBe(url);
+    expect(await receiver.page.title(), receiver.who).toBe(title);
+    expect(receiver.requests.filter((request) => request.url.includes(name)).map((request) => request.url), receiver.who).toEqual([]);
+  }
+  await finish(advisor, guest, colleague);
+});
+
+it("stops the send when a colleague's key changed since the advisor last sent to them, and shows both fingerprints", async () => {
+  const advisor = await signedIn(ADVISOR);
+  // The advisor sends to the colleague, which pins the colleague's key in the advisor's account.
+  const note: FileToSend = { name: 'notitie.txt', mimeType: 'text/plain', buffer: Buffer.from('Zie bijlage.\n') };
+  await send(advisor.page, [note], [{ email: COLLEAGUE.email, kind: 'account' }]);
+  const ids = db.prepare('SELECT (SELECT id FROM users WHERE email = ?) AS advisor, (SELECT id FROM users WHERE email = ?) AS colleague').get(ADVISOR.email, COLLEAGUE.email) as { advisor: Buffer; colleague: Buffer };
+  const pinOf = () => (db.prepare("SELECT envelope FROM pins WHERE owner_id = ? AND subject = 'user' AND subject_id = ?").get(ids.advisor, ids.colleague) as { envelope: Buffer } | undefined)?.envelope;
+  const pin = pinOf();
+  expect(pin).toBeDefined();
+  const pinnedKey = identityKeyOf(db, COLLEAGUE.email);
+  const before = { shares: count('shares'), uploads: count('uploads'), mails: coffer.mail.to(COLLEAGUE.email).length, requests: advisor.requests.length };
+  const nothingSent = (): void => {
+    expect(count('shares')).toBe(before.shares);
+    expect(count('uploads')).toBe(before.uploads);
+    expect(coffer.mail.to(COLLEAGUE.email)).toHaveLength(before.mails);
+    const sending = advisor.requests.slice(before.requests).filter((request) => request.method !== 'GET' && /^\/api\/v1\/(uploads|shares)\b/.test(new URL(request.url).pathname));
+    expect(sending.map((request) => `${request.method} ${request.url}`)).toEqual([]);
+    expect(pinOf()?.equals(pin as Buffer)).toBe(true);
+  };
+  const payslip = randomFile(`loonstrook-${marker()}.pdf`, 64 * 1024);
+  await advisor.page.getByTestId('send-again').click();
+  await compose(advisor.page, [payslip], [{ email: COLLEAGUE.email, kind: 'account' }]);
+
+  // 1. The server alone hands out new keys: they carry no office certificate, and the send stops.
+  replaceMemberKeys(db, COLLEAGUE.email);
+  await advisor.page.getByTestId('send-submit').click();
+  await advisor.page.getByTestId('send-error').waitFor();
+  expect(await advisor.page.getByTestId('send-error').textContent()).toContain(`The keys of ${COLLEAGUE.name} are not certified`);
+  expect(await advisor.page.getByTestId('key-changed-dialog').isVisible()).toBe(false);
+  nothingSent();
+
+  // 2. New keys with a valid office certificate (made with the office key, as a rogue admin
+  //    could): only the advisor's pin tells them apart. The send stops with both fingerprints.
+  const newKey = replaceMemberKeys(db, COLLEAGUE.email, officeKeysOf(db, ADMIN.email, ADMIN.password));
+  await advisor.page.getByTestId('send-submit').click();
+  const dialog = advisor.page.locator('[data-testid="key-changed-dialog"][data-state="compare"]');
+  await dialog.waitFor();
+  await advisor.page.locator('[data-testid="send-page"][data-state="key-changed"]').waitFor();
+  expect(await dialog.textContent()).toContain(`The key of ${COLLEAGUE.name} (${COLLEAGUE.email}) is different`);
+  expect(await dialog.getByTestId('key-changed-old').getAttribute('data-fingerprint')).toBe(formatFingerprint(identityFingerprint(pinnedKey)));
+  expect(await dialog.getByTestId('key-changed-new').getAttribute('data-fingerprint')).toBe(formatFingerprint(identityFingerprint(newKey)));
+  expect(formatFingerprint(identityFingerprint(newKey))).not.toBe(formatFingerprint(identityFingerprint(pinnedKey)));
+  nothingSent();
+
+  // The advisor stops: nothing is uploaded or sent, and the pin still holds the old key.
+  await dialog.getByTestId('key-changed-stop').click();
+  await advisor.page.locator('[data-testid="send-page"][data-state="compose"]').waitFor();
+  expect(await advisor.page.getByTestId('send-error').textContent()).toContain('Nothing was sent, because a changed key was not confirmed.');
+  expect(await dialog.isVisible()).toBe(false);
+  nothingSent();
+  await finish(advisor);
+});
