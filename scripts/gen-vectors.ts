@@ -281,6 +281,19 @@ files['drop.json'] = {
   },
 };
 
+// The drop's label, sealed to the owner and to the office. Made after everything above, so
+// the deterministic random bytes drawn for the older vectors stay the same.
+const dropLabel = 'Bakkerij de Vries – loonadministratie 2026';
+(files['drop.json'] as Record<string, unknown>)['label'] = {
+  text: dropLabel,
+  owner: { holderId: hex(userId), sealed: hex(c.sealDropLabel(dropLabel, { dropId: drop.dropId, holderId: userId }, account.encryption.publicKey)) },
+  office: {
+    holderId: hex(office.officeId),
+    holderSecretKey: hex(office.encryption.secretKey),
+    sealed: hex(c.sealDropLabel(dropLabel, { dropId: drop.dropId, holderId: office.officeId }, office.encryption.publicKey)),
+  },
+};
+
 // §14 pins
 const pin = { ownerId: userId, subject: 'office' as const, subjectId: office.officeId, publicKey: office.signing.publicKey, firstSeenAt: 1790000000000 };
 files['pins.json'] = {

@@ -5,7 +5,7 @@
 //   handler → one error middleware.
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { ready } from '../shared/crypto/index.js';
+import { ready, type Id } from '../shared/crypto/index.js';
 import { createAuditRepo } from './audit/repo.js';
 import { createAudit } from './audit/service.js';
 import { createAuthRepo } from './auth/repo.js';
@@ -27,6 +27,9 @@ import type { RouteSpec } from './http/route.js';
 import { createInvitationsRepo } from './invitations/repo.js';
 import { createInvitationsService } from './invitations/service.js';
 import { createDiskBlobStore } from './blobs/disk.js';
+import { createDropLinkService } from './drops/link.js';
+import { createDropsRepo } from './drops/repo.js';
+import { createDropsService } from './drops/service.js';
 import type { BlobStore } from './blobs/store.js';
 import { createSweeper } from './jobs/sweeper.js';
 import {
@@ -141,6 +144,21 @@ export function createServices(deps: AppDeps): RouteServices {
   const uploadsRepo = createUploadsRepo(db);
   const sharesRepo = createSharesRepo(db);
   const quotaBytes = config.quotaMib * MIB;
+  const uploadLimits = { maxFileBytes: config.maxFileMib * MIB, quotaBytes };
+  const tokens = capabilityTokens(deps);
+  const dropsRepo = createDropsRepo(db);
+  const dropSessionUploads = createUploadsRepo(db, 'drop-session');
+  const destroyDrop = (dropId: Id) => sweeper.destroyDrop(dropId);
+  // What the two kinds of link holder (a guest, a drop's uploader) are served with.
+  const linkDeps = { office: officeRepo, tokens, limits, audit, transact, clock, deliver, serverKey, publicUrl };
+  const dropLink = createDropLinkService({
+    ...linkDeps,
+    drops: dropsRepo,
+    sessionUploads: dropSessionUploads,
+    memberUploads: uploadsRepo,
+    quotaBytes,
+    destroy: destroyDrop,
+  });
 
   return {
     health: createHealthService({
@@ -182,13 +200,7 @@ export function createServices(deps: AppDeps): RouteServices {
     }),
     usersRepo,
     invitations,
-    uploads: createUploadsService({
-      repo: uploadsRepo,
-      blobs,
-      clock,
-      transact,
-      limits: { maxFileBytes: config.maxFileMib * MIB, quotaBytes },
-    }),
+    uploads: createUploadsService({ repo: uploadsRepo, blobs, clock, transact, limits: uploadLimits }),
     shares: createSharesService({
       shares: sharesRepo,
       uploads: uploadsRepo,
@@ -205,21 +217,13 @@ export function createServices(deps: AppDeps): RouteServices {
         await sweeper.destroyShare(shareId);
       },
     }),
-    receiving: createReceivingService({
-      shares: sharesRepo,
-      users: usersRepo,
-      office: officeRepo,
-      blobs,
-      tokens: capabilityTokens(deps),
-      limits,
-      audit,
-      transact,
-      clock,
-      deliver,
-      serverKey,
-      publicUrl,
-    }),
+    receiving: createReceivingService({ ...linkDeps, shares: sharesRepo, users: usersRepo, blobs }),
     pins: createPinsService({ repo: createPinsRepo(db), clock, transact }),
+    drops: createDropsService({ drops: dropsRepo, office: officeRepo, blobs, audit, transact, clock, maxTotalBytes: quotaBytes, destroy: destroyDrop }),
+    dropLink,
+    // A drop's uploader uploads with the same protocol; their uploads belong to their session.
+    dropUploads: createUploadsService({ repo: dropSessionUploads, blobs, clock, transact, limits: uploadLimits, admit: dropLink.admit }),
+    maxFileBytes: uploadLimits.maxFileBytes,
     clock,
     clientDir: deps.clientDir,
   };

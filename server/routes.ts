@@ -3,6 +3,9 @@
 // tests walk the same list, so an endpoint cannot exist without being seen here.
 // Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin.
 import * as auth from './auth/routes.js';
+import type { DropLinkService } from './drops/link.js';
+import * as drops from './drops/routes.js';
+import type { DropsService } from './drops/service.js';
 import type { AuthService } from './auth/service.js';
 import { getHealth } from './health/routes.js';
 import type { HealthService } from './health/service.js';
@@ -46,6 +49,12 @@ export interface RouteServices {
   readonly shares: SharesService;
   readonly receiving: ReceivingService;
   readonly pins: PinsService;
+  readonly drops: DropsService;
+  readonly dropLink: DropLinkService;
+  /** Resumable uploads owned by drop upload sessions (a second instance of the uploads service). */
+  readonly dropUploads: UploadsService;
+  /** Largest plaintext of one file (MAX_FILE_MIB), for the drop page. */
+  readonly maxFileBytes: number;
   readonly clock: Clock;
   /** Folder of the built browser client (index.html, assets/). */
   readonly clientDir: string;
@@ -69,12 +78,18 @@ export const PAGES = [
   '/app/sent/:shareId',
   '/app/received',
   '/app/received/:shareId',
+  '/app/drops',
+  '/app/drops/:dropId',
   // A guest's link: /s/<recipientId>#<office fingerprint>.<S> (the fragment never reaches the server).
   '/s/:recipientId',
+  // A drop's link: /d/<dropId>#<drop key fingerprint>.<D> (the fragment never reaches the server).
+  '/d/:dropId',
 ] as const;
 
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
 export const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
+/** A drop submission carries up to 100 files' sealed metadata (up to 8 KiB each) and keys. */
+export const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
 
 export function routeTable(s: RouteServices): readonly RouteSpec[] {
   const lifetimes = s.sessions.lifetimes;
@@ -82,6 +97,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
   const se = { sessions: s.sessions, users: s.usersRepo, office: s.officeRepo };
   const inv = { invitations: s.invitations, lifetimes };
   const now = () => s.clock.now();
+  const dropSession = drops.sessionOf(s.dropLink);
   return [
     { method: 'GET', path: '/healthz', kind: 'api', body: 'none', guard: 'public', handler: getHealth(s.health) },
 
@@ -167,6 +183,32 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     { method: 'GET', path: '/api/v1/received/:shareId', kind: 'api', body: 'none', guard: 'approved', handler: shares.getReceived(s.receiving) },
     { method: 'POST', path: '/api/v1/received/:shareId/grant', kind: 'api', body: 'json', guard: 'approved', handler: shares.issueGrant(s.receiving) },
     { method: 'GET', path: '/api/v1/received/:shareId/files/:fileId', kind: 'api', body: 'none', guard: 'approved', handler: shares.receivedFile(s.receiving) },
+
+    // drops, the office's side (shared/wire/drops.ts): approved staff and admins, who hold the
+    // office key, so any of them may take over a colleague's drop (audited).
+    { method: 'POST', path: '/api/v1/drops', kind: 'api', body: 'json', guard: 'office', handler: drops.createDrop(s.drops) },
+    { method: 'GET', path: '/api/v1/drops', kind: 'api', body: 'none', guard: 'office', handler: drops.listDrops(s.drops, now) },
+    { method: 'GET', path: '/api/v1/drops/:dropId', kind: 'api', body: 'none', guard: 'office', handler: drops.getDrop(s.drops, now) },
+    { method: 'POST', path: '/api/v1/drops/:dropId/close', kind: 'api', body: 'json', guard: 'office', handler: drops.closeDrop(s.drops) },
+    { method: 'POST', path: '/api/v1/drops/:dropId/unlock', kind: 'api', body: 'json', guard: 'office', handler: drops.unlockDrop(s.drops) },
+    { method: 'DELETE', path: '/api/v1/drops/:dropId', kind: 'api', body: 'none', guard: 'office', handler: drops.deleteDrop(s.drops) },
+    { method: 'DELETE', path: '/api/v1/drops/:dropId/uploads/:dropUploadId', kind: 'api', body: 'none', guard: 'office', handler: drops.deleteDropUpload(s.drops) },
+    { method: 'POST', path: '/api/v1/drops/:dropId/uploads/:dropUploadId/reject', kind: 'api', body: 'json', guard: 'office', handler: drops.rejectDropUpload(s.drops) },
+    { method: 'GET', path: '/api/v1/drops/:dropId/uploads/:dropUploadId/files/:fileId', kind: 'api', body: 'none', guard: 'office', handler: drops.dropFile(s.drops) },
+
+    // a drop's link. Public: holding the drop id makes one a link holder. A bound drop needs a
+    // code from its mailbox, an open one only asks (never mails); either way the grant names
+    // one upload session, which owns its uploads and submits once.
+    { method: 'GET', path: '/api/v1/d/:dropId', kind: 'api', body: 'none', guard: 'public', handler: drops.getDropLink(s.dropLink, s.maxFileBytes) },
+    { method: 'POST', path: '/api/v1/d/:dropId/code', kind: 'api', body: 'json', guard: 'public', handler: drops.requestDropCode(s.dropLink) },
+    { method: 'POST', path: '/api/v1/d/:dropId/verify', kind: 'api', body: 'json', guard: 'public', handler: drops.verifyDropCode(s.dropLink) },
+    { method: 'POST', path: '/api/v1/d/:dropId/start', kind: 'api', body: 'json', guard: 'public', handler: drops.startDropSession(s.dropLink) },
+    { method: 'POST', path: '/api/v1/d/:dropId/uploads', kind: 'api', body: 'json', guard: 'public', handler: uploads.createUpload(s.dropUploads, dropSession) },
+    { method: 'GET', path: '/api/v1/d/:dropId/uploads/:uploadId', kind: 'api', body: 'none', guard: 'public', handler: uploads.getUpload(s.dropUploads, dropSession) },
+    { method: 'PUT', path: '/api/v1/d/:dropId/uploads/:uploadId/parts/:index', kind: 'api', body: 'octet-stream', guard: 'public', handler: uploads.putPart(s.dropUploads, dropSession) },
+    { method: 'POST', path: '/api/v1/d/:dropId/uploads/:uploadId/complete', kind: 'api', body: 'json', guard: 'public', handler: uploads.completeUpload(s.dropUploads, dropSession) },
+    { method: 'DELETE', path: '/api/v1/d/:dropId/uploads/:uploadId', kind: 'api', body: 'none', guard: 'public', handler: uploads.cancelUpload(s.dropUploads, dropSession) },
+    { method: 'POST', path: '/api/v1/d/:dropId/submit', kind: 'api', body: 'json', jsonLimit: DROP_SUBMIT_JSON_LIMIT, guard: 'public', handler: drops.submitDropUpload(s.dropLink) },
 
     // the signed-in user's pins (only stored: the MAC is the owner's)
     { method: 'GET', path: '/api/v1/me/pins', kind: 'api', body: 'none', guard: 'session', handler: pins.listPins(s.pins) },

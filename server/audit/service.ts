@@ -49,10 +49,29 @@ export const AUDIT_ACTIONS = [
   'share.swept',
   /** A colleague (office key holder) acted on another member's share. */
   'share.takeover',
+  // drops (the drop is named by its audit ref, never by the id in its link; the uploader by the drop's link ref)
+  'drop.created',
+  'drop.code_requested',
+  'drop.code_confirmed',
+  'drop.code_wrong',
+  'drop.locked',
+  'drop.unlocked',
+  'drop.uploaded',
+  'drop.upload_rejected',
+  'drop.downloaded',
+  'drop.upload_deleted',
+  /** The office's retention ran out for an upload; the sweeper destroyed it. */
+  'drop.upload_expired',
+  'drop.closed',
+  'drop.expired',
+  'drop.deleted',
+  'drop.swept',
+  /** A colleague (office key holder) acted on another member's drop. */
+  'drop.takeover',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share';
+export type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];

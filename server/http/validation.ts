@@ -41,3 +41,9 @@ export function idParam(req: Request, name: string): Id {
 export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
+
+/** `Authorization: Bearer <grant>` (a capability token), or undefined. */
+export function bearer(req: Request): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_.-]{16,2048})$/.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}

@@ -6,12 +6,18 @@
 //    wrapped keys, guests' Ks and link secrets, codes and grant uses are deleted and the share
 //    is marked swept. The share and recipient rows stay, so the sender still sees what
 //    happened and entitled callers get 410.
-// 2. Uploads past their 24 hours (unfinished, or finished but never used in a share): file and row.
-// 3. Orphan files: upload files and blobs no row names, older than an hour (younger ones may
+// 2. Drop uploads older than the office's retention (its current setting, default 90 days):
+//    their blobs, then in one transaction the upload with its files' sealed keys and metadata.
+// 3. Each drop that ended (closed or expired): its unsubmitted uploads (files, then rows), upload
+//    sessions and codes; and once it holds no upload any more, its sealed secrets and labels.
+//    The drop row stays, so the office sees what happened and link holders get 410.
+// 4. Uploads past their 24 hours (unfinished, or finished but never used in a share or a drop
+//    submission): file and row.
+// 5. Orphan files: upload files and blobs no row names, older than an hour (younger ones may
 //    belong to a request between its file and its row). They are what a crash can leave.
-// 4. Expired sessions, sign-in tickets, open invitations, e-mail codes, grant uses and
-//    rate-limit buckets.
-// 5. PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted keys are overwritten in
+// 6. Expired sessions, sign-in tickets, open invitations, e-mail codes, grant uses, drop upload
+//    sessions and rate-limit buckets.
+// 7. PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted keys are overwritten in
 //    the database file, and the WAL that still held old copies of their pages is emptied.
 //
 // Every step is idempotent and files go before rows, so a pass that crashed midway is simply
@@ -25,7 +31,9 @@ import type { BlobStore } from '../blobs/store.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { createTransact } from '../db/transaction.js';
+import { createDropsRepo, dropState } from '../drops/repo.js';
 import { describeForLog } from '../http/errors.js';
+import { createOfficeRepo } from '../office/repo.js';
 import { createSharesRepo, shareState } from '../shares/repo.js';
 import { createUploadsRepo } from '../uploads/repo.js';
 import { createHousekeepingRepo } from './repo.js';
@@ -38,6 +46,10 @@ const DAY_MS = 24 * HOUR_MS;
 export interface SweepReport {
   /** Shares whose blobs and keys were destroyed. */
   readonly shares: number;
+  /** Drop uploads whose retention ran out. */
+  readonly dropUploads: number;
+  /** Ended drops cleared (or whose keys were destroyed once they held nothing). */
+  readonly drops: number;
   /** Stale uploads removed. */
   readonly uploads: number;
   /** Files no row named. */
@@ -52,6 +64,10 @@ export interface Sweeper {
   sweepShare(shareId: Id): Promise<boolean>;
   /** sweepShare, then the WAL checkpoint: for a revoke, which should not wait for the next pass. */
   destroyShare(shareId: Id): Promise<boolean>;
+  /** Clears one drop if it ended; true if it did. */
+  sweepDrop(dropId: Id): Promise<boolean>;
+  /** sweepDrop, then the WAL checkpoint (always: a delete just removed rows too). */
+  destroyDrop(dropId: Id): Promise<void>;
   /** Runs a pass every `intervalMs` (never two at once); returns a function that stops it. */
   start(intervalMs: number): () => void;
 }
@@ -72,6 +88,8 @@ export function createSweeper(deps: {
   const shares = createSharesRepo(db);
   const uploads = createUploadsRepo(db);
   const housekeeping = createHousekeepingRepo(db);
+  const drops = createDropsRepo(db);
+  const office = createOfficeRepo(db);
   const audit = createAudit({ repo: createAuditRepo(db), clock });
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const fileClock = deps.fileClock ?? systemClock;
@@ -94,6 +112,41 @@ export function createSweeper(deps: {
     });
   };
 
+  const sweepDrop = async (dropId: Id): Promise<boolean> => {
+    const drop = drops.byId(dropId);
+    if (drop === undefined) return false;
+    const state = dropState(drop, clock.now());
+    if (state === 'active') return false;
+    // Once a drop ended it stays so: no new upload can start, so its files can go before its rows.
+    for (const pending of drops.pendingUploads(dropId)) {
+      await blobs.removeUpload(pending.id);
+      if (pending.blobId !== null) await blobs.removeBlob(pending.blobId);
+    }
+    return transact(() => {
+      const { swept, keysDestroyed } = drops.clearEnded(dropId, clock.now());
+      const object = { type: 'drop' as const, ref: drop.auditRef };
+      if (swept && state === 'expired') audit.record({ actor: null, action: 'drop.expired', object });
+      if (swept || keysDestroyed) audit.record({ actor: null, action: 'drop.swept', object, details: { reason: state, keys: keysDestroyed } });
+      return swept || keysDestroyed;
+    });
+  };
+
+  const sweepRetention = async (): Promise<number> => {
+    const days = office.get()?.retentionDays;
+    if (days === undefined) return 0;
+    let removed = 0;
+    for (const upload of drops.pastRetention(clock.now() - days * DAY_MS)) {
+      for (const blobId of drops.uploadBlobIds(upload.dropId, upload.id)) await blobs.removeBlob(blobId);
+      const deleted = transact(() => {
+        if (!drops.deleteUpload(upload.dropId, upload.id)) return false;
+        audit.record({ actor: null, action: 'drop.upload_expired', object: { type: 'drop', ref: upload.dropAuditRef }, details: { upload: toHex(upload.id), retentionDays: days } });
+        return true;
+      });
+      if (deleted) removed += 1;
+    }
+    return removed;
+  };
+
   const removeOrphans = async (): Promise<number> => {
     const before = fileClock.now() - orphanGraceMs;
     const uploadFiles = await blobs.listUploads(before);
@@ -101,7 +154,7 @@ export function createSweeper(deps: {
     // One snapshot of what rows name, so a blob moving from an upload to a share is seen once.
     const { unfinished, named } = db.transaction(() => ({
       unfinished: new Set(uploads.unfinishedIds().map(toHex)),
-      named: new Set([...uploads.blobIds(), ...shares.liveBlobIds()].map(toHex)),
+      named: new Set([...uploads.blobIds(), ...shares.liveBlobIds(), ...drops.liveBlobIds()].map(toHex)),
     }))();
     let removed = 0;
     for (const id of uploadFiles) {
@@ -121,6 +174,11 @@ export function createSweeper(deps: {
     let swept = 0;
     for (const shareId of shares.toSweep(clock.now())) if (await sweepShare(shareId)) swept += 1;
 
+    // Retention first: a drop whose last upload goes now loses its keys in the same pass.
+    const dropUploads = await sweepRetention();
+    let sweptDrops = 0;
+    for (const dropId of drops.toSweep(clock.now())) if (await sweepDrop(dropId)) sweptDrops += 1;
+
     let staleUploads = 0;
     for (const upload of uploads.expired(clock.now())) {
       await blobs.removeUpload(upload.id);
@@ -130,18 +188,21 @@ export function createSweeper(deps: {
 
     const orphans = await removeOrphans();
 
-    const pruned = transact(() =>
-      housekeeping.prune(clock.now(), { sessionIdleMs: deps.sessionIdleMs, codeKeepMs: HOUR_MS, rateLimitWindowMs: DAY_MS }),
-    );
+    const pruned = transact(() => ({
+      ...housekeeping.prune(clock.now(), { sessionIdleMs: deps.sessionIdleMs, codeKeepMs: HOUR_MS, rateLimitWindowMs: DAY_MS }),
+      drops: drops.prune(clock.now(), clock.now() - HOUR_MS),
+    }));
     db.pragma('wal_checkpoint(TRUNCATE)');
 
     const report = {
       shares: swept,
+      dropUploads,
+      drops: sweptDrops,
       uploads: staleUploads,
       orphans,
       housekeeping: Object.values(pruned).reduce((sum, n) => sum + n, 0),
     };
-    if (report.shares + report.uploads + report.orphans > 0) log.info({ sweep: report }, 'sweep');
+    if (report.shares + report.dropUploads + report.drops + report.uploads + report.orphans > 0) log.info({ sweep: report }, 'sweep');
     return report;
   };
 
@@ -152,6 +213,11 @@ export function createSweeper(deps: {
       const swept = await sweepShare(shareId);
       if (swept) db.pragma('wal_checkpoint(TRUNCATE)');
       return swept;
+    },
+    sweepDrop,
+    async destroyDrop(dropId) {
+      await sweepDrop(dropId);
+      db.pragma('wal_checkpoint(TRUNCATE)');
     },
     start(intervalMs) {
       let running = false;

@@ -50,14 +50,19 @@ export const RATE_LIMITS = {
   /** Pre-login requests (no failure to count): per account and per address. */
   preloginAccount: { max: 30, windowMs: 15 * MINUTE },
   preloginAddress: { max: 300, windowMs: 15 * MINUTE },
+  /** Upload sessions of open drops (anyone with the link may start one): per client address and per drop. */
+  dropStartAddress: { max: 10, windowMs: HOUR },
+  dropStartDrop: { max: 60, windowMs: HOUR },
 } as const satisfies {
   account: FailurePolicy;
   address: FailurePolicy;
   preloginAccount: CountPolicy;
   preloginAddress: CountPolicy;
+  dropStartAddress: CountPolicy;
+  dropStartDrop: CountPolicy;
 };
 
-export type LimitedAction = 'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code';
+export type LimitedAction = 'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code' | 'drop-code' | 'drop-start';
 
 /** A bucket and the policy it follows. */
 export interface Bucket {
@@ -78,6 +83,11 @@ export interface RateLimiter {
   succeed(bucket: Bucket): void;
   /** Counts one pre-login request for the address and the account; throws 429 over the limit. */
   countPrelogin(ip: string, email: string): void;
+  /**
+   * Counts one request of `action` in the bucket of each (scope, value, policy) given, e.g. the
+   * client address and the object it is about; throws 429 when any is over its limit.
+   */
+  countRequests(action: LimitedAction, ...buckets: readonly { scope: 'address' | 'object'; value: string; policy: CountPolicy }[]): void;
 }
 
 /** How long a bucket with `failures` failures is blocked after the latest one. */
@@ -91,7 +101,7 @@ export function blockFor(policy: FailurePolicy, failures: number): number {
 
 export function createRateLimiter(deps: { repo: RateLimitRepo; clock: Clock; serverKey: Uint8Array }): RateLimiter {
   const { repo, clock, serverKey } = deps;
-  const bucketKey = (action: LimitedAction, scope: 'address' | 'account', value: string) =>
+  const bucketKey = (action: LimitedAction, scope: 'address' | 'account' | 'object', value: string) =>
     macFields(serverKey, [tag('rate-limit'), action, scope, value]);
 
   const fresh = (now: number): BucketState => ({ failures: 0, lastFailureAt: null, blockedUntil: 0, windowStart: now, count: 0 });
@@ -145,6 +155,12 @@ export function createRateLimiter(deps: { repo: RateLimitRepo; clock: Clock; ser
         count(bucketKey('prelogin', 'address', ip), RATE_LIMITS.preloginAddress, now),
         count(bucketKey('prelogin', 'account', email), RATE_LIMITS.preloginAccount, now),
       );
+      if (wait > 0) throw rateLimited(wait / 1000);
+    },
+
+    countRequests(action, ...buckets) {
+      const now = clock.now();
+      const wait = Math.max(0, ...buckets.map(({ scope, value, policy }) => count(bucketKey(action, scope, value), policy, now)));
       if (wait > 0) throw rateLimited(wait / 1000);
     },
   };

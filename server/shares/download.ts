@@ -3,7 +3,7 @@
 // never sniffed, never cached, streamed from the blob store, with single-range Range support
 // so a broken download resumes where it stopped.
 import { pipeline } from 'node:stream';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { idToWire, type Id } from '../../shared/crypto/index.js';
 import type { ByteRange, OpenBlob } from '../blobs/store.js';
 import { AppError } from '../http/errors.js';
@@ -76,4 +76,16 @@ export async function sendBlob(res: Response, fileId: Id, blob: OpenBlob, range:
       reject(error);
     });
   });
+}
+
+/** Runs a download and streams it (headers only for HEAD); a 416 carries the file's size in Content-Range. */
+export async function answerDownload(req: Request, res: Response, fileId: Id, start: () => Promise<Download>): Promise<void> {
+  let download: Download;
+  try {
+    download = await start();
+  } catch (error) {
+    if (error instanceof UnsatisfiableRangeError) res.setHeader('Content-Range', `bytes */${error.size}`);
+    throw error;
+  }
+  await sendBlob(res, fileId, download.blob, download.range, req.method === 'HEAD');
 }

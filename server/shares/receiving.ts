@@ -12,7 +12,6 @@
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
 // the grant expires.
 import {
-  bytesEqual,
   codeHash,
   idToWire,
   newId,
@@ -24,7 +23,7 @@ import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';
 import type { Caller } from '../http/caller.js';
-import { deliveryFailed, grantInvalid, invalidCredentials, notFound, rateLimited, recipientLocked, shareGone } from '../http/errors.js';
+import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../http/errors.js';
 import { CapabilityTokenError, type CapabilityTokens } from '../keys.js';
 import type { Deliver } from '../mail/deliver.js';
 import { maskAddress } from '../mail/mailer.js';
@@ -32,14 +31,13 @@ import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../mail
 import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
 import type { RateLimiter } from '../rate-limit/service.js';
 import type { UsersRepo } from '../users/repo.js';
-import { CODES_PER_HOUR, EMAIL_CODE_LIFETIME_MS, newEmailCode, TRIES_PER_CODE, WRONG_CODES_BEFORE_LOCK } from './codes.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from './codes.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
 import { shareState, type RecipientWithShare, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
 import { sweptError, requireActive } from './service.js';
 
 export const GRANT_AUDIENCE = 'coffer/share-download';
 export const GRANT_TTL_SECONDS = 60 * 60;
-const HOUR_MS = 60 * 60 * 1000;
 const JTI = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What a recipient's page gets: the share, its files and this recipient's keys. */
@@ -202,23 +200,16 @@ export function createReceivingService(deps: {
       const { share, recipient } = findGuest(recipientId);
       requireActive(share, clock.now());
       if (recipient.lockedAt !== null) throw recipientLocked();
-      const code = newEmailCode();
-      const sent = transact(() => {
-        const now = clock.now();
-        const recent = shares.codesSince(recipient.id, now - HOUR_MS);
-        if (recent.length >= CODES_PER_HOUR) throw rateLimited(((recent[0] as number) + HOUR_MS - now) / 1000);
-        const expiresAt = now + EMAIL_CODE_LIFETIME_MS;
-        shares.insertCode(recipient.id, codeHash(deps.serverKey, 'email-code', recipient.id, code), now, expiresAt);
-        shares.setCodeRequested(recipient.id, now);
+      const codes = shares.codesOf(recipient.id);
+      const { code, sentAt, expiresAt } = transact(() => {
+        const issued = issueEmailCode(codes, (value) => codeHash(deps.serverKey, 'email-code', recipient.id, value), clock.now());
         audit.record({ actor: recipient.auditRef, action: 'share.code_requested', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
-        return { sentAt: now, expiresAt };
+        return issued;
       });
-      const delivered = await deps.deliver(
-        emailCodeMail({ to: recipient.email, office: office().name, sender: share.senderName, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 }),
+      await mailEmailCode(codes, () =>
+        deps.deliver(emailCodeMail({ to: recipient.email, office: office().name, sender: share.senderName, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })),
       );
-      shares.setDeliveryFailed(recipient.id, !delivered);
-      if (!delivered) throw deliveryFailed();
-      return sent;
+      return { sentAt, expiresAt };
     },
 
     async verifyCode(ip, recipientId, code) {
@@ -232,26 +223,15 @@ export function createReceivingService(deps: {
 
       const outcome = transact((): 'ok' | 'wrong' | 'locked' => {
         const now = clock.now();
-        const latest = shares.latestCode(recipient.id);
-        const right =
-          latest !== undefined &&
-          latest.usedAt === null &&
-          latest.expiresAt > now &&
-          latest.tries < TRIES_PER_CODE &&
-          bytesEqual(latest.codeHash, codeHash(deps.serverKey, 'email-code', recipient.id, code));
-        if (right && shares.useCode(latest.id, now, TRIES_PER_CODE)) {
-          shares.setCodeConfirmed(recipient.id, now);
+        const checked = checkEmailCode(shares.codesOf(recipient.id), codeHash(deps.serverKey, 'email-code', recipient.id, code), now);
+        if (checked.right) {
           audit.record({ actor: recipient.auditRef, action: 'share.code_confirmed', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
           return 'ok';
         }
-        if (latest !== undefined) shares.failCode(latest.id);
-        const wrong = shares.addWrongCode(recipient.id);
-        audit.record({ actor: recipient.auditRef, action: 'share.code_wrong', object: object(share), details: { recipient: toHex(recipient.auditRef), wrongCodes: wrong } });
-        if (wrong >= WRONG_CODES_BEFORE_LOCK && shares.lock(recipient.id, now)) {
-          audit.record({ actor: recipient.auditRef, action: 'share.recipient_locked', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
-          return 'locked';
-        }
-        return 'wrong';
+        audit.record({ actor: recipient.auditRef, action: 'share.code_wrong', object: object(share), details: { recipient: toHex(recipient.auditRef), wrongCodes: checked.wrongCodes } });
+        if (!checked.lockedNow) return 'wrong';
+        audit.record({ actor: recipient.auditRef, action: 'share.recipient_locked', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+        return 'locked';
       });
 
       if (outcome === 'locked') {

@@ -9,6 +9,7 @@
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
+import type { CodeHolder, EmailCodeRecord } from './codes.js';
 
 export type RecipientKind = 'account' | 'guest';
 export type ShareState = 'active' | 'expired' | 'revoked' | 'used-up';
@@ -100,15 +101,6 @@ export interface NewRecipient {
   readonly serverHalf: Uint8Array | null;
   readonly linkSecretSender: Uint8Array | null;
   readonly linkSecretOffice: Uint8Array | null;
-}
-
-export interface EmailCodeRecord {
-  readonly id: number;
-  readonly codeHash: Uint8Array;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly tries: number;
-  readonly usedAt: number | null;
 }
 
 /** A recipient with its share: what a guest's link or an account recipient reaches. */
@@ -255,6 +247,56 @@ const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name A
   s.downloads_used AS s_downloads_used, s.grants_expire_at AS s_grants_expire_at, s.receipt_mail AS s_receipt_mail,
   s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
 
+/**
+ * The SQL behind the e-mail code rules (./codes.ts) for one kind of holder: a guest recipient
+ * (email_codes, share_recipients) or a bound drop (drop_codes, drops). The table and column
+ * names are this function's constants, never input; every statement names the holder.
+ */
+export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId: Id) => CodeHolder {
+  const [codes, holder, holders] = kind === 'recipient' ? ['email_codes', 'recipient_id', 'share_recipients'] : ['drop_codes', 'drop_id', 'drops'];
+  const insert = db.prepare<[Uint8Array, Uint8Array, number, number]>(`INSERT INTO ${codes} (${holder}, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`);
+  const since = db.prepare<[Uint8Array, number], number>(`SELECT created_at FROM ${codes} WHERE ${holder} = ? AND created_at > ? ORDER BY created_at`).pluck();
+  const latest = db.prepare<[Uint8Array], { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }>(
+    `SELECT id, code_hash, created_at, expires_at, tries, used_at FROM ${codes} WHERE ${holder} = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
+  const fail = db.prepare<[number, Uint8Array]>(`UPDATE ${codes} SET tries = tries + 1 WHERE id = ? AND ${holder} = ?`);
+  // Burning the code is one statement: two requests with the same code cannot both pass.
+  const use = db.prepare<[number, number, Uint8Array, number, number]>(
+    `UPDATE ${codes} SET used_at = ? WHERE id = ? AND ${holder} = ? AND used_at IS NULL AND tries < ? AND expires_at > ?`,
+  );
+  const wrong = db.prepare<[Uint8Array], number>(`UPDATE ${holders} SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes`).pluck();
+  const lock = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`);
+  const requested = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_requested_at = ? WHERE id = ?`);
+  const confirmed = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`);
+  const delivery = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET delivery_failed = ? WHERE id = ?`);
+  return (holderId) => ({
+    codesSince: (after) => since.all(holderId, after),
+    insertCode(codeHash, createdAt, expiresAt) {
+      insert.run(holderId, codeHash, createdAt, expiresAt);
+    },
+    latestCode(): EmailCodeRecord | undefined {
+      const row = latest.get(holderId);
+      if (row === undefined) return undefined;
+      return { id: row.id, codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, tries: row.tries, usedAt: row.used_at };
+    },
+    failCode(codeId) {
+      fail.run(codeId, holderId);
+    },
+    useCode: (codeId, now, maxTries) => use.run(now, codeId, holderId, maxTries, now).changes === 1,
+    addWrongCode: () => wrong.get(holderId) ?? 0,
+    lock: (now) => lock.run(now, holderId).changes === 1,
+    markRequested(now) {
+      requested.run(now, holderId);
+    },
+    markConfirmed(now) {
+      confirmed.run(now, holderId);
+    },
+    markDelivery(delivered) {
+      delivery.run(delivered ? 0 : 1, holderId);
+    },
+  });
+}
+
 export function createSharesRepo(db: Db) {
   const insertShare = db.prepare(
     `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at,
@@ -311,33 +353,11 @@ export function createSharesRepo(db: Db) {
   const unlock = db.prepare<[Uint8Array, Uint8Array]>(
     'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
   );
-  const deliveryFailed = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET delivery_failed = ? WHERE id = ?');
-  const codeRequested = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET code_requested_at = ? WHERE id = ?');
-  const codeConfirmed = db.prepare<[number, Uint8Array]>(
-    'UPDATE share_recipients SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?',
-  );
-  const wrongCode = db
-    .prepare<[Uint8Array], number>('UPDATE share_recipients SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes')
-    .pluck();
-  const lock = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET locked_at = ? WHERE id = ? AND locked_at IS NULL');
   const firstDownload = db.prepare<[number, Uint8Array]>(
     'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
   );
 
-  const insertCode = db.prepare<[Uint8Array, Uint8Array, number, number]>(
-    'INSERT INTO email_codes (recipient_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)',
-  );
-  const codesSince = db
-    .prepare<[Uint8Array, number], number>('SELECT created_at FROM email_codes WHERE recipient_id = ? AND created_at > ? ORDER BY created_at')
-    .pluck();
-  const latestCode = db.prepare<[Uint8Array], { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }>(
-    'SELECT id, code_hash, created_at, expires_at, tries, used_at FROM email_codes WHERE recipient_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-  );
-  const failCode = db.prepare<[number]>('UPDATE email_codes SET tries = tries + 1 WHERE id = ?');
-  // Burning the code is one statement: two requests with the same code cannot both pass.
-  const useCode = db.prepare<[number, number, number, number]>(
-    'UPDATE email_codes SET used_at = ? WHERE id = ? AND used_at IS NULL AND tries < ? AND expires_at > ?',
-  );
+  const codesOf = createCodeHolders(db, 'recipient');
 
   const grantUsed = db.prepare<[string, Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM grant_uses WHERE jti = ? AND recipient_id = ?)').pluck();
   const insertGrantUse = db.prepare<[string, Uint8Array, number, number]>(
@@ -423,36 +443,14 @@ export function createSharesRepo(db: Db) {
     /** A new expiry for a share that is neither revoked, swept nor expired at `now`. */
     extend: (id: Id, expiresAt: number, now: number) => extend.run(expiresAt, id, now).changes === 1,
     unlock: (recipientId: Id, shareId: Id) => unlock.run(recipientId, shareId).changes === 1,
+    /** A recipient's last notification or code mail failed (or went through). */
     setDeliveryFailed(recipientId: Id, failed: boolean): void {
-      deliveryFailed.run(failed ? 1 : 0, recipientId);
+      codesOf(recipientId).markDelivery(!failed);
     },
-    setCodeRequested(recipientId: Id, now: number): void {
-      codeRequested.run(now, recipientId);
-    },
-    setCodeConfirmed(recipientId: Id, now: number): void {
-      codeConfirmed.run(now, recipientId);
-    },
-    /** Counts a wrong code over the recipient's life; returns the new total. */
-    addWrongCode: (recipientId: Id) => wrongCode.get(recipientId) ?? 0,
-    lock: (recipientId: Id, now: number) => lock.run(now, recipientId).changes === 1,
+    /** A guest's e-mail codes, wrong-code count and code times (./codes.ts). */
+    codesOf,
     /** Records the first download; true if this was it. */
     setFirstDownload: (recipientId: Id, now: number) => firstDownload.run(now, recipientId).changes === 1,
-
-    insertCode(recipientId: Id, codeHash: Uint8Array, createdAt: number, expiresAt: number): void {
-      insertCode.run(recipientId, codeHash, createdAt, expiresAt);
-    },
-    /** Times of the codes made for a recipient after `since`, oldest first. */
-    codesSince: (recipientId: Id, since: number) => codesSince.all(recipientId, since),
-    latestCode(recipientId: Id): EmailCodeRecord | undefined {
-      const row = latestCode.get(recipientId);
-      if (row === undefined) return undefined;
-      return { id: row.id, codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, tries: row.tries, usedAt: row.used_at };
-    },
-    failCode(codeId: number): void {
-      failCode.run(codeId);
-    },
-    /** Burns a code that is unused, unexpired and under its try limit; false otherwise. */
-    useCode: (codeId: number, now: number, maxTries: number) => useCode.run(now, codeId, maxTries, now).changes === 1,
 
     grantUsed: (jti: string, recipientId: Id) => grantUsed.get(jti, recipientId) === 1,
     /** Counts one download under a new grant; false at the limit or when the share is no longer active. */

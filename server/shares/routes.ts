@@ -1,8 +1,7 @@
 // Shares: the sender's and the office's view, recipient lookup, guest links, received shares
 // and downloads (shared/wire/shares.ts).
-import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   CodeVerifyRequest,
   type CodeVerifyResponse,
@@ -18,10 +17,10 @@ import {
 } from '../../shared/wire/index.js';
 import { callerOf } from '../http/caller.js';
 import type { RouteHandler } from '../http/route.js';
-import { clientAddress, idParam, parseInput } from '../http/validation.js';
+import { bearer, clientAddress, idParam, parseInput } from '../http/validation.js';
 import { logoUrl } from '../office/service.js';
 import { iso } from '../users/wire.js';
-import { sendBlob, UnsatisfiableRangeError, type Download } from './download.js';
+import { answerDownload } from './download.js';
 import type { ReceivingService, RecipientView } from './receiving.js';
 import { shareState } from './repo.js';
 import type { SharesService } from './service.js';
@@ -30,24 +29,6 @@ import { detailOut, forRecipientOut, linkInfoOut, shareInputIn, summaryOut } fro
 const ListQuery = z.object({ scope: z.enum(['mine', 'office']).default('mine') });
 
 const forRecipient = (view: RecipientView) => forRecipientOut(view.share, view.recipient, view.files, view.keys, view.office);
-
-/** `Authorization: Bearer <grant>`, or undefined. */
-function bearer(req: Request): string | undefined {
-  const match = /^Bearer ([A-Za-z0-9_.-]{16,2048})$/.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
-
-/** Runs a download and streams it; a 416 carries the file's size in Content-Range. */
-async function answerDownload(req: Request, res: Response, fileId: Id, start: () => Promise<Download>): Promise<void> {
-  let download: Download;
-  try {
-    download = await start();
-  } catch (error) {
-    if (error instanceof UnsatisfiableRangeError) res.setHeader('Content-Range', `bytes */${error.size}`);
-    throw error;
-  }
-  await sendBlob(res, fileId, download.blob, download.range, req.method === 'HEAD');
-}
 
 // ---- the sender's side
 

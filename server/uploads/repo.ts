@@ -1,11 +1,18 @@
-// SQL of uploads (migrations/0003_uploads.sql). Every statement a caller can reach names the
-// upload's id AND its owner's id, so another user's upload id matches nothing and answers
-// 404 like an unknown one. The sweeper's statements (unscoped) are marked as such.
+// SQL of uploads (migrations/0003_uploads.sql, 0005_drops.sql). Every statement a caller can
+// reach names the upload's id AND its owner's id, so another owner's upload id matches nothing
+// and answers 404 like an unknown one. An upload has one of two kinds of owner: a member
+// (owner_id) or a drop's upload session (drop_session_id); a repo is made for one kind and its
+// statements name only that kind's column, which is NULL on the other kind's rows. The
+// sweeper's statements (unscoped, both kinds) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
+/** Whose uploads a repo reaches: members' own, or those of drop upload sessions. */
+export type UploadOwnerKind = 'member' | 'drop-session';
+
 export interface UploadRecord {
   readonly id: Id;
+  /** The member's user id, or the drop upload session's id (see UploadOwnerKind). */
   readonly ownerId: Id;
   readonly size: number;
   readonly partSize: number;
@@ -52,47 +59,52 @@ export interface ClaimedUpload {
   readonly ciphertextHash: Uint8Array;
 }
 
-const COLUMNS = 'id, owner_id, size, part_size, part_count, created_at, expires_at, completed_at, blob_id, ciphertext_hash';
+// Both kinds' owner under one name for the sweeper's unscoped reads.
+const COLUMNS =
+  'id, coalesce(owner_id, drop_session_id) AS owner_id, size, part_size, part_count, created_at, expires_at, completed_at, blob_id, ciphertext_hash';
 
-export function createUploadsRepo(db: Db) {
+export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
+  // The one column every scoped statement names (never taken from input).
+  const owner = kind === 'member' ? 'owner_id' : 'drop_session_id';
   const insert = db.prepare(
-    `INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at)
+    `INSERT INTO uploads (id, ${owner}, size, part_size, part_count, created_at, expires_at)
      VALUES (@id, @ownerId, @size, @partSize, @partCount, @createdAt, @expiresAt)`,
   );
-  const findOwn = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(`SELECT ${COLUMNS} FROM uploads WHERE id = ? AND owner_id = ?`);
+  const findOwn = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(`SELECT ${COLUMNS} FROM uploads WHERE id = ? AND ${owner} = ?`);
   const receivedOwn = db
     .prepare<[Uint8Array, Uint8Array], number>(
       `SELECT p.part_index FROM upload_parts p JOIN uploads u ON u.id = p.upload_id
-       WHERE u.id = ? AND u.owner_id = ? ORDER BY p.part_index`,
+       WHERE u.id = ? AND u.${owner} = ? ORDER BY p.part_index`,
     )
     .pluck();
   const unrecordPart = db.prepare<[Uint8Array, Uint8Array, number]>(
     `DELETE FROM upload_parts
-     WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND owner_id = ? AND completed_at IS NULL) AND part_index = ?`,
+     WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL) AND part_index = ?`,
   );
   // Recorded only for an unfinished upload that is still the owner's: a part that lands after
   // a cancel or a completion records nothing.
   const recordPart = db.prepare<[number, number, Uint8Array, Uint8Array, number]>(
     `INSERT OR REPLACE INTO upload_parts (upload_id, part_index, received_at)
-     SELECT id, ?, ? FROM uploads WHERE id = ? AND owner_id = ? AND completed_at IS NULL AND part_count > ?`,
+     SELECT id, ?, ? FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND part_count > ?`,
   );
   const complete = db.prepare<[number, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array]>(
     `UPDATE uploads SET completed_at = ?, blob_id = ?, ciphertext_hash = ?, expires_at = ?
-     WHERE id = ? AND owner_id = ? AND completed_at IS NULL
+     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL
        AND (SELECT count(*) FROM upload_parts WHERE upload_id = uploads.id) = part_count`,
   );
   const clearParts = db.prepare<[Uint8Array]>('DELETE FROM upload_parts WHERE upload_id = ?');
   const removeOwn = db.prepare<[Uint8Array, Uint8Array], { blob_id: Uint8Array | null }>(
-    'DELETE FROM uploads WHERE id = ? AND owner_id = ? RETURNING blob_id',
+    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? RETURNING blob_id`,
   );
-  // A share takes a completed, unexpired upload of the sender's: one statement, so an upload
-  // can be used by one share only.
+  // A share (or a drop submission) takes a completed, unexpired upload of the owner's: one
+  // statement, so an upload can be used once only.
   const claimOwn = db.prepare<[Uint8Array, Uint8Array, number], { blob_id: Uint8Array; size: number; ciphertext_hash: Uint8Array }>(
-    `DELETE FROM uploads WHERE id = ? AND owner_id = ? AND completed_at IS NOT NULL AND expires_at > ?
+    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NOT NULL AND expires_at > ?
      RETURNING blob_id, size, ciphertext_hash`,
   );
-  // Storage counted against a user: their uploads (finished or not), and the files of their
-  // shares that are still active (not revoked, not expired, not used up, not swept).
+  // Storage counted against a member: their uploads (finished or not), and the files of their
+  // shares that are still active (not revoked, not expired, not used up, not swept). Always by
+  // owner_id: a drop session owns no shares (its drop's uploads are counted in server/drops).
   const storageUsed = db
     .prepare<[Uint8Array, Uint8Array, number], number>(
       `SELECT (SELECT coalesce(sum(size), 0) FROM uploads WHERE owner_id = ?)

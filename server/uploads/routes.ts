@@ -1,5 +1,8 @@
 // Resumable uploads: create, send a part, status, complete, cancel (shared/wire/uploads.ts).
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+// The same handlers serve a drop's uploader (server/drops), who has no session: each handler
+// takes who owns the uploads from `ownerOf`, by default the signed-in member.
+import type { Request, Response } from 'express';
+import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
 import {
   EmptyRequest,
   UploadCreateRequest,
@@ -14,10 +17,16 @@ import { idParam, parseInput } from '../http/validation.js';
 import { iso } from '../users/wire.js';
 import type { UploadsService } from './service.js';
 
-export function createUpload(uploads: UploadsService): RouteHandler {
+/** Whose uploads a request may reach; throws the refusal (it runs before the body is read). */
+export type UploadOwnerOf = (req: Request, res: Response) => Id | Promise<Id>;
+
+const signedInMember: UploadOwnerOf = (_req, res) => callerOf(res).userId;
+
+export function createUpload(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
   return async (req, res) => {
+    const owner = await ownerOf(req, res);
     const { size } = parseInput(UploadCreateRequest, req.body);
-    const upload = await uploads.create(callerOf(res), size);
+    const upload = await uploads.create(owner, size);
     const answer: UploadCreateResponse = {
       uploadId: idToWire(upload.id),
       partSize: upload.partSize,
@@ -40,17 +49,18 @@ function declaredLength(header: string | undefined): number | undefined {
   return Number(header);
 }
 
-export function putPart(uploads: UploadsService): RouteHandler {
+export function putPart(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
   return async (req, res) => {
+    const owner = await ownerOf(req, res);
     const id = idParam(req, 'uploadId');
-    await uploads.putPart(callerOf(res), id, indexParam(req.params.index), declaredLength(req.headers['content-length']), req);
+    await uploads.putPart(owner, id, indexParam(req.params.index), declaredLength(req.headers['content-length']), req);
     res.status(204).end();
   };
 }
 
-export function getUpload(uploads: UploadsService): RouteHandler {
-  return (req, res) => {
-    const { upload, received } = uploads.status(callerOf(res), idParam(req, 'uploadId'));
+export function getUpload(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
+  return async (req, res) => {
+    const { upload, received } = uploads.status(await ownerOf(req, res), idParam(req, 'uploadId'));
     const answer: UploadStatus = {
       uploadId: idToWire(upload.id),
       size: upload.size,
@@ -64,18 +74,19 @@ export function getUpload(uploads: UploadsService): RouteHandler {
   };
 }
 
-export function completeUpload(uploads: UploadsService): RouteHandler {
+export function completeUpload(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
   return async (req, res) => {
+    const owner = await ownerOf(req, res);
     parseInput(EmptyRequest, req.body);
-    const done = await uploads.complete(callerOf(res), idParam(req, 'uploadId'));
+    const done = await uploads.complete(owner, idParam(req, 'uploadId'));
     const answer: UploadCompleteResponse = { uploadId: idToWire(done.id), ciphertextHash: toBase64Url(done.ciphertextHash) };
     res.json(answer);
   };
 }
 
-export function cancelUpload(uploads: UploadsService): RouteHandler {
+export function cancelUpload(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
   return async (req, res) => {
-    await uploads.cancel(callerOf(res), idParam(req, 'uploadId'));
+    await uploads.cancel(await ownerOf(req, res), idParam(req, 'uploadId'));
     res.status(204).end();
   };
 }

@@ -1,9 +1,11 @@
 // Resumable uploads of ciphertext (DESIGN §5, shared/wire/uploads.ts). An upload is owned by
-// the member who created it; every lookup names the owner, so another user's upload id is
-// 404 like an unknown one.
+// the member who created it, or by the drop upload session that created it (server/drops: a
+// second instance over a repo of that kind); every lookup names the owner, so another owner's
+// upload id is 404 like an unknown one.
 //
 // The protocol: create with the container's declared size (a valid container length, its
-// plaintext within MAX_FILE_MIB, and room in the caller's QUOTA_MIB); send parts of
+// plaintext within MAX_FILE_MIB, and room for it: the member's QUOTA_MIB, or the drop's
+// limits, checked by `admit` in the transaction that inserts it); send parts of
 // UPLOAD_PART_BYTES (the last one shorter) in any order, each streamed to its offset in the
 // upload's file and recorded only once fsynced, so a retry is harmless and a dropped
 // connection leaves the part missing; ask which parts arrived to resume (also after a server
@@ -18,7 +20,6 @@ import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
 import { PartAbortedError, PartTooLongError, PartTooShortError, UploadMissingError, type BlobStore } from '../blobs/store.js';
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
 import {
   badRequest,
   fileTooLarge,
@@ -47,14 +48,21 @@ export interface UploadStatusRecord {
   readonly received: readonly number[];
 }
 
+/** `ownerId`: the member's user id, or the drop upload session's id, whichever kind the repo is for. */
 export interface UploadsService {
-  create(caller: Caller, size: number): Promise<UploadRecord>;
-  status(caller: Caller, id: Id): UploadStatusRecord;
+  create(ownerId: Id, size: number): Promise<UploadRecord>;
+  status(ownerId: Id, id: Id): UploadStatusRecord;
   /** `declaredLength` is the Content-Length header, when the client sent one. */
-  putPart(caller: Caller, id: Id, index: number, declaredLength: number | undefined, body: Readable): Promise<void>;
-  complete(caller: Caller, id: Id): Promise<{ id: Id; ciphertextHash: Uint8Array }>;
-  cancel(caller: Caller, id: Id): Promise<void>;
+  putPart(ownerId: Id, id: Id, index: number, declaredLength: number | undefined, body: Readable): Promise<void>;
+  complete(ownerId: Id, id: Id): Promise<{ id: Id; ciphertextHash: Uint8Array }>;
+  cancel(ownerId: Id, id: Id): Promise<void>;
 }
+
+/**
+ * Checks that a new upload of `size` container bytes fits its owner, inside the transaction
+ * that inserts it (two requests cannot both take the last room); throws the refusal.
+ */
+export type AdmitUpload = (ownerId: Id, size: number, now: number) => void;
 
 /** How long part `index` of an upload must be. */
 export function partLength(upload: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, index: number): number {
@@ -67,8 +75,15 @@ export function createUploadsService(deps: {
   clock: Clock;
   transact: Transact;
   limits: UploadLimits;
+  /** The default: the member's storage quota. */
+  admit?: AdmitUpload;
 }): UploadsService {
   const { repo, blobs, clock, transact, limits } = deps;
+  const admit: AdmitUpload =
+    deps.admit ??
+    ((ownerId, size, now) => {
+      if (repo.storageUsed(ownerId, now) + size > limits.quotaBytes) throw quotaFull();
+    });
 
   // Requests in flight per upload, in this process: a part is not written while the upload is
   // being completed, and an upload is not completed while a part is being written.
@@ -80,24 +95,24 @@ export function createUploadsService(deps: {
     return { state, release: () => state.writers === 0 && !state.completing && busy.delete(key) };
   };
 
-  /** The caller's live upload, or 404 (unknown, another user's, or past its expiry). */
-  const findOwn = (caller: Caller, id: Id): UploadRecord => {
-    const upload = repo.findOwn(id, caller.userId);
+  /** The owner's live upload, or 404 (unknown, another owner's, or past its expiry). */
+  const findOwn = (ownerId: Id, id: Id): UploadRecord => {
+    const upload = repo.findOwn(id, ownerId);
     if (upload === undefined || upload.expiresAt <= clock.now()) throw notFound();
     return upload;
   };
 
   return {
-    async create(caller, size) {
+    async create(ownerId, size) {
       const plaintext = plaintextLengthOf(size);
       if (plaintext === undefined) throw invalidInput(['size']);
       if (plaintext > limits.maxFileBytes) throw fileTooLarge();
       const upload = transact(() => {
         const now = clock.now();
-        if (repo.storageUsed(caller.userId, now) + size > limits.quotaBytes) throw quotaFull();
+        admit(ownerId, size, now);
         const created = {
           id: newId(),
-          ownerId: caller.userId,
+          ownerId,
           size,
           partSize: UPLOAD_PART_BYTES,
           partCount: Math.ceil(size / UPLOAD_PART_BYTES),
@@ -110,21 +125,21 @@ export function createUploadsService(deps: {
       try {
         await blobs.createUpload(upload.id, size);
       } catch (error) {
-        repo.removeOwn(upload.id, caller.userId);
+        repo.removeOwn(upload.id, ownerId);
         throw error;
       }
       return upload;
     },
 
-    status(caller, id) {
-      const upload = findOwn(caller, id);
+    status(ownerId, id) {
+      const upload = findOwn(ownerId, id);
       const received =
-        upload.completedAt === null ? repo.receivedParts(id, caller.userId) : Array.from({ length: upload.partCount }, (_, i) => i);
+        upload.completedAt === null ? repo.receivedParts(id, ownerId) : Array.from({ length: upload.partCount }, (_, i) => i);
       return { upload, received };
     },
 
-    async putPart(caller, id, index, declaredLength, body) {
-      const upload = findOwn(caller, id);
+    async putPart(ownerId, id, index, declaredLength, body) {
+      const upload = findOwn(ownerId, id);
       if (upload.completedAt !== null) throw uploadIncomplete('The upload is already complete');
       if (!Number.isSafeInteger(index) || index < 0 || index >= upload.partCount) throw invalidInput(['index']);
       const length = partLength(upload, index);
@@ -139,7 +154,7 @@ export function createUploadsService(deps: {
       }
       state.writers += 1;
       try {
-        repo.unrecordPart(id, caller.userId, index);
+        repo.unrecordPart(id, ownerId, index);
         try {
           await blobs.writePart(id, index * upload.partSize, length, body);
         } catch (error) {
@@ -150,18 +165,18 @@ export function createUploadsService(deps: {
           if (error instanceof UploadMissingError) throw notFound();
           throw error;
         }
-        if (!repo.recordPart(id, caller.userId, index, clock.now())) throw notFound();
+        if (!repo.recordPart(id, ownerId, index, clock.now())) throw notFound();
       } finally {
         state.writers -= 1;
         release();
       }
     },
 
-    async complete(caller, id) {
-      const upload = findOwn(caller, id);
+    async complete(ownerId, id) {
+      const upload = findOwn(ownerId, id);
       // Completing twice answers the same: a retry after a lost answer is harmless.
       if (upload.completedAt !== null && upload.ciphertextHash !== null) return { id, ciphertextHash: upload.ciphertextHash };
-      if (repo.receivedParts(id, caller.userId).length !== upload.partCount) throw uploadIncomplete();
+      if (repo.receivedParts(id, ownerId).length !== upload.partCount) throw uploadIncomplete();
 
       const { state, release } = stateOf(id);
       if (state.writers > 0 || state.completing) {
@@ -183,7 +198,7 @@ export function createUploadsService(deps: {
         // Rename first, then the row: a crash in between leaves an orphan blob, never a row without one.
         await blobs.commitUpload(id, blobId);
         const now = clock.now();
-        const done = transact(() => repo.complete(id, caller.userId, blobId, hashed.hash, now, now + UPLOAD_LIFETIME_MS));
+        const done = transact(() => repo.complete(id, ownerId, blobId, hashed.hash, now, now + UPLOAD_LIFETIME_MS));
         if (!done) {
           // Cancelled meanwhile.
           await blobs.removeBlob(blobId);
@@ -196,8 +211,8 @@ export function createUploadsService(deps: {
       }
     },
 
-    async cancel(caller, id) {
-      const removed = transact(() => repo.removeOwn(id, caller.userId));
+    async cancel(ownerId, id) {
+      const removed = transact(() => repo.removeOwn(id, ownerId));
       if (removed === undefined) throw notFound();
       await blobs.removeUpload(id);
       if (removed.blobId !== null) await blobs.removeBlob(removed.blobId);

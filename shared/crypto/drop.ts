@@ -2,10 +2,12 @@
 // sealed to its owner and the office. The link fragment carries the drop key's fingerprint
 // and D; the upload page refuses a server key that does not match the fingerprint. Each
 // upload's manifest is MAC'd with a key derived from D, so an upload injected by someone
-// without the link (the server included) is rejected by the office's browser.
-import { bytesEqual, randomBytes } from './bytes.js';
+// without the link (the server included) is rejected by the office's browser. The drop's
+// label (who it is for, e.g. the client's name) is seen only by the office: padded and sealed
+// to the owner and the office like the secrets.
+import { bytesEqual, fromUtf8, randomBytes, utf8 } from './bytes.js';
 import { encodeFields, FieldReader } from './encoding.js';
-import { MismatchError } from './errors.js';
+import { FormatError, MismatchError } from './errors.js';
 import { boxKeyPairFromSecret, newBoxKeyPair } from './account.js';
 import { checkFingerprint, dropFingerprint } from './fingerprint.js';
 import { ID_BYTES } from './ids.js';
@@ -13,6 +15,7 @@ import { decodeFileEntries, encodeFileEntries, type FileEntry } from './manifest
 import { deriveKey, hashFields, KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { macBody, openAuthenticated, peekAuthenticatedBody } from './signed.js';
+import { sodium } from './sodium.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
 import type { AuthenticatedEnvelope, BoxKeyPair, DropSecret, FileKey, Id, SealedBox } from './types.js';
 
@@ -41,6 +44,40 @@ export function openDropSecrets(sealed: Uint8Array, expected: { readonly dropId:
   const holderId = reader.bytes(ID_BYTES);
   if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId)) throw new MismatchError('drop secrets sealed for another drop or holder');
   return { dropId, keyPair: boxKeyPairFromSecret(reader.bytes(KEY_BYTES)), secret: reader.bytes(KEY_BYTES).slice() as DropSecret };
+}
+
+/** A label is at most this many characters (UTF-16 code units, as the browser counts them). */
+export const MAX_DROP_LABEL_LENGTH = 200;
+/** Labels are padded to a multiple of this many bytes, so a sealed label shows little about its length. */
+export const DROP_LABEL_BLOCK = 256;
+
+/** Refuses an empty label, one that is too long, or one with control characters (it is shown on one line). */
+export function checkDropLabel(label: string): string {
+  if (label.length === 0 || label.length > MAX_DROP_LABEL_LENGTH) throw new FormatError('bad drop label length');
+  if (/[\u0000-\u001f\u007f]/.test(label)) throw new FormatError('control character in drop label');
+  return label;
+}
+
+/** The label for one holder (the owner's user id, or the office id for the office copy). */
+export function sealDropLabel(label: string, binding: { readonly dropId: Id; readonly holderId: Id }, holderEncryptionPublicKey: Uint8Array): SealedBox {
+  const padded = sodium().pad(utf8(checkDropLabel(label)), DROP_LABEL_BLOCK);
+  return sealFields([TAG.dropLabel, binding.dropId, binding.holderId, padded], holderEncryptionPublicKey);
+}
+
+export function openDropLabel(sealed: Uint8Array, expected: { readonly dropId: Id; readonly holderId: Id }, holder: BoxKeyPair): string {
+  const reader = openSealedFields(sealed, holder, TAG.dropLabel, 4);
+  const dropId = reader.bytes(ID_BYTES);
+  const holderId = reader.bytes(ID_BYTES);
+  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId)) throw new MismatchError('drop label sealed for another drop or holder');
+  const padded = reader.bytes();
+  if (padded.length === 0 || padded.length % DROP_LABEL_BLOCK !== 0) throw new FormatError('bad drop label padding');
+  let unpadded: Uint8Array;
+  try {
+    unpadded = sodium().unpad(padded, DROP_LABEL_BLOCK);
+  } catch {
+    throw new FormatError('bad drop label padding');
+  }
+  return checkDropLabel(fromUtf8(unpadded));
 }
 
 export function sealFileKeyForDrop(fileKey: FileKey, dropId: Id, fileId: Id, dropPublicKey: Uint8Array): SealedBox {

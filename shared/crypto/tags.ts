@@ -25,6 +25,7 @@ export const TAG = {
   linkSecret: tag('link-secret'),
   accessCodeSalt: tag('access-code-salt'),
   dropSecrets: tag('drop-secrets'),
+  dropLabel: tag('drop-label'),
   dropUpload: tag('drop-upload'),
   receiptCode: tag('receipt-code'),
   fingerprintIdentity: tag('fingerprint/identity'),

@@ -60,6 +60,19 @@ export const ERROR_CODES = [
   'grant_invalid',
   /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
   'delivery_failed',
+  // drops
+  /** 410 (only for holders of the drop's link, and the office): the drop was closed, by the office or by its one use. */
+  'drop_closed',
+  /** 410, as above: the drop's expiry passed. */
+  'drop_expired',
+  /** 423: too many wrong codes for this drop; the office must unlock it. */
+  'drop_locked',
+  /** 413: one more file would pass the drop's maximum number of files per submission; nothing was stored. */
+  'drop_too_many_files',
+  /** 413: the files would pass the drop's maximum total size per submission; nothing was stored. */
+  'drop_too_large',
+  /** 409: the office marked this drop upload rejected (its manifest MAC failed); its files are not served. */
+  'upload_rejected',
   'internal',
 ] as const;
 

@@ -6,6 +6,7 @@ export * from './accounts.js';
 export * from './admin.js';
 export * from './uploads.js';
 export * from './shares.js';
+export * from './drops.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './setup.js';

@@ -4,16 +4,20 @@ import {
   DecryptError,
   dropFingerprint,
   dropLinkFragment,
+  FormatError,
+  MAX_DROP_LABEL_LENGTH,
   MismatchError,
   newAccountKeys,
   newDropKeys,
   newFileKey,
   newId,
+  openDropLabel,
   openDropSecrets,
   openFileKeyForDrop,
   parseDropLinkFragment,
   randomBytes,
   receiptCode,
+  sealDropLabel,
   sealDropSecrets,
   sealFileKeyForDrop,
   SignatureError,
@@ -51,6 +55,35 @@ export const dropCases = defineSuite('drops', {
     assertBytes(opened.secret, drop.secret, 'D');
     assertThrows(() => openDropSecrets(sealed, { dropId: newId(), holderId: ownerId }, owner.encryption), MismatchError, 'another drop');
     assertThrows(() => openDropSecrets(sealed, { dropId: drop.dropId, holderId: ownerId }, newAccountKeys().encryption), DecryptError, 'another holder key');
+  },
+
+  'the label opens for the owner and the office only, bound to its drop and holder, its length hidden'() {
+    const dropId = newId();
+    const owner = newAccountKeys();
+    const ownerId = newId();
+    const office = newAccountKeys();
+    const officeId = newId();
+    const label = 'Bakkerij de Vries – loonadministratie';
+    const forOwner = sealDropLabel(label, { dropId, holderId: ownerId }, owner.encryption.publicKey);
+    const forOffice = sealDropLabel(label, { dropId, holderId: officeId }, office.encryption.publicKey);
+    assertEqual(openDropLabel(forOwner, { dropId, holderId: ownerId }, owner.encryption), label, 'owner copy');
+    assertEqual(openDropLabel(forOffice, { dropId, holderId: officeId }, office.encryption), label, 'office copy');
+    // A colleague's own key opens neither copy: only the office key opens the office's.
+    const colleague = newAccountKeys();
+    assertThrows(() => openDropLabel(forOwner, { dropId, holderId: ownerId }, colleague.encryption), DecryptError, 'owner copy, colleague key');
+    assertThrows(() => openDropLabel(forOffice, { dropId, holderId: officeId }, colleague.encryption), DecryptError, 'office copy, colleague key');
+    assertThrows(() => openDropLabel(forOwner, { dropId: newId(), holderId: ownerId }, owner.encryption), MismatchError, 'presented as another drop');
+    assertThrows(() => openDropLabel(forOffice, { dropId, holderId: ownerId }, office.encryption), MismatchError, 'presented as another holder');
+    // Padded to 256-byte blocks: a one-letter label and a 200-letter one seal to the same length.
+    const short = sealDropLabel('A', { dropId, holderId: ownerId }, owner.encryption.publicKey);
+    const long = sealDropLabel('x'.repeat(MAX_DROP_LABEL_LENGTH), { dropId, holderId: ownerId }, owner.encryption.publicKey);
+    assertEqual(short.length, long.length, 'length hidden within a block');
+    assertThrows(() => sealDropLabel('', { dropId, holderId: ownerId }, owner.encryption.publicKey), FormatError, 'empty');
+    assertThrows(() => sealDropLabel('x'.repeat(MAX_DROP_LABEL_LENGTH + 1), { dropId, holderId: ownerId }, owner.encryption.publicKey), FormatError, 'too long');
+    assertThrows(() => sealDropLabel('two\nlines', { dropId, holderId: ownerId }, owner.encryption.publicKey), FormatError, 'control character');
+    // Drop secrets are not a label: the purpose tag keeps them apart.
+    const drop = newDropKeys(dropId);
+    assertThrows(() => openDropLabel(sealDropSecrets(drop, ownerId, owner.encryption.publicKey), { dropId, holderId: ownerId }, owner.encryption), FormatError, 'secrets opened as a label');
   },
 
   'file keys sealed to the drop key'() {

@@ -22,6 +22,7 @@ import {
   metadataHash,
   metadataJson,
   officeFingerprint,
+  openDropLabel,
   openDropSecrets,
   openFileKeyForAccount,
   openFileKeyForDrop,
@@ -214,7 +215,7 @@ export const vectorCases = defineSuite('known-answer vectors', {
     assertEqual(record.accessCode, g.accessCode.replace(/-/g, ''), 'access code sealed to the sender');
   },
 
-  'drop: fingerprint, fragment, sealed secrets, upload MAC (reproduced exactly) and receipt code'() {
+  'drop: fingerprint, fragment, sealed secrets, upload MAC (reproduced exactly), receipt code and sealed label'() {
     const dropId = id(drop.dropId);
     assertBytes(dropFingerprint(dropId, b(drop.dropPublicKey)), b(drop.dropFingerprint), 'fingerprint');
     const fragment = parseDropLinkFragment(drop.fragment);
@@ -231,6 +232,11 @@ export const vectorCases = defineSuite('known-answer vectors', {
     assertBytes(authenticateDropUpload(upload, b(drop.dropSecret) as DropSecret), b(u.envelope), 'upload envelope reproduced');
     verifyDropUpload(b(u.envelope), b(drop.dropSecret) as DropSecret, { dropId, uploadId: upload.uploadId });
     assertEqual(receiptCode(b(u.envelope)), u.receiptCode, 'receipt code');
+    const l = drop.label;
+    assertEqual(openDropLabel(b(l.owner.sealed), { dropId, holderId: id(l.owner.holderId) }, owner), l.text, 'label sealed to the owner');
+    const office = boxKeyPairFromSecret(b(l.office.holderSecretKey));
+    assertEqual(openDropLabel(b(l.office.sealed), { dropId, holderId: id(l.office.holderId) }, office), l.text, 'label sealed to the office');
+    assertEqual(b(l.office.sealed).length, 4 + 48 + 4 * 4 + 20 + 16 + 16 + 256, 'one padded block');
   },
 
   'pin: MAC key and envelope (reproduced exactly)'() {

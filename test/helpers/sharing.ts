@@ -54,8 +54,28 @@ export async function signInAgain(o: Office, member: Member): Promise<Member> {
   return member;
 }
 
-export function putPart(who: Tab, uploadId: string, index: number, bytes: Uint8Array): Promise<Response> {
-  return who.raw('put', `/api/v1/uploads/${uploadId}/parts/${index}`).set('Content-Type', 'application/octet-stream').send(Buffer.from(bytes));
+/**
+ * Where uploads go and with what: a member's own (`/api/v1/uploads`, the session cookie), or a
+ * drop's uploader (`/api/v1/d/<dropId>/uploads` with the session grant as a Bearer token).
+ */
+export interface UploadTarget {
+  readonly base: string;
+  readonly grant?: string;
+}
+const MEMBER_UPLOADS: UploadTarget = { base: '/api/v1/uploads' };
+
+function withGrant(req: Test, target: UploadTarget): Test {
+  return target.grant === undefined ? req : req.set('Authorization', `Bearer ${target.grant}`);
+}
+
+export function putPart(who: Tab, uploadId: string, index: number, bytes: Uint8Array, target = MEMBER_UPLOADS): Promise<Response> {
+  return withGrant(who.raw('put', `${target.base}/${uploadId}/parts/${index}`), target).set('Content-Type', 'application/octet-stream').send(Buffer.from(bytes));
+}
+
+/** A JSON request to an upload route (create, complete, status, cancel) for `target`. */
+export function uploadRequest(who: Tab, method: 'get' | 'post' | 'delete', path: string, target: UploadTarget, body?: object): Test {
+  const req = withGrant(who.raw(method, `${target.base}${path}`), target);
+  return body === undefined ? req : req.send(body);
 }
 
 export function partOf(container: Uint8Array, index: number): Uint8Array {
@@ -63,15 +83,15 @@ export function partOf(container: Uint8Array, index: number): Uint8Array {
 }
 
 /** Creates an upload, sends every part in order and completes it. */
-export async function uploadContainer(who: Tab, container: Uint8Array): Promise<{ uploadId: string; ciphertextHash: string }> {
-  const created = await who.post('/api/v1/uploads', { size: container.length });
+export async function uploadContainer(who: Tab, container: Uint8Array, target = MEMBER_UPLOADS): Promise<{ uploadId: string; ciphertextHash: string }> {
+  const created = await uploadRequest(who, 'post', '', target, { size: container.length });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const { uploadId, partCount } = UploadCreateResponse.parse(created.body);
   for (let index = 0; index < partCount; index++) {
-    const res = await putPart(who, uploadId, index, partOf(container, index));
+    const res = await putPart(who, uploadId, index, partOf(container, index), target);
     expect(res.status, JSON.stringify(res.body)).toBe(204);
   }
-  const done = await who.post(`/api/v1/uploads/${uploadId}/complete`, {});
+  const done = await uploadRequest(who, 'post', `/${uploadId}/complete`, target, {});
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   return { uploadId, ciphertextHash: UploadCompleteResponse.parse(done.body).ciphertextHash };
 }

@@ -227,6 +227,25 @@ describe('routing', () => {
       'GET /api/v1/received/:shareId api none approved',
       'POST /api/v1/received/:shareId/grant api json approved',
       'GET /api/v1/received/:shareId/files/:fileId api none approved',
+      'POST /api/v1/drops api json office',
+      'GET /api/v1/drops api none office',
+      'GET /api/v1/drops/:dropId api none office',
+      'POST /api/v1/drops/:dropId/close api json office',
+      'POST /api/v1/drops/:dropId/unlock api json office',
+      'DELETE /api/v1/drops/:dropId api none office',
+      'DELETE /api/v1/drops/:dropId/uploads/:dropUploadId api none office',
+      'POST /api/v1/drops/:dropId/uploads/:dropUploadId/reject api json office',
+      'GET /api/v1/drops/:dropId/uploads/:dropUploadId/files/:fileId api none office',
+      'GET /api/v1/d/:dropId api none public',
+      'POST /api/v1/d/:dropId/code api json public',
+      'POST /api/v1/d/:dropId/verify api json public',
+      'POST /api/v1/d/:dropId/start api json public',
+      'POST /api/v1/d/:dropId/uploads api json public',
+      'GET /api/v1/d/:dropId/uploads/:uploadId api none public',
+      'PUT /api/v1/d/:dropId/uploads/:uploadId/parts/:index api octet-stream public',
+      'POST /api/v1/d/:dropId/uploads/:uploadId/complete api json public',
+      'DELETE /api/v1/d/:dropId/uploads/:uploadId api none public',
+      'POST /api/v1/d/:dropId/submit api json public',
       'GET /api/v1/me/pins api none session',
       'PUT /api/v1/me/pins/:subject/:subjectId api json session',
       ...PAGES.map((page) => `GET ${page} page none public`),
@@ -235,11 +254,11 @@ describe('routing', () => {
     ]);
     expect(new Set(table.map((spec) => `${spec.method} ${spec.path}`)).size).toBe(table.length);
     // Each entry answers something other than "no such route" (the logo is legitimately
-    // missing before an admin uploads one, and a guest link's routes answer an unknown
-    // recipient id with 404 by design: they are public).
+    // missing before an admin uploads one, and the routes of a guest's or a drop's link answer
+    // an unknown id with 404 by design: they are public).
     for (const spec of table) {
       if (spec.path === '/api/v1/office/logo') continue;
-      if (spec.guard === 'public' && spec.path.startsWith('/api/v1/links/')) continue;
+      if (spec.guard === 'public' && (spec.path.startsWith('/api/v1/links/') || spec.path.startsWith('/api/v1/d/'))) continue;
       const path = spec.path.replace('*file', ASSET_NAME).replace(/:[A-Za-z]+/g, 'AAAAAAAAAAAAAAAAAAAAAA');
       const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
       const res = await request(t.app)[method](path).set('Origin', TEST_ORIGIN).set('Content-Type', 'application/json').send(spec.body === 'json' ? '{}' : undefined);

@@ -3,46 +3,23 @@
 // checked on the raw bytes) while history stays; stale uploads and orphan files go; expired
 // sessions and invitations go; a second pass finds nothing. Also: the audit entries of a
 // share's life without a secret, and a request log without a grant, a code or an id.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, idToWire, newId, toBase64Url, toHex } from '../../shared/crypto/index.js';
 import { ShareDetail, UploadCreateResponse } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/audit/service.js';
-import { createDiskBlobStore } from '../../server/blobs/disk.js';
 import { runCli } from '../../server/cli.js';
-import { createSweeper, type Sweeper } from '../../server/jobs/sweeper.js';
 import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { codeFromMail, DAY_MS, fetchFile, guestFilePath, guestVerifies, putPart, sendShare, signInAgain, uploadContainer, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import { codeFromMail, DAY_MS, fetchFile, guestFilePath, guestVerifies, putPart, sendShare, signInAgain, uploadContainer, withStaff } from '../helpers/sharing.js';
+import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
 const HOUR_MS = 60 * 60 * 1000;
-
-function sweeperOf(s: SendingOffice, orphanGraceMs = 0): Sweeper {
-  return createSweeper({
-    db: s.t.db,
-    blobs: createDiskBlobStore(s.t.config.dataDir),
-    clock: s.t.clock,
-    log: s.t.logs.log,
-    sessionIdleMs: s.t.config.sessionIdleMinutes * 60_000,
-    orphanGraceMs,
-  });
-}
-
-function blobFiles(s: SendingOffice): string[] {
-  const dir = join(s.t.config.dataDir, 'blobs');
-  return existsSync(dir) ? readdirSync(dir) : [];
-}
-
-/** The database file and its WAL, as bytes. */
-function rawDatabase(s: SendingOffice): Buffer {
-  const file = join(s.t.config.dataDir, 'coffer.db');
-  return Buffer.concat([readFileSync(file), existsSync(`${file}-wal`) ? readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
-}
 
 describe('the sweeper', () => {
   it('destroys an expired share: the blob on disk, and keys, Ks and link secrets in the raw database and WAL; history stays', async () => {
@@ -52,7 +29,7 @@ describe('the sweeper', () => {
     const fileId = sent.built.request.files[0]!.fileId;
     const verified = await guestVerifies(s.t.app, s.mail, guest);
     expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant)).status).toBe(200);
-    expect(blobFiles(s)).toHaveLength(1);
+    expect(filesIn(s, 'blobs')).toHaveLength(1);
 
     // Everything that opens a file, as the server stored it.
     const request = sent.built.request;
@@ -81,10 +58,10 @@ describe('the sweeper', () => {
 
     const report = await sweeperOf(s).runOnce();
     expect(report.shares).toBe(1);
-    expect(blobFiles(s)).toEqual([]);
+    expect(filesIn(s, 'blobs')).toEqual([]);
     const after = rawDatabase(s);
     for (const [name, bytes] of Object.entries(secrets)) expect(after.includes(Buffer.from(bytes)), `${name} gone after`).toBe(false);
-    expect(existsSync(join(s.t.config.dataDir, 'coffer.db-wal')) ? readFileSync(join(s.t.config.dataDir, 'coffer.db-wal')).length : 0).toBe(0);
+    expect(walBytes(s).length).toBe(0);
     for (const table of ['recipient_keys', 'email_codes', 'grant_uses']) expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
 
     // History: the sender still sees the share, its recipients and what happened, without keys.
@@ -107,9 +84,9 @@ describe('the sweeper', () => {
     const guest = guestPlan('klant@example.nl');
     await sendShare(s, s.admin, { guests: [guest] });
     const sent = await sendShare(s, s.admin, { guests: [guestPlan('ander@example.nl')] });
-    expect(blobFiles(s)).toHaveLength(2);
+    expect(filesIn(s, 'blobs')).toHaveLength(2);
     expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/revoke`, {})).status).toBe(204);
-    expect(blobFiles(s)).toHaveLength(1);
+    expect(filesIn(s, 'blobs')).toHaveLength(1);
     expect(rawDatabase(s).includes(Buffer.from(sent.guests[0]!.serverHalf))).toBe(false);
     expect(rawDatabase(s).includes(Buffer.from(guest.serverHalf))).toBe(true);
   });
@@ -125,7 +102,7 @@ describe('the sweeper', () => {
     expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), grant, { range: 'bytes=10-' })).status).toBe(206);
     s.t.clock.advance(HOUR_MS);
     expect((await sweeperOf(s).runOnce()).shares).toBe(1);
-    expect(blobFiles(s)).toEqual([]);
+    expect(filesIn(s, 'blobs')).toEqual([]);
     const actions = s.t.db.prepare("SELECT details FROM audit_log WHERE action = 'share.swept'").pluck().all() as string[];
     expect(actions.map((d) => JSON.parse(d))).toEqual([{ reason: 'used-up' }]);
   });
@@ -150,20 +127,20 @@ describe('the sweeper', () => {
     const first = await sweeperOf(s).runOnce();
     expect(first).toMatchObject({ shares: 0, uploads: 0, orphans: 2 });
     expect(existsSync(orphanBlob) || existsSync(orphanUpload)).toBe(false);
-    expect(blobFiles(s)).toHaveLength(2); // the completed upload and the share's file
+    expect(filesIn(s, 'blobs')).toHaveLength(2); // the completed upload and the share's file
 
     s.t.clock.advance(24 * HOUR_MS);
     const second = await sweeperOf(s).runOnce();
     expect(second.uploads).toBe(2);
     expect(s.t.db.prepare('SELECT count(*) FROM uploads').pluck().get()).toBe(0);
     expect(readdirSync(join(s.t.config.dataDir, 'uploads'))).toEqual([]);
-    expect(blobFiles(s)).toHaveLength(1); // the share's own file stays until it expires
+    expect(filesIn(s, 'blobs')).toHaveLength(1); // the share's own file stays until it expires
     expect(second.housekeeping).toBeGreaterThan(0);
     expect(s.t.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
     s.t.clock.advance(7 * DAY_MS);
     await sweeperOf(s).runOnce();
     expect(s.t.db.prepare('SELECT count(*) FROM invitations WHERE accepted_at IS NULL').pluck().get()).toBe(0);
-    expect(blobFiles(s)).toEqual([]);
+    expect(filesIn(s, 'blobs')).toEqual([]);
   });
 
   it('runs once from the command line', async () => {

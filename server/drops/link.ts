@@ -1,0 +1,282 @@
+// Drops, the link holder's side (DESIGN §4–§5, shared/wire/drops.ts): what the upload page
+// shows, the e-mail code of a bound drop, the start of an open drop's session, the grant that
+// names an upload session, the room each new upload must fit in, and the submission.
+//
+// Entitlement: a link holder is whoever knows the drop id of /d/<dropId>; they get 410 once the
+// drop is closed or expired, everyone else 404 for an unknown id. The link alone lets them
+// upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
+// server/shares/codes.ts) or, for an open drop, after asking (no mail at all, ever: an open
+// drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
+// per drop instead). Either way they get a grant, a capability token naming one upload
+// session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
+// once. Nothing here changes state on GET.
+//
+// Limits are checked when each upload is created, before a byte is stored (`admit`, in the
+// transaction that inserts it): files per submission, plaintext bytes per submission, and the
+// owner's storage quota (a member's drops count against it); the upload protocol then holds
+// each upload to its declared size, and the submission checks the sum again.
+import {
+  codeHash,
+  CryptoError,
+  idFromWire,
+  idToWire,
+  newId,
+  plaintextLengthOf,
+  receiptCode,
+  toHex,
+  type Id,
+} from '../../shared/crypto/index.js';
+import { DROP_SESSION_HOURS } from '../../shared/wire/index.js';
+import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../http/errors.js';
+import { CapabilityTokenError } from '../keys.js';
+import { maskAddress } from '../mail/mailer.js';
+import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../mail/messages.js';
+import { RATE_LIMITS } from '../rate-limit/service.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../shares/codes.js';
+import type { createReceivingService } from '../shares/receiving.js';
+import type { UploadsRepo } from '../uploads/repo.js';
+import type { AdmitUpload } from '../uploads/service.js';
+import { codeNeeded, codeNotNeeded, dropLocked, dropStorageFull, dropTooLarge, dropTooManyFiles, uploadIdTaken } from './errors.js';
+import type { DropRecord, DropsRepo } from './repo.js';
+import { requireOffice, requireOpen } from './service.js';
+
+export const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
+const HOUR_MS = 60 * 60 * 1000;
+const SESSION_MS = DROP_SESSION_HOURS * HOUR_MS;
+
+export interface DropSubmission {
+  readonly dropUploadId: Id;
+  readonly manifest: Uint8Array;
+  readonly files: readonly { fileId: Id; uploadId: Id; sealedMetadata: Uint8Array; sealedKey: Uint8Array }[];
+  readonly receiptMail: boolean;
+}
+
+export interface DropGrant {
+  readonly grant: string;
+  readonly expiresAt: number;
+}
+
+export interface DropLinkService {
+  /** The drop a link names, while it takes uploads. */
+  info(dropId: Id): DropRecord;
+  requestCode(ip: string, dropId: Id): Promise<{ sentAt: number; expiresAt: number }>;
+  verifyCode(ip: string, dropId: Id, code: string): Promise<DropGrant>;
+  start(ip: string, dropId: Id): Promise<DropGrant>;
+  /** The upload session a grant names, for the link's drop: 401 grant_invalid, or 410 when the drop ended. */
+  session(dropId: Id, token: string | undefined): Promise<Id>;
+  /** The room check of each new upload of a session (the uploads service's `admit`). */
+  readonly admit: AdmitUpload;
+  submit(dropId: Id, sessionId: Id, submission: DropSubmission): Promise<{ dropUploadId: Id; receivedAt: number; receiptCode: string; receiptMailed: boolean }>;
+}
+
+function allUnique(ids: readonly Uint8Array[]): boolean {
+  return new Set(ids.map(toHex)).size === ids.length;
+}
+
+/** The plaintext bytes of containers of these sizes (a size that is no container counts as too large). */
+function plaintextTotal(sizes: readonly number[]): number {
+  return sizes.reduce((sum, size) => sum + (plaintextLengthOf(size) ?? Number.MAX_SAFE_INTEGER), 0);
+}
+
+/** What serves any link holder, a guest's (server/shares/receiving.ts) or a drop's. */
+type LinkHolderDeps = Pick<Parameters<typeof createReceivingService>[0], 'office' | 'tokens' | 'limits' | 'audit' | 'transact' | 'clock' | 'deliver' | 'serverKey' | 'publicUrl'>;
+
+export function createDropLinkService(deps: LinkHolderDeps & {
+  drops: DropsRepo;
+  /** Uploads owned by drop sessions (createUploadsRepo(db, 'drop-session')). */
+  sessionUploads: UploadsRepo;
+  /** Members' own uploads, for the owner's storage. */
+  memberUploads: UploadsRepo;
+  quotaBytes: number;
+  /** Clears a drop that ended (a single-use drop after its submission), as the sweeper does. */
+  destroy: (dropId: Id) => Promise<void>;
+}): DropLinkService {
+  const { drops, audit, transact, clock, limits } = deps;
+  const office = () => requireOffice(deps.office);
+
+  const object = (drop: DropRecord) => ({ type: 'drop' as const, ref: drop.auditRef });
+  const dropLink = (drop: DropRecord) => `${deps.publicUrl}/app/drops/${idToWire(drop.id)}`;
+
+  /** The link's drop while it takes uploads: 404 unknown, 410 ended. */
+  const findOpen = (dropId: Id): DropRecord => {
+    const drop = drops.byId(dropId);
+    if (drop === undefined) throw notFound();
+    requireOpen(drop, clock.now());
+    return drop;
+  };
+
+  const newSession = async (drop: DropRecord): Promise<DropGrant> => {
+    const sessionId = newId();
+    const expiresAt = transact(() => {
+      const now = clock.now();
+      drops.insertSession(sessionId, drop.id, now, now + SESSION_MS);
+      return now + SESSION_MS;
+    });
+    const grant = await deps.tokens.sign({
+      audience: DROP_GRANT_AUDIENCE,
+      subject: idToWire(drop.id),
+      ttlSeconds: SESSION_MS / 1000,
+      claims: { jti: idToWire(sessionId) },
+    });
+    return { grant, expiresAt };
+  };
+
+  /** Who to tell about a drop: its owner, while their account is active. */
+  const ownerMail = (drop: DropRecord): string | undefined => (drop.ownerActive ? drop.ownerEmail : undefined);
+
+  return {
+    info: findOpen,
+
+    async requestCode(ip, dropId) {
+      limits.check(limits.address('drop-code', ip));
+      const drop = findOpen(dropId);
+      if (drop.email === null) throw codeNotNeeded();
+      if (drop.lockedAt !== null) throw dropLocked();
+      const to = drop.email;
+      const codes = drops.codesOf(drop.id);
+      const { code, sentAt, expiresAt } = transact(() => {
+        const issued = issueEmailCode(codes, (value) => codeHash(deps.serverKey, 'email-code', drop.id, value), clock.now());
+        audit.record({ actor: drop.linkRef, action: 'drop.code_requested', object: object(drop) });
+        return issued;
+      });
+      await mailEmailCode(codes, () => deps.deliver(dropCodeMail({ to, office: office().name, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })));
+      return { sentAt, expiresAt };
+    },
+
+    async verifyCode(ip, dropId, code) {
+      // Per client address too, so one address cannot go on guessing over many links.
+      const address = limits.address('drop-code', ip);
+      limits.check(address);
+      const drop = findOpen(dropId);
+      if (drop.email === null) throw codeNotNeeded();
+      if (drop.lockedAt !== null) throw dropLocked();
+
+      const checked = transact(() => {
+        const now = clock.now();
+        const check = checkEmailCode(drops.codesOf(drop.id), codeHash(deps.serverKey, 'email-code', drop.id, code), now);
+        if (check.right) {
+          audit.record({ actor: drop.linkRef, action: 'drop.code_confirmed', object: object(drop) });
+        } else {
+          audit.record({ actor: drop.linkRef, action: 'drop.code_wrong', object: object(drop), details: { wrongCodes: check.wrongCodes } });
+          if (check.lockedNow) audit.record({ actor: drop.linkRef, action: 'drop.locked', object: object(drop) });
+        }
+        return check;
+      });
+
+      if (checked.right) return newSession(drop);
+      limits.fail(address);
+      if (!checked.lockedNow) throw invalidCredentials();
+      const to = ownerMail(drop);
+      if (to !== undefined) await deps.deliver(dropLockedMail({ to, office: office().name, recipient: maskAddress(drop.email), link: dropLink(drop) }));
+      throw dropLocked();
+    },
+
+    async start(ip, dropId) {
+      const drop = findOpen(dropId);
+      if (drop.email !== null) throw codeNeeded();
+      limits.countRequests(
+        'drop-start',
+        { scope: 'address', value: ip, policy: RATE_LIMITS.dropStartAddress },
+        { scope: 'object', value: toHex(drop.id), policy: RATE_LIMITS.dropStartDrop },
+      );
+      return newSession(drop);
+    },
+
+    async session(dropId, token) {
+      if (token === undefined) throw grantInvalid();
+      let sessionId: Id;
+      try {
+        const verified = await deps.tokens.verify(token, DROP_GRANT_AUDIENCE);
+        // The grant names its drop: a grant for another link is refused before any lookup.
+        if (verified.subject !== idToWire(dropId) || typeof verified.payload.jti !== 'string') throw grantInvalid();
+        sessionId = idFromWire(verified.payload.jti);
+      } catch (error) {
+        if (error instanceof CapabilityTokenError || error instanceof CryptoError) throw grantInvalid();
+        throw error;
+      }
+      // The grant is the server's own word that its holder reached this drop: they may learn it ended.
+      findOpen(dropId);
+      const session = drops.session(sessionId, dropId);
+      if (session === undefined || session.submittedAt !== null || session.expiresAt <= clock.now()) throw grantInvalid();
+      return session.id;
+    },
+
+    admit(sessionId, size, now) {
+      const drop = drops.dropOfSession(sessionId);
+      if (drop === undefined) throw grantInvalid();
+      requireOpen(drop, now);
+      if (drops.session(sessionId, drop.id)?.submittedAt !== null) throw grantInvalid();
+      const sizes = drops.sessionUploadSizes(sessionId);
+      if (sizes.length + 1 > drop.maxFiles) throw dropTooManyFiles();
+      if (plaintextTotal([...sizes, size]) > drop.maxBytes) throw dropTooLarge();
+      if (deps.memberUploads.storageUsed(drop.ownerId, now) + drops.storedForOwner(drop.ownerId) + size > deps.quotaBytes) throw dropStorageFull();
+    },
+
+    async submit(dropId, sessionId, submission) {
+      const drop = findOpen(dropId);
+      const { files } = submission;
+      if (submission.receiptMail && drop.email === null) throw invalidInput(['receiptMail']);
+      if (!allUnique(files.map((file) => file.fileId)) || !allUnique(files.map((file) => file.uploadId))) throw invalidInput(['files']);
+      if (files.length > drop.maxFiles) throw dropTooManyFiles();
+      let code: string;
+      try {
+        // The server cannot check the MAC (it has no D); this checks the envelope's shape.
+        code = receiptCode(submission.manifest);
+      } catch (error) {
+        if (error instanceof CryptoError) throw invalidInput(['manifest']);
+        throw error;
+      }
+      // The uploads: this session's own (any other id is 404, like an unknown one), complete.
+      const sizes = files.map((file) => {
+        const upload = deps.sessionUploads.findOwn(file.uploadId, sessionId);
+        if (upload === undefined) throw notFound();
+        if (upload.completedAt === null || upload.expiresAt <= clock.now()) throw uploadIncomplete('An upload of this submission is not complete, or has expired');
+        return upload.size;
+      });
+      if (plaintextTotal(sizes) > drop.maxBytes) throw dropTooLarge();
+
+      const receivedAt = transact(() => {
+        const now = clock.now();
+        const current = drops.byId(dropId);
+        if (current === undefined) throw notFound();
+        requireOpen(current, now);
+        if (!drops.markSubmitted(sessionId, drop.id, now)) throw grantInvalid();
+        if (drops.uploadIdTaken(submission.dropUploadId)) throw uploadIdTaken();
+        drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now);
+        files.forEach(({ fileId, uploadId, sealedMetadata, sealedKey }, position) => {
+          // Taking the upload deletes its row in the same statement: it can become one drop file only.
+          const claimed = deps.sessionUploads.claimOwn(uploadId, sessionId, now);
+          if (claimed === undefined) throw uploadIncomplete('An upload of this submission is not complete, or was used already');
+          drops.insertFile({ dropUploadId: submission.dropUploadId, fileId, position, sealedMetadata, sealedKey, ...claimed });
+        });
+        audit.record({
+          actor: drop.linkRef,
+          action: 'drop.uploaded',
+          object: object(drop),
+          details: { upload: toHex(submission.dropUploadId), files: files.length, bytes: plaintextTotal(sizes), bound: drop.email !== null },
+        });
+        if (drop.singleUse && drops.close(drop.id, now)) {
+          audit.record({ actor: drop.linkRef, action: 'drop.closed', object: object(drop), details: { reason: 'used' } });
+        }
+        return now;
+      });
+
+      // Mail only for a bound drop: its owner (no names), and the receipt to the proven address if asked.
+      let receiptMailed = false;
+      if (drop.email !== null) {
+        const officeName = office().name;
+        const to = ownerMail(drop);
+        if (to !== undefined) await deps.deliver(dropReceivedMail({ to, office: officeName, files: files.length, at: receivedAt, link: dropLink(drop) }));
+        if (submission.receiptMail) {
+          receiptMailed = await deps.deliver(
+            dropReceiptMail({ to: drop.email, office: officeName, receiptCode: code, sizes: sizes.map((size) => plaintextLengthOf(size) ?? 0), at: receivedAt }),
+          );
+          if (receiptMailed) drops.setReceiptMailed(drop.id, submission.dropUploadId);
+        }
+      }
+      // A single-use drop is closed now: what its other sessions left goes at once.
+      if (drop.singleUse) await deps.destroy(drop.id);
+      return { dropUploadId: submission.dropUploadId, receivedAt, receiptCode: code, receiptMailed };
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// SQL of drops, their upload sessions, e-mail codes, uploads and files
+// (migrations/0005_drops.sql). How each statement is scoped:
+// - the office's view: by drop id, for approved staff and admins, who all hold the office key
+//   and may take over a colleague's drop (DESIGN §4); listings "mine" name the owner;
+// - a link holder: by the drop id of the link; an upload session by its id AND its drop's id;
+// - uploads and files: always through the drop (and upload) the caller was already matched
+//   to, named together in the same statement, so an id of another drop matches nothing.
+// The sweeper's statements (unscoped) are marked as such.
+import type { Id } from '../../shared/crypto/index.js';
+import type { Db } from '../db/open.js';
+import { createCodeHolders, type NewShareFile } from '../shares/repo.js';
+
+export type DropState = 'active' | 'closed' | 'expired';
+
+/** What a drop's row holds once made; the sealed secrets and labels are null once swept. */
+export interface DropFields {
+  readonly id: Id;
+  readonly ownerId: Id;
+  readonly auditRef: Uint8Array;
+  readonly linkRef: Uint8Array;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly personal: boolean;
+  readonly title: string;
+  readonly instructions: string;
+  /** The bound address; null for an open drop. */
+  readonly email: string | null;
+  readonly maxFiles: number;
+  /** Plaintext bytes per submission. */
+  readonly maxBytes: number;
+  readonly singleUse: boolean;
+  readonly publicKey: Uint8Array;
+  readonly secretsOwner: Uint8Array | null;
+  readonly secretsOffice: Uint8Array | null;
+  readonly labelOwner: Uint8Array | null;
+  readonly labelOffice: Uint8Array | null;
+}
+
+/** A new drop: every sealed part present. */
+export type NewDrop = DropFields & { readonly [K in 'secretsOwner' | 'secretsOffice' | 'labelOwner' | 'labelOffice']: Uint8Array };
+
+export interface DropRecord extends DropFields {
+  readonly ownerName: string;
+  readonly ownerEmail: string;
+  /** The owner's account is active (mails about the drop go to the owner only then). */
+  readonly ownerActive: boolean;
+  readonly closedAt: number | null;
+  readonly codeRequestedAt: number | null;
+  readonly codeConfirmedAt: number | null;
+  readonly wrongCodes: number;
+  readonly lockedAt: number | null;
+  readonly deliveryFailed: boolean;
+  readonly sweptAt: number | null;
+  readonly uploadCount: number;
+  readonly lastUploadAt: number | null;
+}
+
+export interface DropUploadRecord {
+  readonly id: Id;
+  readonly dropId: Id;
+  readonly manifest: Uint8Array;
+  readonly receivedAt: number;
+  readonly rejectedAt: number | null;
+  readonly receiptMailed: boolean;
+}
+
+/** A stored file as a share's (container size and hash, sealed metadata, blob), with one key: the file key sealed to the drop key. */
+export type DropFileRecord = Omit<NewShareFile, 'senderKey' | 'officeKey'> & { readonly dropUploadId: Id; readonly sealedKey: Uint8Array };
+
+export interface DropSessionRecord {
+  readonly id: Id;
+  readonly dropId: Id;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly submittedAt: number | null;
+}
+
+/** The state a drop is in at `now`; closed wins over expired. */
+export function dropState(drop: Pick<DropRecord, 'closedAt' | 'expiresAt'>, now: number): DropState {
+  if (drop.closedAt !== null) return 'closed';
+  if (drop.expiresAt <= now) return 'expired';
+  return 'active';
+}
+
+// Columns come out under their records' names (SQL aliases); only flags are turned into booleans.
+type Flags<T, K extends keyof T> = Omit<T, K> & { readonly [F in K]: number };
+type DropSqlRow = Flags<Omit<DropRecord, 'ownerActive'>, 'personal' | 'singleUse' | 'deliveryFailed'> & { readonly ownerStatus: string };
+
+function dropFromSql({ ownerStatus, ...row }: DropSqlRow): DropRecord {
+  return { ...row, personal: row.personal === 1, singleUse: row.singleUse === 1, deliveryFailed: row.deliveryFailed === 1, ownerActive: ownerStatus === 'active' };
+}
+
+function uploadFromSql(row: Flags<DropUploadRecord, 'receiptMailed'>): DropUploadRecord {
+  return { ...row, receiptMailed: row.receiptMailed === 1 };
+}
+
+const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email AS ownerEmail, u.status AS ownerStatus, d.audit_ref AS auditRef,
+  d.link_ref AS linkRef, d.created_at AS createdAt, d.expires_at AS expiresAt, d.personal, d.title, d.instructions, d.email,
+  d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
+  d.secrets_office AS secretsOffice, d.label_owner AS labelOwner, d.label_office AS labelOffice, d.closed_at AS closedAt,
+  d.code_requested_at AS codeRequestedAt, d.code_confirmed_at AS codeConfirmedAt, d.wrong_codes AS wrongCodes, d.locked_at AS lockedAt,
+  d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt,
+  (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
+  (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt`;
+const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
+const UPLOAD_COLUMNS = 'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';
+const FILE_COLUMNS = `f.drop_upload_id AS dropUploadId, f.file_id AS fileId, f.position, f.size, f.ciphertext_hash AS ciphertextHash,
+  f.sealed_metadata AS sealedMetadata, f.blob_id AS blobId, f.sealed_key AS sealedKey`;
+const SESSION_COLUMNS = 'id, drop_id AS dropId, created_at AS createdAt, expires_at AS expiresAt, submitted_at AS submittedAt';
+
+export function createDropsRepo(db: Db) {
+  const insertDrop = db.prepare(
+    `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files,
+       max_bytes, single_use, public_key, secrets_owner, secrets_office, label_owner, label_office)
+     VALUES (@id, @ownerId, @auditRef, @linkRef, @createdAt, @expiresAt, @personal, @title, @instructions, @email, @maxFiles,
+       @maxBytes, @singleUse, @publicKey, @secretsOwner, @secretsOffice, @labelOwner, @labelOffice)`,
+  );
+  const dropIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drops WHERE id = ?)').pluck();
+  const byId = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ?`);
+  const listByOwner = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`);
+  const listAll = db.prepare<[], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} ORDER BY d.created_at DESC`);
+
+  const uploadsOf = db.prepare<[Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.drop_id = ? ORDER BY x.received_at`);
+  const filesOf = db.prepare<[Uint8Array], DropFileRecord>(
+    `SELECT ${FILE_COLUMNS} FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ? ORDER BY f.position`,
+  );
+  const uploadOf = db.prepare<[Uint8Array, Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.id = ? AND x.drop_id = ?`);
+  const fileOf = db.prepare<[Uint8Array, Uint8Array, Uint8Array], DropFileRecord>(
+    `SELECT ${FILE_COLUMNS} FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id
+     WHERE x.drop_id = ? AND x.id = ? AND f.file_id = ?`,
+  );
+  const uploadBlobIds = db
+    .prepare<[Uint8Array, Uint8Array], Uint8Array>(
+      'SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ? AND x.id = ?',
+    )
+    .pluck();
+  const dropBlobIds = db
+    .prepare<[Uint8Array], Uint8Array>('SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ?')
+    .pluck();
+  // The unsubmitted uploads of a drop's sessions (their files are under uploads/ or blobs/).
+  const pendingUploads = db.prepare<[Uint8Array], { id: Uint8Array; blob_id: Uint8Array | null }>(
+    'SELECT u.id, u.blob_id FROM uploads u JOIN drop_sessions s ON s.id = u.drop_session_id WHERE s.drop_id = ?',
+  );
+  const deleteUpload = db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM drop_uploads WHERE id = ? AND drop_id = ?');
+  const deleteDrop = db.prepare<[Uint8Array]>('DELETE FROM drops WHERE id = ?');
+  const close = db.prepare<[number, Uint8Array, number]>('UPDATE drops SET closed_at = ? WHERE id = ? AND closed_at IS NULL AND expires_at > ?');
+  const unlock = db.prepare<[Uint8Array]>('UPDATE drops SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND locked_at IS NOT NULL');
+  const reject = db.prepare<[number, Uint8Array, Uint8Array]>(
+    'UPDATE drop_uploads SET rejected_at = ? WHERE id = ? AND drop_id = ? AND rejected_at IS NULL',
+  );
+
+  // ---- bound drops' codes (by the drop the link holder was matched to)
+  const codesOf = createCodeHolders(db, 'drop');
+
+  // ---- upload sessions
+  const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number]>(
+    'INSERT INTO drop_sessions (id, drop_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const session = db.prepare<[Uint8Array, Uint8Array], DropSessionRecord>(`SELECT ${SESSION_COLUMNS} FROM drop_sessions WHERE id = ? AND drop_id = ?`);
+  const dropOfSession = db.prepare<[Uint8Array], DropSqlRow>(
+    `SELECT ${DROP_COLUMNS} FROM ${DROPS} JOIN drop_sessions s ON s.drop_id = d.id WHERE s.id = ?`,
+  );
+  const markSubmitted = db.prepare<[number, Uint8Array, Uint8Array]>(
+    'UPDATE drop_sessions SET submitted_at = ? WHERE id = ? AND drop_id = ? AND submitted_at IS NULL',
+  );
+  const sessionUploadSizes = db.prepare<[Uint8Array], number>('SELECT size FROM uploads WHERE drop_session_id = ?').pluck();
+  // What a member's drops hold: their files, and the unsubmitted uploads of their sessions.
+  const storedForOwner = db
+    .prepare<[Uint8Array, Uint8Array], number>(
+      `SELECT (SELECT coalesce(sum(f.size), 0) FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id
+                 JOIN drops d ON d.id = x.drop_id WHERE d.owner_id = ?)
+            + (SELECT coalesce(sum(u.size), 0) FROM uploads u JOIN drop_sessions s ON s.id = u.drop_session_id
+                 JOIN drops d ON d.id = s.drop_id WHERE d.owner_id = ?)`,
+    )
+    .pluck();
+
+  // ---- submissions
+  const uploadIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)').pluck();
+  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number]>(
+    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at) VALUES (?, ?, ?, ?)',
+  );
+  const insertFile = db.prepare(
+    `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
+     VALUES (@dropUploadId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @sealedKey)`,
+  );
+  const receiptMailed = db.prepare<[Uint8Array, Uint8Array]>('UPDATE drop_uploads SET receipt_mailed = 1 WHERE id = ? AND drop_id = ?');
+
+  // ---- the sweeper's (not scoped to a caller)
+  // Ended drops with something left to clear: not swept yet, or swept but still holding keys
+  // although no upload is left to open with them.
+  const toSweep = db
+    .prepare<[number], Uint8Array>(
+      `SELECT id FROM drops d WHERE (closed_at IS NOT NULL OR expires_at <= ?)
+         AND (swept_at IS NULL OR (secrets_owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM drop_uploads x WHERE x.drop_id = d.id)))`,
+    )
+    .pluck();
+  const pastRetention = db.prepare<[number], { id: Uint8Array; drop_id: Uint8Array; audit_ref: Uint8Array }>(
+    'SELECT x.id, x.drop_id, d.audit_ref FROM drop_uploads x JOIN drops d ON d.id = x.drop_id WHERE x.received_at <= ?',
+  );
+  const deleteSessions = db.prepare<[Uint8Array]>('DELETE FROM drop_sessions WHERE drop_id = ?');
+  const deleteCodes = db.prepare<[Uint8Array]>('DELETE FROM drop_codes WHERE drop_id = ?');
+  const destroyKeys = db.prepare<[Uint8Array]>(
+    `UPDATE drops SET secrets_owner = NULL, secrets_office = NULL, label_owner = NULL, label_office = NULL
+     WHERE id = ? AND secrets_owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM drop_uploads x WHERE x.drop_id = drops.id)`,
+  );
+  const markSwept = db.prepare<[number, Uint8Array]>('UPDATE drops SET swept_at = ? WHERE id = ? AND swept_at IS NULL');
+  const liveBlobIds = db.prepare<[], Uint8Array>('SELECT blob_id FROM drop_files').pluck();
+  // Sessions that ended and own no upload any more (their uploads expire on their own).
+  const pruneSessions = db.prepare<[number]>(
+    'DELETE FROM drop_sessions WHERE expires_at <= ? AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.drop_session_id = drop_sessions.id)',
+  );
+  const pruneCodes = db.prepare<[number]>('DELETE FROM drop_codes WHERE created_at <= ?');
+
+  const one = (row: DropSqlRow | undefined) => (row === undefined ? undefined : dropFromSql(row));
+
+  return {
+    insertDrop(drop: NewDrop): void {
+      insertDrop.run({ ...drop, personal: drop.personal ? 1 : 0, singleUse: drop.singleUse ? 1 : 0 });
+    },
+    dropIdTaken: (id: Id) => dropIdTaken.get(id) === 1,
+    /** Office scope (approved staff and admins), and a link holder by the link's drop id. */
+    byId: (id: Id) => one(byId.get(id)),
+    listByOwner: (ownerId: Id) => listByOwner.all(ownerId).map(dropFromSql),
+    listAll: () => listAll.all().map(dropFromSql),
+    uploadsOf: (dropId: Id) => uploadsOf.all(dropId).map(uploadFromSql),
+    filesOf: (dropId: Id) => filesOf.all(dropId),
+    uploadOf(dropId: Id, dropUploadId: Id): DropUploadRecord | undefined {
+      const row = uploadOf.get(dropUploadId, dropId);
+      return row === undefined ? undefined : uploadFromSql(row);
+    },
+    fileOf: (dropId: Id, dropUploadId: Id, fileId: Id): DropFileRecord | undefined => fileOf.get(dropId, dropUploadId, fileId),
+    uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId) as Id[],
+    dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId) as Id[],
+    pendingUploads: (dropId: Id) => pendingUploads.all(dropId).map((row) => ({ id: row.id as Id, blobId: row.blob_id as Id | null })),
+    /** Deletes an upload of the drop with its files; false if there was none. */
+    deleteUpload: (dropId: Id, dropUploadId: Id) => deleteUpload.run(dropUploadId, dropId).changes === 1,
+    /** Deletes the drop and everything that hangs on it (sessions and their uploads' rows, codes, uploads, files). */
+    deleteDrop: (id: Id) => deleteDrop.run(id).changes === 1,
+    /** Closes an active drop; false if it was closed or expired already. */
+    close: (id: Id, now: number) => close.run(now, id, now).changes === 1,
+    unlock: (id: Id) => unlock.run(id).changes === 1,
+    reject: (dropId: Id, dropUploadId: Id, now: number) => reject.run(now, dropUploadId, dropId).changes === 1,
+
+    /** A bound drop's e-mail codes, wrong-code count and code times (server/shares/codes.ts). */
+    codesOf,
+
+    insertSession(id: Id, dropId: Id, createdAt: number, expiresAt: number): void {
+      insertSession.run(id, dropId, createdAt, expiresAt);
+    },
+    /** A session of the link's drop (never another drop's). */
+    session: (id: Id, dropId: Id): DropSessionRecord | undefined => session.get(id, dropId),
+    /** The drop a session belongs to (the session id was matched to its drop already). */
+    dropOfSession: (sessionId: Id) => one(dropOfSession.get(sessionId)),
+    markSubmitted: (sessionId: Id, dropId: Id, now: number) => markSubmitted.run(now, sessionId, dropId).changes === 1,
+    /** Container sizes of a session's unsubmitted uploads, finished or not. */
+    sessionUploadSizes: (sessionId: Id) => sessionUploadSizes.all(sessionId),
+    /** Container bytes a member's drops hold, submitted or not. */
+    storedForOwner: (ownerId: Id) => storedForOwner.get(ownerId, ownerId) ?? 0,
+
+    uploadIdTaken: (id: Id) => uploadIdTaken.get(id) === 1,
+    insertUpload(id: Id, dropId: Id, manifest: Uint8Array, receivedAt: number): void {
+      insertUpload.run(id, dropId, manifest, receivedAt);
+    },
+    insertFile(file: DropFileRecord): void {
+      insertFile.run(file);
+    },
+    setReceiptMailed(dropId: Id, dropUploadId: Id): void {
+      receiptMailed.run(dropUploadId, dropId);
+    },
+
+    /** Sweeper: ended drops with sessions, codes or keys left to clear. */
+    toSweep: (now: number) => toSweep.all(now) as Id[],
+    /** Sweeper: uploads received at or before `before`. */
+    pastRetention: (before: number) =>
+      pastRetention.all(before).map((row) => ({ id: row.id as Id, dropId: row.drop_id as Id, dropAuditRef: row.audit_ref })),
+    /**
+     * Sweeper: clears an ended drop (sessions with their uploads' rows, codes) and, once it holds
+     * no upload, its sealed secrets and labels. Returns whether it was swept now, and whether its keys went now.
+     */
+    clearEnded(dropId: Id, now: number): { swept: boolean; keysDestroyed: boolean } {
+      deleteSessions.run(dropId);
+      deleteCodes.run(dropId);
+      const keysDestroyed = destroyKeys.run(dropId).changes === 1;
+      return { swept: markSwept.run(now, dropId).changes === 1, keysDestroyed };
+    },
+    liveBlobIds: () => liveBlobIds.all() as Id[],
+    /** Sweeper: ended sessions without uploads, and codes older than `codesBefore`. */
+    prune(now: number, codesBefore: number): number {
+      return pruneSessions.run(now).changes + pruneCodes.run(codesBefore).changes;
+    },
+  };
+}
+export type DropsRepo = ReturnType<typeof createDropsRepo>;
