@@ -62,7 +62,8 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
       });
       const report = await sweeper.runOnce();
       console.log(
-        `Swept ${report.shares} share(s), ${report.uploads} stale upload(s), ${report.orphans} orphan file(s) and ${report.housekeeping} expired row(s).`,
+        `Swept ${report.shares} share(s), ${report.dropUploads} drop upload(s) past retention, ${report.drops} ended drop(s), ` +
+          `${report.uploads} stale upload(s), ${report.orphans} orphan file(s) and ${report.housekeeping} expired row(s).`,
       );
       return 0;
     }

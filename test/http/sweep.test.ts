@@ -154,7 +154,7 @@ describe('the sweeper', () => {
     } finally {
       console.log = log;
     }
-    expect(lines.join('\n')).toMatch(/^Swept 0 share\(s\), 0 stale upload\(s\), 0 orphan file\(s\)/);
+    expect(lines.join('\n')).toMatch(/^Swept 0 share\(s\), 0 drop upload\(s\) past retention, 0 ended drop\(s\), 0 stale upload\(s\), 0 orphan file\(s\)/);
   });
 });
 
