@@ -3,9 +3,11 @@ import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { EngineContext } from './crypto/context';
 import type { CryptoEngine } from './crypto/engine';
-import { AppGate, appRoute } from './features/app/AppGate';
+import { AppGate } from './features/app/AppGate';
+import { appRoute } from './features/app/sections';
+import { DropUploadPage } from './features/drops/DropUploadPage';
 import { GuestPage } from './features/guest/GuestPage';
-import { guestRecipientId } from './features/share/links';
+import { dropIdOfPath, guestRecipientId } from './features/share/links';
 import { HomePage } from './features/home/HomePage';
 import { InvitePage } from './features/invite/InvitePage';
 import { LoginPage } from './features/login/LoginPage';
@@ -61,7 +63,10 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
   );
 }
 
-/** Page paths (with /app/sent/<id>, /app/received/<id> and /s/<id>); server/routes.ts must serve index.html for each of them. */
+/**
+ * Page paths (with /app/sent/<id>, /app/received/<id>, /app/drops/new, /app/drops/<id>, /s/<id>
+ * and /d/<id>); server/routes.ts must serve index.html for each of them.
+ */
 function route(path: string, engine: CryptoEngine): JSX.Element {
   switch (path) {
     case '/':
@@ -76,6 +81,7 @@ function route(path: string, engine: CryptoEngine): JSX.Element {
       return <RecoverPage />;
   }
   if (guestRecipientId(path) !== null) return <GuestPage key={path} path={path} />;
+  if (dropIdOfPath(path) !== null) return <DropUploadPage key={path} path={path} />;
   const app = appRoute(path);
   if (app) return <AppGate route={app} path={path} />;
   return <NotFoundPage />;

@@ -15,11 +15,9 @@
 //   stops. Keys the office never certified are refused; certified keys (a server with the
 //   office key) that differ from the advisor's pin stop the send with both fingerprints on
 //   screen, and when the advisor stops, nothing is uploaded or sent.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ciphertextLengthOf,
@@ -30,30 +28,32 @@ import {
   identityFingerprint,
   idFromWire,
   officeFingerprint,
-  ready,
   toBase64Url,
   toHex,
 } from '../../shared/crypto/index.js';
 import { parseContentPrefix } from '../../shared/crypto/envelope.js';
 import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
 import type { Db } from '../../server/db/open.js';
-import { removeTempDirs } from '../helpers/tmp.js';
-import { approveColleague, completeSetup, inviteColleague, signIn, type Person } from './support/accounts.js';
-import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
-import { startCoffer, type Coffer } from './support/coffer.js';
+import type { Person } from './support/accounts.js';
+import type { Coffer } from './support/coffer.js';
 import { identityKeyOf, officeKeysOf, replaceMemberKeys } from './support/keys.js';
 import {
   compose,
   download,
+  expectSameFile,
   guestOpensFiles,
   guestRequestsCode,
+  marker,
   openReceived,
+  randomFile,
   send,
   submit,
   TRANSFER_TIMEOUT,
+  windowNeedles,
   type FileToSend,
 } from './support/sending.js';
-import { fileHaystacks, findNeedles, forms, mailHaystacks, recordRequests, requestHaystacks, type Haystack, type Needle, type RecordedRequest } from './support/traces.js';
+import { everything, expectNoTrace as expectNoTraceAnywhere, FlowTest, type Session, type Sessions } from './support/sessions.js';
+import { findNeedles, forms, type Needle, type RecordedRequest } from './support/traces.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -68,103 +68,30 @@ const MiB = 1024 * 1024;
 const CHROMIUM_ABORTED_AFTER_BODY = /^request failed: GET \/api\/v1\/(links|received)\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
 
 let coffer: Coffer;
-let browser: Browser;
 let db: Db;
+let sessions: Sessions;
 
-interface Session {
-  readonly who: string;
-  readonly context: BrowserContext;
-  readonly page: Page;
-  readonly problems: ConsoleProblems;
-  readonly requests: RecordedRequest[];
-}
+const newSession = (who: string): Promise<Session> => sessions.open(who);
+const signedIn = (person: Person): Promise<Session> => sessions.signedIn(person);
+const finish = (...done: Session[]): Promise<void> => sessions.finish(...done);
 
-const sessions: Session[] = [];
-
-async function newSession(who: string): Promise<Session> {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const requests = recordRequests(context);
-  const page = await context.newPage();
-  const session = { who, context, page, problems: watchConsole(page, [CHROMIUM_ABORTED_AFTER_BODY]), requests };
-  sessions.push(session);
-  return session;
-}
-
-async function signedIn(person: Person): Promise<Session> {
-  const session = await newSession(person.name);
-  await signIn(session.page, coffer.origin, person);
-  return session;
-}
-
-/** Closes the sessions, each of which must have had no console errors, failed requests or page errors. */
-async function finish(...done: Session[]): Promise<void> {
-  for (const session of done) {
-    expect(session.problems.messages, session.who).toEqual([]);
-    await session.context.close();
-  }
-}
-
+const flow = new FlowTest();
 beforeAll(async () => {
-  await ready();
-  // The most talkative log level: whatever the server would ever log is searched too.
-  coffer = await startCoffer('coffer-sending-e2e-', { LOG_LEVEL: 'trace' });
-  browser = await launchChromium();
-  const admin = await newSession(ADMIN.name);
-  await admin.page.goto(coffer.setupLink);
-  await admin.page.locator('[data-testid="setup-status"][data-state="valid"]').waitFor();
-  await completeSetup(admin.page, OFFICE, ADMIN);
-  for (const person of [ADVISOR, COLLEAGUE]) {
-    const colleague = await newSession(person.name);
-    const { fingerprint } = await inviteColleague(admin.page, colleague.page, coffer, person);
-    await approveColleague(admin.page, colleague.page, person.email, fingerprint);
-    await finish(colleague);
-  }
-  await finish(admin);
-  db = new Database(join(coffer.dataDir, 'coffer.db'), { fileMustExist: true });
-  db.pragma('busy_timeout = 10000');
+  await flow.start('coffer-sending-e2e-', [CHROMIUM_ABORTED_AFTER_BODY], { name: OFFICE, admin: ADMIN, colleagues: [ADVISOR, COLLEAGUE] });
+  ({ coffer, db, sessions } = flow);
 });
+afterAll(() => flow.stop());
 
-afterAll(async () => {
-  db?.close();
-  await browser?.close();
-  if (coffer !== undefined) expect(await coffer.stop()).toBe(0);
-  await removeTempDirs();
-});
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const marker = (): string => randomBytes(8).toString('hex');
 const guestAddress = (): string => `klant-${randomBytes(4).toString('hex')}@example.nl`;
-
-function randomFile(name: string, size: number): FileToSend {
-  return { name, mimeType: 'application/pdf', buffer: randomBytes(size) };
-}
 
 /** 32-byte windows of the plaintext at its start, its end and two odd offsets between. */
 function contentNeedles(plaintext: Buffer): Needle[] {
-  return [0, 1_000_003, 2_621_441, plaintext.length - 32].flatMap((offset) => forms(`content at ${offset}`, plaintext.subarray(offset, offset + 32)));
-}
-
-/** Everything the server side and the network saw: requests, the server's log, mail, DATA_DIR. */
-async function everything(): Promise<Haystack[]> {
-  const haystacks = [
-    ...sessions.flatMap((session) => requestHaystacks(session.who, session.requests)),
-    { where: 'server stdout', bytes: Buffer.from(coffer.server.stdout()) },
-    { where: 'server stderr', bytes: Buffer.from(coffer.server.stderr()) },
-    ...mailHaystacks(coffer.mail),
-    ...(await fileHaystacks(coffer.dataDir)),
-  ];
-  const names = haystacks.map((h) => h.where);
-  expect(names).toContain('coffer.db');
-  expect(names).toContain('coffer.db-wal');
-  return haystacks;
+  return windowNeedles('content', plaintext, [0, 1_000_003, 2_621_441, plaintext.length - 32]);
 }
 
 /** None of `needles` anywhere; and, so the search is known to work, the guest's address in the database. */
 async function expectNoTrace(needles: readonly Needle[], control: { readonly email: string }): Promise<void> {
-  const haystacks = await everything();
-  expect(findNeedles(haystacks, needles)).toEqual([]);
-  const seen = findNeedles(haystacks, forms('recipient address', control.email));
-  expect(seen.some((hit) => / in coffer\.db(-wal)?$/.test(hit)), seen.join('\n')).toBe(true);
+  await expectNoTraceAnywhere(sessions, coffer, needles, { what: 'recipient address', value: control.email });
 }
 
 /**
@@ -192,12 +119,6 @@ async function expectBlobIsContainer(shareId: string, plaintextLength: number, u
   expect([...parts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: Math.ceil(blob.length / UPLOAD_PART_BYTES) }, (_, i) => i));
   expect(Buffer.concat([...parts.entries()].sort(([a], [b]) => a - b).map(([, body]) => body)).equals(blob)).toBe(true);
   return blob;
-}
-
-function expectSameFile(got: { name: string; bytes: Buffer }, sent: FileToSend): void {
-  expect(got.name).toBe(sent.name);
-  expect(got.bytes.length).toBe(sent.buffer.length);
-  expect(sha256(got.bytes)).toBe(sha256(sent.buffer));
 }
 
 function count(table: 'shares' | 'uploads'): number {
@@ -229,7 +150,7 @@ it('sends a 5 MiB file to a guest: the server never sees its content, its name o
   expectSameFile(await download(guest.page, file.name), file);
 
   // The search reaches what it should: the container's bytes are in the upload and the blob.
-  const container = findNeedles(await everything(), forms('container', blob.subarray(4096, 4128)));
+  const container = findNeedles(await everything(sessions, coffer), forms('container', blob.subarray(4096, 4128)));
   expect(container.some((hit) => hit.startsWith(`container (raw) in ${ADVISOR.name} request`))).toBe(true);
   expect(container.some((hit) => hit.startsWith('container (raw) in blobs/'))).toBe(true);
   await expectNoTrace([...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name), ...forms('link secret S', fromBase64Url(guestLink.linkSecret))], { email });

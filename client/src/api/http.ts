@@ -36,6 +36,8 @@ export class ApiError extends Error {
 
 export interface RequestOptions {
   readonly signal?: AbortSignal;
+  /** Sent as well: a capability a request carries besides the session (a drop's grant as `Authorization`). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -72,7 +74,7 @@ interface Body {
  * checked by `parse`. Rejects with ApiError, or with the AbortError of `signal`.
  */
 export async function request<T>(method: Method, path: string, body: Body, parse: Parse<T>, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   let payload: string | FormData | undefined;
   if (body.form !== undefined) {
     // The browser sets the multipart Content-Type with its boundary.

@@ -1,14 +1,15 @@
 // The crypto worker's HTTP: transport.ts's fetchTransport with same-origin requests that carry
-// the session cookie. Parts go up with XMLHttpRequest, which (unlike fetch) reports upload
+// the session cookie (a member's uploads and downloads) or a drop's grant (a drop's uploader,
+// `browserTransportTo`). Parts go up with XMLHttpRequest, which (unlike fetch) reports upload
 // progress; each part is one whole Uint8Array body, because Chromium refuses streaming
 // request bodies over HTTP/1.1.
 import { parseRetryAfter } from '../api/retry-after';
-import { Cancelled, fetchTransport, HttpFailure, NetworkFailure, partPath, type Fetcher, type Transport } from './transport';
+import { Cancelled, fetchTransport, HttpFailure, MEMBER_UPLOADS, NetworkFailure, partPath, type Fetcher, type Transport, type UploadTarget } from './transport';
 
 const sameOriginFetch: Fetcher = (url, request) =>
   fetch(url, { ...request, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
 
-const putPart: Transport['putPart'] = (uploadId, index, bytes, onSent, signal) =>
+const xhrPutPart = (target: UploadTarget): Transport['putPart'] => (uploadId, index, bytes, onSent, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal.aborted) {
       reject(new Cancelled());
@@ -18,7 +19,8 @@ const putPart: Transport['putPart'] = (uploadId, index, bytes, onSent, signal) =
     const onAbort = (): void => xhr.abort();
     signal.addEventListener('abort', onAbort, { once: true });
     const done = (): void => signal.removeEventListener('abort', onAbort);
-    xhr.open('PUT', partPath(uploadId, index));
+    xhr.open('PUT', partPath(uploadId, index, target));
+    for (const [name, value] of Object.entries(target.headers)) xhr.setRequestHeader(name, value);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (event) => onSent(event.loaded);
@@ -50,4 +52,7 @@ const putPart: Transport['putPart'] = (uploadId, index, bytes, onSent, signal) =
     xhr.send(bytes as Uint8Array<ArrayBuffer>);
   });
 
-export const browserTransport: Transport = fetchTransport(sameOriginFetch, putPart);
+export const browserTransport: Transport = fetchTransport(sameOriginFetch, xhrPutPart(MEMBER_UPLOADS));
+
+/** Uploads to another target (a drop's upload session); downloads as browserTransport. */
+export const browserTransportTo = (target: UploadTarget): Transport => fetchTransport(sameOriginFetch, xhrPutPart(target), target);

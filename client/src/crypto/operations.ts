@@ -1,6 +1,6 @@
 // The crypto worker's operations (protocol.ts lists them): making accounts and the office
-// key, deriving and unlocking, certifying members, changing passwords, recovery, and (in
-// sharing.ts) sending and receiving files. They run only inside the worker (worker.ts passes
+// key, deriving and unlocking, certifying members, changing passwords, recovery, (in
+// sharing.ts) sending and receiving files, and (in drops.ts) drops. They run only inside the worker (worker.ts passes
 // messages to them); tests call them directly.
 //
 // The secrets kept between calls live in the closure of `createOperations`: the key-
@@ -49,7 +49,8 @@ import {
 } from '../../../shared/crypto/index.js';
 import type { KdfParams, NewAccountKeys } from '../../../shared/wire/index.js';
 import { REQUESTS, type AnswerOf, type MemberCheck, type Operation, type ProgressStage, type WorkerErrorCode } from './protocol';
-import { createSharing, SharingError, type CallContext, type SharingDeps } from './sharing';
+import { createDrops } from './drops';
+import { createSharing, SharingError, type CallContext, type SessionKeys, type SharingDeps } from './sharing';
 import { systemClock } from './transport';
 import type { z } from 'zod';
 
@@ -233,6 +234,7 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
     forgetRecovery();
     forgetUnlocked();
     sharing.forgetAll();
+    drops.forgetAll();
   }
 
   function requireUnlocked(): Unlocked {
@@ -246,15 +248,18 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
     return { session, office: session.officeKeys };
   }
 
-  const sharing = createSharing(() => {
+  const sessionKeys = (): SessionKeys => {
     const session = requireUnlocked();
     return { userId: session.userId, keys: session.keys, officeId: session.officeId, officeSigningPublicKey: session.officeSigningPublicKey, officeKeys: session.officeKeys };
-  }, deps);
+  };
+  const sharing = createSharing(sessionKeys, deps);
+  const drops = createDrops(sessionKeys, deps, sharing.parts);
 
   // ---- the operations
 
   return {
     ...sharing.handlers,
+    ...drops.handlers,
 
     createOffice({ officeName, adminName, email, password }, report) {
       const userId = newId();

@@ -16,10 +16,18 @@
 // in the worker behind handles (file ids, share ids); the page gets what it must show (names,
 // fingerprints, a guest's link and access code) and what it must send (the share request).
 // Long transfers report `transfer` progress and stop on `cancel`.
+//
+// Drops (DESIGN §4, shared/wire/drops.ts): the office's side makes a drop's keys and D, sealed
+// to the advisor and the office, and opens them again to show the link and check each upload's
+// MAC; the uploader's side checks the drop key against the link's fingerprint before anything
+// is encrypted, uploads with the drop's grant, and seals and MACs the submission. D and the
+// drop's secret key stay in the worker; the page gets the link fragment (it must show the link)
+// and receipt codes.
 import { z } from 'zod';
 import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
 import { KeyBundle, SealedBox, SignedEnvelope, type NewAccountKeys, type SetupCompleteRequest } from '../../../shared/wire/accounts.js';
 import { Grant, MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, PinSubject, ShareDetail, ShareForRecipient, type ShareCreateRequest } from '../../../shared/wire/shares.js';
+import { DropDetail, MAX_DROP_FILES, SealedDropLabel, type DropCreateRequest, type DropSubmitRequest } from '../../../shared/wire/drops.js';
 import type { TransferFigures } from './rate.js';
 
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
@@ -61,6 +69,12 @@ export const BLOB_LIMIT_BYTES = 100 * 1024 * 1024;
 export const MAX_MESSAGE_CHARACTERS = 2000;
 /** Longest file name kept in the metadata (protocol §5). */
 export const MAX_FILE_NAME_CHARACTERS = 1024;
+
+/** Longest label of a drop (shared/crypto MAX_DROP_LABEL_LENGTH: the worker checks it again). */
+export const MAX_DROP_LABEL_CHARACTERS = 200;
+
+/** A file of a share or a drop upload to seal: an upload in this worker, and what its metadata says. */
+const FileToSeal = z.object({ fileId: Id, name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS), type: z.string().max(255), lastModified: z.number().int().min(0) });
 
 /** Where the worker may fetch a container: a same-origin API path, never a full URL. */
 const ApiPath = z.string().max(300).regex(/^\/api\/v1\/[A-Za-z0-9_\/-]+$/);
@@ -176,10 +190,7 @@ export const REQUESTS = {
    * and the office, and makes each guest's link secret, server half, access code and wraps.
    */
   sealShare: z.object({
-    files: z
-      .array(z.object({ fileId: Id, name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS), type: z.string().max(255), lastModified: z.number().int().min(0) }))
-      .min(1)
-      .max(MAX_SHARE_FILES),
+    files: z.array(FileToSeal).min(1).max(MAX_SHARE_FILES),
     message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
     accounts: z.array(z.object({ userId: Id })).max(MAX_SHARE_RECIPIENTS),
     guests: z.array(z.object({ email: Email, accessCode: z.boolean() })).max(MAX_SHARE_RECIPIENTS),
@@ -230,8 +241,50 @@ export const REQUESTS = {
     containerSize: z.number().int().min(0),
     sink: DownloadSink,
   }),
-  /** Forgets the file keys of an opened share. */
+  /** Forgets the file keys of an opened share (or drop upload). */
   forgetShare: z.object({ shareId: Id }),
+
+  // ---- drops, the office's side
+
+  /**
+   * A new drop: its id, key pair and D, with both secrets and the label sealed to the advisor
+   * and to the office key that `checkKeys` verified (and whose pin holds). The page adds the
+   * public fields (title, limits, expiry) to the answer's parts to make the create request.
+   */
+  createDrop: z.object({ label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS) }),
+  /** The labels of listed drops: the owner's copy for one's own, else the office's. A label that does not open is null. */
+  openDropLabels: z.object({
+    drops: z.array(z.object({ dropId: Id, ownerId: Id, label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }).nullable() })).max(10_000),
+  }),
+  /**
+   * One drop: opens its secrets (own copy, or the office's), derives the link's fingerprint from
+   * the opened key, and checks each upload's manifest MAC with D, then each file's key,
+   * commitment and metadata. Uploads that fail are `rejected` and cannot be opened; the others'
+   * file keys stay here under their drop upload id for `downloadFile` until `forgetShare`.
+   */
+  openDrop: z.object({ drop: DropDetail }),
+
+  // ---- drops, the uploader's side (no account)
+
+  /**
+   * The drop key the server names must have the fingerprint in the link; then D stays here for
+   * this drop. Nothing is encrypted for a drop before this succeeded.
+   */
+  openDropLink: z.object({ dropId: Id, fragment: z.string().max(200), publicKey: Key32 }),
+  /** Encrypts and uploads a file to the drop's upload session (its grant); the key stays here as `uploadFile`'s. */
+  uploadDropFile: z.object({ dropId: Id, grant: Grant, file: z.custom<Blob>((value) => value instanceof Blob) }),
+  /**
+   * Seals each file's metadata (the message with the first) and its key to the drop key, and
+   * MACs the upload manifest with D: the submit request and the receipt code.
+   */
+  sealDropUpload: z.object({
+    dropId: Id,
+    files: z.array(FileToSeal).min(1).max(MAX_DROP_FILES),
+    message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
+    receiptMail: z.boolean(),
+  }),
+  /** Forgets D of a drop link (and nothing else). */
+  forgetDropLink: z.object({ dropId: Id }),
 } as const;
 
 export type Operation = keyof typeof REQUESTS;
@@ -317,7 +370,58 @@ export interface Answers {
   showLink: { readonly fragment: string; readonly accessCode?: string };
   downloadFile: { readonly blob?: Blob; readonly size: number };
   forgetShare: Record<string, never>;
+
+  createDrop: {
+    /** The sealed parts of the create request (DropCreateRequest without the public fields). */
+    readonly parts: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'>;
+    /** `<drop fingerprint>.<D>`, for the link `/d/<dropId>#<fragment>`. */
+    readonly fragment: string;
+  };
+  openDropLabels: { readonly labels: readonly { readonly dropId: string; readonly label: string | null }[] };
+  openDrop: OpenedDrop;
+  openDropLink: { readonly fingerprint: string };
+  uploadDropFile: Answers['uploadFile'];
+  sealDropUpload: {
+    readonly request: DropSubmitRequest;
+    /** receiptCode of the MAC'd manifest: the code both sides show. */
+    readonly receiptCode: string;
+  };
+  forgetDropLink: Record<string, never>;
 }
+
+export interface OpenedDrop {
+  readonly dropId: string;
+  /** Null when it did not open (or was swept). */
+  readonly label: string | null;
+  /** Whose copy of the secrets opened it. */
+  readonly holder: 'owner' | 'office';
+  /**
+   * `<drop fingerprint>.<D>` from the opened secrets (the fingerprint made here, from the opened
+   * key): the link can be shown again. Null once the drop's secrets were swept.
+   */
+  readonly fragment: string | null;
+  /** False when the public key the server lists is not the drop's own: uploads since may be sealed to another key. */
+  readonly keyMatches: boolean;
+  readonly uploads: readonly OpenedDropUpload[];
+}
+
+export type OpenedDropUpload =
+  | {
+      readonly dropUploadId: string;
+      /** The MAC with D and every file checked out: the files can be downloaded (shareId = dropUploadId). */
+      readonly state: 'opened';
+      readonly receiptCode: string;
+      /** When the uploader's browser made the manifest (ms since 1970). */
+      readonly createdAt: number;
+      readonly files: readonly OpenedFile[];
+      readonly message?: string;
+      readonly missingFiles: number;
+    }
+  | {
+      readonly dropUploadId: string;
+      /** `rejected`: not made with this drop's D, or its files do not match its manifest (injected or changed by the server). `unavailable`: the drop's keys were swept. */
+      readonly state: 'rejected' | 'unavailable';
+    };
 
 /** A pin check: the key's fingerprint, and how it compares with the pin. */
 export interface KeyCheck {
@@ -429,6 +533,19 @@ export const WORKER_ERRORS = [
   'stream_unavailable',
   /** The file could not be written where the user chose. */
   'write_failed',
+  // ---- drops
+  /** The drop key the server names does not have the link's fingerprint: nothing was encrypted. */
+  'drop_key_mismatch',
+  /** The drop's link was not checked in this worker (openDropLink) before uploading or sealing. */
+  'drop_unchecked',
+  /** The drop was closed, or expired, meanwhile (410). */
+  'drop_closed',
+  'drop_expired',
+  /** The files would pass the drop's limits: one file more than allowed, or too many bytes (413). */
+  'drop_too_many_files',
+  'drop_too_large',
+  /** The office rejected this drop upload: its files are not served. */
+  'upload_rejected',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];

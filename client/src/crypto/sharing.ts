@@ -74,7 +74,7 @@ import {
 import type { ShareCreateRequest, ShareForRecipient } from '../../../shared/wire/shares.js';
 import { blobSink, downloadAndDecrypt, fileSink, portSink, type DownloadDeps, type PlaintextSink } from './download';
 import { BLOB_LIMIT_BYTES, type AnswerOf, type GuestLink, type KeyCheck, type OpenedFile, type OpenedShare, type RequestOf, type TransferProgress, type WorkerErrorCode } from './protocol';
-import { failureCode, type Clock, type Transport } from './transport';
+import { failureCode, type Clock, type Transport, type UploadTarget } from './transport';
 import { encryptAndUpload } from './upload';
 
 /** Sealed metadata may be at most this long (shared/wire: SealedMetadata). */
@@ -103,13 +103,15 @@ export interface CallContext {
 
 export interface SharingDeps {
   readonly transport: Transport;
+  /** Uploads to another target than the member's own (a drop's upload session, drops.ts). */
+  readonly transportFor?: (target: UploadTarget) => Transport;
   readonly clock: Clock;
   /** Shorter in tests. */
   readonly retryWindowMs?: number;
   readonly streamStartTimeoutMs?: number;
 }
 
-interface UploadedFile {
+export interface UploadedFile {
   readonly fileId: Id;
   readonly fileKey: FileKey;
   readonly uploadId: string;
@@ -126,7 +128,7 @@ interface CheckedKey {
   accepted: boolean;
 }
 
-interface OpenedFileKey {
+export interface OpenedFileKey {
   readonly fileId: Id;
   readonly fileKey: FileKey;
   readonly ciphertextHash: Uint8Array;
@@ -161,7 +163,7 @@ function pinKeyOf(subject: PinSubject, subjectId: Id | string): string {
 }
 
 /** Runs a verification; any crypto failure (or a programming slip) becomes `code`. */
-function checked<T>(code: WorkerErrorCode, work: () => T): T {
+export function checked<T>(code: WorkerErrorCode, work: () => T): T {
   try {
     return work();
   } catch (error) {
@@ -170,11 +172,45 @@ function checked<T>(code: WorkerErrorCode, work: () => T): T {
   }
 }
 
+/** A file to seal: its upload in this worker, and what its metadata says. */
+export interface FileToSeal {
+  readonly fileId: string;
+  readonly name: string;
+  readonly type: string;
+  readonly lastModified: number;
+}
+
+/** A file whose metadata is sealed, with its manifest entry. */
+export interface SealedFile {
+  readonly upload: UploadedFile;
+  readonly sealed: Uint8Array;
+  readonly entry: FileEntry;
+}
+
+/** What drops.ts shares with sending and receiving: the same uploads, checks and opened files. */
+export interface SharingParts {
+  /** Encrypts and uploads `file` through `transport`; its key stays here under the new file id. */
+  uploadWith(transport: Transport, file: Blob, context: CallContext): Promise<AnswerOf<'uploadFile'>>;
+  /** Seals each uploaded file's metadata (the message with the first) and makes its manifest entry. */
+  sealFiles(files: readonly FileToSeal[], message: string | undefined): SealedFile[];
+  /** The office encryption key checkKeys verified, once its pin is accepted. */
+  checkedOffice(): { readonly officeId: Id; readonly publicKey: Uint8Array };
+  /** Opens listed files against a manifest's entries and keeps their keys under `handle` for downloadFile. */
+  openFiles: OpenFiles;
+  forgetOpened(handle: string): void;
+}
+
+type OpenFiles = (
+  handle: string,
+  manifest: { readonly files: readonly FileEntry[] },
+  listed: readonly { readonly fileId: string; readonly size: number; readonly sealedMetadata: string; readonly fileKey: () => FileKey | null }[],
+) => { files: OpenedFile[]; message?: string; missing: number };
+
 /**
  * The sharing operations and the state they keep. `session` returns the unlocked keys or
  * throws (`locked`) like operations.ts does; guests use the operations that need none.
  */
-export function createSharing(session: () => SessionKeys, deps: SharingDeps): { readonly handlers: SharingHandlers; forgetAll(): void } {
+export function createSharing(session: () => SessionKeys, deps: SharingDeps): { readonly handlers: SharingHandlers; readonly parts: SharingParts; forgetAll(): void } {
   const uploaded = new Map<string, UploadedFile>();
   const checkedKeys = new Map<string, CheckedKey>();
   let officeEncryption: { readonly officeId: Id; readonly publicKey: Uint8Array } | null = null;
@@ -265,11 +301,7 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
    * Opens each listed file with its key: commitment, metadata hash, metadata. Files the
    * manifest names that are not listed (or not openable: keys swept) are counted as missing.
    */
-  function openFiles(
-    shareId: string,
-    manifest: ShareManifest,
-    listed: readonly { readonly fileId: string; readonly size: number; readonly sealedMetadata: string; readonly fileKey: () => FileKey | null }[],
-  ): { files: OpenedFile[]; message?: string; missing: number } {
+  const openFiles: OpenFiles = (shareId, manifest, listed) => {
     const keys = new Map<string, OpenedFileKey>();
     const files: OpenedFile[] = [];
     let message: string | undefined;
@@ -290,6 +322,58 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     forgetOpened(shareId);
     opened.set(shareId, keys);
     return { files, ...(message !== undefined ? { message } : {}), missing: manifest.files.length - files.length };
+  };
+
+  async function uploadWith(transport: Transport, file: Blob, { signal, transfer }: CallContext): Promise<AnswerOf<'uploadFile'>> {
+    const fileId = newId();
+    const fileKey = newFileKey();
+    try {
+      const { uploadId, summary } = await encryptAndUpload(
+        file,
+        fileKey,
+        fileId,
+        { transport, clock: deps.clock, ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}) },
+        signal,
+        transfer,
+      );
+      uploaded.set(idToWire(fileId), { fileId, fileKey, uploadId, summary });
+      return { fileId: idToWire(fileId), uploadId, size: summary.plaintextLength };
+    } catch (error) {
+      wipe(fileKey);
+      const code = failureCode(error);
+      throw new SharingError(code === 'not_found' ? 'upload_failed' : code);
+    }
+  }
+
+  function sealFiles(request: readonly FileToSeal[], message: string | undefined): SealedFile[] {
+    const files = request.map((file, index): SealedFile => {
+      const upload = requireUploaded(file.fileId);
+      const metadata: FileMetadata = {
+        name: file.name,
+        type: file.type,
+        size: upload.summary.plaintextLength,
+        lastModified: file.lastModified,
+        ...(index === 0 && message !== undefined && message !== '' ? { message } : {}),
+      };
+      const sealed = checked('bad_request', () => sealMetadata(upload.fileKey, upload.fileId, metadata));
+      if (sealed.length > MAX_SEALED_METADATA) throw new SharingError('message_too_long');
+      const entry: FileEntry = {
+        fileId: upload.fileId,
+        ciphertextHash: upload.summary.ciphertextHash,
+        metadataHash: metadataHash(sealed),
+        keyCommitment: keyCommitment(upload.fileKey, upload.fileId),
+      };
+      return { upload, sealed, entry };
+    });
+    if (new Set(request.map((file) => file.fileId)).size !== files.length) throw new SharingError('bad_request');
+    return files;
+  }
+
+  function checkedOffice(): { readonly officeId: Id; readonly publicKey: Uint8Array } {
+    const keys = session();
+    if (!officeEncryption || !bytesEqual(officeEncryption.officeId, keys.officeId)) throw new SharingError('keys_untrusted');
+    requireAccepted('office', idToWire(keys.officeId));
+    return officeEncryption;
   }
 
   function openedShare(shareId: string, result: { files: OpenedFile[]; message?: string; missing: number }, senderKey: Uint8Array): OpenedShare {
@@ -369,58 +453,20 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       return { envelope: makePinFor(keys, subject, entry.subjectId, entry.publicKey) };
     },
 
-    async uploadFile({ file }, _report, { signal, transfer }) {
+    async uploadFile({ file }, _report, context) {
       session();
-      const fileId = newId();
-      const fileKey = newFileKey();
-      try {
-        const { uploadId, summary } = await encryptAndUpload(
-          file,
-          fileKey,
-          fileId,
-          { transport: deps.transport, clock: deps.clock, ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}) },
-          signal,
-          transfer,
-        );
-        uploaded.set(idToWire(fileId), { fileId, fileKey, uploadId, summary });
-        return { fileId: idToWire(fileId), uploadId, size: summary.plaintextLength };
-      } catch (error) {
-        wipe(fileKey);
-        const code = failureCode(error);
-        throw new SharingError(code === 'not_found' ? 'upload_failed' : code);
-      }
+      return uploadWith(deps.transport, file, context);
     },
 
     sealShare(request) {
       const keys = session();
-      if (!officeEncryption || !bytesEqual(officeEncryption.officeId, keys.officeId)) throw new SharingError('keys_untrusted');
-      requireAccepted('office', idToWire(keys.officeId));
-      const office = officeEncryption;
+      const office = checkedOffice();
       const shareId = newId();
       const shareIdWire = idToWire(shareId);
 
       // Files: metadata (the message goes with the first file), entries, sender and office copies.
-      const files = request.files.map((file, index) => {
-        const upload = requireUploaded(file.fileId);
-        const metadata: FileMetadata = {
-          name: file.name,
-          type: file.type,
-          size: upload.summary.plaintextLength,
-          lastModified: file.lastModified,
-          ...(index === 0 && request.message !== undefined && request.message !== '' ? { message: request.message } : {}),
-        };
-        const sealed = checked('bad_request', () => sealMetadata(upload.fileKey, upload.fileId, metadata));
-        if (sealed.length > MAX_SEALED_METADATA) throw new SharingError('message_too_long');
-        return { upload, sealed };
-      });
-      if (new Set(request.files.map((file) => file.fileId)).size !== files.length) throw new SharingError('bad_request');
-
-      const entries: FileEntry[] = files.map(({ upload, sealed }) => ({
-        fileId: upload.fileId,
-        ciphertextHash: upload.summary.ciphertextHash,
-        metadataHash: metadataHash(sealed),
-        keyCommitment: keyCommitment(upload.fileKey, upload.fileId),
-      }));
+      const files = sealFiles(request.files, request.message);
+      const entries: FileEntry[] = files.map((file) => file.entry);
 
       // Account recipients: only keys checked (and accepted) in this worker.
       const accounts = request.accounts.map(({ userId }) => {
@@ -692,5 +738,5 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     },
   };
 
-  return { handlers, forgetAll };
+  return { handlers, parts: { uploadWith, sealFiles, checkedOffice, openFiles, forgetOpened }, forgetAll };
 }

@@ -48,6 +48,10 @@ export function failureCode(error: unknown): WorkerErrorCode {
   if (error instanceof NetworkFailure) return 'network';
   if (error instanceof HttpFailure) {
     if (error.status === 401) return error.code === 'grant_invalid' ? 'grant_invalid' : 'signed_out';
+    // A drop's limits, its end, and an upload the office rejected: each told apart.
+    if (error.code === 'drop_too_large' || error.code === 'drop_too_many_files' || error.code === 'drop_closed' || error.code === 'drop_expired' || error.code === 'upload_rejected') {
+      return error.code;
+    }
     if (error.code === 'quota_exceeded' || error.code === 'payload_too_large' || error.status === 413 || error.status === 507) return 'quota_exceeded';
     if (error.code === 'share_expired' || error.code === 'share_revoked' || error.code === 'share_used_up') return error.code;
     if (error.status === 410) return 'share_expired';
@@ -136,14 +140,28 @@ export interface FetchRequest {
 /** fetch, as one side makes it: rejects when no answer came, resolves with any status. */
 export type Fetcher = (url: string, request: FetchRequest) => Promise<Response>;
 
-const UPLOADS = '/api/v1/uploads';
-
-function uploadPath(uploadId: string): string {
-  return `${UPLOADS}/${encodeURIComponent(uploadId)}`;
+/**
+ * Where uploads go and what proves the right to make them: a member's own uploads (the session
+ * cookie), or a drop's upload session (`/api/v1/d/<dropId>/uploads` with its grant as a
+ * bearer token, shared/wire/drops.ts). The protocol below `base` is the same.
+ */
+export interface UploadTarget {
+  readonly base: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
-export function partPath(uploadId: string, index: number): string {
-  return `${uploadPath(uploadId)}/parts/${index}`;
+export const MEMBER_UPLOADS: UploadTarget = { base: '/api/v1/uploads', headers: {} };
+
+export function dropUploadTarget(dropId: string, grant: string): UploadTarget {
+  return { base: `/api/v1/d/${encodeURIComponent(dropId)}/uploads`, headers: { Authorization: `Bearer ${grant}` } };
+}
+
+function uploadPath(uploadId: string, target: UploadTarget): string {
+  return `${target.base}/${encodeURIComponent(uploadId)}`;
+}
+
+export function partPath(uploadId: string, index: number, target: UploadTarget = MEMBER_UPLOADS): string {
+  return `${uploadPath(uploadId, target)}/parts/${index}`;
 }
 
 /** The code of a JSON error answer (`{ "error": { "code" } }`), or null. */
@@ -190,34 +208,37 @@ async function answerOf<T>(response: Response, schema: ZodType<T>): Promise<T> {
   return parsed.data;
 }
 
-/** The transport over `fetch`; parts go up through `putPart`, which the two sides make differently. */
-export function fetchTransport(fetch: Fetcher, putPart: Transport['putPart']): Transport {
+/**
+ * The transport over `fetch` for uploads to `target`; parts go up through `putPart` (made for
+ * the same target), which the two sides make differently.
+ */
+export function fetchTransport(fetch: Fetcher, putPart: Transport['putPart'], target: UploadTarget = MEMBER_UPLOADS): Transport {
   const call = (method: FetchRequest['method'], url: string, body: unknown, signal: AbortSignal): Promise<Response> =>
     sendRequest(fetch, url, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: { ...target.headers, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
       body: body === undefined ? null : JSON.stringify(body),
       signal,
     });
 
   return {
     async createUpload(size, signal) {
-      return answerOf(await call('POST', UPLOADS, { size }, signal), UploadCreateResponse);
+      return answerOf(await call('POST', target.base, { size }, signal), UploadCreateResponse);
     },
 
     putPart,
 
     async uploadStatus(uploadId, signal) {
-      return answerOf(await call('GET', uploadPath(uploadId), undefined, signal), UploadStatus);
+      return answerOf(await call('GET', uploadPath(uploadId, target), undefined, signal), UploadStatus);
     },
 
     async completeUpload(uploadId, signal) {
-      return answerOf(await call('POST', `${uploadPath(uploadId)}/complete`, {}, signal), UploadCompleteResponse);
+      return answerOf(await call('POST', `${uploadPath(uploadId, target)}/complete`, {}, signal), UploadCompleteResponse);
     },
 
     async deleteUpload(uploadId) {
       try {
-        await fetch(uploadPath(uploadId), { method: 'DELETE', headers: {}, body: null, keepalive: true });
+        await fetch(uploadPath(uploadId, target), { method: 'DELETE', headers: { ...target.headers }, body: null, keepalive: true });
       } catch {
         // The server removes unfinished uploads after 24 hours anyway.
       }

@@ -2,13 +2,13 @@
 // page stays responsive while Argon2id runs or files are encrypted. On start it loads
 // libsodium, checks that the library's constants are the ones format v1 fixes, and reports
 // `ready` (or `failed`, with no details: internals never reach the page). Each request is
-// checked against its schema and handed to its operation (operations.ts, sharing.ts), which
+// checked against its schema and handed to its operation (operations.ts, sharing.ts, drops.ts), which
 // is also where a signed-in user's secrets live: in this worker's memory only, never sent to
 // the page. Transfers (uploads, downloads) run concurrently with other calls; each can be
 // cancelled by its id, and `lock` stops them all.
 import '../security/zod';
 import { checkLibraryConstants, libraryVersion, ready } from '../../../shared/crypto/index.js';
-import { browserTransport } from './browser-transport';
+import { browserTransport, browserTransportTo } from './browser-transport';
 import { createOperations, errorCode, type CallContext, type Report } from './operations';
 import { isPageMessage, REQUESTS, type PageMessage, type WorkerMessage } from './protocol';
 import { systemClock } from './transport';
@@ -45,7 +45,7 @@ scope.addEventListener('message', (event) => {
   void dispatch(event.data);
 });
 
-const operations = createOperations({ transport: browserTransport, clock: systemClock });
+const operations = createOperations({ transport: browserTransport, transportFor: browserTransportTo, clock: systemClock });
 
 async function dispatch(message: Exclude<PageMessage, { type: 'cancel' }>): Promise<void> {
   // A request that arrives before libsodium is loaded waits for it; after a failed start the

@@ -30,3 +30,9 @@ export function normalizeSecondFactorCode(text: string, kind: 'totp' | 'backup' 
   }
   return null;
 }
+
+/** The six digits of an e-mail code as typed ("123 456" allowed), or null. */
+export function normalizeEmailCode(text: string): string | null {
+  const digits = text.replace(/[\s\u00a0]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
+}

@@ -3,11 +3,13 @@
 // answers status and completion with the container hash, serves containers with Range, and
 // fails on purpose (no answer, 503, a lost answer, a connection cut halfway).
 import { createContainerHasher, toBase64Url } from '../../../shared/crypto/index.js';
-import { Cancelled, HttpFailure, NetworkFailure, type Clock, type ContainerResponse, type Transport } from '../../../client/src/crypto/transport';
+import { Cancelled, HttpFailure, MEMBER_UPLOADS, NetworkFailure, type Clock, type ContainerResponse, type Transport, type UploadTarget } from '../../../client/src/crypto/transport';
 
 export type PartFault = 'network' | 'server-error' | 'lost-answer';
 
 interface StoredUpload {
+  /** Where it was created: a member's uploads, or a drop's session (with its grant). */
+  readonly target: UploadTarget;
   readonly size: number;
   readonly partSize: number;
   readonly partCount: number;
@@ -17,7 +19,10 @@ interface StoredUpload {
 }
 
 export interface FakeServer {
+  /** A member's uploads (and every download). */
   readonly transport: Transport;
+  /** Uploads to another target (a drop's session), as the worker's `transportFor`. */
+  readonly transportFor: (target: UploadTarget) => Transport;
   readonly clock: Clock;
   readonly uploads: Map<string, StoredUpload>;
   /** Faults to inject, in order, for PUTs of the given part index. */
@@ -69,11 +74,16 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
     serve(url, bytes) {
       served.set(url, bytes);
     },
-    transport: {
+    transport: transportTo(MEMBER_UPLOADS),
+    transportFor: (target) => transportTo(target),
+  };
+
+  function transportTo(target: UploadTarget): Transport {
+    return {
       async createUpload(size) {
         const uploadId = `upload${String(nextId++).padStart(16, '0')}`;
         const partCount = Math.ceil(size / partSize);
-        uploads.set(uploadId, { size, partSize, partCount, parts: new Map(), completed: false, deleted: false });
+        uploads.set(uploadId, { target, size, partSize, partCount, parts: new Map(), completed: false, deleted: false });
         return { uploadId, partSize, partCount, expiresAt: new Date(time + 86_400_000).toISOString() };
       },
       async putPart(uploadId, index, bytes, onSent, signal) {
@@ -156,7 +166,7 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         });
         return { status: partial ? 206 : 200, errorCode: async () => null, rangeStart: start, retryAfter: null, body };
       },
-    },
-  };
+    };
+  }
   return server;
 }

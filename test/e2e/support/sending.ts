@@ -2,11 +2,13 @@
 // recipients on the send page and reads each guest's link (and access code) from the result;
 // a guest opens the link, presses "Send me a code" and types the code from the mail; anyone
 // with the files on screen downloads one and gets its bytes as the browser saved them.
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { MailServer } from '../../helpers/mail-server.js';
 import { codeFromMail } from '../../helpers/sharing.js';
+import { forms, type Needle } from './traces.js';
 
 /** Crypto, uploads and downloads run in a worker on a shared 2-core machine: wait generously. */
 export const TRANSFER_TIMEOUT = 180_000;
@@ -122,4 +124,25 @@ export async function download(page: Page, name: string): Promise<Downloaded> {
   const path = await saved.path();
   await row.getByTestId('file-done').waitFor({ timeout: TRANSFER_TIMEOUT });
   return { name: saved.suggestedFilename(), bytes: await readFile(path) };
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Random hex to put into names and messages, so a search for it finds only this test's. */
+export const marker = (): string => randomBytes(8).toString('hex');
+
+export function randomFile(name: string, size: number): FileToSend {
+  return { name, mimeType: 'application/pdf', buffer: randomBytes(size) };
+}
+
+/** The saved file has the name, length and SHA-256 of the one sent. */
+export function expectSameFile(got: Downloaded, sent: FileToSend): void {
+  expect(got.name).toBe(sent.name);
+  expect(got.bytes.length).toBe(sent.buffer.length);
+  expect(sha256(got.bytes)).toBe(sha256(sent.buffer));
+}
+
+/** 32-byte windows of a plaintext at `offsets` (by default its start, its end and two odd offsets between), in every form. */
+export function windowNeedles(what: string, plaintext: Buffer, offsets = [0, Math.floor(plaintext.length / 3) + 1, Math.floor((plaintext.length * 2) / 3) + 7, plaintext.length - 32]): Needle[] {
+  return offsets.flatMap((offset) => forms(`${what} at ${offset}`, plaintext.subarray(offset, offset + 32)));
 }

@@ -4,7 +4,6 @@ import type { JSX } from 'preact';
 import { useEffect } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
-import type { MessageKey } from '../../i18n';
 import { Link, navigate } from '../../router';
 import { useSession } from '../../session/context';
 import type { UnlockedKeys } from '../../session/store';
@@ -14,6 +13,9 @@ import { InvitationsPage } from '../admin/InvitationsPage';
 import { OfficePage } from '../admin/OfficePage';
 import { UsersPage } from '../admin/UsersPage';
 import { ColleaguesPage } from '../colleagues/ColleaguesPage';
+import { DropCreatePage } from '../drops/DropCreatePage';
+import { DropPage } from '../drops/DropPage';
+import { DropsListPage } from '../drops/DropsListPage';
 import { ReceivedListPage } from '../received/ReceivedListPage';
 import { ReceivedSharePage } from '../received/ReceivedSharePage';
 import { SendPage } from '../send/SendPage';
@@ -24,75 +26,7 @@ import { SecurityPage } from '../security/SecurityPage';
 import { DashboardPage } from './DashboardPage';
 import { SignedOutNotice } from './SignedOutNotice';
 import { UnlockPage } from './UnlockPage';
-
-export const APP_SECTIONS = {
-  '/app': 'dashboard',
-  '/app/send': 'send',
-  '/app/sent': 'sent',
-  '/app/received': 'received',
-  '/app/security': 'security',
-  '/app/colleagues': 'colleagues',
-  '/app/admin': 'users',
-  '/app/admin/invitations': 'invitations',
-  '/app/admin/office': 'office',
-} as const;
-export type AppSection = (typeof APP_SECTIONS)[keyof typeof APP_SECTIONS];
-
-/** A page under /app: its section, and the share it shows (/app/sent/<id>, /app/received/<id>). */
-export interface AppRoute {
-  readonly section: AppSection;
-  readonly shareId?: string;
-}
-
-export function appRoute(path: string): AppRoute | null {
-  const section = APP_SECTIONS[path as keyof typeof APP_SECTIONS] as AppSection | undefined;
-  if (section) return { section };
-  const share = /^\/app\/(sent|received)\/([A-Za-z0-9_-]{22})$/.exec(path);
-  if (share) return { section: share[1] as 'sent' | 'received', shareId: share[2] as string };
-  return null;
-}
-
-const SECTION_PATHS: Record<AppSection, string> = {
-  dashboard: '/app',
-  send: '/app/send',
-  sent: '/app/sent',
-  received: '/app/received',
-  security: '/app/security',
-  colleagues: '/app/colleagues',
-  users: '/app/admin',
-  invitations: '/app/admin/invitations',
-  office: '/app/admin/office',
-};
-
-const SECTION_LABELS: Record<AppSection, MessageKey> = {
-  dashboard: 'nav.dashboard',
-  send: 'nav.send',
-  sent: 'nav.sent',
-  received: 'nav.received',
-  security: 'nav.security',
-  colleagues: 'nav.colleagues',
-  users: 'nav.users',
-  invitations: 'nav.invitations',
-  office: 'nav.office',
-};
-
-/**
- * Sections this user may open. Sending and the office's shares need approved staff or an
- * approved admin; receiving, any approved account; admin pages, an approved admin (the server
- * checks the same).
- */
-export function allowedSections(info: SessionInfo): AppSection[] {
-  const { role, approval } = info.me;
-  const approved = approval === 'approved';
-  const office = role === 'staff' || role === 'admin';
-  const sections: AppSection[] = ['dashboard'];
-  if (approved && office) sections.push('send', 'sent');
-  if (approved) sections.push('received');
-  sections.push('security');
-  if (office) sections.push('colleagues');
-  if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office');
-  return sections;
-}
+import { allowedSections, SECTION_LABELS, SECTION_PATHS, type AppRoute } from './sections';
 
 export function AppGate({ route, path }: { readonly route: AppRoute; readonly path: string }): JSX.Element {
   const { t } = useI18n();
@@ -156,6 +90,9 @@ function Section({ route, info, keys }: { readonly route: AppRoute; readonly inf
       return route.shareId ? <SentSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <SentListPage info={info} />;
     case 'received':
       return route.shareId ? <ReceivedSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <ReceivedListPage />;
+    case 'drops':
+      if (route.newDrop) return <DropCreatePage info={info} />;
+      return route.dropId ? <DropPage key={route.dropId} info={info} dropId={route.dropId} /> : <DropsListPage info={info} />;
     case 'security':
       return <SecurityPage info={info} keys={keys} />;
     case 'colleagues':

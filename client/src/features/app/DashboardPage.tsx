@@ -1,5 +1,5 @@
 // /app: who is signed in, whether an admin still has to approve them (and the fingerprint
-// to compare with that admin), and the way to each section (sending first).
+// to compare with that admin), and the way to each section (sending first, then drop links).
 import type { JSX } from 'preact';
 import type { SessionInfo } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
@@ -9,7 +9,7 @@ import { Notice } from '../../ui/Alert';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { PageHeading } from '../../ui/PageHeading';
 import { roleLabel } from '../../ui/labels';
-import { allowedSections } from './AppGate';
+import { allowedSections } from './sections';
 
 export function DashboardPage({ info, keys }: { readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
   const { t } = useI18n();
@@ -55,6 +55,16 @@ export function DashboardPage({ info, keys }: { readonly info: SessionInfo; read
               <Link href="/app/received">{t('nav.received')}</Link>
             </h2>
             <p>{t('dashboard.received')}</p>
+          </li>
+        )}
+        {sections.includes('drops') && (
+          <li class="card">
+            <h2 class="card__title">
+              <Link href="/app/drops" testid="dashboard-drops">
+                {t('nav.drops')}
+              </Link>
+            </h2>
+            <p>{t('dashboard.drops')}</p>
           </li>
         )}
         <li class="card">

@@ -16,12 +16,16 @@ import type { OpenedShare } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
-import { errorMessage, isApiError, waitText } from '../../ui/errors';
+import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
-import { formatDate, formatDateTime } from '../../ui/labels';
+import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
-import { guestFragment, guestRecipientId } from '../share/links';
+import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
+import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
+import { isLinkState, LinkStateAlert } from '../share/LinkState';
+import { guestRecipientId } from '../share/links';
+import { OfficeBrand } from '../share/OfficeBrand';
 import { FileDownloads } from '../transfer/FileDownloads';
 
 type Gone = 'share_expired' | 'share_revoked' | 'share_used_up';
@@ -57,22 +61,11 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
   const recipientId = guestRecipientId(path);
-  const [fragment, setFragment] = useState(() => guestFragment(location.hash));
+  const page = useLinkPage<'code' | 'accessCode'>();
+  const { fragment, attempt, busy, setBusy, problem, fail, status, setStatus } = page;
   const [step, setStep] = useState<Step>(() => (recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
-  const [attempt, setAttempt] = useState(0);
   const [code, setCode] = useState('');
   const [accessCode, setAccessCode] = useState('');
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<{ readonly text: string; readonly field?: 'code' | 'accessCode'; readonly n: number } | null>(null);
-  const [status, setStatus] = useState('');
-
-  const fail = (text: string, field?: 'code' | 'accessCode'): void => setProblem((p) => ({ text, ...(field ? { field } : {}), n: (p?.n ?? 0) + 1 }));
-
-  useEffect(() => {
-    const onHashChange = (): void => setFragment(guestFragment(location.hash));
-    addEventListener('hashchange', onHashChange);
-    return () => removeEventListener('hashchange', onHashChange);
-  }, []);
 
   // Opening the page: only a GET, which changes nothing.
   useEffect(() => {
@@ -119,22 +112,16 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   const sendCode = async (info: LinkInfo): Promise<void> => {
     if (!recipientId || busy) return;
-    setBusy(t('guest.sending'));
-    setProblem(null);
-    setStatus('');
-    try {
-      const sent = await requestCode(recipientId);
-      setCode('');
-      setStep({ kind: 'code', info, sentAt: sent.sentAt });
-      setStatus(t('guest.codeSent', { email: info.maskedEmail }));
-    } catch (error) {
-      if (handleLinkError(error, info)) return;
-      if (isApiError(error, 'rate_limited')) fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
-      else if (isApiError(error, 'delivery_failed')) fail(t('guest.error.delivery'));
-      else fail(errorMessage(t, error));
-    } finally {
-      setBusy(null);
-    }
+    await requestEmailCode(page, t, {
+      request: () => requestCode(recipientId),
+      maskedEmail: info.maskedEmail,
+      deliveryFailed: t('guest.error.delivery'),
+      linkError: (error) => handleLinkError(error, info),
+      sent: (sentAt) => {
+        setCode('');
+        setStep({ kind: 'code', info, sentAt });
+      },
+    });
   };
 
   /** The worker's checks and the file keys, with the access code typed so far. */
@@ -149,7 +136,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
         share: verified.share,
         ...(accessCode.trim() !== '' ? { accessCode } : {}),
       });
-      setProblem(null);
+      page.clearProblem();
       setStatus('');
       setStep({ kind: 'files', info, verified, opened });
     } catch (error) {
@@ -166,32 +153,15 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
     }
   };
 
-  const submitCode = async (event: Event): Promise<void> => {
-    event.preventDefault();
+  const submitCode = async (): Promise<void> => {
     if (step.kind !== 'code' || !recipientId || busy) return;
-    const digits = code.replace(/\s/g, '');
-    if (!/^\d{6}$/.test(digits)) {
-      fail(t('guest.error.codeFormat'), 'code');
-      return;
-    }
     if (step.info.accessCode && accessCode.trim() === '') {
       fail(t('guest.error.accessCodeNeeded'), 'accessCode');
       return;
     }
-    setBusy(t('guest.verifying'));
-    setProblem(null);
-    let verified: CodeVerifyResponse;
-    try {
-      verified = await verifyCode(recipientId, digits);
-    } catch (error) {
-      setBusy(null);
-      if (handleLinkError(error, step.info)) return;
-      if (isApiError(error, 'invalid_credentials')) fail(t('guest.error.code'), 'code');
-      else if (isApiError(error, 'rate_limited')) fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
-      else fail(errorMessage(t, error));
-      return;
-    }
-    await open(step.info, verified);
+    const { info } = step;
+    const verified = await verifyEmailCode(page, t, code, { verify: (digits) => verifyCode(recipientId, digits), linkError: (error) => handleLinkError(error, info) });
+    if (verified !== null) await open(info, verified);
   };
 
   const submitAccessCode = async (event: Event): Promise<void> => {
@@ -216,32 +186,21 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   return (
     <section class="guest narrow" data-testid="guest-page" data-step={step.kind}>
-      {info && <OfficeBrand info={info} />}
+      {info && <OfficeBrand office={info.office} testid="guest-office" />}
       <PageHeading>{heading}</PageHeading>
 
-      {step.kind === 'loading' && <Progress text={t('guest.loading')} testid="guest-loading" />}
-      {step.kind === 'invalid' && (
-        <ErrorAlert testid="guest-invalid">
-          <p>{t('guest.invalid')}</p>
-        </ErrorAlert>
-      )}
-      {step.kind === 'not-found' && (
-        <ErrorAlert testid="guest-not-found">
-          <p>{t('guest.notFound')}</p>
-        </ErrorAlert>
+      {isLinkState(step.kind) && (
+        <LinkStateAlert
+          state={step.kind}
+          texts={{ loading: t('guest.loading'), invalid: t('guest.invalid'), 'not-found': t('guest.notFound'), unavailable: t('guest.unavailable') }}
+          onRetry={page.retry}
+          prefix="guest"
+        />
       )}
       {step.kind === 'gone' && (
         <Notice tone="warning" testid="guest-gone" state={step.code}>
           <p>{t(GONE[step.code])}</p>
         </Notice>
-      )}
-      {step.kind === 'unavailable' && (
-        <ErrorAlert testid="guest-unavailable">
-          <p>{t('guest.unavailable')}</p>
-          <button type="button" class="button button--secondary" onClick={() => setAttempt((n) => n + 1)} data-testid="guest-retry">
-            {t('setup.retry')}
-          </button>
-        </ErrorAlert>
       )}
       {step.kind === 'locked' && (
         <ErrorAlert testid="guest-locked">
@@ -271,51 +230,28 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       <StatusLine text={status} testid="guest-status" />
 
       {step.kind === 'start' && (
-        <div class="panel">
-          <p>{t('guest.codeExplain', { email: step.info.maskedEmail })}</p>
-          <p class="form__aside">{t('guest.spam')}</p>
+        <RequestCodePanel explain={t('guest.codeExplain', { email: step.info.maskedEmail })} busy={busy} onRequest={() => void sendCode(step.info)} prefix="guest">
           {step.info.accessCode && <p>{t('guest.accessCodeExplain', { sender: step.info.senderName })}</p>}
-          <div class="button-row">
-            <button type="button" class="button" onClick={() => void sendCode(step.info)} disabled={busy !== null} data-testid="guest-request-code">
-              {t('guest.sendCode')}
-            </button>
-          </div>
-          {busy && <Progress text={busy} testid="guest-busy" />}
-        </div>
+        </RequestCodePanel>
       )}
 
       {step.kind === 'code' && (
-        <form class="panel form" onSubmit={(event) => void submitCode(event)} noValidate>
-          <StepHeading>{t('guest.code.title')}</StepHeading>
-          <p>
-            {t('guest.code.intro', { email: step.info.maskedEmail, time: formatDateTime(locale, step.sentAt) })} {t('guest.spam')}
-          </p>
-          <Field
-            id="guest-code"
-            label={t('guest.code.label')}
-            value={code}
-            onValue={setCode}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={7}
-            class="field--code"
-            error={problem?.field === 'code' ? problem.text : null}
-            testid="guest-code"
-            required
-          />
+        <EmailCodeForm
+          maskedEmail={step.info.maskedEmail}
+          sentAt={step.sentAt}
+          code={code}
+          onCode={setCode}
+          error={problem?.field === 'code' ? problem.text : null}
+          busy={busy}
+          onSubmit={() => void submitCode()}
+          onResend={() => void sendCode(step.info)}
+          submitLabel={t('guest.open')}
+          prefix="guest"
+        >
           {step.info.accessCode && (
             <AccessCodeField value={accessCode} onValue={setAccessCode} sender={step.info.senderName} error={problem?.field === 'accessCode' ? problem.text : null} />
           )}
-          <div class="button-row">
-            <button type="submit" class="button" disabled={busy !== null} data-testid="guest-verify">
-              {t('guest.open')}
-            </button>
-            <button type="button" class="button button--link" onClick={() => void sendCode(step.info)} disabled={busy !== null} data-testid="guest-resend">
-              {t('guest.resend')}
-            </button>
-          </div>
-          {busy && <Progress text={busy} testid="guest-busy" />}
-        </form>
+        </EmailCodeForm>
       )}
 
       {step.kind === 'access-code' && (
@@ -363,18 +299,6 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
         </div>
       )}
     </section>
-  );
-}
-
-function OfficeBrand({ info }: { readonly info: LinkInfo }): JSX.Element {
-  const { t } = useI18n();
-  // Only the office's own logo endpoint: the server names it, and img-src allows nothing else.
-  const logo = info.office.logoUrl !== undefined && info.office.logoUrl.startsWith('/api/') ? info.office.logoUrl : null;
-  return (
-    <div class="office-brand" data-testid="guest-office">
-      {logo && <img class="office-brand__logo" src={logo} alt={t('logo.alt', { office: info.office.name })} data-testid="guest-office-logo" />}
-      <span class="office-brand__name">{info.office.name}</span>
-    </div>
   );
 }
 

@@ -1,5 +1,5 @@
-// Choosing files: the browser's own file picker (keyboard, screen reader and phone friendly)
-// inside a drop zone for dragging files from the desktop. The chosen files are listed with
+// Choosing files (to send, or to upload to a drop): the browser's own file picker (keyboard,
+// screen reader and phone friendly) inside a drop zone for dragging files from the desktop. The chosen files are listed with
 // their sizes and a way to remove each. Dropping a file anywhere else on the page does
 // nothing (the browser would otherwise open it in place of Coffer).
 import type { JSX } from 'preact';
@@ -14,11 +14,19 @@ export function FilesField({
   onChange,
   error,
   disabled,
+  prefix = 'send',
+  max = MAX_SHARE_FILES,
+  hint,
 }: {
   readonly files: readonly File[];
   readonly onChange: (files: readonly File[]) => void;
   readonly error: string | null;
   readonly disabled: boolean;
+  /** Starts the field's id and test ids (the send page's, or the drop upload page's). */
+  readonly prefix?: string;
+  /** Files that may be chosen at once. */
+  readonly max?: number;
+  readonly hint?: string;
 }): JSX.Element {
   const { t, locale } = useI18n();
   const [dragging, setDragging] = useState(false);
@@ -29,9 +37,9 @@ export function FilesField({
 
   const take = (list: FileList | null): void => {
     if (!list || list.length === 0) return;
-    const { files: next, dropped } = addFiles(latest.current, [...list]);
+    const { files: next, dropped } = addFiles(latest.current, [...list], max);
     onChange(next);
-    setNote(dropped > 0 ? t('send.files.tooMany', { max: MAX_SHARE_FILES }) : null);
+    setNote(dropped > 0 ? t('send.files.tooMany', { max }) : null);
   };
 
   // A file dropped next to the drop zone must not replace the page.
@@ -49,14 +57,21 @@ export function FilesField({
 
   const total = files.reduce((sum, file) => sum + file.size, 0);
   const errorText = error ?? note;
+  const id = `${prefix}-files`;
+  const describedBy = [hint ? `${id}-hint` : '', errorText ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`field${error ? ' field--invalid' : ''}`}>
-      <label class="field__label" for="send-files">
+      <label class="field__label" for={id}>
         {t('send.files.label')}
       </label>
+      {hint && (
+        <p class="field__hint" id={`${id}-hint`} data-testid={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
       <div
         class={`dropzone${dragging ? ' dropzone--active' : ''}`}
-        data-testid="send-dropzone"
+        data-testid={`${prefix}-dropzone`}
         onDragEnter={(event) => {
           event.preventDefault();
           if (!disabled) setDragging(true);
@@ -79,7 +94,7 @@ export function FilesField({
         </p>
         <input
           ref={input}
-          id="send-files"
+          id={id}
           class="field__file"
           type="file"
           multiple
@@ -89,21 +104,21 @@ export function FilesField({
             // Choosing the same file again after removing it must fire a change.
             event.currentTarget.value = '';
           }}
-          aria-describedby={errorText ? 'send-files-error' : undefined}
+          aria-describedby={describedBy}
           aria-invalid={error ? true : undefined}
-          data-testid="send-files"
+          data-testid={id}
         />
       </div>
       {errorText && (
-        <p class="field__error" id="send-files-error" data-testid="send-files-error">
+        <p class="field__error" id={`${id}-error`} data-testid={`${id}-error`}>
           {errorText}
         </p>
       )}
       {files.length > 0 && (
         <>
-          <ul class="chosen-files" aria-label={t('send.files.listLabel')} data-testid="send-file-list">
+          <ul class="chosen-files" aria-label={t('send.files.listLabel')} data-testid={`${prefix}-file-list`}>
             {files.map((file) => (
-              <li key={fileKey(file)} class="chosen-file" data-testid="send-file" data-name={file.name}>
+              <li key={fileKey(file)} class="chosen-file" data-testid={`${prefix}-file`} data-name={file.name}>
                 <span class="chosen-file__name" translate={false}>
                   {file.name}
                 </span>
@@ -114,14 +129,14 @@ export function FilesField({
                   onClick={() => onChange(files.filter((f) => f !== file))}
                   disabled={disabled}
                   aria-label={t('send.files.removeLabel', { name: file.name })}
-                  data-testid="send-file-remove"
+                  data-testid={`${prefix}-file-remove`}
                 >
                   {t('send.files.remove')}
                 </button>
               </li>
             ))}
           </ul>
-          <p class="field__hint" data-testid="send-files-total">
+          <p class="field__hint" data-testid={`${id}-total`}>
             {t('send.files.total', { n: files.length, size: formatBytes(locale, total) })}
           </p>
         </>

@@ -3,10 +3,11 @@
 // no mailto: handler); "Open in my mail app" beside it prepares a mail in the advisor's
 // language, without the access code. The access code is shown large, to tell by phone.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
-import { Notice, StatusLine } from '../../ui/Alert';
+import { Notice } from '../../ui/Alert';
+import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDate } from '../../ui/labels';
+import { LinkCopy } from '../share/LinkCopy';
 import { guestLink, guestMail, mailtoHref } from '../share/links';
 
 export function GuestLinkCard({
@@ -33,25 +34,9 @@ export function GuestLinkCard({
   readonly sender: string;
 }): JSX.Element {
   const { t, locale } = useI18n();
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const link = guestLink(location.origin, recipientId, fragment);
   const mail = guestMail(t, { office, sender, link, expires: formatDate(locale, expiresAt), accessCode: accessCode !== undefined });
   const inputId = `link-${recipientId}`;
-
-  const copy = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied('yes');
-    } catch {
-      // No clipboard permission (or an old browser): select the link so Ctrl+C works.
-      const field = document.getElementById(inputId);
-      if (field instanceof HTMLInputElement) {
-        field.focus();
-        field.select();
-      }
-      setCopied('failed');
-    }
-  };
 
   return (
     <section class="panel guest-link" aria-label={heading ? undefined : email} aria-labelledby={heading ? `${inputId}-heading` : undefined} data-testid="guest-link" data-email={email} data-recipient-id={recipientId}>
@@ -65,39 +50,11 @@ export function GuestLinkCard({
           <p>{t('sent.newAddress', { email })}</p>
         </Notice>
       )}
-      <label class="field__label" for={inputId}>
-        {t('sent.link.label')}
-      </label>
-      <input
-        id={inputId}
-        class="field__input guest-link__url"
-        type="text"
-        readOnly
-        value={link}
-        onFocus={(event) => event.currentTarget.select()}
-        data-testid="guest-link-url"
-        data-value={link}
-        spellcheck={false}
-      />
-      <div class="button-row">
-        <button type="button" class="button" onClick={() => void copy()} data-testid="guest-link-copy">
-          {t('sent.link.copy')}
-        </button>
-        <a class="button button--secondary" href={mailtoHref(email, mail.subject, mail.body)} data-testid="guest-link-mail">
-          {t('sent.link.mail')}
-        </a>
-      </div>
-      <StatusLine text={copied === 'yes' ? t('sent.link.copied') : copied === 'failed' ? t('sent.link.copyFailed') : ''} testid="guest-link-copied" />
+      <LinkCopy id={inputId} label={t('sent.link.label')} link={link} mailHref={mailtoHref(email, mail.subject, mail.body)} prefix="guest-link" />
       {accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>
-          <p class="access-code__value" data-testid="guest-link-access-code-value" data-value={accessCode} translate={false}>
-            {accessCode.split('-').map((group, index) => (
-              <span key={index} class="access-code__group">
-                {group}
-              </span>
-            ))}
-          </p>
+          <GroupedCode value={accessCode} testid="guest-link-access-code-value" />
           <p class="access-code__advice">
             <strong>{t('sent.accessCode.phone')}</strong>
           </p>

@@ -2,6 +2,7 @@
 // stopped. Both fingerprints are shown; the advisor calls the person on a number they know,
 // compares, and only then accepts the new key (which replaces the pin) or stops.
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
 import { Dialog } from '../../ui/Dialog';
 import { Fingerprint } from '../../ui/Fingerprint';
@@ -41,4 +42,24 @@ export function KeyChangedDialog({ change, onAnswer }: { readonly change: KeyCha
       )}
     </Dialog>
   );
+}
+
+/**
+ * The dialog's state for a page whose flow may stop at a changed key: `confirm` (the flow's
+ * `confirmKeyChange`) shows the dialog and resolves with the advisor's answer; `change` is the
+ * key shown meanwhile, and `dialog` the element to render.
+ */
+export function useKeyChangeConfirm(): { readonly change: KeyChange | null; readonly confirm: (change: KeyChange) => Promise<boolean>; readonly dialog: JSX.Element } {
+  const [pending, setPending] = useState<{ readonly change: KeyChange; readonly answer: (accept: boolean) => void } | null>(null);
+  const confirm = (change: KeyChange): Promise<boolean> =>
+    new Promise<boolean>((resolve) =>
+      setPending({
+        change,
+        answer: (accept) => {
+          setPending(null);
+          resolve(accept);
+        },
+      }),
+    );
+  return { change: pending?.change ?? null, confirm, dialog: <KeyChangedDialog change={pending?.change ?? null} onAnswer={(accept) => pending?.answer(accept)} /> };
 }

@@ -9,8 +9,7 @@ import type { SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
-import { MAX_MESSAGE_CHARACTERS, type TransferProgress } from '../../crypto/protocol';
-import { figures } from '../../crypto/rate';
+import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
@@ -20,14 +19,14 @@ import { Checkbox, Field } from '../../ui/Field';
 import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
-import { TransferBar } from '../../ui/TransferBar';
 import { DEFAULT_MAX_EXPIRY_DAYS, defaultExpiryDays, expiryFrom, expiryPresets } from '../share/links';
 import { FilesField } from './FilesField';
 import { GuestLinkCard } from './GuestLinkCard';
-import { KeyChangedDialog } from './KeyChangedDialog';
+import { useKeyChangeConfirm } from './KeyChangedDialog';
 import { addressesToAdd } from './addresses';
 import { RecipientsField, useAddRecipients, type RecipientDraft } from './RecipientsField';
-import { sendShare, SendStopped, type KeyChange, type SendOutcome, type SendPhase } from './send-flow';
+import { sendShare, SendStopped, type SendOutcome, type SendPhase } from './send-flow';
+import { UploadProgress, type FileProgress } from './UploadProgress';
 
 const DOWNLOAD_LIMITS = [1, 2, 3, 5, 10, 25] as const;
 
@@ -77,8 +76,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [stage, setStage] = useState<Stage>({ kind: 'compose' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly detail?: string; readonly n: number } | null>(null);
-  const [progress, setProgress] = useState<readonly (TransferProgress | 'done' | null)[]>([]);
-  const [keyChange, setKeyChange] = useState<{ readonly change: KeyChange; readonly answer: (accept: boolean) => void } | null>(null);
+  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
+  const keyChange = useKeyChangeConfirm();
   const [status, setStatus] = useState('');
   const controller = useRef<AbortController | null>(null);
   const addRecipients = useAddRecipients((update) => setRecipients((previous) => update(previous)));
@@ -134,16 +133,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
         {
           signal: abort.signal,
           phase: (phase) => setStage({ kind: 'working', phase }),
-          confirmKeyChange: (change) =>
-            new Promise<boolean>((resolve) =>
-              setKeyChange({
-                change,
-                answer: (accept) => {
-                  setKeyChange(null);
-                  resolve(accept);
-                },
-              }),
-            ),
+          confirmKeyChange: keyChange.confirm,
           fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
           fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
         },
@@ -185,9 +175,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   if (stage.kind === 'sent') return <SendResult info={info} outcome={stage.outcome} onAgain={reset} />;
 
   const working = stage.kind === 'working';
-  const overall = overallProgress(files, progress);
   return (
-    <section data-testid="send-page" data-state={keyChange ? 'key-changed' : working ? stage.phase : 'compose'}>
+    <section data-testid="send-page" data-state={keyChange.change ? 'key-changed' : working ? stage.phase : 'compose'}>
       <PageHeading>{t('send.title')}</PageHeading>
       <p class="lead">{t('send.intro')}</p>
       {problem && (
@@ -290,27 +279,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             {(stage.phase === 'uploading' || stage.phase === 'sealing' || stage.phase === 'sending') && (
               <>
                 {/* Cancel until the share is being created; after that it exists or it does not. */}
-                <TransferBar label={t('send.overall')} progress={overall} testid="send-overall" onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined} />
-                <ul class="upload-list" aria-label={t('send.files.listLabel')}>
-                  {files.map((file, index) => {
-                    const item = progress[index];
-                    const state = item === 'done' ? 'done' : item ? 'uploading' : 'waiting';
-                    return (
-                      <li key={index} class="upload-item" data-testid="send-upload" data-name={file.name} data-state={state}>
-                        {item && item !== 'done' ? (
-                          <TransferBar label={file.name} progress={item} testid="send-upload-progress" />
-                        ) : (
-                          <p class="upload-item__line">
-                            <span class="upload-item__name" translate={false}>
-                              {file.name}
-                            </span>{' '}
-                            <span class={`badge badge--${state === 'done' ? 'ok' : 'muted'}`}>{t(state === 'done' ? 'send.upload.done' : 'send.upload.waiting')}</span>
-                          </p>
-                        )}
-                      </li>
-                    );
-                  })}
-                </ul>
+                <UploadProgress files={files} progress={progress} prefix="send" onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined} />
               </>
             )}
           </div>
@@ -321,32 +290,9 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
           </button>
         </div>
       </form>
-      <KeyChangedDialog change={keyChange?.change ?? null} onAnswer={(accept) => keyChange?.answer(accept)} />
+      {keyChange.dialog}
     </section>
   );
-}
-
-/** All files together: bytes done over bytes in all, speed of the file now uploading. */
-function overallProgress(files: readonly File[], progress: readonly (TransferProgress | 'done' | null)[]): TransferProgress | null {
-  if (files.length === 0 || progress.length === 0) return null;
-  let done = 0;
-  let total = 0;
-  let speed: number | null = null;
-  let phase: TransferProgress['phase'] = 'uploading';
-  files.forEach((file, index) => {
-    const item = progress[index];
-    // Before a file starts, its plaintext size stands in for its (slightly larger) container.
-    const size = item && item !== 'done' ? item.total : file.size;
-    total += size;
-    if (item === 'done') done += size;
-    else if (item) {
-      done += item.done;
-      speed = item.bytesPerSecond;
-      if (item.phase === 'retrying') phase = 'retrying';
-    }
-  });
-  const all = progress.every((item) => item === 'done');
-  return { ...figures(all ? total : Math.min(done, total - 1), total, speed), phase: all ? 'verifying' : phase };
 }
 
 function SendResult({ info, outcome, onAgain }: { readonly info: SessionInfo; readonly outcome: SendOutcome; readonly onAgain: () => void }): JSX.Element {

@@ -10,7 +10,7 @@
 //   5. create the share.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
-import { createShare, deleteUpload, getOfficeKeys, getPins, lookupRecipients, putPin } from '../../api/sharing';
+import { createShare, deleteUpload, getOfficeKeys, getPins, lookupRecipients, putPin, type RecipientLookupResponse } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 
@@ -77,20 +77,24 @@ export function metadataName(name: string): string {
   return `${trimmed.slice(0, MAX_FILE_NAME_CHARACTERS - extension.length - 1)}…${extension}`;
 }
 
-export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: SendHooks): Promise<SendOutcome> {
-  const { signal } = hooks;
+/** An account to check, as the recipient lookup found it. */
+type FoundAccount = RecipientLookupResponse['recipients'][number]['account'] & { readonly email: string };
+
+/**
+ * Steps 1 and 2's checks in the worker (also before making a drop, with no accounts): each
+ * account's certificate chain and the office encryption key against the office key, and each
+ * key against the user's pins. Keys the office did not certify stop here (`untrusted`); keys
+ * seen for the first time are pinned; a changed key stops until the user compared fingerprints
+ * and confirmed it (`refused` otherwise). Afterwards the worker seals only to these keys.
+ */
+export async function checkKeysAndPins(
+  engine: CryptoEngine,
+  accounts: readonly NonNullable<FoundAccount>[],
+  hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>,
+): Promise<void> {
   const stopIfCancelled = (): void => {
-    if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    if (hooks.signal.aborted) throw new DOMException('cancelled', 'AbortError');
   };
-
-  // ---- 1 and 2: recipients and their keys
-  hooks.phase('checking');
-  const { recipients } = await lookupRecipients(compose.recipients.map((r) => r.email));
-  const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
-  const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
-  const unapproved = accounts.filter((a) => a.certificate === undefined);
-  if (unapproved.length > 0) throw new SendStopped('unapproved', unapproved.map((a) => a.name || a.email));
-
   const [pins, officeKeys] = await Promise.all([getPins(), getOfficeKeys()]);
   stopIfCancelled();
   const checked = await engine.call('checkKeys', {
@@ -139,6 +143,24 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
     const { envelope } = await engine.call('confirmPin', { subject: change.subject, subjectId: change.subjectId });
     await putPin(change.subject, change.subjectId, envelope);
   }
+}
+
+export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: SendHooks): Promise<SendOutcome> {
+  const { signal } = hooks;
+  const stopIfCancelled = (): void => {
+    if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+  };
+
+  // ---- 1 and 2: recipients and their keys
+  hooks.phase('checking');
+  const { recipients } = await lookupRecipients(compose.recipients.map((r) => r.email));
+  const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
+  const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
+  const unapproved = accounts.filter((a) => a.certificate === undefined);
+  if (unapproved.length > 0) throw new SendStopped('unapproved', unapproved.map((a) => a.name || a.email));
+
+  const byUser = new Map(accounts.map((a) => [a.userId, a]));
+  await checkKeysAndPins(engine, accounts, hooks);
 
   // ---- 3: the files
   stopIfCancelled();

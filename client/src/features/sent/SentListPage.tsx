@@ -11,6 +11,7 @@ import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
+import { ScopeSwitch } from '../../ui/ScopeSwitch';
 import { STATE_LABELS, STATE_TONES } from '../share/labels';
 
 export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Element {
@@ -31,21 +32,12 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
     return () => controller.abort();
   }, [scope, t]);
 
-  const choose = (next: 'mine' | 'office'): void => setScope(next);
-
   const current = shares !== null && shares.scope === scope ? shares.shares : null;
   return (
     <section data-testid="sent-page" data-scope={scope} data-state={current === null ? 'loading' : 'loaded'}>
       <PageHeading>{t('sentList.title')}</PageHeading>
       <p class="lead">{t(scope === 'mine' ? 'sentList.intro.mine' : 'sentList.intro.office', { office: info.office.name })}</p>
-      <div class="segmented" role="group" aria-label={t('sentList.scope')}>
-        <button type="button" class="segmented__button" aria-pressed={scope === 'mine'} onClick={() => choose('mine')} data-testid="sent-scope-mine">
-          {t('sentList.mine')}
-        </button>
-        <button type="button" class="segmented__button" aria-pressed={scope === 'office'} onClick={() => choose('office')} data-testid="sent-scope-office">
-          {t('sentList.office')}
-        </button>
-      </div>
+      <ScopeSwitch scope={scope} onScope={setScope} label={t('sentList.scope')} mine={t('sentList.mine')} office={t('sentList.office')} prefix="sent-scope" />
       {problem && (
         <ErrorAlert testid="sent-error">
           <p>{problem}</p>

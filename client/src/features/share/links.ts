@@ -1,6 +1,6 @@
-// Guest links and the mail an advisor sends with one (DESIGN §4, §6; protocol §15). A guest
-// link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`: the fragment is never sent to a
-// server. The crypto worker makes and checks the fragment; the page only puts it together
+// Guest and drop links and the mail an advisor sends with one (DESIGN §4, §6; protocol §15). A
+// guest link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`, a drop link
+// `<origin>/d/<dropId>#<drop key fingerprint>.<D>`: the fragment is never sent to a server. The crypto worker makes and checks the fragment; the page only puts it together
 // and takes it apart, with the same shapes and no crypto library.
 import { ID_PATTERN } from '../../../../shared/wire/patterns.js';
 import type { Translate } from '../../i18n';
@@ -8,21 +8,39 @@ import type { Translate } from '../../i18n';
 /** `<office fingerprint>.<S>`: two 32-byte values in base64url without padding. */
 export const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
 
+/** `/s/` for a guest's link, `/d/` for a drop's: the id that follows, and the fragment after '#'. */
+function linkTo(kind: 's' | 'd', origin: string, id: string, fragment: string): string {
+  if (!ID_PATTERN.test(id) || !GUEST_FRAGMENT_PATTERN.test(fragment)) throw new RangeError(`not a /${kind}/ link`);
+  return `${origin}/${kind}/${id}#${fragment}`;
+}
+
+function idOfPath(kind: 's' | 'd', pathname: string): string | null {
+  const match = new RegExp(`^/${kind}/([A-Za-z0-9_-]{22})/?$`).exec(pathname);
+  return match ? (match[1] as string) : null;
+}
+
 export function guestLink(origin: string, recipientId: string, fragment: string): string {
-  if (!ID_PATTERN.test(recipientId) || !GUEST_FRAGMENT_PATTERN.test(fragment)) throw new RangeError('not a guest link');
-  return `${origin}/s/${recipientId}#${fragment}`;
+  return linkTo('s', origin, recipientId, fragment);
 }
 
 /** The recipient id of a `/s/<id>` page, or null. */
 export function guestRecipientId(pathname: string): string | null {
-  const match = /^\/s\/([A-Za-z0-9_-]{22})\/?$/.exec(pathname);
-  return match ? (match[1] as string) : null;
+  return idOfPath('s', pathname);
 }
 
-/** The fragment of a guest link (`#…`, as location.hash gives it), or null when malformed. */
+/** The fragment of a guest or drop link (`#…`, as location.hash gives it), or null when malformed. */
 export function guestFragment(hash: string): string | null {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   return GUEST_FRAGMENT_PATTERN.test(fragment) ? fragment : null;
+}
+
+export function dropLink(origin: string, dropId: string, fragment: string): string {
+  return linkTo('d', origin, dropId, fragment);
+}
+
+/** The drop id of a `/d/<id>` page, or null. */
+export function dropIdOfPath(pathname: string): string | null {
+  return idOfPath('d', pathname);
 }
 
 /**
@@ -41,6 +59,24 @@ export interface GuestMail {
   readonly body: string;
 }
 
+/** A mail that passes a link on: greeting, who asks what, the link, what follows, until when, closing. */
+function linkMail(
+  t: Translate,
+  params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string },
+  kind: 'guest' | 'drop',
+  after: readonly string[],
+): GuestMail {
+  const paragraphs = [
+    t('mail.guest.greeting'),
+    t(kind === 'guest' ? 'mail.guest.intro' : 'mail.drop.intro', { sender: params.sender, office: params.office }),
+    params.link,
+    ...after,
+    t('mail.guest.expires', { expires: params.expires }),
+    t('mail.guest.closing', { sender: params.sender }),
+  ];
+  return { subject: t(kind === 'guest' ? 'mail.guest.subject' : 'mail.drop.subject', { office: params.office }), body: paragraphs.join('\n\n') };
+}
+
 /**
  * The ready text for "Open in my mail app", in the sender's language. It never contains the
  * access code: that goes by phone, never in the same mail as the link.
@@ -49,16 +85,18 @@ export function guestMail(
   t: Translate,
   params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string; readonly accessCode: boolean },
 ): GuestMail {
-  const paragraphs = [
-    t('mail.guest.greeting'),
-    t('mail.guest.intro', { sender: params.sender, office: params.office }),
-    params.link,
-    t('mail.guest.code'),
-    ...(params.accessCode ? [t('mail.guest.accessCode')] : []),
-    t('mail.guest.expires', { expires: params.expires }),
-    t('mail.guest.closing', { sender: params.sender }),
-  ];
-  return { subject: t('mail.guest.subject', { office: params.office }), body: paragraphs.join('\n\n') };
+  return linkMail(t, params, 'guest', [t('mail.guest.code'), ...(params.accessCode ? [t('mail.guest.accessCode')] : [])]);
+}
+
+/**
+ * The ready text for a drop link, in the language the advisor chose. A bound drop says a code
+ * will come to the client's address; an open drop mails nothing.
+ */
+export function dropMail(
+  t: Translate,
+  params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string; readonly bound: boolean },
+): GuestMail {
+  return linkMail(t, params, 'drop', [...(params.bound ? [t('mail.drop.code')] : []), t('mail.drop.private', { office: params.office })]);
 }
 
 // ---- expiry

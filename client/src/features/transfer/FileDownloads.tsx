@@ -1,7 +1,7 @@
 // The files of an opened share, each with its size, a Download button, progress with speed
 // and time left, Cancel, and what happened: saved (only after the integrity check passed),
 // failed (and why), or too large for this browser. Used by the guest page, the received
-// share and the sender's own view.
+// share, the sender's own view, and a drop's uploads (shareId: the drop upload's id).
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
@@ -50,6 +50,7 @@ const DOWNLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
   write_failed: 'download.error.write',
   stream_unavailable: 'download.error.stream',
   unknown_file: 'download.error.notFound',
+  upload_rejected: 'download.error.rejected',
 };
 
 export function FileDownloads({ shareId, files, source, onAccessExpired, onGone }: FileDownloadsProps): JSX.Element {
@@ -84,7 +85,7 @@ function FileRow({
   readonly onAccessExpired?: (() => void) | undefined;
   readonly onGone?: FileDownloadsProps['onGone'];
 }): JSX.Element {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const engine = useEngine();
   const [state, setState] = useState<RowState>({ kind: 'idle' });
   const controller = useRef<AbortController | null>(null);
@@ -149,12 +150,7 @@ function FileRow({
   const running = state.kind === 'running';
   return (
     <li class="file-row" data-testid="file-row" data-file-id={file.fileId} data-name={file.name} data-state={state.kind}>
-      <div class="file-row__main">
-        <span class="file-row__name" translate={false}>
-          {file.name}
-        </span>
-        <span class="file-row__size">{formatBytes(locale, file.size)}</span>
-      </div>
+      <FileLine name={file.name} size={file.size} />
       {saveable || picker ? (
         <div class="file-row__actions">
           {saveable && (
@@ -192,5 +188,18 @@ function FileRow({
         </ErrorAlert>
       )}
     </li>
+  );
+}
+
+/** A file's name (never translated) and its size. */
+export function FileLine({ name, size }: { readonly name: string; readonly size: number }): JSX.Element {
+  const { locale } = useI18n();
+  return (
+    <div class="file-row__main">
+      <span class="file-row__name" translate={false}>
+        {name}
+      </span>
+      <span class="file-row__size">{formatBytes(locale, size)}</span>
+    </div>
   );
 }

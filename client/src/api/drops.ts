@@ -1,0 +1,94 @@
+// Typed calls for drops (shared/wire/drops.ts is the contract): the office's side (create,
+// list, open, close, unlock, delete, reject) and the link holder's (what the upload page shows,
+// the e-mail code of a bound drop, the start of an open drop's session, the submission). The
+// containers themselves go up and down through the crypto worker (crypto/browser-transport.ts).
+import {
+  DropCreateResponse,
+  DropDetail,
+  DropGrantResponse,
+  DropList,
+  DropPublicInfo,
+  DropSubmitResponse,
+  type DropCreateRequest,
+  type DropSubmitRequest,
+} from '../../../shared/wire/drops.js';
+import { CodeSentResponse } from '../../../shared/wire/shares.js';
+import type { z } from 'zod';
+import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
+
+export type { DropCreateRequest, DropCreateResponse, DropDetail, DropGrantResponse, DropPublicInfo, DropState, DropSubmitResponse, DropSummary, DropUploadView } from '../../../shared/wire/drops.js';
+
+const API = '/api/v1';
+const drop = (dropId: string): string => `${API}/drops/${segment(dropId)}`;
+const dropUpload = (dropId: string, dropUploadId: string): string => `${drop(dropId)}/uploads/${segment(dropUploadId)}`;
+const link = (dropId: string): string => `${API}/d/${segment(dropId)}`;
+const bearer = (grant: string): RequestOptions => ({ headers: { Authorization: `Bearer ${grant}` } });
+
+// ---- the office's side
+
+export function createDrop(body: DropCreateRequest): Promise<DropCreateResponse> {
+  return postJson(`${API}/drops`, body, schema(DropCreateResponse));
+}
+
+export function listDrops(scope: 'mine' | 'office', options?: RequestOptions): Promise<DropList> {
+  return getJson(`${API}/drops?scope=${scope}`, schema(DropList), options);
+}
+
+export function getDrop(dropId: string, options?: RequestOptions): Promise<DropDetail> {
+  return getJson(drop(dropId), schema(DropDetail), options);
+}
+
+export function closeDrop(dropId: string): Promise<void> {
+  return postJson(`${drop(dropId)}/close`, {}, noContent);
+}
+
+export function unlockDrop(dropId: string): Promise<void> {
+  return postJson(`${drop(dropId)}/unlock`, {}, noContent);
+}
+
+export function deleteDrop(dropId: string): Promise<void> {
+  return deleteJson(drop(dropId), noContent);
+}
+
+export function deleteDropUpload(dropId: string, dropUploadId: string): Promise<void> {
+  return deleteJson(dropUpload(dropId, dropUploadId), noContent);
+}
+
+/** The office's browser found the upload's manifest MAC (or its files) wrong: the server stops serving it. */
+export function rejectDropUpload(dropId: string, dropUploadId: string): Promise<void> {
+  return postJson(`${dropUpload(dropId, dropUploadId)}/reject`, {}, noContent);
+}
+
+/** Where the worker fetches a file of a drop upload (the session is enough). */
+export function dropFilePath(dropId: string, dropUploadId: string, fileId: string): string {
+  return `${dropUpload(dropId, dropUploadId)}/files/${segment(fileId)}`;
+}
+
+// ---- the link holder's side
+
+/** What the upload page shows; changes nothing on the server. */
+export function getDropLink(dropId: string, options?: RequestOptions): Promise<DropPublicInfo> {
+  return getJson(link(dropId), schema(DropPublicInfo), options);
+}
+
+export function requestDropCode(dropId: string): Promise<z.infer<typeof CodeSentResponse>> {
+  return postJson(`${link(dropId)}/code`, {}, schema(CodeSentResponse));
+}
+
+export function verifyDropCode(dropId: string, code: string): Promise<DropGrantResponse> {
+  return postJson(`${link(dropId)}/verify`, { code }, schema(DropGrantResponse));
+}
+
+/** An open drop's upload session (no mail is ever sent for it). */
+export function startDropSession(dropId: string): Promise<DropGrantResponse> {
+  return postJson(`${link(dropId)}/start`, {}, schema(DropGrantResponse));
+}
+
+export function submitDropUpload(dropId: string, grant: string, body: DropSubmitRequest): Promise<DropSubmitResponse> {
+  return postJson(`${link(dropId)}/submit`, body, schema(DropSubmitResponse), bearer(grant));
+}
+
+/** Removes an upload of the session that will not be submitted (the uploader gave up half-way). */
+export function deleteDropSessionUpload(dropId: string, grant: string, uploadId: string): Promise<void> {
+  return deleteJson(`${link(dropId)}/uploads/${segment(uploadId)}`, noContent, bearer(grant));
+}

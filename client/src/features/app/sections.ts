@@ -1,0 +1,85 @@
+// The sections under /app: their paths, their names in the navigation, which ones a user may
+// open, and which page a path under /app is (app.tsx and AppGate.tsx route with it).
+import type { SessionInfo } from '../../api/accounts';
+import type { MessageKey } from '../../i18n';
+
+export const APP_SECTIONS = {
+  '/app': 'dashboard',
+  '/app/send': 'send',
+  '/app/sent': 'sent',
+  '/app/received': 'received',
+  '/app/drops': 'drops',
+  '/app/security': 'security',
+  '/app/colleagues': 'colleagues',
+  '/app/admin': 'users',
+  '/app/admin/invitations': 'invitations',
+  '/app/admin/office': 'office',
+} as const;
+export type AppSection = (typeof APP_SECTIONS)[keyof typeof APP_SECTIONS];
+
+/**
+ * A page under /app: its section, and the share it shows (/app/sent/<id>, /app/received/<id>),
+ * the drop (/app/drops/<id>), or the form for a new drop (/app/drops/new).
+ */
+export interface AppRoute {
+  readonly section: AppSection;
+  readonly shareId?: string;
+  readonly dropId?: string;
+  readonly newDrop?: boolean;
+}
+
+export function appRoute(path: string): AppRoute | null {
+  const section = APP_SECTIONS[path as keyof typeof APP_SECTIONS] as AppSection | undefined;
+  if (section) return { section };
+  const share = /^\/app\/(sent|received)\/([A-Za-z0-9_-]{22})$/.exec(path);
+  if (share) return { section: share[1] as 'sent' | 'received', shareId: share[2] as string };
+  if (path === '/app/drops/new') return { section: 'drops', newDrop: true };
+  const drop = /^\/app\/drops\/([A-Za-z0-9_-]{22})$/.exec(path);
+  if (drop) return { section: 'drops', dropId: drop[1] as string };
+  return null;
+}
+
+export const SECTION_PATHS: Record<AppSection, string> = {
+  dashboard: '/app',
+  send: '/app/send',
+  sent: '/app/sent',
+  received: '/app/received',
+  drops: '/app/drops',
+  security: '/app/security',
+  colleagues: '/app/colleagues',
+  users: '/app/admin',
+  invitations: '/app/admin/invitations',
+  office: '/app/admin/office',
+};
+
+export const SECTION_LABELS: Record<AppSection, MessageKey> = {
+  dashboard: 'nav.dashboard',
+  send: 'nav.send',
+  sent: 'nav.sent',
+  received: 'nav.received',
+  drops: 'nav.drops',
+  security: 'nav.security',
+  colleagues: 'nav.colleagues',
+  users: 'nav.users',
+  invitations: 'nav.invitations',
+  office: 'nav.office',
+};
+
+/**
+ * Sections this user may open. Sending, the office's shares and drops need approved staff or
+ * an approved admin; receiving, any approved account; admin pages, an approved admin (the server
+ * checks the same).
+ */
+export function allowedSections(info: SessionInfo): AppSection[] {
+  const { role, approval } = info.me;
+  const approved = approval === 'approved';
+  const office = role === 'staff' || role === 'admin';
+  const sections: AppSection[] = ['dashboard'];
+  if (approved && office) sections.push('send', 'sent');
+  if (approved) sections.push('received');
+  if (approved && office) sections.push('drops');
+  sections.push('security');
+  if (office) sections.push('colleagues');
+  if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office');
+  return sections;
+}

@@ -1,0 +1,418 @@
+// /d/<dropId>#<drop key fingerprint>.<D>: someone without an account (usually a client) uploads
+// files for the office (DESIGN §2, §4). Opening the page changes nothing on the server (GET
+// only). It shows the office's name and logo and the drop's public title and instructions, and
+// the crypto worker checks the drop key the server names against the fingerprint in the link
+// before anything can be encrypted: a key that does not match stops the page with a warning. A
+// drop bound to an address first asks for a code sent there (the person presses the button); an
+// open drop never mails. The chosen files are checked against the drop's limits, then each is
+// encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
+// to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
+// time and the receipt code the office will see too.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getOffice } from '../../api/accounts';
+import { getDropLink, requestDropCode, startDropSession, verifyDropCode, type DropPublicInfo } from '../../api/drops';
+import { ApiError } from '../../api/http';
+import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
+import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
+import type { MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
+import { errorMessage, isApiError } from '../../ui/errors';
+import { Checkbox, Field } from '../../ui/Field';
+import { formatBytes } from '../../ui/format';
+import { GroupedCode } from '../../ui/GroupedCode';
+import { formatDate, formatDateTime } from '../../ui/labels';
+import { PageHeading } from '../../ui/PageHeading';
+import { StepHeading } from '../../ui/StepHeading';
+import { FilesField } from '../send/FilesField';
+import { FileLine } from '../transfer/FileDownloads';
+import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
+import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
+import { isLinkState, LinkStateAlert } from '../share/LinkState';
+import { dropIdOfPath } from '../share/links';
+import { OfficeBrand } from '../share/OfficeBrand';
+import { uploadToDrop, type Receipt } from './drop-flow';
+import { endedState } from './labels';
+import { limitProblems, type LimitProblem } from './limits';
+
+interface Office {
+  readonly name: string;
+  readonly logoUrl?: string | undefined;
+}
+
+interface Loaded {
+  readonly office: Office;
+  readonly info: DropPublicInfo;
+}
+
+type Step =
+  | { readonly kind: 'loading' }
+  /** The link is incomplete (id or fragment missing or malformed). */
+  | { readonly kind: 'invalid' }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'gone'; readonly state: 'closed' | 'expired' }
+  | { readonly kind: 'unavailable' }
+  /** The server's drop key is not the one the link names: nothing may be encrypted. */
+  | { readonly kind: 'mismatch'; readonly loaded: Loaded }
+  | { readonly kind: 'locked'; readonly loaded: Loaded }
+  | { readonly kind: 'start'; readonly loaded: Loaded }
+  | { readonly kind: 'code'; readonly loaded: Loaded; readonly sentAt: string }
+  /** Choosing files; a bound drop has its grant already, an open one asks for it when uploading. */
+  | { readonly kind: 'files'; readonly loaded: Loaded; readonly grant: string | null }
+  | { readonly kind: 'receipt'; readonly loaded: Loaded; readonly receipt: Receipt };
+
+type Working = { readonly phase: 'uploading' | 'submitting' } | null;
+
+function problemText(t: (key: MessageKey, params?: Record<string, string | number>) => string, locale: string, problem: LimitProblem): string {
+  switch (problem.kind) {
+    case 'none':
+      return t('send.files.empty');
+    case 'too-many':
+      return t('dropUpload.error.tooMany', { max: problem.max });
+    case 'too-large':
+      return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
+    case 'file-too-large':
+      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
+  }
+}
+
+const UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
+  drop_too_many_files: 'dropUpload.error.serverLimits',
+  drop_too_large: 'dropUpload.error.serverLimits',
+  quota_exceeded: 'dropUpload.error.quota',
+  network: 'send.error.network',
+  server: 'send.error.network',
+  upload_failed: 'send.error.upload',
+  file_unreadable: 'send.error.unreadable',
+  message_too_long: 'send.error.messageTooLong',
+};
+
+export function DropUploadPage({ path }: { readonly path: string }): JSX.Element {
+  const { t, locale } = useI18n();
+  const engine = useEngine();
+  const dropId = dropIdOfPath(path);
+  const page = useLinkPage<'code' | 'files' | 'message'>();
+  const { fragment, attempt, busy, problem, fail, status, setStatus } = page;
+  const [step, setStep] = useState<Step>(() => (dropId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
+  const [code, setCode] = useState('');
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const [message, setMessage] = useState('');
+  const [receiptMail, setReceiptMail] = useState(false);
+  const [working, setWorking] = useState<Working>(null);
+  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
+  const controller = useRef<AbortController | null>(null);
+
+  // Leaving the page cancels a running upload; the worker forgets D.
+  useEffect(() => () => controller.current?.abort(), []);
+
+  // Opening the page: two GETs, which change nothing; then the drop key against the link.
+  useEffect(() => {
+    if (!dropId || !fragment) {
+      setStep({ kind: 'invalid' });
+      return;
+    }
+    let live = true;
+    const abort = new AbortController();
+    setStep({ kind: 'loading' });
+    (async () => {
+      const [office, info] = await Promise.all([getOffice({ signal: abort.signal }), getDropLink(dropId, { signal: abort.signal })]);
+      const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
+      try {
+        await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
+      } catch (error) {
+        if (!live) return;
+        if (error instanceof EngineError && error.code === 'drop_key_mismatch') setStep({ kind: 'mismatch', loaded });
+        else if (error instanceof EngineError && error.code === 'bad_link') setStep({ kind: 'invalid' });
+        else setStep({ kind: 'unavailable' });
+        return;
+      }
+      if (!live) return;
+      setStep(info.locked ? { kind: 'locked', loaded } : info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
+    })().catch((error: unknown) => {
+      if (!live) return;
+      const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
+      if (ended) setStep({ kind: 'gone', state: ended });
+      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+      else setStep({ kind: 'unavailable' });
+    });
+    return () => {
+      live = false;
+      abort.abort();
+      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+    };
+  }, [dropId, fragment, attempt, engine]);
+
+  /** A 410 (the drop ended) or 423 (locked) from any step. */
+  const handleDropError = (error: unknown, loaded: Loaded): boolean => {
+    const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
+    const workerEnded = error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired') ? (error.code === 'drop_closed' ? 'closed' : 'expired') : null;
+    if (ended ?? workerEnded) {
+      setStep({ kind: 'gone', state: (ended ?? workerEnded) as 'closed' | 'expired' });
+      return true;
+    }
+    if (isApiError(error, 'drop_locked')) {
+      setStep({ kind: 'locked', loaded });
+      return true;
+    }
+    return false;
+  };
+
+  const sendCode = async (loaded: Loaded): Promise<void> => {
+    if (!dropId || busy) return;
+    await requestEmailCode(page, t, {
+      request: () => requestDropCode(dropId),
+      maskedEmail: loaded.info.maskedEmail ?? '',
+      deliveryFailed: t('dropUpload.error.delivery'),
+      linkError: (error) => handleDropError(error, loaded),
+      sent: (sentAt) => {
+        setCode('');
+        setStep({ kind: 'code', loaded, sentAt });
+      },
+    });
+  };
+
+  const submitCode = async (): Promise<void> => {
+    if (step.kind !== 'code' || !dropId || busy) return;
+    const { loaded } = step;
+    const granted = await verifyEmailCode(page, t, code, { verify: (digits) => verifyDropCode(dropId, digits), linkError: (error) => handleDropError(error, loaded) });
+    if (granted === null) return;
+    setStatus(t('dropUpload.codeConfirmed'));
+    setStep({ kind: 'files', loaded, grant: granted.grant });
+  };
+
+  const upload = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (step.kind !== 'files' || !dropId || controller.current) return;
+    const { loaded } = step;
+    setStatus('');
+    const problems = limitProblems(files, loaded.info);
+    if (problems.length > 0) {
+      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
+      return;
+    }
+    if (message.length > MAX_MESSAGE_CHARACTERS) {
+      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+      return;
+    }
+    page.clearProblem();
+    const abort = new AbortController();
+    controller.current = abort;
+    setProgress(files.map(() => null));
+    setWorking({ phase: 'uploading' });
+    try {
+      const grant = step.grant ?? (await startDropSession(dropId)).grant;
+      const receipt = await uploadToDrop(
+        engine,
+        { dropId, grant, files, message, receiptMail: loaded.info.bound && receiptMail },
+        {
+          signal: abort.signal,
+          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
+          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
+          submitting: () => setWorking({ phase: 'submitting' }),
+        },
+      );
+      setStep({ kind: 'receipt', loaded, receipt });
+    } catch (error) {
+      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
+        setStatus(t('dropUpload.cancelled'));
+      } else if (handleDropError(error, loaded)) {
+        // the page says why
+      } else if (error instanceof EngineError && error.code === 'grant_invalid' && loaded.info.bound) {
+        setStep({ kind: 'start', loaded });
+        fail(t('guest.error.accessExpired'));
+      } else if (error instanceof EngineError && UPLOAD_ERRORS[error.code]) {
+        fail(t(UPLOAD_ERRORS[error.code] as MessageKey));
+      } else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')) {
+        fail(t('dropUpload.error.serverLimits'));
+      } else {
+        fail(errorMessage(t, error));
+      }
+    } finally {
+      controller.current = null;
+      setWorking(null);
+    }
+  };
+
+  const again = (loaded: Loaded): void => {
+    setFiles([]);
+    setMessage('');
+    setReceiptMail(false);
+    setProgress([]);
+    page.clearProblem();
+    setStatus('');
+    // A submission uses up its grant: a bound drop asks for a new code.
+    setStep(loaded.info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
+  };
+
+  const loaded = 'loaded' in step ? step.loaded : null;
+  const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
+  return (
+    <section class="guest narrow" data-testid="drop-upload-page" data-step={step.kind} data-working={working?.phase ?? 'no'}>
+      {loaded && <OfficeBrand office={loaded.office} testid="drop-upload-office" />}
+      <PageHeading>{heading}</PageHeading>
+
+      {isLinkState(step.kind) && (
+        <LinkStateAlert
+          state={step.kind}
+          texts={{ loading: t('dropUpload.loading'), invalid: t('dropUpload.invalid'), 'not-found': t('dropUpload.notFound'), unavailable: t('dropUpload.unavailable') }}
+          onRetry={page.retry}
+          prefix="drop-upload"
+        />
+      )}
+      {step.kind === 'gone' && (
+        <Notice tone="warning" testid="drop-upload-gone" state={step.state}>
+          <p>{t(step.state === 'closed' ? 'dropUpload.gone.closed' : 'dropUpload.gone.expired')}</p>
+        </Notice>
+      )}
+      {step.kind === 'mismatch' && (
+        <ErrorAlert testid="drop-upload-mismatch">
+          <p>
+            <strong>{t('dropUpload.mismatch.title')}</strong>
+          </p>
+          <p>{t('dropUpload.mismatch.text', { office: step.loaded.office.name })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'locked' && (
+        <ErrorAlert testid="drop-upload-locked">
+          <p>{t('dropUpload.locked', { office: step.loaded.office.name })}</p>
+        </ErrorAlert>
+      )}
+
+      {loaded && step.kind !== 'mismatch' && step.kind !== 'receipt' && (
+        <div data-testid="drop-upload-intro">
+          {loaded.info.instructions !== '' && (
+            <p class="lead pre-line" data-testid="drop-upload-instructions">
+              {loaded.info.instructions}
+            </p>
+          )}
+          <p>
+            {t('dropUpload.intro', { office: loaded.office.name })} {t('dropUpload.until', { date: formatDate(locale, loaded.info.expiresAt) })}
+          </p>
+        </div>
+      )}
+
+      {problem && (
+        <ErrorAlert testid="drop-upload-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <StatusLine text={status} testid="drop-upload-status" />
+
+      {step.kind === 'start' && (
+        <RequestCodePanel explain={t('dropUpload.codeExplain', { email: step.loaded.info.maskedEmail ?? '' })} busy={busy} onRequest={() => void sendCode(step.loaded)} prefix="drop-upload" />
+      )}
+
+      {step.kind === 'code' && (
+        <EmailCodeForm
+          maskedEmail={step.loaded.info.maskedEmail ?? ''}
+          sentAt={step.sentAt}
+          code={code}
+          onCode={setCode}
+          error={problem?.field === 'code' ? problem.text : null}
+          busy={busy}
+          onSubmit={() => void submitCode()}
+          onResend={() => void sendCode(step.loaded)}
+          submitLabel={t('dropUpload.continue')}
+          prefix="drop-upload"
+        />
+      )}
+
+      {step.kind === 'files' && (
+        <form class="panel form" onSubmit={(event) => void upload(event)} noValidate aria-busy={working !== null}>
+          <StepHeading>{t('dropUpload.files.title')}</StepHeading>
+          <FilesField
+            files={files}
+            onChange={setFiles}
+            error={problem?.field === 'files' ? problem.text : null}
+            disabled={working !== null}
+            prefix="drop"
+            max={step.loaded.info.maxFiles}
+            hint={t('dropUpload.limits', {
+              files: step.loaded.info.maxFiles,
+              total: formatBytes(locale, step.loaded.info.maxTotalBytes),
+              file: formatBytes(locale, Math.min(step.loaded.info.maxFileBytes, step.loaded.info.maxTotalBytes)),
+            })}
+          />
+          <Field
+            id="drop-message"
+            label={t('send.message.label')}
+            hint={t('dropUpload.message.hint', { office: step.loaded.office.name, max: MAX_MESSAGE_CHARACTERS })}
+            value={message}
+            onValue={setMessage}
+            rows={3}
+            maxLength={MAX_MESSAGE_CHARACTERS}
+            error={problem?.field === 'message' ? problem.text : null}
+            disabled={working !== null}
+            testid="drop-message"
+          />
+          {step.loaded.info.bound && (
+            <Checkbox
+              id="drop-receipt-mail"
+              label={t('dropUpload.receiptMail', { email: step.loaded.info.maskedEmail ?? '' })}
+              hint={t('dropUpload.receiptMail.hint')}
+              checked={receiptMail}
+              onChange={setReceiptMail}
+              disabled={working !== null}
+              testid="drop-receipt-mail"
+            />
+          )}
+          {working && (
+            <div class="send-progress" data-testid="drop-progress">
+              <StepHeading level={3} focus={false}>
+                {t(working.phase === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
+              </StepHeading>
+              <UploadProgress files={files} progress={progress} prefix="drop" onCancel={working.phase === 'uploading' ? () => controller.current?.abort() : undefined} />
+            </div>
+          )}
+          <div class="button-row">
+            <button type="submit" class="button" disabled={working !== null} data-testid="drop-upload-submit">
+              {t('dropUpload.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step.kind === 'receipt' && <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />}
+    </section>
+  );
+}
+
+function ReceiptPanel({ loaded, receipt, onAgain }: { readonly loaded: Loaded; readonly receipt: Receipt; readonly onAgain: () => void }): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <div class="panel receipt" data-testid="drop-receipt" data-upload-id={receipt.dropUploadId}>
+      <StepHeading>{t('dropUpload.receipt.title')}</StepHeading>
+      <Notice tone="ok" testid="drop-receipt-done">
+        <p>{t('dropUpload.receipt.intro', { office: loaded.office.name, time: formatDateTime(locale, receipt.receivedAt) })}</p>
+      </Notice>
+      <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
+        {receipt.files.map((file, index) => (
+          <li key={index} class="file-row" data-testid="drop-receipt-file" data-name={file.name} data-size={file.size}>
+            <FileLine name={file.name} size={file.size} />
+          </li>
+        ))}
+      </ul>
+      <p class="access-code__label">{t('receipt.code')}</p>
+      <GroupedCode value={receipt.receiptCode} testid="drop-receipt-code" />
+      <p>{t('dropUpload.receipt.compare', { office: loaded.office.name })}</p>
+      {!receipt.serverAgrees && (
+        <Notice tone="warning" testid="drop-receipt-mismatch">
+          <p>{t('dropUpload.receipt.mismatch', { office: loaded.office.name })}</p>
+        </Notice>
+      )}
+      {receipt.receiptMailed && <p data-testid="drop-receipt-mailed">{t('dropUpload.receipt.mailed', { email: loaded.info.maskedEmail ?? '' })}</p>}
+      {loaded.info.singleUse ? (
+        <p class="form__aside">{t('dropUpload.receipt.closed')}</p>
+      ) : (
+        <div class="button-row">
+          <button type="button" class="button button--secondary" onClick={onAgain} data-testid="drop-upload-more">
+            {t('dropUpload.more')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+// Drops step by step (DESIGN §4; shared/wire/drops.ts). The pages drive these; the crypto
+// worker does every check and holds every key.
+//
+// Making a drop: the office key is checked as for sending (the office's statement about its
+// encryption key, the advisor's pin of the office key; a changed key stops until the advisor
+// compared fingerprints), the worker makes the drop's key pair and D and seals them and the
+// label to the advisor and the office, and the server stores the drop. The link
+// /d/<id>#<fingerprint>.<D> exists only in this browser.
+//
+// Uploading to one: the worker has checked the drop key against the link's fingerprint
+// (openDropLink) before this starts. Each file is encrypted and uploaded to the session the
+// grant names; then the worker seals the metadata and the file keys and MACs the manifest with
+// D; the submission makes it the drop's upload. A failure part-way removes what was uploaded.
+import { createDrop, deleteDropSessionUpload, submitDropUpload } from '../../api/drops';
+import type { CryptoEngine } from '../../crypto/engine';
+import type { TransferProgress } from '../../crypto/protocol';
+import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
+
+export interface DropDraft {
+  readonly label: string;
+  readonly title: string;
+  readonly instructions: string;
+  /** The address the drop is bound to; null for an open drop. */
+  readonly email: string | null;
+  readonly personal: boolean;
+  readonly singleUse: boolean;
+  readonly maxFiles: number;
+  readonly maxTotalBytes: number;
+  readonly expiresAt: string;
+}
+
+export interface MadeDrop {
+  readonly dropId: string;
+  readonly expiresAt: string;
+  /** `<drop fingerprint>.<D>`: with the id, the link to pass on. */
+  readonly fragment: string;
+}
+
+export async function makeDrop(engine: CryptoEngine, draft: DropDraft, hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>): Promise<MadeDrop> {
+  await checkKeysAndPins(engine, [], hooks);
+  if (hooks.signal.aborted) throw new DOMException('cancelled', 'AbortError');
+  const made = await engine.call('createDrop', { label: draft.label });
+  const created = await createDrop({
+    ...made.parts,
+    title: draft.title,
+    instructions: draft.instructions,
+    ...(draft.email !== null ? { email: draft.email } : {}),
+    personal: draft.personal,
+    singleUse: draft.singleUse,
+    maxFiles: draft.maxFiles,
+    maxTotalBytes: draft.maxTotalBytes,
+    expiresAt: draft.expiresAt,
+  });
+  return { dropId: created.dropId, expiresAt: created.expiresAt, fragment: made.fragment };
+}
+
+export interface DropUpload {
+  readonly dropId: string;
+  readonly grant: string;
+  readonly files: readonly File[];
+  readonly message: string;
+  readonly receiptMail: boolean;
+}
+
+export interface DropUploadHooks {
+  readonly signal: AbortSignal;
+  readonly fileProgress: (index: number, progress: TransferProgress) => void;
+  readonly fileDone: (index: number) => void;
+  /** The files are up; the submission is being made (cancelling is no longer possible). */
+  readonly submitting: () => void;
+}
+
+export interface Receipt {
+  readonly dropUploadId: string;
+  readonly receivedAt: string;
+  /** Computed in this browser from the manifest it MAC'd. */
+  readonly receiptCode: string;
+  /** The server computed the same code from what it stored. */
+  readonly serverAgrees: boolean;
+  readonly receiptMailed: boolean;
+  readonly files: readonly { readonly name: string; readonly size: number }[];
+}
+
+export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hooks: DropUploadHooks): Promise<Receipt> {
+  const { signal } = hooks;
+  const uploaded: { readonly fileId: string; readonly uploadId: string }[] = [];
+  try {
+    for (const [index, file] of upload.files.entries()) {
+      uploaded.push(await engine.call('uploadDropFile', { dropId: upload.dropId, grant: upload.grant, file }, { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) }));
+      hooks.fileDone(index);
+    }
+    if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
+    hooks.submitting();
+    const sealed = await engine.call('sealDropUpload', {
+      dropId: upload.dropId,
+      files: uploaded.map((u, index) => {
+        const file = upload.files[index] as File;
+        return { fileId: u.fileId, name: metadataName(file.name), type: file.type.slice(0, 255), lastModified: Math.max(0, Math.floor(file.lastModified || 0)) };
+      }),
+      ...(upload.message.trim() !== '' ? { message: upload.message.trim() } : {}),
+      receiptMail: upload.receiptMail,
+    });
+    const submitted = await submitDropUpload(upload.dropId, upload.grant, sealed.request);
+    void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
+    return {
+      dropUploadId: submitted.dropUploadId,
+      receivedAt: submitted.receivedAt,
+      receiptCode: sealed.receiptCode,
+      serverAgrees: submitted.receiptCode === sealed.receiptCode,
+      receiptMailed: submitted.receiptMailed,
+      files: upload.files.map((file) => ({ name: file.name, size: file.size })),
+    };
+  } catch (error) {
+    // Nothing half-uploaded stays behind: the keys in the worker, the uploads on the server.
+    if (uploaded.length > 0) {
+      void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
+      for (const u of uploaded) void deleteDropSessionUpload(upload.dropId, upload.grant, u.uploadId).catch(() => undefined);
+    }
+    throw error;
+  }
+}

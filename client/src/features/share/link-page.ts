@@ -1,0 +1,117 @@
+// What a page opened from a link in a mail has in common (a guest's link, a drop's upload
+// page): the secret part after '#' (which follows `hashchange`, so a second link pasted into
+// the same tab is read), one request at a time with a progress line, the last problem (numbered,
+// so its alert takes focus again), a status line, and the e-mail code steps: "Send me a code"
+// (nothing is mailed before the person presses it) and checking the six digits.
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../../api/http';
+import type { Translate } from '../../i18n';
+import { errorMessage, isApiError, waitText } from '../../ui/errors';
+import { normalizeEmailCode } from '../../ui/validate';
+import { guestFragment } from './links';
+
+export interface LinkProblem<Field extends string> {
+  readonly text: string;
+  readonly field?: Field;
+  readonly n: number;
+}
+
+export interface LinkPage<Field extends string> {
+  /** The link's fragment, or null when it is missing or malformed. */
+  readonly fragment: string | null;
+  /** Changes when the person asks to try loading again. */
+  readonly attempt: number;
+  readonly retry: () => void;
+  readonly busy: string | null;
+  readonly setBusy: (text: string | null) => void;
+  readonly problem: LinkProblem<Field> | null;
+  readonly fail: (text: string, field?: Field) => void;
+  readonly clearProblem: () => void;
+  readonly status: string;
+  readonly setStatus: (text: string) => void;
+}
+
+export function useLinkPage<Field extends string>(): LinkPage<Field> {
+  const [fragment, setFragment] = useState(() => guestFragment(location.hash));
+  const [attempt, setAttempt] = useState(0);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<LinkProblem<Field> | null>(null);
+  const [status, setStatus] = useState('');
+
+  useEffect(() => {
+    const onHashChange = (): void => setFragment(guestFragment(location.hash));
+    addEventListener('hashchange', onHashChange);
+    return () => removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  return {
+    fragment,
+    attempt,
+    retry: () => setAttempt((n) => n + 1),
+    busy,
+    setBusy,
+    problem,
+    fail: (text, field) => setProblem((p) => ({ text, ...(field !== undefined ? { field } : {}), n: (p?.n ?? 0) + 1 })),
+    clearProblem: () => setProblem(null),
+    status,
+    setStatus,
+  };
+}
+
+/** What the code steps need of a page: its progress line, problem (at the code field) and status line. */
+export type CodePage = Pick<LinkPage<'code'>, 'setBusy' | 'clearProblem' | 'setStatus' | 'fail'>;
+
+export interface CodeStep {
+  /** The page's own answers to a failure (the link ended, or is locked): true when it took care of it. */
+  readonly linkError: (error: unknown) => boolean;
+}
+
+/** "Send me a code": the server mails it to the bound address; `sent` hears when. */
+export async function requestEmailCode(
+  page: CodePage,
+  t: Translate,
+  step: CodeStep & { readonly request: () => Promise<{ readonly sentAt: string }>; readonly maskedEmail: string; readonly deliveryFailed: string; readonly sent: (sentAt: string) => void },
+): Promise<void> {
+  page.setBusy(t('guest.sending'));
+  page.clearProblem();
+  page.setStatus('');
+  try {
+    const { sentAt } = await step.request();
+    step.sent(sentAt);
+    page.setStatus(t('guest.codeSent', { email: step.maskedEmail }));
+  } catch (error) {
+    if (step.linkError(error)) return;
+    if (isApiError(error, 'rate_limited')) page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
+    else if (isApiError(error, 'delivery_failed')) page.fail(step.deliveryFailed);
+    else page.fail(errorMessage(t, error));
+  } finally {
+    page.setBusy(null);
+  }
+}
+
+/** The six digits as typed, checked by the server: its answer, or null (the page says why, at the code field). */
+export async function verifyEmailCode<Answer>(
+  page: CodePage,
+  t: Translate,
+  typed: string,
+  step: CodeStep & { readonly verify: (digits: string) => Promise<Answer> },
+): Promise<Answer | null> {
+  const digits = normalizeEmailCode(typed);
+  if (digits === null) {
+    page.fail(t('guest.error.codeFormat'), 'code');
+    return null;
+  }
+  page.setBusy(t('guest.verifying'));
+  page.clearProblem();
+  try {
+    return await step.verify(digits);
+  } catch (error) {
+    if (step.linkError(error)) return null;
+    if (isApiError(error, 'invalid_credentials')) page.fail(t('guest.error.code'), 'code');
+    else if (isApiError(error, 'rate_limited')) page.fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
+    else page.fail(errorMessage(t, error));
+    return null;
+  } finally {
+    page.setBusy(null);
+  }
+}
