@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { ready, type Id } from '../shared/crypto/index.js';
 import { createAuditRepo } from './audit/repo.js';
 import { createAudit } from './audit/service.js';
+import { createAuditTrail } from './audit/trail.js';
 import { createAuthRepo } from './auth/repo.js';
 import { createSecondFactor } from './auth/second-factor.js';
 import { createAuthService } from './auth/service.js';
@@ -30,6 +31,8 @@ import { createDiskBlobStore } from './blobs/disk.js';
 import { createDropLinkService } from './drops/link.js';
 import { createDropsRepo } from './drops/repo.js';
 import { createDropsService } from './drops/service.js';
+import { createClientsRepo } from './clients/repo.js';
+import { createClientsService } from './clients/service.js';
 import type { BlobStore } from './blobs/store.js';
 import { createSweeper } from './jobs/sweeper.js';
 import {
@@ -41,6 +44,8 @@ import {
 } from './keys.js';
 import { createPinsRepo } from './pins/repo.js';
 import { createPinsService } from './pins/service.js';
+import { createPrivacyRepo } from './privacy/repo.js';
+import { createPrivacyService } from './privacy/service.js';
 import { createReceivingService } from './shares/receiving.js';
 import { createSharesRepo } from './shares/repo.js';
 import { createSharesService } from './shares/service.js';
@@ -160,6 +165,23 @@ export function createServices(deps: AppDeps): RouteServices {
     destroy: destroyDrop,
   });
 
+  const dropsService = createDropsService({ drops: dropsRepo, office: officeRepo, blobs, audit, transact, clock, maxTotalBytes: quotaBytes, destroy: destroyDrop });
+  const clients = createClientsService({
+    repo: createClientsRepo(db),
+    users: usersRepo,
+    office: officeRepo,
+    invitations,
+    invitationsRepo,
+    drops: dropsService,
+    dropsRepo,
+    dropLink,
+    audit,
+    transact,
+    clock,
+    deliver,
+    publicUrl,
+  });
+
   return {
     health: createHealthService({
       repo: createHealthRepo(db),
@@ -219,10 +241,13 @@ export function createServices(deps: AppDeps): RouteServices {
     }),
     receiving: createReceivingService({ ...linkDeps, shares: sharesRepo, users: usersRepo, blobs }),
     pins: createPinsService({ repo: createPinsRepo(db), clock, transact }),
-    drops: createDropsService({ drops: dropsRepo, office: officeRepo, blobs, audit, transact, clock, maxTotalBytes: quotaBytes, destroy: destroyDrop }),
+    drops: dropsService,
     dropLink,
     // A drop's uploader uploads with the same protocol; their uploads belong to their session.
     dropUploads: createUploadsService({ repo: dropSessionUploads, blobs, clock, transact, limits: uploadLimits, admit: dropLink.admit }),
+    clients,
+    auditTrail: createAuditTrail({ repo: createAuditRepo(db) }),
+    privacy: createPrivacyService({ repo: createPrivacyRepo(db), blobs, audit, transact, clock, log: deps.log, serverKey }),
     maxFileBytes: uploadLimits.maxFileBytes,
     clock,
     clientDir: deps.clientDir,

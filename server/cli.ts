@@ -1,6 +1,17 @@
 // The operator's command line (`npm run coffer -- <command>`). It reads the same environment
 // as the server and works on the same data folder; it may run while the server runs.
-import { ready } from '../shared/crypto/index.js';
+import { fromHex, ready } from '../shared/crypto/index.js';
+import { createAuditRepo } from './audit/repo.js';
+import {
+  checkHead,
+  describeBreak,
+  describeHeadCheck,
+  describeIntact,
+  describeMissingTriggers,
+  inspectChain,
+  parseHead,
+  type ExpectedHead,
+} from './audit/verify.js';
 import { systemClock } from './clock.js';
 import { parseConfigOrExplain, type Env } from './config.js';
 import { createDiskBlobStore } from './blobs/disk.js';
@@ -19,6 +30,10 @@ Commands:
   setup-link   print a new first-run setup link (older unused links stop working)
   migrate      bring the database schema up to date and print its version
   sweep        run the expiry sweeper once: destroy what expired, was revoked or was used up
+  audit-verify [--head <seq>:<hash>]
+               check the audit log's hash chain and name the first entry that was changed,
+               inserted or removed; with --head (from the daily head mail), also check that
+               the log still holds that entry, so a rewritten or shortened log is caught
   help         show this text
 
 The commands read the same environment variables as the server (DATA_DIR, PUBLIC_URL, …).`;
@@ -30,8 +45,14 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     console.log(USAGE);
     return 0;
   }
-  if ((command !== 'setup-link' && command !== 'migrate' && command !== 'sweep') || rest.length > 0) {
+  const known = command === 'setup-link' || command === 'migrate' || command === 'sweep' || command === 'audit-verify';
+  const options = command === 'audit-verify' ? auditVerifyOptions(rest) : rest.length === 0 ? {} : undefined;
+  if (!known || options === undefined) {
     console.error(command === undefined ? USAGE : `Unknown command: ${args.join(' ')}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('problem' in options) {
+    console.error(`${options.problem}\n\n${USAGE}`);
     return 2;
   }
 
@@ -51,6 +72,7 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     }
 
     await ready();
+    if (command === 'audit-verify') return auditVerify(createAuditRepo(db), 'head' in options ? options.head : undefined);
     if (command === 'sweep') {
       const log = createLogger(config.logLevel);
       const sweeper = createSweeper({
@@ -81,6 +103,36 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
   } finally {
     db.close();
   }
+}
+
+/** `--head <seq>:<hash>` (also `--expect`, and `=` instead of the space); a bare hash is accepted too. */
+function auditVerifyOptions(rest: readonly string[]): { head?: ExpectedHead } | { problem: string } | undefined {
+  if (rest.length === 0) return {};
+  const [flag, value, ...more] = rest.length === 1 ? (rest[0] ?? '').split(/=(.*)/s, 2) : rest;
+  if ((flag !== '--head' && flag !== '--expect') || more.length > 0) return undefined;
+  const head = value === undefined ? undefined : parseHead(value);
+  if (head === undefined) return { problem: `${flag} takes the head from the mail: <seq>:<64 hex characters>, for example 42:3f9a…` };
+  return { head };
+}
+
+/** Exit 0 for a whole chain (matching the mailed head, if given), 1 for anything else. */
+function auditVerify(repo: ReturnType<typeof createAuditRepo>, head: ExpectedHead | undefined): number {
+  const warning = describeMissingTriggers(repo.triggers());
+  if (warning !== undefined) console.error(warning);
+  const chain = inspectChain(repo.entries());
+  if (!chain.ok) {
+    console.error(describeBreak(chain.break, chain.checked));
+    return 1;
+  }
+  console.log(describeIntact(chain, chain.head === null ? undefined : repo.bySeq(chain.head.seq)?.at));
+  if (head === undefined) return 0;
+  const check = checkHead(head, chain, { at: (seq) => repo.bySeq(seq), withHash: (hash) => repo.byHash(fromHex(hash)) });
+  if (check.ok) {
+    console.log(describeHeadCheck(check));
+    return 0;
+  }
+  console.error(describeHeadCheck(check));
+  return 1;
 }
 
 if (isEntryModule(import.meta.url)) {

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { ready } from '../shared/crypto/index.js';
 import { createApp } from './app.js';
 import { createDiskBlobStore } from './blobs/disk.js';
+import { createAuditHeadJob } from './jobs/audit-head.js';
 import { createSweeper } from './jobs/sweeper.js';
+import { createDeliver } from './mail/deliver.js';
 import { systemClock } from './clock.js';
 import { parseConfigOrExplain, type Config, type Env } from './config.js';
 import type { Db } from './db/open.js';
@@ -54,9 +56,16 @@ async function start(config: Config): Promise<void> {
   // The expiry sweeper runs here only: never at import time, never in the command line's process.
   const sweeper = createSweeper({ db, blobs, clock, log, sessionIdleMs: config.sessionIdleMinutes * 60_000 });
   const stopSweeper = config.sweepIntervalSeconds > 0 ? sweeper.start(config.sweepIntervalSeconds * 1000) : () => {};
+  // The daily audit head mail to the admins, checked on the sweeper's interval (hourly when the
+  // sweeper is off: the head mail is a safeguard, not housekeeping).
+  const auditHead = createAuditHeadJob({ db, clock, log, deliver: createDeliver(mailer, log), publicUrl: config.publicUrl });
+  const stopAuditHead = auditHead.start(config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000);
 
   const server = createServer();
-  const shutdown = gracefulShutdown(server, db, mailer, log, stopSweeper);
+  const shutdown = gracefulShutdown(server, db, mailer, log, () => {
+    stopSweeper();
+    stopAuditHead();
+  });
   server.on('request', app);
   await listen(server, config.port, config.host);
 

@@ -1,8 +1,12 @@
 // THE route table: every endpoint Coffer serves, with the body it accepts and the guard in
 // front of it. createApp mounts exactly these entries and nothing else, and the authorization
 // tests walk the same list, so an endpoint cannot exist without being seen here.
-// Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin.
+// Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin · client.
+import * as audit from './audit/routes.js';
+import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
+import * as clients from './clients/routes.js';
+import type { ClientsService } from './clients/service.js';
 import type { DropLinkService } from './drops/link.js';
 import * as drops from './drops/routes.js';
 import type { DropsService } from './drops/service.js';
@@ -14,6 +18,8 @@ import * as invitations from './invitations/routes.js';
 import type { InvitationsService } from './invitations/service.js';
 import * as office from './office/routes.js';
 import * as pins from './pins/routes.js';
+import * as privacy from './privacy/routes.js';
+import type { PrivacyService } from './privacy/service.js';
 import type { PinsService } from './pins/service.js';
 import type { Clock } from './clock.js';
 import type { ReceivingService } from './shares/receiving.js';
@@ -53,6 +59,12 @@ export interface RouteServices {
   readonly dropLink: DropLinkService;
   /** Resumable uploads owned by drop upload sessions (a second instance of the uploads service). */
   readonly dropUploads: UploadsService;
+  /** Client accounts (the office's side) and the client portal. */
+  readonly clients: ClientsService;
+  /** Reading the audit log (the admin's page and CSV export). */
+  readonly auditTrail: AuditTrail;
+  /** Privacy rights: export and erase a person (admins). */
+  readonly privacy: PrivacyService;
   /** Largest plaintext of one file (MAX_FILE_MIB), for the drop page. */
   readonly maxFileBytes: number;
   readonly clock: Clock;
@@ -70,9 +82,12 @@ export const PAGES = [
   '/app',
   '/app/security',
   '/app/colleagues',
+  '/app/clients',
   '/app/admin',
   '/app/admin/invitations',
   '/app/admin/office',
+  '/app/admin/audit',
+  '/app/admin/privacy',
   '/app/send',
   '/app/sent',
   '/app/sent/:shareId',
@@ -108,7 +123,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the office
     { method: 'GET', path: '/api/v1/office', kind: 'api', body: 'none', guard: 'public', handler: office.getOffice(s.office) },
     { method: 'GET', path: '/api/v1/office/logo', kind: 'api', body: 'none', guard: 'public', handler: office.getLogo(s.office) },
-    { method: 'GET', path: '/api/v1/office/keys', kind: 'api', body: 'none', guard: 'approved', handler: office.getOfficeKeys(s.office) },
+    { method: 'GET', path: '/api/v1/office/keys', kind: 'api', body: 'none', guard: 'office', handler: office.getOfficeKeys(s.office) },
 
     // signing in
     { method: 'POST', path: '/api/v1/auth/prelogin', kind: 'api', body: 'json', guard: 'public', handler: auth.prelogin(a) },
@@ -153,12 +168,13 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     { method: 'PUT', path: '/api/v1/admin/logo', kind: 'api', body: 'multipart', guard: 'admin', handler: office.putLogo(s.office) },
     { method: 'DELETE', path: '/api/v1/admin/logo', kind: 'api', body: 'none', guard: 'admin', handler: office.deleteLogo(s.office) },
 
-    // sending: resumable uploads of ciphertext (shared/wire/uploads.ts). Clients come later.
-    { method: 'POST', path: '/api/v1/uploads', kind: 'api', body: 'json', guard: 'approved', handler: uploads.createUpload(s.uploads) },
-    { method: 'GET', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'approved', handler: uploads.getUpload(s.uploads) },
-    { method: 'PUT', path: '/api/v1/uploads/:uploadId/parts/:index', kind: 'api', body: 'octet-stream', guard: 'approved', handler: uploads.putPart(s.uploads) },
-    { method: 'POST', path: '/api/v1/uploads/:uploadId/complete', kind: 'api', body: 'json', guard: 'approved', handler: uploads.completeUpload(s.uploads) },
-    { method: 'DELETE', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'approved', handler: uploads.cancelUpload(s.uploads) },
+    // sending: resumable uploads of ciphertext (shared/wire/uploads.ts), for members who send.
+    // Clients upload only through their personal drop (the portal's grant, below).
+    { method: 'POST', path: '/api/v1/uploads', kind: 'api', body: 'json', guard: 'office', handler: uploads.createUpload(s.uploads) },
+    { method: 'GET', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'office', handler: uploads.getUpload(s.uploads) },
+    { method: 'PUT', path: '/api/v1/uploads/:uploadId/parts/:index', kind: 'api', body: 'octet-stream', guard: 'office', handler: uploads.putPart(s.uploads) },
+    { method: 'POST', path: '/api/v1/uploads/:uploadId/complete', kind: 'api', body: 'json', guard: 'office', handler: uploads.completeUpload(s.uploads) },
+    { method: 'DELETE', path: '/api/v1/uploads/:uploadId', kind: 'api', body: 'none', guard: 'office', handler: uploads.cancelUpload(s.uploads) },
 
     // sending: shares, the sender's and the office's view (shared/wire/shares.ts). Approved staff
     // and admins only: they hold the office key, so any of them may take over a colleague's share.
@@ -209,6 +225,30 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     { method: 'POST', path: '/api/v1/d/:dropId/uploads/:uploadId/complete', kind: 'api', body: 'json', guard: 'public', handler: uploads.completeUpload(s.dropUploads, dropSession) },
     { method: 'DELETE', path: '/api/v1/d/:dropId/uploads/:uploadId', kind: 'api', body: 'none', guard: 'public', handler: uploads.cancelUpload(s.dropUploads, dropSession) },
     { method: 'POST', path: '/api/v1/d/:dropId/submit', kind: 'api', body: 'json', jsonLimit: DROP_SUBMIT_JSON_LIMIT, guard: 'public', handler: drops.submitDropUpload(s.dropLink) },
+
+    // the audit trail (shared/wire/audit.ts): read-only, admins only; the CSV is the same filtered view
+    { method: 'GET', path: '/api/v1/admin/audit', kind: 'api', body: 'none', guard: 'admin', handler: audit.getAuditTrail(s.auditTrail) },
+    { method: 'GET', path: '/api/v1/admin/audit/export', kind: 'api', body: 'none', guard: 'admin', handler: audit.exportAuditTrail(s.auditTrail, now) },
+
+    // client accounts and the client portal (shared/wire/clients.ts). The office's side: approved
+    // staff and admins invite, list and approve clients (a certificate, never the office keys, and
+    // the client's personal drop). The portal: an approved client's own drop and uploads only,
+    // every lookup scoped to the caller; uploads then go through /api/v1/d/:dropId with the grant.
+    { method: 'POST', path: '/api/v1/clients/invitations', kind: 'api', body: 'json', guard: 'office', handler: clients.inviteClient(s.clients) },
+    { method: 'GET', path: '/api/v1/clients', kind: 'api', body: 'none', guard: 'office', handler: clients.listClients(s.clients) },
+    { method: 'GET', path: '/api/v1/clients/:userId', kind: 'api', body: 'none', guard: 'office', handler: clients.getClient(s.clients) },
+    { method: 'POST', path: '/api/v1/clients/:userId/approve', kind: 'api', body: 'json', guard: 'office', handler: clients.approveClient(s.clients) },
+    { method: 'GET', path: '/api/v1/portal', kind: 'api', body: 'none', guard: 'client', handler: clients.getPortal(s.clients, s.maxFileBytes, now) },
+    { method: 'GET', path: '/api/v1/portal/uploads', kind: 'api', body: 'none', guard: 'client', handler: clients.listPortalUploads(s.clients) },
+    { method: 'GET', path: '/api/v1/portal/uploads/:dropUploadId', kind: 'api', body: 'none', guard: 'client', handler: clients.getPortalUpload(s.clients) },
+    { method: 'POST', path: '/api/v1/portal/drops/:dropId/start', kind: 'api', body: 'json', guard: 'client', handler: clients.startPortalDrop(s.clients) },
+
+    // privacy rights (shared/wire/privacy.ts): admins export or erase everything about one person,
+    // found by the e-mail address in the body (never in a URL). Preview changes nothing; export
+    // and erase are audited; erase needs the preview's confirmation.
+    { method: 'POST', path: '/api/v1/admin/privacy/preview', kind: 'api', body: 'json', guard: 'admin', handler: privacy.previewPerson(s.privacy) },
+    { method: 'POST', path: '/api/v1/admin/privacy/export', kind: 'api', body: 'json', guard: 'admin', handler: privacy.exportPerson(s.privacy) },
+    { method: 'POST', path: '/api/v1/admin/privacy/erase', kind: 'api', body: 'json', guard: 'admin', handler: privacy.erasePerson(s.privacy) },
 
     // the signed-in user's pins (only stored: the MAC is the owner's)
     { method: 'GET', path: '/api/v1/me/pins', kind: 'api', body: 'none', guard: 'session', handler: pins.listPins(s.pins) },

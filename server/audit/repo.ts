@@ -41,6 +41,59 @@ function fromSql(row: AuditSqlRow): AuditRow {
 
 export type AuditPersonKind = 'user' | 'invitee' | 'recipient';
 
+/** What the admin's trail filters on; every field is optional and they combine with AND. */
+export interface AuditTrailFilter {
+  /** Part of the actor's name or address, as typed (matched case-insensitively through audit_people). */
+  readonly who?: string | undefined;
+  /** One action (`share.created`) or a group given by its prefix (`share.`). */
+  readonly action?: { readonly exact: string } | { readonly prefix: string } | undefined;
+  /** At or after, in ms. */
+  readonly from?: number | undefined;
+  /** Before, in ms. */
+  readonly to?: number | undefined;
+}
+
+/** An entry with the people behind its pseudonyms, as far as audit_people still knows them. */
+export interface AuditTrailRow extends Omit<AuditRow, 'prevHash'> {
+  /** The actor's audit_people row; undefined when there is none (never recorded, or deleted). */
+  readonly actor: { readonly kind: string; readonly name: string | null; readonly email: string | null } | undefined;
+  /** The object's audit_people row, when the object is a person (a user, an invitee). */
+  readonly objectPerson: { readonly name: string | null; readonly email: string | null } | undefined;
+}
+
+interface AuditTrailSqlRow {
+  seq: number;
+  at: number;
+  actor_ref: Uint8Array | null;
+  action: string;
+  object_type: string | null;
+  object_ref: Uint8Array | null;
+  details: string;
+  hash: Uint8Array;
+  actor_kind: string | null;
+  actor_name: string | null;
+  actor_email: string | null;
+  object_kind: string | null;
+  object_name: string | null;
+  object_email: string | null;
+}
+
+interface TrailParams {
+  before: number;
+  limit: number;
+  exact: string | null;
+  lo: string | null;
+  hi: string | null;
+  from: number | null;
+  to: number | null;
+  who: string | null;
+}
+
+/** `%` and `_` typed by the admin are letters, not wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export function createAuditRepo(db: Db) {
   const head = db.prepare<[], { seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare<[number, number, Uint8Array | null, string, string | null, Uint8Array | null, string, Uint8Array, Uint8Array]>(
@@ -48,6 +101,30 @@ export function createAuditRepo(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const all = db.prepare<[], AuditSqlRow>('SELECT * FROM audit_log ORDER BY seq');
+  // Newest first, below `before`. Each filter is off when its parameter is NULL. A group is the
+  // range [prefix, prefix with its last character (the dot) raised by one), so `sign_in.` does
+  // not need LIKE, whose `_` would be a wildcard.
+  const trail = db.prepare<TrailParams, AuditTrailSqlRow>(
+    `SELECT l.seq, l.at, l.actor_ref, l.action, l.object_type, l.object_ref, l.details, l.hash,
+            a.kind AS actor_kind, a.name AS actor_name, a.email AS actor_email,
+            o.kind AS object_kind, o.name AS object_name, o.email AS object_email
+       FROM audit_log l
+       LEFT JOIN audit_people a ON a.ref = l.actor_ref
+       LEFT JOIN audit_people o ON o.ref = l.object_ref
+      WHERE l.seq < @before
+        AND (@exact IS NULL OR l.action = @exact)
+        AND (@lo IS NULL OR (l.action >= @lo AND l.action < @hi))
+        AND (@from IS NULL OR l.at >= @from)
+        AND (@to IS NULL OR l.at < @to)
+        AND (@who IS NULL OR l.actor_ref IN (
+              SELECT p.ref FROM audit_people p WHERE p.name LIKE @who ESCAPE '\\' OR p.email LIKE @who ESCAPE '\\'))
+      ORDER BY l.seq DESC
+      LIMIT @limit`,
+  );
+  const lastOf = db.prepare<[string], AuditSqlRow>('SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1');
+  const bySeq = db.prepare<[number], AuditSqlRow>('SELECT * FROM audit_log WHERE seq = ?');
+  const byHash = db.prepare<[Uint8Array], AuditSqlRow>('SELECT * FROM audit_log WHERE hash = ? ORDER BY seq LIMIT 1');
+  const triggers = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name");
   const upsertPerson = db.prepare<[Uint8Array, AuditPersonKind, string | null, string | null]>(
     `INSERT INTO audit_people (ref, kind, name, email) VALUES (?, ?, ?, ?)
      ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, name), email = coalesce(excluded.email, email)`,
@@ -62,6 +139,51 @@ export function createAuditRepo(db: Db) {
     },
     *entries(): Generator<AuditRow> {
       for (const row of all.iterate()) yield fromSql(row);
+    },
+    /** Up to `limit` entries older than `before` (a seq) matching `filter`, newest first. */
+    trail(filter: AuditTrailFilter, before: number, limit: number): AuditTrailRow[] {
+      const action = filter.action;
+      const prefix = action !== undefined && 'prefix' in action ? action.prefix : null;
+      const rows = trail.all({
+        before,
+        limit,
+        exact: action !== undefined && 'exact' in action ? action.exact : null,
+        lo: prefix,
+        hi: prefix === null ? null : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        who: filter.who === undefined || filter.who === '' ? null : likePattern(filter.who),
+      });
+      return rows.map((row) => ({
+        seq: row.seq,
+        at: row.at,
+        actorRef: row.actor_ref,
+        action: row.action,
+        objectType: row.object_type,
+        objectRef: row.object_ref,
+        details: row.details,
+        hash: row.hash,
+        actor: row.actor_kind === null ? undefined : { kind: row.actor_kind, name: row.actor_name, email: row.actor_email },
+        objectPerson: row.object_kind === null ? undefined : { name: row.object_name, email: row.object_email },
+      }));
+    },
+    /** The newest entry with this action. */
+    lastOf(action: string): AuditRow | undefined {
+      const row = lastOf.get(action);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    bySeq(seq: number): AuditRow | undefined {
+      const row = bySeq.get(seq);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    /** The first entry whose stored hash is `hash`. */
+    byHash(hash: Uint8Array): AuditRow | undefined {
+      const row = byHash.get(hash);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    /** The names of the triggers on audit_log (migrations/0002 makes three that keep it append-only). */
+    triggers(): string[] {
+      return triggers.all().map((row) => row.name);
     },
     /** Records (or updates) who is behind a pseudonym; a null name or address keeps the stored one. */
     upsertPerson(ref: Uint8Array, kind: AuditPersonKind, name: string | null, email: string | null): void {

@@ -68,6 +68,14 @@ export const AUDIT_ACTIONS = [
   'drop.swept',
   /** A colleague (office key holder) acted on another member's drop. */
   'drop.takeover',
+  // privacy rights (server/privacy): the object is the person's pseudonym, never the address
+  /** An admin exported everything Coffer holds about a person (counts in the details). */
+  'privacy.exported',
+  /** An admin erased a person (counts of what was destroyed in the details). */
+  'privacy.erased',
+  // the audit log itself
+  /** The head (seq and hash in the details) was mailed to the admins; its time says when (server/jobs/audit-head.ts). */
+  'audit.head_mailed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

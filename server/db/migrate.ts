@@ -3,11 +3,19 @@
 // migration either applies completely or leaves no trace. A database whose user_version is
 // higher than the newest migration was written by a newer Coffer and is refused: running old
 // code on it could misread or damage data.
+//
+// A migration that rebuilds a table other tables refer to starts with the line
+// `-- coffer:foreign-keys-off` (FOREIGN_KEYS_OFF): SQLite's 12-step ALTER TABLE procedure needs
+// foreign keys off while the old table is dropped (with them on, DROP TABLE is an implicit
+// DELETE that cascades), and PRAGMA foreign_keys is a no-op inside a transaction, so the
+// runner turns them off before BEGIN IMMEDIATE and on again afterwards, whatever happens.
+// PRAGMA foreign_key_check still runs before every COMMIT.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './open.js';
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9][a-z0-9_]*)\.sql$/;
+export const FOREIGN_KEYS_OFF = '-- coffer:foreign-keys-off';
 
 export interface Migration {
   readonly version: number;
@@ -81,6 +89,17 @@ export function migrate(db: Db, dir: string): MigrationResult {
 
 function apply(db: Db, migration: Migration): void {
   const sql = readFileSync(migration.file, 'utf8');
+  const foreignKeysOff = sql.split('\n', 1)[0]?.trim() === FOREIGN_KEYS_OFF;
+  const foreignKeysWere = db.pragma('foreign_keys', { simple: true }) as number;
+  if (foreignKeysOff) db.pragma('foreign_keys = OFF');
+  try {
+    applyInTransaction(db, migration, sql);
+  } finally {
+    if (foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeysWere === 1 ? 'ON' : 'OFF'}`);
+  }
+}
+
+function applyInTransaction(db: Db, migration: Migration, sql: string): void {
   db.exec('BEGIN IMMEDIATE');
   try {
     db.exec(sql);

@@ -11,6 +11,12 @@
 // session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
 // once. Nothing here changes state on GET.
 //
+// A client's personal drop (drops.client_id, server/clients/) has no public link: info, codes
+// and the public start answer 404 for it, exactly as for an unknown id. Its client starts a
+// session from the portal (`startForClient`, scoped to drop id AND client id) and gets the same
+// grant; the upload and submit routes then work under it as for any other session, and the
+// session and its submission remember the client (their upload history).
+//
 // Limits are checked when each upload is created, before a byte is stored (`admit`, in the
 // transaction that inserts it): files per submission, plaintext bytes per submission, and the
 // owner's storage quota (a member's drops count against it); the upload protocol then holds
@@ -62,6 +68,8 @@ export interface DropLinkService {
   requestCode(ip: string, dropId: Id): Promise<{ sentAt: number; expiresAt: number }>;
   verifyCode(ip: string, dropId: Id, code: string): Promise<DropGrant>;
   start(ip: string, dropId: Id): Promise<DropGrant>;
+  /** The portal: a session on the client's own personal drop (404 for any other drop). */
+  startForClient(clientId: Id, dropId: Id): Promise<DropGrant>;
   /** The upload session a grant names, for the link's drop: 401 grant_invalid, or 410 when the drop ended. */
   session(dropId: Id, token: string | undefined): Promise<Id>;
   /** The room check of each new upload of a session (the uploads service's `admit`). */
@@ -105,11 +113,19 @@ export function createDropLinkService(deps: LinkHolderDeps & {
     return drop;
   };
 
-  const newSession = async (drop: DropRecord): Promise<DropGrant> => {
+  /** As findOpen, for the routes that need no grant: a client's personal drop is not there (404). */
+  const findPublic = (dropId: Id): DropRecord => {
+    const drop = drops.byId(dropId);
+    if (drop === undefined || drop.clientId !== null) throw notFound();
+    requireOpen(drop, clock.now());
+    return drop;
+  };
+
+  const newSession = async (drop: DropRecord, clientId: Id | null = null): Promise<DropGrant> => {
     const sessionId = newId();
     const expiresAt = transact(() => {
       const now = clock.now();
-      drops.insertSession(sessionId, drop.id, now, now + SESSION_MS);
+      drops.insertSession(sessionId, drop.id, now, now + SESSION_MS, clientId);
       return now + SESSION_MS;
     });
     const grant = await deps.tokens.sign({
@@ -125,11 +141,11 @@ export function createDropLinkService(deps: LinkHolderDeps & {
   const ownerMail = (drop: DropRecord): string | undefined => (drop.ownerActive ? drop.ownerEmail : undefined);
 
   return {
-    info: findOpen,
+    info: findPublic,
 
     async requestCode(ip, dropId) {
       limits.check(limits.address('drop-code', ip));
-      const drop = findOpen(dropId);
+      const drop = findPublic(dropId);
       if (drop.email === null) throw codeNotNeeded();
       if (drop.lockedAt !== null) throw dropLocked();
       const to = drop.email;
@@ -147,7 +163,7 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       // Per client address too, so one address cannot go on guessing over many links.
       const address = limits.address('drop-code', ip);
       limits.check(address);
-      const drop = findOpen(dropId);
+      const drop = findPublic(dropId);
       if (drop.email === null) throw codeNotNeeded();
       if (drop.lockedAt !== null) throw dropLocked();
 
@@ -172,7 +188,7 @@ export function createDropLinkService(deps: LinkHolderDeps & {
     },
 
     async start(ip, dropId) {
-      const drop = findOpen(dropId);
+      const drop = findPublic(dropId);
       if (drop.email !== null) throw codeNeeded();
       limits.countRequests(
         'drop-start',
@@ -182,13 +198,22 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       return newSession(drop);
     },
 
+    async startForClient(clientId, dropId) {
+      const drop = drops.clientDrop(dropId, clientId);
+      if (drop === undefined) throw notFound();
+      requireOpen(drop, clock.now());
+      return newSession(drop, clientId);
+    },
+
     async session(dropId, token) {
       if (token === undefined) throw grantInvalid();
       let sessionId: Id;
       try {
         const verified = await deps.tokens.verify(token, DROP_GRANT_AUDIENCE);
-        // The grant names its drop: a grant for another link is refused before any lookup.
-        if (verified.subject !== idToWire(dropId) || typeof verified.payload.jti !== 'string') throw grantInvalid();
+        if (typeof verified.payload.jti !== 'string') throw grantInvalid();
+        // The grant names its drop: a valid grant for another drop gives no right to this one,
+        // refused before any lookup with the same 404 as a missing drop.
+        if (verified.subject !== idToWire(dropId)) throw notFound();
         sessionId = idFromWire(verified.payload.jti);
       } catch (error) {
         if (error instanceof CapabilityTokenError || error instanceof CryptoError) throw grantInvalid();
@@ -240,9 +265,10 @@ export function createDropLinkService(deps: LinkHolderDeps & {
         const current = drops.byId(dropId);
         if (current === undefined) throw notFound();
         requireOpen(current, now);
-        if (!drops.markSubmitted(sessionId, drop.id, now)) throw grantInvalid();
+        const session = drops.session(sessionId, drop.id);
+        if (session === undefined || !drops.markSubmitted(sessionId, drop.id, now)) throw grantInvalid();
         if (drops.uploadIdTaken(submission.dropUploadId)) throw uploadIdTaken();
-        drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now);
+        drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now, session.clientId);
         files.forEach(({ fileId, uploadId, sealedMetadata, sealedKey }, position) => {
           // Taking the upload deletes its row in the same statement: it can become one drop file only.
           const claimed = deps.sessionUploads.claimOwn(uploadId, sessionId, now);

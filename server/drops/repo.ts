@@ -5,6 +5,8 @@
 // - a link holder: by the drop id of the link; an upload session by its id AND its drop's id;
 // - uploads and files: always through the drop (and upload) the caller was already matched
 //   to, named together in the same statement, so an id of another drop matches nothing.
+// - a client's personal drop (migrations/0006_clients.sql): by its id AND the client's id
+//   (clientDrop), for the portal; its sessions and uploads remember that client (client_id).
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
@@ -34,6 +36,10 @@ export interface DropFields {
   readonly secretsOffice: Uint8Array | null;
   readonly labelOwner: Uint8Array | null;
   readonly labelOffice: Uint8Array | null;
+  /** A client's personal drop: the client account; null for any other drop. */
+  readonly clientId: Id | null;
+  /** The link fragment sealed to that client (protocol §13); null otherwise, and once swept. */
+  readonly clientLink: Uint8Array | null;
 }
 
 /** A new drop: every sealed part present. */
@@ -73,6 +79,8 @@ export interface DropSessionRecord {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly submittedAt: number | null;
+  /** The client who started it from the portal; null for a session started through the public link. */
+  readonly clientId: Id | null;
 }
 
 /** The state a drop is in at `now`; closed wins over expired. */
@@ -99,24 +107,31 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
   d.secrets_office AS secretsOffice, d.label_owner AS labelOwner, d.label_office AS labelOffice, d.closed_at AS closedAt,
   d.code_requested_at AS codeRequestedAt, d.code_confirmed_at AS codeConfirmedAt, d.wrong_codes AS wrongCodes, d.locked_at AS lockedAt,
-  d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt,
+  d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt, d.client_id AS clientId, d.client_link AS clientLink,
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
   (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt`;
 const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
 const UPLOAD_COLUMNS = 'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';
 const FILE_COLUMNS = `f.drop_upload_id AS dropUploadId, f.file_id AS fileId, f.position, f.size, f.ciphertext_hash AS ciphertextHash,
   f.sealed_metadata AS sealedMetadata, f.blob_id AS blobId, f.sealed_key AS sealedKey`;
-const SESSION_COLUMNS = 'id, drop_id AS dropId, created_at AS createdAt, expires_at AS expiresAt, submitted_at AS submittedAt';
+const SESSION_COLUMNS = 'id, drop_id AS dropId, created_at AS createdAt, expires_at AS expiresAt, submitted_at AS submittedAt, client_id AS clientId';
 
 export function createDropsRepo(db: Db) {
   const insertDrop = db.prepare(
     `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files,
-       max_bytes, single_use, public_key, secrets_owner, secrets_office, label_owner, label_office)
+       max_bytes, single_use, public_key, secrets_owner, secrets_office, label_owner, label_office, client_id, client_link)
      VALUES (@id, @ownerId, @auditRef, @linkRef, @createdAt, @expiresAt, @personal, @title, @instructions, @email, @maxFiles,
-       @maxBytes, @singleUse, @publicKey, @secretsOwner, @secretsOffice, @labelOwner, @labelOffice)`,
+       @maxBytes, @singleUse, @publicKey, @secretsOwner, @secretsOffice, @labelOwner, @labelOffice, @clientId, @clientLink)`,
   );
   const dropIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drops WHERE id = ?)').pluck();
   const byId = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ?`);
+  const clientDrop = db.prepare<[Uint8Array, Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ? AND d.client_id = ?`);
+  const dropOfClient = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.client_id = ?`);
+  // A re-approved client (after an admin reset) gets a new personal drop: the old one, whose link
+  // is sealed to their old key, is closed and no longer theirs (their uploads keep their client_id).
+  const detachClient = db.prepare<[number, Uint8Array]>(
+    'UPDATE drops SET client_id = NULL, client_link = NULL, closed_at = coalesce(closed_at, max(?, created_at)) WHERE client_id = ?',
+  );
   const listByOwner = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`);
   const listAll = db.prepare<[], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} ORDER BY d.created_at DESC`);
 
@@ -153,8 +168,8 @@ export function createDropsRepo(db: Db) {
   const codesOf = createCodeHolders(db, 'drop');
 
   // ---- upload sessions
-  const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number]>(
-    'INSERT INTO drop_sessions (id, drop_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number, Uint8Array | null]>(
+    'INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, ?, ?, ?)',
   );
   const session = db.prepare<[Uint8Array, Uint8Array], DropSessionRecord>(`SELECT ${SESSION_COLUMNS} FROM drop_sessions WHERE id = ? AND drop_id = ?`);
   const dropOfSession = db.prepare<[Uint8Array], DropSqlRow>(
@@ -176,8 +191,8 @@ export function createDropsRepo(db: Db) {
 
   // ---- submissions
   const uploadIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)').pluck();
-  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number]>(
-    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at) VALUES (?, ?, ?, ?)',
+  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, Uint8Array | null]>(
+    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id) VALUES (?, ?, ?, ?, ?)',
   );
   const insertFile = db.prepare(
     `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
@@ -200,7 +215,7 @@ export function createDropsRepo(db: Db) {
   const deleteSessions = db.prepare<[Uint8Array]>('DELETE FROM drop_sessions WHERE drop_id = ?');
   const deleteCodes = db.prepare<[Uint8Array]>('DELETE FROM drop_codes WHERE drop_id = ?');
   const destroyKeys = db.prepare<[Uint8Array]>(
-    `UPDATE drops SET secrets_owner = NULL, secrets_office = NULL, label_owner = NULL, label_office = NULL
+    `UPDATE drops SET secrets_owner = NULL, secrets_office = NULL, label_owner = NULL, label_office = NULL, client_link = NULL
      WHERE id = ? AND secrets_owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM drop_uploads x WHERE x.drop_id = drops.id)`,
   );
   const markSwept = db.prepare<[number, Uint8Array]>('UPDATE drops SET swept_at = ? WHERE id = ? AND swept_at IS NULL');
@@ -220,6 +235,12 @@ export function createDropsRepo(db: Db) {
     dropIdTaken: (id: Id) => dropIdTaken.get(id) === 1,
     /** Office scope (approved staff and admins), and a link holder by the link's drop id. */
     byId: (id: Id) => one(byId.get(id)),
+    /** A client's personal drop by its id, only for that client (the portal). */
+    clientDrop: (id: Id, clientId: Id) => one(clientDrop.get(id, clientId)),
+    /** The personal drop of a client, if they have one. */
+    dropOfClient: (clientId: Id) => one(dropOfClient.get(clientId)),
+    /** Closes a client's personal drop and detaches it from them; false if they had none. */
+    detachClient: (clientId: Id, now: number) => detachClient.run(now, clientId).changes === 1,
     listByOwner: (ownerId: Id) => listByOwner.all(ownerId).map(dropFromSql),
     listAll: () => listAll.all().map(dropFromSql),
     uploadsOf: (dropId: Id) => uploadsOf.all(dropId).map(uploadFromSql),
@@ -244,8 +265,9 @@ export function createDropsRepo(db: Db) {
     /** A bound drop's e-mail codes, wrong-code count and code times (server/shares/codes.ts). */
     codesOf,
 
-    insertSession(id: Id, dropId: Id, createdAt: number, expiresAt: number): void {
-      insertSession.run(id, dropId, createdAt, expiresAt);
+    /** `clientId`: the client starting it from the portal; null through the public link. */
+    insertSession(id: Id, dropId: Id, createdAt: number, expiresAt: number, clientId: Id | null): void {
+      insertSession.run(id, dropId, createdAt, expiresAt, clientId);
     },
     /** A session of the link's drop (never another drop's). */
     session: (id: Id, dropId: Id): DropSessionRecord | undefined => session.get(id, dropId),
@@ -258,8 +280,9 @@ export function createDropsRepo(db: Db) {
     storedForOwner: (ownerId: Id) => storedForOwner.get(ownerId, ownerId) ?? 0,
 
     uploadIdTaken: (id: Id) => uploadIdTaken.get(id) === 1,
-    insertUpload(id: Id, dropId: Id, manifest: Uint8Array, receivedAt: number): void {
-      insertUpload.run(id, dropId, manifest, receivedAt);
+    /** `clientId`: the client whose portal session submitted it (their upload history); null otherwise. */
+    insertUpload(id: Id, dropId: Id, manifest: Uint8Array, receivedAt: number, clientId: Id | null): void {
+      insertUpload.run(id, dropId, manifest, receivedAt, clientId);
     },
     insertFile(file: DropFileRecord): void {
       insertFile.run(file);

@@ -46,6 +46,16 @@ export interface NewDropInput {
   readonly labelOffice: Uint8Array;
 }
 
+/** A client's personal drop: what the approving member's browser made; always personal, bound to the client, reusable. */
+export type ClientDropInput = Omit<NewDropInput, 'email' | 'personal' | 'singleUse'>;
+
+/** Whose personal drop a new drop is (server/clients/): the client, and the link fragment sealed to them. */
+export interface DropClient {
+  readonly clientId: Id;
+  readonly email: string;
+  readonly clientLink: Uint8Array;
+}
+
 export interface DropUploadWithFiles {
   readonly upload: DropUploadRecord;
   readonly files: readonly DropFileRecord[];
@@ -67,6 +77,11 @@ export interface DropFileRequest {
 
 export interface DropsService {
   create(caller: Caller, input: NewDropInput): { dropId: Id; expiresAt: number };
+  /**
+   * A client's personal drop, owned by `caller`, bound to the client's address, its link sealed
+   * to the client. Checked like `create`; runs in the caller's transaction (the approval).
+   */
+  createForClient(caller: Caller, input: ClientDropInput, client: DropClient): { dropId: Id; expiresAt: number };
   list(caller: Caller, scope: DropScope): DropRecord[];
   detail(caller: Caller, dropId: Id): DropDetailView;
   close(caller: Caller, dropId: Id): Promise<void>;
@@ -135,56 +150,62 @@ export function createDropsService(deps: {
     for (const blobId of blobIds) if (blobId !== null) await blobs.removeBlob(blobId);
   };
 
-  return {
-    create(caller, input) {
-      return transact(() => {
-        const now = clock.now();
-        const maxDays = input.personal ? PERSONAL_DROP_MAX_DAYS : office().maxExpiryDays;
-        if (input.expiresAt <= now || input.expiresAt > now + maxDays * DAY_MS) throw invalidInput(['expiresAt']);
-        // A standing drop must not be open to whoever finds its link: bound to its client, and reusable.
-        if (input.personal && input.email === null) throw invalidInput(['email']);
-        if (input.personal && input.singleUse) throw invalidInput(['singleUse']);
-        if (input.maxBytes > deps.maxTotalBytes) throw invalidInput(['maxTotalBytes']);
-        if (drops.dropIdTaken(input.dropId)) throw idTaken();
-        const linkRef = randomBytes(16);
-        drops.insertDrop({
-          id: input.dropId,
-          ownerId: caller.userId,
-          auditRef: randomBytes(16),
-          linkRef,
-          createdAt: now,
-          expiresAt: input.expiresAt,
-          personal: input.personal,
-          title: input.title,
-          instructions: input.instructions,
-          email: input.email,
-          maxFiles: input.maxFiles,
-          maxBytes: input.maxBytes,
-          singleUse: input.singleUse,
-          publicKey: input.publicKey,
-          secretsOwner: input.secretsOwner,
-          secretsOffice: input.secretsOffice,
-          labelOwner: input.labelOwner,
-          labelOffice: input.labelOffice,
-        });
-        // Whoever uses a bound drop's link appears in the log by pseudonym; the address lives in audit_people.
-        if (input.email !== null) audit.person(linkRef, 'recipient', null, input.email);
-        audit.record({
-          actor: caller.auditRef,
-          action: 'drop.created',
-          object: object(find(input.dropId)),
-          details: {
-            personal: input.personal,
-            bound: input.email !== null,
-            singleUse: input.singleUse,
-            maxFiles: input.maxFiles,
-            maxTotalBytes: input.maxBytes,
-            expiresAt: new Date(input.expiresAt).toISOString(),
-          },
-        });
-        return { dropId: input.dropId, expiresAt: input.expiresAt };
+  const insert = (caller: Caller, input: NewDropInput, client: DropClient | null): { dropId: Id; expiresAt: number } =>
+    transact(() => {
+      const now = clock.now();
+      const maxDays = input.personal ? PERSONAL_DROP_MAX_DAYS : office().maxExpiryDays;
+      if (input.expiresAt <= now || input.expiresAt > now + maxDays * DAY_MS) throw invalidInput(['expiresAt']);
+      // A standing drop must not be open to whoever finds its link: bound to its client, and reusable.
+      if (input.personal && input.email === null) throw invalidInput(['email']);
+      if (input.personal && input.singleUse) throw invalidInput(['singleUse']);
+      if (input.maxBytes > deps.maxTotalBytes) throw invalidInput(['maxTotalBytes']);
+      if (drops.dropIdTaken(input.dropId)) throw idTaken();
+      const linkRef = randomBytes(16);
+      drops.insertDrop({
+        id: input.dropId,
+        ownerId: caller.userId,
+        auditRef: randomBytes(16),
+        linkRef,
+        createdAt: now,
+        expiresAt: input.expiresAt,
+        personal: input.personal,
+        title: input.title,
+        instructions: input.instructions,
+        email: input.email,
+        maxFiles: input.maxFiles,
+        maxBytes: input.maxBytes,
+        singleUse: input.singleUse,
+        publicKey: input.publicKey,
+        secretsOwner: input.secretsOwner,
+        secretsOffice: input.secretsOffice,
+        labelOwner: input.labelOwner,
+        labelOffice: input.labelOffice,
+        clientId: client?.clientId ?? null,
+        clientLink: client?.clientLink ?? null,
       });
-    },
+      // Whoever uses a bound drop's link appears in the log by pseudonym; the address lives in audit_people.
+      if (input.email !== null) audit.person(linkRef, 'recipient', null, input.email);
+      audit.record({
+        actor: caller.auditRef,
+        action: 'drop.created',
+        object: object(find(input.dropId)),
+        details: {
+          personal: input.personal,
+          bound: input.email !== null,
+          singleUse: input.singleUse,
+          maxFiles: input.maxFiles,
+          maxTotalBytes: input.maxBytes,
+          expiresAt: new Date(input.expiresAt).toISOString(),
+          ...(client !== null ? { client: true } : {}),
+        },
+      });
+      return { dropId: input.dropId, expiresAt: input.expiresAt };
+    });
+
+  return {
+    create: (caller, input) => insert(caller, input, null),
+
+    createForClient: (caller, input, client) => insert(caller, { ...input, email: client.email, personal: true, singleUse: false }, client),
 
     list(caller, scope) {
       return scope === 'mine' ? drops.listByOwner(caller.userId) : drops.listAll();

@@ -1,5 +1,6 @@
 // Who may call a route. Every route in the table names one guard; this is the one place that
-// says what each guard checks. Each guard includes the ones before it:
+// says what each guard checks. Each guard includes the ones before it (but `client`, which
+// includes `approved` and excludes the roles of `office` and `admin`):
 //
 //   public    anyone
 //   session   a live session of an active user               else 401 signed_out
@@ -10,6 +11,11 @@
 //   office    approved member with role staff or admin: holds
 //             the office keys (sending, the office's shares)  else 403 forbidden (or approval_pending)
 //   admin     approved member with role admin                 else 403 forbidden (or approval_pending)
+//   client    approved account with role client: the client
+//             portal (their own drop and uploads)             else 403 forbidden (or approval_pending)
+//
+// Two-factor sign-in is optional for clients whatever the office requires ("member" never
+// refuses them for it). Received shares stay behind `approved`: clients and members alike.
 //
 // The session is looked up on every request, so a disabled user's open page is refused on
 // its very next request. The caller is left in res.locals.caller for the handler.
@@ -18,7 +24,7 @@ import type { Caller } from './caller.js';
 import { clearSessionCookie, readSessionToken } from './cookies.js';
 import { approvalPending, forbidden, signedOut, twoFactorRequired } from './errors.js';
 
-export type Guard = 'public' | 'session' | 'member' | 'staff' | 'approved' | 'office' | 'admin';
+export type Guard = 'public' | 'session' | 'member' | 'staff' | 'approved' | 'office' | 'admin' | 'client';
 
 export interface CallerResolver {
   resolve(token: string, options: { touch: boolean }): Caller | undefined;
@@ -55,6 +61,11 @@ const CHECKS: Readonly<Record<Exclude<Guard, 'public'>, (caller: Caller) => void
   admin: (caller) => {
     CHECKS.member(caller);
     if (caller.role !== 'admin') throw forbidden();
+    if (caller.approval !== 'approved') throw approvalPending();
+  },
+  client: (caller) => {
+    CHECKS.member(caller);
+    if (caller.role !== 'client') throw forbidden();
     if (caller.approval !== 'approved') throw approvalPending();
   },
 };

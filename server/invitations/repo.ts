@@ -12,6 +12,8 @@ export interface InvitationRecord {
   readonly userId: Id;
   readonly email: string;
   readonly role: Role;
+  /** The name an advisor gave when inviting a client; null for any other invitation. */
+  readonly name: string | null;
   readonly auditRef: Uint8Array;
   readonly invitedBy: Id | null;
   readonly createdAt: number;
@@ -28,6 +30,8 @@ export interface NewInvitation {
   readonly userId: Id;
   readonly email: string;
   readonly role: Role;
+  /** A client invitation's name (migrations/0006_clients.sql); null otherwise. */
+  readonly name: string | null;
   readonly auditRef: Uint8Array;
   readonly invitedBy: Id;
   readonly createdAt: number;
@@ -40,6 +44,7 @@ interface InvitationSqlRow {
   user_id: Uint8Array;
   email: string;
   role: Role;
+  name: string | null;
   audit_ref: Uint8Array;
   invited_by: Uint8Array | null;
   created_at: number;
@@ -56,6 +61,7 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
     userId: row.user_id as Id,
     email: row.email,
     role: row.role,
+    name: row.name,
     auditRef: row.audit_ref,
     invitedBy: row.invited_by as Id | null,
     createdAt: row.created_at,
@@ -66,13 +72,13 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
   };
 }
 
-const COLUMNS = 'id, kind, user_id, email, role, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
+const COLUMNS = 'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, audit_ref, invited_by, created_at, expires_at)
-     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @auditRef, @invitedBy, @createdAt, @expiresAt)`,
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt)`,
   );
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);
@@ -81,6 +87,9 @@ export function createInvitationsRepo(db: Db) {
     .pluck();
   const listOpen = db.prepare<[number], InvitationSqlRow>(
     `SELECT ${COLUMNS} FROM invitations WHERE ${OPEN} AND expires_at > ? ORDER BY created_at DESC`,
+  );
+  const listOpenClients = db.prepare<[number], InvitationSqlRow>(
+    `SELECT ${COLUMNS} FROM invitations WHERE kind = 'invitation' AND role = 'client' AND ${OPEN} AND expires_at > ? ORDER BY created_at DESC`,
   );
   const replaceToken = db.prepare<[Uint8Array, number, Uint8Array]>(
     `UPDATE invitations SET token_hash = ?, expires_at = ?, delivery_failed = 0 WHERE id = ? AND ${OPEN}`,
@@ -110,6 +119,10 @@ export function createInvitationsRepo(db: Db) {
     },
     listOpen(now: number): InvitationRecord[] {
       return listOpen.all(now).map(fromSql);
+    },
+    /** Open invitations to client accounts (the office's client list). */
+    listOpenClients(now: number): InvitationRecord[] {
+      return listOpenClients.all(now).map(fromSql);
     },
     /** A new token (the old one stops working) and a new expiry; false if the invitation is closed. */
     replaceToken(id: Id, tokenHash: Uint8Array, expiresAt: number): boolean {

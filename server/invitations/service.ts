@@ -1,11 +1,14 @@
-// Invitations and reset links. An admin invites an address with a role; the mail carries a
-// single-use link `<PUBLIC_URL>/invite#<token>` valid for 7 days (the token travels only in
-// the fragment; the server keeps tokenHash('invitation', token)). Resending issues a new
+// Invitations and reset links. An admin invites an address with a role (an advisor invites a
+// client, server/clients/); the mail carries a single-use link
+// `<PUBLIC_URL>/invite#<token>.<office fingerprint>` valid for 7 days (the token and the
+// fingerprint of the office signing key travel only in the fragment; the server keeps
+// tokenHash('invitation', token)). The invitee's browser checks the office key the lookup
+// returns against that fingerprint, and a client's pins it. Resending issues a new
 // token, so the old link stops working. The invitee's browser makes their keys, bound to the
 // user id the invitation fixed in advance; accepting stores them, approval pending, and
 // signs in. An admin's reset of an account uses the same link, kind 'reset', bound to the
 // account's own id.
-import { newId, newToken, randomBytes, tokenHash, type Id } from '../../shared/crypto/index.js';
+import { newId, newToken, officeFingerprint, randomBytes, toBase64Url, tokenHash, type Id } from '../../shared/crypto/index.js';
 import type { Audit } from '../audit/service.js';
 import { finishSignIn } from '../auth/sign-in.js';
 import type { RequestOrigin } from '../auth/service.js';
@@ -25,7 +28,10 @@ import type { InvitationKind, InvitationRecord, InvitationsRepo } from './repo.j
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Roles an admin can invite now. Client accounts come with the client portal, which decides how they get keys. */
+/**
+ * Roles an admin invites (and changes between) on the admin pages. Client accounts are invited
+ * by advisors (`inviteClient`) and approved without the office keys (server/clients/).
+ */
 export const INVITABLE_ROLES: readonly Role[] = ['admin', 'staff'];
 
 export interface SentInvitation {
@@ -37,12 +43,14 @@ export interface SentInvitation {
 export interface InvitationView {
   readonly invitation: InvitationRecord;
   readonly office: OfficeRecord;
-  /** For a reset: the name on the account. */
+  /** For a reset: the name on the account; for a client's invitation: the name the advisor gave. */
   readonly name: string | undefined;
 }
 
 export interface InvitationsService {
   create(caller: Caller, email: string, role: Role): Promise<SentInvitation>;
+  /** An advisor invites a client by name and address (role 'client'). */
+  inviteClient(caller: Caller, name: string, email: string): Promise<SentInvitation>;
   listOpen(): InvitationRecord[];
   resend(caller: Caller, id: Id): Promise<SentInvitation>;
   withdraw(caller: Caller, id: Id): void;
@@ -57,8 +65,9 @@ export interface InvitationsService {
   send(kind: InvitationKind, id: Id, email: string, token: string, expiresAt: number): Promise<boolean>;
 }
 
-export function inviteLink(publicUrl: string, token: string): string {
-  return `${publicUrl}/invite#${token}`;
+/** The link mailed: the token and the office signing key's fingerprint, both in the fragment. */
+export function inviteLink(publicUrl: string, token: string, officeSigningPublicKey: Uint8Array): string {
+  return `${publicUrl}/invite#${token}.${toBase64Url(officeFingerprint(officeSigningPublicKey))}`;
 }
 
 export function createInvitationsService(deps: {
@@ -86,8 +95,9 @@ export function createInvitationsService(deps: {
     invitation.acceptedAt === null && invitation.withdrawnAt === null && invitation.expiresAt > now;
 
   const send: InvitationsService['send'] = async (kind, id, email, token, expiresAt) => {
-    const link = inviteLink(deps.publicUrl, token);
-    const name = office().name;
+    const current = office();
+    const link = inviteLink(deps.publicUrl, token, current.signingPublicKey);
+    const name = current.name;
     const message = kind === 'invitation' ? invitationMail({ to: email, office: name, link, expiresAt }) : resetMail({ to: email, office: name, link, expiresAt });
     const delivered = await deps.deliver(message);
     repo.setDeliveryFailed(id, !delivered);
@@ -115,33 +125,40 @@ export function createInvitationsService(deps: {
     return invitation;
   };
 
+  const invite = async (caller: Caller, email: string, role: Role, name: string | null): Promise<SentInvitation> => {
+    const token = newToken();
+    const invitation = transact(() => {
+      const now = clock.now();
+      if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
+      const created = {
+        id: newId(),
+        tokenHash: tokenHash('invitation', token),
+        kind: 'invitation' as const,
+        userId: newId(),
+        email,
+        role,
+        name,
+        auditRef: randomBytes(16),
+        invitedBy: caller.userId,
+        createdAt: now,
+        expiresAt: now + INVITATION_LIFETIME_MS,
+      };
+      repo.insert(created);
+      audit.person(created.auditRef, 'invitee', name, email);
+      audit.record({ actor: caller.auditRef, action: 'invitation.created', object: object(created), details: { role } });
+      return created;
+    });
+    const delivered = await send('invitation', invitation.id, email, token, invitation.expiresAt);
+    return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+  };
+
   return {
     async create(caller, email, role) {
       if (!INVITABLE_ROLES.includes(role)) throw invalidInput(['role']);
-      const token = newToken();
-      const invitation = transact(() => {
-        const now = clock.now();
-        if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
-        const created = {
-          id: newId(),
-          tokenHash: tokenHash('invitation', token),
-          kind: 'invitation' as const,
-          userId: newId(),
-          email,
-          role,
-          auditRef: randomBytes(16),
-          invitedBy: caller.userId,
-          createdAt: now,
-          expiresAt: now + INVITATION_LIFETIME_MS,
-        };
-        repo.insert(created);
-        audit.person(created.auditRef, 'invitee', null, email);
-        audit.record({ actor: caller.auditRef, action: 'invitation.created', object: object(created), details: { role } });
-        return created;
-      });
-      const delivered = await send('invitation', invitation.id, email, token, invitation.expiresAt);
-      return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+      return invite(caller, email, role, null);
     },
+
+    inviteClient: (caller, name, email) => invite(caller, email, 'client', name),
 
     listOpen: () => repo.listOpen(clock.now()),
 
@@ -168,7 +185,7 @@ export function createInvitationsService(deps: {
 
     lookup(ip, token) {
       const invitation = findByToken(ip, token);
-      const name = invitation.kind === 'reset' ? users.byId(invitation.userId)?.name : undefined;
+      const name = invitation.kind === 'reset' ? users.byId(invitation.userId)?.name : (invitation.name ?? undefined);
       return { invitation, office: office(), name };
     },
 
@@ -215,6 +232,7 @@ export function createInvitationsService(deps: {
         userId: user.id,
         email: user.email,
         role: user.role,
+        name: null,
         auditRef: user.auditRef,
         invitedBy: caller.userId,
         createdAt: now,

@@ -159,6 +159,27 @@ export function approvedMail(options: { to: string; office: string; publicUrl: s
   );
 }
 
+/** A client's account was approved (issue 6): the portal is open; no word about sending (clients cannot). */
+export function clientApprovedMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
+  const { to, office, publicUrl } = options;
+  return bilingual(
+    to,
+    { nl: `Uw Coffer-account bij ${office} is klaar`, en: `Your Coffer account at ${office} is ready` },
+    [
+      'Goedendag,',
+      '',
+      `${office} heeft uw Coffer-account goedgekeurd. U ziet nu wat het kantoor met u deelt, en u kunt documenten veilig naar het kantoor uploaden.`,
+      `Meld u aan op ${publicUrl}.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `${office} approved your Coffer account. You now see what the office shares with you, and you can upload documents to the office securely.`,
+      `Sign in at ${publicUrl}.`,
+    ],
+  );
+}
+
 // ---- sending files. None of these carries a file name, a key, a link secret or (except the
 // code mail itself) a code: the server knows none of the first three.
 
@@ -314,5 +335,60 @@ export function dropLockedMail(options: { to: string; office: string; recipient:
       'Controleer bij de klant of zij het zelf waren, en hef de blokkade daarna op:',
     ],
     [`A wrong code was entered too often for your upload link, by or for ${recipient}. The link is locked.`, 'Check with the client that it was them, then unlock it:'],
+  );
+}
+
+// ---- the audit log
+
+/**
+ * Every admin, daily: the audit log's head (sequence number, time, hash) and how to check the
+ * log against it. A witness kept outside the server: a log rewritten or cut short after this
+ * mail no longer holds this entry. Not a secret: it only fixes what the log was.
+ */
+export function auditHeadMail(options: { to: string; office: string; publicUrl: string; seq: number; at: number; hash: string }): MailMessage {
+  const { to, office, publicUrl, seq, at, hash } = options;
+  const head = `${seq}:${hash}`;
+  const commands = [`  npm run coffer -- audit-verify --head ${head}`, '', `  docker compose exec coffer node dist/server/server/cli.js audit-verify --head ${head}`];
+  return bilingual(
+    to,
+    { nl: `Coffer: controlewaarde van het auditlog (${office})`, en: `Coffer: audit log check value (${office})` },
+    [
+      'Goedendag,',
+      '',
+      `Dit is de dagelijkse controlewaarde van het auditlog van Coffer bij ${office} (${publicUrl}).`,
+      'Elke regel van het log is met een hash aan de vorige gekoppeld. Deze waarde legt vast hoe het log er nu uitziet:',
+      '',
+      `  Regel:  ${seq}`,
+      `  Tijd:   ${dutchTime(at)}`,
+      `  Hash:   ${hash}`,
+      '',
+      'Bewaar deze mail buiten de server. Wie het log later herschrijft of inkort, valt door de mand als de beheerder van de server dit uitvoert (de tweede regel in Docker):',
+      '',
+      ...commands,
+      '',
+      'Meldt het "Audit log intact" en "matches", dan is het log sinds deze mail niet herschreven of ingekort. Meldt het iets anders, of krijgt u een dag geen mail, zoek dan uit waarom.',
+      'Deze mail bevat geen geheimen, alleen een controlewaarde.',
+      '',
+      `(${office})`,
+    ],
+    [
+      'Hello,',
+      '',
+      `This is the daily check value of the Coffer audit log at ${office} (${publicUrl}).`,
+      'Each entry of the log is chained to the one before by a hash. This value fixes what the log looks like now:',
+      '',
+      `  Entry:  ${seq}`,
+      `  Time:   ${englishTime(at)}`,
+      `  Hash:   ${hash}`,
+      '',
+      "Keep this mail away from the server. Anyone who later rewrites or shortens the log is caught when the server's operator runs this (the second line in Docker):",
+      '',
+      ...commands,
+      '',
+      'If it says "Audit log intact" and "matches", the log has not been rewritten or shortened since this mail. If it says anything else, or a day passes without this mail, find out why.',
+      'This mail holds no secrets, only a check value.',
+      '',
+      `(${office})`,
+    ],
   );
 }

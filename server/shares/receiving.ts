@@ -76,6 +76,8 @@ export interface ReceivingService {
   received(caller: Caller): ShareRecord[];
   receivedShare(caller: Caller, shareId: Id): RecipientView;
   issueGrant(caller: Caller, shareId: Id): Promise<string>;
+  /** 404 unless the share was sent to the caller: checked before the grant, so a foreign id answers the same with or without one. */
+  requireReceived(caller: Caller, shareId: Id): void;
   accountDownload(caller: Caller, shareId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
 }
 
@@ -133,7 +135,8 @@ export function createReceivingService(deps: {
 
   /** The counted download, shared by guests and account recipients once each is matched to its recipient entry. */
   const download = async ({ share, recipient }: RecipientWithShare, grant: Grant, request: DownloadRequest): Promise<RecipientDownload> => {
-    if (grant.subject !== idToWire(recipient.id)) throw grantInvalid();
+    // A valid grant for another recipient gives no right here: the same 404 as a missing object.
+    if (grant.subject !== idToWire(recipient.id)) throw notFound();
     const file = shares.fileOf(share.id, request.fileId);
     if (file === undefined) throw notFound();
     // A grant that has downloaded may finish once the limit is reached; a new one may not (checked when counting).
@@ -263,8 +266,9 @@ export function createReceivingService(deps: {
     },
 
     async guestDownload(recipientId, grant, request) {
-      // The grant names its recipient: a grant for another link is refused before any lookup.
-      if (grant.subject !== idToWire(recipientId)) throw grantInvalid();
+      // The grant names its recipient: a grant for another link is refused before any lookup,
+      // as a 404 (the holder has no right to that link, which is all they may learn).
+      if (grant.subject !== idToWire(recipientId)) throw notFound();
       return download(findGuest(recipientId), grant, request);
     },
 
@@ -282,6 +286,10 @@ export function createReceivingService(deps: {
       const { share, recipient } = findReceived(caller, shareId);
       requireActive(share, clock.now());
       return signGrant(recipient.id);
+    },
+
+    requireReceived(caller, shareId) {
+      findReceived(caller, shareId);
     },
 
     async accountDownload(caller, shareId, grant, request) {

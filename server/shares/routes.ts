@@ -186,6 +186,7 @@ export function issueGrant(receiving: ReceivingService): RouteHandler {
 export function receivedFile(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     const caller = callerOf(res);
+    receiving.requireReceived(caller, idParam(req, 'shareId'));
     const grant = await receiving.verifyGrant(bearer(req));
     const fileId = idParam(req, 'fileId');
     await answerDownload(req, res, fileId, () =>

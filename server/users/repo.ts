@@ -156,7 +156,7 @@ export function createUsersRepo(db: Db) {
        password_bundle = @passwordBundle, recovery_bundle = @recoveryBundle
      WHERE id = @id AND approval = 'reset' AND status = 'active'`,
   );
-  const approve = db.prepare<[Uint8Array, number, Uint8Array, Uint8Array]>(
+  const approve = db.prepare<[Uint8Array, number, Uint8Array | null, Uint8Array]>(
     `UPDATE users SET approval = 'approved', certificate = ?, certificate_version = ?, sealed_office_keys = ?
      WHERE id = ? AND approval = 'pending'`,
   );
@@ -248,7 +248,8 @@ export function createUsersRepo(db: Db) {
     setKeysAfterReset(id: Id, name: string, keys: StoredAccountKeys): boolean {
       return setKeysAfterReset.run({ id, name, ...keyParams(keys) }).changes === 1;
     },
-    approve(id: Id, certificate: Uint8Array, certificateVersion: number, sealedOfficeKeys: Uint8Array): boolean {
+    /** `sealedOfficeKeys` is null for a client, who is certified but never holds the office keys. */
+    approve(id: Id, certificate: Uint8Array, certificateVersion: number, sealedOfficeKeys: Uint8Array | null): boolean {
       return approve.run(certificate, certificateVersion, sealedOfficeKeys, id).changes === 1;
     },
     setStatus(id: Id, from: UserStatus, to: UserStatus): boolean {

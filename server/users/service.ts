@@ -32,6 +32,30 @@ export interface UsersService {
   directory(): UserRecord[];
 }
 
+/**
+ * A certificate for `user` by the office key: this office, this user, their address and keys,
+ * the given role, and a version higher than any before. Also checks the user's own signature
+ * over their encryption key with the certified identity key. Shared with client approval
+ * (server/clients/service.ts).
+ */
+export function checkUserCertificate(office: OfficeRecord, user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate {
+  if (user.keys === null) throw wrongState();
+  const keys = user.keys;
+  const certified = verifyOrRefuse(() =>
+    verifyMember(office.signingPublicKey, { officeId: office.id, userId: user.id }, certificate, keys.encryptionKeySignature),
+  );
+  if (
+    certified.email !== user.email ||
+    certified.role !== role ||
+    certified.version <= user.certificateVersion ||
+    !bytesEqual(certified.identityPublicKey, keys.identityPublicKey) ||
+    !bytesEqual(certified.encryptionPublicKey, keys.encryptionPublicKey)
+  ) {
+    throw invalidCertificate();
+  }
+  return certified;
+}
+
 export function createUsersService(deps: {
   users: UsersRepo;
   office: OfficeRepo;
@@ -64,29 +88,7 @@ export function createUsersService(deps: {
 
   const object = (user: UserRecord) => ({ type: 'user' as const, ref: user.auditRef });
 
-  /**
-   * A certificate for `user` by the office key: this office, this user, their address and
-   * keys, the given role, and a version higher than any before. Also checks the user's own
-   * signature over their encryption key with the certified identity key.
-   */
-  const checkCertificate = (user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate => {
-    const current = office();
-    if (user.keys === null) throw wrongState();
-    const keys = user.keys;
-    const certified = verifyOrRefuse(() =>
-      verifyMember(current.signingPublicKey, { officeId: current.id, userId: user.id }, certificate, keys.encryptionKeySignature),
-    );
-    if (
-      certified.email !== user.email ||
-      certified.role !== role ||
-      certified.version <= user.certificateVersion ||
-      !bytesEqual(certified.identityPublicKey, keys.identityPublicKey) ||
-      !bytesEqual(certified.encryptionPublicKey, keys.encryptionPublicKey)
-    ) {
-      throw invalidCertificate();
-    }
-    return certified;
-  };
+  const checkCertificate = (user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate => checkUserCertificate(office(), user, certificate, role);
 
   return {
     list: () => users.all(),
@@ -96,6 +98,8 @@ export function createUsersService(deps: {
       const user = transact(() => {
         const found = find(id);
         if (found.status !== 'active' || found.approval !== 'pending') throw wrongState();
+        // A client never gets the office keys: clients are approved on the Clients page (server/clients/).
+        if (found.role === 'client') throw wrongState();
         const certified = checkCertificate(found, certificate, found.role);
         if (!users.approve(found.id, certificate, certified.version, sealedOfficeKeys)) throw wrongState();
         audit.record({ actor: caller.auditRef, action: 'user.approved', object: object(found), details: { role: found.role, certificateVersion: certified.version } });

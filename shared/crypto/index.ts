@@ -17,6 +17,7 @@ export * from './office.js';
 export * from './manifest.js';
 export * from './wrap.js';
 export * from './drop.js';
+export * from './client-link.js';
 export * from './fingerprint.js';
 export * from './pins.js';
 export * from './links.js';

@@ -27,6 +27,7 @@ export const TAG = {
   dropSecrets: tag('drop-secrets'),
   dropLabel: tag('drop-label'),
   dropUpload: tag('drop-upload'),
+  clientDropLink: tag('client-drop-link'),
   receiptCode: tag('receipt-code'),
   fingerprintIdentity: tag('fingerprint/identity'),
   fingerprintOffice: tag('fingerprint/office'),

@@ -216,7 +216,7 @@ export const InvitationLookupResponse = z.object({
   userId: Id,
   email: z.string(),
   role: Role,
-  /** For a reset: the name on the account. */
+  /** For a reset: the name on the account; for a client's invitation: the name the advisor gave. */
   name: z.string().optional(),
   office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
   expiresAt: Time,

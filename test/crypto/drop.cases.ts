@@ -11,12 +11,15 @@ import {
   newDropKeys,
   newFileKey,
   newId,
+  openClientDropLink,
   openDropLabel,
   openDropSecrets,
   openFileKeyForDrop,
   parseDropLinkFragment,
   randomBytes,
   receiptCode,
+  sealClientDropLink,
+  SEALED_CLIENT_LINK_BYTES,
   sealDropLabel,
   sealDropSecrets,
   sealFileKeyForDrop,
@@ -42,6 +45,30 @@ export const dropCases = defineSuite('drops', {
     const swapped = newDropKeys(drop.dropId);
     assertThrows(() => checkDropKey(drop.dropId, swapped.keyPair.publicKey, parsed.dropFingerprint), MismatchError, 'server swapped the key');
     assertThrows(() => checkDropKey(newId(), drop.keyPair.publicKey, parsed.dropFingerprint), MismatchError, 'key of another drop');
+  },
+
+  "a client's personal drop link opens for that client only, bound to the drop and the client"() {
+    const drop = newDropKeys(newId());
+    const client = newAccountKeys();
+    const clientId = newId();
+    const link = { dropFingerprint: dropFingerprint(drop.dropId, drop.keyPair.publicKey), dropSecret: drop.secret };
+    const sealed = sealClientDropLink(link, { dropId: drop.dropId, clientId }, client.encryption.publicKey);
+    assertEqual(sealed.length, SEALED_CLIENT_LINK_BYTES, 'sealed length');
+    const opened = openClientDropLink(sealed, { dropId: drop.dropId, clientId }, client.encryption);
+    assertBytes(opened.dropSecret, drop.secret, 'D');
+    assertBytes(opened.dropFingerprint, link.dropFingerprint, 'drop fingerprint');
+    // The portal then checks the key the server lists against the fingerprint inside.
+    checkDropKey(drop.dropId, drop.keyPair.publicKey, opened.dropFingerprint);
+    assertThrows(() => checkDropKey(drop.dropId, newDropKeys(drop.dropId).keyPair.publicKey, opened.dropFingerprint), MismatchError, 'swapped drop key');
+    assertThrows(() => openClientDropLink(sealed, { dropId: newId(), clientId }, client.encryption), MismatchError, 'another drop');
+    assertThrows(() => openClientDropLink(sealed, { dropId: drop.dropId, clientId: newId() }, client.encryption), MismatchError, 'another client');
+    assertThrows(() => openClientDropLink(sealed, { dropId: drop.dropId, clientId }, newAccountKeys().encryption), DecryptError, "another client's key");
+    const flipped = sealed.slice();
+    flipped[60] = (flipped[60] ?? 0) ^ 1;
+    assertThrows(() => openClientDropLink(flipped, { dropId: drop.dropId, clientId }, client.encryption), DecryptError, 'a flipped bit');
+    // A drop's secrets sealed to the same key are not a client link (another purpose tag).
+    const secrets = sealDropSecrets(drop, clientId, client.encryption.publicKey);
+    assertThrows(() => openClientDropLink(secrets, { dropId: drop.dropId, clientId }, client.encryption), FormatError, 'drop secrets as a client link');
   },
 
   'drop secrets sealed to the owner and the office reopen for each'() {

@@ -81,6 +81,15 @@ export interface MadeDrop {
 
 /** The advisor's browser: makes the keys and D, seals them and the label to itself and the office, creates the drop. */
 export async function makeDrop(o: Office, owner: Member, options: DropOptions = {}): Promise<MadeDrop> {
+  const { keys, request } = dropCreateRequest(o, owner, options);
+  const res = await owner.tab.post('/api/v1/drops', request);
+  expect(res.status, JSON.stringify(res.body)).toBe(options.status ?? 201);
+  const fragment = dropLinkFragment(dropFingerprint(keys.dropId, keys.keyPair.publicKey), keys.secret);
+  return { dropId: idToWire(keys.dropId), keys, link: `/d/${idToWire(keys.dropId)}#${fragment}`, request, res };
+}
+
+/** The request makeDrop sends, with the keys it made (for tests that send it themselves). */
+export function dropCreateRequest(o: Office, owner: Member, options: DropOptions = {}): { keys: DropKeys; request: DropCreateRequest } {
   const keys = newDropKeys(newId());
   const label = options.label ?? 'Bakkerij de Vries';
   const officeId = o.office.keys.officeId;
@@ -107,10 +116,7 @@ export async function makeDrop(o: Office, owner: Member, options: DropOptions = 
     },
   };
   if (options.edit) request = options.edit(request);
-  const res = await owner.tab.post('/api/v1/drops', request);
-  expect(res.status, JSON.stringify(res.body)).toBe(options.status ?? 201);
-  const fragment = dropLinkFragment(dropFingerprint(keys.dropId, keys.keyPair.publicKey), keys.secret);
-  return { dropId: idToWire(keys.dropId), keys, link: `/d/${idToWire(keys.dropId)}#${fragment}`, request, res };
+  return { keys, request };
 }
 
 /** The upload page: reads the drop and refuses a key that does not match the link's fingerprint. */
@@ -194,7 +200,7 @@ export function submit(app: Express, dropId: string, grant: string, body: unknow
 /** Uploads the files with the grant, submits them, and returns the answer and the uploader's receipt code. */
 export async function uploadToDrop(
   app: Express,
-  drop: MadeDrop,
+  drop: Pick<MadeDrop, 'dropId' | 'keys'>,
   grant: string,
   files: readonly PreparedFile[],
   options: { receiptMail?: boolean; who?: Tab } = {},

@@ -23,6 +23,7 @@ import { verifyChain } from '../../server/audit/service.js';
 import type { Db } from '../../server/db/open.js';
 import { makeFile, openSealedOfficeKeys, randomPlaintext, type PreparedFile } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
+import { makeClient } from '../helpers/clients.js';
 import {
   buildSubmission,
   CLIENT_EMAIL,
@@ -498,8 +499,9 @@ describe('everything about a drop', () => {
     const inA = await uploadContainer(tab(s.t.app), file!.container, dropUploads(a.dropId, grantA));
     const own = await uploadContainer(s.staff.tab, file!.container);
 
-    // A grant names its drop and its session: on another drop it is refused before any lookup.
-    expectError(await uploadRequest(tab(s.t.app), 'get', `/${inA.uploadId}`, dropUploads(b.dropId, grantA)), 401, 'grant_invalid');
+    // A grant names its drop and its session: on another drop it gives no right, refused before
+    // any lookup with the 404 of a missing object.
+    expectError(await uploadRequest(tab(s.t.app), 'get', `/${inA.uploadId}`, dropUploads(b.dropId, grantA)), 404, 'not_found');
     // Another session's upload, a member's own upload: 404 like an unknown one, on every route.
     for (const uploadId of [inA.uploadId, own.uploadId, idToWire(newId())]) {
       const target = dropUploads(b.dropId, grantB);
@@ -537,10 +539,7 @@ describe('everything about a drop', () => {
     const drop = await makeDrop(s, s.staff, { email: CLIENT_EMAIL });
     const { answer } = await uploadToDrop(s.t.app, drop, await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL), files(10));
     const fileId = (await dropDetail(s.staff, drop.dropId)).uploads[0]!.files[0]!.fileId;
-    // Client accounts come with the client portal; until then one is made as guards.test.ts does.
-    const client = await inviteAndAccept(s, 'client@klant.example', 'staff', undefined, 'Klant Jansen');
-    await approve(s, client);
-    s.t.db.prepare("UPDATE users SET role = 'client' WHERE id = ?").run(client.account.userId);
+    const client = await makeClient(s, s.staff, 'client@klant.example', 'Klant Jansen');
     const pending = await inviteAndAccept(s, 'nieuw@kantoor.example', 'staff', undefined, 'Nieuwe Collega');
     const stranger = tab(s.t.app);
 

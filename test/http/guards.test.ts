@@ -10,6 +10,7 @@ import { tab, type Tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { startMailServer, type MailServer } from '../helpers/mail-server.js';
 import { approve, inviteAndAccept, setUpOffice, type Member, type Office } from '../helpers/office.js';
+import { makeClient } from '../helpers/clients.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
 let mail: MailServer;
@@ -51,7 +52,7 @@ const guarded = (guards: readonly string[]) => () => table.filter((spec) => guar
 
 describe('guards over the route table', () => {
   it('every non-public route refuses an anonymous caller with 401 signed_out', async () => {
-    const routes = guarded(['session', 'member', 'staff', 'approved', 'office', 'admin'])();
+    const routes = guarded(['session', 'member', 'staff', 'approved', 'office', 'admin', 'client'])();
     expect(routes.length).toBeGreaterThan(25);
     for (const spec of routes) expectError(await call(tab(t.app), spec), 401, 'signed_out');
   });
@@ -79,14 +80,17 @@ describe('guards over the route table', () => {
     const refused = ['signed_out', 'forbidden', 'approval_pending', 'two_factor_required'];
     const passed = async (spec: RouteSpec) => expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(approvedStaff.tab, spec)).body?.error?.code);
     for (const spec of routes) await passed(spec);
-    // A client account (they come with the client portal) never reaches them, approved or not.
-    t.db.prepare("UPDATE users SET role = 'client' WHERE id = ?").run(approvedStaff.account.userId);
-    try {
-      for (const spec of routes) expectError(await call(approvedStaff.tab, spec), 403, 'forbidden');
-      // …but the routes for any approved account (uploads, shares received) let them through.
-      for (const spec of guarded(['approved'])()) await passed(spec);
-    } finally {
-      t.db.prepare("UPDATE users SET role = 'staff' WHERE id = ?").run(approvedStaff.account.userId);
+    // A client account never reaches them; the routes for any approved account (shares
+    // received) let it through, and the client's own routes refuse everyone else.
+    const client = await makeClient(o, approvedStaff, 'klant@example.nl', 'Klant Jansen');
+    for (const spec of routes) expectError(await call(client.tab, spec), 403, 'forbidden');
+    for (const spec of guarded(['approved'])()) expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(client.tab, spec)).body?.error?.code);
+    const clientRoutes = guarded(['client'])();
+    expect(clientRoutes.length).toBeGreaterThan(2);
+    for (const spec of clientRoutes) {
+      expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(client.tab, spec)).body?.error?.code);
+      expectError(await call(approvedStaff.tab, spec), 403, 'forbidden');
+      expectError(await call(o.admin.tab, spec), 403, 'forbidden');
     }
   });
 

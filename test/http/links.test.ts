@@ -216,17 +216,17 @@ describe('a forwarded link without the mailbox', () => {
     const guess = await stranger.post(linkPath(guest, '/verify'), { code: '000000' });
     expectError(guess, 401, 'invalid_credentials');
     expect(JSON.stringify(guess.body)).not.toContain(toBase64Url(guest.serverHalf));
-    // No grant, a forged one, or one for someone else: 401.
+    // No grant or a forged one: 401. A valid one for someone else gives no right here: 404.
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), undefined), 401, 'grant_invalid');
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'), 401, 'grant_invalid');
     const other = guestPlan('ander@example.nl');
     await sendShare(s, s.admin, { guests: [other] });
     const otherGrant = (await guestVerifies(s.t.app, s.mail, other)).grant;
-    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), otherGrant), 401, 'grant_invalid');
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), otherGrant), 404, 'not_found');
     // An account recipient's grant names another recipient: refused too.
     const forAccount = await sendShare(s, s.admin, { accounts: [s.staff] });
     const accountGrant = (await s.staff.tab.post(`/api/v1/received/${forAccount.shareId}/grant`, {})).body.grant as string;
-    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), accountGrant), 401, 'grant_invalid');
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), accountGrant), 404, 'not_found');
   });
 });
 

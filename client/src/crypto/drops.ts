@@ -9,9 +9,16 @@
 //   opened. The link's fingerprint is made here from the opened key, never taken from the server.
 // - the uploader's side: the drop key the server names must have the link's fingerprint before
 //   anything is encrypted; D stays here (by drop id) to MAC the upload manifest.
+// - clients (issue 6): an approving member certifies a client (role client, no office keys) and
+//   makes the client's personal drop, its link fragment sealed to the client's own key; the
+//   client's portal opens that sealed link here and is then an uploader like any link holder.
 import {
   authenticateDropUpload,
   bytesEqual,
+  certifyMember,
+  openClientDropLink,
+  sealClientDropLink,
+  verifyEncryptionKey,
   checkDropKey,
   checkDropLabel,
   dropFingerprint,
@@ -51,6 +58,8 @@ export interface DropHandlers {
   uploadDropFile(request: RequestOf<'uploadDropFile'>, report: unknown, context: CallContext): Promise<AnswerOf<'uploadDropFile'>>;
   sealDropUpload(request: RequestOf<'sealDropUpload'>): AnswerOf<'sealDropUpload'>;
   forgetDropLink(request: RequestOf<'forgetDropLink'>): AnswerOf<'forgetDropLink'>;
+  certifyClient(request: RequestOf<'certifyClient'>): AnswerOf<'certifyClient'>;
+  openClientDrop(request: RequestOf<'openClientDrop'>): AnswerOf<'openClientDrop'>;
 }
 
 const b64 = toBase64Url;
@@ -252,6 +261,74 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
     forgetDropLink({ dropId }) {
       forgetLink(dropId);
       return {};
+    },
+
+    // ---- clients
+
+    certifyClient({ client, currentVersion, label }) {
+      const keys = session();
+      const office = keys.officeKeys;
+      if (!office) throw new SharingError('locked');
+      if (client.role !== 'client') throw new SharingError('bad_request');
+      checked('bad_request', () => checkDropLabel(label));
+      const clientId = idFromWire(client.userId);
+      const identityPublicKey = fromBase64Url(client.identityPublicKey, 32);
+      const encryptionPublicKey = fromBase64Url(client.encryptionPublicKey, 32);
+      try {
+        verifyEncryptionKey(clientId, { identityPublicKey, encryptionPublicKey }, fromBase64Url(client.encryptionKeySignature, 64));
+      } catch {
+        throw new SharingError('invalid_member');
+      }
+      const certificate = certifyMember(office, {
+        version: currentVersion + 1,
+        userId: clientId,
+        email: client.email,
+        role: 'client',
+        identityPublicKey,
+        encryptionPublicKey,
+        issuedAt: Date.now(),
+      });
+      const dropId = newId();
+      const drop = newDropKeys(dropId);
+      try {
+        const owner = { dropId, holderId: keys.userId };
+        const forOffice = { dropId, holderId: office.officeId };
+        const link = { dropFingerprint: dropFingerprint(dropId, drop.keyPair.publicKey), dropSecret: drop.secret };
+        return {
+          certificate: b64(certificate),
+          drop: {
+            dropId: idToWire(dropId),
+            publicKey: b64(drop.keyPair.publicKey),
+            secrets: {
+              owner: b64(sealDropSecrets(drop, keys.userId, keys.keys.encryption.publicKey)),
+              office: b64(sealDropSecrets(drop, office.officeId, office.encryption.publicKey)),
+            },
+            label: {
+              owner: b64(sealDropLabel(label, owner, keys.keys.encryption.publicKey)),
+              office: b64(sealDropLabel(label, forOffice, office.encryption.publicKey)),
+            },
+            clientLink: b64(sealClientDropLink(link, { dropId, clientId }, encryptionPublicKey)),
+          },
+        };
+      } finally {
+        wipeDropKeys(drop);
+      }
+    },
+
+    openClientDrop({ dropId, publicKey, clientLink }) {
+      const keys = session();
+      const id = idFromWire(dropId);
+      const link = checked('bad_link', () => openClientDropLink(fromBase64Url(clientLink), { dropId: id, clientId: keys.userId }, keys.keys.encryption));
+      const key = fromBase64Url(publicKey, 32);
+      try {
+        checkDropKey(id, key, link.dropFingerprint);
+      } catch {
+        wipe(link.dropSecret);
+        throw new SharingError('drop_key_mismatch');
+      }
+      forgetLink(dropId);
+      links.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
+      return { fingerprint: formatFingerprint(link.dropFingerprint) };
     },
   };
 

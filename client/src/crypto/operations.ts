@@ -18,6 +18,8 @@ import {
   formatFingerprint,
   formatRecoveryKey,
   fromBase64Url,
+  makePin,
+  openPin,
   identityFingerprint,
   idFromWire,
   idToWire,
@@ -46,6 +48,7 @@ import {
   type Id,
   type KdfParams as CryptoKdfParams,
   type OfficeKeys,
+  type Pin,
 } from '../../../shared/crypto/index.js';
 import type { KdfParams, NewAccountKeys } from '../../../shared/wire/index.js';
 import { REQUESTS, type AnswerOf, type MemberCheck, type Operation, type ProgressStage, type WorkerErrorCode } from './protocol';
@@ -86,6 +89,8 @@ interface Unlocked {
   readonly officeSigningPublicKey: Uint8Array;
   /** Present once the member is approved. */
   officeKeys: OfficeKeys | null;
+  /** A client's pin (or invitation link) confirmed the office signing key in this worker (pinOffice). */
+  officePinned: boolean;
 }
 
 function wipeAccountKeys(keys: AccountKeys): void {
@@ -250,7 +255,14 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
 
   const sessionKeys = (): SessionKeys => {
     const session = requireUnlocked();
-    return { userId: session.userId, keys: session.keys, officeId: session.officeId, officeSigningPublicKey: session.officeSigningPublicKey, officeKeys: session.officeKeys };
+    return {
+      userId: session.userId,
+      keys: session.keys,
+      officeId: session.officeId,
+      officeSigningPublicKey: session.officeSigningPublicKey,
+      officeKeys: session.officeKeys,
+      officeTrusted: session.officeKeys !== null || session.officePinned,
+    };
   };
   const sharing = createSharing(sessionKeys, deps);
   const drops = createDrops(sessionKeys, deps, sharing.parts);
@@ -363,7 +375,7 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
         throw error;
       }
       forgetUnlocked();
-      unlocked = { userId, keys, officeId, officeSigningPublicKey, officeKeys };
+      unlocked = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false };
       return {
         fingerprint: fingerprintOf(keys.identity.publicKey),
         officeFingerprint: officeFingerprintOf(officeSigningPublicKey),
@@ -564,7 +576,54 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       lockAll();
       return {};
     },
+
+    // ---- clients
+
+    checkOfficeFingerprint({ signingPublicKey, fingerprint }) {
+      const key = fromBase64Url(signingPublicKey, 32);
+      if (!fingerprintMatches(key, fingerprint)) throw new OperationError('office_key_mismatch');
+      return { fingerprint: officeFingerprintOf(key) };
+    },
+
+    pinOffice({ pins, fingerprint }) {
+      const session = requireUnlocked();
+      const shown = officeFingerprintOf(session.officeSigningPublicKey);
+      let pinned: Pin | undefined;
+      for (const stored of pins) {
+        if (stored.subject !== 'office' || stored.subjectId !== idToWire(session.officeId)) continue;
+        try {
+          const pin = openPin(fromBase64Url(stored.envelope), session.keys.personalKey, session.userId);
+          if (pin.subject === 'office' && bytesEqual(pin.subjectId, session.officeId)) pinned = pin;
+        } catch {
+          // not this user's, or altered: the server can drop a pin, never forge one
+        }
+      }
+      if (pinned !== undefined) {
+        session.officePinned = bytesEqual(pinned.publicKey, session.officeSigningPublicKey);
+        if (!session.officePinned) throw new OperationError('office_key_changed');
+        return { fingerprint: shown, pin: 'same' };
+      }
+      if (fingerprint !== undefined && !fingerprintMatches(session.officeSigningPublicKey, fingerprint)) {
+        session.officePinned = false;
+        throw new OperationError('office_key_mismatch');
+      }
+      session.officePinned = true;
+      const envelope = makePin(
+        { ownerId: session.userId, subject: 'office', subjectId: session.officeId, publicKey: session.officeSigningPublicKey, firstSeenAt: Date.now() },
+        session.keys.personalKey,
+      );
+      return { fingerprint: shown, pin: 'new', envelope: b64(envelope) };
+    },
   };
+}
+
+/** The office fingerprint of `signingPublicKey` is the 32 bytes of `fingerprint` (base64url, from a link). */
+function fingerprintMatches(signingPublicKey: Uint8Array, fingerprint: string): boolean {
+  try {
+    return bytesEqual(officeFingerprint(signingPublicKey), fromBase64Url(fingerprint, 32));
+  } catch {
+    return false;
+  }
 }
 
 /** For tests of the account operations, which transfer nothing. */

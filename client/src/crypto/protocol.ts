@@ -23,6 +23,13 @@
 // is encrypted, uploads with the drop's grant, and seals and MACs the submission. D and the
 // drop's secret key stay in the worker; the page gets the link fragment (it must show the link)
 // and receipt codes.
+//
+// Clients (issue 6): a client holds no office keys, so the office signing key the session names
+// is trusted only once it matches the fingerprint in the invitation link (at activation) or the
+// client's own pin of it (`pinOffice`); until then no received share opens. An approving member
+// certifies a client (role client, no office keys) and makes the client's personal drop, whose
+// link fragment is sealed to the client; the client's portal opens it (`openClientDrop`) and
+// then uploads like a link holder.
 import { z } from 'zod';
 import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
 import { KeyBundle, SealedBox, SignedEnvelope, type NewAccountKeys, type SetupCompleteRequest } from '../../../shared/wire/accounts.js';
@@ -285,6 +292,36 @@ export const REQUESTS = {
   }),
   /** Forgets D of a drop link (and nothing else). */
   forgetDropLink: z.object({ dropId: Id }),
+
+  // ---- clients (issue 6)
+
+  /**
+   * An invitation link's office fingerprint against the office signing key the server names,
+   * before any key is made (no account needed): `office_key_mismatch` when they differ.
+   */
+  checkOfficeFingerprint: z.object({ signingPublicKey: Key32, fingerprint: z.string().max(100) }),
+  /**
+   * A client's trust in the office key the session names: it must match the client's pin of the
+   * office (opened with the personal key), or, with no pin yet, the invitation link's fingerprint
+   * if given; then it is pinned (first seen). Until this succeeds in this worker, no received
+   * share opens for an account without office keys. `office_key_changed` / `office_key_mismatch`.
+   */
+  pinOffice: z.object({
+    pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: z.string() })).max(10_000),
+    fingerprint: z.string().max(100).optional(),
+  }),
+  /**
+   * An approving member: certifies a client (role client, version above the current; no office
+   * keys) and makes the client's personal drop: key pair and D sealed to this member and the office,
+   * the label sealed likewise, and the link fragment sealed to the client.
+   */
+  certifyClient: z.object({
+    client: MemberKeys,
+    currentVersion: z.number().int().min(0),
+    label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
+  }),
+  /** The portal: opens the personal drop's sealed link with the client's own key and checks the drop key against it (as openDropLink). */
+  openClientDrop: z.object({ dropId: Id, publicKey: Key32, clientLink: SealedBox }),
 } as const;
 
 export type Operation = keyof typeof REQUESTS;
@@ -387,6 +424,14 @@ export interface Answers {
     readonly receiptCode: string;
   };
   forgetDropLink: Record<string, never>;
+
+  checkOfficeFingerprint: { readonly fingerprint: string };
+  pinOffice: KeyCheck;
+  certifyClient: {
+    readonly certificate: string;
+    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'> & { readonly clientLink: string };
+  };
+  openClientDrop: { readonly fingerprint: string };
 }
 
 export interface OpenedDrop {
@@ -546,6 +591,11 @@ export const WORKER_ERRORS = [
   'drop_too_large',
   /** The office rejected this drop upload: its files are not served. */
   'upload_rejected',
+  // ---- clients
+  /** The office key the server names is not the one whose fingerprint the invitation link carries. */
+  'office_key_mismatch',
+  /** The office key the server names is not the one this client pinned: show nothing. */
+  'office_key_changed',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];

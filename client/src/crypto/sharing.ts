@@ -94,6 +94,12 @@ export interface SessionKeys {
   readonly officeId: Id;
   readonly officeSigningPublicKey: Uint8Array;
   readonly officeKeys: OfficeKeys | null;
+  /**
+   * The office signing key is proven in this worker: the office keys it certified opened (a
+   * member), or it matched the client's pin or invitation link (`pinOffice`, a client). Nothing
+   * received opens before.
+   */
+  readonly officeTrusted: boolean;
 }
 
 export interface CallContext {
@@ -286,10 +292,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     return entry;
   }
 
-  /** The sender's certificate chain against the office key; returns the certified identity key. */
+  /** The sender's certificate chain against the office key; returns the certified identity key. Clients never send. */
   function verifySender(officeSigningPublicKey: Uint8Array, officeId: Id, share: ShareForRecipient): Uint8Array {
     const senderId = idFromWire(share.sender.userId);
     const certificate = verifyMember(officeSigningPublicKey, { officeId, userId: senderId }, fromBase64Url(share.sender.certificate), fromBase64Url(share.sender.encryptionKeySignature, 64));
+    if (certificate.role === 'client') throw new SharingError('untrusted');
     return certificate.identityPublicKey;
   }
 
@@ -575,6 +582,8 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
 
     openReceived({ share }) {
       const keys = session();
+      // A client's office key is the server's word until their pin (or invitation link) confirmed it.
+      if (!keys.officeTrusted) throw new SharingError('untrusted');
       return checked('untrusted', () => {
         if (!bytesEqual(idFromWire(share.office.officeId), keys.officeId) || !bytesEqual(key32(share.office.signingPublicKey), keys.officeSigningPublicKey)) {
           throw new SharingError('untrusted');

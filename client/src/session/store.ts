@@ -76,7 +76,8 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
     if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId) {
       set({ kind: 'unlocked', info, keys: state.keys });
       // An admin approved this member while they were signed in: pick up the office keys.
-      if (!state.keys.officeKeys && info.me.approval === 'approved') void openOffice(info);
+      // (A client is certified but never holds the office keys: nothing to pick up.)
+      if (!state.keys.officeKeys && info.me.approval === 'approved' && info.me.role !== 'client') void openOffice(info);
     } else if (state.kind === 'unlocked') {
       // Another account signed in in another tab: these keys are not that account's.
       void engine.lock();

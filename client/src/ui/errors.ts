@@ -39,6 +39,8 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   invalid_recovery_key: 'engine.error.invalidRecoveryKey',
   recovery_failed: 'engine.error.recoveryFailed',
   invalid_member: 'engine.error.invalidMember',
+  office_key_mismatch: 'engine.error.officeKeyMismatch',
+  office_key_changed: 'engine.error.officeKeyChanged',
   engine_failed: 'engine.failed',
 };
 

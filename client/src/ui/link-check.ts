@@ -15,18 +15,20 @@ export type LinkCheck<Answer> =
 
 /**
  * `check` asks the server about a token; a refusal with the error code `invalidCode` makes the
- * link invalid, any other failure leaves it unavailable until `retry`. Both are fixed for a page.
+ * link invalid, any other failure leaves it unavailable until `retry`. All three are fixed for a
+ * page; `readToken` finds the token in the fragment (an invitation's also carries a fingerprint).
  */
 export function useLinkCheck<Answer>(
   check: (token: string, options: RequestOptions) => Promise<Answer>,
   invalidCode: string,
+  readToken: (hash: string) => string | null = tokenFromHash,
 ): { readonly token: string | null; readonly check: LinkCheck<Answer>; readonly retry: () => void } {
-  const [token, setToken] = useState(() => tokenFromHash(location.hash));
+  const [token, setToken] = useState(() => readToken(location.hash));
   const [state, setState] = useState<LinkCheck<Answer>>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
-    const onHashChange = (): void => setToken(tokenFromHash(location.hash));
+    const onHashChange = (): void => setToken(readToken(location.hash));
     addEventListener('hashchange', onHashChange);
     return () => removeEventListener('hashchange', onHashChange);
   }, []);

@@ -138,12 +138,13 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
                   <td data-label={t('users.lastSignIn')}>{user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}</td>
                   <td data-label={t('users.actions')}>
                     <div class="action-list">
-                      {active && user.approval === 'pending' && (
+                      {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
+                      {active && user.approval === 'pending' && user.role !== 'client' && (
                         <button type="button" class="button button--small" onClick={() => open({ kind: 'approve', user })} data-testid="user-approve">
                           {t('users.approve')}
                         </button>
                       )}
-                      {active && (
+                      {active && user.role !== 'client' && (
                         <button type="button" class="button button--small button--secondary" onClick={() => open({ kind: 'role', user })} data-testid="user-role">
                           {t('users.changeRole')}
                         </button>

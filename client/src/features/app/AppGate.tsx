@@ -12,7 +12,12 @@ import { PageHeading } from '../../ui/PageHeading';
 import { InvitationsPage } from '../admin/InvitationsPage';
 import { OfficePage } from '../admin/OfficePage';
 import { UsersPage } from '../admin/UsersPage';
+import { AuditPage } from '../audit/AuditPage';
+import { PrivacyPage } from '../privacy/PrivacyPage';
 import { ColleaguesPage } from '../colleagues/ColleaguesPage';
+import { ClientsPage } from '../clients/ClientsPage';
+import { OfficePinGate } from '../portal/OfficePinGate';
+import { PortalPage } from '../portal/PortalPage';
 import { DropCreatePage } from '../drops/DropCreatePage';
 import { DropPage } from '../drops/DropPage';
 import { DropsListPage } from '../drops/DropsListPage';
@@ -75,7 +80,18 @@ function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly in
           ))}
         </ul>
       </nav>
-      <div class="app-shell__content">{allowed ? <Section route={route} info={info} keys={keys} /> : <NotAllowed />}</div>
+      <div class="app-shell__content">
+        {!allowed ? (
+          <NotAllowed />
+        ) : info.me.role === 'client' ? (
+          // A client sees nothing before their pin of the office key checked out.
+          <OfficePinGate info={info}>
+            <Section route={route} info={info} keys={keys} />
+          </OfficePinGate>
+        ) : (
+          <Section route={route} info={info} keys={keys} />
+        )}
+      </div>
     </div>
   );
 }
@@ -83,7 +99,7 @@ function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly in
 function Section({ route, info, keys }: { readonly route: AppRoute; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
   switch (route.section) {
     case 'dashboard':
-      return <DashboardPage info={info} keys={keys} />;
+      return info.me.role === 'client' && info.me.approval === 'approved' ? <PortalPage info={info} /> : <DashboardPage info={info} keys={keys} />;
     case 'send':
       return <SendPage info={info} />;
     case 'sent':
@@ -97,12 +113,18 @@ function Section({ route, info, keys }: { readonly route: AppRoute; readonly inf
       return <SecurityPage info={info} keys={keys} />;
     case 'colleagues':
       return <ColleaguesPage info={info} />;
+    case 'clients':
+      return <ClientsPage info={info} />;
     case 'users':
       return <UsersPage info={info} />;
     case 'invitations':
       return <InvitationsPage />;
     case 'office':
       return <OfficePage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'privacy':
+      return <PrivacyPage />;
   }
 }
 

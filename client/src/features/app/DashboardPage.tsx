@@ -22,7 +22,7 @@ export function DashboardPage({ info, keys }: { readonly info: SessionInfo; read
       {pending && (
         <Notice tone="warning" testid="approval-pending">
           <h2 class="alert__title">{t('dashboard.pending.title')}</h2>
-          <p>{t('dashboard.pending.text')}</p>
+          <p>{t(info.me.role === 'client' ? 'dashboard.pending.client' : 'dashboard.pending.text')}</p>
           <p class="fingerprint-line">
             <span class="fingerprint-line__label">{t('fingerprint.yours')}</span>
             <Fingerprint value={keys.fingerprint} large testid="pending-fingerprint" />

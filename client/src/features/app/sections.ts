@@ -11,9 +11,12 @@ export const APP_SECTIONS = {
   '/app/drops': 'drops',
   '/app/security': 'security',
   '/app/colleagues': 'colleagues',
+  '/app/clients': 'clients',
   '/app/admin': 'users',
   '/app/admin/invitations': 'invitations',
   '/app/admin/office': 'office',
+  '/app/admin/audit': 'audit',
+  '/app/admin/privacy': 'privacy',
 } as const;
 export type AppSection = (typeof APP_SECTIONS)[keyof typeof APP_SECTIONS];
 
@@ -47,9 +50,12 @@ export const SECTION_PATHS: Record<AppSection, string> = {
   drops: '/app/drops',
   security: '/app/security',
   colleagues: '/app/colleagues',
+  clients: '/app/clients',
   users: '/app/admin',
   invitations: '/app/admin/invitations',
   office: '/app/admin/office',
+  audit: '/app/admin/audit',
+  privacy: '/app/admin/privacy',
 };
 
 export const SECTION_LABELS: Record<AppSection, MessageKey> = {
@@ -60,9 +66,12 @@ export const SECTION_LABELS: Record<AppSection, MessageKey> = {
   drops: 'nav.drops',
   security: 'nav.security',
   colleagues: 'nav.colleagues',
+  clients: 'nav.clients',
   users: 'nav.users',
   invitations: 'nav.invitations',
   office: 'nav.office',
+  audit: 'nav.audit',
+  privacy: 'nav.privacy',
 };
 
 /**
@@ -75,11 +84,13 @@ export function allowedSections(info: SessionInfo): AppSection[] {
   const approved = approval === 'approved';
   const office = role === 'staff' || role === 'admin';
   const sections: AppSection[] = ['dashboard'];
+  // A client: the portal (their dashboard), what was shared with them, their own security. Nothing of anyone else's.
+  if (role === 'client') return approved ? ['dashboard', 'received', 'security'] : ['dashboard', 'security'];
   if (approved && office) sections.push('send', 'sent');
   if (approved) sections.push('received');
-  if (approved && office) sections.push('drops');
+  if (approved && office) sections.push('drops', 'clients');
   sections.push('security');
   if (office) sections.push('colleagues');
-  if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office');
+  if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office', 'audit', 'privacy');
   return sections;
 }

@@ -1,12 +1,21 @@
-// /invite#<token>: the link an admin's invitation (or an account reset) mailed to someone.
-// The page shows which office invites which address for which role, then asks for a name
-// and a password; the crypto worker makes the keys bound to the invitation's user id. The
-// new member can sign in at once but waits for an admin to approve them (compare
-// fingerprints, certify, seal the office keys) before they can open office material.
+// /invite#<token>.<office fingerprint>: the link an admin's invitation (or an account reset,
+// or an advisor's invitation of a client) mailed to someone. The page shows which office
+// invites which address for which role, then asks for a name and a password; the crypto worker
+// makes the keys bound to the invitation's user id. The new member can sign in at once but
+// waits for an admin to approve them (compare fingerprints, certify, seal the office keys)
+// before they can open office material.
+//
+// The fingerprint in the link is the office signing key's: before anything else the worker
+// checks the key the server names against it, and a mismatch stops the page loudly (a server
+// that swapped the office key must not get a client to trust it). A client's link must carry
+// it; a client's account pins the office key as soon as it exists. Older links without a
+// fingerprint still work for members.
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { acceptInvitation, lookupInvitation, type InvitationLookupResponse } from '../../api/accounts';
+import { TOKEN_PATTERN } from '../../../../shared/wire/patterns.js';
 import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
 import type { ProgressStage } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
 import { navigate } from '../../router';
@@ -22,6 +31,25 @@ import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPassw
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
+import { trustOffice } from '../portal/office-pin';
+import { Fingerprint } from '../../ui/Fingerprint';
+
+/** `#<token>` or `#<token>.<office fingerprint>`: the parts, or null for anything else. */
+export function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
+  const [token = '', fingerprint, ...rest] = hash.replace(/^#/, '').split('.');
+  if (!TOKEN_PATTERN.test(token) || rest.length > 0) return null;
+  if (fingerprint === undefined) return { token, fingerprint: null };
+  return /^[A-Za-z0-9_-]{43}$/.test(fingerprint) ? { token, fingerprint } : null;
+}
+
+/** The office key against the link: not checked yet, matching (its fingerprint to show), no fingerprint in the link, or different. */
+type OfficeCheck =
+  | { readonly kind: 'checking' }
+  | { readonly kind: 'verified'; readonly fingerprint: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'incomplete' }
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'failed' };
 
 type Phase =
   | { readonly kind: 'form' }
@@ -30,14 +58,42 @@ type Phase =
 
 export function InvitePage(): JSX.Element {
   const { t } = useI18n();
-  const { token, check: lookup, retry } = useLinkCheck(lookupInvitation, 'invitation_invalid');
+  const engine = useEngine();
+  const { token, check: lookup, retry } = useLinkCheck(lookupInvitation, 'invitation_invalid', (hash) => inviteLinkParts(hash)?.token ?? null);
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
+  const [office, setOffice] = useState<OfficeCheck>({ kind: 'checking' });
+  const [pinProblem, setPinProblem] = useState<string | null>(null);
+  const linkFingerprint = inviteLinkParts(location.hash)?.fingerprint ?? null;
+  const answer = lookup.kind === 'valid' ? lookup.answer : null;
+
+  // The office key the server names, against the link's fingerprint, before any key is made.
+  useEffect(() => {
+    if (answer === null) return;
+    if (linkFingerprint === null) {
+      setOffice({ kind: answer.role === 'client' ? 'incomplete' : 'none' });
+      return;
+    }
+    let live = true;
+    setOffice({ kind: 'checking' });
+    engine.call('checkOfficeFingerprint', { signingPublicKey: answer.office.signingPublicKey, fingerprint: linkFingerprint }).then(
+      (checked) => live && setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
+      (error: unknown) => live && setOffice({ kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed' }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [answer, linkFingerprint, engine]);
 
   if (lookup.kind === 'valid' && phase.kind === 'recovery') {
     return (
       <>
         <PageHeading>{t('invite.done.title')}</PageHeading>
         <p class="lead">{t('invite.done.intro')}</p>
+        {pinProblem && (
+          <ErrorAlert testid="invite-pin-error">
+            <p>{pinProblem}</p>
+          </ErrorAlert>
+        )}
         <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={lookup.answer.office.name} email={lookup.answer.email} onContinue={() => navigate('/app')} />
       </>
     );
@@ -60,7 +116,40 @@ export function InvitePage(): JSX.Element {
           </button>
         </p>
       )}
-      {lookup.kind === 'valid' && token !== null && <AcceptForm token={token} invitation={lookup.answer} phase={phase} setPhase={setPhase} />}
+      {lookup.kind === 'valid' && office.kind === 'verified' && (
+        <Notice tone="ok" testid="invite-office-verified">
+          <p>{t('invite.office.verified', { office: lookup.answer.office.name })}</p>
+          <p class="fingerprint-line">
+            <span class="fingerprint-line__label">{t('portal.officeFingerprint', { office: lookup.answer.office.name })}</span>
+            <Fingerprint value={office.fingerprint} testid="invite-office-fingerprint" />
+          </p>
+        </Notice>
+      )}
+      {lookup.kind === 'valid' && (office.kind === 'mismatch' || office.kind === 'incomplete' || office.kind === 'failed') && (
+        <ErrorAlert testid="invite-office-mismatch">
+          <p>
+            <strong>{t(office.kind === 'mismatch' ? 'invite.office.mismatch.title' : office.kind === 'incomplete' ? 'invite.office.incomplete' : 'invite.unavailable')}</strong>
+          </p>
+          {office.kind === 'mismatch' && <p>{t('invite.office.mismatch.text', { office: lookup.answer.office.name })}</p>}
+        </ErrorAlert>
+      )}
+      {lookup.kind === 'valid' && token !== null && (office.kind === 'verified' || office.kind === 'none') && (
+        <AcceptForm
+          token={token}
+          invitation={lookup.answer}
+          phase={phase}
+          setPhase={setPhase}
+          onSignedIn={async () => {
+            // A client pins the office key the moment the account exists, against the link.
+            if (lookup.answer.role !== 'client' || linkFingerprint === null) return;
+            try {
+              await trustOffice(engine, lookup.answer.office.officeId, linkFingerprint);
+            } catch (error) {
+              setPinProblem(error instanceof EngineError && error.code.startsWith('office_key') ? t('invite.office.mismatch.title') : errorMessage(t, error));
+            }
+          }}
+        />
+      )}
     </>
   );
 }
@@ -91,11 +180,14 @@ function AcceptForm({
   invitation,
   phase,
   setPhase,
+  onSignedIn,
 }: {
   readonly token: string;
   readonly invitation: InvitationLookupResponse;
   readonly phase: Phase;
   readonly setPhase: (phase: Phase) => void;
+  /** After the new account's keys are unlocked in this tab. */
+  readonly onSignedIn: () => Promise<void>;
 }): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
@@ -136,7 +228,7 @@ function AcceptForm({
       const signedIn = await acceptInvitation({ token, name: person, keys: created.keys });
       setSecret({ password: '', confirm: '' });
       setPhase({ kind: 'recovery', recoveryKey: created.recoveryKey });
-      session.adopt(signedIn).catch(() => {});
+      session.adopt(signedIn).then(onSignedIn, () => {});
     } catch (error) {
       await engine.lock();
       setPhase({ kind: 'form' });

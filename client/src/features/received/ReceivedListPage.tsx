@@ -1,5 +1,5 @@
 // /app/received: shares sent to this account. The files' names are decrypted on a share's
-// page, with this account's own key.
+// page, with this account's own key. The client portal shows the same table (ReceivedTable).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { listReceived, type ReceivedList } from '../../api/sharing';
@@ -12,7 +12,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { STATE_LABELS, STATE_TONES } from '../share/labels';
 
 export function ReceivedListPage(): JSX.Element {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const [problem, setProblem] = useState<string | null>(null);
   const [shares] = useLoaded<ReceivedList['shares']>(async () => (await listReceived()).shares, setProblem);
   return (
@@ -30,41 +30,47 @@ export function ReceivedListPage(): JSX.Element {
           <p>{t('received.none')}</p>
         </Notice>
       )}
-      {shares !== null && shares.length > 0 && (
-        <table class="table table--stack" data-testid="received-table">
-          <caption class="visually-hidden">{t('received.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('received.from')}</th>
-              <th scope="col">{t('sentList.sent')}</th>
-              <th scope="col">{t('sentList.files')}</th>
-              <th scope="col">{t('sentList.expires')}</th>
-              <th scope="col">{t('sentList.state')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shares.map((share) => (
-              <tr key={share.shareId} data-testid="received-row" data-share-id={share.shareId} data-state={share.state}>
-                <th scope="row" data-label={t('received.from')}>
-                  {share.state === 'active' ? (
-                    <Link href={`/app/received/${share.shareId}`} class="cell-main" testid="received-open">
-                      {share.senderName}
-                    </Link>
-                  ) : (
-                    <span class="cell-main">{share.senderName}</span>
-                  )}
-                </th>
-                <td data-label={t('sentList.sent')}>{formatDateTime(locale, share.createdAt)}</td>
-                <td data-label={t('sentList.files')}>{share.fileCount}</td>
-                <td data-label={t('sentList.expires')}>{formatDateTime(locale, share.expiresAt)}</td>
-                <td data-label={t('sentList.state')}>
-                  <span class={`badge badge--${STATE_TONES[share.state]}`}>{t(STATE_LABELS[share.state])}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {shares !== null && shares.length > 0 && <ReceivedTable shares={shares} caption={t('received.title')} />}
     </section>
+  );
+}
+
+/** The shares sent to this account, each linking to its page while active. */
+export function ReceivedTable({ shares, caption }: { readonly shares: ReceivedList['shares']; readonly caption: string }): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <table class="table table--stack" data-testid="received-table">
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('received.from')}</th>
+          <th scope="col">{t('sentList.sent')}</th>
+          <th scope="col">{t('sentList.files')}</th>
+          <th scope="col">{t('sentList.expires')}</th>
+          <th scope="col">{t('sentList.state')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {shares.map((share) => (
+          <tr key={share.shareId} data-testid="received-row" data-share-id={share.shareId} data-state={share.state}>
+            <th scope="row" data-label={t('received.from')}>
+              {share.state === 'active' ? (
+                <Link href={`/app/received/${share.shareId}`} class="cell-main" testid="received-open">
+                  {share.senderName}
+                </Link>
+              ) : (
+                <span class="cell-main">{share.senderName}</span>
+              )}
+            </th>
+            <td data-label={t('sentList.sent')}>{formatDateTime(locale, share.createdAt)}</td>
+            <td data-label={t('sentList.files')}>{share.fileCount}</td>
+            <td data-label={t('sentList.expires')}>{formatDateTime(locale, share.expiresAt)}</td>
+            <td data-label={t('sentList.state')}>
+              <span class={`badge badge--${STATE_TONES[share.state]}`}>{t(STATE_LABELS[share.state])}</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

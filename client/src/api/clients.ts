@@ -1,0 +1,53 @@
+// Typed calls for client accounts and the client portal (shared/wire/clients.ts is the
+// contract): the office's side (invite, list, a client's keys, approve with the personal drop)
+// and the client's own portal (their drop, their upload history, an upload session). Uploads
+// then go through the drop routes (api/drops.ts) with the session's grant.
+import {
+  ClientApproveResponse,
+  ClientDetail,
+  ClientInviteResponse,
+  ClientList,
+  Portal,
+  PortalUploadList,
+  type ClientApproveRequest,
+  type ClientInviteRequest,
+} from '../../../shared/wire/clients.js';
+import { DropGrantResponse } from '../../../shared/wire/drops.js';
+import { getJson, postJson, schema, segment, type RequestOptions } from './http';
+
+export type { ClientApproveRequest, ClientDetail, ClientList, ClientState, ClientSummary, Portal, PortalDrop, PortalUpload } from '../../../shared/wire/clients.js';
+
+const API = '/api/v1';
+
+// ---- the office's side
+
+export function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
+  return postJson(`${API}/clients/invitations`, body, schema(ClientInviteResponse));
+}
+
+export function listClients(options?: RequestOptions): Promise<ClientList> {
+  return getJson(`${API}/clients`, schema(ClientList), options);
+}
+
+export function getClient(userId: string, options?: RequestOptions): Promise<ClientDetail> {
+  return getJson(`${API}/clients/${segment(userId)}`, schema(ClientDetail), options);
+}
+
+export function approveClient(userId: string, body: ClientApproveRequest): Promise<ClientApproveResponse> {
+  return postJson(`${API}/clients/${segment(userId)}/approve`, body, schema(ClientApproveResponse));
+}
+
+// ---- the client's portal
+
+export function getPortal(options?: RequestOptions): Promise<Portal> {
+  return getJson(`${API}/portal`, schema(Portal), options);
+}
+
+export function listPortalUploads(options?: RequestOptions): Promise<PortalUploadList> {
+  return getJson(`${API}/portal/uploads`, schema(PortalUploadList), options);
+}
+
+/** An upload session on the client's own personal drop: the same grant a link holder gets after a code. */
+export function startPortalDrop(dropId: string): Promise<DropGrantResponse> {
+  return postJson(`${API}/portal/drops/${segment(dropId)}/start`, {}, schema(DropGrantResponse));
+}

@@ -1,0 +1,254 @@
+// /app/clients (approved staff and admins): invite a client by name and e-mail address, and the
+// office's clients — invited, waiting for approval (with the Approve button that compares
+// fingerprints, certifies the client and makes their personal drop), active (a link to their
+// personal drop's uploads), disabled. Clients themselves never see this page or its list.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { SessionInfo } from '../../api/accounts';
+import { inviteClient, listClients, type ClientState, type ClientSummary } from '../../api/clients';
+import type { MessageKey } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { Link } from '../../router';
+import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { errorMessage, isApiError } from '../../ui/errors';
+import { Field } from '../../ui/Field';
+import { formatDateTime } from '../../ui/labels';
+import { useLoaded } from '../../ui/loaded';
+import { PageHeading } from '../../ui/PageHeading';
+import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
+import { ApproveClientDialog } from './ApproveClientDialog';
+
+const STATE_LABELS: Record<ClientState, MessageKey> = {
+  invited: 'clients.state.invited',
+  pending: 'clients.state.pending',
+  active: 'clients.state.active',
+  disabled: 'clients.state.disabled',
+  reset: 'clients.state.reset',
+};
+const STATE_TONES: Record<ClientState, 'ok' | 'muted' | 'warning' | 'danger'> = {
+  invited: 'muted',
+  pending: 'warning',
+  active: 'ok',
+  disabled: 'danger',
+  reset: 'warning',
+};
+
+type Approvable = ClientSummary & { readonly userId: string };
+
+/** How often the list asks again while the page is shown. */
+const REFRESH_MS = 10_000;
+
+export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Element {
+  const { t, locale } = useI18n();
+  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
+  const [status, setStatus] = useState('');
+  const [approving, setApproving] = useState<Approvable | null>(null);
+  // After an approval the row's button is gone: focus goes to the status line that says so.
+  const [statusFocus, setStatusFocus] = useState(0);
+  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
+  const [clients, load] = useLoaded<readonly ClientSummary[]>(async () => (await listClients()).clients, fail);
+
+  // A client who accepts their invitation shows up here as waiting, without a reload.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void load();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  return (
+    <>
+      <PageHeading>{t('clients.title')}</PageHeading>
+      <p class="lead">{t('clients.intro', { office: info.office.name })}</p>
+      <InviteClientForm
+        onSent={() => {
+          setStatus('');
+          void load();
+        }}
+      />
+      <section class="panel panel--wide" aria-labelledby="clients-list-heading">
+        <h2 id="clients-list-heading" class="section-heading">
+          {t('clients.list')}
+        </h2>
+        {problem && (
+          <ErrorAlert testid="clients-error" focusKey={problem.n}>
+            <p>{problem.text}</p>
+          </ErrorAlert>
+        )}
+        <StatusLine text={status} testid="clients-status" focusKey={statusFocus} />
+        {clients === null && !problem && <Progress text={t('app.loading')} testid="clients-loading" />}
+        {clients !== null && clients.length === 0 && <p data-testid="clients-empty">{t('clients.none')}</p>}
+        {clients !== null && clients.length > 0 && (
+          <table class="table table--stack" data-testid="clients-table">
+            <caption class="visually-hidden">{t('clients.list')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('field.name')}</th>
+                <th scope="col">{t('field.email')}</th>
+                <th scope="col">{t('sentList.state')}</th>
+                <th scope="col">{t('clients.since')}</th>
+                <th scope="col">{t('users.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {clients.map((client) => (
+                <tr key={client.userId ?? client.invitationId} data-testid="client-row" data-email={client.email} data-state={client.state} data-user-id={client.userId ?? ''}>
+                  <th scope="row" data-label={t('field.name')}>
+                    <span class="cell-main">{client.name}</span>
+                    {client.deliveryFailed && (
+                      <span class="cell-warning" data-testid="client-delivery-failed">
+                        {t('invitations.deliveryFailed')}
+                      </span>
+                    )}
+                  </th>
+                  <td data-label={t('field.email')}>{client.email}</td>
+                  <td data-label={t('sentList.state')}>
+                    <span class={`badge badge--${STATE_TONES[client.state]}`}>{t(STATE_LABELS[client.state])}</span>
+                  </td>
+                  <td data-label={t('clients.since')}>{formatDateTime(locale, client.createdAt)}</td>
+                  <td data-label={t('users.actions')}>
+                    {client.state === 'pending' && client.userId !== null && (
+                      <button
+                        type="button"
+                        class="button button--small"
+                        onClick={() => setApproving({ ...client, userId: client.userId as string })}
+                        data-testid="client-approve"
+                        aria-label={t('clients.approveLabel', { name: client.name })}
+                      >
+                        {t('clients.approve')}
+                      </button>
+                    )}
+                    {client.state === 'active' && client.dropId !== null && (
+                      <Link href={`/app/drops/${client.dropId}`} testid="client-drop" aria-label={t('clients.dropLabel', { name: client.name })}>
+                        {t('clients.drop')}
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {approving && (
+        <ApproveClientDialog
+          client={approving}
+          office={info.office.name}
+          onClose={() => setApproving(null)}
+          onApproved={() => {
+            const name = approving.name;
+            setApproving(null);
+            setStatus(t('clients.approved', { name }));
+            setStatusFocus((n) => n + 1);
+            void load();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
+  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
+  const [undelivered, setUndelivered] = useState<string | null>(null);
+  const [sent, setSent] = useState('');
+  const [busy, setBusy] = useState(false);
+  const working = useRef(false);
+  const failWith = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (working.current) return;
+    const person = displayName(name);
+    const address = normalizeEmail(email);
+    const next: { name?: string; email?: string } = {};
+    if (person === null) next.name = t('field.name.invalid');
+    if (!isEmail(address)) next.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    setErrors(next);
+    if (person === null || Object.keys(next).length > 0) {
+      failWith(t('form.fix'));
+      return;
+    }
+    setProblem(null);
+    setUndelivered(null);
+    setSent('');
+    working.current = true;
+    setBusy(true);
+    try {
+      const result = await inviteClient({ name: person, email: address });
+      setName('');
+      setEmail('');
+      if (result.delivered) setSent(t('clients.invited', { name: person, email: address }));
+      else setUndelivered(address);
+      onSent();
+    } catch (failure) {
+      failWith(isApiError(failure, 'already_exists') ? t('invitations.exists', { email: address }) : errorMessage(t, failure));
+    } finally {
+      working.current = false;
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="panel" aria-labelledby="invite-client-heading">
+      <h2 id="invite-client-heading" class="section-heading">
+        {t('clients.invite')}
+      </h2>
+      <p>{t('clients.invite.intro')}</p>
+      {problem && (
+        <ErrorAlert testid="invite-client-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      {undelivered && (
+        <Notice tone="warning" testid="invite-client-undelivered">
+          <p>{t('invitations.undelivered', { email: undelivered })}</p>
+        </Notice>
+      )}
+      <form class="form" onSubmit={submit} noValidate>
+        <Field
+          id="client-name"
+          label={t('clients.name')}
+          value={name}
+          onValue={(value) => {
+            setName(value);
+            setErrors((previous) => ({ ...previous, name: undefined }));
+          }}
+          autoComplete="off"
+          error={errors.name}
+          testid="client-name"
+          maxLength={100}
+          required
+        />
+        <Field
+          id="client-email"
+          label={t('field.email')}
+          type="email"
+          value={email}
+          onValue={(value) => {
+            setEmail(value);
+            setErrors((previous) => ({ ...previous, email: undefined }));
+          }}
+          autoComplete="off"
+          inputMode="email"
+          spellcheck={false}
+          autoCapitalize="off"
+          error={errors.email}
+          testid="client-email"
+          required
+        />
+        {busy && <Progress text={t('invitations.sending')} />}
+        <div class="button-row">
+          <button type="submit" class="button" disabled={busy} data-testid="client-invite">
+            {t('clients.inviteButton')}
+          </button>
+        </div>
+      </form>
+      <StatusLine text={sent} testid="invite-client-status" />
+    </section>
+  );
+}

@@ -1,0 +1,260 @@
+// The portal's upload form: the client's personal drop (issue 6). The drop's link fragment is
+// sealed to the client's own key; the crypto worker opens it and checks the drop key the server
+// names against the fingerprint inside before anything is encrypted (a mismatch stops here with a
+// warning, like the public upload page). Uploading asks the server for an upload session from
+// the signed-in session (no e-mail code: the sign-in proved who this is), then encrypts, uploads,
+// seals and MACs exactly as a drop link's uploader does (features/drops/drop-flow.ts). The
+// receipt shows the code the office sees too.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { startPortalDrop, type PortalDrop } from '../../api/clients';
+import { ApiError } from '../../api/http';
+import { useEngine } from '../../crypto/context';
+import { EngineError } from '../../crypto/engine';
+import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
+import type { MessageKey, Translate } from '../../i18n';
+import { useI18n } from '../../i18n/context';
+import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { errorMessage } from '../../ui/errors';
+import { Field } from '../../ui/Field';
+import { formatBytes } from '../../ui/format';
+import { GroupedCode } from '../../ui/GroupedCode';
+import { formatDate, formatDateTime } from '../../ui/labels';
+import { StepHeading } from '../../ui/StepHeading';
+import { uploadToDrop, type Receipt } from '../drops/drop-flow';
+import { limitProblems, type LimitProblem } from '../drops/limits';
+import { FilesField } from '../send/FilesField';
+import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { FileLine } from '../transfer/FileDownloads';
+
+type Step =
+  | { readonly kind: 'opening' }
+  /** The drop ended, or its keys were swept: nothing can be uploaded. */
+  | { readonly kind: 'gone' }
+  /** The drop key the server names is not the one sealed to the client: nothing may be encrypted. */
+  | { readonly kind: 'mismatch' }
+  | { readonly kind: 'unavailable' }
+  | { readonly kind: 'files' }
+  | { readonly kind: 'receipt'; readonly receipt: Receipt };
+
+const UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
+  drop_too_many_files: 'dropUpload.error.serverLimits',
+  drop_too_large: 'dropUpload.error.serverLimits',
+  quota_exceeded: 'dropUpload.error.quota',
+  network: 'send.error.network',
+  server: 'send.error.network',
+  upload_failed: 'send.error.upload',
+  file_unreadable: 'send.error.unreadable',
+  message_too_long: 'send.error.messageTooLong',
+  grant_invalid: 'portal.drop.error.session',
+};
+
+function problemText(t: Translate, locale: string, problem: LimitProblem): string {
+  switch (problem.kind) {
+    case 'none':
+      return t('send.files.empty');
+    case 'too-many':
+      return t('dropUpload.error.tooMany', { max: problem.max });
+    case 'too-large':
+      return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
+    case 'file-too-large':
+      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
+  }
+}
+
+export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: PortalDrop; readonly office: string; readonly onUploaded: () => void }): JSX.Element {
+  const { t, locale } = useI18n();
+  const engine = useEngine();
+  const [step, setStep] = useState<Step>({ kind: 'opening' });
+  const [files, setFiles] = useState<readonly File[]>([]);
+  const [message, setMessage] = useState('');
+  const [problem, setProblem] = useState<{ readonly text: string; readonly field?: 'files' | 'message'; readonly n: number } | null>(null);
+  const [status, setStatus] = useState('');
+  const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
+  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
+  const controller = useRef<AbortController | null>(null);
+  const { dropId, publicKey, clientLink } = drop;
+  const open = drop.state === 'active' && clientLink !== null;
+
+  const fail = (text: string, field?: 'files' | 'message'): void => setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
+
+  // Leaving the page cancels a running upload.
+  useEffect(() => () => controller.current?.abort(), []);
+
+  useEffect(() => {
+    if (!open || clientLink === null) {
+      setStep({ kind: 'gone' });
+      return;
+    }
+    let live = true;
+    setStep({ kind: 'opening' });
+    engine.call('openClientDrop', { dropId, publicKey, clientLink }).then(
+      () => live && setStep({ kind: 'files' }),
+      (error: unknown) => {
+        if (!live) return;
+        setStep({ kind: error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link') ? 'mismatch' : 'unavailable' });
+      },
+    );
+    return () => {
+      live = false;
+      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+    };
+  }, [engine, dropId, publicKey, clientLink, open]);
+
+  const upload = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (step.kind !== 'files' || controller.current) return;
+    setStatus('');
+    const problems = limitProblems(files, drop);
+    if (problems.length > 0) {
+      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
+      return;
+    }
+    if (message.length > MAX_MESSAGE_CHARACTERS) {
+      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+      return;
+    }
+    setProblem(null);
+    const abort = new AbortController();
+    controller.current = abort;
+    setProgress(files.map(() => null));
+    setWorking('uploading');
+    try {
+      const { grant } = await startPortalDrop(dropId);
+      const receipt = await uploadToDrop(
+        engine,
+        { dropId, grant, files, message, receiptMail: false },
+        {
+          signal: abort.signal,
+          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
+          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
+          submitting: () => setWorking('submitting'),
+        },
+      );
+      setStep({ kind: 'receipt', receipt });
+      onUploaded();
+    } catch (error) {
+      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) setStatus(t('dropUpload.cancelled'));
+      else if ((error instanceof ApiError && error.status === 410) || (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))) setStep({ kind: 'gone' });
+      else if (error instanceof EngineError && UPLOAD_ERRORS[error.code]) fail(t(UPLOAD_ERRORS[error.code] as MessageKey));
+      else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')) fail(t('dropUpload.error.serverLimits'));
+      else fail(errorMessage(t, error));
+    } finally {
+      controller.current = null;
+      setWorking(null);
+    }
+  };
+
+  const again = (): void => {
+    setFiles([]);
+    setMessage('');
+    setProgress([]);
+    setProblem(null);
+    setStatus('');
+    setStep({ kind: 'files' });
+  };
+
+  return (
+    <div data-testid="portal-drop" data-step={step.kind} data-working={working ?? 'no'} data-drop-id={dropId}>
+      {step.kind === 'opening' && <Progress text={t('portal.drop.opening')} testid="portal-drop-opening" />}
+      {step.kind === 'gone' && (
+        <Notice tone="warning" testid="portal-drop-gone">
+          <p>{t('portal.drop.gone', { office })}</p>
+        </Notice>
+      )}
+      {step.kind === 'mismatch' && (
+        <ErrorAlert testid="portal-drop-mismatch">
+          <p>
+            <strong>{t('dropUpload.mismatch.title')}</strong>
+          </p>
+          <p>{t('dropUpload.mismatch.text', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'unavailable' && (
+        <ErrorAlert testid="portal-drop-unavailable">
+          <p>{t('portal.drop.unavailable')}</p>
+        </ErrorAlert>
+      )}
+      {problem && (
+        <ErrorAlert testid="portal-drop-error" focusKey={problem.n}>
+          <p>{problem.text}</p>
+        </ErrorAlert>
+      )}
+      <StatusLine text={status} testid="portal-drop-status" />
+
+      {step.kind === 'files' && (
+        <form class="form" onSubmit={(event) => void upload(event)} noValidate aria-busy={working !== null}>
+          {drop.instructions !== '' && <p class="pre-line">{drop.instructions}</p>}
+          <p class="form__aside">{t('portal.drop.intro', { office, date: formatDate(locale, drop.expiresAt) })}</p>
+          <FilesField
+            files={files}
+            onChange={setFiles}
+            error={problem?.field === 'files' ? problem.text : null}
+            disabled={working !== null}
+            prefix="portal"
+            max={drop.maxFiles}
+            hint={t('dropUpload.limits', {
+              files: drop.maxFiles,
+              total: formatBytes(locale, drop.maxTotalBytes),
+              file: formatBytes(locale, Math.min(drop.maxFileBytes, drop.maxTotalBytes)),
+            })}
+          />
+          <Field
+            id="portal-message"
+            label={t('send.message.label')}
+            hint={t('dropUpload.message.hint', { office, max: MAX_MESSAGE_CHARACTERS })}
+            value={message}
+            onValue={setMessage}
+            rows={3}
+            maxLength={MAX_MESSAGE_CHARACTERS}
+            error={problem?.field === 'message' ? problem.text : null}
+            disabled={working !== null}
+            testid="portal-message"
+          />
+          {working && (
+            <div class="send-progress" data-testid="portal-progress">
+              <StepHeading level={3} focus={false}>
+                {t(working === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
+              </StepHeading>
+              <UploadProgress files={files} progress={progress} prefix="portal" onCancel={working === 'uploading' ? () => controller.current?.abort() : undefined} />
+            </div>
+          )}
+          <div class="button-row">
+            <button type="submit" class="button" disabled={working !== null} data-testid="portal-upload-submit">
+              {t('dropUpload.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+
+      {step.kind === 'receipt' && (
+        <div class="receipt" data-testid="portal-receipt" data-upload-id={step.receipt.dropUploadId}>
+          <StepHeading level={3}>{t('dropUpload.receipt.title')}</StepHeading>
+          <Notice tone="ok" testid="portal-receipt-done">
+            <p>{t('dropUpload.receipt.intro', { office, time: formatDateTime(locale, step.receipt.receivedAt) })}</p>
+          </Notice>
+          <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
+            {step.receipt.files.map((file, index) => (
+              <li key={index} class="file-row" data-testid="portal-receipt-file" data-name={file.name} data-size={file.size}>
+                <FileLine name={file.name} size={file.size} />
+              </li>
+            ))}
+          </ul>
+          <p class="access-code__label">{t('receipt.code')}</p>
+          <GroupedCode value={step.receipt.receiptCode} testid="portal-receipt-code" />
+          <p>{t('dropUpload.receipt.compare', { office })}</p>
+          {!step.receipt.serverAgrees && (
+            <Notice tone="warning" testid="portal-receipt-mismatch">
+              <p>{t('dropUpload.receipt.mismatch', { office })}</p>
+            </Notice>
+          )}
+          <div class="button-row">
+            <button type="button" class="button button--secondary" onClick={again} data-testid="portal-upload-more">
+              {t('dropUpload.more')}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

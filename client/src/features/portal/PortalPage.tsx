@@ -1,0 +1,134 @@
+// /app for a signed-in, approved client: the client portal (issue 6). Behind OfficePinGate, so
+// the office key is the one this client pinned before anything here is shown. Three parts, all
+// the client's own and nothing else (the portal's API has no way to ask for anyone else's):
+// - what the office shared with them, from any advisor (the Received pages open and download);
+// - their personal drop: upload documents to the office, encrypted in this browser;
+// - their upload history: when, how many files, how large, its status and receipt code.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionInfo } from '../../api/accounts';
+import { getPortal, listPortalUploads, type Portal, type PortalUpload } from '../../api/clients';
+import { listReceived, type ReceivedList } from '../../api/sharing';
+import { useI18n } from '../../i18n/context';
+import { Link } from '../../router';
+import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { formatBytes } from '../../ui/format';
+import { formatDateTime } from '../../ui/labels';
+import { useLoaded } from '../../ui/loaded';
+import { PageHeading } from '../../ui/PageHeading';
+import { ReceivedTable } from '../received/ReceivedListPage';
+import { OfficeTrustNotice } from './OfficePinGate';
+import { PortalDropPanel } from './PortalDropPanel';
+
+/** How often the list of shared documents asks again while the page is shown. */
+const REFRESH_MS = 30_000;
+
+export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Element {
+  const { t } = useI18n();
+  const office = info.office.name;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [shares, reloadShares] = useLoaded<ReceivedList['shares']>(async () => (await listReceived()).shares, setProblem);
+  const [portal] = useLoaded<Portal>(() => getPortal(), setProblem);
+  const [uploads, reloadUploads] = useLoaded<readonly PortalUpload[]>(async () => (await listPortalUploads()).uploads, setProblem);
+  const loaded = shares !== null && portal !== null && uploads !== null;
+
+  // What the office shares appears without a reload (a reload would lock the keys).
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reloadShares();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reloadShares]);
+
+  return (
+    <section data-testid="portal-page" data-state={loaded ? 'loaded' : 'loading'}>
+      <PageHeading>{t('portal.title', { office })}</PageHeading>
+      <p class="lead">{t('portal.intro', { name: info.me.name, office })}</p>
+      <OfficeTrustNotice office={office} />
+      {problem && (
+        <ErrorAlert testid="portal-error">
+          <p>{problem}</p>
+        </ErrorAlert>
+      )}
+
+      <section class="panel panel--wide" aria-labelledby="portal-received-heading" data-testid="portal-received">
+        <h2 id="portal-received-heading" class="section-heading">
+          {t('portal.received.title', { office })}
+        </h2>
+        {shares === null && !problem && <Progress text={t('app.loading')} testid="portal-received-loading" />}
+        {shares !== null && shares.length === 0 && <p data-testid="received-empty">{t('portal.received.none', { office })}</p>}
+        {shares !== null && shares.length > 0 && (
+          <>
+            <p>{t('portal.received.intro')}</p>
+            <ReceivedTable shares={shares} caption={t('portal.received.title', { office })} />
+          </>
+        )}
+      </section>
+
+      <section class="panel panel--wide" aria-labelledby="portal-drop-heading">
+        <h2 id="portal-drop-heading" class="section-heading">
+          {t('portal.drop.title', { office })}
+        </h2>
+        {portal === null && !problem && <Progress text={t('app.loading')} testid="portal-drop-loading" />}
+        {portal !== null && portal.drop === null && (
+          <Notice testid="portal-no-drop">
+            <p>{t('portal.drop.none', { office })}</p>
+          </Notice>
+        )}
+        {portal?.drop && <PortalDropPanel drop={portal.drop} office={office} onUploaded={() => void reloadUploads()} />}
+      </section>
+
+      <section class="panel panel--wide" aria-labelledby="portal-history-heading" data-testid="portal-history">
+        <h2 id="portal-history-heading" class="section-heading">
+          {t('portal.history.title')}
+        </h2>
+        {uploads === null && !problem && <Progress text={t('app.loading')} testid="portal-history-loading" />}
+        {uploads !== null && uploads.length === 0 && <p data-testid="portal-history-empty">{t('portal.history.none')}</p>}
+        {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} />}
+      </section>
+
+      <p>
+        <Link href="/app/security">{t('portal.security')}</Link>
+      </p>
+    </section>
+  );
+}
+
+function UploadHistory({ uploads }: { readonly uploads: readonly PortalUpload[] }): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <table class="table table--stack" data-testid="portal-history-table">
+      <caption class="visually-hidden">{t('portal.history.title')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('portal.history.when')}</th>
+          <th scope="col">{t('sentList.files')}</th>
+          <th scope="col">{t('portal.history.size')}</th>
+          <th scope="col">{t('sentList.state')}</th>
+          <th scope="col">{t('receipt.code')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {uploads.map((upload) => (
+          <tr key={upload.dropUploadId} data-testid="portal-history-row" data-upload-id={upload.dropUploadId} data-status={upload.status}>
+            <th scope="row" data-label={t('portal.history.when')}>
+              <span class="cell-main">{formatDateTime(locale, upload.receivedAt)}</span>
+            </th>
+            <td data-label={t('sentList.files')}>{upload.files}</td>
+            <td data-label={t('portal.history.size')}>{formatBytes(locale, upload.bytes)}</td>
+            <td data-label={t('sentList.state')}>
+              <span class={`badge badge--${upload.status === 'received' ? 'ok' : 'danger'}`}>
+                {t(upload.status === 'received' ? 'portal.history.received' : 'portal.history.rejected')}
+              </span>
+            </td>
+            <td data-label={t('receipt.code')}>
+              <span class="receipt-code" translate={false} data-testid="portal-history-code">
+                {upload.receiptCode}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,164 @@
+// Client accounts, the office's side (invite, list, detail, approve), and the client portal
+// (the caller's own drop, upload history and upload sessions) — shared/wire/clients.ts.
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import {
+  ClientApproveRequest,
+  type ClientApproveResponse,
+  type ClientDetail,
+  ClientInviteRequest,
+  type ClientInviteResponse,
+  type ClientList,
+  type ClientSummary,
+  type DropGrantResponse,
+  EmptyRequest,
+  type Portal,
+  type PortalUpload,
+  type PortalUploadList,
+} from '../../shared/wire/index.js';
+import { dropState } from '../drops/repo.js';
+import { dropInputIn } from '../drops/wire.js';
+import { callerOf } from '../http/caller.js';
+import type { RouteHandler } from '../http/route.js';
+import { bytesIn, idParam, parseInput } from '../http/validation.js';
+import { iso } from '../users/wire.js';
+import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
+
+// ---- the office's side
+
+export function inviteClient(clients: ClientsService): RouteHandler {
+  return async (req, res) => {
+    const { name, email } = parseInput(ClientInviteRequest, req.body);
+    const sent = await clients.invite(callerOf(res), name, email);
+    const answer: ClientInviteResponse = { invitationId: idToWire(sent.id), expiresAt: iso(sent.expiresAt), delivered: sent.delivered };
+    res.status(201).json(answer);
+  };
+}
+
+function summaryOut(entry: ClientListEntry): ClientSummary {
+  if (entry.kind === 'invitation') {
+    const { invitation } = entry;
+    return {
+      state: 'invited',
+      userId: null,
+      invitationId: idToWire(invitation.id),
+      name: invitation.name ?? invitation.email,
+      email: invitation.email,
+      createdAt: iso(invitation.createdAt),
+      expiresAt: iso(invitation.expiresAt),
+      deliveryFailed: invitation.deliveryFailed,
+      dropId: null,
+    };
+  }
+  const { client, state } = entry;
+  return {
+    state,
+    userId: idToWire(client.id),
+    invitationId: null,
+    name: client.name,
+    email: client.email,
+    createdAt: iso(client.createdAt),
+    expiresAt: null,
+    deliveryFailed: false,
+    dropId: client.dropId === null ? null : idToWire(client.dropId),
+  };
+}
+
+export function listClients(clients: ClientsService): RouteHandler {
+  return (_req, res) => {
+    const answer: ClientList = { clients: clients.list().map(summaryOut) };
+    res.json(answer);
+  };
+}
+
+export function getClient(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const { client, state } = clients.detail(idParam(req, 'userId'));
+    const keys = client.keys;
+    // detail() refuses an account without keys; this only narrows the type.
+    if (keys === null) throw new Error('client without keys');
+    const answer: ClientDetail = {
+      userId: idToWire(client.id),
+      name: client.name,
+      email: client.email,
+      state,
+      identityPublicKey: toBase64Url(keys.identityPublicKey),
+      encryptionPublicKey: toBase64Url(keys.encryptionPublicKey),
+      encryptionKeySignature: toBase64Url(keys.encryptionKeySignature),
+      certificateVersion: client.certificateVersion,
+    };
+    res.json(answer);
+  };
+}
+
+export function approveClient(clients: ClientsService): RouteHandler {
+  return async (req, res) => {
+    const input = parseInput(ClientApproveRequest, req.body);
+    // Parsed as any drop's create request; the service makes it personal and binds it to the client.
+    const drop = dropInputIn({ ...input.drop, personal: true, singleUse: false });
+    const made = await clients.approve(callerOf(res), idParam(req, 'userId'), bytesIn(input.certificate, 'certificate'), {
+      ...drop,
+      clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
+    });
+    const answer: ClientApproveResponse = { dropId: idToWire(made.dropId), expiresAt: iso(made.expiresAt) };
+    res.json(answer);
+  };
+}
+
+// ---- the client's portal
+
+export function getPortal(clients: ClientsService, maxFileBytes: number, now: () => number): RouteHandler {
+  return (_req, res) => {
+    const drop = clients.portalDrop(callerOf(res));
+    const answer: Portal = {
+      drop:
+        drop === undefined
+          ? null
+          : {
+              dropId: idToWire(drop.id),
+              title: drop.title,
+              instructions: drop.instructions,
+              state: dropState(drop, now()),
+              expiresAt: iso(drop.expiresAt),
+              maxFiles: drop.maxFiles,
+              maxTotalBytes: drop.maxBytes,
+              maxFileBytes,
+              publicKey: toBase64Url(drop.publicKey),
+              clientLink: drop.clientLink === null ? null : toBase64Url(drop.clientLink),
+            },
+    };
+    res.json(answer);
+  };
+}
+
+function uploadOut(upload: PortalUploadView): PortalUpload {
+  return {
+    dropUploadId: idToWire(upload.id),
+    receivedAt: iso(upload.receivedAt),
+    files: upload.files,
+    bytes: upload.bytes,
+    status: upload.status,
+    receiptCode: upload.receiptCode,
+  };
+}
+
+export function listPortalUploads(clients: ClientsService): RouteHandler {
+  return (_req, res) => {
+    const answer: PortalUploadList = { uploads: clients.uploads(callerOf(res)).map(uploadOut) };
+    res.json(answer);
+  };
+}
+
+export function getPortalUpload(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    res.json(uploadOut(clients.upload(callerOf(res), idParam(req, 'dropUploadId'))));
+  };
+}
+
+export function startPortalDrop(clients: ClientsService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    const granted = await clients.start(callerOf(res), idParam(req, 'dropId'));
+    const answer: DropGrantResponse = { grant: granted.grant, expiresAt: iso(granted.expiresAt) };
+    res.json(answer);
+  };
+}

@@ -1,0 +1,159 @@
+// Client accounts and the client portal (issue 6; shared/wire/clients.ts).
+//
+// The office's side (approved staff and admins): invite a client by name and address (the
+// invitation flow of server/invitations/, role 'client'), list the office's clients, read a
+// client's public keys, and approve a client in one transaction: the certificate the member's
+// browser made (role 'client', checked like a member's), never any office keys, and the
+// client's personal drop made in the same browser (its secrets and label sealed to the
+// approver and the office, its link sealed to the client). A client re-approved after an admin
+// reset gets a new drop; the old one, sealed to their old key, is closed and detached.
+//
+// The client's side (approved clients only): their own personal drop, their own upload history,
+// and an upload session on their own drop. Every lookup names the caller's user id in its SQL
+// (server/clients/repo.ts, drops.clientDrop): another client's id answers 404 like an unknown one.
+import { plaintextLengthOf, receiptCode, type Id } from '../../shared/crypto/index.js';
+import type { Audit } from '../audit/service.js';
+import type { Clock } from '../clock.js';
+import type { Transact } from '../db/transaction.js';
+import type { DropGrant, DropLinkService } from '../drops/link.js';
+import type { DropRecord, DropsRepo } from '../drops/repo.js';
+import type { ClientDropInput, DropsService } from '../drops/service.js';
+import type { Caller } from '../http/caller.js';
+import { notFound, wrongState } from '../http/errors.js';
+import type { InvitationRecord, InvitationsRepo } from '../invitations/repo.js';
+import type { InvitationsService, SentInvitation } from '../invitations/service.js';
+import type { Deliver } from '../mail/deliver.js';
+import { clientApprovedMail } from '../mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
+import type { UserRecord, UsersRepo } from '../users/repo.js';
+import { checkUserCertificate } from '../users/service.js';
+import type { ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
+
+export type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
+
+/** One line of the office's client list: an open invitation or an account. */
+export type ClientListEntry =
+  | { readonly kind: 'invitation'; readonly invitation: InvitationRecord }
+  | { readonly kind: 'account'; readonly client: ClientRow; readonly state: ClientState };
+
+/** A client's own upload, as their portal shows it. */
+export interface PortalUploadView {
+  readonly id: Id;
+  readonly receivedAt: number;
+  readonly files: number;
+  /** Plaintext bytes of all its files. */
+  readonly bytes: number;
+  readonly status: 'received' | 'rejected';
+  readonly receiptCode: string;
+}
+
+export interface ClientsService {
+  invite(caller: Caller, name: string, email: string): Promise<SentInvitation>;
+  list(): ClientListEntry[];
+  detail(clientId: Id): { client: UserRecord; state: ClientState };
+  approve(caller: Caller, clientId: Id, certificate: Uint8Array, drop: ClientDropInput & { readonly clientLink: Uint8Array }): Promise<{ dropId: Id; expiresAt: number }>;
+  /** The caller's own personal drop, if they have one. */
+  portalDrop(caller: Caller): DropRecord | undefined;
+  uploads(caller: Caller): PortalUploadView[];
+  upload(caller: Caller, dropUploadId: Id): PortalUploadView;
+  start(caller: Caller, dropId: Id): Promise<DropGrant>;
+}
+
+export function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
+  if (user.status === 'disabled') return 'disabled';
+  if (user.approval === 'approved') return 'active';
+  return user.approval === 'reset' ? 'reset' : 'pending';
+}
+
+function uploadView(upload: ClientUploadRecord): PortalUploadView {
+  return {
+    id: upload.id,
+    receivedAt: upload.receivedAt,
+    files: upload.containerSizes.length,
+    bytes: upload.containerSizes.reduce((sum, size) => sum + (plaintextLengthOf(size) ?? 0), 0),
+    status: upload.rejectedAt === null ? 'received' : 'rejected',
+    // The server checked the envelope's shape when it was submitted; this is the same code.
+    receiptCode: receiptCode(upload.manifest),
+  };
+}
+
+export function createClientsService(deps: {
+  repo: ClientsRepo;
+  users: UsersRepo;
+  office: OfficeRepo;
+  invitations: InvitationsService;
+  invitationsRepo: InvitationsRepo;
+  drops: DropsService;
+  dropsRepo: DropsRepo;
+  dropLink: DropLinkService;
+  audit: Audit;
+  transact: Transact;
+  clock: Clock;
+  deliver: Deliver;
+  publicUrl: string;
+}): ClientsService {
+  const { repo, users, audit, transact, clock } = deps;
+
+  const office = (): OfficeRecord => {
+    const current = deps.office.get();
+    if (current === undefined) throw notFound();
+    return current;
+  };
+
+  /** A client account by id, for the office: 404 for an unknown id or anyone who is not a client. */
+  const findClient = (clientId: Id): UserRecord => {
+    const user = users.byId(clientId);
+    if (user === undefined || user.role !== 'client') throw notFound();
+    return user;
+  };
+
+  return {
+    invite: (caller, name, email) => deps.invitations.inviteClient(caller, name, email),
+
+    list() {
+      const invited = deps.invitationsRepo.listOpenClients(clock.now()).map((invitation): ClientListEntry => ({ kind: 'invitation', invitation }));
+      const accounts = repo.clients().map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
+      return [...invited, ...accounts];
+    },
+
+    detail(clientId) {
+      const client = findClient(clientId);
+      if (client.keys === null) throw wrongState();
+      return { client, state: stateOf(client) };
+    },
+
+    async approve(caller, clientId, certificate, drop) {
+      const approved = transact(() => {
+        const client = findClient(clientId);
+        if (client.status !== 'active' || client.approval !== 'pending') throw wrongState();
+        const certified = checkUserCertificate(office(), client, certificate, 'client');
+        // Certified, and no office keys: the database refuses a client row that holds them.
+        if (!users.approve(client.id, certificate, certified.version, null)) throw wrongState();
+        const now = clock.now();
+        deps.dropsRepo.detachClient(client.id, now);
+        const made = deps.drops.createForClient(caller, drop, { clientId: client.id, email: client.email, clientLink: drop.clientLink });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.approved',
+          object: { type: 'user', ref: client.auditRef },
+          details: { role: 'client', certificateVersion: certified.version },
+        });
+        return { client, made };
+      });
+      await deps.deliver(clientApprovedMail({ to: approved.client.email, office: office().name, publicUrl: deps.publicUrl }));
+      return approved.made;
+    },
+
+    portalDrop: (caller) => deps.dropsRepo.dropOfClient(caller.userId),
+
+    uploads: (caller) => repo.uploadsOf(caller.userId).map(uploadView),
+
+    upload(caller, dropUploadId) {
+      const upload = repo.uploadOf(caller.userId, dropUploadId);
+      if (upload === undefined) throw notFound();
+      return uploadView(upload);
+    },
+
+    start: (caller, dropId) => deps.dropLink.startForClient(caller.userId, dropId),
+  };
+}

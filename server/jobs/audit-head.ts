@@ -1,0 +1,110 @@
+// The daily head mail: every active admin gets the audit log's newest entry (sequence number,
+// time, hash) and the command that checks the log against it. A copy kept outside the server
+// is what catches a log that was rewritten or cut short after the mail (server/audit/verify.ts).
+//
+// Its state is the log itself: an `audit.head_mailed` entry, written once the mail went out to
+// at least one admin, says when. main.ts checks on an interval (never at import time, never in
+// the command line's process) whether that entry is a day old. A run in which no admin could
+// be reached records nothing, so a later run tries again (after RETRY_MS, so a mail server
+// that is down does not fill the log with warnings). Deliveries that fail are logged by class
+// only (server/mail/deliver.ts), never with the address.
+import type { Logger } from 'pino';
+import { toHex } from '../../shared/crypto/index.js';
+import { createAuditRepo } from '../audit/repo.js';
+import { createAudit, type AuditAction } from '../audit/service.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
+import { createTransact } from '../db/transaction.js';
+import { describeForLog } from '../http/errors.js';
+import type { Deliver } from '../mail/deliver.js';
+import { auditHeadMail } from '../mail/messages.js';
+import { createOfficeRepo } from '../office/repo.js';
+import { createUsersRepo } from '../users/repo.js';
+
+export const AUDIT_HEAD_EVERY_MS = 24 * 60 * 60 * 1000;
+/** After a run in which no admin could be reached, the next attempt waits this long. */
+export const AUDIT_HEAD_RETRY_MS = 15 * 60 * 1000;
+export const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
+
+export type AuditHeadRun =
+  | { readonly status: 'sent'; readonly seq: number; readonly hash: Uint8Array; readonly delivered: number; readonly failed: number }
+  /** The last mail is less than a day old. */
+  | { readonly status: 'not_due' }
+  /** Nothing to mail yet: no office, no entry, or no active admin. */
+  | { readonly status: 'nothing' }
+  /** No admin could be reached; tried again after the retry delay. */
+  | { readonly status: 'failed'; readonly failed: number }
+  | { readonly status: 'waiting_to_retry' };
+
+export interface AuditHeadJob {
+  runOnce(): Promise<AuditHeadRun>;
+  /** Checks every `intervalMs` (never two runs at once); returns a function that stops it. */
+  start(intervalMs: number): () => void;
+}
+
+export function createAuditHeadJob(deps: { db: Db; clock: Clock; log: Logger; deliver: Deliver; publicUrl: string }): AuditHeadJob {
+  const { db, clock, log, deliver, publicUrl } = deps;
+  const repo = createAuditRepo(db);
+  const audit = createAudit({ repo, clock });
+  const transact = createTransact(db);
+  const office = createOfficeRepo(db);
+  const users = createUsersRepo(db);
+  let failedAt: number | undefined;
+
+  const runOnce = async (): Promise<AuditHeadRun> => {
+    const now = clock.now();
+    const last = repo.lastOf(AUDIT_HEAD_ACTION);
+    if (last !== undefined && now - last.at < AUDIT_HEAD_EVERY_MS) return { status: 'not_due' };
+    if (failedAt !== undefined && now - failedAt < AUDIT_HEAD_RETRY_MS) return { status: 'waiting_to_retry' };
+
+    const head = repo.head();
+    const headEntry = head === undefined ? undefined : repo.bySeq(head.seq);
+    const officeName = office.get()?.name;
+    const admins = users.members().filter((user) => user.role === 'admin' && user.status === 'active');
+    if (headEntry === undefined || officeName === undefined || admins.length === 0) return { status: 'nothing' };
+
+    const hash = toHex(headEntry.hash);
+    let delivered = 0;
+    for (const admin of admins) {
+      const sent = await deliver(auditHeadMail({ to: admin.email, office: officeName, publicUrl, seq: headEntry.seq, at: headEntry.at, hash }));
+      if (sent) delivered += 1;
+    }
+    const failed = admins.length - delivered;
+    if (delivered === 0) {
+      failedAt = now;
+      log.warn({ auditHead: { seq: headEntry.seq, failed } }, 'audit head mail reached no admin; trying again later');
+      return { status: 'failed', failed };
+    }
+    failedAt = undefined;
+    transact(() =>
+      audit.record({
+        actor: null,
+        action: AUDIT_HEAD_ACTION,
+        object: { type: 'office', ref: null },
+        details: { seq: headEntry.seq, head: hash, admins: admins.length, delivered },
+      }),
+    );
+    if (failed > 0) log.warn({ auditHead: { seq: headEntry.seq, delivered, failed } }, 'audit head mail not delivered to every admin');
+    else log.info({ auditHead: { seq: headEntry.seq, delivered } }, 'audit head mailed');
+    return { status: 'sent', seq: headEntry.seq, hash: headEntry.hash, delivered, failed };
+  };
+
+  return {
+    runOnce,
+    start(intervalMs) {
+      let running = false;
+      const tick = () => {
+        if (running) return;
+        running = true;
+        runOnce()
+          .catch((error: unknown) => log.error({ error: describeForLog(error) }, 'audit head mail failed'))
+          .finally(() => {
+            running = false;
+          });
+      };
+      const timer = setInterval(tick, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+// Client accounts and the client portal (issue 6; migrations/0006_clients.sql).
+//
+// The office's side (guard 'office': approved staff and admins):
+// - POST /api/v1/clients/invitations (ClientInviteRequest) → 201 ClientInviteResponse: mails
+//   the invitation link `/invite#<token>.<office fingerprint>` to the client; the client's
+//   browser checks the office signing key against that fingerprint before making any key, and
+//   pins it. 409 `already_exists` for an address with an account or an open invitation.
+// - GET /api/v1/clients → ClientList: the office's clients (invited, waiting for approval,
+//   active, disabled). Members only: a client never sees this list.
+// - GET /api/v1/clients/:userId → ClientDetail: a client's public keys, to compare the
+//   fingerprint and certify them. 404 for an unknown id or an id that is not a client's.
+// - POST /api/v1/clients/:userId/approve (ClientApproveRequest) → ClientApproveResponse: the
+//   certificate (role 'client'; no office keys, ever) and the client's personal drop, made in
+//   the approving member's browser: its secrets and label sealed to the approver and the office
+//   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
+//   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`.
+//
+// The client's side (guard 'client': an approved client; members get 403):
+// - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
+// - GET /api/v1/portal/uploads → PortalUploadList: the caller's own uploads through it.
+// - GET /api/v1/portal/uploads/:dropUploadId → PortalUpload; 404 for anyone else's or unknown.
+// - POST /api/v1/portal/drops/:dropId/start ({}) → DropGrantResponse (shared/wire/drops.ts): an
+//   upload session on the caller's own personal drop, the same grant a link holder gets after
+//   a code; then the upload and submit routes of /api/v1/d/:dropId as for any drop. 404 for any
+//   other drop; 410 `drop_closed` / `drop_expired` for their own ended one.
+// Shares sent to a client use the received routes (shared/wire/shares.ts) like any account's.
+// No portal route lists or counts other users, drops, labels or shares.
+import { z } from 'zod';
+import { bytes, DisplayName, Email, Id, Key32, Signature, Time } from './common.js';
+import { SignedEnvelope } from './accounts.js';
+import { DropCreateRequest, DropState } from './drops.js';
+
+/** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
+export const SealedClientLink = bytes(194);
+
+// ---- the office's side
+
+export const ClientInviteRequest = z.object({ name: DisplayName, email: Email });
+export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
+export const ClientInviteResponse = z.object({ invitationId: Id, expiresAt: Time, delivered: z.boolean() });
+export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
+
+/**
+ * `invited`: the invitation is open (not accepted yet); `pending`: the client made their keys
+ * and waits for a member to approve them; `active`: approved; `disabled`: an admin disabled the
+ * account; `reset`: an admin reset it and the client has not set new keys yet.
+ */
+export const ClientState = z.enum(['invited', 'pending', 'active', 'disabled', 'reset']);
+export type ClientState = z.infer<typeof ClientState>;
+
+export const ClientSummary = z.object({
+  state: ClientState,
+  /** Null while invited (the account does not exist yet). */
+  userId: Id.nullable(),
+  /** The open invitation, while invited. */
+  invitationId: Id.nullable(),
+  name: z.string(),
+  email: z.string(),
+  /** When invited (the invitation) or created (the account). */
+  createdAt: Time,
+  /** While invited: when the link stops working, and whether the mail could not be delivered. */
+  expiresAt: Time.nullable(),
+  deliveryFailed: z.boolean(),
+  /** Once approved: their personal drop (the office's drop pages show its uploads). */
+  dropId: Id.nullable(),
+});
+export type ClientSummary = z.infer<typeof ClientSummary>;
+
+export const ClientList = z.object({ clients: z.array(ClientSummary) });
+export type ClientList = z.infer<typeof ClientList>;
+
+export const ClientDetail = z.object({
+  userId: Id,
+  name: z.string(),
+  email: z.string(),
+  state: ClientState,
+  identityPublicKey: Key32,
+  encryptionPublicKey: Key32,
+  encryptionKeySignature: Signature,
+  /** The newest certificate version the office issued for this account (0 before the first). */
+  certificateVersion: z.number().int().min(0),
+});
+export type ClientDetail = z.infer<typeof ClientDetail>;
+
+/** The personal drop made with the approval: a drop's create request, personal and bound to the client, plus the sealed link. */
+export const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({ clientLink: SealedClientLink });
+export type ClientDropRequest = z.infer<typeof ClientDropRequest>;
+
+export const ClientApproveRequest = z.object({
+  /** The office's certificate for the client (role 'client', version above certificateVersion). */
+  certificate: SignedEnvelope,
+  drop: ClientDropRequest,
+});
+export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
+export const ClientApproveResponse = z.object({ dropId: Id, expiresAt: Time });
+export type ClientApproveResponse = z.infer<typeof ClientApproveResponse>;
+
+// ---- the client's side
+
+/** The client's personal drop, as their portal needs it to upload. */
+export const PortalDrop = z.object({
+  dropId: Id,
+  title: z.string(),
+  instructions: z.string(),
+  state: DropState,
+  expiresAt: Time,
+  maxFiles: z.number().int(),
+  maxTotalBytes: z.number().int(),
+  /** Largest plaintext of one file the server takes. */
+  maxFileBytes: z.number().int(),
+  /** The drop's X25519 public key: the portal checks it against the fingerprint in the sealed link. */
+  publicKey: Key32,
+  /** The link fragment sealed to the client; null once the drop's secrets were swept. */
+  clientLink: SealedClientLink.nullable(),
+});
+export type PortalDrop = z.infer<typeof PortalDrop>;
+
+export const Portal = z.object({ drop: PortalDrop.nullable() });
+export type Portal = z.infer<typeof Portal>;
+
+/** One of the client's own uploads: no names (they are sealed), sizes and the receipt code. */
+export const PortalUpload = z.object({
+  dropUploadId: Id,
+  receivedAt: Time,
+  files: z.number().int().min(0),
+  /** Plaintext bytes of all files together. */
+  bytes: z.number().int().min(0),
+  /** `received`; `rejected`: the office found it was not made with the drop's link (never the client's own). */
+  status: z.enum(['received', 'rejected']),
+  /** The code both browsers showed at the upload (a hash of its manifest). */
+  receiptCode: z.string(),
+});
+export type PortalUpload = z.infer<typeof PortalUpload>;
+
+export const PortalUploadList = z.object({ uploads: z.array(PortalUpload) });
+export type PortalUploadList = z.infer<typeof PortalUploadList>;

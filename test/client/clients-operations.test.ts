@@ -1,0 +1,165 @@
+// The crypto worker's client operations (issue 6; client/src/crypto/operations.ts, drops.ts,
+// sharing.ts), in Node with the real libsodium: the invitation link's office fingerprint
+// against the server's key, a client's pin of the office key (without which nothing received
+// opens), an advisor certifying a client (role client, no office keys) with the personal drop
+// whose link is sealed to the client, and the portal opening that link — with the refusals for a
+// server that swaps keys.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ciphertextLengthOf,
+  fromBase64Url,
+  idFromWire,
+  idToWire,
+  newDropKeys,
+  newId,
+  officeFingerprint,
+  ready,
+  toBase64Url,
+  verifyMemberCertificate,
+} from '../../shared/crypto/index.js';
+import type { ShareForRecipient } from '../../shared/wire/shares.js';
+import { createOperations, type Handlers } from '../../client/src/crypto/operations';
+import { fakeServer } from './support/fake-server';
+import { call, checkAndPin, office, pinStore, randomBytes, upload, type Office } from './support/office';
+
+beforeAll(async () => {
+  await ready();
+});
+
+const PASSWORD = 'krentenbollen-met-boter-en-kaas';
+const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+/** A client as the portal holds them: keys unlocked with their certificate and no office keys. */
+async function clientOf(o: Office, email = 'klant@voorbeeld.nl') {
+  const ops = createOperations(o.deps);
+  const userId = idToWire(newId());
+  const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
+  const listed = { userId, email, role: 'client' as const, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, encryptionKeySignature: keys.encryptionKeySignature };
+  const approved = await call(o.anna.ops, 'certifyClient', { client: listed, currentVersion: 0, label: 'Bakkerij de Vries' });
+  await call(ops, 'unlock', {
+    keys: { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, certificate: approved.certificate },
+    office: o.officeRef,
+  });
+  return { ops, userId, email, listed: { ...listed, certificate: approved.certificate }, approved };
+}
+
+/** An advisor seals a one-file share to `recipient`; what the server would answer the recipient. */
+async function shareTo(o: Office, sender: Office['anna'], recipient: { userId: string; listed: Parameters<typeof checkAndPin>[3][number] }): Promise<ShareForRecipient> {
+  await checkAndPin(o, sender, pinStore(), [recipient.listed]);
+  const file = await upload(sender, randomBytes(3000));
+  const sealed = await call(sender.ops, 'sealShare', {
+    files: [{ fileId: file.fileId, name: 'aangifte-2025.pdf', type: 'application/pdf', lastModified: 0 }],
+    accounts: [{ userId: recipient.userId }],
+    guests: [],
+    expiresAt: EXPIRES,
+    receiptMail: false,
+  });
+  const entry = sealed.request.recipients.find((r) => r.kind === 'account');
+  if (entry?.kind !== 'account') throw new Error('no account recipient');
+  return {
+    shareId: sealed.request.shareId,
+    recipientId: entry.recipientId,
+    manifest: sealed.request.manifest,
+    sender: { userId: sender.userId, name: sender.name, certificate: sender.listed.certificate, encryptionKeySignature: sender.listed.encryptionKeySignature },
+    office: { officeId: o.officeRef.officeId, name: 'Kantoor Jansen', signingPublicKey: o.officeRef.signingPublicKey },
+    expiresAt: EXPIRES,
+    downloadsLeft: null,
+    files: sealed.request.files.map((f) => ({ fileId: f.fileId, size: ciphertextLengthOf(3000), sealedMetadata: f.sealedMetadata, key: entry.keys.find((k) => k.fileId === f.fileId)?.sealed ?? '' })),
+  };
+}
+
+describe('the invitation link', () => {
+  it("accepts the office key whose fingerprint the link carries, and refuses any other (before any key exists)", async () => {
+    const o = await office(fakeServer());
+    const fresh: Handlers = createOperations(o.deps);
+    const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
+    const checked = await call(fresh, 'checkOfficeFingerprint', { signingPublicKey: o.officeRef.signingPublicKey, fingerprint });
+    expect(checked.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+    await expect(call(fresh, 'checkOfficeFingerprint', { signingPublicKey: toBase64Url(randomBytes(32)), fingerprint })).rejects.toThrow('office_key_mismatch');
+    await expect(call(fresh, 'checkOfficeFingerprint', { signingPublicKey: o.officeRef.signingPublicKey, fingerprint: 'not-a-fingerprint' })).rejects.toThrow('office_key_mismatch');
+  });
+});
+
+describe("a client's trust in the office key", () => {
+  it('opens nothing received before the office key matched the pin; pins it against the link, then finds it the same', async () => {
+    const o = await office(fakeServer());
+    const client = await clientOf(o);
+    const share = await shareTo(o, o.anna, client);
+    await expect(call(client.ops, 'openReceived', { share })).rejects.toThrow('untrusted');
+
+    const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
+    await expect(call(client.ops, 'pinOffice', { pins: [], fingerprint: toBase64Url(randomBytes(32)) })).rejects.toThrow('office_key_mismatch');
+    await expect(call(client.ops, 'openReceived', { share })).rejects.toThrow('untrusted');
+    const pinned = await call(client.ops, 'pinOffice', { pins: [], fingerprint });
+    expect(pinned.pin).toBe('new');
+    const opened = await call(client.ops, 'openReceived', { share });
+    expect(opened.files.map((f) => f.name)).toEqual(['aangifte-2025.pdf']);
+
+    // Next sign-in (a new worker): the stored pin says the key is the same.
+    const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
+    expect((await call(client.ops, 'pinOffice', { pins })).pin).toBe('same');
+  });
+
+  it('refuses an office key that differs from the pin, whatever the link says', async () => {
+    const o = await office(fakeServer());
+    const ops = createOperations(o.deps);
+    const userId = idToWire(newId());
+    const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
+    const published = { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey };
+    await call(ops, 'unlock', { keys: published, office: o.officeRef });
+    const pinned = await call(ops, 'pinOffice', { pins: [] });
+    const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
+
+    // The next sign-in, where the server names another office signing key.
+    await call(ops, 'deriveSignIn', { password: PASSWORD, kdf: keys.kdf });
+    await call(ops, 'unlock', { keys: published, office: { officeId: o.officeRef.officeId, signingPublicKey: toBase64Url(randomBytes(32)) } });
+    await expect(call(ops, 'pinOffice', { pins })).rejects.toThrow('office_key_changed');
+    // Nor does the link's fingerprint help once a pin exists.
+    const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
+    await expect(call(ops, 'pinOffice', { pins, fingerprint })).rejects.toThrow('office_key_changed');
+  });
+});
+
+describe('approving a client and the personal drop', () => {
+  it('certifies the client as a client, seals no office keys, and seals the drop link so only the client opens it', async () => {
+    const o = await office(fakeServer());
+    const client = await clientOf(o);
+    const { approved } = client;
+    expect(Object.keys(approved)).toEqual(['certificate', 'drop']);
+    const certificate = verifyMemberCertificate(fromBase64Url(o.officeRef.signingPublicKey), fromBase64Url(approved.certificate));
+    expect(certificate).toMatchObject({ role: 'client', email: client.email, version: 1 });
+    expect(idToWire(certificate.userId)).toBe(client.userId);
+
+    // The drop's secrets open with the approver's own copy; the portal opens the sealed link and checks the key.
+    const { drop } = approved;
+    const opened = await call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: drop.publicKey, clientLink: drop.clientLink });
+    expect(opened.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+    // Another client's worker cannot open it.
+    const other = await clientOf(o, 'ander@voorbeeld.nl');
+    await expect(call(other.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: drop.publicKey, clientLink: drop.clientLink })).rejects.toThrow('bad_link');
+    // A server that swaps the drop key: refused before anything is encrypted.
+    const swapped = toBase64Url(newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey);
+    await expect(call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: swapped, clientLink: drop.clientLink })).rejects.toThrow('drop_key_mismatch');
+  });
+
+  it('refuses to certify anyone but a client, and needs the office keys', async () => {
+    const o = await office(fakeServer());
+    const staff = { ...o.anna.listed, role: 'staff' as const };
+    const { certificate: _c, ...keys } = staff;
+    await expect(call(o.els.ops, 'certifyClient', { client: keys, currentVersion: 1, label: 'X' })).rejects.toThrow('bad_request');
+    const client = await clientOf(o);
+    const { certificate: _cc, ...clientKeys } = client.listed;
+    await expect(call(client.ops, 'certifyClient', { client: clientKeys, currentVersion: 1, label: 'X' })).rejects.toThrow('locked');
+  });
+
+  it('refuses a share whose sender is certified as a client (clients never send)', async () => {
+    const o = await office(fakeServer());
+    const receiver = await clientOf(o, 'ontvanger@voorbeeld.nl');
+    await call(receiver.ops, 'pinOffice', { pins: [] });
+    const share = await shareTo(o, o.anna, receiver);
+    const posing = await clientOf(o, 'zender@voorbeeld.nl');
+    const forged: ShareForRecipient = { ...share, sender: { userId: posing.userId, name: 'Iemand', certificate: posing.listed.certificate, encryptionKeySignature: posing.listed.encryptionKeySignature } };
+    await expect(call(receiver.ops, 'openReceived', { share: forged })).rejects.toThrow('untrusted');
+    expect((await call(receiver.ops, 'openReceived', { share })).files).toHaveLength(1);
+  });
+});

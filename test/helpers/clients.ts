@@ -1,0 +1,83 @@
+// Client accounts through the real endpoints, as the browsers do it (shared/wire/clients.ts):
+// an advisor invites the client, the client accepts from the mailed link (keys made in "their
+// browser"), the advisor's browser certifies the client (role client, no office keys) and makes
+// the client's personal drop with its link sealed to the client; the client's portal starts an
+// upload session on it from the session and uploads like any drop's link holder.
+import { expect } from 'vitest';
+import { dropFingerprint, idToWire, sealClientDropLink, toBase64Url, type DropKeys } from '../../shared/crypto/index.js';
+import { ClientDetail, DropGrantResponse, type ClientApproveRequest } from '../../shared/wire/index.js';
+import { certify, makeAccount, makeFile, randomPlaintext } from './browser.js';
+import { tab } from './client.js';
+import { dropCreateRequest, uploadToDrop } from './drops.js';
+import { inviteToken } from './mail-server.js';
+import type { Member, Office } from './office.js';
+
+export const CLIENT_PASSWORD = 'een wachtwoord dat alleen de klant kent';
+
+export interface ClientAccount extends Member {
+  /** The personal drop made at approval, with the keys the approving browser made. */
+  readonly drop: { readonly dropId: string; readonly keys: DropKeys };
+}
+
+/** `advisor` invites a client, who accepts; then `advisor` approves them (certificate + personal drop). Signed in. */
+export async function makeClient(o: Office, advisor: Member, email: string, name: string): Promise<ClientAccount> {
+  const client = await inviteClient(o, advisor, email, name);
+  const drop = await approveClient(o, advisor, client);
+  return { ...client, drop };
+}
+
+/** `advisor` invites a client, who accepts from the mailed link: signed in, waiting for approval. */
+export async function inviteClient(o: Office, advisor: Member, email: string, name: string): Promise<Member> {
+  const invited = await advisor.tab.post('/api/v1/clients/invitations', { name, email });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  const token = inviteToken(await o.mail.latest(email));
+  const clientTab = tab(o.t.app, 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1');
+  const lookup = await clientTab.post('/api/v1/invitations/lookup', { token });
+  expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
+  const account = makeAccount({ userId: lookup.body.userId as string, email, name, password: CLIENT_PASSWORD });
+  const accepted = await clientTab.post('/api/v1/invitations/accept', { token, name, keys: account.wire });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  return { account, tab: clientTab };
+}
+
+/** What the approving member's browser sends: the certificate and the personal drop, its link sealed to the client. */
+export function approvalRequest(o: Office, advisor: Member, client: Member, version: number): { body: ClientApproveRequest; keys: DropKeys } {
+  const { keys, request } = dropCreateRequest(o, advisor, { label: client.account.name, expiresInMs: 365 * 24 * 3600_000 });
+  const { email: _email, personal: _personal, singleUse: _singleUse, ...drop } = request;
+  const clientLink = sealClientDropLink(
+    { dropFingerprint: dropFingerprint(keys.dropId, keys.keyPair.publicKey), dropSecret: keys.secret },
+    { dropId: keys.dropId, clientId: client.account.userId },
+    client.account.keys.encryption.publicKey,
+  );
+  return { body: { certificate: certify(o.office, client.account, 'client', version), drop: { ...drop, clientLink: toBase64Url(clientLink) } }, keys };
+}
+
+/** The advisor's browser approves a waiting client, after reading their keys. */
+export async function approveClient(o: Office, advisor: Member, client: Member): Promise<ClientAccount['drop']> {
+  const userId = idToWire(client.account.userId);
+  const detailRes = await advisor.tab.get(`/api/v1/clients/${userId}`);
+  expect(detailRes.status, JSON.stringify(detailRes.body)).toBe(200);
+  const detail = ClientDetail.parse(detailRes.body);
+  const { body, keys } = approvalRequest(o, advisor, client, detail.certificateVersion + 1);
+  const res = await advisor.tab.post(`/api/v1/clients/${userId}/approve`, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return { dropId: idToWire(keys.dropId), keys };
+}
+
+/** The portal starts an upload session on the client's own personal drop; returns the grant. */
+export async function startPortalSession(client: ClientAccount): Promise<string> {
+  const res = await client.tab.post(`/api/v1/portal/drops/${client.drop.dropId}/start`, {});
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return DropGrantResponse.parse(res.body).grant;
+}
+
+/**
+ * The client uploads one small file through the portal (a first session, submitted), then
+ * opens a second session and keeps its grant: what a client in the middle of an upload holds.
+ */
+export async function personalDropOf(o: Office, client: ClientAccount): Promise<{ dropId: string; grant: string; submittedDropUploadId: string }> {
+  const first = await startPortalSession(client);
+  const submitted = await uploadToDrop(o.t.app, client.drop, first, [makeFile(randomPlaintext(2500))], { who: client.tab });
+  const grant = await startPortalSession(client);
+  return { dropId: client.drop.dropId, grant, submittedDropUploadId: submitted.answer.dropUploadId };
+}
