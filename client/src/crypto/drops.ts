@@ -92,6 +92,21 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
     links.delete(dropId);
   }
 
+  /** Checks the drop key the server lists against the link's fingerprint, then keeps D for the uploads; wipes D on a mismatch. */
+  function keepCheckedLink(dropId: string, link: { dropFingerprint: Uint8Array; dropSecret: CheckedLink['secret'] }, publicKey: string): { fingerprint: string } {
+    const id = idFromWire(dropId);
+    const key = fromBase64Url(publicKey, 32);
+    try {
+      checkDropKey(id, key, link.dropFingerprint);
+    } catch {
+      wipe(link.dropSecret);
+      throw new SharingError('drop_key_mismatch');
+    }
+    forgetLink(dropId);
+    links.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
+    return { fingerprint: formatFingerprint(link.dropFingerprint) };
+  }
+
   function requireLink(dropId: string): CheckedLink {
     const link = links.get(dropId);
     if (!link) throw new SharingError('drop_unchecked');
@@ -218,17 +233,7 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
 
     openDropLink({ dropId, fragment, publicKey }) {
       const link = checked('bad_link', () => parseDropLinkFragment(fragment));
-      const id = idFromWire(dropId);
-      const key = fromBase64Url(publicKey, 32);
-      try {
-        checkDropKey(id, key, link.dropFingerprint);
-      } catch {
-        wipe(link.dropSecret);
-        throw new SharingError('drop_key_mismatch');
-      }
-      forgetLink(dropId);
-      links.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
-      return { fingerprint: formatFingerprint(link.dropFingerprint) };
+      return keepCheckedLink(dropId, link, publicKey);
     },
 
     async uploadDropFile({ dropId, grant, file }, _report, context) {
@@ -317,18 +322,8 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
 
     openClientDrop({ dropId, publicKey, clientLink }) {
       const keys = session();
-      const id = idFromWire(dropId);
-      const link = checked('bad_link', () => openClientDropLink(fromBase64Url(clientLink), { dropId: id, clientId: keys.userId }, keys.keys.encryption));
-      const key = fromBase64Url(publicKey, 32);
-      try {
-        checkDropKey(id, key, link.dropFingerprint);
-      } catch {
-        wipe(link.dropSecret);
-        throw new SharingError('drop_key_mismatch');
-      }
-      forgetLink(dropId);
-      links.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
-      return { fingerprint: formatFingerprint(link.dropFingerprint) };
+      const link = checked('bad_link', () => openClientDropLink(fromBase64Url(clientLink), { dropId: idFromWire(dropId), clientId: keys.userId }, keys.keys.encryption));
+      return keepCheckedLink(dropId, link, publicKey);
     },
   };
 

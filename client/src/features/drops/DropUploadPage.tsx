@@ -36,7 +36,7 @@ import { dropIdOfPath } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
 import { uploadToDrop, type Receipt } from './drop-flow';
 import { endedState } from './labels';
-import { limitProblems, type LimitProblem } from './limits';
+import { limitProblems, problemText, UPLOAD_ERRORS } from './limits';
 
 interface Office {
   readonly name: string;
@@ -65,30 +65,6 @@ type Step =
   | { readonly kind: 'receipt'; readonly loaded: Loaded; readonly receipt: Receipt };
 
 type Working = { readonly phase: 'uploading' | 'submitting' } | null;
-
-function problemText(t: (key: MessageKey, params?: Record<string, string | number>) => string, locale: string, problem: LimitProblem): string {
-  switch (problem.kind) {
-    case 'none':
-      return t('send.files.empty');
-    case 'too-many':
-      return t('dropUpload.error.tooMany', { max: problem.max });
-    case 'too-large':
-      return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
-    case 'file-too-large':
-      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
-  }
-}
-
-const UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
-  drop_too_many_files: 'dropUpload.error.serverLimits',
-  drop_too_large: 'dropUpload.error.serverLimits',
-  quota_exceeded: 'dropUpload.error.quota',
-  network: 'send.error.network',
-  server: 'send.error.network',
-  upload_failed: 'send.error.upload',
-  file_unreadable: 'send.error.unreadable',
-  message_too_long: 'send.error.messageTooLong',
-};
 
 export function DropUploadPage({ path }: { readonly path: string }): JSX.Element {
   const { t, locale } = useI18n();

@@ -2,6 +2,8 @@
 // advisor may choose when making a drop, and whether the files an uploader chose fit before a
 // single byte is encrypted (the server enforces the same limits again).
 import { MAX_DROP_FILES, PERSONAL_DROP_MAX_DAYS } from '../../../../shared/wire/drops.js';
+import type { MessageKey, Translate } from '../../i18n';
+import { formatBytes } from '../../ui/format';
 import { defaultExpiryDays, expiryPresets } from '../share/links';
 
 const MiB = 1024 * 1024;
@@ -44,3 +46,29 @@ export function limitProblems(files: readonly { readonly name: string; readonly 
   if (files.reduce((sum, file) => sum + file.size, 0) > limits.maxTotalBytes) problems.push({ kind: 'too-large', max: limits.maxTotalBytes });
   return problems;
 }
+
+/** What the uploader reads for a limit their choice of files breaks. */
+export function problemText(t: Translate, locale: string, problem: LimitProblem): string {
+  switch (problem.kind) {
+    case 'none':
+      return t('send.files.empty');
+    case 'too-many':
+      return t('dropUpload.error.tooMany', { max: problem.max });
+    case 'too-large':
+      return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
+    case 'file-too-large':
+      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
+  }
+}
+
+/** An upload's failure codes (the server's and the worker's) and what the uploader reads for each. */
+export const UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
+  drop_too_many_files: 'dropUpload.error.serverLimits',
+  drop_too_large: 'dropUpload.error.serverLimits',
+  quota_exceeded: 'dropUpload.error.quota',
+  network: 'send.error.network',
+  server: 'send.error.network',
+  upload_failed: 'send.error.upload',
+  file_unreadable: 'send.error.unreadable',
+  message_too_long: 'send.error.messageTooLong',
+};

@@ -12,7 +12,7 @@ import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
-import type { MessageKey, Translate } from '../../i18n';
+import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
@@ -22,7 +22,7 @@ import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDate, formatDateTime } from '../../ui/labels';
 import { StepHeading } from '../../ui/StepHeading';
 import { uploadToDrop, type Receipt } from '../drops/drop-flow';
-import { limitProblems, type LimitProblem } from '../drops/limits';
+import { limitProblems, problemText, UPLOAD_ERRORS } from '../drops/limits';
 import { FilesField } from '../send/FilesField';
 import { UploadProgress, type FileProgress } from '../send/UploadProgress';
 import { FileLine } from '../transfer/FileDownloads';
@@ -37,30 +37,8 @@ type Step =
   | { readonly kind: 'files' }
   | { readonly kind: 'receipt'; readonly receipt: Receipt };
 
-const UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
-  drop_too_many_files: 'dropUpload.error.serverLimits',
-  drop_too_large: 'dropUpload.error.serverLimits',
-  quota_exceeded: 'dropUpload.error.quota',
-  network: 'send.error.network',
-  server: 'send.error.network',
-  upload_failed: 'send.error.upload',
-  file_unreadable: 'send.error.unreadable',
-  message_too_long: 'send.error.messageTooLong',
-  grant_invalid: 'portal.drop.error.session',
-};
-
-function problemText(t: Translate, locale: string, problem: LimitProblem): string {
-  switch (problem.kind) {
-    case 'none':
-      return t('send.files.empty');
-    case 'too-many':
-      return t('dropUpload.error.tooMany', { max: problem.max });
-    case 'too-large':
-      return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
-    case 'file-too-large':
-      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
-  }
-}
+/** The drop page's failures, and one of the portal's own: the upload session from the sign-in ran out. */
+const PORTAL_UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = { ...UPLOAD_ERRORS, grant_invalid: 'portal.drop.error.session' };
 
 export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: PortalDrop; readonly office: string; readonly onUploaded: () => void }): JSX.Element {
   const { t, locale } = useI18n();
@@ -136,7 +114,7 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
     } catch (error) {
       if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) setStatus(t('dropUpload.cancelled'));
       else if ((error instanceof ApiError && error.status === 410) || (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))) setStep({ kind: 'gone' });
-      else if (error instanceof EngineError && UPLOAD_ERRORS[error.code]) fail(t(UPLOAD_ERRORS[error.code] as MessageKey));
+      else if (error instanceof EngineError && PORTAL_UPLOAD_ERRORS[error.code]) fail(t(PORTAL_UPLOAD_ERRORS[error.code] as MessageKey));
       else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')) fail(t('dropUpload.error.serverLimits'));
       else fail(errorMessage(t, error));
     } finally {
