@@ -102,8 +102,8 @@ export function createClientsService(deps: {
 
   /** A client account by id, for the office: 404 for an unknown id or anyone who is not a client. */
   const findClient = (clientId: Id): UserRecord => {
-    const user = users.byId(clientId);
-    if (user === undefined || user.role !== 'client') throw notFound();
+    const user = users.clientById(clientId);
+    if (user === undefined) throw notFound();
     return user;
   };
 
@@ -130,7 +130,11 @@ export function createClientsService(deps: {
         // Certified, and no office keys: the database refuses a client row that holds them.
         if (!users.approve(client.id, certificate, certified.version, null)) throw wrongState();
         const now = clock.now();
-        deps.dropsRepo.detachClient(client.id, now);
+        // A re-approved client's old personal drop (its link sealed to their old key) closes.
+        const previous = deps.dropsRepo.dropOfClient(client.id);
+        if (deps.dropsRepo.detachClient(client.id, now) && previous !== undefined && previous.closedAt === null) {
+          audit.record({ actor: caller.auditRef, action: 'drop.closed', object: { type: 'drop', ref: previous.auditRef }, details: { reason: 'client_reapproved' } });
+        }
         const made = deps.drops.createForClient(caller, drop, { clientId: client.id, email: client.email, clientLink: drop.clientLink });
         audit.record({
           actor: caller.auditRef,

@@ -171,7 +171,12 @@ export function createDropsRepo(db: Db) {
   const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number, Uint8Array | null]>(
     'INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, ?, ?, ?)',
   );
-  const session = db.prepare<[Uint8Array, Uint8Array], DropSessionRecord>(`SELECT ${SESSION_COLUMNS} FROM drop_sessions WHERE id = ? AND drop_id = ?`);
+  // A session a client started from the portal lasts only while that client may sign in: a
+  // disabled or reset account's grant stops at once, like its sign-in sessions.
+  const session = db.prepare<[Uint8Array, Uint8Array], DropSessionRecord>(
+    `SELECT ${SESSION_COLUMNS} FROM drop_sessions WHERE id = ? AND drop_id = ?
+       AND (client_id IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = drop_sessions.client_id AND u.status = 'active' AND u.approval = 'approved'))`,
+  );
   const dropOfSession = db.prepare<[Uint8Array], DropSqlRow>(
     `SELECT ${DROP_COLUMNS} FROM ${DROPS} JOIN drop_sessions s ON s.drop_id = d.id WHERE s.id = ?`,
   );

@@ -60,7 +60,7 @@ export function createAuditHeadJob(deps: { db: Db; clock: Clock; log: Logger; de
     const head = repo.head();
     const headEntry = head === undefined ? undefined : repo.bySeq(head.seq);
     const officeName = office.get()?.name;
-    const admins = users.members().filter((user) => user.role === 'admin' && user.status === 'active');
+    const admins = users.members().filter((user) => user.role === 'admin' && user.status === 'active' && user.approval === 'approved');
     if (headEntry === undefined || officeName === undefined || admins.length === 0) return { status: 'nothing' };
 
     const hash = toHex(headEntry.hash);

@@ -12,6 +12,7 @@ import {
 import { dropState } from '../drops/repo.js';
 import { shareState } from '../shares/repo.js';
 import { iso } from '../users/wire.js';
+import { detailsOf as auditDetailsOf } from '../audit/wire.js';
 import type { PersonAuditEntry } from './repo.js';
 import type { EraseResult, PersonRecords, PrivacyPreviewResult } from './service.js';
 
@@ -49,13 +50,12 @@ function entryOut(entry: PersonAuditEntry, mine: ReadonlySet<string>, known: Rea
   const objectHex = entry.objectRef === null ? null : toHex(entry.objectRef);
   const keep = (value: string): string | null => (HEX_ID.test(value) && !known.has(value) ? null : value);
   const details: Record<string, DetailValue> = {};
-  const parsed: unknown = JSON.parse(entry.details);
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof value === 'string') details[key] = keep(value);
-      else if (typeof value === 'number' || typeof value === 'boolean' || value === null) details[key] = value;
-      else if (Array.isArray(value)) details[key] = value.map((item) => (typeof item === 'string' ? keep(item) : null));
-    }
+  // Read as the audit page reads them: a row of another shape (which `record` never writes,
+  // but a tampered file might hold) becomes text instead of failing the export.
+  for (const [key, value] of Object.entries(auditDetailsOf(entry))) {
+    if (typeof value === 'string') details[key] = keep(value);
+    else if (Array.isArray(value)) details[key] = value.map((item) => keep(item));
+    else details[key] = value;
   }
   return {
     seq: entry.seq,

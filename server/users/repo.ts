@@ -131,6 +131,7 @@ export interface NewUser {
 
 export function createUsersRepo(db: Db) {
   const byId = db.prepare<[Uint8Array], UserSqlRow>('SELECT * FROM users WHERE id = ?');
+  const clientById = db.prepare<[Uint8Array], UserSqlRow>("SELECT * FROM users WHERE id = ? AND role = 'client'");
   const byEmail = db.prepare<[string], UserSqlRow>('SELECT * FROM users WHERE email = ?');
   const emailTaken = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)').pluck();
   const all = db.prepare<[], UserSqlRow>('SELECT * FROM users ORDER BY lower(name), email');
@@ -210,6 +211,11 @@ export function createUsersRepo(db: Db) {
   return {
     byId(id: Id): UserRecord | undefined {
       const row = byId.get(id);
+      return row === undefined ? undefined : userFromSql(row);
+    },
+    /** A client account by id; undefined for an unknown id and for anyone who is not a client. */
+    clientById(id: Id): UserRecord | undefined {
+      const row = clientById.get(id);
       return row === undefined ? undefined : userFromSql(row);
     },
     byEmail(email: string): UserRecord | undefined {

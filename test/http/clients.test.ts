@@ -182,6 +182,9 @@ describe('client accounts', () => {
     expect(renewed.dropId).not.toBe(a.drop.dropId);
     expect(Portal.parse((await clientTab.get('/api/v1/portal')).body).drop?.dropId).toBe(renewed.dropId);
     expect((await dropDetail(s.staff, a.drop.dropId)).state).toBe('closed');
+    // …and the closing is in the audit log like any other.
+    const closed = s.t.db.prepare("SELECT details FROM audit_log WHERE action = 'drop.closed'").all() as { details: string }[];
+    expect(closed.map((row) => JSON.parse(row.details) as unknown)).toEqual([{ reason: 'client_reapproved' }]);
   });
 });
 
@@ -382,6 +385,23 @@ describe('the personal drop', () => {
     expect((await s.staff.tab.post(`/api/v1/drops/${s.a.drop.dropId}/close`, {})).status).toBe(204);
     expectError(await s.a.tab.post(`/api/v1/portal/drops/${s.a.drop.dropId}/start`, {}), 410, 'drop_closed');
     expect(Portal.parse((await s.a.tab.get('/api/v1/portal')).body).drop?.state).toBe('closed');
+  });
+
+  it("ends a client's portal upload grant when the account is disabled or reset, not a day later", async () => {
+    const s = await twoClients();
+    const file = makeFile(randomPlaintext(1000));
+    for (const [client, action] of [
+      [s.a, 'disable'],
+      [s.b, 'reset'],
+    ] as const) {
+      const grant = await startPortalSession(client);
+      const before = await uploadRequest(tab(s.t.app), 'post', '', dropUploads(client.drop.dropId, grant), { size: file.container.length });
+      expect(before.status).toBe(201);
+      const res = await s.admin.tab.post(`/api/v1/admin/users/${idToWire(client.account.userId)}/${action}`, {});
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      expectError(await uploadRequest(tab(s.t.app), 'post', '', dropUploads(client.drop.dropId, grant), { size: file.container.length }), 401, 'grant_invalid');
+      expectError(await uploadRequest(tab(s.t.app), 'get', `/${before.body.uploadId as string}`, dropUploads(client.drop.dropId, grant)), 401, 'grant_invalid');
+    }
   });
 
   it('lets an unapproved client reach nothing: no portal, no received shares', async () => {
