@@ -61,15 +61,7 @@ export interface AuditTrailRow extends Omit<AuditRow, 'prevHash'> {
   readonly objectPerson: { readonly name: string | null; readonly email: string | null } | undefined;
 }
 
-interface AuditTrailSqlRow {
-  seq: number;
-  at: number;
-  actor_ref: Uint8Array | null;
-  action: string;
-  object_type: string | null;
-  object_ref: Uint8Array | null;
-  details: string;
-  hash: Uint8Array;
+interface AuditTrailSqlRow extends Omit<AuditSqlRow, 'prev_hash'> {
   actor_kind: string | null;
   actor_name: string | null;
   actor_email: string | null;

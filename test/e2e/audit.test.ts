@@ -72,7 +72,7 @@ it('mails the head, shows and filters the log, exports it, and the command line 
   await page.getByTestId('audit-apply').click();
   await page.getByTestId('audit-error').waitFor();
   expect(await page.getByTestId('audit-to').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('audit-to');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('audit-to');
   await page.getByTestId('audit-clear').click();
   await expect.poll(() => mailedRow.count()).toBe(1);
 

@@ -60,7 +60,7 @@ it('looks a person up, exports them, erases them after the address is typed agai
   await page.getByTestId('privacy-lookup').click();
   await page.getByTestId('privacy-error').waitFor();
   expect(await page.getByTestId('privacy-email').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('privacy-email');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('privacy-email');
 
   // An address Coffer does not know.
   await lookUp(page, 'niemand@example.org');
@@ -96,13 +96,13 @@ it('looks a person up, exports them, erases them after the address is typed agai
   await page.getByTestId('privacy-erase-email').press('Enter');
   await page.getByTestId('privacy-erase-error').waitFor();
   expect(await page.getByTestId('privacy-erase-email').getAttribute('aria-invalid')).toBe('true');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('privacy-erase-email');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('privacy-erase-email');
   await page.getByTestId('privacy-erase-email').fill(person);
   await page.getByTestId('privacy-erase-email').press('Enter');
   await page.getByTestId('privacy-erased').waitFor();
   expect(await page.getByTestId('privacy-erased').textContent()).toContain(`${person} has been erased`);
   // The Erase button is gone with the preview: focus lands on the announcement.
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('privacy-status');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('privacy-status');
 
   // Nothing is left of them; the invitation is gone from its page too.
   await lookUp(page, person);
