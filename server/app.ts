@@ -113,7 +113,8 @@ export function createServices(deps: AppDeps): RouteServices {
   const serverKey = deps.serverKey;
   if (serverKey.length !== SERVER_SECRET_BYTES) throw new RangeError('the server key must be 32 bytes');
   const transact = createTransact(db);
-  const audit = createAudit({ repo: createAuditRepo(db), clock });
+  const auditRepo = createAuditRepo(db);
+  const audit = createAudit({ repo: auditRepo, clock });
   const deliver = createDeliver(deps.mailer, deps.log);
   const publicUrl = config.publicUrl;
 
@@ -246,8 +247,8 @@ export function createServices(deps: AppDeps): RouteServices {
     // A drop's uploader uploads with the same protocol; their uploads belong to their session.
     dropUploads: createUploadsService({ repo: dropSessionUploads, blobs, clock, transact, limits: uploadLimits, admit: dropLink.admit }),
     clients,
-    auditTrail: createAuditTrail({ repo: createAuditRepo(db) }),
-    privacy: createPrivacyService({ repo: createPrivacyRepo(db), blobs, audit, transact, clock, log: deps.log, serverKey }),
+    auditTrail: createAuditTrail({ repo: auditRepo }),
+    privacy: createPrivacyService({ repo: createPrivacyRepo(db), users: usersRepo, blobs, audit, transact, clock, log: deps.log, serverKey }),
     maxFileBytes: uploadLimits.maxFileBytes,
     clock,
     clientDir: deps.clientDir,

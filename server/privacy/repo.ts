@@ -276,9 +276,6 @@ export function createPrivacyRepo(db: Db) {
   const auditEntryCount = db.prepare<Params, number>(
     `WITH ${REFS} SELECT count(*) FROM audit_log WHERE actor_ref IN refs OR object_ref IN refs`,
   ).pluck();
-  const activeAdmins = db.prepare<[], number>(
-    "SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND approval = 'approved'",
-  ).pluck();
   const officeName = db.prepare<[], string>('SELECT name FROM office WHERE slot = 1').pluck();
 
   // ---- the erase plan, by id (sorted, so the same state gives the same confirmation)
@@ -347,7 +344,6 @@ export function createPrivacyRepo(db: Db) {
     refs: (person: Person): Uint8Array[] => refs.all(params(person)),
     auditEntries: (person: Person): PersonAuditEntry[] => auditEntries.all(params(person)),
     auditEntryCount: (person: Person): number => auditEntryCount.get(params(person)) ?? 0,
-    countActiveApprovedAdmins: (): number => activeAdmins.get() ?? 0,
     officeName: (): string => officeName.get() ?? '',
 
     plan(person: Person): ErasePlan {

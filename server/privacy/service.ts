@@ -25,6 +25,7 @@ import type { BlobStore } from '../blobs/store.js';
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';
 import type { Caller } from '../http/caller.js';
+import type { UsersRepo } from '../users/repo.js';
 import { AppError, describeForLog, lastAdmin, notFound } from '../http/errors.js';
 import type {
   AuditPerson,
@@ -89,6 +90,8 @@ const CONFIRMATION_TAG = tag('privacy-erase');
 
 export function createPrivacyService(deps: {
   repo: PrivacyRepo;
+  /** For the last-admin rule (the users repo keeps that count). */
+  users: Pick<UsersRepo, 'countActiveApprovedAdmins'>;
   blobs: BlobStore;
   audit: Audit;
   transact: Transact;
@@ -114,7 +117,7 @@ export function createPrivacyService(deps: {
     if (account === null) return null;
     if (bytesEqual(account.id, caller.userId)) return 'self';
     const isActiveAdmin = account.role === 'admin' && account.status === 'active' && account.approval === 'approved';
-    if (isActiveAdmin && repo.countActiveApprovedAdmins() <= 1) return 'last_admin';
+    if (isActiveAdmin && deps.users.countActiveApprovedAdmins() <= 1) return 'last_admin';
     return null;
   };
 

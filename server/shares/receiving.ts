@@ -76,9 +76,11 @@ export interface ReceivingService {
   received(caller: Caller): ShareRecord[];
   receivedShare(caller: Caller, shareId: Id): RecipientView;
   issueGrant(caller: Caller, shareId: Id): Promise<string>;
-  /** 404 unless the share was sent to the caller: checked before the grant, so a foreign id answers the same with or without one. */
-  requireReceived(caller: Caller, shareId: Id): void;
-  accountDownload(caller: Caller, shareId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
+  /**
+   * A file of a share sent to the caller, under a grant (the bearer token). The share is looked
+   * up first: a foreign id answers 404 with or without a grant.
+   */
+  accountDownload(caller: Caller, shareId: Id, token: string | undefined, request: DownloadRequest): Promise<RecipientDownload>;
 }
 
 export function createReceivingService(deps: {
@@ -132,6 +134,20 @@ export function createReceivingService(deps: {
     deps.tokens.sign({ audience: GRANT_AUDIENCE, subject: idToWire(recipientId), ttlSeconds: GRANT_TTL_SECONDS, claims: { jti: idToWire(newId()) } });
 
   const senderEmail = (share: ShareRecord): string | undefined => deps.users.byId(share.senderId)?.email;
+
+  /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
+  const verifyGrant = async (token: string | undefined): Promise<Grant> => {
+    if (token === undefined) throw grantInvalid();
+    try {
+      const verified = await deps.tokens.verify(token, GRANT_AUDIENCE);
+      const jti = verified.payload.jti;
+      if (typeof jti !== 'string' || !JTI.test(jti)) throw grantInvalid();
+      return { jti, subject: verified.subject, expiresAt: verified.expiresAt };
+    } catch (error) {
+      if (error instanceof CapabilityTokenError) throw grantInvalid();
+      throw error;
+    }
+  };
 
   /** The counted download, shared by guests and account recipients once each is matched to its recipient entry. */
   const download = async ({ share, recipient }: RecipientWithShare, grant: Grant, request: DownloadRequest): Promise<RecipientDownload> => {
@@ -252,18 +268,7 @@ export function createReceivingService(deps: {
       return { serverHalf: view.recipient.serverHalf, grant: await signGrant(recipient.id), view };
     },
 
-    async verifyGrant(token) {
-      if (token === undefined) throw grantInvalid();
-      try {
-        const verified = await deps.tokens.verify(token, GRANT_AUDIENCE);
-        const jti = verified.payload.jti;
-        if (typeof jti !== 'string' || !JTI.test(jti)) throw grantInvalid();
-        return { jti, subject: verified.subject, expiresAt: verified.expiresAt };
-      } catch (error) {
-        if (error instanceof CapabilityTokenError) throw grantInvalid();
-        throw error;
-      }
-    },
+    verifyGrant,
 
     async guestDownload(recipientId, grant, request) {
       // The grant names its recipient: a grant for another link is refused before any lookup,
@@ -288,12 +293,9 @@ export function createReceivingService(deps: {
       return signGrant(recipient.id);
     },
 
-    requireReceived(caller, shareId) {
-      findReceived(caller, shareId);
-    },
-
-    async accountDownload(caller, shareId, grant, request) {
-      return download(findReceived(caller, shareId), grant, request);
+    async accountDownload(caller, shareId, token, request) {
+      const target = findReceived(caller, shareId);
+      return download(target, await verifyGrant(token), request);
     },
   };
 }

@@ -186,11 +186,9 @@ export function issueGrant(receiving: ReceivingService): RouteHandler {
 export function receivedFile(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     const caller = callerOf(res);
-    receiving.requireReceived(caller, idParam(req, 'shareId'));
-    const grant = await receiving.verifyGrant(bearer(req));
     const fileId = idParam(req, 'fileId');
     await answerDownload(req, res, fileId, () =>
-      receiving.accountDownload(caller, idParam(req, 'shareId'), grant, { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
+      receiving.accountDownload(caller, idParam(req, 'shareId'), bearer(req), { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
     );
   };
 }

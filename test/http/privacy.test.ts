@@ -19,6 +19,7 @@ import type { Caller } from '../../server/http/caller.js';
 import { AppError } from '../../server/http/errors.js';
 import { createPrivacyRepo } from '../../server/privacy/repo.js';
 import { createPrivacyService } from '../../server/privacy/service.js';
+import { createUsersRepo } from '../../server/users/repo.js';
 import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
 import { makeClient, personalDropOf, type ClientAccount } from '../helpers/clients.js';
@@ -329,6 +330,7 @@ describe('export', () => {
 function serviceOver(s: SendingOffice, blobs: BlobStore = createDiskBlobStore(s.t.config.dataDir)) {
   return createPrivacyService({
     repo: createPrivacyRepo(s.t.db),
+    users: createUsersRepo(s.t.db),
     blobs,
     audit: createAudit({ repo: createAuditRepo(s.t.db), clock: s.t.clock }),
     transact: createTransact(s.t.db),
