@@ -50,14 +50,19 @@ const rawEncrypt = best(() => {
   for (let offset = 0; offset < SIZE; offset += CONTENT_CHUNK_BYTES) {
     const last = offset + CONTENT_CHUNK_BYTES >= SIZE;
     rawChunks.push(
-      s.crypto_secretstream_xchacha20poly1305_push(state, plaintext.subarray(offset, offset + CONTENT_CHUNK_BYTES), null,
-        last ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE),
+      s.crypto_secretstream_xchacha20poly1305_push(
+        state,
+        plaintext.subarray(offset, offset + CONTENT_CHUNK_BYTES),
+        null,
+        last ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+      ),
     );
   }
 });
 const rawDecrypt = best(() => {
   const state = s.crypto_secretstream_xchacha20poly1305_init_pull(rawHeader, rawKey);
-  for (const chunk of rawChunks) if (s.crypto_secretstream_xchacha20poly1305_pull(state, chunk, null) === false) throw new Error('raw pull failed');
+  for (const chunk of rawChunks)
+    if (s.crypto_secretstream_xchacha20poly1305_pull(state, chunk, null) === false) throw new Error('raw pull failed');
 });
 rawChunks = [];
 
@@ -68,7 +73,8 @@ let container: Uint8Array[] = [];
 const envelopeEncrypt = best(() => {
   container = [];
   const encryptor = createContentEncryptor(fileKey, fileId);
-  for (let offset = 0; offset < SIZE; offset += PIECE) container.push(...encryptor.update(plaintext.subarray(offset, offset + PIECE)));
+  for (let offset = 0; offset < SIZE; offset += PIECE)
+    container.push(...encryptor.update(plaintext.subarray(offset, offset + PIECE)));
   container.push(...encryptor.final().output);
 });
 // Hand the decryptor 1 MiB pieces, as a download would.
@@ -81,7 +87,8 @@ for (const piece of container) {
 container = [];
 const envelopeDecrypt = best(() => {
   const decryptor = createContentDecryptor(fileKey, fileId);
-  for (let offset = 0; offset < joined.length; offset += PIECE) decryptor.update(joined.subarray(offset, offset + PIECE));
+  for (let offset = 0; offset < joined.length; offset += PIECE)
+    decryptor.update(joined.subarray(offset, offset + PIECE));
   decryptor.final();
 });
 
@@ -89,7 +96,12 @@ const rows = [
   ['raw secretstream', rate(SIZE, rawEncrypt), rate(SIZE, rawDecrypt)],
   ['Coffer envelope v1', rate(SIZE, envelopeEncrypt), rate(SIZE, envelopeDecrypt)],
 ] as const;
-console.log(`content encryption, ${SIZE / MIB} MiB of random data, best of ${ROUNDS}, libsodium ${libraryVersion()}, Node ${process.version}`);
+console.log(
+  `content encryption, ${SIZE / MIB} MiB of random data, best of ${ROUNDS}, libsodium ${libraryVersion()}, Node ${process.version}`,
+);
 console.log('                      encrypt MiB/s   decrypt MiB/s');
-for (const [name, enc, dec] of rows) console.log(`${name.padEnd(22)}${enc.toFixed(1).padStart(13)}${dec.toFixed(1).padStart(16)}`);
-console.log(`envelope cost: encrypt ${((1 - rows[1][1] / rows[0][1]) * 100).toFixed(1)}%, decrypt ${((1 - rows[1][2] / rows[0][2]) * 100).toFixed(1)}% slower than raw`);
+for (const [name, enc, dec] of rows)
+  console.log(`${name.padEnd(22)}${enc.toFixed(1).padStart(13)}${dec.toFixed(1).padStart(16)}`);
+console.log(
+  `envelope cost: encrypt ${((1 - rows[1][1] / rows[0][1]) * 100).toFixed(1)}%, decrypt ${((1 - rows[1][2] / rows[0][2]) * 100).toFixed(1)}% slower than raw`,
+);

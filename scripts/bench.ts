@@ -141,7 +141,13 @@ async function uploadingSeconds(page: PageDriver): Promise<number | null> {
 }
 
 /** Sends `path` to the guest through the Send page; returns the figures. */
-async function timeUpload(page: PageDriver, path: string, label: string, server: Spawned, probe: ChromiumProbe): Promise<NonNullable<SizeResult['upload']>> {
+async function timeUpload(
+  page: PageDriver,
+  path: string,
+  label: string,
+  server: Spawned,
+  probe: ChromiumProbe,
+): Promise<NonNullable<SizeResult['upload']>> {
   await page.click(testId('nav-send'));
   await page.waitFor(testId('send-page', { 'data-state': 'compose' }));
   await page.setInputFiles(testId('send-files'), [path]);
@@ -166,7 +172,14 @@ async function timeUpload(page: PageDriver, path: string, label: string, server:
 }
 
 /** Downloads the share's file from its sent page; the saved file's hash must be `sha256`. */
-async function timeDownload(page: PageDriver, downloads: string, sha256: string, label: string, server: Spawned, probe: ChromiumProbe): Promise<{ figures: NonNullable<SizeResult['download']>; hashMatches: boolean }> {
+async function timeDownload(
+  page: PageDriver,
+  downloads: string,
+  sha256: string,
+  label: string,
+  server: Spawned,
+  probe: ChromiumProbe,
+): Promise<{ figures: NonNullable<SizeResult['download']>; hashMatches: boolean }> {
   await page.click(testId('send-view-share'));
   await page.waitFor(testId('sent-share-page', { 'data-state': 'loaded' }), 60_000);
   await page.waitFor(testId('file-row'));
@@ -181,7 +194,13 @@ async function timeDownload(page: PageDriver, downloads: string, sha256: string,
   // Both must finish: the page saying the file verified, and the browser's file on disk.
   const done = testId('file-row', { 'data-state': 'done' });
   const outcome = await page.waitFor([done, testId('file-row', { 'data-state': 'failed' })], PHASE_TIMEOUT_MS);
-  const state = outcome === done ? await Promise.race([(await download).finished, new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 60_000).unref())]) : null;
+  const state =
+    outcome === done
+      ? await Promise.race([
+          (await download).finished,
+          new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 60_000).unref()),
+        ])
+      : null;
   const seconds = (performance.now() - started) / 1000;
   const figures = await watch.stop(seconds);
   await profiled();
@@ -227,7 +246,9 @@ function memoryRows(phase: (r: SizeResult) => PhaseFigures | undefined, serviceW
   const heaps: [string, (f: PhaseFigures) => HeapPeaks][] = [
     ['page', (f) => f.heap.page],
     ['crypto worker', (f) => f.heap.worker],
-    ...(serviceWorker ? [['service worker', (f: PhaseFigures) => f.heap.serviceWorker] as [string, (f: PhaseFigures) => HeapPeaks]] : []),
+    ...(serviceWorker
+      ? [['service worker', (f: PhaseFigures) => f.heap.serviceWorker] as [string, (f: PhaseFigures) => HeapPeaks]]
+      : []),
   ];
   const processes: [string, string][] = [
     ['page renderer', 'page renderer'],
@@ -247,7 +268,10 @@ function memoryRows(phase: (r: SizeResult) => PhaseFigures | undefined, serviceW
       [`  ${name} JS heap peak (used)`, (r) => mb(of(r, (f) => heap(f).used))],
       [`  ${name} ArrayBuffers peak`, (r) => mb(of(r, (f) => heap(f).backing))],
     ]),
-    ...processes.map(([name, type]): Row => [`  ${name} RSS peak`, (r) => mb(of(r, (f) => f.chromiumRss.get(type) ?? 0))]),
+    ...processes.map(([name, type]): Row => [
+      `  ${name} RSS peak`,
+      (r) => mb(of(r, (f) => f.chromiumRss.get(type) ?? 0)),
+    ]),
   ];
 }
 
@@ -268,18 +292,30 @@ function table(results: readonly SizeResult[]): string {
   const header = ['', ...results.map((r) => `${r.mib} MiB`)];
   const body = rows.map(([label, value]) => [label, ...results.map(value)]);
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => (row[i] ?? '').length)));
-  const line = (row: readonly string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ');
+  const line = (row: readonly string[]): string =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ');
   return [line(header), ...body.map(line)].join('\n');
 }
 
 /** Where a phase's time went: CPU seconds by process and thread (the busiest first), and the server's time per route. */
 function timeReport(label: string, figures: PhaseFigures & { readonly routes: RouteTimes }): string {
   const top = [...figures.cpu.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-  const threads = top.map(([thread, seconds]) => `    ${thread.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s  ${((seconds / figures.seconds) * 100).toFixed(0).padStart(4)} %`);
+  const threads = top.map(
+    ([thread, seconds]) =>
+      `    ${thread.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s  ${((seconds / figures.seconds) * 100).toFixed(0).padStart(4)} %`,
+  );
   const routes = [...figures.routes.entries()]
     .sort((a, b) => b[1].totalMs - a[1].totalMs)
-    .map(([route, t]) => `    ${`${route} ×${t.count}`.padEnd(58)} ${(t.totalMs / t.count).toFixed(0).padStart(7)} ms avg, ${t.maxMs.toFixed(0)} ms max`);
-  return [`  ${label} (${figures.seconds.toFixed(2)} s wall), CPU by thread (% of one core):`, ...threads, "   the server's time per request (from its log):", ...routes].join('\n');
+    .map(
+      ([route, t]) =>
+        `    ${`${route} ×${t.count}`.padEnd(58)} ${(t.totalMs / t.count).toFixed(0).padStart(7)} ms avg, ${t.maxMs.toFixed(0)} ms max`,
+    );
+  return [
+    `  ${label} (${figures.seconds.toFixed(2)} s wall), CPU by thread (% of one core):`,
+    ...threads,
+    "   the server's time per request (from its log):",
+    ...routes,
+  ].join('\n');
 }
 
 // ---- the run
@@ -293,7 +329,8 @@ async function cleanUp(): Promise<void> {
   await chromium?.close().catch(() => undefined);
   // SIGTERM to the server this script started (by its own handle), then the mail server.
   const code = await coffer?.stop();
-  if (code !== undefined && code !== 0) failures.push(`the server exited with ${code} on SIGTERM\n${coffer?.server.stderr() ?? ''}`);
+  if (code !== undefined && code !== 0)
+    failures.push(`the server exited with ${code} on SIGTERM\n${coffer?.server.stderr() ?? ''}`);
   await removeTempDirs();
 }
 
@@ -318,7 +355,9 @@ try {
   await page.start();
   await signIn(page, coffer.origin);
   const probe = await probeChromium(chromium, page);
-  console.log(`Coffer benchmark: ${SIZES_MIB.map((m) => `${m} MiB`).join(' and ')}, ${await chromium.version()} headless, server PID ${coffer.server.child.pid}, loopback`);
+  console.log(
+    `Coffer benchmark: ${SIZES_MIB.map((m) => `${m} MiB`).join(' and ')}, ${await chromium.version()} headless, server PID ${coffer.server.child.pid}, loopback`,
+  );
 
   for (const mib of SIZES_MIB) {
     if (interrupted) break;
@@ -331,7 +370,14 @@ try {
       const upload = await timeUpload(page, path, `${mib}MiB`, coffer.server, probe);
       result = { ...result, upload };
       process.stdout.write(`${mibps(mib, upload.seconds)}; downloading … `);
-      const { figures: download, hashMatches } = await timeDownload(page, downloads, sha256, `${mib}MiB`, coffer.server, probe);
+      const { figures: download, hashMatches } = await timeDownload(
+        page,
+        downloads,
+        sha256,
+        `${mib}MiB`,
+        coffer.server,
+        probe,
+      );
       result = { ...result, download, hashMatches };
       console.log(`${mibps(mib, download.seconds)}, SHA-256 ${hashMatches ? 'matches' : 'DIFFERS'}`);
       if (!hashMatches) failures.push(`${mib} MiB: the downloaded file's SHA-256 differs from the original's`);

@@ -16,8 +16,16 @@ if (name === undefined) {
 }
 
 const builds = [
-  { script: 'build:client', output: 'dist/client/index.html', sources: ['client', 'shared', 'vite.config.ts', 'package-lock.json'] },
-  { script: 'build:server', output: `dist/server/server/${name}.js`, sources: ['server', 'shared', 'tsconfig.server.json', 'tsconfig.base.json', 'package-lock.json'] },
+  {
+    script: 'build:client',
+    output: 'dist/client/index.html',
+    sources: ['client', 'shared', 'vite.config.ts', 'package-lock.json'],
+  },
+  {
+    script: 'build:server',
+    output: `dist/server/server/${name}.js`,
+    sources: ['server', 'shared', 'tsconfig.server.json', 'tsconfig.base.json', 'package-lock.json'],
+  },
 ];
 
 /** Newest modification time under the given paths (0 when none exists, as in the image). */

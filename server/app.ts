@@ -166,7 +166,16 @@ export function createServices(deps: AppDeps): RouteServices {
     destroy: destroyDrop,
   });
 
-  const dropsService = createDropsService({ drops: dropsRepo, office: officeRepo, blobs, audit, transact, clock, maxTotalBytes: quotaBytes, destroy: destroyDrop });
+  const dropsService = createDropsService({
+    drops: dropsRepo,
+    office: officeRepo,
+    blobs,
+    audit,
+    transact,
+    clock,
+    maxTotalBytes: quotaBytes,
+    destroy: destroyDrop,
+  });
   const clients = createClientsService({
     repo: createClientsRepo(db),
     users: usersRepo,
@@ -190,7 +199,16 @@ export function createServices(deps: AppDeps): RouteServices {
       mailTransport: deps.mailer.transport,
     }),
     setup: createSetupService({ repo: setupRepo, clock, publicUrl }),
-    setupCompletion: createSetupCompletion({ setup: setupRepo, office: officeRepo, users: usersRepo, sessions, audit, transact, clock, serverKey }),
+    setupCompletion: createSetupCompletion({
+      setup: setupRepo,
+      office: officeRepo,
+      users: usersRepo,
+      sessions,
+      audit,
+      transact,
+      clock,
+      serverKey,
+    }),
     office: createOfficeService({ repo: officeRepo, users: usersRepo, transact, audit }),
     officeRepo,
     auth: createAuthService({
@@ -245,10 +263,26 @@ export function createServices(deps: AppDeps): RouteServices {
     drops: dropsService,
     dropLink,
     // A drop's uploader uploads with the same protocol; their uploads belong to their session.
-    dropUploads: createUploadsService({ repo: dropSessionUploads, blobs, clock, transact, limits: uploadLimits, admit: dropLink.admit }),
+    dropUploads: createUploadsService({
+      repo: dropSessionUploads,
+      blobs,
+      clock,
+      transact,
+      limits: uploadLimits,
+      admit: dropLink.admit,
+    }),
     clients,
     auditTrail: createAuditTrail({ repo: auditRepo }),
-    privacy: createPrivacyService({ repo: createPrivacyRepo(db), users: usersRepo, blobs, audit, transact, clock, log: deps.log, serverKey }),
+    privacy: createPrivacyService({
+      repo: createPrivacyRepo(db),
+      users: usersRepo,
+      blobs,
+      audit,
+      transact,
+      clock,
+      log: deps.log,
+      serverKey,
+    }),
     maxFileBytes: uploadLimits.maxFileBytes,
     clock,
     clientDir: deps.clientDir,

@@ -72,7 +72,8 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     }
 
     await ready();
-    if (command === 'audit-verify') return auditVerify(createAuditRepo(db), 'head' in options ? options.head : undefined);
+    if (command === 'audit-verify')
+      return auditVerify(createAuditRepo(db), 'head' in options ? options.head : undefined);
     if (command === 'sweep') {
       const log = createLogger(config.logLevel);
       const sweeper = createSweeper({
@@ -95,7 +96,9 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
       return 0;
     } catch (error) {
       if (error instanceof AppError && error.code === 'setup_finished') {
-        console.error('Setup is already finished, so no setup link can be issued. An admin invites everyone else from Coffer itself.');
+        console.error(
+          'Setup is already finished, so no setup link can be issued. An admin invites everyone else from Coffer itself.',
+        );
         return 1;
       }
       throw error;
@@ -111,7 +114,8 @@ function auditVerifyOptions(rest: readonly string[]): { head?: ExpectedHead } | 
   const [flag, value, ...more] = rest.length === 1 ? (rest[0] ?? '').split(/=(.*)/s, 2) : rest;
   if ((flag !== '--head' && flag !== '--expect') || more.length > 0) return undefined;
   const head = value === undefined ? undefined : parseHead(value);
-  if (head === undefined) return { problem: `${flag} takes the head from the mail: <seq>:<64 hex characters>, for example 42:3f9a…` };
+  if (head === undefined)
+    return { problem: `${flag} takes the head from the mail: <seq>:<64 hex characters>, for example 42:3f9a…` };
   return { head };
 }
 
@@ -126,7 +130,10 @@ function auditVerify(repo: ReturnType<typeof createAuditRepo>, head: ExpectedHea
   }
   console.log(describeIntact(chain, chain.head === null ? undefined : repo.bySeq(chain.head.seq)?.at));
   if (head === undefined) return 0;
-  const check = checkHead(head, chain, { at: (seq) => repo.bySeq(seq), withHash: (hash) => repo.byHash(fromHex(hash)) });
+  const check = checkHead(head, chain, {
+    at: (seq) => repo.bySeq(seq),
+    withHash: (hash) => repo.byHash(fromHex(hash)),
+  });
   if (check.ok) {
     console.log(describeHeadCheck(check));
     return 0;

@@ -129,11 +129,31 @@ export function parseConfig(env: Env): Config {
   const trustProxy = parseTrustProxy(vars.TRUST_PROXY, fail);
   const logLevel = parseLogLevel(vars.LOG_LEVEL, fail);
   const mail = publicUrl === undefined ? undefined : parseMail(vars, publicUrl.isLocal, fail);
-  const sessionIdleMinutes = parseWholeNumber('SESSION_IDLE_MINUTES', vars.SESSION_IDLE_MINUTES, { min: 5, max: 1440, fallback: 60 }, fail);
-  const sessionMaxHours = parseWholeNumber('SESSION_MAX_HOURS', vars.SESSION_MAX_HOURS, { min: 1, max: 720, fallback: 12 }, fail);
-  const maxFileMib = parseWholeNumber('MAX_FILE_MIB', vars.MAX_FILE_MIB, { min: 1, max: 1_048_576, fallback: 10_240 }, fail);
+  const sessionIdleMinutes = parseWholeNumber(
+    'SESSION_IDLE_MINUTES',
+    vars.SESSION_IDLE_MINUTES,
+    { min: 5, max: 1440, fallback: 60 },
+    fail,
+  );
+  const sessionMaxHours = parseWholeNumber(
+    'SESSION_MAX_HOURS',
+    vars.SESSION_MAX_HOURS,
+    { min: 1, max: 720, fallback: 12 },
+    fail,
+  );
+  const maxFileMib = parseWholeNumber(
+    'MAX_FILE_MIB',
+    vars.MAX_FILE_MIB,
+    { min: 1, max: 1_048_576, fallback: 10_240 },
+    fail,
+  );
   const quotaMib = parseWholeNumber('QUOTA_MIB', vars.QUOTA_MIB, { min: 1, max: 104_857_600, fallback: 102_400 }, fail);
-  const sweepIntervalSeconds = parseWholeNumber('SWEEP_INTERVAL_SECONDS', vars.SWEEP_INTERVAL_SECONDS, { min: 0, max: 86_400, fallback: 60 }, fail);
+  const sweepIntervalSeconds = parseWholeNumber(
+    'SWEEP_INTERVAL_SECONDS',
+    vars.SWEEP_INTERVAL_SECONDS,
+    { min: 0, max: 86_400, fallback: 60 },
+    fail,
+  );
 
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
@@ -201,7 +221,10 @@ function parsePublicUrl(
   }
   // `new URL` drops an empty query or fragment marker, so look at the text as well.
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-    return fail('PUBLIC_URL must be an origin only (scheme, host and port), without a path, query or fragment', undefined);
+    return fail(
+      'PUBLIC_URL must be an origin only (scheme, host and port), without a path, query or fragment',
+      undefined,
+    );
   }
   const isLocal = LOCAL_HOSTS.has(url.hostname);
   const isHttps = url.protocol === 'https:';
@@ -215,7 +238,7 @@ function parseTrustProxy(value: string | undefined, fail: Fail): TrustProxy {
   if (value.toLowerCase() === 'true') {
     return fail(
       'TRUST_PROXY=true is refused: trusting every hop lets any client forge its address. ' +
-        'Set TRUST_PROXY to the number of proxies in front of Coffer (e.g. 1) or to the proxy\'s address or CIDR',
+        "Set TRUST_PROXY to the number of proxies in front of Coffer (e.g. 1) or to the proxy's address or CIDR",
       false,
     );
   }

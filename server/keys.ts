@@ -38,7 +38,9 @@ export class CapabilityKeyFileError extends Error {
 }
 
 /** Loads the signing key from DATA_DIR, or makes and stores one on first start. */
-export async function loadOrCreateCapabilityKey(dataDir: string): Promise<CapabilityKey & { readonly created: boolean }> {
+export async function loadOrCreateCapabilityKey(
+  dataDir: string,
+): Promise<CapabilityKey & { readonly created: boolean }> {
   const file = dataPaths(dataDir).capabilityKey;
   let text: string | undefined;
   try {
@@ -76,7 +78,8 @@ function publicPart(jwk: JWK): JWK {
 async function importPrivateJwk(jwk: JWK): Promise<CapabilityKey> {
   const privateKey = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d } as JWK, ALG);
   const publicKey = await importJWK(publicPart(jwk), ALG);
-  if (!isCryptoKey(privateKey) || !isCryptoKey(publicKey)) throw new CapabilityKeyFileError('the capability key did not import');
+  if (!isCryptoKey(privateKey) || !isCryptoKey(publicKey))
+    throw new CapabilityKeyFileError('the capability key did not import');
   return { privateKey, publicKey, kid: await calculateJwkThumbprint(publicPart(jwk)) };
 }
 
@@ -116,7 +119,9 @@ export class ServerSecretFileError extends Error {
  * buckets. It is not in the database, so a copy of the database alone gives none of them
  * away. Losing it means nobody can sign in: back it up with the database.
  */
-export async function loadOrCreateServerSecret(dataDir: string): Promise<{ readonly key: Uint8Array; readonly created: boolean }> {
+export async function loadOrCreateServerSecret(
+  dataDir: string,
+): Promise<{ readonly key: Uint8Array; readonly created: boolean }> {
   const file = dataPaths(dataDir).serverSecret;
   const existing = await readServerSecret(file);
   if (existing !== undefined) return { key: existing, created: false };
@@ -189,11 +194,15 @@ export interface CapabilityTokens {
   verify(token: string, audience: CapabilityAudience): Promise<VerifiedCapability>;
 }
 
-export function createCapabilityTokens(key: CapabilityKey, options: { issuer: string; clock: Clock }): CapabilityTokens {
+export function createCapabilityTokens(
+  key: CapabilityKey,
+  options: { issuer: string; clock: Clock },
+): CapabilityTokens {
   const { issuer, clock } = options;
   return {
     async sign(grant) {
-      if (!Number.isInteger(grant.ttlSeconds) || grant.ttlSeconds <= 0) throw new RangeError('ttlSeconds must be a positive whole number');
+      if (!Number.isInteger(grant.ttlSeconds) || grant.ttlSeconds <= 0)
+        throw new RangeError('ttlSeconds must be a positive whole number');
       const now = Math.floor(clock.now() / 1000);
       return new SignJWT({ ...grant.claims })
         .setProtectedHeader({ alg: ALG, typ: TYP, kid: key.kid })

@@ -52,14 +52,32 @@ async function start(config: Config): Promise<void> {
 
   const mailer = createMailer(config, log, clock);
   const blobs = createDiskBlobStore(config.dataDir);
-  const app = createApp({ config, db, mailer, clock, log, serverKey, clientDir: projectPaths().client, capabilityKey, blobs });
+  const app = createApp({
+    config,
+    db,
+    mailer,
+    clock,
+    log,
+    serverKey,
+    clientDir: projectPaths().client,
+    capabilityKey,
+    blobs,
+  });
   // The expiry sweeper runs here only: never at import time, never in the command line's process.
   const sweeper = createSweeper({ db, blobs, clock, log, sessionIdleMs: config.sessionIdleMinutes * 60_000 });
   const stopSweeper = config.sweepIntervalSeconds > 0 ? sweeper.start(config.sweepIntervalSeconds * 1000) : () => {};
   // The daily audit head mail to the admins, checked on the sweeper's interval (hourly when the
   // sweeper is off: the head mail is a safeguard, not housekeeping).
-  const auditHead = createAuditHeadJob({ db, clock, log, deliver: createDeliver(mailer, log), publicUrl: config.publicUrl });
-  const stopAuditHead = auditHead.start(config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000);
+  const auditHead = createAuditHeadJob({
+    db,
+    clock,
+    log,
+    deliver: createDeliver(mailer, log),
+    publicUrl: config.publicUrl,
+  });
+  const stopAuditHead = auditHead.start(
+    config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000,
+  );
 
   const server = createServer();
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
@@ -96,7 +114,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * the response), close idle keep-alive connections, then close the database, which
  * checkpoints the WAL. Exit 1 if that takes longer than SHUTDOWN_GRACE_MS.
  */
-function gracefulShutdown(server: Server, db: Db, mailer: Mailer, log: Logger, stopSweeper: () => void): (signal: string) => void {
+function gracefulShutdown(
+  server: Server,
+  db: Db,
+  mailer: Mailer,
+  log: Logger,
+  stopSweeper: () => void,
+): (signal: string) => void {
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   // Registered before the app, so it sees every response before a handler can send it. While

@@ -10,7 +10,8 @@ export function findProjectRoot(from: string = import.meta.url): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('Coffer cannot find its project folder (no package.json above the server code)');
+    if (parent === dir)
+      throw new Error('Coffer cannot find its project folder (no package.json above the server code)');
     dir = parent;
   }
 }

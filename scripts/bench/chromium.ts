@@ -13,7 +13,17 @@ import type { Readable, Writable } from 'node:stream';
 import { CHROMIUM } from '../../test/e2e/support/browser.js';
 
 /** Keeps Chromium off the network (the switches test/e2e/support/browser.ts launches with), headless, on a pipe. */
-const SWITCHES = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions'];
+const SWITCHES = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+];
 
 type Params = Record<string, unknown>;
 type Listener = (params: Params, sessionId: string | undefined) => void;
@@ -21,7 +31,10 @@ type Listener = (params: Params, sessionId: string | undefined) => void;
 /** One DevTools connection: commands to the browser or to an attached session, and events. */
 export class Cdp {
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(result: Params): void; reject(error: Error): void; method: string }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve(result: Params): void; reject(error: Error): void; method: string }
+  >();
   private readonly listeners = new Map<string, Set<Listener>>();
   private buffered = '';
   closed = false;
@@ -35,7 +48,14 @@ export class Cdp {
       // Messages are JSON, each ended by a NUL byte.
       this.buffered += text;
       for (let end = this.buffered.indexOf('\0'); end >= 0; end = this.buffered.indexOf('\0')) {
-        const message = JSON.parse(this.buffered.slice(0, end)) as { id?: number; method?: string; params?: Params; result?: Params; error?: { message: string }; sessionId?: string };
+        const message = JSON.parse(this.buffered.slice(0, end)) as {
+          id?: number;
+          method?: string;
+          params?: Params;
+          result?: Params;
+          error?: { message: string };
+          sessionId?: string;
+        };
         this.buffered = this.buffered.slice(end + 1);
         if (message.id !== undefined) {
           const waiter = this.waiting.get(message.id);
@@ -43,7 +63,8 @@ export class Cdp {
           if (message.error) waiter?.reject(new Error(`${waiter.method}: ${message.error.message}`));
           else waiter?.resolve(message.result ?? {});
         } else if (message.method !== undefined) {
-          for (const listener of this.listeners.get(message.method) ?? []) listener(message.params ?? {}, message.sessionId);
+          for (const listener of this.listeners.get(message.method) ?? [])
+            listener(message.params ?? {}, message.sessionId);
         }
       }
     });
@@ -81,10 +102,15 @@ export interface Chromium {
 }
 
 export async function launch(userDataDir: string): Promise<Chromium> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  const child: ChildProcess = spawn(CHROMIUM, [...SWITCHES, '--headless', '--remote-debugging-pipe', `--user-data-dir=${userDataDir}`, '--no-startup-window'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
-  });
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  const child: ChildProcess = spawn(
+    CHROMIUM,
+    [...SWITCHES, '--headless', '--remote-debugging-pipe', `--user-data-dir=${userDataDir}`, '--no-startup-window'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => {
     stderr = (stderr + text).slice(-4000);
@@ -109,11 +135,18 @@ export async function launch(userDataDir: string): Promise<Chromium> {
       return new PageDriver(cdp, sessionId);
     },
     async allowDownloads(dir) {
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allowAndName', downloadPath: dir, eventsEnabled: true });
+      await cdp.send('Browser.setDownloadBehavior', {
+        behavior: 'allowAndName',
+        downloadPath: dir,
+        eventsEnabled: true,
+      });
     },
     async close() {
       if (child.exitCode === null && child.signalCode === null) {
-        await Promise.race([cdp.send('Browser.close').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+        await Promise.race([
+          cdp.send('Browser.close').catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 5_000)),
+        ]);
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000); // only the process launched here
         await exited;
         clearTimeout(timer);
@@ -155,7 +188,9 @@ export class PageDriver {
     cdp.on('Runtime.consoleAPICalled', (params, session) => {
       if (session !== sessionId || (params['type'] !== 'error' && params['type'] !== 'warning')) return;
       const args = params['args'] as { value?: unknown; description?: string }[];
-      this.problems.push(`console.${String(params['type'])}: ${args.map((a) => String(a.value ?? a.description ?? '')).join(' ')}`);
+      this.problems.push(
+        `console.${String(params['type'])}: ${args.map((a) => String(a.value ?? a.description ?? '')).join(' ')}`,
+      );
     });
     cdp.on('Target.attachedToTarget', (params, session) => {
       const info = params['targetInfo'] as { type: string; url: string };
@@ -192,12 +227,16 @@ export class PageDriver {
 
   /** Evaluates `expression` in the page (awaiting a promise) and returns its value. */
   async evaluate<T>(expression: string): Promise<T> {
-    const { result, exceptionDetails } = await this.send<{ result: { value?: T }; exceptionDetails?: { text: string; exception?: { description?: string } } }>('Runtime.evaluate', {
+    const { result, exceptionDetails } = await this.send<{
+      result: { value?: T };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    }>('Runtime.evaluate', {
       expression,
       awaitPromise: true,
       returnByValue: true,
     });
-    if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    if (exceptionDetails)
+      throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
     return result.value as T;
   }
 
@@ -206,7 +245,9 @@ export class PageDriver {
     const list = typeof selectors === 'string' ? [selectors] : selectors;
     const started = Date.now();
     for (;;) {
-      const found = await this.evaluate<string | null>(`${JSON.stringify(list)}.find((s) => document.querySelector(s) !== null) ?? null`);
+      const found = await this.evaluate<string | null>(
+        `${JSON.stringify(list)}.find((s) => document.querySelector(s) !== null) ?? null`,
+      );
       if (found !== null) return found;
       if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${list.join(' or ')}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -221,12 +262,16 @@ export class PageDriver {
   /** Focuses the field, clears it and types `text` (as one insertion, with real input events). */
   async fill(selector: string, text: string): Promise<void> {
     await this.waitFor(selector);
-    await this.evaluate(`(() => { const field = document.querySelector(${JSON.stringify(selector)}); field.focus(); field.select(); })()`);
+    await this.evaluate(
+      `(() => { const field = document.querySelector(${JSON.stringify(selector)}); field.focus(); field.select(); })()`,
+    );
     await this.send('Input.insertText', { text });
   }
 
   async attribute(selector: string, name: string): Promise<string | null> {
-    return this.evaluate<string | null>(`document.querySelector(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(name)}) ?? null`);
+    return this.evaluate<string | null>(
+      `document.querySelector(${JSON.stringify(selector)})?.getAttribute(${JSON.stringify(name)}) ?? null`,
+    );
   }
 
   async text(selector: string): Promise<string | null> {
@@ -236,7 +281,9 @@ export class PageDriver {
   /** Chooses files in a file input by path, as a person picking them would (the browser reads them from disk). */
   async setInputFiles(selector: string, paths: readonly string[]): Promise<void> {
     await this.waitFor(selector);
-    const { result } = await this.send<{ result: { objectId?: string } }>('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+    const { result } = await this.send<{ result: { objectId?: string } }>('Runtime.evaluate', {
+      expression: `document.querySelector(${JSON.stringify(selector)})`,
+    });
     if (!result.objectId) throw new Error(`no element ${selector}`);
     await this.send('DOM.setFileInputFiles', { files: paths, objectId: result.objectId });
   }

@@ -15,7 +15,7 @@ export async function writeRandomFile(path: string, bytes: number): Promise<stri
   const piece = Buffer.alloc(PIECE);
   const file = await open(path, 'wx');
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const length = Math.min(PIECE, bytes - written);
       const chunk = piece.subarray(0, length);
       randomFillSync(chunk);

@@ -50,7 +50,8 @@ type CpuSnapshot = Map<string, number>;
 async function cpuSnapshot(serverPid: number, probe: ChromiumProbe): Promise<CpuSnapshot> {
   const snapshot: CpuSnapshot = new Map();
   const add = (prefix: string, threads: Map<string, number>): void => {
-    for (const [name, seconds] of threads) snapshot.set(`${prefix}: ${name}`, (snapshot.get(`${prefix}: ${name}`) ?? 0) + seconds);
+    for (const [name, seconds] of threads)
+      snapshot.set(`${prefix}: ${name}`, (snapshot.get(`${prefix}: ${name}`) ?? 0) + seconds);
   };
   add('server', threadCpu(serverPid));
   for (const process of await probe.processes()) add(process.type, threadCpu(process.pid));

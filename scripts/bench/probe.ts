@@ -57,7 +57,8 @@ export async function probeChromium(chromium: Chromium, page: PageDriver): Promi
   cdp.on('Target.detachedFromTarget', (params) => serviceWorkers.delete(params['sessionId'] as string));
   await cdp.send('Target.setDiscoverTargets', { discover: true });
 
-  const heapOf = (sessionId: string): Promise<HeapUsage | null> => cdp.send<HeapUsage>('Runtime.getHeapUsage', {}, sessionId).catch(() => null);
+  const heapOf = (sessionId: string): Promise<HeapUsage | null> =>
+    cdp.send<HeapUsage>('Runtime.getHeapUsage', {}, sessionId).catch(() => null);
   const targets = (): [string, string][] => [
     ['page', page.sessionId],
     ...[...page.workers.keys()].map((id, i): [string, string] => [`worker-${i}`, id]),
@@ -74,7 +75,9 @@ export async function probeChromium(chromium: Chromium, page: PageDriver): Promi
       return { page: pageHeap, workers: sum(workerHeaps), serviceWorker: sum(serviceWorkerHeaps) };
     },
     async processes() {
-      const { processInfo } = await cdp.send<{ processInfo: { type: string; id: number }[] }>('SystemInfo.getProcessInfo');
+      const { processInfo } = await cdp.send<{ processInfo: { type: string; id: number }[] }>(
+        'SystemInfo.getProcessInfo',
+      );
       return processInfo.map((p) => ({ type: p.type, pid: p.id }));
     },
     async profile() {

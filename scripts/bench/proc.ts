@@ -18,7 +18,8 @@ export function resident(pid: number): Resident | null {
   } catch {
     return null;
   }
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
 }
 
@@ -61,7 +62,10 @@ export function threadCpu(pid: number): Map<string, number> {
     // "tid (comm) state ppid …": comm may hold spaces and parentheses, so split at the last ")".
     const open = stat.indexOf('(');
     const close = stat.lastIndexOf(')');
-    const name = stat.slice(open + 1, close).replace(/\d+$/, '').trim();
+    const name = stat
+      .slice(open + 1, close)
+      .replace(/\d+$/, '')
+      .trim();
     const fields = stat.slice(close + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
     byName.set(name, (byName.get(name) ?? 0) + seconds);

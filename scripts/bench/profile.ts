@@ -35,5 +35,8 @@ export function selfTimes(profile: CpuProfile, top = 12): string[] {
   return [...selfMicros.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([name, micros]) => `${(micros / 1000).toFixed(0).padStart(7)} ms ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${name}`);
+    .map(
+      ([name, micros]) =>
+        `${(micros / 1000).toFixed(0).padStart(7)} ms ${((micros / total) * 100).toFixed(1).padStart(5)} %  ${name}`,
+    );
 }

@@ -87,8 +87,12 @@ function likePattern(text: string): string {
 }
 
 export function createAuditRepo(db: Db) {
-  const head = db.prepare<[], { seq: number; hash: Uint8Array }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare<[number, number, Uint8Array | null, string, string | null, Uint8Array | null, string, Uint8Array, Uint8Array]>(
+  const head = db.prepare<[], { seq: number; hash: Uint8Array }>(
+    'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+  );
+  const insert = db.prepare<
+    [number, number, Uint8Array | null, string, string | null, Uint8Array | null, string, Uint8Array, Uint8Array]
+  >(
     `INSERT INTO audit_log (seq, at, actor_ref, action, object_type, object_ref, details, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -113,10 +117,14 @@ export function createAuditRepo(db: Db) {
       ORDER BY l.seq DESC
       LIMIT @limit`,
   );
-  const lastOf = db.prepare<[string], AuditSqlRow>('SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1');
+  const lastOf = db.prepare<[string], AuditSqlRow>(
+    'SELECT * FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1',
+  );
   const bySeq = db.prepare<[number], AuditSqlRow>('SELECT * FROM audit_log WHERE seq = ?');
   const byHash = db.prepare<[Uint8Array], AuditSqlRow>('SELECT * FROM audit_log WHERE hash = ? ORDER BY seq LIMIT 1');
-  const triggers = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name");
+  const triggers = db.prepare<[], { name: string }>(
+    "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit_log' ORDER BY name",
+  );
   const upsertPerson = db.prepare<[Uint8Array, AuditPersonKind, string | null, string | null]>(
     `INSERT INTO audit_people (ref, kind, name, email) VALUES (?, ?, ?, ?)
      ON CONFLICT (ref) DO UPDATE SET kind = excluded.kind, name = coalesce(excluded.name, name), email = coalesce(excluded.email, email)`,
@@ -127,7 +135,17 @@ export function createAuditRepo(db: Db) {
       return head.get();
     },
     append(row: AuditRow): void {
-      insert.run(row.seq, row.at, row.actorRef, row.action, row.objectType, row.objectRef, row.details, row.prevHash, row.hash);
+      insert.run(
+        row.seq,
+        row.at,
+        row.actorRef,
+        row.action,
+        row.objectType,
+        row.objectRef,
+        row.details,
+        row.prevHash,
+        row.hash,
+      );
     },
     *entries(): Generator<AuditRow> {
       for (const row of all.iterate()) yield fromSql(row);
@@ -141,7 +159,8 @@ export function createAuditRepo(db: Db) {
         limit,
         exact: action !== undefined && 'exact' in action ? action.exact : null,
         lo: prefix,
-        hi: prefix === null ? null : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
+        hi:
+          prefix === null ? null : prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
         from: filter.from ?? null,
         to: filter.to ?? null,
         who: filter.who === undefined || filter.who === '' ? null : likePattern(filter.who),
@@ -155,7 +174,8 @@ export function createAuditRepo(db: Db) {
         objectRef: row.object_ref,
         details: row.details,
         hash: row.hash,
-        actor: row.actor_kind === null ? undefined : { kind: row.actor_kind, name: row.actor_name, email: row.actor_email },
+        actor:
+          row.actor_kind === null ? undefined : { kind: row.actor_kind, name: row.actor_name, email: row.actor_email },
         objectPerson: row.object_kind === null ? undefined : { name: row.object_name, email: row.object_email },
       }));
     },

@@ -12,7 +12,11 @@ export function getAuditTrail(trail: AuditTrail): RouteHandler {
   return (req, res) => {
     const query = parseInput(AuditPageQuery, req.query);
     const page = trail.page(trailFilter(query), { before: query.before, limit: query.limit ?? AUDIT_PAGE_DEFAULT });
-    const answer: AuditTrailPage = { entries: page.entries.map(trailEntryOut), next: page.next, actions: [...trail.actions()] };
+    const answer: AuditTrailPage = {
+      entries: page.entries.map(trailEntryOut),
+      next: page.next,
+      actions: [...trail.actions()],
+    };
     res.json(answer);
   };
 }

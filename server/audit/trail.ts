@@ -49,7 +49,8 @@ export function trailFilter(query: AuditFilterQuery): AuditTrailFilter {
   const action = query.action;
   return {
     who: query.who === undefined || query.who === '' ? undefined : query.who,
-    action: action === undefined ? undefined : action.endsWith('.*') ? { prefix: action.slice(0, -1) } : { exact: action },
+    action:
+      action === undefined ? undefined : action.endsWith('.*') ? { prefix: action.slice(0, -1) } : { exact: action },
     from: query.from === undefined ? undefined : Date.parse(query.from),
     to: query.to === undefined ? undefined : Date.parse(query.to),
   };

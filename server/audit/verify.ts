@@ -16,7 +16,11 @@ import type { AuditRow } from './repo.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './service.js';
 
 /** The triggers that refuse UPDATE, DELETE and out-of-order INSERT on audit_log (migrations/0002). */
-export const APPEND_ONLY_TRIGGERS = ['audit_log_append_in_order', 'audit_log_no_delete', 'audit_log_no_update'] as const;
+export const APPEND_ONLY_TRIGGERS = [
+  'audit_log_append_in_order',
+  'audit_log_no_delete',
+  'audit_log_no_update',
+] as const;
 
 /** How many of the latest hashes the walk remembers, to recognise a link that skips entries. */
 const LINK_MEMORY = 4096;
@@ -33,12 +37,22 @@ export type ChainBreak =
   /** `entry`'s contents do not match its hash (`recomputed`: its hash was recomputed, seen from the next entry). */
   | { readonly kind: 'changed'; readonly entry: EntryFacts; readonly recomputed: boolean }
   /** Entries `from`..`to` (sequence numbers) are missing; `next` is the first entry after them. */
-  | { readonly kind: 'removed'; readonly from: number; readonly to: number; readonly next: EntryFacts; readonly renumbered: boolean }
+  | {
+      readonly kind: 'removed';
+      readonly from: number;
+      readonly to: number;
+      readonly next: EntryFacts;
+      readonly renumbered: boolean;
+    }
   /** Entries `from`..`to` are not part of the original chain; `entry` is the first of them. */
   | { readonly kind: 'inserted'; readonly from: number; readonly to: number; readonly entry: EntryFacts };
 
 export type ChainInspection =
-  | { readonly ok: true; readonly entries: number; readonly head: { readonly seq: number; readonly hash: Uint8Array } | null }
+  | {
+      readonly ok: true;
+      readonly entries: number;
+      readonly head: { readonly seq: number; readonly hash: Uint8Array } | null;
+    }
   | { readonly ok: false; readonly break: ChainBreak; readonly checked: number };
 
 const facts = (row: AuditRow): EntryFacts => ({ seq: row.seq, at: row.at, action: row.action });
@@ -70,22 +84,38 @@ export function inspectChain(rows: Iterable<AuditRow>): ChainInspection {
     const checked = expectedSeq - 1;
 
     if (row.seq > expectedSeq) {
-      return { ok: false, checked, break: { kind: 'removed', from: expectedSeq, to: row.seq - 1, next: facts(row), renumbered: false } };
+      return {
+        ok: false,
+        checked,
+        break: { kind: 'removed', from: expectedSeq, to: row.seq - 1, next: facts(row), renumbered: false },
+      };
     }
     if (!linkHolds) {
       const linkedTo = seqOfHash.get(toHex(row.prevHash));
       const first = linkedTo === undefined ? undefined : factsOfSeq.get(linkedTo + 1);
       if (linkedTo !== undefined && linkedTo < row.seq - 1 && first !== undefined) {
-        return { ok: false, checked: linkedTo, break: { kind: 'inserted', from: first.seq, to: row.seq - 1, entry: first } };
+        return {
+          ok: false,
+          checked: linkedTo,
+          break: { kind: 'inserted', from: first.seq, to: row.seq - 1, entry: first },
+        };
       }
       if (contentHolds && previous !== undefined) {
         // This entry is intact but names another version of the one before: that one was
         // changed and its hash recomputed to match.
-        return { ok: false, checked: checked - 1, break: { kind: 'changed', entry: facts(previous), recomputed: true } };
+        return {
+          ok: false,
+          checked: checked - 1,
+          break: { kind: 'changed', entry: facts(previous), recomputed: true },
+        };
       }
       const original = contentHolds ? undefined : hashedAsSeq(row, row.seq);
       if (original !== undefined && original > row.seq) {
-        return { ok: false, checked, break: { kind: 'removed', from: row.seq, to: original - 1, next: facts(row), renumbered: true } };
+        return {
+          ok: false,
+          checked,
+          break: { kind: 'removed', from: row.seq, to: original - 1, next: facts(row), renumbered: true },
+        };
       }
       return { ok: false, checked, break: { kind: 'changed', entry: facts(row), recomputed: false } };
     }
@@ -102,7 +132,11 @@ export function inspectChain(rows: Iterable<AuditRow>): ChainInspection {
     previous = row;
     expectedSeq += 1;
   }
-  return { ok: true, entries: expectedSeq - 1, head: previous === undefined ? null : { seq: previous.seq, hash: previous.hash } };
+  return {
+    ok: true,
+    entries: expectedSeq - 1,
+    head: previous === undefined ? null : { seq: previous.seq, hash: previous.hash },
+  };
 }
 
 /** A head as the mail gives it: `<seq>:<64 hex>`, or just the hash. */
@@ -140,7 +174,8 @@ export function checkHead(
   }
   if (expected.seq > chain.entries) return { ok: false, kind: 'truncated', seq: expected.seq, last: chain.entries };
   const entry = lookup.at(expected.seq);
-  if (entry === undefined || toHex(entry.hash) !== expected.hash) return { ok: false, kind: 'rewritten', seq: expected.seq };
+  if (entry === undefined || toHex(entry.hash) !== expected.hash)
+    return { ok: false, kind: 'rewritten', seq: expected.seq };
   return { ok: true, seq: expected.seq };
 }
 
@@ -160,7 +195,10 @@ function range(from: number, to: number): string {
 }
 
 /** The verdict on a whole chain. */
-export function describeIntact(chain: { readonly entries: number; readonly head: { readonly seq: number; readonly hash: Uint8Array } | null }, at?: number): string {
+export function describeIntact(
+  chain: { readonly entries: number; readonly head: { readonly seq: number; readonly hash: Uint8Array } | null },
+  at?: number,
+): string {
   if (chain.head === null) return 'Audit log intact: 0 entries (the log is empty).';
   const when = at === undefined ? '' : `, ${timeText(at)}`;
   return `Audit log intact: ${chain.entries} entries, head ${toHex(chain.head.hash)} (entry ${chain.head.seq}${when}).`;
@@ -193,7 +231,8 @@ export function describeMissingTriggers(present: readonly string[]): string | un
 }
 
 export function describeHeadCheck(check: HeadCheck): string {
-  if (check.ok) return `The head mailed for entry ${check.seq} matches: the log has not been rewritten or cut short since that mail.`;
+  if (check.ok)
+    return `The head mailed for entry ${check.seq} matches: the log has not been rewritten or cut short since that mail.`;
   if (check.kind === 'truncated') {
     return `Audit log REWRITTEN: the mailed head names entry ${check.seq}, but the log ends at entry ${check.last}: ${range(check.last + 1, check.seq)} removed from the end.`;
   }

@@ -29,7 +29,11 @@ function origin(req: Request): RequestOrigin {
 }
 
 /** Sets the session cookie and answers SignedIn: the one way every sign-in ends. */
-export function answerSignedIn(res: Response, result: SignInResult, lifetimes: { idleMs: number; maxMs: number }): void {
+export function answerSignedIn(
+  res: Response,
+  result: SignInResult,
+  lifetimes: { idleMs: number; maxMs: number },
+): void {
   setSessionCookie(res, result.token, lifetimes.maxMs / 1000);
   res.json(signedInOut(result, lifetimes.idleMs / 1000));
 }
@@ -70,7 +74,12 @@ export function secondFactor({ auth, lifetimes }: AuthRouteDeps): RouteHandler {
 export function recover({ auth }: AuthRouteDeps): RouteHandler {
   return (req, res) => {
     const input = parseInput(RecoverRequest, req.body);
-    const { ticket, user } = auth.recover(clientAddress(req), input.email, bytesIn(input.recoveryAuthKey, 'recoveryAuthKey'), input.code);
+    const { ticket, user } = auth.recover(
+      clientAddress(req),
+      input.email,
+      bytesIn(input.recoveryAuthKey, 'recoveryAuthKey'),
+      input.code,
+    );
     if (user.keys === null) throw new Error('recovered an account without keys');
     const answer: RecoverResponse = {
       ticket,

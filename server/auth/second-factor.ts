@@ -16,7 +16,12 @@ export interface SecondFactor {
   verify(user: UserRecord, code: string): FactorCheck;
 }
 
-export function createSecondFactor(deps: { users: UsersRepo; repo: AuthRepo; clock: Clock; serverKey: Uint8Array }): SecondFactor {
+export function createSecondFactor(deps: {
+  users: UsersRepo;
+  repo: AuthRepo;
+  clock: Clock;
+  serverKey: Uint8Array;
+}): SecondFactor {
   const { users, repo, clock, serverKey } = deps;
   return {
     verify(user, code) {
@@ -32,7 +37,8 @@ export function createSecondFactor(deps: { users: UsersRepo; repo: AuthRepo; clo
       }
       const normalized = normalizeBackupCode(trimmed);
       if (normalized === undefined) return { ok: false };
-      if (!repo.useBackupCode(user.id, codeHash(serverKey, 'backup-code', user.id, normalized), now)) return { ok: false };
+      if (!repo.useBackupCode(user.id, codeHash(serverKey, 'backup-code', user.id, normalized), now))
+        return { ok: false };
       return { ok: true, method: 'backup_code' };
     },
   };

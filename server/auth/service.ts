@@ -49,7 +49,8 @@ export const TICKET_TRIES = 3;
 const DUMMY_USER_ID = new Uint8Array(16) as Id;
 const DUMMY_VERIFIER = new Uint8Array(32);
 
-export type LoginResult = { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
+export type LoginResult =
+  { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
 
 export interface PasswordChange {
   readonly authKey: Uint8Array;
@@ -100,12 +101,16 @@ export function createAuthService(deps: {
   publicUrl: string;
 }): AuthService {
   const { users, repo, sessions, limits, audit, transact, clock, serverKey } = deps;
-  const signIn = (userId: Id, device: string) => finishSignIn({ users, office: deps.office, sessions, clock }, userId, device);
+  const signIn = (userId: Id, device: string) =>
+    finishSignIn({ users, office: deps.office, sessions, clock }, userId, device);
 
   const officeName = () => deps.office.get()?.name ?? 'Coffer';
 
   /** The password check, with the same work for every outcome. */
-  const checkPassword = (user: UserRecord | undefined, authKey: Uint8Array): 'ok' | 'unknown_account' | 'no_keys' | 'wrong_password' | 'disabled' => {
+  const checkPassword = (
+    user: UserRecord | undefined,
+    authKey: Uint8Array,
+  ): 'ok' | 'unknown_account' | 'no_keys' | 'wrong_password' | 'disabled' => {
     if (user === undefined || user.keys === null) {
       checkAuthVerifier(serverKey, DUMMY_USER_ID, authKey, DUMMY_VERIFIER);
       return user === undefined ? 'unknown_account' : 'no_keys';
@@ -114,11 +119,17 @@ export function createAuthService(deps: {
     return user.status === 'active' ? 'ok' : 'disabled';
   };
 
-  const userObject = (user: UserRecord | undefined) => (user === undefined ? undefined : { type: 'user' as const, ref: user.auditRef });
+  const userObject = (user: UserRecord | undefined) =>
+    user === undefined ? undefined : { type: 'user' as const, ref: user.auditRef };
 
   const recordBackupCodeUse = (user: UserRecord, method: FactorMethod) => {
     if (method === 'backup_code') {
-      audit.record({ actor: user.auditRef, action: 'backup_code.used', object: userObject(user), details: { remaining: repo.unusedBackupCodes(user.id) } });
+      audit.record({
+        actor: user.auditRef,
+        action: 'backup_code.used',
+        object: userObject(user),
+        details: { remaining: repo.unusedBackupCodes(user.id) },
+      });
     }
   };
 
@@ -130,7 +141,9 @@ export function createAuthService(deps: {
   };
 
   const mailPasswordChanged = (user: UserRecord) =>
-    deps.deliver(passwordChangedMail({ to: user.email, office: officeName(), at: clock.now(), publicUrl: deps.publicUrl }));
+    deps.deliver(
+      passwordChangedMail({ to: user.email, office: officeName(), at: clock.now(), publicUrl: deps.publicUrl }),
+    );
 
   const current = (caller: Caller): UserRecord => {
     const user = users.byId(caller.userId);
@@ -171,7 +184,11 @@ export function createAuthService(deps: {
       limits.countPrelogin(ip, email);
       const user = users.byEmail(email);
       if (user?.keys) return user.keys.kdf;
-      return { salt: fakeSalt(serverKey, email), opsLimit: DEFAULT_KDF_PARAMS.opsLimit, memLimit: DEFAULT_KDF_PARAMS.memLimit };
+      return {
+        salt: fakeSalt(serverKey, email),
+        opsLimit: DEFAULT_KDF_PARAMS.opsLimit,
+        memLimit: DEFAULT_KDF_PARAMS.memLimit,
+      };
     },
 
     login(from, email, authKey) {
@@ -183,7 +200,12 @@ export function createAuthService(deps: {
       if (verdict !== 'ok') {
         transact(() => {
           limits.fail(address, account);
-          audit.record({ actor: user?.auditRef ?? null, action: 'sign_in.failed', object: userObject(user), details: { step: 'password', reason: verdict } });
+          audit.record({
+            actor: user?.auditRef ?? null,
+            action: 'sign_in.failed',
+            object: userObject(user),
+            details: { step: 'password', reason: verdict },
+          });
         });
         throw invalidCredentials();
       }
@@ -191,7 +213,12 @@ export function createAuthService(deps: {
       limits.succeed(account);
       if (known.totpSecret !== null) return { kind: 'second-factor', ticket: newTicket(known.id, 'signin') };
       return transact(() => {
-        audit.record({ actor: known.auditRef, action: 'sign_in.succeeded', object: userObject(known), details: { method: 'password' } });
+        audit.record({
+          actor: known.auditRef,
+          action: 'sign_in.succeeded',
+          object: userObject(known),
+          details: { method: 'password' },
+        });
         return { kind: 'signed-in' as const, ...signIn(known.id, from.device) };
       });
     },
@@ -213,7 +240,12 @@ export function createAuthService(deps: {
         transact(() => {
           if (repo.failTicket(hash) >= TICKET_TRIES) repo.removeTicket(hash);
           limits.fail(address, account);
-          audit.record({ actor: user.auditRef, action: 'second_factor.failed', object: userObject(user), details: { step: 'sign_in' } });
+          audit.record({
+            actor: user.auditRef,
+            action: 'second_factor.failed',
+            object: userObject(user),
+            details: { step: 'sign_in' },
+          });
         });
         throw invalidCredentials();
       }
@@ -221,7 +253,12 @@ export function createAuthService(deps: {
       return transact(() => {
         repo.removeTicket(hash);
         recordBackupCodeUse(user, factor.method);
-        audit.record({ actor: user.auditRef, action: 'sign_in.succeeded', object: userObject(user), details: { method: factor.method } });
+        audit.record({
+          actor: user.auditRef,
+          action: 'sign_in.succeeded',
+          object: userObject(user),
+          details: { method: factor.method },
+        });
         return signIn(user.id, from.device);
       });
     },
@@ -251,7 +288,12 @@ export function createAuthService(deps: {
       if (reason !== undefined || user === undefined || method === undefined) {
         transact(() => {
           limits.fail(address, account);
-          audit.record({ actor: user?.auditRef ?? null, action: 'recovery.failed', object: userObject(user), details: { reason: reason ?? 'unknown' } });
+          audit.record({
+            actor: user?.auditRef ?? null,
+            action: 'recovery.failed',
+            object: userObject(user),
+            details: { reason: reason ?? 'unknown' },
+          });
         });
         throw invalidCredentials();
       }
@@ -279,7 +321,12 @@ export function createAuthService(deps: {
         users.setRecovery(user.id, authVerifier(serverKey, user.id, next.recoveryAuthKey), next.recoveryBundle);
         repo.removeTicketsOf(user.id);
         const ended = sessions.endAll(user.id);
-        audit.record({ actor: user.auditRef, action: 'recovery.completed', object: userObject(user), details: { sessionsEnded: ended } });
+        audit.record({
+          actor: user.auditRef,
+          action: 'recovery.completed',
+          object: userObject(user),
+          details: { sessionsEnded: ended },
+        });
         return signIn(user.id, from.device);
       });
       await mailPasswordChanged(user);
@@ -302,7 +349,12 @@ export function createAuthService(deps: {
         repo.removeTicketsOf(user.id);
         const ended = sessions.endOthers(user.id, caller.session.tokenHash);
         if (check.method !== undefined) recordBackupCodeUse(user, check.method);
-        audit.record({ actor: user.auditRef, action: 'password.changed', object: userObject(user), details: { otherSessionsEnded: ended } });
+        audit.record({
+          actor: user.auditRef,
+          action: 'password.changed',
+          object: userObject(user),
+          details: { otherSessionsEnded: ended },
+        });
       });
       await mailPasswordChanged(user);
     },
@@ -312,7 +364,10 @@ export function createAuthService(deps: {
       if (user.totpSecret !== null) throw wrongState();
       const secret = randomBytes(TOTP_SECRET_BYTES);
       users.setTotpPending(user.id, encryptAtRest(serverKey, 'totp-secret', user.id, secret));
-      const answer = { secret: toRfc4648Base32(secret), uri: otpauthUri({ issuer: officeName(), account: user.email, secret }) };
+      const answer = {
+        secret: toRfc4648Base32(secret),
+        uri: otpauthUri({ issuer: officeName(), account: user.email, secret }),
+      };
       secret.fill(0);
       return answer;
     },
@@ -336,7 +391,12 @@ export function createAuthService(deps: {
           user.id,
           codes.map((display) => codeHash(serverKey, 'backup-code', user.id, normalizeBackupCode(display) as string)),
         );
-        audit.record({ actor: user.auditRef, action: 'two_factor.enabled', object: userObject(user), details: { backupCodes: codes.length } });
+        audit.record({
+          actor: user.auditRef,
+          action: 'two_factor.enabled',
+          object: userObject(user),
+          details: { backupCodes: codes.length },
+        });
       });
       return codes;
     },
@@ -344,7 +404,8 @@ export function createAuthService(deps: {
     disableTwoFactor(caller, ip, authKey, code) {
       const user = current(caller);
       const office = deps.office.get();
-      if (office?.requireTwoFactor === true && (user.role === 'admin' || user.role === 'staff')) throw twoFactorPolicy();
+      if (office?.requireTwoFactor === true && (user.role === 'admin' || user.role === 'staff'))
+        throw twoFactorPolicy();
       if (user.totpSecret === null) throw wrongState();
       const address = limits.address('login', ip);
       const account = limits.account('login', user.email);

@@ -143,7 +143,12 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
 
     async writePart(uploadId, offset, length, source) {
       // r+: the file must exist (it was made at the declared size); flush: fsync before close.
-      const out = createWriteStream(uploadFile(uploadId), { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES, flush: true });
+      const out = createWriteStream(uploadFile(uploadId), {
+        flags: 'r+',
+        start: offset,
+        highWaterMark: WRITE_BUFFER_BYTES,
+        flush: true,
+      });
       try {
         await pump(source, out, length);
       } catch (error) {
@@ -200,7 +205,10 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
         stream(range?: ByteRange) {
           streamed = true;
           // The stream closes the handle when it ends or is destroyed.
-          return handle.createReadStream({ highWaterMark: READ_BUFFER_BYTES, ...(range ? { start: range.start, end: range.end } : {}) });
+          return handle.createReadStream({
+            highWaterMark: READ_BUFFER_BYTES,
+            ...(range ? { start: range.start, end: range.end } : {}),
+          });
         },
         async close() {
           if (!streamed) await handle.close();

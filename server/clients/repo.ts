@@ -43,12 +43,16 @@ export function createClientsRepo(db: Db) {
      FROM users u LEFT JOIN drops d ON d.client_id = u.id
      WHERE u.role = 'client' ORDER BY lower(u.name), u.email`,
   );
-  const uploadsOf = db.prepare<[Uint8Array], UploadSqlRow>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.client_id = ? ORDER BY x.received_at DESC, x.id`);
+  const uploadsOf = db.prepare<[Uint8Array], UploadSqlRow>(
+    `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.client_id = ? ORDER BY x.received_at DESC, x.id`,
+  );
   const sizesOf = db.prepare<[Uint8Array], { dropUploadId: Uint8Array; size: number }>(
     `SELECT f.drop_upload_id AS dropUploadId, f.size FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id
      WHERE x.client_id = ? ORDER BY f.position`,
   );
-  const uploadOf = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.id = ? AND x.client_id = ?`);
+  const uploadOf = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(
+    `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.id = ? AND x.client_id = ?`,
+  );
   const sizesOfUpload = db
     .prepare<[Uint8Array, Uint8Array], number>(
       `SELECT f.size FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id

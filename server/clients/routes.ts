@@ -29,7 +29,11 @@ export function inviteClient(clients: ClientsService): RouteHandler {
   return async (req, res) => {
     const { name, email } = parseInput(ClientInviteRequest, req.body);
     const sent = await clients.invite(callerOf(res), name, email);
-    const answer: ClientInviteResponse = { invitationId: idToWire(sent.id), expiresAt: iso(sent.expiresAt), delivered: sent.delivered };
+    const answer: ClientInviteResponse = {
+      invitationId: idToWire(sent.id),
+      expiresAt: iso(sent.expiresAt),
+      delivered: sent.delivered,
+    };
     res.status(201).json(answer);
   };
 }
@@ -95,10 +99,15 @@ export function approveClient(clients: ClientsService): RouteHandler {
     const input = parseInput(ClientApproveRequest, req.body);
     // Parsed as any drop's create request; the service makes it personal and binds it to the client.
     const drop = dropInputIn({ ...input.drop, personal: true, singleUse: false });
-    const made = await clients.approve(callerOf(res), idParam(req, 'userId'), bytesIn(input.certificate, 'certificate'), {
-      ...drop,
-      clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
-    });
+    const made = await clients.approve(
+      callerOf(res),
+      idParam(req, 'userId'),
+      bytesIn(input.certificate, 'certificate'),
+      {
+        ...drop,
+        clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
+      },
+    );
     const answer: ClientApproveResponse = { dropId: idToWire(made.dropId), expiresAt: iso(made.expiresAt) };
     res.json(answer);
   };

@@ -51,7 +51,12 @@ export interface ClientsService {
   invite(caller: Caller, name: string, email: string): Promise<SentInvitation>;
   list(): ClientListEntry[];
   detail(clientId: Id): { client: UserRecord; state: ClientState };
-  approve(caller: Caller, clientId: Id, certificate: Uint8Array, drop: ClientDropInput & { readonly clientLink: Uint8Array }): Promise<{ dropId: Id; expiresAt: number }>;
+  approve(
+    caller: Caller,
+    clientId: Id,
+    certificate: Uint8Array,
+    drop: ClientDropInput & { readonly clientLink: Uint8Array },
+  ): Promise<{ dropId: Id; expiresAt: number }>;
   /** The caller's own personal drop, if they have one. */
   portalDrop(caller: Caller): DropRecord | undefined;
   uploads(caller: Caller): PortalUploadView[];
@@ -111,8 +116,12 @@ export function createClientsService(deps: {
     invite: (caller, name, email) => deps.invitations.inviteClient(caller, name, email),
 
     list() {
-      const invited = deps.invitationsRepo.listOpenClients(clock.now()).map((invitation): ClientListEntry => ({ kind: 'invitation', invitation }));
-      const accounts = repo.clients().map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
+      const invited = deps.invitationsRepo
+        .listOpenClients(clock.now())
+        .map((invitation): ClientListEntry => ({ kind: 'invitation', invitation }));
+      const accounts = repo
+        .clients()
+        .map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
       return [...invited, ...accounts];
     },
 
@@ -133,9 +142,18 @@ export function createClientsService(deps: {
         // A re-approved client's old personal drop (its link sealed to their old key) closes.
         const previous = deps.dropsRepo.dropOfClient(client.id);
         if (deps.dropsRepo.detachClient(client.id, now) && previous !== undefined && previous.closedAt === null) {
-          audit.record({ actor: caller.auditRef, action: 'drop.closed', object: { type: 'drop', ref: previous.auditRef }, details: { reason: 'client_reapproved' } });
+          audit.record({
+            actor: caller.auditRef,
+            action: 'drop.closed',
+            object: { type: 'drop', ref: previous.auditRef },
+            details: { reason: 'client_reapproved' },
+          });
         }
-        const made = deps.drops.createForClient(caller, drop, { clientId: client.id, email: client.email, clientLink: drop.clientLink });
+        const made = deps.drops.createForClient(caller, drop, {
+          clientId: client.id,
+          email: client.email,
+          clientLink: drop.clientLink,
+        });
         audit.record({
           actor: caller.auditRef,
           action: 'user.approved',
@@ -144,7 +162,9 @@ export function createClientsService(deps: {
         });
         return { client, made };
       });
-      await deps.deliver(clientApprovedMail({ to: approved.client.email, office: office().name, publicUrl: deps.publicUrl }));
+      await deps.deliver(
+        clientApprovedMail({ to: approved.client.email, office: office().name, publicUrl: deps.publicUrl }),
+      );
       return approved.made;
     },
 

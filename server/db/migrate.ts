@@ -59,7 +59,10 @@ export function listMigrations(dir: string): Migration[] {
       throw new MigrationError('numbering', `two migrations have number ${migration.version}`);
     }
     if (migration.version !== index + 1) {
-      throw new MigrationError('numbering', `migrations must be numbered 1..N without gaps: expected ${index + 1}, found ${migration.version}`);
+      throw new MigrationError(
+        'numbering',
+        `migrations must be numbered 1..N without gaps: expected ${index + 1}, found ${migration.version}`,
+      );
     }
   });
   return migrations;
@@ -112,8 +115,12 @@ function applyInTransaction(db: Db, migration: Migration, sql: string): void {
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     const reason = error instanceof Error ? error.message : 'unknown error';
-    throw new MigrationError('failed', `migration ${migration.version} (${migration.name}) failed and was rolled back: ${reason}`, {
-      cause: error,
-    });
+    throw new MigrationError(
+      'failed',
+      `migration ${migration.version} (${migration.name}) failed and was rolled back: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -42,7 +42,15 @@ import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode }
 import type { createReceivingService } from '../shares/receiving.js';
 import type { UploadsRepo } from '../uploads/repo.js';
 import type { AdmitUpload } from '../uploads/service.js';
-import { codeNeeded, codeNotNeeded, dropLocked, dropStorageFull, dropTooLarge, dropTooManyFiles, uploadIdTaken } from './errors.js';
+import {
+  codeNeeded,
+  codeNotNeeded,
+  dropLocked,
+  dropStorageFull,
+  dropTooLarge,
+  dropTooManyFiles,
+  uploadIdTaken,
+} from './errors.js';
 import type { DropRecord, DropsRepo } from './repo.js';
 import { requireOffice, requireOpen } from './service.js';
 
@@ -74,7 +82,11 @@ export interface DropLinkService {
   session(dropId: Id, token: string | undefined): Promise<Id>;
   /** The room check of each new upload of a session (the uploads service's `admit`). */
   readonly admit: AdmitUpload;
-  submit(dropId: Id, sessionId: Id, submission: DropSubmission): Promise<{ dropUploadId: Id; receivedAt: number; receiptCode: string; receiptMailed: boolean }>;
+  submit(
+    dropId: Id,
+    sessionId: Id,
+    submission: DropSubmission,
+  ): Promise<{ dropUploadId: Id; receivedAt: number; receiptCode: string; receiptMailed: boolean }>;
 }
 
 function allUnique(ids: readonly Uint8Array[]): boolean {
@@ -87,18 +99,23 @@ function plaintextTotal(sizes: readonly number[]): number {
 }
 
 /** What serves any link holder, a guest's (server/shares/receiving.ts) or a drop's. */
-type LinkHolderDeps = Pick<Parameters<typeof createReceivingService>[0], 'office' | 'tokens' | 'limits' | 'audit' | 'transact' | 'clock' | 'deliver' | 'serverKey' | 'publicUrl'>;
+type LinkHolderDeps = Pick<
+  Parameters<typeof createReceivingService>[0],
+  'office' | 'tokens' | 'limits' | 'audit' | 'transact' | 'clock' | 'deliver' | 'serverKey' | 'publicUrl'
+>;
 
-export function createDropLinkService(deps: LinkHolderDeps & {
-  drops: DropsRepo;
-  /** Uploads owned by drop sessions (createUploadsRepo(db, 'drop-session')). */
-  sessionUploads: UploadsRepo;
-  /** Members' own uploads, for the owner's storage. */
-  memberUploads: UploadsRepo;
-  quotaBytes: number;
-  /** Clears a drop that ended (a single-use drop after its submission), as the sweeper does. */
-  destroy: (dropId: Id) => Promise<void>;
-}): DropLinkService {
+export function createDropLinkService(
+  deps: LinkHolderDeps & {
+    drops: DropsRepo;
+    /** Uploads owned by drop sessions (createUploadsRepo(db, 'drop-session')). */
+    sessionUploads: UploadsRepo;
+    /** Members' own uploads, for the owner's storage. */
+    memberUploads: UploadsRepo;
+    quotaBytes: number;
+    /** Clears a drop that ended (a single-use drop after its submission), as the sweeper does. */
+    destroy: (dropId: Id) => Promise<void>;
+  },
+): DropLinkService {
   const { drops, audit, transact, clock, limits } = deps;
   const office = () => requireOffice(deps.office);
 
@@ -151,11 +168,17 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       const to = drop.email;
       const codes = drops.codesOf(drop.id);
       const { code, sentAt, expiresAt } = transact(() => {
-        const issued = issueEmailCode(codes, (value) => codeHash(deps.serverKey, 'email-code', drop.id, value), clock.now());
+        const issued = issueEmailCode(
+          codes,
+          (value) => codeHash(deps.serverKey, 'email-code', drop.id, value),
+          clock.now(),
+        );
         audit.record({ actor: drop.linkRef, action: 'drop.code_requested', object: object(drop) });
         return issued;
       });
-      await mailEmailCode(codes, () => deps.deliver(dropCodeMail({ to, office: office().name, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })));
+      await mailEmailCode(codes, () =>
+        deps.deliver(dropCodeMail({ to, office: office().name, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })),
+      );
       return { sentAt, expiresAt };
     },
 
@@ -169,11 +192,20 @@ export function createDropLinkService(deps: LinkHolderDeps & {
 
       const checked = transact(() => {
         const now = clock.now();
-        const check = checkEmailCode(drops.codesOf(drop.id), codeHash(deps.serverKey, 'email-code', drop.id, code), now);
+        const check = checkEmailCode(
+          drops.codesOf(drop.id),
+          codeHash(deps.serverKey, 'email-code', drop.id, code),
+          now,
+        );
         if (check.right) {
           audit.record({ actor: drop.linkRef, action: 'drop.code_confirmed', object: object(drop) });
         } else {
-          audit.record({ actor: drop.linkRef, action: 'drop.code_wrong', object: object(drop), details: { wrongCodes: check.wrongCodes } });
+          audit.record({
+            actor: drop.linkRef,
+            action: 'drop.code_wrong',
+            object: object(drop),
+            details: { wrongCodes: check.wrongCodes },
+          });
           if (check.lockedNow) audit.record({ actor: drop.linkRef, action: 'drop.locked', object: object(drop) });
         }
         return check;
@@ -183,7 +215,10 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       limits.fail(address);
       if (!checked.lockedNow) throw invalidCredentials();
       const to = ownerMail(drop);
-      if (to !== undefined) await deps.deliver(dropLockedMail({ to, office: office().name, recipient: maskAddress(drop.email), link: dropLink(drop) }));
+      if (to !== undefined)
+        await deps.deliver(
+          dropLockedMail({ to, office: office().name, recipient: maskAddress(drop.email), link: dropLink(drop) }),
+        );
       throw dropLocked();
     },
 
@@ -222,7 +257,8 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       // The grant is the server's own word that its holder reached this drop: they may learn it ended.
       findOpen(dropId);
       const session = drops.session(sessionId, dropId);
-      if (session === undefined || session.submittedAt !== null || session.expiresAt <= clock.now()) throw grantInvalid();
+      if (session === undefined || session.submittedAt !== null || session.expiresAt <= clock.now())
+        throw grantInvalid();
       return session.id;
     },
 
@@ -234,14 +270,19 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       const sizes = drops.sessionUploadSizes(sessionId);
       if (sizes.length + 1 > drop.maxFiles) throw dropTooManyFiles();
       if (plaintextTotal([...sizes, size]) > drop.maxBytes) throw dropTooLarge();
-      if (deps.memberUploads.storageUsed(drop.ownerId, now) + drops.storedForOwner(drop.ownerId) + size > deps.quotaBytes) throw dropStorageFull();
+      if (
+        deps.memberUploads.storageUsed(drop.ownerId, now) + drops.storedForOwner(drop.ownerId) + size >
+        deps.quotaBytes
+      )
+        throw dropStorageFull();
     },
 
     async submit(dropId, sessionId, submission) {
       const drop = findOpen(dropId);
       const { files } = submission;
       if (submission.receiptMail && drop.email === null) throw invalidInput(['receiptMail']);
-      if (!allUnique(files.map((file) => file.fileId)) || !allUnique(files.map((file) => file.uploadId))) throw invalidInput(['files']);
+      if (!allUnique(files.map((file) => file.fileId)) || !allUnique(files.map((file) => file.uploadId)))
+        throw invalidInput(['files']);
       if (files.length > drop.maxFiles) throw dropTooManyFiles();
       let code: string;
       try {
@@ -255,7 +296,8 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       const sizes = files.map((file) => {
         const upload = deps.sessionUploads.findOwn(file.uploadId, sessionId);
         if (upload === undefined) throw notFound();
-        if (upload.completedAt === null || upload.expiresAt <= clock.now()) throw uploadIncomplete('An upload of this submission is not complete, or has expired');
+        if (upload.completedAt === null || upload.expiresAt <= clock.now())
+          throw uploadIncomplete('An upload of this submission is not complete, or has expired');
         return upload.size;
       });
       if (plaintextTotal(sizes) > drop.maxBytes) throw dropTooLarge();
@@ -272,17 +314,35 @@ export function createDropLinkService(deps: LinkHolderDeps & {
         files.forEach(({ fileId, uploadId, sealedMetadata, sealedKey }, position) => {
           // Taking the upload deletes its row in the same statement: it can become one drop file only.
           const claimed = deps.sessionUploads.claimOwn(uploadId, sessionId, now);
-          if (claimed === undefined) throw uploadIncomplete('An upload of this submission is not complete, or was used already');
-          drops.insertFile({ dropUploadId: submission.dropUploadId, fileId, position, sealedMetadata, sealedKey, ...claimed });
+          if (claimed === undefined)
+            throw uploadIncomplete('An upload of this submission is not complete, or was used already');
+          drops.insertFile({
+            dropUploadId: submission.dropUploadId,
+            fileId,
+            position,
+            sealedMetadata,
+            sealedKey,
+            ...claimed,
+          });
         });
         audit.record({
           actor: drop.linkRef,
           action: 'drop.uploaded',
           object: object(drop),
-          details: { upload: toHex(submission.dropUploadId), files: files.length, bytes: plaintextTotal(sizes), bound: drop.email !== null },
+          details: {
+            upload: toHex(submission.dropUploadId),
+            files: files.length,
+            bytes: plaintextTotal(sizes),
+            bound: drop.email !== null,
+          },
         });
         if (drop.singleUse && drops.close(drop.id, now)) {
-          audit.record({ actor: drop.linkRef, action: 'drop.closed', object: object(drop), details: { reason: 'used' } });
+          audit.record({
+            actor: drop.linkRef,
+            action: 'drop.closed',
+            object: object(drop),
+            details: { reason: 'used' },
+          });
         }
         return now;
       });
@@ -292,10 +352,19 @@ export function createDropLinkService(deps: LinkHolderDeps & {
       if (drop.email !== null) {
         const officeName = office().name;
         const to = ownerMail(drop);
-        if (to !== undefined) await deps.deliver(dropReceivedMail({ to, office: officeName, files: files.length, at: receivedAt, link: dropLink(drop) }));
+        if (to !== undefined)
+          await deps.deliver(
+            dropReceivedMail({ to, office: officeName, files: files.length, at: receivedAt, link: dropLink(drop) }),
+          );
         if (submission.receiptMail) {
           receiptMailed = await deps.deliver(
-            dropReceiptMail({ to: drop.email, office: officeName, receiptCode: code, sizes: sizes.map((size) => plaintextLengthOf(size) ?? 0), at: receivedAt }),
+            dropReceiptMail({
+              to: drop.email,
+              office: officeName,
+              receiptCode: code,
+              sizes: sizes.map((size) => plaintextLengthOf(size) ?? 0),
+              at: receivedAt,
+            }),
           );
           if (receiptMailed) drops.setReceiptMailed(drop.id, submission.dropUploadId);
         }

@@ -43,7 +43,9 @@ export interface DropFields {
 }
 
 /** A new drop: every sealed part present. */
-export type NewDrop = DropFields & { readonly [K in 'secretsOwner' | 'secretsOffice' | 'labelOwner' | 'labelOffice']: Uint8Array };
+export type NewDrop = DropFields & {
+  readonly [K in 'secretsOwner' | 'secretsOffice' | 'labelOwner' | 'labelOffice']: Uint8Array;
+};
 
 export interface DropRecord extends DropFields {
   readonly ownerName: string;
@@ -71,7 +73,10 @@ export interface DropUploadRecord {
 }
 
 /** A stored file as a share's (container size and hash, sealed metadata, blob), with one key: the file key sealed to the drop key. */
-export type DropFileRecord = Omit<NewShareFile, 'senderKey' | 'officeKey'> & { readonly dropUploadId: Id; readonly sealedKey: Uint8Array };
+export type DropFileRecord = Omit<NewShareFile, 'senderKey' | 'officeKey'> & {
+  readonly dropUploadId: Id;
+  readonly sealedKey: Uint8Array;
+};
 
 export interface DropSessionRecord {
   readonly id: Id;
@@ -92,10 +97,18 @@ export function dropState(drop: Pick<DropRecord, 'closedAt' | 'expiresAt'>, now:
 
 // Columns come out under their records' names (SQL aliases); only flags are turned into booleans.
 type Flags<T, K extends keyof T> = Omit<T, K> & { readonly [F in K]: number };
-type DropSqlRow = Flags<Omit<DropRecord, 'ownerActive'>, 'personal' | 'singleUse' | 'deliveryFailed'> & { readonly ownerStatus: string };
+type DropSqlRow = Flags<Omit<DropRecord, 'ownerActive'>, 'personal' | 'singleUse' | 'deliveryFailed'> & {
+  readonly ownerStatus: string;
+};
 
 function dropFromSql({ ownerStatus, ...row }: DropSqlRow): DropRecord {
-  return { ...row, personal: row.personal === 1, singleUse: row.singleUse === 1, deliveryFailed: row.deliveryFailed === 1, ownerActive: ownerStatus === 'active' };
+  return {
+    ...row,
+    personal: row.personal === 1,
+    singleUse: row.singleUse === 1,
+    deliveryFailed: row.deliveryFailed === 1,
+    ownerActive: ownerStatus === 'active',
+  };
 }
 
 function uploadFromSql(row: Flags<DropUploadRecord, 'receiptMailed'>): DropUploadRecord {
@@ -111,10 +124,12 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
   (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt`;
 const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
-const UPLOAD_COLUMNS = 'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';
+const UPLOAD_COLUMNS =
+  'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';
 const FILE_COLUMNS = `f.drop_upload_id AS dropUploadId, f.file_id AS fileId, f.position, f.size, f.ciphertext_hash AS ciphertextHash,
   f.sealed_metadata AS sealedMetadata, f.blob_id AS blobId, f.sealed_key AS sealedKey`;
-const SESSION_COLUMNS = 'id, drop_id AS dropId, created_at AS createdAt, expires_at AS expiresAt, submitted_at AS submittedAt, client_id AS clientId';
+const SESSION_COLUMNS =
+  'id, drop_id AS dropId, created_at AS createdAt, expires_at AS expiresAt, submitted_at AS submittedAt, client_id AS clientId';
 
 export function createDropsRepo(db: Db) {
   const insertDrop = db.prepare(
@@ -125,21 +140,31 @@ export function createDropsRepo(db: Db) {
   );
   const dropIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drops WHERE id = ?)').pluck();
   const byId = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ?`);
-  const clientDrop = db.prepare<[Uint8Array, Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ? AND d.client_id = ?`);
-  const dropOfClient = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.client_id = ?`);
+  const clientDrop = db.prepare<[Uint8Array, Uint8Array], DropSqlRow>(
+    `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ? AND d.client_id = ?`,
+  );
+  const dropOfClient = db.prepare<[Uint8Array], DropSqlRow>(
+    `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.client_id = ?`,
+  );
   // A re-approved client (after an admin reset) gets a new personal drop: the old one, whose link
   // is sealed to their old key, is closed and no longer theirs (their uploads keep their client_id).
   const detachClient = db.prepare<[number, Uint8Array]>(
     'UPDATE drops SET client_id = NULL, client_link = NULL, closed_at = coalesce(closed_at, max(?, created_at)) WHERE client_id = ?',
   );
-  const listByOwner = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`);
+  const listByOwner = db.prepare<[Uint8Array], DropSqlRow>(
+    `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`,
+  );
   const listAll = db.prepare<[], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} ORDER BY d.created_at DESC`);
 
-  const uploadsOf = db.prepare<[Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.drop_id = ? ORDER BY x.received_at`);
+  const uploadsOf = db.prepare<[Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(
+    `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.drop_id = ? ORDER BY x.received_at`,
+  );
   const filesOf = db.prepare<[Uint8Array], DropFileRecord>(
     `SELECT ${FILE_COLUMNS} FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ? ORDER BY f.position`,
   );
-  const uploadOf = db.prepare<[Uint8Array, Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(`SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.id = ? AND x.drop_id = ?`);
+  const uploadOf = db.prepare<[Uint8Array, Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(
+    `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.id = ? AND x.drop_id = ?`,
+  );
   const fileOf = db.prepare<[Uint8Array, Uint8Array, Uint8Array], DropFileRecord>(
     `SELECT ${FILE_COLUMNS} FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id
      WHERE x.drop_id = ? AND x.id = ? AND f.file_id = ?`,
@@ -150,7 +175,9 @@ export function createDropsRepo(db: Db) {
     )
     .pluck();
   const dropBlobIds = db
-    .prepare<[Uint8Array], Uint8Array>('SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ?')
+    .prepare<[Uint8Array], Uint8Array>(
+      'SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ?',
+    )
     .pluck();
   // The unsubmitted uploads of a drop's sessions (their files are under uploads/ or blobs/).
   const pendingUploads = db.prepare<[Uint8Array], { id: Uint8Array; blob_id: Uint8Array | null }>(
@@ -158,8 +185,12 @@ export function createDropsRepo(db: Db) {
   );
   const deleteUpload = db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM drop_uploads WHERE id = ? AND drop_id = ?');
   const deleteDrop = db.prepare<[Uint8Array]>('DELETE FROM drops WHERE id = ?');
-  const close = db.prepare<[number, Uint8Array, number]>('UPDATE drops SET closed_at = ? WHERE id = ? AND closed_at IS NULL AND expires_at > ?');
-  const unlock = db.prepare<[Uint8Array]>('UPDATE drops SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND locked_at IS NOT NULL');
+  const close = db.prepare<[number, Uint8Array, number]>(
+    'UPDATE drops SET closed_at = ? WHERE id = ? AND closed_at IS NULL AND expires_at > ?',
+  );
+  const unlock = db.prepare<[Uint8Array]>(
+    'UPDATE drops SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND locked_at IS NOT NULL',
+  );
   const reject = db.prepare<[number, Uint8Array, Uint8Array]>(
     'UPDATE drop_uploads SET rejected_at = ? WHERE id = ? AND drop_id = ? AND rejected_at IS NULL',
   );
@@ -183,7 +214,9 @@ export function createDropsRepo(db: Db) {
   const markSubmitted = db.prepare<[number, Uint8Array, Uint8Array]>(
     'UPDATE drop_sessions SET submitted_at = ? WHERE id = ? AND drop_id = ? AND submitted_at IS NULL',
   );
-  const sessionUploadSizes = db.prepare<[Uint8Array], number>('SELECT size FROM uploads WHERE drop_session_id = ?').pluck();
+  const sessionUploadSizes = db
+    .prepare<[Uint8Array], number>('SELECT size FROM uploads WHERE drop_session_id = ?')
+    .pluck();
   // What a member's drops hold: their files, and the unsubmitted uploads of their sessions.
   const storedForOwner = db
     .prepare<[Uint8Array, Uint8Array], number>(
@@ -195,7 +228,9 @@ export function createDropsRepo(db: Db) {
     .pluck();
 
   // ---- submissions
-  const uploadIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)').pluck();
+  const uploadIdTaken = db
+    .prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)')
+    .pluck();
   const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, Uint8Array | null]>(
     'INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id) VALUES (?, ?, ?, ?, ?)',
   );
@@ -203,7 +238,9 @@ export function createDropsRepo(db: Db) {
     `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
      VALUES (@dropUploadId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @sealedKey)`,
   );
-  const receiptMailed = db.prepare<[Uint8Array, Uint8Array]>('UPDATE drop_uploads SET receipt_mailed = 1 WHERE id = ? AND drop_id = ?');
+  const receiptMailed = db.prepare<[Uint8Array, Uint8Array]>(
+    'UPDATE drop_uploads SET receipt_mailed = 1 WHERE id = ? AND drop_id = ?',
+  );
 
   // ---- the sweeper's (not scoped to a caller)
   // Ended drops with something left to clear: not swept yet, or swept but still holding keys
@@ -254,10 +291,12 @@ export function createDropsRepo(db: Db) {
       const row = uploadOf.get(dropUploadId, dropId);
       return row === undefined ? undefined : uploadFromSql(row);
     },
-    fileOf: (dropId: Id, dropUploadId: Id, fileId: Id): DropFileRecord | undefined => fileOf.get(dropId, dropUploadId, fileId),
+    fileOf: (dropId: Id, dropUploadId: Id, fileId: Id): DropFileRecord | undefined =>
+      fileOf.get(dropId, dropUploadId, fileId),
     uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId) as Id[],
     dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId) as Id[],
-    pendingUploads: (dropId: Id) => pendingUploads.all(dropId).map((row) => ({ id: row.id as Id, blobId: row.blob_id as Id | null })),
+    pendingUploads: (dropId: Id) =>
+      pendingUploads.all(dropId).map((row) => ({ id: row.id as Id, blobId: row.blob_id as Id | null })),
     /** Deletes an upload of the drop with its files; false if there was none. */
     deleteUpload: (dropId: Id, dropUploadId: Id) => deleteUpload.run(dropUploadId, dropId).changes === 1,
     /** Deletes the drop and everything that hangs on it (sessions and their uploads' rows, codes, uploads, files). */
@@ -300,7 +339,9 @@ export function createDropsRepo(db: Db) {
     toSweep: (now: number) => toSweep.all(now) as Id[],
     /** Sweeper: uploads received at or before `before`. */
     pastRetention: (before: number) =>
-      pastRetention.all(before).map((row) => ({ id: row.id as Id, dropId: row.drop_id as Id, dropAuditRef: row.audit_ref })),
+      pastRetention
+        .all(before)
+        .map((row) => ({ id: row.id as Id, dropId: row.drop_id as Id, dropAuditRef: row.audit_ref })),
     /**
      * Sweeper: clears an ended drop (sessions with their uploads' rows, codes) and, once it holds
      * no upload, its sealed secrets and labels. Returns whether it was swept now, and whether its keys went now.

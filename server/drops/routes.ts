@@ -106,7 +106,10 @@ export function dropFile(drops: DropsService): RouteHandler {
 
 // ---- the link holder's side
 
-const grantOut = (granted: DropGrant): DropGrantResponse => ({ grant: granted.grant, expiresAt: iso(granted.expiresAt) });
+const grantOut = (granted: DropGrant): DropGrantResponse => ({
+  grant: granted.grant,
+  expiresAt: iso(granted.expiresAt),
+});
 
 export function getDropLink(link: DropLinkService, maxFileBytes: number): RouteHandler {
   return (req, res) => {

@@ -106,7 +106,10 @@ export function requireOpen(drop: DropRecord, now: number): void {
 }
 
 /** Groups a drop's files under its uploads, in order. */
-export function withFiles(uploads: readonly DropUploadRecord[], files: readonly DropFileRecord[]): DropUploadWithFiles[] {
+export function withFiles(
+  uploads: readonly DropUploadRecord[],
+  files: readonly DropFileRecord[],
+): DropUploadWithFiles[] {
   return uploads.map((upload) => ({ upload, files: files.filter((file) => bytesEqual(file.dropUploadId, upload.id)) }));
 }
 
@@ -205,7 +208,8 @@ export function createDropsService(deps: {
   return {
     create: (caller, input) => insert(caller, input, null),
 
-    createForClient: (caller, input, client) => insert(caller, { ...input, email: client.email, personal: true, singleUse: false }, client),
+    createForClient: (caller, input, client) =>
+      insert(caller, { ...input, email: client.email, personal: true, singleUse: false }, client),
 
     list(caller, scope) {
       return scope === 'mine' ? drops.listByOwner(caller.userId) : drops.listAll();
@@ -222,7 +226,12 @@ export function createDropsService(deps: {
         const drop = find(dropId);
         requireOpen(drop, clock.now());
         if (!drops.close(drop.id, clock.now())) throw dropGone('closed');
-        audit.record({ actor: caller.auditRef, action: 'drop.closed', object: object(drop), details: { reason: 'closed', ...noteTakeover(caller, drop, 'close') } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'drop.closed',
+          object: object(drop),
+          details: { reason: 'closed', ...noteTakeover(caller, drop, 'close') },
+        });
       });
       await deps.destroy(dropId);
     },
@@ -232,13 +241,21 @@ export function createDropsService(deps: {
         const drop = find(dropId);
         requireOpen(drop, clock.now());
         if (!drops.unlock(drop.id)) throw wrongState();
-        audit.record({ actor: caller.auditRef, action: 'drop.unlocked', object: object(drop), details: noteTakeover(caller, drop, 'unlock') });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'drop.unlocked',
+          object: object(drop),
+          details: noteTakeover(caller, drop, 'unlock'),
+        });
       });
     },
 
     async remove(caller, dropId) {
       const drop = find(dropId);
-      await removeBlobs([...drops.dropBlobIds(drop.id), ...drops.pendingUploads(drop.id).map((upload) => upload.blobId)]);
+      await removeBlobs([
+        ...drops.dropBlobIds(drop.id),
+        ...drops.pendingUploads(drop.id).map((upload) => upload.blobId),
+      ]);
       for (const pending of drops.pendingUploads(drop.id)) await blobs.removeUpload(pending.id);
       transact(() => {
         const details = { uploads: drops.uploadsOf(drop.id).length, ...noteTakeover(caller, drop, 'delete') };
@@ -291,7 +308,11 @@ export function createDropsService(deps: {
         blob = await blobs.openBlob(file.blobId);
       } catch (error) {
         // Deleted meanwhile (the upload or the drop): gone like an unknown one. A live row without its blob is a fault.
-        if (error instanceof BlobMissingError && drops.fileOf(drop.id, request.dropUploadId, request.fileId) === undefined) throw notFound();
+        if (
+          error instanceof BlobMissingError &&
+          drops.fileOf(drop.id, request.dropUploadId, request.fileId) === undefined
+        )
+          throw notFound();
         throw error;
       }
       // A download is counted when it starts; its resumes (Range from a later byte) are not.

@@ -1,7 +1,14 @@
 // Between the wire shapes of shared/wire/drops.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
 import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
-import type { DropCreateRequest, DropDetail, DropPublicInfo, DropSubmitRequest, DropSummary, DropUploadView } from '../../shared/wire/index.js';
+import type {
+  DropCreateRequest,
+  DropDetail,
+  DropPublicInfo,
+  DropSubmitRequest,
+  DropSummary,
+  DropUploadView,
+} from '../../shared/wire/index.js';
 import { bytesIn } from '../http/validation.js';
 import { maskAddress } from '../mail/mailer.js';
 import { iso } from '../users/wire.js';

@@ -38,9 +38,7 @@ export function createHealthService(deps: {
         status: failing ? 'failing' : 'ok',
         checks,
         mail:
-          deps.mailTransport === 'outbox'
-            ? { transport: 'outbox', warning: OUTBOX_WARNING }
-            : { transport: 'smtp' },
+          deps.mailTransport === 'outbox' ? { transport: 'outbox', warning: OUTBOX_WARNING } : { transport: 'smtp' },
       };
     },
   };

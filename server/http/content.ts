@@ -13,8 +13,14 @@ const MEDIA_TYPE: Record<Exclude<BodyType, 'none'>, string> = {
   multipart: 'multipart/form-data',
 };
 
-function hasBody(headers: { 'transfer-encoding'?: string | undefined; 'content-length'?: string | undefined }): boolean {
-  return headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+function hasBody(headers: {
+  'transfer-encoding'?: string | undefined;
+  'content-length'?: string | undefined;
+}): boolean {
+  return (
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+  );
 }
 
 /** Whether a Content-Type header names `expected`, with only the parameters that type allows. */

@@ -40,7 +40,13 @@ export const signedOut = () => new AppError(401, 'signed_out', 'You are not sign
 export const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', 'The details you entered are not correct');
 export const rateLimited = (retryAfterSeconds: number) =>
-  new AppError(429, 'rate_limited', 'Too many attempts; wait a moment and try again', undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
+  new AppError(
+    429,
+    'rate_limited',
+    'Too many attempts; wait a moment and try again',
+    undefined,
+    Math.max(1, Math.ceil(retryAfterSeconds)),
+  );
 export const forbidden = () => new AppError(403, 'forbidden', 'Your role does not allow this');
 export const approvalPending = () =>
   new AppError(403, 'approval_pending', 'Your account waits for an admin to approve it');
@@ -55,7 +61,11 @@ export const alreadyExists = () =>
 export const lastAdmin = () =>
   new AppError(409, 'last_admin', 'The last active admin cannot be disabled, reset or lose the admin role');
 export const invalidCertificate = () =>
-  new AppError(400, 'invalid_certificate', 'The certificate does not verify with the office key or does not match the account');
+  new AppError(
+    400,
+    'invalid_certificate',
+    'The certificate does not verify with the office key or does not match the account',
+  );
 export const wrongState = () => new AppError(409, 'wrong_state', 'This does not fit the current state of the account');
 export const invalidImage = (status: 400 | 415 = 415) =>
   new AppError(status, 'invalid_image', 'The logo must be one PNG, JPEG or WebP image in the field "logo"');
@@ -66,7 +76,8 @@ export const uploadIncomplete = (message = 'The upload is not complete: parts ar
 export const partTooLong = () => new AppError(413, 'payload_too_large', 'The part is longer than expected');
 export const partTooShort = () => new AppError(400, 'bad_request', 'The part is shorter than expected');
 export const fileTooLarge = () => new AppError(413, 'quota_exceeded', 'The file is larger than this office allows');
-export const quotaFull = () => new AppError(507, 'quota_exceeded', 'Your storage is full: wait for shares to expire, or revoke some');
+export const quotaFull = () =>
+  new AppError(507, 'quota_exceeded', 'Your storage is full: wait for shares to expire, or revoke some');
 export const invalidManifest = () =>
   new AppError(400, 'invalid_manifest', 'The manifest does not verify with your key or does not match the share');
 export const idTaken = () => new AppError(409, 'already_exists', 'A share or recipient with this id already exists');
@@ -79,7 +90,8 @@ export const shareGone = (state: 'expired' | 'revoked' | 'used-up') =>
       : new AppError(410, 'share_expired', 'This share has expired');
 export const recipientLocked = () =>
   new AppError(423, 'recipient_locked', 'Too many wrong codes: ask the sender to unlock this link');
-export const grantInvalid = () => new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
+export const grantInvalid = () =>
+  new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
 export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
 export const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');

@@ -14,7 +14,10 @@ export function requestLog(log: Logger): RequestHandler {
       written = true;
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const route: string = typeof res.locals.route === 'string' ? res.locals.route : 'unmatched';
-      log.info({ method: req.method, route, status: res.statusCode, ms, ...(aborted ? { aborted: true } : {}) }, 'request');
+      log.info(
+        { method: req.method, route, status: res.statusCode, ms, ...(aborted ? { aborted: true } : {}) },
+        'request',
+      );
     };
     res.on('finish', () => write(false));
     res.on('close', () => write(!res.writableFinished));

@@ -8,7 +8,11 @@ import { invalidInput, notFound } from './errors.js';
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields = [...new Set(result.error.issues.map((issue) => (issue.path.length === 0 ? '(body)' : issue.path.map(String).join('.'))))];
+  const fields = [
+    ...new Set(
+      result.error.issues.map((issue) => (issue.path.length === 0 ? '(body)' : issue.path.map(String).join('.'))),
+    ),
+  ];
   throw invalidInput(fields);
 }
 

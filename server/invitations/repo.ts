@@ -72,7 +72,8 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
   };
 }
 
-const COLUMNS = 'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
+const COLUMNS =
+  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
@@ -83,7 +84,9 @@ export function createInvitationsRepo(db: Db) {
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);
   const openForEmail = db
-    .prepare<[string, number], number>(`SELECT EXISTS (SELECT 1 FROM invitations WHERE email = ? AND ${OPEN} AND expires_at > ?)`)
+    .prepare<[string, number], number>(
+      `SELECT EXISTS (SELECT 1 FROM invitations WHERE email = ? AND ${OPEN} AND expires_at > ?)`,
+    )
     .pluck();
   const listOpen = db.prepare<[number], InvitationSqlRow>(
     `SELECT ${COLUMNS} FROM invitations WHERE ${OPEN} AND expires_at > ? ORDER BY created_at DESC`,
@@ -99,8 +102,12 @@ export function createInvitationsRepo(db: Db) {
   const accept = db.prepare<[number, Uint8Array, number]>(
     `UPDATE invitations SET accepted_at = ? WHERE id = ? AND ${OPEN} AND expires_at > ?`,
   );
-  const withdrawFor = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE user_id = ? AND ${OPEN}`);
-  const withdrawIssuedBy = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE invited_by = ? AND ${OPEN}`);
+  const withdrawFor = db.prepare<[number, Uint8Array]>(
+    `UPDATE invitations SET withdrawn_at = ? WHERE user_id = ? AND ${OPEN}`,
+  );
+  const withdrawIssuedBy = db.prepare<[number, Uint8Array]>(
+    `UPDATE invitations SET withdrawn_at = ? WHERE invited_by = ? AND ${OPEN}`,
+  );
 
   return {
     insert(invitation: NewInvitation): void {

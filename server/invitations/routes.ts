@@ -76,7 +76,11 @@ export function lookupInvitation({ invitations }: InvitationRouteDeps): RouteHan
       email: invitation.email,
       role: invitation.role,
       ...(name !== undefined ? { name } : {}),
-      office: { officeId: idToWire(office.id), name: office.name, signingPublicKey: toBase64Url(office.signingPublicKey) },
+      office: {
+        officeId: idToWire(office.id),
+        name: office.name,
+        signingPublicKey: toBase64Url(office.signingPublicKey),
+      },
       expiresAt: iso(invitation.expiresAt),
     };
     res.json(answer);

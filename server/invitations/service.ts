@@ -8,7 +8,15 @@
 // user id the invitation fixed in advance; accepting stores them, approval pending, and
 // signs in. An admin's reset of an account uses the same link, kind 'reset', bound to the
 // account's own id.
-import { newId, newToken, officeFingerprint, randomBytes, toBase64Url, tokenHash, type Id } from '../../shared/crypto/index.js';
+import {
+  newId,
+  newToken,
+  officeFingerprint,
+  randomBytes,
+  toBase64Url,
+  tokenHash,
+  type Id,
+} from '../../shared/crypto/index.js';
 import type { Audit } from '../audit/service.js';
 import { finishSignIn } from '../auth/sign-in.js';
 import type { RequestOrigin } from '../auth/service.js';
@@ -98,7 +106,10 @@ export function createInvitationsService(deps: {
     const current = office();
     const link = inviteLink(deps.publicUrl, token, current.signingPublicKey);
     const name = current.name;
-    const message = kind === 'invitation' ? invitationMail({ to: email, office: name, link, expiresAt }) : resetMail({ to: email, office: name, link, expiresAt });
+    const message =
+      kind === 'invitation'
+        ? invitationMail({ to: email, office: name, link, expiresAt })
+        : resetMail({ to: email, office: name, link, expiresAt });
     const delivered = await deps.deliver(message);
     repo.setDeliveryFailed(id, !delivered);
     return delivered;
@@ -145,7 +156,12 @@ export function createInvitationsService(deps: {
       };
       repo.insert(created);
       audit.person(created.auditRef, 'invitee', name, email);
-      audit.record({ actor: caller.auditRef, action: 'invitation.created', object: object(created), details: { role } });
+      audit.record({
+        actor: caller.auditRef,
+        action: 'invitation.created',
+        object: object(created),
+        details: { role },
+      });
       return created;
     });
     const delivered = await send('invitation', invitation.id, email, token, invitation.expiresAt);
@@ -168,7 +184,12 @@ export function createInvitationsService(deps: {
         const found = findForAdmin(id);
         const expiresAt = clock.now() + INVITATION_LIFETIME_MS;
         if (!repo.replaceToken(found.id, tokenHash('invitation', token), expiresAt)) throw wrongState();
-        audit.record({ actor: caller.auditRef, action: 'invitation.resent', object: object(found), details: { kind: found.kind } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'invitation.resent',
+          object: object(found),
+          details: { kind: found.kind },
+        });
         return { ...found, expiresAt };
       });
       const delivered = await send(invitation.kind, invitation.id, invitation.email, token, invitation.expiresAt);
@@ -179,7 +200,12 @@ export function createInvitationsService(deps: {
       transact(() => {
         const found = findForAdmin(id);
         if (!repo.withdraw(found.id, clock.now())) throw wrongState();
-        audit.record({ actor: caller.auditRef, action: 'invitation.withdrawn', object: object(found), details: { kind: found.kind, by: 'admin' } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'invitation.withdrawn',
+          object: object(found),
+          details: { kind: found.kind, by: 'admin' },
+        });
       });
     },
 
@@ -214,8 +240,17 @@ export function createInvitationsService(deps: {
           throw invitationInvalid();
         }
         audit.person(invitation.auditRef, 'user', name, invitation.email);
-        audit.record({ actor: invitation.auditRef, action: 'invitation.accepted', object: object(invitation), details: { kind: invitation.kind } });
-        return finishSignIn({ users, office: deps.office, sessions: deps.sessions, clock }, invitation.userId, from.device);
+        audit.record({
+          actor: invitation.auditRef,
+          action: 'invitation.accepted',
+          object: object(invitation),
+          details: { kind: invitation.kind },
+        });
+        return finishSignIn(
+          { users, office: deps.office, sessions: deps.sessions, clock },
+          invitation.userId,
+          from.device,
+        );
       });
     },
 

@@ -27,7 +27,13 @@ export const AUDIT_HEAD_RETRY_MS = 15 * 60 * 1000;
 export const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
 
 export type AuditHeadRun =
-  | { readonly status: 'sent'; readonly seq: number; readonly hash: Uint8Array; readonly delivered: number; readonly failed: number }
+  | {
+      readonly status: 'sent';
+      readonly seq: number;
+      readonly hash: Uint8Array;
+      readonly delivered: number;
+      readonly failed: number;
+    }
   /** The last mail is less than a day old. */
   | { readonly status: 'not_due' }
   /** Nothing to mail yet: no office, no entry, or no active admin. */
@@ -42,7 +48,13 @@ export interface AuditHeadJob {
   start(intervalMs: number): () => void;
 }
 
-export function createAuditHeadJob(deps: { db: Db; clock: Clock; log: Logger; deliver: Deliver; publicUrl: string }): AuditHeadJob {
+export function createAuditHeadJob(deps: {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  deliver: Deliver;
+  publicUrl: string;
+}): AuditHeadJob {
   const { db, clock, log, deliver, publicUrl } = deps;
   const repo = createAuditRepo(db);
   const audit = createAudit({ repo, clock });
@@ -60,13 +72,17 @@ export function createAuditHeadJob(deps: { db: Db; clock: Clock; log: Logger; de
     const head = repo.head();
     const headEntry = head === undefined ? undefined : repo.bySeq(head.seq);
     const officeName = office.get()?.name;
-    const admins = users.members().filter((user) => user.role === 'admin' && user.status === 'active' && user.approval === 'approved');
+    const admins = users
+      .members()
+      .filter((user) => user.role === 'admin' && user.status === 'active' && user.approval === 'approved');
     if (headEntry === undefined || officeName === undefined || admins.length === 0) return { status: 'nothing' };
 
     const hash = toHex(headEntry.hash);
     let delivered = 0;
     for (const admin of admins) {
-      const sent = await deliver(auditHeadMail({ to: admin.email, office: officeName, publicUrl, seq: headEntry.seq, at: headEntry.at, hash }));
+      const sent = await deliver(
+        auditHeadMail({ to: admin.email, office: officeName, publicUrl, seq: headEntry.seq, at: headEntry.at, hash }),
+      );
       if (sent) delivered += 1;
     }
     const failed = admins.length - delivered;
@@ -84,7 +100,11 @@ export function createAuditHeadJob(deps: { db: Db; clock: Clock; log: Logger; de
         details: { seq: headEntry.seq, head: hash, admins: admins.length, delivered },
       }),
     );
-    if (failed > 0) log.warn({ auditHead: { seq: headEntry.seq, delivered, failed } }, 'audit head mail not delivered to every admin');
+    if (failed > 0)
+      log.warn(
+        { auditHead: { seq: headEntry.seq, delivered, failed } },
+        'audit head mail not delivered to every admin',
+      );
     else log.info({ auditHead: { seq: headEntry.seq, delivered } }, 'audit head mailed');
     return { status: 'sent', seq: headEntry.seq, hash: headEntry.hash, delivered, failed };
   };

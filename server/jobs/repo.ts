@@ -10,7 +10,9 @@ export function createHousekeepingRepo(db: Db) {
   const invitations = db.prepare<[number]>('DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at <= ?');
   const codes = db.prepare<[number]>('DELETE FROM email_codes WHERE created_at <= ?');
   const grants = db.prepare<[number]>('DELETE FROM grant_uses WHERE expires_at <= ?');
-  const rateLimits = db.prepare<[number, number]>('DELETE FROM rate_limits WHERE window_start < ? AND blocked_until < ?');
+  const rateLimits = db.prepare<[number, number]>(
+    'DELETE FROM rate_limits WHERE window_start < ? AND blocked_until < ?',
+  );
 
   return {
     /** Returns how many rows went, by kind. */

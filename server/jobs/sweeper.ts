@@ -126,7 +126,8 @@ export function createSweeper(deps: {
       const { swept, keysDestroyed } = drops.clearEnded(dropId, clock.now());
       const object = { type: 'drop' as const, ref: drop.auditRef };
       if (swept && state === 'expired') audit.record({ actor: null, action: 'drop.expired', object });
-      if (swept || keysDestroyed) audit.record({ actor: null, action: 'drop.swept', object, details: { reason: state, keys: keysDestroyed } });
+      if (swept || keysDestroyed)
+        audit.record({ actor: null, action: 'drop.swept', object, details: { reason: state, keys: keysDestroyed } });
       return swept || keysDestroyed;
     });
   };
@@ -139,7 +140,12 @@ export function createSweeper(deps: {
       for (const blobId of drops.uploadBlobIds(upload.dropId, upload.id)) await blobs.removeBlob(blobId);
       const deleted = transact(() => {
         if (!drops.deleteUpload(upload.dropId, upload.id)) return false;
-        audit.record({ actor: null, action: 'drop.upload_expired', object: { type: 'drop', ref: upload.dropAuditRef }, details: { upload: toHex(upload.id), retentionDays: days } });
+        audit.record({
+          actor: null,
+          action: 'drop.upload_expired',
+          object: { type: 'drop', ref: upload.dropAuditRef },
+          details: { upload: toHex(upload.id), retentionDays: days },
+        });
         return true;
       });
       if (deleted) removed += 1;
@@ -189,7 +195,11 @@ export function createSweeper(deps: {
     const orphans = await removeOrphans();
 
     const pruned = transact(() => ({
-      ...housekeeping.prune(clock.now(), { sessionIdleMs: deps.sessionIdleMs, codeKeepMs: HOUR_MS, rateLimitWindowMs: DAY_MS }),
+      ...housekeeping.prune(clock.now(), {
+        sessionIdleMs: deps.sessionIdleMs,
+        codeKeepMs: HOUR_MS,
+        rateLimitWindowMs: DAY_MS,
+      }),
       drops: drops.prune(clock.now(), clock.now() - HOUR_MS),
     }));
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -202,7 +212,8 @@ export function createSweeper(deps: {
       orphans,
       housekeeping: Object.values(pruned).reduce((sum, n) => sum + n, 0),
     };
-    if (report.shares + report.dropUploads + report.drops + report.uploads + report.orphans > 0) log.info({ sweep: report }, 'sweep');
+    if (report.shares + report.dropUploads + report.drops + report.uploads + report.orphans > 0)
+      log.info({ sweep: report }, 'sweep');
     return report;
   };
 

@@ -14,12 +14,24 @@ function englishTime(ms: number): string {
 
 const RULE = '----------------------------------------------------------------------';
 
-function bilingual(to: string, subject: { nl: string; en: string }, nl: readonly string[], en: readonly string[]): MailMessage {
+function bilingual(
+  to: string,
+  subject: { nl: string; en: string },
+  nl: readonly string[],
+  en: readonly string[],
+): MailMessage {
   return { to, subject: `${subject.nl} / ${subject.en}`, text: [...nl, '', RULE, '', ...en, ''].join('\n') };
 }
 
 /** A notice to a member of the office: a greeting, what happened, the link to it, and the office's name. */
-function notice(to: string, subject: { nl: string; en: string }, office: string, link: string, nl: readonly string[], en: readonly string[]): MailMessage {
+function notice(
+  to: string,
+  subject: { nl: string; en: string },
+  office: string,
+  link: string,
+  nl: readonly string[],
+  en: readonly string[],
+): MailMessage {
   const tail = ['', `  ${link}`, '', `(${office})`];
   return bilingual(to, subject, ['Goedendag,', '', ...nl, ...tail], ['Hello,', '', ...en, ...tail]);
 }
@@ -117,7 +129,12 @@ export function resetMail(options: { to: string; office: string; link: string; e
   );
 }
 
-export function passwordChangedMail(options: { to: string; office: string; at: number; publicUrl: string }): MailMessage {
+export function passwordChangedMail(options: {
+  to: string;
+  office: string;
+  at: number;
+  publicUrl: string;
+}): MailMessage {
   const { to, office, at, publicUrl } = options;
   return bilingual(
     to,
@@ -184,11 +201,20 @@ export function clientApprovedMail(options: { to: string; office: string; public
 // code mail itself) a code: the server knows none of the first three.
 
 /** An account recipient: something was shared with them; the link opens their own Coffer page. */
-export function shareNotificationMail(options: { to: string; office: string; sender: string; link: string; expiresAt: number }): MailMessage {
+export function shareNotificationMail(options: {
+  to: string;
+  office: string;
+  sender: string;
+  link: string;
+  expiresAt: number;
+}): MailMessage {
   const { to, office, sender, link, expiresAt } = options;
   return bilingual(
     to,
-    { nl: `${sender} (${office}) heeft documenten met u gedeeld`, en: `${sender} (${office}) shared documents with you` },
+    {
+      nl: `${sender} (${office}) heeft documenten met u gedeeld`,
+      en: `${sender} (${office}) shared documents with you`,
+    },
     [
       'Goedendag,',
       '',
@@ -211,16 +237,34 @@ export function shareNotificationMail(options: { to: string; office: string; sen
 }
 
 /** A guest's e-mail code: it proves they can read this mailbox. Valid 10 minutes, once. */
-export function emailCodeMail(options: { to: string; office: string; sender: string; code: string; validMinutes: number }): MailMessage {
+export function emailCodeMail(options: {
+  to: string;
+  office: string;
+  sender: string;
+  code: string;
+  validMinutes: number;
+}): MailMessage {
   const { to, office, sender } = options;
-  return codeMail(to, { nl: `Uw code voor de documenten van ${office}`, en: `Your code for the documents from ${office}` }, {
-    ...options,
-    why: { nl: `U wilt documenten openen die ${sender} van ${office} met u deelde.`, en: `You want to open documents that ${sender} of ${office} shared with you.` },
-  });
+  return codeMail(
+    to,
+    { nl: `Uw code voor de documenten van ${office}`, en: `Your code for the documents from ${office}` },
+    {
+      ...options,
+      why: {
+        nl: `U wilt documenten openen die ${sender} van ${office} met u deelde.`,
+        en: `You want to open documents that ${sender} of ${office} shared with you.`,
+      },
+    },
+  );
 }
 
 /** The sender: a recipient typed too many wrong codes and is locked until the sender unlocks them. */
-export function recipientLockedMail(options: { to: string; office: string; recipient: string; link: string }): MailMessage {
+export function recipientLockedMail(options: {
+  to: string;
+  office: string;
+  recipient: string;
+  link: string;
+}): MailMessage {
   const { to, office, recipient, link } = options;
   return notice(
     to,
@@ -239,7 +283,13 @@ export function recipientLockedMail(options: { to: string; office: string; recip
 }
 
 /** The sender asked for a receipt: a recipient downloaded for the first time. */
-export function downloadReceiptMail(options: { to: string; office: string; recipient: string; at: number; link: string }): MailMessage {
+export function downloadReceiptMail(options: {
+  to: string;
+  office: string;
+  recipient: string;
+  at: number;
+  link: string;
+}): MailMessage {
   const { to, office, recipient, at, link } = options;
   return notice(
     to,
@@ -271,27 +321,50 @@ function sizeText(bytes: number, language: 'nl' | 'en'): string {
 /** The uploader of a bound drop: a code proving they read the drop's mailbox. Valid 10 minutes, once. */
 export function dropCodeMail(options: { to: string; office: string; code: string; validMinutes: number }): MailMessage {
   const { to, office } = options;
-  return codeMail(to, { nl: `Uw code om documenten naar ${office} te sturen`, en: `Your code to send documents to ${office}` }, {
-    ...options,
-    why: { nl: `U wilt via Coffer documenten naar ${office} sturen.`, en: `You want to send documents to ${office} through Coffer.` },
-  });
+  return codeMail(
+    to,
+    { nl: `Uw code om documenten naar ${office} te sturen`, en: `Your code to send documents to ${office}` },
+    {
+      ...options,
+      why: {
+        nl: `U wilt via Coffer documenten naar ${office} sturen.`,
+        en: `You want to send documents to ${office} through Coffer.`,
+      },
+    },
+  );
 }
 
 /** The owner of a bound drop: something arrived. Counts only; the names are sealed. */
-export function dropReceivedMail(options: { to: string; office: string; files: number; at: number; link: string }): MailMessage {
+export function dropReceivedMail(options: {
+  to: string;
+  office: string;
+  files: number;
+  at: number;
+  link: string;
+}): MailMessage {
   const { to, office, files, at, link } = options;
   return notice(
     to,
     { nl: 'Coffer: er zijn documenten voor u binnengekomen', en: 'Coffer: documents arrived for you' },
     office,
     link,
-    [`Via een van uw uploadlinks zijn op ${dutchTime(at)} ${files} ${files === 1 ? 'bestand' : 'bestanden'} binnengekomen. Bekijk ze hier:`],
-    [`${files} ${files === 1 ? 'file' : 'files'} arrived through one of your upload links at ${englishTime(at)}. See them here:`],
+    [
+      `Via een van uw uploadlinks zijn op ${dutchTime(at)} ${files} ${files === 1 ? 'bestand' : 'bestanden'} binnengekomen. Bekijk ze hier:`,
+    ],
+    [
+      `${files} ${files === 1 ? 'file' : 'files'} arrived through one of your upload links at ${englishTime(at)}. See them here:`,
+    ],
   );
 }
 
 /** The uploader of a bound drop asked for a receipt: the receipt code, the files' sizes and the time. */
-export function dropReceiptMail(options: { to: string; office: string; receiptCode: string; sizes: readonly number[]; at: number }): MailMessage {
+export function dropReceiptMail(options: {
+  to: string;
+  office: string;
+  receiptCode: string;
+  sizes: readonly number[];
+  at: number;
+}): MailMessage {
   const { to, office, receiptCode, sizes, at } = options;
   const list = (language: 'nl' | 'en') => sizes.map((size, i) => `  ${i + 1}. ${sizeText(size, language)}`);
   return bilingual(
@@ -334,7 +407,10 @@ export function dropLockedMail(options: { to: string; office: string; recipient:
       `Voor uw uploadlink is te vaak een verkeerde code ingevuld, door of namens ${recipient}. De link is geblokkeerd.`,
       'Controleer bij de klant of zij het zelf waren, en hef de blokkade daarna op:',
     ],
-    [`A wrong code was entered too often for your upload link, by or for ${recipient}. The link is locked.`, 'Check with the client that it was them, then unlock it:'],
+    [
+      `A wrong code was entered too often for your upload link, by or for ${recipient}. The link is locked.`,
+      'Check with the client that it was them, then unlock it:',
+    ],
   );
 }
 
@@ -345,10 +421,21 @@ export function dropLockedMail(options: { to: string; office: string; recipient:
  * log against it. A witness kept outside the server: a log rewritten or cut short after this
  * mail no longer holds this entry. Not a secret: it only fixes what the log was.
  */
-export function auditHeadMail(options: { to: string; office: string; publicUrl: string; seq: number; at: number; hash: string }): MailMessage {
+export function auditHeadMail(options: {
+  to: string;
+  office: string;
+  publicUrl: string;
+  seq: number;
+  at: number;
+  hash: string;
+}): MailMessage {
   const { to, office, publicUrl, seq, at, hash } = options;
   const head = `${seq}:${hash}`;
-  const commands = [`  npm run coffer -- audit-verify --head ${head}`, '', `  docker compose exec coffer node dist/server/server/cli.js audit-verify --head ${head}`];
+  const commands = [
+    `  npm run coffer -- audit-verify --head ${head}`,
+    '',
+    `  docker compose exec coffer node dist/server/server/cli.js audit-verify --head ${head}`,
+  ];
   return bilingual(
     to,
     { nl: `Coffer: controlewaarde van het auditlog (${office})`, en: `Coffer: audit log check value (${office})` },

@@ -85,7 +85,14 @@ export function createOfficeRepo(db: Db) {
       };
     },
     insert(office: NewOffice): void {
-      insert.run(office.id, office.name, office.signingPublicKey, office.encryptionPublicKey, office.encryptionKeyStatement, office.createdAt);
+      insert.run(
+        office.id,
+        office.name,
+        office.signingPublicKey,
+        office.encryptionPublicKey,
+        office.encryptionKeyStatement,
+        office.createdAt,
+      );
     },
     setSettings(next: OfficeSettingsRecord): void {
       settings.run(next.name, next.requireTwoFactor ? 1 : 0, next.maxExpiryDays, next.retentionDays);

@@ -29,7 +29,12 @@ export function logoUrl(office: OfficeRecord): string | undefined {
   return office.logoType === null ? undefined : `/api/v1/office/logo?v=${office.logoVersion}`;
 }
 
-export function createOfficeService(deps: { repo: OfficeRepo; users: UsersRepo; transact: Transact; audit: Audit }): OfficeService {
+export function createOfficeService(deps: {
+  repo: OfficeRepo;
+  users: UsersRepo;
+  transact: Transact;
+  audit: Audit;
+}): OfficeService {
   const { repo, users, transact, audit } = deps;
 
   const office = (): OfficeRecord => {
@@ -60,10 +65,17 @@ export function createOfficeService(deps: { repo: OfficeRepo; users: UsersRepo; 
     updateSettings(caller, next) {
       return transact(() => {
         const before = settingsOf(office());
-        const changed = (Object.keys(next) as (keyof OfficeSettingsRecord)[]).filter((key) => next[key] !== before[key]);
+        const changed = (Object.keys(next) as (keyof OfficeSettingsRecord)[]).filter(
+          (key) => next[key] !== before[key],
+        );
         repo.setSettings(next);
         if (changed.length > 0) {
-          audit.record({ actor: caller.auditRef, action: 'settings.changed', object: { type: 'office', ref: null }, details: { changed } });
+          audit.record({
+            actor: caller.auditRef,
+            action: 'settings.changed',
+            object: { type: 'office', ref: null },
+            details: { changed },
+          });
         }
         return settingsOf(office());
       });
@@ -81,7 +93,12 @@ export function createOfficeService(deps: { repo: OfficeRepo; users: UsersRepo; 
       transact(() => {
         office();
         repo.setLogo({ bytes, type });
-        audit.record({ actor: caller.auditRef, action: 'logo.changed', object: { type: 'office', ref: null }, details: { type, bytes: bytes.length } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'logo.changed',
+          object: { type: 'office', ref: null },
+          details: { type, bytes: bytes.length },
+        });
       });
     },
 
@@ -89,7 +106,12 @@ export function createOfficeService(deps: { repo: OfficeRepo; users: UsersRepo; 
       transact(() => {
         if (office().logoType === null) throw notFound();
         repo.setLogo(null);
-        audit.record({ actor: caller.auditRef, action: 'logo.changed', object: { type: 'office', ref: null }, details: { removed: true } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'logo.changed',
+          object: { type: 'office', ref: null },
+          details: { removed: true },
+        });
       });
     },
   };

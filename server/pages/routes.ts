@@ -13,7 +13,10 @@ const FILE_NOT_FOUND = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'ENAMETOOLONG']);
 
 function isMissingFile(error: unknown): boolean {
   const { status, code } = error as { status?: unknown; code?: unknown };
-  return (typeof status === 'number' && status >= 400 && status < 500) || (typeof code === 'string' && FILE_NOT_FOUND.has(code));
+  return (
+    (typeof status === 'number' && status >= 400 && status < 500) ||
+    (typeof code === 'string' && FILE_NOT_FOUND.has(code))
+  );
 }
 
 export function sendPage(clientDir: string): RouteHandler {
@@ -21,7 +24,13 @@ export function sendPage(clientDir: string): RouteHandler {
     new Promise<void>((resolve, reject) => {
       res.sendFile(
         'index.html',
-        { root: clientDir, cacheControl: false, etag: false, lastModified: false, headers: { 'Cache-Control': 'no-store' } },
+        {
+          root: clientDir,
+          cacheControl: false,
+          etag: false,
+          lastModified: false,
+          headers: { 'Cache-Control': 'no-store' },
+        },
         (error?: unknown) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
       );
     });
@@ -62,4 +71,3 @@ export function sendAsset(clientDir: string): RouteHandler {
     });
   };
 }
-

@@ -20,7 +20,9 @@ export function createPinsRepo(db: Db) {
   );
   const count = db.prepare<[Uint8Array], number>('SELECT count(*) FROM pins WHERE owner_id = ?').pluck();
   const exists = db
-    .prepare<[Uint8Array, string, Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM pins WHERE owner_id = ? AND subject = ? AND subject_id = ?)')
+    .prepare<[Uint8Array, string, Uint8Array], number>(
+      'SELECT EXISTS (SELECT 1 FROM pins WHERE owner_id = ? AND subject = ? AND subject_id = ?)',
+    )
     .pluck();
   const put = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, number]>(
     `INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -29,7 +31,9 @@ export function createPinsRepo(db: Db) {
 
   return {
     listOwn(ownerId: Id): PinRecord[] {
-      return list.all(ownerId).map((row) => ({ subject: row.subject, subjectId: row.subject_id as Id, envelope: row.envelope }));
+      return list
+        .all(ownerId)
+        .map((row) => ({ subject: row.subject, subjectId: row.subject_id as Id, envelope: row.envelope }));
     },
     countOwn: (ownerId: Id) => count.get(ownerId) ?? 0,
     hasOwn: (ownerId: Id, subject: PinSubject, subjectId: Id) => exists.get(ownerId, subject, subjectId) === 1,

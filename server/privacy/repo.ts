@@ -273,25 +273,37 @@ export function createPrivacyRepo(db: Db) {
      SELECT seq, at, actor_ref AS actorRef, action, object_type AS objectType, object_ref AS objectRef, details
        FROM audit_log WHERE actor_ref IN refs OR object_ref IN refs ORDER BY seq`,
   );
-  const auditEntryCount = db.prepare<Params, number>(
-    `WITH ${REFS} SELECT count(*) FROM audit_log WHERE actor_ref IN refs OR object_ref IN refs`,
-  ).pluck();
+  const auditEntryCount = db
+    .prepare<Params, number>(
+      `WITH ${REFS} SELECT count(*) FROM audit_log WHERE actor_ref IN refs OR object_ref IN refs`,
+    )
+    .pluck();
   const officeName = db.prepare<[], string>('SELECT name FROM office WHERE slot = 1').pluck();
 
   // ---- the erase plan, by id (sorted, so the same state gives the same confirmation)
   const wholeShares = db.prepare<Params, Id>(`SELECT id FROM (${WHOLE_SHARES}) ORDER BY id`).pluck();
-  const recipientRows = db.prepare<Params, Id>(
-    `SELECT id FROM share_recipients WHERE (email = @email OR user_id = @userId) AND share_id NOT IN (${WHOLE_SHARES}) ORDER BY id`,
-  ).pluck();
+  const recipientRows = db
+    .prepare<Params, Id>(
+      `SELECT id FROM share_recipients WHERE (email = @email OR user_id = @userId) AND share_id NOT IN (${WHOLE_SHARES}) ORDER BY id`,
+    )
+    .pluck();
   const dropIds = db.prepare<Params, Id>(`SELECT id FROM (${THEIR_DROPS}) ORDER BY id`).pluck();
-  const dropUploadIds = db.prepare<Params, Id>(
-    `SELECT id FROM drop_uploads WHERE client_id = @userId AND drop_id NOT IN (${THEIR_DROPS}) ORDER BY id`,
-  ).pluck();
-  const dropSessionIds = db.prepare<Params, Id>(
-    `SELECT id FROM drop_sessions WHERE client_id = @userId AND drop_id NOT IN (${THEIR_DROPS}) ORDER BY id`,
-  ).pluck();
-  const invitationIds = db.prepare<Params, Id>('SELECT id FROM invitations WHERE email = @email OR user_id = @userId ORDER BY id').pluck();
-  const pinsOfThem = db.prepare<Params, number>("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = @userId").pluck();
+  const dropUploadIds = db
+    .prepare<Params, Id>(
+      `SELECT id FROM drop_uploads WHERE client_id = @userId AND drop_id NOT IN (${THEIR_DROPS}) ORDER BY id`,
+    )
+    .pluck();
+  const dropSessionIds = db
+    .prepare<Params, Id>(
+      `SELECT id FROM drop_sessions WHERE client_id = @userId AND drop_id NOT IN (${THEIR_DROPS}) ORDER BY id`,
+    )
+    .pluck();
+  const invitationIds = db
+    .prepare<Params, Id>('SELECT id FROM invitations WHERE email = @email OR user_id = @userId ORDER BY id')
+    .pluck();
+  const pinsOfThem = db
+    .prepare<Params, number>("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = @userId")
+    .pluck();
 
   // ---- files on disk that go with the plan
   const shareBlobs = db.prepare<Params, { blobId: Id; size: number }>(
@@ -304,9 +316,11 @@ export function createPrivacyRepo(db: Db) {
   const uploadFiles = db.prepare<Params, { id: Id; blobId: Id | null; size: number }>(
     `SELECT id, blob_id AS blobId, size FROM (${THEIR_UPLOADS})`,
   );
-  const dropUploadsGoing = db.prepare<Params, number>(
-    `SELECT count(*) FROM drop_uploads WHERE drop_id IN (${THEIR_DROPS}) OR client_id = @userId`,
-  ).pluck();
+  const dropUploadsGoing = db
+    .prepare<Params, number>(
+      `SELECT count(*) FROM drop_uploads WHERE drop_id IN (${THEIR_DROPS}) OR client_id = @userId`,
+    )
+    .pluck();
 
   // ---- erasing, in the order the references need: what names the user before the user
   const deleteShare = db.prepare<[Uint8Array]>('DELETE FROM shares WHERE id = ?');
@@ -333,9 +347,18 @@ export function createPrivacyRepo(db: Db) {
       invitations.all(params(person)).map((row) => ({ ...row, deliveryFailed: flag(row.deliveryFailed) })),
     sharesSent: (person: Person): SentShare[] => (person.userId === null ? [] : sharesSent.all(params(person))),
     sharesReceived: (person: Person): ReceivedShare[] =>
-      sharesReceived.all(params(person)).map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
+      sharesReceived
+        .all(params(person))
+        .map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
     drops: (person: Person): PersonDrop[] =>
-      drops.all(params(person)).map((row) => ({ ...row, owned: flag(row.owned), personal: flag(row.personal), singleUse: flag(row.singleUse) })),
+      drops
+        .all(params(person))
+        .map((row) => ({
+          ...row,
+          owned: flag(row.owned),
+          personal: flag(row.personal),
+          singleUse: flag(row.singleUse),
+        })),
     dropUploads: (person: Person): PersonDropUpload[] =>
       dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),

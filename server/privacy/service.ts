@@ -45,7 +45,11 @@ import type {
 
 export const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
 export const previewChanged = () =>
-  new AppError(409, 'wrong_state', 'What would be erased has changed since the preview: look at the preview again before erasing');
+  new AppError(
+    409,
+    'wrong_state',
+    'What would be erased has changed since the preview: look at the preview again before erasing',
+  );
 
 export interface PrivacyPreviewResult {
   readonly email: string;
@@ -61,7 +65,11 @@ export interface PersonRecords {
   readonly office: string;
   readonly email: string;
   readonly account:
-    | (PersonAccount & { readonly sessions: PersonSession[]; readonly backupCodes: { total: number; unused: number }; readonly pins: number })
+    | (PersonAccount & {
+        readonly sessions: PersonSession[];
+        readonly backupCodes: { total: number; unused: number };
+        readonly pins: number;
+      })
     | null;
   readonly invitations: PersonInvitation[];
   readonly sharesSent: SentShare[];
@@ -111,7 +119,8 @@ export function createPrivacyService(deps: {
   };
 
   /** The pseudonym the privacy entries name: the account's, else the first of the address's. */
-  const pseudonymOf = (account: PersonAccount | null, refs: readonly Uint8Array[]): Uint8Array | null => account?.auditRef ?? refs[0] ?? null;
+  const pseudonymOf = (account: PersonAccount | null, refs: readonly Uint8Array[]): Uint8Array | null =>
+    account?.auditRef ?? refs[0] ?? null;
 
   const refusalFor = (caller: Caller, account: PersonAccount | null): EraseRefusal | null => {
     if (account === null) return null;
@@ -186,7 +195,12 @@ export function createPrivacyService(deps: {
           account:
             account === null
               ? null
-              : { ...account, sessions: repo.sessions(account.id), backupCodes: repo.backupCodes(account.id), pins: repo.ownPins(account.id) },
+              : {
+                  ...account,
+                  sessions: repo.sessions(account.id),
+                  backupCodes: repo.backupCodes(account.id),
+                  pins: repo.ownPins(account.id),
+                },
           invitations: repo.invitations(person),
           sharesSent: repo.sharesSent(person),
           sharesReceived: repo.sharesReceived(person),
@@ -227,7 +241,12 @@ export function createPrivacyService(deps: {
         const found = countsOf(person, account, plan, refs);
         const pseudonym = pseudonymOf(account, refs);
         repo.erase(person, plan, refs);
-        audit.record({ actor: caller.auditRef, action: 'privacy.erased', object: { type: 'user', ref: pseudonym }, details: { ...found.counts } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'privacy.erased',
+          object: { type: 'user', ref: pseudonym },
+          details: { ...found.counts },
+        });
         return { ...found, erasedAt: clock.now() };
       });
 
@@ -238,7 +257,10 @@ export function createPrivacyService(deps: {
           await deps.blobs.removeBlob(blobId);
         } catch (error) {
           failed += 1;
-          deps.log.warn({ error: describeForLog(error) }, 'privacy erase: a blob could not be removed; the sweeper removes it as an orphan');
+          deps.log.warn(
+            { error: describeForLog(error) },
+            'privacy erase: a blob could not be removed; the sweeper removes it as an orphan',
+          );
         }
       }
       for (const uploadId of files.uploadIds) {
@@ -246,10 +268,16 @@ export function createPrivacyService(deps: {
           await deps.blobs.removeUpload(uploadId);
         } catch (error) {
           failed += 1;
-          deps.log.warn({ error: describeForLog(error) }, 'privacy erase: an upload file could not be removed; the sweeper removes it as an orphan');
+          deps.log.warn(
+            { error: describeForLog(error) },
+            'privacy erase: an upload file could not be removed; the sweeper removes it as an orphan',
+          );
         }
       }
-      if (!repo.checkpoint()) deps.log.warn('privacy erase: the WAL checkpoint could not finish (a reader was busy); the sweeper checkpoints again');
+      if (!repo.checkpoint())
+        deps.log.warn(
+          'privacy erase: the WAL checkpoint could not finish (a reader was busy); the sweeper checkpoints again',
+        );
       if (failed > 0) deps.log.warn({ failed }, 'privacy erase: files left for the sweeper');
       return { erasedAt, counts };
     },

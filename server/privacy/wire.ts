@@ -45,7 +45,11 @@ type DetailValue = PrivacyExport['auditEntries'][number]['details'][string];
  * detail that is a 128-bit hex value (a recipient's pseudonym, a drop upload's id) stays only
  * when it is one of `known` (the subject's pseudonyms and their own uploads).
  */
-function entryOut(entry: PersonAuditEntry, mine: ReadonlySet<string>, known: ReadonlySet<string>): PrivacyExport['auditEntries'][number] {
+function entryOut(
+  entry: PersonAuditEntry,
+  mine: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+): PrivacyExport['auditEntries'][number] {
   const actorHex = entry.actorRef === null ? null : toHex(entry.actorRef);
   const objectHex = entry.objectRef === null ? null : toHex(entry.objectRef);
   const keep = (value: string): string | null => (HEX_ID.test(value) && !known.has(value) ? null : value);
@@ -68,7 +72,8 @@ function entryOut(entry: PersonAuditEntry, mine: ReadonlySet<string>, known: Rea
         : {
             type: entry.objectType,
             subject: objectHex !== null && mine.has(objectHex),
-            ref: objectHex === null || (PERSON_OBJECTS.has(entry.objectType) && !mine.has(objectHex)) ? null : objectHex,
+            ref:
+              objectHex === null || (PERSON_OBJECTS.has(entry.objectType) && !mine.has(objectHex)) ? null : objectHex,
           },
     details,
   };
@@ -182,7 +187,12 @@ export function exportOut(records: PersonRecords): PrivacyExport {
       expiresAt: iso(upload.expiresAt),
       completedAt: time(upload.completedAt),
     })),
-    pseudonyms: records.people.map((person) => ({ ref: toHex(person.ref), kind: person.kind, name: person.name, email: person.email })),
+    pseudonyms: records.people.map((person) => ({
+      ref: toHex(person.ref),
+      kind: person.kind,
+      name: person.name,
+      email: person.email,
+    })),
     auditEntries: records.auditEntries.map((entry) => entryOut(entry, mine, known)),
   };
 }

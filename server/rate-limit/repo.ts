@@ -10,9 +10,10 @@ export interface BucketState {
 }
 
 export function createRateLimitRepo(db: Db) {
-  const get = db.prepare<[Uint8Array], { failures: number; last_failure_at: number | null; blocked_until: number; window_start: number; count: number }>(
-    'SELECT failures, last_failure_at, blocked_until, window_start, count FROM rate_limits WHERE bucket = ?',
-  );
+  const get = db.prepare<
+    [Uint8Array],
+    { failures: number; last_failure_at: number | null; blocked_until: number; window_start: number; count: number }
+  >('SELECT failures, last_failure_at, blocked_until, window_start, count FROM rate_limits WHERE bucket = ?');
   const put = db.prepare<[Uint8Array, number, number | null, number, number, number]>(
     `INSERT INTO rate_limits (bucket, failures, last_failure_at, blocked_until, window_start, count) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (bucket) DO UPDATE SET failures = excluded.failures, last_failure_at = excluded.last_failure_at,
@@ -25,7 +26,13 @@ export function createRateLimitRepo(db: Db) {
     get(bucket: Uint8Array): BucketState | undefined {
       const row = get.get(bucket);
       if (row === undefined) return undefined;
-      return { failures: row.failures, lastFailureAt: row.last_failure_at, blockedUntil: row.blocked_until, windowStart: row.window_start, count: row.count };
+      return {
+        failures: row.failures,
+        lastFailureAt: row.last_failure_at,
+        blockedUntil: row.blocked_until,
+        windowStart: row.window_start,
+        count: row.count,
+      };
     },
     put(bucket: Uint8Array, state: BucketState): void {
       put.run(bucket, state.failures, state.lastFailureAt, state.blockedUntil, state.windowStart, state.count);

@@ -62,7 +62,8 @@ export const RATE_LIMITS = {
   dropStartDrop: CountPolicy;
 };
 
-export type LimitedAction = 'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code' | 'drop-code' | 'drop-start';
+export type LimitedAction =
+  'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code' | 'drop-code' | 'drop-start';
 
 /** A bucket and the policy it follows. */
 export interface Bucket {
@@ -87,7 +88,10 @@ export interface RateLimiter {
    * Counts one request of `action` in the bucket of each (scope, value, policy) given, e.g. the
    * client address and the object it is about; throws 429 when any is over its limit.
    */
-  countRequests(action: LimitedAction, ...buckets: readonly { scope: 'address' | 'object'; value: string; policy: CountPolicy }[]): void;
+  countRequests(
+    action: LimitedAction,
+    ...buckets: readonly { scope: 'address' | 'object'; value: string; policy: CountPolicy }[]
+  ): void;
 }
 
 /** How long a bucket with `failures` failures is blocked after the latest one. */
@@ -104,7 +108,13 @@ export function createRateLimiter(deps: { repo: RateLimitRepo; clock: Clock; ser
   const bucketKey = (action: LimitedAction, scope: 'address' | 'account' | 'object', value: string) =>
     macFields(serverKey, [tag('rate-limit'), action, scope, value]);
 
-  const fresh = (now: number): BucketState => ({ failures: 0, lastFailureAt: null, blockedUntil: 0, windowStart: now, count: 0 });
+  const fresh = (now: number): BucketState => ({
+    failures: 0,
+    lastFailureAt: null,
+    blockedUntil: 0,
+    windowStart: now,
+    count: 0,
+  });
 
   const count = (key: Uint8Array, policy: CountPolicy, now: number): number => {
     let state = repo.get(key) ?? fresh(now);
@@ -132,7 +142,8 @@ export function createRateLimiter(deps: { repo: RateLimitRepo; clock: Clock; ser
       const now = clock.now();
       for (const { key, policy } of buckets) {
         let state = repo.get(key) ?? fresh(now);
-        if (now - state.windowStart >= policy.windowMs || now < state.windowStart) state = { ...fresh(now), blockedUntil: state.blockedUntil };
+        if (now - state.windowStart >= policy.windowMs || now < state.windowStart)
+          state = { ...fresh(now), blockedUntil: state.blockedUntil };
         const failures = state.failures + 1;
         const block = blockFor(policy, failures);
         repo.put(key, {
@@ -160,7 +171,10 @@ export function createRateLimiter(deps: { repo: RateLimitRepo; clock: Clock; ser
 
     countRequests(action, ...buckets) {
       const now = clock.now();
-      const wait = Math.max(0, ...buckets.map(({ scope, value, policy }) => count(bucketKey(action, scope, value), policy, now)));
+      const wait = Math.max(
+        0,
+        ...buckets.map(({ scope, value, policy }) => count(bucketKey(action, scope, value), policy, now)),
+      );
       if (wait > 0) throw rateLimited(wait / 1000);
     },
   };

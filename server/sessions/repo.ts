@@ -70,20 +70,35 @@ export function createSessionsRepo(db: Db) {
     'UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?',
   );
   const removeByHash = db.prepare<[Uint8Array]>('DELETE FROM sessions WHERE token_hash = ?');
-  const list = db.prepare<[Uint8Array, number, number], { id: Uint8Array; token_hash: Uint8Array; created_at: number; last_seen_at: number; device: string }>(
+  const list = db.prepare<
+    [Uint8Array, number, number],
+    { id: Uint8Array; token_hash: Uint8Array; created_at: number; last_seen_at: number; device: string }
+  >(
     `SELECT id, token_hash, created_at, last_seen_at, device FROM sessions
      WHERE user_id = ? AND expires_at > ? AND last_seen_at > ?
      ORDER BY last_seen_at DESC, created_at DESC`,
   );
   const removeOwn = db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM sessions WHERE id = ? AND user_id = ?');
-  const ownHash = db.prepare<[Uint8Array, Uint8Array], Uint8Array>('SELECT token_hash FROM sessions WHERE id = ? AND user_id = ?').pluck();
+  const ownHash = db
+    .prepare<[Uint8Array, Uint8Array], Uint8Array>('SELECT token_hash FROM sessions WHERE id = ? AND user_id = ?')
+    .pluck();
   const removeAll = db.prepare<[Uint8Array]>('DELETE FROM sessions WHERE user_id = ?');
-  const removeOthers = db.prepare<[Uint8Array, Uint8Array]>('DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?');
+  const removeOthers = db.prepare<[Uint8Array, Uint8Array]>(
+    'DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?',
+  );
   const prune = db.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?');
 
   return {
     insert(session: NewSession): void {
-      insert.run(session.tokenHash, session.id, session.userId, session.createdAt, session.createdAt, session.expiresAt, session.device);
+      insert.run(
+        session.tokenHash,
+        session.id,
+        session.userId,
+        session.createdAt,
+        session.createdAt,
+        session.expiresAt,
+        session.device,
+      );
     },
     resolve(tokenHash: Uint8Array): ResolvedSession | undefined {
       const row = resolve.get(tokenHash);

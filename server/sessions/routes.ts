@@ -24,7 +24,12 @@ export function getSession({ sessions, users, office }: SessionRouteDeps): Route
     const user = users.byId(caller.userId);
     const current = office.get();
     if (user === undefined || current === undefined) throw signedOut();
-    const answer: SessionInfo = sessionInfoOut(user, current, caller.session.expiresAt, sessions.lifetimes.idleMs / 1000);
+    const answer: SessionInfo = sessionInfoOut(
+      user,
+      current,
+      caller.session.expiresAt,
+      sessions.lifetimes.idleMs / 1000,
+    );
     res.json(answer);
   };
 }

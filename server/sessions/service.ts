@@ -85,7 +85,8 @@ export function createSessionsService(deps: {
         return undefined;
       }
       if (session.user.status !== 'active') return undefined;
-      if (options.touch && now - session.lastSeenAt >= TOUCH_INTERVAL_MS) repo.touch(hash, now, now - TOUCH_INTERVAL_MS + 1);
+      if (options.touch && now - session.lastSeenAt >= TOUCH_INTERVAL_MS)
+        repo.touch(hash, now, now - TOUCH_INTERVAL_MS + 1);
       const staffOrAdmin = session.user.role === 'admin' || session.user.role === 'staff';
       return {
         userId: session.userId,
@@ -113,7 +114,12 @@ export function createSessionsService(deps: {
     endOwn(caller, sessionId) {
       return transact(() => {
         if (!repo.removeOwn(caller.userId, sessionId)) throw notFound();
-        audit.record({ actor: caller.auditRef, action: 'session.ended', object: { type: 'session', ref: sessionId }, details: { how: 'ended_from_list' } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'session.ended',
+          object: { type: 'session', ref: sessionId },
+          details: { how: 'ended_from_list' },
+        });
         return { current: idToWire(sessionId) === idToWire(caller.session.id) };
       });
     },
@@ -121,7 +127,12 @@ export function createSessionsService(deps: {
     endCurrent(caller) {
       transact(() => {
         repo.removeByHash(caller.session.tokenHash);
-        audit.record({ actor: caller.auditRef, action: 'session.ended', object: { type: 'session', ref: caller.session.id }, details: { how: 'signed_out' } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'session.ended',
+          object: { type: 'session', ref: caller.session.id },
+          details: { how: 'signed_out' },
+        });
       });
     },
 

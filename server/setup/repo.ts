@@ -12,9 +12,7 @@ export function createSetupRepo(db: Db) {
   );
   const anyUsed = db.prepare('SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE used_at IS NOT NULL)').pluck();
   const latestValid = db
-    .prepare<[number], number>(
-      'SELECT max(expires_at) FROM setup_tokens WHERE used_at IS NULL AND expires_at > ?',
-    )
+    .prepare<[number], number>('SELECT max(expires_at) FROM setup_tokens WHERE used_at IS NULL AND expires_at > ?')
     .pluck();
   const deleteUnused = db.prepare('DELETE FROM setup_tokens WHERE used_at IS NULL');
   const insert = db.prepare<[Uint8Array, number, number]>(
@@ -23,14 +21,14 @@ export function createSetupRepo(db: Db) {
 
   // One transaction: checking that setup is unfinished, withdrawing older links and storing
   // the new one must not interleave with a concurrent `setup-link` or the setup itself.
-  const replace = db
-    .transaction((tokenHash: Uint8Array, createdAt: number, expiresAt: number): 'issued' | 'finished' => {
+  const replace = db.transaction(
+    (tokenHash: Uint8Array, createdAt: number, expiresAt: number): 'issued' | 'finished' => {
       if (anyUsed.get() === 1) return 'finished';
       deleteUnused.run();
       insert.run(tokenHash, createdAt, expiresAt);
       return 'issued';
-    })
-    .immediate;
+    },
+  ).immediate;
 
   const markUsed = db.prepare<[number, Uint8Array, number]>(
     'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',

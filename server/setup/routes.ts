@@ -16,7 +16,10 @@ export function verifySetupLink(setup: SetupService): RouteHandler {
   };
 }
 
-export function completeSetup(deps: { completion: SetupCompletionService; lifetimes: { idleMs: number; maxMs: number } }): RouteHandler {
+export function completeSetup(deps: {
+  completion: SetupCompletionService;
+  lifetimes: { idleMs: number; maxMs: number };
+}): RouteHandler {
   return async (req, res) => {
     const input = parseInput(SetupCompleteRequest, req.body);
     const result = await deps.completion.complete(

@@ -147,8 +147,13 @@ export function createSetupCompletion(deps: {
 
       const signingKey = input.office.signingPublicKey;
       const certified = verifyOrRefuse(() => {
-        const encryptionKey = verifyOfficeEncryptionKey(signingKey, input.office.id, input.office.encryptionKeyStatement);
-        if (!bytesEqual(encryptionKey, input.office.encryptionPublicKey)) throw new MismatchError('statement names another key');
+        const encryptionKey = verifyOfficeEncryptionKey(
+          signingKey,
+          input.office.id,
+          input.office.encryptionKeyStatement,
+        );
+        if (!bytesEqual(encryptionKey, input.office.encryptionPublicKey))
+          throw new MismatchError('statement names another key');
         return verifyMemberCertificate(signingKey, input.admin.certificate);
       });
       const keys = prepareAccountKeys(serverKey, input.admin.userId, input.admin.keys, 'admin.keys.');

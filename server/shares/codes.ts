@@ -22,7 +22,12 @@ const LIMIT = Math.floor(2 ** 32 / RANGE) * RANGE;
 export function newEmailCode(): string {
   for (;;) {
     const bytes = randomBytes(4);
-    const value = ((bytes[0] as number) * 2 ** 24 + (bytes[1] as number) * 2 ** 16 + (bytes[2] as number) * 2 ** 8 + (bytes[3] as number)) >>> 0;
+    const value =
+      ((bytes[0] as number) * 2 ** 24 +
+        (bytes[1] as number) * 2 ** 16 +
+        (bytes[2] as number) * 2 ** 8 +
+        (bytes[3] as number)) >>>
+      0;
     if (value < LIMIT) return String(value % RANGE).padStart(6, '0');
   }
 }
@@ -56,7 +61,11 @@ export interface CodeHolder {
 }
 
 /** Inside the transaction that records the request: a new code, its hash stored; 429 after CODES_PER_HOUR in an hour. */
-export function issueEmailCode(holder: CodeHolder, hashOf: (code: string) => Uint8Array, now: number): { code: string; sentAt: number; expiresAt: number } {
+export function issueEmailCode(
+  holder: CodeHolder,
+  hashOf: (code: string) => Uint8Array,
+  now: number,
+): { code: string; sentAt: number; expiresAt: number } {
   const recent = holder.codesSince(now - HOUR_MS);
   if (recent.length >= CODES_PER_HOUR) throw rateLimited(((recent[0] as number) + HOUR_MS - now) / 1000);
   const code = newEmailCode();
@@ -73,7 +82,8 @@ export async function mailEmailCode(holder: CodeHolder, send: () => Promise<bool
   if (!delivered) throw deliveryFailed();
 }
 
-export type CodeCheck = { readonly right: true } | { readonly right: false; readonly wrongCodes: number; readonly lockedNow: boolean };
+export type CodeCheck =
+  { readonly right: true } | { readonly right: false; readonly wrongCodes: number; readonly lockedNow: boolean };
 
 /**
  * Inside a transaction: the newest code, if unused, unexpired, under its tries and equal to the
@@ -82,7 +92,12 @@ export type CodeCheck = { readonly right: true } | { readonly right: false; read
  */
 export function checkEmailCode(holder: CodeHolder, givenHash: Uint8Array, now: number): CodeCheck {
   const latest = holder.latestCode();
-  const right = latest !== undefined && latest.usedAt === null && latest.expiresAt > now && latest.tries < TRIES_PER_CODE && bytesEqual(latest.codeHash, givenHash);
+  const right =
+    latest !== undefined &&
+    latest.usedAt === null &&
+    latest.expiresAt > now &&
+    latest.tries < TRIES_PER_CODE &&
+    bytesEqual(latest.codeHash, givenHash);
   if (right && holder.useCode(latest.id, now, TRIES_PER_CODE)) {
     holder.markConfirmed(now);
     return { right: true };

@@ -60,7 +60,13 @@ export function downloadHeaders(res: Response, fileId: Id, size: number, range: 
  * (the request log records the abort); a read error mid-way cuts the connection, so a broken
  * download never looks complete.
  */
-export async function sendBlob(res: Response, fileId: Id, blob: OpenBlob, range: ByteRange | undefined, head: boolean): Promise<void> {
+export async function sendBlob(
+  res: Response,
+  fileId: Id,
+  blob: OpenBlob,
+  range: ByteRange | undefined,
+  head: boolean,
+): Promise<void> {
   downloadHeaders(res, fileId, blob.size, range);
   if (head) {
     await blob.close();
@@ -72,14 +78,20 @@ export async function sendBlob(res: Response, fileId: Id, blob: OpenBlob, range:
     pipeline(source, res, (error) => {
       if (error === undefined || error === null) return resolve();
       // The client closed the connection: nothing to answer.
-      if (res.destroyed && !res.writableFinished && (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') return resolve();
+      if (res.destroyed && !res.writableFinished && (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE')
+        return resolve();
       reject(error);
     });
   });
 }
 
 /** Runs a download and streams it (headers only for HEAD); a 416 carries the file's size in Content-Range. */
-export async function answerDownload(req: Request, res: Response, fileId: Id, start: () => Promise<Download>): Promise<void> {
+export async function answerDownload(
+  req: Request,
+  res: Response,
+  fileId: Id,
+  start: () => Promise<Download>,
+): Promise<void> {
   let download: Download;
   try {
     download = await start();

@@ -11,13 +11,7 @@
 // download in the same transaction, at most up to the share's limit; further requests under
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
 // the grant expires.
-import {
-  codeHash,
-  idToWire,
-  newId,
-  toHex,
-  type Id,
-} from '../../shared/crypto/index.js';
+import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
 import type { Audit } from '../audit/service.js';
 import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
 import type { Clock } from '../clock.js';
@@ -33,7 +27,13 @@ import type { RateLimiter } from '../rate-limit/service.js';
 import type { UsersRepo } from '../users/repo.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from './codes.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
-import { shareState, type RecipientWithShare, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
+import {
+  shareState,
+  type RecipientWithShare,
+  type ShareFileRecord,
+  type ShareRecord,
+  type SharesRepo,
+} from './repo.js';
 import { sweptError, requireActive } from './service.js';
 
 export const GRANT_AUDIENCE = 'coffer/share-download';
@@ -69,7 +69,11 @@ export type RecipientDownload = Download;
 export interface ReceivingService {
   linkInfo(recipientId: Id): { target: RecipientWithShare; office: OfficeRecord };
   requestCode(ip: string, recipientId: Id): Promise<{ sentAt: number; expiresAt: number }>;
-  verifyCode(ip: string, recipientId: Id, code: string): Promise<{ serverHalf: Uint8Array; grant: string; view: RecipientView }>;
+  verifyCode(
+    ip: string,
+    recipientId: Id,
+    code: string,
+  ): Promise<{ serverHalf: Uint8Array; grant: string; view: RecipientView }>;
   /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
   verifyGrant(token: string | undefined): Promise<Grant>;
   guestDownload(recipientId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
@@ -80,7 +84,12 @@ export interface ReceivingService {
    * A file of a share sent to the caller, under a grant (the bearer token). The share is looked
    * up first: a foreign id answers 404 with or without a grant.
    */
-  accountDownload(caller: Caller, shareId: Id, token: string | undefined, request: DownloadRequest): Promise<RecipientDownload>;
+  accountDownload(
+    caller: Caller,
+    shareId: Id,
+    token: string | undefined,
+    request: DownloadRequest,
+  ): Promise<RecipientDownload>;
 }
 
 export function createReceivingService(deps: {
@@ -131,7 +140,12 @@ export function createReceivingService(deps: {
   });
 
   const signGrant = (recipientId: Id) =>
-    deps.tokens.sign({ audience: GRANT_AUDIENCE, subject: idToWire(recipientId), ttlSeconds: GRANT_TTL_SECONDS, claims: { jti: idToWire(newId()) } });
+    deps.tokens.sign({
+      audience: GRANT_AUDIENCE,
+      subject: idToWire(recipientId),
+      ttlSeconds: GRANT_TTL_SECONDS,
+      claims: { jti: idToWire(newId()) },
+    });
 
   const senderEmail = (share: ShareRecord): string | undefined => deps.users.byId(share.senderId)?.email;
 
@@ -150,7 +164,11 @@ export function createReceivingService(deps: {
   };
 
   /** The counted download, shared by guests and account recipients once each is matched to its recipient entry. */
-  const download = async ({ share, recipient }: RecipientWithShare, grant: Grant, request: DownloadRequest): Promise<RecipientDownload> => {
+  const download = async (
+    { share, recipient }: RecipientWithShare,
+    grant: Grant,
+    request: DownloadRequest,
+  ): Promise<RecipientDownload> => {
     // A valid grant for another recipient gives no right here: the same 404 as a missing object.
     if (grant.subject !== idToWire(recipient.id)) throw notFound();
     const file = shares.fileOf(share.id, request.fileId);
@@ -186,7 +204,10 @@ export function createReceivingService(deps: {
         shares.recordGrantUse(grant.jti, recipient.id, now, grant.expiresAt);
         const first = shares.setFirstDownload(recipient.id, now);
         audit.record({
-          actor: recipient.userId !== null ? (deps.users.byId(recipient.userId)?.auditRef ?? recipient.auditRef) : recipient.auditRef,
+          actor:
+            recipient.userId !== null
+              ? (deps.users.byId(recipient.userId)?.auditRef ?? recipient.auditRef)
+              : recipient.auditRef,
           action: 'share.downloaded',
           object: object(share),
           details: { recipient: toHex(recipient.auditRef), kind: recipient.kind, first },
@@ -197,7 +218,15 @@ export function createReceivingService(deps: {
         const to = senderEmail(share);
         // Not awaited: the download need not wait for the mail (deliver never throws).
         if (to !== undefined) {
-          void deps.deliver(downloadReceiptMail({ to, office: office().name, recipient: maskAddress(recipient.email), at: counted.at, link: sentLink(share) }));
+          void deps.deliver(
+            downloadReceiptMail({
+              to,
+              office: office().name,
+              recipient: maskAddress(recipient.email),
+              at: counted.at,
+              link: sentLink(share),
+            }),
+          );
         }
       }
     } catch (error) {
@@ -221,12 +250,29 @@ export function createReceivingService(deps: {
       if (recipient.lockedAt !== null) throw recipientLocked();
       const codes = shares.codesOf(recipient.id);
       const { code, sentAt, expiresAt } = transact(() => {
-        const issued = issueEmailCode(codes, (value) => codeHash(deps.serverKey, 'email-code', recipient.id, value), clock.now());
-        audit.record({ actor: recipient.auditRef, action: 'share.code_requested', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+        const issued = issueEmailCode(
+          codes,
+          (value) => codeHash(deps.serverKey, 'email-code', recipient.id, value),
+          clock.now(),
+        );
+        audit.record({
+          actor: recipient.auditRef,
+          action: 'share.code_requested',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef) },
+        });
         return issued;
       });
       await mailEmailCode(codes, () =>
-        deps.deliver(emailCodeMail({ to: recipient.email, office: office().name, sender: share.senderName, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })),
+        deps.deliver(
+          emailCodeMail({
+            to: recipient.email,
+            office: office().name,
+            sender: share.senderName,
+            code,
+            validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000,
+          }),
+        ),
       );
       return { sentAt, expiresAt };
     },
@@ -242,21 +288,48 @@ export function createReceivingService(deps: {
 
       const outcome = transact((): 'ok' | 'wrong' | 'locked' => {
         const now = clock.now();
-        const checked = checkEmailCode(shares.codesOf(recipient.id), codeHash(deps.serverKey, 'email-code', recipient.id, code), now);
+        const checked = checkEmailCode(
+          shares.codesOf(recipient.id),
+          codeHash(deps.serverKey, 'email-code', recipient.id, code),
+          now,
+        );
         if (checked.right) {
-          audit.record({ actor: recipient.auditRef, action: 'share.code_confirmed', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+          audit.record({
+            actor: recipient.auditRef,
+            action: 'share.code_confirmed',
+            object: object(share),
+            details: { recipient: toHex(recipient.auditRef) },
+          });
           return 'ok';
         }
-        audit.record({ actor: recipient.auditRef, action: 'share.code_wrong', object: object(share), details: { recipient: toHex(recipient.auditRef), wrongCodes: checked.wrongCodes } });
+        audit.record({
+          actor: recipient.auditRef,
+          action: 'share.code_wrong',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef), wrongCodes: checked.wrongCodes },
+        });
         if (!checked.lockedNow) return 'wrong';
-        audit.record({ actor: recipient.auditRef, action: 'share.recipient_locked', object: object(share), details: { recipient: toHex(recipient.auditRef) } });
+        audit.record({
+          actor: recipient.auditRef,
+          action: 'share.recipient_locked',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef) },
+        });
         return 'locked';
       });
 
       if (outcome === 'locked') {
         limits.fail(address);
         const to = senderEmail(share);
-        if (to !== undefined) await deps.deliver(recipientLockedMail({ to, office: office().name, recipient: maskAddress(recipient.email), link: sentLink(share) }));
+        if (to !== undefined)
+          await deps.deliver(
+            recipientLockedMail({
+              to,
+              office: office().name,
+              recipient: maskAddress(recipient.email),
+              link: sentLink(share),
+            }),
+          );
         throw recipientLocked();
       }
       if (outcome === 'wrong') {

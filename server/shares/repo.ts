@@ -110,7 +110,10 @@ export interface RecipientWithShare {
 }
 
 /** The state a share is in at `now`; revoked wins over expired, expired over used up. */
-export function shareState(share: Pick<ShareRecord, 'revokedAt' | 'expiresAt' | 'downloadLimit' | 'downloadsUsed' | 'sweptAt'>, now: number): ShareState {
+export function shareState(
+  share: Pick<ShareRecord, 'revokedAt' | 'expiresAt' | 'downloadLimit' | 'downloadsUsed' | 'sweptAt'>,
+  now: number,
+): ShareState {
   if (share.revokedAt !== null) return 'revoked';
   if (share.expiresAt <= now) return 'expired';
   if (share.downloadLimit !== null && share.downloadsUsed >= share.downloadLimit) return 'used-up';
@@ -253,10 +256,20 @@ const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name A
  * names are this function's constants, never input; every statement names the holder.
  */
 export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId: Id) => CodeHolder {
-  const [codes, holder, holders] = kind === 'recipient' ? ['email_codes', 'recipient_id', 'share_recipients'] : ['drop_codes', 'drop_id', 'drops'];
-  const insert = db.prepare<[Uint8Array, Uint8Array, number, number]>(`INSERT INTO ${codes} (${holder}, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`);
-  const since = db.prepare<[Uint8Array, number], number>(`SELECT created_at FROM ${codes} WHERE ${holder} = ? AND created_at > ? ORDER BY created_at`).pluck();
-  const latest = db.prepare<[Uint8Array], { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }>(
+  const [codes, holder, holders] =
+    kind === 'recipient' ? ['email_codes', 'recipient_id', 'share_recipients'] : ['drop_codes', 'drop_id', 'drops'];
+  const insert = db.prepare<[Uint8Array, Uint8Array, number, number]>(
+    `INSERT INTO ${codes} (${holder}, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+  );
+  const since = db
+    .prepare<[Uint8Array, number], number>(
+      `SELECT created_at FROM ${codes} WHERE ${holder} = ? AND created_at > ? ORDER BY created_at`,
+    )
+    .pluck();
+  const latest = db.prepare<
+    [Uint8Array],
+    { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }
+  >(
     `SELECT id, code_hash, created_at, expires_at, tries, used_at FROM ${codes} WHERE ${holder} = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
   );
   const fail = db.prepare<[number, Uint8Array]>(`UPDATE ${codes} SET tries = tries + 1 WHERE id = ? AND ${holder} = ?`);
@@ -264,10 +277,18 @@ export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId
   const use = db.prepare<[number, number, Uint8Array, number, number]>(
     `UPDATE ${codes} SET used_at = ? WHERE id = ? AND ${holder} = ? AND used_at IS NULL AND tries < ? AND expires_at > ?`,
   );
-  const wrong = db.prepare<[Uint8Array], number>(`UPDATE ${holders} SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes`).pluck();
-  const lock = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`);
+  const wrong = db
+    .prepare<[Uint8Array], number>(
+      `UPDATE ${holders} SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes`,
+    )
+    .pluck();
+  const lock = db.prepare<[number, Uint8Array]>(
+    `UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`,
+  );
   const requested = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_requested_at = ? WHERE id = ?`);
-  const confirmed = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`);
+  const confirmed = db.prepare<[number, Uint8Array]>(
+    `UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`,
+  );
   const delivery = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET delivery_failed = ? WHERE id = ?`);
   return (holderId) => ({
     codesSince: (after) => since.all(holderId, after),
@@ -277,7 +298,14 @@ export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId
     latestCode(): EmailCodeRecord | undefined {
       const row = latest.get(holderId);
       if (row === undefined) return undefined;
-      return { id: row.id, codeHash: row.code_hash, createdAt: row.created_at, expiresAt: row.expires_at, tries: row.tries, usedAt: row.used_at };
+      return {
+        id: row.id,
+        codeHash: row.code_hash,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        tries: row.tries,
+        usedAt: row.used_at,
+      };
     },
     failCode(codeId) {
       fail.run(codeId, holderId);
@@ -314,23 +342,37 @@ export function createSharesRepo(db: Db) {
      VALUES (@id, @shareId, @position, @kind, @userId, @email, @auditRef, @accessCode, @serverHalf,
        @linkSecretSender, @linkSecretOffice)`,
   );
-  const insertKey = db.prepare<[Uint8Array, Uint8Array, Uint8Array]>('INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)');
+  const insertKey = db.prepare<[Uint8Array, Uint8Array, Uint8Array]>(
+    'INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)',
+  );
   const shareIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM shares WHERE id = ?)').pluck();
-  const recipientIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE id = ?)').pluck();
+  const recipientIdTaken = db
+    .prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE id = ?)')
+    .pluck();
 
   const byId = db.prepare<[Uint8Array], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.id = ?`);
-  const listBySender = db.prepare<[Uint8Array], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.sender_id = ? ORDER BY s.created_at DESC`);
+  const listBySender = db.prepare<[Uint8Array], ShareSqlRow>(
+    `SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.sender_id = ? ORDER BY s.created_at DESC`,
+  );
   const listAll = db.prepare<[], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} ORDER BY s.created_at DESC`);
   const recipientsOfSender = db.prepare<[Uint8Array], RecipientSqlRow>(
     `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id WHERE s.sender_id = ? ORDER BY r.position`,
   );
-  const recipientsOfAll = db.prepare<[], RecipientSqlRow>(`SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} ORDER BY r.position`);
-  const recipientsOf = db.prepare<[Uint8Array], RecipientSqlRow>(`SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} WHERE r.share_id = ? ORDER BY r.position`);
+  const recipientsOfAll = db.prepare<[], RecipientSqlRow>(
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} ORDER BY r.position`,
+  );
+  const recipientsOf = db.prepare<[Uint8Array], RecipientSqlRow>(
+    `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} WHERE r.share_id = ? ORDER BY r.position`,
+  );
   const recipientInShare = db.prepare<[Uint8Array, Uint8Array], RecipientSqlRow>(
     `SELECT ${RECIPIENT_COLUMNS} FROM ${RECIPIENTS} WHERE r.id = ? AND r.share_id = ?`,
   );
-  const filesOf = db.prepare<[Uint8Array], FileSqlRow>(`SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? ORDER BY position`);
-  const fileOf = db.prepare<[Uint8Array, Uint8Array], FileSqlRow>(`SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? AND file_id = ?`);
+  const filesOf = db.prepare<[Uint8Array], FileSqlRow>(
+    `SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? ORDER BY position`,
+  );
+  const fileOf = db.prepare<[Uint8Array, Uint8Array], FileSqlRow>(
+    `SELECT ${FILE_COLUMNS} FROM share_files WHERE share_id = ? AND file_id = ?`,
+  );
 
   const guest = db.prepare<[Uint8Array], RecipientSqlRow & Record<string, unknown>>(
     `SELECT ${RECIPIENT_COLUMNS}, ${JOINED_SHARE_COLUMNS}
@@ -344,9 +386,13 @@ export function createSharesRepo(db: Db) {
     `SELECT ${SHARE_COLUMNS} FROM ${SHARES} JOIN share_recipients r ON r.share_id = s.id
      WHERE r.user_id = ? AND r.kind = 'account' ORDER BY s.created_at DESC`,
   );
-  const keysOf = db.prepare<[Uint8Array], { file_id: Uint8Array; key: Uint8Array }>('SELECT file_id, key FROM recipient_keys WHERE recipient_id = ?');
+  const keysOf = db.prepare<[Uint8Array], { file_id: Uint8Array; key: Uint8Array }>(
+    'SELECT file_id, key FROM recipient_keys WHERE recipient_id = ?',
+  );
 
-  const revoke = db.prepare<[number, Uint8Array]>('UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL');
+  const revoke = db.prepare<[number, Uint8Array]>(
+    'UPDATE shares SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL',
+  );
   const extend = db.prepare<[number, Uint8Array, number]>(
     'UPDATE shares SET expires_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?',
   );
@@ -359,7 +405,11 @@ export function createSharesRepo(db: Db) {
 
   const codesOf = createCodeHolders(db, 'recipient');
 
-  const grantUsed = db.prepare<[string, Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM grant_uses WHERE jti = ? AND recipient_id = ?)').pluck();
+  const grantUsed = db
+    .prepare<[string, Uint8Array], number>(
+      'SELECT EXISTS (SELECT 1 FROM grant_uses WHERE jti = ? AND recipient_id = ?)',
+    )
+    .pluck();
   const insertGrantUse = db.prepare<[string, Uint8Array, number, number]>(
     'INSERT INTO grant_uses (jti, recipient_id, used_at, expires_at) VALUES (?, ?, ?, ?)',
   );
@@ -370,7 +420,9 @@ export function createSharesRepo(db: Db) {
      WHERE id = ? AND (download_limit IS NULL OR downloads_used < download_limit)
        AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?`,
   );
-  const emailSeen = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE email = ?)').pluck();
+  const emailSeen = db
+    .prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE email = ?)')
+    .pluck();
 
   // ---- the sweeper's (not scoped to a caller)
   const toSweep = db
@@ -379,19 +431,32 @@ export function createSharesRepo(db: Db) {
          OR (download_limit IS NOT NULL AND downloads_used >= download_limit AND coalesce(grants_expire_at, 0) <= ?))`,
     )
     .pluck();
-  const blobIdsOf = db.prepare<[Uint8Array], Uint8Array>('SELECT blob_id FROM share_files WHERE share_id = ? AND blob_id IS NOT NULL').pluck();
-  const clearFileKeys = db.prepare<[Uint8Array]>('UPDATE share_files SET blob_id = NULL, sender_key = NULL, office_key = NULL WHERE share_id = ?');
+  const blobIdsOf = db
+    .prepare<[Uint8Array], Uint8Array>('SELECT blob_id FROM share_files WHERE share_id = ? AND blob_id IS NOT NULL')
+    .pluck();
+  const clearFileKeys = db.prepare<[Uint8Array]>(
+    'UPDATE share_files SET blob_id = NULL, sender_key = NULL, office_key = NULL WHERE share_id = ?',
+  );
   const clearGuestSecrets = db.prepare<[Uint8Array]>(
     'UPDATE share_recipients SET server_half = NULL, link_secret_sender = NULL, link_secret_office = NULL WHERE share_id = ?',
   );
-  const deleteKeys = db.prepare<[Uint8Array]>('DELETE FROM recipient_keys WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
-  const deleteCodes = db.prepare<[Uint8Array]>('DELETE FROM email_codes WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
-  const deleteGrants = db.prepare<[Uint8Array]>('DELETE FROM grant_uses WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)');
-  const markSwept = db.prepare<[number, Uint8Array]>('UPDATE shares SET swept_at = ? WHERE id = ? AND swept_at IS NULL');
+  const deleteKeys = db.prepare<[Uint8Array]>(
+    'DELETE FROM recipient_keys WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)',
+  );
+  const deleteCodes = db.prepare<[Uint8Array]>(
+    'DELETE FROM email_codes WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)',
+  );
+  const deleteGrants = db.prepare<[Uint8Array]>(
+    'DELETE FROM grant_uses WHERE recipient_id IN (SELECT id FROM share_recipients WHERE share_id = ?)',
+  );
+  const markSwept = db.prepare<[number, Uint8Array]>(
+    'UPDATE shares SET swept_at = ? WHERE id = ? AND swept_at IS NULL',
+  );
   const liveBlobIds = db.prepare<[], Uint8Array>('SELECT blob_id FROM share_files WHERE blob_id IS NOT NULL').pluck();
 
   const one = (row: ShareSqlRow | undefined) => (row === undefined ? undefined : shareFromSql(row));
-  const joined = (row: (RecipientSqlRow & Record<string, unknown>) | undefined) => (row === undefined ? undefined : splitJoined(row));
+  const joined = (row: (RecipientSqlRow & Record<string, unknown>) | undefined) =>
+    row === undefined ? undefined : splitJoined(row);
 
   return {
     insertShare(share: NewShare): void {
@@ -454,7 +519,8 @@ export function createSharesRepo(db: Db) {
 
     grantUsed: (jti: string, recipientId: Id) => grantUsed.get(jti, recipientId) === 1,
     /** Counts one download under a new grant; false at the limit or when the share is no longer active. */
-    countDownload: (shareId: Id, grantExpiresAt: number, now: number) => countDownload.run(grantExpiresAt, shareId, now).changes === 1,
+    countDownload: (shareId: Id, grantExpiresAt: number, now: number) =>
+      countDownload.run(grantExpiresAt, shareId, now).changes === 1,
     recordGrantUse(jti: string, recipientId: Id, now: number, expiresAt: number): void {
       insertGrantUse.run(jti, recipientId, now, expiresAt);
     },

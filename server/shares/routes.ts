@@ -28,7 +28,8 @@ import { detailOut, forRecipientOut, linkInfoOut, shareInputIn, summaryOut } fro
 
 const ListQuery = z.object({ scope: z.enum(['mine', 'office']).default('mine') });
 
-const forRecipient = (view: RecipientView) => forRecipientOut(view.share, view.recipient, view.files, view.keys, view.office);
+const forRecipient = (view: RecipientView) =>
+  forRecipientOut(view.share, view.recipient, view.files, view.keys, view.office);
 
 // ---- the sender's side
 
@@ -44,7 +45,9 @@ export function listShares(shares: SharesService, now: () => number): RouteHandl
   return (req, res) => {
     const { scope } = parseInput(ListQuery, req.query);
     const at = now();
-    const answer: ShareList = { shares: shares.list(callerOf(res), scope).map((view) => summaryOut(view.share, view.recipients, at)) };
+    const answer: ShareList = {
+      shares: shares.list(callerOf(res), scope).map((view) => summaryOut(view.share, view.recipients, at)),
+    };
     res.json(answer);
   };
 }
@@ -83,7 +86,9 @@ export function unlockRecipient(shares: SharesService): RouteHandler {
 export function senderFile(shares: SharesService): RouteHandler {
   return async (req, res) => {
     const fileId = idParam(req, 'fileId');
-    await answerDownload(req, res, fileId, () => shares.senderDownload(callerOf(res), idParam(req, 'shareId'), fileId, req.headers.range));
+    await answerDownload(req, res, fileId, () =>
+      shares.senderDownload(callerOf(res), idParam(req, 'shareId'), fileId, req.headers.range),
+    );
   };
 }
 
@@ -135,7 +140,11 @@ export function verifyCode(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     const { code } = parseInput(CodeVerifyRequest, req.body);
     const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'recipientId'), code);
-    const answer: CodeVerifyResponse = { serverHalf: toBase64Url(verified.serverHalf), grant: verified.grant, share: forRecipient(verified.view) };
+    const answer: CodeVerifyResponse = {
+      serverHalf: toBase64Url(verified.serverHalf),
+      grant: verified.grant,
+      share: forRecipient(verified.view),
+    };
     res.json(answer);
   };
 }
@@ -145,7 +154,11 @@ export function guestFile(receiving: ReceivingService): RouteHandler {
     const grant = await receiving.verifyGrant(bearer(req));
     const fileId = idParam(req, 'fileId');
     await answerDownload(req, res, fileId, () =>
-      receiving.guestDownload(idParam(req, 'recipientId'), grant, { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
+      receiving.guestDownload(idParam(req, 'recipientId'), grant, {
+        fileId,
+        range: req.headers.range,
+        count: req.method !== 'HEAD',
+      }),
     );
   };
 }
@@ -178,7 +191,9 @@ export function getReceived(receiving: ReceivingService): RouteHandler {
 export function issueGrant(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     parseInput(EmptyRequest, req.body);
-    const answer: z.infer<typeof GrantResponse> = { grant: await receiving.issueGrant(callerOf(res), idParam(req, 'shareId')) };
+    const answer: z.infer<typeof GrantResponse> = {
+      grant: await receiving.issueGrant(callerOf(res), idParam(req, 'shareId')),
+    };
     res.json(answer);
   };
 }
@@ -188,7 +203,11 @@ export function receivedFile(receiving: ReceivingService): RouteHandler {
     const caller = callerOf(res);
     const fileId = idParam(req, 'fileId');
     await answerDownload(req, res, fileId, () =>
-      receiving.accountDownload(caller, idParam(req, 'shareId'), bearer(req), { fileId, range: req.headers.range, count: req.method !== 'HEAD' }),
+      receiving.accountDownload(caller, idParam(req, 'shareId'), bearer(req), {
+        fileId,
+        range: req.headers.range,
+        count: req.method !== 'HEAD',
+      }),
     );
   };
 }

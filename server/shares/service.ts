@@ -72,7 +72,6 @@ export interface RecipientLookup {
   readonly seenBefore: boolean;
 }
 
-
 export interface SharesService {
   create(caller: Caller, input: NewShareInput): Promise<{ shareId: Id; undelivered: Id[] }>;
   list(caller: Caller, scope: ShareScope): ShareView[];
@@ -99,7 +98,9 @@ export function requireActive(share: ShareRecord, now: number, allowUsedUp = fal
 /** A share's blob or keys are gone: 410 if the share ended meanwhile; for a live share it is a fault. */
 export function sweptError(share: ShareRecord, now: number): Error {
   const state = shareState(share, now);
-  return state === 'active' || (state === 'used-up' && share.sweptAt === null) ? new Error('a blob of a live share is missing') : shareGone(state);
+  return state === 'active' || (state === 'used-up' && share.sweptAt === null)
+    ? new Error('a blob of a live share is missing')
+    : shareGone(state);
 }
 
 export function createSharesService(deps: {
@@ -142,11 +143,19 @@ export function createSharesService(deps: {
   };
 
   /** The caller's own keys and certificate, checked against the office key. */
-  const senderIdentity = (caller: Caller, current: OfficeRecord): { user: UserRecord; identityPublicKey: Uint8Array } => {
+  const senderIdentity = (
+    caller: Caller,
+    current: OfficeRecord,
+  ): { user: UserRecord; identityPublicKey: Uint8Array } => {
     const user = users.byId(caller.userId);
     if (user === undefined || user.keys === null || user.certificate === null) throw approvalPending();
     try {
-      const certified = verifyMember(current.signingPublicKey, { officeId: current.id, userId: user.id }, user.certificate, user.keys.encryptionKeySignature);
+      const certified = verifyMember(
+        current.signingPublicKey,
+        { officeId: current.id, userId: user.id },
+        user.certificate,
+        user.keys.encryptionKeySignature,
+      );
       return { user, identityPublicKey: certified.identityPublicKey };
     } catch (error) {
       if (error instanceof CryptoError) throw invalidManifest();
@@ -159,7 +168,8 @@ export function createSharesService(deps: {
     const now = clock.now();
     const current = office();
 
-    if (input.expiresAt <= now || input.expiresAt > now + current.maxExpiryDays * DAY_MS) throw invalidInput(['expiresAt']);
+    if (input.expiresAt <= now || input.expiresAt > now + current.maxExpiryDays * DAY_MS)
+      throw invalidInput(['expiresAt']);
     const fileIds = input.files.map((file) => file.fileId);
     if (!allUnique(fileIds)) throw invalidInput(['files']);
     if (!allUnique(input.files.map((file) => file.uploadId))) throw invalidInput(['files']);
@@ -211,12 +221,20 @@ export function createSharesService(deps: {
     const { user: sender, identityPublicKey } = senderIdentity(caller, current);
     let manifest;
     try {
-      manifest = verifyManifest(input.manifest, { shareId: input.shareId, senderId: caller.userId, senderIdentityPublicKey: identityPublicKey }).manifest;
+      manifest = verifyManifest(input.manifest, {
+        shareId: input.shareId,
+        senderId: caller.userId,
+        senderIdentityPublicKey: identityPublicKey,
+      }).manifest;
     } catch (error) {
       if (error instanceof CryptoError) throw invalidManifest();
       throw error;
     }
-    if (manifest.version !== 1 || manifest.files.length !== input.files.length || manifest.recipients.length !== input.recipients.length) {
+    if (
+      manifest.version !== 1 ||
+      manifest.files.length !== input.files.length ||
+      manifest.recipients.length !== input.recipients.length
+    ) {
       throw invalidManifest();
     }
     for (const file of input.files) {
@@ -236,11 +254,13 @@ export function createSharesService(deps: {
       if (entry === undefined || entry.kind !== recipient.kind) throw invalidManifest();
       if (entry.kind === 'account') {
         const keys = accounts.get(toHex(recipient.recipientId))?.keys;
-        if (keys == null || !bytesEqual(entry.identityFingerprint, identityFingerprint(keys.identityPublicKey))) throw invalidManifest();
+        if (keys == null || !bytesEqual(entry.identityFingerprint, identityFingerprint(keys.identityPublicKey)))
+          throw invalidManifest();
       }
     }
 
-    if (shares.shareIdTaken(input.shareId) || input.recipients.some((r) => shares.recipientIdTaken(r.recipientId))) throw idTaken();
+    if (shares.shareIdTaken(input.shareId) || input.recipients.some((r) => shares.recipientIdTaken(r.recipientId)))
+      throw idTaken();
     if (uploads.storageUsed(caller.userId, now) > deps.quotaBytes) throw quotaFull();
     return { sender, accounts, used };
   };
@@ -268,7 +288,8 @@ export function createSharesService(deps: {
         });
         input.files.forEach((file, position) => {
           const claimed = uploads.claimOwn(file.uploadId, caller.userId, now);
-          if (claimed === undefined) throw uploadIncomplete('An upload of this share is not complete, or was used already');
+          if (claimed === undefined)
+            throw uploadIncomplete('An upload of this share is not complete, or was used already');
           shares.insertFile(input.shareId, {
             fileId: file.fileId,
             position,
@@ -358,7 +379,12 @@ export function createSharesService(deps: {
         const share = find(shareId);
         requireActive(share, clock.now(), true);
         if (!shares.revoke(share.id, clock.now())) throw shareGone('revoked');
-        audit.record({ actor: caller.auditRef, action: 'share.revoked', object: object(share), details: noteTakeover(caller, share, 'revoke') });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.revoked',
+          object: object(share),
+          details: noteTakeover(caller, share, 'revoke'),
+        });
       });
       // Destroyed now rather than at the sweeper's next round.
       await deps.destroy(shareId);

@@ -29,7 +29,12 @@ export interface RecipientKeyInput {
 }
 
 export type NewRecipientInput =
-  | { readonly kind: 'account'; readonly recipientId: Id; readonly userId: Id; readonly keys: readonly RecipientKeyInput[] }
+  | {
+      readonly kind: 'account';
+      readonly recipientId: Id;
+      readonly userId: Id;
+      readonly keys: readonly RecipientKeyInput[];
+    }
   | {
       readonly kind: 'guest';
       readonly recipientId: Id;
@@ -74,7 +79,10 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
           kind: 'account',
           recipientId: id(recipient.recipientId, `${at}.recipientId`),
           userId: id(recipient.userId, `${at}.userId`),
-          keys: recipient.keys.map((key, k) => ({ fileId: id(key.fileId, `${at}.keys.${k}.fileId`), key: bytesIn(key.sealed, `${at}.keys.${k}.sealed`) })),
+          keys: recipient.keys.map((key, k) => ({
+            fileId: id(key.fileId, `${at}.keys.${k}.fileId`),
+            key: bytesIn(key.sealed, `${at}.keys.${k}.sealed`),
+          })),
         };
       }
       return {
@@ -83,7 +91,10 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
         email: recipient.email,
         serverHalf: bytesIn(recipient.serverHalf, `${at}.serverHalf`),
         accessCode: recipient.accessCode,
-        keys: recipient.keys.map((key, k) => ({ fileId: id(key.fileId, `${at}.keys.${k}.fileId`), key: bytesIn(key.wrapped, `${at}.keys.${k}.wrapped`) })),
+        keys: recipient.keys.map((key, k) => ({
+          fileId: id(key.fileId, `${at}.keys.${k}.fileId`),
+          key: bytesIn(key.wrapped, `${at}.keys.${k}.wrapped`),
+        })),
         linkSecretSender: bytesIn(recipient.linkSecret.sender, `${at}.linkSecret.sender`),
         linkSecretOffice: bytesIn(recipient.linkSecret.office, `${at}.linkSecret.office`),
       };
@@ -122,7 +133,12 @@ export function summaryOut(share: ShareRecord, recipients: readonly RecipientRec
   };
 }
 
-export function detailOut(share: ShareRecord, files: readonly ShareFileRecord[], recipients: readonly RecipientRecord[], now: number): ShareDetail {
+export function detailOut(
+  share: ShareRecord,
+  files: readonly ShareFileRecord[],
+  recipients: readonly RecipientRecord[],
+  now: number,
+): ShareDetail {
   return {
     ...summaryOut(share, recipients, now),
     manifest: toBase64Url(share.manifest),
@@ -136,7 +152,13 @@ export function detailOut(share: ShareRecord, files: readonly ShareFileRecord[],
     })),
     linkSecrets: recipients.flatMap((recipient) =>
       recipient.linkSecretSender !== null && recipient.linkSecretOffice !== null
-        ? [{ recipientId: idToWire(recipient.id), sender: toBase64Url(recipient.linkSecretSender), office: toBase64Url(recipient.linkSecretOffice) }]
+        ? [
+            {
+              recipientId: idToWire(recipient.id),
+              sender: toBase64Url(recipient.linkSecretSender),
+              office: toBase64Url(recipient.linkSecretOffice),
+            },
+          ]
         : [],
     ),
   };
@@ -160,17 +182,28 @@ export function forRecipientOut(
       certificate: toBase64Url(share.senderCertificate),
       encryptionKeySignature: toBase64Url(share.senderEncryptionKeySignature),
     },
-    office: { officeId: idToWire(office.id), name: office.name, signingPublicKey: toBase64Url(office.signingPublicKey) },
+    office: {
+      officeId: idToWire(office.id),
+      name: office.name,
+      signingPublicKey: toBase64Url(office.signingPublicKey),
+    },
     expiresAt: iso(share.expiresAt),
     downloadsLeft: share.downloadLimit === null ? null : Math.max(0, share.downloadLimit - share.downloadsUsed),
     files: files.flatMap((file) => {
       const key = keyOf.get(idToWire(file.fileId));
-      return key === undefined ? [] : [{ fileId: idToWire(file.fileId), size: file.size, sealedMetadata: toBase64Url(file.sealedMetadata), key }];
+      return key === undefined
+        ? []
+        : [{ fileId: idToWire(file.fileId), size: file.size, sealedMetadata: toBase64Url(file.sealedMetadata), key }];
     }),
   };
 }
 
-export function linkInfoOut(share: ShareRecord, recipient: RecipientRecord, office: OfficeRecord, logoUrl: string | undefined): LinkInfo {
+export function linkInfoOut(
+  share: ShareRecord,
+  recipient: RecipientRecord,
+  office: OfficeRecord,
+  logoUrl: string | undefined,
+): LinkInfo {
   return {
     office: { name: office.name, ...(logoUrl !== undefined ? { logoUrl } : {}) },
     senderName: share.senderName,

@@ -70,7 +70,9 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     `INSERT INTO uploads (id, ${owner}, size, part_size, part_count, created_at, expires_at)
      VALUES (@id, @ownerId, @size, @partSize, @partCount, @createdAt, @expiresAt)`,
   );
-  const findOwn = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(`SELECT ${COLUMNS} FROM uploads WHERE id = ? AND ${owner} = ?`);
+  const findOwn = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(
+    `SELECT ${COLUMNS} FROM uploads WHERE id = ? AND ${owner} = ?`,
+  );
   const receivedOwn = db
     .prepare<[Uint8Array, Uint8Array], number>(
       `SELECT p.part_index FROM upload_parts p JOIN uploads u ON u.id = p.upload_id
@@ -98,7 +100,10 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
   );
   // A share (or a drop submission) takes a completed, unexpired upload of the owner's: one
   // statement, so an upload can be used once only.
-  const claimOwn = db.prepare<[Uint8Array, Uint8Array, number], { blob_id: Uint8Array; size: number; ciphertext_hash: Uint8Array }>(
+  const claimOwn = db.prepare<
+    [Uint8Array, Uint8Array, number],
+    { blob_id: Uint8Array; size: number; ciphertext_hash: Uint8Array }
+  >(
     `DELETE FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NOT NULL AND expires_at > ?
      RETURNING blob_id, size, ciphertext_hash`,
   );
@@ -153,7 +158,9 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     },
     claimOwn(id: Id, ownerId: Id, now: number): ClaimedUpload | undefined {
       const row = claimOwn.get(id, ownerId, now);
-      return row === undefined ? undefined : { blobId: row.blob_id as Id, size: row.size, ciphertextHash: row.ciphertext_hash };
+      return row === undefined
+        ? undefined
+        : { blobId: row.blob_id as Id, size: row.size, ciphertextHash: row.ciphertext_hash };
     },
     storageUsed(ownerId: Id, now: number): number {
       return storageUsed.get(ownerId, ownerId, now) ?? 0;

@@ -79,7 +79,10 @@ export function completeUpload(uploads: UploadsService, ownerOf = signedInMember
     const owner = await ownerOf(req, res);
     parseInput(EmptyRequest, req.body);
     const done = await uploads.complete(owner, idParam(req, 'uploadId'));
-    const answer: UploadCompleteResponse = { uploadId: idToWire(done.id), ciphertextHash: toBase64Url(done.ciphertextHash) };
+    const answer: UploadCompleteResponse = {
+      uploadId: idToWire(done.id),
+      ciphertextHash: toBase64Url(done.ciphertextHash),
+    };
     res.json(answer);
   };
 }

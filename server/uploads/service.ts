@@ -17,7 +17,13 @@
 import type { Readable } from 'node:stream';
 import { newId, plaintextLengthOf, toHex, type Id } from '../../shared/crypto/index.js';
 import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
-import { PartAbortedError, PartTooLongError, PartTooShortError, UploadMissingError, type BlobStore } from '../blobs/store.js';
+import {
+  PartAbortedError,
+  PartTooLongError,
+  PartTooShortError,
+  UploadMissingError,
+  type BlobStore,
+} from '../blobs/store.js';
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';
 import {
@@ -134,7 +140,9 @@ export function createUploadsService(deps: {
     status(ownerId, id) {
       const upload = findOwn(ownerId, id);
       const received =
-        upload.completedAt === null ? repo.receivedParts(id, ownerId) : Array.from({ length: upload.partCount }, (_, i) => i);
+        upload.completedAt === null
+          ? repo.receivedParts(id, ownerId)
+          : Array.from({ length: upload.partCount }, (_, i) => i);
       return { upload, received };
     },
 
@@ -175,7 +183,8 @@ export function createUploadsService(deps: {
     async complete(ownerId, id) {
       const upload = findOwn(ownerId, id);
       // Completing twice answers the same: a retry after a lost answer is harmless.
-      if (upload.completedAt !== null && upload.ciphertextHash !== null) return { id, ciphertextHash: upload.ciphertextHash };
+      if (upload.completedAt !== null && upload.ciphertextHash !== null)
+        return { id, ciphertextHash: upload.ciphertextHash };
       if (repo.receivedParts(id, ownerId).length !== upload.partCount) throw uploadIncomplete();
 
       const { state, release } = stateOf(id);

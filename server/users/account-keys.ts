@@ -1,13 +1,7 @@
 // Checking the keys a browser made for a new account (setup, invitation, admin reset) and
 // turning the auth keys into what is stored: keyed hashes bound to the user id. The auth
 // keys themselves are used here and dropped.
-import {
-  authVerifier,
-  checkKdfParams,
-  CryptoError,
-  verifyEncryptionKey,
-  type Id,
-} from '../../shared/crypto/index.js';
+import { authVerifier, checkKdfParams, CryptoError, verifyEncryptionKey, type Id } from '../../shared/crypto/index.js';
 import { invalidCertificate, invalidInput } from '../http/errors.js';
 import type { StoredAccountKeys, StoredKdf } from './repo.js';
 
@@ -42,10 +36,19 @@ export function checkKdf(kdf: KdfInput, field: string): StoredKdf {
  * Checks the parameters and the identity key's signature over the encryption key (bound to
  * `userId`), and returns the keys as stored. `prefix` names the fields in errors ("keys.").
  */
-export function prepareAccountKeys(serverKey: Uint8Array, userId: Id, keys: AccountKeysInput, prefix: string): StoredAccountKeys {
+export function prepareAccountKeys(
+  serverKey: Uint8Array,
+  userId: Id,
+  keys: AccountKeysInput,
+  prefix: string,
+): StoredAccountKeys {
   const kdf = checkKdf(keys.kdf, `${prefix}kdf`);
   try {
-    verifyEncryptionKey(userId, { identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey }, keys.encryptionKeySignature);
+    verifyEncryptionKey(
+      userId,
+      { identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey },
+      keys.encryptionKeySignature,
+    );
   } catch (error) {
     if (error instanceof CryptoError) throw invalidInput([`${prefix}encryptionKeySignature`]);
     throw error;

@@ -76,9 +76,16 @@ interface UserSqlRow {
 
 function keysOf(row: UserSqlRow): StoredAccountKeys | null {
   if (
-    row.kdf_salt === null || row.kdf_ops === null || row.kdf_mem === null || row.auth_verifier === null ||
-    row.recovery_verifier === null || row.identity_public_key === null || row.encryption_public_key === null ||
-    row.encryption_key_signature === null || row.password_bundle === null || row.recovery_bundle === null
+    row.kdf_salt === null ||
+    row.kdf_ops === null ||
+    row.kdf_mem === null ||
+    row.auth_verifier === null ||
+    row.recovery_verifier === null ||
+    row.identity_public_key === null ||
+    row.encryption_public_key === null ||
+    row.encryption_key_signature === null ||
+    row.password_bundle === null ||
+    row.recovery_bundle === null
   ) {
     return null;
   }
@@ -140,7 +147,9 @@ export function createUsersRepo(db: Db) {
      ORDER BY lower(name), email`,
   );
   const activeAdmins = db
-    .prepare<[], number>("SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND approval = 'approved'")
+    .prepare<[], number>(
+      "SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND approval = 'approved'",
+    )
     .pluck();
   const insert = db.prepare(
     `INSERT INTO users (id, email, name, role, status, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier,

@@ -38,11 +38,21 @@ export interface UsersService {
  * over their encryption key with the certified identity key. Shared with client approval
  * (server/clients/service.ts).
  */
-export function checkUserCertificate(office: OfficeRecord, user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate {
+export function checkUserCertificate(
+  office: OfficeRecord,
+  user: UserRecord,
+  certificate: Uint8Array,
+  role: Role,
+): MemberCertificate {
   if (user.keys === null) throw wrongState();
   const keys = user.keys;
   const certified = verifyOrRefuse(() =>
-    verifyMember(office.signingPublicKey, { officeId: office.id, userId: user.id }, certificate, keys.encryptionKeySignature),
+    verifyMember(
+      office.signingPublicKey,
+      { officeId: office.id, userId: user.id },
+      certificate,
+      keys.encryptionKeySignature,
+    ),
   );
   if (
     certified.email !== user.email ||
@@ -84,11 +94,15 @@ export function createUsersService(deps: {
   };
 
   const isLastAdmin = (user: UserRecord) =>
-    user.role === 'admin' && user.status === 'active' && user.approval === 'approved' && users.countActiveApprovedAdmins() <= 1;
+    user.role === 'admin' &&
+    user.status === 'active' &&
+    user.approval === 'approved' &&
+    users.countActiveApprovedAdmins() <= 1;
 
   const object = (user: UserRecord) => ({ type: 'user' as const, ref: user.auditRef });
 
-  const checkCertificate = (user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate => checkUserCertificate(office(), user, certificate, role);
+  const checkCertificate = (user: UserRecord, certificate: Uint8Array, role: Role): MemberCertificate =>
+    checkUserCertificate(office(), user, certificate, role);
 
   return {
     list: () => users.all(),
@@ -102,7 +116,12 @@ export function createUsersService(deps: {
         if (found.role === 'client') throw wrongState();
         const certified = checkCertificate(found, certificate, found.role);
         if (!users.approve(found.id, certificate, certified.version, sealedOfficeKeys)) throw wrongState();
-        audit.record({ actor: caller.auditRef, action: 'user.approved', object: object(found), details: { role: found.role, certificateVersion: certified.version } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.approved',
+          object: object(found),
+          details: { role: found.role, certificateVersion: certified.version },
+        });
         return found;
       });
       await deps.deliver(approvedMail({ to: user.email, office: office().name, publicUrl: deps.publicUrl }));
@@ -117,8 +136,14 @@ export function createUsersService(deps: {
         const sessionsEnded = sessions.endAll(user.id);
         deps.authRepo.removeTicketsOf(user.id);
         const now = clock.now();
-        const invitationsWithdrawn = deps.invitationsRepo.withdrawFor(user.id, now) + deps.invitationsRepo.withdrawIssuedBy(user.id, now);
-        audit.record({ actor: caller.auditRef, action: 'user.disabled', object: object(user), details: { sessionsEnded, invitationsWithdrawn } });
+        const invitationsWithdrawn =
+          deps.invitationsRepo.withdrawFor(user.id, now) + deps.invitationsRepo.withdrawIssuedBy(user.id, now);
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.disabled',
+          object: object(user),
+          details: { sessionsEnded, invitationsWithdrawn },
+        });
       });
     },
 
@@ -150,7 +175,11 @@ export function createUsersService(deps: {
           actor: caller.auditRef,
           action: 'user.role_changed',
           object: object(user),
-          details: { from: user.role, to: role, ...(newCertificate !== null ? { certificateVersion: newCertificate.version } : {}) },
+          details: {
+            from: user.role,
+            to: role,
+            ...(newCertificate !== null ? { certificateVersion: newCertificate.version } : {}),
+          },
         });
       });
     },
@@ -165,7 +194,12 @@ export function createUsersService(deps: {
         deps.authRepo.removeTicketsOf(found.id);
         deps.authRepo.clearBackupCodes(found.id);
         const issued = deps.invitations.issueReset(caller, found);
-        audit.record({ actor: caller.auditRef, action: 'user.reset', object: object(found), details: { sessionsEnded } });
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.reset',
+          object: object(found),
+          details: { sessionsEnded },
+        });
         return { user: found, link: issued };
       });
       const delivered = await deps.invitations.send('reset', link.id, user.email, link.token, link.expiresAt);

@@ -26,7 +26,12 @@ export function idFromWireField(text: string, field: string): Id {
 }
 
 export function kdfIn(kdf: KdfParams, field: string): KdfInput {
-  return { algorithm: kdf.algorithm, salt: bytesIn(kdf.salt, `${field}.salt`), opsLimit: kdf.opsLimit, memLimit: kdf.memLimit };
+  return {
+    algorithm: kdf.algorithm,
+    salt: bytesIn(kdf.salt, `${field}.salt`),
+    opsLimit: kdf.opsLimit,
+    memLimit: kdf.memLimit,
+  };
 }
 
 export function kdfOut(kdf: StoredKdf): KdfParams {
@@ -65,10 +70,20 @@ export function meOut(user: UserRecord, office: OfficeRecord): Me {
 }
 
 export function officeSummaryOut(office: OfficeRecord): SessionInfo['office'] {
-  return { officeId: idToWire(office.id), name: office.name, signingPublicKey: toBase64Url(office.signingPublicKey), maxExpiryDays: office.maxExpiryDays };
+  return {
+    officeId: idToWire(office.id),
+    name: office.name,
+    signingPublicKey: toBase64Url(office.signingPublicKey),
+    maxExpiryDays: office.maxExpiryDays,
+  };
 }
 
-export function sessionInfoOut(user: UserRecord, office: OfficeRecord, expiresAt: number, idleSeconds: number): SessionInfo {
+export function sessionInfoOut(
+  user: UserRecord,
+  office: OfficeRecord,
+  expiresAt: number,
+  idleSeconds: number,
+): SessionInfo {
   return { me: meOut(user, office), office: officeSummaryOut(office), expiresAt: iso(expiresAt), idleSeconds };
 }
 
@@ -98,7 +113,11 @@ export function signedInOut(result: SignInResult, idleSeconds: number): SignedIn
   const keys = keyMaterialOut(result.user);
   // A sign-in completes only for an account with keys; anything else is a bug.
   if (keys === undefined) throw new Error('signed in without keys');
-  return { status: 'signed-in', session: sessionInfoOut(result.user, result.office, result.expiresAt, idleSeconds), keys };
+  return {
+    status: 'signed-in',
+    session: sessionInfoOut(result.user, result.office, result.expiresAt, idleSeconds),
+    keys,
+  };
 }
 
 export function userSummaryOut(user: UserRecord): UserSummary {

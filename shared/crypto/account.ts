@@ -62,7 +62,11 @@ export function signEncryptionKey(userId: Id, keys: AccountKeys): Uint8Array {
 }
 
 export function verifyEncryptionKey(userId: Id, publicKeys: AccountPublicKeys, signature: Uint8Array): void {
-  verifySignature(signature, encryptionKeyStatement(userId, publicKeys.encryptionPublicKey), publicKeys.identityPublicKey);
+  verifySignature(
+    signature,
+    encryptionKeyStatement(userId, publicKeys.encryptionPublicKey),
+    publicKeys.identityPublicKey,
+  );
 }
 
 function bundleAd(header: Uint8Array, userId: Id, purpose: KeyBundlePurpose): Uint8Array {
@@ -70,10 +74,20 @@ function bundleAd(header: Uint8Array, userId: Id, purpose: KeyBundlePurpose): Ui
 }
 
 /** Seals identity seed ‖ encryption secret key ‖ personal key under a key-encryption key. */
-export function sealKeyBundle(keyEncryptionKey: Uint8Array, userId: Id, keys: AccountKeys, purpose: KeyBundlePurpose): KeyBundle {
+export function sealKeyBundle(
+  keyEncryptionKey: Uint8Array,
+  userId: Id,
+  keys: AccountKeys,
+  purpose: KeyBundlePurpose,
+): KeyBundle {
   const plaintext = concatBytes(keys.identity.seed, keys.encryption.secretKey, keys.personalKey);
   const nonce = randomBytes(NONCE_BYTES);
-  const ciphertext = aeadEncrypt(keyEncryptionKey, nonce, plaintext, bundleAd(envelopeHeader(KIND.keyBundle), userId, purpose));
+  const ciphertext = aeadEncrypt(
+    keyEncryptionKey,
+    nonce,
+    plaintext,
+    bundleAd(envelopeHeader(KIND.keyBundle), userId, purpose),
+  );
   sodium().memzero(plaintext);
   return joinAead(KIND.keyBundle, nonce, ciphertext) as KeyBundle;
 }
@@ -99,7 +113,8 @@ export function openKeyBundle(
   sodium().memzero(plaintext);
   if (
     expected !== undefined &&
-    (!bytesEqual(keys.identity.publicKey, expected.identityPublicKey) || !bytesEqual(keys.encryption.publicKey, expected.encryptionPublicKey))
+    (!bytesEqual(keys.identity.publicKey, expected.identityPublicKey) ||
+      !bytesEqual(keys.encryption.publicKey, expected.encryptionPublicKey))
   ) {
     throw new MismatchError('key bundle does not match the published keys');
   }

@@ -107,7 +107,7 @@ export function u32(value: number): Uint8Array {
 export function readU32(bytes: Uint8Array, offset: number): number {
   if (offset + 4 > bytes.length) throw new FormatError('truncated');
   return (
-    ((bytes[offset] as number) * 0x1000000) +
+    (bytes[offset] as number) * 0x1000000 +
     (((bytes[offset + 1] as number) << 16) | ((bytes[offset + 2] as number) << 8) | (bytes[offset + 3] as number))
   );
 }

@@ -18,16 +18,32 @@ export interface ClientDropLink {
 }
 
 /** Sealed length: header (4) + crypto_box_seal overhead (48) + enc(tag, dropId, clientId, fingerprint, D). */
-export const SEALED_CLIENT_LINK_BYTES = 4 + 48 + 5 * 4 + 'coffer/v1/client-drop-link'.length + 2 * ID_BYTES + HASH_BYTES + KEY_BYTES;
+export const SEALED_CLIENT_LINK_BYTES =
+  4 + 48 + 5 * 4 + 'coffer/v1/client-drop-link'.length + 2 * ID_BYTES + HASH_BYTES + KEY_BYTES;
 
-export function sealClientDropLink(link: ClientDropLink, binding: { readonly dropId: Id; readonly clientId: Id }, clientEncryptionPublicKey: Uint8Array): SealedBox {
-  return sealFields([TAG.clientDropLink, binding.dropId, binding.clientId, link.dropFingerprint, link.dropSecret], clientEncryptionPublicKey);
+export function sealClientDropLink(
+  link: ClientDropLink,
+  binding: { readonly dropId: Id; readonly clientId: Id },
+  clientEncryptionPublicKey: Uint8Array,
+): SealedBox {
+  return sealFields(
+    [TAG.clientDropLink, binding.dropId, binding.clientId, link.dropFingerprint, link.dropSecret],
+    clientEncryptionPublicKey,
+  );
 }
 
-export function openClientDropLink(sealed: Uint8Array, expected: { readonly dropId: Id; readonly clientId: Id }, client: BoxKeyPair): ClientDropLink {
+export function openClientDropLink(
+  sealed: Uint8Array,
+  expected: { readonly dropId: Id; readonly clientId: Id },
+  client: BoxKeyPair,
+): ClientDropLink {
   const reader = openSealedFields(sealed, client, TAG.clientDropLink, 5);
   const dropId = reader.bytes(ID_BYTES);
   const clientId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(clientId, expected.clientId)) throw new MismatchError('drop link sealed for another drop or client');
-  return { dropFingerprint: reader.bytes(HASH_BYTES).slice(), dropSecret: reader.bytes(KEY_BYTES).slice() as DropSecret };
+  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(clientId, expected.clientId))
+    throw new MismatchError('drop link sealed for another drop or client');
+  return {
+    dropFingerprint: reader.bytes(HASH_BYTES).slice(),
+    dropSecret: reader.bytes(KEY_BYTES).slice() as DropSecret,
+  };
 }

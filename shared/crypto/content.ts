@@ -5,12 +5,7 @@
 // whole in memory; decrypted bytes are released one verified chunk at a time.
 import { bytesEqual, concatBytes, u32, utf8 } from './bytes.js';
 import { encodeFields } from './encoding.js';
-import {
-  CONTENT_CHUNK_BYTES,
-  CONTENT_PREFIX_BYTES,
-  contentPrefix,
-  parseContentPrefix,
-} from './envelope.js';
+import { CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, contentPrefix, parseContentPrefix } from './envelope.js';
 import { DecryptError, FormatError, MismatchError } from './errors.js';
 import { deriveKey, HASH_BYTES, requireKey } from './primitives.js';
 import { sodium, type Sodium } from './sodium.js';
@@ -125,7 +120,15 @@ export function createContentEncryptor(fileKey: FileKey, fileId: Id): ContentEnc
       while (offset < plaintext.length) {
         // A full chunk is sealed only once more plaintext exists, so the last one can carry TAG_FINAL.
         if (filled === CONTENT_CHUNK_BYTES) {
-          emit(out, s.crypto_secretstream_xchacha20poly1305_push(state, pending, ad, s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE));
+          emit(
+            out,
+            s.crypto_secretstream_xchacha20poly1305_push(
+              state,
+              pending,
+              ad,
+              s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+            ),
+          );
           filled = 0;
         }
         const take = Math.min(CONTENT_CHUNK_BYTES - filled, plaintext.length - offset);
@@ -140,7 +143,15 @@ export function createContentEncryptor(fileKey: FileKey, fileId: Id): ContentEnc
       finished = true;
       const output: Uint8Array[] = [];
       start(output);
-      emit(output, s.crypto_secretstream_xchacha20poly1305_push(state, pending.subarray(0, filled), ad, s.crypto_secretstream_xchacha20poly1305_TAG_FINAL));
+      emit(
+        output,
+        s.crypto_secretstream_xchacha20poly1305_push(
+          state,
+          pending.subarray(0, filled),
+          ad,
+          s.crypto_secretstream_xchacha20poly1305_TAG_FINAL,
+        ),
+      );
       s.memzero(pending);
       const ciphertextHash = s.crypto_generichash_final(hash, HASH_BYTES);
       return { output, summary: { ciphertextHash, ciphertextLength: cipherTotal, plaintextLength: plainTotal } };
@@ -251,13 +262,20 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
       if (expectedHash !== undefined && !bytesEqual(ciphertextHash, expectedHash)) {
         return fail(new MismatchError('container hash differs from the manifest'));
       }
-      return { output: [last], summary: { ciphertextHash, ciphertextLength: cipherTotal, plaintextLength: plainTotal } };
+      return {
+        output: [last],
+        summary: { ciphertextHash, ciphertextLength: cipherTotal, plaintextLength: plainTotal },
+      };
     },
   };
 }
 
 /** Whole-buffer encryption, for small files, tests and vectors. */
-export function encryptContent(fileKey: FileKey, fileId: Id, plaintext: Uint8Array): { ciphertext: Uint8Array; summary: ContentSummary } {
+export function encryptContent(
+  fileKey: FileKey,
+  fileId: Id,
+  plaintext: Uint8Array,
+): { ciphertext: Uint8Array; summary: ContentSummary } {
   const encryptor = createContentEncryptor(fileKey, fileId);
   const head = encryptor.update(plaintext);
   const { output, summary } = encryptor.final();
@@ -265,7 +283,12 @@ export function encryptContent(fileKey: FileKey, fileId: Id, plaintext: Uint8Arr
 }
 
 /** Whole-buffer decryption: returns plaintext only when the entire container verified. */
-export function decryptContent(fileKey: FileKey, fileId: Id, ciphertext: Uint8Array, expectedHash?: Uint8Array): Uint8Array {
+export function decryptContent(
+  fileKey: FileKey,
+  fileId: Id,
+  ciphertext: Uint8Array,
+  expectedHash?: Uint8Array,
+): Uint8Array {
   const decryptor = createContentDecryptor(fileKey, fileId);
   const head = decryptor.update(ciphertext);
   const { output } = decryptor.final(expectedHash);
@@ -276,7 +299,11 @@ export function decryptContent(fileKey: FileKey, fileId: Id, ciphertext: Uint8Ar
  * Encrypts an async stream of plaintext pieces, yielding container bytes; returns the summary.
  * Works with Node streams and anything else that is async-iterable.
  */
-export async function* encryptStream(fileKey: FileKey, fileId: Id, source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, ContentSummary> {
+export async function* encryptStream(
+  fileKey: FileKey,
+  fileId: Id,
+  source: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array, ContentSummary> {
   const encryptor = createContentEncryptor(fileKey, fileId);
   for await (const piece of source) yield* encryptor.update(piece);
   const { output, summary } = encryptor.final();
@@ -306,4 +333,3 @@ export async function* decryptStream(
 export function isPlausibleContainerLength(length: number): boolean {
   return plaintextLengthOf(length) !== undefined;
 }
-

@@ -35,15 +35,27 @@ export function checkDropKey(dropId: Id, dropPublicKey: Uint8Array, fingerprintF
 }
 
 export function sealDropSecrets(drop: DropKeys, holderId: Id, holderEncryptionPublicKey: Uint8Array): SealedBox {
-  return sealFields([TAG.dropSecrets, drop.dropId, holderId, drop.keyPair.secretKey, drop.secret], holderEncryptionPublicKey);
+  return sealFields(
+    [TAG.dropSecrets, drop.dropId, holderId, drop.keyPair.secretKey, drop.secret],
+    holderEncryptionPublicKey,
+  );
 }
 
-export function openDropSecrets(sealed: Uint8Array, expected: { readonly dropId: Id; readonly holderId: Id }, holder: BoxKeyPair): DropKeys {
+export function openDropSecrets(
+  sealed: Uint8Array,
+  expected: { readonly dropId: Id; readonly holderId: Id },
+  holder: BoxKeyPair,
+): DropKeys {
   const reader = openSealedFields(sealed, holder, TAG.dropSecrets, 5);
   const dropId = reader.bytes(ID_BYTES) as Id;
   const holderId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId)) throw new MismatchError('drop secrets sealed for another drop or holder');
-  return { dropId, keyPair: boxKeyPairFromSecret(reader.bytes(KEY_BYTES)), secret: reader.bytes(KEY_BYTES).slice() as DropSecret };
+  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId))
+    throw new MismatchError('drop secrets sealed for another drop or holder');
+  return {
+    dropId,
+    keyPair: boxKeyPairFromSecret(reader.bytes(KEY_BYTES)),
+    secret: reader.bytes(KEY_BYTES).slice() as DropSecret,
+  };
 }
 
 /** A label is at most this many characters (UTF-16 code units, as the browser counts them). */
@@ -59,16 +71,25 @@ export function checkDropLabel(label: string): string {
 }
 
 /** The label for one holder (the owner's user id, or the office id for the office copy). */
-export function sealDropLabel(label: string, binding: { readonly dropId: Id; readonly holderId: Id }, holderEncryptionPublicKey: Uint8Array): SealedBox {
+export function sealDropLabel(
+  label: string,
+  binding: { readonly dropId: Id; readonly holderId: Id },
+  holderEncryptionPublicKey: Uint8Array,
+): SealedBox {
   const padded = sodium().pad(utf8(checkDropLabel(label)), DROP_LABEL_BLOCK);
   return sealFields([TAG.dropLabel, binding.dropId, binding.holderId, padded], holderEncryptionPublicKey);
 }
 
-export function openDropLabel(sealed: Uint8Array, expected: { readonly dropId: Id; readonly holderId: Id }, holder: BoxKeyPair): string {
+export function openDropLabel(
+  sealed: Uint8Array,
+  expected: { readonly dropId: Id; readonly holderId: Id },
+  holder: BoxKeyPair,
+): string {
   const reader = openSealedFields(sealed, holder, TAG.dropLabel, 4);
   const dropId = reader.bytes(ID_BYTES);
   const holderId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId)) throw new MismatchError('drop label sealed for another drop or holder');
+  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId))
+    throw new MismatchError('drop label sealed for another drop or holder');
   const padded = reader.bytes();
   if (padded.length === 0 || padded.length % DROP_LABEL_BLOCK !== 0) throw new FormatError('bad drop label padding');
   let unpadded: Uint8Array;
@@ -84,11 +105,16 @@ export function sealFileKeyForDrop(fileKey: FileKey, dropId: Id, fileId: Id, dro
   return sealFields([TAG.fileKeyDrop, dropId, fileId, fileKey], dropPublicKey);
 }
 
-export function openFileKeyForDrop(sealed: Uint8Array, expected: { readonly dropId: Id; readonly fileId: Id }, drop: BoxKeyPair): FileKey {
+export function openFileKeyForDrop(
+  sealed: Uint8Array,
+  expected: { readonly dropId: Id; readonly fileId: Id },
+  drop: BoxKeyPair,
+): FileKey {
   const reader = openSealedFields(sealed, drop, TAG.fileKeyDrop, 4);
   const dropId = reader.bytes(ID_BYTES);
   const fileId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(fileId, expected.fileId)) throw new MismatchError('file key sealed for another drop or file');
+  if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(fileId, expected.fileId))
+    throw new MismatchError('file key sealed for another drop or file');
   return reader.bytes(KEY_BYTES).slice() as FileKey;
 }
 
@@ -105,7 +131,13 @@ function uploadMacKey(secret: DropSecret): Uint8Array {
 }
 
 export function encodeDropUpload(upload: DropUploadManifest): Uint8Array {
-  return encodeFields([TAG.dropUpload, upload.dropId, upload.uploadId, upload.createdAt, encodeFileEntries(upload.files)]);
+  return encodeFields([
+    TAG.dropUpload,
+    upload.dropId,
+    upload.uploadId,
+    upload.createdAt,
+    encodeFileEntries(upload.files),
+  ]);
 }
 
 function decodeDropUpload(body: Uint8Array): DropUploadManifest {
@@ -124,7 +156,11 @@ export function authenticateDropUpload(upload: DropUploadManifest, secret: DropS
 }
 
 /** Office's browser: refuses an upload whose MAC was not made with this drop's D. */
-export function verifyDropUpload(envelope: Uint8Array, secret: DropSecret, expected: { readonly dropId: Id; readonly uploadId: Id }): DropUploadManifest {
+export function verifyDropUpload(
+  envelope: Uint8Array,
+  secret: DropSecret,
+  expected: { readonly dropId: Id; readonly uploadId: Id },
+): DropUploadManifest {
   const upload = decodeDropUpload(openAuthenticated(envelope, uploadMacKey(secret)));
   if (!bytesEqual(upload.dropId, expected.dropId) || !bytesEqual(upload.uploadId, expected.uploadId)) {
     throw new MismatchError('upload manifest is for another drop or upload');

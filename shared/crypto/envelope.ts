@@ -80,7 +80,11 @@ export interface TrailedBody {
 }
 
 /** Kinds s and a: a 4-byte body length, the body, then a fixed-size signature or MAC. */
-export function joinTrailed(kind: typeof KIND.signed | typeof KIND.authenticated, body: Uint8Array, trailer: Uint8Array): Uint8Array {
+export function joinTrailed(
+  kind: typeof KIND.signed | typeof KIND.authenticated,
+  body: Uint8Array,
+  trailer: Uint8Array,
+): Uint8Array {
   return concatBytes(envelopeHeader(kind), u32(body.length), body, trailer);
 }
 

@@ -17,5 +17,6 @@ export function keyCommitment(fileKey: FileKey, fileId: Id): Uint8Array {
 }
 
 export function checkKeyCommitment(fileKey: FileKey, fileId: Id, expected: Uint8Array): void {
-  if (!bytesEqual(keyCommitment(fileKey, fileId), expected)) throw new MismatchError('file key does not match its commitment');
+  if (!bytesEqual(keyCommitment(fileKey, fileId), expected))
+    throw new MismatchError('file key does not match its commitment');
 }

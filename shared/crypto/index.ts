@@ -3,7 +3,19 @@
 export { ready, libraryVersion } from './sodium.js';
 export * from './errors.js';
 export type * from './types.js';
-export { concatBytes, bytesEqual, compareBytes, randomBytes, utf8, fromUtf8, toBase64Url, fromBase64Url, toHex, fromHex, wipe } from './bytes.js';
+export {
+  concatBytes,
+  bytesEqual,
+  compareBytes,
+  randomBytes,
+  utf8,
+  fromUtf8,
+  toBase64Url,
+  fromBase64Url,
+  toHex,
+  fromHex,
+  wipe,
+} from './bytes.js';
 export { encodeFields, decodeFields, FieldReader, tag, type Field } from './encoding.js';
 export { TAG, KDF_CONTEXT, SUBKEY } from './tags.js';
 export { FORMAT_VERSION, KIND, CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, checkLibraryConstants } from './envelope.js';

@@ -48,7 +48,12 @@ function sortedById<T>(items: readonly T[], id: (item: T) => Uint8Array): T[] {
 export function encodeFileEntries(files: readonly FileEntry[]): Field[] {
   if (files.length === 0 || files.length > MAX_MANIFEST_FILES) throw new FormatError('file count out of range');
   return sortedById(files, (file) => file.fileId).map((file) => {
-    if (file.fileId.length !== ID_BYTES || file.ciphertextHash.length !== HASH_BYTES || file.metadataHash.length !== HASH_BYTES || file.keyCommitment.length !== HASH_BYTES) {
+    if (
+      file.fileId.length !== ID_BYTES ||
+      file.ciphertextHash.length !== HASH_BYTES ||
+      file.metadataHash.length !== HASH_BYTES ||
+      file.keyCommitment.length !== HASH_BYTES
+    ) {
       throw new FormatError('wrong file entry length');
     }
     return [file.fileId, file.ciphertextHash, file.metadataHash, file.keyCommitment];
@@ -60,7 +65,13 @@ export function decodeFileEntries(list: readonly Uint8Array[]): FileEntry[] {
   const files = list.map((bytes) => {
     const fields = decodeFields(bytes);
     const [fileId, ciphertextHash, metadataHash, keyCommitment] = fields;
-    if (fields.length !== 4 || fileId?.length !== ID_BYTES || ciphertextHash?.length !== HASH_BYTES || metadataHash?.length !== HASH_BYTES || keyCommitment?.length !== HASH_BYTES) {
+    if (
+      fields.length !== 4 ||
+      fileId?.length !== ID_BYTES ||
+      ciphertextHash?.length !== HASH_BYTES ||
+      metadataHash?.length !== HASH_BYTES ||
+      keyCommitment?.length !== HASH_BYTES
+    ) {
       throw new FormatError('malformed file entry');
     }
     return { fileId: fileId as Id, ciphertextHash, metadataHash, keyCommitment };
@@ -72,12 +83,14 @@ export function decodeFileEntries(list: readonly Uint8Array[]): FileEntry[] {
 
 function requireCanonical(ids: readonly Uint8Array[]): void {
   for (let i = 1; i < ids.length; i++) {
-    if (compareBytes(ids[i - 1] as Uint8Array, ids[i] as Uint8Array) >= 0) throw new FormatError('entries out of canonical order');
+    if (compareBytes(ids[i - 1] as Uint8Array, ids[i] as Uint8Array) >= 0)
+      throw new FormatError('entries out of canonical order');
   }
 }
 
 function encodeRecipients(recipients: readonly RecipientEntry[]): Field[] {
-  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS) throw new FormatError('recipient count out of range');
+  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS)
+    throw new FormatError('recipient count out of range');
   return sortedById(recipients, (r) => r.recipientId).map((r) => {
     if (r.recipientId.length !== ID_BYTES) throw new FormatError('wrong recipient id length');
     if (r.kind === 'account') {
@@ -92,7 +105,12 @@ function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
   const recipients = list.map((bytes): RecipientEntry => {
     const fields = decodeFields(bytes);
     const [kindBytes, recipientId, fingerprint] = fields;
-    if (fields.length !== 3 || recipientId?.length !== ID_BYTES || kindBytes === undefined || fingerprint === undefined) {
+    if (
+      fields.length !== 3 ||
+      recipientId?.length !== ID_BYTES ||
+      kindBytes === undefined ||
+      fingerprint === undefined
+    ) {
       throw new FormatError('malformed recipient entry');
     }
     const kind = String.fromCharCode(...kindBytes);
@@ -103,13 +121,15 @@ function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
     throw new FormatError('malformed recipient entry');
   });
   requireCanonical(recipients.map((r) => r.recipientId));
-  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS) throw new FormatError('recipient count out of range');
+  if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS)
+    throw new FormatError('recipient count out of range');
   return recipients;
 }
 
 /** The canonical manifest body (the bytes that are signed and hashed). */
 export function encodeManifest(manifest: ShareManifest): Uint8Array {
-  if (!Number.isSafeInteger(manifest.version) || manifest.version < 1) throw new FormatError('manifest version must be at least 1');
+  if (!Number.isSafeInteger(manifest.version) || manifest.version < 1)
+    throw new FormatError('manifest version must be at least 1');
   return encodeFields([
     TAG.shareManifest,
     manifest.shareId,
@@ -136,7 +156,8 @@ export function decodeManifest(body: Uint8Array): ShareManifest {
 }
 
 export function signManifest(manifest: ShareManifest, sender: SigningKeyPair): SignedEnvelope {
-  if (!bytesEqual(manifest.senderIdentityPublicKey, sender.publicKey)) throw new MismatchError('manifest names another sender key');
+  if (!bytesEqual(manifest.senderIdentityPublicKey, sender.publicKey))
+    throw new MismatchError('manifest names another sender key');
   return signBody(encodeManifest(manifest), sender.secretKey);
 }
 
@@ -162,15 +183,24 @@ export interface VerifiedManifest {
  */
 export function verifyManifest(
   envelope: Uint8Array,
-  expected: { readonly shareId: Id; readonly senderId: Id; readonly senderIdentityPublicKey: Uint8Array; readonly minimumVersion?: number },
+  expected: {
+    readonly shareId: Id;
+    readonly senderId: Id;
+    readonly senderIdentityPublicKey: Uint8Array;
+    readonly minimumVersion?: number;
+  },
 ): VerifiedManifest {
   const body = openSigned(envelope, expected.senderIdentityPublicKey);
   const manifest = decodeManifest(body);
   if (!bytesEqual(manifest.shareId, expected.shareId)) throw new MismatchError('manifest is for another share');
-  if (!bytesEqual(manifest.senderId, expected.senderId) || !bytesEqual(manifest.senderIdentityPublicKey, expected.senderIdentityPublicKey)) {
+  if (
+    !bytesEqual(manifest.senderId, expected.senderId) ||
+    !bytesEqual(manifest.senderIdentityPublicKey, expected.senderIdentityPublicKey)
+  ) {
     throw new MismatchError('manifest names another sender');
   }
-  if (expected.minimumVersion !== undefined && manifest.version < expected.minimumVersion) throw new MismatchError('manifest is older than one already seen');
+  if (expected.minimumVersion !== undefined && manifest.version < expected.minimumVersion)
+    throw new MismatchError('manifest is older than one already seen');
   return { manifest, manifestHash: manifestHash(body) };
 }
 

@@ -38,7 +38,8 @@ function isCount(value: unknown): value is number {
 
 /** Refuses anything but the v1 shape, so a sender cannot smuggle fields a reader might trust. */
 export function checkMetadata(value: unknown): FileMetadata {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FormatError('metadata is not an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FormatError('metadata is not an object');
   const record = value as Record<string, unknown>;
   const allowed = new Set(['v', 'name', 'type', 'size', 'lastModified', 'message']);
   for (const key of Object.keys(record)) if (!allowed.has(key)) throw new FormatError('unknown metadata field');
@@ -47,14 +48,21 @@ export function checkMetadata(value: unknown): FileMetadata {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_LENGTH) throw new FormatError('bad name');
   if (typeof type !== 'string' || type.length > MAX_TYPE_LENGTH) throw new FormatError('bad type');
   if (!isCount(size) || !isCount(lastModified)) throw new FormatError('bad size or time');
-  if (message !== undefined && (typeof message !== 'string' || message.length > MAX_MESSAGE_LENGTH)) throw new FormatError('bad message');
+  if (message !== undefined && (typeof message !== 'string' || message.length > MAX_MESSAGE_LENGTH))
+    throw new FormatError('bad message');
   return message === undefined ? { name, type, size, lastModified } : { name, type, size, lastModified, message };
 }
 
 /** The JSON text sealed for `metadata`, keys in a fixed order. */
 export function metadataJson(metadata: FileMetadata): string {
   const checked = checkMetadata({ v: 1, ...metadata });
-  const ordered: Record<string, unknown> = { v: 1, name: checked.name, type: checked.type, size: checked.size, lastModified: checked.lastModified };
+  const ordered: Record<string, unknown> = {
+    v: 1,
+    name: checked.name,
+    type: checked.type,
+    size: checked.size,
+    lastModified: checked.lastModified,
+  };
   if (checked.message !== undefined) ordered['message'] = checked.message;
   return JSON.stringify(ordered);
 }

@@ -4,7 +4,14 @@
 import { bytesEqual } from './bytes.js';
 import { encodeFields, FieldReader } from './encoding.js';
 import { MismatchError } from './errors.js';
-import { boxKeyPairFromSecret, newBoxKeyPair, newSigningKeyPair, signingKeyPairFromSeed, verifyEncryptionKey, type AccountPublicKeys } from './account.js';
+import {
+  boxKeyPairFromSecret,
+  newBoxKeyPair,
+  newSigningKeyPair,
+  signingKeyPairFromSeed,
+  verifyEncryptionKey,
+  type AccountPublicKeys,
+} from './account.js';
 import { ID_BYTES } from './ids.js';
 import { KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
@@ -27,12 +34,20 @@ export function newOfficeKeys(officeId: Id): OfficeKeys {
 
 /** The office signing key vouches for the office encryption key, so senders can trust it. */
 export function signOfficeEncryptionKey(office: OfficeKeys): SignedEnvelope {
-  return signBody(encodeFields([TAG.officeEncryptionKey, office.officeId, office.encryption.publicKey]), office.signing.secretKey);
+  return signBody(
+    encodeFields([TAG.officeEncryptionKey, office.officeId, office.encryption.publicKey]),
+    office.signing.secretKey,
+  );
 }
 
-export function verifyOfficeEncryptionKey(officeSigningPublicKey: Uint8Array, officeId: Id, envelope: Uint8Array): Uint8Array {
+export function verifyOfficeEncryptionKey(
+  officeSigningPublicKey: Uint8Array,
+  officeId: Id,
+  envelope: Uint8Array,
+): Uint8Array {
   const reader = new FieldReader(openSigned(envelope, officeSigningPublicKey), TAG.officeEncryptionKey, 3);
-  if (!bytesEqual(reader.bytes(ID_BYTES), officeId)) throw new MismatchError('office key statement is for another office');
+  if (!bytesEqual(reader.bytes(ID_BYTES), officeId))
+    throw new MismatchError('office key statement is for another office');
   return reader.bytes(KEY_BYTES);
 }
 
@@ -132,6 +147,7 @@ export function openOfficeKeys(
   }
   const signing = signingKeyPairFromSeed(reader.bytes(KEY_BYTES));
   const encryption = boxKeyPairFromSecret(reader.bytes(KEY_BYTES));
-  if (!bytesEqual(signing.publicKey, expected.officeSigningPublicKey)) throw new MismatchError('office signing key differs from the pinned one');
+  if (!bytesEqual(signing.publicKey, expected.officeSigningPublicKey))
+    throw new MismatchError('office signing key differs from the pinned one');
   return { officeId, signing, encryption };
 }

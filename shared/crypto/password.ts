@@ -32,8 +32,10 @@ export function checkKdfParams(params: KdfParams): void {
   if (!Number.isSafeInteger(opsLimit) || !Number.isSafeInteger(memLimit) || memLimit % 1024 !== 0) {
     throw new ParameterError('malformed Argon2id parameters');
   }
-  if (opsLimit < KDF_FLOOR.opsLimit || memLimit < KDF_FLOOR.memLimit) throw new ParameterError('Argon2id parameters below the floor');
-  if (opsLimit > KDF_CEILING.opsLimit || memLimit > KDF_CEILING.memLimit) throw new ParameterError('Argon2id parameters above the ceiling');
+  if (opsLimit < KDF_FLOOR.opsLimit || memLimit < KDF_FLOOR.memLimit)
+    throw new ParameterError('Argon2id parameters below the floor');
+  if (opsLimit > KDF_CEILING.opsLimit || memLimit > KDF_CEILING.memLimit)
+    throw new ParameterError('Argon2id parameters above the ceiling');
 }
 
 export function newSalt(): Uint8Array {
@@ -45,7 +47,14 @@ export function argon2id(secret: string, salt: Uint8Array, params: KdfParams): U
   checkKdfParams(params);
   if (salt.length !== SALT_BYTES) throw new FormatError('a salt must be 16 bytes');
   const s = sodium();
-  return s.crypto_pwhash(KEY_BYTES, secret.normalize('NFC'), salt, params.opsLimit, params.memLimit, s.crypto_pwhash_ALG_ARGON2ID13);
+  return s.crypto_pwhash(
+    KEY_BYTES,
+    secret.normalize('NFC'),
+    salt,
+    params.opsLimit,
+    params.memLimit,
+    s.crypto_pwhash_ALG_ARGON2ID13,
+  );
 }
 
 export interface SplitKeys {

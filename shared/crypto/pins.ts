@@ -38,7 +38,13 @@ export function openPin(envelope: Uint8Array, personalKey: Uint8Array, ownerId: 
   if (!bytesEqual(owner, ownerId)) throw new MismatchError('pin belongs to another user');
   const subject = reader.text();
   if (subject !== 'office' && subject !== 'user') throw new FormatError('unknown pin subject');
-  return { ownerId: owner, subject, subjectId: reader.bytes(ID_BYTES) as Id, publicKey: reader.bytes(KEY_BYTES), firstSeenAt: reader.number() };
+  return {
+    ownerId: owner,
+    subject,
+    subjectId: reader.bytes(ID_BYTES) as Id,
+    publicKey: reader.bytes(KEY_BYTES),
+    firstSeenAt: reader.number(),
+  };
 }
 
 /** 'new': nothing pinned yet (pin it); 'same': matches; 'changed': stop and show both fingerprints. */

@@ -17,12 +17,26 @@ function atRestAd(header: Uint8Array, purpose: AtRestPurpose, ownerId: Id): Uint
 }
 
 /** AEAD under the server key (envelope kind r), bound to its purpose and owner. */
-export function encryptAtRest(serverKey: Uint8Array, purpose: AtRestPurpose, ownerId: Id, plaintext: Uint8Array): Uint8Array {
+export function encryptAtRest(
+  serverKey: Uint8Array,
+  purpose: AtRestPurpose,
+  ownerId: Id,
+  plaintext: Uint8Array,
+): Uint8Array {
   const nonce = randomBytes(NONCE_BYTES);
-  return joinAead(KIND.atRest, nonce, aeadEncrypt(serverKey, nonce, plaintext, atRestAd(envelopeHeader(KIND.atRest), purpose, ownerId)));
+  return joinAead(
+    KIND.atRest,
+    nonce,
+    aeadEncrypt(serverKey, nonce, plaintext, atRestAd(envelopeHeader(KIND.atRest), purpose, ownerId)),
+  );
 }
 
-export function decryptAtRest(serverKey: Uint8Array, purpose: AtRestPurpose, ownerId: Id, sealed: Uint8Array): Uint8Array {
+export function decryptAtRest(
+  serverKey: Uint8Array,
+  purpose: AtRestPurpose,
+  ownerId: Id,
+  sealed: Uint8Array,
+): Uint8Array {
   const { header, nonce, ciphertext } = splitAead(sealed, KIND.atRest);
   return aeadDecrypt(serverKey, nonce, ciphertext, atRestAd(header, purpose, ownerId));
 }

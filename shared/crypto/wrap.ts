@@ -16,16 +16,26 @@ import { openSealedFields, sealFields } from './sealed.js';
 import { TAG } from './tags.js';
 import type { BoxKeyPair, FileKey, GuestWrappedKey, Id, LinkSecret, SealedBox, ServerHalf } from './types.js';
 
-export function sealFileKeyForAccount(fileKey: FileKey, fileId: Id, holderId: Id, holderEncryptionPublicKey: Uint8Array): SealedBox {
+export function sealFileKeyForAccount(
+  fileKey: FileKey,
+  fileId: Id,
+  holderId: Id,
+  holderEncryptionPublicKey: Uint8Array,
+): SealedBox {
   return sealFields([TAG.fileKeyAccount, fileId, holderId, fileKey], holderEncryptionPublicKey);
 }
 
 /** `holderId` is the user id of the recipient or sender, or the office id for the office copy. */
-export function openFileKeyForAccount(sealed: Uint8Array, expected: { readonly fileId: Id; readonly holderId: Id }, holder: BoxKeyPair): FileKey {
+export function openFileKeyForAccount(
+  sealed: Uint8Array,
+  expected: { readonly fileId: Id; readonly holderId: Id },
+  holder: BoxKeyPair,
+): FileKey {
   const reader = openSealedFields(sealed, holder, TAG.fileKeyAccount, 4);
   const fileId = reader.bytes(ID_BYTES);
   const holderId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(fileId, expected.fileId) || !bytesEqual(holderId, expected.holderId)) throw new MismatchError('file key sealed for another file or holder');
+  if (!bytesEqual(fileId, expected.fileId) || !bytesEqual(holderId, expected.holderId))
+    throw new MismatchError('file key sealed for another file or holder');
   return reader.bytes(KEY_BYTES).slice() as FileKey;
 }
 
@@ -74,7 +84,8 @@ export interface LinkKeyInput {
 
 export function linkKey(input: LinkKeyInput): Uint8Array {
   const accessCodeKey = input.accessCodeKey ?? new Uint8Array(0);
-  if (accessCodeKey.length !== 0 && accessCodeKey.length !== KEY_BYTES) throw new FormatError('wrong access code key length');
+  if (accessCodeKey.length !== 0 && accessCodeKey.length !== KEY_BYTES)
+    throw new FormatError('wrong access code key length');
   if (input.serverHalf.length !== KEY_BYTES) throw new FormatError('wrong server half length');
   return macFields(input.linkSecret, [TAG.linkKey, input.serverHalf, input.shareId, input.recipientId, accessCodeKey]);
 }
@@ -88,17 +99,32 @@ export interface GuestWrapBinding {
 }
 
 function guestAd(header: Uint8Array, binding: GuestWrapBinding): Uint8Array {
-  const fields: Field[] = [TAG.fileKeyGuest, header, binding.shareId, binding.recipientId, binding.fileId, binding.manifestHash];
+  const fields: Field[] = [
+    TAG.fileKeyGuest,
+    header,
+    binding.shareId,
+    binding.recipientId,
+    binding.fileId,
+    binding.manifestHash,
+  ];
   return encodeFields(fields);
 }
 
-export function wrapFileKeyForGuest(linkKeyBytes: Uint8Array, binding: GuestWrapBinding, fileKey: FileKey): GuestWrappedKey {
+export function wrapFileKeyForGuest(
+  linkKeyBytes: Uint8Array,
+  binding: GuestWrapBinding,
+  fileKey: FileKey,
+): GuestWrappedKey {
   const nonce = randomBytes(NONCE_BYTES);
   const ciphertext = aeadEncrypt(linkKeyBytes, nonce, fileKey, guestAd(envelopeHeader(KIND.guestWrap), binding));
   return joinAead(KIND.guestWrap, nonce, ciphertext) as GuestWrappedKey;
 }
 
-export function unwrapFileKeyForGuest(linkKeyBytes: Uint8Array, binding: GuestWrapBinding, wrapped: Uint8Array): FileKey {
+export function unwrapFileKeyForGuest(
+  linkKeyBytes: Uint8Array,
+  binding: GuestWrapBinding,
+  wrapped: Uint8Array,
+): FileKey {
   const { header, nonce, ciphertext } = splitAead(wrapped, KIND.guestWrap, KEY_BYTES);
   return aeadDecrypt(linkKeyBytes, nonce, ciphertext, guestAd(header, binding)) as FileKey;
 }
@@ -116,7 +142,10 @@ export function sealLinkSecret(
   holderEncryptionPublicKey: Uint8Array,
 ): SealedBox {
   const code = record.accessCode === undefined ? '' : normalizeAccessCode(record.accessCode);
-  return sealFields([TAG.linkSecret, binding.shareId, binding.recipientId, binding.holderId, record.linkSecret, code], holderEncryptionPublicKey);
+  return sealFields(
+    [TAG.linkSecret, binding.shareId, binding.recipientId, binding.holderId, record.linkSecret, code],
+    holderEncryptionPublicKey,
+  );
 }
 
 export function openLinkSecret(
@@ -128,7 +157,11 @@ export function openLinkSecret(
   const shareId = reader.bytes(ID_BYTES);
   const recipientId = reader.bytes(ID_BYTES);
   const holderId = reader.bytes(ID_BYTES);
-  if (!bytesEqual(shareId, expected.shareId) || !bytesEqual(recipientId, expected.recipientId) || !bytesEqual(holderId, expected.holderId)) {
+  if (
+    !bytesEqual(shareId, expected.shareId) ||
+    !bytesEqual(recipientId, expected.recipientId) ||
+    !bytesEqual(holderId, expected.holderId)
+  ) {
     throw new MismatchError('link secret sealed for another share, recipient or holder');
   }
   const linkSecret = reader.bytes(KEY_BYTES).slice() as LinkSecret;

@@ -3,7 +3,19 @@
 // sealed; the auth keys are sent so the server can store and check a keyed hash of them.
 // docs/protocol.md §7–§9 describes the keys; docs/threat-model.md the choices.
 import { z } from 'zod';
-import { bytes, bytesBetween, DisplayName, Email, Id, Key32, KdfParams, Role, SecondFactorCode, Signature, Time } from './common.js';
+import {
+  bytes,
+  bytesBetween,
+  DisplayName,
+  Email,
+  Id,
+  Key32,
+  KdfParams,
+  Role,
+  SecondFactorCode,
+  Signature,
+  Time,
+} from './common.js';
 import { TOKEN_PATTERN } from './patterns.js';
 
 const Token = z.string().regex(TOKEN_PATTERN);
@@ -163,7 +175,12 @@ export const TwoFactorBeginResponse = z.object({
 export type TwoFactorBeginResponse = z.infer<typeof TwoFactorBeginResponse>;
 
 /** POST /api/v1/me/two-factor/confirm: the first code turns it on and returns backup codes, shown once. */
-export const TwoFactorConfirmRequest = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+export const TwoFactorConfirmRequest = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/),
+});
 export const TwoFactorConfirmResponse = z.object({ backupCodes: z.array(z.string()).length(10) });
 export type TwoFactorConfirmResponse = z.infer<typeof TwoFactorConfirmResponse>;
 

@@ -35,17 +35,18 @@ function fromNotAfterTo(query: { from?: string | undefined; to?: string | undefi
 const PERIOD = { path: ['to'], message: 'to must not be before from' };
 
 /** GET /api/v1/admin/audit/export: the filters of the page (all optional, combined with AND). */
-export const AuditFilterQuery = z
-  .object(filterFields)
-  .strict()
-  .refine(fromNotAfterTo, PERIOD);
+export const AuditFilterQuery = z.object(filterFields).strict().refine(fromNotAfterTo, PERIOD);
 export type AuditFilterQuery = z.infer<typeof AuditFilterQuery>;
 
 /** GET /api/v1/admin/audit: one page, newest first. `before` is the `next` of the page before. */
 export const AuditPageQuery = z
   .object({
     ...filterFields,
-    before: z.string().regex(/^[1-9]\d{0,14}$/).transform(Number).optional(),
+    before: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/)
+      .transform(Number)
+      .optional(),
     limit: z
       .string()
       .regex(/^[1-9]\d{0,2}$/)

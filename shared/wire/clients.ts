@@ -83,7 +83,9 @@ export const ClientDetail = z.object({
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
 /** The personal drop made with the approval: a drop's create request, personal and bound to the client, plus the sealed link. */
-export const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({ clientLink: SealedClientLink });
+export const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({
+  clientLink: SealedClientLink,
+});
 export type ClientDropRequest = z.infer<typeof ClientDropRequest>;
 
 export const ClientApproveRequest = z.object({

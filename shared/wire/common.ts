@@ -56,7 +56,11 @@ export const KdfParams = z.object({
   algorithm: z.literal('argon2id13'),
   salt: bytes(16),
   opsLimit: z.number().int().min(1).max(100),
-  memLimit: z.number().int().min(1024).max(1024 * 1024 * 1024),
+  memLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024),
 });
 export type KdfParams = z.infer<typeof KdfParams>;
 

@@ -116,7 +116,9 @@ export const PrivacyExport = z.object({
       createdAt: Time,
       lastSignInAt: Time.nullable(),
       certificateVersion: Count,
-      sessions: z.array(z.object({ sessionId: Id, device: z.string(), createdAt: Time, lastSeenAt: Time, expiresAt: Time })),
+      sessions: z.array(
+        z.object({ sessionId: Id, device: z.string(), createdAt: Time, lastSeenAt: Time, expiresAt: Time }),
+      ),
       backupCodes: z.object({ total: Count, unused: Count }),
       /** Keys of the office and of colleagues this person's browser pinned (the pins themselves are MAC'd by the person's key). */
       pins: Count,
@@ -212,9 +214,13 @@ export const PrivacyExport = z.object({
     }),
   ),
   /** Uploads not (yet) part of a share or drop upload: in progress, or finished and waiting. */
-  uploads: z.array(z.object({ uploadId: Id, size: Count, createdAt: Time, expiresAt: Time, completedAt: Time.nullable() })),
+  uploads: z.array(
+    z.object({ uploadId: Id, size: Count, createdAt: Time, expiresAt: Time, completedAt: Time.nullable() }),
+  ),
   /** The person's pseudonyms in the audit log, with what is recorded behind each. */
-  pseudonyms: z.array(z.object({ ref: z.string(), kind: z.string(), name: z.string().nullable(), email: z.string().nullable() })),
+  pseudonyms: z.array(
+    z.object({ ref: z.string(), kind: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
+  ),
   /**
    * Audit entries where one of the person's pseudonyms acted or was the object. Other people
    * appear as `someone-else`; detail values that name another pseudonym are left out (null).
@@ -233,7 +239,10 @@ export const PrivacyExport = z.object({
           subject: z.boolean(),
         })
         .nullable(),
-      details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string().nullable())])),
+      details: z.record(
+        z.string(),
+        z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string().nullable())]),
+      ),
     }),
   ),
 });

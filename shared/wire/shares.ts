@@ -17,7 +17,11 @@ export const GuestWrappedKey = bytes(76);
  */
 export const ManifestEnvelope = bytesBetween(72, 32 * 1024);
 /** A capability token (EdDSA JWT) that lets its holder download the files of one share for a short time. */
-export const Grant = z.string().min(16).max(2048).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+export const Grant = z
+  .string()
+  .min(16)
+  .max(2048)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
 
 export const MAX_SHARE_FILES = 100;
 export const MAX_SHARE_RECIPIENTS = 50;
@@ -72,7 +76,10 @@ export const AccountRecipientInput = z.object({
   recipientId: Id,
   userId: Id,
   /** One sealed file key per file of the share (holder = the recipient's user id). */
-  keys: z.array(z.object({ fileId: Id, sealed: SealedBox })).min(1).max(MAX_SHARE_FILES),
+  keys: z
+    .array(z.object({ fileId: Id, sealed: SealedBox }))
+    .min(1)
+    .max(MAX_SHARE_FILES),
 });
 
 export const GuestRecipientInput = z.object({
@@ -84,7 +91,10 @@ export const GuestRecipientInput = z.object({
   /** The guest must also type an access code told by phone (mixed into the link key; never sent here). */
   accessCode: z.boolean(),
   /** One wrapped file key per file (protocol §11). */
-  keys: z.array(z.object({ fileId: Id, wrapped: GuestWrappedKey })).min(1).max(MAX_SHARE_FILES),
+  keys: z
+    .array(z.object({ fileId: Id, wrapped: GuestWrappedKey }))
+    .min(1)
+    .max(MAX_SHARE_FILES),
   /** S (and the access code) sealed to the sender and to the office, so the link can be shown again. */
   linkSecret: z.object({ sender: SealedBox, office: SealedBox }),
 });
@@ -101,7 +111,10 @@ export const ShareCreateRequest = z.object({
   /** The signed manifest (protocol §10), version 1, naming exactly these files and recipients. */
   manifest: ManifestEnvelope,
   files: z.array(ShareFileInput).min(1).max(MAX_SHARE_FILES),
-  recipients: z.array(z.discriminatedUnion('kind', [AccountRecipientInput, GuestRecipientInput])).min(1).max(MAX_SHARE_RECIPIENTS),
+  recipients: z
+    .array(z.discriminatedUnion('kind', [AccountRecipientInput, GuestRecipientInput]))
+    .min(1)
+    .max(MAX_SHARE_RECIPIENTS),
 });
 export type ShareCreateRequest = z.infer<typeof ShareCreateRequest>;
 export const ShareCreateResponse = z.object({
@@ -221,7 +234,12 @@ export type LinkInfo = z.infer<typeof LinkInfo>;
 export const CodeSentResponse = z.object({ sentAt: Time, expiresAt: Time });
 
 /** POST /api/v1/links/:recipientId/verify: the code; answers Ks, a grant and the share. */
-export const CodeVerifyRequest = z.object({ code: z.string().trim().regex(/^\d{6}$/) });
+export const CodeVerifyRequest = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/),
+});
 export const CodeVerifyResponse = z.object({
   serverHalf: Key32,
   grant: Grant,
@@ -238,7 +256,14 @@ export type CodeVerifyResponse = z.infer<typeof CodeVerifyResponse>;
 /** GET /api/v1/received: shares sent to the caller's account. */
 export const ReceivedList = z.object({
   shares: z.array(
-    z.object({ shareId: Id, senderName: z.string(), createdAt: Time, expiresAt: Time, state: ShareState, fileCount: z.number().int() }),
+    z.object({
+      shareId: Id,
+      senderName: z.string(),
+      createdAt: Time,
+      expiresAt: Time,
+      state: ShareState,
+      fileCount: z.number().int(),
+    }),
   ),
 });
 export type ReceivedList = z.infer<typeof ReceivedList>;
@@ -253,7 +278,9 @@ export const GrantResponse = z.object({ grant: Grant });
 
 export const PinSubject = z.enum(['office', 'user']);
 /** GET /api/v1/me/pins */
-export const PinList = z.object({ pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: bytesBetween(100, 1024) })) });
+export const PinList = z.object({
+  pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: bytesBetween(100, 1024) })),
+});
 export type PinList = z.infer<typeof PinList>;
 /** PUT /api/v1/me/pins/:subject/:subjectId */
 export const PinPutRequest = z.object({ envelope: bytesBetween(100, 1024) });

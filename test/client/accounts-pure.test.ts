@@ -7,7 +7,13 @@ import { encode } from 'uqr';
 import { describeWait, parseRetryAfter } from '../../client/src/api/retry-after';
 import { isPageMessage, isWorkerMessage, REQUESTS } from '../../client/src/crypto/protocol';
 import { logoProblem } from '../../client/src/features/admin/logo';
-import { judgePassword, MIN_PASSWORD_LENGTH, passwordLength, personalWords, type Strength } from '../../client/src/features/password/policy';
+import {
+  judgePassword,
+  MIN_PASSWORD_LENGTH,
+  passwordLength,
+  personalWords,
+  type Strength,
+} from '../../client/src/features/password/policy';
 import { estimateStrength } from '../../client/src/features/password/strength';
 import { groups, normalizeRecoveryKeyInput } from '../../client/src/features/recover/recovery-input';
 import { nextPath } from '../../client/src/next-path';
@@ -35,15 +41,29 @@ describe('password rule', () => {
       score: 2,
       reasons: ['keyboard_pattern'],
     });
-    expect(judgePassword('Jan.Jansen.kantoor', { score: 1, warning: 'userInputs', leaked: false })).toMatchObject({ reasons: ['personal'] });
-    expect(judgePassword('zomer2024zomer', { score: 2, warning: null, leaked: false })).toMatchObject({ reasons: ['too_guessable'] });
-    expect(judgePassword('short', { score: 0, warning: null, leaked: false })).toMatchObject({ reasons: ['too_short', 'too_guessable'] });
+    expect(judgePassword('Jan.Jansen.kantoor', { score: 1, warning: 'userInputs', leaked: false })).toMatchObject({
+      reasons: ['personal'],
+    });
+    expect(judgePassword('zomer2024zomer', { score: 2, warning: null, leaked: false })).toMatchObject({
+      reasons: ['too_guessable'],
+    });
+    expect(judgePassword('short', { score: 0, warning: null, leaked: false })).toMatchObject({
+      reasons: ['too_short', 'too_guessable'],
+    });
   });
 
   it('refuses a password from the leaked-password list whatever its score, and says so first', () => {
-    expect(judgePassword('Password1234!', { score: 3, warning: null, leaked: true })).toEqual({ kind: 'refused', score: 3, reasons: ['leaked'] });
-    expect(judgePassword('password1234', { score: 1, warning: 'common', leaked: true })).toMatchObject({ reasons: ['leaked'] });
-    expect(judgePassword('passw0rd1234', { score: 1, warning: 'similarToCommon', leaked: false })).toMatchObject({ reasons: ['similar_to_leaked'] });
+    expect(judgePassword('Password1234!', { score: 3, warning: null, leaked: true })).toEqual({
+      kind: 'refused',
+      score: 3,
+      reasons: ['leaked'],
+    });
+    expect(judgePassword('password1234', { score: 1, warning: 'common', leaked: true })).toMatchObject({
+      reasons: ['leaked'],
+    });
+    expect(judgePassword('passw0rd1234', { score: 1, warning: 'similarToCommon', leaked: false })).toMatchObject({
+      reasons: ['similar_to_leaked'],
+    });
   });
 
   it('is "checking" while the estimator loads, but refuses a short password at once', () => {
@@ -80,7 +100,12 @@ describe('recovery key input', () => {
     const key = formatRecoveryKey(newRecoveryKey());
     expect(normalizeRecoveryKeyInput(key)).toEqual({ kind: 'complete', key });
     const compact = key.replace(/-/g, '');
-    for (const typed of [compact.toLowerCase(), groups(compact, 4).join(' '), `  ${groups(compact, 8).join('\n')}  `, key.replace(/-/g, '\u2013')]) {
+    for (const typed of [
+      compact.toLowerCase(),
+      groups(compact, 4).join(' '),
+      `  ${groups(compact, 8).join('\n')}  `,
+      key.replace(/-/g, '\u2013'),
+    ]) {
       const result = normalizeRecoveryKeyInput(typed);
       expect(result).toEqual({ kind: 'complete', key });
       if (result.kind === 'complete') expect(parseRecoveryKey(result.key)).toEqual(parseRecoveryKey(key));
@@ -89,7 +114,10 @@ describe('recovery key input', () => {
 
   it('reads O as 0 and I or L as 1, like Crockford base32', () => {
     const key = `${'0'.repeat(28)}${'1'.repeat(28)}`;
-    expect(normalizeRecoveryKeyInput(`${'o'.repeat(28)}${'IlIl'.repeat(7)}`)).toEqual({ kind: 'complete', key: groups(key, 4).join('-') });
+    expect(normalizeRecoveryKeyInput(`${'o'.repeat(28)}${'IlIl'.repeat(7)}`)).toEqual({
+      kind: 'complete',
+      key: groups(key, 4).join('-'),
+    });
   });
 
   it('points at a character that is in no recovery key, and at a wrong length', () => {
@@ -161,7 +189,11 @@ describe('QR code drawing', () => {
     }
     expect(painted).toEqual(data);
     // The quiet zone (4 modules) stays light.
-    expect(drawing.rects.every((rect) => rect.x >= 4 && rect.y >= 4 && rect.x + rect.width <= drawing.size - 4 && rect.y < drawing.size - 4)).toBe(true);
+    expect(
+      drawing.rects.every(
+        (rect) => rect.x >= 4 && rect.y >= 4 && rect.x + rect.width <= drawing.size - 4 && rect.y < drawing.size - 4,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -169,7 +201,8 @@ describe('input checks', () => {
   it('normalises and checks e-mail addresses like the wire schema', () => {
     expect(normalizeEmail('  Anna@Kantoor.NL ')).toBe('anna@kantoor.nl');
     expect(isEmail('anna@kantoor.nl')).toBe(true);
-    for (const bad of ['', 'anna', 'anna@kantoor', 'an na@kantoor.nl', '<anna@kantoor.nl>', `${'a'.repeat(250)}@x.nl`]) expect(isEmail(bad), bad).toBe(false);
+    for (const bad of ['', 'anna', 'anna@kantoor', 'an na@kantoor.nl', '<anna@kantoor.nl>', `${'a'.repeat(250)}@x.nl`])
+      expect(isEmail(bad), bad).toBe(false);
   });
 
   it('accepts a six-digit code with spaces, and a backup code in any case', () => {
@@ -192,7 +225,14 @@ describe('input checks', () => {
   it('goes on after sign-in only to a page of the signed-in app', () => {
     expect(nextPath('?next=%2Fapp%2Fadmin%2Finvitations')).toBe('/app/admin/invitations');
     expect(nextPath('?next=/app/security')).toBe('/app/security');
-    for (const search of ['', '?next=https://evil.example/app', '?next=//evil.example', '?next=/setup', '?next=/app/../setup', '?next=/app?x=1']) {
+    for (const search of [
+      '',
+      '?next=https://evil.example/app',
+      '?next=//evil.example',
+      '?next=/setup',
+      '?next=/app/../setup',
+      '?next=/app?x=1',
+    ]) {
       expect(nextPath(search), search).toBe('/app');
     }
   });
@@ -220,7 +260,12 @@ describe('worker protocol', () => {
   });
 
   it('checks each request against its schema', () => {
-    expect(REQUESTS.deriveSignIn.safeParse({ password: 'x', kdf: { algorithm: 'argon2id13', salt: 'A'.repeat(22), opsLimit: 3, memLimit: 67108864 } }).success).toBe(true);
+    expect(
+      REQUESTS.deriveSignIn.safeParse({
+        password: 'x',
+        kdf: { algorithm: 'argon2id13', salt: 'A'.repeat(22), opsLimit: 3, memLimit: 67108864 },
+      }).success,
+    ).toBe(true);
     expect(REQUESTS.deriveSignIn.safeParse({ password: '', kdf: {} }).success).toBe(false);
     expect(REQUESTS.createAccount.safeParse({ userId: 'not an id', password: 'x' }).success).toBe(false);
   });

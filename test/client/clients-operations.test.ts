@@ -34,17 +34,39 @@ async function clientOf(o: Office, email = 'klant@voorbeeld.nl') {
   const ops = createOperations(o.deps);
   const userId = idToWire(newId());
   const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
-  const listed = { userId, email, role: 'client' as const, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, encryptionKeySignature: keys.encryptionKeySignature };
-  const approved = await call(o.anna.ops, 'certifyClient', { client: listed, currentVersion: 0, label: 'Bakkerij de Vries' });
+  const listed = {
+    userId,
+    email,
+    role: 'client' as const,
+    identityPublicKey: keys.identityPublicKey,
+    encryptionPublicKey: keys.encryptionPublicKey,
+    encryptionKeySignature: keys.encryptionKeySignature,
+  };
+  const approved = await call(o.anna.ops, 'certifyClient', {
+    client: listed,
+    currentVersion: 0,
+    label: 'Bakkerij de Vries',
+  });
   await call(ops, 'unlock', {
-    keys: { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, certificate: approved.certificate },
+    keys: {
+      userId,
+      kdf: keys.kdf,
+      passwordBundle: keys.passwordBundle,
+      identityPublicKey: keys.identityPublicKey,
+      encryptionPublicKey: keys.encryptionPublicKey,
+      certificate: approved.certificate,
+    },
     office: o.officeRef,
   });
   return { ops, userId, email, listed: { ...listed, certificate: approved.certificate }, approved };
 }
 
 /** An advisor seals a one-file share to `recipient`; what the server would answer the recipient. */
-async function shareTo(o: Office, sender: Office['anna'], recipient: { userId: string; listed: Parameters<typeof checkAndPin>[3][number] }): Promise<ShareForRecipient> {
+async function shareTo(
+  o: Office,
+  sender: Office['anna'],
+  recipient: { userId: string; listed: Parameters<typeof checkAndPin>[3][number] },
+): Promise<ShareForRecipient> {
   await checkAndPin(o, sender, pinStore(), [recipient.listed]);
   const file = await upload(sender, randomBytes(3000));
   const sealed = await call(sender.ops, 'sealShare', {
@@ -60,23 +82,43 @@ async function shareTo(o: Office, sender: Office['anna'], recipient: { userId: s
     shareId: sealed.request.shareId,
     recipientId: entry.recipientId,
     manifest: sealed.request.manifest,
-    sender: { userId: sender.userId, name: sender.name, certificate: sender.listed.certificate, encryptionKeySignature: sender.listed.encryptionKeySignature },
+    sender: {
+      userId: sender.userId,
+      name: sender.name,
+      certificate: sender.listed.certificate,
+      encryptionKeySignature: sender.listed.encryptionKeySignature,
+    },
     office: { officeId: o.officeRef.officeId, name: 'Kantoor Jansen', signingPublicKey: o.officeRef.signingPublicKey },
     expiresAt: EXPIRES,
     downloadsLeft: null,
-    files: sealed.request.files.map((f) => ({ fileId: f.fileId, size: ciphertextLengthOf(3000), sealedMetadata: f.sealedMetadata, key: entry.keys.find((k) => k.fileId === f.fileId)?.sealed ?? '' })),
+    files: sealed.request.files.map((f) => ({
+      fileId: f.fileId,
+      size: ciphertextLengthOf(3000),
+      sealedMetadata: f.sealedMetadata,
+      key: entry.keys.find((k) => k.fileId === f.fileId)?.sealed ?? '',
+    })),
   };
 }
 
 describe('the invitation link', () => {
-  it("accepts the office key whose fingerprint the link carries, and refuses any other (before any key exists)", async () => {
+  it('accepts the office key whose fingerprint the link carries, and refuses any other (before any key exists)', async () => {
     const o = await office(fakeServer());
     const fresh: Handlers = createOperations(o.deps);
     const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
-    const checked = await call(fresh, 'checkOfficeFingerprint', { signingPublicKey: o.officeRef.signingPublicKey, fingerprint });
+    const checked = await call(fresh, 'checkOfficeFingerprint', {
+      signingPublicKey: o.officeRef.signingPublicKey,
+      fingerprint,
+    });
     expect(checked.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
-    await expect(call(fresh, 'checkOfficeFingerprint', { signingPublicKey: toBase64Url(randomBytes(32)), fingerprint })).rejects.toThrow('office_key_mismatch');
-    await expect(call(fresh, 'checkOfficeFingerprint', { signingPublicKey: o.officeRef.signingPublicKey, fingerprint: 'not-a-fingerprint' })).rejects.toThrow('office_key_mismatch');
+    await expect(
+      call(fresh, 'checkOfficeFingerprint', { signingPublicKey: toBase64Url(randomBytes(32)), fingerprint }),
+    ).rejects.toThrow('office_key_mismatch');
+    await expect(
+      call(fresh, 'checkOfficeFingerprint', {
+        signingPublicKey: o.officeRef.signingPublicKey,
+        fingerprint: 'not-a-fingerprint',
+      }),
+    ).rejects.toThrow('office_key_mismatch');
   });
 });
 
@@ -88,7 +130,9 @@ describe("a client's trust in the office key", () => {
     await expect(call(client.ops, 'openReceived', { share })).rejects.toThrow('untrusted');
 
     const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
-    await expect(call(client.ops, 'pinOffice', { pins: [], fingerprint: toBase64Url(randomBytes(32)) })).rejects.toThrow('office_key_mismatch');
+    await expect(
+      call(client.ops, 'pinOffice', { pins: [], fingerprint: toBase64Url(randomBytes(32)) }),
+    ).rejects.toThrow('office_key_mismatch');
     await expect(call(client.ops, 'openReceived', { share })).rejects.toThrow('untrusted');
     const pinned = await call(client.ops, 'pinOffice', { pins: [], fingerprint });
     expect(pinned.pin).toBe('new');
@@ -105,14 +149,23 @@ describe("a client's trust in the office key", () => {
     const ops = createOperations(o.deps);
     const userId = idToWire(newId());
     const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
-    const published = { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey };
+    const published = {
+      userId,
+      kdf: keys.kdf,
+      passwordBundle: keys.passwordBundle,
+      identityPublicKey: keys.identityPublicKey,
+      encryptionPublicKey: keys.encryptionPublicKey,
+    };
     await call(ops, 'unlock', { keys: published, office: o.officeRef });
     const pinned = await call(ops, 'pinOffice', { pins: [] });
     const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
 
     // The next sign-in, where the server names another office signing key.
     await call(ops, 'deriveSignIn', { password: PASSWORD, kdf: keys.kdf });
-    await call(ops, 'unlock', { keys: published, office: { officeId: o.officeRef.officeId, signingPublicKey: toBase64Url(randomBytes(32)) } });
+    await call(ops, 'unlock', {
+      keys: published,
+      office: { officeId: o.officeRef.officeId, signingPublicKey: toBase64Url(randomBytes(32)) },
+    });
     await expect(call(ops, 'pinOffice', { pins })).rejects.toThrow('office_key_changed');
     // Nor does the link's fingerprint help once a pin exists.
     const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
@@ -126,30 +179,49 @@ describe('approving a client and the personal drop', () => {
     const client = await clientOf(o);
     const { approved } = client;
     expect(Object.keys(approved)).toEqual(['certificate', 'drop']);
-    const certificate = verifyMemberCertificate(fromBase64Url(o.officeRef.signingPublicKey), fromBase64Url(approved.certificate));
+    const certificate = verifyMemberCertificate(
+      fromBase64Url(o.officeRef.signingPublicKey),
+      fromBase64Url(approved.certificate),
+    );
     expect(certificate).toMatchObject({ role: 'client', email: client.email, version: 1 });
     expect(idToWire(certificate.userId)).toBe(client.userId);
 
     // The drop's secrets open with the approver's own copy; the portal opens the sealed link and checks the key.
     const { drop } = approved;
-    const opened = await call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: drop.publicKey, clientLink: drop.clientLink });
+    const opened = await call(client.ops, 'openClientDrop', {
+      dropId: drop.dropId,
+      publicKey: drop.publicKey,
+      clientLink: drop.clientLink,
+    });
     expect(opened.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
     // Another client's worker cannot open it.
     const other = await clientOf(o, 'ander@voorbeeld.nl');
-    await expect(call(other.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: drop.publicKey, clientLink: drop.clientLink })).rejects.toThrow('bad_link');
+    await expect(
+      call(other.ops, 'openClientDrop', {
+        dropId: drop.dropId,
+        publicKey: drop.publicKey,
+        clientLink: drop.clientLink,
+      }),
+    ).rejects.toThrow('bad_link');
     // A server that swaps the drop key: refused before anything is encrypted.
     const swapped = toBase64Url(newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey);
-    await expect(call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: swapped, clientLink: drop.clientLink })).rejects.toThrow('drop_key_mismatch');
+    await expect(
+      call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: swapped, clientLink: drop.clientLink }),
+    ).rejects.toThrow('drop_key_mismatch');
   });
 
   it('refuses to certify anyone but a client, and needs the office keys', async () => {
     const o = await office(fakeServer());
     const staff = { ...o.anna.listed, role: 'staff' as const };
     const { certificate: _c, ...keys } = staff;
-    await expect(call(o.els.ops, 'certifyClient', { client: keys, currentVersion: 1, label: 'X' })).rejects.toThrow('bad_request');
+    await expect(call(o.els.ops, 'certifyClient', { client: keys, currentVersion: 1, label: 'X' })).rejects.toThrow(
+      'bad_request',
+    );
     const client = await clientOf(o);
     const { certificate: _cc, ...clientKeys } = client.listed;
-    await expect(call(client.ops, 'certifyClient', { client: clientKeys, currentVersion: 1, label: 'X' })).rejects.toThrow('locked');
+    await expect(
+      call(client.ops, 'certifyClient', { client: clientKeys, currentVersion: 1, label: 'X' }),
+    ).rejects.toThrow('locked');
   });
 
   it('refuses a share whose sender is certified as a client (clients never send)', async () => {
@@ -158,7 +230,15 @@ describe('approving a client and the personal drop', () => {
     await call(receiver.ops, 'pinOffice', { pins: [] });
     const share = await shareTo(o, o.anna, receiver);
     const posing = await clientOf(o, 'zender@voorbeeld.nl');
-    const forged: ShareForRecipient = { ...share, sender: { userId: posing.userId, name: 'Iemand', certificate: posing.listed.certificate, encryptionKeySignature: posing.listed.encryptionKeySignature } };
+    const forged: ShareForRecipient = {
+      ...share,
+      sender: {
+        userId: posing.userId,
+        name: 'Iemand',
+        certificate: posing.listed.certificate,
+        encryptionKeySignature: posing.listed.encryptionKeySignature,
+      },
+    };
     await expect(call(receiver.ops, 'openReceived', { share: forged })).rejects.toThrow('untrusted');
     expect((await call(receiver.ops, 'openReceived', { share })).files).toHaveLength(1);
   });

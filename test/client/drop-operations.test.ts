@@ -5,7 +5,17 @@
 // and MACs the manifest with D; the advisor and a colleague open the uploads, with the same
 // receipt code, and download them. Uploads the server made or changed are rejected.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createContainerHasher, dropFingerprint, fromBase64Url, idFromWire, newDropKeys, newId, ready, toBase64Url, type DropSecret } from '../../shared/crypto/index.js';
+import {
+  createContainerHasher,
+  dropFingerprint,
+  fromBase64Url,
+  idFromWire,
+  newDropKeys,
+  newId,
+  ready,
+  toBase64Url,
+  type DropSecret,
+} from '../../shared/crypto/index.js';
 import { DropCreateRequest, DropSubmitRequest, type DropDetail, type DropUploadView } from '../../shared/wire/drops.js';
 import { createOperations, type Handlers } from '../../client/src/crypto/operations';
 import type { AnswerOf, OpenedDrop } from '../../client/src/crypto/protocol';
@@ -45,14 +55,33 @@ async function advisorMakesDrop(o: Office) {
 }
 
 /** The uploader's browser: a fresh worker, no account. */
-async function uploaderSubmits(o: Office, server: FakeServer, request: DropCreateRequest, fragment: string, files: { bytes: Uint8Array; name: string }[], message?: string) {
+async function uploaderSubmits(
+  o: Office,
+  server: FakeServer,
+  request: DropCreateRequest,
+  fragment: string,
+  files: { bytes: Uint8Array; name: string }[],
+  message?: string,
+) {
   const uploader = createOperations(o.deps);
   await call(uploader, 'openDropLink', { dropId: request.dropId, fragment, publicKey: request.publicKey });
   const uploaded = [];
-  for (const file of files) uploaded.push(await call(uploader, 'uploadDropFile', { dropId: request.dropId, grant: GRANT, file: new Blob([file.bytes as BlobPart]) }));
+  for (const file of files)
+    uploaded.push(
+      await call(uploader, 'uploadDropFile', {
+        dropId: request.dropId,
+        grant: GRANT,
+        file: new Blob([file.bytes as BlobPart]),
+      }),
+    );
   const sealed = await call(uploader, 'sealDropUpload', {
     dropId: request.dropId,
-    files: uploaded.map((u, i) => ({ fileId: u.fileId, name: files[i]?.name as string, type: 'application/pdf', lastModified: 1_700_000_000_000 })),
+    files: uploaded.map((u, i) => ({
+      fileId: u.fileId,
+      name: files[i]?.name as string,
+      type: 'application/pdf',
+      lastModified: 1_700_000_000_000,
+    })),
     ...(message ? { message } : {}),
     receiptMail: true,
   });
@@ -72,7 +101,13 @@ function stored(server: FakeServer, body: DropSubmitRequest): DropUploadView {
       server.serve(`/api/v1/drops/files/${file.fileId}`, container);
       const hasher = createContainerHasher();
       hasher.update(container);
-      return { fileId: file.fileId, size: container.length, ciphertextHash: toBase64Url(hasher.digest()), sealedMetadata: file.sealedMetadata, sealedKey: file.sealedKey };
+      return {
+        fileId: file.fileId,
+        size: container.length,
+        ciphertextHash: toBase64Url(hasher.digest()),
+        sealedMetadata: file.sealedMetadata,
+        sealedKey: file.sealedKey,
+      };
     }),
   };
 }
@@ -105,8 +140,18 @@ function detailOf(request: DropCreateRequest, ownerId: string, uploads: DropUplo
   };
 }
 
-async function download(ops: Handlers, dropUploadId: string, file: { fileId: string; containerSize: number }): Promise<Uint8Array> {
-  const answer = await call(ops, 'downloadFile', { shareId: dropUploadId, fileId: file.fileId, url: `/api/v1/drops/files/${file.fileId}`, containerSize: file.containerSize, sink: { kind: 'blob' } });
+async function download(
+  ops: Handlers,
+  dropUploadId: string,
+  file: { fileId: string; containerSize: number },
+): Promise<Uint8Array> {
+  const answer = await call(ops, 'downloadFile', {
+    shareId: dropUploadId,
+    fileId: file.fileId,
+    url: `/api/v1/drops/files/${file.fileId}`,
+    containerSize: file.containerSize,
+    sink: { kind: 'blob' },
+  });
   return new Uint8Array(await (answer.blob as Blob).arrayBuffer());
 }
 
@@ -122,7 +167,9 @@ describe('making a drop', () => {
     await expect(call(o.anna.ops, 'createDrop', { label: LABEL })).rejects.toThrow('keys_untrusted');
     const { made, request } = await advisorMakesDrop(o);
     const [fingerprint = '', secret = ''] = made.fragment.split('.');
-    expect(fingerprint).toBe(toBase64Url(dropFingerprint(idFromWire(request.dropId), fromBase64Url(request.publicKey))));
+    expect(fingerprint).toBe(
+      toBase64Url(dropFingerprint(idFromWire(request.dropId), fromBase64Url(request.publicKey))),
+    );
     expect(fromBase64Url(secret)).toHaveLength(32);
     // Nothing secret goes to the server: not D, not the label.
     const body = JSON.stringify(request);
@@ -137,11 +184,21 @@ describe('making a drop', () => {
     const o = await office(fakeServer());
     const { request } = await advisorMakesDrop(o);
     const listed = [{ dropId: request.dropId, ownerId: o.anna.userId, label: request.label }];
-    expect((await call(o.anna.ops, 'openDropLabels', { drops: listed })).labels).toEqual([{ dropId: request.dropId, label: LABEL }]);
-    expect((await call(o.els.ops, 'openDropLabels', { drops: listed })).labels).toEqual([{ dropId: request.dropId, label: LABEL }]);
+    expect((await call(o.anna.ops, 'openDropLabels', { drops: listed })).labels).toEqual([
+      { dropId: request.dropId, label: LABEL },
+    ]);
+    expect((await call(o.els.ops, 'openDropLabels', { drops: listed })).labels).toEqual([
+      { dropId: request.dropId, label: LABEL },
+    ]);
     // A member not approved yet has no office key; labels swapped between copies or drops do not open.
     expect((await call(await pendingMember(o), 'openDropLabels', { drops: listed })).labels[0]?.label).toBeNull();
-    const swapped = [{ dropId: request.dropId, ownerId: o.anna.userId, label: { owner: request.label.office, office: request.label.owner } }];
+    const swapped = [
+      {
+        dropId: request.dropId,
+        ownerId: o.anna.userId,
+        label: { owner: request.label.office, office: request.label.owner },
+      },
+    ];
     expect((await call(o.anna.ops, 'openDropLabels', { drops: swapped })).labels[0]?.label).toBeNull();
     const other = await advisorMakesDrop(o);
     const moved = [{ dropId: request.dropId, ownerId: o.anna.userId, label: other.request.label }];
@@ -156,37 +213,64 @@ describe('uploading to a drop', () => {
     const { made, request } = await advisorMakesDrop(o);
     const uploader = createOperations(o.deps);
     const file = new Blob([randomBytes(1000) as BlobPart]);
-    await expect(call(uploader, 'uploadDropFile', { dropId: request.dropId, grant: GRANT, file })).rejects.toThrow('drop_unchecked');
+    await expect(call(uploader, 'uploadDropFile', { dropId: request.dropId, grant: GRANT, file })).rejects.toThrow(
+      'drop_unchecked',
+    );
     const swapped = toBase64Url(newDropKeys(idFromWire(request.dropId)).keyPair.publicKey);
-    await expect(call(uploader, 'openDropLink', { dropId: request.dropId, fragment: made.fragment, publicKey: swapped })).rejects.toThrow('drop_key_mismatch');
-    await expect(call(uploader, 'uploadDropFile', { dropId: request.dropId, grant: GRANT, file })).rejects.toThrow('drop_unchecked');
+    await expect(
+      call(uploader, 'openDropLink', { dropId: request.dropId, fragment: made.fragment, publicKey: swapped }),
+    ).rejects.toThrow('drop_key_mismatch');
+    await expect(call(uploader, 'uploadDropFile', { dropId: request.dropId, grant: GRANT, file })).rejects.toThrow(
+      'drop_unchecked',
+    );
     // The right key under another drop's id does not match either.
     const otherId = toBase64Url(newId());
-    await expect(call(uploader, 'openDropLink', { dropId: otherId, fragment: made.fragment, publicKey: request.publicKey })).rejects.toThrow('drop_key_mismatch');
-    await expect(call(uploader, 'openDropLink', { dropId: request.dropId, fragment: 'no-fragment', publicKey: request.publicKey })).rejects.toThrow('bad_link');
+    await expect(
+      call(uploader, 'openDropLink', { dropId: otherId, fragment: made.fragment, publicKey: request.publicKey }),
+    ).rejects.toThrow('drop_key_mismatch');
+    await expect(
+      call(uploader, 'openDropLink', { dropId: request.dropId, fragment: 'no-fragment', publicKey: request.publicKey }),
+    ).rejects.toThrow('bad_link');
     expect(server.uploads.size).toBe(0);
-    await expect(call(uploader, 'sealDropUpload', { dropId: request.dropId, files: [{ fileId: otherId, name: 'a.pdf', type: '', lastModified: 0 }], receiptMail: false })).rejects.toThrow('drop_unchecked');
+    await expect(
+      call(uploader, 'sealDropUpload', {
+        dropId: request.dropId,
+        files: [{ fileId: otherId, name: 'a.pdf', type: '', lastModified: 0 }],
+        receiptMail: false,
+      }),
+    ).rejects.toThrow('drop_unchecked');
   });
 
   it('uploads with the grant, seals each file key to the drop key and MACs the manifest with D: nothing readable in the request', async () => {
     const server = fakeServer(64 * 1024);
     const o = await office(server);
     const { made, request } = await advisorMakesDrop(o);
-    const { sealed, uploaded } = await uploaderSubmits(o, server, request, made.fragment, [
-      { bytes: randomBytes(200_000), name: 'bankafschrift-maart.pdf' },
-      { bytes: randomBytes(1000), name: 'loonstrook.pdf' },
-    ], 'Hierbij de stukken.');
+    const { sealed, uploaded } = await uploaderSubmits(
+      o,
+      server,
+      request,
+      made.fragment,
+      [
+        { bytes: randomBytes(200_000), name: 'bankafschrift-maart.pdf' },
+        { bytes: randomBytes(1000), name: 'loonstrook.pdf' },
+      ],
+      'Hierbij de stukken.',
+    );
     for (const u of uploaded) {
       const upload = server.uploads.get(u.uploadId);
       expect(upload?.completed).toBe(true);
-      expect(upload?.target).toEqual({ base: `/api/v1/d/${request.dropId}/uploads`, headers: { Authorization: `Bearer ${GRANT}` } });
+      expect(upload?.target).toEqual({
+        base: `/api/v1/d/${request.dropId}/uploads`,
+        headers: { Authorization: `Bearer ${GRANT}` },
+      });
     }
     const body = DropSubmitRequest.parse(sealed.request);
     expect(body.files.map((f) => f.uploadId)).toEqual(uploaded.map((u) => u.uploadId));
     expect(body.receiptMail).toBe(true);
     expect(sealed.receiptCode).toMatch(/^\d{4}-\d{4}-\d{4}$/);
     const text = JSON.stringify(body);
-    for (const secret of ['bankafschrift', 'loonstrook', 'Hierbij', made.fragment.split('.')[1] as string]) expect(text).not.toContain(secret);
+    for (const secret of ['bankafschrift', 'loonstrook', 'Hierbij', made.fragment.split('.')[1] as string])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -195,10 +279,17 @@ describe('the office opens what was uploaded', () => {
     const { made, request } = await advisorMakesDrop(o);
     const first = randomBytes(300_000);
     const second = new TextEncoder().encode('<svg onload="alert(1)"/>');
-    const up = await uploaderSubmits(o, server, request, made.fragment, [
-      { bytes: first, name: 'jaaropgaaf.pdf' },
-      { bytes: second, name: 'logo.svg' },
-    ], 'Graag ontvangstbevestiging.');
+    const up = await uploaderSubmits(
+      o,
+      server,
+      request,
+      made.fragment,
+      [
+        { bytes: first, name: 'jaaropgaaf.pdf' },
+        { bytes: second, name: 'logo.svg' },
+      ],
+      'Graag ontvangstbevestiging.',
+    );
     return { made, request, first, second, ...up, view: stored(server, up.sealed.request) };
   }
 
@@ -216,18 +307,36 @@ describe('the office opens what was uploaded', () => {
     ]);
     expect(upload.message).toBe('Graag ontvangstbevestiging.');
     expect(upload.missingFiles).toBe(0);
-    expect(await download(o.anna.ops, view.dropUploadId, upload.files[0] as (typeof upload.files)[number])).toEqual(first);
-    const svg = await call(o.anna.ops, 'downloadFile', { shareId: view.dropUploadId, fileId: upload.files[1]?.fileId as string, url: `/api/v1/drops/files/${upload.files[1]?.fileId}`, containerSize: 100, sink: { kind: 'blob' } });
+    expect(await download(o.anna.ops, view.dropUploadId, upload.files[0] as (typeof upload.files)[number])).toEqual(
+      first,
+    );
+    const svg = await call(o.anna.ops, 'downloadFile', {
+      shareId: view.dropUploadId,
+      fileId: upload.files[1]?.fileId as string,
+      url: `/api/v1/drops/files/${upload.files[1]?.fileId}`,
+      containerSize: 100,
+      sink: { kind: 'blob' },
+    });
     expect(svg.blob?.type).toBe('application/octet-stream');
 
     // A colleague takes over with the office key: the same link, code and files.
     const colleague = await call(o.els.ops, 'openDrop', { drop: detailOf(request, o.anna.userId, [view]) });
     expect(colleague).toMatchObject({ label: LABEL, holder: 'office', fragment: made.fragment });
     expect(uploadOf(colleague, view.dropUploadId).receiptCode).toBe(sealed.receiptCode);
-    expect(await download(o.els.ops, view.dropUploadId, uploadOf(colleague, view.dropUploadId).files[0] as (typeof upload.files)[number])).toEqual(first);
+    expect(
+      await download(
+        o.els.ops,
+        view.dropUploadId,
+        uploadOf(colleague, view.dropUploadId).files[0] as (typeof upload.files)[number],
+      ),
+    ).toEqual(first);
     // Without the office key (not approved yet), or signed out, nothing opens.
-    await expect(call(await pendingMember(o), 'openDrop', { drop: detailOf(request, o.anna.userId, [view]) })).rejects.toThrow('locked');
-    await expect(call(createOperations(o.deps), 'openDrop', { drop: detailOf(request, o.anna.userId, [view]) })).rejects.toThrow('locked');
+    await expect(
+      call(await pendingMember(o), 'openDrop', { drop: detailOf(request, o.anna.userId, [view]) }),
+    ).rejects.toThrow('locked');
+    await expect(
+      call(createOperations(o.deps), 'openDrop', { drop: detailOf(request, o.anna.userId, [view]) }),
+    ).rejects.toThrow('locked');
   });
 
   it('rejects an upload made without D, or changed by the server, and never opens its files', async () => {
@@ -240,24 +349,53 @@ describe('the office opens what was uploaded', () => {
     // What a server could make on its own: real containers, keys sealed to the drop's public
     // key, a manifest MAC'd with a secret that is not D.
     const files = [makeFile(randomBytes(5000), { name: 'factuur.pdf' })];
-    const forged = buildSubmission({ dropId, publicKey, secret: randomBytes(32) as DropSecret }, files.map((file, i) => ({ file, uploadId: `forged${i}` })));
+    const forged = buildSubmission(
+      { dropId, publicKey, secret: randomBytes(32) as DropSecret },
+      files.map((file, i) => ({ file, uploadId: `forged${i}` })),
+    );
     const injected: DropUploadView = {
       dropUploadId: forged.body.dropUploadId,
       receivedAt: new Date().toISOString(),
       rejectedAt: null,
       receiptMailed: false,
       manifest: forged.body.manifest,
-      files: forged.body.files.map((f, i) => ({ fileId: f.fileId, size: files[i]?.container.length as number, ciphertextHash: toBase64Url(files[i]?.ciphertextHash as Uint8Array), sealedMetadata: f.sealedMetadata, sealedKey: f.sealedKey })),
+      files: forged.body.files.map((f, i) => ({
+        fileId: f.fileId,
+        size: files[i]?.container.length as number,
+        ciphertextHash: toBase64Url(files[i]?.ciphertextHash as Uint8Array),
+        sealedMetadata: f.sealedMetadata,
+        sealedKey: f.sealedKey,
+      })),
     };
     // The genuine manifest under another upload's id, and a genuine upload with a file swapped.
     const renamed: DropUploadView = { ...view, dropUploadId: toBase64Url(newId()) };
-    const swappedFile: DropUploadView = { ...view, dropUploadId: view.dropUploadId, files: [{ ...(view.files[0] as DropUploadView['files'][number]), ciphertextHash: injected.files[0]?.ciphertextHash as string }, view.files[1] as DropUploadView['files'][number]] };
+    const swappedFile: DropUploadView = {
+      ...view,
+      dropUploadId: view.dropUploadId,
+      files: [
+        {
+          ...(view.files[0] as DropUploadView['files'][number]),
+          ciphertextHash: injected.files[0]?.ciphertextHash as string,
+        },
+        view.files[1] as DropUploadView['files'][number],
+      ],
+    };
 
-    const opened = await call(o.anna.ops, 'openDrop', { drop: detailOf(request, o.anna.userId, [view, injected, renamed]) });
+    const opened = await call(o.anna.ops, 'openDrop', {
+      drop: detailOf(request, o.anna.userId, [view, injected, renamed]),
+    });
     expect(opened.uploads.map((u) => u.state)).toEqual(['opened', 'rejected', 'rejected']);
     for (const rejected of [injected, renamed]) {
       const fileId = rejected.files[0]?.fileId as string;
-      await expect(call(o.anna.ops, 'downloadFile', { shareId: rejected.dropUploadId, fileId, url: `/api/v1/drops/files/${fileId}`, containerSize: 1, sink: { kind: 'blob' } })).rejects.toThrow('unknown_file');
+      await expect(
+        call(o.anna.ops, 'downloadFile', {
+          shareId: rejected.dropUploadId,
+          fileId,
+          url: `/api/v1/drops/files/${fileId}`,
+          containerSize: 1,
+          sink: { kind: 'blob' },
+        }),
+      ).rejects.toThrow('unknown_file');
     }
     const changed = await call(o.anna.ops, 'openDrop', { drop: detailOf(request, o.anna.userId, [swappedFile]) });
     expect(changed.uploads.map((u) => u.state)).toEqual(['rejected']);
@@ -265,9 +403,16 @@ describe('the office opens what was uploaded', () => {
 
     // A server that swapped the drop's public key is caught too: the opened key is the drop's own.
     const other = toBase64Url(newDropKeys(dropId).keyPair.publicKey);
-    expect((await call(o.anna.ops, 'openDrop', { drop: { ...detailOf(request, o.anna.userId, []), publicKey: other } })).keyMatches).toBe(false);
+    expect(
+      (await call(o.anna.ops, 'openDrop', { drop: { ...detailOf(request, o.anna.userId, []), publicKey: other } }))
+        .keyMatches,
+    ).toBe(false);
     // Secrets sealed for another drop do not open as this one's.
     const second = await advisorMakesDrop(o);
-    await expect(call(o.anna.ops, 'openDrop', { drop: { ...detailOf(request, o.anna.userId, []), secrets: second.request.secrets } })).rejects.toThrow('untrusted');
+    await expect(
+      call(o.anna.ops, 'openDrop', {
+        drop: { ...detailOf(request, o.anna.userId, []), secrets: second.request.secrets },
+      }),
+    ).rejects.toThrow('untrusted');
   });
 });

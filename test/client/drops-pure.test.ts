@@ -7,10 +7,24 @@ import { MAX_DROP_FILES, PERSONAL_DROP_MAX_DAYS } from '../../shared/wire/drops.
 import { translator } from '../../client/src/i18n/index';
 import { allowedSections, appRoute } from '../../client/src/features/app/sections';
 import { endedState } from '../../client/src/features/drops/labels';
-import { DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL, defaultDropExpiryDays, dropExpiryPresets, limitProblems, MAX_FILES_CHOICES, MAX_TOTAL_CHOICES } from '../../client/src/features/drops/limits';
+import {
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_TOTAL,
+  defaultDropExpiryDays,
+  dropExpiryPresets,
+  limitProblems,
+  MAX_FILES_CHOICES,
+  MAX_TOTAL_CHOICES,
+} from '../../client/src/features/drops/limits';
 import { normalizeEmailCode } from '../../client/src/ui/validate';
 import { dropIdOfPath, dropLink, dropMail, guestFragment, mailtoHref } from '../../client/src/features/share/links';
-import { dropUploadTarget, failureCode, HttpFailure, MEMBER_UPLOADS, partPath } from '../../client/src/crypto/transport';
+import {
+  dropUploadTarget,
+  failureCode,
+  HttpFailure,
+  MEMBER_UPLOADS,
+  partPath,
+} from '../../client/src/crypto/transport';
 
 const MiB = 1024 * 1024;
 const DROP_ID = 'AAECAwQFBgcICQoLDA0ODw';
@@ -32,7 +46,12 @@ describe('drop links', () => {
   });
 
   it('come with a ready mail in Dutch or English that says a code follows only for a bound drop', () => {
-    const params = { office: 'Kantoor Jansen', sender: 'Anna de Vries', link: `https://c/d/${DROP_ID}#${FRAGMENT}`, expires: '1 juni 2026' };
+    const params = {
+      office: 'Kantoor Jansen',
+      sender: 'Anna de Vries',
+      link: `https://c/d/${DROP_ID}#${FRAGMENT}`,
+      expires: '1 juni 2026',
+    };
     const nl = dropMail(translator('nl'), { ...params, bound: true });
     expect(nl.subject).toBe('Uw documenten uploaden voor Kantoor Jansen');
     expect(nl.body).toContain(params.link);
@@ -70,15 +89,37 @@ describe('limits, checked before an upload starts', () => {
   const limits = { maxFiles: 2, maxTotalBytes: 60 * MiB, maxFileBytes: 50 * MiB };
 
   it('accept files within every limit', () => {
-    expect(limitProblems([{ name: 'a.pdf', size: 50 * MiB }, { name: 'b.pdf', size: 10 * MiB }], limits)).toEqual([]);
+    expect(
+      limitProblems(
+        [
+          { name: 'a.pdf', size: 50 * MiB },
+          { name: 'b.pdf', size: 10 * MiB },
+        ],
+        limits,
+      ),
+    ).toEqual([]);
   });
 
   it('name each limit that is passed', () => {
     expect(limitProblems([], limits)).toEqual([{ kind: 'none' }]);
-    const three = [{ name: 'a', size: 1 }, { name: 'b', size: 1 }, { name: 'c', size: 1 }];
+    const three = [
+      { name: 'a', size: 1 },
+      { name: 'b', size: 1 },
+      { name: 'c', size: 1 },
+    ];
     expect(limitProblems(three, limits)).toEqual([{ kind: 'too-many', max: 2 }]);
-    expect(limitProblems([{ name: 'groot.zip', size: 50 * MiB + 1 }], limits)).toEqual([{ kind: 'file-too-large', names: ['groot.zip'], max: 50 * MiB }]);
-    expect(limitProblems([{ name: 'a', size: 40 * MiB }, { name: 'b', size: 30 * MiB }], limits)).toEqual([{ kind: 'too-large', max: 60 * MiB }]);
+    expect(limitProblems([{ name: 'groot.zip', size: 50 * MiB + 1 }], limits)).toEqual([
+      { kind: 'file-too-large', names: ['groot.zip'], max: 50 * MiB },
+    ]);
+    expect(
+      limitProblems(
+        [
+          { name: 'a', size: 40 * MiB },
+          { name: 'b', size: 30 * MiB },
+        ],
+        limits,
+      ),
+    ).toEqual([{ kind: 'too-large', max: 60 * MiB }]);
   });
 });
 
@@ -118,7 +159,8 @@ describe('drop pages', () => {
     expect(appRoute('/app/drops/new')).toEqual({ section: 'drops', newDrop: true });
     expect(appRoute(`/app/drops/${DROP_ID}`)).toEqual({ section: 'drops', dropId: DROP_ID });
     expect(appRoute('/app/drops/not-an-id')).toBeNull();
-    const info = (role: 'admin' | 'staff' | 'client', approval: 'approved' | 'pending') => ({ me: { role, approval } }) as Parameters<typeof allowedSections>[0];
+    const info = (role: 'admin' | 'staff' | 'client', approval: 'approved' | 'pending') =>
+      ({ me: { role, approval } }) as Parameters<typeof allowedSections>[0];
     expect(allowedSections(info('staff', 'approved'))).toContain('drops');
     expect(allowedSections(info('admin', 'approved'))).toContain('drops');
     expect(allowedSections(info('staff', 'pending'))).not.toContain('drops');

@@ -17,7 +17,9 @@ describe('message catalogs', () => {
   });
 
   it('are really translated (no English left in the Dutch catalog, apart from names)', () => {
-    const same = (Object.keys(en) as (keyof typeof en)[]).filter((key) => nl[key] === en[key] && !/^(app\.name|lang\.(nl|en))$/.test(key));
+    const same = (Object.keys(en) as (keyof typeof en)[]).filter(
+      (key) => nl[key] === en[key] && !/^(app\.name|lang\.(nl|en))$/.test(key),
+    );
     expect(same).toEqual([]);
   });
 });

@@ -6,11 +6,25 @@ import { en } from '../../client/src/i18n/en';
 import { translator } from '../../client/src/i18n/index';
 import { figures, percentOf, progressReporter, RateWindow } from '../../client/src/crypto/rate';
 import { backoffMs, failureCode, HttpFailure, isRetryable, NetworkFailure } from '../../client/src/crypto/transport';
-import { expiryFrom, expiryPresets, defaultExpiryDays, guestFragment, guestLink, guestMail, guestRecipientId, mailtoHref, DAY_MS } from '../../client/src/features/share/links';
+import {
+  expiryFrom,
+  expiryPresets,
+  defaultExpiryDays,
+  guestFragment,
+  guestLink,
+  guestMail,
+  guestRecipientId,
+  mailtoHref,
+  DAY_MS,
+} from '../../client/src/features/share/links';
 import { addFiles } from '../../client/src/features/send/files';
 import { addressesToAdd, splitAddresses } from '../../client/src/features/send/addresses';
 import { metadataName } from '../../client/src/features/send/send-flow';
-import { canStreamToDisk, DOWNLOAD_SCOPE as PAGE_SCOPE, SERVICE_WORKER_URL as PAGE_SW_URL } from '../../client/src/features/transfer/stream';
+import {
+  canStreamToDisk,
+  DOWNLOAD_SCOPE as PAGE_SCOPE,
+  SERVICE_WORKER_URL as PAGE_SW_URL,
+} from '../../client/src/features/transfer/stream';
 import { DOWNLOAD_ID_PATTERN, DOWNLOAD_SCOPE, SERVICE_WORKER_URL } from '../../client/src/sw/constants';
 import { contentDisposition, encodeRfc5987, safeFileName } from '../../client/src/sw/content-disposition';
 import { nextPath } from '../../client/src/next-path';
@@ -40,7 +54,13 @@ describe('progress figures', () => {
     expect(percentOf(999, 1000)).toBe(99);
     expect(percentOf(1000, 1000)).toBe(100);
     expect(percentOf(5, 0)).toBe(100);
-    expect(figures(50 * MiB, 100 * MiB, 10 * MiB)).toEqual({ done: 50 * MiB, total: 100 * MiB, percent: 50, bytesPerSecond: 10 * MiB, secondsLeft: 5 });
+    expect(figures(50 * MiB, 100 * MiB, 10 * MiB)).toEqual({
+      done: 50 * MiB,
+      total: 100 * MiB,
+      percent: 50,
+      bytesPerSecond: 10 * MiB,
+      secondsLeft: 5,
+    });
     expect(figures(50, 100, null).secondsLeft).toBeNull();
     expect(figures(50, 100, 0).secondsLeft).toBeNull();
     expect(figures(150, 100, 1).done).toBe(100);
@@ -50,7 +70,11 @@ describe('progress figures', () => {
   it('reports at most every 200 ms, and always the last figures', () => {
     let now = 0;
     const seen: number[] = [];
-    const reporter = progressReporter(1000, (f) => seen.push(f.done), () => now);
+    const reporter = progressReporter(
+      1000,
+      (f) => seen.push(f.done),
+      () => now,
+    );
     for (let done = 0; done <= 1000; done += 10) {
       now += 10;
       reporter.update(done);
@@ -107,14 +131,26 @@ describe('guest links', () => {
 
   it('writes the mail in the sender’s language, without the access code', () => {
     const t = translator('en');
-    const mail = guestMail(t, { office: 'Kantoor Jansen', sender: 'Els Jansen', link: 'https://c/s/x#y', expires: '29 November 2026', accessCode: true });
+    const mail = guestMail(t, {
+      office: 'Kantoor Jansen',
+      sender: 'Els Jansen',
+      link: 'https://c/s/x#y',
+      expires: '29 November 2026',
+      accessCode: true,
+    });
     expect(mail.subject).toBe('Documents from Kantoor Jansen');
     expect(mail.body).toContain('https://c/s/x#y');
     expect(mail.body).toContain('Els Jansen of Kantoor Jansen');
     expect(mail.body).toContain('access code');
     expect(mail.body).toContain('by phone');
     expect(mail.body).toContain('29 November 2026');
-    const dutch = guestMail(translator('nl'), { office: 'Kantoor Jansen', sender: 'Els Jansen', link: 'https://c/s/x#y', expires: '29 november 2026', accessCode: false });
+    const dutch = guestMail(translator('nl'), {
+      office: 'Kantoor Jansen',
+      sender: 'Els Jansen',
+      link: 'https://c/s/x#y',
+      expires: '29 november 2026',
+      accessCode: false,
+    });
     expect(dutch.subject).toBe('Documenten van Kantoor Jansen');
     expect(dutch.body).not.toMatch(/toegangscode/i);
     expect(dutch.body).toContain('Met vriendelijke groet,\nEls Jansen');
@@ -133,15 +169,21 @@ describe('guest links', () => {
 
 describe('streamed downloads', () => {
   it('names the file in Content-Disposition with an RFC 5987 UTF-8 name and a safe ASCII fallback', () => {
-    expect(contentDisposition('loonstrook.pdf')).toBe(`attachment; filename="loonstrook.pdf"; filename*=UTF-8''loonstrook.pdf`);
+    expect(contentDisposition('loonstrook.pdf')).toBe(
+      `attachment; filename="loonstrook.pdf"; filename*=UTF-8''loonstrook.pdf`,
+    );
     expect(contentDisposition('Jaarrekening 2025 (definitief).pdf')).toBe(
       `attachment; filename="Jaarrekening 2025 (definitief).pdf"; filename*=UTF-8''Jaarrekening%202025%20%28definitief%29.pdf`,
     );
-    expect(contentDisposition('paspoort-Zoë €.jpg')).toBe(`attachment; filename="paspoort-Zo_ _.jpg"; filename*=UTF-8''paspoort-Zo%C3%AB%20%E2%82%AC.jpg`);
+    expect(contentDisposition('paspoort-Zoë €.jpg')).toBe(
+      `attachment; filename="paspoort-Zo_ _.jpg"; filename*=UTF-8''paspoort-Zo%C3%AB%20%E2%82%AC.jpg`,
+    );
     // Quotes, percent signs and backslashes never reach the quoted fallback; line breaks never the header.
     const hostile = contentDisposition('a"b%41\\c\r\nSet-Cookie: x.txt');
     expect(hostile).not.toMatch(/[\r\n]/);
-    expect(hostile).toMatch(/^attachment; filename="a_b_41_c__Set-Cookie: x.txt"; filename\*=UTF-8''a%22b%2541_c__Set-Cookie%3A%20x.txt$/);
+    expect(hostile).toMatch(
+      /^attachment; filename="a_b_41_c__Set-Cookie: x.txt"; filename\*=UTF-8''a%22b%2541_c__Set-Cookie%3A%20x.txt$/,
+    );
     expect(encodeRfc5987("it's*")).toBe('it%27s%2A');
   });
 
@@ -160,16 +202,32 @@ describe('streamed downloads', () => {
   });
 
   it('streams where the browser saves a service worker’s stream, and says so where it cannot', () => {
-    const traits = (userAgent: string, maxTouchPoints = 0) => ({ userAgent, maxTouchPoints, serviceWorker: true, readableStream: true });
-    const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+    const traits = (userAgent: string, maxTouchPoints = 0) => ({
+      userAgent,
+      maxTouchPoints,
+      serviceWorker: true,
+      readableStream: true,
+    });
+    const chrome =
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
     const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
     const edge = `${chrome} Edg/140.0.0.0`;
-    const safari = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
-    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
-    const chromeOnIphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/140.0 Mobile/15E148 Safari/604.1';
-    const android = 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36';
+    const safari =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
+    const iphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1';
+    const chromeOnIphone =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/140.0 Mobile/15E148 Safari/604.1';
+    const android =
+      'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36';
     const headless = chrome.replace('Chrome/', 'HeadlessChrome/');
-    expect([chrome, firefox, edge, android, headless].map((ua) => canStreamToDisk(traits(ua)))).toEqual([true, true, true, true, true]);
+    expect([chrome, firefox, edge, android, headless].map((ua) => canStreamToDisk(traits(ua)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect([safari, iphone, chromeOnIphone].map((ua) => canStreamToDisk(traits(ua)))).toEqual([false, false, false]);
     // An iPad asks for the desktop site but has a touch screen.
     expect(canStreamToDisk(traits(safari, 5))).toBe(false);
@@ -202,7 +260,11 @@ describe('composing a share', () => {
     expect(addressesToAdd('a@b.nl, a@b.nl', [])).toEqual({ ok: true, added: ['a@b.nl'] });
     expect(addressesToAdd('a@b.nl', ['a@b.nl'])).toEqual({ ok: true, added: [] });
     expect(addressesToAdd('   ', [])).toEqual({ ok: false, problem: 'empty' });
-    expect(addressesToAdd('a@b.nl jan.example.nl', [])).toEqual({ ok: false, problem: 'invalid', address: 'jan.example.nl' });
+    expect(addressesToAdd('a@b.nl jan.example.nl', [])).toEqual({
+      ok: false,
+      problem: 'invalid',
+      address: 'jan.example.nl',
+    });
     expect(addressesToAdd('c@d.nl', ['a@b.nl', 'b@b.nl'], 2)).toEqual({ ok: false, problem: 'tooMany' });
   });
 
@@ -230,6 +292,13 @@ describe('composing a share', () => {
   });
 
   it('has every new message in both languages (the catalogs test checks parity)', () => {
-    for (const key of ['send.title', 'sent.link.copy', 'guest.sendCode', 'download.error.tampered', 'keyChange.title'] as const) expect(en[key]).toBeTruthy();
+    for (const key of [
+      'send.title',
+      'sent.link.copy',
+      'guest.sendCode',
+      'download.error.tampered',
+      'keyChange.title',
+    ] as const)
+      expect(en[key]).toBeTruthy();
   });
 });

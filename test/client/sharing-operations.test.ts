@@ -27,15 +27,27 @@ function serverViews(o: Office, server: FakeServer, sender: Person, request: Sha
       shareId: request.shareId,
       recipientId,
       manifest: request.manifest,
-      sender: { userId: sender.userId, name: sender.name, certificate: sender.listed.certificate, encryptionKeySignature: sender.listed.encryptionKeySignature },
-      office: { officeId: o.officeRef.officeId, name: 'Kantoor Jansen', signingPublicKey: o.officeRef.signingPublicKey },
+      sender: {
+        userId: sender.userId,
+        name: sender.name,
+        certificate: sender.listed.certificate,
+        encryptionKeySignature: sender.listed.encryptionKeySignature,
+      },
+      office: {
+        officeId: o.officeRef.officeId,
+        name: 'Kantoor Jansen',
+        signingPublicKey: o.officeRef.signingPublicKey,
+      },
       expiresAt: request.expiresAt,
       downloadsLeft: null,
       files: request.files.map((file) => ({
         fileId: file.fileId,
         size: sizeOf(file.fileId),
         sealedMetadata: file.sealedMetadata,
-        key: recipient.kind === 'guest' ? (recipient.keys.find((k) => k.fileId === file.fileId)?.wrapped ?? '') : (recipient.keys.find((k) => k.fileId === file.fileId)?.sealed ?? ''),
+        key:
+          recipient.kind === 'guest'
+            ? (recipient.keys.find((k) => k.fileId === file.fileId)?.wrapped ?? '')
+            : (recipient.keys.find((k) => k.fileId === file.fileId)?.sealed ?? ''),
       })),
     };
   };
@@ -51,14 +63,33 @@ function serverViews(o: Office, server: FakeServer, sender: Person, request: Sha
     fileCount: request.files.length,
     recipients: [],
     manifest: request.manifest,
-    files: request.files.map((file) => ({ fileId: file.fileId, size: sizeOf(file.fileId), sealedMetadata: file.sealedMetadata, keys: file.keys })),
-    linkSecrets: request.recipients.flatMap((r) => (r.kind === 'guest' ? [{ recipientId: r.recipientId, ...r.linkSecret }] : [])),
+    files: request.files.map((file) => ({
+      fileId: file.fileId,
+      size: sizeOf(file.fileId),
+      sealedMetadata: file.sealedMetadata,
+      keys: file.keys,
+    })),
+    linkSecrets: request.recipients.flatMap((r) =>
+      r.kind === 'guest' ? [{ recipientId: r.recipientId, ...r.linkSecret }] : [],
+    ),
   };
   return { forRecipient, detail };
 }
 
-async function download(ops: Handlers, shareId: string, file: { fileId: string; containerSize: number }, grant?: string): Promise<Uint8Array> {
-  const answer = await call(ops, 'downloadFile', { shareId, fileId: file.fileId, url: `/api/v1/files/${file.fileId}`, containerSize: file.containerSize, sink: { kind: 'blob' }, ...(grant ? { grant } : {}) });
+async function download(
+  ops: Handlers,
+  shareId: string,
+  file: { fileId: string; containerSize: number },
+  grant?: string,
+): Promise<Uint8Array> {
+  const answer = await call(ops, 'downloadFile', {
+    shareId,
+    fileId: file.fileId,
+    url: `/api/v1/files/${file.fileId}`,
+    containerSize: file.containerSize,
+    sink: { kind: 'blob' },
+    ...(grant ? { grant } : {}),
+  });
   return new Uint8Array(await (answer.blob as Blob).arrayBuffer());
 }
 
@@ -76,7 +107,11 @@ describe('sending', () => {
       ['verified', 'new'],
     ]);
     expect(first.accounts[0]?.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
-    const again = await call(o.els.ops, 'checkKeys', { accounts: [o.bob.listed], pins: pins.list(), office: o.officeKeys });
+    const again = await call(o.els.ops, 'checkKeys', {
+      accounts: [o.bob.listed],
+      pins: pins.list(),
+      office: o.officeKeys,
+    });
     expect([again.office.pin, again.accounts[0]?.pin]).toEqual(['same', 'same']);
     expect(again.accounts[0]?.envelope).toBeUndefined();
   });
@@ -98,7 +133,13 @@ describe('sending', () => {
     });
     expect(checks.accounts.map((a) => a.check)).toEqual(['failed', 'failed', 'failed']);
     // An office encryption key the office did not sign is refused outright.
-    await expect(call(o.els.ops, 'checkKeys', { accounts: [], pins: [], office: { ...o.officeKeys, encryptionPublicKey: o.bob.listed.encryptionPublicKey } })).rejects.toThrow('keys_untrusted');
+    await expect(
+      call(o.els.ops, 'checkKeys', {
+        accounts: [],
+        pins: [],
+        office: { ...o.officeKeys, encryptionPublicKey: o.bob.listed.encryptionPublicKey },
+      }),
+    ).rejects.toThrow('keys_untrusted');
   });
 
   it('uploads in parts, two at a time, through dropped connections, server errors and lost answers', async () => {
@@ -127,7 +168,12 @@ describe('sending', () => {
     const server = fakeServer(64 * 1024);
     const o = await office(server);
     const controller = new AbortController();
-    const running = call(o.els.ops, 'uploadFile', { file: new Blob([randomBytes(600_000) as BlobPart]) }, { signal: controller.signal, transfer: () => controller.abort() });
+    const running = call(
+      o.els.ops,
+      'uploadFile',
+      { file: new Blob([randomBytes(600_000) as BlobPart]) },
+      { signal: controller.signal, transfer: () => controller.abort() },
+    );
     await expect(running).rejects.toThrow('cancelled');
     expect(server.uploads.size).toBe(1);
     expect([...server.uploads.values()].every((u) => u.deleted)).toBe(true);
@@ -136,7 +182,10 @@ describe('sending', () => {
   it('gives up after the retry window when the server stays away', async () => {
     const server = fakeServer(64 * 1024);
     const o = await office(server);
-    server.partFaults.set(0, Array.from({ length: 100 }, () => 'network' as const));
+    server.partFaults.set(
+      0,
+      Array.from({ length: 100 }, () => 'network' as const),
+    );
     await expect(upload(o.els, randomBytes(100_000))).rejects.toThrow('network');
   });
 });
@@ -198,13 +247,42 @@ describe('a share to a guest, a client and a colleague', () => {
     const share = views.forRecipient(guest.recipientId);
     const browser = createOperations(o.deps);
 
-    await expect(call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, serverHalf: recipient.serverHalf, share })).rejects.toThrow('wrong_access_code');
-    await expect(call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, accessCode: 'AAAA-BBBB-CCCC', serverHalf: recipient.serverHalf, share })).rejects.toThrow('wrong_access_code');
-    await expect(call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, accessCode: 'too short', serverHalf: recipient.serverHalf, share })).rejects.toThrow('bad_access_code');
+    await expect(
+      call(browser, 'openGuest', {
+        recipientId: guest.recipientId,
+        fragment: guest.fragment,
+        serverHalf: recipient.serverHalf,
+        share,
+      }),
+    ).rejects.toThrow('wrong_access_code');
+    await expect(
+      call(browser, 'openGuest', {
+        recipientId: guest.recipientId,
+        fragment: guest.fragment,
+        accessCode: 'AAAA-BBBB-CCCC',
+        serverHalf: recipient.serverHalf,
+        share,
+      }),
+    ).rejects.toThrow('wrong_access_code');
+    await expect(
+      call(browser, 'openGuest', {
+        recipientId: guest.recipientId,
+        fragment: guest.fragment,
+        accessCode: 'too short',
+        serverHalf: recipient.serverHalf,
+        share,
+      }),
+    ).rejects.toThrow('bad_access_code');
 
     // Typed as a person would: lower case, spaces instead of hyphens.
     const typed = (guest.accessCode as string).toLowerCase().replaceAll('-', ' ');
-    const opened = await call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, accessCode: typed, serverHalf: recipient.serverHalf, share });
+    const opened = await call(browser, 'openGuest', {
+      recipientId: guest.recipientId,
+      fragment: guest.fragment,
+      accessCode: typed,
+      serverHalf: recipient.serverHalf,
+      share,
+    });
     expect(opened.files.map((f) => f.name)).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
     expect(opened.message).toBe('Hierbij uw loonstrook.');
     expect(opened.missingFiles).toBe(0);
@@ -220,7 +298,13 @@ describe('a share to a guest, a client and a colleague', () => {
     server.ignoreRange = true;
     expect(await download(browser, share.shareId, first)).toEqual(plaintext);
 
-    const html = await call(browser, 'downloadFile', { shareId: share.shareId, fileId: opened.files[1]?.fileId as string, url: `/api/v1/files/${opened.files[1]?.fileId}`, containerSize: 100, sink: { kind: 'blob' } });
+    const html = await call(browser, 'downloadFile', {
+      shareId: share.shareId,
+      fileId: opened.files[1]?.fileId as string,
+      url: `/api/v1/files/${opened.files[1]?.fileId}`,
+      containerSize: 100,
+      sink: { kind: 'blob' },
+    });
     expect(html.blob?.type).toBe('application/octet-stream');
     expect(new Uint8Array(await (html.blob as Blob).arrayBuffer())).toEqual(second);
   });
@@ -235,21 +319,37 @@ describe('a share to a guest, a client and a colleague', () => {
     const share = views.forRecipient(guest.recipientId);
     const browser = createOperations(o.deps);
     const open = (changes: Partial<RequestOf<'openGuest'>>) =>
-      call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, serverHalf: recipient.serverHalf, share, ...changes });
+      call(browser, 'openGuest', {
+        recipientId: guest.recipientId,
+        fragment: guest.fragment,
+        serverHalf: recipient.serverHalf,
+        share,
+        ...changes,
+      });
 
     const [, secret] = guest.fragment.split('.');
     await expect(open({ fragment: `${toBase64Url(new Uint8Array(32))}.${secret}` })).rejects.toThrow('untrusted');
     await expect(open({ fragment: 'not-a-fragment' })).rejects.toThrow('bad_link');
     const otherOffice = await office(fakeServer());
-    await expect(open({ share: { ...share, office: { ...share.office, signingPublicKey: otherOffice.officeRef.signingPublicKey } } })).rejects.toThrow('untrusted');
-    await expect(open({ share: { ...share, sender: { ...share.sender, certificate: o.anna.listed.certificate } } })).rejects.toThrow('untrusted');
-    await expect(open({ share: { ...share, recipientId: sealed.guests[0]?.recipientId as string } })).rejects.toThrow('untrusted');
+    await expect(
+      open({
+        share: { ...share, office: { ...share.office, signingPublicKey: otherOffice.officeRef.signingPublicKey } },
+      }),
+    ).rejects.toThrow('untrusted');
+    await expect(
+      open({ share: { ...share, sender: { ...share.sender, certificate: o.anna.listed.certificate } } }),
+    ).rejects.toThrow('untrusted');
+    await expect(open({ share: { ...share, recipientId: sealed.guests[0]?.recipientId as string } })).rejects.toThrow(
+      'untrusted',
+    );
     // Another share's manifest (signed by the same sender) does not describe this share.
     const again = await sendShare(server, o);
     await expect(open({ share: { ...share, manifest: again.request.manifest } })).rejects.toThrow('untrusted');
     // Metadata swapped between files fails its signed hash.
     const [f0, f1] = share.files;
-    await expect(open({ share: { ...share, files: [{ ...f0!, sealedMetadata: f1!.sealedMetadata }, f1!] } })).rejects.toThrow('untrusted');
+    await expect(
+      open({ share: { ...share, files: [{ ...f0!, sealedMetadata: f1!.sealedMetadata }, f1!] } }),
+    ).rejects.toThrow('untrusted');
     // The link still opens with everything as sent.
     expect((await open({})).files).toHaveLength(2);
   });
@@ -263,7 +363,12 @@ describe('a share to a guest, a client and a colleague', () => {
     if (recipient?.kind !== 'guest') throw new Error('expected a guest');
     const share = views.forRecipient(guest.recipientId);
     const browser = createOperations(o.deps);
-    const opened = await call(browser, 'openGuest', { recipientId: guest.recipientId, fragment: guest.fragment, serverHalf: recipient.serverHalf, share });
+    const opened = await call(browser, 'openGuest', {
+      recipientId: guest.recipientId,
+      fragment: guest.fragment,
+      serverHalf: recipient.serverHalf,
+      share,
+    });
     const file = opened.files[0] as (typeof opened.files)[number];
     const container = server.container(request.files[0]?.uploadId as string);
     const url = `/api/v1/files/${file.fileId}`;
@@ -288,7 +393,9 @@ describe('a share to a guest, a client and a colleague', () => {
     const forBob = views.forRecipient(bobEntry.recipientId);
     const opened = await call(o.bob.ops, 'openReceived', { share: forBob });
     expect(opened.files.map((f) => f.name)).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
-    expect(await download(o.bob.ops, forBob.shareId, opened.files[0] as (typeof opened.files)[number])).toEqual(plaintext);
+    expect(await download(o.bob.ops, forBob.shareId, opened.files[0] as (typeof opened.files)[number])).toEqual(
+      plaintext,
+    );
     // Someone else's sealed keys (the server sends Bob Anna's view) do not open.
     await expect(call(o.anna.ops, 'openReceived', { share: forBob })).rejects.toThrow('untrusted');
 
@@ -297,16 +404,31 @@ describe('a share to a guest, a client and a colleague', () => {
     expect(mine.files.map((f) => f.name)).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
     const guest = sealed.guests[0] as (typeof sealed.guests)[number];
     const secrets = views.detail.linkSecrets.find((s) => s.recipientId === guest.recipientId);
-    const shown = await call(o.els.ops, 'showLink', { shareId: request.shareId, senderId: o.els.userId, recipientId: guest.recipientId, sealed: { sender: secrets?.sender as string, office: secrets?.office as string } });
+    const shown = await call(o.els.ops, 'showLink', {
+      shareId: request.shareId,
+      senderId: o.els.userId,
+      recipientId: guest.recipientId,
+      sealed: { sender: secrets?.sender as string, office: secrets?.office as string },
+    });
     expect(shown).toEqual({ fragment: guest.fragment, accessCode: guest.accessCode });
 
     // Takeover: a colleague opens it with the office key, checking Els's certificate.
-    const colleague = await call(o.anna.ops, 'openSent', { share: views.detail, sender: { certificate: o.els.listed.certificate, encryptionKeySignature: o.els.listed.encryptionKeySignature } });
+    const colleague = await call(o.anna.ops, 'openSent', {
+      share: views.detail,
+      sender: { certificate: o.els.listed.certificate, encryptionKeySignature: o.els.listed.encryptionKeySignature },
+    });
     expect(colleague).toMatchObject({ holder: 'office', senderVerified: true });
-    expect(await download(o.anna.ops, request.shareId, colleague.files[0] as (typeof colleague.files)[number])).toEqual(plaintext);
+    expect(await download(o.anna.ops, request.shareId, colleague.files[0] as (typeof colleague.files)[number])).toEqual(
+      plaintext,
+    );
     const unverified = await call(o.anna.ops, 'openSent', { share: views.detail });
     expect(unverified.senderVerified).toBe(false);
-    const again = await call(o.anna.ops, 'showLink', { shareId: request.shareId, senderId: o.els.userId, recipientId: guest.recipientId, sealed: { sender: secrets?.sender as string, office: secrets?.office as string } });
+    const again = await call(o.anna.ops, 'showLink', {
+      shareId: request.shareId,
+      senderId: o.els.userId,
+      recipientId: guest.recipientId,
+      sealed: { sender: secrets?.sender as string, office: secrets?.office as string },
+    });
     expect(again.fragment).toBe(guest.fragment);
     // Without unlocked keys nothing opens.
     await expect(call(createOperations(o.deps), 'openSent', { share: views.detail })).rejects.toThrow('locked');
@@ -320,7 +442,11 @@ describe('a share to a guest, a client and a colleague', () => {
     // Bob's account was reset: new keys, certified again by the office.
     const newBob = await o.member(o.bob.email, o.bob.name, 'client', o.bob.userId, 1);
     const check = await checkAndPin(o, o.els, pins, [newBob.listed]);
-    expect(check.accounts[0]).toMatchObject({ check: 'verified', pin: 'changed', pinnedFingerprint: before.accounts[0]?.fingerprint });
+    expect(check.accounts[0]).toMatchObject({
+      check: 'verified',
+      pin: 'changed',
+      pinnedFingerprint: before.accounts[0]?.fingerprint,
+    });
     expect(check.accounts[0]?.fingerprint).not.toBe(before.accounts[0]?.fingerprint);
     const file = await upload(o.els, randomBytes(1000));
     const seal = () =>
@@ -336,11 +462,21 @@ describe('a share to a guest, a client and a colleague', () => {
     pins.put('user', o.bob.userId, confirmed.envelope);
     const sealed = await seal();
     expect(sealed.accounts).toHaveLength(1);
-    const after = await call(o.els.ops, 'checkKeys', { accounts: [newBob.listed], pins: pins.list(), office: o.officeKeys });
+    const after = await call(o.els.ops, 'checkKeys', {
+      accounts: [newBob.listed],
+      pins: pins.list(),
+      office: o.officeKeys,
+    });
     expect(after.accounts[0]?.pin).toBe('same');
     // An unchecked account, and a file never uploaded here, are refused.
     await expect(
-      call(o.els.ops, 'sealShare', { files: [{ fileId: file.fileId, name: 'a', type: '', lastModified: 0 }], accounts: [{ userId: o.anna.userId }], guests: [], expiresAt: EXPIRES, receiptMail: false }),
+      call(o.els.ops, 'sealShare', {
+        files: [{ fileId: file.fileId, name: 'a', type: '', lastModified: 0 }],
+        accounts: [{ userId: o.anna.userId }],
+        guests: [],
+        expiresAt: EXPIRES,
+        receiptMail: false,
+      }),
     ).rejects.toThrow('keys_untrusted');
     await call(o.els.ops, 'forgetFiles', { fileIds: [file.fileId] });
     await expect(seal()).rejects.toThrow('unknown_file');

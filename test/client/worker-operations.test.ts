@@ -20,18 +20,32 @@ import {
 } from '../../shared/crypto/index.js';
 import type { KdfParams } from '../../shared/wire/common.js';
 import { createOperations, errorCode, type Handlers } from '../../client/src/crypto/operations';
-import { REQUESTS, type AnswerOf, type Operation, type ProgressStage, type RequestOf } from '../../client/src/crypto/protocol';
+import {
+  REQUESTS,
+  type AnswerOf,
+  type Operation,
+  type ProgressStage,
+  type RequestOf,
+} from '../../client/src/crypto/protocol';
 
 beforeAll(async () => {
   await ready();
 });
 
 /** Calls an operation the way worker.ts does: schema first, then the handler; failures as codes. */
-function call<K extends Operation>(ops: Handlers, op: K, request: RequestOf<K>, stages: ProgressStage[] = []): AnswerOf<K> {
+function call<K extends Operation>(
+  ops: Handlers,
+  op: K,
+  request: RequestOf<K>,
+  stages: ProgressStage[] = [],
+): AnswerOf<K> {
   const parsed = REQUESTS[op].safeParse(request);
   if (!parsed.success) throw new Error('bad_request');
   try {
-    return (ops[op] as (request: unknown, report: (stage: ProgressStage) => void) => AnswerOf<K>)(parsed.data, (stage) => stages.push(stage));
+    return (ops[op] as (request: unknown, report: (stage: ProgressStage) => void) => AnswerOf<K>)(
+      parsed.data,
+      (stage) => stages.push(stage),
+    );
   } catch (error) {
     throw new Error(errorCode(error));
   }
@@ -43,7 +57,12 @@ const ADMIN = { email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-re
 function setUpOffice() {
   const admin = createOperations();
   const stages: ProgressStage[] = [];
-  const created = call(admin, 'createOffice', { officeName: 'Kantoor Jansen', adminName: 'Els Jansen', email: ADMIN.email, password: ADMIN.password }, stages);
+  const created = call(
+    admin,
+    'createOffice',
+    { officeName: 'Kantoor Jansen', adminName: 'Els Jansen', email: ADMIN.email, password: ADMIN.password },
+    stages,
+  );
   const { office, admin: account } = created.request;
   const officeRef = { officeId: office.officeId, signingPublicKey: office.signingPublicKey };
   const stored = {
@@ -62,13 +81,24 @@ describe('setup and unlock', () => {
   it('makes everything setup needs, and opens it again from what the server stored', () => {
     const { admin, created, officeRef, stored, stages } = setUpOffice();
     expect(stages).toEqual(['password', 'keys', 'office']);
-    expect(created.request.admin.keys.kdf).toMatchObject({ algorithm: 'argon2id13', opsLimit: 3, memLimit: 64 * 1024 * 1024 });
+    expect(created.request.admin.keys.kdf).toMatchObject({
+      algorithm: 'argon2id13',
+      opsLimit: 3,
+      memLimit: 64 * 1024 * 1024,
+    });
     expect(created.recoveryKey).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/);
-    const certificate = verifyMemberCertificate(fromBase64Url(officeRef.signingPublicKey), fromBase64Url(created.request.admin.certificate));
+    const certificate = verifyMemberCertificate(
+      fromBase64Url(officeRef.signingPublicKey),
+      fromBase64Url(created.request.admin.certificate),
+    );
     expect(certificate).toMatchObject({ version: 1, role: 'admin', email: ADMIN.email });
 
     const unlocked = call(admin, 'unlock', { keys: stored, office: officeRef });
-    expect(unlocked).toEqual({ fingerprint: created.fingerprint, officeFingerprint: created.officeFingerprint, officeKeys: true });
+    expect(unlocked).toEqual({
+      fingerprint: created.fingerprint,
+      officeFingerprint: created.officeFingerprint,
+      officeKeys: true,
+    });
     expect(unlocked.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
     // The key-encryption key is gone once used.
     expect(() => call(admin, 'unlock', { keys: stored, office: officeRef })).toThrow('no_pending_key');
@@ -83,10 +113,21 @@ describe('setup and unlock', () => {
     const keys = openKeyBundle(keyEncryptionKey, userId, fromBase64Url(stored.passwordBundle), 'password');
     const office = openOfficeKeys(
       fromBase64Url(stored.sealedOfficeKeys),
-      { officeId: idFromWire(officeRef.officeId), memberUserId: userId, officeSigningPublicKey: fromBase64Url(officeRef.signingPublicKey) },
+      {
+        officeId: idFromWire(officeRef.officeId),
+        memberUserId: userId,
+        officeSigningPublicKey: fromBase64Url(officeRef.signingPublicKey),
+      },
       keys.encryption,
     );
-    const secrets = [keyEncryptionKey, keys.identity.seed, keys.encryption.secretKey, keys.personalKey, office.signing.seed, office.encryption.secretKey];
+    const secrets = [
+      keyEncryptionKey,
+      keys.identity.seed,
+      keys.encryption.secretKey,
+      keys.personalKey,
+      office.signing.seed,
+      office.encryption.secretKey,
+    ];
     for (const secret of secrets) {
       expect(answers).not.toContain(toBase64Url(secret));
       expect(answers).not.toContain(toHex(secret));
@@ -123,16 +164,30 @@ describe('setup and unlock', () => {
     const otherOffice = setUpOffice();
     const swapped = createOperations();
     call(swapped, 'deriveSignIn', { password: ADMIN.password, kdf: stored.kdf });
-    expect(() => call(swapped, 'unlock', { keys: { ...stored, identityPublicKey: otherOffice.stored.identityPublicKey }, office: officeRef })).toThrow('keys_mismatch');
+    expect(() =>
+      call(swapped, 'unlock', {
+        keys: { ...stored, identityPublicKey: otherOffice.stored.identityPublicKey },
+        office: officeRef,
+      }),
+    ).toThrow('keys_mismatch');
 
     const foreign = createOperations();
     call(foreign, 'deriveSignIn', { password: ADMIN.password, kdf: stored.kdf });
-    expect(() => call(foreign, 'unlock', { keys: stored, office: otherOffice.officeRef })).toThrow('office_keys_invalid');
+    expect(() => call(foreign, 'unlock', { keys: stored, office: otherOffice.officeRef })).toThrow(
+      'office_keys_invalid',
+    );
 
     const sealedElsewhere = createOperations();
     call(sealedElsewhere, 'deriveSignIn', { password: ADMIN.password, kdf: stored.kdf });
     expect(() =>
-      call(sealedElsewhere, 'unlock', { keys: { ...stored, certificate: otherOffice.stored.certificate, sealedOfficeKeys: otherOffice.stored.sealedOfficeKeys }, office: officeRef }),
+      call(sealedElsewhere, 'unlock', {
+        keys: {
+          ...stored,
+          certificate: otherOffice.stored.certificate,
+          sealedOfficeKeys: otherOffice.stored.sealedOfficeKeys,
+        },
+        office: officeRef,
+      }),
     ).toThrow('office_keys_invalid');
   });
 });
@@ -152,7 +207,18 @@ describe('invitation, approval, roles and colleagues', () => {
       encryptionKeySignature: keys.encryptionKeySignature,
     };
     void admin;
-    return { member, created, listed, stored: { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey } };
+    return {
+      member,
+      created,
+      listed,
+      stored: {
+        userId,
+        kdf: keys.kdf,
+        passwordBundle: keys.passwordBundle,
+        identityPublicKey: keys.identityPublicKey,
+        encryptionPublicKey: keys.encryptionPublicKey,
+      },
+    };
   }
 
   it('a member signs in unapproved, the admin compares fingerprints and certifies, the member opens the office keys', () => {
@@ -167,7 +233,9 @@ describe('invitation, approval, roles and colleagues', () => {
     expect(inspected).toEqual({ fingerprint: m.created.fingerprint, signatureValid: true });
 
     const approval = call(office.admin, 'certifyMember', { member: m.listed, currentVersion: 0 });
-    expect(verifyMemberCertificate(fromBase64Url(office.officeRef.signingPublicKey), fromBase64Url(approval.certificate))).toMatchObject({ version: 1, role: 'staff', email: m.listed.email });
+    expect(
+      verifyMemberCertificate(fromBase64Url(office.officeRef.signingPublicKey), fromBase64Url(approval.certificate)),
+    ).toMatchObject({ version: 1, role: 'staff', email: m.listed.email });
 
     // Approved while signed in: the office keys open without the password.
     const opened = call(m.member, 'openOffice', { keys: { ...m.stored, ...approval }, office: office.officeRef });
@@ -176,7 +244,16 @@ describe('invitation, approval, roles and colleagues', () => {
     const directory = call(m.member, 'verifyMembers', {
       members: [
         { ...m.listed, certificate: approval.certificate },
-        { ...m.listed, userId: office.stored.userId, email: ADMIN.email, role: 'admin', identityPublicKey: office.stored.identityPublicKey, encryptionPublicKey: office.stored.encryptionPublicKey, encryptionKeySignature: office.created.request.admin.keys.encryptionKeySignature, certificate: office.stored.certificate },
+        {
+          ...m.listed,
+          userId: office.stored.userId,
+          email: ADMIN.email,
+          role: 'admin',
+          identityPublicKey: office.stored.identityPublicKey,
+          encryptionPublicKey: office.stored.encryptionPublicKey,
+          encryptionKeySignature: office.created.request.admin.keys.encryptionKeySignature,
+          certificate: office.stored.certificate,
+        },
       ],
     });
     expect(directory.members.map((member) => member.check)).toEqual(['verified', 'verified']);
@@ -188,14 +265,26 @@ describe('invitation, approval, roles and colleagues', () => {
     call(office.admin, 'unlock', { keys: office.stored, office: office.officeRef });
     const m = invite(office.admin);
     const { certificate } = call(office.admin, 'certifyMember', { member: m.listed, currentVersion: 0 });
-    const promoted = call(office.admin, 'recertifyMember', { member: { ...m.listed, certificate }, role: 'admin', currentVersion: 1 });
-    expect(verifyMemberCertificate(fromBase64Url(office.officeRef.signingPublicKey), fromBase64Url(promoted.certificate))).toMatchObject({ version: 2, role: 'admin' });
+    const promoted = call(office.admin, 'recertifyMember', {
+      member: { ...m.listed, certificate },
+      role: 'admin',
+      currentVersion: 1,
+    });
+    expect(
+      verifyMemberCertificate(fromBase64Url(office.officeRef.signingPublicKey), fromBase64Url(promoted.certificate)),
+    ).toMatchObject({ version: 2, role: 'admin' });
 
     // A server that swaps in other keys at a role change is refused.
     const stranger = invite(office.admin);
     expect(() =>
       call(office.admin, 'recertifyMember', {
-        member: { ...m.listed, identityPublicKey: stranger.listed.identityPublicKey, encryptionPublicKey: stranger.listed.encryptionPublicKey, encryptionKeySignature: stranger.listed.encryptionKeySignature, certificate },
+        member: {
+          ...m.listed,
+          identityPublicKey: stranger.listed.identityPublicKey,
+          encryptionPublicKey: stranger.listed.encryptionPublicKey,
+          encryptionKeySignature: stranger.listed.encryptionKeySignature,
+          certificate,
+        },
         role: 'admin',
         currentVersion: 1,
       }),
@@ -240,14 +329,25 @@ describe('password change and recovery', () => {
     const office = setUpOffice();
     call(office.admin, 'unlock', { keys: office.stored, office: office.officeRef });
     const signIn = call(createOperations(), 'deriveSignIn', { password: ADMIN.password, kdf: office.stored.kdf });
-    const changed = call(office.admin, 'changePassword', { currentPassword: ADMIN.password, currentKdf: office.stored.kdf, newPassword: 'nog-een-sterk-wachtwoord-9' });
+    const changed = call(office.admin, 'changePassword', {
+      currentPassword: ADMIN.password,
+      currentKdf: office.stored.kdf,
+      newPassword: 'nog-een-sterk-wachtwoord-9',
+    });
     expect(changed.authKey).toBe(signIn.authKey);
     expect(changed.kdf.salt).not.toBe(office.stored.kdf.salt);
 
     const next = createOperations();
     call(next, 'deriveSignIn', { password: 'nog-een-sterk-wachtwoord-9', kdf: changed.kdf });
-    const unlocked = call(next, 'unlock', { keys: { ...office.stored, kdf: changed.kdf, passwordBundle: changed.passwordBundle }, office: office.officeRef });
-    expect(unlocked).toEqual({ fingerprint: office.created.fingerprint, officeFingerprint: office.created.officeFingerprint, officeKeys: true });
+    const unlocked = call(next, 'unlock', {
+      keys: { ...office.stored, kdf: changed.kdf, passwordBundle: changed.passwordBundle },
+      office: office.officeRef,
+    });
+    expect(unlocked).toEqual({
+      fingerprint: office.created.fingerprint,
+      officeFingerprint: office.created.officeFingerprint,
+      officeKeys: true,
+    });
   });
 
   it('recovers with the recovery key as typed, keeps the keys, and issues a new recovery key', () => {
@@ -267,14 +367,23 @@ describe('password change and recovery', () => {
     expect(recovered.recoveryKey).not.toBe(office.created.recoveryKey);
     expect(recovered.recoveryAuthKey).not.toBe(begun.recoveryAuthKey);
     // Signed in at once: the new key-encryption key unlocks the new bundle.
-    const unlocked = call(tab, 'unlock', { keys: { ...office.stored, kdf: recovered.kdf, passwordBundle: recovered.passwordBundle }, office: office.officeRef });
+    const unlocked = call(tab, 'unlock', {
+      keys: { ...office.stored, kdf: recovered.kdf, passwordBundle: recovered.passwordBundle },
+      office: office.officeRef,
+    });
     expect(unlocked.fingerprint).toBe(office.created.fingerprint);
 
     // The new recovery key works the same way.
     const again = createOperations();
     call(again, 'recoveryBegin', { recoveryKey: recovered.recoveryKey });
     expect(() =>
-      call(again, 'recoveryComplete', { userId: office.stored.userId, recoveryBundle: recovered.recoveryBundle, identityPublicKey: office.stored.identityPublicKey, encryptionPublicKey: office.stored.encryptionPublicKey, newPassword: 'x'.repeat(12) }),
+      call(again, 'recoveryComplete', {
+        userId: office.stored.userId,
+        recoveryBundle: recovered.recoveryBundle,
+        identityPublicKey: office.stored.identityPublicKey,
+        encryptionPublicKey: office.stored.encryptionPublicKey,
+        newPassword: 'x'.repeat(12),
+      }),
     ).not.toThrow();
   });
 

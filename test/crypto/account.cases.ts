@@ -36,7 +36,11 @@ export const accountCases = defineSuite('account keys', {
     const bundle = sealKeyBundle(kek, userId, keys, 'password');
     assertThrows(() => openKeyBundle(randomBytes(32), userId, bundle, 'password'), DecryptError, 'another password');
     assertThrows(() => openKeyBundle(kek, newId(), bundle, 'password'), DecryptError, 'another user');
-    assertThrows(() => openKeyBundle(kek, userId, bundle, 'recovery'), DecryptError, 'a password bundle is not a recovery bundle');
+    assertThrows(
+      () => openKeyBundle(kek, userId, bundle, 'recovery'),
+      DecryptError,
+      'a password bundle is not a recovery bundle',
+    );
   },
 
   'a bundle that does not match the published public keys is refused'() {
@@ -44,7 +48,11 @@ export const accountCases = defineSuite('account keys', {
     const keys = newAccountKeys();
     const kek = randomBytes(32);
     const bundle = sealKeyBundle(kek, userId, keys, 'password');
-    assertThrows(() => openKeyBundle(kek, userId, bundle, 'password', publicKeysOf(newAccountKeys())), MismatchError, 'swapped public keys');
+    assertThrows(
+      () => openKeyBundle(kek, userId, bundle, 'password', publicKeysOf(newAccountKeys())),
+      MismatchError,
+      'swapped public keys',
+    );
   },
 
   'a tampered, truncated or re-versioned bundle fails'() {
@@ -54,7 +62,11 @@ export const accountCases = defineSuite('account keys', {
     const flipped = bundle.slice();
     flipped[60] = (flipped[60] as number) ^ 1;
     assertThrows(() => openKeyBundle(kek, userId, flipped, 'password'), DecryptError, 'flipped bit');
-    assertThrows(() => openKeyBundle(kek, userId, bundle.subarray(0, bundle.length - 1), 'password'), FormatError, 'one byte short');
+    assertThrows(
+      () => openKeyBundle(kek, userId, bundle.subarray(0, bundle.length - 1), 'password'),
+      FormatError,
+      'one byte short',
+    );
     const version = bundle.slice();
     version[2] = 9;
     assertThrows(() => openKeyBundle(kek, userId, version, 'password'), FormatError, 'version 9');

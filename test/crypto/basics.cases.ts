@@ -29,7 +29,11 @@ export const basicsCases = defineSuite('encoding, fingerprints, pins, links', {
   'the field encoding is injective and strict'() {
     assertNotBytes(encodeFields(['ab', 'c']), encodeFields(['a', 'bc']), 'field boundaries count');
     assertNotBytes(encodeFields([['a'], 'b']), encodeFields(['a', 'b']), 'nesting counts');
-    assertBytes(encodeFields([1]), new Uint8Array([0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1]), 'numbers are 8-byte big-endian');
+    assertBytes(
+      encodeFields([1]),
+      new Uint8Array([0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1]),
+      'numbers are 8-byte big-endian',
+    );
     assertBytes(encodeFields(['é']), new Uint8Array([0, 0, 0, 2, 0xc3, 0xa9]), 'strings are UTF-8');
     const bytes = encodeFields([tag('test'), 'x']);
     assertEqual(decodeFields(bytes).length, 2, 'decodes');
@@ -55,15 +59,29 @@ export const basicsCases = defineSuite('encoding, fingerprints, pins, links', {
     const text = formatFingerprint(identityFingerprint(keys.identity.publicKey));
     assert(/^\d{5}( \d{5}){5}$/.test(text), `format ${text}`);
     assertEqual(formatFingerprint(identityFingerprint(keys.identity.publicKey)), text, 'stable');
-    assertNotBytes(identityFingerprint(keys.identity.publicKey), officeFingerprint(keys.identity.publicKey), 'an office fingerprint is not an identity fingerprint');
-    assertNotBytes(identityFingerprint(keys.identity.publicKey), identityFingerprint(newAccountKeys().identity.publicKey), 'per key');
+    assertNotBytes(
+      identityFingerprint(keys.identity.publicKey),
+      officeFingerprint(keys.identity.publicKey),
+      'an office fingerprint is not an identity fingerprint',
+    );
+    assertNotBytes(
+      identityFingerprint(keys.identity.publicKey),
+      identityFingerprint(newAccountKeys().identity.publicKey),
+      'per key',
+    );
   },
 
-  'pins: MAC\'d under the owner\'s personal key'() {
+  "pins: MAC'd under the owner's personal key"() {
     const owner = newAccountKeys();
     const ownerId = newId();
     const office = newOfficeKeys(newId());
-    const pin: Pin = { ownerId, subject: 'office', subjectId: office.officeId, publicKey: office.signing.publicKey, firstSeenAt: 1_790_000_000_000 };
+    const pin: Pin = {
+      ownerId,
+      subject: 'office',
+      subjectId: office.officeId,
+      publicKey: office.signing.publicKey,
+      firstSeenAt: 1_790_000_000_000,
+    };
     const envelope = makePin(pin, owner.personalKey);
     const opened = openPin(envelope, owner.personalKey, ownerId);
     assertBytes(opened.publicKey, office.signing.publicKey, 'key');

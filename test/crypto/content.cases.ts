@@ -45,7 +45,8 @@ function craftContainer(fileKey: FileKey, fileId: Id, chunks: readonly [number, 
   const prefix = concatBytes(new Uint8Array([0x43, 0x46, 1, 0x63, 16]), header);
   const ad = encodeFields(['coffer/v1/content-chunk', prefix, fileId]);
   const out = [prefix];
-  for (const [length, tag] of chunks) out.push(s.crypto_secretstream_xchacha20poly1305_push(state, patternBytes(length, out.length), ad, tags[tag]));
+  for (const [length, tag] of chunks)
+    out.push(s.crypto_secretstream_xchacha20poly1305_push(state, patternBytes(length, out.length), ad, tags[tag]));
   return concatBytes(...out);
 }
 
@@ -79,7 +80,13 @@ interface Attempt {
 }
 
 /** Streams ciphertext through the decryptor and records what it released before failing. */
-function decryptAttempt(fileKey: FileKey, fileId: Id, ciphertext: Uint8Array, pieceSize = 10_000, expectedHash?: Uint8Array): Attempt {
+function decryptAttempt(
+  fileKey: FileKey,
+  fileId: Id,
+  ciphertext: Uint8Array,
+  pieceSize = 10_000,
+  expectedHash?: Uint8Array,
+): Attempt {
   const released: Uint8Array[] = [];
   try {
     const decryptor = createContentDecryptor(fileKey, fileId);
@@ -121,36 +128,70 @@ function expectTamperFails(
   assertThrows(() => decryptContent(file.fileKey, file.fileId, tampered), errorClass, what);
   for (const pieceSize of [1 << 20, 4096, 65_553]) {
     const attempt = decryptAttempt(file.fileKey, file.fileId, tampered, pieceSize);
-    assert(attempt.error instanceof errorClass, `${what}: streaming fails with ${errorClass.name} (got ${String(attempt.error)})`);
-    assert(attempt.released.length <= firstBadChunk * C, `${what}: released ${attempt.released.length} bytes, allowed ${firstBadChunk * C}`);
-    assertBytes(attempt.released, file.plaintext.subarray(0, attempt.released.length), `${what}: released bytes are the original's prefix`);
+    assert(
+      attempt.error instanceof errorClass,
+      `${what}: streaming fails with ${errorClass.name} (got ${String(attempt.error)})`,
+    );
+    assert(
+      attempt.released.length <= firstBadChunk * C,
+      `${what}: released ${attempt.released.length} bytes, allowed ${firstBadChunk * C}`,
+    );
+    assertBytes(
+      attempt.released,
+      file.plaintext.subarray(0, attempt.released.length),
+      `${what}: released bytes are the original's prefix`,
+    );
   }
 }
 
 export const contentCases = defineSuite('content', {
   'round trip for sizes 0, 1, chunk-1, chunk, chunk+1 and random, with random piece boundaries'() {
-    const size = fc.oneof(fc.constantFrom(0, 1, C - 1, C, C + 1, 2 * C, 2 * C + 1), fc.integer({ min: 0, max: 3 * C + 17 }));
+    const size = fc.oneof(
+      fc.constantFrom(0, 1, C - 1, C, C + 1, 2 * C, 2 * C + 1),
+      fc.integer({ min: 0, max: 3 * C + 17 }),
+    );
     fc.assert(
-      fc.property(size, fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 6 }), fc.integer(), (length, plainCuts, cipherCuts, seed) => {
-        const fileKey = newFileKey();
-        const fileId = newId();
-        const plaintext = patternBytes(length, seed);
-        const ciphertext = encryptPieces(fileKey, fileId, split(plaintext, plainCuts.map((c) => c % (length + 1))));
-        assertEqual(ciphertext.length, ciphertextLengthOf(length), 'container length formula');
-        assertEqual(plaintextLengthOf(ciphertext.length), length, 'plaintext length from container length');
-        const decryptor = createContentDecryptor(fileKey, fileId);
-        const out: Uint8Array[] = [];
-        for (const piece of split(ciphertext, cipherCuts.map((c) => c % (ciphertext.length + 1)))) out.push(...decryptor.update(piece));
-        out.push(...decryptor.final().output);
-        assertBytes(concatBytes(...out), plaintext, 'decrypted plaintext');
-      }),
+      fc.property(
+        size,
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer(),
+        (length, plainCuts, cipherCuts, seed) => {
+          const fileKey = newFileKey();
+          const fileId = newId();
+          const plaintext = patternBytes(length, seed);
+          const ciphertext = encryptPieces(
+            fileKey,
+            fileId,
+            split(
+              plaintext,
+              plainCuts.map((c) => c % (length + 1)),
+            ),
+          );
+          assertEqual(ciphertext.length, ciphertextLengthOf(length), 'container length formula');
+          assertEqual(plaintextLengthOf(ciphertext.length), length, 'plaintext length from container length');
+          const decryptor = createContentDecryptor(fileKey, fileId);
+          const out: Uint8Array[] = [];
+          for (const piece of split(
+            ciphertext,
+            cipherCuts.map((c) => c % (ciphertext.length + 1)),
+          ))
+            out.push(...decryptor.update(piece));
+          out.push(...decryptor.final().output);
+          assertBytes(concatBytes(...out), plaintext, 'decrypted plaintext');
+        },
+      ),
       { numRuns: 40 },
     );
   },
 
   'container layout: 29-byte prefix, full chunks of 65553 bytes, TAG_FINAL only on the last'() {
     const file = threeChunkFile();
-    assertBytes(file.ciphertext.subarray(0, 5), new Uint8Array([0x43, 0x46, 1, 0x63, 16]), 'magic, version, kind, chunk-size code');
+    assertBytes(
+      file.ciphertext.subarray(0, 5),
+      new Uint8Array([0x43, 0x46, 1, 0x63, 16]),
+      'magic, version, kind, chunk-size code',
+    );
     assertEqual(file.ciphertext.length, P + 2 * CT + 1000 + 17, 'total length');
     assertEqual(file.summary.ciphertextLength, file.ciphertext.length, 'summary length');
     assertEqual(file.summary.plaintextLength, file.plaintext.length, 'summary plaintext length');
@@ -166,13 +207,22 @@ export const contentCases = defineSuite('content', {
   'the container hash is the same on both sides and checked against the manifest'() {
     const file = threeChunkFile();
     const hasher = createContainerHasher();
-    for (let offset = 0; offset < file.ciphertext.length; offset += 40_000) hasher.update(file.ciphertext.subarray(offset, offset + 40_000));
-    assertBytes(hasher.digest(), file.summary.ciphertextHash, 'a server hashing the stored container gets the same hash');
+    for (let offset = 0; offset < file.ciphertext.length; offset += 40_000)
+      hasher.update(file.ciphertext.subarray(offset, offset + 40_000));
+    assertBytes(
+      hasher.digest(),
+      file.summary.ciphertextHash,
+      'a server hashing the stored container gets the same hash',
+    );
     const attempt = decryptAttempt(file.fileKey, file.fileId, file.ciphertext, 7777, file.summary.ciphertextHash);
     assertEqual(attempt.error, undefined, 'decrypts with the right hash');
     const wrongHash = file.summary.ciphertextHash.slice();
     wrongHash[0] = (wrongHash[0] as number) ^ 1;
-    assertThrows(() => decryptContent(file.fileKey, file.fileId, file.ciphertext, wrongHash), MismatchError, 'hash from the manifest differs');
+    assertThrows(
+      () => decryptContent(file.fileKey, file.fileId, file.ciphertext, wrongHash),
+      MismatchError,
+      'hash from the manifest differs',
+    );
   },
 
   async 'async-iterable stream helpers match the whole-buffer functions'() {
@@ -190,39 +240,70 @@ export const contentCases = defineSuite('content', {
     const ciphertext = concatBytes(...encrypted);
     assertEqual(ciphertext.length, file.ciphertext.length, 'stream container length');
     const decrypted: Uint8Array[] = [];
-    for await (const piece of decryptStream(file.fileKey, file.fileId, pieces(ciphertext, 30_000), step.value.ciphertextHash)) decrypted.push(piece);
+    for await (const piece of decryptStream(
+      file.fileKey,
+      file.fileId,
+      pieces(ciphertext, 30_000),
+      step.value.ciphertextHash,
+    ))
+      decrypted.push(piece);
     assertBytes(concatBytes(...decrypted), file.plaintext, 'stream round trip');
   },
 
   'tamper: a flipped bit anywhere fails and releases nothing from the damaged chunk on'() {
     const file = threeChunkFile();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: file.ciphertext.length - 1 }), fc.integer({ min: 0, max: 7 }), (position, bit) => {
-        const tampered = file.ciphertext.slice();
-        tampered[position] = (tampered[position] as number) ^ (1 << bit);
-        const chunk = position < P ? 0 : Math.floor((position - P) / CT);
-        const headerByte = position < 5;
-        expectTamperFails(file, tampered, headerByte ? FormatError : DecryptError, chunk, `bit ${bit} of byte ${position}`);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: file.ciphertext.length - 1 }),
+        fc.integer({ min: 0, max: 7 }),
+        (position, bit) => {
+          const tampered = file.ciphertext.slice();
+          tampered[position] = (tampered[position] as number) ^ (1 << bit);
+          const chunk = position < P ? 0 : Math.floor((position - P) / CT);
+          const headerByte = position < 5;
+          expectTamperFails(
+            file,
+            tampered,
+            headerByte ? FormatError : DecryptError,
+            chunk,
+            `bit ${bit} of byte ${position}`,
+          );
+        },
+      ),
       { numRuns: 60 },
     );
   },
 
   'tamper: swapped chunks'() {
     const file = threeChunkFile();
-    const tampered = concatBytes(file.ciphertext.subarray(0, P), chunkAt(file.ciphertext, 1), chunkAt(file.ciphertext, 0), chunkAt(file.ciphertext, 2));
+    const tampered = concatBytes(
+      file.ciphertext.subarray(0, P),
+      chunkAt(file.ciphertext, 1),
+      chunkAt(file.ciphertext, 0),
+      chunkAt(file.ciphertext, 2),
+    );
     expectTamperFails(file, tampered, DecryptError, 0, 'chunks 0 and 1 swapped');
   },
 
   'tamper: a duplicated chunk'() {
     const file = threeChunkFile();
-    const tampered = concatBytes(file.ciphertext.subarray(0, P), chunkAt(file.ciphertext, 0), chunkAt(file.ciphertext, 0), chunkAt(file.ciphertext, 1), chunkAt(file.ciphertext, 2));
+    const tampered = concatBytes(
+      file.ciphertext.subarray(0, P),
+      chunkAt(file.ciphertext, 0),
+      chunkAt(file.ciphertext, 0),
+      chunkAt(file.ciphertext, 1),
+      chunkAt(file.ciphertext, 2),
+    );
     expectTamperFails(file, tampered, DecryptError, 1, 'chunk 0 twice');
   },
 
   'tamper: a dropped middle chunk'() {
     const file = threeChunkFile();
-    const tampered = concatBytes(file.ciphertext.subarray(0, P), chunkAt(file.ciphertext, 0), chunkAt(file.ciphertext, 2));
+    const tampered = concatBytes(
+      file.ciphertext.subarray(0, P),
+      chunkAt(file.ciphertext, 0),
+      chunkAt(file.ciphertext, 2),
+    );
     expectTamperFails(file, tampered, DecryptError, 1, 'chunk 1 dropped');
   },
 
@@ -243,16 +324,35 @@ export const contentCases = defineSuite('content', {
 
   'tamper: bytes after the final chunk'() {
     const file = threeChunkFile();
-    expectTamperFails(file, concatBytes(file.ciphertext, new Uint8Array([0])), DecryptError, 2, 'one zero byte appended');
-    expectTamperFails(file, concatBytes(file.ciphertext, chunkAt(file.ciphertext, 2)), DecryptError, 2, 'final chunk repeated');
+    expectTamperFails(
+      file,
+      concatBytes(file.ciphertext, new Uint8Array([0])),
+      DecryptError,
+      2,
+      'one zero byte appended',
+    );
+    expectTamperFails(
+      file,
+      concatBytes(file.ciphertext, chunkAt(file.ciphertext, 2)),
+      DecryptError,
+      2,
+      'final chunk repeated',
+    );
     const oneChunk = encryptContent(file.fileKey, file.fileId, new Uint8Array(10));
-    assertThrows(() => decryptContent(file.fileKey, file.fileId, concatBytes(oneChunk.ciphertext, new Uint8Array(17))), DecryptError, '17 bytes after a one-chunk file');
+    assertThrows(
+      () => decryptContent(file.fileKey, file.fileId, concatBytes(oneChunk.ciphertext, new Uint8Array(17))),
+      DecryptError,
+      '17 bytes after a one-chunk file',
+    );
   },
 
   'a crafted container with the reference layout decrypts (the crafting helper is faithful)'() {
     const fileKey = newFileKey();
     const fileId = newId();
-    const container = craftContainer(fileKey, fileId, [[C, 'message'], [10, 'final']]);
+    const container = craftContainer(fileKey, fileId, [
+      [C, 'message'],
+      [10, 'final'],
+    ]);
     assertEqual(decryptContent(fileKey, fileId, container).length, C + 10, 'decrypts');
   },
 
@@ -260,9 +360,20 @@ export const contentCases = defineSuite('content', {
     const fileKey = newFileKey();
     const fileId = newId();
     for (const layout of [
-      [[C, 'final'], [10, 'final']],
-      [[C, 'final'], [C, 'message'], [1, 'final']],
-      [[C, 'message'], [C, 'final'], [C, 'final']],
+      [
+        [C, 'final'],
+        [10, 'final'],
+      ],
+      [
+        [C, 'final'],
+        [C, 'message'],
+        [1, 'final'],
+      ],
+      [
+        [C, 'message'],
+        [C, 'final'],
+        [C, 'final'],
+      ],
     ] as [number, ChunkTag][][]) {
       const container = craftContainer(fileKey, fileId, layout);
       assertThrows(() => decryptContent(fileKey, fileId, container), DecryptError, layout.map(([, t]) => t).join(','));
@@ -273,7 +384,10 @@ export const contentCases = defineSuite('content', {
     const fileKey = newFileKey();
     const fileId = newId();
     for (const tag of ['push', 'rekey'] as const) {
-      const container = craftContainer(fileKey, fileId, [[C, tag], [5, 'final']]);
+      const container = craftContainer(fileKey, fileId, [
+        [C, tag],
+        [5, 'final'],
+      ]);
       assertThrows(() => decryptContent(fileKey, fileId, container), DecryptError, `${tag} tag`);
     }
   },
@@ -281,7 +395,10 @@ export const contentCases = defineSuite('content', {
   'key holder: an empty final chunk after a full one is not canonical'() {
     const fileKey = newFileKey();
     const fileId = newId();
-    const container = craftContainer(fileKey, fileId, [[C, 'message'], [0, 'final']]);
+    const container = craftContainer(fileKey, fileId, [
+      [C, 'message'],
+      [0, 'final'],
+    ]);
     assertThrows(() => decryptContent(fileKey, fileId, container), FormatError, 'empty final chunk');
     const empty = craftContainer(fileKey, fileId, [[0, 'final']]);
     assertEqual(decryptContent(fileKey, fileId, empty).length, 0, 'an empty file is one empty final chunk');
@@ -290,7 +407,11 @@ export const contentCases = defineSuite('content', {
   'key holder: a short chunk before the end is refused'() {
     const fileKey = newFileKey();
     const fileId = newId();
-    const container = craftContainer(fileKey, fileId, [[100, 'message'], [C, 'message'], [5, 'final']]);
+    const container = craftContainer(fileKey, fileId, [
+      [100, 'message'],
+      [C, 'message'],
+      [5, 'final'],
+    ]);
     assertThrows(() => decryptContent(fileKey, fileId, container), DecryptError, 'short middle chunk');
   },
 
@@ -336,7 +457,11 @@ export const contentCases = defineSuite('content', {
 
   'tamper: wrong magic or kind'() {
     const file = threeChunkFile();
-    for (const [index, value] of [[0, 0x44], [1, 0], [3, 0x6d]] as const) {
+    for (const [index, value] of [
+      [0, 0x44],
+      [1, 0],
+      [3, 0x6d],
+    ] as const) {
       const tampered = file.ciphertext.slice();
       tampered[index] = value;
       expectTamperFails(file, tampered, FormatError, 0, `byte ${index} = ${value}`);
@@ -353,7 +478,8 @@ export const contentCases = defineSuite('content', {
 
   'plaintextLengthOf refuses impossible container lengths'() {
     // P + CT + 17 would be a full chunk followed by an empty final chunk, which v1 never writes.
-    for (const length of [0, P, P + 16, P + CT + 5, P + CT + 17]) assertEqual(plaintextLengthOf(length), undefined, `length ${length}`);
+    for (const length of [0, P, P + 16, P + CT + 5, P + CT + 17])
+      assertEqual(plaintextLengthOf(length), undefined, `length ${length}`);
     assertEqual(plaintextLengthOf(P + 17), 0, 'empty');
     assertEqual(plaintextLengthOf(P + CT), C, 'one full chunk');
     assertEqual(plaintextLengthOf(P + CT + 18), C + 1, 'a full chunk and one byte');

@@ -19,7 +19,8 @@ export function assert(condition: unknown, message: string): asserts condition {
 }
 
 export function assertEqual<T>(actual: T, expected: T, message: string): void {
-  if (actual !== expected) throw new Error(`assertion failed: ${message}: expected ${String(expected)}, got ${String(actual)}`);
+  if (actual !== expected)
+    throw new Error(`assertion failed: ${message}: expected ${String(expected)}, got ${String(actual)}`);
 }
 
 function hex(bytes: Uint8Array): string {
@@ -27,17 +28,21 @@ function hex(bytes: Uint8Array): string {
 }
 
 export function assertBytes(actual: Uint8Array, expected: Uint8Array, message: string): void {
-  if (actual.length !== expected.length) throw new Error(`assertion failed: ${message}: length ${actual.length} ≠ ${expected.length}`);
+  if (actual.length !== expected.length)
+    throw new Error(`assertion failed: ${message}: length ${actual.length} ≠ ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     if (actual[i] !== expected[i]) {
       const from = Math.max(0, i - 4);
-      throw new Error(`assertion failed: ${message}: differs at byte ${i} (${hex(actual.subarray(from, i + 4))} vs ${hex(expected.subarray(from, i + 4))})`);
+      throw new Error(
+        `assertion failed: ${message}: differs at byte ${i} (${hex(actual.subarray(from, i + 4))} vs ${hex(expected.subarray(from, i + 4))})`,
+      );
     }
   }
 }
 
 export function assertNotBytes(actual: Uint8Array, other: Uint8Array, message: string): void {
-  if (actual.length === other.length && actual.every((b, i) => b === other[i])) throw new Error(`assertion failed: ${message}: values are equal`);
+  if (actual.length === other.length && actual.every((b, i) => b === other[i]))
+    throw new Error(`assertion failed: ${message}: values are equal`);
 }
 
 type ErrorClass = abstract new (...args: never[]) => CryptoError;

@@ -17,10 +17,23 @@ import {
   type Id,
   type ShareManifest,
 } from '../../shared/crypto/index.js';
-import { assert, assertBytes, assertCryptoError, assertEqual, assertNotBytes, assertThrows, defineSuite } from './harness.js';
+import {
+  assert,
+  assertBytes,
+  assertCryptoError,
+  assertEqual,
+  assertNotBytes,
+  assertThrows,
+  defineSuite,
+} from './harness.js';
 
 function fileEntry() {
-  return { fileId: newId(), ciphertextHash: randomBytes(32), metadataHash: randomBytes(32), keyCommitment: randomBytes(32) };
+  return {
+    fileId: newId(),
+    ciphertextHash: randomBytes(32),
+    metadataHash: randomBytes(32),
+    keyCommitment: randomBytes(32),
+  };
 }
 
 function sample() {
@@ -32,11 +45,23 @@ function sample() {
     senderIdentityPublicKey: sender.identity.publicKey,
     files: [fileEntry(), fileEntry(), fileEntry()],
     recipients: [
-      { kind: 'account', recipientId: newId(), identityFingerprint: identityFingerprint(newAccountKeys().identity.publicKey) },
+      {
+        kind: 'account',
+        recipientId: newId(),
+        identityFingerprint: identityFingerprint(newAccountKeys().identity.publicKey),
+      },
       { kind: 'guest', recipientId: newId() },
     ],
   };
-  return { sender, manifest, expected: { shareId: manifest.shareId, senderId: manifest.senderId, senderIdentityPublicKey: sender.identity.publicKey } };
+  return {
+    sender,
+    manifest,
+    expected: {
+      shareId: manifest.shareId,
+      senderId: manifest.senderId,
+      senderIdentityPublicKey: sender.identity.publicKey,
+    },
+  };
 }
 
 function flip(bytes: Uint8Array): Uint8Array {
@@ -63,8 +88,14 @@ function alterations(m: ShareManifest): [string, ShareManifest][] {
     ['a file added', { ...m, files: [f0, f1, f2, fileEntry()] }],
     ['a file removed', { ...m, files: [f0, f2] }],
     ['a recipient id', { ...m, recipients: [{ ...account, recipientId: newId() }, r1] }],
-    ['a recipient fingerprint', { ...m, recipients: [{ ...account, identityFingerprint: flip(account.identityFingerprint) }, r1] }],
-    ['an account recipient turned guest', { ...m, recipients: [{ kind: 'guest', recipientId: account.recipientId }, r1] }],
+    [
+      'a recipient fingerprint',
+      { ...m, recipients: [{ ...account, identityFingerprint: flip(account.identityFingerprint) }, r1] },
+    ],
+    [
+      'an account recipient turned guest',
+      { ...m, recipients: [{ kind: 'guest', recipientId: account.recipientId }, r1] },
+    ],
     ['a recipient added', { ...m, recipients: [r0, r1, { kind: 'guest', recipientId: newId() }] }],
     ['a recipient removed', { ...m, recipients: [r1] }],
   ];
@@ -91,10 +122,17 @@ export const manifestCases = defineSuite('share manifest', {
     for (let i = 1; i < verified.files.length; i++) {
       const previous = verified.files[i - 1]?.fileId as Id;
       const current = verified.files[i]?.fileId as Id;
-      assert(previous.some((byte, j) => byte !== current[j]), 'distinct');
+      assert(
+        previous.some((byte, j) => byte !== current[j]),
+        'distinct',
+      );
     }
     assertBytes(hash, manifestHash(encodeManifest(manifest)), 'hash of the canonical body');
-    const reordered = { ...manifest, files: [...manifest.files].reverse(), recipients: [...manifest.recipients].reverse() };
+    const reordered = {
+      ...manifest,
+      files: [...manifest.files].reverse(),
+      recipients: [...manifest.recipients].reverse(),
+    };
     assertBytes(encodeManifest(reordered), encodeManifest(manifest), 'input order does not matter');
     const claimed = claimedSender(envelope);
     assertBytes(claimed.senderId, manifest.senderId, 'claimed sender');
@@ -105,8 +143,16 @@ export const manifestCases = defineSuite('share manifest', {
     const envelope = signManifest(manifest, sender.identity);
     for (const [what, altered] of alterations(manifest)) {
       const forged = spliceBody(envelope, encodeManifest(altered));
-      assertThrows(() => verifyManifest(forged, { ...expected, senderIdentityPublicKey: sender.identity.publicKey }), SignatureError, what);
-      assertNotBytes(manifestHash(encodeManifest(altered)), manifestHash(encodeManifest(manifest)), `${what}: hash changes`);
+      assertThrows(
+        () => verifyManifest(forged, { ...expected, senderIdentityPublicKey: sender.identity.publicKey }),
+        SignatureError,
+        what,
+      );
+      assertNotBytes(
+        manifestHash(encodeManifest(altered)),
+        manifestHash(encodeManifest(manifest)),
+        `${what}: hash changes`,
+      );
     }
   },
 
@@ -124,11 +170,27 @@ export const manifestCases = defineSuite('share manifest', {
     const { sender, manifest, expected } = sample();
     const envelope = signManifest(manifest, sender.identity);
     const impostor = newAccountKeys();
-    assertThrows(() => verifyManifest(envelope, { ...expected, senderIdentityPublicKey: impostor.identity.publicKey }), SignatureError, 'another sender key');
+    assertThrows(
+      () => verifyManifest(envelope, { ...expected, senderIdentityPublicKey: impostor.identity.publicKey }),
+      SignatureError,
+      'another sender key',
+    );
     assertThrows(() => verifyManifest(envelope, { ...expected, shareId: newId() }), MismatchError, 'another share');
-    assertThrows(() => verifyManifest(envelope, { ...expected, senderId: newId() }), MismatchError, 'another sender id');
-    assertThrows(() => verifyManifest(envelope, { ...expected, minimumVersion: 4 }), MismatchError, 'rolled back to an older version');
-    assertThrows(() => signManifest(manifest, impostor.identity), MismatchError, 'signing with a key the manifest does not name');
+    assertThrows(
+      () => verifyManifest(envelope, { ...expected, senderId: newId() }),
+      MismatchError,
+      'another sender id',
+    );
+    assertThrows(
+      () => verifyManifest(envelope, { ...expected, minimumVersion: 4 }),
+      MismatchError,
+      'rolled back to an older version',
+    );
+    assertThrows(
+      () => signManifest(manifest, impostor.identity),
+      MismatchError,
+      'signing with a key the manifest does not name',
+    );
   },
 
   'non-canonical or malformed manifests are refused'() {

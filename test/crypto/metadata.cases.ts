@@ -10,7 +10,13 @@ import {
 } from '../../shared/crypto/index.js';
 import { assertBytes, assertEqual, assertNotBytes, assertThrows, defineSuite } from './harness.js';
 
-const sample = { name: 'Loonstrook juni 2026 – Jansen & Zn. ✓.pdf', type: 'application/pdf', size: 183_204, lastModified: 1_780_000_000_000, message: 'Graag ondertekenen vóór vrijdag.' };
+const sample = {
+  name: 'Loonstrook juni 2026 – Jansen & Zn. ✓.pdf',
+  type: 'application/pdf',
+  size: 183_204,
+  lastModified: 1_780_000_000_000,
+  message: 'Graag ondertekenen vóór vrijdag.',
+};
 
 export const metadataCases = defineSuite('metadata', {
   'round trip keeps every field, message optional'() {
@@ -27,7 +33,12 @@ export const metadataCases = defineSuite('metadata', {
     const fileKey = newFileKey();
     const fileId = newId();
     const a = sealMetadata(fileKey, fileId, { name: 'a.pdf', type: 'application/pdf', size: 1, lastModified: 0 });
-    const b = sealMetadata(fileKey, fileId, { name: 'paspoort-kopie.jpg', type: 'image/jpeg', size: 99, lastModified: 0 });
+    const b = sealMetadata(fileKey, fileId, {
+      name: 'paspoort-kopie.jpg',
+      type: 'image/jpeg',
+      size: 99,
+      lastModified: 0,
+    });
     assertEqual(a.length, 4 + 24 + 256 + 16, 'one block');
     assertEqual(a.length, b.length, 'same length');
     const long = sealMetadata(fileKey, fileId, { name: 'x'.repeat(300), type: '', size: 0, lastModified: 0 });
@@ -61,11 +72,31 @@ export const metadataCases = defineSuite('metadata', {
   },
 
   'only the v1 shape is accepted'() {
-    assertThrows(() => checkMetadata({ v: 1, name: 'a', type: '', size: 1, lastModified: 0, script: 'x' }), FormatError, 'unknown field');
-    assertThrows(() => checkMetadata({ v: 2, name: 'a', type: '', size: 1, lastModified: 0 }), FormatError, 'version 2');
-    assertThrows(() => checkMetadata({ v: 1, name: '', type: '', size: 1, lastModified: 0 }), FormatError, 'empty name');
-    assertThrows(() => checkMetadata({ v: 1, name: 'a', type: '', size: -1, lastModified: 0 }), FormatError, 'negative size');
-    assertThrows(() => checkMetadata({ v: 1, name: 'a', type: '', size: 1.5, lastModified: 0 }), FormatError, 'fractional size');
+    assertThrows(
+      () => checkMetadata({ v: 1, name: 'a', type: '', size: 1, lastModified: 0, script: 'x' }),
+      FormatError,
+      'unknown field',
+    );
+    assertThrows(
+      () => checkMetadata({ v: 2, name: 'a', type: '', size: 1, lastModified: 0 }),
+      FormatError,
+      'version 2',
+    );
+    assertThrows(
+      () => checkMetadata({ v: 1, name: '', type: '', size: 1, lastModified: 0 }),
+      FormatError,
+      'empty name',
+    );
+    assertThrows(
+      () => checkMetadata({ v: 1, name: 'a', type: '', size: -1, lastModified: 0 }),
+      FormatError,
+      'negative size',
+    );
+    assertThrows(
+      () => checkMetadata({ v: 1, name: 'a', type: '', size: 1.5, lastModified: 0 }),
+      FormatError,
+      'fractional size',
+    );
     assertThrows(() => checkMetadata([]), FormatError, 'an array');
   },
 

@@ -36,7 +36,11 @@ export const passwordCases = defineSuite('password', {
     ];
     for (const [what, params] of bad) {
       assertThrows(() => checkKdfParams(params), ParameterError, what);
-      assertThrows(() => passwordKeys('correct horse battery staple', newSalt(), params), ParameterError, `${what} (derivation)`);
+      assertThrows(
+        () => passwordKeys('correct horse battery staple', newSalt(), params),
+        ParameterError,
+        `${what} (derivation)`,
+      );
     }
     checkKdfParams({ algorithm: 'argon2id13', ...KDF_FLOOR });
     checkKdfParams({ algorithm: 'argon2id13', ...KDF_CEILING });
@@ -64,7 +68,11 @@ export const passwordCases = defineSuite('password', {
   },
 
   'a salt must be 16 bytes'() {
-    assertThrows(() => passwordKeys('long enough password', randomBytes(8), DEFAULT_KDF_PARAMS), FormatError, '8-byte salt');
+    assertThrows(
+      () => passwordKeys('long enough password', randomBytes(8), DEFAULT_KDF_PARAMS),
+      FormatError,
+      '8-byte salt',
+    );
   },
 
   'the auth verifier is bound to the user'() {
@@ -95,7 +103,11 @@ export const passwordCases = defineSuite('password', {
     const typo = text.slice(0, 5) + (text[5] === 'A' ? 'B' : 'A') + text.slice(6);
     assertThrows(() => parseRecoveryKey(typo), FormatError, 'one character changed');
     assertThrows(() => parseRecoveryKey(text.slice(0, -1)), FormatError, 'one character missing');
-    assertThrows(() => parseRecoveryKey(text.replace(/-/g, '').slice(0, -1) + 'U'), FormatError, 'U is not in the alphabet');
+    assertThrows(
+      () => parseRecoveryKey(text.replace(/-/g, '').slice(0, -1) + 'U'),
+      FormatError,
+      'U is not in the alphabet',
+    );
   },
 
   'the recovery key splits into two different keys'() {

@@ -85,13 +85,22 @@ function toField(spec: FieldSpec): Field {
 }
 
 function fileEntries(list: { fileId: string; ciphertextHash: string; metadataHash: string; keyCommitment: string }[]) {
-  return list.map((f) => ({ fileId: id(f.fileId), ciphertextHash: b(f.ciphertextHash), metadataHash: b(f.metadataHash), keyCommitment: b(f.keyCommitment) }));
+  return list.map((f) => ({
+    fileId: id(f.fileId),
+    ciphertextHash: b(f.ciphertextHash),
+    metadataHash: b(f.metadataHash),
+    keyCommitment: b(f.keyCommitment),
+  }));
 }
 
 export const vectorCases = defineSuite('known-answer vectors', {
   'field encoding'() {
     for (const vector of encoding.cases) {
-      assertBytes(encodeFields((vector.fields as FieldSpec[]).map(toField)), b(vector.encoded), vector.encoded.slice(0, 16));
+      assertBytes(
+        encodeFields((vector.fields as FieldSpec[]).map(toField)),
+        b(vector.encoded),
+        vector.encoded.slice(0, 16),
+      );
     }
   },
 
@@ -107,7 +116,12 @@ export const vectorCases = defineSuite('known-answer vectors', {
     for (const vector of content.cases) {
       const container = b(vector.container);
       assertEqual(container.length, ciphertextLengthOf(vector.plaintextLength), 'container length');
-      const plaintext = decryptContent(b(content.fileKey) as FileKey, id(content.fileId), container, b(vector.ciphertextHash));
+      const plaintext = decryptContent(
+        b(content.fileKey) as FileKey,
+        id(content.fileId),
+        container,
+        b(vector.ciphertextHash),
+      );
       assertBytes(plaintext, b(vector.plaintext), `plaintext of ${vector.plaintextLength} bytes`);
     }
   },
@@ -123,7 +137,11 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const split = passwordKeys(password.password, b(password.salt), password.params as KdfParams);
     assertBytes(split.authKey, b(password.authKey), 'auth key');
     assertBytes(split.keyEncryptionKey, b(password.keyEncryptionKey), 'key-encryption key');
-    assertBytes(authVerifier(b(password.serverKey), id(password.userId), split.authKey), b(password.authVerifier), 'auth verifier');
+    assertBytes(
+      authVerifier(b(password.serverKey), id(password.userId), split.authKey),
+      b(password.authVerifier),
+      'auth verifier',
+    );
     assertBytes(fakeSalt(b(password.serverKey), password.email), b(password.fakeSalt), 'fake salt');
     const recoveryKey = b(password.recovery.recoveryKey) as RecoveryKey;
     assertEqual(formatRecoveryKey(recoveryKey), password.recovery.text, 'recovery key text');
@@ -136,25 +154,64 @@ export const vectorCases = defineSuite('known-answer vectors', {
   'account keys, key bundles, encryption-key signature and fingerprint'() {
     const identity = signingKeyPairFromSeed(b(account.identitySeed));
     assertBytes(identity.publicKey, b(account.identityPublicKey), 'identity public key');
-    assertBytes(boxKeyPairFromSecret(b(account.encryptionSecretKey)).publicKey, b(account.encryptionPublicKey), 'encryption public key');
-    const expected = { identityPublicKey: b(account.identityPublicKey), encryptionPublicKey: b(account.encryptionPublicKey) };
-    const opened = openKeyBundle(b(account.keyEncryptionKey), id(account.userId), b(account.passwordBundle), 'password', expected);
+    assertBytes(
+      boxKeyPairFromSecret(b(account.encryptionSecretKey)).publicKey,
+      b(account.encryptionPublicKey),
+      'encryption public key',
+    );
+    const expected = {
+      identityPublicKey: b(account.identityPublicKey),
+      encryptionPublicKey: b(account.encryptionPublicKey),
+    };
+    const opened = openKeyBundle(
+      b(account.keyEncryptionKey),
+      id(account.userId),
+      b(account.passwordBundle),
+      'password',
+      expected,
+    );
     assertBytes(opened.personalKey, b(account.personalKey), 'personal key from the password bundle');
-    const recovered = openKeyBundle(b(account.recoveryKeyEncryptionKey), id(account.userId), b(account.recoveryBundle), 'recovery', expected);
-    assertBytes(recovered.encryption.secretKey, b(account.encryptionSecretKey), 'encryption key from the recovery bundle');
+    const recovered = openKeyBundle(
+      b(account.recoveryKeyEncryptionKey),
+      id(account.userId),
+      b(account.recoveryBundle),
+      'recovery',
+      expected,
+    );
+    assertBytes(
+      recovered.encryption.secretKey,
+      b(account.encryptionSecretKey),
+      'encryption key from the recovery bundle',
+    );
     verifyEncryptionKey(id(account.userId), expected, b(account.encryptionKeySignature));
     assertBytes(identityFingerprint(identity.publicKey), b(account.identityFingerprint), 'fingerprint');
-    assertEqual(formatFingerprint(b(account.identityFingerprint)), account.identityFingerprintText, 'fingerprint digits');
+    assertEqual(
+      formatFingerprint(b(account.identityFingerprint)),
+      account.identityFingerprintText,
+      'fingerprint digits',
+    );
   },
 
   'office key statement, member certificate (reproduced exactly) and sealed office keys'() {
     const signing = signingKeyPairFromSeed(b(office.signingSeed));
     assertBytes(signing.publicKey, b(office.signingPublicKey), 'office signing key');
-    const officeKeys = { officeId: id(office.officeId), signing, encryption: boxKeyPairFromSecret(b(office.encryptionSecretKey)) };
+    const officeKeys = {
+      officeId: id(office.officeId),
+      signing,
+      encryption: boxKeyPairFromSecret(b(office.encryptionSecretKey)),
+    };
     assertBytes(officeFingerprint(signing.publicKey), b(office.officeFingerprint), 'office fingerprint');
-    assertEqual(formatFingerprint(b(office.officeFingerprint)), office.officeFingerprintText, 'office fingerprint digits');
+    assertEqual(
+      formatFingerprint(b(office.officeFingerprint)),
+      office.officeFingerprintText,
+      'office fingerprint digits',
+    );
     assertBytes(signOfficeEncryptionKey(officeKeys), b(office.officeEncryptionKeyStatement), 'statement reproduced');
-    assertBytes(verifyOfficeEncryptionKey(signing.publicKey, officeKeys.officeId, b(office.officeEncryptionKeyStatement)), b(office.encryptionPublicKey), 'statement verifies');
+    assertBytes(
+      verifyOfficeEncryptionKey(signing.publicKey, officeKeys.officeId, b(office.officeEncryptionKeyStatement)),
+      b(office.encryptionPublicKey),
+      'statement verifies',
+    );
     const m = office.member;
     const fields = {
       version: m.version,
@@ -168,7 +225,11 @@ export const vectorCases = defineSuite('known-answer vectors', {
     assertBytes(certifyMember(officeKeys, fields), b(m.certificate), 'certificate reproduced');
     assertEqual(verifyMemberCertificate(signing.publicKey, b(m.certificate)).email, m.email, 'certificate verifies');
     const memberKeys = boxKeyPairFromSecret(b(m.encryptionSecretKey));
-    const opened = openOfficeKeys(b(m.sealedOfficeKeys), { officeId: officeKeys.officeId, memberUserId: id(m.userId), officeSigningPublicKey: signing.publicKey }, memberKeys);
+    const opened = openOfficeKeys(
+      b(m.sealedOfficeKeys),
+      { officeId: officeKeys.officeId, memberUserId: id(m.userId), officeSigningPublicKey: signing.publicKey },
+      memberKeys,
+    );
     assertBytes(opened.encryption.secretKey, b(office.encryptionSecretKey), 'office keys open');
   },
 
@@ -189,28 +250,62 @@ export const vectorCases = defineSuite('known-answer vectors', {
     };
     assertBytes(encodeManifest(manifest), b(manifestVector.body), 'canonical body');
     assertBytes(signManifest(manifest, sender), b(manifestVector.signedEnvelope), 'signed envelope reproduced');
-    const verified = verifyManifest(b(manifestVector.signedEnvelope), { shareId: manifest.shareId, senderId: manifest.senderId, senderIdentityPublicKey: sender.publicKey });
+    const verified = verifyManifest(b(manifestVector.signedEnvelope), {
+      shareId: manifest.shareId,
+      senderId: manifest.senderId,
+      senderIdentityPublicKey: sender.publicKey,
+    });
     assertBytes(verified.manifestHash, b(manifestVector.manifestHash), 'manifest hash');
     assertBytes(manifestHash(b(manifestVector.body)), b(manifestVector.manifestHash), 'hash of the body');
   },
 
   'file keys wrapped for an account and for a guest, with and without access code'() {
     const a = wrap.account;
-    assertBytes(openFileKeyForAccount(b(a.sealed), { fileId: id(a.fileId), holderId: id(a.holderId) }, boxKeyPairFromSecret(b(a.holderSecretKey))), b(a.fileKey), 'account wrap');
+    assertBytes(
+      openFileKeyForAccount(
+        b(a.sealed),
+        { fileId: id(a.fileId), holderId: id(a.holderId) },
+        boxKeyPairFromSecret(b(a.holderSecretKey)),
+      ),
+      b(a.fileKey),
+      'account wrap',
+    );
     const g = wrap.guest;
-    const base = { linkSecret: b(g.linkSecret) as LinkSecret, serverHalf: b(g.serverHalf) as ServerHalf, shareId: id(g.shareId), recipientId: id(g.recipientId) };
-    const binding = { shareId: id(g.shareId), recipientId: id(g.recipientId), fileId: id(g.fileId), manifestHash: b(g.manifestHash) };
+    const base = {
+      linkSecret: b(g.linkSecret) as LinkSecret,
+      serverHalf: b(g.serverHalf) as ServerHalf,
+      shareId: id(g.shareId),
+      recipientId: id(g.recipientId),
+    };
+    const binding = {
+      shareId: id(g.shareId),
+      recipientId: id(g.recipientId),
+      fileId: id(g.fileId),
+      manifestHash: b(g.manifestHash),
+    };
     assertBytes(linkKey(base), b(g.linkKeyWithoutCode), 'link key without code');
-    assertBytes(unwrapFileKeyForGuest(b(g.linkKeyWithoutCode), binding, b(g.wrappedWithoutCode)), b(g.fileKey), 'guest wrap without code');
+    assertBytes(
+      unwrapFileKeyForGuest(b(g.linkKeyWithoutCode), binding, b(g.wrappedWithoutCode)),
+      b(g.fileKey),
+      'guest wrap without code',
+    );
     const codeKey = stretchAccessCode(g.accessCode, id(g.shareId), id(g.recipientId));
     assertBytes(codeKey, b(g.accessCodeKey), 'access code key');
     assertBytes(linkKey({ ...base, accessCodeKey: codeKey }), b(g.linkKeyWithCode), 'link key with code');
-    assertBytes(unwrapFileKeyForGuest(b(g.linkKeyWithCode), binding, b(g.wrappedWithCode)), b(g.fileKey), 'guest wrap with code');
+    assertBytes(
+      unwrapFileKeyForGuest(b(g.linkKeyWithCode), binding, b(g.wrappedWithCode)),
+      b(g.fileKey),
+      'guest wrap with code',
+    );
     const fragment = parseGuestLinkFragment(g.fragment);
     assertBytes(fragment.linkSecret, b(g.linkSecret), 'S from the fragment');
     assertBytes(fragment.officeFingerprint, b(g.officeFingerprint), 'office fingerprint from the fragment');
     const s = wrap.linkSecretForSender;
-    const record = openLinkSecret(b(s.sealed), { shareId: id(g.shareId), recipientId: id(g.recipientId), holderId: id(s.holderId) }, boxKeyPairFromSecret(b(s.holderSecretKey)));
+    const record = openLinkSecret(
+      b(s.sealed),
+      { shareId: id(g.shareId), recipientId: id(g.recipientId), holderId: id(s.holderId) },
+      boxKeyPairFromSecret(b(s.holderSecretKey)),
+    );
     assertBytes(record.linkSecret, b(g.linkSecret), 'S sealed to the sender');
     assertEqual(record.accessCode, g.accessCode.replace(/-/g, ''), 'access code sealed to the sender');
   },
@@ -221,27 +316,53 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const fragment = parseDropLinkFragment(drop.fragment);
     assertBytes(fragment.dropSecret, b(drop.dropSecret), 'D from the fragment');
     const owner = boxKeyPairFromSecret(b(drop.owner.holderSecretKey));
-    const secrets = openDropSecrets(b(drop.owner.sealedDropSecrets), { dropId, holderId: id(drop.owner.holderId) }, owner);
+    const secrets = openDropSecrets(
+      b(drop.owner.sealedDropSecrets),
+      { dropId, holderId: id(drop.owner.holderId) },
+      owner,
+    );
     assertBytes(secrets.keyPair.secretKey, b(drop.dropSecretKey), 'drop secret key');
     assertBytes(secrets.secret, b(drop.dropSecret), 'D');
     const f = drop.fileKeyForDrop;
-    assertBytes(openFileKeyForDrop(b(f.sealed), { dropId, fileId: id(f.fileId) }, secrets.keyPair), b(f.fileKey), 'file key for the drop');
+    assertBytes(
+      openFileKeyForDrop(b(f.sealed), { dropId, fileId: id(f.fileId) }, secrets.keyPair),
+      b(f.fileKey),
+      'file key for the drop',
+    );
     const u = drop.upload;
     const upload = { dropId, uploadId: id(u.uploadId), createdAt: u.createdAt, files: fileEntries(u.files) };
     assertBytes(deriveKey(b(drop.dropSecret), KDF_CONTEXT.drop, SUBKEY.drop.uploadMac), b(u.macKey), 'MAC key');
-    assertBytes(authenticateDropUpload(upload, b(drop.dropSecret) as DropSecret), b(u.envelope), 'upload envelope reproduced');
+    assertBytes(
+      authenticateDropUpload(upload, b(drop.dropSecret) as DropSecret),
+      b(u.envelope),
+      'upload envelope reproduced',
+    );
     verifyDropUpload(b(u.envelope), b(drop.dropSecret) as DropSecret, { dropId, uploadId: upload.uploadId });
     assertEqual(receiptCode(b(u.envelope)), u.receiptCode, 'receipt code');
     const l = drop.label;
-    assertEqual(openDropLabel(b(l.owner.sealed), { dropId, holderId: id(l.owner.holderId) }, owner), l.text, 'label sealed to the owner');
+    assertEqual(
+      openDropLabel(b(l.owner.sealed), { dropId, holderId: id(l.owner.holderId) }, owner),
+      l.text,
+      'label sealed to the owner',
+    );
     const office = boxKeyPairFromSecret(b(l.office.holderSecretKey));
-    assertEqual(openDropLabel(b(l.office.sealed), { dropId, holderId: id(l.office.holderId) }, office), l.text, 'label sealed to the office');
+    assertEqual(
+      openDropLabel(b(l.office.sealed), { dropId, holderId: id(l.office.holderId) }, office),
+      l.text,
+      'label sealed to the office',
+    );
     assertEqual(b(l.office.sealed).length, 4 + 48 + 4 * 4 + 20 + 16 + 16 + 256, 'one padded block');
   },
 
   'pin: MAC key and envelope (reproduced exactly)'() {
     assertBytes(deriveKey(b(pins.personalKey), KDF_CONTEXT.personal, SUBKEY.personal.pins), b(pins.pinKey), 'pin key');
-    const pin = { ...pins.pin, ownerId: id(pins.pin.ownerId), subject: pins.pin.subject as 'office', subjectId: id(pins.pin.subjectId), publicKey: b(pins.pin.publicKey) };
+    const pin = {
+      ...pins.pin,
+      ownerId: id(pins.pin.ownerId),
+      subject: pins.pin.subject as 'office',
+      subjectId: id(pins.pin.subjectId),
+      publicKey: b(pins.pin.publicKey),
+    };
     assertBytes(makePin(pin, b(pins.personalKey)), b(pins.envelope), 'envelope reproduced');
     assertEqual(openPin(b(pins.envelope), b(pins.personalKey), pin.ownerId).firstSeenAt, pins.pin.firstSeenAt, 'opens');
   },

@@ -33,7 +33,18 @@ function guestSetup() {
   const manifestHash = randomBytes(32);
   const binding = { shareId, recipientId, fileId, manifestHash };
   const key = linkKey({ linkSecret, serverHalf, shareId, recipientId });
-  return { shareId, recipientId, fileId, fileKey, linkSecret, serverHalf, manifestHash, binding, key, wrapped: wrapFileKeyForGuest(key, binding, fileKey) };
+  return {
+    shareId,
+    recipientId,
+    fileId,
+    fileKey,
+    linkSecret,
+    serverHalf,
+    manifestHash,
+    binding,
+    key,
+    wrapped: wrapFileKeyForGuest(key, binding, fileKey),
+  };
 }
 
 export const wrapCases = defineSuite('file key wrapping', {
@@ -44,9 +55,21 @@ export const wrapCases = defineSuite('file key wrapping', {
     const fileKey = newFileKey();
     const sealed = sealFileKeyForAccount(fileKey, fileId, holderId, recipient.encryption.publicKey);
     assertBytes(openFileKeyForAccount(sealed, { fileId, holderId }, recipient.encryption), fileKey, 'opens');
-    assertThrows(() => openFileKeyForAccount(sealed, { fileId, holderId }, newAccountKeys().encryption), DecryptError, 'wrong recipient key');
-    assertThrows(() => openFileKeyForAccount(sealed, { fileId: newId(), holderId }, recipient.encryption), MismatchError, 'presented as another file');
-    assertThrows(() => openFileKeyForAccount(sealed, { fileId, holderId: newId() }, recipient.encryption), MismatchError, 'presented as another holder');
+    assertThrows(
+      () => openFileKeyForAccount(sealed, { fileId, holderId }, newAccountKeys().encryption),
+      DecryptError,
+      'wrong recipient key',
+    );
+    assertThrows(
+      () => openFileKeyForAccount(sealed, { fileId: newId(), holderId }, recipient.encryption),
+      MismatchError,
+      'presented as another file',
+    );
+    assertThrows(
+      () => openFileKeyForAccount(sealed, { fileId, holderId: newId() }, recipient.encryption),
+      MismatchError,
+      'presented as another holder',
+    );
   },
 
   'a key the server sealed itself is caught by the commitment'() {
@@ -73,36 +96,98 @@ export const wrapCases = defineSuite('file key wrapping', {
     const g = guestSetup();
     const otherRecipient = newId();
     // The other recipient has their own S and Ks …
-    const theirKey = linkKey({ linkSecret: newLinkSecret(), serverHalf: newServerHalf(), shareId: g.shareId, recipientId: otherRecipient });
-    assertThrows(() => unwrapFileKeyForGuest(theirKey, { ...g.binding, recipientId: otherRecipient }, g.wrapped), DecryptError, "another recipient's link key");
+    const theirKey = linkKey({
+      linkSecret: newLinkSecret(),
+      serverHalf: newServerHalf(),
+      shareId: g.shareId,
+      recipientId: otherRecipient,
+    });
+    assertThrows(
+      () => unwrapFileKeyForGuest(theirKey, { ...g.binding, recipientId: otherRecipient }, g.wrapped),
+      DecryptError,
+      "another recipient's link key",
+    );
     // … and even holding this link's S and Ks, naming another recipient fails.
-    const sameSecretsOtherId = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId: g.shareId, recipientId: otherRecipient });
-    assertThrows(() => unwrapFileKeyForGuest(sameSecretsOtherId, { ...g.binding, recipientId: otherRecipient }, g.wrapped), DecryptError, 'same secrets, other recipient id');
-    assertThrows(() => unwrapFileKeyForGuest(g.key, { ...g.binding, recipientId: otherRecipient }, g.wrapped), DecryptError, 'right key, other recipient in the binding');
+    const sameSecretsOtherId = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: g.serverHalf,
+      shareId: g.shareId,
+      recipientId: otherRecipient,
+    });
+    assertThrows(
+      () => unwrapFileKeyForGuest(sameSecretsOtherId, { ...g.binding, recipientId: otherRecipient }, g.wrapped),
+      DecryptError,
+      'same secrets, other recipient id',
+    );
+    assertThrows(
+      () => unwrapFileKeyForGuest(g.key, { ...g.binding, recipientId: otherRecipient }, g.wrapped),
+      DecryptError,
+      'right key, other recipient in the binding',
+    );
   },
 
   'guest: the link alone, the server half alone, another manifest or another file open nothing'() {
     const g = guestSetup();
-    const withoutServerHalf = linkKey({ linkSecret: g.linkSecret, serverHalf: newServerHalf(), shareId: g.shareId, recipientId: g.recipientId });
+    const withoutServerHalf = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: newServerHalf(),
+      shareId: g.shareId,
+      recipientId: g.recipientId,
+    });
     assertThrows(() => unwrapFileKeyForGuest(withoutServerHalf, g.binding, g.wrapped), DecryptError, 'wrong Ks');
-    const withoutLinkSecret = linkKey({ linkSecret: newLinkSecret(), serverHalf: g.serverHalf, shareId: g.shareId, recipientId: g.recipientId });
+    const withoutLinkSecret = linkKey({
+      linkSecret: newLinkSecret(),
+      serverHalf: g.serverHalf,
+      shareId: g.shareId,
+      recipientId: g.recipientId,
+    });
     assertThrows(() => unwrapFileKeyForGuest(withoutLinkSecret, g.binding, g.wrapped), DecryptError, 'wrong S');
-    assertThrows(() => unwrapFileKeyForGuest(g.key, { ...g.binding, manifestHash: randomBytes(32) }, g.wrapped), DecryptError, 'another manifest');
-    assertThrows(() => unwrapFileKeyForGuest(g.key, { ...g.binding, fileId: newId() }, g.wrapped), DecryptError, 'another file');
-    assertThrows(() => unwrapFileKeyForGuest(g.key, { ...g.binding, shareId: newId() }, g.wrapped), DecryptError, 'another share');
+    assertThrows(
+      () => unwrapFileKeyForGuest(g.key, { ...g.binding, manifestHash: randomBytes(32) }, g.wrapped),
+      DecryptError,
+      'another manifest',
+    );
+    assertThrows(
+      () => unwrapFileKeyForGuest(g.key, { ...g.binding, fileId: newId() }, g.wrapped),
+      DecryptError,
+      'another file',
+    );
+    assertThrows(
+      () => unwrapFileKeyForGuest(g.key, { ...g.binding, shareId: newId() }, g.wrapped),
+      DecryptError,
+      'another share',
+    );
   },
 
   'guest with an access code: the mailbox alone opens nothing'() {
     const g = guestSetup();
     const code = newAccessCode();
-    const withCode = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId: g.shareId, recipientId: g.recipientId, accessCodeKey: stretchAccessCode(code, g.shareId, g.recipientId) });
+    const withCode = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: g.serverHalf,
+      shareId: g.shareId,
+      recipientId: g.recipientId,
+      accessCodeKey: stretchAccessCode(code, g.shareId, g.recipientId),
+    });
     const wrapped = wrapFileKeyForGuest(withCode, g.binding, g.fileKey);
     assertThrows(() => unwrapFileKeyForGuest(g.key, g.binding, wrapped), DecryptError, 'no code');
     const wrongCode = stretchAccessCode(newAccessCode(), g.shareId, g.recipientId);
-    const withWrongCode = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId: g.shareId, recipientId: g.recipientId, accessCodeKey: wrongCode });
+    const withWrongCode = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: g.serverHalf,
+      shareId: g.shareId,
+      recipientId: g.recipientId,
+      accessCodeKey: wrongCode,
+    });
     assertThrows(() => unwrapFileKeyForGuest(withWrongCode, g.binding, wrapped), DecryptError, 'wrong code');
     const typed = code.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o');
-    const retyped = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId: g.shareId, recipientId: g.recipientId, accessCodeKey: stretchAccessCode(typed, g.shareId, g.recipientId) });
+    const retyped = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: g.serverHalf,
+      shareId: g.shareId,
+      recipientId: g.recipientId,
+      accessCodeKey: stretchAccessCode(typed, g.shareId, g.recipientId),
+    });
     assertBytes(unwrapFileKeyForGuest(retyped, g.binding, wrapped), g.fileKey, 'code typed as a person would');
   },
 
@@ -120,7 +205,11 @@ export const wrapCases = defineSuite('file key wrapping', {
     const code = newAccessCode();
     const shareId = newId();
     const recipientId = newId();
-    assertNotBytes(stretchAccessCode(code, shareId, recipientId), stretchAccessCode(code, shareId, newId()), 'per recipient');
+    assertNotBytes(
+      stretchAccessCode(code, shareId, recipientId),
+      stretchAccessCode(code, shareId, newId()),
+      'per recipient',
+    );
   },
 
   'S and the access code sealed to the sender reopen for that holder only'() {
@@ -132,9 +221,21 @@ export const wrapCases = defineSuite('file key wrapping', {
     const opened = openLinkSecret(sealed, binding, sender.encryption);
     assertBytes(opened.linkSecret, linkSecret, 'S');
     assertEqual(opened.accessCode, code.replace(/-/g, ''), 'access code');
-    const noCode = openLinkSecret(sealLinkSecret(binding, { linkSecret }, sender.encryption.publicKey), binding, sender.encryption);
+    const noCode = openLinkSecret(
+      sealLinkSecret(binding, { linkSecret }, sender.encryption.publicKey),
+      binding,
+      sender.encryption,
+    );
     assertEqual(noCode.accessCode, undefined, 'no code');
-    assertThrows(() => openLinkSecret(sealed, { ...binding, recipientId: newId() }, sender.encryption), MismatchError, 'another recipient');
-    assertThrows(() => openLinkSecret(sealed, binding, newAccountKeys().encryption), DecryptError, 'another holder key');
+    assertThrows(
+      () => openLinkSecret(sealed, { ...binding, recipientId: newId() }, sender.encryption),
+      MismatchError,
+      'another recipient',
+    );
+    assertThrows(
+      () => openLinkSecret(sealed, binding, newAccountKeys().encryption),
+      DecryptError,
+      'another holder key',
+    );
   },
 });

@@ -65,7 +65,9 @@ it('sets up, invites, approves, signs in with TOTP, and signs out a disabled col
   // The colleague sees the admin, checked against the office key.
   await staff.page.getByTestId('nav-colleagues').click();
   await staff.page.getByTestId('colleagues-table').waitFor();
-  const checks = await staff.page.locator('[data-testid="colleague-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-check')));
+  const checks = await staff.page
+    .locator('[data-testid="colleague-row"]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-check')));
   expect(checks.length).toBe(2);
   expect(checks.every((check) => check === 'verified')).toBe(true);
 
@@ -124,7 +126,9 @@ it('sets up, invites, approves, signs in with TOTP, and signs out a disabled col
   const noticedMs = Date.now() - disabledAt;
 
   // And the session cookie no longer opens anything.
-  const sessionCheck = await staff.page.evaluate(async () => (await fetch('/api/v1/session', { credentials: 'same-origin' })).status);
+  const sessionCheck = await staff.page.evaluate(
+    async () => (await fetch('/api/v1/session', { credentials: 'same-origin' })).status,
+  );
   expect(sessionCheck).toBe(401);
 
   expect(admin.problems.messages).toEqual([]);
@@ -152,7 +156,9 @@ it('has no axe violations on the signed-in pages, in both languages', async () =
       await page.waitForLoadState('networkidle');
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }
+        ).axe;
         return (await axe.run()).violations.map((v) => `${v.id} (${v.nodes.length})`);
       });
       expect(violations, `${lang} ${section}`).toEqual([]);

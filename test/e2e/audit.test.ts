@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 it('mails the head, shows and filters the log, exports it, and the command line confirms the mailed head', async () => {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   const problems = watchConsole(page);
   await page.goto(coffer.setupLink);
@@ -39,7 +43,9 @@ it('mails the head, shows and filters the log, exports it, and the command line 
 
   // The server's job mails the head to the admin soon after setup.
   const mail = await waitForHeadMail();
-  expect(mail.subject).toBe('Coffer: controlewaarde van het auditlog (Kantoor Jansen) / Coffer: audit log check value (Kantoor Jansen)');
+  expect(mail.subject).toBe(
+    'Coffer: controlewaarde van het auditlog (Kantoor Jansen) / Coffer: audit log check value (Kantoor Jansen)',
+  );
   const head = /npm run coffer -- audit-verify --head (\d+:[0-9a-f]{64})$/m.exec(mail.text ?? '')?.[1];
   expect(head).toBeDefined();
 
@@ -85,7 +91,10 @@ it('mails the head, shows and filters the log, exports it, and the command line 
   expect(csv).toContain(',audit.head_mailed,');
 
   // The command line, while the server runs, checks the log against the mailed head.
-  const verified = await runCoffer('cli', ['audit-verify', '--head', head as string], { DATA_DIR: coffer.dataDir, PUBLIC_URL: coffer.origin });
+  const verified = await runCoffer('cli', ['audit-verify', '--head', head as string], {
+    DATA_DIR: coffer.dataDir,
+    PUBLIC_URL: coffer.origin,
+  });
   expect(verified.stderr).toBe('');
   expect(verified.stdout).toMatch(/^Audit log intact: \d+ entries, head [0-9a-f]{64}/);
   expect(verified.stdout).toContain(`The head mailed for entry ${(head as string).split(':')[0]} matches`);

@@ -20,7 +20,14 @@ import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/db/open.js';
 import { signIn, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
-import { activateClient, approveClient, fetchFromPage, inviteClient, openPortal, uploadThroughPortal } from './support/clients.js';
+import {
+  activateClient,
+  approveClient,
+  fetchFromPage,
+  inviteClient,
+  openPortal,
+  uploadThroughPortal,
+} from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { openDrop } from './support/drops.js';
 import { download, expectSameFile, marker, randomFile, send, TRANSFER_TIMEOUT } from './support/sending.js';
@@ -28,13 +35,26 @@ import { FlowTest, type Session, type Sessions } from './support/sessions.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
-const CLIENT_A: Person = { name: 'Bakkerij de Vries', email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`, password: 'krentenbollen-met-boter-en-kaas' };
-const CLIENT_B: Person = { name: 'Garage Jansen', email: `garage-${randomBytes(3).toString('hex')}@example.nl`, password: 'vier-nieuwe-winterbanden-graag' };
+const ADVISOR: Person = {
+  name: 'Anna de Vries',
+  email: 'anna@kantoor-jansen.nl',
+  password: 'vrolijke-olifant-tekent-7',
+};
+const CLIENT_A: Person = {
+  name: 'Bakkerij de Vries',
+  email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
+  password: 'krentenbollen-met-boter-en-kaas',
+};
+const CLIENT_B: Person = {
+  name: 'Garage Jansen',
+  email: `garage-${randomBytes(3).toString('hex')}@example.nl`,
+  password: 'vier-nieuwe-winterbanden-graag',
+};
 
 // As in sending.test.ts: Chromium reports some container downloads a worker read to the end as
 // net::ERR_ABORTED; whether the download worked is what the tests check (same SHA-256).
-const CHROMIUM_ABORTED_AFTER_BODY = /^request failed: GET \/api\/v1\/(received\/[A-Za-z0-9_-]{22}|drops\/[A-Za-z0-9_-]{22}\/uploads\/[A-Za-z0-9_-]{22})\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
+const CHROMIUM_ABORTED_AFTER_BODY =
+  /^request failed: GET \/api\/v1\/(received\/[A-Za-z0-9_-]{22}|drops\/[A-Za-z0-9_-]{22}\/uploads\/[A-Za-z0-9_-]{22})\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
 // The 404s client A's page is meant to get for client B's ids (and for random ones); Chromium logs every 4xx.
 const ID = '[A-Za-z0-9_-]{22}';
 const EXPECTED_404 = new RegExp(
@@ -55,7 +75,11 @@ let a: ClientWorld;
 let b: ClientWorld;
 
 beforeAll(async () => {
-  await flow.start('coffer-clients-e2e-', [CHROMIUM_ABORTED_AFTER_BODY, EXPECTED_404], { name: OFFICE, admin: ADMIN, colleagues: [ADVISOR] });
+  await flow.start('coffer-clients-e2e-', [CHROMIUM_ABORTED_AFTER_BODY, EXPECTED_404], {
+    name: OFFICE,
+    admin: ADMIN,
+    colleagues: [ADVISOR],
+  });
   ({ coffer, db, sessions } = flow);
 });
 afterAll(() => flow.stop());
@@ -71,21 +95,34 @@ it('the advisor invites two clients; each activates from the mailed link (office
     const session = await sessions.open(person.name);
     const fingerprint = await activateClient(session.page, link, person);
     // The office key is pinned the moment the account exists.
-    await expect.poll(() => (db.prepare("SELECT count(*) AS n FROM pins WHERE owner_id = ? AND subject = 'office'").get(userIdOf(person.email)) as { n: number }).n).toBe(1);
+    await expect
+      .poll(
+        () =>
+          (
+            db
+              .prepare("SELECT count(*) AS n FROM pins WHERE owner_id = ? AND subject = 'office'")
+              .get(userIdOf(person.email)) as { n: number }
+          ).n,
+      )
+      .toBe(1);
     await approveClient(advisor.page, session.page, person.email, fingerprint);
     return { person, session };
   };
   a = await invite(CLIENT_A);
   b = await invite(CLIENT_B);
   for (const { person } of [a, b]) {
-    const row = db.prepare('SELECT role, approval, certificate, sealed_office_keys FROM users WHERE email = ?').get(person.email) as Record<string, unknown>;
+    const row = db
+      .prepare('SELECT role, approval, certificate, sealed_office_keys FROM users WHERE email = ?')
+      .get(person.email) as Record<string, unknown>;
     expect(row).toMatchObject({ role: 'client', approval: 'approved', sealed_office_keys: null });
     expect(row['certificate']).not.toBeNull();
   }
   // The portal shows the office key as checked against the pin; no staff sections in the navigation.
   for (const { session } of [a, b]) {
     expect(await session.page.getByTestId('office-trust').getAttribute('data-state')).toBe('same');
-    const nav = await session.page.locator('.app-nav__link').evaluateAll((links) => links.map((link) => link.getAttribute('data-testid')));
+    const nav = await session.page
+      .locator('.app-nav__link')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('data-testid')));
     expect(nav).toEqual(['nav-dashboard', 'nav-received', 'nav-security']);
   }
 });
@@ -105,9 +142,18 @@ it('each client sees only the document sent to them, opens it and downloads it i
     const page = client.session.page;
     await openPortal(page);
     await page.locator(`[data-testid="received-row"][data-share-id="${sent.shareId}"]`).waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid="received-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-share-id')))).toEqual([sent.shareId]);
-    await page.locator(`[data-testid="received-row"][data-share-id="${sent.shareId}"]`).getByTestId('received-open').click();
-    await page.locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${sent.shareId}"]`).waitFor({ timeout: TRANSFER_TIMEOUT });
+    expect(
+      await page
+        .locator('[data-testid="received-row"]')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-share-id'))),
+    ).toEqual([sent.shareId]);
+    await page
+      .locator(`[data-testid="received-row"][data-share-id="${sent.shareId}"]`)
+      .getByTestId('received-open')
+      .click();
+    await page
+      .locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${sent.shareId}"]`)
+      .waitFor({ timeout: TRANSFER_TIMEOUT });
     expect(await page.getByTestId('received-verified').textContent()).toContain(ADVISOR.name);
     expectSameFile(await download(page, file.name), file);
   }
@@ -155,9 +201,16 @@ it("client A uploads through the portal's drop; the advisor opens the client's u
 
   // The advisor: Clients → the client's uploads → the same receipt code, and the file.
   await advisor.page.getByTestId('nav-clients').click();
-  await advisor.page.locator(`[data-testid="client-row"][data-email="${CLIENT_A.email}"]`).getByTestId('client-drop').click();
-  const dropId = toBase64Url((db.prepare('SELECT id FROM drops WHERE client_id = ?').get(userIdOf(CLIENT_A.email)) as { id: Buffer }).id);
-  await advisor.page.locator(`[data-testid="drop-page"][data-state="loaded"][data-drop-id="${dropId}"]`).waitFor({ timeout: TRANSFER_TIMEOUT });
+  await advisor.page
+    .locator(`[data-testid="client-row"][data-email="${CLIENT_A.email}"]`)
+    .getByTestId('client-drop')
+    .click();
+  const dropId = toBase64Url(
+    (db.prepare('SELECT id FROM drops WHERE client_id = ?').get(userIdOf(CLIENT_A.email)) as { id: Buffer }).id,
+  );
+  await advisor.page
+    .locator(`[data-testid="drop-page"][data-state="loaded"][data-drop-id="${dropId}"]`)
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
   const upload = advisor.page.locator(`[data-testid="drop-upload"][data-upload-id="${receipt.dropUploadId}"]`);
   expect(await upload.getAttribute('data-state')).toBe('opened');
   expect(await upload.getByTestId('drop-upload-receipt-code').getAttribute('data-value')).toBe(receipt.code);
@@ -168,7 +221,8 @@ it("client A uploads through the portal's drop; the advisor opens the client's u
 });
 
 it('shows a client nothing but a loud warning when the server names another office key than the one they pinned', async () => {
-  const original = (db.prepare('SELECT signing_public_key FROM office').get() as { signing_public_key: Buffer }).signing_public_key;
+  const original = (db.prepare('SELECT signing_public_key FROM office').get() as { signing_public_key: Buffer })
+    .signing_public_key;
   // A server that swaps in an office key of its own (with which it could certify a "sender").
   db.prepare('UPDATE office SET signing_public_key = ?').run(randomBytes(32));
   try {
@@ -177,7 +231,8 @@ it('shows a client nothing but a loud warning when the server names another offi
     await swapped.page.getByTestId('office-key-changed').waitFor({ timeout: 30_000 });
     expect(await swapped.page.getByTestId('office-pin-gate').getAttribute('data-state')).toBe('changed');
     // Nothing of the portal: no shares, no sender names, no drop, no history.
-    for (const testid of ['portal-page', 'received-row', 'portal-drop', 'portal-history']) expect(await swapped.page.getByTestId(testid).count(), testid).toBe(0);
+    for (const testid of ['portal-page', 'received-row', 'portal-drop', 'portal-history'])
+      expect(await swapped.page.getByTestId(testid).count(), testid).toBe(0);
     expect(await swapped.page.locator('main').textContent()).not.toContain(ADVISOR.name);
     // The same on the received pages.
     await swapped.page.getByTestId('nav-received').click();
@@ -191,16 +246,30 @@ it('shows a client nothing but a loud warning when the server names another offi
 
 it('has no axe violations on the portal, a received share, the invitation page and the Clients page, in both languages', async () => {
   // bypassCSP lets axe's script in, for the audit only; the tests above run under the real policy.
-  const clientContext = await flow.browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const clientContext = await flow.browser.newContext({
+    bypassCSP: true,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const client = await clientContext.newPage();
   await signIn(client, coffer.origin, CLIENT_A);
   const officeContext = await flow.browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   const office = await officeContext.newPage();
   await signIn(office, coffer.origin, ADVISOR);
   // A third client, invited but not yet activated, for the invitation page.
-  const pending: Person = { name: 'Kapsalon Knip', email: `kapsalon-${randomBytes(3).toString('hex')}@example.nl`, password: 'schaar-kam-en-fohn-erbij' };
+  const pending: Person = {
+    name: 'Kapsalon Knip',
+    email: `kapsalon-${randomBytes(3).toString('hex')}@example.nl`,
+    password: 'schaar-kam-en-fohn-erbij',
+  };
   const link = await inviteClient(office, coffer.mail, pending);
-  const inviteContext = await flow.browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const inviteContext = await flow.browser.newContext({
+    bypassCSP: true,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const invitee = await inviteContext.newPage();
 
   const audit = async (page: Page, what: string, lang: string): Promise<void> => {
@@ -214,8 +283,13 @@ it('has no axe violations on the portal, a received share, the invitation page a
     await client.getByTestId(`lang-${lang}`).click();
     await openPortal(client);
     await audit(client, 'portal', lang);
-    await client.locator(`[data-testid="received-row"][data-share-id="${shareId}"]`).getByTestId('received-open').click();
-    await client.locator('[data-testid="received-share-page"][data-state="loaded"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+    await client
+      .locator(`[data-testid="received-row"][data-share-id="${shareId}"]`)
+      .getByTestId('received-open')
+      .click();
+    await client
+      .locator('[data-testid="received-share-page"][data-state="loaded"]')
+      .waitFor({ timeout: TRANSFER_TIMEOUT });
     await audit(client, 'received share', lang);
 
     await office.getByTestId(`lang-${lang}`).click();

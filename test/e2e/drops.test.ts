@@ -17,27 +17,54 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ciphertextLengthOf, createContainerHasher, dropFingerprint, fromBase64Url, idFromWire, newDropKeys, toBase64Url, toHex } from '../../shared/crypto/index.js';
+import {
+  ciphertextLengthOf,
+  createContainerHasher,
+  dropFingerprint,
+  fromBase64Url,
+  idFromWire,
+  newDropKeys,
+  toBase64Url,
+  toHex,
+} from '../../shared/crypto/index.js';
 import type { Db } from '../../server/db/open.js';
 import { codeFromMail } from '../helpers/sharing.js';
 import { signIn, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
 import type { Coffer } from './support/coffer.js';
 import { injectUpload, makeDropLink, openDrop, openDropLink, proveAddress, uploadFiles } from './support/drops.js';
-import { download, expectSameFile, marker, randomFile, TRANSFER_TIMEOUT, windowNeedles, type FileToSend } from './support/sending.js';
+import {
+  download,
+  expectSameFile,
+  marker,
+  randomFile,
+  TRANSFER_TIMEOUT,
+  windowNeedles,
+  type FileToSend,
+} from './support/sending.js';
 import { expectNoTrace, FlowTest, type Sessions } from './support/sessions.js';
 import { forms, type RecordedRequest } from './support/traces.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
-const COLLEAGUE: Person = { name: 'Bram Bakker', email: 'bram@kantoor-jansen.nl', password: 'groene-tulpen-in-de-regen-42' };
+const ADVISOR: Person = {
+  name: 'Anna de Vries',
+  email: 'anna@kantoor-jansen.nl',
+  password: 'vrolijke-olifant-tekent-7',
+};
+const COLLEAGUE: Person = {
+  name: 'Bram Bakker',
+  email: 'bram@kantoor-jansen.nl',
+  password: 'groene-tulpen-in-de-regen-42',
+};
 const MiB = 1024 * 1024;
 // As in sending.test.ts: Chromium reports some container downloads a worker read to the end
 // as net::ERR_ABORTED; whether the download worked is what the tests check (same SHA-256).
-const CHROMIUM_ABORTED_AFTER_BODY = /^request failed: GET \/api\/v1\/drops\/[A-Za-z0-9_-]{22}\/uploads\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
+const CHROMIUM_ABORTED_AFTER_BODY =
+  /^request failed: GET \/api\/v1\/drops\/[A-Za-z0-9_-]{22}\/uploads\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
 // The 410 a closed drop's link answers is the point of one test; Chromium logs every 4xx answer.
-const CLOSED_DROP_410 = /^console\.error: Failed to load resource: the server responded with a status of 410 \(Gone\) \(\/api\/v1\/d\/[A-Za-z0-9_-]{22}\)$/;
+const CLOSED_DROP_410 =
+  /^console\.error: Failed to load resource: the server responded with a status of 410 \(Gone\) \(\/api\/v1\/d\/[A-Za-z0-9_-]{22}\)$/;
 
 let coffer: Coffer;
 let browser: Browser;
@@ -46,7 +73,11 @@ let sessions: Sessions;
 
 const flow = new FlowTest();
 beforeAll(async () => {
-  await flow.start('coffer-drops-e2e-', [CHROMIUM_ABORTED_AFTER_BODY, CLOSED_DROP_410], { name: OFFICE, admin: ADMIN, colleagues: [ADVISOR, COLLEAGUE] });
+  await flow.start('coffer-drops-e2e-', [CHROMIUM_ABORTED_AFTER_BODY, CLOSED_DROP_410], {
+    name: OFFICE,
+    admin: ADMIN,
+    colleagues: [ADVISOR, COLLEAGUE],
+  });
   ({ coffer, browser, db, sessions } = flow);
 });
 afterAll(() => flow.stop());
@@ -54,7 +85,10 @@ afterAll(() => flow.stop());
 const clientAddress = (): string => `klant-${randomBytes(4).toString('hex')}@example.nl`;
 
 function publicKeyOf(dropId: string): Uint8Array {
-  return new Uint8Array((db.prepare('SELECT public_key FROM drops WHERE id = ?').get(idFromWire(dropId)) as { public_key: Buffer }).public_key);
+  return new Uint8Array(
+    (db.prepare('SELECT public_key FROM drops WHERE id = ?').get(idFromWire(dropId)) as { public_key: Buffer })
+      .public_key,
+  );
 }
 
 function countFor(dropId: string): { sessions: number; uploads: number; submissions: number } {
@@ -62,7 +96,9 @@ function countFor(dropId: string): { sessions: number; uploads: number; submissi
   const one = (sql: string): number => (db.prepare(sql).get(id) as { n: number }).n;
   return {
     sessions: one('SELECT count(*) AS n FROM drop_sessions WHERE drop_id = ?'),
-    uploads: one('SELECT count(*) AS n FROM uploads WHERE drop_session_id IN (SELECT id FROM drop_sessions WHERE drop_id = ?)'),
+    uploads: one(
+      'SELECT count(*) AS n FROM uploads WHERE drop_session_id IN (SELECT id FROM drop_sessions WHERE drop_id = ?)',
+    ),
     submissions: one('SELECT count(*) AS n FROM drop_uploads WHERE drop_id = ?'),
   };
 }
@@ -72,9 +108,15 @@ function countFor(dropId: string): { sessions: number; uploads: number; submissi
  * container of its plaintext, with the hash the server recorded; and the 50 MiB one is the
  * parts the client's browser sent, put together (so the request search saw whole bodies).
  */
-async function expectBlobsAreContainers(dropId: string, files: readonly FileToSend[], uploaded: readonly RecordedRequest[]): Promise<void> {
+async function expectBlobsAreContainers(
+  dropId: string,
+  files: readonly FileToSend[],
+  uploaded: readonly RecordedRequest[],
+): Promise<void> {
   const rows = db
-    .prepare('SELECT f.blob_id, f.size, f.ciphertext_hash FROM drop_files f JOIN drop_uploads u ON u.id = f.drop_upload_id WHERE u.drop_id = ? ORDER BY f.position')
+    .prepare(
+      'SELECT f.blob_id, f.size, f.ciphertext_hash FROM drop_files f JOIN drop_uploads u ON u.id = f.drop_upload_id WHERE u.drop_id = ? ORDER BY f.position',
+    )
     .all(idFromWire(dropId)) as { blob_id: Buffer; size: number; ciphertext_hash: Buffer }[];
   expect(rows.map((row) => row.size)).toEqual(files.map((file) => ciphertextLengthOf(file.buffer.length)));
   const blobs: Buffer[] = [];
@@ -88,13 +130,17 @@ async function expectBlobsAreContainers(dropId: string, files: readonly FileToSe
   }
   const parts = new Map<string, Map<number, Buffer>>();
   for (const request of uploaded) {
-    const part = new RegExp(`^/api/v1/d/${dropId}/uploads/([A-Za-z0-9_-]+)/parts/(\\d+)$`).exec(new URL(request.url).pathname);
+    const part = new RegExp(`^/api/v1/d/${dropId}/uploads/([A-Za-z0-9_-]+)/parts/(\\d+)$`).exec(
+      new URL(request.url).pathname,
+    );
     if (request.method !== 'PUT' || !part || !request.body) continue;
     const [, uploadId = '', index = ''] = part;
     if (!parts.has(uploadId)) parts.set(uploadId, new Map());
     parts.get(uploadId)?.set(Number(index), request.body);
   }
-  const sent = [...parts.values()].map((byIndex) => Buffer.concat([...byIndex.entries()].sort(([a], [b]) => a - b).map(([, body]) => body)));
+  const sent = [...parts.values()].map((byIndex) =>
+    Buffer.concat([...byIndex.entries()].sort(([a], [b]) => a - b).map(([, body]) => body)),
+  );
   const largest = blobs.reduce((a, b) => (b.length > a.length ? b : a));
   expect(sent.some((container) => container.equals(largest))).toBe(true);
 }
@@ -114,7 +160,9 @@ it('a client proves their address and uploads 50 MiB and a second file; both sid
   // The link carries the fingerprint of the drop key the server stores.
   expect(drop.fingerprint).toBe(toBase64Url(dropFingerprint(idFromWire(drop.dropId), publicKeyOf(drop.dropId))));
   // The link is there to copy, with the mail beside it addressed to the client.
-  expect(await advisor.page.getByTestId('drop-link-mail').getAttribute('href')).toMatch(new RegExp(`^mailto:${email.replace('.', '\\.')}\\?subject=`));
+  expect(await advisor.page.getByTestId('drop-link-mail').getAttribute('href')).toMatch(
+    new RegExp(`^mailto:${email.replace('.', '\\.')}\\?subject=`),
+  );
 
   // The client's own browser: opening the link mails nothing; the page shows the office, the title and instructions.
   const client = await sessions.open('client');
@@ -124,7 +172,9 @@ it('a client proves their address and uploads 50 MiB and a second file; both sid
   expect(await client.page.getByTestId('drop-upload-office').textContent()).toContain(OFFICE);
   expect(await client.page.locator('h1').textContent()).toBe(title);
   expect(await client.page.getByTestId('drop-upload-instructions').textContent()).toBe(instructions);
-  expect(await client.page.getByTestId('drop-upload-page').textContent()).toMatch(/we first send a 6-digit code to k\*+@example\.nl/);
+  expect(await client.page.getByTestId('drop-upload-page').textContent()).toMatch(
+    /we first send a 6-digit code to k\*+@example\.nl/,
+  );
   await proveAddress(client.page, coffer.mail, email);
   const ownerMails = coffer.mail.to(ADVISOR.email).length;
   const receipt = await uploadFiles(client.page, [big, small], { message, receiptMail: true });
@@ -183,7 +233,10 @@ it('refuses to encrypt anything when the drop key in the database was replaced, 
   const advisor = await sessions.signedIn(ADVISOR);
   const drop = await makeDropLink(advisor.page, { label: `Open drop ${marker()}`, title: 'Uw documenten' });
   // A server that swaps in a key of its own (whose secret key it would hold).
-  db.prepare('UPDATE drops SET public_key = ? WHERE id = ?').run(newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey, idFromWire(drop.dropId));
+  db.prepare('UPDATE drops SET public_key = ? WHERE id = ?').run(
+    newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey,
+    idFromWire(drop.dropId),
+  );
   const uploadsBefore = (db.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n;
 
   const client = await sessions.open('client of a swapped drop');
@@ -193,7 +246,9 @@ it('refuses to encrypt anything when the drop key in the database was replaced, 
   expect(await client.page.getByTestId('drop-upload-submit').count()).toBe(0);
   // A moment for anything that would still go out.
   await client.page.waitForTimeout(1_000);
-  const sent = client.requests.filter((request) => request.method !== 'GET' || /\/uploads\b/.test(new URL(request.url).pathname));
+  const sent = client.requests.filter(
+    (request) => request.method !== 'GET' || /\/uploads\b/.test(new URL(request.url).pathname),
+  );
   expect(sent.map((request) => `${request.method} ${request.url}`)).toEqual([]);
   expect(countFor(drop.dropId)).toEqual({ sessions: 0, uploads: 0, submissions: 0 });
   expect((db.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n).toBe(uploadsBefore);
@@ -213,21 +268,41 @@ it('shows an upload added without D as rejected in the office, and its files can
   const item = advisor.page.locator(`[data-testid="drop-upload"][data-upload-id="${injected}"]`);
   await item.waitFor();
   expect(await item.getAttribute('data-state')).toBe('rejected');
-  expect(await item.getByTestId('drop-upload-rejected').textContent()).toContain('Rejected: not uploaded through this link');
+  expect(await item.getByTestId('drop-upload-rejected').textContent()).toContain(
+    'Rejected: not uploaded through this link',
+  );
   expect(await item.getByTestId('file-row').count()).toBe(0);
   expect(await item.getByTestId('drop-upload-receipt-code').count()).toBe(0);
 
   // The advisor's browser told the server, which no longer hands out its files.
-  await expect.poll(() => (db.prepare('SELECT rejected_at FROM drop_uploads WHERE id = ?').get(idFromWire(injected)) as { rejected_at: number | null }).rejected_at, { timeout: TRANSFER_TIMEOUT }).not.toBeNull();
-  const file = db.prepare('SELECT file_id FROM drop_files WHERE drop_upload_id = ?').get(idFromWire(injected)) as { file_id: Buffer };
-  const res = await advisor.context.request.get(`${coffer.origin}/api/v1/drops/${drop.dropId}/uploads/${injected}/files/${toBase64Url(file.file_id)}`);
+  await expect
+    .poll(
+      () =>
+        (
+          db.prepare('SELECT rejected_at FROM drop_uploads WHERE id = ?').get(idFromWire(injected)) as {
+            rejected_at: number | null;
+          }
+        ).rejected_at,
+      { timeout: TRANSFER_TIMEOUT },
+    )
+    .not.toBeNull();
+  const file = db.prepare('SELECT file_id FROM drop_files WHERE drop_upload_id = ?').get(idFromWire(injected)) as {
+    file_id: Buffer;
+  };
+  const res = await advisor.context.request.get(
+    `${coffer.origin}/api/v1/drops/${drop.dropId}/uploads/${injected}/files/${toBase64Url(file.file_id)}`,
+  );
   expect(res.status()).toBe(409);
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upload_rejected');
 
   // A colleague's browser, checking for itself, shows it rejected too.
   const colleague = await sessions.signedIn(COLLEAGUE);
   await openDrop(colleague.page, drop.dropId, 'office');
-  expect(await colleague.page.locator(`[data-testid="drop-upload"][data-upload-id="${injected}"]`).getAttribute('data-state')).toBe('rejected');
+  expect(
+    await colleague.page
+      .locator(`[data-testid="drop-upload"][data-upload-id="${injected}"]`)
+      .getAttribute('data-state'),
+  ).toBe('rejected');
   await sessions.finish(advisor, colleague);
 });
 
@@ -251,7 +326,9 @@ it('closes a drop at once (the link then says so), deletes an upload, and delete
   expect(await client.page.getByTestId('drop-files').count()).toBe(0);
 
   // What arrived stays until deleted: first the upload (its blob goes with it), then the drop.
-  const blob = db.prepare('SELECT blob_id FROM drop_files WHERE drop_upload_id = ?').get(idFromWire(dropUploadId)) as { blob_id: Buffer };
+  const blob = db.prepare('SELECT blob_id FROM drop_files WHERE drop_upload_id = ?').get(idFromWire(dropUploadId)) as {
+    blob_id: Buffer;
+  };
   await advisor.page.getByTestId('drop-upload-delete').click();
   await advisor.page.getByTestId('drop-confirm-confirm').click();
   await advisor.page.getByTestId('drop-no-uploads').waitFor();
@@ -270,8 +347,18 @@ it('has no axe violations on the drop pages, the office’s and the uploader’s
   const office = await advisor.newPage();
   await signIn(office, coffer.origin, ADVISOR);
   const email = clientAddress();
-  const drop = await makeDropLink(office, { label: `Audit ${marker()}`, title: 'Uw documenten', instructions: 'Eén regel.\nNog een regel.', email });
-  const client = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const drop = await makeDropLink(office, {
+    label: `Audit ${marker()}`,
+    title: 'Uw documenten',
+    instructions: 'Eén regel.\nNog een regel.',
+    email,
+  });
+  const client = await browser.newContext({
+    bypassCSP: true,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
   const uploader = await client.newPage();
   await uploader.goto(drop.link);
   for (const lang of ['en', 'nl']) {
@@ -290,9 +377,13 @@ it('has no axe violations on the drop pages, the office’s and the uploader’s
     await uploader.getByTestId('drop-upload-verify').click();
     await uploader.locator('[data-testid="drop-upload-page"][data-step="files"]').waitFor();
     await audit(uploader, 'upload page, choosing files');
-    await uploader.getByTestId('drop-files').setInputFiles([{ name: `notitie-${lang}.txt`, mimeType: 'text/plain', buffer: Buffer.from('Zie bijlage.\n') }]);
+    await uploader
+      .getByTestId('drop-files')
+      .setInputFiles([{ name: `notitie-${lang}.txt`, mimeType: 'text/plain', buffer: Buffer.from('Zie bijlage.\n') }]);
     await uploader.getByTestId('drop-upload-submit').click();
-    await uploader.locator('[data-testid="drop-upload-page"][data-step="receipt"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+    await uploader
+      .locator('[data-testid="drop-upload-page"][data-step="receipt"]')
+      .waitFor({ timeout: TRANSFER_TIMEOUT });
     await audit(uploader, 'upload page, the receipt');
     // A drop used many times takes more: a new code for the next round.
     await uploader.getByTestId('drop-upload-more').click();

@@ -42,7 +42,11 @@ async function lookUp(page: Page, email: string): Promise<void> {
 }
 
 it('looks a person up, exports them, erases them after the address is typed again, and refuses the admin’s own account', async () => {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    locale: 'en-GB',
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   // An address Coffer knows nothing about answers 404, which Chromium logs; nothing else may appear.
   const problems = watchConsole(page, [/status of 404 \(Not Found\) \(\/api\/v1\/admin\/privacy\/preview\)$/]);
@@ -65,7 +69,9 @@ it('looks a person up, exports them, erases them after the address is typed agai
   // An address Coffer does not know.
   await lookUp(page, 'niemand@example.org');
   await page.getByTestId('privacy-not-found').waitFor();
-  expect(await page.getByTestId('privacy-not-found').textContent()).toContain('Coffer holds nothing about niemand@example.org');
+  expect(await page.getByTestId('privacy-not-found').textContent()).toContain(
+    'Coffer holds nothing about niemand@example.org',
+  );
 
   // The invited person, typed in capitals: found, with one invitation and no account.
   await lookUp(page, 'Piet@Bakkerij-deVries.nl');
@@ -77,7 +83,10 @@ it('looks a person up, exports them, erases them after the address is typed agai
   // Export: confirm, then the browser saves the JSON document.
   await page.getByTestId('privacy-export').click();
   await page.locator('[data-testid="privacy-export-dialog"][data-state="open"]').waitFor();
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('privacy-export-dialog-confirm').click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('privacy-export-dialog-confirm').click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^coffer-privacy-export-\d{4}-\d\d-\d\d\.json$/);
   const text = await readFile((await download.path()) as string, 'utf8');
   const exported = PrivacyExport.parse(JSON.parse(text));
@@ -86,7 +95,9 @@ it('looks a person up, exports them, erases them after the address is typed agai
   expect(exported.auditEntries.map((entry) => entry.action)).toContain('invitation.created');
   expect(text).not.toContain(ADMIN.email);
   expect(text).not.toContain(ADMIN.name);
-  await expect.poll(() => page.getByTestId('privacy-status').textContent()).toBe(`The export of ${person} has been downloaded.`);
+  await expect
+    .poll(() => page.getByTestId('privacy-status').textContent())
+    .toBe(`The export of ${person} has been downloaded.`);
 
   // Erase: the dialog lists what goes; a wrong address is refused at the field; Enter submits.
   await page.getByTestId('privacy-erase').click();
@@ -102,7 +113,9 @@ it('looks a person up, exports them, erases them after the address is typed agai
   await page.getByTestId('privacy-erased').waitFor();
   expect(await page.getByTestId('privacy-erased').textContent()).toContain(`${person} has been erased`);
   // The Erase button is gone with the preview: focus lands on the announcement.
-  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('privacy-status');
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+    .toBe('privacy-status');
 
   // Nothing is left of them; the invitation is gone from its page too.
   await lookUp(page, person);
@@ -124,7 +137,11 @@ it('looks a person up, exports them, erases them after the address is typed agai
 it('has no axe violations on the privacy page, in both languages, with its dialogs and errors', async () => {
   // axe is injected as a script, which the production CSP forbids: this context bypasses CSP
   // for the audit only; the flow above runs under the real policy.
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({
+    bypassCSP: true,
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   await signIn(page, coffer.origin, ADMIN);
   for (const lang of ['en', 'nl']) {

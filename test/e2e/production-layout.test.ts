@@ -59,9 +59,13 @@ describe('the production layout (what the Docker image holds)', () => {
     for (const name of DEV_ONLY) {
       expect(existsSync(join(app, 'node_modules', name)), `${name} is a dev dependency`).toBe(false);
     }
-    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const name of Object.keys(pkg.dependencies)) {
-      expect(existsSync(join(app, 'node_modules', name, 'package.json')), `${name} is a production dependency`).toBe(true);
+      expect(existsSync(join(app, 'node_modules', name, 'package.json')), `${name} is a production dependency`).toBe(
+        true,
+      );
     }
     expect(existsSync(join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'))).toBe(true);
   });
@@ -92,7 +96,9 @@ describe('the production layout (what the Docker image holds)', () => {
       expect(html).toBe(await readFile(join(app, 'dist/client/index.html'), 'utf8'));
 
       const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1] as string);
-      const styles = [...html.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*\bhref="([^"]+)"/g)].map((match) => match[1] as string);
+      const styles = [...html.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*\bhref="([^"]+)"/g)].map(
+        (match) => match[1] as string,
+      );
       expect(scripts.length, 'index.html loads a script').toBeGreaterThan(0);
       expect(styles.length, 'index.html loads a stylesheet').toBeGreaterThan(0);
       for (const url of [...scripts, ...styles]) {

@@ -52,20 +52,35 @@ import {
   windowNeedles,
   type FileToSend,
 } from './support/sending.js';
-import { everything, expectNoTrace as expectNoTraceAnywhere, FlowTest, type Session, type Sessions } from './support/sessions.js';
+import {
+  everything,
+  expectNoTrace as expectNoTraceAnywhere,
+  FlowTest,
+  type Session,
+  type Sessions,
+} from './support/sessions.js';
 import { findNeedles, forms, type Needle, type RecordedRequest } from './support/traces.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
-const COLLEAGUE: Person = { name: 'Bram Bakker', email: 'bram@kantoor-jansen.nl', password: 'groene-tulpen-in-de-regen-42' };
+const ADVISOR: Person = {
+  name: 'Anna de Vries',
+  email: 'anna@kantoor-jansen.nl',
+  password: 'vrolijke-olifant-tekent-7',
+};
+const COLLEAGUE: Person = {
+  name: 'Bram Bakker',
+  email: 'bram@kantoor-jansen.nl',
+  password: 'groene-tulpen-in-de-regen-42',
+};
 const MiB = 1024 * 1024;
 // Chromium (through the DevTools protocol) reports about half of the fetches a dedicated
 // worker reads to the end as failed with net::ERR_ABORTED when the answer's headers arrived
 // before its body, although the worker got every byte: reproduced outside Coffer with a bare
 // fetch of 400 bytes in a worker. Here it shows on small files' container downloads; whether
 // the download really worked is what the tests check (saved, verified, same SHA-256).
-const CHROMIUM_ABORTED_AFTER_BODY = /^request failed: GET \/api\/v1\/(links|received)\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
+const CHROMIUM_ABORTED_AFTER_BODY =
+  /^request failed: GET \/api\/v1\/(links|received)\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
 
 let coffer: Coffer;
 let db: Db;
@@ -77,7 +92,11 @@ const finish = (...done: Session[]): Promise<void> => sessions.finish(...done);
 
 const flow = new FlowTest();
 beforeAll(async () => {
-  await flow.start('coffer-sending-e2e-', [CHROMIUM_ABORTED_AFTER_BODY], { name: OFFICE, admin: ADMIN, colleagues: [ADVISOR, COLLEAGUE] });
+  await flow.start('coffer-sending-e2e-', [CHROMIUM_ABORTED_AFTER_BODY], {
+    name: OFFICE,
+    admin: ADMIN,
+    colleagues: [ADVISOR, COLLEAGUE],
+  });
   ({ coffer, db, sessions } = flow);
 });
 afterAll(() => flow.stop());
@@ -99,8 +118,14 @@ async function expectNoTrace(needles: readonly Needle[], control: { readonly ema
  * recorded part bodies (sent by the crypto worker) put together, as long as format v1 makes a
  * container of this plaintext, with a header that parses and the hash the server recorded.
  */
-async function expectBlobIsContainer(shareId: string, plaintextLength: number, uploaded: readonly RecordedRequest[]): Promise<Buffer> {
-  const rows = db.prepare('SELECT blob_id, size, ciphertext_hash FROM share_files WHERE share_id = ?').all(idFromWire(shareId)) as { blob_id: Buffer; size: number; ciphertext_hash: Buffer }[];
+async function expectBlobIsContainer(
+  shareId: string,
+  plaintextLength: number,
+  uploaded: readonly RecordedRequest[],
+): Promise<Buffer> {
+  const rows = db
+    .prepare('SELECT blob_id, size, ciphertext_hash FROM share_files WHERE share_id = ?')
+    .all(idFromWire(shareId)) as { blob_id: Buffer; size: number; ciphertext_hash: Buffer }[];
   expect(rows).toHaveLength(1);
   const [row] = rows as [(typeof rows)[number]];
   const blob = await readFile(join(coffer.dataDir, 'blobs', toHex(row.blob_id)));
@@ -116,7 +141,9 @@ async function expectBlobIsContainer(shareId: string, plaintextLength: number, u
     const part = /^\/api\/v1\/uploads\/[A-Za-z0-9_-]+\/parts\/(\d+)$/.exec(new URL(request.url).pathname);
     if (request.method === 'PUT' && part?.[1] !== undefined && request.body) parts.set(Number(part[1]), request.body);
   }
-  expect([...parts.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: Math.ceil(blob.length / UPLOAD_PART_BYTES) }, (_, i) => i));
+  expect([...parts.keys()].sort((a, b) => a - b)).toEqual(
+    Array.from({ length: Math.ceil(blob.length / UPLOAD_PART_BYTES) }, (_, i) => i),
+  );
   expect(Buffer.concat([...parts.entries()].sort(([a], [b]) => a - b).map(([, body]) => body)).equals(blob)).toBe(true);
   return blob;
 }
@@ -132,13 +159,19 @@ it('sends a 5 MiB file to a guest: the server never sees its content, its name o
   const advisor = await signedIn(ADVISOR);
   await compose(advisor.page, [file], [{ email, kind: 'guest' }]);
   // A first-time address and a link whose code goes to the same mailbox are both pointed out.
-  await advisor.page.locator(`[data-testid="send-recipient"][data-email="${email}"]`).getByTestId('send-recipient-new').waitFor();
+  await advisor.page
+    .locator(`[data-testid="send-recipient"][data-email="${email}"]`)
+    .getByTestId('send-recipient-new')
+    .waitFor();
   await advisor.page.getByTestId('send-same-mailbox').waitFor();
   const sent = await submit(advisor.page);
   expect(sent.guests.map((g) => g.email)).toEqual([email]);
   const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
   expect(guestLink.accessCode).toBeUndefined();
-  await advisor.page.locator(`[data-testid="guest-link"][data-email="${email}"]`).getByTestId('guest-link-new-address').waitFor();
+  await advisor.page
+    .locator(`[data-testid="guest-link"][data-email="${email}"]`)
+    .getByTestId('guest-link-new-address')
+    .waitFor();
   // The link carries the office's fingerprint, which the guest's browser checks everything against.
   const office = db.prepare('SELECT signing_public_key FROM office').get() as { signing_public_key: Buffer };
   expect(guestLink.officeFingerprint).toBe(toBase64Url(officeFingerprint(new Uint8Array(office.signing_public_key))));
@@ -153,7 +186,15 @@ it('sends a 5 MiB file to a guest: the server never sees its content, its name o
   const container = findNeedles(await everything(sessions, coffer), forms('container', blob.subarray(4096, 4128)));
   expect(container.some((hit) => hit.startsWith(`container (raw) in ${ADVISOR.name} request`))).toBe(true);
   expect(container.some((hit) => hit.startsWith('container (raw) in blobs/'))).toBe(true);
-  await expectNoTrace([...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name), ...forms('link secret S', fromBase64Url(guestLink.linkSecret))], { email });
+  await expectNoTrace(
+    [
+      ...contentNeedles(file.buffer),
+      ...forms('file name', file.name),
+      ...forms('name marker', name),
+      ...forms('link secret S', fromBase64Url(guestLink.linkSecret)),
+    ],
+    { email },
+  );
   await finish(advisor, guest);
 });
 
@@ -177,7 +218,10 @@ it('sends a 5 MiB file to a colleague with an account, who signs in and download
   await openReceived(colleague.page, sent.shareId);
   expectSameFile(await download(colleague.page, file.name), file);
 
-  await expectNoTrace([...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name)], { email: COLLEAGUE.email });
+  await expectNoTrace(
+    [...contentNeedles(file.buffer), ...forms('file name', file.name), ...forms('name marker', name)],
+    { email: COLLEAGUE.email },
+  );
   await finish(advisor, colleague);
 });
 
@@ -202,7 +246,9 @@ it('sends a 5 MiB file to a guest with an access code: the e-mail code alone ope
   const wrong = `${accessCode.startsWith('7') ? '8' : '7'}${accessCode.slice(1)}`;
   await guest.page.getByTestId('guest-access-code').fill(wrong);
   await guest.page.getByTestId('guest-verify').click();
-  await guest.page.locator('[data-testid="guest-page"][data-step="access-code"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  await guest.page
+    .locator('[data-testid="guest-page"][data-step="access-code"]')
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
   expect(await guest.page.getByTestId('guest-error').textContent()).toContain('does not open the files');
   expect(await guest.page.getByTestId('file-list').count()).toBe(0);
   // The access code told by phone opens them.
@@ -235,10 +281,14 @@ it("sends an HTML file with a script: it only ever arrives as a download, and no
   const file: FileToSend = { name: `factuur-${name}.html`, mimeType: 'text/html', buffer: Buffer.from(html) };
   const email = guestAddress();
   const advisor = await signedIn(ADVISOR);
-  const sent = await send(advisor.page, [file], [
-    { email, kind: 'guest' },
-    { email: COLLEAGUE.email, kind: 'account' },
-  ]);
+  const sent = await send(
+    advisor.page,
+    [file],
+    [
+      { email, kind: 'guest' },
+      { email: COLLEAGUE.email, kind: 'account' },
+    ],
+  );
   const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
 
   const guest = await newSession('guest of the HTML file');
@@ -260,7 +310,10 @@ it("sends an HTML file with a script: it only ever arrives as a download, and no
     expect(receiver.page.frames(), receiver.who).toHaveLength(1);
     expect(receiver.page.url(), receiver.who).toBe(url);
     expect(await receiver.page.title(), receiver.who).toBe(title);
-    expect(receiver.requests.filter((request) => request.url.includes(name)).map((request) => request.url), receiver.who).toEqual([]);
+    expect(
+      receiver.requests.filter((request) => request.url.includes(name)).map((request) => request.url),
+      receiver.who,
+    ).toEqual([]);
   }
   await finish(advisor, guest, colleague);
 });
@@ -270,17 +323,35 @@ it("stops the send when a colleague's key changed since the advisor last sent to
   // The advisor sends to the colleague, which pins the colleague's key in the advisor's account.
   const note: FileToSend = { name: 'notitie.txt', mimeType: 'text/plain', buffer: Buffer.from('Zie bijlage.\n') };
   await send(advisor.page, [note], [{ email: COLLEAGUE.email, kind: 'account' }]);
-  const ids = db.prepare('SELECT (SELECT id FROM users WHERE email = ?) AS advisor, (SELECT id FROM users WHERE email = ?) AS colleague').get(ADVISOR.email, COLLEAGUE.email) as { advisor: Buffer; colleague: Buffer };
-  const pinOf = () => (db.prepare("SELECT envelope FROM pins WHERE owner_id = ? AND subject = 'user' AND subject_id = ?").get(ids.advisor, ids.colleague) as { envelope: Buffer } | undefined)?.envelope;
+  const ids = db
+    .prepare(
+      'SELECT (SELECT id FROM users WHERE email = ?) AS advisor, (SELECT id FROM users WHERE email = ?) AS colleague',
+    )
+    .get(ADVISOR.email, COLLEAGUE.email) as { advisor: Buffer; colleague: Buffer };
+  const pinOf = () =>
+    (
+      db
+        .prepare("SELECT envelope FROM pins WHERE owner_id = ? AND subject = 'user' AND subject_id = ?")
+        .get(ids.advisor, ids.colleague) as { envelope: Buffer } | undefined
+    )?.envelope;
   const pin = pinOf();
   expect(pin).toBeDefined();
   const pinnedKey = identityKeyOf(db, COLLEAGUE.email);
-  const before = { shares: count('shares'), uploads: count('uploads'), mails: coffer.mail.to(COLLEAGUE.email).length, requests: advisor.requests.length };
+  const before = {
+    shares: count('shares'),
+    uploads: count('uploads'),
+    mails: coffer.mail.to(COLLEAGUE.email).length,
+    requests: advisor.requests.length,
+  };
   const nothingSent = (): void => {
     expect(count('shares')).toBe(before.shares);
     expect(count('uploads')).toBe(before.uploads);
     expect(coffer.mail.to(COLLEAGUE.email)).toHaveLength(before.mails);
-    const sending = advisor.requests.slice(before.requests).filter((request) => request.method !== 'GET' && /^\/api\/v1\/(uploads|shares)\b/.test(new URL(request.url).pathname));
+    const sending = advisor.requests
+      .slice(before.requests)
+      .filter(
+        (request) => request.method !== 'GET' && /^\/api\/v1\/(uploads|shares)\b/.test(new URL(request.url).pathname),
+      );
     expect(sending.map((request) => `${request.method} ${request.url}`)).toEqual([]);
     expect(pinOf()?.equals(pin as Buffer)).toBe(true);
   };
@@ -292,7 +363,9 @@ it("stops the send when a colleague's key changed since the advisor last sent to
   replaceMemberKeys(db, COLLEAGUE.email);
   await advisor.page.getByTestId('send-submit').click();
   await advisor.page.getByTestId('send-error').waitFor();
-  expect(await advisor.page.getByTestId('send-error').textContent()).toContain(`The keys of ${COLLEAGUE.name} are not certified`);
+  expect(await advisor.page.getByTestId('send-error').textContent()).toContain(
+    `The keys of ${COLLEAGUE.name} are not certified`,
+  );
   expect(await advisor.page.getByTestId('key-changed-dialog').isVisible()).toBe(false);
   nothingSent();
 
@@ -304,15 +377,21 @@ it("stops the send when a colleague's key changed since the advisor last sent to
   await dialog.waitFor();
   await advisor.page.locator('[data-testid="send-page"][data-state="key-changed"]').waitFor();
   expect(await dialog.textContent()).toContain(`The key of ${COLLEAGUE.name} (${COLLEAGUE.email}) is different`);
-  expect(await dialog.getByTestId('key-changed-old').getAttribute('data-fingerprint')).toBe(formatFingerprint(identityFingerprint(pinnedKey)));
-  expect(await dialog.getByTestId('key-changed-new').getAttribute('data-fingerprint')).toBe(formatFingerprint(identityFingerprint(newKey)));
+  expect(await dialog.getByTestId('key-changed-old').getAttribute('data-fingerprint')).toBe(
+    formatFingerprint(identityFingerprint(pinnedKey)),
+  );
+  expect(await dialog.getByTestId('key-changed-new').getAttribute('data-fingerprint')).toBe(
+    formatFingerprint(identityFingerprint(newKey)),
+  );
   expect(formatFingerprint(identityFingerprint(newKey))).not.toBe(formatFingerprint(identityFingerprint(pinnedKey)));
   nothingSent();
 
   // The advisor stops: nothing is uploaded or sent, and the pin still holds the old key.
   await dialog.getByTestId('key-changed-stop').click();
   await advisor.page.locator('[data-testid="send-page"][data-state="compose"]').waitFor();
-  expect(await advisor.page.getByTestId('send-error').textContent()).toContain('Nothing was sent, because a changed key was not confirmed.');
+  expect(await advisor.page.getByTestId('send-error').textContent()).toContain(
+    'Nothing was sent, because a changed key was not confirmed.',
+  );
   expect(await dialog.isVisible()).toBe(false);
   nothingSent();
   await finish(advisor);

@@ -24,7 +24,8 @@ let browser: Browser;
 let server: RunningServer;
 
 beforeAll(async () => {
-  if (!existsSync(`${clientDir}/index.html`)) throw new Error('dist/client is missing: run `npm run build` first (npm run test:e2e does)');
+  if (!existsSync(`${clientDir}/index.html`))
+    throw new Error('dist/client is missing: run `npm run build` first (npm run test:e2e does)');
   mkdirSync(shots, { recursive: true });
   server = await startServer(clientDir);
   browser = await launchChromium();
@@ -36,7 +37,11 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-async function openPage(locale: string, path: string, viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; problems: ConsoleProblems }> {
+async function openPage(
+  locale: string,
+  path: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page; problems: ConsoleProblems }> {
   const context = await browser.newContext({ locale, viewport });
   const page = await context.newPage();
   const problems = watchConsole(page);
@@ -94,7 +99,9 @@ describe('home page', () => {
   it('fits a phone screen without sideways scrolling', async () => {
     const { context, page, problems } = await openPage('nl-NL', '/', { width: 320, height: 700 });
     await engineReady(page);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${shots}/home-nl-320.png`, fullPage: true });
     expect(problems.messages).toEqual([]);
@@ -105,7 +112,10 @@ describe('home page', () => {
 describe('setup link page', () => {
   it('says a fresh link is valid, in both languages, and changes nothing', async () => {
     const token = await newSetupLink();
-    for (const [locale, expected] of [['en-US', /valid until/], ['nl-NL', /geldig tot/]] as const) {
+    for (const [locale, expected] of [
+      ['en-US', /valid until/],
+      ['nl-NL', /geldig tot/],
+    ] as const) {
       const { context, page, problems } = await openPage(locale, `/setup#${token}`);
       const status = page.getByTestId('setup-status');
       await status.and(page.locator('[data-state="valid"]')).waitFor();
@@ -158,7 +168,9 @@ describe('accessibility', () => {
         await page.locator(waitFor).waitFor();
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+          const axe = (
+            window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }
+          ).axe;
           const result = await axe.run();
           return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
         });

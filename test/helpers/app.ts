@@ -34,7 +34,9 @@ export interface TestApp {
   close(): void;
 }
 
-export async function createTestApp(options: { env?: Env; config?: (config: Config) => Config } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Env; config?: (config: Config) => Config } = {},
+): Promise<TestApp> {
   const dir = await tempDir();
   const clientDir = join(dir, 'client');
   await mkdir(join(clientDir, 'assets'), { recursive: true });
@@ -42,7 +44,12 @@ export async function createTestApp(options: { env?: Env; config?: (config: Conf
   await writeFile(join(clientDir, 'assets', ASSET_NAME), ASSET_BODY);
   await writeFile(join(clientDir, 'sw.js'), SERVICE_WORKER_BODY);
 
-  const parsed = parseConfig({ DATA_DIR: join(dir, 'data'), PUBLIC_URL: TEST_ORIGIN, MAIL_OUTBOX: '1', ...options.env });
+  const parsed = parseConfig({
+    DATA_DIR: join(dir, 'data'),
+    PUBLIC_URL: TEST_ORIGIN,
+    MAIL_OUTBOX: '1',
+    ...options.env,
+  });
   const { db } = await openStore(parsed);
   const config = options.config ? options.config(parsed) : parsed;
   const clock = testClock();

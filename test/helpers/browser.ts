@@ -64,7 +64,14 @@ import {
   type RecoveryKey,
   type SplitKeys,
 } from '../../shared/crypto/index.js';
-import type { KdfParams, NewAccountKeys, Role, SetupCompleteRequest, ShareCreateRequest, ShareForRecipient } from '../../shared/wire/index.js';
+import type {
+  KdfParams,
+  NewAccountKeys,
+  Role,
+  SetupCompleteRequest,
+  ShareCreateRequest,
+  ShareForRecipient,
+} from '../../shared/wire/index.js';
 
 export const b64 = toBase64Url;
 
@@ -104,7 +111,12 @@ export function passwordSetup(password: string, options: { freshSalt?: boolean }
   return {
     salt,
     keys,
-    kdf: { algorithm: 'argon2id13', salt: b64(salt), opsLimit: DEFAULT_KDF_PARAMS.opsLimit, memLimit: DEFAULT_KDF_PARAMS.memLimit },
+    kdf: {
+      algorithm: 'argon2id13',
+      salt: b64(salt),
+      opsLimit: DEFAULT_KDF_PARAMS.opsLimit,
+      memLimit: DEFAULT_KDF_PARAMS.memLimit,
+    },
   };
 }
 
@@ -124,7 +136,12 @@ export interface BrowserAccount {
   readonly wire: NewAccountKeys;
 }
 
-export function makeAccount(options: { userId?: Id | string; email: string; name: string; password: string }): BrowserAccount {
+export function makeAccount(options: {
+  userId?: Id | string;
+  email: string;
+  name: string;
+  password: string;
+}): BrowserAccount {
   const userId = typeof options.userId === 'string' ? idFromWire(options.userId) : (options.userId ?? newId());
   const keys = newAccountKeys();
   const password = passwordSetup(options.password);
@@ -173,10 +190,16 @@ export function changePassword(account: BrowserAccount, newPassword: string) {
 
 /** The browser's side of recovery: open the recovery bundle, then a new password and a new recovery key. */
 export function completeRecovery(account: BrowserAccount, recoveryBundle: string, newPassword: string) {
-  const opened = openKeyBundle(account.recoverySplit.keyEncryptionKey, account.userId, fromBase64Url(recoveryBundle), 'recovery', {
-    identityPublicKey: account.keys.identity.publicKey,
-    encryptionPublicKey: account.keys.encryption.publicKey,
-  });
+  const opened = openKeyBundle(
+    account.recoverySplit.keyEncryptionKey,
+    account.userId,
+    fromBase64Url(recoveryBundle),
+    'recovery',
+    {
+      identityPublicKey: account.keys.identity.publicKey,
+      encryptionPublicKey: account.keys.encryption.publicKey,
+    },
+  );
   const next = passwordSetup(newPassword, { freshSalt: true });
   const recoveryKey = newRecoveryKey();
   const recoverySplit = recoveryKeys(recoveryKey);
@@ -199,7 +222,12 @@ export function completeRecovery(account: BrowserAccount, recoveryBundle: string
 }
 
 /** Opens a password bundle the server returned, checking it holds this account's keys. */
-export function openPasswordBundle(account: BrowserAccount, bundle: string, password = account.password, kdf = account.kdf): AccountKeys {
+export function openPasswordBundle(
+  account: BrowserAccount,
+  bundle: string,
+  password = account.password,
+  kdf = account.kdf,
+): AccountKeys {
   const keys = derivePassword(password, fromBase64Url(kdf.salt));
   return openKeyBundle(keys.keyEncryptionKey, account.userId, fromBase64Url(bundle), 'password', {
     identityPublicKey: account.keys.identity.publicKey,
@@ -225,7 +253,13 @@ export interface Certifiable {
 }
 
 /** A member certificate by `office` (or by any other office's key, to test a forged one). */
-export function certify(office: BrowserOffice, member: Certifiable, role: Role, version: number, issuedAt = Date.UTC(2026, 0, 15)): string {
+export function certify(
+  office: BrowserOffice,
+  member: Certifiable,
+  role: Role,
+  version: number,
+  issuedAt = Date.UTC(2026, 0, 15),
+): string {
   return b64(
     certifyMember(office.keys, {
       version,
@@ -251,12 +285,21 @@ export function approval(office: BrowserOffice, member: Certifiable, role: Role,
 export function openSealedOfficeKeys(office: BrowserOffice, member: Certifiable, sealed: string): OfficeKeys {
   return openOfficeKeys(
     fromBase64Url(sealed),
-    { officeId: office.keys.officeId, memberUserId: member.userId, officeSigningPublicKey: office.keys.signing.publicKey },
+    {
+      officeId: office.keys.officeId,
+      memberUserId: member.userId,
+      officeSigningPublicKey: office.keys.signing.publicKey,
+    },
     member.keys.encryption,
   );
 }
 
-export function setupRequest(token: string, office: BrowserOffice, admin: BrowserAccount, options: { certificate?: string } = {}): SetupCompleteRequest {
+export function setupRequest(
+  token: string,
+  office: BrowserOffice,
+  admin: BrowserAccount,
+  options: { certificate?: string } = {},
+): SetupCompleteRequest {
   return {
     token,
     office: {
@@ -329,8 +372,22 @@ export function makeFile(plaintext: Uint8Array, options: { name?: string; messag
   const fileKey = newFileKey();
   const { ciphertext, summary } = encryptContent(fileKey, fileId, plaintext);
   const name = options.name ?? 'loonstrook-januari.pdf';
-  const metadata = { name, type: 'application/pdf', size: plaintext.length, lastModified: Date.UTC(2026, 0, 10), ...(options.message ? { message: options.message } : {}) };
-  return { fileId, fileKey, plaintext, container: ciphertext, ciphertextHash: summary.ciphertextHash, name, sealedMetadata: sealMetadata(fileKey, fileId, metadata) };
+  const metadata = {
+    name,
+    type: 'application/pdf',
+    size: plaintext.length,
+    lastModified: Date.UTC(2026, 0, 10),
+    ...(options.message ? { message: options.message } : {}),
+  };
+  return {
+    fileId,
+    fileKey,
+    plaintext,
+    container: ciphertext,
+    ciphertextHash: summary.ciphertextHash,
+    name,
+    sealedMetadata: sealMetadata(fileKey, fileId, metadata),
+  };
 }
 
 /** An account that can receive: its id and public keys, as the recipient lookup answers them. */
@@ -341,7 +398,11 @@ export interface ReceivingAccount {
 }
 
 export function receivingAccount(account: BrowserAccount): ReceivingAccount {
-  return { userId: account.userId, identityPublicKey: account.keys.identity.publicKey, encryptionPublicKey: account.keys.encryption.publicKey };
+  return {
+    userId: account.userId,
+    identityPublicKey: account.keys.identity.publicKey,
+    encryptionPublicKey: account.keys.encryption.publicKey,
+  };
 }
 
 /** A guest recipient: the link secret S stays in the sender's browser and the link; Ks goes to the server. */
@@ -354,7 +415,13 @@ export interface GuestPlan {
 }
 
 export function guestPlan(email: string, options: { accessCode?: boolean } = {}): GuestPlan {
-  return { recipientId: newId(), email, linkSecret: newLinkSecret(), serverHalf: newServerHalf(), ...(options.accessCode ? { accessCode: newAccessCode() } : {}) };
+  return {
+    recipientId: newId(),
+    email,
+    linkSecret: newLinkSecret(),
+    serverHalf: newServerHalf(),
+    ...(options.accessCode ? { accessCode: newAccessCode() } : {}),
+  };
 }
 
 export interface ShareFilePlan {
@@ -401,7 +468,11 @@ export function buildShare(plan: SharePlan): BuiltShare {
       keyCommitment: keyCommitment(file.fileKey, file.fileId),
     })),
     recipients: [
-      ...plan.accounts.map((a) => ({ kind: 'account' as const, recipientId: a.recipientId, identityFingerprint: identityFingerprint(a.identityPublicKey) })),
+      ...plan.accounts.map((a) => ({
+        kind: 'account' as const,
+        recipientId: a.recipientId,
+        identityFingerprint: identityFingerprint(a.identityPublicKey),
+      })),
       ...plan.guests.map((g) => ({ kind: 'guest' as const, recipientId: g.recipientId })),
     ],
   };
@@ -422,7 +493,9 @@ export function buildShare(plan: SharePlan): BuiltShare {
       uploadId,
       sealedMetadata: b64(file.sealedMetadata),
       keys: {
-        sender: b64(sealFileKeyForAccount(file.fileKey, file.fileId, plan.sender.userId, plan.sender.keys.encryption.publicKey)),
+        sender: b64(
+          sealFileKeyForAccount(file.fileKey, file.fileId, plan.sender.userId, plan.sender.keys.encryption.publicKey),
+        ),
         office: b64(sealFileKeyForAccount(file.fileKey, file.fileId, officeId, officePk)),
       },
     })),
@@ -431,11 +504,21 @@ export function buildShare(plan: SharePlan): BuiltShare {
         kind: 'account' as const,
         recipientId: idToWire(a.recipientId),
         userId: idToWire(a.userId),
-        keys: plan.files.map(({ file }) => ({ fileId: idToWire(file.fileId), sealed: b64(sealFileKeyForAccount(file.fileKey, file.fileId, a.userId, a.encryptionPublicKey)) })),
+        keys: plan.files.map(({ file }) => ({
+          fileId: idToWire(file.fileId),
+          sealed: b64(sealFileKeyForAccount(file.fileKey, file.fileId, a.userId, a.encryptionPublicKey)),
+        })),
       })),
       ...plan.guests.map((g) => {
-        const accessCodeKey = g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, plan.shareId, g.recipientId);
-        const key = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId: plan.shareId, recipientId: g.recipientId, ...(accessCodeKey ? { accessCodeKey } : {}) });
+        const accessCodeKey =
+          g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, plan.shareId, g.recipientId);
+        const key = linkKey({
+          linkSecret: g.linkSecret,
+          serverHalf: g.serverHalf,
+          shareId: plan.shareId,
+          recipientId: g.recipientId,
+          ...(accessCodeKey ? { accessCodeKey } : {}),
+        });
         const record = { linkSecret: g.linkSecret, ...(g.accessCode ? { accessCode: g.accessCode } : {}) };
         return {
           kind: 'guest' as const,
@@ -445,11 +528,29 @@ export function buildShare(plan: SharePlan): BuiltShare {
           accessCode: g.accessCode !== undefined,
           keys: plan.files.map(({ file }) => ({
             fileId: idToWire(file.fileId),
-            wrapped: b64(wrapFileKeyForGuest(key, { shareId: plan.shareId, recipientId: g.recipientId, fileId: file.fileId, manifestHash: hash }, file.fileKey)),
+            wrapped: b64(
+              wrapFileKeyForGuest(
+                key,
+                { shareId: plan.shareId, recipientId: g.recipientId, fileId: file.fileId, manifestHash: hash },
+                file.fileKey,
+              ),
+            ),
           })),
           linkSecret: {
-            sender: b64(sealLinkSecret({ shareId: plan.shareId, recipientId: g.recipientId, holderId: plan.sender.userId }, record, plan.sender.keys.encryption.publicKey)),
-            office: b64(sealLinkSecret({ shareId: plan.shareId, recipientId: g.recipientId, holderId: officeId }, record, officePk)),
+            sender: b64(
+              sealLinkSecret(
+                { shareId: plan.shareId, recipientId: g.recipientId, holderId: plan.sender.userId },
+                record,
+                plan.sender.keys.encryption.publicKey,
+              ),
+            ),
+            office: b64(
+              sealLinkSecret(
+                { shareId: plan.shareId, recipientId: g.recipientId, holderId: officeId },
+                record,
+                officePk,
+              ),
+            ),
           },
         };
       }),
@@ -477,10 +578,16 @@ export function verifyShareAsRecipient(share: ShareForRecipient, officeSigningPu
 }
 
 /** A guest's browser after a right code: unwraps each file key with S and Ks, checked against the signed manifest. */
-export function openAsGuest(plan: GuestPlan, share: ShareForRecipient, serverHalf: string, officeSigningPublicKey: Uint8Array): { keys: Map<string, FileKey>; manifest: ShareManifest } {
+export function openAsGuest(
+  plan: GuestPlan,
+  share: ShareForRecipient,
+  serverHalf: string,
+  officeSigningPublicKey: Uint8Array,
+): { keys: Map<string, FileKey>; manifest: ShareManifest } {
   const { manifest, manifestHash: hash } = verifyShareAsRecipient(share, officeSigningPublicKey);
   const shareId = idFromWire(share.shareId);
-  const accessCodeKey = plan.accessCode === undefined ? undefined : stretchAccessCode(plan.accessCode, shareId, plan.recipientId);
+  const accessCodeKey =
+    plan.accessCode === undefined ? undefined : stretchAccessCode(plan.accessCode, shareId, plan.recipientId);
   const key = linkKey({
     linkSecret: plan.linkSecret,
     serverHalf: fromBase64Url(serverHalf) as ServerHalf,
@@ -491,7 +598,11 @@ export function openAsGuest(plan: GuestPlan, share: ShareForRecipient, serverHal
   const keys = new Map<string, FileKey>();
   for (const file of share.files) {
     const fileId = idFromWire(file.fileId);
-    const fileKey = unwrapFileKeyForGuest(key, { shareId, recipientId: plan.recipientId, fileId, manifestHash: hash }, fromBase64Url(file.key));
+    const fileKey = unwrapFileKeyForGuest(
+      key,
+      { shareId, recipientId: plan.recipientId, fileId, manifestHash: hash },
+      fromBase64Url(file.key),
+    );
     checkKeyCommitment(fileKey, fileId, findFile(manifest, fileId).keyCommitment);
     keys.set(file.fileId, fileKey);
   }
@@ -499,12 +610,20 @@ export function openAsGuest(plan: GuestPlan, share: ShareForRecipient, serverHal
 }
 
 /** An account recipient's browser: opens each file key sealed to it, checked against the signed manifest. */
-export function openAsAccount(account: BrowserAccount, share: ShareForRecipient, officeSigningPublicKey: Uint8Array): { keys: Map<string, FileKey>; manifest: ShareManifest } {
+export function openAsAccount(
+  account: BrowserAccount,
+  share: ShareForRecipient,
+  officeSigningPublicKey: Uint8Array,
+): { keys: Map<string, FileKey>; manifest: ShareManifest } {
   const { manifest } = verifyShareAsRecipient(share, officeSigningPublicKey);
   const keys = new Map<string, FileKey>();
   for (const file of share.files) {
     const fileId = idFromWire(file.fileId);
-    const fileKey = openFileKeyForAccount(fromBase64Url(file.key), { fileId, holderId: account.userId }, account.keys.encryption);
+    const fileKey = openFileKeyForAccount(
+      fromBase64Url(file.key),
+      { fileId, holderId: account.userId },
+      account.keys.encryption,
+    );
     checkKeyCommitment(fileKey, fileId, findFile(manifest, fileId).keyCommitment);
     keys.set(file.fileId, fileKey);
   }
@@ -512,7 +631,12 @@ export function openAsAccount(account: BrowserAccount, share: ShareForRecipient,
 }
 
 /** Decrypts a downloaded container with the file key, checking the container hash the manifest signed. */
-export function decryptDownload(fileKey: FileKey, fileId: string, container: Uint8Array, manifest: ShareManifest): Uint8Array {
+export function decryptDownload(
+  fileKey: FileKey,
+  fileId: string,
+  container: Uint8Array,
+  manifest: ShareManifest,
+): Uint8Array {
   const id = idFromWire(fileId);
   return decryptContent(fileKey, id, container, findFile(manifest, id).ciphertextHash);
 }

@@ -4,7 +4,13 @@
 // the client's personal drop with its link sealed to the client; the client's portal starts an
 // upload session on it from the session and uploads like any drop's link holder.
 import { expect } from 'vitest';
-import { dropFingerprint, idToWire, sealClientDropLink, toBase64Url, type DropKeys } from '../../shared/crypto/index.js';
+import {
+  dropFingerprint,
+  idToWire,
+  sealClientDropLink,
+  toBase64Url,
+  type DropKeys,
+} from '../../shared/crypto/index.js';
 import { ClientDetail, DropGrantResponse, type ClientApproveRequest } from '../../shared/wire/index.js';
 import { certify, makeAccount, makeFile, randomPlaintext } from './browser.js';
 import { tab } from './client.js';
@@ -31,7 +37,10 @@ export async function inviteClient(o: Office, advisor: Member, email: string, na
   const invited = await advisor.tab.post('/api/v1/clients/invitations', { name, email });
   expect(invited.status, JSON.stringify(invited.body)).toBe(201);
   const token = inviteToken(await o.mail.latest(email));
-  const clientTab = tab(o.t.app, 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1');
+  const clientTab = tab(
+    o.t.app,
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+  );
   const lookup = await clientTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
   const account = makeAccount({ userId: lookup.body.userId as string, email, name, password: CLIENT_PASSWORD });
@@ -41,15 +50,29 @@ export async function inviteClient(o: Office, advisor: Member, email: string, na
 }
 
 /** What the approving member's browser sends: the certificate and the personal drop, its link sealed to the client. */
-export function approvalRequest(o: Office, advisor: Member, client: Member, version: number): { body: ClientApproveRequest; keys: DropKeys } {
-  const { keys, request } = dropCreateRequest(o, advisor, { label: client.account.name, expiresInMs: 365 * 24 * 3600_000 });
+export function approvalRequest(
+  o: Office,
+  advisor: Member,
+  client: Member,
+  version: number,
+): { body: ClientApproveRequest; keys: DropKeys } {
+  const { keys, request } = dropCreateRequest(o, advisor, {
+    label: client.account.name,
+    expiresInMs: 365 * 24 * 3600_000,
+  });
   const { email: _email, personal: _personal, singleUse: _singleUse, ...drop } = request;
   const clientLink = sealClientDropLink(
     { dropFingerprint: dropFingerprint(keys.dropId, keys.keyPair.publicKey), dropSecret: keys.secret },
     { dropId: keys.dropId, clientId: client.account.userId },
     client.account.keys.encryption.publicKey,
   );
-  return { body: { certificate: certify(o.office, client.account, 'client', version), drop: { ...drop, clientLink: toBase64Url(clientLink) } }, keys };
+  return {
+    body: {
+      certificate: certify(o.office, client.account, 'client', version),
+      drop: { ...drop, clientLink: toBase64Url(clientLink) },
+    },
+    keys,
+  };
 }
 
 /** The advisor's browser approves a waiting client, after reading their keys. */
@@ -75,9 +98,14 @@ export async function startPortalSession(client: ClientAccount): Promise<string>
  * The client uploads one small file through the portal (a first session, submitted), then
  * opens a second session and keeps its grant: what a client in the middle of an upload holds.
  */
-export async function personalDropOf(o: Office, client: ClientAccount): Promise<{ dropId: string; grant: string; submittedDropUploadId: string }> {
+export async function personalDropOf(
+  o: Office,
+  client: ClientAccount,
+): Promise<{ dropId: string; grant: string; submittedDropUploadId: string }> {
   const first = await startPortalSession(client);
-  const submitted = await uploadToDrop(o.t.app, client.drop, first, [makeFile(randomPlaintext(2500))], { who: client.tab });
+  const submitted = await uploadToDrop(o.t.app, client.drop, first, [makeFile(randomPlaintext(2500))], {
+    who: client.tab,
+  });
   const grant = await startPortalSession(client);
   return { dropId: client.drop.dropId, grant, submittedDropUploadId: submitted.answer.dropUploadId };
 }

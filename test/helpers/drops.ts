@@ -89,7 +89,11 @@ export async function makeDrop(o: Office, owner: Member, options: DropOptions = 
 }
 
 /** The request makeDrop sends, with the keys it made (for tests that send it themselves). */
-export function dropCreateRequest(o: Office, owner: Member, options: DropOptions = {}): { keys: DropKeys; request: DropCreateRequest } {
+export function dropCreateRequest(
+  o: Office,
+  owner: Member,
+  options: DropOptions = {},
+): { keys: DropKeys; request: DropCreateRequest } {
   const keys = newDropKeys(newId());
   const label = options.label ?? 'Bakkerij de Vries';
   const officeId = o.office.keys.officeId;
@@ -111,7 +115,9 @@ export function dropCreateRequest(o: Office, owner: Member, options: DropOptions
       office: toBase64Url(sealDropSecrets(keys, officeId, officePk)),
     },
     label: {
-      owner: toBase64Url(sealDropLabel(label, { dropId: keys.dropId, holderId: ownerId }, owner.account.keys.encryption.publicKey)),
+      owner: toBase64Url(
+        sealDropLabel(label, { dropId: keys.dropId, holderId: ownerId }, owner.account.keys.encryption.publicKey),
+      ),
       office: toBase64Url(sealDropLabel(label, { dropId: keys.dropId, holderId: officeId }, officePk)),
     },
   };
@@ -120,7 +126,11 @@ export function dropCreateRequest(o: Office, owner: Member, options: DropOptions
 }
 
 /** The upload page: reads the drop and refuses a key that does not match the link's fingerprint. */
-export async function openDropPage(app: Express, link: string, who: Tab = tab(app)): Promise<{ info: DropPublicInfo; dropKeyChecked: true }> {
+export async function openDropPage(
+  app: Express,
+  link: string,
+  who: Tab = tab(app),
+): Promise<{ info: DropPublicInfo; dropKeyChecked: true }> {
   const [path = '', fragment = ''] = link.split('#');
   const dropId = path.replace('/d/', '');
   const res = await who.get(`/api/v1/d/${dropId}`);
@@ -131,7 +141,13 @@ export async function openDropPage(app: Express, link: string, who: Tab = tab(ap
 }
 
 /** A bound drop: ask for a code, read it from the mailbox, verify it; returns the grant. */
-export async function proveAddress(app: Express, mail: MailServer, dropId: string, email: string, who: Tab = tab(app)): Promise<string> {
+export async function proveAddress(
+  app: Express,
+  mail: MailServer,
+  dropId: string,
+  email: string,
+  who: Tab = tab(app),
+): Promise<string> {
   const before = mail.to(email).length;
   const sent = await who.post(`/api/v1/d/${dropId}/code`, {});
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
@@ -176,7 +192,15 @@ export function buildSubmission(
       keyCommitment: keyCommitment(file.fileKey, file.fileId),
     }))
     .sort((a, b) => compareBytes(a.fileId, b.fileId));
-  const manifest = authenticateDropUpload({ dropId: drop.dropId, uploadId: dropUploadId, createdAt: options.createdAt ?? Date.UTC(2026, 0, 15, 9), files: entries }, drop.secret);
+  const manifest = authenticateDropUpload(
+    {
+      dropId: drop.dropId,
+      uploadId: dropUploadId,
+      createdAt: options.createdAt ?? Date.UTC(2026, 0, 15, 9),
+      files: entries,
+    },
+    drop.secret,
+  );
   return {
     body: {
       dropUploadId: idToWire(dropUploadId),
@@ -193,8 +217,17 @@ export function buildSubmission(
   };
 }
 
-export function submit(app: Express, dropId: string, grant: string, body: unknown, who: Tab = tab(app)): Promise<Response> {
-  return who.raw('post', `/api/v1/d/${dropId}/submit`).set('Authorization', `Bearer ${grant}`).send(body as object);
+export function submit(
+  app: Express,
+  dropId: string,
+  grant: string,
+  body: unknown,
+  who: Tab = tab(app),
+): Promise<Response> {
+  return who
+    .raw('post', `/api/v1/d/${dropId}/submit`)
+    .set('Authorization', `Bearer ${grant}`)
+    .send(body as object);
 }
 
 /** Uploads the files with the grant, submits them, and returns the answer and the uploader's receipt code. */
@@ -207,8 +240,16 @@ export async function uploadToDrop(
 ): Promise<{ answer: DropSubmitResponse; receiptCode: string; submission: Submission }> {
   const who = options.who ?? tab(app);
   const uploaded = [];
-  for (const file of files) uploaded.push({ file, uploadId: (await uploadContainer(who, file.container, dropUploads(drop.dropId, grant))).uploadId });
-  const submission = buildSubmission({ dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret }, uploaded, options);
+  for (const file of files)
+    uploaded.push({
+      file,
+      uploadId: (await uploadContainer(who, file.container, dropUploads(drop.dropId, grant))).uploadId,
+    });
+  const submission = buildSubmission(
+    { dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret },
+    uploaded,
+    options,
+  );
   const res = await submit(app, drop.dropId, grant, submission.body, who);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { answer: DropSubmitResponse.parse(res.body), receiptCode: submission.receiptCode, submission };
@@ -239,7 +280,11 @@ export async function openDropUpload(
 ): Promise<OpenedUpload> {
   const dropId = idFromWire(detail.dropId);
   if (detail.secrets === null) throw new Error('the drop was swept');
-  const secrets = openDropSecrets(fromBase64Url(detail.secrets[holder.copy]), { dropId, holderId: holder.holderId }, holder.keys);
+  const secrets = openDropSecrets(
+    fromBase64Url(detail.secrets[holder.copy]),
+    { dropId, holderId: holder.holderId },
+    holder.keys,
+  );
   const manifest = fromBase64Url(upload.manifest);
   const verified = verifyDropUpload(manifest, secrets.secret, { dropId, uploadId: idFromWire(upload.dropUploadId) });
   const files = [];
@@ -258,9 +303,16 @@ export async function openDropUpload(
 }
 
 /** The label as a holder opens it. */
-export function openLabel(detail: { dropId: string; label: { owner: string; office: string } | null }, holder: { holderId: Id; keys: BoxKeyPair; copy: 'owner' | 'office' }): string {
+export function openLabel(
+  detail: { dropId: string; label: { owner: string; office: string } | null },
+  holder: { holderId: Id; keys: BoxKeyPair; copy: 'owner' | 'office' },
+): string {
   if (detail.label === null) throw new Error('the drop was swept');
-  return openDropLabel(fromBase64Url(detail.label[holder.copy]), { dropId: idFromWire(detail.dropId), holderId: holder.holderId }, holder.keys);
+  return openDropLabel(
+    fromBase64Url(detail.label[holder.copy]),
+    { dropId: idFromWire(detail.dropId), holderId: holder.holderId },
+    holder.keys,
+  );
 }
 
 export function ownerHolder(account: BrowserAccount) {

@@ -46,7 +46,10 @@ export async function startMailServer(): Promise<MailServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  const to = (address: string) => messages.filter((message) => message.to?.some((recipient) => 'address' in recipient && recipient.address === address));
+  const to = (address: string) =>
+    messages.filter((message) =>
+      message.to?.some((recipient) => 'address' in recipient && recipient.address === address),
+    );
   return {
     port,
     env: { MAIL_OUTBOX: undefined, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Coffer <coffer@office.example>' },

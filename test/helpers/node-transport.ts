@@ -7,7 +7,13 @@
 // A part goes up as a stream of 1 MiB pieces with its Content-Length, so `onSent` reports
 // bytes handed to the socket as XMLHttpRequest's upload progress does in the browser, and a
 // test can hold a part part-way (`holdPart`) knowing the server has no more of it than that.
-import { fetchTransport, partPath, sendRequest, type Fetcher, type Transport } from '../../client/src/crypto/transport.js';
+import {
+  fetchTransport,
+  partPath,
+  sendRequest,
+  type Fetcher,
+  type Transport,
+} from '../../client/src/crypto/transport.js';
 
 const PIECE_BYTES = 1024 * 1024;
 
@@ -62,7 +68,11 @@ export function nodeTransport(options: NodeTransportOptions): Transport {
     );
     await sendRequest(nodeFetch, partPath(uploadId, index), {
       method: 'PUT',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) },
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(bytes.length),
+      },
       body,
       signal,
     });

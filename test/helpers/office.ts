@@ -2,11 +2,26 @@
 // invitation mailed → invitee accepts → admin approves → sign-in (with TOTP when enrolled).
 import { expect } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import { LoginResponse, SignedIn, TwoFactorBeginResponse, TwoFactorConfirmResponse, type Role } from '../../shared/wire/index.js';
+import {
+  LoginResponse,
+  SignedIn,
+  TwoFactorBeginResponse,
+  TwoFactorConfirmResponse,
+  type Role,
+} from '../../shared/wire/index.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService } from '../../server/setup/service.js';
 import type { TestApp } from './app.js';
-import { approval, authKeyFor, makeAccount, makeOffice, setupRequest, totpCode, type BrowserAccount, type BrowserOffice } from './browser.js';
+import {
+  approval,
+  authKeyFor,
+  makeAccount,
+  makeOffice,
+  setupRequest,
+  totpCode,
+  type BrowserAccount,
+  type BrowserOffice,
+} from './browser.js';
 import { tab, type Tab } from './client.js';
 import { inviteToken, type MailServer } from './mail-server.js';
 
@@ -15,7 +30,9 @@ export const STAFF_PASSWORD = 'een lange zin als wachtwoord voor staf';
 
 export async function issueSetupToken(t: TestApp): Promise<string> {
   await ready();
-  return (await createSetupService({ repo: createSetupRepo(t.db), clock: t.clock, publicUrl: t.config.publicUrl }).issueLink()).token;
+  return (
+    await createSetupService({ repo: createSetupRepo(t.db), clock: t.clock, publicUrl: t.config.publicUrl }).issueLink()
+  ).token;
 }
 
 export interface Member {
@@ -34,10 +51,18 @@ export interface Office {
   readonly admin: Member;
 }
 
-export async function setUpOffice(t: TestApp, mail: MailServer, options: { adminEmail?: string } = {}): Promise<Office> {
+export async function setUpOffice(
+  t: TestApp,
+  mail: MailServer,
+  options: { adminEmail?: string } = {},
+): Promise<Office> {
   const token = await issueSetupToken(t);
   const office = makeOffice();
-  const account = makeAccount({ email: options.adminEmail ?? 'anna@kantoor.example', name: 'Anna de Boer', password: ADMIN_PASSWORD });
+  const account = makeAccount({
+    email: options.adminEmail ?? 'anna@kantoor.example',
+    name: 'Anna de Boer',
+    password: ADMIN_PASSWORD,
+  });
   const adminTab = tab(t.app);
   const res = await adminTab.post('/api/v1/setup/complete', setupRequest(token, office, account));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -46,11 +71,20 @@ export async function setUpOffice(t: TestApp, mail: MailServer, options: { admin
 }
 
 /** The admin invites `email`; the invitee reads the mail and accepts. Approval pending. */
-export async function inviteAndAccept(o: Office, email: string, role: Role = 'staff', password = STAFF_PASSWORD, name = 'Bram Jansen'): Promise<Member> {
+export async function inviteAndAccept(
+  o: Office,
+  email: string,
+  role: Role = 'staff',
+  password = STAFF_PASSWORD,
+  name = 'Bram Jansen',
+): Promise<Member> {
   const created = await o.admin.tab.post('/api/v1/admin/invitations', { email, role });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const token = inviteToken(await o.mail.latest(email));
-  const inviteeTab = tab(o.t.app, 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36');
+  const inviteeTab = tab(
+    o.t.app,
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36',
+  );
   const lookup = await inviteeTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
   const account = makeAccount({ userId: lookup.body.userId as string, email, name, password });
@@ -60,7 +94,10 @@ export async function inviteAndAccept(o: Office, email: string, role: Role = 'st
 }
 
 export async function approve(o: Office, member: Member, role: Role = 'staff', version = 1): Promise<void> {
-  const res = await o.admin.tab.post(`/api/v1/admin/users/${idOf(member)}/approve`, approval(o.office, member.account, role, version));
+  const res = await o.admin.tab.post(
+    `/api/v1/admin/users/${idOf(member)}/approve`,
+    approval(o.office, member.account, role, version),
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(204);
 }
 
@@ -69,15 +106,27 @@ export function idOf(member: Member): string {
 }
 
 /** Pre-login and login as the browser does; returns the raw login answer. */
-export async function passwordStep(t: TestApp, account: BrowserAccount, into: Tab = tab(t.app), password = account.password) {
+export async function passwordStep(
+  t: TestApp,
+  account: BrowserAccount,
+  into: Tab = tab(t.app),
+  password = account.password,
+) {
   const pre = await into.post('/api/v1/auth/prelogin', { email: account.email });
   expect(pre.status, JSON.stringify(pre.body)).toBe(200);
-  const res = await into.post('/api/v1/auth/login', { email: account.email, authKey: authKeyFor(password, pre.body.kdf) });
+  const res = await into.post('/api/v1/auth/login', {
+    email: account.email,
+    authKey: authKeyFor(password, pre.body.kdf),
+  });
   return { res, tab: into };
 }
 
 /** A full sign-in (TOTP included when the member enrolled); returns the signed-in tab and answer. */
-export async function signIn(o: Office, member: Member, into: Tab = tab(o.t.app)): Promise<{ tab: Tab; signedIn: SignedIn }> {
+export async function signIn(
+  o: Office,
+  member: Member,
+  into: Tab = tab(o.t.app),
+): Promise<{ tab: Tab; signedIn: SignedIn }> {
   const { res } = await passwordStep(o.t, member.account, into);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   const answer = LoginResponse.parse(res.body);
@@ -85,7 +134,10 @@ export async function signIn(o: Office, member: Member, into: Tab = tab(o.t.app)
   if (member.totpSecret === undefined) throw new Error('a second factor was asked of a member without one');
   // A code for a step not used yet: move the clock to the next step.
   o.t.clock.advance(30_000);
-  const second = await into.post('/api/v1/auth/second-factor', { ticket: answer.ticket, code: totpCode(member.totpSecret, o.t.clock.now()) });
+  const second = await into.post('/api/v1/auth/second-factor', {
+    ticket: answer.ticket,
+    code: totpCode(member.totpSecret, o.t.clock.now()),
+  });
   expect(second.status, JSON.stringify(second.body)).toBe(200);
   return { tab: into, signedIn: SignedIn.parse(second.body) };
 }
@@ -93,7 +145,9 @@ export async function signIn(o: Office, member: Member, into: Tab = tab(o.t.app)
 /** Enrols the member's signed-in tab in TOTP. */
 export async function enrolTotp(o: Office, member: Member): Promise<void> {
   const begin = TwoFactorBeginResponse.parse((await member.tab.post('/api/v1/me/two-factor/begin')).body);
-  const confirm = await member.tab.post('/api/v1/me/two-factor/confirm', { code: totpCode(begin.secret, o.t.clock.now()) });
+  const confirm = await member.tab.post('/api/v1/me/two-factor/confirm', {
+    code: totpCode(begin.secret, o.t.clock.now()),
+  });
   expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
   member.totpSecret = begin.secret;
   member.backupCodes = TwoFactorConfirmResponse.parse(confirm.body).backupCodes;

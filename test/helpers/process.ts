@@ -58,10 +58,15 @@ export function spawnProcess(
           const match = pattern.exec(out);
           if (match) return finish(() => resolve(match));
           if (child.exitCode !== null || child.signalCode !== null) {
-            return finish(() => reject(new Error(`process exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`)));
+            return finish(() =>
+              reject(new Error(`process exited before printing ${pattern}\nstdout:\n${out}\nstderr:\n${err}`)),
+            );
           }
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${pattern}\nstdout:\n${out}\nstderr:\n${err}`))), timeoutMs);
+        const timer = setTimeout(
+          () => finish(() => reject(new Error(`timed out waiting for ${pattern}\nstdout:\n${out}\nstderr:\n${err}`))),
+          timeoutMs,
+        );
         const finish = (settle: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);

@@ -5,7 +5,12 @@ import type { Express } from 'express';
 import request, { type Response, type Test } from 'supertest';
 import { expect } from 'vitest';
 import { idToWire, newId, type Id } from '../../shared/crypto/index.js';
-import { CodeVerifyResponse, UPLOAD_PART_BYTES, UploadCompleteResponse, UploadCreateResponse } from '../../shared/wire/index.js';
+import {
+  CodeVerifyResponse,
+  UPLOAD_PART_BYTES,
+  UploadCompleteResponse,
+  UploadCreateResponse,
+} from '../../shared/wire/index.js';
 import { TEST_ORIGIN } from './app.js';
 import {
   buildShare,
@@ -68,12 +73,26 @@ function withGrant(req: Test, target: UploadTarget): Test {
   return target.grant === undefined ? req : req.set('Authorization', `Bearer ${target.grant}`);
 }
 
-export function putPart(who: Tab, uploadId: string, index: number, bytes: Uint8Array, target = MEMBER_UPLOADS): Promise<Response> {
-  return withGrant(who.raw('put', `${target.base}/${uploadId}/parts/${index}`), target).set('Content-Type', 'application/octet-stream').send(Buffer.from(bytes));
+export function putPart(
+  who: Tab,
+  uploadId: string,
+  index: number,
+  bytes: Uint8Array,
+  target = MEMBER_UPLOADS,
+): Promise<Response> {
+  return withGrant(who.raw('put', `${target.base}/${uploadId}/parts/${index}`), target)
+    .set('Content-Type', 'application/octet-stream')
+    .send(Buffer.from(bytes));
 }
 
 /** A JSON request to an upload route (create, complete, status, cancel) for `target`. */
-export function uploadRequest(who: Tab, method: 'get' | 'post' | 'delete', path: string, target: UploadTarget, body?: object): Test {
+export function uploadRequest(
+  who: Tab,
+  method: 'get' | 'post' | 'delete',
+  path: string,
+  target: UploadTarget,
+  body?: object,
+): Test {
   const req = withGrant(who.raw(method, `${target.base}${path}`), target);
   return body === undefined ? req : req.send(body);
 }
@@ -83,7 +102,11 @@ export function partOf(container: Uint8Array, index: number): Uint8Array {
 }
 
 /** Creates an upload, sends every part in order and completes it. */
-export async function uploadContainer(who: Tab, container: Uint8Array, target = MEMBER_UPLOADS): Promise<{ uploadId: string; ciphertextHash: string }> {
+export async function uploadContainer(
+  who: Tab,
+  container: Uint8Array,
+  target = MEMBER_UPLOADS,
+): Promise<{ uploadId: string; ciphertextHash: string }> {
   const created = await uploadRequest(who, 'post', '', target, { size: container.length });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const { uploadId, partCount } = UploadCreateResponse.parse(created.body);
@@ -126,8 +149,12 @@ export interface SendOptions {
 export async function sendShare(o: Office, sender: Member, options: SendOptions = {}): Promise<SentShare> {
   const files = options.files ?? [makeFile(randomPlaintext(10_000))];
   const uploads = [];
-  for (const file of files) uploads.push({ file, uploadId: (await uploadContainer(sender.tab, file.container)).uploadId });
-  const accounts = (options.accounts ?? []).map((member) => ({ ...receivingAccount(member.account), recipientId: newId() }));
+  for (const file of files)
+    uploads.push({ file, uploadId: (await uploadContainer(sender.tab, file.container)).uploadId });
+  const accounts = (options.accounts ?? []).map((member) => ({
+    ...receivingAccount(member.account),
+    recipientId: newId(),
+  }));
   const guests = options.guests ?? (options.accounts === undefined ? [guestPlan('klant@example.nl')] : []);
   let plan: SharePlan = {
     shareId: newId(),
@@ -170,7 +197,12 @@ export async function codeFromMail(mail: MailServer, address: string, count: num
 }
 
 /** A guest's browser: asks for a code, reads it from the mailbox, verifies it. */
-export async function guestVerifies(app: Express, mail: MailServer, guest: GuestPlan, link = tab(app)): Promise<CodeVerifyResponse> {
+export async function guestVerifies(
+  app: Express,
+  mail: MailServer,
+  guest: GuestPlan,
+  link = tab(app),
+): Promise<CodeVerifyResponse> {
   const before = mail.to(guest.email).length;
   const sent = await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {});
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
@@ -181,7 +213,12 @@ export async function guestVerifies(app: Express, mail: MailServer, guest: Guest
 }
 
 /** GET a file with a grant (and a Range, if given), reading the body as bytes. */
-export function fetchFile(app: Express, path: string, grant: string | undefined, options: { range?: string; who?: Tab } = {}): Test {
+export function fetchFile(
+  app: Express,
+  path: string,
+  grant: string | undefined,
+  options: { range?: string; who?: Tab } = {},
+): Test {
   const req = options.who ? options.who.raw('get', path) : request(app).get(path).set('Origin', TEST_ORIGIN);
   if (grant !== undefined) req.set('Authorization', `Bearer ${grant}`);
   if (options.range !== undefined) req.set('Range', options.range);
@@ -189,6 +226,7 @@ export function fetchFile(app: Express, path: string, grant: string | undefined,
 }
 
 export function guestFilePath(guest: GuestPlan | Id | string, fileId: Id | string): string {
-  const recipient = typeof guest === 'string' ? guest : 'recipientId' in guest ? idToWire(guest.recipientId) : idToWire(guest);
+  const recipient =
+    typeof guest === 'string' ? guest : 'recipientId' in guest ? idToWire(guest.recipientId) : idToWire(guest);
   return `/api/v1/links/${recipient}/files/${typeof fileId === 'string' ? fileId : idToWire(fileId)}`;
 }

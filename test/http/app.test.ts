@@ -12,7 +12,15 @@ import { PAGES, routeTable } from '../../server/routes.js';
 import { createServices } from '../../server/app.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
-import { ASSET_BODY, ASSET_NAME, createTestApp, INDEX_HTML, SERVICE_WORKER_BODY, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
+import {
+  ASSET_BODY,
+  ASSET_NAME,
+  createTestApp,
+  INDEX_HTML,
+  SERVICE_WORKER_BODY,
+  TEST_ORIGIN,
+  type TestApp,
+} from '../helpers/app.js';
 import { memoryLog } from '../helpers/log.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
@@ -165,9 +173,22 @@ describe('routing', () => {
   it('mounts every entry of the route table, and routeTable can be read as data', async () => {
     const t = await testApp();
     const table = routeTable(
-      createServices({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, serverKey: t.serverKey, clientDir: t.clientDir }),
+      createServices({
+        config: t.config,
+        db: t.db,
+        mailer: t.mailer,
+        clock: t.clock,
+        log: t.logs.log,
+        serverKey: t.serverKey,
+        clientDir: t.clientDir,
+      }),
     );
-    expect(table.map(({ method, path, kind, body, guard, passive }) => `${method} ${path} ${kind} ${body} ${guard}${passive ? ' passive' : ''}`)).toEqual([
+    expect(
+      table.map(
+        ({ method, path, kind, body, guard, passive }) =>
+          `${method} ${path} ${kind} ${body} ${guard}${passive ? ' passive' : ''}`,
+      ),
+    ).toEqual([
       'GET /healthz api none public',
       'POST /api/v1/setup/verify api json public',
       'POST /api/v1/setup/complete api json public',
@@ -271,10 +292,15 @@ describe('routing', () => {
     // an unknown id with 404 by design: they are public).
     for (const spec of table) {
       if (spec.path === '/api/v1/office/logo') continue;
-      if (spec.guard === 'public' && (spec.path.startsWith('/api/v1/links/') || spec.path.startsWith('/api/v1/d/'))) continue;
+      if (spec.guard === 'public' && (spec.path.startsWith('/api/v1/links/') || spec.path.startsWith('/api/v1/d/')))
+        continue;
       const path = spec.path.replace('*file', ASSET_NAME).replace(/:[A-Za-z]+/g, 'AAAAAAAAAAAAAAAAAAAAAA');
       const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-      const res = await request(t.app)[method](path).set('Origin', TEST_ORIGIN).set('Content-Type', 'application/json').send(spec.body === 'json' ? '{}' : undefined);
+      const res = await request(t.app)
+        [method](path)
+        .set('Origin', TEST_ORIGIN)
+        .set('Content-Type', 'application/json')
+        .send(spec.body === 'json' ? '{}' : undefined);
       expect(res.body?.error?.code, `${spec.method} ${spec.path}`).not.toBe('not_found');
     }
   });
@@ -310,13 +336,19 @@ describe('origin check', () => {
 
   it('accepts a request without Origin when Sec-Fetch-Site is same-origin, and refuses one without either', async () => {
     const t = await testApp();
-    const sameOrigin = await request(t.app).post(VERIFY).set('Sec-Fetch-Site', 'same-origin').send({ token: UNKNOWN_TOKEN });
+    const sameOrigin = await request(t.app)
+      .post(VERIFY)
+      .set('Sec-Fetch-Site', 'same-origin')
+      .send({ token: UNKNOWN_TOKEN });
     expect(sameOrigin.status).toBe(404);
     expectError(sameOrigin.body, 'setup_link_invalid');
 
     const bare = await request(t.app).post(VERIFY).send({ token: UNKNOWN_TOKEN });
     expect(bare.status).toBe(403);
-    const crossSite = await request(t.app).post(VERIFY).set('Sec-Fetch-Site', 'cross-site').send({ token: UNKNOWN_TOKEN });
+    const crossSite = await request(t.app)
+      .post(VERIFY)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send({ token: UNKNOWN_TOKEN });
     expect(crossSite.status).toBe(403);
   });
 
@@ -338,15 +370,24 @@ describe('request bodies', () => {
 
   it('refuses a JSON body over 64 KiB with 413', async () => {
     const t = await testApp();
-    const res = await post(t, VERIFY).set('Content-Type', 'application/json').send(JSON.stringify({ token: 'x'.repeat(64 * 1024) }));
+    const res = await post(t, VERIFY)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ token: 'x'.repeat(64 * 1024) }));
     expect(res.status).toBe(413);
     expectError(res.body, 'payload_too_large');
   });
 
   it('refuses other content types on a JSON route with 415', async () => {
     const t = await testApp();
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; foo=bar']) {
-      const res = await post(t, VERIFY).set('Content-Type', type).send(JSON.stringify({ token: UNKNOWN_TOKEN }));
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; foo=bar',
+    ]) {
+      const res = await post(t, VERIFY)
+        .set('Content-Type', type)
+        .send(JSON.stringify({ token: UNKNOWN_TOKEN }));
       expect(res.status, type).toBe(415);
       expectError(res.body, 'unsupported_media_type');
     }
@@ -356,7 +397,9 @@ describe('request bodies', () => {
 
   it('accepts application/json with a charset', async () => {
     const t = await testApp();
-    const res = await post(t, VERIFY).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ token: UNKNOWN_TOKEN }));
+    const res = await post(t, VERIFY)
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ token: UNKNOWN_TOKEN }));
     expect(res.status).toBe(404);
     expectError(res.body, 'setup_link_invalid');
   });
@@ -391,7 +434,9 @@ describe('POST /api/v1/setup/verify', () => {
     const link = await issueLink(t);
     const res = await post(t, VERIFY).send({ token: link.token });
     expect(res.status).toBe(200);
-    expect(SetupVerifyResponse.parse(res.body)).toEqual({ expiresAt: new Date(t.clock.now() + SETUP_LINK_LIFETIME_MS).toISOString() });
+    expect(SetupVerifyResponse.parse(res.body)).toEqual({
+      expiresAt: new Date(t.clock.now() + SETUP_LINK_LIFETIME_MS).toISOString(),
+    });
     // Verifying changes nothing.
     expect((await post(t, VERIFY).send({ token: link.token })).status).toBe(200);
   });
@@ -399,7 +444,9 @@ describe('POST /api/v1/setup/verify', () => {
   it('answers 404 setup_link_invalid for a used link', async () => {
     const t = await testApp();
     const link = await issueLink(t);
-    t.db.prepare('UPDATE setup_tokens SET used_at = ? WHERE token_hash = ?').run(t.clock.now(), tokenHash('setup', link.token));
+    t.db
+      .prepare('UPDATE setup_tokens SET used_at = ? WHERE token_hash = ?')
+      .run(t.clock.now(), tokenHash('setup', link.token));
     const res = await post(t, VERIFY).send({ token: link.token });
     expect(res.status).toBe(404);
     expectError(res.body, 'setup_link_invalid');
@@ -437,7 +484,12 @@ describe('GET /healthz', () => {
 
   it('names SMTP without a warning', async () => {
     const t = await testApp({
-      env: { PUBLIC_URL: 'https://files.office.example', MAIL_OUTBOX: undefined, SMTP_URL: 'smtp://127.0.0.1:1', MAIL_FROM: 'coffer@office.example' },
+      env: {
+        PUBLIC_URL: 'https://files.office.example',
+        MAIL_OUTBOX: undefined,
+        SMTP_URL: 'smtp://127.0.0.1:1',
+        MAIL_FROM: 'coffer@office.example',
+      },
     });
     const res = await request(t.app).get('/healthz');
     expect(res.status).toBe(200);
@@ -457,12 +509,17 @@ describe('GET /healthz', () => {
     try {
       // Then make the check fail honestly another way: point DATA_DIR at a file, which no
       // one (root included) can create files in.
-      const target = chmodWorks ? t : await testApp({ config: (config) => ({ ...config, dataDir: join(t.dir, 'not-a-folder') }) });
+      const target = chmodWorks
+        ? t
+        : await testApp({ config: (config) => ({ ...config, dataDir: join(t.dir, 'not-a-folder') }) });
       if (!chmodWorks) await writeFile(join(t.dir, 'not-a-folder'), 'x');
       const res = await request(target.app).get('/healthz');
       expect(res.status).toBe(503);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(HealthResponse.parse(res.body)).toMatchObject({ status: 'failing', checks: { database: 'ok', dataDir: 'failing' } });
+      expect(HealthResponse.parse(res.body)).toMatchObject({
+        status: 'failing',
+        checks: { database: 'ok', dataDir: 'failing' },
+      });
     } finally {
       await chmod(t.config.dataDir, 0o700);
     }

@@ -7,14 +7,41 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, normalizeBase32, ready, toHex, type AccountKeys, type SplitKeys } from '../../shared/crypto/index.js';
+import {
+  fromBase64Url,
+  normalizeBase32,
+  ready,
+  toHex,
+  type AccountKeys,
+  type SplitKeys,
+} from '../../shared/crypto/index.js';
 import { RecoverResponse, type SessionList } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/audit/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { b64, certify, changePassword, completeRecovery, derivePassword, fromRfc4648Base32, makeAccount, totpCode, type BrowserAccount } from '../helpers/browser.js';
+import {
+  b64,
+  certify,
+  changePassword,
+  completeRecovery,
+  derivePassword,
+  fromRfc4648Base32,
+  makeAccount,
+  totpCode,
+  type BrowserAccount,
+} from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { inviteToken, startMailServer, type MailServer } from '../helpers/mail-server.js';
-import { approve, enrolTotp, idOf, inviteAndAccept, passwordStep, setUpOffice, signIn, type Member, type Office } from '../helpers/office.js';
+import {
+  approve,
+  enrolTotp,
+  idOf,
+  inviteAndAccept,
+  passwordStep,
+  setUpOffice,
+  signIn,
+  type Member,
+  type Office,
+} from '../helpers/office.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
 let mail: MailServer;
@@ -22,7 +49,10 @@ let t: TestApp;
 let o: Office;
 /** Every secret the flows below used, by a name for the failure message. */
 const secrets = new Map<string, Uint8Array | string>();
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** Each step of the story must have done what it says. */
 function must<T extends { status: number; body: unknown }>(res: T, status: number): T {
@@ -79,7 +109,10 @@ beforeAll(async () => {
   // Invitations: one accepted, one resent then withdrawn.
   const bram = await inviteAndAccept(o, 'bram@kantoor.example');
   rememberAccount('bram (first password)', bram.account);
-  const other = must(await o.admin.tab.post('/api/v1/admin/invitations', { email: 'carla@kantoor.example', role: 'staff' }), 201);
+  const other = must(
+    await o.admin.tab.post('/api/v1/admin/invitations', { email: 'carla@kantoor.example', role: 'staff' }),
+    201,
+  );
   rememberToken('carla invitation', inviteToken(await mail.latest('carla@kantoor.example')));
   must(await o.admin.tab.post(`/api/v1/admin/invitations/${other.body.invitationId as string}/resend`), 200);
   rememberToken('carla invitation resent', inviteToken(await mail.latest('carla@kantoor.example')));
@@ -87,8 +120,20 @@ beforeAll(async () => {
   await approve(o, bram);
 
   // Sign-ins: failures (known and unknown address), without and with two-factor, a backup code.
-  must(await tab(t.app).post('/api/v1/auth/login', { email: 'bram@kantoor.example', authKey: Buffer.alloc(32, 1).toString('base64url') }), 401);
-  must(await tab(t.app).post('/api/v1/auth/login', { email: 'nobody@kantoor.example', authKey: Buffer.alloc(32, 1).toString('base64url') }), 401);
+  must(
+    await tab(t.app).post('/api/v1/auth/login', {
+      email: 'bram@kantoor.example',
+      authKey: Buffer.alloc(32, 1).toString('base64url'),
+    }),
+    401,
+  );
+  must(
+    await tab(t.app).post('/api/v1/auth/login', {
+      email: 'nobody@kantoor.example',
+      authKey: Buffer.alloc(32, 1).toString('base64url'),
+    }),
+    401,
+  );
   const plain = await signIn(o, bram);
   rememberToken('bram session', plain.tab.token);
   await enrolTotp(o, bram);
@@ -97,18 +142,43 @@ beforeAll(async () => {
   rememberToken('bram session (TOTP)', withTotp.tab.token);
   const ticketed = await passwordStep(t, bram.account);
   rememberToken('bram sign-in ticket', ticketed.res.body.ticket as string);
-  must(await ticketed.tab.post('/api/v1/auth/second-factor', { ticket: ticketed.res.body.ticket as string, code: '000000' === totpCode(bram.totpSecret ?? '', t.clock.now()) ? '111111' : '000000' }), 401);
-  must(await ticketed.tab.post('/api/v1/auth/second-factor', { ticket: ticketed.res.body.ticket as string, code: bram.backupCodes?.[0] ?? '' }), 200);
+  must(
+    await ticketed.tab.post('/api/v1/auth/second-factor', {
+      ticket: ticketed.res.body.ticket as string,
+      code: '000000' === totpCode(bram.totpSecret ?? '', t.clock.now()) ? '111111' : '000000',
+    }),
+    401,
+  );
+  must(
+    await ticketed.tab.post('/api/v1/auth/second-factor', {
+      ticket: ticketed.res.body.ticket as string,
+      code: bram.backupCodes?.[0] ?? '',
+    }),
+    200,
+  );
   rememberToken('bram session (backup code)', ticketed.tab.token);
 
   // A password change (with a code), then recovery with the recovery key and a backup code.
   const change = changePassword(bram.account, 'the second password of bram jansen');
   t.clock.advance(30_000);
-  must(await bram.tab.post('/api/v1/me/password', { ...change.request, code: totpCode(bram.totpSecret ?? '', t.clock.now()) }), 204);
+  must(
+    await bram.tab.post('/api/v1/me/password', {
+      ...change.request,
+      code: totpCode(bram.totpSecret ?? '', t.clock.now()),
+    }),
+    204,
+  );
   change.commit();
   rememberAccount('bram (second password)', bram.account);
   const recovered = RecoverResponse.parse(
-    must(await tab(t.app).post('/api/v1/auth/recover', { email: 'bram@kantoor.example', recoveryAuthKey: b64(bram.account.recoverySplit.authKey), code: bram.backupCodes?.[1] ?? '' }), 200).body,
+    must(
+      await tab(t.app).post('/api/v1/auth/recover', {
+        email: 'bram@kantoor.example',
+        recoveryAuthKey: b64(bram.account.recoverySplit.authKey),
+        code: bram.backupCodes?.[1] ?? '',
+      }),
+      200,
+    ).body,
   );
   rememberToken('bram recovery ticket', recovered.ticket);
   const recovery = completeRecovery(bram.account, recovered.recoveryBundle, 'the third password, after recovery');
@@ -121,7 +191,13 @@ beforeAll(async () => {
 
   // Two-factor off and on again, a session ended from the list, sign-out.
   t.clock.advance(30_000);
-  must(await bram.tab.post('/api/v1/me/two-factor/disable', { authKey: b64(bram.account.passwordKeys.authKey), code: totpCode(bram.totpSecret ?? '', t.clock.now()) }), 204);
+  must(
+    await bram.tab.post('/api/v1/me/two-factor/disable', {
+      authKey: b64(bram.account.passwordKeys.authKey),
+      code: totpCode(bram.totpSecret ?? '', t.clock.now()),
+    }),
+    204,
+  );
   await enrolTotp(o, bram);
   rememberTotp('bram (second enrolment)', bram);
   const extra = await signIn(o, bram);
@@ -138,14 +214,36 @@ beforeAll(async () => {
   await approve(o, dave);
   must(await o.admin.tab.post(`/api/v1/admin/users/${idOf(dave)}/disable`), 204);
   must(await o.admin.tab.post(`/api/v1/admin/users/${idOf(dave)}/enable`), 204);
-  must(await o.admin.tab.post(`/api/v1/admin/users/${idOf(dave)}/role`, { role: 'admin', certificate: certify(o.office, dave.account, 'admin', 2) }), 204);
+  must(
+    await o.admin.tab.post(`/api/v1/admin/users/${idOf(dave)}/role`, {
+      role: 'admin',
+      certificate: certify(o.office, dave.account, 'admin', 2),
+    }),
+    204,
+  );
   must(await o.admin.tab.post(`/api/v1/admin/users/${idOf(dave)}/reset`), 200);
   const resetToken = inviteToken(await mail.latest('dave@kantoor.example'));
   rememberToken('dave reset link', resetToken);
-  const renewed = makeAccount({ userId: dave.account.userId, email: 'dave@kantoor.example', name: 'Dave', password: 'dave picks a new long password' });
-  must(await tab(t.app).post('/api/v1/invitations/accept', { token: resetToken, name: 'Dave', keys: renewed.wire }), 200);
+  const renewed = makeAccount({
+    userId: dave.account.userId,
+    email: 'dave@kantoor.example',
+    name: 'Dave',
+    password: 'dave picks a new long password',
+  });
+  must(
+    await tab(t.app).post('/api/v1/invitations/accept', { token: resetToken, name: 'Dave', keys: renewed.wire }),
+    200,
+  );
   rememberAccount('dave (after reset)', renewed);
-  must(await o.admin.tab.put('/api/v1/admin/settings', { name: 'Administratiekantoor De Boer', requireTwoFactor: false, maxExpiryDays: 10, retentionDays: 60 }), 200);
+  must(
+    await o.admin.tab.put('/api/v1/admin/settings', {
+      name: 'Administratiekantoor De Boer',
+      requireTwoFactor: false,
+      maxExpiryDays: 10,
+      retentionDays: 60,
+    }),
+    200,
+  );
   must(await o.admin.tab.raw('put', '/api/v1/admin/logo').attach('logo', PNG, { filename: 'logo.png' }), 204);
 }, 120_000);
 
@@ -187,8 +285,12 @@ describe('the audit log', () => {
   });
 
   it('names people only by pseudonym, records failure reasons by class, and an unknown address by nobody', () => {
-    const failures = t.db.prepare("SELECT actor_ref, details FROM audit_log WHERE action = 'sign_in.failed' ORDER BY seq").all() as { actor_ref: Uint8Array | null; details: string }[];
-    expect(failures.map((f) => JSON.parse(f.details).reason)).toEqual(expect.arrayContaining(['wrong_password', 'unknown_account']));
+    const failures = t.db
+      .prepare("SELECT actor_ref, details FROM audit_log WHERE action = 'sign_in.failed' ORDER BY seq")
+      .all() as { actor_ref: Uint8Array | null; details: string }[];
+    expect(failures.map((f) => JSON.parse(f.details).reason)).toEqual(
+      expect.arrayContaining(['wrong_password', 'unknown_account']),
+    );
     const unknown = failures.find((f) => JSON.parse(f.details).reason === 'unknown_account');
     expect(unknown?.actor_ref).toBeNull();
     const log = JSON.stringify(t.db.prepare('SELECT at, action, object_type, details FROM audit_log').all());

@@ -51,7 +51,10 @@ async function populated(): Promise<Populated> {
   await signInAgain(o, o.admin);
   await signInAgain(o, bram);
   expect((await passwordStep(o.t, bram.account, tab(o.t.app), 'not the right password at all')).res.status).toBe(401);
-  expect((await tab(o.t.app).post('/api/v1/auth/login', { email: 'nobody@kantoor.example', authKey: 'A'.repeat(43) })).status).toBe(401);
+  expect(
+    (await tab(o.t.app).post('/api/v1/auth/login', { email: 'nobody@kantoor.example', authKey: 'A'.repeat(43) }))
+      .status,
+  ).toBe(401);
   return { o, bram, days: [day1, day2, day3] };
 }
 
@@ -66,7 +69,11 @@ async function allEntries(who: Tab, query: Record<string, string> = {}): Promise
   const entries: AuditTrailEntry[] = [];
   let before: number | null = null;
   do {
-    const page: AuditTrailPage = await trail(who, { ...query, limit: '200', ...(before === null ? {} : { before: String(before) }) });
+    const page: AuditTrailPage = await trail(who, {
+      ...query,
+      limit: '200',
+      ...(before === null ? {} : { before: String(before) }),
+    });
     entries.push(...page.entries);
     before = page.next;
   } while (before !== null);
@@ -108,11 +115,14 @@ function parseCsv(text: string): string[][] {
 }
 
 async function exportCsv(who: Tab, query: Record<string, string> = {}) {
-  const res = await who.raw('get', `${EXPORT}?${new URLSearchParams(query).toString()}`).buffer(true).parse((stream, callback) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
-  });
+  const res = await who
+    .raw('get', `${EXPORT}?${new URLSearchParams(query).toString()}`)
+    .buffer(true)
+    .parse((stream, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => callback(null, Buffer.concat(chunks).toString('utf8')));
+    });
   return { res, text: res.body as string };
 }
 
@@ -123,7 +133,10 @@ function csvRecords(text: string): Record<(typeof AUDIT_CSV_COLUMNS)[number], st
   expect(header).toEqual([...AUDIT_CSV_COLUMNS]);
   return rows.map((cells) => {
     expect(cells).toHaveLength(AUDIT_CSV_COLUMNS.length);
-    return Object.fromEntries(AUDIT_CSV_COLUMNS.map((column, i) => [column, cells[i] as string])) as Record<(typeof AUDIT_CSV_COLUMNS)[number], string>;
+    return Object.fromEntries(AUDIT_CSV_COLUMNS.map((column, i) => [column, cells[i] as string])) as Record<
+      (typeof AUDIT_CSV_COLUMNS)[number],
+      string
+    >;
   });
 }
 
@@ -137,9 +150,16 @@ describe('the audit trail page', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     expect(seqs.at(-1)).toBe(1);
 
-    expect(entries.at(-1)).toMatchObject({ action: 'setup.completed', actor: { state: 'known', name: 'Anna de Boer', email: ANNA, kind: 'user' } });
+    expect(entries.at(-1)).toMatchObject({
+      action: 'setup.completed',
+      actor: { state: 'known', name: 'Anna de Boer', email: ANNA, kind: 'user' },
+    });
     const approved = entries.find((entry) => entry.action === 'user.approved');
-    expect(approved).toMatchObject({ actor: { state: 'known', name: 'Anna de Boer' }, object: { type: 'user', name: 'Bram Jansen' }, details: { role: 'staff' } });
+    expect(approved).toMatchObject({
+      actor: { state: 'known', name: 'Anna de Boer' },
+      object: { type: 'user', name: 'Bram Jansen' },
+      details: { role: 'staff' },
+    });
     expect(approved?.object?.ref).toMatch(/^[0-9a-f]{8}$/);
     const failed = entries.filter((entry) => entry.action === 'sign_in.failed');
     expect(failed.map(actorName).sort()).toEqual(['Bram Jansen', 'none']);
@@ -170,7 +190,9 @@ describe('the audit trail page', () => {
     const bram = await allEntries(o.admin.tab, { who: 'bram' });
     expect(bram.length).toBeGreaterThan(0);
     expect(new Set(bram.map(actorName))).toEqual(new Set(['Bram Jansen']));
-    expect(actions(bram)).toEqual(expect.arrayContaining(['invitation.accepted', 'sign_in.succeeded', 'sign_in.failed']));
+    expect(actions(bram)).toEqual(
+      expect.arrayContaining(['invitation.accepted', 'sign_in.succeeded', 'sign_in.failed']),
+    );
     expect(actions(bram)).not.toContain('user.approved');
 
     const byAddress = await allEntries(o.admin.tab, { who: 'KANTOOR.example' });
@@ -186,7 +208,9 @@ describe('the audit trail page', () => {
     const { o, days } = await populated();
     const iso = (ms: number) => new Date(ms).toISOString();
     const day2 = await allEntries(o.admin.tab, { from: iso(days[1]), to: iso(days[2]) });
-    expect(new Set(actions(day2))).toEqual(new Set(['sign_in.succeeded', 'invitation.created', 'invitation.accepted', 'user.approved']));
+    expect(new Set(actions(day2))).toEqual(
+      new Set(['sign_in.succeeded', 'invitation.created', 'invitation.accepted', 'user.approved']),
+    );
     for (const entry of day2) expect(Date.parse(entry.at)).toBeGreaterThanOrEqual(days[1]);
 
     const since = await allEntries(o.admin.tab, { from: iso(days[2]) });
@@ -195,7 +219,12 @@ describe('the audit trail page', () => {
     const until = await allEntries(o.admin.tab, { to: iso(days[1]) });
     expect(actions(until)).toEqual(['setup.completed']);
 
-    const annaOnDay2 = await allEntries(o.admin.tab, { who: 'anna', from: iso(days[1]), to: iso(days[2]), action: 'user.*' });
+    const annaOnDay2 = await allEntries(o.admin.tab, {
+      who: 'anna',
+      from: iso(days[1]),
+      to: iso(days[2]),
+      action: 'user.*',
+    });
     expect(actions(annaOnDay2)).toEqual(['user.approved']);
   });
 
@@ -206,7 +235,10 @@ describe('the audit trail page', () => {
     let before: number | null = null;
     let pages = 0;
     do {
-      const page: AuditTrailPage = await trail(o.admin.tab, { limit: '3', ...(before === null ? {} : { before: String(before) }) });
+      const page: AuditTrailPage = await trail(o.admin.tab, {
+        limit: '3',
+        ...(before === null ? {} : { before: String(before) }),
+      });
       expect(page.entries.length).toBeLessThanOrEqual(3);
       seen.push(...page.entries.map((entry) => entry.seq));
       before = page.next;
@@ -225,14 +257,20 @@ describe('the audit trail page', () => {
     const entries = await allEntries(o.admin.tab);
     const accepted = entries.find((entry) => entry.action === 'invitation.accepted');
     expect(accepted?.actor).toEqual({ state: 'erased', ref: expect.stringMatching(/^[0-9a-f]{8}$/) });
-    expect(entries.find((entry) => entry.action === 'user.approved')?.object).toMatchObject({ type: 'user', name: null });
+    expect(entries.find((entry) => entry.action === 'user.approved')?.object).toMatchObject({
+      type: 'user',
+      name: null,
+    });
     expect(JSON.stringify(entries)).not.toContain('Bram');
     expect(JSON.stringify(entries)).not.toContain(BRAM);
     expect(await allEntries(o.admin.tab, { who: 'bram' })).toEqual([]);
 
     o.t.db.prepare('DELETE FROM audit_people WHERE email IS NULL AND name IS NULL').run();
     const after = await allEntries(o.admin.tab);
-    expect(after.find((entry) => entry.action === 'invitation.accepted')?.actor).toEqual({ state: 'unknown', ref: accepted?.actor.state === 'erased' ? accepted.actor.ref : '' });
+    expect(after.find((entry) => entry.action === 'invitation.accepted')?.actor).toEqual({
+      state: 'unknown',
+      ref: accepted?.actor.state === 'erased' ? accepted.actor.ref : '',
+    });
     expect(after.find((entry) => entry.action === 'sign_in.failed' && entry.actor.state === 'none')).toBeDefined();
     expect(verifyChain(o.t.db)).toMatchObject({ ok: true, entries: after.length });
   });
@@ -259,7 +297,8 @@ describe('the audit trail page', () => {
       'who=%00',
     ];
     for (const query of bad) expectError(await o.admin.tab.get(`${TRAIL}?${query}`), 400, 'invalid_input');
-    for (const query of ['limit=5', 'before=3', 'action=share', 'colour=red']) expectError(await o.admin.tab.get(`${EXPORT}?${query}`), 400, 'invalid_input');
+    for (const query of ['limit=5', 'before=3', 'action=share', 'colour=red'])
+      expectError(await o.admin.tab.get(`${EXPORT}?${query}`), 400, 'invalid_input');
     expect(o.t.logs.text()).not.toContain('unexpected error');
   });
 
@@ -328,8 +367,17 @@ async function inviteAndAcceptWith(o: Office, token: string): Promise<Member> {
   const inviteeTab = tab(o.t.app);
   const lookup = await inviteeTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status).toBe(200);
-  const account = makeAccount({ userId: lookup.body.userId as string, email: BRAM, name: 'Bram Jansen', password: STAFF_PASSWORD });
-  const accepted = await inviteeTab.post('/api/v1/invitations/accept', { token, name: 'Bram Jansen', keys: account.wire });
+  const account = makeAccount({
+    userId: lookup.body.userId as string,
+    email: BRAM,
+    name: 'Bram Jansen',
+    password: STAFF_PASSWORD,
+  });
+  const accepted = await inviteeTab.post('/api/v1/invitations/accept', {
+    token,
+    name: 'Bram Jansen',
+    keys: account.wire,
+  });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   return { account, tab: inviteeTab };
 }
@@ -367,13 +415,21 @@ describe('the CSV export', () => {
 
   it('neutralises cells a spreadsheet would run as a formula', async () => {
     const { o } = await populated();
-    await inviteAndAccept(o, 'eve@kantoor.example', 'staff', STAFF_PASSWORD, '=HYPERLINK("https://evil.example","klik hier")');
+    await inviteAndAccept(
+      o,
+      'eve@kantoor.example',
+      'staff',
+      STAFF_PASSWORD,
+      '=HYPERLINK("https://evil.example","klik hier")',
+    );
     await inviteAndAccept(o, 'mallory@kantoor.example', 'staff', STAFF_PASSWORD, '@SUM(A1:A9)');
     const { text } = await exportCsv(o.admin.tab, { action: 'invitation.accepted' });
     expect(text).toContain(`"'=HYPERLINK(""https://evil.example"",""klik hier"")"`);
     expect(text).toContain(`'@SUM(A1:A9)`);
     const names = csvRecords(text).map((row) => row.actor_name);
-    expect(names).toEqual(expect.arrayContaining([`'=HYPERLINK("https://evil.example","klik hier")`, `'@SUM(A1:A9)`, 'Bram Jansen']));
+    expect(names).toEqual(
+      expect.arrayContaining([`'=HYPERLINK("https://evil.example","klik hier")`, `'@SUM(A1:A9)`, 'Bram Jansen']),
+    );
     for (const name of names) expect(name).not.toMatch(/^[=+\-@\t\r]/);
 
     expect(csvCell('+31 6 12345678')).toBe(`'+31 6 12345678`);
@@ -391,19 +447,29 @@ describe('the CSV export', () => {
     const audit = createAudit({ repo: createAuditRepo(o.t.db), clock: o.t.clock });
     const extra = EXPORT_PAGE * 2 + 37;
     o.t.db.transaction(() => {
-      for (let i = 0; i < extra; i++) audit.record({ actor: null, action: 'sign_in.failed', details: { reason: 'unknown', step: 'password' } });
+      for (let i = 0; i < extra; i++)
+        audit.record({ actor: null, action: 'sign_in.failed', details: { reason: 'unknown', step: 'password' } });
     })();
     const check = verifyChain(o.t.db);
     if (!check.ok) throw new Error('the chain must hold');
     const rows = csvRecords((await exportCsv(o.admin.tab)).text);
-    expect(rows.map((row) => Number(row.seq))).toEqual(Array.from({ length: check.entries }, (_, i) => check.entries - i));
+    expect(rows.map((row) => Number(row.seq))).toEqual(
+      Array.from({ length: check.entries }, (_, i) => check.entries - i),
+    );
     const filtered = csvRecords((await exportCsv(o.admin.tab, { action: 'sign_in.failed' })).text);
     expect(filtered).toHaveLength(extra);
   });
 });
 
 describe('the daily head mail', () => {
-  const job = (o: Office) => createAuditHeadJob({ db: o.t.db, clock: o.t.clock, log: o.t.logs.log, deliver: createDeliver(o.t.mailer, o.t.logs.log), publicUrl: o.t.config.publicUrl });
+  const job = (o: Office) =>
+    createAuditHeadJob({
+      db: o.t.db,
+      clock: o.t.clock,
+      log: o.t.logs.log,
+      deliver: createDeliver(o.t.mailer, o.t.logs.log),
+      publicUrl: o.t.config.publicUrl,
+    });
 
   it('mails every active admin the head (seq, time, hash) and how to check it, and records that it did', async () => {
     const { o, bram } = await populated();
@@ -419,7 +485,9 @@ describe('the daily head mail', () => {
     const hash = toHex(before.head);
     for (const address of [ANNA, 'carla@kantoor.example']) {
       const mail = await o.mail.latest(address);
-      expect(mail.subject).toBe('Coffer: controlewaarde van het auditlog (Administratiekantoor De Boer) / Coffer: audit log check value (Administratiekantoor De Boer)');
+      expect(mail.subject).toBe(
+        'Coffer: controlewaarde van het auditlog (Administratiekantoor De Boer) / Coffer: audit log check value (Administratiekantoor De Boer)',
+      );
       const text = mail.text ?? '';
       expect(text).toContain(`npm run coffer -- audit-verify --head ${before.entries}:${hash}`);
       expect(text).toContain(`Hash:   ${hash}`);
@@ -434,7 +502,11 @@ describe('the daily head mail', () => {
     const after = verifyChain(o.t.db);
     expect(after).toMatchObject({ ok: true, entries: before.entries + 1 });
     const [recorded] = (await trail(o.admin.tab, { action: 'audit.head_mailed' })).entries;
-    expect(recorded).toMatchObject({ seq: before.entries + 1, actor: { state: 'none' }, details: { seq: before.entries, head: hash, admins: 2, delivered: 2 } });
+    expect(recorded).toMatchObject({
+      seq: before.entries + 1,
+      actor: { state: 'none' },
+      details: { seq: before.entries, head: hash, admins: 2, delivered: 2 },
+    });
     expect(o.t.logs.text()).not.toContain(ANNA);
   });
 
@@ -476,7 +548,9 @@ describe('the daily head mail', () => {
     }
     expect(verifyChain(o.t.db)).toEqual(before);
     const warnings = o.t.logs.lines().filter((line) => line['level'] === 40);
-    expect(warnings.map((line) => line['msg'])).toEqual(expect.arrayContaining(['mail delivery failed', 'audit head mail reached no admin; trying again later']));
+    expect(warnings.map((line) => line['msg'])).toEqual(
+      expect.arrayContaining(['mail delivery failed', 'audit head mail reached no admin; trying again later']),
+    );
     expect(o.t.logs.text()).not.toContain(ANNA);
     expect(o.t.logs.text()).not.toContain('anna');
 
@@ -488,7 +562,13 @@ describe('the daily head mail', () => {
 
   it('sends nothing before the office is set up', async () => {
     const t = await suite.app();
-    const run = await createAuditHeadJob({ db: t.db, clock: t.clock, log: t.logs.log, deliver: createDeliver(t.mailer, t.logs.log), publicUrl: t.config.publicUrl }).runOnce();
+    const run = await createAuditHeadJob({
+      db: t.db,
+      clock: t.clock,
+      log: t.logs.log,
+      deliver: createDeliver(t.mailer, t.logs.log),
+      publicUrl: t.config.publicUrl,
+    }).runOnce();
     expect(run).toEqual({ status: 'nothing' });
   });
 });

@@ -40,7 +40,19 @@
 // A response to anyone who is not an office member never contains an id of the other side's
 // objects beyond what the request itself named (checked for every cell).
 
-export const ACTORS = ['anon', 'cliA', 'cliB', 'st1', 'st2', 'admin', 'unappr', 'disab', 'gPre', 'gOth', 'gExp'] as const;
+export const ACTORS = [
+  'anon',
+  'cliA',
+  'cliB',
+  'st1',
+  'st2',
+  'admin',
+  'unappr',
+  'disab',
+  'gPre',
+  'gOth',
+  'gExp',
+] as const;
 export type Actor = (typeof ACTORS)[number];
 export type Cell = '401' | '403' | '404' | '410' | '400' | 'ok' | 'tk';
 
@@ -163,13 +175,17 @@ export function parseMatrix(text = MATRIX_TEXT): MatrixRow[] {
   return rows.map((line) => {
     const words = line.trim().split(/\s+/);
     const cellWords = words.slice(-ACTORS.length);
-    if (cellWords.length !== ACTORS.length || cellWords.some((cell) => !CELLS.has(cell))) throw new Error(`bad matrix line: ${line}`);
+    if (cellWords.length !== ACTORS.length || cellWords.some((cell) => !CELLS.has(cell)))
+      throw new Error(`bad matrix line: ${line}`);
     const method = words[0] as string;
     const path = words[1] as string;
     const note = words.slice(2, -ACTORS.length).join(' ');
     const route = `${method} ${path}`;
     const key = method === 'PAGES' ? 'PAGES' : note === '' ? route : `${route} ${note}`;
-    const cells = Object.fromEntries(ACTORS.map((actor, index) => [actor, cellWords[index] as Cell])) as Record<Actor, Cell>;
+    const cells = Object.fromEntries(ACTORS.map((actor, index) => [actor, cellWords[index] as Cell])) as Record<
+      Actor,
+      Cell
+    >;
     return { key, route, cells };
   });
 }

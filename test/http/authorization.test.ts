@@ -8,9 +8,25 @@ import { idToWire, newId, ready } from '../../shared/crypto/index.js';
 import { createServices } from '../../server/app.js';
 import { PAGES, routeTable, type RouteSpec } from '../../server/routes.js';
 import { ASSET_NAME, createTestApp, type TestApp } from '../helpers/app.js';
-import { approval, buildShare, guestPlan, makeFile, randomPlaintext, receivingAccount, type GuestPlan } from '../helpers/browser.js';
+import {
+  approval,
+  buildShare,
+  guestPlan,
+  makeFile,
+  randomPlaintext,
+  receivingAccount,
+  type GuestPlan,
+} from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
-import { buildSubmission, dropCreateRequest, dropUploads, makeDrop, proveAddress, uploadToDrop, type MadeDrop } from '../helpers/drops.js';
+import {
+  buildSubmission,
+  dropCreateRequest,
+  dropUploads,
+  makeDrop,
+  proveAddress,
+  uploadToDrop,
+  type MadeDrop,
+} from '../helpers/drops.js';
 import { startMailServer, type MailServer } from '../helpers/mail-server.js';
 import { approve, idOf, inviteAndAccept, setUpOffice, signIn, type Member, type Office } from '../helpers/office.js';
 import { DAY_MS, guestVerifies, sendShare, uploadRequest, type SentShare } from '../helpers/sharing.js';
@@ -84,7 +100,9 @@ async function buildSide(n: 1 | 2): Promise<Side> {
   const uploaderGrant = await proveAddress(t.app, mail, drop.dropId, OUTSIDE_UPLOADER);
   const submitted = await uploadToDrop(t.app, drop, uploaderGrant, [makeFile(randomPlaintext(3000))]);
   const personal = await personalDropOf(o, client);
-  const unfinished = await uploadRequest(client.tab, 'post', '', dropUploads(personal.dropId, personal.grant), { size: 1000 });
+  const unfinished = await uploadRequest(client.tab, 'post', '', dropUploads(personal.dropId, personal.grant), {
+    size: 1000,
+  });
   expect(unfinished.status).toBe(201);
   const sessions = await staff.tab.get('/api/v1/sessions');
   return {
@@ -102,7 +120,8 @@ async function buildSide(n: 1 | 2): Promise<Side> {
     personalGrant: personal.grant,
     personalUploadId: unfinished.body.uploadId as string,
     personalDropUploadId: personal.submittedDropUploadId,
-    sessionId: (sessions.body.sessions as { sessionId: string; current: boolean }[]).find((s) => s.current)?.sessionId ?? '',
+    sessionId:
+      (sessions.body.sessions as { sessionId: string; current: boolean }[]).find((s) => s.current)?.sessionId ?? '',
   };
 }
 
@@ -129,8 +148,22 @@ beforeAll(async () => {
 
   callers = {
     anon: { tab: tab(t.app), target: side2, office: false },
-    cliA: { tab: side1.client.tab, grant: side1.clientGrant, dropGrant: side1.personalGrant, target: side2, own: side1, office: false },
-    cliB: { tab: side2.client.tab, grant: side2.clientGrant, dropGrant: side2.personalGrant, target: side1, own: side2, office: false },
+    cliA: {
+      tab: side1.client.tab,
+      grant: side1.clientGrant,
+      dropGrant: side1.personalGrant,
+      target: side2,
+      own: side1,
+      office: false,
+    },
+    cliB: {
+      tab: side2.client.tab,
+      grant: side2.clientGrant,
+      dropGrant: side2.personalGrant,
+      target: side1,
+      own: side2,
+      office: false,
+    },
     st1: { tab: side1.staff.tab, target: side2, own: side1, office: true },
     st2: { tab: side2.staff.tab, target: side1, own: side2, office: true },
     admin: { tab: o.admin.tab, target: side2, office: true },
@@ -140,7 +173,17 @@ beforeAll(async () => {
     gOth: { tab: tab(t.app), grant: side1.guestGrant, target: side2, own: side1, office: false },
     gExp: { tab: tab(t.app), grant: expiredGrant, target: side2, office: false },
   };
-  table = routeTable(createServices({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, serverKey: t.serverKey, clientDir: t.clientDir }));
+  table = routeTable(
+    createServices({
+      config: t.config,
+      db: t.db,
+      mailer: t.mailer,
+      clock: t.clock,
+      log: t.logs.log,
+      serverKey: t.serverKey,
+      clientDir: t.clientDir,
+    }),
+  );
   rows = parseMatrix();
 }, 120_000);
 
@@ -159,8 +202,12 @@ interface Request {
 
 type Builder = (caller: Caller, actor: Actor) => Promise<Request> | Request;
 
-const empty = (path: string): Builder => () => ({ path, body: {} });
-const fixed = (path: string): Builder => () => ({ path });
+const empty =
+  (path: string): Builder =>
+  () => ({ path, body: {} });
+const fixed =
+  (path: string): Builder =>
+  () => ({ path });
 const RANDOM = () => idToWire(newId());
 
 /** A fresh share of the target's staff member, for requests that end or change it. */
@@ -177,7 +224,13 @@ async function freshDrop(target: Side): Promise<{ drop: MadeDrop; dropUploadId: 
 
 /** A member waiting for approval, or an open invitation, for the admin's requests that change them. */
 async function freshMember(): Promise<Member> {
-  return inviteAndAccept(o, `nieuw-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`, 'staff', undefined, 'Nieuw Lid');
+  return inviteAndAccept(
+    o,
+    `nieuw-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`,
+    'staff',
+    undefined,
+    'Nieuw Lid',
+  );
 }
 
 /** A client who accepted an invitation and waits for a member to approve them. */
@@ -186,7 +239,10 @@ async function waitingClient(advisor: Member): Promise<Member> {
 }
 
 async function freshInvitation(): Promise<string> {
-  const res = await o.admin.tab.post('/api/v1/admin/invitations', { email: `uitnodiging-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`, role: 'staff' });
+  const res = await o.admin.tab.post('/api/v1/admin/invitations', {
+    email: `uitnodiging-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`,
+    role: 'staff',
+  });
   expect(res.status).toBe(201);
   return res.body.invitationId as string;
 }
@@ -252,36 +308,66 @@ const BUILDERS: Record<string, Builder> = {
     const member = await freshMember();
     return { path: `/api/v1/admin/users/${idOf(member)}/approve`, body: approval(o.office, member.account, 'staff') };
   },
-  'POST /api/v1/admin/users/:userId/disable': async (c, actor) => ({ path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/disable`, body: {} }),
+  'POST /api/v1/admin/users/:userId/disable': async (c, actor) => ({
+    path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/disable`,
+    body: {},
+  }),
   'POST /api/v1/admin/users/:userId/enable': async (c, actor) => {
     if (actor !== 'admin') return { path: `/api/v1/admin/users/${idOf(c.target.staff)}/enable`, body: {} };
     const member = await freshMember();
     expect((await o.admin.tab.post(`/api/v1/admin/users/${idOf(member)}/disable`, {})).status).toBe(204);
     return { path: `/api/v1/admin/users/${idOf(member)}/enable`, body: {} };
   },
-  'POST /api/v1/admin/users/:userId/role': async (c, actor) => ({ path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/role`, body: { role: 'admin' } }),
-  'POST /api/v1/admin/users/:userId/reset': async (c, actor) => ({ path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/reset`, body: {} }),
+  'POST /api/v1/admin/users/:userId/role': async (c, actor) => ({
+    path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/role`,
+    body: { role: 'admin' },
+  }),
+  'POST /api/v1/admin/users/:userId/reset': async (c, actor) => ({
+    path: `/api/v1/admin/users/${actor === 'admin' ? idOf(await freshMember()) : idOf(c.target.staff)}/reset`,
+    body: {},
+  }),
   'GET /api/v1/admin/invitations': fixed('/api/v1/admin/invitations'),
-  'POST /api/v1/admin/invitations': (_c) => ({ path: '/api/v1/admin/invitations', body: { email: `m-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`, role: 'staff' } }),
-  'POST /api/v1/admin/invitations/:invitationId/resend': async (_c, actor) => ({ path: `/api/v1/admin/invitations/${actor === 'admin' ? await freshInvitation() : RANDOM()}/resend`, body: {} }),
-  'POST /api/v1/admin/invitations/:invitationId/withdraw': async (_c, actor) => ({ path: `/api/v1/admin/invitations/${actor === 'admin' ? await freshInvitation() : RANDOM()}/withdraw`, body: {} }),
+  'POST /api/v1/admin/invitations': (_c) => ({
+    path: '/api/v1/admin/invitations',
+    body: { email: `m-${RANDOM().slice(0, 8).toLowerCase()}@kantoor.example`, role: 'staff' },
+  }),
+  'POST /api/v1/admin/invitations/:invitationId/resend': async (_c, actor) => ({
+    path: `/api/v1/admin/invitations/${actor === 'admin' ? await freshInvitation() : RANDOM()}/resend`,
+    body: {},
+  }),
+  'POST /api/v1/admin/invitations/:invitationId/withdraw': async (_c, actor) => ({
+    path: `/api/v1/admin/invitations/${actor === 'admin' ? await freshInvitation() : RANDOM()}/withdraw`,
+    body: {},
+  }),
   'GET /api/v1/admin/settings': fixed('/api/v1/admin/settings'),
   'PUT /api/v1/admin/settings': async () => ({ path: '/api/v1/admin/settings', body: await currentSettings() }),
   'PUT /api/v1/admin/logo': fixed('/api/v1/admin/logo'),
   'DELETE /api/v1/admin/logo': async (_c, actor) => {
-    if (actor === 'admin') expect((await send(callers.admin, specOf('PUT /api/v1/admin/logo'), { path: '/api/v1/admin/logo' })).status).toBe(204);
+    if (actor === 'admin')
+      expect((await send(callers.admin, specOf('PUT /api/v1/admin/logo'), { path: '/api/v1/admin/logo' })).status).toBe(
+        204,
+      );
     return { path: '/api/v1/admin/logo' };
   },
   'POST /api/v1/uploads': () => ({ path: '/api/v1/uploads', body: { size: 1000 } }),
   'GET /api/v1/uploads/:uploadId': (c) => ({ path: `/api/v1/uploads/${c.target.memberUploadId}` }),
   'PUT /api/v1/uploads/:uploadId/parts/:index': (c) => ({ path: `/api/v1/uploads/${c.target.memberUploadId}/parts/0` }),
-  'POST /api/v1/uploads/:uploadId/complete': (c) => ({ path: `/api/v1/uploads/${c.target.memberUploadId}/complete`, body: {} }),
+  'POST /api/v1/uploads/:uploadId/complete': (c) => ({
+    path: `/api/v1/uploads/${c.target.memberUploadId}/complete`,
+    body: {},
+  }),
   'DELETE /api/v1/uploads/:uploadId': (c) => ({ path: `/api/v1/uploads/${c.target.memberUploadId}` }),
-  'POST /api/v1/recipients/lookup': (c) => ({ path: '/api/v1/recipients/lookup', body: { emails: [c.target.client.account.email] } }),
+  'POST /api/v1/recipients/lookup': (c) => ({
+    path: '/api/v1/recipients/lookup',
+    body: { emails: [c.target.client.account.email] },
+  }),
   'POST /api/v1/shares': (c) => shareNamingForeignUploads(c),
   'GET /api/v1/shares': fixed('/api/v1/shares?scope=office'),
   'GET /api/v1/shares/:shareId': (c) => ({ path: `/api/v1/shares/${c.target.share.shareId}` }),
-  'POST /api/v1/shares/:shareId/revoke': async (c) => ({ path: `/api/v1/shares/${(await freshShare(c.target)).shareId}/revoke`, body: {} }),
+  'POST /api/v1/shares/:shareId/revoke': async (c) => ({
+    path: `/api/v1/shares/${(await freshShare(c.target)).shareId}/revoke`,
+    body: {},
+  }),
   'POST /api/v1/shares/:shareId/extend': (c) => ({
     path: `/api/v1/shares/${c.target.share.shareId}/extend`,
     body: { expiresAt: new Date(t.clock.now() + 10 * DAY_MS).toISOString() },
@@ -290,22 +376,45 @@ const BUILDERS: Record<string, Builder> = {
     const share = await freshShare(c.target);
     const recipientId = share.guests[0]!.recipientId;
     // Locked as ten wrong codes would leave it (set directly: the code rules have their own tests).
-    t.db.prepare('UPDATE share_recipients SET wrong_codes = 10, locked_at = ? WHERE id = ?').run(t.clock.now(), recipientId);
+    t.db
+      .prepare('UPDATE share_recipients SET wrong_codes = 10, locked_at = ? WHERE id = ?')
+      .run(t.clock.now(), recipientId);
     return { path: `/api/v1/shares/${share.shareId}/recipients/${idToWire(recipientId)}/unlock`, body: {} };
   },
-  'GET /api/v1/shares/:shareId/files/:fileId': (c) => ({ path: `/api/v1/shares/${c.target.share.shareId}/files/${shareFile(c.target)}` }),
+  'GET /api/v1/shares/:shareId/files/:fileId': (c) => ({
+    path: `/api/v1/shares/${c.target.share.shareId}/files/${shareFile(c.target)}`,
+  }),
   'GET /api/v1/links/:recipientId': (c) => ({ path: `/api/v1/links/${idToWire(c.target.guest.recipientId)}` }),
-  'POST /api/v1/links/:recipientId/code': async (c) => ({ path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/code`, body: {} }),
-  'POST /api/v1/links/:recipientId/verify': async (c) => ({ path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/verify`, body: { code: '000000' } }),
-  'GET /api/v1/links/:recipientId/files/:fileId': (c) => ({ path: `/api/v1/links/${idToWire(c.target.guest.recipientId)}/files/${shareFile(c.target)}` }),
+  'POST /api/v1/links/:recipientId/code': async (c) => ({
+    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/code`,
+    body: {},
+  }),
+  'POST /api/v1/links/:recipientId/verify': async (c) => ({
+    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/verify`,
+    body: { code: '000000' },
+  }),
+  'GET /api/v1/links/:recipientId/files/:fileId': (c) => ({
+    path: `/api/v1/links/${idToWire(c.target.guest.recipientId)}/files/${shareFile(c.target)}`,
+  }),
   'GET /api/v1/received': fixed('/api/v1/received'),
   'GET /api/v1/received/:shareId': (c) => ({ path: `/api/v1/received/${c.target.share.shareId}` }),
-  'POST /api/v1/received/:shareId/grant': (c) => ({ path: `/api/v1/received/${c.target.share.shareId}/grant`, body: {} }),
-  'GET /api/v1/received/:shareId/files/:fileId': (c) => ({ path: `/api/v1/received/${c.target.share.shareId}/files/${shareFile(c.target)}` }),
-  'POST /api/v1/drops': (c) => ({ path: '/api/v1/drops', body: dropCreateRequest(o, c.own?.staff ?? side1.staff).request }),
+  'POST /api/v1/received/:shareId/grant': (c) => ({
+    path: `/api/v1/received/${c.target.share.shareId}/grant`,
+    body: {},
+  }),
+  'GET /api/v1/received/:shareId/files/:fileId': (c) => ({
+    path: `/api/v1/received/${c.target.share.shareId}/files/${shareFile(c.target)}`,
+  }),
+  'POST /api/v1/drops': (c) => ({
+    path: '/api/v1/drops',
+    body: dropCreateRequest(o, c.own?.staff ?? side1.staff).request,
+  }),
   'GET /api/v1/drops': fixed('/api/v1/drops?scope=office'),
   'GET /api/v1/drops/:dropId': (c) => ({ path: `/api/v1/drops/${c.target.drop.dropId}` }),
-  'POST /api/v1/drops/:dropId/close': async (c) => ({ path: `/api/v1/drops/${(await freshDrop(c.target)).drop.dropId}/close`, body: {} }),
+  'POST /api/v1/drops/:dropId/close': async (c) => ({
+    path: `/api/v1/drops/${(await freshDrop(c.target)).drop.dropId}/close`,
+    body: {},
+  }),
   'POST /api/v1/drops/:dropId/unlock': async (c) => {
     const { drop } = await freshDrop(c.target);
     // Locked as ten wrong codes would leave it (set directly: the code rules have their own tests).
@@ -326,18 +435,36 @@ const BUILDERS: Record<string, Builder> = {
   }),
   'GET /api/v1/d/:dropId': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}` }),
   'POST /api/v1/d/:dropId/code': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/code`, body: {} }),
-  'POST /api/v1/d/:dropId/verify': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/verify`, body: { code: '000000' } }),
+  'POST /api/v1/d/:dropId/verify': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/verify`,
+    body: { code: '000000' },
+  }),
   'POST /api/v1/d/:dropId/start': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/start`, body: {} }),
-  'POST /api/v1/d/:dropId/uploads': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/uploads`, body: { size: 1000 } }),
-  'GET /api/v1/d/:dropId/uploads/:uploadId': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}` }),
-  'PUT /api/v1/d/:dropId/uploads/:uploadId/parts/:index': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}/parts/0` }),
-  'POST /api/v1/d/:dropId/uploads/:uploadId/complete': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}/complete`, body: {} }),
-  'DELETE /api/v1/d/:dropId/uploads/:uploadId': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}` }),
+  'POST /api/v1/d/:dropId/uploads': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/uploads`,
+    body: { size: 1000 },
+  }),
+  'GET /api/v1/d/:dropId/uploads/:uploadId': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}`,
+  }),
+  'PUT /api/v1/d/:dropId/uploads/:uploadId/parts/:index': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}/parts/0`,
+  }),
+  'POST /api/v1/d/:dropId/uploads/:uploadId/complete': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}/complete`,
+    body: {},
+  }),
+  'DELETE /api/v1/d/:dropId/uploads/:uploadId': (c) => ({
+    path: `/api/v1/d/${c.target.personalDropId}/uploads/${c.target.personalUploadId}`,
+  }),
   'POST /api/v1/d/:dropId/submit': (c) => submissionNamingForeignUpload(c, false),
   'POST /api/v1/d/:dropId/submit (own drop, their uploads in body)': (c) => submissionNamingForeignUpload(c, true),
   'GET /api/v1/admin/audit': fixed('/api/v1/admin/audit?action=share.*'),
   'GET /api/v1/admin/audit/export': fixed('/api/v1/admin/audit/export'),
-  'POST /api/v1/clients/invitations': () => ({ path: '/api/v1/clients/invitations', body: { name: 'Nieuwe Klant', email: `k-${RANDOM().slice(0, 8).toLowerCase()}@example.nl` } }),
+  'POST /api/v1/clients/invitations': () => ({
+    path: '/api/v1/clients/invitations',
+    body: { name: 'Nieuwe Klant', email: `k-${RANDOM().slice(0, 8).toLowerCase()}@example.nl` },
+  }),
   'GET /api/v1/clients': fixed('/api/v1/clients'),
   'GET /api/v1/clients/:userId': (c) => ({ path: `/api/v1/clients/${idOf(c.target.client)}` }),
   'POST /api/v1/clients/:userId/approve': async (c, actor) => {
@@ -349,20 +476,41 @@ const BUILDERS: Record<string, Builder> = {
   },
   'GET /api/v1/portal': fixed('/api/v1/portal'),
   'GET /api/v1/portal/uploads': fixed('/api/v1/portal/uploads'),
-  'GET /api/v1/portal/uploads/:dropUploadId': (c) => ({ path: `/api/v1/portal/uploads/${c.target.personalDropUploadId}` }),
-  'POST /api/v1/portal/drops/:dropId/start': (c) => ({ path: `/api/v1/portal/drops/${c.target.personalDropId}/start`, body: {} }),
-  'POST /api/v1/admin/privacy/preview': (c) => ({ path: '/api/v1/admin/privacy/preview', body: { email: c.target.client.account.email } }),
-  'POST /api/v1/admin/privacy/export': (c) => ({ path: '/api/v1/admin/privacy/export', body: { email: c.target.client.account.email } }),
+  'GET /api/v1/portal/uploads/:dropUploadId': (c) => ({
+    path: `/api/v1/portal/uploads/${c.target.personalDropUploadId}`,
+  }),
+  'POST /api/v1/portal/drops/:dropId/start': (c) => ({
+    path: `/api/v1/portal/drops/${c.target.personalDropId}/start`,
+    body: {},
+  }),
+  'POST /api/v1/admin/privacy/preview': (c) => ({
+    path: '/api/v1/admin/privacy/preview',
+    body: { email: c.target.client.account.email },
+  }),
+  'POST /api/v1/admin/privacy/export': (c) => ({
+    path: '/api/v1/admin/privacy/export',
+    body: { email: c.target.client.account.email },
+  }),
   'POST /api/v1/admin/privacy/erase': async (c, actor) => {
-    if (actor !== 'admin') return { path: '/api/v1/admin/privacy/erase', body: { email: c.target.client.account.email, confirmation: 'A'.repeat(43) } };
+    if (actor !== 'admin')
+      return {
+        path: '/api/v1/admin/privacy/erase',
+        body: { email: c.target.client.account.email, confirmation: 'A'.repeat(43) },
+      };
     // Someone who can go: a member invited for the purpose, previewed first as the page does.
     const member = await freshMember();
     const preview = await o.admin.tab.post('/api/v1/admin/privacy/preview', { email: member.account.email });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
-    return { path: '/api/v1/admin/privacy/erase', body: { email: member.account.email, confirmation: preview.body.confirmation as string } };
+    return {
+      path: '/api/v1/admin/privacy/erase',
+      body: { email: member.account.email, confirmation: preview.body.confirmation as string },
+    };
   },
   'GET /api/v1/me/pins': fixed('/api/v1/me/pins'),
-  'PUT /api/v1/me/pins/:subject/:subjectId': (c) => ({ path: `/api/v1/me/pins/user/${idOf(c.target.staff)}`, body: {} }),
+  'PUT /api/v1/me/pins/:subject/:subjectId': (c) => ({
+    path: `/api/v1/me/pins/user/${idOf(c.target.staff)}`,
+    body: {},
+  }),
   'GET /sw.js': fixed('/sw.js'),
   'GET /assets/*file': fixed(`/assets/${ASSET_NAME}`),
 };
@@ -370,7 +518,10 @@ const BUILDERS: Record<string, Builder> = {
 // ---- running the table
 
 /** A 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 const TAKEOVERS = "SELECT count(*) AS n FROM audit_log WHERE action IN ('share.takeover', 'drop.takeover')";
 const takeovers = () => (t.db.prepare(TAKEOVERS).get() as { n: number }).n;
@@ -386,7 +537,8 @@ async function send(caller: Caller, spec: RouteSpec, request: Request) {
   const grant = request.path.startsWith('/api/v1/d/') ? caller.dropGrant : caller.grant;
   if (grant !== undefined) req.set('Authorization', `Bearer ${grant}`);
   if (spec.body === 'json') return req.set('Content-Type', 'application/json').send(JSON.stringify(request.body ?? {}));
-  if (spec.body === 'octet-stream') return req.set('Content-Type', 'application/octet-stream').send(Buffer.alloc(10, 7));
+  if (spec.body === 'octet-stream')
+    return req.set('Content-Type', 'application/octet-stream').send(Buffer.alloc(10, 7));
   if (spec.body === 'multipart') return req.attach('logo', PNG, { filename: 'logo.png', contentType: 'image/png' });
   return req;
 }
@@ -435,12 +587,14 @@ async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key
     const res = await send(caller, spec, request);
     const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
     const cell = row.cells[actor];
-    if (!judge(cell, res.status, code, takeovers() > before)) wrong.push(`${actor}: expected ${cell}, got ${res.status} ${code ?? ''}`.trim());
+    if (!judge(cell, res.status, code, takeovers() > before))
+      wrong.push(`${actor}: expected ${cell}, got ${res.status} ${code ?? ''}`.trim());
     if (!caller.office && !(spec.guard === 'public' && res.status < 300)) {
       const text = res.text ?? '';
       const named = `${request.path} ${JSON.stringify(request.body ?? '')}`;
       for (const id of privateIds(caller.target)) {
-        if (!named.includes(id) && text.includes(id)) wrong.push(`${actor}: the answer holds ${id}, an id of the other side`);
+        if (!named.includes(id) && text.includes(id))
+          wrong.push(`${actor}: the answer holds ${id}, an id of the other side`);
       }
     }
   }
@@ -449,22 +603,47 @@ async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key
 
 describe('the authorization matrix', () => {
   it('has one row for every route the app serves, and no row for a route it does not', () => {
-    const served = new Set(table.filter((spec) => spec.kind !== 'page' || spec.path === '/sw.js').map((spec) => `${spec.method} ${spec.path}`));
+    const served = new Set(
+      table
+        .filter((spec) => spec.kind !== 'page' || spec.path === '/sw.js')
+        .map((spec) => `${spec.method} ${spec.path}`),
+    );
     const pages = table.filter((spec) => spec.kind === 'page' && spec.path !== '/sw.js').map((spec) => spec.path);
     expect(pages).toEqual([...PAGES]);
     const listed = new Set(rows.filter((row) => row.key !== 'PAGES').map((row) => row.route));
-    expect([...served].filter((route) => !listed.has(route)), 'routes without a row').toEqual([]);
-    expect([...listed].filter((route) => !served.has(route)), 'rows for routes the app does not serve').toEqual([]);
+    expect(
+      [...served].filter((route) => !listed.has(route)),
+      'routes without a row',
+    ).toEqual([]);
+    expect(
+      [...listed].filter((route) => !served.has(route)),
+      'rows for routes the app does not serve',
+    ).toEqual([]);
     expect(rows.some((row) => row.key === 'PAGES')).toBe(true);
-    expect(Object.keys(BUILDERS).sort()).toEqual(rows.filter((row) => row.key !== 'PAGES').map((row) => row.key).sort());
+    expect(Object.keys(BUILDERS).sort()).toEqual(
+      rows
+        .filter((row) => row.key !== 'PAGES')
+        .map((row) => row.key)
+        .sort(),
+    );
     expect(new Set(rows.map((row) => row.key)).size).toBe(rows.length);
   });
 
   it('answers a path the route table does not know with 404, whoever asks', async () => {
     for (const actor of ACTORS) {
       const caller = callers[actor];
-      for (const path of ['/api/v1/shares/x/y/z', '/api/v1/everything/clients', '/api/v1/users', '/api/v1/admin/dump', '/api/v2/shares']) {
-        const res = await send(caller, { method: 'GET', path, kind: 'api', body: 'none', guard: 'public', handler: () => {} }, { path });
+      for (const path of [
+        '/api/v1/shares/x/y/z',
+        '/api/v1/everything/clients',
+        '/api/v1/users',
+        '/api/v1/admin/dump',
+        '/api/v2/shares',
+      ]) {
+        const res = await send(
+          caller,
+          { method: 'GET', path, kind: 'api', body: 'none', guard: 'public', handler: () => {} },
+          { path },
+        );
         expect(res.status, `${actor} GET ${path}`).toBe(404);
       }
     }
@@ -481,7 +660,10 @@ describe('the authorization matrix', () => {
 
   // Signing out ends the callers' sessions: that row runs last.
   const order = (key: string) => (key === 'POST /api/v1/auth/logout' ? 1 : 0);
-  for (const key of parseMatrix().map((row) => row.key).filter((key) => key !== 'PAGES').sort((a, b) => order(a) - order(b))) {
+  for (const key of parseMatrix()
+    .map((row) => row.key)
+    .filter((key) => key !== 'PAGES')
+    .sort((a, b) => order(a) - order(b))) {
     it(key, async () => {
       const row = rows.find((candidate) => candidate.key === key)!;
       expect(await check(row, specOf(row.route))).toEqual([]);

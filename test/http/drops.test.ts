@@ -18,7 +18,15 @@ import {
   toBase64Url,
   type DropSecret,
 } from '../../shared/crypto/index.js';
-import { DropDetail, DropList, DropPublicInfo, ErrorBody, OfficeKeysResponse, UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
+import {
+  DropDetail,
+  DropList,
+  DropPublicInfo,
+  ErrorBody,
+  OfficeKeysResponse,
+  UploadCreateResponse,
+  UploadStatus,
+} from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/audit/service.js';
 import type { Db } from '../../server/db/open.js';
 import { makeFile, openSealedOfficeKeys, randomPlaintext, type PreparedFile } from '../helpers/browser.js';
@@ -41,7 +49,18 @@ import {
 } from '../helpers/drops.js';
 import { expectError } from '../helpers/expect.js';
 import { approve, inviteAndAccept, type Member, type Office } from '../helpers/office.js';
-import { binary, codeFromMail, DAY_MS, fetchFile, putPart, signInAgain, uploadContainer, uploadRequest, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import {
+  binary,
+  codeFromMail,
+  DAY_MS,
+  fetchFile,
+  putPart,
+  signInAgain,
+  uploadContainer,
+  uploadRequest,
+  withStaff,
+  type SendingOffice,
+} from '../helpers/sharing.js';
 import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';
 
@@ -53,9 +72,21 @@ async function office(env: Record<string, string> = {}): Promise<SendingOffice> 
   return withStaff(await suite.office(env));
 }
 
-const TABLES = ['drops', 'drop_sessions', 'drop_codes', 'drop_uploads', 'drop_files', 'uploads', 'upload_parts', 'audit_log', 'rate_limits'] as const;
+const TABLES = [
+  'drops',
+  'drop_sessions',
+  'drop_codes',
+  'drop_uploads',
+  'drop_files',
+  'uploads',
+  'upload_parts',
+  'audit_log',
+  'rate_limits',
+] as const;
 function counts(db: Db): Record<string, number> {
-  return Object.fromEntries(TABLES.map((table) => [table, db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number]));
+  return Object.fromEntries(
+    TABLES.map((table) => [table, db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number]),
+  );
 }
 
 /**
@@ -63,7 +94,8 @@ function counts(db: Db): Record<string, number> {
  * a page spills into overflow pages, which can cut a value in two; a window still shows it.
  */
 function holdsAnyOf(raw: Buffer, secret: Uint8Array): boolean {
-  for (let at = 0; at + 32 <= secret.length; at += 16) if (raw.includes(Buffer.from(secret.subarray(at, at + 32)))) return true;
+  for (let at = 0; at + 32 <= secret.length; at += 16)
+    if (raw.includes(Buffer.from(secret.subarray(at, at + 32)))) return true;
   return false;
 }
 
@@ -72,8 +104,18 @@ function auditActions(db: Db): string[] {
 }
 
 /** The container of a drop file as a member downloads it. */
-async function downloadAs(o: Office, member: Member, dropId: string, dropUploadId: string, fileId: string, range?: string) {
-  return fetchFile(o.t.app, `/api/v1/drops/${dropId}/uploads/${dropUploadId}/files/${fileId}`, undefined, { who: member.tab, ...(range !== undefined ? { range } : {}) });
+async function downloadAs(
+  o: Office,
+  member: Member,
+  dropId: string,
+  dropUploadId: string,
+  fileId: string,
+  range?: string,
+) {
+  return fetchFile(o.t.app, `/api/v1/drops/${dropId}/uploads/${dropUploadId}/files/${fileId}`, undefined, {
+    who: member.tab,
+    ...(range !== undefined ? { range } : {}),
+  });
 }
 
 /** A member's browser opening an upload of a drop with the office key. */
@@ -82,7 +124,9 @@ function asOffice(o: Office) {
 }
 
 function files(...sizes: number[]): PreparedFile[] {
-  return sizes.map((size, i) => makeFile(randomPlaintext(size), { name: `loonstrook-${i + 1}-geheim.pdf`, message: 'Zie bijlage, groet Jan' }));
+  return sizes.map((size, i) =>
+    makeFile(randomPlaintext(size), { name: `loonstrook-${i + 1}-geheim.pdf`, message: 'Zie bijlage, groet Jan' }),
+  );
 }
 
 describe('creating a drop', () => {
@@ -107,7 +151,9 @@ describe('creating a drop', () => {
     });
     // The admin made none, but sees the office's (takeover).
     expect(DropList.parse((await s.admin.tab.get('/api/v1/drops?scope=mine')).body).drops).toEqual([]);
-    expect(DropList.parse((await s.admin.tab.get('/api/v1/drops?scope=office')).body).drops.map((d) => d.dropId)).toEqual([drop.dropId]);
+    expect(
+      DropList.parse((await s.admin.tab.get('/api/v1/drops?scope=office')).body).drops.map((d) => d.dropId),
+    ).toEqual([drop.dropId]);
     expectError(await s.admin.tab.get('/api/v1/drops?scope=everyone'), 400, 'invalid_input');
 
     // What the owner's browser needs: its own copies open with its own key; the link is the same.
@@ -115,7 +161,11 @@ describe('creating a drop', () => {
     expect(detail.secrets).toEqual(drop.request.secrets);
     expect(detail.publicKey).toBe(drop.request.publicKey);
     expect(openLabel(detail, ownerHolder(s.staff.account))).toBe('Bakkerij de Vries');
-    const reopened = openDropSecrets(fromBase64Url(detail.secrets!.owner), { dropId: drop.keys.dropId, holderId: s.staff.account.userId }, s.staff.account.keys.encryption);
+    const reopened = openDropSecrets(
+      fromBase64Url(detail.secrets!.owner),
+      { dropId: drop.keys.dropId, holderId: s.staff.account.userId },
+      s.staff.account.keys.encryption,
+    );
     expect(toBase64Url(reopened.secret)).toBe(toBase64Url(drop.keys.secret));
     expect(drop.link.endsWith(toBase64Url(reopened.secret))).toBe(true);
 
@@ -142,8 +192,18 @@ describe('creating a drop', () => {
       [{ title: '   ' }, 400, 'invalid_input', ['title']],
       [{ instructions: 'x'.repeat(2001) }, 400, 'invalid_input', ['instructions']],
       [{ email: 'not an address' }, 400, 'invalid_input', ['email']],
-      [{ edit: (r) => ({ ...r, secrets: { ...r.secrets, office: r.secrets.office.slice(0, -4) } }) }, 400, 'invalid_input', ['secrets.office']],
-      [{ edit: (r) => ({ ...r, label: { ...r.label, owner: toBase64Url(randomBytes(300)) } }) }, 400, 'invalid_input', ['label.owner']],
+      [
+        { edit: (r) => ({ ...r, secrets: { ...r.secrets, office: r.secrets.office.slice(0, -4) } }) },
+        400,
+        'invalid_input',
+        ['secrets.office'],
+      ],
+      [
+        { edit: (r) => ({ ...r, label: { ...r.label, owner: toBase64Url(randomBytes(300)) } }) },
+        400,
+        'invalid_input',
+        ['label.owner'],
+      ],
       [{ edit: (r) => ({ ...r, publicKey: 'A'.repeat(42) + 'B' }) }, 400, 'invalid_input', ['publicKey']],
       [{ edit: (r) => ({ ...r, expiresAt: 'tomorrow' }) }, 400, 'invalid_input', ['expiresAt']],
     ];
@@ -152,13 +212,21 @@ describe('creating a drop', () => {
       expectError(res, status, code);
       if (fields) expect(ErrorBody.parse(res.body).error.fields, JSON.stringify(options)).toEqual(fields);
     }
-    expectError(await s.staff.tab.raw('post', '/api/v1/drops').set('Content-Type', 'application/json').send('{"dropId":'), 400, 'malformed_json');
+    expectError(
+      await s.staff.tab.raw('post', '/api/v1/drops').set('Content-Type', 'application/json').send('{"dropId":'),
+      400,
+      'malformed_json',
+    );
     expect(counts(s.t.db)).toEqual(before);
 
     // A personal drop may run up to a year (the office's share maximum is 30 days); an id is used once.
     const personal = await makeDrop(s, s.staff, { personal: true, email: CLIENT_EMAIL, expiresInMs: 365 * DAY_MS });
     expect(Date.parse(personal.res.body.expiresAt)).toBe(now + 365 * DAY_MS);
-    expectError((await makeDrop(s, s.admin, { edit: (r) => ({ ...r, dropId: personal.dropId }), status: 409 })).res, 409, 'already_exists');
+    expectError(
+      (await makeDrop(s, s.admin, { edit: (r) => ({ ...r, dropId: personal.dropId }), status: 409 })).res,
+      409,
+      'already_exists',
+    );
     expect(s.t.logs.text()).not.toContain('unexpected error');
   });
 });
@@ -197,7 +265,11 @@ describe('a bound drop', () => {
 
     // Without proof: no upload. The code goes to the bound address only.
     expectError(await client.post(`/api/v1/d/${drop.dropId}/start`, {}), 409, 'wrong_state');
-    expectError(await uploadRequest(client, 'post', '', { base: `/api/v1/d/${drop.dropId}/uploads` }, { size: 1000 }), 401, 'grant_invalid');
+    expectError(
+      await uploadRequest(client, 'post', '', { base: `/api/v1/d/${drop.dropId}/uploads` }, { size: 1000 }),
+      401,
+      'grant_invalid',
+    );
     const grant = await proveAddress(s.t.app, suite.mail, drop.dropId, email, client);
     const codeMail = suite.mail.to(email).at(-1)!;
     expect(suite.mail.messages.length).toBe(mailsBefore + 1);
@@ -208,7 +280,11 @@ describe('a bound drop', () => {
     const { answer, receiptCode } = await uploadToDrop(s.t.app, drop, grant, sent, { receiptMail: true, who: client });
     expect(answer).toMatchObject({ receiptCode, receiptMailed: true });
     // The grant is used up: one session, one submission.
-    expectError(await uploadRequest(client, 'post', '', dropUploads(drop.dropId, grant), { size: 1000 }), 401, 'grant_invalid');
+    expectError(
+      await uploadRequest(client, 'post', '', dropUploads(drop.dropId, grant), { size: 1000 }),
+      401,
+      'grant_invalid',
+    );
 
     // The receipt (to the proven address) and the owner's notice: no names, no label, no D.
     const receipt = await suite.mail.latest(email);
@@ -219,7 +295,14 @@ describe('a bound drop', () => {
     expect(notice.text).toContain(`/app/drops/${drop.dropId}`);
     expect(notice.text).toContain('2 bestanden');
     for (const mail of [codeMail, receipt, notice]) {
-      for (const secret of ['loonstrook', 'geheim', 'Bakkerij de Vries', 'Zie bijlage', toBase64Url(drop.keys.secret), drop.link.split('#')[1]!]) {
+      for (const secret of [
+        'loonstrook',
+        'geheim',
+        'Bakkerij de Vries',
+        'Zie bijlage',
+        toBase64Url(drop.keys.secret),
+        drop.link.split('#')[1]!,
+      ]) {
         expect(mail.text, secret).not.toContain(secret);
         expect(mail.subject, secret).not.toContain(secret);
       }
@@ -227,7 +310,11 @@ describe('a bound drop', () => {
 
     // The colleague (admin) opens the office copies: the names, the contents and the same receipt code.
     const detail = await dropDetail(s.admin, drop.dropId);
-    expect(detail).toMatchObject({ uploadCount: 1, codeConfirmedAt: expect.any(String), codeRequestedAt: expect.any(String) });
+    expect(detail).toMatchObject({
+      uploadCount: 1,
+      codeConfirmedAt: expect.any(String),
+      codeRequestedAt: expect.any(String),
+    });
     expect(openLabel(detail, asOffice(s))).toBe('Bakkerij de Vries – 2025');
     const upload = detail.uploads[0]!;
     expect(upload).toMatchObject({ dropUploadId: answer.dropUploadId, rejectedAt: null, receiptMailed: true });
@@ -249,19 +336,45 @@ describe('a bound drop', () => {
     expect(part.status).toBe(206);
     expect(part.headers['content-range']).toBe(`bytes 10-19/${sent[0]!.container.length}`);
     expect(Buffer.from(part.body as Buffer).equals(Buffer.from(sent[0]!.container.subarray(10, 20)))).toBe(true);
-    const beyond = await downloadAs(s, s.admin, drop.dropId, upload.dropUploadId, fileId, `bytes=${sent[0]!.container.length}-`);
+    const beyond = await downloadAs(
+      s,
+      s.admin,
+      drop.dropId,
+      upload.dropUploadId,
+      fileId,
+      `bytes=${sent[0]!.container.length}-`,
+    );
     expectError(beyond, 416, 'bad_request');
     expect(beyond.headers['content-range']).toBe(`bytes */${sent[0]!.container.length}`);
 
     const actions = auditActions(s.t.db);
-    for (const action of ['drop.created', 'drop.code_requested', 'drop.code_confirmed', 'drop.uploaded', 'drop.takeover', 'drop.downloaded']) expect(actions).toContain(action);
+    for (const action of [
+      'drop.created',
+      'drop.code_requested',
+      'drop.code_confirmed',
+      'drop.uploaded',
+      'drop.takeover',
+      'drop.downloaded',
+    ])
+      expect(actions).toContain(action);
     expect(actions.filter((a) => a === 'drop.downloaded')).toHaveLength(2);
     expect(verifyChain(s.t.db).ok).toBe(true);
     // The audit log and the request log hold no id of the link, no name, no label, no code, no grant.
-    const audit = JSON.stringify(s.t.db.prepare('SELECT * FROM audit_log').all(), (_k, v: unknown) => (v instanceof Uint8Array ? toBase64Url(v) : v));
+    const audit = JSON.stringify(s.t.db.prepare('SELECT * FROM audit_log').all(), (_k, v: unknown) =>
+      v instanceof Uint8Array ? toBase64Url(v) : v,
+    );
     const logs = s.t.logs.text();
     const code = /^\s+(\d{6})\s*$/m.exec(codeMail.text ?? '')![1]!;
-    for (const secret of [drop.dropId, toBase64Url(drop.keys.secret), 'loonstrook', 'Bakkerij', email, grant, code, upload.files[0]!.fileId]) {
+    for (const secret of [
+      drop.dropId,
+      toBase64Url(drop.keys.secret),
+      'loonstrook',
+      'Bakkerij',
+      email,
+      grant,
+      code,
+      upload.files[0]!.fileId,
+    ]) {
       expect(audit, `audit: ${secret}`).not.toContain(secret);
       expect(logs, `log: ${secret}`).not.toContain(secret);
     }
@@ -281,7 +394,8 @@ describe('a bound drop', () => {
 
     expect((await client.post(codePath, {})).status).toBe(200);
     const first = await mailed();
-    for (let i = 0; i < 5; i++) expectError(await client.post(verifyPath, { code: wrong(first) }), 401, 'invalid_credentials');
+    for (let i = 0; i < 5; i++)
+      expectError(await client.post(verifyPath, { code: wrong(first) }), 401, 'invalid_credentials');
     // The sixth try fails even with the right code.
     expectError(await client.post(verifyPath, { code: first }), 401, 'invalid_credentials');
 
@@ -326,7 +440,8 @@ describe('a bound drop', () => {
 
     const actions = auditActions(s.t.db);
     expect(actions.filter((a) => a === 'drop.code_wrong')).toHaveLength(10);
-    for (const action of ['drop.code_requested', 'drop.code_confirmed', 'drop.locked', 'drop.unlocked']) expect(actions).toContain(action);
+    for (const action of ['drop.code_requested', 'drop.code_confirmed', 'drop.locked', 'drop.unlocked'])
+      expect(actions).toContain(action);
     expectError(await client.post(verifyPath, { code: '12345' }), 400, 'invalid_input');
   });
 });
@@ -336,7 +451,8 @@ describe('an open drop', () => {
     const s = await office({ TRUST_PROXY: '1' });
     const drop = await makeDrop(s, s.staff);
     const mailsBefore = suite.mail.messages.length;
-    const from = (ip: string) => tab(s.t.app).raw('post', `/api/v1/d/${drop.dropId}/start`).set('X-Forwarded-For', ip).send({});
+    const from = (ip: string) =>
+      tab(s.t.app).raw('post', `/api/v1/d/${drop.dropId}/start`).set('X-Forwarded-For', ip).send({});
 
     // No code can be asked for; the whole flow, receipt included, mails nobody (the owner neither).
     expectError(await tab(s.t.app).post(`/api/v1/d/${drop.dropId}/code`, {}), 409, 'wrong_state');
@@ -346,9 +462,16 @@ describe('an open drop', () => {
     const grant = grantOf(await from('198.51.100.1'));
     const sent = files(100);
     const uploaded = await uploadContainer(tab(s.t.app), sent[0]!.container, dropUploads(drop.dropId, grant));
-    const withReceipt = buildSubmission({ dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret }, [{ file: sent[0]!, uploadId: uploaded.uploadId }], { receiptMail: true });
+    const withReceipt = buildSubmission(
+      { dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret },
+      [{ file: sent[0]!, uploadId: uploaded.uploadId }],
+      { receiptMail: true },
+    );
     expectError(await submit(s.t.app, drop.dropId, grant, withReceipt.body), 400, 'invalid_input');
-    const plain = buildSubmission({ dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret }, [{ file: sent[0]!, uploadId: uploaded.uploadId }]);
+    const plain = buildSubmission(
+      { dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: drop.keys.secret },
+      [{ file: sent[0]!, uploadId: uploaded.uploadId }],
+    );
     expect((await submit(s.t.app, drop.dropId, grant, plain.body)).status).toBe(201);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(suite.mail.messages.length).toBe(mailsBefore);
@@ -363,7 +486,14 @@ describe('an open drop', () => {
     expectError(await from('198.51.100.51'), 429, 'rate_limited');
     // A different drop is not affected; an hour later the first takes sessions again.
     const other = await makeDrop(s, s.staff);
-    expect((await tab(s.t.app).raw('post', `/api/v1/d/${other.dropId}/start`).set('X-Forwarded-For', '198.51.100.52').send({})).status).toBe(200);
+    expect(
+      (
+        await tab(s.t.app)
+          .raw('post', `/api/v1/d/${other.dropId}/start`)
+          .set('X-Forwarded-For', '198.51.100.52')
+          .send({})
+      ).status,
+    ).toBe(200);
     s.t.clock.advance(HOUR_MS);
     expect((await from('198.51.100.1')).status).toBe(200);
     expect(suite.mail.messages.length).toBe(mailsBefore);
@@ -382,8 +512,13 @@ describe('limits', () => {
     const grant = await startOpenDrop(s.t.app, drop.dropId);
     const target = dropUploads(drop.dropId, grant);
     const client = tab(s.t.app);
-    const create = (plaintext: number) => uploadRequest(client, 'post', '', target, { size: makeFile(randomPlaintext(plaintext)).container.length });
-    const stored = () => ({ uploads: filesIn(s, 'uploads').length, blobs: filesIn(s, 'blobs').length, rows: counts(s.t.db).uploads });
+    const create = (plaintext: number) =>
+      uploadRequest(client, 'post', '', target, { size: makeFile(randomPlaintext(plaintext)).container.length });
+    const stored = () => ({
+      uploads: filesIn(s, 'uploads').length,
+      blobs: filesIn(s, 'blobs').length,
+      rows: counts(s.t.db).uploads,
+    });
 
     expect((await create(6_000)).status).toBe(201);
     const after = stored();
@@ -397,7 +532,11 @@ describe('limits', () => {
     expectError(await create(1), 413, 'drop_too_many_files');
     expect(stored()).toEqual({ uploads: 2, blobs: 0, rows: 2 });
     // The office's own per-file limit (MAX_FILE_MIB) holds for drops too; a size that is no container is refused.
-    expectError(await uploadRequest(client, 'post', '', target, { size: ciphertextLengthOf(1024 * 1024 + 1) }), 413, 'quota_exceeded');
+    expectError(
+      await uploadRequest(client, 'post', '', target, { size: ciphertextLengthOf(1024 * 1024 + 1) }),
+      413,
+      'quota_exceeded',
+    );
     expectError(await uploadRequest(client, 'post', '', target, { size: 5 }), 400, 'invalid_input');
     expect(stored()).toEqual({ uploads: 2, blobs: 0, rows: 2 });
     // Cancelling one frees its room.
@@ -414,13 +553,21 @@ describe('limits', () => {
     const first = await startOpenDrop(s.t.app, drop.dropId);
     expect((await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, first), { size })).status).toBe(201);
     const second = await startOpenDrop(s.t.app, drop.dropId);
-    expectError(await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, second), { size }), 507, 'quota_exceeded');
+    expectError(
+      await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, second), { size }),
+      507,
+      'quota_exceeded',
+    );
     expect(filesIn(s, 'uploads')).toHaveLength(1);
     // A small file fits; once the owner's own uploads take the rest, it no longer does.
     const small = { size: makeFile(randomPlaintext(10)).container.length };
     expect((await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, second), small)).status).toBe(201);
     expect((await s.staff.tab.post('/api/v1/uploads', { size })).status).toBe(201);
-    expectError(await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, second), small), 507, 'quota_exceeded');
+    expectError(
+      await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, second), small),
+      507,
+      'quota_exceeded',
+    );
   });
 });
 
@@ -436,7 +583,11 @@ describe('closed and expired drops', () => {
     // Closed by its use: the other session's unsubmitted upload went at once.
     expectError(await tab(s.t.app).get(`/api/v1/d/${once.dropId}`), 410, 'drop_closed');
     expectError(await tab(s.t.app).post(`/api/v1/d/${once.dropId}/start`, {}), 410, 'drop_closed');
-    expectError(await uploadRequest(tab(s.t.app), 'get', `/${pending.uploadId}`, dropUploads(once.dropId, early)), 410, 'drop_closed');
+    expectError(
+      await uploadRequest(tab(s.t.app), 'get', `/${pending.uploadId}`, dropUploads(once.dropId, early)),
+      410,
+      'drop_closed',
+    );
     expect(s.t.db.prepare('SELECT count(*) FROM uploads').pluck().get()).toBe(0);
     expect(filesIn(s, 'blobs')).toHaveLength(1);
     const detail = await dropDetail(s.staff, once.dropId);
@@ -457,7 +608,12 @@ describe('closed and expired drops', () => {
       await tab(s.t.app).post(`/api/v1/d/${bound.dropId}/code`, {}),
       await tab(s.t.app).post(`/api/v1/d/${bound.dropId}/verify`, { code: '123456' }),
       await uploadRequest(tab(s.t.app), 'post', '', dropUploads(bound.dropId, boundGrant), { size: 1000 }),
-      await submit(s.t.app, bound.dropId, boundGrant, { dropUploadId: idToWire(newId()), manifest: 'AAAA', files: [], receiptMail: false }),
+      await submit(s.t.app, bound.dropId, boundGrant, {
+        dropUploadId: idToWire(newId()),
+        manifest: 'AAAA',
+        files: [],
+        receiptMail: false,
+      }),
     ]) {
       expectError(res, 410, 'drop_closed');
     }
@@ -468,7 +624,11 @@ describe('closed and expired drops', () => {
     s.t.clock.advance(HOUR_MS);
     expectError(await tab(s.t.app).get(`/api/v1/d/${expiring.dropId}`), 410, 'drop_expired');
     expectError(await tab(s.t.app).post(`/api/v1/d/${expiring.dropId}/start`, {}), 410, 'drop_expired');
-    expectError(await uploadRequest(tab(s.t.app), 'post', '', dropUploads(expiring.dropId, expiringGrant), { size: 1000 }), 410, 'drop_expired');
+    expectError(
+      await uploadRequest(tab(s.t.app), 'post', '', dropUploads(expiring.dropId, expiringGrant), { size: 1000 }),
+      410,
+      'drop_expired',
+    );
     await signInAgain(s, s.staff);
     expect((await dropDetail(s.staff, expiring.dropId)).state).toBe('expired');
     expectError(await s.staff.tab.post(`/api/v1/drops/${expiring.dropId}/close`, {}), 410, 'drop_expired');
@@ -501,7 +661,11 @@ describe('everything about a drop', () => {
 
     // A grant names its drop and its session: on another drop it gives no right, refused before
     // any lookup with the 404 of a missing object.
-    expectError(await uploadRequest(tab(s.t.app), 'get', `/${inA.uploadId}`, dropUploads(b.dropId, grantA)), 404, 'not_found');
+    expectError(
+      await uploadRequest(tab(s.t.app), 'get', `/${inA.uploadId}`, dropUploads(b.dropId, grantA)),
+      404,
+      'not_found',
+    );
     // Another session's upload, a member's own upload: 404 like an unknown one, on every route.
     for (const uploadId of [inA.uploadId, own.uploadId, idToWire(newId())]) {
       const target = dropUploads(b.dropId, grantB);
@@ -518,7 +682,11 @@ describe('everything about a drop', () => {
     const before = counts(s.t.db);
     const drop = { dropId: b.keys.dropId, publicKey: b.keys.keyPair.publicKey, secret: b.keys.secret };
     for (const uploadId of [inA.uploadId, own.uploadId]) {
-      expectError(await submit(s.t.app, b.dropId, grantB, buildSubmission(drop, [{ file: file!, uploadId }]).body), 404, 'not_found');
+      expectError(
+        await submit(s.t.app, b.dropId, grantB, buildSubmission(drop, [{ file: file!, uploadId }]).body),
+        404,
+        'not_found',
+      );
     }
     expect(counts(s.t.db)).toEqual(before);
 
@@ -529,7 +697,11 @@ describe('everything about a drop', () => {
     expectError(await downloadAs(s, s.staff, b.dropId, answer.dropUploadId, fileId), 404, 'not_found');
     expectError(await downloadAs(s, s.staff, a.dropId, answer.dropUploadId, idToWire(newId())), 404, 'not_found');
     expectError(await downloadAs(s, s.staff, a.dropId, idToWire(newId()), fileId), 404, 'not_found');
-    expectError(await s.staff.tab.post(`/api/v1/drops/${b.dropId}/uploads/${answer.dropUploadId}/reject`, {}), 404, 'not_found');
+    expectError(
+      await s.staff.tab.post(`/api/v1/drops/${b.dropId}/uploads/${answer.dropUploadId}/reject`, {}),
+      404,
+      'not_found',
+    );
     expectError(await s.staff.tab.delete(`/api/v1/drops/${b.dropId}/uploads/${answer.dropUploadId}`), 404, 'not_found');
     expect((await dropDetail(s.staff, a.dropId)).uploads).toHaveLength(1);
   });
@@ -537,7 +709,12 @@ describe('everything about a drop', () => {
   it('is closed to everyone outside the office: the same answer for a real drop as for none, and never its data', async () => {
     const s = await office();
     const drop = await makeDrop(s, s.staff, { email: CLIENT_EMAIL });
-    const { answer } = await uploadToDrop(s.t.app, drop, await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL), files(10));
+    const { answer } = await uploadToDrop(
+      s.t.app,
+      drop,
+      await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL),
+      files(10),
+    );
     const fileId = (await dropDetail(s.staff, drop.dropId)).uploads[0]!.files[0]!.fileId;
     const client = await makeClient(s, s.staff, 'client@klant.example', 'Klant Jansen');
     const pending = await inviteAndAccept(s, 'nieuw@kantoor.example', 'staff', undefined, 'Nieuwe Collega');
@@ -578,7 +755,12 @@ describe('everything about a drop', () => {
 
   it('gives a colleague only sealed bytes of another member’s personal label: the office key opens the office copy, nothing else does', async () => {
     const s = await office();
-    const personal = await makeDrop(s, s.staff, { personal: true, email: CLIENT_EMAIL, expiresInMs: 200 * DAY_MS, label: 'Familie Jansen – privé' });
+    const personal = await makeDrop(s, s.staff, {
+      personal: true,
+      email: CLIENT_EMAIL,
+      expiresInMs: 200 * DAY_MS,
+      label: 'Familie Jansen – privé',
+    });
     expect(personal.res.status).toBe(201);
     const colleague = await inviteAndAccept(s, 'carla@kantoor.example', 'staff', undefined, 'Carla de Wit');
     await approve(s, colleague);
@@ -592,13 +774,25 @@ describe('everything about a drop', () => {
     const dropId = personal.keys.dropId;
     // Their own key opens neither copy.
     const ownKey = colleague.account.keys.encryption;
-    expect(() => openDropLabel(fromBase64Url(detail.label!.owner), { dropId, holderId: s.staff.account.userId }, ownKey)).toThrow(DecryptError);
-    expect(() => openDropLabel(fromBase64Url(detail.label!.office), { dropId, holderId: s.office.keys.officeId }, ownKey)).toThrow(DecryptError);
+    expect(() =>
+      openDropLabel(fromBase64Url(detail.label!.owner), { dropId, holderId: s.staff.account.userId }, ownKey),
+    ).toThrow(DecryptError);
+    expect(() =>
+      openDropLabel(fromBase64Url(detail.label!.office), { dropId, holderId: s.office.keys.officeId }, ownKey),
+    ).toThrow(DecryptError);
     // With the office key (sealed to them at approval), the office copy opens; the owner's still does not.
     const keys = OfficeKeysResponse.parse((await colleague.tab.get('/api/v1/office/keys')).body);
     const officeKeys = openSealedOfficeKeys(s.office, colleague.account, keys.sealedOfficeKeys);
-    expect(openLabel(detail, { holderId: officeKeys.officeId, keys: officeKeys.encryption, copy: 'office' })).toBe('Familie Jansen – privé');
-    expect(() => openDropLabel(fromBase64Url(detail.label!.owner), { dropId, holderId: s.staff.account.userId }, officeKeys.encryption)).toThrow(DecryptError);
+    expect(openLabel(detail, { holderId: officeKeys.officeId, keys: officeKeys.encryption, copy: 'office' })).toBe(
+      'Familie Jansen – privé',
+    );
+    expect(() =>
+      openDropLabel(
+        fromBase64Url(detail.label!.owner),
+        { dropId, holderId: s.staff.account.userId },
+        officeKeys.encryption,
+      ),
+    ).toThrow(DecryptError);
     // A member without the office key (pending approval) gets no drop at all.
     const pending = await inviteAndAccept(s, 'later@kantoor.example', 'staff', undefined, 'Nog Niet');
     expectError(await pending.tab.get(`/api/v1/drops/${personal.dropId}`), 403, 'approval_pending');
@@ -609,10 +803,17 @@ describe('everything about a drop', () => {
   it('keeps a disabled member’s drops working for the office', async () => {
     const s = await office();
     const drop = await makeDrop(s, s.staff, { email: CLIENT_EMAIL });
-    expect((await s.admin.tab.post(`/api/v1/admin/users/${idToWire(s.staff.account.userId)}/disable`, {})).status).toBe(204);
+    expect((await s.admin.tab.post(`/api/v1/admin/users/${idToWire(s.staff.account.userId)}/disable`, {})).status).toBe(
+      204,
+    );
     const ownerMails = suite.mail.to(s.staff.account.email).length;
     const sent = files(500);
-    const { answer } = await uploadToDrop(s.t.app, drop, await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL), sent);
+    const { answer } = await uploadToDrop(
+      s.t.app,
+      drop,
+      await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL),
+      sent,
+    );
     // Nobody mails a disabled account; the office opens the upload with the office key.
     expect(suite.mail.to(s.staff.account.email)).toHaveLength(ownerMails);
     const detail = await dropDetail(s.admin, drop.dropId);
@@ -631,7 +832,10 @@ describe('the office’s inbox', () => {
     // A server (or anyone with only the drop id and key) can seal to the drop key, but cannot MAC without D.
     const [file] = files(100);
     const uploaded = await uploadContainer(tab(s.t.app), file!.container, dropUploads(drop.dropId, grant));
-    const forged = buildSubmission({ dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: randomBytes(32) as DropSecret }, [{ file: file!, uploadId: uploaded.uploadId }]);
+    const forged = buildSubmission(
+      { dropId: drop.keys.dropId, publicKey: drop.keys.keyPair.publicKey, secret: randomBytes(32) as DropSecret },
+      [{ file: file!, uploadId: uploaded.uploadId }],
+    );
     const res = await submit(s.t.app, drop.dropId, grant, forged.body);
     expect(res.status).toBe(201);
     const genuine = await uploadToDrop(s.t.app, drop, await startOpenDrop(s.t.app, drop.dropId), files(100));
@@ -639,31 +843,58 @@ describe('the office’s inbox', () => {
     const detail = await dropDetail(s.staff, drop.dropId);
     expect(detail.uploads).toHaveLength(2);
     const injected = detail.uploads.find((u) => u.dropUploadId === forged.body.dropUploadId)!;
-    await expect(openDropUpload(detail, injected, ownerHolder(s.staff.account), async () => new Uint8Array())).rejects.toThrow();
-    expect((await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}/reject`, {})).status).toBe(204);
-    expectError(await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}/reject`, {}), 409, 'wrong_state');
-    expectError(await downloadAs(s, s.staff, drop.dropId, injected.dropUploadId, injected.files[0]!.fileId), 409, 'upload_rejected');
-    expect((await dropDetail(s.staff, drop.dropId)).uploads.find((u) => u.dropUploadId === injected.dropUploadId)?.rejectedAt).toEqual(expect.any(String));
+    await expect(
+      openDropUpload(detail, injected, ownerHolder(s.staff.account), async () => new Uint8Array()),
+    ).rejects.toThrow();
+    expect(
+      (await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}/reject`, {})).status,
+    ).toBe(204);
+    expectError(
+      await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}/reject`, {}),
+      409,
+      'wrong_state',
+    );
+    expectError(
+      await downloadAs(s, s.staff, drop.dropId, injected.dropUploadId, injected.files[0]!.fileId),
+      409,
+      'upload_rejected',
+    );
+    expect(
+      (await dropDetail(s.staff, drop.dropId)).uploads.find((u) => u.dropUploadId === injected.dropUploadId)
+        ?.rejectedAt,
+    ).toEqual(expect.any(String));
 
     // Deleting the rejected upload: its blob and rows go at once; the genuine one stays.
     expect(filesIn(s, 'blobs')).toHaveLength(2);
-    expect((await s.staff.tab.delete(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}`)).status).toBe(204);
+    expect((await s.staff.tab.delete(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}`)).status).toBe(
+      204,
+    );
     expect(filesIn(s, 'blobs')).toHaveLength(1);
-    expectError(await s.staff.tab.delete(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}`), 404, 'not_found');
-    expect((await dropDetail(s.staff, drop.dropId)).uploads.map((u) => u.dropUploadId)).toEqual([genuine.answer.dropUploadId]);
+    expectError(
+      await s.staff.tab.delete(`/api/v1/drops/${drop.dropId}/uploads/${injected.dropUploadId}`),
+      404,
+      'not_found',
+    );
+    expect((await dropDetail(s.staff, drop.dropId)).uploads.map((u) => u.dropUploadId)).toEqual([
+      genuine.answer.dropUploadId,
+    ]);
 
     // Deleting the drop (with an upload in progress): everything goes, the id is unknown afterwards.
     const inProgress = await startOpenDrop(s.t.app, drop.dropId);
-    await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, inProgress), { size: file!.container.length });
+    await uploadRequest(tab(s.t.app), 'post', '', dropUploads(drop.dropId, inProgress), {
+      size: file!.container.length,
+    });
     expect(filesIn(s, 'uploads')).toHaveLength(1);
     expect((await s.admin.tab.delete(`/api/v1/drops/${drop.dropId}`)).status).toBe(204);
     expect(filesIn(s, 'blobs')).toEqual([]);
     expect(filesIn(s, 'uploads')).toEqual([]);
-    for (const table of ['drops', 'drop_sessions', 'drop_uploads', 'drop_files', 'uploads']) expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    for (const table of ['drops', 'drop_sessions', 'drop_uploads', 'drop_files', 'uploads'])
+      expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
     expectError(await tab(s.t.app).get(`/api/v1/d/${drop.dropId}`), 404, 'not_found');
     expectError(await s.staff.tab.get(`/api/v1/drops/${drop.dropId}`), 404, 'not_found');
     const actions = auditActions(s.t.db);
-    for (const action of ['drop.upload_rejected', 'drop.upload_deleted', 'drop.deleted']) expect(actions).toContain(action);
+    for (const action of ['drop.upload_rejected', 'drop.upload_deleted', 'drop.deleted'])
+      expect(actions).toContain(action);
   });
 
   it('answers bad input on the link holder’s routes with a clear 4xx, never a 500', async () => {
@@ -689,24 +920,55 @@ describe('the office’s inbox', () => {
       [{ ...good, files: [] }, 'files'],
       [{ ...good, files: [good.files[0], good.files[0]] }, 'files'],
       [{ ...good, files: [{ ...good.files[0], sealedKey: toBase64Url(randomBytes(154)) }] }, 'files.0.sealedKey'],
-      [{ ...good, files: [{ ...good.files[0], sealedMetadata: toBase64Url(randomBytes(10)) }] }, 'files.0.sealedMetadata'],
+      [
+        { ...good, files: [{ ...good.files[0], sealedMetadata: toBase64Url(randomBytes(10)) }] },
+        'files.0.sealedMetadata',
+      ],
       [{ ...good, receiptMail: 'yes' }, 'receiptMail'],
     ] as const) {
       const res = await submit(s.t.app, drop.dropId, grant, body);
       expectError(res, 400, 'invalid_input');
       expect(ErrorBody.parse(res.body).error.fields, field).toContain(field);
     }
-    expectError(await client.raw('post', `/api/v1/d/${drop.dropId}/submit`).set('Authorization', `Bearer ${grant}`).set('Content-Type', 'application/json').send('{"files":'), 400, 'malformed_json');
-    expectError(await client.raw('post', `/api/v1/d/${drop.dropId}/submit`).set('Authorization', `Bearer ${grant}`).set('Content-Type', 'text/plain').send('hi'), 415, 'unsupported_media_type');
+    expectError(
+      await client
+        .raw('post', `/api/v1/d/${drop.dropId}/submit`)
+        .set('Authorization', `Bearer ${grant}`)
+        .set('Content-Type', 'application/json')
+        .send('{"files":'),
+      400,
+      'malformed_json',
+    );
+    expectError(
+      await client
+        .raw('post', `/api/v1/d/${drop.dropId}/submit`)
+        .set('Authorization', `Bearer ${grant}`)
+        .set('Content-Type', 'text/plain')
+        .send('hi'),
+      415,
+      'unsupported_media_type',
+    );
     expectError(await client.post(`/api/v1/d/${drop.dropId}/start`, { extra: 1 }), 400, 'invalid_input');
     // The upload routes, as for members.
     expectError(await putPart(client, uploaded.uploadId, 0, file!.container, target), 409, 'upload_incomplete');
     expectError(await uploadRequest(client, 'post', '', target, { size: -1 }), 400, 'invalid_input');
-    const created = UploadCreateResponse.parse((await uploadRequest(client, 'post', '', target, { size: file!.container.length })).body);
+    const created = UploadCreateResponse.parse(
+      (await uploadRequest(client, 'post', '', target, { size: file!.container.length })).body,
+    );
     expectError(await putPart(client, created.uploadId, 7, file!.container, target), 400, 'invalid_input');
-    expectError(await putPart(client, created.uploadId, 0, new Uint8Array(file!.container.length + 1), target), 413, 'payload_too_large');
-    expectError(await uploadRequest(client, 'post', `/${created.uploadId}/complete`, target, {}), 409, 'upload_incomplete');
-    expect(UploadStatus.parse((await uploadRequest(client, 'get', `/${created.uploadId}`, target)).body).received).toEqual([]);
+    expectError(
+      await putPart(client, created.uploadId, 0, new Uint8Array(file!.container.length + 1), target),
+      413,
+      'payload_too_large',
+    );
+    expectError(
+      await uploadRequest(client, 'post', `/${created.uploadId}/complete`, target, {}),
+      409,
+      'upload_incomplete',
+    );
+    expect(
+      UploadStatus.parse((await uploadRequest(client, 'get', `/${created.uploadId}`, target)).body).received,
+    ).toEqual([]);
     // An unfinished upload cannot be submitted.
     const unfinished = buildSubmission(keys, [{ file: file!, uploadId: created.uploadId }]).body;
     expectError(await submit(s.t.app, drop.dropId, grant, unfinished), 409, 'upload_incomplete');
@@ -716,7 +978,11 @@ describe('the office’s inbox', () => {
     expect((await submit(s.t.app, drop.dropId, grant, good)).status).toBe(201);
     const again = await startOpenDrop(s.t.app, drop.dropId);
     const second = await uploadContainer(client, file!.container, dropUploads(drop.dropId, again));
-    expectError(await submit(s.t.app, drop.dropId, again, { ...good, files: [{ ...good.files[0]!, uploadId: second.uploadId }] }), 409, 'already_exists');
+    expectError(
+      await submit(s.t.app, drop.dropId, again, { ...good, files: [{ ...good.files[0]!, uploadId: second.uploadId }] }),
+      409,
+      'already_exists',
+    );
     expect(s.t.logs.text()).not.toContain('unexpected error');
   });
 });
@@ -724,9 +990,18 @@ describe('the office’s inbox', () => {
 describe('the sweeper', () => {
   it('clears an expired drop, then after the retention removes its blobs, sealed keys and labels from the disk, the database file and its WAL', async () => {
     const s = await office();
-    const drop = await makeDrop(s, s.staff, { email: CLIENT_EMAIL, expiresInMs: 2 * DAY_MS, label: 'Te vergeten klant' });
+    const drop = await makeDrop(s, s.staff, {
+      email: CLIENT_EMAIL,
+      expiresInMs: 2 * DAY_MS,
+      label: 'Te vergeten klant',
+    });
     const sent = files(800);
-    const { submission } = await uploadToDrop(s.t.app, drop, await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL), sent);
+    const { submission } = await uploadToDrop(
+      s.t.app,
+      drop,
+      await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL),
+      sent,
+    );
     // Left unsubmitted by a second session.
     const open = await proveAddress(s.t.app, suite.mail, drop.dropId, CLIENT_EMAIL);
     await uploadContainer(tab(s.t.app), files(30)[0]!.container, dropUploads(drop.dropId, open));
@@ -742,14 +1017,16 @@ describe('the sweeper', () => {
       manifest: fromBase64Url(submission.body.manifest),
     };
     const raw = rawDatabase(s);
-    for (const [name, bytes] of Object.entries(secrets)) expect(holdsAnyOf(raw, bytes), `${name} stored before`).toBe(true);
+    for (const [name, bytes] of Object.entries(secrets))
+      expect(holdsAnyOf(raw, bytes), `${name} stored before`).toBe(true);
 
     // Expired: the unsubmitted upload, the sessions and codes go; what arrived stays with the keys that open it.
     s.t.clock.advance(2 * DAY_MS);
     const first = await sweeperOf(s).runOnce();
     expect(first).toMatchObject({ drops: 1, dropUploads: 0 });
     expect(filesIn(s, 'blobs')).toHaveLength(1);
-    for (const table of ['drop_sessions', 'drop_codes', 'uploads']) expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    for (const table of ['drop_sessions', 'drop_codes', 'uploads'])
+      expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
     expect(holdsAnyOf(rawDatabase(s), secrets['secrets for the office']!)).toBe(true);
     expectError(await tab(s.t.app).get(`/api/v1/d/${drop.dropId}`), 410, 'drop_expired');
     expect(await sweeperOf(s).runOnce()).toMatchObject({ drops: 0, dropUploads: 0 });
@@ -766,7 +1043,8 @@ describe('the sweeper', () => {
     expect(second).toMatchObject({ dropUploads: 1, drops: 1 });
     expect(filesIn(s, 'blobs')).toEqual([]);
     const after = rawDatabase(s);
-    for (const [name, bytes] of Object.entries(secrets)) expect(holdsAnyOf(after, bytes), `${name} gone after`).toBe(false);
+    for (const [name, bytes] of Object.entries(secrets))
+      expect(holdsAnyOf(after, bytes), `${name} gone after`).toBe(false);
     expect(walBytes(s).length).toBe(0);
 
     // History stays: the office sees an expired drop without keys; the link holder still gets 410.

@@ -28,7 +28,17 @@ beforeAll(async () => {
   approvedStaff = await inviteAndAccept(o, 'approved@kantoor.example');
   await approve(o, approvedStaff);
   pendingStaff = await inviteAndAccept(o, 'pending@kantoor.example');
-  table = routeTable(createServices({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, serverKey: t.serverKey, clientDir: t.clientDir }));
+  table = routeTable(
+    createServices({
+      config: t.config,
+      db: t.db,
+      mailer: t.mailer,
+      clock: t.clock,
+      log: t.logs.log,
+      serverKey: t.serverKey,
+      clientDir: t.clientDir,
+    }),
+  );
 });
 afterAll(async () => {
   t.close();
@@ -70,7 +80,8 @@ describe('guards over the route table', () => {
   });
 
   it('routes for approved members refuse a member waiting for approval', async () => {
-    for (const spec of guarded(['approved', 'office'])()) expectError(await call(pendingStaff.tab, spec), 403, 'approval_pending');
+    for (const spec of guarded(['approved', 'office'])())
+      expectError(await call(pendingStaff.tab, spec), 403, 'approval_pending');
     for (const spec of guarded(['admin'])()) expectError(await call(pendingStaff.tab, spec), 403, 'forbidden');
   });
 
@@ -78,13 +89,17 @@ describe('guards over the route table', () => {
     const routes = guarded(['office'])();
     expect(routes.length).toBeGreaterThan(5);
     const refused = ['signed_out', 'forbidden', 'approval_pending', 'two_factor_required'];
-    const passed = async (spec: RouteSpec) => expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(approvedStaff.tab, spec)).body?.error?.code);
+    const passed = async (spec: RouteSpec) =>
+      expect(refused, `${spec.method} ${spec.path}`).not.toContain(
+        (await call(approvedStaff.tab, spec)).body?.error?.code,
+      );
     for (const spec of routes) await passed(spec);
     // A client account never reaches them; the routes for any approved account (shares
     // received) let it through, and the client's own routes refuse everyone else.
     const client = await makeClient(o, approvedStaff, 'klant@example.nl', 'Klant Jansen');
     for (const spec of routes) expectError(await call(client.tab, spec), 403, 'forbidden');
-    for (const spec of guarded(['approved'])()) expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(client.tab, spec)).body?.error?.code);
+    for (const spec of guarded(['approved'])())
+      expect(refused, `${spec.method} ${spec.path}`).not.toContain((await call(client.tab, spec)).body?.error?.code);
     const clientRoutes = guarded(['client'])();
     expect(clientRoutes.length).toBeGreaterThan(2);
     for (const spec of clientRoutes) {
@@ -95,7 +110,16 @@ describe('guards over the route table', () => {
   });
 
   it('the two-factor policy stops member, staff, approved and admin routes until enrolment', async () => {
-    expect((await o.admin.tab.put('/api/v1/admin/settings', { name: 'Kantoor', requireTwoFactor: true, maxExpiryDays: 30, retentionDays: 90 })).status).toBe(200);
+    expect(
+      (
+        await o.admin.tab.put('/api/v1/admin/settings', {
+          name: 'Kantoor',
+          requireTwoFactor: true,
+          maxExpiryDays: 30,
+          retentionDays: 90,
+        })
+      ).status,
+    ).toBe(200);
     try {
       for (const spec of guarded(['member', 'staff', 'approved', 'office', 'admin'])()) {
         expectError(await call(approvedStaff.tab, spec), 403, 'two_factor_required');

@@ -1,7 +1,12 @@
 // Invitations: mailed single-use links, lookup and acceptance, resend, withdraw, failed delivery.
 import { describe, expect, it } from 'vitest';
 import { idToWire } from '../../shared/crypto/index.js';
-import { InvitationCreateResponse, InvitationList, InvitationLookupResponse, SignedIn } from '../../shared/wire/index.js';
+import {
+  InvitationCreateResponse,
+  InvitationList,
+  InvitationLookupResponse,
+  SignedIn,
+} from '../../shared/wire/index.js';
 import { INVITATION_LIFETIME_MS } from '../../server/invitations/service.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { makeAccount } from '../helpers/browser.js';
@@ -28,7 +33,11 @@ async function accept(o: Office, token: string, email: string) {
   const lookup = await browser.post('/api/v1/invitations/lookup', { token });
   const userId = lookup.status === 200 ? (lookup.body.userId as string) : undefined;
   const account = makeAccount({ userId, email, name: 'Bram Jansen', password: STAFF_PASSWORD });
-  return { res: await browser.post('/api/v1/invitations/accept', { token, name: 'Bram Jansen', keys: account.wire }), lookup, browser };
+  return {
+    res: await browser.post('/api/v1/invitations/accept', { token, name: 'Bram Jansen', keys: account.wire }),
+    lookup,
+    browser,
+  };
 }
 
 describe('invitations', () => {
@@ -39,7 +48,9 @@ describe('invitations', () => {
     expect(created.delivered).toBe(true);
     expect(created.expiresAt).toBe(new Date(o.t.clock.now() + INVITATION_LIFETIME_MS).toISOString());
     const message = await suite.mail.latest(email);
-    expect(message.subject).toBe('Uitnodiging voor Coffer van Administratiekantoor De Boer / Invitation to Coffer from Administratiekantoor De Boer');
+    expect(message.subject).toBe(
+      'Uitnodiging voor Coffer van Administratiekantoor De Boer / Invitation to Coffer from Administratiekantoor De Boer',
+    );
     const text = message.text ?? '';
     expect(text).toContain(`${TEST_ORIGIN}/invite#${token}`);
     expect(text.indexOf('Goedendag')).toBeLessThan(text.indexOf('Hello'));
@@ -48,12 +59,25 @@ describe('invitations', () => {
 
     const listed = InvitationList.parse((await o.admin.tab.get('/api/v1/admin/invitations')).body);
     expect(listed.invitations).toEqual([
-      { invitationId: created.invitationId, email, role: 'staff', kind: 'invitation', createdAt: new Date(o.t.clock.now()).toISOString(), expiresAt: created.expiresAt, deliveryFailed: false },
+      {
+        invitationId: created.invitationId,
+        email,
+        role: 'staff',
+        kind: 'invitation',
+        createdAt: new Date(o.t.clock.now()).toISOString(),
+        expiresAt: created.expiresAt,
+        deliveryFailed: false,
+      },
     ]);
 
     const { res, lookup } = await accept(o, token, email);
     const view = InvitationLookupResponse.parse(lookup.body);
-    expect(view).toMatchObject({ kind: 'invitation', email, role: 'staff', office: { name: 'Administratiekantoor De Boer' } });
+    expect(view).toMatchObject({
+      kind: 'invitation',
+      email,
+      role: 'staff',
+      office: { name: 'Administratiekantoor De Boer' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const signedIn = SignedIn.parse(res.body);
     expect(signedIn.session.me).toMatchObject({ userId: view.userId, email, role: 'staff', approval: 'pending' });
@@ -90,7 +114,10 @@ describe('invitations', () => {
     o.t.clock.advance(60_000);
     const resent = await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/resend`);
     expect(resent.status).toBe(200);
-    expect(InvitationCreateResponse.parse(resent.body)).toMatchObject({ invitationId: created.invitationId, delivered: true });
+    expect(InvitationCreateResponse.parse(resent.body)).toMatchObject({
+      invitationId: created.invitationId,
+      delivered: true,
+    });
     expect(suite.mail.to(email)).toHaveLength(2);
     const token = inviteToken(await suite.mail.latest(email));
     expect(token).not.toBe(old);
@@ -106,7 +133,11 @@ describe('invitations', () => {
     const { created, token } = await invite(o, email);
     expect((await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/withdraw`)).status).toBe(204);
     expectError((await accept(o, token, email)).res, 404, 'invitation_invalid');
-    expectError(await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/withdraw`), 409, 'wrong_state');
+    expectError(
+      await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/withdraw`),
+      409,
+      'wrong_state',
+    );
     expectError(await o.admin.tab.post('/api/v1/admin/invitations/AAAAAAAAAAAAAAAAAAAAAA/withdraw'), 404, 'not_found');
     // The address may be invited again.
     await invite(o, email);
@@ -114,8 +145,16 @@ describe('invitations', () => {
 
   it('refuses an address that already has an account or an open invitation', async () => {
     const o = await office();
-    expectError(await o.admin.tab.post('/api/v1/admin/invitations', { email: 'anna@kantoor.example', role: 'staff' }), 409, 'already_exists');
-    expectError(await o.admin.tab.post('/api/v1/admin/invitations', { email: 'ANNA@kantoor.example', role: 'admin' }), 409, 'already_exists');
+    expectError(
+      await o.admin.tab.post('/api/v1/admin/invitations', { email: 'anna@kantoor.example', role: 'staff' }),
+      409,
+      'already_exists',
+    );
+    expectError(
+      await o.admin.tab.post('/api/v1/admin/invitations', { email: 'ANNA@kantoor.example', role: 'admin' }),
+      409,
+      'already_exists',
+    );
     const email = fresh();
     await invite(o, email);
     expectError(await o.admin.tab.post('/api/v1/admin/invitations', { email, role: 'staff' }), 409, 'already_exists');
@@ -146,7 +185,9 @@ describe('invitations', () => {
     expect(o.t.logs.text()).not.toContain(email);
 
     suite.mail.refuse.delete(email);
-    const resent = InvitationCreateResponse.parse((await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/resend`)).body);
+    const resent = InvitationCreateResponse.parse(
+      (await o.admin.tab.post(`/api/v1/admin/invitations/${created.invitationId}/resend`)).body,
+    );
     expect(resent.delivered).toBe(true);
     const after = InvitationList.parse((await o.admin.tab.get('/api/v1/admin/invitations')).body).invitations;
     expect(after.find((i) => i.invitationId === created.invitationId)?.deliveryFailed).toBe(false);

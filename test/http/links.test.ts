@@ -7,10 +7,25 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
 import { LinkInfo, ShareDetail, type CodeVerifyResponse } from '../../shared/wire/index.js';
-import { decryptDownload, guestPlan, makeFile, openAsGuest, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
+import {
+  decryptDownload,
+  guestPlan,
+  makeFile,
+  openAsGuest,
+  randomPlaintext,
+  type GuestPlan,
+} from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { codeFromMail, fetchFile, guestFilePath, guestVerifies, sendShare, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import {
+  codeFromMail,
+  fetchFile,
+  guestFilePath,
+  guestVerifies,
+  sendShare,
+  withStaff,
+  type SendingOffice,
+} from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -85,11 +100,16 @@ describe('e-mail codes', () => {
     expect(mail.text).toMatch(/10 minutes/);
     const code = await codeFromMail(s.mail, guest.email, 1);
     expect(code).toMatch(/^\d{6}$/);
-    for (const secret of [toBase64Url(guest.linkSecret), toBase64Url(guest.serverHalf), 'jaarrekening']) expect(mail.text).not.toContain(secret);
+    for (const secret of [toBase64Url(guest.linkSecret), toBase64Url(guest.serverHalf), 'jaarrekening'])
+      expect(mail.text).not.toContain(secret);
 
     // The sender sees "code requested", not "opened".
     let detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
-    expect(detail.recipients[0]).toMatchObject({ codeRequestedAt: expect.any(String), codeConfirmedAt: null, firstDownloadAt: null });
+    expect(detail.recipients[0]).toMatchObject({
+      codeRequestedAt: expect.any(String),
+      codeConfirmedAt: null,
+      firstDownloadAt: null,
+    });
 
     const res = await verify(s, guest, code);
     expect(res.status).toBe(200);
@@ -99,10 +119,16 @@ describe('e-mail codes', () => {
     const fileId = verified.share.files[0]!.fileId;
     const download = await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant);
     expect(download.status).toBe(200);
-    expect(Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(download.body as Buffer), manifest))).toEqual(Buffer.from(plaintext));
+    expect(
+      Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(download.body as Buffer), manifest)),
+    ).toEqual(Buffer.from(plaintext));
 
     detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
-    expect(detail.recipients[0]).toMatchObject({ codeConfirmedAt: expect.any(String), firstDownloadAt: expect.any(String), locked: false });
+    expect(detail.recipients[0]).toMatchObject({
+      codeConfirmedAt: expect.any(String),
+      firstDownloadAt: expect.any(String),
+      locked: false,
+    });
 
     // A used code does not work again.
     expectError(await verify(s, guest, code), 401, 'invalid_credentials');
@@ -116,10 +142,14 @@ describe('e-mail codes', () => {
     const { keys, manifest } = openAsGuest(guest, verified.share, verified.serverHalf, s.office.keys.signing.publicKey);
     const fileId = verified.share.files[0]!.fileId;
     const res = await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant);
-    expect(Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(res.body as Buffer), manifest))).toEqual(Buffer.from(plaintext));
+    expect(
+      Buffer.from(decryptDownload(keys.get(fileId)!, fileId, new Uint8Array(res.body as Buffer), manifest)),
+    ).toEqual(Buffer.from(plaintext));
     // Without the access code, the mailbox alone opens nothing.
     const { accessCode: _dropped, ...withoutCode } = guest;
-    expect(() => openAsGuest(withoutCode, verified.share, verified.serverHalf, s.office.keys.signing.publicKey)).toThrow();
+    expect(() =>
+      openAsGuest(withoutCode, verified.share, verified.serverHalf, s.office.keys.signing.publicKey),
+    ).toThrow();
   });
 
   it('refuses a wrong code, and a code after 5 wrong tries even when it is right; it lasts 10 minutes', async () => {
@@ -182,9 +212,19 @@ describe('e-mail codes', () => {
 
     // Only a recipient of this share, and only a locked one, can be unlocked.
     const recipient = idToWire(guest.recipientId);
-    expectError(await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(newId())}/unlock`, {}), 404, 'not_found');
-    expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {})).status).toBe(204);
-    expectError(await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {}), 409, 'wrong_state');
+    expectError(
+      await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(newId())}/unlock`, {}),
+      404,
+      'not_found',
+    );
+    expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {})).status).toBe(
+      204,
+    );
+    expectError(
+      await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${recipient}/unlock`, {}),
+      409,
+      'wrong_state',
+    );
     detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
     expect(detail.recipients[0]?.locked).toBe(false);
     // The third code of the hour, and the right one: the guest is in.
@@ -195,10 +235,14 @@ describe('e-mail codes', () => {
     const { s, guest, sent } = await setUp({ guests: [guestPlan('weigert@example.nl')] });
     s.mail.refuse.add('weigert@example.nl');
     expectError(await requestCode(s, guest), 502, 'delivery_failed');
-    expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed).toBe(true);
+    expect(
+      ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed,
+    ).toBe(true);
     s.mail.refuse.delete('weigert@example.nl');
     expect((await requestCode(s, guest)).status).toBe(200);
-    expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed).toBe(false);
+    expect(
+      ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).recipients[0]?.deliveryFailed,
+    ).toBe(false);
   });
 });
 
@@ -208,7 +252,14 @@ describe('a forwarded link without the mailbox', () => {
     const stranger = tab(s.t.app);
     const info = await stranger.get(linkPath(guest));
     expect(info.status).toBe(200);
-    expect(Object.keys(info.body).sort()).toEqual(['accessCode', 'expiresAt', 'locked', 'maskedEmail', 'office', 'senderName']);
+    expect(Object.keys(info.body).sort()).toEqual([
+      'accessCode',
+      'expiresAt',
+      'locked',
+      'maskedEmail',
+      'office',
+      'senderName',
+    ]);
     // Asking for a code mails the real recipient, not the stranger.
     expect((await stranger.post(linkPath(guest, '/code'), {})).status).toBe(200);
     expect(s.mail.to(guest.email)).toHaveLength(1);
@@ -218,14 +269,19 @@ describe('a forwarded link without the mailbox', () => {
     expect(JSON.stringify(guess.body)).not.toContain(toBase64Url(guest.serverHalf));
     // No grant or a forged one: 401. A valid one for someone else gives no right here: 404.
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), undefined), 401, 'grant_invalid');
-    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'), 401, 'grant_invalid');
+    expectError(
+      await fetchFile(s.t.app, guestFilePath(guest, fileId), 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl'),
+      401,
+      'grant_invalid',
+    );
     const other = guestPlan('ander@example.nl');
     await sendShare(s, s.admin, { guests: [other] });
     const otherGrant = (await guestVerifies(s.t.app, s.mail, other)).grant;
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), otherGrant), 404, 'not_found');
     // An account recipient's grant names another recipient: refused too.
     const forAccount = await sendShare(s, s.admin, { accounts: [s.staff] });
-    const accountGrant = (await s.staff.tab.post(`/api/v1/received/${forAccount.shareId}/grant`, {})).body.grant as string;
+    const accountGrant = (await s.staff.tab.post(`/api/v1/received/${forAccount.shareId}/grant`, {})).body
+      .grant as string;
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), accountGrant), 404, 'not_found');
   });
 });
@@ -284,7 +340,9 @@ describe('downloads', () => {
     const { s, fileId, sent } = await setUp({ guests, downloadLimit: 1 });
     const grants: string[] = [];
     for (const guest of guests) grants.push((await guestVerifies(s.t.app, s.mail, guest)).grant);
-    const answers = await Promise.all(guests.map((guest, i) => fetchFile(s.t.app, guestFilePath(guest, fileId), grants[i], { range: 'bytes=0-999' })));
+    const answers = await Promise.all(
+      guests.map((guest, i) => fetchFile(s.t.app, guestFilePath(guest, fileId), grants[i], { range: 'bytes=0-999' })),
+    );
     const statuses = answers.map((res) => res.status).sort();
     expect(statuses).toEqual([206, 410]);
     const loser = answers.find((res) => res.status === 410)!;
@@ -292,7 +350,9 @@ describe('downloads', () => {
     const winner = answers.findIndex((res) => res.status === 206);
     const winnerGuest = guests[winner]!;
     // The winner resumes (Range) and fetches again: allowed, counted nothing more.
-    expect((await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner], { range: 'bytes=1000-' })).status).toBe(206);
+    expect(
+      (await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner], { range: 'bytes=1000-' })).status,
+    ).toBe(206);
     expect((await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner])).status).toBe(200);
     const detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
     expect(detail).toMatchObject({ downloadsUsed: 1, state: 'used-up' });
@@ -306,7 +366,10 @@ describe('downloads', () => {
   });
 
   it('mails the sender a receipt on a recipient’s first download, without names', async () => {
-    const { s, guest, fileId } = await setUp({ receiptMail: true, files: [makeFile(randomPlaintext(100), { name: 'belastingaangifte.pdf' })] });
+    const { s, guest, fileId } = await setUp({
+      receiptMail: true,
+      files: [makeFile(randomPlaintext(100), { name: 'belastingaangifte.pdf' })],
+    });
     const { grant } = await guestVerifies(s.t.app, s.mail, guest);
     const before = s.mail.to('anna@kantoor.example').length;
     expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), grant)).status).toBe(200);

@@ -4,7 +4,15 @@ import { RecoverResponse, SignedIn } from '../../shared/wire/index.js';
 import { authKeyFor, changePassword, completeRecovery, openPasswordBundle, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { approve, enrolTotp, inviteAndAccept, passwordStep, signIn, type Member, type Office } from '../helpers/office.js';
+import {
+  approve,
+  enrolTotp,
+  inviteAndAccept,
+  passwordStep,
+  signIn,
+  type Member,
+  type Office,
+} from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -25,7 +33,11 @@ describe('password change', () => {
   it('refuses without the current auth key', async () => {
     const { bram } = await withMember({ totp: false });
     const { request } = changePassword(bram.account, NEW_PASSWORD);
-    expectError(await bram.tab.post('/api/v1/me/password', { ...request, authKey: WRONG_KEY }), 401, 'invalid_credentials');
+    expectError(
+      await bram.tab.post('/api/v1/me/password', { ...request, authKey: WRONG_KEY }),
+      401,
+      'invalid_credentials',
+    );
     expect((await bram.tab.get('/api/v1/session')).status).toBe(200);
   });
 
@@ -33,9 +45,23 @@ describe('password change', () => {
     const { o, bram } = await withMember({ totp: true });
     const { request, commit } = changePassword(bram.account, NEW_PASSWORD);
     expectError(await bram.tab.post('/api/v1/me/password', request), 401, 'invalid_credentials');
-    expectError(await bram.tab.post('/api/v1/me/password', { ...request, code: '000000' === totpCode(bram.totpSecret ?? '', o.t.clock.now() + 30_000) ? '111111' : '000000' }), 401, 'invalid_credentials');
+    expectError(
+      await bram.tab.post('/api/v1/me/password', {
+        ...request,
+        code: '000000' === totpCode(bram.totpSecret ?? '', o.t.clock.now() + 30_000) ? '111111' : '000000',
+      }),
+      401,
+      'invalid_credentials',
+    );
     o.t.clock.advance(30_000);
-    expect((await bram.tab.post('/api/v1/me/password', { ...request, code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) })).status).toBe(204);
+    expect(
+      (
+        await bram.tab.post('/api/v1/me/password', {
+          ...request,
+          code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
+        })
+      ).status,
+    ).toBe(204);
     commit();
     expect((await signIn(o, bram)).signedIn.session.me.twoFactor).toBe(true);
   });
@@ -54,20 +80,28 @@ describe('password change', () => {
 
     expectError((await passwordStep(o.t, bram.account, tab(o.t.app), oldPassword)).res, 401, 'invalid_credentials');
     const fresh = SignedIn.parse((await passwordStep(o.t, bram.account)).res.body);
-    expect(openPasswordBundle(bram.account, fresh.keys.passwordBundle).identity.publicKey).toEqual(bram.account.keys.identity.publicKey);
+    expect(openPasswordBundle(bram.account, fresh.keys.passwordBundle).identity.publicKey).toEqual(
+      bram.account.keys.identity.publicKey,
+    );
 
     const messages = suite.mail.to(bram.account.email);
     expect(messages).toHaveLength(before + 1);
     const message = messages.at(-1);
-    expect(message?.subject).toBe('Uw Coffer-wachtwoord is gewijzigd (Administratiekantoor De Boer) / Your Coffer password was changed (Administratiekantoor De Boer)');
+    expect(message?.subject).toBe(
+      'Uw Coffer-wachtwoord is gewijzigd (Administratiekantoor De Boer) / Your Coffer password was changed (Administratiekantoor De Boer)',
+    );
     const text = message?.text ?? '';
-    for (const secret of [NEW_PASSWORD, oldPassword, request.newAuthKey, request.authKey, request.passwordBundle, '#']) expect(text).not.toContain(secret);
+    for (const secret of [NEW_PASSWORD, oldPassword, request.newAuthKey, request.authKey, request.passwordBundle, '#'])
+      expect(text).not.toContain(secret);
   });
 
   it('refuses Argon2id parameters outside the floor', async () => {
     const { bram } = await withMember({ totp: false });
     const { request } = changePassword(bram.account, NEW_PASSWORD);
-    const res = await bram.tab.post('/api/v1/me/password', { ...request, kdf: { ...request.kdf, memLimit: 1024 * 1024 } });
+    const res = await bram.tab.post('/api/v1/me/password', {
+      ...request,
+      kdf: { ...request.kdf, memLimit: 1024 * 1024 },
+    });
     expectError(res, 400, 'invalid_input');
     expect(res.body.error.fields).toEqual(['kdf']);
   });
@@ -84,7 +118,11 @@ describe('recovery', () => {
     const code = totpCode(bram.totpSecret ?? '', o.t.clock.now());
     const wrongCode = code === '000000' ? '111111' : '000000';
     expectError(await browser.post(RECOVER, { email: bram.account.email, recoveryAuthKey }), 400, 'invalid_input');
-    expectError(await browser.post(RECOVER, { email: bram.account.email, recoveryAuthKey, code: wrongCode }), 401, 'invalid_credentials');
+    expectError(
+      await browser.post(RECOVER, { email: bram.account.email, recoveryAuthKey, code: wrongCode }),
+      401,
+      'invalid_credentials',
+    );
     const wrongKey = await browser.post(RECOVER, { email: bram.account.email, recoveryAuthKey: WRONG_KEY, code });
     expectError(wrongKey, 401, 'invalid_credentials');
     const unknown = await browser.post(RECOVER, { email: 'nobody@kantoor.example', recoveryAuthKey, code });
@@ -95,7 +133,11 @@ describe('recovery', () => {
 
   it('gives users without two-factor sign-in the same 401: they must ask an admin', async () => {
     const { o, bram } = await withMember({ totp: false });
-    const res = await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: b64(bram.account.recoverySplit.authKey), code: '123456' });
+    const res = await tab(o.t.app).post(RECOVER, {
+      email: bram.account.email,
+      recoveryAuthKey: b64(bram.account.recoverySplit.authKey),
+      code: '123456',
+    });
     expectError(res, 401, 'invalid_credentials');
   });
 
@@ -104,7 +146,11 @@ describe('recovery', () => {
     const oldPassword = bram.account.password;
     const oldRecovery = b64(bram.account.recoverySplit.authKey);
     const browser = tab(o.t.app);
-    const answer = await browser.post(RECOVER, { email: bram.account.email, recoveryAuthKey: oldRecovery, code: bram.backupCodes?.[0] ?? '' });
+    const answer = await browser.post(RECOVER, {
+      email: bram.account.email,
+      recoveryAuthKey: oldRecovery,
+      code: bram.backupCodes?.[0] ?? '',
+    });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const recovered = RecoverResponse.parse(answer.body);
     expect(answer.headers['set-cookie']).toBeUndefined();
@@ -115,21 +161,39 @@ describe('recovery', () => {
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     commit();
     const signedIn = SignedIn.parse(done.body);
-    expect(openPasswordBundle(bram.account, signedIn.keys.passwordBundle).personalKey).toEqual(bram.account.keys.personalKey);
+    expect(openPasswordBundle(bram.account, signedIn.keys.passwordBundle).personalKey).toEqual(
+      bram.account.keys.personalKey,
+    );
     expect(signedIn.keys.sealedOfficeKeys).toBeDefined();
     expect((await browser.get('/api/v1/office/keys')).status).toBe(200);
     expectError(await bram.tab.get('/api/v1/session'), 401, 'signed_out');
 
     // The ticket worked once.
-    expectError(await tab(o.t.app).post('/api/v1/auth/recover/complete', { ticket: recovered.ticket, ...body }), 401, 'invalid_credentials');
+    expectError(
+      await tab(o.t.app).post('/api/v1/auth/recover/complete', { ticket: recovered.ticket, ...body }),
+      401,
+      'invalid_credentials',
+    );
     // The old password and the old recovery key fail; the new ones work.
     expectError((await passwordStep(o.t, bram.account, tab(o.t.app), oldPassword)).res, 401, 'invalid_credentials');
     o.t.clock.advance(30_000);
     expect((await signIn(o, bram)).signedIn.session.me.email).toBe(bram.account.email);
     o.t.clock.advance(30_000);
     const code = totpCode(bram.totpSecret ?? '', o.t.clock.now());
-    expectError(await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: oldRecovery, code }), 401, 'invalid_credentials');
-    expect((await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: b64(bram.account.recoverySplit.authKey), code })).status).toBe(200);
+    expectError(
+      await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: oldRecovery, code }),
+      401,
+      'invalid_credentials',
+    );
+    expect(
+      (
+        await tab(o.t.app).post(RECOVER, {
+          email: bram.account.email,
+          recoveryAuthKey: b64(bram.account.recoverySplit.authKey),
+          code,
+        })
+      ).status,
+    ).toBe(200);
     // The password-changed notice went out.
     expect(suite.mail.to(bram.account.email).at(-1)?.subject).toContain('Uw Coffer-wachtwoord is gewijzigd');
   });
@@ -138,13 +202,30 @@ describe('recovery', () => {
     const { o, bram } = await withMember({ totp: true });
     o.t.clock.advance(30_000);
     const answer = RecoverResponse.parse(
-      (await tab(o.t.app).post(RECOVER, { email: bram.account.email, recoveryAuthKey: b64(bram.account.recoverySplit.authKey), code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) })).body,
+      (
+        await tab(o.t.app).post(RECOVER, {
+          email: bram.account.email,
+          recoveryAuthKey: b64(bram.account.recoverySplit.authKey),
+          code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
+        })
+      ).body,
     );
     // Not a sign-in ticket.
-    expectError(await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket: answer.ticket, code: bram.backupCodes?.[1] ?? '' }), 401, 'invalid_credentials');
+    expectError(
+      await tab(o.t.app).post('/api/v1/auth/second-factor', {
+        ticket: answer.ticket,
+        code: bram.backupCodes?.[1] ?? '',
+      }),
+      401,
+      'invalid_credentials',
+    );
     o.t.clock.advance(5 * 60_000);
     const { body } = completeRecovery(bram.account, answer.recoveryBundle, NEW_PASSWORD);
-    expectError(await tab(o.t.app).post('/api/v1/auth/recover/complete', { ticket: answer.ticket, ...body }), 401, 'invalid_credentials');
+    expectError(
+      await tab(o.t.app).post('/api/v1/auth/recover/complete', { ticket: answer.ticket, ...body }),
+      401,
+      'invalid_credentials',
+    );
     expect(authKeyFor(bram.account.password, bram.account.kdf)).toBe(bram.account.wire.authKey);
   });
 });

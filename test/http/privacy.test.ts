@@ -92,16 +92,29 @@ function auditRefOf(db: Db, email: string): string {
 }
 
 function blobNames(db: Db, sql: string, ...params: unknown[]): string[] {
-  return (db.prepare(sql).pluck().all(...params) as Uint8Array[]).map(toHex);
+  return (
+    db
+      .prepare(sql)
+      .pluck()
+      .all(...params) as Uint8Array[]
+  ).map(toHex);
 }
 
 /** Blob files (hex names) of a share, while it has them. */
 function shareBlobs(db: Db, shareId: string): string[] {
-  return blobNames(db, 'SELECT blob_id FROM share_files WHERE share_id = ? AND blob_id IS NOT NULL', Buffer.from(shareId, 'base64url'));
+  return blobNames(
+    db,
+    'SELECT blob_id FROM share_files WHERE share_id = ? AND blob_id IS NOT NULL',
+    Buffer.from(shareId, 'base64url'),
+  );
 }
 
 function dropBlobs(db: Db, dropId: string): string[] {
-  return blobNames(db, 'SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ?', Buffer.from(dropId, 'base64url'));
+  return blobNames(
+    db,
+    'SELECT f.blob_id FROM drop_files f JOIN drop_uploads x ON x.id = f.drop_upload_id WHERE x.drop_id = ?',
+    Buffer.from(dropId, 'base64url'),
+  );
 }
 
 /** Every object key anywhere in a JSON value. */
@@ -141,7 +154,11 @@ async function carlasHistory(s: SendingOffice & { carla: Member }) {
   const bram = s.staff;
   const guest = guestPlan(GUEST);
   const otherGuest = guestPlan(OTHER_GUEST);
-  const sentByCarla = await sendShare(s, s.carla, { guests: [guest], accounts: [bram], files: [makeFile(randomPlaintext(30_000)), makeFile(randomPlaintext(500))] });
+  const sentByCarla = await sendShare(s, s.carla, {
+    guests: [guest],
+    accounts: [bram],
+    files: [makeFile(randomPlaintext(30_000)), makeFile(randomPlaintext(500))],
+  });
   const toCarlaAndGuest = await sendShare(s, bram, { accounts: [s.carla], guests: [otherGuest] });
   const toCarlaOnly = await sendShare(s, bram, { accounts: [s.carla] });
   const carlasDrop = await makeDrop(s, s.carla, { email: CLIENT_OF_CARLA });
@@ -162,7 +179,8 @@ describe('who may ask', () => {
     const client = await makeClient(s, s.staff, 'piet@klant.example', 'Piet Klant');
     const before = s.t.db.prepare('SELECT count(*) FROM audit_log').pluck().get();
     for (const path of [PREVIEW, EXPORT, ERASE]) {
-      const body = path === ERASE ? { email: CARLA.email, confirmation: toBase64Url(new Uint8Array(32)) } : { email: CARLA.email };
+      const body =
+        path === ERASE ? { email: CARLA.email, confirmation: toBase64Url(new Uint8Array(32)) } : { email: CARLA.email };
       expectError(await tab(s.t.app).post(path, body), 401, 'signed_out');
       expectError(await s.staff.tab.post(path, body), 403, 'forbidden');
       expectError(await s.carla.tab.post(path, body), 403, 'forbidden');
@@ -190,7 +208,11 @@ describe('who may ask', () => {
     const unknown = 'nobody@nowhere.example';
     expectError(await s.admin.tab.post(PREVIEW, { email: unknown }), 404, 'not_found');
     expectError(await s.admin.tab.post(EXPORT, { email: unknown }), 404, 'not_found');
-    expectError(await s.admin.tab.post(ERASE, { email: unknown, confirmation: toBase64Url(new Uint8Array(32)) }), 404, 'not_found');
+    expectError(
+      await s.admin.tab.post(ERASE, { email: unknown, confirmation: toBase64Url(new Uint8Array(32)) }),
+      404,
+      'not_found',
+    );
     expect(s.t.db.prepare("SELECT count(*) FROM audit_log WHERE action LIKE 'privacy.%'").pluck().get()).toBe(0);
     expect(rawDatabase(s).includes(unknown)).toBe(false);
   });
@@ -203,20 +225,47 @@ describe('export', () => {
     const { document, text } = await exportOf(s.admin.tab, CARLA.email.toUpperCase());
 
     expect(document.email).toBe(CARLA.email);
-    expect(document.account).toMatchObject({ userId: idToWire(s.carla.account.userId), name: CARLA.name, email: CARLA.email, role: 'staff', status: 'active', approval: 'approved' });
+    expect(document.account).toMatchObject({
+      userId: idToWire(s.carla.account.userId),
+      name: CARLA.name,
+      email: CARLA.email,
+      role: 'staff',
+      status: 'active',
+      approval: 'approved',
+    });
     expect(document.account?.sessions.length).toBeGreaterThan(0);
     expect(document.invitations).toHaveLength(1);
     expect(document.invitations[0]).toMatchObject({ kind: 'invitation', role: 'staff' });
     expect(document.invitations[0]?.acceptedAt).not.toBeNull();
 
     expect(document.sharesSent).toEqual([
-      expect.objectContaining({ shareId: h.sentByCarla.shareId, state: 'active', fileCount: 2, recipientCount: 2, downloadsUsed: 0 }),
+      expect.objectContaining({
+        shareId: h.sentByCarla.shareId,
+        state: 'active',
+        fileCount: 2,
+        recipientCount: 2,
+        downloadsUsed: 0,
+      }),
     ]);
-    expect(document.sharesSent[0]?.bytes).toBe(h.sentByCarla.files.reduce((sum, file) => sum + file.container.length, 0));
-    expect(document.sharesReceived.map((share) => share.shareId).sort()).toEqual([h.toCarlaAndGuest.shareId, h.toCarlaOnly.shareId].sort());
-    for (const share of document.sharesReceived) expect(share).toMatchObject({ senderName: BRAM.name, kind: 'account', state: 'active', fileCount: 1 });
+    expect(document.sharesSent[0]?.bytes).toBe(
+      h.sentByCarla.files.reduce((sum, file) => sum + file.container.length, 0),
+    );
+    expect(document.sharesReceived.map((share) => share.shareId).sort()).toEqual(
+      [h.toCarlaAndGuest.shareId, h.toCarlaOnly.shareId].sort(),
+    );
+    for (const share of document.sharesReceived)
+      expect(share).toMatchObject({ senderName: BRAM.name, kind: 'account', state: 'active', fileCount: 1 });
 
-    expect(document.drops).toEqual([expect.objectContaining({ dropId: h.carlasDrop.dropId, relation: 'owner', uploadCount: 1, title: null, instructions: null, ownerName: null })]);
+    expect(document.drops).toEqual([
+      expect.objectContaining({
+        dropId: h.carlasDrop.dropId,
+        relation: 'owner',
+        uploadCount: 1,
+        title: null,
+        instructions: null,
+        ownerName: null,
+      }),
+    ]);
     // Jan's upload is in Carla's drop, but it is Jan's: not listed as hers.
     expect(document.dropUploads).toEqual([]);
     expect(document.uploads).toEqual([expect.objectContaining({ uploadId: h.unfinished, completedAt: null })]);
@@ -225,7 +274,15 @@ describe('export', () => {
     const ref = auditRefOf(s.t.db, CARLA.email);
     expect(document.pseudonyms).toContainEqual({ ref, kind: 'user', name: CARLA.name, email: CARLA.email });
     const actions = document.auditEntries.map((entry) => entry.action);
-    expect(actions).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'user.approved', 'share.created', 'drop.created']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'invitation.created',
+        'invitation.accepted',
+        'user.approved',
+        'share.created',
+        'drop.created',
+      ]),
+    );
     const created = document.auditEntries.find((entry) => entry.action === 'share.created');
     expect(created?.actor).toEqual({ who: 'subject', ref });
     const approved = document.auditEntries.find((entry) => entry.action === 'user.approved');
@@ -235,22 +292,33 @@ describe('export', () => {
     expect(document.auditEntries.filter((entry) => entry.action === 'share.created')).toHaveLength(1);
 
     // Nobody else's address or pseudonym; Bram's name only as the sender of what she received.
-    for (const address of [GUEST, OTHER_GUEST, CLIENT_OF_CARLA, BRAM.email, ADMIN.email]) expect(text, address).not.toContain(address);
+    for (const address of [GUEST, OTHER_GUEST, CLIENT_OF_CARLA, BRAM.email, ADMIN.email])
+      expect(text, address).not.toContain(address);
     expect(text).not.toContain(ADMIN.name);
     expect(occurrences(text, BRAM.name)).toBe(document.sharesReceived.length);
     for (const other of [ADMIN.email, BRAM.email]) expect(text).not.toContain(auditRefOf(s.t.db, other));
-    for (const otherRef of blobNames(s.t.db, "SELECT audit_ref FROM share_recipients WHERE email <> ?", CARLA.email)) expect(text).not.toContain(otherRef);
+    for (const otherRef of blobNames(s.t.db, 'SELECT audit_ref FROM share_recipients WHERE email <> ?', CARLA.email))
+      expect(text).not.toContain(otherRef);
 
     // No key material or secrets: no such fields, and none of Carla's keys or the guest's Ks.
     const keys = [...keysOf(document)].filter((key) => key !== 'certificateVersion');
-    expect(keys.filter((key) => /key|secret|verifier|bundle|hash|manifest|certificate|token|label|sealed/i.test(key))).toEqual([]);
-    for (const secret of [s.carla.account.keys.identity.publicKey, s.carla.account.keys.encryption.publicKey, h.guest.serverHalf, h.guest.linkSecret]) {
+    expect(
+      keys.filter((key) => /key|secret|verifier|bundle|hash|manifest|certificate|token|label|sealed/i.test(key)),
+    ).toEqual([]);
+    for (const secret of [
+      s.carla.account.keys.identity.publicKey,
+      s.carla.account.keys.encryption.publicKey,
+      h.guest.serverHalf,
+      h.guest.linkSecret,
+    ]) {
       expect(text).not.toContain(toBase64Url(secret));
       expect(text).not.toContain(toHex(secret));
     }
 
     // Audited, by pseudonym only, in the chain.
-    const entry = s.t.db.prepare("SELECT actor_ref, object_type, object_ref, details FROM audit_log WHERE action = 'privacy.exported'").get() as {
+    const entry = s.t.db
+      .prepare("SELECT actor_ref, object_type, object_ref, details FROM audit_log WHERE action = 'privacy.exported'")
+      .get() as {
       actor_ref: Uint8Array;
       object_type: string;
       object_ref: Uint8Array;
@@ -260,7 +328,13 @@ describe('export', () => {
     expect(entry.object_type).toBe('user');
     expect(toHex(entry.object_ref)).toBe(ref);
     expect(entry.details).not.toContain(CARLA.email);
-    expect(JSON.parse(entry.details)).toMatchObject({ account: true, sharesSent: 1, sharesReceived: 2, drops: 1, uploads: 1 });
+    expect(JSON.parse(entry.details)).toMatchObject({
+      account: true,
+      sharesSent: 1,
+      sharesReceived: 2,
+      drops: 1,
+      uploads: 1,
+    });
     expect(verifyChain(s.t.db).ok).toBe(true);
   });
 
@@ -270,32 +344,59 @@ describe('export', () => {
     const other = guestPlan(OTHER_GUEST);
     const both = await sendShare(s, s.staff, { guests: [guest, other] });
     await guestDownloads(s, both, guest);
-    const drop = await makeDrop(s, s.staff, { email: GUEST, title: 'Uw loonstroken 2025', instructions: 'Graag voor 1 maart.' });
+    const drop = await makeDrop(s, s.staff, {
+      email: GUEST,
+      title: 'Uw loonstroken 2025',
+      instructions: 'Graag voor 1 maart.',
+    });
     const grant = await proveAddress(s.t.app, s.mail, drop.dropId, GUEST);
-    const { answer } = await uploadToDrop(s.t.app, drop, grant, [makeFile(randomPlaintext(3000)), makeFile(randomPlaintext(200))]);
+    const { answer } = await uploadToDrop(s.t.app, drop, grant, [
+      makeFile(randomPlaintext(3000)),
+      makeFile(randomPlaintext(200)),
+    ]);
 
     const { document, text } = await exportOf(s.admin.tab, GUEST);
     expect(document.account).toBeNull();
     expect(document.invitations).toEqual([]);
     expect(document.sharesSent).toEqual([]);
-    expect(document.sharesReceived).toEqual([expect.objectContaining({ shareId: both.shareId, senderName: BRAM.name, kind: 'guest' })]);
+    expect(document.sharesReceived).toEqual([
+      expect.objectContaining({ shareId: both.shareId, senderName: BRAM.name, kind: 'guest' }),
+    ]);
     expect(document.sharesReceived[0]?.codeConfirmedAt).not.toBeNull();
     expect(document.sharesReceived[0]?.firstDownloadAt).not.toBeNull();
     expect(document.drops).toEqual([
-      expect.objectContaining({ dropId: drop.dropId, relation: 'bound', ownerName: BRAM.name, title: 'Uw loonstroken 2025', instructions: 'Graag voor 1 maart.', uploadCount: 1 }),
+      expect.objectContaining({
+        dropId: drop.dropId,
+        relation: 'bound',
+        ownerName: BRAM.name,
+        title: 'Uw loonstroken 2025',
+        instructions: 'Graag voor 1 maart.',
+        uploadCount: 1,
+      }),
     ]);
-    expect(document.dropUploads).toEqual([expect.objectContaining({ dropUploadId: answer.dropUploadId, dropId: drop.dropId, fileCount: 2 })]);
+    expect(document.dropUploads).toEqual([
+      expect.objectContaining({ dropUploadId: answer.dropUploadId, dropId: drop.dropId, fileCount: 2 }),
+    ]);
     // One pseudonym per share recipient and per bound drop, each with the guest's address.
     expect(document.pseudonyms).toHaveLength(2);
     for (const pseudonym of document.pseudonyms) expect(pseudonym).toMatchObject({ kind: 'recipient', email: GUEST });
     const actions = document.auditEntries.map((entry) => entry.action);
-    expect(actions).toEqual(expect.arrayContaining(['share.code_requested', 'share.code_confirmed', 'share.downloaded', 'drop.code_confirmed', 'drop.uploaded']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'share.code_requested',
+        'share.code_confirmed',
+        'share.downloaded',
+        'drop.code_confirmed',
+        'drop.uploaded',
+      ]),
+    );
     for (const entry of document.auditEntries) expect(entry.actor).toMatchObject({ who: 'subject' });
     // The upload's id in drop.uploaded is the guest's own: kept.
     expect(document.auditEntries.find((entry) => entry.action === 'drop.uploaded')?.details['upload']).toBe(
       toHex(Buffer.from(answer.dropUploadId, 'base64url')),
     );
-    for (const address of [OTHER_GUEST, BRAM.email, ADMIN.email, CARLA.email]) expect(text, address).not.toContain(address);
+    for (const address of [OTHER_GUEST, BRAM.email, ADMIN.email, CARLA.email])
+      expect(text, address).not.toContain(address);
     expect(text).not.toContain(toBase64Url(guest.serverHalf));
   });
 
@@ -310,11 +411,19 @@ describe('export', () => {
       expect((await link.post(`${path}/code`, {})).status).toBe(200);
       const code = await codeFromMail(s.mail, OTHER_GUEST, round + 1);
       const wrong = code === '000000' ? '111111' : '000000';
-      for (let i = 0; i < 5; i++) expect((await link.post(`${path}/verify`, { code: wrong })).status).toBe(round === 1 && i === 4 ? 423 : 401);
+      for (let i = 0; i < 5; i++)
+        expect((await link.post(`${path}/verify`, { code: wrong })).status).toBe(round === 1 && i === 4 ? 423 : 401);
     }
-    const recipientRef = toHex(s.t.db.prepare('SELECT audit_ref FROM share_recipients WHERE email = ?').pluck().get(OTHER_GUEST) as Uint8Array);
-    expect(s.t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'share.recipient_locked'").pluck().get()).toBe(1);
-    const unlocked = await s.carla.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(other.recipientId)}/unlock`, {});
+    const recipientRef = toHex(
+      s.t.db.prepare('SELECT audit_ref FROM share_recipients WHERE email = ?').pluck().get(OTHER_GUEST) as Uint8Array,
+    );
+    expect(s.t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'share.recipient_locked'").pluck().get()).toBe(
+      1,
+    );
+    const unlocked = await s.carla.tab.post(
+      `/api/v1/shares/${sent.shareId}/recipients/${idToWire(other.recipientId)}/unlock`,
+      {},
+    );
     expect(unlocked.status, JSON.stringify(unlocked.body)).toBe(204);
 
     const { document, text } = await exportOf(s.admin.tab, CARLA.email);
@@ -342,7 +451,10 @@ function serviceOver(s: SendingOffice, blobs: BlobStore = createDiskBlobStore(s.
 
 /** What the service needs of a caller (the guard has already let them through). */
 function callerFor(db: Db, email: string): Caller {
-  const row = db.prepare('SELECT id, audit_ref FROM users WHERE email = ?').get(email) as { id: Uint8Array; audit_ref: Uint8Array };
+  const row = db.prepare('SELECT id, audit_ref FROM users WHERE email = ?').get(email) as {
+    id: Uint8Array;
+    audit_ref: Uint8Array;
+  };
   return { userId: row.id, auditRef: row.audit_ref } as unknown as Caller;
 }
 
@@ -356,7 +468,9 @@ describe('erase', () => {
     const busy: BlobStore = {
       ...disk,
       removeBlob: async (blobId) => {
-        throw Object.assign(new Error(`EBUSY: resource busy, unlink '${toHex(blobId)}' for ${GUEST}`), { code: 'EBUSY' });
+        throw Object.assign(new Error(`EBUSY: resource busy, unlink '${toHex(blobId)}' for ${GUEST}`), {
+          code: 'EBUSY',
+        });
       },
     };
     const service = serviceOver(s, busy);
@@ -389,7 +503,11 @@ describe('erase', () => {
     const carlaRef = auditRefOf(s.t.db, CARLA.email);
     const carlaId = Buffer.from(s.carla.account.userId);
 
-    const goneBlobs = [...shareBlobs(s.t.db, h.sentByCarla.shareId), ...shareBlobs(s.t.db, h.toCarlaOnly.shareId), ...dropBlobs(s.t.db, h.carlasDrop.dropId)];
+    const goneBlobs = [
+      ...shareBlobs(s.t.db, h.sentByCarla.shareId),
+      ...shareBlobs(s.t.db, h.toCarlaOnly.shareId),
+      ...dropBlobs(s.t.db, h.carlasDrop.dropId),
+    ];
     const keptBlobs = [...shareBlobs(s.t.db, h.toCarlaAndGuest.shareId), ...shareBlobs(s.t.db, unrelated.shareId)];
     expect(goneBlobs).toHaveLength(4);
     for (const blob of [...goneBlobs, ...keptBlobs]) expect(filesIn(s, 'blobs')).toContain(blob);
@@ -413,7 +531,12 @@ describe('erase', () => {
       auditEntries: shown.counts.auditEntries,
       pseudonyms: shown.counts.pseudonyms,
     };
-    expect(shown).toMatchObject({ email: CARLA.email, account: { name: CARLA.name, role: 'staff', status: 'active' }, eraseRefused: null, counts: expected });
+    expect(shown).toMatchObject({
+      email: CARLA.email,
+      account: { name: CARLA.name, role: 'staff', status: 'active' },
+      eraseRefused: null,
+      counts: expected,
+    });
     expect(shown.counts.sessions).toBeGreaterThan(0);
     expect(shown.counts.auditEntries).toBeGreaterThan(3);
     // Previewing changed nothing.
@@ -437,8 +560,15 @@ describe('erase', () => {
     expect(db.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(carlaId)).toBe(0);
     expect(db.prepare('SELECT count(*) FROM uploads WHERE owner_id = ?').pluck().get(carlaId)).toBe(0);
     expect(db.prepare('SELECT count(*) FROM invitations WHERE user_id = ?').pluck().get(carlaId)).toBe(0);
-    expect(db.prepare("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = ?").pluck().get(carlaId)).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM shares WHERE id = ?').pluck().get(Buffer.from(h.toCarlaOnly.shareId, 'base64url'))).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = ?").pluck().get(carlaId)).toBe(
+      0,
+    );
+    expect(
+      db
+        .prepare('SELECT count(*) FROM shares WHERE id = ?')
+        .pluck()
+        .get(Buffer.from(h.toCarlaOnly.shareId, 'base64url')),
+    ).toBe(0);
     expect(walBytes(s).length).toBe(0);
     const raw = rawDatabase(s);
     expect(raw.includes(CARLA.email)).toBe(false);
@@ -446,16 +576,26 @@ describe('erase', () => {
     // Her client Jan is not erased: his address went with her drop, but stays behind his own
     // pseudonym in audit_people (the log names him there), and nowhere else.
     expect(db.prepare('SELECT count(*) FROM drops WHERE email = ?').pluck().get(CLIENT_OF_CARLA)).toBe(0);
-    expect(db.prepare("SELECT kind FROM audit_people WHERE email = ?").pluck().all(CLIENT_OF_CARLA)).toEqual(['recipient']);
+    expect(db.prepare('SELECT kind FROM audit_people WHERE email = ?').pluck().all(CLIENT_OF_CARLA)).toEqual([
+      'recipient',
+    ]);
     expect(raw.includes(Buffer.from(s.carla.account.keys.identity.publicKey))).toBe(false);
 
     // Her audit entries stay, chained, under a pseudonym with nothing behind it.
     expect(verifyChain(db).ok).toBe(true);
-    expect(db.prepare('SELECT count(*) FROM audit_log WHERE actor_ref = ? OR object_ref = ?').pluck().get(Buffer.from(carlaRef, 'hex'), Buffer.from(carlaRef, 'hex'))).toBe(
-      shown.counts.auditEntries + 1,
-    );
-    expect(db.prepare('SELECT name, email FROM audit_people WHERE ref = ?').get(Buffer.from(carlaRef, 'hex'))).toEqual({ name: null, email: null });
-    const entry = db.prepare("SELECT actor_ref, object_type, object_ref, details FROM audit_log WHERE action = 'privacy.erased'").get() as {
+    expect(
+      db
+        .prepare('SELECT count(*) FROM audit_log WHERE actor_ref = ? OR object_ref = ?')
+        .pluck()
+        .get(Buffer.from(carlaRef, 'hex'), Buffer.from(carlaRef, 'hex')),
+    ).toBe(shown.counts.auditEntries + 1);
+    expect(db.prepare('SELECT name, email FROM audit_people WHERE ref = ?').get(Buffer.from(carlaRef, 'hex'))).toEqual({
+      name: null,
+      email: null,
+    });
+    const entry = db
+      .prepare("SELECT actor_ref, object_type, object_ref, details FROM audit_log WHERE action = 'privacy.erased'")
+      .get() as {
       actor_ref: Uint8Array;
       object_type: string;
       object_ref: Uint8Array;
@@ -499,19 +639,38 @@ describe('erase', () => {
     await uploadToDrop(s.t.app, drop, grant, [makeFile(randomPlaintext(3000))]);
     // An upload the guest started in a second session and did not submit.
     const second = await proveAddress(s.t.app, s.mail, drop.dropId, GUEST);
-    const pending = await uploadContainer(tab(s.t.app), makeFile(randomPlaintext(1000)).container, dropUploads(drop.dropId, second));
+    const pending = await uploadContainer(
+      tab(s.t.app),
+      makeFile(randomPlaintext(1000)).container,
+      dropUploads(drop.dropId, second),
+    );
     // An open drop of Bram's with someone's upload: not the guest's, stays.
     const open = await makeDrop(s, s.staff);
     await uploadToDrop(s.t.app, open, await startOpenDrop(s.t.app, open.dropId), [makeFile(randomPlaintext(2000))]);
 
     const gone = [...shareBlobs(s.t.db, only.shareId), ...dropBlobs(s.t.db, drop.dropId)];
     const kept = [...shareBlobs(s.t.db, shared.shareId), ...dropBlobs(s.t.db, open.dropId)];
-    const pendingBlob = toHex(s.t.db.prepare('SELECT blob_id FROM uploads WHERE id = ?').pluck().get(Buffer.from(pending.uploadId, 'base64url')) as Uint8Array);
+    const pendingBlob = toHex(
+      s.t.db
+        .prepare('SELECT blob_id FROM uploads WHERE id = ?')
+        .pluck()
+        .get(Buffer.from(pending.uploadId, 'base64url')) as Uint8Array,
+    );
 
     const shown = await preview(s.admin.tab, GUEST);
     expect(shown.account).toBeNull();
     expect(shown.eraseRefused).toBeNull();
-    expect(shown.counts).toMatchObject({ accounts: 0, sharesSent: 0, sharesReceivedOnly: 1, sharesReceivedShared: 1, dropsOwned: 0, dropsBound: 1, dropUploads: 1, uploads: 1, files: 3 });
+    expect(shown.counts).toMatchObject({
+      accounts: 0,
+      sharesSent: 0,
+      sharesReceivedOnly: 1,
+      sharesReceivedShared: 1,
+      dropsOwned: 0,
+      dropsBound: 1,
+      dropUploads: 1,
+      uploads: 1,
+      files: 3,
+    });
     const erased = await s.admin.tab.post(ERASE, { email: GUEST, confirmation: shown.confirmation });
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
 
@@ -527,19 +686,29 @@ describe('erase', () => {
     // The other recipient still downloads; the guest's link and drop are gone (404, not 410).
     const containers = await guestDownloads(s, shared, other);
     expect(containers[0]?.equals(Buffer.from(shared.files[0]?.container ?? []))).toBe(true);
-    for (const link of [guest, guestAgain]) expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(link.recipientId)}`), 404, 'not_found');
+    for (const link of [guest, guestAgain])
+      expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(link.recipientId)}`), 404, 'not_found');
     expectError(await tab(s.t.app).get(`/api/v1/d/${drop.dropId}`), 404, 'not_found');
     expectError(await s.staff.tab.get(`/api/v1/shares/${only.shareId}`), 404, 'not_found');
     expect((await s.staff.tab.get(`/api/v1/drops/${open.dropId}`)).status).toBe(200);
     // The guest's pseudonyms keep their place in the log, without the address.
-    expect(s.t.db.prepare("SELECT count(*) FROM audit_people WHERE kind = 'recipient' AND email IS NULL AND name IS NULL").pluck().get()).toBe(3);
+    expect(
+      s.t.db
+        .prepare("SELECT count(*) FROM audit_people WHERE kind = 'recipient' AND email IS NULL AND name IS NULL")
+        .pluck()
+        .get(),
+    ).toBe(3);
   });
 
   it('erases a client account: their personal drop with their uploads (done and in progress), the shares sent to them, their name and address', async () => {
     const s = await office();
     const client: ClientAccount = await makeClient(s, s.staff, 'piet@klant.example', 'Piet Klant');
     const { grant, submittedDropUploadId } = await personalDropOf(s, client);
-    const pending = await uploadContainer(client.tab, makeFile(randomPlaintext(1000)).container, dropUploads(client.drop.dropId, grant));
+    const pending = await uploadContainer(
+      client.tab,
+      makeFile(randomPlaintext(1000)).container,
+      dropUploads(client.drop.dropId, grant),
+    );
     const sent = await sendShare(s, s.staff, { accounts: [client] });
     // Another client with the same advisor: untouched.
     const other = await makeClient(s, s.staff, 'marie@klant.example', 'Marie Klant');
@@ -548,19 +717,34 @@ describe('erase', () => {
     const { document, text } = await exportOf(s.admin.tab, 'piet@klant.example');
     expect(document.account).toMatchObject({ role: 'client', name: 'Piet Klant' });
     expect(document.invitations).toEqual([expect.objectContaining({ name: 'Piet Klant' })]);
-    expect(document.drops).toEqual([expect.objectContaining({ dropId: client.drop.dropId, relation: 'bound', personal: true, ownerName: BRAM.name })]);
+    expect(document.drops).toEqual([
+      expect.objectContaining({ dropId: client.drop.dropId, relation: 'bound', personal: true, ownerName: BRAM.name }),
+    ]);
     expect(document.dropUploads.map((upload) => upload.dropUploadId)).toEqual([submittedDropUploadId]);
     expect(document.uploads.map((upload) => upload.uploadId)).toEqual([pending.uploadId]);
     expect(document.sharesReceived).toEqual([expect.objectContaining({ shareId: sent.shareId, kind: 'account' })]);
-    for (const outsider of ['marie@klant.example', 'Marie Klant', BRAM.email, ADMIN.email]) expect(text).not.toContain(outsider);
+    for (const outsider of ['marie@klant.example', 'Marie Klant', BRAM.email, ADMIN.email])
+      expect(text).not.toContain(outsider);
 
     const gone = [...dropBlobs(s.t.db, client.drop.dropId), ...shareBlobs(s.t.db, sent.shareId)];
-    const pendingBlob = toHex(s.t.db.prepare('SELECT blob_id FROM uploads WHERE id = ?').pluck().get(Buffer.from(pending.uploadId, 'base64url')) as Uint8Array);
+    const pendingBlob = toHex(
+      s.t.db
+        .prepare('SELECT blob_id FROM uploads WHERE id = ?')
+        .pluck()
+        .get(Buffer.from(pending.uploadId, 'base64url')) as Uint8Array,
+    );
     const kept = dropBlobs(s.t.db, other.drop.dropId);
     expect(gone).toHaveLength(2);
 
     const result = await erase(s.admin.tab, 'piet@klant.example');
-    expect(result.counts).toMatchObject({ accounts: 1, dropsBound: 1, dropUploads: 1, uploads: 1, sharesReceivedOnly: 1, files: 3 });
+    expect(result.counts).toMatchObject({
+      accounts: 1,
+      dropsBound: 1,
+      dropUploads: 1,
+      uploads: 1,
+      sharesReceivedOnly: 1,
+      files: 3,
+    });
     for (const blob of [...gone, pendingBlob]) expect(filesIn(s, 'blobs')).not.toContain(blob);
     for (const blob of kept) expect(filesIn(s, 'blobs')).toContain(blob);
     const raw = rawDatabase(s);
@@ -584,13 +768,21 @@ describe('erase', () => {
     expectError(await s.admin.tab.post(ERASE, { email: GUEST, confirmation: shown.confirmation }), 409, 'wrong_state');
     // The confirmation is for that address only.
     const carlaPreview = await preview(s.admin.tab, CARLA.email);
-    expectError(await s.admin.tab.post(ERASE, { email: GUEST, confirmation: carlaPreview.confirmation }), 409, 'wrong_state');
+    expectError(
+      await s.admin.tab.post(ERASE, { email: GUEST, confirmation: carlaPreview.confirmation }),
+      409,
+      'wrong_state',
+    );
     expect((await s.staff.tab.get(`/api/v1/shares/${later.shareId}`)).status).toBe(200);
     expect(s.t.db.prepare('SELECT count(*) FROM share_recipients WHERE email = ?').pluck().get(GUEST)).toBe(2);
 
     const self = await preview(s.admin.tab, ADMIN.email);
     expect(self.eraseRefused).toBe('self');
-    expectError(await s.admin.tab.post(ERASE, { email: ADMIN.email, confirmation: self.confirmation }), 403, 'forbidden');
+    expectError(
+      await s.admin.tab.post(ERASE, { email: ADMIN.email, confirmation: self.confirmation }),
+      403,
+      'forbidden',
+    );
     expect(s.t.db.prepare('SELECT count(*) FROM users WHERE email = ?').pluck().get(ADMIN.email)).toBe(1);
     expect(s.t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'privacy.erased'").pluck().get()).toBe(0);
 
@@ -624,7 +816,10 @@ describe('erase', () => {
     expect((await s.admin.tab.post(`/api/v1/admin/users/${idToWire(caller.userId)}/enable`, {})).status).toBe(204);
     const dirkPreview = await preview(s.admin.tab, 'dirk@kantoor.example');
     expect(dirkPreview).toMatchObject({ eraseRefused: null, account: { role: 'admin', status: 'active' } });
-    const erased = await s.admin.tab.post(ERASE, { email: 'dirk@kantoor.example', confirmation: dirkPreview.confirmation });
+    const erased = await s.admin.tab.post(ERASE, {
+      email: 'dirk@kantoor.example',
+      confirmation: dirkPreview.confirmation,
+    });
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     expect(s.t.db.prepare('SELECT count(*) FROM users WHERE id = ?').pluck().get(caller.userId)).toBe(0);
     expect(rawDatabase(s).includes('Dirk de Vries')).toBe(false);

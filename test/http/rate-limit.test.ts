@@ -21,7 +21,11 @@ const WRONG = Buffer.alloc(32, 9).toString('base64url');
 
 async function fail(o: Office, email: string, times: number, from = '203.0.113.7') {
   for (let i = 0; i < times; i++) {
-    const res = await request(o.t.app).post(LOGIN).set('Origin', TEST_ORIGIN).set('X-Forwarded-For', from).send({ email, authKey: WRONG });
+    const res = await request(o.t.app)
+      .post(LOGIN)
+      .set('Origin', TEST_ORIGIN)
+      .set('X-Forwarded-For', from)
+      .send({ email, authKey: WRONG });
     expectError(res, 401, 'invalid_credentials');
   }
 }
@@ -75,15 +79,34 @@ describe('sign-in rate limits', () => {
   it('limits one address spraying many accounts', async () => {
     const o = await office();
     for (let i = 0; i < RATE_LIMITS.address.free; i++) await fail(o, `user${i}@kantoor.example`, 1, '192.0.2.1');
-    const res = await request(o.t.app).post(LOGIN).set('Origin', TEST_ORIGIN).set('X-Forwarded-For', '192.0.2.1').send({ email: 'fresh@kantoor.example', authKey: WRONG });
+    const res = await request(o.t.app)
+      .post(LOGIN)
+      .set('Origin', TEST_ORIGIN)
+      .set('X-Forwarded-For', '192.0.2.1')
+      .send({ email: 'fresh@kantoor.example', authKey: WRONG });
     expectError(res, 429, 'rate_limited');
   });
 
   it('keeps its state in the database, so a restart forgives nothing, and stores no address', async () => {
     const o = await office();
     await fail(o, 'anna@kantoor.example', 5);
-    const restarted = createApp({ config: o.t.config, db: o.t.db, mailer: o.t.mailer, clock: o.t.clock, log: o.t.logs.log, serverKey: o.t.serverKey, clientDir: o.t.clientDir });
-    expectError(await request(restarted).post(LOGIN).set('Origin', TEST_ORIGIN).send({ email: 'anna@kantoor.example', authKey: WRONG }), 429, 'rate_limited');
+    const restarted = createApp({
+      config: o.t.config,
+      db: o.t.db,
+      mailer: o.t.mailer,
+      clock: o.t.clock,
+      log: o.t.logs.log,
+      serverKey: o.t.serverKey,
+      clientDir: o.t.clientDir,
+    });
+    expectError(
+      await request(restarted)
+        .post(LOGIN)
+        .set('Origin', TEST_ORIGIN)
+        .send({ email: 'anna@kantoor.example', authKey: WRONG }),
+      429,
+      'rate_limited',
+    );
     const dump = JSON.stringify(o.t.db.prepare('SELECT * FROM rate_limits').all());
     expect(dump).not.toContain('anna');
     expect(dump).not.toContain('127.0.0.1');
@@ -115,32 +138,72 @@ describe('other rate-limited steps', () => {
     let ticket = '';
     for (let i = 0; i < 5; i++) {
       if (i % 3 === 0) ticket = (await passwordStep(o.t, bram.account)).res.body.ticket as string;
-      expectError(await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket, code: wrong(o.t.clock.now()) }), 401, 'invalid_credentials');
+      expectError(
+        await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket, code: wrong(o.t.clock.now()) }),
+        401,
+        'invalid_credentials',
+      );
     }
     // The next step's code is valid now (±1 step), but the account is blocked first.
     const fresh = (await passwordStep(o.t, bram.account)).res.body.ticket as string;
-    const res = await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket: fresh, code: totpCode(secret, o.t.clock.now() + 30_000) });
+    const res = await tab(o.t.app).post('/api/v1/auth/second-factor', {
+      ticket: fresh,
+      code: totpCode(secret, o.t.clock.now() + 30_000),
+    });
     expectError(res, 429, 'rate_limited');
     expect(res.headers['retry-after']).toBe('1');
     o.t.clock.advance(1000);
-    expect((await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket: fresh, code: totpCode(secret, o.t.clock.now() + 30_000) })).status).toBe(200);
+    expect(
+      (
+        await tab(o.t.app).post('/api/v1/auth/second-factor', {
+          ticket: fresh,
+          code: totpCode(secret, o.t.clock.now() + 30_000),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('recovery: blocked per account after five failures', async () => {
     const o = await office();
     for (let i = 0; i < 5; i++) {
-      expectError(await tab(o.t.app).post('/api/v1/auth/recover', { email: 'anna@kantoor.example', recoveryAuthKey: WRONG, code: '123456' }), 401, 'invalid_credentials');
+      expectError(
+        await tab(o.t.app).post('/api/v1/auth/recover', {
+          email: 'anna@kantoor.example',
+          recoveryAuthKey: WRONG,
+          code: '123456',
+        }),
+        401,
+        'invalid_credentials',
+      );
     }
-    const res = await tab(o.t.app).post('/api/v1/auth/recover', { email: 'anna@kantoor.example', recoveryAuthKey: b64(o.admin.account.recoverySplit.authKey), code: '123456' });
+    const res = await tab(o.t.app).post('/api/v1/auth/recover', {
+      email: 'anna@kantoor.example',
+      recoveryAuthKey: b64(o.admin.account.recoverySplit.authKey),
+      code: '123456',
+    });
     expectError(res, 429, 'rate_limited');
   });
 
   it('invitation links: an address that guesses tokens is blocked', async () => {
     const o = await office();
     for (let i = 0; i < RATE_LIMITS.address.free; i++) {
-      expectError(await tab(o.t.app).post('/api/v1/invitations/lookup', { token: `${'A'.repeat(42)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[i % 26]}` }), 404, 'invitation_invalid');
+      expectError(
+        await tab(o.t.app).post('/api/v1/invitations/lookup', {
+          token: `${'A'.repeat(42)}${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[i % 26]}`,
+        }),
+        404,
+        'invitation_invalid',
+      );
     }
     expectError(await tab(o.t.app).post('/api/v1/invitations/lookup', { token: 'B'.repeat(43) }), 429, 'rate_limited');
-    expectError(await tab(o.t.app).post('/api/v1/invitations/accept', { token: 'B'.repeat(43), name: 'x', keys: o.admin.account.wire }), 429, 'rate_limited');
+    expectError(
+      await tab(o.t.app).post('/api/v1/invitations/accept', {
+        token: 'B'.repeat(43),
+        name: 'x',
+        keys: o.admin.account.wire,
+      }),
+      429,
+      'rate_limited',
+    );
   });
 });

@@ -7,7 +7,14 @@ import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
 import { AppError } from '../../server/http/errors.js';
 import type { TestApp } from '../helpers/app.js';
-import { certify, makeAccount, makeOffice, openPasswordBundle, openSealedOfficeKeys, setupRequest } from '../helpers/browser.js';
+import {
+  certify,
+  makeAccount,
+  makeOffice,
+  openPasswordBundle,
+  openSealedOfficeKeys,
+  setupRequest,
+} from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { ADMIN_PASSWORD, issueSetupToken } from '../helpers/office.js';
@@ -34,7 +41,9 @@ describe('POST /api/v1/setup/complete', () => {
     const signedIn = SignedIn.parse(res.body);
     expect(browser.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const cookie = (res.headers['set-cookie'] as unknown as string[])[0] ?? '';
-    expect(cookie).toMatch(/^__Host-coffer-session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Secure; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(
+      /^__Host-coffer-session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; Secure; HttpOnly; SameSite=Strict$/,
+    );
 
     expect(signedIn.session.me).toEqual({
       userId: idToWire(account.userId),
@@ -51,7 +60,10 @@ describe('POST /api/v1/setup/complete', () => {
     // The browser can open what it got back.
     const opened = openPasswordBundle(account, signedIn.keys.passwordBundle);
     expect(opened.identity.publicKey).toEqual(account.keys.identity.publicKey);
-    const certificate = verifyMemberCertificate(office.keys.signing.publicKey, fromBase64Url(signedIn.keys.certificate ?? ''));
+    const certificate = verifyMemberCertificate(
+      office.keys.signing.publicKey,
+      fromBase64Url(signedIn.keys.certificate ?? ''),
+    );
     expect(certificate).toMatchObject({ version: 1, role: 'admin', email: 'anna@kantoor.example' });
     const officeKeys = openSealedOfficeKeys(office, account, signedIn.keys.sealedOfficeKeys ?? '');
     expect(officeKeys.signing.publicKey).toEqual(office.keys.signing.publicKey);
@@ -59,7 +71,12 @@ describe('POST /api/v1/setup/complete', () => {
     const session = await browser.get('/api/v1/session');
     expect(SessionInfo.parse(session.body).me.role).toBe('admin');
     const after = OfficePublic.parse((await request(t.app).get('/api/v1/office')).body);
-    expect(after).toEqual({ setUp: true, officeId: idToWire(office.keys.officeId), name: office.name, signingPublicKey: Buffer.from(office.keys.signing.publicKey).toString('base64url') });
+    expect(after).toEqual({
+      setUp: true,
+      officeId: idToWire(office.keys.officeId),
+      name: office.name,
+      signingPublicKey: Buffer.from(office.keys.signing.publicKey).toString('base64url'),
+    });
     expect((await browser.get('/api/v1/office/keys')).status).toBe(200);
   });
 
@@ -85,7 +102,11 @@ describe('POST /api/v1/setup/complete', () => {
     const first = await setup.issueLink();
     const second = await setup.issueLink();
     // The first was already withdrawn by the second.
-    expectError(await tab(t.app).post(COMPLETE, setupRequest(first.token, makeOffice(), admin())), 404, 'setup_link_invalid');
+    expectError(
+      await tab(t.app).post(COMPLETE, setupRequest(first.token, makeOffice(), admin())),
+      404,
+      'setup_link_invalid',
+    );
     expect((await tab(t.app).post(COMPLETE, setupRequest(second.token, makeOffice(), admin()))).status).toBe(200);
     expect(t.db.prepare('SELECT count(*) FROM setup_tokens WHERE used_at IS NULL').pluck().get()).toBe(0);
   });
@@ -114,7 +135,11 @@ describe('POST /api/v1/setup/complete', () => {
       certify(office, { ...account, keys: other.keys }, 'admin', 1),
     ];
     for (const certificate of bad) {
-      expectError(await tab(t.app).post(COMPLETE, setupRequest(token, office, account, { certificate })), 400, 'invalid_certificate');
+      expectError(
+        await tab(t.app).post(COMPLETE, setupRequest(token, office, account, { certificate })),
+        400,
+        'invalid_certificate',
+      );
     }
     // An office key statement for another key.
     const swapped = setupRequest(token, office, account);

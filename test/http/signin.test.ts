@@ -3,7 +3,14 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
-import { KeyMaterial, LoginResponse, PreloginResponse, SessionInfo, SessionList, SignedIn } from '../../shared/wire/index.js';
+import {
+  KeyMaterial,
+  LoginResponse,
+  PreloginResponse,
+  SessionInfo,
+  SessionList,
+  SignedIn,
+} from '../../shared/wire/index.js';
 import { TICKET_LIFETIME_MS } from '../../server/auth/service.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, openPasswordBundle, totpCode } from '../helpers/browser.js';
@@ -27,7 +34,9 @@ describe('pre-login and password', () => {
     expect(res.status).toBe(200);
     const signedIn = SignedIn.parse(res.body);
     expect(signedIn.session.me.email).toBe('anna@kantoor.example');
-    expect(openPasswordBundle(o.admin.account, signedIn.keys.passwordBundle).personalKey).toEqual(o.admin.account.keys.personalKey);
+    expect(openPasswordBundle(o.admin.account, signedIn.keys.passwordBundle).personalKey).toEqual(
+      o.admin.account.keys.personalKey,
+    );
     expect(res.headers['set-cookie']).toBeDefined();
   });
 
@@ -67,7 +76,10 @@ describe('pre-login and password', () => {
 
   it('refuses a cross-origin sign-in', async () => {
     const o = await office();
-    const pre = await request(o.t.app).post(PRELOGIN).set('Origin', 'https://evil.example').send({ email: 'anna@kantoor.example' });
+    const pre = await request(o.t.app)
+      .post(PRELOGIN)
+      .set('Origin', 'https://evil.example')
+      .send({ email: 'anna@kantoor.example' });
     expectError(pre, 403, 'cross_origin');
     const login = await request(o.t.app)
       .post(LOGIN)
@@ -76,7 +88,11 @@ describe('pre-login and password', () => {
     expectError(login, 403, 'cross_origin');
     expect(login.headers['set-cookie']).toBeUndefined();
     // Also for a signed-in request: the cookie alone is not enough.
-    const logout = await request(o.t.app).post('/api/v1/auth/logout').set('Origin', 'https://evil.example').set('Cookie', `__Host-coffer-session=${o.admin.tab.token}`).send({});
+    const logout = await request(o.t.app)
+      .post('/api/v1/auth/logout')
+      .set('Origin', 'https://evil.example')
+      .set('Cookie', `__Host-coffer-session=${o.admin.tab.token}`)
+      .send({});
     expectError(logout, 403, 'cross_origin');
     expect((await o.admin.tab.get('/api/v1/session')).status).toBe(200);
   });
@@ -102,11 +118,16 @@ describe('second factor', () => {
     expect(res.text).not.toContain(bram.account.wire.passwordBundle);
     expect(res.text).not.toContain('Bundle');
     // The ticket is not a session.
-    const sneaky = await request(o.t.app).get('/api/v1/me/keys').set('Cookie', `__Host-coffer-session=${answer.status === 'second-factor' ? answer.ticket : ''}`);
+    const sneaky = await request(o.t.app)
+      .get('/api/v1/me/keys')
+      .set('Cookie', `__Host-coffer-session=${answer.status === 'second-factor' ? answer.ticket : ''}`);
     expectError(sneaky, 401, 'signed_out');
 
     o.t.clock.advance(30_000);
-    const second = await tab(o.t.app).post(SECOND, { ticket: answer.status === 'second-factor' ? answer.ticket : '', code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) });
+    const second = await tab(o.t.app).post(SECOND, {
+      ticket: answer.status === 'second-factor' ? answer.ticket : '',
+      code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
+    });
     expect(second.status).toBe(200);
     const signedIn = SignedIn.parse(second.body);
     expect(signedIn.keys.passwordBundle).toBe(bram.account.wire.passwordBundle);
@@ -131,10 +152,17 @@ describe('second factor', () => {
     expect(res.headers['set-cookie']).toBeUndefined();
     // So is the previous step's code, although it is inside the ±1 window.
     const previous = totpCode(bram.totpSecret ?? '', o.t.clock.now() - 30_000);
-    expectError(await replay.tab.post(SECOND, { ticket: replay.res.body.ticket as string, code: previous }), 401, 'invalid_credentials');
+    expectError(
+      await replay.tab.post(SECOND, { ticket: replay.res.body.ticket as string, code: previous }),
+      401,
+      'invalid_credentials',
+    );
     // The next step works.
     o.t.clock.advance(30_000);
-    const fresh = await replay.tab.post(SECOND, { ticket: replay.res.body.ticket as string, code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) });
+    const fresh = await replay.tab.post(SECOND, {
+      ticket: replay.res.body.ticket as string,
+      code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
+    });
     expect(fresh.status).toBe(200);
   });
 
@@ -144,23 +172,48 @@ describe('second factor', () => {
     expect(codes).toHaveLength(10);
     const code = codes[3] as string;
     const first = await passwordStep(o.t, bram.account);
-    expect((await first.tab.post(SECOND, { ticket: first.res.body.ticket as string, code: code.toLowerCase() })).status).toBe(200);
+    expect(
+      (await first.tab.post(SECOND, { ticket: first.res.body.ticket as string, code: code.toLowerCase() })).status,
+    ).toBe(200);
     const again = await passwordStep(o.t, bram.account);
-    expectError(await again.tab.post(SECOND, { ticket: again.res.body.ticket as string, code }), 401, 'invalid_credentials');
-    expect((await again.tab.post(SECOND, { ticket: again.res.body.ticket as string, code: (codes[4] as string).replace('-', '') })).status).toBe(200);
+    expectError(
+      await again.tab.post(SECOND, { ticket: again.res.body.ticket as string, code }),
+      401,
+      'invalid_credentials',
+    );
+    expect(
+      (
+        await again.tab.post(SECOND, {
+          ticket: again.res.body.ticket as string,
+          code: (codes[4] as string).replace('-', ''),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('lets a ticket live 5 minutes and survive only a few wrong codes', async () => {
     const { o, bram } = await withTotp();
     const late = await passwordStep(o.t, bram.account);
     o.t.clock.advance(TICKET_LIFETIME_MS);
-    expectError(await late.tab.post(SECOND, { ticket: late.res.body.ticket as string, code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) }), 401, 'invalid_credentials');
+    expectError(
+      await late.tab.post(SECOND, {
+        ticket: late.res.body.ticket as string,
+        code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
+      }),
+      401,
+      'invalid_credentials',
+    );
 
     const guessed = await passwordStep(o.t, bram.account);
     const ticket = guessed.res.body.ticket as string;
-    for (const code of ['000001', '000002', '000003']) expectError(await guessed.tab.post(SECOND, { ticket, code }), 401, 'invalid_credentials');
+    for (const code of ['000001', '000002', '000003'])
+      expectError(await guessed.tab.post(SECOND, { ticket, code }), 401, 'invalid_credentials');
     o.t.clock.advance(30_000);
-    expectError(await guessed.tab.post(SECOND, { ticket, code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) }), 401, 'invalid_credentials');
+    expectError(
+      await guessed.tab.post(SECOND, { ticket, code: totpCode(bram.totpSecret ?? '', o.t.clock.now()) }),
+      401,
+      'invalid_credentials',
+    );
   });
 
   it('turns two-factor sign-in off only with the auth key and a code', async () => {
@@ -168,8 +221,16 @@ describe('second factor', () => {
     const authKey = authKeyFor(bram.account.password, bram.account.kdf);
     o.t.clock.advance(30_000);
     const code = totpCode(bram.totpSecret ?? '', o.t.clock.now());
-    expectError(await bram.tab.post('/api/v1/me/two-factor/disable', { authKey: WRONG_KEY, code }), 401, 'invalid_credentials');
-    expectError(await bram.tab.post('/api/v1/me/two-factor/disable', { authKey, code: '123456' === code ? '654321' : '123456' }), 401, 'invalid_credentials');
+    expectError(
+      await bram.tab.post('/api/v1/me/two-factor/disable', { authKey: WRONG_KEY, code }),
+      401,
+      'invalid_credentials',
+    );
+    expectError(
+      await bram.tab.post('/api/v1/me/two-factor/disable', { authKey, code: '123456' === code ? '654321' : '123456' }),
+      401,
+      'invalid_credentials',
+    );
     expect((await bram.tab.post('/api/v1/me/two-factor/disable', { authKey, code })).status).toBe(204);
     const { res } = await passwordStep(o.t, bram.account);
     expect(LoginResponse.parse(res.body).status).toBe('signed-in');
@@ -179,7 +240,12 @@ describe('second factor', () => {
     const o = await office();
     const bram = await inviteAndAccept(o, 'bram@kantoor.example');
     await approve(o, bram);
-    const settings = { name: 'Administratiekantoor De Boer', requireTwoFactor: true, maxExpiryDays: 30, retentionDays: 90 };
+    const settings = {
+      name: 'Administratiekantoor De Boer',
+      requireTwoFactor: true,
+      maxExpiryDays: 30,
+      retentionDays: 90,
+    };
     expect((await o.admin.tab.put('/api/v1/admin/settings', settings)).status).toBe(200);
 
     // Bram's open session: member routes refuse, the session and enrolment work.
@@ -208,8 +274,16 @@ describe('second factor', () => {
     const o = await office();
     const begin = await o.admin.tab.post('/api/v1/me/two-factor/begin');
     expect(begin.status).toBe(200);
-    expect(begin.body.uri).toMatch(/^otpauth:\/\/totp\/Administratiekantoor%20De%20Boer:anna%40kantoor\.example\?secret=[A-Z2-7]{32}&/);
-    expectError(await o.admin.tab.post('/api/v1/me/two-factor/confirm', { code: '000000' === totpCode(begin.body.secret, o.t.clock.now()) ? '111111' : '000000' }), 401, 'invalid_credentials');
+    expect(begin.body.uri).toMatch(
+      /^otpauth:\/\/totp\/Administratiekantoor%20De%20Boer:anna%40kantoor\.example\?secret=[A-Z2-7]{32}&/,
+    );
+    expectError(
+      await o.admin.tab.post('/api/v1/me/two-factor/confirm', {
+        code: '000000' === totpCode(begin.body.secret, o.t.clock.now()) ? '111111' : '000000',
+      }),
+      401,
+      'invalid_credentials',
+    );
     await enrolTotp(o, o.admin);
     expectError(await o.admin.tab.post('/api/v1/me/two-factor/begin'), 409, 'wrong_state');
   });
@@ -288,8 +362,18 @@ describe('sessions', () => {
     const keys = KeyMaterial.parse((await o.admin.tab.get('/api/v1/me/keys')).body);
     expect(keys.passwordBundle).toBe(o.admin.account.wire.passwordBundle);
     expectError(await request(o.t.app).get('/api/v1/me/keys'), 401, 'signed_out');
-    expectError(await request(o.t.app).get('/api/v1/me/keys').set('Cookie', '__Host-coffer-session=' + 'A'.repeat(43)), 401, 'signed_out');
-    expectError(await request(o.t.app).post('/api/v1/auth/logout').set('Origin', TEST_ORIGIN).send({}), 401, 'signed_out');
+    expectError(
+      await request(o.t.app)
+        .get('/api/v1/me/keys')
+        .set('Cookie', '__Host-coffer-session=' + 'A'.repeat(43)),
+      401,
+      'signed_out',
+    );
+    expectError(
+      await request(o.t.app).post('/api/v1/auth/logout').set('Origin', TEST_ORIGIN).send({}),
+      401,
+      'signed_out',
+    );
   });
 
   it('gives every session route a signed_out answer without a cookie', async () => {

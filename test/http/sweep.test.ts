@@ -14,7 +14,18 @@ import { runCli } from '../../server/cli.js';
 import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { codeFromMail, DAY_MS, fetchFile, guestFilePath, guestVerifies, putPart, sendShare, signInAgain, uploadContainer, withStaff } from '../helpers/sharing.js';
+import {
+  codeFromMail,
+  DAY_MS,
+  fetchFile,
+  guestFilePath,
+  guestVerifies,
+  putPart,
+  sendShare,
+  signInAgain,
+  uploadContainer,
+  withStaff,
+} from '../helpers/sharing.js';
 import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';
 
@@ -45,7 +56,8 @@ describe('the sweeper', () => {
       'link secret for the office': fromBase64Url(guestInput.kind === 'guest' ? guestInput.linkSecret.office : ''),
     };
     const raw = rawDatabase(s);
-    for (const [name, bytes] of Object.entries(secrets)) expect(raw.includes(Buffer.from(bytes)), `${name} stored before`).toBe(true);
+    for (const [name, bytes] of Object.entries(secrets))
+      expect(raw.includes(Buffer.from(bytes)), `${name} stored before`).toBe(true);
 
     // Expired: 410 for the sender and the link holder, 404 for a stranger, still there for the sweeper.
     s.t.clock.advance(2 * DAY_MS);
@@ -60,20 +72,28 @@ describe('the sweeper', () => {
     expect(report.shares).toBe(1);
     expect(filesIn(s, 'blobs')).toEqual([]);
     const after = rawDatabase(s);
-    for (const [name, bytes] of Object.entries(secrets)) expect(after.includes(Buffer.from(bytes)), `${name} gone after`).toBe(false);
+    for (const [name, bytes] of Object.entries(secrets))
+      expect(after.includes(Buffer.from(bytes)), `${name} gone after`).toBe(false);
     expect(walBytes(s).length).toBe(0);
-    for (const table of ['recipient_keys', 'email_codes', 'grant_uses']) expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    for (const table of ['recipient_keys', 'email_codes', 'grant_uses'])
+      expect(s.t.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
 
     // History: the sender still sees the share, its recipients and what happened, without keys.
     const detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
     expect(detail.state).toBe('expired');
     expect(detail.files[0]?.keys).toBeUndefined();
     expect(detail.linkSecrets).toEqual([]);
-    expect(detail.recipients.find((r) => r.kind === 'guest')).toMatchObject({ codeConfirmedAt: expect.any(String), firstDownloadAt: expect.any(String) });
+    expect(detail.recipients.find((r) => r.kind === 'guest')).toMatchObject({
+      codeConfirmedAt: expect.any(String),
+      firstDownloadAt: expect.any(String),
+    });
     expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.recipientId)}`), 410, 'share_expired');
     expectError(await s.staff.tab.get(`/api/v1/received/${sent.shareId}`), 410, 'share_expired');
 
-    const actions = s.t.db.prepare("SELECT action FROM audit_log WHERE action IN ('share.expired', 'share.swept')").pluck().all();
+    const actions = s.t.db
+      .prepare("SELECT action FROM audit_log WHERE action IN ('share.expired', 'share.swept')")
+      .pluck()
+      .all();
     expect(actions).toEqual(['share.expired', 'share.swept']);
     // Idempotent: a second pass has nothing left to do.
     expect(await sweeperOf(s).runOnce()).toMatchObject({ shares: 0, uploads: 0, orphans: 0 });
@@ -103,15 +123,22 @@ describe('the sweeper', () => {
     s.t.clock.advance(HOUR_MS);
     expect((await sweeperOf(s).runOnce()).shares).toBe(1);
     expect(filesIn(s, 'blobs')).toEqual([]);
-    const actions = s.t.db.prepare("SELECT details FROM audit_log WHERE action = 'share.swept'").pluck().all() as string[];
+    const actions = s.t.db
+      .prepare("SELECT details FROM audit_log WHERE action = 'share.swept'")
+      .pluck()
+      .all() as string[];
     expect(actions.map((d) => JSON.parse(d))).toEqual([{ reason: 'used-up' }]);
   });
 
   it('removes stale uploads after 24 hours, orphan files, and expired sessions and invitations', async () => {
     const s = await withStaff(await suite.office());
     const file = makeFile(randomPlaintext(1000));
-    const unfinished = UploadCreateResponse.parse((await s.admin.tab.post('/api/v1/uploads', { size: file.container.length })).body);
-    expect((await putPart(s.admin.tab, unfinished.uploadId, 0, file.container.subarray(0, file.container.length))).status).toBe(204);
+    const unfinished = UploadCreateResponse.parse(
+      (await s.admin.tab.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
+    expect(
+      (await putPart(s.admin.tab, unfinished.uploadId, 0, file.container.subarray(0, file.container.length))).status,
+    ).toBe(204);
     await uploadContainer(s.admin.tab, file.container);
     await sendShare(s, s.admin, { files: [makeFile(randomPlaintext(10))] });
     // What a crash can leave: a blob and an upload file no row names.
@@ -120,7 +147,9 @@ describe('the sweeper', () => {
     await writeFile(orphanBlob, 'x');
     await writeFile(orphanUpload, 'x');
     // An invitation nobody accepts.
-    expect((await s.admin.tab.post('/api/v1/admin/invitations', { email: 'nooit@kantoor.example', role: 'staff' })).status).toBe(201);
+    expect(
+      (await s.admin.tab.post('/api/v1/admin/invitations', { email: 'nooit@kantoor.example', role: 'staff' })).status,
+    ).toBe(201);
 
     // A young orphan is left alone (it may be a request between its file and its row).
     expect((await sweeperOf(s, HOUR_MS).runOnce()).orphans).toBe(0);
@@ -149,12 +178,19 @@ describe('the sweeper', () => {
     const log = console.log;
     console.log = (line: string) => void lines.push(line);
     try {
-      const code = await runCli(['sweep'], { DATA_DIR: o.t.config.dataDir, PUBLIC_URL: o.t.config.publicUrl, MAIL_OUTBOX: '1', LOG_LEVEL: 'silent' });
+      const code = await runCli(['sweep'], {
+        DATA_DIR: o.t.config.dataDir,
+        PUBLIC_URL: o.t.config.publicUrl,
+        MAIL_OUTBOX: '1',
+        LOG_LEVEL: 'silent',
+      });
       expect(code).toBe(0);
     } finally {
       console.log = log;
     }
-    expect(lines.join('\n')).toMatch(/^Swept 0 share\(s\), 0 drop upload\(s\) past retention, 0 ended drop\(s\), 0 stale upload\(s\), 0 orphan file\(s\)/);
+    expect(lines.join('\n')).toMatch(
+      /^Swept 0 share\(s\), 0 drop upload\(s\) past retention, 0 ended drop\(s\), 0 stale upload\(s\), 0 orphan file\(s\)/,
+    );
   });
 });
 
@@ -173,16 +209,31 @@ describe('audit and logs', () => {
     for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/verify`, { code: bad });
     expect((await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {})).status).toBe(200);
     for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/verify`, { code: bad });
-    expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(guest.recipientId)}/unlock`, {})).status).toBe(204);
+    expect(
+      (await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(guest.recipientId)}/unlock`, {}))
+        .status,
+    ).toBe(204);
     const verified = await guestVerifies(s.t.app, s.mail, guest);
-    expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant, { range: 'bytes=0-9' })).status).toBe(206);
-    expect((await s.staff.tab.post(`/api/v1/shares/${sent.shareId}/extend`, { expiresAt: new Date(s.t.clock.now() + DAY_MS).toISOString() })).status).toBe(204);
+    expect(
+      (await fetchFile(s.t.app, guestFilePath(guest, fileId), verified.grant, { range: 'bytes=0-9' })).status,
+    ).toBe(206);
+    expect(
+      (
+        await s.staff.tab.post(`/api/v1/shares/${sent.shareId}/extend`, {
+          expiresAt: new Date(s.t.clock.now() + DAY_MS).toISOString(),
+        })
+      ).status,
+    ).toBe(204);
     expect((await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/revoke`, {})).status).toBe(204);
     const expiring = await sendShare(s, s.admin, { expiresInMs: HOUR_MS });
     s.t.clock.advance(HOUR_MS);
     await sweeperOf(s).runOnce();
 
-    const rows = s.t.db.prepare("SELECT action, actor_ref, object_type, object_ref, details FROM audit_log WHERE action LIKE 'share.%' ORDER BY seq").all() as {
+    const rows = s.t.db
+      .prepare(
+        "SELECT action, actor_ref, object_type, object_ref, details FROM audit_log WHERE action LIKE 'share.%' ORDER BY seq",
+      )
+      .all() as {
       action: string;
       actor_ref: Uint8Array | null;
       object_type: string;
@@ -212,7 +263,10 @@ describe('audit and logs', () => {
     expect(verifyChain(s.t.db).ok).toBe(true);
     // The guest appears by pseudonym; their address only in audit_people.
     const guestActor = rows.find((row) => row.action === 'share.code_requested')!.actor_ref!;
-    expect(s.t.db.prepare('SELECT kind, email FROM audit_people WHERE ref = ?').get(guestActor)).toEqual({ kind: 'recipient', email: 'klant@example.nl' });
+    expect(s.t.db.prepare('SELECT kind, email FROM audit_people WHERE ref = ?').get(guestActor)).toEqual({
+      kind: 'recipient',
+      email: 'klant@example.nl',
+    });
 
     const text = JSON.stringify(s.t.db.prepare('SELECT * FROM audit_log').all(), (_key, value: unknown) =>
       value instanceof Uint8Array ? toBase64Url(value) : value,
@@ -232,7 +286,13 @@ describe('audit and logs', () => {
       expect(logs, `log: ${name}`).not.toContain(secret);
     }
     // The request log names route patterns, never values.
-    for (const value of [sent.shareId, expiring.shareId, fileId, idToWire(guest.recipientId), sent.built.request.files[0]!.uploadId]) {
+    for (const value of [
+      sent.shareId,
+      expiring.shareId,
+      fileId,
+      idToWire(guest.recipientId),
+      sent.built.request.files[0]!.uploadId,
+    ]) {
       expect(logs).not.toContain(value);
     }
     expect(logs).toContain('"route":"/api/v1/links/:recipientId/files/:fileId"');

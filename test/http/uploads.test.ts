@@ -84,7 +84,9 @@ describe('uploads', () => {
     const o = await suite.office();
     const file = makeFile(randomPlaintext(5000));
     const who = o.admin.tab;
-    const { uploadId } = UploadCreateResponse.parse((await who.post('/api/v1/uploads', { size: file.container.length })).body);
+    const { uploadId } = UploadCreateResponse.parse(
+      (await who.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     const longer = new Uint8Array(file.container.length + 1);
     longer.set(file.container);
     expectError(await putPart(who, uploadId, 0, longer), 413, 'payload_too_large');
@@ -92,8 +94,14 @@ describe('uploads', () => {
     expect(UploadStatus.parse((await who.get(`/api/v1/uploads/${uploadId}`)).body).received).toEqual([]);
     // A full part of a multi-part upload must be exactly 8 MiB as well.
     const large = big();
-    const second = UploadCreateResponse.parse((await who.post('/api/v1/uploads', { size: large.container.length })).body);
-    expectError(await putPart(who, second.uploadId, 0, large.container.subarray(0, UPLOAD_PART_BYTES + 1)), 413, 'payload_too_large');
+    const second = UploadCreateResponse.parse(
+      (await who.post('/api/v1/uploads', { size: large.container.length })).body,
+    );
+    expectError(
+      await putPart(who, second.uploadId, 0, large.container.subarray(0, UPLOAD_PART_BYTES + 1)),
+      413,
+      'payload_too_large',
+    );
     expectError(await putPart(who, second.uploadId, 2, large.container.subarray(0, 10)), 400, 'bad_request');
     expect(UploadStatus.parse((await who.get(`/api/v1/uploads/${second.uploadId}`)).body).received).toEqual([]);
   });
@@ -101,7 +109,9 @@ describe('uploads', () => {
   it('counts a body without Content-Length as it comes, and stops reading past the part', async () => {
     const o = await suite.office();
     const file = makeFile(randomPlaintext(5000));
-    const { uploadId } = UploadCreateResponse.parse((await o.admin.tab.post('/api/v1/uploads', { size: file.container.length })).body);
+    const { uploadId } = UploadCreateResponse.parse(
+      (await o.admin.tab.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     const server = o.t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -114,7 +124,12 @@ describe('uploads', () => {
               port,
               method: 'PUT',
               path: `/api/v1/uploads/${uploadId}/parts/0`,
-              headers: { Origin: TEST_ORIGIN, Cookie: `__Host-coffer-session=${o.admin.tab.token}`, 'Content-Type': 'application/octet-stream', 'Transfer-Encoding': 'chunked' },
+              headers: {
+                Origin: TEST_ORIGIN,
+                Cookie: `__Host-coffer-session=${o.admin.tab.token}`,
+                'Content-Type': 'application/octet-stream',
+                'Transfer-Encoding': 'chunked',
+              },
             },
             (res) => {
               let body = '';
@@ -139,7 +154,12 @@ describe('uploads', () => {
           port,
           method: 'PUT',
           path: `/api/v1/uploads/${uploadId}/parts/0`,
-          headers: { Origin: TEST_ORIGIN, Cookie: `__Host-coffer-session=${o.admin.tab.token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': String(file.container.length) },
+          headers: {
+            Origin: TEST_ORIGIN,
+            Cookie: `__Host-coffer-session=${o.admin.tab.token}`,
+            'Content-Type': 'application/octet-stream',
+            'Content-Length': String(file.container.length),
+          },
         });
         req.on('error', () => resolve());
         req.write(file.container.subarray(0, 1000));
@@ -162,12 +182,32 @@ describe('uploads', () => {
     const o = await suite.office();
     const file = makeFile(randomPlaintext(5000));
     const who = o.admin.tab;
-    const { uploadId } = UploadCreateResponse.parse((await who.post('/api/v1/uploads', { size: file.container.length })).body);
+    const { uploadId } = UploadCreateResponse.parse(
+      (await who.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     expectError(await putPart(who, uploadId, 1, file.container), 400, 'invalid_input');
-    expectError(await who.raw('put', `/api/v1/uploads/${uploadId}/parts/-1`).set('Content-Type', 'application/octet-stream').send(Buffer.from(file.container)), 400, 'invalid_input');
-    expectError(await who.raw('put', `/api/v1/uploads/${uploadId}/parts/x`).set('Content-Type', 'application/octet-stream').send(Buffer.from(file.container)), 400, 'invalid_input');
+    expectError(
+      await who
+        .raw('put', `/api/v1/uploads/${uploadId}/parts/-1`)
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(file.container)),
+      400,
+      'invalid_input',
+    );
+    expectError(
+      await who
+        .raw('put', `/api/v1/uploads/${uploadId}/parts/x`)
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from(file.container)),
+      400,
+      'invalid_input',
+    );
     // Only application/octet-stream, without parameters.
-    expectError(await who.raw('put', `/api/v1/uploads/${uploadId}/parts/0`).set('Content-Type', 'application/json').send('{}'), 415, 'unsupported_media_type');
+    expectError(
+      await who.raw('put', `/api/v1/uploads/${uploadId}/parts/0`).set('Content-Type', 'application/json').send('{}'),
+      415,
+      'unsupported_media_type',
+    );
     // 29 + 17 is the smallest container (an empty file); 29 + 16 is none, nor is a 64 KiB chunk with an empty final chunk.
     expectError(await who.post('/api/v1/uploads', { size: 45 }), 400, 'invalid_input');
     expectError(await who.post('/api/v1/uploads', { size: 29 + 65_553 + 17 }), 400, 'invalid_input');
@@ -179,7 +219,11 @@ describe('uploads', () => {
   it('refuses a file larger than MAX_FILE_MIB (413) and an upload over QUOTA_MIB (507)', async () => {
     const o = await suite.office({ MAX_FILE_MIB: '1', QUOTA_MIB: '3' });
     const who = o.admin.tab;
-    expectError(await who.post('/api/v1/uploads', { size: ciphertextLengthOf(1024 * 1024 + 1) }), 413, 'quota_exceeded');
+    expectError(
+      await who.post('/api/v1/uploads', { size: ciphertextLengthOf(1024 * 1024 + 1) }),
+      413,
+      'quota_exceeded',
+    );
     expect((await who.post('/api/v1/uploads', { size: ciphertextLengthOf(1024 * 1024) })).status).toBe(201);
     expect((await who.post('/api/v1/uploads', { size: ciphertextLengthOf(1024 * 1024) })).status).toBe(201);
     // Two uploads of just over 1 MiB each count; a third would pass 3 MiB.
@@ -193,7 +237,9 @@ describe('uploads', () => {
     const s = await withStaff(await suite.office());
     const file = makeFile(randomPlaintext(5000));
     const admin = s.admin.tab;
-    const { uploadId } = UploadCreateResponse.parse((await admin.post('/api/v1/uploads', { size: file.container.length })).body);
+    const { uploadId } = UploadCreateResponse.parse(
+      (await admin.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     const unknown = 'AAAAAAAAAAAAAAAAAAAAAA';
     for (const [who, id] of [
       [s.staff.tab, uploadId],
@@ -215,7 +261,9 @@ describe('uploads', () => {
     const o = await suite.office();
     const file = makeFile(randomPlaintext(5000));
     const who = o.admin.tab;
-    const pending = UploadCreateResponse.parse((await who.post('/api/v1/uploads', { size: file.container.length })).body);
+    const pending = UploadCreateResponse.parse(
+      (await who.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     expect((await who.delete(`/api/v1/uploads/${pending.uploadId}`)).status).toBe(204);
     expectError(await who.get(`/api/v1/uploads/${pending.uploadId}`), 404, 'not_found');
     expect(uploadFiles(o.t.config.dataDir)).toEqual([]);
@@ -230,12 +278,22 @@ describe('uploads', () => {
     const o = await suite.office();
     const file = big();
     const first = o.admin.tab;
-    const { uploadId } = UploadCreateResponse.parse((await first.post('/api/v1/uploads', { size: file.container.length })).body);
+    const { uploadId } = UploadCreateResponse.parse(
+      (await first.post('/api/v1/uploads', { size: file.container.length })).body,
+    );
     expect((await putPart(first, uploadId, 1, partOf(file.container, 1))).status).toBe(204);
 
     // "Restart": a new app over the same database file and data folder; the browser signs in again.
     const t = o.t;
-    const restarted = createApp({ config: t.config, db: t.db, mailer: t.mailer, clock: t.clock, log: t.logs.log, serverKey: t.serverKey, clientDir: t.clientDir });
+    const restarted = createApp({
+      config: t.config,
+      db: t.db,
+      mailer: t.mailer,
+      clock: t.clock,
+      log: t.logs.log,
+      serverKey: t.serverKey,
+      clientDir: t.clientDir,
+    });
     const again = (await signIn({ ...o, t: { ...t, app: restarted } }, o.admin, tab(restarted))).tab;
     const status = UploadStatus.parse((await again.get(`/api/v1/uploads/${uploadId}`)).body);
     expect(status.received).toEqual([1]);

@@ -39,7 +39,13 @@ async function builtLog(options: { mailHead?: boolean } = {}): Promise<Built & {
   await signIn(o, bram);
   let mailedHead: string | undefined;
   if (options.mailHead === true) {
-    const job = createAuditHeadJob({ db: o.t.db, clock: o.t.clock, log: o.t.logs.log, deliver: createDeliver(o.t.mailer, o.t.logs.log), publicUrl: o.t.config.publicUrl });
+    const job = createAuditHeadJob({
+      db: o.t.db,
+      clock: o.t.clock,
+      log: o.t.logs.log,
+      deliver: createDeliver(o.t.mailer, o.t.logs.log),
+      publicUrl: o.t.config.publicUrl,
+    });
     expect((await job.runOnce()).status).toBe('sent');
     // The head exactly as the admin reads it in the mail.
     const text = (await o.mail.latest('anna@kantoor.example')).text ?? '';
@@ -65,7 +71,8 @@ async function builtLog(options: { mailHead?: boolean } = {}): Promise<Built & {
 function tamper(file: string, change: (db: Database.Database) => void): void {
   const db = new Database(file);
   try {
-    for (const name of ['audit_log_append_in_order', 'audit_log_no_update', 'audit_log_no_delete']) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+    for (const name of ['audit_log_append_in_order', 'audit_log_no_update', 'audit_log_no_delete'])
+      db.exec(`DROP TRIGGER IF EXISTS ${name}`);
     change(db);
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
@@ -75,7 +82,9 @@ function tamper(file: string, change: (db: Database.Database) => void): void {
 
 const insert = (db: Database.Database, row: Omit<AuditRow, 'hash'>, hash: Uint8Array) =>
   db
-    .prepare('INSERT INTO audit_log (seq, at, actor_ref, action, object_type, object_ref, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO audit_log (seq, at, actor_ref, action, object_type, object_ref, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(row.seq, row.at, row.actorRef, row.action, row.objectType, row.objectRef, row.details, row.prevHash, hash);
 
 /** Rebuilds every hash from `from` on, so the chain holds again (what a careful forger does). */
@@ -109,7 +118,9 @@ describe('npm run coffer -- audit-verify', () => {
     const result = await verify(env);
     const head = rows.at(-1) as AuditRow;
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain(`Audit log intact: ${rows.length} entries, head ${toHex(head.hash)} (entry ${head.seq}, ${utc(head.at)}).`);
+    expect(result.stdout).toContain(
+      `Audit log intact: ${rows.length} entries, head ${toHex(head.hash)} (entry ${head.seq}, ${utc(head.at)}).`,
+    );
     expect(result.code).toBe(0);
   });
 
@@ -119,7 +130,9 @@ describe('npm run coffer -- audit-verify', () => {
     tamper(file, (db) => db.prepare('UPDATE audit_log SET details = ? WHERE seq = ?').run('{"files":0}', target.seq));
     const result = await verify(env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Audit log BROKEN: entry ${target.seq} (${utc(target.at)}, share.created) was changed: its hash no longer matches its contents.`);
+    expect(result.stderr).toContain(
+      `Audit log BROKEN: entry ${target.seq} (${utc(target.at)}, share.created) was changed: its hash no longer matches its contents.`,
+    );
     expect(result.stderr).toContain(`Entries 1 to ${target.seq - 1} are intact.`);
     expect(result.stderr).toContain('lost the triggers that keep the audit log append-only');
     expect(result.stdout).not.toContain('intact:');
@@ -130,11 +143,17 @@ describe('npm run coffer -- audit-verify', () => {
     const target = rows.find((row) => row.action === 'user.approved') as AuditRow;
     tamper(file, (db) => {
       const forged = { ...target, details: '{"role":"admin"}' };
-      db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE seq = ?').run(forged.details, auditEntryHash(forged), target.seq);
+      db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE seq = ?').run(
+        forged.details,
+        auditEntryHash(forged),
+        target.seq,
+      );
     });
     const result = await verify(env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Audit log BROKEN: entry ${target.seq} (${utc(target.at)}, user.approved) was changed and its hash recomputed: entry ${target.seq + 1} links to a different version of it.`);
+    expect(result.stderr).toContain(
+      `Audit log BROKEN: entry ${target.seq} (${utc(target.at)}, user.approved) was changed and its hash recomputed: entry ${target.seq + 1} links to a different version of it.`,
+    );
   });
 
   it('names a removed entry (a gap in the sequence)', async () => {
@@ -144,7 +163,9 @@ describe('npm run coffer -- audit-verify', () => {
     const result = await verify(env);
     expect(result.code).toBe(1);
     const next = rowAt(rows, removed + 1);
-    expect(result.stderr).toContain(`Audit log BROKEN: entry ${removed} was removed: the sequence jumps from ${removed - 1} to entry ${next.seq} (${utc(next.at)}, ${next.action}).`);
+    expect(result.stderr).toContain(
+      `Audit log BROKEN: entry ${removed} was removed: the sequence jumps from ${removed - 1} to entry ${next.seq} (${utc(next.at)}, ${next.action}).`,
+    );
   });
 
   it('names removed entries when the rest was renumbered to hide the gap', async () => {
@@ -157,13 +178,24 @@ describe('npm run coffer -- audit-verify', () => {
     const result = await verify(env);
     expect(result.code).toBe(1);
     const moved = rowAt(rows, 7);
-    expect(result.stderr).toContain(`Audit log BROKEN: entries 5 to 6 were removed and the later entries renumbered: what is now entry 5 (${utc(moved.at)}, ${moved.action}) was hashed as entry 7.`);
+    expect(result.stderr).toContain(
+      `Audit log BROKEN: entries 5 to 6 were removed and the later entries renumbered: what is now entry 5 (${utc(moved.at)}, ${moved.action}) was hashed as entry 7.`,
+    );
   });
 
   it('names an inserted entry, even one with a correct hash of its own', async () => {
     const { env, file, rows } = await builtLog();
     const after = rowAt(rows, 3);
-    const forged = { seq: 4, at: after.at + 1, actorRef: null, action: 'user.enabled', objectType: null, objectRef: null, details: '{}', prevHash: after.hash };
+    const forged = {
+      seq: 4,
+      at: after.at + 1,
+      actorRef: null,
+      action: 'user.enabled',
+      objectType: null,
+      objectRef: null,
+      details: '{}',
+      prevHash: after.hash,
+    };
     tamper(file, (db) => {
       db.prepare('UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 4').run();
       insert(db, forged, auditEntryHash(forged));
@@ -171,7 +203,9 @@ describe('npm run coffer -- audit-verify', () => {
     });
     const result = await verify(env);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Audit log BROKEN: entry 4 (${utc(forged.at)}, user.enabled) was inserted: entry 5 links to entry 3.`);
+    expect(result.stderr).toContain(
+      `Audit log BROKEN: entry 4 (${utc(forged.at)}, user.enabled) was inserted: entry 5 links to entry 3.`,
+    );
   });
 
   it('with the mailed head: catches a log cut short, which the chain alone cannot show', async () => {
@@ -193,7 +227,9 @@ describe('npm run coffer -- audit-verify', () => {
 
     const checked = await verify(env, `--head=${mailedHead as string}`);
     expect(checked.code).toBe(1);
-    expect(checked.stderr).toContain(`Audit log REWRITTEN: the mailed head names entry ${mailedSeq}, but the log ends at entry ${keep}: entries ${keep + 1} to ${mailedSeq} were removed from the end.`);
+    expect(checked.stderr).toContain(
+      `Audit log REWRITTEN: the mailed head names entry ${mailedSeq}, but the log ends at entry ${keep}: entries ${keep + 1} to ${mailedSeq} were removed from the end.`,
+    );
   });
 
   it('with the mailed head: catches a log rebuilt with fresh hashes, which the chain alone cannot show', async () => {
@@ -215,7 +251,13 @@ describe('npm run coffer -- audit-verify', () => {
 
   it('refuses a head that is not <seq>:<hash> with exit 2', async () => {
     const { env } = await builtLog();
-    for (const args of [['--head'], ['--head', '12:abc'], ['--head', 'zz'], ['--frob', '1'], ['--head', `1:${'a'.repeat(64)}`, 'extra']]) {
+    for (const args of [
+      ['--head'],
+      ['--head', '12:abc'],
+      ['--head', 'zz'],
+      ['--frob', '1'],
+      ['--head', `1:${'a'.repeat(64)}`, 'extra'],
+    ]) {
       const result = await verify(env, ...args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain('Usage: npm run coffer');
@@ -229,10 +271,15 @@ describe('npm run coffer -- audit-verify', () => {
     // What privacy erasure does: clear the names and addresses (or remove the rows); the log is not touched.
     const db = new Database(file);
     try {
-      expect((db.prepare("UPDATE audit_people SET name = NULL, email = NULL WHERE email = 'bram@kantoor.example'").run()).changes).toBe(1);
-      expect((db.prepare("DELETE FROM audit_people WHERE kind = 'recipient'").run()).changes).toBeGreaterThan(0);
+      expect(
+        db.prepare("UPDATE audit_people SET name = NULL, email = NULL WHERE email = 'bram@kantoor.example'").run()
+          .changes,
+      ).toBe(1);
+      expect(db.prepare("DELETE FROM audit_people WHERE kind = 'recipient'").run().changes).toBeGreaterThan(0);
       expect(verifyChain(db)).toMatchObject({ ok: true, entries: rows.length });
-      const bytes = db.prepare("SELECT count(*) AS n FROM audit_people WHERE email LIKE '%bram%'").get() as { n: number };
+      const bytes = db.prepare("SELECT count(*) AS n FROM audit_people WHERE email LIKE '%bram%'").get() as {
+        n: number;
+      };
       expect(bytes.n).toBe(0);
     } finally {
       db.close();

@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
 import { createAuditRepo } from '../../server/audit/repo.js';
-import { AUDIT_GENESIS_HASH, auditEntryHash, createAudit, verifyChain, type Audit } from '../../server/audit/service.js';
+import {
+  AUDIT_GENESIS_HASH,
+  auditEntryHash,
+  createAudit,
+  verifyChain,
+  type Audit,
+} from '../../server/audit/service.js';
 import { migrate } from '../../server/db/migrate.js';
 import { openDatabase, type Db } from '../../server/db/open.js';
 import { createTransact } from '../../server/db/transaction.js';
@@ -31,13 +37,19 @@ const someone = new Uint8Array(16).fill(2);
 
 function fill(audit: Audit, n: number): void {
   for (let i = 0; i < n; i++) {
-    audit.record({ actor: i % 2 === 0 ? actor : null, action: 'sign_in.failed', object: { type: 'user', ref: someone }, details: { reason: 'wrong_password', step: 'password' } });
+    audit.record({
+      actor: i % 2 === 0 ? actor : null,
+      action: 'sign_in.failed',
+      object: { type: 'user', ref: someone },
+      details: { reason: 'wrong_password', step: 'password' },
+    });
   }
 }
 
 /** An attacker with the database file: the triggers are just rows in sqlite_schema to them. */
 function dropTriggers(db: Db): void {
-  for (const name of ['audit_log_append_in_order', 'audit_log_no_update', 'audit_log_no_delete']) db.exec(`DROP TRIGGER ${name}`);
+  for (const name of ['audit_log_append_in_order', 'audit_log_no_update', 'audit_log_no_delete'])
+    db.exec(`DROP TRIGGER ${name}`);
 }
 
 describe('audit log', () => {
@@ -79,7 +91,7 @@ describe('audit log', () => {
     const { db, audit } = await auditDb();
     fill(audit, 5);
     dropTriggers(db);
-    db.prepare("UPDATE audit_log SET details = '{\"reason\":\"nothing happened\"}' WHERE seq = 3").run();
+    db.prepare('UPDATE audit_log SET details = \'{"reason":"nothing happened"}\' WHERE seq = 3').run();
     expect(verifyChain(db)).toEqual({ ok: false, brokenAt: 3 });
   });
 
@@ -109,9 +121,28 @@ describe('audit log', () => {
     const rows = [...createAuditRepo(db).entries()];
     // Squeeze a row in between 1 and 2 by renumbering what follows.
     db.prepare('UPDATE audit_log SET seq = seq + 10 WHERE seq >= 2').run();
-    const inserted = { seq: 2, at: 5, actorRef: null, action: 'user.enabled', objectType: null, objectRef: null, details: '{}', prevHash: rows[0]?.hash as Uint8Array };
-    db.prepare('INSERT INTO audit_log (seq, at, actor_ref, action, object_type, object_ref, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      inserted.seq, inserted.at, inserted.actorRef, inserted.action, inserted.objectType, inserted.objectRef, inserted.details, inserted.prevHash, auditEntryHash(inserted),
+    const inserted = {
+      seq: 2,
+      at: 5,
+      actorRef: null,
+      action: 'user.enabled',
+      objectType: null,
+      objectRef: null,
+      details: '{}',
+      prevHash: rows[0]?.hash as Uint8Array,
+    };
+    db.prepare(
+      'INSERT INTO audit_log (seq, at, actor_ref, action, object_type, object_ref, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      inserted.seq,
+      inserted.at,
+      inserted.actorRef,
+      inserted.action,
+      inserted.objectType,
+      inserted.objectRef,
+      inserted.details,
+      inserted.prevHash,
+      auditEntryHash(inserted),
     );
     db.prepare('UPDATE audit_log SET seq = seq - 9 WHERE seq >= 12').run();
     expect(verifyChain(db)).toEqual({ ok: false, brokenAt: 3 });
@@ -121,8 +152,15 @@ describe('audit log', () => {
     const { db, audit } = await auditDb();
     audit.person(someone, 'invitee', null, 'bram@kantoor.example');
     audit.person(someone, 'user', 'Bram Jansen', null);
-    audit.record({ actor, action: 'invitation.accepted', object: { type: 'invitation', ref: someone }, details: { kind: 'invitation' } });
-    expect(db.prepare('SELECT kind, name, email FROM audit_people').all()).toEqual([{ kind: 'user', name: 'Bram Jansen', email: 'bram@kantoor.example' }]);
+    audit.record({
+      actor,
+      action: 'invitation.accepted',
+      object: { type: 'invitation', ref: someone },
+      details: { kind: 'invitation' },
+    });
+    expect(db.prepare('SELECT kind, name, email FROM audit_people').all()).toEqual([
+      { kind: 'user', name: 'Bram Jansen', email: 'bram@kantoor.example' },
+    ]);
     const text = JSON.stringify(db.prepare('SELECT action, object_type, details FROM audit_log').all());
     expect(text).not.toContain('bram');
     // Erasing the person leaves the chain intact.

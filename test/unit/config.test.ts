@@ -16,7 +16,11 @@ function configError(env: Env): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-const SMTP = { PUBLIC_URL: 'https://files.office.example', SMTP_URL: 'smtp://mailer:hunter2-secret@mail.office.example:587', MAIL_FROM: 'Office <coffer@office.example>' };
+const SMTP = {
+  PUBLIC_URL: 'https://files.office.example',
+  SMTP_URL: 'smtp://mailer:hunter2-secret@mail.office.example:587',
+  MAIL_FROM: 'Office <coffer@office.example>',
+};
 
 describe('parseConfig', () => {
   it('has defaults for a local development start', () => {
@@ -43,7 +47,9 @@ describe('parseConfig', () => {
 
   it('derives the default PUBLIC_URL from PORT and stores PUBLIC_URL as its origin', () => {
     expect(parseConfig({ PORT: '3000' }).publicUrl).toBe('http://localhost:3000');
-    expect(parseConfig({ ...SMTP, PUBLIC_URL: 'https://Files.Office.Example:443/' }).publicUrl).toBe('https://files.office.example');
+    expect(parseConfig({ ...SMTP, PUBLIC_URL: 'https://Files.Office.Example:443/' }).publicUrl).toBe(
+      'https://files.office.example',
+    );
     expect(parseConfig({ PUBLIC_URL: 'http://127.0.0.1:9000' }).publicUrl).toBe('http://127.0.0.1:9000');
     expect(parseConfig({ PUBLIC_URL: 'http://[::1]:9000' }).publicUrl).toBe('http://[::1]:9000');
   });
@@ -64,7 +70,11 @@ describe('parseConfig', () => {
   });
 
   it('uses the outbox when MAIL_OUTBOX asks for it, even with SMTP_URL or a public address', () => {
-    expect(parseConfig({ ...SMTP, MAIL_OUTBOX: '1' }).mail).toMatchObject({ transport: 'outbox', forced: true, from: SMTP.MAIL_FROM });
+    expect(parseConfig({ ...SMTP, MAIL_OUTBOX: '1' }).mail).toMatchObject({
+      transport: 'outbox',
+      forced: true,
+      from: SMTP.MAIL_FROM,
+    });
     expect(parseConfig({ PUBLIC_URL: 'https://files.office.example', MAIL_OUTBOX: 'true' }).mail).toMatchObject({
       transport: 'outbox',
       from: DEFAULT_MAIL_FROM,
@@ -84,9 +94,18 @@ describe('parseConfig', () => {
   });
 
   it('reads the session lifetimes within their ranges', () => {
-    expect(parseConfig({ SESSION_IDLE_MINUTES: '5', SESSION_MAX_HOURS: '1' })).toMatchObject({ sessionIdleMinutes: 5, sessionMaxHours: 1 });
-    expect(parseConfig({ SESSION_IDLE_MINUTES: '1440', SESSION_MAX_HOURS: '720' })).toMatchObject({ sessionIdleMinutes: 1440, sessionMaxHours: 720 });
-    expect(parseConfig({ SESSION_IDLE_MINUTES: ' 30 ', SESSION_MAX_HOURS: '' })).toMatchObject({ sessionIdleMinutes: 30, sessionMaxHours: 12 });
+    expect(parseConfig({ SESSION_IDLE_MINUTES: '5', SESSION_MAX_HOURS: '1' })).toMatchObject({
+      sessionIdleMinutes: 5,
+      sessionMaxHours: 1,
+    });
+    expect(parseConfig({ SESSION_IDLE_MINUTES: '1440', SESSION_MAX_HOURS: '720' })).toMatchObject({
+      sessionIdleMinutes: 1440,
+      sessionMaxHours: 720,
+    });
+    expect(parseConfig({ SESSION_IDLE_MINUTES: ' 30 ', SESSION_MAX_HOURS: '' })).toMatchObject({
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+    });
   });
 
   it('reads the file size limit, the quota and the sweep interval (0 turns the sweeper off)', () => {
@@ -95,15 +114,26 @@ describe('parseConfig', () => {
       quotaMib: 104_857_600,
       sweepIntervalSeconds: 0,
     });
-    expect(parseConfig({ MAX_FILE_MIB: '1048576', SWEEP_INTERVAL_SECONDS: '86400' })).toMatchObject({ maxFileMib: 1_048_576, sweepIntervalSeconds: 86_400 });
+    expect(parseConfig({ MAX_FILE_MIB: '1048576', SWEEP_INTERVAL_SECONDS: '86400' })).toMatchObject({
+      maxFileMib: 1_048_576,
+      sweepIntervalSeconds: 86_400,
+    });
   });
 
   it.each<[string, Env, RegExp]>([
     ['MAX_FILE_MIB zero', { MAX_FILE_MIB: '0' }, /^MAX_FILE_MIB must be a whole number from 1 to 1048576/],
     ['MAX_FILE_MIB too large', { MAX_FILE_MIB: '1048577' }, /^MAX_FILE_MIB /],
     ['QUOTA_MIB not a number', { QUOTA_MIB: '10G' }, /^QUOTA_MIB must be a whole number/],
-    ['SWEEP_INTERVAL_SECONDS negative', { SWEEP_INTERVAL_SECONDS: '-1' }, /^SWEEP_INTERVAL_SECONDS must be a whole number from 0 to 86400/],
-    ['SESSION_IDLE_MINUTES below 5', { SESSION_IDLE_MINUTES: '4' }, /^SESSION_IDLE_MINUTES must be a whole number from 5 to 1440/],
+    [
+      'SWEEP_INTERVAL_SECONDS negative',
+      { SWEEP_INTERVAL_SECONDS: '-1' },
+      /^SWEEP_INTERVAL_SECONDS must be a whole number from 0 to 86400/,
+    ],
+    [
+      'SESSION_IDLE_MINUTES below 5',
+      { SESSION_IDLE_MINUTES: '4' },
+      /^SESSION_IDLE_MINUTES must be a whole number from 5 to 1440/,
+    ],
     ['SESSION_IDLE_MINUTES above a day', { SESSION_IDLE_MINUTES: '1441' }, /^SESSION_IDLE_MINUTES /],
     ['SESSION_IDLE_MINUTES not a number', { SESSION_IDLE_MINUTES: '1h' }, /^SESSION_IDLE_MINUTES /],
     ['SESSION_IDLE_MINUTES a fraction', { SESSION_IDLE_MINUTES: '7.5' }, /^SESSION_IDLE_MINUTES /],
@@ -112,7 +142,11 @@ describe('parseConfig', () => {
     ['SESSION_MAX_HOURS negative', { SESSION_MAX_HOURS: '-1' }, /^SESSION_MAX_HOURS /],
     ['PORT abc', { PORT: 'abc' }, /^PORT /],
     ['PORT out of range', { PORT: '70000' }, /^PORT /],
-    ['PUBLIC_URL over http on a real host', { PUBLIC_URL: 'http://office.example' }, /PUBLIC_URL must be https unless it is localhost/],
+    [
+      'PUBLIC_URL over http on a real host',
+      { PUBLIC_URL: 'http://office.example' },
+      /PUBLIC_URL must be https unless it is localhost/,
+    ],
     ['PUBLIC_URL with a path', { ...SMTP, PUBLIC_URL: 'https://office.example/coffer' }, /^PUBLIC_URL .*path/],
     ['PUBLIC_URL with a query', { ...SMTP, PUBLIC_URL: 'https://office.example/?a=1' }, /^PUBLIC_URL /],
     ['PUBLIC_URL with a fragment', { ...SMTP, PUBLIC_URL: 'https://office.example#x' }, /^PUBLIC_URL /],
@@ -137,7 +171,11 @@ describe('parseConfig', () => {
     const errors = [
       configError({ ...SMTP, SMTP_URL: `ftp://user:${secret}@mail.office.example` }),
       configError({ ...SMTP, SMTP_URL: `smtp://user:${secret}@mail.office.example`, MAIL_FROM: undefined }),
-      configError({ ...SMTP, SMTP_URL: `smtp://user:${secret}@mail.office.example`, PUBLIC_URL: 'http://office.example' }),
+      configError({
+        ...SMTP,
+        SMTP_URL: `smtp://user:${secret}@mail.office.example`,
+        PUBLIC_URL: 'http://office.example',
+      }),
       configError({ ...SMTP, SMTP_URL: `not a url ${secret}` }),
     ];
     for (const error of errors) {

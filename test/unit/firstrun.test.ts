@@ -106,7 +106,11 @@ describe('first run', () => {
           path: '/api/v1/setup/verify',
           method: 'POST',
           agent,
-          headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Origin: PUBLIC_URL },
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': String(Buffer.byteLength(body)),
+            Origin: PUBLIC_URL,
+          },
         },
         (res) => {
           res.resume();

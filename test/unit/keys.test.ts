@@ -42,8 +42,14 @@ describe('loadOrCreateCapabilityKey', () => {
 
     // A token signed before a restart verifies after it.
     const clock = testClock();
-    const token = await createCapabilityTokens(first, { issuer: ISSUER, clock }).sign({ audience: AUDIENCE, subject: 'r1', ttlSeconds: 60 });
-    await expect(createCapabilityTokens(second, { issuer: ISSUER, clock }).verify(token, AUDIENCE)).resolves.toMatchObject({ subject: 'r1' });
+    const token = await createCapabilityTokens(first, { issuer: ISSUER, clock }).sign({
+      audience: AUDIENCE,
+      subject: 'r1',
+      ttlSeconds: 60,
+    });
+    await expect(
+      createCapabilityTokens(second, { issuer: ISSUER, clock }).verify(token, AUDIENCE),
+    ).resolves.toMatchObject({ subject: 'r1' });
   });
 
   it('refuses a key file that is not an Ed25519 private JWK', async () => {
@@ -62,9 +68,17 @@ describe('capability tokens', () => {
     const key = await newKey();
     const clock = testClock();
     const tokens = createCapabilityTokens(key, { issuer: ISSUER, clock });
-    const token = await tokens.sign({ audience: AUDIENCE, subject: 'recipient-1', ttlSeconds: 300, claims: { share: 's1' } });
+    const token = await tokens.sign({
+      audience: AUDIENCE,
+      subject: 'recipient-1',
+      ttlSeconds: 300,
+      claims: { share: 's1' },
+    });
 
-    const header = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()) as Record<string, string>;
+    const header = JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString()) as Record<
+      string,
+      string
+    >;
     expect(header).toEqual({ alg: 'EdDSA', typ: 'coffer-capability+jwt', kid: key.kid });
 
     const verified = await tokens.verify(token, AUDIENCE);
@@ -94,20 +108,37 @@ describe('capability tokens', () => {
     const tokens = createCapabilityTokens(key, { issuer: ISSUER, clock });
     const now = Math.floor(clock.now() / 1000);
     const claims = () =>
-      new SignJWT({}).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('r').setIssuedAt(now).setExpirationTime(now + 60);
+      new SignJWT({})
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject('r')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 60);
 
-    const hmac = await claims().setProtectedHeader({ alg: 'HS256', typ: 'coffer-capability+jwt' }).sign(await generateSecret('HS256'));
+    const hmac = await claims()
+      .setProtectedHeader({ alg: 'HS256', typ: 'coffer-capability+jwt' })
+      .sign(await generateSecret('HS256'));
     await expect(tokens.verify(hmac, AUDIENCE)).rejects.toBeInstanceOf(CapabilityTokenError);
 
     const es256 = await generateKeyPair('ES256');
-    const ecdsa = await claims().setProtectedHeader({ alg: 'ES256', typ: 'coffer-capability+jwt' }).sign(es256.privateKey);
+    const ecdsa = await claims()
+      .setProtectedHeader({ alg: 'ES256', typ: 'coffer-capability+jwt' })
+      .sign(es256.privateKey);
     await expect(tokens.verify(ecdsa, AUDIENCE)).rejects.toBeInstanceOf(CapabilityTokenError);
 
-    const unsecured = new UnsecuredJWT({}).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('r').setIssuedAt(now).setExpirationTime(now + 60).encode();
+    const unsecured = new UnsecuredJWT({})
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('r')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .encode();
     await expect(tokens.verify(unsecured, AUDIENCE)).rejects.toBeInstanceOf(CapabilityTokenError);
 
     const stranger = await generateKeyPair('EdDSA');
-    const foreign = await claims().setProtectedHeader({ alg: 'EdDSA', typ: 'coffer-capability+jwt' }).sign(stranger.privateKey);
+    const foreign = await claims()
+      .setProtectedHeader({ alg: 'EdDSA', typ: 'coffer-capability+jwt' })
+      .sign(stranger.privateKey);
     await expect(tokens.verify(foreign, AUDIENCE)).rejects.toBeInstanceOf(CapabilityTokenError);
 
     const untyped = await claims().setProtectedHeader({ alg: 'EdDSA' }).sign(key.privateKey);
@@ -115,8 +146,12 @@ describe('capability tokens', () => {
 
     const genuine = await tokens.sign({ audience: AUDIENCE, subject: 'r', ttlSeconds: 60 });
     const [head, , signature] = genuine.split('.');
-    const payload = Buffer.from(JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'someone-else', iat: now, exp: now + 60 })).toString('base64url');
-    await expect(tokens.verify(`${head}.${payload}.${signature}`, AUDIENCE)).rejects.toBeInstanceOf(CapabilityTokenError);
+    const payload = Buffer.from(
+      JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'someone-else', iat: now, exp: now + 60 }),
+    ).toString('base64url');
+    await expect(tokens.verify(`${head}.${payload}.${signature}`, AUDIENCE)).rejects.toBeInstanceOf(
+      CapabilityTokenError,
+    );
   });
 
   it('refuses to sign a grant without a positive lifetime', async () => {

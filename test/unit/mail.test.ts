@@ -62,7 +62,11 @@ describe('SMTP mailer', () => {
       });
       const mailer = createMailer(config, memoryLog().log, testClock());
       expect(mailer.transport).toBe('smtp');
-      await mailer.send({ to: 'jan@example.nl', subject: 'Documents for you', text: 'Open https://files.office.example/s/1#secret' });
+      await mailer.send({
+        to: 'jan@example.nl',
+        subject: 'Documents for you',
+        text: 'Open https://files.office.example/s/1#secret',
+      });
       mailer.close();
 
       expect(smtp.received).toHaveLength(1);
@@ -104,7 +108,9 @@ describe('outbox mailer', () => {
     const config = parseConfig({ DATA_DIR: dataDir, MAIL_OUTBOX: '1' });
     const lines: string[] = [];
     const logs = memoryLog('trace');
-    const mailer = createMailer(config, logs.log, testClock(Date.UTC(2026, 2, 1, 12, 30, 15, 250)), { print: (line) => lines.push(line) });
+    const mailer = createMailer(config, logs.log, testClock(Date.UTC(2026, 2, 1, 12, 30, 15, 250)), {
+      print: (line) => lines.push(line),
+    });
     expect(mailer.transport).toBe('outbox');
 
     const body = 'Your code is 493027 and the link is http://localhost:8080/s/abc#link-secret';

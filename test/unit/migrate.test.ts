@@ -114,7 +114,11 @@ describe('migrate', () => {
   });
 
   it('refuses a duplicate number', async () => {
-    const dir = await migrationsFolder({ '0001_a.sql': 'SELECT 1;', '0001_b.sql': 'SELECT 1;', '0002_c.sql': 'SELECT 1;' });
+    const dir = await migrationsFolder({
+      '0001_a.sql': 'SELECT 1;',
+      '0001_b.sql': 'SELECT 1;',
+      '0002_c.sql': 'SELECT 1;',
+    });
     const error = migrationError(() => listMigrations(dir));
     expect(error.kind).toBe('numbering');
     expect(error.message).toContain('two migrations have number 1');
@@ -143,7 +147,12 @@ describe('0001_init', () => {
     await copyFile(join(MIGRATIONS, '0001_init.sql'), join(dir, '0001_init.sql'));
     const db = await freshDb();
     migrate(db, dir);
-    const columns = db.pragma('table_info(setup_tokens)') as { name: string; type: string; notnull: number; pk: number }[];
+    const columns = db.pragma('table_info(setup_tokens)') as {
+      name: string;
+      type: string;
+      notnull: number;
+      pk: number;
+    }[];
     expect(columns.map(({ name, type, notnull, pk }) => ({ name, type, notnull, pk }))).toEqual([
       { name: 'token_hash', type: 'BLOB', notnull: 1, pk: 1 },
       { name: 'created_at', type: 'INTEGER', notnull: 1, pk: 0 },
@@ -153,7 +162,9 @@ describe('0001_init', () => {
     const list = db.pragma('table_list(setup_tokens)') as { strict: number }[];
     expect(list[0]?.strict).toBe(1);
 
-    const insert = db.prepare('INSERT INTO setup_tokens (token_hash, created_at, expires_at, used_at) VALUES (?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO setup_tokens (token_hash, created_at, expires_at, used_at) VALUES (?, ?, ?, ?)',
+    );
     const hash = new Uint8Array(32).fill(7);
     expect(() => insert.run(new Uint8Array(31), 1, 2, null)).toThrow(/CHECK/);
     expect(() => insert.run(hash, 10, 5, null)).toThrow(/CHECK/);
@@ -203,7 +214,17 @@ describe('0002_accounts', () => {
 
   it('creates strict tables', async () => {
     const db = await accountsDb();
-    const names = ['office', 'users', 'invitations', 'sessions', 'login_tickets', 'backup_codes', 'rate_limits', 'audit_log', 'audit_people'];
+    const names = [
+      'office',
+      'users',
+      'invitations',
+      'sessions',
+      'login_tickets',
+      'backup_codes',
+      'rate_limits',
+      'audit_log',
+      'audit_people',
+    ];
     for (const name of names) {
       const list = db.pragma(`table_list(${name})`) as { strict: number }[];
       expect(list[0]?.strict, name).toBe(1);
@@ -234,33 +255,66 @@ describe('0002_accounts', () => {
       certificate_version: 1,
     });
     const reset = Object.fromEntries(
-      ['kdf_salt', 'kdf_ops', 'kdf_mem', 'auth_verifier', 'recovery_verifier', 'identity_public_key', 'encryption_public_key', 'encryption_key_signature', 'password_bundle', 'recovery_bundle'].map((c) => [c, null]),
+      [
+        'kdf_salt',
+        'kdf_ops',
+        'kdf_mem',
+        'auth_verifier',
+        'recovery_verifier',
+        'identity_public_key',
+        'encryption_public_key',
+        'encryption_key_signature',
+        'password_bundle',
+        'recovery_bundle',
+      ].map((c) => [c, null]),
     );
-    insertUser(db, { ...reset, id: bytes(16, 5), email: 'cas@kantoor.example', audit_ref: bytes(16, 6), approval: 'reset' });
+    insertUser(db, {
+      ...reset,
+      id: bytes(16, 5),
+      email: 'cas@kantoor.example',
+      audit_ref: bytes(16, 6),
+      approval: 'reset',
+    });
   });
 
   it('ends sessions, tickets and backup codes with their user, and keeps the office to one row', async () => {
     const db = await accountsDb();
     insertUser(db);
     const user = bytes(16, 1);
-    db.prepare('INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)').run(bytes(32), bytes(16, 7), user, 'Firefox on Linux');
-    db.prepare("INSERT INTO login_tickets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'signin', 1, 2)").run(bytes(32), user);
+    db.prepare(
+      'INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)',
+    ).run(bytes(32), bytes(16, 7), user, 'Firefox on Linux');
+    db.prepare(
+      "INSERT INTO login_tickets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'signin', 1, 2)",
+    ).run(bytes(32), user);
     db.prepare('INSERT INTO backup_codes (user_id, code_hash) VALUES (?, ?)').run(user, bytes(32));
-    expect(() => db.prepare('INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)').run(bytes(32, 2), bytes(16, 8), bytes(16, 99), 'x')).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare(
+          'INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)',
+        )
+        .run(bytes(32, 2), bytes(16, 8), bytes(16, 99), 'x'),
+    ).toThrow(/FOREIGN KEY/);
     db.prepare('DELETE FROM users WHERE id = ?').run(user);
     for (const table of ['sessions', 'login_tickets', 'backup_codes']) {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
     }
-    const office = db.prepare('INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, created_at) VALUES (?, ?, ?, ?, ?, ?, 1)');
+    const office = db.prepare(
+      'INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, created_at) VALUES (?, ?, ?, ?, ?, ?, 1)',
+    );
     office.run(1, bytes(16), 'Kantoor', bytes(32), bytes(32), bytes(100));
     expect(() => office.run(2, bytes(16), 'Kantoor', bytes(32), bytes(32), bytes(100))).toThrow(/CHECK/);
-    expect(() => db.prepare("UPDATE office SET logo = ?, logo_type = 'image/svg+xml'").run(bytes(100))).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE office SET logo = ?, logo_type = 'image/svg+xml'").run(bytes(100))).toThrow(
+      /CHECK/,
+    );
     expect(() => db.prepare('UPDATE office SET logo = ?').run(bytes(100))).toThrow(/CHECK/);
   });
 
   it('keeps the audit log append-only and chained in order', async () => {
     const db = await accountsDb();
-    const insert = db.prepare("INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (?, 1, 'setup.completed', '{}', ?, ?)");
+    const insert = db.prepare(
+      "INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (?, 1, 'setup.completed', '{}', ?, ?)",
+    );
     expect(() => insert.run(2, bytes(32, 0), bytes(32))).toThrow(/appended in order/);
     expect(() => insert.run(1, bytes(32, 5), bytes(32))).toThrow(/appended in order/);
     insert.run(1, bytes(32, 0), bytes(32, 7));
@@ -268,8 +322,20 @@ describe('0002_accounts', () => {
     insert.run(2, bytes(32, 7), bytes(32, 8));
     expect(() => db.prepare("UPDATE audit_log SET action = 'x'").run()).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
-    expect(() => db.prepare("INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (3, 1, 'x', 'not json', ?, ?)").run(bytes(32, 8), bytes(32))).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (3, 1, 'DROP TABLE', '{}', ?, ?)").run(bytes(32, 8), bytes(32))).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (3, 1, 'x', 'not json', ?, ?)",
+        )
+        .run(bytes(32, 8), bytes(32)),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO audit_log (seq, at, action, details, prev_hash, hash) VALUES (3, 1, 'DROP TABLE', '{}', ?, ?)",
+        )
+        .run(bytes(32, 8), bytes(32)),
+    ).toThrow(/CHECK/);
     expect(db.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(2);
   });
 });
@@ -277,7 +343,8 @@ describe('0002_accounts', () => {
 describe('0003_uploads and 0004_shares', () => {
   async function sharesDb(upTo = 4): Promise<Db> {
     const dir = await tempDir('coffer-migrations-');
-    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql'].slice(0, upTo)) await copyFile(join(MIGRATIONS, file), join(dir, file));
+    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql'].slice(0, upTo))
+      await copyFile(join(MIGRATIONS, file), join(dir, file));
     const db = await freshDb();
     migrate(db, dir);
     return db;
@@ -288,13 +355,36 @@ describe('0003_uploads and 0004_shares', () => {
       `INSERT INTO users (id, email, name, role, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier, identity_public_key,
          encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle, audit_ref, created_at)
        VALUES (?, ?, 'U', 'staff', 'pending', ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-    ).run(bytes(16, fill), `u${fill}@kantoor.example`, bytes(16), bytes(32), bytes(32), bytes(32), bytes(32), bytes(64), bytes(140), bytes(140), bytes(16, 100 + fill));
+    ).run(
+      bytes(16, fill),
+      `u${fill}@kantoor.example`,
+      bytes(16),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(64),
+      bytes(140),
+      bytes(140),
+      bytes(16, 100 + fill),
+    );
     return bytes(16, fill);
   }
 
   it('creates strict tables', async () => {
     const db = await sharesDb();
-    for (const name of ['uploads', 'upload_parts', 'shares', 'share_files', 'share_recipients', 'recipient_keys', 'email_codes', 'grant_uses', 'pins', 'audit_people']) {
+    for (const name of [
+      'uploads',
+      'upload_parts',
+      'shares',
+      'share_files',
+      'share_recipients',
+      'recipient_keys',
+      'email_codes',
+      'grant_uses',
+      'pins',
+      'audit_people',
+    ]) {
       const list = db.pragma(`table_list(${name})`) as { strict: number }[];
       expect(list[0]?.strict, name).toBe(1);
     }
@@ -303,13 +393,17 @@ describe('0003_uploads and 0004_shares', () => {
   it('checks uploads: part count fits the size, a finished upload has its blob and hash, parts go with their upload', async () => {
     const db = await sharesDb(3);
     const owner = user(db, 1);
-    const insert = db.prepare('INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 2)');
+    const insert = db.prepare(
+      'INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 1, 2)',
+    );
     expect(() => insert.run(bytes(16, 2), owner, 100, 40, 2)).toThrow(/CHECK/);
     expect(() => insert.run(bytes(16, 2), owner, 100, 40, 4)).toThrow(/CHECK/);
     insert.run(bytes(16, 2), owner, 100, 40, 3);
     expect(() => db.prepare('UPDATE uploads SET completed_at = 1 WHERE id = ?').run(bytes(16, 2))).toThrow(/CHECK/);
     db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1)').run(bytes(16, 2));
-    expect(() => db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1)').run(bytes(16, 9))).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1)').run(bytes(16, 9)),
+    ).toThrow(/FOREIGN KEY/);
     db.prepare('DELETE FROM uploads WHERE id = ?').run(bytes(16, 2));
     expect(db.prepare('SELECT count(*) FROM upload_parts').pluck().get()).toBe(0);
   });
@@ -328,32 +422,114 @@ describe('0003_uploads and 0004_shares', () => {
        VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // An account recipient holds no Ks; a guest has no user; Ks comes with both link secrets.
-    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'account', recipientUser, 'u2@kantoor.example', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60))).toThrow(/CHECK/);
-    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'guest', recipientUser, 'g@example.nl', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60))).toThrow(/CHECK/);
-    expect(() => recipient.run(bytes(16, 6), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 7), 0, bytes(32), null, bytes(60))).toThrow(/CHECK/);
-    recipient.run(bytes(16, 6), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 7), 0, bytes(32), bytes(60), bytes(60));
-    expect(() => recipient.run(bytes(16, 8), bytes(16, 5), 'guest', null, 'g@example.nl', bytes(16, 9), 0, bytes(32), bytes(60), bytes(60))).toThrow(/UNIQUE/);
+    expect(() =>
+      recipient.run(
+        bytes(16, 6),
+        bytes(16, 5),
+        'account',
+        recipientUser,
+        'u2@kantoor.example',
+        bytes(16, 7),
+        0,
+        bytes(32),
+        bytes(60),
+        bytes(60),
+      ),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      recipient.run(
+        bytes(16, 6),
+        bytes(16, 5),
+        'guest',
+        recipientUser,
+        'g@example.nl',
+        bytes(16, 7),
+        0,
+        bytes(32),
+        bytes(60),
+        bytes(60),
+      ),
+    ).toThrow(/CHECK/);
+    expect(() =>
+      recipient.run(
+        bytes(16, 6),
+        bytes(16, 5),
+        'guest',
+        null,
+        'g@example.nl',
+        bytes(16, 7),
+        0,
+        bytes(32),
+        null,
+        bytes(60),
+      ),
+    ).toThrow(/CHECK/);
+    recipient.run(
+      bytes(16, 6),
+      bytes(16, 5),
+      'guest',
+      null,
+      'g@example.nl',
+      bytes(16, 7),
+      0,
+      bytes(32),
+      bytes(60),
+      bytes(60),
+    );
+    expect(() =>
+      recipient.run(
+        bytes(16, 8),
+        bytes(16, 5),
+        'guest',
+        null,
+        'g@example.nl',
+        bytes(16, 9),
+        0,
+        bytes(32),
+        bytes(60),
+        bytes(60),
+      ),
+    ).toThrow(/UNIQUE/);
     const file = db.prepare(
       `INSERT INTO share_files (share_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key)
        VALUES (?, ?, 0, 46, ?, ?, ?, ?, ?)`,
     );
-    expect(() => file.run(bytes(16, 5), bytes(16, 10), bytes(32), bytes(300), bytes(16, 11), null, bytes(60))).toThrow(/CHECK/);
+    expect(() => file.run(bytes(16, 5), bytes(16, 10), bytes(32), bytes(300), bytes(16, 11), null, bytes(60))).toThrow(
+      /CHECK/,
+    );
     file.run(bytes(16, 5), bytes(16, 10), bytes(32), bytes(300), bytes(16, 11), bytes(60), bytes(60));
-    db.prepare('INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)').run(bytes(16, 6), bytes(16, 10), bytes(76));
-    db.prepare('INSERT INTO email_codes (recipient_id, code_hash, created_at, expires_at) VALUES (?, ?, 1, 2)').run(bytes(16, 6), bytes(32));
+    db.prepare('INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)').run(
+      bytes(16, 6),
+      bytes(16, 10),
+      bytes(76),
+    );
+    db.prepare('INSERT INTO email_codes (recipient_id, code_hash, created_at, expires_at) VALUES (?, ?, 1, 2)').run(
+      bytes(16, 6),
+      bytes(32),
+    );
     db.prepare('DELETE FROM shares WHERE id = ?').run(bytes(16, 5));
-    for (const table of ['share_files', 'share_recipients', 'recipient_keys', 'email_codes']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    for (const table of ['share_files', 'share_recipients', 'recipient_keys', 'email_codes'])
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
   });
 
   it('keeps the audit pseudonyms across the rebuild of audit_people, and accepts recipients', async () => {
     const db = await sharesDb(3);
-    db.prepare("INSERT INTO audit_people (ref, kind, name, email) VALUES (?, 'user', 'Anna', 'anna@kantoor.example')").run(bytes(16, 1));
+    db.prepare(
+      "INSERT INTO audit_people (ref, kind, name, email) VALUES (?, 'user', 'Anna', 'anna@kantoor.example')",
+    ).run(bytes(16, 1));
     const dir = await tempDir('coffer-migrations-');
-    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql']) await copyFile(join(MIGRATIONS, file), join(dir, file));
+    for (const file of ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql'])
+      await copyFile(join(MIGRATIONS, file), join(dir, file));
     migrate(db, dir);
-    expect(db.prepare('SELECT kind, name, email FROM audit_people').all()).toEqual([{ kind: 'user', name: 'Anna', email: 'anna@kantoor.example' }]);
-    db.prepare("INSERT INTO audit_people (ref, kind, email) VALUES (?, 'recipient', 'klant@example.nl')").run(bytes(16, 2));
-    expect(() => db.prepare("INSERT INTO audit_people (ref, kind) VALUES (?, 'stranger')").run(bytes(16, 3))).toThrow(/CHECK/);
+    expect(db.prepare('SELECT kind, name, email FROM audit_people').all()).toEqual([
+      { kind: 'user', name: 'Anna', email: 'anna@kantoor.example' },
+    ]);
+    db.prepare("INSERT INTO audit_people (ref, kind, email) VALUES (?, 'recipient', 'klant@example.nl')").run(
+      bytes(16, 2),
+    );
+    expect(() => db.prepare("INSERT INTO audit_people (ref, kind) VALUES (?, 'stranger')").run(bytes(16, 3))).toThrow(
+      /CHECK/,
+    );
   });
 });
 
@@ -370,7 +546,18 @@ describe('0005_drops', () => {
       `INSERT INTO users (id, email, name, role, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier, identity_public_key,
          encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle, audit_ref, created_at)
        VALUES (?, 'u@kantoor.example', 'U', 'staff', 'pending', ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
-    ).run(bytes(16), bytes(16), bytes(32), bytes(32), bytes(32), bytes(32), bytes(64), bytes(140), bytes(140), bytes(16, 100));
+    ).run(
+      bytes(16),
+      bytes(16),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(64),
+      bytes(140),
+      bytes(140),
+      bytes(16, 100),
+    );
     return bytes(16);
   }
   function drop(db: Db, owner: Uint8Array, fill: number, email: string | null, personal = 0, singleUse = 0) {
@@ -378,7 +565,20 @@ describe('0005_drops', () => {
       `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files, max_bytes,
          single_use, public_key, secrets_owner, secrets_office, label_owner, label_office)
        VALUES (?, ?, ?, ?, 1, 2, ?, 'Titel', '', ?, 10, 1000, ?, ?, ?, ?, ?, ?)`,
-    ).run(bytes(16, fill), owner, bytes(16, fill + 1), bytes(16, fill + 2), personal, email, singleUse, bytes(32), bytes(190), bytes(190), bytes(376), bytes(376));
+    ).run(
+      bytes(16, fill),
+      owner,
+      bytes(16, fill + 1),
+      bytes(16, fill + 2),
+      personal,
+      email,
+      singleUse,
+      bytes(32),
+      bytes(190),
+      bytes(190),
+      bytes(376),
+      bytes(376),
+    );
     return bytes(16, fill);
   }
 
@@ -386,16 +586,31 @@ describe('0005_drops', () => {
     const db = await freshDb();
     await migrateTo(db, 4);
     const owner = user(db);
-    db.prepare('INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, 100, 40, 3, 1, 2)').run(bytes(16, 2), owner);
-    db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1), (?, 2, 1)').run(bytes(16, 2), bytes(16, 2));
+    db.prepare(
+      'INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, 100, 40, 3, 1, 2)',
+    ).run(bytes(16, 2), owner);
+    db.prepare('INSERT INTO upload_parts (upload_id, part_index, received_at) VALUES (?, 0, 1), (?, 2, 1)').run(
+      bytes(16, 2),
+      bytes(16, 2),
+    );
     await migrateTo(db, 5);
     expect(schemaVersion(db)).toBe(5);
-    expect(db.prepare('SELECT owner_id, drop_session_id FROM uploads').all()).toEqual([{ owner_id: Buffer.from(owner), drop_session_id: null }]);
+    expect(db.prepare('SELECT owner_id, drop_session_id FROM uploads').all()).toEqual([
+      { owner_id: Buffer.from(owner), drop_session_id: null },
+    ]);
     expect(db.prepare('SELECT part_index FROM upload_parts ORDER BY part_index').pluck().all()).toEqual([0, 2]);
     // The parts still go with their upload.
     db.prepare('DELETE FROM uploads').run();
     expect(db.prepare('SELECT count(*) FROM upload_parts').pluck().get()).toBe(0);
-    for (const name of ['drops', 'drop_sessions', 'drop_codes', 'drop_uploads', 'drop_files', 'uploads', 'upload_parts']) {
+    for (const name of [
+      'drops',
+      'drop_sessions',
+      'drop_codes',
+      'drop_uploads',
+      'drop_files',
+      'uploads',
+      'upload_parts',
+    ]) {
       expect((db.pragma(`table_list(${name})`) as { strict: number }[])[0]?.strict, name).toBe(1);
     }
   });
@@ -409,29 +624,47 @@ describe('0005_drops', () => {
     expect(() => drop(db, owner, 10, 'k@example.nl', 1, 1)).toThrow(/CHECK/);
     const dropId = drop(db, owner, 10, 'k@example.nl', 1);
     expect(() => db.prepare('UPDATE drops SET label_office = NULL').run()).toThrow(/CHECK/);
-    db.prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at) VALUES (?, ?, 1, 2)').run(bytes(16, 20), dropId);
-    const insert = db.prepare('INSERT INTO uploads (id, owner_id, drop_session_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, ?, 10, 10, 1, 1, 2)');
+    db.prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at) VALUES (?, ?, 1, 2)').run(
+      bytes(16, 20),
+      dropId,
+    );
+    const insert = db.prepare(
+      'INSERT INTO uploads (id, owner_id, drop_session_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, ?, 10, 10, 1, 1, 2)',
+    );
     expect(() => insert.run(bytes(16, 30), null, null)).toThrow(/CHECK/);
     expect(() => insert.run(bytes(16, 30), owner, bytes(16, 20))).toThrow(/CHECK/);
     expect(() => insert.run(bytes(16, 30), null, bytes(16, 99))).toThrow(/FOREIGN KEY/);
     insert.run(bytes(16, 30), null, bytes(16, 20));
-    db.prepare('INSERT INTO drop_uploads (id, drop_id, manifest, received_at) VALUES (?, ?, ?, 1)').run(bytes(16, 40), dropId, bytes(100));
+    db.prepare('INSERT INTO drop_uploads (id, drop_id, manifest, received_at) VALUES (?, ?, ?, 1)').run(
+      bytes(16, 40),
+      dropId,
+      bytes(100),
+    );
     db.prepare(
       'INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key) VALUES (?, ?, 0, 46, ?, ?, ?, ?)',
     ).run(bytes(16, 40), bytes(16, 41), bytes(32), bytes(300), bytes(16, 42), bytes(155));
-    db.prepare('INSERT INTO drop_codes (drop_id, code_hash, created_at, expires_at) VALUES (?, ?, 1, 2)').run(dropId, bytes(32));
+    db.prepare('INSERT INTO drop_codes (drop_id, code_hash, created_at, expires_at) VALUES (?, ?, 1, 2)').run(
+      dropId,
+      bytes(32),
+    );
     // Deleting the drop takes everything that hangs on it.
     db.prepare('DELETE FROM drops').run();
-    for (const table of ['drop_sessions', 'uploads', 'drop_uploads', 'drop_files', 'drop_codes']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    for (const table of ['drop_sessions', 'uploads', 'drop_uploads', 'drop_files', 'drop_codes'])
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
   });
 });
 
 describe('the foreign-keys-off marker', () => {
-  const parent = 'CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER) STRICT;\nCREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE) STRICT;\nINSERT INTO parent VALUES (1, 1);\nINSERT INTO child VALUES (1, 1);';
-  const rebuild = 'CREATE TABLE parent_next (id INTEGER PRIMARY KEY, v INTEGER CHECK (v > 0)) STRICT;\nINSERT INTO parent_next SELECT * FROM parent;\nDROP TABLE parent;\nALTER TABLE parent_next RENAME TO parent;';
+  const parent =
+    'CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER) STRICT;\nCREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE) STRICT;\nINSERT INTO parent VALUES (1, 1);\nINSERT INTO child VALUES (1, 1);';
+  const rebuild =
+    'CREATE TABLE parent_next (id INTEGER PRIMARY KEY, v INTEGER CHECK (v > 0)) STRICT;\nINSERT INTO parent_next SELECT * FROM parent;\nDROP TABLE parent;\nALTER TABLE parent_next RENAME TO parent;';
 
   it('turns foreign keys off around the transaction, so dropping a parent cascades nothing, and on again after', async () => {
-    const dir = await migrationsFolder({ '0001_a.sql': parent, '0002_b.sql': `-- coffer:foreign-keys-off\n${rebuild}` });
+    const dir = await migrationsFolder({
+      '0001_a.sql': parent,
+      '0002_b.sql': `-- coffer:foreign-keys-off\n${rebuild}`,
+    });
     const db = await freshDb();
     migrate(db, dir);
     expect(db.prepare('SELECT count(*) FROM child').pluck().get()).toBe(1);
@@ -449,7 +682,10 @@ describe('the foreign-keys-off marker', () => {
   });
 
   it('still refuses a migration that leaves a broken reference, and turns foreign keys on again', async () => {
-    const dir = await migrationsFolder({ '0001_a.sql': parent, '0002_b.sql': '-- coffer:foreign-keys-off\nDELETE FROM parent;' });
+    const dir = await migrationsFolder({
+      '0001_a.sql': parent,
+      '0002_b.sql': '-- coffer:foreign-keys-off\nDELETE FROM parent;',
+    });
     const db = await freshDb();
     const error = migrationError(() => migrate(db, dir));
     expect(error.kind).toBe('failed');
@@ -462,7 +698,14 @@ describe('the foreign-keys-off marker', () => {
 
 describe('0006_clients', () => {
   const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
-  const FILES = ['0001_init.sql', '0002_accounts.sql', '0003_uploads.sql', '0004_shares.sql', '0005_drops.sql', '0006_clients.sql'];
+  const FILES = [
+    '0001_init.sql',
+    '0002_accounts.sql',
+    '0003_uploads.sql',
+    '0004_shares.sql',
+    '0005_drops.sql',
+    '0006_clients.sql',
+  ];
   async function migrateTo(db: Db, upTo: number): Promise<void> {
     const dir = await tempDir('coffer-migrations-');
     for (const file of FILES.slice(0, upTo)) await copyFile(join(MIGRATIONS, file), join(dir, file));
@@ -475,8 +718,22 @@ describe('0006_clients', () => {
          audit_ref, created_at)
        VALUES (?, ?, 'U', ?, ?, ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
     ).run(
-      bytes(16, fill), `u${fill}@kantoor.example`, role, approved ? 'approved' : 'pending', bytes(16), bytes(32), bytes(32), bytes(32), bytes(32),
-      bytes(64), bytes(140), bytes(140), approved ? bytes(100) : null, approved ? 1 : 0, officeKeys ? bytes(100) : null, bytes(16, 100 + fill),
+      bytes(16, fill),
+      `u${fill}@kantoor.example`,
+      role,
+      approved ? 'approved' : 'pending',
+      bytes(16),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(32),
+      bytes(64),
+      bytes(140),
+      bytes(140),
+      approved ? bytes(100) : null,
+      approved ? 1 : 0,
+      officeKeys ? bytes(100) : null,
+      bytes(16, 100 + fill),
     );
     return bytes(16, fill);
   }
@@ -485,7 +742,17 @@ describe('0006_clients', () => {
       `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files, max_bytes,
          single_use, public_key, secrets_owner, secrets_office, label_owner, label_office)
        VALUES (?, ?, ?, ?, 1, 2, 1, 'Titel', '', 'k@example.nl', 10, 1000, 0, ?, ?, ?, ?, ?)`,
-    ).run(bytes(16, fill), owner, bytes(16, fill + 1), bytes(16, fill + 2), bytes(32), bytes(190), bytes(190), bytes(376), bytes(376));
+    ).run(
+      bytes(16, fill),
+      owner,
+      bytes(16, fill + 1),
+      bytes(16, fill + 2),
+      bytes(32),
+      bytes(190),
+      bytes(190),
+      bytes(376),
+      bytes(376),
+    );
     return bytes(16, fill);
   }
 
@@ -494,15 +761,23 @@ describe('0006_clients', () => {
     await migrateTo(db, 5);
     const anna = user(db, 1, 'admin', true);
     const bram = user(db, 2, 'staff', true);
-    db.prepare('INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)').run(bytes(32, 1), bytes(16, 50), anna, 'Firefox on Linux');
-    db.prepare("INSERT INTO login_tickets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'signin', 1, 2)").run(bytes(32, 2), bram);
+    db.prepare(
+      'INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, device) VALUES (?, ?, ?, 1, 1, 2, ?)',
+    ).run(bytes(32, 1), bytes(16, 50), anna, 'Firefox on Linux');
+    db.prepare(
+      "INSERT INTO login_tickets (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'signin', 1, 2)",
+    ).run(bytes(32, 2), bram);
     db.prepare('INSERT INTO backup_codes (user_id, code_hash) VALUES (?, ?)').run(anna, bytes(32, 3));
-    db.prepare("INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, 'user', ?, ?, 1)").run(anna, bram, bytes(120));
+    db.prepare(
+      "INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, 'user', ?, ?, 1)",
+    ).run(anna, bram, bytes(120));
     db.prepare(
       `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, audit_ref, invited_by, created_at, expires_at)
        VALUES (?, ?, 'invitation', ?, 'c@kantoor.example', 'staff', ?, ?, 1, 2)`,
     ).run(bytes(16, 60), bytes(32, 4), bytes(16, 61), bytes(16, 62), anna);
-    db.prepare('INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, 10, 10, 1, 1, 2)').run(bytes(16, 70), anna);
+    db.prepare(
+      'INSERT INTO uploads (id, owner_id, size, part_size, part_count, created_at, expires_at) VALUES (?, ?, 10, 10, 1, 1, 2)',
+    ).run(bytes(16, 70), anna);
     db.prepare(
       `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at, download_limit, receipt_mail)
        VALUES (?, ?, ?, ?, ?, 1, 2, 1, 0)`,
@@ -513,10 +788,18 @@ describe('0006_clients', () => {
     drop(db, bram, 90);
     const counts = () =>
       Object.fromEntries(
-        ['users', 'sessions', 'login_tickets', 'backup_codes', 'pins', 'invitations', 'uploads', 'shares', 'share_recipients', 'drops'].map((t) => [
-          t,
-          db.prepare(`SELECT count(*) FROM ${t}`).pluck().get(),
-        ]),
+        [
+          'users',
+          'sessions',
+          'login_tickets',
+          'backup_codes',
+          'pins',
+          'invitations',
+          'uploads',
+          'shares',
+          'share_recipients',
+          'drops',
+        ].map((t) => [t, db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()]),
       );
     const before = counts();
     expect(Object.values(before).every((n) => n !== 0)).toBe(true);
@@ -528,7 +811,11 @@ describe('0006_clients', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect((db.pragma('table_list(users)') as { strict: number }[])[0]?.strict).toBe(1);
     // The other tables' references follow the rebuilt table, cascades included.
-    expect(() => db.prepare('INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, ?, ?, ?, 1)').run(bytes(16, 99), 'user', anna, bytes(120))).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare('INSERT INTO pins (owner_id, subject, subject_id, envelope, updated_at) VALUES (?, ?, ?, ?, 1)')
+        .run(bytes(16, 99), 'user', anna, bytes(120)),
+    ).toThrow(/FOREIGN KEY/);
     db.prepare('DELETE FROM login_tickets').run();
     db.prepare('DELETE FROM users WHERE id = ?').run(user(db, 3));
     expect(db.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(anna)).toBe(1);
@@ -540,8 +827,12 @@ describe('0006_clients', () => {
     expect(() => user(db, 1, 'client', true, true)).toThrow(/CHECK/);
     expect(() => user(db, 1, 'client', false, true)).toThrow(/CHECK/);
     const client = user(db, 1, 'client', true, false);
-    expect(() => db.prepare('UPDATE users SET sealed_office_keys = ? WHERE id = ?').run(bytes(100), client)).toThrow(/CHECK/);
-    expect(() => db.prepare("UPDATE users SET approval = 'pending', certificate = NULL WHERE id = ?").run(client)).not.toThrow();
+    expect(() => db.prepare('UPDATE users SET sealed_office_keys = ? WHERE id = ?').run(bytes(100), client)).toThrow(
+      /CHECK/,
+    );
+    expect(() =>
+      db.prepare("UPDATE users SET approval = 'pending', certificate = NULL WHERE id = ?").run(client),
+    ).not.toThrow();
     user(db, 2, 'client', false, false);
     expect(() => user(db, 3, 'staff', true, false)).toThrow(/CHECK/);
     expect(() => user(db, 3, 'staff', false, true)).toThrow(/CHECK/);
@@ -555,7 +846,9 @@ describe('0006_clients', () => {
     const client = user(db, 2, 'client', true, false);
     const dropId = drop(db, staff, 10);
     expect(() => db.prepare('UPDATE drops SET client_link = ? WHERE id = ?').run(bytes(100), dropId)).toThrow(/CHECK/);
-    expect(() => db.prepare('UPDATE drops SET client_id = ? WHERE id = ?').run(bytes(16, 99), dropId)).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare('UPDATE drops SET client_id = ? WHERE id = ?').run(bytes(16, 99), dropId)).toThrow(
+      /FOREIGN KEY/,
+    );
     db.prepare('UPDATE drops SET client_id = ?, client_link = ? WHERE id = ?').run(client, bytes(100), dropId);
     // One personal drop per client; only a personal drop has a client.
     expect(() => {
@@ -563,9 +856,22 @@ describe('0006_clients', () => {
       db.prepare('UPDATE drops SET client_id = ? WHERE id = ?').run(client, other);
     }).toThrow(/UNIQUE/);
     expect(() => db.prepare('UPDATE drops SET personal = 0, email = NULL WHERE id = ?').run(dropId)).toThrow(/CHECK/);
-    db.prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, 1, 2, ?)').run(bytes(16, 30), dropId, client);
-    db.prepare('INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id) VALUES (?, ?, ?, 1, ?)').run(bytes(16, 40), dropId, bytes(100), client);
-    expect(() => db.prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, 1, 2, ?)').run(bytes(16, 31), dropId, bytes(16, 98))).toThrow(/FOREIGN KEY/);
+    db.prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, 1, 2, ?)').run(
+      bytes(16, 30),
+      dropId,
+      client,
+    );
+    db.prepare('INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id) VALUES (?, ?, ?, 1, ?)').run(
+      bytes(16, 40),
+      dropId,
+      bytes(100),
+      client,
+    );
+    expect(() =>
+      db
+        .prepare('INSERT INTO drop_sessions (id, drop_id, created_at, expires_at, client_id) VALUES (?, ?, 1, 2, ?)')
+        .run(bytes(16, 31), dropId, bytes(16, 98)),
+    ).toThrow(/FOREIGN KEY/);
     // A client account with a drop, sessions or uploads cannot just vanish from under them.
     expect(() => db.prepare('DELETE FROM users WHERE id = ?').run(client)).toThrow(/FOREIGN KEY/);
   });

@@ -50,7 +50,8 @@ const RETRY_WINDOW_MS = 90_000;
 
 const running = new Set<Spawned>();
 afterAll(async () => {
-  for (const server of running) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  for (const server of running)
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   await removeTempDirs();
 });
 
@@ -133,7 +134,14 @@ describe('an upload when the server is killed', () => {
     const sourceFile = join(dir, 'payslip.bin');
     const sourceSha = await writeRandomFile(sourceFile, PLAINTEXT_BYTES);
 
-    const env = { HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL, LOG_LEVEL: 'warn', MAIL_OUTBOX: '1', SWEEP_INTERVAL_SECONDS: '0' };
+    const env = {
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      PUBLIC_URL,
+      LOG_LEVEL: 'warn',
+      MAIL_OUTBOX: '1',
+      SWEEP_INTERVAL_SECONDS: '0',
+    };
     const start = async (port: string) => {
       const server = spawnCoffer('main', [], { ...env, PORT: port });
       running.add(server);
@@ -147,7 +155,10 @@ describe('an upload when the server is killed', () => {
     const [, token] = LINK.exec(first.server.stdout()) ?? [];
     const office = makeOffice();
     const admin = makeAccount({ email: 'anna@kantoor.example', name: 'Anna de Boer', password: ADMIN_PASSWORD });
-    const setup = await request(base).post('/api/v1/setup/complete').set('Origin', PUBLIC_URL).send(setupRequest(token as string, office, admin));
+    const setup = await request(base)
+      .post('/api/v1/setup/complete')
+      .set('Origin', PUBLIC_URL)
+      .send(setupRequest(token as string, office, admin));
     expect(setup.status, JSON.stringify(setup.body)).toBe(200);
     const session = new RegExp(`${COOKIE}=([^;]+)`).exec(String(setup.headers['set-cookie']))?.[1];
     expect(session).toBeDefined();
@@ -211,9 +222,19 @@ describe('an upload when the server is killed', () => {
     };
     // Node's Blob is the web's, typed apart by @types/node.
     const deps = { transport: watched, clock: systemClock, retryWindowMs: RETRY_WINDOW_MS };
-    const uploading = encryptAndUpload(source as unknown as Blob, fileKey, fileId, deps, new AbortController().signal, onProgress);
+    const uploading = encryptAndUpload(
+      source as unknown as Blob,
+      fileKey,
+      fileId,
+      deps,
+      new AbortController().signal,
+      onProgress,
+    );
     // Should the upload end (or fail) without the kill ever happening, say so rather than hang.
-    await Promise.race([serverKilled.promise, uploading.then(() => expect.fail(`the upload finished before the kill (phases ${phases.join(', ')})`))]);
+    await Promise.race([
+      serverKilled.promise,
+      uploading.then(() => expect.fail(`the upload finished before the kill (phases ${phases.join(', ')})`)),
+    ]);
     const at = kill as AtKill | undefined;
     if (at === undefined) throw new Error('the server was not killed');
     expect((await first.server.exited).signal).toBe('SIGKILL');
@@ -272,7 +293,8 @@ describe('an upload when the server is killed', () => {
     let partsLeft: number;
     try {
       const id = idFromWire(uploadId);
-      row = db.prepare('SELECT size, ciphertext_hash, blob_id, completed_at FROM uploads WHERE id = ?').get(id) as StoredUpload | undefined;
+      row = db.prepare('SELECT size, ciphertext_hash, blob_id, completed_at FROM uploads WHERE id = ?').get(id) as
+        StoredUpload | undefined;
       partsLeft = db.prepare('SELECT count(*) FROM upload_parts WHERE upload_id = ?').pluck().get(id) as number;
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {

@@ -5,6 +5,10 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
 it('regenerating the test vectors reproduces the committed files byte for byte', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/gen-vectors.ts', '--check'], { cwd: process.cwd() });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/gen-vectors.ts', '--check'],
+    { cwd: process.cwd() },
+  );
   expect(stdout).toContain('are reproducible');
 });

@@ -32,8 +32,16 @@ function query(filters: AuditFilters, extra: Record<string, string> = {}): strin
 }
 
 /** One page, newest first; `before` is the previous page's `next`. */
-export function getAuditPage(filters: AuditFilters, before: number | null, options?: RequestOptions): Promise<AuditTrailPage> {
-  return getJson(`${AUDIT}${query(filters, before === null ? {} : { before: String(before) })}`, schema(AuditTrailPage), options);
+export function getAuditPage(
+  filters: AuditFilters,
+  before: number | null,
+  options?: RequestOptions,
+): Promise<AuditTrailPage> {
+  return getJson(
+    `${AUDIT}${query(filters, before === null ? {} : { before: String(before) })}`,
+    schema(AuditTrailPage),
+    options,
+  );
 }
 
 /** Where the CSV of the same filtered view is downloaded from. */

@@ -15,7 +15,16 @@ import {
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
 import { getJson, postJson, schema, segment, type RequestOptions } from './http';
 
-export type { ClientApproveRequest, ClientDetail, ClientList, ClientState, ClientSummary, Portal, PortalDrop, PortalUpload } from '../../../shared/wire/clients.js';
+export type {
+  ClientApproveRequest,
+  ClientDetail,
+  ClientList,
+  ClientState,
+  ClientSummary,
+  Portal,
+  PortalDrop,
+  PortalUpload,
+} from '../../../shared/wire/clients.js';
 
 const API = '/api/v1';
 

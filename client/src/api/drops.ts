@@ -16,7 +16,17 @@ import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
 import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
 
-export type { DropCreateRequest, DropCreateResponse, DropDetail, DropGrantResponse, DropPublicInfo, DropState, DropSubmitResponse, DropSummary, DropUploadView } from '../../../shared/wire/drops.js';
+export type {
+  DropCreateRequest,
+  DropCreateResponse,
+  DropDetail,
+  DropGrantResponse,
+  DropPublicInfo,
+  DropState,
+  DropSubmitResponse,
+  DropSummary,
+  DropUploadView,
+} from '../../../shared/wire/drops.js';
 
 const API = '/api/v1';
 const drop = (dropId: string): string => `${API}/drops/${segment(dropId)}`;

@@ -73,7 +73,13 @@ interface Body {
  * Sends one request to `path` (a same-origin path under /api/) and returns the answer
  * checked by `parse`. Rejects with ApiError, or with the AbortError of `signal`.
  */
-export async function request<T>(method: Method, path: string, body: Body, parse: Parse<T>, options: RequestOptions = {}): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  body: Body,
+  parse: Parse<T>,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { ...options.headers, Accept: 'application/json' };
   let payload: string | FormData | undefined;
   if (body.form !== undefined) {

@@ -43,7 +43,10 @@ const received = (shareId: string): string => `${API}/received/${segment(shareId
 
 // ---- sending
 
-export function lookupRecipients(emails: readonly string[], options?: RequestOptions): Promise<RecipientLookupResponse> {
+export function lookupRecipients(
+  emails: readonly string[],
+  options?: RequestOptions,
+): Promise<RecipientLookupResponse> {
   return postJson(`${API}/recipients/lookup`, { emails }, schema(RecipientLookupResponse), options);
 }
 

@@ -4,55 +4,74 @@
 // progress; each part is one whole Uint8Array body, because Chromium refuses streaming
 // request bodies over HTTP/1.1.
 import { parseRetryAfter } from '../api/retry-after';
-import { Cancelled, fetchTransport, HttpFailure, MEMBER_UPLOADS, NetworkFailure, partPath, type Fetcher, type Transport, type UploadTarget } from './transport';
+import {
+  Cancelled,
+  fetchTransport,
+  HttpFailure,
+  MEMBER_UPLOADS,
+  NetworkFailure,
+  partPath,
+  type Fetcher,
+  type Transport,
+  type UploadTarget,
+} from './transport';
 
 const sameOriginFetch: Fetcher = (url, request) =>
-  fetch(url, { ...request, credentials: 'same-origin', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' });
+  fetch(url, {
+    ...request,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    redirect: 'error',
+    referrerPolicy: 'no-referrer',
+  });
 
-const xhrPutPart = (target: UploadTarget): Transport['putPart'] => (uploadId, index, bytes, onSent, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new Cancelled());
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const onAbort = (): void => xhr.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => signal.removeEventListener('abort', onAbort);
-    xhr.open('PUT', partPath(uploadId, index, target));
-    for (const [name, value] of Object.entries(target.headers)) xhr.setRequestHeader(name, value);
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (event) => onSent(event.loaded);
-    xhr.onload = () => {
-      done();
-      if (xhr.status >= 200 && xhr.status < 300) {
-        resolve();
+const xhrPutPart =
+  (target: UploadTarget): Transport['putPart'] =>
+  (uploadId, index, bytes, onSent, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(new Cancelled());
         return;
       }
-      let code: string | null = null;
-      try {
-        const data = JSON.parse(xhr.responseText) as { error?: { code?: unknown } };
-        if (typeof data.error?.code === 'string') code = data.error.code;
-      } catch {
-        // not JSON: the status says enough
-      }
-      reject(new HttpFailure(xhr.status, code, parseRetryAfter(xhr.getResponseHeader('Retry-After'))));
-    };
-    xhr.onerror = () => {
-      done();
-      reject(new NetworkFailure('no answer'));
-    };
-    xhr.ontimeout = xhr.onerror;
-    xhr.onabort = () => {
-      done();
-      reject(signal.aborted ? new Cancelled() : new NetworkFailure('aborted'));
-    };
-    // A view sends exactly its bytes; the part buffers are plain ArrayBuffers.
-    xhr.send(bytes as Uint8Array<ArrayBuffer>);
-  });
+      const xhr = new XMLHttpRequest();
+      const onAbort = (): void => xhr.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      xhr.open('PUT', partPath(uploadId, index, target));
+      for (const [name, value] of Object.entries(target.headers)) xhr.setRequestHeader(name, value);
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.onprogress = (event) => onSent(event.loaded);
+      xhr.onload = () => {
+        done();
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve();
+          return;
+        }
+        let code: string | null = null;
+        try {
+          const data = JSON.parse(xhr.responseText) as { error?: { code?: unknown } };
+          if (typeof data.error?.code === 'string') code = data.error.code;
+        } catch {
+          // not JSON: the status says enough
+        }
+        reject(new HttpFailure(xhr.status, code, parseRetryAfter(xhr.getResponseHeader('Retry-After'))));
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new NetworkFailure('no answer'));
+      };
+      xhr.ontimeout = xhr.onerror;
+      xhr.onabort = () => {
+        done();
+        reject(signal.aborted ? new Cancelled() : new NetworkFailure('aborted'));
+      };
+      // A view sends exactly its bytes; the part buffers are plain ArrayBuffers.
+      xhr.send(bytes as Uint8Array<ArrayBuffer>);
+    });
 
 export const browserTransport: Transport = fetchTransport(sameOriginFetch, xhrPutPart(MEMBER_UPLOADS));
 
 /** Uploads to another target (a drop's upload session); downloads as browserTransport. */
-export const browserTransportTo = (target: UploadTarget): Transport => fetchTransport(sameOriginFetch, xhrPutPart(target), target);
+export const browserTransportTo = (target: UploadTarget): Transport =>
+  fetchTransport(sameOriginFetch, xhrPutPart(target), target);

@@ -83,11 +83,13 @@ export async function downloadAndDecrypt(
     await withRetry(
       async () => {
         const response = await deps.transport.fetchContainer(request.url, request.headers, received, signal);
-        if (response.status >= 400) throw new HttpFailure(response.status, await response.errorCode(), response.retryAfter);
+        if (response.status >= 400)
+          throw new HttpFailure(response.status, await response.errorCode(), response.retryAfter);
         if (response.body === null) throw new NetworkFailure('no body');
         // A server that ignores the Range header sends everything again: skip what we have.
         let skip = received > 0 && response.status !== 206 ? received : 0;
-        if (received > 0 && response.status === 206 && response.rangeStart !== received) throw new HttpFailure(response.status, 'bad_response');
+        if (received > 0 && response.status === 206 && response.rangeStart !== received)
+          throw new HttpFailure(response.status, 'bad_response');
         const reader = response.body.getReader();
         try {
           for (;;) {
@@ -133,7 +135,8 @@ export async function downloadAndDecrypt(
   } catch (error) {
     await sink.abort();
     if (error instanceof CryptoError) throw new TransferError('tampered');
-    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new TransferError('cancelled');
+    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted)
+      throw new TransferError('cancelled');
     throw error;
   }
 }
@@ -165,7 +168,10 @@ export function blobSink(): PlaintextSink & { blob(): Blob } {
 }
 
 /** Gathers small pieces into ~1 MiB ones, so a port or a file gets few, large writes. */
-function batcher(flush: (piece: Uint8Array) => Promise<void>): { write(bytes: Uint8Array): Promise<void>; end(): Promise<void> } {
+function batcher(flush: (piece: Uint8Array) => Promise<void>): {
+  write(bytes: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+} {
   let buffer = new Uint8Array(SINK_PIECE_BYTES);
   let filled = 0;
   return {
@@ -196,13 +202,19 @@ function batcher(flush: (piece: Uint8Array) => Promise<void>): { write(bytes: Ui
  * piece per `pull`, so only a few pieces ever wait in memory. Fails with `stream_unavailable`
  * when the browser does not start the download in time.
  */
-export function portSink(port: MessagePort, clock: Clock, callSignal: AbortSignal, startTimeoutMs = STREAM_START_TIMEOUT_MS): PlaintextSink {
+export function portSink(
+  port: MessagePort,
+  clock: Clock,
+  callSignal: AbortSignal,
+  startTimeoutMs = STREAM_START_TIMEOUT_MS,
+): PlaintextSink {
   const stopped = new AbortController();
   let started = false;
   let credits = 0;
   let wake: (() => void) | null = null;
   let closed = false;
-  const post = (message: PortToServiceWorker, transfer: Transferable[] = []): void => port.postMessage(message, transfer);
+  const post = (message: PortToServiceWorker, transfer: Transferable[] = []): void =>
+    port.postMessage(message, transfer);
 
   port.onmessage = (event: MessageEvent<ServiceWorkerToPort>) => {
     const message = event.data;

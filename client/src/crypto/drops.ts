@@ -47,7 +47,14 @@ import {
 } from '../../../shared/crypto/index.js';
 import type { DropUploadView } from '../../../shared/wire/drops.js';
 import type { AnswerOf, OpenedDropUpload, RequestOf } from './protocol';
-import { checked, SharingError, type CallContext, type SessionKeys, type SharingDeps, type SharingParts } from './sharing';
+import {
+  checked,
+  SharingError,
+  type CallContext,
+  type SessionKeys,
+  type SharingDeps,
+  type SharingParts,
+} from './sharing';
 import { dropUploadTarget } from './transport';
 
 export interface DropHandlers {
@@ -55,7 +62,11 @@ export interface DropHandlers {
   openDropLabels(request: RequestOf<'openDropLabels'>): AnswerOf<'openDropLabels'>;
   openDrop(request: RequestOf<'openDrop'>): AnswerOf<'openDrop'>;
   openDropLink(request: RequestOf<'openDropLink'>): AnswerOf<'openDropLink'>;
-  uploadDropFile(request: RequestOf<'uploadDropFile'>, report: unknown, context: CallContext): Promise<AnswerOf<'uploadDropFile'>>;
+  uploadDropFile(
+    request: RequestOf<'uploadDropFile'>,
+    report: unknown,
+    context: CallContext,
+  ): Promise<AnswerOf<'uploadDropFile'>>;
   sealDropUpload(request: RequestOf<'sealDropUpload'>): AnswerOf<'sealDropUpload'>;
   forgetDropLink(request: RequestOf<'forgetDropLink'>): AnswerOf<'forgetDropLink'>;
   certifyClient(request: RequestOf<'certifyClient'>): AnswerOf<'certifyClient'>;
@@ -83,7 +94,11 @@ function wipeDropKeys(drop: DropKeys): void {
   wipe(drop.secret);
 }
 
-export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts: SharingParts): { readonly handlers: DropHandlers; forgetAll(): void } {
+export function createDrops(
+  session: () => SessionKeys,
+  deps: SharingDeps,
+  parts: SharingParts,
+): { readonly handlers: DropHandlers; forgetAll(): void } {
   const links = new Map<string, CheckedLink>();
 
   function forgetLink(dropId: string): void {
@@ -93,7 +108,11 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
   }
 
   /** Checks the drop key the server lists against the link's fingerprint, then keeps D for the uploads; wipes D on a mismatch. */
-  function keepCheckedLink(dropId: string, link: { dropFingerprint: Uint8Array; dropSecret: CheckedLink['secret'] }, publicKey: string): { fingerprint: string } {
+  function keepCheckedLink(
+    dropId: string,
+    link: { dropFingerprint: Uint8Array; dropSecret: CheckedLink['secret'] },
+    publicKey: string,
+  ): { fingerprint: string } {
     const id = idFromWire(dropId);
     const key = fromBase64Url(publicKey, 32);
     try {
@@ -115,7 +134,8 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
 
   /** One's own drop opens with one's own key; a colleague's with the office key (takeover). */
   function holderOf(keys: SessionKeys, ownerId: string): Holder {
-    if (bytesEqual(idFromWire(ownerId), keys.userId)) return { holder: 'owner', holderId: keys.userId, keyPair: keys.keys.encryption };
+    if (bytesEqual(idFromWire(ownerId), keys.userId))
+      return { holder: 'owner', holderId: keys.userId, keyPair: keys.keys.encryption };
     if (!keys.officeKeys) throw new SharingError('locked');
     return { holder: 'office', holderId: keys.officeId, keyPair: keys.officeKeys.encryption };
   }
@@ -124,7 +144,11 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
     if (drop.label === null) return null;
     try {
       const who = holderOf(keys, drop.ownerId);
-      return openDropLabel(fromBase64Url(who.holder === 'owner' ? drop.label.owner : drop.label.office), { dropId: idFromWire(drop.dropId), holderId: who.holderId }, who.keyPair);
+      return openDropLabel(
+        fromBase64Url(who.holder === 'owner' ? drop.label.owner : drop.label.office),
+        { dropId: idFromWire(drop.dropId), holderId: who.holderId },
+        who.keyPair,
+      );
     } catch {
       return null;
     }
@@ -139,17 +163,26 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
     const { dropUploadId } = upload;
     try {
       const envelope = fromBase64Url(upload.manifest);
-      const manifest = verifyDropUpload(envelope, drop.secret, { dropId: drop.dropId, uploadId: idFromWire(dropUploadId) });
+      const manifest = verifyDropUpload(envelope, drop.secret, {
+        dropId: drop.dropId,
+        uploadId: idFromWire(dropUploadId),
+      });
       for (const file of upload.files) {
         const entry = manifest.files.find((candidate) => bytesEqual(candidate.fileId, idFromWire(file.fileId)));
-        if (!entry || !bytesEqual(entry.ciphertextHash, fromBase64Url(file.ciphertextHash, 32))) throw new SharingError('untrusted');
+        if (!entry || !bytesEqual(entry.ciphertextHash, fromBase64Url(file.ciphertextHash, 32)))
+          throw new SharingError('untrusted');
       }
       const result = parts.openFiles(
         dropUploadId,
         manifest,
         upload.files.map((file) => ({
           ...file,
-          fileKey: () => openFileKeyForDrop(fromBase64Url(file.sealedKey), { dropId: drop.dropId, fileId: idFromWire(file.fileId) }, drop.keyPair),
+          fileKey: () =>
+            openFileKeyForDrop(
+              fromBase64Url(file.sealedKey),
+              { dropId: drop.dropId, fileId: idFromWire(file.fileId) },
+              drop.keyPair,
+            ),
         })),
       );
       return {
@@ -209,11 +242,22 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
       const who = holderOf(keys, drop.ownerId);
       const label = openLabel(keys, drop);
       if (drop.secrets === null) {
-        return { dropId: drop.dropId, label, holder: who.holder, fragment: null, keyMatches: true, uploads: drop.uploads.map((u) => ({ dropUploadId: u.dropUploadId, state: 'unavailable' as const })) };
+        return {
+          dropId: drop.dropId,
+          label,
+          holder: who.holder,
+          fragment: null,
+          keyMatches: true,
+          uploads: drop.uploads.map((u) => ({ dropUploadId: u.dropUploadId, state: 'unavailable' as const })),
+        };
       }
       const sealed = drop.secrets;
       const secrets = checked('untrusted', () =>
-        openDropSecrets(fromBase64Url(who.holder === 'owner' ? sealed.owner : sealed.office), { dropId: idFromWire(drop.dropId), holderId: who.holderId }, who.keyPair),
+        openDropSecrets(
+          fromBase64Url(who.holder === 'owner' ? sealed.owner : sealed.office),
+          { dropId: idFromWire(drop.dropId), holderId: who.holderId },
+          who.keyPair,
+        ),
       );
       try {
         return {
@@ -246,7 +290,10 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
       const link = requireLink(dropId);
       const sealed = parts.sealFiles(files, message);
       const uploadId = newId();
-      const envelope = authenticateDropUpload({ dropId: link.dropId, uploadId, createdAt: Date.now(), files: sealed.map((file) => file.entry) }, link.secret);
+      const envelope = authenticateDropUpload(
+        { dropId: link.dropId, uploadId, createdAt: Date.now(), files: sealed.map((file) => file.entry) },
+        link.secret,
+      );
       return {
         request: {
           dropUploadId: idToWire(uploadId),
@@ -280,7 +327,11 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
       const identityPublicKey = fromBase64Url(client.identityPublicKey, 32);
       const encryptionPublicKey = fromBase64Url(client.encryptionPublicKey, 32);
       try {
-        verifyEncryptionKey(clientId, { identityPublicKey, encryptionPublicKey }, fromBase64Url(client.encryptionKeySignature, 64));
+        verifyEncryptionKey(
+          clientId,
+          { identityPublicKey, encryptionPublicKey },
+          fromBase64Url(client.encryptionKeySignature, 64),
+        );
       } catch {
         throw new SharingError('invalid_member');
       }
@@ -322,7 +373,13 @@ export function createDrops(session: () => SessionKeys, deps: SharingDeps, parts
 
     openClientDrop({ dropId, publicKey, clientLink }) {
       const keys = session();
-      const link = checked('bad_link', () => openClientDropLink(fromBase64Url(clientLink), { dropId: idFromWire(dropId), clientId: keys.userId }, keys.keys.encryption));
+      const link = checked('bad_link', () =>
+        openClientDropLink(
+          fromBase64Url(clientLink),
+          { dropId: idFromWire(dropId), clientId: keys.userId },
+          keys.keys.encryption,
+        ),
+      );
       return keepCheckedLink(dropId, link, publicKey);
     },
   };

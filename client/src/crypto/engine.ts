@@ -18,9 +18,7 @@ import {
 import workerUrl from './worker.ts?worker&url';
 
 export type EngineState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly libsodium: string }
-  | { readonly kind: 'failed' };
+  { readonly kind: 'loading' } | { readonly kind: 'ready'; readonly libsodium: string } | { readonly kind: 'failed' };
 
 /** A worker operation failed; `code` says why (see WORKER_ERRORS), or `engine_failed` when the worker cannot run. */
 export class EngineError extends Error {

@@ -51,7 +51,14 @@ import {
   type Pin,
 } from '../../../shared/crypto/index.js';
 import type { KdfParams, NewAccountKeys } from '../../../shared/wire/index.js';
-import { REQUESTS, type AnswerOf, type MemberCheck, type Operation, type ProgressStage, type WorkerErrorCode } from './protocol';
+import {
+  REQUESTS,
+  type AnswerOf,
+  type MemberCheck,
+  type Operation,
+  type ProgressStage,
+  type WorkerErrorCode,
+} from './protocol';
 import { createDrops } from './drops';
 import { createSharing, SharingError, type CallContext, type SessionKeys, type SharingDeps } from './sharing';
 import { systemClock } from './transport';
@@ -61,7 +68,11 @@ export type Report = (stage: ProgressStage) => void;
 export type { CallContext } from './sharing';
 
 export type Handlers = {
-  [K in Operation]: (request: z.output<(typeof REQUESTS)[K]>, report: Report, context: CallContext) => AnswerOf<K> | Promise<AnswerOf<K>>;
+  [K in Operation]: (
+    request: z.output<(typeof REQUESTS)[K]>,
+    report: Report,
+    context: CallContext,
+  ) => AnswerOf<K> | Promise<AnswerOf<K>>;
 };
 
 /** The code the page is told for a failure: typed errors by their kind, anything else `internal`. */
@@ -137,7 +148,6 @@ function officeFingerprintOf(signingPublicKey: Uint8Array): string {
   return formatFingerprint(officeFingerprint(signingPublicKey));
 }
 
-
 interface MadeAccount {
   readonly wire: NewAccountKeys;
   readonly keys: AccountKeys;
@@ -171,8 +181,14 @@ function makeAccount(userId: Id, password: string, report: Report): MadeAccount 
   return { wire, keys, kek: split.keyEncryptionKey, recoveryKey };
 }
 
-function samePublicKeys(a: { identityPublicKey: Uint8Array; encryptionPublicKey: Uint8Array }, keys: AccountKeys): boolean {
-  return bytesEqual(a.identityPublicKey, keys.identity.publicKey) && bytesEqual(a.encryptionPublicKey, keys.encryption.publicKey);
+function samePublicKeys(
+  a: { identityPublicKey: Uint8Array; encryptionPublicKey: Uint8Array },
+  keys: AccountKeys,
+): boolean {
+  return (
+    bytesEqual(a.identityPublicKey, keys.identity.publicKey) &&
+    bytesEqual(a.encryptionPublicKey, keys.encryption.publicKey)
+  );
 }
 
 /**
@@ -190,9 +206,18 @@ function openOfficeMaterial(
 ): OfficeKeys | null {
   if (certificate === undefined || sealedOfficeKeys === undefined) return null;
   try {
-    const verified = verifyMember(officeSigningPublicKey, { officeId, userId }, fromBase64Url(certificate), signEncryptionKey(userId, keys));
+    const verified = verifyMember(
+      officeSigningPublicKey,
+      { officeId, userId },
+      fromBase64Url(certificate),
+      signEncryptionKey(userId, keys),
+    );
     if (!samePublicKeys(verified, keys)) throw new MismatchError('certificate names other keys');
-    return openOfficeKeys(fromBase64Url(sealedOfficeKeys), { officeId, memberUserId: userId, officeSigningPublicKey }, keys.encryption);
+    return openOfficeKeys(
+      fromBase64Url(sealedOfficeKeys),
+      { officeId, memberUserId: userId, officeSigningPublicKey },
+      keys.encryption,
+    );
   } catch {
     throw new OperationError('office_keys_invalid');
   }
@@ -206,7 +231,9 @@ export type OperationDeps = SharingDeps;
  * module state, so each worker (and each test) has its own. `deps` is needed only for file
  * transfers; worker.ts passes the browser's.
  */
-export function createOperations(deps: OperationDeps = { transport: missingTransport(), clock: systemClock }): Handlers {
+export function createOperations(
+  deps: OperationDeps = { transport: missingTransport(), clock: systemClock },
+): Handlers {
   // ---- what the worker holds
 
   /** Between deriving (or creating) a key-encryption key and unlocking the bundle it seals. */
@@ -322,7 +349,11 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
     createAccount({ userId, password }, report) {
       const id = idFromWire(userId);
       const account = makeAccount(id, password, report);
-      const answer = { keys: account.wire, recoveryKey: account.recoveryKey, fingerprint: fingerprintOf(account.keys.identity.publicKey) };
+      const answer = {
+        keys: account.wire,
+        recoveryKey: account.recoveryKey,
+        fingerprint: fingerprintOf(account.keys.identity.publicKey),
+      };
       wipeAccountKeys(account.keys);
       lockAll();
       pendingKek = { kek: account.kek, userId: id };
@@ -369,7 +400,14 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       const officeSigningPublicKey = fromBase64Url(office.signingPublicKey, 32);
       let officeKeys: OfficeKeys | null;
       try {
-        officeKeys = openOfficeMaterial(userId, keys, officeId, officeSigningPublicKey, published.certificate, published.sealedOfficeKeys);
+        officeKeys = openOfficeMaterial(
+          userId,
+          keys,
+          officeId,
+          officeSigningPublicKey,
+          published.certificate,
+          published.sealedOfficeKeys,
+        );
       } catch (error) {
         wipeAccountKeys(keys);
         throw error;
@@ -388,15 +426,26 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       const officeId = idFromWire(office.officeId);
       const officeSigningPublicKey = fromBase64Url(office.signingPublicKey, 32);
       const userId = idFromWire(published.userId);
-      const sameOffice = bytesEqual(officeId, session.officeId) && bytesEqual(officeSigningPublicKey, session.officeSigningPublicKey);
+      const sameOffice =
+        bytesEqual(officeId, session.officeId) && bytesEqual(officeSigningPublicKey, session.officeSigningPublicKey);
       const sameKeys =
         bytesEqual(userId, session.userId) &&
         samePublicKeys(
-          { identityPublicKey: fromBase64Url(published.identityPublicKey, 32), encryptionPublicKey: fromBase64Url(published.encryptionPublicKey, 32) },
+          {
+            identityPublicKey: fromBase64Url(published.identityPublicKey, 32),
+            encryptionPublicKey: fromBase64Url(published.encryptionPublicKey, 32),
+          },
           session.keys,
         );
       if (!sameOffice || !sameKeys) throw new OperationError('keys_mismatch');
-      const officeKeys = openOfficeMaterial(userId, session.keys, officeId, officeSigningPublicKey, published.certificate, published.sealedOfficeKeys);
+      const officeKeys = openOfficeMaterial(
+        userId,
+        session.keys,
+        officeId,
+        officeSigningPublicKey,
+        published.certificate,
+        published.sealedOfficeKeys,
+      );
       if (officeKeys) {
         if (session.officeKeys) wipeOfficeKeys(session.officeKeys);
         session.officeKeys = officeKeys;
@@ -434,7 +483,11 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       const identityPublicKey = fromBase64Url(member.identityPublicKey, 32);
       const encryptionPublicKey = fromBase64Url(member.encryptionPublicKey, 32);
       try {
-        verifyEncryptionKey(userId, { identityPublicKey, encryptionPublicKey }, fromBase64Url(member.encryptionKeySignature, 64));
+        verifyEncryptionKey(
+          userId,
+          { identityPublicKey, encryptionPublicKey },
+          fromBase64Url(member.encryptionKeySignature, 64),
+        );
       } catch {
         throw new OperationError('invalid_member');
       }
@@ -447,7 +500,10 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
         encryptionPublicKey,
         issuedAt: Date.now(),
       });
-      return { certificate: b64(certificate), sealedOfficeKeys: b64(sealOfficeKeys(office, userId, encryptionPublicKey)) };
+      return {
+        certificate: b64(certificate),
+        sealedOfficeKeys: b64(sealOfficeKeys(office, userId, encryptionPublicKey)),
+      };
     },
 
     recertifyMember({ member, role, currentVersion }) {
@@ -457,11 +513,19 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       // role change must not become a way to slip in other keys.
       let verified;
       try {
-        verified = verifyMember(office.signing.publicKey, { officeId: office.officeId, userId }, fromBase64Url(member.certificate), fromBase64Url(member.encryptionKeySignature, 64));
+        verified = verifyMember(
+          office.signing.publicKey,
+          { officeId: office.officeId, userId },
+          fromBase64Url(member.certificate),
+          fromBase64Url(member.encryptionKeySignature, 64),
+        );
       } catch {
         throw new OperationError('invalid_member');
       }
-      const listed = { identityPublicKey: fromBase64Url(member.identityPublicKey, 32), encryptionPublicKey: fromBase64Url(member.encryptionPublicKey, 32) };
+      const listed = {
+        identityPublicKey: fromBase64Url(member.identityPublicKey, 32),
+        encryptionPublicKey: fromBase64Url(member.encryptionPublicKey, 32),
+      };
       if (
         !bytesEqual(verified.identityPublicKey, listed.identityPublicKey) ||
         !bytesEqual(verified.encryptionPublicKey, listed.encryptionPublicKey) ||
@@ -521,7 +585,12 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       report('sealing');
       const passwordBundle = sealKeyBundle(next.keyEncryptionKey, session.userId, session.keys, 'password');
       wipe(next.keyEncryptionKey);
-      return { authKey: b64(old.authKey), kdf: wireKdf(salt, DEFAULT_KDF_PARAMS), newAuthKey: b64(next.authKey), passwordBundle: b64(passwordBundle) };
+      return {
+        authKey: b64(old.authKey),
+        kdf: wireKdf(salt, DEFAULT_KDF_PARAMS),
+        newAuthKey: b64(next.authKey),
+        passwordBundle: b64(passwordBundle),
+      };
     },
 
     recoveryBegin({ recoveryKey }) {
@@ -538,7 +607,10 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       return { recoveryAuthKey: b64(split.authKey) };
     },
 
-    recoveryComplete({ userId: wireUserId, recoveryBundle, identityPublicKey, encryptionPublicKey, newPassword }, report) {
+    recoveryComplete(
+      { userId: wireUserId, recoveryBundle, identityPublicKey, encryptionPublicKey, newPassword },
+      report,
+    ) {
       if (!pendingRecoveryKek) throw new OperationError('no_pending_key');
       const userId = idFromWire(wireUserId);
       let keys: AccountKeys;
@@ -609,7 +681,13 @@ export function createOperations(deps: OperationDeps = { transport: missingTrans
       }
       session.officePinned = true;
       const envelope = makePin(
-        { ownerId: session.userId, subject: 'office', subjectId: session.officeId, publicKey: session.officeSigningPublicKey, firstSeenAt: Date.now() },
+        {
+          ownerId: session.userId,
+          subject: 'office',
+          subjectId: session.officeId,
+          publicKey: session.officeSigningPublicKey,
+          firstSeenAt: Date.now(),
+        },
         session.keys.personalKey,
       );
       return { fingerprint: shown, pin: 'new', envelope: b64(envelope) };
@@ -631,6 +709,12 @@ function missingTransport(): SharingDeps['transport'] {
   const refuse = (): never => {
     throw new OperationError('internal');
   };
-  return { createUpload: refuse, putPart: refuse, uploadStatus: refuse, completeUpload: refuse, deleteUpload: refuse, fetchContainer: refuse };
+  return {
+    createUpload: refuse,
+    putPart: refuse,
+    uploadStatus: refuse,
+    completeUpload: refuse,
+    deleteUpload: refuse,
+    fetchContainer: refuse,
+  };
 }
-

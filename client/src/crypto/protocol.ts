@@ -32,9 +32,29 @@
 // then uploads like a link holder.
 import { z } from 'zod';
 import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
-import { KeyBundle, SealedBox, SignedEnvelope, type NewAccountKeys, type SetupCompleteRequest } from '../../../shared/wire/accounts.js';
-import { Grant, MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, PinSubject, ShareDetail, ShareForRecipient, type ShareCreateRequest } from '../../../shared/wire/shares.js';
-import { DropDetail, MAX_DROP_FILES, SealedDropLabel, type DropCreateRequest, type DropSubmitRequest } from '../../../shared/wire/drops.js';
+import {
+  KeyBundle,
+  SealedBox,
+  SignedEnvelope,
+  type NewAccountKeys,
+  type SetupCompleteRequest,
+} from '../../../shared/wire/accounts.js';
+import {
+  Grant,
+  MAX_SHARE_FILES,
+  MAX_SHARE_RECIPIENTS,
+  PinSubject,
+  ShareDetail,
+  ShareForRecipient,
+  type ShareCreateRequest,
+} from '../../../shared/wire/shares.js';
+import {
+  DropDetail,
+  MAX_DROP_FILES,
+  SealedDropLabel,
+  type DropCreateRequest,
+  type DropSubmitRequest,
+} from '../../../shared/wire/drops.js';
 import type { TransferFigures } from './rate.js';
 
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
@@ -81,14 +101,26 @@ export const MAX_FILE_NAME_CHARACTERS = 1024;
 export const MAX_DROP_LABEL_CHARACTERS = 200;
 
 /** A file of a share or a drop upload to seal: an upload in this worker, and what its metadata says. */
-const FileToSeal = z.object({ fileId: Id, name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS), type: z.string().max(255), lastModified: z.number().int().min(0) });
+const FileToSeal = z.object({
+  fileId: Id,
+  name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS),
+  type: z.string().max(255),
+  lastModified: z.number().int().min(0),
+});
 
 /** Where the worker may fetch a container: a same-origin API path, never a full URL. */
-const ApiPath = z.string().max(300).regex(/^\/api\/v1\/[A-Za-z0-9_\/-]+$/);
+const ApiPath = z
+  .string()
+  .max(300)
+  .regex(/^\/api\/v1\/[A-Za-z0-9_\/-]+$/);
 
 /** A file the user chose for saving (File System Access API): the worker writes to it. */
 export interface SaveFileHandle {
-  createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort(reason?: unknown): Promise<void> }>;
+  createWritable(): Promise<{
+    write(data: Uint8Array): Promise<void>;
+    close(): Promise<void>;
+    abort(reason?: unknown): Promise<void>;
+  }>;
 }
 
 /** Where a download's plaintext goes. */
@@ -96,11 +128,19 @@ const DownloadSink = z.discriminatedUnion('kind', [
   /** Collected in the worker and answered as one application/octet-stream Blob (small files). */
   z.object({ kind: z.literal('blob') }),
   /** Streamed to the download service worker through this port (client/src/sw/messages.ts). */
-  z.object({ kind: z.literal('port'), port: z.custom<MessagePort>((value) => typeof MessagePort !== 'undefined' && value instanceof MessagePort) }),
+  z.object({
+    kind: z.literal('port'),
+    port: z.custom<MessagePort>((value) => typeof MessagePort !== 'undefined' && value instanceof MessagePort),
+  }),
   /** Written to a file the user chose with showSaveFilePicker. */
   z.object({
     kind: z.literal('file'),
-    handle: z.custom<SaveFileHandle>((value) => typeof value === 'object' && value !== null && typeof (value as { createWritable?: unknown }).createWritable === 'function'),
+    handle: z.custom<SaveFileHandle>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as { createWritable?: unknown }).createWritable === 'function',
+    ),
   }),
 ]);
 export type DownloadSink = z.input<typeof DownloadSink>;
@@ -125,7 +165,12 @@ export const REQUESTS = {
    * the office's statement about its encryption key, the admin's certificate (role admin,
    * version 1) and the office keys sealed to the admin. Keeps the key-encryption key for `unlock`.
    */
-  createOffice: z.object({ officeName: z.string().min(1).max(100), adminName: z.string().min(1).max(100), email: Email, password: Password }),
+  createOffice: z.object({
+    officeName: z.string().min(1).max(100),
+    adminName: z.string().min(1).max(100),
+    email: Email,
+    password: Password,
+  }),
   /** A new account for an invitation or an admin's reset, bound to the invitation's user id. Keeps the key-encryption key. */
   createAccount: z.object({ userId: Id, password: Password }),
   /** Sign-in: checks the server's Argon2id parameters, derives the auth key, keeps the key-encryption key for `unlock`. */
@@ -183,7 +228,12 @@ export const REQUESTS = {
   checkKeys: z.object({
     accounts: z.array(AccountToCheck).max(MAX_SHARE_RECIPIENTS),
     pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: z.string() })).max(10_000),
-    office: z.object({ officeId: Id, signingPublicKey: Key32, encryptionPublicKey: Key32, encryptionKeyStatement: SignedEnvelope }),
+    office: z.object({
+      officeId: Id,
+      signingPublicKey: Key32,
+      encryptionPublicKey: Key32,
+      encryptionKeyStatement: SignedEnvelope,
+    }),
   }),
   /** The user compared fingerprints and accepts a changed key: a new pin to store, and the key may be sealed to. */
   confirmPin: z.object({ subject: PinSubject, subjectId: Id }),
@@ -234,7 +284,12 @@ export const REQUESTS = {
     sender: z.object({ certificate: SignedEnvelope, encryptionKeySignature: Signature }).optional(),
   }),
   /** A guest's link (and access code) again, from S sealed to the sender or the office. */
-  showLink: z.object({ shareId: Id, senderId: Id, recipientId: Id, sealed: z.object({ sender: SealedBox, office: SealedBox }) }),
+  showLink: z.object({
+    shareId: Id,
+    senderId: Id,
+    recipientId: Id,
+    sealed: z.object({ sender: SealedBox, office: SealedBox }),
+  }),
   /**
    * Downloads a file of an opened share and decrypts it into `sink`. The container hash from
    * the manifest is checked before the download counts as done; any failure aborts the sink.
@@ -261,7 +316,15 @@ export const REQUESTS = {
   createDrop: z.object({ label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS) }),
   /** The labels of listed drops: the owner's copy for one's own, else the office's. A label that does not open is null. */
   openDropLabels: z.object({
-    drops: z.array(z.object({ dropId: Id, ownerId: Id, label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }).nullable() })).max(10_000),
+    drops: z
+      .array(
+        z.object({
+          dropId: Id,
+          ownerId: Id,
+          label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }).nullable(),
+        }),
+      )
+      .max(10_000),
   }),
   /**
    * One drop: opens its secrets (own copy, or the office's), derives the link's fingerprint from
@@ -386,7 +449,10 @@ export interface Answers {
 
   checkKeys: {
     readonly office: KeyCheck;
-    readonly accounts: readonly (KeyCheck & { readonly userId: string; readonly check: 'verified' | 'unapproved' | 'failed' })[];
+    readonly accounts: readonly (KeyCheck & {
+      readonly userId: string;
+      readonly check: 'verified' | 'unapproved' | 'failed';
+    })[];
   };
   confirmPin: { readonly envelope: string };
   uploadFile: { readonly fileId: string; readonly uploadId: string; readonly size: number };
@@ -429,7 +495,9 @@ export interface Answers {
   pinOffice: KeyCheck;
   certifyClient: {
     readonly certificate: string;
-    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'> & { readonly clientLink: string };
+    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'> & {
+      readonly clientLink: string;
+    };
   };
   openClientDrop: { readonly fingerprint: string };
 }
@@ -669,7 +737,12 @@ export function isWorkerMessage(data: unknown): data is WorkerMessage {
       return Number.isSafeInteger(message['id']) && STAGES.includes(message['stage'] as string);
     case 'transfer': {
       const progress = message['progress'] as Record<string, unknown> | null;
-      return Number.isSafeInteger(message['id']) && typeof progress === 'object' && progress !== null && TRANSFER_PHASES.includes(progress['phase'] as string);
+      return (
+        Number.isSafeInteger(message['id']) &&
+        typeof progress === 'object' &&
+        progress !== null &&
+        TRANSFER_PHASES.includes(progress['phase'] as string)
+      );
     }
     case 'error':
       return Number.isSafeInteger(message['id']) && (WORKER_ERRORS as readonly unknown[]).includes(message['code']);

@@ -61,7 +61,13 @@ export function figures(done: number, total: number, bytesPerSecond: number | nu
   const clamped = Math.max(0, Math.min(done, total));
   const rate = bytesPerSecond !== null && Number.isFinite(bytesPerSecond) && bytesPerSecond > 0 ? bytesPerSecond : null;
   const secondsLeft = clamped >= total ? 0 : rate === null ? null : Math.ceil((total - clamped) / rate);
-  return { done: clamped, total, percent: percentOf(clamped, total), bytesPerSecond: bytesPerSecond === null ? null : Math.max(0, bytesPerSecond), secondsLeft };
+  return {
+    done: clamped,
+    total,
+    percent: percentOf(clamped, total),
+    bytesPerSecond: bytesPerSecond === null ? null : Math.max(0, bytesPerSecond),
+    secondsLeft,
+  };
 }
 
 /**

@@ -73,7 +73,17 @@ import {
 } from '../../../shared/crypto/index.js';
 import type { ShareCreateRequest, ShareForRecipient } from '../../../shared/wire/shares.js';
 import { blobSink, downloadAndDecrypt, fileSink, portSink, type DownloadDeps, type PlaintextSink } from './download';
-import { BLOB_LIMIT_BYTES, type AnswerOf, type GuestLink, type KeyCheck, type OpenedFile, type OpenedShare, type RequestOf, type TransferProgress, type WorkerErrorCode } from './protocol';
+import {
+  BLOB_LIMIT_BYTES,
+  type AnswerOf,
+  type GuestLink,
+  type KeyCheck,
+  type OpenedFile,
+  type OpenedShare,
+  type RequestOf,
+  type TransferProgress,
+  type WorkerErrorCode,
+} from './protocol';
 import { failureCode, type Clock, type Transport, type UploadTarget } from './transport';
 import { encryptAndUpload } from './upload';
 
@@ -209,14 +219,22 @@ export interface SharingParts {
 type OpenFiles = (
   handle: string,
   manifest: { readonly files: readonly FileEntry[] },
-  listed: readonly { readonly fileId: string; readonly size: number; readonly sealedMetadata: string; readonly fileKey: () => FileKey | null }[],
+  listed: readonly {
+    readonly fileId: string;
+    readonly size: number;
+    readonly sealedMetadata: string;
+    readonly fileKey: () => FileKey | null;
+  }[],
 ) => { files: OpenedFile[]; message?: string; missing: number };
 
 /**
  * The sharing operations and the state they keep. `session` returns the unlocked keys or
  * throws (`locked`) like operations.ts does; guests use the operations that need none.
  */
-export function createSharing(session: () => SessionKeys, deps: SharingDeps): { readonly handlers: SharingHandlers; readonly parts: SharingParts; forgetAll(): void } {
+export function createSharing(
+  session: () => SessionKeys,
+  deps: SharingDeps,
+): { readonly handlers: SharingHandlers; readonly parts: SharingParts; forgetAll(): void } {
   const uploaded = new Map<string, UploadedFile>();
   const checkedKeys = new Map<string, CheckedKey>();
   let officeEncryption: { readonly officeId: Id; readonly publicKey: Uint8Array } | null = null;
@@ -256,7 +274,9 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
   }
 
   function makePinFor(keys: SessionKeys, subject: PinSubject, subjectId: Id, publicKey: Uint8Array): string {
-    return b64(makePin({ ownerId: keys.userId, subject, subjectId, publicKey, firstSeenAt: Date.now() }, keys.keys.personalKey));
+    return b64(
+      makePin({ ownerId: keys.userId, subject, subjectId, publicKey, firstSeenAt: Date.now() }, keys.keys.personalKey),
+    );
   }
 
   /** Compares a key with its pin and remembers the outcome for sealShare. */
@@ -271,10 +291,17 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
   ): KeyCheck {
     const pin = pins.get(pinKeyOf(subject, subjectId));
     const outcome = comparePin(pin, publicKey);
-    const entry: CheckedKey = { subject, subjectId, publicKey, accepted: outcome !== 'changed', ...(encryptionPublicKey ? { encryptionPublicKey } : {}) };
+    const entry: CheckedKey = {
+      subject,
+      subjectId,
+      publicKey,
+      accepted: outcome !== 'changed',
+      ...(encryptionPublicKey ? { encryptionPublicKey } : {}),
+    };
     checkedKeys.set(pinKeyOf(subject, subjectId), entry);
     const shown = fingerprint(publicKey);
-    if (outcome === 'new') return { fingerprint: shown, pin: 'new', envelope: makePinFor(keys, subject, subjectId, publicKey) };
+    if (outcome === 'new')
+      return { fingerprint: shown, pin: 'new', envelope: makePinFor(keys, subject, subjectId, publicKey) };
     if (outcome === 'same') return { fingerprint: shown, pin: 'same' };
     return { fingerprint: shown, pin: 'changed', pinnedFingerprint: fingerprint((pin as Pin).publicKey) };
   }
@@ -295,13 +322,26 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
   /** The sender's certificate chain against the office key; returns the certified identity key. Clients never send. */
   function verifySender(officeSigningPublicKey: Uint8Array, officeId: Id, share: ShareForRecipient): Uint8Array {
     const senderId = idFromWire(share.sender.userId);
-    const certificate = verifyMember(officeSigningPublicKey, { officeId, userId: senderId }, fromBase64Url(share.sender.certificate), fromBase64Url(share.sender.encryptionKeySignature, 64));
+    const certificate = verifyMember(
+      officeSigningPublicKey,
+      { officeId, userId: senderId },
+      fromBase64Url(share.sender.certificate),
+      fromBase64Url(share.sender.encryptionKeySignature, 64),
+    );
     if (certificate.role === 'client') throw new SharingError('untrusted');
     return certificate.identityPublicKey;
   }
 
-  function manifestOf(share: { shareId: string; manifest: string }, senderId: Id, senderIdentityPublicKey: Uint8Array): VerifiedManifest {
-    return verifyManifest(fromBase64Url(share.manifest), { shareId: idFromWire(share.shareId), senderId, senderIdentityPublicKey });
+  function manifestOf(
+    share: { shareId: string; manifest: string },
+    senderId: Id,
+    senderIdentityPublicKey: Uint8Array,
+  ): VerifiedManifest {
+    return verifyManifest(fromBase64Url(share.manifest), {
+      shareId: idFromWire(share.shareId),
+      senderId,
+      senderIdentityPublicKey,
+    });
   }
 
   /**
@@ -323,15 +363,27 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       const metadata: FileMetadata = openMetadata(fileKey, fileId, sealed);
       if (keys.has(item.fileId)) throw new SharingError('untrusted');
       keys.set(item.fileId, { fileId, fileKey, ciphertextHash: entry.ciphertextHash, plaintextSize: metadata.size });
-      files.push({ fileId: item.fileId, name: metadata.name, type: metadata.type, size: metadata.size, lastModified: metadata.lastModified, containerSize: item.size });
-      if (message === undefined && metadata.message !== undefined && metadata.message !== '') message = metadata.message;
+      files.push({
+        fileId: item.fileId,
+        name: metadata.name,
+        type: metadata.type,
+        size: metadata.size,
+        lastModified: metadata.lastModified,
+        containerSize: item.size,
+      });
+      if (message === undefined && metadata.message !== undefined && metadata.message !== '')
+        message = metadata.message;
     }
     forgetOpened(shareId);
     opened.set(shareId, keys);
     return { files, ...(message !== undefined ? { message } : {}), missing: manifest.files.length - files.length };
   };
 
-  async function uploadWith(transport: Transport, file: Blob, { signal, transfer }: CallContext): Promise<AnswerOf<'uploadFile'>> {
+  async function uploadWith(
+    transport: Transport,
+    file: Blob,
+    { signal, transfer }: CallContext,
+  ): Promise<AnswerOf<'uploadFile'>> {
     const fileId = newId();
     const fileKey = newFileKey();
     try {
@@ -339,7 +391,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         file,
         fileKey,
         fileId,
-        { transport, clock: deps.clock, ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}) },
+        {
+          transport,
+          clock: deps.clock,
+          ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}),
+        },
         signal,
         transfer,
       );
@@ -378,12 +434,17 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
 
   function checkedOffice(): { readonly officeId: Id; readonly publicKey: Uint8Array } {
     const keys = session();
-    if (!officeEncryption || !bytesEqual(officeEncryption.officeId, keys.officeId)) throw new SharingError('keys_untrusted');
+    if (!officeEncryption || !bytesEqual(officeEncryption.officeId, keys.officeId))
+      throw new SharingError('keys_untrusted');
     requireAccepted('office', idToWire(keys.officeId));
     return officeEncryption;
   }
 
-  function openedShare(shareId: string, result: { files: OpenedFile[]; message?: string; missing: number }, senderKey: Uint8Array): OpenedShare {
+  function openedShare(
+    shareId: string,
+    result: { files: OpenedFile[]; message?: string; missing: number },
+    senderKey: Uint8Array,
+  ): OpenedShare {
     return {
       shareId,
       files: result.files,
@@ -393,7 +454,10 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     };
   }
 
-  function sinkFor(request: RequestOf<'downloadFile'>['sink'], signal: AbortSignal): Promise<PlaintextSink & { blob?: () => Blob }> | (PlaintextSink & { blob?: () => Blob }) {
+  function sinkFor(
+    request: RequestOf<'downloadFile'>['sink'],
+    signal: AbortSignal,
+  ): Promise<PlaintextSink & { blob?: () => Blob }> | (PlaintextSink & { blob?: () => Blob }) {
     switch (request.kind) {
       case 'blob':
         return blobSink();
@@ -404,7 +468,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     }
   }
 
-  const downloadDeps: DownloadDeps = { transport: deps.transport, clock: deps.clock, ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}) };
+  const downloadDeps: DownloadDeps = {
+    transport: deps.transport,
+    clock: deps.clock,
+    ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}),
+  };
 
   const handlers: SharingHandlers = {
     // ---- sending
@@ -412,17 +480,26 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
     checkKeys({ accounts, pins, office }) {
       const keys = session();
       // The office as the session named it (its key opened this member's office keys).
-      if (!bytesEqual(idFromWire(office.officeId), keys.officeId) || !bytesEqual(key32(office.signingPublicKey), keys.officeSigningPublicKey)) {
+      if (
+        !bytesEqual(idFromWire(office.officeId), keys.officeId) ||
+        !bytesEqual(key32(office.signingPublicKey), keys.officeSigningPublicKey)
+      ) {
         throw new SharingError('keys_untrusted');
       }
       const encryptionPublicKey = checked('keys_untrusted', () =>
-        verifyOfficeEncryptionKey(keys.officeSigningPublicKey, keys.officeId, fromBase64Url(office.encryptionKeyStatement)),
+        verifyOfficeEncryptionKey(
+          keys.officeSigningPublicKey,
+          keys.officeId,
+          fromBase64Url(office.encryptionKeyStatement),
+        ),
       );
       if (!bytesEqual(encryptionPublicKey, key32(office.encryptionPublicKey))) throw new SharingError('keys_untrusted');
       officeEncryption = { officeId: keys.officeId, publicKey: encryptionPublicKey };
 
       const opened = openPins(keys, pins);
-      const officeCheck = compare(keys, opened, 'office', keys.officeId, keys.officeSigningPublicKey, (key) => formatFingerprint(officeFingerprint(key)));
+      const officeCheck = compare(keys, opened, 'office', keys.officeId, keys.officeSigningPublicKey, (key) =>
+        formatFingerprint(officeFingerprint(key)),
+      );
 
       const checks = accounts.map((account) => {
         const userId = idFromWire(account.userId);
@@ -430,24 +507,43 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         const encryptionKey = key32(account.encryptionPublicKey);
         const fingerprint = fingerprintOf(identityPublicKey);
         checkedKeys.delete(pinKeyOf('user', userId));
-        if (account.certificate === undefined) return { userId: account.userId, check: 'unapproved' as const, fingerprint, pin: 'same' as const };
+        if (account.certificate === undefined)
+          return { userId: account.userId, check: 'unapproved' as const, fingerprint, pin: 'same' as const };
         let verified = false;
         try {
-          const certificate = verifyMember(keys.officeSigningPublicKey, { officeId: keys.officeId, userId }, fromBase64Url(account.certificate), fromBase64Url(account.encryptionKeySignature, 64));
+          const certificate = verifyMember(
+            keys.officeSigningPublicKey,
+            { officeId: keys.officeId, userId },
+            fromBase64Url(account.certificate),
+            fromBase64Url(account.encryptionKeySignature, 64),
+          );
           // The keys and the address the server listed must be the ones the office certified.
           verified =
-            bytesEqual(certificate.identityPublicKey, identityPublicKey) && bytesEqual(certificate.encryptionPublicKey, encryptionKey) && certificate.email === account.email;
+            bytesEqual(certificate.identityPublicKey, identityPublicKey) &&
+            bytesEqual(certificate.encryptionPublicKey, encryptionKey) &&
+            certificate.email === account.email;
         } catch {
           verified = false;
         }
         if (!verified) return { userId: account.userId, check: 'failed' as const, fingerprint, pin: 'same' as const };
         if (bytesEqual(userId, keys.userId)) {
           // Sending to oneself: the key must be one's own, and needs no pin.
-          if (!bytesEqual(identityPublicKey, keys.keys.identity.publicKey)) return { userId: account.userId, check: 'failed' as const, fingerprint, pin: 'same' as const };
-          checkedKeys.set(pinKeyOf('user', userId), { subject: 'user', subjectId: userId, publicKey: identityPublicKey, encryptionPublicKey: encryptionKey, accepted: true });
+          if (!bytesEqual(identityPublicKey, keys.keys.identity.publicKey))
+            return { userId: account.userId, check: 'failed' as const, fingerprint, pin: 'same' as const };
+          checkedKeys.set(pinKeyOf('user', userId), {
+            subject: 'user',
+            subjectId: userId,
+            publicKey: identityPublicKey,
+            encryptionPublicKey: encryptionKey,
+            accepted: true,
+          });
           return { userId: account.userId, check: 'verified' as const, fingerprint, pin: 'same' as const };
         }
-        return { userId: account.userId, check: 'verified' as const, ...compare(keys, opened, 'user', userId, identityPublicKey, fingerprintOf, encryptionKey) };
+        return {
+          userId: account.userId,
+          check: 'verified' as const,
+          ...compare(keys, opened, 'user', userId, identityPublicKey, fingerprintOf, encryptionKey),
+        };
       });
       return { office: officeCheck, accounts: checks };
     },
@@ -479,10 +575,18 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       const accounts = request.accounts.map(({ userId }) => {
         const entry = requireAccepted('user', userId);
         if (!entry.encryptionPublicKey) throw new SharingError('keys_untrusted');
-        return { userId, holderId: entry.subjectId, identityPublicKey: entry.publicKey, encryptionPublicKey: entry.encryptionPublicKey, recipientId: newId() };
+        return {
+          userId,
+          holderId: entry.subjectId,
+          identityPublicKey: entry.publicKey,
+          encryptionPublicKey: entry.encryptionPublicKey,
+          recipientId: newId(),
+        };
       });
-      if (new Set(request.accounts.map((a) => a.userId)).size !== accounts.length) throw new SharingError('bad_request');
-      if (new Set(request.guests.map((g) => g.email)).size !== request.guests.length) throw new SharingError('bad_request');
+      if (new Set(request.accounts.map((a) => a.userId)).size !== accounts.length)
+        throw new SharingError('bad_request');
+      if (new Set(request.guests.map((g) => g.email)).size !== request.guests.length)
+        throw new SharingError('bad_request');
       if (accounts.length + request.guests.length === 0) throw new SharingError('bad_request');
 
       const guests = request.guests.map((guest) => ({
@@ -494,7 +598,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       }));
 
       const recipients: RecipientEntry[] = [
-        ...accounts.map((a): RecipientEntry => ({ kind: 'account', recipientId: a.recipientId, identityFingerprint: identityFingerprint(a.identityPublicKey) })),
+        ...accounts.map((a): RecipientEntry => ({
+          kind: 'account',
+          recipientId: a.recipientId,
+          identityFingerprint: identityFingerprint(a.identityPublicKey),
+        })),
         ...guests.map((g): RecipientEntry => ({ kind: 'guest', recipientId: g.recipientId })),
       ];
       const manifest: ShareManifest = {
@@ -520,7 +628,9 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
           uploadId: upload.uploadId,
           sealedMetadata: b64(sealed),
           keys: {
-            sender: b64(sealFileKeyForAccount(upload.fileKey, upload.fileId, keys.userId, keys.keys.encryption.publicKey)),
+            sender: b64(
+              sealFileKeyForAccount(upload.fileKey, upload.fileId, keys.userId, keys.keys.encryption.publicKey),
+            ),
             office: b64(sealFileKeyForAccount(upload.fileKey, upload.fileId, office.officeId, office.publicKey)),
           },
         })),
@@ -535,15 +645,31 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
             })),
           })),
           ...guests.map((g) => {
-            const accessCodeKey = g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, shareId, g.recipientId);
-            const key = linkKey({ linkSecret: g.linkSecret, serverHalf: g.serverHalf, shareId, recipientId: g.recipientId, ...(accessCodeKey ? { accessCodeKey } : {}) });
+            const accessCodeKey =
+              g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, shareId, g.recipientId);
+            const key = linkKey({
+              linkSecret: g.linkSecret,
+              serverHalf: g.serverHalf,
+              shareId,
+              recipientId: g.recipientId,
+              ...(accessCodeKey ? { accessCodeKey } : {}),
+            });
             const wraps = files.map(({ upload }) => ({
               fileId: idToWire(upload.fileId),
-              wrapped: b64(wrapFileKeyForGuest(key, { shareId, recipientId: g.recipientId, fileId: upload.fileId, manifestHash: boundHash }, upload.fileKey)),
+              wrapped: b64(
+                wrapFileKeyForGuest(
+                  key,
+                  { shareId, recipientId: g.recipientId, fileId: upload.fileId, manifestHash: boundHash },
+                  upload.fileKey,
+                ),
+              ),
             }));
             wipe(key);
             if (accessCodeKey) wipe(accessCodeKey);
-            const record = { linkSecret: g.linkSecret, ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}) };
+            const record = {
+              linkSecret: g.linkSecret,
+              ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
+            };
             return {
               kind: 'guest' as const,
               recipientId: idToWire(g.recipientId),
@@ -552,8 +678,20 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
               accessCode: g.accessCode !== undefined,
               keys: wraps,
               linkSecret: {
-                sender: b64(sealLinkSecret({ shareId, recipientId: g.recipientId, holderId: keys.userId }, record, keys.keys.encryption.publicKey)),
-                office: b64(sealLinkSecret({ shareId, recipientId: g.recipientId, holderId: office.officeId }, record, office.publicKey)),
+                sender: b64(
+                  sealLinkSecret(
+                    { shareId, recipientId: g.recipientId, holderId: keys.userId },
+                    record,
+                    keys.keys.encryption.publicKey,
+                  ),
+                ),
+                office: b64(
+                  sealLinkSecret(
+                    { shareId, recipientId: g.recipientId, holderId: office.officeId },
+                    record,
+                    office.publicKey,
+                  ),
+                ),
               },
             };
           }),
@@ -570,7 +708,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         wipe(g.linkSecret);
         wipe(g.serverHalf);
       }
-      return { request: shareRequest, guests: links, accounts: accounts.map((a) => ({ recipientId: idToWire(a.recipientId), userId: a.userId })) };
+      return {
+        request: shareRequest,
+        guests: links,
+        accounts: accounts.map((a) => ({ recipientId: idToWire(a.recipientId), userId: a.userId })),
+      };
     },
 
     forgetFiles({ fileIds }) {
@@ -585,7 +727,10 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       // A client's office key is the server's word until their pin (or invitation link) confirmed it.
       if (!keys.officeTrusted) throw new SharingError('untrusted');
       return checked('untrusted', () => {
-        if (!bytesEqual(idFromWire(share.office.officeId), keys.officeId) || !bytesEqual(key32(share.office.signingPublicKey), keys.officeSigningPublicKey)) {
+        if (
+          !bytesEqual(idFromWire(share.office.officeId), keys.officeId) ||
+          !bytesEqual(key32(share.office.signingPublicKey), keys.officeSigningPublicKey)
+        ) {
           throw new SharingError('untrusted');
         }
         const senderId = idFromWire(share.sender.userId);
@@ -593,13 +738,22 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         const { manifest } = manifestOf(share, senderId, senderKey);
         const recipientId = idFromWire(share.recipientId);
         const mine = manifest.recipients.find((r) => bytesEqual(r.recipientId, recipientId));
-        if (mine?.kind !== 'account' || !bytesEqual(mine.identityFingerprint, identityFingerprint(keys.keys.identity.publicKey))) throw new SharingError('untrusted');
+        if (
+          mine?.kind !== 'account' ||
+          !bytesEqual(mine.identityFingerprint, identityFingerprint(keys.keys.identity.publicKey))
+        )
+          throw new SharingError('untrusted');
         const result = openFiles(
           share.shareId,
           manifest,
           share.files.map((file) => ({
             ...file,
-            fileKey: () => openFileKeyForAccount(fromBase64Url(file.key), { fileId: idFromWire(file.fileId), holderId: keys.userId }, keys.keys.encryption),
+            fileKey: () =>
+              openFileKeyForAccount(
+                fromBase64Url(file.key),
+                { fileId: idFromWire(file.fileId), holderId: keys.userId },
+                keys.keys.encryption,
+              ),
           })),
         );
         return openedShare(share.shareId, result, senderKey);
@@ -608,11 +762,15 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
 
     openGuest({ recipientId, fragment, accessCode, serverHalf, share }) {
       const link = checked('bad_link', () => parseGuestLinkFragment(fragment));
-      const code = accessCode === undefined || accessCode.trim() === '' ? undefined : checked('bad_access_code', () => normalizeAccessCode(accessCode));
+      const code =
+        accessCode === undefined || accessCode.trim() === ''
+          ? undefined
+          : checked('bad_access_code', () => normalizeAccessCode(accessCode));
       const officeSigningPublicKey = key32(share.office.signingPublicKey);
       const officeId = checked('untrusted', () => idFromWire(share.office.officeId));
       // The office key the server names must be the one whose fingerprint the sender put in the link.
-      if (!bytesEqual(officeFingerprint(officeSigningPublicKey), link.officeFingerprint)) throw new SharingError('untrusted');
+      if (!bytesEqual(officeFingerprint(officeSigningPublicKey), link.officeFingerprint))
+        throw new SharingError('untrusted');
       const rid = idFromWire(recipientId);
       const shareId = idFromWire(share.shareId);
       const senderId = idFromWire(share.sender.userId);
@@ -625,7 +783,13 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         return { senderKey: key, verified: manifest };
       });
       const accessCodeKey = code === undefined ? undefined : stretchAccessCode(code, shareId, rid);
-      const key = linkKey({ linkSecret: link.linkSecret, serverHalf: key32(serverHalf) as ServerHalf, shareId, recipientId: rid, ...(accessCodeKey ? { accessCodeKey } : {}) });
+      const key = linkKey({
+        linkSecret: link.linkSecret,
+        serverHalf: key32(serverHalf) as ServerHalf,
+        shareId,
+        recipientId: rid,
+        ...(accessCodeKey ? { accessCodeKey } : {}),
+      });
       try {
         const result = checked('untrusted', () => {
           let first = true;
@@ -637,7 +801,11 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
               fileKey: () => {
                 const fileId = idFromWire(file.fileId);
                 try {
-                  return unwrapFileKeyForGuest(key, { shareId, recipientId: rid, fileId, manifestHash: verified.manifestHash }, fromBase64Url(file.key));
+                  return unwrapFileKeyForGuest(
+                    key,
+                    { shareId, recipientId: rid, fileId, manifestHash: verified.manifestHash },
+                    fromBase64Url(file.key),
+                  );
                 } catch (error) {
                   // The manifest and the sender checked out, so a first key that does not
                   // open means the access code is wrong (or missing).
@@ -668,7 +836,12 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
         let senderVerified = true;
         if (mine) senderKey = keys.keys.identity.publicKey;
         else if (sender) {
-          senderKey = verifyMember(keys.officeSigningPublicKey, { officeId: keys.officeId, userId: senderId }, fromBase64Url(sender.certificate), fromBase64Url(sender.encryptionKeySignature, 64)).identityPublicKey;
+          senderKey = verifyMember(
+            keys.officeSigningPublicKey,
+            { officeId: keys.officeId, userId: senderId },
+            fromBase64Url(sender.certificate),
+            fromBase64Url(sender.encryptionKeySignature, 64),
+          ).identityPublicKey;
         } else {
           // A leaver is no longer in the directory: check the manifest against the key it names.
           senderKey = claimedSender(fromBase64Url(share.manifest)).senderIdentityPublicKey;
@@ -683,10 +856,20 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
           share.files.map((file) => ({
             ...file,
             fileKey: () =>
-              file.keys === undefined ? null : openFileKeyForAccount(fromBase64Url(mine ? file.keys.sender : file.keys.office), { fileId: idFromWire(file.fileId), holderId }, holder),
+              file.keys === undefined
+                ? null
+                : openFileKeyForAccount(
+                    fromBase64Url(mine ? file.keys.sender : file.keys.office),
+                    { fileId: idFromWire(file.fileId), holderId },
+                    holder,
+                  ),
           })),
         );
-        return { ...openedShare(share.shareId, result, senderKey), senderVerified, holder: mine ? ('sender' as const) : ('office' as const) };
+        return {
+          ...openedShare(share.shareId, result, senderKey),
+          senderVerified,
+          holder: mine ? ('sender' as const) : ('office' as const),
+        };
       });
     },
 
@@ -697,13 +880,20 @@ export function createSharing(session: () => SessionKeys, deps: SharingDeps): { 
       return checked('untrusted', () => {
         const record = openLinkSecret(
           fromBase64Url(mine ? sealed.sender : sealed.office),
-          { shareId: idFromWire(shareId), recipientId: idFromWire(recipientId), holderId: mine ? keys.userId : keys.officeId },
+          {
+            shareId: idFromWire(shareId),
+            recipientId: idFromWire(recipientId),
+            holderId: mine ? keys.userId : keys.officeId,
+          },
           mine ? keys.keys.encryption : (keys.officeKeys as OfficeKeys).encryption,
         );
         const fragment = guestLinkFragment(officeFingerprint(keys.officeSigningPublicKey), record.linkSecret);
         wipe(record.linkSecret);
         const code = record.accessCode;
-        return { fragment, ...(code !== undefined ? { accessCode: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` } : {}) };
+        return {
+          fragment,
+          ...(code !== undefined ? { accessCode: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` } : {}),
+        };
       });
     },
 

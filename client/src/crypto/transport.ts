@@ -49,11 +49,24 @@ export function failureCode(error: unknown): WorkerErrorCode {
   if (error instanceof HttpFailure) {
     if (error.status === 401) return error.code === 'grant_invalid' ? 'grant_invalid' : 'signed_out';
     // A drop's limits, its end, and an upload the office rejected: each told apart.
-    if (error.code === 'drop_too_large' || error.code === 'drop_too_many_files' || error.code === 'drop_closed' || error.code === 'drop_expired' || error.code === 'upload_rejected') {
+    if (
+      error.code === 'drop_too_large' ||
+      error.code === 'drop_too_many_files' ||
+      error.code === 'drop_closed' ||
+      error.code === 'drop_expired' ||
+      error.code === 'upload_rejected'
+    ) {
       return error.code;
     }
-    if (error.code === 'quota_exceeded' || error.code === 'payload_too_large' || error.status === 413 || error.status === 507) return 'quota_exceeded';
-    if (error.code === 'share_expired' || error.code === 'share_revoked' || error.code === 'share_used_up') return error.code;
+    if (
+      error.code === 'quota_exceeded' ||
+      error.code === 'payload_too_large' ||
+      error.status === 413 ||
+      error.status === 507
+    )
+      return 'quota_exceeded';
+    if (error.code === 'share_expired' || error.code === 'share_revoked' || error.code === 'share_used_up')
+      return error.code;
     if (error.status === 410) return 'share_expired';
     if (error.status === 404) return 'not_found';
     if (error.status === 409 || error.code === 'upload_incomplete') return 'upload_failed';
@@ -65,7 +78,13 @@ export function failureCode(error: unknown): WorkerErrorCode {
 export interface Transport {
   createUpload(size: number, signal: AbortSignal): Promise<UploadCreateResponse>;
   /** Sends one part; `onSent` reports bytes handed to the network so far (for progress). */
-  putPart(uploadId: string, index: number, bytes: Uint8Array, onSent: (bytes: number) => void, signal: AbortSignal): Promise<void>;
+  putPart(
+    uploadId: string,
+    index: number,
+    bytes: Uint8Array,
+    onSent: (bytes: number) => void,
+    signal: AbortSignal,
+  ): Promise<void>;
   uploadStatus(uploadId: string, signal: AbortSignal): Promise<UploadStatus>;
   completeUpload(uploadId: string, signal: AbortSignal): Promise<UploadCompleteResponse>;
   /** Best effort: a cancelled upload's parts are removed at once (else the server drops them after 24 h). */
@@ -74,7 +93,12 @@ export interface Transport {
    * GET of a container: the response (status not checked) with a readable body. `from` > 0
    * asks for the rest from that byte (a resumed download).
    */
-  fetchContainer(url: string, headers: Readonly<Record<string, string>>, from: number, signal: AbortSignal): Promise<ContainerResponse>;
+  fetchContainer(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    from: number,
+    signal: AbortSignal,
+  ): Promise<ContainerResponse>;
 }
 
 export interface ContainerResponse {
@@ -180,7 +204,11 @@ async function errorCodeOf(response: Response): Promise<string | null> {
  * NetworkFailure when no answer came, whatever fetch threw (offline, refused, reset, the
  * socket closed mid-body).
  */
-async function reach(fetch: Fetcher, url: string, request: FetchRequest & { readonly signal: AbortSignal }): Promise<Response> {
+async function reach(
+  fetch: Fetcher,
+  url: string,
+  request: FetchRequest & { readonly signal: AbortSignal },
+): Promise<Response> {
   try {
     return await fetch(url, request);
   } catch {
@@ -190,9 +218,18 @@ async function reach(fetch: Fetcher, url: string, request: FetchRequest & { read
 }
 
 /** One request through `fetch`, as `reach`, whose answer must be 2xx: else HttpFailure with the error code and Retry-After. */
-export async function sendRequest(fetch: Fetcher, url: string, request: FetchRequest & { readonly signal: AbortSignal }): Promise<Response> {
+export async function sendRequest(
+  fetch: Fetcher,
+  url: string,
+  request: FetchRequest & { readonly signal: AbortSignal },
+): Promise<Response> {
   const response = await reach(fetch, url, request);
-  if (!response.ok) throw new HttpFailure(response.status, await errorCodeOf(response), parseRetryAfter(response.headers.get('Retry-After')));
+  if (!response.ok)
+    throw new HttpFailure(
+      response.status,
+      await errorCodeOf(response),
+      parseRetryAfter(response.headers.get('Retry-After')),
+    );
   return response;
 }
 
@@ -212,11 +249,19 @@ async function answerOf<T>(response: Response, schema: ZodType<T>): Promise<T> {
  * The transport over `fetch` for uploads to `target`; parts go up through `putPart` (made for
  * the same target), which the two sides make differently.
  */
-export function fetchTransport(fetch: Fetcher, putPart: Transport['putPart'], target: UploadTarget = MEMBER_UPLOADS): Transport {
+export function fetchTransport(
+  fetch: Fetcher,
+  putPart: Transport['putPart'],
+  target: UploadTarget = MEMBER_UPLOADS,
+): Transport {
   const call = (method: FetchRequest['method'], url: string, body: unknown, signal: AbortSignal): Promise<Response> =>
     sendRequest(fetch, url, {
       method,
-      headers: { ...target.headers, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        ...target.headers,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? null : JSON.stringify(body),
       signal,
     });
@@ -233,12 +278,20 @@ export function fetchTransport(fetch: Fetcher, putPart: Transport['putPart'], ta
     },
 
     async completeUpload(uploadId, signal) {
-      return answerOf(await call('POST', `${uploadPath(uploadId, target)}/complete`, {}, signal), UploadCompleteResponse);
+      return answerOf(
+        await call('POST', `${uploadPath(uploadId, target)}/complete`, {}, signal),
+        UploadCompleteResponse,
+      );
     },
 
     async deleteUpload(uploadId) {
       try {
-        await fetch(uploadPath(uploadId, target), { method: 'DELETE', headers: { ...target.headers }, body: null, keepalive: true });
+        await fetch(uploadPath(uploadId, target), {
+          method: 'DELETE',
+          headers: { ...target.headers },
+          body: null,
+          keepalive: true,
+        });
       } catch {
         // The server removes unfinished uploads after 24 hours anyway.
       }

@@ -10,11 +10,27 @@
 // bytes are gone (the stream cannot be encrypted again identically), so a server that lost a
 // confirmed part fails the upload. At the end the server's hash of the container must equal
 // the encryptor's.
-import { bytesEqual, ciphertextLengthOf, createContentEncryptor, fromBase64Url, type ContentSummary, type FileKey, type Id } from '../../../shared/crypto/index.js';
+import {
+  bytesEqual,
+  ciphertextLengthOf,
+  createContentEncryptor,
+  fromBase64Url,
+  type ContentSummary,
+  type FileKey,
+  type Id,
+} from '../../../shared/crypto/index.js';
 import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
 import type { TransferProgress } from './protocol.js';
 import { figures, progressReporter } from './rate.js';
-import { backoffMs, Cancelled, HttpFailure, isRetryable, TransferError, type Clock, type Transport } from './transport.js';
+import {
+  backoffMs,
+  Cancelled,
+  HttpFailure,
+  isRetryable,
+  TransferError,
+  type Clock,
+  type Transport,
+} from './transport.js';
 
 /** A server may choose the part size, within reason: a huge one would exhaust memory here. */
 export const MAX_PART_BYTES = 64 * 1024 * 1024;
@@ -109,7 +125,11 @@ export async function encryptAndUpload(
     const inFlight = new Set<Promise<void>>();
     let failure: unknown = null;
 
-    const reporter = progressReporter(containerSize, (figures) => onProgress({ ...figures, phase: retrying > 0 ? 'retrying' : 'uploading' }), deps.clock.now);
+    const reporter = progressReporter(
+      containerSize,
+      (figures) => onProgress({ ...figures, phase: retrying > 0 ? 'retrying' : 'uploading' }),
+      deps.clock.now,
+    );
     const report = (force = false): void => {
       let partial = 0;
       for (const sent of sending.values()) partial += sent;
@@ -122,10 +142,16 @@ export async function encryptAndUpload(
       await withRetry(
         async () => {
           sending.set(index, 0);
-          await deps.transport.putPart(uploadId, index, bytes, (sent) => {
-            sending.set(index, Math.min(sent, bytes.length));
-            report();
-          }, partSignal);
+          await deps.transport.putPart(
+            uploadId,
+            index,
+            bytes,
+            (sent) => {
+              sending.set(index, Math.min(sent, bytes.length));
+              report();
+            },
+            partSignal,
+          );
         },
         deps,
         partSignal,
@@ -216,7 +242,8 @@ export async function encryptAndUpload(
       // ---- complete, and compare the server's hash with ours
       onProgress({ ...figures(containerSize, containerSize, null), phase: 'verifying' });
       const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal);
-      if (!bytesEqual(fromBase64Url(completed.ciphertextHash, 32), summary.ciphertextHash)) throw new TransferError('upload_failed');
+      if (!bytesEqual(fromBase64Url(completed.ciphertextHash, 32), summary.ciphertextHash))
+        throw new TransferError('upload_failed');
       return { uploadId, summary };
     } catch (error) {
       failed.abort();

@@ -45,7 +45,11 @@ scope.addEventListener('message', (event) => {
   void dispatch(event.data);
 });
 
-const operations = createOperations({ transport: browserTransport, transportFor: browserTransportTo, clock: systemClock });
+const operations = createOperations({
+  transport: browserTransport,
+  transportFor: browserTransportTo,
+  clock: systemClock,
+});
 
 async function dispatch(message: Exclude<PageMessage, { type: 'cancel' }>): Promise<void> {
   // A request that arrives before libsodium is loaded waits for it; after a failed start the

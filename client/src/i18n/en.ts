@@ -122,7 +122,8 @@ export const en = {
   'password.reason.date': 'Dates and years are easy to guess.',
   'password.reason.wordsOrNames': 'Single common words and names are easy to guess. Add more unrelated words.',
   'password.reason.personal': 'Do not use your name, e-mail address or the office’s name.',
-  'password.reason.tooGuessable': 'This password is too easy to guess. Make it longer, for example with a few more words.',
+  'password.reason.tooGuessable':
+    'This password is too easy to guess. Make it longer, for example with a few more words.',
   'password.error.empty': 'Choose a password.',
   'password.error.checking': 'The password strength is still being checked. Try again in a moment.',
   'password.error.confirmEmpty': 'Repeat the password.',
@@ -181,7 +182,8 @@ export const en = {
   'login.code.title': 'Two-factor sign-in',
   'login.code.intro': 'Open your authenticator app and enter the 6-digit code it shows for Coffer.',
   'login.backup.title': 'Sign in with a backup code',
-  'login.backup.intro': 'Enter one of the backup codes you stored when you set up two-factor sign-in. Each code works once.',
+  'login.backup.intro':
+    'Enter one of the backup codes you stored when you set up two-factor sign-in. Each code works once.',
   'login.code.submit': 'Continue',
   'login.error.code': 'This code is not correct or has expired. Try the newest code from your app.',
   'login.useBackup': 'Use a backup code instead',
@@ -205,7 +207,8 @@ export const en = {
   'invite.checking': 'Checking the invitation…',
   'invite.unavailable': 'The invitation could not be checked right now. Check your connection and try again.',
   'invite.summary': '{office} invites {email} as {role}. This invitation is valid until {expiresAt}.',
-  'invite.reset.summary': 'An administrator of {office} reset the account of {email}. This link is valid until {expiresAt}.',
+  'invite.reset.summary':
+    'An administrator of {office} reset the account of {email}. This link is valid until {expiresAt}.',
   'invite.reset.warning':
     'An admin reset your account: you will get new keys. Files that were sealed only to your old keys can no longer be opened; files shared with the office remain available.',
   'invite.form.heading': 'Choose your password',
@@ -216,7 +219,8 @@ export const en = {
   'recover.title': 'Forgot your password',
   'recover.intro':
     'With your recovery key and your two-factor sign-in you can choose a new password. You keep access to all your files.',
-  'recover.key.hint': '56 letters and digits, as on the recovery key you printed or saved. Spaces and hyphens do not matter.',
+  'recover.key.hint':
+    '56 letters and digits, as on the recovery key you printed or saved. Spaces and hyphens do not matter.',
   'recover.key.empty': 'Enter your recovery key.',
   'recover.key.badCharacter': '“{character}” does not occur in a recovery key. Check for typing mistakes.',
   'recover.key.wrongLength': 'A recovery key has {expected} letters and digits; you entered {length}.',
@@ -226,12 +230,14 @@ export const en = {
   'recover.noKey':
     'Lost your recovery key as well? An administrator of your office can reset your account. You get new keys; files shared with the office stay available.',
   'recover.backToLogin': 'Back to sign in',
-  'recover.error.credentials': 'These details could not be verified. Check the e-mail address, the recovery key and the code.',
+  'recover.error.credentials':
+    'These details could not be verified. Check the e-mail address, the recovery key and the code.',
   'recover.error.noTwoFactor':
     'Recovering your account yourself requires two-factor sign-in. If you never set it up, ask an administrator of your office to reset your account.',
   'recover.error.expired': 'This took too long. Please start again.',
   'recover.password.title': 'Choose a new password',
-  'recover.password.intro': 'Your recovery key was accepted. Choose a new password; you will get a new recovery key too.',
+  'recover.password.intro':
+    'Your recovery key was accepted. Choose a new password; you will get a new recovery key too.',
   'recover.password.submit': 'Save new password',
   'recover.done.title': 'Your password has been changed',
   'recover.done.intro': 'Your old recovery key no longer works. Store the new one below.',
@@ -277,7 +283,8 @@ export const en = {
   'security.fingerprints.intro':
     'A fingerprint identifies keys. Compare fingerprints by phone or in person, never by e-mail: if they match, nobody has swapped the keys.',
   'security.password.heading': 'Change password',
-  'security.password.intro': 'Changing your password signs you out on every other device. You will get an e-mail about it.',
+  'security.password.intro':
+    'Changing your password signs you out on every other device. You will get an e-mail about it.',
   'security.password.submit': 'Change password',
   'security.password.done': 'Your password has been changed. You have been signed out on your other devices.',
   'security.password.same': 'The new password must be different from the current one.',
@@ -298,10 +305,12 @@ export const en = {
   'twoFactor.scan.manual': 'Cannot scan? Enter this key in the app instead:',
   'twoFactor.scan.step3': 'Enter the 6-digit code the app now shows',
   'twoFactor.confirm': 'Turn on two-factor sign-in',
-  'twoFactor.error.code': 'This code is not correct. Check that the time on your phone is right and try the newest code.',
+  'twoFactor.error.code':
+    'This code is not correct. Check that the time on your phone is right and try the newest code.',
   'twoFactor.disable': 'Turn off two-factor sign-in',
   'twoFactor.disable.heading': 'Turn off two-factor sign-in',
-  'twoFactor.disable.intro': 'Confirm with your password and a code. Without two-factor sign-in you cannot recover your account yourself.',
+  'twoFactor.disable.intro':
+    'Confirm with your password and a code. Without two-factor sign-in you cannot recover your account yourself.',
   'twoFactor.disable.submit': 'Turn off',
 
   'backupCodes.title': 'Your backup codes',
@@ -329,7 +338,8 @@ export const en = {
   'sessions.onlyThis': 'You are signed in on this device only.',
 
   'colleagues.title': 'Colleagues',
-  'colleagues.intro': 'The staff and administrators of {office}. Each one’s keys are checked against the office key in your browser.',
+  'colleagues.intro':
+    'The staff and administrators of {office}. Each one’s keys are checked against the office key in your browser.',
   'colleagues.checking': 'Checking your colleagues’ keys…',
   'colleagues.name': 'Name',
   'colleagues.role': 'Role',
@@ -386,9 +396,9 @@ export const en = {
   'approve.title': 'Approve {name}',
   'approve.loading': 'Fetching their keys…',
   'approve.intro': '{name} ({email}) asks to join as {role}.',
-  'approve.step1':
-    'Call {name} on a number you know, or meet in person. Do not use e-mail or a chat message for this.',
-  'approve.step2': 'Ask them to read out the fingerprint on their own Coffer page, and compare every digit with this one:',
+  'approve.step1': 'Call {name} on a number you know, or meet in person. Do not use e-mail or a chat message for this.',
+  'approve.step2':
+    'Ask them to read out the fingerprint on their own Coffer page, and compare every digit with this one:',
   'approve.fingerprintLabel': 'Fingerprint of {name}',
   'approve.warning': 'Approve only if every digit matches. Approving lets them open the office’s documents.',
   'approve.confirm': 'The fingerprints match: approve',
@@ -468,9 +478,11 @@ export const en = {
   'download.done': 'Downloaded and checked: the file is in your downloads folder.',
   'download.doneStreamed': 'Downloaded and checked. Your browser has saved the file.',
   'download.cancelled': 'Download cancelled.',
-  'download.tooLarge': 'Some files are larger than {limit}, which this browser cannot save. Open the link on a computer with Chrome, Edge or Firefox to download them.',
+  'download.tooLarge':
+    'Some files are larger than {limit}, which this browser cannot save. Open the link on a computer with Chrome, Edge or Firefox to download them.',
   'download.tooLargeHere': 'Too large for this browser: use a computer with Chrome, Edge or Firefox.',
-  'download.error.tampered': 'This file failed its integrity check: it was changed or damaged after it was sent. It has not been saved. If your browser shows a partial file, delete it, and tell the sender.',
+  'download.error.tampered':
+    'This file failed its integrity check: it was changed or damaged after it was sent. It has not been saved. If your browser shows a partial file, delete it, and tell the sender.',
   'download.error.network': 'The connection was lost and the download stopped. Nothing incomplete was kept. Try again.',
   'download.error.expired': 'These files have expired and are no longer available.',
   'download.error.revoked': 'The sender has withdrawn these files.',
@@ -484,14 +496,17 @@ export const en = {
   'guest.loading': 'Opening the link…',
   'guest.invalid': 'This link is incomplete. Open the whole link from the e-mail, or copy it again.',
   'guest.notFound': 'This link does not exist (any more). Check that you copied the whole link.',
-  'guest.gone.expired': 'These files have expired and have been deleted. Ask the sender to send them again if you still need them.',
+  'guest.gone.expired':
+    'These files have expired and have been deleted. Ask the sender to send them again if you still need them.',
   'guest.gone.revoked': 'The sender has withdrawn these files.',
   'guest.gone.usedUp': 'All allowed downloads of these files have been used. Ask the sender to send them again.',
   'guest.unavailable': 'The link could not be checked right now. Check your internet connection and try again.',
-  'guest.locked': 'Too many wrong codes were entered for this link, so it has been locked. {sender} has been told and can unlock it for you.',
+  'guest.locked':
+    'Too many wrong codes were entered for this link, so it has been locked. {sender} has been told and can unlock it for you.',
   'guest.theSender': 'The sender',
   'guest.untrusted.title': 'Do not trust these files',
-  'guest.untrusted.text': 'This link does not match its office: the files could not be verified as coming from the sender. Nothing was decrypted. Contact the sender by phone.',
+  'guest.untrusted.text':
+    'This link does not match its office: the files could not be verified as coming from the sender. Nothing was decrypted. Contact the sender by phone.',
   'guest.intro': '{sender} of {office} has sent you files securely.',
   'guest.until': 'They can be downloaded until {date}.',
   'guest.codeExplain': 'To make sure these files reach only you, we first send a 6-digit code to {email}.',
@@ -521,21 +536,26 @@ export const en = {
   'guest.error.accessExpired': 'Your access has expired. Request a new code to continue downloading.',
   'guest.files.intro': 'These files from {sender} of {office} are ready for you.',
   'guest.files.verified': 'Checked: these files come unchanged from {office}.',
-  'guest.files.after': 'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
+  'guest.files.after':
+    'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
   'keyChange.title': 'A key has changed',
   'keyChange.intro': 'The key of {who} is different from the one you saw before. Sending has stopped.',
   'keyChange.office': 'your office',
-  'keyChange.explain': 'This is normal after an administrator reset an account. It can also mean that someone tampered with the server. Compare the new fingerprint before you continue.',
+  'keyChange.explain':
+    'This is normal after an administrator reset an account. It can also mean that someone tampered with the server. Compare the new fingerprint before you continue.',
   'keyChange.old': 'Fingerprint you saw before',
   'keyChange.new': 'New fingerprint',
-  'keyChange.step1': 'Call {name} on a number you know (not one from an e-mail), and ask them to read out the fingerprint on their Security page.',
-  'keyChange.stepOffice': 'Ask an administrator of your office to read out the office’s fingerprint, by phone or in person.',
+  'keyChange.step1':
+    'Call {name} on a number you know (not one from an e-mail), and ask them to read out the fingerprint on their Security page.',
+  'keyChange.stepOffice':
+    'Ask an administrator of your office to read out the office’s fingerprint, by phone or in person.',
   'keyChange.step2': 'Continue only if every digit matches the new fingerprint.',
   'keyChange.accept': 'The new fingerprint matches: continue',
   'keyChange.stop': 'Stop, do not send',
   'mail.guest.subject': 'Documents from {office}',
   'mail.guest.greeting': 'Hello,',
-  'mail.guest.intro': '{sender} of {office} has sent you documents securely via Coffer. Open this link to download them:',
+  'mail.guest.intro':
+    '{sender} of {office} has sent you documents securely via Coffer. Open this link to download them:',
   'mail.guest.code': 'For your security, you will receive a code at this e-mail address to open the documents.',
   'mail.guest.accessCode': 'You also need an access code. I will give it to you by phone.',
   'mail.guest.expires': 'The link works until {expires}.',
@@ -551,7 +571,8 @@ export const en = {
   'receivedShare.intro': 'Sent to you by {name} of {office}. Available until {date}.',
   'receivedShare.verified': 'Checked: these files come unchanged from {name}, whose keys your office certified.',
   'receivedShare.senderFingerprint': 'Fingerprint of {name}',
-  'receivedShare.untrusted': 'The sender’s keys or the list of files could not be verified against your office’s key. Nothing was decrypted. Tell an administrator.',
+  'receivedShare.untrusted':
+    'The sender’s keys or the list of files could not be verified against your office’s key. Nothing was decrypted. Tell an administrator.',
   'receivedShare.downloadsLeft': 'Downloads left: {n}',
   'receivedShare.back': 'Back to received files',
   'recipient.waiting': 'Not opened yet',
@@ -568,10 +589,12 @@ export const en = {
   'recipient.codeConfirmedAt': 'Code confirmed',
   'recipient.firstDownloadAt': 'First download',
   'recipient.not': 'Not yet',
-  'recipient.lockedExplain': 'Too many wrong codes were entered. The recipient cannot open the link until you unlock it. Check with them first that it was them.',
+  'recipient.lockedExplain':
+    'Too many wrong codes were entered. The recipient cannot open the link until you unlock it. Check with them first that it was them.',
   'recipient.deliveryExplain': 'The last e-mail to {email} could not be delivered. Check the address.',
   'send.title': 'Send files',
-  'send.intro': 'Files are encrypted in your browser before they are uploaded. The server never sees their contents or names.',
+  'send.intro':
+    'Files are encrypted in your browser before they are uploaded. The server never sees their contents or names.',
   'send.files.label': 'Files',
   'send.files.drop': 'Drag files here, or choose them:',
   'send.files.empty': 'Choose at least one file.',
@@ -581,7 +604,8 @@ export const en = {
   'send.files.removeLabel': 'Remove {name}',
   'send.files.total': 'Files: {n} · {size} in all',
   'send.recipients.label': 'Recipients',
-  'send.recipients.hint': 'E-mail addresses of clients or colleagues. Press Enter or “Add” after each; you can paste several at once.',
+  'send.recipients.hint':
+    'E-mail addresses of clients or colleagues. Press Enter or “Add” after each; you can paste several at once.',
   'send.recipients.add': 'Add',
   'send.recipients.empty': 'Type an e-mail address first.',
   'send.recipients.invalid': '“{address}” is not an e-mail address like name@example.nl.',
@@ -593,10 +617,13 @@ export const en = {
   'send.recipients.guest': 'Gets a link',
   'send.recipients.remove': 'Remove',
   'send.recipients.removeLabel': 'Remove {email}',
-  'send.recipients.new': 'Nobody in your office has sent to this address before. Check it carefully: a typo sends the link to a stranger.',
+  'send.recipients.new':
+    'Nobody in your office has sent to this address before. Check it carefully: a typo sends the link to a stranger.',
   'send.recipients.accessCode': 'Add an access code',
-  'send.recipients.accessCodeHint': 'For sensitive files: you tell this code by phone, so someone with access to the mailbox alone cannot open the files.',
-  'send.sameMailbox': 'Without an access code, the link and the code to open it reach the same mailbox. For passports, payslips and other sensitive files, add an access code.',
+  'send.recipients.accessCodeHint':
+    'For sensitive files: you tell this code by phone, so someone with access to the mailbox alone cannot open the files.',
+  'send.sameMailbox':
+    'Without an access code, the link and the code to open it reach the same mailbox. For passports, payslips and other sensitive files, add an access code.',
   'send.message.label': 'Message (optional)',
   'send.message.hint': 'Encrypted with the files. At most {max} characters.',
   'send.message.tooLong': 'The message may be at most {max} characters.',
@@ -605,7 +632,8 @@ export const en = {
   'send.expiry.day': '1 day (until {date})',
   'send.expiry.days': '{n} days (until {date})',
   'send.limit.label': 'Download limit',
-  'send.limit.hint': 'Downloads in all, by all recipients together. Each visit counts once, whatever the number of files.',
+  'send.limit.hint':
+    'Downloads in all, by all recipients together. Each visit counts once, whatever the number of files.',
   'send.limit.none': 'No limit',
   'send.limit.one': '1 download',
   'send.limit.many': '{n} downloads',
@@ -621,31 +649,37 @@ export const en = {
   'send.upload.done': 'Uploaded',
   'send.cancelled': 'Sending was cancelled. Nothing was sent, and what was uploaded has been removed.',
   'send.error.unapproved': 'These colleagues have not been approved yet and cannot receive files: {names}.',
-  'send.error.untrusted': 'The keys of {names} are not certified by your office’s key. Nothing was sent. Tell an administrator: someone may have tampered with the server.',
+  'send.error.untrusted':
+    'The keys of {names} are not certified by your office’s key. Nothing was sent. Tell an administrator: someone may have tampered with the server.',
   'send.error.refused': 'Nothing was sent, because a changed key was not confirmed.',
   'send.error.officeKeys': 'Your office’s keys do not check out. Nothing was sent. Tell an administrator.',
   'send.error.quota': 'These files are larger than your office allows, or your storage is full.',
   'send.error.network': 'The connection to Coffer was lost for too long. Nothing was sent. Try again.',
   'send.error.upload': 'The upload failed on the server. Nothing was sent. Try again.',
-  'send.error.unreadable': 'A file could not be read. It may have been moved or changed while it was being sent. Choose it again.',
+  'send.error.unreadable':
+    'A file could not be read. It may have been moved or changed while it was being sent. Choose it again.',
   'send.error.messageTooLong': 'The message (with the first file’s name) is too long. Shorten it.',
-  'send.error.expiry': 'The server did not accept this expiry. Your office may allow a shorter period, or your computer’s clock may be wrong. Reload the page and try again.',
+  'send.error.expiry':
+    'The server did not accept this expiry. Your office may allow a shorter period, or your computer’s clock may be wrong. Reload the page and try again.',
   'sent.title': 'Your files have been sent',
   'sent.intro': 'The files are encrypted and available until {date}.',
   'sent.guests.heading': 'Links for guests',
-  'sent.guests.intro': 'Coffer never saw these links, so it cannot send them for you. Copy each link into an e-mail to its recipient, or open it in your mail app.',
+  'sent.guests.intro':
+    'Coffer never saw these links, so it cannot send them for you. Copy each link into an e-mail to its recipient, or open it in your mail app.',
   'sent.link.label': 'Link for this recipient',
   'sent.link.copy': 'Copy link',
   'sent.link.mail': 'Open in my mail app',
   'sent.link.copied': 'The link has been copied. Paste it into an e-mail to this recipient.',
-  'sent.link.copyFailed': 'Copying did not work in this browser. The link is selected: press Ctrl+C (or ⌘C) to copy it.',
+  'sent.link.copyFailed':
+    'Copying did not work in this browser. The link is selected: press Ctrl+C (or ⌘C) to copy it.',
   'sent.newAddress': 'Nobody in your office has sent to {email} before. Check the address before you send the link.',
   'sent.accessCode.label': 'Access code',
   'sent.accessCode.phone': 'Tell this code by phone, never in the same e-mail as the link.',
   'sent.sameMailbox': 'No access code: the link and the code to open it go to the same mailbox.',
   'sent.accounts.heading': 'Colleagues',
   'sent.accounts.mailed': '{name} ({email}) gets an e-mail that files are waiting.',
-  'sent.accounts.undelivered': 'The e-mail to {name} ({email}) could not be delivered; tell them the files are waiting.',
+  'sent.accounts.undelivered':
+    'The e-mail to {name} ({email}) could not be delivered; tell them the files are waiting.',
   'sent.view': 'View this share',
   'sent.again': 'Send more files',
   'sentList.title': 'Sent files',
@@ -665,10 +699,12 @@ export const en = {
   'sentShare.title': 'Share',
   'sentShare.titleDate': 'Sent on {date}',
   'sentShare.opening': 'Opening the share…',
-  'sentShare.untrusted': 'This share could not be verified: its signed list of files does not match. Do not trust what the server shows. Tell an administrator.',
+  'sentShare.untrusted':
+    'This share could not be verified: its signed list of files does not match. Do not trust what the server shows. Tell an administrator.',
   'sentShare.byYou': 'Sent by you.',
   'sentShare.byColleague': 'Sent by {name}. You are viewing it with the office key.',
-  'sentShare.unverified': 'The keys of {name} could not be checked (they may have left the office). The files were opened with the office key.',
+  'sentShare.unverified':
+    'The keys of {name} could not be checked (they may have left the office). The files were opened with the office key.',
   'sentShare.expires': 'Available until',
   'sentShare.downloads': 'Downloads',
   'sentShare.downloadsNoLimit': '{used} (no limit)',
@@ -702,7 +738,8 @@ export const en = {
   'share.state.usedUp': 'All downloads used',
 
   'nav.drops': 'Drop links',
-  'dashboard.drops': 'Links through which clients upload documents for you, encrypted so only your office can open them.',
+  'dashboard.drops':
+    'Links through which clients upload documents for you, encrypted so only your office can open them.',
   'download.error.rejected': 'This upload was rejected because it could not be verified. Its files are not available.',
   'receipt.code': 'Receipt code',
   'drops.title': 'Drop links',
@@ -723,12 +760,15 @@ export const en = {
   'drop.state.closed': 'Closed',
   'drop.state.expired': 'Expired',
   'dropNew.title': 'New drop link',
-  'dropNew.intro': 'A drop link lets a client upload documents for your office without an account. Files are encrypted in their browser; only your office can open them.',
+  'dropNew.intro':
+    'A drop link lets a client upload documents for your office without an account. Files are encrypted in their browser; only your office can open them.',
   'dropNew.label': 'Who is it for?',
-  'dropNew.label.hint': 'For example the client’s name and file number. Encrypted: only your office can read it, the server cannot.',
+  'dropNew.label.hint':
+    'For example the client’s name and file number. Encrypted: only your office can read it, the server cannot.',
   'dropNew.label.empty': 'Enter who this drop link is for.',
   'dropNew.label.invalid': 'Enter at most {max} characters on one line.',
-  'dropNew.public': 'The title and instructions below are shown on the upload page, so the server stores them readable. Do not put confidential details in them.',
+  'dropNew.public':
+    'The title and instructions below are shown on the upload page, so the server stores them readable. Do not put confidential details in them.',
   'dropNew.titleField': 'Title on the upload page',
   'dropNew.titleField.hint': 'For example “Documents for your 2025 tax return”. The server can read it.',
   'dropNew.title.empty': 'Enter a title for the upload page.',
@@ -737,10 +777,12 @@ export const en = {
   'dropNew.instructions.hint': 'What to upload. The server can read it.',
   'dropNew.instructions.invalid': 'The instructions may be at most {max} characters.',
   'dropNew.email': 'Client’s e-mail address (recommended)',
-  'dropNew.email.hint': 'The client must first enter a code sent to this address, so a forwarded link is not enough. Without an address anyone with the link can upload, and Coffer never sends mail for it.',
+  'dropNew.email.hint':
+    'The client must first enter a code sent to this address, so a forwarded link is not enough. Without an address anyone with the link can upload, and Coffer never sends mail for it.',
   'dropNew.email.personal': 'A personal drop link needs the client’s e-mail address.',
   'dropNew.personal': 'Personal, long-lived drop link for this client',
-  'dropNew.personal.hint': 'Open for up to {days} days and usable many times, for a client who sends documents regularly.',
+  'dropNew.personal.hint':
+    'Open for up to {days} days and usable many times, for a client who sends documents regularly.',
   'dropNew.use': 'Can be used',
   'dropNew.use.many': 'Many times, until it expires or you close it',
   'dropNew.use.once': 'Once: it closes after the first upload',
@@ -762,19 +804,23 @@ export const en = {
   'dropNew.created.list': 'All drop links',
   'dropLink.heading': 'Link for the client',
   'dropLink.intro.bound': 'Send this link to {email}. Coffer never saw it, so it cannot send it for you.',
-  'dropLink.intro.open': 'Send this link to the client. Coffer never saw it, so it cannot send it for you. Anyone who has it can upload.',
+  'dropLink.intro.open':
+    'Send this link to the client. Coffer never saw it, so it cannot send it for you. Anyone who has it can upload.',
   'dropLink.label': 'Drop link',
   'dropLink.mailLang': 'Mail text in',
-  'dropLink.secret': 'The part after # is the key to the uploads’ check: it never reaches the server. You can show this link again on the drop link’s page.',
+  'dropLink.secret':
+    'The part after # is the key to the uploads’ check: it never reaches the server. You can show this link again on the drop link’s page.',
   'drop.title': 'Drop link',
   'drop.titleFor': 'Drop link: {label}',
   'drop.opening': 'Opening the drop link and checking its uploads…',
-  'drop.untrusted': 'This drop link’s keys could not be opened with your keys or the office key. Do not trust what the server shows. Tell an administrator.',
+  'drop.untrusted':
+    'This drop link’s keys could not be opened with your keys or the office key. Do not trust what the server shows. Tell an administrator.',
   'drop.back': 'Back to drop links',
   'drop.byYou': 'Made by you.',
   'drop.byColleague': 'Made by {name}. You are viewing it with the office key.',
   'drop.keyMismatch.title': 'The server shows another key for this drop link',
-  'drop.keyMismatch.text': 'The public key the server lists is not this drop link’s own key. Clients’ browsers refuse to upload with it. Tell an administrator: someone may have tampered with the server.',
+  'drop.keyMismatch.text':
+    'The public key the server lists is not this drop link’s own key. Clients’ browsers refuse to upload with it. Tell an administrator: someone may have tampered with the server.',
   'drop.label': 'For',
   'drop.publicTitle': 'Title on the upload page',
   'drop.instructions': 'Instructions',
@@ -784,14 +830,17 @@ export const en = {
   'drop.use.many': 'Many times',
   'drop.limits': 'Per upload',
   'drop.limits.value': 'At most {files} files, {size} in all',
-  'drop.locked': 'Too many wrong codes were entered, so the link is locked. Check with the client that it was them before you unlock it.',
+  'drop.locked':
+    'Too many wrong codes were entered, so the link is locked. Check with the client that it was them before you unlock it.',
   'drop.unlocked': 'The drop link is unlocked: the client can request a code again.',
   'drop.uploads': 'Uploads',
   'drop.uploads.none': 'Nothing has been uploaded yet.',
-  'drop.uploads.scan': 'Coffer cannot scan these files for viruses: they stay encrypted until you download them. Open them as carefully as e-mail attachments.',
+  'drop.uploads.scan':
+    'Coffer cannot scan these files for viruses: they stay encrypted until you download them. Open them as carefully as e-mail attachments.',
   'drop.upload.received': 'Received on {date}',
   'drop.upload.rejected.title': 'Rejected: not uploaded through this link',
-  'drop.upload.rejected.text': 'This upload ({n} files) was not made with this drop link’s key, or was changed afterwards. It may have been added by someone who tampered with the server. It cannot be opened. Delete it, and tell an administrator.',
+  'drop.upload.rejected.text':
+    'This upload ({n} files) was not made with this drop link’s key, or was changed afterwards. It may have been added by someone who tampered with the server. It cannot be opened. Delete it, and tell an administrator.',
   'drop.upload.unavailable': 'The keys of this drop link have been deleted; this upload can no longer be opened.',
   'drop.upload.receiptMailed': 'The client also received this code by e-mail.',
   'drop.upload.receiptCompare': 'The client saw the same code after uploading. If they read it to you, it must match.',
@@ -817,12 +866,16 @@ export const en = {
   'dropUpload.loading': 'Opening the link…',
   'dropUpload.invalid': 'This link is incomplete. Open the whole link from the e-mail, or copy it again.',
   'dropUpload.notFound': 'This link does not exist (any more). Check that you copied the whole link.',
-  'dropUpload.gone.closed': 'This upload link has been closed. Ask the office for a new one if you still need to send documents.',
-  'dropUpload.gone.expired': 'This upload link has expired. Ask the office for a new one if you still need to send documents.',
+  'dropUpload.gone.closed':
+    'This upload link has been closed. Ask the office for a new one if you still need to send documents.',
+  'dropUpload.gone.expired':
+    'This upload link has expired. Ask the office for a new one if you still need to send documents.',
   'dropUpload.unavailable': 'The link could not be checked right now. Check your internet connection and try again.',
   'dropUpload.mismatch.title': 'Do not upload anything here',
-  'dropUpload.mismatch.text': 'The key this server gives for this link does not match the link itself. Your files could end up with someone other than {office}, so nothing will be encrypted or sent. Contact {office} by phone.',
-  'dropUpload.locked': 'Too many wrong codes were entered for this link, so it has been locked. {office} has been told and can unlock it for you.',
+  'dropUpload.mismatch.text':
+    'The key this server gives for this link does not match the link itself. Your files could end up with someone other than {office}, so nothing will be encrypted or sent. Contact {office} by phone.',
+  'dropUpload.locked':
+    'Too many wrong codes were entered for this link, so it has been locked. {office} has been told and can unlock it for you.',
   'dropUpload.intro': 'Files you upload here are encrypted in your browser. Only {office} can open them.',
   'dropUpload.until': 'This link works until {date}.',
   'dropUpload.codeExplain': 'To make sure only you can upload here, we first send a 6-digit code to {email}.',
@@ -845,19 +898,23 @@ export const en = {
   'dropUpload.receipt.title': 'Your receipt',
   'dropUpload.receipt.intro': '{office} received your files on {time}.',
   'dropUpload.receipt.files': 'Files handed in',
-  'dropUpload.receipt.compare': '{office} sees the same receipt code. Keep it: if you are ever unsure whether your files arrived unchanged, compare it with them.',
-  'dropUpload.receipt.mismatch': 'The server reported another receipt code than your browser made. Tell {office} by phone and read them the code above.',
+  'dropUpload.receipt.compare':
+    '{office} sees the same receipt code. Keep it: if you are ever unsure whether your files arrived unchanged, compare it with them.',
+  'dropUpload.receipt.mismatch':
+    'The server reported another receipt code than your browser made. Tell {office} by phone and read them the code above.',
   'dropUpload.receipt.mailed': 'A receipt has been sent to {email}.',
   'dropUpload.receipt.closed': 'This link could be used once and is now closed.',
   'dropUpload.more': 'Upload more files',
   'mail.drop.subject': 'Please upload your documents for {office}',
-  'mail.drop.intro': '{sender} of {office} asks you to upload documents securely via Coffer. Open this link to upload them:',
+  'mail.drop.intro':
+    '{sender} of {office} asks you to upload documents securely via Coffer. Open this link to upload them:',
   'mail.drop.code': 'For your security, you will first receive a code at this e-mail address.',
   'mail.drop.private': 'Your files are encrypted in your browser; only {office} can open them.',
 
   // the audit log (client/src/features/audit)
   'audit.title': 'Audit log',
-  'audit.intro': 'Who did what in Coffer, and when, newest first. Each entry is chained to the one before, so a changed, inserted or removed entry is detected; every day the admins receive the latest check value by e-mail. Reading this page changes nothing and is not itself logged.',
+  'audit.intro':
+    'Who did what in Coffer, and when, newest first. Each entry is chained to the one before, so a changed, inserted or removed entry is detected; every day the admins receive the latest check value by e-mail. Reading this page changes nothing and is not itself logged.',
   'audit.filter.heading': 'Filter',
   'audit.who.label': 'Who',
   'audit.who.hint': 'Part of a name or e-mail address of the person who acted.',
@@ -870,7 +927,8 @@ export const en = {
   'audit.apply': 'Show',
   'audit.clear': 'Clear filters',
   'audit.export': 'Download as CSV',
-  'audit.export.hint': 'The CSV file holds every entry of the view shown (the filters as last applied), with full references and each entry’s hash.',
+  'audit.export.hint':
+    'The CSV file holds every entry of the view shown (the filters as last applied), with full references and each entry’s hash.',
   'audit.results': 'Entries',
   'audit.status.none': 'No entries match these filters.',
   'audit.status.some': '{n} newest entries shown; older ones can be loaded below.',
@@ -976,11 +1034,13 @@ export const en = {
   'privacy.intro':
     'When someone asks what your office holds about them, or asks to be erased (GDPR articles 15 and 17), look them up by e-mail address. You can download everything Coffer holds about them, or erase it. Coffer cannot read the files themselves: an export lists them, it does not contain them.',
   'privacy.lookup.heading': 'Look someone up',
-  'privacy.lookup.hint': 'An account, a recipient of files, an uploader to a drop link or someone invited: anyone Coffer knows by this address.',
+  'privacy.lookup.hint':
+    'An account, a recipient of files, an uploader to a drop link or someone invited: anyone Coffer knows by this address.',
   'privacy.lookup': 'Look up',
   'privacy.lookup.busy': 'Looking up…',
   'privacy.found.status': 'Found what Coffer holds about {email}.',
-  'privacy.notFound': 'Coffer holds nothing about {email}: no account, no invitation, no shares, drop links or audit entries.',
+  'privacy.notFound':
+    'Coffer holds nothing about {email}: no account, no invitation, no shares, drop links or audit entries.',
   'privacy.gone': 'Coffer no longer holds anything about {email}.',
   'privacy.found.heading': 'What Coffer holds about {email}',
   'privacy.account.none': 'No account: known only as a recipient, an uploader or someone invited.',
@@ -997,30 +1057,37 @@ export const en = {
   'privacy.count.uploads': 'Unfinished uploads',
   'privacy.count.files': 'Encrypted files on the server',
   'privacy.count.filesValue': '{n}, {size} in all',
-  'privacy.audit.note': 'Audit log entries about them: {n}. They stay, so the log stays complete; after erasing, they show a pseudonym instead of a name and address.',
+  'privacy.audit.note':
+    'Audit log entries about them: {n}. They stay, so the log stays complete; after erasing, they show a pseudonym instead of a name and address.',
   'privacy.export.heading': 'Export',
-  'privacy.export.text': 'A JSON file with everything Coffer holds about this person: their account without keys or passwords, invitations, shares, drop links, uploads and audit log entries. Nothing about anyone else.',
+  'privacy.export.text':
+    'A JSON file with everything Coffer holds about this person: their account without keys or passwords, invitations, shares, drop links, uploads and audit log entries. Nothing about anyone else.',
   'privacy.export': 'Download export',
   'privacy.export.confirm.title': 'Export everything about {email}?',
-  'privacy.export.confirm.text': 'The file holds personal data. Give it only to this person, through a safe channel. The export is recorded in the audit log.',
+  'privacy.export.confirm.text':
+    'The file holds personal data. Give it only to this person, through a safe channel. The export is recorded in the audit log.',
   'privacy.export.confirm': 'Download',
   'privacy.export.busy': 'Preparing the export…',
   'privacy.export.done': 'The export of {email} has been downloaded.',
   'privacy.erase.heading': 'Erase',
-  'privacy.erase.text': 'Deletes everything listed above for good, with the files on the server. Colleagues and other recipients keep what is theirs.',
+  'privacy.erase.text':
+    'Deletes everything listed above for good, with the files on the server. Colleagues and other recipients keep what is theirs.',
   'privacy.erase': 'Erase…',
   'privacy.erase.refused.self': 'You cannot erase your own account. Ask another administrator.',
   'privacy.erase.refused.lastAdmin': 'This is the last active administrator. Make someone else an administrator first.',
   'privacy.erase.confirm.title': 'Erase {email}?',
-  'privacy.erase.confirm.warning': 'This cannot be undone. Backups made before today still hold this data until they expire.',
+  'privacy.erase.confirm.warning':
+    'This cannot be undone. Backups made before today still hold this data until they expire.',
   'privacy.erase.confirm.goes': 'This goes:',
   'privacy.erase.retype': 'Type {email} again to confirm',
   'privacy.erase.mismatch': 'This is not the address you looked up. Type {email}.',
-  'privacy.erase.changed': 'Something changed since you looked this person up. Check what goes now, then confirm again.',
+  'privacy.erase.changed':
+    'Something changed since you looked this person up. Check what goes now, then confirm again.',
   'privacy.erase.busy': 'Erasing…',
   'privacy.erase.confirm': 'Erase for good',
   'privacy.erased.heading': '{email} has been erased',
-  'privacy.erased.text': 'This was deleted. The audit log keeps its entries under a pseudonym, without a name or address.',
+  'privacy.erased.text':
+    'This was deleted. The audit log keeps its entries under a pseudonym, without a name or address.',
   'privacy.erased.status': '{email} has been erased.',
 
   // ---- client accounts and the client portal (issue 6)
@@ -1059,17 +1126,20 @@ export const en = {
   'invite.office.mismatch.title': 'Stop: the office key does not match your invitation link.',
   'invite.office.mismatch.text':
     'The server names another key for {office} than the link they sent you. Do not make an account. Call {office} on a number you already know and tell them.',
-  'invite.office.incomplete': 'This invitation link is incomplete. Open the link from the e-mail again, in full, or ask the office for a new invitation.',
+  'invite.office.incomplete':
+    'This invitation link is incomplete. Open the link from the e-mail again, in full, or ask the office for a new invitation.',
 
   'portal.title': 'Your documents at {office}',
-  'portal.intro': 'Welcome, {name}. Here you see what {office} shares with you, and you upload documents to {office}, encrypted in your browser.',
+  'portal.intro':
+    'Welcome, {name}. Here you see what {office} shares with you, and you upload documents to {office}, encrypted in your browser.',
   'portal.checkingOffice': 'Checking the office’s key…',
   'portal.officeVerified': 'The key of {office} is the one you saved when you made your account.',
   'portal.officePinnedNow':
     'This browser saved the key of {office} now, because no saved key was found. Compare this fingerprint with {office} by phone before you trust it.',
   'portal.officeFingerprint': 'Fingerprint of {office}',
   'portal.officeChanged.title': 'Stop: the key of {office} changed',
-  'portal.officeChanged.lead': 'The server names another key for {office} than the one you saved when you made your account.',
+  'portal.officeChanged.lead':
+    'The server names another key for {office} than the one you saved when you made your account.',
   'portal.officeChanged.text':
     'Nothing is shown and nothing can be uploaded until this is cleared up. Call {office} on a number you already know and tell them what this page says.',
   'portal.received.title': 'Shared with you by {office}',
@@ -1080,7 +1150,8 @@ export const en = {
   'portal.drop.none': 'You have no upload link yet. Ask {office}.',
   'portal.drop.opening': 'Opening your upload link…',
   'portal.drop.gone': 'Your upload link has been closed or has expired. Ask {office} for a new one.',
-  'portal.drop.unavailable': 'Your upload link could not be opened. Reload the page; if this keeps happening, contact the office.',
+  'portal.drop.unavailable':
+    'Your upload link could not be opened. Reload the page; if this keeps happening, contact the office.',
   'portal.drop.error.session': 'Your upload session has ended. Please upload the files again.',
   'portal.history.title': 'Your uploads',
   'portal.history.none': 'You have not uploaded anything yet.',
@@ -1091,8 +1162,10 @@ export const en = {
   'portal.security': 'Your password, two-factor sign-in and sessions',
   'dashboard.pending.client':
     'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',
-  'engine.error.officeKeyMismatch': 'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
-  'engine.error.officeKeyChanged': 'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
+  'engine.error.officeKeyMismatch':
+    'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
+  'engine.error.officeKeyChanged':
+    'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. Check the link, or go to the home page.',

@@ -66,14 +66,16 @@ export const nl: Messages = {
     'Deze uitnodigingslink is ongeldig, al gebruikt of verlopen. Vraag de beheerder van uw kantoor om een nieuwe.',
   'error.alreadyExists': 'Voor dit adres bestaat al een account of een openstaande uitnodiging.',
   'error.lastAdmin': 'Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder.',
-  'error.invalidCertificate': 'De server weigerde het certificaat dat in deze browser is gemaakt. Laad de pagina opnieuw en probeer het nog eens.',
+  'error.invalidCertificate':
+    'De server weigerde het certificaat dat in deze browser is gemaakt. Laad de pagina opnieuw en probeer het nog eens.',
   'error.wrongState': 'Dit account is intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.',
   'error.invalidImage': 'Dit bestand is geen PNG-, JPEG- of WebP-afbeelding.',
   'error.payloadTooLarge': 'Dit bestand is te groot.',
   'error.invalidInput': 'Niet alle gegevens werden geaccepteerd. Controleer ze en probeer het opnieuw.',
   'error.setupFinished': 'Coffer is al ingericht.',
   'error.notFound': 'Dit is niet gevonden. Mogelijk is het verwijderd.',
-  'error.crossOrigin': 'Het verzoek is geweigerd omdat het niet van deze pagina kwam. Laad de pagina opnieuw en probeer het nog eens.',
+  'error.crossOrigin':
+    'Het verzoek is geweigerd omdat het niet van deze pagina kwam. Laad de pagina opnieuw en probeer het nog eens.',
   'error.server': 'Er ging iets mis op de server. Probeer het zo opnieuw.',
   'error.unexpected': 'Er ging iets mis. Probeer het opnieuw.',
 
@@ -102,7 +104,8 @@ export const nl: Messages = {
 
   'password.new': 'Nieuw wachtwoord',
   'password.confirm': 'Herhaal het nieuwe wachtwoord',
-  'password.hint': 'Minstens {min} tekens. Een paar losse woorden vormen een sterk wachtwoord dat makkelijk te onthouden is.',
+  'password.hint':
+    'Minstens {min} tekens. Een paar losse woorden vormen een sterk wachtwoord dat makkelijk te onthouden is.',
   'password.show': 'Wachtwoorden tonen',
   'password.strength.empty': 'Sterkte: typ een wachtwoord',
   'password.strength.checking': 'Sterkte wordt gecontroleerd…',
@@ -115,15 +118,19 @@ export const nl: Messages = {
   'password.strength.4': 'zeer sterk',
   'password.reason.tooShort': 'Gebruik minstens {min} tekens.',
   'password.reason.tooLong': 'Dit wachtwoord is te lang.',
-  'password.reason.leaked': 'Dit wachtwoord staat in lijsten met gelekte wachtwoorden, die aanvallers als eerste proberen.',
-  'password.reason.similarToLeaked': 'Dit wachtwoord lijkt te veel op wachtwoorden uit lijsten met gelekte wachtwoorden.',
+  'password.reason.leaked':
+    'Dit wachtwoord staat in lijsten met gelekte wachtwoorden, die aanvallers als eerste proberen.',
+  'password.reason.similarToLeaked':
+    'Dit wachtwoord lijkt te veel op wachtwoorden uit lijsten met gelekte wachtwoorden.',
   'password.reason.keyboardPattern': 'Toetsenbordpatronen zoals „qwerty” zijn makkelijk te raden.',
   'password.reason.repeat': 'Herhaalde tekens of woorden zijn makkelijk te raden.',
   'password.reason.sequence': 'Reeksen zoals „abc” of „1234” zijn makkelijk te raden.',
   'password.reason.date': 'Datums en jaartallen zijn makkelijk te raden.',
-  'password.reason.wordsOrNames': 'Losse veelgebruikte woorden en namen zijn makkelijk te raden. Voeg meer ongerelateerde woorden toe.',
+  'password.reason.wordsOrNames':
+    'Losse veelgebruikte woorden en namen zijn makkelijk te raden. Voeg meer ongerelateerde woorden toe.',
   'password.reason.personal': 'Gebruik niet uw naam, uw e-mailadres of de naam van het kantoor.',
-  'password.reason.tooGuessable': 'Dit wachtwoord is te makkelijk te raden. Maak het langer, bijvoorbeeld met een paar extra woorden.',
+  'password.reason.tooGuessable':
+    'Dit wachtwoord is te makkelijk te raden. Maak het langer, bijvoorbeeld met een paar extra woorden.',
   'password.error.empty': 'Kies een wachtwoord.',
   'password.error.checking': 'De sterkte van het wachtwoord wordt nog gecontroleerd. Probeer het zo opnieuw.',
   'password.error.confirmEmpty': 'Herhaal het wachtwoord.',
@@ -184,7 +191,8 @@ export const nl: Messages = {
   'login.code.title': 'Inloggen in twee stappen',
   'login.code.intro': 'Open uw authenticator-app en vul de code van 6 cijfers in die hij voor Coffer toont.',
   'login.backup.title': 'Inloggen met een reservecode',
-  'login.backup.intro': 'Vul een van de reservecodes in die u bewaarde toen u inloggen in twee stappen instelde. Elke code werkt één keer.',
+  'login.backup.intro':
+    'Vul een van de reservecodes in die u bewaarde toen u inloggen in twee stappen instelde. Elke code werkt één keer.',
   'login.code.submit': 'Verder',
   'login.error.code': 'Deze code is niet juist of verlopen. Probeer de nieuwste code uit uw app.',
   'login.useBackup': 'Een reservecode gebruiken',
@@ -206,9 +214,11 @@ export const nl: Messages = {
   'invite.title': 'Sluit u aan bij uw kantoor op Coffer',
   'invite.reset.title': 'Uw account opnieuw instellen',
   'invite.checking': 'De uitnodiging wordt gecontroleerd…',
-  'invite.unavailable': 'De uitnodiging kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
+  'invite.unavailable':
+    'De uitnodiging kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
   'invite.summary': '{office} nodigt {email} uit als {role}. Deze uitnodiging is geldig tot {expiresAt}.',
-  'invite.reset.summary': 'Een beheerder van {office} heeft het account van {email} opnieuw ingesteld. Deze link is geldig tot {expiresAt}.',
+  'invite.reset.summary':
+    'Een beheerder van {office} heeft het account van {email} opnieuw ingesteld. Deze link is geldig tot {expiresAt}.',
   'invite.reset.warning':
     'Een beheerder heeft uw account opnieuw ingesteld: u krijgt nieuwe sleutels. Bestanden die alleen voor uw oude sleutels waren verzegeld, kunnen niet meer worden geopend; bestanden die met het kantoor zijn gedeeld, blijven beschikbaar.',
   'invite.form.heading': 'Kies uw wachtwoord',
@@ -219,7 +229,8 @@ export const nl: Messages = {
   'recover.title': 'Wachtwoord vergeten',
   'recover.intro':
     'Met uw herstelsleutel en uw inlogcode kunt u een nieuw wachtwoord kiezen. U houdt toegang tot al uw bestanden.',
-  'recover.key.hint': '56 letters en cijfers, zoals op de herstelsleutel die u afdrukte of bewaarde. Spaties en streepjes maken niet uit.',
+  'recover.key.hint':
+    '56 letters en cijfers, zoals op de herstelsleutel die u afdrukte of bewaarde. Spaties en streepjes maken niet uit.',
   'recover.key.empty': 'Vul uw herstelsleutel in.',
   'recover.key.badCharacter': '„{character}” komt niet voor in een herstelsleutel. Controleer op typefouten.',
   'recover.key.wrongLength': 'Een herstelsleutel heeft {expected} letters en cijfers; u vulde er {length} in.',
@@ -229,12 +240,14 @@ export const nl: Messages = {
   'recover.noKey':
     'Ook uw herstelsleutel kwijt? Een beheerder van uw kantoor kan uw account opnieuw instellen. U krijgt nieuwe sleutels; bestanden die met het kantoor zijn gedeeld, blijven beschikbaar.',
   'recover.backToLogin': 'Terug naar inloggen',
-  'recover.error.credentials': 'Deze gegevens konden niet worden bevestigd. Controleer het e-mailadres, de herstelsleutel en de code.',
+  'recover.error.credentials':
+    'Deze gegevens konden niet worden bevestigd. Controleer het e-mailadres, de herstelsleutel en de code.',
   'recover.error.noTwoFactor':
     'Zelf uw account herstellen kan alleen met inloggen in twee stappen. Hebt u dat nooit ingesteld, vraag dan een beheerder van uw kantoor om uw account opnieuw in te stellen.',
   'recover.error.expired': 'Dit duurde te lang. Begin opnieuw.',
   'recover.password.title': 'Kies een nieuw wachtwoord',
-  'recover.password.intro': 'Uw herstelsleutel is geaccepteerd. Kies een nieuw wachtwoord; u krijgt ook een nieuwe herstelsleutel.',
+  'recover.password.intro':
+    'Uw herstelsleutel is geaccepteerd. Kies een nieuw wachtwoord; u krijgt ook een nieuwe herstelsleutel.',
   'recover.password.submit': 'Nieuw wachtwoord opslaan',
   'recover.done.title': 'Uw wachtwoord is gewijzigd',
   'recover.done.intro': 'Uw oude herstelsleutel werkt niet meer. Bewaar de nieuwe hieronder.',
@@ -280,7 +293,8 @@ export const nl: Messages = {
   'security.fingerprints.intro':
     'Een vingerafdruk identificeert sleutels. Vergelijk vingerafdrukken telefonisch of persoonlijk, nooit per e-mail: als ze gelijk zijn, heeft niemand de sleutels verwisseld.',
   'security.password.heading': 'Wachtwoord wijzigen',
-  'security.password.intro': 'Als u uw wachtwoord wijzigt, wordt u op alle andere apparaten uitgelogd. U krijgt daarover een e-mail.',
+  'security.password.intro':
+    'Als u uw wachtwoord wijzigt, wordt u op alle andere apparaten uitgelogd. U krijgt daarover een e-mail.',
   'security.password.submit': 'Wachtwoord wijzigen',
   'security.password.done': 'Uw wachtwoord is gewijzigd. U bent op uw andere apparaten uitgelogd.',
   'security.password.same': 'Het nieuwe wachtwoord moet anders zijn dan het huidige.',
@@ -301,10 +315,12 @@ export const nl: Messages = {
   'twoFactor.scan.manual': 'Lukt scannen niet? Vul dan deze sleutel in de app in:',
   'twoFactor.scan.step3': 'Vul de code van 6 cijfers in die de app nu toont',
   'twoFactor.confirm': 'Inloggen in twee stappen aanzetten',
-  'twoFactor.error.code': 'Deze code is niet juist. Controleer of de tijd op uw telefoon klopt en probeer de nieuwste code.',
+  'twoFactor.error.code':
+    'Deze code is niet juist. Controleer of de tijd op uw telefoon klopt en probeer de nieuwste code.',
   'twoFactor.disable': 'Inloggen in twee stappen uitzetten',
   'twoFactor.disable.heading': 'Inloggen in twee stappen uitzetten',
-  'twoFactor.disable.intro': 'Bevestig met uw wachtwoord en een code. Zonder inloggen in twee stappen kunt u uw account niet zelf herstellen.',
+  'twoFactor.disable.intro':
+    'Bevestig met uw wachtwoord en een code. Zonder inloggen in twee stappen kunt u uw account niet zelf herstellen.',
   'twoFactor.disable.submit': 'Uitzetten',
 
   'backupCodes.title': 'Uw reservecodes',
@@ -332,7 +348,8 @@ export const nl: Messages = {
   'sessions.onlyThis': 'U bent alleen op dit apparaat ingelogd.',
 
   'colleagues.title': 'Collega’s',
-  'colleagues.intro': 'De medewerkers en beheerders van {office}. De sleutels van ieder van hen worden in uw browser gecontroleerd met de kantoorsleutel.',
+  'colleagues.intro':
+    'De medewerkers en beheerders van {office}. De sleutels van ieder van hen worden in uw browser gecontroleerd met de kantoorsleutel.',
   'colleagues.checking': 'De sleutels van uw collega’s worden gecontroleerd…',
   'colleagues.name': 'Naam',
   'colleagues.role': 'Rol',
@@ -391,9 +408,11 @@ export const nl: Messages = {
   'approve.intro': '{name} ({email}) vraagt toegang als {role}.',
   'approve.step1':
     'Bel {name} op een nummer dat u kent, of spreek persoonlijk af. Gebruik hiervoor geen e-mail of chatbericht.',
-  'approve.step2': 'Vraag de persoon de vingerafdruk op de eigen Coffer-pagina voor te lezen en vergelijk elk cijfer met deze:',
+  'approve.step2':
+    'Vraag de persoon de vingerafdruk op de eigen Coffer-pagina voor te lezen en vergelijk elk cijfer met deze:',
   'approve.fingerprintLabel': 'Vingerafdruk van {name}',
-  'approve.warning': 'Keur alleen goed als elk cijfer gelijk is. Na goedkeuring kan deze persoon de documenten van het kantoor openen.',
+  'approve.warning':
+    'Keur alleen goed als elk cijfer gelijk is. Na goedkeuring kan deze persoon de documenten van het kantoor openen.',
   'approve.confirm': 'De vingerafdrukken zijn gelijk: goedkeuren',
   'approve.mismatch': 'Ze zijn niet gelijk',
   'approve.mismatchText':
@@ -471,33 +490,43 @@ export const nl: Messages = {
   'download.done': 'Gedownload en gecontroleerd: het bestand staat in uw map Downloads.',
   'download.doneStreamed': 'Gedownload en gecontroleerd. Uw browser heeft het bestand opgeslagen.',
   'download.cancelled': 'Download geannuleerd.',
-  'download.tooLarge': 'Sommige bestanden zijn groter dan {limit}; die kan deze browser niet opslaan. Open de link op een computer met Chrome, Edge of Firefox om ze te downloaden.',
+  'download.tooLarge':
+    'Sommige bestanden zijn groter dan {limit}; die kan deze browser niet opslaan. Open de link op een computer met Chrome, Edge of Firefox om ze te downloaden.',
   'download.tooLargeHere': 'Te groot voor deze browser: gebruik een computer met Chrome, Edge of Firefox.',
-  'download.error.tampered': 'Dit bestand kwam niet door de controle: het is na verzending gewijzigd of beschadigd. Het is niet opgeslagen. Toont uw browser een onvolledig bestand, verwijder dat dan en laat het de afzender weten.',
-  'download.error.network': 'De verbinding is verbroken en de download is gestopt. Er is niets onvolledigs bewaard. Probeer het opnieuw.',
+  'download.error.tampered':
+    'Dit bestand kwam niet door de controle: het is na verzending gewijzigd of beschadigd. Het is niet opgeslagen. Toont uw browser een onvolledig bestand, verwijder dat dan en laat het de afzender weten.',
+  'download.error.network':
+    'De verbinding is verbroken en de download is gestopt. Er is niets onvolledigs bewaard. Probeer het opnieuw.',
   'download.error.expired': 'Deze bestanden zijn verlopen en niet meer beschikbaar.',
   'download.error.revoked': 'De afzender heeft deze bestanden ingetrokken.',
   'download.error.usedUp': 'Alle toegestane downloads zijn gebruikt. Vraag de afzender de bestanden opnieuw te sturen.',
   'download.error.grant': 'Uw toegang is verlopen. Vraag een nieuwe code aan om te downloaden.',
   'download.error.notFound': 'Dit bestand is niet meer beschikbaar.',
-  'download.error.write': 'Het bestand kon niet worden weggeschreven op de gekozen plek. Controleer de schijfruimte en probeer het opnieuw.',
+  'download.error.write':
+    'Het bestand kon niet worden weggeschreven op de gekozen plek. Controleer de schijfruimte en probeer het opnieuw.',
   'download.error.stream': 'Uw browser begon niet met opslaan. Probeer het opnieuw, of gebruik ‘Opslaan als…’.',
   'guest.title': 'Bestanden van {office}',
   'guest.titlePlain': 'Bestanden voor u',
   'guest.loading': 'De link wordt geopend…',
   'guest.invalid': 'Deze link is onvolledig. Open de hele link uit de e-mail, of kopieer hem opnieuw.',
   'guest.notFound': 'Deze link bestaat niet (meer). Controleer of u de hele link hebt gekopieerd.',
-  'guest.gone.expired': 'Deze bestanden zijn verlopen en verwijderd. Vraag de afzender ze opnieuw te sturen als u ze nog nodig hebt.',
+  'guest.gone.expired':
+    'Deze bestanden zijn verlopen en verwijderd. Vraag de afzender ze opnieuw te sturen als u ze nog nodig hebt.',
   'guest.gone.revoked': 'De afzender heeft deze bestanden ingetrokken.',
-  'guest.gone.usedUp': 'Alle toegestane downloads van deze bestanden zijn gebruikt. Vraag de afzender ze opnieuw te sturen.',
-  'guest.unavailable': 'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
-  'guest.locked': 'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {sender} is op de hoogte en kan hem voor u vrijgeven.',
+  'guest.gone.usedUp':
+    'Alle toegestane downloads van deze bestanden zijn gebruikt. Vraag de afzender ze opnieuw te sturen.',
+  'guest.unavailable':
+    'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
+  'guest.locked':
+    'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {sender} is op de hoogte en kan hem voor u vrijgeven.',
   'guest.theSender': 'De afzender',
   'guest.untrusted.title': 'Vertrouw deze bestanden niet',
-  'guest.untrusted.text': 'Deze link past niet bij het kantoor: niet kon worden vastgesteld dat de bestanden van de afzender komen. Er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
+  'guest.untrusted.text':
+    'Deze link past niet bij het kantoor: niet kon worden vastgesteld dat de bestanden van de afzender komen. Er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
   'guest.intro': '{sender} van {office} heeft u veilig bestanden gestuurd.',
   'guest.until': 'U kunt ze downloaden tot {date}.',
-  'guest.codeExplain': 'Om zeker te weten dat alleen u deze bestanden krijgt, sturen we eerst een code van 6 cijfers naar {email}.',
+  'guest.codeExplain':
+    'Om zeker te weten dat alleen u deze bestanden krijgt, sturen we eerst een code van 6 cijfers naar {email}.',
   'guest.spam': 'Dat kan een minuut duren. Niet ontvangen? Kijk ook in de map Spam of Ongewenste e-mail.',
   'guest.accessCodeExplain': 'U hebt ook de toegangscode nodig die {sender} u telefonisch geeft.',
   'guest.sendCode': 'Stuur mij een code',
@@ -524,21 +553,26 @@ export const nl: Messages = {
   'guest.error.accessExpired': 'Uw toegang is verlopen. Vraag een nieuwe code aan om verder te downloaden.',
   'guest.files.intro': 'Deze bestanden van {sender} van {office} staan voor u klaar.',
   'guest.files.verified': 'Gecontroleerd: deze bestanden komen ongewijzigd van {office}.',
-  'guest.files.after': 'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
+  'guest.files.after':
+    'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
   'keyChange.title': 'Een sleutel is gewijzigd',
   'keyChange.intro': 'De sleutel van {who} is anders dan de sleutel die u eerder zag. Het versturen is gestopt.',
   'keyChange.office': 'uw kantoor',
-  'keyChange.explain': 'Dat is normaal nadat een beheerder een account opnieuw heeft ingesteld. Het kan ook betekenen dat iemand met de server heeft geknoeid. Vergelijk de nieuwe vingerafdruk voordat u verdergaat.',
+  'keyChange.explain':
+    'Dat is normaal nadat een beheerder een account opnieuw heeft ingesteld. Het kan ook betekenen dat iemand met de server heeft geknoeid. Vergelijk de nieuwe vingerafdruk voordat u verdergaat.',
   'keyChange.old': 'Vingerafdruk die u eerder zag',
   'keyChange.new': 'Nieuwe vingerafdruk',
-  'keyChange.step1': 'Bel {name} op een nummer dat u kent (niet uit een e-mail) en vraag de vingerafdruk op de pagina Beveiliging voor te lezen.',
-  'keyChange.stepOffice': 'Vraag een beheerder van uw kantoor de vingerafdruk van het kantoor voor te lezen, telefonisch of persoonlijk.',
+  'keyChange.step1':
+    'Bel {name} op een nummer dat u kent (niet uit een e-mail) en vraag de vingerafdruk op de pagina Beveiliging voor te lezen.',
+  'keyChange.stepOffice':
+    'Vraag een beheerder van uw kantoor de vingerafdruk van het kantoor voor te lezen, telefonisch of persoonlijk.',
   'keyChange.step2': 'Ga alleen verder als elk cijfer overeenkomt met de nieuwe vingerafdruk.',
   'keyChange.accept': 'De nieuwe vingerafdruk klopt: doorgaan',
   'keyChange.stop': 'Stoppen, niet versturen',
   'mail.guest.subject': 'Documenten van {office}',
   'mail.guest.greeting': 'Goedendag,',
-  'mail.guest.intro': '{sender} van {office} heeft u via Coffer veilig documenten gestuurd. Open deze link om ze te downloaden:',
+  'mail.guest.intro':
+    '{sender} van {office} heeft u via Coffer veilig documenten gestuurd. Open deze link om ze te downloaden:',
   'mail.guest.code': 'Voor uw veiligheid ontvangt u op dit e-mailadres een code om de documenten te openen.',
   'mail.guest.accessCode': 'U hebt ook een toegangscode nodig. Die geef ik u telefonisch door.',
   'mail.guest.expires': 'De link werkt tot {expires}.',
@@ -552,9 +586,11 @@ export const nl: Messages = {
   'receivedShare.titleFrom': 'Bestanden van {name}',
   'receivedShare.opening': 'De bestanden worden gecontroleerd en geopend…',
   'receivedShare.intro': 'Aan u gestuurd door {name} van {office}. Beschikbaar tot {date}.',
-  'receivedShare.verified': 'Gecontroleerd: deze bestanden komen ongewijzigd van {name}, van wie uw kantoor de sleutels heeft gecertificeerd.',
+  'receivedShare.verified':
+    'Gecontroleerd: deze bestanden komen ongewijzigd van {name}, van wie uw kantoor de sleutels heeft gecertificeerd.',
   'receivedShare.senderFingerprint': 'Vingerafdruk van {name}',
-  'receivedShare.untrusted': 'De sleutels van de afzender of de lijst met bestanden konden niet worden gecontroleerd met de sleutel van uw kantoor. Er is niets ontsleuteld. Meld het bij een beheerder.',
+  'receivedShare.untrusted':
+    'De sleutels van de afzender of de lijst met bestanden konden niet worden gecontroleerd met de sleutel van uw kantoor. Er is niets ontsleuteld. Meld het bij een beheerder.',
   'receivedShare.downloadsLeft': 'Resterende downloads: {n}',
   'receivedShare.back': 'Terug naar ontvangen bestanden',
   'recipient.waiting': 'Nog niet geopend',
@@ -571,10 +607,12 @@ export const nl: Messages = {
   'recipient.codeConfirmedAt': 'Code bevestigd',
   'recipient.firstDownloadAt': 'Eerste download',
   'recipient.not': 'Nog niet',
-  'recipient.lockedExplain': 'Er zijn te veel verkeerde codes ingevoerd. De ontvanger kan de link pas weer openen als u hem vrijgeeft. Vraag eerst na of het de ontvanger zelf was.',
+  'recipient.lockedExplain':
+    'Er zijn te veel verkeerde codes ingevoerd. De ontvanger kan de link pas weer openen als u hem vrijgeeft. Vraag eerst na of het de ontvanger zelf was.',
   'recipient.deliveryExplain': 'De laatste e-mail aan {email} kon niet worden afgeleverd. Controleer het adres.',
   'send.title': 'Bestanden versturen',
-  'send.intro': 'Bestanden worden in uw browser versleuteld voordat ze worden geüpload. De server ziet nooit de inhoud of de namen.',
+  'send.intro':
+    'Bestanden worden in uw browser versleuteld voordat ze worden geüpload. De server ziet nooit de inhoud of de namen.',
   'send.files.label': 'Bestanden',
   'send.files.drop': 'Sleep bestanden hierheen, of kies ze:',
   'send.files.empty': 'Kies ten minste één bestand.',
@@ -584,7 +622,8 @@ export const nl: Messages = {
   'send.files.removeLabel': '{name} verwijderen',
   'send.files.total': 'Bestanden: {n} · samen {size}',
   'send.recipients.label': 'Ontvangers',
-  'send.recipients.hint': 'E-mailadressen van klanten of collega’s. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
+  'send.recipients.hint':
+    'E-mailadressen van klanten of collega’s. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
   'send.recipients.add': 'Toevoegen',
   'send.recipients.empty': 'Typ eerst een e-mailadres.',
   'send.recipients.invalid': '‘{address}’ is geen e-mailadres zoals naam@voorbeeld.nl.',
@@ -596,19 +635,24 @@ export const nl: Messages = {
   'send.recipients.guest': 'Krijgt een link',
   'send.recipients.remove': 'Verwijderen',
   'send.recipients.removeLabel': '{email} verwijderen',
-  'send.recipients.new': 'Niemand van uw kantoor heeft eerder naar dit adres gestuurd. Controleer het zorgvuldig: bij een typefout gaat de link naar een onbekende.',
+  'send.recipients.new':
+    'Niemand van uw kantoor heeft eerder naar dit adres gestuurd. Controleer het zorgvuldig: bij een typefout gaat de link naar een onbekende.',
   'send.recipients.accessCode': 'Toegangscode toevoegen',
-  'send.recipients.accessCodeHint': 'Voor gevoelige bestanden: u geeft deze code telefonisch door, zodat iemand met alleen toegang tot de mailbox de bestanden niet kan openen.',
-  'send.sameMailbox': 'Zonder toegangscode komen de link en de code om hem te openen in dezelfde mailbox terecht. Voeg voor paspoorten, loonstroken en andere gevoelige bestanden een toegangscode toe.',
+  'send.recipients.accessCodeHint':
+    'Voor gevoelige bestanden: u geeft deze code telefonisch door, zodat iemand met alleen toegang tot de mailbox de bestanden niet kan openen.',
+  'send.sameMailbox':
+    'Zonder toegangscode komen de link en de code om hem te openen in dezelfde mailbox terecht. Voeg voor paspoorten, loonstroken en andere gevoelige bestanden een toegangscode toe.',
   'send.message.label': 'Bericht (optioneel)',
   'send.message.hint': 'Wordt met de bestanden versleuteld. Hoogstens {max} tekens.',
   'send.message.tooLong': 'Het bericht mag hoogstens {max} tekens zijn.',
   'send.expiry.label': 'Beschikbaar gedurende',
-  'send.expiry.hint': 'Daarna worden de bestanden van de server verwijderd. Uw kantoor staat hoogstens {max} dagen toe.',
+  'send.expiry.hint':
+    'Daarna worden de bestanden van de server verwijderd. Uw kantoor staat hoogstens {max} dagen toe.',
   'send.expiry.day': '1 dag (tot {date})',
   'send.expiry.days': '{n} dagen (tot {date})',
   'send.limit.label': 'Maximaal aantal downloads',
-  'send.limit.hint': 'Downloads in totaal, door alle ontvangers samen. Elk bezoek telt één keer, ongeacht het aantal bestanden.',
+  'send.limit.hint':
+    'Downloads in totaal, door alle ontvangers samen. Elk bezoek telt één keer, ongeacht het aantal bestanden.',
   'send.limit.none': 'Geen maximum',
   'send.limit.one': '1 keer',
   'send.limit.many': '{n} keer',
@@ -624,31 +668,39 @@ export const nl: Messages = {
   'send.upload.done': 'Geüpload',
   'send.cancelled': 'Het versturen is geannuleerd. Er is niets verstuurd en wat al was geüpload, is verwijderd.',
   'send.error.unapproved': 'Deze collega’s zijn nog niet goedgekeurd en kunnen geen bestanden ontvangen: {names}.',
-  'send.error.untrusted': 'De sleutels van {names} zijn niet gecertificeerd met de sleutel van uw kantoor. Er is niets verstuurd. Meld het bij een beheerder: misschien heeft iemand met de server geknoeid.',
+  'send.error.untrusted':
+    'De sleutels van {names} zijn niet gecertificeerd met de sleutel van uw kantoor. Er is niets verstuurd. Meld het bij een beheerder: misschien heeft iemand met de server geknoeid.',
   'send.error.refused': 'Er is niets verstuurd, omdat een gewijzigde sleutel niet is bevestigd.',
-  'send.error.officeKeys': 'De sleutels van uw kantoor kloppen niet. Er is niets verstuurd. Meld het bij een beheerder.',
+  'send.error.officeKeys':
+    'De sleutels van uw kantoor kloppen niet. Er is niets verstuurd. Meld het bij een beheerder.',
   'send.error.quota': 'Deze bestanden zijn groter dan uw kantoor toestaat, of uw opslagruimte is vol.',
   'send.error.network': 'De verbinding met Coffer was te lang verbroken. Er is niets verstuurd. Probeer het opnieuw.',
   'send.error.upload': 'Het uploaden is op de server mislukt. Er is niets verstuurd. Probeer het opnieuw.',
-  'send.error.unreadable': 'Een bestand kon niet worden gelezen. Misschien is het tijdens het versturen verplaatst of gewijzigd. Kies het opnieuw.',
+  'send.error.unreadable':
+    'Een bestand kon niet worden gelezen. Misschien is het tijdens het versturen verplaatst of gewijzigd. Kies het opnieuw.',
   'send.error.messageTooLong': 'Het bericht (met de naam van het eerste bestand) is te lang. Maak het korter.',
-  'send.error.expiry': 'De server accepteerde deze vervaldatum niet. Misschien staat uw kantoor een kortere periode toe, of loopt de klok van uw computer verkeerd. Laad de pagina opnieuw en probeer het nog eens.',
+  'send.error.expiry':
+    'De server accepteerde deze vervaldatum niet. Misschien staat uw kantoor een kortere periode toe, of loopt de klok van uw computer verkeerd. Laad de pagina opnieuw en probeer het nog eens.',
   'sent.title': 'Uw bestanden zijn verstuurd',
   'sent.intro': 'De bestanden zijn versleuteld en beschikbaar tot {date}.',
   'sent.guests.heading': 'Links voor gasten',
-  'sent.guests.intro': 'Coffer heeft deze links nooit gezien en kan ze dus niet voor u versturen. Kopieer elke link naar een e-mail aan de ontvanger, of open hem in uw mailprogramma.',
+  'sent.guests.intro':
+    'Coffer heeft deze links nooit gezien en kan ze dus niet voor u versturen. Kopieer elke link naar een e-mail aan de ontvanger, of open hem in uw mailprogramma.',
   'sent.link.label': 'Link voor deze ontvanger',
   'sent.link.copy': 'Link kopiëren',
   'sent.link.mail': 'Openen in mijn mailprogramma',
   'sent.link.copied': 'De link is gekopieerd. Plak hem in een e-mail aan deze ontvanger.',
-  'sent.link.copyFailed': 'Kopiëren lukte niet in deze browser. De link is geselecteerd: druk op Ctrl+C (of ⌘C) om hem te kopiëren.',
-  'sent.newAddress': 'Niemand van uw kantoor heeft eerder naar {email} gestuurd. Controleer het adres voordat u de link verstuurt.',
+  'sent.link.copyFailed':
+    'Kopiëren lukte niet in deze browser. De link is geselecteerd: druk op Ctrl+C (of ⌘C) om hem te kopiëren.',
+  'sent.newAddress':
+    'Niemand van uw kantoor heeft eerder naar {email} gestuurd. Controleer het adres voordat u de link verstuurt.',
   'sent.accessCode.label': 'Toegangscode',
   'sent.accessCode.phone': 'Geef deze code telefonisch door, nooit in dezelfde e-mail als de link.',
   'sent.sameMailbox': 'Geen toegangscode: de link en de code om hem te openen gaan naar dezelfde mailbox.',
   'sent.accounts.heading': 'Collega’s',
   'sent.accounts.mailed': '{name} ({email}) krijgt een e-mail dat er bestanden klaarstaan.',
-  'sent.accounts.undelivered': 'De e-mail aan {name} ({email}) kon niet worden afgeleverd; laat weten dat er bestanden klaarstaan.',
+  'sent.accounts.undelivered':
+    'De e-mail aan {name} ({email}) kon niet worden afgeleverd; laat weten dat er bestanden klaarstaan.',
   'sent.view': 'Deze zending bekijken',
   'sent.again': 'Meer bestanden versturen',
   'sentList.title': 'Verstuurde bestanden',
@@ -668,10 +720,12 @@ export const nl: Messages = {
   'sentShare.title': 'Zending',
   'sentShare.titleDate': 'Verstuurd op {date}',
   'sentShare.opening': 'De zending wordt geopend…',
-  'sentShare.untrusted': 'Deze zending kon niet worden gecontroleerd: de ondertekende lijst met bestanden klopt niet. Vertrouw niet wat de server toont. Meld het bij een beheerder.',
+  'sentShare.untrusted':
+    'Deze zending kon niet worden gecontroleerd: de ondertekende lijst met bestanden klopt niet. Vertrouw niet wat de server toont. Meld het bij een beheerder.',
   'sentShare.byYou': 'Door u verstuurd.',
   'sentShare.byColleague': 'Verstuurd door {name}. U bekijkt deze zending met de sleutel van het kantoor.',
-  'sentShare.unverified': 'De sleutels van {name} konden niet worden gecontroleerd (misschien werkt deze persoon niet meer bij het kantoor). De bestanden zijn geopend met de sleutel van het kantoor.',
+  'sentShare.unverified':
+    'De sleutels van {name} konden niet worden gecontroleerd (misschien werkt deze persoon niet meer bij het kantoor). De bestanden zijn geopend met de sleutel van het kantoor.',
   'sentShare.expires': 'Beschikbaar tot',
   'sentShare.downloads': 'Aantal downloads',
   'sentShare.downloadsNoLimit': '{used} (geen maximum)',
@@ -688,7 +742,8 @@ export const nl: Messages = {
   'sentShare.extend.hint': 'Gerekend vanaf vandaag, hoogstens {max} dagen.',
   'sentShare.extend': 'Vervaldatum wijzigen',
   'sentShare.extended': 'De vervaldatum is gewijzigd.',
-  'sentShare.revoke.explain': 'Intrekken verwijdert de bestanden en sleutels direct van de server. Links werken dan niet meer.',
+  'sentShare.revoke.explain':
+    'Intrekken verwijdert de bestanden en sleutels direct van de server. Links werken dan niet meer.',
   'sentShare.revoke': 'Intrekken',
   'sentShare.revoke.title': 'Deze zending intrekken?',
   'sentShare.revoke.text': 'Niemand kan deze bestanden dan nog downloaden. Dit kan niet ongedaan worden gemaakt.',
@@ -705,8 +760,10 @@ export const nl: Messages = {
   'share.state.usedUp': 'Alle downloads gebruikt',
 
   'nav.drops': 'Uploadlinks',
-  'dashboard.drops': 'Links waarmee klanten documenten voor u uploaden, zo versleuteld dat alleen uw kantoor ze kan openen.',
-  'download.error.rejected': 'Deze upload is afgewezen omdat hij niet gecontroleerd kon worden. De bestanden zijn niet beschikbaar.',
+  'dashboard.drops':
+    'Links waarmee klanten documenten voor u uploaden, zo versleuteld dat alleen uw kantoor ze kan openen.',
+  'download.error.rejected':
+    'Deze upload is afgewezen omdat hij niet gecontroleerd kon worden. De bestanden zijn niet beschikbaar.',
   'receipt.code': 'Ontvangstcode',
   'drops.title': 'Uploadlinks',
   'drops.intro.mine': 'Uw links waarmee klanten documenten uploaden, en wat er binnenkwam.',
@@ -726,12 +783,15 @@ export const nl: Messages = {
   'drop.state.closed': 'Gesloten',
   'drop.state.expired': 'Verlopen',
   'dropNew.title': 'Nieuwe uploadlink',
-  'dropNew.intro': 'Met een uploadlink uploadt een klant documenten voor uw kantoor, zonder account. Bestanden worden in de browser van de klant versleuteld; alleen uw kantoor kan ze openen.',
+  'dropNew.intro':
+    'Met een uploadlink uploadt een klant documenten voor uw kantoor, zonder account. Bestanden worden in de browser van de klant versleuteld; alleen uw kantoor kan ze openen.',
   'dropNew.label': 'Voor wie is het?',
-  'dropNew.label.hint': 'Bijvoorbeeld de naam en het dossiernummer van de klant. Versleuteld: alleen uw kantoor kan het lezen, de server niet.',
+  'dropNew.label.hint':
+    'Bijvoorbeeld de naam en het dossiernummer van de klant. Versleuteld: alleen uw kantoor kan het lezen, de server niet.',
   'dropNew.label.empty': 'Vul in voor wie deze uploadlink is.',
   'dropNew.label.invalid': 'Gebruik hoogstens {max} tekens op één regel.',
-  'dropNew.public': 'De titel en de instructies hieronder staan op de uploadpagina, dus de server bewaart ze leesbaar. Zet er geen vertrouwelijke gegevens in.',
+  'dropNew.public':
+    'De titel en de instructies hieronder staan op de uploadpagina, dus de server bewaart ze leesbaar. Zet er geen vertrouwelijke gegevens in.',
   'dropNew.titleField': 'Titel op de uploadpagina',
   'dropNew.titleField.hint': 'Bijvoorbeeld “Documenten voor uw aangifte 2025”. De server kan dit lezen.',
   'dropNew.title.empty': 'Vul een titel voor de uploadpagina in.',
@@ -740,10 +800,12 @@ export const nl: Messages = {
   'dropNew.instructions.hint': 'Wat de klant moet uploaden. De server kan dit lezen.',
   'dropNew.instructions.invalid': 'De instructies mogen hoogstens {max} tekens lang zijn.',
   'dropNew.email': 'E-mailadres van de klant (aangeraden)',
-  'dropNew.email.hint': 'De klant voert eerst een code in die naar dit adres wordt gestuurd, zodat een doorgestuurde link niet genoeg is. Zonder adres kan iedereen met de link uploaden, en stuurt Coffer er nooit e-mail voor.',
+  'dropNew.email.hint':
+    'De klant voert eerst een code in die naar dit adres wordt gestuurd, zodat een doorgestuurde link niet genoeg is. Zonder adres kan iedereen met de link uploaden, en stuurt Coffer er nooit e-mail voor.',
   'dropNew.email.personal': 'Een persoonlijke uploadlink heeft het e-mailadres van de klant nodig.',
   'dropNew.personal': 'Persoonlijke uploadlink voor deze klant, lang geldig',
-  'dropNew.personal.hint': 'Tot {days} dagen open en vaak te gebruiken, voor een klant die regelmatig documenten stuurt.',
+  'dropNew.personal.hint':
+    'Tot {days} dagen open en vaak te gebruiken, voor een klant die regelmatig documenten stuurt.',
   'dropNew.use': 'Te gebruiken',
   'dropNew.use.many': 'Vaker, tot de link verloopt of u hem sluit',
   'dropNew.use.once': 'Eén keer: de link sluit na de eerste upload',
@@ -764,20 +826,25 @@ export const nl: Messages = {
   'dropNew.created.view': 'Deze uploadlink bekijken',
   'dropNew.created.list': 'Alle uploadlinks',
   'dropLink.heading': 'Link voor de klant',
-  'dropLink.intro.bound': 'Stuur deze link naar {email}. Coffer heeft hem nooit gezien en kan hem dus niet voor u versturen.',
-  'dropLink.intro.open': 'Stuur deze link naar de klant. Coffer heeft hem nooit gezien en kan hem dus niet voor u versturen. Iedereen die hem heeft, kan uploaden.',
+  'dropLink.intro.bound':
+    'Stuur deze link naar {email}. Coffer heeft hem nooit gezien en kan hem dus niet voor u versturen.',
+  'dropLink.intro.open':
+    'Stuur deze link naar de klant. Coffer heeft hem nooit gezien en kan hem dus niet voor u versturen. Iedereen die hem heeft, kan uploaden.',
   'dropLink.label': 'Uploadlink',
   'dropLink.mailLang': 'Tekst van de mail in',
-  'dropLink.secret': 'Het deel na # is de sleutel voor de controle van de uploads: het komt nooit bij de server. U kunt deze link later weer tonen op de pagina van de uploadlink.',
+  'dropLink.secret':
+    'Het deel na # is de sleutel voor de controle van de uploads: het komt nooit bij de server. U kunt deze link later weer tonen op de pagina van de uploadlink.',
   'drop.title': 'Uploadlink',
   'drop.titleFor': 'Uploadlink: {label}',
   'drop.opening': 'De uploadlink openen en de uploads controleren…',
-  'drop.untrusted': 'De sleutels van deze uploadlink konden niet worden geopend met uw sleutels of de kantoorsleutel. Vertrouw niet wat de server toont. Meld het aan een beheerder.',
+  'drop.untrusted':
+    'De sleutels van deze uploadlink konden niet worden geopend met uw sleutels of de kantoorsleutel. Vertrouw niet wat de server toont. Meld het aan een beheerder.',
   'drop.back': 'Terug naar uploadlinks',
   'drop.byYou': 'Gemaakt door u.',
   'drop.byColleague': 'Gemaakt door {name}. U bekijkt hem met de kantoorsleutel.',
   'drop.keyMismatch.title': 'De server toont een andere sleutel voor deze uploadlink',
-  'drop.keyMismatch.text': 'De publieke sleutel die de server noemt is niet de eigen sleutel van deze uploadlink. De browsers van klanten weigeren daarmee te uploaden. Meld het aan een beheerder: mogelijk is er met de server geknoeid.',
+  'drop.keyMismatch.text':
+    'De publieke sleutel die de server noemt is niet de eigen sleutel van deze uploadlink. De browsers van klanten weigeren daarmee te uploaden. Meld het aan een beheerder: mogelijk is er met de server geknoeid.',
   'drop.label': 'Voor',
   'drop.publicTitle': 'Titel op de uploadpagina',
   'drop.instructions': 'Instructies',
@@ -787,17 +854,22 @@ export const nl: Messages = {
   'drop.use.many': 'Vaker',
   'drop.limits': 'Per keer uploaden',
   'drop.limits.value': 'Hoogstens {files} bestanden, {size} samen',
-  'drop.locked': 'Er zijn te veel verkeerde codes ingevoerd, dus de link is geblokkeerd. Ga bij de klant na of zij het waren voordat u hem deblokkeert.',
+  'drop.locked':
+    'Er zijn te veel verkeerde codes ingevoerd, dus de link is geblokkeerd. Ga bij de klant na of zij het waren voordat u hem deblokkeert.',
   'drop.unlocked': 'De uploadlink is gedeblokkeerd: de klant kan weer een code aanvragen.',
   'drop.uploads': 'Ontvangen bestanden',
   'drop.uploads.none': 'Er is nog niets geüpload.',
-  'drop.uploads.scan': 'Coffer kan deze bestanden niet op virussen controleren: ze blijven versleuteld tot u ze downloadt. Open ze even voorzichtig als bijlagen bij een e-mail.',
+  'drop.uploads.scan':
+    'Coffer kan deze bestanden niet op virussen controleren: ze blijven versleuteld tot u ze downloadt. Open ze even voorzichtig als bijlagen bij een e-mail.',
   'drop.upload.received': 'Ontvangen op {date}',
   'drop.upload.rejected.title': 'Afgewezen: niet via deze link geüpload',
-  'drop.upload.rejected.text': 'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
-  'drop.upload.unavailable': 'De sleutels van deze uploadlink zijn verwijderd; deze upload kan niet meer worden geopend.',
+  'drop.upload.rejected.text':
+    'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
+  'drop.upload.unavailable':
+    'De sleutels van deze uploadlink zijn verwijderd; deze upload kan niet meer worden geopend.',
   'drop.upload.receiptMailed': 'De klant heeft deze code ook per e-mail ontvangen.',
-  'drop.upload.receiptCompare': 'De klant zag na het uploaden dezelfde code. Leest de klant hem aan u voor, dan moet hij overeenkomen.',
+  'drop.upload.receiptCompare':
+    'De klant zag na het uploaden dezelfde code. Leest de klant hem aan u voor, dan moet hij overeenkomen.',
   'drop.upload.message': 'Bericht van de klant',
   'drop.upload.missing': '{n} van de bestanden in deze upload ontbreken.',
   'drop.upload.delete': 'Upload verwijderen',
@@ -811,7 +883,8 @@ export const nl: Messages = {
   'drop.delete.explain': 'Verwijderen haalt de uploadlink en alles wat ermee is geüpload meteen van de server.',
   'drop.delete': 'Verwijderen',
   'drop.delete.title': 'Deze uploadlink verwijderen?',
-  'drop.delete.text': 'De link werkt niet meer en alle geüploade bestanden worden verwijderd. Dit kan niet ongedaan worden gemaakt.',
+  'drop.delete.text':
+    'De link werkt niet meer en alle geüploade bestanden worden verwijderd. Dit kan niet ongedaan worden gemaakt.',
   'drop.deleted': 'De uploadlink is verwijderd.',
   'drop.deleteUpload.title': 'Deze upload verwijderen?',
   'drop.deleteUpload.text': 'De bestanden worden van de server verwijderd. Dit kan niet ongedaan worden gemaakt.',
@@ -820,15 +893,21 @@ export const nl: Messages = {
   'dropUpload.loading': 'De link openen…',
   'dropUpload.invalid': 'Deze link is onvolledig. Open de hele link uit de e-mail, of kopieer hem opnieuw.',
   'dropUpload.notFound': 'Deze link bestaat niet (meer). Controleer of u de hele link hebt gekopieerd.',
-  'dropUpload.gone.closed': 'Deze uploadlink is gesloten. Vraag het kantoor om een nieuwe als u nog documenten moet sturen.',
-  'dropUpload.gone.expired': 'Deze uploadlink is verlopen. Vraag het kantoor om een nieuwe als u nog documenten moet sturen.',
-  'dropUpload.unavailable': 'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
+  'dropUpload.gone.closed':
+    'Deze uploadlink is gesloten. Vraag het kantoor om een nieuwe als u nog documenten moet sturen.',
+  'dropUpload.gone.expired':
+    'Deze uploadlink is verlopen. Vraag het kantoor om een nieuwe als u nog documenten moet sturen.',
+  'dropUpload.unavailable':
+    'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
   'dropUpload.mismatch.title': 'Upload hier niets',
-  'dropUpload.mismatch.text': 'De sleutel die deze server voor deze link geeft, past niet bij de link zelf. Uw bestanden zouden bij een ander dan {office} terecht kunnen komen, dus er wordt niets versleuteld of verstuurd. Neem telefonisch contact op met {office}.',
-  'dropUpload.locked': 'Er zijn te veel verkeerde codes ingevoerd voor deze link, dus hij is geblokkeerd. {office} is ingelicht en kan hem voor u deblokkeren.',
+  'dropUpload.mismatch.text':
+    'De sleutel die deze server voor deze link geeft, past niet bij de link zelf. Uw bestanden zouden bij een ander dan {office} terecht kunnen komen, dus er wordt niets versleuteld of verstuurd. Neem telefonisch contact op met {office}.',
+  'dropUpload.locked':
+    'Er zijn te veel verkeerde codes ingevoerd voor deze link, dus hij is geblokkeerd. {office} is ingelicht en kan hem voor u deblokkeren.',
   'dropUpload.intro': 'Bestanden die u hier uploadt, worden in uw browser versleuteld. Alleen {office} kan ze openen.',
   'dropUpload.until': 'Deze link werkt tot {date}.',
-  'dropUpload.codeExplain': 'Om zeker te weten dat alleen u hier uploadt, sturen we eerst een code van 6 cijfers naar {email}.',
+  'dropUpload.codeExplain':
+    'Om zeker te weten dat alleen u hier uploadt, sturen we eerst een code van 6 cijfers naar {email}.',
   'dropUpload.codeConfirmed': 'De code klopt. Kies uw bestanden.',
   'dropUpload.continue': 'Verder',
   'dropUpload.error.delivery': 'De code kon niet worden afgeleverd op dit adres. Het kantoor is ingelicht.',
@@ -843,24 +922,30 @@ export const nl: Messages = {
   'dropUpload.error.tooMany': 'U kunt hoogstens {max} bestanden tegelijk uploaden.',
   'dropUpload.error.tooLarge': 'Samen zijn deze bestanden groter dan {max}, het meeste dat deze link aanneemt.',
   'dropUpload.error.fileTooLarge': 'Deze bestanden zijn groter dan {max}, het meeste voor één bestand: {names}.',
-  'dropUpload.error.serverLimits': 'Deze bestanden passen niet binnen de grenzen van deze link. Kies minder of kleinere bestanden.',
-  'dropUpload.error.quota': 'Deze bestanden zijn te groot voor de opslag van het kantoor. Neem contact op met het kantoor.',
+  'dropUpload.error.serverLimits':
+    'Deze bestanden passen niet binnen de grenzen van deze link. Kies minder of kleinere bestanden.',
+  'dropUpload.error.quota':
+    'Deze bestanden zijn te groot voor de opslag van het kantoor. Neem contact op met het kantoor.',
   'dropUpload.receipt.title': 'Uw ontvangstbewijs',
   'dropUpload.receipt.intro': '{office} heeft uw bestanden ontvangen op {time}.',
   'dropUpload.receipt.files': 'Ingeleverde bestanden',
-  'dropUpload.receipt.compare': '{office} ziet dezelfde ontvangstcode. Bewaar hem: twijfelt u ooit of uw bestanden ongewijzigd zijn aangekomen, vergelijk hem dan met hen.',
-  'dropUpload.receipt.mismatch': 'De server meldde een andere ontvangstcode dan uw browser maakte. Bel {office} en lees hun de code hierboven voor.',
+  'dropUpload.receipt.compare':
+    '{office} ziet dezelfde ontvangstcode. Bewaar hem: twijfelt u ooit of uw bestanden ongewijzigd zijn aangekomen, vergelijk hem dan met hen.',
+  'dropUpload.receipt.mismatch':
+    'De server meldde een andere ontvangstcode dan uw browser maakte. Bel {office} en lees hun de code hierboven voor.',
   'dropUpload.receipt.mailed': 'Er is een ontvangstbewijs gestuurd naar {email}.',
   'dropUpload.receipt.closed': 'Deze link kon één keer worden gebruikt en is nu gesloten.',
   'dropUpload.more': 'Meer bestanden uploaden',
   'mail.drop.subject': 'Uw documenten uploaden voor {office}',
-  'mail.drop.intro': '{sender} van {office} vraagt u om via Coffer veilig documenten te uploaden. Open deze link om ze te uploaden:',
+  'mail.drop.intro':
+    '{sender} van {office} vraagt u om via Coffer veilig documenten te uploaden. Open deze link om ze te uploaden:',
   'mail.drop.code': 'Voor uw veiligheid ontvangt u eerst een code op dit e-mailadres.',
   'mail.drop.private': 'Uw bestanden worden in uw browser versleuteld; alleen {office} kan ze openen.',
 
   // the audit log (client/src/features/audit)
   'audit.title': 'Auditlog',
-  'audit.intro': 'Wie wat deed in Coffer, en wanneer, het nieuwste eerst. Elke regel is aan de vorige gekoppeld, zodat een gewijzigde, ingevoegde of verwijderde regel opvalt; elke dag krijgen de beheerders de laatste controlewaarde per e-mail. Het lezen van deze pagina verandert niets en wordt zelf niet vastgelegd.',
+  'audit.intro':
+    'Wie wat deed in Coffer, en wanneer, het nieuwste eerst. Elke regel is aan de vorige gekoppeld, zodat een gewijzigde, ingevoegde of verwijderde regel opvalt; elke dag krijgen de beheerders de laatste controlewaarde per e-mail. Het lezen van deze pagina verandert niets en wordt zelf niet vastgelegd.',
   'audit.filter.heading': 'Filteren',
   'audit.who.label': 'Wie',
   'audit.who.hint': 'Een deel van de naam of het e-mailadres van wie het deed.',
@@ -873,7 +958,8 @@ export const nl: Messages = {
   'audit.apply': 'Tonen',
   'audit.clear': 'Filters wissen',
   'audit.export': 'Downloaden als CSV',
-  'audit.export.hint': 'Het CSV-bestand bevat elke regel van het getoonde overzicht (met de laatst toegepaste filters), met volledige kenmerken en de hash van elke regel.',
+  'audit.export.hint':
+    'Het CSV-bestand bevat elke regel van het getoonde overzicht (met de laatst toegepaste filters), met volledige kenmerken en de hash van elke regel.',
   'audit.results': 'Regels',
   'audit.status.none': 'Geen regels voldoen aan deze filters.',
   'audit.status.some': 'De {n} nieuwste regels staan hieronder; oudere kunt u onderaan laden.',
@@ -979,14 +1065,17 @@ export const nl: Messages = {
   'privacy.intro':
     'Vraagt iemand welke gegevens uw kantoor over hem of haar heeft, of vraagt iemand om verwijdering (AVG, artikel 15 en 17)? Zoek de persoon op met het e-mailadres. U kunt alles wat Coffer over de persoon bewaart downloaden, of het wissen. Coffer kan de bestanden zelf niet lezen: een export noemt ze, maar bevat ze niet.',
   'privacy.lookup.heading': 'Iemand opzoeken',
-  'privacy.lookup.hint': 'Een account, een ontvanger van bestanden, iemand die via een uploadlink iets stuurde of iemand die is uitgenodigd: iedereen die Coffer kent onder dit adres.',
+  'privacy.lookup.hint':
+    'Een account, een ontvanger van bestanden, iemand die via een uploadlink iets stuurde of iemand die is uitgenodigd: iedereen die Coffer kent onder dit adres.',
   'privacy.lookup': 'Opzoeken',
   'privacy.lookup.busy': 'Bezig met opzoeken…',
   'privacy.found.status': 'Gevonden wat Coffer bewaart over {email}.',
-  'privacy.notFound': 'Coffer bewaart niets over {email}: geen account, geen uitnodiging, geen zendingen, uploadlinks of regels in het auditlog.',
+  'privacy.notFound':
+    'Coffer bewaart niets over {email}: geen account, geen uitnodiging, geen zendingen, uploadlinks of regels in het auditlog.',
   'privacy.gone': 'Coffer bewaart niets meer over {email}.',
   'privacy.found.heading': 'Wat Coffer bewaart over {email}',
-  'privacy.account.none': 'Geen account: alleen bekend als ontvanger, als afzender via een uploadlink of als genodigde.',
+  'privacy.account.none':
+    'Geen account: alleen bekend als ontvanger, als afzender via een uploadlink of als genodigde.',
   'privacy.account.value': 'Gebruikersaccount: {name}, {role}, {status}',
   'privacy.counts.caption': 'Wat Coffer over deze persoon bewaart, en wat wissen verwijdert',
   'privacy.count.invitations': 'Uitnodigingen en herstellinks',
@@ -1000,26 +1089,32 @@ export const nl: Messages = {
   'privacy.count.uploads': 'Onvoltooide uploads',
   'privacy.count.files': 'Versleutelde bestanden op de server',
   'privacy.count.filesValue': '{n}, samen {size}',
-  'privacy.audit.note': 'Regels in het auditlog over deze persoon: {n}. Die blijven staan, zodat het log compleet blijft; na het wissen tonen ze een pseudoniem in plaats van naam en adres.',
+  'privacy.audit.note':
+    'Regels in het auditlog over deze persoon: {n}. Die blijven staan, zodat het log compleet blijft; na het wissen tonen ze een pseudoniem in plaats van naam en adres.',
   'privacy.export.heading': 'Exporteren',
-  'privacy.export.text': 'Een JSON-bestand met alles wat Coffer over deze persoon bewaart: het account zonder sleutels of wachtwoorden, uitnodigingen, zendingen, uploadlinks, uploads en regels uit het auditlog. Niets over iemand anders.',
+  'privacy.export.text':
+    'Een JSON-bestand met alles wat Coffer over deze persoon bewaart: het account zonder sleutels of wachtwoorden, uitnodigingen, zendingen, uploadlinks, uploads en regels uit het auditlog. Niets over iemand anders.',
   'privacy.export': 'Export downloaden',
   'privacy.export.confirm.title': 'Alles over {email} exporteren?',
-  'privacy.export.confirm.text': 'Het bestand bevat persoonsgegevens. Geef het alleen aan deze persoon, via een veilige weg. De export wordt vastgelegd in het auditlog.',
+  'privacy.export.confirm.text':
+    'Het bestand bevat persoonsgegevens. Geef het alleen aan deze persoon, via een veilige weg. De export wordt vastgelegd in het auditlog.',
   'privacy.export.confirm': 'Downloaden',
   'privacy.export.busy': 'De export wordt gemaakt…',
   'privacy.export.done': 'De export van {email} is gedownload.',
   'privacy.erase.heading': 'Wissen',
-  'privacy.erase.text': 'Verwijdert alles hierboven definitief, met de bestanden op de server. Collega’s en andere ontvangers houden wat van hen is.',
+  'privacy.erase.text':
+    'Verwijdert alles hierboven definitief, met de bestanden op de server. Collega’s en andere ontvangers houden wat van hen is.',
   'privacy.erase': 'Wissen…',
   'privacy.erase.refused.self': 'U kunt uw eigen account niet wissen. Vraag het een andere beheerder.',
   'privacy.erase.refused.lastAdmin': 'Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder.',
   'privacy.erase.confirm.title': '{email} wissen?',
-  'privacy.erase.confirm.warning': 'Dit kan niet ongedaan worden gemaakt. Back-ups van vóór vandaag bevatten deze gegevens nog tot ze verlopen.',
+  'privacy.erase.confirm.warning':
+    'Dit kan niet ongedaan worden gemaakt. Back-ups van vóór vandaag bevatten deze gegevens nog tot ze verlopen.',
   'privacy.erase.confirm.goes': 'Dit verdwijnt:',
   'privacy.erase.retype': 'Typ {email} nogmaals ter bevestiging',
   'privacy.erase.mismatch': 'Dit is niet het adres dat u hebt opgezocht. Typ {email}.',
-  'privacy.erase.changed': 'Er is iets veranderd sinds u deze persoon opzocht. Controleer wat er nu verdwijnt en bevestig opnieuw.',
+  'privacy.erase.changed':
+    'Er is iets veranderd sinds u deze persoon opzocht. Controleer wat er nu verdwijnt en bevestig opnieuw.',
   'privacy.erase.busy': 'Bezig met wissen…',
   'privacy.erase.confirm': 'Definitief wissen',
   'privacy.erased.heading': '{email} is gewist',
@@ -1062,17 +1157,20 @@ export const nl: Messages = {
   'invite.office.mismatch.title': 'Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.',
   'invite.office.mismatch.text':
     'De server noemt een andere sleutel voor {office} dan de link die u kreeg. Maak geen account aan. Bel {office} op een nummer dat u al kent en meld dit.',
-  'invite.office.incomplete': 'Deze uitnodigingslink is onvolledig. Open de link uit de e-mail opnieuw, helemaal, of vraag het kantoor om een nieuwe uitnodiging.',
+  'invite.office.incomplete':
+    'Deze uitnodigingslink is onvolledig. Open de link uit de e-mail opnieuw, helemaal, of vraag het kantoor om een nieuwe uitnodiging.',
 
   'portal.title': 'Uw documenten bij {office}',
-  'portal.intro': 'Welkom, {name}. Hier ziet u wat {office} met u deelt, en uploadt u documenten naar {office}, versleuteld in uw browser.',
+  'portal.intro':
+    'Welkom, {name}. Hier ziet u wat {office} met u deelt, en uploadt u documenten naar {office}, versleuteld in uw browser.',
   'portal.checkingOffice': 'De sleutel van het kantoor controleren…',
   'portal.officeVerified': 'De sleutel van {office} is dezelfde die u bewaarde toen u uw account aanmaakte.',
   'portal.officePinnedNow':
     'Deze browser heeft de sleutel van {office} nu bewaard, omdat er geen bewaarde sleutel werd gevonden. Vergelijk deze vingerafdruk telefonisch met {office} voordat u erop vertrouwt.',
   'portal.officeFingerprint': 'Vingerafdruk van {office}',
   'portal.officeChanged.title': 'Stop: de sleutel van {office} is veranderd',
-  'portal.officeChanged.lead': 'De server noemt een andere sleutel voor {office} dan de sleutel die u bewaarde toen u uw account aanmaakte.',
+  'portal.officeChanged.lead':
+    'De server noemt een andere sleutel voor {office} dan de sleutel die u bewaarde toen u uw account aanmaakte.',
   'portal.officeChanged.text':
     'Er wordt niets getoond en er kan niets worden geüpload tot dit is opgehelderd. Bel {office} op een nummer dat u al kent en vertel wat deze pagina zegt.',
   'portal.received.title': 'Met u gedeeld door {office}',
@@ -1083,7 +1181,8 @@ export const nl: Messages = {
   'portal.drop.none': 'U heeft nog geen uploadlink. Vraag ernaar bij {office}.',
   'portal.drop.opening': 'Uw uploadlink openen…',
   'portal.drop.gone': 'Uw uploadlink is gesloten of verlopen. Vraag {office} om een nieuwe.',
-  'portal.drop.unavailable': 'Uw uploadlink kon niet worden geopend. Laad de pagina opnieuw; blijft dit gebeuren, neem dan contact op met het kantoor.',
+  'portal.drop.unavailable':
+    'Uw uploadlink kon niet worden geopend. Laad de pagina opnieuw; blijft dit gebeuren, neem dan contact op met het kantoor.',
   'portal.drop.error.session': 'Uw uploadsessie is verlopen. Upload de bestanden opnieuw.',
   'portal.history.title': 'Uw uploads',
   'portal.history.none': 'U heeft nog niets geüpload.',
@@ -1094,8 +1193,10 @@ export const nl: Messages = {
   'portal.security': 'Uw wachtwoord, inloggen in twee stappen en sessies',
   'dashboard.pending.client':
     'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
-  'engine.error.officeKeyMismatch': 'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
-  'engine.error.officeKeyChanged': 'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.officeKeyMismatch':
+    'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.officeKeyChanged':
+    'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Op dit adres staat geen pagina. Controleer de link of ga naar de startpagina.',

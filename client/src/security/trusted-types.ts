@@ -17,10 +17,7 @@ interface CofferPolicy {
 }
 
 interface TrustedTypePolicyFactory {
-  createPolicy(
-    name: string,
-    rules: { createScriptURL: (input: string) => string },
-  ): CofferPolicy;
+  createPolicy(name: string, rules: { createScriptURL: (input: string) => string }): CofferPolicy;
 }
 
 export const POLICY_NAME = 'coffer';

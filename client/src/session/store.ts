@@ -91,7 +91,8 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
     try {
       const keys = await getMyKeys();
       const opened = await engine.call('openOffice', { keys, office: info.office });
-      if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId) set({ kind: 'unlocked', info: state.info, keys: opened });
+      if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId)
+        set({ kind: 'unlocked', info: state.info, keys: opened });
     } catch {
       // Tried again at the next poll.
     }

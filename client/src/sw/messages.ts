@@ -24,13 +24,8 @@ export type PageToServiceWorker =
 
 /** Service worker → the channel (first the page, then the crypto worker). */
 export type ServiceWorkerToPort =
-  | { readonly type: 'ready' }
-  | { readonly type: 'started' }
-  | { readonly type: 'pull' }
-  | { readonly type: 'cancel' };
+  { readonly type: 'ready' } | { readonly type: 'started' } | { readonly type: 'pull' } | { readonly type: 'cancel' };
 
 /** Crypto worker → service worker. */
 export type PortToServiceWorker =
-  | { readonly type: 'chunk'; readonly bytes: Uint8Array }
-  | { readonly type: 'end' }
-  | { readonly type: 'error' };
+  { readonly type: 'chunk'; readonly bytes: Uint8Array } | { readonly type: 'end' } | { readonly type: 'error' };

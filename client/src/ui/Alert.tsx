@@ -72,14 +72,27 @@ export function StatusLine({
     if (focusKey !== undefined && focusKey > 0) ref.current?.focus();
   }, [focusKey]);
   return (
-    <p ref={ref} class="status-line" role="status" data-testid={testid} data-state={state} tabIndex={focusKey !== undefined ? -1 : undefined}>
+    <p
+      ref={ref}
+      class="status-line"
+      role="status"
+      data-testid={testid}
+      data-state={state}
+      tabIndex={focusKey !== undefined ? -1 : undefined}
+    >
       {text}
     </p>
   );
 }
 
 /** A busy line with a spinner for long steps (Argon2id, key generation). */
-export function Progress({ text, testid = 'progress' }: { readonly text: string; readonly testid?: string }): JSX.Element {
+export function Progress({
+  text,
+  testid = 'progress',
+}: {
+  readonly text: string;
+  readonly testid?: string;
+}): JSX.Element {
   return (
     <p class="progress" role="status" aria-live="polite" data-testid={testid}>
       <span class="progress__spinner" aria-hidden="true" />

@@ -18,7 +18,16 @@ export interface DialogProps {
 
 let dialogCount = 0;
 
-export function Dialog({ open, title, onClose, children, testid, state, busy = false, wide = false }: DialogProps): JSX.Element {
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  testid,
+  state,
+  busy = false,
+  wide = false,
+}: DialogProps): JSX.Element {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useRef(`dialog-title-${++dialogCount}`).current;
 
@@ -47,7 +56,13 @@ export function Dialog({ open, title, onClose, children, testid, state, busy = f
   }, [busy, onClose]);
 
   return (
-    <dialog ref={ref} class={`dialog${wide ? ' dialog--wide' : ''}`} aria-labelledby={titleId} data-testid={testid} data-state={state}>
+    <dialog
+      ref={ref}
+      class={`dialog${wide ? ' dialog--wide' : ''}`}
+      aria-labelledby={titleId}
+      data-testid={testid}
+      data-state={state}
+    >
       <h2 id={titleId} class="dialog__title">
         {title}
       </h2>
@@ -87,10 +102,22 @@ export function ConfirmDialog({
       <div class="dialog__body">{children}</div>
       {error}
       <div class="button-row">
-        <button type="button" class={`button${danger ? ' button--danger' : ''}`} onClick={onConfirm} disabled={busy} data-testid={`${testid}-confirm`}>
+        <button
+          type="button"
+          class={`button${danger ? ' button--danger' : ''}`}
+          onClick={onConfirm}
+          disabled={busy}
+          data-testid={`${testid}-confirm`}
+        >
           {confirmLabel}
         </button>
-        <button type="button" class="button button--secondary" onClick={onCancel} disabled={busy} data-testid={`${testid}-cancel`}>
+        <button
+          type="button"
+          class="button button--secondary"
+          onClick={onCancel}
+          disabled={busy}
+          data-testid={`${testid}-cancel`}
+        >
           {cancelLabel}
         </button>
       </div>

@@ -61,7 +61,12 @@ function Account(): JSX.Element | null {
           {roleLabel(t, me.role)}
         </span>
       </Link>
-      <button type="button" class="button button--small button--secondary" onClick={() => void signOut()} data-testid="sign-out">
+      <button
+        type="button"
+        class="button button--small button--secondary"
+        onClick={() => void signOut()}
+        data-testid="sign-out"
+      >
         {t('account.signOut')}
       </button>
     </div>

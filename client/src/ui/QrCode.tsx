@@ -3,7 +3,15 @@ import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { qrDrawing } from './qr';
 
-export function QrCode({ text, label, testid }: { readonly text: string; readonly label: string; readonly testid?: string }): JSX.Element {
+export function QrCode({
+  text,
+  label,
+  testid,
+}: {
+  readonly text: string;
+  readonly label: string;
+  readonly testid?: string;
+}): JSX.Element {
   const drawing = useMemo(() => qrDrawing(text), [text]);
   return (
     <svg

@@ -23,10 +23,22 @@ export function ScopeSwitch({
 }): JSX.Element {
   return (
     <div class="segmented" role="group" aria-label={label}>
-      <button type="button" class="segmented__button" aria-pressed={scope === 'mine'} onClick={() => onScope('mine')} data-testid={`${prefix}-mine`}>
+      <button
+        type="button"
+        class="segmented__button"
+        aria-pressed={scope === 'mine'}
+        onClick={() => onScope('mine')}
+        data-testid={`${prefix}-mine`}
+      >
         {mine}
       </button>
-      <button type="button" class="segmented__button" aria-pressed={scope === 'office'} onClick={() => onScope('office')} data-testid={`${prefix}-office`}>
+      <button
+        type="button"
+        class="segmented__button"
+        aria-pressed={scope === 'office'}
+        onClick={() => onScope('office')}
+        data-testid={`${prefix}-office`}
+      >
         {office}
       </button>
     </div>

@@ -40,7 +40,12 @@ export function SecretSheet(props: SecretSheetProps): JSX.Element {
 
   const id = props.testid;
   return (
-    <section class="panel secret-sheet print-area" aria-labelledby={`${id}-heading`} data-testid={`${id}-panel`} data-state={stored ? 'stored' : 'shown'}>
+    <section
+      class="panel secret-sheet print-area"
+      aria-labelledby={`${id}-heading`}
+      data-testid={`${id}-panel`}
+      data-state={stored ? 'stored' : 'shown'}
+    >
       <StepHeading id={`${id}-heading`}>{props.title}</StepHeading>
       <div class="secret-sheet__intro">{props.intro}</div>
       <div
@@ -61,13 +66,30 @@ export function SecretSheet(props: SecretSheetProps): JSX.Element {
             {t('secret.download')}
           </a>
         )}
-        <button type="button" class="button button--secondary" onClick={() => window.print()} data-testid={`${id}-print`}>
+        <button
+          type="button"
+          class="button button--secondary"
+          onClick={() => window.print()}
+          data-testid={`${id}-print`}
+        >
           {t('secret.print')}
         </button>
       </div>
       <div class="no-print">
-        <Checkbox id={`${id}-stored`} label={props.acknowledge} checked={stored} onChange={setStored} testid={`${id}-stored`} />
-        <button type="button" class="button" disabled={!stored} onClick={props.onContinue} data-testid={`${id}-continue`}>
+        <Checkbox
+          id={`${id}-stored`}
+          label={props.acknowledge}
+          checked={stored}
+          onChange={setStored}
+          testid={`${id}-stored`}
+        />
+        <button
+          type="button"
+          class="button"
+          disabled={!stored}
+          onClick={props.onContinue}
+          data-testid={`${id}-continue`}
+        >
           {props.continueLabel}
         </button>
       </div>

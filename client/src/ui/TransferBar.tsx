@@ -13,9 +13,12 @@ let bars = 0;
 export function transferText(t: ReturnType<typeof useI18n>['t'], locale: string, progress: TransferProgress): string {
   const parts = [t('transfer.percent', { percent: progress.percent })];
   if (progress.phase === 'uploading' || progress.phase === 'downloading') {
-    parts.push(t('transfer.of', { done: formatBytes(locale, progress.done), total: formatBytes(locale, progress.total) }));
+    parts.push(
+      t('transfer.of', { done: formatBytes(locale, progress.done), total: formatBytes(locale, progress.total) }),
+    );
     if (progress.bytesPerSecond !== null) parts.push(formatSpeed(locale, progress.bytesPerSecond));
-    if (progress.secondsLeft !== null && progress.secondsLeft > 0) parts.push(t('transfer.left', { time: formatDuration(t, progress.secondsLeft) }));
+    if (progress.secondsLeft !== null && progress.secondsLeft > 0)
+      parts.push(t('transfer.left', { time: formatDuration(t, progress.secondsLeft) }));
   }
   return parts.join(' · ');
 }
@@ -37,7 +40,13 @@ export function TransferBar({
   const id = useRef(`transfer-${++bars}`).current;
   const phase = progress?.phase ?? 'starting';
   const phaseText =
-    phase === 'retrying' ? t('transfer.retrying') : phase === 'verifying' ? t('transfer.verifying') : phase === 'waiting' ? t('transfer.waiting') : '';
+    phase === 'retrying'
+      ? t('transfer.retrying')
+      : phase === 'verifying'
+        ? t('transfer.verifying')
+        : phase === 'waiting'
+          ? t('transfer.waiting')
+          : '';
   return (
     <div class="transfer" data-testid={testid} data-phase={phase} data-percent={progress?.percent ?? 0}>
       <div class="transfer__head">
@@ -48,14 +57,29 @@ export function TransferBar({
           {progress ? transferText(t, locale, progress) : t('transfer.starting')}
         </span>
       </div>
-      <progress class="transfer__bar" max={100} value={progress?.percent ?? 0} aria-labelledby={`${id}-label`} aria-describedby={`${id}-phase`}>
+      <progress
+        class="transfer__bar"
+        max={100}
+        value={progress?.percent ?? 0}
+        aria-labelledby={`${id}-label`}
+        aria-describedby={`${id}-phase`}
+      >
         {t('transfer.percent', { percent: progress?.percent ?? 0 })}
       </progress>
-      <p class={`transfer__phase${phase === 'retrying' ? ' transfer__phase--warning' : ''}`} id={`${id}-phase`} role="status">
+      <p
+        class={`transfer__phase${phase === 'retrying' ? ' transfer__phase--warning' : ''}`}
+        id={`${id}-phase`}
+        role="status"
+      >
         {phaseText}
       </p>
       {onCancel && (
-        <button type="button" class="button button--small button--secondary" onClick={onCancel} data-testid={`${testid}-cancel`}>
+        <button
+          type="button"
+          class="button button--small button--secondary"
+          onClick={onCancel}
+          data-testid={`${testid}-cancel`}
+        >
           {cancelLabel ?? t('action.cancel')}
         </button>
       )}

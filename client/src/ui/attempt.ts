@@ -29,7 +29,8 @@ export function useAttempt(): Attempt {
   const [problem, setProblem] = useState<Problem | null>(null);
   const working = useRef(false);
 
-  const fail = (text: string, detail?: string): void => setProblem({ text, ...(detail ? { detail } : {}), n: (problem?.n ?? 0) + 1 });
+  const fail = (text: string, detail?: string): void =>
+    setProblem({ text, ...(detail ? { detail } : {}), n: (problem?.n ?? 0) + 1 });
 
   const run = async (label: string, work: () => Promise<void>): Promise<void> => {
     if (working.current) return;

@@ -49,7 +49,17 @@ export function waitText(t: Translate, seconds: number | null): string {
   if (seconds === null) return t('wait.moment');
   const wait = describeWait(seconds);
   const key: MessageKey =
-    wait.unit === 'seconds' ? (wait.value === 1 ? 'wait.second' : 'wait.seconds') : wait.unit === 'minutes' ? (wait.value === 1 ? 'wait.minute' : 'wait.minutes') : wait.value === 1 ? 'wait.hour' : 'wait.hours';
+    wait.unit === 'seconds'
+      ? wait.value === 1
+        ? 'wait.second'
+        : 'wait.seconds'
+      : wait.unit === 'minutes'
+        ? wait.value === 1
+          ? 'wait.minute'
+          : 'wait.minutes'
+        : wait.value === 1
+          ? 'wait.hour'
+          : 'wait.hours';
   return t(key, { n: wait.value });
 }
 

@@ -7,7 +7,9 @@ export function roleLabel(t: Translate, role: 'admin' | 'staff' | 'client'): str
 
 export function formatDateTime(locale: string, iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 export function formatDate(locale: string, iso: string): string {

@@ -24,7 +24,9 @@ export function useLinkCheck<Answer>(
   readToken: (hash: string) => string | null = tokenFromHash,
 ): { readonly token: string | null; readonly check: LinkCheck<Answer>; readonly retry: () => void } {
   const [token, setToken] = useState(() => readToken(location.hash));
-  const [state, setState] = useState<LinkCheck<Answer>>(() => (token === null ? { kind: 'invalid' } : { kind: 'checking' }));
+  const [state, setState] = useState<LinkCheck<Answer>>(() =>
+    token === null ? { kind: 'invalid' } : { kind: 'checking' },
+  );
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {

@@ -6,7 +6,10 @@ import { useI18n } from '../i18n/context';
 import { errorMessage } from './errors';
 
 /** The loaded value (null until the first load succeeds) and a function that loads it again. */
-export function useLoaded<T>(load: () => Promise<T>, fail: (text: string) => void): readonly [T | null, () => Promise<void>] {
+export function useLoaded<T>(
+  load: () => Promise<T>,
+  fail: (text: string) => void,
+): readonly [T | null, () => Promise<void>] {
   const { t } = useI18n();
   const [value, setValue] = useState<T | null>(null);
   const latest = useRef({ load, fail });

@@ -19,11 +19,14 @@ const status = document.getElementById('status') as HTMLElement;
 function inWorker(): Promise<SuiteReport> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(trustedScriptURL(workerUrl) as string, { type: 'module' });
-    worker.addEventListener('message', (event: MessageEvent<{ type: string; report?: SuiteReport; error?: string }>) => {
-      worker.terminate();
-      if (event.data.type === 'report' && event.data.report) resolve(event.data.report);
-      else reject(new Error(event.data.error ?? 'worker crashed'));
-    });
+    worker.addEventListener(
+      'message',
+      (event: MessageEvent<{ type: string; report?: SuiteReport; error?: string }>) => {
+        worker.terminate();
+        if (event.data.type === 'report' && event.data.report) resolve(event.data.report);
+        else reject(new Error(event.data.error ?? 'worker crashed'));
+      },
+    );
     worker.addEventListener('error', () => reject(new Error('worker failed to start')));
   });
 }

@@ -3,7 +3,16 @@
 // answers status and completion with the container hash, serves containers with Range, and
 // fails on purpose (no answer, 503, a lost answer, a connection cut halfway).
 import { createContainerHasher, toBase64Url } from '../../../shared/crypto/index.js';
-import { Cancelled, HttpFailure, MEMBER_UPLOADS, NetworkFailure, type Clock, type ContainerResponse, type Transport, type UploadTarget } from '../../../client/src/crypto/transport';
+import {
+  Cancelled,
+  HttpFailure,
+  MEMBER_UPLOADS,
+  NetworkFailure,
+  type Clock,
+  type ContainerResponse,
+  type Transport,
+  type UploadTarget,
+} from '../../../client/src/crypto/transport';
 
 export type PartFault = 'network' | 'server-error' | 'lost-answer';
 
@@ -38,7 +47,13 @@ export interface FakeServer {
   /** Serves `bytes` at `url`. */
   serve(url: string, bytes: Uint8Array): void;
   /** The most parts ever held in flight at once. */
-  readonly stats: { maxConcurrentPuts: number; puts: number; statusChecks: number; rangeRequests: number; headers: Record<string, string>[] };
+  readonly stats: {
+    maxConcurrentPuts: number;
+    puts: number;
+    statusChecks: number;
+    rangeRequests: number;
+    headers: Record<string, string>[];
+  };
 }
 
 export function fakeServer(partSize = 64 * 1024): FakeServer {
@@ -83,7 +98,15 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
       async createUpload(size) {
         const uploadId = `upload${String(nextId++).padStart(16, '0')}`;
         const partCount = Math.ceil(size / partSize);
-        uploads.set(uploadId, { target, size, partSize, partCount, parts: new Map(), completed: false, deleted: false });
+        uploads.set(uploadId, {
+          target,
+          size,
+          partSize,
+          partCount,
+          parts: new Map(),
+          completed: false,
+          deleted: false,
+        });
         return { uploadId, partSize, partCount, expiresAt: new Date(time + 86_400_000).toISOString() };
       },
       async putPart(uploadId, index, bytes, onSent, signal) {
@@ -140,10 +163,17 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         if (from > 0) server.stats.rangeRequests++;
         const error = server.downloadError;
         if (error) {
-          return { status: error.status, errorCode: async () => error.code, rangeStart: 0, retryAfter: null, body: null };
+          return {
+            status: error.status,
+            errorCode: async () => error.code,
+            rangeStart: 0,
+            retryAfter: null,
+            body: null,
+          };
         }
         const bytes = served.get(url);
-        if (!bytes) return { status: 404, errorCode: async () => 'not_found', rangeStart: 0, retryAfter: null, body: null };
+        if (!bytes)
+          return { status: 404, errorCode: async () => 'not_found', rangeStart: 0, retryAfter: null, body: null };
         const partial = from > 0 && !server.ignoreRange;
         const start = partial ? from : 0;
         const cut = server.cutDownloadAfter;

@@ -4,18 +4,36 @@
 // (calling an operation as worker.ts does, checking and pinning keys, uploading a file).
 import { idToWire, newId } from '../../../shared/crypto/index.js';
 import { createOperations, errorCode, type CallContext, type Handlers } from '../../../client/src/crypto/operations';
-import { REQUESTS, type AnswerOf, type Operation, type RequestOf, type TransferProgress } from '../../../client/src/crypto/protocol';
+import {
+  REQUESTS,
+  type AnswerOf,
+  type Operation,
+  type RequestOf,
+  type TransferProgress,
+} from '../../../client/src/crypto/protocol';
 import type { FakeServer } from './fake-server';
 
 const PASSWORD = 'vrolijke-olifant-tekent-7';
 
 /** Calls an operation the way worker.ts does: schema first, then the handler; failures as codes. */
-export async function call<K extends Operation>(ops: Handlers, op: K, request: RequestOf<K>, context: Partial<CallContext> = {}): Promise<AnswerOf<K>> {
+export async function call<K extends Operation>(
+  ops: Handlers,
+  op: K,
+  request: RequestOf<K>,
+  context: Partial<CallContext> = {},
+): Promise<AnswerOf<K>> {
   const parsed = REQUESTS[op].safeParse(request);
   if (!parsed.success) throw new Error('bad_request');
   try {
-    const handler = ops[op] as (request: unknown, report: () => void, context: CallContext) => AnswerOf<K> | Promise<AnswerOf<K>>;
-    return await handler(parsed.data, () => {}, { signal: context.signal ?? new AbortController().signal, transfer: context.transfer ?? (() => {}) });
+    const handler = ops[op] as (
+      request: unknown,
+      report: () => void,
+      context: CallContext,
+    ) => AnswerOf<K> | Promise<AnswerOf<K>>;
+    return await handler(parsed.data, () => {}, {
+      signal: context.signal ?? new AbortController().signal,
+      transfer: context.transfer ?? (() => {}),
+    });
   } catch (error) {
     throw new Error(errorCode(error));
   }
@@ -23,7 +41,8 @@ export async function call<K extends Operation>(ops: Handlers, op: K, request: R
 
 export function randomBytes(length: number): Uint8Array {
   const bytes = new Uint8Array(length);
-  for (let offset = 0; offset < length; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, Math.min(length, offset + 65536)));
+  for (let offset = 0; offset < length; offset += 65536)
+    crypto.getRandomValues(bytes.subarray(offset, Math.min(length, offset + 65536)));
   return bytes;
 }
 
@@ -32,14 +51,32 @@ export interface Person {
   readonly userId: string;
   readonly email: string;
   readonly name: string;
-  readonly listed: { userId: string; email: string; identityPublicKey: string; encryptionPublicKey: string; encryptionKeySignature: string; certificate: string };
+  readonly listed: {
+    userId: string;
+    email: string;
+    identityPublicKey: string;
+    encryptionPublicKey: string;
+    encryptionKeySignature: string;
+    certificate: string;
+  };
 }
 
 /** An office with an admin, a staff member and a client, each signed in in their own worker. */
 export async function office(server: FakeServer) {
-  const deps = { transport: server.transport, transportFor: server.transportFor, clock: server.clock, retryWindowMs: 60_000, streamStartTimeoutMs: 2_000 };
+  const deps = {
+    transport: server.transport,
+    transportFor: server.transportFor,
+    clock: server.clock,
+    retryWindowMs: 60_000,
+    streamStartTimeoutMs: 2_000,
+  };
   const admin = createOperations(deps);
-  const created = await call(admin, 'createOffice', { officeName: 'Kantoor Jansen', adminName: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: PASSWORD });
+  const created = await call(admin, 'createOffice', {
+    officeName: 'Kantoor Jansen',
+    adminName: 'Els Jansen',
+    email: 'els@kantoor-jansen.nl',
+    password: PASSWORD,
+  });
   const { office: officeWire, admin: adminWire } = created.request;
   const officeRef = { officeId: officeWire.officeId, signingPublicKey: officeWire.signingPublicKey };
   await call(admin, 'unlock', {
@@ -69,22 +106,59 @@ export async function office(server: FakeServer) {
     },
   };
 
-  async function member(email: string, name: string, role: 'staff' | 'client', userId = idToWire(newId()), version = 0): Promise<Person> {
+  async function member(
+    email: string,
+    name: string,
+    role: 'staff' | 'client',
+    userId = idToWire(newId()),
+    version = 0,
+  ): Promise<Person> {
     const ops = createOperations(deps);
     const account = await call(ops, 'createAccount', { userId, password: PASSWORD });
     const keys = account.keys;
-    const listed = { userId, email, role, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, encryptionKeySignature: keys.encryptionKeySignature };
+    const listed = {
+      userId,
+      email,
+      role,
+      identityPublicKey: keys.identityPublicKey,
+      encryptionPublicKey: keys.encryptionPublicKey,
+      encryptionKeySignature: keys.encryptionKeySignature,
+    };
     const approval = await call(admin, 'certifyMember', { member: listed, currentVersion: version });
     await call(ops, 'unlock', {
-      keys: { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, ...approval },
+      keys: {
+        userId,
+        kdf: keys.kdf,
+        passwordBundle: keys.passwordBundle,
+        identityPublicKey: keys.identityPublicKey,
+        encryptionPublicKey: keys.encryptionPublicKey,
+        ...approval,
+      },
       office: officeRef,
     });
-    return { ops, userId, email, name, listed: { userId, email, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey, encryptionKeySignature: keys.encryptionKeySignature, certificate: approval.certificate } };
+    return {
+      ops,
+      userId,
+      email,
+      name,
+      listed: {
+        userId,
+        email,
+        identityPublicKey: keys.identityPublicKey,
+        encryptionPublicKey: keys.encryptionPublicKey,
+        encryptionKeySignature: keys.encryptionKeySignature,
+        certificate: approval.certificate,
+      },
+    };
   }
 
   const anna = await member('anna@kantoor-jansen.nl', 'Anna de Vries', 'staff');
   const bob = await member('bob@klant.nl', 'Bob Klant', 'client');
-  const officeKeys = { ...officeRef, encryptionPublicKey: officeWire.encryptionPublicKey, encryptionKeyStatement: officeWire.encryptionKeyStatement };
+  const officeKeys = {
+    ...officeRef,
+    encryptionPublicKey: officeWire.encryptionPublicKey,
+    encryptionKeyStatement: officeWire.encryptionKeyStatement,
+  };
   return { deps, officeRef, officeKeys, officeName: officeWire.name, els, anna, bob, member };
 }
 
@@ -95,20 +169,36 @@ export function pinStore() {
   const pins = new Map<string, { subject: 'office' | 'user'; subjectId: string; envelope: string }>();
   return {
     list: () => [...pins.values()],
-    put: (subject: 'office' | 'user', subjectId: string, envelope: string) => pins.set(`${subject}:${subjectId}`, { subject, subjectId, envelope }),
+    put: (subject: 'office' | 'user', subjectId: string, envelope: string) =>
+      pins.set(`${subject}:${subjectId}`, { subject, subjectId, envelope }),
   };
 }
 
 /** Checks keys the way the send page does: stores new pins. */
-export async function checkAndPin(o: Office, sender: Person, pins: ReturnType<typeof pinStore>, accounts: Person['listed'][]) {
+export async function checkAndPin(
+  o: Office,
+  sender: Person,
+  pins: ReturnType<typeof pinStore>,
+  accounts: Person['listed'][],
+) {
   const answer = await call(sender.ops, 'checkKeys', { accounts, pins: pins.list(), office: o.officeKeys });
   if (answer.office.envelope) pins.put('office', o.officeRef.officeId, answer.office.envelope);
   for (const account of answer.accounts) if (account.envelope) pins.put('user', account.userId, account.envelope);
   return answer;
 }
 
-export async function upload(sender: Person, bytes: Uint8Array, progress: TransferProgress[] = [], signal?: AbortSignal) {
-  return call(sender.ops, 'uploadFile', { file: new Blob([bytes as BlobPart]) }, { transfer: (p) => progress.push(p), ...(signal ? { signal } : {}) });
+export async function upload(
+  sender: Person,
+  bytes: Uint8Array,
+  progress: TransferProgress[] = [],
+  signal?: AbortSignal,
+) {
+  return call(
+    sender.ops,
+    'uploadFile',
+    { file: new Blob([bytes as BlobPart]) },
+    { transfer: (p) => progress.push(p), ...(signal ? { signal } : {}) },
+  );
 }
 
 /** A member an admin has not approved yet: signed in and unlocked, without the office key. */
@@ -117,7 +207,13 @@ export async function pendingMember(o: Office): Promise<Handlers> {
   const userId = idToWire(newId());
   const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
   await call(ops, 'unlock', {
-    keys: { userId, kdf: keys.kdf, passwordBundle: keys.passwordBundle, identityPublicKey: keys.identityPublicKey, encryptionPublicKey: keys.encryptionPublicKey },
+    keys: {
+      userId,
+      kdf: keys.kdf,
+      passwordBundle: keys.passwordBundle,
+      identityPublicKey: keys.identityPublicKey,
+      encryptionPublicKey: keys.encryptionPublicKey,
+    },
     office: o.officeRef,
   });
   return ops;

@@ -70,7 +70,12 @@ export async function inviteColleague(
 }
 
 /** The admin approves `email` after checking the fingerprint the colleague sees; the colleague's page notices. */
-export async function approveColleague(admin: Page, colleague: Page, email: string, fingerprint: string): Promise<void> {
+export async function approveColleague(
+  admin: Page,
+  colleague: Page,
+  email: string,
+  fingerprint: string,
+): Promise<void> {
   await admin.getByTestId('nav-users').click();
   await admin.locator(`[data-testid="user-row"][data-email="${email}"]`).getByTestId('user-approve').click();
   await admin.locator('[data-testid="approve-dialog"][data-state="compare"]').waitFor();

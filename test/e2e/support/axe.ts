@@ -10,7 +10,8 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axeSource });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } })
+      .axe;
     return (await axe.run()).violations.map((v) => `${v.id} (${v.nodes.length})`);
   });
 }

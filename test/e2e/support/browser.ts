@@ -6,7 +6,8 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -44,6 +45,10 @@ export function watchConsole(page: Page, allow: readonly RegExp[] = []): Console
     note(`console.${message.type()}: ${message.text()}${where}`);
   });
   page.on('pageerror', (error) => note(`page error: ${error.name}: ${error.message}`));
-  page.on('requestfailed', (request) => note(`request failed: ${request.method()} ${new URL(request.url()).pathname} (${request.failure()?.errorText ?? 'no reason given'})`));
+  page.on('requestfailed', (request) =>
+    note(
+      `request failed: ${request.method()} ${new URL(request.url()).pathname} (${request.failure()?.errorText ?? 'no reason given'})`,
+    ),
+  );
   return { messages };
 }

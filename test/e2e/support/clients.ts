@@ -54,11 +54,16 @@ export async function approveClient(advisor: Page, client: Page, email: string, 
   // The list refreshes by itself every few seconds; opening the page again shows the waiting client at once.
   if (new URL(advisor.url()).pathname === '/app/clients') await advisor.getByTestId('nav-dashboard').click();
   await advisor.getByTestId('nav-clients').click();
-  await advisor.locator(`[data-testid="client-row"][data-email="${email}"][data-state="pending"]`).getByTestId('client-approve').click();
+  await advisor
+    .locator(`[data-testid="client-row"][data-email="${email}"][data-state="pending"]`)
+    .getByTestId('client-approve')
+    .click();
   await advisor.locator('[data-testid="approve-client-dialog"][data-state="compare"]').waitFor({ timeout: 30_000 });
   expect(await advisor.getByTestId('approve-client-fingerprint').getAttribute('data-fingerprint')).toBe(fingerprint);
   await advisor.getByTestId('approve-client-confirm').click();
-  await advisor.locator(`[data-testid="client-row"][data-email="${email}"][data-state="active"]`).waitFor({ timeout: 30_000 });
+  await advisor
+    .locator(`[data-testid="client-row"][data-email="${email}"][data-state="active"]`)
+    .waitFor({ timeout: 30_000 });
   await client.locator('[data-testid="portal-page"][data-state="loaded"]').waitFor({ timeout: 30_000 });
 }
 
@@ -74,7 +79,10 @@ export async function openPortal(page: Page): Promise<void> {
 }
 
 /** Chooses files on the portal's drop, uploads, and reads the receipt: its code and the upload's id. */
-export async function uploadThroughPortal(page: Page, files: readonly FileToSend[]): Promise<{ readonly code: string; readonly dropUploadId: string }> {
+export async function uploadThroughPortal(
+  page: Page,
+  files: readonly FileToSend[],
+): Promise<{ readonly code: string; readonly dropUploadId: string }> {
   const dir = await tempDir('coffer-portal-files-');
   const paths = [];
   for (const file of files) {
@@ -97,10 +105,18 @@ export async function uploadThroughPortal(page: Page, files: readonly FileToSend
 }
 
 /** What `page`'s own session gets for a request made by its page (same origin, its cookie): status and error code. */
-export async function fetchFromPage(page: Page, method: 'GET' | 'POST', path: string): Promise<{ status: number; code: string | null }> {
+export async function fetchFromPage(
+  page: Page,
+  method: 'GET' | 'POST',
+  path: string,
+): Promise<{ status: number; code: string | null }> {
   return page.evaluate(
     async ({ method, path }) => {
-      const res = await fetch(path, { method, headers: { Accept: 'application/json', ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      const res = await fetch(path, {
+        method,
+        headers: { Accept: 'application/json', ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
+        ...(method === 'POST' ? { body: '{}' } : {}),
+      });
       const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
       return { status: res.status, code: body?.error?.code ?? null };
     },

@@ -43,7 +43,11 @@ export interface BuiltServer {
  * with `dataDir`, mail through the SMTP server at `smtpPort`, and `env` on top; resolves once
  * it listens. On failure it is stopped again.
  */
-export async function spawnBuiltServer(options: { readonly dataDir: string; readonly smtpPort: number; readonly env?: Record<string, string> }): Promise<BuiltServer> {
+export async function spawnBuiltServer(options: {
+  readonly dataDir: string;
+  readonly smtpPort: number;
+  readonly env?: Record<string, string>;
+}): Promise<BuiltServer> {
   const entry = join(ROOT, 'dist/server/server/main.js');
   if (!existsSync(entry) || !existsSync(join(ROOT, 'dist/client/index.html'))) {
     throw new Error('dist/ is missing: run `npm run build` first');

@@ -50,14 +50,20 @@ export async function makeDropLink(page: Page, form: DropForm): Promise<MadeDrop
   await created.waitFor({ timeout: 60_000 });
   const dropId = (await created.getAttribute('data-drop-id')) ?? '';
   const link = (await page.getByTestId('drop-link-url').getAttribute('data-value')) ?? '';
-  const match = /^http:\/\/127\.0\.0\.1:\d+\/d\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(link);
+  const match = /^http:\/\/127\.0\.0\.1:\d+\/d\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(
+    link,
+  );
   if (!match) throw new Error(`not a drop link: ${link}`);
   expect(match[1]).toBe(dropId);
   return { dropId, link, fingerprint: match[2] as string, secret: match[3] as string };
 }
 
 /** The client opens the link (which changes nothing) and waits until the page has checked the drop key. */
-export async function openDropLink(page: Page, link: string, step: 'start' | 'files' | 'mismatch' | 'gone'): Promise<void> {
+export async function openDropLink(
+  page: Page,
+  link: string,
+  step: 'start' | 'files' | 'mismatch' | 'gone',
+): Promise<void> {
   // A page already at this link would only follow the fragment: load it afresh.
   if (page.url() === link) await page.reload();
   else await page.goto(link);
@@ -80,7 +86,11 @@ export interface UploadedReceipt {
 }
 
 /** Chooses the files (and a message), uploads, and reads the receipt. */
-export async function uploadFiles(page: Page, files: readonly FileToSend[], options: { readonly message?: string; readonly receiptMail?: boolean } = {}): Promise<UploadedReceipt> {
+export async function uploadFiles(
+  page: Page,
+  files: readonly FileToSend[],
+  options: { readonly message?: string; readonly receiptMail?: boolean } = {},
+): Promise<UploadedReceipt> {
   // Playwright takes at most 50 MB of files from memory: larger ones go through a temporary folder.
   const dir = await tempDir('coffer-drop-files-');
   const paths = [];
@@ -98,7 +108,11 @@ export async function uploadFiles(page: Page, files: readonly FileToSend[], opti
   const code = (await page.getByTestId('drop-receipt-code').getAttribute('data-value')) ?? '';
   expect(code).toMatch(/^\d{4}-\d{4}-\d{4}$/);
   const listed = [];
-  for (const row of await page.getByTestId('drop-receipt-file').all()) listed.push({ name: (await row.getAttribute('data-name')) ?? '', size: Number(await row.getAttribute('data-size')) });
+  for (const row of await page.getByTestId('drop-receipt-file').all())
+    listed.push({
+      name: (await row.getAttribute('data-name')) ?? '',
+      size: Number(await row.getAttribute('data-size')),
+    });
   return { code, files: listed };
 }
 
@@ -111,7 +125,9 @@ export async function openDrop(page: Page, dropId: string, scope: 'mine' | 'offi
     await page.locator('[data-testid="drops-page"][data-scope="office"][data-state="loaded"]').waitFor();
   }
   await page.locator(`[data-testid="drop-row"][data-drop-id="${dropId}"]`).getByTestId('drop-open').click();
-  await page.locator(`[data-testid="drop-page"][data-state="loaded"][data-drop-id="${dropId}"]`).waitFor({ timeout: TRANSFER_TIMEOUT });
+  await page
+    .locator(`[data-testid="drop-page"][data-state="loaded"][data-drop-id="${dropId}"]`)
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
 }
 
 /**
@@ -122,7 +138,11 @@ export async function openDrop(page: Page, dropId: string, scope: 'mine' | 'offi
 export async function injectUpload(origin: string, dropId: string, publicKey: Uint8Array): Promise<string> {
   const json = { Origin: origin, Accept: 'application/json', 'Content-Type': 'application/json' };
   const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> => {
-    const res = await fetch(`${origin}${path}`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { ...json, ...headers },
+      body: JSON.stringify(body),
+    });
     const answer: unknown = await res.json();
     expect(res.ok, `${path}: ${res.status} ${JSON.stringify(answer)}`).toBe(true);
     return answer;
@@ -130,7 +150,9 @@ export async function injectUpload(origin: string, dropId: string, publicKey: Ui
   const { grant } = DropGrantResponse.parse(await post(`/api/v1/d/${dropId}/start`, {}));
   const auth = { Authorization: `Bearer ${grant}` };
   const file = makeFile(randomPlaintext(20_000), { name: 'factuur-van-de-server.pdf' });
-  const created = UploadCreateResponse.parse(await post(`/api/v1/d/${dropId}/uploads`, { size: file.container.length }, auth));
+  const created = UploadCreateResponse.parse(
+    await post(`/api/v1/d/${dropId}/uploads`, { size: file.container.length }, auth),
+  );
   expect(created.partCount).toBe(1);
   const part = await fetch(`${origin}/api/v1/d/${dropId}/uploads/${created.uploadId}/parts/0`, {
     method: 'PUT',
@@ -139,6 +161,8 @@ export async function injectUpload(origin: string, dropId: string, publicKey: Ui
   });
   expect(part.status).toBe(204);
   await post(`/api/v1/d/${dropId}/uploads/${created.uploadId}/complete`, {}, auth);
-  const forged = buildSubmission({ dropId: idFromWire(dropId), publicKey, secret: randomBytes(32) as DropSecret }, [{ file, uploadId: created.uploadId }]);
+  const forged = buildSubmission({ dropId: idFromWire(dropId), publicKey, secret: randomBytes(32) as DropSecret }, [
+    { file, uploadId: created.uploadId },
+  ]);
   return DropSubmitResponse.parse(await post(`/api/v1/d/${dropId}/submit`, forged.body, auth)).dropUploadId;
 }

@@ -24,25 +24,44 @@ const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer);
 /** The office's secret keys, opened with an approved member's password. */
 export function officeKeysOf(db: Db, email: string, password: string): OfficeKeys {
   const member = db
-    .prepare('SELECT id, kdf_salt, kdf_ops, kdf_mem, password_bundle, identity_public_key, encryption_public_key, sealed_office_keys FROM users WHERE email = ?')
-    .get(email) as Record<'id' | 'kdf_salt' | 'password_bundle' | 'identity_public_key' | 'encryption_public_key' | 'sealed_office_keys', Buffer> & { kdf_ops: number; kdf_mem: number };
-  const office = db.prepare('SELECT id, signing_public_key FROM office').get() as { id: Buffer; signing_public_key: Buffer };
+    .prepare(
+      'SELECT id, kdf_salt, kdf_ops, kdf_mem, password_bundle, identity_public_key, encryption_public_key, sealed_office_keys FROM users WHERE email = ?',
+    )
+    .get(email) as Record<
+    'id' | 'kdf_salt' | 'password_bundle' | 'identity_public_key' | 'encryption_public_key' | 'sealed_office_keys',
+    Buffer
+  > & { kdf_ops: number; kdf_mem: number };
+  const office = db.prepare('SELECT id, signing_public_key FROM office').get() as {
+    id: Buffer;
+    signing_public_key: Buffer;
+  };
   const memberId = asId(bytes(member.id));
-  const split = passwordKeys(password, bytes(member.kdf_salt), { algorithm: 'argon2id13', opsLimit: member.kdf_ops, memLimit: member.kdf_mem });
+  const split = passwordKeys(password, bytes(member.kdf_salt), {
+    algorithm: 'argon2id13',
+    opsLimit: member.kdf_ops,
+    memLimit: member.kdf_mem,
+  });
   const keys = openKeyBundle(split.keyEncryptionKey, memberId, bytes(member.password_bundle), 'password', {
     identityPublicKey: bytes(member.identity_public_key),
     encryptionPublicKey: bytes(member.encryption_public_key),
   });
   return openOfficeKeys(
     bytes(member.sealed_office_keys),
-    { officeId: asId(bytes(office.id)), memberUserId: memberId, officeSigningPublicKey: bytes(office.signing_public_key) },
+    {
+      officeId: asId(bytes(office.id)),
+      memberUserId: memberId,
+      officeSigningPublicKey: bytes(office.signing_public_key),
+    },
     keys.encryption,
   );
 }
 
 /** The member's identity public key as the server hands it out now. */
 export function identityKeyOf(db: Db, email: string): Uint8Array {
-  return bytes((db.prepare('SELECT identity_public_key FROM users WHERE email = ?').get(email) as { identity_public_key: Buffer }).identity_public_key);
+  return bytes(
+    (db.prepare('SELECT identity_public_key FROM users WHERE email = ?').get(email) as { identity_public_key: Buffer })
+      .identity_public_key,
+  );
 }
 
 /**
@@ -50,16 +69,17 @@ export function identityKeyOf(db: Db, email: string): Uint8Array {
  * with `certifiedBy`, a new office certificate for them. Returns the new identity public key.
  */
 export function replaceMemberKeys(db: Db, email: string, certifiedBy?: OfficeKeys): Uint8Array {
-  const member = db.prepare('SELECT id, role, certificate_version FROM users WHERE email = ?').get(email) as { id: Buffer; role: Role; certificate_version: number };
+  const member = db.prepare('SELECT id, role, certificate_version FROM users WHERE email = ?').get(email) as {
+    id: Buffer;
+    role: Role;
+    certificate_version: number;
+  };
   const userId = asId(bytes(member.id));
   const keys = newAccountKeys();
   const change = db.transaction(() => {
-    db.prepare('UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ? WHERE id = ?').run(
-      keys.identity.publicKey,
-      keys.encryption.publicKey,
-      signEncryptionKey(userId, keys),
-      member.id,
-    );
+    db.prepare(
+      'UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ? WHERE id = ?',
+    ).run(keys.identity.publicKey, keys.encryption.publicKey, signEncryptionKey(userId, keys), member.id);
     if (certifiedBy === undefined) return;
     const version = member.certificate_version + 1;
     const certificate = certifyMember(certifiedBy, {
@@ -71,7 +91,11 @@ export function replaceMemberKeys(db: Db, email: string, certifiedBy?: OfficeKey
       encryptionPublicKey: keys.encryption.publicKey,
       issuedAt: Date.now(),
     });
-    db.prepare('UPDATE users SET certificate = ?, certificate_version = ? WHERE id = ?').run(certificate, version, member.id);
+    db.prepare('UPDATE users SET certificate = ?, certificate_version = ? WHERE id = ?').run(
+      certificate,
+      version,
+      member.id,
+    );
   });
   change();
   return keys.identity.publicKey;

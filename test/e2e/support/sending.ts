@@ -39,7 +39,11 @@ export interface SentGuest {
 }
 
 /** On the send page: chooses the files and adds the recipients (each looked up), without sending. */
-export async function compose(page: Page, files: readonly FileToSend[], recipients: readonly Recipient[]): Promise<void> {
+export async function compose(
+  page: Page,
+  files: readonly FileToSend[],
+  recipients: readonly Recipient[],
+): Promise<void> {
   await page.getByTestId('nav-send').click();
   await page.locator('[data-testid="send-page"][data-state="compose"]').waitFor();
   await page.getByTestId('send-files').setInputFiles(files.map((file) => ({ ...file })));
@@ -47,7 +51,9 @@ export async function compose(page: Page, files: readonly FileToSend[], recipien
   for (const recipient of recipients) {
     await page.getByTestId('send-recipient-input').fill(recipient.email);
     await page.getByTestId('send-recipient-add').click();
-    const item = page.locator(`[data-testid="send-recipient"][data-email="${recipient.email}"][data-kind="${recipient.kind}"]`);
+    const item = page.locator(
+      `[data-testid="send-recipient"][data-email="${recipient.email}"][data-kind="${recipient.kind}"]`,
+    );
     await item.waitFor();
     if (recipient.accessCode) await item.getByTestId('send-recipient-access-code').check();
   }
@@ -74,13 +80,22 @@ export async function submit(page: Page): Promise<Sent> {
   const guests: SentGuest[] = [];
   for (const card of await page.getByTestId('guest-link').all()) {
     const link = (await card.getByTestId('guest-link-url').getAttribute('data-value')) ?? '';
-    const match = /^http:\/\/127\.0\.0\.1:\d+\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(link);
+    const match = /^http:\/\/127\.0\.0\.1:\d+\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(
+      link,
+    );
     if (!match) throw new Error(`not a guest link: ${link}`);
     const [, recipientId = '', officeFingerprint = '', linkSecret = ''] = match;
     expect(await card.getAttribute('data-recipient-id')).toBe(recipientId);
     const code = card.getByTestId('guest-link-access-code-value');
     const accessCode = (await code.count()) > 0 ? ((await code.getAttribute('data-value')) ?? '') : undefined;
-    guests.push({ email: (await card.getAttribute('data-email')) ?? '', link, recipientId, officeFingerprint, linkSecret, ...(accessCode !== undefined ? { accessCode } : {}) });
+    guests.push({
+      email: (await card.getAttribute('data-email')) ?? '',
+      link,
+      recipientId,
+      officeFingerprint,
+      linkSecret,
+      ...(accessCode !== undefined ? { accessCode } : {}),
+    });
   }
   return { shareId, guests };
 }
@@ -108,7 +123,9 @@ export async function guestOpensFiles(page: Page, mail: MailServer, guest: SentG
 export async function openReceived(page: Page, shareId: string): Promise<void> {
   await page.getByTestId('nav-received').click();
   await page.locator(`[data-testid="received-row"][data-share-id="${shareId}"]`).getByTestId('received-open').click();
-  await page.locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${shareId}"]`).waitFor({ timeout: TRANSFER_TIMEOUT });
+  await page
+    .locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${shareId}"]`)
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
 }
 
 export interface Downloaded {
@@ -120,7 +137,10 @@ export interface Downloaded {
 /** Presses Download on the file's row and waits for the saved file and the page's "done" (after the integrity check). */
 export async function download(page: Page, name: string): Promise<Downloaded> {
   const row = page.locator(`[data-testid="file-row"][data-name="${name}"]`);
-  const [saved] = await Promise.all([page.waitForEvent('download', { timeout: TRANSFER_TIMEOUT }), row.getByTestId('file-download').click()]);
+  const [saved] = await Promise.all([
+    page.waitForEvent('download', { timeout: TRANSFER_TIMEOUT }),
+    row.getByTestId('file-download').click(),
+  ]);
   const path = await saved.path();
   await row.getByTestId('file-done').waitFor({ timeout: TRANSFER_TIMEOUT });
   return { name: saved.suggestedFilename(), bytes: await readFile(path) };
@@ -143,6 +163,15 @@ export function expectSameFile(got: Downloaded, sent: FileToSend): void {
 }
 
 /** 32-byte windows of a plaintext at `offsets` (by default its start, its end and two odd offsets between), in every form. */
-export function windowNeedles(what: string, plaintext: Buffer, offsets = [0, Math.floor(plaintext.length / 3) + 1, Math.floor((plaintext.length * 2) / 3) + 7, plaintext.length - 32]): Needle[] {
+export function windowNeedles(
+  what: string,
+  plaintext: Buffer,
+  offsets = [
+    0,
+    Math.floor(plaintext.length / 3) + 1,
+    Math.floor((plaintext.length * 2) / 3) + 7,
+    plaintext.length - 32,
+  ],
+): Needle[] {
   return offsets.flatMap((offset) => forms(`${what} at ${offset}`, plaintext.subarray(offset, offset + 32)));
 }

@@ -12,7 +12,17 @@ import { removeTempDirs } from '../../helpers/tmp.js';
 import { approveColleague, completeSetup, inviteColleague, signIn, type Person } from './accounts.js';
 import { launchChromium, watchConsole, type ConsoleProblems } from './browser.js';
 import { startCoffer, type Coffer } from './coffer.js';
-import { fileHaystacks, findNeedles, forms, mailHaystacks, recordRequests, requestHaystacks, type Haystack, type Needle, type RecordedRequest } from './traces.js';
+import {
+  fileHaystacks,
+  findNeedles,
+  forms,
+  mailHaystacks,
+  recordRequests,
+  requestHaystacks,
+  type Haystack,
+  type Needle,
+  type RecordedRequest,
+} from './traces.js';
 
 export interface Session {
   readonly who: string;
@@ -35,7 +45,11 @@ export interface Sessions {
 export function browserSessions(browser: Browser, coffer: Coffer, allow: readonly RegExp[] = []): Sessions {
   const all: Session[] = [];
   const open = async (who: string): Promise<Session> => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      locale: 'en-US',
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
     const requests = recordRequests(context);
     const page = await context.newPage();
     const session = { who, context, page, problems: watchConsole(page, allow), requests };
@@ -60,7 +74,13 @@ export function browserSessions(browser: Browser, coffer: Coffer, allow: readonl
 }
 
 /** The office set up from the setup link the server printed: the admin, then each colleague invited and approved. */
-export async function setUpOffice(sessions: Sessions, coffer: Coffer, office: string, admin: Person, colleagues: readonly Person[]): Promise<void> {
+export async function setUpOffice(
+  sessions: Sessions,
+  coffer: Coffer,
+  office: string,
+  admin: Person,
+  colleagues: readonly Person[],
+): Promise<void> {
   const adminSession = await sessions.open(admin.name);
   await adminSession.page.goto(coffer.setupLink);
   await adminSession.page.locator('[data-testid="setup-status"][data-state="valid"]').waitFor();
@@ -90,11 +110,19 @@ export async function everything(sessions: Sessions, coffer: Coffer): Promise<Ha
 }
 
 /** None of `needles` anywhere; and, so the search is known to work, `control` in the database. */
-export async function expectNoTrace(sessions: Sessions, coffer: Coffer, needles: readonly Needle[], control: { readonly what: string; readonly value: string }): Promise<void> {
+export async function expectNoTrace(
+  sessions: Sessions,
+  coffer: Coffer,
+  needles: readonly Needle[],
+  control: { readonly what: string; readonly value: string },
+): Promise<void> {
   const haystacks = await everything(sessions, coffer);
   expect(findNeedles(haystacks, needles)).toEqual([]);
   const seen = findNeedles(haystacks, forms(control.what, control.value));
-  expect(seen.some((hit) => / in coffer\.db(-wal)?$/.test(hit)), seen.join('\n')).toBe(true);
+  expect(
+    seen.some((hit) => / in coffer\.db(-wal)?$/.test(hit)),
+    seen.join('\n'),
+  ).toBe(true);
 }
 
 /**
@@ -109,7 +137,11 @@ export class FlowTest {
   #db: Db | undefined;
   #sessions: Sessions | undefined;
 
-  async start(prefix: string, allow: readonly RegExp[], office: { readonly name: string; readonly admin: Person; readonly colleagues: readonly Person[] }): Promise<void> {
+  async start(
+    prefix: string,
+    allow: readonly RegExp[],
+    office: { readonly name: string; readonly admin: Person; readonly colleagues: readonly Person[] },
+  ): Promise<void> {
     await ready();
     this.#coffer = await startCoffer(prefix, { LOG_LEVEL: 'trace' });
     this.#browser = await launchChromium();

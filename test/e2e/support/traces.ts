@@ -23,7 +23,9 @@ export interface RecordedRequest {
  */
 export function recordRequests(context: BrowserContext): RecordedRequest[] {
   const recorded: RecordedRequest[] = [];
-  context.on('request', (request) => recorded.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() }));
+  context.on('request', (request) =>
+    recorded.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() }),
+  );
   return recorded;
 }
 
@@ -62,7 +64,8 @@ export function forms(what: string, secret: Uint8Array | string): Needle[] {
 export function findNeedles(haystacks: readonly Haystack[], needles: readonly Needle[]): string[] {
   const found: string[] = [];
   for (const haystack of haystacks) {
-    for (const needle of needles) if (haystack.bytes.includes(needle.bytes)) found.push(`${needle.what} in ${haystack.where}`);
+    for (const needle of needles)
+      if (haystack.bytes.includes(needle.bytes)) found.push(`${needle.what} in ${haystack.where}`);
   }
   return found;
 }
@@ -70,7 +73,9 @@ export function findNeedles(haystacks: readonly Haystack[], needles: readonly Ne
 export function requestHaystacks(who: string, requests: readonly RecordedRequest[]): Haystack[] {
   return requests.flatMap((request, index) => [
     { where: `${who} request ${index} URL (${request.method} ${request.url})`, bytes: Buffer.from(request.url) },
-    ...(request.body ? [{ where: `${who} request ${index} body (${request.method} ${request.url})`, bytes: request.body }] : []),
+    ...(request.body
+      ? [{ where: `${who} request ${index} body (${request.method} ${request.url})`, bytes: request.body }]
+      : []),
   ]);
 }
 
@@ -78,8 +83,14 @@ export function requestHaystacks(who: string, requests: readonly RecordedRequest
 export function mailHaystacks(mail: MailServer): Haystack[] {
   return mail.messages.map((message, index) => {
     const { attachments, ...rest } = message;
-    const parts = [Buffer.from(JSON.stringify(rest)), ...attachments.map((a) => Buffer.from(typeof a.content === 'string' ? a.content : new Uint8Array(a.content)))];
-    return { where: `mail ${index} to ${message.to?.map((to) => ('address' in to ? to.address : '')).join(', ')}`, bytes: Buffer.concat(parts) };
+    const parts = [
+      Buffer.from(JSON.stringify(rest)),
+      ...attachments.map((a) => Buffer.from(typeof a.content === 'string' ? a.content : new Uint8Array(a.content))),
+    ];
+    return {
+      where: `mail ${index} to ${message.to?.map((to) => ('address' in to ? to.address : '')).join(', ')}`,
+      bytes: Buffer.concat(parts),
+    };
   });
 }
 

@@ -11,7 +11,15 @@ import { roleLabel } from '../../ui/labels';
 import { FingerprintApproval } from './FingerprintApproval';
 import { memberKeys } from './member-keys';
 
-export function ApproveDialog({ user, onClose, onApproved }: { readonly user: UserSummary; readonly onClose: () => void; readonly onApproved: () => void }): JSX.Element {
+export function ApproveDialog({
+  user,
+  onClose,
+  onApproved,
+}: {
+  readonly user: UserSummary;
+  readonly onClose: () => void;
+  readonly onApproved: () => void;
+}): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
   const load = useCallback(async () => {
@@ -27,7 +35,9 @@ export function ApproveDialog({ user, onClose, onApproved }: { readonly user: Us
         const made = await engine.call('certifyMember', { member, currentVersion: detail.certificateVersion });
         await approveUser(detail.userId, made);
       }}
-      intro={(detail) => t('approve.intro', { name: detail.name, email: detail.email, role: roleLabel(t, detail.role) })}
+      intro={(detail) =>
+        t('approve.intro', { name: detail.name, email: detail.email, role: roleLabel(t, detail.role) })
+      }
       step1={(detail) => t('approve.step1', { name: detail.name })}
       warning={t('approve.warning')}
       certifying={t('approve.certifying')}

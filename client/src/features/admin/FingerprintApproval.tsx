@@ -39,7 +39,9 @@ export interface FingerprintApprovalProps<D extends { readonly name: string }> {
   readonly onApproved: () => void;
 }
 
-export function FingerprintApproval<D extends { readonly name: string }>(props: FingerprintApprovalProps<D>): JSX.Element {
+export function FingerprintApproval<D extends { readonly name: string }>(
+  props: FingerprintApprovalProps<D>,
+): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
   const [state, setState] = useState<State<D>>({ kind: 'loading' });
@@ -54,7 +56,9 @@ export function FingerprintApproval<D extends { readonly name: string }>(props: 
       if (!loaded.keys) return { kind: 'error', text: t('approve.noKeys') };
       setKeys(loaded.keys);
       const inspected = await engine.call('inspectMember', loaded.keys);
-      return inspected.signatureValid ? { kind: 'compare', detail: loaded.detail, fingerprint: inspected.fingerprint } : { kind: 'invalid' };
+      return inspected.signatureValid
+        ? { kind: 'compare', detail: loaded.detail, fingerprint: inspected.fingerprint }
+        : { kind: 'invalid' };
     })().then(
       (next) => live && setState(next),
       (error: unknown) => live && setState({ kind: 'error', text: errorMessage(t, error) }),
@@ -81,7 +85,15 @@ export function FingerprintApproval<D extends { readonly name: string }>(props: 
     </button>
   );
   return (
-    <Dialog open title={props.title} onClose={props.onClose} testid={props.testid} state={state.kind} busy={state.kind === 'certifying'} wide>
+    <Dialog
+      open
+      title={props.title}
+      onClose={props.onClose}
+      testid={props.testid}
+      state={state.kind}
+      busy={state.kind === 'certifying'}
+      wide
+    >
       {state.kind === 'loading' && <Progress text={t('approve.loading')} />}
       {state.kind === 'compare' && (
         <>
@@ -99,7 +111,12 @@ export function FingerprintApproval<D extends { readonly name: string }>(props: 
             <button type="button" class="button" onClick={() => void approve()} data-testid={`${prefix}-confirm`}>
               {t('approve.confirm')}
             </button>
-            <button type="button" class="button button--secondary" onClick={() => setState({ kind: 'mismatch' })} data-testid={`${prefix}-mismatch`}>
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => setState({ kind: 'mismatch' })}
+              data-testid={`${prefix}-mismatch`}
+            >
               {t('approve.mismatch')}
             </button>
             {cancel(t('action.cancel'))}
@@ -110,7 +127,13 @@ export function FingerprintApproval<D extends { readonly name: string }>(props: 
       {(state.kind === 'invalid' || state.kind === 'mismatch' || state.kind === 'error') && (
         <>
           <ErrorAlert testid={`${prefix}-error`}>
-            <p>{state.kind === 'invalid' ? t('approve.invalid') : state.kind === 'mismatch' ? t('approve.mismatchText') : state.text}</p>
+            <p>
+              {state.kind === 'invalid'
+                ? t('approve.invalid')
+                : state.kind === 'mismatch'
+                  ? t('approve.mismatchText')
+                  : state.text}
+            </p>
           </ErrorAlert>
           <div class="button-row">{cancel(t('action.close'))}</div>
         </>

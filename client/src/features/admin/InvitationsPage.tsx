@@ -2,7 +2,13 @@
 // invitations and reset links, with failed deliveries marked so the admin checks the address.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { createInvitation, listInvitations, resendInvitation, withdrawInvitation, type InvitationList } from '../../api/admin';
+import {
+  createInvitation,
+  listInvitations,
+  resendInvitation,
+  withdrawInvitation,
+  type InvitationList,
+} from '../../api/admin';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { ConfirmDialog } from '../../ui/Dialog';
@@ -80,7 +86,9 @@ export function InvitationsPage(): JSX.Element {
         )}
         <StatusLine text={status} testid="invitations-status" />
         {invitations === null && !problem && <Progress text={t('app.loading')} testid="invitations-loading" />}
-        {invitations !== null && invitations.length === 0 && <p data-testid="invitations-empty">{t('invitations.none')}</p>}
+        {invitations !== null && invitations.length === 0 && (
+          <p data-testid="invitations-empty">{t('invitations.none')}</p>
+        )}
         {invitations !== null && invitations.length > 0 && (
           <table class="table table--stack" data-testid="invitations-list">
             <caption class="visually-hidden">{t('invitations.open')}</caption>
@@ -104,7 +112,9 @@ export function InvitationsPage(): JSX.Element {
                 >
                   <th scope="row" data-label={t('field.email')}>
                     <span class="cell-main">{invitation.email}</span>
-                    {invitation.kind === 'reset' && <span class="badge badge--warning">{t('invitations.kind.reset')}</span>}
+                    {invitation.kind === 'reset' && (
+                      <span class="badge badge--warning">{t('invitations.kind.reset')}</span>
+                    )}
                     {invitation.deliveryFailed && (
                       <span class="cell-warning" data-testid="invitation-delivery-failed">
                         {t('invitations.deliveryFailed')}
@@ -195,7 +205,9 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
       else setUndelivered(address);
       onSent();
     } catch (failure) {
-      const text = isApiError(failure, 'already_exists') ? t('invitations.exists', { email: address }) : errorMessage(t, failure);
+      const text = isApiError(failure, 'already_exists')
+        ? t('invitations.exists', { email: address })
+        : errorMessage(t, failure);
       setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
     } finally {
       working.current = false;
@@ -240,7 +252,15 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           <legend class="field__label">{t('role.legend')}</legend>
           {(['staff', 'admin'] as const).map((choice) => (
             <div class="radio" key={choice}>
-              <input type="radio" id={`invitation-role-${choice}`} name="invitation-role" value={choice} checked={role === choice} onChange={() => setRole(choice)} data-testid={`invitation-role-${choice}`} />
+              <input
+                type="radio"
+                id={`invitation-role-${choice}`}
+                name="invitation-role"
+                value={choice}
+                checked={role === choice}
+                onChange={() => setRole(choice)}
+                data-testid={`invitation-role-${choice}`}
+              />
               <label for={`invitation-role-${choice}`}>
                 {roleLabel(t, choice)}
                 <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>

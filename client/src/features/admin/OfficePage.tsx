@@ -4,7 +4,14 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getOffice, type OfficePublic } from '../../api/accounts';
-import { getSettings, LOGO_MAX_BYTES, removeLogo, saveSettings, uploadLogo, type OfficeSettings } from '../../api/admin';
+import {
+  getSettings,
+  LOGO_MAX_BYTES,
+  removeLogo,
+  saveSettings,
+  uploadLogo,
+  type OfficeSettings,
+} from '../../api/admin';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
@@ -117,7 +124,16 @@ function SettingsForm(): JSX.Element {
         !problem && <Progress text={t('app.loading')} testid="settings-loading" />
       ) : (
         <form class="form" onSubmit={submit} noValidate data-testid="settings-form">
-          <Field id="settings-name" label={t('field.officeName')} value={draft.name} onValue={(name) => edit({ name })} error={errors.name} testid="settings-name" maxLength={100} required />
+          <Field
+            id="settings-name"
+            label={t('field.officeName')}
+            value={draft.name}
+            onValue={(name) => edit({ name })}
+            error={errors.name}
+            testid="settings-name"
+            maxLength={100}
+            required
+          />
           <Checkbox
             id="settings-require-2fa"
             label={t('office.requireTwoFactor')}
@@ -203,7 +219,9 @@ function LogoSection(): JSX.Element {
     }
     const why = logoProblem(file);
     if (why) {
-      const text = t(why === 'type' ? 'logo.error.type' : 'logo.error.size', { max: Math.round(LOGO_MAX_BYTES / 1024) });
+      const text = t(why === 'type' ? 'logo.error.type' : 'logo.error.size', {
+        max: Math.round(LOGO_MAX_BYTES / 1024),
+      });
       setFileError(text);
       fail(text);
       return;
@@ -251,7 +269,11 @@ function LogoSection(): JSX.Element {
         </ErrorAlert>
       )}
       <div class="logo-preview" data-testid="logo-preview" data-state={office?.logoUrl ? 'set' : 'none'}>
-        {office?.logoUrl ? <img src={office.logoUrl} alt={t('logo.alt', { office: office.name ?? '' })} class="logo-preview__image" /> : <p class="logo-preview__empty">{t('logo.none')}</p>}
+        {office?.logoUrl ? (
+          <img src={office.logoUrl} alt={t('logo.alt', { office: office.name ?? '' })} class="logo-preview__image" />
+        ) : (
+          <p class="logo-preview__empty">{t('logo.none')}</p>
+        )}
       </div>
       <form class="form" onSubmit={upload} noValidate>
         <div class={`field${fileError ? ' field--invalid' : ''}`}>
@@ -284,7 +306,13 @@ function LogoSection(): JSX.Element {
             {t('logo.upload')}
           </button>
           {office?.logoUrl && (
-            <button type="button" class="button button--secondary" disabled={busy} onClick={() => void remove()} data-testid="logo-remove">
+            <button
+              type="button"
+              class="button button--secondary"
+              disabled={busy}
+              onClick={() => void remove()}
+              data-testid="logo-remove"
+            >
               {t('logo.remove')}
             </button>
           )}

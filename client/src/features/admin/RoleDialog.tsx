@@ -14,7 +14,15 @@ import { memberKeys } from './member-keys';
 type Role = UserSummary['role'];
 const CHOICES: readonly Role[] = ['staff', 'admin'];
 
-export function RoleDialog({ user, onClose, onChanged }: { readonly user: UserSummary; readonly onClose: () => void; readonly onChanged: (role: Role) => void }): JSX.Element {
+export function RoleDialog({
+  user,
+  onClose,
+  onChanged,
+}: {
+  readonly user: UserSummary;
+  readonly onClose: () => void;
+  readonly onChanged: (role: Role) => void;
+}): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
   const [role, setRole] = useState<Role>(user.role);
@@ -53,7 +61,14 @@ export function RoleDialog({ user, onClose, onChanged }: { readonly user: UserSu
   };
 
   return (
-    <Dialog open title={t('role.title', { name: user.name })} onClose={onClose} testid="role-dialog" state={busy ? 'busy' : 'open'} busy={busy}>
+    <Dialog
+      open
+      title={t('role.title', { name: user.name })}
+      onClose={onClose}
+      testid="role-dialog"
+      state={busy ? 'busy' : 'open'}
+      busy={busy}
+    >
       <form class="form" onSubmit={save} noValidate>
         {problem && (
           <ErrorAlert testid="role-dialog-error" focusKey={problem.n}>
@@ -64,7 +79,15 @@ export function RoleDialog({ user, onClose, onChanged }: { readonly user: UserSu
           <legend class="field__label">{t('role.legend')}</legend>
           {CHOICES.map((choice) => (
             <div class="radio" key={choice}>
-              <input type="radio" id={`role-${choice}`} name="role" value={choice} checked={role === choice} onChange={() => setRole(choice)} data-testid={`role-${choice}`} />
+              <input
+                type="radio"
+                id={`role-${choice}`}
+                name="role"
+                value={choice}
+                checked={role === choice}
+                onChange={() => setRole(choice)}
+                data-testid={`role-${choice}`}
+              />
               <label for={`role-${choice}`}>
                 {roleLabel(t, choice)}
                 <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>

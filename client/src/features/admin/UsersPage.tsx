@@ -129,38 +129,69 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
                   </th>
                   <td data-label={t('users.role')}>{roleLabel(t, user.role)}</td>
                   <td data-label={t('users.status')}>
-                    <span class={`badge badge--${active ? 'ok' : 'danger'}`}>{t(active ? 'users.status.active' : 'users.status.disabled')}</span>
+                    <span class={`badge badge--${active ? 'ok' : 'danger'}`}>
+                      {t(active ? 'users.status.active' : 'users.status.disabled')}
+                    </span>
                   </td>
                   <td data-label={t('users.approval')}>
-                    <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>{t(APPROVAL_LABELS[user.approval])}</span>
+                    <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>
+                      {t(APPROVAL_LABELS[user.approval])}
+                    </span>
                   </td>
                   <td data-label={t('users.twoFactor')}>{t(user.twoFactor ? 'twoFactor.on' : 'twoFactor.off')}</td>
-                  <td data-label={t('users.lastSignIn')}>{user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}</td>
+                  <td data-label={t('users.lastSignIn')}>
+                    {user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}
+                  </td>
                   <td data-label={t('users.actions')}>
                     <div class="action-list">
                       {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
                       {active && user.approval === 'pending' && user.role !== 'client' && (
-                        <button type="button" class="button button--small" onClick={() => open({ kind: 'approve', user })} data-testid="user-approve">
+                        <button
+                          type="button"
+                          class="button button--small"
+                          onClick={() => open({ kind: 'approve', user })}
+                          data-testid="user-approve"
+                        >
                           {t('users.approve')}
                         </button>
                       )}
                       {active && user.role !== 'client' && (
-                        <button type="button" class="button button--small button--secondary" onClick={() => open({ kind: 'role', user })} data-testid="user-role">
+                        <button
+                          type="button"
+                          class="button button--small button--secondary"
+                          onClick={() => open({ kind: 'role', user })}
+                          data-testid="user-role"
+                        >
                           {t('users.changeRole')}
                         </button>
                       )}
                       {active && !self && (
-                        <button type="button" class="button button--small button--secondary" onClick={() => open({ kind: 'disable', user })} data-testid="user-disable">
+                        <button
+                          type="button"
+                          class="button button--small button--secondary"
+                          onClick={() => open({ kind: 'disable', user })}
+                          data-testid="user-disable"
+                        >
                           {t('users.disable')}
                         </button>
                       )}
                       {!active && (
-                        <button type="button" class="button button--small button--secondary" onClick={() => void enable(user)} data-testid="user-enable">
+                        <button
+                          type="button"
+                          class="button button--small button--secondary"
+                          onClick={() => void enable(user)}
+                          data-testid="user-enable"
+                        >
                           {t('users.enable')}
                         </button>
                       )}
                       {!self && user.approval !== 'reset' && (
-                        <button type="button" class="button button--small button--secondary" onClick={() => open({ kind: 'reset', user })} data-testid="user-reset">
+                        <button
+                          type="button"
+                          class="button button--small button--secondary"
+                          onClick={() => open({ kind: 'reset', user })}
+                          data-testid="user-reset"
+                        >
                           {t('users.reset')}
                         </button>
                       )}
@@ -174,10 +205,20 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
       )}
 
       {action?.kind === 'approve' && (
-        <ApproveDialog user={action.user} onClose={close} onApproved={() => void finished(t('users.approved', { name: action.user.name }))} />
+        <ApproveDialog
+          user={action.user}
+          onClose={close}
+          onApproved={() => void finished(t('users.approved', { name: action.user.name }))}
+        />
       )}
       {action?.kind === 'role' && (
-        <RoleDialog user={action.user} onClose={close} onChanged={(role) => void finished(t('users.roleChanged', { name: action.user.name, role: roleLabel(t, role) }))} />
+        <RoleDialog
+          user={action.user}
+          onClose={close}
+          onChanged={(role) =>
+            void finished(t('users.roleChanged', { name: action.user.name, role: roleLabel(t, role) }))
+          }
+        />
       )}
       <ConfirmDialog
         open={action?.kind === 'disable'}

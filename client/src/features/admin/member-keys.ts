@@ -8,5 +8,12 @@ export type MemberKeys = RequestOf<'inspectMember'>;
 export function memberKeys(detail: UserDetail): MemberKeys | null {
   const { identityPublicKey, encryptionPublicKey, encryptionKeySignature } = detail;
   if (!identityPublicKey || !encryptionPublicKey || !encryptionKeySignature) return null;
-  return { userId: detail.userId, email: detail.email, role: detail.role, identityPublicKey, encryptionPublicKey, encryptionKeySignature };
+  return {
+    userId: detail.userId,
+    email: detail.email,
+    role: detail.role,
+    identityPublicKey,
+    encryptionPublicKey,
+    encryptionKeySignature,
+  };
 }

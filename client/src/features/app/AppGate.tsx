@@ -62,7 +62,15 @@ export function AppGate({ route, path }: { readonly route: AppRoute; readonly pa
   }
 }
 
-function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
+function AppShell({
+  route,
+  info,
+  keys,
+}: {
+  readonly route: AppRoute;
+  readonly info: SessionInfo;
+  readonly keys: UnlockedKeys;
+}): JSX.Element {
   const { t } = useI18n();
   const { section } = route;
   const sections = allowedSections(info);
@@ -73,7 +81,12 @@ function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly in
         <ul class="app-nav__list">
           {sections.map((item) => (
             <li key={item}>
-              <Link href={SECTION_PATHS[item]} class="app-nav__link" aria-current={item === section ? 'page' : undefined} testid={`nav-${item}`}>
+              <Link
+                href={SECTION_PATHS[item]}
+                class="app-nav__link"
+                aria-current={item === section ? 'page' : undefined}
+                testid={`nav-${item}`}
+              >
                 {t(SECTION_LABELS[item])}
               </Link>
             </li>
@@ -96,19 +109,43 @@ function AppShell({ route, info, keys }: { readonly route: AppRoute; readonly in
   );
 }
 
-function Section({ route, info, keys }: { readonly route: AppRoute; readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
+function Section({
+  route,
+  info,
+  keys,
+}: {
+  readonly route: AppRoute;
+  readonly info: SessionInfo;
+  readonly keys: UnlockedKeys;
+}): JSX.Element {
   switch (route.section) {
     case 'dashboard':
-      return info.me.role === 'client' && info.me.approval === 'approved' ? <PortalPage info={info} /> : <DashboardPage info={info} keys={keys} />;
+      return info.me.role === 'client' && info.me.approval === 'approved' ? (
+        <PortalPage info={info} />
+      ) : (
+        <DashboardPage info={info} keys={keys} />
+      );
     case 'send':
       return <SendPage info={info} />;
     case 'sent':
-      return route.shareId ? <SentSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <SentListPage info={info} />;
+      return route.shareId ? (
+        <SentSharePage key={route.shareId} info={info} shareId={route.shareId} />
+      ) : (
+        <SentListPage info={info} />
+      );
     case 'received':
-      return route.shareId ? <ReceivedSharePage key={route.shareId} info={info} shareId={route.shareId} /> : <ReceivedListPage />;
+      return route.shareId ? (
+        <ReceivedSharePage key={route.shareId} info={info} shareId={route.shareId} />
+      ) : (
+        <ReceivedListPage />
+      );
     case 'drops':
       if (route.newDrop) return <DropCreatePage info={info} />;
-      return route.dropId ? <DropPage key={route.dropId} info={info} dropId={route.dropId} /> : <DropsListPage info={info} />;
+      return route.dropId ? (
+        <DropPage key={route.dropId} info={info} dropId={route.dropId} />
+      ) : (
+        <DropsListPage info={info} />
+      );
     case 'security':
       return <SecurityPage info={info} keys={keys} />;
     case 'colleagues':

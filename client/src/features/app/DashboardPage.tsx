@@ -11,7 +11,13 @@ import { PageHeading } from '../../ui/PageHeading';
 import { roleLabel } from '../../ui/labels';
 import { allowedSections } from './sections';
 
-export function DashboardPage({ info, keys }: { readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
+export function DashboardPage({
+  info,
+  keys,
+}: {
+  readonly info: SessionInfo;
+  readonly keys: UnlockedKeys;
+}): JSX.Element {
   const { t } = useI18n();
   const sections = allowedSections(info);
   const pending = info.me.approval === 'pending';

@@ -13,7 +13,13 @@ import { Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { navigate } from '../../router';
 
-export function UnlockPage({ info, problem }: { readonly info: SessionInfo; readonly problem?: WorkerErrorCode | 'engine_failed' | undefined }): JSX.Element {
+export function UnlockPage({
+  info,
+  problem,
+}: {
+  readonly info: SessionInfo;
+  readonly problem?: WorkerErrorCode | 'engine_failed' | undefined;
+}): JSX.Element {
   const { t } = useI18n();
   const store = useSessionStore();
   const [password, setPassword] = useState('');
@@ -67,7 +73,15 @@ export function UnlockPage({ info, problem }: { readonly info: SessionInfo; read
       )}
       <form class="panel form" onSubmit={submit} noValidate>
         {/* A hidden username field lets password managers offer the right entry. */}
-        <input type="email" class="visually-hidden" autoComplete="username" value={info.me.email} readOnly tabIndex={-1} aria-hidden="true" />
+        <input
+          type="email"
+          class="visually-hidden"
+          autoComplete="username"
+          value={info.me.email}
+          readOnly
+          tabIndex={-1}
+          aria-hidden="true"
+        />
         <Field
           id="unlock-password"
           label={t('field.password')}
@@ -87,7 +101,13 @@ export function UnlockPage({ info, problem }: { readonly info: SessionInfo; read
           <button type="submit" class="button" disabled={busy} data-testid="unlock-submit">
             {t('unlock.submit')}
           </button>
-          <button type="button" class="button button--secondary" onClick={() => void signOut()} disabled={busy} data-testid="unlock-sign-out">
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={() => void signOut()}
+            disabled={busy}
+            data-testid="unlock-sign-out"
+          >
             {t('account.signOut')}
           </button>
         </div>

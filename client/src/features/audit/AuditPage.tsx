@@ -76,7 +76,15 @@ export function AuditPage(): JSX.Element {
         if (mine !== request.current) return;
         setLoaded({ entries: page.entries, next: page.next });
         setActions(page.actions);
-        setSummary({ key: page.entries.length === 0 ? 'audit.status.none' : page.next === null ? 'audit.status.all' : 'audit.status.some', n: page.entries.length });
+        setSummary({
+          key:
+            page.entries.length === 0
+              ? 'audit.status.none'
+              : page.next === null
+                ? 'audit.status.all'
+                : 'audit.status.some',
+          n: page.entries.length,
+        });
       })
       .catch((error: unknown) => {
         if (mine === request.current) fail(error);
@@ -138,7 +146,14 @@ export function AuditPage(): JSX.Element {
       <PageHeading>{t('audit.title')}</PageHeading>
       <p class="lead">{t('audit.intro')}</p>
 
-      <form class="panel panel--wide form" role="search" aria-labelledby="audit-filter-heading" onSubmit={apply} noValidate data-testid="audit-filters">
+      <form
+        class="panel panel--wide form"
+        role="search"
+        aria-labelledby="audit-filter-heading"
+        onSubmit={apply}
+        noValidate
+        data-testid="audit-filters"
+      >
         <h2 id="audit-filter-heading" class="section-heading">
           {t('audit.filter.heading')}
         </h2>
@@ -174,7 +189,9 @@ export function AuditPage(): JSX.Element {
               <option value="">{t('audit.what.any')}</option>
               {groups.map((group) => (
                 <optgroup key={group.prefix} label={groupLabel(t, group.prefix)}>
-                  <option value={`${group.prefix}.*`}>{t('audit.what.group', { group: groupLabel(t, group.prefix) })}</option>
+                  <option value={`${group.prefix}.*`}>
+                    {t('audit.what.group', { group: groupLabel(t, group.prefix) })}
+                  </option>
                   {group.actions.map((action) => (
                     <option key={action} value={action}>
                       {actionLabel(t, action)}
@@ -184,14 +201,33 @@ export function AuditPage(): JSX.Element {
               ))}
             </select>
           </div>
-          <DateField id="audit-from" label={t('audit.when.from')} value={form.fromDay} onValue={(fromDay) => set({ fromDay })} testid="audit-from" />
-          <DateField id="audit-to" label={t('audit.when.to')} value={form.toDay} onValue={(toDay) => set({ toDay })} error={datesWrong ? t('audit.when.order') : null} testid="audit-to" />
+          <DateField
+            id="audit-from"
+            label={t('audit.when.from')}
+            value={form.fromDay}
+            onValue={(fromDay) => set({ fromDay })}
+            testid="audit-from"
+          />
+          <DateField
+            id="audit-to"
+            label={t('audit.when.to')}
+            value={form.toDay}
+            onValue={(toDay) => set({ toDay })}
+            error={datesWrong ? t('audit.when.order') : null}
+            testid="audit-to"
+          />
         </div>
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="audit-apply">
             {t('audit.apply')}
           </button>
-          <button type="button" class="button button--secondary" onClick={clear} disabled={busy} data-testid="audit-clear">
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={clear}
+            disabled={busy}
+            data-testid="audit-clear"
+          >
             {t('audit.clear')}
           </button>
           <a class="button button--secondary" href={auditExportHref(applied)} download data-testid="audit-export">
@@ -228,7 +264,13 @@ export function AuditPage(): JSX.Element {
         )}
         {loaded !== null && loaded.next !== null && (
           <div class="button-row">
-            <button type="button" class="button button--secondary" onClick={() => void loadOlder()} disabled={busy} data-testid="audit-more">
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => void loadOlder()}
+              disabled={busy}
+              data-testid="audit-more"
+            >
               {t('audit.more')}
             </button>
           </div>

@@ -25,7 +25,9 @@ export function objectTypeLabel(t: Translate, type: string): string {
 }
 
 /** The actions by the part before the dot, in the order the server lists them. */
-export function actionGroups(actions: readonly string[]): { readonly prefix: string; readonly actions: readonly string[] }[] {
+export function actionGroups(
+  actions: readonly string[],
+): { readonly prefix: string; readonly actions: readonly string[] }[] {
   const groups = new Map<string, string[]>();
   for (const action of actions) {
     const prefix = action.slice(0, action.indexOf('.'));
@@ -42,7 +44,9 @@ export function actorText(t: Translate, actor: AuditActor): { readonly main: str
       const kindKey = `audit.kind.${actor.kind}`;
       const kind = known(kindKey) ? t(kindKey) : actor.kind;
       const main = actor.name ?? actor.email ?? t('audit.ref', { ref: actor.ref });
-      const sub = [actor.name !== null ? actor.email : null, actor.kind === 'user' ? null : kind].filter((part): part is string => part !== null);
+      const sub = [actor.name !== null ? actor.email : null, actor.kind === 'user' ? null : kind].filter(
+        (part): part is string => part !== null,
+      );
       return { main, sub: sub.length === 0 ? null : sub.join(' · ') };
     }
     case 'erased':

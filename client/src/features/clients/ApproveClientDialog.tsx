@@ -47,7 +47,11 @@ export function ApproveClientDialog({
   }, [client.userId]);
 
   const certify = async (detail: ClientDetail): Promise<void> => {
-    const made = await engine.call('certifyClient', { client: clientKeys(detail), currentVersion: detail.certificateVersion, label: detail.name.slice(0, 200) });
+    const made = await engine.call('certifyClient', {
+      client: clientKeys(detail),
+      currentVersion: detail.certificateVersion,
+      label: detail.name.slice(0, 200),
+    });
     await approveClient(detail.userId, {
       certificate: made.certificate,
       drop: {

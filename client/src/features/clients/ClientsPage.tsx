@@ -92,7 +92,13 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
             </thead>
             <tbody>
               {clients.map((client) => (
-                <tr key={client.userId ?? client.invitationId} data-testid="client-row" data-email={client.email} data-state={client.state} data-user-id={client.userId ?? ''}>
+                <tr
+                  key={client.userId ?? client.invitationId}
+                  data-testid="client-row"
+                  data-email={client.email}
+                  data-state={client.state}
+                  data-user-id={client.userId ?? ''}
+                >
                   <th scope="row" data-label={t('field.name')}>
                     <span class="cell-main">{client.name}</span>
                     {client.deliveryFailed && (
@@ -119,7 +125,11 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
                       </button>
                     )}
                     {client.state === 'active' && client.dropId !== null && (
-                      <Link href={`/app/drops/${client.dropId}`} testid="client-drop" aria-label={t('clients.dropLabel', { name: client.name })}>
+                      <Link
+                        href={`/app/drops/${client.dropId}`}
+                        testid="client-drop"
+                        aria-label={t('clients.dropLabel', { name: client.name })}
+                      >
                         {t('clients.drop')}
                       </Link>
                     )}
@@ -186,7 +196,9 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
       else setUndelivered(address);
       onSent();
     } catch (failure) {
-      failWith(isApiError(failure, 'already_exists') ? t('invitations.exists', { email: address }) : errorMessage(t, failure));
+      failWith(
+        isApiError(failure, 'already_exists') ? t('invitations.exists', { email: address }) : errorMessage(t, failure),
+      );
     } finally {
       working.current = false;
       setBusy(false);

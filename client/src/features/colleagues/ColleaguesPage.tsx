@@ -77,7 +77,13 @@ export function ColleaguesPage({ info }: { readonly info: SessionInfo }): JSX.El
           </thead>
           <tbody>
             {colleagues.map(({ entry, fingerprint, check }) => (
-              <tr key={entry.userId} data-testid="colleague-row" data-user-id={entry.userId} data-check={check} class={check === 'failed' ? 'row--danger' : undefined}>
+              <tr
+                key={entry.userId}
+                data-testid="colleague-row"
+                data-user-id={entry.userId}
+                data-check={check}
+                class={check === 'failed' ? 'row--danger' : undefined}
+              >
                 <th scope="row" data-label={t('colleagues.name')}>
                   <span class="cell-main">{entry.name}</span>
                   <span class="cell-sub">{entry.email}</span>

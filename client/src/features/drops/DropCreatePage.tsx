@@ -11,7 +11,11 @@ import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { MAX_DROP_LABEL_CHARACTERS } from '../../crypto/protocol';
-import { MAX_DROP_INSTRUCTIONS_LENGTH, MAX_DROP_TITLE_LENGTH, PERSONAL_DROP_MAX_DAYS } from '../../../../shared/wire/drops.js';
+import {
+  MAX_DROP_INSTRUCTIONS_LENGTH,
+  MAX_DROP_TITLE_LENGTH,
+  PERSONAL_DROP_MAX_DAYS,
+} from '../../../../shared/wire/drops.js';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
@@ -27,7 +31,14 @@ import { SendStopped } from '../send/send-flow';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom } from '../share/links';
 import { makeDrop, type MadeDrop } from './drop-flow';
 import { DropLinkCard } from './DropLinkCard';
-import { DEFAULT_MAX_FILES, DEFAULT_MAX_TOTAL, defaultDropExpiryDays, dropExpiryPresets, MAX_FILES_CHOICES, MAX_TOTAL_CHOICES } from './limits';
+import {
+  DEFAULT_MAX_FILES,
+  DEFAULT_MAX_TOTAL,
+  defaultDropExpiryDays,
+  dropExpiryPresets,
+  MAX_FILES_CHOICES,
+  MAX_TOTAL_CHOICES,
+} from './limits';
 
 interface FieldErrors {
   readonly label?: string;
@@ -39,15 +50,21 @@ interface FieldErrors {
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The form's own checks, with the rules of the wire schema and the sealed label. */
-function checkDraft(t: (key: MessageKey, params?: Record<string, string | number>) => string, draft: { label: string; title: string; instructions: string; email: string; personal: boolean }): FieldErrors {
+function checkDraft(
+  t: (key: MessageKey, params?: Record<string, string | number>) => string,
+  draft: { label: string; title: string; instructions: string; email: string; personal: boolean },
+): FieldErrors {
   const errors: { -readonly [K in keyof FieldErrors]: string } = {};
   const label = draft.label.trim();
   if (label === '') errors.label = t('dropNew.label.empty');
-  else if (label.length > MAX_DROP_LABEL_CHARACTERS || CONTROL.test(label)) errors.label = t('dropNew.label.invalid', { max: MAX_DROP_LABEL_CHARACTERS });
+  else if (label.length > MAX_DROP_LABEL_CHARACTERS || CONTROL.test(label))
+    errors.label = t('dropNew.label.invalid', { max: MAX_DROP_LABEL_CHARACTERS });
   const title = draft.title.trim();
   if (title === '') errors.title = t('dropNew.title.empty');
-  else if (title.length > MAX_DROP_TITLE_LENGTH || CONTROL.test(title)) errors.title = t('dropNew.title.invalid', { max: MAX_DROP_TITLE_LENGTH });
-  if (draft.instructions.trim().length > MAX_DROP_INSTRUCTIONS_LENGTH) errors.instructions = t('dropNew.instructions.invalid', { max: MAX_DROP_INSTRUCTIONS_LENGTH });
+  else if (title.length > MAX_DROP_TITLE_LENGTH || CONTROL.test(title))
+    errors.title = t('dropNew.title.invalid', { max: MAX_DROP_TITLE_LENGTH });
+  if (draft.instructions.trim().length > MAX_DROP_INSTRUCTIONS_LENGTH)
+    errors.instructions = t('dropNew.instructions.invalid', { max: MAX_DROP_INSTRUCTIONS_LENGTH });
   const email = normalizeEmail(draft.email);
   if (email !== '' && !isEmail(email)) errors.email = t('field.email.invalid');
   else if (email === '' && draft.personal) errors.email = t('dropNew.email.personal');
@@ -121,10 +138,13 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
       setMade({ ...drop, email: bound === '' ? null : bound });
     } catch (error) {
       if (abort.signal.aborted) return;
-      if (error instanceof SendStopped) fail(t(error.reason === 'refused' ? 'dropNew.error.refused' : 'send.error.officeKeys'));
+      if (error instanceof SendStopped)
+        fail(t(error.reason === 'refused' ? 'dropNew.error.refused' : 'send.error.officeKeys'));
       else if (error instanceof EngineError && error.code === 'keys_untrusted') fail(t('send.error.officeKeys'));
-      else if (error instanceof ApiError && error.code === 'invalid_input' && error.fields.includes('expiresAt')) fail(t('send.error.expiry'));
-      else if (error instanceof ApiError && error.code === 'invalid_input' && error.fields.includes('maxTotalBytes')) fail(t('dropNew.error.maxTotal'));
+      else if (error instanceof ApiError && error.code === 'invalid_input' && error.fields.includes('expiresAt'))
+        fail(t('send.error.expiry'));
+      else if (error instanceof ApiError && error.code === 'invalid_input' && error.fields.includes('maxTotalBytes'))
+        fail(t('dropNew.error.maxTotal'));
       else fail(errorMessage(t, error));
     } finally {
       controller.current = null;
@@ -139,7 +159,14 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
         <Notice tone="ok" testid="drop-created">
           <p>{t('dropNew.created.intro', { date: formatDate(locale, made.expiresAt) })}</p>
         </Notice>
-        <DropLinkCard dropId={made.dropId} fragment={made.fragment} email={made.email} expiresAt={made.expiresAt} office={info.office.name} sender={info.me.name} />
+        <DropLinkCard
+          dropId={made.dropId}
+          fragment={made.fragment}
+          email={made.email}
+          expiresAt={made.expiresAt}
+          office={info.office.name}
+          sender={info.me.name}
+        />
         <div class="button-row">
           <Link href={`/app/drops/${made.dropId}`} class="button button--secondary" testid="drop-created-view">
             {t('dropNew.created.view')}
@@ -228,11 +255,24 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
         <fieldset class="fieldset" disabled={busy}>
           <legend class="field__label">{t('dropNew.use')}</legend>
           <label class="radio">
-            <input type="radio" name="drop-use" checked={!singleUse} onChange={() => setSingleUse(false)} data-testid="drop-use-many" />
+            <input
+              type="radio"
+              name="drop-use"
+              checked={!singleUse}
+              onChange={() => setSingleUse(false)}
+              data-testid="drop-use-many"
+            />
             <span>{t('dropNew.use.many')}</span>
           </label>
           <label class="radio">
-            <input type="radio" name="drop-use" checked={singleUse} disabled={personal} onChange={() => setSingleUse(true)} data-testid="drop-use-once" />
+            <input
+              type="radio"
+              name="drop-use"
+              checked={singleUse}
+              disabled={personal}
+              onChange={() => setSingleUse(true)}
+              data-testid="drop-use-once"
+            />
             <span>{t('dropNew.use.once')}</span>
           </label>
         </fieldset>
@@ -240,10 +280,20 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
           <SelectField
             id="drop-expiry"
             label={t('send.expiry.label')}
-            hint={personal ? t('dropNew.expiry.personal', { max: PERSONAL_DROP_MAX_DAYS }) : t('dropNew.expiry.hint', { max: officeMax })}
+            hint={
+              personal
+                ? t('dropNew.expiry.personal', { max: PERSONAL_DROP_MAX_DAYS })
+                : t('dropNew.expiry.hint', { max: officeMax })
+            }
             value={expiryDays}
             onValue={setExpiryDays}
-            options={presets.map((days) => ({ value: days, text: t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', { n: days, date: formatDate(locale, expiryFrom(Date.now(), days)) }) }))}
+            options={presets.map((days) => ({
+              value: days,
+              text: t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                n: days,
+                date: formatDate(locale, expiryFrom(Date.now(), days)),
+              }),
+            }))}
             disabled={busy}
           />
           <SelectField
@@ -252,7 +302,10 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
             hint={t('dropNew.maxFiles.hint')}
             value={maxFiles}
             onValue={setMaxFiles}
-            options={MAX_FILES_CHOICES.map((n) => ({ value: n, text: t(n === 1 ? 'dropNew.maxFiles.one' : 'dropNew.maxFiles.many', { n }) }))}
+            options={MAX_FILES_CHOICES.map((n) => ({
+              value: n,
+              text: t(n === 1 ? 'dropNew.maxFiles.one' : 'dropNew.maxFiles.many', { n }),
+            }))}
             disabled={busy}
           />
           <SelectField

@@ -29,18 +29,40 @@ export function DropLinkCard({
   const { t, lang } = useI18n();
   const [mailLang, setMailLang] = useState<Lang>(lang);
   const link = dropLink(location.origin, dropId, fragment);
-  const mail = dropMail(translator(mailLang), { office, sender, link, expires: formatDate(LOCALES[mailLang], expiresAt), bound: email !== null });
+  const mail = dropMail(translator(mailLang), {
+    office,
+    sender,
+    link,
+    expires: formatDate(LOCALES[mailLang], expiresAt),
+    bound: email !== null,
+  });
   const inputId = `drop-link-${dropId}`;
   return (
-    <section class="panel guest-link" aria-labelledby={`${inputId}-heading`} data-testid="drop-link" data-drop-id={dropId}>
+    <section
+      class="panel guest-link"
+      aria-labelledby={`${inputId}-heading`}
+      data-testid="drop-link"
+      data-drop-id={dropId}
+    >
       <h2 class="guest-link__heading" id={`${inputId}-heading`}>
         {t('dropLink.heading')}
       </h2>
       <p>{email !== null ? t('dropLink.intro.bound', { email }) : t('dropLink.intro.open')}</p>
-      <LinkCopy id={inputId} label={t('dropLink.label')} link={link} mailHref={mailtoHref(email ?? '', mail.subject, mail.body)} prefix="drop-link">
+      <LinkCopy
+        id={inputId}
+        label={t('dropLink.label')}
+        link={link}
+        mailHref={mailtoHref(email ?? '', mail.subject, mail.body)}
+        prefix="drop-link"
+      >
         <label class="inline-select">
           <span class="inline-select__label">{t('dropLink.mailLang')}</span>
-          <select class="field__input field__select" value={mailLang} onChange={(event) => setMailLang(event.currentTarget.value as Lang)} data-testid="drop-link-mail-lang">
+          <select
+            class="field__input field__select"
+            value={mailLang}
+            onChange={(event) => setMailLang(event.currentTarget.value as Lang)}
+            data-testid="drop-link-mail-lang"
+          >
             {LANGS.map((code) => (
               <option key={code} value={code}>
                 {t(code === 'nl' ? 'lang.nl' : 'lang.en')}

@@ -9,7 +9,17 @@
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
-import { closeDrop, deleteDrop, deleteDropUpload, dropFilePath, getDrop, rejectDropUpload, unlockDrop, type DropDetail, type DropUploadView } from '../../api/drops';
+import {
+  closeDrop,
+  deleteDrop,
+  deleteDropUpload,
+  dropFilePath,
+  getDrop,
+  rejectDropUpload,
+  unlockDrop,
+  type DropDetail,
+  type DropUploadView,
+} from '../../api/drops';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
@@ -34,7 +44,10 @@ type View =
   | { readonly kind: 'untrusted' }
   | { readonly kind: 'loaded'; readonly detail: DropDetail; readonly opened: OpenedDrop };
 
-type Confirm = { readonly kind: 'close' } | { readonly kind: 'delete' } | { readonly kind: 'delete-upload'; readonly dropUploadId: string };
+type Confirm =
+  | { readonly kind: 'close' }
+  | { readonly kind: 'delete' }
+  | { readonly kind: 'delete-upload'; readonly dropUploadId: string };
 
 /** Tells the server about each upload this browser rejected that it does not know about yet. */
 async function reportRejected(detail: DropDetail, opened: OpenedDrop): Promise<DropDetail> {
@@ -51,7 +64,11 @@ async function reportRejected(detail: DropDetail, opened: OpenedDrop): Promise<D
     } catch (error) {
       // Already marked (another colleague's browser was first); any other failure is tried
       // again next time. Either way this page shows it rejected: its own check decides.
-      uploads.push(error instanceof ApiError && error.code === 'wrong_state' ? { ...upload, rejectedAt: new Date().toISOString() } : upload);
+      uploads.push(
+        error instanceof ApiError && error.code === 'wrong_state'
+          ? { ...upload, rejectedAt: new Date().toISOString() }
+          : upload,
+      );
     }
   }
   return { ...detail, uploads };
@@ -121,7 +138,13 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         {view.kind === 'loading' && <Progress text={t('drop.opening')} testid="drop-loading" />}
         {view.kind !== 'loading' && (
           <ErrorAlert testid="drop-error">
-            <p>{view.kind === 'not-found' ? t('error.notFound') : view.kind === 'untrusted' ? t('drop.untrusted') : view.text}</p>
+            <p>
+              {view.kind === 'not-found'
+                ? t('error.notFound')
+                : view.kind === 'untrusted'
+                  ? t('drop.untrusted')
+                  : view.text}
+            </p>
           </ErrorAlert>
         )}
         <p>
@@ -136,7 +159,13 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
   const mine = detail.ownerId === info.me.userId;
   const heading = opened.label ?? detail.title;
   return (
-    <section data-testid="drop-page" data-state="loaded" data-drop-state={detail.state} data-drop-id={detail.dropId} data-holder={opened.holder}>
+    <section
+      data-testid="drop-page"
+      data-state="loaded"
+      data-drop-state={detail.state}
+      data-drop-id={detail.dropId}
+      data-holder={opened.holder}
+    >
       <PageHeading>{t('drop.titleFor', { label: heading })}</PageHeading>
       <p class="lead">
         {mine ? t('drop.byYou') : t('drop.byColleague', { name: detail.ownerName })}{' '}
@@ -183,9 +212,13 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         {detail.email !== null && (
           <>
             <dt>{t('recipient.codeRequestedAt')}</dt>
-            <dd data-testid="drop-code-requested">{detail.codeRequestedAt ? formatDateTime(locale, detail.codeRequestedAt) : t('recipient.not')}</dd>
+            <dd data-testid="drop-code-requested">
+              {detail.codeRequestedAt ? formatDateTime(locale, detail.codeRequestedAt) : t('recipient.not')}
+            </dd>
             <dt>{t('recipient.codeConfirmedAt')}</dt>
-            <dd data-testid="drop-code-confirmed">{detail.codeConfirmedAt ? formatDateTime(locale, detail.codeConfirmedAt) : t('recipient.not')}</dd>
+            <dd data-testid="drop-code-confirmed">
+              {detail.codeConfirmedAt ? formatDateTime(locale, detail.codeConfirmedAt) : t('recipient.not')}
+            </dd>
           </>
         )}
       </dl>
@@ -193,7 +226,13 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         <Notice tone="warning" testid="drop-locked">
           <p>{t('drop.locked')}</p>
           {active && (
-            <button type="button" class="button button--small" disabled={busy} onClick={() => void act(() => unlockDrop(detail.dropId), t('drop.unlocked'))} data-testid="drop-unlock">
+            <button
+              type="button"
+              class="button button--small"
+              disabled={busy}
+              onClick={() => void act(() => unlockDrop(detail.dropId), t('drop.unlocked'))}
+              data-testid="drop-unlock"
+            >
               {t('sentShare.unlock')}
             </button>
           )}
@@ -206,7 +245,14 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
       )}
 
       {active && opened.fragment !== null && (
-        <DropLinkCard dropId={detail.dropId} fragment={opened.fragment} email={detail.email} expiresAt={detail.expiresAt} office={info.office.name} sender={detail.ownerName} />
+        <DropLinkCard
+          dropId={detail.dropId}
+          fragment={opened.fragment}
+          email={detail.email}
+          expiresAt={detail.expiresAt}
+          office={info.office.name}
+          sender={detail.ownerName}
+        />
       )}
 
       <h2 class="section-heading">{t('drop.uploads')}</h2>
@@ -222,7 +268,12 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
               key={upload.dropUploadId}
               dropId={detail.dropId}
               upload={upload}
-              opened={opened.uploads.find((u) => u.dropUploadId === upload.dropUploadId) ?? { dropUploadId: upload.dropUploadId, state: 'rejected' }}
+              opened={
+                opened.uploads.find((u) => u.dropUploadId === upload.dropUploadId) ?? {
+                  dropUploadId: upload.dropUploadId,
+                  state: 'rejected',
+                }
+              }
               busy={busy}
               onDelete={() => setConfirm({ kind: 'delete-upload', dropUploadId: upload.dropUploadId })}
             />
@@ -235,13 +286,25 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         {active && (
           <>
             <p>{t('drop.close.explain')}</p>
-            <button type="button" class="button button--secondary" disabled={busy} onClick={() => setConfirm({ kind: 'close' })} data-testid="drop-close">
+            <button
+              type="button"
+              class="button button--secondary"
+              disabled={busy}
+              onClick={() => setConfirm({ kind: 'close' })}
+              data-testid="drop-close"
+            >
               {t('drop.close')}
             </button>
           </>
         )}
         <p>{t('drop.delete.explain')}</p>
-        <button type="button" class="button button--danger" disabled={busy} onClick={() => setConfirm({ kind: 'delete' })} data-testid="drop-delete">
+        <button
+          type="button"
+          class="button button--danger"
+          disabled={busy}
+          onClick={() => setConfirm({ kind: 'delete' })}
+          data-testid="drop-delete"
+        >
           {t('drop.delete')}
         </button>
       </div>
@@ -250,12 +313,19 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
       </p>
       <ConfirmDialog
         open={confirm !== null}
-        title={t(confirm?.kind === 'close' ? 'drop.close.title' : confirm?.kind === 'delete' ? 'drop.delete.title' : 'drop.deleteUpload.title')}
+        title={t(
+          confirm?.kind === 'close'
+            ? 'drop.close.title'
+            : confirm?.kind === 'delete'
+              ? 'drop.delete.title'
+              : 'drop.deleteUpload.title',
+        )}
         confirmLabel={t(confirm?.kind === 'close' ? 'drop.close' : 'drop.delete')}
         cancelLabel={t('action.cancel')}
         onConfirm={() => {
           if (confirm?.kind === 'close') void act(() => closeDrop(detail.dropId), t('drop.closed'));
-          else if (confirm?.kind === 'delete-upload') void act(() => deleteDropUpload(detail.dropId, confirm.dropUploadId), t('drop.uploadDeleted'));
+          else if (confirm?.kind === 'delete-upload')
+            void act(() => deleteDropUpload(detail.dropId, confirm.dropUploadId), t('drop.uploadDeleted'));
           else if (confirm?.kind === 'delete') {
             void act(async () => {
               await deleteDrop(detail.dropId);
@@ -269,7 +339,15 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         danger={confirm?.kind !== 'close'}
         testid="drop-confirm"
       >
-        <p>{t(confirm?.kind === 'close' ? 'drop.close.text' : confirm?.kind === 'delete' ? 'drop.delete.text' : 'drop.deleteUpload.text')}</p>
+        <p>
+          {t(
+            confirm?.kind === 'close'
+              ? 'drop.close.text'
+              : confirm?.kind === 'delete'
+                ? 'drop.delete.text'
+                : 'drop.deleteUpload.text',
+          )}
+        </p>
       </ConfirmDialog>
     </section>
   );
@@ -292,8 +370,15 @@ function UploadItem({
   // What this browser found decides; an upload the server marked rejected is not served either.
   const state = opened.state === 'opened' && upload.rejectedAt !== null ? 'rejected' : opened.state;
   return (
-    <li class="panel panel--wide drop-upload" data-testid="drop-upload" data-upload-id={upload.dropUploadId} data-state={state}>
-      <h3 class="recipient-status__name">{t('drop.upload.received', { date: formatDateTime(locale, upload.receivedAt) })}</h3>
+    <li
+      class="panel panel--wide drop-upload"
+      data-testid="drop-upload"
+      data-upload-id={upload.dropUploadId}
+      data-state={state}
+    >
+      <h3 class="recipient-status__name">
+        {t('drop.upload.received', { date: formatDateTime(locale, upload.receivedAt) })}
+      </h3>
       {state === 'rejected' && (
         <Notice tone="warning" testid="drop-upload-rejected">
           <p>
@@ -312,7 +397,9 @@ function UploadItem({
           <div class="receipt" data-testid="drop-upload-receipt">
             <p class="access-code__label">{t('receipt.code')}</p>
             <GroupedCode value={opened.receiptCode} testid="drop-upload-receipt-code" />
-            <p class="form__aside">{upload.receiptMailed ? t('drop.upload.receiptMailed') : t('drop.upload.receiptCompare')}</p>
+            <p class="form__aside">
+              {upload.receiptMailed ? t('drop.upload.receiptMailed') : t('drop.upload.receiptCompare')}
+            </p>
           </div>
           {opened.message !== undefined && (
             <figure class="message" data-testid="share-message">
@@ -325,11 +412,21 @@ function UploadItem({
               <p>{t('drop.upload.missing', { n: opened.missingFiles })}</p>
             </Notice>
           )}
-          <FileDownloads shareId={upload.dropUploadId} files={opened.files} source={async (fileId) => ({ url: dropFilePath(dropId, upload.dropUploadId, fileId) })} />
+          <FileDownloads
+            shareId={upload.dropUploadId}
+            files={opened.files}
+            source={async (fileId) => ({ url: dropFilePath(dropId, upload.dropUploadId, fileId) })}
+          />
         </>
       )}
       <div class="button-row">
-        <button type="button" class="button button--small button--secondary" disabled={busy} onClick={onDelete} data-testid="drop-upload-delete">
+        <button
+          type="button"
+          class="button button--small button--secondary"
+          disabled={busy}
+          onClick={onDelete}
+          data-testid="drop-upload-delete"
+        >
           {t('drop.upload.delete')}
         </button>
       </div>

@@ -94,7 +94,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     const abort = new AbortController();
     setStep({ kind: 'loading' });
     (async () => {
-      const [office, info] = await Promise.all([getOffice({ signal: abort.signal }), getDropLink(dropId, { signal: abort.signal })]);
+      const [office, info] = await Promise.all([
+        getOffice({ signal: abort.signal }),
+        getDropLink(dropId, { signal: abort.signal }),
+      ]);
       const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
       try {
         await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
@@ -106,7 +109,13 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         return;
       }
       if (!live) return;
-      setStep(info.locked ? { kind: 'locked', loaded } : info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
+      setStep(
+        info.locked
+          ? { kind: 'locked', loaded }
+          : info.bound
+            ? { kind: 'start', loaded }
+            : { kind: 'files', loaded, grant: null },
+      );
     })().catch((error: unknown) => {
       if (!live) return;
       const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
@@ -124,7 +133,12 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   /** A 410 (the drop ended) or 423 (locked) from any step. */
   const handleDropError = (error: unknown, loaded: Loaded): boolean => {
     const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
-    const workerEnded = error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired') ? (error.code === 'drop_closed' ? 'closed' : 'expired') : null;
+    const workerEnded =
+      error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired')
+        ? error.code === 'drop_closed'
+          ? 'closed'
+          : 'expired'
+        : null;
     if (ended ?? workerEnded) {
       setStep({ kind: 'gone', state: (ended ?? workerEnded) as 'closed' | 'expired' });
       return true;
@@ -153,7 +167,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const submitCode = async (): Promise<void> => {
     if (step.kind !== 'code' || !dropId || busy) return;
     const { loaded } = step;
-    const granted = await verifyEmailCode(page, t, code, { verify: (digits) => verifyDropCode(dropId, digits), linkError: (error) => handleDropError(error, loaded) });
+    const granted = await verifyEmailCode(page, t, code, {
+      verify: (digits) => verifyDropCode(dropId, digits),
+      linkError: (error) => handleDropError(error, loaded),
+    });
     if (granted === null) return;
     setStatus(t('dropUpload.codeConfirmed'));
     setStep({ kind: 'files', loaded, grant: granted.grant });
@@ -201,7 +218,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         fail(t('guest.error.accessExpired'));
       } else if (error instanceof EngineError && UPLOAD_ERRORS[error.code]) {
         fail(t(UPLOAD_ERRORS[error.code] as MessageKey));
-      } else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')) {
+      } else if (
+        error instanceof ApiError &&
+        (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')
+      ) {
         fail(t('dropUpload.error.serverLimits'));
       } else {
         fail(errorMessage(t, error));
@@ -226,14 +246,24 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const loaded = 'loaded' in step ? step.loaded : null;
   const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
   return (
-    <section class="guest narrow" data-testid="drop-upload-page" data-step={step.kind} data-working={working?.phase ?? 'no'}>
+    <section
+      class="guest narrow"
+      data-testid="drop-upload-page"
+      data-step={step.kind}
+      data-working={working?.phase ?? 'no'}
+    >
       {loaded && <OfficeBrand office={loaded.office} testid="drop-upload-office" />}
       <PageHeading>{heading}</PageHeading>
 
       {isLinkState(step.kind) && (
         <LinkStateAlert
           state={step.kind}
-          texts={{ loading: t('dropUpload.loading'), invalid: t('dropUpload.invalid'), 'not-found': t('dropUpload.notFound'), unavailable: t('dropUpload.unavailable') }}
+          texts={{
+            loading: t('dropUpload.loading'),
+            invalid: t('dropUpload.invalid'),
+            'not-found': t('dropUpload.notFound'),
+            unavailable: t('dropUpload.unavailable'),
+          }}
           onRetry={page.retry}
           prefix="drop-upload"
         />
@@ -265,7 +295,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
             </p>
           )}
           <p>
-            {t('dropUpload.intro', { office: loaded.office.name })} {t('dropUpload.until', { date: formatDate(locale, loaded.info.expiresAt) })}
+            {t('dropUpload.intro', { office: loaded.office.name })}{' '}
+            {t('dropUpload.until', { date: formatDate(locale, loaded.info.expiresAt) })}
           </p>
         </div>
       )}
@@ -278,7 +309,12 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       <StatusLine text={status} testid="drop-upload-status" />
 
       {step.kind === 'start' && (
-        <RequestCodePanel explain={t('dropUpload.codeExplain', { email: step.loaded.info.maskedEmail ?? '' })} busy={busy} onRequest={() => void sendCode(step.loaded)} prefix="drop-upload" />
+        <RequestCodePanel
+          explain={t('dropUpload.codeExplain', { email: step.loaded.info.maskedEmail ?? '' })}
+          busy={busy}
+          onRequest={() => void sendCode(step.loaded)}
+          prefix="drop-upload"
+        />
       )}
 
       {step.kind === 'code' && (
@@ -340,7 +376,12 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
               <StepHeading level={3} focus={false}>
                 {t(working.phase === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
               </StepHeading>
-              <UploadProgress files={files} progress={progress} prefix="drop" onCancel={working.phase === 'uploading' ? () => controller.current?.abort() : undefined} />
+              <UploadProgress
+                files={files}
+                progress={progress}
+                prefix="drop"
+                onCancel={working.phase === 'uploading' ? () => controller.current?.abort() : undefined}
+              />
             </div>
           )}
           <div class="button-row">
@@ -351,18 +392,33 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         </form>
       )}
 
-      {step.kind === 'receipt' && <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />}
+      {step.kind === 'receipt' && (
+        <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />
+      )}
     </section>
   );
 }
 
-function ReceiptPanel({ loaded, receipt, onAgain }: { readonly loaded: Loaded; readonly receipt: Receipt; readonly onAgain: () => void }): JSX.Element {
+function ReceiptPanel({
+  loaded,
+  receipt,
+  onAgain,
+}: {
+  readonly loaded: Loaded;
+  readonly receipt: Receipt;
+  readonly onAgain: () => void;
+}): JSX.Element {
   const { t, locale } = useI18n();
   return (
     <div class="panel receipt" data-testid="drop-receipt" data-upload-id={receipt.dropUploadId}>
       <StepHeading>{t('dropUpload.receipt.title')}</StepHeading>
       <Notice tone="ok" testid="drop-receipt-done">
-        <p>{t('dropUpload.receipt.intro', { office: loaded.office.name, time: formatDateTime(locale, receipt.receivedAt) })}</p>
+        <p>
+          {t('dropUpload.receipt.intro', {
+            office: loaded.office.name,
+            time: formatDateTime(locale, receipt.receivedAt),
+          })}
+        </p>
       </Notice>
       <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
         {receipt.files.map((file, index) => (
@@ -379,7 +435,11 @@ function ReceiptPanel({ loaded, receipt, onAgain }: { readonly loaded: Loaded; r
           <p>{t('dropUpload.receipt.mismatch', { office: loaded.office.name })}</p>
         </Notice>
       )}
-      {receipt.receiptMailed && <p data-testid="drop-receipt-mailed">{t('dropUpload.receipt.mailed', { email: loaded.info.maskedEmail ?? '' })}</p>}
+      {receipt.receiptMailed && (
+        <p data-testid="drop-receipt-mailed">
+          {t('dropUpload.receipt.mailed', { email: loaded.info.maskedEmail ?? '' })}
+        </p>
+      )}
       {loaded.info.singleUse ? (
         <p class="form__aside">{t('dropUpload.receipt.closed')}</p>
       ) : (

@@ -35,8 +35,11 @@ export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Ele
     setProblem(null);
     (async () => {
       const { drops } = await listDrops(scope, { signal: controller.signal });
-      const { labels } = await engine.call('openDropLabels', { drops: drops.map((drop) => ({ dropId: drop.dropId, ownerId: drop.ownerId, label: drop.label })) });
-      if (!controller.signal.aborted) setListed({ scope, drops, labels: new Map(labels.map((entry) => [entry.dropId, entry.label])) });
+      const { labels } = await engine.call('openDropLabels', {
+        drops: drops.map((drop) => ({ dropId: drop.dropId, ownerId: drop.ownerId, label: drop.label })),
+      });
+      if (!controller.signal.aborted)
+        setListed({ scope, drops, labels: new Map(labels.map((entry) => [entry.dropId, entry.label])) });
     })().catch((error: unknown) => {
       if (!controller.signal.aborted) setProblem(errorMessage(t, error));
     });
@@ -47,13 +50,22 @@ export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Ele
   return (
     <section data-testid="drops-page" data-scope={scope} data-state={current === null ? 'loading' : 'loaded'}>
       <PageHeading>{t('drops.title')}</PageHeading>
-      <p class="lead">{t(scope === 'mine' ? 'drops.intro.mine' : 'drops.intro.office', { office: info.office.name })}</p>
+      <p class="lead">
+        {t(scope === 'mine' ? 'drops.intro.mine' : 'drops.intro.office', { office: info.office.name })}
+      </p>
       <p>
         <Link href="/app/drops/new" class="button" testid="drops-new">
           {t('drops.new')}
         </Link>
       </p>
-      <ScopeSwitch scope={scope} onScope={setScope} label={t('drops.scope')} mine={t('sentList.mine')} office={t('sentList.office')} prefix="drops-scope" />
+      <ScopeSwitch
+        scope={scope}
+        onScope={setScope}
+        label={t('drops.scope')}
+        mine={t('sentList.mine')}
+        office={t('sentList.office')}
+        prefix="drops-scope"
+      />
       {problem && (
         <ErrorAlert testid="drops-error">
           <p>{problem}</p>
@@ -81,13 +93,21 @@ export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Ele
             {current.drops.map((drop) => {
               const label = current.labels.get(drop.dropId) ?? null;
               return (
-                <tr key={drop.dropId} data-testid="drop-row" data-drop-id={drop.dropId} data-state={drop.state} data-label={label ?? ''}>
+                <tr
+                  key={drop.dropId}
+                  data-testid="drop-row"
+                  data-drop-id={drop.dropId}
+                  data-state={drop.state}
+                  data-label={label ?? ''}
+                >
                   <th scope="row" data-label={t('drops.label')}>
                     <Link href={`/app/drops/${drop.dropId}`} class="cell-main" testid="drop-open">
                       {label ?? t('drops.labelUnavailable')}
                     </Link>
                     <span class="cell-sub">{drop.title}</span>
-                    {drop.ownerId !== info.me.userId && <span class="cell-sub">{t('sentList.by', { name: drop.ownerName })}</span>}
+                    {drop.ownerId !== info.me.userId && (
+                      <span class="cell-sub">{t('sentList.by', { name: drop.ownerName })}</span>
+                    )}
                   </th>
                   <td data-label={t('drops.for')}>
                     <span translate={false}>{drop.email ?? t('drops.open')}</span>
@@ -95,11 +115,17 @@ export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Ele
                   </td>
                   <td data-label={t('drops.uploads')} data-testid="drop-row-uploads">
                     {drop.uploadCount}
-                    {drop.lastUploadAt !== null && <span class="cell-sub">{t('drops.lastUpload', { date: formatDateTime(locale, drop.lastUploadAt) })}</span>}
+                    {drop.lastUploadAt !== null && (
+                      <span class="cell-sub">
+                        {t('drops.lastUpload', { date: formatDateTime(locale, drop.lastUploadAt) })}
+                      </span>
+                    )}
                   </td>
                   <td data-label={t('drops.expires')}>{formatDateTime(locale, drop.expiresAt)}</td>
                   <td data-label={t('drops.state')}>
-                    <span class={`badge badge--${DROP_STATE_TONES[drop.state]}`}>{t(DROP_STATE_LABELS[drop.state])}</span>
+                    <span class={`badge badge--${DROP_STATE_TONES[drop.state]}`}>
+                      {t(DROP_STATE_LABELS[drop.state])}
+                    </span>
                   </td>
                 </tr>
               );

@@ -36,7 +36,11 @@ export interface MadeDrop {
   readonly fragment: string;
 }
 
-export async function makeDrop(engine: CryptoEngine, draft: DropDraft, hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>): Promise<MadeDrop> {
+export async function makeDrop(
+  engine: CryptoEngine,
+  draft: DropDraft,
+  hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>,
+): Promise<MadeDrop> {
   await checkKeysAndPins(engine, [], hooks);
   if (hooks.signal.aborted) throw new DOMException('cancelled', 'AbortError');
   const made = await engine.call('createDrop', { label: draft.label });
@@ -86,7 +90,13 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
   const uploaded: { readonly fileId: string; readonly uploadId: string }[] = [];
   try {
     for (const [index, file] of upload.files.entries()) {
-      uploaded.push(await engine.call('uploadDropFile', { dropId: upload.dropId, grant: upload.grant, file }, { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) }));
+      uploaded.push(
+        await engine.call(
+          'uploadDropFile',
+          { dropId: upload.dropId, grant: upload.grant, file },
+          { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) },
+        ),
+      );
       hooks.fileDone(index);
     }
     if (signal.aborted) throw new DOMException('cancelled', 'AbortError');
@@ -95,7 +105,12 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
       dropId: upload.dropId,
       files: uploaded.map((u, index) => {
         const file = upload.files[index] as File;
-        return { fileId: u.fileId, name: metadataName(file.name), type: file.type.slice(0, 255), lastModified: Math.max(0, Math.floor(file.lastModified || 0)) };
+        return {
+          fileId: u.fileId,
+          name: metadataName(file.name),
+          type: file.type.slice(0, 255),
+          lastModified: Math.max(0, Math.floor(file.lastModified || 0)),
+        };
       }),
       ...(upload.message.trim() !== '' ? { message: upload.message.trim() } : {}),
       receiptMail: upload.receiptMail,
@@ -114,7 +129,8 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
     // Nothing half-uploaded stays behind: the keys in the worker, the uploads on the server.
     if (uploaded.length > 0) {
       void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
-      for (const u of uploaded) void deleteDropSessionUpload(upload.dropId, upload.grant, u.uploadId).catch(() => undefined);
+      for (const u of uploaded)
+        void deleteDropSessionUpload(upload.dropId, upload.grant, u.uploadId).catch(() => undefined);
     }
     throw error;
   }

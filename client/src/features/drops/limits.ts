@@ -37,13 +37,17 @@ export type LimitProblem =
   | { readonly kind: 'file-too-large'; readonly names: readonly string[]; readonly max: number };
 
 /** What is wrong with these files for this drop, before anything is uploaded: each problem. */
-export function limitProblems(files: readonly { readonly name: string; readonly size: number }[], limits: DropLimits): LimitProblem[] {
+export function limitProblems(
+  files: readonly { readonly name: string; readonly size: number }[],
+  limits: DropLimits,
+): LimitProblem[] {
   const problems: LimitProblem[] = [];
   if (files.length === 0) problems.push({ kind: 'none' });
   if (files.length > limits.maxFiles) problems.push({ kind: 'too-many', max: limits.maxFiles });
   const oversized = files.filter((file) => file.size > limits.maxFileBytes).map((file) => file.name);
   if (oversized.length > 0) problems.push({ kind: 'file-too-large', names: oversized, max: limits.maxFileBytes });
-  if (files.reduce((sum, file) => sum + file.size, 0) > limits.maxTotalBytes) problems.push({ kind: 'too-large', max: limits.maxTotalBytes });
+  if (files.reduce((sum, file) => sum + file.size, 0) > limits.maxTotalBytes)
+    problems.push({ kind: 'too-large', max: limits.maxTotalBytes });
   return problems;
 }
 
@@ -57,7 +61,10 @@ export function problemText(t: Translate, locale: string, problem: LimitProblem)
     case 'too-large':
       return t('dropUpload.error.tooLarge', { max: formatBytes(locale, problem.max) });
     case 'file-too-large':
-      return t('dropUpload.error.fileTooLarge', { names: problem.names.join(', '), max: formatBytes(locale, problem.max) });
+      return t('dropUpload.error.fileTooLarge', {
+        names: problem.names.join(', '),
+        max: formatBytes(locale, problem.max),
+      });
   }
 }
 

@@ -9,7 +9,14 @@
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
-import { getLink, guestFilePath, requestCode, verifyCode, type CodeVerifyResponse, type LinkInfo } from '../../api/sharing';
+import {
+  getLink,
+  guestFilePath,
+  requestCode,
+  verifyCode,
+  type CodeVerifyResponse,
+  type LinkInfo,
+} from '../../api/sharing';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import type { OpenedShare } from '../../crypto/protocol';
@@ -42,7 +49,12 @@ type Step =
   | { readonly kind: 'code'; readonly info: LinkInfo; readonly sentAt: string }
   /** The code was right, but the files did not open: the access code is wrong or missing. */
   | { readonly kind: 'access-code'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse }
-  | { readonly kind: 'files'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse; readonly opened: OpenedShare }
+  | {
+      readonly kind: 'files';
+      readonly info: LinkInfo;
+      readonly verified: CodeVerifyResponse;
+      readonly opened: OpenedShare;
+    }
   /** The checks against the link failed: do not trust these files. */
   | { readonly kind: 'untrusted' };
 
@@ -143,7 +155,12 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       const workerCode = error instanceof EngineError ? error.code : null;
       if (workerCode === 'wrong_access_code' || workerCode === 'bad_access_code') {
         setStep({ kind: 'access-code', info, verified });
-        const key: MessageKey = workerCode === 'bad_access_code' ? 'guest.error.accessCodeFormat' : accessCode.trim() === '' ? 'guest.error.accessCodeNeeded' : 'guest.error.accessCode';
+        const key: MessageKey =
+          workerCode === 'bad_access_code'
+            ? 'guest.error.accessCodeFormat'
+            : accessCode.trim() === ''
+              ? 'guest.error.accessCodeNeeded'
+              : 'guest.error.accessCode';
         fail(t(key), 'accessCode');
       } else if (workerCode === 'untrusted' || workerCode === 'bad_link') {
         setStep({ kind: 'untrusted' });
@@ -160,7 +177,10 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       return;
     }
     const { info } = step;
-    const verified = await verifyEmailCode(page, t, code, { verify: (digits) => verifyCode(recipientId, digits), linkError: (error) => handleLinkError(error, info) });
+    const verified = await verifyEmailCode(page, t, code, {
+      verify: (digits) => verifyCode(recipientId, digits),
+      linkError: (error) => handleLinkError(error, info),
+    });
     if (verified !== null) await open(info, verified);
   };
 
@@ -192,7 +212,12 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       {isLinkState(step.kind) && (
         <LinkStateAlert
           state={step.kind}
-          texts={{ loading: t('guest.loading'), invalid: t('guest.invalid'), 'not-found': t('guest.notFound'), unavailable: t('guest.unavailable') }}
+          texts={{
+            loading: t('guest.loading'),
+            invalid: t('guest.invalid'),
+            'not-found': t('guest.notFound'),
+            unavailable: t('guest.unavailable'),
+          }}
           onRetry={page.retry}
           prefix="guest"
         />
@@ -218,7 +243,8 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
       {info && step.kind !== 'files' && step.kind !== 'locked' && (
         <p class="lead" data-testid="guest-intro">
-          {t('guest.intro', { sender: info.senderName, office: info.office.name })} {t('guest.until', { date: formatDate(locale, info.expiresAt) })}
+          {t('guest.intro', { sender: info.senderName, office: info.office.name })}{' '}
+          {t('guest.until', { date: formatDate(locale, info.expiresAt) })}
         </p>
       )}
 
@@ -230,7 +256,12 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       <StatusLine text={status} testid="guest-status" />
 
       {step.kind === 'start' && (
-        <RequestCodePanel explain={t('guest.codeExplain', { email: step.info.maskedEmail })} busy={busy} onRequest={() => void sendCode(step.info)} prefix="guest">
+        <RequestCodePanel
+          explain={t('guest.codeExplain', { email: step.info.maskedEmail })}
+          busy={busy}
+          onRequest={() => void sendCode(step.info)}
+          prefix="guest"
+        >
           {step.info.accessCode && <p>{t('guest.accessCodeExplain', { sender: step.info.senderName })}</p>}
         </RequestCodePanel>
       )}
@@ -249,7 +280,12 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
           prefix="guest"
         >
           {step.info.accessCode && (
-            <AccessCodeField value={accessCode} onValue={setAccessCode} sender={step.info.senderName} error={problem?.field === 'accessCode' ? problem.text : null} />
+            <AccessCodeField
+              value={accessCode}
+              onValue={setAccessCode}
+              sender={step.info.senderName}
+              error={problem?.field === 'accessCode' ? problem.text : null}
+            />
           )}
         </EmailCodeForm>
       )}
@@ -257,7 +293,12 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       {step.kind === 'access-code' && (
         <form class="panel form" onSubmit={(event) => void submitAccessCode(event)} noValidate>
           <StepHeading>{t('guest.accessCode.title')}</StepHeading>
-          <AccessCodeField value={accessCode} onValue={setAccessCode} sender={step.info.senderName} error={problem?.field === 'accessCode' ? problem.text : null} />
+          <AccessCodeField
+            value={accessCode}
+            onValue={setAccessCode}
+            sender={step.info.senderName}
+            error={problem?.field === 'accessCode' ? problem.text : null}
+          />
           <div class="button-row">
             <button type="submit" class="button" disabled={busy !== null} data-testid="guest-access-submit">
               {t('guest.open')}
@@ -295,7 +336,9 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
             }}
             onGone={(gone) => setStep({ kind: 'gone', code: gone })}
           />
-          <p class="form__aside">{t('guest.files.after', { date: formatDate(locale, step.verified.share.expiresAt) })}</p>
+          <p class="form__aside">
+            {t('guest.files.after', { date: formatDate(locale, step.verified.share.expiresAt) })}
+          </p>
         </div>
       )}
     </section>

@@ -27,7 +27,12 @@ import { formatDateTime, roleLabel } from '../../ui/labels';
 import { useLinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName } from '../../ui/validate';
-import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
+import {
+  newPasswordErrors,
+  NewPasswordFields,
+  usePasswordVerdict,
+  type NewPasswordState,
+} from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
@@ -59,7 +64,11 @@ type Phase =
 export function InvitePage(): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
-  const { token, check: lookup, retry } = useLinkCheck(lookupInvitation, 'invitation_invalid', (hash) => inviteLinkParts(hash)?.token ?? null);
+  const {
+    token,
+    check: lookup,
+    retry,
+  } = useLinkCheck(lookupInvitation, 'invitation_invalid', (hash) => inviteLinkParts(hash)?.token ?? null);
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
   const [office, setOffice] = useState<OfficeCheck>({ kind: 'checking' });
   const [pinProblem, setPinProblem] = useState<string | null>(null);
@@ -75,10 +84,19 @@ export function InvitePage(): JSX.Element {
     }
     let live = true;
     setOffice({ kind: 'checking' });
-    engine.call('checkOfficeFingerprint', { signingPublicKey: answer.office.signingPublicKey, fingerprint: linkFingerprint }).then(
-      (checked) => live && setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
-      (error: unknown) => live && setOffice({ kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed' }),
-    );
+    engine
+      .call('checkOfficeFingerprint', {
+        signingPublicKey: answer.office.signingPublicKey,
+        fingerprint: linkFingerprint,
+      })
+      .then(
+        (checked) => live && setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
+        (error: unknown) =>
+          live &&
+          setOffice({
+            kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed',
+          }),
+      );
     return () => {
       live = false;
     };
@@ -94,7 +112,12 @@ export function InvitePage(): JSX.Element {
             <p>{pinProblem}</p>
           </ErrorAlert>
         )}
-        <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={lookup.answer.office.name} email={lookup.answer.email} onContinue={() => navigate('/app')} />
+        <RecoveryKeySheet
+          recoveryKey={phase.recoveryKey}
+          office={lookup.answer.office.name}
+          email={lookup.answer.email}
+          onContinue={() => navigate('/app')}
+        />
       </>
     );
   }
@@ -120,19 +143,32 @@ export function InvitePage(): JSX.Element {
         <Notice tone="ok" testid="invite-office-verified">
           <p>{t('invite.office.verified', { office: lookup.answer.office.name })}</p>
           <p class="fingerprint-line">
-            <span class="fingerprint-line__label">{t('portal.officeFingerprint', { office: lookup.answer.office.name })}</span>
+            <span class="fingerprint-line__label">
+              {t('portal.officeFingerprint', { office: lookup.answer.office.name })}
+            </span>
             <Fingerprint value={office.fingerprint} testid="invite-office-fingerprint" />
           </p>
         </Notice>
       )}
-      {lookup.kind === 'valid' && (office.kind === 'mismatch' || office.kind === 'incomplete' || office.kind === 'failed') && (
-        <ErrorAlert testid="invite-office-mismatch">
-          <p>
-            <strong>{t(office.kind === 'mismatch' ? 'invite.office.mismatch.title' : office.kind === 'incomplete' ? 'invite.office.incomplete' : 'invite.unavailable')}</strong>
-          </p>
-          {office.kind === 'mismatch' && <p>{t('invite.office.mismatch.text', { office: lookup.answer.office.name })}</p>}
-        </ErrorAlert>
-      )}
+      {lookup.kind === 'valid' &&
+        (office.kind === 'mismatch' || office.kind === 'incomplete' || office.kind === 'failed') && (
+          <ErrorAlert testid="invite-office-mismatch">
+            <p>
+              <strong>
+                {t(
+                  office.kind === 'mismatch'
+                    ? 'invite.office.mismatch.title'
+                    : office.kind === 'incomplete'
+                      ? 'invite.office.incomplete'
+                      : 'invite.unavailable',
+                )}
+              </strong>
+            </p>
+            {office.kind === 'mismatch' && (
+              <p>{t('invite.office.mismatch.text', { office: lookup.answer.office.name })}</p>
+            )}
+          </ErrorAlert>
+        )}
       {lookup.kind === 'valid' && token !== null && (office.kind === 'verified' || office.kind === 'none') && (
         <AcceptForm
           token={token}
@@ -145,7 +181,11 @@ export function InvitePage(): JSX.Element {
             try {
               await trustOffice(engine, lookup.answer.office.officeId, linkFingerprint);
             } catch (error) {
-              setPinProblem(error instanceof EngineError && error.code.startsWith('office_key') ? t('invite.office.mismatch.title') : errorMessage(t, error));
+              setPinProblem(
+                error instanceof EngineError && error.code.startsWith('office_key')
+                  ? t('invite.office.mismatch.title')
+                  : errorMessage(t, error),
+              );
             }
           }}
         />
@@ -194,11 +234,14 @@ function AcceptForm({
   const session = useSessionStore();
   const [name, setName] = useState(invitation.name ?? '');
   const [secret, setSecret] = useState<NewPasswordState>({ password: '', confirm: '' });
-  const [errors, setErrors] = useState<{ name?: string; password?: string | undefined; confirm?: string | undefined }>({});
+  const [errors, setErrors] = useState<{ name?: string; password?: string | undefined; confirm?: string | undefined }>(
+    {},
+  );
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const working = useRef(false);
   const verdict = usePasswordVerdict(secret.password, personalWords(name, invitation.email, invitation.office.name));
-  const edited = (field: 'name' | 'password' | 'confirm'): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: 'name' | 'password' | 'confirm'): void =>
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
   const fail = (text: string): void => setProblem({ text, n: (problem?.n ?? 0) + 1 });
 
@@ -240,7 +283,13 @@ function AcceptForm({
 
   const busy = phase.kind === 'working';
   return (
-    <form class="panel form" onSubmit={submit} noValidate data-testid="invite-form" aria-labelledby="invite-form-heading">
+    <form
+      class="panel form"
+      onSubmit={submit}
+      noValidate
+      data-testid="invite-form"
+      aria-labelledby="invite-form-heading"
+    >
       <h2 id="invite-form-heading" class="form__heading">
         {t('invite.form.heading')}
       </h2>
@@ -250,10 +299,41 @@ function AcceptForm({
         </ErrorAlert>
       )}
       {/* The address is fixed by the invitation; shown for password managers and for the user. */}
-      <Field id="invite-email" label={t('field.email')} type="email" value={invitation.email} onValue={() => {}} autoComplete="username" readOnly testid="invite-email" />
-      <Field id="invite-name" label={t('field.name')} value={name} onValue={(value) => { setName(value); edited('name'); }} autoComplete="name" error={errors.name} testid="invite-name" maxLength={100} required />
-      <NewPasswordFields idPrefix="invite" value={secret} onChange={setSecret} verdict={verdict} errors={errors} onEdit={edited} />
-      {phase.kind === 'working' && <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />}
+      <Field
+        id="invite-email"
+        label={t('field.email')}
+        type="email"
+        value={invitation.email}
+        onValue={() => {}}
+        autoComplete="username"
+        readOnly
+        testid="invite-email"
+      />
+      <Field
+        id="invite-name"
+        label={t('field.name')}
+        value={name}
+        onValue={(value) => {
+          setName(value);
+          edited('name');
+        }}
+        autoComplete="name"
+        error={errors.name}
+        testid="invite-name"
+        maxLength={100}
+        required
+      />
+      <NewPasswordFields
+        idPrefix="invite"
+        value={secret}
+        onChange={setSecret}
+        verdict={verdict}
+        errors={errors}
+        onEdit={edited}
+      />
+      {phase.kind === 'working' && (
+        <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />
+      )}
       <div class="button-row">
         <button type="submit" class="button" disabled={busy} data-testid="invite-submit">
           {t('invite.submit')}

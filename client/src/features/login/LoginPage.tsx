@@ -17,7 +17,8 @@ import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
 
-type Step = { readonly kind: 'credentials' } | { readonly kind: 'code'; readonly ticket: string; readonly backup: boolean };
+type Step =
+  { readonly kind: 'credentials' } | { readonly kind: 'code'; readonly ticket: string; readonly backup: boolean };
 
 export function LoginPage(): JSX.Element {
   const { t } = useI18n();
@@ -32,10 +33,12 @@ export function LoginPage(): JSX.Element {
 
   // Already signed in (another tab, or a reload of this page): go on to the app.
   useEffect(() => {
-    if (!working.current && (state.kind === 'locked' || state.kind === 'unlocked')) navigate(nextPath(location.search), { replace: true });
+    if (!working.current && (state.kind === 'locked' || state.kind === 'unlocked'))
+      navigate(nextPath(location.search), { replace: true });
   }, [state.kind]);
 
-  const edited = (field: 'email' | 'password' | 'code'): void => setFieldErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: 'email' | 'password' | 'code'): void =>
+    setFieldErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
   const finish = async (answer: SignedIn): Promise<void> => {
     try {
@@ -181,7 +184,13 @@ export function LoginPage(): JSX.Element {
             <button type="submit" class="button" disabled={busy !== null} data-testid="login-code-submit">
               {t('login.code.submit')}
             </button>
-            <button type="button" class="button button--secondary" onClick={restart} disabled={busy !== null} data-testid="login-restart">
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={restart}
+              disabled={busy !== null}
+              data-testid="login-restart"
+            >
               {t('login.restart')}
             </button>
           </div>

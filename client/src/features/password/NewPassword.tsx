@@ -90,7 +90,8 @@ export function newPasswordErrors(
   const errors: { password?: string; confirm?: string } = {};
   if (verdict.kind === 'empty') errors.password = t('password.error.empty');
   else if (verdict.kind === 'checking') errors.password = t('password.error.checking');
-  else if (verdict.kind === 'refused') errors.password = t(REASON_MESSAGES[verdict.reasons[0] ?? 'too_guessable'], { min: MIN_PASSWORD_LENGTH });
+  else if (verdict.kind === 'refused')
+    errors.password = t(REASON_MESSAGES[verdict.reasons[0] ?? 'too_guessable'], { min: MIN_PASSWORD_LENGTH });
   if (value.confirm === '') errors.confirm = t('password.error.confirmEmpty');
   else if (value.confirm !== value.password) errors.confirm = t('password.error.mismatch');
   return errors.password || errors.confirm ? errors : null;
@@ -143,7 +144,10 @@ export function NewPasswordFields({
       <div class="strength" id={meterId} data-testid="password-strength" data-state={verdict.kind} data-score={score}>
         <div class="strength__bar" aria-hidden="true">
           {[1, 2, 3, 4].map((segment) => (
-            <span key={segment} class={`strength__segment${verdict.kind !== 'empty' && verdict.kind !== 'checking' && score >= segment ? ' strength__segment--on' : ''}`} />
+            <span
+              key={segment}
+              class={`strength__segment${verdict.kind !== 'empty' && verdict.kind !== 'checking' && score >= segment ? ' strength__segment--on' : ''}`}
+            />
           ))}
         </div>
         <p class="strength__label" aria-live="polite">
@@ -178,7 +182,13 @@ export function NewPasswordFields({
         testid="password-confirm"
         required
       />
-      <button type="button" class="button button--link" aria-pressed={visible} onClick={() => setVisible(!visible)} data-testid="password-show">
+      <button
+        type="button"
+        class="button button--link"
+        aria-pressed={visible}
+        onClick={() => setVisible(!visible)}
+        data-testid="password-show"
+      >
         {t('password.show')}
       </button>
     </div>

@@ -2,7 +2,10 @@
 // file a user downloads or prints, so the text is the same everywhere.
 import type { Translate } from '../../i18n';
 
-export function recoveryKeyFile(t: Translate, details: { readonly office: string; readonly email: string; readonly key: string; readonly date: string }): string {
+export function recoveryKeyFile(
+  t: Translate,
+  details: { readonly office: string; readonly email: string; readonly key: string; readonly date: string },
+): string {
   return [
     t('recoveryKey.file.title'),
     '',

@@ -29,7 +29,13 @@ type Check =
   | { readonly kind: 'changed' }
   | { readonly kind: 'failed'; readonly text: string };
 
-export function OfficePinGate({ info, children }: { readonly info: SessionInfo; readonly children: ComponentChildren }): JSX.Element {
+export function OfficePinGate({
+  info,
+  children,
+}: {
+  readonly info: SessionInfo;
+  readonly children: ComponentChildren;
+}): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
   const [check, setCheck] = useState<Check>({ kind: 'checking' });
@@ -47,7 +53,11 @@ export function OfficePinGate({ info, children }: { readonly info: SessionInfo; 
       (trust) => live && setCheck({ kind: 'trusted', trust }),
       (error: unknown) => {
         if (!live) return;
-        if (error instanceof EngineError && (error.code === 'office_key_changed' || error.code === 'office_key_mismatch')) setCheck({ kind: 'changed' });
+        if (
+          error instanceof EngineError &&
+          (error.code === 'office_key_changed' || error.code === 'office_key_mismatch')
+        )
+          setCheck({ kind: 'changed' });
         else setCheck({ kind: 'failed', text: errorMessage(translate.current, error) });
       },
     );
@@ -56,10 +66,13 @@ export function OfficePinGate({ info, children }: { readonly info: SessionInfo; 
     };
   }, [engine, officeId, officeKey, attempt]);
 
-  if (check.kind === 'trusted') return <OfficeTrustContext.Provider value={check.trust}>{children}</OfficeTrustContext.Provider>;
+  if (check.kind === 'trusted')
+    return <OfficeTrustContext.Provider value={check.trust}>{children}</OfficeTrustContext.Provider>;
   return (
     <section data-testid="office-pin-gate" data-state={check.kind}>
-      <PageHeading>{t(check.kind === 'changed' ? 'portal.officeChanged.title' : 'portal.title', { office: info.office.name })}</PageHeading>
+      <PageHeading>
+        {t(check.kind === 'changed' ? 'portal.officeChanged.title' : 'portal.title', { office: info.office.name })}
+      </PageHeading>
       {check.kind === 'checking' && <Progress text={t('portal.checkingOffice')} testid="office-pin-checking" />}
       {check.kind === 'changed' && (
         <ErrorAlert testid="office-key-changed">

@@ -38,15 +38,30 @@ type Step =
   | { readonly kind: 'receipt'; readonly receipt: Receipt };
 
 /** The drop page's failures, and one of the portal's own: the upload session from the sign-in ran out. */
-const PORTAL_UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = { ...UPLOAD_ERRORS, grant_invalid: 'portal.drop.error.session' };
+const PORTAL_UPLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
+  ...UPLOAD_ERRORS,
+  grant_invalid: 'portal.drop.error.session',
+};
 
-export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: PortalDrop; readonly office: string; readonly onUploaded: () => void }): JSX.Element {
+export function PortalDropPanel({
+  drop,
+  office,
+  onUploaded,
+}: {
+  readonly drop: PortalDrop;
+  readonly office: string;
+  readonly onUploaded: () => void;
+}): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
   const [step, setStep] = useState<Step>({ kind: 'opening' });
   const [files, setFiles] = useState<readonly File[]>([]);
   const [message, setMessage] = useState('');
-  const [problem, setProblem] = useState<{ readonly text: string; readonly field?: 'files' | 'message'; readonly n: number } | null>(null);
+  const [problem, setProblem] = useState<{
+    readonly text: string;
+    readonly field?: 'files' | 'message';
+    readonly n: number;
+  } | null>(null);
   const [status, setStatus] = useState('');
   const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
@@ -54,7 +69,8 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
   const { dropId, publicKey, clientLink } = drop;
   const open = drop.state === 'active' && clientLink !== null;
 
-  const fail = (text: string, field?: 'files' | 'message'): void => setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
+  const fail = (text: string, field?: 'files' | 'message'): void =>
+    setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
 
   // Leaving the page cancels a running upload.
   useEffect(() => () => controller.current?.abort(), []);
@@ -70,7 +86,12 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
       () => live && setStep({ kind: 'files' }),
       (error: unknown) => {
         if (!live) return;
-        setStep({ kind: error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link') ? 'mismatch' : 'unavailable' });
+        setStep({
+          kind:
+            error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link')
+              ? 'mismatch'
+              : 'unavailable',
+        });
       },
     );
     return () => {
@@ -112,10 +133,17 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
       setStep({ kind: 'receipt', receipt });
       onUploaded();
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) setStatus(t('dropUpload.cancelled'));
-      else if ((error instanceof ApiError && error.status === 410) || (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))) setStep({ kind: 'gone' });
-      else if (error instanceof EngineError && PORTAL_UPLOAD_ERRORS[error.code]) fail(t(PORTAL_UPLOAD_ERRORS[error.code] as MessageKey));
-      else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large')) fail(t('dropUpload.error.serverLimits'));
+      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled'))
+        setStatus(t('dropUpload.cancelled'));
+      else if (
+        (error instanceof ApiError && error.status === 410) ||
+        (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))
+      )
+        setStep({ kind: 'gone' });
+      else if (error instanceof EngineError && PORTAL_UPLOAD_ERRORS[error.code])
+        fail(t(PORTAL_UPLOAD_ERRORS[error.code] as MessageKey));
+      else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large'))
+        fail(t('dropUpload.error.serverLimits'));
       else fail(errorMessage(t, error));
     } finally {
       controller.current = null;
@@ -194,7 +222,12 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
               <StepHeading level={3} focus={false}>
                 {t(working === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
               </StepHeading>
-              <UploadProgress files={files} progress={progress} prefix="portal" onCancel={working === 'uploading' ? () => controller.current?.abort() : undefined} />
+              <UploadProgress
+                files={files}
+                progress={progress}
+                prefix="portal"
+                onCancel={working === 'uploading' ? () => controller.current?.abort() : undefined}
+              />
             </div>
           )}
           <div class="button-row">
@@ -213,7 +246,13 @@ export function PortalDropPanel({ drop, office, onUploaded }: { readonly drop: P
           </Notice>
           <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
             {step.receipt.files.map((file, index) => (
-              <li key={index} class="file-row" data-testid="portal-receipt-file" data-name={file.name} data-size={file.size}>
+              <li
+                key={index}
+                class="file-row"
+                data-testid="portal-receipt-file"
+                data-name={file.name}
+                data-size={file.size}
+              >
                 <FileLine name={file.name} size={file.size} />
               </li>
             ))}

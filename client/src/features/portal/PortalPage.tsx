@@ -27,9 +27,15 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
   const { t } = useI18n();
   const office = info.office.name;
   const [problem, setProblem] = useState<string | null>(null);
-  const [shares, reloadShares] = useLoaded<ReceivedList['shares']>(async () => (await listReceived()).shares, setProblem);
+  const [shares, reloadShares] = useLoaded<ReceivedList['shares']>(
+    async () => (await listReceived()).shares,
+    setProblem,
+  );
   const [portal] = useLoaded<Portal>(() => getPortal(), setProblem);
-  const [uploads, reloadUploads] = useLoaded<readonly PortalUpload[]>(async () => (await listPortalUploads()).uploads, setProblem);
+  const [uploads, reloadUploads] = useLoaded<readonly PortalUpload[]>(
+    async () => (await listPortalUploads()).uploads,
+    setProblem,
+  );
   const loaded = shares !== null && portal !== null && uploads !== null;
 
   // What the office shares appears without a reload (a reload would lock the keys).
@@ -56,7 +62,9 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
           {t('portal.received.title', { office })}
         </h2>
         {shares === null && !problem && <Progress text={t('app.loading')} testid="portal-received-loading" />}
-        {shares !== null && shares.length === 0 && <p data-testid="received-empty">{t('portal.received.none', { office })}</p>}
+        {shares !== null && shares.length === 0 && (
+          <p data-testid="received-empty">{t('portal.received.none', { office })}</p>
+        )}
         {shares !== null && shares.length > 0 && (
           <>
             <p>{t('portal.received.intro')}</p>
@@ -83,7 +91,9 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
           {t('portal.history.title')}
         </h2>
         {uploads === null && !problem && <Progress text={t('app.loading')} testid="portal-history-loading" />}
-        {uploads !== null && uploads.length === 0 && <p data-testid="portal-history-empty">{t('portal.history.none')}</p>}
+        {uploads !== null && uploads.length === 0 && (
+          <p data-testid="portal-history-empty">{t('portal.history.none')}</p>
+        )}
         {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} />}
       </section>
 
@@ -110,7 +120,12 @@ function UploadHistory({ uploads }: { readonly uploads: readonly PortalUpload[] 
       </thead>
       <tbody>
         {uploads.map((upload) => (
-          <tr key={upload.dropUploadId} data-testid="portal-history-row" data-upload-id={upload.dropUploadId} data-status={upload.status}>
+          <tr
+            key={upload.dropUploadId}
+            data-testid="portal-history-row"
+            data-upload-id={upload.dropUploadId}
+            data-status={upload.status}
+          >
             <th scope="row" data-label={t('portal.history.when')}>
               <span class="cell-main">{formatDateTime(locale, upload.receivedAt)}</span>
             </th>

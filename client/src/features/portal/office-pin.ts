@@ -18,9 +18,16 @@ export interface OfficeTrust {
  * Checks the session's office key against the pin (or `linkFingerprint`, from the invitation
  * link) and stores a new pin. Rejects with EngineError `office_key_changed` / `office_key_mismatch`.
  */
-export async function trustOffice(engine: CryptoEngine, officeId: string, linkFingerprint?: string): Promise<OfficeTrust> {
+export async function trustOffice(
+  engine: CryptoEngine,
+  officeId: string,
+  linkFingerprint?: string,
+): Promise<OfficeTrust> {
   const { pins } = await getPins();
-  const checked = await engine.call('pinOffice', { pins, ...(linkFingerprint !== undefined ? { fingerprint: linkFingerprint } : {}) });
+  const checked = await engine.call('pinOffice', {
+    pins,
+    ...(linkFingerprint !== undefined ? { fingerprint: linkFingerprint } : {}),
+  });
   if (checked.pin === 'new' && checked.envelope !== undefined) await putPin('office', officeId, checked.envelope);
   return { fingerprint: checked.fingerprint, pin: checked.pin === 'new' ? 'new' : 'same' };
 }

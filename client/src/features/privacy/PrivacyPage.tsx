@@ -6,7 +6,14 @@
 // and this page shows the new counts.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import { erasePerson, exportPerson, previewPerson, type PrivacyCounts, type PrivacyEraseResponse, type PrivacyPreview } from '../../api/privacy';
+import {
+  erasePerson,
+  exportPerson,
+  previewPerson,
+  type PrivacyCounts,
+  type PrivacyEraseResponse,
+  type PrivacyPreview,
+} from '../../api/privacy';
 import type { MessageKey, Translate } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
@@ -22,7 +29,10 @@ import { saveBlob } from '../transfer/save';
 type Problem = { readonly text: string; readonly n: number } | null;
 
 /** The counts an admin reads before erasing, in this order, each with its label. */
-const COUNT_LABELS: readonly (readonly [Exclude<keyof PrivacyCounts, 'accounts' | 'bytes' | 'auditEntries' | 'pseudonyms'>, MessageKey])[] = [
+const COUNT_LABELS: readonly (readonly [
+  Exclude<keyof PrivacyCounts, 'accounts' | 'bytes' | 'auditEntries' | 'pseudonyms'>,
+  MessageKey,
+])[] = [
   ['invitations', 'privacy.count.invitations'],
   ['sessions', 'privacy.count.sessions'],
   ['sharesSent', 'privacy.count.sharesSent'],
@@ -162,7 +172,13 @@ export function PrivacyPage(): JSX.Element {
           <h3 class="subsection-heading">{t('privacy.export.heading')}</h3>
           <p>{t('privacy.export.text')}</p>
           <div class="button-row">
-            <button type="button" class="button" onClick={() => setConfirmExport(true)} disabled={busy !== null} data-testid="privacy-export">
+            <button
+              type="button"
+              class="button"
+              onClick={() => setConfirmExport(true)}
+              disabled={busy !== null}
+              data-testid="privacy-export"
+            >
               {t('privacy.export')}
             </button>
           </div>
@@ -171,14 +187,22 @@ export function PrivacyPage(): JSX.Element {
             <>
               <p>{t('privacy.erase.text')}</p>
               <div class="button-row">
-                <button type="button" class="button button--danger" onClick={() => setErasing(true)} disabled={busy !== null} data-testid="privacy-erase">
+                <button
+                  type="button"
+                  class="button button--danger"
+                  onClick={() => setErasing(true)}
+                  disabled={busy !== null}
+                  data-testid="privacy-erase"
+                >
                   {t('privacy.erase')}
                 </button>
               </div>
             </>
           ) : (
             <Notice tone="warning" testid="privacy-erase-refused">
-              <p>{t(preview.eraseRefused === 'self' ? 'privacy.erase.refused.self' : 'privacy.erase.refused.lastAdmin')}</p>
+              <p>
+                {t(preview.eraseRefused === 'self' ? 'privacy.erase.refused.self' : 'privacy.erase.refused.lastAdmin')}
+              </p>
             </Notice>
           )}
         </section>
@@ -225,7 +249,10 @@ export function PrivacyPage(): JSX.Element {
             setEmail('');
             setErased({ email: address, result });
             // The Erase button is gone: focus the announcement instead of the page's top.
-            setStatus((previous) => ({ text: t('privacy.erased.status', { email: address }), focus: previous.focus + 1 }));
+            setStatus((previous) => ({
+              text: t('privacy.erased.status', { email: address }),
+              focus: previous.focus + 1,
+            }));
           }}
         />
       )}
@@ -234,7 +261,15 @@ export function PrivacyPage(): JSX.Element {
 }
 
 /** The account line and the counts of a preview. */
-function Holdings({ t, preview, testid }: { readonly t: Translate; readonly preview: PrivacyPreview; readonly testid: string }): JSX.Element {
+function Holdings({
+  t,
+  preview,
+  testid,
+}: {
+  readonly t: Translate;
+  readonly preview: PrivacyPreview;
+  readonly testid: string;
+}): JSX.Element {
   const { account } = preview;
   return (
     <>
@@ -252,7 +287,15 @@ function Holdings({ t, preview, testid }: { readonly t: Translate; readonly prev
   );
 }
 
-function CountList({ t, counts, testid }: { readonly t: Translate; readonly counts: PrivacyCounts; readonly testid: string }): JSX.Element {
+function CountList({
+  t,
+  counts,
+  testid,
+}: {
+  readonly t: Translate;
+  readonly counts: PrivacyCounts;
+  readonly testid: string;
+}): JSX.Element {
   const { locale } = useI18n();
   return (
     <table class="table" data-testid={testid}>
@@ -266,7 +309,9 @@ function CountList({ t, counts, testid }: { readonly t: Translate; readonly coun
         ))}
         <tr>
           <th scope="row">{t('privacy.count.files')}</th>
-          <td data-count="files">{t('privacy.count.filesValue', { n: counts.files, size: formatBytes(locale, counts.bytes) })}</td>
+          <td data-count="files">
+            {t('privacy.count.filesValue', { n: counts.files, size: formatBytes(locale, counts.bytes) })}
+          </td>
         </tr>
       </tbody>
     </table>
@@ -333,7 +378,15 @@ function EraseDialog({
   };
 
   return (
-    <Dialog open title={t('privacy.erase.confirm.title', { email: preview.email })} onClose={onClose} testid="privacy-erase-dialog" state={busy ? 'busy' : 'open'} busy={busy} wide>
+    <Dialog
+      open
+      title={t('privacy.erase.confirm.title', { email: preview.email })}
+      onClose={onClose}
+      testid="privacy-erase-dialog"
+      state={busy ? 'busy' : 'open'}
+      busy={busy}
+      wide
+    >
       <form class="form" onSubmit={submit} noValidate>
         {problem && (
           <ErrorAlert testid="privacy-erase-error" focusKey={problem.n}>
@@ -368,7 +421,13 @@ function EraseDialog({
           <button type="submit" class="button button--danger" disabled={busy} data-testid="privacy-erase-confirm">
             {t('privacy.erase.confirm')}
           </button>
-          <button type="button" class="button button--secondary" onClick={onClose} disabled={busy} data-testid="privacy-erase-cancel">
+          <button
+            type="button"
+            class="button button--secondary"
+            onClick={onClose}
+            disabled={busy}
+            data-testid="privacy-erase-cancel"
+          >
             {t('action.cancel')}
           </button>
         </div>

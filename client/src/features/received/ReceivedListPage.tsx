@@ -36,7 +36,13 @@ export function ReceivedListPage(): JSX.Element {
 }
 
 /** The shares sent to this account, each linking to its page while active. */
-export function ReceivedTable({ shares, caption }: { readonly shares: ReceivedList['shares']; readonly caption: string }): JSX.Element {
+export function ReceivedTable({
+  shares,
+  caption,
+}: {
+  readonly shares: ReceivedList['shares'];
+  readonly caption: string;
+}): JSX.Element {
   const { t, locale } = useI18n();
   return (
     <table class="table table--stack" data-testid="received-table">

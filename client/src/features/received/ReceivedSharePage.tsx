@@ -27,7 +27,13 @@ type View =
   | { readonly kind: 'untrusted' }
   | { readonly kind: 'loaded'; readonly share: ShareForRecipient; readonly opened: OpenedShare };
 
-export function ReceivedSharePage({ info, shareId }: { readonly info: SessionInfo; readonly shareId: string }): JSX.Element {
+export function ReceivedSharePage({
+  info,
+  shareId,
+}: {
+  readonly info: SessionInfo;
+  readonly shareId: string;
+}): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
   const [view, setView] = useState<View>({ kind: 'loading' });
@@ -93,11 +99,19 @@ export function ReceivedSharePage({ info, shareId }: { readonly info: SessionInf
   return (
     <section data-testid="received-share-page" data-state="loaded" data-share-id={share.shareId}>
       <PageHeading>{t('receivedShare.titleFrom', { name: share.sender.name })}</PageHeading>
-      <p class="lead">{t('receivedShare.intro', { name: share.sender.name, office: info.office.name, date: formatDateTime(locale, share.expiresAt) })}</p>
+      <p class="lead">
+        {t('receivedShare.intro', {
+          name: share.sender.name,
+          office: info.office.name,
+          date: formatDateTime(locale, share.expiresAt),
+        })}
+      </p>
       <Notice tone="ok" testid="received-verified">
         <p>{t('receivedShare.verified', { name: share.sender.name })}</p>
         <p class="fingerprint-line">
-          <span class="fingerprint-line__label">{t('receivedShare.senderFingerprint', { name: share.sender.name })}</span>
+          <span class="fingerprint-line__label">
+            {t('receivedShare.senderFingerprint', { name: share.sender.name })}
+          </span>
           <Fingerprint value={opened.senderFingerprint} />
         </p>
       </Notice>
@@ -112,7 +126,9 @@ export function ReceivedSharePage({ info, shareId }: { readonly info: SessionInf
           <p>{t('share.missingFiles', { n: opened.missingFiles })}</p>
         </Notice>
       )}
-      {share.downloadsLeft !== null && <p data-testid="received-downloads-left">{t('receivedShare.downloadsLeft', { n: share.downloadsLeft })}</p>}
+      {share.downloadsLeft !== null && (
+        <p data-testid="received-downloads-left">{t('receivedShare.downloadsLeft', { n: share.downloadsLeft })}</p>
+      )}
       <FileDownloads shareId={share.shareId} files={opened.files} source={source} />
       <p>
         <Link href="/app/received">{t('receivedShare.back')}</Link>

@@ -21,7 +21,12 @@ import { EmailField, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
-import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
+import {
+  newPasswordErrors,
+  NewPasswordFields,
+  usePasswordVerdict,
+  type NewPasswordState,
+} from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
@@ -45,7 +50,8 @@ export function RecoverPage(): JSX.Element {
   const { busy, setBusy, problem, fail, run } = useAttempt();
   const verdict = usePasswordVerdict(step.kind === 'password' ? secret.password : '', personalWords(email));
 
-  const edited = (field: string): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: string): void =>
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
   const submitIdentify = (event: Event): void => {
     event.preventDefault();
@@ -56,7 +62,8 @@ export function RecoverPage(): JSX.Element {
     if (!isEmail(address)) next['email'] = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
     if (key.kind === 'empty') next['key'] = t('recover.key.empty');
     else if (key.kind === 'bad_character') next['key'] = t('recover.key.badCharacter', { character: key.character });
-    else if (key.kind === 'wrong_length') next['key'] = t('recover.key.wrongLength', { expected: RECOVERY_KEY_CHARACTERS, length: key.length });
+    else if (key.kind === 'wrong_length')
+      next['key'] = t('recover.key.wrongLength', { expected: RECOVERY_KEY_CHARACTERS, length: key.length });
     if (factor === null) next['code'] = t(code.trim() === '' ? 'field.code.empty' : 'recover.code.invalid');
     setErrors(next);
     if (Object.values(next).some(Boolean) || key.kind !== 'complete' || factor === null) {
@@ -117,7 +124,12 @@ export function RecoverPage(): JSX.Element {
           recoveryBundle: made.recoveryBundle,
         });
         setSecret({ password: '', confirm: '' });
-        setStep({ kind: 'recovery', email: address, recoveryKey: made.recoveryKey, office: signedIn.session.office.name });
+        setStep({
+          kind: 'recovery',
+          email: address,
+          recoveryKey: made.recoveryKey,
+          office: signedIn.session.office.name,
+        });
         session.adopt(signedIn).catch(() => {});
       } catch (error) {
         if (isEngineError(error, 'recovery_failed')) {
@@ -137,7 +149,12 @@ export function RecoverPage(): JSX.Element {
       <>
         <PageHeading>{t('recover.done.title')}</PageHeading>
         <p class="lead">{t('recover.done.intro')}</p>
-        <RecoveryKeySheet recoveryKey={step.recoveryKey} office={step.office} email={step.email} onContinue={() => navigate('/app')} />
+        <RecoveryKeySheet
+          recoveryKey={step.recoveryKey}
+          office={step.office}
+          email={step.email}
+          onContinue={() => navigate('/app')}
+        />
       </>
     );
   }
@@ -214,8 +231,23 @@ export function RecoverPage(): JSX.Element {
         <form class="panel form" onSubmit={submitPassword} noValidate data-testid="recover-password-form">
           <StepHeading>{t('recover.password.title')}</StepHeading>
           <p>{t('recover.password.intro')}</p>
-          <input type="email" class="visually-hidden" autoComplete="username" value={step.email} readOnly tabIndex={-1} aria-hidden="true" />
-          <NewPasswordFields idPrefix="recover" value={secret} onChange={setSecret} verdict={verdict} errors={errors} onEdit={edited} />
+          <input
+            type="email"
+            class="visually-hidden"
+            autoComplete="username"
+            value={step.email}
+            readOnly
+            tabIndex={-1}
+            aria-hidden="true"
+          />
+          <NewPasswordFields
+            idPrefix="recover"
+            value={secret}
+            onChange={setSecret}
+            verdict={verdict}
+            errors={errors}
+            onEdit={edited}
+          />
           {busy && <Progress text={busy} />}
           <div class="button-row">
             <button type="submit" class="button" disabled={busy !== null} data-testid="recover-new-submit">

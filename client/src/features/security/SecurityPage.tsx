@@ -24,7 +24,12 @@ import { formatDateTime } from '../../ui/labels';
 import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { normalizeSecondFactorCode } from '../../ui/validate';
-import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
+import {
+  newPasswordErrors,
+  NewPasswordFields,
+  usePasswordVerdict,
+  type NewPasswordState,
+} from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { TwoFactorEnrol } from './TwoFactorEnrol';
 
@@ -100,7 +105,8 @@ function DisableTwoFactor(): JSX.Element {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [errors, setErrors] = useState<{ password?: string | undefined; code?: string | undefined }>({});
-  const edited = (field: 'password' | 'code'): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: 'password' | 'code'): void =>
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
@@ -142,7 +148,12 @@ function DisableTwoFactor(): JSX.Element {
 
   if (!open) {
     return (
-      <button type="button" class="button button--secondary" onClick={() => setOpen(true)} data-testid="two-factor-disable-open">
+      <button
+        type="button"
+        class="button button--secondary"
+        onClick={() => setOpen(true)}
+        data-testid="two-factor-disable-open"
+      >
         {t('twoFactor.disable')}
       </button>
     );
@@ -156,8 +167,34 @@ function DisableTwoFactor(): JSX.Element {
           <p>{problem.text}</p>
         </ErrorAlert>
       )}
-      <Field id="two-factor-disable-password" label={t('field.password')} type="password" value={password} onValue={(value) => { setPassword(value); edited('password'); }} autoComplete="current-password" error={errors.password} testid="two-factor-disable-password" required />
-      <Field id="two-factor-disable-code" label={t('field.codeOrBackup')} value={code} onValue={(value) => { setCode(value); edited('code'); }} autoComplete="one-time-code" error={errors.code} testid="two-factor-disable-code" class="field--code" required />
+      <Field
+        id="two-factor-disable-password"
+        label={t('field.password')}
+        type="password"
+        value={password}
+        onValue={(value) => {
+          setPassword(value);
+          edited('password');
+        }}
+        autoComplete="current-password"
+        error={errors.password}
+        testid="two-factor-disable-password"
+        required
+      />
+      <Field
+        id="two-factor-disable-code"
+        label={t('field.codeOrBackup')}
+        value={code}
+        onValue={(value) => {
+          setCode(value);
+          edited('code');
+        }}
+        autoComplete="one-time-code"
+        error={errors.code}
+        testid="two-factor-disable-code"
+        class="field--code"
+        required
+      />
       {busy && <Progress text={t('progress.checking')} />}
       <div class="button-row">
         <button type="submit" class="button button--danger" disabled={busy} data-testid="two-factor-disable-submit">
@@ -184,7 +221,8 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
   const working = useRef(false);
   const verdict = usePasswordVerdict(secret.password, personalWords(info.me.name, info.me.email, info.office.name));
   const needsCode = info.me.twoFactor;
-  const edited = (field: string): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: string): void =>
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
   const fail = (text: string): void => setProblem({ text, n: (problem?.n ?? 0) + 1 });
 
@@ -194,10 +232,12 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
     const normalized = needsCode ? normalizeSecondFactorCode(code, 'either') : null;
     const next: Record<string, string | undefined> = {};
     if (current === '') next['current'] = t('field.password.empty');
-    if (needsCode && normalized === null) next['code'] = t(code.trim() === '' ? 'field.code.empty' : 'recover.code.invalid');
+    if (needsCode && normalized === null)
+      next['code'] = t(code.trim() === '' ? 'field.code.empty' : 'recover.code.invalid');
     const passwordErrors = newPasswordErrors(t, secret, verdict);
     if (passwordErrors) Object.assign(next, passwordErrors);
-    if (!next['password'] && current !== '' && current === secret.password) next['password'] = t('security.password.same');
+    if (!next['password'] && current !== '' && current === secret.password)
+      next['password'] = t('security.password.same');
     setErrors(next);
     if (Object.values(next).some(Boolean)) {
       fail(t('form.fix'));
@@ -212,7 +252,10 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
       const made = await engine.call(
         'changePassword',
         { currentPassword: current, currentKdf: kdf, newPassword: secret.password },
-        { onProgress: (stage: ProgressStage) => setBusy(t(stage === 'sealing' ? 'progress.sealing' : 'progress.password')) },
+        {
+          onProgress: (stage: ProgressStage) =>
+            setBusy(t(stage === 'sealing' ? 'progress.sealing' : 'progress.password')),
+        },
       );
       setBusy(t('progress.sending'));
       await changePassword({
@@ -227,7 +270,8 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
       setSecret({ password: '', confirm: '' });
       setDone(true);
     } catch (error) {
-      if (isApiError(error, 'invalid_credentials')) fail(t(needsCode ? 'security.error.passwordOrCode' : 'security.error.password'));
+      if (isApiError(error, 'invalid_credentials'))
+        fail(t(needsCode ? 'security.error.passwordOrCode' : 'security.error.password'));
       else if (isEngineError(error, 'kdf_refused')) fail(t('engine.error.kdfRefused'));
       else fail(errorMessage(t, error));
     } finally {
@@ -248,19 +292,64 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
         </ErrorAlert>
       )}
       <form class="form" onSubmit={submit} noValidate data-testid="password-change-form">
-        <input type="email" class="visually-hidden" autoComplete="username" value={info.me.email} readOnly tabIndex={-1} aria-hidden="true" />
-        <Field id="password-current" label={t('field.currentPassword')} type="password" value={current} onValue={(value) => { setCurrent(value); edited('current'); }} autoComplete="current-password" error={errors['current']} testid="password-current" required />
+        <input
+          type="email"
+          class="visually-hidden"
+          autoComplete="username"
+          value={info.me.email}
+          readOnly
+          tabIndex={-1}
+          aria-hidden="true"
+        />
+        <Field
+          id="password-current"
+          label={t('field.currentPassword')}
+          type="password"
+          value={current}
+          onValue={(value) => {
+            setCurrent(value);
+            edited('current');
+          }}
+          autoComplete="current-password"
+          error={errors['current']}
+          testid="password-current"
+          required
+        />
         {needsCode && (
-          <Field id="password-code" label={t('field.codeOrBackup')} value={code} onValue={(value) => { setCode(value); edited('code'); }} autoComplete="one-time-code" error={errors['code']} testid="password-code" class="field--code" required />
+          <Field
+            id="password-code"
+            label={t('field.codeOrBackup')}
+            value={code}
+            onValue={(value) => {
+              setCode(value);
+              edited('code');
+            }}
+            autoComplete="one-time-code"
+            error={errors['code']}
+            testid="password-code"
+            class="field--code"
+            required
+          />
         )}
-        <NewPasswordFields idPrefix="change" value={secret} onChange={setSecret} verdict={verdict} errors={{ password: errors['password'], confirm: errors['confirm'] }} onEdit={edited} />
+        <NewPasswordFields
+          idPrefix="change"
+          value={secret}
+          onChange={setSecret}
+          verdict={verdict}
+          errors={{ password: errors['password'], confirm: errors['confirm'] }}
+          onEdit={edited}
+        />
         {busy && <Progress text={busy} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy !== null} data-testid="password-change-submit">
             {t('security.password.submit')}
           </button>
         </div>
-        <StatusLine text={done ? t('security.password.done') : ''} testid="password-change-status" state={done ? 'done' : 'idle'} />
+        <StatusLine
+          text={done ? t('security.password.done') : ''}
+          testid="password-change-status"
+          state={done ? 'done' : 'idle'}
+        />
       </form>
     </section>
   );

@@ -101,7 +101,16 @@ export function TwoFactorEnrol({
         parts={step.backupCodes}
         value={step.backupCodes.join(' ')}
         fileName="coffer-backup-codes.txt"
-        fileText={[t('backupCodes.file.title'), `${t('recoveryKey.file.account')}: ${email}`, `${t('recoveryKey.file.date')}: ${date}`, '', ...step.backupCodes, '', t('backupCodes.file.advice'), ''].join('\r\n')}
+        fileText={[
+          t('backupCodes.file.title'),
+          `${t('recoveryKey.file.account')}: ${email}`,
+          `${t('recoveryKey.file.date')}: ${date}`,
+          '',
+          ...step.backupCodes,
+          '',
+          t('backupCodes.file.advice'),
+          '',
+        ].join('\r\n')}
         acknowledge={t('backupCodes.stored')}
         continueLabel={t('backupCodes.continue')}
         onContinue={onDone}
@@ -123,7 +132,13 @@ export function TwoFactorEnrol({
           <>
             <p>{t('twoFactor.explain')}</p>
             <div class="button-row">
-              <button type="button" class="button" onClick={() => void begin()} disabled={busy} data-testid="two-factor-begin">
+              <button
+                type="button"
+                class="button"
+                onClick={() => void begin()}
+                disabled={busy}
+                data-testid="two-factor-begin"
+              >
                 {t(autoStart ? 'setup.retry' : 'twoFactor.begin')}
               </button>
               {onCancel && (
@@ -155,7 +170,12 @@ export function TwoFactorEnrol({
             <QrCode text={step.enrolment.uri} label={t('twoFactor.scan.qrLabel')} testid="two-factor-qr" />
           </div>
           <p class="two-factor-enrol__manual">{t('twoFactor.scan.manual')}</p>
-          <p class="two-factor-enrol__secret" data-testid="two-factor-secret" data-value={step.enrolment.secret} translate={false}>
+          <p
+            class="two-factor-enrol__secret"
+            data-testid="two-factor-secret"
+            data-value={step.enrolment.secret}
+            translate={false}
+          >
             {secretGroups.map((group, index) => (
               <span key={index} class="two-factor-enrol__group">
                 {group}
@@ -188,7 +208,13 @@ export function TwoFactorEnrol({
           {t('twoFactor.confirm')}
         </button>
         {onCancel && (
-          <button type="button" class="button button--secondary" disabled={busy} onClick={onCancel} data-testid="two-factor-cancel">
+          <button
+            type="button"
+            class="button button--secondary"
+            disabled={busy}
+            onClick={onCancel}
+            data-testid="two-factor-cancel"
+          >
             {t('action.cancel')}
           </button>
         )}

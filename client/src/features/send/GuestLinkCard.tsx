@@ -35,11 +35,24 @@ export function GuestLinkCard({
 }): JSX.Element {
   const { t, locale } = useI18n();
   const link = guestLink(location.origin, recipientId, fragment);
-  const mail = guestMail(t, { office, sender, link, expires: formatDate(locale, expiresAt), accessCode: accessCode !== undefined });
+  const mail = guestMail(t, {
+    office,
+    sender,
+    link,
+    expires: formatDate(locale, expiresAt),
+    accessCode: accessCode !== undefined,
+  });
   const inputId = `link-${recipientId}`;
 
   return (
-    <section class="panel guest-link" aria-label={heading ? undefined : email} aria-labelledby={heading ? `${inputId}-heading` : undefined} data-testid="guest-link" data-email={email} data-recipient-id={recipientId}>
+    <section
+      class="panel guest-link"
+      aria-label={heading ? undefined : email}
+      aria-labelledby={heading ? `${inputId}-heading` : undefined}
+      data-testid="guest-link"
+      data-email={email}
+      data-recipient-id={recipientId}
+    >
       {heading && (
         <h3 class="guest-link__heading" id={`${inputId}-heading`} translate={false}>
           {email}
@@ -50,7 +63,13 @@ export function GuestLinkCard({
           <p>{t('sent.newAddress', { email })}</p>
         </Notice>
       )}
-      <LinkCopy id={inputId} label={t('sent.link.label')} link={link} mailHref={mailtoHref(email, mail.subject, mail.body)} prefix="guest-link" />
+      <LinkCopy
+        id={inputId}
+        label={t('sent.link.label')}
+        link={link}
+        mailHref={mailtoHref(email, mail.subject, mail.body)}
+        prefix="guest-link"
+      />
       {accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>

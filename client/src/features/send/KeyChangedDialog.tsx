@@ -8,11 +8,29 @@ import { Dialog } from '../../ui/Dialog';
 import { Fingerprint } from '../../ui/Fingerprint';
 import type { KeyChange } from './send-flow';
 
-export function KeyChangedDialog({ change, onAnswer }: { readonly change: KeyChange | null; readonly onAnswer: (accept: boolean) => void }): JSX.Element {
+export function KeyChangedDialog({
+  change,
+  onAnswer,
+}: {
+  readonly change: KeyChange | null;
+  readonly onAnswer: (accept: boolean) => void;
+}): JSX.Element {
   const { t } = useI18n();
-  const who = change?.subject === 'office' ? t('keyChange.office') : change?.email ? `${change.name} (${change.email})` : (change?.name ?? '');
+  const who =
+    change?.subject === 'office'
+      ? t('keyChange.office')
+      : change?.email
+        ? `${change.name} (${change.email})`
+        : (change?.name ?? '');
   return (
-    <Dialog open={change !== null} title={t('keyChange.title')} onClose={() => onAnswer(false)} testid="key-changed-dialog" state="compare" wide>
+    <Dialog
+      open={change !== null}
+      title={t('keyChange.title')}
+      onClose={() => onAnswer(false)}
+      testid="key-changed-dialog"
+      state="compare"
+      wide
+    >
       {change && (
         <div class="dialog__body">
           <p>
@@ -26,15 +44,28 @@ export function KeyChangedDialog({ change, onAnswer }: { readonly change: KeyCha
             <Fingerprint value={change.fingerprint} large testid="key-changed-new" label={t('keyChange.new')} />
           </div>
           <ol class="steps">
-            <li>{t(change.subject === 'office' ? 'keyChange.stepOffice' : 'keyChange.step1', { name: change.name })}</li>
+            <li>
+              {t(change.subject === 'office' ? 'keyChange.stepOffice' : 'keyChange.step1', { name: change.name })}
+            </li>
             <li>{t('keyChange.step2')}</li>
           </ol>
           <div class="button-row">
-            <button type="button" class="button button--danger" onClick={() => onAnswer(true)} data-testid="key-changed-accept">
+            <button
+              type="button"
+              class="button button--danger"
+              onClick={() => onAnswer(true)}
+              data-testid="key-changed-accept"
+            >
               {t('keyChange.accept')}
             </button>
             {/* Focus starts on the safe answer: Enter must never accept a changed key unread. */}
-            <button type="button" class="button button--secondary" onClick={() => onAnswer(false)} autoFocus data-testid="key-changed-stop">
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => onAnswer(false)}
+              autoFocus
+              data-testid="key-changed-stop"
+            >
               {t('keyChange.stop')}
             </button>
           </div>
@@ -49,8 +80,15 @@ export function KeyChangedDialog({ change, onAnswer }: { readonly change: KeyCha
  * `confirmKeyChange`) shows the dialog and resolves with the advisor's answer; `change` is the
  * key shown meanwhile, and `dialog` the element to render.
  */
-export function useKeyChangeConfirm(): { readonly change: KeyChange | null; readonly confirm: (change: KeyChange) => Promise<boolean>; readonly dialog: JSX.Element } {
-  const [pending, setPending] = useState<{ readonly change: KeyChange; readonly answer: (accept: boolean) => void } | null>(null);
+export function useKeyChangeConfirm(): {
+  readonly change: KeyChange | null;
+  readonly confirm: (change: KeyChange) => Promise<boolean>;
+  readonly dialog: JSX.Element;
+} {
+  const [pending, setPending] = useState<{
+    readonly change: KeyChange;
+    readonly answer: (accept: boolean) => void;
+  } | null>(null);
   const confirm = (change: KeyChange): Promise<boolean> =>
     new Promise<boolean>((resolve) =>
       setPending({
@@ -61,5 +99,9 @@ export function useKeyChangeConfirm(): { readonly change: KeyChange | null; read
         },
       }),
     );
-  return { change: pending?.change ?? null, confirm, dialog: <KeyChangedDialog change={pending?.change ?? null} onAnswer={(accept) => pending?.answer(accept)} /> };
+  return {
+    change: pending?.change ?? null,
+    confirm,
+    dialog: <KeyChangedDialog change={pending?.change ?? null} onAnswer={(accept) => pending?.answer(accept)} />,
+  };
 }

@@ -20,10 +20,15 @@ export interface RecipientDraft {
 }
 
 /** Adds the addresses to the list and looks them up; returns the problem's text, or null. */
-export function useAddRecipients(onChange: (update: (previous: readonly RecipientDraft[]) => readonly RecipientDraft[]) => void) {
+export function useAddRecipients(
+  onChange: (update: (previous: readonly RecipientDraft[]) => readonly RecipientDraft[]) => void,
+) {
   const { t } = useI18n();
   return (text: string, current: readonly RecipientDraft[]): string | null => {
-    const outcome = addressesToAdd(text, current.map((r) => r.email));
+    const outcome = addressesToAdd(
+      text,
+      current.map((r) => r.email),
+    );
     if (!outcome.ok) {
       if (outcome.problem === 'empty') return t('send.recipients.empty');
       if (outcome.problem === 'invalid') return t('send.recipients.invalid', { address: outcome.address ?? '' });
@@ -35,7 +40,9 @@ export function useAddRecipients(onChange: (update: (previous: readonly Recipien
     lookupRecipients(fresh).then(
       ({ recipients: answers }) => {
         const byEmail = new Map(answers.map((answer) => [answer.email, answer]));
-        onChange((previous) => previous.map((r) => (byEmail.has(r.email) ? { ...r, found: byEmail.get(r.email) ?? null } : r)));
+        onChange((previous) =>
+          previous.map((r) => (byEmail.has(r.email) ? { ...r, found: byEmail.get(r.email) ?? null } : r)),
+        );
       },
       () => undefined, // looked up again when sending
     );
@@ -106,7 +113,13 @@ export function RecipientsField({
           aria-describedby={['send-recipient-hint', errorId].filter(Boolean).join(' ')}
           data-testid="send-recipient-input"
         />
-        <button type="button" class="button button--secondary" onClick={add} disabled={disabled} data-testid="send-recipient-add">
+        <button
+          type="button"
+          class="button button--secondary"
+          onClick={add}
+          disabled={disabled}
+          data-testid="send-recipient-add"
+        >
           {t('send.recipients.add')}
         </button>
       </div>
@@ -122,7 +135,9 @@ export function RecipientsField({
               key={r.email}
               recipient={r}
               disabled={disabled}
-              onAccessCode={(accessCode) => onChange((previous) => previous.map((p) => (p.email === r.email ? { ...p, accessCode } : p)))}
+              onAccessCode={(accessCode) =>
+                onChange((previous) => previous.map((p) => (p.email === r.email ? { ...p, accessCode } : p)))
+              }
               onRemove={() => onChange((previous) => previous.filter((p) => p.email !== r.email))}
             />
           ))}
@@ -150,7 +165,13 @@ function RecipientItem({
   const fresh = found !== null && !account && !found.seenBefore;
   const id = `recipient-${recipient.email.replace(/[^a-z0-9]/g, '-')}`;
   return (
-    <li class="recipient" data-testid="send-recipient" data-email={recipient.email} data-kind={kind} data-new={fresh ? 'true' : undefined}>
+    <li
+      class="recipient"
+      data-testid="send-recipient"
+      data-email={recipient.email}
+      data-kind={kind}
+      data-new={fresh ? 'true' : undefined}
+    >
       <div class="recipient__main">
         <span class="recipient__email" translate={false}>
           {recipient.email}
@@ -160,9 +181,18 @@ function RecipientItem({
             {t('send.recipients.account', { name: account.name })}
           </span>
         )}
-        {kind === 'account' && account && account.certificate === undefined && <span class="badge badge--danger">{t('send.recipients.unapproved')}</span>}
+        {kind === 'account' && account && account.certificate === undefined && (
+          <span class="badge badge--danger">{t('send.recipients.unapproved')}</span>
+        )}
         {kind === 'guest' && <span class="badge badge--muted">{t('send.recipients.guest')}</span>}
-        <button type="button" class="button button--link recipient__remove" onClick={onRemove} disabled={disabled} aria-label={t('send.recipients.removeLabel', { email: recipient.email })} data-testid="send-recipient-remove">
+        <button
+          type="button"
+          class="button button--link recipient__remove"
+          onClick={onRemove}
+          disabled={disabled}
+          aria-label={t('send.recipients.removeLabel', { email: recipient.email })}
+          data-testid="send-recipient-remove"
+        >
           {t('send.recipients.remove')}
         </button>
       </div>

@@ -75,7 +75,11 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [receipt, setReceipt] = useState(false);
   const [stage, setStage] = useState<Stage>({ kind: 'compose' });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<{ readonly text: string; readonly detail?: string; readonly n: number } | null>(null);
+  const [problem, setProblem] = useState<{
+    readonly text: string;
+    readonly detail?: string;
+    readonly n: number;
+  } | null>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
   const keyChange = useKeyChangeConfirm();
   const [status, setStatus] = useState('');
@@ -85,7 +89,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   // Leaving the page cancels a running send (the worker stops and removes its uploads).
   useEffect(() => () => controller.current?.abort(), []);
 
-  const fail = (text: string, detail?: string): void => setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
+  const fail = (text: string, detail?: string): void =>
+    setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
 
   const guestsWithoutCode = recipients.filter((r) => r.found !== null && !r.found.account && !r.accessCode);
 
@@ -108,7 +113,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     }
     if (files.length === 0) next.files = t('send.files.empty');
     if (addresses.length === 0 && !next.recipients) next.recipients = t('send.recipients.none');
-    if (message.length > MAX_MESSAGE_CHARACTERS) next.message = t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS });
+    if (message.length > MAX_MESSAGE_CHARACTERS)
+      next.message = t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS });
     setErrors(next);
     if (next.files || next.recipients || next.message) {
       fail(t('form.fix'));
@@ -144,7 +150,12 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
       if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
         setStatus(t('send.cancelled'));
       } else if (error instanceof SendStopped) {
-        const key: MessageKey = error.reason === 'unapproved' ? 'send.error.unapproved' : error.reason === 'untrusted' ? 'send.error.untrusted' : 'send.error.refused';
+        const key: MessageKey =
+          error.reason === 'unapproved'
+            ? 'send.error.unapproved'
+            : error.reason === 'untrusted'
+              ? 'send.error.untrusted'
+              : 'send.error.refused';
         fail(t(key, { names: error.names.join(', ') }));
       } else if (error instanceof EngineError && SEND_ERRORS[error.code]) {
         fail(t(SEND_ERRORS[error.code] as MessageKey));
@@ -185,7 +196,12 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
         </ErrorAlert>
       )}
       <StatusLine text={status} testid="send-status" />
-      <form class="panel form panel--wide send-form" onSubmit={(event) => void submit(event)} noValidate aria-busy={working}>
+      <form
+        class="panel form panel--wide send-form"
+        onSubmit={(event) => void submit(event)}
+        noValidate
+        aria-busy={working}
+      >
         <FilesField files={files} onChange={setFiles} error={errors.files ?? null} disabled={working} />
         <RecipientsField
           recipients={recipients}
@@ -231,7 +247,10 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             >
               {presets.map((days) => (
                 <option key={days} value={String(days)}>
-                  {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', { n: days, date: formatDate(locale, expiryFrom(Date.now(), days)) })}
+                  {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                    n: days,
+                    date: formatDate(locale, expiryFrom(Date.now(), days)),
+                  })}
                 </option>
               ))}
             </select>
@@ -247,7 +266,9 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
               id="send-limit"
               class="field__input field__select"
               value={limit === null ? '' : String(limit)}
-              onChange={(event) => setLimit(event.currentTarget.value === '' ? null : Number(event.currentTarget.value))}
+              onChange={(event) =>
+                setLimit(event.currentTarget.value === '' ? null : Number(event.currentTarget.value))
+              }
               disabled={working}
               aria-describedby="send-limit-hint"
               data-testid="send-limit"
@@ -261,7 +282,15 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             </select>
           </div>
         </div>
-        <Checkbox id="send-receipt" label={t('send.receipt')} hint={t('send.receipt.hint')} checked={receipt} onChange={setReceipt} disabled={working} testid="send-receipt" />
+        <Checkbox
+          id="send-receipt"
+          label={t('send.receipt')}
+          hint={t('send.receipt.hint')}
+          checked={receipt}
+          onChange={setReceipt}
+          disabled={working}
+          testid="send-receipt"
+        />
 
         {working && (
           <div class="send-progress" data-testid="send-progress">
@@ -271,7 +300,12 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             {stage.phase === 'checking' && (
               <>
                 <Progress text={t('send.phase.checking')} testid="send-checking" />
-                <button type="button" class="button button--small button--secondary" onClick={() => controller.current?.abort()} data-testid="send-cancel">
+                <button
+                  type="button"
+                  class="button button--small button--secondary"
+                  onClick={() => controller.current?.abort()}
+                  data-testid="send-cancel"
+                >
                   {t('action.cancel')}
                 </button>
               </>
@@ -279,7 +313,12 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             {(stage.phase === 'uploading' || stage.phase === 'sealing' || stage.phase === 'sending') && (
               <>
                 {/* Cancel until the share is being created; after that it exists or it does not. */}
-                <UploadProgress files={files} progress={progress} prefix="send" onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined} />
+                <UploadProgress
+                  files={files}
+                  progress={progress}
+                  prefix="send"
+                  onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined}
+                />
               </>
             )}
           </div>
@@ -295,7 +334,15 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   );
 }
 
-function SendResult({ info, outcome, onAgain }: { readonly info: SessionInfo; readonly outcome: SendOutcome; readonly onAgain: () => void }): JSX.Element {
+function SendResult({
+  info,
+  outcome,
+  onAgain,
+}: {
+  readonly info: SessionInfo;
+  readonly outcome: SendOutcome;
+  readonly onAgain: () => void;
+}): JSX.Element {
   const { t, locale } = useI18n();
   return (
     <section data-testid="send-page" data-state="sent" data-share-id={outcome.shareId}>
@@ -328,7 +375,9 @@ function SendResult({ info, outcome, onAgain }: { readonly info: SessionInfo; re
           <ul class="plain-list" data-testid="sent-accounts">
             {outcome.accounts.map((account) => (
               <li key={account.recipientId} data-testid="sent-account" data-user-id={account.userId}>
-                {account.delivered ? t('sent.accounts.mailed', { name: account.name, email: account.email }) : t('sent.accounts.undelivered', { name: account.name, email: account.email })}
+                {account.delivered
+                  ? t('sent.accounts.mailed', { name: account.name, email: account.email })
+                  : t('sent.accounts.undelivered', { name: account.name, email: account.email })}
               </li>
             ))}
           </ul>

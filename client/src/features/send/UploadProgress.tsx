@@ -11,7 +11,10 @@ import { TransferBar } from '../../ui/TransferBar';
 export type FileProgress = TransferProgress | 'done' | null;
 
 /** All files together: bytes done over bytes in all, speed of the file now uploading. */
-export function overallProgress(files: readonly { readonly size: number }[], progress: readonly FileProgress[]): TransferProgress | null {
+export function overallProgress(
+  files: readonly { readonly size: number }[],
+  progress: readonly FileProgress[],
+): TransferProgress | null {
   if (files.length === 0 || progress.length === 0) return null;
   let done = 0;
   let total = 0;
@@ -48,13 +51,24 @@ export function UploadProgress({
   const { t } = useI18n();
   return (
     <>
-      <TransferBar label={t('send.overall')} progress={overallProgress(files, progress)} testid={`${prefix}-overall`} onCancel={onCancel} />
+      <TransferBar
+        label={t('send.overall')}
+        progress={overallProgress(files, progress)}
+        testid={`${prefix}-overall`}
+        onCancel={onCancel}
+      />
       <ul class="upload-list" aria-label={t('send.files.listLabel')}>
         {files.map((file, index) => {
           const item = progress[index];
           const state = item === 'done' ? 'done' : item ? 'uploading' : 'waiting';
           return (
-            <li key={index} class="upload-item" data-testid={`${prefix}-upload`} data-name={file.name} data-state={state}>
+            <li
+              key={index}
+              class="upload-item"
+              data-testid={`${prefix}-upload`}
+              data-name={file.name}
+              data-state={state}
+            >
               {item && item !== 'done' ? (
                 <TransferBar label={file.name} progress={item} testid={`${prefix}-upload-progress`} />
               ) : (
@@ -62,7 +76,9 @@ export function UploadProgress({
                   <span class="upload-item__name" translate={false}>
                     {file.name}
                   </span>{' '}
-                  <span class={`badge badge--${state === 'done' ? 'ok' : 'muted'}`}>{t(state === 'done' ? 'send.upload.done' : 'send.upload.waiting')}</span>
+                  <span class={`badge badge--${state === 'done' ? 'ok' : 'muted'}`}>
+                    {t(state === 'done' ? 'send.upload.done' : 'send.upload.waiting')}
+                  </span>
                 </p>
               )}
             </li>

@@ -11,7 +11,9 @@ export function splitAddresses(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-export type AddOutcome = { readonly ok: true; readonly added: readonly string[] } | { readonly ok: false; readonly problem: 'empty' | 'invalid' | 'tooMany'; readonly address?: string };
+export type AddOutcome =
+  | { readonly ok: true; readonly added: readonly string[] }
+  | { readonly ok: false; readonly problem: 'empty' | 'invalid' | 'tooMany'; readonly address?: string };
 
 /** Checks typed text against the list: the new addresses to add, or why none can be. */
 export function addressesToAdd(text: string, current: readonly string[], max = MAX_SHARE_RECIPIENTS): AddOutcome {

@@ -10,7 +10,15 @@
 //   5. create the share.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
-import { createShare, deleteUpload, getOfficeKeys, getPins, lookupRecipients, putPin, type RecipientLookupResponse } from '../../api/sharing';
+import {
+  createShare,
+  deleteUpload,
+  getOfficeKeys,
+  getPins,
+  lookupRecipients,
+  putPin,
+  type RecipientLookupResponse,
+} from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 
@@ -53,7 +61,13 @@ export interface SendOutcome {
   readonly shareId: string;
   readonly expiresAt: string;
   readonly guests: readonly SentGuest[];
-  readonly accounts: readonly { readonly recipientId: string; readonly userId: string; readonly name: string; readonly email: string; readonly delivered: boolean }[];
+  readonly accounts: readonly {
+    readonly recipientId: string;
+    readonly userId: string;
+    readonly name: string;
+    readonly email: string;
+    readonly delivered: boolean;
+  }[];
 }
 
 /** The send stopped before anything was uploaded, for a reason the page explains. */
@@ -116,14 +130,24 @@ export async function checkKeysAndPins(
   });
   const byUser = new Map(accounts.map((a) => [a.userId, a]));
   const failed = checked.accounts.filter((a) => a.check !== 'verified');
-  if (failed.length > 0) throw new SendStopped('untrusted', failed.map((a) => byUser.get(a.userId)?.name ?? a.userId));
+  if (failed.length > 0)
+    throw new SendStopped(
+      'untrusted',
+      failed.map((a) => byUser.get(a.userId)?.name ?? a.userId),
+    );
 
   // First-seen keys are pinned now; changed ones only after the advisor confirms.
   if (checked.office.envelope) await putPin('office', officeKeys.officeId, checked.office.envelope);
   for (const account of checked.accounts) if (account.envelope) await putPin('user', account.userId, account.envelope);
   const changes: KeyChange[] = [];
   if (checked.office.pin === 'changed') {
-    changes.push({ subject: 'office', subjectId: officeKeys.officeId, name: '', pinnedFingerprint: checked.office.pinnedFingerprint ?? '', fingerprint: checked.office.fingerprint });
+    changes.push({
+      subject: 'office',
+      subjectId: officeKeys.officeId,
+      name: '',
+      pinnedFingerprint: checked.office.pinnedFingerprint ?? '',
+      fingerprint: checked.office.fingerprint,
+    });
   }
   for (const account of checked.accounts) {
     if (account.pin !== 'changed') continue;
@@ -157,7 +181,11 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
   const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
   const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
   const unapproved = accounts.filter((a) => a.certificate === undefined);
-  if (unapproved.length > 0) throw new SendStopped('unapproved', unapproved.map((a) => a.name || a.email));
+  if (unapproved.length > 0)
+    throw new SendStopped(
+      'unapproved',
+      unapproved.map((a) => a.name || a.email),
+    );
 
   const byUser = new Map(accounts.map((a) => [a.userId, a]));
   await checkKeysAndPins(engine, accounts, hooks);
@@ -168,7 +196,11 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
   const uploaded: { readonly fileId: string; readonly uploadId: string }[] = [];
   try {
     for (const [index, file] of compose.files.entries()) {
-      const result = await engine.call('uploadFile', { file }, { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) });
+      const result = await engine.call(
+        'uploadFile',
+        { file },
+        { signal, onTransfer: (progress) => hooks.fileProgress(index, progress) },
+      );
       uploaded.push(result);
       hooks.fileDone(index);
     }
@@ -180,7 +212,12 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
     const sealed = await engine.call('sealShare', {
       files: uploaded.map((u, index) => {
         const file = compose.files[index] as File;
-        return { fileId: u.fileId, name: metadataName(file.name), type: file.type.slice(0, 255), lastModified: Math.max(0, Math.floor(file.lastModified || 0)) };
+        return {
+          fileId: u.fileId,
+          name: metadataName(file.name),
+          type: file.type.slice(0, 255),
+          lastModified: Math.max(0, Math.floor(file.lastModified || 0)),
+        };
       }),
       ...(compose.message.trim() !== '' ? { message: compose.message.trim() } : {}),
       accounts: accounts.map((a) => ({ userId: a.userId })),

@@ -18,7 +18,10 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
   const { t, locale } = useI18n();
   const [scope, setScope] = useState<'mine' | 'office'>('mine');
   const [problem, setProblem] = useState<string | null>(null);
-  const [shares, setShares] = useState<{ readonly scope: 'mine' | 'office'; readonly shares: readonly ShareSummary[] } | null>(null);
+  const [shares, setShares] = useState<{
+    readonly scope: 'mine' | 'office';
+    readonly shares: readonly ShareSummary[];
+  } | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -36,8 +39,17 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
   return (
     <section data-testid="sent-page" data-scope={scope} data-state={current === null ? 'loading' : 'loaded'}>
       <PageHeading>{t('sentList.title')}</PageHeading>
-      <p class="lead">{t(scope === 'mine' ? 'sentList.intro.mine' : 'sentList.intro.office', { office: info.office.name })}</p>
-      <ScopeSwitch scope={scope} onScope={setScope} label={t('sentList.scope')} mine={t('sentList.mine')} office={t('sentList.office')} prefix="sent-scope" />
+      <p class="lead">
+        {t(scope === 'mine' ? 'sentList.intro.mine' : 'sentList.intro.office', { office: info.office.name })}
+      </p>
+      <ScopeSwitch
+        scope={scope}
+        onScope={setScope}
+        label={t('sentList.scope')}
+        mine={t('sentList.mine')}
+        office={t('sentList.office')}
+        prefix="sent-scope"
+      />
       {problem && (
         <ErrorAlert testid="sent-error">
           <p>{problem}</p>
@@ -71,13 +83,16 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
                   <Link href={`/app/sent/${share.shareId}`} class="cell-main" testid="sent-open">
                     {formatDateTime(locale, share.createdAt)}
                   </Link>
-                  {share.senderId !== info.me.userId && <span class="cell-sub">{t('sentList.by', { name: share.senderName })}</span>}
+                  {share.senderId !== info.me.userId && (
+                    <span class="cell-sub">{t('sentList.by', { name: share.senderName })}</span>
+                  )}
                 </th>
                 <td data-label={t('sentList.recipients')}>
                   <ul class="plain-list">
                     {share.recipients.map((recipient) => (
                       <li key={recipient.recipientId}>
-                        <span translate={false}>{recipient.name ?? recipient.email}</span> <RecipientBadges recipient={recipient} />
+                        <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
+                        <RecipientBadges recipient={recipient} />
                       </li>
                     ))}
                   </ul>

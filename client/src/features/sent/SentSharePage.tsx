@@ -8,7 +8,15 @@ import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { getDirectory, type SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
-import { extendShare, getShare, revokeShare, sentFilePath, unlockRecipient, type RecipientStatus, type ShareDetail } from '../../api/sharing';
+import {
+  extendShare,
+  getShare,
+  revokeShare,
+  sentFilePath,
+  unlockRecipient,
+  type RecipientStatus,
+  type ShareDetail,
+} from '../../api/sharing';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import type { AnswerOf } from '../../crypto/protocol';
@@ -40,7 +48,13 @@ interface ShownLink {
   readonly accessCode?: string;
 }
 
-export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; readonly shareId: string }): JSX.Element {
+export function SentSharePage({
+  info,
+  shareId,
+}: {
+  readonly info: SessionInfo;
+  readonly shareId: string;
+}): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
   const [view, setView] = useState<View>({ kind: 'loading' });
@@ -61,7 +75,8 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
       if (detail.senderId !== info.me.userId) {
         // A colleague's share: their manifest is checked against their certificate.
         const member = (await getDirectory()).members.find((m) => m.userId === detail.senderId);
-        if (member?.certificate) sender = { certificate: member.certificate, encryptionKeySignature: member.encryptionKeySignature };
+        if (member?.certificate)
+          sender = { certificate: member.certificate, encryptionKeySignature: member.encryptionKeySignature };
       }
       const opened = await engine.call('openSent', { share: detail, ...(sender ? { sender } : {}) });
       setView({ kind: 'loaded', loaded: { detail, opened } });
@@ -105,10 +120,19 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
       return;
     }
     try {
-      const shown = await engine.call('showLink', { shareId: detail.shareId, senderId: detail.senderId, recipientId: recipient.recipientId, sealed: { sender: sealed.sender, office: sealed.office } });
+      const shown = await engine.call('showLink', {
+        shareId: detail.shareId,
+        senderId: detail.senderId,
+        recipientId: recipient.recipientId,
+        sealed: { sender: sealed.sender, office: sealed.office },
+      });
       setLinks((previous) => ({ ...previous, [recipient.recipientId]: shown }));
     } catch (error) {
-      fail(error instanceof EngineError && error.code === 'untrusted' ? t('sentShare.error.linkUntrusted') : errorMessage(t, error));
+      fail(
+        error instanceof EngineError && error.code === 'untrusted'
+          ? t('sentShare.error.linkUntrusted')
+          : errorMessage(t, error),
+      );
     }
   };
 
@@ -125,7 +149,13 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
       <section data-testid="sent-share-page" data-state={view.kind}>
         <PageHeading>{t('sentShare.title')}</PageHeading>
         <ErrorAlert testid="sent-share-error">
-          <p>{view.kind === 'not-found' ? t('error.notFound') : view.kind === 'untrusted' ? t('sentShare.untrusted') : view.text}</p>
+          <p>
+            {view.kind === 'not-found'
+              ? t('error.notFound')
+              : view.kind === 'untrusted'
+                ? t('sentShare.untrusted')
+                : view.text}
+          </p>
         </ErrorAlert>
         <p>
           <Link href="/app/sent">{t('sentShare.back')}</Link>
@@ -138,7 +168,12 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
   const active = detail.state === 'active';
   const mine = detail.senderId === info.me.userId;
   return (
-    <section data-testid="sent-share-page" data-state="loaded" data-share-state={detail.state} data-share-id={detail.shareId}>
+    <section
+      data-testid="sent-share-page"
+      data-state="loaded"
+      data-share-state={detail.state}
+      data-share-id={detail.shareId}
+    >
       <PageHeading>{t('sentShare.titleDate', { date: formatDateTime(locale, detail.createdAt) })}</PageHeading>
       <p class="lead">
         {mine ? t('sentShare.byYou') : t('sentShare.byColleague', { name: detail.senderName })}{' '}
@@ -163,7 +198,9 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
         <dd data-testid="sent-share-expires">{formatDateTime(locale, detail.expiresAt)}</dd>
         <dt>{t('sentShare.downloads')}</dt>
         <dd data-testid="sent-share-downloads">
-          {detail.downloadLimit === null ? t('sentShare.downloadsNoLimit', { used: detail.downloadsUsed }) : t('sentShare.downloadsOf', { used: detail.downloadsUsed, limit: detail.downloadLimit })}
+          {detail.downloadLimit === null
+            ? t('sentShare.downloadsNoLimit', { used: detail.downloadsUsed })
+            : t('sentShare.downloadsOf', { used: detail.downloadsUsed, limit: detail.downloadLimit })}
         </dd>
         <dt>{t('sentShare.senderFingerprint')}</dt>
         <dd>
@@ -184,7 +221,13 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
           <p>{active ? t('share.missingFiles', { n: opened.missingFiles }) : t('sentShare.filesDeleted')}</p>
         </Notice>
       )}
-      {opened.files.length > 0 && <FileDownloads shareId={detail.shareId} files={opened.files} source={async (fileId) => ({ url: sentFilePath(detail.shareId, fileId) })} />}
+      {opened.files.length > 0 && (
+        <FileDownloads
+          shareId={detail.shareId}
+          files={opened.files}
+          source={async (fileId) => ({ url: sentFilePath(detail.shareId, fileId) })}
+        />
+      )}
 
       <h2 class="section-heading">{t('sentShare.recipients')}</h2>
       <ul class="recipient-status-list" data-testid="sent-share-recipients">
@@ -200,7 +243,8 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
               data-locked={recipient.locked ? 'true' : 'false'}
             >
               <h3 class="recipient-status__name">
-                <span translate={false}>{recipient.name ?? recipient.email}</span> <RecipientBadges recipient={recipient} />
+                <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
+                <RecipientBadges recipient={recipient} />
               </h3>
               {recipient.name !== undefined && (
                 <p class="cell-sub" translate={false}>
@@ -209,17 +253,35 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
               )}
               <dl class="facts facts--compact">
                 <dt>{t('recipient.kind')}</dt>
-                <dd>{t(recipient.kind === 'guest' ? (recipient.accessCode ? 'recipient.guestWithCode' : 'recipient.guest') : 'recipient.account')}</dd>
+                <dd>
+                  {t(
+                    recipient.kind === 'guest'
+                      ? recipient.accessCode
+                        ? 'recipient.guestWithCode'
+                        : 'recipient.guest'
+                      : 'recipient.account',
+                  )}
+                </dd>
                 {recipient.kind === 'guest' && (
                   <>
                     <dt>{t('recipient.codeRequestedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-requested">{recipient.codeRequestedAt ? formatDateTime(locale, recipient.codeRequestedAt) : t('recipient.not')}</dd>
+                    <dd data-testid="sent-recipient-code-requested">
+                      {recipient.codeRequestedAt
+                        ? formatDateTime(locale, recipient.codeRequestedAt)
+                        : t('recipient.not')}
+                    </dd>
                     <dt>{t('recipient.codeConfirmedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-confirmed">{recipient.codeConfirmedAt ? formatDateTime(locale, recipient.codeConfirmedAt) : t('recipient.not')}</dd>
+                    <dd data-testid="sent-recipient-code-confirmed">
+                      {recipient.codeConfirmedAt
+                        ? formatDateTime(locale, recipient.codeConfirmedAt)
+                        : t('recipient.not')}
+                    </dd>
                   </>
                 )}
                 <dt>{t('recipient.firstDownloadAt')}</dt>
-                <dd data-testid="sent-recipient-downloaded">{recipient.firstDownloadAt ? formatDateTime(locale, recipient.firstDownloadAt) : t('recipient.not')}</dd>
+                <dd data-testid="sent-recipient-downloaded">
+                  {recipient.firstDownloadAt ? formatDateTime(locale, recipient.firstDownloadAt) : t('recipient.not')}
+                </dd>
               </dl>
               {recipient.locked && (
                 <Notice tone="warning" testid="sent-recipient-locked">
@@ -238,14 +300,24 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
                       type="button"
                       class="button button--small"
                       disabled={busy}
-                      onClick={() => void act(() => unlockRecipient(detail.shareId, recipient.recipientId), t('sentShare.unlocked', { email: recipient.email }))}
+                      onClick={() =>
+                        void act(
+                          () => unlockRecipient(detail.shareId, recipient.recipientId),
+                          t('sentShare.unlocked', { email: recipient.email }),
+                        )
+                      }
                       data-testid="sent-recipient-unlock"
                     >
                       {t('sentShare.unlock')}
                     </button>
                   )}
                   {recipient.kind === 'guest' && !link && (
-                    <button type="button" class="button button--small button--secondary" onClick={() => void showLink(detail, recipient)} data-testid="sent-recipient-show-link">
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      onClick={() => void showLink(detail, recipient)}
+                      data-testid="sent-recipient-show-link"
+                    >
                       {t('sentShare.showLink')}
                     </button>
                   )}
@@ -290,7 +362,10 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
                 >
                   {expiryPresets(maxDays).map((days) => (
                     <option key={days} value={String(days)}>
-                      {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', { n: days, date: formatDate(locale, expiryFrom(Date.now(), days)) })}
+                      {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                        n: days,
+                        date: formatDate(locale, expiryFrom(Date.now(), days)),
+                      })}
                     </option>
                   ))}
                 </select>
@@ -298,7 +373,12 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
                   type="button"
                   class="button button--secondary"
                   disabled={busy}
-                  onClick={() => void act(() => extendShare(detail.shareId, expiryFrom(Date.now(), extendDays)), t('sentShare.extended'))}
+                  onClick={() =>
+                    void act(
+                      () => extendShare(detail.shareId, expiryFrom(Date.now(), extendDays)),
+                      t('sentShare.extended'),
+                    )
+                  }
                   data-testid="sent-extend"
                 >
                   {t('sentShare.extend')}
@@ -306,7 +386,13 @@ export function SentSharePage({ info, shareId }: { readonly info: SessionInfo; r
               </div>
             </div>
             <p>{t('sentShare.revoke.explain')}</p>
-            <button type="button" class="button button--danger" disabled={busy} onClick={() => setConfirmRevoke(true)} data-testid="sent-revoke">
+            <button
+              type="button"
+              class="button button--danger"
+              disabled={busy}
+              onClick={() => setConfirmRevoke(true)}
+              data-testid="sent-revoke"
+            >
               {t('sentShare.revoke')}
             </button>
           </div>

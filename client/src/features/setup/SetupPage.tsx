@@ -22,7 +22,12 @@ import { EmailField, Field } from '../../ui/Field';
 import { useLinkCheck, type LinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
-import { newPasswordErrors, NewPasswordFields, usePasswordVerdict, type NewPasswordState } from '../password/NewPassword';
+import {
+  newPasswordErrors,
+  NewPasswordFields,
+  usePasswordVerdict,
+  type NewPasswordState,
+} from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { CREATE_PROGRESS } from '../password/progress';
 import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
@@ -52,7 +57,12 @@ export function SetupPage(): JSX.Element {
       <>
         <PageHeading>{t('setup.done.title')}</PageHeading>
         <p class="lead">{t('setup.done.intro', { office: phase.office })}</p>
-        <RecoveryKeySheet recoveryKey={phase.recoveryKey} office={phase.office} email={phase.email} onContinue={() => navigate('/app')} />
+        <RecoveryKeySheet
+          recoveryKey={phase.recoveryKey}
+          office={phase.office}
+          email={phase.email}
+          onContinue={() => navigate('/app')}
+        />
       </>
     );
   }
@@ -75,7 +85,15 @@ export function SetupPage(): JSX.Element {
   );
 }
 
-function SetupForm({ token, phase, setPhase }: { readonly token: string; readonly phase: Phase; readonly setPhase: (phase: Phase) => void }): JSX.Element {
+function SetupForm({
+  token,
+  phase,
+  setPhase,
+}: {
+  readonly token: string;
+  readonly phase: Phase;
+  readonly setPhase: (phase: Phase) => void;
+}): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
   const session = useSessionStore();
@@ -87,7 +105,8 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
   const [problem, setProblem] = useState<{ readonly text: JSX.Element | string; readonly n: number } | null>(null);
   const working = useRef(false);
   const verdict = usePasswordVerdict(secret.password, personalWords(officeName, name, email));
-  const edited = (field: keyof FormErrors): void => setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
+  const edited = (field: keyof FormErrors): void =>
+    setErrors((previous) => (previous[field] ? { ...previous, [field]: undefined } : previous));
 
   const fail = (text: JSX.Element | string): void => setProblem({ text, n: (problem?.n ?? 0) + 1 });
 
@@ -130,8 +149,7 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
       if (isApiError(error, 'setup_finished')) {
         fail(
           <>
-            {t('error.setupFinished')}{' '}
-            <Link href="/login">{t('login.title')}</Link>
+            {t('error.setupFinished')} <Link href="/login">{t('login.title')}</Link>
           </>,
         );
       } else if (isApiError(error, SETUP_LINK_INVALID)) fail(t('setup.invalidShort'));
@@ -153,8 +171,34 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
           <p>{problem.text}</p>
         </ErrorAlert>
       )}
-      <Field id="setup-office-name" label={t('field.officeName')} value={officeName} onValue={(value) => { setOfficeName(value); edited('officeName'); }} autoComplete="organization" error={errors.officeName} testid="setup-office-name" maxLength={100} required />
-      <Field id="setup-name" label={t('field.name')} value={name} onValue={(value) => { setName(value); edited('name'); }} autoComplete="name" error={errors.name} testid="setup-name" maxLength={100} required />
+      <Field
+        id="setup-office-name"
+        label={t('field.officeName')}
+        value={officeName}
+        onValue={(value) => {
+          setOfficeName(value);
+          edited('officeName');
+        }}
+        autoComplete="organization"
+        error={errors.officeName}
+        testid="setup-office-name"
+        maxLength={100}
+        required
+      />
+      <Field
+        id="setup-name"
+        label={t('field.name')}
+        value={name}
+        onValue={(value) => {
+          setName(value);
+          edited('name');
+        }}
+        autoComplete="name"
+        error={errors.name}
+        testid="setup-name"
+        maxLength={100}
+        required
+      />
       <EmailField
         id="setup-email"
         value={email}
@@ -165,8 +209,17 @@ function SetupForm({ token, phase, setPhase }: { readonly token: string; readonl
         error={errors.email}
         testid="setup-email"
       />
-      <NewPasswordFields idPrefix="setup" value={secret} onChange={setSecret} verdict={verdict} errors={errors} onEdit={edited} />
-      {phase.kind === 'working' && <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />}
+      <NewPasswordFields
+        idPrefix="setup"
+        value={secret}
+        onChange={setSecret}
+        verdict={verdict}
+        errors={errors}
+        onEdit={edited}
+      />
+      {phase.kind === 'working' && (
+        <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />
+      )}
       <div class="button-row">
         <button type="submit" class="button" disabled={busy} data-testid="setup-submit">
           {t('setup.submit')}
@@ -182,7 +235,9 @@ function SetupCheckMessage({ check }: { readonly check: LinkCheck<SetupLinkStatu
     case 'checking':
       return <p class="status-text status-text--busy">{t('setup.checking')}</p>;
     case 'valid': {
-      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(check.answer.expiresAt);
+      const expiresAt = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(
+        check.answer.expiresAt,
+      );
       return (
         <p class="status-text status-text--ok">
           {rich('setup.valid', { expiresAt: <time dateTime={check.answer.expiresAt.toISOString()}>{expiresAt}</time> })}

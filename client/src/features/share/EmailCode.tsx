@@ -31,7 +31,13 @@ export function RequestCodePanel({
       <p class="form__aside">{t('guest.spam')}</p>
       {children}
       <div class="button-row">
-        <button type="button" class="button" onClick={onRequest} disabled={busy !== null} data-testid={`${prefix}-request-code`}>
+        <button
+          type="button"
+          class="button"
+          onClick={onRequest}
+          disabled={busy !== null}
+          data-testid={`${prefix}-request-code`}
+        >
           {t('guest.sendCode')}
         </button>
       </div>
@@ -99,7 +105,13 @@ export function EmailCodeForm({
         <button type="submit" class="button" disabled={busy !== null} data-testid={`${prefix}-verify`}>
           {submitLabel}
         </button>
-        <button type="button" class="button button--link" onClick={onResend} disabled={busy !== null} data-testid={`${prefix}-resend`}>
+        <button
+          type="button"
+          class="button button--link"
+          onClick={onResend}
+          disabled={busy !== null}
+          data-testid={`${prefix}-resend`}
+        >
           {t('guest.resend')}
         </button>
       </div>

@@ -67,7 +67,10 @@ export function LinkCopy({
         </a>
         {children}
       </div>
-      <StatusLine text={copied === 'yes' ? t('sent.link.copied') : copied === 'failed' ? t('sent.link.copyFailed') : ''} testid={`${prefix}-copied`} />
+      <StatusLine
+        text={copied === 'yes' ? t('sent.link.copied') : copied === 'failed' ? t('sent.link.copyFailed') : ''}
+        testid={`${prefix}-copied`}
+      />
     </>
   );
 }

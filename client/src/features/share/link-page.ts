@@ -70,7 +70,12 @@ export interface CodeStep {
 export async function requestEmailCode(
   page: CodePage,
   t: Translate,
-  step: CodeStep & { readonly request: () => Promise<{ readonly sentAt: string }>; readonly maskedEmail: string; readonly deliveryFailed: string; readonly sent: (sentAt: string) => void },
+  step: CodeStep & {
+    readonly request: () => Promise<{ readonly sentAt: string }>;
+    readonly maskedEmail: string;
+    readonly deliveryFailed: string;
+    readonly sent: (sentAt: string) => void;
+  },
 ): Promise<void> {
   page.setBusy(t('guest.sending'));
   page.clearProblem();
@@ -81,7 +86,8 @@ export async function requestEmailCode(
     page.setStatus(t('guest.codeSent', { email: step.maskedEmail }));
   } catch (error) {
     if (step.linkError(error)) return;
-    if (isApiError(error, 'rate_limited')) page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
+    if (isApiError(error, 'rate_limited'))
+      page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
     else if (isApiError(error, 'delivery_failed')) page.fail(step.deliveryFailed);
     else page.fail(errorMessage(t, error));
   } finally {
@@ -108,7 +114,8 @@ export async function verifyEmailCode<Answer>(
   } catch (error) {
     if (step.linkError(error)) return null;
     if (isApiError(error, 'invalid_credentials')) page.fail(t('guest.error.code'), 'code');
-    else if (isApiError(error, 'rate_limited')) page.fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
+    else if (isApiError(error, 'rate_limited'))
+      page.fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
     else page.fail(errorMessage(t, error));
     return null;
   } finally {

@@ -49,7 +49,8 @@ export function dropIdOfPath(pathname: string): string | null {
  */
 export function mailtoHref(to: string, subject: string, body: string): string {
   const at = to.lastIndexOf('@');
-  const address = at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
+  const address =
+    at < 0 ? encodeURIComponent(to) : `${encodeURIComponent(to.slice(0, at))}@${encodeURIComponent(to.slice(at + 1))}`;
   const crlf = body.replace(/\r?\n/g, '\r\n');
   return `mailto:${address}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(crlf)}`;
 }
@@ -74,7 +75,10 @@ function linkMail(
     t('mail.guest.expires', { expires: params.expires }),
     t('mail.guest.closing', { sender: params.sender }),
   ];
-  return { subject: t(kind === 'guest' ? 'mail.guest.subject' : 'mail.drop.subject', { office: params.office }), body: paragraphs.join('\n\n') };
+  return {
+    subject: t(kind === 'guest' ? 'mail.guest.subject' : 'mail.drop.subject', { office: params.office }),
+    body: paragraphs.join('\n\n'),
+  };
 }
 
 /**
@@ -83,9 +87,18 @@ function linkMail(
  */
 export function guestMail(
   t: Translate,
-  params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string; readonly accessCode: boolean },
+  params: {
+    readonly office: string;
+    readonly sender: string;
+    readonly link: string;
+    readonly expires: string;
+    readonly accessCode: boolean;
+  },
 ): GuestMail {
-  return linkMail(t, params, 'guest', [t('mail.guest.code'), ...(params.accessCode ? [t('mail.guest.accessCode')] : [])]);
+  return linkMail(t, params, 'guest', [
+    t('mail.guest.code'),
+    ...(params.accessCode ? [t('mail.guest.accessCode')] : []),
+  ]);
 }
 
 /**
@@ -94,9 +107,18 @@ export function guestMail(
  */
 export function dropMail(
   t: Translate,
-  params: { readonly office: string; readonly sender: string; readonly link: string; readonly expires: string; readonly bound: boolean },
+  params: {
+    readonly office: string;
+    readonly sender: string;
+    readonly link: string;
+    readonly expires: string;
+    readonly bound: boolean;
+  },
 ): GuestMail {
-  return linkMail(t, params, 'drop', [...(params.bound ? [t('mail.drop.code')] : []), t('mail.drop.private', { office: params.office })]);
+  return linkMail(t, params, 'drop', [
+    ...(params.bound ? [t('mail.drop.code')] : []),
+    t('mail.drop.private', { office: params.office }),
+  ]);
 }
 
 // ---- expiry

@@ -65,7 +65,14 @@ export function FileDownloads({ shareId, files, source, onAccessExpired, onGone 
       )}
       <ul class="file-list" data-testid="file-list">
         {files.map((file) => (
-          <FileRow key={file.fileId} shareId={shareId} file={file} source={source} onAccessExpired={onAccessExpired} onGone={onGone} />
+          <FileRow
+            key={file.fileId}
+            shareId={shareId}
+            file={file}
+            source={source}
+            onAccessExpired={onAccessExpired}
+            onGone={onGone}
+          />
         ))}
       </ul>
     </>
@@ -106,8 +113,20 @@ function FileRow({
       const where = await source(file.fileId, fresh);
       await saveFile(
         engine,
-        { shareId, fileId: file.fileId, name: file.name, size: file.size, containerSize: file.containerSize, url: where.url, ...(where.grant !== undefined ? { grant: where.grant } : {}) },
-        { signal: abort.signal, onTransfer: (progress) => setState({ kind: 'running', progress }), ...(fileHandle !== undefined ? { fileHandle } : {}) },
+        {
+          shareId,
+          fileId: file.fileId,
+          name: file.name,
+          size: file.size,
+          containerSize: file.containerSize,
+          url: where.url,
+          ...(where.grant !== undefined ? { grant: where.grant } : {}),
+        },
+        {
+          signal: abort.signal,
+          onTransfer: (progress) => setState({ kind: 'running', progress }),
+          ...(fileHandle !== undefined ? { fileHandle } : {}),
+        },
       );
     };
     try {
@@ -149,17 +168,39 @@ function FileRow({
 
   const running = state.kind === 'running';
   return (
-    <li class="file-row" data-testid="file-row" data-file-id={file.fileId} data-name={file.name} data-state={state.kind}>
+    <li
+      class="file-row"
+      data-testid="file-row"
+      data-file-id={file.fileId}
+      data-name={file.name}
+      data-state={state.kind}
+    >
       <FileLine name={file.name} size={file.size} />
       {saveable || picker ? (
         <div class="file-row__actions">
           {saveable && (
-            <button type="button" class="button button--small" onClick={() => void run()} disabled={running} data-testid="file-download" aria-label={t(state.kind === 'done' ? 'download.againLabel' : 'download.buttonLabel', { name: file.name })}>
+            <button
+              type="button"
+              class="button button--small"
+              onClick={() => void run()}
+              disabled={running}
+              data-testid="file-download"
+              aria-label={t(state.kind === 'done' ? 'download.againLabel' : 'download.buttonLabel', {
+                name: file.name,
+              })}
+            >
               {state.kind === 'done' ? t('download.again') : t('download.button')}
             </button>
           )}
           {picker && (
-            <button type="button" class="button button--small button--secondary" onClick={() => void saveAs()} disabled={running} data-testid="file-save-as" aria-label={t('download.saveAsLabel', { name: file.name })}>
+            <button
+              type="button"
+              class="button button--small button--secondary"
+              onClick={() => void saveAs()}
+              disabled={running}
+              data-testid="file-save-as"
+              aria-label={t('download.saveAsLabel', { name: file.name })}
+            >
               {t('download.saveAs')}
             </button>
           )}
@@ -170,7 +211,12 @@ function FileRow({
         </p>
       )}
       {state.kind === 'running' && (
-        <TransferBar label={t('download.progress', { name: file.name })} progress={state.progress} onCancel={() => controller.current?.abort()} testid="file-progress" />
+        <TransferBar
+          label={t('download.progress', { name: file.name })}
+          progress={state.progress}
+          onCancel={() => controller.current?.abort()}
+          testid="file-progress"
+        />
       )}
       {state.kind === 'done' && (
         <p class="status-line" role="status" data-testid="file-done">

@@ -36,7 +36,8 @@ export function canSave(size: number): boolean {
 /** Saves a Blob the worker made, under `name`, through a temporary link. */
 export function saveBlob(blob: Blob, name: string): void {
   // Never a blob: URL with the file's own type (a text/html one would render in this origin).
-  const download = blob.type === 'application/octet-stream' ? blob : new Blob([blob], { type: 'application/octet-stream' });
+  const download =
+    blob.type === 'application/octet-stream' ? blob : new Blob([blob], { type: 'application/octet-stream' });
   const url = URL.createObjectURL(download);
   const anchor = document.createElement('a');
   anchor.href = url;
@@ -60,7 +61,11 @@ export async function saveFile(engine: CryptoEngine, request: SaveRequest, optio
   const callOptions = { signal: options.signal, onTransfer: options.onTransfer };
 
   if (options.fileHandle !== undefined) {
-    await engine.call('downloadFile', { ...common, sink: { kind: 'file', handle: options.fileHandle as never } }, callOptions);
+    await engine.call(
+      'downloadFile',
+      { ...common, sink: { kind: 'file', handle: options.fileHandle as never } },
+      callOptions,
+    );
     return;
   }
   if (request.size <= BLOB_LIMIT_BYTES) {
@@ -78,7 +83,11 @@ export async function saveFile(engine: CryptoEngine, request: SaveRequest, optio
   }
   const stop = stream.keepAlive();
   try {
-    const running = engine.call('downloadFile', { ...common, sink: { kind: 'port', port: stream.port } }, { ...callOptions, transfer: [stream.port] });
+    const running = engine.call(
+      'downloadFile',
+      { ...common, sink: { kind: 'port', port: stream.port } },
+      { ...callOptions, transfer: [stream.port] },
+    );
     stream.start();
     await running;
   } finally {

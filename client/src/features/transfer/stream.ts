@@ -64,7 +64,10 @@ export function downloadServiceWorker(): Promise<ServiceWorkerRegistration | nul
 async function register(): Promise<ServiceWorkerRegistration | null> {
   if (!canStreamToDisk()) return null;
   // lib.dom's register() does not know TrustedScriptURL; the browser accepts it.
-  const registration = await navigator.serviceWorker.register(trustedScriptURL(SERVICE_WORKER_URL) as string, { scope: DOWNLOAD_SCOPE, updateViaCache: 'none' });
+  const registration = await navigator.serviceWorker.register(trustedScriptURL(SERVICE_WORKER_URL) as string, {
+    scope: DOWNLOAD_SCOPE,
+    updateViaCache: 'none',
+  });
   const worker = registration.installing ?? registration.waiting ?? registration.active;
   if (!worker) return null;
   if (worker.state !== 'activated') {
