@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/client/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // A focused test (`.only`) fails the run instead of silently skipping the rest.
+    allowOnly: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

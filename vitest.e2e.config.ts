@@ -7,6 +7,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // A focused test (`.only`) fails the run instead of silently skipping the rest.
+    allowOnly: false,
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
