@@ -31,6 +31,8 @@ export function accountFamilies(files: VectorFiles) {
     commitmentKey: hex(c.deriveKey(fileKey, c.KDF_CONTEXT.file, c.SUBKEY.file.commitment)),
     keyCommitment: hex(c.keyCommitment(fileKey, fileId)),
   };
+  /** The containers by plaintext length; the 5-byte one is the file the manifest and the drop upload name. */
+  const containers = new Map<number, { container: Uint8Array; ciphertextHash: Uint8Array }>();
   files['content.json'] = {
     note,
     fileKey: hex(fileKey),
@@ -39,6 +41,7 @@ export function accountFamilies(files: VectorFiles) {
     cases: [0, 5, c.CONTENT_CHUNK_BYTES + 5].map((length) => {
       const plaintext = patternBytes(length);
       const { ciphertext, summary } = c.encryptContent(fileKey, fileId, plaintext);
+      containers.set(length, { container: ciphertext, ciphertextHash: summary.ciphertextHash });
       return {
         plaintextLength: length,
         plaintext: hex(plaintext),
@@ -52,7 +55,8 @@ export function accountFamilies(files: VectorFiles) {
   const metadata = {
     name: 'Jaarrekening 2025 – Bakkerij de Vries.pdf',
     type: 'application/pdf',
-    size: 482113,
+    // The size of the 5-byte container of content.json, which the manifest names with this metadata.
+    size: 5,
     lastModified: 1780000000000,
     message: 'Zie bijlage.',
   };
@@ -151,6 +155,7 @@ export function accountFamilies(files: VectorFiles) {
   return {
     fileKey,
     fileId,
+    containers,
     sealedMetadata,
     metadata,
     split,

@@ -5,6 +5,8 @@ import { c, hex, note, type VectorFiles } from './common.js';
 
 export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
   const { fileKey, fileId, sealedMetadata, userId, account, office } = ctx;
+  /** The file a share and a drop upload carry: content.json's 5-byte container. */
+  const sharedFile = ctx.containers.get(5) as { container: Uint8Array; ciphertextHash: Uint8Array };
   // §10 share manifest
   const shareId = c.newId();
   const guestId = c.newId();
@@ -18,7 +20,7 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
     files: [
       {
         fileId,
-        ciphertextHash: c.hashFields(['example ciphertext']),
+        ciphertextHash: sharedFile.ciphertextHash,
         metadataHash: c.metadataHash(sealedMetadata),
         keyCommitment: c.keyCommitment(fileKey, fileId),
       },
@@ -120,7 +122,7 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
     files: [
       {
         fileId,
-        ciphertextHash: c.hashFields(['example ciphertext']),
+        ciphertextHash: sharedFile.ciphertextHash,
         metadataHash: c.metadataHash(sealedMetadata),
         keyCommitment: c.keyCommitment(fileKey, fileId),
       },
@@ -163,7 +165,7 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
   // The drop's label, sealed to the owner and to the office. Made after everything above, so
   // the deterministic random bytes drawn for the older vectors stay the same.
   const dropLabel = 'Bakkerij de Vries – loonadministratie 2026';
-  (files['drop.json'] as Record<string, unknown>)['label'] = {
+  files['drop.json']['label'] = {
     text: dropLabel,
     owner: {
       holderId: hex(userId),
