@@ -6,7 +6,7 @@ import { c } from './common.js';
 
 const MAGIC = [0x43, 0x46, 0x01];
 
-export function header(kind: number): Uint8Array {
+function header(kind: number): Uint8Array {
   return new Uint8Array([...MAGIC, kind]);
 }
 
