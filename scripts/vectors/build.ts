@@ -1,0 +1,26 @@
+// Every vector file, in the order the families draw their deterministic random values: the
+// older families first, so adding a family never changes the bytes of another.
+import { accountFamilies } from './accounts.js';
+import type { VectorFiles } from './common.js';
+import { extraFamilies } from './extra.js';
+import { auditNegatives } from './negative-audit.js';
+import { fileNegatives } from './negative-files.js';
+import { dropNegatives } from './negative-drops.js';
+import { keyNegatives } from './negative-keys.js';
+import { manifestNegatives } from './negative-manifest.js';
+import { linkNegatives } from './negative-links.js';
+import { sharingFamilies } from './sharing.js';
+
+export function buildVectors(): VectorFiles {
+  const files: VectorFiles = {};
+  const accounts = accountFamilies(files);
+  const sharing = sharingFamilies(files, accounts);
+  const extra = extraFamilies(files, accounts, sharing);
+  fileNegatives(files, accounts);
+  keyNegatives(files, accounts, sharing);
+  manifestNegatives(files, accounts, sharing);
+  linkNegatives(files, accounts, sharing, extra);
+  dropNegatives(files, accounts, sharing, extra);
+  auditNegatives(files, extra);
+  return files;
+}
