@@ -517,7 +517,7 @@ describe('the daily head mail', () => {
     const earlier = o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length;
     const mails = () => o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length - earlier;
     expect((await headJob.runOnce()).status).toBe('sent');
-    await waitFor(() => mails() === 1);
+    await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(1);
 
     o.t.clock.advance(AUDIT_HEAD_EVERY_MS - 1);
     expect(await headJob.runOnce()).toEqual({ status: 'not_due' });
@@ -532,7 +532,7 @@ describe('the daily head mail', () => {
     if (!check.ok || second.status !== 'sent') throw new Error('the chain must hold');
     // The second mail names the newest entry then: the record of the first mail.
     expect(second.seq).toBe(check.entries - 1);
-    await waitFor(() => mails() === 2);
+    await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(2);
     expect(o.mail.to(ANNA).at(-1)?.text).toContain(`--head ${second.seq}:${toHex(second.hash)}`);
   });
 
@@ -572,11 +572,3 @@ describe('the daily head mail', () => {
     expect(run).toEqual({ status: 'nothing' });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
