@@ -85,7 +85,7 @@ it('mails the head, shows and filters the log, exports it, and the command line 
   // The CSV of the view shown: an attachment the browser saves.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
   expect(download.suggestedFilename()).toMatch(/^coffer-audit-\d{4}-\d\d-\d\d\.csv$/);
-  const csv = await readFile((await download.path()) as string, 'utf8');
+  const csv = await readFile(await download.path(), 'utf8');
   expect(csv.startsWith('\uFEFFseq,time_utc,actor_name,actor_email,actor_ref,action,')).toBe(true);
   expect(csv).toContain(`${ADMIN.name},${ADMIN.email},`);
   expect(csv).toContain(',audit.head_mailed,');

@@ -73,7 +73,7 @@ export async function createTestApp(
     clock,
     logs,
     serverKey,
-    mailSettled: watched.settled,
+    mailSettled: () => watched.settled(),
     dir,
     clientDir,
     close: () => {

@@ -4,19 +4,19 @@
 // table lacks, or a row for a route the app does not serve, fails the first test, so no
 // endpoint can be added without a row here.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  GrantResponse,
+  InvitationCreateResponse,
+  PrivacyPreview,
+  SessionList,
+  UploadCreateResponse,
+} from '../../shared/wire/index.js';
 import { idToWire, newId, ready } from '../../shared/crypto/index.js';
 import { createServices } from '../../server/app.js';
 import { PAGES, routeTable, type RouteSpec } from '../../server/routes.js';
 import { ASSET_NAME, createTestApp, type TestApp } from '../helpers/app.js';
-import {
-  approval,
-  buildShare,
-  guestPlan,
-  makeFile,
-  randomPlaintext,
-  receivingAccount,
-  type GuestPlan,
-} from '../helpers/browser.js';
+import { errorCodeOf } from '../helpers/expect.js';
+import { approval, buildShare, guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
 import {
   buildSubmission,
@@ -100,7 +100,9 @@ async function buildSide(n: 1 | 2): Promise<Side> {
   const guest = guestPlan(`gast${n}@example.nl`);
   const share = await sendShare(o, staff, { accounts: [client], guests: [guest] });
   const guestGrant = (await guestVerifies(t.app, mail, guest)).grant;
-  const clientGrant = (await client.tab.post(`/api/v1/received/${share.shareId}/grant`, {})).body.grant as string;
+  const clientGrant = GrantResponse.parse(
+    (await client.tab.post(`/api/v1/received/${share.shareId}/grant`, {})).body,
+  ).grant;
   const created = await staff.tab.post('/api/v1/uploads', { size: 1000 });
   expect(created.status).toBe(201);
   const drop = await makeDrop(o, staff, { email: OUTSIDE_UPLOADER });
@@ -119,16 +121,15 @@ async function buildSide(n: 1 | 2): Promise<Side> {
     guest,
     guestGrant,
     clientGrant,
-    memberUploadId: created.body.uploadId as string,
+    memberUploadId: UploadCreateResponse.parse(created.body).uploadId,
     drop,
     dropUploadId: submitted.answer.dropUploadId,
     dropFileId: submitted.submission.body.files[0]!.fileId,
     personalDropId: personal.dropId,
     personalGrant: personal.grant,
-    personalUploadId: unfinished.body.uploadId as string,
+    personalUploadId: UploadCreateResponse.parse(unfinished.body).uploadId,
     personalDropUploadId: personal.submittedDropUploadId,
-    sessionId:
-      (sessions.body.sessions as { sessionId: string; current: boolean }[]).find((s) => s.current)?.sessionId ?? '',
+    sessionId: SessionList.parse(sessions.body).sessions.find((s) => s.current)?.sessionId ?? '',
   };
 }
 
@@ -251,7 +252,7 @@ async function freshInvitation(): Promise<string> {
     role: 'staff',
   });
   expect(res.status).toBe(201);
-  return res.body.invitationId as string;
+  return InvitationCreateResponse.parse(res.body).invitationId;
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
@@ -510,7 +511,7 @@ const BUILDERS: Record<string, Builder> = {
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     return {
       path: '/api/v1/admin/privacy/erase',
-      body: { email: member.account.email, confirmation: preview.body.confirmation as string },
+      body: { email: member.account.email, confirmation: PrivacyPreview.parse(preview.body).confirmation },
     };
   },
   'GET /api/v1/me/pins': fixed('/api/v1/me/pins'),
@@ -610,7 +611,7 @@ async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key
     const mark = t.logs.count();
     const res = await send(caller, spec, request);
     const logged = await requestsLogged(mark);
-    const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+    const code = errorCodeOf(res);
     const cell = row.cells[actor];
     const expected = expectedErrorCode(row, spec.guard, actor);
     if (!judge(cell, res.status, code, expected, takeovers() > before))

@@ -221,20 +221,13 @@ describe('an upload when the server is killed', () => {
     };
     // Node's Blob is the web's, typed apart by @types/node.
     const deps = { transport: watched, clock: systemClock, retryWindowMs: RETRY_WINDOW_MS };
-    const uploading = encryptAndUpload(
-      source as unknown as Blob,
-      fileKey,
-      fileId,
-      deps,
-      new AbortController().signal,
-      onProgress,
-    );
+    const uploading = encryptAndUpload(source, fileKey, fileId, deps, new AbortController().signal, onProgress);
     // Should the upload end (or fail) without the kill ever happening, say so rather than hang.
     await Promise.race([
       serverKilled.promise,
       uploading.then(() => expect.fail(`the upload finished before the kill (phases ${phases.join(', ')})`)),
     ]);
-    const at = kill as AtKill | undefined;
+    const at = kill;
     if (at === undefined) throw new Error('the server was not killed');
     expect((await first.server.exited).signal).toBe('SIGKILL');
 
