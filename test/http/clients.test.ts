@@ -1,4 +1,4 @@
-// Client accounts and the client portal (issue 6, shared/wire/clients.ts), through the real
+// Client accounts and the client portal (shared/wire/clients.ts), through the real
 // endpoints with real crypto, SQLite and SMTP: an advisor invites a client (the link carries the
 // office fingerprint), the client accepts, an advisor's browser certifies them (role client,
 // never the office keys) and makes their personal drop with its link sealed to them; the office
