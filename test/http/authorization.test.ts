@@ -615,7 +615,9 @@ async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key
     const cell = row.cells[actor];
     const expected = expectedErrorCode(row, spec.guard, actor);
     if (!judge(cell, res.status, code, expected, takeovers() > before))
-      wrong.push(`${actor}: expected ${cell} ${expected ?? ''}, got ${res.status} ${code ?? ''}`.replace(/ +/g, ' '));
+      wrong.push(
+        `${actor}: expected ${cell} ${expected ?? ''}, got ${res.status} ${code ?? ''}`.replace(/ +/g, ' ').trim(),
+      );
     const matched = logged.map((line) => `${line.method} ${line.route} ${line.status}`);
     if (matched.length !== 1 || matched[0] !== `${spec.method} ${spec.path} ${res.status}`)
       wrong.push(`${actor}: the server logged ${matched.join(', ')}, not ${spec.method} ${spec.path} ${res.status}`);
