@@ -5,7 +5,7 @@
 // the page has no axe violations in either language.
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runCoffer } from '../helpers/process.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { completeSetup, signIn } from './support/accounts.js';
@@ -85,7 +85,7 @@ it('mails the head, shows and filters the log, exports it, and the command line 
   // The CSV of the view shown: an attachment the browser saves.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('audit-export').click()]);
   expect(download.suggestedFilename()).toMatch(/^coffer-audit-\d{4}-\d\d-\d\d\.csv$/);
-  const csv = await readFile((await download.path()) as string, 'utf8');
+  const csv = await readFile(await download.path(), 'utf8');
   expect(csv.startsWith('\uFEFFseq,time_utc,actor_name,actor_email,actor_ref,action,')).toBe(true);
   expect(csv).toContain(`${ADMIN.name},${ADMIN.email},`);
   expect(csv).toContain(',audit.head_mailed,');
@@ -128,12 +128,13 @@ it('has no axe violations on the audit page, in both languages', async () => {
 });
 
 /** The head mail to the admin, once it has come. */
-async function waitForHeadMail() {
-  const started = Date.now();
-  for (;;) {
-    const found = coffer.mail.to(ADMIN.email).find((message) => message.subject?.includes('audit log'));
-    if (found !== undefined) return found;
-    if (Date.now() - started > 20_000) throw new Error('no head mail');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitForHeadMail() {
+  return vi.waitFor(
+    () => {
+      const found = coffer.mail.to(ADMIN.email).find((message) => message.subject?.includes('audit log'));
+      if (found === undefined) throw new Error('no head mail');
+      return found;
+    },
+    { timeout: 20_000, interval: 100 },
+  );
 }

@@ -1,7 +1,6 @@
 // Client accounts and the client portal in real Chromium against the real server program (the
-// compiled dist/server, as `npm start` runs it), mail through a real SMTP server on loopback
-// (issue 6, "What must be shown"). The office is set up through the pages: an admin and an
-// advisor.
+// compiled dist/server, as `npm start` runs it), mail through a real SMTP server on loopback.
+// The office is set up through the pages: an admin and an advisor.
 //
 // - The advisor invites client A and client B on the Clients page. Each client, in a browser
 //   context of their own, opens the mailed link (the office key is checked against the

@@ -1,6 +1,6 @@
 // Drop links in real Chromium against the real server program (the compiled dist/server, as
-// `npm start` runs it), with mail going to a real SMTP server on loopback (issue 5, "What must
-// be shown"). The office is set up through the pages: an admin, an advisor and a colleague.
+// `npm start` runs it), with mail going to a real SMTP server on loopback. The office is set up
+// through the pages: an admin, an advisor and a colleague.
 //
 // - The advisor makes a drop bound to a client's address. In a browser context of their own,
 //   the client opens the link, confirms the code from the mail and uploads two files (one of

@@ -88,7 +88,7 @@ it('looks a person up, exports them, erases them after the address is typed agai
     page.getByTestId('privacy-export-dialog-confirm').click(),
   ]);
   expect(download.suggestedFilename()).toMatch(/^coffer-privacy-export-\d{4}-\d\d-\d\d\.json$/);
-  const text = await readFile((await download.path()) as string, 'utf8');
+  const text = await readFile(await download.path(), 'utf8');
   const exported = PrivacyExport.parse(JSON.parse(text));
   expect(exported).toMatchObject({ email: person, office: 'Kantoor Jansen', account: null });
   expect(exported.invitations).toHaveLength(1);

@@ -1,6 +1,6 @@
 // Sending in real Chromium against the real server program (the compiled dist/server, as
-// `npm start` runs it), with mail going to a real SMTP server on loopback (issue 4, "What must
-// be shown"). The office is set up through the pages: an admin, an advisor and a colleague.
+// `npm start` runs it), with mail going to a real SMTP server on loopback. The office is set up
+// through the pages: an admin, an advisor and a colleague.
 //
 // - The advisor sends a 5 MiB random file to a guest, to a colleague with an account, and to
 //   a guest with an access code. Every request of every browser context is recorded (URL and

@@ -1,7 +1,8 @@
 // A complete app for HTTP tests: real config parsing, a real SQLite file with all migrations,
 // a server secret made the way the server makes it (DATA_DIR/keys/server-secret), a client
 // folder with an index.html and one hashed asset, an outbox mailer (or SMTP, given SMTP_URL in
-// `env`), a test clock and a logger that writes to memory.
+// `env`), a test clock and a logger that writes to memory. The mailer is watched, so a test
+// can wait until every mail the app handed over has been accepted (or refused).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Express } from 'express';
@@ -29,6 +30,12 @@ export interface TestApp {
   readonly clock: TestClock;
   readonly logs: MemoryLog;
   readonly serverKey: Uint8Array;
+  /**
+   * Resolves once every mail handed to the mailer so far has been accepted or refused. Mail the
+   * app sends without waiting for it (a download receipt) is handed over before the request that
+   * causes it answers, so after that answer this says when the mailbox is complete.
+   */
+  mailSettled(): Promise<void>;
   readonly dir: string;
   readonly clientDir: string;
   close(): void;
@@ -54,7 +61,8 @@ export async function createTestApp(
   const config = options.config ? options.config(parsed) : parsed;
   const clock = testClock();
   const logs = memoryLog();
-  const mailer = createMailer(config, logs.log, clock, { print: () => {} });
+  const watched = watchMailer(createMailer(config, logs.log, clock, { print: () => {} }));
+  const mailer = watched.mailer;
   const { key: serverKey } = await loadOrCreateServerSecret(parsed.dataDir);
   const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir });
   return {
@@ -65,11 +73,32 @@ export async function createTestApp(
     clock,
     logs,
     serverKey,
+    mailSettled: () => watched.settled(),
     dir,
     clientDir,
     close: () => {
       mailer.close();
       if (db.open) db.close();
+    },
+  };
+}
+
+/** The app's mailer, counting the sends under way so a test can wait for them (a refusal counts as done). */
+function watchMailer(inner: Mailer): { mailer: Mailer; settled(): Promise<void> } {
+  const sending = new Set<Promise<void>>();
+  return {
+    mailer: {
+      transport: inner.transport,
+      send(message) {
+        const sent = inner.send(message);
+        const done: Promise<void> = sent.catch(() => {}).finally(() => sending.delete(done));
+        sending.add(done);
+        return sent;
+      },
+      close: () => inner.close(),
+    },
+    async settled() {
+      while (sending.size > 0) await Promise.all(sending);
     },
   };
 }

@@ -101,7 +101,7 @@ export interface PasswordSetup {
 
 /** A salt per password, fixed for the test file, so each password costs one Argon2id run. */
 const salts = new Map<string, Uint8Array>();
-export function passwordSetup(password: string, options: { freshSalt?: boolean } = {}): PasswordSetup {
+function passwordSetup(password: string, options: { freshSalt?: boolean } = {}): PasswordSetup {
   let salt = options.freshSalt ? undefined : salts.get(password);
   if (salt === undefined) {
     salt = newSalt();
@@ -424,7 +424,7 @@ export function guestPlan(email: string, options: { accessCode?: boolean } = {})
   };
 }
 
-export interface ShareFilePlan {
+interface ShareFilePlan {
   readonly file: PreparedFile;
   /** The upload id the server answered. */
   readonly uploadId: string;
@@ -563,7 +563,7 @@ export function buildShare(plan: SharePlan): BuiltShare {
  * Verifies a share as a recipient's browser must before decrypting anything: the sender's
  * certificate against the office key (from the link or the pin), then the manifest's signature.
  */
-export function verifyShareAsRecipient(share: ShareForRecipient, officeSigningPublicKey: Uint8Array): VerifiedManifest {
+function verifyShareAsRecipient(share: ShareForRecipient, officeSigningPublicKey: Uint8Array): VerifiedManifest {
   const certified = verifyMember(
     officeSigningPublicKey,
     { officeId: idFromWire(share.office.officeId), userId: idFromWire(share.sender.userId) },

@@ -6,7 +6,7 @@ import request, { type Response, type Test } from 'supertest';
 import { expect } from 'vitest';
 import { TEST_ORIGIN } from './app.js';
 
-export const SESSION_COOKIE = '__Host-coffer-session';
+const SESSION_COOKIE = '__Host-coffer-session';
 
 export interface Tab {
   /** The session token the tab holds (undefined when signed out). */
@@ -21,7 +21,7 @@ export interface Tab {
 }
 
 /** Reads the session cookie from a response: the new token, '' when cleared, undefined when untouched. */
-export function sessionCookieOf(res: Response): string | undefined {
+function sessionCookieOf(res: Response): string | undefined {
   const header = res.headers['set-cookie'] as unknown as string[] | undefined;
   const cookie = header?.filter((line) => line.startsWith(`${SESSION_COOKIE}=`)).at(-1);
   if (cookie === undefined) return undefined;

@@ -11,7 +11,12 @@ import {
   toBase64Url,
   type DropKeys,
 } from '../../shared/crypto/index.js';
-import { ClientDetail, DropGrantResponse, type ClientApproveRequest } from '../../shared/wire/index.js';
+import {
+  ClientDetail,
+  DropGrantResponse,
+  type ClientApproveRequest,
+  InvitationLookupResponse,
+} from '../../shared/wire/index.js';
 import { certify, makeAccount, makeFile, randomPlaintext } from './browser.js';
 import { tab } from './client.js';
 import { dropCreateRequest, uploadToDrop } from './drops.js';
@@ -43,7 +48,12 @@ export async function inviteClient(o: Office, advisor: Member, email: string, na
   );
   const lookup = await clientTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
-  const account = makeAccount({ userId: lookup.body.userId as string, email, name, password: CLIENT_PASSWORD });
+  const account = makeAccount({
+    userId: InvitationLookupResponse.parse(lookup.body).userId,
+    email,
+    name,
+    password: CLIENT_PASSWORD,
+  });
   const accepted = await clientTab.post('/api/v1/invitations/accept', { token, name, keys: account.wire });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   return { account, tab: clientTab };

@@ -1,9 +1,9 @@
-// Drops through the real endpoints, as the browsers do it (DESIGN §4, shared/wire/drops.ts):
-// the advisor's browser makes the drop's keys and D and seals them and the label to itself and
-// the office; the uploader's browser checks the drop key against the link's fingerprint, gets
-// a grant (a code from the bound mailbox, or a plain start for an open drop), uploads
-// containers in parts, MACs the manifest with D and submits; the office's browser opens the
-// secrets, verifies the MAC, opens the file keys and decrypts.
+// Drops through the real endpoints, as the browsers do it (docs/protocol.md, section 13;
+// shared/wire/drops.ts): the advisor's browser makes the drop's keys and D and seals them and
+// the label to itself and the office; the uploader's browser checks the drop key against the
+// link's fingerprint, gets a grant (a code from the bound mailbox, or a plain start for an open
+// drop), uploads containers in parts, MACs the manifest with D and submits; the office's
+// browser opens the secrets, verifies the MAC, opens the file keys and decrypts.
 import type { Express } from 'express';
 import type { Response } from 'supertest';
 import { expect } from 'vitest';

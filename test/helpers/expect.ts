@@ -3,6 +3,11 @@ import type { Response } from 'supertest';
 import { expect } from 'vitest';
 import { ErrorBody } from '../../shared/wire/index.js';
 
+/** The error code of an answer, or undefined when it is not an error. */
+export function errorCodeOf(res: Response): string | undefined {
+  return (res.body as Partial<ErrorBody> | undefined)?.error?.code;
+}
+
 /** The answer is the JSON error `code` with `status`. */
 export function expectError(res: Response, status: number, code: string): void {
   expect(res.status, JSON.stringify(res.body)).toBe(status);

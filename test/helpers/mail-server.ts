@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
+import { vi } from 'vitest';
 
 export type Email = Awaited<ReturnType<typeof PostalMime.parse>>;
 
@@ -56,15 +57,15 @@ export async function startMailServer(): Promise<MailServer> {
     messages,
     refuse,
     to,
-    async latest(address, timeoutMs = 5_000) {
-      const started = Date.now();
-      for (;;) {
-        const found = to(address).at(-1);
-        if (found !== undefined) return found;
-        if (Date.now() - started > timeoutMs) throw new Error(`no mail to ${address}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
+    latest: (address, timeoutMs = 5_000) =>
+      vi.waitFor(
+        () => {
+          const found = to(address).at(-1);
+          if (found === undefined) throw new Error(`no mail to ${address}`);
+          return found;
+        },
+        { timeout: timeoutMs, interval: 20 },
+      ),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

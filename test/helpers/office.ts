@@ -1,5 +1,6 @@
 // A set-up office for HTTP tests, built through the real endpoints: setup link → setup →
 // invitation mailed → invitee accepts → admin approves → sign-in (with TOTP when enrolled).
+import type { Response } from 'supertest';
 import { expect } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
 import {
@@ -8,6 +9,8 @@ import {
   TwoFactorBeginResponse,
   TwoFactorConfirmResponse,
   type Role,
+  InvitationLookupResponse,
+  PreloginResponse,
 } from '../../shared/wire/index.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService } from '../../server/setup/service.js';
@@ -87,7 +90,7 @@ export async function inviteAndAccept(
   );
   const lookup = await inviteeTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
-  const account = makeAccount({ userId: lookup.body.userId as string, email, name, password });
+  const account = makeAccount({ userId: InvitationLookupResponse.parse(lookup.body).userId, email, name, password });
   const accepted = await inviteeTab.post('/api/v1/invitations/accept', { token, name, keys: account.wire });
   expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
   return { account, tab: inviteeTab };
@@ -116,9 +119,16 @@ export async function passwordStep(
   expect(pre.status, JSON.stringify(pre.body)).toBe(200);
   const res = await into.post('/api/v1/auth/login', {
     email: account.email,
-    authKey: authKeyFor(password, pre.body.kdf),
+    authKey: authKeyFor(password, PreloginResponse.parse(pre.body).kdf),
   });
   return { res, tab: into };
+}
+
+/** The second-factor ticket of a login answer that asked for one. */
+export function ticketOf(res: Response): string {
+  const answer = LoginResponse.parse(res.body);
+  if (answer.status !== 'second-factor') throw new Error(`the login answered ${answer.status}, not second-factor`);
+  return answer.ticket;
 }
 
 /** A full sign-in (TOTP included when the member enrolled); returns the signed-in tab and answer. */

@@ -3,7 +3,7 @@
 // the real SMTP server, verify it, and download with the grant.
 import type { Express } from 'express';
 import request, { type Response, type Test } from 'supertest';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { idToWire, newId, type Id } from '../../shared/crypto/index.js';
 import {
   CodeVerifyResponse,
@@ -185,12 +185,16 @@ export async function sendShare(o: Office, sender: Member, options: SendOptions 
 
 /** The six-digit code in the newest mail to `address`, after `count` mails. */
 export async function codeFromMail(mail: MailServer, address: string, count: number): Promise<string> {
-  const started = Date.now();
-  while (mail.to(address).length < count) {
-    if (Date.now() - started > 5_000) throw new Error(`no code mail number ${count} to ${address}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const text = mail.to(address)[count - 1]?.text ?? '';
+  // Called from hooks and helpers as well as tests: vi.waitFor works outside a test's own flow.
+  const received = await vi.waitFor(
+    () => {
+      const found = mail.to(address)[count - 1];
+      if (found === undefined) throw new Error(`no code mail number ${count} to ${address}`);
+      return found;
+    },
+    { timeout: 5_000, interval: 20 },
+  );
+  const text = received.text ?? '';
   const match = /^\s+(\d{6})\s*$/m.exec(text);
   if (match?.[1] === undefined) throw new Error('no code in the mail');
   return match[1];

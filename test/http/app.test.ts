@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { errorCodeOf } from '../helpers/expect.js';
 import { ready, tokenHash } from '../../shared/crypto/index.js';
 import { ErrorBody, HealthResponse, OUTBOX_WARNING, SetupVerifyResponse } from '../../shared/wire/index.js';
 import { contentSecurityPolicy } from '../../server/http/headers.js';
@@ -296,12 +297,12 @@ describe('routing', () => {
         continue;
       const path = spec.path.replace('*file', ASSET_NAME).replace(/:[A-Za-z]+/g, 'AAAAAAAAAAAAAAAAAAAAAA');
       const method = spec.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-      const res = await request(t.app)
-        [method](path)
+      const agent = request(t.app);
+      const res = await agent[method](path)
         .set('Origin', TEST_ORIGIN)
         .set('Content-Type', 'application/json')
         .send(spec.body === 'json' ? '{}' : undefined);
-      expect(res.body?.error?.code, `${spec.method} ${spec.path}`).not.toBe('not_found');
+      expect(errorCodeOf(res), `${spec.method} ${spec.path}`).not.toBe('not_found');
     }
   });
 
@@ -493,7 +494,7 @@ describe('GET /healthz', () => {
     });
     const res = await request(t.app).get('/healthz');
     expect(res.status).toBe(200);
-    expect(res.body.mail).toEqual({ transport: 'smtp' });
+    expect((res.body as HealthResponse).mail).toEqual({ transport: 'smtp' });
   });
 
   it('answers 503 naming dataDir when the data folder is not writable', async () => {
@@ -531,7 +532,7 @@ describe('GET /healthz', () => {
       if (name === 'a-file') await writeFile(t.config.dataDir, 'x');
       const res = await request(t.app).get('/healthz');
       expect(res.status).toBe(503);
-      expect(res.body.checks).toEqual({ database: 'ok', dataDir: 'failing' });
+      expect((res.body as HealthResponse).checks).toEqual({ database: 'ok', dataDir: 'failing' });
     }
   });
 

@@ -15,7 +15,7 @@ import {
   type AccountKeys,
   type SplitKeys,
 } from '../../shared/crypto/index.js';
-import { RecoverResponse, type SessionList } from '../../shared/wire/index.js';
+import { RecoverResponse, type SessionList, InvitationCreateResponse } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/audit/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
@@ -41,6 +41,7 @@ import {
   signIn,
   type Member,
   type Office,
+  ticketOf,
 } from '../helpers/office.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
@@ -114,9 +115,19 @@ beforeAll(async () => {
     201,
   );
   rememberToken('carla invitation', inviteToken(await mail.latest('carla@kantoor.example')));
-  must(await o.admin.tab.post(`/api/v1/admin/invitations/${other.body.invitationId as string}/resend`), 200);
+  must(
+    await o.admin.tab.post(
+      `/api/v1/admin/invitations/${InvitationCreateResponse.parse(other.body).invitationId}/resend`,
+    ),
+    200,
+  );
   rememberToken('carla invitation resent', inviteToken(await mail.latest('carla@kantoor.example')));
-  must(await o.admin.tab.post(`/api/v1/admin/invitations/${other.body.invitationId as string}/withdraw`), 204);
+  must(
+    await o.admin.tab.post(
+      `/api/v1/admin/invitations/${InvitationCreateResponse.parse(other.body).invitationId}/withdraw`,
+    ),
+    204,
+  );
   await approve(o, bram);
 
   // Sign-ins: failures (known and unknown address), without and with two-factor, a backup code.
@@ -141,17 +152,17 @@ beforeAll(async () => {
   const withTotp = await signIn(o, bram);
   rememberToken('bram session (TOTP)', withTotp.tab.token);
   const ticketed = await passwordStep(t, bram.account);
-  rememberToken('bram sign-in ticket', ticketed.res.body.ticket as string);
+  rememberToken('bram sign-in ticket', ticketOf(ticketed.res));
   must(
     await ticketed.tab.post('/api/v1/auth/second-factor', {
-      ticket: ticketed.res.body.ticket as string,
+      ticket: ticketOf(ticketed.res),
       code: '000000' === totpCode(bram.totpSecret ?? '', t.clock.now()) ? '111111' : '000000',
     }),
     401,
   );
   must(
     await ticketed.tab.post('/api/v1/auth/second-factor', {
-      ticket: ticketed.res.body.ticket as string,
+      ticket: ticketOf(ticketed.res),
       code: bram.backupCodes?.[0] ?? '',
     }),
     200,
@@ -288,10 +299,10 @@ describe('the audit log', () => {
     const failures = t.db
       .prepare("SELECT actor_ref, details FROM audit_log WHERE action = 'sign_in.failed' ORDER BY seq")
       .all() as { actor_ref: Uint8Array | null; details: string }[];
-    expect(failures.map((f) => JSON.parse(f.details).reason)).toEqual(
+    expect(failures.map((f) => (JSON.parse(f.details) as { reason: string }).reason)).toEqual(
       expect.arrayContaining(['wrong_password', 'unknown_account']),
     );
-    const unknown = failures.find((f) => JSON.parse(f.details).reason === 'unknown_account');
+    const unknown = failures.find((f) => (JSON.parse(f.details) as { reason: string }).reason === 'unknown_account');
     expect(unknown?.actor_ref).toBeNull();
     const log = JSON.stringify(t.db.prepare('SELECT at, action, object_type, details FROM audit_log').all());
     for (const text of ['@', 'kantoor', 'Bram', 'Anna', 'Dave', 'nobody']) expect(log).not.toContain(text);

@@ -5,7 +5,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, toHex } from '../../shared/crypto/index.js';
-import { AUDIT_CSV_COLUMNS, AuditTrailPage, type AuditTrailEntry } from '../../shared/wire/index.js';
+import {
+  AUDIT_CSV_COLUMNS,
+  AuditTrailPage,
+  type AuditTrailEntry,
+  InvitationLookupResponse,
+} from '../../shared/wire/index.js';
 import { createAuditRepo } from '../../server/audit/repo.js';
 import { createAudit, verifyChain } from '../../server/audit/service.js';
 import { csvCell } from '../../server/audit/csv.js';
@@ -256,7 +261,7 @@ describe('the audit trail page', () => {
     o.t.db.prepare('UPDATE audit_people SET name = NULL, email = NULL WHERE email = ?').run(BRAM);
     const entries = await allEntries(o.admin.tab);
     const accepted = entries.find((entry) => entry.action === 'invitation.accepted');
-    expect(accepted?.actor).toEqual({ state: 'erased', ref: expect.stringMatching(/^[0-9a-f]{8}$/) });
+    expect(accepted?.actor).toEqual({ state: 'erased', ref: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown });
     expect(entries.find((entry) => entry.action === 'user.approved')?.object).toMatchObject({
       type: 'user',
       name: null,
@@ -368,7 +373,7 @@ async function inviteAndAcceptWith(o: Office, token: string): Promise<Member> {
   const lookup = await inviteeTab.post('/api/v1/invitations/lookup', { token });
   expect(lookup.status).toBe(200);
   const account = makeAccount({
-    userId: lookup.body.userId as string,
+    userId: InvitationLookupResponse.parse(lookup.body).userId,
     email: BRAM,
     name: 'Bram Jansen',
     password: STAFF_PASSWORD,
@@ -517,7 +522,7 @@ describe('the daily head mail', () => {
     const earlier = o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length;
     const mails = () => o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length - earlier;
     expect((await headJob.runOnce()).status).toBe('sent');
-    await waitFor(() => mails() === 1);
+    await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(1);
 
     o.t.clock.advance(AUDIT_HEAD_EVERY_MS - 1);
     expect(await headJob.runOnce()).toEqual({ status: 'not_due' });
@@ -532,7 +537,7 @@ describe('the daily head mail', () => {
     if (!check.ok || second.status !== 'sent') throw new Error('the chain must hold');
     // The second mail names the newest entry then: the record of the first mail.
     expect(second.seq).toBe(check.entries - 1);
-    await waitFor(() => mails() === 2);
+    await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(2);
     expect(o.mail.to(ANNA).at(-1)?.text).toContain(`--head ${second.seq}:${toHex(second.hash)}`);
   });
 
@@ -572,11 +577,3 @@ describe('the daily head mail', () => {
     expect(run).toEqual({ status: 'nothing' });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

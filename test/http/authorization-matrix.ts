@@ -1,7 +1,8 @@
-// THE authorization matrix (issue 6): for every route of server/routes.ts, what each kind of
-// caller gets when the request names an object that belongs to someone else. The test
-// (authorization.test.ts) reads this table and the app's route table side by side: a route
-// missing here, or a row for a route the app does not have, fails it.
+// THE authorization matrix (docs/threat-model.md, promise 3): for every route of
+// server/routes.ts, what each kind of caller gets when the request names an object that
+// belongs to someone else. The test (authorization.test.ts) reads this table and the app's
+// route table side by side: a route missing here, or a row for a route the app does not have,
+// fails it.
 //
 // Who the callers are, and what "someone else's object" means for them:
 //
@@ -24,21 +25,33 @@
 // anonymous, unapproved and disabled callers aim at side 2. authorization.test.ts names, per
 // route, the object it puts in the path or the body.
 //
-// Cells:
-//   401  signed_out (no live session), grant_invalid (no valid grant) or, on a code's
-//        check, invalid_credentials (a wrong code)
-//   403  forbidden or approval_pending: the caller's role may not use the route at all
+// Cells, with the error code each refusal carries (expectedErrorCode below):
+//   401  signed_out on a guarded route (no live session); grant_invalid on a public route
+//        that wants a grant; invalid_credentials on a code's check (a wrong code)
+//   403  forbidden: the caller's role may not use the route at all; approval_pending for the
+//        unapproved staff member on a route behind `approved` or `office`, which their role
+//        may use once approved
 //   404  not_found: the object is not the caller's, which answers exactly like a missing one
+//        (setup_link_invalid on the setup link's check, which has no owner)
 //   tk   allowed, 2xx, and the same request wrote a takeover entry to the audit log: staff
 //        and admins hold the office key and may act on a colleague's share or drop
 //   ok   allowed, 2xx (the caller's own scope, a public page, or a link's id that is its
 //        capability: 128 random bits that only the link carries)
-//   400  refused for its (deliberately empty) body, after the guard let the caller through:
-//        routes that name no object, where the body is not what this table is about
-//   410  the object ended, answered to someone entitled to know
+//   400  invalid_input: refused for its (deliberately empty) body, after the guard let the
+//        caller through: routes that name no object, where the body is not what this table
+//        is about
+//   410  the object ended, answered to someone entitled to know (its code, share_expired or
+//        drop_closed and the like, named in OWN_CODES)
+//
+// An allowed cell answers no error body. Every cell is also checked against the server's own
+// request log (server/http/request-log.ts): the route pattern the server matched must be the
+// row's, so a request whose path has drifted from its route, which would answer 404 as
+// `unmatched`, fails instead of passing as a 404 cell.
 //
 // A response to anyone who is not an office member never contains an id of the other side's
 // objects beyond what the request itself named (checked for every cell).
+
+import type { ErrorCode } from '../../shared/wire/index.js';
 
 export const ACTORS = [
   'anon',
@@ -57,7 +70,7 @@ export type Actor = (typeof ACTORS)[number];
 export type Cell = '401' | '403' | '404' | '410' | '400' | 'ok' | 'tk';
 
 // prettier-ignore
-export const MATRIX_TEXT = `
+const MATRIX_TEXT = `
 route                                                              anon cliA cliB st1  st2  admin unappr disab gPre gOth gExp
 GET    /healthz                                                    ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/setup/verify                                        404  404  404  404  404  404   404    404   404  404  404
@@ -188,4 +201,41 @@ export function parseMatrix(text = MATRIX_TEXT): MatrixRow[] {
     >;
     return { key, route, cells };
   });
+}
+
+/** Routes whose refusal of a cell carries a code of its own rather than the status's usual one. */
+const OWN_CODES: Readonly<Record<string, Partial<Record<Cell, ErrorCode>>>> = {
+  // An unknown setup token: its own 404, which the setup page explains.
+  'POST /api/v1/setup/verify': { '404': 'setup_link_invalid' },
+  // A code's check answers a wrong code as a failed sign-in does.
+  'POST /api/v1/links/:recipientId/verify': { '401': 'invalid_credentials' },
+};
+
+/**
+ * The error code a cell's answer carries: undefined for the allowed cells (no error body).
+ * `guard` is the route's guard in the route table; `actor` tells the two 403s apart.
+ */
+export function expectedErrorCode(row: MatrixRow, guard: string, actor: Actor): ErrorCode | undefined {
+  const cell = row.cells[actor];
+  const own = OWN_CODES[row.key]?.[cell];
+  if (own !== undefined) return own;
+  switch (cell) {
+    case 'ok':
+    case 'tk':
+      return undefined;
+    case '400':
+      // The routes' deliberately empty (or foreign-naming) bodies fail their schema.
+      return 'invalid_input';
+    case '401':
+      // A guarded route wants a session; a public one that refuses wants a grant.
+      return guard === 'public' ? 'grant_invalid' : 'signed_out';
+    case '403':
+      // The unapproved staff member's role may use the routes behind `approved` and `office`:
+      // only the approval is missing. Everyone else's role may not use the route at all.
+      return actor === 'unappr' && (guard === 'approved' || guard === 'office') ? 'approval_pending' : 'forbidden';
+    case '404':
+      return 'not_found';
+    case '410':
+      throw new Error(`${row.key}: a 410 cell names its code (share_expired, drop_closed…) in OWN_CODES`);
+  }
 }

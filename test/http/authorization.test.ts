@@ -3,20 +3,20 @@
 // them, in the body), against the answers written in authorization-matrix.ts. A route the
 // table lacks, or a row for a route the app does not serve, fails the first test, so no
 // endpoint can be added without a row here.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  GrantResponse,
+  InvitationCreateResponse,
+  PrivacyPreview,
+  SessionList,
+  UploadCreateResponse,
+} from '../../shared/wire/index.js';
 import { idToWire, newId, ready } from '../../shared/crypto/index.js';
 import { createServices } from '../../server/app.js';
 import { PAGES, routeTable, type RouteSpec } from '../../server/routes.js';
 import { ASSET_NAME, createTestApp, type TestApp } from '../helpers/app.js';
-import {
-  approval,
-  buildShare,
-  guestPlan,
-  makeFile,
-  randomPlaintext,
-  receivingAccount,
-  type GuestPlan,
-} from '../helpers/browser.js';
+import { errorCodeOf } from '../helpers/expect.js';
+import { approval, buildShare, guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
 import {
   buildSubmission,
@@ -32,7 +32,14 @@ import { approve, idOf, inviteAndAccept, setUpOffice, signIn, type Member, type 
 import { DAY_MS, guestVerifies, sendShare, uploadRequest, type SentShare } from '../helpers/sharing.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { approvalRequest, inviteClient, makeClient, personalDropOf, type ClientAccount } from '../helpers/clients.js';
-import { ACTORS, parseMatrix, type Actor, type Cell, type MatrixRow } from './authorization-matrix.js';
+import {
+  ACTORS,
+  expectedErrorCode,
+  parseMatrix,
+  type Actor,
+  type Cell,
+  type MatrixRow,
+} from './authorization-matrix.js';
 
 // ---- the world: two sides of one office, each with its own staff member, client, guest,
 // share, uploads and drops
@@ -93,7 +100,9 @@ async function buildSide(n: 1 | 2): Promise<Side> {
   const guest = guestPlan(`gast${n}@example.nl`);
   const share = await sendShare(o, staff, { accounts: [client], guests: [guest] });
   const guestGrant = (await guestVerifies(t.app, mail, guest)).grant;
-  const clientGrant = (await client.tab.post(`/api/v1/received/${share.shareId}/grant`, {})).body.grant as string;
+  const clientGrant = GrantResponse.parse(
+    (await client.tab.post(`/api/v1/received/${share.shareId}/grant`, {})).body,
+  ).grant;
   const created = await staff.tab.post('/api/v1/uploads', { size: 1000 });
   expect(created.status).toBe(201);
   const drop = await makeDrop(o, staff, { email: OUTSIDE_UPLOADER });
@@ -112,16 +121,15 @@ async function buildSide(n: 1 | 2): Promise<Side> {
     guest,
     guestGrant,
     clientGrant,
-    memberUploadId: created.body.uploadId as string,
+    memberUploadId: UploadCreateResponse.parse(created.body).uploadId,
     drop,
     dropUploadId: submitted.answer.dropUploadId,
     dropFileId: submitted.submission.body.files[0]!.fileId,
     personalDropId: personal.dropId,
     personalGrant: personal.grant,
-    personalUploadId: unfinished.body.uploadId as string,
+    personalUploadId: UploadCreateResponse.parse(unfinished.body).uploadId,
     personalDropUploadId: personal.submittedDropUploadId,
-    sessionId:
-      (sessions.body.sessions as { sessionId: string; current: boolean }[]).find((s) => s.current)?.sessionId ?? '',
+    sessionId: SessionList.parse(sessions.body).sessions.find((s) => s.current)?.sessionId ?? '',
   };
 }
 
@@ -244,7 +252,7 @@ async function freshInvitation(): Promise<string> {
     role: 'staff',
   });
   expect(res.status).toBe(201);
-  return res.body.invitationId as string;
+  return InvitationCreateResponse.parse(res.body).invitationId;
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
@@ -503,7 +511,7 @@ const BUILDERS: Record<string, Builder> = {
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     return {
       path: '/api/v1/admin/privacy/erase',
-      body: { email: member.account.email, confirmation: preview.body.confirmation as string },
+      body: { email: member.account.email, confirmation: PrivacyPreview.parse(preview.body).confirmation },
     };
   },
   'GET /api/v1/me/pins': fixed('/api/v1/me/pins'),
@@ -560,21 +568,37 @@ function privateIds(side: Side): string[] {
   ];
 }
 
-function judge(cell: Cell, status: number, code: string | undefined, tookOver: boolean): boolean {
+function judge(cell: Cell, status: number, code: string | undefined, expected: string | undefined, tookOver: boolean) {
   switch (cell) {
     case 'ok':
-      return status >= 200 && status < 300;
+      return status >= 200 && status < 300 && code === undefined;
     case 'tk':
-      return status >= 200 && status < 300 && tookOver;
-    case '401':
-      return status === 401 && (code === 'signed_out' || code === 'grant_invalid' || code === 'invalid_credentials');
-    case '403':
-      return status === 403 && (code === 'forbidden' || code === 'approval_pending');
-    case '404':
-      return status === 404;
+      return status >= 200 && status < 300 && code === undefined && tookOver;
     default:
-      return status === Number(cell);
+      return status === Number(cell) && code === expected;
   }
+}
+
+interface RequestLine {
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+}
+
+/**
+ * The server's log lines for the requests answered since `mark` (request-log.ts writes one per
+ * request, when the response has finished). A streamed file can reach the client just before
+ * the server sees its response finish, so this waits for the line to be written.
+ */
+async function requestsLogged(mark: number): Promise<RequestLine[]> {
+  return vi.waitFor(
+    () => {
+      const lines = t.logs.linesSince(mark).filter((line) => line.msg === 'request');
+      if (lines.length === 0) throw new Error('the server has not logged the request yet');
+      return lines as unknown as RequestLine[];
+    },
+    { timeout: 5_000, interval: 5 },
+  );
 }
 
 async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key]): Promise<string[]> {
@@ -584,11 +608,19 @@ async function check(row: MatrixRow, spec: RouteSpec, builder = BUILDERS[row.key
     const caller = callers[actor];
     const request = await builder(caller, actor);
     const before = takeovers();
+    const mark = t.logs.count();
     const res = await send(caller, spec, request);
-    const code = (res.body as { error?: { code?: string } } | undefined)?.error?.code;
+    const logged = await requestsLogged(mark);
+    const code = errorCodeOf(res);
     const cell = row.cells[actor];
-    if (!judge(cell, res.status, code, takeovers() > before))
-      wrong.push(`${actor}: expected ${cell}, got ${res.status} ${code ?? ''}`.trim());
+    const expected = expectedErrorCode(row, spec.guard, actor);
+    if (!judge(cell, res.status, code, expected, takeovers() > before))
+      wrong.push(
+        `${actor}: expected ${cell} ${expected ?? ''}, got ${res.status} ${code ?? ''}`.replace(/ +/g, ' ').trim(),
+      );
+    const matched = logged.map((line) => `${line.method} ${line.route} ${line.status}`);
+    if (matched.length !== 1 || matched[0] !== `${spec.method} ${spec.path} ${res.status}`)
+      wrong.push(`${actor}: the server logged ${matched.join(', ')}, not ${spec.method} ${spec.path} ${res.status}`);
     if (!caller.office && !(spec.guard === 'public' && res.status < 300)) {
       const text = res.text ?? '';
       const named = `${request.path} ${JSON.stringify(request.body ?? '')}`;
@@ -639,12 +671,18 @@ describe('the authorization matrix', () => {
         '/api/v1/admin/dump',
         '/api/v2/shares',
       ]) {
+        const mark = t.logs.count();
         const res = await send(
           caller,
           { method: 'GET', path, kind: 'api', body: 'none', guard: 'public', handler: () => {} },
           { path },
         );
         expect(res.status, `${actor} GET ${path}`).toBe(404);
+        expect((res.body as { error: { code: string } }).error.code, `${actor} GET ${path}`).toBe('not_found');
+        expect(
+          (await requestsLogged(mark)).map((line) => line.route),
+          `${actor} GET ${path}`,
+        ).toEqual(['unmatched']);
       }
     }
   });

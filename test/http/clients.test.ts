@@ -1,4 +1,4 @@
-// Client accounts and the client portal (issue 6, shared/wire/clients.ts), through the real
+// Client accounts and the client portal (shared/wire/clients.ts), through the real
 // endpoints with real crypto, SQLite and SMTP: an advisor invites a client (the link carries the
 // office fingerprint), the client accepts, an advisor's browser certifies them (role client,
 // never the office keys) and makes their personal drop with its link sealed to them; the office
@@ -27,6 +27,8 @@ import {
   RecipientLookupResponse,
   ShareForRecipient,
   SignedIn,
+  ClientInviteResponse,
+  UploadCreateResponse,
 } from '../../shared/wire/index.js';
 import { certify, decryptDownload, makeAccount, makeFile, openAsAccount, randomPlaintext } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
@@ -99,7 +101,7 @@ describe('client accounts', () => {
       email: A_EMAIL,
     });
     expect(invited.status, JSON.stringify(invited.body)).toBe(201);
-    expect(invited.body.delivered).toBe(true);
+    expect(ClientInviteResponse.parse(invited.body).delivered).toBe(true);
 
     // The link: /invite#<token>.<fingerprint of the office signing key>, both in the fragment.
     const mail = await s.mail.latest(A_EMAIL);
@@ -597,7 +599,7 @@ describe('the personal drop', () => {
         await uploadRequest(
           tab(s.t.app),
           'get',
-          `/${before.body.uploadId as string}`,
+          `/${UploadCreateResponse.parse(before.body).uploadId}`,
           dropUploads(client.drop.dropId, grant),
         ),
         401,

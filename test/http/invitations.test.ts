@@ -6,6 +6,7 @@ import {
   InvitationList,
   InvitationLookupResponse,
   SignedIn,
+  ErrorBody,
 } from '../../shared/wire/index.js';
 import { INVITATION_LIFETIME_MS } from '../../server/invitations/service.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
@@ -31,7 +32,7 @@ async function invite(o: Office, email: string, role = 'staff') {
 async function accept(o: Office, token: string, email: string) {
   const browser = tab(o.t.app);
   const lookup = await browser.post('/api/v1/invitations/lookup', { token });
-  const userId = lookup.status === 200 ? (lookup.body.userId as string) : undefined;
+  const userId = lookup.status === 200 ? InvitationLookupResponse.parse(lookup.body).userId : undefined;
   const account = makeAccount({ userId, email, name: 'Bram Jansen', password: STAFF_PASSWORD });
   return {
     res: await browser.post('/api/v1/invitations/accept', { token, name: 'Bram Jansen', keys: account.wire }),
@@ -168,7 +169,7 @@ describe('invitations', () => {
     const o = await office();
     const res = await o.admin.tab.post('/api/v1/admin/invitations', { email: fresh(), role: 'client' });
     expectError(res, 400, 'invalid_input');
-    expect(res.body.error.fields).toEqual(['role']);
+    expect(ErrorBody.parse(res.body).error.fields).toEqual(['role']);
   });
 
   it('reports a failed delivery instead of failing, and shows it in the list', async () => {
@@ -200,7 +201,7 @@ describe('invitations', () => {
     const stranger = makeAccount({ email, name: 'Bram', password: STAFF_PASSWORD });
     const res = await tab(o.t.app).post('/api/v1/invitations/accept', { token, name: 'Bram', keys: stranger.wire });
     expectError(res, 400, 'invalid_input');
-    expect(res.body.error.fields).toEqual(['keys.encryptionKeySignature']);
+    expect(ErrorBody.parse(res.body).error.fields).toEqual(['keys.encryptionKeySignature']);
     // The link still works for the right keys.
     expect((await accept(o, token, email)).res.status).toBe(200);
   });

@@ -1,6 +1,6 @@
 // Changing the password, and recovering an account with the recovery key and a second factor.
 import { describe, expect, it } from 'vitest';
-import { RecoverResponse, SignedIn } from '../../shared/wire/index.js';
+import { RecoverResponse, SignedIn, ErrorBody } from '../../shared/wire/index.js';
 import { authKeyFor, changePassword, completeRecovery, openPasswordBundle, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
@@ -103,7 +103,7 @@ describe('password change', () => {
       kdf: { ...request.kdf, memLimit: 1024 * 1024 },
     });
     expectError(res, 400, 'invalid_input');
-    expect(res.body.error.fields).toEqual(['kdf']);
+    expect(ErrorBody.parse(res.body).error.fields).toEqual(['kdf']);
   });
 });
 

@@ -7,7 +7,15 @@
 // (one's own account, the last active admin).
 import { describe, expect, it } from 'vitest';
 import { idToWire, toBase64Url, toHex } from '../../shared/crypto/index.js';
-import { PrivacyEraseResponse, PrivacyExport, PrivacyPreview, type PrivacyCounts } from '../../shared/wire/index.js';
+import {
+  PrivacyEraseResponse,
+  PrivacyExport,
+  PrivacyPreview,
+  type PrivacyCounts,
+  ShareDetail,
+  UploadCreateResponse,
+  UserList,
+} from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/audit/service.js';
 import { createAuditRepo } from '../../server/audit/repo.js';
 import { createAudit } from '../../server/audit/service.js';
@@ -168,7 +176,7 @@ async function carlasHistory(s: SendingOffice & { carla: Member }) {
   const container = makeFile(randomPlaintext(9 * 1024 * 1024)).container;
   const created = await uploadRequest(s.carla.tab, 'post', '', { base: '/api/v1/uploads' }, { size: container.length });
   expect(created.status).toBe(201);
-  const unfinished = created.body.uploadId as string;
+  const unfinished = UploadCreateResponse.parse(created.body).uploadId;
   expect((await putPart(s.carla.tab, unfinished, 0, partOf(container, 0))).status).toBe(204);
   return { guest, otherGuest, sentByCarla, toCarlaAndGuest, toCarlaOnly, carlasDrop, unfinished };
 }
@@ -467,11 +475,12 @@ describe('erase', () => {
     const disk = createDiskBlobStore(s.t.config.dataDir);
     const busy: BlobStore = {
       ...disk,
-      removeBlob: async (blobId) => {
-        throw Object.assign(new Error(`EBUSY: resource busy, unlink '${toHex(blobId)}' for ${GUEST}`), {
-          code: 'EBUSY',
-        });
-      },
+      removeBlob: (blobId) =>
+        Promise.reject(
+          Object.assign(new Error(`EBUSY: resource busy, unlink '${toHex(blobId)}' for ${GUEST}`), {
+            code: 'EBUSY',
+          }),
+        ),
     };
     const service = serviceOver(s, busy);
     const admin = callerFor(s.t.db, ADMIN.email);
@@ -617,13 +626,17 @@ describe('erase', () => {
     expect(third[0]?.equals(Buffer.from(unrelated.files[0]?.container ?? []))).toBe(true);
     const bramsShare = await s.staff.tab.get(`/api/v1/shares/${h.toCarlaAndGuest.shareId}`);
     expect(bramsShare.status).toBe(200);
-    expect(bramsShare.body.recipients.map((r: { email: string }) => r.email)).toEqual([OTHER_GUEST]);
+    expect(ShareDetail.parse(bramsShare.body).recipients.map((r) => r.email)).toEqual([OTHER_GUEST]);
     // Carla's guest and Carla's client were recipients of what she sent: that is gone with it.
     expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(h.guest.recipientId)}`), 404, 'not_found');
     expectError(await tab(s.t.app).get(`/api/v1/d/${h.carlasDrop.dropId}`), 404, 'not_found');
     // The people list no longer has her.
     const users = await s.admin.tab.get('/api/v1/admin/users');
-    expect(users.body.users.map((u: { email: string }) => u.email).sort()).toEqual([ADMIN.email, BRAM.email]);
+    expect(
+      UserList.parse(users.body)
+        .users.map((u) => u.email)
+        .sort(),
+    ).toEqual([ADMIN.email, BRAM.email]);
   });
 
   it('erases a guest: a share sent only to them goes whole, a shared one keeps its other recipient, their bound drop and uploads go', async () => {

@@ -8,7 +8,7 @@ import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { approve, enrolTotp, inviteAndAccept, passwordStep, type Office } from '../helpers/office.js';
+import { approve, enrolTotp, inviteAndAccept, passwordStep, ticketOf, type Office } from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -137,7 +137,7 @@ describe('other rate-limited steps', () => {
     const wrong = (at: number) => (totpCode(secret, at) === '000000' ? '111111' : '000000');
     let ticket = '';
     for (let i = 0; i < 5; i++) {
-      if (i % 3 === 0) ticket = (await passwordStep(o.t, bram.account)).res.body.ticket as string;
+      if (i % 3 === 0) ticket = ticketOf((await passwordStep(o.t, bram.account)).res);
       expectError(
         await tab(o.t.app).post('/api/v1/auth/second-factor', { ticket, code: wrong(o.t.clock.now()) }),
         401,
@@ -145,7 +145,7 @@ describe('other rate-limited steps', () => {
       );
     }
     // The next step's code is valid now (±1 step), but the account is blocked first.
-    const fresh = (await passwordStep(o.t, bram.account)).res.body.ticket as string;
+    const fresh = ticketOf((await passwordStep(o.t, bram.account)).res);
     const res = await tab(o.t.app).post('/api/v1/auth/second-factor', {
       ticket: fresh,
       code: totpCode(secret, o.t.clock.now() + 30_000),

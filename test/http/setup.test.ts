@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, verifyMemberCertificate, fromBase64Url } from '../../shared/crypto/index.js';
-import { OfficePublic, SessionInfo, SignedIn } from '../../shared/wire/index.js';
+import { OfficePublic, SessionInfo, SignedIn, ErrorBody } from '../../shared/wire/index.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
 import { AppError } from '../../server/http/errors.js';
@@ -165,12 +165,12 @@ describe('POST /api/v1/setup/complete', () => {
       body.admin.keys = { ...body.admin.keys, kdf };
       const res = await tab(t.app).post(COMPLETE, body);
       expectError(res, 400, 'invalid_input');
-      expect(res.body.error.fields).toEqual(['admin.keys.kdf']);
+      expect(ErrorBody.parse(res.body).error.fields).toEqual(['admin.keys.kdf']);
     }
     const body = setupRequest(token, office, account);
     body.admin.keys = { ...body.admin.keys, encryptionKeySignature: Buffer.alloc(64, 1).toString('base64url') };
     const res = await tab(t.app).post(COMPLETE, body);
     expectError(res, 400, 'invalid_input');
-    expect(res.body.error.fields).toEqual(['admin.keys.encryptionKeySignature']);
+    expect(ErrorBody.parse(res.body).error.fields).toEqual(['admin.keys.encryptionKeySignature']);
   });
 });

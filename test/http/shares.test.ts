@@ -12,6 +12,7 @@ import {
   ShareForRecipient,
   ShareList,
   UploadStatus,
+  UploadCreateResponse,
 } from '../../shared/wire/index.js';
 import type { Db } from '../../server/db/open.js';
 import {
@@ -321,7 +322,7 @@ describe('creating a share', () => {
       shareId: newId(),
       sender: s.admin.account,
       office: s.office,
-      files: [{ file, uploadId: created.body.uploadId as string }],
+      files: [{ file, uploadId: UploadCreateResponse.parse(created.body).uploadId }],
       accounts: [],
       guests: [guestPlan('klant@example.nl')],
       expiresAt: s.t.clock.now() + DAY_MS,
@@ -457,7 +458,12 @@ describe("the sender's side", () => {
       .prepare("SELECT details FROM audit_log WHERE action = 'share.takeover' ORDER BY seq")
       .pluck()
       .all() as string[];
-    expect(takeovers.map((d) => JSON.parse(d).action)).toEqual(['view', 'download', 'extend', 'revoke']);
+    expect(takeovers.map((d) => (JSON.parse(d) as { action: string }).action)).toEqual([
+      'view',
+      'download',
+      'extend',
+      'revoke',
+    ]);
     const revoked = s.t.db.prepare("SELECT actor_ref, details FROM audit_log WHERE action = 'share.revoked'").get() as {
       actor_ref: Uint8Array;
       details: string;
@@ -538,8 +544,8 @@ describe('shares received by an account', () => {
       {
         shareId: sent.shareId,
         senderName: 'Anna de Boer',
-        createdAt: expect.any(String),
-        expiresAt: expect.any(String),
+        createdAt: expect.any(String) as unknown,
+        expiresAt: expect.any(String) as unknown,
         state: 'active',
         fileCount: 1,
       },

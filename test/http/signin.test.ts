@@ -10,13 +10,23 @@ import {
   SessionInfo,
   SessionList,
   SignedIn,
+  TwoFactorBeginResponse,
 } from '../../shared/wire/index.js';
 import { TICKET_LIFETIME_MS } from '../../server/auth/service.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, openPasswordBundle, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { approve, enrolTotp, idOf, inviteAndAccept, passwordStep, signIn, type Office } from '../helpers/office.js';
+import {
+  approve,
+  enrolTotp,
+  idOf,
+  inviteAndAccept,
+  passwordStep,
+  signIn,
+  ticketOf,
+  type Office,
+} from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -56,8 +66,13 @@ describe('pre-login and password', () => {
     const other = await browser.post(PRELOGIN, { email: 'someone@kantoor.example' });
     for (const res of [known, unknown, unknownAgain, other]) {
       expect(res.status).toBe(200);
-      expect(Object.keys(res.body)).toEqual(['kdf']);
-      expect(Object.keys(res.body.kdf).sort()).toEqual(['algorithm', 'memLimit', 'opsLimit', 'salt']);
+      expect(Object.keys(res.body as object)).toEqual(['kdf']);
+      expect(Object.keys((res.body as PreloginResponse).kdf).sort()).toEqual([
+        'algorithm',
+        'memLimit',
+        'opsLimit',
+        'salt',
+      ]);
     }
     const [k, u, u2, x] = [known, unknown, unknownAgain, other].map((res) => PreloginResponse.parse(res.body).kdf);
     expect(k?.salt).toBe(o.admin.account.kdf.salt);
@@ -113,7 +128,7 @@ describe('second factor', () => {
     expect(res.status).toBe(200);
     const answer = LoginResponse.parse(res.body);
     expect(answer.status).toBe('second-factor');
-    expect(Object.keys(res.body).sort()).toEqual(['status', 'ticket']);
+    expect(Object.keys(res.body as object).sort()).toEqual(['status', 'ticket']);
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.text).not.toContain(bram.account.wire.passwordBundle);
     expect(res.text).not.toContain('Bundle');
@@ -138,7 +153,7 @@ describe('second factor', () => {
   it('refuses a wrong code and a code whose step was used already', async () => {
     const { o, bram } = await withTotp();
     const first = await passwordStep(o.t, bram.account);
-    const ticket = first.res.body.ticket as string;
+    const ticket = ticketOf(first.res);
     o.t.clock.advance(30_000);
     const code = totpCode(bram.totpSecret ?? '', o.t.clock.now());
     const wrong = code === '000000' ? '111111' : '000000';
@@ -147,20 +162,20 @@ describe('second factor', () => {
 
     // The same code (same step) in another sign-in a moment later is refused.
     const replay = await passwordStep(o.t, bram.account);
-    const res = await replay.tab.post(SECOND, { ticket: replay.res.body.ticket as string, code });
+    const res = await replay.tab.post(SECOND, { ticket: ticketOf(replay.res), code });
     expectError(res, 401, 'invalid_credentials');
     expect(res.headers['set-cookie']).toBeUndefined();
     // So is the previous step's code, although it is inside the ±1 window.
     const previous = totpCode(bram.totpSecret ?? '', o.t.clock.now() - 30_000);
     expectError(
-      await replay.tab.post(SECOND, { ticket: replay.res.body.ticket as string, code: previous }),
+      await replay.tab.post(SECOND, { ticket: ticketOf(replay.res), code: previous }),
       401,
       'invalid_credentials',
     );
     // The next step works.
     o.t.clock.advance(30_000);
     const fresh = await replay.tab.post(SECOND, {
-      ticket: replay.res.body.ticket as string,
+      ticket: ticketOf(replay.res),
       code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
     });
     expect(fresh.status).toBe(200);
@@ -172,19 +187,13 @@ describe('second factor', () => {
     expect(codes).toHaveLength(10);
     const code = codes[3] as string;
     const first = await passwordStep(o.t, bram.account);
-    expect(
-      (await first.tab.post(SECOND, { ticket: first.res.body.ticket as string, code: code.toLowerCase() })).status,
-    ).toBe(200);
+    expect((await first.tab.post(SECOND, { ticket: ticketOf(first.res), code: code.toLowerCase() })).status).toBe(200);
     const again = await passwordStep(o.t, bram.account);
-    expectError(
-      await again.tab.post(SECOND, { ticket: again.res.body.ticket as string, code }),
-      401,
-      'invalid_credentials',
-    );
+    expectError(await again.tab.post(SECOND, { ticket: ticketOf(again.res), code }), 401, 'invalid_credentials');
     expect(
       (
         await again.tab.post(SECOND, {
-          ticket: again.res.body.ticket as string,
+          ticket: ticketOf(again.res),
           code: (codes[4] as string).replace('-', ''),
         })
       ).status,
@@ -197,7 +206,7 @@ describe('second factor', () => {
     o.t.clock.advance(TICKET_LIFETIME_MS);
     expectError(
       await late.tab.post(SECOND, {
-        ticket: late.res.body.ticket as string,
+        ticket: ticketOf(late.res),
         code: totpCode(bram.totpSecret ?? '', o.t.clock.now()),
       }),
       401,
@@ -205,7 +214,7 @@ describe('second factor', () => {
     );
 
     const guessed = await passwordStep(o.t, bram.account);
-    const ticket = guessed.res.body.ticket as string;
+    const ticket = ticketOf(guessed.res);
     for (const code of ['000001', '000002', '000003'])
       expectError(await guessed.tab.post(SECOND, { ticket, code }), 401, 'invalid_credentials');
     o.t.clock.advance(30_000);
@@ -274,12 +283,13 @@ describe('second factor', () => {
     const o = await office();
     const begin = await o.admin.tab.post('/api/v1/me/two-factor/begin');
     expect(begin.status).toBe(200);
-    expect(begin.body.uri).toMatch(
+    expect(TwoFactorBeginResponse.parse(begin.body).uri).toMatch(
       /^otpauth:\/\/totp\/Administratiekantoor%20De%20Boer:anna%40kantoor\.example\?secret=[A-Z2-7]{32}&/,
     );
     expectError(
       await o.admin.tab.post('/api/v1/me/two-factor/confirm', {
-        code: '000000' === totpCode(begin.body.secret, o.t.clock.now()) ? '111111' : '000000',
+        code:
+          '000000' === totpCode(TwoFactorBeginResponse.parse(begin.body).secret, o.t.clock.now()) ? '111111' : '000000',
       }),
       401,
       'invalid_credentials',

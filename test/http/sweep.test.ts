@@ -84,8 +84,8 @@ describe('the sweeper', () => {
     expect(detail.files[0]?.keys).toBeUndefined();
     expect(detail.linkSecrets).toEqual([]);
     expect(detail.recipients.find((r) => r.kind === 'guest')).toMatchObject({
-      codeConfirmedAt: expect.any(String),
-      firstDownloadAt: expect.any(String),
+      codeConfirmedAt: expect.any(String) as unknown,
+      firstDownloadAt: expect.any(String) as unknown,
     });
     expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.recipientId)}`), 410, 'share_expired');
     expectError(await s.staff.tab.get(`/api/v1/received/${sent.shareId}`), 410, 'share_expired');
@@ -127,7 +127,7 @@ describe('the sweeper', () => {
       .prepare("SELECT details FROM audit_log WHERE action = 'share.swept'")
       .pluck()
       .all() as string[];
-    expect(actions.map((d) => JSON.parse(d))).toEqual([{ reason: 'used-up' }]);
+    expect(actions.map((d) => JSON.parse(d) as unknown)).toEqual([{ reason: 'used-up' }]);
   });
 
   it('removes stale uploads after 24 hours, orphan files, and expired sessions and invitations', async () => {

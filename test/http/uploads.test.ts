@@ -8,7 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ciphertextLengthOf, fromBase64Url, toBase64Url } from '../../shared/crypto/index.js';
-import { UPLOAD_PART_BYTES, UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
+import {
+  UPLOAD_PART_BYTES,
+  UploadCreateResponse,
+  UploadStatus,
+  ErrorBody,
+  UploadCompleteResponse,
+} from '../../shared/wire/index.js';
 import { createApp } from '../../server/app.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { makeFile, randomPlaintext } from '../helpers/browser.js';
@@ -143,7 +149,7 @@ describe('uploads', () => {
         });
       const tooLong = await send([file.container, new Uint8Array(100)]);
       expect(tooLong.status).toBe(413);
-      expect(JSON.parse(tooLong.body).error.code).toBe('payload_too_large');
+      expect(ErrorBody.parse(JSON.parse(tooLong.body)).error.code).toBe('payload_too_large');
       const tooShort = await send([file.container.subarray(0, 100)]);
       expect(tooShort.status).toBe(400);
       expect(UploadStatus.parse((await o.admin.tab.get(`/api/v1/uploads/${uploadId}`)).body).received).toEqual([]);
@@ -303,6 +309,6 @@ describe('uploads', () => {
     }
     const done = await again.post(`/api/v1/uploads/${uploadId}/complete`, {});
     expect(done.status).toBe(200);
-    expect(fromBase64Url(done.body.ciphertextHash)).toEqual(file.ciphertextHash);
+    expect(fromBase64Url(UploadCompleteResponse.parse(done.body).ciphertextHash)).toEqual(file.ciphertextHash);
   });
 });

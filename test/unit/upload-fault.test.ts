@@ -1,4 +1,4 @@
-// The fault test of uploads (issue 4): the browser client's own upload engine
+// The fault test of uploads: the browser client's own upload engine
 // (client/src/crypto/upload.ts, through Node's fetch: test/helpers/node-transport.ts) sends a
 // 200 MiB random file, streamed from disk, to the real server program (spawned through tsx).
 // Between 30% and 60%, with a part half sent and that half written by the server, the server
@@ -17,7 +17,7 @@ import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { decryptStream, idFromWire, newFileKey, newId, ready, toHex } from '../../shared/crypto/index.js';
 import { UPLOAD_PART_BYTES, UploadStatus } from '../../shared/wire/index.js';
 import { encryptAndUpload } from '../../client/src/crypto/upload.js';
@@ -79,14 +79,6 @@ async function isWritten(file: string, offset: number, length: number): Promise<
     return bytesRead === length && buffer.some((byte) => byte !== 0);
   } finally {
     await handle.close();
-  }
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
@@ -178,7 +170,14 @@ describe('an upload when the server is killed', () => {
       try {
         const temp = join(dataPaths(dataDir).uploads, toHex(idFromWire(uploadId)));
         const end = index * UPLOAD_PART_BYTES + sent;
-        await until(() => isWritten(temp, end - 4096, 4096), `the server to write part ${index} up to byte ${end}`);
+        // Called from the transport, outside the test's own flow: vi.waitFor, not expect.poll.
+        await vi.waitFor(
+          async () => {
+            if (!(await isWritten(temp, end - 4096, 4096)))
+              throw new Error(`timed out waiting for the server to write part ${index} up to byte ${end}`);
+          },
+          { timeout: 30_000, interval: 20 },
+        );
         const cut = attempts.filter((a) => a.index === index && a.outcome === 'pending').at(-1);
         if (cut === undefined) throw new Error(`no attempt of part ${index} is under way`);
         kill = {
@@ -222,20 +221,13 @@ describe('an upload when the server is killed', () => {
     };
     // Node's Blob is the web's, typed apart by @types/node.
     const deps = { transport: watched, clock: systemClock, retryWindowMs: RETRY_WINDOW_MS };
-    const uploading = encryptAndUpload(
-      source as unknown as Blob,
-      fileKey,
-      fileId,
-      deps,
-      new AbortController().signal,
-      onProgress,
-    );
+    const uploading = encryptAndUpload(source, fileKey, fileId, deps, new AbortController().signal, onProgress);
     // Should the upload end (or fail) without the kill ever happening, say so rather than hang.
     await Promise.race([
       serverKilled.promise,
       uploading.then(() => expect.fail(`the upload finished before the kill (phases ${phases.join(', ')})`)),
     ]);
-    const at = kill as AtKill | undefined;
+    const at = kill;
     if (at === undefined) throw new Error('the server was not killed');
     expect((await first.server.exited).signal).toBe('SIGKILL');
 

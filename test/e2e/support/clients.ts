@@ -1,4 +1,4 @@
-// Client accounts as people use them in the browser (issue 6): the advisor invites a client on
+// Client accounts as people use them in the browser: the advisor invites a client on
 // /app/clients; the client opens the mailed link (whose fragment carries the office key's
 // fingerprint), makes their account and waits; the advisor compares the client's fingerprint
 // and approves them (certificate and personal drop, made in the advisor's browser); the client's
@@ -13,7 +13,7 @@ import { choosePassword, keepRecoveryKey, type Person } from './accounts.js';
 import { TRANSFER_TIMEOUT, type FileToSend } from './sending.js';
 
 /** The invitation link in a mail, as the client clicks it: /invite#<token>.<office fingerprint>. */
-export function invitationLink(mail: Email): string {
+function invitationLink(mail: Email): string {
   const match = /(http:\/\/127\.0\.0\.1:\d+\/invite#[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43})\b/.exec(mail.text ?? '');
   if (!match?.[1]) throw new Error('no invitation link with an office fingerprint in the mail');
   return match[1];

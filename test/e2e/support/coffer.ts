@@ -20,7 +20,7 @@ export interface Coffer {
   stop(): Promise<number | null>;
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -31,7 +31,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface BuiltServer {
+interface BuiltServer {
   readonly server: Spawned;
   readonly origin: string;
   /** The first-run setup link it printed (a fresh data folder gets one). */
@@ -43,7 +43,7 @@ export interface BuiltServer {
  * with `dataDir`, mail through the SMTP server at `smtpPort`, and `env` on top; resolves once
  * it listens. On failure it is stopped again.
  */
-export async function spawnBuiltServer(options: {
+async function spawnBuiltServer(options: {
   readonly dataDir: string;
   readonly smtpPort: number;
   readonly env?: Record<string, string>;

@@ -1,4 +1,4 @@
-// Drop links as people use them in the browser (issue 5): the advisor fills in the form for a
+// Drop links as people use them in the browser (docs/protocol.md, section 13): the advisor fills in the form for a
 // new drop and reads the link from the result; the client opens the link, proves the bound
 // address with the code from the mail, chooses files and uploads them, and reads the receipt;
 // someone in the office opens the drop and its uploads. And, in Node, what a server without D

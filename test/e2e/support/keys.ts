@@ -1,5 +1,6 @@
-// Playing a server that hands out other keys for a member (DESIGN §3.5, §4), by changing the
-// member's row in the running server's database. Two strengths of attacker:
+// Playing a server that hands out other keys for a member (docs/threat-model.md, promise 5;
+// docs/protocol.md, sections 8, 9 and 14), by changing the member's row in the running
+// server's database. Two strengths of attacker:
 // - the server alone: new keys, validly self-signed, under the member's old certificate
 //   (the server cannot make an office certificate);
 // - the server with the office signing key (a rogue admin, a stolen admin password): new keys

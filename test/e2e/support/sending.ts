@@ -146,7 +146,7 @@ export async function download(page: Page, name: string): Promise<Downloaded> {
   return { name: saved.suggestedFilename(), bytes: await readFile(path) };
 }
 
-export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Random hex to put into names and messages, so a search for it finds only this test's. */
 export const marker = (): string => randomBytes(8).toString('hex');

@@ -42,7 +42,7 @@ export interface Sessions {
 }
 
 /** `allow`: console lines that are expected (see watchConsole). */
-export function browserSessions(browser: Browser, coffer: Coffer, allow: readonly RegExp[] = []): Sessions {
+function browserSessions(browser: Browser, coffer: Coffer, allow: readonly RegExp[] = []): Sessions {
   const all: Session[] = [];
   const open = async (who: string): Promise<Session> => {
     const context = await browser.newContext({
@@ -74,7 +74,7 @@ export function browserSessions(browser: Browser, coffer: Coffer, allow: readonl
 }
 
 /** The office set up from the setup link the server printed: the admin, then each colleague invited and approved. */
-export async function setUpOffice(
+async function setUpOffice(
   sessions: Sessions,
   coffer: Coffer,
   office: string,

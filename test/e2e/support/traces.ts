@@ -1,5 +1,5 @@
 // Looking for secrets everywhere Coffer's server, its operator or the network could have seen
-// them (DESIGN §3.1): every request a browser made (URL and body), the server's log, every
+// them (docs/threat-model.md, promise 1): every request a browser made (URL and body), the server's log, every
 // mail the SMTP server received, and every file under DATA_DIR (the database, its WAL, the
 // blobs). A secret counts as found in its raw bytes, in hex (either case), and in base64 and
 // base64url at each of the three alignments a longer encoded text could have put it in.
