@@ -15,7 +15,8 @@ import { createContentDecryptor, CryptoError, type FileKey, type Id } from '../.
 import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
 import type { SaveFileHandle, TransferProgress } from './protocol';
 import { figures, progressReporter } from './rate';
-import { Cancelled, HttpFailure, NetworkFailure, TransferError, type Clock, type Transport } from './transport';
+import { WorkerError } from './operations/errors';
+import { Cancelled, HttpFailure, NetworkFailure, type Clock, type Transport } from './transport';
 import { withRetry } from './upload';
 
 /** Plaintext travels to a port or a file in pieces of about this size. */
@@ -75,7 +76,7 @@ export async function downloadAndDecrypt(
 
   const put = async (plain: Uint8Array): Promise<void> => {
     written += plain.length;
-    if (written > request.plaintextSize) throw new TransferError('tampered');
+    if (written > request.plaintextSize) throw new WorkerError('tampered');
     await sink.write(plain);
   };
 
@@ -130,13 +131,12 @@ export async function downloadAndDecrypt(
     onProgress({ ...figures(total, total, null), phase: 'verifying' });
     const { output } = decryptor.final(request.ciphertextHash);
     for (const plain of output) await put(plain);
-    if (written !== request.plaintextSize) throw new TransferError('tampered');
+    if (written !== request.plaintextSize) throw new WorkerError('tampered');
     await sink.close();
   } catch (error) {
     await sink.abort();
-    if (error instanceof CryptoError) throw new TransferError('tampered');
-    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted)
-      throw new TransferError('cancelled');
+    if (error instanceof CryptoError) throw new WorkerError('tampered');
+    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new WorkerError('cancelled');
     throw error;
   }
 }
@@ -230,7 +230,7 @@ export function portSink(
     const startedWaiting = clock.now();
     while (!ready()) {
       if (stopped.signal.aborted || callSignal.aborted) throw new Cancelled();
-      if (!started && clock.now() - startedWaiting > startTimeoutMs) throw new TransferError('stream_unavailable');
+      if (!started && clock.now() - startedWaiting > startTimeoutMs) throw new WorkerError('stream_unavailable');
       // Woken by the next message, or after a second to check the clock and the signals.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -281,13 +281,13 @@ export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
   try {
     writable = await handle.createWritable();
   } catch {
-    throw new TransferError('write_failed');
+    throw new WorkerError('write_failed');
   }
   const pieces = batcher(async (piece) => {
     try {
       await writable.write(piece);
     } catch {
-      throw new TransferError('write_failed');
+      throw new WorkerError('write_failed');
     }
   });
   let done = false;
@@ -298,7 +298,7 @@ export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
       try {
         await writable.close();
       } catch {
-        throw new TransferError('write_failed');
+        throw new WorkerError('write_failed');
       }
       done = true;
     },
