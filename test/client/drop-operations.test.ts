@@ -1,4 +1,4 @@
-// The crypto worker's drop operations (client/src/crypto/drops.ts), run in Node with the real
+// The crypto worker's drop operations (client/src/crypto/operations/drops.ts), run in Node with the real
 // libsodium against the in-memory server: an advisor makes a drop (keys and D sealed to them
 // and the office, after the office key was checked), an uploader without an account checks
 // the drop key against the link before anything is encrypted, uploads with the drop's grant

@@ -1,4 +1,4 @@
-// The crypto worker's sending and receiving (client/src/crypto/sharing.ts, upload.ts,
+// The crypto worker's sending and receiving (client/src/crypto/operations/sending.ts, receiving.ts, upload.ts,
 // download.ts), run in Node with the real libsodium against an in-memory server that fails on
 // purpose: keys checked against the office and the pins, a streamed upload that survives
 // dropped connections and lost answers, the share request, and each kind of recipient

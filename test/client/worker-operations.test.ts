@@ -1,4 +1,4 @@
-// The crypto worker's operations (client/src/crypto/operations.ts), run in Node with the real
+// The crypto worker's operations (client/src/crypto/operations/accounts.ts, office.ts), run in Node with the real
 // libsodium: every account flow end to end as the pages drive it, with the server's part
 // played by hand (store what the browser sent, hand it back), and the refusals that protect
 // the user when the server lies.
@@ -47,7 +47,7 @@ function call<K extends Operation>(
       (stage) => stages.push(stage),
     );
   } catch (error) {
-    throw new Error(errorCode(error));
+    throw new Error(errorCode(error), { cause: error });
   }
 }
 

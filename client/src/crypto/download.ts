@@ -1,4 +1,4 @@
-// Download-and-decrypt of one file (DESIGN §3.6, §6; protocol §4 "Decrypting"). The container
+// Download-and-decrypt of one file (docs/protocol.md §4; docs/threat-model.md, promise 6). The container
 // streams in, each chunk is authenticated as it arrives, and the plaintext goes to a sink:
 //
 // - blob: collected here and handed to the page as one application/octet-stream Blob, only
@@ -148,17 +148,20 @@ export function blobSink(): PlaintextSink & { blob(): Blob } {
   let pieces: Uint8Array[] = [];
   let result: Blob | null = null;
   return {
-    async write(bytes) {
+    write(bytes) {
       pieces.push(bytes);
+      return Promise.resolve();
     },
-    async close() {
+    close() {
       // Never the file's own type: a blob: URL of text/html would render in Coffer's origin.
       result = new Blob(pieces as BlobPart[], { type: 'application/octet-stream' });
       pieces = [];
+      return Promise.resolve();
     },
-    async abort() {
+    abort() {
       pieces = [];
       result = null;
+      return Promise.resolve();
     },
     blob() {
       if (result === null) throw new Error('blob sink not closed');
@@ -262,15 +265,17 @@ export function portSink(
       post({ type: 'end' });
       port.close();
     },
-    async abort() {
-      if (closed) return;
-      closed = true;
-      try {
-        post({ type: 'error' });
-        port.close();
-      } catch {
-        // The port is already gone; the stream errored with it.
+    abort() {
+      if (!closed) {
+        closed = true;
+        try {
+          post({ type: 'error' });
+          port.close();
+        } catch {
+          // The port is already gone; the stream errored with it.
+        }
       }
+      return Promise.resolve();
     },
   };
 }

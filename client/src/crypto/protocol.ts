@@ -62,8 +62,8 @@ export type RequestOf<K extends Operation> = z.input<(typeof REQUESTS)[K]>;
 export type CheckedRequestOf<K extends Operation> = z.output<(typeof REQUESTS)[K]>;
 export type AnswerOf<K extends Operation> = Answers[K];
 
-// An operation named in two areas would silently take one area's schema: refuse to compile.
-type Overlap<A, B> = keyof A & keyof B;
+// An operation named in two areas would silently take one area's schema, and an operation
+// without an answer type (or the reverse) would type-check as anything: refuse to compile.
 type Areas = [
   typeof ACCOUNT_REQUESTS,
   typeof OFFICE_REQUESTS,
@@ -72,16 +72,14 @@ type Areas = [
   typeof RECEIVING_REQUESTS,
   typeof DROP_REQUESTS,
 ];
-type AnyOverlap<T extends unknown[]> = T extends [infer Head, ...infer Tail]
-  ? { [I in keyof Tail]: Overlap<Head, Tail[I]> }[number] | AnyOverlap<Tail>
+type Overlaps<T extends unknown[]> = T extends [infer Head, ...infer Tail]
+  ? { [I in keyof Tail]: keyof Head & keyof Tail[I] }[number] | Overlaps<Tail>
   : never;
-const areasAreDisjoint: [AnyOverlap<Areas>] extends [never] ? true : false = true;
-// Every operation has an answer type, and every answer an operation.
-const answersMatch: [Exclude<Operation, keyof Answers> | Exclude<keyof Answers, Operation>] extends [never]
-  ? true
-  : false = true;
-void areasAreDisjoint;
-void answersMatch;
+type Unanswered = Exclude<Operation, keyof Answers>;
+type Unrequested = Exclude<keyof Answers, Operation>;
+const protocolIsConsistent: [Overlaps<Areas>, Unanswered, Unrequested] extends [never, never, never] ? true : false =
+  true;
+void protocolIsConsistent;
 
 /** What the worker is doing in a long operation, for a live progress line. */
 export type ProgressStage = 'password' | 'keys' | 'office' | 'sealing';

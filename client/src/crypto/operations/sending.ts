@@ -91,7 +91,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
     email: guest.email,
     recipientId: newId(),
     linkSecret: newLinkSecret(),
-    serverHalf: newServerHalf() as ServerHalf,
+    serverHalf: newServerHalf(),
     accessCode: guest.accessCode ? newAccessCode() : undefined,
   }));
 
