@@ -68,12 +68,6 @@ export function assertCryptoError(fn: () => unknown, message: string): CryptoErr
   return assertThrows(fn, CryptoError, message);
 }
 
-export function fromHexString(text: string): Uint8Array {
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
 /** Deterministic filler for plaintexts: not random, but every chunk differs. */
 export function patternBytes(length: number, seed = 1): Uint8Array {
   const out = new Uint8Array(length);

@@ -20,9 +20,9 @@ import { Cancelled, HttpFailure, NetworkFailure, type Clock, type Transport } fr
 import { withRetry } from './upload';
 
 /** Plaintext travels to a port or a file in pieces of about this size. */
-export const SINK_PIECE_BYTES = 1024 * 1024;
+const SINK_PIECE_BYTES = 1024 * 1024;
 /** How long a streamed download may wait for the browser to start saving it. */
-export const STREAM_START_TIMEOUT_MS = 30_000;
+const STREAM_START_TIMEOUT_MS = 30_000;
 
 export interface PlaintextSink {
   /** Takes verified plaintext (the sink may keep the array). */

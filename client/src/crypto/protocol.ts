@@ -14,14 +14,14 @@
 // are listed by area, one file each under protocol/: accounts, office, pins, sending,
 // receiving, drops. This file unions them and defines the messages that carry them.
 import type { z } from 'zod';
-import { ACCOUNT_REQUESTS, type AccountAnswers } from './protocol/accounts';
-import { DROP_REQUESTS, type DropAnswers } from './protocol/drops';
-import { WORKER_ERRORS, type WorkerErrorCode } from './protocol/errors';
-import { OFFICE_REQUESTS, type OfficeAnswers } from './protocol/office';
-import { PIN_REQUESTS, type PinAnswers } from './protocol/pins';
-import { RECEIVING_REQUESTS, type ReceivingAnswers } from './protocol/receiving';
-import { SENDING_REQUESTS, type SendingAnswers } from './protocol/sending';
-import type { TransferFigures } from './rate';
+import { ACCOUNT_REQUESTS, type AccountAnswers } from './protocol/accounts.js';
+import { DROP_REQUESTS, type DropAnswers } from './protocol/drops.js';
+import { WORKER_ERRORS, type WorkerErrorCode } from './protocol/errors.js';
+import { OFFICE_REQUESTS, type OfficeAnswers } from './protocol/office.js';
+import { PIN_REQUESTS, type PinAnswers } from './protocol/pins.js';
+import { RECEIVING_REQUESTS, type ReceivingAnswers } from './protocol/receiving.js';
+import { SENDING_REQUESTS, type SendingAnswers } from './protocol/sending.js';
+import type { TransferFigures } from './rate.js';
 
 // What the page uses of the areas, from the one place it imports.
 export {
@@ -32,11 +32,11 @@ export {
   type KeyCheck,
   type OpenedFile,
   type OpenedShare,
-} from './protocol/common';
-export type { OpenedDrop, OpenedDropUpload } from './protocol/drops';
-export type { MemberCheck } from './protocol/office';
-export type { SaveFileHandle } from './protocol/receiving';
-export type { GuestLink } from './protocol/sending';
+} from './protocol/common.js';
+export type { OpenedDrop, OpenedDropUpload } from './protocol/drops.js';
+export type { MemberCheck } from './protocol/office.js';
+export type { SaveFileHandle } from './protocol/receiving.js';
+export type { GuestLink } from './protocol/sending.js';
 export type { WorkerErrorCode };
 
 /**
@@ -53,8 +53,7 @@ export const REQUESTS = {
 } as const;
 
 /** Every operation's answer, by name. */
-export interface Answers
-  extends AccountAnswers, OfficeAnswers, PinAnswers, SendingAnswers, ReceivingAnswers, DropAnswers {}
+interface Answers extends AccountAnswers, OfficeAnswers, PinAnswers, SendingAnswers, ReceivingAnswers, DropAnswers {}
 
 export type Operation = keyof typeof REQUESTS;
 export type RequestOf<K extends Operation> = z.input<(typeof REQUESTS)[K]>;

@@ -14,7 +14,7 @@ import {
   type UploadTarget,
 } from '../../../client/src/crypto/transport';
 
-export type PartFault = 'network' | 'server-error' | 'lost-answer';
+type PartFault = 'network' | 'server-error' | 'lost-answer';
 
 interface StoredUpload {
   /** Where it was created: a member's uploads, or a drop's session (with its grant). */

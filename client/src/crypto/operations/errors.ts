@@ -2,7 +2,7 @@
 // about by its stable code (protocol/errors.ts lists them). It never carries key material or
 // the server's words; anything else that escapes an operation is told as `internal`.
 import { CryptoError, ParameterError } from '../../../../shared/crypto/index.js';
-import type { WorkerErrorCode } from '../protocol';
+import type { WorkerErrorCode } from '../protocol.js';
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError';

@@ -20,7 +20,7 @@ import { createWorkerState } from './state';
 import type { Handlers, WorkerDeps } from './types';
 
 export { errorCode } from './errors';
-export type { CallContext, Handlers, Report, WorkerDeps } from './types';
+export type { CallContext, Handlers } from './types';
 
 /**
  * A worker's operations over a new, empty state. A factory rather than module state, so each

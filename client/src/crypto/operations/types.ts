@@ -24,7 +24,7 @@ export interface WorkerDeps {
   readonly streamStartTimeoutMs?: number;
 }
 
-export type Handler<K extends Operation> = (
+type Handler<K extends Operation> = (
   request: CheckedRequestOf<K>,
   report: Report,
   context: CallContext,

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Email, Id, KdfParams, Key32 } from '../../../../shared/wire/common.js';
 import { KeyBundle, type NewAccountKeys, type SetupCompleteRequest } from '../../../../shared/wire/accounts.js';
-import { OfficeRef, Password, PublishedKeys } from './common';
+import { OfficeRef, Password, PublishedKeys } from './common.js';
 
 export const ACCOUNT_REQUESTS = {
   /**

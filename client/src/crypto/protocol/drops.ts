@@ -23,7 +23,7 @@ import {
   MAX_MESSAGE_CHARACTERS,
   type OpenedFile,
   type UploadedFileAnswer,
-} from './common';
+} from './common.js';
 
 export const DROP_REQUESTS = {
   // ---- the office's side

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { Role } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import type { DropCreateRequest } from '../../../../shared/wire/drops.js';
-import type { UnlockedAnswer } from './accounts';
-import { MAX_DROP_LABEL_CHARACTERS, MemberKeys, OfficeRef, PublishedKeys } from './common';
+import type { UnlockedAnswer } from './accounts.js';
+import { MAX_DROP_LABEL_CHARACTERS, MemberKeys, OfficeRef, PublishedKeys } from './common.js';
 
 const DirectoryMember = MemberKeys.extend({ certificate: SignedEnvelope.optional() });
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Email, Id, Key32, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import { MAX_SHARE_RECIPIENTS, PinSubject } from '../../../../shared/wire/shares.js';
-import type { KeyCheck } from './common';
+import type { KeyCheck } from './common.js';
 
 /** The user's pins as the server stores them (a pin that does not open is ignored, not refused). */
 const StoredPins = z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: z.string() })).max(10_000);

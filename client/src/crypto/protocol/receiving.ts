@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Id, Key32, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import { Grant, ShareDetail, ShareForRecipient } from '../../../../shared/wire/shares.js';
-import type { OpenedShare } from './common';
+import type { OpenedShare } from './common.js';
 
 /** Where the worker may fetch a container: a same-origin API path, never a full URL. */
 const ApiPath = z

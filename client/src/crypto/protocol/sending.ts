@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Email, Id, Time } from '../../../../shared/wire/common.js';
 import { SealedBox } from '../../../../shared/wire/accounts.js';
 import { MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, type ShareCreateRequest } from '../../../../shared/wire/shares.js';
-import { FileToSeal, FileToUpload, MAX_MESSAGE_CHARACTERS, type UploadedFileAnswer } from './common';
+import { FileToSeal, FileToUpload, MAX_MESSAGE_CHARACTERS, type UploadedFileAnswer } from './common.js';
 
 export const SENDING_REQUESTS = {
   /**
