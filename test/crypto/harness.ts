@@ -57,7 +57,8 @@ export function assertThrows(fn: () => unknown, errorClass: ErrorClass, message:
   }
   if (caught === undefined) throw new Error(`assertion failed: ${message}: nothing was thrown`);
   if (!(caught instanceof errorClass)) {
-    const got = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    const got =
+      caught instanceof Error ? `${caught.name}: ${caught.message}` : (JSON.stringify(caught) ?? typeof caught);
     throw new Error(`assertion failed: ${message}: expected ${errorClass.name}, got ${got}`);
   }
   return caught;
