@@ -1,5 +1,5 @@
-// The crypto worker's client operations (issue 6; client/src/crypto/operations.ts, drops.ts,
-// sharing.ts), in Node with the real libsodium: the invitation link's office fingerprint
+// The crypto worker's client operations (client/src/crypto/operations/pins.ts, office.ts,
+// drops.ts, receiving.ts), in Node with the real libsodium: the invitation link's office fingerprint
 // against the server's key, a client's pin of the office key (without which nothing received
 // opens), an advisor certifying a client (role client, no office keys) with the personal drop
 // whose link is sealed to the client, and the portal opening that link — with the refusals for a

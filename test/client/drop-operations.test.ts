@@ -1,4 +1,4 @@
-// The crypto worker's drop operations (client/src/crypto/drops.ts), run in Node with the real
+// The crypto worker's drop operations (client/src/crypto/operations/drops.ts), run in Node with the real
 // libsodium against the in-memory server: an advisor makes a drop (keys and D sealed to them
 // and the office, after the office key was checked), an uploader without an account checks
 // the drop key against the link before anything is encrypted, uploads with the drop's grant
@@ -6,7 +6,6 @@
 // receipt code, and download them. Uploads the server made or changed are rejected.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  createContainerHasher,
   dropFingerprint,
   fromBase64Url,
   idFromWire,
@@ -16,150 +15,17 @@ import {
   toBase64Url,
   type DropSecret,
 } from '../../shared/crypto/index.js';
-import { DropCreateRequest, DropSubmitRequest, type DropDetail, type DropUploadView } from '../../shared/wire/drops.js';
-import { createOperations, type Handlers } from '../../client/src/crypto/operations';
-import type { AnswerOf, OpenedDrop } from '../../client/src/crypto/protocol';
+import { DropSubmitRequest, type DropUploadView } from '../../shared/wire/drops.js';
+import { createOperations } from '../../client/src/crypto/operations';
 import { makeFile } from '../helpers/browser.js';
 import { buildSubmission } from '../helpers/drops.js';
 import { fakeServer, type FakeServer } from './support/fake-server';
-import { call, checkAndPin, office, pendingMember, pinStore, randomBytes, type Office } from './support/office';
+import { call, office, pendingMember, randomBytes, type Office } from './support/office';
+import { advisorMakesDrop, detailOf, download, GRANT, LABEL, stored, uploaderSubmits, uploadOf } from './support/drops';
 
 beforeAll(async () => {
   await ready();
 });
-
-const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString();
-const LABEL = 'Bakkerij de Vries, dossier 2025-118';
-const GRANT = 'eyJ.drop-grant.signature';
-
-/** What the page adds to the worker's sealed parts. */
-function createRequest(parts: AnswerOf<'createDrop'>['parts'], email?: string): DropCreateRequest {
-  return DropCreateRequest.parse({
-    ...parts,
-    title: 'Stukken voor de jaarrekening',
-    instructions: 'Upload uw bankafschriften.',
-    ...(email ? { email } : {}),
-    personal: false,
-    singleUse: false,
-    maxFiles: 10,
-    maxTotalBytes: 100 * 1024 * 1024,
-    expiresAt: EXPIRES,
-  });
-}
-
-/** The advisor makes a drop the way the page does: the office key checked and pinned first. */
-async function advisorMakesDrop(o: Office) {
-  await checkAndPin(o, o.anna, pinStore(), []);
-  const made = await call(o.anna.ops, 'createDrop', { label: LABEL });
-  return { made, request: createRequest(made.parts, 'klant@example.nl') };
-}
-
-/** The uploader's browser: a fresh worker, no account. */
-async function uploaderSubmits(
-  o: Office,
-  server: FakeServer,
-  request: DropCreateRequest,
-  fragment: string,
-  files: { bytes: Uint8Array; name: string }[],
-  message?: string,
-) {
-  const uploader = createOperations(o.deps);
-  await call(uploader, 'openDropLink', { dropId: request.dropId, fragment, publicKey: request.publicKey });
-  const uploaded = [];
-  for (const file of files)
-    uploaded.push(
-      await call(uploader, 'uploadDropFile', {
-        dropId: request.dropId,
-        grant: GRANT,
-        file: new Blob([file.bytes as BlobPart]),
-      }),
-    );
-  const sealed = await call(uploader, 'sealDropUpload', {
-    dropId: request.dropId,
-    files: uploaded.map((u, i) => ({
-      fileId: u.fileId,
-      name: files[i]?.name as string,
-      type: 'application/pdf',
-      lastModified: 1_700_000_000_000,
-    })),
-    ...(message ? { message } : {}),
-    receiptMail: true,
-  });
-  return { uploader, uploaded, sealed };
-}
-
-/** The server's view of an upload after the submission: the containers it stored and hashed. */
-function stored(server: FakeServer, body: DropSubmitRequest): DropUploadView {
-  return {
-    dropUploadId: body.dropUploadId,
-    receivedAt: new Date().toISOString(),
-    rejectedAt: null,
-    receiptMailed: body.receiptMail,
-    manifest: body.manifest,
-    files: body.files.map((file) => {
-      const container = server.container(file.uploadId);
-      server.serve(`/api/v1/drops/files/${file.fileId}`, container);
-      const hasher = createContainerHasher();
-      hasher.update(container);
-      return {
-        fileId: file.fileId,
-        size: container.length,
-        ciphertextHash: toBase64Url(hasher.digest()),
-        sealedMetadata: file.sealedMetadata,
-        sealedKey: file.sealedKey,
-      };
-    }),
-  };
-}
-
-function detailOf(request: DropCreateRequest, ownerId: string, uploads: DropUploadView[]): DropDetail {
-  return {
-    dropId: request.dropId,
-    ownerId,
-    ownerName: 'Anna de Vries',
-    createdAt: new Date().toISOString(),
-    expiresAt: request.expiresAt,
-    state: 'active',
-    personal: request.personal,
-    singleUse: request.singleUse,
-    title: request.title,
-    email: request.email ?? null,
-    maxFiles: request.maxFiles,
-    maxTotalBytes: request.maxTotalBytes,
-    codeRequestedAt: null,
-    codeConfirmedAt: null,
-    locked: false,
-    deliveryFailed: false,
-    uploadCount: uploads.length,
-    lastUploadAt: null,
-    label: request.label,
-    instructions: request.instructions,
-    publicKey: request.publicKey,
-    secrets: request.secrets,
-    uploads,
-  };
-}
-
-async function download(
-  ops: Handlers,
-  dropUploadId: string,
-  file: { fileId: string; containerSize: number },
-): Promise<Uint8Array> {
-  const answer = await call(ops, 'downloadFile', {
-    shareId: dropUploadId,
-    fileId: file.fileId,
-    url: `/api/v1/drops/files/${file.fileId}`,
-    containerSize: file.containerSize,
-    sink: { kind: 'blob' },
-  });
-  return new Uint8Array(await (answer.blob as Blob).arrayBuffer());
-}
-
-function uploadOf(opened: OpenedDrop, dropUploadId: string) {
-  const upload = opened.uploads.find((u) => u.dropUploadId === dropUploadId);
-  if (upload?.state !== 'opened') throw new Error(`upload ${dropUploadId} is ${upload?.state}`);
-  return upload;
-}
 
 describe('making a drop', () => {
   it('seals the drop key, D and the label to the advisor and the office only after the office key was checked', async () => {

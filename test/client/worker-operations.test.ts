@@ -1,4 +1,4 @@
-// The crypto worker's operations (client/src/crypto/operations.ts), run in Node with the real
+// The crypto worker's operations (client/src/crypto/operations/accounts.ts, office.ts), run in Node with the real
 // libsodium: every account flow end to end as the pages drive it, with the server's part
 // played by hand (store what the browser sent, hand it back), and the refusals that protect
 // the user when the server lies.
@@ -19,63 +19,13 @@ import {
   verifyMemberCertificate,
 } from '../../shared/crypto/index.js';
 import type { KdfParams } from '../../shared/wire/common.js';
-import { createOperations, errorCode, type Handlers } from '../../client/src/crypto/operations';
-import {
-  REQUESTS,
-  type AnswerOf,
-  type Operation,
-  type ProgressStage,
-  type RequestOf,
-} from '../../client/src/crypto/protocol';
+import { createOperations, type Handlers } from '../../client/src/crypto/operations';
+import type { ProgressStage } from '../../client/src/crypto/protocol';
+import { ADMIN, call, setUpOffice } from './support/accounts';
 
 beforeAll(async () => {
   await ready();
 });
-
-/** Calls an operation the way worker.ts does: schema first, then the handler; failures as codes. */
-function call<K extends Operation>(
-  ops: Handlers,
-  op: K,
-  request: RequestOf<K>,
-  stages: ProgressStage[] = [],
-): AnswerOf<K> {
-  const parsed = REQUESTS[op].safeParse(request);
-  if (!parsed.success) throw new Error('bad_request');
-  try {
-    return (ops[op] as (request: unknown, report: (stage: ProgressStage) => void) => AnswerOf<K>)(
-      parsed.data,
-      (stage) => stages.push(stage),
-    );
-  } catch (error) {
-    throw new Error(errorCode(error));
-  }
-}
-
-const ADMIN = { email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-
-/** Setup, as the server stores it. */
-function setUpOffice() {
-  const admin = createOperations();
-  const stages: ProgressStage[] = [];
-  const created = call(
-    admin,
-    'createOffice',
-    { officeName: 'Kantoor Jansen', adminName: 'Els Jansen', email: ADMIN.email, password: ADMIN.password },
-    stages,
-  );
-  const { office, admin: account } = created.request;
-  const officeRef = { officeId: office.officeId, signingPublicKey: office.signingPublicKey };
-  const stored = {
-    userId: account.userId,
-    kdf: account.keys.kdf,
-    passwordBundle: account.keys.passwordBundle,
-    identityPublicKey: account.keys.identityPublicKey,
-    encryptionPublicKey: account.keys.encryptionPublicKey,
-    certificate: account.certificate,
-    sealedOfficeKeys: account.sealedOfficeKeys,
-  };
-  return { admin, created, officeRef, stored, stages };
-}
 
 describe('setup and unlock', () => {
   it('makes everything setup needs, and opens it again from what the server stored', () => {

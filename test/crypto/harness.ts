@@ -57,7 +57,8 @@ export function assertThrows(fn: () => unknown, errorClass: ErrorClass, message:
   }
   if (caught === undefined) throw new Error(`assertion failed: ${message}: nothing was thrown`);
   if (!(caught instanceof errorClass)) {
-    const got = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    const got =
+      caught instanceof Error ? `${caught.name}: ${caught.message}` : (JSON.stringify(caught) ?? typeof caught);
     throw new Error(`assertion failed: ${message}: expected ${errorClass.name}, got ${got}`);
   }
   return caught;
@@ -66,12 +67,6 @@ export function assertThrows(fn: () => unknown, errorClass: ErrorClass, message:
 /** Like assertThrows, but any typed crypto error is accepted (when the class depends on where a random bit landed). */
 export function assertCryptoError(fn: () => unknown, message: string): CryptoError {
   return assertThrows(fn, CryptoError, message);
-}
-
-export function fromHexString(text: string): Uint8Array {
-  const out = new Uint8Array(text.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 /** Deterministic filler for plaintexts: not random, but every chunk differs. */

@@ -2,6 +2,7 @@
 // harness runs the same list on a page and in a Worker.
 import { accountCases } from './account.cases.js';
 import { basicsCases } from './basics.cases.js';
+import { contentTamperCases } from './content-tamper.cases.js';
 import { contentCases } from './content.cases.js';
 import { dropCases } from './drop.cases.js';
 import type { CryptoCase } from './harness.js';
@@ -15,6 +16,7 @@ import { wrapCases } from './wrap.cases.js';
 export const cryptoCases: readonly CryptoCase[] = [
   ...basicsCases,
   ...contentCases,
+  ...contentTamperCases,
   ...metadataCases,
   ...passwordCases,
   ...accountCases,

@@ -1,4 +1,4 @@
-// Download-and-decrypt of one file (DESIGN §3.6, §6; protocol §4 "Decrypting"). The container
+// Download-and-decrypt of one file (docs/protocol.md §4; docs/threat-model.md, promise 6). The container
 // streams in, each chunk is authenticated as it arrives, and the plaintext goes to a sink:
 //
 // - blob: collected here and handed to the page as one application/octet-stream Blob, only
@@ -15,13 +15,14 @@ import { createContentDecryptor, CryptoError, type FileKey, type Id } from '../.
 import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
 import type { SaveFileHandle, TransferProgress } from './protocol';
 import { figures, progressReporter } from './rate';
-import { Cancelled, HttpFailure, NetworkFailure, TransferError, type Clock, type Transport } from './transport';
+import { WorkerError } from './operations/errors';
+import { Cancelled, HttpFailure, NetworkFailure, type Clock, type Transport } from './transport';
 import { withRetry } from './upload';
 
 /** Plaintext travels to a port or a file in pieces of about this size. */
-export const SINK_PIECE_BYTES = 1024 * 1024;
+const SINK_PIECE_BYTES = 1024 * 1024;
 /** How long a streamed download may wait for the browser to start saving it. */
-export const STREAM_START_TIMEOUT_MS = 30_000;
+const STREAM_START_TIMEOUT_MS = 30_000;
 
 export interface PlaintextSink {
   /** Takes verified plaintext (the sink may keep the array). */
@@ -75,7 +76,7 @@ export async function downloadAndDecrypt(
 
   const put = async (plain: Uint8Array): Promise<void> => {
     written += plain.length;
-    if (written > request.plaintextSize) throw new TransferError('tampered');
+    if (written > request.plaintextSize) throw new WorkerError('tampered');
     await sink.write(plain);
   };
 
@@ -130,13 +131,12 @@ export async function downloadAndDecrypt(
     onProgress({ ...figures(total, total, null), phase: 'verifying' });
     const { output } = decryptor.final(request.ciphertextHash);
     for (const plain of output) await put(plain);
-    if (written !== request.plaintextSize) throw new TransferError('tampered');
+    if (written !== request.plaintextSize) throw new WorkerError('tampered');
     await sink.close();
   } catch (error) {
     await sink.abort();
-    if (error instanceof CryptoError) throw new TransferError('tampered');
-    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted)
-      throw new TransferError('cancelled');
+    if (error instanceof CryptoError) throw new WorkerError('tampered');
+    if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new WorkerError('cancelled');
     throw error;
   }
 }
@@ -148,17 +148,20 @@ export function blobSink(): PlaintextSink & { blob(): Blob } {
   let pieces: Uint8Array[] = [];
   let result: Blob | null = null;
   return {
-    async write(bytes) {
+    write(bytes) {
       pieces.push(bytes);
+      return Promise.resolve();
     },
-    async close() {
+    close() {
       // Never the file's own type: a blob: URL of text/html would render in Coffer's origin.
       result = new Blob(pieces as BlobPart[], { type: 'application/octet-stream' });
       pieces = [];
+      return Promise.resolve();
     },
-    async abort() {
+    abort() {
       pieces = [];
       result = null;
+      return Promise.resolve();
     },
     blob() {
       if (result === null) throw new Error('blob sink not closed');
@@ -230,7 +233,7 @@ export function portSink(
     const startedWaiting = clock.now();
     while (!ready()) {
       if (stopped.signal.aborted || callSignal.aborted) throw new Cancelled();
-      if (!started && clock.now() - startedWaiting > startTimeoutMs) throw new TransferError('stream_unavailable');
+      if (!started && clock.now() - startedWaiting > startTimeoutMs) throw new WorkerError('stream_unavailable');
       // Woken by the next message, or after a second to check the clock and the signals.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -262,15 +265,17 @@ export function portSink(
       post({ type: 'end' });
       port.close();
     },
-    async abort() {
-      if (closed) return;
-      closed = true;
-      try {
-        post({ type: 'error' });
-        port.close();
-      } catch {
-        // The port is already gone; the stream errored with it.
+    abort() {
+      if (!closed) {
+        closed = true;
+        try {
+          post({ type: 'error' });
+          port.close();
+        } catch {
+          // The port is already gone; the stream errored with it.
+        }
       }
+      return Promise.resolve();
     },
   };
 }
@@ -281,13 +286,13 @@ export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
   try {
     writable = await handle.createWritable();
   } catch {
-    throw new TransferError('write_failed');
+    throw new WorkerError('write_failed');
   }
   const pieces = batcher(async (piece) => {
     try {
       await writable.write(piece);
     } catch {
-      throw new TransferError('write_failed');
+      throw new WorkerError('write_failed');
     }
   });
   let done = false;
@@ -298,7 +303,7 @@ export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
       try {
         await writable.close();
       } catch {
-        throw new TransferError('write_failed');
+        throw new WorkerError('write_failed');
       }
       done = true;
     },

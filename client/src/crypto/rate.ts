@@ -16,7 +16,7 @@ export interface TransferFigures {
   readonly secondsLeft: number | null;
 }
 
-export const RATE_WINDOW_MS = 5_000;
+const RATE_WINDOW_MS = 5_000;
 /** Less than this between the oldest and newest sample tells nothing useful yet. */
 const MIN_SPAN_MS = 400;
 

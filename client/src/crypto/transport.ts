@@ -9,6 +9,7 @@ import type { ZodType } from 'zod';
 import { UploadCompleteResponse, UploadCreateResponse, UploadStatus } from '../../../shared/wire/uploads.js';
 import { parseRetryAfter } from '../api/retry-after.js';
 import type { WorkerErrorCode } from './protocol.js';
+import { WorkerError } from './operations/errors.js';
 
 /** The server answered with an error status (`code` from `{ "error": { "code" } }` when it sent one). */
 export class HttpFailure extends Error {
@@ -33,17 +34,9 @@ export class Cancelled extends Error {
   override readonly name = 'Cancelled';
 }
 
-/** A transfer failed for a reason the page is told by its code. */
-export class TransferError extends Error {
-  override readonly name = 'TransferError';
-  constructor(readonly code: WorkerErrorCode) {
-    super(code);
-  }
-}
-
 /** The code the page hears for a failed transfer request. */
 export function failureCode(error: unknown): WorkerErrorCode {
-  if (error instanceof TransferError) return error.code;
+  if (error instanceof WorkerError) return error.code;
   if (error instanceof Cancelled) return 'cancelled';
   if (error instanceof NetworkFailure) return 'network';
   if (error instanceof HttpFailure) {
@@ -112,7 +105,7 @@ export interface ContainerResponse {
 }
 
 export interface Clock {
-  now(): number;
+  readonly now: () => number;
   /** Resolves after `ms`, or rejects with Cancelled when `signal` fires. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }

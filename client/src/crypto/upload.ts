@@ -22,15 +22,8 @@ import {
 import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
 import type { TransferProgress } from './protocol.js';
 import { figures, progressReporter } from './rate.js';
-import {
-  backoffMs,
-  Cancelled,
-  HttpFailure,
-  isRetryable,
-  TransferError,
-  type Clock,
-  type Transport,
-} from './transport.js';
+import { backoffMs, Cancelled, HttpFailure, isRetryable, type Clock, type Transport } from './transport.js';
+import { WorkerError as TransferError } from './operations/errors.js';
 
 /** A server may choose the part size, within reason: a huge one would exhaust memory here. */
 export const MAX_PART_BYTES = 64 * 1024 * 1024;

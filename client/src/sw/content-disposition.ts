@@ -9,6 +9,7 @@ const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;
 /** A name safe to save under: no control characters or path separators, never empty. */
 export function safeFileName(name: string): string {
   const cleaned = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_')
     .replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '_')
     .trim();

@@ -1,5 +1,5 @@
 // Coffer's service worker (built to /sw.js, scope /download/): it streams large decrypted
-// files to disk without ever holding them whole in memory (DESIGN §3.6, §6; protocol in
+// files to disk without ever holding them whole in memory (docs/threat-model.md, promise 6; protocol in
 // ./messages.ts). It does nothing else: it answers only requests for /download/<id> that a
 // page of this origin opened a moment before, and never caches or touches any other request.
 //

@@ -1,4 +1,4 @@
-// Messages of a streamed download (DESIGN §3.6, §6). Three parties:
+// Messages of a streamed download (docs/threat-model.md, promise 6). Three parties:
 //
 //   page ──open(id, name, size, port)──▶ service worker          (ServiceWorker.postMessage)
 //   crypto worker ◀──────── port ────────▶ service worker          (a MessageChannel)

@@ -14,7 +14,7 @@ import {
   type UploadTarget,
 } from '../../../client/src/crypto/transport';
 
-export type PartFault = 'network' | 'server-error' | 'lost-answer';
+type PartFault = 'network' | 'server-error' | 'lost-answer';
 
 interface StoredUpload {
   /** Where it was created: a member's uploads, or a drop's session (with its grant). */
@@ -93,9 +93,13 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
     transportFor: (target) => transportTo(target),
   };
 
+  /** An answer never arrives in the same turn as its request, as over a real network. */
+  const network = (): Promise<void> => Promise.resolve();
+
   function transportTo(target: UploadTarget): Transport {
     return {
       async createUpload(size) {
+        await network();
         const uploadId = `upload${String(nextId++).padStart(16, '0')}`;
         const partCount = Math.ceil(size / partSize);
         uploads.set(uploadId, {
@@ -132,6 +136,7 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         }
       },
       async uploadStatus(uploadId) {
+        await network();
         server.stats.statusChecks++;
         const upload = uploads.get(uploadId);
         if (!upload || upload.deleted) throw new HttpFailure(404, 'not_found');
@@ -146,6 +151,7 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         };
       },
       async completeUpload(uploadId) {
+        await network();
         const upload = uploads.get(uploadId);
         if (!upload || upload.deleted) throw new HttpFailure(404, 'not_found');
         if (upload.parts.size !== upload.partCount) throw new HttpFailure(409, 'upload_incomplete');
@@ -155,17 +161,19 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         return { uploadId, ciphertextHash: toBase64Url(hasher.digest()) };
       },
       async deleteUpload(uploadId) {
+        await network();
         const upload = uploads.get(uploadId);
         if (upload) upload.deleted = true;
       },
       async fetchContainer(url, headers, from): Promise<ContainerResponse> {
+        await network();
         server.stats.headers.push({ ...headers });
         if (from > 0) server.stats.rangeRequests++;
         const error = server.downloadError;
         if (error) {
           return {
             status: error.status,
-            errorCode: async () => error.code,
+            errorCode: () => Promise.resolve(error.code),
             rangeStart: 0,
             retryAfter: null,
             body: null,
@@ -173,7 +181,13 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         }
         const bytes = served.get(url);
         if (!bytes)
-          return { status: 404, errorCode: async () => 'not_found', rangeStart: 0, retryAfter: null, body: null };
+          return {
+            status: 404,
+            errorCode: () => Promise.resolve('not_found'),
+            rangeStart: 0,
+            retryAfter: null,
+            body: null,
+          };
         const partial = from > 0 && !server.ignoreRange;
         const start = partial ? from : 0;
         const cut = server.cutDownloadAfter;
@@ -194,7 +208,13 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
             offset = end;
           },
         });
-        return { status: partial ? 206 : 200, errorCode: async () => null, rangeStart: start, retryAfter: null, body };
+        return {
+          status: partial ? 206 : 200,
+          errorCode: () => Promise.resolve(null),
+          rangeStart: start,
+          retryAfter: null,
+          body,
+        };
       },
     };
   }

@@ -35,7 +35,7 @@ export async function call<K extends Operation>(
       transfer: context.transfer ?? (() => {}),
     });
   } catch (error) {
-    throw new Error(errorCode(error));
+    throw new Error(errorCode(error), { cause: error });
   }
 }
 

@@ -1,0 +1,309 @@
+// The worker's drops (docs/protocol.md §13; shared/wire/drops.ts).
+//
+// - The office's side: a new drop's key pair and D, sealed to the advisor and to the office
+//   key `checkKeys` verified; opening them again (the advisor's copy, or the office's for a
+//   colleague's drop) to show the link and to check each upload's manifest MAC with D. An
+//   upload whose MAC fails was not made by a holder of the link (the server, say) and is never
+//   opened. The link's fingerprint is made here from the opened key, never taken from the server.
+// - The uploader's side: the drop key the server names must have the link's fingerprint before
+//   anything is encrypted; D stays in the worker state (by drop id) to MAC the upload manifest.
+//   A client's portal gets its personal drop's link sealed to the client's own key
+//   (`openClientDrop`) and is then an uploader like any link holder.
+import {
+  authenticateDropUpload,
+  bytesEqual,
+  checkDropKey,
+  checkDropLabel,
+  dropFingerprint,
+  dropLinkFragment,
+  formatFingerprint,
+  fromBase64Url,
+  idFromWire,
+  idToWire,
+  newDropKeys,
+  newId,
+  openClientDropLink,
+  openDropLabel,
+  openDropSecrets,
+  openFileKeyForDrop,
+  parseDropLinkFragment,
+  receiptCode,
+  sealDropLabel,
+  sealDropSecrets,
+  sealFileKeyForDrop,
+  verifyDropUpload,
+  wipe,
+  type BoxKeyPair,
+  type DropKeys,
+  type DropSecret,
+  type Id,
+} from '../../../../shared/crypto/index.js';
+import type { DropCreateRequest, DropUploadView } from '../../../../shared/wire/drops.js';
+import type { CheckedRequestOf, OpenedDropUpload } from '../protocol';
+import type { DROP_REQUESTS } from '../protocol/drops';
+import { dropUploadTarget } from '../transport';
+import { checked, WorkerError } from './errors';
+import { openFiles, sealFiles, uploadWith } from './files';
+import { b64 } from './keys';
+import { checkedOffice } from './pins';
+import {
+  forgetDropLink,
+  forgetOpened,
+  requireSession,
+  type CheckedDropLink,
+  type Session,
+  type WorkerState,
+} from './state';
+import type { HandlersOf, WorkerDeps } from './types';
+
+/** Whose copy of a drop's sealed secrets and label this user opens. */
+interface Holder {
+  readonly holder: 'owner' | 'office';
+  readonly holderId: Id;
+  readonly keyPair: BoxKeyPair;
+}
+
+type DropParts = Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'>;
+
+export function wipeDropKeys(drop: DropKeys): void {
+  wipe(drop.keyPair.secretKey);
+  wipe(drop.secret);
+}
+
+/** A new drop's public key, and its secrets and label sealed to its owner and to the office key. */
+export function sealNewDrop(
+  drop: DropKeys,
+  label: string,
+  owner: { readonly userId: Id; readonly publicKey: Uint8Array },
+  office: { readonly officeId: Id; readonly publicKey: Uint8Array },
+): DropParts {
+  const { dropId } = drop;
+  return {
+    dropId: idToWire(dropId),
+    publicKey: b64(drop.keyPair.publicKey),
+    secrets: {
+      owner: b64(sealDropSecrets(drop, owner.userId, owner.publicKey)),
+      office: b64(sealDropSecrets(drop, office.officeId, office.publicKey)),
+    },
+    label: {
+      owner: b64(sealDropLabel(label, { dropId, holderId: owner.userId }, owner.publicKey)),
+      office: b64(sealDropLabel(label, { dropId, holderId: office.officeId }, office.publicKey)),
+    },
+  };
+}
+
+/** Checks the drop key the server lists against the link's fingerprint, then keeps D for the uploads; wipes D on a mismatch. */
+function keepCheckedLink(
+  state: WorkerState,
+  dropId: string,
+  link: { dropFingerprint: Uint8Array; dropSecret: DropSecret },
+  publicKey: string,
+): { fingerprint: string } {
+  const id = idFromWire(dropId);
+  const key = fromBase64Url(publicKey, 32);
+  try {
+    checkDropKey(id, key, link.dropFingerprint);
+  } catch {
+    wipe(link.dropSecret);
+    throw new WorkerError('drop_key_mismatch');
+  }
+  forgetDropLink(state, dropId);
+  state.dropLinks.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
+  return { fingerprint: formatFingerprint(link.dropFingerprint) };
+}
+
+function requireLink(state: WorkerState, dropId: string): CheckedDropLink {
+  const link = state.dropLinks.get(dropId);
+  if (!link) throw new WorkerError('drop_unchecked');
+  return link;
+}
+
+/** One's own drop opens with one's own key; a colleague's with the office key (takeover). */
+function holderOf(session: Session, ownerId: string): Holder {
+  if (bytesEqual(idFromWire(ownerId), session.userId))
+    return { holder: 'owner', holderId: session.userId, keyPair: session.keys.encryption };
+  if (!session.officeKeys) throw new WorkerError('locked');
+  return { holder: 'office', holderId: session.officeId, keyPair: session.officeKeys.encryption };
+}
+
+function openLabel(session: Session, drop: CheckedRequestOf<'openDropLabels'>['drops'][number]): string | null {
+  if (drop.label === null) return null;
+  try {
+    const who = holderOf(session, drop.ownerId);
+    return openDropLabel(
+      fromBase64Url(who.holder === 'owner' ? drop.label.owner : drop.label.office),
+      { dropId: idFromWire(drop.dropId), holderId: who.holderId },
+      who.keyPair,
+    );
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The manifest's MAC with D (this drop, this upload), then each listed file against it: its
+ * container hash as the server computed it, its key (sealed to the drop key), commitment and
+ * metadata. Any failure rejects the whole upload; its keys are not kept.
+ */
+function openUpload(state: WorkerState, drop: DropKeys, upload: DropUploadView): OpenedDropUpload {
+  const { dropUploadId } = upload;
+  try {
+    const envelope = fromBase64Url(upload.manifest);
+    const manifest = verifyDropUpload(envelope, drop.secret, {
+      dropId: drop.dropId,
+      uploadId: idFromWire(dropUploadId),
+    });
+    for (const file of upload.files) {
+      const entry = manifest.files.find((candidate) => bytesEqual(candidate.fileId, idFromWire(file.fileId)));
+      if (!entry || !bytesEqual(entry.ciphertextHash, fromBase64Url(file.ciphertextHash, 32)))
+        throw new WorkerError('untrusted');
+    }
+    const result = openFiles(
+      state,
+      dropUploadId,
+      manifest,
+      upload.files.map((file) => ({
+        ...file,
+        fileKey: () =>
+          openFileKeyForDrop(
+            fromBase64Url(file.sealedKey),
+            { dropId: drop.dropId, fileId: idFromWire(file.fileId) },
+            drop.keyPair,
+          ),
+      })),
+    );
+    return {
+      dropUploadId,
+      state: 'opened',
+      receiptCode: receiptCode(envelope),
+      createdAt: manifest.createdAt,
+      files: result.files,
+      ...(result.message !== undefined ? { message: result.message } : {}),
+      missingFiles: result.missing,
+    };
+  } catch {
+    forgetOpened(state, dropUploadId);
+    return { dropUploadId, state: 'rejected' };
+  }
+}
+
+export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf<keyof typeof DROP_REQUESTS> {
+  return {
+    // ---- the office's side
+
+    createDrop({ label }) {
+      const session = requireSession(state);
+      const office = checkedOffice(state);
+      checked('bad_request', () => checkDropLabel(label));
+      const drop = newDropKeys(newId());
+      try {
+        return {
+          parts: sealNewDrop(
+            drop,
+            label,
+            { userId: session.userId, publicKey: session.keys.encryption.publicKey },
+            office,
+          ),
+          fragment: dropLinkFragment(dropFingerprint(drop.dropId, drop.keyPair.publicKey), drop.secret),
+        };
+      } finally {
+        wipeDropKeys(drop);
+      }
+    },
+
+    openDropLabels({ drops }) {
+      const session = requireSession(state);
+      return { labels: drops.map((drop) => ({ dropId: drop.dropId, label: openLabel(session, drop) })) };
+    },
+
+    openDrop({ drop }) {
+      const session = requireSession(state);
+      const who = holderOf(session, drop.ownerId);
+      const label = openLabel(session, drop);
+      if (drop.secrets === null) {
+        return {
+          dropId: drop.dropId,
+          label,
+          holder: who.holder,
+          fragment: null,
+          keyMatches: true,
+          uploads: drop.uploads.map((u) => ({ dropUploadId: u.dropUploadId, state: 'unavailable' as const })),
+        };
+      }
+      const sealed = drop.secrets;
+      const secrets = checked('untrusted', () =>
+        openDropSecrets(
+          fromBase64Url(who.holder === 'owner' ? sealed.owner : sealed.office),
+          { dropId: idFromWire(drop.dropId), holderId: who.holderId },
+          who.keyPair,
+        ),
+      );
+      try {
+        return {
+          dropId: drop.dropId,
+          label,
+          holder: who.holder,
+          fragment: dropLinkFragment(dropFingerprint(secrets.dropId, secrets.keyPair.publicKey), secrets.secret),
+          keyMatches: bytesEqual(secrets.keyPair.publicKey, fromBase64Url(drop.publicKey, 32)),
+          uploads: drop.uploads.map((upload) => openUpload(state, secrets, upload)),
+        };
+      } finally {
+        wipeDropKeys(secrets);
+      }
+    },
+
+    // ---- the uploader's side
+
+    openDropLink({ dropId, fragment, publicKey }) {
+      const link = checked('bad_link', () => parseDropLinkFragment(fragment));
+      return keepCheckedLink(state, dropId, link, publicKey);
+    },
+
+    openClientDrop({ dropId, publicKey, clientLink }) {
+      const session = requireSession(state);
+      const link = checked('bad_link', () =>
+        openClientDropLink(
+          fromBase64Url(clientLink),
+          { dropId: idFromWire(dropId), clientId: session.userId },
+          session.keys.encryption,
+        ),
+      );
+      return keepCheckedLink(state, dropId, link, publicKey);
+    },
+
+    async uploadDropFile({ dropId, grant, file }, _report, context) {
+      requireLink(state, dropId);
+      if (!deps.transportFor) throw new WorkerError('internal');
+      return uploadWith(state, deps, deps.transportFor(dropUploadTarget(dropId, grant)), file, context);
+    },
+
+    sealDropUpload({ dropId, files, message, receiptMail }) {
+      const link = requireLink(state, dropId);
+      const sealed = sealFiles(state, files, message);
+      const uploadId = newId();
+      const envelope = authenticateDropUpload(
+        { dropId: link.dropId, uploadId, createdAt: Date.now(), files: sealed.map((file) => file.entry) },
+        link.secret,
+      );
+      return {
+        request: {
+          dropUploadId: idToWire(uploadId),
+          manifest: b64(envelope),
+          files: sealed.map(({ upload, sealed: metadata }) => ({
+            fileId: idToWire(upload.fileId),
+            uploadId: upload.uploadId,
+            sealedMetadata: b64(metadata),
+            sealedKey: b64(sealFileKeyForDrop(upload.fileKey, link.dropId, upload.fileId, link.publicKey)),
+          })),
+          receiptMail,
+        },
+        receiptCode: receiptCode(envelope),
+      };
+    },
+
+    forgetDropLink({ dropId }) {
+      forgetDropLink(state, dropId);
+      return {};
+    },
+  };
+}

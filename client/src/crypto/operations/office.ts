@@ -1,0 +1,217 @@
+// The worker's office operations (docs/protocol.md §9): opening the office keys once this
+// member is approved, and, with them, checking and certifying members and clients, and
+// checking colleagues' certificates against the office signing key. Approving a client also
+// makes the client's personal drop (docs/protocol.md §13), its link sealed to the client.
+import {
+  bytesEqual,
+  certifyMember,
+  checkDropLabel,
+  dropFingerprint,
+  fromBase64Url,
+  idFromWire,
+  newDropKeys,
+  newId,
+  sealClientDropLink,
+  sealOfficeKeys,
+  verifyEncryptionKey,
+  verifyMember,
+  type Id,
+} from '../../../../shared/crypto/index.js';
+import type { MemberCheck } from '../protocol';
+import type { OFFICE_REQUESTS } from '../protocol/office';
+import { checked, WorkerError } from './errors';
+import { sealNewDrop, wipeDropKeys } from './drops';
+import { b64, fingerprintOf, key32, officeFingerprintOf, openOfficeMaterial, samePublicKeys } from './keys';
+import { requireOfficeKeys, requireSession, wipeOfficeKeys, type WorkerState } from './state';
+import type { HandlersOf } from './types';
+
+/** A member's own signature over their encryption key; `invalid_member` when it does not hold. */
+function verifiedMemberKeys(member: {
+  readonly userId: string;
+  readonly identityPublicKey: string;
+  readonly encryptionPublicKey: string;
+  readonly encryptionKeySignature: string;
+}): { readonly userId: Id; readonly identityPublicKey: Uint8Array; readonly encryptionPublicKey: Uint8Array } {
+  const userId = idFromWire(member.userId);
+  const identityPublicKey = key32(member.identityPublicKey);
+  const encryptionPublicKey = key32(member.encryptionPublicKey);
+  checked('invalid_member', () =>
+    verifyEncryptionKey(
+      userId,
+      { identityPublicKey, encryptionPublicKey },
+      fromBase64Url(member.encryptionKeySignature, 64),
+    ),
+  );
+  return { userId, identityPublicKey, encryptionPublicKey };
+}
+
+export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OFFICE_REQUESTS> {
+  return {
+    openOffice({ keys: published, office }) {
+      const session = requireSession(state);
+      const officeId = idFromWire(office.officeId);
+      const officeSigningPublicKey = key32(office.signingPublicKey);
+      const userId = idFromWire(published.userId);
+      const sameOffice =
+        bytesEqual(officeId, session.officeId) && bytesEqual(officeSigningPublicKey, session.officeSigningPublicKey);
+      const sameKeys =
+        bytesEqual(userId, session.userId) &&
+        samePublicKeys(
+          {
+            identityPublicKey: key32(published.identityPublicKey),
+            encryptionPublicKey: key32(published.encryptionPublicKey),
+          },
+          session.keys,
+        );
+      if (!sameOffice || !sameKeys) throw new WorkerError('keys_mismatch');
+      const officeKeys = openOfficeMaterial(
+        userId,
+        session.keys,
+        officeId,
+        officeSigningPublicKey,
+        published.certificate,
+        published.sealedOfficeKeys,
+      );
+      if (officeKeys) {
+        if (session.officeKeys) wipeOfficeKeys(session.officeKeys);
+        session.officeKeys = officeKeys;
+      }
+      return {
+        fingerprint: fingerprintOf(session.keys.identity.publicKey),
+        officeFingerprint: officeFingerprintOf(officeSigningPublicKey),
+        officeKeys: session.officeKeys !== null,
+      };
+    },
+
+    inspectMember(member) {
+      const identityPublicKey = key32(member.identityPublicKey);
+      let signatureValid = true;
+      try {
+        verifyEncryptionKey(
+          idFromWire(member.userId),
+          { identityPublicKey, encryptionPublicKey: key32(member.encryptionPublicKey) },
+          fromBase64Url(member.encryptionKeySignature, 64),
+        );
+      } catch {
+        signatureValid = false;
+      }
+      return { fingerprint: fingerprintOf(identityPublicKey), signatureValid };
+    },
+
+    certifyMember({ member, currentVersion }) {
+      const { office } = requireOfficeKeys(state);
+      const { userId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(member);
+      const certificate = certifyMember(office, {
+        version: currentVersion + 1,
+        userId,
+        email: member.email,
+        role: member.role,
+        identityPublicKey,
+        encryptionPublicKey,
+        issuedAt: Date.now(),
+      });
+      return {
+        certificate: b64(certificate),
+        sealedOfficeKeys: b64(sealOfficeKeys(office, userId, encryptionPublicKey)),
+      };
+    },
+
+    recertifyMember({ member, role, currentVersion }) {
+      const { office } = requireOfficeKeys(state);
+      const userId = idFromWire(member.userId);
+      // Only keys the office already certified are certified again, for the same address: a
+      // role change must not become a way to slip in other keys.
+      const verified = checked('invalid_member', () =>
+        verifyMember(
+          office.signing.publicKey,
+          { officeId: office.officeId, userId },
+          fromBase64Url(member.certificate),
+          fromBase64Url(member.encryptionKeySignature, 64),
+        ),
+      );
+      if (
+        !bytesEqual(verified.identityPublicKey, key32(member.identityPublicKey)) ||
+        !bytesEqual(verified.encryptionPublicKey, key32(member.encryptionPublicKey)) ||
+        verified.email !== member.email
+      ) {
+        throw new WorkerError('invalid_member');
+      }
+      const certificate = certifyMember(office, {
+        version: Math.max(currentVersion, verified.version) + 1,
+        userId,
+        email: verified.email,
+        role,
+        identityPublicKey: verified.identityPublicKey,
+        encryptionPublicKey: verified.encryptionPublicKey,
+        issuedAt: Date.now(),
+      });
+      return { certificate: b64(certificate) };
+    },
+
+    verifyMembers({ members }) {
+      const session = requireSession(state);
+      return {
+        members: members.map((member) => {
+          const identityPublicKey = key32(member.identityPublicKey);
+          let check: MemberCheck = 'unverified';
+          if (member.certificate !== undefined) {
+            try {
+              const verified = verifyMember(
+                session.officeSigningPublicKey,
+                { officeId: session.officeId, userId: idFromWire(member.userId) },
+                fromBase64Url(member.certificate),
+                fromBase64Url(member.encryptionKeySignature, 64),
+              );
+              const matches =
+                bytesEqual(verified.identityPublicKey, identityPublicKey) &&
+                bytesEqual(verified.encryptionPublicKey, key32(member.encryptionPublicKey)) &&
+                verified.email === member.email &&
+                verified.role === member.role;
+              check = matches ? 'verified' : 'failed';
+            } catch {
+              check = 'failed';
+            }
+          }
+          return { userId: member.userId, fingerprint: fingerprintOf(identityPublicKey), check };
+        }),
+      };
+    },
+
+    certifyClient({ client, currentVersion, label }) {
+      const { session, office } = requireOfficeKeys(state);
+      if (client.role !== 'client') throw new WorkerError('bad_request');
+      checked('bad_request', () => checkDropLabel(label));
+      const { userId: clientId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
+      const certificate = certifyMember(office, {
+        version: currentVersion + 1,
+        userId: clientId,
+        email: client.email,
+        role: 'client',
+        identityPublicKey,
+        encryptionPublicKey,
+        issuedAt: Date.now(),
+      });
+      const drop = newDropKeys(newId());
+      try {
+        const link = {
+          dropFingerprint: dropFingerprint(drop.dropId, drop.keyPair.publicKey),
+          dropSecret: drop.secret,
+        };
+        return {
+          certificate: b64(certificate),
+          drop: {
+            ...sealNewDrop(
+              drop,
+              label,
+              { userId: session.userId, publicKey: session.keys.encryption.publicKey },
+              { officeId: office.officeId, publicKey: office.encryption.publicKey },
+            ),
+            clientLink: b64(sealClientDropLink(link, { dropId: drop.dropId, clientId }, encryptionPublicKey)),
+          },
+        };
+      } finally {
+        wipeDropKeys(drop);
+      }
+    },
+  };
+}

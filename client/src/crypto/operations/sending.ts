@@ -1,0 +1,254 @@
+// The worker's sending (docs/protocol.md §4–§6, §10, §11): encrypt and upload each file, then
+// seal the share — metadata, the signed manifest, each file key sealed to every account
+// recipient, the sender and the office, and for every guest a link secret, server half,
+// optional access code and wrapped keys, with the link secret sealed to the sender and the
+// office so the link can be shown again (`showLink`). Only keys checked in this worker
+// (pins.ts) are sealed to.
+import {
+  bytesEqual,
+  encodeManifest,
+  fromBase64Url,
+  guestLinkFragment,
+  identityFingerprint,
+  idFromWire,
+  idToWire,
+  linkKey,
+  manifestHash,
+  newAccessCode,
+  newId,
+  newLinkSecret,
+  newServerHalf,
+  officeFingerprint,
+  openLinkSecret,
+  sealFileKeyForAccount,
+  sealLinkSecret,
+  signManifest,
+  stretchAccessCode,
+  wipe,
+  wrapFileKeyForGuest,
+  type FileEntry,
+  type Id,
+  type LinkSecret,
+  type RecipientEntry,
+  type ServerHalf,
+  type ShareManifest,
+} from '../../../../shared/crypto/index.js';
+import type { ShareCreateRequest } from '../../../../shared/wire/shares.js';
+import type { AnswerOf, CheckedRequestOf, GuestLink } from '../protocol';
+import type { SENDING_REQUESTS } from '../protocol/sending';
+import { checked, WorkerError } from './errors';
+import { sealFiles, uploadWith } from './files';
+import { b64 } from './keys';
+import { checkedOffice, requireAccepted } from './pins';
+import { forgetUpload, requireSession, type WorkerState } from './state';
+import type { HandlersOf, WorkerDeps } from './types';
+
+/** An account recipient, checked and accepted in this worker. */
+interface AccountRecipient {
+  readonly userId: string;
+  readonly holderId: Id;
+  readonly identityPublicKey: Uint8Array;
+  readonly encryptionPublicKey: Uint8Array;
+  readonly recipientId: Id;
+}
+
+/** A guest recipient: the secrets made for them here, wiped once the share request is made. */
+interface GuestRecipient {
+  readonly email: string;
+  readonly recipientId: Id;
+  readonly linkSecret: LinkSecret;
+  readonly serverHalf: ServerHalf;
+  readonly accessCode: string | undefined;
+}
+
+function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): AnswerOf<'sealShare'> {
+  const session = requireSession(state);
+  const office = checkedOffice(state);
+  const shareId = newId();
+  const shareIdWire = idToWire(shareId);
+
+  // Files: metadata (the message goes with the first file), entries, sender and office copies.
+  const files = sealFiles(state, request.files, request.message);
+  const entries: FileEntry[] = files.map((file) => file.entry);
+
+  // Account recipients: only keys checked (and accepted) in this worker.
+  const accounts = request.accounts.map(({ userId }): AccountRecipient => {
+    const entry = requireAccepted(state, 'user', userId);
+    if (!entry.encryptionPublicKey) throw new WorkerError('keys_untrusted');
+    return {
+      userId,
+      holderId: entry.subjectId,
+      identityPublicKey: entry.publicKey,
+      encryptionPublicKey: entry.encryptionPublicKey,
+      recipientId: newId(),
+    };
+  });
+  if (new Set(request.accounts.map((a) => a.userId)).size !== accounts.length) throw new WorkerError('bad_request');
+  if (new Set(request.guests.map((g) => g.email)).size !== request.guests.length) throw new WorkerError('bad_request');
+  if (accounts.length + request.guests.length === 0) throw new WorkerError('bad_request');
+
+  const guests = request.guests.map((guest): GuestRecipient => ({
+    email: guest.email,
+    recipientId: newId(),
+    linkSecret: newLinkSecret(),
+    serverHalf: newServerHalf(),
+    accessCode: guest.accessCode ? newAccessCode() : undefined,
+  }));
+
+  const recipients: RecipientEntry[] = [
+    ...accounts.map((a): RecipientEntry => ({
+      kind: 'account',
+      recipientId: a.recipientId,
+      identityFingerprint: identityFingerprint(a.identityPublicKey),
+    })),
+    ...guests.map((g): RecipientEntry => ({ kind: 'guest', recipientId: g.recipientId })),
+  ];
+  const manifest: ShareManifest = {
+    shareId,
+    version: 1,
+    senderId: session.userId,
+    senderIdentityPublicKey: session.keys.identity.publicKey,
+    files: entries,
+    recipients,
+  };
+  const signed = signManifest(manifest, session.keys.identity);
+  const boundHash = manifestHash(encodeManifest(manifest));
+  const officeFp = officeFingerprint(session.officeSigningPublicKey);
+
+  /** A guest's entry: each file key wrapped with the link key, and the link secret sealed to sender and office. */
+  const guestEntry = (g: GuestRecipient) => {
+    const accessCodeKey =
+      g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, shareId, g.recipientId);
+    const key = linkKey({
+      linkSecret: g.linkSecret,
+      serverHalf: g.serverHalf,
+      shareId,
+      recipientId: g.recipientId,
+      ...(accessCodeKey ? { accessCodeKey } : {}),
+    });
+    const wraps = files.map(({ upload }) => ({
+      fileId: idToWire(upload.fileId),
+      wrapped: b64(
+        wrapFileKeyForGuest(
+          key,
+          { shareId, recipientId: g.recipientId, fileId: upload.fileId, manifestHash: boundHash },
+          upload.fileKey,
+        ),
+      ),
+    }));
+    wipe(key);
+    if (accessCodeKey) wipe(accessCodeKey);
+    const record = {
+      linkSecret: g.linkSecret,
+      ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
+    };
+    return {
+      kind: 'guest' as const,
+      recipientId: idToWire(g.recipientId),
+      email: g.email,
+      serverHalf: b64(g.serverHalf),
+      accessCode: g.accessCode !== undefined,
+      keys: wraps,
+      linkSecret: {
+        sender: b64(
+          sealLinkSecret(
+            { shareId, recipientId: g.recipientId, holderId: session.userId },
+            record,
+            session.keys.encryption.publicKey,
+          ),
+        ),
+        office: b64(
+          sealLinkSecret({ shareId, recipientId: g.recipientId, holderId: office.officeId }, record, office.publicKey),
+        ),
+      },
+    };
+  };
+
+  const shareRequest: ShareCreateRequest = {
+    shareId: shareIdWire,
+    expiresAt: request.expiresAt,
+    ...(request.downloadLimit !== undefined ? { downloadLimit: request.downloadLimit } : {}),
+    receiptMail: request.receiptMail,
+    manifest: b64(signed),
+    files: files.map(({ upload, sealed }) => ({
+      fileId: idToWire(upload.fileId),
+      uploadId: upload.uploadId,
+      sealedMetadata: b64(sealed),
+      keys: {
+        sender: b64(
+          sealFileKeyForAccount(upload.fileKey, upload.fileId, session.userId, session.keys.encryption.publicKey),
+        ),
+        office: b64(sealFileKeyForAccount(upload.fileKey, upload.fileId, office.officeId, office.publicKey)),
+      },
+    })),
+    recipients: [
+      ...accounts.map((a) => ({
+        kind: 'account' as const,
+        recipientId: idToWire(a.recipientId),
+        userId: a.userId,
+        keys: files.map(({ upload }) => ({
+          fileId: idToWire(upload.fileId),
+          sealed: b64(sealFileKeyForAccount(upload.fileKey, upload.fileId, a.holderId, a.encryptionPublicKey)),
+        })),
+      })),
+      ...guests.map(guestEntry),
+    ],
+  };
+
+  const links: GuestLink[] = guests.map((g) => ({
+    recipientId: idToWire(g.recipientId),
+    email: g.email,
+    fragment: guestLinkFragment(officeFp, g.linkSecret),
+    ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
+  }));
+  for (const g of guests) {
+    wipe(g.linkSecret);
+    wipe(g.serverHalf);
+  }
+  return {
+    request: shareRequest,
+    guests: links,
+    accounts: accounts.map((a) => ({ recipientId: idToWire(a.recipientId), userId: a.userId })),
+  };
+}
+
+export function sendingOperations(state: WorkerState, deps: WorkerDeps): HandlersOf<keyof typeof SENDING_REQUESTS> {
+  return {
+    async uploadFile({ file }, _report, context) {
+      requireSession(state);
+      return uploadWith(state, deps, deps.transport, file, context);
+    },
+
+    sealShare: (request) => sealShare(state, request),
+
+    forgetFiles({ fileIds }) {
+      for (const fileId of fileIds) forgetUpload(state, fileId);
+      return {};
+    },
+
+    showLink({ shareId, senderId, recipientId, sealed }) {
+      const session = requireSession(state);
+      const mine = bytesEqual(idFromWire(senderId), session.userId);
+      const officeKeys = session.officeKeys;
+      if (!mine && !officeKeys) throw new WorkerError('locked');
+      return checked('untrusted', () => {
+        const record = openLinkSecret(
+          fromBase64Url(mine ? sealed.sender : sealed.office),
+          {
+            shareId: idFromWire(shareId),
+            recipientId: idFromWire(recipientId),
+            holderId: mine ? session.userId : session.officeId,
+          },
+          mine || !officeKeys ? session.keys.encryption : officeKeys.encryption,
+        );
+        const fragment = guestLinkFragment(officeFingerprint(session.officeSigningPublicKey), record.linkSecret);
+        wipe(record.linkSecret);
+        const code = record.accessCode;
+        return {
+          fragment,
+          ...(code !== undefined ? { accessCode: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` } : {}),
+        };
+      });
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// Worker protocol, the office: opening the office keys once an admin approved this member,
+// checking and certifying members and clients with the office signing key, and checking the
+// colleagues' certificates (docs/protocol.md §9). The office secret keys never leave the
+// worker; certificates and sealed office keys go out in wire form.
+import { z } from 'zod';
+import { Role } from '../../../../shared/wire/common.js';
+import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
+import type { DropCreateRequest } from '../../../../shared/wire/drops.js';
+import type { UnlockedAnswer } from './accounts.js';
+import { MAX_DROP_LABEL_CHARACTERS, MemberKeys, OfficeRef, PublishedKeys } from './common.js';
+
+const DirectoryMember = MemberKeys.extend({ certificate: SignedEnvelope.optional() });
+
+export const OFFICE_REQUESTS = {
+  /**
+   * After an admin approved this member while they were signed in: opens the office keys now
+   * sealed to them, with the keys already unlocked (no password needed).
+   */
+  openOffice: z.object({ keys: PublishedKeys, office: OfficeRef }),
+  /** Checks a member's own signature over their encryption key and gives their fingerprint (approval dialog). */
+  inspectMember: MemberKeys,
+  /** Approval: certifies the member with the office key (version above the current) and seals the office keys to them. */
+  certifyMember: z.object({ member: MemberKeys, currentVersion: z.number().int().min(0) }),
+  /** A role change: a new certificate for the keys the office already certified. */
+  recertifyMember: z.object({
+    member: MemberKeys.extend({ certificate: SignedEnvelope }),
+    role: Role,
+    currentVersion: z.number().int().min(1),
+  }),
+  /** Colleagues: each member's certificate chain checked against the office key. */
+  verifyMembers: z.object({ members: z.array(DirectoryMember).max(10_000) }),
+  /**
+   * An approving member: certifies a client (role client, version above the current; no office
+   * keys) and makes the client's personal drop: key pair and D sealed to this member and the office,
+   * the label sealed likewise, and the link fragment sealed to the client.
+   */
+  certifyClient: z.object({
+    client: MemberKeys,
+    currentVersion: z.number().int().min(0),
+    label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
+  }),
+} as const;
+
+/** How a colleague's keys check out against the office key. */
+export type MemberCheck =
+  /** The office certified these keys for this person, role and address, and their own signature holds. */
+  | 'verified'
+  /** Not approved yet: no certificate, so the keys are only what the server says. */
+  | 'unverified'
+  /** A certificate that does not verify, or names other keys, role or address: warn. */
+  | 'failed';
+
+export interface OfficeAnswers {
+  openOffice: UnlockedAnswer;
+  inspectMember: { readonly fingerprint: string; readonly signatureValid: boolean };
+  certifyMember: { readonly certificate: string; readonly sealedOfficeKeys: string };
+  recertifyMember: { readonly certificate: string };
+  verifyMembers: {
+    readonly members: readonly { readonly userId: string; readonly fingerprint: string; readonly check: MemberCheck }[];
+  };
+  certifyClient: {
+    readonly certificate: string;
+    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'> & {
+      readonly clientLink: string;
+    };
+  };
+}
