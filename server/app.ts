@@ -6,34 +6,34 @@
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ready, type Id } from '../shared/crypto/index.js';
-import { createAuditRepo } from './audit/repo.js';
-import { createAudit } from './audit/service.js';
+import { createAuditRepo } from './kernel/audit/repo.js';
+import { createAudit } from './kernel/audit/service.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createAuthRepo } from './auth/repo.js';
 import { createSecondFactor } from './auth/second-factor.js';
 import { createAuthService } from './auth/service.js';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Db } from './db/open.js';
-import { createTransact } from './db/transaction.js';
+import type { Clock } from './kernel/clock.js';
+import type { Config } from './kernel/config.js';
+import type { Db } from './kernel/db/open.js';
+import { createTransact } from './kernel/db/transaction.js';
 import { createHealthRepo } from './health/repo.js';
 import { createHealthService } from './health/service.js';
-import { bodyParser, contentTypeCheck } from './http/content.js';
-import { errorHandler, methodNotAllowed, notFound } from './http/errors.js';
-import { createGuards, type Guards } from './http/guards.js';
-import { securityHeaders } from './http/headers.js';
-import { originCheck } from './http/origin.js';
-import { requestLog } from './http/request-log.js';
-import type { RouteSpec } from './http/route.js';
+import { bodyParser, contentTypeCheck } from './kernel/http/content.js';
+import { errorHandler, methodNotAllowed, notFound } from './kernel/http/errors.js';
+import { createGuards, type Guards } from './kernel/http/guards.js';
+import { securityHeaders } from './kernel/http/headers.js';
+import { originCheck } from './kernel/http/origin.js';
+import { requestLog } from './kernel/http/request-log.js';
+import type { RouteSpec } from './kernel/http/route.js';
 import { createInvitationsRepo } from './invitations/repo.js';
 import { createInvitationsService } from './invitations/service.js';
-import { createDiskBlobStore } from './blobs/disk.js';
+import { createDiskBlobStore } from './kernel/blobs/disk.js';
 import { createDropLinkService } from './drops/link.js';
 import { createDropsRepo } from './drops/repo.js';
 import { createDropsService } from './drops/service.js';
 import { createClientsRepo } from './clients/repo.js';
 import { createClientsService } from './clients/service.js';
-import type { BlobStore } from './blobs/store.js';
+import type { BlobStore } from './kernel/blobs/store.js';
 import { createSweeper } from './jobs/sweeper.js';
 import {
   createCapabilityTokens,
@@ -41,7 +41,7 @@ import {
   SERVER_SECRET_BYTES,
   type CapabilityKey,
   type CapabilityTokens,
-} from './keys.js';
+} from './kernel/keys.js';
 import { createPinsRepo } from './pins/repo.js';
 import { createPinsService } from './pins/service.js';
 import { createPrivacyRepo } from './privacy/repo.js';
@@ -49,20 +49,20 @@ import { createPrivacyService } from './privacy/service.js';
 import { createReceivingService } from './shares/receiving.js';
 import { createSharesRepo } from './shares/repo.js';
 import { createSharesService } from './shares/service.js';
-import { createUploadsRepo } from './uploads/repo.js';
-import { createUploadsService, MIB } from './uploads/service.js';
-import { createDeliver } from './mail/deliver.js';
-import type { Mailer } from './mail/mailer.js';
-import { createOfficeRepo } from './office/repo.js';
+import { createUploadsRepo } from './kernel/uploads/repo.js';
+import { createUploadsService, MIB } from './kernel/uploads/service.js';
+import { createDeliver } from './kernel/mail/deliver.js';
+import type { Mailer } from './kernel/mail/mailer.js';
+import { createOfficeRepo } from './kernel/accounts/office-repo.js';
 import { createOfficeService } from './office/service.js';
-import { createRateLimitRepo } from './rate-limit/repo.js';
-import { createRateLimiter } from './rate-limit/service.js';
+import { createRateLimitRepo } from './kernel/rate-limit/repo.js';
+import { createRateLimiter } from './kernel/rate-limit/service.js';
 import { routeTable, type RouteServices } from './routes.js';
-import { createSessionsRepo } from './sessions/repo.js';
-import { createSessionsService } from './sessions/service.js';
+import { createSessionsRepo } from './kernel/sessions/repo.js';
+import { createSessionsService } from './kernel/sessions/service.js';
 import { createSetupRepo } from './setup/repo.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
-import { createUsersRepo } from './users/repo.js';
+import { createUsersRepo } from './kernel/accounts/users-repo.js';
 import { createUsersService } from './users/service.js';
 
 export interface AppDeps {

@@ -1,7 +1,7 @@
 // The operator's command line (`npm run coffer -- <command>`). It reads the same environment
 // as the server and works on the same data folder; it may run while the server runs.
 import { fromHex, ready } from '../shared/crypto/index.js';
-import { createAuditRepo } from './audit/repo.js';
+import { createAuditRepo } from './kernel/audit/repo.js';
 import {
   checkHead,
   describeBreak,
@@ -11,14 +11,14 @@ import {
   inspectChain,
   parseHead,
   type ExpectedHead,
-} from './audit/verify.js';
-import { systemClock } from './clock.js';
-import { parseConfigOrExplain, type Env } from './config.js';
-import { createDiskBlobStore } from './blobs/disk.js';
+} from './kernel/audit/verify.js';
+import { systemClock } from './kernel/clock.js';
+import { parseConfigOrExplain, type Env } from './kernel/config.js';
+import { createDiskBlobStore } from './kernel/blobs/disk.js';
 import { isEntryModule } from './entry.js';
 import { createSweeper } from './jobs/sweeper.js';
-import { createLogger } from './log.js';
-import { AppError } from './http/errors.js';
+import { createLogger } from './kernel/log.js';
+import { AppError } from './kernel/http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
 import { createSetupRepo } from './setup/repo.js';
 import { createSetupService } from './setup/service.js';

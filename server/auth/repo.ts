@@ -1,6 +1,6 @@
 // SQL of sign-in tickets and backup codes (login_tickets, backup_codes; migrations/0002_accounts.sql).
 import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export type TicketPurpose = 'signin' | 'recovery';
 

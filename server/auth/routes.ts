@@ -16,12 +16,12 @@ import {
   TwoFactorDisableRequest,
   type TwoFactorBeginResponse,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { setSessionCookie } from '../http/cookies.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, clientAddress, parseInput } from '../http/validation.js';
-import { describeDevice } from '../sessions/device.js';
-import { kdfIn, kdfOut, signedInOut, type SignInResult } from '../users/wire.js';
+import { callerOf } from '../kernel/http/caller.js';
+import { setSessionCookie } from '../kernel/http/cookies.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, clientAddress, parseInput } from '../kernel/http/validation.js';
+import { describeDevice } from '../kernel/sessions/device.js';
+import { kdfIn, kdfOut, signedInOut, type SignInResult } from '../kernel/accounts/wire.js';
 import type { AuthService, RequestOrigin } from './service.js';
 
 function origin(req: Request): RequestOrigin {

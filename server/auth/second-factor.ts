@@ -1,8 +1,8 @@
 // Checking a second factor: a TOTP code (each 30-second step accepted once) or a backup code
 // (each accepted once). A code that passes is used up here, before anything else happens.
 import { codeHash, decryptAtRest } from '../../shared/crypto/index.js';
-import type { Clock } from '../clock.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
+import type { Clock } from '../kernel/clock.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import { matchTotp } from './totp.js';

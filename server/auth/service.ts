@@ -21,23 +21,23 @@ import {
   tokenHash,
   type Id,
 } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { passwordChangedMail } from '../mail/messages.js';
-import type { OfficeRepo } from '../office/repo.js';
-import type { Bucket, RateLimiter } from '../rate-limit/service.js';
-import type { SessionsService } from '../sessions/service.js';
-import { checkKdf, type KdfInput } from '../users/account-keys.js';
-import type { StoredKdf, UserRecord, UsersRepo } from '../users/repo.js';
-import type { SignInResult } from '../users/wire.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { passwordChangedMail } from '../kernel/mail/messages.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import { checkKdf, type KdfInput } from '../kernel/accounts/account-keys.js';
+import type { StoredKdf, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { SignInResult } from '../kernel/accounts/wire.js';
 import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import type { FactorMethod, SecondFactor } from './second-factor.js';
-import { finishSignIn } from './sign-in.js';
+import { finishSignIn } from '../kernel/sessions/sign-in.js';
 import { matchTotp, otpauthUri, toRfc4648Base32, TOTP_SECRET_BYTES } from './totp.js';
 
 /** A ticket bridges the password and the second factor, or the recovery key and the new password. */

@@ -17,10 +17,10 @@ import {
 } from '../../shared/wire/index.js';
 import { dropState } from '../drops/repo.js';
 import { dropInputIn } from '../drops/wire.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, idParam, parseInput } from '../http/validation.js';
-import { iso } from '../users/wire.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
+import { iso } from '../kernel/accounts/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
 
 // ---- the office's side

@@ -12,20 +12,20 @@
 // and an upload session on their own drop. Every lookup names the caller's user id in its SQL
 // (server/clients/repo.ts, drops.clientDrop): another client's id answers 404 like an unknown one.
 import { plaintextLengthOf, receiptCode, type Id } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
 import type { DropGrant, DropLinkService } from '../drops/link.js';
 import type { DropRecord, DropsRepo } from '../drops/repo.js';
 import type { ClientDropInput, DropsService } from '../drops/service.js';
-import type { Caller } from '../http/caller.js';
-import { notFound, wrongState } from '../http/errors.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { notFound, wrongState } from '../kernel/http/errors.js';
 import type { InvitationRecord, InvitationsRepo } from '../invitations/repo.js';
 import type { InvitationsService, SentInvitation } from '../invitations/service.js';
-import type { Deliver } from '../mail/deliver.js';
-import { clientApprovedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { clientApprovedMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { checkUserCertificate } from '../users/service.js';
 import type { ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
 

@@ -33,15 +33,15 @@ import {
   type Id,
 } from '../../shared/crypto/index.js';
 import { DROP_SESSION_HOURS } from '../../shared/wire/index.js';
-import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../http/errors.js';
-import { CapabilityTokenError } from '../keys.js';
-import { maskAddress } from '../mail/mailer.js';
-import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../mail/messages.js';
-import { RATE_LIMITS } from '../rate-limit/service.js';
-import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../shares/codes.js';
+import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../kernel/http/errors.js';
+import { CapabilityTokenError } from '../kernel/keys.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../kernel/mail/messages.js';
+import { RATE_LIMITS } from '../kernel/rate-limit/service.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
 import type { createReceivingService } from '../shares/receiving.js';
-import type { UploadsRepo } from '../uploads/repo.js';
-import type { AdmitUpload } from '../uploads/service.js';
+import type { UploadsRepo } from '../kernel/uploads/repo.js';
+import type { AdmitUpload } from '../kernel/uploads/service.js';
 import {
   codeNeeded,
   codeNotNeeded,

@@ -9,7 +9,7 @@
 //   (clientDrop), for the portal; its sessions and uploads remember that client (client_id).
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 import { createCodeHolders, type NewShareFile } from '../shares/repo.js';
 
 export type DropState = 'active' | 'closed' | 'expired';

@@ -13,12 +13,12 @@ import {
   type DropSubmitResponse,
   EmptyRequest,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bearer, clientAddress, idParam, parseInput } from '../http/validation.js';
-import { answerDownload } from '../shares/download.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bearer, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { answerDownload } from '../kernel/download.js';
 import type { UploadOwnerOf } from '../uploads/routes.js';
-import { iso } from '../users/wire.js';
+import { iso } from '../kernel/accounts/wire.js';
 import type { DropGrant, DropLinkService } from './link.js';
 import type { DropsService } from './service.js';
 import { detailOut, dropInputIn, publicInfoOut, submissionIn, summaryOut } from './wire.js';

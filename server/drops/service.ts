@@ -14,14 +14,14 @@
 // does, and reports a failed one here (reject), which stops the files from being served.
 import { bytesEqual, randomBytes, toHex, type Id } from '../../shared/crypto/index.js';
 import { PERSONAL_DROP_MAX_DAYS } from '../../shared/wire/index.js';
-import type { Audit, AuditDetail } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { idTaken, invalidInput, notFound, wrongState } from '../http/errors.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from '../shares/download.js';
+import type { Audit, AuditDetail } from '../kernel/audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { idTaken, invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import { dropGone, uploadRejected } from './errors.js';
 import { dropState, type DropFileRecord, type DropRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
 

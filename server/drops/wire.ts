@@ -9,9 +9,9 @@ import type {
   DropSummary,
   DropUploadView,
 } from '../../shared/wire/index.js';
-import { bytesIn } from '../http/validation.js';
-import { maskAddress } from '../mail/mailer.js';
-import { iso } from '../users/wire.js';
+import { bytesIn } from '../kernel/http/validation.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import { iso } from '../kernel/accounts/wire.js';
 import type { DropSubmission } from './link.js';
 import { dropState, type DropRecord } from './repo.js';
 import type { DropUploadWithFiles, NewDropInput } from './service.js';

@@ -1,8 +1,8 @@
 // SQL of invitations and reset links (migrations/0002_accounts.sql). "Open" means neither
 // accepted nor withdrawn; whether it has expired is a question of the time asked at.
 import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import type { Role } from '../users/repo.js';
+import type { Db } from '../kernel/db/open.js';
+import type { Role } from '../kernel/accounts/users-repo.js';
 
 export type InvitationKind = 'invitation' | 'reset';
 

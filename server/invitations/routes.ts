@@ -11,11 +11,11 @@ import {
   type InvitationLookupResponse,
 } from '../../shared/wire/index.js';
 import { answerSignedIn } from '../auth/routes.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { clientAddress, idParam, parseInput } from '../http/validation.js';
-import { describeDevice } from '../sessions/device.js';
-import { accountKeysIn, iso } from '../users/wire.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { describeDevice } from '../kernel/sessions/device.js';
+import { accountKeysIn, iso } from '../kernel/accounts/wire.js';
 import type { InvitationsService, SentInvitation } from './service.js';
 
 export interface InvitationRouteDeps {

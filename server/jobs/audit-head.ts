@@ -10,16 +10,16 @@
 // only (server/mail/deliver.ts), never with the address.
 import type { Logger } from 'pino';
 import { toHex } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../audit/repo.js';
-import { createAudit, type AuditAction } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/open.js';
-import { createTransact } from '../db/transaction.js';
-import { describeForLog } from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { auditHeadMail } from '../mail/messages.js';
-import { createOfficeRepo } from '../office/repo.js';
-import { createUsersRepo } from '../users/repo.js';
+import { createAuditRepo } from '../kernel/audit/repo.js';
+import { createAudit, type AuditAction } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Db } from '../kernel/db/open.js';
+import { createTransact } from '../kernel/db/transaction.js';
+import { describeForLog } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { auditHeadMail } from '../kernel/mail/messages.js';
+import { createOfficeRepo } from '../kernel/accounts/office-repo.js';
+import { createUsersRepo } from '../kernel/accounts/users-repo.js';
 
 export const AUDIT_HEAD_EVERY_MS = 24 * 60 * 60 * 1000;
 /** After a run in which no admin could be reached, the next attempt waits this long. */

@@ -25,17 +25,17 @@
 // command line runs one pass (`npm run coffer -- sweep`); tests call runOnce().
 import type { Logger } from 'pino';
 import { toHex, type Id } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../audit/repo.js';
-import { createAudit } from '../audit/service.js';
-import type { BlobStore } from '../blobs/store.js';
-import { systemClock, type Clock } from '../clock.js';
-import type { Db } from '../db/open.js';
-import { createTransact } from '../db/transaction.js';
+import { createAuditRepo } from '../kernel/audit/repo.js';
+import { createAudit } from '../kernel/audit/service.js';
+import type { BlobStore } from '../kernel/blobs/store.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import type { Db } from '../kernel/db/open.js';
+import { createTransact } from '../kernel/db/transaction.js';
 import { createDropsRepo, dropState } from '../drops/repo.js';
-import { describeForLog } from '../http/errors.js';
-import { createOfficeRepo } from '../office/repo.js';
+import { describeForLog } from '../kernel/http/errors.js';
+import { createOfficeRepo } from '../kernel/accounts/office-repo.js';
 import { createSharesRepo, shareState } from '../shares/repo.js';
-import { createUploadsRepo } from '../uploads/repo.js';
+import { createUploadsRepo } from '../kernel/uploads/repo.js';
 import { createHousekeepingRepo } from './repo.js';
 
 /** Files younger than this are never taken for orphans. */

@@ -1,8 +1,8 @@
 // The browser client: its pages (one index.html, never cached, so a new release is picked up
 // at once) and its build output under /assets (file names carry a content hash, so they are
 // cached for a year).
-import { notFound } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
+import { notFound } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
 
 /** index.html is missing: the client was not built (`npm run build`). The name says so in the log. */
 export class ClientBuildMissingError extends Error {

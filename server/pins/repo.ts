@@ -1,7 +1,7 @@
 // SQL of pins (migrations/0004_shares.sql). Every statement names the owner: a user reads and
 // writes only their own pins.
 import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export type PinSubject = 'office' | 'user';
 

@@ -18,9 +18,9 @@
 // - audit_people: the name and address behind each of their pseudonyms. The audit_log rows
 //   themselves are never touched (append-only, chained); only who is behind a ref is cleared.
 import type { Id } from '../../shared/crypto/index.js';
-import type { AuditRow } from '../audit/repo.js';
-import type { Db } from '../db/open.js';
-import type { Approval, Role, UserStatus } from '../users/repo.js';
+import type { AuditRow } from '../kernel/audit/repo.js';
+import type { Db } from '../kernel/db/open.js';
+import type { Approval, Role, UserStatus } from '../kernel/accounts/users-repo.js';
 
 /** Who the statements are about. */
 export interface Person {

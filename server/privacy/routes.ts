@@ -1,8 +1,8 @@
 // Admin: privacy rights (shared/wire/privacy.ts). Every route takes the address in the body.
 import { PrivacyEraseRequest, PrivacyRequest, type PrivacyExport } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, parseInput } from '../http/validation.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, parseInput } from '../kernel/http/validation.js';
 import type { PrivacyService } from './service.js';
 import { eraseOut, exportOut, previewOut } from './wire.js';
 

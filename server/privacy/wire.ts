@@ -11,8 +11,8 @@ import {
 } from '../../shared/wire/index.js';
 import { dropState } from '../drops/repo.js';
 import { shareState } from '../shares/repo.js';
-import { iso } from '../users/wire.js';
-import { detailsOf as auditDetailsOf } from '../audit/wire.js';
+import { iso } from '../kernel/accounts/wire.js';
+import { detailsOf as auditDetailsOf } from '../kernel/audit/wire.js';
 import type { PersonAuditEntry } from './repo.js';
 import type { EraseResult, PersonRecords, PrivacyPreviewResult } from './service.js';
 

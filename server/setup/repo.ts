@@ -1,5 +1,5 @@
 // SQL of setup links (table setup_tokens, migrations/0001_init.sql).
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export interface SetupTokenRow {
   readonly expiresAt: number;

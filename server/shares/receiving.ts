@@ -12,21 +12,21 @@
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
 // the grant expires.
 import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../http/errors.js';
-import { CapabilityTokenError, type CapabilityTokens } from '../keys.js';
-import type { Deliver } from '../mail/deliver.js';
-import { maskAddress } from '../mail/mailer.js';
-import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { RateLimiter } from '../rate-limit/service.js';
-import type { UsersRepo } from '../users/repo.js';
-import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from './codes.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
+import type { Audit } from '../kernel/audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../kernel/http/errors.js';
+import { CapabilityTokenError, type CapabilityTokens } from '../kernel/keys.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { RateLimiter } from '../kernel/rate-limit/service.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import {
   shareState,
   type RecipientWithShare,

@@ -8,8 +8,8 @@
 // - files and keys: always through the share or recipient the caller was already matched to.
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import type { CodeHolder, EmailCodeRecord } from './codes.js';
+import type { Db } from '../kernel/db/open.js';
+import type { CodeHolder, EmailCodeRecord } from '../kernel/codes/rules.js';
 
 export type RecipientKind = 'account' | 'guest';
 export type ShareState = 'active' | 'expired' | 'revoked' | 'used-up';

@@ -15,12 +15,12 @@ import {
   ShareExtendRequest,
   type ShareList,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bearer, clientAddress, idParam, parseInput } from '../http/validation.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bearer, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
 import { logoUrl } from '../office/service.js';
-import { iso } from '../users/wire.js';
-import { answerDownload } from './download.js';
+import { iso } from '../kernel/accounts/wire.js';
+import { answerDownload } from '../kernel/download.js';
 import type { ReceivingService, RecipientView } from './receiving.js';
 import { shareState } from './repo.js';
 import type { SharesService } from './service.js';

@@ -28,11 +28,11 @@ import {
   verifyMember,
   type Id,
 } from '../../shared/crypto/index.js';
-import type { Audit, AuditDetail } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
+import type { Audit, AuditDetail } from '../kernel/audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
 import {
   approvalPending,
   idTaken,
@@ -43,14 +43,14 @@ import {
   shareGone,
   uploadIncomplete,
   wrongState,
-} from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { shareNotificationMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { UploadRecord, UploadsRepo } from '../uploads/repo.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
+} from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { shareNotificationMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UploadRecord, UploadsRepo } from '../kernel/uploads/repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import type { NewShareInput } from './wire.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -9,10 +9,10 @@ import type {
   ShareForRecipient,
   ShareSummary,
 } from '../../shared/wire/index.js';
-import { bytesIn } from '../http/validation.js';
-import { maskAddress } from '../mail/mailer.js';
-import type { OfficeRecord } from '../office/repo.js';
-import { iso } from '../users/wire.js';
+import { bytesIn } from '../kernel/http/validation.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
+import { iso } from '../kernel/accounts/wire.js';
 import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
 
 export interface NewShareFileInput {

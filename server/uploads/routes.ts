@@ -10,12 +10,12 @@ import {
   type UploadCreateResponse,
   type UploadStatus,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { invalidInput } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
-import { idParam, parseInput } from '../http/validation.js';
-import { iso } from '../users/wire.js';
-import type { UploadsService } from './service.js';
+import { callerOf } from '../kernel/http/caller.js';
+import { invalidInput } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { idParam, parseInput } from '../kernel/http/validation.js';
+import { iso } from '../kernel/accounts/wire.js';
+import type { UploadsService } from '../kernel/uploads/service.js';
 
 /** Whose uploads a request may reach; throws the refusal (it runs before the body is read). */
 export type UploadOwnerOf = (req: Request, res: Response) => Id | Promise<Id>;

@@ -5,20 +5,20 @@
 // The office must always keep an active, approved admin: the last one cannot be disabled,
 // demoted or reset (409 last_admin), or nobody could approve anyone again.
 import { bytesEqual, verifyMember, type Id, type MemberCertificate } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
+import type { Audit } from '../kernel/audit/service.js';
 import type { AuthRepo } from '../auth/repo.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../http/errors.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../kernel/http/errors.js';
 import type { InvitationsRepo } from '../invitations/repo.js';
 import { INVITABLE_ROLES, type InvitationsService, type SentInvitation } from '../invitations/service.js';
-import type { Deliver } from '../mail/deliver.js';
-import { approvedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { SessionsService } from '../sessions/service.js';
-import { verifyOrRefuse } from './account-keys.js';
-import type { Role, UserRecord, UsersRepo } from './repo.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { approvedMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import { verifyOrRefuse } from '../kernel/accounts/account-keys.js';
+import type { Role, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 
 export interface UsersService {
   list(): UserRecord[];

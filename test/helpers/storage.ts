@@ -2,7 +2,7 @@
 // disk, the raw bytes of the database file and its WAL, and a sweeper over a test app.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDiskBlobStore } from '../../server/blobs/disk.js';
+import { createDiskBlobStore } from '../../server/kernel/blobs/disk.js';
 import { createSweeper, type Sweeper } from '../../server/jobs/sweeper.js';
 import type { TestApp } from './app.js';
 

@@ -13,7 +13,7 @@ import {
   ShareList,
   UploadStatus,
 } from '../../shared/wire/index.js';
-import type { Db } from '../../server/db/open.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import {
   buildShare,
   decryptDownload,

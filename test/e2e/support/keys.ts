@@ -17,7 +17,7 @@ import {
   type OfficeKeys,
   type Role,
 } from '../../../shared/crypto/index.js';
-import type { Db } from '../../../server/db/open.js';
+import type { Db } from '../../../server/kernel/db/open.js';
 
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer);
 

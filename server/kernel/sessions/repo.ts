@@ -1,8 +1,8 @@
 // SQL of sessions (migrations/0002_accounts.sql). Listing and ending sessions always names
 // the owner's id in the WHERE clause: a session id of another user matches nothing.
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
-import type { Approval, Role, UserStatus } from '../users/repo.js';
+import type { Approval, Role, UserStatus } from '../accounts/users-repo.js';
 
 export interface NewSession {
   readonly tokenHash: Uint8Array;

@@ -5,7 +5,7 @@
 // can carry values: SQL, addresses, tokens).
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ErrorBody, ErrorCode } from '../../shared/wire/index.js';
+import type { ErrorBody, ErrorCode } from '../../../shared/wire/index.js';
 
 export class AppError extends Error {
   override readonly name = 'AppError';

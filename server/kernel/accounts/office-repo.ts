@@ -1,5 +1,5 @@
 // SQL of the office row (migrations/0002_accounts.sql): one row, made at setup.
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
 export type LogoType = 'image/png' | 'image/jpeg' | 'image/webp';

@@ -3,7 +3,7 @@
 // codeHash(serverKey, 'email-code', holderId, code) (docs/protocol.md §16). The rules, in one
 // place for every holder of codes: valid 10 minutes, single use, 5 tries per code, only the
 // newest counts, at most 3 an hour, and 10 wrong in all lock the holder until it is unlocked.
-import { bytesEqual, randomBytes } from '../../shared/crypto/index.js';
+import { bytesEqual, randomBytes } from '../../../shared/crypto/index.js';
 import { deliveryFailed, rateLimited } from '../http/errors.js';
 
 export const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;

@@ -2,8 +2,8 @@
 // read by handlers with `callerOf(res)`. Handlers never take a user id from the request to
 // decide whose rows to touch: they take it from here.
 import type { Response } from 'express';
-import type { Id } from '../../shared/crypto/index.js';
-import type { Approval, Role } from '../users/repo.js';
+import type { Id } from '../../../shared/crypto/index.js';
+import type { Approval, Role } from '../accounts/users-repo.js';
 import { signedOut } from './errors.js';
 
 export interface Caller {

@@ -1,7 +1,7 @@
 // Between wire shapes (shared/wire: base64url text, ISO times) and the server's own (bytes,
 // milliseconds): what routes use to parse account keys and to answer users, sessions and
 // key material. Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { idToWire, toBase64Url, type Id } from '../../../shared/crypto/index.js';
 import type {
   DirectoryEntry,
   KdfParams,
@@ -12,11 +12,11 @@ import type {
   SignedIn,
   UserDetail,
   UserSummary,
-} from '../../shared/wire/index.js';
+} from '../../../shared/wire/index.js';
 import { bytesIn } from '../http/validation.js';
-import type { OfficeRecord } from '../office/repo.js';
+import type { OfficeRecord } from './office-repo.js';
 import type { AccountKeysInput, KdfInput } from './account-keys.js';
-import type { StoredKdf, UserRecord } from './repo.js';
+import type { StoredKdf, UserRecord } from './users-repo.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

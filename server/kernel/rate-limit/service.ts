@@ -11,7 +11,7 @@
 // success clears the account's bucket (not the address's: one valid account must not let an
 // address go on guessing others). Pre-login is limited by request count instead, since it
 // has no failure.
-import { macFields, tag } from '../../shared/crypto/index.js';
+import { macFields, tag } from '../../../shared/crypto/index.js';
 import type { Clock } from '../clock.js';
 import { rateLimited } from '../http/errors.js';
 import type { BucketState, RateLimitRepo } from './repo.js';

@@ -1,7 +1,7 @@
 // The audit trail's wire form (shared/wire/audit.ts): rows of the repo as the admin's page shows them.
 import type { z } from 'zod';
-import { toHex } from '../../shared/crypto/index.js';
-import type { AuditDetailValue, AuditTrailEntry } from '../../shared/wire/audit.js';
+import { toHex } from '../../../shared/crypto/index.js';
+import type { AuditDetailValue, AuditTrailEntry } from '../../../shared/wire/audit.js';
 import type { AuditTrailRow } from './repo.js';
 
 /** Hex characters of a ref shown on the page: enough to tell entries apart, not a whole id. */

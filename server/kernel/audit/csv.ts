@@ -4,8 +4,8 @@
 // Names come from people (an invitee chooses their own), so every cell is made safe against
 // formula injection: a cell that begins with = + - @, a tab or a carriage return gets a leading
 // apostrophe, which spreadsheets show as text instead of evaluating.
-import { toHex } from '../../shared/crypto/index.js';
-import { AUDIT_CSV_COLUMNS } from '../../shared/wire/audit.js';
+import { toHex } from '../../../shared/crypto/index.js';
+import { AUDIT_CSV_COLUMNS } from '../../../shared/wire/audit.js';
 import type { AuditTrailRow } from './repo.js';
 
 export const CSV_BOM = '\uFEFF';

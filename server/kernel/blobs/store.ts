@@ -6,7 +6,7 @@
 // This interface is all the rest of the server knows, so an S3-compatible store (DESIGN §8)
 // can replace the local disk (./disk.ts) without touching uploads, shares or the sweeper.
 import type { Readable } from 'node:stream';
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 
 export interface ByteRange {
   /** First byte, inclusive. */

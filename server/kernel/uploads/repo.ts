@@ -4,7 +4,7 @@
 // (owner_id) or a drop's upload session (drop_session_id); a repo is made for one kind and its
 // statements name only that kind's column, which is NULL on the other kind's rows. The
 // sweeper's statements (unscoped, both kinds) are marked as such.
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
 /** Whose uploads a repo reaches: members' own, or those of drop upload sessions. */

@@ -2,7 +2,7 @@
 // once, in order. The hashing itself is shared/crypto's (the only libsodium import); this
 // only feeds it a stream.
 import type { Readable } from 'node:stream';
-import { createContainerHasher } from '../../shared/crypto/index.js';
+import { createContainerHasher } from '../../../shared/crypto/index.js';
 
 export async function containerHashOf(source: Readable): Promise<{ hash: Uint8Array; length: number }> {
   const hasher = createContainerHasher();

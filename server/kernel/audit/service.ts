@@ -7,7 +7,7 @@
 // within `transact`), so there is never a change without its entry or an entry without its
 // change. Details are a small JSON object of fixed, non-secret facts (a role, a reason class,
 // a count): never codes, tokens, keys, passwords, addresses or file names.
-import { bytesEqual, hashFields, tag } from '../../shared/crypto/index.js';
+import { bytesEqual, hashFields, tag } from '../../../shared/crypto/index.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { createAuditRepo, type AuditPersonKind, type AuditRepo, type AuditRow } from './repo.js';

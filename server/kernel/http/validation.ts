@@ -2,7 +2,7 @@
 // the fields that were wrong, never the values that were sent.
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { CryptoError, fromBase64Url, idFromWire, type Id } from '../../shared/crypto/index.js';
+import { CryptoError, fromBase64Url, idFromWire, type Id } from '../../../shared/crypto/index.js';
 import { invalidInput, notFound } from './errors.js';
 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

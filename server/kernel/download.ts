@@ -5,8 +5,8 @@
 import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { idToWire, type Id } from '../../shared/crypto/index.js';
-import type { ByteRange, OpenBlob } from '../blobs/store.js';
-import { AppError } from '../http/errors.js';
+import type { ByteRange, OpenBlob } from './blobs/store.js';
+import { AppError } from './http/errors.js';
 
 /** A blob opened for a download answer: the file it is, and the range asked for. */
 export interface Download {

@@ -4,7 +4,7 @@
 // from the session list, and all at once on a password change (the others), recovery, an
 // admin reset or disabling. Activity is recorded at most once a minute, and never by the
 // page's polling of GET /api/v1/session, so a tab left open still times out.
-import { idToWire, newId, newToken, tokenHash, type Id } from '../../shared/crypto/index.js';
+import { idToWire, newId, newToken, tokenHash, type Id } from '../../../shared/crypto/index.js';
 import type { Audit } from '../audit/service.js';
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';

@@ -15,8 +15,8 @@
 // removes). An upload not completed, or completed but not used in a share, within 24 hours is
 // removed by the sweeper.
 import type { Readable } from 'node:stream';
-import { newId, plaintextLengthOf, toHex, type Id } from '../../shared/crypto/index.js';
-import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
+import { newId, plaintextLengthOf, toHex, type Id } from '../../../shared/crypto/index.js';
+import { UPLOAD_PART_BYTES } from '../../../shared/wire/index.js';
 import {
   PartAbortedError,
   PartTooLongError,

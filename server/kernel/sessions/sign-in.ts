@@ -1,12 +1,12 @@
 // The last step of every way into an account (sign-in, second factor, setup, accepting an
 // invitation, recovery): start a session and note the sign-in. Runs inside the transaction
 // of the step it finishes; the route then sets the cookie and answers SignedIn.
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 import type { Clock } from '../clock.js';
-import type { OfficeRepo } from '../office/repo.js';
-import type { SessionsService } from '../sessions/service.js';
-import type { UsersRepo } from '../users/repo.js';
-import type { SignInResult } from '../users/wire.js';
+import type { OfficeRepo } from '../accounts/office-repo.js';
+import type { SessionsService } from './service.js';
+import type { UsersRepo } from '../accounts/users-repo.js';
+import type { SignInResult } from '../accounts/wire.js';
 
 export interface SignInDeps {
   readonly users: UsersRepo;

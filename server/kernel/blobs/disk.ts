@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { fromHex, toHex, type Id } from '../../shared/crypto/index.js';
+import { fromHex, toHex, type Id } from '../../../shared/crypto/index.js';
 import { dataPaths } from '../paths.js';
 import {
   BlobMissingError,

@@ -3,7 +3,7 @@
 // keeps it off requests started by other sites. Max-Age is the session's absolute lifetime.
 // (Browsers accept Secure cookies on http://localhost and http://127.0.0.1, for development.)
 import type { Request, Response } from 'express';
-import { TOKEN_PATTERN } from '../../shared/wire/index.js';
+import { TOKEN_PATTERN } from '../../../shared/wire/index.js';
 
 export const SESSION_COOKIE = '__Host-coffer-session';
 

@@ -11,7 +11,7 @@
 // Removing the newest entries leaves a shorter chain that is still whole: only a head recorded
 // elsewhere shows it. The daily head mail (server/jobs/audit-head.ts) carries `<seq>:<hash>`;
 // `checkHead` compares the chain with it.
-import { bytesEqual, toHex } from '../../shared/crypto/index.js';
+import { bytesEqual, toHex } from '../../../shared/crypto/index.js';
 import type { AuditRow } from './repo.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './service.js';
 

@@ -1,7 +1,7 @@
 // SQL of users (migrations/0002_accounts.sql). Every statement that reads or changes one
 // user names that user's id in its WHERE clause; callers pass the id of the caller or of the
 // admin's target, never an id taken from another row the caller does not own.
-import type { Id } from '../../shared/crypto/index.js';
+import type { Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
 export type Role = 'admin' | 'staff' | 'client';
