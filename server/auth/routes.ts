@@ -22,20 +22,12 @@ import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, clientAddress, parseInput } from '../kernel/http/validation.js';
 import { describeDevice } from '../kernel/sessions/device.js';
 import { kdfIn, kdfOut, signedInOut, type SignInResult } from '../kernel/accounts/wire.js';
-import type { AuthService, RequestOrigin } from './service.js';
+import type { AuthService } from './service.js';
+import type { RequestOrigin } from '../kernel/sessions/answer.js';
+import { answerSignedIn } from '../kernel/sessions/answer.js';
 
 function origin(req: Request): RequestOrigin {
   return { ip: clientAddress(req), device: describeDevice(req.headers['user-agent']) };
-}
-
-/** Sets the session cookie and answers SignedIn: the one way every sign-in ends. */
-export function answerSignedIn(
-  res: Response,
-  result: SignInResult,
-  lifetimes: { idleMs: number; maxMs: number },
-): void {
-  setSessionCookie(res, result.token, lifetimes.maxMs / 1000);
-  res.json(signedInOut(result, lifetimes.idleMs / 1000));
 }
 
 export interface AuthRouteDeps {

@@ -39,6 +39,7 @@ import type { AuthRepo } from './repo.js';
 import type { FactorMethod, SecondFactor } from './second-factor.js';
 import { finishSignIn } from '../kernel/sessions/sign-in.js';
 import { matchTotp, otpauthUri, toRfc4648Base32, TOTP_SECRET_BYTES } from './totp.js';
+import type { RequestOrigin } from '../kernel/sessions/answer.js';
 
 /** A ticket bridges the password and the second factor, or the recovery key and the new password. */
 export const TICKET_LIFETIME_MS = 5 * 60 * 1000;
@@ -66,12 +67,6 @@ export interface RecoveryCompletion {
   readonly passwordBundle: Uint8Array;
   readonly recoveryAuthKey: Uint8Array;
   readonly recoveryBundle: Uint8Array;
-}
-
-/** Where a request came from: the client address for rate limits, the device for the session list. */
-export interface RequestOrigin {
-  readonly ip: string;
-  readonly device: string;
 }
 
 export interface AuthService {

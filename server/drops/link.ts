@@ -39,7 +39,7 @@ import { maskAddress } from '../kernel/mail/mailer.js';
 import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../kernel/mail/messages.js';
 import { RATE_LIMITS } from '../kernel/rate-limit/service.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
-import type { createReceivingService } from '../shares/receiving.js';
+import type { LinkHolderDeps } from '../kernel/link-holder.js';
 import type { UploadsRepo } from '../kernel/uploads/repo.js';
 import type { AdmitUpload } from '../kernel/uploads/service.js';
 import {
@@ -51,8 +51,10 @@ import {
   dropTooManyFiles,
   uploadIdTaken,
 } from './errors.js';
-import type { DropRecord, DropsRepo } from './repo.js';
+import type { DropsRepo } from './repo.js';
 import { requireOffice, requireOpen } from './service.js';
+import type { DropRecord } from '../kernel/domain/drops.js';
+import type { DropGrant } from '../kernel/domain/drops.js';
 
 export const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
 const HOUR_MS = 60 * 60 * 1000;
@@ -63,11 +65,6 @@ export interface DropSubmission {
   readonly manifest: Uint8Array;
   readonly files: readonly { fileId: Id; uploadId: Id; sealedMetadata: Uint8Array; sealedKey: Uint8Array }[];
   readonly receiptMail: boolean;
-}
-
-export interface DropGrant {
-  readonly grant: string;
-  readonly expiresAt: number;
 }
 
 export interface DropLinkService {
@@ -97,12 +94,6 @@ function allUnique(ids: readonly Uint8Array[]): boolean {
 function plaintextTotal(sizes: readonly number[]): number {
   return sizes.reduce((sum, size) => sum + (plaintextLengthOf(size) ?? Number.MAX_SAFE_INTEGER), 0);
 }
-
-/** What serves any link holder, a guest's (server/shares/receiving.ts) or a drop's. */
-type LinkHolderDeps = Pick<
-  Parameters<typeof createReceivingService>[0],
-  'office' | 'tokens' | 'limits' | 'audit' | 'transact' | 'clock' | 'deliver' | 'serverKey' | 'publicUrl'
->;
 
 export function createDropLinkService(
   deps: LinkHolderDeps & {

@@ -10,58 +10,14 @@
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
-import { createCodeHolders, type NewShareFile } from '../shares/repo.js';
-
-export type DropState = 'active' | 'closed' | 'expired';
-
-/** What a drop's row holds once made; the sealed secrets and labels are null once swept. */
-export interface DropFields {
-  readonly id: Id;
-  readonly ownerId: Id;
-  readonly auditRef: Uint8Array;
-  readonly linkRef: Uint8Array;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly personal: boolean;
-  readonly title: string;
-  readonly instructions: string;
-  /** The bound address; null for an open drop. */
-  readonly email: string | null;
-  readonly maxFiles: number;
-  /** Plaintext bytes per submission. */
-  readonly maxBytes: number;
-  readonly singleUse: boolean;
-  readonly publicKey: Uint8Array;
-  readonly secretsOwner: Uint8Array | null;
-  readonly secretsOffice: Uint8Array | null;
-  readonly labelOwner: Uint8Array | null;
-  readonly labelOffice: Uint8Array | null;
-  /** A client's personal drop: the client account; null for any other drop. */
-  readonly clientId: Id | null;
-  /** The link fragment sealed to that client (protocol §13); null otherwise, and once swept. */
-  readonly clientLink: Uint8Array | null;
-}
+import { createCodeHolders } from '../kernel/codes/repo.js';
+import type { StoredFile } from '../kernel/domain/files.js';
+import type { DropFields, DropRecord } from '../kernel/domain/drops.js';
 
 /** A new drop: every sealed part present. */
 export type NewDrop = DropFields & {
   readonly [K in 'secretsOwner' | 'secretsOffice' | 'labelOwner' | 'labelOffice']: Uint8Array;
 };
-
-export interface DropRecord extends DropFields {
-  readonly ownerName: string;
-  readonly ownerEmail: string;
-  /** The owner's account is active (mails about the drop go to the owner only then). */
-  readonly ownerActive: boolean;
-  readonly closedAt: number | null;
-  readonly codeRequestedAt: number | null;
-  readonly codeConfirmedAt: number | null;
-  readonly wrongCodes: number;
-  readonly lockedAt: number | null;
-  readonly deliveryFailed: boolean;
-  readonly sweptAt: number | null;
-  readonly uploadCount: number;
-  readonly lastUploadAt: number | null;
-}
 
 export interface DropUploadRecord {
   readonly id: Id;
@@ -73,7 +29,7 @@ export interface DropUploadRecord {
 }
 
 /** A stored file as a share's (container size and hash, sealed metadata, blob), with one key: the file key sealed to the drop key. */
-export type DropFileRecord = Omit<NewShareFile, 'senderKey' | 'officeKey'> & {
+export type DropFileRecord = StoredFile & {
   readonly dropUploadId: Id;
   readonly sealedKey: Uint8Array;
 };
@@ -86,13 +42,6 @@ export interface DropSessionRecord {
   readonly submittedAt: number | null;
   /** The client who started it from the portal; null for a session started through the public link. */
   readonly clientId: Id | null;
-}
-
-/** The state a drop is in at `now`; closed wins over expired. */
-export function dropState(drop: Pick<DropRecord, 'closedAt' | 'expiresAt'>, now: number): DropState {
-  if (drop.closedAt !== null) return 'closed';
-  if (drop.expiresAt <= now) return 'expired';
-  return 'active';
 }
 
 // Columns come out under their records' names (SQL aliases); only flags are turned into booleans.
@@ -196,7 +145,7 @@ export function createDropsRepo(db: Db) {
   );
 
   // ---- bound drops' codes (by the drop the link holder was matched to)
-  const codesOf = createCodeHolders(db, 'drop');
+  const codesOf = createCodeHolders(db, { codes: 'drop_codes', holder: 'drop_id', holders: 'drops' });
 
   // ---- upload sessions
   const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number, Uint8Array | null]>(

@@ -23,38 +23,13 @@ import { idTaken, invalidInput, notFound, wrongState } from '../kernel/http/erro
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import { dropGone, uploadRejected } from './errors.js';
-import { dropState, type DropFileRecord, type DropRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
+import { type DropFileRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
+import { dropState, type DropRecord } from '../kernel/domain/drops.js';
+import type { ClientDropInput, DropClient, NewDropInput } from '../kernel/domain/drops.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type DropScope = 'mine' | 'office';
-
-export interface NewDropInput {
-  readonly dropId: Id;
-  readonly title: string;
-  readonly instructions: string;
-  readonly email: string | null;
-  readonly personal: boolean;
-  readonly singleUse: boolean;
-  readonly maxFiles: number;
-  readonly maxBytes: number;
-  readonly expiresAt: number;
-  readonly publicKey: Uint8Array;
-  readonly secretsOwner: Uint8Array;
-  readonly secretsOffice: Uint8Array;
-  readonly labelOwner: Uint8Array;
-  readonly labelOffice: Uint8Array;
-}
-
-/** A client's personal drop: what the approving member's browser made; always personal, bound to the client, reusable. */
-export type ClientDropInput = Omit<NewDropInput, 'email' | 'personal' | 'singleUse'>;
-
-/** Whose personal drop a new drop is (server/clients/): the client, and the link fragment sealed to them. */
-export interface DropClient {
-  readonly clientId: Id;
-  readonly email: string;
-  readonly clientLink: Uint8Array;
-}
 
 export interface DropUploadWithFiles {
   readonly upload: DropUploadRecord;

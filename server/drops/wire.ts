@@ -11,32 +11,13 @@ import type {
 } from '../../shared/wire/index.js';
 import { bytesIn } from '../kernel/http/validation.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
-import { iso } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
 import type { DropSubmission } from './link.js';
-import { dropState, type DropRecord } from './repo.js';
-import type { DropUploadWithFiles, NewDropInput } from './service.js';
+import type { DropUploadWithFiles } from './service.js';
+import { dropState, type DropRecord, type NewDropInput } from '../kernel/domain/drops.js';
 
 const id = (text: string, field: string) => bytesIn(text, field) as Id;
 const time = (ms: number | null) => (ms === null ? null : iso(ms));
-
-export function dropInputIn(body: DropCreateRequest): NewDropInput {
-  return {
-    dropId: id(body.dropId, 'dropId'),
-    title: body.title,
-    instructions: body.instructions,
-    email: body.email ?? null,
-    personal: body.personal,
-    singleUse: body.singleUse,
-    maxFiles: body.maxFiles,
-    maxBytes: body.maxTotalBytes,
-    expiresAt: Date.parse(body.expiresAt),
-    publicKey: bytesIn(body.publicKey, 'publicKey'),
-    secretsOwner: bytesIn(body.secrets.owner, 'secrets.owner'),
-    secretsOffice: bytesIn(body.secrets.office, 'secrets.office'),
-    labelOwner: bytesIn(body.label.owner, 'label.owner'),
-    labelOffice: bytesIn(body.label.office, 'label.office'),
-  };
-}
 
 export function submissionIn(body: DropSubmitRequest): DropSubmission {
   return {

@@ -3,25 +3,7 @@
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
 import type { Role } from '../kernel/accounts/users-repo.js';
-
-export type InvitationKind = 'invitation' | 'reset';
-
-export interface InvitationRecord {
-  readonly id: Id;
-  readonly kind: InvitationKind;
-  readonly userId: Id;
-  readonly email: string;
-  readonly role: Role;
-  /** The name an advisor gave when inviting a client; null for any other invitation. */
-  readonly name: string | null;
-  readonly auditRef: Uint8Array;
-  readonly invitedBy: Id | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly acceptedAt: number | null;
-  readonly withdrawnAt: number | null;
-  readonly deliveryFailed: boolean;
-}
+import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
 
 export interface NewInvitation {
   readonly id: Id;

@@ -10,21 +10,20 @@ import {
   InvitationLookupRequest,
   type InvitationLookupResponse,
 } from '../../shared/wire/index.js';
-import { answerSignedIn } from '../auth/routes.js';
 import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
 import { describeDevice } from '../kernel/sessions/device.js';
-import { accountKeysIn, iso } from '../kernel/accounts/wire.js';
-import type { InvitationsService, SentInvitation } from './service.js';
+import { accountKeysIn } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
+import type { InvitationsService } from './service.js';
+import { answerSignedIn } from '../kernel/sessions/answer.js';
+import type { SentInvitation } from '../kernel/domain/invitations.js';
+import { sentOut } from '../kernel/domain/invitations.js';
 
 export interface InvitationRouteDeps {
   readonly invitations: InvitationsService;
   readonly lifetimes: { idleMs: number; maxMs: number };
-}
-
-export function sentOut(sent: SentInvitation): InvitationCreateResponse {
-  return { invitationId: idToWire(sent.id), expiresAt: iso(sent.expiresAt), delivered: sent.delivered };
 }
 
 export function listInvitations({ invitations }: InvitationRouteDeps): RouteHandler {

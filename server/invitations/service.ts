@@ -19,7 +19,6 @@ import {
 } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import { finishSignIn } from '../kernel/sessions/sign-in.js';
-import type { RequestOrigin } from '../auth/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
@@ -32,21 +31,12 @@ import type { SessionsService } from '../kernel/sessions/service.js';
 import { prepareAccountKeys, type AccountKeysInput } from '../kernel/accounts/account-keys.js';
 import type { Role, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import type { SignInResult } from '../kernel/accounts/wire.js';
-import type { InvitationKind, InvitationRecord, InvitationsRepo } from './repo.js';
+import type { InvitationsRepo } from './repo.js';
+import type { RequestOrigin } from '../kernel/sessions/answer.js';
+import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
+import { INVITABLE_ROLES, type SentInvitation } from '../kernel/domain/invitations.js';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
-
-/**
- * Roles an admin invites (and changes between) on the admin pages. Client accounts are invited
- * by advisors (`inviteClient`) and approved without the office keys (server/clients/).
- */
-export const INVITABLE_ROLES: readonly Role[] = ['admin', 'staff'];
-
-export interface SentInvitation {
-  readonly id: Id;
-  readonly expiresAt: number;
-  readonly delivered: boolean;
-}
 
 export interface InvitationView {
   readonly invitation: InvitationRecord;

@@ -31,12 +31,14 @@ import type { BlobStore } from '../kernel/blobs/store.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { Db } from '../kernel/db/open.js';
 import { createTransact } from '../kernel/db/transaction.js';
-import { createDropsRepo, dropState } from '../drops/repo.js';
+import { createDropsRepo } from '../drops/repo.js';
 import { describeForLog } from '../kernel/http/errors.js';
 import { createOfficeRepo } from '../kernel/accounts/office-repo.js';
-import { createSharesRepo, shareState } from '../shares/repo.js';
+import { createSharesRepo } from '../shares/repo.js';
 import { createUploadsRepo } from '../kernel/uploads/repo.js';
 import { createHousekeepingRepo } from './repo.js';
+import { dropState } from '../kernel/domain/drops.js';
+import { shareState } from '../kernel/domain/shares.js';
 
 /** Files younger than this are never taken for orphans. */
 export const ORPHAN_GRACE_MS = 60 * 60 * 1000;

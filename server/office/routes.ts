@@ -5,7 +5,8 @@ import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { parseInput } from '../kernel/http/validation.js';
 import { readLogoUpload } from './logo.js';
-import { logoUrl, type OfficeService } from './service.js';
+import { type OfficeService } from './service.js';
+import { logoUrl } from '../kernel/accounts/wire.js';
 
 export function getOffice(office: OfficeService): RouteHandler {
   return (_req, res) => {

@@ -25,10 +25,6 @@ export interface OfficeService {
   removeLogo(caller: Caller): void;
 }
 
-export function logoUrl(office: OfficeRecord): string | undefined {
-  return office.logoType === null ? undefined : `/api/v1/office/logo?v=${office.logoVersion}`;
-}
-
 export function createOfficeService(deps: {
   repo: OfficeRepo;
   users: UsersRepo;

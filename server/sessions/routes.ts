@@ -8,7 +8,8 @@ import type { RouteHandler } from '../kernel/http/route.js';
 import { idParam, parseInput } from '../kernel/http/validation.js';
 import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
-import { iso, keyMaterialOut, sessionInfoOut } from '../kernel/accounts/wire.js';
+import { keyMaterialOut, sessionInfoOut } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 
 export interface SessionRouteDeps {

@@ -27,14 +27,10 @@ import type { RateLimiter } from '../kernel/rate-limit/service.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
-import {
-  shareState,
-  type RecipientWithShare,
-  type ShareFileRecord,
-  type ShareRecord,
-  type SharesRepo,
-} from './repo.js';
+import { type RecipientWithShare, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
 import { sweptError, requireActive } from './service.js';
+import { shareState } from '../kernel/domain/shares.js';
+import type { LinkHolderDeps } from '../kernel/link-holder.js';
 
 export const GRANT_AUDIENCE = 'coffer/share-download';
 export const GRANT_TTL_SECONDS = 60 * 60;
@@ -92,20 +88,9 @@ export interface ReceivingService {
   ): Promise<RecipientDownload>;
 }
 
-export function createReceivingService(deps: {
-  shares: SharesRepo;
-  users: UsersRepo;
-  office: OfficeRepo;
-  blobs: BlobStore;
-  tokens: CapabilityTokens;
-  limits: RateLimiter;
-  audit: Audit;
-  transact: Transact;
-  clock: Clock;
-  deliver: Deliver;
-  serverKey: Uint8Array;
-  publicUrl: string;
-}): ReceivingService {
+export function createReceivingService(
+  deps: LinkHolderDeps & { shares: SharesRepo; users: UsersRepo; blobs: BlobStore },
+): ReceivingService {
   const { shares, audit, transact, clock, limits } = deps;
 
   const office = (): OfficeRecord => {

@@ -9,10 +9,10 @@
 // The sweeper's statements (unscoped) are marked as such.
 import type { Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
-import type { CodeHolder, EmailCodeRecord } from '../kernel/codes/rules.js';
+import { createCodeHolders } from '../kernel/codes/repo.js';
+import type { StoredFile } from '../kernel/domain/files.js';
 
 export type RecipientKind = 'account' | 'guest';
-export type ShareState = 'active' | 'expired' | 'revoked' | 'used-up';
 
 export interface ShareRecord {
   readonly id: Id;
@@ -79,13 +79,8 @@ export interface NewShare {
   readonly receiptMail: boolean;
 }
 
-export interface NewShareFile {
-  readonly fileId: Id;
-  readonly position: number;
-  readonly size: number;
-  readonly ciphertextHash: Uint8Array;
-  readonly sealedMetadata: Uint8Array;
-  readonly blobId: Id;
+/** A share's file: the stored file with its key sealed to the sender and to the office. */
+export interface NewShareFile extends StoredFile {
   readonly senderKey: Uint8Array;
   readonly officeKey: Uint8Array;
 }
@@ -107,19 +102,6 @@ export interface NewRecipient {
 export interface RecipientWithShare {
   readonly recipient: RecipientRecord;
   readonly share: ShareRecord;
-}
-
-/** The state a share is in at `now`; revoked wins over expired, expired over used up. */
-export function shareState(
-  share: Pick<ShareRecord, 'revokedAt' | 'expiresAt' | 'downloadLimit' | 'downloadsUsed' | 'sweptAt'>,
-  now: number,
-): ShareState {
-  if (share.revokedAt !== null) return 'revoked';
-  if (share.expiresAt <= now) return 'expired';
-  if (share.downloadLimit !== null && share.downloadsUsed >= share.downloadLimit) return 'used-up';
-  // Swept for none of the reasons above cannot happen; answer as gone rather than serve nothing.
-  if (share.sweptAt !== null) return 'expired';
-  return 'active';
 }
 
 interface ShareSqlRow {
@@ -250,81 +232,6 @@ const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name A
   s.downloads_used AS s_downloads_used, s.grants_expire_at AS s_grants_expire_at, s.receipt_mail AS s_receipt_mail,
   s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
 
-/**
- * The SQL behind the e-mail code rules (./codes.ts) for one kind of holder: a guest recipient
- * (email_codes, share_recipients) or a bound drop (drop_codes, drops). The table and column
- * names are this function's constants, never input; every statement names the holder.
- */
-export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId: Id) => CodeHolder {
-  const [codes, holder, holders] =
-    kind === 'recipient' ? ['email_codes', 'recipient_id', 'share_recipients'] : ['drop_codes', 'drop_id', 'drops'];
-  const insert = db.prepare<[Uint8Array, Uint8Array, number, number]>(
-    `INSERT INTO ${codes} (${holder}, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-  );
-  const since = db
-    .prepare<[Uint8Array, number], number>(
-      `SELECT created_at FROM ${codes} WHERE ${holder} = ? AND created_at > ? ORDER BY created_at`,
-    )
-    .pluck();
-  const latest = db.prepare<
-    [Uint8Array],
-    { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }
-  >(
-    `SELECT id, code_hash, created_at, expires_at, tries, used_at FROM ${codes} WHERE ${holder} = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
-  );
-  const fail = db.prepare<[number, Uint8Array]>(`UPDATE ${codes} SET tries = tries + 1 WHERE id = ? AND ${holder} = ?`);
-  // Burning the code is one statement: two requests with the same code cannot both pass.
-  const use = db.prepare<[number, number, Uint8Array, number, number]>(
-    `UPDATE ${codes} SET used_at = ? WHERE id = ? AND ${holder} = ? AND used_at IS NULL AND tries < ? AND expires_at > ?`,
-  );
-  const wrong = db
-    .prepare<[Uint8Array], number>(
-      `UPDATE ${holders} SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes`,
-    )
-    .pluck();
-  const lock = db.prepare<[number, Uint8Array]>(
-    `UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`,
-  );
-  const requested = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_requested_at = ? WHERE id = ?`);
-  const confirmed = db.prepare<[number, Uint8Array]>(
-    `UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`,
-  );
-  const delivery = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET delivery_failed = ? WHERE id = ?`);
-  return (holderId) => ({
-    codesSince: (after) => since.all(holderId, after),
-    insertCode(codeHash, createdAt, expiresAt) {
-      insert.run(holderId, codeHash, createdAt, expiresAt);
-    },
-    latestCode(): EmailCodeRecord | undefined {
-      const row = latest.get(holderId);
-      if (row === undefined) return undefined;
-      return {
-        id: row.id,
-        codeHash: row.code_hash,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        tries: row.tries,
-        usedAt: row.used_at,
-      };
-    },
-    failCode(codeId) {
-      fail.run(codeId, holderId);
-    },
-    useCode: (codeId, now, maxTries) => use.run(now, codeId, holderId, maxTries, now).changes === 1,
-    addWrongCode: () => wrong.get(holderId) ?? 0,
-    lock: (now) => lock.run(now, holderId).changes === 1,
-    markRequested(now) {
-      requested.run(now, holderId);
-    },
-    markConfirmed(now) {
-      confirmed.run(now, holderId);
-    },
-    markDelivery(delivered) {
-      delivery.run(delivered ? 0 : 1, holderId);
-    },
-  });
-}
-
 export function createSharesRepo(db: Db) {
   const insertShare = db.prepare(
     `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at,
@@ -403,7 +310,7 @@ export function createSharesRepo(db: Db) {
     'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
   );
 
-  const codesOf = createCodeHolders(db, 'recipient');
+  const codesOf = createCodeHolders(db, { codes: 'email_codes', holder: 'recipient_id', holders: 'share_recipients' });
 
   const grantUsed = db
     .prepare<[string, Uint8Array], number>(

@@ -49,9 +49,10 @@ import { shareNotificationMail } from '../kernel/mail/messages.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UploadRecord, UploadsRepo } from '../kernel/uploads/repo.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
+import { type RecipientRecord, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import type { NewShareInput } from './wire.js';
+import { shareState } from '../kernel/domain/shares.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 

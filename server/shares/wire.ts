@@ -12,8 +12,9 @@ import type {
 import { bytesIn } from '../kernel/http/validation.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
-import { iso } from '../kernel/accounts/wire.js';
-import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
+import { iso } from '../kernel/wire.js';
+import { type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
+import { shareState } from '../kernel/domain/shares.js';
 
 export interface NewShareFileInput {
   readonly fileId: Id;

@@ -14,11 +14,9 @@ import { callerOf } from '../kernel/http/caller.js';
 import { invalidInput } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { idParam, parseInput } from '../kernel/http/validation.js';
-import { iso } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
 import type { UploadsService } from '../kernel/uploads/service.js';
-
-/** Whose uploads a request may reach; throws the refusal (it runs before the body is read). */
-export type UploadOwnerOf = (req: Request, res: Response) => Id | Promise<Id>;
+import type { UploadOwnerOf } from '../kernel/uploads/owner.js';
 
 const signedInMember: UploadOwnerOf = (_req, res) => callerOf(res).userId;
 

@@ -10,9 +10,9 @@ import {
 import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
-import { sentOut } from '../invitations/routes.js';
 import type { UsersService } from './service.js';
 import { directoryEntryOut, userDetailOut, userSummaryOut } from '../kernel/accounts/wire.js';
+import { sentOut } from '../kernel/domain/invitations.js';
 
 export function listUsers(users: UsersService): RouteHandler {
   return (_req, res) => {

@@ -14,16 +14,10 @@ import type {
   UserSummary,
 } from '../../../shared/wire/index.js';
 import { bytesIn } from '../http/validation.js';
+import { iso } from '../wire.js';
 import type { OfficeRecord } from './office-repo.js';
 import type { AccountKeysInput, KdfInput } from './account-keys.js';
 import type { StoredKdf, UserRecord } from './users-repo.js';
-
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** An id from a body field the wire schema already shaped (22 base64url characters). */
-export function idFromWireField(text: string, field: string): Id {
-  return bytesIn(text, field) as Id;
-}
 
 export function kdfIn(kdf: KdfParams, field: string): KdfInput {
   return {
@@ -158,4 +152,9 @@ export function directoryEntryOut(user: UserRecord): DirectoryEntry | undefined 
     encryptionKeySignature: toBase64Url(user.keys.encryptionKeySignature),
     ...(user.certificate !== null ? { certificate: toBase64Url(user.certificate) } : {}),
   };
+}
+
+/** Where the office logo is served, versioned so a new logo is fetched at once. */
+export function logoUrl(office: OfficeRecord): string | undefined {
+  return office.logoType === null ? undefined : `/api/v1/office/logo?v=${office.logoVersion}`;
 }
