@@ -10,16 +10,15 @@
 // only (server/mail/deliver.ts), never with the address.
 import type { Logger } from 'pino';
 import { toHex } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../kernel/audit/repo.js';
-import { createAudit, type AuditAction } from '../kernel/audit/service.js';
+import type { AuditRepo } from '../kernel/audit/repo.js';
+import type { Audit, AuditAction } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
-import type { Db } from '../kernel/db/open.js';
-import { createTransact } from '../kernel/db/transaction.js';
+import type { Transact } from '../kernel/db/transaction.js';
 import { describeForLog } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { auditHeadMail } from '../kernel/mail/messages.js';
-import { createOfficeRepo } from '../kernel/accounts/office-repo.js';
-import { createUsersRepo } from '../kernel/accounts/users-repo.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 
 export const AUDIT_HEAD_EVERY_MS = 24 * 60 * 60 * 1000;
 /** After a run in which no admin could be reached, the next attempt waits this long. */
@@ -48,19 +47,19 @@ export interface AuditHeadJob {
   start(intervalMs: number): () => void;
 }
 
+/** Built once, by server/compose.ts, over the app's repos. */
 export function createAuditHeadJob(deps: {
-  db: Db;
+  auditRepo: AuditRepo;
+  audit: Audit;
+  transact: Transact;
+  office: OfficeRepo;
+  users: UsersRepo;
   clock: Clock;
   log: Logger;
   deliver: Deliver;
   publicUrl: string;
 }): AuditHeadJob {
-  const { db, clock, log, deliver, publicUrl } = deps;
-  const repo = createAuditRepo(db);
-  const audit = createAudit({ repo, clock });
-  const transact = createTransact(db);
-  const office = createOfficeRepo(db);
-  const users = createUsersRepo(db);
+  const { auditRepo: repo, audit, transact, office, users, clock, log, deliver, publicUrl } = deps;
   let failedAt: number | undefined;
 
   const runOnce = async (): Promise<AuditHeadRun> => {

@@ -28,3 +28,5 @@ export function createHousekeepingRepo(db: Db) {
     },
   };
 }
+
+export type HousekeepingRepo = ReturnType<typeof createHousekeepingRepo>;

@@ -25,18 +25,17 @@
 // command line runs one pass (`npm run coffer -- sweep`); tests call runOnce().
 import type { Logger } from 'pino';
 import { toHex, type Id } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../kernel/audit/repo.js';
-import { createAudit } from '../kernel/audit/service.js';
+import type { Audit } from '../kernel/audit/service.js';
 import type { BlobStore } from '../kernel/blobs/store.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { Db } from '../kernel/db/open.js';
-import { createTransact } from '../kernel/db/transaction.js';
-import { createDropsRepo } from '../drops/repo.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { DropsRepo } from '../drops/repo.js';
 import { describeForLog } from '../kernel/http/errors.js';
-import { createOfficeRepo } from '../kernel/accounts/office-repo.js';
-import { createSharesRepo } from '../shares/repo.js';
-import { createUploadsRepo } from '../kernel/uploads/repo.js';
-import { createHousekeepingRepo } from './repo.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { SharesRepo } from '../shares/repo.js';
+import type { UploadsRepo } from '../kernel/uploads/repo.js';
+import type { HousekeepingRepo } from './repo.js';
 import { dropState } from '../kernel/domain/drops.js';
 import { shareState } from '../kernel/domain/shares.js';
 
@@ -74,8 +73,17 @@ export interface Sweeper {
   start(intervalMs: number): () => void;
 }
 
+/** Built once, by server/compose.ts, over the app's repos. */
 export function createSweeper(deps: {
+  /** The connection, for the WAL checkpoint and one read snapshot; every statement is a repo's. */
   db: Db;
+  shares: SharesRepo;
+  drops: DropsRepo;
+  uploads: UploadsRepo;
+  office: OfficeRepo;
+  housekeeping: HousekeepingRepo;
+  audit: Audit;
+  transact: Transact;
   blobs: BlobStore;
   clock: Clock;
   log: Logger;
@@ -85,14 +93,7 @@ export function createSweeper(deps: {
   orphanGraceMs?: number;
   fileClock?: Clock;
 }): Sweeper {
-  const { db, blobs, clock, log } = deps;
-  const transact = createTransact(db);
-  const shares = createSharesRepo(db);
-  const uploads = createUploadsRepo(db);
-  const housekeeping = createHousekeepingRepo(db);
-  const drops = createDropsRepo(db);
-  const office = createOfficeRepo(db);
-  const audit = createAudit({ repo: createAuditRepo(db), clock });
+  const { db, shares, drops, uploads, office, housekeeping, audit, transact, blobs, clock, log } = deps;
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const fileClock = deps.fileClock ?? systemClock;
 

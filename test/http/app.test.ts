@@ -9,7 +9,7 @@ import { ErrorBody, HealthResponse, OUTBOX_WARNING, SetupVerifyResponse } from '
 import { contentSecurityPolicy } from '../../server/kernel/http/headers.js';
 import { errorHandler } from '../../server/kernel/http/errors.js';
 import { PAGES, routeTable } from '../../server/routes.js';
-import { createServices } from '../../server/app.js';
+import { createServices } from '../../server/compose.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
 import {

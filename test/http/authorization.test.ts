@@ -5,7 +5,7 @@
 // endpoint can be added without a row here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idToWire, newId, ready } from '../../shared/crypto/index.js';
-import { createServices } from '../../server/app.js';
+import { createServices } from '../../server/compose.js';
 import { PAGES, routeTable, type RouteSpec } from '../../server/routes.js';
 import { ASSET_NAME, createTestApp, type TestApp } from '../helpers/app.js';
 import {
