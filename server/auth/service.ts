@@ -8,19 +8,7 @@
 // - Rate limits are checked before any credential (server/rate-limit/service.ts).
 // - The sealed key bundle and the session are released only after the last step.
 // - The audit log names people by pseudonym and failures by a reason class.
-import {
-  authVerifier,
-  checkAuthVerifier,
-  codeHash,
-  DEFAULT_KDF_PARAMS,
-  encryptAtRest,
-  decryptAtRest,
-  fakeSalt,
-  newToken,
-  randomBytes,
-  tokenHash,
-  type Id,
-} from '../../shared/crypto/index.js';
+import { asId, authVerifier, checkAuthVerifier, codeHash, decryptAtRest, DEFAULT_KDF_PARAMS, encryptAtRest, fakeSalt, type Id, newToken, randomBytes, tokenHash } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
@@ -47,7 +35,7 @@ export const TICKET_LIFETIME_MS = 5 * 60 * 1000;
 export const TICKET_TRIES = 3;
 
 // Verifiers for unknown addresses are computed against these, so that path costs the same.
-const DUMMY_USER_ID = new Uint8Array(16) as Id;
+const DUMMY_USER_ID = asId(new Uint8Array(16));
 const DUMMY_VERIFIER = new Uint8Array(32);
 
 export type LoginResult =

@@ -8,7 +8,7 @@
 // - a client's personal drop (migrations/0006_clients.sql): by its id AND the client's id
 //   (clientDrop), for the portal; its sessions and uploads remember that client (client_id).
 // The sweeper's statements (unscoped) are marked as such.
-import type { Id } from '../../shared/crypto/index.js';
+import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
 import { createCodeHolders } from '../kernel/codes/repo.js';
 import type { StoredFile } from '../kernel/domain/files.js';
@@ -242,10 +242,10 @@ export function createDropsRepo(db: Db) {
     },
     fileOf: (dropId: Id, dropUploadId: Id, fileId: Id): DropFileRecord | undefined =>
       fileOf.get(dropId, dropUploadId, fileId),
-    uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId) as Id[],
-    dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId) as Id[],
+    uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId).map(asId),
+    dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId).map(asId),
     pendingUploads: (dropId: Id) =>
-      pendingUploads.all(dropId).map((row) => ({ id: row.id as Id, blobId: row.blob_id as Id | null })),
+      pendingUploads.all(dropId).map((row) => ({ id: asId(row.id), blobId: asIdOrNull(row.blob_id) })),
     /** Deletes an upload of the drop with its files; false if there was none. */
     deleteUpload: (dropId: Id, dropUploadId: Id) => deleteUpload.run(dropUploadId, dropId).changes === 1,
     /** Deletes the drop and everything that hangs on it (sessions and their uploads' rows, codes, uploads, files). */
@@ -285,12 +285,12 @@ export function createDropsRepo(db: Db) {
     },
 
     /** Sweeper: ended drops with sessions, codes or keys left to clear. */
-    toSweep: (now: number) => toSweep.all(now) as Id[],
+    toSweep: (now: number) => toSweep.all(now).map(asId),
     /** Sweeper: uploads received at or before `before`. */
     pastRetention: (before: number) =>
       pastRetention
         .all(before)
-        .map((row) => ({ id: row.id as Id, dropId: row.drop_id as Id, dropAuditRef: row.audit_ref })),
+        .map((row) => ({ id: asId(row.id), dropId: asId(row.drop_id), dropAuditRef: row.audit_ref })),
     /**
      * Sweeper: clears an ended drop (sessions with their uploads' rows, codes) and, once it holds
      * no upload, its sealed secrets and labels. Returns whether it was swept now, and whether its keys went now.
@@ -301,7 +301,7 @@ export function createDropsRepo(db: Db) {
       const keysDestroyed = destroyKeys.run(dropId).changes === 1;
       return { swept: markSwept.run(now, dropId).changes === 1, keysDestroyed };
     },
-    liveBlobIds: () => liveBlobIds.all() as Id[],
+    liveBlobIds: () => liveBlobIds.all().map(asId),
     /** Sweeper: ended sessions without uploads, and codes older than `codesBefore`. */
     prune(now: number, codesBefore: number): number {
       return pruneSessions.run(now).changes + pruneCodes.run(codesBefore).changes;

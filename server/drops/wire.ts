@@ -1,6 +1,6 @@
 // Between the wire shapes of shared/wire/drops.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { asId, type Id, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
   DropCreateRequest,
   DropDetail,
@@ -16,7 +16,7 @@ import type { DropSubmission } from './link.js';
 import type { DropUploadWithFiles } from './service.js';
 import { dropState, type DropRecord, type NewDropInput } from '../kernel/domain/drops.js';
 
-const id = (text: string, field: string) => bytesIn(text, field) as Id;
+const id = (text: string, field: string) => asId(bytesIn(text, field));
 const time = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function submissionIn(body: DropSubmitRequest): DropSubmission {

@@ -29,7 +29,8 @@ import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js
 import type { RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 import { prepareAccountKeys, type AccountKeysInput } from '../kernel/accounts/account-keys.js';
-import type { Role, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { Role } from '../../shared/wire/index.js';
 import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { InvitationsRepo } from './repo.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';

@@ -20,7 +20,8 @@
 import type { Id } from '../../shared/crypto/index.js';
 import type { AuditRow } from '../kernel/audit/repo.js';
 import type { Db } from '../kernel/db/open.js';
-import type { Approval, Role, UserStatus } from '../kernel/accounts/users-repo.js';
+import type { Approval, UserStatus } from '../kernel/accounts/users-repo.js';
+import type { Role } from '../../shared/wire/index.js';
 
 /** Who the statements are about. */
 export interface Person {

@@ -7,7 +7,7 @@
 // - an account recipient: by share id AND the caller's user id;
 // - files and keys: always through the share or recipient the caller was already matched to.
 // The sweeper's statements (unscoped) are marked as such.
-import type { Id } from '../../shared/crypto/index.js';
+import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
 import { createCodeHolders } from '../kernel/codes/repo.js';
 import type { StoredFile } from '../kernel/domain/files.js';
@@ -124,8 +124,8 @@ interface ShareSqlRow {
 
 function shareFromSql(row: ShareSqlRow): ShareRecord {
   return {
-    id: row.id as Id,
-    senderId: row.sender_id as Id,
+    id: asId(row.id),
+    senderId: asId(row.sender_id),
     senderName: row.sender_name,
     manifest: row.manifest,
     senderCertificate: row.sender_certificate,
@@ -155,12 +155,12 @@ interface FileSqlRow {
 
 function fileFromSql(row: FileSqlRow): ShareFileRecord {
   return {
-    fileId: row.file_id as Id,
+    fileId: asId(row.file_id),
     position: row.position,
     size: row.size,
     ciphertextHash: row.ciphertext_hash,
     sealedMetadata: row.sealed_metadata,
-    blobId: row.blob_id as Id | null,
+    blobId: asIdOrNull(row.blob_id),
     senderKey: row.sender_key,
     officeKey: row.office_key,
   };
@@ -189,11 +189,11 @@ interface RecipientSqlRow {
 
 function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
   return {
-    id: row.id as Id,
-    shareId: row.share_id as Id,
+    id: asId(row.id),
+    shareId: asId(row.share_id),
     position: row.position,
     kind: row.kind,
-    userId: row.user_id as Id | null,
+    userId: asIdOrNull(row.user_id),
     name: row.name,
     email: row.email,
     auditRef: row.audit_ref,
@@ -408,7 +408,7 @@ export function createSharesRepo(db: Db) {
     accountRecipient: (shareId: Id, userId: Id) => joined(accountRecipient.get(shareId, userId)),
     receivedBy: (userId: Id) => receivedBy.all(userId).map(shareFromSql),
     keysOf(recipientId: Id): { fileId: Id; key: Uint8Array }[] {
-      return keysOf.all(recipientId).map((row) => ({ fileId: row.file_id as Id, key: row.key }));
+      return keysOf.all(recipientId).map((row) => ({ fileId: asId(row.file_id), key: row.key }));
     },
 
     revoke: (id: Id, now: number) => revoke.run(now, id).changes === 1,
@@ -435,8 +435,8 @@ export function createSharesRepo(db: Db) {
     emailSeen: (email: string) => emailSeen.get(email) === 1,
 
     /** Sweeper: shares to destroy at `now` (revoked, expired, or used up with every counting grant expired). */
-    toSweep: (now: number) => toSweep.all(now, now) as Id[],
-    blobIdsOf: (shareId: Id) => blobIdsOf.all(shareId) as Id[],
+    toSweep: (now: number) => toSweep.all(now, now).map(asId),
+    blobIdsOf: (shareId: Id) => blobIdsOf.all(shareId).map(asId),
     /** Sweeper: deletes every key, Ks, link secret, code and grant of a share and marks it swept. */
     destroyKeys(shareId: Id, now: number): boolean {
       clearFileKeys.run(shareId);
@@ -446,7 +446,7 @@ export function createSharesRepo(db: Db) {
       deleteGrants.run(shareId);
       return markSwept.run(now, shareId).changes === 1;
     },
-    liveBlobIds: () => liveBlobIds.all() as Id[],
+    liveBlobIds: () => liveBlobIds.all().map(asId),
   };
 }
 export type SharesRepo = ReturnType<typeof createSharesRepo>;

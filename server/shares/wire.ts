@@ -1,6 +1,6 @@
 // Between the wire shapes of shared/wire/shares.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { asId, type Id, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
   LinkInfo,
   RecipientStatus,
@@ -57,7 +57,7 @@ export interface NewShareInput {
   readonly recipients: readonly NewRecipientInput[];
 }
 
-const id = (text: string, field: string) => bytesIn(text, field) as Id;
+const id = (text: string, field: string) => asId(bytesIn(text, field));
 
 export function shareInputIn(body: ShareCreateRequest): NewShareInput {
   return {

@@ -15,7 +15,8 @@ import { approvedMail } from '../kernel/mail/messages.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 import { verifyOrRefuse } from '../kernel/accounts/account-keys.js';
-import type { Role, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { Role } from '../../shared/wire/index.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';
 import { INVITABLE_ROLES, type InvitationKind, type SentInvitation } from '../kernel/domain/invitations.js';
 

@@ -10,7 +10,7 @@ import { encodeFields, FieldReader } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
 import { boxKeyPairFromSecret, newBoxKeyPair } from './account.js';
 import { checkFingerprint, dropFingerprint } from './fingerprint.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { decodeFileEntries, encodeFileEntries, type FileEntry } from './manifest.js';
 import { deriveKey, hashFields, KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
@@ -47,7 +47,7 @@ export function openDropSecrets(
   holder: BoxKeyPair,
 ): DropKeys {
   const reader = openSealedFields(sealed, holder, TAG.dropSecrets, 5);
-  const dropId = reader.bytes(ID_BYTES) as Id;
+  const dropId = asId(reader.bytes(ID_BYTES));
   const holderId = reader.bytes(ID_BYTES);
   if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId))
     throw new MismatchError('drop secrets sealed for another drop or holder');
@@ -143,8 +143,8 @@ export function encodeDropUpload(upload: DropUploadManifest): Uint8Array {
 function decodeDropUpload(body: Uint8Array): DropUploadManifest {
   const reader = new FieldReader(body, TAG.dropUpload, 5);
   return {
-    dropId: reader.bytes(ID_BYTES) as Id,
-    uploadId: reader.bytes(ID_BYTES) as Id,
+    dropId: asId(reader.bytes(ID_BYTES)),
+    uploadId: asId(reader.bytes(ID_BYTES)),
     createdAt: reader.number(),
     files: decodeFileEntries(reader.list()),
   };

@@ -19,7 +19,7 @@ export {
 export { encodeFields, decodeFields, FieldReader, tag, type Field } from './encoding.js';
 export { TAG, KDF_CONTEXT, SUBKEY } from './tags.js';
 export { FORMAT_VERSION, KIND, CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, checkLibraryConstants } from './envelope.js';
-export { ID_BYTES, ID_WIRE_PATTERN, newId, idToWire, idFromWire, asId } from './ids.js';
+export { ID_BYTES, ID_WIRE_PATTERN, newId, idToWire, idFromWire, asId, asIdOrNull } from './ids.js';
 export * from './content.js';
 export * from './metadata.js';
 export * from './filekey.js';

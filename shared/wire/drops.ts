@@ -16,7 +16,7 @@
 // Answers: an unknown drop id, upload id or file id is 404. A closed or expired drop is 410
 // `drop_closed` / `drop_expired` for link holders (the office still sees it and its uploads).
 import { z } from 'zod';
-import { bytes, bytesBetween, Email, Id, Key32, Time } from './common.js';
+import { bytes, bytesBetween, Email, WireId, Key32, Time } from './common.js';
 import { Grant, SealedMetadata } from './shares.js';
 
 /** Files in one submission, at most. */
@@ -70,7 +70,7 @@ export type DropState = z.infer<typeof DropState>;
  * for an id in use.
  */
 export const DropCreateRequest = z.object({
-  dropId: Id,
+  dropId: WireId,
   title: DropTitle,
   instructions: DropInstructions,
   /** Bind the drop to this address: the uploader proves it with an e-mail code first. Absent: an open drop, which never sends mail. */
@@ -90,12 +90,12 @@ export const DropCreateRequest = z.object({
   label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }),
 });
 export type DropCreateRequest = z.infer<typeof DropCreateRequest>;
-export const DropCreateResponse = z.object({ dropId: Id, expiresAt: Time });
+export const DropCreateResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type DropCreateResponse = z.infer<typeof DropCreateResponse>;
 
 export const DropSummary = z.object({
-  dropId: Id,
-  ownerId: Id,
+  dropId: WireId,
+  ownerId: WireId,
   ownerName: z.string(),
   createdAt: Time,
   expiresAt: Time,
@@ -130,7 +130,7 @@ export type DropList = z.infer<typeof DropList>;
 
 /** One file of a drop upload, as stored. */
 export const DropFileView = z.object({
-  fileId: Id,
+  fileId: WireId,
   /** The container's length in bytes (plaintextLengthOf gives the file's own size). */
   size: z.number().int(),
   /** BLAKE2b container hash the server computed (protocol §4): compare with the manifest's. */
@@ -143,7 +143,7 @@ export type DropFileView = z.infer<typeof DropFileView>;
 
 /** One submission. `dropUploadId` is the `uploadId` inside its manifest. */
 export const DropUploadView = z.object({
-  dropUploadId: Id,
+  dropUploadId: WireId,
   receivedAt: Time,
   /** Set once the office's browser reported a failed MAC: show it rejected, never open it. */
   rejectedAt: Time.nullable(),
@@ -189,7 +189,7 @@ export type DropDetail = z.infer<typeof DropDetail>;
  * fingerprint (checkDropKey) before encrypting anything. 404 unknown, 410 closed or expired.
  */
 export const DropPublicInfo = z.object({
-  dropId: Id,
+  dropId: WireId,
   title: z.string(),
   instructions: z.string(),
   publicKey: Key32,
@@ -244,15 +244,15 @@ export type DropGrantResponse = z.infer<typeof DropGrantResponse>;
  */
 export const DropSubmitRequest = z.object({
   /** The `uploadId` the manifest names (a new random id from the uploader's browser). */
-  dropUploadId: Id,
+  dropUploadId: WireId,
   /** authenticateDropUpload({ dropId, uploadId: dropUploadId, createdAt, files }, D). */
   manifest: DropManifestEnvelope,
   files: z
     .array(
       z.object({
-        fileId: Id,
+        fileId: WireId,
         /** A completed upload of this session. */
-        uploadId: Id,
+        uploadId: WireId,
         sealedMetadata: SealedMetadata,
         /** sealFileKeyForDrop(FK, dropId, fileId, drop public key). */
         sealedKey: SealedDropFileKey,
@@ -265,7 +265,7 @@ export const DropSubmitRequest = z.object({
 });
 export type DropSubmitRequest = z.infer<typeof DropSubmitRequest>;
 export const DropSubmitResponse = z.object({
-  dropUploadId: Id,
+  dropUploadId: WireId,
   receivedAt: Time,
   /** receiptCode(manifest) as the server computes it; each browser computes and shows its own. */
   receiptCode: z.string().regex(/^\d{4}-\d{4}-\d{4}$/),

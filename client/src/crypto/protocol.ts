@@ -31,7 +31,7 @@
 // link fragment is sealed to the client; the client's portal opens it (`openClientDrop`) and
 // then uploads like a link holder.
 import { z } from 'zod';
-import { Email, Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
+import { Email, WireId as Id, Key32, KdfParams, Role, Signature, Time } from '../../../shared/wire/common.js';
 import {
   KeyBundle,
   SealedBox,

@@ -4,7 +4,8 @@ import { bytesEqual, verifyMember, type MemberCertificate } from '../../../share
 import { invalidCertificate, wrongState } from '../http/errors.js';
 import { verifyOrRefuse } from './account-keys.js';
 import type { OfficeRecord } from './office-repo.js';
-import type { Role, UserRecord } from './users-repo.js';
+import type { UserRecord } from './users-repo.js';
+import type { Role } from '../../../shared/wire/index.js';
 
 /**
  * A certificate for `user` by the office key: this office, this user, their address and keys,

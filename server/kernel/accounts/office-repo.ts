@@ -1,5 +1,5 @@
 // SQL of the office row (migrations/0002_accounts.sql): one row, made at setup.
-import type { Id } from '../../../shared/crypto/index.js';
+import { asId, type Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
 export type LogoType = 'image/png' | 'image/jpeg' | 'image/webp';
@@ -72,7 +72,7 @@ export function createOfficeRepo(db: Db) {
       const row = get.get();
       if (row === undefined) return undefined;
       return {
-        id: row.id as Id,
+        id: asId(row.id),
         name: row.name,
         signingPublicKey: row.signing_public_key,
         encryptionPublicKey: row.encryption_public_key,

@@ -1,10 +1,10 @@
 // SQL of users (migrations/0002_accounts.sql). Every statement that reads or changes one
 // user names that user's id in its WHERE clause; callers pass the id of the caller or of the
 // admin's target, never an id taken from another row the caller does not own.
-import type { Id } from '../../../shared/crypto/index.js';
+import { asId, type Id } from '../../../shared/crypto/index.js';
+import type { Role } from '../../../shared/wire/index.js';
 import type { Db } from '../db/open.js';
 
-export type Role = 'admin' | 'staff' | 'client';
 export type UserStatus = 'active' | 'disabled';
 export type Approval = 'pending' | 'approved' | 'reset';
 
@@ -103,7 +103,7 @@ function keysOf(row: UserSqlRow): StoredAccountKeys | null {
 
 export function userFromSql(row: UserSqlRow): UserRecord {
   return {
-    id: row.id as Id,
+    id: asId(row.id),
     email: row.email,
     name: row.name,
     role: row.role,

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { fromHex, toHex, type Id } from '../../../shared/crypto/index.js';
+import { asId, fromHex, type Id, toHex } from '../../../shared/crypto/index.js';
 import { dataPaths } from '../paths.js';
 import {
   BlobMissingError,
@@ -119,7 +119,7 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
       try {
         const info = await stat(join(dir, name));
         // ctime: a rename counts as a change, so a blob just moved into place looks young.
-        if (info.isFile() && Math.max(info.mtimeMs, info.ctimeMs) < before) found.push(fromHex(name) as Id);
+        if (info.isFile() && Math.max(info.mtimeMs, info.ctimeMs) < before) found.push(asId(fromHex(name)));
       } catch (error) {
         if (!isMissing(error)) throw error;
       }

@@ -3,7 +3,7 @@
 // answer with what was sent.
 import { idToWire, type Id } from '../../../shared/crypto/index.js';
 import type { InvitationCreateResponse } from '../../../shared/wire/index.js';
-import type { Role } from '../accounts/users-repo.js';
+import type { Role } from '../../../shared/wire/index.js';
 import { iso } from '../wire.js';
 
 export type InvitationKind = 'invitation' | 'reset';

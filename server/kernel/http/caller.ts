@@ -3,7 +3,8 @@
 // decide whose rows to touch: they take it from here.
 import type { Response } from 'express';
 import type { Id } from '../../../shared/crypto/index.js';
-import type { Approval, Role } from '../accounts/users-repo.js';
+import type { Approval } from '../accounts/users-repo.js';
+import type { Role } from '../../../shared/wire/index.js';
 import { signedOut } from './errors.js';
 
 export interface Caller {

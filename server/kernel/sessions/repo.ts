@@ -1,8 +1,9 @@
 // SQL of sessions (migrations/0002_accounts.sql). Listing and ending sessions always names
 // the owner's id in the WHERE clause: a session id of another user matches nothing.
-import type { Id } from '../../../shared/crypto/index.js';
+import { asId, type Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
-import type { Approval, Role, UserStatus } from '../accounts/users-repo.js';
+import type { Approval, UserStatus } from '../accounts/users-repo.js';
+import type { Role } from '../../../shared/wire/index.js';
 
 export interface NewSession {
   readonly tokenHash: Uint8Array;
@@ -104,8 +105,8 @@ export function createSessionsRepo(db: Db) {
       const row = resolve.get(tokenHash);
       if (row === undefined) return undefined;
       return {
-        id: row.id as Id,
-        userId: row.user_id as Id,
+        id: asId(row.id),
+        userId: asId(row.user_id),
         createdAt: row.created_at,
         lastSeenAt: row.last_seen_at,
         expiresAt: row.expires_at,
@@ -130,7 +131,7 @@ export function createSessionsRepo(db: Db) {
     /** The live sessions of one user (not expired at `now`, seen after `seenAfter`). */
     listOwn(userId: Id, now: number, seenAfter: number): SessionListRow[] {
       return list.all(userId, now, seenAfter).map((row) => ({
-        id: row.id as Id,
+        id: asId(row.id),
         tokenHash: row.token_hash,
         createdAt: row.created_at,
         lastSeenAt: row.last_seen_at,

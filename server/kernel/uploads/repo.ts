@@ -4,7 +4,7 @@
 // (owner_id) or a drop's upload session (drop_session_id); a repo is made for one kind and its
 // statements name only that kind's column, which is NULL on the other kind's rows. The
 // sweeper's statements (unscoped, both kinds) are marked as such.
-import type { Id } from '../../../shared/crypto/index.js';
+import { asId, asIdOrNull, type Id } from '../../../shared/crypto/index.js';
 import type { Db } from '../db/open.js';
 
 /** Whose uploads a repo reaches: members' own, or those of drop upload sessions. */
@@ -39,15 +39,15 @@ interface UploadSqlRow {
 
 function fromSql(row: UploadSqlRow): UploadRecord {
   return {
-    id: row.id as Id,
-    ownerId: row.owner_id as Id,
+    id: asId(row.id),
+    ownerId: asId(row.owner_id),
     size: row.size,
     partSize: row.part_size,
     partCount: row.part_count,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     completedAt: row.completed_at,
-    blobId: row.blob_id as Id | null,
+    blobId: asIdOrNull(row.blob_id),
     ciphertextHash: row.ciphertext_hash,
   };
 }
@@ -154,13 +154,13 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     /** Deletes the owner's upload; returns its blob id (null if unfinished), or undefined if there was none. */
     removeOwn(id: Id, ownerId: Id): { blobId: Id | null } | undefined {
       const row = removeOwn.get(id, ownerId);
-      return row === undefined ? undefined : { blobId: row.blob_id as Id | null };
+      return row === undefined ? undefined : { blobId: asIdOrNull(row.blob_id) };
     },
     claimOwn(id: Id, ownerId: Id, now: number): ClaimedUpload | undefined {
       const row = claimOwn.get(id, ownerId, now);
       return row === undefined
         ? undefined
-        : { blobId: row.blob_id as Id, size: row.size, ciphertextHash: row.ciphertext_hash };
+        : { blobId: asId(row.blob_id), size: row.size, ciphertextHash: row.ciphertext_hash };
     },
     storageUsed(ownerId: Id, now: number): number {
       return storageUsed.get(ownerId, ownerId, now) ?? 0;
@@ -176,10 +176,10 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     },
     /** Sweeper: which upload files and blobs rows still name. */
     unfinishedIds(): Id[] {
-      return unfinishedIds.all() as Id[];
+      return unfinishedIds.all().map(asId);
     },
     blobIds(): Id[] {
-      return blobIds.all() as Id[];
+      return blobIds.all().map(asId);
     },
   };
 }
