@@ -1,5 +1,5 @@
 // Sign-in, second factor, recovery, password change and two-factor enrolment.
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   LoginRequest,
@@ -17,11 +17,10 @@ import {
   type TwoFactorBeginResponse,
 } from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
-import { setSessionCookie } from '../kernel/http/cookies.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, clientAddress, parseInput } from '../kernel/http/validation.js';
 import { describeDevice } from '../kernel/sessions/device.js';
-import { kdfIn, kdfOut, signedInOut, type SignInResult } from '../kernel/accounts/wire.js';
+import { kdfIn, kdfOut } from '../kernel/accounts/wire.js';
 import type { AuthService } from './service.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';
 import { answerSignedIn } from '../kernel/sessions/answer.js';

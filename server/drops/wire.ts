@@ -1,8 +1,7 @@
 // Between the wire shapes of shared/wire/drops.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
-import { asId, type Id, idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { asId, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
-  DropCreateRequest,
   DropDetail,
   DropPublicInfo,
   DropSubmitRequest,
@@ -14,7 +13,7 @@ import { maskAddress } from '../kernel/mail/mailer.js';
 import { iso } from '../kernel/wire.js';
 import type { DropSubmission } from './link.js';
 import type { DropUploadWithFiles } from './service.js';
-import { dropState, type DropRecord, type NewDropInput } from '../kernel/domain/drops.js';
+import { dropState, type DropRecord } from '../kernel/domain/drops.js';
 
 const id = (text: string, field: string) => asId(bytesIn(text, field));
 const time = (ms: number | null) => (ms === null ? null : iso(ms));

@@ -5,7 +5,6 @@ import {
   EmptyRequest,
   InvitationAcceptRequest,
   InvitationCreateRequest,
-  type InvitationCreateResponse,
   type InvitationList,
   InvitationLookupRequest,
   type InvitationLookupResponse,
@@ -18,7 +17,6 @@ import { accountKeysIn } from '../kernel/accounts/wire.js';
 import { iso } from '../kernel/wire.js';
 import type { InvitationsService } from './service.js';
 import { answerSignedIn } from '../kernel/sessions/answer.js';
-import type { SentInvitation } from '../kernel/domain/invitations.js';
 import { sentOut } from '../kernel/domain/invitations.js';
 
 export interface InvitationRouteDeps {

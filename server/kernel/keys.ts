@@ -72,11 +72,11 @@ function parseJwk(text: string, file: string): JWK {
 }
 
 function publicPart(jwk: JWK): JWK {
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x } as JWK;
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
 }
 
 async function importPrivateJwk(jwk: JWK): Promise<CapabilityKey> {
-  const privateKey = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d } as JWK, ALG);
+  const privateKey = await importJWK({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, ALG);
   const publicKey = await importJWK(publicPart(jwk), ALG);
   if (!isCryptoKey(privateKey) || !isCryptoKey(publicKey))
     throw new CapabilityKeyFileError('the capability key did not import');

@@ -31,7 +31,7 @@ export function sendPage(clientDir: string): RouteHandler {
           lastModified: false,
           headers: { 'Cache-Control': 'no-store' },
         },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
       );
     });
 }
@@ -53,7 +53,7 @@ export function sendServiceWorker(clientDir: string): RouteHandler {
           lastModified: false,
           headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/javascript; charset=utf-8' },
         },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
       );
     });
 }
@@ -66,7 +66,7 @@ export function sendAsset(clientDir: string): RouteHandler {
       res.sendFile(
         relative,
         { root: `${clientDir}/assets`, dotfiles: 'deny', maxAge: 31_536_000_000, immutable: true },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
       );
     });
   };

@@ -12,18 +12,13 @@
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
 // the grant expires.
 import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
-import type { Audit } from '../kernel/audit/service.js';
 import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../kernel/http/errors.js';
-import { CapabilityTokenError, type CapabilityTokens } from '../kernel/keys.js';
-import type { Deliver } from '../kernel/mail/deliver.js';
+import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
-import type { RateLimiter } from '../kernel/rate-limit/service.js';
+import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';

@@ -1,8 +1,7 @@
 // Resumable uploads: create, send a part, status, complete, cancel (shared/wire/uploads.ts).
 // The same handlers serve a drop's uploader (server/drops), who has no session: each handler
 // takes who owns the uploads from `ownerOf`, by default the signed-in member.
-import type { Request, Response } from 'express';
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   EmptyRequest,
   UploadCreateRequest,

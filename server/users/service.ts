@@ -4,7 +4,7 @@
 //
 // The office must always keep an active, approved admin: the last one cannot be disabled,
 // demoted or reset (409 last_admin), or nobody could approve anyone again.
-import { bytesEqual, verifyMember, type Id, type MemberCertificate } from '../../shared/crypto/index.js';
+import { type Id, type MemberCertificate } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
@@ -14,7 +14,6 @@ import type { Deliver } from '../kernel/mail/deliver.js';
 import { approvedMail } from '../kernel/mail/messages.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
-import { verifyOrRefuse } from '../kernel/accounts/account-keys.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import type { Role } from '../../shared/wire/index.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';

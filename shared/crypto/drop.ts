@@ -16,6 +16,7 @@ import { deriveKey, hashFields, KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { macBody, openAuthenticated, peekAuthenticatedBody } from './signed.js';
 import { sodium } from './sodium.js';
+import { hasControlCharacter } from '../wire/patterns.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
 import type { AuthenticatedEnvelope, BoxKeyPair, DropSecret, FileKey, Id, SealedBox } from './types.js';
 
@@ -66,7 +67,7 @@ export const DROP_LABEL_BLOCK = 256;
 /** Refuses an empty label, one that is too long, or one with control characters (it is shown on one line). */
 export function checkDropLabel(label: string): string {
   if (label.length === 0 || label.length > MAX_DROP_LABEL_LENGTH) throw new FormatError('bad drop label length');
-  if (/[\u0000-\u001f\u007f]/.test(label)) throw new FormatError('control character in drop label');
+  if (hasControlCharacter(label)) throw new FormatError('control character in drop label');
   return label;
 }
 

@@ -4,6 +4,7 @@
 // fixed facts (never codes, tokens, keys or file names; server/audit/service.ts).
 import { z } from 'zod';
 import { Time } from './common.js';
+import { hasControlCharacter } from './patterns.js';
 
 /** An action (`share.created`) or a group of actions (`share.*`). */
 export const AUDIT_ACTION_FILTER_PATTERN = /^[a-z][a-z_]{0,30}\.(?:\*|[a-z][a-z_]{0,30})$/;
@@ -18,7 +19,7 @@ const filterFields = {
     .string()
     .trim()
     .max(254)
-    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters')
+    .refine((text) => !hasControlCharacter(text), 'no control characters')
     .optional(),
   /** An action or a group (`sign_in.*`). */
   action: z.string().regex(AUDIT_ACTION_FILTER_PATTERN).optional(),

@@ -2,7 +2,7 @@
 // base64url characters, addresses lower-cased. Exact byte lengths are checked here; the
 // server decodes with shared/crypto's strict decoder, which also refuses non-canonical text.
 import { z } from 'zod';
-import { ID_PATTERN, ROLES } from './patterns.js';
+import { hasControlCharacter, ID_PATTERN, ROLES } from './patterns.js';
 
 /** Unpadded base64url length of `n` bytes. */
 export function base64UrlLength(n: number): number {
@@ -49,7 +49,7 @@ export const DisplayName = z
   .trim()
   .min(1)
   .max(100)
-  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters');
+  .refine((text) => !hasControlCharacter(text), 'no control characters');
 
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;

@@ -17,6 +17,7 @@
 // `drop_closed` / `drop_expired` for link holders (the office still sees it and its uploads).
 import { z } from 'zod';
 import { bytes, bytesBetween, Email, WireId, Key32, Time } from './common.js';
+import { hasControlCharacter } from './patterns.js';
 import { Grant, SealedMetadata } from './shares.js';
 
 /** Files in one submission, at most. */
@@ -40,21 +41,19 @@ export const SealedDropFileKey = bytes(155);
 /** The upload manifest MAC'd with a key from D (kind a); about 132 bytes per file. */
 export const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
 
-const noControl = (allowed: RegExp) => (text: string) => !allowed.test(text);
-
 /** Shown to the uploader, and stored readable by the server (the form must say so). */
 export const DropTitle = z
   .string()
   .trim()
   .min(1)
   .max(MAX_DROP_TITLE_LENGTH)
-  .refine(noControl(/[\u0000-\u001f\u007f]/), 'no control characters');
+  .refine((text) => !hasControlCharacter(text), 'no control characters');
 /** Shown to the uploader, stored readable; line breaks and tabs allowed. */
 export const DropInstructions = z
   .string()
   .trim()
   .max(MAX_DROP_INSTRUCTIONS_LENGTH)
-  .refine(noControl(/[\u0000-\u0008\u000b-\u001f\u007f]/), 'no control characters but line breaks and tabs');
+  .refine((text) => !hasControlCharacter(text, '\t\n'), 'no control characters but line breaks and tabs');
 
 export const DropState = z.enum(['active', 'closed', 'expired']);
 export type DropState = z.infer<typeof DropState>;

@@ -1,7 +1,7 @@
 // Between wire shapes (shared/wire: base64url text, ISO times) and the server's own (bytes,
 // milliseconds): what routes use to parse account keys and to answer users, sessions and
 // key material. Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../../shared/crypto/index.js';
+import { idToWire, toBase64Url } from '../../../shared/crypto/index.js';
 import type {
   DirectoryEntry,
   KdfParams,

@@ -24,7 +24,9 @@ export interface Caller {
 }
 
 declare global {
-  // Express's own extension point for res.locals.
+  // Express's own extension point for res.locals: its types are a global namespace, so
+  // augmenting them takes one.
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- the only way to extend Express.Locals
   namespace Express {
     interface Locals {
       caller?: Caller;
