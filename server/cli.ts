@@ -23,7 +23,7 @@ import { setupLinkBanner } from './setup/messages.js';
 import { createSetupService } from './setup/service.js';
 import { openStore } from './store.js';
 
-export const USAGE = `Usage: npm run coffer -- <command>
+const USAGE = `Usage: npm run coffer -- <command>
 
 Commands:
   setup-link   print a new first-run setup link (older unused links stop working)

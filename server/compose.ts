@@ -129,7 +129,7 @@ export function createRepos(db: Db) {
 
 export type Repos = ReturnType<typeof createRepos>;
 
-export interface Jobs {
+interface Jobs {
   readonly sweeper: Sweeper;
   readonly auditHead: AuditHeadJob;
 }
@@ -151,7 +151,7 @@ export interface JobDeps {
 }
 
 /** The sweeper and the audit head mail, over the given repos. */
-export function createJobs(deps: JobDeps): Jobs {
+function createJobs(deps: JobDeps): Jobs {
   return { sweeper: sweeperOf(deps), auditHead: auditHeadOf(deps) };
 }
 

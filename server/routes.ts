@@ -38,7 +38,7 @@ import type { UsersRepo } from './kernel/accounts/users-repo.js';
 import * as users from './users/routes.js';
 import type { UsersService } from './users/service.js';
 
-export type { BodyType, Guard, Method, RouteHandler, RouteKind, RouteSpec } from './kernel/http/route.js';
+export type { RouteSpec } from './kernel/http/route.js';
 
 export interface RouteServices {
   readonly health: HealthService;
@@ -102,9 +102,9 @@ export const PAGES = [
 ] as const;
 
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
-export const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
+const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
 /** A drop submission carries up to 100 files' sealed metadata (up to 8 KiB each) and keys. */
-export const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
+const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
 
 export function routeTable(s: RouteServices): readonly RouteSpec[] {
   const lifetimes = s.sessions.lifetimes;

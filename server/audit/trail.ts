@@ -9,7 +9,7 @@ import { AUDIT_ACTIONS } from '../kernel/audit/service.js';
 /** Rows the export reads at a time. */
 export const EXPORT_PAGE = 500;
 
-export interface AuditTrailPageResult {
+interface AuditTrailPageResult {
   readonly entries: readonly AuditTrailRow[];
   readonly next: number | null;
 }

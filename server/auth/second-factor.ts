@@ -9,7 +9,7 @@ import { matchTotp } from './totp.js';
 
 export type FactorMethod = 'totp' | 'backup_code';
 
-export type FactorCheck = { readonly ok: true; readonly method: FactorMethod } | { readonly ok: false };
+type FactorCheck = { readonly ok: true; readonly method: FactorMethod } | { readonly ok: false };
 
 export interface SecondFactor {
   /** Checks and uses up `code` for a user with two-factor sign-in on. */

@@ -32,16 +32,16 @@ import type { RequestOrigin } from '../kernel/sessions/answer.js';
 /** A ticket bridges the password and the second factor, or the recovery key and the new password. */
 export const TICKET_LIFETIME_MS = 5 * 60 * 1000;
 /** Wrong codes a sign-in ticket survives; then the password must be entered again. */
-export const TICKET_TRIES = 3;
+const TICKET_TRIES = 3;
 
 // Verifiers for unknown addresses are computed against these, so that path costs the same.
 const DUMMY_USER_ID = asId(new Uint8Array(16));
 const DUMMY_VERIFIER = new Uint8Array(32);
 
-export type LoginResult =
+type LoginResult =
   { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
 
-export interface PasswordChange {
+interface PasswordChange {
   readonly authKey: Uint8Array;
   readonly code: string | undefined;
   readonly kdf: KdfInput;
@@ -49,7 +49,7 @@ export interface PasswordChange {
   readonly passwordBundle: Uint8Array;
 }
 
-export interface RecoveryCompletion {
+interface RecoveryCompletion {
   readonly kdf: KdfInput;
   readonly authKey: Uint8Array;
   readonly passwordBundle: Uint8Array;

@@ -26,7 +26,7 @@ import type { ClientDropInput, DropClient, DropGrant, DropRecord } from '../kern
 import type { InvitationRecord, SentInvitation } from '../kernel/domain/invitations.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';
 
-export type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
+type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
 /** One line of the office's client list: an open invitation or an account. */
 export type ClientListEntry =
@@ -61,7 +61,7 @@ export interface ClientsService {
   start(caller: Caller, dropId: Id): Promise<DropGrant>;
 }
 
-export function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
+function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
   if (user.status === 'disabled') return 'disabled';
   if (user.approval === 'approved') return 'active';
   return user.approval === 'reset' ? 'reset' : 'pending';

@@ -56,7 +56,7 @@ import { requireOffice, requireOpen } from './service.js';
 import type { DropRecord } from '../kernel/domain/drops.js';
 import type { DropGrant } from '../kernel/domain/drops.js';
 
-export const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
+const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
 const HOUR_MS = 60 * 60 * 1000;
 const SESSION_MS = DROP_SESSION_HOURS * HOUR_MS;
 

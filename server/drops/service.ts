@@ -27,21 +27,21 @@ import { type DropFileRecord, type DropsRepo, type DropUploadRecord } from './re
 import { dropState, type DropRecord } from '../kernel/domain/drops.js';
 import type { ClientDropInput, DropClient, NewDropInput } from '../kernel/domain/drops.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type DropScope = 'mine' | 'office';
+type DropScope = 'mine' | 'office';
 
 export interface DropUploadWithFiles {
   readonly upload: DropUploadRecord;
   readonly files: readonly DropFileRecord[];
 }
 
-export interface DropDetailView {
+interface DropDetailView {
   readonly drop: DropRecord;
   readonly uploads: readonly DropUploadWithFiles[];
 }
 
-export interface DropFileRequest {
+interface DropFileRequest {
   readonly dropUploadId: Id;
   readonly fileId: Id;
   /** The Range header, if any. */
@@ -81,7 +81,7 @@ export function requireOpen(drop: DropRecord, now: number): void {
 }
 
 /** Groups a drop's files under its uploads, in order. */
-export function withFiles(
+function withFiles(
   uploads: readonly DropUploadRecord[],
   files: readonly DropFileRecord[],
 ): DropUploadWithFiles[] {

@@ -61,7 +61,7 @@ export function summaryOut(drop: DropRecord, now: number): DropSummary {
   };
 }
 
-export function uploadOut({ upload, files }: DropUploadWithFiles): DropUploadView {
+function uploadOut({ upload, files }: DropUploadWithFiles): DropUploadView {
   return {
     dropUploadId: idToWire(upload.id),
     receivedAt: iso(upload.receivedAt),

@@ -39,7 +39,7 @@ import { INVITABLE_ROLES, type SentInvitation } from '../kernel/domain/invitatio
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-export interface InvitationView {
+interface InvitationView {
   readonly invitation: InvitationRecord;
   readonly office: OfficeRecord;
   /** For a reset: the name on the account; for a client's invitation: the name the advisor gave. */
@@ -65,7 +65,7 @@ export interface InvitationsService {
 }
 
 /** The link mailed: the token and the office signing key's fingerprint, both in the fragment. */
-export function inviteLink(publicUrl: string, token: string, officeSigningPublicKey: Uint8Array): string {
+function inviteLink(publicUrl: string, token: string, officeSigningPublicKey: Uint8Array): string {
   return `${publicUrl}/invite#${token}.${toBase64Url(officeFingerprint(officeSigningPublicKey))}`;
 }
 

@@ -23,9 +23,9 @@ import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 export const AUDIT_HEAD_EVERY_MS = 24 * 60 * 60 * 1000;
 /** After a run in which no admin could be reached, the next attempt waits this long. */
 export const AUDIT_HEAD_RETRY_MS = 15 * 60 * 1000;
-export const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
+const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
 
-export type AuditHeadRun =
+type AuditHeadRun =
   | {
       readonly status: 'sent';
       readonly seq: number;

@@ -40,11 +40,11 @@ import { dropState } from '../kernel/domain/drops.js';
 import { shareState } from '../kernel/domain/shares.js';
 
 /** Files younger than this are never taken for orphans. */
-export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+const ORPHAN_GRACE_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-export interface SweepReport {
+interface SweepReport {
   /** Shares whose blobs and keys were destroyed. */
   readonly shares: number;
   /** Drop uploads whose retention ran out. */

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Express's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
@@ -20,7 +20,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 export const DEFAULT_MAIL_FROM = 'Coffer <coffer@localhost>';
 
 /** A value that must not be printed: `String()`, JSON and `console.log` show `[redacted]`. */
-export class Secret {
+class Secret {
   readonly #value: string;
   constructor(value: string) {
     this.#value = value;
@@ -39,7 +39,7 @@ export class Secret {
   }
 }
 
-export type MailConfig =
+type MailConfig =
   | { readonly transport: 'smtp'; readonly url: Secret; readonly from: string }
   | {
       readonly transport: 'outbox';
@@ -49,7 +49,7 @@ export type MailConfig =
     };
 
 /** `false`, a number of hops, or addresses/CIDRs/range names, exactly as Express's `trust proxy` takes them. */
-export type TrustProxy = false | number | readonly string[];
+type TrustProxy = false | number | readonly string[];
 
 export interface Config {
   readonly port: number;

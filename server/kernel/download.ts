@@ -44,7 +44,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 /** The headers of a download answer (also sent alone for HEAD). */
-export function downloadHeaders(res: Response, fileId: Id, size: number, range: ByteRange | undefined): void {
+function downloadHeaders(res: Response, fileId: Id, size: number, range: ByteRange | undefined): void {
   res.status(range === undefined ? 200 : 206);
   res.setHeader('Content-Type', 'application/octet-stream');
   res.setHeader('Content-Disposition', `attachment; filename="${idToWire(fileId)}.coffer"`);
@@ -60,7 +60,7 @@ export function downloadHeaders(res: Response, fileId: Id, size: number, range: 
  * (the request log records the abort); a read error mid-way cuts the connection, so a broken
  * download never looks complete.
  */
-export async function sendBlob(
+async function sendBlob(
   res: Response,
   fileId: Id,
   blob: OpenBlob,

@@ -170,9 +170,9 @@ export class CapabilityTokenError extends Error {
 }
 
 /** What a grant is for; each use gets its own audience so a grant for one never works for another. */
-export type CapabilityAudience = `coffer/${string}`;
+type CapabilityAudience = `coffer/${string}`;
 
-export interface CapabilityGrant {
+interface CapabilityGrant {
   readonly audience: CapabilityAudience;
   /** What the grant is about (e.g. a recipient id). */
   readonly subject: string;
@@ -181,7 +181,7 @@ export interface CapabilityGrant {
   readonly claims?: Readonly<Record<string, string | number | boolean>>;
 }
 
-export interface VerifiedCapability {
+interface VerifiedCapability {
   readonly subject: string;
   /** Milliseconds since the epoch. */
   readonly expiresAt: number;

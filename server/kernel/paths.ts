@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function findProjectRoot(from: string = import.meta.url): string {
+function findProjectRoot(from: string = import.meta.url): string {
   let dir = dirname(from.startsWith('file:') ? fileURLToPath(from) : from);
   for (;;) {
     if (existsSync(join(dir, 'package.json'))) return dir;

@@ -8,7 +8,7 @@ import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { detectImageType } from './logo.js';
 import type { LogoType, OfficeRecord, OfficeRepo, OfficeSettingsRecord } from '../kernel/accounts/office-repo.js';
 
-export interface OfficeKeysForMember {
+interface OfficeKeysForMember {
   readonly office: OfficeRecord;
   readonly sealedOfficeKeys: Uint8Array;
 }

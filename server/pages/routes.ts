@@ -5,7 +5,7 @@ import { notFound } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 
 /** index.html is missing: the client was not built (`npm run build`). The name says so in the log. */
-export class ClientBuildMissingError extends Error {
+class ClientBuildMissingError extends Error {
   override readonly name = 'ClientBuildMissingError';
 }
 

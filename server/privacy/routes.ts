@@ -7,7 +7,7 @@ import type { PrivacyService } from './service.js';
 import { eraseOut, exportOut, previewOut } from './wire.js';
 
 /** The export's file name: the same for everyone, so the person's address is not in the Downloads folder. */
-export const EXPORT_FILE_NAME = 'coffer-privacy-export.json';
+const EXPORT_FILE_NAME = 'coffer-privacy-export.json';
 
 export function previewPerson(privacy: PrivacyService): RouteHandler {
   return (req, res) => {

@@ -43,8 +43,8 @@ import type {
   SentShare,
 } from './repo.js';
 
-export const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
-export const previewChanged = () =>
+const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
+const previewChanged = () =>
   new AppError(
     409,
     'wrong_state',

@@ -27,7 +27,7 @@ import type { SetupRepo } from './repo.js';
 
 export const SETUP_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
-export type SetupState =
+type SetupState =
   | { readonly state: 'finished' }
   | { readonly state: 'pending'; readonly expiresAt: number }
   | { readonly state: 'none' };
@@ -46,7 +46,7 @@ export interface SetupService {
   state(): SetupState;
 }
 
-export function setupLinkUrl(publicUrl: string, token: string): string {
+function setupLinkUrl(publicUrl: string, token: string): string {
   // The fragment never reaches the server, its logs or a Referer header.
   return `${publicUrl}/setup#${token}`;
 }
@@ -97,7 +97,7 @@ export async function setupAtStart(setup: SetupService): Promise<StartupSetup> {
 
 // ---- completing setup: the first admin creates the office
 
-export interface SetupCompletion {
+interface SetupCompletion {
   readonly token: string;
   readonly office: {
     readonly id: Id;

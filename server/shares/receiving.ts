@@ -27,8 +27,8 @@ import { sweptError, requireActive } from './service.js';
 import { shareState } from '../kernel/domain/shares.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
 
-export const GRANT_AUDIENCE = 'coffer/share-download';
-export const GRANT_TTL_SECONDS = 60 * 60;
+const GRANT_AUDIENCE = 'coffer/share-download';
+const GRANT_TTL_SECONDS = 60 * 60;
 const JTI = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What a recipient's page gets: the share, its files and this recipient's keys. */
@@ -41,13 +41,13 @@ export interface RecipientView {
 }
 
 /** A verified download grant. */
-export interface Grant {
+interface Grant {
   readonly jti: string;
   readonly subject: string;
   readonly expiresAt: number;
 }
 
-export interface DownloadRequest {
+interface DownloadRequest {
   readonly fileId: Id;
   /** The Range header, if any. */
   readonly range: string | undefined;
@@ -55,7 +55,7 @@ export interface DownloadRequest {
   readonly count: boolean;
 }
 
-export type RecipientDownload = Download;
+type RecipientDownload = Download;
 
 export interface ReceivingService {
   linkInfo(recipientId: Id): { target: RecipientWithShare; office: OfficeRecord };

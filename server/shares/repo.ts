@@ -12,7 +12,7 @@ import type { Db } from '../kernel/db/open.js';
 import { createCodeHolders } from '../kernel/codes/repo.js';
 import type { StoredFile } from '../kernel/domain/files.js';
 
-export type RecipientKind = 'account' | 'guest';
+type RecipientKind = 'account' | 'guest';
 
 export interface ShareRecord {
   readonly id: Id;

@@ -54,20 +54,20 @@ import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/do
 import type { NewShareInput } from './wire.js';
 import { shareState } from '../kernel/domain/shares.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type ShareScope = 'mine' | 'office';
+type ShareScope = 'mine' | 'office';
 
-export interface ShareView {
+interface ShareView {
   readonly share: ShareRecord;
   readonly recipients: readonly RecipientRecord[];
 }
 
-export interface ShareDetailView extends ShareView {
+interface ShareDetailView extends ShareView {
   readonly files: readonly ShareFileRecord[];
 }
 
-export interface RecipientLookup {
+interface RecipientLookup {
   readonly email: string;
   readonly account: UserRecord | undefined;
   readonly seenBefore: boolean;

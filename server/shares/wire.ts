@@ -16,7 +16,7 @@ import { iso } from '../kernel/wire.js';
 import { type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
 import { shareState } from '../kernel/domain/shares.js';
 
-export interface NewShareFileInput {
+interface NewShareFileInput {
   readonly fileId: Id;
   readonly uploadId: Id;
   readonly sealedMetadata: Uint8Array;
@@ -29,7 +29,7 @@ export interface RecipientKeyInput {
   readonly key: Uint8Array;
 }
 
-export type NewRecipientInput =
+type NewRecipientInput =
   | {
       readonly kind: 'account';
       readonly recipientId: Id;
@@ -103,7 +103,7 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
   };
 }
 
-export function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
+function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
   return {
     recipientId: idToWire(recipient.id),
     kind: recipient.kind,

@@ -62,7 +62,7 @@ export function openDropSecrets(
 /** A label is at most this many characters (UTF-16 code units, as the browser counts them). */
 export const MAX_DROP_LABEL_LENGTH = 200;
 /** Labels are padded to a multiple of this many bytes, so a sealed label shows little about its length. */
-export const DROP_LABEL_BLOCK = 256;
+const DROP_LABEL_BLOCK = 256;
 
 /** Refuses an empty label, one that is too long, or one with control characters (it is shown on one line). */
 export function checkDropLabel(label: string): string {
@@ -131,7 +131,7 @@ function uploadMacKey(secret: DropSecret): Uint8Array {
   return deriveKey(secret, KDF_CONTEXT.drop, SUBKEY.drop.uploadMac);
 }
 
-export function encodeDropUpload(upload: DropUploadManifest): Uint8Array {
+function encodeDropUpload(upload: DropUploadManifest): Uint8Array {
   return encodeFields([
     TAG.dropUpload,
     upload.dropId,

@@ -4,7 +4,7 @@ import { FormatError } from './errors.js';
 import type { Id } from './types.js';
 
 export const ID_BYTES = 16;
-export const ID_WIRE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+const ID_WIRE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 
 export function newId(): Id {
   return asId(randomBytes(ID_BYTES));

@@ -12,8 +12,8 @@ import { openSigned, peekSignedBody, signBody } from './signed.js';
 import { TAG } from './tags.js';
 import type { Id, SignedEnvelope, SigningKeyPair } from './types.js';
 
-export const MAX_MANIFEST_FILES = 1000;
-export const MAX_MANIFEST_RECIPIENTS = 500;
+const MAX_MANIFEST_FILES = 1000;
+const MAX_MANIFEST_RECIPIENTS = 500;
 
 /** What a signed manifest or a MAC'd drop upload says about one file. */
 export interface FileEntry {

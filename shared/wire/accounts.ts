@@ -82,7 +82,7 @@ export type SetupCompleteRequest = z.infer<typeof SetupCompleteRequest>;
 
 // ---- sessions and the signed-in user
 
-export const Me = z.object({
+const Me = z.object({
   userId: WireId,
   name: z.string(),
   email: z.string(),

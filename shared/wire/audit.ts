@@ -7,10 +7,10 @@ import { Time } from './common.js';
 import { hasControlCharacter } from './patterns.js';
 
 /** An action (`share.created`) or a group of actions (`share.*`). */
-export const AUDIT_ACTION_FILTER_PATTERN = /^[a-z][a-z_]{0,30}\.(?:\*|[a-z][a-z_]{0,30})$/;
+const AUDIT_ACTION_FILTER_PATTERN = /^[a-z][a-z_]{0,30}\.(?:\*|[a-z][a-z_]{0,30})$/;
 
 /** The most entries one page holds. */
-export const AUDIT_PAGE_MAX = 200;
+const AUDIT_PAGE_MAX = 200;
 export const AUDIT_PAGE_DEFAULT = 50;
 
 const filterFields = {

@@ -31,7 +31,7 @@ import { SignedEnvelope } from './accounts.js';
 import { DropCreateRequest, DropState } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
-export const SealedClientLink = bytes(194);
+const SealedClientLink = bytes(194);
 
 // ---- the office's side
 
@@ -83,10 +83,9 @@ export const ClientDetail = z.object({
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
 /** The personal drop made with the approval: a drop's create request, personal and bound to the client, plus the sealed link. */
-export const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({
+const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({
   clientLink: SealedClientLink,
 });
-export type ClientDropRequest = z.infer<typeof ClientDropRequest>;
 
 export const ClientApproveRequest = z.object({
   /** The office's certificate for the client (role 'client', version above certificateVersion). */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hasControlCharacter, ID_PATTERN, ROLES } from './patterns.js';
 
 /** Unpadded base64url length of `n` bytes. */
-export function base64UrlLength(n: number): number {
+function base64UrlLength(n: number): number {
   return Math.ceil((n * 4) / 3);
 }
 

@@ -33,23 +33,23 @@ export const PERSONAL_DROP_MAX_DAYS = 365;
 export const DROP_SESSION_HOURS = 24;
 
 /** The drop's secret key and D sealed to the owner or the office (kind b): 4 + 48 + 138 bytes. */
-export const SealedDropSecrets = bytes(190);
+const SealedDropSecrets = bytes(190);
 /** The label sealed to the owner or the office (kind b, protocol §13): 120 + 256·k bytes, k = 1, 2 or 3. */
 export const SealedDropLabel = bytesBetween(376, 888);
 /** A file key sealed to the drop key (kind b): 4 + 48 + 103 bytes. */
-export const SealedDropFileKey = bytes(155);
+const SealedDropFileKey = bytes(155);
 /** The upload manifest MAC'd with a key from D (kind a); about 132 bytes per file. */
-export const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
+const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
 
 /** Shown to the uploader, and stored readable by the server (the form must say so). */
-export const DropTitle = z
+const DropTitle = z
   .string()
   .trim()
   .min(1)
   .max(MAX_DROP_TITLE_LENGTH)
   .refine((text) => !hasControlCharacter(text), 'no control characters');
 /** Shown to the uploader, stored readable; line breaks and tabs allowed. */
-export const DropInstructions = z
+const DropInstructions = z
   .string()
   .trim()
   .max(MAX_DROP_INSTRUCTIONS_LENGTH)
@@ -128,7 +128,7 @@ export const DropList = z.object({ drops: z.array(DropSummary) });
 export type DropList = z.infer<typeof DropList>;
 
 /** One file of a drop upload, as stored. */
-export const DropFileView = z.object({
+const DropFileView = z.object({
   fileId: WireId,
   /** The container's length in bytes (plaintextLengthOf gives the file's own size). */
   size: z.number().int(),
@@ -138,7 +138,6 @@ export const DropFileView = z.object({
   /** The file key sealed to the drop key (openFileKeyForDrop). */
   sealedKey: SealedDropFileKey,
 });
-export type DropFileView = z.infer<typeof DropFileView>;
 
 /** One submission. `dropUploadId` is the `uploadId` inside its manifest. */
 export const DropUploadView = z.object({

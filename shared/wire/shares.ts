@@ -10,12 +10,12 @@ import { bytes, bytesBetween, Email, WireId, Key32, Role, Signature, Time } from
 /** Sealed metadata envelope (kind m): 4 + 24 + 256·k + 16 bytes, up to 8 KiB. */
 export const SealedMetadata = bytesBetween(300, 8192);
 /** A file key wrapped for a guest (kind g): 76 bytes. */
-export const GuestWrappedKey = bytes(76);
+const GuestWrappedKey = bytes(76);
 /**
  * A signed share manifest (kind s). Larger than other signed envelopes: a manifest names up to
  * MAX_SHARE_FILES files (132 bytes each) and MAX_SHARE_RECIPIENTS recipients (up to 75 each).
  */
-export const ManifestEnvelope = bytesBetween(72, 32 * 1024);
+const ManifestEnvelope = bytesBetween(72, 32 * 1024);
 /** A capability token (EdDSA JWT) that lets its holder download the files of one share for a short time. */
 export const Grant = z
   .string()
@@ -30,7 +30,7 @@ export const MAX_SHARE_RECIPIENTS = 50;
 
 /** POST /api/v1/recipients/lookup: which addresses are accounts (with keys to check) and which were never used before. */
 export const RecipientLookupRequest = z.object({ emails: z.array(Email).min(1).max(MAX_SHARE_RECIPIENTS) });
-export const RecipientAccount = z.object({
+const RecipientAccount = z.object({
   userId: WireId,
   name: z.string(),
   role: Role,
@@ -40,7 +40,6 @@ export const RecipientAccount = z.object({
   /** The office's certificate for these keys; absent until approved (such an account cannot receive yet). */
   certificate: SignedEnvelope.optional(),
 });
-export type RecipientAccount = z.infer<typeof RecipientAccount>;
 export const RecipientLookupResponse = z.object({
   recipients: z.array(
     z.object({
@@ -63,7 +62,7 @@ const FileKeyCopies = z.object({
   office: SealedBox,
 });
 
-export const ShareFileInput = z.object({
+const ShareFileInput = z.object({
   fileId: WireId,
   /** A completed upload of the caller's, not yet used in a share. */
   uploadId: WireId,
@@ -71,7 +70,7 @@ export const ShareFileInput = z.object({
   keys: FileKeyCopies,
 });
 
-export const AccountRecipientInput = z.object({
+const AccountRecipientInput = z.object({
   kind: z.literal('account'),
   recipientId: WireId,
   userId: WireId,
@@ -82,7 +81,7 @@ export const AccountRecipientInput = z.object({
     .max(MAX_SHARE_FILES),
 });
 
-export const GuestRecipientInput = z.object({
+const GuestRecipientInput = z.object({
   kind: z.literal('guest'),
   recipientId: WireId,
   email: Email,
@@ -188,7 +187,7 @@ export const ShareExtendRequest = z.object({ expiresAt: Time });
 // ---- what a recipient gets
 
 /** The sender as the recipient must check them: certificate chain against the office key. */
-export const SenderInfo = z.object({
+const SenderInfo = z.object({
   userId: WireId,
   name: z.string(),
   certificate: SignedEnvelope,

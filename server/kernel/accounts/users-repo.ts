@@ -101,7 +101,7 @@ function keysOf(row: UserSqlRow): StoredAccountKeys | null {
   };
 }
 
-export function userFromSql(row: UserSqlRow): UserRecord {
+function userFromSql(row: UserSqlRow): UserRecord {
   return {
     id: asId(row.id),
     email: row.email,

@@ -50,7 +50,7 @@ function meApproval(user: UserRecord): Me['approval'] {
   return user.approval === 'approved' ? 'approved' : 'pending';
 }
 
-export function meOut(user: UserRecord, office: OfficeRecord): Me {
+function meOut(user: UserRecord, office: OfficeRecord): Me {
   const twoFactor = user.totpSecret !== null;
   return {
     userId: idToWire(user.id),
@@ -63,7 +63,7 @@ export function meOut(user: UserRecord, office: OfficeRecord): Me {
   };
 }
 
-export function officeSummaryOut(office: OfficeRecord): SessionInfo['office'] {
+function officeSummaryOut(office: OfficeRecord): SessionInfo['office'] {
   return {
     officeId: idToWire(office.id),
     name: office.name,

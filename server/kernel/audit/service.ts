@@ -79,12 +79,12 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop';
+type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];
 
-export interface AuditEntry {
+interface AuditEntry {
   /** The pseudonym of who did it; null when nobody is known (a sign-in for an unknown address). */
   readonly actor: Uint8Array | null;
   readonly action: AuditAction;

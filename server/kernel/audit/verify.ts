@@ -16,7 +16,7 @@ import type { AuditRow } from './repo.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './service.js';
 
 /** The triggers that refuse UPDATE, DELETE and out-of-order INSERT on audit_log (migrations/0002). */
-export const APPEND_ONLY_TRIGGERS = [
+const APPEND_ONLY_TRIGGERS = [
   'audit_log_append_in_order',
   'audit_log_no_delete',
   'audit_log_no_update',
@@ -27,7 +27,7 @@ const LINK_MEMORY = 4096;
 /** How far from its place the walk looks for the sequence number an entry was hashed with. */
 const RENUMBER_SEARCH = 4096;
 
-export interface EntryFacts {
+interface EntryFacts {
   readonly seq: number;
   readonly at: number;
   readonly action: string;

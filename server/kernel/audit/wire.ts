@@ -5,12 +5,12 @@ import type { AuditDetailValue, AuditTrailEntry } from '../../../shared/wire/aud
 import type { AuditTrailRow } from './repo.js';
 
 /** Hex characters of a ref shown on the page: enough to tell entries apart, not a whole id. */
-export const SHORT_REF_CHARS = 8;
+const SHORT_REF_CHARS = 8;
 
 type DetailValue = z.infer<typeof AuditDetailValue>;
 
 /** Who acted, as the page shows it. */
-export function actorOf(row: AuditTrailRow): AuditTrailEntry['actor'] {
+function actorOf(row: AuditTrailRow): AuditTrailEntry['actor'] {
   if (row.actorRef === null) return { state: 'none' };
   const ref = toHex(row.actorRef).slice(0, SHORT_REF_CHARS);
   if (row.actor === undefined) return { state: 'unknown', ref };

@@ -8,18 +8,18 @@ import { deliveryFailed, rateLimited } from '../http/errors.js';
 
 export const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** Wrong tries one code survives; the next try fails even with the right code. */
-export const TRIES_PER_CODE = 5;
+const TRIES_PER_CODE = 5;
 /** Codes mailed to one recipient per hour. */
-export const CODES_PER_HOUR = 3;
+const CODES_PER_HOUR = 3;
 /** Wrong codes over a recipient's life before the link is locked until the sender unlocks it. */
-export const WRONG_CODES_BEFORE_LOCK = 10;
+const WRONG_CODES_BEFORE_LOCK = 10;
 const HOUR_MS = 60 * 60 * 1000;
 
 const RANGE = 1_000_000;
 // The largest multiple of RANGE below 2^32: values at or above it would favour small codes.
 const LIMIT = Math.floor(2 ** 32 / RANGE) * RANGE;
 
-export function newEmailCode(): string {
+function newEmailCode(): string {
   for (;;) {
     const bytes = randomBytes(4);
     const value =

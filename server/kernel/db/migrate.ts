@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Db } from './open.js';
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9][a-z0-9_]*)\.sql$/;
-export const FOREIGN_KEYS_OFF = '-- coffer:foreign-keys-off';
+const FOREIGN_KEYS_OFF = '-- coffer:foreign-keys-off';
 
 export interface Migration {
   readonly version: number;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
 
-export class DatabaseSetupError extends Error {
+class DatabaseSetupError extends Error {
   override readonly name = 'DatabaseSetupError';
 }
 

@@ -5,7 +5,7 @@ import { badRequest, malformedJson, payloadTooLarge, unsupportedMediaType } from
 
 export type BodyType = 'none' | 'json' | 'octet-stream' | 'multipart';
 
-export const JSON_BODY_LIMIT = 64 * 1024;
+const JSON_BODY_LIMIT = 64 * 1024;
 
 const MEDIA_TYPE: Record<Exclude<BodyType, 'none'>, string> = {
   json: 'application/json',
@@ -24,7 +24,7 @@ function hasBody(headers: {
 }
 
 /** Whether a Content-Type header names `expected`, with only the parameters that type allows. */
-export function contentTypeMatches(header: string | undefined, body: Exclude<BodyType, 'none'>): boolean {
+function contentTypeMatches(header: string | undefined, body: Exclude<BodyType, 'none'>): boolean {
   if (header === undefined) return false;
   const [type = '', ...params] = header.split(';').map((part) => part.trim().toLowerCase());
   if (type !== MEDIA_TYPE[body]) return false;

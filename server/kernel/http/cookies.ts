@@ -5,7 +5,7 @@
 import type { Request, Response } from 'express';
 import { TOKEN_PATTERN } from '../../../shared/wire/index.js';
 
-export const SESSION_COOKIE = '__Host-coffer-session';
+const SESSION_COOKIE = '__Host-coffer-session';
 
 const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Strict';
 

@@ -94,7 +94,7 @@ export const grantInvalid = () =>
   new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
 export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
-export const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
+const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
 
 /** What may be logged about an unexpected error: its class, a stable code if it has one, and where it was thrown. */
 export function describeForLog(error: unknown): { name: string; code?: string; frames: string[] } {
@@ -123,7 +123,7 @@ function isClientError(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-export function renderError(error: AppError): ErrorBody {
+function renderError(error: AppError): ErrorBody {
   return {
     error: {
       code: error.code,

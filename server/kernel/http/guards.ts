@@ -30,7 +30,7 @@ export interface CallerResolver {
   resolve(token: string, options: { touch: boolean }): Caller | undefined;
 }
 
-export interface GuardOptions {
+interface GuardOptions {
   /** The request is not the user's activity (the page polling its session): do not extend the idle time. */
   readonly passive?: boolean;
 }

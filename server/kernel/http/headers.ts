@@ -28,7 +28,7 @@ export function contentSecurityPolicy(publicUrlIsHttps: boolean): string {
   return directives.join('; ');
 }
 
-export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
 
 export function securityHeaders(options: { publicUrlIsHttps: boolean }): RequestHandler[] {
   const csp = contentSecurityPolicy(options.publicUrlIsHttps);

@@ -3,15 +3,13 @@ import type { Request, Response } from 'express';
 import type { BodyType } from './content.js';
 import type { Guard } from './guards.js';
 
-export type { BodyType, Guard };
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * `api`: JSON answers under /api (and /healthz), never cached. `page`: the client's
  * index.html (and the service worker at /sw.js), never cached. `static`: content-hashed build output, cached for a year.
  */
-export type RouteKind = 'api' | 'page' | 'static';
+type RouteKind = 'api' | 'page' | 'static';
 
 /** A thin handler: parse input with the wire schema, call one service function, answer. */
 export type RouteHandler = (req: Request, res: Response) => void | Promise<void>;

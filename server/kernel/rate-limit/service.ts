@@ -62,7 +62,7 @@ export const RATE_LIMITS = {
   dropStartDrop: CountPolicy;
 };
 
-export type LimitedAction =
+type LimitedAction =
   'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code' | 'drop-code' | 'drop-start';
 
 /** A bucket and the policy it follows. */

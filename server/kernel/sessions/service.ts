@@ -12,20 +12,20 @@ import type { Caller } from '../http/caller.js';
 import { notFound } from '../http/errors.js';
 import type { SessionsRepo } from './repo.js';
 
-export const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_INTERVAL_MS = 60_000;
 
 export interface SessionLifetimes {
   readonly idleMs: number;
   readonly maxMs: number;
 }
 
-export interface StartedSession {
+interface StartedSession {
   readonly token: string;
   readonly id: Id;
   readonly expiresAt: number;
 }
 
-export interface OwnSession {
+interface OwnSession {
   readonly id: Id;
   readonly createdAt: number;
   readonly lastSeenAt: number;
