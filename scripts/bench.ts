@@ -1,5 +1,5 @@
 // npm run bench — end-to-end throughput and memory of sending and downloading a large file
-// through the real pages, in headless Chromium against the compiled server (issue 4):
+// through the real pages, in headless Chromium against the compiled server (docs/operations.md, office scale):
 //
 //   1. the server program (dist/server, as `npm start` runs it) on 127.0.0.1 with a temporary
 //      data folder and mail to a real SMTP server on loopback; the office is set up through

@@ -1,7 +1,7 @@
 // THE route table: every endpoint Coffer serves, with the body it accepts and the guard in
 // front of it. createApp mounts exactly these entries and nothing else, and the authorization
 // tests walk the same list, so an endpoint cannot exist without being seen here.
-// Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin · client.
+// Guards (server/kernel/http/guards.ts): public · session · member · staff · approved · office · admin · client.
 import * as audit from './audit/routes.js';
 import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';

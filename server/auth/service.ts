@@ -5,7 +5,7 @@
 // - Every failed credential answers 401 `invalid_credentials`, the same body whatever the
 //   cause, and an unknown address costs the same work as a wrong password (a verifier is
 //   computed against a dummy), so neither the answer nor its timing says who has an account.
-// - Rate limits are checked before any credential (server/rate-limit/service.ts).
+// - Rate limits are checked before any credential (server/kernel/rate-limit/service.ts).
 // - The sealed key bundle and the session are released only after the last step.
 // - The audit log names people by pseudonym and failures by a reason class.
 import { asId, authVerifier, checkAuthVerifier, codeHash, decryptAtRest, DEFAULT_KDF_PARAMS, encryptAtRest, fakeSalt, type Id, newToken, randomBytes, tokenHash } from '../../shared/crypto/index.js';

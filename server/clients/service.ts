@@ -1,4 +1,5 @@
-// Client accounts and the client portal (issue 6; shared/wire/clients.ts).
+// Client accounts and the client portal (docs/operations.md "Client accounts and the portal";
+// shared/wire/clients.ts).
 //
 // The office's side (approved staff and admins): invite a client by name and address (the
 // invitation flow of server/invitations/, role 'client'), list the office's clients, read a

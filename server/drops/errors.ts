@@ -1,4 +1,4 @@
-// The refusals particular to drops, in the one error vocabulary (server/http/errors.ts,
+// The refusals particular to drops, in the one error vocabulary (server/kernel/http/errors.ts,
 // shared/wire/errors.ts): fixed sentences, never built from request data.
 import { AppError } from '../kernel/http/errors.js';
 

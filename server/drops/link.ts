@@ -1,11 +1,11 @@
-// Drops, the link holder's side (DESIGN §4–§5, shared/wire/drops.ts): what the upload page
+// Drops, the link holder's side (docs/protocol.md §13, shared/wire/drops.ts): what the upload page
 // shows, the e-mail code of a bound drop, the start of an open drop's session, the grant that
 // names an upload session, the room each new upload must fit in, and the submission.
 //
 // Entitlement: a link holder is whoever knows the drop id of /d/<dropId>; they get 410 once the
 // drop is closed or expired, everyone else 404 for an unknown id. The link alone lets them
 // upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
-// server/shares/codes.ts) or, for an open drop, after asking (no mail at all, ever: an open
+// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail at all, ever: an open
 // drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
 // per drop instead). Either way they get a grant, a capability token naming one upload
 // session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits

@@ -1,7 +1,7 @@
 // SQL of drops, their upload sessions, e-mail codes, uploads and files
 // (migrations/0005_drops.sql). How each statement is scoped:
 // - the office's view: by drop id, for approved staff and admins, who all hold the office key
-//   and may take over a colleague's drop (DESIGN §4); listings "mine" name the owner;
+//   and may take over a colleague's drop (docs/threat-model.md, promise 3); listings "mine" name the owner;
 // - a link holder: by the drop id of the link; an upload session by its id AND its drop's id;
 // - uploads and files: always through the drop (and upload) the caller was already matched
 //   to, named together in the same statement, so an id of another drop matches nothing.
@@ -255,7 +255,7 @@ export function createDropsRepo(db: Db) {
     unlock: (id: Id) => unlock.run(id).changes === 1,
     reject: (dropId: Id, dropUploadId: Id, now: number) => reject.run(now, dropUploadId, dropId).changes === 1,
 
-    /** A bound drop's e-mail codes, wrong-code count and code times (server/shares/codes.ts). */
+    /** A bound drop's e-mail codes, wrong-code count and code times (server/kernel/codes/rules.ts). */
     codesOf,
 
     /** `clientId`: the client starting it from the portal; null through the public link. */

@@ -1,4 +1,4 @@
-// Drops, the office's side (DESIGN §4, shared/wire/drops.ts): create a drop, list and open
+// Drops, the office's side (docs/protocol.md §13, shared/wire/drops.ts): create a drop, list and open
 // drops with their uploads, close, unlock, delete a drop or one upload, mark an upload
 // rejected, and download an upload's containers.
 //

@@ -1,13 +1,13 @@
 // The daily head mail: every active admin gets the audit log's newest entry (sequence number,
 // time, hash) and the command that checks the log against it. A copy kept outside the server
-// is what catches a log that was rewritten or cut short after the mail (server/audit/verify.ts).
+// is what catches a log that was rewritten or cut short after the mail (server/kernel/audit/verify.ts).
 //
 // Its state is the log itself: an `audit.head_mailed` entry, written once the mail went out to
 // at least one admin, says when. main.ts checks on an interval (never at import time, never in
 // the command line's process) whether that entry is a day old. A run in which no admin could
 // be reached records nothing, so a later run tries again (after RETRY_MS, so a mail server
 // that is down does not fill the log with warnings). Deliveries that fail are logged by class
-// only (server/mail/deliver.ts), never with the address.
+// only (server/kernel/mail/deliver.ts), never with the address.
 import type { Logger } from 'pino';
 import { toHex } from '../../shared/crypto/index.js';
 import type { AuditRepo } from '../kernel/audit/repo.js';

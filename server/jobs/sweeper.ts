@@ -1,4 +1,4 @@
-// The expiry sweeper (DESIGN §3.4, §5): destroys what expired, was revoked or was used up,
+// The expiry sweeper (docs/threat-model.md promise 4, docs/operations.md): destroys what expired, was revoked or was used up,
 // and clears what has outlived its use. One pass:
 //
 // 1. Each share past its expiry, revoked, or used up (once the last grant that downloaded has

@@ -1,4 +1,4 @@
-// Sending a stored container to a browser (DESIGN §3.6, §5): always an attachment of type
+// Sending a stored container to a browser (docs/threat-model.md promise 6): always an attachment of type
 // application/octet-stream named after the file id (the server does not know the real name),
 // never sniffed, never cached, streamed from the blob store, with single-range Range support
 // so a broken download resumes where it stopped.

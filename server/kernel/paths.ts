@@ -35,9 +35,9 @@ export function dataPaths(dataDir: string) {
     capabilityKey: join(dataDir, 'keys', 'capability-signing.jwk'),
     serverSecret: join(dataDir, 'keys', 'server-secret'),
     outbox: join(dataDir, 'outbox'),
-    /** Finished containers, one file per blob id (server/blobs). */
+    /** Finished containers, one file per blob id (server/kernel/blobs). */
     blobs: join(dataDir, 'blobs'),
-    /** Unfinished uploads, one preallocated file per upload id (server/blobs). */
+    /** Unfinished uploads, one preallocated file per upload id (server/kernel/blobs). */
     uploads: join(dataDir, 'uploads'),
   } as const;
 }

@@ -1,6 +1,6 @@
 // Shares, the recipient's side: a guest's link (what the page shows, an e-mail code, the code
 // checked), an account recipient's received shares, download grants, and the counted
-// download itself (DESIGN §5, shared/wire/shares.ts).
+// download itself (docs/protocol.md §11 and §15, shared/wire/shares.ts).
 //
 // Entitlement: a guest is whoever holds the 128-bit recipient id of the link, but the link
 // alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from

@@ -1,7 +1,7 @@
 // SQL of shares, their files, recipients, keys, e-mail codes and grant uses
 // (migrations/0004_shares.sql). How each statement is scoped:
 // - the sender's and the office's view: by share id, for approved staff and admins, who all
-//   hold the office key and may take over a colleague's share (DESIGN §4); listings "mine"
+//   hold the office key and may take over a colleague's share (docs/threat-model.md, promise 3); listings "mine"
 //   name the sender;
 // - a guest: by recipient id (the 128-bit value in the link), kind 'guest' only;
 // - an account recipient: by share id AND the caller's user id;
@@ -419,7 +419,7 @@ export function createSharesRepo(db: Db) {
     setDeliveryFailed(recipientId: Id, failed: boolean): void {
       codesOf(recipientId).markDelivery(!failed);
     },
-    /** A guest's e-mail codes, wrong-code count and code times (./codes.ts). */
+    /** A guest's e-mail codes, wrong-code count and code times (server/kernel/codes/rules.ts). */
     codesOf,
     /** Records the first download; true if this was it. */
     setFirstDownload: (recipientId: Id, now: number) => firstDownload.run(now, recipientId).changes === 1,

@@ -1,4 +1,4 @@
-// Shares, the sender's side (DESIGN §4–§5, shared/wire/shares.ts): create a share from
+// Shares, the sender's side (docs/protocol.md §10–§11, shared/wire/shares.ts): create a share from
 // completed uploads, list and open shares, revoke, extend, unlock a locked recipient, and
 // download the sender's own ciphertext; plus the recipient lookup the send page needs.
 //

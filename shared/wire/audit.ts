@@ -1,7 +1,7 @@
 // The audit trail as the admin reads it (GET /api/v1/admin/audit) and exports it
 // (GET /api/v1/admin/audit/export, CSV). Admin only. People appear by name and address from
 // audit_people while those exist; an erased person stays a pseudonym. Details are the entry's
-// fixed facts (never codes, tokens, keys or file names; server/audit/service.ts).
+// fixed facts (never codes, tokens, keys or file names; server/kernel/audit/service.ts).
 import { z } from 'zod';
 import { Time } from './common.js';
 import { hasControlCharacter } from './patterns.js';

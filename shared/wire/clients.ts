@@ -1,4 +1,4 @@
-// Client accounts and the client portal (issue 6; migrations/0006_clients.sql).
+// Client accounts and the client portal (docs/operations.md; migrations/0006_clients.sql).
 //
 // The office's side (guard 'office': approved staff and admins):
 // - POST /api/v1/clients/invitations (ClientInviteRequest) → 201 ClientInviteResponse: mails

@@ -1,4 +1,4 @@
-// Drops (DESIGN §4, docs/protocol.md §13): a link /d/<dropId>#<fingerprint>.<D> through which
+// Drops (docs/protocol.md §13): a link /d/<dropId>#<fingerprint>.<D> through which
 // someone without an account (usually a client) uploads files for the office, encrypted in
 // their browser to the drop's own key. The server stores opaque bytes: the drop's secrets and
 // label sealed to the owner and the office, each file's key sealed to the drop key, sealed

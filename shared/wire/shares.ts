@@ -1,4 +1,4 @@
-// Shares (DESIGN §4, §5): one or more files to one or more recipients, signed by the sender.
+// Shares (docs/protocol.md §10–§11): one or more files to one or more recipients, signed by the sender.
 // Every key here is sealed or wrapped: file keys sealed to accounts (recipients, the sender's
 // own copy, the office copy), wrapped for guests under a link key the server cannot make.
 // The server holds Ks (a guest's server half) and hands it out only after the guest proves

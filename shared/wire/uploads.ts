@@ -1,4 +1,4 @@
-// Resumable uploads of ciphertext (DESIGN §5): create an upload with its declared size, send
+// Resumable uploads of ciphertext: create an upload with its declared size, send
 // parts of a fixed size as application/octet-stream (the last may be shorter), ask which
 // parts arrived, complete. Parts are idempotent. The server never sees plaintext: what it
 // receives is a content container (docs/protocol.md §4), whose length it checks.

@@ -3,7 +3,7 @@
 // back by byte range and deleted when their share is swept. Everything the store holds is
 // ciphertext (containers, docs/protocol.md §4); it never sees a key or a name.
 //
-// This interface is all the rest of the server knows, so an S3-compatible store (DESIGN §8)
+// This interface is all the rest of the server knows, so an S3-compatible store
 // can replace the local disk (./disk.ts) without touching uploads, shares or the sweeper.
 import type { Readable } from 'node:stream';
 import type { Id } from '../../../shared/crypto/index.js';

@@ -1,4 +1,4 @@
-// Opens Coffer's SQLite database with the settings every promise in DESIGN §3 leans on, and
+// Opens Coffer's SQLite database with the settings the promises of docs/threat-model.md lean on, and
 // checks that SQLite really took each one (a pragma it does not know is silently ignored).
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';

@@ -1,4 +1,4 @@
-// Who is calling: set by the session guards (server/http/guards.ts) from the session cookie,
+// Who is calling: set by the session guards (server/kernel/http/guards.ts) from the session cookie,
 // read by handlers with `callerOf(res)`. Handlers never take a user id from the request to
 // decide whose rows to touch: they take it from here.
 import type { Response } from 'express';

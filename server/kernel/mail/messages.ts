@@ -176,7 +176,7 @@ export function approvedMail(options: { to: string; office: string; publicUrl: s
   );
 }
 
-/** A client's account was approved (issue 6): the portal is open; no word about sending (clients cannot). */
+/** A client's account was approved: the portal is open; no word about sending (clients cannot). */
 export function clientApprovedMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
   const { to, office, publicUrl } = options;
   return bilingual(

@@ -1,4 +1,4 @@
-// Resumable uploads of ciphertext (DESIGN §5, shared/wire/uploads.ts). An upload is owned by
+// Resumable uploads of ciphertext (shared/wire/uploads.ts). An upload is owned by
 // the member who created it, or by the drop upload session that created it (server/drops: a
 // second instance over a repo of that kind); every lookup names the owner, so another owner's
 // upload id is 404 like an unknown one.
