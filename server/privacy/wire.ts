@@ -11,10 +11,10 @@ import {
 } from '../../shared/wire/index.js';
 import { iso } from '../kernel/wire.js';
 import { detailsOf as auditDetailsOf } from '../kernel/audit/wire.js';
-import type { PersonAuditEntry } from './repo.js';
 import type { EraseResult, PersonRecords, PrivacyPreviewResult } from './service.js';
 import { dropState } from '../kernel/domain/drops.js';
 import { shareState } from '../kernel/domain/shares.js';
+import type { PersonAuditEntry } from './records.js';
 
 const time = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 const id = (value: Id): string => idToWire(value);

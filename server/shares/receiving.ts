@@ -22,10 +22,11 @@ import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
-import { type RecipientWithShare, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
+import { type SharesRepo } from './repo.js';
 import { sweptError, requireActive } from './service.js';
 import { shareState } from '../kernel/domain/shares.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
+import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
 
 const GRANT_AUDIENCE = 'coffer/share-download';
 const GRANT_TTL_SECONDS = 60 * 60;

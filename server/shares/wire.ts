@@ -13,8 +13,8 @@ import { bytesIn } from '../kernel/http/validation.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
 import { iso } from '../kernel/wire.js';
-import { type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
 import { shareState } from '../kernel/domain/shares.js';
+import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
 
 interface NewShareFileInput {
   readonly fileId: Id;
