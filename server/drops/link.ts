@@ -36,7 +36,6 @@ import { DROP_SESSION_HOURS } from '../../shared/wire/index.js';
 import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../kernel/http/errors.js';
 import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
-import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../kernel/mail/messages.js';
 import { RATE_LIMITS } from '../kernel/rate-limit/service.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
@@ -55,6 +54,7 @@ import type { DropsRepo } from './repo.js';
 import { requireOffice, requireOpen } from './service.js';
 import type { DropRecord } from '../kernel/domain/drops.js';
 import type { DropGrant } from '../kernel/domain/drops.js';
+import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../kernel/mail/transfer-messages.js';
 
 const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
 const HOUR_MS = 60 * 60 * 1000;

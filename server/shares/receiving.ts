@@ -17,7 +17,6 @@ import type { Caller } from '../kernel/http/caller.js';
 import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../kernel/http/errors.js';
 import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
-import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/messages.js';
 import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
@@ -27,6 +26,7 @@ import { sweptError, requireActive } from './service.js';
 import { shareState } from '../kernel/domain/shares.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
 import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
+import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/transfer-messages.js';
 
 const GRANT_AUDIENCE = 'coffer/share-download';
 const GRANT_TTL_SECONDS = 60 * 60;

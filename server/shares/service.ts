@@ -32,7 +32,6 @@ import {
   wrongState,
 } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
-import { shareNotificationMail } from '../kernel/mail/messages.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UploadsRepo } from '../kernel/uploads/repo.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
@@ -42,6 +41,7 @@ import type { NewShareInput } from './wire.js';
 import { shareState } from '../kernel/domain/shares.js';
 import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
 import { createShareCheck } from './check.js';
+import { shareNotificationMail } from '../kernel/mail/transfer-messages.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -26,10 +26,22 @@ import { makeClient, personalDropOf, type ClientAccount } from '../helpers/clien
 import { dropUploads, makeDrop, proveAddress, startOpenDrop, uploadToDrop } from '../helpers/drops.js';
 import { expectError } from '../helpers/expect.js';
 import { approve, inviteAndAccept, STAFF_PASSWORD, type Member } from '../helpers/office.js';
-import { codeFromMail, fetchFile, guestFilePath, guestVerifies, partOf, putPart, sendShare, uploadContainer, uploadRequest, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import {
+  codeFromMail,
+  fetchFile,
+  guestFilePath,
+  guestVerifies,
+  partOf,
+  putPart,
+  sendShare,
+  uploadContainer,
+  uploadRequest,
+  withStaff,
+  type SendingOffice,
+  type SentShare,
+} from '../helpers/sharing.js';
 import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';
-import type { SentShare } from '../../server/privacy/records.js';
 
 const suite = httpSuite();
 
