@@ -24,7 +24,8 @@ module.exports = {
     },
     {
       name: 'capability-to-composition',
-      comment: 'Capabilities and the kernel are given their dependencies; they never reach up into the composition (server/*.ts).',
+      comment:
+        'Capabilities and the kernel are given their dependencies; they never reach up into the composition (server/*.ts).',
       severity: 'error',
       from: { path: '^server/[^/]+/' },
       to: { path: '^server/[^/]+\\.ts$' },

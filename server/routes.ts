@@ -10,7 +10,6 @@ import type { ClientsService } from './clients/service.js';
 import type { DropLinkService } from './drops/link.js';
 import * as drops from './drops/routes.js';
 import type { DropsService } from './drops/service.js';
-import type { AuthService } from './auth/service.js';
 import { getHealth } from './health/routes.js';
 import type { HealthService } from './health/service.js';
 import type { RouteSpec } from './kernel/http/route.js';
@@ -37,6 +36,7 @@ import type { SetupCompletionService, SetupService } from './setup/service.js';
 import type { UsersRepo } from './kernel/accounts/users-repo.js';
 import * as users from './users/routes.js';
 import type { UsersService } from './users/service.js';
+import type { AuthService } from './auth/contract.js';
 
 export type { RouteSpec } from './kernel/http/route.js';
 

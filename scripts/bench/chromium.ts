@@ -188,9 +188,7 @@ export class PageDriver {
     cdp.on('Runtime.consoleAPICalled', (params, session) => {
       if (session !== sessionId || (params['type'] !== 'error' && params['type'] !== 'warning')) return;
       const args = params['args'] as { value?: unknown; description?: string }[];
-      this.problems.push(
-        `console.${String(params['type'])}: ${args.map(consoleArgText).join(' ')}`,
-      );
+      this.problems.push(`console.${String(params['type'])}: ${args.map(consoleArgText).join(' ')}`);
     });
     cdp.on('Target.attachedToTarget', (params, session) => {
       const info = params['targetInfo'] as { type: string; url: string };

@@ -21,9 +21,9 @@ import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, clientAddress, parseInput } from '../kernel/http/validation.js';
 import { describeDevice } from '../kernel/sessions/device.js';
 import { kdfIn, kdfOut } from '../kernel/accounts/wire.js';
-import type { AuthService } from './service.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';
 import { answerSignedIn } from '../kernel/sessions/answer.js';
+import type { AuthService } from './contract.js';
 
 function origin(req: Request): RequestOrigin {
   return { ip: clientAddress(req), device: describeDevice(req.headers['user-agent']) };

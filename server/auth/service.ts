@@ -8,7 +8,20 @@
 // - Rate limits are checked before any credential (server/kernel/rate-limit/service.ts).
 // - The sealed key bundle and the session are released only after the last step.
 // - The audit log names people by pseudonym and failures by a reason class.
-import { asId, authVerifier, checkAuthVerifier, codeHash, decryptAtRest, DEFAULT_KDF_PARAMS, encryptAtRest, fakeSalt, type Id, newToken, randomBytes, tokenHash } from '../../shared/crypto/index.js';
+import {
+  asId,
+  authVerifier,
+  checkAuthVerifier,
+  codeHash,
+  decryptAtRest,
+  DEFAULT_KDF_PARAMS,
+  encryptAtRest,
+  fakeSalt,
+  type Id,
+  newToken,
+  randomBytes,
+  tokenHash,
+} from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
@@ -19,15 +32,14 @@ import { passwordChangedMail } from '../kernel/mail/messages.js';
 import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
-import { checkKdf, type KdfInput } from '../kernel/accounts/account-keys.js';
-import type { StoredKdf, UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import type { SignInResult } from '../kernel/accounts/wire.js';
+import { checkKdf } from '../kernel/accounts/account-keys.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import type { FactorMethod, SecondFactor } from './second-factor.js';
 import { finishSignIn } from '../kernel/sessions/sign-in.js';
 import { matchTotp, otpauthUri, toRfc4648Base32, TOTP_SECRET_BYTES } from './totp.js';
-import type { RequestOrigin } from '../kernel/sessions/answer.js';
+import type { AuthService } from './contract.js';
 
 /** A ticket bridges the password and the second factor, or the recovery key and the new password. */
 export const TICKET_LIFETIME_MS = 5 * 60 * 1000;
@@ -37,37 +49,6 @@ const TICKET_TRIES = 3;
 // Verifiers for unknown addresses are computed against these, so that path costs the same.
 const DUMMY_USER_ID = asId(new Uint8Array(16));
 const DUMMY_VERIFIER = new Uint8Array(32);
-
-type LoginResult =
-  { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
-
-interface PasswordChange {
-  readonly authKey: Uint8Array;
-  readonly code: string | undefined;
-  readonly kdf: KdfInput;
-  readonly newAuthKey: Uint8Array;
-  readonly passwordBundle: Uint8Array;
-}
-
-interface RecoveryCompletion {
-  readonly kdf: KdfInput;
-  readonly authKey: Uint8Array;
-  readonly passwordBundle: Uint8Array;
-  readonly recoveryAuthKey: Uint8Array;
-  readonly recoveryBundle: Uint8Array;
-}
-
-export interface AuthService {
-  prelogin(ip: string, email: string): StoredKdf;
-  login(from: RequestOrigin, email: string, authKey: Uint8Array): LoginResult;
-  secondFactor(from: RequestOrigin, ticket: string, code: string): SignInResult;
-  recover(ip: string, email: string, recoveryAuthKey: Uint8Array, code: string): { ticket: string; user: UserRecord };
-  completeRecovery(from: RequestOrigin, ticket: string, next: RecoveryCompletion): Promise<SignInResult>;
-  changePassword(caller: Caller, ip: string, change: PasswordChange): Promise<void>;
-  beginTwoFactor(caller: Caller): { secret: string; uri: string };
-  confirmTwoFactor(caller: Caller, code: string): string[];
-  disableTwoFactor(caller: Caller, ip: string, authKey: Uint8Array, code: string): void;
-}
 
 export function createAuthService(deps: {
   users: UsersRepo;

@@ -81,10 +81,7 @@ export function requireOpen(drop: DropRecord, now: number): void {
 }
 
 /** Groups a drop's files under its uploads, in order. */
-function withFiles(
-  uploads: readonly DropUploadRecord[],
-  files: readonly DropFileRecord[],
-): DropUploadWithFiles[] {
+function withFiles(uploads: readonly DropUploadRecord[], files: readonly DropFileRecord[]): DropUploadWithFiles[] {
   return uploads.map((upload) => ({ upload, files: files.filter((file) => bytesEqual(file.dropUploadId, upload.id)) }));
 }
 

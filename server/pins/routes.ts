@@ -10,13 +10,11 @@ import type { PinsService } from './service.js';
 export function listPins(pins: PinsService): RouteHandler {
   return (_req, res) => {
     const answer: PinList = {
-      pins: pins
-        .list(callerOf(res))
-        .map((pin) => ({
-          subject: pin.subject,
-          subjectId: idToWire(pin.subjectId),
-          envelope: toBase64Url(pin.envelope),
-        })),
+      pins: pins.list(callerOf(res)).map((pin) => ({
+        subject: pin.subject,
+        subjectId: idToWire(pin.subjectId),
+        envelope: toBase64Url(pin.envelope),
+      })),
     };
     res.json(answer);
   };

@@ -220,14 +220,12 @@ export function createPrivacyRepo(db: Db) {
         .all(params(person))
         .map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
     drops: (person: Person): PersonDrop[] =>
-      drops
-        .all(params(person))
-        .map((row) => ({
-          ...row,
-          owned: flag(row.owned),
-          personal: flag(row.personal),
-          singleUse: flag(row.singleUse),
-        })),
+      drops.all(params(person)).map((row) => ({
+        ...row,
+        owned: flag(row.owned),
+        personal: flag(row.personal),
+        singleUse: flag(row.singleUse),
+      })),
     dropUploads: (person: Person): PersonDropUpload[] =>
       dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),

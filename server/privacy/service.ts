@@ -28,7 +28,20 @@ import type { Caller } from '../kernel/http/caller.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { AppError, describeForLog, lastAdmin, notFound } from '../kernel/http/errors.js';
 import type { PrivacyRepo } from './repo.js';
-import type { AuditPerson, ErasePlan, Person, PersonAccount, PersonAuditEntry, PersonDrop, PersonDropUpload, PersonInvitation, PersonSession, PersonUpload, ReceivedShare, SentShare } from './records.js';
+import type {
+  AuditPerson,
+  ErasePlan,
+  Person,
+  PersonAccount,
+  PersonAuditEntry,
+  PersonDrop,
+  PersonDropUpload,
+  PersonInvitation,
+  PersonSession,
+  PersonUpload,
+  ReceivedShare,
+  SentShare,
+} from './records.js';
 
 const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
 const previewChanged = () =>

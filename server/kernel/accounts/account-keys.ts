@@ -1,7 +1,13 @@
 // Checking the keys a browser made for a new account (setup, invitation, admin reset) and
 // turning the auth keys into what is stored: keyed hashes bound to the user id. The auth
 // keys themselves are used here and dropped.
-import { authVerifier, checkKdfParams, CryptoError, verifyEncryptionKey, type Id } from '../../../shared/crypto/index.js';
+import {
+  authVerifier,
+  checkKdfParams,
+  CryptoError,
+  verifyEncryptionKey,
+  type Id,
+} from '../../../shared/crypto/index.js';
 import { invalidCertificate, invalidInput } from '../http/errors.js';
 import type { StoredAccountKeys, StoredKdf } from './users-repo.js';
 

@@ -16,11 +16,7 @@ import type { AuditRow } from './repo.js';
 import { AUDIT_GENESIS_HASH, auditEntryHash } from './service.js';
 
 /** The triggers that refuse UPDATE, DELETE and out-of-order INSERT on audit_log (migrations/0002). */
-const APPEND_ONLY_TRIGGERS = [
-  'audit_log_append_in_order',
-  'audit_log_no_delete',
-  'audit_log_no_update',
-] as const;
+const APPEND_ONLY_TRIGGERS = ['audit_log_append_in_order', 'audit_log_no_delete', 'audit_log_no_update'] as const;
 
 /** How many of the latest hashes the walk remembers, to recognise a link that skips entries. */
 const LINK_MEMORY = 4096;
