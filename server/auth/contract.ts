@@ -6,10 +6,10 @@ import type { StoredKdf, UserRecord } from '../kernel/accounts/users-repo.js';
 import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';
 
-export type LoginResult =
+type LoginResult =
   { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
 
-export interface PasswordChange {
+interface PasswordChange {
   readonly authKey: Uint8Array;
   readonly code: string | undefined;
   readonly kdf: KdfInput;
@@ -17,7 +17,7 @@ export interface PasswordChange {
   readonly passwordBundle: Uint8Array;
 }
 
-export interface RecoveryCompletion {
+interface RecoveryCompletion {
   readonly kdf: KdfInput;
   readonly authKey: Uint8Array;
   readonly passwordBundle: Uint8Array;

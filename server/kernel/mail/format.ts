@@ -11,7 +11,7 @@ export function englishTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export const RULE = '----------------------------------------------------------------------';
+const RULE = '----------------------------------------------------------------------';
 
 export function bilingual(
   to: string,
