@@ -1,5 +1,5 @@
 // npm run bench — end-to-end throughput and memory of sending and downloading a large file
-// through the real pages, in headless Chromium against the compiled server (issue 4):
+// through the real pages, in headless Chromium against the compiled server (docs/operations.md, office scale):
 //
 //   1. the server program (dist/server, as `npm start` runs it) on 127.0.0.1 with a temporary
 //      data folder and mail to a real SMTP server on loopback; the office is set up through
@@ -30,9 +30,10 @@ import { removeTempDirs, tempDir } from '../test/helpers/tmp.js';
 import { startCoffer, type Coffer } from '../test/e2e/support/coffer.js';
 import { launch, testId, type Chromium, type PageDriver } from './bench/chromium.js';
 import { MIB, sha256File, writeRandomFile } from './bench/files.js';
-import { watchPhase, type HeapPeaks, type PhaseFigures } from './bench/monitor.js';
+import { watchPhase } from './bench/monitor.js';
 import { probeChromium, type ChromiumProbe } from './bench/probe.js';
 import { selfTimes, type CpuProfile } from './bench/profile.js';
+import { mibps, table, timeReport, type RouteTimes, type SizeResult } from './bench/report.js';
 
 const BENCH_MIB = Number(process.env['BENCH_MIB'] ?? 1024);
 if (!Number.isInteger(BENCH_MIB) || BENCH_MIB < 1) {
@@ -46,17 +47,6 @@ const ADVISOR = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 
 const GUEST = 'klant@example.com';
 /** A phase that takes longer than this at any plausible speed has hung. */
 const PHASE_TIMEOUT_MS = Math.max(120_000, BENCH_MIB * 1_000);
-
-/** The server's own request log lines of a phase, summed per route: how long its side took. */
-type RouteTimes = Map<string, { count: number; totalMs: number; maxMs: number }>;
-
-interface SizeResult {
-  readonly mib: number;
-  readonly upload?: PhaseFigures & { readonly uploadingSeconds: number | null; readonly routes: RouteTimes };
-  readonly download?: PhaseFigures & { readonly routes: RouteTimes };
-  readonly hashMatches?: boolean;
-  readonly error?: string;
-}
 
 /** Sums the server's request log (one JSON line per request: method, route, status, ms) from `from` on. */
 function routeTimes(server: Spawned, from: number): RouteTimes {
@@ -226,97 +216,6 @@ async function profilePhase(probe: ChromiumProbe, label: string): Promise<() => 
   };
 }
 const profileNotes: string[] = [];
-
-// ---- the report
-
-function mibps(mib: number, seconds: number | null | undefined): string {
-  return seconds ? `${(mib / seconds).toFixed(1)} MiB/s` : '–';
-}
-function mb(bytes: number | undefined): string {
-  return bytes === undefined ? '–' : `${(bytes / MIB).toFixed(1)} MiB`;
-}
-function secs(seconds: number | null | undefined): string {
-  return seconds ? `${seconds.toFixed(2)} s` : '–';
-}
-
-type Row = readonly [string, (r: SizeResult) => string];
-
-/** The memory rows of a phase; the service worker only takes part in downloads. */
-function memoryRows(phase: (r: SizeResult) => PhaseFigures | undefined, serviceWorker: boolean): Row[] {
-  const heaps: [string, (f: PhaseFigures) => HeapPeaks][] = [
-    ['page', (f) => f.heap.page],
-    ['crypto worker', (f) => f.heap.worker],
-    ...(serviceWorker
-      ? [['service worker', (f: PhaseFigures) => f.heap.serviceWorker] as [string, (f: PhaseFigures) => HeapPeaks]]
-      : []),
-  ];
-  const processes: [string, string][] = [
-    ['page renderer', 'page renderer'],
-    ['renderer (all renderers)', 'renderer'],
-    ['network service', 'network.mojom.NetworkService'],
-    ['browser process', 'browser'],
-  ];
-  const of = (r: SizeResult, pick: (f: PhaseFigures) => number): number | undefined => {
-    const figures = phase(r);
-    return figures === undefined ? undefined : pick(figures);
-  };
-  return [
-    ['  server RSS at the start', (r) => mb(of(r, (f) => f.server.startRss))],
-    ['  server RSS peak (100 ms samples)', (r) => mb(of(r, (f) => f.server.peakRss))],
-    ['  server VmHWM', (r) => mb(of(r, (f) => f.server.hwm))],
-    ...heaps.flatMap(([name, heap]): Row[] => [
-      [`  ${name} JS heap peak (used)`, (r) => mb(of(r, (f) => heap(f).used))],
-      [`  ${name} ArrayBuffers peak`, (r) => mb(of(r, (f) => heap(f).backing))],
-    ]),
-    ...processes.map(([name, type]): Row => [
-      `  ${name} RSS peak`,
-      (r) => mb(of(r, (f) => f.chromiumRss.get(type) ?? 0)),
-    ]),
-  ];
-}
-
-function table(results: readonly SizeResult[]): string {
-  const section = (title: string): Row => [title, () => ''];
-  const rows: Row[] = [
-    section('Encrypt + upload (Send page, click → "sent")'),
-    ['  time', (r) => secs(r.upload?.seconds)],
-    ['  throughput (plaintext)', (r) => mibps(r.mib, r.upload?.seconds)],
-    ['  throughput, uploading phase only', (r) => mibps(r.mib, r.upload?.uploadingSeconds)],
-    ...memoryRows((r) => r.upload, false),
-    section('Download + decrypt (sent page, click → saved and "done")'),
-    ['  time', (r) => secs(r.download?.seconds)],
-    ['  throughput (plaintext)', (r) => mibps(r.mib, r.download?.seconds)],
-    ['  SHA-256 of the saved file', (r) => (r.hashMatches === undefined ? '–' : r.hashMatches ? 'matches' : 'DIFFERS')],
-    ...memoryRows((r) => r.download, true),
-  ];
-  const header = ['', ...results.map((r) => `${r.mib} MiB`)];
-  const body = rows.map(([label, value]) => [label, ...results.map(value)]);
-  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => (row[i] ?? '').length)));
-  const line = (row: readonly string[]): string =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('   ');
-  return [line(header), ...body.map(line)].join('\n');
-}
-
-/** Where a phase's time went: CPU seconds by process and thread (the busiest first), and the server's time per route. */
-function timeReport(label: string, figures: PhaseFigures & { readonly routes: RouteTimes }): string {
-  const top = [...figures.cpu.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
-  const threads = top.map(
-    ([thread, seconds]) =>
-      `    ${thread.padEnd(58)} ${seconds.toFixed(2).padStart(7)} s  ${((seconds / figures.seconds) * 100).toFixed(0).padStart(4)} %`,
-  );
-  const routes = [...figures.routes.entries()]
-    .sort((a, b) => b[1].totalMs - a[1].totalMs)
-    .map(
-      ([route, t]) =>
-        `    ${`${route} ×${t.count}`.padEnd(58)} ${(t.totalMs / t.count).toFixed(0).padStart(7)} ms avg, ${t.maxMs.toFixed(0)} ms max`,
-    );
-  return [
-    `  ${label} (${figures.seconds.toFixed(2)} s wall), CPU by thread (% of one core):`,
-    ...threads,
-    "   the server's time per request (from its log):",
-    ...routes,
-  ].join('\n');
-}
 
 // ---- the run
 

@@ -5,29 +5,13 @@
 //
 //   npm run vectors            write the files
 //   npm run vectors -- --check compare only
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installDeterministicRandom } from './vectors/deterministic-random.js';
 
-const SEED = 'coffer format v1 test vectors';
-let counter = 0;
-let pool = new Uint8Array(0);
-function deterministicFill<T extends ArrayBufferView | null>(array: T): T {
-  if (array === null) return array;
-  const out = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  for (let i = 0; i < out.length; i++) {
-    if (pool.length === 0) pool = new Uint8Array(createHash('sha256').update(`${SEED}/${counter++}`).digest());
-    out[i] = pool[0] as number;
-    pool = pool.subarray(1);
-  }
-  return array;
-}
-Object.defineProperty(globalThis.crypto, 'getRandomValues', {
-  configurable: true,
-  writable: true,
-  value: deterministicFill,
-});
+// Before libsodium loads: it draws its randomness from here from then on.
+installDeterministicRandom('coffer format v1 test vectors');
 
 const { ready } = await import('../shared/crypto/index.js');
 await ready();

@@ -1,7 +1,7 @@
 // The operator's command line (`npm run coffer -- <command>`). It reads the same environment
 // as the server and works on the same data folder; it may run while the server runs.
 import { fromHex, ready } from '../shared/crypto/index.js';
-import { createAuditRepo } from './audit/repo.js';
+import type { AuditRepo } from './kernel/audit/repo.js';
 import {
   checkHead,
   describeBreak,
@@ -11,20 +11,19 @@ import {
   inspectChain,
   parseHead,
   type ExpectedHead,
-} from './audit/verify.js';
-import { systemClock } from './clock.js';
-import { parseConfigOrExplain, type Env } from './config.js';
-import { createDiskBlobStore } from './blobs/disk.js';
+} from './kernel/audit/verify.js';
+import { systemClock } from './kernel/clock.js';
+import { parseConfigOrExplain, type Env } from './kernel/config.js';
+import { createDiskBlobStore } from './kernel/blobs/disk.js';
 import { isEntryModule } from './entry.js';
-import { createSweeper } from './jobs/sweeper.js';
-import { createLogger } from './log.js';
-import { AppError } from './http/errors.js';
+import { createLogger } from './kernel/log.js';
+import { createRepos, sweeperOver } from './compose.js';
+import { AppError } from './kernel/http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
-import { createSetupRepo } from './setup/repo.js';
 import { createSetupService } from './setup/service.js';
 import { openStore } from './store.js';
 
-export const USAGE = `Usage: npm run coffer -- <command>
+const USAGE = `Usage: npm run coffer -- <command>
 
 Commands:
   setup-link   print a new first-run setup link (older unused links stop working)
@@ -72,12 +71,13 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     }
 
     await ready();
-    if (command === 'audit-verify')
-      return auditVerify(createAuditRepo(db), 'head' in options ? options.head : undefined);
+    const repos = createRepos(db);
+    if (command === 'audit-verify') return auditVerify(repos.audit, 'head' in options ? options.head : undefined);
     if (command === 'sweep') {
       const log = createLogger(config.logLevel);
-      const sweeper = createSweeper({
+      const sweeper = sweeperOver({
         db,
+        repos,
         blobs: createDiskBlobStore(config.dataDir),
         clock: systemClock,
         log,
@@ -90,7 +90,7 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
       );
       return 0;
     }
-    const setup = createSetupService({ repo: createSetupRepo(db), clock: systemClock, publicUrl: config.publicUrl });
+    const setup = createSetupService({ repo: repos.setup, clock: systemClock, publicUrl: config.publicUrl });
     try {
       console.log(setupLinkBanner(await setup.issueLink()));
       return 0;
@@ -120,7 +120,7 @@ function auditVerifyOptions(rest: readonly string[]): { head?: ExpectedHead } | 
 }
 
 /** Exit 0 for a whole chain (matching the mailed head, if given), 1 for anything else. */
-function auditVerify(repo: ReturnType<typeof createAuditRepo>, head: ExpectedHead | undefined): number {
+function auditVerify(repo: AuditRepo, head: ExpectedHead | undefined): number {
   const warning = describeMissingTriggers(repo.triggers());
   if (warning !== undefined) console.error(warning);
   const chain = inspectChain(repo.entries());

@@ -6,21 +6,18 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ready } from '../shared/crypto/index.js';
 import { createApp } from './app.js';
-import { createDiskBlobStore } from './blobs/disk.js';
-import { createAuditHeadJob } from './jobs/audit-head.js';
-import { createSweeper } from './jobs/sweeper.js';
-import { createDeliver } from './mail/deliver.js';
-import { systemClock } from './clock.js';
-import { parseConfigOrExplain, type Config, type Env } from './config.js';
-import type { Db } from './db/open.js';
+import { createServices } from './compose.js';
+import { createDiskBlobStore } from './kernel/blobs/disk.js';
+import { systemClock } from './kernel/clock.js';
+import { parseConfigOrExplain, type Config, type Env } from './kernel/config.js';
+import type { Db } from './kernel/db/open.js';
 import { isEntryModule } from './entry.js';
-import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from './keys.js';
-import { createLogger } from './log.js';
-import { createMailer, type Mailer } from './mail/mailer.js';
-import { dataPaths, projectPaths } from './paths.js';
+import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from './kernel/keys.js';
+import { createLogger } from './kernel/log.js';
+import { createMailer, type Mailer } from './kernel/mail/mailer.js';
+import { dataPaths, projectPaths } from './kernel/paths.js';
 import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
-import { createSetupRepo } from './setup/repo.js';
-import { createSetupService, setupAtStart } from './setup/service.js';
+import { setupAtStart } from './setup/service.js';
 import { openStore } from './store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -45,14 +42,8 @@ async function start(config: Config): Promise<void> {
   const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
   await ready();
 
-  const setup = createSetupService({ repo: createSetupRepo(db), clock, publicUrl: config.publicUrl });
-  const atStart = await setupAtStart(setup);
-  if (atStart.action === 'issued') console.log(setupLinkBanner(atStart.link));
-  if (atStart.action === 'remind') console.log(setupPendingLine(atStart.expiresAt));
-
   const mailer = createMailer(config, log, clock);
-  const blobs = createDiskBlobStore(config.dataDir);
-  const app = createApp({
+  const deps = {
     config,
     db,
     mailer,
@@ -61,20 +52,20 @@ async function start(config: Config): Promise<void> {
     serverKey,
     clientDir: projectPaths().client,
     capabilityKey,
-    blobs,
-  });
+    blobs: createDiskBlobStore(config.dataDir),
+  };
+  // One set of services: the app serves it, and its jobs start here (one sweeper, one deliverer).
+  const services = createServices(deps);
+  const atStart = await setupAtStart(services.setup);
+  if (atStart.action === 'issued') console.log(setupLinkBanner(atStart.link));
+  if (atStart.action === 'remind') console.log(setupPendingLine(atStart.expiresAt));
+
+  const app = createApp(deps, services);
   // The expiry sweeper runs here only: never at import time, never in the command line's process.
-  const sweeper = createSweeper({ db, blobs, clock, log, sessionIdleMs: config.sessionIdleMinutes * 60_000 });
+  const { sweeper, auditHead } = services.jobs;
   const stopSweeper = config.sweepIntervalSeconds > 0 ? sweeper.start(config.sweepIntervalSeconds * 1000) : () => {};
   // The daily audit head mail to the admins, checked on the sweeper's interval (hourly when the
   // sweeper is off: the head mail is a safeguard, not housekeeping).
-  const auditHead = createAuditHeadJob({
-    db,
-    clock,
-    log,
-    deliver: createDeliver(mailer, log),
-    publicUrl: config.publicUrl,
-  });
   const stopAuditHead = auditHead.start(
     config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000,
   );

@@ -1,7 +1,7 @@
 // THE route table: every endpoint Coffer serves, with the body it accepts and the guard in
 // front of it. createApp mounts exactly these entries and nothing else, and the authorization
 // tests walk the same list, so an endpoint cannot exist without being seen here.
-// Guards (server/http/guards.ts): public · session · member · staff · approved · office · admin · client.
+// Guards (server/kernel/http/guards.ts): public · session · member · staff · approved · office · admin · client.
 import * as audit from './audit/routes.js';
 import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
@@ -10,10 +10,9 @@ import type { ClientsService } from './clients/service.js';
 import type { DropLinkService } from './drops/link.js';
 import * as drops from './drops/routes.js';
 import type { DropsService } from './drops/service.js';
-import type { AuthService } from './auth/service.js';
 import { getHealth } from './health/routes.js';
 import type { HealthService } from './health/service.js';
-import type { RouteSpec } from './http/route.js';
+import type { RouteSpec } from './kernel/http/route.js';
 import * as invitations from './invitations/routes.js';
 import type { InvitationsService } from './invitations/service.js';
 import * as office from './office/routes.js';
@@ -21,24 +20,25 @@ import * as pins from './pins/routes.js';
 import * as privacy from './privacy/routes.js';
 import type { PrivacyService } from './privacy/service.js';
 import type { PinsService } from './pins/service.js';
-import type { Clock } from './clock.js';
+import type { Clock } from './kernel/clock.js';
 import type { ReceivingService } from './shares/receiving.js';
 import * as shares from './shares/routes.js';
 import type { SharesService } from './shares/service.js';
 import * as uploads from './uploads/routes.js';
-import type { UploadsService } from './uploads/service.js';
+import type { UploadsService } from './kernel/uploads/service.js';
 import type { OfficeService } from './office/service.js';
 import { sendAsset, sendPage, sendServiceWorker } from './pages/routes.js';
-import type { OfficeRepo } from './office/repo.js';
+import type { OfficeRepo } from './kernel/accounts/office-repo.js';
 import * as sessions from './sessions/routes.js';
-import type { SessionsService } from './sessions/service.js';
+import type { SessionsService } from './kernel/sessions/service.js';
 import { completeSetup, verifySetupLink } from './setup/routes.js';
 import type { SetupCompletionService, SetupService } from './setup/service.js';
-import type { UsersRepo } from './users/repo.js';
+import type { UsersRepo } from './kernel/accounts/users-repo.js';
 import * as users from './users/routes.js';
 import type { UsersService } from './users/service.js';
+import type { AuthService } from './auth/contract.js';
 
-export type { BodyType, Guard, Method, RouteHandler, RouteKind, RouteSpec } from './http/route.js';
+export type { RouteSpec } from './kernel/http/route.js';
 
 export interface RouteServices {
   readonly health: HealthService;
@@ -102,9 +102,9 @@ export const PAGES = [
 ] as const;
 
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
-export const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
+const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
 /** A drop submission carries up to 100 files' sealed metadata (up to 8 KiB each) and keys. */
-export const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
+const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
 
 export function routeTable(s: RouteServices): readonly RouteSpec[] {
   const lifetimes = s.sessions.lifetimes;

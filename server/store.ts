@@ -1,17 +1,17 @@
 // Opening Coffer's data folder, shared by the server (main.ts) and the command line (cli.ts):
 // create the folder (owner only), open the database, bring its schema up to date.
 import { mkdir, stat } from 'node:fs/promises';
-import type { Config } from './config.js';
-import { migrate, type MigrationResult } from './db/migrate.js';
-import { openDatabase, type Db } from './db/open.js';
-import { dataPaths, projectPaths } from './paths.js';
+import type { Config } from './kernel/config.js';
+import { migrate, type MigrationResult } from './kernel/db/migrate.js';
+import { openDatabase, type Db } from './kernel/db/open.js';
+import { dataPaths, projectPaths } from './kernel/paths.js';
 
-export class DataDirError extends Error {
+class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
 /** Creates DATA_DIR with mode 0700 if it is missing; an existing folder is left as it is. */
-export async function prepareDataDir(dataDir: string): Promise<void> {
+async function prepareDataDir(dataDir: string): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (!(await stat(dataDir)).isDirectory()) throw new DataDirError(`DATA_DIR (${dataDir}) is not a folder`);
 }

@@ -121,7 +121,7 @@ export async function launch(userDataDir: string): Promise<Chromium> {
     await cdp.send('Browser.getVersion');
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`Chromium did not start: ${(error as Error).message}\n${stderr}`);
+    throw new Error(`Chromium did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     cdp,
@@ -188,9 +188,7 @@ export class PageDriver {
     cdp.on('Runtime.consoleAPICalled', (params, session) => {
       if (session !== sessionId || (params['type'] !== 'error' && params['type'] !== 'warning')) return;
       const args = params['args'] as { value?: unknown; description?: string }[];
-      this.problems.push(
-        `console.${String(params['type'])}: ${args.map((a) => String(a.value ?? a.description ?? '')).join(' ')}`,
-      );
+      this.problems.push(`console.${String(params['type'])}: ${args.map(consoleArgText).join(' ')}`);
     });
     cdp.on('Target.attachedToTarget', (params, session) => {
       const info = params['targetInfo'] as { type: string; url: string };
@@ -310,4 +308,11 @@ export class PageDriver {
       });
     });
   }
+}
+
+/** A console argument as text: strings as they are, other values as JSON, else CDP's description. */
+function consoleArgText(arg: { value?: unknown; description?: string }): string {
+  if (typeof arg.value === 'string') return arg.value;
+  if (arg.value !== undefined) return JSON.stringify(arg.value);
+  return arg.description ?? '';
 }

@@ -2,11 +2,11 @@
 // Both are GETs that change nothing (reading the log is not audited).
 import type { Response } from 'express';
 import { AUDIT_PAGE_DEFAULT, AuditFilterQuery, AuditPageQuery, type AuditTrailPage } from '../../shared/wire/index.js';
-import type { RouteHandler } from '../http/route.js';
-import { parseInput } from '../http/validation.js';
-import { CSV_BOM, CSV_HEADER, csvEntry, csvFileName } from './csv.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { parseInput } from '../kernel/http/validation.js';
+import { CSV_BOM, CSV_HEADER, csvEntry, csvFileName } from '../kernel/audit/csv.js';
 import { trailFilter, type AuditTrail } from './trail.js';
-import { trailEntryOut } from './wire.js';
+import { trailEntryOut } from '../kernel/audit/wire.js';
 
 export function getAuditTrail(trail: AuditTrail): RouteHandler {
   return (req, res) => {

@@ -3,13 +3,13 @@
 // number, so neither the page nor the export ever holds more than one page in memory. Names and
 // addresses come from audit_people while it still has them; an erased person is shown as such.
 import type { AuditFilterQuery } from '../../shared/wire/audit.js';
-import type { AuditRepo, AuditTrailFilter, AuditTrailRow } from './repo.js';
-import { AUDIT_ACTIONS } from './service.js';
+import type { AuditRepo, AuditTrailFilter, AuditTrailRow } from '../kernel/audit/repo.js';
+import { AUDIT_ACTIONS } from '../kernel/audit/service.js';
 
 /** Rows the export reads at a time. */
 export const EXPORT_PAGE = 500;
 
-export interface AuditTrailPageResult {
+interface AuditTrailPageResult {
   readonly entries: readonly AuditTrailRow[];
   readonly next: number | null;
 }

@@ -1,6 +1,6 @@
 // SQL of sign-in tickets and backup codes (login_tickets, backup_codes; migrations/0002_accounts.sql).
-import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
+import { asId, type Id } from '../../shared/crypto/index.js';
+import type { Db } from '../kernel/db/open.js';
 
 export type TicketPurpose = 'signin' | 'recovery';
 
@@ -55,7 +55,7 @@ export function createAuthRepo(db: Db) {
       const row = findTicket.get(tokenHash, purpose, now);
       return row === undefined
         ? undefined
-        : { userId: row.user_id as Id, expiresAt: row.expires_at, failures: row.failures };
+        : { userId: asId(row.user_id), expiresAt: row.expires_at, failures: row.failures };
     },
     /** Counts a wrong code against the ticket; returns the new count. */
     failTicket(tokenHash: Uint8Array): number {

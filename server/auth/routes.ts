@@ -1,5 +1,5 @@
 // Sign-in, second factor, recovery, password change and two-factor enrolment.
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   LoginRequest,
@@ -16,26 +16,17 @@ import {
   TwoFactorDisableRequest,
   type TwoFactorBeginResponse,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { setSessionCookie } from '../http/cookies.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, clientAddress, parseInput } from '../http/validation.js';
-import { describeDevice } from '../sessions/device.js';
-import { kdfIn, kdfOut, signedInOut, type SignInResult } from '../users/wire.js';
-import type { AuthService, RequestOrigin } from './service.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, clientAddress, parseInput } from '../kernel/http/validation.js';
+import { describeDevice } from '../kernel/sessions/device.js';
+import { kdfIn, kdfOut } from '../kernel/accounts/wire.js';
+import type { RequestOrigin } from '../kernel/sessions/answer.js';
+import { answerSignedIn } from '../kernel/sessions/answer.js';
+import type { AuthService } from './contract.js';
 
 function origin(req: Request): RequestOrigin {
   return { ip: clientAddress(req), device: describeDevice(req.headers['user-agent']) };
-}
-
-/** Sets the session cookie and answers SignedIn: the one way every sign-in ends. */
-export function answerSignedIn(
-  res: Response,
-  result: SignInResult,
-  lifetimes: { idleMs: number; maxMs: number },
-): void {
-  setSessionCookie(res, result.token, lifetimes.maxMs / 1000);
-  res.json(signedInOut(result, lifetimes.idleMs / 1000));
 }
 
 export interface AuthRouteDeps {

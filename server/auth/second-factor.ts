@@ -1,15 +1,15 @@
 // Checking a second factor: a TOTP code (each 30-second step accepted once) or a backup code
 // (each accepted once). A code that passes is used up here, before anything else happens.
 import { codeHash, decryptAtRest } from '../../shared/crypto/index.js';
-import type { Clock } from '../clock.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
+import type { Clock } from '../kernel/clock.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import { matchTotp } from './totp.js';
 
 export type FactorMethod = 'totp' | 'backup_code';
 
-export type FactorCheck = { readonly ok: true; readonly method: FactorMethod } | { readonly ok: false };
+type FactorCheck = { readonly ok: true; readonly method: FactorMethod } | { readonly ok: false };
 
 export interface SecondFactor {
   /** Checks and uses up `code` for a user with two-factor sign-in on. */

@@ -5,86 +5,50 @@
 // - Every failed credential answers 401 `invalid_credentials`, the same body whatever the
 //   cause, and an unknown address costs the same work as a wrong password (a verifier is
 //   computed against a dummy), so neither the answer nor its timing says who has an account.
-// - Rate limits are checked before any credential (server/rate-limit/service.ts).
+// - Rate limits are checked before any credential (server/kernel/rate-limit/service.ts).
 // - The sealed key bundle and the session are released only after the last step.
 // - The audit log names people by pseudonym and failures by a reason class.
 import {
+  asId,
   authVerifier,
   checkAuthVerifier,
   codeHash,
+  decryptAtRest,
   DEFAULT_KDF_PARAMS,
   encryptAtRest,
-  decryptAtRest,
   fakeSalt,
+  type Id,
   newToken,
   randomBytes,
   tokenHash,
-  type Id,
 } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { passwordChangedMail } from '../mail/messages.js';
-import type { OfficeRepo } from '../office/repo.js';
-import type { Bucket, RateLimiter } from '../rate-limit/service.js';
-import type { SessionsService } from '../sessions/service.js';
-import { checkKdf, type KdfInput } from '../users/account-keys.js';
-import type { StoredKdf, UserRecord, UsersRepo } from '../users/repo.js';
-import type { SignInResult } from '../users/wire.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { passwordChangedMail } from '../kernel/mail/messages.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import { checkKdf } from '../kernel/accounts/account-keys.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import type { FactorMethod, SecondFactor } from './second-factor.js';
-import { finishSignIn } from './sign-in.js';
+import { finishSignIn } from '../kernel/sessions/sign-in.js';
 import { matchTotp, otpauthUri, toRfc4648Base32, TOTP_SECRET_BYTES } from './totp.js';
+import type { AuthService } from './contract.js';
 
 /** A ticket bridges the password and the second factor, or the recovery key and the new password. */
 export const TICKET_LIFETIME_MS = 5 * 60 * 1000;
 /** Wrong codes a sign-in ticket survives; then the password must be entered again. */
-export const TICKET_TRIES = 3;
+const TICKET_TRIES = 3;
 
 // Verifiers for unknown addresses are computed against these, so that path costs the same.
-const DUMMY_USER_ID = new Uint8Array(16) as Id;
+const DUMMY_USER_ID = asId(new Uint8Array(16));
 const DUMMY_VERIFIER = new Uint8Array(32);
-
-export type LoginResult =
-  { readonly kind: 'second-factor'; readonly ticket: string } | ({ readonly kind: 'signed-in' } & SignInResult);
-
-export interface PasswordChange {
-  readonly authKey: Uint8Array;
-  readonly code: string | undefined;
-  readonly kdf: KdfInput;
-  readonly newAuthKey: Uint8Array;
-  readonly passwordBundle: Uint8Array;
-}
-
-export interface RecoveryCompletion {
-  readonly kdf: KdfInput;
-  readonly authKey: Uint8Array;
-  readonly passwordBundle: Uint8Array;
-  readonly recoveryAuthKey: Uint8Array;
-  readonly recoveryBundle: Uint8Array;
-}
-
-/** Where a request came from: the client address for rate limits, the device for the session list. */
-export interface RequestOrigin {
-  readonly ip: string;
-  readonly device: string;
-}
-
-export interface AuthService {
-  prelogin(ip: string, email: string): StoredKdf;
-  login(from: RequestOrigin, email: string, authKey: Uint8Array): LoginResult;
-  secondFactor(from: RequestOrigin, ticket: string, code: string): SignInResult;
-  recover(ip: string, email: string, recoveryAuthKey: Uint8Array, code: string): { ticket: string; user: UserRecord };
-  completeRecovery(from: RequestOrigin, ticket: string, next: RecoveryCompletion): Promise<SignInResult>;
-  changePassword(caller: Caller, ip: string, change: PasswordChange): Promise<void>;
-  beginTwoFactor(caller: Caller): { secret: string; uri: string };
-  confirmTwoFactor(caller: Caller, code: string): string[];
-  disableTwoFactor(caller: Caller, ip: string, authKey: Uint8Array, code: string): void;
-}
 
 export function createAuthService(deps: {
   users: UsersRepo;

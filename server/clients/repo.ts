@@ -4,8 +4,8 @@
 // - the portal: always by the caller's own user id in the WHERE clause (drop_uploads.client_id),
 //   and one upload by its id AND that client id, so another client's id matches nothing.
 import { toHex, type Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import type { Approval, UserStatus } from '../users/repo.js';
+import type { Db } from '../kernel/db/open.js';
+import type { Approval, UserStatus } from '../kernel/accounts/users-repo.js';
 
 export interface ClientRow {
   readonly id: Id;

@@ -15,13 +15,12 @@ import {
   type PortalUpload,
   type PortalUploadList,
 } from '../../shared/wire/index.js';
-import { dropState } from '../drops/repo.js';
-import { dropInputIn } from '../drops/wire.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, idParam, parseInput } from '../http/validation.js';
-import { iso } from '../users/wire.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
+import { iso } from '../kernel/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
+import { dropState, dropInputIn } from '../kernel/domain/drops.js';
 
 // ---- the office's side
 

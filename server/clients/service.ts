@@ -1,4 +1,5 @@
-// Client accounts and the client portal (issue 6; shared/wire/clients.ts).
+// Client accounts and the client portal (docs/operations.md "Client accounts and the portal";
+// shared/wire/clients.ts).
 //
 // The office's side (approved staff and admins): invite a client by name and address (the
 // invitation flow of server/invitations/, role 'client'), list the office's clients, read a
@@ -12,24 +13,21 @@
 // and an upload session on their own drop. Every lookup names the caller's user id in its SQL
 // (server/clients/repo.ts, drops.clientDrop): another client's id answers 404 like an unknown one.
 import { plaintextLengthOf, receiptCode, type Id } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { DropGrant, DropLinkService } from '../drops/link.js';
-import type { DropRecord, DropsRepo } from '../drops/repo.js';
-import type { ClientDropInput, DropsService } from '../drops/service.js';
-import type { Caller } from '../http/caller.js';
-import { notFound, wrongState } from '../http/errors.js';
-import type { InvitationRecord, InvitationsRepo } from '../invitations/repo.js';
-import type { InvitationsService, SentInvitation } from '../invitations/service.js';
-import type { Deliver } from '../mail/deliver.js';
-import { clientApprovedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
-import { checkUserCertificate } from '../users/service.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { notFound, wrongState } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { clientApprovedMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import type { ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
+import type { ClientDropInput, DropClient, DropGrant, DropRecord } from '../kernel/domain/drops.js';
+import type { InvitationRecord, SentInvitation } from '../kernel/domain/invitations.js';
+import { checkUserCertificate } from '../kernel/accounts/certificate.js';
 
-export type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
+type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
 /** One line of the office's client list: an open invitation or an account. */
 export type ClientListEntry =
@@ -64,7 +62,7 @@ export interface ClientsService {
   start(caller: Caller, dropId: Id): Promise<DropGrant>;
 }
 
-export function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
+function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
   if (user.status === 'disabled') return 'disabled';
   if (user.approval === 'approved') return 'active';
   return user.approval === 'reset' ? 'reset' : 'pending';
@@ -82,15 +80,45 @@ function uploadView(upload: ClientUploadRecord): PortalUploadView {
   };
 }
 
+/** Inviting a client (the invitations capability's service). */
+export interface ClientInvitations {
+  inviteClient(caller: Caller, name: string, email: string): Promise<SentInvitation>;
+}
+
+/** Open client invitations, for the office's list (the invitations capability's repo). */
+export interface OpenClientInvitations {
+  listOpenClients(now: number): InvitationRecord[];
+}
+
+/** Making a client's personal drop (the drops capability's service). */
+export interface PersonalDropMaker {
+  createForClient(caller: Caller, input: ClientDropInput, client: DropClient): { dropId: Id; expiresAt: number };
+}
+
+/** A client's personal drop as stored (the drops capability's repo): found, or detached on re-approval. */
+export interface PersonalDrops {
+  dropOfClient(clientId: Id): DropRecord | undefined;
+  detachClient(clientId: Id, now: number): boolean;
+}
+
+/** An upload session on a client's own drop (the drops capability's link service). */
+export interface PersonalDropSessions {
+  startForClient(clientId: Id, dropId: Id): Promise<DropGrant>;
+}
+
+/**
+ * The clients service. What it needs of invitations and drops comes in as the small interfaces
+ * above, filled in by server/compose.ts with those capabilities' services and repos.
+ */
 export function createClientsService(deps: {
   repo: ClientsRepo;
   users: UsersRepo;
   office: OfficeRepo;
-  invitations: InvitationsService;
-  invitationsRepo: InvitationsRepo;
-  drops: DropsService;
-  dropsRepo: DropsRepo;
-  dropLink: DropLinkService;
+  invitations: ClientInvitations;
+  invitationsRepo: OpenClientInvitations;
+  drops: PersonalDropMaker;
+  dropsRepo: PersonalDrops;
+  dropLink: PersonalDropSessions;
   audit: Audit;
   transact: Transact;
   clock: Clock;

@@ -1,6 +1,6 @@
-// The refusals particular to drops, in the one error vocabulary (server/http/errors.ts,
+// The refusals particular to drops, in the one error vocabulary (server/kernel/http/errors.ts,
 // shared/wire/errors.ts): fixed sentences, never built from request data.
-import { AppError } from '../http/errors.js';
+import { AppError } from '../kernel/http/errors.js';
 
 /** 410, only to those entitled to the drop: a holder of its link, the office. */
 export const dropGone = (state: 'closed' | 'expired') =>

@@ -1,11 +1,11 @@
-// Drops, the link holder's side (DESIGN §4–§5, shared/wire/drops.ts): what the upload page
+// Drops, the link holder's side (docs/protocol.md §13, shared/wire/drops.ts): what the upload page
 // shows, the e-mail code of a bound drop, the start of an open drop's session, the grant that
 // names an upload session, the room each new upload must fit in, and the submission.
 //
 // Entitlement: a link holder is whoever knows the drop id of /d/<dropId>; they get 410 once the
 // drop is closed or expired, everyone else 404 for an unknown id. The link alone lets them
 // upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
-// server/shares/codes.ts) or, for an open drop, after asking (no mail at all, ever: an open
+// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail at all, ever: an open
 // drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
 // per drop instead). Either way they get a grant, a capability token naming one upload
 // session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
@@ -33,15 +33,14 @@ import {
   type Id,
 } from '../../shared/crypto/index.js';
 import { DROP_SESSION_HOURS } from '../../shared/wire/index.js';
-import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../http/errors.js';
-import { CapabilityTokenError } from '../keys.js';
-import { maskAddress } from '../mail/mailer.js';
-import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../mail/messages.js';
-import { RATE_LIMITS } from '../rate-limit/service.js';
-import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../shares/codes.js';
-import type { createReceivingService } from '../shares/receiving.js';
-import type { UploadsRepo } from '../uploads/repo.js';
-import type { AdmitUpload } from '../uploads/service.js';
+import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../kernel/http/errors.js';
+import { CapabilityTokenError } from '../kernel/keys.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import { RATE_LIMITS } from '../kernel/rate-limit/service.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
+import type { LinkHolderDeps } from '../kernel/link-holder.js';
+import type { UploadsRepo } from '../kernel/uploads/repo.js';
+import type { AdmitUpload } from '../kernel/uploads/service.js';
 import {
   codeNeeded,
   codeNotNeeded,
@@ -51,10 +50,13 @@ import {
   dropTooManyFiles,
   uploadIdTaken,
 } from './errors.js';
-import type { DropRecord, DropsRepo } from './repo.js';
+import type { DropsRepo } from './repo.js';
 import { requireOffice, requireOpen } from './service.js';
+import type { DropRecord } from '../kernel/domain/drops.js';
+import type { DropGrant } from '../kernel/domain/drops.js';
+import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from '../kernel/mail/transfer-messages.js';
 
-export const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
+const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
 const HOUR_MS = 60 * 60 * 1000;
 const SESSION_MS = DROP_SESSION_HOURS * HOUR_MS;
 
@@ -63,11 +65,6 @@ export interface DropSubmission {
   readonly manifest: Uint8Array;
   readonly files: readonly { fileId: Id; uploadId: Id; sealedMetadata: Uint8Array; sealedKey: Uint8Array }[];
   readonly receiptMail: boolean;
-}
-
-export interface DropGrant {
-  readonly grant: string;
-  readonly expiresAt: number;
 }
 
 export interface DropLinkService {
@@ -97,12 +94,6 @@ function allUnique(ids: readonly Uint8Array[]): boolean {
 function plaintextTotal(sizes: readonly number[]): number {
   return sizes.reduce((sum, size) => sum + (plaintextLengthOf(size) ?? Number.MAX_SAFE_INTEGER), 0);
 }
-
-/** What serves any link holder, a guest's (server/shares/receiving.ts) or a drop's. */
-type LinkHolderDeps = Pick<
-  Parameters<typeof createReceivingService>[0],
-  'office' | 'tokens' | 'limits' | 'audit' | 'transact' | 'clock' | 'deliver' | 'serverKey' | 'publicUrl'
->;
 
 export function createDropLinkService(
   deps: LinkHolderDeps & {

@@ -1,67 +1,23 @@
 // SQL of drops, their upload sessions, e-mail codes, uploads and files
 // (migrations/0005_drops.sql). How each statement is scoped:
 // - the office's view: by drop id, for approved staff and admins, who all hold the office key
-//   and may take over a colleague's drop (DESIGN §4); listings "mine" name the owner;
+//   and may take over a colleague's drop (docs/threat-model.md, promise 3); listings "mine" name the owner;
 // - a link holder: by the drop id of the link; an upload session by its id AND its drop's id;
 // - uploads and files: always through the drop (and upload) the caller was already matched
 //   to, named together in the same statement, so an id of another drop matches nothing.
 // - a client's personal drop (migrations/0006_clients.sql): by its id AND the client's id
 //   (clientDrop), for the portal; its sessions and uploads remember that client (client_id).
 // The sweeper's statements (unscoped) are marked as such.
-import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import { createCodeHolders, type NewShareFile } from '../shares/repo.js';
-
-export type DropState = 'active' | 'closed' | 'expired';
-
-/** What a drop's row holds once made; the sealed secrets and labels are null once swept. */
-export interface DropFields {
-  readonly id: Id;
-  readonly ownerId: Id;
-  readonly auditRef: Uint8Array;
-  readonly linkRef: Uint8Array;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly personal: boolean;
-  readonly title: string;
-  readonly instructions: string;
-  /** The bound address; null for an open drop. */
-  readonly email: string | null;
-  readonly maxFiles: number;
-  /** Plaintext bytes per submission. */
-  readonly maxBytes: number;
-  readonly singleUse: boolean;
-  readonly publicKey: Uint8Array;
-  readonly secretsOwner: Uint8Array | null;
-  readonly secretsOffice: Uint8Array | null;
-  readonly labelOwner: Uint8Array | null;
-  readonly labelOffice: Uint8Array | null;
-  /** A client's personal drop: the client account; null for any other drop. */
-  readonly clientId: Id | null;
-  /** The link fragment sealed to that client (protocol §13); null otherwise, and once swept. */
-  readonly clientLink: Uint8Array | null;
-}
+import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
+import type { Db } from '../kernel/db/open.js';
+import { createCodeHolders } from '../kernel/codes/repo.js';
+import type { StoredFile } from '../kernel/domain/files.js';
+import type { DropFields, DropRecord } from '../kernel/domain/drops.js';
 
 /** A new drop: every sealed part present. */
 export type NewDrop = DropFields & {
   readonly [K in 'secretsOwner' | 'secretsOffice' | 'labelOwner' | 'labelOffice']: Uint8Array;
 };
-
-export interface DropRecord extends DropFields {
-  readonly ownerName: string;
-  readonly ownerEmail: string;
-  /** The owner's account is active (mails about the drop go to the owner only then). */
-  readonly ownerActive: boolean;
-  readonly closedAt: number | null;
-  readonly codeRequestedAt: number | null;
-  readonly codeConfirmedAt: number | null;
-  readonly wrongCodes: number;
-  readonly lockedAt: number | null;
-  readonly deliveryFailed: boolean;
-  readonly sweptAt: number | null;
-  readonly uploadCount: number;
-  readonly lastUploadAt: number | null;
-}
 
 export interface DropUploadRecord {
   readonly id: Id;
@@ -73,7 +29,7 @@ export interface DropUploadRecord {
 }
 
 /** A stored file as a share's (container size and hash, sealed metadata, blob), with one key: the file key sealed to the drop key. */
-export type DropFileRecord = Omit<NewShareFile, 'senderKey' | 'officeKey'> & {
+export type DropFileRecord = StoredFile & {
   readonly dropUploadId: Id;
   readonly sealedKey: Uint8Array;
 };
@@ -86,13 +42,6 @@ export interface DropSessionRecord {
   readonly submittedAt: number | null;
   /** The client who started it from the portal; null for a session started through the public link. */
   readonly clientId: Id | null;
-}
-
-/** The state a drop is in at `now`; closed wins over expired. */
-export function dropState(drop: Pick<DropRecord, 'closedAt' | 'expiresAt'>, now: number): DropState {
-  if (drop.closedAt !== null) return 'closed';
-  if (drop.expiresAt <= now) return 'expired';
-  return 'active';
 }
 
 // Columns come out under their records' names (SQL aliases); only flags are turned into booleans.
@@ -196,7 +145,7 @@ export function createDropsRepo(db: Db) {
   );
 
   // ---- bound drops' codes (by the drop the link holder was matched to)
-  const codesOf = createCodeHolders(db, 'drop');
+  const codesOf = createCodeHolders(db, { codes: 'drop_codes', holder: 'drop_id', holders: 'drops' });
 
   // ---- upload sessions
   const insertSession = db.prepare<[Uint8Array, Uint8Array, number, number, Uint8Array | null]>(
@@ -293,10 +242,10 @@ export function createDropsRepo(db: Db) {
     },
     fileOf: (dropId: Id, dropUploadId: Id, fileId: Id): DropFileRecord | undefined =>
       fileOf.get(dropId, dropUploadId, fileId),
-    uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId) as Id[],
-    dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId) as Id[],
+    uploadBlobIds: (dropId: Id, dropUploadId: Id) => uploadBlobIds.all(dropId, dropUploadId).map(asId),
+    dropBlobIds: (dropId: Id) => dropBlobIds.all(dropId).map(asId),
     pendingUploads: (dropId: Id) =>
-      pendingUploads.all(dropId).map((row) => ({ id: row.id as Id, blobId: row.blob_id as Id | null })),
+      pendingUploads.all(dropId).map((row) => ({ id: asId(row.id), blobId: asIdOrNull(row.blob_id) })),
     /** Deletes an upload of the drop with its files; false if there was none. */
     deleteUpload: (dropId: Id, dropUploadId: Id) => deleteUpload.run(dropUploadId, dropId).changes === 1,
     /** Deletes the drop and everything that hangs on it (sessions and their uploads' rows, codes, uploads, files). */
@@ -306,7 +255,7 @@ export function createDropsRepo(db: Db) {
     unlock: (id: Id) => unlock.run(id).changes === 1,
     reject: (dropId: Id, dropUploadId: Id, now: number) => reject.run(now, dropUploadId, dropId).changes === 1,
 
-    /** A bound drop's e-mail codes, wrong-code count and code times (server/shares/codes.ts). */
+    /** A bound drop's e-mail codes, wrong-code count and code times (server/kernel/codes/rules.ts). */
     codesOf,
 
     /** `clientId`: the client starting it from the portal; null through the public link. */
@@ -336,12 +285,12 @@ export function createDropsRepo(db: Db) {
     },
 
     /** Sweeper: ended drops with sessions, codes or keys left to clear. */
-    toSweep: (now: number) => toSweep.all(now) as Id[],
+    toSweep: (now: number) => toSweep.all(now).map(asId),
     /** Sweeper: uploads received at or before `before`. */
     pastRetention: (before: number) =>
       pastRetention
         .all(before)
-        .map((row) => ({ id: row.id as Id, dropId: row.drop_id as Id, dropAuditRef: row.audit_ref })),
+        .map((row) => ({ id: asId(row.id), dropId: asId(row.drop_id), dropAuditRef: row.audit_ref })),
     /**
      * Sweeper: clears an ended drop (sessions with their uploads' rows, codes) and, once it holds
      * no upload, its sealed secrets and labels. Returns whether it was swept now, and whether its keys went now.
@@ -352,7 +301,7 @@ export function createDropsRepo(db: Db) {
       const keysDestroyed = destroyKeys.run(dropId).changes === 1;
       return { swept: markSwept.run(now, dropId).changes === 1, keysDestroyed };
     },
-    liveBlobIds: () => liveBlobIds.all() as Id[],
+    liveBlobIds: () => liveBlobIds.all().map(asId),
     /** Sweeper: ended sessions without uploads, and codes older than `codesBefore`. */
     prune(now: number, codesBefore: number): number {
       return pruneSessions.run(now).changes + pruneCodes.run(codesBefore).changes;

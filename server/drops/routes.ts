@@ -13,15 +13,16 @@ import {
   type DropSubmitResponse,
   EmptyRequest,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bearer, clientAddress, idParam, parseInput } from '../http/validation.js';
-import { answerDownload } from '../shares/download.js';
-import type { UploadOwnerOf } from '../uploads/routes.js';
-import { iso } from '../users/wire.js';
-import type { DropGrant, DropLinkService } from './link.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bearer, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { answerDownload } from '../kernel/download.js';
+import { iso } from '../kernel/wire.js';
+import type { DropLinkService } from './link.js';
 import type { DropsService } from './service.js';
-import { detailOut, dropInputIn, publicInfoOut, submissionIn, summaryOut } from './wire.js';
+import { detailOut, publicInfoOut, submissionIn, summaryOut } from './wire.js';
+import { type DropGrant, dropInputIn } from '../kernel/domain/drops.js';
+import type { UploadOwnerOf } from '../kernel/uploads/owner.js';
 
 const ListQuery = z.object({ scope: z.enum(['mine', 'office']).default('mine') });
 

@@ -1,4 +1,4 @@
-// Drops, the office's side (DESIGN §4, shared/wire/drops.ts): create a drop, list and open
+// Drops, the office's side (docs/protocol.md §13, shared/wire/drops.ts): create a drop, list and open
 // drops with their uploads, close, unlock, delete a drop or one upload, mark an upload
 // rejected, and download an upload's containers.
 //
@@ -14,59 +14,34 @@
 // does, and reports a failed one here (reject), which stops the files from being served.
 import { bytesEqual, randomBytes, toHex, type Id } from '../../shared/crypto/index.js';
 import { PERSONAL_DROP_MAX_DAYS } from '../../shared/wire/index.js';
-import type { Audit, AuditDetail } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { idTaken, invalidInput, notFound, wrongState } from '../http/errors.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from '../shares/download.js';
+import type { Audit, AuditDetail } from '../kernel/audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { idTaken, invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import { dropGone, uploadRejected } from './errors.js';
-import { dropState, type DropFileRecord, type DropRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
+import { type DropFileRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
+import { dropState, type DropRecord } from '../kernel/domain/drops.js';
+import type { ClientDropInput, DropClient, NewDropInput } from '../kernel/domain/drops.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type DropScope = 'mine' | 'office';
-
-export interface NewDropInput {
-  readonly dropId: Id;
-  readonly title: string;
-  readonly instructions: string;
-  readonly email: string | null;
-  readonly personal: boolean;
-  readonly singleUse: boolean;
-  readonly maxFiles: number;
-  readonly maxBytes: number;
-  readonly expiresAt: number;
-  readonly publicKey: Uint8Array;
-  readonly secretsOwner: Uint8Array;
-  readonly secretsOffice: Uint8Array;
-  readonly labelOwner: Uint8Array;
-  readonly labelOffice: Uint8Array;
-}
-
-/** A client's personal drop: what the approving member's browser made; always personal, bound to the client, reusable. */
-export type ClientDropInput = Omit<NewDropInput, 'email' | 'personal' | 'singleUse'>;
-
-/** Whose personal drop a new drop is (server/clients/): the client, and the link fragment sealed to them. */
-export interface DropClient {
-  readonly clientId: Id;
-  readonly email: string;
-  readonly clientLink: Uint8Array;
-}
+type DropScope = 'mine' | 'office';
 
 export interface DropUploadWithFiles {
   readonly upload: DropUploadRecord;
   readonly files: readonly DropFileRecord[];
 }
 
-export interface DropDetailView {
+interface DropDetailView {
   readonly drop: DropRecord;
   readonly uploads: readonly DropUploadWithFiles[];
 }
 
-export interface DropFileRequest {
+interface DropFileRequest {
   readonly dropUploadId: Id;
   readonly fileId: Id;
   /** The Range header, if any. */
@@ -106,10 +81,7 @@ export function requireOpen(drop: DropRecord, now: number): void {
 }
 
 /** Groups a drop's files under its uploads, in order. */
-export function withFiles(
-  uploads: readonly DropUploadRecord[],
-  files: readonly DropFileRecord[],
-): DropUploadWithFiles[] {
+function withFiles(uploads: readonly DropUploadRecord[], files: readonly DropFileRecord[]): DropUploadWithFiles[] {
   return uploads.map((upload) => ({ upload, files: files.filter((file) => bytesEqual(file.dropUploadId, upload.id)) }));
 }
 

@@ -1,42 +1,22 @@
 // Between the wire shapes of shared/wire/drops.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { asId, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
-  DropCreateRequest,
   DropDetail,
   DropPublicInfo,
   DropSubmitRequest,
   DropSummary,
   DropUploadView,
 } from '../../shared/wire/index.js';
-import { bytesIn } from '../http/validation.js';
-import { maskAddress } from '../mail/mailer.js';
-import { iso } from '../users/wire.js';
+import { bytesIn } from '../kernel/http/validation.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import { iso } from '../kernel/wire.js';
 import type { DropSubmission } from './link.js';
-import { dropState, type DropRecord } from './repo.js';
-import type { DropUploadWithFiles, NewDropInput } from './service.js';
+import type { DropUploadWithFiles } from './service.js';
+import { dropState, type DropRecord } from '../kernel/domain/drops.js';
 
-const id = (text: string, field: string) => bytesIn(text, field) as Id;
+const id = (text: string, field: string) => asId(bytesIn(text, field));
 const time = (ms: number | null) => (ms === null ? null : iso(ms));
-
-export function dropInputIn(body: DropCreateRequest): NewDropInput {
-  return {
-    dropId: id(body.dropId, 'dropId'),
-    title: body.title,
-    instructions: body.instructions,
-    email: body.email ?? null,
-    personal: body.personal,
-    singleUse: body.singleUse,
-    maxFiles: body.maxFiles,
-    maxBytes: body.maxTotalBytes,
-    expiresAt: Date.parse(body.expiresAt),
-    publicKey: bytesIn(body.publicKey, 'publicKey'),
-    secretsOwner: bytesIn(body.secrets.owner, 'secrets.owner'),
-    secretsOffice: bytesIn(body.secrets.office, 'secrets.office'),
-    labelOwner: bytesIn(body.label.owner, 'label.owner'),
-    labelOffice: bytesIn(body.label.office, 'label.office'),
-  };
-}
 
 export function submissionIn(body: DropSubmitRequest): DropSubmission {
   return {
@@ -81,7 +61,7 @@ export function summaryOut(drop: DropRecord, now: number): DropSummary {
   };
 }
 
-export function uploadOut({ upload, files }: DropUploadWithFiles): DropUploadView {
+function uploadOut({ upload, files }: DropUploadWithFiles): DropUploadView {
   return {
     dropUploadId: idToWire(upload.id),
     receivedAt: iso(upload.receivedAt),

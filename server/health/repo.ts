@@ -1,5 +1,5 @@
 // SQL of the health check.
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export function createHealthRepo(db: Db) {
   const ping = db.prepare('SELECT 1 AS one').pluck();

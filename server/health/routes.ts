@@ -1,5 +1,5 @@
 // GET /healthz
-import type { RouteHandler } from '../http/route.js';
+import type { RouteHandler } from '../kernel/http/route.js';
 import type { HealthService } from './service.js';
 
 export function getHealth(health: HealthService): RouteHandler {

@@ -1,27 +1,9 @@
 // SQL of invitations and reset links (migrations/0002_accounts.sql). "Open" means neither
 // accepted nor withdrawn; whether it has expired is a question of the time asked at.
-import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import type { Role } from '../users/repo.js';
-
-export type InvitationKind = 'invitation' | 'reset';
-
-export interface InvitationRecord {
-  readonly id: Id;
-  readonly kind: InvitationKind;
-  readonly userId: Id;
-  readonly email: string;
-  readonly role: Role;
-  /** The name an advisor gave when inviting a client; null for any other invitation. */
-  readonly name: string | null;
-  readonly auditRef: Uint8Array;
-  readonly invitedBy: Id | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly acceptedAt: number | null;
-  readonly withdrawnAt: number | null;
-  readonly deliveryFailed: boolean;
-}
+import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
+import type { Db } from '../kernel/db/open.js';
+import type { Role } from '../../shared/wire/index.js';
+import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
 
 export interface NewInvitation {
   readonly id: Id;
@@ -56,14 +38,14 @@ interface InvitationSqlRow {
 
 function fromSql(row: InvitationSqlRow): InvitationRecord {
   return {
-    id: row.id as Id,
+    id: asId(row.id),
     kind: row.kind,
-    userId: row.user_id as Id,
+    userId: asId(row.user_id),
     email: row.email,
     role: row.role,
     name: row.name,
     auditRef: row.audit_ref,
-    invitedBy: row.invited_by as Id | null,
+    invitedBy: asIdOrNull(row.invited_by),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     acceptedAt: row.accepted_at,

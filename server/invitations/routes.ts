@@ -5,26 +5,23 @@ import {
   EmptyRequest,
   InvitationAcceptRequest,
   InvitationCreateRequest,
-  type InvitationCreateResponse,
   type InvitationList,
   InvitationLookupRequest,
   type InvitationLookupResponse,
 } from '../../shared/wire/index.js';
-import { answerSignedIn } from '../auth/routes.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { clientAddress, idParam, parseInput } from '../http/validation.js';
-import { describeDevice } from '../sessions/device.js';
-import { accountKeysIn, iso } from '../users/wire.js';
-import type { InvitationsService, SentInvitation } from './service.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { describeDevice } from '../kernel/sessions/device.js';
+import { accountKeysIn } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
+import type { InvitationsService } from './service.js';
+import { answerSignedIn } from '../kernel/sessions/answer.js';
+import { sentOut } from '../kernel/domain/invitations.js';
 
 export interface InvitationRouteDeps {
   readonly invitations: InvitationsService;
   readonly lifetimes: { idleMs: number; maxMs: number };
-}
-
-export function sentOut(sent: SentInvitation): InvitationCreateResponse {
-  return { invitationId: idToWire(sent.id), expiresAt: iso(sent.expiresAt), delivered: sent.delivered };
 }
 
 export function listInvitations({ invitations }: InvitationRouteDeps): RouteHandler {

@@ -17,38 +17,29 @@ import {
   tokenHash,
   type Id,
 } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import { finishSignIn } from '../auth/sign-in.js';
-import type { RequestOrigin } from '../auth/service.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { invitationMail, resetMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { RateLimiter } from '../rate-limit/service.js';
-import type { SessionsService } from '../sessions/service.js';
-import { prepareAccountKeys, type AccountKeysInput } from '../users/account-keys.js';
-import type { Role, UserRecord, UsersRepo } from '../users/repo.js';
-import type { SignInResult } from '../users/wire.js';
-import type { InvitationKind, InvitationRecord, InvitationsRepo } from './repo.js';
+import type { Audit } from '../kernel/audit/service.js';
+import { finishSignIn } from '../kernel/sessions/sign-in.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { invitationMail, resetMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { RateLimiter } from '../kernel/rate-limit/service.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import { prepareAccountKeys, type AccountKeysInput } from '../kernel/accounts/account-keys.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { Role } from '../../shared/wire/index.js';
+import type { SignInResult } from '../kernel/accounts/wire.js';
+import type { InvitationsRepo } from './repo.js';
+import type { RequestOrigin } from '../kernel/sessions/answer.js';
+import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
+import { INVITABLE_ROLES, type SentInvitation } from '../kernel/domain/invitations.js';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-/**
- * Roles an admin invites (and changes between) on the admin pages. Client accounts are invited
- * by advisors (`inviteClient`) and approved without the office keys (server/clients/).
- */
-export const INVITABLE_ROLES: readonly Role[] = ['admin', 'staff'];
-
-export interface SentInvitation {
-  readonly id: Id;
-  readonly expiresAt: number;
-  readonly delivered: boolean;
-}
-
-export interface InvitationView {
+interface InvitationView {
   readonly invitation: InvitationRecord;
   readonly office: OfficeRecord;
   /** For a reset: the name on the account; for a client's invitation: the name the advisor gave. */
@@ -74,7 +65,7 @@ export interface InvitationsService {
 }
 
 /** The link mailed: the token and the office signing key's fingerprint, both in the fragment. */
-export function inviteLink(publicUrl: string, token: string, officeSigningPublicKey: Uint8Array): string {
+function inviteLink(publicUrl: string, token: string, officeSigningPublicKey: Uint8Array): string {
   return `${publicUrl}/invite#${token}.${toBase64Url(officeFingerprint(officeSigningPublicKey))}`;
 }
 

@@ -1,32 +1,31 @@
 // The daily head mail: every active admin gets the audit log's newest entry (sequence number,
 // time, hash) and the command that checks the log against it. A copy kept outside the server
-// is what catches a log that was rewritten or cut short after the mail (server/audit/verify.ts).
+// is what catches a log that was rewritten or cut short after the mail (server/kernel/audit/verify.ts).
 //
 // Its state is the log itself: an `audit.head_mailed` entry, written once the mail went out to
 // at least one admin, says when. main.ts checks on an interval (never at import time, never in
 // the command line's process) whether that entry is a day old. A run in which no admin could
 // be reached records nothing, so a later run tries again (after RETRY_MS, so a mail server
 // that is down does not fill the log with warnings). Deliveries that fail are logged by class
-// only (server/mail/deliver.ts), never with the address.
+// only (server/kernel/mail/deliver.ts), never with the address.
 import type { Logger } from 'pino';
 import { toHex } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../audit/repo.js';
-import { createAudit, type AuditAction } from '../audit/service.js';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/open.js';
-import { createTransact } from '../db/transaction.js';
-import { describeForLog } from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { auditHeadMail } from '../mail/messages.js';
-import { createOfficeRepo } from '../office/repo.js';
-import { createUsersRepo } from '../users/repo.js';
+import type { AuditRepo } from '../kernel/audit/repo.js';
+import type { Audit, AuditAction } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import { describeForLog } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { auditHeadMail } from '../kernel/mail/messages.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 
 export const AUDIT_HEAD_EVERY_MS = 24 * 60 * 60 * 1000;
 /** After a run in which no admin could be reached, the next attempt waits this long. */
 export const AUDIT_HEAD_RETRY_MS = 15 * 60 * 1000;
-export const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
+const AUDIT_HEAD_ACTION: AuditAction = 'audit.head_mailed';
 
-export type AuditHeadRun =
+type AuditHeadRun =
   | {
       readonly status: 'sent';
       readonly seq: number;
@@ -48,19 +47,19 @@ export interface AuditHeadJob {
   start(intervalMs: number): () => void;
 }
 
+/** Built once, by server/compose.ts, over the app's repos. */
 export function createAuditHeadJob(deps: {
-  db: Db;
+  auditRepo: AuditRepo;
+  audit: Audit;
+  transact: Transact;
+  office: OfficeRepo;
+  users: UsersRepo;
   clock: Clock;
   log: Logger;
   deliver: Deliver;
   publicUrl: string;
 }): AuditHeadJob {
-  const { db, clock, log, deliver, publicUrl } = deps;
-  const repo = createAuditRepo(db);
-  const audit = createAudit({ repo, clock });
-  const transact = createTransact(db);
-  const office = createOfficeRepo(db);
-  const users = createUsersRepo(db);
+  const { auditRepo: repo, audit, transact, office, users, clock, log, deliver, publicUrl } = deps;
   let failedAt: number | undefined;
 
   const runOnce = async (): Promise<AuditHeadRun> => {

@@ -1,7 +1,7 @@
 // SQL of the sweeper's housekeeping: rows that have outlived their use (expired sessions,
 // sign-in tickets, invitations, e-mail codes, grant uses). Not scoped to any caller: only the
 // sweeper runs these.
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export function createHousekeepingRepo(db: Db) {
   const sessions = db.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?');
@@ -28,3 +28,5 @@ export function createHousekeepingRepo(db: Db) {
     },
   };
 }
+
+export type HousekeepingRepo = ReturnType<typeof createHousekeepingRepo>;

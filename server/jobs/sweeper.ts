@@ -1,4 +1,4 @@
-// The expiry sweeper (DESIGN §3.4, §5): destroys what expired, was revoked or was used up,
+// The expiry sweeper (docs/threat-model.md promise 4, docs/operations.md): destroys what expired, was revoked or was used up,
 // and clears what has outlived its use. One pass:
 //
 // 1. Each share past its expiry, revoked, or used up (once the last grant that downloaded has
@@ -25,25 +25,26 @@
 // command line runs one pass (`npm run coffer -- sweep`); tests call runOnce().
 import type { Logger } from 'pino';
 import { toHex, type Id } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../audit/repo.js';
-import { createAudit } from '../audit/service.js';
-import type { BlobStore } from '../blobs/store.js';
-import { systemClock, type Clock } from '../clock.js';
-import type { Db } from '../db/open.js';
-import { createTransact } from '../db/transaction.js';
-import { createDropsRepo, dropState } from '../drops/repo.js';
-import { describeForLog } from '../http/errors.js';
-import { createOfficeRepo } from '../office/repo.js';
-import { createSharesRepo, shareState } from '../shares/repo.js';
-import { createUploadsRepo } from '../uploads/repo.js';
-import { createHousekeepingRepo } from './repo.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { BlobStore } from '../kernel/blobs/store.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import type { Db } from '../kernel/db/open.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { DropsRepo } from '../drops/repo.js';
+import { describeForLog } from '../kernel/http/errors.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { SharesRepo } from '../shares/repo.js';
+import type { UploadsRepo } from '../kernel/uploads/repo.js';
+import type { HousekeepingRepo } from './repo.js';
+import { dropState } from '../kernel/domain/drops.js';
+import { shareState } from '../kernel/domain/shares.js';
 
 /** Files younger than this are never taken for orphans. */
-export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+const ORPHAN_GRACE_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
-export interface SweepReport {
+interface SweepReport {
   /** Shares whose blobs and keys were destroyed. */
   readonly shares: number;
   /** Drop uploads whose retention ran out. */
@@ -72,8 +73,17 @@ export interface Sweeper {
   start(intervalMs: number): () => void;
 }
 
+/** Built once, by server/compose.ts, over the app's repos. */
 export function createSweeper(deps: {
+  /** The connection, for the WAL checkpoint and one read snapshot; every statement is a repo's. */
   db: Db;
+  shares: SharesRepo;
+  drops: DropsRepo;
+  uploads: UploadsRepo;
+  office: OfficeRepo;
+  housekeeping: HousekeepingRepo;
+  audit: Audit;
+  transact: Transact;
   blobs: BlobStore;
   clock: Clock;
   log: Logger;
@@ -83,14 +93,7 @@ export function createSweeper(deps: {
   orphanGraceMs?: number;
   fileClock?: Clock;
 }): Sweeper {
-  const { db, blobs, clock, log } = deps;
-  const transact = createTransact(db);
-  const shares = createSharesRepo(db);
-  const uploads = createUploadsRepo(db);
-  const housekeeping = createHousekeepingRepo(db);
-  const drops = createDropsRepo(db);
-  const office = createOfficeRepo(db);
-  const audit = createAudit({ repo: createAuditRepo(db), clock });
+  const { db, shares, drops, uploads, office, housekeeping, audit, transact, blobs, clock, log } = deps;
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const fileClock = deps.fileClock ?? systemClock;
 

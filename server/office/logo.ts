@@ -5,10 +5,10 @@
 import type { Request, Response } from 'express';
 import multer from 'multer';
 import { LOGO_MAX_BYTES } from '../../shared/wire/index.js';
-import { badRequest, invalidImage, payloadTooLarge } from '../http/errors.js';
-import type { LogoType } from './repo.js';
+import { badRequest, invalidImage, payloadTooLarge } from '../kernel/http/errors.js';
+import type { LogoType } from '../kernel/accounts/office-repo.js';
 
-export const LOGO_FIELD = 'logo';
+const LOGO_FIELD = 'logo';
 
 const upload = multer({
   storage: multer.memoryStorage(),

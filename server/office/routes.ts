@@ -1,11 +1,12 @@
 // The office: public info and logo, office keys for approved members, and the admin's settings.
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import { OfficeSettings, type OfficeKeysResponse, type OfficePublic } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { parseInput } from '../http/validation.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { parseInput } from '../kernel/http/validation.js';
 import { readLogoUpload } from './logo.js';
-import { logoUrl, type OfficeService } from './service.js';
+import { type OfficeService } from './service.js';
+import { logoUrl } from '../kernel/accounts/wire.js';
 
 export function getOffice(office: OfficeService): RouteHandler {
   return (_req, res) => {

@@ -1,14 +1,14 @@
 // The office as others see it (name, signing key, logo), the office keys an approved member
 // receives, and the admin's settings and logo.
-import type { Audit } from '../audit/service.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { approvalPending, invalidImage, notFound } from '../http/errors.js';
-import type { UsersRepo } from '../users/repo.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { approvalPending, invalidImage, notFound } from '../kernel/http/errors.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { detectImageType } from './logo.js';
-import type { LogoType, OfficeRecord, OfficeRepo, OfficeSettingsRecord } from './repo.js';
+import type { LogoType, OfficeRecord, OfficeRepo, OfficeSettingsRecord } from '../kernel/accounts/office-repo.js';
 
-export interface OfficeKeysForMember {
+interface OfficeKeysForMember {
   readonly office: OfficeRecord;
   readonly sealedOfficeKeys: Uint8Array;
 }
@@ -23,10 +23,6 @@ export interface OfficeService {
   logo(): { bytes: Uint8Array; type: LogoType };
   setLogo(caller: Caller, bytes: Uint8Array): void;
   removeLogo(caller: Caller): void;
-}
-
-export function logoUrl(office: OfficeRecord): string | undefined {
-  return office.logoType === null ? undefined : `/api/v1/office/logo?v=${office.logoVersion}`;
 }
 
 export function createOfficeService(deps: {

@@ -1,11 +1,11 @@
 // The browser client: its pages (one index.html, never cached, so a new release is picked up
 // at once) and its build output under /assets (file names carry a content hash, so they are
 // cached for a year).
-import { notFound } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
+import { notFound } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
 
 /** index.html is missing: the client was not built (`npm run build`). The name says so in the log. */
-export class ClientBuildMissingError extends Error {
+class ClientBuildMissingError extends Error {
   override readonly name = 'ClientBuildMissingError';
 }
 
@@ -31,7 +31,7 @@ export function sendPage(clientDir: string): RouteHandler {
           lastModified: false,
           headers: { 'Cache-Control': 'no-store' },
         },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
       );
     });
 }
@@ -53,7 +53,7 @@ export function sendServiceWorker(clientDir: string): RouteHandler {
           lastModified: false,
           headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/javascript; charset=utf-8' },
         },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
       );
     });
 }
@@ -66,7 +66,7 @@ export function sendAsset(clientDir: string): RouteHandler {
       res.sendFile(
         relative,
         { root: `${clientDir}/assets`, dotfiles: 'deny', maxAge: 31_536_000_000, immutable: true },
-        (error?: unknown) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+        (error?: Error) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
       );
     });
   };

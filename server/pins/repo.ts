@@ -1,7 +1,7 @@
 // SQL of pins (migrations/0004_shares.sql). Every statement names the owner: a user reads and
 // writes only their own pins.
-import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
+import { asId, type Id } from '../../shared/crypto/index.js';
+import type { Db } from '../kernel/db/open.js';
 
 export type PinSubject = 'office' | 'user';
 
@@ -33,7 +33,7 @@ export function createPinsRepo(db: Db) {
     listOwn(ownerId: Id): PinRecord[] {
       return list
         .all(ownerId)
-        .map((row) => ({ subject: row.subject, subjectId: row.subject_id as Id, envelope: row.envelope }));
+        .map((row) => ({ subject: row.subject, subjectId: asId(row.subject_id), envelope: row.envelope }));
     },
     countOwn: (ownerId: Id) => count.get(ownerId) ?? 0,
     hasOwn: (ownerId: Id, subject: PinSubject, subjectId: Id) => exists.get(ownerId, subject, subjectId) === 1,

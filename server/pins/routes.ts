@@ -1,22 +1,20 @@
 // The caller's own pins: list, and store one (shared/wire/shares.ts).
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import { type PinList, PinPutRequest, PinSubject } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { notFound } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, idParam, parseInput } from '../http/validation.js';
+import { callerOf } from '../kernel/http/caller.js';
+import { notFound } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import type { PinsService } from './service.js';
 
 export function listPins(pins: PinsService): RouteHandler {
   return (_req, res) => {
     const answer: PinList = {
-      pins: pins
-        .list(callerOf(res))
-        .map((pin) => ({
-          subject: pin.subject,
-          subjectId: idToWire(pin.subjectId),
-          envelope: toBase64Url(pin.envelope),
-        })),
+      pins: pins.list(callerOf(res)).map((pin) => ({
+        subject: pin.subject,
+        subjectId: idToWire(pin.subjectId),
+        envelope: toBase64Url(pin.envelope),
+      })),
     };
     res.json(answer);
   };

@@ -3,10 +3,10 @@
 // check or forge a pin; it keeps them so they follow the user to a new browser, and hands
 // each user only their own.
 import type { Id } from '../../shared/crypto/index.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { AppError } from '../http/errors.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { AppError } from '../kernel/http/errors.js';
 import { MAX_PINS_PER_USER, type PinRecord, type PinSubject, type PinsRepo } from './repo.js';
 
 export interface PinsService {

@@ -18,153 +18,22 @@
 // - audit_people: the name and address behind each of their pseudonyms. The audit_log rows
 //   themselves are never touched (append-only, chained); only who is behind a ref is cleared.
 import type { Id } from '../../shared/crypto/index.js';
-import type { AuditRow } from '../audit/repo.js';
-import type { Db } from '../db/open.js';
-import type { Approval, Role, UserStatus } from '../users/repo.js';
-
-/** Who the statements are about. */
-export interface Person {
-  readonly email: string;
-  readonly userId: Id | null;
-}
-
-export interface PersonAccount {
-  readonly id: Id;
-  readonly email: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly status: UserStatus;
-  readonly approval: Approval;
-  readonly twoFactor: boolean;
-  readonly auditRef: Uint8Array;
-  readonly createdAt: number;
-  readonly lastSignInAt: number | null;
-  readonly certificateVersion: number;
-}
-
-export interface PersonSession {
-  readonly id: Id;
-  readonly device: string;
-  readonly createdAt: number;
-  readonly lastSeenAt: number;
-  readonly expiresAt: number;
-}
-
-export interface PersonInvitation {
-  readonly id: Id;
-  readonly kind: 'invitation' | 'reset';
-  readonly role: Role;
-  readonly name: string | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly acceptedAt: number | null;
-  readonly withdrawnAt: number | null;
-  readonly deliveryFailed: boolean;
-}
-
-/** The columns shareState needs, and what the export shows of a share. */
-interface ShareFacts {
-  readonly shareId: Id;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly revokedAt: number | null;
-  readonly downloadLimit: number | null;
-  readonly downloadsUsed: number;
-  readonly sweptAt: number | null;
-  readonly fileCount: number;
-  readonly bytes: number;
-}
-
-export interface SentShare extends ShareFacts {
-  readonly recipientCount: number;
-}
-
-export interface ReceivedShare extends ShareFacts {
-  readonly recipientId: Id;
-  readonly senderName: string;
-  readonly kind: 'account' | 'guest';
-  readonly accessCode: boolean;
-  readonly codeRequestedAt: number | null;
-  readonly codeConfirmedAt: number | null;
-  readonly firstDownloadAt: number | null;
-  readonly wrongCodes: number;
-  readonly lockedAt: number | null;
-  readonly deliveryFailed: boolean;
-  /** Recipients of the share besides this person. */
-  readonly otherRecipients: number;
-}
-
-export interface PersonDrop {
-  readonly dropId: Id;
-  readonly owned: boolean;
-  readonly ownerName: string;
-  readonly title: string;
-  readonly instructions: string;
-  readonly personal: boolean;
-  readonly singleUse: boolean;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly closedAt: number | null;
-  readonly maxFiles: number;
-  readonly maxBytes: number;
-  readonly uploadCount: number;
-  readonly sweptAt: number | null;
-}
-
-export interface PersonDropUpload {
-  readonly dropUploadId: Id;
-  readonly dropId: Id;
-  readonly receivedAt: number;
-  readonly rejectedAt: number | null;
-  readonly receiptMailed: boolean;
-  readonly fileCount: number;
-  readonly bytes: number;
-}
-
-export interface PersonUpload {
-  readonly uploadId: Id;
-  readonly size: number;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly completedAt: number | null;
-}
-
-export interface AuditPerson {
-  readonly ref: Uint8Array;
-  readonly kind: string;
-  readonly name: string | null;
-  readonly email: string | null;
-}
-
-/** An audit entry as the export shows it (the chain's hashes are not the person's data). */
-export type PersonAuditEntry = Omit<AuditRow, 'prevHash' | 'hash'>;
-
-/** Everything an erasure destroys, by id: what the preview's confirmation is computed over. */
-export interface ErasePlan {
-  /** Shares deleted whole: sent by the person, or sent to nobody else. */
-  readonly shareIds: readonly Id[];
-  /** The person's recipient rows in shares that stay (other recipients keep them). */
-  readonly recipientIds: readonly Id[];
-  /** Drops deleted whole: owned by, bound to, or the personal drop of the person. */
-  readonly dropIds: readonly Id[];
-  /** Drop uploads the person made in drops that stay. */
-  readonly dropUploadIds: readonly Id[];
-  /** Upload sessions the person started in drops that stay. */
-  readonly dropSessionIds: readonly Id[];
-  readonly invitationIds: readonly Id[];
-}
-
-/** What goes on the disk once the rows are gone. */
-export interface EraseFiles {
-  /** Finished blobs: of share files, drop files and completed uploads. */
-  readonly blobIds: readonly Id[];
-  /** Upload temp files (an unfinished upload's bytes). */
-  readonly uploadIds: readonly Id[];
-  /** Ciphertext bytes of all of them. */
-  readonly bytes: number;
-  /** Upload rows (member and drop-session uploads, finished or not) that go. */
-  readonly uploads: number;
-}
+import type { Db } from '../kernel/db/open.js';
+import type {
+  Person,
+  PersonAccount,
+  PersonSession,
+  PersonInvitation,
+  SentShare,
+  ReceivedShare,
+  PersonDrop,
+  PersonDropUpload,
+  PersonUpload,
+  AuditPerson,
+  PersonAuditEntry,
+  ErasePlan,
+  EraseFiles,
+} from './records.js';
 
 type Flag = 0 | 1;
 type SqlRow<T, F extends keyof T> = Omit<T, F> & { readonly [K in F]: Flag };
@@ -351,14 +220,12 @@ export function createPrivacyRepo(db: Db) {
         .all(params(person))
         .map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
     drops: (person: Person): PersonDrop[] =>
-      drops
-        .all(params(person))
-        .map((row) => ({
-          ...row,
-          owned: flag(row.owned),
-          personal: flag(row.personal),
-          singleUse: flag(row.singleUse),
-        })),
+      drops.all(params(person)).map((row) => ({
+        ...row,
+        owned: flag(row.owned),
+        personal: flag(row.personal),
+        singleUse: flag(row.singleUse),
+      })),
     dropUploads: (person: Person): PersonDropUpload[] =>
       dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),

@@ -1,13 +1,13 @@
 // Admin: privacy rights (shared/wire/privacy.ts). Every route takes the address in the body.
 import { PrivacyEraseRequest, PrivacyRequest, type PrivacyExport } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, parseInput } from '../http/validation.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, parseInput } from '../kernel/http/validation.js';
 import type { PrivacyService } from './service.js';
 import { eraseOut, exportOut, previewOut } from './wire.js';
 
 /** The export's file name: the same for everyone, so the person's address is not in the Downloads folder. */
-export const EXPORT_FILE_NAME = 'coffer-privacy-export.json';
+const EXPORT_FILE_NAME = 'coffer-privacy-export.json';
 
 export function previewPerson(privacy: PrivacyService): RouteHandler {
   return (req, res) => {

@@ -20,13 +20,14 @@
 import { bytesEqual, macFields, tag } from '../../shared/crypto/index.js';
 import type { EraseRefusal, PrivacyCounts } from '../../shared/wire/index.js';
 import type { Logger } from 'pino';
-import type { Audit } from '../audit/service.js';
-import type { BlobStore } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import type { UsersRepo } from '../users/repo.js';
-import { AppError, describeForLog, lastAdmin, notFound } from '../http/errors.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { BlobStore } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import { AppError, describeForLog, lastAdmin, notFound } from '../kernel/http/errors.js';
+import type { PrivacyRepo } from './repo.js';
 import type {
   AuditPerson,
   ErasePlan,
@@ -38,13 +39,12 @@ import type {
   PersonInvitation,
   PersonSession,
   PersonUpload,
-  PrivacyRepo,
   ReceivedShare,
   SentShare,
-} from './repo.js';
+} from './records.js';
 
-export const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
-export const previewChanged = () =>
+const eraseSelf = () => new AppError(403, 'forbidden', 'You cannot erase your own account: another admin can');
+const previewChanged = () =>
   new AppError(
     409,
     'wrong_state',

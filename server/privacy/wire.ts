@@ -9,12 +9,12 @@ import {
   type PrivacyExport,
   type PrivacyPreview,
 } from '../../shared/wire/index.js';
-import { dropState } from '../drops/repo.js';
-import { shareState } from '../shares/repo.js';
-import { iso } from '../users/wire.js';
-import { detailsOf as auditDetailsOf } from '../audit/wire.js';
-import type { PersonAuditEntry } from './repo.js';
+import { iso } from '../kernel/wire.js';
+import { detailsOf as auditDetailsOf } from '../kernel/audit/wire.js';
 import type { EraseResult, PersonRecords, PrivacyPreviewResult } from './service.js';
+import { dropState } from '../kernel/domain/drops.js';
+import { shareState } from '../kernel/domain/shares.js';
+import type { PersonAuditEntry } from './records.js';
 
 const time = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 const id = (value: Id): string => idToWire(value);

@@ -1,15 +1,16 @@
 // The signed-in user's session: the page's poll, sign-out, and the list of their own sessions.
 import { idToWire } from '../../shared/crypto/index.js';
 import { EmptyRequest, type KeyMaterial, type SessionInfo, type SessionList } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { clearSessionCookie } from '../http/cookies.js';
-import { notFound, signedOut } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
-import { idParam, parseInput } from '../http/validation.js';
-import type { OfficeRepo } from '../office/repo.js';
-import type { UsersRepo } from '../users/repo.js';
-import { iso, keyMaterialOut, sessionInfoOut } from '../users/wire.js';
-import type { SessionsService } from './service.js';
+import { callerOf } from '../kernel/http/caller.js';
+import { clearSessionCookie } from '../kernel/http/cookies.js';
+import { notFound, signedOut } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { idParam, parseInput } from '../kernel/http/validation.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import { keyMaterialOut, sessionInfoOut } from '../kernel/accounts/wire.js';
+import { iso } from '../kernel/wire.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
 
 export interface SessionRouteDeps {
   readonly sessions: SessionsService;

@@ -2,7 +2,7 @@
 import type { IssuedSetupLink } from './service.js';
 
 /** `2026-11-23 06:18 UTC` */
-export function formatTime(ms: number): string {
+function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

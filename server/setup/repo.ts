@@ -1,5 +1,5 @@
 // SQL of setup links (table setup_tokens, migrations/0001_init.sql).
-import type { Db } from '../db/open.js';
+import type { Db } from '../kernel/db/open.js';
 
 export interface SetupTokenRow {
   readonly expiresAt: number;
@@ -21,14 +21,14 @@ export function createSetupRepo(db: Db) {
 
   // One transaction: checking that setup is unfinished, withdrawing older links and storing
   // the new one must not interleave with a concurrent `setup-link` or the setup itself.
-  const replace = db.transaction(
+  const replaceUnused = db.transaction(
     (tokenHash: Uint8Array, createdAt: number, expiresAt: number): 'issued' | 'finished' => {
       if (anyUsed.get() === 1) return 'finished';
       deleteUnused.run();
       insert.run(tokenHash, createdAt, expiresAt);
       return 'issued';
     },
-  ).immediate;
+  );
 
   const markUsed = db.prepare<[number, Uint8Array, number]>(
     'UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?',
@@ -58,7 +58,7 @@ export function createSetupRepo(db: Db) {
     },
     /** Withdraws every unused link and stores a new one, unless setup is finished. */
     replaceUnused(tokenHash: Uint8Array, createdAt: number, expiresAt: number): 'issued' | 'finished' {
-      return replace(tokenHash, createdAt, expiresAt);
+      return replaceUnused.immediate(tokenHash, createdAt, expiresAt);
     },
   };
 }

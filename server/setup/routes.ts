@@ -1,11 +1,12 @@
 // First-run setup: checking a setup link (changes nothing), and completing setup.
 import { SetupCompleteRequest, SetupVerifyRequest, type SetupVerifyResponse } from '../../shared/wire/index.js';
-import { answerSignedIn } from '../auth/routes.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, parseInput } from '../http/validation.js';
-import { describeDevice } from '../sessions/device.js';
-import { accountKeysIn, idFromWireField } from '../users/wire.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, parseInput } from '../kernel/http/validation.js';
+import { describeDevice } from '../kernel/sessions/device.js';
+import { accountKeysIn } from '../kernel/accounts/wire.js';
+import { idFromWireField } from '../kernel/wire.js';
 import type { SetupCompletionService, SetupService } from './service.js';
+import { answerSignedIn } from '../kernel/sessions/answer.js';
 
 export function verifySetupLink(setup: SetupService): RouteHandler {
   return async (req, res) => {

@@ -13,21 +13,21 @@ import {
   verifyOfficeEncryptionKey,
   type Id,
 } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import { finishSignIn } from '../auth/sign-in.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import { invalidCertificate, setupFinished, setupLinkInvalid } from '../http/errors.js';
-import type { OfficeRepo } from '../office/repo.js';
-import type { SessionsService } from '../sessions/service.js';
-import { prepareAccountKeys, verifyOrRefuse, type AccountKeysInput } from '../users/account-keys.js';
-import type { UsersRepo } from '../users/repo.js';
-import type { SignInResult } from '../users/wire.js';
+import type { Audit } from '../kernel/audit/service.js';
+import { finishSignIn } from '../kernel/sessions/sign-in.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import { invalidCertificate, setupFinished, setupLinkInvalid } from '../kernel/http/errors.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import { prepareAccountKeys, verifyOrRefuse, type AccountKeysInput } from '../kernel/accounts/account-keys.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { SetupRepo } from './repo.js';
 
 export const SETUP_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
-export type SetupState =
+type SetupState =
   | { readonly state: 'finished' }
   | { readonly state: 'pending'; readonly expiresAt: number }
   | { readonly state: 'none' };
@@ -46,7 +46,7 @@ export interface SetupService {
   state(): SetupState;
 }
 
-export function setupLinkUrl(publicUrl: string, token: string): string {
+function setupLinkUrl(publicUrl: string, token: string): string {
   // The fragment never reaches the server, its logs or a Referer header.
   return `${publicUrl}/setup#${token}`;
 }
@@ -97,7 +97,7 @@ export async function setupAtStart(setup: SetupService): Promise<StartupSetup> {
 
 // ---- completing setup: the first admin creates the office
 
-export interface SetupCompletion {
+interface SetupCompletion {
   readonly token: string;
   readonly office: {
     readonly id: Id;

@@ -1,6 +1,6 @@
 // Shares, the recipient's side: a guest's link (what the page shows, an e-mail code, the code
 // checked), an account recipient's received shares, download grants, and the counted
-// download itself (DESIGN §5, shared/wire/shares.ts).
+// download itself (docs/protocol.md §11 and §15, shared/wire/shares.ts).
 //
 // Entitlement: a guest is whoever holds the 128-bit recipient id of the link, but the link
 // alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from
@@ -12,32 +12,24 @@
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
 // the grant expires.
 import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../http/errors.js';
-import { CapabilityTokenError, type CapabilityTokens } from '../keys.js';
-import type { Deliver } from '../mail/deliver.js';
-import { maskAddress } from '../mail/mailer.js';
-import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { RateLimiter } from '../rate-limit/service.js';
-import type { UsersRepo } from '../users/repo.js';
-import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from './codes.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
-import {
-  shareState,
-  type RecipientWithShare,
-  type ShareFileRecord,
-  type ShareRecord,
-  type SharesRepo,
-} from './repo.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../kernel/http/errors.js';
+import { CapabilityTokenError } from '../kernel/keys.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode } from '../kernel/codes/rules.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
+import { type SharesRepo } from './repo.js';
 import { sweptError, requireActive } from './service.js';
+import { shareState } from '../kernel/domain/shares.js';
+import type { LinkHolderDeps } from '../kernel/link-holder.js';
+import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
+import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/transfer-messages.js';
 
-export const GRANT_AUDIENCE = 'coffer/share-download';
-export const GRANT_TTL_SECONDS = 60 * 60;
+const GRANT_AUDIENCE = 'coffer/share-download';
+const GRANT_TTL_SECONDS = 60 * 60;
 const JTI = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What a recipient's page gets: the share, its files and this recipient's keys. */
@@ -50,13 +42,13 @@ export interface RecipientView {
 }
 
 /** A verified download grant. */
-export interface Grant {
+interface Grant {
   readonly jti: string;
   readonly subject: string;
   readonly expiresAt: number;
 }
 
-export interface DownloadRequest {
+interface DownloadRequest {
   readonly fileId: Id;
   /** The Range header, if any. */
   readonly range: string | undefined;
@@ -64,7 +56,7 @@ export interface DownloadRequest {
   readonly count: boolean;
 }
 
-export type RecipientDownload = Download;
+type RecipientDownload = Download;
 
 export interface ReceivingService {
   linkInfo(recipientId: Id): { target: RecipientWithShare; office: OfficeRecord };
@@ -92,20 +84,9 @@ export interface ReceivingService {
   ): Promise<RecipientDownload>;
 }
 
-export function createReceivingService(deps: {
-  shares: SharesRepo;
-  users: UsersRepo;
-  office: OfficeRepo;
-  blobs: BlobStore;
-  tokens: CapabilityTokens;
-  limits: RateLimiter;
-  audit: Audit;
-  transact: Transact;
-  clock: Clock;
-  deliver: Deliver;
-  serverKey: Uint8Array;
-  publicUrl: string;
-}): ReceivingService {
+export function createReceivingService(
+  deps: LinkHolderDeps & { shares: SharesRepo; users: UsersRepo; blobs: BlobStore },
+): ReceivingService {
   const { shares, audit, transact, clock, limits } = deps;
 
   const office = (): OfficeRecord => {

@@ -1,232 +1,29 @@
 // SQL of shares, their files, recipients, keys, e-mail codes and grant uses
 // (migrations/0004_shares.sql). How each statement is scoped:
 // - the sender's and the office's view: by share id, for approved staff and admins, who all
-//   hold the office key and may take over a colleague's share (DESIGN §4); listings "mine"
+//   hold the office key and may take over a colleague's share (docs/threat-model.md, promise 3); listings "mine"
 //   name the sender;
 // - a guest: by recipient id (the 128-bit value in the link), kind 'guest' only;
 // - an account recipient: by share id AND the caller's user id;
 // - files and keys: always through the share or recipient the caller was already matched to.
 // The sweeper's statements (unscoped) are marked as such.
-import type { Id } from '../../shared/crypto/index.js';
-import type { Db } from '../db/open.js';
-import type { CodeHolder, EmailCodeRecord } from './codes.js';
-
-export type RecipientKind = 'account' | 'guest';
-export type ShareState = 'active' | 'expired' | 'revoked' | 'used-up';
-
-export interface ShareRecord {
-  readonly id: Id;
-  readonly senderId: Id;
-  readonly senderName: string;
-  readonly manifest: Uint8Array;
-  readonly senderCertificate: Uint8Array;
-  readonly senderEncryptionKeySignature: Uint8Array;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly revokedAt: number | null;
-  readonly downloadLimit: number | null;
-  readonly downloadsUsed: number;
-  readonly grantsExpireAt: number | null;
-  readonly receiptMail: boolean;
-  readonly sweptAt: number | null;
-  readonly fileCount: number;
-}
-
-export interface ShareFileRecord {
-  readonly fileId: Id;
-  readonly position: number;
-  readonly size: number;
-  readonly ciphertextHash: Uint8Array;
-  readonly sealedMetadata: Uint8Array;
-  /** Null once swept. */
-  readonly blobId: Id | null;
-  readonly senderKey: Uint8Array | null;
-  readonly officeKey: Uint8Array | null;
-}
-
-export interface RecipientRecord {
-  readonly id: Id;
-  readonly shareId: Id;
-  readonly position: number;
-  readonly kind: RecipientKind;
-  readonly userId: Id | null;
-  /** The account's current name (account recipients). */
-  readonly name: string | null;
-  readonly email: string;
-  readonly auditRef: Uint8Array;
-  readonly accessCode: boolean;
-  /** Ks; null for accounts and once swept. */
-  readonly serverHalf: Uint8Array | null;
-  readonly linkSecretSender: Uint8Array | null;
-  readonly linkSecretOffice: Uint8Array | null;
-  readonly codeRequestedAt: number | null;
-  readonly codeConfirmedAt: number | null;
-  readonly firstDownloadAt: number | null;
-  readonly wrongCodes: number;
-  readonly lockedAt: number | null;
-  readonly deliveryFailed: boolean;
-}
-
-export interface NewShare {
-  readonly id: Id;
-  readonly senderId: Id;
-  readonly manifest: Uint8Array;
-  readonly senderCertificate: Uint8Array;
-  readonly senderEncryptionKeySignature: Uint8Array;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly downloadLimit: number | null;
-  readonly receiptMail: boolean;
-}
-
-export interface NewShareFile {
-  readonly fileId: Id;
-  readonly position: number;
-  readonly size: number;
-  readonly ciphertextHash: Uint8Array;
-  readonly sealedMetadata: Uint8Array;
-  readonly blobId: Id;
-  readonly senderKey: Uint8Array;
-  readonly officeKey: Uint8Array;
-}
-
-export interface NewRecipient {
-  readonly id: Id;
-  readonly position: number;
-  readonly kind: RecipientKind;
-  readonly userId: Id | null;
-  readonly email: string;
-  readonly auditRef: Uint8Array;
-  readonly accessCode: boolean;
-  readonly serverHalf: Uint8Array | null;
-  readonly linkSecretSender: Uint8Array | null;
-  readonly linkSecretOffice: Uint8Array | null;
-}
-
-/** A recipient with its share: what a guest's link or an account recipient reaches. */
-export interface RecipientWithShare {
-  readonly recipient: RecipientRecord;
-  readonly share: ShareRecord;
-}
-
-/** The state a share is in at `now`; revoked wins over expired, expired over used up. */
-export function shareState(
-  share: Pick<ShareRecord, 'revokedAt' | 'expiresAt' | 'downloadLimit' | 'downloadsUsed' | 'sweptAt'>,
-  now: number,
-): ShareState {
-  if (share.revokedAt !== null) return 'revoked';
-  if (share.expiresAt <= now) return 'expired';
-  if (share.downloadLimit !== null && share.downloadsUsed >= share.downloadLimit) return 'used-up';
-  // Swept for none of the reasons above cannot happen; answer as gone rather than serve nothing.
-  if (share.sweptAt !== null) return 'expired';
-  return 'active';
-}
-
-interface ShareSqlRow {
-  id: Uint8Array;
-  sender_id: Uint8Array;
-  sender_name: string;
-  manifest: Uint8Array;
-  sender_certificate: Uint8Array;
-  sender_encryption_key_signature: Uint8Array;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
-  download_limit: number | null;
-  downloads_used: number;
-  grants_expire_at: number | null;
-  receipt_mail: number;
-  swept_at: number | null;
-  file_count: number;
-}
-
-function shareFromSql(row: ShareSqlRow): ShareRecord {
-  return {
-    id: row.id as Id,
-    senderId: row.sender_id as Id,
-    senderName: row.sender_name,
-    manifest: row.manifest,
-    senderCertificate: row.sender_certificate,
-    senderEncryptionKeySignature: row.sender_encryption_key_signature,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    revokedAt: row.revoked_at,
-    downloadLimit: row.download_limit,
-    downloadsUsed: row.downloads_used,
-    grantsExpireAt: row.grants_expire_at,
-    receiptMail: row.receipt_mail === 1,
-    sweptAt: row.swept_at,
-    fileCount: row.file_count,
-  };
-}
-
-interface FileSqlRow {
-  file_id: Uint8Array;
-  position: number;
-  size: number;
-  ciphertext_hash: Uint8Array;
-  sealed_metadata: Uint8Array;
-  blob_id: Uint8Array | null;
-  sender_key: Uint8Array | null;
-  office_key: Uint8Array | null;
-}
-
-function fileFromSql(row: FileSqlRow): ShareFileRecord {
-  return {
-    fileId: row.file_id as Id,
-    position: row.position,
-    size: row.size,
-    ciphertextHash: row.ciphertext_hash,
-    sealedMetadata: row.sealed_metadata,
-    blobId: row.blob_id as Id | null,
-    senderKey: row.sender_key,
-    officeKey: row.office_key,
-  };
-}
-
-interface RecipientSqlRow {
-  id: Uint8Array;
-  share_id: Uint8Array;
-  position: number;
-  kind: RecipientKind;
-  user_id: Uint8Array | null;
-  name: string | null;
-  email: string;
-  audit_ref: Uint8Array;
-  access_code: number;
-  server_half: Uint8Array | null;
-  link_secret_sender: Uint8Array | null;
-  link_secret_office: Uint8Array | null;
-  code_requested_at: number | null;
-  code_confirmed_at: number | null;
-  first_download_at: number | null;
-  wrong_codes: number;
-  locked_at: number | null;
-  delivery_failed: number;
-}
-
-function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
-  return {
-    id: row.id as Id,
-    shareId: row.share_id as Id,
-    position: row.position,
-    kind: row.kind,
-    userId: row.user_id as Id | null,
-    name: row.name,
-    email: row.email,
-    auditRef: row.audit_ref,
-    accessCode: row.access_code === 1,
-    serverHalf: row.server_half,
-    linkSecretSender: row.link_secret_sender,
-    linkSecretOffice: row.link_secret_office,
-    codeRequestedAt: row.code_requested_at,
-    codeConfirmedAt: row.code_confirmed_at,
-    firstDownloadAt: row.first_download_at,
-    wrongCodes: row.wrong_codes,
-    lockedAt: row.locked_at,
-    deliveryFailed: row.delivery_failed === 1,
-  };
-}
+import { asId, type Id } from '../../shared/crypto/index.js';
+import type { Db } from '../kernel/db/open.js';
+import { createCodeHolders } from '../kernel/codes/repo.js';
+import {
+  shareFromSql,
+  fileFromSql,
+  recipientFromSql,
+  type ShareFileRecord,
+  type RecipientRecord,
+  type NewShare,
+  type NewShareFile,
+  type NewRecipient,
+  type RecipientWithShare,
+  type ShareSqlRow,
+  type FileSqlRow,
+  type RecipientSqlRow,
+} from './records.js';
 
 const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.sender_certificate, s.sender_encryption_key_signature,
   s.created_at, s.expires_at, s.revoked_at, s.download_limit, s.downloads_used, s.grants_expire_at, s.receipt_mail, s.swept_at,
@@ -249,81 +46,6 @@ const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name A
   s.created_at AS s_created_at, s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at, s.download_limit AS s_download_limit,
   s.downloads_used AS s_downloads_used, s.grants_expire_at AS s_grants_expire_at, s.receipt_mail AS s_receipt_mail,
   s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
-
-/**
- * The SQL behind the e-mail code rules (./codes.ts) for one kind of holder: a guest recipient
- * (email_codes, share_recipients) or a bound drop (drop_codes, drops). The table and column
- * names are this function's constants, never input; every statement names the holder.
- */
-export function createCodeHolders(db: Db, kind: 'recipient' | 'drop'): (holderId: Id) => CodeHolder {
-  const [codes, holder, holders] =
-    kind === 'recipient' ? ['email_codes', 'recipient_id', 'share_recipients'] : ['drop_codes', 'drop_id', 'drops'];
-  const insert = db.prepare<[Uint8Array, Uint8Array, number, number]>(
-    `INSERT INTO ${codes} (${holder}, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-  );
-  const since = db
-    .prepare<[Uint8Array, number], number>(
-      `SELECT created_at FROM ${codes} WHERE ${holder} = ? AND created_at > ? ORDER BY created_at`,
-    )
-    .pluck();
-  const latest = db.prepare<
-    [Uint8Array],
-    { id: number; code_hash: Uint8Array; created_at: number; expires_at: number; tries: number; used_at: number | null }
-  >(
-    `SELECT id, code_hash, created_at, expires_at, tries, used_at FROM ${codes} WHERE ${holder} = ? ORDER BY created_at DESC, id DESC LIMIT 1`,
-  );
-  const fail = db.prepare<[number, Uint8Array]>(`UPDATE ${codes} SET tries = tries + 1 WHERE id = ? AND ${holder} = ?`);
-  // Burning the code is one statement: two requests with the same code cannot both pass.
-  const use = db.prepare<[number, number, Uint8Array, number, number]>(
-    `UPDATE ${codes} SET used_at = ? WHERE id = ? AND ${holder} = ? AND used_at IS NULL AND tries < ? AND expires_at > ?`,
-  );
-  const wrong = db
-    .prepare<[Uint8Array], number>(
-      `UPDATE ${holders} SET wrong_codes = wrong_codes + 1 WHERE id = ? RETURNING wrong_codes`,
-    )
-    .pluck();
-  const lock = db.prepare<[number, Uint8Array]>(
-    `UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`,
-  );
-  const requested = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_requested_at = ? WHERE id = ?`);
-  const confirmed = db.prepare<[number, Uint8Array]>(
-    `UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`,
-  );
-  const delivery = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET delivery_failed = ? WHERE id = ?`);
-  return (holderId) => ({
-    codesSince: (after) => since.all(holderId, after),
-    insertCode(codeHash, createdAt, expiresAt) {
-      insert.run(holderId, codeHash, createdAt, expiresAt);
-    },
-    latestCode(): EmailCodeRecord | undefined {
-      const row = latest.get(holderId);
-      if (row === undefined) return undefined;
-      return {
-        id: row.id,
-        codeHash: row.code_hash,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        tries: row.tries,
-        usedAt: row.used_at,
-      };
-    },
-    failCode(codeId) {
-      fail.run(codeId, holderId);
-    },
-    useCode: (codeId, now, maxTries) => use.run(now, codeId, holderId, maxTries, now).changes === 1,
-    addWrongCode: () => wrong.get(holderId) ?? 0,
-    lock: (now) => lock.run(now, holderId).changes === 1,
-    markRequested(now) {
-      requested.run(now, holderId);
-    },
-    markConfirmed(now) {
-      confirmed.run(now, holderId);
-    },
-    markDelivery(delivered) {
-      delivery.run(delivered ? 0 : 1, holderId);
-    },
-  });
-}
 
 export function createSharesRepo(db: Db) {
   const insertShare = db.prepare(
@@ -403,7 +125,7 @@ export function createSharesRepo(db: Db) {
     'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
   );
 
-  const codesOf = createCodeHolders(db, 'recipient');
+  const codesOf = createCodeHolders(db, { codes: 'email_codes', holder: 'recipient_id', holders: 'share_recipients' });
 
   const grantUsed = db
     .prepare<[string, Uint8Array], number>(
@@ -501,7 +223,7 @@ export function createSharesRepo(db: Db) {
     accountRecipient: (shareId: Id, userId: Id) => joined(accountRecipient.get(shareId, userId)),
     receivedBy: (userId: Id) => receivedBy.all(userId).map(shareFromSql),
     keysOf(recipientId: Id): { fileId: Id; key: Uint8Array }[] {
-      return keysOf.all(recipientId).map((row) => ({ fileId: row.file_id as Id, key: row.key }));
+      return keysOf.all(recipientId).map((row) => ({ fileId: asId(row.file_id), key: row.key }));
     },
 
     revoke: (id: Id, now: number) => revoke.run(now, id).changes === 1,
@@ -512,7 +234,7 @@ export function createSharesRepo(db: Db) {
     setDeliveryFailed(recipientId: Id, failed: boolean): void {
       codesOf(recipientId).markDelivery(!failed);
     },
-    /** A guest's e-mail codes, wrong-code count and code times (./codes.ts). */
+    /** A guest's e-mail codes, wrong-code count and code times (server/kernel/codes/rules.ts). */
     codesOf,
     /** Records the first download; true if this was it. */
     setFirstDownload: (recipientId: Id, now: number) => firstDownload.run(now, recipientId).changes === 1,
@@ -528,8 +250,8 @@ export function createSharesRepo(db: Db) {
     emailSeen: (email: string) => emailSeen.get(email) === 1,
 
     /** Sweeper: shares to destroy at `now` (revoked, expired, or used up with every counting grant expired). */
-    toSweep: (now: number) => toSweep.all(now, now) as Id[],
-    blobIdsOf: (shareId: Id) => blobIdsOf.all(shareId) as Id[],
+    toSweep: (now: number) => toSweep.all(now, now).map(asId),
+    blobIdsOf: (shareId: Id) => blobIdsOf.all(shareId).map(asId),
     /** Sweeper: deletes every key, Ks, link secret, code and grant of a share and marks it swept. */
     destroyKeys(shareId: Id, now: number): boolean {
       clearFileKeys.run(shareId);
@@ -539,7 +261,7 @@ export function createSharesRepo(db: Db) {
       deleteGrants.run(shareId);
       return markSwept.run(now, shareId).changes === 1;
     },
-    liveBlobIds: () => liveBlobIds.all() as Id[],
+    liveBlobIds: () => liveBlobIds.all().map(asId),
   };
 }
 export type SharesRepo = ReturnType<typeof createSharesRepo>;

@@ -15,16 +15,16 @@ import {
   ShareExtendRequest,
   type ShareList,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bearer, clientAddress, idParam, parseInput } from '../http/validation.js';
-import { logoUrl } from '../office/service.js';
-import { iso } from '../users/wire.js';
-import { answerDownload } from './download.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bearer, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { iso } from '../kernel/wire.js';
+import { answerDownload } from '../kernel/download.js';
 import type { ReceivingService, RecipientView } from './receiving.js';
-import { shareState } from './repo.js';
 import type { SharesService } from './service.js';
 import { detailOut, forRecipientOut, linkInfoOut, shareInputIn, summaryOut } from './wire.js';
+import { shareState } from '../kernel/domain/shares.js';
+import { logoUrl } from '../kernel/accounts/wire.js';
 
 const ListQuery = z.object({ scope: z.enum(['mine', 'office']).default('mine') });
 

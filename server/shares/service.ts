@@ -1,4 +1,4 @@
-// Shares, the sender's side (DESIGN §4–§5, shared/wire/shares.ts): create a share from
+// Shares, the sender's side (docs/protocol.md §10–§11, shared/wire/shares.ts): create a share from
 // completed uploads, list and open shares, revoke, extend, unlock a locked recipient, and
 // download the sender's own ciphertext; plus the recipient lookup the send page needs.
 //
@@ -16,57 +16,47 @@
 // each account), the recipients (active, approved members of the office, not the sender),
 // the keys (a sender and an office copy per file, one key per recipient and file), the expiry
 // (in the future, within the office's maximum) and the caller's quota.
-import {
-  bytesEqual,
-  CryptoError,
-  idToWire,
-  identityFingerprint,
-  metadataHash,
-  randomBytes,
-  toHex,
-  verifyManifest,
-  verifyMember,
-  type Id,
-} from '../../shared/crypto/index.js';
-import type { Audit, AuditDetail } from '../audit/service.js';
-import { BlobMissingError, type BlobStore, type OpenBlob } from '../blobs/store.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
+import { bytesEqual, idToWire, randomBytes, toHex, type Id } from '../../shared/crypto/index.js';
+import type { Audit, AuditDetail } from '../kernel/audit/service.js';
+import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
 import {
   approvalPending,
   idTaken,
   invalidInput,
-  invalidManifest,
   notFound,
-  quotaFull,
   shareGone,
   uploadIncomplete,
   wrongState,
-} from '../http/errors.js';
-import type { Deliver } from '../mail/deliver.js';
-import { shareNotificationMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { UploadRecord, UploadsRepo } from '../uploads/repo.js';
-import type { UserRecord, UsersRepo } from '../users/repo.js';
-import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord, type SharesRepo } from './repo.js';
-import { parseRange, UnsatisfiableRangeError, type Download } from './download.js';
+} from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { UploadsRepo } from '../kernel/uploads/repo.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import { type SharesRepo } from './repo.js';
+import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import type { NewShareInput } from './wire.js';
+import { shareState } from '../kernel/domain/shares.js';
+import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
+import { createShareCheck } from './check.js';
+import { shareNotificationMail } from '../kernel/mail/transfer-messages.js';
 
-export const DAY_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type ShareScope = 'mine' | 'office';
+type ShareScope = 'mine' | 'office';
 
-export interface ShareView {
+interface ShareView {
   readonly share: ShareRecord;
   readonly recipients: readonly RecipientRecord[];
 }
 
-export interface ShareDetailView extends ShareView {
+interface ShareDetailView extends ShareView {
   readonly files: readonly ShareFileRecord[];
 }
 
-export interface RecipientLookup {
+interface RecipientLookup {
   readonly email: string;
   readonly account: UserRecord | undefined;
   readonly seenBefore: boolean;
@@ -82,10 +72,6 @@ export interface SharesService {
   /** The sender's (or a colleague's) download: counts nothing. */
   senderDownload(caller: Caller, shareId: Id, fileId: Id, range: string | undefined): Promise<Download>;
   lookup(emails: readonly string[]): RecipientLookup[];
-}
-
-function allUnique(ids: readonly Uint8Array[]): boolean {
-  return new Set(ids.map(toHex)).size === ids.length;
 }
 
 /** Throws 410 with the share's state when it is not active (only ever for callers entitled to know). */
@@ -142,128 +128,7 @@ export function createSharesService(deps: {
     return { takeover: true };
   };
 
-  /** The caller's own keys and certificate, checked against the office key. */
-  const senderIdentity = (
-    caller: Caller,
-    current: OfficeRecord,
-  ): { user: UserRecord; identityPublicKey: Uint8Array } => {
-    const user = users.byId(caller.userId);
-    if (user === undefined || user.keys === null || user.certificate === null) throw approvalPending();
-    try {
-      const certified = verifyMember(
-        current.signingPublicKey,
-        { officeId: current.id, userId: user.id },
-        user.certificate,
-        user.keys.encryptionKeySignature,
-      );
-      return { user, identityPublicKey: certified.identityPublicKey };
-    } catch (error) {
-      if (error instanceof CryptoError) throw invalidManifest();
-      throw error;
-    }
-  };
-
-  /** Every check of a new share, before anything is written. Returns the accounts named and the uploads used. */
-  const check = (caller: Caller, input: NewShareInput) => {
-    const now = clock.now();
-    const current = office();
-
-    if (input.expiresAt <= now || input.expiresAt > now + current.maxExpiryDays * DAY_MS)
-      throw invalidInput(['expiresAt']);
-    const fileIds = input.files.map((file) => file.fileId);
-    if (!allUnique(fileIds)) throw invalidInput(['files']);
-    if (!allUnique(input.files.map((file) => file.uploadId))) throw invalidInput(['files']);
-    if (!allUnique(input.recipients.map((r) => r.recipientId))) throw invalidInput(['recipients']);
-
-    // The uploads: the caller's own (another user's id is 404, like an unknown one), complete, unused.
-    const used = new Map<string, UploadRecord>();
-    input.files.forEach((file) => {
-      const upload = uploads.findOwn(file.uploadId, caller.userId);
-      if (upload === undefined) throw notFound();
-      if (upload.completedAt === null || upload.ciphertextHash === null || upload.expiresAt <= now) {
-        throw uploadIncomplete('An upload of this share is not complete, or has expired');
-      }
-      used.set(toHex(file.fileId), upload);
-    });
-
-    // The recipients: accounts of the office that can receive, addresses once each.
-    const accounts = new Map<string, UserRecord>();
-    const addresses = new Set<string>();
-    input.recipients.forEach((recipient, i) => {
-      let email: string;
-      if (recipient.kind === 'account') {
-        const user = users.byId(recipient.userId);
-        if (
-          user === undefined ||
-          bytesEqual(user.id, caller.userId) ||
-          user.status !== 'active' ||
-          user.approval !== 'approved' ||
-          user.keys === null ||
-          user.certificate === null
-        ) {
-          throw invalidInput([`recipients.${i}.userId`]);
-        }
-        accounts.set(toHex(recipient.recipientId), user);
-        email = user.email;
-      } else {
-        email = recipient.email;
-      }
-      if (addresses.has(email)) throw invalidInput([`recipients.${i}`]);
-      addresses.add(email);
-      // One key per file of the share, each file once.
-      const keyIds = recipient.keys.map((key) => key.fileId);
-      if (keyIds.length !== fileIds.length || !allUnique(keyIds) || !keyIds.every((id) => used.has(toHex(id)))) {
-        throw invalidInput([`recipients.${i}.keys`]);
-      }
-    });
-
-    // The manifest: signed by the caller's certified identity key, naming exactly this share.
-    const { user: sender, identityPublicKey } = senderIdentity(caller, current);
-    let manifest;
-    try {
-      manifest = verifyManifest(input.manifest, {
-        shareId: input.shareId,
-        senderId: caller.userId,
-        senderIdentityPublicKey: identityPublicKey,
-      }).manifest;
-    } catch (error) {
-      if (error instanceof CryptoError) throw invalidManifest();
-      throw error;
-    }
-    if (
-      manifest.version !== 1 ||
-      manifest.files.length !== input.files.length ||
-      manifest.recipients.length !== input.recipients.length
-    ) {
-      throw invalidManifest();
-    }
-    for (const file of input.files) {
-      const entry = manifest.files.find((candidate) => bytesEqual(candidate.fileId, file.fileId));
-      const upload = used.get(toHex(file.fileId));
-      if (
-        entry === undefined ||
-        upload?.ciphertextHash == null ||
-        !bytesEqual(entry.ciphertextHash, upload.ciphertextHash) ||
-        !bytesEqual(entry.metadataHash, metadataHash(file.sealedMetadata))
-      ) {
-        throw invalidManifest();
-      }
-    }
-    for (const recipient of input.recipients) {
-      const entry = manifest.recipients.find((candidate) => bytesEqual(candidate.recipientId, recipient.recipientId));
-      if (entry === undefined || entry.kind !== recipient.kind) throw invalidManifest();
-      if (entry.kind === 'account') {
-        const keys = accounts.get(toHex(recipient.recipientId))?.keys;
-        if (keys == null || !bytesEqual(entry.identityFingerprint, identityFingerprint(keys.identityPublicKey)))
-          throw invalidManifest();
-      }
-    }
-
-    if (shares.shareIdTaken(input.shareId) || input.recipients.some((r) => shares.recipientIdTaken(r.recipientId)))
-      throw idTaken();
-    if (uploads.storageUsed(caller.userId, now) > deps.quotaBytes) throw quotaFull();
-    return { sender, accounts, used };
-  };
+  const check = createShareCheck({ shares, uploads, users, clock, office, quotaBytes: deps.quotaBytes });
 
   return {
     async create(caller, input) {

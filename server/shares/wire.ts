@@ -1,6 +1,6 @@
 // Between the wire shapes of shared/wire/shares.ts (base64url text, ISO times) and the
 // server's own records (bytes, milliseconds). Nothing here decides anything.
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { asId, type Id, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
   LinkInfo,
   RecipientStatus,
@@ -9,13 +9,14 @@ import type {
   ShareForRecipient,
   ShareSummary,
 } from '../../shared/wire/index.js';
-import { bytesIn } from '../http/validation.js';
-import { maskAddress } from '../mail/mailer.js';
-import type { OfficeRecord } from '../office/repo.js';
-import { iso } from '../users/wire.js';
-import { shareState, type RecipientRecord, type ShareFileRecord, type ShareRecord } from './repo.js';
+import { bytesIn } from '../kernel/http/validation.js';
+import { maskAddress } from '../kernel/mail/mailer.js';
+import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
+import { iso } from '../kernel/wire.js';
+import { shareState } from '../kernel/domain/shares.js';
+import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
 
-export interface NewShareFileInput {
+interface NewShareFileInput {
   readonly fileId: Id;
   readonly uploadId: Id;
   readonly sealedMetadata: Uint8Array;
@@ -28,7 +29,7 @@ export interface RecipientKeyInput {
   readonly key: Uint8Array;
 }
 
-export type NewRecipientInput =
+type NewRecipientInput =
   | {
       readonly kind: 'account';
       readonly recipientId: Id;
@@ -56,7 +57,7 @@ export interface NewShareInput {
   readonly recipients: readonly NewRecipientInput[];
 }
 
-const id = (text: string, field: string) => bytesIn(text, field) as Id;
+const id = (text: string, field: string) => asId(bytesIn(text, field));
 
 export function shareInputIn(body: ShareCreateRequest): NewShareInput {
   return {
@@ -102,7 +103,7 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
   };
 }
 
-export function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
+function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
   return {
     recipientId: idToWire(recipient.id),
     kind: recipient.kind,

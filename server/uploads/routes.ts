@@ -1,8 +1,7 @@
 // Resumable uploads: create, send a part, status, complete, cancel (shared/wire/uploads.ts).
 // The same handlers serve a drop's uploader (server/drops), who has no session: each handler
 // takes who owns the uploads from `ownerOf`, by default the signed-in member.
-import type { Request, Response } from 'express';
-import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   EmptyRequest,
   UploadCreateRequest,
@@ -10,15 +9,13 @@ import {
   type UploadCreateResponse,
   type UploadStatus,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import { invalidInput } from '../http/errors.js';
-import type { RouteHandler } from '../http/route.js';
-import { idParam, parseInput } from '../http/validation.js';
-import { iso } from '../users/wire.js';
-import type { UploadsService } from './service.js';
-
-/** Whose uploads a request may reach; throws the refusal (it runs before the body is read). */
-export type UploadOwnerOf = (req: Request, res: Response) => Id | Promise<Id>;
+import { callerOf } from '../kernel/http/caller.js';
+import { invalidInput } from '../kernel/http/errors.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { idParam, parseInput } from '../kernel/http/validation.js';
+import { iso } from '../kernel/wire.js';
+import type { UploadsService } from '../kernel/uploads/service.js';
+import type { UploadOwnerOf } from '../kernel/uploads/owner.js';
 
 const signedInMember: UploadOwnerOf = (_req, res) => callerOf(res).userId;
 

@@ -7,12 +7,12 @@ import {
   type UserDetail,
   type UserList,
 } from '../../shared/wire/index.js';
-import { callerOf } from '../http/caller.js';
-import type { RouteHandler } from '../http/route.js';
-import { bytesIn, idParam, parseInput } from '../http/validation.js';
-import { sentOut } from '../invitations/routes.js';
+import { callerOf } from '../kernel/http/caller.js';
+import type { RouteHandler } from '../kernel/http/route.js';
+import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import type { UsersService } from './service.js';
-import { directoryEntryOut, userDetailOut, userSummaryOut } from './wire.js';
+import { directoryEntryOut, userDetailOut, userSummaryOut } from '../kernel/accounts/wire.js';
+import { sentOut } from '../kernel/domain/invitations.js';
 
 export function listUsers(users: UsersService): RouteHandler {
   return (_req, res) => {

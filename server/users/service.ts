@@ -4,21 +4,20 @@
 //
 // The office must always keep an active, approved admin: the last one cannot be disabled,
 // demoted or reset (409 last_admin), or nobody could approve anyone again.
-import { bytesEqual, verifyMember, type Id, type MemberCertificate } from '../../shared/crypto/index.js';
-import type { Audit } from '../audit/service.js';
-import type { AuthRepo } from '../auth/repo.js';
-import type { Clock } from '../clock.js';
-import type { Transact } from '../db/transaction.js';
-import type { Caller } from '../http/caller.js';
-import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../http/errors.js';
-import type { InvitationsRepo } from '../invitations/repo.js';
-import { INVITABLE_ROLES, type InvitationsService, type SentInvitation } from '../invitations/service.js';
-import type { Deliver } from '../mail/deliver.js';
-import { approvedMail } from '../mail/messages.js';
-import type { OfficeRecord, OfficeRepo } from '../office/repo.js';
-import type { SessionsService } from '../sessions/service.js';
-import { verifyOrRefuse } from './account-keys.js';
-import type { Role, UserRecord, UsersRepo } from './repo.js';
+import { type Id, type MemberCertificate } from '../../shared/crypto/index.js';
+import type { Audit } from '../kernel/audit/service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Transact } from '../kernel/db/transaction.js';
+import type { Caller } from '../kernel/http/caller.js';
+import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../kernel/http/errors.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
+import { approvedMail } from '../kernel/mail/messages.js';
+import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
+import type { SessionsService } from '../kernel/sessions/service.js';
+import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { Role } from '../../shared/wire/index.js';
+import { checkUserCertificate } from '../kernel/accounts/certificate.js';
+import { INVITABLE_ROLES, type InvitationKind, type SentInvitation } from '../kernel/domain/invitations.js';
 
 export interface UsersService {
   list(): UserRecord[];
@@ -32,46 +31,34 @@ export interface UsersService {
   directory(): UserRecord[];
 }
 
-/**
- * A certificate for `user` by the office key: this office, this user, their address and keys,
- * the given role, and a version higher than any before. Also checks the user's own signature
- * over their encryption key with the certified identity key. Shared with client approval
- * (server/clients/service.ts).
- */
-export function checkUserCertificate(
-  office: OfficeRecord,
-  user: UserRecord,
-  certificate: Uint8Array,
-  role: Role,
-): MemberCertificate {
-  if (user.keys === null) throw wrongState();
-  const keys = user.keys;
-  const certified = verifyOrRefuse(() =>
-    verifyMember(
-      office.signingPublicKey,
-      { officeId: office.id, userId: user.id },
-      certificate,
-      keys.encryptionKeySignature,
-    ),
-  );
-  if (
-    certified.email !== user.email ||
-    certified.role !== role ||
-    certified.version <= user.certificateVersion ||
-    !bytesEqual(certified.identityPublicKey, keys.identityPublicKey) ||
-    !bytesEqual(certified.encryptionPublicKey, keys.encryptionPublicKey)
-  ) {
-    throw invalidCertificate();
-  }
-  return certified;
+/** Sign-in tickets and backup codes (the auth capability's repo): a disabled or reset account loses them. */
+export interface SignInSecrets {
+  removeTicketsOf(userId: Id): void;
+  clearBackupCodes(userId: Id): void;
 }
 
+/** Invitation links (the invitations capability's repo): withdrawn when their account, or their inviter, is disabled. */
+export interface InvitationLinks {
+  withdrawFor(userId: Id, now: number): number;
+  withdrawIssuedBy(userId: Id, now: number): number;
+}
+
+/** Reset links (the invitations capability's service): made inside the reset's transaction, mailed after it. */
+export interface ResetLinks {
+  issueReset(caller: Caller, user: UserRecord): { id: Id; token: string; expiresAt: number };
+  send(kind: InvitationKind, id: Id, email: string, token: string, expiresAt: number): Promise<boolean>;
+}
+
+/**
+ * The users service. Sign-in secrets and invitation links belong to other capabilities; they
+ * come in as the small interfaces above, filled in by server/compose.ts.
+ */
 export function createUsersService(deps: {
   users: UsersRepo;
   office: OfficeRepo;
-  authRepo: AuthRepo;
-  invitationsRepo: InvitationsRepo;
-  invitations: InvitationsService;
+  authRepo: SignInSecrets;
+  invitationsRepo: InvitationLinks;
+  invitations: ResetLinks;
   sessions: SessionsService;
   audit: Audit;
   transact: Transact;

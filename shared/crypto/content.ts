@@ -12,7 +12,7 @@ import { sodium, type Sodium } from './sodium.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
 import type { FileKey, Id } from './types.js';
 
-export const CHUNK_ABYTES = 17;
+const CHUNK_ABYTES = 17;
 export const CIPHERTEXT_CHUNK_BYTES = CONTENT_CHUNK_BYTES + CHUNK_ABYTES;
 
 /** Size of the container for a plaintext of `plaintextLength` bytes (a declared upload size). */
@@ -327,9 +327,4 @@ export async function* decryptStream(
   const { output, summary } = decryptor.final(expectedHash);
   yield* output;
   return summary;
-}
-
-/** Checks a buffer holds a plausible container length, without keys (used by the server before storing). */
-export function isPlausibleContainerLength(length: number): boolean {
-  return plaintextLengthOf(length) !== undefined;
 }

@@ -10,12 +10,13 @@ import { encodeFields, FieldReader } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
 import { boxKeyPairFromSecret, newBoxKeyPair } from './account.js';
 import { checkFingerprint, dropFingerprint } from './fingerprint.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { decodeFileEntries, encodeFileEntries, type FileEntry } from './manifest.js';
 import { deriveKey, hashFields, KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { macBody, openAuthenticated, peekAuthenticatedBody } from './signed.js';
 import { sodium } from './sodium.js';
+import { hasControlCharacter } from '../wire/patterns.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
 import type { AuthenticatedEnvelope, BoxKeyPair, DropSecret, FileKey, Id, SealedBox } from './types.js';
 
@@ -47,7 +48,7 @@ export function openDropSecrets(
   holder: BoxKeyPair,
 ): DropKeys {
   const reader = openSealedFields(sealed, holder, TAG.dropSecrets, 5);
-  const dropId = reader.bytes(ID_BYTES) as Id;
+  const dropId = asId(reader.bytes(ID_BYTES));
   const holderId = reader.bytes(ID_BYTES);
   if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(holderId, expected.holderId))
     throw new MismatchError('drop secrets sealed for another drop or holder');
@@ -61,12 +62,12 @@ export function openDropSecrets(
 /** A label is at most this many characters (UTF-16 code units, as the browser counts them). */
 export const MAX_DROP_LABEL_LENGTH = 200;
 /** Labels are padded to a multiple of this many bytes, so a sealed label shows little about its length. */
-export const DROP_LABEL_BLOCK = 256;
+const DROP_LABEL_BLOCK = 256;
 
 /** Refuses an empty label, one that is too long, or one with control characters (it is shown on one line). */
 export function checkDropLabel(label: string): string {
   if (label.length === 0 || label.length > MAX_DROP_LABEL_LENGTH) throw new FormatError('bad drop label length');
-  if (/[\u0000-\u001f\u007f]/.test(label)) throw new FormatError('control character in drop label');
+  if (hasControlCharacter(label)) throw new FormatError('control character in drop label');
   return label;
 }
 
@@ -143,8 +144,8 @@ export function encodeDropUpload(upload: DropUploadManifest): Uint8Array {
 function decodeDropUpload(body: Uint8Array): DropUploadManifest {
   const reader = new FieldReader(body, TAG.dropUpload, 5);
   return {
-    dropId: reader.bytes(ID_BYTES) as Id,
-    uploadId: reader.bytes(ID_BYTES) as Id,
+    dropId: asId(reader.bytes(ID_BYTES)),
+    uploadId: asId(reader.bytes(ID_BYTES)),
     createdAt: reader.number(),
     files: decodeFileEntries(reader.list()),
   };

@@ -6,7 +6,7 @@ import { concatBytes, readU32, u32 } from './bytes.js';
 import { FormatError } from './errors.js';
 import { sodium } from './sodium.js';
 
-export const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 1;
 const MAGIC_0 = 0x43; // 'C'
 const MAGIC_1 = 0x46; // 'F'
 
@@ -23,19 +23,19 @@ export const KIND = {
 
 export type EnvelopeKind = (typeof KIND)[keyof typeof KIND];
 
-export const HEADER_BYTES = 4;
+const HEADER_BYTES = 4;
 export const NONCE_BYTES = 24; // XChaCha20-Poly1305-IETF
-export const AEAD_ABYTES = 16;
-export const SIGNATURE_BYTES = 64;
-export const MAC_BYTES = 32;
-export const SEAL_OVERHEAD = 48; // ephemeral public key + Poly1305 tag
+const AEAD_ABYTES = 16;
+const SIGNATURE_BYTES = 64;
+const MAC_BYTES = 32;
+const SEAL_OVERHEAD = 48; // ephemeral public key + Poly1305 tag
 
 export function envelopeHeader(kind: EnvelopeKind): Uint8Array {
   return new Uint8Array([MAGIC_0, MAGIC_1, FORMAT_VERSION, kind]);
 }
 
 /** Checks magic, version and kind; returns the body. */
-export function openEnvelope(bytes: Uint8Array, kind: EnvelopeKind): Uint8Array {
+function openEnvelope(bytes: Uint8Array, kind: EnvelopeKind): Uint8Array {
   if (bytes.length < HEADER_BYTES) throw new FormatError('too short for an envelope');
   if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) throw new FormatError('not a Coffer envelope');
   if (bytes[2] !== FORMAT_VERSION) throw new FormatError('unsupported format version');
@@ -97,9 +97,9 @@ export function splitTrailed(bytes: Uint8Array, kind: typeof KIND.signed | typeo
 }
 
 /** Kind c (content): header, chunk-size code, 24-byte secretstream header. */
-export const CONTENT_CHUNK_SIZE_CODE = 16; // 2^16 = 64 KiB of plaintext per chunk
+const CONTENT_CHUNK_SIZE_CODE = 16; // 2^16 = 64 KiB of plaintext per chunk
 export const CONTENT_CHUNK_BYTES = 1 << CONTENT_CHUNK_SIZE_CODE;
-export const STREAM_HEADER_BYTES = 24;
+const STREAM_HEADER_BYTES = 24;
 export const CONTENT_PREFIX_BYTES = HEADER_BYTES + 1 + STREAM_HEADER_BYTES;
 
 export function contentPrefix(streamHeader: Uint8Array): Uint8Array {

@@ -9,7 +9,6 @@ export {
   compareBytes,
   randomBytes,
   utf8,
-  fromUtf8,
   toBase64Url,
   fromBase64Url,
   toHex,
@@ -18,8 +17,8 @@ export {
 } from './bytes.js';
 export { encodeFields, decodeFields, FieldReader, tag, type Field } from './encoding.js';
 export { TAG, KDF_CONTEXT, SUBKEY } from './tags.js';
-export { FORMAT_VERSION, KIND, CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, checkLibraryConstants } from './envelope.js';
-export { ID_BYTES, ID_WIRE_PATTERN, newId, idToWire, idFromWire, asId } from './ids.js';
+export { KIND, CONTENT_CHUNK_BYTES, CONTENT_PREFIX_BYTES, checkLibraryConstants } from './envelope.js';
+export { newId, idToWire, idFromWire, asId, asIdOrNull } from './ids.js';
 export * from './content.js';
 export * from './metadata.js';
 export * from './filekey.js';
@@ -33,8 +32,8 @@ export * from './client-link.js';
 export * from './fingerprint.js';
 export * from './pins.js';
 export * from './links.js';
-export { CROCKFORD, toBase32, fromBase32, normalizeBase32, groupCode } from './base32.js';
-export { signBody, openSigned, macBody, openAuthenticated } from './signed.js';
+export { CROCKFORD, toBase32, normalizeBase32 } from './base32.js';
+export { signBody, openSigned, macBody } from './signed.js';
 export { hashFields, macFields, deriveKey } from './primitives.js';
 export * from './tokens.js';
 export * from './server-secrets.js';

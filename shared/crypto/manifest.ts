@@ -6,14 +6,14 @@
 import { bytesEqual, compareBytes } from './bytes.js';
 import { encodeFields, FieldReader, decodeFields, type Field } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { HASH_BYTES, hashFields, KEY_BYTES } from './primitives.js';
 import { openSigned, peekSignedBody, signBody } from './signed.js';
 import { TAG } from './tags.js';
 import type { Id, SignedEnvelope, SigningKeyPair } from './types.js';
 
-export const MAX_MANIFEST_FILES = 1000;
-export const MAX_MANIFEST_RECIPIENTS = 500;
+const MAX_MANIFEST_FILES = 1000;
+const MAX_MANIFEST_RECIPIENTS = 500;
 
 /** What a signed manifest or a MAC'd drop upload says about one file. */
 export interface FileEntry {
@@ -74,7 +74,7 @@ export function decodeFileEntries(list: readonly Uint8Array[]): FileEntry[] {
     ) {
       throw new FormatError('malformed file entry');
     }
-    return { fileId: fileId as Id, ciphertextHash, metadataHash, keyCommitment };
+    return { fileId: asId(fileId), ciphertextHash, metadataHash, keyCommitment };
   });
   requireCanonical(files.map((file) => file.fileId));
   if (files.length === 0 || files.length > MAX_MANIFEST_FILES) throw new FormatError('file count out of range');
@@ -115,9 +115,9 @@ function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
     }
     const kind = String.fromCharCode(...kindBytes);
     if (kind === 'account' && fingerprint.length === HASH_BYTES) {
-      return { kind, recipientId: recipientId as Id, identityFingerprint: fingerprint };
+      return { kind, recipientId: asId(recipientId), identityFingerprint: fingerprint };
     }
-    if (kind === 'guest' && fingerprint.length === 0) return { kind, recipientId: recipientId as Id };
+    if (kind === 'guest' && fingerprint.length === 0) return { kind, recipientId: asId(recipientId) };
     throw new FormatError('malformed recipient entry');
   });
   requireCanonical(recipients.map((r) => r.recipientId));
@@ -144,9 +144,9 @@ export function encodeManifest(manifest: ShareManifest): Uint8Array {
 export function decodeManifest(body: Uint8Array): ShareManifest {
   const reader = new FieldReader(body, TAG.shareManifest, 7);
   const manifest: ShareManifest = {
-    shareId: reader.bytes(ID_BYTES) as Id,
+    shareId: asId(reader.bytes(ID_BYTES)),
     version: reader.number(),
-    senderId: reader.bytes(ID_BYTES) as Id,
+    senderId: asId(reader.bytes(ID_BYTES)),
     senderIdentityPublicKey: reader.bytes(KEY_BYTES),
     files: decodeFileEntries(reader.list()),
     recipients: decodeRecipients(reader.list()),

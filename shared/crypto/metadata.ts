@@ -11,10 +11,10 @@ import { sodium } from './sodium.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
 import type { FileKey, Id, SealedMetadata } from './types.js';
 
-export const METADATA_BLOCK = 256;
+const METADATA_BLOCK = 256;
 export const MAX_NAME_LENGTH = 1024;
 export const MAX_TYPE_LENGTH = 255;
-export const MAX_MESSAGE_LENGTH = 10_000;
+const MAX_MESSAGE_LENGTH = 10_000;
 
 export interface FileMetadata {
   readonly name: string;

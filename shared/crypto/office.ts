@@ -12,21 +12,20 @@ import {
   verifyEncryptionKey,
   type AccountPublicKeys,
 } from './account.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { KEY_BYTES } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { openSigned, signBody } from './signed.js';
 import { TAG } from './tags.js';
 import type { BoxKeyPair, Id, SealedBox, SignedEnvelope, SigningKeyPair } from './types.js';
+import type { Role } from '../wire/common.js';
+import { ROLES } from '../wire/patterns.js';
 
 export interface OfficeKeys {
   readonly officeId: Id;
   readonly signing: SigningKeyPair;
   readonly encryption: BoxKeyPair;
 }
-
-export const ROLES = ['admin', 'staff', 'client'] as const;
-export type Role = (typeof ROLES)[number];
 
 export function newOfficeKeys(officeId: Id): OfficeKeys {
   return { officeId, signing: newSigningKeyPair(), encryption: newBoxKeyPair() };
@@ -82,9 +81,9 @@ export function certifyMember(office: OfficeKeys, certificate: Omit<MemberCertif
 
 export function verifyMemberCertificate(officeSigningPublicKey: Uint8Array, envelope: Uint8Array): MemberCertificate {
   const reader = new FieldReader(openSigned(envelope, officeSigningPublicKey), TAG.memberCertificate, 9);
-  const officeId = reader.bytes(ID_BYTES) as Id;
+  const officeId = asId(reader.bytes(ID_BYTES));
   const version = reader.number();
-  const userId = reader.bytes(ID_BYTES) as Id;
+  const userId = asId(reader.bytes(ID_BYTES));
   const email = reader.text();
   const role = reader.text();
   if (!(ROLES as readonly string[]).includes(role)) throw new MismatchError('unknown role in certificate');
@@ -140,7 +139,7 @@ export function openOfficeKeys(
   member: BoxKeyPair,
 ): OfficeKeys {
   const reader = openSealedFields(sealed, member, TAG.officeKeys, 5);
-  const officeId = reader.bytes(ID_BYTES) as Id;
+  const officeId = asId(reader.bytes(ID_BYTES));
   const memberUserId = reader.bytes(ID_BYTES);
   if (!bytesEqual(officeId, expected.officeId) || !bytesEqual(memberUserId, expected.memberUserId)) {
     throw new MismatchError('office keys sealed for another office or member');

@@ -4,7 +4,7 @@
 import { bytesEqual } from './bytes.js';
 import { encodeFields, FieldReader } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { deriveKey, KEY_BYTES } from './primitives.js';
 import { macBody, openAuthenticated } from './signed.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
@@ -34,14 +34,14 @@ export function makePin(pin: Pin, personalKey: Uint8Array): AuthenticatedEnvelop
 
 export function openPin(envelope: Uint8Array, personalKey: Uint8Array, ownerId: Id): Pin {
   const reader = new FieldReader(openAuthenticated(envelope, pinKey(personalKey)), TAG.pin, 6);
-  const owner = reader.bytes(ID_BYTES) as Id;
+  const owner = asId(reader.bytes(ID_BYTES));
   if (!bytesEqual(owner, ownerId)) throw new MismatchError('pin belongs to another user');
   const subject = reader.text();
   if (subject !== 'office' && subject !== 'user') throw new FormatError('unknown pin subject');
   return {
     ownerId: owner,
     subject,
-    subjectId: reader.bytes(ID_BYTES) as Id,
+    subjectId: asId(reader.bytes(ID_BYTES)),
     publicKey: reader.bytes(KEY_BYTES),
     firstSeenAt: reader.number(),
   };

@@ -66,7 +66,7 @@ export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
 
 export function verifySignature(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): void {
   if (publicKey.length !== KEY_BYTES) throw new FormatError('wrong public key length');
-  let valid = false;
+  let valid: boolean;
   try {
     valid = sodium().crypto_sign_verify_detached(signature, message, publicKey);
   } catch {

@@ -1,7 +1,7 @@
 // Branded byte types: at run time all are Uint8Array; at compile time a file key cannot be
 // passed where a link secret is expected, nor a ciphertext where plaintext is.
 declare const brand: unique symbol;
-export type Brand<T, B extends string> = T & { readonly [brand]: B };
+type Brand<T, B extends string> = T & { readonly [brand]: B };
 
 /** 16 random bytes naming a share, file, user, drop, recipient, upload or office. */
 export type Id = Brand<Uint8Array, 'Id'>;

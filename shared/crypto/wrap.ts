@@ -48,9 +48,9 @@ export function newServerHalf(): ServerHalf {
 }
 
 // Access codes: 12 Crockford base32 characters = 60 bits, shown as XXXX-XXXX-XXXX.
-export const ACCESS_CODE_LENGTH = 12;
+const ACCESS_CODE_LENGTH = 12;
 /** Fixed in v1, so neither side can weaken it: the floor of the password parameters. */
-export const ACCESS_CODE_KDF: KdfParams = { algorithm: 'argon2id13', opsLimit: 3, memLimit: 64 * 1024 * 1024 };
+const ACCESS_CODE_KDF: KdfParams = { algorithm: 'argon2id13', opsLimit: 3, memLimit: 64 * 1024 * 1024 };
 
 export function newAccessCode(): string {
   // 32 symbols divide 256, so taking 5 bits of each random byte is unbiased.

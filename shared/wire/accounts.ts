@@ -8,7 +8,7 @@ import {
   bytesBetween,
   DisplayName,
   Email,
-  Id,
+  WireId,
   Key32,
   KdfParams,
   Role,
@@ -46,7 +46,7 @@ export type NewAccountKeys = z.infer<typeof NewAccountKeys>;
 export const OfficePublic = z.object({
   /** False until the first admin finished setup; then the other fields are present. */
   setUp: z.boolean(),
-  officeId: Id.optional(),
+  officeId: WireId.optional(),
   name: z.string().optional(),
   signingPublicKey: Key32.optional(),
   /** Present when a logo is set: its URL (changes when the logo changes). */
@@ -60,7 +60,7 @@ export type OfficePublic = z.infer<typeof OfficePublic>;
 export const SetupCompleteRequest = z.object({
   token: Token,
   office: z.object({
-    officeId: Id,
+    officeId: WireId,
     name: DisplayName,
     signingPublicKey: Key32,
     encryptionPublicKey: Key32,
@@ -68,7 +68,7 @@ export const SetupCompleteRequest = z.object({
     encryptionKeyStatement: SignedEnvelope,
   }),
   admin: z.object({
-    userId: Id,
+    userId: WireId,
     name: DisplayName,
     email: Email,
     keys: NewAccountKeys,
@@ -82,8 +82,8 @@ export type SetupCompleteRequest = z.infer<typeof SetupCompleteRequest>;
 
 // ---- sessions and the signed-in user
 
-export const Me = z.object({
-  userId: Id,
+const Me = z.object({
+  userId: WireId,
   name: z.string(),
   email: z.string(),
   role: Role,
@@ -99,7 +99,7 @@ export type Me = z.infer<typeof Me>;
 export const SessionInfo = z.object({
   me: Me,
   office: z.object({
-    officeId: Id,
+    officeId: WireId,
     name: z.string(),
     signingPublicKey: Key32,
     /** The longest expiry a sender may choose for a share, in days (OfficeSettings.maxExpiryDays), so a sender's page can offer only what the server accepts. */
@@ -117,7 +117,7 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
  * (GET /api/v1/me/keys returns it again after a reload, to unlock with the password).
  */
 export const KeyMaterial = z.object({
-  userId: Id,
+  userId: WireId,
   kdf: KdfParams,
   passwordBundle: KeyBundle,
   identityPublicKey: Key32,
@@ -152,7 +152,7 @@ export const SecondFactorRequest = z.object({ ticket: Token, code: SecondFactorC
 export const SessionList = z.object({
   sessions: z.array(
     z.object({
-      sessionId: Id,
+      sessionId: WireId,
       createdAt: Time,
       lastSeenAt: Time,
       /** A short description of the browser (e.g. "Chrome on Windows"), never the full header. */
@@ -206,7 +206,7 @@ export const PasswordChangeRequest = z.object({
 export const RecoverRequest = z.object({ email: Email, recoveryAuthKey: Key32, code: SecondFactorCode });
 export const RecoverResponse = z.object({
   ticket: Token,
-  userId: Id,
+  userId: WireId,
   recoveryBundle: KeyBundle,
   identityPublicKey: Key32,
   encryptionPublicKey: Key32,
@@ -230,12 +230,12 @@ export const InvitationLookupRequest = z.object({ token: Token });
 export const InvitationLookupResponse = z.object({
   kind: z.enum(['invitation', 'reset']),
   /** The id the new keys are bound to (certificates name it). */
-  userId: Id,
+  userId: WireId,
   email: z.string(),
   role: Role,
   /** For a reset: the name on the account; for a client's invitation: the name the advisor gave. */
   name: z.string().optional(),
-  office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
+  office: z.object({ officeId: WireId, name: z.string(), signingPublicKey: Key32 }),
   expiresAt: Time,
 });
 export type InvitationLookupResponse = z.infer<typeof InvitationLookupResponse>;
@@ -256,7 +256,7 @@ export const InvitationAcceptRequest = z.object({
  * cannot reach.
  */
 export const OfficeKeysResponse = z.object({
-  officeId: Id,
+  officeId: WireId,
   signingPublicKey: Key32,
   encryptionPublicKey: Key32,
   encryptionKeyStatement: SignedEnvelope,
@@ -267,7 +267,7 @@ export type OfficeKeysResponse = z.infer<typeof OfficeKeysResponse>;
 // ---- colleagues (staff and admins only)
 
 export const DirectoryEntry = z.object({
-  userId: Id,
+  userId: WireId,
   name: z.string(),
   email: z.string(),
   role: Role,

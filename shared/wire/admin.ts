@@ -1,11 +1,11 @@
 // Administration: users, invitations, approval, roles, leavers, and office settings.
 // Every route here requires an approved admin (and two-factor sign-in if the office requires it).
 import { z } from 'zod';
-import { DisplayName, Email, Id, Key32, Role, Signature, Time } from './common.js';
+import { DisplayName, Email, WireId, Key32, Role, Signature, Time } from './common.js';
 import { SealedBox, SignedEnvelope } from './accounts.js';
 
 export const UserSummary = z.object({
-  userId: Id,
+  userId: WireId,
   name: z.string(),
   email: z.string(),
   role: Role,
@@ -47,7 +47,7 @@ export const RoleChangeRequest = z.object({ role: Role, certificate: SignedEnvel
 export const InvitationList = z.object({
   invitations: z.array(
     z.object({
-      invitationId: Id,
+      invitationId: WireId,
       email: z.string(),
       role: Role,
       kind: z.enum(['invitation', 'reset']),
@@ -63,7 +63,7 @@ export type InvitationList = z.infer<typeof InvitationList>;
 /** POST /api/v1/admin/invitations: a single-use link, valid 7 days, mailed to the address. */
 export const InvitationCreateRequest = z.object({ email: Email, role: Role });
 export const InvitationCreateResponse = z.object({
-  invitationId: Id,
+  invitationId: WireId,
   expiresAt: Time,
   /** False when the mail server refused the message: the admin should check the address and resend. */
   delivered: z.boolean(),

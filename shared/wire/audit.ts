@@ -1,15 +1,16 @@
 // The audit trail as the admin reads it (GET /api/v1/admin/audit) and exports it
 // (GET /api/v1/admin/audit/export, CSV). Admin only. People appear by name and address from
 // audit_people while those exist; an erased person stays a pseudonym. Details are the entry's
-// fixed facts (never codes, tokens, keys or file names; server/audit/service.ts).
+// fixed facts (never codes, tokens, keys or file names; server/kernel/audit/service.ts).
 import { z } from 'zod';
 import { Time } from './common.js';
+import { hasControlCharacter } from './patterns.js';
 
 /** An action (`share.created`) or a group of actions (`share.*`). */
-export const AUDIT_ACTION_FILTER_PATTERN = /^[a-z][a-z_]{0,30}\.(?:\*|[a-z][a-z_]{0,30})$/;
+const AUDIT_ACTION_FILTER_PATTERN = /^[a-z][a-z_]{0,30}\.(?:\*|[a-z][a-z_]{0,30})$/;
 
 /** The most entries one page holds. */
-export const AUDIT_PAGE_MAX = 200;
+const AUDIT_PAGE_MAX = 200;
 export const AUDIT_PAGE_DEFAULT = 50;
 
 const filterFields = {
@@ -18,7 +19,7 @@ const filterFields = {
     .string()
     .trim()
     .max(254)
-    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters')
+    .refine((text) => !hasControlCharacter(text), 'no control characters')
     .optional(),
   /** An action or a group (`sign_in.*`). */
   action: z.string().regex(AUDIT_ACTION_FILTER_PATTERN).optional(),

@@ -1,4 +1,4 @@
-// Client accounts and the client portal (issue 6; migrations/0006_clients.sql).
+// Client accounts and the client portal (docs/operations.md; migrations/0006_clients.sql).
 //
 // The office's side (guard 'office': approved staff and admins):
 // - POST /api/v1/clients/invitations (ClientInviteRequest) → 201 ClientInviteResponse: mails
@@ -26,18 +26,18 @@
 // Shares sent to a client use the received routes (shared/wire/shares.ts) like any account's.
 // No portal route lists or counts other users, drops, labels or shares.
 import { z } from 'zod';
-import { bytes, DisplayName, Email, Id, Key32, Signature, Time } from './common.js';
+import { bytes, DisplayName, Email, WireId, Key32, Signature, Time } from './common.js';
 import { SignedEnvelope } from './accounts.js';
 import { DropCreateRequest, DropState } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
-export const SealedClientLink = bytes(194);
+const SealedClientLink = bytes(194);
 
 // ---- the office's side
 
 export const ClientInviteRequest = z.object({ name: DisplayName, email: Email });
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
-export const ClientInviteResponse = z.object({ invitationId: Id, expiresAt: Time, delivered: z.boolean() });
+export const ClientInviteResponse = z.object({ invitationId: WireId, expiresAt: Time, delivered: z.boolean() });
 export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
 
 /**
@@ -51,9 +51,9 @@ export type ClientState = z.infer<typeof ClientState>;
 export const ClientSummary = z.object({
   state: ClientState,
   /** Null while invited (the account does not exist yet). */
-  userId: Id.nullable(),
+  userId: WireId.nullable(),
   /** The open invitation, while invited. */
-  invitationId: Id.nullable(),
+  invitationId: WireId.nullable(),
   name: z.string(),
   email: z.string(),
   /** When invited (the invitation) or created (the account). */
@@ -62,7 +62,7 @@ export const ClientSummary = z.object({
   expiresAt: Time.nullable(),
   deliveryFailed: z.boolean(),
   /** Once approved: their personal drop (the office's drop pages show its uploads). */
-  dropId: Id.nullable(),
+  dropId: WireId.nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
@@ -70,7 +70,7 @@ export const ClientList = z.object({ clients: z.array(ClientSummary) });
 export type ClientList = z.infer<typeof ClientList>;
 
 export const ClientDetail = z.object({
-  userId: Id,
+  userId: WireId,
   name: z.string(),
   email: z.string(),
   state: ClientState,
@@ -83,10 +83,9 @@ export const ClientDetail = z.object({
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
 /** The personal drop made with the approval: a drop's create request, personal and bound to the client, plus the sealed link. */
-export const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({
+const ClientDropRequest = DropCreateRequest.omit({ email: true, personal: true, singleUse: true }).extend({
   clientLink: SealedClientLink,
 });
-export type ClientDropRequest = z.infer<typeof ClientDropRequest>;
 
 export const ClientApproveRequest = z.object({
   /** The office's certificate for the client (role 'client', version above certificateVersion). */
@@ -94,14 +93,14 @@ export const ClientApproveRequest = z.object({
   drop: ClientDropRequest,
 });
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
-export const ClientApproveResponse = z.object({ dropId: Id, expiresAt: Time });
+export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type ClientApproveResponse = z.infer<typeof ClientApproveResponse>;
 
 // ---- the client's side
 
 /** The client's personal drop, as their portal needs it to upload. */
 export const PortalDrop = z.object({
-  dropId: Id,
+  dropId: WireId,
   title: z.string(),
   instructions: z.string(),
   state: DropState,
@@ -122,7 +121,7 @@ export type Portal = z.infer<typeof Portal>;
 
 /** One of the client's own uploads: no names (they are sealed), sizes and the receipt code. */
 export const PortalUpload = z.object({
-  dropUploadId: Id,
+  dropUploadId: WireId,
   receivedAt: Time,
   files: z.number().int().min(0),
   /** Plaintext bytes of all files together. */

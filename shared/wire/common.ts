@@ -2,10 +2,10 @@
 // base64url characters, addresses lower-cased. Exact byte lengths are checked here; the
 // server decodes with shared/crypto's strict decoder, which also refuses non-canonical text.
 import { z } from 'zod';
-import { ID_PATTERN } from './patterns.js';
+import { hasControlCharacter, ID_PATTERN, ROLES } from './patterns.js';
 
 /** Unpadded base64url length of `n` bytes. */
-export function base64UrlLength(n: number): number {
+function base64UrlLength(n: number): number {
   return Math.ceil((n * 4) / 3);
 }
 
@@ -26,8 +26,11 @@ export function bytesBetween(min: number, max: number) {
     .refine((text) => text.length % 4 !== 1, 'not a whole number of bytes');
 }
 
-export const Id = z.string().regex(ID_PATTERN);
-export type Id = z.infer<typeof Id>;
+/**
+ * An object id as it travels: 22 base64url characters. On the server and in shared/crypto an
+ * id is its 16 bytes, shared/crypto's `Id`; idFromWire and idToWire cross between the two.
+ */
+export const WireId = z.string().regex(ID_PATTERN);
 
 export const Key32 = bytes(32);
 export const Signature = bytes(64);
@@ -46,9 +49,9 @@ export const DisplayName = z
   .trim()
   .min(1)
   .max(100)
-  .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), 'no control characters');
+  .refine((text) => !hasControlCharacter(text), 'no control characters');
 
-export const Role = z.enum(['admin', 'staff', 'client']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** Argon2id parameters as the browser must use them (shared/crypto checks floor and ceiling). */

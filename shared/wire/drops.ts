@@ -1,4 +1,4 @@
-// Drops (DESIGN §4, docs/protocol.md §13): a link /d/<dropId>#<fingerprint>.<D> through which
+// Drops (docs/protocol.md §13): a link /d/<dropId>#<fingerprint>.<D> through which
 // someone without an account (usually a client) uploads files for the office, encrypted in
 // their browser to the drop's own key. The server stores opaque bytes: the drop's secrets and
 // label sealed to the owner and the office, each file's key sealed to the drop key, sealed
@@ -16,7 +16,8 @@
 // Answers: an unknown drop id, upload id or file id is 404. A closed or expired drop is 410
 // `drop_closed` / `drop_expired` for link holders (the office still sees it and its uploads).
 import { z } from 'zod';
-import { bytes, bytesBetween, Email, Id, Key32, Time } from './common.js';
+import { bytes, bytesBetween, Email, WireId, Key32, Time } from './common.js';
+import { hasControlCharacter } from './patterns.js';
 import { Grant, SealedMetadata } from './shares.js';
 
 /** Files in one submission, at most. */
@@ -32,29 +33,27 @@ export const PERSONAL_DROP_MAX_DAYS = 365;
 export const DROP_SESSION_HOURS = 24;
 
 /** The drop's secret key and D sealed to the owner or the office (kind b): 4 + 48 + 138 bytes. */
-export const SealedDropSecrets = bytes(190);
+const SealedDropSecrets = bytes(190);
 /** The label sealed to the owner or the office (kind b, protocol §13): 120 + 256·k bytes, k = 1, 2 or 3. */
 export const SealedDropLabel = bytesBetween(376, 888);
 /** A file key sealed to the drop key (kind b): 4 + 48 + 103 bytes. */
-export const SealedDropFileKey = bytes(155);
+const SealedDropFileKey = bytes(155);
 /** The upload manifest MAC'd with a key from D (kind a); about 132 bytes per file. */
-export const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
-
-const noControl = (allowed: RegExp) => (text: string) => !allowed.test(text);
+const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
 
 /** Shown to the uploader, and stored readable by the server (the form must say so). */
-export const DropTitle = z
+const DropTitle = z
   .string()
   .trim()
   .min(1)
   .max(MAX_DROP_TITLE_LENGTH)
-  .refine(noControl(/[\u0000-\u001f\u007f]/), 'no control characters');
+  .refine((text) => !hasControlCharacter(text), 'no control characters');
 /** Shown to the uploader, stored readable; line breaks and tabs allowed. */
-export const DropInstructions = z
+const DropInstructions = z
   .string()
   .trim()
   .max(MAX_DROP_INSTRUCTIONS_LENGTH)
-  .refine(noControl(/[\u0000-\u0008\u000b-\u001f\u007f]/), 'no control characters but line breaks and tabs');
+  .refine((text) => !hasControlCharacter(text, '\t\n'), 'no control characters but line breaks and tabs');
 
 export const DropState = z.enum(['active', 'closed', 'expired']);
 export type DropState = z.infer<typeof DropState>;
@@ -70,7 +69,7 @@ export type DropState = z.infer<typeof DropState>;
  * for an id in use.
  */
 export const DropCreateRequest = z.object({
-  dropId: Id,
+  dropId: WireId,
   title: DropTitle,
   instructions: DropInstructions,
   /** Bind the drop to this address: the uploader proves it with an e-mail code first. Absent: an open drop, which never sends mail. */
@@ -90,12 +89,12 @@ export const DropCreateRequest = z.object({
   label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }),
 });
 export type DropCreateRequest = z.infer<typeof DropCreateRequest>;
-export const DropCreateResponse = z.object({ dropId: Id, expiresAt: Time });
+export const DropCreateResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type DropCreateResponse = z.infer<typeof DropCreateResponse>;
 
 export const DropSummary = z.object({
-  dropId: Id,
-  ownerId: Id,
+  dropId: WireId,
+  ownerId: WireId,
   ownerName: z.string(),
   createdAt: Time,
   expiresAt: Time,
@@ -129,8 +128,8 @@ export const DropList = z.object({ drops: z.array(DropSummary) });
 export type DropList = z.infer<typeof DropList>;
 
 /** One file of a drop upload, as stored. */
-export const DropFileView = z.object({
-  fileId: Id,
+const DropFileView = z.object({
+  fileId: WireId,
   /** The container's length in bytes (plaintextLengthOf gives the file's own size). */
   size: z.number().int(),
   /** BLAKE2b container hash the server computed (protocol §4): compare with the manifest's. */
@@ -139,11 +138,10 @@ export const DropFileView = z.object({
   /** The file key sealed to the drop key (openFileKeyForDrop). */
   sealedKey: SealedDropFileKey,
 });
-export type DropFileView = z.infer<typeof DropFileView>;
 
 /** One submission. `dropUploadId` is the `uploadId` inside its manifest. */
 export const DropUploadView = z.object({
-  dropUploadId: Id,
+  dropUploadId: WireId,
   receivedAt: Time,
   /** Set once the office's browser reported a failed MAC: show it rejected, never open it. */
   rejectedAt: Time.nullable(),
@@ -189,7 +187,7 @@ export type DropDetail = z.infer<typeof DropDetail>;
  * fingerprint (checkDropKey) before encrypting anything. 404 unknown, 410 closed or expired.
  */
 export const DropPublicInfo = z.object({
-  dropId: Id,
+  dropId: WireId,
   title: z.string(),
   instructions: z.string(),
   publicKey: Key32,
@@ -244,15 +242,15 @@ export type DropGrantResponse = z.infer<typeof DropGrantResponse>;
  */
 export const DropSubmitRequest = z.object({
   /** The `uploadId` the manifest names (a new random id from the uploader's browser). */
-  dropUploadId: Id,
+  dropUploadId: WireId,
   /** authenticateDropUpload({ dropId, uploadId: dropUploadId, createdAt, files }, D). */
   manifest: DropManifestEnvelope,
   files: z
     .array(
       z.object({
-        fileId: Id,
+        fileId: WireId,
         /** A completed upload of this session. */
-        uploadId: Id,
+        uploadId: WireId,
         sealedMetadata: SealedMetadata,
         /** sealFileKeyForDrop(FK, dropId, fileId, drop public key). */
         sealedKey: SealedDropFileKey,
@@ -265,7 +263,7 @@ export const DropSubmitRequest = z.object({
 });
 export type DropSubmitRequest = z.infer<typeof DropSubmitRequest>;
 export const DropSubmitResponse = z.object({
-  dropUploadId: Id,
+  dropUploadId: WireId,
   receivedAt: Time,
   /** receiptCode(manifest) as the server computes it; each browser computes and shows its own. */
   receiptCode: z.string().regex(/^\d{4}-\d{4}-\d{4}$/),

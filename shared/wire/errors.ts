@@ -3,7 +3,7 @@
 // `code` (and translate it); `message` is English prose for people reading logs or curl output.
 import { z } from 'zod';
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'bad_request',
   'invalid_input',
   'malformed_json',

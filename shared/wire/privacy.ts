@@ -12,7 +12,7 @@
 // An address Coffer holds nothing about answers 404 `not_found` on all three: there is nothing
 // to export or erase, and answering with an empty export would mean recording the address.
 import { z } from 'zod';
-import { bytes, Email, Id, Role, Time } from './common.js';
+import { bytes, Email, WireId, Role, Time } from './common.js';
 import { ShareState } from './shares.js';
 import { DropState } from './drops.js';
 
@@ -106,7 +106,7 @@ export const PrivacyExport = z.object({
   /** The account without any secret (no keys, verifiers, bundles or token hashes). */
   account: z
     .object({
-      userId: Id,
+      userId: WireId,
       name: z.string(),
       email: z.string(),
       role: Role,
@@ -117,7 +117,7 @@ export const PrivacyExport = z.object({
       lastSignInAt: Time.nullable(),
       certificateVersion: Count,
       sessions: z.array(
-        z.object({ sessionId: Id, device: z.string(), createdAt: Time, lastSeenAt: Time, expiresAt: Time }),
+        z.object({ sessionId: WireId, device: z.string(), createdAt: Time, lastSeenAt: Time, expiresAt: Time }),
       ),
       backupCodes: z.object({ total: Count, unused: Count }),
       /** Keys of the office and of colleagues this person's browser pinned (the pins themselves are MAC'd by the person's key). */
@@ -126,7 +126,7 @@ export const PrivacyExport = z.object({
     .nullable(),
   invitations: z.array(
     z.object({
-      invitationId: Id,
+      invitationId: WireId,
       kind: z.enum(['invitation', 'reset']),
       role: Role,
       /** The name the office gave when inviting a client. */
@@ -141,7 +141,7 @@ export const PrivacyExport = z.object({
   /** Shares the person sent: no recipient's address or name, only how many there were. */
   sharesSent: z.array(
     z.object({
-      shareId: Id,
+      shareId: WireId,
       createdAt: Time,
       expiresAt: Time,
       revokedAt: Time.nullable(),
@@ -158,7 +158,7 @@ export const PrivacyExport = z.object({
   /** Shares sent to the person's address or account. */
   sharesReceived: z.array(
     z.object({
-      shareId: Id,
+      shareId: WireId,
       senderName: z.string(),
       kind: z.enum(['account', 'guest']),
       createdAt: Time,
@@ -182,7 +182,7 @@ export const PrivacyExport = z.object({
    */
   drops: z.array(
     z.object({
-      dropId: Id,
+      dropId: WireId,
       relation: z.enum(['owner', 'bound']),
       /** The colleague who made a drop bound to the person. */
       ownerName: z.string().nullable(),
@@ -204,8 +204,8 @@ export const PrivacyExport = z.object({
   /** Uploads the person made to drop links (bound to their address, or from their portal). */
   dropUploads: z.array(
     z.object({
-      dropUploadId: Id,
-      dropId: Id,
+      dropUploadId: WireId,
+      dropId: WireId,
       receivedAt: Time,
       rejectedAt: Time.nullable(),
       receiptMailed: z.boolean(),
@@ -215,7 +215,7 @@ export const PrivacyExport = z.object({
   ),
   /** Uploads not (yet) part of a share or drop upload: in progress, or finished and waiting. */
   uploads: z.array(
-    z.object({ uploadId: Id, size: Count, createdAt: Time, expiresAt: Time, completedAt: Time.nullable() }),
+    z.object({ uploadId: WireId, size: Count, createdAt: Time, expiresAt: Time, completedAt: Time.nullable() }),
   ),
   /** The person's pseudonyms in the audit log, with what is recorded behind each. */
   pseudonyms: z.array(

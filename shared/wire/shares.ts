@@ -1,21 +1,21 @@
-// Shares (DESIGN §4, §5): one or more files to one or more recipients, signed by the sender.
+// Shares (docs/protocol.md §10–§11): one or more files to one or more recipients, signed by the sender.
 // Every key here is sealed or wrapped: file keys sealed to accounts (recipients, the sender's
 // own copy, the office copy), wrapped for guests under a link key the server cannot make.
 // The server holds Ks (a guest's server half) and hands it out only after the guest proves
 // the bound address with an e-mail code.
 import { z } from 'zod';
 import { SealedBox, SignedEnvelope } from './accounts.js';
-import { bytes, bytesBetween, Email, Id, Key32, Role, Signature, Time } from './common.js';
+import { bytes, bytesBetween, Email, WireId, Key32, Role, Signature, Time } from './common.js';
 
 /** Sealed metadata envelope (kind m): 4 + 24 + 256·k + 16 bytes, up to 8 KiB. */
 export const SealedMetadata = bytesBetween(300, 8192);
 /** A file key wrapped for a guest (kind g): 76 bytes. */
-export const GuestWrappedKey = bytes(76);
+const GuestWrappedKey = bytes(76);
 /**
  * A signed share manifest (kind s). Larger than other signed envelopes: a manifest names up to
  * MAX_SHARE_FILES files (132 bytes each) and MAX_SHARE_RECIPIENTS recipients (up to 75 each).
  */
-export const ManifestEnvelope = bytesBetween(72, 32 * 1024);
+const ManifestEnvelope = bytesBetween(72, 32 * 1024);
 /** A capability token (EdDSA JWT) that lets its holder download the files of one share for a short time. */
 export const Grant = z
   .string()
@@ -30,8 +30,8 @@ export const MAX_SHARE_RECIPIENTS = 50;
 
 /** POST /api/v1/recipients/lookup: which addresses are accounts (with keys to check) and which were never used before. */
 export const RecipientLookupRequest = z.object({ emails: z.array(Email).min(1).max(MAX_SHARE_RECIPIENTS) });
-export const RecipientAccount = z.object({
-  userId: Id,
+const RecipientAccount = z.object({
+  userId: WireId,
   name: z.string(),
   role: Role,
   identityPublicKey: Key32,
@@ -40,7 +40,6 @@ export const RecipientAccount = z.object({
   /** The office's certificate for these keys; absent until approved (such an account cannot receive yet). */
   certificate: SignedEnvelope.optional(),
 });
-export type RecipientAccount = z.infer<typeof RecipientAccount>;
 export const RecipientLookupResponse = z.object({
   recipients: z.array(
     z.object({
@@ -63,28 +62,28 @@ const FileKeyCopies = z.object({
   office: SealedBox,
 });
 
-export const ShareFileInput = z.object({
-  fileId: Id,
+const ShareFileInput = z.object({
+  fileId: WireId,
   /** A completed upload of the caller's, not yet used in a share. */
-  uploadId: Id,
+  uploadId: WireId,
   sealedMetadata: SealedMetadata,
   keys: FileKeyCopies,
 });
 
-export const AccountRecipientInput = z.object({
+const AccountRecipientInput = z.object({
   kind: z.literal('account'),
-  recipientId: Id,
-  userId: Id,
+  recipientId: WireId,
+  userId: WireId,
   /** One sealed file key per file of the share (holder = the recipient's user id). */
   keys: z
-    .array(z.object({ fileId: Id, sealed: SealedBox }))
+    .array(z.object({ fileId: WireId, sealed: SealedBox }))
     .min(1)
     .max(MAX_SHARE_FILES),
 });
 
-export const GuestRecipientInput = z.object({
+const GuestRecipientInput = z.object({
   kind: z.literal('guest'),
-  recipientId: Id,
+  recipientId: WireId,
   email: Email,
   /** Ks: the server's half of the link key, made by the sender's browser. */
   serverHalf: Key32,
@@ -92,7 +91,7 @@ export const GuestRecipientInput = z.object({
   accessCode: z.boolean(),
   /** One wrapped file key per file (protocol §11). */
   keys: z
-    .array(z.object({ fileId: Id, wrapped: GuestWrappedKey }))
+    .array(z.object({ fileId: WireId, wrapped: GuestWrappedKey }))
     .min(1)
     .max(MAX_SHARE_FILES),
   /** S (and the access code) sealed to the sender and to the office, so the link can be shown again. */
@@ -101,7 +100,7 @@ export const GuestRecipientInput = z.object({
 
 /** POST /api/v1/shares (body limit 2 MiB) */
 export const ShareCreateRequest = z.object({
-  shareId: Id,
+  shareId: WireId,
   /** At most the office's maximum expiry from now. */
   expiresAt: Time,
   /** Downloads allowed in all (each grant counts once); absent for no limit. */
@@ -118,9 +117,9 @@ export const ShareCreateRequest = z.object({
 });
 export type ShareCreateRequest = z.infer<typeof ShareCreateRequest>;
 export const ShareCreateResponse = z.object({
-  shareId: Id,
+  shareId: WireId,
   /** Account recipients whose notification mail could not be delivered. */
-  undelivered: z.array(Id),
+  undelivered: z.array(WireId),
 });
 
 // ---- the sender's (and the office's) view
@@ -129,10 +128,10 @@ export const ShareState = z.enum(['active', 'expired', 'revoked', 'used-up']);
 export type ShareState = z.infer<typeof ShareState>;
 
 export const RecipientStatus = z.object({
-  recipientId: Id,
+  recipientId: WireId,
   kind: z.enum(['account', 'guest']),
   /** The account's user id, for account recipients. */
-  userId: Id.optional(),
+  userId: WireId.optional(),
   name: z.string().optional(),
   email: z.string(),
   accessCode: z.boolean(),
@@ -147,8 +146,8 @@ export const RecipientStatus = z.object({
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 
 export const ShareSummary = z.object({
-  shareId: Id,
-  senderId: Id,
+  shareId: WireId,
+  senderId: WireId,
   senderName: z.string(),
   createdAt: Time,
   expiresAt: Time,
@@ -169,7 +168,7 @@ export const ShareDetail = ShareSummary.extend({
   manifest: ManifestEnvelope,
   files: z.array(
     z.object({
-      fileId: Id,
+      fileId: WireId,
       size: z.number().int(),
       sealedMetadata: SealedMetadata,
       /** Absent once the share was swept. */
@@ -177,7 +176,7 @@ export const ShareDetail = ShareSummary.extend({
     }),
   ),
   /** Guest link secrets sealed to the sender and to the office, by recipient id. */
-  linkSecrets: z.array(z.object({ recipientId: Id, sender: SealedBox, office: SealedBox })),
+  linkSecrets: z.array(z.object({ recipientId: WireId, sender: SealedBox, office: SealedBox })),
 });
 export type ShareDetail = z.infer<typeof ShareDetail>;
 
@@ -188,25 +187,25 @@ export const ShareExtendRequest = z.object({ expiresAt: Time });
 // ---- what a recipient gets
 
 /** The sender as the recipient must check them: certificate chain against the office key. */
-export const SenderInfo = z.object({
-  userId: Id,
+const SenderInfo = z.object({
+  userId: WireId,
   name: z.string(),
   certificate: SignedEnvelope,
   encryptionKeySignature: Signature,
 });
 
 export const ShareForRecipient = z.object({
-  shareId: Id,
-  recipientId: Id,
+  shareId: WireId,
+  recipientId: WireId,
   manifest: ManifestEnvelope,
   sender: SenderInfo,
-  office: z.object({ officeId: Id, name: z.string(), signingPublicKey: Key32 }),
+  office: z.object({ officeId: WireId, name: z.string(), signingPublicKey: Key32 }),
   expiresAt: Time,
   /** Null without a limit. */
   downloadsLeft: z.number().int().nullable(),
   files: z.array(
     z.object({
-      fileId: Id,
+      fileId: WireId,
       size: z.number().int(),
       sealedMetadata: SealedMetadata,
       /** For a guest: the wrapped key (kind g). For an account: the sealed key (kind b). */
@@ -257,7 +256,7 @@ export type CodeVerifyResponse = z.infer<typeof CodeVerifyResponse>;
 export const ReceivedList = z.object({
   shares: z.array(
     z.object({
-      shareId: Id,
+      shareId: WireId,
       senderName: z.string(),
       createdAt: Time,
       expiresAt: Time,
@@ -279,7 +278,7 @@ export const GrantResponse = z.object({ grant: Grant });
 export const PinSubject = z.enum(['office', 'user']);
 /** GET /api/v1/me/pins */
 export const PinList = z.object({
-  pins: z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: bytesBetween(100, 1024) })),
+  pins: z.array(z.object({ subject: PinSubject, subjectId: WireId, envelope: bytesBetween(100, 1024) })),
 });
 export type PinList = z.infer<typeof PinList>;
 /** PUT /api/v1/me/pins/:subject/:subjectId */

@@ -1,9 +1,9 @@
-// Resumable uploads of ciphertext (DESIGN §5): create an upload with its declared size, send
+// Resumable uploads of ciphertext: create an upload with its declared size, send
 // parts of a fixed size as application/octet-stream (the last may be shorter), ask which
 // parts arrived, complete. Parts are idempotent. The server never sees plaintext: what it
 // receives is a content container (docs/protocol.md §4), whose length it checks.
 import { z } from 'zod';
-import { bytes, Id, Time } from './common.js';
+import { bytes, WireId, Time } from './common.js';
 
 /** Every part but the last is exactly this long (8 MiB): large enough to keep two requests in flight busy, small enough to resend. */
 export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
@@ -14,7 +14,7 @@ export const UploadCreateRequest = z.object({
   size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
 export const UploadCreateResponse = z.object({
-  uploadId: Id,
+  uploadId: WireId,
   partSize: z.number().int().positive(),
   partCount: z.number().int().positive(),
   /** An upload not completed (or completed but not used in a share) by then is removed. */
@@ -28,7 +28,7 @@ export type UploadCreateResponse = z.infer<typeof UploadCreateResponse>;
 
 /** GET /api/v1/uploads/:uploadId: where to resume. */
 export const UploadStatus = z.object({
-  uploadId: Id,
+  uploadId: WireId,
   size: z.number().int().positive(),
   partSize: z.number().int().positive(),
   partCount: z.number().int().positive(),
@@ -41,7 +41,7 @@ export type UploadStatus = z.infer<typeof UploadStatus>;
 
 /** POST /api/v1/uploads/:uploadId/complete (body `{}`): all parts present, size exact; the server hashes the container. */
 export const UploadCompleteResponse = z.object({
-  uploadId: Id,
+  uploadId: WireId,
   /** BLAKE2b container hash (protocol §4), as the server computed it; must equal the one the sender signs. */
   ciphertextHash: bytes(32),
 });

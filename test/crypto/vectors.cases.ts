@@ -2,6 +2,7 @@
 // in docs/protocol.md) must open, verify and, where the operation is deterministic,
 // be reproduced byte for byte by this implementation.
 import {
+  asId,
   authVerifier,
   boxKeyPairFromSecret,
   certifyMember,
@@ -74,7 +75,7 @@ import wrap from '../fixtures/vectors/wrap.json' with { type: 'json' };
 import { assertBytes, assertEqual, defineSuite } from './harness.js';
 
 const b = fromHex;
-const id = (text: string) => fromHex(text) as Id;
+const id = (text: string) => asId(fromHex(text));
 
 type FieldSpec = { utf8: string } | { hex: string } | { u64: number } | { list: FieldSpec[] };
 function toField(spec: FieldSpec): Field {

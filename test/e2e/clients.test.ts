@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
-import type { Db } from '../../server/db/open.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import { signIn, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
 import {

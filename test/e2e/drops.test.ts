@@ -27,7 +27,7 @@ import {
   toBase64Url,
   toHex,
 } from '../../shared/crypto/index.js';
-import type { Db } from '../../server/db/open.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import { codeFromMail } from '../helpers/sharing.js';
 import { signIn, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';

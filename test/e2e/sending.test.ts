@@ -33,7 +33,7 @@ import {
 } from '../../shared/crypto/index.js';
 import { parseContentPrefix } from '../../shared/crypto/envelope.js';
 import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
-import type { Db } from '../../server/db/open.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import type { Person } from './support/accounts.js';
 import type { Coffer } from './support/coffer.js';
 import { identityKeyOf, officeKeysOf, replaceMemberKeys } from './support/keys.js';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import { systemClock } from '../../server/clock.js';
+import { systemClock } from '../../server/kernel/clock.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService } from '../../server/setup/service.js';
 import { removeTempDirs } from '../helpers/tmp.js';

@@ -1,5 +1,5 @@
 // A clock the test moves by hand.
-import type { Clock } from '../../server/clock.js';
+import type { Clock } from '../../server/kernel/clock.js';
 
 export interface TestClock extends Clock {
   set(ms: number): void;

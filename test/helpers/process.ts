@@ -2,7 +2,7 @@
 // program from any folder), with a clean environment, and reading what they print. Only the
 // child spawned here is ever signalled.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { projectPaths } from '../../server/paths.js';
+import { projectPaths } from '../../server/kernel/paths.js';
 
 export const ROOT = projectPaths().root;
 

@@ -2,8 +2,9 @@
 // disk, the raw bytes of the database file and its WAL, and a sweeper over a test app.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDiskBlobStore } from '../../server/blobs/disk.js';
-import { createSweeper, type Sweeper } from '../../server/jobs/sweeper.js';
+import { createDiskBlobStore } from '../../server/kernel/blobs/disk.js';
+import { sweeperOver as createSweeper } from '../../server/compose.js';
+import type { Sweeper } from '../../server/jobs/sweeper.js';
 import type { TestApp } from './app.js';
 
 /** A sweeper over the app's database, data folder and test clock; files count as orphans at once unless told. */

@@ -3,7 +3,7 @@
 // the end. Call once at the top of a test file; it registers the hooks.
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import type { Env } from '../../server/config.js';
+import type { Env } from '../../server/kernel/config.js';
 import { createTestApp, type TestApp } from './app.js';
 import { startMailServer, type MailServer } from './mail-server.js';
 import { setUpOffice, type Office } from './office.js';

@@ -7,10 +7,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../helpers/expect.js';
 import { ready, tokenHash } from '../../shared/crypto/index.js';
 import { ErrorBody, HealthResponse, OUTBOX_WARNING, SetupVerifyResponse } from '../../shared/wire/index.js';
-import { contentSecurityPolicy } from '../../server/http/headers.js';
-import { errorHandler } from '../../server/http/errors.js';
+import { contentSecurityPolicy } from '../../server/kernel/http/headers.js';
+import { errorHandler } from '../../server/kernel/http/errors.js';
 import { PAGES, routeTable } from '../../server/routes.js';
-import { createServices } from '../../server/app.js';
+import { createServices } from '../../server/compose.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
 import {

@@ -16,7 +16,7 @@ import {
   type SplitKeys,
 } from '../../shared/crypto/index.js';
 import { RecoverResponse, type SessionList, InvitationCreateResponse } from '../../shared/wire/index.js';
-import { verifyChain } from '../../server/audit/service.js';
+import { verifyChain } from '../../server/kernel/audit/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
   b64,

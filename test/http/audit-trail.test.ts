@@ -11,12 +11,13 @@ import {
   type AuditTrailEntry,
   InvitationLookupResponse,
 } from '../../shared/wire/index.js';
-import { createAuditRepo } from '../../server/audit/repo.js';
-import { createAudit, verifyChain } from '../../server/audit/service.js';
-import { csvCell } from '../../server/audit/csv.js';
+import { createAuditRepo } from '../../server/kernel/audit/repo.js';
+import { createAudit, verifyChain } from '../../server/kernel/audit/service.js';
+import { csvCell } from '../../server/kernel/audit/csv.js';
 import { EXPORT_PAGE } from '../../server/audit/trail.js';
-import { AUDIT_HEAD_EVERY_MS, AUDIT_HEAD_RETRY_MS, createAuditHeadJob } from '../../server/jobs/audit-head.js';
-import { createDeliver } from '../../server/mail/deliver.js';
+import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose.js';
+import { AUDIT_HEAD_EVERY_MS, AUDIT_HEAD_RETRY_MS } from '../../server/jobs/audit-head.js';
+import { createDeliver } from '../../server/kernel/mail/deliver.js';
 import { tab, type Tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { inviteToken } from '../helpers/mail-server.js';

@@ -12,7 +12,7 @@ import {
   UploadCreateResponse,
 } from '../../shared/wire/index.js';
 import { idToWire, newId, ready } from '../../shared/crypto/index.js';
-import { createServices } from '../../server/app.js';
+import { createServices } from '../../server/compose.js';
 import { PAGES, routeTable, type RouteSpec } from '../../server/routes.js';
 import { ASSET_NAME, createTestApp, type TestApp } from '../helpers/app.js';
 import { errorCodeOf } from '../helpers/expect.js';

@@ -28,8 +28,8 @@ import {
   UploadStatus,
   DropCreateResponse,
 } from '../../shared/wire/index.js';
-import { verifyChain } from '../../server/audit/service.js';
-import type { Db } from '../../server/db/open.js';
+import { verifyChain } from '../../server/kernel/audit/service.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import { makeFile, openSealedOfficeKeys, randomPlaintext, type PreparedFile } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
 import { makeClient } from '../helpers/clients.js';

@@ -3,7 +3,7 @@
 // waiting for approval, and the office's two-factor policy stops members who did not enrol.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import { createServices } from '../../server/app.js';
+import { createServices } from '../../server/compose.js';
 import { routeTable, type RouteSpec } from '../../server/routes.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { tab, type Tab } from '../helpers/client.js';

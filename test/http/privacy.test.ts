@@ -16,18 +16,18 @@ import {
   UploadCreateResponse,
   UserList,
 } from '../../shared/wire/index.js';
-import { verifyChain } from '../../server/audit/service.js';
-import { createAuditRepo } from '../../server/audit/repo.js';
-import { createAudit } from '../../server/audit/service.js';
-import { createDiskBlobStore } from '../../server/blobs/disk.js';
-import type { BlobStore } from '../../server/blobs/store.js';
-import type { Db } from '../../server/db/open.js';
-import { createTransact } from '../../server/db/transaction.js';
-import type { Caller } from '../../server/http/caller.js';
-import { AppError } from '../../server/http/errors.js';
+import { verifyChain } from '../../server/kernel/audit/service.js';
+import { createAuditRepo } from '../../server/kernel/audit/repo.js';
+import { createAudit } from '../../server/kernel/audit/service.js';
+import { createDiskBlobStore } from '../../server/kernel/blobs/disk.js';
+import type { BlobStore } from '../../server/kernel/blobs/store.js';
+import type { Db } from '../../server/kernel/db/open.js';
+import { createTransact } from '../../server/kernel/db/transaction.js';
+import type { Caller } from '../../server/kernel/http/caller.js';
+import { AppError } from '../../server/kernel/http/errors.js';
 import { createPrivacyRepo } from '../../server/privacy/repo.js';
 import { createPrivacyService } from '../../server/privacy/service.js';
-import { createUsersRepo } from '../../server/users/repo.js';
+import { createUsersRepo } from '../../server/kernel/accounts/users-repo.js';
 import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser.js';
 import { tab, type Tab } from '../helpers/client.js';
 import { makeClient, personalDropOf, type ClientAccount } from '../helpers/clients.js';

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
-import { RATE_LIMITS } from '../../server/rate-limit/service.js';
+import { RATE_LIMITS } from '../../server/kernel/rate-limit/service.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { authKeyFor, b64, totpCode } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';

@@ -5,7 +5,7 @@ import { idToWire, verifyMemberCertificate, fromBase64Url } from '../../shared/c
 import { OfficePublic, SessionInfo, SignedIn, ErrorBody } from '../../shared/wire/index.js';
 import { createSetupRepo } from '../../server/setup/repo.js';
 import { createSetupService, SETUP_LINK_LIFETIME_MS } from '../../server/setup/service.js';
-import { AppError } from '../../server/http/errors.js';
+import { AppError } from '../../server/kernel/http/errors.js';
 import type { TestApp } from '../helpers/app.js';
 import {
   certify,

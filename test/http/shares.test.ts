@@ -14,7 +14,7 @@ import {
   UploadStatus,
   UploadCreateResponse,
 } from '../../shared/wire/index.js';
-import type { Db } from '../../server/db/open.js';
+import type { Db } from '../../server/kernel/db/open.js';
 import {
   buildShare,
   decryptDownload,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, idToWire, newId, toBase64Url, toHex } from '../../shared/crypto/index.js';
 import { ShareDetail, UploadCreateResponse } from '../../shared/wire/index.js';
-import { verifyChain } from '../../server/audit/service.js';
+import { verifyChain } from '../../server/kernel/audit/service.js';
 import { runCli } from '../../server/cli.js';
 import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';

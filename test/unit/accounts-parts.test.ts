@@ -5,8 +5,8 @@ import { ready } from '../../shared/crypto/index.js';
 import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from '../../server/auth/backup-codes.js';
 import { hotp, matchTotp, otpauthUri, toRfc4648Base32, totpStep } from '../../server/auth/totp.js';
 import { detectImageType } from '../../server/office/logo.js';
-import { blockFor, RATE_LIMITS } from '../../server/rate-limit/service.js';
-import { describeDevice } from '../../server/sessions/device.js';
+import { blockFor, RATE_LIMITS } from '../../server/kernel/rate-limit/service.js';
+import { describeDevice } from '../../server/kernel/sessions/device.js';
 
 beforeAll(ready);
 

@@ -8,11 +8,11 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/crypto/index.js';
-import { createAuditRepo, type AuditRow } from '../../server/audit/repo.js';
-import { auditEntryHash, verifyChain } from '../../server/audit/service.js';
-import { createAuditHeadJob } from '../../server/jobs/audit-head.js';
-import { createDeliver } from '../../server/mail/deliver.js';
-import { dataPaths } from '../../server/paths.js';
+import { createAuditRepo, type AuditRow } from '../../server/kernel/audit/repo.js';
+import { auditEntryHash, verifyChain } from '../../server/kernel/audit/service.js';
+import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose.js';
+import { createDeliver } from '../../server/kernel/mail/deliver.js';
+import { dataPaths } from '../../server/kernel/paths.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { approve, inviteAndAccept, signIn, type Office } from '../helpers/office.js';
 import { runCoffer } from '../helpers/process.js';

@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import { createAuditRepo } from '../../server/audit/repo.js';
+import { createAuditRepo } from '../../server/kernel/audit/repo.js';
 import {
   AUDIT_GENESIS_HASH,
   auditEntryHash,
   createAudit,
   verifyChain,
   type Audit,
-} from '../../server/audit/service.js';
-import { migrate } from '../../server/db/migrate.js';
-import { openDatabase, type Db } from '../../server/db/open.js';
-import { createTransact } from '../../server/db/transaction.js';
-import { projectPaths } from '../../server/paths.js';
+} from '../../server/kernel/audit/service.js';
+import { migrate } from '../../server/kernel/db/migrate.js';
+import { openDatabase, type Db } from '../../server/kernel/db/open.js';
+import { createTransact } from '../../server/kernel/db/transaction.js';
+import { projectPaths } from '../../server/kernel/paths.js';
 import { testClock } from '../helpers/clock.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_MAIL_FROM, parseConfig, type Env } from '../../server/config.js';
+import { ConfigError, DEFAULT_MAIL_FROM, parseConfig, type Env } from '../../server/kernel/config.js';
 import { runCoffer } from '../helpers/process.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

@@ -155,7 +155,7 @@ describe('command line', () => {
     const cliEnv = { DATA_DIR: dir };
     expect((await runCoffer('cli', ['setup-link'], cliEnv)).code).toBe(0);
     // Mark the link used, as finishing setup will.
-    const { openDatabase } = await import('../../server/db/open.js');
+    const { openDatabase } = await import('../../server/kernel/db/open.js');
     const db = openDatabase(join(dir, 'coffer.db'));
     db.prepare('UPDATE setup_tokens SET used_at = created_at').run();
     db.close();

@@ -10,7 +10,7 @@ import {
   loadOrCreateServerSecret,
   ServerSecretFileError,
   type CapabilityKey,
-} from '../../server/keys.js';
+} from '../../server/kernel/keys.js';
 import { testClock } from '../helpers/clock.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 

@@ -1,9 +1,9 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { listMigrations, migrate, MigrationError, schemaVersion } from '../../server/db/migrate.js';
-import { openDatabase, type Db } from '../../server/db/open.js';
-import { projectPaths } from '../../server/paths.js';
+import { listMigrations, migrate, MigrationError, schemaVersion } from '../../server/kernel/db/migrate.js';
+import { openDatabase, type Db } from '../../server/kernel/db/open.js';
+import { projectPaths } from '../../server/kernel/paths.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 const MIGRATIONS = projectPaths().migrations;

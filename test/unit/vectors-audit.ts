@@ -1,7 +1,7 @@
 // The audit-chain vectors (test/fixtures/vectors/audit.json) as the server's rows, and the
 // check of one entry exactly as docs/protocol.md §16 states it.
 import * as c from '../../shared/crypto/index.js';
-import type { AuditRow } from '../../server/audit/repo.js';
+import type { AuditRow } from '../../server/kernel/audit/repo.js';
 
 export interface AuditEntryVector {
   readonly seq: number;

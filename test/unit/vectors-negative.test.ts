@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as c from '../../shared/crypto/index.js';
-import { inspectChain } from '../../server/audit/verify.js';
+import { inspectChain } from '../../server/kernel/audit/verify.js';
 import { checkAuditEntry, toAuditRow, type AuditEntryVector } from './vectors-audit.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/vectors');

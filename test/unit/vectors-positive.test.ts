@@ -5,8 +5,8 @@
 // by the crypto suite (test/crypto/vectors.cases.ts), in Node and in a browser.
 import { describe, expect, it } from 'vitest';
 import * as c from '../../shared/crypto/index.js';
-import { auditEntryHash } from '../../server/audit/service.js';
-import { inspectChain } from '../../server/audit/verify.js';
+import { auditEntryHash } from '../../server/kernel/audit/service.js';
+import { inspectChain } from '../../server/kernel/audit/verify.js';
 import { checkAuditEntry, documentedAuditHash, toAuditRow, type AuditEntryVector } from './vectors-audit.js';
 
 import audit from '../fixtures/vectors/audit.json' with { type: 'json' };

@@ -16,9 +16,9 @@ import {
   passwordKeys,
   signEncryptionKey,
   type OfficeKeys,
-  type Role,
 } from '../../../shared/crypto/index.js';
-import type { Db } from '../../../server/db/open.js';
+import type { Role } from '../../../shared/wire/index.js';
+import type { Db } from '../../../server/kernel/db/open.js';
 
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer);
 

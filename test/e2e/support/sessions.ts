@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ready } from '../../../shared/crypto/index.js';
-import type { Db } from '../../../server/db/open.js';
+import type { Db } from '../../../server/kernel/db/open.js';
 import { removeTempDirs } from '../../helpers/tmp.js';
 import { approveColleague, completeSetup, inviteColleague, signIn, type Person } from './accounts.js';
 import { launchChromium, watchConsole, type ConsoleProblems } from './browser.js';

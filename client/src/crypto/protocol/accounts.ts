@@ -4,7 +4,7 @@
 // must read (fingerprints, a new recovery key) come back. The key-encryption keys and the
 // private keys stay in the worker.
 import { z } from 'zod';
-import { Email, Id, KdfParams, Key32 } from '../../../../shared/wire/common.js';
+import { Email, WireId, KdfParams, Key32 } from '../../../../shared/wire/common.js';
 import { KeyBundle, type NewAccountKeys, type SetupCompleteRequest } from '../../../../shared/wire/accounts.js';
 import { OfficeRef, Password, PublishedKeys } from './common.js';
 
@@ -21,7 +21,7 @@ export const ACCOUNT_REQUESTS = {
     password: Password,
   }),
   /** A new account for an invitation or an admin's reset, bound to the invitation's user id. Keeps the key-encryption key. */
-  createAccount: z.object({ userId: Id, password: Password }),
+  createAccount: z.object({ userId: WireId, password: Password }),
   /** Sign-in: checks the server's Argon2id parameters, derives the auth key, keeps the key-encryption key for `unlock`. */
   deriveSignIn: z.object({ password: Password, kdf: KdfParams }),
   /** An auth key alone (to confirm the password, e.g. turning off two-factor sign-in); keeps nothing. */
@@ -37,7 +37,7 @@ export const ACCOUNT_REQUESTS = {
   recoveryBegin: z.object({ recoveryKey: z.string().min(1).max(200) }),
   /** Recovery, second step: opens the recovery bundle, seals it under a new password and a new recovery key. */
   recoveryComplete: z.object({
-    userId: Id,
+    userId: WireId,
     recoveryBundle: KeyBundle,
     identityPublicKey: Key32,
     encryptionPublicKey: Key32,

@@ -6,18 +6,18 @@
 // that would put libsodium into the page's bundle. The limits below that repeat a rule of
 // shared/crypto say so, and test/client/protocol-limits.test.ts holds them equal.
 import { z } from 'zod';
-import { Id, KdfParams, Key32, Role, Signature, Email } from '../../../../shared/wire/common.js';
+import { WireId, KdfParams, Key32, Role, Signature, Email } from '../../../../shared/wire/common.js';
 import { KeyBundle, SealedBox, SignedEnvelope } from '../../../../shared/wire/accounts.js';
 
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
 export const Password = z.string().min(1).max(4096);
 
 /** The office as the signed-in session names it: the key every certificate is checked against. */
-export const OfficeRef = z.object({ officeId: Id, signingPublicKey: Key32 });
+export const OfficeRef = z.object({ officeId: WireId, signingPublicKey: Key32 });
 
 /** An account's keys as the server publishes them to their owner. */
 export const PublishedKeys = z.object({
-  userId: Id,
+  userId: WireId,
   kdf: KdfParams,
   passwordBundle: KeyBundle,
   identityPublicKey: Key32,
@@ -28,7 +28,7 @@ export const PublishedKeys = z.object({
 
 /** A member as the server lists them: the keys to check and certify. */
 export const MemberKeys = z.object({
-  userId: Id,
+  userId: WireId,
   email: Email,
   role: Role,
   identityPublicKey: Key32,
@@ -55,7 +55,7 @@ export const MAX_DROP_LABEL_CHARACTERS = 200;
 
 /** A file of a share or a drop upload to seal: an upload in this worker, and what its metadata says. */
 export const FileToSeal = z.object({
-  fileId: Id,
+  fileId: WireId,
   name: z.string().min(1).max(MAX_FILE_NAME_CHARACTERS),
   type: z.string().max(MAX_FILE_TYPE_CHARACTERS),
   lastModified: z.number().int().min(0),

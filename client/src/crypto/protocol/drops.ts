@@ -6,7 +6,7 @@
 // the submission. D and the drop's secret key stay in the worker; the page gets the link
 // fragment (it must show the link) and receipt codes.
 import { z } from 'zod';
-import { Id, Key32 } from '../../../../shared/wire/common.js';
+import { WireId, Key32 } from '../../../../shared/wire/common.js';
 import { SealedBox } from '../../../../shared/wire/accounts.js';
 import { Grant } from '../../../../shared/wire/shares.js';
 import {
@@ -39,8 +39,8 @@ export const DROP_REQUESTS = {
     drops: z
       .array(
         z.object({
-          dropId: Id,
-          ownerId: Id,
+          dropId: WireId,
+          ownerId: WireId,
           label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }).nullable(),
         }),
       )
@@ -60,23 +60,23 @@ export const DROP_REQUESTS = {
    * The drop key the server names must have the fingerprint in the link; then D stays here for
    * this drop. Nothing is encrypted for a drop before this succeeded.
    */
-  openDropLink: z.object({ dropId: Id, fragment: z.string().max(200), publicKey: Key32 }),
+  openDropLink: z.object({ dropId: WireId, fragment: z.string().max(200), publicKey: Key32 }),
   /** The portal: opens the personal drop's sealed link with the client's own key and checks the drop key against it (as openDropLink). */
-  openClientDrop: z.object({ dropId: Id, publicKey: Key32, clientLink: SealedBox }),
+  openClientDrop: z.object({ dropId: WireId, publicKey: Key32, clientLink: SealedBox }),
   /** Encrypts and uploads a file to the drop's upload session (its grant); the key stays here as `uploadFile`'s. */
-  uploadDropFile: z.object({ dropId: Id, grant: Grant, file: FileToUpload }),
+  uploadDropFile: z.object({ dropId: WireId, grant: Grant, file: FileToUpload }),
   /**
    * Seals each file's metadata (the message with the first) and its key to the drop key, and
    * MACs the upload manifest with D: the submit request and the receipt code.
    */
   sealDropUpload: z.object({
-    dropId: Id,
+    dropId: WireId,
     files: z.array(FileToSeal).min(1).max(MAX_DROP_FILES),
     message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
     receiptMail: z.boolean(),
   }),
   /** Forgets D of a drop link (and nothing else). */
-  forgetDropLink: z.object({ dropId: Id }),
+  forgetDropLink: z.object({ dropId: WireId }),
 } as const;
 
 export interface OpenedDrop {

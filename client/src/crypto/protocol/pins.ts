@@ -4,18 +4,18 @@
 // invitation link's fingerprint, then its own pin). Pins are opened and made with the user's
 // personal key, which stays in the worker; the page stores the sealed pins it is given.
 import { z } from 'zod';
-import { Email, Id, Key32, Signature } from '../../../../shared/wire/common.js';
+import { Email, WireId, Key32, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import { MAX_SHARE_RECIPIENTS, PinSubject } from '../../../../shared/wire/shares.js';
 import type { KeyCheck } from './common.js';
 
 /** The user's pins as the server stores them (a pin that does not open is ignored, not refused). */
-const StoredPins = z.array(z.object({ subject: PinSubject, subjectId: Id, envelope: z.string() })).max(10_000);
+const StoredPins = z.array(z.object({ subject: PinSubject, subjectId: WireId, envelope: z.string() })).max(10_000);
 
 /** An account as the recipient lookup returns it, with the address it was looked up by. */
 const AccountToCheck = z.object({
   email: Email,
-  userId: Id,
+  userId: WireId,
   identityPublicKey: Key32,
   encryptionPublicKey: Key32,
   encryptionKeySignature: Signature,
@@ -36,14 +36,14 @@ export const PIN_REQUESTS = {
     accounts: z.array(AccountToCheck).max(MAX_SHARE_RECIPIENTS),
     pins: StoredPins,
     office: z.object({
-      officeId: Id,
+      officeId: WireId,
       signingPublicKey: Key32,
       encryptionPublicKey: Key32,
       encryptionKeyStatement: SignedEnvelope,
     }),
   }),
   /** The user compared fingerprints and accepts a changed key: a new pin to store, and the key may be sealed to. */
-  confirmPin: z.object({ subject: PinSubject, subjectId: Id }),
+  confirmPin: z.object({ subject: PinSubject, subjectId: WireId }),
   /**
    * An invitation link's office fingerprint against the office signing key the server names,
    * before any key is made (no account needed): `office_key_mismatch` when they differ.

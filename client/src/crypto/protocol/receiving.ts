@@ -4,7 +4,7 @@
 // the download service worker or a file the user chose. File keys stay in the worker under the
 // share id; the page gets names, sizes, the message and the sender's fingerprint.
 import { z } from 'zod';
-import { Id, Key32, Signature } from '../../../../shared/wire/common.js';
+import { WireId, Key32, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import { Grant, ShareDetail, ShareForRecipient } from '../../../../shared/wire/shares.js';
 import type { OpenedShare } from './common.js';
@@ -53,7 +53,7 @@ export const RECEIVING_REQUESTS = {
    * the sender, the manifest, the link key (with the access code, if any) and each file key.
    */
   openGuest: z.object({
-    recipientId: Id,
+    recipientId: WireId,
     fragment: z.string().max(200),
     accessCode: z.string().max(100).optional(),
     serverHalf: Key32,
@@ -74,8 +74,8 @@ export const RECEIVING_REQUESTS = {
    * the manifest is checked before the download counts as done; any failure aborts the sink.
    */
   downloadFile: z.object({
-    shareId: Id,
-    fileId: Id,
+    shareId: WireId,
+    fileId: WireId,
     url: ApiPath,
     grant: Grant.optional(),
     /** The container's length as the server lists it (progress only; the hash decides). */
@@ -83,7 +83,7 @@ export const RECEIVING_REQUESTS = {
     sink: DownloadSink,
   }),
   /** Forgets the file keys of an opened share (or drop upload). */
-  forgetShare: z.object({ shareId: Id }),
+  forgetShare: z.object({ shareId: WireId }),
 } as const;
 
 export interface ReceivingAnswers {

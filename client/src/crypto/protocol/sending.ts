@@ -4,7 +4,7 @@
 // sender and the office. The page gets the share request to send and, for each guest, the link
 // fragment and access code the sender must pass on; a guest's link can be shown again later.
 import { z } from 'zod';
-import { Email, Id, Time } from '../../../../shared/wire/common.js';
+import { Email, WireId, Time } from '../../../../shared/wire/common.js';
 import { SealedBox } from '../../../../shared/wire/accounts.js';
 import { MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, type ShareCreateRequest } from '../../../../shared/wire/shares.js';
 import { FileToSeal, FileToUpload, MAX_MESSAGE_CHARACTERS, type UploadedFileAnswer } from './common.js';
@@ -22,19 +22,19 @@ export const SENDING_REQUESTS = {
   sealShare: z.object({
     files: z.array(FileToSeal).min(1).max(MAX_SHARE_FILES),
     message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
-    accounts: z.array(z.object({ userId: Id })).max(MAX_SHARE_RECIPIENTS),
+    accounts: z.array(z.object({ userId: WireId })).max(MAX_SHARE_RECIPIENTS),
     guests: z.array(z.object({ email: Email, accessCode: z.boolean() })).max(MAX_SHARE_RECIPIENTS),
     expiresAt: Time,
     downloadLimit: z.number().int().min(1).max(1000).optional(),
     receiptMail: z.boolean(),
   }),
   /** Forgets the keys of uploaded files (after the share was created, or when the user gives up). */
-  forgetFiles: z.object({ fileIds: z.array(Id).max(MAX_SHARE_FILES) }),
+  forgetFiles: z.object({ fileIds: z.array(WireId).max(MAX_SHARE_FILES) }),
   /** A guest's link (and access code) again, from S sealed to the sender or the office. */
   showLink: z.object({
-    shareId: Id,
-    senderId: Id,
-    recipientId: Id,
+    shareId: WireId,
+    senderId: WireId,
+    recipientId: WireId,
     sealed: z.object({ sender: SealedBox, office: SealedBox }),
   }),
 } as const;

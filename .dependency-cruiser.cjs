@@ -1,0 +1,108 @@
+// The layering of Coffer's code, checked by `npm run lint` (depcruise server client shared scripts).
+// docs/architecture.md describes the layers; in short:
+//
+//   shared/          wire schemas and cryptography, used by server and client; no Node, no DOM
+//   server/kernel/   what several capabilities stand on: http, db, audit, mail, rate limits, blobs,
+//                    resumable uploads, accounts and sessions, download streaming, e-mail codes
+//   server/<name>/   one capability each (auth, users, shares, drops, …): imports the kernel,
+//                    shared/ and its own files, never another capability
+//   server/*.ts      the composition: config → services (compose.ts) → routes → app, main, cli;
+//   server/jobs/     with the jobs, which sweep across capabilities through what compose.ts passes in
+//   client/          the browser; talks to the server over HTTP only
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'capability-to-capability',
+      comment:
+        'A capability folder under server/ imports the kernel, shared/ and its own files. What two ' +
+        'capabilities need goes down into server/kernel/, or the one that needs it declares a small ' +
+        'interface and server/compose.ts passes the implementation in.',
+      severity: 'error',
+      from: { path: '^server/([^/]+)/', pathNot: '^server/(kernel|jobs)/' },
+      to: { path: '^server/[^/]+/', pathNot: ['^server/$1/', '^server/kernel/'] },
+    },
+    {
+      name: 'capability-to-composition',
+      comment:
+        'Capabilities and the kernel are given their dependencies; they never reach up into the composition (server/*.ts).',
+      severity: 'error',
+      from: { path: '^server/[^/]+/' },
+      to: { path: '^server/[^/]+\\.ts$' },
+    },
+    {
+      name: 'kernel-to-capability',
+      comment: 'The kernel is the bottom layer of the server: it imports only itself and shared/.',
+      severity: 'error',
+      from: { path: '^server/kernel/' },
+      to: { path: '^server/', pathNot: '^server/kernel/' },
+    },
+    {
+      name: 'jobs-are-leaves',
+      comment: 'Only the composition (server/*.ts) starts jobs; no capability or kernel module imports them.',
+      severity: 'error',
+      from: { path: '^server/', pathNot: ['^server/[^/]+\\.ts$', '^server/jobs/'] },
+      to: { path: '^server/jobs/' },
+    },
+    {
+      name: 'shared-stands-alone',
+      comment: 'shared/ runs in the browser and in Node: it imports neither the server nor the client.',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { path: '^(server|client|scripts|test)/' },
+    },
+    {
+      name: 'shared-has-no-node',
+      comment: 'shared/ is also bundled for the browser: no Node built-ins (node:crypto, node:fs, …).',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'client-not-to-server',
+      comment: 'The browser client reaches the server over HTTP only; shared/wire holds what both sides agree on.',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { path: '^(server|scripts)/' },
+    },
+    {
+      name: 'server-not-to-client',
+      comment: 'The server never imports browser code.',
+      severity: 'error',
+      from: { path: '^(server|shared)/' },
+      to: { path: '^client/' },
+    },
+    {
+      name: 'not-to-test',
+      comment: 'Product code does not import test helpers (the benchmark scripts may: they drive a test server).',
+      severity: 'error',
+      from: { path: '^(server|client|shared)/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'A cycle makes import order matter and layers meaningless.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'Every import resolves to a file or an installed package.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // NodeNext specifiers say `./x.js` for `./x.ts`: the tsconfigs teach the resolver that.
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
+  },
+};

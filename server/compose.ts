@@ -1,0 +1,388 @@
+// The composition root: every repo, service and job of the server, each built exactly once from
+// what it is given. createApp serves the routes from it; main.ts starts its jobs (one sweeper,
+// one audit head mail, one mail deliverer, shared with the services that revoke and mail);
+// the command line runs a sweep or reads the audit log over the same repos. Capabilities never
+// import one another (.dependency-cruiser.cjs): where one needs another's function, it declares
+// a small interface and this module passes the implementation in. Nothing here runs at import
+// time: no environment, no database, no timer.
+import type { Logger } from 'pino';
+import type { Id } from '../shared/crypto/index.js';
+import { createAuditTrail } from './audit/trail.js';
+import { createAuthRepo } from './auth/repo.js';
+import { createSecondFactor } from './auth/second-factor.js';
+import { createAuthService } from './auth/service.js';
+import { createClientsRepo } from './clients/repo.js';
+import { createClientsService } from './clients/service.js';
+import { createDropLinkService } from './drops/link.js';
+import { createDropsRepo } from './drops/repo.js';
+import { createDropsService } from './drops/service.js';
+import { createHealthRepo } from './health/repo.js';
+import { createHealthService } from './health/service.js';
+import { createInvitationsRepo } from './invitations/repo.js';
+import { createInvitationsService } from './invitations/service.js';
+import { createAuditHeadJob, type AuditHeadJob } from './jobs/audit-head.js';
+import { createHousekeepingRepo } from './jobs/repo.js';
+import { createSweeper, type Sweeper } from './jobs/sweeper.js';
+import { createOfficeRepo } from './kernel/accounts/office-repo.js';
+import { createUsersRepo } from './kernel/accounts/users-repo.js';
+import { createAuditRepo } from './kernel/audit/repo.js';
+import { createAudit } from './kernel/audit/service.js';
+import { createDiskBlobStore } from './kernel/blobs/disk.js';
+import type { BlobStore } from './kernel/blobs/store.js';
+import type { Clock } from './kernel/clock.js';
+import type { Config } from './kernel/config.js';
+import type { Db } from './kernel/db/open.js';
+import { createTransact } from './kernel/db/transaction.js';
+import {
+  createCapabilityTokens,
+  loadOrCreateCapabilityKey,
+  SERVER_SECRET_BYTES,
+  type CapabilityKey,
+  type CapabilityTokens,
+} from './kernel/keys.js';
+import { createDeliver, type Deliver } from './kernel/mail/deliver.js';
+import type { Mailer } from './kernel/mail/mailer.js';
+import { createRateLimitRepo } from './kernel/rate-limit/repo.js';
+import { createRateLimiter } from './kernel/rate-limit/service.js';
+import { createSessionsRepo } from './kernel/sessions/repo.js';
+import { createSessionsService } from './kernel/sessions/service.js';
+import { createUploadsRepo } from './kernel/uploads/repo.js';
+import { createUploadsService, MIB } from './kernel/uploads/service.js';
+import { createOfficeService } from './office/service.js';
+import { createPinsRepo } from './pins/repo.js';
+import { createPinsService } from './pins/service.js';
+import { createPrivacyRepo } from './privacy/repo.js';
+import { createPrivacyService } from './privacy/service.js';
+import type { RouteServices } from './routes.js';
+import { createSetupRepo } from './setup/repo.js';
+import { createSetupCompletion, createSetupService } from './setup/service.js';
+import { createReceivingService } from './shares/receiving.js';
+import { createSharesRepo } from './shares/repo.js';
+import { createSharesService } from './shares/service.js';
+import { createUsersService } from './users/service.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /**
+   * The server secret (DATA_DIR/keys/server-secret, 32 bytes): keys auth verifiers, fake
+   * salts, backup-code hashes, TOTP secrets at rest and rate-limit bucket names. main.ts
+   * always passes the one from DATA_DIR; tests pass one made the same way.
+   */
+  readonly serverKey: Uint8Array;
+  /** Folder of the built browser client: `<root>/dist/client` in production, a temp folder in tests. */
+  readonly clientDir: string;
+  /**
+   * The key download grants are signed with (DATA_DIR/keys/capability-signing.jwk). main.ts
+   * passes the one it loaded at start; without it, the app loads (or makes) the same file on
+   * the first grant.
+   */
+  readonly capabilityKey?: CapabilityKey;
+  /** Where ciphertext is kept; the local disk under DATA_DIR unless given. */
+  readonly blobs?: BlobStore;
+}
+
+/** Grant signing with the given key, or with the one in DATA_DIR, loaded on first use. */
+function capabilityTokens(deps: AppDeps): CapabilityTokens {
+  const options = { issuer: deps.config.publicUrl, clock: deps.clock };
+  if (deps.capabilityKey !== undefined) return createCapabilityTokens(deps.capabilityKey, options);
+  let loading: Promise<CapabilityTokens> | undefined;
+  const tokens = () =>
+    (loading ??= loadOrCreateCapabilityKey(deps.config.dataDir)
+      .then((key) => createCapabilityTokens(key, options))
+      .catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      }));
+  return {
+    sign: async (grant) => (await tokens()).sign(grant),
+    verify: async (token, audience) => (await tokens()).verify(token, audience),
+  };
+}
+
+/** Every repo, once: each capability's SQL, and the kernel's. */
+export function createRepos(db: Db) {
+  return {
+    audit: createAuditRepo(db),
+    users: createUsersRepo(db),
+    office: createOfficeRepo(db),
+    setup: createSetupRepo(db),
+    auth: createAuthRepo(db),
+    invitations: createInvitationsRepo(db),
+    sessions: createSessionsRepo(db),
+    rateLimits: createRateLimitRepo(db),
+    uploads: createUploadsRepo(db),
+    /** Uploads owned by drop upload sessions rather than members. */
+    dropSessionUploads: createUploadsRepo(db, 'drop-session'),
+    shares: createSharesRepo(db),
+    drops: createDropsRepo(db),
+    clients: createClientsRepo(db),
+    pins: createPinsRepo(db),
+    privacy: createPrivacyRepo(db),
+    health: createHealthRepo(db),
+    housekeeping: createHousekeepingRepo(db),
+  };
+}
+
+export type Repos = ReturnType<typeof createRepos>;
+
+interface Jobs {
+  readonly sweeper: Sweeper;
+  readonly auditHead: AuditHeadJob;
+}
+
+/** What the jobs run on: the connection, its repos, and the outside world. */
+export interface JobDeps {
+  readonly db: Db;
+  readonly repos: Repos;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly deliver: Deliver;
+  readonly publicUrl: string;
+  /** Sessions idle this long are removed (SESSION_IDLE_MINUTES). */
+  readonly sessionIdleMs: number;
+  /** How old a file must be to count as an orphan; tests pass 0. */
+  readonly orphanGraceMs?: number;
+  readonly fileClock?: Clock;
+}
+
+/** The sweeper and the audit head mail, over the given repos. */
+function createJobs(deps: JobDeps): Jobs {
+  return { sweeper: sweeperOf(deps), auditHead: auditHeadOf(deps) };
+}
+
+function sweeperOf(deps: Omit<JobDeps, 'deliver' | 'publicUrl'>): Sweeper {
+  const { db, repos, clock } = deps;
+  return createSweeper({
+    db,
+    shares: repos.shares,
+    drops: repos.drops,
+    uploads: repos.uploads,
+    office: repos.office,
+    housekeeping: repos.housekeeping,
+    audit: createAudit({ repo: repos.audit, clock }),
+    transact: createTransact(db),
+    blobs: deps.blobs,
+    clock,
+    log: deps.log,
+    sessionIdleMs: deps.sessionIdleMs,
+    ...(deps.orphanGraceMs !== undefined ? { orphanGraceMs: deps.orphanGraceMs } : {}),
+    ...(deps.fileClock !== undefined ? { fileClock: deps.fileClock } : {}),
+  });
+}
+
+function auditHeadOf(deps: Pick<JobDeps, 'db' | 'repos' | 'clock' | 'log' | 'deliver' | 'publicUrl'>): AuditHeadJob {
+  const { repos, clock } = deps;
+  return createAuditHeadJob({
+    auditRepo: repos.audit,
+    audit: createAudit({ repo: repos.audit, clock }),
+    transact: createTransact(deps.db),
+    office: repos.office,
+    users: repos.users,
+    clock,
+    log: deps.log,
+    deliver: deps.deliver,
+    publicUrl: deps.publicUrl,
+  });
+}
+
+/** The sweeper without the app: the command line's `sweep` (over its repos), and tests (over a database). */
+export function sweeperOver(
+  deps: Omit<JobDeps, 'repos' | 'deliver' | 'publicUrl'> & { readonly repos?: Repos },
+): Sweeper {
+  return sweeperOf({ ...deps, repos: deps.repos ?? createRepos(deps.db) });
+}
+
+/** The audit head job over a database alone, for tests (main.ts starts the one createServices built). */
+export function auditHeadJobOver(deps: Pick<JobDeps, 'db' | 'clock' | 'log' | 'deliver' | 'publicUrl'>): AuditHeadJob {
+  return auditHeadOf({ ...deps, repos: createRepos(deps.db) });
+}
+
+/** Everything the server runs: the routes' services, the jobs, and the one mail deliverer. */
+export interface Services extends RouteServices {
+  readonly repos: Repos;
+  readonly jobs: Jobs;
+  readonly deliver: Deliver;
+}
+
+/** The services behind the routes and the jobs beside them, wired from the app's dependencies. */
+export function createServices(deps: AppDeps): Services {
+  const { db, clock, config } = deps;
+  const serverKey = deps.serverKey;
+  if (serverKey.length !== SERVER_SECRET_BYTES) throw new RangeError('the server key must be 32 bytes');
+  const repos = createRepos(db);
+  const transact = createTransact(db);
+  const audit = createAudit({ repo: repos.audit, clock });
+  const deliver = createDeliver(deps.mailer, deps.log);
+  const publicUrl = config.publicUrl;
+  const blobs = deps.blobs ?? createDiskBlobStore(config.dataDir);
+  const sessionIdleMs = config.sessionIdleMinutes * 60_000;
+  const jobs = createJobs({ db, repos, blobs, clock, log: deps.log, deliver, publicUrl, sessionIdleMs });
+  const { sweeper } = jobs;
+
+  const limits = createRateLimiter({ repo: repos.rateLimits, clock, serverKey });
+  const sessions = createSessionsService({
+    repo: repos.sessions,
+    clock,
+    transact,
+    audit,
+    lifetimes: { idleMs: sessionIdleMs, maxMs: config.sessionMaxHours * 3_600_000 },
+  });
+  const invitations = createInvitationsService({
+    repo: repos.invitations,
+    users: repos.users,
+    office: repos.office,
+    sessions,
+    limits,
+    audit,
+    transact,
+    clock,
+    serverKey,
+    deliver,
+    publicUrl,
+  });
+
+  const quotaBytes = config.quotaMib * MIB;
+  const uploadLimits = { maxFileBytes: config.maxFileMib * MIB, quotaBytes };
+  const tokens = capabilityTokens(deps);
+  const destroyDrop = (dropId: Id) => sweeper.destroyDrop(dropId);
+  // What the two kinds of link holder (a guest, a drop's uploader) are served with.
+  const linkDeps = { office: repos.office, tokens, limits, audit, transact, clock, deliver, serverKey, publicUrl };
+  const dropLink = createDropLinkService({
+    ...linkDeps,
+    drops: repos.drops,
+    sessionUploads: repos.dropSessionUploads,
+    memberUploads: repos.uploads,
+    quotaBytes,
+    destroy: destroyDrop,
+  });
+
+  const dropsService = createDropsService({
+    drops: repos.drops,
+    office: repos.office,
+    blobs,
+    audit,
+    transact,
+    clock,
+    maxTotalBytes: quotaBytes,
+    destroy: destroyDrop,
+  });
+  const clients = createClientsService({
+    repo: repos.clients,
+    users: repos.users,
+    office: repos.office,
+    invitations,
+    invitationsRepo: repos.invitations,
+    drops: dropsService,
+    dropsRepo: repos.drops,
+    dropLink,
+    audit,
+    transact,
+    clock,
+    deliver,
+    publicUrl,
+  });
+
+  return {
+    repos,
+    jobs,
+    deliver,
+    health: createHealthService({
+      repo: repos.health,
+      dataDir: config.dataDir,
+      mailTransport: deps.mailer.transport,
+    }),
+    setup: createSetupService({ repo: repos.setup, clock, publicUrl }),
+    setupCompletion: createSetupCompletion({
+      setup: repos.setup,
+      office: repos.office,
+      users: repos.users,
+      sessions,
+      audit,
+      transact,
+      clock,
+      serverKey,
+    }),
+    office: createOfficeService({ repo: repos.office, users: repos.users, transact, audit }),
+    officeRepo: repos.office,
+    auth: createAuthService({
+      users: repos.users,
+      office: repos.office,
+      repo: repos.auth,
+      sessions,
+      secondFactor: createSecondFactor({ users: repos.users, repo: repos.auth, clock, serverKey }),
+      limits,
+      audit,
+      transact,
+      clock,
+      serverKey,
+      deliver,
+      publicUrl,
+    }),
+    sessions,
+    users: createUsersService({
+      users: repos.users,
+      office: repos.office,
+      authRepo: repos.auth,
+      invitationsRepo: repos.invitations,
+      invitations,
+      sessions,
+      audit,
+      transact,
+      clock,
+      deliver,
+      publicUrl,
+    }),
+    usersRepo: repos.users,
+    invitations,
+    uploads: createUploadsService({ repo: repos.uploads, blobs, clock, transact, limits: uploadLimits }),
+    shares: createSharesService({
+      shares: repos.shares,
+      uploads: repos.uploads,
+      users: repos.users,
+      office: repos.office,
+      blobs,
+      audit,
+      transact,
+      clock,
+      deliver,
+      publicUrl,
+      quotaBytes,
+      destroy: async (shareId) => {
+        await sweeper.destroyShare(shareId);
+      },
+    }),
+    receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs }),
+    pins: createPinsService({ repo: repos.pins, clock, transact }),
+    drops: dropsService,
+    dropLink,
+    // A drop's uploader uploads with the same protocol; their uploads belong to their session.
+    dropUploads: createUploadsService({
+      repo: repos.dropSessionUploads,
+      blobs,
+      clock,
+      transact,
+      limits: uploadLimits,
+      admit: dropLink.admit,
+    }),
+    clients,
+    auditTrail: createAuditTrail({ repo: repos.audit }),
+    privacy: createPrivacyService({
+      repo: repos.privacy,
+      users: repos.users,
+      blobs,
+      audit,
+      transact,
+      clock,
+      log: deps.log,
+      serverKey,
+    }),
+    maxFileBytes: uploadLimits.maxFileBytes,
+    clock,
+    clientDir: deps.clientDir,
+  };
+}

@@ -1,0 +1,73 @@
+// Where ciphertext lives: the blob store. Uploads are written part by part into one temp
+// object per upload; a completed upload becomes a blob under a new random id; blobs are read
+// back by byte range and deleted when their share is swept. Everything the store holds is
+// ciphertext (containers, docs/protocol.md §4); it never sees a key or a name.
+//
+// This interface is all the rest of the server knows, so an S3-compatible store
+// can replace the local disk (./disk.ts) without touching uploads, shares or the sweeper.
+import type { Readable } from 'node:stream';
+import type { Id } from '../../../shared/crypto/index.js';
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  readonly start: number;
+  /** Last byte, inclusive. */
+  readonly end: number;
+}
+
+/** An open blob: its size and a stream of the asked range. Opening before answering means a blob deleted meanwhile still reads whole. */
+export interface OpenBlob {
+  readonly size: number;
+  stream(range?: ByteRange): Readable;
+  close(): Promise<void>;
+}
+
+export interface BlobStore {
+  /** Makes the temp object of a new upload, `size` bytes long. */
+  createUpload(uploadId: Id, size: number): Promise<void>;
+  /**
+   * Writes exactly `length` bytes from `source` at `offset` of the upload. Resolves once the
+   * bytes are durable (fsynced). Throws PartTooLongError as soon as more arrive (and stops
+   * reading), PartTooShortError when the source ends early, PartAbortedError when it breaks
+   * off (the connection closed), UploadMissingError when the upload's object is gone.
+   */
+  writePart(uploadId: Id, offset: number, length: number, source: Readable): Promise<void>;
+  /** The upload's bytes from the start, once, in order (to hash them). */
+  readUpload(uploadId: Id): Promise<Readable>;
+  /** Makes a completed upload the blob `blobId`, durably; the upload's temp object is gone after. */
+  commitUpload(uploadId: Id, blobId: Id): Promise<void>;
+  /** Removes an upload's temp object; nothing happens if there is none. */
+  removeUpload(uploadId: Id): Promise<void>;
+  /** Opens a blob for reading; BlobMissingError if there is none. */
+  openBlob(blobId: Id): Promise<OpenBlob>;
+  /** Removes a blob; nothing happens if there is none. */
+  removeBlob(blobId: Id): Promise<void>;
+  /**
+   * The upload objects and blobs last changed before `before` (ms since 1970), for the
+   * sweeper's orphan check. Younger ones are left out: they may belong to a request in flight
+   * whose row is about to be written.
+   */
+  listUploads(before: number): Promise<Id[]>;
+  listBlobs(before: number): Promise<Id[]>;
+}
+
+export class PartTooLongError extends Error {
+  override readonly name = 'PartTooLongError';
+}
+
+export class PartTooShortError extends Error {
+  override readonly name = 'PartTooShortError';
+}
+
+/** The body ended or broke off before the part was complete (the client went away). */
+export class PartAbortedError extends Error {
+  override readonly name = 'PartAbortedError';
+}
+
+export class UploadMissingError extends Error {
+  override readonly name = 'UploadMissingError';
+}
+
+export class BlobMissingError extends Error {
+  override readonly name = 'BlobMissingError';
+}

@@ -1,0 +1,43 @@
+// An invitation link, in the words several capabilities share: users (an admin's reset) and
+// clients (an advisor inviting a client) send one through the invitations capability, and both
+// answer with what was sent.
+import { idToWire, type Id } from '../../../shared/crypto/index.js';
+import type { InvitationCreateResponse } from '../../../shared/wire/index.js';
+import type { Role } from '../../../shared/wire/index.js';
+import { iso } from '../wire.js';
+
+export type InvitationKind = 'invitation' | 'reset';
+
+export interface InvitationRecord {
+  readonly id: Id;
+  readonly kind: InvitationKind;
+  readonly userId: Id;
+  readonly email: string;
+  readonly role: Role;
+  /** The name an advisor gave when inviting a client; null for any other invitation. */
+  readonly name: string | null;
+  readonly auditRef: Uint8Array;
+  readonly invitedBy: Id | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly acceptedAt: number | null;
+  readonly withdrawnAt: number | null;
+  readonly deliveryFailed: boolean;
+}
+
+/**
+ * Roles an admin invites (and changes between) on the admin pages. Client accounts are invited
+ * by advisors (`inviteClient`) and approved without the office keys (server/clients/).
+ */
+export const INVITABLE_ROLES: readonly Role[] = ['admin', 'staff'];
+
+/** An invitation or reset link just made, and whether its mail went out. */
+export interface SentInvitation {
+  readonly id: Id;
+  readonly expiresAt: number;
+  readonly delivered: boolean;
+}
+
+export function sentOut(sent: SentInvitation): InvitationCreateResponse {
+  return { invitationId: idToWire(sent.id), expiresAt: iso(sent.expiresAt), delivered: sent.delivered };
+}

@@ -1,0 +1,32 @@
+// The session cookie. `__Host-` makes browsers accept it only with Secure, Path=/ and no
+// Domain, so no subdomain can set or read it; HttpOnly keeps it from scripts; SameSite=Strict
+// keeps it off requests started by other sites. Max-Age is the session's absolute lifetime.
+// (Browsers accept Secure cookies on http://localhost and http://127.0.0.1, for development.)
+import type { Request, Response } from 'express';
+import { TOKEN_PATTERN } from '../../../shared/wire/index.js';
+
+const SESSION_COOKIE = '__Host-coffer-session';
+
+const ATTRIBUTES = 'Path=/; Secure; HttpOnly; SameSite=Strict';
+
+export function setSessionCookie(res: Response, token: string, maxAgeSeconds: number): void {
+  res.append('Set-Cookie', `${SESSION_COOKIE}=${token}; Max-Age=${Math.floor(maxAgeSeconds)}; ${ATTRIBUTES}`);
+}
+
+export function clearSessionCookie(res: Response): void {
+  res.append('Set-Cookie', `${SESSION_COOKIE}=; Max-Age=0; ${ATTRIBUTES}`);
+}
+
+/** The session token from the Cookie header, if there is one of the right shape. */
+export function readSessionToken(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = part.slice(eq + 1).trim();
+    if (TOKEN_PATTERN.test(value)) return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,186 @@
+// SQL of uploads (migrations/0003_uploads.sql, 0005_drops.sql). Every statement a caller can
+// reach names the upload's id AND its owner's id, so another owner's upload id matches nothing
+// and answers 404 like an unknown one. An upload has one of two kinds of owner: a member
+// (owner_id) or a drop's upload session (drop_session_id); a repo is made for one kind and its
+// statements name only that kind's column, which is NULL on the other kind's rows. The
+// sweeper's statements (unscoped, both kinds) are marked as such.
+import { asId, asIdOrNull, type Id } from '../../../shared/crypto/index.js';
+import type { Db } from '../db/open.js';
+
+/** Whose uploads a repo reaches: members' own, or those of drop upload sessions. */
+export type UploadOwnerKind = 'member' | 'drop-session';
+
+export interface UploadRecord {
+  readonly id: Id;
+  /** The member's user id, or the drop upload session's id (see UploadOwnerKind). */
+  readonly ownerId: Id;
+  readonly size: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly completedAt: number | null;
+  readonly blobId: Id | null;
+  readonly ciphertextHash: Uint8Array | null;
+}
+
+interface UploadSqlRow {
+  id: Uint8Array;
+  owner_id: Uint8Array;
+  size: number;
+  part_size: number;
+  part_count: number;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+  blob_id: Uint8Array | null;
+  ciphertext_hash: Uint8Array | null;
+}
+
+function fromSql(row: UploadSqlRow): UploadRecord {
+  return {
+    id: asId(row.id),
+    ownerId: asId(row.owner_id),
+    size: row.size,
+    partSize: row.part_size,
+    partCount: row.part_count,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    completedAt: row.completed_at,
+    blobId: asIdOrNull(row.blob_id),
+    ciphertextHash: row.ciphertext_hash,
+  };
+}
+
+/** A completed upload taken by a share: what the share's file row needs. */
+export interface ClaimedUpload {
+  readonly blobId: Id;
+  readonly size: number;
+  readonly ciphertextHash: Uint8Array;
+}
+
+// Both kinds' owner under one name for the sweeper's unscoped reads.
+const COLUMNS =
+  'id, coalesce(owner_id, drop_session_id) AS owner_id, size, part_size, part_count, created_at, expires_at, completed_at, blob_id, ciphertext_hash';
+
+export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
+  // The one column every scoped statement names (never taken from input).
+  const owner = kind === 'member' ? 'owner_id' : 'drop_session_id';
+  const insert = db.prepare(
+    `INSERT INTO uploads (id, ${owner}, size, part_size, part_count, created_at, expires_at)
+     VALUES (@id, @ownerId, @size, @partSize, @partCount, @createdAt, @expiresAt)`,
+  );
+  const findOwn = db.prepare<[Uint8Array, Uint8Array], UploadSqlRow>(
+    `SELECT ${COLUMNS} FROM uploads WHERE id = ? AND ${owner} = ?`,
+  );
+  const receivedOwn = db
+    .prepare<[Uint8Array, Uint8Array], number>(
+      `SELECT p.part_index FROM upload_parts p JOIN uploads u ON u.id = p.upload_id
+       WHERE u.id = ? AND u.${owner} = ? ORDER BY p.part_index`,
+    )
+    .pluck();
+  const unrecordPart = db.prepare<[Uint8Array, Uint8Array, number]>(
+    `DELETE FROM upload_parts
+     WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL) AND part_index = ?`,
+  );
+  // Recorded only for an unfinished upload that is still the owner's: a part that lands after
+  // a cancel or a completion records nothing.
+  const recordPart = db.prepare<[number, number, Uint8Array, Uint8Array, number]>(
+    `INSERT OR REPLACE INTO upload_parts (upload_id, part_index, received_at)
+     SELECT id, ?, ? FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND part_count > ?`,
+  );
+  const complete = db.prepare<[number, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array]>(
+    `UPDATE uploads SET completed_at = ?, blob_id = ?, ciphertext_hash = ?, expires_at = ?
+     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL
+       AND (SELECT count(*) FROM upload_parts WHERE upload_id = uploads.id) = part_count`,
+  );
+  const clearParts = db.prepare<[Uint8Array]>('DELETE FROM upload_parts WHERE upload_id = ?');
+  const removeOwn = db.prepare<[Uint8Array, Uint8Array], { blob_id: Uint8Array | null }>(
+    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? RETURNING blob_id`,
+  );
+  // A share (or a drop submission) takes a completed, unexpired upload of the owner's: one
+  // statement, so an upload can be used once only.
+  const claimOwn = db.prepare<
+    [Uint8Array, Uint8Array, number],
+    { blob_id: Uint8Array; size: number; ciphertext_hash: Uint8Array }
+  >(
+    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NOT NULL AND expires_at > ?
+     RETURNING blob_id, size, ciphertext_hash`,
+  );
+  // Storage counted against a member: their uploads (finished or not), and the files of their
+  // shares that are still active (not revoked, not expired, not used up, not swept). Always by
+  // owner_id: a drop session owns no shares (its drop's uploads are counted in server/drops).
+  const storageUsed = db
+    .prepare<[Uint8Array, Uint8Array, number], number>(
+      `SELECT (SELECT coalesce(sum(size), 0) FROM uploads WHERE owner_id = ?)
+            + (SELECT coalesce(sum(f.size), 0) FROM share_files f JOIN shares s ON s.id = f.share_id
+               WHERE s.sender_id = ? AND s.swept_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ?
+                 AND (s.download_limit IS NULL OR s.downloads_used < s.download_limit))`,
+    )
+    .pluck();
+
+  // ---- the sweeper's (not scoped to a caller)
+  const expired = db.prepare<[number], UploadSqlRow>(`SELECT ${COLUMNS} FROM uploads WHERE expires_at <= ?`);
+  const removeExpired = db.prepare<[Uint8Array, number]>('DELETE FROM uploads WHERE id = ? AND expires_at <= ?');
+  const unfinishedIds = db.prepare<[], Uint8Array>('SELECT id FROM uploads WHERE completed_at IS NULL').pluck();
+  const blobIds = db.prepare<[], Uint8Array>('SELECT blob_id FROM uploads WHERE blob_id IS NOT NULL').pluck();
+
+  return {
+    insert(upload: Omit<UploadRecord, 'completedAt' | 'blobId' | 'ciphertextHash'>): void {
+      insert.run(upload);
+    },
+    findOwn(id: Id, ownerId: Id): UploadRecord | undefined {
+      const row = findOwn.get(id, ownerId);
+      return row === undefined ? undefined : fromSql(row);
+    },
+    /** Indices of the parts stored, ascending (none for another user's upload). */
+    receivedParts(id: Id, ownerId: Id): number[] {
+      return receivedOwn.all(id, ownerId);
+    },
+    /** Forgets a part before it is written again, so a retry that breaks off leaves it missing. */
+    unrecordPart(id: Id, ownerId: Id, index: number): void {
+      unrecordPart.run(id, ownerId, index);
+    },
+    /** Records a part whose bytes are durable; false if the upload is gone, finished or not the owner's. */
+    recordPart(id: Id, ownerId: Id, index: number, now: number): boolean {
+      return recordPart.run(index, now, id, ownerId, index).changes === 1;
+    },
+    /** Marks an upload complete with its blob and hash; false unless every part is recorded and it was not complete. */
+    complete(id: Id, ownerId: Id, blobId: Id, ciphertextHash: Uint8Array, now: number, expiresAt: number): boolean {
+      if (complete.run(now, blobId, ciphertextHash, expiresAt, id, ownerId).changes !== 1) return false;
+      clearParts.run(id);
+      return true;
+    },
+    /** Deletes the owner's upload; returns its blob id (null if unfinished), or undefined if there was none. */
+    removeOwn(id: Id, ownerId: Id): { blobId: Id | null } | undefined {
+      const row = removeOwn.get(id, ownerId);
+      return row === undefined ? undefined : { blobId: asIdOrNull(row.blob_id) };
+    },
+    claimOwn(id: Id, ownerId: Id, now: number): ClaimedUpload | undefined {
+      const row = claimOwn.get(id, ownerId, now);
+      return row === undefined
+        ? undefined
+        : { blobId: asId(row.blob_id), size: row.size, ciphertextHash: row.ciphertext_hash };
+    },
+    storageUsed(ownerId: Id, now: number): number {
+      return storageUsed.get(ownerId, ownerId, now) ?? 0;
+    },
+
+    /** Sweeper: uploads past their expiry, finished or not. */
+    expired(now: number): UploadRecord[] {
+      return expired.all(now).map(fromSql);
+    },
+    /** Sweeper: deletes an upload if it is (still) expired. */
+    removeExpired(id: Id, now: number): boolean {
+      return removeExpired.run(id, now).changes === 1;
+    },
+    /** Sweeper: which upload files and blobs rows still name. */
+    unfinishedIds(): Id[] {
+      return unfinishedIds.all().map(asId);
+    },
+    blobIds(): Id[] {
+      return blobIds.all().map(asId);
+    },
+  };
+}
+export type UploadsRepo = ReturnType<typeof createUploadsRepo>;
