@@ -95,8 +95,8 @@ export function getMyKeys(): Promise<KeyMaterial> {
   return getJson(`${API}/me/keys`, schema(KeyMaterial));
 }
 
-export function listSessions(): Promise<SessionList> {
-  return getJson(`${API}/sessions`, schema(SessionList));
+export function listSessions(options?: RequestOptions): Promise<SessionList> {
+  return getJson(`${API}/sessions`, schema(SessionList), options);
 }
 
 export function endSession(sessionId: string): Promise<void> {
@@ -141,6 +141,6 @@ export async function acceptInvitation(body: z.input<typeof InvitationAcceptRequ
 
 // ---- colleagues
 
-export function getDirectory(): Promise<Directory> {
-  return getJson(`${API}/directory`, schema(Directory));
+export function getDirectory(options?: RequestOptions): Promise<Directory> {
+  return getJson(`${API}/directory`, schema(Directory), options);
 }

@@ -15,7 +15,7 @@ import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { isEmail, normalizeEmail } from '../../ui/validate';
 
@@ -29,7 +29,11 @@ export function InvitationsPage(): JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [invitations, load] = useLoaded<readonly Invitation[]>(async () => (await listInvitations()).invitations, fail);
+  const { data: invitations, reload: load } = useLoad(
+    async (signal) => (await listInvitations({ signal })).invitations,
+    [t],
+    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
+  );
 
   const resend = async (invitation: Invitation): Promise<void> => {
     setBusy(invitation.invitationId);

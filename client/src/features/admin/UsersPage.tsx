@@ -12,7 +12,7 @@ import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime, roleLabel } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ApproveDialog } from './ApproveDialog';
 import { RoleDialog } from './RoleDialog';
@@ -39,7 +39,11 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [dialogError, setDialogError] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [users, load] = useLoaded<readonly UserSummary[]>(async () => (await listUsers()).users, fail);
+  const { data: users, reload: load } = useLoad(
+    async (signal) => (await listUsers({ signal })).users,
+    [t],
+    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
+  );
 
   const close = (): void => {
     setAction(null);

@@ -13,7 +13,7 @@ import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
 import { ApproveClientDialog } from './ApproveClientDialog';
@@ -46,7 +46,11 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   // After an approval the row's button is gone: focus goes to the status line that says so.
   const [statusFocus, setStatusFocus] = useState(0);
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [clients, load] = useLoaded<readonly ClientSummary[]>(async () => (await listClients()).clients, fail);
+  const { data: clients, reload: load } = useLoad(
+    async (signal) => (await listClients({ signal })).clients,
+    [t],
+    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
+  );
 
   // A client who accepts their invitation shows up here as waiting, without a reload.
   useEffect(() => {

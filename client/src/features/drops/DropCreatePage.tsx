@@ -19,6 +19,7 @@ import {
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
+import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
@@ -89,9 +90,8 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
   const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<(MadeDrop & { readonly email: string | null }) | null>(null);
   const keyChange = useKeyChangeConfirm();
-  const controller = useRef<AbortController | null>(null);
+  const transfer = useCancellable();
 
-  useEffect(() => () => controller.current?.abort(), []);
 
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
   const presets = dropExpiryPresets(officeMax, personal);
@@ -104,7 +104,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (controller.current) return;
+    if (transfer.running()) return;
     const found = checkDraft(t, { label, title, instructions, email, personal });
     setErrors(found);
     if (Object.keys(found).length > 0) {
@@ -113,8 +113,8 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
     }
     setProblem(null);
     setBusy(true);
-    const abort = new AbortController();
-    controller.current = abort;
+    const signal = transfer.begin();
+    if (!signal) return;
     const bound = normalizeEmail(email);
     try {
       const drop = await makeDrop(
@@ -131,13 +131,13 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
           expiresAt: expiryFrom(Date.now(), expiryDays),
         },
         {
-          signal: abort.signal,
+          signal: signal,
           confirmKeyChange: keyChange.confirm,
         },
       );
       setMade({ ...drop, email: bound === '' ? null : bound });
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       if (error instanceof SendStopped)
         fail(t(error.reason === 'refused' ? 'dropNew.error.refused' : 'send.error.officeKeys'));
       else if (error instanceof EngineError && error.code === 'keys_untrusted') fail(t('send.error.officeKeys'));
@@ -147,7 +147,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
         fail(t('dropNew.error.maxTotal'));
       else fail(errorMessage(t, error));
     } finally {
-      controller.current = null;
+      transfer.end();
       setBusy(false);
     }
   };

@@ -18,6 +18,8 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { useCancellable } from '../../ui/cancel';
+import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
@@ -79,10 +81,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [receiptMail, setReceiptMail] = useState(false);
   const [working, setWorking] = useState<Working>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const controller = useRef<AbortController | null>(null);
-
-  // Leaving the page cancels a running upload; the worker forgets D.
-  useEffect(() => () => controller.current?.abort(), []);
+  const transfer = useCancellable();
 
   // Opening the page: two GETs, which change nothing; then the drop key against the link.
   useEffect(() => {
@@ -90,45 +89,41 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       setStep({ kind: 'invalid' });
       return;
     }
-    let live = true;
-    const abort = new AbortController();
     setStep({ kind: 'loading' });
-    (async () => {
-      const [office, info] = await Promise.all([
-        getOffice({ signal: abort.signal }),
-        getDropLink(dropId, { signal: abort.signal }),
-      ]);
-      const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
-      try {
-        await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
-      } catch (error) {
-        if (!live) return;
-        if (error instanceof EngineError && error.code === 'drop_key_mismatch') setStep({ kind: 'mismatch', loaded });
-        else if (error instanceof EngineError && error.code === 'bad_link') setStep({ kind: 'invalid' });
-        else setStep({ kind: 'unavailable' });
-        return;
-      }
-      if (!live) return;
-      setStep(
-        info.locked
-          ? { kind: 'locked', loaded }
-          : info.bound
-            ? { kind: 'start', loaded }
-            : { kind: 'files', loaded, grant: null },
-      );
-    })().catch((error: unknown) => {
-      if (!live) return;
-      const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
-      if (ended) setStep({ kind: 'gone', state: ended });
-      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
-      else setStep({ kind: 'unavailable' });
-    });
-    return () => {
-      live = false;
-      abort.abort();
-      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
-    };
+    return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
   }, [dropId, fragment, attempt, engine]);
+
+  useLoad<Step>(
+    dropId && fragment
+      ? async (signal) => {
+          const [office, info] = await Promise.all([getOffice({ signal }), getDropLink(dropId, { signal })]);
+          const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
+          try {
+            await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
+          } catch (error) {
+            if (error instanceof EngineError && error.code === 'drop_key_mismatch') return { kind: 'mismatch', loaded };
+            if (error instanceof EngineError && error.code === 'bad_link') return { kind: 'invalid' };
+            return { kind: 'unavailable' };
+          }
+          return info.locked
+            ? { kind: 'locked', loaded }
+            : info.bound
+              ? { kind: 'start', loaded }
+              : { kind: 'files', loaded, grant: null };
+        }
+      : null,
+    [dropId, fragment, attempt, engine],
+    {
+      onLoad: setStep,
+      onError: (error) => {
+        const ended =
+          error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
+        if (ended) setStep({ kind: 'gone', state: ended });
+        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+        else setStep({ kind: 'unavailable' });
+      },
+    },
+  );
 
   /** A 410 (the drop ended) or 423 (locked) from any step. */
   const handleDropError = (error: unknown, loaded: Loaded): boolean => {
@@ -178,7 +173,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || !dropId || controller.current) return;
+    if (step.kind !== 'files' || !dropId || transfer.running()) return;
     const { loaded } = step;
     setStatus('');
     const problems = limitProblems(files, loaded.info);
@@ -191,8 +186,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       return;
     }
     page.clearProblem();
-    const abort = new AbortController();
-    controller.current = abort;
+    const signal = transfer.begin();
+    if (!signal) return;
     setProgress(files.map(() => null));
     setWorking({ phase: 'uploading' });
     try {
@@ -201,7 +196,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         engine,
         { dropId, grant, files, message, receiptMail: loaded.info.bound && receiptMail },
         {
-          signal: abort.signal,
+          signal: signal,
           fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
           fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
           submitting: () => setWorking({ phase: 'submitting' }),
@@ -209,7 +204,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       );
       setStep({ kind: 'receipt', loaded, receipt });
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
+      if (signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
         setStatus(t('dropUpload.cancelled'));
       } else if (handleDropError(error, loaded)) {
         // the page says why
@@ -227,7 +222,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         fail(errorMessage(t, error));
       }
     } finally {
-      controller.current = null;
+      transfer.end();
       setWorking(null);
     }
   };
@@ -380,7 +375,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
                 files={files}
                 progress={progress}
                 prefix="drop"
-                onCancel={working.phase === 'uploading' ? () => controller.current?.abort() : undefined}
+                onCancel={working.phase === 'uploading' ? () => transfer.cancel() : undefined}
               />
             </div>
           )}

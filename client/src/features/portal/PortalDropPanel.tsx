@@ -14,6 +14,7 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Field } from '../../ui/Field';
@@ -65,15 +66,13 @@ export function PortalDropPanel({
   const [status, setStatus] = useState('');
   const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const controller = useRef<AbortController | null>(null);
+  const transfer = useCancellable();
   const { dropId, publicKey, clientLink } = drop;
   const open = drop.state === 'active' && clientLink !== null;
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
     setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
 
-  // Leaving the page cancels a running upload.
-  useEffect(() => () => controller.current?.abort(), []);
 
   useEffect(() => {
     if (!open || clientLink === null) {
@@ -102,7 +101,7 @@ export function PortalDropPanel({
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || controller.current) return;
+    if (step.kind !== 'files' || transfer.running()) return;
     setStatus('');
     const problems = limitProblems(files, drop);
     if (problems.length > 0) {
@@ -114,8 +113,8 @@ export function PortalDropPanel({
       return;
     }
     setProblem(null);
-    const abort = new AbortController();
-    controller.current = abort;
+    const signal = transfer.begin();
+    if (!signal) return;
     setProgress(files.map(() => null));
     setWorking('uploading');
     try {
@@ -124,7 +123,7 @@ export function PortalDropPanel({
         engine,
         { dropId, grant, files, message, receiptMail: false },
         {
-          signal: abort.signal,
+          signal: signal,
           fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
           fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
           submitting: () => setWorking('submitting'),
@@ -133,7 +132,7 @@ export function PortalDropPanel({
       setStep({ kind: 'receipt', receipt });
       onUploaded();
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled'))
+      if (signal.aborted || (error instanceof EngineError && error.code === 'cancelled'))
         setStatus(t('dropUpload.cancelled'));
       else if (
         (error instanceof ApiError && error.status === 410) ||
@@ -146,7 +145,7 @@ export function PortalDropPanel({
         fail(t('dropUpload.error.serverLimits'));
       else fail(errorMessage(t, error));
     } finally {
-      controller.current = null;
+      transfer.end();
       setWorking(null);
     }
   };
@@ -226,7 +225,7 @@ export function PortalDropPanel({
                 files={files}
                 progress={progress}
                 prefix="portal"
-                onCancel={working === 'uploading' ? () => controller.current?.abort() : undefined}
+                onCancel={working === 'uploading' ? () => transfer.cancel() : undefined}
               />
             </div>
           )}

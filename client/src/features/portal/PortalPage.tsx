@@ -14,7 +14,8 @@ import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { formatBytes } from '../../ui/format';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { errorMessage } from '../../ui/errors';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ReceivedTable } from '../received/ReceivedListPage';
 import { OfficeTrustNotice } from './OfficePinGate';
@@ -27,14 +28,17 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
   const { t } = useI18n();
   const office = info.office.name;
   const [problem, setProblem] = useState<string | null>(null);
-  const [shares, reloadShares] = useLoaded<ReceivedList['shares']>(
-    async () => (await listReceived()).shares,
-    setProblem,
+  const told = { keep: true, onError: (error: unknown) => setProblem(errorMessage(t, error)) };
+  const { data: shares, reload: reloadShares } = useLoad(
+    async (signal) => (await listReceived({ signal })).shares,
+    [t],
+    told,
   );
-  const [portal] = useLoaded<Portal>(() => getPortal(), setProblem);
-  const [uploads, reloadUploads] = useLoaded<readonly PortalUpload[]>(
-    async () => (await listPortalUploads()).uploads,
-    setProblem,
+  const { data: portal } = useLoad((signal) => getPortal({ signal }), [t], told);
+  const { data: uploads, reload: reloadUploads } = useLoad(
+    async (signal) => (await listPortalUploads({ signal })).uploads,
+    [t],
+    told,
   );
   const loaded = shares !== null && portal !== null && uploads !== null;
 

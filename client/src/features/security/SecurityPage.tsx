@@ -21,7 +21,7 @@ import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { normalizeSecondFactorCode } from '../../ui/validate';
 import {
@@ -362,7 +362,11 @@ function SessionsSection(): JSX.Element {
   const [ending, setEnding] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [list, load] = useLoaded<SessionList['sessions']>(async () => (await listSessions()).sessions, fail);
+  const { data: list, reload: load } = useLoad(
+    async (signal) => (await listSessions({ signal })).sessions,
+    [t],
+    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
+  );
 
   const end = async (sessionId: string): Promise<void> => {
     setEnding(sessionId);
