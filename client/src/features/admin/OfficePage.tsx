@@ -15,6 +15,7 @@ import {
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
@@ -65,19 +66,17 @@ function SettingsForm(): JSX.Element {
     });
   };
 
-  useEffect(() => {
-    getSettings().then(
-      (settings) =>
-        setDraft({
-          name: settings.name,
-          requireTwoFactor: settings.requireTwoFactor,
-          maxExpiryDays: String(settings.maxExpiryDays),
-          retentionDays: String(settings.retentionDays),
-        }),
-      (error: unknown) => fail(errorMessage(t, error)),
-    );
-    // Loaded once; `t` only translates the error.
-  }, []);
+  // Loaded once; `t` only translates the error.
+  useLoad((signal) => getSettings({ signal }), [], {
+    onLoad: (settings) =>
+      setDraft({
+        name: settings.name,
+        requireTwoFactor: settings.requireTwoFactor,
+        maxExpiryDays: String(settings.maxExpiryDays),
+        retentionDays: String(settings.retentionDays),
+      }),
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -187,7 +186,6 @@ function SettingsForm(): JSX.Element {
 
 function LogoSection(): JSX.Element {
   const { t } = useI18n();
-  const [office, setOffice] = useState<OfficePublic | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
@@ -196,17 +194,10 @@ function LogoSection(): JSX.Element {
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
 
-  const load = async (): Promise<void> => {
-    try {
-      setOffice(await getOffice());
-    } catch (error) {
-      fail(errorMessage(t, error));
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, []);
+  const { data: office, reload: load } = useLoad((signal) => getOffice({ signal }), [], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();

@@ -32,6 +32,7 @@ import { errorMessage } from '../../ui/errors';
 import { formatBytes } from '../../ui/format';
 import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDateTime } from '../../ui/labels';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { FileDownloads } from '../transfer/FileDownloads';
 import { DropLinkCard } from './DropLinkCard';
@@ -91,25 +92,28 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
     openedUploads.current = [];
   }, [engine]);
 
-  const load = useCallback(async (): Promise<void> => {
-    try {
-      const fetched = await getDrop(dropId);
+  const { reload: load } = useLoad<View>(
+    async (signal) => {
+      const fetched = await getDrop(dropId, { signal });
       const opened = await engine.call('openDrop', { drop: fetched });
       forgetOpened();
       openedUploads.current = opened.uploads.filter((u) => u.state === 'opened').map((u) => u.dropUploadId);
       const detail = await reportRejected(fetched, opened);
-      setView({ kind: 'loaded', detail, opened });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setView({ kind: 'not-found' });
-      else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
-      else setView({ kind: 'failed', text: errorMessage(t, error) });
-    }
-  }, [dropId, engine, t, forgetOpened]);
+      return { kind: 'loaded', detail, opened };
+    },
+    [dropId, engine, t, forgetOpened],
+    {
+      keep: true,
+      onLoad: setView,
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 404) setView({ kind: 'not-found' });
+        else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
+        else setView({ kind: 'failed', text: errorMessage(t, error) });
+      },
+    },
+  );
 
-  useEffect(() => {
-    void load();
-    return forgetOpened;
-  }, [load, forgetOpened]);
+  useEffect(() => forgetOpened, [forgetOpened]);
 
   /** Runs one change, then shows the drop as it is now (unless the change left the page). */
   const act = async (work: () => Promise<boolean | void>, done: string): Promise<void> => {

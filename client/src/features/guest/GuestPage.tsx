@@ -23,6 +23,7 @@ import type { OpenedShare } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDate } from '../../ui/labels';
@@ -81,24 +82,17 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   // Opening the page: only a GET, which changes nothing.
   useEffect(() => {
-    if (!recipientId || !fragment) {
-      setStep({ kind: 'invalid' });
-      return;
-    }
-    const controller = new AbortController();
-    setStep({ kind: 'loading' });
-    getLink(recipientId, { signal: controller.signal }).then(
-      (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        const gone = goneCode(error);
-        if (gone) setStep({ kind: 'gone', code: gone });
-        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
-        else setStep({ kind: 'unavailable' });
-      },
-    );
-    return () => controller.abort();
+    setStep(recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
   }, [recipientId, fragment, attempt]);
+  useLoad(recipientId && fragment ? (signal) => getLink(recipientId, { signal }) : null, [recipientId, fragment, attempt], {
+    onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+    onError: (error) => {
+      const gone = goneCode(error);
+      if (gone) setStep({ kind: 'gone', code: gone });
+      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+      else setStep({ kind: 'unavailable' });
+    },
+  });
 
   // The worker forgets the file keys when the guest leaves.
   const openedShareId = step.kind === 'files' ? step.opened.shareId : null;

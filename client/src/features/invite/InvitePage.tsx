@@ -21,6 +21,7 @@ import { useI18n } from '../../i18n/context';
 import { navigate } from '../../router';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
@@ -78,29 +79,27 @@ export function InvitePage(): JSX.Element {
   // The office key the server names, against the link's fingerprint, before any key is made.
   useEffect(() => {
     if (answer === null) return;
-    if (linkFingerprint === null) {
-      setOffice({ kind: answer.role === 'client' ? 'incomplete' : 'none' });
-      return;
-    }
-    let live = true;
-    setOffice({ kind: 'checking' });
-    engine
-      .call('checkOfficeFingerprint', {
-        signingPublicKey: answer.office.signingPublicKey,
-        fingerprint: linkFingerprint,
-      })
-      .then(
-        (checked) => live && setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
-        (error: unknown) =>
-          live &&
-          setOffice({
-            kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed',
-          }),
-      );
-    return () => {
-      live = false;
-    };
-  }, [answer, linkFingerprint, engine]);
+    setOffice(
+      linkFingerprint === null ? { kind: answer.role === 'client' ? 'incomplete' : 'none' } : { kind: 'checking' },
+    );
+  }, [answer, linkFingerprint]);
+  useLoad(
+    answer !== null && linkFingerprint !== null
+      ? () =>
+          engine.call('checkOfficeFingerprint', {
+            signingPublicKey: answer.office.signingPublicKey,
+            fingerprint: linkFingerprint,
+          })
+      : null,
+    [answer, linkFingerprint, engine],
+    {
+      onLoad: (checked) => setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
+      onError: (error) =>
+        setOffice({
+          kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed',
+        }),
+    },
+  );
 
   if (lookup.kind === 'valid' && phase.kind === 'recovery') {
     return (

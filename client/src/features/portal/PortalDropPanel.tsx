@@ -15,6 +15,7 @@ import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { useCancellable } from '../../ui/cancel';
+import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Field } from '../../ui/Field';
@@ -74,30 +75,29 @@ export function PortalDropPanel({
     setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
 
 
+  // Opening the drop: its key checked against the client's link, in the worker.
   useEffect(() => {
     if (!open || clientLink === null) {
       setStep({ kind: 'gone' });
       return;
     }
-    let live = true;
     setStep({ kind: 'opening' });
-    engine.call('openClientDrop', { dropId, publicKey, clientLink }).then(
-      () => live && setStep({ kind: 'files' }),
-      (error: unknown) => {
-        if (!live) return;
+    return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+  }, [engine, dropId, publicKey, clientLink, open]);
+  useLoad(
+    open && clientLink !== null ? () => engine.call('openClientDrop', { dropId, publicKey, clientLink }) : null,
+    [engine, dropId, publicKey, clientLink, open],
+    {
+      onLoad: () => setStep({ kind: 'files' }),
+      onError: (error) =>
         setStep({
           kind:
             error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link')
               ? 'mismatch'
               : 'unavailable',
-        });
-      },
-    );
-    return () => {
-      live = false;
-      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
-    };
-  }, [engine, dropId, publicKey, clientLink, open]);
+        }),
+    },
+  );
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();

@@ -27,6 +27,7 @@ import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDate, formatDateTime } from '../../ui/labels';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { GuestLinkCard } from '../send/GuestLinkCard';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom, expiryPresets } from '../share/links';
@@ -68,29 +69,32 @@ export function SentSharePage({
 
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
 
-  const load = useCallback(async (): Promise<void> => {
-    try {
-      const detail = await getShare(shareId);
+  const { reload: load } = useLoad<View>(
+    async (signal) => {
+      const detail = await getShare(shareId, { signal });
       let sender: { certificate: string; encryptionKeySignature: string } | undefined;
       if (detail.senderId !== info.me.userId) {
         // A colleague's share: their manifest is checked against their certificate.
-        const member = (await getDirectory()).members.find((m) => m.userId === detail.senderId);
+        const member = (await getDirectory({ signal })).members.find((m) => m.userId === detail.senderId);
         if (member?.certificate)
           sender = { certificate: member.certificate, encryptionKeySignature: member.encryptionKeySignature };
       }
       const opened = await engine.call('openSent', { share: detail, ...(sender ? { sender } : {}) });
-      setView({ kind: 'loaded', loaded: { detail, opened } });
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) setView({ kind: 'not-found' });
-      else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
-      else setView({ kind: 'failed', text: errorMessage(t, error) });
-    }
-  }, [shareId, info.me.userId, engine, t]);
+      return { kind: 'loaded', loaded: { detail, opened } };
+    },
+    [shareId, info.me.userId, engine, t],
+    {
+      keep: true,
+      onLoad: setView,
+      onError: (error) => {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) setView({ kind: 'not-found' });
+        else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
+        else setView({ kind: 'failed', text: errorMessage(t, error) });
+      },
+    },
+  );
 
-  useEffect(() => {
-    void load();
-    return () => void engine.call('forgetShare', { shareId }).catch(() => undefined);
-  }, [load, engine, shareId]);
+  useEffect(() => () => void engine.call('forgetShare', { shareId }).catch(() => undefined), [engine, shareId]);
 
   const act = async (work: () => Promise<void>, done: string): Promise<void> => {
     if (busy) return;
