@@ -289,7 +289,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
             onValue={setExpiryDays}
             options={presets.map((days) => ({
               value: days,
-              text: t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+              text: t('send.expiry.days', {
                 n: days,
                 date: formatDate(locale, expiryFrom(Date.now(), days)),
               }),
@@ -304,7 +304,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
             onValue={setMaxFiles}
             options={MAX_FILES_CHOICES.map((n) => ({
               value: n,
-              text: t(n === 1 ? 'dropNew.maxFiles.one' : 'dropNew.maxFiles.many', { n }),
+              text: t('dropNew.maxFiles', { n }),
             }))}
             disabled={busy}
           />

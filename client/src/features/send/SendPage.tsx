@@ -246,7 +246,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             >
               {presets.map((days) => (
                 <option key={days} value={String(days)}>
-                  {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                  {t('send.expiry.days', {
                     n: days,
                     date: formatDate(locale, expiryFrom(Date.now(), days)),
                   })}
@@ -275,7 +275,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
               <option value="">{t('send.limit.none')}</option>
               {DOWNLOAD_LIMITS.map((n) => (
                 <option key={n} value={String(n)}>
-                  {t(n === 1 ? 'send.limit.one' : 'send.limit.many', { n })}
+                  {t('send.limit', { n })}
                 </option>
               ))}
             </select>

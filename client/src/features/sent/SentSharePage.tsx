@@ -366,7 +366,7 @@ export function SentSharePage({
                 >
                   {expiryPresets(maxDays).map((days) => (
                     <option key={days} value={String(days)}>
-                      {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                      {t('send.expiry.days', {
                         n: days,
                         date: formatDate(locale, expiryFrom(Date.now(), days)),
                       })}
