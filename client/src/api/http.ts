@@ -40,6 +40,9 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** Whose items a list shows: the caller's own, or every one of the office (to take one over). */
+export type Scope = 'mine' | 'office';
+
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Checks an answer's body; returns null for a body of the wrong shape. */

@@ -1,6 +1,7 @@
 // /app/admin/invitations: invite a colleague by e-mail (admin or staff), and the open
 // invitations and reset links, with failed deliveries marked so the admin checks the address.
 import type { JSX } from 'preact';
+import type { Role } from '../../../../shared/wire/common.js';
 import { useRef, useState } from 'preact/hooks';
 import {
   createInvitation,
@@ -11,6 +12,7 @@ import {
 } from '../../api/admin';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { RoleChoice, type ColleagueRole } from './RoleChoice';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
@@ -178,7 +180,7 @@ export function InvitationsPage(): JSX.Element {
 function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<'staff' | 'admin'>('staff');
+  const [role, setRole] = useState<ColleagueRole>('staff');
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [undelivered, setUndelivered] = useState<string | null>(null);
@@ -252,26 +254,7 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           testid="invitation-email"
           required
         />
-        <fieldset class="fieldset">
-          <legend class="field__label">{t('role.legend')}</legend>
-          {(['staff', 'admin'] as const).map((choice) => (
-            <div class="radio" key={choice}>
-              <input
-                type="radio"
-                id={`invitation-role-${choice}`}
-                name="invitation-role"
-                value={choice}
-                checked={role === choice}
-                onChange={() => setRole(choice)}
-                data-testid={`invitation-role-${choice}`}
-              />
-              <label for={`invitation-role-${choice}`}>
-                {roleLabel(t, choice)}
-                <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        <RoleChoice role={role} onRole={setRole} prefix="invitation-role" />
         {busy && <Progress text={t('invitations.sending')} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="invitation-send">

@@ -13,12 +13,12 @@ import { formatDateTime } from '../../ui/labels';
 import { ListTable } from '../../ui/ListTable';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { ScopeSwitch } from '../../ui/ScopeSwitch';
+import { ScopeSwitch, type Scope } from '../../ui/ScopeSwitch';
 import { STATE_LABELS, STATE_TONES } from '../share/labels';
 
 export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t, locale } = useI18n();
-  const [scope, setScope] = useState<'mine' | 'office'>('mine');
+  const [scope, setScope] = useState<Scope>('mine');
   const shares = useLoad((signal) => listShares(scope, { signal }), [scope]);
   const problem = shares.error === null ? null : errorMessage(t, shares.error);
   const current = shares.data?.shares ?? null;
