@@ -19,7 +19,7 @@ import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { emailField } from '../../ui/validate';
 
 type Invitation = InvitationList['invitations'][number];
 
@@ -191,9 +191,9 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const address = normalizeEmail(email);
-    if (!isEmail(address)) {
-      const text = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    const { email: address, error: emailError } = emailField(t, email);
+    if (address === null) {
+      const text = emailError;
       setError(text);
       setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
       return;

@@ -10,8 +10,8 @@ import {
   removeLogo,
   saveSettings,
   uploadLogo,
-  type OfficeSettings,
 } from '../../api/admin';
+import { OfficeSettings } from '../../../../shared/wire/admin.js';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
@@ -40,11 +40,21 @@ interface Draft {
   readonly retentionDays: string;
 }
 
-function wholeNumber(text: string, min: number, max: number): number | null {
+/** A whole number of days the office settings schema takes for `field`, or null. */
+function days(field: 'maxExpiryDays' | 'retentionDays', text: string): number | null {
   if (!/^\d+$/.test(text.trim())) return null;
-  const value = Number(text.trim());
-  return value >= min && value <= max ? value : null;
+  const checked = OfficeSettings.shape[field].safeParse(Number(text.trim()));
+  return checked.success ? checked.data : null;
 }
+
+/** The range the schema allows for `field`, for the input and the message next to it. */
+function dayRange(field: 'maxExpiryDays' | 'retentionDays'): { readonly min: number; readonly max: number } {
+  const schema = OfficeSettings.shape[field];
+  return { min: schema.minValue ?? 1, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+const EXPIRY_DAYS = dayRange('maxExpiryDays');
+const RETENTION_DAYS = dayRange('retentionDays');
 
 function SettingsForm(): JSX.Element {
   const { t } = useI18n();
@@ -82,12 +92,12 @@ function SettingsForm(): JSX.Element {
     event.preventDefault();
     if (!draft || busy) return;
     const name = displayName(draft.name);
-    const maxExpiryDays = wholeNumber(draft.maxExpiryDays, 1, 365);
-    const retentionDays = wholeNumber(draft.retentionDays, 1, 3650);
+    const maxExpiryDays = days('maxExpiryDays', draft.maxExpiryDays);
+    const retentionDays = days('retentionDays', draft.retentionDays);
     const next: Partial<Record<keyof Draft, string>> = {};
     if (name === null) next.name = t('field.officeName.invalid');
-    if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', { min: 1, max: 365 });
-    if (retentionDays === null) next.retentionDays = t('office.days.invalid', { min: 1, max: 3650 });
+    if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', EXPIRY_DAYS);
+    if (retentionDays === null) next.retentionDays = t('office.days.invalid', RETENTION_DAYS);
     setErrors(next);
     if (name === null || maxExpiryDays === null || retentionDays === null) {
       fail(t('form.fix'));
@@ -147,8 +157,8 @@ function SettingsForm(): JSX.Element {
             hint={t('office.maxExpiry.hint')}
             type="number"
             inputMode="numeric"
-            min={1}
-            max={365}
+            min={EXPIRY_DAYS.min}
+            max={EXPIRY_DAYS.max}
             value={draft.maxExpiryDays}
             onValue={(maxExpiryDays) => edit({ maxExpiryDays })}
             error={errors.maxExpiryDays}
@@ -162,8 +172,8 @@ function SettingsForm(): JSX.Element {
             hint={t('office.retention.hint')}
             type="number"
             inputMode="numeric"
-            min={1}
-            max={3650}
+            min={RETENTION_DAYS.min}
+            max={RETENTION_DAYS.max}
             value={draft.retentionDays}
             onValue={(retentionDays) => edit({ retentionDays })}
             error={errors.retentionDays}

@@ -15,7 +15,7 @@ import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
+import { displayName, emailField } from '../../ui/validate';
 import { ApproveClientDialog } from './ApproveClientDialog';
 
 const STATE_LABELS: Record<ClientState, MessageKey> = {
@@ -178,12 +178,12 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
     event.preventDefault();
     if (working.current) return;
     const person = displayName(name);
-    const address = normalizeEmail(email);
+    const { email: address, error: emailError } = emailField(t, email);
     const next: { name?: string; email?: string } = {};
     if (person === null) next.name = t('field.name.invalid');
-    if (!isEmail(address)) next.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    if (emailError !== null) next.email = emailError;
     setErrors(next);
-    if (person === null || Object.keys(next).length > 0) {
+    if (person === null || address === null || Object.keys(next).length > 0) {
       failWith(t('form.fix'));
       return;
     }

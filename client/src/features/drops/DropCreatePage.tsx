@@ -11,7 +11,10 @@ import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { MAX_DROP_LABEL_CHARACTERS } from '../../crypto/protocol';
+import { Email } from '../../../../shared/wire/common.js';
 import {
+  DropInstructions,
+  DropTitle,
   MAX_DROP_INSTRUCTIONS_LENGTH,
   MAX_DROP_TITLE_LENGTH,
   PERSONAL_DROP_MAX_DAYS,
@@ -26,7 +29,7 @@ import { Checkbox, Field } from '../../ui/Field';
 import { formatBytes } from '../../ui/format';
 import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { checkField, normalizeEmail } from '../../ui/validate';
 import { useKeyChangeConfirm } from '../send/KeyChangedDialog';
 import { SendStopped } from '../send/send-flow';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom } from '../share/links';
@@ -60,15 +63,16 @@ function checkDraft(
   if (label === '') errors.label = t('dropNew.label.empty');
   else if (label.length > MAX_DROP_LABEL_CHARACTERS || CONTROL.test(label))
     errors.label = t('dropNew.label.invalid', { max: MAX_DROP_LABEL_CHARACTERS });
-  const title = draft.title.trim();
-  if (title === '') errors.title = t('dropNew.title.empty');
-  else if (title.length > MAX_DROP_TITLE_LENGTH || CONTROL.test(title))
-    errors.title = t('dropNew.title.invalid', { max: MAX_DROP_TITLE_LENGTH });
-  if (draft.instructions.trim().length > MAX_DROP_INSTRUCTIONS_LENGTH)
+  const title = checkField(DropTitle, draft.title);
+  if (!title.ok)
+    errors.title = t(title.issue.kind === 'empty' ? 'dropNew.title.empty' : 'dropNew.title.invalid', {
+      max: MAX_DROP_TITLE_LENGTH,
+    });
+  if (!checkField(DropInstructions, draft.instructions).ok)
     errors.instructions = t('dropNew.instructions.invalid', { max: MAX_DROP_INSTRUCTIONS_LENGTH });
-  const email = normalizeEmail(draft.email);
-  if (email !== '' && !isEmail(email)) errors.email = t('field.email.invalid');
-  else if (email === '' && draft.personal) errors.email = t('dropNew.email.personal');
+  const email = checkField(Email, draft.email);
+  if (!email.ok && email.issue.kind !== 'empty') errors.email = t('field.email.invalid');
+  else if (!email.ok && draft.personal) errors.email = t('dropNew.email.personal');
   return errors;
 }
 

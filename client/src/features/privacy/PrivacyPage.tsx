@@ -23,7 +23,7 @@ import { Field } from '../../ui/Field';
 import { formatBytes } from '../../ui/format';
 import { roleLabel } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { emailField, normalizeEmail } from '../../ui/validate';
 import { saveBlob } from '../transfer/save';
 
 type Problem = { readonly text: string; readonly n: number } | null;
@@ -67,9 +67,9 @@ export function PrivacyPage(): JSX.Element {
   const lookUp = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const address = normalizeEmail(email);
-    if (!isEmail(address)) {
-      const text = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    const { email: address, error: emailError } = emailField(t, email);
+    if (address === null) {
+      const text = emailError;
       setFieldError(text);
       fail(text);
       return;
