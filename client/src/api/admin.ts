@@ -11,7 +11,17 @@ import {
   UserList,
 } from '../../../shared/wire/admin.js';
 import type { Role } from '../../../shared/wire/common.js';
-import { deleteJson, getJson, noContent, postJson, putForm, putJson, schema, segment, type RequestOptions } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  putForm,
+  putJson,
+  schema,
+  segment,
+  type RequestOptions,
+} from './http';
 
 export type { InvitationList, OfficeSettings, UserDetail, UserList, UserSummary } from '../../../shared/wire/admin.js';
 export { LOGO_MAX_BYTES, LOGO_TYPES } from '../../../shared/wire/admin.js';

@@ -18,7 +18,17 @@ import {
   ShareList,
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
-import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions, type Scope } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  putJson,
+  schema,
+  segment,
+  type RequestOptions,
+  type Scope,
+} from './http';
 
 export type {
   CodeVerifyResponse,

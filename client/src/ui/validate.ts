@@ -8,13 +8,9 @@ import type { Translate } from '../i18n';
 
 /** Why a field's value was refused. */
 export type FieldIssue =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'too-long'; readonly max: number }
-  | { readonly kind: 'invalid' };
+  { readonly kind: 'empty' } | { readonly kind: 'too-long'; readonly max: number } | { readonly kind: 'invalid' };
 
-export type Checked<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly issue: FieldIssue };
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: FieldIssue };
 
 /** `text` parsed with `schema` (which may trim or lower-case it), or the first reason it was refused. */
 export function checkField<T>(schema: ZodType<T>, text: string): Checked<T> {

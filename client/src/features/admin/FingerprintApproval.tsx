@@ -4,7 +4,7 @@
 // that every digit matches what the person reads out from their own screen. A server that
 // swapped the keys would show a different fingerprint here.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';

@@ -1,7 +1,6 @@
 // /app/admin/invitations: invite a colleague by e-mail (admin or staff), and the open
 // invitations and reset links, with failed deliveries marked so the admin checks the address.
 import type { JSX } from 'preact';
-import type { Role } from '../../../../shared/wire/common.js';
 import { useRef, useState } from 'preact/hooks';
 import {
   createInvitation,

@@ -2,15 +2,9 @@
 // pages so clients recognise who is asking). The logo is checked here for type and size before
 // it is sent; the server checks it again by its content.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { getOffice, type OfficePublic } from '../../api/accounts';
-import {
-  getSettings,
-  LOGO_MAX_BYTES,
-  removeLogo,
-  saveSettings,
-  uploadLogo,
-} from '../../api/admin';
+import { useRef, useState } from 'preact/hooks';
+import { getOffice } from '../../api/accounts';
+import { getSettings, LOGO_MAX_BYTES, removeLogo, saveSettings, uploadLogo } from '../../api/admin';
 import { OfficeSettings } from '../../../../shared/wire/admin.js';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';

@@ -10,9 +10,7 @@ import { ErrorAlert, Progress } from '../../ui/Alert';
 import { RoleChoice } from './RoleChoice';
 import { Dialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
-import { roleLabel } from '../../ui/labels';
 import { memberKeys } from './member-keys';
-
 
 export function RoleDialog({
   user,

@@ -39,11 +39,10 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [dialogError, setDialogError] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const { data: users, reload: load } = useLoad(
-    async (signal) => (await listUsers({ signal })).users,
-    [t],
-    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
-  );
+  const { data: users, reload: load } = useLoad(async (signal) => (await listUsers({ signal })).users, [t], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const close = (): void => {
     setAction(null);

@@ -46,11 +46,10 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   // After an approval the row's button is gone: focus goes to the status line that says so.
   const [statusFocus, setStatusFocus] = useState(0);
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const { data: clients, reload: load } = useLoad(
-    async (signal) => (await listClients({ signal })).clients,
-    [t],
-    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
-  );
+  const { data: clients, reload: load } = useLoad(async (signal) => (await listClients({ signal })).clients, [t], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   // A client who accepts their invitation shows up here as waiting, without a reload.
   useEffect(() => {

@@ -3,7 +3,6 @@
 // signature over their encryption key), so a server that swapped someone's keys is caught
 // here, and shown loudly.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { getDirectory, type DirectoryEntry, type SessionInfo } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import type { MemberCheck } from '../../crypto/protocol';

@@ -5,7 +5,7 @@
 // first; an open one lets anyone with the link upload and never sends mail. Afterwards the link
 // is shown to copy or to put into a mail.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
@@ -95,7 +95,6 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
   const [made, setMade] = useState<(MadeDrop & { readonly email: string | null }) | null>(null);
   const keyChange = useKeyChangeConfirm();
   const transfer = useCancellable();
-
 
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
   const presets = dropExpiryPresets(officeMax, personal);

@@ -9,7 +9,7 @@
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
 // time and the receipt code the office will see too.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
 import { getDropLink, requestDropCode, startDropSession, verifyDropCode, type DropPublicInfo } from '../../api/drops';
 import { ApiError } from '../../api/http';
@@ -24,12 +24,10 @@ import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
 import { formatBytes } from '../../ui/format';
-import { GroupedCode } from '../../ui/GroupedCode';
-import { formatDate, formatDateTime } from '../../ui/labels';
+import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { FilesField } from '../send/FilesField';
-import { FileLine } from '../transfer/FileDownloads';
 import { UploadProgress, type FileProgress } from '../send/UploadProgress';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
@@ -39,13 +37,14 @@ import { OfficeBrand } from '../share/OfficeBrand';
 import { uploadToDrop, type Receipt } from './drop-flow';
 import { endedState } from './labels';
 import { limitProblems, problemText, UPLOAD_ERRORS } from './limits';
+import { ReceiptPanel } from './DropReceipt';
 
-interface Office {
+export interface Office {
   readonly name: string;
   readonly logoUrl?: string | undefined;
 }
 
-interface Loaded {
+export interface Loaded {
   readonly office: Office;
   readonly info: DropPublicInfo;
 }
@@ -116,8 +115,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     {
       onLoad: setStep,
       onError: (error) => {
-        const ended =
-          error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
+        const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
         if (ended) setStep({ kind: 'gone', state: ended });
         else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
         else setStep({ kind: 'unavailable' });
@@ -391,59 +389,5 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />
       )}
     </section>
-  );
-}
-
-function ReceiptPanel({
-  loaded,
-  receipt,
-  onAgain,
-}: {
-  readonly loaded: Loaded;
-  readonly receipt: Receipt;
-  readonly onAgain: () => void;
-}): JSX.Element {
-  const { t, locale } = useI18n();
-  return (
-    <div class="panel receipt" data-testid="drop-receipt" data-upload-id={receipt.dropUploadId}>
-      <StepHeading>{t('dropUpload.receipt.title')}</StepHeading>
-      <Notice tone="ok" testid="drop-receipt-done">
-        <p>
-          {t('dropUpload.receipt.intro', {
-            office: loaded.office.name,
-            time: formatDateTime(locale, receipt.receivedAt),
-          })}
-        </p>
-      </Notice>
-      <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
-        {receipt.files.map((file, index) => (
-          <li key={index} class="file-row" data-testid="drop-receipt-file" data-name={file.name} data-size={file.size}>
-            <FileLine name={file.name} size={file.size} />
-          </li>
-        ))}
-      </ul>
-      <p class="access-code__label">{t('receipt.code')}</p>
-      <GroupedCode value={receipt.receiptCode} testid="drop-receipt-code" />
-      <p>{t('dropUpload.receipt.compare', { office: loaded.office.name })}</p>
-      {!receipt.serverAgrees && (
-        <Notice tone="warning" testid="drop-receipt-mismatch">
-          <p>{t('dropUpload.receipt.mismatch', { office: loaded.office.name })}</p>
-        </Notice>
-      )}
-      {receipt.receiptMailed && (
-        <p data-testid="drop-receipt-mailed">
-          {t('dropUpload.receipt.mailed', { email: loaded.info.maskedEmail ?? '' })}
-        </p>
-      )}
-      {loaded.info.singleUse ? (
-        <p class="form__aside">{t('dropUpload.receipt.closed')}</p>
-      ) : (
-        <div class="button-row">
-          <button type="button" class="button button--secondary" onClick={onAgain} data-testid="drop-upload-more">
-            {t('dropUpload.more')}
-          </button>
-        </div>
-      )}
-    </div>
   );
 }

@@ -84,15 +84,19 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   useEffect(() => {
     setStep(recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
   }, [recipientId, fragment, attempt]);
-  useLoad(recipientId && fragment ? (signal) => getLink(recipientId, { signal }) : null, [recipientId, fragment, attempt], {
-    onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
-    onError: (error) => {
-      const gone = goneCode(error);
-      if (gone) setStep({ kind: 'gone', code: gone });
-      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
-      else setStep({ kind: 'unavailable' });
+  useLoad(
+    recipientId && fragment ? (signal) => getLink(recipientId, { signal }) : null,
+    [recipientId, fragment, attempt],
+    {
+      onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+      onError: (error) => {
+        const gone = goneCode(error);
+        if (gone) setStep({ kind: 'gone', code: gone });
+        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+        else setStep({ kind: 'unavailable' });
+      },
     },
-  });
+  );
 
   // The worker forgets the file keys when the guest leaves.
   const openedShareId = step.kind === 'files' ? step.opened.shareId : null;

@@ -6,7 +6,7 @@
 // seals and MACs exactly as a drop link's uploader does (features/drops/drop-flow.ts). The
 // receipt shows the code the office sees too.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { startPortalDrop, type PortalDrop } from '../../api/clients';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
@@ -73,7 +73,6 @@ export function PortalDropPanel({
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
     setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
-
 
   // Opening the drop: its key checked against the client's link, in the worker.
   useEffect(() => {

@@ -7,8 +7,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
-import { getPortal, listPortalUploads, type Portal, type PortalUpload } from '../../api/clients';
-import { listReceived, type ReceivedList } from '../../api/sharing';
+import { getPortal, listPortalUploads, type PortalUpload } from '../../api/clients';
+import { listReceived } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';

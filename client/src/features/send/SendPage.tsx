@@ -4,7 +4,7 @@
 // (a changed key stops the send until fingerprints are compared); afterwards each guest's
 // link is shown to copy or mail, with the access code to tell by phone.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
@@ -86,7 +86,6 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [status, setStatus] = useState('');
   const transfer = useCancellable();
   const addRecipients = useAddRecipients((update) => setRecipients((previous) => update(previous)));
-
 
   const fail = (text: string, detail?: string): void =>
     setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));

@@ -5,7 +5,7 @@
 // show a guest's link again (S sealed to the sender or the office). For the share: revoke,
 // extend within the office's policy, and download the files.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getDirectory, type SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import {
@@ -29,11 +29,10 @@ import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDate, formatDateTime } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { GuestLinkCard } from '../send/GuestLinkCard';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom, expiryPresets } from '../share/links';
 import { goneState, STATE_LABELS, STATE_TONES } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
-import { RecipientBadges } from './SentListPage';
+import { SentRecipient } from './SentRecipient';
 
 type Loaded = { readonly detail: ShareDetail; readonly opened: AnswerOf<'openSent'> };
 
@@ -44,7 +43,7 @@ type View =
   | { readonly kind: 'untrusted' }
   | { readonly kind: 'loaded'; readonly loaded: Loaded };
 
-interface ShownLink {
+export interface ShownLink {
   readonly fragment: string;
   readonly accessCode?: string;
 }
@@ -235,113 +234,23 @@ export function SentSharePage({
 
       <h2 class="section-heading">{t('sentShare.recipients')}</h2>
       <ul class="recipient-status-list" data-testid="sent-share-recipients">
-        {detail.recipients.map((recipient) => {
-          const link = links[recipient.recipientId];
-          return (
-            <li
-              key={recipient.recipientId}
-              class="panel panel--wide recipient-status"
-              data-testid="sent-recipient"
-              data-recipient-id={recipient.recipientId}
-              data-email={recipient.email}
-              data-locked={recipient.locked ? 'true' : 'false'}
-            >
-              <h3 class="recipient-status__name">
-                <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
-                <RecipientBadges recipient={recipient} />
-              </h3>
-              {recipient.name !== undefined && (
-                <p class="cell-sub" translate={false}>
-                  {recipient.email}
-                </p>
-              )}
-              <dl class="facts facts--compact">
-                <dt>{t('recipient.kind')}</dt>
-                <dd>
-                  {t(
-                    recipient.kind === 'guest'
-                      ? recipient.accessCode
-                        ? 'recipient.guestWithCode'
-                        : 'recipient.guest'
-                      : 'recipient.account',
-                  )}
-                </dd>
-                {recipient.kind === 'guest' && (
-                  <>
-                    <dt>{t('recipient.codeRequestedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-requested">
-                      {recipient.codeRequestedAt
-                        ? formatDateTime(locale, recipient.codeRequestedAt)
-                        : t('recipient.not')}
-                    </dd>
-                    <dt>{t('recipient.codeConfirmedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-confirmed">
-                      {recipient.codeConfirmedAt
-                        ? formatDateTime(locale, recipient.codeConfirmedAt)
-                        : t('recipient.not')}
-                    </dd>
-                  </>
-                )}
-                <dt>{t('recipient.firstDownloadAt')}</dt>
-                <dd data-testid="sent-recipient-downloaded">
-                  {recipient.firstDownloadAt ? formatDateTime(locale, recipient.firstDownloadAt) : t('recipient.not')}
-                </dd>
-              </dl>
-              {recipient.locked && (
-                <Notice tone="warning" testid="sent-recipient-locked">
-                  <p>{t('recipient.lockedExplain')}</p>
-                </Notice>
-              )}
-              {recipient.deliveryFailed && (
-                <Notice tone="warning" testid="sent-recipient-delivery">
-                  <p>{t('recipient.deliveryExplain', { email: recipient.email })}</p>
-                </Notice>
-              )}
-              {active && (
-                <div class="button-row">
-                  {recipient.locked && (
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={busy}
-                      onClick={() =>
-                        void act(
-                          () => unlockRecipient(detail.shareId, recipient.recipientId),
-                          t('sentShare.unlocked', { email: recipient.email }),
-                        )
-                      }
-                      data-testid="sent-recipient-unlock"
-                    >
-                      {t('sentShare.unlock')}
-                    </button>
-                  )}
-                  {recipient.kind === 'guest' && !link && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => void showLink(detail, recipient)}
-                      data-testid="sent-recipient-show-link"
-                    >
-                      {t('sentShare.showLink')}
-                    </button>
-                  )}
-                </div>
-              )}
-              {link && active && (
-                <GuestLinkCard
-                  email={recipient.email}
-                  recipientId={recipient.recipientId}
-                  fragment={link.fragment}
-                  accessCode={link.accessCode}
-                  expiresAt={detail.expiresAt}
-                  office={info.office.name}
-                  sender={detail.senderName}
-                  heading={false}
-                />
-              )}
-            </li>
-          );
-        })}
+        {detail.recipients.map((recipient) => (
+          <SentRecipient
+            key={recipient.recipientId}
+            recipient={recipient}
+            share={detail}
+            link={links[recipient.recipientId] ?? null}
+            office={info.office.name}
+            busy={busy}
+            onUnlock={() =>
+              void act(
+                () => unlockRecipient(detail.shareId, recipient.recipientId),
+                t('sentShare.unlocked', { email: recipient.email }),
+              )
+            }
+            onShowLink={() => void showLink(detail, recipient)}
+          />
+        ))}
       </ul>
 
       {active && (

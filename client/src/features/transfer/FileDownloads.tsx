@@ -3,7 +3,7 @@
 // failed (and why), or too large for this browser. Used by the guest page, the received
 // share, the sender's own view, and a drop's uploads (shareId: the drop upload's id).
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { BLOB_LIMIT_BYTES, type OpenedFile, type TransferProgress } from '../../crypto/protocol';
@@ -101,7 +101,6 @@ function FileRow({
   const saveable = canSave(file.size);
   const large = file.size > BLOB_LIMIT_BYTES;
   const picker = large ? saveFilePicker() : null;
-
 
   const run = async (fileHandle?: unknown): Promise<void> => {
     if (transfer.running()) return;
