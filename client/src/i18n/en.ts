@@ -1078,7 +1078,7 @@ export const en = {
     'This was deleted. The audit log keeps its entries under a pseudonym, without a name or address.',
   'privacy.erased.status': '{email} has been erased.',
 
-  // ---- client accounts and the client portal (issue 6)
+  // ---- client accounts and the client portal
   'nav.clients': 'Clients',
   'clients.title': 'Clients',
   'clients.intro':

@@ -1109,7 +1109,7 @@ export const nl: Messages = {
   'privacy.erased.text': 'Dit is verwijderd. Het auditlog houdt de regels, onder een pseudoniem, zonder naam of adres.',
   'privacy.erased.status': '{email} is gewist.',
 
-  // ---- klantaccounts en het klantportaal (issue 6)
+  // ---- klantaccounts en het klantportaal
   'nav.clients': 'Klanten',
   'clients.title': 'Klanten',
   'clients.intro':

@@ -235,7 +235,7 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           <p>{t('invitations.undelivered', { email: undelivered })}</p>
         </Notice>
       )}
-      <form class="form" onSubmit={submit} noValidate>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="invitation-email"
           label={t('field.email')}

@@ -126,7 +126,7 @@ function SettingsForm(): JSX.Element {
       {draft === null ? (
         !problem && <Progress text={t('app.loading')} testid="settings-loading" />
       ) : (
-        <form class="form" onSubmit={submit} noValidate data-testid="settings-form">
+        <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="settings-form">
           <Field
             id="settings-name"
             label={t('field.officeName')}
@@ -270,7 +270,7 @@ function LogoSection(): JSX.Element {
           <p class="logo-preview__empty">{t('logo.none')}</p>
         )}
       </div>
-      <form class="form" onSubmit={upload} noValidate>
+      <form class="form" onSubmit={(event) => void upload(event)} noValidate>
         <div class={`field${fileError ? ' field--invalid' : ''}`}>
           <label class="field__label" for="logo-input">
             {t('logo.choose')}

@@ -67,7 +67,7 @@ export function RoleDialog({
       state={busy ? 'busy' : 'open'}
       busy={busy}
     >
-      <form class="form" onSubmit={save} noValidate>
+      <form class="form" onSubmit={(event) => void save(event)} noValidate>
         {problem && (
           <ErrorAlert testid="role-dialog-error" focusKey={problem.n}>
             <p>{problem.text}</p>

@@ -224,7 +224,7 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
           <p>{t('invitations.undelivered', { email: undelivered })}</p>
         </Notice>
       )}
-      <form class="form" onSubmit={submit} noValidate>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="client-name"
           label={t('clients.name')}

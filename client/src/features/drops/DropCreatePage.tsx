@@ -1,5 +1,5 @@
 // /app/drops/new: an advisor makes a drop link through which a client uploads documents for the
-// office (DESIGN §2, §4). The label (who it is for) is sealed: only the office can read it. The
+// office (docs/protocol.md §13). The label (who it is for) is sealed: only the office can read it. The
 // title and instructions are what the uploader sees, so the server stores them readable, and
 // the form says so. A drop bound to the client's address asks the uploader for an e-mail code
 // first; an open one lets anyone with the link upload and never sends mail. Afterwards the link
@@ -51,17 +51,17 @@ interface FieldErrors {
   readonly email?: string;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 /** The form's own checks, with the rules of the wire schema and the sealed label. */
 function checkDraft(
   t: (key: MessageKey, params?: Record<string, string | number>) => string,
   draft: { label: string; title: string; instructions: string; email: string; personal: boolean },
 ): FieldErrors {
   const errors: { -readonly [K in keyof FieldErrors]: string } = {};
-  const label = draft.label.trim();
-  if (label === '') errors.label = t('dropNew.label.empty');
-  else if (label.length > MAX_DROP_LABEL_CHARACTERS || CONTROL.test(label))
+  // The label is sealed, so the server never sees it: it is held to a title's rules (trimmed,
+  // no control characters) and to the worker's length (MAX_DROP_LABEL_CHARACTERS).
+  const label = checkField(DropTitle, draft.label);
+  if (!label.ok && label.issue.kind === 'empty') errors.label = t('dropNew.label.empty');
+  else if (!label.ok || draft.label.trim().length > MAX_DROP_LABEL_CHARACTERS)
     errors.label = t('dropNew.label.invalid', { max: MAX_DROP_LABEL_CHARACTERS });
   const title = checkField(DropTitle, draft.title);
   if (!title.ok)

@@ -71,7 +71,7 @@ export function UploadItem({
           <FileDownloads
             shareId={upload.dropUploadId}
             files={opened.files}
-            source={async (fileId) => ({ url: dropFilePath(dropId, upload.dropUploadId, fileId) })}
+            source={(fileId) => Promise.resolve({ url: dropFilePath(dropId, upload.dropUploadId, fileId) })}
           />
         </>
       )}

@@ -1,5 +1,5 @@
 // /d/<dropId>#<drop key fingerprint>.<D>: someone without an account (usually a client) uploads
-// files for the office (DESIGN §2, §4). Opening the page changes nothing on the server (GET
+// files for the office (docs/protocol.md §13). Opening the page changes nothing on the server (GET
 // only). It shows the office's name and logo and the drop's public title and instructions, and
 // the crypto worker checks the drop key the server names against the fingerprint in the link
 // before anything can be encrypted: a key that does not match stops the page with a warning. A

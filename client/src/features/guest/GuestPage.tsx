@@ -1,4 +1,4 @@
-// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (DESIGN §3.2, §4, §5). Opening
+// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (docs/protocol.md §15). Opening
 // it changes nothing on the server (GET /api/v1/links/:id only, which mail scanners may do
 // freely). The page shows the office, the sender and the masked address a code will go to;
 // the guest presses "Send me a code" (never automatic), types it (and the access code told
@@ -193,10 +193,10 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   };
 
   const source = useMemo(
-    () => async (fileId: string) => {
-      if (step.kind !== 'files' || !recipientId) throw new EngineError('grant_invalid');
-      return { url: guestFilePath(recipientId, fileId), grant: step.verified.grant };
-    },
+    () => (fileId: string) =>
+      step.kind !== 'files' || !recipientId
+        ? Promise.reject(new EngineError('grant_invalid'))
+        : Promise.resolve({ url: guestFilePath(recipientId, fileId), grant: step.verified.grant }),
     [step, recipientId],
   );
 

@@ -284,7 +284,7 @@ function AcceptForm({
   return (
     <form
       class="panel form"
-      onSubmit={submit}
+      onSubmit={(event) => void submit(event)}
       noValidate
       data-testid="invite-form"
       aria-labelledby="invite-form-heading"

@@ -1,4 +1,4 @@
-// The portal's upload form: the client's personal drop (issue 6). The drop's link fragment is
+// The portal's upload form: the client's personal drop (docs/protocol.md §13). The drop's link fragment is
 // sealed to the client's own key; the crypto worker opens it and checks the drop key the server
 // names against the fingerprint inside before anything is encrypted (a mismatch stops here with a
 // warning, like the public upload page). Uploading asks the server for an upload session from

@@ -1,4 +1,4 @@
-// /app for a signed-in, approved client: the client portal (issue 6). Behind OfficePinGate, so
+// /app for a signed-in, approved client: the client portal. Behind OfficePinGate, so
 // the office key is the one this client pinned before anything here is shown. Three parts, all
 // the client's own and nothing else (the portal's API has no way to ask for anyone else's):
 // - what the office shared with them, from any advisor (the Received pages open and download);

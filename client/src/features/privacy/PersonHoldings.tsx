@@ -163,7 +163,7 @@ export function EraseDialog({
       busy={busy}
       wide
     >
-      <form class="form" onSubmit={submit} noValidate>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         {problem && (
           <ErrorAlert testid="privacy-erase-error" focusKey={problem.n}>
             <p>{problem.text}</p>

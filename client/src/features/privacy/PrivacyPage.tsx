@@ -102,7 +102,7 @@ export function PrivacyPage(): JSX.Element {
             <p>{problem.text}</p>
           </ErrorAlert>
         )}
-        <form class="form" onSubmit={lookUp} noValidate>
+        <form class="form" onSubmit={(event) => void lookUp(event)} noValidate>
           <Field
             id="privacy-email"
             label={t('field.email')}

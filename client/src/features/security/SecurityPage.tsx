@@ -150,7 +150,7 @@ function DisableTwoFactor(): JSX.Element {
     );
   }
   return (
-    <form class="form" onSubmit={submit} noValidate data-testid="two-factor-disable-form">
+    <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="two-factor-disable-form">
       <h3 class="subsection-heading">{t('twoFactor.disable.heading')}</h3>
       <p>{t('twoFactor.disable.intro')}</p>
       {problem && (
@@ -282,7 +282,7 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
           <p>{problem.text}</p>
         </ErrorAlert>
       )}
-      <form class="form" onSubmit={submit} noValidate data-testid="password-change-form">
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="password-change-form">
         <input
           type="email"
           class="visually-hidden"

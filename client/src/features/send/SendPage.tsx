@@ -1,4 +1,4 @@
-// /app/send: an advisor sends files to clients and colleagues (DESIGN §2, §4, §6). Files are
+// /app/send: an advisor sends files to clients and colleagues (docs/protocol.md §10, §11). Files are
 // encrypted and uploaded in the crypto worker, streaming, with progress per file and overall
 // and a Cancel; recipients' keys are checked against the office and the advisor's pins first
 // (a changed key stops the send until fingerprints are compared); afterwards each guest's

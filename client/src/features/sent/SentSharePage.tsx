@@ -228,7 +228,7 @@ export function SentSharePage({
         <FileDownloads
           shareId={detail.shareId}
           files={opened.files}
-          source={async (fileId) => ({ url: sentFilePath(detail.shareId, fileId) })}
+          source={(fileId) => Promise.resolve({ url: sentFilePath(detail.shareId, fileId) })}
         />
       )}
 

@@ -161,7 +161,13 @@ function SetupForm({
 
   const busy = phase.kind === 'working';
   return (
-    <form class="panel form" onSubmit={submit} noValidate data-testid="setup-form" aria-labelledby="setup-form-heading">
+    <form
+      class="panel form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      data-testid="setup-form"
+      aria-labelledby="setup-form-heading"
+    >
       <h2 id="setup-form-heading" class="form__heading">
         {t('setup.form.heading')}
       </h2>

@@ -1,4 +1,4 @@
-// Guest and drop links and the mail an advisor sends with one (DESIGN §4, §6; protocol §15). A
+// Guest and drop links and the mail an advisor sends with one (docs/protocol.md §15). A
 // guest link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`, a drop link
 // `<origin>/d/<dropId>#<drop key fingerprint>.<D>`: the fragment is never sent to a server. The crypto worker makes and checks the fragment; the page only puts it together
 // and takes it apart, with the same shapes and no crypto library.
