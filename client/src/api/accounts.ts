@@ -32,7 +32,6 @@ export type {
   InvitationLookupResponse,
   KeyMaterial,
   LoginResponse,
-  Me,
   OfficePublic,
   PreloginResponse,
   RecoverResponse,
@@ -51,7 +50,7 @@ const maybeSignedIn: Parse<SignedIn | null> = (data) => {
 };
 
 /** The session and keys after a step that signed in: from its answer, or fetched. */
-export async function signedIn(answer: SignedIn | null): Promise<SignedIn> {
+async function signedIn(answer: SignedIn | null): Promise<SignedIn> {
   if (answer) return answer;
   const [session, keys] = await Promise.all([getSession(), getMyKeys()]);
   return { status: 'signed-in', session, keys };

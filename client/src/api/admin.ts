@@ -24,7 +24,7 @@ import {
 } from './http';
 
 export type { InvitationList, OfficeSettings, UserDetail, UserList, UserSummary } from '../../../shared/wire/admin.js';
-export { LOGO_MAX_BYTES, LOGO_TYPES } from '../../../shared/wire/admin.js';
+export { LOGO_MAX_BYTES } from '../../../shared/wire/admin.js';
 
 const ADMIN = '/api/v1/admin';
 

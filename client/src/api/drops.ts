@@ -24,7 +24,6 @@ export type {
   DropPublicInfo,
   DropState,
   DropSubmitResponse,
-  DropSummary,
   DropUploadView,
 } from '../../../shared/wire/drops.js';
 

@@ -43,7 +43,7 @@ export interface RequestOptions {
 /** Whose items a list shows: the caller's own, or every one of the office (to take one over). */
 export type Scope = 'mine' | 'office';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Checks an answer's body; returns null for a body of the wrong shape. */
 export type Parse<T> = (data: unknown) => T | null;
@@ -76,7 +76,7 @@ interface Body {
  * Sends one request to `path` (a same-origin path under /api/) and returns the answer
  * checked by `parse`. Rejects with ApiError, or with the AbortError of `signal`.
  */
-export async function request<T>(
+async function request<T>(
   method: Method,
   path: string,
   body: Body,

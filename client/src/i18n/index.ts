@@ -16,7 +16,7 @@ const STORAGE_KEY = 'coffer.lang';
 /** BCP 47 locale for dates and numbers in each language. */
 export const LOCALES: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
 
-export type Params = Readonly<Record<string, string | number>>;
+type Params = Readonly<Record<string, string | number>>;
 
 function isLang(value: unknown): value is Lang {
   return (LANGS as readonly unknown[]).includes(value);
@@ -78,7 +78,7 @@ function isPluralKey(key: string): key is PluralKey {
  * The form of a plural message for `n` in `lang`: Intl.PluralRules names the category (Dutch
  * and English have `one` and `other`); a category the catalog has no form for takes `other`.
  */
-export function pluralForm(lang: Lang, key: PluralKey, n: number): string {
+function pluralForm(lang: Lang, key: PluralKey, n: number): string {
   const forms = pluralCatalogs[lang][key];
   return new Intl.PluralRules(LOCALES[lang]).select(n) === 'one' ? forms.one : forms.other;
 }

@@ -7,7 +7,7 @@ import { DisplayName, Email, SecondFactorCode } from '../../../shared/wire/commo
 import type { Translate } from '../i18n';
 
 /** Why a field's value was refused. */
-export type FieldIssue =
+type FieldIssue =
   { readonly kind: 'empty' } | { readonly kind: 'too-long'; readonly max: number } | { readonly kind: 'invalid' };
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issue: FieldIssue };

@@ -39,7 +39,7 @@ import { endedState } from './labels';
 import { limitProblems, problemText, UPLOAD_ERRORS } from './limits';
 import { ReceiptPanel } from './DropReceipt';
 
-export interface Office {
+interface Office {
   readonly name: string;
   readonly logoUrl?: string | undefined;
 }

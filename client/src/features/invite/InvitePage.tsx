@@ -41,7 +41,7 @@ import { trustOffice } from '../portal/office-pin';
 import { Fingerprint } from '../../ui/Fingerprint';
 
 /** `#<token>` or `#<token>.<office fingerprint>`: the parts, or null for anything else. */
-export function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
+function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
   const [token = '', fingerprint, ...rest] = hash.replace(/^#/, '').split('.');
   if (!TOKEN_PATTERN.test(token) || rest.length > 0) return null;
   if (fingerprint === undefined) return { token, fingerprint: null };

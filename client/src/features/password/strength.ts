@@ -25,7 +25,7 @@ function estimator(): ZxcvbnFactory {
  * capitalised, reversed or in l33t) is one from the leaked-password list. Words of that list
  * inside a longer passphrase are left to the score.
  */
-export function strengthOf(result: ZxcvbnResult): Strength {
+function strengthOf(result: ZxcvbnResult): Strength {
   const length = result.password.length;
   const leaked = result.sequence.some(
     (match) =>

@@ -20,7 +20,7 @@ import { trustOffice, type OfficeTrust } from './office-pin';
 const OfficeTrustContext = createContext<OfficeTrust | null>(null);
 
 /** The office key check the gate made (null outside the gate). */
-export function useOfficeTrust(): OfficeTrust | null {
+function useOfficeTrust(): OfficeTrust | null {
   return useContext(OfficeTrustContext);
 }
 

@@ -21,7 +21,7 @@ import type { Problem } from '../../ui/attempt';
 import { normalizeEmail } from '../../ui/validate';
 
 /** The counts an admin reads before erasing, in this order, each with its label. */
-export const COUNT_LABELS: readonly (readonly [
+const COUNT_LABELS: readonly (readonly [
   Exclude<keyof PrivacyCounts, 'accounts' | 'bytes' | 'auditEntries' | 'pseudonyms'>,
   MessageKey,
 ])[] = [

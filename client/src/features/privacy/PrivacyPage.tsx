@@ -18,7 +18,7 @@ import { emailField } from '../../ui/validate';
 import { saveBlob } from '../transfer/save';
 import { Holdings, CountList, EraseDialog } from './PersonHoldings';
 
-export function exportFileName(now: Date): string {
+function exportFileName(now: Date): string {
   return `coffer-privacy-export-${now.toISOString().slice(0, 10)}.json`;
 }
 

@@ -52,7 +52,7 @@ export interface SendHooks {
   readonly fileDone: (index: number) => void;
 }
 
-export interface SentGuest extends GuestLink {
+interface SentGuest extends GuestLink {
   /** Nobody in the office ever sent to this address: the page warns to check it. */
   readonly seenBefore: boolean;
 }

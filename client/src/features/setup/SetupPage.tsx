@@ -37,7 +37,7 @@ type Phase =
   | { readonly kind: 'working'; readonly stage: ProgressStage | 'sending' }
   | { readonly kind: 'recovery'; readonly recoveryKey: string; readonly office: string; readonly email: string };
 
-export const SETUP_COMMAND = 'npm run coffer -- setup-link';
+const SETUP_COMMAND = 'npm run coffer -- setup-link';
 
 interface FormErrors {
   officeName?: string;

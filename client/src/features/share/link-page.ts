@@ -9,7 +9,7 @@ import { errorMessage, isApiError, waitText } from '../../ui/errors';
 import { normalizeEmailCode } from '../../ui/validate';
 import { guestFragment } from './links';
 
-export interface LinkProblem<Field extends string> {
+interface LinkProblem<Field extends string> {
   readonly text: string;
   readonly field?: Field;
   readonly n: number;

@@ -6,7 +6,7 @@ import { ID_PATTERN } from '../../../../shared/wire/patterns.js';
 import type { Translate } from '../../i18n';
 
 /** `<office fingerprint>.<S>`: two 32-byte values in base64url without padding. */
-export const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
+const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
 
 /** `/s/` for a guest's link, `/d/` for a drop's: the id that follows, and the fragment after '#'. */
 function linkTo(kind: 's' | 'd', origin: string, id: string, fragment: string): string {

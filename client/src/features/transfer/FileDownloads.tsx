@@ -17,7 +17,7 @@ import { TransferBar } from '../../ui/TransferBar';
 import { canSave, saveFile } from './save';
 import { canStreamToDisk, saveFilePicker } from './stream';
 
-export interface DownloadSource {
+interface DownloadSource {
   readonly url: string;
   readonly grant?: string;
 }
