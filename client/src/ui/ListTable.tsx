@@ -16,8 +16,8 @@ interface ListTableProps<T> {
   readonly loadingTestid: string;
   /** The loading line's text, when not the usual "Loading…". */
   readonly loadingText?: string;
-  /** Shown instead of the table when the list is empty. */
-  readonly empty: ComponentChildren;
+  /** Shown instead of the table when the list is empty; without it, an empty table shows. */
+  readonly empty?: ComponentChildren;
   readonly caption: string;
   readonly columns: readonly string[];
   readonly row: (item: T) => JSX.Element;
@@ -28,7 +28,7 @@ export function ListTable<T>(props: ListTableProps<T>): JSX.Element | null {
   const { items } = props;
   if (items === null)
     return props.failed ? null : <Progress text={props.loadingText ?? t('app.loading')} testid={props.loadingTestid} />;
-  if (items.length === 0) return <>{props.empty}</>;
+  if (items.length === 0 && props.empty !== undefined) return <>{props.empty}</>;
   return (
     <table class="table table--stack" data-testid={props.testid}>
       <caption class="visually-hidden">{props.caption}</caption>

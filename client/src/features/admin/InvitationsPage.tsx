@@ -17,6 +17,7 @@ import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
+import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { emailField } from '../../ui/validate';
 
@@ -90,74 +91,67 @@ export function InvitationsPage(): JSX.Element {
           </ErrorAlert>
         )}
         <StatusLine text={status} testid="invitations-status" />
-        {invitations === null && !problem && <Progress text={t('app.loading')} testid="invitations-loading" />}
-        {invitations !== null && invitations.length === 0 && (
-          <p data-testid="invitations-empty">{t('invitations.none')}</p>
-        )}
-        {invitations !== null && invitations.length > 0 && (
-          <table class="table table--stack" data-testid="invitations-list">
-            <caption class="visually-hidden">{t('invitations.open')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.email')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('invitations.sent')}</th>
-                <th scope="col">{t('invitations.expires')}</th>
-                <th scope="col">{t('users.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.map((invitation) => (
-                <tr
-                  key={invitation.invitationId}
-                  data-testid="invitation-row"
-                  data-email={invitation.email}
-                  data-delivery-failed={invitation.deliveryFailed ? 'true' : 'false'}
-                  class={invitation.deliveryFailed ? 'row--danger' : undefined}
-                >
-                  <th scope="row" data-label={t('field.email')}>
-                    <span class="cell-main">{invitation.email}</span>
-                    {invitation.kind === 'reset' && (
-                      <span class="badge badge--warning">{t('invitations.kind.reset')}</span>
-                    )}
-                    {invitation.deliveryFailed && (
-                      <span class="cell-warning" data-testid="invitation-delivery-failed">
-                        {t('invitations.deliveryFailed')}
-                      </span>
-                    )}
-                  </th>
-                  <td data-label={t('users.role')}>{roleLabel(t, invitation.role)}</td>
-                  <td data-label={t('invitations.sent')}>{formatDateTime(locale, invitation.createdAt)}</td>
-                  <td data-label={t('invitations.expires')}>{formatDateTime(locale, invitation.expiresAt)}</td>
-                  <td data-label={t('users.actions')}>
-                    <div class="action-list">
-                      <button
-                        type="button"
-                        class="button button--small button--secondary"
-                        onClick={() => void resend(invitation)}
-                        disabled={busy !== null}
-                        data-testid="invitation-resend"
-                        aria-label={t('invitations.resendLabel', { email: invitation.email })}
-                      >
-                        {t('invitations.resend')}
-                      </button>
-                      <button
-                        type="button"
-                        class="button button--small button--secondary"
-                        onClick={() => setWithdrawing(invitation)}
-                        disabled={busy !== null}
-                        data-testid="invitation-withdraw"
-                        aria-label={t('invitations.withdrawLabel', { email: invitation.email })}
-                      >
-                        {t('invitations.withdraw')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          items={invitations}
+          failed={problem !== null}
+          testid="invitations-list"
+          loadingTestid="invitations-loading"
+          empty={<p data-testid="invitations-empty">{t('invitations.none')}</p>}
+          caption={t('invitations.open')}
+          columns={[
+            t('field.email'),
+            t('users.role'),
+            t('invitations.sent'),
+            t('invitations.expires'),
+            t('users.actions'),
+          ]}
+          row={(invitation) => (
+            <tr
+              key={invitation.invitationId}
+              data-testid="invitation-row"
+              data-email={invitation.email}
+              data-delivery-failed={invitation.deliveryFailed ? 'true' : 'false'}
+              class={invitation.deliveryFailed ? 'row--danger' : undefined}
+            >
+              <th scope="row" data-label={t('field.email')}>
+                <span class="cell-main">{invitation.email}</span>
+                {invitation.kind === 'reset' && <span class="badge badge--warning">{t('invitations.kind.reset')}</span>}
+                {invitation.deliveryFailed && (
+                  <span class="cell-warning" data-testid="invitation-delivery-failed">
+                    {t('invitations.deliveryFailed')}
+                  </span>
+                )}
+              </th>
+              <td data-label={t('users.role')}>{roleLabel(t, invitation.role)}</td>
+              <td data-label={t('invitations.sent')}>{formatDateTime(locale, invitation.createdAt)}</td>
+              <td data-label={t('invitations.expires')}>{formatDateTime(locale, invitation.expiresAt)}</td>
+              <td data-label={t('users.actions')}>
+                <div class="action-list">
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => void resend(invitation)}
+                    disabled={busy !== null}
+                    data-testid="invitation-resend"
+                    aria-label={t('invitations.resendLabel', { email: invitation.email })}
+                  >
+                    {t('invitations.resend')}
+                  </button>
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => setWithdrawing(invitation)}
+                    disabled={busy !== null}
+                    data-testid="invitation-withdraw"
+                    aria-label={t('invitations.withdrawLabel', { email: invitation.email })}
+                  >
+                    {t('invitations.withdraw')}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          )}
+        />
       </section>
       <ConfirmDialog
         open={withdrawing !== null}
