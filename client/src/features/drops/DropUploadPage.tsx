@@ -18,7 +18,6 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
-import { useCancellable } from '../../ui/cancel';
 import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
@@ -28,15 +27,16 @@ import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { FilesField } from '../send/FilesField';
-import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { UploadProgress } from '../send/UploadProgress';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
 import { isLinkState, LinkStateAlert } from '../share/LinkState';
 import { dropIdOfPath } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
-import { uploadToDrop, type Receipt } from './drop-flow';
+import { type Receipt } from './drop-flow';
 import { endedState } from './labels';
-import { limitProblems, problemText, UPLOAD_ERRORS } from './limits';
+import { UPLOAD_ERRORS } from './limits';
+import { useDropUpload } from './use-drop-upload';
 import { ReceiptPanel } from './DropReceipt';
 
 interface Office {
@@ -65,8 +65,6 @@ type Step =
   | { readonly kind: 'files'; readonly loaded: Loaded; readonly grant: string | null }
   | { readonly kind: 'receipt'; readonly loaded: Loaded; readonly receipt: Receipt };
 
-type Working = { readonly phase: 'uploading' | 'submitting' } | null;
-
 export function DropUploadPage({ path }: { readonly path: string }): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
@@ -78,9 +76,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [files, setFiles] = useState<readonly File[]>([]);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
-  const [working, setWorking] = useState<Working>(null);
-  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const transfer = useCancellable();
+  const sending = useDropUpload();
+  const { working, progress } = sending;
 
   // Opening the page: two GETs, which change nothing; then the drop key against the link.
   useEffect(() => {
@@ -171,40 +168,27 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || !dropId || transfer.running()) return;
+    if (step.kind !== 'files' || !dropId || sending.running()) return;
     const { loaded } = step;
     setStatus('');
-    const problems = limitProblems(files, loaded.info);
-    if (problems.length > 0) {
-      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
-      return;
-    }
-    if (message.length > MAX_MESSAGE_CHARACTERS) {
-      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+    const wrong = sending.check(t, locale, loaded.info, files, message);
+    if (wrong) {
+      fail(wrong.text, wrong.field);
       return;
     }
     page.clearProblem();
-    const signal = transfer.begin();
-    if (!signal) return;
-    setProgress(files.map(() => null));
-    setWorking({ phase: 'uploading' });
     try {
-      const grant = step.grant ?? (await startDropSession(dropId)).grant;
-      const receipt = await uploadToDrop(
-        engine,
-        { dropId, grant, files, message, receiptMail: loaded.info.bound && receiptMail },
-        {
-          signal: signal,
-          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
-          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
-          submitting: () => setWorking({ phase: 'submitting' }),
-        },
-      );
-      setStep({ kind: 'receipt', loaded, receipt });
+      const receipt = await sending.upload({
+        dropId,
+        grant: async () => step.grant ?? (await startDropSession(dropId)).grant,
+        files,
+        message,
+        receiptMail: loaded.info.bound && receiptMail,
+      });
+      if (receipt === null) setStatus(t('dropUpload.cancelled'));
+      else setStep({ kind: 'receipt', loaded, receipt });
     } catch (error) {
-      if (signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
-        setStatus(t('dropUpload.cancelled'));
-      } else if (handleDropError(error, loaded)) {
+      if (handleDropError(error, loaded)) {
         // the page says why
       } else if (error instanceof EngineError && error.code === 'grant_invalid' && loaded.info.bound) {
         setStep({ kind: 'start', loaded });
@@ -219,9 +203,6 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       } else {
         fail(errorMessage(t, error));
       }
-    } finally {
-      transfer.end();
-      setWorking(null);
     }
   };
 
@@ -229,7 +210,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     setFiles([]);
     setMessage('');
     setReceiptMail(false);
-    setProgress([]);
+    sending.resetProgress();
     page.clearProblem();
     setStatus('');
     // A submission uses up its grant: a bound drop asks for a new code.
@@ -239,12 +220,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const loaded = 'loaded' in step ? step.loaded : null;
   const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
   return (
-    <section
-      class="guest narrow"
-      data-testid="drop-upload-page"
-      data-step={step.kind}
-      data-working={working?.phase ?? 'no'}
-    >
+    <section class="guest narrow" data-testid="drop-upload-page" data-step={step.kind} data-working={working ?? 'no'}>
       {loaded && <OfficeBrand office={loaded.office} testid="drop-upload-office" />}
       <PageHeading>{heading}</PageHeading>
 
@@ -367,13 +343,13 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
           {working && (
             <div class="send-progress" data-testid="drop-progress">
               <StepHeading level={3} focus={false}>
-                {t(working.phase === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
+                {t(working === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
               </StepHeading>
               <UploadProgress
                 files={files}
                 progress={progress}
                 prefix="drop"
-                onCancel={working.phase === 'uploading' ? () => transfer.cancel() : undefined}
+                onCancel={working === 'uploading' ? sending.cancel : undefined}
               />
             </div>
           )}

@@ -14,7 +14,6 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
-import { useCancellable } from '../../ui/cancel';
 import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
@@ -23,10 +22,11 @@ import { formatBytes } from '../../ui/format';
 import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDate, formatDateTime } from '../../ui/labels';
 import { StepHeading } from '../../ui/StepHeading';
-import { uploadToDrop, type Receipt } from '../drops/drop-flow';
-import { limitProblems, problemText, UPLOAD_ERRORS } from '../drops/limits';
+import { type Receipt } from '../drops/drop-flow';
+import { UPLOAD_ERRORS } from '../drops/limits';
+import { useDropUpload } from '../drops/use-drop-upload';
 import { FilesField } from '../send/FilesField';
-import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { UploadProgress } from '../send/UploadProgress';
 import { FileLine } from '../transfer/FileDownloads';
 
 type Step =
@@ -65,9 +65,8 @@ export function PortalDropPanel({
     readonly n: number;
   } | null>(null);
   const [status, setStatus] = useState('');
-  const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
-  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const transfer = useCancellable();
+  const sending = useDropUpload();
+  const { working, progress } = sending;
   const { dropId, publicKey, clientLink } = drop;
   const open = drop.state === 'active' && clientLink !== null;
 
@@ -100,40 +99,30 @@ export function PortalDropPanel({
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || transfer.running()) return;
+    if (step.kind !== 'files' || sending.running()) return;
     setStatus('');
-    const problems = limitProblems(files, drop);
-    if (problems.length > 0) {
-      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
-      return;
-    }
-    if (message.length > MAX_MESSAGE_CHARACTERS) {
-      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+    const wrong = sending.check(t, locale, drop, files, message);
+    if (wrong) {
+      fail(wrong.text, wrong.field);
       return;
     }
     setProblem(null);
-    const signal = transfer.begin();
-    if (!signal) return;
-    setProgress(files.map(() => null));
-    setWorking('uploading');
     try {
-      const { grant } = await startPortalDrop(dropId);
-      const receipt = await uploadToDrop(
-        engine,
-        { dropId, grant, files, message, receiptMail: false },
-        {
-          signal: signal,
-          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
-          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
-          submitting: () => setWorking('submitting'),
-        },
-      );
+      const receipt = await sending.upload({
+        dropId,
+        grant: async () => (await startPortalDrop(dropId)).grant,
+        files,
+        message,
+        receiptMail: false,
+      });
+      if (receipt === null) {
+        setStatus(t('dropUpload.cancelled'));
+        return;
+      }
       setStep({ kind: 'receipt', receipt });
       onUploaded();
     } catch (error) {
-      if (signal.aborted || (error instanceof EngineError && error.code === 'cancelled'))
-        setStatus(t('dropUpload.cancelled'));
-      else if (
+      if (
         (error instanceof ApiError && error.status === 410) ||
         (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))
       )
@@ -143,16 +132,13 @@ export function PortalDropPanel({
       else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large'))
         fail(t('dropUpload.error.serverLimits'));
       else fail(errorMessage(t, error));
-    } finally {
-      transfer.end();
-      setWorking(null);
     }
   };
 
   const again = (): void => {
     setFiles([]);
     setMessage('');
-    setProgress([]);
+    sending.resetProgress();
     setProblem(null);
     setStatus('');
     setStep({ kind: 'files' });
@@ -224,7 +210,7 @@ export function PortalDropPanel({
                 files={files}
                 progress={progress}
                 prefix="portal"
-                onCancel={working === 'uploading' ? () => transfer.cancel() : undefined}
+                onCancel={working === 'uploading' ? sending.cancel : undefined}
               />
             </div>
           )}
