@@ -12,7 +12,7 @@ import type { FileProgress } from '../send/UploadProgress';
 import { uploadToDrop, type Receipt } from './drop-flow';
 import { limitProblems, problemText, type DropLimits } from './limits';
 
-export type UploadPhase = 'uploading' | 'submitting';
+type UploadPhase = 'uploading' | 'submitting';
 
 /** What to upload where; `grant` is asked for only once the checks passed. */
 interface UploadRequest {
