@@ -19,7 +19,8 @@ interface ListTableProps<T> {
   /** Shown instead of the table when the list is empty; without it, an empty table shows. */
   readonly empty?: ComponentChildren;
   readonly caption: string;
-  readonly columns: readonly string[];
+  /** Column headings: words, or an element (a heading only screen readers hear). */
+  readonly columns: readonly ComponentChildren[];
   readonly row: (item: T) => JSX.Element;
 }
 
@@ -34,8 +35,8 @@ export function ListTable<T>(props: ListTableProps<T>): JSX.Element | null {
       <caption class="visually-hidden">{props.caption}</caption>
       <thead>
         <tr>
-          {props.columns.map((column) => (
-            <th key={column} scope="col">
+          {props.columns.map((column, index) => (
+            <th key={index} scope="col">
               {column}
             </th>
           ))}

@@ -4,9 +4,10 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { endSession, listSessions } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
-import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime } from '../../ui/labels';
+import { ListTable } from '../../ui/ListTable';
 import { useLoad } from '../../ui/load';
 
 export function SessionsSection(): JSX.Element {
@@ -47,49 +48,43 @@ export function SessionsSection(): JSX.Element {
           <p>{problem.text}</p>
         </ErrorAlert>
       )}
-      {list === null ? (
-        !problem && <Progress text={t('app.loading')} testid="sessions-loading" />
-      ) : (
-        <table class="table table--stack" data-testid="sessions-list">
-          <caption class="visually-hidden">{t('sessions.heading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('sessions.device')}</th>
-              <th scope="col">{t('sessions.created')}</th>
-              <th scope="col">{t('sessions.lastSeen')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('sessions.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((session) => (
-              <tr key={session.sessionId} data-testid="session-row" data-current={session.current ? 'true' : 'false'}>
-                <th scope="row" data-label={t('sessions.device')}>
-                  {session.device || t('sessions.unknownDevice')}
-                  {session.current && <span class="badge badge--ok"> {t('sessions.current')}</span>}
-                </th>
-                <td data-label={t('sessions.created')}>{formatDateTime(locale, session.createdAt)}</td>
-                <td data-label={t('sessions.lastSeen')}>{formatDateTime(locale, session.lastSeenAt)}</td>
-                <td>
-                  {!session.current && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => void end(session.sessionId)}
-                      disabled={ending !== null}
-                      data-testid="session-end"
-                      aria-label={t('sessions.endLabel', { device: session.device || t('sessions.unknownDevice') })}
-                    >
-                      {t('sessions.end')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListTable
+        items={list}
+        failed={problem !== null}
+        testid="sessions-list"
+        loadingTestid="sessions-loading"
+        caption={t('sessions.heading')}
+        columns={[
+          t('sessions.device'),
+          t('sessions.created'),
+          t('sessions.lastSeen'),
+          <span class="visually-hidden">{t('sessions.actions')}</span>,
+        ]}
+        row={(session) => (
+          <tr key={session.sessionId} data-testid="session-row" data-current={session.current ? 'true' : 'false'}>
+            <th scope="row" data-label={t('sessions.device')}>
+              {session.device || t('sessions.unknownDevice')}
+              {session.current && <span class="badge badge--ok"> {t('sessions.current')}</span>}
+            </th>
+            <td data-label={t('sessions.created')}>{formatDateTime(locale, session.createdAt)}</td>
+            <td data-label={t('sessions.lastSeen')}>{formatDateTime(locale, session.lastSeenAt)}</td>
+            <td>
+              {!session.current && (
+                <button
+                  type="button"
+                  class="button button--small button--secondary"
+                  onClick={() => void end(session.sessionId)}
+                  disabled={ending !== null}
+                  data-testid="session-end"
+                  aria-label={t('sessions.endLabel', { device: session.device || t('sessions.unknownDevice') })}
+                >
+                  {t('sessions.end')}
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
       <StatusLine text={status} testid="sessions-status" />
       {list !== null && list.length === 1 && <Notice>{t('sessions.onlyThis')}</Notice>}
     </section>
