@@ -15,7 +15,7 @@ export function hasNavigatedInApp(): boolean {
 }
 
 /** The path without a trailing slash (except "/"), so /setup/ and /setup are the same page. */
-export function normalizePath(pathname: string): string {
+function normalizePath(pathname: string): string {
   return pathname.length > 1 ? pathname.replace(/\/+$/, '') || '/' : pathname;
 }
 

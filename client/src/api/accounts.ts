@@ -32,7 +32,6 @@ export type {
   InvitationLookupResponse,
   KeyMaterial,
   LoginResponse,
-  Me,
   OfficePublic,
   PreloginResponse,
   RecoverResponse,
@@ -51,7 +50,7 @@ const maybeSignedIn: Parse<SignedIn | null> = (data) => {
 };
 
 /** The session and keys after a step that signed in: from its answer, or fetched. */
-export async function signedIn(answer: SignedIn | null): Promise<SignedIn> {
+async function signedIn(answer: SignedIn | null): Promise<SignedIn> {
   if (answer) return answer;
   const [session, keys] = await Promise.all([getSession(), getMyKeys()]);
   return { status: 'signed-in', session, keys };
@@ -95,8 +94,8 @@ export function getMyKeys(): Promise<KeyMaterial> {
   return getJson(`${API}/me/keys`, schema(KeyMaterial));
 }
 
-export function listSessions(): Promise<SessionList> {
-  return getJson(`${API}/sessions`, schema(SessionList));
+export function listSessions(options?: RequestOptions): Promise<SessionList> {
+  return getJson(`${API}/sessions`, schema(SessionList), options);
 }
 
 export function endSession(sessionId: string): Promise<void> {
@@ -141,6 +140,6 @@ export async function acceptInvitation(body: z.input<typeof InvitationAcceptRequ
 
 // ---- colleagues
 
-export function getDirectory(): Promise<Directory> {
-  return getJson(`${API}/directory`, schema(Directory));
+export function getDirectory(options?: RequestOptions): Promise<Directory> {
+  return getJson(`${API}/directory`, schema(Directory), options);
 }

@@ -11,10 +11,20 @@ import {
   UserList,
 } from '../../../shared/wire/admin.js';
 import type { Role } from '../../../shared/wire/common.js';
-import { deleteJson, getJson, noContent, postJson, putForm, putJson, schema, segment } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  putForm,
+  putJson,
+  schema,
+  segment,
+  type RequestOptions,
+} from './http';
 
 export type { InvitationList, OfficeSettings, UserDetail, UserList, UserSummary } from '../../../shared/wire/admin.js';
-export { LOGO_MAX_BYTES, LOGO_TYPES } from '../../../shared/wire/admin.js';
+export { LOGO_MAX_BYTES } from '../../../shared/wire/admin.js';
 
 const ADMIN = '/api/v1/admin';
 
@@ -23,8 +33,8 @@ const invitation = (invitationId: string): string => `${ADMIN}/invitations/${seg
 
 // ---- users
 
-export function listUsers(): Promise<UserList> {
-  return getJson(`${ADMIN}/users`, schema(UserList));
+export function listUsers(options?: RequestOptions): Promise<UserList> {
+  return getJson(`${ADMIN}/users`, schema(UserList), options);
 }
 
 export function getUser(userId: string): Promise<UserDetail> {
@@ -54,8 +64,8 @@ export function resetUser(userId: string): Promise<InvitationCreateResponse> {
 
 // ---- invitations
 
-export function listInvitations(): Promise<InvitationList> {
-  return getJson(`${ADMIN}/invitations`, schema(InvitationList));
+export function listInvitations(options?: RequestOptions): Promise<InvitationList> {
+  return getJson(`${ADMIN}/invitations`, schema(InvitationList), options);
 }
 
 export function createInvitation(email: string, role: Role): Promise<InvitationCreateResponse> {
@@ -73,8 +83,8 @@ export function withdrawInvitation(invitationId: string): Promise<void> {
 
 // ---- office settings and logo
 
-export function getSettings(): Promise<OfficeSettings> {
-  return getJson(`${ADMIN}/settings`, schema(OfficeSettings));
+export function getSettings(options?: RequestOptions): Promise<OfficeSettings> {
+  return getJson(`${ADMIN}/settings`, schema(OfficeSettings), options);
 }
 
 export function saveSettings(settings: z.input<typeof OfficeSettings>): Promise<void> {

@@ -5,7 +5,6 @@ import { AuditTrailPage } from '../../../shared/wire/audit.js';
 import { getJson, schema, type RequestOptions } from './http';
 
 export type { AuditActor, AuditTrailEntry, AuditTrailPage } from '../../../shared/wire/audit.js';
-export { AUDIT_PAGE_DEFAULT } from '../../../shared/wire/audit.js';
 
 const AUDIT = '/api/v1/admin/audit';
 

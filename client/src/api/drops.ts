@@ -14,7 +14,7 @@ import {
 } from '../../../shared/wire/drops.js';
 import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
-import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
+import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions, type Scope } from './http';
 
 export type {
   DropCreateRequest,
@@ -24,7 +24,6 @@ export type {
   DropPublicInfo,
   DropState,
   DropSubmitResponse,
-  DropSummary,
   DropUploadView,
 } from '../../../shared/wire/drops.js';
 
@@ -40,7 +39,7 @@ export function createDrop(body: DropCreateRequest): Promise<DropCreateResponse>
   return postJson(`${API}/drops`, body, schema(DropCreateResponse));
 }
 
-export function listDrops(scope: 'mine' | 'office', options?: RequestOptions): Promise<DropList> {
+export function listDrops(scope: Scope, options?: RequestOptions): Promise<DropList> {
   return getJson(`${API}/drops?scope=${scope}`, schema(DropList), options);
 }
 

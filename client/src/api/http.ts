@@ -40,7 +40,10 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** Whose items a list shows: the caller's own, or every one of the office (to take one over). */
+export type Scope = 'mine' | 'office';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Checks an answer's body; returns null for a body of the wrong shape. */
 export type Parse<T> = (data: unknown) => T | null;
@@ -73,7 +76,7 @@ interface Body {
  * Sends one request to `path` (a same-origin path under /api/) and returns the answer
  * checked by `parse`. Rejects with ApiError, or with the AbortError of `signal`.
  */
-export async function request<T>(
+async function request<T>(
   method: Method,
   path: string,
   body: Body,

@@ -18,7 +18,17 @@ import {
   ShareList,
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
-import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  putJson,
+  schema,
+  segment,
+  type RequestOptions,
+  type Scope,
+} from './http';
 
 export type {
   CodeVerifyResponse,
@@ -32,7 +42,6 @@ export type {
   ShareForRecipient,
   ShareList,
   ShareState,
-  ShareSummary,
 } from '../../../shared/wire/shares.js';
 export type { OfficeKeysResponse } from '../../../shared/wire/accounts.js';
 
@@ -73,7 +82,7 @@ export function createShare(body: ShareCreateRequest): Promise<z.infer<typeof Sh
 
 // ---- the sender's and the office's view
 
-export function listShares(scope: 'mine' | 'office', options?: RequestOptions): Promise<ShareList> {
+export function listShares(scope: Scope, options?: RequestOptions): Promise<ShareList> {
   return getJson(`${API}/shares?scope=${scope}`, schema(ShareList), options);
 }
 

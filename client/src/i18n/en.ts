@@ -46,12 +46,6 @@ export const en = {
   'progress.checking': 'Checking…',
 
   'wait.moment': 'a moment',
-  'wait.second': '1 second',
-  'wait.seconds': '{n} seconds',
-  'wait.minute': '1 minute',
-  'wait.minutes': '{n} minutes',
-  'wait.hour': '1 hour',
-  'wait.hours': '{n} hours',
 
   'error.network': 'Coffer could not be reached. Check your internet connection and try again.',
   'error.rateLimited': 'Too many attempts. Please wait {wait} and try again.',
@@ -629,14 +623,10 @@ export const en = {
   'send.message.tooLong': 'The message may be at most {max} characters.',
   'send.expiry.label': 'Available for',
   'send.expiry.hint': 'After this the files are deleted from the server. Your office allows at most {max} days.',
-  'send.expiry.day': '1 day (until {date})',
-  'send.expiry.days': '{n} days (until {date})',
   'send.limit.label': 'Download limit',
   'send.limit.hint':
     'Downloads in all, by all recipients together. Each visit counts once, whatever the number of files.',
   'send.limit.none': 'No limit',
-  'send.limit.one': '1 download',
-  'send.limit.many': '{n} downloads',
   'send.receipt': 'E-mail me when a recipient downloads for the first time',
   'send.receipt.hint': 'The e-mail names the recipient, not the files.',
   'send.submit': 'Encrypt and send',
@@ -790,8 +780,6 @@ export const en = {
   'dropNew.expiry.personal': 'A personal drop link can stay open for up to {max} days.',
   'dropNew.maxFiles': 'Files per upload',
   'dropNew.maxFiles.hint': 'The most files the client can upload at once.',
-  'dropNew.maxFiles.one': '1 file',
-  'dropNew.maxFiles.many': '{n} files',
   'dropNew.maxTotal': 'Size per upload',
   'dropNew.maxTotal.hint': 'All files of one upload together.',
   'dropNew.submit': 'Create drop link',
@@ -1090,7 +1078,7 @@ export const en = {
     'This was deleted. The audit log keeps its entries under a pseudonym, without a name or address.',
   'privacy.erased.status': '{email} has been erased.',
 
-  // ---- client accounts and the client portal (issue 6)
+  // ---- client accounts and the client portal
   'nav.clients': 'Clients',
   'clients.title': 'Clients',
   'clients.intro':
@@ -1174,3 +1162,38 @@ export const en = {
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
+
+/** The forms of a message that depends on a number `{n}`: Intl.PluralRules picks one. */
+export interface PluralForms {
+  readonly one: string;
+  readonly other: string;
+}
+
+/** English plural messages, each with a note for translators on where it appears. */
+export const enPlurals = {
+  'wait.seconds': {
+    one: '1 second',
+    other: '{n} seconds',
+    description: 'A duration: how long a rate-limited person waits, or the time left of a transfer.',
+  },
+  'wait.minutes': { one: '1 minute', other: '{n} minutes', description: 'A duration, as wait.seconds.' },
+  'wait.hours': { one: '1 hour', other: '{n} hours', description: 'A duration, as wait.seconds.' },
+  'send.expiry.days': {
+    one: '1 day (until {date})',
+    other: '{n} days (until {date})',
+    description: 'A choice of how long a share or drop stays open; {date} is the day it closes.',
+  },
+  'send.limit': {
+    one: '1 download',
+    other: '{n} downloads',
+    description: 'A choice of how many times each recipient may download a share.',
+  },
+  'dropNew.maxFiles': {
+    one: '1 file',
+    other: '{n} files',
+    description: 'A choice of how many files one upload to a drop may hold.',
+  },
+} satisfies Record<string, PluralForms & { readonly description: string }>;
+
+export type PluralKey = keyof typeof enPlurals;
+export type PluralMessages = Record<PluralKey, PluralForms>;

@@ -1,8 +1,8 @@
 // Languages, message lookup and `{name}` interpolation. Dutch for any browser that prefers a
 // Dutch variant (nl, nl-NL, nl-BE), English otherwise; a choice made with the language switch
 // is kept in localStorage and wins over the browser's preference.
-import { en, type MessageKey, type Messages } from './en';
-import { nl } from './nl';
+import { en, enPlurals, type MessageKey, type Messages, type PluralKey, type PluralMessages } from './en';
+import { nl, nlPlurals } from './nl';
 
 export type { MessageKey } from './en';
 
@@ -10,12 +10,13 @@ export const LANGS = ['nl', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 const catalogs: Record<Lang, Messages> = { en, nl };
+const pluralCatalogs: Record<Lang, PluralMessages> = { en: enPlurals, nl: nlPlurals };
 const STORAGE_KEY = 'coffer.lang';
 
 /** BCP 47 locale for dates and numbers in each language. */
 export const LOCALES: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
 
-export type Params = Readonly<Record<string, string | number>>;
+type Params = Readonly<Record<string, string | number>>;
 
 function isLang(value: unknown): value is Lang {
   return (LANGS as readonly unknown[]).includes(value);
@@ -63,12 +64,29 @@ export function interpolate<T>(template: string, params: Readonly<Record<string,
   return parts.filter((part) => part !== '');
 }
 
-export type Translate = (key: MessageKey, params?: Params) => string;
+/** Fills a message; a plural message takes its count as `n` and picks its form by it. */
+export interface Translate {
+  (key: MessageKey, params?: Params): string;
+  (key: PluralKey, params: Params & { readonly n: number }): string;
+}
+
+function isPluralKey(key: string): key is PluralKey {
+  return Object.hasOwn(enPlurals, key);
+}
+
+/**
+ * The form of a plural message for `n` in `lang`: Intl.PluralRules names the category (Dutch
+ * and English have `one` and `other`); a category the catalog has no form for takes `other`.
+ */
+function pluralForm(lang: Lang, key: PluralKey, n: number): string {
+  const forms = pluralCatalogs[lang][key];
+  return new Intl.PluralRules(LOCALES[lang]).select(n) === 'one' ? forms.one : forms.other;
+}
 
 export function translator(lang: Lang): Translate {
   const catalog = catalogs[lang];
-  return (key, params) => {
-    const template = catalog[key];
+  return (key: MessageKey | PluralKey, params?: Params): string => {
+    const template = isPluralKey(key) ? pluralForm(lang, key, Number(params?.['n'])) : catalog[key];
     return params ? interpolate(template, params).join('') : template;
   };
 }

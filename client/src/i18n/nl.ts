@@ -1,6 +1,6 @@
 // Dutch messages, in the polite "u" form Dutch offices use with their clients.
 // Typed as `Messages`: a missing or extra key does not compile.
-import type { Messages } from './en';
+import type { Messages, PluralMessages } from './en';
 
 export const nl: Messages = {
   'app.name': 'Coffer',
@@ -47,12 +47,6 @@ export const nl: Messages = {
   'progress.checking': 'Controleren…',
 
   'wait.moment': 'even',
-  'wait.second': '1 seconde',
-  'wait.seconds': '{n} seconden',
-  'wait.minute': '1 minuut',
-  'wait.minutes': '{n} minuten',
-  'wait.hour': '1 uur',
-  'wait.hours': '{n} uur',
 
   'error.network': 'Coffer is niet bereikbaar. Controleer uw internetverbinding en probeer het opnieuw.',
   'error.rateLimited': 'Te veel pogingen. Wacht {wait} en probeer het dan opnieuw.',
@@ -648,14 +642,10 @@ export const nl: Messages = {
   'send.expiry.label': 'Beschikbaar gedurende',
   'send.expiry.hint':
     'Daarna worden de bestanden van de server verwijderd. Uw kantoor staat hoogstens {max} dagen toe.',
-  'send.expiry.day': '1 dag (tot {date})',
-  'send.expiry.days': '{n} dagen (tot {date})',
   'send.limit.label': 'Maximaal aantal downloads',
   'send.limit.hint':
     'Downloads in totaal, door alle ontvangers samen. Elk bezoek telt één keer, ongeacht het aantal bestanden.',
   'send.limit.none': 'Geen maximum',
-  'send.limit.one': '1 keer',
-  'send.limit.many': '{n} keer',
   'send.receipt': 'Mail mij wanneer een ontvanger voor het eerst downloadt',
   'send.receipt.hint': 'De e-mail noemt de ontvanger, niet de bestanden.',
   'send.submit': 'Versleutelen en versturen',
@@ -813,8 +803,6 @@ export const nl: Messages = {
   'dropNew.expiry.personal': 'Een persoonlijke uploadlink kan tot {max} dagen open blijven.',
   'dropNew.maxFiles': 'Bestanden per upload',
   'dropNew.maxFiles.hint': 'Hoeveel bestanden de klant hoogstens in één keer uploadt.',
-  'dropNew.maxFiles.one': '1 bestand',
-  'dropNew.maxFiles.many': '{n} bestanden',
   'dropNew.maxTotal': 'Grootte per upload',
   'dropNew.maxTotal.hint': 'Alle bestanden van één upload samen.',
   'dropNew.submit': 'Uploadlink maken',
@@ -1121,7 +1109,7 @@ export const nl: Messages = {
   'privacy.erased.text': 'Dit is verwijderd. Het auditlog houdt de regels, onder een pseudoniem, zonder naam of adres.',
   'privacy.erased.status': '{email} is gewist.',
 
-  // ---- klantaccounts en het klantportaal (issue 6)
+  // ---- klantaccounts en het klantportaal
   'nav.clients': 'Klanten',
   'clients.title': 'Klanten',
   'clients.intro':
@@ -1201,4 +1189,13 @@ export const nl: Messages = {
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Op dit adres staat geen pagina. Controleer de link of ga naar de startpagina.',
   'notFound.home': 'Naar de startpagina',
+};
+
+export const nlPlurals: PluralMessages = {
+  'wait.seconds': { one: '1 seconde', other: '{n} seconden' },
+  'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
+  'wait.hours': { one: '1 uur', other: '{n} uur' },
+  'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
+  'send.limit': { one: '1 keer', other: '{n} keer' },
+  'dropNew.maxFiles': { one: '1 bestand', other: '{n} bestanden' },
 };

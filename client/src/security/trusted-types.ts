@@ -20,7 +20,7 @@ interface TrustedTypePolicyFactory {
   createPolicy(name: string, rules: { createScriptURL: (input: string) => string }): CofferPolicy;
 }
 
-export const POLICY_NAME = 'coffer';
+const POLICY_NAME = 'coffer';
 
 /** Built files live under /assets/ (vite.config.ts); nothing else may be loaded as script. */
 const SCRIPT_PATH_PREFIX = '/assets/';
@@ -42,7 +42,7 @@ function cofferPolicy(): CofferPolicy | null {
  * modules from /src/, so there (and only there: `import.meta.env.DEV` is false in every
  * build) any same-origin path is accepted.
  */
-export function checkScriptURL(input: string): string {
+function checkScriptURL(input: string): string {
   const url = new URL(input, location.href);
   const underAssets = url.pathname.startsWith(SCRIPT_PATH_PREFIX);
   const serviceWorker = url.pathname === SERVICE_WORKER_PATH && url.search === '' && url.hash === '';

@@ -18,7 +18,7 @@ import { getMyKeys, getSession, logout, type SessionInfo, type SignedIn } from '
 import type { CallOptions, CryptoEngine } from '../crypto/engine';
 import type { WorkerErrorCode } from '../crypto/protocol';
 
-export const POLL_INTERVAL_MS = 10_000;
+const POLL_INTERVAL_MS = 10_000;
 
 export interface UnlockedKeys {
   readonly fingerprint: string;

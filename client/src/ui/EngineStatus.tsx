@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { CryptoEngine, EngineState } from '../crypto/engine';
 import { useI18n } from '../i18n/context';
 
-export function useEngineState(engine: CryptoEngine): EngineState {
+function useEngineState(engine: CryptoEngine): EngineState {
   const [state, setState] = useState(engine.state);
   useEffect(() => {
     setState(engine.state);

@@ -8,7 +8,7 @@ import { useSession } from '../session/context';
 import { LanguageSwitch } from './LanguageSwitch';
 import { roleLabel } from './labels';
 
-export const MAIN_ID = 'main';
+const MAIN_ID = 'main';
 
 export function Layout({ children }: { readonly children: ComponentChildren }): JSX.Element {
   const { t } = useI18n();

@@ -2,7 +2,9 @@
 // colleague can find and take over someone else's work. Each button says whether it is on.
 import type { JSX } from 'preact';
 
-export type Scope = 'mine' | 'office';
+import type { Scope } from '../api/http';
+
+export type { Scope } from '../api/http';
 
 export function ScopeSwitch({
   scope,

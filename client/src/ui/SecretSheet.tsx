@@ -3,7 +3,7 @@
 // going on: Coffer cannot show it again.
 //
 // The download is a text/plain Blob URL in an <a download>: text Coffer wrote itself, never
-// a decrypted file (DESIGN §3.6 keeps those out of blob: URLs in this origin).
+// a decrypted file (docs/threat-model.md, promise 6, keeps those out of blob: URLs in this origin).
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/context';

@@ -10,7 +10,7 @@ import { formatBytes, formatDuration, formatSpeed } from './format';
 
 let bars = 0;
 
-export function transferText(t: ReturnType<typeof useI18n>['t'], locale: string, progress: TransferProgress): string {
+function transferText(t: ReturnType<typeof useI18n>['t'], locale: string, progress: TransferProgress): string {
   const parts = [t('transfer.percent', { percent: progress.percent })];
   if (progress.phase === 'uploading' || progress.phase === 'downloading') {
     parts.push(

@@ -48,18 +48,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
 export function waitText(t: Translate, seconds: number | null): string {
   if (seconds === null) return t('wait.moment');
   const wait = describeWait(seconds);
-  const key: MessageKey =
-    wait.unit === 'seconds'
-      ? wait.value === 1
-        ? 'wait.second'
-        : 'wait.seconds'
-      : wait.unit === 'minutes'
-        ? wait.value === 1
-          ? 'wait.minute'
-          : 'wait.minutes'
-        : wait.value === 1
-          ? 'wait.hour'
-          : 'wait.hours';
+  const key = wait.unit === 'seconds' ? 'wait.seconds' : wait.unit === 'minutes' ? 'wait.minutes' : 'wait.hours';
   return t(key, { n: wait.value });
 }
 

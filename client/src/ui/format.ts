@@ -25,7 +25,6 @@ export function formatSpeed(locale: string, bytesPerSecond: number): string {
 /** "12 seconds", "3 minutes", "2 hours". */
 export function formatDuration(t: Translate, seconds: number): string {
   const wait = describeWait(seconds);
-  if (wait.unit === 'seconds') return t(wait.value === 1 ? 'wait.second' : 'wait.seconds', { n: wait.value });
-  if (wait.unit === 'minutes') return t(wait.value === 1 ? 'wait.minute' : 'wait.minutes', { n: wait.value });
-  return t(wait.value === 1 ? 'wait.hour' : 'wait.hours', { n: wait.value });
+  const key = wait.unit === 'seconds' ? 'wait.seconds' : wait.unit === 'minutes' ? 'wait.minutes' : 'wait.hours';
+  return t(key, { n: wait.value });
 }

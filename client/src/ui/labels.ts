@@ -1,8 +1,18 @@
 // Labels for values the server sends as codes (roles, statuses) and dates in the user's locale.
-import type { Translate } from '../i18n';
+import type { Role } from '../../../shared/wire/common.js';
+import type { MessageKey, Translate } from '../i18n';
 
-export function roleLabel(t: Translate, role: 'admin' | 'staff' | 'client'): string {
-  return t(role === 'admin' ? 'role.admin' : role === 'staff' ? 'role.staff' : 'role.client');
+const ROLE_LABELS: Readonly<Record<Role, MessageKey>> = {
+  admin: 'role.admin',
+  staff: 'role.staff',
+  client: 'role.client',
+};
+
+/** The colours a state badge comes in (`badge--ok` and so on in styles.css). */
+export type BadgeTone = 'ok' | 'muted' | 'danger' | 'warning';
+
+export function roleLabel(t: Translate, role: Role): string {
+  return t(ROLE_LABELS[role]);
 }
 
 export function formatDateTime(locale: string, iso: string): string {

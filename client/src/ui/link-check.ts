@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, type RequestOptions } from '../api/http';
 import { tokenFromHash } from '../api/setup';
+import { useLoad } from './load';
 
 export type LinkCheck<Answer> =
   | { readonly kind: 'checking' }
@@ -35,22 +36,12 @@ export function useLinkCheck<Answer>(
     return () => removeEventListener('hashchange', onHashChange);
   }, []);
 
-  useEffect(() => {
-    if (token === null) {
-      setState({ kind: 'invalid' });
-      return;
-    }
-    const controller = new AbortController();
-    setState({ kind: 'checking' });
-    check(token, { signal: controller.signal }).then(
-      (answer) => setState({ kind: 'valid', answer }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        setState({ kind: error instanceof ApiError && error.code === invalidCode ? 'invalid' : 'unavailable' });
-      },
-    );
-    return () => controller.abort();
-  }, [token, attempt]);
+  useEffect(() => setState(token === null ? { kind: 'invalid' } : { kind: 'checking' }), [token, attempt]);
+  useLoad(token === null ? null : (signal) => check(token, { signal }), [token, attempt], {
+    onLoad: (answer) => setState({ kind: 'valid', answer }),
+    onError: (error) =>
+      setState({ kind: error instanceof ApiError && error.code === invalidCode ? 'invalid' : 'unavailable' }),
+  });
 
   return { token, check: state, retry: () => setAttempt((n) => n + 1) };
 }

@@ -4,10 +4,11 @@
 // that every digit matches what the person reads out from their own screen. A server that
 // swapped the keys would show a different fingerprint here.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { Dialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
@@ -49,9 +50,8 @@ export function FingerprintApproval<D extends { readonly name: string }>(
   const prefix = props.testid.replace(/-dialog$/, '');
   const { load } = props;
 
-  useEffect(() => {
-    let live = true;
-    (async (): Promise<State<D>> => {
+  useLoad(
+    async (): Promise<State<D>> => {
       const loaded = await load();
       if (!loaded.keys) return { kind: 'error', text: t('approve.noKeys') };
       setKeys(loaded.keys);
@@ -59,14 +59,10 @@ export function FingerprintApproval<D extends { readonly name: string }>(
       return inspected.signatureValid
         ? { kind: 'compare', detail: loaded.detail, fingerprint: inspected.fingerprint }
         : { kind: 'invalid' };
-    })().then(
-      (next) => live && setState(next),
-      (error: unknown) => live && setState({ kind: 'error', text: errorMessage(t, error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [engine, t, load]);
+    },
+    [engine, t, load],
+    { onLoad: setState, onError: (error) => setState({ kind: 'error', text: errorMessage(t, error) }) },
+  );
 
   const approve = async (): Promise<void> => {
     if (state.kind !== 'compare' || !keys) return;

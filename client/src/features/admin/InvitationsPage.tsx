@@ -11,13 +11,15 @@ import {
 } from '../../api/admin';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { RoleChoice, type ColleagueRole } from './RoleChoice';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
+import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { emailField } from '../../ui/validate';
 
 type Invitation = InvitationList['invitations'][number];
 
@@ -29,7 +31,11 @@ export function InvitationsPage(): JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [invitations, load] = useLoaded<readonly Invitation[]>(async () => (await listInvitations()).invitations, fail);
+  const { data: invitations, reload: load } = useLoad(
+    async (signal) => (await listInvitations({ signal })).invitations,
+    [t],
+    { keep: true, onError: (error) => fail(errorMessage(t, error)) },
+  );
 
   const resend = async (invitation: Invitation): Promise<void> => {
     setBusy(invitation.invitationId);
@@ -85,74 +91,67 @@ export function InvitationsPage(): JSX.Element {
           </ErrorAlert>
         )}
         <StatusLine text={status} testid="invitations-status" />
-        {invitations === null && !problem && <Progress text={t('app.loading')} testid="invitations-loading" />}
-        {invitations !== null && invitations.length === 0 && (
-          <p data-testid="invitations-empty">{t('invitations.none')}</p>
-        )}
-        {invitations !== null && invitations.length > 0 && (
-          <table class="table table--stack" data-testid="invitations-list">
-            <caption class="visually-hidden">{t('invitations.open')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.email')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('invitations.sent')}</th>
-                <th scope="col">{t('invitations.expires')}</th>
-                <th scope="col">{t('users.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.map((invitation) => (
-                <tr
-                  key={invitation.invitationId}
-                  data-testid="invitation-row"
-                  data-email={invitation.email}
-                  data-delivery-failed={invitation.deliveryFailed ? 'true' : 'false'}
-                  class={invitation.deliveryFailed ? 'row--danger' : undefined}
-                >
-                  <th scope="row" data-label={t('field.email')}>
-                    <span class="cell-main">{invitation.email}</span>
-                    {invitation.kind === 'reset' && (
-                      <span class="badge badge--warning">{t('invitations.kind.reset')}</span>
-                    )}
-                    {invitation.deliveryFailed && (
-                      <span class="cell-warning" data-testid="invitation-delivery-failed">
-                        {t('invitations.deliveryFailed')}
-                      </span>
-                    )}
-                  </th>
-                  <td data-label={t('users.role')}>{roleLabel(t, invitation.role)}</td>
-                  <td data-label={t('invitations.sent')}>{formatDateTime(locale, invitation.createdAt)}</td>
-                  <td data-label={t('invitations.expires')}>{formatDateTime(locale, invitation.expiresAt)}</td>
-                  <td data-label={t('users.actions')}>
-                    <div class="action-list">
-                      <button
-                        type="button"
-                        class="button button--small button--secondary"
-                        onClick={() => void resend(invitation)}
-                        disabled={busy !== null}
-                        data-testid="invitation-resend"
-                        aria-label={t('invitations.resendLabel', { email: invitation.email })}
-                      >
-                        {t('invitations.resend')}
-                      </button>
-                      <button
-                        type="button"
-                        class="button button--small button--secondary"
-                        onClick={() => setWithdrawing(invitation)}
-                        disabled={busy !== null}
-                        data-testid="invitation-withdraw"
-                        aria-label={t('invitations.withdrawLabel', { email: invitation.email })}
-                      >
-                        {t('invitations.withdraw')}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          items={invitations}
+          failed={problem !== null}
+          testid="invitations-list"
+          loadingTestid="invitations-loading"
+          empty={<p data-testid="invitations-empty">{t('invitations.none')}</p>}
+          caption={t('invitations.open')}
+          columns={[
+            t('field.email'),
+            t('users.role'),
+            t('invitations.sent'),
+            t('invitations.expires'),
+            t('users.actions'),
+          ]}
+          row={(invitation) => (
+            <tr
+              key={invitation.invitationId}
+              data-testid="invitation-row"
+              data-email={invitation.email}
+              data-delivery-failed={invitation.deliveryFailed ? 'true' : 'false'}
+              class={invitation.deliveryFailed ? 'row--danger' : undefined}
+            >
+              <th scope="row" data-label={t('field.email')}>
+                <span class="cell-main">{invitation.email}</span>
+                {invitation.kind === 'reset' && <span class="badge badge--warning">{t('invitations.kind.reset')}</span>}
+                {invitation.deliveryFailed && (
+                  <span class="cell-warning" data-testid="invitation-delivery-failed">
+                    {t('invitations.deliveryFailed')}
+                  </span>
+                )}
+              </th>
+              <td data-label={t('users.role')}>{roleLabel(t, invitation.role)}</td>
+              <td data-label={t('invitations.sent')}>{formatDateTime(locale, invitation.createdAt)}</td>
+              <td data-label={t('invitations.expires')}>{formatDateTime(locale, invitation.expiresAt)}</td>
+              <td data-label={t('users.actions')}>
+                <div class="action-list">
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => void resend(invitation)}
+                    disabled={busy !== null}
+                    data-testid="invitation-resend"
+                    aria-label={t('invitations.resendLabel', { email: invitation.email })}
+                  >
+                    {t('invitations.resend')}
+                  </button>
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => setWithdrawing(invitation)}
+                    disabled={busy !== null}
+                    data-testid="invitation-withdraw"
+                    aria-label={t('invitations.withdrawLabel', { email: invitation.email })}
+                  >
+                    {t('invitations.withdraw')}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          )}
+        />
       </section>
       <ConfirmDialog
         open={withdrawing !== null}
@@ -174,7 +173,7 @@ export function InvitationsPage(): JSX.Element {
 function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<'staff' | 'admin'>('staff');
+  const [role, setRole] = useState<ColleagueRole>('staff');
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [undelivered, setUndelivered] = useState<string | null>(null);
@@ -185,9 +184,9 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const address = normalizeEmail(email);
-    if (!isEmail(address)) {
-      const text = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    const { email: address, error: emailError } = emailField(t, email);
+    if (address === null) {
+      const text = emailError;
       setError(text);
       setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
       return;
@@ -230,7 +229,7 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           <p>{t('invitations.undelivered', { email: undelivered })}</p>
         </Notice>
       )}
-      <form class="form" onSubmit={submit} noValidate>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="invitation-email"
           label={t('field.email')}
@@ -248,26 +247,7 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           testid="invitation-email"
           required
         />
-        <fieldset class="fieldset">
-          <legend class="field__label">{t('role.legend')}</legend>
-          {(['staff', 'admin'] as const).map((choice) => (
-            <div class="radio" key={choice}>
-              <input
-                type="radio"
-                id={`invitation-role-${choice}`}
-                name="invitation-role"
-                value={choice}
-                checked={role === choice}
-                onChange={() => setRole(choice)}
-                data-testid={`invitation-role-${choice}`}
-              />
-              <label for={`invitation-role-${choice}`}>
-                {roleLabel(t, choice)}
-                <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        <RoleChoice role={role} onRole={setRole} prefix="invitation-role" />
         {busy && <Progress text={t('invitations.sending')} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="invitation-send">

@@ -2,19 +2,14 @@
 // pages so clients recognise who is asking). The logo is checked here for type and size before
 // it is sent; the server checks it again by its content.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { getOffice, type OfficePublic } from '../../api/accounts';
-import {
-  getSettings,
-  LOGO_MAX_BYTES,
-  removeLogo,
-  saveSettings,
-  uploadLogo,
-  type OfficeSettings,
-} from '../../api/admin';
+import { useRef, useState } from 'preact/hooks';
+import { getOffice } from '../../api/accounts';
+import { getSettings, LOGO_MAX_BYTES, removeLogo, saveSettings, uploadLogo } from '../../api/admin';
+import { OfficeSettings } from '../../../../shared/wire/admin.js';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
@@ -39,11 +34,21 @@ interface Draft {
   readonly retentionDays: string;
 }
 
-function wholeNumber(text: string, min: number, max: number): number | null {
+/** A whole number of days the office settings schema takes for `field`, or null. */
+function days(field: 'maxExpiryDays' | 'retentionDays', text: string): number | null {
   if (!/^\d+$/.test(text.trim())) return null;
-  const value = Number(text.trim());
-  return value >= min && value <= max ? value : null;
+  const checked = OfficeSettings.shape[field].safeParse(Number(text.trim()));
+  return checked.success ? checked.data : null;
 }
+
+/** The range the schema allows for `field`, for the input and the message next to it. */
+function dayRange(field: 'maxExpiryDays' | 'retentionDays'): { readonly min: number; readonly max: number } {
+  const schema = OfficeSettings.shape[field];
+  return { min: schema.minValue ?? 1, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
+}
+
+const EXPIRY_DAYS = dayRange('maxExpiryDays');
+const RETENTION_DAYS = dayRange('retentionDays');
 
 function SettingsForm(): JSX.Element {
   const { t } = useI18n();
@@ -65,30 +70,28 @@ function SettingsForm(): JSX.Element {
     });
   };
 
-  useEffect(() => {
-    getSettings().then(
-      (settings) =>
-        setDraft({
-          name: settings.name,
-          requireTwoFactor: settings.requireTwoFactor,
-          maxExpiryDays: String(settings.maxExpiryDays),
-          retentionDays: String(settings.retentionDays),
-        }),
-      (error: unknown) => fail(errorMessage(t, error)),
-    );
-    // Loaded once; `t` only translates the error.
-  }, []);
+  // Loaded once; `t` only translates the error.
+  useLoad((signal) => getSettings({ signal }), [], {
+    onLoad: (settings) =>
+      setDraft({
+        name: settings.name,
+        requireTwoFactor: settings.requireTwoFactor,
+        maxExpiryDays: String(settings.maxExpiryDays),
+        retentionDays: String(settings.retentionDays),
+      }),
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (!draft || busy) return;
     const name = displayName(draft.name);
-    const maxExpiryDays = wholeNumber(draft.maxExpiryDays, 1, 365);
-    const retentionDays = wholeNumber(draft.retentionDays, 1, 3650);
+    const maxExpiryDays = days('maxExpiryDays', draft.maxExpiryDays);
+    const retentionDays = days('retentionDays', draft.retentionDays);
     const next: Partial<Record<keyof Draft, string>> = {};
     if (name === null) next.name = t('field.officeName.invalid');
-    if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', { min: 1, max: 365 });
-    if (retentionDays === null) next.retentionDays = t('office.days.invalid', { min: 1, max: 3650 });
+    if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', EXPIRY_DAYS);
+    if (retentionDays === null) next.retentionDays = t('office.days.invalid', RETENTION_DAYS);
     setErrors(next);
     if (name === null || maxExpiryDays === null || retentionDays === null) {
       fail(t('form.fix'));
@@ -123,7 +126,7 @@ function SettingsForm(): JSX.Element {
       {draft === null ? (
         !problem && <Progress text={t('app.loading')} testid="settings-loading" />
       ) : (
-        <form class="form" onSubmit={submit} noValidate data-testid="settings-form">
+        <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="settings-form">
           <Field
             id="settings-name"
             label={t('field.officeName')}
@@ -148,8 +151,8 @@ function SettingsForm(): JSX.Element {
             hint={t('office.maxExpiry.hint')}
             type="number"
             inputMode="numeric"
-            min={1}
-            max={365}
+            min={EXPIRY_DAYS.min}
+            max={EXPIRY_DAYS.max}
             value={draft.maxExpiryDays}
             onValue={(maxExpiryDays) => edit({ maxExpiryDays })}
             error={errors.maxExpiryDays}
@@ -163,8 +166,8 @@ function SettingsForm(): JSX.Element {
             hint={t('office.retention.hint')}
             type="number"
             inputMode="numeric"
-            min={1}
-            max={3650}
+            min={RETENTION_DAYS.min}
+            max={RETENTION_DAYS.max}
             value={draft.retentionDays}
             onValue={(retentionDays) => edit({ retentionDays })}
             error={errors.retentionDays}
@@ -187,7 +190,6 @@ function SettingsForm(): JSX.Element {
 
 function LogoSection(): JSX.Element {
   const { t } = useI18n();
-  const [office, setOffice] = useState<OfficePublic | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
@@ -196,17 +198,10 @@ function LogoSection(): JSX.Element {
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
 
-  const load = async (): Promise<void> => {
-    try {
-      setOffice(await getOffice());
-    } catch (error) {
-      fail(errorMessage(t, error));
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, []);
+  const { data: office, reload: load } = useLoad((signal) => getOffice({ signal }), [], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -275,7 +270,7 @@ function LogoSection(): JSX.Element {
           <p class="logo-preview__empty">{t('logo.none')}</p>
         )}
       </div>
-      <form class="form" onSubmit={upload} noValidate>
+      <form class="form" onSubmit={(event) => void upload(event)} noValidate>
         <div class={`field${fileError ? ' field--invalid' : ''}`}>
           <label class="field__label" for="logo-input">
             {t('logo.choose')}

@@ -1,18 +1,16 @@
 // Changing a member's role. For an approved member the role is part of their certificate,
 // so this browser certifies them again, for the same keys the office certified before.
 import type { JSX } from 'preact';
+import type { Role } from '../../../../shared/wire/common.js';
 import { useState } from 'preact/hooks';
 import { changeRole, getUser, type UserSummary } from '../../api/admin';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
+import { RoleChoice } from './RoleChoice';
 import { Dialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
-import { roleLabel } from '../../ui/labels';
 import { memberKeys } from './member-keys';
-
-type Role = UserSummary['role'];
-const CHOICES: readonly Role[] = ['staff', 'admin'];
 
 export function RoleDialog({
   user,
@@ -69,32 +67,13 @@ export function RoleDialog({
       state={busy ? 'busy' : 'open'}
       busy={busy}
     >
-      <form class="form" onSubmit={save} noValidate>
+      <form class="form" onSubmit={(event) => void save(event)} noValidate>
         {problem && (
           <ErrorAlert testid="role-dialog-error" focusKey={problem.n}>
             <p>{problem.text}</p>
           </ErrorAlert>
         )}
-        <fieldset class="fieldset">
-          <legend class="field__label">{t('role.legend')}</legend>
-          {CHOICES.map((choice) => (
-            <div class="radio" key={choice}>
-              <input
-                type="radio"
-                id={`role-${choice}`}
-                name="role"
-                value={choice}
-                checked={role === choice}
-                onChange={() => setRole(choice)}
-                data-testid={`role-${choice}`}
-              />
-              <label for={`role-${choice}`}>
-                {roleLabel(t, choice)}
-                <span class="radio__hint">{t(choice === 'admin' ? 'role.admin.hint' : 'role.staff.hint')}</span>
-              </label>
-            </div>
-          ))}
-        </fieldset>
+        <RoleChoice role={role} onRole={setRole} prefix="role" />
         {user.approval === 'approved' && <p class="form__aside">{t('role.recertify')}</p>}
         {busy && <Progress text={t('role.saving')} />}
         <div class="button-row">

@@ -8,11 +8,12 @@ import { disableUser, enableUser, listUsers, resetUser, type UserSummary } from 
 import type { SessionInfo } from '../../api/accounts';
 import { useI18n } from '../../i18n/context';
 import type { MessageKey } from '../../i18n';
-import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
+import { ErrorAlert, StatusLine } from '../../ui/Alert';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime, roleLabel } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
+import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { ApproveDialog } from './ApproveDialog';
 import { RoleDialog } from './RoleDialog';
@@ -39,7 +40,10 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [dialogError, setDialogError] = useState<string | null>(null);
 
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [users, load] = useLoaded<readonly UserSummary[]>(async () => (await listUsers()).users, fail);
+  const { data: users, reload: load } = useLoad(async (signal) => (await listUsers({ signal })).users, [t], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   const close = (): void => {
     setAction(null);
@@ -93,116 +97,113 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
         </ErrorAlert>
       )}
       <StatusLine text={status} testid="users-status" focusKey={statusFocus} />
-      {users === null && !problem && <Progress text={t('app.loading')} testid="users-loading" />}
-      {users !== null && (
-        <table class="table table--stack" data-testid="users-table">
-          <caption class="visually-hidden">{t('users.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('users.name')}</th>
-              <th scope="col">{t('users.role')}</th>
-              <th scope="col">{t('users.status')}</th>
-              <th scope="col">{t('users.approval')}</th>
-              <th scope="col">{t('users.twoFactor')}</th>
-              <th scope="col">{t('users.lastSignIn')}</th>
-              <th scope="col">{t('users.actions')}</th>
+      <ListTable
+        items={users}
+        failed={problem !== null}
+        testid="users-table"
+        loadingTestid="users-loading"
+        caption={t('users.title')}
+        columns={[
+          t('users.name'),
+          t('users.role'),
+          t('users.status'),
+          t('users.approval'),
+          t('users.twoFactor'),
+          t('users.lastSignIn'),
+          t('users.actions'),
+        ]}
+        row={(user) => {
+          const self = user.userId === info.me.userId;
+          const active = user.status === 'active';
+          return (
+            <tr
+              key={user.userId}
+              data-testid="user-row"
+              data-user-id={user.userId}
+              data-email={user.email}
+              data-status={user.status}
+              data-approval={user.approval}
+              class={user.approval === 'pending' && active ? 'row--attention' : undefined}
+            >
+              <th scope="row" data-label={t('users.name')}>
+                <span class="cell-main">{user.name || user.email}</span>
+                <span class="cell-sub">{user.email}</span>
+                {self && <span class="badge badge--muted">{t('colleagues.you')}</span>}
+              </th>
+              <td data-label={t('users.role')}>{roleLabel(t, user.role)}</td>
+              <td data-label={t('users.status')}>
+                <span class={`badge badge--${active ? 'ok' : 'danger'}`}>
+                  {t(active ? 'users.status.active' : 'users.status.disabled')}
+                </span>
+              </td>
+              <td data-label={t('users.approval')}>
+                <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>
+                  {t(APPROVAL_LABELS[user.approval])}
+                </span>
+              </td>
+              <td data-label={t('users.twoFactor')}>{t(user.twoFactor ? 'twoFactor.on' : 'twoFactor.off')}</td>
+              <td data-label={t('users.lastSignIn')}>
+                {user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}
+              </td>
+              <td data-label={t('users.actions')}>
+                <div class="action-list">
+                  {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
+                  {active && user.approval === 'pending' && user.role !== 'client' && (
+                    <button
+                      type="button"
+                      class="button button--small"
+                      onClick={() => open({ kind: 'approve', user })}
+                      data-testid="user-approve"
+                    >
+                      {t('users.approve')}
+                    </button>
+                  )}
+                  {active && user.role !== 'client' && (
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      onClick={() => open({ kind: 'role', user })}
+                      data-testid="user-role"
+                    >
+                      {t('users.changeRole')}
+                    </button>
+                  )}
+                  {active && !self && (
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      onClick={() => open({ kind: 'disable', user })}
+                      data-testid="user-disable"
+                    >
+                      {t('users.disable')}
+                    </button>
+                  )}
+                  {!active && (
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      onClick={() => void enable(user)}
+                      data-testid="user-enable"
+                    >
+                      {t('users.enable')}
+                    </button>
+                  )}
+                  {!self && user.approval !== 'reset' && (
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      onClick={() => open({ kind: 'reset', user })}
+                      data-testid="user-reset"
+                    >
+                      {t('users.reset')}
+                    </button>
+                  )}
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {users.map((user) => {
-              const self = user.userId === info.me.userId;
-              const active = user.status === 'active';
-              return (
-                <tr
-                  key={user.userId}
-                  data-testid="user-row"
-                  data-user-id={user.userId}
-                  data-email={user.email}
-                  data-status={user.status}
-                  data-approval={user.approval}
-                  class={user.approval === 'pending' && active ? 'row--attention' : undefined}
-                >
-                  <th scope="row" data-label={t('users.name')}>
-                    <span class="cell-main">{user.name || user.email}</span>
-                    <span class="cell-sub">{user.email}</span>
-                    {self && <span class="badge badge--muted">{t('colleagues.you')}</span>}
-                  </th>
-                  <td data-label={t('users.role')}>{roleLabel(t, user.role)}</td>
-                  <td data-label={t('users.status')}>
-                    <span class={`badge badge--${active ? 'ok' : 'danger'}`}>
-                      {t(active ? 'users.status.active' : 'users.status.disabled')}
-                    </span>
-                  </td>
-                  <td data-label={t('users.approval')}>
-                    <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>
-                      {t(APPROVAL_LABELS[user.approval])}
-                    </span>
-                  </td>
-                  <td data-label={t('users.twoFactor')}>{t(user.twoFactor ? 'twoFactor.on' : 'twoFactor.off')}</td>
-                  <td data-label={t('users.lastSignIn')}>
-                    {user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}
-                  </td>
-                  <td data-label={t('users.actions')}>
-                    <div class="action-list">
-                      {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
-                      {active && user.approval === 'pending' && user.role !== 'client' && (
-                        <button
-                          type="button"
-                          class="button button--small"
-                          onClick={() => open({ kind: 'approve', user })}
-                          data-testid="user-approve"
-                        >
-                          {t('users.approve')}
-                        </button>
-                      )}
-                      {active && user.role !== 'client' && (
-                        <button
-                          type="button"
-                          class="button button--small button--secondary"
-                          onClick={() => open({ kind: 'role', user })}
-                          data-testid="user-role"
-                        >
-                          {t('users.changeRole')}
-                        </button>
-                      )}
-                      {active && !self && (
-                        <button
-                          type="button"
-                          class="button button--small button--secondary"
-                          onClick={() => open({ kind: 'disable', user })}
-                          data-testid="user-disable"
-                        >
-                          {t('users.disable')}
-                        </button>
-                      )}
-                      {!active && (
-                        <button
-                          type="button"
-                          class="button button--small button--secondary"
-                          onClick={() => void enable(user)}
-                          data-testid="user-enable"
-                        >
-                          {t('users.enable')}
-                        </button>
-                      )}
-                      {!self && user.approval !== 'reset' && (
-                        <button
-                          type="button"
-                          class="button button--small button--secondary"
-                          onClick={() => open({ kind: 'reset', user })}
-                          data-testid="user-reset"
-                        >
-                          {t('users.reset')}
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+          );
+        }}
+      />
 
       {action?.kind === 'approve' && (
         <ApproveDialog

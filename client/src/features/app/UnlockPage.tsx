@@ -71,7 +71,7 @@ export function UnlockPage({
           <p>{error.text}</p>
         </ErrorAlert>
       )}
-      <form class="panel form" onSubmit={submit} noValidate>
+      <form class="panel form" onSubmit={(event) => void submit(event)} noValidate>
         {/* A hidden username field lets password managers offer the right entry. */}
         <input
           type="email"

@@ -3,7 +3,7 @@
 import type { SessionInfo } from '../../api/accounts';
 import type { MessageKey } from '../../i18n';
 
-export const APP_SECTIONS = {
+const APP_SECTIONS = {
   '/app': 'dashboard',
   '/app/send': 'send',
   '/app/sent': 'sent',

@@ -8,6 +8,7 @@ import { auditExportHref, getAuditPage, NO_FILTERS, type AuditFilters, type Audi
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
@@ -67,13 +68,16 @@ export function AuditPage(): JSX.Element {
   const fail = (error: unknown): void => setProblem((previous) => ({ error, n: (previous?.n ?? 0) + 1 }));
 
   // A new set of filters: the first page again.
-  useEffect(() => {
-    const mine = ++request.current;
-    setBusy(true);
-    setProblem(null);
-    getAuditPage(applied, null)
-      .then((page) => {
-        if (mine !== request.current) return;
+  useLoad(
+    (signal) => {
+      ++request.current;
+      setBusy(true);
+      setProblem(null);
+      return getAuditPage(applied, null, { signal });
+    },
+    [applied],
+    {
+      onLoad: (page) => {
         setLoaded({ entries: page.entries, next: page.next });
         setActions(page.actions);
         setSummary({
@@ -85,14 +89,14 @@ export function AuditPage(): JSX.Element {
                 : 'audit.status.some',
           n: page.entries.length,
         });
-      })
-      .catch((error: unknown) => {
-        if (mine === request.current) fail(error);
-      })
-      .finally(() => {
-        if (mine === request.current) setBusy(false);
-      });
-  }, [applied]);
+        setBusy(false);
+      },
+      onError: (error) => {
+        fail(error);
+        setBusy(false);
+      },
+    },
+  );
 
   useEffect(() => {
     if (focusSeq === null) return;

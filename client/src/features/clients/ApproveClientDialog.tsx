@@ -1,4 +1,4 @@
-// Approving a client (issue 6): the advisor compares the fingerprint of the client's keys, as
+// Approving a client (docs/threat-model.md, promise 5): the advisor compares the fingerprint of the client's keys, as
 // the server hands them out, with the one the client reads out from their own screen (by phone
 // or in person). Only if every digit matches does this browser certify the client with the
 // office key (role client; the office keys are never sealed to a client) and make the client's

@@ -13,9 +13,10 @@ import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
+import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
-import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
+import { displayName, emailField } from '../../ui/validate';
 import { ApproveClientDialog } from './ApproveClientDialog';
 
 const STATE_LABELS: Record<ClientState, MessageKey> = {
@@ -46,7 +47,10 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   // After an approval the row's button is gone: focus goes to the status line that says so.
   const [statusFocus, setStatusFocus] = useState(0);
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [clients, load] = useLoaded<readonly ClientSummary[]>(async () => (await listClients()).clients, fail);
+  const { data: clients, reload: load } = useLoad(async (signal) => (await listClients({ signal })).clients, [t], {
+    keep: true,
+    onError: (error) => fail(errorMessage(t, error)),
+  });
 
   // A client who accepts their invitation shows up here as waiting, without a reload.
   useEffect(() => {
@@ -76,69 +80,60 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
           </ErrorAlert>
         )}
         <StatusLine text={status} testid="clients-status" focusKey={statusFocus} />
-        {clients === null && !problem && <Progress text={t('app.loading')} testid="clients-loading" />}
-        {clients !== null && clients.length === 0 && <p data-testid="clients-empty">{t('clients.none')}</p>}
-        {clients !== null && clients.length > 0 && (
-          <table class="table table--stack" data-testid="clients-table">
-            <caption class="visually-hidden">{t('clients.list')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.name')}</th>
-                <th scope="col">{t('field.email')}</th>
-                <th scope="col">{t('sentList.state')}</th>
-                <th scope="col">{t('clients.since')}</th>
-                <th scope="col">{t('users.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {clients.map((client) => (
-                <tr
-                  key={client.userId ?? client.invitationId}
-                  data-testid="client-row"
-                  data-email={client.email}
-                  data-state={client.state}
-                  data-user-id={client.userId ?? ''}
-                >
-                  <th scope="row" data-label={t('field.name')}>
-                    <span class="cell-main">{client.name}</span>
-                    {client.deliveryFailed && (
-                      <span class="cell-warning" data-testid="client-delivery-failed">
-                        {t('invitations.deliveryFailed')}
-                      </span>
-                    )}
-                  </th>
-                  <td data-label={t('field.email')}>{client.email}</td>
-                  <td data-label={t('sentList.state')}>
-                    <span class={`badge badge--${STATE_TONES[client.state]}`}>{t(STATE_LABELS[client.state])}</span>
-                  </td>
-                  <td data-label={t('clients.since')}>{formatDateTime(locale, client.createdAt)}</td>
-                  <td data-label={t('users.actions')}>
-                    {client.state === 'pending' && client.userId !== null && (
-                      <button
-                        type="button"
-                        class="button button--small"
-                        onClick={() => setApproving({ ...client, userId: client.userId as string })}
-                        data-testid="client-approve"
-                        aria-label={t('clients.approveLabel', { name: client.name })}
-                      >
-                        {t('clients.approve')}
-                      </button>
-                    )}
-                    {client.state === 'active' && client.dropId !== null && (
-                      <Link
-                        href={`/app/drops/${client.dropId}`}
-                        testid="client-drop"
-                        aria-label={t('clients.dropLabel', { name: client.name })}
-                      >
-                        {t('clients.drop')}
-                      </Link>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ListTable
+          items={clients}
+          failed={problem !== null}
+          testid="clients-table"
+          loadingTestid="clients-loading"
+          empty={<p data-testid="clients-empty">{t('clients.none')}</p>}
+          caption={t('clients.list')}
+          columns={[t('field.name'), t('field.email'), t('sentList.state'), t('clients.since'), t('users.actions')]}
+          row={(client) => (
+            <tr
+              key={client.userId ?? client.invitationId}
+              data-testid="client-row"
+              data-email={client.email}
+              data-state={client.state}
+              data-user-id={client.userId ?? ''}
+            >
+              <th scope="row" data-label={t('field.name')}>
+                <span class="cell-main">{client.name}</span>
+                {client.deliveryFailed && (
+                  <span class="cell-warning" data-testid="client-delivery-failed">
+                    {t('invitations.deliveryFailed')}
+                  </span>
+                )}
+              </th>
+              <td data-label={t('field.email')}>{client.email}</td>
+              <td data-label={t('sentList.state')}>
+                <span class={`badge badge--${STATE_TONES[client.state]}`}>{t(STATE_LABELS[client.state])}</span>
+              </td>
+              <td data-label={t('clients.since')}>{formatDateTime(locale, client.createdAt)}</td>
+              <td data-label={t('users.actions')}>
+                {client.state === 'pending' && client.userId !== null && (
+                  <button
+                    type="button"
+                    class="button button--small"
+                    onClick={() => setApproving({ ...client, userId: client.userId as string })}
+                    data-testid="client-approve"
+                    aria-label={t('clients.approveLabel', { name: client.name })}
+                  >
+                    {t('clients.approve')}
+                  </button>
+                )}
+                {client.state === 'active' && client.dropId !== null && (
+                  <Link
+                    href={`/app/drops/${client.dropId}`}
+                    testid="client-drop"
+                    aria-label={t('clients.dropLabel', { name: client.name })}
+                  >
+                    {t('clients.drop')}
+                  </Link>
+                )}
+              </td>
+            </tr>
+          )}
+        />
       </section>
       {approving && (
         <ApproveClientDialog
@@ -174,12 +169,12 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
     event.preventDefault();
     if (working.current) return;
     const person = displayName(name);
-    const address = normalizeEmail(email);
+    const { email: address, error: emailError } = emailField(t, email);
     const next: { name?: string; email?: string } = {};
     if (person === null) next.name = t('field.name.invalid');
-    if (!isEmail(address)) next.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    if (emailError !== null) next.email = emailError;
     setErrors(next);
-    if (person === null || Object.keys(next).length > 0) {
+    if (person === null || address === null || Object.keys(next).length > 0) {
       failWith(t('form.fix'));
       return;
     }
@@ -221,7 +216,7 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
           <p>{t('invitations.undelivered', { email: undelivered })}</p>
         </Notice>
       )}
-      <form class="form" onSubmit={submit} noValidate>
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate>
         <Field
           id="client-name"
           label={t('clients.name')}

@@ -3,12 +3,12 @@
 // signature over their encryption key), so a server that swapped someone's keys is caught
 // here, and shown loudly.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
 import { getDirectory, type DirectoryEntry, type SessionInfo } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import type { MemberCheck } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { roleLabel } from '../../ui/labels';
@@ -23,27 +23,20 @@ interface Colleague {
 export function ColleaguesPage({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
-  const [colleagues, setColleagues] = useState<readonly Colleague[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      const { members } = await getDirectory();
+  const loaded = useLoad(
+    async (signal) => {
+      const { members } = await getDirectory({ signal });
       const { members: checks } = await engine.call('verifyMembers', { members });
       const byId = new Map(checks.map((check) => [check.userId, check]));
       return members.map((entry) => {
         const check = byId.get(entry.userId);
         return { entry, fingerprint: check?.fingerprint ?? '', check: check?.check ?? 'failed' } satisfies Colleague;
       });
-    })().then(
-      (list) => live && setColleagues(list),
-      (error: unknown) => live && setProblem(errorMessage(t, error)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [engine, t]);
+    },
+    [engine],
+  );
+  const colleagues = loaded.data;
+  const problem = loaded.error === null ? null : errorMessage(t, loaded.error);
 
   const failed = colleagues?.filter((colleague) => colleague.check === 'failed') ?? [];
   return (

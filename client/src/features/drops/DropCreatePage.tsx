@@ -1,17 +1,20 @@
 // /app/drops/new: an advisor makes a drop link through which a client uploads documents for the
-// office (DESIGN §2, §4). The label (who it is for) is sealed: only the office can read it. The
+// office (docs/protocol.md §13). The label (who it is for) is sealed: only the office can read it. The
 // title and instructions are what the uploader sees, so the server stores them readable, and
 // the form says so. A drop bound to the client's address asks the uploader for an e-mail code
 // first; an open one lets anyone with the link upload and never sends mail. Afterwards the link
 // is shown to copy or to put into a mail.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { MAX_DROP_LABEL_CHARACTERS } from '../../crypto/protocol';
+import { Email } from '../../../../shared/wire/common.js';
 import {
+  DropInstructions,
+  DropTitle,
   MAX_DROP_INSTRUCTIONS_LENGTH,
   MAX_DROP_TITLE_LENGTH,
   PERSONAL_DROP_MAX_DAYS,
@@ -19,13 +22,14 @@ import {
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
+import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
 import { formatBytes } from '../../ui/format';
 import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { checkField, normalizeEmail } from '../../ui/validate';
 import { useKeyChangeConfirm } from '../send/KeyChangedDialog';
 import { SendStopped } from '../send/send-flow';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom } from '../share/links';
@@ -47,27 +51,28 @@ interface FieldErrors {
   readonly email?: string;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 /** The form's own checks, with the rules of the wire schema and the sealed label. */
 function checkDraft(
   t: (key: MessageKey, params?: Record<string, string | number>) => string,
   draft: { label: string; title: string; instructions: string; email: string; personal: boolean },
 ): FieldErrors {
   const errors: { -readonly [K in keyof FieldErrors]: string } = {};
-  const label = draft.label.trim();
-  if (label === '') errors.label = t('dropNew.label.empty');
-  else if (label.length > MAX_DROP_LABEL_CHARACTERS || CONTROL.test(label))
+  // The label is sealed, so the server never sees it: it is held to a title's rules (trimmed,
+  // no control characters) and to the worker's length (MAX_DROP_LABEL_CHARACTERS).
+  const label = checkField(DropTitle, draft.label);
+  if (!label.ok && label.issue.kind === 'empty') errors.label = t('dropNew.label.empty');
+  else if (!label.ok || draft.label.trim().length > MAX_DROP_LABEL_CHARACTERS)
     errors.label = t('dropNew.label.invalid', { max: MAX_DROP_LABEL_CHARACTERS });
-  const title = draft.title.trim();
-  if (title === '') errors.title = t('dropNew.title.empty');
-  else if (title.length > MAX_DROP_TITLE_LENGTH || CONTROL.test(title))
-    errors.title = t('dropNew.title.invalid', { max: MAX_DROP_TITLE_LENGTH });
-  if (draft.instructions.trim().length > MAX_DROP_INSTRUCTIONS_LENGTH)
+  const title = checkField(DropTitle, draft.title);
+  if (!title.ok)
+    errors.title = t(title.issue.kind === 'empty' ? 'dropNew.title.empty' : 'dropNew.title.invalid', {
+      max: MAX_DROP_TITLE_LENGTH,
+    });
+  if (!checkField(DropInstructions, draft.instructions).ok)
     errors.instructions = t('dropNew.instructions.invalid', { max: MAX_DROP_INSTRUCTIONS_LENGTH });
-  const email = normalizeEmail(draft.email);
-  if (email !== '' && !isEmail(email)) errors.email = t('field.email.invalid');
-  else if (email === '' && draft.personal) errors.email = t('dropNew.email.personal');
+  const email = checkField(Email, draft.email);
+  if (!email.ok && email.issue.kind !== 'empty') errors.email = t('field.email.invalid');
+  else if (!email.ok && draft.personal) errors.email = t('dropNew.email.personal');
   return errors;
 }
 
@@ -89,9 +94,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
   const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<(MadeDrop & { readonly email: string | null }) | null>(null);
   const keyChange = useKeyChangeConfirm();
-  const controller = useRef<AbortController | null>(null);
-
-  useEffect(() => () => controller.current?.abort(), []);
+  const transfer = useCancellable();
 
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
   const presets = dropExpiryPresets(officeMax, personal);
@@ -104,7 +107,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (controller.current) return;
+    if (transfer.running()) return;
     const found = checkDraft(t, { label, title, instructions, email, personal });
     setErrors(found);
     if (Object.keys(found).length > 0) {
@@ -113,8 +116,8 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
     }
     setProblem(null);
     setBusy(true);
-    const abort = new AbortController();
-    controller.current = abort;
+    const signal = transfer.begin();
+    if (!signal) return;
     const bound = normalizeEmail(email);
     try {
       const drop = await makeDrop(
@@ -131,13 +134,13 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
           expiresAt: expiryFrom(Date.now(), expiryDays),
         },
         {
-          signal: abort.signal,
+          signal: signal,
           confirmKeyChange: keyChange.confirm,
         },
       );
       setMade({ ...drop, email: bound === '' ? null : bound });
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (signal.aborted) return;
       if (error instanceof SendStopped)
         fail(t(error.reason === 'refused' ? 'dropNew.error.refused' : 'send.error.officeKeys'));
       else if (error instanceof EngineError && error.code === 'keys_untrusted') fail(t('send.error.officeKeys'));
@@ -147,7 +150,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
         fail(t('dropNew.error.maxTotal'));
       else fail(errorMessage(t, error));
     } finally {
-      controller.current = null;
+      transfer.end();
       setBusy(false);
     }
   };
@@ -289,7 +292,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
             onValue={setExpiryDays}
             options={presets.map((days) => ({
               value: days,
-              text: t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+              text: t('send.expiry.days', {
                 n: days,
                 date: formatDate(locale, expiryFrom(Date.now(), days)),
               }),
@@ -304,7 +307,7 @@ export function DropCreatePage({ info }: { readonly info: SessionInfo }): JSX.El
             onValue={setMaxFiles}
             options={MAX_FILES_CHOICES.map((n) => ({
               value: n,
-              text: t(n === 1 ? 'dropNew.maxFiles.one' : 'dropNew.maxFiles.many', { n }),
+              text: t('dropNew.maxFiles', { n }),
             }))}
             disabled={busy}
           />

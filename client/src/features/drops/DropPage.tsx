@@ -13,7 +13,6 @@ import {
   closeDrop,
   deleteDrop,
   deleteDropUpload,
-  dropFilePath,
   getDrop,
   rejectDropUpload,
   unlockDrop,
@@ -23,19 +22,19 @@ import {
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
-import type { OpenedDrop, OpenedDropUpload } from '../../crypto/protocol';
+import type { OpenedDrop } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
 import { Link, navigate } from '../../router';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { formatBytes } from '../../ui/format';
-import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDateTime } from '../../ui/labels';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { FileDownloads } from '../transfer/FileDownloads';
 import { DropLinkCard } from './DropLinkCard';
 import { DROP_STATE_LABELS, DROP_STATE_TONES, endedState } from './labels';
+import { UploadItem } from './DropUploadItem';
 
 type View =
   | { readonly kind: 'loading' }
@@ -91,25 +90,28 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
     openedUploads.current = [];
   }, [engine]);
 
-  const load = useCallback(async (): Promise<void> => {
-    try {
-      const fetched = await getDrop(dropId);
+  const { reload: load } = useLoad<View>(
+    async (signal) => {
+      const fetched = await getDrop(dropId, { signal });
       const opened = await engine.call('openDrop', { drop: fetched });
       forgetOpened();
       openedUploads.current = opened.uploads.filter((u) => u.state === 'opened').map((u) => u.dropUploadId);
       const detail = await reportRejected(fetched, opened);
-      setView({ kind: 'loaded', detail, opened });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) setView({ kind: 'not-found' });
-      else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
-      else setView({ kind: 'failed', text: errorMessage(t, error) });
-    }
-  }, [dropId, engine, t, forgetOpened]);
+      return { kind: 'loaded', detail, opened };
+    },
+    [dropId, engine, t, forgetOpened],
+    {
+      keep: true,
+      onLoad: setView,
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 404) setView({ kind: 'not-found' });
+        else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
+        else setView({ kind: 'failed', text: errorMessage(t, error) });
+      },
+    },
+  );
 
-  useEffect(() => {
-    void load();
-    return forgetOpened;
-  }, [load, forgetOpened]);
+  useEffect(() => forgetOpened, [forgetOpened]);
 
   /** Runs one change, then shows the drop as it is now (unless the change left the page). */
   const act = async (work: () => Promise<boolean | void>, done: string): Promise<void> => {
@@ -350,86 +352,5 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         </p>
       </ConfirmDialog>
     </section>
-  );
-}
-
-function UploadItem({
-  dropId,
-  upload,
-  opened,
-  busy,
-  onDelete,
-}: {
-  readonly dropId: string;
-  readonly upload: DropUploadView;
-  readonly opened: OpenedDropUpload;
-  readonly busy: boolean;
-  readonly onDelete: () => void;
-}): JSX.Element {
-  const { t, locale } = useI18n();
-  // What this browser found decides; an upload the server marked rejected is not served either.
-  const state = opened.state === 'opened' && upload.rejectedAt !== null ? 'rejected' : opened.state;
-  return (
-    <li
-      class="panel panel--wide drop-upload"
-      data-testid="drop-upload"
-      data-upload-id={upload.dropUploadId}
-      data-state={state}
-    >
-      <h3 class="recipient-status__name">
-        {t('drop.upload.received', { date: formatDateTime(locale, upload.receivedAt) })}
-      </h3>
-      {state === 'rejected' && (
-        <Notice tone="warning" testid="drop-upload-rejected">
-          <p>
-            <strong>{t('drop.upload.rejected.title')}</strong>
-          </p>
-          <p>{t('drop.upload.rejected.text', { n: upload.files.length })}</p>
-        </Notice>
-      )}
-      {state === 'unavailable' && (
-        <Notice tone="warning" testid="drop-upload-unavailable">
-          <p>{t('drop.upload.unavailable')}</p>
-        </Notice>
-      )}
-      {opened.state === 'opened' && state === 'opened' && (
-        <>
-          <div class="receipt" data-testid="drop-upload-receipt">
-            <p class="access-code__label">{t('receipt.code')}</p>
-            <GroupedCode value={opened.receiptCode} testid="drop-upload-receipt-code" />
-            <p class="form__aside">
-              {upload.receiptMailed ? t('drop.upload.receiptMailed') : t('drop.upload.receiptCompare')}
-            </p>
-          </div>
-          {opened.message !== undefined && (
-            <figure class="message" data-testid="share-message">
-              <figcaption class="message__from">{t('drop.upload.message')}</figcaption>
-              <blockquote class="message__text">{opened.message}</blockquote>
-            </figure>
-          )}
-          {opened.missingFiles > 0 && (
-            <Notice tone="warning" testid="share-missing-files">
-              <p>{t('drop.upload.missing', { n: opened.missingFiles })}</p>
-            </Notice>
-          )}
-          <FileDownloads
-            shareId={upload.dropUploadId}
-            files={opened.files}
-            source={async (fileId) => ({ url: dropFilePath(dropId, upload.dropUploadId, fileId) })}
-          />
-        </>
-      )}
-      <div class="button-row">
-        <button
-          type="button"
-          class="button button--small button--secondary"
-          disabled={busy}
-          onClick={onDelete}
-          data-testid="drop-upload-delete"
-        >
-          {t('drop.upload.delete')}
-        </button>
-      </div>
-    </li>
   );
 }

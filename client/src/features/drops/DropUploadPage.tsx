@@ -1,5 +1,5 @@
 // /d/<dropId>#<drop key fingerprint>.<D>: someone without an account (usually a client) uploads
-// files for the office (DESIGN §2, §4). Opening the page changes nothing on the server (GET
+// files for the office (docs/protocol.md §13). Opening the page changes nothing on the server (GET
 // only). It shows the office's name and logo and the drop's public title and instructions, and
 // the crypto worker checks the drop key the server names against the fingerprint in the link
 // before anything can be encrypted: a key that does not match stops the page with a warning. A
@@ -9,7 +9,7 @@
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
 // time and the receipt code the office will see too.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
 import { getDropLink, requestDropCode, startDropSession, verifyDropCode, type DropPublicInfo } from '../../api/drops';
 import { ApiError } from '../../api/http';
@@ -18,32 +18,33 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
 import { formatBytes } from '../../ui/format';
-import { GroupedCode } from '../../ui/GroupedCode';
-import { formatDate, formatDateTime } from '../../ui/labels';
+import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { FilesField } from '../send/FilesField';
-import { FileLine } from '../transfer/FileDownloads';
-import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { UploadProgress } from '../send/UploadProgress';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
 import { isLinkState, LinkStateAlert } from '../share/LinkState';
 import { dropIdOfPath } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
-import { uploadToDrop, type Receipt } from './drop-flow';
+import { type Receipt } from './drop-flow';
 import { endedState } from './labels';
-import { limitProblems, problemText, UPLOAD_ERRORS } from './limits';
+import { UPLOAD_ERRORS } from './limits';
+import { useDropUpload } from './use-drop-upload';
+import { ReceiptPanel } from './DropReceipt';
 
 interface Office {
   readonly name: string;
   readonly logoUrl?: string | undefined;
 }
 
-interface Loaded {
+export interface Loaded {
   readonly office: Office;
   readonly info: DropPublicInfo;
 }
@@ -64,8 +65,6 @@ type Step =
   | { readonly kind: 'files'; readonly loaded: Loaded; readonly grant: string | null }
   | { readonly kind: 'receipt'; readonly loaded: Loaded; readonly receipt: Receipt };
 
-type Working = { readonly phase: 'uploading' | 'submitting' } | null;
-
 export function DropUploadPage({ path }: { readonly path: string }): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
@@ -77,12 +76,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [files, setFiles] = useState<readonly File[]>([]);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
-  const [working, setWorking] = useState<Working>(null);
-  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const controller = useRef<AbortController | null>(null);
-
-  // Leaving the page cancels a running upload; the worker forgets D.
-  useEffect(() => () => controller.current?.abort(), []);
+  const sending = useDropUpload();
+  const { working, progress } = sending;
 
   // Opening the page: two GETs, which change nothing; then the drop key against the link.
   useEffect(() => {
@@ -90,45 +85,40 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       setStep({ kind: 'invalid' });
       return;
     }
-    let live = true;
-    const abort = new AbortController();
     setStep({ kind: 'loading' });
-    (async () => {
-      const [office, info] = await Promise.all([
-        getOffice({ signal: abort.signal }),
-        getDropLink(dropId, { signal: abort.signal }),
-      ]);
-      const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
-      try {
-        await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
-      } catch (error) {
-        if (!live) return;
-        if (error instanceof EngineError && error.code === 'drop_key_mismatch') setStep({ kind: 'mismatch', loaded });
-        else if (error instanceof EngineError && error.code === 'bad_link') setStep({ kind: 'invalid' });
-        else setStep({ kind: 'unavailable' });
-        return;
-      }
-      if (!live) return;
-      setStep(
-        info.locked
-          ? { kind: 'locked', loaded }
-          : info.bound
-            ? { kind: 'start', loaded }
-            : { kind: 'files', loaded, grant: null },
-      );
-    })().catch((error: unknown) => {
-      if (!live) return;
-      const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
-      if (ended) setStep({ kind: 'gone', state: ended });
-      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
-      else setStep({ kind: 'unavailable' });
-    });
-    return () => {
-      live = false;
-      abort.abort();
-      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
-    };
+    return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
   }, [dropId, fragment, attempt, engine]);
+
+  useLoad<Step>(
+    dropId && fragment
+      ? async (signal) => {
+          const [office, info] = await Promise.all([getOffice({ signal }), getDropLink(dropId, { signal })]);
+          const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
+          try {
+            await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
+          } catch (error) {
+            if (error instanceof EngineError && error.code === 'drop_key_mismatch') return { kind: 'mismatch', loaded };
+            if (error instanceof EngineError && error.code === 'bad_link') return { kind: 'invalid' };
+            return { kind: 'unavailable' };
+          }
+          return info.locked
+            ? { kind: 'locked', loaded }
+            : info.bound
+              ? { kind: 'start', loaded }
+              : { kind: 'files', loaded, grant: null };
+        }
+      : null,
+    [dropId, fragment, attempt, engine],
+    {
+      onLoad: setStep,
+      onError: (error) => {
+        const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
+        if (ended) setStep({ kind: 'gone', state: ended });
+        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+        else setStep({ kind: 'unavailable' });
+      },
+    },
+  );
 
   /** A 410 (the drop ended) or 423 (locked) from any step. */
   const handleDropError = (error: unknown, loaded: Loaded): boolean => {
@@ -178,40 +168,27 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || !dropId || controller.current) return;
+    if (step.kind !== 'files' || !dropId || sending.running()) return;
     const { loaded } = step;
     setStatus('');
-    const problems = limitProblems(files, loaded.info);
-    if (problems.length > 0) {
-      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
-      return;
-    }
-    if (message.length > MAX_MESSAGE_CHARACTERS) {
-      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+    const wrong = sending.check(t, locale, loaded.info, files, message);
+    if (wrong) {
+      fail(wrong.text, wrong.field);
       return;
     }
     page.clearProblem();
-    const abort = new AbortController();
-    controller.current = abort;
-    setProgress(files.map(() => null));
-    setWorking({ phase: 'uploading' });
     try {
-      const grant = step.grant ?? (await startDropSession(dropId)).grant;
-      const receipt = await uploadToDrop(
-        engine,
-        { dropId, grant, files, message, receiptMail: loaded.info.bound && receiptMail },
-        {
-          signal: abort.signal,
-          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
-          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
-          submitting: () => setWorking({ phase: 'submitting' }),
-        },
-      );
-      setStep({ kind: 'receipt', loaded, receipt });
+      const receipt = await sending.upload({
+        dropId,
+        grant: async () => step.grant ?? (await startDropSession(dropId)).grant,
+        files,
+        message,
+        receiptMail: loaded.info.bound && receiptMail,
+      });
+      if (receipt === null) setStatus(t('dropUpload.cancelled'));
+      else setStep({ kind: 'receipt', loaded, receipt });
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
-        setStatus(t('dropUpload.cancelled'));
-      } else if (handleDropError(error, loaded)) {
+      if (handleDropError(error, loaded)) {
         // the page says why
       } else if (error instanceof EngineError && error.code === 'grant_invalid' && loaded.info.bound) {
         setStep({ kind: 'start', loaded });
@@ -226,9 +203,6 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       } else {
         fail(errorMessage(t, error));
       }
-    } finally {
-      controller.current = null;
-      setWorking(null);
     }
   };
 
@@ -236,7 +210,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     setFiles([]);
     setMessage('');
     setReceiptMail(false);
-    setProgress([]);
+    sending.resetProgress();
     page.clearProblem();
     setStatus('');
     // A submission uses up its grant: a bound drop asks for a new code.
@@ -246,12 +220,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const loaded = 'loaded' in step ? step.loaded : null;
   const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
   return (
-    <section
-      class="guest narrow"
-      data-testid="drop-upload-page"
-      data-step={step.kind}
-      data-working={working?.phase ?? 'no'}
-    >
+    <section class="guest narrow" data-testid="drop-upload-page" data-step={step.kind} data-working={working ?? 'no'}>
       {loaded && <OfficeBrand office={loaded.office} testid="drop-upload-office" />}
       <PageHeading>{heading}</PageHeading>
 
@@ -374,13 +343,13 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
           {working && (
             <div class="send-progress" data-testid="drop-progress">
               <StepHeading level={3} focus={false}>
-                {t(working.phase === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
+                {t(working === 'uploading' ? 'send.phase.uploading' : 'dropUpload.submitting')}
               </StepHeading>
               <UploadProgress
                 files={files}
                 progress={progress}
                 prefix="drop"
-                onCancel={working.phase === 'uploading' ? () => controller.current?.abort() : undefined}
+                onCancel={working === 'uploading' ? sending.cancel : undefined}
               />
             </div>
           )}
@@ -396,59 +365,5 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />
       )}
     </section>
-  );
-}
-
-function ReceiptPanel({
-  loaded,
-  receipt,
-  onAgain,
-}: {
-  readonly loaded: Loaded;
-  readonly receipt: Receipt;
-  readonly onAgain: () => void;
-}): JSX.Element {
-  const { t, locale } = useI18n();
-  return (
-    <div class="panel receipt" data-testid="drop-receipt" data-upload-id={receipt.dropUploadId}>
-      <StepHeading>{t('dropUpload.receipt.title')}</StepHeading>
-      <Notice tone="ok" testid="drop-receipt-done">
-        <p>
-          {t('dropUpload.receipt.intro', {
-            office: loaded.office.name,
-            time: formatDateTime(locale, receipt.receivedAt),
-          })}
-        </p>
-      </Notice>
-      <ul class="file-list" aria-label={t('dropUpload.receipt.files')}>
-        {receipt.files.map((file, index) => (
-          <li key={index} class="file-row" data-testid="drop-receipt-file" data-name={file.name} data-size={file.size}>
-            <FileLine name={file.name} size={file.size} />
-          </li>
-        ))}
-      </ul>
-      <p class="access-code__label">{t('receipt.code')}</p>
-      <GroupedCode value={receipt.receiptCode} testid="drop-receipt-code" />
-      <p>{t('dropUpload.receipt.compare', { office: loaded.office.name })}</p>
-      {!receipt.serverAgrees && (
-        <Notice tone="warning" testid="drop-receipt-mismatch">
-          <p>{t('dropUpload.receipt.mismatch', { office: loaded.office.name })}</p>
-        </Notice>
-      )}
-      {receipt.receiptMailed && (
-        <p data-testid="drop-receipt-mailed">
-          {t('dropUpload.receipt.mailed', { email: loaded.info.maskedEmail ?? '' })}
-        </p>
-      )}
-      {loaded.info.singleUse ? (
-        <p class="form__aside">{t('dropUpload.receipt.closed')}</p>
-      ) : (
-        <div class="button-row">
-          <button type="button" class="button button--secondary" onClick={onAgain} data-testid="drop-upload-more">
-            {t('dropUpload.more')}
-          </button>
-        </div>
-      )}
-    </div>
   );
 }

@@ -3,50 +3,38 @@
 // the office's) and nothing else of the drops' contents is here; uploads are opened on a
 // drop's page.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
-import { listDrops, type DropSummary } from '../../api/drops';
+import { listDrops } from '../../api/drops';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
-import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { ErrorAlert, Notice } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { formatDateTime } from '../../ui/labels';
+import { ListTable } from '../../ui/ListTable';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ScopeSwitch, type Scope } from '../../ui/ScopeSwitch';
 import { DROP_STATE_LABELS, DROP_STATE_TONES } from './labels';
-
-interface Listed {
-  readonly scope: Scope;
-  readonly drops: readonly DropSummary[];
-  /** Opened labels by drop id (null: it did not open). */
-  readonly labels: ReadonlyMap<string, string | null>;
-}
 
 export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
   const [scope, setScope] = useState<Scope>('mine');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [listed, setListed] = useState<Listed | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setProblem(null);
-    (async () => {
-      const { drops } = await listDrops(scope, { signal: controller.signal });
+  const listed = useLoad(
+    async (signal) => {
+      const { drops } = await listDrops(scope, { signal });
       const { labels } = await engine.call('openDropLabels', {
         drops: drops.map((drop) => ({ dropId: drop.dropId, ownerId: drop.ownerId, label: drop.label })),
       });
-      if (!controller.signal.aborted)
-        setListed({ scope, drops, labels: new Map(labels.map((entry) => [entry.dropId, entry.label])) });
-    })().catch((error: unknown) => {
-      if (!controller.signal.aborted) setProblem(errorMessage(t, error));
-    });
-    return () => controller.abort();
-  }, [scope, engine, t]);
-
-  const current = listed !== null && listed.scope === scope ? listed : null;
+      // Opened labels by drop id (null: it did not open).
+      return { drops, labels: new Map(labels.map((entry) => [entry.dropId, entry.label])) };
+    },
+    [scope, engine],
+  );
+  const problem = listed.error === null ? null : errorMessage(t, listed.error);
+  const current = listed.data;
   return (
     <section data-testid="drops-page" data-scope={scope} data-state={current === null ? 'loading' : 'loaded'}>
       <PageHeading>{t('drops.title')}</PageHeading>
@@ -71,68 +59,57 @@ export function DropsListPage({ info }: { readonly info: SessionInfo }): JSX.Ele
           <p>{problem}</p>
         </ErrorAlert>
       )}
-      {current === null && !problem && <Progress text={t('app.loading')} testid="drops-loading" />}
-      {current !== null && current.drops.length === 0 && (
-        <Notice testid="drops-empty">
-          <p>{t('drops.none')}</p>
-        </Notice>
-      )}
-      {current !== null && current.drops.length > 0 && (
-        <table class="table table--stack" data-testid="drops-table">
-          <caption class="visually-hidden">{t('drops.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('drops.label')}</th>
-              <th scope="col">{t('drops.for')}</th>
-              <th scope="col">{t('drops.uploads')}</th>
-              <th scope="col">{t('drops.expires')}</th>
-              <th scope="col">{t('drops.state')}</th>
+      <ListTable
+        items={current?.drops ?? null}
+        failed={problem !== null}
+        testid="drops-table"
+        loadingTestid="drops-loading"
+        empty={
+          <Notice testid="drops-empty">
+            <p>{t('drops.none')}</p>
+          </Notice>
+        }
+        caption={t('drops.title')}
+        columns={[t('drops.label'), t('drops.for'), t('drops.uploads'), t('drops.expires'), t('drops.state')]}
+        row={(drop) => {
+          const label = current?.labels.get(drop.dropId) ?? null;
+          return (
+            <tr
+              key={drop.dropId}
+              data-testid="drop-row"
+              data-drop-id={drop.dropId}
+              data-state={drop.state}
+              data-label={label ?? ''}
+            >
+              <th scope="row" data-label={t('drops.label')}>
+                <Link href={`/app/drops/${drop.dropId}`} class="cell-main" testid="drop-open">
+                  {label ?? t('drops.labelUnavailable')}
+                </Link>
+                <span class="cell-sub">{drop.title}</span>
+                {drop.ownerId !== info.me.userId && (
+                  <span class="cell-sub">{t('sentList.by', { name: drop.ownerName })}</span>
+                )}
+              </th>
+              <td data-label={t('drops.for')}>
+                <span translate={false}>{drop.email ?? t('drops.open')}</span>
+                {drop.locked && <span class="badge badge--danger">{t('recipient.locked')}</span>}
+              </td>
+              <td data-label={t('drops.uploads')} data-testid="drop-row-uploads">
+                {drop.uploadCount}
+                {drop.lastUploadAt !== null && (
+                  <span class="cell-sub">
+                    {t('drops.lastUpload', { date: formatDateTime(locale, drop.lastUploadAt) })}
+                  </span>
+                )}
+              </td>
+              <td data-label={t('drops.expires')}>{formatDateTime(locale, drop.expiresAt)}</td>
+              <td data-label={t('drops.state')}>
+                <span class={`badge badge--${DROP_STATE_TONES[drop.state]}`}>{t(DROP_STATE_LABELS[drop.state])}</span>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {current.drops.map((drop) => {
-              const label = current.labels.get(drop.dropId) ?? null;
-              return (
-                <tr
-                  key={drop.dropId}
-                  data-testid="drop-row"
-                  data-drop-id={drop.dropId}
-                  data-state={drop.state}
-                  data-label={label ?? ''}
-                >
-                  <th scope="row" data-label={t('drops.label')}>
-                    <Link href={`/app/drops/${drop.dropId}`} class="cell-main" testid="drop-open">
-                      {label ?? t('drops.labelUnavailable')}
-                    </Link>
-                    <span class="cell-sub">{drop.title}</span>
-                    {drop.ownerId !== info.me.userId && (
-                      <span class="cell-sub">{t('sentList.by', { name: drop.ownerName })}</span>
-                    )}
-                  </th>
-                  <td data-label={t('drops.for')}>
-                    <span translate={false}>{drop.email ?? t('drops.open')}</span>
-                    {drop.locked && <span class="badge badge--danger">{t('recipient.locked')}</span>}
-                  </td>
-                  <td data-label={t('drops.uploads')} data-testid="drop-row-uploads">
-                    {drop.uploadCount}
-                    {drop.lastUploadAt !== null && (
-                      <span class="cell-sub">
-                        {t('drops.lastUpload', { date: formatDateTime(locale, drop.lastUploadAt) })}
-                      </span>
-                    )}
-                  </td>
-                  <td data-label={t('drops.expires')}>{formatDateTime(locale, drop.expiresAt)}</td>
-                  <td data-label={t('drops.state')}>
-                    <span class={`badge badge--${DROP_STATE_TONES[drop.state]}`}>
-                      {t(DROP_STATE_LABELS[drop.state])}
-                    </span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
+          );
+        }}
+      />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-// Drops step by step (DESIGN §4; shared/wire/drops.ts). The pages drive these; the crypto
+// Drops step by step (docs/protocol.md §13; shared/wire/drops.ts). The pages drive these; the crypto
 // worker does every check and holds every key.
 //
 // Making a drop: the office key is checked as for sending (the office's statement about its

@@ -1,6 +1,7 @@
 // Words for a drop's state, and for the 410 a link holder gets when it ended.
 import type { DropState } from '../../api/drops';
 import type { MessageKey } from '../../i18n';
+import type { BadgeTone } from '../../ui/labels';
 
 export const DROP_STATE_LABELS: Record<DropState, MessageKey> = {
   active: 'drop.state.active',
@@ -8,7 +9,7 @@ export const DROP_STATE_LABELS: Record<DropState, MessageKey> = {
   expired: 'drop.state.expired',
 };
 
-export const DROP_STATE_TONES: Record<DropState, 'ok' | 'muted' | 'danger' | 'warning'> = {
+export const DROP_STATE_TONES: Record<DropState, BadgeTone> = {
   active: 'ok',
   closed: 'muted',
   expired: 'muted',

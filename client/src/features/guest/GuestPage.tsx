@@ -1,4 +1,4 @@
-// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (DESIGN §3.2, §4, §5). Opening
+// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (docs/protocol.md §15). Opening
 // it changes nothing on the server (GET /api/v1/links/:id only, which mail scanners may do
 // freely). The page shows the office, the sender and the masked address a code will go to;
 // the guest presses "Send me a code" (never automatic), types it (and the access code told
@@ -23,6 +23,7 @@ import type { OpenedShare } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDate } from '../../ui/labels';
@@ -81,24 +82,21 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   // Opening the page: only a GET, which changes nothing.
   useEffect(() => {
-    if (!recipientId || !fragment) {
-      setStep({ kind: 'invalid' });
-      return;
-    }
-    const controller = new AbortController();
-    setStep({ kind: 'loading' });
-    getLink(recipientId, { signal: controller.signal }).then(
-      (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
+    setStep(recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
+  }, [recipientId, fragment, attempt]);
+  useLoad(
+    recipientId && fragment ? (signal) => getLink(recipientId, { signal }) : null,
+    [recipientId, fragment, attempt],
+    {
+      onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+      onError: (error) => {
         const gone = goneCode(error);
         if (gone) setStep({ kind: 'gone', code: gone });
         else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
         else setStep({ kind: 'unavailable' });
       },
-    );
-    return () => controller.abort();
-  }, [recipientId, fragment, attempt]);
+    },
+  );
 
   // The worker forgets the file keys when the guest leaves.
   const openedShareId = step.kind === 'files' ? step.opened.shareId : null;
@@ -195,10 +193,10 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   };
 
   const source = useMemo(
-    () => async (fileId: string) => {
-      if (step.kind !== 'files' || !recipientId) throw new EngineError('grant_invalid');
-      return { url: guestFilePath(recipientId, fileId), grant: step.verified.grant };
-    },
+    () => (fileId: string) =>
+      step.kind !== 'files' || !recipientId
+        ? Promise.reject(new EngineError('grant_invalid'))
+        : Promise.resolve({ url: guestFilePath(recipientId, fileId), grant: step.verified.grant }),
     [step, recipientId],
   );
 

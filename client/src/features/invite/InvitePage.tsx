@@ -21,6 +21,7 @@ import { useI18n } from '../../i18n/context';
 import { navigate } from '../../router';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime, roleLabel } from '../../ui/labels';
@@ -40,7 +41,7 @@ import { trustOffice } from '../portal/office-pin';
 import { Fingerprint } from '../../ui/Fingerprint';
 
 /** `#<token>` or `#<token>.<office fingerprint>`: the parts, or null for anything else. */
-export function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
+function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
   const [token = '', fingerprint, ...rest] = hash.replace(/^#/, '').split('.');
   if (!TOKEN_PATTERN.test(token) || rest.length > 0) return null;
   if (fingerprint === undefined) return { token, fingerprint: null };
@@ -78,29 +79,27 @@ export function InvitePage(): JSX.Element {
   // The office key the server names, against the link's fingerprint, before any key is made.
   useEffect(() => {
     if (answer === null) return;
-    if (linkFingerprint === null) {
-      setOffice({ kind: answer.role === 'client' ? 'incomplete' : 'none' });
-      return;
-    }
-    let live = true;
-    setOffice({ kind: 'checking' });
-    engine
-      .call('checkOfficeFingerprint', {
-        signingPublicKey: answer.office.signingPublicKey,
-        fingerprint: linkFingerprint,
-      })
-      .then(
-        (checked) => live && setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
-        (error: unknown) =>
-          live &&
-          setOffice({
-            kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed',
-          }),
-      );
-    return () => {
-      live = false;
-    };
-  }, [answer, linkFingerprint, engine]);
+    setOffice(
+      linkFingerprint === null ? { kind: answer.role === 'client' ? 'incomplete' : 'none' } : { kind: 'checking' },
+    );
+  }, [answer, linkFingerprint]);
+  useLoad(
+    answer !== null && linkFingerprint !== null
+      ? () =>
+          engine.call('checkOfficeFingerprint', {
+            signingPublicKey: answer.office.signingPublicKey,
+            fingerprint: linkFingerprint,
+          })
+      : null,
+    [answer, linkFingerprint, engine],
+    {
+      onLoad: (checked) => setOffice({ kind: 'verified', fingerprint: checked.fingerprint }),
+      onError: (error) =>
+        setOffice({
+          kind: error instanceof EngineError && error.code === 'office_key_mismatch' ? 'mismatch' : 'failed',
+        }),
+    },
+  );
 
   if (lookup.kind === 'valid' && phase.kind === 'recovery') {
     return (
@@ -285,7 +284,7 @@ function AcceptForm({
   return (
     <form
       class="panel form"
-      onSubmit={submit}
+      onSubmit={(event) => void submit(event)}
       noValidate
       data-testid="invite-form"
       aria-labelledby="invite-form-heading"

@@ -15,7 +15,7 @@ import { errorMessage, isApiError } from '../../ui/errors';
 import { EmailField, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
-import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
+import { emailField, normalizeSecondFactorCode } from '../../ui/validate';
 
 type Step =
   { readonly kind: 'credentials' } | { readonly kind: 'code'; readonly ticket: string; readonly backup: boolean };
@@ -51,12 +51,12 @@ export function LoginPage(): JSX.Element {
 
   const submitCredentials = (event: Event): void => {
     event.preventDefault();
-    const address = normalizeEmail(email);
+    const { email: address, error: emailError } = emailField(t, email);
     const errors: { email?: string; password?: string } = {};
-    if (!isEmail(address)) errors.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    if (emailError !== null) errors.email = emailError;
     if (password === '') errors.password = t('field.password.empty');
     setFieldErrors(errors);
-    if (errors.email || errors.password) {
+    if (address === null || errors.password) {
       fail(t('form.fix'));
       return;
     }

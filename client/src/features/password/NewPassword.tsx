@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
 import type { MessageKey, Translate } from '../../i18n';
 import { Field } from '../../ui/Field';
+import { useLoad } from '../../ui/load';
 import { judgePassword, MIN_PASSWORD_LENGTH, type PasswordReason, type PasswordVerdict, type Strength } from './policy';
 
 type Estimator = (password: string, userInputs: readonly string[]) => Strength;
@@ -19,24 +20,15 @@ function loadEstimator(): Promise<Estimator> {
 
 /** The verdict on `password`, re-estimated shortly after typing pauses. */
 export function usePasswordVerdict(password: string, userInputs: readonly string[]): PasswordVerdict {
-  const [estimator, setEstimator] = useState<Estimator | null>(null);
+  const { data: estimator } = useLoad(() => loadEstimator(), [], {
+    // Offline after the page loaded: without the estimator no password can be accepted;
+    // the verdict stays "checking" and the page says so on submit.
+    onError: () => {
+      estimatorLoad = undefined;
+    },
+  });
   const [strength, setStrength] = useState<{ readonly password: string; readonly strength: Strength } | null>(null);
   const inputsKey = userInputs.join('\u0000');
-
-  useEffect(() => {
-    let live = true;
-    loadEstimator().then(
-      (loaded) => live && setEstimator(() => loaded),
-      () => {
-        // Offline after the page loaded: without the estimator no password can be accepted;
-        // the verdict stays "checking" and the page says so on submit.
-        estimatorLoad = undefined;
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   useEffect(() => {
     if (!estimator || password === '') return;

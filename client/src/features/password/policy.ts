@@ -5,11 +5,11 @@
 
 export const MIN_PASSWORD_LENGTH = 12;
 /** zxcvbn's score: 3 is "safely unguessable: moderate protection from offline slow-hash scenario". */
-export const MIN_SCORE = 3;
+const MIN_SCORE = 3;
 /** Longer passwords are accepted, but the estimator only looks at this many characters. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
-export type Score = 0 | 1 | 2 | 3 | 4;
+type Score = 0 | 1 | 2 | 3 | 4;
 
 /** What the strength estimator found, in the estimator's own terms. */
 export interface Strength {

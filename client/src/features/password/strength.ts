@@ -5,7 +5,7 @@ import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as english from '@zxcvbn-ts/language-en';
 import * as dutch from '@zxcvbn-ts/language-nl-be';
-import { MAX_PASSWORD_LENGTH, type Score, type Strength } from './policy';
+import { MAX_PASSWORD_LENGTH, type Strength } from './policy';
 
 let factory: ZxcvbnFactory | undefined;
 
@@ -25,7 +25,7 @@ function estimator(): ZxcvbnFactory {
  * capitalised, reversed or in l33t) is one from the leaked-password list. Words of that list
  * inside a longer passphrase are left to the score.
  */
-export function strengthOf(result: ZxcvbnResult): Strength {
+function strengthOf(result: ZxcvbnResult): Strength {
   const length = result.password.length;
   const leaked = result.sequence.some(
     (match) =>
@@ -35,7 +35,7 @@ export function strengthOf(result: ZxcvbnResult): Strength {
       match.i === 0 &&
       match.j >= length - 1,
   );
-  return { score: result.score as Score, warning: result.feedback.warning, leaked };
+  return { score: result.score, warning: result.feedback.warning, leaked };
 }
 
 export function estimateStrength(password: string, userInputs: readonly string[]): Strength {

@@ -11,6 +11,7 @@ import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { PageHeading } from '../../ui/PageHeading';
@@ -19,7 +20,7 @@ import { trustOffice, type OfficeTrust } from './office-pin';
 const OfficeTrustContext = createContext<OfficeTrust | null>(null);
 
 /** The office key check the gate made (null outside the gate). */
-export function useOfficeTrust(): OfficeTrust | null {
+function useOfficeTrust(): OfficeTrust | null {
   return useContext(OfficeTrustContext);
 }
 
@@ -46,25 +47,15 @@ export function OfficePinGate({
   const translate = useRef(t);
   translate.current = t;
 
-  useEffect(() => {
-    let live = true;
-    setCheck({ kind: 'checking' });
-    trustOffice(engine, officeId).then(
-      (trust) => live && setCheck({ kind: 'trusted', trust }),
-      (error: unknown) => {
-        if (!live) return;
-        if (
-          error instanceof EngineError &&
-          (error.code === 'office_key_changed' || error.code === 'office_key_mismatch')
-        )
-          setCheck({ kind: 'changed' });
-        else setCheck({ kind: 'failed', text: errorMessage(translate.current, error) });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [engine, officeId, officeKey, attempt]);
+  useEffect(() => setCheck({ kind: 'checking' }), [engine, officeId, officeKey, attempt]);
+  useLoad(() => trustOffice(engine, officeId), [engine, officeId, officeKey, attempt], {
+    onLoad: (trust) => setCheck({ kind: 'trusted', trust }),
+    onError: (error) => {
+      if (error instanceof EngineError && (error.code === 'office_key_changed' || error.code === 'office_key_mismatch'))
+        setCheck({ kind: 'changed' });
+      else setCheck({ kind: 'failed', text: errorMessage(translate.current, error) });
+    },
+  });
 
   if (check.kind === 'trusted')
     return <OfficeTrustContext.Provider value={check.trust}>{children}</OfficeTrustContext.Provider>;

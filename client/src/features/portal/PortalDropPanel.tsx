@@ -1,4 +1,4 @@
-// The portal's upload form: the client's personal drop (issue 6). The drop's link fragment is
+// The portal's upload form: the client's personal drop (docs/protocol.md §13). The drop's link fragment is
 // sealed to the client's own key; the crypto worker opens it and checks the drop key the server
 // names against the fingerprint inside before anything is encrypted (a mismatch stops here with a
 // warning, like the public upload page). Uploading asks the server for an upload session from
@@ -6,7 +6,7 @@
 // seals and MACs exactly as a drop link's uploader does (features/drops/drop-flow.ts). The
 // receipt shows the code the office sees too.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { startPortalDrop, type PortalDrop } from '../../api/clients';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
@@ -14,6 +14,7 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { useLoad } from '../../ui/load';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Field } from '../../ui/Field';
@@ -21,10 +22,11 @@ import { formatBytes } from '../../ui/format';
 import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDate, formatDateTime } from '../../ui/labels';
 import { StepHeading } from '../../ui/StepHeading';
-import { uploadToDrop, type Receipt } from '../drops/drop-flow';
-import { limitProblems, problemText, UPLOAD_ERRORS } from '../drops/limits';
+import { type Receipt } from '../drops/drop-flow';
+import { UPLOAD_ERRORS } from '../drops/limits';
+import { useDropUpload } from '../drops/use-drop-upload';
 import { FilesField } from '../send/FilesField';
-import { UploadProgress, type FileProgress } from '../send/UploadProgress';
+import { UploadProgress } from '../send/UploadProgress';
 import { FileLine } from '../transfer/FileDownloads';
 
 type Step =
@@ -63,79 +65,64 @@ export function PortalDropPanel({
     readonly n: number;
   } | null>(null);
   const [status, setStatus] = useState('');
-  const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
-  const [progress, setProgress] = useState<readonly FileProgress[]>([]);
-  const controller = useRef<AbortController | null>(null);
+  const sending = useDropUpload();
+  const { working, progress } = sending;
   const { dropId, publicKey, clientLink } = drop;
   const open = drop.state === 'active' && clientLink !== null;
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
     setProblem((previous) => ({ text, ...(field ? { field } : {}), n: (previous?.n ?? 0) + 1 }));
 
-  // Leaving the page cancels a running upload.
-  useEffect(() => () => controller.current?.abort(), []);
-
+  // Opening the drop: its key checked against the client's link, in the worker.
   useEffect(() => {
     if (!open || clientLink === null) {
       setStep({ kind: 'gone' });
       return;
     }
-    let live = true;
     setStep({ kind: 'opening' });
-    engine.call('openClientDrop', { dropId, publicKey, clientLink }).then(
-      () => live && setStep({ kind: 'files' }),
-      (error: unknown) => {
-        if (!live) return;
+    return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+  }, [engine, dropId, publicKey, clientLink, open]);
+  useLoad(
+    open && clientLink !== null ? () => engine.call('openClientDrop', { dropId, publicKey, clientLink }) : null,
+    [engine, dropId, publicKey, clientLink, open],
+    {
+      onLoad: () => setStep({ kind: 'files' }),
+      onError: (error) =>
         setStep({
           kind:
             error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link')
               ? 'mismatch'
               : 'unavailable',
-        });
-      },
-    );
-    return () => {
-      live = false;
-      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
-    };
-  }, [engine, dropId, publicKey, clientLink, open]);
+        }),
+    },
+  );
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (step.kind !== 'files' || controller.current) return;
+    if (step.kind !== 'files' || sending.running()) return;
     setStatus('');
-    const problems = limitProblems(files, drop);
-    if (problems.length > 0) {
-      fail(problems.map((p) => problemText(t, locale, p)).join(' '), 'files');
-      return;
-    }
-    if (message.length > MAX_MESSAGE_CHARACTERS) {
-      fail(t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS }), 'message');
+    const wrong = sending.check(t, locale, drop, files, message);
+    if (wrong) {
+      fail(wrong.text, wrong.field);
       return;
     }
     setProblem(null);
-    const abort = new AbortController();
-    controller.current = abort;
-    setProgress(files.map(() => null));
-    setWorking('uploading');
     try {
-      const { grant } = await startPortalDrop(dropId);
-      const receipt = await uploadToDrop(
-        engine,
-        { dropId, grant, files, message, receiptMail: false },
-        {
-          signal: abort.signal,
-          fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
-          fileDone: (index) => setProgress((previous) => previous.map((item, i) => (i === index ? 'done' : item))),
-          submitting: () => setWorking('submitting'),
-        },
-      );
+      const receipt = await sending.upload({
+        dropId,
+        grant: async () => (await startPortalDrop(dropId)).grant,
+        files,
+        message,
+        receiptMail: false,
+      });
+      if (receipt === null) {
+        setStatus(t('dropUpload.cancelled'));
+        return;
+      }
       setStep({ kind: 'receipt', receipt });
       onUploaded();
     } catch (error) {
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled'))
-        setStatus(t('dropUpload.cancelled'));
-      else if (
+      if (
         (error instanceof ApiError && error.status === 410) ||
         (error instanceof EngineError && (error.code === 'drop_closed' || error.code === 'drop_expired'))
       )
@@ -145,16 +132,13 @@ export function PortalDropPanel({
       else if (error instanceof ApiError && (error.code === 'drop_too_many_files' || error.code === 'drop_too_large'))
         fail(t('dropUpload.error.serverLimits'));
       else fail(errorMessage(t, error));
-    } finally {
-      controller.current = null;
-      setWorking(null);
     }
   };
 
   const again = (): void => {
     setFiles([]);
     setMessage('');
-    setProgress([]);
+    sending.resetProgress();
     setProblem(null);
     setStatus('');
     setStep({ kind: 'files' });
@@ -226,7 +210,7 @@ export function PortalDropPanel({
                 files={files}
                 progress={progress}
                 prefix="portal"
-                onCancel={working === 'uploading' ? () => controller.current?.abort() : undefined}
+                onCancel={working === 'uploading' ? sending.cancel : undefined}
               />
             </div>
           )}

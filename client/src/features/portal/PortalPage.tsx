@@ -1,4 +1,4 @@
-// /app for a signed-in, approved client: the client portal (issue 6). Behind OfficePinGate, so
+// /app for a signed-in, approved client: the client portal. Behind OfficePinGate, so
 // the office key is the one this client pinned before anything here is shown. Three parts, all
 // the client's own and nothing else (the portal's API has no way to ask for anyone else's):
 // - what the office shared with them, from any advisor (the Received pages open and download);
@@ -7,14 +7,15 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
-import { getPortal, listPortalUploads, type Portal, type PortalUpload } from '../../api/clients';
-import { listReceived, type ReceivedList } from '../../api/sharing';
+import { getPortal, listPortalUploads, type PortalUpload } from '../../api/clients';
+import { listReceived } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
 import { formatBytes } from '../../ui/format';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { errorMessage } from '../../ui/errors';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ReceivedTable } from '../received/ReceivedListPage';
 import { OfficeTrustNotice } from './OfficePinGate';
@@ -27,14 +28,17 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
   const { t } = useI18n();
   const office = info.office.name;
   const [problem, setProblem] = useState<string | null>(null);
-  const [shares, reloadShares] = useLoaded<ReceivedList['shares']>(
-    async () => (await listReceived()).shares,
-    setProblem,
+  const told = { keep: true, onError: (error: unknown) => setProblem(errorMessage(t, error)) };
+  const { data: shares, reload: reloadShares } = useLoad(
+    async (signal) => (await listReceived({ signal })).shares,
+    [t],
+    told,
   );
-  const [portal] = useLoaded<Portal>(() => getPortal(), setProblem);
-  const [uploads, reloadUploads] = useLoaded<readonly PortalUpload[]>(
-    async () => (await listPortalUploads()).uploads,
-    setProblem,
+  const { data: portal } = useLoad((signal) => getPortal({ signal }), [t], told);
+  const { data: uploads, reload: reloadUploads } = useLoad(
+    async (signal) => (await listPortalUploads({ signal })).uploads,
+    [t],
+    told,
   );
   const loaded = shares !== null && portal !== null && uploads !== null;
 

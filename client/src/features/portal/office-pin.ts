@@ -1,8 +1,8 @@
-// A client's trust in the office key (DESIGN §4: "clients pin the office signing key when they
-// activate their account"). A client holds no office keys, so the office signing key the server
-// names is only the server's word until this browser's crypto worker matched it against the
-// client's own pin (MAC'd with their personal key, stored on the server but unforgeable by it)
-// or, at activation, against the fingerprint in the invitation link, and pinned it. The worker
+// A client's trust in the office key (docs/protocol.md §14; docs/threat-model.md, promise 5:
+// clients pin the office signing key when they activate their account). A client holds no
+// office keys, so the office signing key the server names is only the server's word until this
+// browser's crypto worker matched it against the client's own pin (MAC'd with their personal
+// key, stored on the server but unforgeable by it) or, at activation, against the fingerprint in the invitation link, and pinned it. The worker
 // then opens received shares for this session; before, it refuses them.
 import { getPins, putPin } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';

@@ -6,45 +6,19 @@
 // and this page shows the new counts.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import {
-  erasePerson,
-  exportPerson,
-  previewPerson,
-  type PrivacyCounts,
-  type PrivacyEraseResponse,
-  type PrivacyPreview,
-} from '../../api/privacy';
-import type { MessageKey, Translate } from '../../i18n';
+import { exportPerson, previewPerson, type PrivacyEraseResponse, type PrivacyPreview } from '../../api/privacy';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
-import { ConfirmDialog, Dialog } from '../../ui/Dialog';
+import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage, isApiError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
-import { formatBytes } from '../../ui/format';
-import { roleLabel } from '../../ui/labels';
+import type { Problem } from '../../ui/attempt';
 import { PageHeading } from '../../ui/PageHeading';
-import { isEmail, normalizeEmail } from '../../ui/validate';
+import { emailField } from '../../ui/validate';
 import { saveBlob } from '../transfer/save';
+import { Holdings, CountList, EraseDialog } from './PersonHoldings';
 
-type Problem = { readonly text: string; readonly n: number } | null;
-
-/** The counts an admin reads before erasing, in this order, each with its label. */
-const COUNT_LABELS: readonly (readonly [
-  Exclude<keyof PrivacyCounts, 'accounts' | 'bytes' | 'auditEntries' | 'pseudonyms'>,
-  MessageKey,
-])[] = [
-  ['invitations', 'privacy.count.invitations'],
-  ['sessions', 'privacy.count.sessions'],
-  ['sharesSent', 'privacy.count.sharesSent'],
-  ['sharesReceivedOnly', 'privacy.count.sharesReceivedOnly'],
-  ['sharesReceivedShared', 'privacy.count.sharesReceivedShared'],
-  ['dropsOwned', 'privacy.count.dropsOwned'],
-  ['dropsBound', 'privacy.count.dropsBound'],
-  ['dropUploads', 'privacy.count.dropUploads'],
-  ['uploads', 'privacy.count.uploads'],
-];
-
-export function exportFileName(now: Date): string {
+function exportFileName(now: Date): string {
   return `coffer-privacy-export-${now.toISOString().slice(0, 10)}.json`;
 }
 
@@ -52,7 +26,7 @@ export function PrivacyPage(): JSX.Element {
   const { t } = useI18n();
   const [email, setEmail] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
   const [notFound, setNotFound] = useState<string | null>(null);
   const [preview, setPreview] = useState<PrivacyPreview | null>(null);
   const [busy, setBusy] = useState<'lookup' | 'export' | null>(null);
@@ -67,9 +41,9 @@ export function PrivacyPage(): JSX.Element {
   const lookUp = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const address = normalizeEmail(email);
-    if (!isEmail(address)) {
-      const text = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    const { email: address, error: emailError } = emailField(t, email);
+    if (address === null) {
+      const text = emailError;
       setFieldError(text);
       fail(text);
       return;
@@ -128,7 +102,7 @@ export function PrivacyPage(): JSX.Element {
             <p>{problem.text}</p>
           </ErrorAlert>
         )}
-        <form class="form" onSubmit={lookUp} noValidate>
+        <form class="form" onSubmit={(event) => void lookUp(event)} noValidate>
           <Field
             id="privacy-email"
             label={t('field.email')}
@@ -257,181 +231,5 @@ export function PrivacyPage(): JSX.Element {
         />
       )}
     </>
-  );
-}
-
-/** The account line and the counts of a preview. */
-function Holdings({
-  t,
-  preview,
-  testid,
-}: {
-  readonly t: Translate;
-  readonly preview: PrivacyPreview;
-  readonly testid: string;
-}): JSX.Element {
-  const { account } = preview;
-  return (
-    <>
-      <p data-testid="privacy-account">
-        {account === null
-          ? t('privacy.account.none')
-          : t('privacy.account.value', {
-              name: account.name,
-              role: roleLabel(t, account.role),
-              status: t(account.status === 'active' ? 'users.status.active' : 'users.status.disabled'),
-            })}
-      </p>
-      <CountList t={t} counts={preview.counts} testid={testid} />
-    </>
-  );
-}
-
-function CountList({
-  t,
-  counts,
-  testid,
-}: {
-  readonly t: Translate;
-  readonly counts: PrivacyCounts;
-  readonly testid: string;
-}): JSX.Element {
-  const { locale } = useI18n();
-  return (
-    <table class="table" data-testid={testid}>
-      <caption class="visually-hidden">{t('privacy.counts.caption')}</caption>
-      <tbody>
-        {COUNT_LABELS.map(([key, label]) => (
-          <tr key={key}>
-            <th scope="row">{t(label)}</th>
-            <td data-count={key}>{counts[key]}</td>
-          </tr>
-        ))}
-        <tr>
-          <th scope="row">{t('privacy.count.files')}</th>
-          <td data-count="files">
-            {t('privacy.count.filesValue', { n: counts.files, size: formatBytes(locale, counts.bytes) })}
-          </td>
-        </tr>
-      </tbody>
-    </table>
-  );
-}
-
-/**
- * The erase step: what goes, that it cannot be undone, and the address typed again. A preview
- * that went stale (409) is replaced by the new one, and the admin confirms again.
- */
-function EraseDialog({
-  preview,
-  onClose,
-  onChanged,
-  onGone,
-  onErased,
-}: {
-  readonly preview: PrivacyPreview;
-  readonly onClose: () => void;
-  readonly onChanged: (fresh: PrivacyPreview) => void;
-  readonly onGone: () => void;
-  readonly onErased: (result: PrivacyEraseResponse) => void;
-}): JSX.Element {
-  const { t } = useI18n();
-  const [typed, setTyped] = useState('');
-  const [fieldError, setFieldError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<Problem>(null);
-  const [busy, setBusy] = useState(false);
-
-  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    if (busy) return;
-    if (normalizeEmail(typed) !== preview.email) {
-      const text = t('privacy.erase.mismatch', { email: preview.email });
-      setFieldError(text);
-      fail(text);
-      return;
-    }
-    setFieldError(null);
-    setProblem(null);
-    setBusy(true);
-    try {
-      onErased(await erasePerson(preview.email, preview.confirmation));
-    } catch (error) {
-      if (isApiError(error, 'wrong_state')) {
-        // Something was added or removed since the preview: show what goes now.
-        try {
-          onChanged(await previewPerson(preview.email));
-          fail(t('privacy.erase.changed'));
-        } catch (again) {
-          if (isApiError(again, 'not_found')) onGone();
-          else fail(errorMessage(t, again));
-        }
-      } else if (isApiError(error, 'not_found')) {
-        onGone();
-      } else {
-        fail(errorMessage(t, error));
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <Dialog
-      open
-      title={t('privacy.erase.confirm.title', { email: preview.email })}
-      onClose={onClose}
-      testid="privacy-erase-dialog"
-      state={busy ? 'busy' : 'open'}
-      busy={busy}
-      wide
-    >
-      <form class="form" onSubmit={submit} noValidate>
-        {problem && (
-          <ErrorAlert testid="privacy-erase-error" focusKey={problem.n}>
-            <p>{problem.text}</p>
-          </ErrorAlert>
-        )}
-        <Notice tone="warning">
-          <p>{t('privacy.erase.confirm.warning')}</p>
-        </Notice>
-        <p>{t('privacy.erase.confirm.goes')}</p>
-        <Holdings t={t} preview={preview} testid="privacy-erase-counts" />
-        <p>{t('privacy.audit.note', { n: preview.counts.auditEntries })}</p>
-        <Field
-          id="privacy-erase-email"
-          label={t('privacy.erase.retype', { email: preview.email })}
-          type="email"
-          value={typed}
-          onValue={(value) => {
-            setTyped(value);
-            setFieldError(null);
-          }}
-          autoComplete="off"
-          inputMode="email"
-          spellcheck={false}
-          autoCapitalize="off"
-          error={fieldError}
-          testid="privacy-erase-email"
-          required
-        />
-        {busy && <Progress text={t('privacy.erase.busy')} />}
-        <div class="button-row">
-          <button type="submit" class="button button--danger" disabled={busy} data-testid="privacy-erase-confirm">
-            {t('privacy.erase.confirm')}
-          </button>
-          <button
-            type="button"
-            class="button button--secondary"
-            onClick={onClose}
-            disabled={busy}
-            data-testid="privacy-erase-cancel"
-          >
-            {t('action.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

@@ -1,20 +1,21 @@
 // /app/received: shares sent to this account. The files' names are decrypted on a share's
 // page, with this account's own key. The client portal shows the same table (ReceivedTable).
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
 import { listReceived, type ReceivedList } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { errorMessage } from '../../ui/errors';
 import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { STATE_LABELS, STATE_TONES } from '../share/labels';
 
 export function ReceivedListPage(): JSX.Element {
   const { t } = useI18n();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [shares] = useLoaded<ReceivedList['shares']>(async () => (await listReceived()).shares, setProblem);
+  const received = useLoad(async (signal) => (await listReceived({ signal })).shares, []);
+  const shares = received.data;
+  const problem = received.error === null ? null : errorMessage(t, received.error);
   return (
     <section data-testid="received-page" data-state={shares === null ? 'loading' : 'loaded'}>
       <PageHeading>{t('received.title')}</PageHeading>

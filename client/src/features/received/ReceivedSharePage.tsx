@@ -14,6 +14,7 @@ import type { OpenedShare } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDateTime } from '../../ui/labels';
@@ -39,26 +40,24 @@ export function ReceivedSharePage({
   const [view, setView] = useState<View>({ kind: 'loading' });
   const grant = useRef<Promise<string> | null>(null);
 
-  useEffect(() => {
-    let live = true;
-    (async () => {
-      try {
-        const share = await getReceived(shareId);
-        const opened = await engine.call('openReceived', { share });
-        if (live) setView({ kind: 'loaded', share, opened });
-      } catch (error) {
-        if (!live) return;
+  useLoad(
+    async (signal) => {
+      const share = await getReceived(shareId, { signal });
+      const opened = await engine.call('openReceived', { share });
+      return { share, opened };
+    },
+    [shareId, engine, t],
+    {
+      onLoad: ({ share, opened }) => setView({ kind: 'loaded', share, opened }),
+      onError: (error) => {
         const state = error instanceof ApiError ? goneState(error.code) : null;
         if (state) setView({ kind: 'failed', text: t('received.gone', { state: t(STATE_LABELS[state]) }) });
         else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
         else setView({ kind: 'failed', text: errorMessage(t, error) });
-      }
-    })();
-    return () => {
-      live = false;
-      void engine.call('forgetShare', { shareId }).catch(() => undefined);
-    };
-  }, [shareId, engine, t]);
+      },
+    },
+  );
+  useEffect(() => () => void engine.call('forgetShare', { shareId }).catch(() => undefined), [shareId, engine, t]);
 
   const source = async (fileId: string, fresh: boolean) => {
     if (fresh || grant.current === null) {

@@ -20,7 +20,7 @@ import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { EmailField, Field } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
-import { isEmail, normalizeEmail, normalizeSecondFactorCode } from '../../ui/validate';
+import { emailField, normalizeSecondFactorCode } from '../../ui/validate';
 import {
   newPasswordErrors,
   NewPasswordFields,
@@ -55,18 +55,18 @@ export function RecoverPage(): JSX.Element {
 
   const submitIdentify = (event: Event): void => {
     event.preventDefault();
-    const address = normalizeEmail(email);
+    const { email: address, error: emailError } = emailField(t, email);
     const key = normalizeRecoveryKeyInput(keyText);
     const factor = normalizeSecondFactorCode(code, 'either');
     const next: Record<string, string | undefined> = {};
-    if (!isEmail(address)) next['email'] = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    if (emailError !== null) next['email'] = emailError;
     if (key.kind === 'empty') next['key'] = t('recover.key.empty');
     else if (key.kind === 'bad_character') next['key'] = t('recover.key.badCharacter', { character: key.character });
     else if (key.kind === 'wrong_length')
       next['key'] = t('recover.key.wrongLength', { expected: RECOVERY_KEY_CHARACTERS, length: key.length });
     if (factor === null) next['code'] = t(code.trim() === '' ? 'field.code.empty' : 'recover.code.invalid');
     setErrors(next);
-    if (Object.values(next).some(Boolean) || key.kind !== 'complete' || factor === null) {
+    if (Object.values(next).some(Boolean) || address === null || key.kind !== 'complete' || factor === null) {
       fail(t('form.fix'));
       return;
     }

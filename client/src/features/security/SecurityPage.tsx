@@ -2,26 +2,16 @@
 // password, and the list of signed-in sessions.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import {
-  changePassword,
-  disableTwoFactor,
-  endSession,
-  getMyKeys,
-  listSessions,
-  type SessionInfo,
-  type SessionList,
-} from '../../api/accounts';
+import { changePassword, disableTwoFactor, getMyKeys, type SessionInfo } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import type { ProgressStage } from '../../crypto/protocol';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import type { UnlockedKeys } from '../../session/store';
-import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
+import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { Fingerprint } from '../../ui/Fingerprint';
-import { formatDateTime } from '../../ui/labels';
-import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { normalizeSecondFactorCode } from '../../ui/validate';
 import {
@@ -32,6 +22,7 @@ import {
 } from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { TwoFactorEnrol } from './TwoFactorEnrol';
+import { SessionsSection } from './SessionsSection';
 
 export function SecurityPage({ info, keys }: { readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
   const { t } = useI18n();
@@ -159,7 +150,7 @@ function DisableTwoFactor(): JSX.Element {
     );
   }
   return (
-    <form class="form" onSubmit={submit} noValidate data-testid="two-factor-disable-form">
+    <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="two-factor-disable-form">
       <h3 class="subsection-heading">{t('twoFactor.disable.heading')}</h3>
       <p>{t('twoFactor.disable.intro')}</p>
       {problem && (
@@ -291,7 +282,7 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
           <p>{problem.text}</p>
         </ErrorAlert>
       )}
-      <form class="form" onSubmit={submit} noValidate data-testid="password-change-form">
+      <form class="form" onSubmit={(event) => void submit(event)} noValidate data-testid="password-change-form">
         <input
           type="email"
           class="visually-hidden"
@@ -351,90 +342,6 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
           state={done ? 'done' : 'idle'}
         />
       </form>
-    </section>
-  );
-}
-
-function SessionsSection(): JSX.Element {
-  const { t, locale } = useI18n();
-  const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
-  const [status, setStatus] = useState('');
-  const [ending, setEnding] = useState<string | null>(null);
-
-  const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const [list, load] = useLoaded<SessionList['sessions']>(async () => (await listSessions()).sessions, fail);
-
-  const end = async (sessionId: string): Promise<void> => {
-    setEnding(sessionId);
-    setProblem(null);
-    setStatus('');
-    try {
-      await endSession(sessionId);
-      setStatus(t('sessions.ended'));
-      await load();
-    } catch (error) {
-      fail(errorMessage(t, error));
-    } finally {
-      setEnding(null);
-    }
-  };
-
-  return (
-    <section class="panel panel--wide" aria-labelledby="sessions-heading">
-      <h2 id="sessions-heading" class="section-heading">
-        {t('sessions.heading')}
-      </h2>
-      <p>{t('sessions.intro')}</p>
-      {problem && (
-        <ErrorAlert testid="sessions-error" focusKey={problem.n} focus={false}>
-          <p>{problem.text}</p>
-        </ErrorAlert>
-      )}
-      {list === null ? (
-        !problem && <Progress text={t('app.loading')} testid="sessions-loading" />
-      ) : (
-        <table class="table table--stack" data-testid="sessions-list">
-          <caption class="visually-hidden">{t('sessions.heading')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('sessions.device')}</th>
-              <th scope="col">{t('sessions.created')}</th>
-              <th scope="col">{t('sessions.lastSeen')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('sessions.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((session) => (
-              <tr key={session.sessionId} data-testid="session-row" data-current={session.current ? 'true' : 'false'}>
-                <th scope="row" data-label={t('sessions.device')}>
-                  {session.device || t('sessions.unknownDevice')}
-                  {session.current && <span class="badge badge--ok"> {t('sessions.current')}</span>}
-                </th>
-                <td data-label={t('sessions.created')}>{formatDateTime(locale, session.createdAt)}</td>
-                <td data-label={t('sessions.lastSeen')}>{formatDateTime(locale, session.lastSeenAt)}</td>
-                <td>
-                  {!session.current && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => void end(session.sessionId)}
-                      disabled={ending !== null}
-                      data-testid="session-end"
-                      aria-label={t('sessions.endLabel', { device: session.device || t('sessions.unknownDevice') })}
-                    >
-                      {t('sessions.end')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <StatusLine text={status} testid="sessions-status" />
-      {list !== null && list.length === 1 && <Notice>{t('sessions.onlyThis')}</Notice>}
     </section>
   );
 }

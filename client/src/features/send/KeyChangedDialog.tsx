@@ -8,7 +8,7 @@ import { Dialog } from '../../ui/Dialog';
 import { Fingerprint } from '../../ui/Fingerprint';
 import type { KeyChange } from './send-flow';
 
-export function KeyChangedDialog({
+function KeyChangedDialog({
   change,
   onAnswer,
 }: {

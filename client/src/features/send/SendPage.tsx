@@ -1,10 +1,10 @@
-// /app/send: an advisor sends files to clients and colleagues (DESIGN §2, §4, §6). Files are
+// /app/send: an advisor sends files to clients and colleagues (docs/protocol.md §10, §11). Files are
 // encrypted and uploaded in the crypto worker, streaming, with progress per file and overall
 // and a Cancel; recipients' keys are checked against the office and the advisor's pins first
 // (a changed key stops the send until fingerprints are compared); afterwards each guest's
 // link is shown to copy or mail, with the access code to tell by phone.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
@@ -13,6 +13,7 @@ import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
+import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { Checkbox, Field } from '../../ui/Field';
@@ -83,11 +84,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
   const keyChange = useKeyChangeConfirm();
   const [status, setStatus] = useState('');
-  const controller = useRef<AbortController | null>(null);
+  const transfer = useCancellable();
   const addRecipients = useAddRecipients((update) => setRecipients((previous) => update(previous)));
-
-  // Leaving the page cancels a running send (the worker stops and removes its uploads).
-  useEffect(() => () => controller.current?.abort(), []);
 
   const fail = (text: string, detail?: string): void =>
     setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
@@ -96,7 +94,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (controller.current) return;
+    if (transfer.running()) return;
     setStatus('');
     // An address typed but not added yet counts too.
     const next: { files?: string; recipients?: string; message?: string } = {};
@@ -121,8 +119,8 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
       return;
     }
     setProblem(null);
-    const abort = new AbortController();
-    controller.current = abort;
+    const signal = transfer.begin();
+    if (!signal) return;
     setProgress(files.map(() => null));
     const accessCodes = new Map(recipients.map((r) => [r.email, r.accessCode]));
     try {
@@ -137,7 +135,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
           receiptMail: receipt,
         },
         {
-          signal: abort.signal,
+          signal: signal,
           phase: (phase) => setStage({ kind: 'working', phase }),
           confirmKeyChange: keyChange.confirm,
           fileProgress: (index, p) => setProgress((previous) => previous.map((item, i) => (i === index ? p : item))),
@@ -147,7 +145,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
       setStage({ kind: 'sent', outcome });
     } catch (error) {
       setStage({ kind: 'compose' });
-      if (abort.signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
+      if (signal.aborted || (error instanceof EngineError && error.code === 'cancelled')) {
         setStatus(t('send.cancelled'));
       } else if (error instanceof SendStopped) {
         const key: MessageKey =
@@ -167,7 +165,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
         fail(errorMessage(t, error));
       }
     } finally {
-      controller.current = null;
+      transfer.end();
     }
   };
 
@@ -247,7 +245,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
             >
               {presets.map((days) => (
                 <option key={days} value={String(days)}>
-                  {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                  {t('send.expiry.days', {
                     n: days,
                     date: formatDate(locale, expiryFrom(Date.now(), days)),
                   })}
@@ -276,7 +274,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
               <option value="">{t('send.limit.none')}</option>
               {DOWNLOAD_LIMITS.map((n) => (
                 <option key={n} value={String(n)}>
-                  {t(n === 1 ? 'send.limit.one' : 'send.limit.many', { n })}
+                  {t('send.limit', { n })}
                 </option>
               ))}
             </select>
@@ -303,7 +301,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
                 <button
                   type="button"
                   class="button button--small button--secondary"
-                  onClick={() => controller.current?.abort()}
+                  onClick={() => transfer.cancel()}
                   data-testid="send-cancel"
                 >
                   {t('action.cancel')}
@@ -317,7 +315,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
                   files={files}
                   progress={progress}
                   prefix="send"
-                  onCancel={stage.phase !== 'sending' ? () => controller.current?.abort() : undefined}
+                  onCancel={stage.phase !== 'sending' ? () => transfer.cancel() : undefined}
                 />
               </>
             )}

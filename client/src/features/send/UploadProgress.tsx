@@ -11,7 +11,7 @@ import { TransferBar } from '../../ui/TransferBar';
 export type FileProgress = TransferProgress | 'done' | null;
 
 /** All files together: bytes done over bytes in all, speed of the file now uploading. */
-export function overallProgress(
+function overallProgress(
   files: readonly { readonly size: number }[],
   progress: readonly FileProgress[],
 ): TransferProgress | null {

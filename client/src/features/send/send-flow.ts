@@ -1,4 +1,4 @@
-// Sending a share, step by step (DESIGN §4; shared/wire/shares.ts). The page drives it; the
+// Sending a share, step by step (docs/protocol.md §10, §11; shared/wire/shares.ts). The page drives it; the
 // crypto worker does every check and holds every key:
 //
 //   1. look the addresses up: accounts (with keys and certificates) and guests;
@@ -52,7 +52,7 @@ export interface SendHooks {
   readonly fileDone: (index: number) => void;
 }
 
-export interface SentGuest extends GuestLink {
+interface SentGuest extends GuestLink {
   /** Nobody in the office ever sent to this address: the page warns to check it. */
   readonly seenBefore: boolean;
 }

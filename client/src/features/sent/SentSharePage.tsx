@@ -5,7 +5,7 @@
 // show a guest's link again (S sealed to the sender or the office). For the share: revoke,
 // extend within the office's policy, and download the files.
 import type { JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getDirectory, type SessionInfo } from '../../api/accounts';
 import { ApiError } from '../../api/http';
 import {
@@ -27,12 +27,12 @@ import { ConfirmDialog } from '../../ui/Dialog';
 import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDate, formatDateTime } from '../../ui/labels';
+import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { GuestLinkCard } from '../send/GuestLinkCard';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom, expiryPresets } from '../share/links';
 import { goneState, STATE_LABELS, STATE_TONES } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
-import { RecipientBadges } from './SentListPage';
+import { SentRecipient } from './SentRecipient';
 
 type Loaded = { readonly detail: ShareDetail; readonly opened: AnswerOf<'openSent'> };
 
@@ -43,7 +43,7 @@ type View =
   | { readonly kind: 'untrusted' }
   | { readonly kind: 'loaded'; readonly loaded: Loaded };
 
-interface ShownLink {
+export interface ShownLink {
   readonly fragment: string;
   readonly accessCode?: string;
 }
@@ -68,29 +68,32 @@ export function SentSharePage({
 
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
 
-  const load = useCallback(async (): Promise<void> => {
-    try {
-      const detail = await getShare(shareId);
+  const { reload: load } = useLoad<View>(
+    async (signal) => {
+      const detail = await getShare(shareId, { signal });
       let sender: { certificate: string; encryptionKeySignature: string } | undefined;
       if (detail.senderId !== info.me.userId) {
         // A colleague's share: their manifest is checked against their certificate.
-        const member = (await getDirectory()).members.find((m) => m.userId === detail.senderId);
+        const member = (await getDirectory({ signal })).members.find((m) => m.userId === detail.senderId);
         if (member?.certificate)
           sender = { certificate: member.certificate, encryptionKeySignature: member.encryptionKeySignature };
       }
       const opened = await engine.call('openSent', { share: detail, ...(sender ? { sender } : {}) });
-      setView({ kind: 'loaded', loaded: { detail, opened } });
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) setView({ kind: 'not-found' });
-      else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
-      else setView({ kind: 'failed', text: errorMessage(t, error) });
-    }
-  }, [shareId, info.me.userId, engine, t]);
+      return { kind: 'loaded', loaded: { detail, opened } };
+    },
+    [shareId, info.me.userId, engine, t],
+    {
+      keep: true,
+      onLoad: setView,
+      onError: (error) => {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) setView({ kind: 'not-found' });
+        else if (error instanceof EngineError && error.code === 'untrusted') setView({ kind: 'untrusted' });
+        else setView({ kind: 'failed', text: errorMessage(t, error) });
+      },
+    },
+  );
 
-  useEffect(() => {
-    void load();
-    return () => void engine.call('forgetShare', { shareId }).catch(() => undefined);
-  }, [load, engine, shareId]);
+  useEffect(() => () => void engine.call('forgetShare', { shareId }).catch(() => undefined), [engine, shareId]);
 
   const act = async (work: () => Promise<void>, done: string): Promise<void> => {
     if (busy) return;
@@ -225,119 +228,29 @@ export function SentSharePage({
         <FileDownloads
           shareId={detail.shareId}
           files={opened.files}
-          source={async (fileId) => ({ url: sentFilePath(detail.shareId, fileId) })}
+          source={(fileId) => Promise.resolve({ url: sentFilePath(detail.shareId, fileId) })}
         />
       )}
 
       <h2 class="section-heading">{t('sentShare.recipients')}</h2>
       <ul class="recipient-status-list" data-testid="sent-share-recipients">
-        {detail.recipients.map((recipient) => {
-          const link = links[recipient.recipientId];
-          return (
-            <li
-              key={recipient.recipientId}
-              class="panel panel--wide recipient-status"
-              data-testid="sent-recipient"
-              data-recipient-id={recipient.recipientId}
-              data-email={recipient.email}
-              data-locked={recipient.locked ? 'true' : 'false'}
-            >
-              <h3 class="recipient-status__name">
-                <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
-                <RecipientBadges recipient={recipient} />
-              </h3>
-              {recipient.name !== undefined && (
-                <p class="cell-sub" translate={false}>
-                  {recipient.email}
-                </p>
-              )}
-              <dl class="facts facts--compact">
-                <dt>{t('recipient.kind')}</dt>
-                <dd>
-                  {t(
-                    recipient.kind === 'guest'
-                      ? recipient.accessCode
-                        ? 'recipient.guestWithCode'
-                        : 'recipient.guest'
-                      : 'recipient.account',
-                  )}
-                </dd>
-                {recipient.kind === 'guest' && (
-                  <>
-                    <dt>{t('recipient.codeRequestedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-requested">
-                      {recipient.codeRequestedAt
-                        ? formatDateTime(locale, recipient.codeRequestedAt)
-                        : t('recipient.not')}
-                    </dd>
-                    <dt>{t('recipient.codeConfirmedAt')}</dt>
-                    <dd data-testid="sent-recipient-code-confirmed">
-                      {recipient.codeConfirmedAt
-                        ? formatDateTime(locale, recipient.codeConfirmedAt)
-                        : t('recipient.not')}
-                    </dd>
-                  </>
-                )}
-                <dt>{t('recipient.firstDownloadAt')}</dt>
-                <dd data-testid="sent-recipient-downloaded">
-                  {recipient.firstDownloadAt ? formatDateTime(locale, recipient.firstDownloadAt) : t('recipient.not')}
-                </dd>
-              </dl>
-              {recipient.locked && (
-                <Notice tone="warning" testid="sent-recipient-locked">
-                  <p>{t('recipient.lockedExplain')}</p>
-                </Notice>
-              )}
-              {recipient.deliveryFailed && (
-                <Notice tone="warning" testid="sent-recipient-delivery">
-                  <p>{t('recipient.deliveryExplain', { email: recipient.email })}</p>
-                </Notice>
-              )}
-              {active && (
-                <div class="button-row">
-                  {recipient.locked && (
-                    <button
-                      type="button"
-                      class="button button--small"
-                      disabled={busy}
-                      onClick={() =>
-                        void act(
-                          () => unlockRecipient(detail.shareId, recipient.recipientId),
-                          t('sentShare.unlocked', { email: recipient.email }),
-                        )
-                      }
-                      data-testid="sent-recipient-unlock"
-                    >
-                      {t('sentShare.unlock')}
-                    </button>
-                  )}
-                  {recipient.kind === 'guest' && !link && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => void showLink(detail, recipient)}
-                      data-testid="sent-recipient-show-link"
-                    >
-                      {t('sentShare.showLink')}
-                    </button>
-                  )}
-                </div>
-              )}
-              {link && active && (
-                <GuestLinkCard
-                  email={recipient.email}
-                  recipientId={recipient.recipientId}
-                  fragment={link.fragment}
-                  accessCode={link.accessCode}
-                  expiresAt={detail.expiresAt}
-                  office={info.office.name}
-                  sender={detail.senderName}
-                  heading={false}
-                />
-              )}
-            </li>
-          );
-        })}
+        {detail.recipients.map((recipient) => (
+          <SentRecipient
+            key={recipient.recipientId}
+            recipient={recipient}
+            share={detail}
+            link={links[recipient.recipientId] ?? null}
+            office={info.office.name}
+            busy={busy}
+            onUnlock={() =>
+              void act(
+                () => unlockRecipient(detail.shareId, recipient.recipientId),
+                t('sentShare.unlocked', { email: recipient.email }),
+              )
+            }
+            onShowLink={() => void showLink(detail, recipient)}
+          />
+        ))}
       </ul>
 
       {active && (
@@ -362,7 +275,7 @@ export function SentSharePage({
                 >
                   {expiryPresets(maxDays).map((days) => (
                     <option key={days} value={String(days)}>
-                      {t(days === 1 ? 'send.expiry.day' : 'send.expiry.days', {
+                      {t('send.expiry.days', {
                         n: days,
                         date: formatDate(locale, expiryFrom(Date.now(), days)),
                       })}

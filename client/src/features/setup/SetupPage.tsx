@@ -21,7 +21,7 @@ import { errorMessage, isApiError } from '../../ui/errors';
 import { EmailField, Field } from '../../ui/Field';
 import { useLinkCheck, type LinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
-import { displayName, isEmail, normalizeEmail } from '../../ui/validate';
+import { displayName, emailField } from '../../ui/validate';
 import {
   newPasswordErrors,
   NewPasswordFields,
@@ -37,7 +37,7 @@ type Phase =
   | { readonly kind: 'working'; readonly stage: ProgressStage | 'sending' }
   | { readonly kind: 'recovery'; readonly recoveryKey: string; readonly office: string; readonly email: string };
 
-export const SETUP_COMMAND = 'npm run coffer -- setup-link';
+const SETUP_COMMAND = 'npm run coffer -- setup-link';
 
 interface FormErrors {
   officeName?: string;
@@ -115,15 +115,15 @@ function SetupForm({
     if (working.current) return;
     const office = displayName(officeName);
     const admin = displayName(name);
-    const address = normalizeEmail(email);
+    const { email: address, error: emailError } = emailField(t, email);
     const next: FormErrors = {};
     if (office === null) next.officeName = t('field.officeName.invalid');
     if (admin === null) next.name = t('field.name.invalid');
-    if (!isEmail(address)) next.email = t(address === '' ? 'field.email.empty' : 'field.email.invalid');
+    if (emailError !== null) next.email = emailError;
     const passwordErrors = newPasswordErrors(t, secret, verdict);
     if (passwordErrors) Object.assign(next, passwordErrors);
     setErrors(next);
-    if (office === null || admin === null || Object.keys(next).length > 0) {
+    if (office === null || admin === null || address === null || Object.keys(next).length > 0) {
       fail(t('form.fix'));
       return;
     }
@@ -161,7 +161,13 @@ function SetupForm({
 
   const busy = phase.kind === 'working';
   return (
-    <form class="panel form" onSubmit={submit} noValidate data-testid="setup-form" aria-labelledby="setup-form-heading">
+    <form
+      class="panel form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      data-testid="setup-form"
+      aria-labelledby="setup-form-heading"
+    >
       <h2 id="setup-form-heading" class="form__heading">
         {t('setup.form.heading')}
       </h2>

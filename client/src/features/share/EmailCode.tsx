@@ -1,4 +1,4 @@
-// Proving an address with an e-mail code (DESIGN §5), as a guest does for a link and an
+// Proving an address with an e-mail code (docs/threat-model.md, promise 2), as a guest does for a link and an
 // uploader for a drop bound to their address. Nothing is mailed by opening the page: the person
 // presses "Send me a code" (the masked address and a spam-folder hint beside it), then types the
 // six digits from the newest mail.

@@ -1,6 +1,7 @@
 // Words for a share's state and a recipient's progress, shared by the sent and received pages.
 import type { ShareState } from '../../api/sharing';
 import type { MessageKey } from '../../i18n';
+import type { BadgeTone } from '../../ui/labels';
 
 export const STATE_LABELS: Record<ShareState, MessageKey> = {
   active: 'share.state.active',
@@ -9,7 +10,7 @@ export const STATE_LABELS: Record<ShareState, MessageKey> = {
   'used-up': 'share.state.usedUp',
 };
 
-export const STATE_TONES: Record<ShareState, 'ok' | 'muted' | 'danger' | 'warning'> = {
+export const STATE_TONES: Record<ShareState, BadgeTone> = {
   active: 'ok',
   expired: 'muted',
   revoked: 'danger',

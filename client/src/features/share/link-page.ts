@@ -4,13 +4,12 @@
 // so its alert takes focus again), a status line, and the e-mail code steps: "Send me a code"
 // (nothing is mailed before the person presses it) and checking the six digits.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../../api/http';
 import type { Translate } from '../../i18n';
 import { errorMessage, isApiError, waitText } from '../../ui/errors';
 import { normalizeEmailCode } from '../../ui/validate';
 import { guestFragment } from './links';
 
-export interface LinkProblem<Field extends string> {
+interface LinkProblem<Field extends string> {
   readonly text: string;
   readonly field?: Field;
   readonly n: number;
@@ -87,7 +86,7 @@ export async function requestEmailCode(
   } catch (error) {
     if (step.linkError(error)) return;
     if (isApiError(error, 'rate_limited'))
-      page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, (error as ApiError).retryAfter) }));
+      page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, error.retryAfter) }));
     else if (isApiError(error, 'delivery_failed')) page.fail(step.deliveryFailed);
     else page.fail(errorMessage(t, error));
   } finally {
@@ -115,7 +114,7 @@ export async function verifyEmailCode<Answer>(
     if (step.linkError(error)) return null;
     if (isApiError(error, 'invalid_credentials')) page.fail(t('guest.error.code'), 'code');
     else if (isApiError(error, 'rate_limited'))
-      page.fail(t('error.rateLimited', { wait: waitText(t, (error as ApiError).retryAfter) }));
+      page.fail(t('error.rateLimited', { wait: waitText(t, error.retryAfter) }));
     else page.fail(errorMessage(t, error));
     return null;
   } finally {

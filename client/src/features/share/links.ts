@@ -1,4 +1,4 @@
-// Guest and drop links and the mail an advisor sends with one (DESIGN §4, §6; protocol §15). A
+// Guest and drop links and the mail an advisor sends with one (docs/protocol.md §15). A
 // guest link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`, a drop link
 // `<origin>/d/<dropId>#<drop key fingerprint>.<D>`: the fragment is never sent to a server. The crypto worker makes and checks the fragment; the page only puts it together
 // and takes it apart, with the same shapes and no crypto library.
@@ -6,7 +6,7 @@ import { ID_PATTERN } from '../../../../shared/wire/patterns.js';
 import type { Translate } from '../../i18n';
 
 /** `<office fingerprint>.<S>`: two 32-byte values in base64url without padding. */
-export const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
+const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
 
 /** `/s/` for a guest's link, `/d/` for a drop's: the id that follows, and the fragment after '#'. */
 function linkTo(kind: 's' | 'd', origin: string, id: string, fragment: string): string {

@@ -3,12 +3,13 @@
 // failed (and why), or too large for this browser. Used by the guest page, the received
 // share, the sender's own view, and a drop's uploads (shareId: the drop upload's id).
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { BLOB_LIMIT_BYTES, type OpenedFile, type TransferProgress } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
+import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
 import { formatBytes } from '../../ui/format';
@@ -16,7 +17,7 @@ import { TransferBar } from '../../ui/TransferBar';
 import { canSave, saveFile } from './save';
 import { canStreamToDisk, saveFilePicker } from './stream';
 
-export interface DownloadSource {
+interface DownloadSource {
   readonly url: string;
   readonly grant?: string;
 }
@@ -95,19 +96,16 @@ function FileRow({
   const { t } = useI18n();
   const engine = useEngine();
   const [state, setState] = useState<RowState>({ kind: 'idle' });
-  const controller = useRef<AbortController | null>(null);
+  const transfer = useCancellable();
   const failures = useRef(0);
   const saveable = canSave(file.size);
   const large = file.size > BLOB_LIMIT_BYTES;
   const picker = large ? saveFilePicker() : null;
 
-  // Leaving the page stops the download (and the worker drops what it collected).
-  useEffect(() => () => controller.current?.abort(), []);
-
   const run = async (fileHandle?: unknown): Promise<void> => {
-    if (controller.current) return;
-    const abort = new AbortController();
-    controller.current = abort;
+    if (transfer.running()) return;
+    const signal = transfer.begin();
+    if (!signal) return;
     setState({ kind: 'running', progress: null });
     const attempt = async (fresh: boolean): Promise<void> => {
       const where = await source(file.fileId, fresh);
@@ -123,7 +121,7 @@ function FileRow({
           ...(where.grant !== undefined ? { grant: where.grant } : {}),
         },
         {
-          signal: abort.signal,
+          signal: signal,
           onTransfer: (progress) => setState({ kind: 'running', progress }),
           ...(fileHandle !== undefined ? { fileHandle } : {}),
         },
@@ -150,7 +148,7 @@ function FileRow({
         setState({ kind: 'failed', message: key ? t(key) : errorMessage(t, error), n: failures.current });
       }
     } finally {
-      controller.current = null;
+      transfer.end();
     }
   };
 
@@ -214,7 +212,7 @@ function FileRow({
         <TransferBar
           label={t('download.progress', { name: file.name })}
           progress={state.progress}
-          onCancel={() => controller.current?.abort()}
+          onCancel={() => transfer.cancel()}
           testid="file-progress"
         />
       )}

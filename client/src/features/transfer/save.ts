@@ -1,4 +1,4 @@
-// Saving a decrypted file (DESIGN §3.6): it leaves Coffer only as a download, never rendered
+// Saving a decrypted file (docs/threat-model.md, promise 6): it leaves Coffer only as a download, never rendered
 // in Coffer's origin. Up to 100 MiB the crypto worker decrypts into an application/octet-stream
 // Blob, which a temporary <a download> saves (its blob: URL is revoked soon after). Larger
 // files stream to disk: into a file the user chose (File System Access API), or through the

@@ -53,7 +53,7 @@ export function saveFilePicker(): SaveFilePicker | null {
 let registering: Promise<ServiceWorkerRegistration | null> | null = null;
 
 /** Registers (once per page) and waits until the download service worker is active; null when it cannot run. */
-export function downloadServiceWorker(): Promise<ServiceWorkerRegistration | null> {
+function downloadServiceWorker(): Promise<ServiceWorkerRegistration | null> {
   registering ??= register().catch(() => {
     registering = null;
     return null;
