@@ -37,7 +37,7 @@ export interface OfficePhase<T = unknown> {
 
 /** Declares a phase with its result type checked between run and figures. */
 function phase<T>(definition: OfficePhase<T>): OfficePhase {
-  return definition as OfficePhase;
+  return definition;
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -160,7 +160,7 @@ export function markdownSummary(run: RunReport): string {
 export async function writeJson(path: string, run: RunReport, summary: string): Promise<void> {
   const json = JSON.stringify(
     { ...run, summaryMarkdown: summary },
-    (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value),
+    (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value as Map<string, unknown>) : value),
     2,
   );
   await writeFile(path, `${json}\n`);
