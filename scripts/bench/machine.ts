@@ -15,7 +15,7 @@ export interface Machine {
 }
 
 /** Above this 1-minute load per core, other work competes with the benchmark for the CPU. */
-export const BUSY_LOAD_PER_CORE = 0.5;
+const BUSY_LOAD_PER_CORE = 0.5;
 
 export function readMachine(): Machine {
   const [one = 0, five = 0, fifteen = 0] = readFileSync('/proc/loadavg', 'utf8').split(' ').map(Number);

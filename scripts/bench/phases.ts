@@ -21,7 +21,7 @@ export interface Figure {
   readonly value: number | string | null;
 }
 
-export interface PhaseContext {
+interface PhaseContext {
   /** A folder of the run's own, for files to send. */
   readonly work: string;
   readonly config: BenchConfig;

@@ -20,7 +20,7 @@ interface Entry {
   readonly decodedBodySize: number;
 }
 
-export interface PhoneResource extends Entry {
+interface PhoneResource extends Entry {
   readonly kind: 'script' | 'wasm' | 'other';
   /** The same file from dist/client, gzip level 6 (what a compressing proxy typically sends), bytes. */
   readonly gzip: number | null;

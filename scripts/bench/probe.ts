@@ -11,14 +11,14 @@ export interface HeapUsage {
   readonly backingStorageSize?: number;
 }
 
-export interface HeapReading {
+interface HeapReading {
   readonly page: HeapUsage | null;
   /** Summed over the page's dedicated workers (Coffer has one: the crypto worker). */
   readonly workers: HeapUsage | null;
   readonly serviceWorker: HeapUsage | null;
 }
 
-export interface ChromiumProcess {
+interface ChromiumProcess {
   readonly type: string;
   readonly pid: number;
 }

@@ -11,7 +11,7 @@ interface ProfileNode {
   readonly hitCount?: number;
 }
 
-export interface CpuProfile {
+interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly samples?: readonly number[];
   readonly timeDeltas?: readonly number[];
@@ -20,7 +20,7 @@ export interface CpuProfile {
 }
 
 /** The `top` functions by self time, as lines "ms  %  name (file:line)". */
-export function selfTimes(profile: CpuProfile, top = 12): string[] {
+function selfTimes(profile: CpuProfile, top = 12): string[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<string, number>();
   const samples = profile.samples ?? [];

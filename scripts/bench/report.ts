@@ -98,7 +98,7 @@ export function detailTable(results: readonly SizeResult[]): string {
 }
 
 /** Where a phase's time went: CPU seconds by process and thread (the busiest first), and the server's time per route. */
-export function timeReport(label: string, figures: TransferFigures): string {
+function timeReport(label: string, figures: TransferFigures): string {
   const top = [...figures.cpu.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const threads = top.map(
     ([thread, seconds]) =>

@@ -20,7 +20,7 @@ import type { PhaseProfiler } from './profile.js';
 import { resident } from './proc.js';
 
 /** The server's own request log lines of a phase, summed per route: how long its side took. */
-export type RouteTimes = Map<string, { count: number; totalMs: number; maxMs: number }>;
+type RouteTimes = Map<string, { count: number; totalMs: number; maxMs: number }>;
 
 export interface TransferFigures extends PhaseFigures {
   readonly routes: RouteTimes;
