@@ -68,15 +68,11 @@ const problems: string[] = [];
 const profileNotes: string[] = [];
 const profile = phaseProfiler(config.profileDir, profileNotes);
 const machine = readMachine();
-const run: RunReport & { ceilings: RunReport['ceilings']; chromium: string } = {
-  startedAt: new Date().toISOString(),
-  machine,
-  chromium: '',
-  config,
-  ceilings: null,
-  phases: [] as PhaseOutcome[],
-  sizes: [] as SizeResult[],
-};
+const startedAt = new Date().toISOString();
+let chromiumVersion = '';
+let ceilings: RunReport['ceilings'] = null;
+const phases: PhaseOutcome[] = [];
+const sizes: SizeResult[] = [];
 let office: Office | undefined;
 
 async function closeOffice(): Promise<void> {
@@ -103,17 +99,17 @@ process.once('SIGINT', () => {
 /** The ceilings and the once-per-run phases, on an office of their own. */
 async function officePhases(work: string): Promise<void> {
   office = await openOffice(join(work, 'office'), failures);
-  run.chromium = await office.chromium.version();
-  console.log(`${run.chromium} headless, loopback`);
+  chromiumVersion = await office.chromium.version();
+  console.log(`${chromiumVersion} headless, loopback`);
   process.stdout.write(`crypto ceilings (${config.ceilingMib} MiB in a Worker) … `);
   try {
-    const ceilings = await measureCeilings(office.chromium, config.ceilingMib);
-    run.ceilings = ceilings;
-    const { encrypt, decrypt } = ceilings.envelope;
+    const measured = await measureCeilings(office.chromium, config.ceilingMib);
+    ceilings = measured;
+    const { encrypt, decrypt } = measured.envelope;
     console.log(`envelope ${encrypt.toFixed(1)} MiB/s encrypt, ${decrypt.toFixed(1)} MiB/s decrypt`);
   } catch (error) {
     console.log('failed');
-    run.ceilings = { error: message(error) };
+    ceilings = { error: message(error) };
     failures.push(`crypto ceilings: ${message(error)}`);
   }
   for (const phase of OFFICE_PHASES) {
@@ -122,11 +118,11 @@ async function officePhases(work: string): Promise<void> {
     try {
       const result = await phase.run(office, { work, config });
       const figures = phase.figures(result);
-      (run.phases as PhaseOutcome[]).push({ name: phase.name, title: phase.title, figures, result });
+      phases.push({ name: phase.name, title: phase.title, figures, result });
       console.log(figures[0]?.text ?? 'done');
     } catch (error) {
       console.log('failed');
-      (run.phases as PhaseOutcome[]).push({ name: phase.name, title: phase.title, figures: [], error: message(error) });
+      phases.push({ name: phase.name, title: phase.title, figures: [], error: message(error) });
       failures.push(`${phase.name}: ${message(error)}`);
     }
   }
@@ -184,18 +180,19 @@ try {
   await officePhases(work);
   for (const mib of config.sizesMib) {
     if (interrupted) break;
-    (run.sizes as SizeResult[]).push(await measureSize(work, mib));
+    sizes.push(await measureSize(work, mib));
   }
   if (interrupted) throw new Error('interrupted');
 
-  console.log(`\n${detailTable(run.sizes)}\n`);
+  console.log(`\n${detailTable(sizes)}\n`);
   console.log('Where the time went:');
-  for (const report of timeReports(run.sizes)) console.log(report);
-  if (run.sizes.some((r) => r.upload && !r.upload.server.hwmSincePhaseStart))
+  for (const report of timeReports(sizes)) console.log(report);
+  if (sizes.some((r) => r.upload && !r.upload.server.hwmSincePhaseStart))
     console.log('\n(VmHWM could not be reset per phase here: it is the peak since the server started.)');
   if (profileNotes.length > 0) console.log(`\nBusiest functions (self time):\n  ${profileNotes.join('\n  ')}`);
   if (problems.length > 0) console.log(`\nThe pages reported:\n  ${problems.join('\n  ')}`);
 
+  const run: RunReport = { startedAt, machine, chromium: chromiumVersion, config, ceilings, phases, sizes };
   const summary = markdownSummary(run);
   console.log(`\n${summary}\n`);
   if (warning !== null) console.error(warning);

@@ -2,7 +2,7 @@
 // runs it, with an empty data folder and a real SMTP server on loopback), the office set up
 // through the setup link it printed, a fresh Chromium, and the admin signed in through the
 // login page. Every size gets its own, so no figure carries over memory from the one before.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ready } from '../../shared/crypto/index.js';
@@ -55,8 +55,9 @@ async function signIn(page: PageDriver, origin: string): Promise<void> {
 }
 
 /**
- * Starts an office in `work` (a folder of its own) and signs the advisor in. `failures`
- * collects a server that does not exit cleanly when the office is closed.
+ * Starts an office in `work` (a folder of its own, removed again on close, with its browser
+ * profile and downloads) and signs the advisor in. `failures` collects a server that does not
+ * exit cleanly when the office is closed.
  */
 export async function openOffice(work: string, failures: string[]): Promise<Office> {
   await mkdir(join(work, 'downloads'), { recursive: true });
@@ -68,6 +69,9 @@ export async function openOffice(work: string, failures: string[]): Promise<Offi
     const code = await coffer.stop();
     if (code !== null && code !== 0)
       failures.push(`the server exited with ${code} on SIGTERM\n${coffer.server.stderr()}`);
+    // The stored files and the browser profile are not needed again: free the disk for the next size.
+    await rm(coffer.dataDir, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   };
   try {
     await setUpOffice(coffer.origin, coffer.setupLink);
