@@ -73,6 +73,8 @@ let chromiumVersion = '';
 let ceilings: RunReport['ceilings'] = null;
 const phases: PhaseOutcome[] = [];
 const sizes: SizeResult[] = [];
+/** The office phases' own detail lines, printed with the detailed report. */
+const phaseDetails: string[] = [];
 let office: Office | undefined;
 
 async function closeOffice(): Promise<void> {
@@ -119,6 +121,7 @@ async function officePhases(work: string): Promise<void> {
       const result = await phase.run(office, { work, config });
       const figures = phase.figures(result);
       phases.push({ name: phase.name, title: phase.title, figures, result });
+      phaseDetails.push(...(phase.details?.(result) ?? []));
       console.log(figures[0]?.text ?? 'done');
     } catch (error) {
       console.log('failed');
@@ -184,6 +187,7 @@ try {
   }
   if (interrupted) throw new Error('interrupted');
 
+  if (phaseDetails.length > 0) console.log(`\n${phaseDetails.join('\n')}`);
   console.log(`\n${detailTable(sizes)}\n`);
   console.log('Where the time went:');
   for (const report of timeReports(sizes)) console.log(report);

@@ -33,6 +33,8 @@ export interface OfficePhase<T = unknown> {
   readonly title: string;
   run(office: Office, context: PhaseContext): Promise<T>;
   figures(result: T): Figure[];
+  /** Lines for the detailed report before the summary, if the phase has more to say. */
+  details?(result: T): string[];
 }
 
 /** Declares a phase with its result type checked between run and figures. */
@@ -80,6 +82,13 @@ export const OFFICE_PHASES: readonly OfficePhase[] = [
         text: `${r.usableAfterSeconds.toFixed(2)} s`,
         value: r.usableAfterSeconds,
       },
+    ],
+    details: (r) => [
+      'What the phone fetched before "Send me a code" was enabled (as sent / decoded / gzip -6 / brotli -11):',
+      ...r.resources.map(
+        (f) =>
+          `  ${`${f.kind} ${new URL(f.name).pathname}`.padEnd(60)} ${kib(f.encodedBodySize).padStart(11)} ${kib(f.decodedBodySize).padStart(11)} ${f.gzip === null ? '–'.padStart(11) : kib(f.gzip).padStart(11)} ${f.brotli === null ? '–'.padStart(11) : kib(f.brotli).padStart(11)}`,
+      ),
     ],
   }),
 ];
