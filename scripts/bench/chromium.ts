@@ -4,9 +4,10 @@
 // at 12–15 MiB/s here against 150–350 MiB/s without it: the benchmark would measure DevTools.
 // So this driver enables nothing it does not need: no Network domain, no interception.
 //
-// It knows just enough to use Coffer's pages the way a person does: open a URL, wait for an
-// element, click, type, choose a file, save a download, and read memory figures (the JS heap
-// of the page and of its workers, Chromium's process list) and CPU profiles.
+// It knows just enough to use Coffer's pages the way a person does: open a URL (in a fresh
+// browser context for a guest, on a phone-sized screen if asked), wait for an element, click,
+// type, choose a file, save a download, evaluate in the page or its workers, and read memory
+// figures (the JS heap of the page and of its workers, Chromium's process list) and CPU profiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
