@@ -58,7 +58,7 @@ const BACK_TO_IDLE_MIB = 10;
 /** RSS after the phase, and how far it is from idle, marked when more than BACK_TO_IDLE_MIB. */
 function after(r: SizeResult, figures: TransferFigures | undefined): string {
   if (figures === undefined || r.idleRss === undefined) return '–';
-  const delta = (figures.rssAfter - r.idleRss) / (1024 * 1024);
+  const delta = Math.round(((figures.rssAfter - r.idleRss) / (1024 * 1024)) * 10) / 10 || 0; // no "-0.0"
   return `${mb(figures.rssAfter)} (${delta >= 0 ? '+' : ''}${delta.toFixed(1)} MiB vs idle${delta > BACK_TO_IDLE_MIB ? `, more than ${BACK_TO_IDLE_MIB}` : ''})`;
 }
 
