@@ -4,9 +4,10 @@
 // at 12–15 MiB/s here against 150–350 MiB/s without it: the benchmark would measure DevTools.
 // So this driver enables nothing it does not need: no Network domain, no interception.
 //
-// It knows just enough to use Coffer's pages the way a person does: open a URL, wait for an
-// element, click, type, choose a file, save a download, and read memory figures (the JS heap
-// of the page and of its workers, Chromium's process list) and CPU profiles.
+// It knows just enough to use Coffer's pages the way a person does: open a URL (in a fresh
+// browser context for a guest, on a phone-sized screen if asked), wait for an element, click,
+// type, choose a file, save a download, evaluate in the page or its workers, and read memory
+// figures (the JS heap of the page and of its workers, Chromium's process list) and CPU profiles.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
@@ -95,9 +96,14 @@ export interface Chromium {
   readonly cdp: Cdp;
   readonly pid: number;
   version(): Promise<string>;
-  newPage(): Promise<PageDriver>;
-  /** Saves downloads in `dir` as <guid>, and reports them (see PageDriver.download). */
-  allowDownloads(dir: string): Promise<void>;
+  /** A tab, in the default browser context or in `context` (from newContext). */
+  newPage(context?: string): Promise<PageDriver>;
+  /** A fresh browser context (an incognito-like profile: no cookies, no cache, no service workers); its id. */
+  newContext(): Promise<string>;
+  /** Closes a context from newContext and everything in it. */
+  closeContext(context: string): Promise<void>;
+  /** Saves downloads in `dir` as <guid>, and reports them (see PageDriver.download); per context if given. */
+  allowDownloads(dir: string, context?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -129,16 +135,26 @@ export async function launch(userDataDir: string): Promise<Chromium> {
     async version() {
       return (await cdp.send<{ product: string }>('Browser.getVersion')).product;
     },
-    async newPage() {
-      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', { url: 'about:blank' });
+    async newPage(context) {
+      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', {
+        url: 'about:blank',
+        ...(context === undefined ? {} : { browserContextId: context }),
+      });
       const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
       return new PageDriver(cdp, sessionId);
     },
-    async allowDownloads(dir) {
+    async newContext() {
+      return (await cdp.send<{ browserContextId: string }>('Target.createBrowserContext')).browserContextId;
+    },
+    async closeContext(context) {
+      await cdp.send('Target.disposeBrowserContext', { browserContextId: context });
+    },
+    async allowDownloads(dir, context) {
       await cdp.send('Browser.setDownloadBehavior', {
         behavior: 'allowAndName',
         downloadPath: dir,
         eventsEnabled: true,
+        ...(context === undefined ? {} : { browserContextId: context }),
       });
     },
     async close() {
@@ -188,7 +204,8 @@ export class PageDriver {
     cdp.on('Runtime.consoleAPICalled', (params, session) => {
       if (session !== sessionId || (params['type'] !== 'error' && params['type'] !== 'warning')) return;
       const args = params['args'] as { value?: unknown; description?: string }[];
-      this.problems.push(`console.${String(params['type'])}: ${args.map(consoleArgText).join(' ')}`);
+      const text = args.map((a) => (a.value === undefined ? (a.description ?? '') : JSON.stringify(a.value)));
+      this.problems.push(`console.${String(params['type'])}: ${text.join(' ')}`);
     });
     cdp.on('Target.attachedToTarget', (params, session) => {
       const info = params['targetInfo'] as { type: string; url: string };
@@ -224,15 +241,51 @@ export class PageDriver {
   }
 
   /** Evaluates `expression` in the page (awaiting a promise) and returns its value. */
-  async evaluate<T>(expression: string): Promise<T> {
-    const { result, exceptionDetails } = await this.send<{
+  evaluate<T>(expression: string): Promise<T> {
+    return this.evaluateIn<T>(this.sessionId, expression);
+  }
+
+  /** Evaluates `expression` in each of the page's dedicated workers; their values. */
+  async evaluateInWorkers<T>(expression: string): Promise<T[]> {
+    const values: T[] = [];
+    for (const session of this.workers.keys()) values.push(await this.evaluateIn<T>(session, expression));
+    return values;
+  }
+
+  /** As a phone: a 390 × 844 CSS-pixel touch screen at 3× and a phone browser's user agent. */
+  async emulatePhone(): Promise<void> {
+    await this.send('Emulation.setDeviceMetricsOverride', {
+      width: 390,
+      height: 844,
+      deviceScaleFactor: 3,
+      mobile: true,
+    });
+    await this.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    const desktop = await this.evaluate<string>('navigator.userAgent');
+    // Chromium's own agent with a phone's platform: pages that look at it see a phone.
+    const userAgent = `${desktop.replace(/\([^)]*\)/, '(Linux; Android 14; Pixel 8)')} Mobile`;
+    await this.send('Emulation.setUserAgentOverride', { userAgent, platform: 'Android' });
+  }
+
+  /** Closes this tab. */
+  async close(): Promise<void> {
+    const { targetInfo } = await this.send<{ targetInfo: { targetId: string } }>('Target.getTargetInfo');
+    await this.cdp.send('Target.closeTarget', { targetId: targetInfo.targetId });
+  }
+
+  private async evaluateIn<T>(sessionId: string, expression: string): Promise<T> {
+    const { result, exceptionDetails } = await this.cdp.send<{
       result: { value?: T };
       exceptionDetails?: { text: string; exception?: { description?: string } };
-    }>('Runtime.evaluate', {
-      expression,
-      awaitPromise: true,
-      returnByValue: true,
-    });
+    }>(
+      'Runtime.evaluate',
+      {
+        expression,
+        awaitPromise: true,
+        returnByValue: true,
+      },
+      sessionId,
+    );
     if (exceptionDetails)
       throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
     return result.value as T;
@@ -308,11 +361,4 @@ export class PageDriver {
       });
     });
   }
-}
-
-/** A console argument as text: strings as they are, other values as JSON, else CDP's description. */
-function consoleArgText(arg: { value?: unknown; description?: string }): string {
-  if (typeof arg.value === 'string') return arg.value;
-  if (arg.value !== undefined) return JSON.stringify(arg.value);
-  return arg.description ?? '';
 }

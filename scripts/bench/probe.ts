@@ -40,7 +40,8 @@ function sum(readings: readonly (HeapUsage | null)[]): HeapUsage | null {
   };
 }
 
-export async function probeChromium(chromium: Chromium, page: PageDriver): Promise<ChromiumProbe> {
+/** Starts watching `chromium`'s service workers; the result makes a probe for one of its pages. */
+export async function chromiumProbes(chromium: Chromium): Promise<(page: PageDriver) => ChromiumProbe> {
   const { cdp } = chromium;
   // Service workers belong to the browser, not the page: found through target discovery.
   const serviceWorkers = new Set<string>();
@@ -56,7 +57,10 @@ export async function probeChromium(chromium: Chromium, page: PageDriver): Promi
   });
   cdp.on('Target.detachedFromTarget', (params) => serviceWorkers.delete(params['sessionId'] as string));
   await cdp.send('Target.setDiscoverTargets', { discover: true });
+  return (page) => probePage(cdp, page, serviceWorkers);
+}
 
+function probePage(cdp: Chromium['cdp'], page: PageDriver, serviceWorkers: ReadonlySet<string>): ChromiumProbe {
   const heapOf = (sessionId: string): Promise<HeapUsage | null> =>
     cdp.send<HeapUsage>('Runtime.getHeapUsage', {}, sessionId).catch(() => null);
   const targets = (): [string, string][] => [

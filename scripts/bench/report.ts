@@ -1,27 +1,32 @@
-// The benchmark's report (scripts/bench.ts): one column per file size with time, throughput and
-// memory of each phase, and where a phase's time went.
+// The detailed report of the transfers, per size: time, throughput and every memory peak of
+// each phase (the server, each JS heap in Chromium, Chromium's processes), then where each
+// phase's time went (CPU seconds by process and thread, and the server's time per route).
+// The summary that follows it (summary.ts) repeats the figures an office cares about.
 import { MIB } from './files.js';
 import type { HeapPeaks, PhaseFigures } from './monitor.js';
-
-/** The server's own request log lines of a phase, summed per route: how long its side took. */
-export type RouteTimes = Map<string, { count: number; totalMs: number; maxMs: number }>;
+import type { DownloadFigures, TransferFigures, UploadFigures } from './transfer.js';
 
 export interface SizeResult {
   readonly mib: number;
-  readonly upload?: PhaseFigures & { readonly uploadingSeconds: number | null; readonly routes: RouteTimes };
-  readonly download?: PhaseFigures & { readonly routes: RouteTimes };
-  readonly hashMatches?: boolean;
+  /** The server's VmRSS once its office was set up and the advisor signed in, idle. */
+  readonly idleRss?: number;
+  readonly upload?: UploadFigures;
+  readonly download?: DownloadFigures;
+  readonly guestDownload?: DownloadFigures;
   readonly error?: string;
 }
 
 export function mibps(mib: number, seconds: number | null | undefined): string {
   return seconds ? `${(mib / seconds).toFixed(1)} MiB/s` : '–';
 }
-function mb(bytes: number | undefined): string {
+export function mb(bytes: number | undefined): string {
   return bytes === undefined ? '–' : `${(bytes / MIB).toFixed(1)} MiB`;
 }
-function secs(seconds: number | null | undefined): string {
+export function secs(seconds: number | null | undefined): string {
   return seconds ? `${seconds.toFixed(2)} s` : '–';
+}
+export function hash(figures: DownloadFigures | undefined): string {
+  return figures === undefined ? '–' : figures.hashMatches ? 'matches' : 'DIFFERS';
 }
 
 type Row = readonly [string, (r: SizeResult) => string];
@@ -60,19 +65,29 @@ function memoryRows(phase: (r: SizeResult) => PhaseFigures | undefined, serviceW
   ];
 }
 
-export function table(results: readonly SizeResult[]): string {
-  const section = (title: string): Row => [title, () => ''];
+function downloadRows(title: string, phase: (r: SizeResult) => DownloadFigures | undefined): Row[] {
+  return [
+    [title, () => ''],
+    ['  time', (r) => secs(phase(r)?.seconds)],
+    ['  throughput (plaintext)', (r) => mibps(r.mib, phase(r)?.seconds)],
+    ['  SHA-256 of the saved file', (r) => hash(phase(r))],
+    ...memoryRows(phase, true),
+  ];
+}
+
+/** The per-size table, aligned for a terminal. */
+export function detailTable(results: readonly SizeResult[]): string {
   const rows: Row[] = [
-    section('Encrypt + upload (Send page, click → "sent")'),
+    ['Encrypt + upload (Send page, click → "sent")', () => ''],
     ['  time', (r) => secs(r.upload?.seconds)],
     ['  throughput (plaintext)', (r) => mibps(r.mib, r.upload?.seconds)],
     ['  throughput, uploading phase only', (r) => mibps(r.mib, r.upload?.uploadingSeconds)],
     ...memoryRows((r) => r.upload, false),
-    section('Download + decrypt (sent page, click → saved and "done")'),
-    ['  time', (r) => secs(r.download?.seconds)],
-    ['  throughput (plaintext)', (r) => mibps(r.mib, r.download?.seconds)],
-    ['  SHA-256 of the saved file', (r) => (r.hashMatches === undefined ? '–' : r.hashMatches ? 'matches' : 'DIFFERS')],
-    ...memoryRows((r) => r.download, true),
+    ...downloadRows('Advisor\'s download + decrypt (sent page, click → saved and "done")', (r) => r.download),
+    ...downloadRows(
+      'Guest download + decrypt (guest link, fresh context, click → saved and "done")',
+      (r) => r.guestDownload,
+    ),
   ];
   const header = ['', ...results.map((r) => `${r.mib} MiB`)];
   const body = rows.map(([label, value]) => [label, ...results.map(value)]);
@@ -83,7 +98,7 @@ export function table(results: readonly SizeResult[]): string {
 }
 
 /** Where a phase's time went: CPU seconds by process and thread (the busiest first), and the server's time per route. */
-export function timeReport(label: string, figures: PhaseFigures & { readonly routes: RouteTimes }): string {
+function timeReport(label: string, figures: TransferFigures): string {
   const top = [...figures.cpu.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
   const threads = top.map(
     ([thread, seconds]) =>
@@ -101,4 +116,13 @@ export function timeReport(label: string, figures: PhaseFigures & { readonly rou
     "   the server's time per request (from its log):",
     ...routes,
   ].join('\n');
+}
+
+/** Every phase of every size, for the "where the time went" section. */
+export function timeReports(results: readonly SizeResult[]): string[] {
+  return results.flatMap((r) => [
+    ...(r.upload ? [timeReport(`${r.mib} MiB upload`, r.upload)] : []),
+    ...(r.download ? [timeReport(`${r.mib} MiB advisor's download`, r.download)] : []),
+    ...(r.guestDownload ? [timeReport(`${r.mib} MiB guest's download`, r.guestDownload)] : []),
+  ]);
 }

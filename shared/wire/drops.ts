@@ -42,14 +42,14 @@ const SealedDropFileKey = bytes(155);
 const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
 
 /** Shown to the uploader, and stored readable by the server (the form must say so). */
-const DropTitle = z
+export const DropTitle = z
   .string()
   .trim()
   .min(1)
   .max(MAX_DROP_TITLE_LENGTH)
   .refine((text) => !hasControlCharacter(text), 'no control characters');
 /** Shown to the uploader, stored readable; line breaks and tabs allowed. */
-const DropInstructions = z
+export const DropInstructions = z
   .string()
   .trim()
   .max(MAX_DROP_INSTRUCTIONS_LENGTH)

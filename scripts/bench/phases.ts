@@ -1,0 +1,94 @@
+// The measurements made once per run, on an office of their own (a fresh server and Chromium,
+// like each size's): click to link, and what a phone downloads before the guest page can be
+// used. Each is one entry of OFFICE_PHASES: how it runs and which figures it adds to the
+// summary. A new measurement of the same kind is one more entry; the batch figure ("200 files
+// of 150 KiB to 200 recipients"), once the batch page exists, will be
+//
+//   phase({ name: 'batch', title: 'Batch: 200 files of 150 KiB to 200 recipients',
+//           run: (office, context) => timeBatch(office, context), figures: (b) => [...] })
+//
+// with timeBatch (a module of its own) driving that page as link.ts drives the Send page, and
+// reading the server's memory around it as transfer.ts does.
+import type { BenchConfig } from './config.js';
+import { clickToLink, letterLink, type ClickToLink } from './link.js';
+import { measurePhonePage, type PhonePage } from './phone.js';
+import type { Office } from './office.js';
+
+/** One line of the summary: what was measured, its value for a reader, and as a number (or text) for JSON. */
+export interface Figure {
+  readonly label: string;
+  readonly text: string;
+  readonly value: number | string | null;
+}
+
+interface PhaseContext {
+  /** A folder of the run's own, for files to send. */
+  readonly work: string;
+  readonly config: BenchConfig;
+}
+
+export interface OfficePhase<T = unknown> {
+  readonly name: string;
+  /** The summary's heading for the phase's figures. */
+  readonly title: string;
+  run(office: Office, context: PhaseContext): Promise<T>;
+  figures(result: T): Figure[];
+  /** Lines for the detailed report before the summary, if the phase has more to say. */
+  details?(result: T): string[];
+}
+
+/** Declares a phase with its result type checked between run and figures. */
+function phase<T>(definition: OfficePhase<T>): OfficePhase {
+  return definition;
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+export const OFFICE_PHASES: readonly OfficePhase[] = [
+  phase<ClickToLink>({
+    name: 'clickToLink',
+    title: 'Click to link: one 200 KiB file to one guest (Send click → link shown)',
+    run: (office, { work, config }) => clickToLink(office, work, config.linkRuns),
+    figures: (r) => [
+      { label: `median of ${r.seconds.length}`, text: `${r.medianSeconds.toFixed(2)} s`, value: r.medianSeconds },
+      { label: 'each run', text: r.seconds.map((s) => `${s.toFixed(2)} s`).join(', '), value: r.seconds.join(',') },
+    ],
+  }),
+  phase<PhonePage>({
+    name: 'phoneGuestPage',
+    title: 'A phone opening a guest link: bytes until "Send me a code" is enabled (fresh context, nothing cached)',
+    run: async (office, { work }) => measurePhonePage(office, await letterLink(office, work)),
+    figures: (r) => [
+      {
+        label: `scripts + wasm (${r.scripts.count} files) as this server sent them`,
+        text: `${kib(r.scripts.wire)}${r.serverEncoding === null ? ' (uncompressed: the server does not compress)' : ` (${r.serverEncoding})`}`,
+        value: r.scripts.wire,
+      },
+      { label: 'scripts + wasm, decoded', text: kib(r.scripts.decoded), value: r.scripts.decoded },
+      {
+        label: 'scripts + wasm if gzipped (level 6, computed from dist/client)',
+        text: kib(r.scripts.gzip),
+        value: r.scripts.gzip,
+      },
+      {
+        label: 'scripts + wasm if brotli (quality 11, computed from dist/client)',
+        text: kib(r.scripts.brotli),
+        value: r.scripts.brotli,
+      },
+      { label: 'everything (page, styles, icons, API answers) as sent', text: kib(r.all.wire), value: r.all.wire },
+      { label: 'server compresses scripts', text: r.serverEncoding ?? 'no', value: r.serverEncoding ?? 'no' },
+      {
+        label: 'time to usable on loopback, no throttling (polled)',
+        text: `${r.usableAfterSeconds.toFixed(2)} s`,
+        value: r.usableAfterSeconds,
+      },
+    ],
+    details: (r) => [
+      'What the phone fetched before "Send me a code" was enabled (as sent / decoded / gzip -6 / brotli -11):',
+      ...r.resources.map(
+        (f) =>
+          `  ${`${f.kind} ${new URL(f.name).pathname}`.padEnd(60)} ${kib(f.encodedBodySize).padStart(11)} ${kib(f.decodedBodySize).padStart(11)} ${f.gzip === null ? '–'.padStart(11) : kib(f.gzip).padStart(11)} ${f.brotli === null ? '–'.padStart(11) : kib(f.brotli).padStart(11)}`,
+      ),
+    ],
+  }),
+];
