@@ -64,6 +64,9 @@ import { createSetupRepo } from './setup/repo.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
 import { createUsersRepo } from './users/repo.js';
 import { createUsersService } from './users/service.js';
+import { createLowSpaceAlert } from './storage/alert.js';
+import { spaceGate } from './storage/gate.js';
+import { createStorage, MIB as STORAGE_MIB, type Storage } from './storage/space.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -87,6 +90,11 @@ export interface AppDeps {
   readonly capabilityKey?: CapabilityKey;
   /** Where ciphertext is kept; the local disk under DATA_DIR unless given. */
   readonly blobs?: BlobStore;
+  /**
+   * Free space under DATA_DIR (server/storage/space.ts): main.ts passes the one whose reserve
+   * and interval it started; tests pass one with a fake `freeSpace`. Made from the config if absent.
+   */
+  readonly storage?: Storage;
 }
 
 /** Grant signing with the given key, or with the one in DATA_DIR, loaded on first use. */
@@ -108,7 +116,7 @@ function capabilityTokens(deps: AppDeps): CapabilityTokens {
 }
 
 /** The services behind the routes, wired from the app's dependencies. */
-export function createServices(deps: AppDeps): RouteServices {
+export function createServices(deps: AppDeps): RouteServices & { readonly storage: Storage } {
   const { db, clock, config } = deps;
   const serverKey = deps.serverKey;
   if (serverKey.length !== SERVER_SECRET_BYTES) throw new RangeError('the server key must be 32 bytes');
@@ -192,11 +200,18 @@ export function createServices(deps: AppDeps): RouteServices {
     publicUrl,
   });
 
+  // Free space (server/storage): the admins are mailed once each time it runs low.
+  const storage = storageOf(deps);
+  const mailLowSpace = createLowSpaceAlert({ users: usersRepo, office: officeRepo, deliver, publicUrl, log: deps.log });
+  storage.onLow(() => void mailLowSpace());
+
   return {
+    storage,
     health: createHealthService({
       repo: createHealthRepo(db),
       dataDir: config.dataDir,
       mailTransport: deps.mailer.transport,
+      storageState: () => storage.state(),
     }),
     setup: createSetupService({ repo: setupRepo, clock, publicUrl }),
     setupCompletion: createSetupCompletion({
@@ -289,6 +304,19 @@ export function createServices(deps: AppDeps): RouteServices {
   };
 }
 
+/** The given storage state, or one over DATA_DIR with the configured margin (no reserve: main.ts owns it). */
+function storageOf(deps: AppDeps): Storage {
+  return (
+    deps.storage ??
+    createStorage({
+      dataDir: deps.config.dataDir,
+      minFreeBytes: deps.config.minFreeMib * STORAGE_MIB,
+      reserveBytes: 0,
+      log: deps.log,
+    })
+  );
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -306,13 +334,13 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   }) satisfies RequestHandler);
   const services = createServices(deps);
-  mountRoutes(app, routeTable(services), createGuards(services.sessions));
+  mountRoutes(app, routeTable(services), createGuards(services.sessions), services.storage);
   app.use(((_req, _res, next) => next(notFound())) satisfies RequestHandler);
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, { onStorageFull: () => services.storage.writeFailed() }));
   return app;
 }
 
-function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: Guards): void {
+function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: Guards, storage: Storage): void {
   const byPath = new Map<string, RouteSpec[]>();
   for (const spec of table) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
 
@@ -326,6 +354,8 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: 
         // parse a 2 MiB share body or stream a part only to be refused.
         guards.handler(spec.guard, { passive: spec.passive === true }),
         bodyParser(spec.body, spec.jsonLimit),
+        // Uploads only: refused with 507 while free space is below the margin (server/storage/gate.ts).
+        spaceGate(storage, spec),
         spec.handler,
       );
     }

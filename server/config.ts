@@ -76,6 +76,13 @@ export interface Config {
   readonly quotaMib: number;
   /** Seconds between two runs of the expiry sweeper (SWEEP_INTERVAL_SECONDS, 0–86400, default 60; 0 turns it off). */
   readonly sweepIntervalSeconds: number;
+  /**
+   * Uploads are refused while less than this many MiB would stay free under DATA_DIR, so sign-in,
+   * cancelling and deleting keep working (MIN_FREE_MIB, 0–1048576, default 1024; docs/operations.md).
+   */
+  readonly minFreeMib: number;
+  /** Size of DATA_DIR/reserve, given back when the disk fills anyway (RESERVE_MIB, 0–4096, default 64; 0: none). */
+  readonly reserveMib: number;
 }
 
 /** A configuration problem the operator must fix. The message names the variable, never its value. */
@@ -106,6 +113,8 @@ const EnvSchema = z.object({
   MAX_FILE_MIB: optional,
   QUOTA_MIB: optional,
   SWEEP_INTERVAL_SECONDS: optional,
+  MIN_FREE_MIB: optional,
+  RESERVE_MIB: optional,
 });
 
 export function parseConfig(env: Env): Config {
@@ -155,6 +164,14 @@ export function parseConfig(env: Env): Config {
     fail,
   );
 
+  const minFreeMib = parseWholeNumber(
+    'MIN_FREE_MIB',
+    vars.MIN_FREE_MIB,
+    { min: 0, max: 1_048_576, fallback: 1024 },
+    fail,
+  );
+  const reserveMib = parseWholeNumber('RESERVE_MIB', vars.RESERVE_MIB, { min: 0, max: 4096, fallback: 64 }, fail);
+
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
   }
@@ -173,6 +190,8 @@ export function parseConfig(env: Env): Config {
     maxFileMib,
     quotaMib,
     sweepIntervalSeconds,
+    minFreeMib,
+    reserveMib,
   });
 }
 

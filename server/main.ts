@@ -22,6 +22,7 @@ import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
 import { createSetupRepo } from './setup/repo.js';
 import { createSetupService, setupAtStart } from './setup/service.js';
 import { openStore } from './store.js';
+import { createStorage, MIB } from './storage/space.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -52,7 +53,18 @@ async function start(config: Config): Promise<void> {
 
   const mailer = createMailer(config, log, clock);
   const blobs = createDiskBlobStore(config.dataDir);
+  // Free space (docs/operations.md, "Free space"): the reserve file is made now if there is room,
+  // and the state is read every 30 s, so the admins hear of a filling disk before uploads fail.
+  const storage = createStorage({
+    dataDir: config.dataDir,
+    minFreeBytes: config.minFreeMib * MIB,
+    reserveBytes: config.reserveMib * MIB,
+    log,
+  });
+  await storage.ensureReserve();
+  const stopStorage = storage.start(30_000);
   const app = createApp({
+    storage,
     config,
     db,
     mailer,
@@ -83,6 +95,7 @@ async function start(config: Config): Promise<void> {
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
     stopSweeper();
     stopAuditHead();
+    stopStorage();
   });
   server.on('request', app);
   await listen(server, config.port, config.host);

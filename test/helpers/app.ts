@@ -11,6 +11,7 @@ import type { Db } from '../../server/db/open.js';
 import { loadOrCreateServerSecret } from '../../server/keys.js';
 import { createMailer, type Mailer } from '../../server/mail/mailer.js';
 import { openStore } from '../../server/store.js';
+import { createStorage, MIB, type FreeSpace, type Storage } from '../../server/storage/space.js';
 import { testClock, type TestClock } from './clock.js';
 import { memoryLog, type MemoryLog } from './log.js';
 import { tempDir } from './tmp.js';
@@ -31,11 +32,18 @@ export interface TestApp {
   readonly serverKey: Uint8Array;
   readonly dir: string;
   readonly clientDir: string;
+  /** Free space under DATA_DIR as the app sees it (a fake disk when `freeSpace` was given). */
+  readonly storage: Storage;
   close(): void;
 }
 
 export async function createTestApp(
-  options: { env?: Env; config?: (config: Config) => Config } = {},
+  options: {
+    env?: Env;
+    config?: (config: Config) => Config;
+    /** Bytes free under DATA_DIR, instead of statfs: tests fake a full disk with it. */
+    freeSpace?: FreeSpace;
+  } = {},
 ): Promise<TestApp> {
   const dir = await tempDir();
   const clientDir = join(dir, 'client');
@@ -56,7 +64,14 @@ export async function createTestApp(
   const logs = memoryLog();
   const mailer = createMailer(config, logs.log, clock, { print: () => {} });
   const { key: serverKey } = await loadOrCreateServerSecret(parsed.dataDir);
-  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir });
+  const storage = createStorage({
+    dataDir: config.dataDir,
+    minFreeBytes: config.minFreeMib * MIB,
+    reserveBytes: config.reserveMib * MIB,
+    log: logs.log,
+    ...(options.freeSpace !== undefined ? { freeSpace: options.freeSpace, readingMaxAgeMs: 0 } : {}),
+  });
+  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir, storage });
   return {
     app,
     config,
@@ -67,6 +82,7 @@ export async function createTestApp(
     serverKey,
     dir,
     clientDir,
+    storage,
     close: () => {
       mailer.close();
       if (db.open) db.close();

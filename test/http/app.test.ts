@@ -479,6 +479,7 @@ describe('GET /healthz', () => {
       status: 'ok',
       checks: { database: 'ok', dataDir: 'ok' },
       mail: { transport: 'outbox', warning: OUTBOX_WARNING },
+      storage: { state: 'ok' },
     });
   });
 

@@ -15,6 +15,7 @@ import { formatDateTime, roleLabel } from '../../ui/labels';
 import { useLoaded } from '../../ui/loaded';
 import { PageHeading } from '../../ui/PageHeading';
 import { ApproveDialog } from './ApproveDialog';
+import { LowSpaceNotice } from './LowSpaceNotice';
 import { RoleDialog } from './RoleDialog';
 
 type Action =
@@ -87,6 +88,7 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
     <>
       <PageHeading>{t('users.title')}</PageHeading>
       <p class="lead">{t('users.intro')}</p>
+      <LowSpaceNotice />
       {problem && (
         <ErrorAlert testid="users-error" focusKey={problem.n}>
           <p>{problem.text}</p>
