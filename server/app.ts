@@ -15,6 +15,7 @@ import { createAuthService } from './auth/service.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
+import { retryMiddlewareOnBusy, retryOnBusy } from './db/busy.js';
 import { createTransact } from './db/transaction.js';
 import { createHealthRepo } from './health/repo.js';
 import { createHealthService } from './health/service.js';
@@ -352,11 +353,12 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: 
         contentTypeCheck(spec.body),
         // The guard runs before any body is read: an anonymous caller cannot make the server
         // parse a 2 MiB share body or stream a part only to be refused.
-        guards.handler(spec.guard, { passive: spec.passive === true }),
+        retryMiddlewareOnBusy(guards.handler(spec.guard, { passive: spec.passive === true })),
         bodyParser(spec.body, spec.jsonLimit),
         // Uploads only: refused with 507 while free space is below the margin (server/storage/gate.ts).
         spaceGate(storage, spec),
-        spec.handler,
+        // Run again after a timer when another process held the database (server/db/busy.ts).
+        retryOnBusy(spec.handler, { replayable: spec.body === 'json' || spec.body === 'none' }),
       );
     }
     // The path exists but not with this method.

@@ -19,6 +19,7 @@
 //   themselves are never touched (append-only, chained); only who is behind a ref is cleared.
 import type { Id } from '../../shared/crypto/index.js';
 import type { AuditRow } from '../audit/repo.js';
+import { checkpointWal } from '../db/checkpoint.js';
 import type { Db } from '../db/open.js';
 import type { Approval, Role, UserStatus } from '../users/repo.js';
 
@@ -351,14 +352,12 @@ export function createPrivacyRepo(db: Db) {
         .all(params(person))
         .map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
     drops: (person: Person): PersonDrop[] =>
-      drops
-        .all(params(person))
-        .map((row) => ({
-          ...row,
-          owned: flag(row.owned),
-          personal: flag(row.personal),
-          singleUse: flag(row.singleUse),
-        })),
+      drops.all(params(person)).map((row) => ({
+        ...row,
+        owned: flag(row.owned),
+        personal: flag(row.personal),
+        singleUse: flag(row.singleUse),
+      })),
     dropUploads: (person: Person): PersonDropUpload[] =>
       dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),
@@ -426,8 +425,7 @@ export function createPrivacyRepo(db: Db) {
 
     /** Copies the WAL into the database file and empties it; false if a reader kept it from finishing. */
     checkpoint(): boolean {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-      return result !== undefined && result.busy === 0;
+      return checkpointWal(db) === 'truncated';
     },
   };
 }
