@@ -49,10 +49,11 @@ import { createPrivacyRepo } from './privacy/repo.js';
 import { createPrivacyService } from './privacy/service.js';
 import { createReceivingService } from './shares/receiving.js';
 import { createSharesRepo } from './shares/repo.js';
-import { createSharesService } from './shares/service.js';
+import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUploadsRepo } from './uploads/repo.js';
 import { createUploadsService, MIB } from './uploads/service.js';
 import { createDeliver } from './mail/deliver.js';
+import { createMailQueue, queuedDeliver, type MailQueue } from './mail/queue.js';
 import type { Mailer } from './mail/mailer.js';
 import { createOfficeRepo } from './office/repo.js';
 import { createOfficeService } from './office/service.js';
@@ -96,6 +97,11 @@ export interface AppDeps {
    * and interval it started; tests pass one with a fake `freeSpace`. Made from the config if absent.
    */
   readonly storage?: Storage;
+  /**
+   * Notification mails, sent in the background (server/mail/queue.ts). main.ts passes the one it
+   * started (and stops at shutdown); tests pass one they can wait on. Made here if absent.
+   */
+  readonly mailQueue?: MailQueue;
 }
 
 /** Grant signing with the given key, or with the one in DATA_DIR, loaded on first use. */
@@ -124,7 +130,11 @@ export function createServices(deps: AppDeps): RouteServices & { readonly storag
   const transact = createTransact(db);
   const auditRepo = createAuditRepo(db);
   const audit = createAudit({ repo: auditRepo, clock });
+  // Mails with a secret (codes, invitation and reset links) go out directly, with short
+  // timeouts; notices without one go through the queue and never hold up an answer.
   const deliver = createDeliver(deps.mailer, deps.log);
+  const mailQueue = deps.mailQueue ?? createMailQueue({ db, mailer: deps.mailer, log: deps.log });
+  const notify = queuedDeliver(mailQueue);
   const publicUrl = config.publicUrl;
 
   const usersRepo = createUsersRepo(db);
@@ -197,13 +207,22 @@ export function createServices(deps: AppDeps): RouteServices & { readonly storag
     audit,
     transact,
     clock,
-    deliver,
+    deliver: notify,
     publicUrl,
   });
 
   // Free space (server/storage): the admins are mailed once each time it runs low.
   const storage = storageOf(deps);
-  const mailLowSpace = createLowSpaceAlert({ users: usersRepo, office: officeRepo, deliver, publicUrl, log: deps.log });
+  const mailLowSpace = createLowSpaceAlert({
+    users: usersRepo,
+    office: officeRepo,
+    deliver: notify,
+    publicUrl,
+    log: deps.log,
+  });
+  // A share's account recipients are notified through the queue; its final result is what the
+  // sender's page shows ("not delivered" once the retries ran out, "sending" before).
+  mailQueue.onOutcome(SHARE_RECIPIENT_MAIL, (ref, delivered) => sharesRepo.setDeliveryFailed(ref as Id, !delivered));
   storage.onLow(() => void mailLowSpace());
 
   return {
@@ -238,7 +257,7 @@ export function createServices(deps: AppDeps): RouteServices & { readonly storag
       transact,
       clock,
       serverKey,
-      deliver,
+      deliver: notify,
       publicUrl,
     }),
     sessions,
@@ -252,7 +271,7 @@ export function createServices(deps: AppDeps): RouteServices & { readonly storag
       audit,
       transact,
       clock,
-      deliver,
+      deliver: notify,
       publicUrl,
     }),
     usersRepo,
@@ -267,7 +286,7 @@ export function createServices(deps: AppDeps): RouteServices & { readonly storag
       audit,
       transact,
       clock,
-      deliver,
+      mailQueue,
       publicUrl,
       quotaBytes,
       destroy: async (shareId) => {

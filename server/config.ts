@@ -81,6 +81,12 @@ export interface Config {
    * cancelling and deleting keep working (MIN_FREE_MIB, 0–1048576, default 1024; docs/operations.md).
    */
   readonly minFreeMib: number;
+  /**
+   * How long one step of talking to the mail server may take (connecting, its greeting, any
+   * answer), in seconds (MAIL_TIMEOUT_SECONDS, 1–300, default 10). A hanging mail server then
+   * fails a delivery instead of holding it for nodemailer's minutes-long defaults.
+   */
+  readonly mailTimeoutSeconds: number;
   /** Size of DATA_DIR/reserve, given back when the disk fills anyway (RESERVE_MIB, 0–4096, default 64; 0: none). */
   readonly reserveMib: number;
 }
@@ -115,6 +121,7 @@ const EnvSchema = z.object({
   SWEEP_INTERVAL_SECONDS: optional,
   MIN_FREE_MIB: optional,
   RESERVE_MIB: optional,
+  MAIL_TIMEOUT_SECONDS: optional,
 });
 
 export function parseConfig(env: Env): Config {
@@ -171,6 +178,12 @@ export function parseConfig(env: Env): Config {
     fail,
   );
   const reserveMib = parseWholeNumber('RESERVE_MIB', vars.RESERVE_MIB, { min: 0, max: 4096, fallback: 64 }, fail);
+  const mailTimeoutSeconds = parseWholeNumber(
+    'MAIL_TIMEOUT_SECONDS',
+    vars.MAIL_TIMEOUT_SECONDS,
+    { min: 1, max: 300, fallback: 10 },
+    fail,
+  );
 
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
@@ -192,6 +205,7 @@ export function parseConfig(env: Env): Config {
     sweepIntervalSeconds,
     minFreeMib,
     reserveMib,
+    mailTimeoutSeconds,
   });
 }
 

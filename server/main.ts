@@ -17,6 +17,7 @@ import { isEntryModule } from './entry.js';
 import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from './keys.js';
 import { createLogger } from './log.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createMailQueue } from './mail/queue.js';
 import { dataPaths, projectPaths } from './paths.js';
 import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
 import { createSetupRepo } from './setup/repo.js';
@@ -63,7 +64,11 @@ async function start(config: Config): Promise<void> {
   });
   await storage.ensureReserve();
   const stopStorage = storage.start(30_000);
+  // Notification mails: sent in the background; what an earlier run left is sent now.
+  const mailQueue = createMailQueue({ db, mailer, log });
+  mailQueue.start();
   const app = createApp({
+    mailQueue,
     storage,
     config,
     db,
@@ -96,6 +101,7 @@ async function start(config: Config): Promise<void> {
     stopSweeper();
     stopAuditHead();
     stopStorage();
+    mailQueue.stop();
   });
   server.on('request', app);
   await listen(server, config.port, config.host);

@@ -115,6 +115,7 @@ export function recipientStatusOut(recipient: RecipientRecord): RecipientStatus 
     firstDownloadAt: recipient.firstDownloadAt === null ? null : iso(recipient.firstDownloadAt),
     locked: recipient.lockedAt !== null,
     deliveryFailed: recipient.deliveryFailed,
+    ...(recipient.deliverySending ? { deliverySending: true } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { parseConfig, type Config, type Env } from '../../server/config.js';
 import type { Db } from '../../server/db/open.js';
 import { loadOrCreateServerSecret } from '../../server/keys.js';
 import { createMailer, type Mailer } from '../../server/mail/mailer.js';
+import { createMailQueue, type MailQueue } from '../../server/mail/queue.js';
 import { openStore } from '../../server/store.js';
 import { createStorage, MIB, type FreeSpace, type Storage } from '../../server/storage/space.js';
 import { testClock, type TestClock } from './clock.js';
@@ -34,6 +35,8 @@ export interface TestApp {
   readonly clientDir: string;
   /** Free space under DATA_DIR as the app sees it (a fake disk when `freeSpace` was given). */
   readonly storage: Storage;
+  /** Notification mails in the background: `await t.mailQueue.idle()` before reading them. */
+  readonly mailQueue: MailQueue;
   close(): void;
 }
 
@@ -43,6 +46,8 @@ export async function createTestApp(
     config?: (config: Config) => Config;
     /** Bytes free under DATA_DIR, instead of statfs: tests fake a full disk with it. */
     freeSpace?: FreeSpace;
+    /** Waits between delivery attempts of queued mail (the server's are minutes). */
+    mailRetryDelaysMs?: readonly number[];
   } = {},
 ): Promise<TestApp> {
   const dir = await tempDir();
@@ -71,7 +76,13 @@ export async function createTestApp(
     log: logs.log,
     ...(options.freeSpace !== undefined ? { freeSpace: options.freeSpace, readingMaxAgeMs: 0 } : {}),
   });
-  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir, storage });
+  const mailQueue = createMailQueue({
+    db,
+    mailer,
+    log: logs.log,
+    ...(options.mailRetryDelaysMs !== undefined ? { retryDelaysMs: options.mailRetryDelaysMs } : {}),
+  });
+  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir, storage, mailQueue });
   return {
     app,
     config,
@@ -83,7 +94,9 @@ export async function createTestApp(
     dir,
     clientDir,
     storage,
+    mailQueue,
     close: () => {
+      mailQueue.stop();
       mailer.close();
       if (db.open) db.close();
     },

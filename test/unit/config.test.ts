@@ -131,6 +131,14 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ RESERVE_MIB: '4097' })).toThrow(/^RESERVE_MIB must be a whole number from 0 to 4096/);
   });
 
+  it('reads the mail server timeout, 10 s unless told', () => {
+    expect(parseConfig({}).mailTimeoutSeconds).toBe(10);
+    expect(parseConfig({ MAIL_TIMEOUT_SECONDS: '1' }).mailTimeoutSeconds).toBe(1);
+    expect(() => parseConfig({ MAIL_TIMEOUT_SECONDS: '0' })).toThrow(
+      /^MAIL_TIMEOUT_SECONDS must be a whole number from 1 to 300/,
+    );
+  });
+
   it.each<[string, Env, RegExp]>([
     ['MAX_FILE_MIB zero', { MAX_FILE_MIB: '0' }, /^MAX_FILE_MIB must be a whole number from 1 to 1048576/],
     ['MAX_FILE_MIB too large', { MAX_FILE_MIB: '1048577' }, /^MAX_FILE_MIB /],

@@ -878,3 +878,22 @@ describe('0006_clients', () => {
     expect(() => db.prepare('DELETE FROM users WHERE id = ?').run(client)).toThrow(/FOREIGN KEY/);
   });
 });
+
+// Numbered 0007 on this branch and meant to become 0008 when merged: found by name, not number.
+describe('the mail queue migration (mail_queue)', () => {
+  it('creates a strict table whose outcome and ref go together', async () => {
+    const db = await freshDb();
+    migrate(db, MIGRATIONS);
+    expect(listMigrations(MIGRATIONS).some((m) => m.name === 'mail_queue')).toBe(true);
+    expect((db.pragma('table_list(mail_queue)') as { strict: number }[])[0]?.strict).toBe(1);
+    const insert = db.prepare(
+      `INSERT INTO mail_queue (outcome, ref, recipient, subject, body_text, next_attempt_at, created_at)
+       VALUES (?, ?, 'a@example.nl', 's', 't', 0, 0)`,
+    );
+    insert.run(null, null);
+    insert.run('share_recipient', new Uint8Array(16));
+    expect(() => insert.run('share_recipient', null)).toThrow(/CHECK/);
+    expect(() => insert.run(null, new Uint8Array(16))).toThrow(/CHECK/);
+    expect(db.prepare('SELECT count(*) FROM mail_queue').pluck().get()).toBe(2);
+  });
+});

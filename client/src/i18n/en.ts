@@ -585,6 +585,7 @@ export const en = {
   'recipient.downloaded': 'Downloaded',
   'recipient.locked': 'Locked',
   'recipient.deliveryFailed': 'Mail not delivered',
+  'recipient.deliverySending': 'Mail being sent',
   'recipient.kind': 'Recipient',
   'recipient.guest': 'Guest (link and e-mail code)',
   'recipient.guestWithCode': 'Guest (link, e-mail code and access code)',

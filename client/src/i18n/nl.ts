@@ -604,6 +604,7 @@ export const nl: Messages = {
   'recipient.downloaded': 'Gedownload',
   'recipient.locked': 'Geblokkeerd',
   'recipient.deliveryFailed': 'Mail niet afgeleverd',
+  'recipient.deliverySending': 'Mail wordt verstuurd',
   'recipient.kind': 'Ontvanger',
   'recipient.guest': 'Gast (link en e-mailcode)',
   'recipient.guestWithCode': 'Gast (link, e-mailcode en toegangscode)',
