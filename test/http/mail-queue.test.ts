@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { idToWire, ready } from '../../shared/crypto/index.js';
+import { ready } from '../../shared/crypto/index.js';
 import { ShareDetail } from '../../shared/wire/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { startMailServer, type MailServer } from '../helpers/mail-server.js';
@@ -98,11 +98,10 @@ describe('the mail queue', () => {
     servers.push(back);
     await o.t.mailQueue.idle();
 
-    for (const [i, email] of COLLEAGUES.entries()) {
-      // (An approval notice may have waited in the queue too.)
+    for (const email of COLLEAGUES) {
+      // (The last approval notice may have waited in the queue too.)
       const messages = back.to(email).filter((m) => m.text?.includes(`/app/received/${sent.shareId}`));
       expect(messages, email).toHaveLength(1);
-      expect(sent.accountRecipients.get(idToWire(colleagues[i]?.account.userId as Uint8Array))).toBeDefined();
     }
     const delivered = await detail(o, sent.shareId);
     expect(delivered.recipients.map((r) => [r.email, r.deliveryFailed, r.deliverySending])).toEqual(
