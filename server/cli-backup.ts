@@ -24,7 +24,7 @@ export class BackupError extends Error {
 }
 
 /** Where `backup <file>` puts the keys. */
-export const keysBesideBackup = (file: string): string => `${file}.keys`;
+const keysBesideBackup = (file: string): string => `${file}.keys`;
 
 export async function backupDataDir(db: Db, dataDir: string, target: string): Promise<BackupResult> {
   const database = resolve(target);

@@ -18,7 +18,7 @@ import type { RouteHandler } from '../http/route.js';
 /** How long SQLite itself waits for a lock, blocking the event loop (open.ts sets it). */
 export const BUSY_TIMEOUT_MS = 100;
 /** Waits between attempts, on timers: about 4.5 s in all, so a lock held for a few seconds passes. */
-export const RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 750, 1000, 1000, 1000];
+const RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 750, 1000, 1000, 1000];
 
 interface Attempt {
   committed: boolean;

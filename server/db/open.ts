@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS } from './busy.js';
 
 /** Once checkpointed, the WAL file is cut back to this size, so a long reader cannot leave it huge for good. */
-export const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export type Db = Database.Database;
 

@@ -91,4 +91,3 @@ export function createMailQueueRepo(db: Db) {
     },
   };
 }
-export type MailQueueRepo = ReturnType<typeof createMailQueueRepo>;

@@ -26,7 +26,7 @@ import { createMailQueueRepo, type QueuedMail } from './queue-repo.js';
 import type { Db } from '../db/open.js';
 
 /** Waits before the 2nd, 3rd, … attempt: six attempts over about 2¾ hours. */
-export const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000, 7_200_000];
+const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000, 7_200_000];
 
 /** What the first attempt came to within the grace the caller gave it. */
 export type FirstAttempt = 'sent' | 'failed' | 'sending';

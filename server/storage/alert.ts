@@ -7,7 +7,7 @@ import type { MailMessage } from '../mail/mailer.js';
 import type { OfficeRepo } from '../office/repo.js';
 import type { UsersRepo } from '../users/repo.js';
 
-export function lowSpaceMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
+function lowSpaceMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
   const { to, office, publicUrl } = options;
   const text = [
     'Goedendag,',

@@ -28,7 +28,7 @@ const FAILURE_HOLD_MS = 60_000;
 /** Bytes an unprivileged process may still write under the folder. */
 export type FreeSpace = () => Promise<number>;
 
-export function statfsFreeSpace(dir: string): FreeSpace {
+function statfsFreeSpace(dir: string): FreeSpace {
   return async () => {
     const stats = await statfs(dir);
     return stats.bavail * stats.bsize;
