@@ -31,7 +31,7 @@ const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000,
 /** What the first attempt came to within the grace the caller gave it. */
 export type FirstAttempt = 'sent' | 'failed' | 'sending';
 
-/** Called once per tracked mail with its final result, inside no transaction. */
+/** Called once per tracked mail with its final result, inside the transaction that removes the row. */
 export type OutcomeHandler = (ref: Uint8Array, delivered: boolean) => void;
 
 export interface MailQueue {
@@ -87,13 +87,18 @@ export function createMailQueue(deps: {
     for (const resolve of waiting) resolve();
   };
 
+  // The outcome and the row's removal commit together. If the database is locked by another
+  // process just then, neither happens and the mail is tried again later: delivered at least
+  // once, rarely twice, never silently lost.
   const finish = (mail: QueuedMail, delivered: boolean) => {
-    repo.remove(mail.id);
-    if (mail.outcome !== null && mail.ref !== null) {
-      const handler = outcomes.get(mail.outcome);
-      if (handler === undefined) log.error({ mail: { outcome: mail.outcome } }, 'mail queue: no handler for outcome');
-      else handler(mail.ref, delivered);
-    }
+    db.transaction(() => {
+      repo.remove(mail.id);
+      if (mail.outcome !== null && mail.ref !== null) {
+        const handler = outcomes.get(mail.outcome);
+        if (handler === undefined) log.error({ mail: { outcome: mail.outcome } }, 'mail queue: no handler for outcome');
+        else handler(mail.ref, delivered);
+      }
+    }).immediate();
   };
 
   const attempt = async (mail: QueuedMail): Promise<void> => {

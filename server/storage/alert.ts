@@ -2,6 +2,7 @@
 // storage state calls it on a change from ok to low, not on every refused upload). It names
 // no file, user or number beyond the office's address: admins act on the server, not in Coffer.
 import type { Logger } from 'pino';
+import { describeForLog } from '../http/errors.js';
 import type { Deliver } from '../mail/deliver.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { OfficeRepo } from '../office/repo.js';
@@ -36,7 +37,7 @@ function lowSpaceMail(options: { to: string; office: string; publicUrl: string }
   };
 }
 
-/** Mails every approved, active admin; failures are logged by class only (deliver does that). */
+/** Mails every approved, active admin; never rejects (a failure is logged by class only). */
 export function createLowSpaceAlert(deps: {
   users: Pick<UsersRepo, 'members'>;
   office: Pick<OfficeRepo, 'get'>;
@@ -44,16 +45,20 @@ export function createLowSpaceAlert(deps: {
   publicUrl: string;
   log: Logger;
 }): () => Promise<void> {
-  return async () => {
+  const alert = async () => {
     const office = deps.office.get()?.name;
     if (office === undefined) return;
     const admins = deps.users
       .members()
       .filter((user) => user.role === 'admin' && user.status === 'active' && user.approval === 'approved');
-    let delivered = 0;
+    let queued = 0;
     for (const admin of admins) {
-      if (await deps.deliver(lowSpaceMail({ to: admin.email, office, publicUrl: deps.publicUrl }))) delivered += 1;
+      if (await deps.deliver(lowSpaceMail({ to: admin.email, office, publicUrl: deps.publicUrl }))) queued += 1;
     }
-    deps.log.warn({ storage: { admins: admins.length, delivered } }, 'low free space mailed to the admins');
+    deps.log.warn({ storage: { admins: admins.length, queued } }, 'low free space: the admins are mailed');
   };
+  return () =>
+    alert().catch((error: unknown) =>
+      deps.log.error({ error: describeForLog(error) }, 'low free space: mailing the admins failed'),
+    );
 }
