@@ -91,7 +91,9 @@ module.exports = {
       comment: 'Every import resolves to a file or an installed package.',
       severity: 'error',
       from: {},
-      to: { couldNotResolve: true },
+      // vite 8's package is the one dependency-cruiser's resolver does not find, though Node and tsc
+      // do (scripts/bench/ceiling.ts builds a page with it); everything else must resolve.
+      to: { couldNotResolve: true, pathNot: '^vite$' },
     },
   ],
   options: {

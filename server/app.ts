@@ -6,6 +6,7 @@
 import express, { type RequestHandler } from 'express';
 import { ready } from '../shared/crypto/index.js';
 import { createServices, type AppDeps, type Services } from './compose.js';
+import { retryMiddlewareOnBusy, retryOnBusy } from './kernel/db/busy.js';
 import { bodyParser, contentTypeCheck } from './kernel/http/content.js';
 import { errorHandler, methodNotAllowed, notFound } from './kernel/http/errors.js';
 import { createGuards, type Guards } from './kernel/http/guards.js';
@@ -14,6 +15,8 @@ import { originCheck } from './kernel/http/origin.js';
 import { requestLog } from './kernel/http/request-log.js';
 import type { RouteSpec } from './kernel/http/route.js';
 import { routeTable } from './routes.js';
+import { spaceGate } from './kernel/storage/gate.js';
+import type { Storage } from './kernel/storage/space.js';
 
 /**
  * `services` are the ones server/compose.ts builds from `deps`; main.ts passes the object it
@@ -35,13 +38,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     await ready();
     next();
   }) satisfies RequestHandler);
-  mountRoutes(app, routeTable(services), createGuards(services.sessions));
+  mountRoutes(app, routeTable(services), createGuards(services.sessions), services.storage);
   app.use(((_req, _res, next) => next(notFound())) satisfies RequestHandler);
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, { onStorageFull: () => services.storage.writeFailed() }));
   return app;
 }
 
-function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: Guards): void {
+function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: Guards, storage: Storage): void {
   const byPath = new Map<string, RouteSpec[]>();
   for (const spec of table) byPath.set(spec.path, [...(byPath.get(spec.path) ?? []), spec]);
 
@@ -53,9 +56,12 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: 
         contentTypeCheck(spec.body),
         // The guard runs before any body is read: an anonymous caller cannot make the server
         // parse a 2 MiB share body or stream a part only to be refused.
-        guards.handler(spec.guard, { passive: spec.passive === true }),
+        retryMiddlewareOnBusy(guards.handler(spec.guard, { passive: spec.passive === true })),
         bodyParser(spec.body, spec.jsonLimit),
-        spec.handler,
+        // Uploads only: refused with 507 while free space is below the margin (server/kernel/storage/gate.ts).
+        spaceGate(storage, spec),
+        // Run again after a timer when another process held the database (server/kernel/db/busy.ts).
+        retryOnBusy(spec.handler, { replayable: spec.body === 'json' || spec.body === 'none' }),
       );
     }
     // The path exists but not with this method.

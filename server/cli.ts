@@ -22,6 +22,9 @@ import { AppError } from './kernel/http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
 import { createSetupService } from './setup/service.js';
 import { openStore } from './store.js';
+import { backupDataDir, BackupError } from './cli-backup.js';
+import type { Db } from './kernel/db/open.js';
+import { dataPaths } from './kernel/paths.js';
 
 const USAGE = `Usage: npm run coffer -- <command>
 
@@ -33,6 +36,9 @@ Commands:
                check the audit log's hash chain and name the first entry that was changed,
                inserted or removed; with --head (from the daily head mail), also check that
                the log still holds that entry, so a rewritten or shortened log is caught
+  backup <file>
+               copy the live database to <file> with SQLite's online backup, and the keys
+               to <file>.keys/ (while the server runs; no sqlite3 needed); then copy blobs/
   help         show this text
 
 The commands read the same environment variables as the server (DATA_DIR, PUBLIC_URL, …).`;
@@ -44,8 +50,20 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
     console.log(USAGE);
     return 0;
   }
-  const known = command === 'setup-link' || command === 'migrate' || command === 'sweep' || command === 'audit-verify';
-  const options = command === 'audit-verify' ? auditVerifyOptions(rest) : rest.length === 0 ? {} : undefined;
+  const known =
+    command === 'setup-link' ||
+    command === 'migrate' ||
+    command === 'sweep' ||
+    command === 'audit-verify' ||
+    command === 'backup';
+  const options =
+    command === 'audit-verify'
+      ? auditVerifyOptions(rest)
+      : command === 'backup'
+        ? backupOptions(rest)
+        : rest.length === 0
+          ? {}
+          : undefined;
   if (!known || options === undefined) {
     console.error(command === undefined ? USAGE : `Unknown command: ${args.join(' ')}\n\n${USAGE}`);
     return 2;
@@ -70,6 +88,7 @@ export async function runCli(args: readonly string[], env: Env): Promise<number>
       return 0;
     }
 
+    if (command === 'backup' && 'file' in options) return await backup(db, config.dataDir, options.file);
     await ready();
     const repos = createRepos(db);
     if (command === 'audit-verify') return auditVerify(repos.audit, 'head' in options ? options.head : undefined);
@@ -117,6 +136,30 @@ function auditVerifyOptions(rest: readonly string[]): { head?: ExpectedHead } | 
   if (head === undefined)
     return { problem: `${flag} takes the head from the mail: <seq>:<64 hex characters>, for example 42:3f9a…` };
   return { head };
+}
+
+// ---- backup (server/cli-backup.ts)
+
+function backupOptions(rest: readonly string[]): { file: string } | { problem: string } {
+  const [file, ...more] = rest;
+  if (file === undefined || file === '' || file.startsWith('-') || more.length > 0)
+    return { problem: 'backup takes one argument: the file to write the database to, for example backup/coffer.db' };
+  return { file };
+}
+
+async function backup(db: Db, dataDir: string, file: string): Promise<number> {
+  try {
+    const result = await backupDataDir(db, dataDir, file);
+    console.log(
+      `Backed up the database to ${result.database} and the keys (${result.keyFiles.join(', ')}) to ${result.keys}/. ` +
+        `Now copy ${dataPaths(dataDir).blobs}/ (e.g. rsync -a), and keep all three together.`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof BackupError)) throw error;
+    console.error(`Backup refused: ${error.message}`);
+    return 1;
+  }
 }
 
 /** Exit 0 for a whole chain (matching the mailed head, if given), 1 for anything else. */

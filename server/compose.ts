@@ -6,7 +6,7 @@
 // a small interface and this module passes the implementation in. Nothing here runs at import
 // time: no environment, no database, no timer.
 import type { Logger } from 'pino';
-import type { Id } from '../shared/crypto/index.js';
+import { asId, type Id } from '../shared/crypto/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createAuthRepo } from './auth/repo.js';
 import { createSecondFactor } from './auth/second-factor.js';
@@ -42,6 +42,9 @@ import {
 } from './kernel/keys.js';
 import { createDeliver, type Deliver } from './kernel/mail/deliver.js';
 import type { Mailer } from './kernel/mail/mailer.js';
+import { createMailQueue, queuedDeliver, type MailQueue } from './kernel/mail/queue.js';
+import { createLowSpaceAlert } from './kernel/storage/alert.js';
+import { createStorage, MIB as STORAGE_MIB, type Storage } from './kernel/storage/space.js';
 import { createRateLimitRepo } from './kernel/rate-limit/repo.js';
 import { createRateLimiter } from './kernel/rate-limit/service.js';
 import { createSessionsRepo } from './kernel/sessions/repo.js';
@@ -58,7 +61,7 @@ import { createSetupRepo } from './setup/repo.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
 import { createReceivingService } from './shares/receiving.js';
 import { createSharesRepo } from './shares/repo.js';
-import { createSharesService } from './shares/service.js';
+import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUsersService } from './users/service.js';
 
 export interface AppDeps {
@@ -83,6 +86,16 @@ export interface AppDeps {
   readonly capabilityKey?: CapabilityKey;
   /** Where ciphertext is kept; the local disk under DATA_DIR unless given. */
   readonly blobs?: BlobStore;
+  /**
+   * Free space under DATA_DIR (server/kernel/storage/space.ts): main.ts passes the one whose
+   * reserve and interval it started; tests pass one with a fake `freeSpace`. Made from the config if absent.
+   */
+  readonly storage?: Storage;
+  /**
+   * Notification mails, sent in the background (server/kernel/mail/queue.ts). main.ts passes the
+   * one it started (and stops at shutdown); tests pass one they can wait on. Made here if absent.
+   */
+  readonly mailQueue?: MailQueue;
 }
 
 /** Grant signing with the given key, or with the one in DATA_DIR, loaded on first use. */
@@ -202,11 +215,26 @@ export function auditHeadJobOver(deps: Pick<JobDeps, 'db' | 'clock' | 'log' | 'd
   return auditHeadOf({ ...deps, repos: createRepos(deps.db) });
 }
 
-/** Everything the server runs: the routes' services, the jobs, and the one mail deliverer. */
+/** Everything the server runs: the routes' services, the jobs, the one mail deliverer and queue, free space. */
 export interface Services extends RouteServices {
   readonly repos: Repos;
   readonly jobs: Jobs;
   readonly deliver: Deliver;
+  readonly mailQueue: MailQueue;
+  readonly storage: Storage;
+}
+
+/** The given storage state, or one over DATA_DIR with the configured margin (no reserve: main.ts owns it). */
+function storageOf(deps: AppDeps): Storage {
+  return (
+    deps.storage ??
+    createStorage({
+      dataDir: deps.config.dataDir,
+      minFreeBytes: deps.config.minFreeMib * STORAGE_MIB,
+      reserveBytes: 0,
+      log: deps.log,
+    })
+  );
 }
 
 /** The services behind the routes and the jobs beside them, wired from the app's dependencies. */
@@ -217,7 +245,11 @@ export function createServices(deps: AppDeps): Services {
   const repos = createRepos(db);
   const transact = createTransact(db);
   const audit = createAudit({ repo: repos.audit, clock });
+  // Mails with a secret (codes, invitation and reset links) go out directly, with short
+  // timeouts; notices without one go through the queue and never hold up an answer.
   const deliver = createDeliver(deps.mailer, deps.log);
+  const mailQueue = deps.mailQueue ?? createMailQueue({ db, mailer: deps.mailer, log: deps.log });
+  const notify = queuedDeliver(mailQueue);
   const publicUrl = config.publicUrl;
   const blobs = deps.blobs ?? createDiskBlobStore(config.dataDir);
   const sessionIdleMs = config.sessionIdleMinutes * 60_000;
@@ -283,18 +315,35 @@ export function createServices(deps: AppDeps): Services {
     audit,
     transact,
     clock,
-    deliver,
+    deliver: notify,
     publicUrl,
   });
+
+  // Free space: the admins are mailed once each time it runs low.
+  const storage = storageOf(deps);
+  const mailLowSpace = createLowSpaceAlert({
+    users: repos.users,
+    office: repos.office,
+    deliver: notify,
+    publicUrl,
+    log: deps.log,
+  });
+  storage.onLow(() => void mailLowSpace());
+  // A share's account recipients are notified through the queue; its final result is what the
+  // sender's page shows ("not delivered" once the retries ran out, "sending" before).
+  mailQueue.onOutcome(SHARE_RECIPIENT_MAIL, (ref, delivered) => repos.shares.setDeliveryFailed(asId(ref), !delivered));
 
   return {
     repos,
     jobs,
     deliver,
+    mailQueue,
+    storage,
     health: createHealthService({
       repo: repos.health,
       dataDir: config.dataDir,
       mailTransport: deps.mailer.transport,
+      storageState: () => storage.state(),
     }),
     setup: createSetupService({ repo: repos.setup, clock, publicUrl }),
     setupCompletion: createSetupCompletion({
@@ -320,7 +369,7 @@ export function createServices(deps: AppDeps): Services {
       transact,
       clock,
       serverKey,
-      deliver,
+      deliver: notify,
       publicUrl,
     }),
     sessions,
@@ -334,7 +383,7 @@ export function createServices(deps: AppDeps): Services {
       audit,
       transact,
       clock,
-      deliver,
+      deliver: notify,
       publicUrl,
     }),
     usersRepo: repos.users,
@@ -349,7 +398,7 @@ export function createServices(deps: AppDeps): Services {
       audit,
       transact,
       clock,
-      deliver,
+      mailQueue,
       publicUrl,
       quotaBytes,
       destroy: async (shareId) => {

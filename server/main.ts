@@ -15,10 +15,12 @@ import { isEntryModule } from './entry.js';
 import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from './kernel/keys.js';
 import { createLogger } from './kernel/log.js';
 import { createMailer, type Mailer } from './kernel/mail/mailer.js';
+import { createMailQueue } from './kernel/mail/queue.js';
 import { dataPaths, projectPaths } from './kernel/paths.js';
 import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
 import { setupAtStart } from './setup/service.js';
 import { openStore } from './store.js';
+import { createStorage, MIB } from './kernel/storage/space.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -43,7 +45,22 @@ async function start(config: Config): Promise<void> {
   await ready();
 
   const mailer = createMailer(config, log, clock);
+  // Free space (docs/operations.md, "Free space"): the reserve file is made now if there is room,
+  // and the state is read every 30 s, so the admins hear of a filling disk before uploads fail.
+  const storage = createStorage({
+    dataDir: config.dataDir,
+    minFreeBytes: config.minFreeMib * MIB,
+    reserveBytes: config.reserveMib * MIB,
+    log,
+  });
+  await storage.ensureReserve();
+  const stopStorage = storage.start(30_000);
+  // Notification mails: sent in the background; what an earlier run left is sent now.
+  const mailQueue = createMailQueue({ db, mailer, log });
+  mailQueue.start();
   const deps = {
+    mailQueue,
+    storage,
     config,
     db,
     mailer,
@@ -74,6 +91,8 @@ async function start(config: Config): Promise<void> {
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
     stopSweeper();
     stopAuditHead();
+    stopStorage();
+    mailQueue.stop();
   });
   server.on('request', app);
   await listen(server, config.port, config.host);

@@ -18,7 +18,9 @@
 // 6. Expired sessions, sign-in tickets, open invitations, e-mail codes, grant uses, drop upload
 //    sessions and rate-limit buckets.
 // 7. PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted keys are overwritten in
-//    the database file, and the WAL that still held old copies of their pages is emptied.
+//    the database file, and the WAL that still held old copies of their pages is emptied. When
+//    another process's reader is in the way, PASSIVE instead, and TRUNCATE again next pass
+//    (server/kernel/db/checkpoint.ts: the server never waits on that reader).
 //
 // Every step is idempotent and files go before rows, so a pass that crashed midway is simply
 // finished by the next one. main.ts starts it on an interval (SWEEP_INTERVAL_SECONDS); the
@@ -29,6 +31,7 @@ import type { Audit } from '../kernel/audit/service.js';
 import type { BlobStore } from '../kernel/blobs/store.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import type { Db } from '../kernel/db/open.js';
+import { checkpointWal } from '../kernel/db/checkpoint.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { DropsRepo } from '../drops/repo.js';
 import { describeForLog } from '../kernel/http/errors.js';
@@ -96,6 +99,21 @@ export function createSweeper(deps: {
   const { db, shares, drops, uploads, office, housekeeping, audit, transact, blobs, clock, log } = deps;
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const fileClock = deps.fileClock ?? systemClock;
+
+  // Deleted keys may linger in the WAL while another process's reader blocks TRUNCATE: said once
+  // per episode, and once more when a later pass empties it.
+  let checkpointBlocked = false;
+  const checkpoint = () => {
+    const outcome = checkpointWal(db);
+    if (outcome !== 'truncated' && !checkpointBlocked)
+      log.warn(
+        { checkpoint: outcome },
+        'WAL checkpoint: another process holds the database open; trying TRUNCATE again next pass',
+      );
+    if (outcome === 'truncated' && checkpointBlocked)
+      log.info({ checkpoint: outcome }, 'WAL checkpoint: emptied again');
+    checkpointBlocked = outcome !== 'truncated';
+  };
 
   const sweepShare = async (shareId: Id): Promise<boolean> => {
     const share = shares.byId(shareId);
@@ -205,7 +223,7 @@ export function createSweeper(deps: {
       }),
       drops: drops.prune(clock.now(), clock.now() - HOUR_MS),
     }));
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    checkpoint();
 
     const report = {
       shares: swept,
@@ -225,13 +243,13 @@ export function createSweeper(deps: {
     sweepShare,
     async destroyShare(shareId) {
       const swept = await sweepShare(shareId);
-      if (swept) db.pragma('wal_checkpoint(TRUNCATE)');
+      if (swept) checkpoint();
       return swept;
     },
     sweepDrop,
     async destroyDrop(dropId) {
       await sweepDrop(dropId);
-      db.pragma('wal_checkpoint(TRUNCATE)');
+      checkpoint();
     },
     start(intervalMs) {
       let running = false;

@@ -76,6 +76,19 @@ export interface Config {
   readonly quotaMib: number;
   /** Seconds between two runs of the expiry sweeper (SWEEP_INTERVAL_SECONDS, 0–86400, default 60; 0 turns it off). */
   readonly sweepIntervalSeconds: number;
+  /**
+   * Uploads are refused while less than this many MiB would stay free under DATA_DIR, so sign-in,
+   * cancelling and deleting keep working (MIN_FREE_MIB, 0–1048576, default 1024; docs/operations.md).
+   */
+  readonly minFreeMib: number;
+  /**
+   * How long one step of talking to the mail server may take (connecting, its greeting, any
+   * answer), in seconds (MAIL_TIMEOUT_SECONDS, 1–300, default 10). A hanging mail server then
+   * fails a delivery instead of holding it for nodemailer's minutes-long defaults.
+   */
+  readonly mailTimeoutSeconds: number;
+  /** Size of DATA_DIR/reserve, given back when the disk fills anyway (RESERVE_MIB, 0–4096, default 64; 0: none). */
+  readonly reserveMib: number;
 }
 
 /** A configuration problem the operator must fix. The message names the variable, never its value. */
@@ -106,6 +119,9 @@ const EnvSchema = z.object({
   MAX_FILE_MIB: optional,
   QUOTA_MIB: optional,
   SWEEP_INTERVAL_SECONDS: optional,
+  MIN_FREE_MIB: optional,
+  RESERVE_MIB: optional,
+  MAIL_TIMEOUT_SECONDS: optional,
 });
 
 export function parseConfig(env: Env): Config {
@@ -155,6 +171,20 @@ export function parseConfig(env: Env): Config {
     fail,
   );
 
+  const minFreeMib = parseWholeNumber(
+    'MIN_FREE_MIB',
+    vars.MIN_FREE_MIB,
+    { min: 0, max: 1_048_576, fallback: 1024 },
+    fail,
+  );
+  const reserveMib = parseWholeNumber('RESERVE_MIB', vars.RESERVE_MIB, { min: 0, max: 4096, fallback: 64 }, fail);
+  const mailTimeoutSeconds = parseWholeNumber(
+    'MAIL_TIMEOUT_SECONDS',
+    vars.MAIL_TIMEOUT_SECONDS,
+    { min: 1, max: 300, fallback: 10 },
+    fail,
+  );
+
   if (problems.length > 0 || publicUrl === undefined || mail === undefined) {
     throw new ConfigError(problems.join('; '));
   }
@@ -173,6 +203,9 @@ export function parseConfig(env: Env): Config {
     maxFileMib,
     quotaMib,
     sweepIntervalSeconds,
+    minFreeMib,
+    reserveMib,
+    mailTimeoutSeconds,
   });
 }
 

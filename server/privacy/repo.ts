@@ -18,6 +18,7 @@
 // - audit_people: the name and address behind each of their pseudonyms. The audit_log rows
 //   themselves are never touched (append-only, chained); only who is behind a ref is cleared.
 import type { Id } from '../../shared/crypto/index.js';
+import { checkpointWal } from '../kernel/db/checkpoint.js';
 import type { Db } from '../kernel/db/open.js';
 import type {
   Person,
@@ -293,8 +294,7 @@ export function createPrivacyRepo(db: Db) {
 
     /** Copies the WAL into the database file and empties it; false if a reader kept it from finishing. */
     checkpoint(): boolean {
-      const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-      return result !== undefined && result.busy === 0;
+      return checkpointWal(db) === 'truncated';
     },
   };
 }

@@ -56,6 +56,8 @@ export interface RecipientRecord {
   readonly wrongCodes: number;
   readonly lockedAt: number | null;
   readonly deliveryFailed: boolean;
+  /** The notification is still in the mail queue (server/kernel/mail/queue.ts): neither delivered nor given up. */
+  readonly deliverySending: boolean;
 }
 
 export interface NewShare {
@@ -176,6 +178,7 @@ export interface RecipientSqlRow {
   wrong_codes: number;
   locked_at: number | null;
   delivery_failed: number;
+  delivery_sending: number;
 }
 
 export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
@@ -198,5 +201,6 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
     wrongCodes: row.wrong_codes,
     lockedAt: row.locked_at,
     deliveryFailed: row.delivery_failed === 1,
+    deliverySending: row.delivery_sending === 1,
   };
 }

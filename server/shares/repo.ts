@@ -31,7 +31,8 @@ const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.s
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
 const RECIPIENT_COLUMNS = `r.id, r.share_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
   r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
-  r.wrong_codes, r.locked_at, r.delivery_failed`;
+  r.wrong_codes, r.locked_at, r.delivery_failed,
+  EXISTS (SELECT 1 FROM mail_queue q WHERE q.outcome = 'share_recipient' AND q.ref = r.id) AS delivery_sending`;
 const RECIPIENTS = 'share_recipients r LEFT JOIN users ru ON ru.id = r.user_id';
 const FILE_COLUMNS = 'file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key';
 

@@ -31,7 +31,7 @@ import {
   uploadIncomplete,
   wrongState,
 } from '../kernel/http/errors.js';
-import type { Deliver } from '../kernel/mail/deliver.js';
+import type { MailQueue } from '../kernel/mail/queue.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UploadsRepo } from '../kernel/uploads/repo.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
@@ -44,6 +44,10 @@ import { createShareCheck } from './check.js';
 import { shareNotificationMail } from '../kernel/mail/transfer-messages.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The mail queue's outcome kind for an account recipient's notification: its ref is the recipient id. */
+export const SHARE_RECIPIENT_MAIL = 'share_recipient';
+/** How long creating a share waits for the first delivery attempts before answering "sending". */
+const FIRST_ATTEMPT_GRACE_MS = 750;
 
 type ShareScope = 'mine' | 'office';
 
@@ -98,7 +102,8 @@ export function createSharesService(deps: {
   audit: Audit;
   transact: Transact;
   clock: Clock;
-  deliver: Deliver;
+  /** Account recipients' notifications go through it (server/kernel/mail/queue.ts). */
+  mailQueue: Pick<MailQueue, 'enqueue' | 'firstAttempt'>;
   publicUrl: string;
   quotaBytes: number;
   /** Destroys a share's blobs and keys now (the sweeper's per-share step), after a revoke. */
@@ -166,7 +171,8 @@ export function createSharesService(deps: {
             officeKey: file.officeKey,
           });
         });
-        const toNotify: { recipientId: Id; email: string }[] = [];
+        const toNotify: { recipientId: Id; mailId: number }[] = [];
+        const officeName = office().name;
         input.recipients.forEach((recipient, position) => {
           if (shares.recipientIdTaken(recipient.recipientId)) throw idTaken();
           const auditRef = randomBytes(16);
@@ -186,7 +192,17 @@ export function createSharesService(deps: {
           });
           for (const key of recipient.keys) shares.insertKey(recipient.recipientId, key.fileId, key.key);
           audit.person(auditRef, 'recipient', account?.name ?? null, email);
-          if (account !== undefined) toNotify.push({ recipientId: recipient.recipientId, email });
+          if (account !== undefined) {
+            const mail = shareNotificationMail({
+              to: email,
+              office: officeName,
+              sender: sender.name,
+              link: `${deps.publicUrl}/app/received/${idToWire(input.shareId)}`,
+              expiresAt: input.expiresAt,
+            });
+            const mailId = deps.mailQueue.enqueue(mail, { kind: SHARE_RECIPIENT_MAIL, ref: recipient.recipientId });
+            toNotify.push({ recipientId: recipient.recipientId, mailId });
+          }
         });
         audit.record({
           actor: caller.auditRef,
@@ -204,21 +220,17 @@ export function createSharesService(deps: {
         return toNotify;
       });
 
-      const undelivered: Id[] = [];
-      const officeName = office().name;
-      for (const recipient of notify) {
-        const delivered = await deps.deliver(
-          shareNotificationMail({
-            to: recipient.email,
-            office: officeName,
-            sender: sender.name,
-            link: `${deps.publicUrl}/app/received/${idToWire(input.shareId)}`,
-            expiresAt: input.expiresAt,
-          }),
-        );
-        shares.setDeliveryFailed(recipient.recipientId, !delivered);
-        if (!delivered) undelivered.push(recipient.recipientId);
-      }
+      // Queued in the share's transaction (above), sent in the background. The answer waits only
+      // a moment for the first attempts, so an address the mail server refuses outright is named
+      // at once; a slow or hanging server leaves them "sending", and the final result lands on
+      // the recipient's row (server/kernel/mail/queue.ts).
+      const firstAttempts = await Promise.all(
+        notify.map(async ({ recipientId, mailId }) => ({
+          recipientId,
+          result: await deps.mailQueue.firstAttempt(mailId, FIRST_ATTEMPT_GRACE_MS),
+        })),
+      );
+      const undelivered = firstAttempts.filter((a) => a.result === 'failed').map((a) => a.recipientId);
       return { shareId: input.shareId, undelivered };
     },
 

@@ -116,6 +116,7 @@ function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
     firstDownloadAt: recipient.firstDownloadAt === null ? null : iso(recipient.firstDownloadAt),
     locked: recipient.lockedAt !== null,
     deliveryFailed: recipient.deliveryFailed,
+    ...(recipient.deliverySending ? { deliverySending: true } : {}),
   };
 }
 

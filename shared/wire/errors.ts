@@ -73,6 +73,11 @@ const ERROR_CODES = [
   'drop_too_large',
   /** 409: the office marked this drop upload rejected (its manifest MAC failed); its files are not served. */
   'upload_rejected',
+  // the server's own resources
+  /** 507: the office's server is (nearly) out of disk space; uploads are refused until the operator makes room. */
+  'storage_full',
+  /** 503: the database was held by another process for too long; `Retry-After` says when to try again. */
+  'server_busy',
   'internal',
 ] as const;
 

@@ -6,8 +6,15 @@ export type CheckState = z.infer<typeof CheckState>;
 
 export const OUTBOX_WARNING = 'Mail goes to the development outbox under the data folder, not to recipients';
 
+export const LOW_SPACE_WARNING =
+  'Free disk space under the data folder is low: uploads are refused until there is room';
+
 export const HealthResponse = z.object({
-  status: z.enum(['ok', 'failing']),
+  /**
+   * `degraded` (still 200): the service answers but refuses some work, today uploads while free
+   * space is low. `failing` (503): the database or the data folder does not work.
+   */
+  status: z.enum(['ok', 'degraded', 'failing']),
   checks: z.object({
     database: CheckState,
     dataDir: CheckState,
@@ -15,6 +22,12 @@ export const HealthResponse = z.object({
   mail: z.object({
     transport: z.enum(['smtp', 'outbox']),
     /** Present only when mail goes to the development outbox. */
+    warning: z.string().optional(),
+  }),
+  /** Free space under the data folder against the margin (MIN_FREE_MIB); `unknown` when it cannot be read. */
+  storage: z.object({
+    state: z.enum(['ok', 'low', 'unknown']),
+    /** Present only when space is low. */
     warning: z.string().optional(),
   }),
 });

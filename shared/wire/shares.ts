@@ -142,6 +142,8 @@ export const RecipientStatus = z.object({
   locked: z.boolean(),
   /** The last code (or notification) mail could not be delivered. */
   deliveryFailed: z.boolean(),
+  /** Present (true) while the notification mail waits in the queue or is being retried. */
+  deliverySending: z.boolean().optional(),
 });
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 

@@ -11,6 +11,8 @@ import { parseConfig, type Config, type Env } from '../../server/kernel/config.j
 import type { Db } from '../../server/kernel/db/open.js';
 import { loadOrCreateServerSecret } from '../../server/kernel/keys.js';
 import { createMailer, type Mailer } from '../../server/kernel/mail/mailer.js';
+import { createMailQueue, type MailQueue } from '../../server/kernel/mail/queue.js';
+import { createStorage, MIB, type FreeSpace, type Storage } from '../../server/kernel/storage/space.js';
 import { openStore } from '../../server/store.js';
 import { testClock, type TestClock } from './clock.js';
 import { memoryLog, type MemoryLog } from './log.js';
@@ -38,11 +40,22 @@ export interface TestApp {
   mailSettled(): Promise<void>;
   readonly dir: string;
   readonly clientDir: string;
+  /** Free space under DATA_DIR as the app sees it (a fake disk when `freeSpace` was given). */
+  readonly storage: Storage;
+  /** Notification mails in the background: `await t.mailQueue.idle()` before reading them. */
+  readonly mailQueue: MailQueue;
   close(): void;
 }
 
 export async function createTestApp(
-  options: { env?: Env; config?: (config: Config) => Config } = {},
+  options: {
+    env?: Env;
+    config?: (config: Config) => Config;
+    /** Bytes free under DATA_DIR, instead of statfs: tests fake a full disk with it. */
+    freeSpace?: FreeSpace;
+    /** Waits between delivery attempts of queued mail (the server's are minutes). */
+    mailRetryDelaysMs?: readonly number[];
+  } = {},
 ): Promise<TestApp> {
   const dir = await tempDir();
   const clientDir = join(dir, 'client');
@@ -64,7 +77,20 @@ export async function createTestApp(
   const watched = watchMailer(createMailer(config, logs.log, clock, { print: () => {} }));
   const mailer = watched.mailer;
   const { key: serverKey } = await loadOrCreateServerSecret(parsed.dataDir);
-  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir });
+  const storage = createStorage({
+    dataDir: config.dataDir,
+    minFreeBytes: config.minFreeMib * MIB,
+    reserveBytes: config.reserveMib * MIB,
+    log: logs.log,
+    ...(options.freeSpace !== undefined ? { freeSpace: options.freeSpace, readingMaxAgeMs: 0 } : {}),
+  });
+  const mailQueue = createMailQueue({
+    db,
+    mailer,
+    log: logs.log,
+    ...(options.mailRetryDelaysMs !== undefined ? { retryDelaysMs: options.mailRetryDelaysMs } : {}),
+  });
+  const app = createApp({ config, db, mailer, clock, log: logs.log, serverKey, clientDir, storage, mailQueue });
   return {
     app,
     config,
@@ -76,7 +102,10 @@ export async function createTestApp(
     mailSettled: () => watched.settled(),
     dir,
     clientDir,
+    storage,
+    mailQueue,
     close: () => {
+      mailQueue.stop();
       mailer.close();
       if (db.open) db.close();
     },

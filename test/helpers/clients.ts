@@ -94,6 +94,7 @@ export async function approveClient(o: Office, advisor: Member, client: Member):
   const { body, keys } = approvalRequest(o, advisor, client, detail.certificateVersion + 1);
   const res = await advisor.tab.post(`/api/v1/clients/${userId}/approve`, body);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  await o.t.mailQueue.idle(); // the approval notice goes out through the mail queue
   return { dropId: idToWire(keys.dropId), keys };
 }
 

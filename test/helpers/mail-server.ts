@@ -22,7 +22,8 @@ export interface MailServer {
   close(): Promise<void>;
 }
 
-export async function startMailServer(): Promise<MailServer> {
+/** On `port` when given (a test that takes a mail server away and brings it back), else any free port. */
+export async function startMailServer(port = 0): Promise<MailServer> {
   const messages: Email[] = [];
   const refuse = new Set<string>();
   const server = new SMTPServer({
@@ -45,15 +46,15 @@ export async function startMailServer(): Promise<MailServer> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   const to = (address: string) =>
     messages.filter((message) =>
       message.to?.some((recipient) => 'address' in recipient && recipient.address === address),
     );
   return {
-    port,
-    env: { MAIL_OUTBOX: undefined, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Coffer <coffer@office.example>' },
+    port: bound,
+    env: { MAIL_OUTBOX: undefined, SMTP_URL: `smtp://127.0.0.1:${bound}`, MAIL_FROM: 'Coffer <coffer@office.example>' },
     messages,
     refuse,
     to,

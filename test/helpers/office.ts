@@ -102,6 +102,9 @@ export async function approve(o: Office, member: Member, role: Role = 'staff', v
     approval(o.office, member.account, role, version),
   );
   expect(res.status, JSON.stringify(res.body)).toBe(204);
+  // The approval notice goes out through the mail queue: let it arrive, so a test counting mails
+  // afterwards counts only its own.
+  await o.t.mailQueue.idle();
 }
 
 export function idOf(member: Member): string {

@@ -73,6 +73,7 @@ describe('approval', () => {
     const me = SignedIn.parse((await signIn(o, bram)).signedIn);
     expect(me.keys.certificate).toBe(approved.certificate);
 
+    await o.t.mailQueue.idle(); // the approval notice goes out in the background
     const message = await suite.mail.latest(email);
     expect(message.subject).toContain('goedgekeurd');
     expect(message.text).toContain('Administratiekantoor De Boer');

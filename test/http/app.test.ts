@@ -480,6 +480,7 @@ describe('GET /healthz', () => {
       status: 'ok',
       checks: { database: 'ok', dataDir: 'ok' },
       mail: { transport: 'outbox', warning: OUTBOX_WARNING },
+      storage: { state: 'ok' },
     });
   });
 

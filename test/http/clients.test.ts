@@ -183,6 +183,7 @@ describe('client accounts', () => {
     expect(() =>
       s.t.db.prepare('UPDATE users SET sealed_office_keys = ? WHERE email = ?').run(new Uint8Array(100), A_EMAIL),
     ).toThrow(/CHECK/);
+    await s.t.mailQueue.idle(); // the approval notice goes out in the background
     expect((await s.mail.latest(A_EMAIL)).subject).toContain('klaar');
     expect(ClientList.parse((await s.staff.tab.get('/api/v1/clients')).body).clients).toEqual([
       expect.objectContaining({ state: 'active', dropId: drop.dropId }),

@@ -69,6 +69,7 @@ describe('password change', () => {
   it('sets the new password, ends every other session, keeps this one, and mails the user without secrets', async () => {
     const { o, bram } = await withMember({ totp: false });
     const other = await signIn(o, bram);
+    await o.t.mailQueue.idle(); // notices (the approval) go out in the background
     const before = suite.mail.to(bram.account.email).length;
     const oldPassword = bram.account.password;
     const { request, commit } = changePassword(bram.account, NEW_PASSWORD);
@@ -84,6 +85,7 @@ describe('password change', () => {
       bram.account.keys.identity.publicKey,
     );
 
+    await o.t.mailQueue.idle();
     const messages = suite.mail.to(bram.account.email);
     expect(messages).toHaveLength(before + 1);
     const message = messages.at(-1);
@@ -195,6 +197,7 @@ describe('recovery', () => {
       ).status,
     ).toBe(200);
     // The password-changed notice went out.
+    await o.t.mailQueue.idle();
     expect(suite.mail.to(bram.account.email).at(-1)?.subject).toContain('Uw Coffer-wachtwoord is gewijzigd');
   });
 

@@ -120,6 +120,25 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads the free-space margin and the reserve (0 turns either off), refusing anything else', () => {
+    expect(parseConfig({})).toMatchObject({ minFreeMib: 1024, reserveMib: 64 });
+    expect(parseConfig({ MIN_FREE_MIB: '0', RESERVE_MIB: '0' })).toMatchObject({ minFreeMib: 0, reserveMib: 0 });
+    expect(parseConfig({ MIN_FREE_MIB: '4096', RESERVE_MIB: '4096' })).toMatchObject({
+      minFreeMib: 4096,
+      reserveMib: 4096,
+    });
+    expect(() => parseConfig({ MIN_FREE_MIB: '-1' })).toThrow(/^MIN_FREE_MIB must be a whole number from 0 to 1048576/);
+    expect(() => parseConfig({ RESERVE_MIB: '4097' })).toThrow(/^RESERVE_MIB must be a whole number from 0 to 4096/);
+  });
+
+  it('reads the mail server timeout, 10 s unless told', () => {
+    expect(parseConfig({}).mailTimeoutSeconds).toBe(10);
+    expect(parseConfig({ MAIL_TIMEOUT_SECONDS: '1' }).mailTimeoutSeconds).toBe(1);
+    expect(() => parseConfig({ MAIL_TIMEOUT_SECONDS: '0' })).toThrow(
+      /^MAIL_TIMEOUT_SECONDS must be a whole number from 1 to 300/,
+    );
+  });
+
   it.each<[string, Env, RegExp]>([
     ['MAX_FILE_MIB zero', { MAX_FILE_MIB: '0' }, /^MAX_FILE_MIB must be a whole number from 1 to 1048576/],
     ['MAX_FILE_MIB too large', { MAX_FILE_MIB: '1048577' }, /^MAX_FILE_MIB /],

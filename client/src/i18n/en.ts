@@ -68,6 +68,10 @@ export const en = {
   'error.notFound': 'This could not be found. It may have been removed.',
   'error.crossOrigin': 'The request was refused because it did not come from this page. Reload the page and try again.',
   'error.server': 'Something went wrong on the server. Please try again in a moment.',
+  'error.storageFull': 'The office’s server is full, so nothing can be uploaded right now. Please tell the office.',
+  'error.serverBusy': 'The server is busy for a moment. Please try again in a few seconds.',
+  'admin.lowSpace':
+    'The server’s disk is nearly full: uploads are refused until there is room again. Signing in, downloading and deleting still work. Ask whoever runs the server to free space or enlarge the disk.',
   'error.unexpected': 'Something went wrong. Please try again.',
 
   'form.fix': 'Please correct the marked fields.',
@@ -575,6 +579,7 @@ export const en = {
   'recipient.downloaded': 'Downloaded',
   'recipient.locked': 'Locked',
   'recipient.deliveryFailed': 'Mail not delivered',
+  'recipient.deliverySending': 'Mail being sent',
   'recipient.kind': 'Recipient',
   'recipient.guest': 'Guest (link and e-mail code)',
   'recipient.guestWithCode': 'Guest (link, e-mail code and access code)',

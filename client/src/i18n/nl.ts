@@ -71,6 +71,11 @@ export const nl: Messages = {
   'error.crossOrigin':
     'Het verzoek is geweigerd omdat het niet van deze pagina kwam. Laad de pagina opnieuw en probeer het nog eens.',
   'error.server': 'Er ging iets mis op de server. Probeer het zo opnieuw.',
+  'error.storageFull':
+    'De server van het kantoor is vol, dus er kan nu niets worden geüpload. Laat het kantoor dit weten.',
+  'error.serverBusy': 'De server is even bezet. Probeer het over een paar seconden opnieuw.',
+  'admin.lowSpace':
+    'De schijf van de server is bijna vol: uploads worden geweigerd tot er weer ruimte is. Aanmelden, downloaden en verwijderen werken nog. Vraag de beheerder van de server om ruimte vrij te maken of de schijf te vergroten.',
   'error.unexpected': 'Er ging iets mis. Probeer het opnieuw.',
 
   'form.fix': 'Verbeter de gemarkeerde velden.',
@@ -593,6 +598,7 @@ export const nl: Messages = {
   'recipient.downloaded': 'Gedownload',
   'recipient.locked': 'Geblokkeerd',
   'recipient.deliveryFailed': 'Mail niet afgeleverd',
+  'recipient.deliverySending': 'Mail wordt verstuurd',
   'recipient.kind': 'Ontvanger',
   'recipient.guest': 'Gast (link en e-mailcode)',
   'recipient.guestWithCode': 'Gast (link, e-mailcode en toegangscode)',

@@ -27,6 +27,8 @@ const API_MESSAGES: Readonly<Record<string, MessageKey>> = {
   setup_finished: 'error.setupFinished',
   not_found: 'error.notFound',
   cross_origin: 'error.crossOrigin',
+  storage_full: 'error.storageFull',
+  server_busy: 'error.serverBusy',
 };
 
 const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {

@@ -3,7 +3,13 @@
 import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
+/** Once checkpointed, the WAL file is cut back to this size, so a long reader cannot leave it huge for good. */
+const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export type Db = Database.Database;
+
+/** How long SQLite itself waits for a lock, blocking the event loop: short, the rest is retried on timers (busy.ts). */
+export const BUSY_TIMEOUT_MS = 100;
 
 class DatabaseSetupError extends Error {
   override readonly name = 'DatabaseSetupError';
@@ -19,7 +25,14 @@ export function openDatabase(file: string): Db {
     expectPragma(db, 'foreign_keys = ON', 'foreign_keys', 1);
     // Deleted rows (wrapped keys, server halves of guest keys) are overwritten, not just unlinked.
     expectPragma(db, 'secure_delete = ON', 'secure_delete', 1);
-    expectPragma(db, 'busy_timeout = 5000', 'busy_timeout', 5000);
+    // Short: SQLite's wait blocks Node's only thread. Longer waits happen on timers (busy.ts).
+    expectPragma(db, `busy_timeout = ${BUSY_TIMEOUT_MS}`, 'busy_timeout', BUSY_TIMEOUT_MS);
+    expectPragma(
+      db,
+      `journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`,
+      'journal_size_limit',
+      JOURNAL_SIZE_LIMIT_BYTES,
+    );
     // FULL: a committed download count or burnt code survives a power cut, even in WAL mode.
     expectPragma(db, 'synchronous = FULL', 'synchronous', 2);
   } catch (error) {

@@ -3,6 +3,7 @@
 // change runs the repo calls inside `transact`, so they commit together or not at all.
 // better-sqlite3 is synchronous: nothing else runs on this connection in between, and
 // BEGIN IMMEDIATE takes the write lock at once, so a check made inside holds at the commit.
+import { noteCommit } from './busy.js';
 import type { Db } from './open.js';
 
 export type Transact = <T>(work: () => T) => T;
@@ -11,6 +12,9 @@ export function createTransact(db: Db): Transact {
   return <T>(work: () => T): T => {
     // Nested calls become savepoints inside the outer transaction.
     if (db.inTransaction) return db.transaction(work)();
-    return db.transaction(work).immediate();
+    const result = db.transaction(work).immediate();
+    // A request that committed is not run again after a later SQLITE_BUSY (server/db/busy.ts).
+    noteCommit();
+    return result;
   };
 }

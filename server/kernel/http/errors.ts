@@ -96,6 +96,36 @@ export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
 const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
 
+// ---- the server's own resources (server/storage, server/db/busy.ts; docs/operations.md)
+/** 507: the server's disk is (nearly) full; uploads wait until the operator makes room. */
+export const storageFull = () =>
+  new AppError(507, 'storage_full', "The office's server is full; uploads are refused until there is room again");
+/** 503: the database stayed locked by another process; Retry-After says when to try again. */
+export const serverBusy = (retryAfterSeconds = 2) =>
+  new AppError(503, 'server_busy', 'The server is busy; try again in a moment', undefined, retryAfterSeconds);
+
+/** The code of an error or of one of its causes (a part stream wraps the file system's error). */
+function systemCode(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth += 1) {
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string') return code;
+    e = cause;
+  }
+  return undefined;
+}
+
+/** A full disk (ENOSPC from a file, SQLITE_FULL from the database) is a state with an answer, not a bug. */
+export function isStorageFullError(error: unknown): boolean {
+  const code = systemCode(error);
+  return code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
+}
+
+/** Another connection held the database lock longer than the busy timeout. */
+export function isDatabaseBusyError(error: unknown): boolean {
+  const code = systemCode(error);
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+}
+
 /** What may be logged about an unexpected error: its class, a stable code if it has one, and where it was thrown. */
 export function describeForLog(error: unknown): { name: string; code?: string; frames: string[] } {
   if (!(error instanceof Error)) return { name: typeof error, frames: [] };
@@ -133,11 +163,24 @@ function renderError(error: AppError): ErrorBody {
   };
 }
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(
+  log: Logger,
+  hooks: {
+    /** A write failed for want of space (server/storage: the reserve is given back). */
+    onStorageFull?: () => void;
+  } = {},
+): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     let appError: AppError;
     if (error instanceof AppError) {
       appError = error;
+    } else if (isStorageFullError(error)) {
+      appError = storageFull();
+      log.warn({ error: describeForLog(error), route: res.locals.route ?? 'unmatched' }, 'out of disk space');
+      hooks.onStorageFull?.();
+    } else if (isDatabaseBusyError(error)) {
+      appError = serverBusy();
+      log.warn({ error: describeForLog(error), route: res.locals.route ?? 'unmatched' }, 'database busy');
     } else if (isClientError(error)) {
       appError = badRequest();
     } else {

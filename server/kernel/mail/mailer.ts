@@ -37,14 +37,22 @@ export function maskAddress(address: string): string {
 }
 
 export function createMailer(
-  config: Pick<Config, 'mail' | 'dataDir'>,
+  config: Pick<Config, 'mail' | 'dataDir'> & Partial<Pick<Config, 'mailTimeoutSeconds'>>,
   log: Logger,
   clock: Clock,
   options: { print?: (line: string) => void } = {},
 ): Mailer {
   const mail = config.mail;
   if (mail.transport === 'smtp') {
-    const transporter = nodemailer.createTransport(mail.url.reveal());
+    // Short timeouts (MAIL_TIMEOUT_SECONDS): nodemailer's defaults let a server that accepts the
+    // connection but never greets hold a delivery for minutes.
+    const timeoutMs = (config.mailTimeoutSeconds ?? 10) * 1000;
+    const transporter = nodemailer.createTransport({
+      url: mail.url.reveal(),
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
     return {
       transport: 'smtp',
       async send(message) {

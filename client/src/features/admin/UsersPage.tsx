@@ -16,6 +16,7 @@ import { useLoad } from '../../ui/load';
 import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { ApproveDialog } from './ApproveDialog';
+import { LowSpaceNotice } from './LowSpaceNotice';
 import { RoleDialog } from './RoleDialog';
 
 type Action =
@@ -91,6 +92,7 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
     <>
       <PageHeading>{t('users.title')}</PageHeading>
       <p class="lead">{t('users.intro')}</p>
+      <LowSpaceNotice />
       {problem && (
         <ErrorAlert testid="users-error" focusKey={problem.n}>
           <p>{problem.text}</p>

@@ -1,13 +1,12 @@
 // The receipt an uploader sees after submitting to a drop: what arrived, to keep or print.
 import type { JSX } from 'preact';
-import type { Loaded } from './DropUploadPage';
 import { useI18n } from '../../i18n/context';
 import { Notice } from '../../ui/Alert';
 import { GroupedCode } from '../../ui/GroupedCode';
 import { formatDateTime } from '../../ui/labels';
 import { StepHeading } from '../../ui/StepHeading';
 import { FileLine } from '../transfer/FileDownloads';
-import { type Receipt } from './drop-flow';
+import { type Loaded, type Receipt } from './drop-flow';
 
 export function ReceiptPanel({
   loaded,

@@ -33,21 +33,11 @@ import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-pa
 import { isLinkState, LinkStateAlert } from '../share/LinkState';
 import { dropIdOfPath } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
-import { type Receipt } from './drop-flow';
+import { type Loaded, type Receipt } from './drop-flow';
 import { endedState } from './labels';
 import { UPLOAD_ERRORS } from './limits';
 import { useDropUpload } from './use-drop-upload';
 import { ReceiptPanel } from './DropReceipt';
-
-interface Office {
-  readonly name: string;
-  readonly logoUrl?: string | undefined;
-}
-
-export interface Loaded {
-  readonly office: Office;
-  readonly info: DropPublicInfo;
-}
 
 type Step =
   | { readonly kind: 'loading' }

@@ -11,7 +11,7 @@
 // (openDropLink) before this starts. Each file is encrypted and uploaded to the session the
 // grant names; then the worker seals the metadata and the file keys and MACs the manifest with
 // D; the submission makes it the drop's upload. A failure part-way removes what was uploaded.
-import { createDrop, deleteDropSessionUpload, submitDropUpload } from '../../api/drops';
+import { createDrop, deleteDropSessionUpload, submitDropUpload, type DropPublicInfo } from '../../api/drops';
 import type { CryptoEngine } from '../../crypto/engine';
 import type { TransferProgress } from '../../crypto/protocol';
 import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
@@ -134,4 +134,15 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
     }
     throw error;
   }
+}
+
+/** What the upload page shows above every step: the office and the drop's public info. */
+interface DropOffice {
+  readonly name: string;
+  readonly logoUrl?: string | undefined;
+}
+
+export interface Loaded {
+  readonly office: DropOffice;
+  readonly info: DropPublicInfo;
 }

@@ -110,6 +110,7 @@ export function RecipientBadges({ recipient }: { readonly recipient: RecipientSt
       )}
       {recipient.locked && <span class="badge badge--danger">{t('recipient.locked')}</span>}
       {recipient.deliveryFailed && <span class="badge badge--danger">{t('recipient.deliveryFailed')}</span>}
+      {recipient.deliverySending === true && <span class="badge badge--muted">{t('recipient.deliverySending')}</span>}
     </>
   );
 }

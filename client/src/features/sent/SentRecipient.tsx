@@ -7,8 +7,13 @@ import { useI18n } from '../../i18n/context';
 import { Notice } from '../../ui/Alert';
 import { formatDateTime } from '../../ui/labels';
 import { GuestLinkCard } from '../send/GuestLinkCard';
-import type { ShownLink } from './SentSharePage';
 import { RecipientBadges } from './SentListPage';
+
+/** A guest's link fragment (and access code), decrypted to be shown again. */
+export interface ShownLink {
+  readonly fragment: string;
+  readonly accessCode?: string;
+}
 
 export function SentRecipient({
   recipient,

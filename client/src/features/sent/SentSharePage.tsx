@@ -32,7 +32,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { DEFAULT_MAX_EXPIRY_DAYS, expiryFrom, expiryPresets } from '../share/links';
 import { goneState, STATE_LABELS, STATE_TONES } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
-import { SentRecipient } from './SentRecipient';
+import { SentRecipient, type ShownLink } from './SentRecipient';
 
 type Loaded = { readonly detail: ShareDetail; readonly opened: AnswerOf<'openSent'> };
 
@@ -42,11 +42,6 @@ type View =
   | { readonly kind: 'not-found' }
   | { readonly kind: 'untrusted' }
   | { readonly kind: 'loaded'; readonly loaded: Loaded };
-
-export interface ShownLink {
-  readonly fragment: string;
-  readonly accessCode?: string;
-}
 
 export function SentSharePage({
   info,
