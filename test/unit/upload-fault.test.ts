@@ -223,7 +223,7 @@ describe('an upload when the server is killed', () => {
     // Node's Blob is the web's, typed apart by @types/node.
     const deps = { transport: watched, clock: systemClock, retryWindowMs: RETRY_WINDOW_MS };
     const uploading = encryptAndUpload(
-      source as unknown as Blob,
+      source,
       fileKey,
       fileId,
       deps,
@@ -235,7 +235,7 @@ describe('an upload when the server is killed', () => {
       serverKilled.promise,
       uploading.then(() => expect.fail(`the upload finished before the kill (phases ${phases.join(', ')})`)),
     ]);
-    const at = kill as AtKill | undefined;
+    const at = kill;
     if (at === undefined) throw new Error('the server was not killed');
     expect((await first.server.exited).signal).toBe('SIGKILL');
 

@@ -1,4 +1,4 @@
-// Encrypt-and-upload of one file, streaming (DESIGN §5, §6; shared/wire/uploads.ts). The file
+// Encrypt-and-upload of one file, streaming (docs/protocol.md, shared/wire/uploads.ts). The file
 // is read as a stream, encrypted chunk by chunk, and copied into part buffers of the
 // server's part size; each full part is sent while the next fills, with at most two parts in
 // flight. A part's buffer is dropped as soon as the server confirmed it (204), so at most
@@ -54,13 +54,19 @@ export interface UploadResult {
 /**
  * Runs `attempt` until it succeeds, retrying what is retryable for `windowMs` after the first
  * failure. `onRetry` hears each failure (to show "reconnecting"); `recovered` may say, after a
- * failure, that the work was done after all (e.g. the server has the part).
+ * failure, that the work was done after all (e.g. the server has the part). `worthRetrying`
+ * may say, once a retry is under way, that an answer which would otherwise be final is not
+ * (e.g. a 404 from a server that restarted mid-request while its status says the upload is there).
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   deps: UploadDeps,
   signal: AbortSignal,
-  hooks: { readonly onRetry?: () => void; readonly recovered?: () => Promise<{ readonly value: T } | null> } = {},
+  hooks: {
+    readonly onRetry?: () => void;
+    readonly recovered?: () => Promise<{ readonly value: T } | null>;
+    readonly worthRetrying?: (error: unknown) => Promise<boolean>;
+  } = {},
 ): Promise<T> {
   const windowMs = deps.retryWindowMs ?? RETRY_WINDOW_MS;
   let firstFailure: number | null = null;
@@ -70,7 +76,18 @@ export async function withRetry<T>(
       return await attempt();
     } catch (error) {
       if (signal.aborted || error instanceof Cancelled) throw new Cancelled();
-      if (!isRetryable(error)) throw error;
+      if (!isRetryable(error)) {
+        if (firstFailure === null || hooks.worthRetrying === undefined) throw error;
+        let worth: boolean;
+        try {
+          worth = await hooks.worthRetrying(error);
+        } catch (check) {
+          if (signal.aborted || check instanceof Cancelled) throw new Cancelled();
+          // The question went unanswered: the failure stands.
+          worth = false;
+        }
+        if (!worth) throw error;
+      }
       firstFailure ??= deps.clock.now();
       if (deps.clock.now() - firstFailure >= windowMs) throw error;
       hooks.onRetry?.();
@@ -123,12 +140,17 @@ export async function encryptAndUpload(
     let confirmed = 0;
     const sending = new Map<number, number>();
     const inFlight = new Set<Promise<void>>();
-    let failure: unknown = null;
+    // The first part that failed for good (every error here is an Error: the transport's own).
+    let failure: Error | null = null;
+    /** Throws the failure of a part, if one failed (read here, where the compiler sees every write). */
+    const stopIfFailed = (): void => {
+      if (failure !== null) throw failure;
+    };
 
     const reporter = progressReporter(
       containerSize,
       (figures) => onProgress({ ...figures, phase: retrying > 0 ? 'retrying' : 'uploading' }),
-      deps.clock.now,
+      () => deps.clock.now(),
     );
     const report = (force = false): void => {
       let partial = 0;
@@ -180,11 +202,11 @@ export async function encryptAndUpload(
     /** Starts sending a full part, after waiting for a free slot. */
     const dispatch = async (index: number, bytes: Uint8Array): Promise<void> => {
       while (inFlight.size >= maxInFlight && failure === null) await Promise.race(inFlight);
-      if (failure !== null) throw failure;
+      stopIfFailed();
       const running: Promise<void> = sendPart(index, bytes).then(
         () => undefined,
         (error: unknown) => {
-          failure ??= error;
+          failure ??= error instanceof Error ? error : new TransferError('internal');
           failed.abort();
         },
       );
@@ -221,7 +243,7 @@ export async function encryptAndUpload(
     const reader = source.stream().getReader();
     try {
       for (;;) {
-        if (failure !== null) throw failure;
+        stopIfFailed();
         if (signal.aborted) throw new Cancelled();
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
@@ -237,11 +259,20 @@ export async function encryptAndUpload(
       // Fewer bytes than declared: the file shrank while it was read.
       if (index !== partCount || summary.plaintextLength !== source.size) throw new TransferError('file_unreadable');
       while (inFlight.size > 0) await Promise.race(inFlight);
-      if (failure !== null) throw failure;
+      stopIfFailed();
 
       // ---- complete, and compare the server's hash with ours
       onProgress({ ...figures(containerSize, containerSize, null), phase: 'verifying' });
-      const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal);
+      // A completion whose answer was lost may meet a server that restarted meanwhile: a 404 or
+      // 409 then is not final while the server's status still has the upload with every part
+      // (it finishes an interrupted completion when asked again).
+      const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal, {
+        worthRetrying: async (error) => {
+          if (!(error instanceof HttpFailure) || (error.status !== 404 && error.status !== 409)) return false;
+          const status = await deps.transport.uploadStatus(uploadId, signal);
+          return status.completed || status.received.length === status.partCount;
+        },
+      });
       if (!bytesEqual(fromBase64Url(completed.ciphertextHash, 32), summary.ciphertextHash))
         throw new TransferError('upload_failed');
       return { uploadId, summary };
