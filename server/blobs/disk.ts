@@ -158,7 +158,7 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
       }
     },
 
-    async readUpload(uploadId) {
+    async readUpload(uploadId, range) {
       let handle: FileHandle;
       try {
         handle = await open(uploadFile(uploadId), 'r');
@@ -166,7 +166,11 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
         if (isMissing(error)) throw new UploadMissingError('the upload has no file');
         throw error;
       }
-      return handle.createReadStream({ highWaterMark: WRITE_BUFFER_BYTES });
+      // The stream closes the handle when it ends or is destroyed.
+      return handle.createReadStream({
+        highWaterMark: READ_BUFFER_BYTES,
+        ...(range ? { start: range.start, end: range.end } : {}),
+      });
     },
 
     async commitUpload(uploadId, blobId) {

@@ -32,8 +32,8 @@ export interface BlobStore {
    * off (the connection closed), UploadMissingError when the upload's object is gone.
    */
   writePart(uploadId: Id, offset: number, length: number, source: Readable): Promise<void>;
-  /** The upload's bytes from the start, once, in order (to hash them). */
-  readUpload(uploadId: Id): Promise<Readable>;
+  /** The upload's bytes, all or one range, in order (to hash them); UploadMissingError if it has no object. */
+  readUpload(uploadId: Id, range?: ByteRange): Promise<Readable>;
   /**
    * Makes a completed upload the blob `blobId`, durably; the upload's temp object is gone after.
    * Idempotent: when the temp object is gone and the blob is there (an earlier call moved it),

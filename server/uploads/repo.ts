@@ -87,6 +87,12 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
        WHERE u.id = ? AND u.${owner} = ? ORDER BY p.part_index`,
     )
     .pluck();
+  const hasPart = db
+    .prepare<[Uint8Array, Uint8Array, number], number>(
+      `SELECT 1 FROM upload_parts p JOIN uploads u ON u.id = p.upload_id
+       WHERE u.id = ? AND u.${owner} = ? AND p.part_index = ?`,
+    )
+    .pluck();
   const unrecordPart = db.prepare<[Uint8Array, Uint8Array, number]>(
     `DELETE FROM upload_parts
      WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND commit_blob_id IS NULL)
@@ -166,6 +172,10 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     /** Indices of the parts stored, ascending (none for another user's upload). */
     receivedParts(id: Id, ownerId: Id): number[] {
       return receivedOwn.all(id, ownerId);
+    },
+    /** Whether part `index` is stored. */
+    hasPart(id: Id, ownerId: Id, index: number): boolean {
+      return hasPart.get(id, ownerId, index) !== undefined;
     },
     /** Forgets a part before it is written again, so a retry that breaks off leaves it missing. */
     unrecordPart(id: Id, ownerId: Id, index: number): void {

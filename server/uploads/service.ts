@@ -9,7 +9,8 @@
 // UPLOAD_PART_BYTES (the last one shorter) in any order, each streamed to its offset in the
 // upload's file and recorded only once fsynced, so a retry is harmless and a dropped
 // connection leaves the part missing; ask which parts arrived to resume (also after a server
-// restart: the state is in SQLite, the bytes on disk); complete once all are there.
+// restart: the state is in SQLite, the bytes on disk); complete once all are there. The
+// container hash is kept up to date as parts arrive (./hash.ts), so completing only takes it.
 //
 // Completion survives a crash at every instant (docs/operations.md): (1) the container hash
 // is computed and the row names the blob the file will become, with that hash, in one
@@ -40,7 +41,7 @@ import {
   quotaFull,
   uploadIncomplete,
 } from '../http/errors.js';
-import { containerHashOf } from './hash.js';
+import { createUploadHashes } from './hash.js';
 import type { UploadRecord, UploadsRepo } from './repo.js';
 
 export const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -89,6 +90,7 @@ export function createUploadsService(deps: {
   admit?: AdmitUpload;
 }): UploadsService {
   const { repo, blobs, clock, transact, limits } = deps;
+  const hashes = createUploadHashes({ blobs, clock });
   const admit: AdmitUpload =
     deps.admit ??
     ((ownerId, size, now) => {
@@ -168,6 +170,7 @@ export function createUploadsService(deps: {
       state.writers += 1;
       try {
         repo.unrecordPart(id, ownerId, index);
+        hashes.partWriting(upload, index);
         try {
           await blobs.writePart(id, index * upload.partSize, length, body);
         } catch (error) {
@@ -179,6 +182,7 @@ export function createUploadsService(deps: {
           throw error;
         }
         if (!repo.recordPart(id, ownerId, index, clock.now())) throw notFound();
+        hashes.partStored(upload, (part) => repo.hasPart(id, ownerId, part));
       } finally {
         state.writers -= 1;
         release();
@@ -206,7 +210,7 @@ export function createUploadsService(deps: {
         if (commit === null) {
           let hashed: { hash: Uint8Array; length: number };
           try {
-            hashed = await containerHashOf(await blobs.readUpload(id));
+            hashed = await hashes.finish(upload);
           } catch (error) {
             if (error instanceof UploadMissingError) throw notFound();
             throw error;
@@ -242,6 +246,7 @@ export function createUploadsService(deps: {
     async cancel(ownerId, id) {
       const removed = transact(() => repo.removeOwn(id, ownerId));
       if (removed === undefined) throw notFound();
+      hashes.forget(id);
       await blobs.removeUpload(id);
       if (removed.blobId !== null) await blobs.removeBlob(removed.blobId);
     },

@@ -22,6 +22,7 @@ import { makeAccount, makeFile, makeOffice, randomPlaintext, setupRequest } from
 import { ADMIN_PASSWORD } from '../helpers/office.js';
 import { ROOT, spawnCoffer, spawnProcess, type Spawned } from '../helpers/process.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { CRASH_POINTS, type CrashPoint } from './upload-crash-server.js';
 
 const PUBLIC_URL = 'http://localhost:8080';
 const LINK = /http:\/\/localhost:8080\/setup#([A-Za-z0-9_-]{43})\n/;
@@ -29,9 +30,6 @@ const LISTENING = /Coffer is listening on http:\/\/127\.0\.0\.1:(\d+) /;
 const COOKIE = '__Host-coffer-session';
 /** Generous: two cores shared with other test runs. */
 const START_TIMEOUT_MS = 60_000;
-/** The steps of a completion test/unit/upload-crash-server.ts can die at, in order. */
-const CRASH_POINTS = ['hashing', 'moving', 'moved', 'answering'] as const;
-type CrashPoint = (typeof CRASH_POINTS)[number];
 
 const running = new Set<Spawned>();
 afterAll(async () => {

@@ -5,8 +5,8 @@
 // - moving:    the row names the blob, the file is still under uploads/;
 // - moved:     the file is the blob under blobs/, the row not yet marked complete;
 // - answering: the row is marked complete, the answer not yet sent.
-// Spawned by test/unit/upload-completion-crash.test.ts; it prints the line main.ts prints
-// once listening. Not a test file itself (vitest runs *.test.ts only).
+// Spawned by test/unit/upload-completion-crash.test.ts (`node --import tsx <this file>`); it
+// prints the line main.ts prints once listening. Imported, it only names its crash points.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ready } from '../../shared/crypto/index.js';
@@ -18,11 +18,12 @@ import { parseConfigOrExplain } from '../../server/config.js';
 import { loadOrCreateCapabilityKey, loadOrCreateServerSecret } from '../../server/keys.js';
 import { createLogger } from '../../server/log.js';
 import { createMailer } from '../../server/mail/mailer.js';
+import { isEntryModule } from '../../server/entry.js';
 import { projectPaths } from '../../server/paths.js';
 import { openStore } from '../../server/store.js';
 
-const CRASH_POINTS = ['hashing', 'moving', 'moved', 'answering'] as const;
-type CrashPoint = (typeof CRASH_POINTS)[number];
+export const CRASH_POINTS = ['hashing', 'moving', 'moved', 'answering'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 function crash(): never {
   process.kill(process.pid, 'SIGKILL');
@@ -45,33 +46,36 @@ function crashingStore(inner: BlobStore, at: CrashPoint | undefined): BlobStore 
   };
 }
 
-const env = process.env;
-const at = CRASH_POINTS.find((point) => point === env.CRASH_AT);
-const config = parseConfigOrExplain(env);
-if (config === undefined) process.exit(2);
-const log = createLogger(config.logLevel);
-const { db } = await openStore(config);
-const capabilityKey = await loadOrCreateCapabilityKey(config.dataDir);
-const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
-await ready();
-const app = createApp({
-  config,
-  db,
-  mailer: createMailer(config, log, systemClock),
-  clock: systemClock,
-  log,
-  serverKey,
-  clientDir: projectPaths().client,
-  capabilityKey,
-  blobs: crashingStore(createDiskBlobStore(config.dataDir), at),
-});
-const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-  if (at === 'answering' && req.method === 'POST' && /\/complete$/.test(req.url ?? '')) {
-    res.writeHead = () => crash();
-  }
-  app(req, res);
-});
-server.listen(config.port, config.host, () => {
-  const { port } = server.address() as AddressInfo;
-  console.log(`Coffer is listening on http://${config.host}:${port} (public address ${config.publicUrl})`);
-});
+async function serve(env: NodeJS.ProcessEnv): Promise<void> {
+  const at = CRASH_POINTS.find((point) => point === env.CRASH_AT);
+  const config = parseConfigOrExplain(env);
+  if (config === undefined) process.exit(2);
+  const log = createLogger(config.logLevel);
+  const { db } = await openStore(config);
+  const capabilityKey = await loadOrCreateCapabilityKey(config.dataDir);
+  const { key: serverKey } = await loadOrCreateServerSecret(config.dataDir);
+  await ready();
+  const app = createApp({
+    config,
+    db,
+    mailer: createMailer(config, log, systemClock),
+    clock: systemClock,
+    log,
+    serverKey,
+    clientDir: projectPaths().client,
+    capabilityKey,
+    blobs: crashingStore(createDiskBlobStore(config.dataDir), at),
+  });
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (at === 'answering' && req.method === 'POST' && /\/complete$/.test(req.url ?? '')) {
+      res.writeHead = () => crash();
+    }
+    app(req, res);
+  });
+  server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
+    console.log(`Coffer is listening on http://${config.host}:${port} (public address ${config.publicUrl})`);
+  });
+}
+
+if (isEntryModule(import.meta.url)) await serve(process.env);

@@ -222,14 +222,7 @@ describe('an upload when the server is killed', () => {
     };
     // Node's Blob is the web's, typed apart by @types/node.
     const deps = { transport: watched, clock: systemClock, retryWindowMs: RETRY_WINDOW_MS };
-    const uploading = encryptAndUpload(
-      source,
-      fileKey,
-      fileId,
-      deps,
-      new AbortController().signal,
-      onProgress,
-    );
+    const uploading = encryptAndUpload(source, fileKey, fileId, deps, new AbortController().signal, onProgress);
     // Should the upload end (or fail) without the kill ever happening, say so rather than hang.
     await Promise.race([
       serverKilled.promise,
