@@ -38,9 +38,6 @@ interface RunningHash {
   finished: boolean;
 }
 
-/** Chunks read back from a part for the hash: each one is ~1 ms of hashing before the event loop is free again. */
-export const HASH_READ_BYTES = 1024 * 1024;
-
 function partRange(upload: HashedUpload, index: number): { start: number; end: number } {
   const start = index * upload.partSize;
   return { start, end: Math.min(upload.size, start + upload.partSize) - 1 };
