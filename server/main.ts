@@ -22,6 +22,7 @@ import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
 import { createSetupRepo } from './setup/repo.js';
 import { createSetupService, setupAtStart } from './setup/service.js';
 import { openStore } from './store.js';
+import { applyHttpTimeouts } from './uploads/timeouts.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -80,6 +81,8 @@ async function start(config: Config): Promise<void> {
   );
 
   const server = createServer();
+  // Parts over a slow link have an idle limit, not a total one (docs/operations.md).
+  applyHttpTimeouts(server);
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
     stopSweeper();
     stopAuditHead();

@@ -5,10 +5,10 @@
 //
 // The protocol: create with the container's declared size (a valid container length, its
 // plaintext within MAX_FILE_MIB, and room for it: the member's QUOTA_MIB, or the drop's
-// limits, checked by `admit` in the transaction that inserts it); send parts of
-// UPLOAD_PART_BYTES (the last one shorter) in any order, each streamed to its offset in the
-// upload's file and recorded only once fsynced, so a retry is harmless and a dropped
-// connection leaves the part missing; ask which parts arrived to resume (also after a server
+// limits, checked by `admit` in the transaction that inserts it) and the part size the client
+// chose (one of UPLOAD_PART_SIZES, by default the largest); send parts of that size (the last
+// one shorter) in any order, each streamed to its offset in the upload's file and recorded
+// only once fsynced, so a retry is harmless and a dropped connection leaves the part missing; ask which parts arrived to resume (also after a server
 // restart: the state is in SQLite, the bytes on disk); complete once all are there. The
 // container hash is kept up to date as parts arrive (./hash.ts), so completing only takes it.
 //
@@ -61,7 +61,8 @@ export interface UploadStatusRecord {
 
 /** `ownerId`: the member's user id, or the drop upload session's id, whichever kind the repo is for. */
 export interface UploadsService {
-  create(ownerId: Id, size: number): Promise<UploadRecord>;
+  /** `partSize`: one of UPLOAD_PART_SIZES (the wire checked it), else UPLOAD_PART_BYTES. */
+  create(ownerId: Id, size: number, partSize?: number): Promise<UploadRecord>;
   status(ownerId: Id, id: Id): UploadStatusRecord;
   /** `declaredLength` is the Content-Length header, when the client sent one. */
   putPart(ownerId: Id, id: Id, index: number, declaredLength: number | undefined, body: Readable): Promise<void>;
@@ -115,7 +116,7 @@ export function createUploadsService(deps: {
   };
 
   return {
-    async create(ownerId, size) {
+    async create(ownerId, size, partSize = UPLOAD_PART_BYTES) {
       const plaintext = plaintextLengthOf(size);
       if (plaintext === undefined) throw invalidInput(['size']);
       if (plaintext > limits.maxFileBytes) throw fileTooLarge();
@@ -126,8 +127,8 @@ export function createUploadsService(deps: {
           id: newId(),
           ownerId,
           size,
-          partSize: UPLOAD_PART_BYTES,
-          partCount: Math.ceil(size / UPLOAD_PART_BYTES),
+          partSize,
+          partCount: Math.ceil(size / partSize),
           createdAt: now,
           expiresAt: now + UPLOAD_LIFETIME_MS,
         };

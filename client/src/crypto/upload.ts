@@ -1,8 +1,10 @@
-// Encrypt-and-upload of one file, streaming (docs/protocol.md, shared/wire/uploads.ts). The file
-// is read as a stream, encrypted chunk by chunk, and copied into part buffers of the
-// server's part size; each full part is sent while the next fills, with at most two parts in
-// flight. A part's buffer is dropped as soon as the server confirmed it (204), so at most
-// three parts are ever held, whatever the file's size.
+// Encrypt-and-upload of one file, streaming (docs/protocol.md, shared/wire/uploads.ts). The
+// part size is chosen from the speed the last upload measured (small on a slow link, so a part
+// arrives in seconds and a failed one costs little). The file is read as a stream, encrypted
+// chunk by chunk, and copied into part buffers of the part size the server confirmed; each
+// full part is sent while the next fills, with at most two parts in flight. A part's buffer is
+// dropped as soon as the server confirmed it (204), so at most three parts are ever held,
+// whatever the file's size.
 //
 // A failed part (no answer, a 5xx, a restarting server) is sent again with backoff for
 // minutes; between attempts the worker asks the server which parts it has, so a part whose
@@ -19,7 +21,7 @@ import {
   type FileKey,
   type Id,
 } from '../../../shared/crypto/index.js';
-import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
+import { UPLOAD_PART_BYTES, UPLOAD_PART_SIZES, type UploadCreateResponse } from '../../../shared/wire/uploads.js';
 import type { TransferProgress } from './protocol.js';
 import { figures, progressReporter } from './rate.js';
 import {
@@ -39,11 +41,54 @@ export const PARTS_IN_FLIGHT = 2;
 /** How long failed requests are retried (with backoff) before the upload gives up. */
 export const RETRY_WINDOW_MS = 5 * 60_000;
 
+/** A part should take about this long at the speed last measured (two in flight share the link). */
+export const PART_SECONDS = 10;
+/**
+ * The part size asked for before any speed was measured: the server's default, the largest.
+ * On a slow link the first upload's parts take long, but they arrive (the server limits a
+ * part's idle time, not its length); the uploads after it use parts to fit the link.
+ */
+export const FIRST_PART_BYTES = UPLOAD_PART_BYTES;
+/** A speed is measured once an upload has sent for this long (shorter ones mostly measure latency). */
+const MEASURE_AFTER_MS = 2000;
+
+/** The upload speed this worker measured last (bytes per second): it chooses the next upload's part size. */
+export interface LinkSpeed {
+  estimate(): number | null;
+  record(bytesPerSecond: number): void;
+}
+
+export function createLinkSpeed(): LinkSpeed {
+  let last: number | null = null;
+  return {
+    estimate: () => last,
+    record(bytesPerSecond) {
+      if (Number.isFinite(bytesPerSecond) && bytesPerSecond > 0) last = bytesPerSecond;
+    },
+  };
+}
+
+/** The worker's own, shared by its uploads (a worker lives as long as its page). */
+const workerLinkSpeed = createLinkSpeed();
+
+/**
+ * The part size to ask for: the largest allowed one that takes about PART_SECONDS at the
+ * speed measured, the smallest on a slow link, FIRST_PART_BYTES before any measurement. The
+ * server keeps it for the whole upload (docs/protocol.md).
+ */
+export function choosePartSize(bytesPerSecond: number | null): number {
+  if (bytesPerSecond === null) return FIRST_PART_BYTES;
+  const fitting = UPLOAD_PART_SIZES.filter((size) => size <= bytesPerSecond * PART_SECONDS);
+  return fitting.at(-1) ?? UPLOAD_PART_SIZES[0];
+}
+
 export interface UploadDeps {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly partsInFlight?: number;
   readonly retryWindowMs?: number;
+  /** Where the measured speed is kept between uploads (default: this worker's). */
+  readonly linkSpeed?: LinkSpeed;
 }
 
 export interface UploadResult {
@@ -121,7 +166,13 @@ export async function encryptAndUpload(
   onProgress: (progress: TransferProgress) => void,
 ): Promise<UploadResult> {
   const containerSize = ciphertextLengthOf(source.size);
-  const created = await withRetry(() => deps.transport.createUpload(containerSize, signal), deps, signal);
+  const linkSpeed = deps.linkSpeed ?? workerLinkSpeed;
+  const askedPartSize = choosePartSize(linkSpeed.estimate());
+  const created = await withRetry(
+    () => deps.transport.createUpload(containerSize, signal, askedPartSize),
+    deps,
+    signal,
+  );
   checkPlan(created, containerSize);
   const { uploadId, partSize, partCount } = created;
   try {
@@ -138,6 +189,7 @@ export async function encryptAndUpload(
     const partSignal = AbortSignal.any([signal, failed.signal]);
     let retrying = 0;
     let confirmed = 0;
+    let sendingSince: number | null = null;
     const sending = new Map<number, number>();
     const inFlight = new Set<Promise<void>>();
     // The first part that failed for good (every error here is an Error: the transport's own).
@@ -160,6 +212,7 @@ export async function encryptAndUpload(
     };
 
     const sendPart = async (index: number, bytes: Uint8Array): Promise<void> => {
+      sendingSince ??= deps.clock.now();
       let waiting = false;
       await withRetry(
         async () => {
@@ -197,6 +250,9 @@ export async function encryptAndUpload(
       sending.delete(index);
       confirmed += bytes.length;
       report();
+      // The speed so far (retries and all) chooses the next upload's part size.
+      const elapsed = sendingSince === null ? 0 : deps.clock.now() - sendingSince;
+      if (elapsed >= MEASURE_AFTER_MS) linkSpeed.record((confirmed * 1000) / elapsed);
     };
 
     /** Starts sending a full part, after waiting for a free slot. */
