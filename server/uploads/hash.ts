@@ -1,17 +1,19 @@
 // The container hash of an upload (docs/protocol.md §4: BLAKE2b of the whole container),
-// computed while the parts arrive rather than all at once at completion, so a burst of
-// completions does not hold the event loop for a second per GiB.
+// computed while the parts arrive rather than all at once at completion, so completing a
+// burst of uploads is quick instead of a second of hashing per GiB on the event loop.
 //
 // Per unfinished upload this process keeps a running hash over the parts stored in order from
 // the first: whenever the next one in order is stored, it is read back from the file (the
-// bytes that are durable, not the ones in flight) in chunks, each fed to the hash with the
-// event loop free between them. Parts arrive in any order; one that lands early is hashed
+// bytes that are durable, not the ones in flight) in chunks, and the event loop is let go
+// every few milliseconds of hashing. (The store reads these synchronously from the page
+// cache: queued behind a burst's writes in the thread pool, the hash fell far behind.) Parts arrive in any order; one that lands early is hashed
 // when the gap before it closes. A part sent again after it was hashed starts the hash over.
 // Completion only finishes what is left (nothing, normally) and takes the digest. The state
 // lives in memory only (libsodium's hash state cannot be saved): after a restart the first
 // part stored, or the completion, hashes the stored parts again from the file the same way.
 //
 // The hashing itself is shared/crypto's (the only libsodium import); this feeds it bytes.
+import { performance } from 'node:perf_hooks';
 import { createContainerHasher, toHex, type Id } from '../../shared/crypto/index.js';
 import type { BlobStore } from '../blobs/store.js';
 import type { Clock } from '../clock.js';
@@ -38,6 +40,9 @@ interface RunningHash {
   finished: boolean;
 }
 
+/** How long hashing runs before it lets the event loop take other work. */
+const SLICE_MS = 10;
+
 function partRange(upload: HashedUpload, index: number): { start: number; end: number } {
   const start = index * upload.partSize;
   return { start, end: Math.min(upload.size, start + upload.partSize) - 1 };
@@ -46,6 +51,16 @@ function partRange(upload: HashedUpload, index: number): { start: number; end: n
 export function createUploadHashes(deps: { blobs: BlobStore; clock: Clock }) {
   const { blobs, clock } = deps;
   const running = new Map<string, RunningHash>();
+
+  // One time slice shared by every upload's hash: after SLICE_MS of hashing (whichever uploads
+  // did it), the next chunk waits for the event loop's next turn, so fifty uploads hashing at
+  // once still leave other requests a turn every SLICE_MS, not every fifty slices.
+  let sliceStart = performance.now();
+  const pace = async (): Promise<void> => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (performance.now() - sliceStart >= SLICE_MS) sliceStart = performance.now();
+  };
 
   /** Ends a hash (the digest frees libsodium's state) and forgets it. */
   const drop = (key: string, state: RunningHash): void => {
@@ -99,6 +114,7 @@ export function createUploadHashes(deps: { blobs: BlobStore; clock: Clock }) {
           }
           state.hasher.update(chunk);
           bytes += chunk.length;
+          await pace();
         }
         if (state.finished) return;
         state.hashedBytes += bytes;
