@@ -8,7 +8,7 @@
 //   2. BENCH_UPLOADS (default 50) uploads of BENCH_UPLOAD_MIB (default 20) MiB of container
 //      each, all at once, through the real HTTP API as the browser sends them: create, the
 //      parts two at a time, complete;
-//   3. meanwhile, from a process of its own (scripts/bench/probe-latency.ts), GET /healthz
+//   3. meanwhile, from a process of its own (this script again, as a prober), GET /healthz
 //      and a request refused without a session, each every 100 ms (the next once the last
 //      answered): their latency (median and max) is the server's responsiveness under the
 //      burst; also how long each complete request took, and at the end the server's peak
@@ -32,6 +32,8 @@ const BUILT = process.env['BENCH_BUILT'] === '1';
 const PARTS_IN_FLIGHT = 2;
 const HEALTH_EVERY_MS = 100;
 const COOKIE = '__Host-coffer-session';
+/** The first argument that makes this script the latency prober (see probeLatency). */
+const PROBE_MODE = '--probe';
 /** A request refused before any disk or database work (no session). */
 const REFUSED = '/api/v1/uploads/AAAAAAAAAAAAAAAAAAAAAA';
 const LISTENING = /Coffer is listening on http:\/\/127\.0\.0\.1:(\d+) /;
@@ -147,10 +149,11 @@ async function main(): Promise<void> {
 
     // /healthz through the burst; and an answer that needs only the event loop (an unsigned
     // request refused), to tell a busy loop from a busy disk (healthz also stats the data
-    // folder). Probed from a process of its own, so the 1 GiB this one sends does not delay it.
+    // folder). Probed from a process of its own (this script in PROBE_MODE), so the 1 GiB this
+    // one sends does not delay the probes.
     const prober = spawnProcess(
       process.execPath,
-      ['--import', 'tsx', 'scripts/bench/probe-latency.ts', '/healthz', REFUSED],
+      ['--import', 'tsx', 'scripts/bench-uploads-burst.ts', PROBE_MODE, '/healthz', REFUSED],
       {
         cwd: ROOT,
         env: { PATH: process.env['PATH'] ?? '', PROBE_BASE: base, PROBE_EVERY_MS: String(HEALTH_EVERY_MS) },
@@ -205,4 +208,33 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * The prober: GETs each path given after PROBE_MODE in turn, every PROBE_EVERY_MS (after the
+ * previous answer), until SIGTERM; prints "probing" once started, then one line per answer:
+ * "<path> <ms>" or "<path> failed".
+ */
+async function probeLatency(paths: readonly string[]): Promise<void> {
+  const base = process.env['PROBE_BASE'] ?? '';
+  const every = Number(process.env['PROBE_EVERY_MS'] ?? HEALTH_EVERY_MS);
+  let running = true;
+  process.on('SIGTERM', () => {
+    running = false;
+  });
+  const probe = async (path: string): Promise<void> => {
+    while (running) {
+      const sent = performance.now();
+      try {
+        await (await fetch(`${base}${path}`)).arrayBuffer();
+        console.log(`${path} ${(performance.now() - sent).toFixed(1)}`);
+      } catch {
+        console.log(`${path} failed`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, every));
+    }
+  };
+  console.log('probing');
+  await Promise.all(paths.map(probe));
+}
+
+if (process.argv[2] === PROBE_MODE) await probeLatency(process.argv.slice(3));
+else await main();

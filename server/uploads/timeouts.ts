@@ -17,7 +17,7 @@ export interface HttpTimeouts {
   readonly partIdleMs: number;
 }
 
-export const HTTP_TIMEOUTS: HttpTimeouts = {
+const HTTP_TIMEOUTS: HttpTimeouts = {
   headersMs: 60_000,
   requestMs: 300_000,
   partIdleMs: 60_000,
@@ -28,7 +28,7 @@ const PART_PATH = /^\/api\/v1\/(?:d\/[^/?]+\/)?uploads\/[^/?]+\/parts\/[^/?]+(?:
 
 const REQUEST_TIMEOUT = 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n';
 
-export function isPartUpload(req: IncomingMessage): boolean {
+function isPartUpload(req: IncomingMessage): boolean {
   return req.method === 'PUT' && PART_PATH.test(req.url ?? '');
 }
 

@@ -1,4 +1,4 @@
-// The fault test of uploads (issue 4): the browser client's own upload engine
+// The fault test of uploads: the browser client's own upload engine
 // (client/src/crypto/upload.ts, through Node's fetch: test/helpers/node-transport.ts) sends a
 // 200 MiB random file, streamed from disk, to the real server program (spawned through tsx).
 // Between 30% and 60%, with a part half sent and that half written by the server, the server
