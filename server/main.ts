@@ -21,6 +21,7 @@ import { setupLinkBanner, setupPendingLine } from './setup/messages.js';
 import { setupAtStart } from './setup/service.js';
 import { openStore } from './store.js';
 import { createStorage, MIB } from './kernel/storage/space.js';
+import { applyHttpTimeouts } from './uploads/timeouts.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -88,6 +89,8 @@ async function start(config: Config): Promise<void> {
   );
 
   const server = createServer();
+  // Parts over a slow link have an idle limit, not a total one (docs/operations.md).
+  applyHttpTimeouts(server);
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
     stopSweeper();
     stopAuditHead();

@@ -22,8 +22,8 @@ const signedInMember: UploadOwnerOf = (_req, res) => callerOf(res).userId;
 export function createUpload(uploads: UploadsService, ownerOf = signedInMember): RouteHandler {
   return async (req, res) => {
     const owner = await ownerOf(req, res);
-    const { size } = parseInput(UploadCreateRequest, req.body);
-    const upload = await uploads.create(owner, size);
+    const { size, partSize } = parseInput(UploadCreateRequest, req.body);
+    const upload = await uploads.create(owner, size, partSize);
     const answer: UploadCreateResponse = {
       uploadId: idToWire(upload.id),
       partSize: upload.partSize,

@@ -879,7 +879,7 @@ describe('0006_clients', () => {
   });
 });
 
-// Numbered 0007 on this branch and meant to become 0008 when merged: found by name, not number.
+// migrations/0007_mail_queue.sql
 describe('the mail queue migration (mail_queue)', () => {
   it('creates a strict table whose outcome and ref go together', async () => {
     const db = await freshDb();

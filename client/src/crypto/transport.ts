@@ -6,7 +6,12 @@
 // (and XMLHttpRequest for parts, because only it reports upload progress); the fault test
 // gives it Node's fetch, to drive the same engine against the real server program.
 import type { ZodType } from 'zod';
-import { UploadCompleteResponse, UploadCreateResponse, UploadStatus } from '../../../shared/wire/uploads.js';
+import {
+  UploadCompleteResponse,
+  UploadCreateResponse,
+  UploadStatus,
+  type UploadCreateRequest,
+} from '../../../shared/wire/uploads.js';
 import { parseRetryAfter } from '../api/retry-after.js';
 import type { WorkerErrorCode } from './protocol.js';
 import { WorkerError } from './operations/errors.js';
@@ -69,7 +74,8 @@ export function failureCode(error: unknown): WorkerErrorCode {
 }
 
 export interface Transport {
-  createUpload(size: number, signal: AbortSignal): Promise<UploadCreateResponse>;
+  /** `partSize`: the part size to ask for (one of UPLOAD_PART_SIZES); the answer says what applies. */
+  createUpload(size: number, signal: AbortSignal, partSize?: number): Promise<UploadCreateResponse>;
   /** Sends one part; `onSent` reports bytes handed to the network so far (for progress). */
   putPart(
     uploadId: string,
@@ -260,8 +266,9 @@ export function fetchTransport(
     });
 
   return {
-    async createUpload(size, signal) {
-      return answerOf(await call('POST', target.base, { size }, signal), UploadCreateResponse);
+    async createUpload(size, signal, partSize) {
+      const request: UploadCreateRequest = partSize === undefined ? { size } : { size, partSize };
+      return answerOf(await call('POST', target.base, request, signal), UploadCreateResponse);
     },
 
     putPart,

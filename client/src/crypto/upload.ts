@@ -1,8 +1,10 @@
-// Encrypt-and-upload of one file, streaming (DESIGN §5, §6; shared/wire/uploads.ts). The file
-// is read as a stream, encrypted chunk by chunk, and copied into part buffers of the
-// server's part size; each full part is sent while the next fills, with at most two parts in
-// flight. A part's buffer is dropped as soon as the server confirmed it (204), so at most
-// three parts are ever held, whatever the file's size.
+// Encrypt-and-upload of one file, streaming (docs/protocol.md, shared/wire/uploads.ts). The
+// part size is chosen from the speed the last upload measured (small on a slow link, so a part
+// arrives in seconds and a failed one costs little). The file is read as a stream, encrypted
+// chunk by chunk, and copied into part buffers of the part size the server confirmed; each
+// full part is sent while the next fills, with at most two parts in flight. A part's buffer is
+// dropped as soon as the server confirmed it (204), so at most three parts are ever held,
+// whatever the file's size.
 //
 // A failed part (no answer, a 5xx, a restarting server) is sent again with backoff for
 // minutes; between attempts the worker asks the server which parts it has, so a part whose
@@ -19,7 +21,7 @@ import {
   type FileKey,
   type Id,
 } from '../../../shared/crypto/index.js';
-import type { UploadCreateResponse } from '../../../shared/wire/uploads.js';
+import { UPLOAD_PART_BYTES, UPLOAD_PART_SIZES, type UploadCreateResponse } from '../../../shared/wire/uploads.js';
 import type { TransferProgress } from './protocol.js';
 import { figures, progressReporter } from './rate.js';
 import { backoffMs, Cancelled, HttpFailure, isRetryable, type Clock, type Transport } from './transport.js';
@@ -32,11 +34,54 @@ export const PARTS_IN_FLIGHT = 2;
 /** How long failed requests are retried (with backoff) before the upload gives up. */
 export const RETRY_WINDOW_MS = 5 * 60_000;
 
+/** A part should take about this long at the speed last measured (two in flight share the link). */
+export const PART_SECONDS = 10;
+/**
+ * The part size asked for before any speed was measured: the server's default, the largest.
+ * On a slow link the first upload's parts take long, but they arrive (the server limits a
+ * part's idle time, not its length); the uploads after it use parts to fit the link.
+ */
+export const FIRST_PART_BYTES = UPLOAD_PART_BYTES;
+/** A speed is measured once an upload has sent for this long (shorter ones mostly measure latency). */
+const MEASURE_AFTER_MS = 2000;
+
+/** The upload speed this worker measured last (bytes per second): it chooses the next upload's part size. */
+export interface LinkSpeed {
+  estimate(): number | null;
+  record(bytesPerSecond: number): void;
+}
+
+export function createLinkSpeed(): LinkSpeed {
+  let last: number | null = null;
+  return {
+    estimate: () => last,
+    record(bytesPerSecond) {
+      if (Number.isFinite(bytesPerSecond) && bytesPerSecond > 0) last = bytesPerSecond;
+    },
+  };
+}
+
+/** The worker's own, shared by its uploads (a worker lives as long as its page). */
+const workerLinkSpeed = createLinkSpeed();
+
+/**
+ * The part size to ask for: the largest allowed one that takes about PART_SECONDS at the
+ * speed measured, the smallest on a slow link, FIRST_PART_BYTES before any measurement. The
+ * server keeps it for the whole upload (docs/protocol.md).
+ */
+export function choosePartSize(bytesPerSecond: number | null): number {
+  if (bytesPerSecond === null) return FIRST_PART_BYTES;
+  const fitting = UPLOAD_PART_SIZES.filter((size) => size <= bytesPerSecond * PART_SECONDS);
+  return fitting.at(-1) ?? UPLOAD_PART_SIZES[0];
+}
+
 export interface UploadDeps {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly partsInFlight?: number;
   readonly retryWindowMs?: number;
+  /** Where the measured speed is kept between uploads (default: this worker's). */
+  readonly linkSpeed?: LinkSpeed;
 }
 
 export interface UploadResult {
@@ -47,13 +92,19 @@ export interface UploadResult {
 /**
  * Runs `attempt` until it succeeds, retrying what is retryable for `windowMs` after the first
  * failure. `onRetry` hears each failure (to show "reconnecting"); `recovered` may say, after a
- * failure, that the work was done after all (e.g. the server has the part).
+ * failure, that the work was done after all (e.g. the server has the part). `worthRetrying`
+ * may say, once a retry is under way, that an answer which would otherwise be final is not
+ * (e.g. a 404 from a server that restarted mid-request while its status says the upload is there).
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
   deps: UploadDeps,
   signal: AbortSignal,
-  hooks: { readonly onRetry?: () => void; readonly recovered?: () => Promise<{ readonly value: T } | null> } = {},
+  hooks: {
+    readonly onRetry?: () => void;
+    readonly recovered?: () => Promise<{ readonly value: T } | null>;
+    readonly worthRetrying?: (error: unknown) => Promise<boolean>;
+  } = {},
 ): Promise<T> {
   const windowMs = deps.retryWindowMs ?? RETRY_WINDOW_MS;
   let firstFailure: number | null = null;
@@ -63,7 +114,18 @@ export async function withRetry<T>(
       return await attempt();
     } catch (error) {
       if (signal.aborted || error instanceof Cancelled) throw new Cancelled();
-      if (!isRetryable(error)) throw error;
+      if (!isRetryable(error)) {
+        if (firstFailure === null || hooks.worthRetrying === undefined) throw error;
+        let worth: boolean;
+        try {
+          worth = await hooks.worthRetrying(error);
+        } catch (check) {
+          if (signal.aborted || check instanceof Cancelled) throw new Cancelled();
+          // The question went unanswered: the failure stands.
+          worth = false;
+        }
+        if (!worth) throw error;
+      }
       firstFailure ??= deps.clock.now();
       if (deps.clock.now() - firstFailure >= windowMs) throw error;
       hooks.onRetry?.();
@@ -97,7 +159,13 @@ export async function encryptAndUpload(
   onProgress: (progress: TransferProgress) => void,
 ): Promise<UploadResult> {
   const containerSize = ciphertextLengthOf(source.size);
-  const created = await withRetry(() => deps.transport.createUpload(containerSize, signal), deps, signal);
+  const linkSpeed = deps.linkSpeed ?? workerLinkSpeed;
+  const askedPartSize = choosePartSize(linkSpeed.estimate());
+  const created = await withRetry(
+    () => deps.transport.createUpload(containerSize, signal, askedPartSize),
+    deps,
+    signal,
+  );
   checkPlan(created, containerSize);
   const { uploadId, partSize, partCount } = created;
   try {
@@ -114,14 +182,20 @@ export async function encryptAndUpload(
     const partSignal = AbortSignal.any([signal, failed.signal]);
     let retrying = 0;
     let confirmed = 0;
+    let sendingSince: number | null = null;
     const sending = new Map<number, number>();
     const inFlight = new Set<Promise<void>>();
-    let failure: unknown = null;
+    // The first part that failed for good (every error here is an Error: the transport's own).
+    let failure: Error | null = null;
+    /** Throws the failure of a part, if one failed (read here, where the compiler sees every write). */
+    const stopIfFailed = (): void => {
+      if (failure !== null) throw failure;
+    };
 
     const reporter = progressReporter(
       containerSize,
       (figures) => onProgress({ ...figures, phase: retrying > 0 ? 'retrying' : 'uploading' }),
-      deps.clock.now,
+      () => deps.clock.now(),
     );
     const report = (force = false): void => {
       let partial = 0;
@@ -131,6 +205,7 @@ export async function encryptAndUpload(
     };
 
     const sendPart = async (index: number, bytes: Uint8Array): Promise<void> => {
+      sendingSince ??= deps.clock.now();
       let waiting = false;
       await withRetry(
         async () => {
@@ -168,16 +243,19 @@ export async function encryptAndUpload(
       sending.delete(index);
       confirmed += bytes.length;
       report();
+      // The speed so far (retries and all) chooses the next upload's part size.
+      const elapsed = sendingSince === null ? 0 : deps.clock.now() - sendingSince;
+      if (elapsed >= MEASURE_AFTER_MS) linkSpeed.record((confirmed * 1000) / elapsed);
     };
 
     /** Starts sending a full part, after waiting for a free slot. */
     const dispatch = async (index: number, bytes: Uint8Array): Promise<void> => {
       while (inFlight.size >= maxInFlight && failure === null) await Promise.race(inFlight);
-      if (failure !== null) throw failure;
+      stopIfFailed();
       const running: Promise<void> = sendPart(index, bytes).then(
         () => undefined,
         (error: unknown) => {
-          failure ??= error;
+          failure ??= error instanceof Error ? error : new TransferError('internal');
           failed.abort();
         },
       );
@@ -214,7 +292,7 @@ export async function encryptAndUpload(
     const reader = source.stream().getReader();
     try {
       for (;;) {
-        if (failure !== null) throw failure;
+        stopIfFailed();
         if (signal.aborted) throw new Cancelled();
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
@@ -230,11 +308,20 @@ export async function encryptAndUpload(
       // Fewer bytes than declared: the file shrank while it was read.
       if (index !== partCount || summary.plaintextLength !== source.size) throw new TransferError('file_unreadable');
       while (inFlight.size > 0) await Promise.race(inFlight);
-      if (failure !== null) throw failure;
+      stopIfFailed();
 
       // ---- complete, and compare the server's hash with ours
       onProgress({ ...figures(containerSize, containerSize, null), phase: 'verifying' });
-      const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal);
+      // A completion whose answer was lost may meet a server that restarted meanwhile: a 404 or
+      // 409 then is not final while the server's status still has the upload with every part
+      // (it finishes an interrupted completion when asked again).
+      const completed = await withRetry(() => deps.transport.completeUpload(uploadId, signal), deps, signal, {
+        worthRetrying: async (error) => {
+          if (!(error instanceof HttpFailure) || (error.status !== 404 && error.status !== 409)) return false;
+          const status = await deps.transport.uploadStatus(uploadId, signal);
+          return status.completed || status.received.length === status.partCount;
+        },
+      });
       if (!bytesEqual(fromBase64Url(completed.ciphertextHash, 32), summary.ciphertextHash))
         throw new TransferError('upload_failed');
       return { uploadId, summary };

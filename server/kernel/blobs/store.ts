@@ -3,8 +3,8 @@
 // back by byte range and deleted when their share is swept. Everything the store holds is
 // ciphertext (containers, docs/protocol.md §4); it never sees a key or a name.
 //
-// This interface is all the rest of the server knows, so an S3-compatible store
-// can replace the local disk (./disk.ts) without touching uploads, shares or the sweeper.
+// This interface is all the rest of the server knows, so an S3-compatible store could
+// replace the local disk (./disk.ts) without touching uploads, shares or the sweeper.
 import type { Readable } from 'node:stream';
 import type { Id } from '../../../shared/crypto/index.js';
 
@@ -32,9 +32,13 @@ export interface BlobStore {
    * off (the connection closed), UploadMissingError when the upload's object is gone.
    */
   writePart(uploadId: Id, offset: number, length: number, source: Readable): Promise<void>;
-  /** The upload's bytes from the start, once, in order (to hash them). */
-  readUpload(uploadId: Id): Promise<Readable>;
-  /** Makes a completed upload the blob `blobId`, durably; the upload's temp object is gone after. */
+  /** The upload's bytes, all or one range, in order (to hash them); UploadMissingError if it has no object. */
+  readUpload(uploadId: Id, range?: ByteRange): Promise<Readable>;
+  /**
+   * Makes a completed upload the blob `blobId`, durably; the upload's temp object is gone after.
+   * Idempotent: when the temp object is gone and the blob is there (an earlier call moved it),
+   * it only makes sure the move is durable. UploadMissingError when neither is there.
+   */
   commitUpload(uploadId: Id, blobId: Id): Promise<void>;
   /** Removes an upload's temp object; nothing happens if there is none. */
   removeUpload(uploadId: Id): Promise<void>;

@@ -1,4 +1,4 @@
-// SQL of uploads (migrations/0003_uploads.sql, 0005_drops.sql). Every statement a caller can
+// SQL of uploads (migrations/0003_uploads.sql, 0005_drops.sql, 0008_upload_commit.sql). Every statement a caller can
 // reach names the upload's id AND its owner's id, so another owner's upload id matches nothing
 // and answers 404 like an unknown one. An upload has one of two kinds of owner: a member
 // (owner_id) or a drop's upload session (drop_session_id); a repo is made for one kind and its
@@ -22,6 +22,8 @@ export interface UploadRecord {
   readonly completedAt: number | null;
   readonly blobId: Id | null;
   readonly ciphertextHash: Uint8Array | null;
+  /** Set while a completion moves the file: the blob it becomes and the hash it has. */
+  readonly commit: { readonly blobId: Id; readonly ciphertextHash: Uint8Array } | null;
 }
 
 interface UploadSqlRow {
@@ -35,6 +37,8 @@ interface UploadSqlRow {
   completed_at: number | null;
   blob_id: Uint8Array | null;
   ciphertext_hash: Uint8Array | null;
+  commit_blob_id: Uint8Array | null;
+  commit_hash: Uint8Array | null;
 }
 
 function fromSql(row: UploadSqlRow): UploadRecord {
@@ -49,6 +53,10 @@ function fromSql(row: UploadSqlRow): UploadRecord {
     completedAt: row.completed_at,
     blobId: asIdOrNull(row.blob_id),
     ciphertextHash: row.ciphertext_hash,
+    commit:
+      row.commit_blob_id !== null && row.commit_hash !== null
+        ? { blobId: row.commit_blob_id as Id, ciphertextHash: row.commit_hash }
+        : null,
   };
 }
 
@@ -61,7 +69,7 @@ export interface ClaimedUpload {
 
 // Both kinds' owner under one name for the sweeper's unscoped reads.
 const COLUMNS =
-  'id, coalesce(owner_id, drop_session_id) AS owner_id, size, part_size, part_count, created_at, expires_at, completed_at, blob_id, ciphertext_hash';
+  'id, coalesce(owner_id, drop_session_id) AS owner_id, size, part_size, part_count, created_at, expires_at, completed_at, blob_id, ciphertext_hash, commit_blob_id, commit_hash';
 
 export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
   // The one column every scoped statement names (never taken from input).
@@ -79,24 +87,41 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
        WHERE u.id = ? AND u.${owner} = ? ORDER BY p.part_index`,
     )
     .pluck();
+  const hasPart = db
+    .prepare<[Uint8Array, Uint8Array, number], number>(
+      `SELECT 1 FROM upload_parts p JOIN uploads u ON u.id = p.upload_id
+       WHERE u.id = ? AND u.${owner} = ? AND p.part_index = ?`,
+    )
+    .pluck();
   const unrecordPart = db.prepare<[Uint8Array, Uint8Array, number]>(
     `DELETE FROM upload_parts
-     WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL) AND part_index = ?`,
+     WHERE upload_id = (SELECT id FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND commit_blob_id IS NULL)
+       AND part_index = ?`,
   );
-  // Recorded only for an unfinished upload that is still the owner's: a part that lands after
-  // a cancel or a completion records nothing.
+  // Recorded only for an unfinished upload that is still the owner's and not being completed:
+  // a part that lands after a cancel or once completion began records nothing.
   const recordPart = db.prepare<[number, number, Uint8Array, Uint8Array, number]>(
     `INSERT OR REPLACE INTO upload_parts (upload_id, part_index, received_at)
-     SELECT id, ?, ? FROM uploads WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND part_count > ?`,
+     SELECT id, ?, ? FROM uploads
+     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND commit_blob_id IS NULL AND part_count > ?`,
   );
-  const complete = db.prepare<[number, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array]>(
-    `UPDATE uploads SET completed_at = ?, blob_id = ?, ciphertext_hash = ?, expires_at = ?
-     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL
+  // Completion, step 1: the blob's name and the hash are known to the database before the
+  // file moves (migrations/0008_upload_commit.sql).
+  const beginCommit = db.prepare<[Uint8Array, Uint8Array, Uint8Array, Uint8Array]>(
+    `UPDATE uploads SET commit_blob_id = ?, commit_hash = ?
+     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND commit_blob_id IS NULL
        AND (SELECT count(*) FROM upload_parts WHERE upload_id = uploads.id) = part_count`,
   );
+  // Step 3, once the file is in blobs/: the upload is a finished blob.
+  const finishCommit = db.prepare<[number, number, Uint8Array, Uint8Array]>(
+    `UPDATE uploads SET completed_at = ?, expires_at = ?, blob_id = commit_blob_id, ciphertext_hash = commit_hash,
+       commit_blob_id = NULL, commit_hash = NULL
+     WHERE id = ? AND ${owner} = ? AND completed_at IS NULL AND commit_blob_id IS NOT NULL`,
+  );
   const clearParts = db.prepare<[Uint8Array]>('DELETE FROM upload_parts WHERE upload_id = ?');
+  // The blob of a finished upload, or the one a completion is moving the file to.
   const removeOwn = db.prepare<[Uint8Array, Uint8Array], { blob_id: Uint8Array | null }>(
-    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? RETURNING blob_id`,
+    `DELETE FROM uploads WHERE id = ? AND ${owner} = ? RETURNING coalesce(blob_id, commit_blob_id) AS blob_id`,
   );
   // A share (or a drop submission) takes a completed, unexpired upload of the owner's: one
   // statement, so an upload can be used once only.
@@ -120,13 +145,24 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     .pluck();
 
   // ---- the sweeper's (not scoped to a caller)
-  const expired = db.prepare<[number], UploadSqlRow>(`SELECT ${COLUMNS} FROM uploads WHERE expires_at <= ?`);
+  // blob_id here is whichever blob the upload names, finished or being moved to: the sweeper
+  // removes that one with it.
+  const expired = db.prepare<[number], UploadSqlRow>(
+    `SELECT id, coalesce(owner_id, drop_session_id) AS owner_id, size, part_size, part_count, created_at, expires_at,
+       completed_at, coalesce(blob_id, commit_blob_id) AS blob_id, ciphertext_hash, commit_blob_id, commit_hash
+     FROM uploads WHERE expires_at <= ?`,
+  );
   const removeExpired = db.prepare<[Uint8Array, number]>('DELETE FROM uploads WHERE id = ? AND expires_at <= ?');
   const unfinishedIds = db.prepare<[], Uint8Array>('SELECT id FROM uploads WHERE completed_at IS NULL').pluck();
-  const blobIds = db.prepare<[], Uint8Array>('SELECT blob_id FROM uploads WHERE blob_id IS NOT NULL').pluck();
+  const blobIds = db
+    .prepare<[], Uint8Array>(
+      `SELECT blob_id FROM uploads WHERE blob_id IS NOT NULL
+       UNION ALL SELECT commit_blob_id FROM uploads WHERE commit_blob_id IS NOT NULL`,
+    )
+    .pluck();
 
   return {
-    insert(upload: Omit<UploadRecord, 'completedAt' | 'blobId' | 'ciphertextHash'>): void {
+    insert(upload: Omit<UploadRecord, 'completedAt' | 'blobId' | 'ciphertextHash' | 'commit'>): void {
       insert.run(upload);
     },
     findOwn(id: Id, ownerId: Id): UploadRecord | undefined {
@@ -137,6 +173,10 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     receivedParts(id: Id, ownerId: Id): number[] {
       return receivedOwn.all(id, ownerId);
     },
+    /** Whether part `index` is stored. */
+    hasPart(id: Id, ownerId: Id, index: number): boolean {
+      return hasPart.get(id, ownerId, index) !== undefined;
+    },
     /** Forgets a part before it is written again, so a retry that breaks off leaves it missing. */
     unrecordPart(id: Id, ownerId: Id, index: number): void {
       unrecordPart.run(id, ownerId, index);
@@ -145,9 +185,16 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     recordPart(id: Id, ownerId: Id, index: number, now: number): boolean {
       return recordPart.run(index, now, id, ownerId, index).changes === 1;
     },
-    /** Marks an upload complete with its blob and hash; false unless every part is recorded and it was not complete. */
-    complete(id: Id, ownerId: Id, blobId: Id, ciphertextHash: Uint8Array, now: number, expiresAt: number): boolean {
-      if (complete.run(now, blobId, ciphertextHash, expiresAt, id, ownerId).changes !== 1) return false;
+    /**
+     * Names the blob a completion moves the file to, and its hash, before it moves; false unless
+     * every part is recorded and no completion began. From here on no part is taken.
+     */
+    beginCommit(id: Id, ownerId: Id, blobId: Id, ciphertextHash: Uint8Array): boolean {
+      return beginCommit.run(blobId, ciphertextHash, id, ownerId).changes === 1;
+    },
+    /** Marks an upload whose file is now its blob complete; false if it is gone or no completion began. */
+    finishCommit(id: Id, ownerId: Id, now: number, expiresAt: number): boolean {
+      if (finishCommit.run(now, expiresAt, id, ownerId).changes !== 1) return false;
       clearParts.run(id);
       return true;
     },
@@ -174,7 +221,7 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
     removeExpired(id: Id, now: number): boolean {
       return removeExpired.run(id, now).changes === 1;
     },
-    /** Sweeper: which upload files and blobs rows still name. */
+    /** Sweeper: which upload files and blobs rows still name (a blob being moved to counts). */
     unfinishedIds(): Id[] {
       return unfinishedIds.all().map(asId);
     },

@@ -1,19 +1,24 @@
-// Resumable uploads of ciphertext (shared/wire/uploads.ts). An upload is owned by
-// the member who created it, or by the drop upload session that created it (server/drops: a
-// second instance over a repo of that kind); every lookup names the owner, so another owner's
-// upload id is 404 like an unknown one.
+// Resumable uploads of ciphertext (docs/protocol.md, shared/wire/uploads.ts). An upload is
+// owned by the member who created it, or by the drop upload session that created it
+// (server/drops: a second instance over a repo of that kind); every lookup names the owner, so
+// another owner's upload id is 404 like an unknown one.
 //
 // The protocol: create with the container's declared size (a valid container length, its
 // plaintext within MAX_FILE_MIB, and room for it: the member's QUOTA_MIB, or the drop's
-// limits, checked by `admit` in the transaction that inserts it); send parts of
-// UPLOAD_PART_BYTES (the last one shorter) in any order, each streamed to its offset in the
-// upload's file and recorded only once fsynced, so a retry is harmless and a dropped
-// connection leaves the part missing; ask which parts arrived to resume (also after a server
-// restart: the state is in SQLite, the bytes on disk); complete once all are there, which
-// hashes the file once, renames it into the blob store and then writes the row that makes it
-// a finished blob (a crash in between leaves at worst an orphan file, which the sweeper
-// removes). An upload not completed, or completed but not used in a share, within 24 hours is
-// removed by the sweeper.
+// limits, checked by `admit` in the transaction that inserts it) and the part size the client
+// chose (one of UPLOAD_PART_SIZES, by default the largest); send parts of that size (the last
+// one shorter) in any order, each streamed to its offset in the upload's file and recorded
+// only once fsynced, so a retry is harmless and a dropped connection leaves the part missing; ask which parts arrived to resume (also after a server
+// restart: the state is in SQLite, the bytes on disk); complete once all are there. The
+// container hash is kept up to date as parts arrive (./hash.ts), so completing only takes it.
+//
+// Completion survives a crash at every instant (docs/operations.md): (1) the container hash
+// is computed and the row names the blob the file will become, with that hash, in one
+// statement; (2) the file is renamed into the blob store (fsynced); (3) the row is marked
+// complete. A crash before (1) leaves an upload with every part, completed again from the
+// start; after (1) a retried completion redoes (2) from what the row says, which finds the
+// file in either place, and (3). An upload not completed, or completed but not used in a
+// share, within 24 hours is removed by the sweeper.
 import type { Readable } from 'node:stream';
 import { newId, plaintextLengthOf, toHex, type Id } from '../../../shared/crypto/index.js';
 import { UPLOAD_PART_BYTES } from '../../../shared/wire/index.js';
@@ -36,10 +41,10 @@ import {
   quotaFull,
   uploadIncomplete,
 } from '../http/errors.js';
-import { containerHashOf } from './hash.js';
+import { createUploadHashes } from './hash.js';
 import type { UploadRecord, UploadsRepo } from './repo.js';
 
-const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
+export const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MIB = 1024 * 1024;
 
 export interface UploadLimits {
@@ -49,14 +54,15 @@ export interface UploadLimits {
   readonly quotaBytes: number;
 }
 
-interface UploadStatusRecord {
+export interface UploadStatusRecord {
   readonly upload: UploadRecord;
   readonly received: readonly number[];
 }
 
 /** `ownerId`: the member's user id, or the drop upload session's id, whichever kind the repo is for. */
 export interface UploadsService {
-  create(ownerId: Id, size: number): Promise<UploadRecord>;
+  /** `partSize`: one of UPLOAD_PART_SIZES (the wire checked it), else UPLOAD_PART_BYTES. */
+  create(ownerId: Id, size: number, partSize?: number): Promise<UploadRecord>;
   status(ownerId: Id, id: Id): UploadStatusRecord;
   /** `declaredLength` is the Content-Length header, when the client sent one. */
   putPart(ownerId: Id, id: Id, index: number, declaredLength: number | undefined, body: Readable): Promise<void>;
@@ -71,7 +77,7 @@ export interface UploadsService {
 export type AdmitUpload = (ownerId: Id, size: number, now: number) => void;
 
 /** How long part `index` of an upload must be. */
-function partLength(upload: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, index: number): number {
+export function partLength(upload: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, index: number): number {
   return index < upload.partCount - 1 ? upload.partSize : upload.size - upload.partSize * (upload.partCount - 1);
 }
 
@@ -85,6 +91,7 @@ export function createUploadsService(deps: {
   admit?: AdmitUpload;
 }): UploadsService {
   const { repo, blobs, clock, transact, limits } = deps;
+  const hashes = createUploadHashes({ blobs, clock });
   const admit: AdmitUpload =
     deps.admit ??
     ((ownerId, size, now) => {
@@ -109,7 +116,7 @@ export function createUploadsService(deps: {
   };
 
   return {
-    async create(ownerId, size) {
+    async create(ownerId, size, partSize = UPLOAD_PART_BYTES) {
       const plaintext = plaintextLengthOf(size);
       if (plaintext === undefined) throw invalidInput(['size']);
       if (plaintext > limits.maxFileBytes) throw fileTooLarge();
@@ -120,13 +127,13 @@ export function createUploadsService(deps: {
           id: newId(),
           ownerId,
           size,
-          partSize: UPLOAD_PART_BYTES,
-          partCount: Math.ceil(size / UPLOAD_PART_BYTES),
+          partSize,
+          partCount: Math.ceil(size / partSize),
           createdAt: now,
           expiresAt: now + UPLOAD_LIFETIME_MS,
         };
         repo.insert(created);
-        return { ...created, completedAt: null, blobId: null, ciphertextHash: null };
+        return { ...created, completedAt: null, blobId: null, ciphertextHash: null, commit: null };
       });
       try {
         await blobs.createUpload(upload.id, size);
@@ -149,6 +156,7 @@ export function createUploadsService(deps: {
     async putPart(ownerId, id, index, declaredLength, body) {
       const upload = findOwn(ownerId, id);
       if (upload.completedAt !== null) throw uploadIncomplete('The upload is already complete');
+      if (upload.commit !== null) throw uploadIncomplete('The upload is being completed');
       if (!Number.isSafeInteger(index) || index < 0 || index >= upload.partCount) throw invalidInput(['index']);
       const length = partLength(upload, index);
       // Refused before a byte is read when the client said how long the body is.
@@ -163,6 +171,7 @@ export function createUploadsService(deps: {
       state.writers += 1;
       try {
         repo.unrecordPart(id, ownerId, index);
+        hashes.partWriting(upload, index);
         try {
           await blobs.writePart(id, index * upload.partSize, length, body);
         } catch (error) {
@@ -174,6 +183,7 @@ export function createUploadsService(deps: {
           throw error;
         }
         if (!repo.recordPart(id, ownerId, index, clock.now())) throw notFound();
+        hashes.partStored(upload, (part) => repo.hasPart(id, ownerId, part));
       } finally {
         state.writers -= 1;
         release();
@@ -185,7 +195,8 @@ export function createUploadsService(deps: {
       // Completing twice answers the same: a retry after a lost answer is harmless.
       if (upload.completedAt !== null && upload.ciphertextHash !== null)
         return { id, ciphertextHash: upload.ciphertextHash };
-      if (repo.receivedParts(id, ownerId).length !== upload.partCount) throw uploadIncomplete();
+      if (upload.commit === null && repo.receivedParts(id, ownerId).length !== upload.partCount)
+        throw uploadIncomplete();
 
       const { state, release } = stateOf(id);
       if (state.writers > 0 || state.completing) {
@@ -194,26 +205,39 @@ export function createUploadsService(deps: {
       }
       state.completing = true;
       try {
-        let hashed: { hash: Uint8Array; length: number };
+        // A completion that began before (and crashed, or lost its answer) is finished from
+        // what the row says; otherwise the row names the blob and hash first.
+        let commit = upload.commit;
+        if (commit === null) {
+          let hashed: { hash: Uint8Array; length: number };
+          try {
+            hashed = await hashes.finish(upload);
+          } catch (error) {
+            if (error instanceof UploadMissingError) throw notFound();
+            throw error;
+          }
+          // The file was made at the declared size and parts only write inside it.
+          if (hashed.length !== upload.size) throw new Error('the upload file has the wrong length');
+          const chosen = { blobId: newId(), ciphertextHash: hashed.hash };
+          if (!transact(() => repo.beginCommit(id, ownerId, chosen.blobId, chosen.ciphertextHash))) {
+            // Cancelled (or completed by another process) meanwhile.
+            throw notFound();
+          }
+          commit = chosen;
+        }
         try {
-          hashed = await containerHashOf(await blobs.readUpload(id));
+          await blobs.commitUpload(id, commit.blobId);
         } catch (error) {
           if (error instanceof UploadMissingError) throw notFound();
           throw error;
         }
-        // The file was made at the declared size and parts only write inside it.
-        if (hashed.length !== upload.size) throw new Error('the upload file has the wrong length');
-        const blobId = newId();
-        // Rename first, then the row: a crash in between leaves an orphan blob, never a row without one.
-        await blobs.commitUpload(id, blobId);
         const now = clock.now();
-        const done = transact(() => repo.complete(id, ownerId, blobId, hashed.hash, now, now + UPLOAD_LIFETIME_MS));
-        if (!done) {
-          // Cancelled meanwhile.
-          await blobs.removeBlob(blobId);
+        if (!transact(() => repo.finishCommit(id, ownerId, now, now + UPLOAD_LIFETIME_MS))) {
+          // Cancelled meanwhile (the cancel removed the blob too; this makes sure).
+          await blobs.removeBlob(commit.blobId);
           throw notFound();
         }
-        return { id, ciphertextHash: hashed.hash };
+        return { id, ciphertextHash: commit.ciphertextHash };
       } finally {
         state.completing = false;
         release();
@@ -223,6 +247,7 @@ export function createUploadsService(deps: {
     async cancel(ownerId, id) {
       const removed = transact(() => repo.removeOwn(id, ownerId));
       if (removed === undefined) throw notFound();
+      hashes.forget(id);
       await blobs.removeUpload(id);
       if (removed.blobId !== null) await blobs.removeBlob(removed.blobId);
     },
