@@ -1,5 +1,4 @@
--- 0007: the mail queue (server/mail/queue.ts). Reserved as 0008 for this change; numbered 0007
--- here only because the runner wants 1..N without gaps: renumber when merging after 0007.
+-- 0007: the mail queue (server/kernel/mail/queue.ts).
 --
 -- Notification mails are recorded here by the request that causes them (in its transaction)
 -- and sent by a background sender with retries, so no answer waits for a mail server. A row

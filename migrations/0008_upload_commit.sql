@@ -1,4 +1,4 @@
--- 0007: completing an upload survives a crash at every instant.
+-- 0008: completing an upload survives a crash at every instant.
 --
 -- Completion moves DATA_DIR/uploads/<upload id> to DATA_DIR/blobs/<blob id>. Before this
 -- migration the blob id was chosen in memory, the file renamed, and only then written to the

@@ -13,7 +13,7 @@ export function createHealthService(deps: {
   repo: HealthRepo;
   dataDir: string;
   mailTransport: 'smtp' | 'outbox';
-  /** Free space against the margin (server/storage/space.ts). */
+  /** Free space against the margin (server/kernel/storage/space.ts). */
   storageState: () => Promise<'ok' | 'low'>;
 }): HealthService {
   const storage = async (): Promise<HealthResponse['storage']> => {

@@ -44,7 +44,7 @@
 //        drop_closed and the like, named in OWN_CODES)
 //
 // An allowed cell answers no error body. Every cell is also checked against the server's own
-// request log (server/http/request-log.ts): the route pattern the server matched must be the
+// request log (server/kernel/http/request-log.ts): the route pattern the server matched must be the
 // row's, so a request whose path has drifted from its route, which would answer 404 as
 // `unmatched`, fails instead of passing as a 404 cell.
 //

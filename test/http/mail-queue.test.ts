@@ -1,4 +1,4 @@
-// Notification mails go through the queue (server/mail/queue.ts): a share to three colleagues
+// Notification mails go through the queue (server/kernel/mail/queue.ts): a share to three colleagues
 // answers at once while the mail server accepts connections and never greets, the sender's page
 // shows the mails as "sending", and they are delivered once the mail server is back. A mail whose
 // retries run out shows "not delivered". Nothing sleeps: tests wait on the queue.

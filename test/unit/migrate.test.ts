@@ -47,7 +47,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
-    // Short: SQLite's wait blocks the event loop; longer waits are on timers (server/db/busy.ts).
+    // Short: SQLite's wait blocks the event loop; longer waits are on timers (server/kernel/db/busy.ts).
     expect(db.pragma('busy_timeout', { simple: true })).toBe(100);
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);

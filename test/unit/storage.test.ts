@@ -1,4 +1,4 @@
-// The reserve file under DATA_DIR (server/storage/space.ts): made only with room to spare, given
+// The reserve file under DATA_DIR (server/kernel/storage/space.ts): made only with room to spare, given
 // back when the disk fills anyway or a write fails for want of space, made again once space recovered.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';

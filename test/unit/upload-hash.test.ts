@@ -1,4 +1,4 @@
-// The running container hash of uploads (server/uploads/hash.ts) over the real disk store:
+// The running container hash of uploads (server/kernel/uploads/hash.ts) over the real disk store:
 // parts stored out of order, a hashed part sent again with other bytes, a "restart" (a new
 // instance with nothing in memory), a cancel; every result equals the hash of the whole file
 // (the container hash the manifest signs). And the event loop stays free while it hashes.

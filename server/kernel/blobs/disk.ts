@@ -174,7 +174,7 @@ export function createDiskBlobStore(dataDir: string): BlobStore {
       // Synchronous reads of small chunks: these bytes were just written (the page cache has
       // them), and under a burst of uploads the thread pool that asynchronous reads queue for
       // is busy with the parts' writes and fsyncs, which held the hash far behind the parts.
-      // The reader yields to the event loop between chunks (server/uploads/hash.ts).
+      // The reader yields to the event loop between chunks (server/kernel/uploads/hash.ts).
       return new Readable({
         highWaterMark: 0,
         read() {

@@ -7,7 +7,7 @@
 //
 // A request is run again only when that is the same as running it once: its body is still
 // there (JSON or none, not a streamed part or a form), no answer has started, and none of its
-// transactions committed yet. Transactions report their commits here (server/db/transaction.ts),
+// transactions committed yet. Transactions report their commits here (server/kernel/db/transaction.ts),
 // per request, through AsyncLocalStorage. A busy write almost always fails at BEGIN IMMEDIATE,
 // before anything was written; a later one (after a commit) answers 503 at once.
 import { AsyncLocalStorage } from 'node:async_hooks';

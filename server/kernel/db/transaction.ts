@@ -13,7 +13,7 @@ export function createTransact(db: Db): Transact {
     // Nested calls become savepoints inside the outer transaction.
     if (db.inTransaction) return db.transaction(work)();
     const result = db.transaction(work).immediate();
-    // A request that committed is not run again after a later SQLITE_BUSY (server/db/busy.ts).
+    // A request that committed is not run again after a later SQLITE_BUSY (server/kernel/db/busy.ts).
     noteCommit();
     return result;
   };

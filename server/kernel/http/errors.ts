@@ -96,7 +96,7 @@ export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
 const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');
 
-// ---- the server's own resources (server/storage, server/db/busy.ts; docs/operations.md)
+// ---- the server's own resources (server/kernel/storage, server/kernel/db/busy.ts; docs/operations.md)
 /** 507: the server's disk is (nearly) full; uploads wait until the operator makes room. */
 export const storageFull = () =>
   new AppError(507, 'storage_full', "The office's server is full; uploads are refused until there is room again");

@@ -1,4 +1,4 @@
-// SQL of the mail queue (server/mail/queue.ts; the table is migrations/0007_mail_queue.sql).
+// SQL of the mail queue (server/kernel/mail/queue.ts; the table is migrations/0007_mail_queue.sql).
 import type { Db } from '../db/open.js';
 import type { MailMessage } from './mailer.js';
 

@@ -116,7 +116,7 @@ export function createMailQueue(deps: {
     }
     const delay = delays[mail.attempts];
     const permanent = isPermanent(failure);
-    // Logged by class only, never with the address or the body (server/mail/deliver.ts does the same).
+    // Logged by class only, never with the address or the body (server/kernel/mail/deliver.ts does the same).
     log.warn(
       { error: describeForLog(failure), mail: { attempt: mail.attempts + 1, permanent, retry: delay !== undefined } },
       'mail delivery failed',
