@@ -1,7 +1,7 @@
 // Pure parts of the browser client, tested in Node. (The pages themselves are tested in
 // Chromium: test/e2e/shell.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { setupTokenFromHash } from '../../client/src/api/setup';
+import { tokenFromHash } from '../../client/src/api/setup';
 import { en } from '../../client/src/i18n/en';
 import { interpolate, langFromPreferences } from '../../client/src/i18n/index';
 import { nl } from '../../client/src/i18n/nl';
@@ -42,10 +42,10 @@ describe('language choice', () => {
 describe('setup link fragment', () => {
   it('accepts exactly a 43-character base64url token', () => {
     const token = 'Dduj4sK22TzKtJ9F8MgtqhTIm19L2S72q1gdCzOG94I';
-    expect(setupTokenFromHash(`#${token}`)).toBe(token);
-    expect(setupTokenFromHash(token)).toBe(token);
-    expect(setupTokenFromHash(`#${token}x`)).toBeNull();
-    expect(setupTokenFromHash('#')).toBeNull();
-    expect(setupTokenFromHash(`#${token.slice(0, 42)}+`)).toBeNull();
+    expect(tokenFromHash(`#${token}`)).toBe(token);
+    expect(tokenFromHash(token)).toBe(token);
+    expect(tokenFromHash(`#${token}x`)).toBeNull();
+    expect(tokenFromHash('#')).toBeNull();
+    expect(tokenFromHash(`#${token.slice(0, 42)}+`)).toBeNull();
   });
 });

@@ -55,7 +55,6 @@ import {
   type DropSecret,
   type Field,
   type FileKey,
-  type Id,
   type KdfParams,
   type LinkSecret,
   type RecoveryKey,

@@ -19,8 +19,6 @@ export function tokenFromHash(hash: string): string | null {
   return TOKEN_PATTERN.test(token) ? token : null;
 }
 
-export const setupTokenFromHash = tokenFromHash;
-
 export function verifySetupLink(token: string, options?: RequestOptions): Promise<SetupLinkStatus> {
   // The token travels only in the request body, never in a URL.
   return postJson('/api/v1/setup/verify', { token }, parseSetupLinkStatus, options);

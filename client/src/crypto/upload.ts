@@ -28,11 +28,11 @@ import { backoffMs, Cancelled, HttpFailure, isRetryable, type Clock, type Transp
 import { WorkerError as TransferError } from './operations/errors.js';
 
 /** A server may choose the part size, within reason: a huge one would exhaust memory here. */
-export const MAX_PART_BYTES = 64 * 1024 * 1024;
-export const MIN_PART_BYTES = 64 * 1024;
-export const PARTS_IN_FLIGHT = 2;
+const MAX_PART_BYTES = 64 * 1024 * 1024;
+const MIN_PART_BYTES = 64 * 1024;
+const PARTS_IN_FLIGHT = 2;
 /** How long failed requests are retried (with backoff) before the upload gives up. */
-export const RETRY_WINDOW_MS = 5 * 60_000;
+const RETRY_WINDOW_MS = 5 * 60_000;
 
 /** A part should take about this long at the speed last measured (two in flight share the link). */
 export const PART_SECONDS = 10;

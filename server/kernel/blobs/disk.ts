@@ -23,7 +23,7 @@ import {
 } from './store.js';
 
 /** The write buffer between the socket and the file (measured: 4 MiB beat the 16 KiB default by far). */
-export const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const READ_BUFFER_BYTES = 1024 * 1024;
 /** An upload read back for its hash: ~0.3 ms of hashing a chunk, then the event loop is free. */
 const SYNC_READ_BYTES = 256 * 1024;

@@ -9,7 +9,7 @@ const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 export type Db = Database.Database;
 
 /** How long SQLite itself waits for a lock, blocking the event loop: short, the rest is retried on timers (busy.ts). */
-export const BUSY_TIMEOUT_MS = 100;
+const BUSY_TIMEOUT_MS = 100;
 
 class DatabaseSetupError extends Error {
   override readonly name = 'DatabaseSetupError';

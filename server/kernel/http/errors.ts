@@ -115,7 +115,7 @@ function systemCode(error: unknown): string | undefined {
 }
 
 /** A full disk (ENOSPC from a file, SQLITE_FULL from the database) is a state with an answer, not a bug. */
-export function isStorageFullError(error: unknown): boolean {
+function isStorageFullError(error: unknown): boolean {
   const code = systemCode(error);
   return code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
 }

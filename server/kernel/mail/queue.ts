@@ -29,10 +29,10 @@ import type { Db } from '../db/open.js';
 const RETRY_DELAYS_MS: readonly number[] = [30_000, 120_000, 600_000, 1_800_000, 7_200_000];
 
 /** What the first attempt came to within the grace the caller gave it. */
-export type FirstAttempt = 'sent' | 'failed' | 'sending';
+type FirstAttempt = 'sent' | 'failed' | 'sending';
 
 /** Called once per tracked mail with its final result, inside the transaction that removes the row. */
-export type OutcomeHandler = (ref: Uint8Array, delivered: boolean) => void;
+type OutcomeHandler = (ref: Uint8Array, delivered: boolean) => void;
 
 export interface MailQueue {
   /**

@@ -35,7 +35,7 @@ function statfsFreeSpace(dir: string): FreeSpace {
   };
 }
 
-export type SpaceState = 'ok' | 'low';
+type SpaceState = 'ok' | 'low';
 
 export interface Storage {
   /** Refuses (507 `storage_full`) when `incomingBytes` more would leave less than the margin. */

@@ -44,7 +44,7 @@ import {
 import { createUploadHashes } from './hash.js';
 import type { UploadRecord, UploadsRepo } from './repo.js';
 
-export const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const MIB = 1024 * 1024;
 
 export interface UploadLimits {
@@ -54,7 +54,7 @@ export interface UploadLimits {
   readonly quotaBytes: number;
 }
 
-export interface UploadStatusRecord {
+interface UploadStatusRecord {
   readonly upload: UploadRecord;
   readonly received: readonly number[];
 }
@@ -77,7 +77,7 @@ export interface UploadsService {
 export type AdmitUpload = (ownerId: Id, size: number, now: number) => void;
 
 /** How long part `index` of an upload must be. */
-export function partLength(upload: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, index: number): number {
+function partLength(upload: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>, index: number): number {
   return index < upload.partCount - 1 ? upload.partSize : upload.size - upload.partSize * (upload.partCount - 1);
 }
 

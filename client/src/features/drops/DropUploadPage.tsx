@@ -11,7 +11,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
-import { getDropLink, requestDropCode, startDropSession, verifyDropCode, type DropPublicInfo } from '../../api/drops';
+import { getDropLink, requestDropCode, startDropSession, verifyDropCode } from '../../api/drops';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
