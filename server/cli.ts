@@ -17,7 +17,7 @@ import { parseConfigOrExplain, type Env } from './kernel/config.js';
 import { createDiskBlobStore } from './kernel/blobs/disk.js';
 import { isEntryModule } from './entry.js';
 import { createLogger } from './kernel/log.js';
-import { createRepos, sweeperOver } from './compose.js';
+import { createRepos, sweeperOver } from './compose-jobs.js';
 import { AppError } from './kernel/http/errors.js';
 import { setupLinkBanner } from './setup/messages.js';
 import { createSetupService } from './setup/service.js';

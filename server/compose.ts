@@ -8,24 +8,13 @@
 import type { Logger } from 'pino';
 import { asId, type Id } from '../shared/crypto/index.js';
 import { createAuditTrail } from './audit/trail.js';
-import { createAuthRepo } from './auth/repo.js';
 import { createSecondFactor } from './auth/second-factor.js';
 import { createAuthService } from './auth/service.js';
-import { createClientsRepo } from './clients/repo.js';
 import { createClientsService } from './clients/service.js';
 import { createDropLinkService } from './drops/link.js';
-import { createDropsRepo } from './drops/repo.js';
 import { createDropsService } from './drops/service.js';
-import { createHealthRepo } from './health/repo.js';
 import { createHealthService } from './health/service.js';
-import { createInvitationsRepo } from './invitations/repo.js';
 import { createInvitationsService } from './invitations/service.js';
-import { createAuditHeadJob, type AuditHeadJob } from './jobs/audit-head.js';
-import { createHousekeepingRepo } from './jobs/repo.js';
-import { createSweeper, type Sweeper } from './jobs/sweeper.js';
-import { createOfficeRepo } from './kernel/accounts/office-repo.js';
-import { createUsersRepo } from './kernel/accounts/users-repo.js';
-import { createAuditRepo } from './kernel/audit/repo.js';
 import { createAudit } from './kernel/audit/service.js';
 import { createDiskBlobStore } from './kernel/blobs/disk.js';
 import type { BlobStore } from './kernel/blobs/store.js';
@@ -45,24 +34,18 @@ import type { Mailer } from './kernel/mail/mailer.js';
 import { createMailQueue, queuedDeliver, type MailQueue } from './kernel/mail/queue.js';
 import { createLowSpaceAlert } from './kernel/storage/alert.js';
 import { createStorage, MIB as STORAGE_MIB, type Storage } from './kernel/storage/space.js';
-import { createRateLimitRepo } from './kernel/rate-limit/repo.js';
 import { createRateLimiter } from './kernel/rate-limit/service.js';
-import { createSessionsRepo } from './kernel/sessions/repo.js';
 import { createSessionsService } from './kernel/sessions/service.js';
-import { createUploadsRepo } from './kernel/uploads/repo.js';
 import { createUploadsService, MIB } from './kernel/uploads/service.js';
 import { createOfficeService } from './office/service.js';
-import { createPinsRepo } from './pins/repo.js';
 import { createPinsService } from './pins/service.js';
-import { createPrivacyRepo } from './privacy/repo.js';
 import { createPrivacyService } from './privacy/service.js';
 import type { RouteServices } from './routes.js';
-import { createSetupRepo } from './setup/repo.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
 import { createReceivingService } from './shares/receiving.js';
-import { createSharesRepo } from './shares/repo.js';
 import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUsersService } from './users/service.js';
+import { createJobs, createRepos, type Jobs, type Repos } from './compose-jobs.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -114,105 +97,6 @@ function capabilityTokens(deps: AppDeps): CapabilityTokens {
     sign: async (grant) => (await tokens()).sign(grant),
     verify: async (token, audience) => (await tokens()).verify(token, audience),
   };
-}
-
-/** Every repo, once: each capability's SQL, and the kernel's. */
-export function createRepos(db: Db) {
-  return {
-    audit: createAuditRepo(db),
-    users: createUsersRepo(db),
-    office: createOfficeRepo(db),
-    setup: createSetupRepo(db),
-    auth: createAuthRepo(db),
-    invitations: createInvitationsRepo(db),
-    sessions: createSessionsRepo(db),
-    rateLimits: createRateLimitRepo(db),
-    uploads: createUploadsRepo(db),
-    /** Uploads owned by drop upload sessions rather than members. */
-    dropSessionUploads: createUploadsRepo(db, 'drop-session'),
-    shares: createSharesRepo(db),
-    drops: createDropsRepo(db),
-    clients: createClientsRepo(db),
-    pins: createPinsRepo(db),
-    privacy: createPrivacyRepo(db),
-    health: createHealthRepo(db),
-    housekeeping: createHousekeepingRepo(db),
-  };
-}
-
-export type Repos = ReturnType<typeof createRepos>;
-
-interface Jobs {
-  readonly sweeper: Sweeper;
-  readonly auditHead: AuditHeadJob;
-}
-
-/** What the jobs run on: the connection, its repos, and the outside world. */
-export interface JobDeps {
-  readonly db: Db;
-  readonly repos: Repos;
-  readonly blobs: BlobStore;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly deliver: Deliver;
-  readonly publicUrl: string;
-  /** Sessions idle this long are removed (SESSION_IDLE_MINUTES). */
-  readonly sessionIdleMs: number;
-  /** How old a file must be to count as an orphan; tests pass 0. */
-  readonly orphanGraceMs?: number;
-  readonly fileClock?: Clock;
-}
-
-/** The sweeper and the audit head mail, over the given repos. */
-function createJobs(deps: JobDeps): Jobs {
-  return { sweeper: sweeperOf(deps), auditHead: auditHeadOf(deps) };
-}
-
-function sweeperOf(deps: Omit<JobDeps, 'deliver' | 'publicUrl'>): Sweeper {
-  const { db, repos, clock } = deps;
-  return createSweeper({
-    db,
-    shares: repos.shares,
-    drops: repos.drops,
-    uploads: repos.uploads,
-    office: repos.office,
-    housekeeping: repos.housekeeping,
-    audit: createAudit({ repo: repos.audit, clock }),
-    transact: createTransact(db),
-    blobs: deps.blobs,
-    clock,
-    log: deps.log,
-    sessionIdleMs: deps.sessionIdleMs,
-    ...(deps.orphanGraceMs !== undefined ? { orphanGraceMs: deps.orphanGraceMs } : {}),
-    ...(deps.fileClock !== undefined ? { fileClock: deps.fileClock } : {}),
-  });
-}
-
-function auditHeadOf(deps: Pick<JobDeps, 'db' | 'repos' | 'clock' | 'log' | 'deliver' | 'publicUrl'>): AuditHeadJob {
-  const { repos, clock } = deps;
-  return createAuditHeadJob({
-    auditRepo: repos.audit,
-    audit: createAudit({ repo: repos.audit, clock }),
-    transact: createTransact(deps.db),
-    office: repos.office,
-    users: repos.users,
-    clock,
-    log: deps.log,
-    deliver: deps.deliver,
-    publicUrl: deps.publicUrl,
-  });
-}
-
-/** The sweeper without the app: the command line's `sweep` (over its repos), and tests (over a database). */
-export function sweeperOver(
-  deps: Omit<JobDeps, 'repos' | 'deliver' | 'publicUrl'> & { readonly repos?: Repos },
-): Sweeper {
-  return sweeperOf({ ...deps, repos: deps.repos ?? createRepos(deps.db) });
-}
-
-/** The audit head job over a database alone, for tests (main.ts starts the one createServices built). */
-export function auditHeadJobOver(deps: Pick<JobDeps, 'db' | 'clock' | 'log' | 'deliver' | 'publicUrl'>): AuditHeadJob {
-  return auditHeadOf({ ...deps, repos: createRepos(deps.db) });
 }
 
 /** Everything the server runs: the routes' services, the jobs, the one mail deliverer and queue, free space. */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDiskBlobStore } from '../../server/kernel/blobs/disk.js';
-import { sweeperOver as createSweeper } from '../../server/compose.js';
+import { sweeperOver as createSweeper } from '../../server/compose-jobs.js';
 import type { Sweeper } from '../../server/jobs/sweeper.js';
 import type { TestApp } from './app.js';
 

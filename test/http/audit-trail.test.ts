@@ -15,7 +15,7 @@ import { createAuditRepo } from '../../server/kernel/audit/repo.js';
 import { createAudit, verifyChain } from '../../server/kernel/audit/service.js';
 import { csvCell } from '../../server/kernel/audit/csv.js';
 import { EXPORT_PAGE } from '../../server/audit/trail.js';
-import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose.js';
+import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose-jobs.js';
 import { AUDIT_HEAD_EVERY_MS, AUDIT_HEAD_RETRY_MS } from '../../server/jobs/audit-head.js';
 import { createDeliver } from '../../server/kernel/mail/deliver.js';
 import { tab, type Tab } from '../helpers/client.js';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../../shared/crypto/index.js';
 import { createAuditRepo, type AuditRow } from '../../server/kernel/audit/repo.js';
 import { auditEntryHash, verifyChain } from '../../server/kernel/audit/service.js';
-import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose.js';
+import { auditHeadJobOver as createAuditHeadJob } from '../../server/compose-jobs.js';
 import { createDeliver } from '../../server/kernel/mail/deliver.js';
 import { dataPaths } from '../../server/kernel/paths.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
