@@ -16,7 +16,7 @@ import {
   type PortalUploadList,
 } from '../../shared/wire/index.js';
 import { dropState } from '../drops/repo.js';
-import { dropInputIn } from '../drops/wire.js';
+import { dropInputIn, recordOut } from '../drops/wire.js';
 import { callerOf } from '../http/caller.js';
 import type { RouteHandler } from '../http/route.js';
 import { bytesIn, idParam, parseInput } from '../http/validation.js';
@@ -133,6 +133,7 @@ export function getPortal(clients: ClientsService, maxFileBytes: number, now: ()
               maxFileBytes,
               publicKey: toBase64Url(drop.publicKey),
               clientLink: drop.clientLink === null ? null : toBase64Url(drop.clientLink),
+              ...recordOut(drop),
             },
     };
     res.json(answer);

@@ -44,6 +44,8 @@ export interface NewDropInput {
   readonly secretsOffice: Uint8Array;
   readonly labelOwner: Uint8Array;
   readonly labelOffice: Uint8Array;
+  /** The drop record the caller's browser signed (protocol §13); stored as it is, checked by every reader. */
+  readonly signedRecord: Uint8Array;
 }
 
 /** A client's personal drop: what the approving member's browser made; always personal, bound to the client, reusable. */
@@ -185,6 +187,7 @@ export function createDropsService(deps: {
         labelOffice: input.labelOffice,
         clientId: client?.clientId ?? null,
         clientLink: client?.clientLink ?? null,
+        signedRecord: input.signedRecord,
       });
       // Whoever uses a bound drop's link appears in the log by pseudonym; the address lives in audit_people.
       if (input.email !== null) audit.person(linkRef, 'recipient', null, input.email);

@@ -35,6 +35,23 @@ export function dropInputIn(body: DropCreateRequest): NewDropInput {
     secretsOffice: bytesIn(body.secrets.office, 'secrets.office'),
     labelOwner: bytesIn(body.label.owner, 'label.owner'),
     labelOffice: bytesIn(body.label.office, 'label.office'),
+    signedRecord: bytesIn(body.record, 'record'),
+  };
+}
+
+/** The drop record and its signer's certificate (the owner's), as readers check them (protocol §13). */
+export function recordOut(drop: DropRecord): Pick<DropDetail, 'record' | 'creator'> {
+  const { ownerCertificate, ownerEncryptionKeySignature } = drop;
+  return {
+    record: drop.signedRecord === null ? null : toBase64Url(drop.signedRecord),
+    creator:
+      ownerCertificate === null || ownerEncryptionKeySignature === null
+        ? null
+        : {
+            userId: idToWire(drop.ownerId),
+            certificate: toBase64Url(ownerCertificate),
+            encryptionKeySignature: toBase64Url(ownerEncryptionKeySignature),
+          },
   };
 }
 
@@ -104,6 +121,7 @@ export function detailOut(drop: DropRecord, uploads: readonly DropUploadWithFile
     instructions: drop.instructions,
     publicKey: toBase64Url(drop.publicKey),
     secrets: pair(drop.secretsOwner, drop.secretsOffice),
+    ...recordOut(drop),
     uploads: uploads.map(uploadOut),
   };
 }

@@ -70,12 +70,13 @@ export function signDropRecord(
 /**
  * The signature with the creator's identity key (the caller has verified that key's certificate
  * against the office key it trusts), then the ids: this drop, this creator, and this client
- * (null: the record must name none).
+ * (null: the record must name none; `anyClient`: a member opening a personal drop, whose record
+ * must name some client).
  */
 export function verifyDropRecord(
   envelope: Uint8Array,
   creatorIdentityPublicKey: Uint8Array,
-  expected: { readonly dropId: Id; readonly creatorId: Id; readonly clientId: Id | null },
+  expected: { readonly dropId: Id; readonly creatorId: Id; readonly clientId: Id | null | 'anyClient' },
 ): DropRecord {
   const reader = new FieldReader(openSigned(envelope, creatorIdentityPublicKey), TAG.dropRecord, 7);
   const dropId = reader.bytes(ID_BYTES) as Id;
@@ -89,7 +90,9 @@ export function verifyDropRecord(
   if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(creatorId, expected.creatorId))
     throw new MismatchError('drop record is for another drop or creator');
   const clientMatches =
-    expected.clientId === null ? clientId === null : clientId !== null && bytesEqual(clientId, expected.clientId);
+    expected.clientId === null
+      ? clientId === null
+      : clientId !== null && (expected.clientId === 'anyClient' || bytesEqual(clientId, expected.clientId));
   if (!clientMatches) throw new MismatchError('drop record is for another client');
   return { dropId, creatorId, dropPublicKey, secretCommitment, labelCommitment, clientId };
 }

@@ -100,6 +100,9 @@ export const dropRecordCases = defineSuite('drop record', {
     const pKey = p.creator.identity.publicKey;
     assertThrows(() => verifyDropRecord(p.envelope, pKey, { ...pIds, clientId: newId() }), MismatchError, 'client');
     assertThrows(() => verifyDropRecord(p.envelope, pKey, { ...pIds, clientId: null }), MismatchError, 'personal');
+    // A member opening a personal drop expects some client; a drop listed as personal whose record names none is refused.
+    verifyDropRecord(p.envelope, pKey, { ...pIds, clientId: 'anyClient' });
+    assertThrows(() => verifyDropRecord(r.envelope, key, { ...ids, clientId: 'anyClient' }), MismatchError, 'any');
   },
 
   "secrets, a label or a client link the server made do not match the record"() {

@@ -161,6 +161,13 @@ describe('creating a drop', () => {
     const detail = await dropDetail(s.staff, drop.dropId);
     expect(detail.secrets).toEqual(drop.request.secrets);
     expect(detail.publicKey).toBe(drop.request.publicKey);
+    // The signed record is stored as it came and served with the owner's certificate (protocol §13).
+    expect(detail.record).toBe(drop.request.record);
+    expect(detail.creator).toEqual({
+      userId: idToWire(s.staff.account.userId),
+      certificate: expect.any(String),
+      encryptionKeySignature: s.staff.account.wire.encryptionKeySignature,
+    });
     expect(openLabel(detail, ownerHolder(s.staff.account))).toBe('Bakkerij de Vries');
     const reopened = openDropSecrets(
       fromBase64Url(detail.secrets!.owner),

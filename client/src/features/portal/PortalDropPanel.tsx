@@ -33,6 +33,8 @@ type Step =
   | { readonly kind: 'gone' }
   /** The drop key the server names is not the one sealed to the client: nothing may be encrypted. */
   | { readonly kind: 'mismatch' }
+  | { readonly kind: 'forged' }
+  | { readonly kind: 'unsigned' }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'files' }
   | { readonly kind: 'receipt'; readonly receipt: Receipt };
@@ -66,7 +68,11 @@ export function PortalDropPanel({
   const [working, setWorking] = useState<'uploading' | 'submitting' | null>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
   const controller = useRef<AbortController | null>(null);
-  const { dropId, publicKey, clientLink } = drop;
+  const { dropId, publicKey, clientLink, record } = drop;
+  // The record's signer as strings, so a refetched portal with the same drop does not reopen it.
+  const creatorId = drop.creator?.userId ?? null;
+  const certificate = drop.creator?.certificate ?? null;
+  const encryptionKeySignature = drop.creator?.encryptionKeySignature ?? null;
   const open = drop.state === 'active' && clientLink !== null;
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
@@ -82,15 +88,24 @@ export function PortalDropPanel({
     }
     let live = true;
     setStep({ kind: 'opening' });
-    engine.call('openClientDrop', { dropId, publicKey, clientLink }).then(
+    const creator =
+      creatorId === null || certificate === null || encryptionKeySignature === null
+        ? null
+        : { userId: creatorId, certificate, encryptionKeySignature };
+    engine.call('openClientDrop', { dropId, publicKey, clientLink, record, creator }).then(
       () => live && setStep({ kind: 'files' }),
       (error: unknown) => {
         if (!live) return;
+        const code = error instanceof EngineError ? error.code : null;
         setStep({
           kind:
-            error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link')
+            code === 'drop_key_mismatch' || code === 'bad_link'
               ? 'mismatch'
-              : 'unavailable',
+              : code === 'drop_record_invalid'
+                ? 'forged'
+                : code === 'drop_record_missing'
+                  ? 'unsigned'
+                  : 'unavailable',
         });
       },
     );
@@ -98,7 +113,7 @@ export function PortalDropPanel({
       live = false;
       void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
     };
-  }, [engine, dropId, publicKey, clientLink, open]);
+  }, [engine, dropId, publicKey, clientLink, record, creatorId, certificate, encryptionKeySignature, open]);
 
   const upload = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -174,6 +189,19 @@ export function PortalDropPanel({
             <strong>{t('dropUpload.mismatch.title')}</strong>
           </p>
           <p>{t('dropUpload.mismatch.text', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'forged' && (
+        <ErrorAlert testid="portal-drop-forged">
+          <p>
+            <strong>{t('portal.drop.forged.title')}</strong>
+          </p>
+          <p>{t('portal.drop.forged.text', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'unsigned' && (
+        <ErrorAlert testid="portal-drop-unsigned">
+          <p>{t('portal.drop.unsigned', { office })}</p>
         </ErrorAlert>
       )}
       {step.kind === 'unavailable' && (
