@@ -84,7 +84,15 @@ export function dropRecordFamily(files: VectorFiles, a: AccountContext, s: Shari
       verify(
         'wrong-tag',
         c.signBody(
-          c.encodeFields([c.TAG.dropSecrets, drop.dropId, userId, drop.keyPair.publicKey, new Uint8Array(32), new Uint8Array(32), new Uint8Array(0)]),
+          c.encodeFields([
+            c.TAG.dropSecrets,
+            drop.dropId,
+            userId,
+            drop.keyPair.publicKey,
+            new Uint8Array(32),
+            new Uint8Array(32),
+            new Uint8Array(0),
+          ]),
           account.identity.secretKey,
         ),
         'FormatError',

@@ -197,9 +197,9 @@ describe('the office opens what was uploaded', () => {
       ),
     ).toEqual(first);
     // Without the office key (not approved yet), or signed out, nothing opens.
-    await expect(
-      call(await pendingMember(o), 'openDrop', { drop: detailOf(request, o.anna, [view]) }),
-    ).rejects.toThrow('locked');
+    await expect(call(await pendingMember(o), 'openDrop', { drop: detailOf(request, o.anna, [view]) })).rejects.toThrow(
+      'locked',
+    );
     await expect(
       call(createOperations(o.deps), 'openDrop', { drop: detailOf(request, o.anna, [view]) }),
     ).rejects.toThrow('locked');
@@ -270,8 +270,7 @@ describe('the office opens what was uploaded', () => {
     // A server that swapped the drop's public key is caught too: the opened key is the drop's own.
     const other = toBase64Url(newDropKeys(dropId).keyPair.publicKey);
     expect(
-      (await call(o.anna.ops, 'openDrop', { drop: { ...detailOf(request, o.anna, []), publicKey: other } }))
-        .keyMatches,
+      (await call(o.anna.ops, 'openDrop', { drop: { ...detailOf(request, o.anna, []), publicKey: other } })).keyMatches,
     ).toBe(false);
     // Secrets sealed for another drop do not open as this one's.
     const second = await advisorMakesDrop(o);

@@ -105,7 +105,7 @@ export const dropRecordCases = defineSuite('drop record', {
     assertThrows(() => verifyDropRecord(r.envelope, key, { ...ids, clientId: 'anyClient' }), MismatchError, 'any');
   },
 
-  "secrets, a label or a client link the server made do not match the record"() {
+  'secrets, a label or a client link the server made do not match the record'() {
     const r = made();
     const record = verifyDropRecord(r.envelope, r.creator.identity.publicKey, {
       dropId: r.drop.dropId,

@@ -124,7 +124,12 @@ export function dropCreateRequest(
       office: toBase64Url(sealDropLabel(label, { dropId: keys.dropId, holderId: officeId }, officePk)),
     },
     record: toBase64Url(
-      signDropRecord(keys, label, { creatorId: ownerId, clientId: options.clientId ?? null }, owner.account.keys.identity),
+      signDropRecord(
+        keys,
+        label,
+        { creatorId: ownerId, clientId: options.clientId ?? null },
+        owner.account.keys.identity,
+      ),
     ),
   };
   if (options.edit) request = options.edit(request);

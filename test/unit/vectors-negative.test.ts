@@ -222,7 +222,11 @@ function run(operation: string, raw: Record<string, unknown>): unknown {
       return verifyRecord(a);
     case 'checkDropRecordForHolder': {
       const record = verifyRecord(a);
-      const drop = { dropId: a.id('dropId'), keyPair: a.pair('dropSecretKey'), secret: a.bytes('dropSecret') as c.DropSecret };
+      const drop = {
+        dropId: a.id('dropId'),
+        keyPair: a.pair('dropSecretKey'),
+        secret: a.bytes('dropSecret') as c.DropSecret,
+      };
       c.checkDropSecretsAgainstRecord(record, drop);
       return c.checkDropLabelAgainstRecord(record, drop, a.text('label'));
     }

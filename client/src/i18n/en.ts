@@ -1173,7 +1173,8 @@ export const en = {
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
   'engine.error.dropRecordInvalid':
     "This drop's keys were changed on the server: they are not the ones its owner signed. Nothing was opened or uploaded. Tell an administrator.",
-  'engine.error.dropRecordMissing': 'This upload link was made before links were signed. Nothing was encrypted or sent.',
+  'engine.error.dropRecordMissing':
+    'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
 

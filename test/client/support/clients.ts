@@ -42,7 +42,6 @@ export async function clientOf(o: Office, email = 'klant@voorbeeld.nl') {
   return { ops, userId, email, listed: { ...listed, certificate: approved.certificate }, approved };
 }
 
-
 /** What GET /api/v1/portal gives the portal to open (the fields openClientDrop takes): the record's signer is the approver. */
 export function portalDrop(
   o: Office,

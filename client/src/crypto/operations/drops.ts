@@ -339,7 +339,11 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
         clientId: session.userId,
       });
       const link = checked('bad_link', () =>
-        openClientDropLink(fromBase64Url(clientLink), { dropId: id, clientId: session.userId }, session.keys.encryption),
+        openClientDropLink(
+          fromBase64Url(clientLink),
+          { dropId: id, clientId: session.userId },
+          session.keys.encryption,
+        ),
       );
       try {
         checkClientLinkAgainstRecord(verified, link);
