@@ -98,7 +98,7 @@ export const DropCreateRequest = z.object({
   publicKey: Key32,
   secrets: z.object({ owner: SealedDropSecrets, office: SealedDropSecrets }),
   label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }),
-  /** signDropRecord by the caller's identity key; the server checks it against the caller's certified key (400 invalid_input). */
+  /** signDropRecord by the caller's identity key. The server stores it as it is; every reader checks it (protocol §13). */
   record: DropRecordEnvelope,
 });
 export type DropCreateRequest = z.infer<typeof DropCreateRequest>;
