@@ -135,6 +135,10 @@ describe('forgery 1: the client portal with a swapped sealed link', () => {
       },
     };
     await expect(call(client.ops, 'openClientDrop', asClient)).rejects.toThrow('drop_record_invalid');
+    // The record without its signer's certificate cannot be checked: refused.
+    await expect(call(client.ops, 'openClientDrop', { ...genuine, creator: null })).rejects.toThrow(
+      'drop_record_invalid',
+    );
     expect(server.uploads.size).toBe(0);
 
     // The genuine answer opens, and then uploads go through.

@@ -282,7 +282,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
       if (drop.secrets === null) {
         return {
           dropId: drop.dropId,
-          label: record === null ? label : null,
+          label,
           holder: who.holder,
           fragment: null,
           keyMatches: true,
@@ -331,7 +331,8 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
     openClientDrop({ dropId, publicKey, clientLink, record, creator }) {
       const session = requireSession(state);
       // A personal drop without a record could be the server's own: encrypt nothing to it.
-      if (record === null || creator === null) throw new WorkerError('drop_record_missing');
+      if (record === null) throw new WorkerError('drop_record_missing');
+      if (creator === null) throw new WorkerError('drop_record_invalid');
       const id = idFromWire(dropId);
       const verified = verifiedRecord(session, record, creator, {
         dropId: id,
