@@ -4,6 +4,7 @@ import { accountFamilies } from './accounts.js';
 import type { VectorFiles } from './common.js';
 import { extraFamilies } from './extra.js';
 import { auditNegatives } from './negative-audit.js';
+import { dropRecordFamily } from './drop-record.js';
 import { fileNegatives } from './negative-files.js';
 import { dropNegatives } from './negative-drops.js';
 import { keyNegatives } from './negative-keys.js';
@@ -22,5 +23,6 @@ export function buildVectors(): VectorFiles {
   linkNegatives(files, accounts, sharing, extra);
   dropNegatives(files, accounts, sharing, extra);
   auditNegatives(files, extra);
+  dropRecordFamily(files, accounts, sharing, extra);
   return files;
 }

@@ -20,7 +20,7 @@ import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import { iso } from '../kernel/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
-import { dropState, dropInputIn } from '../kernel/domain/drops.js';
+import { dropState, dropInputIn, recordOut } from '../kernel/domain/drops.js';
 
 // ---- the office's side
 
@@ -132,6 +132,7 @@ export function getPortal(clients: ClientsService, maxFileBytes: number, now: ()
               maxFileBytes,
               publicKey: toBase64Url(drop.publicKey),
               clientLink: drop.clientLink === null ? null : toBase64Url(drop.clientLink),
+              ...recordOut(drop),
             },
     };
     res.json(answer);

@@ -157,6 +157,7 @@ export function createDropsService(deps: {
         labelOffice: input.labelOffice,
         clientId: client?.clientId ?? null,
         clientLink: client?.clientLink ?? null,
+        signedRecord: input.signedRecord,
       });
       // Whoever uses a bound drop's link appears in the log by pseudonym; the address lives in audit_people.
       if (input.email !== null) audit.person(linkRef, 'recipient', null, input.email);

@@ -13,7 +13,7 @@ import { maskAddress } from '../kernel/mail/mailer.js';
 import { iso } from '../kernel/wire.js';
 import type { DropSubmission } from './link.js';
 import type { DropUploadWithFiles } from './service.js';
-import { dropState, type DropRecord } from '../kernel/domain/drops.js';
+import { dropState, recordOut, type DropRecord } from '../kernel/domain/drops.js';
 
 const id = (text: string, field: string) => asId(bytesIn(text, field));
 const time = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -84,6 +84,7 @@ export function detailOut(drop: DropRecord, uploads: readonly DropUploadWithFile
     instructions: drop.instructions,
     publicKey: toBase64Url(drop.publicKey),
     secrets: pair(drop.secretsOwner, drop.secretsOffice),
+    ...recordOut(drop),
     uploads: uploads.map(uploadOut),
   };
 }

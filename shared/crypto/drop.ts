@@ -71,13 +71,18 @@ export function checkDropLabel(label: string): string {
   return label;
 }
 
+/** The label's UTF-8 bytes padded to whole 256-byte blocks: what is sealed (and committed to, drop-record.ts). */
+export function padDropLabel(label: string): Uint8Array {
+  return sodium().pad(utf8(checkDropLabel(label)), DROP_LABEL_BLOCK);
+}
+
 /** The label for one holder (the owner's user id, or the office id for the office copy). */
 export function sealDropLabel(
   label: string,
   binding: { readonly dropId: Id; readonly holderId: Id },
   holderEncryptionPublicKey: Uint8Array,
 ): SealedBox {
-  const padded = sodium().pad(utf8(checkDropLabel(label)), DROP_LABEL_BLOCK);
+  const padded = padDropLabel(label);
   return sealFields([TAG.dropLabel, binding.dropId, binding.holderId, padded], holderEncryptionPublicKey);
 }
 

@@ -28,6 +28,9 @@ export const TAG = {
   dropLabel: tag('drop-label'),
   dropUpload: tag('drop-upload'),
   clientDropLink: tag('client-drop-link'),
+  dropRecord: tag('drop-record'),
+  dropSecretCommitment: tag('drop-secret-commitment'),
+  dropLabelCommitment: tag('drop-label-commitment'),
   receiptCode: tag('receipt-code'),
   fingerprintIdentity: tag('fingerprint/identity'),
   fingerprintOffice: tag('fingerprint/office'),
@@ -42,6 +45,7 @@ export const KDF_CONTEXT = {
   recovery: 'CFv1recv',
   drop: 'CFv1drop',
   personal: 'CFv1pers',
+  dropKey: 'CFv1dkey',
 } as const;
 
 /** crypto_kdf subkey ids per context. */
@@ -51,4 +55,5 @@ export const SUBKEY = {
   recovery: { auth: 1, keyEncryption: 2 },
   drop: { uploadMac: 1 },
   personal: { pins: 1 },
+  dropKey: { labelCommitment: 1 },
 } as const;

@@ -28,7 +28,7 @@
 import { z } from 'zod';
 import { bytes, DisplayName, Email, WireId, Key32, Signature, Time } from './common.js';
 import { SignedEnvelope } from './accounts.js';
-import { DropCreateRequest, DropState } from './drops.js';
+import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
 const SealedClientLink = bytes(194);
@@ -113,6 +113,10 @@ export const PortalDrop = z.object({
   publicKey: Key32,
   /** The link fragment sealed to the client; null once the drop's secrets were swept. */
   clientLink: SealedClientLink.nullable(),
+  /** The drop record the approving member signed (protocol §13): checked before anything is encrypted. Null for a drop made before records: the portal refuses it. */
+  record: DropRecordEnvelope.nullable(),
+  /** The record's signer, to check against the pinned office key. */
+  creator: DropCreator.nullable(),
 });
 export type PortalDrop = z.infer<typeof PortalDrop>;
 

@@ -16,8 +16,9 @@
 // Answers: an unknown drop id, upload id or file id is 404. A closed or expired drop is 410
 // `drop_closed` / `drop_expired` for link holders (the office still sees it and its uploads).
 import { z } from 'zod';
-import { bytes, bytesBetween, Email, WireId, Key32, Time } from './common.js';
+import { bytes, bytesBetween, Email, WireId, Key32, Signature, Time } from './common.js';
 import { hasControlCharacter } from './patterns.js';
+import { SignedEnvelope } from './accounts.js';
 import { Grant, SealedMetadata } from './shares.js';
 
 /** Files in one submission, at most. */
@@ -38,6 +39,15 @@ const SealedDropSecrets = bytes(190);
 export const SealedDropLabel = bytesBetween(376, 888);
 /** A file key sealed to the drop key (kind b): 4 + 48 + 103 bytes. */
 const SealedDropFileKey = bytes(155);
+/**
+ * The drop record (protocol §13, "Drop record"), signed by the member who made the drop: the drop
+ * key, commitments to D and to the label, and the client for a personal drop. 249 bytes, 265
+ * with a client id.
+ */
+export const DropRecordEnvelope = bytesBetween(249, 265);
+/** The signer of a drop record, as a reader must check them: certificate chain against the office key. */
+export const DropCreator = z.object({ userId: WireId, certificate: SignedEnvelope, encryptionKeySignature: Signature });
+export type DropCreator = z.infer<typeof DropCreator>;
 /** The upload manifest MAC'd with a key from D (kind a); about 132 bytes per file. */
 const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
 
@@ -87,6 +97,8 @@ export const DropCreateRequest = z.object({
   publicKey: Key32,
   secrets: z.object({ owner: SealedDropSecrets, office: SealedDropSecrets }),
   label: z.object({ owner: SealedDropLabel, office: SealedDropLabel }),
+  /** signDropRecord by the caller's identity key. The server stores it as it is; every reader checks it (protocol §13). */
+  record: DropRecordEnvelope,
 });
 export type DropCreateRequest = z.infer<typeof DropCreateRequest>;
 export const DropCreateResponse = z.object({ dropId: WireId, expiresAt: Time });
@@ -163,6 +175,10 @@ export const DropDetail = DropSummary.extend({
   publicKey: Key32,
   /** Null once an ended drop was swept. */
   secrets: z.object({ owner: SealedDropSecrets, office: SealedDropSecrets }).nullable(),
+  /** The signed drop record; null for a drop made before records (shown as unverified). */
+  record: DropRecordEnvelope.nullable(),
+  /** The owner's certificate, to check the record's signer; null when the server has none. */
+  creator: DropCreator.nullable(),
   uploads: z.array(DropUploadView),
 });
 export type DropDetail = z.infer<typeof DropDetail>;

@@ -21,45 +21,13 @@ import type { ShareForRecipient } from '../../shared/wire/shares.js';
 import { createOperations, type Handlers } from '../../client/src/crypto/operations';
 import { fakeServer } from './support/fake-server';
 import { call, checkAndPin, office, pinStore, randomBytes, upload, type Office } from './support/office';
+import { clientOf, PASSWORD, portalDrop } from './support/clients';
 
 beforeAll(async () => {
   await ready();
 });
 
-const PASSWORD = 'krentenbollen-met-boter-en-kaas';
 const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString();
-
-/** A client as the portal holds them: keys unlocked with their certificate and no office keys. */
-async function clientOf(o: Office, email = 'klant@voorbeeld.nl') {
-  const ops = createOperations(o.deps);
-  const userId = idToWire(newId());
-  const { keys } = await call(ops, 'createAccount', { userId, password: PASSWORD });
-  const listed = {
-    userId,
-    email,
-    role: 'client' as const,
-    identityPublicKey: keys.identityPublicKey,
-    encryptionPublicKey: keys.encryptionPublicKey,
-    encryptionKeySignature: keys.encryptionKeySignature,
-  };
-  const approved = await call(o.anna.ops, 'certifyClient', {
-    client: listed,
-    currentVersion: 0,
-    label: 'Bakkerij de Vries',
-  });
-  await call(ops, 'unlock', {
-    keys: {
-      userId,
-      kdf: keys.kdf,
-      passwordBundle: keys.passwordBundle,
-      identityPublicKey: keys.identityPublicKey,
-      encryptionPublicKey: keys.encryptionPublicKey,
-      certificate: approved.certificate,
-    },
-    office: o.officeRef,
-  });
-  return { ops, userId, email, listed: { ...listed, certificate: approved.certificate }, approved };
-}
 
 /** An advisor seals a one-file share to `recipient`; what the server would answer the recipient. */
 async function shareTo(
@@ -186,27 +154,19 @@ describe('approving a client and the personal drop', () => {
     expect(certificate).toMatchObject({ role: 'client', email: client.email, version: 1 });
     expect(idToWire(certificate.userId)).toBe(client.userId);
 
-    // The drop's secrets open with the approver's own copy; the portal opens the sealed link and checks the key.
+    // The portal checks the record the approver signed, opens the sealed link and checks the key.
     const { drop } = approved;
-    const opened = await call(client.ops, 'openClientDrop', {
-      dropId: drop.dropId,
-      publicKey: drop.publicKey,
-      clientLink: drop.clientLink,
-    });
+    await call(client.ops, 'pinOffice', { pins: [] });
+    const opened = await call(client.ops, 'openClientDrop', portalDrop(o, approved));
     expect(opened.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
-    // Another client's worker cannot open it.
+    // Another client's worker refuses it: the record names another client.
     const other = await clientOf(o, 'ander@voorbeeld.nl');
-    await expect(
-      call(other.ops, 'openClientDrop', {
-        dropId: drop.dropId,
-        publicKey: drop.publicKey,
-        clientLink: drop.clientLink,
-      }),
-    ).rejects.toThrow('bad_link');
-    // A server that swaps the drop key: refused before anything is encrypted.
+    await call(other.ops, 'pinOffice', { pins: [] });
+    await expect(call(other.ops, 'openClientDrop', portalDrop(o, approved))).rejects.toThrow('drop_record_invalid');
+    // A server that swaps only the listed drop key: refused before anything is encrypted.
     const swapped = toBase64Url(newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey);
     await expect(
-      call(client.ops, 'openClientDrop', { dropId: drop.dropId, publicKey: swapped, clientLink: drop.clientLink }),
+      call(client.ops, 'openClientDrop', { ...portalDrop(o, approved), publicKey: swapped }),
     ).rejects.toThrow('drop_key_mismatch');
   });
 

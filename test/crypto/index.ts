@@ -5,6 +5,7 @@ import { basicsCases } from './basics.cases.js';
 import { contentTamperCases } from './content-tamper.cases.js';
 import { contentCases } from './content.cases.js';
 import { dropCases } from './drop.cases.js';
+import { dropRecordCases } from './drop-record.cases.js';
 import type { CryptoCase } from './harness.js';
 import { manifestCases } from './manifest.cases.js';
 import { metadataCases } from './metadata.cases.js';
@@ -24,5 +25,6 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...manifestCases,
   ...wrapCases,
   ...dropCases,
+  ...dropRecordCases,
   ...vectorCases,
 ];

@@ -4,6 +4,13 @@
 import {
   asId,
   authVerifier,
+  checkClientLinkAgainstRecord,
+  checkDropLabelAgainstRecord,
+  checkDropSecretsAgainstRecord,
+  dropLabelCommitment,
+  dropSecretCommitment,
+  signDropRecord,
+  verifyDropRecord,
   boxKeyPairFromSecret,
   certifyMember,
   decryptContent,
@@ -63,6 +70,7 @@ import {
 import account from '../fixtures/vectors/account.json' with { type: 'json' };
 import content from '../fixtures/vectors/content.json' with { type: 'json' };
 import drop from '../fixtures/vectors/drop.json' with { type: 'json' };
+import dropRecord from '../fixtures/vectors/drop-record.json' with { type: 'json' };
 import encoding from '../fixtures/vectors/encoding.json' with { type: 'json' };
 import filekey from '../fixtures/vectors/filekey.json' with { type: 'json' };
 import manifestVector from '../fixtures/vectors/manifest.json' with { type: 'json' };
@@ -352,6 +360,31 @@ export const vectorCases = defineSuite('known-answer vectors', {
       'label sealed to the office',
     );
     assertEqual(b(l.office.sealed).length, 4 + 48 + 4 * 4 + 20 + 16 + 16 + 256, 'one padded block');
+  },
+
+  'drop record: commitments, label commitment key and both records (reproduced exactly)'() {
+    const r = dropRecord;
+    const dropId = id(r.dropId);
+    const creatorId = id(r.creatorId);
+    const keys = { dropId, keyPair: boxKeyPairFromSecret(b(r.dropSecretKey)), secret: b(r.dropSecret) as DropSecret };
+    assertBytes(keys.keyPair.publicKey, b(r.dropPublicKey), 'drop public key');
+    assertBytes(dropSecretCommitment(dropId, keys.secret), b(r.secretCommitment), 'D commitment');
+    assertBytes(
+      deriveKey(keys.keyPair.secretKey, KDF_CONTEXT.dropKey, SUBKEY.dropKey.labelCommitment),
+      b(r.labelCommitmentKey),
+      'label commitment key',
+    );
+    assertBytes(dropLabelCommitment(dropId, keys.keyPair.secretKey, r.label), b(r.labelCommitment), 'label commitment');
+    const creator = signingKeyPairFromSeed(b(account.identitySeed));
+    assertBytes(creator.publicKey, b(r.creatorIdentityPublicKey), 'creator key');
+    assertBytes(signDropRecord(keys, r.label, { creatorId, clientId: null }, creator), b(r.record), 'record');
+    const clientId = id(r.personal.clientId);
+    assertBytes(signDropRecord(keys, r.label, { creatorId, clientId }, creator), b(r.personal.record), 'personal');
+    const record = verifyDropRecord(b(r.record), creator.publicKey, { dropId, creatorId, clientId: null });
+    checkDropSecretsAgainstRecord(record, keys);
+    checkDropLabelAgainstRecord(record, keys, r.label);
+    const personal = verifyDropRecord(b(r.personal.record), creator.publicKey, { dropId, creatorId, clientId });
+    checkClientLinkAgainstRecord(personal, { dropFingerprint: b(r.dropFingerprint), dropSecret: keys.secret });
   },
 
   'pin: MAC key and envelope (reproduced exactly)'() {

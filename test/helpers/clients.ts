@@ -69,6 +69,7 @@ export function approvalRequest(
   const { keys, request } = dropCreateRequest(o, advisor, {
     label: client.account.name,
     expiresInMs: 365 * 24 * 3600_000,
+    clientId: client.account.userId,
   });
   const { email: _email, personal: _personal, singleUse: _singleUse, ...drop } = request;
   const clientLink = sealClientDropLink(

@@ -28,6 +28,7 @@ import {
   parseDropLinkFragment,
   receiptCode,
   sealDropLabel,
+  signDropRecord,
   sealDropSecrets,
   sealFileKeyForDrop,
   toBase64Url,
@@ -64,6 +65,8 @@ export interface DropOptions {
   readonly maxFiles?: number;
   readonly maxTotalBytes?: number;
   readonly expiresInMs?: number;
+  /** The client a personal drop's record names (a client's approval). */
+  readonly clientId?: Id;
   /** Changes the request after it is built. */
   readonly edit?: (request: DropCreateRequest) => DropCreateRequest;
   /** Expected status (201 unless given). */
@@ -120,6 +123,14 @@ export function dropCreateRequest(
       ),
       office: toBase64Url(sealDropLabel(label, { dropId: keys.dropId, holderId: officeId }, officePk)),
     },
+    record: toBase64Url(
+      signDropRecord(
+        keys,
+        label,
+        { creatorId: ownerId, clientId: options.clientId ?? null },
+        owner.account.keys.identity,
+      ),
+    ),
   };
   if (options.edit) request = options.edit(request);
   return { keys, request };

@@ -13,6 +13,8 @@ import {
   newId,
   officeFingerprint,
   openClientDropLink,
+  verifyDropRecord,
+  checkClientLinkAgainstRecord,
   toBase64Url,
 } from '../../shared/crypto/index.js';
 import {
@@ -203,6 +205,14 @@ describe('client accounts', () => {
     );
     checkDropKey(drop.keys.dropId, fromBase64Url(portal.drop!.publicKey), link.dropFingerprint);
     expect(toBase64Url(link.dropSecret)).toBe(toBase64Url(drop.keys.secret));
+    // With the record the approver signed, and the approver as its creator (protocol §13, "Drop record").
+    expect(portal.drop!.creator?.userId).toBe(idToWire(s.staff.account.userId));
+    const record = verifyDropRecord(fromBase64Url(portal.drop!.record!), s.staff.account.keys.identity.publicKey, {
+      dropId: drop.keys.dropId,
+      creatorId: s.staff.account.userId,
+      clientId: account.userId,
+    });
+    checkClientLinkAgainstRecord(record, link);
     // The office's drop list shows it as the approver's personal drop, bound to the client.
     const detail = await dropDetail(s.staff, drop.dropId);
     expect(detail).toMatchObject({

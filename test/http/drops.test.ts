@@ -15,6 +15,7 @@ import {
   openDropLabel,
   openDropSecrets,
   randomBytes,
+  verifyMemberCertificate,
   toBase64Url,
   type DropSecret,
 } from '../../shared/crypto/index.js';
@@ -161,6 +162,15 @@ describe('creating a drop', () => {
     const detail = await dropDetail(s.staff, drop.dropId);
     expect(detail.secrets).toEqual(drop.request.secrets);
     expect(detail.publicKey).toBe(drop.request.publicKey);
+    // The signed record is stored as it came and served with the owner's certificate (protocol §13).
+    expect(detail.record).toBe(drop.request.record);
+    expect(detail.creator?.userId).toBe(idToWire(s.staff.account.userId));
+    expect(detail.creator?.encryptionKeySignature).toBe(s.staff.account.wire.encryptionKeySignature);
+    const certified = verifyMemberCertificate(
+      s.office.keys.signing.publicKey,
+      fromBase64Url(detail.creator!.certificate),
+    );
+    expect(toBase64Url(certified.identityPublicKey)).toBe(toBase64Url(s.staff.account.keys.identity.publicKey));
     expect(openLabel(detail, ownerHolder(s.staff.account))).toBe('Bakkerij de Vries');
     const reopened = openDropSecrets(
       fromBase64Url(detail.secrets!.owner),

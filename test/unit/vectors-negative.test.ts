@@ -74,6 +74,16 @@ function parseInvitationFragment(fragment: string): { token: string; officeFinge
   return { token, officeFingerprint: c.fromBase64Url(fingerprint, 32) };
 }
 
+/** §13 drop record: the signature with the creator's key, then the ids; an empty clientId expects none. */
+function verifyRecord(a: ReturnType<typeof args>): c.DropRecord {
+  const clientId = a.bytes('clientId');
+  return c.verifyDropRecord(a.bytes('envelope'), a.bytes('creatorIdentityPublicKey'), {
+    dropId: a.id('dropId'),
+    creatorId: a.id('creatorId'),
+    clientId: clientId.length === 0 ? null : (clientId as c.Id),
+  });
+}
+
 /** Runs one operation of docs/protocol.md §17 on a case's arguments. */
 function run(operation: string, raw: Record<string, unknown>): unknown {
   const a = args(raw);
@@ -208,6 +218,23 @@ function run(operation: string, raw: Record<string, unknown>): unknown {
         { dropId: a.id('dropId'), clientId: a.id('clientId') },
         a.pair('clientSecretKey'),
       );
+    case 'verifyDropRecord':
+      return verifyRecord(a);
+    case 'checkDropRecordForHolder': {
+      const record = verifyRecord(a);
+      const drop = {
+        dropId: a.id('dropId'),
+        keyPair: a.pair('dropSecretKey'),
+        secret: a.bytes('dropSecret') as c.DropSecret,
+      };
+      c.checkDropSecretsAgainstRecord(record, drop);
+      return c.checkDropLabelAgainstRecord(record, drop, a.text('label'));
+    }
+    case 'checkDropRecordForClient':
+      return c.checkClientLinkAgainstRecord(verifyRecord(a), {
+        dropFingerprint: a.bytes('dropFingerprint'),
+        dropSecret: a.bytes('dropSecret') as c.DropSecret,
+      });
     case 'openPin':
       return c.openPin(a.bytes('envelope'), a.bytes('personalKey'), a.id('ownerId'));
     case 'parseGuestLinkFragment':

@@ -811,6 +811,8 @@ export const en = {
   'drop.back': 'Back to drop links',
   'drop.byYou': 'Made by you.',
   'drop.byColleague': 'Made by {name}. You are viewing it with the office key.',
+  'drop.unverified':
+    'This drop was made before drops were signed, so this browser cannot check that its keys and label are the ones its owner made. Treat its uploads with care, and make a new drop to replace it.',
   'drop.keyMismatch.title': 'The server shows another key for this drop link',
   'drop.keyMismatch.text':
     'The public key the server lists is not this drop link’s own key. Clients’ browsers refuse to upload with it. Tell an administrator: someone may have tampered with the server.',
@@ -1146,6 +1148,11 @@ export const en = {
   'portal.drop.unavailable':
     'Your upload link could not be opened. Reload the page; if this keeps happening, contact the office.',
   'portal.drop.error.session': 'Your upload session has ended. Please upload the files again.',
+  'portal.drop.forged.title': 'Do not upload anything here',
+  'portal.drop.forged.text':
+    'The keys of your upload link were changed on the server: they are not the ones {office} signed. Your files could end up with someone other than {office}, so nothing was encrypted or sent. Contact {office} by phone.',
+  'portal.drop.unsigned':
+    'Your upload link was made before {office} signed upload links, so this browser cannot check it. Nothing was encrypted or sent. Ask {office} to renew your upload link.',
   'portal.history.title': 'Your uploads',
   'portal.history.none': 'You have not uploaded anything yet.',
   'portal.history.when': 'Received',
@@ -1157,6 +1164,10 @@ export const en = {
     'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',
   'engine.error.officeKeyMismatch':
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
+  'engine.error.dropRecordInvalid':
+    "This drop's keys were changed on the server: they are not the ones its owner signed. Nothing was opened or uploaded. Tell an administrator.",
+  'engine.error.dropRecordMissing':
+    'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
 

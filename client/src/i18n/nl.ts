@@ -836,6 +836,8 @@ export const nl: Messages = {
   'drop.back': 'Terug naar uploadlinks',
   'drop.byYou': 'Gemaakt door u.',
   'drop.byColleague': 'Gemaakt door {name}. U bekijkt hem met de kantoorsleutel.',
+  'drop.unverified':
+    'Deze uploadlink is gemaakt voordat uploadlinks werden ondertekend, dus deze browser kan niet controleren of de sleutels en het label die van de eigenaar zijn. Wees voorzichtig met wat erin binnenkomt, en maak een nieuwe uploadlink om deze te vervangen.',
   'drop.keyMismatch.title': 'De server toont een andere sleutel voor deze uploadlink',
   'drop.keyMismatch.text':
     'De publieke sleutel die de server noemt is niet de eigen sleutel van deze uploadlink. De browsers van klanten weigeren daarmee te uploaden. Meld het aan een beheerder: mogelijk is er met de server geknoeid.',
@@ -1178,6 +1180,11 @@ export const nl: Messages = {
   'portal.drop.unavailable':
     'Uw uploadlink kon niet worden geopend. Laad de pagina opnieuw; blijft dit gebeuren, neem dan contact op met het kantoor.',
   'portal.drop.error.session': 'Uw uploadsessie is verlopen. Upload de bestanden opnieuw.',
+  'portal.drop.forged.title': 'Upload hier niets',
+  'portal.drop.forged.text':
+    'De sleutels van uw uploadlink zijn op de server veranderd: het zijn niet de sleutels die {office} heeft ondertekend. Uw bestanden zouden bij iemand anders dan {office} terecht kunnen komen, dus er is niets versleuteld of verstuurd. Bel {office}.',
+  'portal.drop.unsigned':
+    'Uw uploadlink is gemaakt voordat {office} uploadlinks ondertekende, dus deze browser kan hem niet controleren. Er is niets versleuteld of verstuurd. Vraag {office} om uw uploadlink te vernieuwen.',
   'portal.history.title': 'Uw uploads',
   'portal.history.none': 'U heeft nog niets geüpload.',
   'portal.history.when': 'Ontvangen',
@@ -1189,6 +1196,10 @@ export const nl: Messages = {
     'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
   'engine.error.officeKeyMismatch':
     'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.dropRecordInvalid':
+    'De sleutels van deze uploadlink zijn op de server veranderd: het zijn niet de sleutels die de eigenaar heeft ondertekend. Er is niets geopend of geüpload. Meld dit aan een beheerder.',
+  'engine.error.dropRecordMissing':
+    'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 

@@ -2,8 +2,8 @@
 // it, the state rule, a new drop's input and its parse from the wire, and the grant a link
 // holder's upload session runs on. The drops capability owns the SQL and the rules of change;
 // clients (a client's personal drop), privacy (the export) and the sweeper read these shapes.
-import type { Id } from '../../../shared/crypto/index.js';
-import type { DropCreateRequest } from '../../../shared/wire/index.js';
+import { idToWire, toBase64Url, type Id } from '../../../shared/crypto/index.js';
+import type { DropCreateRequest, DropDetail } from '../../../shared/wire/index.js';
 import { bytesIn } from '../http/validation.js';
 import { idFromWireField } from '../wire.js';
 
@@ -35,6 +35,8 @@ export interface DropFields {
   readonly clientId: Id | null;
   /** The link fragment sealed to that client (protocol §13); null otherwise, and once swept. */
   readonly clientLink: Uint8Array | null;
+  /** The drop record its creator signed (protocol §13, migrations/0009_drop_records.sql); null for a drop made before records. */
+  readonly signedRecord: Uint8Array | null;
 }
 
 export interface DropRecord extends DropFields {
@@ -42,6 +44,9 @@ export interface DropRecord extends DropFields {
   readonly ownerEmail: string;
   /** The owner's account is active (mails about the drop go to the owner only then). */
   readonly ownerActive: boolean;
+  /** The owner's certificate and encryption-key signature, for readers to check the record's signer; null while not certified. */
+  readonly ownerCertificate: Uint8Array | null;
+  readonly ownerEncryptionKeySignature: Uint8Array | null;
   readonly closedAt: number | null;
   readonly codeRequestedAt: number | null;
   readonly codeConfirmedAt: number | null;
@@ -75,6 +80,8 @@ export interface NewDropInput {
   readonly secretsOffice: Uint8Array;
   readonly labelOwner: Uint8Array;
   readonly labelOffice: Uint8Array;
+  /** The drop record the caller's browser signed (protocol §13); stored as it is, checked by every reader. */
+  readonly signedRecord: Uint8Array;
 }
 
 /** A client's personal drop: what the approving member's browser made; always personal, bound to the client, reusable. */
@@ -109,5 +116,22 @@ export function dropInputIn(body: DropCreateRequest): NewDropInput {
     secretsOffice: bytesIn(body.secrets.office, 'secrets.office'),
     labelOwner: bytesIn(body.label.owner, 'label.owner'),
     labelOffice: bytesIn(body.label.office, 'label.office'),
+    signedRecord: bytesIn(body.record, 'record'),
+  };
+}
+
+/** The drop record and its signer's certificate (the owner's), as readers check them (protocol §13). */
+export function recordOut(drop: DropRecord): Pick<DropDetail, 'record' | 'creator'> {
+  const { ownerCertificate, ownerEncryptionKeySignature } = drop;
+  return {
+    record: drop.signedRecord === null ? null : toBase64Url(drop.signedRecord),
+    creator:
+      ownerCertificate === null || ownerEncryptionKeySignature === null
+        ? null
+        : {
+            userId: idToWire(drop.ownerId),
+            certificate: toBase64Url(ownerCertificate),
+            encryptionKeySignature: toBase64Url(ownerEncryptionKeySignature),
+          },
   };
 }

@@ -11,7 +11,7 @@ import {
 import { createOperations, type Handlers } from '../../../client/src/crypto/operations';
 import type { AnswerOf, OpenedDrop } from '../../../client/src/crypto/protocol';
 import type { FakeServer } from './fake-server';
-import { call, checkAndPin, pinStore, type Office } from './office';
+import { call, checkAndPin, pinStore, type Office, type Person } from './office';
 
 const EXPIRES = new Date(Date.now() + 7 * 86_400_000).toISOString();
 export const LABEL = 'Bakkerij de Vries, dossier 2025-118';
@@ -97,10 +97,11 @@ export function stored(server: FakeServer, body: DropSubmitRequest): DropUploadV
   };
 }
 
-export function detailOf(request: DropCreateRequest, ownerId: string, uploads: DropUploadView[]): DropDetail {
+/** GET /api/v1/drops/:dropId as an honest server answers it: the owner's certificate beside the record. */
+export function detailOf(request: DropCreateRequest, owner: Person, uploads: DropUploadView[]): DropDetail {
   return {
     dropId: request.dropId,
-    ownerId,
+    ownerId: owner.userId,
     ownerName: 'Anna de Vries',
     createdAt: new Date().toISOString(),
     expiresAt: request.expiresAt,
@@ -121,6 +122,12 @@ export function detailOf(request: DropCreateRequest, ownerId: string, uploads: D
     instructions: request.instructions,
     publicKey: request.publicKey,
     secrets: request.secrets,
+    record: request.record,
+    creator: {
+      userId: owner.userId,
+      certificate: owner.listed.certificate,
+      encryptionKeySignature: owner.listed.encryptionKeySignature,
+    },
     uploads,
   };
 }

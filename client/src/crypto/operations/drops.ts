@@ -9,10 +9,18 @@
 //   anything is encrypted; D stays in the worker state (by drop id) to MAC the upload manifest.
 //   A client's portal gets its personal drop's link sealed to the client's own key
 //   (`openClientDrop`) and is then an uploader like any link holder.
+// - The drop record (docs/protocol.md §13, "Drop record"): every sealed box above could have been
+//   made by the server, so the member who makes a drop signs a record of its key, D and label
+//   (and the client of a personal drop). The owner, the office and the portal check the record's
+//   signer against the office key and compare what they unsealed with it before they open,
+//   verify or encrypt anything; a mismatch is `drop_record_invalid` and nothing is kept.
 import {
   authenticateDropUpload,
   bytesEqual,
+  checkClientLinkAgainstRecord,
   checkDropKey,
+  checkDropLabelAgainstRecord,
+  checkDropSecretsAgainstRecord,
   checkDropLabel,
   dropFingerprint,
   dropLinkFragment,
@@ -31,14 +39,19 @@ import {
   sealDropLabel,
   sealDropSecrets,
   sealFileKeyForDrop,
+  signDropRecord,
+  verifyDropRecord,
   verifyDropUpload,
+  verifyMember,
   wipe,
   type BoxKeyPair,
   type DropKeys,
+  type DropRecord,
   type DropSecret,
   type Id,
+  type SigningKeyPair,
 } from '../../../../shared/crypto/index.js';
-import type { DropCreateRequest, DropUploadView } from '../../../../shared/wire/drops.js';
+import type { DropCreateRequest, DropCreator, DropUploadView } from '../../../../shared/wire/drops.js';
 import type { CheckedRequestOf, OpenedDropUpload } from '../protocol';
 import type { DROP_REQUESTS } from '../protocol/drops';
 import { dropUploadTarget } from '../transport';
@@ -49,6 +62,7 @@ import { checkedOffice } from './pins';
 import {
   forgetDropLink,
   forgetOpened,
+  officeTrusted,
   requireSession,
   type CheckedDropLink,
   type Session,
@@ -63,22 +77,27 @@ interface Holder {
   readonly keyPair: BoxKeyPair;
 }
 
-type DropParts = Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'>;
+type DropParts = Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'>;
 
 export function wipeDropKeys(drop: DropKeys): void {
   wipe(drop.keyPair.secretKey);
   wipe(drop.secret);
 }
 
-/** A new drop's public key, and its secrets and label sealed to its owner and to the office key. */
+/**
+ * A new drop's public key, its secrets and label sealed to its owner and to the office key, and
+ * its record signed by the owner's identity key (naming the client of a personal drop).
+ */
 export function sealNewDrop(
   drop: DropKeys,
   label: string,
-  owner: { readonly userId: Id; readonly publicKey: Uint8Array },
+  owner: { readonly userId: Id; readonly publicKey: Uint8Array; readonly identity: SigningKeyPair },
   office: { readonly officeId: Id; readonly publicKey: Uint8Array },
+  clientId: Id | null = null,
 ): DropParts {
   const { dropId } = drop;
   return {
+    record: b64(signDropRecord(drop, label, { creatorId: owner.userId, clientId }, owner.identity)),
     dropId: idToWire(dropId),
     publicKey: b64(drop.keyPair.publicKey),
     secrets: {
@@ -110,6 +129,32 @@ function keepCheckedLink(
   forgetDropLink(state, dropId);
   state.dropLinks.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
   return { fingerprint: formatFingerprint(link.dropFingerprint) };
+}
+
+/**
+ * §13 "Drop record" steps 1 and 2: the creator certified by the office key this worker trusts, as
+ * a member (clients never make drops), then the record's signature and ids. Any failure is
+ * `drop_record_invalid`.
+ */
+function verifiedRecord(
+  session: Session,
+  envelope: string,
+  creator: DropCreator | null,
+  expected: { readonly dropId: Id; readonly creatorId: Id; readonly clientId: Id | null | 'anyClient' },
+): DropRecord {
+  if (!officeTrusted(session)) throw new WorkerError('untrusted');
+  return checked('drop_record_invalid', () => {
+    if (creator === null || !bytesEqual(idFromWire(creator.userId), expected.creatorId))
+      throw new WorkerError('drop_record_invalid');
+    const certificate = verifyMember(
+      session.officeSigningPublicKey,
+      { officeId: session.officeId, userId: expected.creatorId },
+      fromBase64Url(creator.certificate),
+      fromBase64Url(creator.encryptionKeySignature, 64),
+    );
+    if (certificate.role === 'client') throw new WorkerError('drop_record_invalid');
+    return verifyDropRecord(fromBase64Url(envelope), certificate.identityPublicKey, expected);
+  });
 }
 
 function requireLink(state: WorkerState, dropId: string): CheckedDropLink {
@@ -201,7 +246,11 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
           parts: sealNewDrop(
             drop,
             label,
-            { userId: session.userId, publicKey: session.keys.encryption.publicKey },
+            {
+              userId: session.userId,
+              publicKey: session.keys.encryption.publicKey,
+              identity: session.keys.identity,
+            },
             office,
           ),
           fragment: dropLinkFragment(dropFingerprint(drop.dropId, drop.keyPair.publicKey), drop.secret),
@@ -219,6 +268,16 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
     openDrop({ drop }) {
       const session = requireSession(state);
       const who = holderOf(session, drop.ownerId);
+      const dropId = idFromWire(drop.dropId);
+      // The record first (steps 1 and 2): nothing sealed is trusted before its signer is.
+      const record =
+        drop.record === null
+          ? null
+          : verifiedRecord(session, drop.record, drop.creator, {
+              dropId,
+              creatorId: idFromWire(drop.ownerId),
+              clientId: drop.personal ? 'anyClient' : null,
+            });
       const label = openLabel(session, drop);
       if (drop.secrets === null) {
         return {
@@ -227,22 +286,32 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
           holder: who.holder,
           fragment: null,
           keyMatches: true,
+          verified: false,
           uploads: drop.uploads.map((u) => ({ dropUploadId: u.dropUploadId, state: 'unavailable' as const })),
         };
       }
       const sealed = drop.secrets;
-      const secrets = checked('untrusted', () =>
+      const secrets = checked(record === null ? 'untrusted' : 'drop_record_invalid', () =>
         openDropSecrets(
           fromBase64Url(who.holder === 'owner' ? sealed.owner : sealed.office),
-          { dropId: idFromWire(drop.dropId), holderId: who.holderId },
+          { dropId, holderId: who.holderId },
           who.keyPair,
         ),
       );
       try {
+        // Step 3: the unsealed key pair, D and label are the ones the creator signed, before any
+        // upload's MAC is checked with D or any file key opened with the secret key.
+        if (record !== null)
+          checked('drop_record_invalid', () => {
+            checkDropSecretsAgainstRecord(record, secrets);
+            if (label === null) throw new WorkerError('drop_record_invalid');
+            checkDropLabelAgainstRecord(record, secrets, label);
+          });
         return {
           dropId: drop.dropId,
           label,
           holder: who.holder,
+          verified: record !== null,
           fragment: dropLinkFragment(dropFingerprint(secrets.dropId, secrets.keyPair.publicKey), secrets.secret),
           keyMatches: bytesEqual(secrets.keyPair.publicKey, fromBase64Url(drop.publicKey, 32)),
           uploads: drop.uploads.map((upload) => openUpload(state, secrets, upload)),
@@ -259,15 +328,30 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
       return keepCheckedLink(state, dropId, link, publicKey);
     },
 
-    openClientDrop({ dropId, publicKey, clientLink }) {
+    openClientDrop({ dropId, publicKey, clientLink, record, creator }) {
       const session = requireSession(state);
+      // A personal drop without a record could be the server's own: encrypt nothing to it.
+      if (record === null) throw new WorkerError('drop_record_missing');
+      if (creator === null) throw new WorkerError('drop_record_invalid');
+      const id = idFromWire(dropId);
+      const verified = verifiedRecord(session, record, creator, {
+        dropId: id,
+        creatorId: idFromWire(creator.userId),
+        clientId: session.userId,
+      });
       const link = checked('bad_link', () =>
         openClientDropLink(
           fromBase64Url(clientLink),
-          { dropId: idFromWire(dropId), clientId: session.userId },
+          { dropId: id, clientId: session.userId },
           session.keys.encryption,
         ),
       );
+      try {
+        checkClientLinkAgainstRecord(verified, link);
+      } catch {
+        wipe(link.dropSecret);
+        throw new WorkerError('drop_record_invalid');
+      }
       return keepCheckedLink(state, dropId, link, publicKey);
     },
 

@@ -203,8 +203,13 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
             ...sealNewDrop(
               drop,
               label,
-              { userId: session.userId, publicKey: session.keys.encryption.publicKey },
+              {
+                userId: session.userId,
+                publicKey: session.keys.encryption.publicKey,
+                identity: session.keys.identity,
+              },
               { officeId: office.officeId, publicKey: office.encryption.publicKey },
+              clientId,
             ),
             clientLink: b64(sealClientDropLink(link, { dropId: drop.dropId, clientId }, encryptionPublicKey)),
           },

@@ -10,7 +10,9 @@ import { WireId, Key32 } from '../../../../shared/wire/common.js';
 import { SealedBox } from '../../../../shared/wire/accounts.js';
 import { Grant } from '../../../../shared/wire/shares.js';
 import {
+  DropCreator,
   DropDetail,
+  DropRecordEnvelope,
   MAX_DROP_FILES,
   SealedDropLabel,
   type DropCreateRequest,
@@ -61,8 +63,19 @@ export const DROP_REQUESTS = {
    * this drop. Nothing is encrypted for a drop before this succeeded.
    */
   openDropLink: z.object({ dropId: WireId, fragment: z.string().max(200), publicKey: Key32 }),
-  /** The portal: opens the personal drop's sealed link with the client's own key and checks the drop key against it (as openDropLink). */
-  openClientDrop: z.object({ dropId: WireId, publicKey: Key32, clientLink: SealedBox }),
+  /**
+   * The portal: checks the drop record (its signer certified by the pinned office key, naming
+   * this client), opens the personal drop's sealed link with the client's own key, requires the
+   * record's drop key and D commitment to match it, then checks the listed drop key (as
+   * openDropLink). No record, or any mismatch: nothing is kept, nothing can be encrypted.
+   */
+  openClientDrop: z.object({
+    dropId: WireId,
+    publicKey: Key32,
+    clientLink: SealedBox,
+    record: DropRecordEnvelope.nullable(),
+    creator: DropCreator.nullable(),
+  }),
   /** Encrypts and uploads a file to the drop's upload session (its grant); the key stays here as `uploadFile`'s. */
   uploadDropFile: z.object({ dropId: WireId, grant: Grant, file: FileToUpload }),
   /**
@@ -92,6 +105,12 @@ export interface OpenedDrop {
   readonly fragment: string | null;
   /** False when the public key the server lists is not the drop's own: uploads since may be sealed to another key. */
   readonly keyMatches: boolean;
+  /**
+   * True: the drop's signed record checked out (its creator, key, D and label). False: a drop
+   * without a record (made before records, or the server removed it): its keys and label are
+   * only what the server sealed; show it and its uploads as unverified.
+   */
+  readonly verified: boolean;
   readonly uploads: readonly OpenedDropUpload[];
 }
 
@@ -116,7 +135,7 @@ export type OpenedDropUpload =
 export interface DropAnswers {
   createDrop: {
     /** The sealed parts of the create request (DropCreateRequest without the public fields). */
-    readonly parts: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'>;
+    readonly parts: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'>;
     /** `<drop fingerprint>.<D>`, for the link `/d/<dropId>#<fragment>`. */
     readonly fragment: string;
   };

@@ -82,6 +82,13 @@ export const WORKER_ERRORS = [
   'drop_too_large',
   /** The office rejected this drop upload: its files are not served. */
   'upload_rejected',
+  /**
+   * The drop's signed record does not match its sealed keys, D or label (or its signer is not a
+   * member the office certified): the server changed them. Nothing was opened or encrypted.
+   */
+  'drop_record_invalid',
+  /** A client's personal drop has no signed record (made before records): nothing is encrypted until the office renews it. */
+  'drop_record_missing',
   // ---- clients
   /** The office key the server names is not the one whose fingerprint the invitation link carries. */
   'office_key_mismatch',

@@ -60,7 +60,7 @@ export interface OfficeAnswers {
   };
   certifyClient: {
     readonly certificate: string;
-    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label'> & {
+    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
       readonly clientLink: string;
     };
   };

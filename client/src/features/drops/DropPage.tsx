@@ -181,6 +181,11 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         </ErrorAlert>
       )}
       <StatusLine text={status} testid="drop-status" />
+      {!opened.verified && opened.fragment !== null && (
+        <Notice tone="warning" testid="drop-unverified">
+          <p>{t('drop.unverified')}</p>
+        </Notice>
+      )}
       {!opened.keyMatches && (
         <ErrorAlert testid="drop-key-warning" focus={false}>
           <p>

@@ -35,6 +35,8 @@ type Step =
   | { readonly kind: 'gone' }
   /** The drop key the server names is not the one sealed to the client: nothing may be encrypted. */
   | { readonly kind: 'mismatch' }
+  | { readonly kind: 'forged' }
+  | { readonly kind: 'unsigned' }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'files' }
   | { readonly kind: 'receipt'; readonly receipt: Receipt };
@@ -67,7 +69,11 @@ export function PortalDropPanel({
   const [status, setStatus] = useState('');
   const sending = useDropUpload();
   const { working, progress } = sending;
-  const { dropId, publicKey, clientLink } = drop;
+  const { dropId, publicKey, clientLink, record } = drop;
+  // The record's signer as strings, so a refetched portal with the same drop does not reopen it.
+  const creatorId = drop.creator?.userId ?? null;
+  const certificate = drop.creator?.certificate ?? null;
+  const encryptionKeySignature = drop.creator?.encryptionKeySignature ?? null;
   const open = drop.state === 'active' && clientLink !== null;
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
@@ -83,17 +89,31 @@ export function PortalDropPanel({
     return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
   }, [engine, dropId, publicKey, clientLink, open]);
   useLoad(
-    open && clientLink !== null ? () => engine.call('openClientDrop', { dropId, publicKey, clientLink }) : null,
-    [engine, dropId, publicKey, clientLink, open],
+    open && clientLink !== null
+      ? () => {
+          const creator =
+            creatorId === null || certificate === null || encryptionKeySignature === null
+              ? null
+              : { userId: creatorId, certificate, encryptionKeySignature };
+          return engine.call('openClientDrop', { dropId, publicKey, clientLink, record, creator });
+        }
+      : null,
+    [engine, dropId, publicKey, clientLink, record, creatorId, certificate, encryptionKeySignature, open],
     {
       onLoad: () => setStep({ kind: 'files' }),
-      onError: (error) =>
+      onError: (error) => {
+        const code = error instanceof EngineError ? error.code : null;
         setStep({
           kind:
-            error instanceof EngineError && (error.code === 'drop_key_mismatch' || error.code === 'bad_link')
+            code === 'drop_key_mismatch' || code === 'bad_link'
               ? 'mismatch'
-              : 'unavailable',
-        }),
+              : code === 'drop_record_invalid'
+                ? 'forged'
+                : code === 'drop_record_missing'
+                  ? 'unsigned'
+                  : 'unavailable',
+        });
+      },
     },
   );
 
@@ -158,6 +178,19 @@ export function PortalDropPanel({
             <strong>{t('dropUpload.mismatch.title')}</strong>
           </p>
           <p>{t('dropUpload.mismatch.text', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'forged' && (
+        <ErrorAlert testid="portal-drop-forged">
+          <p>
+            <strong>{t('portal.drop.forged.title')}</strong>
+          </p>
+          <p>{t('portal.drop.forged.text', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'unsigned' && (
+        <ErrorAlert testid="portal-drop-unsigned">
+          <p>{t('portal.drop.unsigned', { office })}</p>
         </ErrorAlert>
       )}
       {step.kind === 'unavailable' && (
