@@ -958,7 +958,7 @@ describe('0009_drop_records', () => {
     );
     insertDrop(db, owner, 20);
     await migrateTo(db, [...BEFORE, '0009_drop_records.sql']);
-    expect(schemaVersion(db)).toBe(7);
+    expect(schemaVersion(db)).toBe(9);
     expect(db.prepare('SELECT signed_record FROM drops').pluck().get()).toBeNull();
     insertDrop(db, owner, 30, bytes(249));
     expect(() => insertDrop(db, owner, 40, bytes(10))).toThrow(/CHECK/);
