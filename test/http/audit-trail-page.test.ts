@@ -10,7 +10,8 @@ import { expectError } from '../helpers/expect.js';
 import { inviteToken } from '../helpers/mail-server.js';
 import { approve, inviteAndAccept, STAFF_PASSWORD, type Member, type Office } from '../helpers/office.js';
 import { guestVerifies, sendShare } from '../helpers/sharing.js';
-import { guestPlan, makeAccount } from '../helpers/browser.js';
+import { makeAccount } from '../helpers/browser.js';
+import { guestPlan } from '../helpers/browser-shares.js';
 import {
   auditTrailSuite,
   TRAIL,

@@ -23,7 +23,8 @@ import {
   SignedIn,
   ClientInviteResponse,
 } from '../../shared/wire/index.js';
-import { certify, decryptDownload, makeAccount, makeFile, openAsAccount, randomPlaintext } from '../helpers/browser.js';
+import { certify, makeAccount } from '../helpers/browser.js';
+import { decryptDownload, makeFile, openAsAccount, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { approveClient, CLIENT_PASSWORD, makeClient } from '../helpers/clients.js';
 import { dropCreateRequest, dropDetail } from '../helpers/drops.js';

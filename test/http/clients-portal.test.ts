@@ -13,7 +13,8 @@ import {
   RecipientLookupResponse,
   UploadCreateResponse,
 } from '../../shared/wire/index.js';
-import { makeAccount, makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeAccount } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { CLIENT_PASSWORD, startPortalSession } from '../helpers/clients.js';
 import { dropDetail, dropUploads, openDropUpload, ownerHolder, uploadToDrop } from '../helpers/drops.js';

@@ -9,7 +9,7 @@ import {
   toBase64Url,
 } from '../../shared/crypto/index.js';
 import { DropList, ErrorBody, UploadCreateResponse, DropCreateResponse } from '../../shared/wire/index.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import {
   CLIENT_EMAIL,

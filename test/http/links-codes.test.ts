@@ -11,7 +11,7 @@ import {
   CodeSentResponse,
   GrantResponse,
 } from '../../shared/wire/index.js';
-import { decryptDownload, guestPlan, makeFile, openAsGuest, randomPlaintext } from '../helpers/browser.js';
+import { decryptDownload, guestPlan, makeFile, openAsGuest, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import {

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId } from '../../shared/crypto/index.js';
 import { ShareDetail } from '../../shared/wire/index.js';
-import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { fetchFile, guestFilePath, guestVerifies } from '../helpers/sharing.js';

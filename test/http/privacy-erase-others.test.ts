@@ -5,7 +5,7 @@ import { idToWire, toHex } from '../../shared/crypto/index.js';
 import { PrivacyEraseResponse } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { AppError } from '../../server/kernel/http/errors.js';
-import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab, type Tab } from '../helpers/client.js';
 import { makeClient, personalDropOf, type ClientAccount } from '../helpers/clients.js';
 import { dropUploads, makeDrop, proveAddress, startOpenDrop, uploadToDrop } from '../helpers/drops.js';

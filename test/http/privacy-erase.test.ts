@@ -7,7 +7,7 @@ import { PrivacyEraseResponse, type PrivacyCounts, ShareDetail, UserList } from 
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { createDiskBlobStore } from '../../server/kernel/blobs/disk.js';
 import type { BlobStore } from '../../server/kernel/blobs/store.js';
-import { guestPlan } from '../helpers/browser.js';
+import { guestPlan } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { sendShare } from '../helpers/sharing.js';

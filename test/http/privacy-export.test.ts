@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { idToWire, toBase64Url, toHex } from '../../shared/crypto/index.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
-import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { makeClient } from '../helpers/clients.js';
 import { makeDrop, proveAddress, uploadToDrop } from '../helpers/drops.js';

@@ -4,15 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
 import { ShareDetail, ShareList, UploadStatus, UploadCreateResponse } from '../../shared/wire/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
+import { makeAccount } from '../helpers/browser.js';
 import {
   buildShare,
   guestPlan,
-  makeAccount,
   makeFile,
   randomPlaintext,
   receivingAccount,
   type SharePlan,
-} from '../helpers/browser.js';
+} from '../helpers/browser-shares.js';
 import { expectError } from '../helpers/expect.js';
 import { inviteAndAccept } from '../helpers/office.js';
 import { DAY_MS, sendShare, uploadContainer } from '../helpers/sharing.js';

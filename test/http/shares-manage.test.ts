@@ -10,7 +10,7 @@ import {
   ShareDetail,
   ShareForRecipient,
 } from '../../shared/wire/index.js';
-import { decryptDownload, guestPlan, makeFile, openAsAccount, randomPlaintext } from '../helpers/browser.js';
+import { decryptDownload, guestPlan, makeFile, openAsAccount, randomPlaintext } from '../helpers/browser-shares.js';
 import { expectError } from '../helpers/expect.js';
 import { approve, inviteAndAccept, type Member } from '../helpers/office.js';
 import { DAY_MS, fetchFile, guestFilePath, sendShare, signInAgain, type SendingOffice } from '../helpers/sharing.js';

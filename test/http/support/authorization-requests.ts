@@ -5,7 +5,8 @@ import { InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/i
 import { idToWire, newId } from '../../../shared/crypto/index.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
-import { approval, buildShare, guestPlan, makeFile, randomPlaintext } from '../../helpers/browser.js';
+import { approval } from '../../helpers/browser.js';
+import { buildShare, guestPlan, makeFile, randomPlaintext } from '../../helpers/browser-shares.js';
 import {
   buildSubmission,
   dropCreateRequest,

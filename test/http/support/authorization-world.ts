@@ -7,7 +7,7 @@ import { ready } from '../../../shared/crypto/index.js';
 import { createServices } from '../../../server/compose.js';
 import { routeTable, type RouteSpec } from '../../../server/routes.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
-import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../../helpers/browser-shares.js';
 import { tab, type Tab } from '../../helpers/client.js';
 import { dropUploads, makeDrop, proveAddress, uploadToDrop, type MadeDrop } from '../../helpers/drops.js';
 import { startMailServer, type MailServer } from '../../helpers/mail-server.js';

@@ -2,7 +2,7 @@
 // admin and a staff member), the tables a refusal must leave alone, and how a member's browser
 // downloads and opens a drop's files.
 import type { Db } from '../../../server/kernel/db/open.js';
-import { makeFile, randomPlaintext, type PreparedFile } from '../../helpers/browser.js';
+import { makeFile, randomPlaintext, type PreparedFile } from '../../helpers/browser-shares.js';
 import { type Member, type Office } from '../../helpers/office.js';
 import { fetchFile, withStaff, type SendingOffice } from '../../helpers/sharing.js';
 import { httpSuite } from '../../helpers/suite.js';

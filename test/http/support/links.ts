@@ -1,7 +1,7 @@
 // What the guest link test files (test/http/links-*.test.ts) share: a link's API path, asking
 // for and checking a code, and the share to one guest the tests start from.
 import { idToWire } from '../../../shared/crypto/index.js';
-import { guestPlan, type GuestPlan } from '../../helpers/browser.js';
+import { guestPlan, type GuestPlan } from '../../helpers/browser-shares.js';
 import { tab } from '../../helpers/client.js';
 import { sendShare, withStaff, type SendingOffice } from '../../helpers/sharing.js';
 import { httpSuite } from '../../helpers/suite.js';

@@ -13,7 +13,7 @@ import type { Caller } from '../../../server/kernel/http/caller.js';
 import { createPrivacyRepo } from '../../../server/privacy/repo.js';
 import { createPrivacyService } from '../../../server/privacy/service.js';
 import { createUsersRepo } from '../../../server/kernel/accounts/users-repo.js';
-import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../../helpers/browser-shares.js';
 import { type Tab } from '../../helpers/client.js';
 import { makeDrop, proveAddress, uploadToDrop } from '../../helpers/drops.js';
 import { approve, inviteAndAccept, STAFF_PASSWORD, type Member } from '../../helpers/office.js';
