@@ -25,9 +25,10 @@ import { expectError } from '../helpers/expect.js';
 import { approve, inviteAndAccept } from '../helpers/office.js';
 import { binary, DAY_MS, putPart, signInAgain, uploadContainer, uploadRequest } from '../helpers/sharing.js';
 import { filesIn } from '../helpers/storage.js';
-import { dropsSuite, HOUR_MS, counts, auditActions, downloadAs, asOffice, files } from './support/drops.js';
+import { HOUR_MS, counts, auditActions, downloadAs, asOffice, files } from './support/drops.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { suite, office } = dropsSuite();
+const { suite, office } = staffSuite();
 
 describe('closed and expired drops', () => {
   it('answer 410 to link holders (a single-use drop closes after its submission); the office still sees and opens what arrived', async () => {

@@ -23,9 +23,10 @@ import {
 import { expectError } from '../helpers/expect.js';
 import { DAY_MS, uploadRequest } from '../helpers/sharing.js';
 import { filesIn } from '../helpers/storage.js';
-import { dropsSuite, counts, auditActions } from './support/drops.js';
+import { counts, auditActions } from './support/drops.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { office } = dropsSuite();
+const { office } = staffSuite();
 
 describe('creating a drop', () => {
   it('stores opaque sealed bytes; the owner and the office list it; the owner opens the label and shows the link again', async () => {

@@ -22,9 +22,10 @@ import {
 import { expectError } from '../helpers/expect.js';
 import { DAY_MS, putPart, signInAgain, uploadContainer, uploadRequest } from '../helpers/sharing.js';
 import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
-import { dropsSuite, counts, auditActions, downloadAs, files } from './support/drops.js';
+import { counts, auditActions, downloadAs, files } from './support/drops.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { suite, office } = dropsSuite();
+const { suite, office } = staffSuite();
 
 /**
  * Whether the raw database holds any 32-byte window of `secret` (stride 16). A row longer than

@@ -19,9 +19,10 @@ import {
 } from '../helpers/drops.js';
 import { expectError } from '../helpers/expect.js';
 import { codeFromMail, signInAgain, uploadContainer, uploadRequest } from '../helpers/sharing.js';
-import { dropsSuite, HOUR_MS, counts, auditActions, downloadAs, asOffice, files } from './support/drops.js';
+import { HOUR_MS, counts, auditActions, downloadAs, asOffice, files } from './support/drops.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { suite, office } = dropsSuite();
+const { suite, office } = staffSuite();
 
 const MINUTE_MS = 60 * 1000;
 

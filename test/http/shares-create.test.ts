@@ -16,9 +16,9 @@ import {
 import { expectError } from '../helpers/expect.js';
 import { inviteAndAccept } from '../helpers/office.js';
 import { DAY_MS, sendShare, uploadContainer } from '../helpers/sharing.js';
-import { sharesSuite } from './support/shares.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { office } = sharesSuite();
+const { office } = staffSuite();
 
 const TABLES = [
   'shares',

@@ -14,9 +14,9 @@ import { decryptDownload, guestPlan, makeFile, openAsAccount, randomPlaintext } 
 import { expectError } from '../helpers/expect.js';
 import { approve, inviteAndAccept, type Member } from '../helpers/office.js';
 import { DAY_MS, fetchFile, guestFilePath, sendShare, signInAgain, type SendingOffice } from '../helpers/sharing.js';
-import { sharesSuite } from './support/shares.js';
+import { staffSuite } from './support/staff-suite.js';
 
-const { office } = sharesSuite();
+const { office } = staffSuite();
 
 describe("the sender's side", () => {
   it('downloads the sender’s own copy without counting, with the download headers', async () => {

@@ -1,11 +1,10 @@
-// What the drops test files (test/http/drops-*.test.ts) share: the office they start from (an
-// admin and a staff member), the tables a refusal must leave alone, and how a member's browser
+// What the drops test files (test/http/drops-*.test.ts) share besides their staffSuite: the
+// tables a refusal must leave alone, the drop entries of the audit log, and how a member's browser
 // downloads and opens a drop's files.
 import type { Db } from '../../../server/kernel/db/open.js';
 import { makeFile, randomPlaintext, type PreparedFile } from '../../helpers/browser-shares.js';
 import { type Member, type Office } from '../../helpers/office.js';
-import { fetchFile, withStaff, type SendingOffice } from '../../helpers/sharing.js';
-import { httpSuite } from '../../helpers/suite.js';
+import { fetchFile } from '../../helpers/sharing.js';
 
 export const HOUR_MS = 60 * 60 * 1000;
 
@@ -55,13 +54,4 @@ export function files(...sizes: number[]): PreparedFile[] {
   return sizes.map((size, i) =>
     makeFile(randomPlaintext(size), { name: `loonstrook-${i + 1}-geheim.pdf`, message: 'Zie bijlage, groet Jan' }),
   );
-}
-
-/** The file's httpSuite, and an office with a staff member set up in a fresh app of it. */
-export function dropsSuite() {
-  const suite = httpSuite();
-  async function office(env: Record<string, string> = {}): Promise<SendingOffice> {
-    return withStaff(await suite.office(env));
-  }
-  return { suite, office };
 }
