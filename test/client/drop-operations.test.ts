@@ -17,7 +17,7 @@ import {
 } from '../../shared/crypto/index.js';
 import { DropSubmitRequest, type DropUploadView } from '../../shared/wire/drops.js';
 import { createOperations } from '../../client/src/crypto/operations';
-import { makeFile } from '../helpers/browser.js';
+import { makeFile } from '../helpers/browser-shares.js';
 import { buildSubmission } from '../helpers/drops.js';
 import { fakeServer, type FakeServer } from './support/fake-server';
 import { call, office, pendingMember, randomBytes, type Office } from './support/office';

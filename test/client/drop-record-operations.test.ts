@@ -23,7 +23,7 @@ import {
   type DropKeys,
 } from '../../shared/crypto/index.js';
 import type { DropDetail, DropUploadView } from '../../shared/wire/drops.js';
-import { makeFile } from '../helpers/browser.js';
+import { makeFile } from '../helpers/browser-shares.js';
 import { buildSubmission } from '../helpers/drops.js';
 import { clientOf, portalDrop } from './support/clients';
 import { advisorMakesDrop, detailOf, GRANT, LABEL, stored, uploaderSubmits, uploadOf } from './support/drops';

@@ -17,7 +17,8 @@ import {
   type ClientApproveRequest,
   InvitationLookupResponse,
 } from '../../shared/wire/index.js';
-import { certify, makeAccount, makeFile, randomPlaintext } from './browser.js';
+import { certify, makeAccount } from './browser.js';
+import { makeFile, randomPlaintext } from './browser-shares.js';
 import { tab } from './client.js';
 import { dropCreateRequest, uploadToDrop } from './drops.js';
 import { inviteToken } from './mail-server.js';

@@ -46,7 +46,8 @@ import {
   type DropSubmitRequest,
   type DropUploadView,
 } from '../../shared/wire/index.js';
-import type { BrowserAccount, PreparedFile } from './browser.js';
+import type { BrowserAccount } from './browser.js';
+import type { PreparedFile } from './browser-shares.js';
 import { tab, type Tab } from './client.js';
 import type { MailServer } from './mail-server.js';
 import type { Member, Office } from './office.js';

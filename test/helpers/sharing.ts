@@ -22,7 +22,7 @@ import {
   type GuestPlan,
   type PreparedFile,
   type SharePlan,
-} from './browser.js';
+} from './browser-shares.js';
 import { tab, type Tab } from './client.js';
 import type { MailServer } from './mail-server.js';
 import { approve, inviteAndAccept, signIn, type Member, type Office } from './office.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli.js';
 import { createTestApp } from '../helpers/app.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { signIn } from '../helpers/office.js';
 import { sendShare, withStaff } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import { ROOT } from '../helpers/process.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { expectError } from '../helpers/expect.js';
 import { sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';

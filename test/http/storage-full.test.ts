@@ -10,7 +10,7 @@ import { ready } from '../../shared/crypto/index.js';
 import { HealthResponse, LOW_SPACE_WARNING, UploadCreateResponse } from '../../shared/wire/index.js';
 import { errorHandler } from '../../server/kernel/http/errors.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { expectError } from '../helpers/expect.js';
 import { memoryLog } from '../helpers/log.js';
 import { startMailServer, type MailServer } from '../helpers/mail-server.js';

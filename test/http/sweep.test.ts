@@ -11,7 +11,7 @@ import { fromBase64Url, idToWire, newId, toBase64Url, toHex } from '../../shared
 import { ShareDetail, UploadCreateResponse } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { runCli } from '../../server/cli.js';
-import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser.js';
+import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import {

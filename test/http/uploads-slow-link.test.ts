@@ -13,7 +13,7 @@ import { toBase64Url } from '../../shared/crypto/index.js';
 import { UPLOAD_PART_SIZES, UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
 import { applyHttpTimeouts } from '../../server/uploads/timeouts.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { expectError } from '../helpers/expect.js';
 import { httpSuite } from '../helpers/suite.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../../shared/wire/index.js';
 import { createApp } from '../../server/app.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { signIn } from '../helpers/office.js';

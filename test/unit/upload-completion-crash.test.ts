@@ -18,7 +18,8 @@ import { bytesEqual, idFromWire, ready, toBase64Url, toHex } from '../../shared/
 import { UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
 import { openDatabase } from '../../server/kernel/db/open.js';
 import { dataPaths } from '../../server/kernel/paths.js';
-import { makeAccount, makeFile, makeOffice, randomPlaintext, setupRequest } from '../helpers/browser.js';
+import { makeAccount, makeOffice, setupRequest } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { ADMIN_PASSWORD } from '../helpers/office.js';
 import { ROOT, spawnCoffer, spawnProcess, type Spawned } from '../helpers/process.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';

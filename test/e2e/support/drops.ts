@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { idFromWire, randomBytes, type DropSecret } from '../../../shared/crypto/index.js';
 import { DropGrantResponse, DropSubmitResponse, UploadCreateResponse } from '../../../shared/wire/index.js';
-import { makeFile, randomPlaintext } from '../../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../../helpers/browser-shares.js';
 import { buildSubmission } from '../../helpers/drops.js';
 import type { MailServer } from '../../helpers/mail-server.js';
 import { codeFromMail } from '../../helpers/sharing.js';
