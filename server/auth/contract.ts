@@ -32,7 +32,9 @@ export interface AuthService {
   recover(ip: string, email: string, recoveryAuthKey: Uint8Array, code: string): { ticket: string; user: UserRecord };
   completeRecovery(from: RequestOrigin, ticket: string, next: RecoveryCompletion): Promise<SignInResult>;
   changePassword(caller: Caller, ip: string, change: PasswordChange): Promise<void>;
-  beginTwoFactor(caller: Caller): { secret: string; uri: string };
-  confirmTwoFactor(caller: Caller, code: string): string[];
+  /** Needs the current auth key, checked and rate limited like a password change. */
+  beginTwoFactor(caller: Caller, ip: string, authKey: Uint8Array): { secret: string; uri: string };
+  /** Turns it on and mails the user (through the queue; the mail holds no secret). */
+  confirmTwoFactor(caller: Caller, code: string): Promise<string[]>;
   disableTwoFactor(caller: Caller, ip: string, authKey: Uint8Array, code: string): void;
 }

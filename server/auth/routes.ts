@@ -11,6 +11,7 @@ import {
   RecoverRequest,
   type RecoverResponse,
   SecondFactorRequest,
+  TwoFactorBeginRequest,
   TwoFactorConfirmRequest,
   type TwoFactorConfirmResponse,
   TwoFactorDisableRequest,
@@ -112,16 +113,21 @@ export function changePassword({ auth }: AuthRouteDeps): RouteHandler {
 }
 
 export function beginTwoFactor({ auth }: AuthRouteDeps): RouteHandler {
-  return (_req, res) => {
-    const answer: TwoFactorBeginResponse = auth.beginTwoFactor(callerOf(res));
+  return (req, res) => {
+    const input = parseInput(TwoFactorBeginRequest, req.body);
+    const answer: TwoFactorBeginResponse = auth.beginTwoFactor(
+      callerOf(res),
+      clientAddress(req),
+      bytesIn(input.authKey, 'authKey'),
+    );
     res.json(answer);
   };
 }
 
 export function confirmTwoFactor({ auth }: AuthRouteDeps): RouteHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const { code } = parseInput(TwoFactorConfirmRequest, req.body);
-    const answer: TwoFactorConfirmResponse = { backupCodes: auth.confirmTwoFactor(callerOf(res), code) };
+    const answer: TwoFactorConfirmResponse = { backupCodes: await auth.confirmTwoFactor(callerOf(res), code) };
     res.json(answer);
   };
 }

@@ -28,7 +28,7 @@ import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
-import { passwordChangedMail } from '../kernel/mail/messages.js';
+import { passwordChangedMail, twoFactorEnabledMail } from '../kernel/mail/messages.js';
 import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
@@ -323,9 +323,19 @@ export function createAuthService(deps: {
       await mailPasswordChanged(user);
     },
 
-    beginTwoFactor(caller) {
+    beginTwoFactor(caller, ip, authKey) {
       const user = current(caller);
       if (user.totpSecret !== null) throw wrongState();
+      // The password first, as for turning it off: a stolen session alone must not put the
+      // thief's authenticator on the account (which would also shut the owner out of recovery).
+      const address = limits.address('login', ip);
+      const account = limits.account('login', user.email);
+      limits.check(address, account);
+      const check = checkCredentialsOf(user, authKey, undefined);
+      if (!check.ok) {
+        refuseSignedInCheck([address, account], user, 'two_factor_begin', check.reason);
+      }
+      limits.succeed(account);
       const secret = randomBytes(TOTP_SECRET_BYTES);
       users.setTotpPending(user.id, encryptAtRest(serverKey, 'totp-secret', user.id, secret));
       const answer = {
@@ -336,7 +346,7 @@ export function createAuthService(deps: {
       return answer;
     },
 
-    confirmTwoFactor(caller, code) {
+    async confirmTwoFactor(caller, code) {
       const user = current(caller);
       if (user.totpSecret !== null || user.totpPending === null) throw wrongState();
       const account = limits.account('second-factor', user.email);
@@ -362,6 +372,9 @@ export function createAuthService(deps: {
           details: { backupCodes: codes.length },
         });
       });
+      await deps.deliver(
+        twoFactorEnabledMail({ to: user.email, office: officeName(), at: clock.now(), publicUrl: deps.publicUrl }),
+      );
       return codes;
     },
 

@@ -288,16 +288,29 @@ export function createDropsService(deps: {
           throw notFound();
         throw error;
       }
-      // A download is counted when it starts; its resumes (Range from a later byte) are not.
-      if (request.audit && (range === undefined || range.start === 0)) {
-        transact(() =>
-          audit.record({
-            actor: caller.auditRef,
-            action: 'drop.downloaded',
-            object: object(drop),
-            details: { upload: toHex(upload.id), file: file.position, ...noteTakeover(caller, drop, 'download') },
-          }),
-        );
+      // Every request that serves bytes is written down, a Range request too, with the bytes it
+      // asked for: byte 0 is the same in every container, so `bytes=1-` is the whole file, and a
+      // rule that skipped resumes would let anyone read a file unseen. A colleague's request is a
+      // takeover as well. HEAD serves no bytes and writes nothing.
+      if (request.audit) {
+        try {
+          transact(() =>
+            audit.record({
+              actor: caller.auditRef,
+              action: 'drop.downloaded',
+              object: object(drop),
+              details: {
+                upload: toHex(upload.id),
+                file: file.position,
+                range: range === undefined ? 'all' : `${range.start}-${range.end}`,
+                ...noteTakeover(caller, drop, 'download'),
+              },
+            }),
+          );
+        } catch (error) {
+          await blob.close();
+          throw error;
+        }
       }
       return { file, blob, range };
     },

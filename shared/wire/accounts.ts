@@ -165,7 +165,13 @@ export type SessionList = z.infer<typeof SessionList>;
 
 // ---- two-factor sign-in (TOTP, RFC 6238: SHA-1, 6 digits, 30 s)
 
-/** POST /api/v1/me/two-factor/begin: a new secret, not active until confirmed. */
+/**
+ * POST /api/v1/me/two-factor/begin: needs the current auth key (a session alone must not let
+ * its holder put their own authenticator on the account); a wrong one answers 401
+ * `invalid_credentials`, counted like a failed sign-in. Answers a new secret, not active until
+ * confirmed.
+ */
+export const TwoFactorBeginRequest = z.object({ authKey: Key32 });
 export const TwoFactorBeginResponse = z.object({
   /** RFC 4648 base32, for typing into an authenticator app. */
   secret: z.string(),
@@ -174,7 +180,7 @@ export const TwoFactorBeginResponse = z.object({
 });
 export type TwoFactorBeginResponse = z.infer<typeof TwoFactorBeginResponse>;
 
-/** POST /api/v1/me/two-factor/confirm: the first code turns it on and returns backup codes, shown once. */
+/** POST /api/v1/me/two-factor/confirm: the first code turns it on, mails the user, and returns backup codes, shown once. */
 export const TwoFactorConfirmRequest = z.object({
   code: z
     .string()

@@ -84,6 +84,9 @@ it('sets up, invites, approves, signs in with TOTP, and signs out a disabled col
   // 6. The colleague enrols TOTP and keeps the backup codes.
   await staff.page.getByTestId('nav-security').click();
   await staff.page.getByTestId('two-factor-start').click();
+  // The password first: a session alone cannot turn it on.
+  await staff.page.getByTestId('two-factor-password').fill(STAFF.password);
+  await staff.page.getByTestId('two-factor-begin').click();
   await staff.page.getByTestId('two-factor-qr').waitFor();
   expect(await staff.page.locator('[data-testid="two-factor-qr"] rect').count()).toBeGreaterThan(20);
   const secret = (await staff.page.getByTestId('two-factor-secret').getAttribute('data-value')) ?? '';

@@ -157,7 +157,13 @@ export async function signIn(
 
 /** Enrols the member's signed-in tab in TOTP. */
 export async function enrolTotp(o: Office, member: Member): Promise<void> {
-  const begin = TwoFactorBeginResponse.parse((await member.tab.post('/api/v1/me/two-factor/begin')).body);
+  const begin = TwoFactorBeginResponse.parse(
+    (
+      await member.tab.post('/api/v1/me/two-factor/begin', {
+        authKey: authKeyFor(member.account.password, member.account.kdf),
+      })
+    ).body,
+  );
   const confirm = await member.tab.post('/api/v1/me/two-factor/confirm', {
     code: totpCode(begin.secret, o.t.clock.now()),
   });

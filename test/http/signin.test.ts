@@ -281,7 +281,9 @@ describe('second factor', () => {
 
   it('refuses a second enrolment while one is active, and a wrong confirmation code', async () => {
     const o = await office();
-    const begin = await o.admin.tab.post('/api/v1/me/two-factor/begin');
+    const begin = await o.admin.tab.post('/api/v1/me/two-factor/begin', {
+      authKey: authKeyFor(o.admin.account.password, o.admin.account.kdf),
+    });
     expect(begin.status).toBe(200);
     expect(TwoFactorBeginResponse.parse(begin.body).uri).toMatch(
       /^otpauth:\/\/totp\/Administratiekantoor%20De%20Boer:anna%40kantoor\.example\?secret=[A-Z2-7]{32}&/,
@@ -295,7 +297,13 @@ describe('second factor', () => {
       'invalid_credentials',
     );
     await enrolTotp(o, o.admin);
-    expectError(await o.admin.tab.post('/api/v1/me/two-factor/begin'), 409, 'wrong_state');
+    expectError(
+      await o.admin.tab.post('/api/v1/me/two-factor/begin', {
+        authKey: authKeyFor(o.admin.account.password, o.admin.account.kdf),
+      }),
+      409,
+      'wrong_state',
+    );
   });
 });
 

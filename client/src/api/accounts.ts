@@ -102,8 +102,8 @@ export function endSession(sessionId: string): Promise<void> {
   return deleteJson(`${API}/sessions/${segment(sessionId)}`, noContent);
 }
 
-export function beginTwoFactor(): Promise<TwoFactorBeginResponse> {
-  return postJson(`${API}/me/two-factor/begin`, {}, schema(TwoFactorBeginResponse));
+export function beginTwoFactor(authKey: string): Promise<TwoFactorBeginResponse> {
+  return postJson(`${API}/me/two-factor/begin`, { authKey }, schema(TwoFactorBeginResponse));
 }
 
 export function confirmTwoFactor(code: string): Promise<z.infer<typeof TwoFactorConfirmResponse>> {

@@ -296,6 +296,9 @@ export const en = {
     'With two-factor sign-in you enter a code from an authenticator app on your phone (such as Google Authenticator, Microsoft Authenticator or FreeOTP) after your password. It is also needed to recover your account yourself.',
   'twoFactor.start': 'Set up two-factor sign-in',
   'twoFactor.begin': 'Start',
+  'twoFactor.password.title': 'Confirm it is you',
+  'twoFactor.password.intro':
+    'Enter your current password to set up two-factor sign-in. We ask for it so that someone who only has your session cannot do this.',
   'twoFactor.scan.title': 'Connect your authenticator app',
   'twoFactor.scan.step1': 'Open your authenticator app and choose to add an account.',
   'twoFactor.scan.step2': 'Scan this QR code with it.',

@@ -307,6 +307,9 @@ export const nl: Messages = {
     'Bij inloggen in twee stappen vult u na uw wachtwoord een code in uit een authenticator-app op uw telefoon (zoals Google Authenticator, Microsoft Authenticator of FreeOTP). Het is ook nodig om zelf uw account te herstellen.',
   'twoFactor.start': 'Inloggen in twee stappen instellen',
   'twoFactor.begin': 'Beginnen',
+  'twoFactor.password.title': 'Bevestig dat u het bent',
+  'twoFactor.password.intro':
+    'Vul uw huidige wachtwoord in om inloggen in twee stappen in te stellen. Dat vragen we zodat iemand die alleen uw sessie heeft dit niet kan doen.',
   'twoFactor.scan.title': 'Koppel uw authenticator-app',
   'twoFactor.scan.step1': 'Open uw authenticator-app en kies voor een account toevoegen.',
   'twoFactor.scan.step2': 'Scan deze QR-code ermee.',

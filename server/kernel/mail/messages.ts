@@ -91,6 +91,37 @@ export function passwordChangedMail(options: {
   );
 }
 
+/** Two-factor sign-in was turned on: whoever did not do it learns at once that someone else holds the second factor. */
+export function twoFactorEnabledMail(options: {
+  to: string;
+  office: string;
+  at: number;
+  publicUrl: string;
+}): MailMessage {
+  const { to, office, at, publicUrl } = options;
+  return bilingual(
+    to,
+    {
+      nl: `Inloggen in twee stappen staat aan voor uw Coffer-account (${office})`,
+      en: `Two-factor sign-in was turned on for your Coffer account (${office})`,
+    },
+    [
+      'Goedendag,',
+      '',
+      `Voor uw Coffer-account bij ${office} (${publicUrl}) is inloggen in twee stappen aangezet op ${dutchTime(at)}.`,
+      'Vanaf nu vraagt Coffer bij het aanmelden ook een code uit een authenticator-app.',
+      `Heeft u dit niet zelf gedaan? Neem dan direct contact op met ${office}: iemand anders heeft dan uw wachtwoord en uw sessie.`,
+    ],
+    [
+      'Hello,',
+      '',
+      `Two-factor sign-in was turned on for your Coffer account at ${office} (${publicUrl}) at ${englishTime(at)}.`,
+      'From now on, Coffer also asks for a code from an authenticator app when you sign in.',
+      `Did you not do this yourself? Then contact ${office} at once: someone else has your password and your session.`,
+    ],
+  );
+}
+
 export function approvedMail(options: { to: string; office: string; publicUrl: string }): MailMessage {
   const { to, office, publicUrl } = options;
   return bilingual(

@@ -70,7 +70,6 @@ function TwoFactorSection({ info }: { readonly info: SessionInfo }): JSX.Element
       ) : enrolling ? (
         <TwoFactorEnrol
           email={info.me.email}
-          autoStart
           onCancel={() => setEnrolling(false)}
           onDone={() => {
             setEnrolling(false);

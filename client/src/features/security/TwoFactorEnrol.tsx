@@ -1,12 +1,14 @@
-// Turning on two-factor sign-in: a new TOTP secret from the server (not active yet), shown
-// as a QR code and as text for typing, confirmed with the first code from the app; then the
-// ten backup codes, shown once.
+// Turning on two-factor sign-in: the password first (the server wants the current auth key,
+// so a session alone cannot put someone else's authenticator on the account), then a new TOTP
+// secret from the server (not active yet), shown as a QR code and as text for typing,
+// confirmed with the first code from the app; then the ten backup codes, shown once.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { beginTwoFactor, confirmTwoFactor, type TwoFactorBeginResponse } from '../../api/accounts';
+import { useRef, useState } from 'preact/hooks';
+import { beginTwoFactor, confirmTwoFactor, getMyKeys, type TwoFactorBeginResponse } from '../../api/accounts';
+import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
 import { ErrorAlert, Progress } from '../../ui/Alert';
-import { errorMessage, isApiError } from '../../ui/errors';
+import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { QrCode } from '../../ui/QrCode';
 import { SecretSheet } from '../../ui/SecretSheet';
@@ -22,17 +24,17 @@ type Step =
 export function TwoFactorEnrol({
   onDone,
   email,
-  autoStart = false,
   onCancel,
 }: {
   readonly onDone: () => void;
   readonly email: string;
-  /** Ask the server for a secret at once (the user already chose to set it up). */
-  readonly autoStart?: boolean;
   readonly onCancel?: () => void;
 }): JSX.Element {
   const { t, locale } = useI18n();
+  const engine = useEngine();
   const [step, setStep] = useState<Step>({ kind: 'start' });
+  const [password, setPassword] = useState('');
+  const [passwordError, setPasswordError] = useState<string | null>(null);
   const [code, setCode] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
@@ -56,17 +58,33 @@ export function TwoFactorEnrol({
     }
   };
 
-  const begin = (): Promise<void> =>
-    run(async () => {
-      const enrolment = await beginTwoFactor();
-      setCode('');
-      setStep({ kind: 'scan', enrolment });
+  // The password is asked even right after signing in: the auth key is not kept after sign-in
+  // (neither the page nor the worker holds it), and it cannot be derived from the opened keys.
+  const begin = (event: Event): void => {
+    event.preventDefault();
+    if (password === '') {
+      setPasswordError(t('field.password.empty'));
+      fail(t('field.password.empty'));
+      return;
+    }
+    setPasswordError(null);
+    void run(async () => {
+      try {
+        const { kdf } = await getMyKeys();
+        const { authKey } = await engine.call('deriveAuthKey', { password, kdf });
+        const enrolment = await beginTwoFactor(authKey);
+        setPassword('');
+        setCode('');
+        setStep({ kind: 'scan', enrolment });
+      } catch (error) {
+        if (isApiError(error, 'invalid_credentials')) {
+          setPasswordError(t('security.error.password'));
+          fail(t('security.error.password'));
+        } else if (isEngineError(error, 'kdf_refused')) fail(t('engine.error.kdfRefused'));
+        else throw error;
+      }
     });
-
-  useEffect(() => {
-    if (autoStart) void begin();
-    // Once, when shown.
-  }, []);
+  };
 
   const confirm = (event: Event): void => {
     event.preventDefault();
@@ -120,36 +138,61 @@ export function TwoFactorEnrol({
 
   if (step.kind === 'start') {
     return (
-      <div class="two-factor-start">
+      <form
+        class="form two-factor-start"
+        onSubmit={begin}
+        noValidate
+        aria-labelledby="two-factor-password-heading"
+        data-testid="two-factor-password-form"
+      >
+        {/* Opened by the user on the security page: the new step takes focus. On the page that
+            requires enrolment it is the page's own content, read after the page heading. */}
+        <StepHeading level={3} id="two-factor-password-heading" focus={onCancel !== undefined}>
+          {t('twoFactor.password.title')}
+        </StepHeading>
         {problem && (
           <ErrorAlert testid="two-factor-error" focusKey={problem.n}>
             <p>{problem.text}</p>
           </ErrorAlert>
         )}
-        {busy ? (
-          <Progress text={t('app.loading')} />
-        ) : (
-          <>
-            <p>{t('twoFactor.explain')}</p>
-            <div class="button-row">
-              <button
-                type="button"
-                class="button"
-                onClick={() => void begin()}
-                disabled={busy}
-                data-testid="two-factor-begin"
-              >
-                {t(autoStart ? 'setup.retry' : 'twoFactor.begin')}
-              </button>
-              {onCancel && (
-                <button type="button" class="button button--secondary" onClick={onCancel}>
-                  {t('action.cancel')}
-                </button>
-              )}
-            </div>
-          </>
-        )}
-      </div>
+        {/* The security page explained it before the user chose to set it up. */}
+        {onCancel === undefined && <p>{t('twoFactor.explain')}</p>}
+        <p>{t('twoFactor.password.intro')}</p>
+        <input
+          type="email"
+          class="visually-hidden"
+          autoComplete="username"
+          value={email}
+          readOnly
+          tabIndex={-1}
+          aria-hidden="true"
+        />
+        <Field
+          id="two-factor-password"
+          label={t('field.currentPassword')}
+          type="password"
+          value={password}
+          onValue={(value) => {
+            setPassword(value);
+            setPasswordError(null);
+          }}
+          autoComplete="current-password"
+          error={passwordError}
+          testid="two-factor-password"
+          required
+        />
+        {busy && <Progress text={t('progress.checking')} />}
+        <div class="button-row">
+          <button type="submit" class="button" disabled={busy} data-testid="two-factor-begin">
+            {t('twoFactor.begin')}
+          </button>
+          {onCancel && (
+            <button type="button" class="button button--secondary" disabled={busy} onClick={onCancel}>
+              {t('action.cancel')}
+            </button>
+          )}
+        </div>
+      </form>
     );
   }
 
