@@ -4,7 +4,7 @@
 // byte 0 let a colleague read a client's upload without a trace.
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../server/kernel/db/open.js';
-import { makeFile, randomPlaintext } from '../helpers/browser.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { makeDrop, proveAddress, uploadToDrop, CLIENT_EMAIL } from '../helpers/drops.js';
 import type { Member } from '../helpers/office.js';
 import { fetchFile, withStaff } from '../helpers/sharing.js';
