@@ -324,8 +324,6 @@ export function fileNegatives(files: VectorFiles, a: AccountContext): void {
         text(`{"v":1,"name":"a.pdf","name":"b.exe",${base}}`),
         'FormatError',
         'two "name" keys: readers that keep the first and readers that keep the last would show different names',
-        {},
-        'The reference reader (JSON.parse) accepts this today and keeps the last value ("b.exe"); it is to be refused.',
       ),
     ],
   };

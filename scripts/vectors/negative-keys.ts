@@ -291,8 +291,6 @@ export function keyNegatives(files: VectorFiles, a: AccountContext, s: SharingCo
         ),
         'MismatchError',
         "the right signing seed, but an encryption secret key whose public key is not the one the office's statement names",
-        {},
-        'openOfficeKeys checks only the signing key today; the encryption key it returns differs from the statement. Readers must compare both.',
       ),
       openOffice('flipped-bit', flipBit(sealedOffice, 30), 'DecryptError', 'one bit of the sealed box flipped'),
       openOffice(

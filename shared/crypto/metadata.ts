@@ -36,6 +36,39 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+const JSON_WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
+/**
+ * The keys of the outermost object of `json`, in order, decoded (so `"na\u006de"` is `name`),
+ * duplicates kept. `json` must already have parsed (JSON.parse), so every string closes.
+ * JSON.parse keeps the last of two equal keys; a reader elsewhere may keep the first, so a
+ * duplicate would let one signed file show two names (docs/protocol.md §5).
+ */
+function outermostKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  let i = 0;
+  while (i < json.length) {
+    const ch = json[i];
+    if (ch === '"') {
+      let end = i + 1;
+      while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
+      const literal = json.slice(i, end + 1);
+      i = end + 1;
+      if (depth === 1) {
+        let next = i;
+        while (next < json.length && JSON_WHITESPACE.has(json[next] as string)) next++;
+        if (json[next] === ':') keys.push(JSON.parse(literal) as string);
+      }
+      continue;
+    }
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') depth--;
+    i++;
+  }
+  return keys;
+}
+
 /** Refuses anything but the v1 shape, so a sender cannot smuggle fields a reader might trust. */
 export function checkMetadata(value: unknown): FileMetadata {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -90,6 +123,8 @@ export function openMetadata(fileKey: FileKey, fileId: Id, sealed: Uint8Array): 
   } catch {
     throw new FormatError('metadata is not JSON');
   }
+  const keys = outermostKeys(json);
+  if (new Set(keys).size !== keys.length) throw new FormatError('duplicate key in metadata');
   return checkMetadata(parsed);
 }
 

@@ -1,7 +1,7 @@
 // The office key (docs/protocol.md §9): an Ed25519 signing pair that certifies members and
 // an X25519 pair that receives a copy of every file key, so colleagues can take over and a
 // leaver's work stays reachable. Its secret keys are sealed to each approved member.
-import { bytesEqual } from './bytes.js';
+import { bytesEqual, wipe } from './bytes.js';
 import { encodeFields, FieldReader } from './encoding.js';
 import { MismatchError } from './errors.js';
 import {
@@ -130,12 +130,21 @@ export function sealOfficeKeys(office: OfficeKeys, memberUserId: Id, memberEncry
 }
 
 /**
- * Opens the office keys sealed to this member. The signing key inside must match the
- * office key the member pinned, or a server could hand out an office key of its own.
+ * Opens the office keys sealed to this member. Both public keys derived from the secrets
+ * inside must be the office's: the signing key the one the member pinned (or whose
+ * fingerprint its invitation link carried), the encryption key the one the office signing
+ * key's statement names (verifyOfficeEncryptionKey). `Seal` is anonymous, so without the
+ * second check a server could pair the right signing seed with an encryption key nobody
+ * certified.
  */
 export function openOfficeKeys(
   sealed: Uint8Array,
-  expected: { readonly officeId: Id; readonly memberUserId: Id; readonly officeSigningPublicKey: Uint8Array },
+  expected: {
+    readonly officeId: Id;
+    readonly memberUserId: Id;
+    readonly officeSigningPublicKey: Uint8Array;
+    readonly officeEncryptionPublicKey: Uint8Array;
+  },
   member: BoxKeyPair,
 ): OfficeKeys {
   const reader = openSealedFields(sealed, member, TAG.officeKeys, 5);
@@ -146,7 +155,17 @@ export function openOfficeKeys(
   }
   const signing = signingKeyPairFromSeed(reader.bytes(KEY_BYTES));
   const encryption = boxKeyPairFromSecret(reader.bytes(KEY_BYTES));
-  if (!bytesEqual(signing.publicKey, expected.officeSigningPublicKey))
-    throw new MismatchError('office signing key differs from the pinned one');
+  const sameSigning = bytesEqual(signing.publicKey, expected.officeSigningPublicKey);
+  const sameEncryption = bytesEqual(encryption.publicKey, expected.officeEncryptionPublicKey);
+  if (!sameSigning || !sameEncryption) {
+    wipe(signing.secretKey);
+    wipe(signing.seed);
+    wipe(encryption.secretKey);
+    throw new MismatchError(
+      sameSigning
+        ? "office encryption key differs from the one the office's statement names"
+        : 'office signing key differs from the pinned one',
+    );
+  }
   return { officeId, signing, encryption };
 }

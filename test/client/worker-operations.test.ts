@@ -67,6 +67,7 @@ describe('setup and unlock', () => {
         officeId: idFromWire(officeRef.officeId),
         memberUserId: userId,
         officeSigningPublicKey: fromBase64Url(officeRef.signingPublicKey),
+        officeEncryptionPublicKey: fromBase64Url(officeRef.encryptionPublicKey),
       },
       keys.encryption,
     );

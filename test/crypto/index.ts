@@ -9,6 +9,7 @@ import { dropRecordCases } from './drop-record.cases.js';
 import type { CryptoCase } from './harness.js';
 import { manifestCases } from './manifest.cases.js';
 import { metadataCases } from './metadata.cases.js';
+import { metadataDuplicateCases } from './metadata-duplicates.cases.js';
 import { officeCases } from './office.cases.js';
 import { passwordCases } from './password.cases.js';
 import { vectorCases } from './vectors.cases.js';
@@ -19,6 +20,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...contentCases,
   ...contentTamperCases,
   ...metadataCases,
+  ...metadataDuplicateCases,
   ...passwordCases,
   ...accountCases,
   ...officeCases,

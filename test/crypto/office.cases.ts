@@ -212,6 +212,7 @@ export const officeCases = defineSuite('office key', {
       officeId: office.officeId,
       memberUserId: m.userId,
       officeSigningPublicKey: office.signing.publicKey,
+      officeEncryptionPublicKey: office.encryption.publicKey,
     };
     const opened = openOfficeKeys(sealed, expected, m.keys.encryption);
     assertBytes(opened.signing.secretKey, office.signing.secretKey, 'signing key');
@@ -233,6 +234,17 @@ export const officeCases = defineSuite('office key', {
       () => openOfficeKeys(rogueSealed, expected, m.keys.encryption),
       MismatchError,
       'an office key the member did not pin',
+    );
+    // The pinned signing seed with an encryption key the office's statement does not name.
+    const mixed = sealOfficeKeys(
+      { officeId: office.officeId, signing: office.signing, encryption: rogue.encryption },
+      m.userId,
+      m.keys.encryption.publicKey,
+    );
+    assertThrows(
+      () => openOfficeKeys(mixed, expected, m.keys.encryption),
+      MismatchError,
+      'an office encryption key the statement does not name',
     );
   },
 });

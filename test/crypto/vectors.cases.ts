@@ -235,7 +235,12 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const memberKeys = boxKeyPairFromSecret(b(m.encryptionSecretKey));
     const opened = openOfficeKeys(
       b(m.sealedOfficeKeys),
-      { officeId: officeKeys.officeId, memberUserId: id(m.userId), officeSigningPublicKey: signing.publicKey },
+      {
+        officeId: officeKeys.officeId,
+        memberUserId: id(m.userId),
+        officeSigningPublicKey: signing.publicKey,
+        officeEncryptionPublicKey: officeKeys.encryption.publicKey,
+      },
       memberKeys,
     );
     assertBytes(opened.encryption.secretKey, b(office.encryptionSecretKey), 'office keys open');

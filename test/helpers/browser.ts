@@ -254,6 +254,7 @@ export function openSealedOfficeKeys(office: BrowserOffice, member: Certifiable,
       officeId: office.keys.officeId,
       memberUserId: member.userId,
       officeSigningPublicKey: office.keys.signing.publicKey,
+      officeEncryptionPublicKey: office.keys.encryption.publicKey,
     },
     member.keys.encryption,
   );

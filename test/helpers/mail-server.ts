@@ -71,7 +71,19 @@ export async function startMailServer(port = 0): Promise<MailServer> {
   };
 }
 
-/** The token of the `/invite#<token>` link in a mail. */
+/**
+ * The invitation link in a mail, whole, as the invitee clicks it:
+ * `<origin>/invite#<token>.<office fingerprint>` (a link without the fingerprint is refused).
+ */
+export function inviteLinkIn(email: Email): string {
+  const match = /(https?:\/\/[^\s/]+\/invite#[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/.exec(
+    email.text ?? '',
+  );
+  if (match?.[1] === undefined) throw new Error('no invitation link with an office fingerprint in the mail');
+  return match[1];
+}
+
+/** The token of the `/invite#<token>.<office fingerprint>` link in a mail. */
 export function inviteToken(email: Email): string {
   const match = /\/invite#([A-Za-z0-9_-]{43})\b/.exec(email.text ?? '');
   if (match?.[1] === undefined) throw new Error('no invitation link in the mail');

@@ -15,8 +15,11 @@
 // signed-in pages ask (`check`), and the sign-in steps report their session (`adopt`).
 import { ApiError, onSignedOut } from '../api/http';
 import { getMyKeys, getSession, logout, type SessionInfo, type SignedIn } from '../api/accounts';
+import { getOfficeKeys } from '../api/sharing';
 import type { CallOptions, CryptoEngine } from '../crypto/engine';
-import type { WorkerErrorCode } from '../crypto/protocol';
+import type { RequestOf, WorkerErrorCode } from '../crypto/protocol';
+
+type OfficeRefRequest = RequestOf<'unlock'>['office'];
 
 const POLL_INTERVAL_MS = 10_000;
 
@@ -87,10 +90,20 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
     }
   };
 
+  /**
+   * The office as the worker needs it: with sealed office keys, also the office encryption key
+   * and the signing key's statement about it, which the worker requires the sealed keys to match.
+   */
+  const officeFor = async (info: SessionInfo, keys: SignedIn['keys']): Promise<OfficeRefRequest> => {
+    if (keys.sealedOfficeKeys === undefined) return info.office;
+    const { encryptionPublicKey, encryptionKeyStatement } = await getOfficeKeys();
+    return { ...info.office, encryptionPublicKey, encryptionKeyStatement };
+  };
+
   const openOffice = async (info: SessionInfo): Promise<void> => {
     try {
       const keys = await getMyKeys();
-      const opened = await engine.call('openOffice', { keys, office: info.office });
+      const opened = await engine.call('openOffice', { keys, office: await officeFor(info, keys) });
       if (state.kind === 'unlocked' && state.info.me.userId === info.me.userId)
         set({ kind: 'unlocked', info: state.info, keys: opened });
     } catch {
@@ -120,7 +133,8 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
     const info = answer.session;
     set({ kind: 'locked', info });
     try {
-      const keys = await engine.call('unlock', { keys: answer.keys, office: info.office });
+      const office = await officeFor(info, answer.keys);
+      const keys = await engine.call('unlock', { keys: answer.keys, office });
       set({ kind: 'unlocked', info, keys });
     } catch (error) {
       const code = (error as { code?: WorkerErrorCode | 'engine_failed' }).code ?? 'engine_failed';

@@ -42,7 +42,12 @@ export function setUpOffice() {
     stages,
   );
   const { office, admin: account } = created.request;
-  const officeRef = { officeId: office.officeId, signingPublicKey: office.signingPublicKey };
+  const officeRef = {
+    officeId: office.officeId,
+    signingPublicKey: office.signingPublicKey,
+    encryptionPublicKey: office.encryptionPublicKey,
+    encryptionKeyStatement: office.encryptionKeyStatement,
+  };
   const stored = {
     userId: account.userId,
     kdf: account.keys.kdf,

@@ -78,7 +78,12 @@ export async function office(server: FakeServer) {
     password: PASSWORD,
   });
   const { office: officeWire, admin: adminWire } = created.request;
-  const officeRef = { officeId: officeWire.officeId, signingPublicKey: officeWire.signingPublicKey };
+  const officeRef = {
+    officeId: officeWire.officeId,
+    signingPublicKey: officeWire.signingPublicKey,
+    encryptionPublicKey: officeWire.encryptionPublicKey,
+    encryptionKeyStatement: officeWire.encryptionKeyStatement,
+  };
   await call(admin, 'unlock', {
     keys: {
       userId: adminWire.userId,

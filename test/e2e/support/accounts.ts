@@ -3,7 +3,7 @@
 // accepts from the mailed link, approving them after comparing fingerprints, signing in.
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { inviteToken, type Email, type MailServer } from '../../helpers/mail-server.js';
+import { inviteLinkIn, type Email, type MailServer } from '../../helpers/mail-server.js';
 
 export interface Person {
   readonly name: string;
@@ -56,7 +56,7 @@ export async function inviteColleague(
   await admin.locator(`[data-testid="invitation-row"][data-email="${person.email}"]`).waitFor();
   const invitation = await at.mail.latest(person.email, 10_000);
 
-  await colleague.goto(`${at.origin}/invite#${inviteToken(invitation)}`);
+  await colleague.goto(inviteLinkIn(invitation));
   await colleague.locator('[data-testid="invite-status"][data-state="valid"]').waitFor();
   expect(await colleague.getByTestId('invite-email').inputValue()).toBe(person.email);
   await colleague.getByTestId('invite-name').fill(person.name);

@@ -32,9 +32,10 @@ export function officeKeysOf(db: Db, email: string, password: string): OfficeKey
     'id' | 'kdf_salt' | 'password_bundle' | 'identity_public_key' | 'encryption_public_key' | 'sealed_office_keys',
     Buffer
   > & { kdf_ops: number; kdf_mem: number };
-  const office = db.prepare('SELECT id, signing_public_key FROM office').get() as {
+  const office = db.prepare('SELECT id, signing_public_key, encryption_public_key FROM office').get() as {
     id: Buffer;
     signing_public_key: Buffer;
+    encryption_public_key: Buffer;
   };
   const memberId = asId(bytes(member.id));
   const split = passwordKeys(password, bytes(member.kdf_salt), {
@@ -52,6 +53,7 @@ export function officeKeysOf(db: Db, email: string, password: string): OfficeKey
       officeId: asId(bytes(office.id)),
       memberUserId: memberId,
       officeSigningPublicKey: bytes(office.signing_public_key),
+      officeEncryptionPublicKey: bytes(office.encryption_public_key),
     },
     keys.encryption,
   );

@@ -206,8 +206,7 @@ export function accountOperations(state: WorkerState): HandlersOf<keyof typeof A
         officeKeys = openOfficeMaterial(
           userId,
           keys,
-          officeId,
-          officeSigningPublicKey,
+          { ...office, officeId, signingPublicKey: officeSigningPublicKey },
           published.certificate,
           published.sealedOfficeKeys,
         );

@@ -12,6 +12,7 @@ import {
   signEncryptionKey,
   toBase64Url,
   verifyMember,
+  verifyOfficeEncryptionKey,
   type AccountKeys,
   type Id,
   type OfficeKeys,
@@ -50,20 +51,31 @@ export function samePublicKeys(
   );
 }
 
+/** The office as a request names it; the encryption key and its statement come with sealed office keys. */
+interface OfficeNamed {
+  readonly officeId: Id;
+  readonly signingPublicKey: Uint8Array;
+  readonly encryptionPublicKey?: string | undefined;
+  readonly encryptionKeyStatement?: string | undefined;
+}
+
 /**
  * The member's own certificate and the office keys sealed to them. The certificate must be
  * the office's (by the session's office key) for this user and these keys; the office keys
- * must open with this member's encryption key and contain that same office signing key.
+ * must open with this member's encryption key, and both public keys derived from the secrets
+ * inside must be the office's: the signing key the session's, and the encryption key the one
+ * the office signing key's statement names (docs/protocol.md §9). Sealed office keys without
+ * that statement are refused.
  */
 export function openOfficeMaterial(
   userId: Id,
   keys: AccountKeys,
-  officeId: Id,
-  officeSigningPublicKey: Uint8Array,
+  office: OfficeNamed,
   certificate: string | undefined,
   sealedOfficeKeys: string | undefined,
 ): OfficeKeys | null {
   if (certificate === undefined || sealedOfficeKeys === undefined) return null;
+  const { officeId, signingPublicKey: officeSigningPublicKey } = office;
   try {
     const verified = verifyMember(
       officeSigningPublicKey,
@@ -72,9 +84,18 @@ export function openOfficeMaterial(
       signEncryptionKey(userId, keys),
     );
     if (!samePublicKeys(verified, keys)) throw new MismatchError('certificate names other keys');
+    if (office.encryptionPublicKey === undefined || office.encryptionKeyStatement === undefined)
+      throw new MismatchError('no office statement to check the office encryption key against');
+    const officeEncryptionPublicKey = verifyOfficeEncryptionKey(
+      officeSigningPublicKey,
+      officeId,
+      fromBase64Url(office.encryptionKeyStatement),
+    );
+    if (!bytesEqual(officeEncryptionPublicKey, key32(office.encryptionPublicKey)))
+      throw new MismatchError('the office encryption key differs from its statement');
     return openOfficeKeys(
       fromBase64Url(sealedOfficeKeys),
-      { officeId, memberUserId: userId, officeSigningPublicKey },
+      { officeId, memberUserId: userId, officeSigningPublicKey, officeEncryptionPublicKey },
       keys.encryption,
     );
   } catch {

@@ -67,8 +67,7 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       const officeKeys = openOfficeMaterial(
         userId,
         session.keys,
-        officeId,
-        officeSigningPublicKey,
+        { ...office, officeId, signingPublicKey: officeSigningPublicKey },
         published.certificate,
         published.sealedOfficeKeys,
       );

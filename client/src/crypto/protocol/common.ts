@@ -12,8 +12,18 @@ import { KeyBundle, SealedBox, SignedEnvelope } from '../../../../shared/wire/ac
 /** A password as typed; Argon2id normalises it (NFC) in the worker. */
 export const Password = z.string().min(1).max(4096);
 
-/** The office as the signed-in session names it: the key every certificate is checked against. */
-export const OfficeRef = z.object({ officeId: WireId, signingPublicKey: Key32 });
+/**
+ * The office as the signed-in session names it: the key every certificate is checked against.
+ * A member whose keys include sealed office keys also passes the office encryption key and the
+ * signing key's statement about it (GET /api/v1/office/keys): the office keys open only when
+ * both public keys inside are these (docs/protocol.md §9).
+ */
+export const OfficeRef = z.object({
+  officeId: WireId,
+  signingPublicKey: Key32,
+  encryptionPublicKey: Key32.optional(),
+  encryptionKeyStatement: SignedEnvelope.optional(),
+});
 
 /** An account's keys as the server publishes them to their owner. */
 export const PublishedKeys = z.object({

@@ -7,9 +7,10 @@
 //
 // The fingerprint in the link is the office signing key's: before anything else the worker
 // checks the key the server names against it, and a mismatch stops the page loudly (a server
-// that swapped the office key must not get a client to trust it). A client's link must carry
-// it; a client's account pins the office key as soon as it exists. Older links without a
-// fingerprint still work for members.
+// that swapped the office key must not get anyone to trust it). Every link must carry it: a
+// link without one (`#<token>`) is refused as incomplete before the token is even sent, so no
+// key is ever made for an office nobody checked. A client's account pins the office key as
+// soon as it exists.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { acceptInvitation, lookupInvitation, type InvitationLookupResponse } from '../../api/accounts';
@@ -40,20 +41,27 @@ import { RecoveryKeySheet } from '../password/RecoveryKeySheet';
 import { trustOffice } from '../portal/office-pin';
 import { Fingerprint } from '../../ui/Fingerprint';
 
-/** `#<token>` or `#<token>.<office fingerprint>`: the parts, or null for anything else. */
-function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string | null } | null {
+/**
+ * `#<token>.<office fingerprint>`: the parts; `incomplete` for a token without the fingerprint
+ * (refused: the office key could not be checked); null for anything else.
+ */
+function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string } | 'incomplete' | null {
   const [token = '', fingerprint, ...rest] = hash.replace(/^#/, '').split('.');
   if (!TOKEN_PATTERN.test(token) || rest.length > 0) return null;
-  if (fingerprint === undefined) return { token, fingerprint: null };
+  if (fingerprint === undefined) return 'incomplete';
   return /^[A-Za-z0-9_-]{43}$/.test(fingerprint) ? { token, fingerprint } : null;
 }
 
-/** The office key against the link: not checked yet, matching (its fingerprint to show), no fingerprint in the link, or different. */
+/** The token of a complete invitation link, or null (nothing is sent to the server then). */
+function completeLinkToken(hash: string): string | null {
+  const parts = inviteLinkParts(hash);
+  return parts === null || parts === 'incomplete' ? null : parts.token;
+}
+
+/** The office key against the link: not checked yet, matching (its fingerprint to show), or different. */
 type OfficeCheck =
   | { readonly kind: 'checking' }
   | { readonly kind: 'verified'; readonly fingerprint: string }
-  | { readonly kind: 'none' }
-  | { readonly kind: 'incomplete' }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'failed' };
 
@@ -65,23 +73,18 @@ type Phase =
 export function InvitePage(): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
-  const {
-    token,
-    check: lookup,
-    retry,
-  } = useLinkCheck(lookupInvitation, 'invitation_invalid', (hash) => inviteLinkParts(hash)?.token ?? null);
+  const { token, check: lookup, retry } = useLinkCheck(lookupInvitation, 'invitation_invalid', completeLinkToken);
   const [phase, setPhase] = useState<Phase>({ kind: 'form' });
   const [office, setOffice] = useState<OfficeCheck>({ kind: 'checking' });
   const [pinProblem, setPinProblem] = useState<string | null>(null);
-  const linkFingerprint = inviteLinkParts(location.hash)?.fingerprint ?? null;
+  const parts = inviteLinkParts(location.hash);
+  const incomplete = parts === 'incomplete';
+  const linkFingerprint = parts === null || parts === 'incomplete' ? null : parts.fingerprint;
   const answer = lookup.kind === 'valid' ? lookup.answer : null;
 
   // The office key the server names, against the link's fingerprint, before any key is made.
   useEffect(() => {
-    if (answer === null) return;
-    setOffice(
-      linkFingerprint === null ? { kind: answer.role === 'client' ? 'incomplete' : 'none' } : { kind: 'checking' },
-    );
+    if (answer !== null) setOffice({ kind: 'checking' });
   }, [answer, linkFingerprint]);
   useLoad(
     answer !== null && linkFingerprint !== null
@@ -125,9 +128,13 @@ export function InvitePage(): JSX.Element {
   return (
     <>
       <PageHeading>{t(reset ? 'invite.reset.title' : 'invite.title')}</PageHeading>
-      <div class="panel" role="status" data-testid="invite-status" data-state={lookup.kind}>
+      <div class="panel" role="status" data-testid="invite-status" data-state={incomplete ? 'incomplete' : lookup.kind}>
         {lookup.kind === 'checking' && <p class="status-text status-text--busy">{t('invite.checking')}</p>}
-        {lookup.kind === 'invalid' && <p class="status-text status-text--error">{t('error.invitationInvalid')}</p>}
+        {lookup.kind === 'invalid' && (
+          <p class="status-text status-text--error">
+            {t(incomplete ? 'invite.office.incomplete' : 'error.invitationInvalid')}
+          </p>
+        )}
         {lookup.kind === 'unavailable' && <p class="status-text status-text--error">{t('invite.unavailable')}</p>}
         {lookup.kind === 'valid' && <InvitationSummary invitation={lookup.answer} />}
       </div>
@@ -149,26 +156,17 @@ export function InvitePage(): JSX.Element {
           </p>
         </Notice>
       )}
-      {lookup.kind === 'valid' &&
-        (office.kind === 'mismatch' || office.kind === 'incomplete' || office.kind === 'failed') && (
-          <ErrorAlert testid="invite-office-mismatch">
-            <p>
-              <strong>
-                {t(
-                  office.kind === 'mismatch'
-                    ? 'invite.office.mismatch.title'
-                    : office.kind === 'incomplete'
-                      ? 'invite.office.incomplete'
-                      : 'invite.unavailable',
-                )}
-              </strong>
-            </p>
-            {office.kind === 'mismatch' && (
-              <p>{t('invite.office.mismatch.text', { office: lookup.answer.office.name })}</p>
-            )}
-          </ErrorAlert>
-        )}
-      {lookup.kind === 'valid' && token !== null && (office.kind === 'verified' || office.kind === 'none') && (
+      {lookup.kind === 'valid' && (office.kind === 'mismatch' || office.kind === 'failed') && (
+        <ErrorAlert testid="invite-office-mismatch">
+          <p>
+            <strong>{t(office.kind === 'mismatch' ? 'invite.office.mismatch.title' : 'invite.unavailable')}</strong>
+          </p>
+          {office.kind === 'mismatch' && (
+            <p>{t('invite.office.mismatch.text', { office: lookup.answer.office.name })}</p>
+          )}
+        </ErrorAlert>
+      )}
+      {lookup.kind === 'valid' && token !== null && office.kind === 'verified' && (
         <AcceptForm
           token={token}
           invitation={lookup.answer}
