@@ -32,7 +32,7 @@ import { axeViolations } from './support/axe.js';
 import type { Coffer } from './support/coffer.js';
 import { injectUpload, makeDropLink, openDrop, openDropLink, proveAddress, uploadFiles } from './support/drops.js';
 import { download, expectSameFile, marker, randomFile, TRANSFER_TIMEOUT, windowNeedles } from './support/sending.js';
-import { expectNoTrace, FlowTest, type Sessions } from './support/sessions.js';
+import { expectNoTrace, FlowTest, settle, type Sessions } from './support/sessions.js';
 import { forms } from './support/traces.js';
 import { dropChecks } from './support/drop-checks.js';
 
@@ -176,8 +176,8 @@ it('refuses to encrypt anything when the drop key in the database was replaced, 
   expect(await client.page.getByTestId('drop-upload-mismatch').textContent()).toContain('Do not upload anything here');
   expect(await client.page.getByTestId('drop-files').count()).toBe(0);
   expect(await client.page.getByTestId('drop-upload-submit').count()).toBe(0);
-  // A moment for anything that would still go out.
-  await client.page.waitForTimeout(1_000);
+  // Once the page has settled, anything it would still send has been recorded.
+  await settle(client);
   const sent = client.requests.filter(
     (request) => request.method !== 'GET' || /\/uploads\b/.test(new URL(request.url).pathname),
   );

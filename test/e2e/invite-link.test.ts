@@ -64,8 +64,16 @@ it('refuses an invitation link without the office fingerprint before anything is
     const status = page.locator('[data-testid="invite-status"][data-state="incomplete"]');
     await status.waitFor();
     expect(await status.textContent()).toMatch(text);
-    // Give a lookup the page should not make the time to happen, then check none did.
-    await page.waitForTimeout(500);
+    // Once the page has settled (a render, then a request of the test's own, whose event comes
+    // after that of anything the page sent before it), check that no lookup was made.
+    await page.evaluate(
+      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+    );
+    const settled = page.waitForRequest((request) => request.url().endsWith('/healthz?settled'));
+    await page.evaluate(async () => {
+      await (await fetch('/healthz?settled')).text();
+    });
+    await settled;
     expect(await page.getByTestId('invite-form').count()).toBe(0);
     expect(api.filter((line) => line.includes('/invitations/'))).toEqual([]);
     await page.context().close();

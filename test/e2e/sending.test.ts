@@ -56,6 +56,7 @@ import {
   everything,
   expectNoTrace as expectNoTraceAnywhere,
   FlowTest,
+  settle,
   type Session,
   type Sessions,
 } from './support/sessions.js';
@@ -303,8 +304,8 @@ it("sends an HTML file with a script: it only ever arrives as a download, and no
     const title = await receiver.page.title();
     expectSameFile(await download(receiver.page, file.name), file);
     // A rendered copy would have run its script and fetched its image while being parsed, before
-    // the download finished; a second more gives a new window or a late request time to show.
-    await receiver.page.waitForTimeout(1_000);
+    // the download finished; once the page has settled, any such request has been recorded.
+    await settle(receiver);
     expect(opened, receiver.who).toEqual([]);
     expect(receiver.context.pages().length, receiver.who).toBe(1);
     expect(receiver.page.frames(), receiver.who).toHaveLength(1);

@@ -95,6 +95,24 @@ async function setUpOffice(
 }
 
 /** Everything the server side and the network saw: requests, the server's log, mail, DATA_DIR (with the database and its WAL). */
+/**
+ * Waits until what a page had started has gone out, instead of sleeping: two animation frames
+ * (a render and what it schedules), then a request of the test's own through the page's network
+ * stack. The context records requests in the order the browser issues them, so once this one is
+ * recorded, every request the page (or a window or worker of it) issued before it is too; a test
+ * can then assert that nothing else was sent.
+ */
+export async function settle(session: Session): Promise<void> {
+  await session.page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+  const marker = `/healthz?settled=${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await session.page.evaluate(async (url) => {
+    await (await fetch(url)).text();
+  }, marker);
+  await expect.poll(() => session.requests.some((request) => request.url.endsWith(marker))).toBe(true);
+}
+
 export async function everything(sessions: Sessions, coffer: Coffer): Promise<Haystack[]> {
   const haystacks = [
     ...sessions.all.flatMap((session) => requestHaystacks(session.who, session.requests)),
