@@ -17,7 +17,7 @@ import { MismatchError } from './errors.js';
 import type { ClientDropLink } from './client-link.js';
 import { padDropLabel, type DropKeys } from './drop.js';
 import { dropFingerprint } from './fingerprint.js';
-import { ID_BYTES } from './ids.js';
+import { asId, ID_BYTES } from './ids.js';
 import { deriveKey, HASH_BYTES, hashFields, KEY_BYTES, macFields } from './primitives.js';
 import { openSigned, signBody } from './signed.js';
 import { KDF_CONTEXT, SUBKEY, TAG } from './tags.js';
@@ -79,14 +79,14 @@ export function verifyDropRecord(
   expected: { readonly dropId: Id; readonly creatorId: Id; readonly clientId: Id | null | 'anyClient' },
 ): DropRecord {
   const reader = new FieldReader(openSigned(envelope, creatorIdentityPublicKey), TAG.dropRecord, 7);
-  const dropId = reader.bytes(ID_BYTES) as Id;
-  const creatorId = reader.bytes(ID_BYTES) as Id;
+  const dropId = asId(reader.bytes(ID_BYTES));
+  const creatorId = asId(reader.bytes(ID_BYTES));
   const dropPublicKey = reader.bytes(KEY_BYTES);
   const secretCommitment = reader.bytes(HASH_BYTES);
   const labelCommitment = reader.bytes(HASH_BYTES);
   const clientField = reader.bytes();
   if (clientField.length !== 0 && clientField.length !== ID_BYTES) throw new MismatchError('bad client id in record');
-  const clientId = clientField.length === 0 ? null : (clientField as Id);
+  const clientId = clientField.length === 0 ? null : asId(clientField);
   if (!bytesEqual(dropId, expected.dropId) || !bytesEqual(creatorId, expected.creatorId))
     throw new MismatchError('drop record is for another drop or creator');
   const clientMatches =

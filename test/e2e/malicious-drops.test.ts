@@ -10,7 +10,7 @@
 // upload, and sends no upload request; a personal drop whose record was removed is refused too.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dropFingerprint, newDropKeys, sealClientDropLink, type Id } from '../../shared/crypto/index.js';
+import { asId, dropFingerprint, newDropKeys, sealClientDropLink } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import type { Person } from './support/accounts.js';
 import { activateClient, approveClient, inviteClient, openPortal } from './support/clients.js';
@@ -83,12 +83,12 @@ it("shows a warning and sends no upload request when the server swaps the client
     .prepare('SELECT id, encryption_public_key FROM users WHERE email = ?')
     .get(CLIENT.email) as { id: Buffer; encryption_public_key: Buffer };
   const genuine = personalDrop(clientId);
-  const dropId = new Uint8Array(genuine.id) as Id;
+  const dropId = asId(new Uint8Array(genuine.id));
   // The server's own drop key and D, sealed to the client's key with the right ids.
   const forged = newDropKeys(dropId);
   const forgedLink = sealClientDropLink(
     { dropFingerprint: dropFingerprint(dropId, forged.keyPair.publicKey), dropSecret: forged.secret },
-    { dropId, clientId: new Uint8Array(clientId) as Id },
+    { dropId, clientId: asId(new Uint8Array(clientId)) },
     new Uint8Array(clientKey),
   );
   const requests: string[] = [];

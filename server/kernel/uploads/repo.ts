@@ -55,7 +55,7 @@ function fromSql(row: UploadSqlRow): UploadRecord {
     ciphertextHash: row.ciphertext_hash,
     commit:
       row.commit_blob_id !== null && row.commit_hash !== null
-        ? { blobId: row.commit_blob_id as Id, ciphertextHash: row.commit_hash }
+        ? { blobId: asId(row.commit_blob_id), ciphertextHash: row.commit_hash }
         : null,
   };
 }
