@@ -201,6 +201,8 @@ export function createPrivacyRepo(db: Db) {
   const deleteInvitation = db.prepare<[Uint8Array]>('DELETE FROM invitations WHERE id = ?');
   const deletePinsOfThem = db.prepare<[Uint8Array]>("DELETE FROM pins WHERE subject = 'user' AND subject_id = ?");
   const deleteUser = db.prepare<[Uint8Array]>('DELETE FROM users WHERE id = ?');
+  // A notice still waiting in the mail queue holds the address (and the mail's text) until it is sent.
+  const deleteQueuedMail = db.prepare<[string]>('DELETE FROM mail_queue WHERE recipient = ? COLLATE NOCASE');
   const clearPerson = db.prepare<[Uint8Array]>('UPDATE audit_people SET name = NULL, email = NULL WHERE ref = ?');
 
   const params = (person: Person): Params => ({ email: person.email, userId: person.userId });
@@ -289,6 +291,7 @@ export function createPrivacyRepo(db: Db) {
         deleteUser.run(person.userId);
       }
       for (const ref of refs) clearPerson.run(ref);
+      deleteQueuedMail.run(person.email);
       return { pins };
     },
 

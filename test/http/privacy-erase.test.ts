@@ -90,6 +90,13 @@ describe('erase', () => {
     for (const blob of [...goneBlobs, ...keptBlobs]) expect(filesIn(s, 'blobs')).toContain(blob);
     expect(filesIn(s, 'uploads')).toContain(toHex(Buffer.from(h.unfinished, 'base64url')));
     expect(rawDatabase(s).includes(CARLA.email)).toBe(true);
+    // A notice to her still waiting in the mail queue (its next attempt far off) holds her address too.
+    s.t.db
+      .prepare(
+        `INSERT INTO mail_queue (recipient, subject, body_text, next_attempt_at, created_at)
+         VALUES (?, 'Coffer', ?, ?, 0)`,
+      )
+      .run(CARLA.email, `Dear ${CARLA.name}`, Date.now() + 86_400_000);
 
     const shown = await preview(s.admin.tab, CARLA.email);
     const expected: PrivacyCounts = {
