@@ -67,6 +67,22 @@ export function negative(
   };
 }
 
+/**
+ * The negative cases of one reader: each call records `args(input)`, the reader's usual arguments
+ * around the tampered input, with `over` replacing some of them. A replaced argument keeps its
+ * place, so the files stay the same byte for byte.
+ */
+export function negativesOf<I extends Arg>(operation: string, args: (input: I) => Record<string, Arg | undefined>) {
+  return (
+    name: string,
+    input: I,
+    error: ErrorName,
+    reason: string,
+    over: Record<string, Arg> = {},
+    knownGap?: string,
+  ): NegativeCase => negative(name, operation, { ...args(input), ...over }, error, reason, knownGap);
+}
+
 /** A copy with bit `bit` of byte `offset` flipped (negative offsets count from the end). */
 export function flipBit(bytes: Uint8Array, offset: number, bit = 0): Uint8Array {
   const out = bytes.slice();

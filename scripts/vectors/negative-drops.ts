@@ -1,12 +1,10 @@
 // Negative cases of drops and the client's sealed drop link (docs/protocol.md §13): the drop
 // key against the link's fingerprint, sealed secrets, labels and file keys, upload manifests.
 import type { AccountContext } from './accounts.js';
-import { c, flipBit, negative, otherId, setByte, withBodyLength, type VectorFiles } from './common.js';
+import { negativesOf, c, flipBit, negative, otherId, setByte, withBodyLength, type VectorFiles } from './common.js';
 import type { ExtraContext } from './extra.js';
 import { sealRaw } from './raw.js';
 import type { SharingContext } from './sharing.js';
-
-type ErrorName = Parameters<typeof negative>[3];
 
 export function dropNegatives(files: VectorFiles, a: AccountContext, s: SharingContext, x: ExtraContext): void {
   const { fileId, userId, account, office } = a;
@@ -20,38 +18,22 @@ export function dropNegatives(files: VectorFiles, a: AccountContext, s: SharingC
       'sealed'
     ] as string,
   );
-  const label = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'openDropLabel',
-      { sealed: input, dropId: drop.dropId, holderId: userId, holderSecretKey: account.encryption.secretKey, ...over },
-      error,
-      reason,
-    );
+  const label = negativesOf('openDropLabel', (input: Uint8Array) => ({
+    sealed: input,
+    dropId: drop.dropId,
+    holderId: userId,
+    holderSecretKey: account.encryption.secretKey,
+  }));
   const rawLabel = (padded: Uint8Array) =>
     sealRaw([c.TAG.dropLabel, drop.dropId, userId, padded], account.encryption.publicKey);
   const pad = (text: string) =>
     c.concatBytes(c.utf8(text), new Uint8Array([0x80]), new Uint8Array(256 - ((c.utf8(text).length + 1) % 256 || 256)));
-  const upload = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'verifyDropUpload',
-      { envelope: input, dropSecret: drop.secret, dropId: drop.dropId, uploadId: s.upload.uploadId, ...over },
-      error,
-      reason,
-    );
+  const upload = negativesOf('verifyDropUpload', (input: Uint8Array) => ({
+    envelope: input,
+    dropSecret: drop.secret,
+    dropId: drop.dropId,
+    uploadId: s.upload.uploadId,
+  }));
   const macKey = c.deriveKey(drop.secret, c.KDF_CONTEXT.drop, c.SUBKEY.drop.uploadMac);
   dropFile['negative'] = [
     negative(
@@ -153,26 +135,12 @@ export function dropNegatives(files: VectorFiles, a: AccountContext, s: SharingC
   ];
 
   // §13 the client's sealed link
-  const client = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'openClientDropLink',
-      {
-        sealed: input,
-        dropId: drop.dropId,
-        clientId: x.clientId,
-        clientSecretKey: x.client.encryption.secretKey,
-        ...over,
-      },
-      error,
-      reason,
-    );
+  const client = negativesOf('openClientDropLink', (input: Uint8Array) => ({
+    sealed: input,
+    dropId: drop.dropId,
+    clientId: x.clientId,
+    clientSecretKey: x.client.encryption.secretKey,
+  }));
   files['client-link.json'] = {
     ...files['client-link.json'],
     negative: [

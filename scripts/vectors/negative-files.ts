@@ -2,7 +2,17 @@
 // metadata (docs/protocol.md §1, §2, §4–§6): each tampered or malformed input with the typed
 // error a reader must give. docs/protocol.md §17 describes the layout and every operation.
 import type { AccountContext } from './accounts.js';
-import { append, c, flipBit, negative, otherId, patternBytes, setByte, type VectorFiles } from './common.js';
+import {
+  negativesOf,
+  append,
+  c,
+  flipBit,
+  negative,
+  otherId,
+  patternBytes,
+  setByte,
+  type VectorFiles,
+} from './common.js';
 import { containerFromChunks, sealMetadataBytes, sealMetadataText } from './raw.js';
 
 const CHUNK = 65536;
@@ -98,13 +108,11 @@ export function fileNegatives(files: VectorFiles, a: AccountContext): void {
   const small = a.containers.get(5)?.container as Uint8Array;
   /** content.json case 4: 131,072 bytes, two full chunks (MESSAGE, FINAL). */
   const seg = (start: number, end: number) => ({ case: 4, start, end });
-  const content = (
-    name: string,
-    container: Uint8Array | Record<string, unknown>,
-    error: Parameters<typeof negative>[3],
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) => negative(name, 'decryptContent', { fileKey, fileId, container, ...over }, error, reason);
+  const content = negativesOf('decryptContent', (container: Uint8Array | Record<string, unknown>) => ({
+    fileKey,
+    fileId,
+    container,
+  }));
   const full = patternBytes(CHUNK);
   files['content.json'] = {
     ...files['content.json'],
@@ -227,14 +235,7 @@ export function fileNegatives(files: VectorFiles, a: AccountContext): void {
   };
 
   const sealed = a.sealedMetadata;
-  const meta = (
-    name: string,
-    input: Uint8Array,
-    error: Parameters<typeof negative>[3],
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-    knownGap?: string,
-  ) => negative(name, 'openMetadata', { fileKey, fileId, sealed: input, ...over }, error, reason, knownGap);
+  const meta = negativesOf('openMetadata', (input: Uint8Array) => ({ fileKey, fileId, sealed: input }));
   const text = (json: string) => sealMetadataText(fileKey, fileId, json);
   const base = '"type":"application/pdf","size":5,"lastModified":1780000000000';
   files['metadata.json'] = {

@@ -2,7 +2,17 @@
 // wraps (docs/protocol.md §7–§11): each tampered or malformed input with the typed error a
 // reader must give. docs/protocol.md §17 describes the layout and every operation.
 import type { AccountContext } from './accounts.js';
-import { append, c, flipBit, negative, otherId, setByte, withBodyLength, type VectorFiles } from './common.js';
+import {
+  negativesOf,
+  append,
+  c,
+  flipBit,
+  negative,
+  otherId,
+  setByte,
+  withBodyLength,
+  type VectorFiles,
+} from './common.js';
 import { sealRaw } from './raw.js';
 import type { SharingContext } from './sharing.js';
 
@@ -131,27 +141,13 @@ export function keyNegatives(files: VectorFiles, a: AccountContext, s: SharingCo
   };
 
   const certificate = c.certifyMember(office, a.certificateFields);
-  const member = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'verifyMember',
-      {
-        officeSigningPublicKey: office.signing.publicKey,
-        officeId: office.officeId,
-        userId,
-        certificate: input,
-        encryptionKeySignature: signature,
-        ...over,
-      },
-      error,
-      reason,
-    );
+  const member = negativesOf('verifyMember', (input: Uint8Array) => ({
+    officeSigningPublicKey: office.signing.publicKey,
+    officeId: office.officeId,
+    userId,
+    certificate: input,
+    encryptionKeySignature: signature,
+  }));
   const body = (fields: readonly c.Field[]) => c.signBody(c.encodeFields(fields), office.signing.secretKey);
   const certFields = (role: string, officeId: Uint8Array = office.officeId) => [
     c.TAG.memberCertificate,
@@ -167,30 +163,14 @@ export function keyNegatives(files: VectorFiles, a: AccountContext, s: SharingCo
   const other = c.newOfficeKeys(office.officeId);
   const statement = c.signOfficeEncryptionKey(office);
   const sealedOffice = c.sealOfficeKeys(office, userId, account.encryption.publicKey);
-  const openOffice = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-    knownGap?: string,
-  ) =>
-    negative(
-      name,
-      'openOfficeKeys',
-      {
-        sealed: input,
-        officeId: office.officeId,
-        memberUserId: userId,
-        officeSigningPublicKey: office.signing.publicKey,
-        officeEncryptionPublicKey: office.encryption.publicKey,
-        memberSecretKey: account.encryption.secretKey,
-        ...over,
-      },
-      error,
-      reason,
-      knownGap,
-    );
+  const openOffice = negativesOf('openOfficeKeys', (input: Uint8Array) => ({
+    sealed: input,
+    officeId: office.officeId,
+    memberUserId: userId,
+    officeSigningPublicKey: office.signing.publicKey,
+    officeEncryptionPublicKey: office.encryption.publicKey,
+    memberSecretKey: account.encryption.secretKey,
+  }));
   files['office.json'] = {
     ...files['office.json'],
     negative: [

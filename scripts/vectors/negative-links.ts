@@ -2,12 +2,10 @@
 // chain (docs/protocol.md §11, §13–§16): each tampered or malformed input with the error a
 // reader must give. docs/protocol.md §17 describes the layout and every operation.
 import type { AccountContext } from './accounts.js';
-import { append, c, flipBit, negative, otherId, setByte, type VectorFiles } from './common.js';
+import { negativesOf, append, c, flipBit, negative, otherId, setByte, type VectorFiles } from './common.js';
 import type { ExtraContext } from './extra.js';
 import { sealRaw } from './raw.js';
 import type { SharingContext } from './sharing.js';
-
-type ErrorName = Parameters<typeof negative>[3];
 
 export function linkNegatives(files: VectorFiles, a: AccountContext, s: SharingContext, x: ExtraContext): void {
   const { fileKey, fileId, userId, account, office } = a;
@@ -16,49 +14,21 @@ export function linkNegatives(files: VectorFiles, a: AccountContext, s: SharingC
   // §11 wraps
   const recipient = s.recipientAccount;
   const sealedForAccount = c.fromHex((files['wrap.json']?.['account'] as Record<string, string>)['sealed'] as string);
-  const account_ = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'openFileKeyForAccount',
-      {
-        sealed: input,
-        fileId,
-        holderId: s.accountRecipientId,
-        holderSecretKey: recipient.encryption.secretKey,
-        ...over,
-      },
-      error,
-      reason,
-    );
+  const account_ = negativesOf('openFileKeyForAccount', (input: Uint8Array) => ({
+    sealed: input,
+    fileId,
+    holderId: s.accountRecipientId,
+    holderSecretKey: recipient.encryption.secretKey,
+  }));
   const wrapped = c.fromHex((files['wrap.json']?.['guest'] as Record<string, string>)['wrappedWithoutCode'] as string);
-  const guest = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'unwrapFileKeyForGuest',
-      {
-        linkKey: s.linkKeyWithoutCode,
-        shareId: s.shareId,
-        recipientId: s.guestId,
-        fileId,
-        manifestHash: s.manifestHash,
-        wrapped: input,
-        ...over,
-      },
-      error,
-      reason,
-    );
+  const guest = negativesOf('unwrapFileKeyForGuest', (input: Uint8Array) => ({
+    linkKey: s.linkKeyWithoutCode,
+    shareId: s.shareId,
+    recipientId: s.guestId,
+    fileId,
+    manifestHash: s.manifestHash,
+    wrapped: input,
+  }));
   const linkSecretSealed = c.fromHex(
     (files['wrap.json']?.['linkSecretForSender'] as Record<string, string>)['sealed'] as string,
   );
@@ -190,20 +160,11 @@ export function linkNegatives(files: VectorFiles, a: AccountContext, s: SharingC
   // §14 pins
   const pinEnvelope = c.fromHex(files['pins.json']?.['envelope'] as string);
   const pinKey = c.deriveKey(account.personalKey, c.KDF_CONTEXT.personal, c.SUBKEY.personal.pins);
-  const pin = (
-    name: string,
-    input: Uint8Array,
-    error: ErrorName,
-    reason: string,
-    over: Record<string, Uint8Array> = {},
-  ) =>
-    negative(
-      name,
-      'openPin',
-      { envelope: input, personalKey: account.personalKey, ownerId: userId, ...over },
-      error,
-      reason,
-    );
+  const pin = negativesOf('openPin', (input: Uint8Array) => ({
+    envelope: input,
+    personalKey: account.personalKey,
+    ownerId: userId,
+  }));
   files['pins.json'] = {
     ...files['pins.json'],
     negative: [
