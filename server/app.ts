@@ -14,6 +14,7 @@ import { securityHeaders } from './kernel/http/headers.js';
 import { originCheck } from './kernel/http/origin.js';
 import { requestLog } from './kernel/http/request-log.js';
 import type { RouteSpec } from './kernel/http/route.js';
+import { notFoundPage } from './pages/routes.js';
 import { routeTable } from './routes.js';
 import { spaceGate } from './kernel/storage/gate.js';
 import type { Storage } from './kernel/storage/space.js';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     next();
   }) satisfies RequestHandler);
   mountRoutes(app, routeTable(services), createGuards(services.sessions), services.storage);
+  app.use(notFoundPage(deps.clientDir));
   app.use(((_req, _res, next) => next(notFound())) satisfies RequestHandler);
   app.use(errorHandler(deps.log, { onStorageFull: () => services.storage.writeFailed() }));
   return app;

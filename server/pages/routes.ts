@@ -1,6 +1,7 @@
 // The browser client: its pages (one index.html, never cached, so a new release is picked up
 // at once) and its build output under /assets (file names carry a content hash, so they are
 // cached for a year).
+import type { RequestHandler } from 'express';
 import { notFound } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 
@@ -19,10 +20,10 @@ function isMissingFile(error: unknown): boolean {
   );
 }
 
-export function sendPage(clientDir: string): RouteHandler {
+export function sendPage(clientDir: string, status = 200): RouteHandler {
   return (_req, res) =>
     new Promise<void>((resolve, reject) => {
-      res.sendFile(
+      res.status(status).sendFile(
         'index.html',
         {
           root: clientDir,
@@ -34,6 +35,32 @@ export function sendPage(clientDir: string): RouteHandler {
         (error?: Error) => (error ? reject(isMissingFile(error) ? new ClientBuildMissingError() : error) : resolve()),
       );
     });
+}
+
+/** Paths that are never a page: the API, the build output, the service worker, the health check. */
+const NEVER_A_PAGE = /^\/(api|assets)(\/|$)|^\/(sw\.js|healthz)$/;
+
+/**
+ * A path no route knows, asked for by a browser that wants a page (GET or HEAD, Accept prefers
+ * HTML): index.html with status 404, so the client shows its own not-found page with a way back.
+ * Anything else (the API, a script, a scanner without Accept: text/html) gets the JSON 404 from
+ * the next handler.
+ */
+export function notFoundPage(clientDir: string): RequestHandler {
+  const page = sendPage(clientDir, 404);
+  return (req, res, next) => {
+    const wantsPage =
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !NEVER_A_PAGE.test(req.path) &&
+      req.accepts(['json', 'html']) === 'html';
+    if (!wantsPage) {
+      next();
+      return;
+    }
+    res.locals.route = 'not-found page';
+    res.setHeader('Cache-Control', 'no-store');
+    Promise.resolve(page(req, res)).catch(next);
+  };
 }
 
 /**

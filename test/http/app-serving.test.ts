@@ -123,6 +123,36 @@ describe('routing', () => {
     expectError(res.body, 'not_found');
   });
 
+  it('answers a browser asking for an unknown page with index.html and 404; the API and scripts keep the JSON 404', async () => {
+    const t = await testApp();
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (const path of ['/nonsense', '/app/nonsense', '/app/admin/nothing', '/s/x/y']) {
+      const res = await request(t.app).get(path).set('Accept', browserAccept);
+      expect(res.status, path).toBe(404);
+      expect(res.headers['content-type'], path).toMatch(/^text\/html/);
+      expect(res.headers['cache-control'], path).toBe('no-store');
+      expect(res.headers['content-security-policy'], path).toBe(CSP);
+      expect(res.text, path).toBe(INDEX_HTML);
+    }
+    const head = await request(t.app).head('/app/nonsense').set('Accept', browserAccept);
+    expect(head.status).toBe(404);
+    expect(head.headers['content-type']).toMatch(/^text\/html/);
+
+    for (const path of ['/api/v1/nothing', '/api', '/api/', '/assets/app-missing.js']) {
+      const res = await request(t.app).get(path).set('Accept', browserAccept);
+      expect(res.status, path).toBe(404);
+      expect(res.headers['content-type'], path).toMatch(/^application\/json/);
+      expectError(res.body, 'not_found');
+    }
+    // Only reading a page: any other method on an unknown path is the JSON 404.
+    const posted = await post(t, '/app/nonsense')
+      .set('Accept', browserAccept)
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(posted.status).toBe(404);
+    expectError(posted.body, 'not_found');
+  });
+
   it('answers a known path with another method with 405 and Allow', async () => {
     const t = await testApp();
     const res = await post(t, '/healthz').set('Content-Type', 'application/json').send('{}');

@@ -9,7 +9,9 @@ export const en = {
   'lang.nl': 'Nederlands',
   'lang.en': 'English',
   'nav.home': 'Coffer home page',
-  'footer.text': 'Coffer · end-to-end encrypted document exchange, hosted by your office',
+  'footer.staff': 'Coffer · your office’s end-to-end encrypted document exchange, on its own server',
+  'footer.visitor':
+    'Coffer · end-to-end encrypted: documents are encrypted in your browser, the server never sees what is in them',
 
   'home.title': 'Securely exchange documents with your clients',
   'home.intro':
@@ -19,7 +21,9 @@ export const en = {
   'home.toApp': 'Go to your Coffer',
 
   'engine.loading': 'Starting encryption…',
-  'engine.ready': 'Encryption ready (libsodium {version})',
+  'engine.ready': 'This browser can encrypt and decrypt your documents.',
+  'engine.details': 'Technical details',
+  'engine.version': 'Encryption library: libsodium {version}, running in this browser.',
   'engine.failed':
     'Encryption could not start in this browser. Please use an up-to-date version of Firefox, Chrome, Edge or Safari.',
   'engine.error.kdfRefused':
@@ -162,7 +166,11 @@ export const en = {
   'setup.title': 'Set up Coffer',
   'setup.checking': 'Checking the setup link…',
   'setup.valid': 'This setup link is valid until {expiresAt}.',
-  'setup.invalid': 'This setup link is invalid or has expired. Ask whoever runs Coffer for a new one ({command}).',
+  'setup.invalid':
+    'This setup link has expired or was replaced by a newer one, and Coffer is not set up yet. Whoever runs the Coffer server can make a new link: in the Coffer folder on the server, run {command}.',
+  'setup.alreadySetUp':
+    'Coffer is already set up: this setup link is no longer needed. Sign in with your e-mail address and password.',
+  'setup.signIn': 'Sign in',
   'setup.invalidShort': 'This setup link has been used or has expired.',
   'setup.unavailable': 'The setup link could not be checked right now. Check your connection and try again.',
   'setup.retry': 'Try again',
@@ -200,7 +208,8 @@ export const en = {
     'Your session has ended: you signed out elsewhere, it expired, or an administrator ended it. Your keys have been removed from this page.',
   'signedOut.signIn': 'Sign in again',
 
-  'invite.title': 'Join your office on Coffer',
+  'invite.title': 'Your invitation to Coffer',
+  'invite.titleColleague': 'Join your office on Coffer',
   'invite.reset.title': 'Set up your account again',
   'invite.checking': 'Checking the invitation…',
   'invite.unavailable': 'The invitation could not be checked right now. Check your connection and try again.',
@@ -248,6 +257,8 @@ export const en = {
   'app.notAllowed.back': 'Go to the overview',
 
   'nav.app': 'Your Coffer',
+  'nav.menu': 'Menu',
+  'nav.admin': 'Administration',
   'nav.dashboard': 'Overview',
   'nav.security': 'Security',
   'nav.colleagues': 'Colleagues',
@@ -1177,6 +1188,8 @@ export const en = {
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. Check the link, or go to the home page.',
   'notFound.home': 'Go to the home page',
+  'notFound.textSignedIn': 'There is no page at this address. Check the link, or go back to your start page.',
+  'notFound.toApp': 'Go to your start page',
 } satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -10,7 +10,9 @@ export const nl: Messages = {
   'lang.nl': 'Nederlands',
   'lang.en': 'English',
   'nav.home': 'Startpagina van Coffer',
-  'footer.text': 'Coffer · end-to-end versleutelde documentuitwisseling, gehost door uw kantoor',
+  'footer.staff': 'Coffer · de end-to-end versleutelde documentuitwisseling van uw kantoor, op een eigen server',
+  'footer.visitor':
+    'Coffer · end-to-end versleuteld: documenten worden in uw browser versleuteld, de server ziet nooit wat erin staat',
 
   'home.title': 'Veilig documenten uitwisselen met uw klanten',
   'home.intro':
@@ -20,7 +22,9 @@ export const nl: Messages = {
   'home.toApp': 'Naar uw Coffer',
 
   'engine.loading': 'Versleuteling wordt gestart…',
-  'engine.ready': 'Versleuteling gereed (libsodium {version})',
+  'engine.ready': 'Deze browser kan uw documenten versleutelen en ontsleutelen.',
+  'engine.details': 'Technische details',
+  'engine.version': 'Versleutelingsbibliotheek: libsodium {version}, actief in deze browser.',
   'engine.failed':
     'Versleuteling kan in deze browser niet starten. Gebruik een recente versie van Firefox, Chrome, Edge of Safari.',
   'engine.error.kdfRefused':
@@ -171,7 +175,10 @@ export const nl: Messages = {
   'setup.checking': 'De installatielink wordt gecontroleerd…',
   'setup.valid': 'Deze installatielink is geldig tot {expiresAt}.',
   'setup.invalid':
-    'Deze installatielink is ongeldig of verlopen. Vraag degene die Coffer beheert om een nieuwe link ({command}).',
+    'Deze installatielink is verlopen of vervangen door een nieuwere, en Coffer is nog niet ingericht. Wie de Coffer-server beheert, kan een nieuwe link maken: voer in de Coffer-map op de server {command} uit.',
+  'setup.alreadySetUp':
+    'Coffer is al ingericht: deze installatielink is niet meer nodig. Log in met uw e-mailadres en wachtwoord.',
+  'setup.signIn': 'Inloggen',
   'setup.invalidShort': 'Deze installatielink is al gebruikt of verlopen.',
   'setup.unavailable':
     'De installatielink kon op dit moment niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
@@ -210,7 +217,8 @@ export const nl: Messages = {
     'Uw sessie is beëindigd: u bent elders uitgelogd, de sessie is verlopen, of een beheerder heeft hem beëindigd. Uw sleutels zijn uit deze pagina verwijderd.',
   'signedOut.signIn': 'Opnieuw inloggen',
 
-  'invite.title': 'Sluit u aan bij uw kantoor op Coffer',
+  'invite.title': 'Uw uitnodiging voor Coffer',
+  'invite.titleColleague': 'Sluit u aan bij uw kantoor op Coffer',
   'invite.reset.title': 'Uw account opnieuw instellen',
   'invite.checking': 'De uitnodiging wordt gecontroleerd…',
   'invite.unavailable':
@@ -260,6 +268,8 @@ export const nl: Messages = {
 
   'nav.app': 'Uw Coffer',
   'nav.dashboard': 'Overzicht',
+  'nav.menu': 'Menu',
+  'nav.admin': 'Beheer',
   'nav.security': 'Beveiliging',
   'nav.colleagues': 'Collega’s',
   'nav.users': 'Gebruikers',
@@ -1209,6 +1219,8 @@ export const nl: Messages = {
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Op dit adres staat geen pagina. Controleer de link of ga naar de startpagina.',
   'notFound.home': 'Naar de startpagina',
+  'notFound.textSignedIn': 'Op dit adres staat geen pagina. Controleer de link of ga terug naar uw beginscherm.',
+  'notFound.toApp': 'Naar uw beginscherm',
 };
 
 export const nlPlurals: PluralMessages = {

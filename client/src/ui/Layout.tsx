@@ -1,5 +1,5 @@
 // The frame of every page: skip link, header (brand, the signed-in account, language switch),
-// the main landmark the skip link points at, and the footer.
+// the main landmark the skip link points at, and the footer (its words depend on who reads it).
 import type { ComponentChildren, JSX } from 'preact';
 import logoUrl from '../assets/coffer-logo.svg';
 import { useI18n } from '../i18n/context';
@@ -32,12 +32,25 @@ export function Layout({ children }: { readonly children: ComponentChildren }): 
       <main id={MAIN_ID} class="container site-main" tabIndex={-1}>
         {children}
       </main>
-      <footer class="site-footer">
-        <div class="container">
-          <p>{t('footer.text')}</p>
-        </div>
-      </footer>
+      <Footer />
     </>
+  );
+}
+
+/**
+ * The footer speaks to whoever reads it: "your office" only to the office's own people; clients,
+ * guests and anyone signed out read what Coffer does with their documents.
+ */
+function Footer(): JSX.Element {
+  const { t } = useI18n();
+  const { state } = useSession();
+  const staff = (state.kind === 'locked' || state.kind === 'unlocked') && state.info.me.role !== 'client';
+  return (
+    <footer class="site-footer">
+      <div class="container">
+        <p data-testid="footer-text">{t(staff ? 'footer.staff' : 'footer.visitor')}</p>
+      </div>
+    </footer>
   );
 }
 

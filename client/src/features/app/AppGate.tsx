@@ -31,7 +31,8 @@ import { SecurityPage } from '../security/SecurityPage';
 import { DashboardPage } from './DashboardPage';
 import { SignedOutNotice } from './SignedOutNotice';
 import { UnlockPage } from './UnlockPage';
-import { allowedSections, SECTION_LABELS, SECTION_PATHS, type AppRoute } from './sections';
+import { AppNav } from './AppNav';
+import { allowedSections, type AppRoute } from './sections';
 
 export function AppGate({ route, path }: { readonly route: AppRoute; readonly path: string }): JSX.Element {
   const { t } = useI18n();
@@ -58,16 +59,18 @@ export function AppGate({ route, path }: { readonly route: AppRoute; readonly pa
       return <UnlockPage info={state.info} problem={state.problem} />;
     case 'unlocked':
       if (state.info.me.mustEnrolTwoFactor) return <EnrolTwoFactorPage />;
-      return <AppShell route={route} info={state.info} keys={state.keys} />;
+      return <AppShell route={route} path={path} info={state.info} keys={state.keys} />;
   }
 }
 
 function AppShell({
   route,
+  path,
   info,
   keys,
 }: {
   readonly route: AppRoute;
+  readonly path: string;
   readonly info: SessionInfo;
   readonly keys: UnlockedKeys;
 }): JSX.Element {
@@ -77,22 +80,7 @@ function AppShell({
   const allowed = sections.includes(section);
   return (
     <div class="app-shell" data-testid="app-shell" data-section={section}>
-      <nav class="app-nav" aria-label={t('nav.app')}>
-        <ul class="app-nav__list">
-          {sections.map((item) => (
-            <li key={item}>
-              <Link
-                href={SECTION_PATHS[item]}
-                class="app-nav__link"
-                aria-current={item === section ? 'page' : undefined}
-                testid={`nav-${item}`}
-              >
-                {t(SECTION_LABELS[item])}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <AppNav sections={sections} current={section} path={path} />
       <div class="app-shell__content">
         {!allowed ? (
           <NotAllowed />

@@ -86,11 +86,34 @@ export function allowedSections(info: SessionInfo): AppSection[] {
   const sections: AppSection[] = ['dashboard'];
   // A client: the portal (their dashboard), what was shared with them, their own security. Nothing of anyone else's.
   if (role === 'client') return approved ? ['dashboard', 'received', 'security'] : ['dashboard', 'security'];
-  if (approved && office) sections.push('send', 'sent');
+  if (approved && office) sections.push('send');
   if (approved) sections.push('received');
-  if (approved && office) sections.push('drops', 'clients');
-  sections.push('security');
+  if (approved && office) sections.push('sent', 'drops', 'clients');
   if (office) sections.push('colleagues');
+  sections.push('security');
   if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office', 'audit', 'privacy');
   return sections;
+}
+
+/** The administration: behind one entry of the navigation. */
+export const ADMIN_SECTIONS: readonly AppSection[] = ['users', 'invitations', 'office', 'audit', 'privacy'];
+
+/** The user's own account, last in the navigation. */
+const ACCOUNT_SECTIONS: readonly AppSection[] = ['security'];
+
+/**
+ * The allowed sections as the navigation groups them: the daily work (in the order of
+ * allowedSections: overview, send, received, sent, drop links, clients, colleagues), the
+ * administration, the user's own account. Every allowed section is in exactly one group.
+ */
+export function navGroups(sections: readonly AppSection[]): {
+  readonly work: AppSection[];
+  readonly admin: AppSection[];
+  readonly account: AppSection[];
+} {
+  return {
+    work: sections.filter((section) => !ADMIN_SECTIONS.includes(section) && !ACCOUNT_SECTIONS.includes(section)),
+    admin: sections.filter((section) => ADMIN_SECTIONS.includes(section)),
+    account: sections.filter((section) => ACCOUNT_SECTIONS.includes(section)),
+  };
 }

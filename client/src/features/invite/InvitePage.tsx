@@ -125,9 +125,13 @@ export function InvitePage(): JSX.Element {
   }
 
   const reset = lookup.kind === 'valid' && lookup.answer.kind === 'reset';
+  // "Your office" only to a colleague: for a client it is not their office.
+  const colleague = lookup.kind === 'valid' && lookup.answer.role !== 'client';
   return (
     <>
-      <PageHeading>{t(reset ? 'invite.reset.title' : 'invite.title')}</PageHeading>
+      <PageHeading>
+        {t(reset ? 'invite.reset.title' : colleague ? 'invite.titleColleague' : 'invite.title')}
+      </PageHeading>
       <div class="panel" role="status" data-testid="invite-status" data-state={incomplete ? 'incomplete' : lookup.kind}>
         {lookup.kind === 'checking' && <p class="status-text status-text--busy">{t('invite.checking')}</p>}
         {lookup.kind === 'invalid' && (

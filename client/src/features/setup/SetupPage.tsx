@@ -8,8 +8,8 @@
 // The token stays in the fragment, which browsers never send to a server; it is posted in a
 // request body, never put in a URL, and never logged.
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
-import { completeSetup } from '../../api/accounts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { completeSetup, getOffice } from '../../api/accounts';
 import { SETUP_LINK_INVALID, verifySetupLink, type SetupLinkStatus } from '../../api/setup';
 import { useEngine } from '../../crypto/context';
 import type { ProgressStage } from '../../crypto/protocol';
@@ -235,6 +235,47 @@ function SetupForm({
   );
 }
 
+/**
+ * A link the server does not accept: used, expired or replaced. When the office is already set up
+ * (the usual case: the link was used), the way forward is signing in; only an office that is not
+ * set up yet needs a new link, which whoever runs the server makes with the command.
+ */
+function SetupLinkInvalid(): JSX.Element {
+  const { t, rich } = useI18n();
+  const [office, setOffice] = useState<'asking' | 'set-up' | 'not-set-up'>('asking');
+  useEffect(() => {
+    const controller = new AbortController();
+    getOffice({ signal: controller.signal }).then(
+      (answer) => setOffice(answer.setUp ? 'set-up' : 'not-set-up'),
+      () => {
+        if (!controller.signal.aborted) setOffice('not-set-up');
+      },
+    );
+    return () => controller.abort();
+  }, []);
+  switch (office) {
+    case 'asking':
+      return <p class="status-text status-text--busy">{t('setup.checking')}</p>;
+    case 'set-up':
+      return (
+        <div data-testid="setup-invalid" data-office={office}>
+          <p class="status-text status-text--ok">{t('setup.alreadySetUp')}</p>
+          <p>
+            <Link href="/login" class="button" testid="setup-sign-in">
+              {t('setup.signIn')}
+            </Link>
+          </p>
+        </div>
+      );
+    case 'not-set-up':
+      return (
+        <p class="status-text status-text--error" data-testid="setup-invalid" data-office={office}>
+          {rich('setup.invalid', { command: <code translate={false}>{SETUP_COMMAND}</code> })}
+        </p>
+      );
+  }
+}
+
 function SetupCheckMessage({ check }: { readonly check: LinkCheck<SetupLinkStatus> }): JSX.Element {
   const { t, rich, locale } = useI18n();
   switch (check.kind) {
@@ -251,11 +292,7 @@ function SetupCheckMessage({ check }: { readonly check: LinkCheck<SetupLinkStatu
       );
     }
     case 'invalid':
-      return (
-        <p class="status-text status-text--error">
-          {rich('setup.invalid', { command: <code translate={false}>{SETUP_COMMAND}</code> })}
-        </p>
-      );
+      return <SetupLinkInvalid />;
     case 'unavailable':
       return <p class="status-text status-text--error">{t('setup.unavailable')}</p>;
   }
