@@ -4,7 +4,6 @@
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
-import { vi } from 'vitest';
 
 export type Email = Awaited<ReturnType<typeof PostalMime.parse>>;
 
@@ -20,6 +19,24 @@ export interface MailServer {
   /** The newest message to `address`, waiting briefly for it to arrive. */
   latest(address: string, timeoutMs?: number): Promise<Email>;
   close(): Promise<void>;
+}
+
+/**
+ * Polls `find` every 20 ms until it returns a mail, for up to `timeoutMs`. Plain timers, not
+ * vitest's: the screenshot script (scripts/screenshots.ts) uses these helpers outside a test run.
+ */
+export async function waitForMail(
+  find: () => Email | undefined,
+  timeoutMs: number,
+  missing: () => string,
+): Promise<Email> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(missing());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** On `port` when given (a test that takes a mail server away and brings it back), else any free port. */
@@ -59,13 +76,10 @@ export async function startMailServer(port = 0): Promise<MailServer> {
     refuse,
     to,
     latest: (address, timeoutMs = 5_000) =>
-      vi.waitFor(
-        () => {
-          const found = to(address).at(-1);
-          if (found === undefined) throw new Error(`no mail to ${address}`);
-          return found;
-        },
-        { timeout: timeoutMs, interval: 20 },
+      waitForMail(
+        () => to(address).at(-1),
+        timeoutMs,
+        () => `no mail to ${address}`,
       ),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -3,7 +3,7 @@
 // the real SMTP server, verify it, and download with the grant.
 import type { Express } from 'express';
 import request, { type Response, type Test } from 'supertest';
-import { expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { idToWire, newId, type Id } from '../../shared/crypto/index.js';
 import {
   CodeVerifyResponse,
@@ -24,7 +24,7 @@ import {
   type SharePlan,
 } from './browser-shares.js';
 import { tab, type Tab } from './client.js';
-import type { MailServer } from './mail-server.js';
+import { waitForMail, type MailServer } from './mail-server.js';
 import { approve, inviteAndAccept, signIn, type Member, type Office } from './office.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -185,14 +185,10 @@ export async function sendShare(o: Office, sender: Member, options: SendOptions 
 
 /** The six-digit code in the newest mail to `address`, after `count` mails. */
 export async function codeFromMail(mail: MailServer, address: string, count: number): Promise<string> {
-  // Called from hooks and helpers as well as tests: vi.waitFor works outside a test's own flow.
-  const received = await vi.waitFor(
-    () => {
-      const found = mail.to(address)[count - 1];
-      if (found === undefined) throw new Error(`no code mail number ${count} to ${address}`);
-      return found;
-    },
-    { timeout: 5_000, interval: 20 },
+  const received = await waitForMail(
+    () => mail.to(address)[count - 1],
+    5_000,
+    () => `no code mail number ${count} to ${address}`,
   );
   const text = received.text ?? '';
   const match = /^\s+(\d{6})\s*$/m.exec(text);

@@ -438,7 +438,7 @@ export const en = {
   'invitations.kind.reset': 'Account reset',
   'invitations.deliveryFailed': 'Delivery failed: check the address',
   'invitations.resend': 'Send again',
-  'invitations.resendLabel': 'Send the invitation for {email} again',
+  'invitations.resendLabel': 'Send again: the invitation for {email}',
   'invitations.resent': 'The invitation for {email} has been sent again.',
   'invitations.withdraw': 'Withdraw',
   'invitations.withdrawLabel': 'Withdraw the invitation for {email}',

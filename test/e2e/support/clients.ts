@@ -10,6 +10,7 @@ import { expect } from 'vitest';
 import type { Email, MailServer } from '../../helpers/mail-server.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { choosePassword, keepRecoveryKey, type Person } from './accounts.js';
+import { openSection } from './navigation.js';
 import { TRANSFER_TIMEOUT, type FileToSend } from './sending.js';
 
 /** The invitation link in a mail, as the client clicks it: /invite#<token>.<office fingerprint>. */
@@ -72,8 +73,8 @@ export async function approveClient(advisor: Page, client: Page, email: string, 
  * the page's worker), with the personal drop opened (its key checked against the sealed link).
  */
 export async function openPortal(page: Page): Promise<void> {
-  if (new URL(page.url()).pathname === '/app') await page.getByTestId('nav-received').click();
-  await page.getByTestId('nav-dashboard').click();
+  if (new URL(page.url()).pathname === '/app') await openSection(page, 'received');
+  await openSection(page, 'dashboard');
   await page.locator('[data-testid="portal-page"][data-state="loaded"]').waitFor({ timeout: 30_000 });
   await page.locator('[data-testid="portal-drop"][data-step="files"]').waitFor({ timeout: 30_000 });
 }

@@ -74,7 +74,6 @@ function AppShell({
   readonly info: SessionInfo;
   readonly keys: UnlockedKeys;
 }): JSX.Element {
-  const { t } = useI18n();
   const { section } = route;
   const sections = allowedSections(info);
   const allowed = sections.includes(section);

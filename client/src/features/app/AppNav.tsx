@@ -1,7 +1,8 @@
-// The navigation of the signed-in app, grouped: the daily work first, the user's own security,
-// and the administration behind one entry (open while one of its pages is shown). On a wide
-// screen it is a column beside the page; on a phone a "Menu" button opens and closes it
-// (aria-expanded; Escape closes it and returns focus to the button; following a link closes it).
+// The navigation of the signed-in app, grouped: the daily work first, the administration, the
+// user's own security. On a wide screen it is a column beside the page with every group shown
+// under its name. Below 64em a "Menu" button opens and closes it (aria-expanded; Escape closes
+// it and returns focus to the button; following a link closes it), and in it the administration
+// is behind one entry of its own (open while one of its pages is shown).
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
@@ -77,6 +78,9 @@ export function AppNav({
         <ul class="app-nav__list">{groups.work.map(item)}</ul>
         {groups.admin.length > 0 && (
           <div class="app-nav__group">
+            <span class="app-nav__group-label" id={`${ADMIN_ID}-label`}>
+              {t('nav.admin')}
+            </span>
             <button
               type="button"
               class="app-nav__group-toggle"
@@ -87,7 +91,11 @@ export function AppNav({
             >
               {t('nav.admin')}
             </button>
-            <ul class="app-nav__list app-nav__list--sub" id={ADMIN_ID} hidden={!adminOpen}>
+            <ul
+              class={`app-nav__list app-nav__list--sub${adminOpen ? '' : ' app-nav__list--collapsed'}`}
+              id={ADMIN_ID}
+              aria-labelledby={`${ADMIN_ID}-label`}
+            >
               {groups.admin.map(item)}
             </ul>
           </div>

@@ -15,7 +15,7 @@ export function HomePage({ engine }: { readonly engine: CryptoEngine }): JSX.Ele
     <>
       <PageHeading>{t('home.title')}</PageHeading>
       <p class="lead">{t('home.intro')}</p>
-      <p class="button-row">
+      <p class="button-row home__actions">
         {signedIn ? (
           <Link href="/app" class="button" testid="home-app">
             {t('home.toApp')}
