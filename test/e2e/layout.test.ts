@@ -70,6 +70,32 @@ describe('every page on a phone, in Dutch and English', () => {
     expect(await checkSignedIn('admin')).toEqual([]);
   });
 
+  it('signed in as an admin on a 1280 px screen: nothing sticks out of its column either', async () => {
+    const { page } = showcase.admin;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByTestId('lang-nl').click();
+    const problems: string[] = [];
+    for (const visit of appPages(showcase, 'admin')) {
+      await goInApp(page, visit.path);
+      await pageSettled(page);
+      for (const line of await horizontalOverflow(page)) problems.push(`1280 ${visit.name}: ${line}`);
+      // The page column ends where the content may end: nothing wider than it.
+      const column = await page.locator('.app-shell__content').evaluate((content) => {
+        const right = content.getBoundingClientRect().right;
+        return [...content.querySelectorAll('*')]
+          .filter((element) => element.getBoundingClientRect().right > right + 1)
+          .map(
+            (element) =>
+              element.tagName.toLowerCase() +
+              (element.getAttribute('data-testid') ? `[${element.getAttribute('data-testid')}]` : ''),
+          )
+          .slice(0, 5);
+      });
+      for (const line of column) problems.push(`1280 ${visit.name}: ${line} is wider than the page column`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('signed in as a client: no sideways overflow, no axe violations', async () => {
     expect(await checkSignedIn('client')).toEqual([]);
   });

@@ -259,7 +259,7 @@ function SetupLinkInvalid(): JSX.Element {
     case 'set-up':
       return (
         <div data-testid="setup-invalid" data-office={office}>
-          <p class="status-text status-text--ok">{t('setup.alreadySetUp')}</p>
+          <p class="status-text">{t('setup.alreadySetUp')}</p>
           <p>
             <Link href="/login" class="button" testid="setup-sign-in">
               {t('setup.signIn')}
