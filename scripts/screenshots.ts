@@ -50,6 +50,21 @@ async function signedInPages(showcase: Showcase, role: 'admin' | 'staff' | 'clie
       await shoot(page, `{lang}-${width}-${role}-${visit.name}.png`);
       count += LANGS.length;
     }
+    // A phone's navigation, opened (with the administration's entry opened too, for an admin).
+    const toggle = page.getByTestId('nav-toggle');
+    if (await toggle.isVisible()) {
+      await goInApp(page, '/app');
+      await pageSettled(page);
+      await toggle.click();
+      const admin = page.getByTestId('nav-admin-toggle');
+      if ((await admin.count()) > 0 && (await admin.getAttribute('aria-expanded')) !== 'true') await admin.click();
+      for (const lang of LANGS) {
+        await page.getByTestId(`lang-${lang}`).click();
+        await page.screenshot({ path: join(outDir, `${lang}-${width}-${role}-menu.png`) });
+      }
+      count += LANGS.length;
+      await page.keyboard.press('Escape');
+    }
   }
   return count;
 }

@@ -12,17 +12,17 @@ import { startCoffer, type Coffer } from './coffer.js';
 import { makeDropLink, openDropLink, uploadFiles } from './drops.js';
 import { randomFile, send } from './sending.js';
 
-export const ADMIN: Person = {
+const ADMIN: Person = {
   name: 'Marieke de Vries',
   email: 'marieke@devries-administratie.nl',
   password: 'koffie-met-een-stroopwafel-graag',
 };
-export const STAFF: Person = {
+const STAFF: Person = {
   name: 'Jeroen Bakker',
   email: 'jeroen@devries-administratie.nl',
   password: 'fiets-door-de-regen-naar-kantoor',
 };
-export const CLIENT: Person = {
+const CLIENT: Person = {
   name: 'Bloemenhandel Van den Berg B.V.',
   email: 'info@bloemenhandel-vandenberg.nl',
   password: 'tulpen-in-de-lente-en-rozen-in-juni',
@@ -30,7 +30,7 @@ export const CLIENT: Person = {
 const OFFICE = 'Administratiekantoor De Vries';
 const GUEST = 'p.jansen@example.nl';
 
-export interface Signed {
+interface Signed {
   readonly person: Person;
   readonly context: BrowserContext;
   /** Signed in with the keys unlocked: move inside the app without reloading (see goInApp). */
