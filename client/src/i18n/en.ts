@@ -13,9 +13,9 @@ export const en = {
   'footer.visitor':
     'Coffer · end-to-end encrypted: documents are encrypted in your browser, the server never sees what is in them',
 
-  'home.title': 'Securely exchange documents with your clients',
+  'home.title': 'Exchange documents securely',
   'home.intro':
-    'Coffer is your office’s end-to-end encrypted document exchange. Files are encrypted in your browser before they are uploaded, so the server never sees their contents or their names.',
+    'Coffer is an end-to-end encrypted document exchange between an office and its clients. Files are encrypted in your browser before they are uploaded, so the server never sees their contents or their names.',
   'home.engine.heading': 'This browser',
   'home.signIn': 'Sign in',
   'home.toApp': 'Go to your Coffer',

@@ -14,9 +14,9 @@ export const nl: Messages = {
   'footer.visitor':
     'Coffer · end-to-end versleuteld: documenten worden in uw browser versleuteld, de server ziet nooit wat erin staat',
 
-  'home.title': 'Veilig documenten uitwisselen met uw klanten',
+  'home.title': 'Veilig documenten uitwisselen',
   'home.intro':
-    'Coffer is de end-to-end versleutelde documentuitwisseling van uw kantoor. Bestanden worden in uw browser versleuteld voordat ze worden geüpload, zodat de server nooit de inhoud of de bestandsnamen te zien krijgt.',
+    'Coffer is een end-to-end versleutelde documentuitwisseling tussen een kantoor en zijn klanten. Bestanden worden in uw browser versleuteld voordat ze worden geüpload, zodat de server nooit de inhoud of de bestandsnamen te zien krijgt.',
   'home.engine.heading': 'Deze browser',
   'home.signIn': 'Inloggen',
   'home.toApp': 'Naar uw Coffer',
