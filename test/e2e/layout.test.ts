@@ -257,6 +257,9 @@ describe('the navigation', () => {
     await page.getByTestId('nav-sent').click();
     await page.locator('[data-testid="app-shell"][data-section="sent"]').waitFor();
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    // The new page's heading has focus (a screen reader announces it) but shows no ring.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await page.locator('h1').evaluate((h1) => getComputedStyle(h1).outlineStyle)).toBe('none');
 
     // On a wide screen it is a column: no button, every item shown.
     await page.setViewportSize({ width: 1280, height: 900 });
