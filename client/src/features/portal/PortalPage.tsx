@@ -17,7 +17,7 @@ import { formatDateTime } from '../../ui/labels';
 import { errorMessage } from '../../ui/errors';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { ReceivedTable } from '../received/ReceivedListPage';
+import { ReceivedTable } from '../received/ReceivedTable';
 import { OfficeTrustNotice } from './OfficePinGate';
 import { PortalDropPanel } from './PortalDropPanel';
 
