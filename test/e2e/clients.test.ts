@@ -11,6 +11,9 @@
 // - B uploads through the portal. Then, in A's page, with A's session, requests for B's share,
 //   B's upload and B's drop, by the ids read from B's page, answer 404 — as random ids do.
 // - A uploads through the portal; the advisor opens the client's drop and downloads it intact.
+// - The advisor's inbox holds a share the admin sent them, an upload through their drop link and
+//   both clients' portal uploads, newest first; the kind, search and "only new" filters narrow it.
+//   A client's inbox holds only what was shared with them.
 // - The portal pages have no axe violations, in Dutch and English.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -28,7 +31,7 @@ import {
   uploadThroughPortal,
 } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
-import { openDrop } from './support/drops.js';
+import { makeDropLink, openDrop, openDropLink, uploadFiles } from './support/drops.js';
 import { download, expectSameFile, marker, randomFile, send, TRANSFER_TIMEOUT } from './support/sending.js';
 import { FlowTest, type Session, type Sessions } from './support/sessions.js';
 
@@ -217,6 +220,84 @@ it("client A uploads through the portal's drop; the advisor opens the client's u
   expectSameFile(await download(advisor.page, file.name), file);
   // Also from the drop list, as any drop.
   await openDrop(advisor.page, dropId);
+});
+
+it("the advisor's inbox lists a share sent to them, a drop link upload and both clients' portal uploads, newest first, and the filters narrow it", async () => {
+  // A share from the admin to the advisor, then an upload through a drop link of the advisor's.
+  const admin = await sessions.signedIn(ADMIN);
+  const sent = await send(
+    admin.page,
+    [randomFile(`memo-${marker()}.pdf`, 5_000)],
+    [{ email: ADVISOR.email, kind: 'account' }],
+  );
+  const label = `Jaarstukken Visser ${marker()}`;
+  const drop = await makeDropLink(advisor.page, { label, title: 'Uw jaarstukken 2025' });
+  const uploader = await sessions.open('uploader through a drop link');
+  await openDropLink(uploader.page, drop.link, 'files');
+  await uploadFiles(uploader.page, [randomFile(`balans-${marker()}.pdf`, 2_000)]);
+
+  const page = advisor.page;
+  const inbox = async (): Promise<string[]> => {
+    await page.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+    return page
+      .locator('[data-testid="received-row"]')
+      .evaluateAll((rows) =>
+        rows.map(
+          (row) =>
+            `${row.querySelector('[data-testid="received-kind-cell"]')?.textContent ?? ''}: ${row.querySelector('th .cell-main')?.textContent ?? ''}`,
+        ),
+      );
+  };
+  await page.getByTestId('nav-received').click();
+  // Newest first: B uploaded before A, then the admin's share, then the drop link upload. The
+  // drop's label and the clients' names are what the advisor's browser opened.
+  const everything = [
+    `Drop link upload: ${label}`,
+    `Sent to you: ${ADMIN.name}`,
+    `Client portal upload: ${CLIENT_A.name}`,
+    `Client portal upload: ${CLIENT_B.name}`,
+  ];
+  expect(await inbox()).toEqual(everything);
+  expect(await page.locator('[data-testid="received-row"][data-unread="true"]').count()).toBe(4);
+
+  await page.getByTestId('received-kind').selectOption('portal');
+  expect(await inbox()).toEqual(everything.slice(2));
+  expect(await page.getByTestId('received-count').textContent()).toBe('2 of 4 shown.');
+  await page.getByTestId('received-search').fill('bakkerij');
+  expect(await inbox()).toEqual([everything[2]]);
+  await page.getByTestId('received-kind').selectOption('drop');
+  expect(await inbox()).toEqual([]);
+  await page.getByTestId('received-no-match').waitFor();
+  await page.getByTestId('received-kind').selectOption('all');
+  await page.getByTestId('received-search').fill('visser');
+  expect(await inbox()).toEqual([everything[0]]);
+  await page.getByTestId('received-search').fill('');
+  expect(await inbox()).toEqual(everything);
+
+  // Opening the share takes it out of "only new".
+  await page
+    .locator(`[data-testid="received-row"][data-share-id="${sent.shareId}"]`)
+    .getByTestId('received-open')
+    .click();
+  await page
+    .locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${sent.shareId}"]`)
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
+  await page.getByTestId('nav-received').click();
+  expect(await inbox()).toEqual(everything);
+  await page.getByTestId('received-unread').check();
+  expect(await inbox()).toEqual([everything[0], everything[2], everything[3]]);
+
+  // A client's inbox: only what was shared with them, no filter by kind.
+  const aPage = a.session.page;
+  await aPage.getByTestId('nav-received').click();
+  await aPage.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+  expect(
+    await aPage
+      .locator('[data-testid="received-row"]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind'))),
+  ).toEqual(['share']);
+  expect(await aPage.getByTestId('received-kind').count()).toBe(0);
+  await sessions.finish(admin, uploader);
 });
 
 it('shows a client nothing but a loud warning when the server names another office key than the one they pinned', async () => {
