@@ -204,7 +204,7 @@ export const en = {
   'invite.reset.title': 'Set up your account again',
   'invite.checking': 'Checking the invitation…',
   'invite.unavailable': 'The invitation could not be checked right now. Check your connection and try again.',
-  'invite.summary': '{office} invites {email} as {role}. This invitation is valid until {expiresAt}.',
+  'invite.summary': '{office} invites {email}. Role: {role}. This invitation is valid until {expiresAt}.',
   'invite.reset.summary':
     'An administrator of {office} reset the account of {email}. This link is valid until {expiresAt}.',
   'invite.reset.warning':
@@ -340,23 +340,27 @@ export const en = {
 
   'colleagues.title': 'Colleagues',
   'colleagues.intro':
-    'The staff and administrators of {office}. Each one’s keys are checked against the office key in your browser.',
+    'The staff and administrators of {office}. Your browser checks that the office vouched for each one’s keys.',
   'colleagues.checking': 'Checking your colleagues’ keys…',
   'colleagues.name': 'Name',
   'colleagues.role': 'Role',
   'colleagues.status': 'Keys',
   'colleagues.fingerprint': 'Fingerprint',
+  'colleagues.fingerprintWhy':
+    'A fingerprint is a short number that identifies someone’s keys. Compare it with them by phone or in person if you want to be sure nobody swapped their keys.',
   'colleagues.verified': 'Verified',
   'colleagues.unverified': 'Not approved yet',
   'colleagues.failed': 'Check failed',
   'colleagues.failed.title': 'Warning: keys that do not check out',
   'colleagues.failed.text':
-    'The keys of {names} are not certified by your office’s key. Do not send them anything, and tell an administrator: someone may have tampered with the server.',
+    'Your office has not vouched for the keys of {names} (they are not certified with the office key), so Coffer cannot tell that those keys really belong to them. Do not send them anything, and tell an administrator: someone may have tampered with the server.',
   'colleagues.you': 'you',
   'colleagues.none': 'No colleagues yet.',
 
   'users.title': 'Users',
-  'users.intro': 'Everyone with an account at your office.',
+  'users.intro': 'The staff and administrators of your office, and below them your clients’ accounts.',
+  'users.clients': 'Clients',
+  'users.clients.intro': 'Clients sign in to their own portal. You invite and approve them on the Clients page.',
   'users.name': 'Name',
   'users.role': 'Role',
   'users.status': 'Account status',
@@ -378,7 +382,7 @@ export const en = {
   'users.approved': '{name} has been approved.',
   'users.enabled': '{name} can sign in again.',
   'users.disabled': '{name} has been disabled and signed out everywhere.',
-  'users.roleChanged': '{name} is now {role}.',
+  'users.roleChanged': 'New role for {name}: {role}.',
   'users.disable.title': 'Disable {name}?',
   'users.disable.text':
     'They are signed out everywhere at once and can no longer sign in. Their open invitations are withdrawn. What they sent to clients and the office stays available to the office. You can enable the account again later.',
@@ -396,7 +400,7 @@ export const en = {
 
   'approve.title': 'Approve {name}',
   'approve.loading': 'Fetching their keys…',
-  'approve.intro': '{name} ({email}) asks to join as {role}.',
+  'approve.intro': '{name} ({email}) asks to join. Role: {role}.',
   'approve.step1': 'Call {name} on a number you know, or meet in person. Do not use e-mail or a chat message for this.',
   'approve.step2':
     'Ask them to read out the fingerprint on their own Coffer page, and compare every digit with this one:',
@@ -591,12 +595,14 @@ export const en = {
   'receivedShare.titleFrom': 'Files from {name}',
   'receivedShare.opening': 'Checking and opening the files…',
   'receivedShare.intro': 'Sent to you by {name} of {office}. Available until {date}.',
-  'receivedShare.verified': 'Checked: these files come unchanged from {name}, whose keys your office certified.',
+  'receivedShare.verified': 'Checked: these files come from {name} of your office and were not changed on the way.',
   'receivedShare.senderFingerprint': 'Fingerprint of {name}',
+  'receivedShare.fingerprintWhy':
+    'This number identifies the keys of {name}, which your office vouched for (certified with the office key). To be extra sure, compare it with {name} by phone: it is on their Security page.',
   'receivedShare.untrusted':
     'The sender’s keys or the list of files could not be verified against your office’s key. Nothing was decrypted. Tell an administrator.',
   'receivedShare.downloadsLeft': 'Downloads left: {n}',
-  'receivedShare.back': 'Back to received files',
+  'receivedShare.back': 'Back to the inbox',
   'recipient.waiting': 'Not opened yet',
   'recipient.codeRequested': 'Code requested',
   'recipient.codeConfirmed': 'Code confirmed',
@@ -636,6 +642,7 @@ export const en = {
   'send.recipients.none': 'Add at least one recipient.',
   'send.recipients.listLabel': 'Recipients added',
   'send.recipients.account': 'Colleague: {name}',
+  'send.recipients.client': 'Client: {name}',
   'send.recipients.unapproved': 'Not approved yet: cannot receive',
   'send.recipients.guest': 'Gets a link',
   'send.recipients.remove': 'Remove',
@@ -669,7 +676,7 @@ export const en = {
   'send.cancelled': 'Sending was cancelled. Nothing was sent, and what was uploaded has been removed.',
   'send.error.unapproved': 'These colleagues have not been approved yet and cannot receive files: {names}.',
   'send.error.untrusted':
-    'The keys of {names} are not certified by your office’s key. Nothing was sent. Tell an administrator: someone may have tampered with the server.',
+    'Your office has not vouched for the keys of {names} (they are not certified with the office key), so Coffer cannot tell that those keys really belong to them. Nothing was sent. Tell an administrator: someone may have tampered with the server.',
   'send.error.refused': 'Nothing was sent, because a changed key was not confirmed.',
   'send.error.officeKeys': 'Your office’s keys do not check out. Nothing was sent. Tell an administrator.',
   'send.error.quota': 'These files are larger than your office allows, or your storage is full.',
@@ -750,7 +757,6 @@ export const en = {
   'sentShare.error.linkUntrusted': 'The link could not be opened with your keys.',
   'sentShare.back': 'Back to sent files',
   'share.messageFrom': 'Message from {sender}',
-  'share.missingFiles': '{n} of the files in this share are missing. Ask the sender.',
   'share.state.active': 'Active',
   'share.state.expired': 'Expired',
   'share.state.revoked': 'Revoked',
@@ -826,7 +832,7 @@ export const en = {
   'dropLink.label': 'Drop link',
   'dropLink.mailLang': 'Mail text in',
   'dropLink.secret':
-    'The part after # is the key to the uploads’ check: it never reaches the server. You can show this link again on the drop link’s page.',
+    'Send the link whole. Its last part, after the #, is a secret that only your office and the client’s browser get: with it the office checks that uploads really came through this link. It never reaches the server. You can show this link again on the drop link’s page.',
   'drop.title': 'Drop link',
   'drop.titleFor': 'Drop link: {label}',
   'drop.opening': 'Opening the drop link and checking its uploads…',
@@ -848,7 +854,7 @@ export const en = {
   'drop.use.once': 'Once',
   'drop.use.many': 'Many times',
   'drop.limits': 'Per upload',
-  'drop.limits.value': 'At most {files} files, {size} in all',
+  'drop.limits.value': 'Files: at most {files} · {size} in all',
   'drop.locked':
     'Too many wrong codes were entered, so the link is locked. Check with the client that it was them before you unlock it.',
   'drop.unlocked': 'The drop link is unlocked: the client can request a code again.',
@@ -858,13 +864,10 @@ export const en = {
     'Coffer cannot scan these files for viruses: they stay encrypted until you download them. Open them as carefully as e-mail attachments.',
   'drop.upload.received': 'Received on {date}',
   'drop.upload.rejected.title': 'Rejected: not uploaded through this link',
-  'drop.upload.rejected.text':
-    'This upload ({n} files) was not made with this drop link’s key, or was changed afterwards. It may have been added by someone who tampered with the server. It cannot be opened. Delete it, and tell an administrator.',
   'drop.upload.unavailable': 'The keys of this drop link have been deleted; this upload can no longer be opened.',
   'drop.upload.receiptMailed': 'The client also received this code by e-mail.',
   'drop.upload.receiptCompare': 'The client saw the same code after uploading. If they read it to you, it must match.',
   'drop.upload.message': 'Message from the client',
-  'drop.upload.missing': '{n} of the files in this upload are missing.',
   'drop.upload.delete': 'Delete upload',
   'drop.uploadDeleted': 'The upload has been deleted.',
   'drop.manage': 'Manage this drop link',
@@ -902,14 +905,14 @@ export const en = {
   'dropUpload.continue': 'Continue',
   'dropUpload.error.delivery': 'The code could not be delivered to this address. The office has been told.',
   'dropUpload.files.title': 'Choose your files',
-  'dropUpload.limits': 'Up to {files} files, {total} in all; each file at most {file}.',
+  'dropUpload.limits': 'Files: at most {files} · {total} in all · each file at most {file}.',
   'dropUpload.message.hint': 'Encrypted with the files: only {office} can read it. At most {max} characters.',
   'dropUpload.receiptMail': 'E-mail me a receipt at {email}',
   'dropUpload.receiptMail.hint': 'With the receipt code, the sizes and the time; never the file names.',
   'dropUpload.submit': 'Encrypt and upload',
   'dropUpload.submitting': 'Sealing and handing in…',
   'dropUpload.cancelled': 'The upload was cancelled. Nothing was handed in, and what was uploaded has been removed.',
-  'dropUpload.error.tooMany': 'You can upload at most {max} files at once.',
+  'dropUpload.error.tooMany': 'Too many files: this link takes at most {max} at once.',
   'dropUpload.error.tooLarge': 'Together these files are larger than {max}, the most this link accepts.',
   'dropUpload.error.fileTooLarge': 'These files are larger than {max}, the most for one file: {names}.',
   'dropUpload.error.serverLimits': 'These files do not fit within this link’s limits. Choose fewer or smaller files.',
@@ -1118,6 +1121,7 @@ export const en = {
   'clients.invite.intro':
     'The client receives an e-mail with a link to make their account. Afterwards you compare their fingerprint with them (by phone or in person) and approve them.',
   'clients.name': 'Name (person or company)',
+  'clients.column.name': 'Name',
   'clients.inviteButton': 'Send invitation',
   'clients.invited': 'An invitation has been sent to {name} at {email}.',
   'clients.list': 'Your office’s clients',
@@ -1156,6 +1160,8 @@ export const en = {
   'portal.officePinnedNow':
     'This browser saved the key of {office} now, because no saved key was found. Compare this fingerprint with {office} by phone before you trust it.',
   'portal.officeFingerprint': 'Fingerprint of {office}',
+  'portal.officeFingerprintWhy':
+    'This number identifies the keys of {office}. If you want to be sure nobody swapped them, compare it with {office} by phone.',
   'portal.officeChanged.title': 'Stop: the key of {office} changed',
   'portal.officeChanged.lead':
     'The server names another key for {office} than the one you saved when you made your account.',
@@ -1227,6 +1233,22 @@ export const enPlurals = {
     one: '1 upload',
     other: '{n} uploads',
     description: 'In the inbox: how many uploads came in through one drop link or client portal.',
+  },
+  'share.missingFiles': {
+    one: '1 of the files in this share is missing. Ask the sender.',
+    other: '{n} of the files in this share are missing. Ask the sender.',
+    description: 'A sent share whose files the server no longer has in part.',
+  },
+  'drop.upload.missing': {
+    one: '1 of the files in this upload is missing.',
+    other: '{n} of the files in this upload are missing.',
+    description: 'A drop upload whose files the server no longer has in part.',
+  },
+  'drop.upload.rejected.text': {
+    one: 'This upload (1 file) was not made with this drop link’s key, or was changed afterwards. It may have been added by someone who tampered with the server. It cannot be opened. Delete it, and tell an administrator.',
+    other:
+      'This upload ({n} files) was not made with this drop link’s key, or was changed afterwards. It may have been added by someone who tampered with the server. It cannot be opened. Delete it, and tell an administrator.',
+    description: 'A drop upload whose check failed; {n} is how many files it holds.',
   },
   'send.expiry.days': {
     one: '1 day (until {date})',

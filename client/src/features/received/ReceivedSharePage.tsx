@@ -118,6 +118,7 @@ export function ReceivedSharePage({
           </span>
           <Fingerprint value={opened.senderFingerprint} />
         </p>
+        <p class="field__hint">{t('receivedShare.fingerprintWhy', { name: share.sender.name })}</p>
       </Notice>
       {opened.message !== undefined && (
         <figure class="message" data-testid="share-message">
