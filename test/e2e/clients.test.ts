@@ -32,7 +32,16 @@ import {
 } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { makeDropLink, openDrop, openDropLink, uploadFiles } from './support/drops.js';
-import { download, expectSameFile, marker, randomFile, send, TRANSFER_TIMEOUT } from './support/sending.js';
+import {
+  compose,
+  download,
+  expectSameFile,
+  marker,
+  randomFile,
+  send,
+  submit,
+  TRANSFER_TIMEOUT,
+} from './support/sending.js';
 import { FlowTest, type Session, type Sessions } from './support/sessions.js';
 
 const OFFICE = 'Kantoor Jansen';
@@ -42,8 +51,9 @@ const ADVISOR: Person = {
   email: 'anna@kantoor-jansen.nl',
   password: 'vrolijke-olifant-tekent-7',
 };
+// A company name that ends in a full stop: the portal's greeting must not add a second one.
 const CLIENT_A: Person = {
-  name: 'Bakkerij de Vries',
+  name: 'Bakkerij de Vries B.V.',
   email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
   password: 'krentenbollen-met-boter-en-kaas',
 };
@@ -134,7 +144,15 @@ it('each client sees only the document sent to them, opens it and downloads it i
   const forB = randomFile(`apk-rapport-${marker()}.pdf`, 700 * 1024 + 3);
   // One share each (from the Overview, so each send starts on a fresh send page).
   await advisor.page.getByTestId('nav-dashboard').click();
-  const sentToA = await send(advisor.page, [forA], [{ email: CLIENT_A.email, kind: 'account' }]);
+  await compose(advisor.page, [forA], [{ email: CLIENT_A.email, kind: 'account' }]);
+  // The send form names a client as a client, not as a colleague.
+  expect(
+    await advisor.page
+      .locator(`[data-testid="send-recipient"][data-email="${CLIENT_A.email}"]`)
+      .getByTestId('send-recipient-account')
+      .textContent(),
+  ).toBe(`Client: ${CLIENT_A.name}`);
+  const sentToA = await submit(advisor.page);
   await advisor.page.getByTestId('nav-dashboard').click();
   const sentToB = await send(advisor.page, [forB], [{ email: CLIENT_B.email, kind: 'account' }]);
   for (const [client, sent, file] of [
@@ -297,6 +315,16 @@ it("the advisor's inbox lists a share sent to them, a drop link upload and both 
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind'))),
   ).toEqual(['share']);
   expect(await aPage.getByTestId('received-kind').count()).toBe(0);
+
+  // The admin's Users page lists the clients apart from the staff.
+  await admin.page.getByTestId('nav-users').click();
+  const emailsIn = (table: string): Promise<(string | null)[]> =>
+    admin.page
+      .locator(`[data-testid="${table}"] [data-testid="user-row"]`)
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-email')));
+  await admin.page.locator('[data-testid="users-clients-table"]').waitFor();
+  expect((await emailsIn('users-clients-table')).sort()).toEqual([CLIENT_A.email, CLIENT_B.email].sort());
+  expect((await emailsIn('users-table')).sort()).toEqual([ADMIN.email, ADVISOR.email].sort());
   await sessions.finish(admin, uploader);
 });
 
@@ -362,6 +390,12 @@ it('has no axe violations on the portal, a received share, the invitation page a
   for (const lang of ['en', 'nl']) {
     await client.getByTestId(`lang-${lang}`).click();
     await openPortal(client);
+    // The greeting reads as a sentence after a name that ends in a full stop.
+    expect(await client.getByTestId('portal-intro').textContent()).toMatch(
+      lang === 'nl'
+        ? /^Welkom, Bakkerij de Vries B\.V\. Hier ziet u /
+        : /^Welcome, Bakkerij de Vries B\.V\. Here you see /,
+    );
     await audit(client, 'portal', lang);
     await client
       .locator(`[data-testid="received-row"][data-share-id="${shareId}"]`)
@@ -375,6 +409,10 @@ it('has no axe violations on the portal, a received share, the invitation page a
     await office.getByTestId(`lang-${lang}`).click();
     await office.getByTestId('nav-clients').click();
     await office.locator('[data-testid="clients-table"]').waitFor();
+    // The client's name is in a column called Name, not "Your name".
+    expect(await office.locator('[data-testid="clients-table"] thead th').first().textContent()).toBe(
+      lang === 'nl' ? 'Naam' : 'Name',
+    );
     await audit(office, 'clients page', lang);
 
     await invitee.goto(link);

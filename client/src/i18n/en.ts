@@ -1145,7 +1145,8 @@ export const en = {
     'Approve only if every digit matches. Approving certifies their keys with the office key, so the office can send them documents, and gives them a personal upload link. A client never receives the office keys.',
   'clients.approve.certifying': 'Certifying with the office key and making their upload link…',
 
-  'invite.office.verified': 'The key of {office} matches the fingerprint in your invitation link.',
+  'invite.office.verified':
+    'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',
   'invite.office.mismatch.title': 'Stop: the office key does not match your invitation link.',
   'invite.office.mismatch.text':
     'The server names another key for {office} than the link they sent you. Do not make an account. Call {office} on a number you already know and tell them.',
@@ -1156,7 +1157,7 @@ export const en = {
   'portal.intro':
     'Welcome, {name}. Here you see what {office} shares with you, and you upload documents to {office}, encrypted in your browser.',
   'portal.checkingOffice': 'Checking the office’s key…',
-  'portal.officeVerified': 'The key of {office} is the one you saved when you made your account.',
+  'portal.officeVerified': 'This is the same {office} as when you made your account: its key has not changed.',
   'portal.officePinnedNow':
     'This browser saved the key of {office} now, because no saved key was found. Compare this fingerprint with {office} by phone before you trust it.',
   'portal.officeFingerprint': 'Fingerprint of {office}',

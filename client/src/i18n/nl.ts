@@ -1179,7 +1179,8 @@ export const nl: Messages = {
     'Keur alleen goed als elk cijfer klopt. Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.certifying': 'Certificeren met de kantoorsleutel en de uploadlink maken…',
 
-  'invite.office.verified': 'De sleutel van {office} klopt met de vingerafdruk in uw uitnodigingslink.',
+  'invite.office.verified':
+    'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
   'invite.office.mismatch.title': 'Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.',
   'invite.office.mismatch.text':
     'De server noemt een andere sleutel voor {office} dan de link die u kreeg. Maak geen account aan. Bel {office} op een nummer dat u al kent en meld dit.',
@@ -1190,7 +1191,7 @@ export const nl: Messages = {
   'portal.intro':
     'Welkom, {name}. Hier ziet u wat {office} met u deelt, en uploadt u documenten naar {office}, versleuteld in uw browser.',
   'portal.checkingOffice': 'De sleutel van het kantoor controleren…',
-  'portal.officeVerified': 'De sleutel van {office} is dezelfde die u bewaarde toen u uw account aanmaakte.',
+  'portal.officeVerified': 'Dit is hetzelfde {office} als toen u uw account aanmaakte: de sleutel is niet veranderd.',
   'portal.officePinnedNow':
     'Deze browser heeft de sleutel van {office} nu bewaard, omdat er geen bewaarde sleutel werd gevonden. Vergelijk deze vingerafdruk telefonisch met {office} voordat u erop vertrouwt.',
   'portal.officeFingerprint': 'Vingerafdruk van {office}',

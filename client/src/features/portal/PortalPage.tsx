@@ -53,7 +53,9 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
   return (
     <section data-testid="portal-page" data-state={loaded ? 'loaded' : 'loading'}>
       <PageHeading>{t('portal.title', { office })}</PageHeading>
-      <p class="lead">{t('portal.intro', { name: info.me.name, office })}</p>
+      <p class="lead" data-testid="portal-intro">
+        {t('portal.intro', { name: info.me.name, office })}
+      </p>
       <OfficeTrustNotice office={office} />
       {problem && (
         <ErrorAlert testid="portal-error">
