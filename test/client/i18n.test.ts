@@ -77,7 +77,7 @@ describe('plural messages', () => {
     expect(nlT('drop.upload.rejected.text', { n: 1 })).toMatch(/^Deze upload \(1 bestand\) is /);
     expect(nlT('received.files', { n: 1 })).toBe('1 bestand');
     expect(nlT('received.files', { n: 0 })).toBe('0 bestanden');
-    expect(enT('received.uploads', { n: 3 })).toBe('3 uploads');
+    expect(enT('received.files', { n: 3 })).toBe('3 files');
   });
 });
 

@@ -577,9 +577,9 @@ export const en = {
   'received.kind.drop': 'Drop link upload',
   'received.kind.portal': 'Client portal upload',
   'received.when': 'Came in',
-  'received.count': 'Contents',
   'received.state.new': 'New',
   'received.state.seen': 'Opened',
+  'received.state.rejected': 'Rejected',
   'received.newHint': '“New” means not yet opened in this browser.',
   'received.scope': 'Whose drop links',
   'received.scope.mine': 'My drop links',
@@ -1229,11 +1229,6 @@ export const enPlurals = {
     one: '1 file',
     other: '{n} files',
     description: 'In the inbox: how many files a share sent to this person holds.',
-  },
-  'received.uploads': {
-    one: '1 upload',
-    other: '{n} uploads',
-    description: 'In the inbox: how many uploads came in through one drop link or client portal.',
   },
   'share.missingFiles': {
     one: '1 of the files in this share is missing. Ask the sender.',

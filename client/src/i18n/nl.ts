@@ -596,9 +596,9 @@ export const nl: Messages = {
   'received.kind.drop': 'Upload via uploadlink',
   'received.kind.portal': 'Upload in klantportaal',
   'received.when': 'Binnengekomen',
-  'received.count': 'Inhoud',
   'received.state.new': 'Nieuw',
   'received.state.seen': 'Geopend',
+  'received.state.rejected': 'Afgewezen',
   'received.newHint': '‘Nieuw’ betekent: nog niet geopend in deze browser.',
   'received.scope': 'Van wie de uploadlinks',
   'received.scope.mine': 'Mijn uploadlinks',
@@ -1246,7 +1246,6 @@ export const nlPlurals: PluralMessages = {
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
   'received.files': { one: '1 bestand', other: '{n} bestanden' },
-  'received.uploads': { one: '1 upload', other: '{n} uploads' },
   'share.missingFiles': {
     one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',
     other: '{n} van de bestanden in deze zending ontbreken. Vraag het de afzender.',

@@ -1,7 +1,7 @@
 // /app/received, the inbox: everything that came in for this account, newest first. For anyone,
-// the shares sent to them; for the office (approved staff and admins) also the drops with uploads
-// — their own, or (a switch) the whole office's — each drop one row, a client's personal drop
-// shown as a portal upload under the client's name. It composes the existing lists: the drop
+// the shares sent to them; for the office (approved staff and admins) also each upload through
+// a drop link — their own drops', or (a switch) the whole office's — an upload to a client's
+// personal drop shown as a portal upload under the client's name. It composes the existing lists: the drop
 // labels are opened by the crypto worker here, as on the drops page, and the filters run over
 // what the browser opened; nothing of it goes back to the server. A row opens the share's or
 // the drop's own page. A client's own uploads are their upload history on the portal, not here.
@@ -25,12 +25,12 @@ import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ScopeSwitch } from '../../ui/ScopeSwitch';
 import {
-  dropEntries,
   filterInbox,
   isUnread,
   newestFirst,
   NO_FILTER,
   shareEntries,
+  uploadEntries,
   type InboxEntry,
   type InboxFilter,
   type InboxKind,
@@ -56,19 +56,20 @@ export function InboxPage({ info }: { readonly info: SessionInfo }): JSX.Element
     async (signal) => {
       const received = listReceived({ signal });
       if (!office) return newestFirst(shareEntries((await received).shares));
-      const [{ shares }, { drops }, { clients }] = await Promise.all([
+      const [{ shares }, { drops, uploads }, { clients }] = await Promise.all([
         received,
         listDrops(scope, { signal }),
         listClients({ signal }),
       ]);
-      const withUploads = drops.filter((drop) => drop.uploadCount > 0);
+      const listed = new Set(uploads.map((upload) => upload.dropId));
+      const withUploads = drops.filter((drop) => listed.has(drop.dropId));
       const { labels } = await engine.call('openDropLabels', {
         drops: withUploads.map((drop) => ({ dropId: drop.dropId, ownerId: drop.ownerId, label: drop.label })),
       });
       const opened = new Map(labels.map((entry) => [entry.dropId, entry.label]));
       const colleague = (drop: (typeof drops)[number]): string | null =>
         drop.ownerId === userId ? null : t('sentList.by', { name: drop.ownerName });
-      return newestFirst([...shareEntries(shares), ...dropEntries(withUploads, opened, clients, colleague)]);
+      return newestFirst([...shareEntries(shares), ...uploadEntries(withUploads, uploads, opened, clients, colleague)]);
     },
     [scope, engine, office, userId, t],
   );
@@ -115,7 +116,7 @@ export function InboxPage({ info }: { readonly info: SessionInfo }): JSX.Element
           </Notice>
         }
         caption={t('received.title')}
-        columns={[t('received.from'), t('received.kind'), t('received.when'), t('received.count'), t('sentList.state')]}
+        columns={[t('received.from'), t('received.kind'), t('received.when'), t('sentList.files'), t('sentList.state')]}
         row={(entry) => (
           <InboxRow key={`${entry.kind}-${entry.id}`} entry={entry} unread={isUnread(entry, seen)} onOpen={open} />
         )}
@@ -207,7 +208,8 @@ function InboxRow({
       data-testid="received-row"
       data-kind={entry.kind}
       data-share-id={entry.kind === 'share' ? entry.id : undefined}
-      data-drop-id={entry.kind === 'share' ? undefined : entry.id}
+      data-upload-id={entry.kind === 'share' ? undefined : entry.id}
+      data-drop-id={entry.dropId ?? undefined}
       data-unread={unread ? 'true' : 'false'}
     >
       {/* The click bubbles up from the link: opening a row marks it seen. */}
@@ -229,16 +231,14 @@ function InboxRow({
         {t(KIND_LABELS[entry.kind])}
       </td>
       <td data-label={t('received.when')}>{formatDateTime(locale, entry.at)}</td>
-      <td data-label={t('received.count')}>
-        {t(entry.kind === 'share' ? 'received.files' : 'received.uploads', { n: entry.count })}
-      </td>
+      <td data-label={t('sentList.files')}>{t('received.files', { n: entry.fileCount })}</td>
       <td data-label={t('sentList.state')}>
         {unread ? (
           <span class="badge badge--warning">{t('received.state.new')}</span>
         ) : (
           <span class="badge badge--muted">{t('received.state.seen')}</span>
         )}
-        {!entry.active && <span class="badge badge--muted">{t(entry.stateLabel)}</span>}
+        {entry.ended !== null && <span class="badge badge--muted">{t(entry.ended)}</span>}
       </td>
     </tr>
   );

@@ -1,34 +1,32 @@
 // The inbox's rows: everything that came in for this account, newest first — shares sent to
-// it, and (for the office) uploads through its drop links and its clients' portals — and the
-// filters over what the browser decrypted. Pure functions; the page loads the lists.
+// it, and (for the office) each upload through its drop links and its clients' portals — and
+// the filters over what the browser opened. Pure functions; the page loads the lists.
 import type { ClientSummary } from '../../api/clients';
-import type { DropSummary } from '../../../../shared/wire/drops.js';
 import type { ReceivedList } from '../../api/sharing';
 import type { MessageKey } from '../../i18n';
-import { DROP_STATE_LABELS } from '../drops/labels';
+import type { DropSummary, DropUploadBrief } from '../../../../shared/wire/drops.js';
 import { STATE_LABELS } from '../share/labels';
 import { hasSeen, type SeenMarks } from './seen';
 
-/** A share sent to this account, uploads through a drop link, or a client's uploads through their portal. */
+/** A share sent to this account, an upload through a drop link, or a client's upload through their portal. */
 export type InboxKind = 'share' | 'drop' | 'portal';
 
 export interface InboxEntry {
   readonly kind: InboxKind;
-  /** The share id, or the drop id (a drop's uploads are one row, opened on the drop's page). */
+  /** The share id, or the drop upload id. */
   readonly id: string;
+  /** The drop an upload came through; null for a share. */
+  readonly dropId: string | null;
   /** The sender, the drop's label as the browser opened it (null if it did not open), or the client. */
   readonly from: string | null;
-  /** A second line: the drop's title, or whose drop it is when it is a colleague's. */
+  /** Lines under it: the drop's title, and whose drop it is when it is a colleague's. */
   readonly details: readonly string[];
-  /** When it came in: the share's time, or the drop's latest upload. */
+  /** When it came in. */
   readonly at: string;
-  /** Files of a share; uploads of a drop. */
-  readonly count: number;
-  /** Whether it is still open (a share that can be downloaded, a drop that takes uploads). */
-  readonly active: boolean;
-  /** Its state in words: active, expired, revoked, used up, closed. */
-  readonly stateLabel: MessageKey;
-  /** Where the row opens; null for a share that can no longer be opened. */
+  readonly fileCount: number;
+  /** Why it cannot be opened any more (expired, revoked, used up, rejected); null while it can. */
+  readonly ended: MessageKey | null;
+  /** Where the row opens: the share's page, or the drop's page with its uploads; null when it cannot be opened. */
   readonly href: string | null;
 }
 
@@ -36,41 +34,45 @@ export function shareEntries(shares: ReceivedList['shares']): InboxEntry[] {
   return shares.map((share) => ({
     kind: 'share',
     id: share.shareId,
+    dropId: null,
     from: share.senderName,
     details: [],
     at: share.createdAt,
-    count: share.fileCount,
-    active: share.state === 'active',
-    stateLabel: STATE_LABELS[share.state],
+    fileCount: share.fileCount,
+    ended: share.state === 'active' ? null : STATE_LABELS[share.state],
     href: share.state === 'active' ? `/app/received/${share.shareId}` : null,
   }));
 }
 
 /**
- * The drops that received uploads. A personal drop is a client's portal: named after the client
- * (from the office's client list), else after its label.
+ * Each upload through the listed drops. An upload to a personal drop is a client's portal
+ * upload: named after the client (from the office's client list), else after the drop's label.
  */
-export function dropEntries(
+export function uploadEntries(
   drops: readonly DropSummary[],
+  uploads: readonly DropUploadBrief[],
   labels: ReadonlyMap<string, string | null>,
   clients: readonly ClientSummary[],
   colleague: (drop: DropSummary) => string | null,
 ): InboxEntry[] {
+  const dropsById = new Map(drops.map((drop) => [drop.dropId, drop]));
   const clientOfDrop = new Map(clients.flatMap((client) => (client.dropId ? [[client.dropId, client.name]] : [])));
-  return drops.flatMap((drop) => {
-    if (drop.uploadCount === 0 || drop.lastUploadAt === null) return [];
+  return uploads.flatMap((upload) => {
+    const drop = dropsById.get(upload.dropId);
+    if (drop === undefined) return [];
     const label = labels.get(drop.dropId) ?? null;
     const by = colleague(drop);
     return [
       {
         kind: drop.personal ? 'portal' : 'drop',
-        id: drop.dropId,
+        id: upload.dropUploadId,
+        dropId: drop.dropId,
         from: (drop.personal ? clientOfDrop.get(drop.dropId) : undefined) ?? label,
         details: [drop.title, ...(by === null ? [] : [by])],
-        at: drop.lastUploadAt,
-        count: drop.uploadCount,
-        active: drop.state === 'active',
-        stateLabel: DROP_STATE_LABELS[drop.state],
+        at: upload.receivedAt,
+        fileCount: upload.fileCount,
+        ended: upload.rejectedAt === null ? null : 'received.state.rejected',
+        // A rejected upload is still shown on its drop's page, marked; that is where to delete it.
         href: `/app/drops/${drop.dropId}`,
       },
     ];
@@ -94,7 +96,7 @@ export interface InboxFilter {
 
 export const NO_FILTER: InboxFilter = { kind: 'all', text: '', unreadOnly: false };
 
-/** Lower case without accents, so "bakkerij" finds "Bäkkerij" and "é" finds "e". */
+/** Lower case without accents, so "bakkerij" finds "Bäkkerij" and "e" finds "é". */
 function folded(text: string, locale: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase(locale);
 }

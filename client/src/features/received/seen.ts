@@ -1,7 +1,6 @@
 // Which inbox rows this browser has opened, per account, kept in localStorage: the server keeps
 // no "read" mark (a GET changes nothing there), so "new" means "not yet opened here". Only ids
-// and times are stored — never a name, label or key. A drop counts as new again when an upload
-// arrives after it was last opened.
+// and times are stored — never a name, label or key.
 const PREFIX = 'coffer.inbox.seen.';
 /** Enough for a long inbox; the oldest marks go first. */
 const MAX_MARKS = 1000;
