@@ -568,6 +568,7 @@ export const en = {
   'received.title': 'Inbox',
   'received.intro': 'Documents sent to you by your office. They are opened with your own key.',
   'received.none': 'Nothing has been sent to you yet.',
+  'received.none.office': 'Nothing has come in for you yet.',
   'received.from': 'From',
   'received.intro.office':
     'Everything that came in for you, newest first: files sent to you, uploads through your drop links and your clients’ uploads in their portal.',

@@ -587,6 +587,7 @@ export const nl: Messages = {
   'received.title': 'Postvak IN',
   'received.intro': 'Documenten die uw kantoor u heeft gestuurd. Ze worden geopend met uw eigen sleutel.',
   'received.none': 'Er is u nog niets gestuurd.',
+  'received.none.office': 'Er is nog niets voor u binnengekomen.',
   'received.from': 'Van',
   'received.intro.office':
     'Alles wat voor u binnenkwam, het nieuwste eerst: bestanden die u zijn gestuurd, uploads via uw uploadlinks en uploads van uw klanten in hun portaal.',

@@ -61,8 +61,8 @@ export function InboxPage({ info }: { readonly info: SessionInfo }): JSX.Element
         listDrops(scope, { signal }),
         listClients({ signal }),
       ]);
-      const listed = new Set(uploads.map((upload) => upload.dropId));
-      const withUploads = drops.filter((drop) => listed.has(drop.dropId));
+      const uploadedTo = new Set(uploads.map((upload) => upload.dropId));
+      const withUploads = drops.filter((drop) => uploadedTo.has(drop.dropId));
       const { labels } = await engine.call('openDropLabels', {
         drops: withUploads.map((drop) => ({ dropId: drop.dropId, ownerId: drop.ownerId, label: drop.label })),
       });
@@ -112,7 +112,7 @@ export function InboxPage({ info }: { readonly info: SessionInfo }): JSX.Element
         loadingTestid="received-loading"
         empty={
           <Notice testid={filtered ? 'received-no-match' : 'received-empty'}>
-            <p>{t(filtered ? 'received.filter.none' : 'received.none')}</p>
+            <p>{t(filtered ? 'received.filter.none' : office ? 'received.none.office' : 'received.none')}</p>
           </Notice>
         }
         caption={t('received.title')}
