@@ -352,7 +352,7 @@ it('shows a client nothing but a loud warning when the server names another offi
   }
 });
 
-it('has no axe violations on the portal, a received share, the invitation page and the Clients page, in both languages', async () => {
+it('has no axe violations on the portal, a received share, the invitation page, the Clients page and the inbox, in both languages', async () => {
   // bypassCSP lets axe's script in, for the audit only; the tests above run under the real policy.
   const clientContext = await flow.browser.newContext({
     bypassCSP: true,
@@ -414,6 +414,9 @@ it('has no axe violations on the portal, a received share, the invitation page a
       lang === 'nl' ? 'Naam' : 'Name',
     );
     await audit(office, 'clients page', lang);
+    await office.getByTestId('nav-received').click();
+    await office.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+    await audit(office, 'inbox', lang);
 
     await invitee.goto(link);
     await invitee.getByTestId(`lang-${lang}`).click();
