@@ -28,6 +28,15 @@ export interface DropUploadRecord {
   readonly receiptMailed: boolean;
 }
 
+/** One upload as a list of what came in names it: its drop, time, files and whether it was rejected. */
+export interface DropUploadBrief {
+  readonly id: Id;
+  readonly dropId: Id;
+  readonly receivedAt: number;
+  readonly rejectedAt: number | null;
+  readonly fileCount: number;
+}
+
 /** A stored file as a share's (container size and hash, sealed metadata, blob), with one key: the file key sealed to the drop key. */
 export type DropFileRecord = StoredFile & {
   readonly dropUploadId: Id;
@@ -107,6 +116,14 @@ export function createDropsRepo(db: Db) {
     `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`,
   );
   const listAll = db.prepare<[], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} ORDER BY d.created_at DESC`);
+  // The uploads of the drops each listing above holds, scoped the same way (the owner in the query).
+  const UPLOAD_BRIEF = `SELECT x.id, x.drop_id AS dropId, x.received_at AS receivedAt, x.rejected_at AS rejectedAt,
+    (SELECT count(*) FROM drop_files f WHERE f.drop_upload_id = x.id) AS fileCount
+    FROM drop_uploads x JOIN drops d ON d.id = x.drop_id`;
+  const uploadBriefsByOwner = db.prepare<[Uint8Array], DropUploadBrief>(
+    `${UPLOAD_BRIEF} WHERE d.owner_id = ? ORDER BY x.received_at DESC`,
+  );
+  const uploadBriefsAll = db.prepare<[], DropUploadBrief>(`${UPLOAD_BRIEF} ORDER BY x.received_at DESC`);
 
   const uploadsOf = db.prepare<[Uint8Array], Flags<DropUploadRecord, 'receiptMailed'>>(
     `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.drop_id = ? ORDER BY x.received_at`,
@@ -237,6 +254,10 @@ export function createDropsRepo(db: Db) {
     detachClient: (clientId: Id, now: number) => detachClient.run(now, clientId).changes === 1,
     listByOwner: (ownerId: Id) => listByOwner.all(ownerId).map(dropFromSql),
     listAll: () => listAll.all().map(dropFromSql),
+    /** The uploads of the owner's drops (as listByOwner), newest first. */
+    uploadBriefsByOwner: (ownerId: Id) => uploadBriefsByOwner.all(ownerId),
+    /** The uploads of every drop of the office (as listAll), newest first. */
+    uploadBriefsAll: () => uploadBriefsAll.all(),
     uploadsOf: (dropId: Id) => uploadsOf.all(dropId).map(uploadFromSql),
     filesOf: (dropId: Id) => filesOf.all(dropId),
     uploadOf(dropId: Id, dropUploadId: Id): DropUploadRecord | undefined {

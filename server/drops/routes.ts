@@ -20,7 +20,7 @@ import { answerDownload } from '../kernel/download.js';
 import { iso } from '../kernel/wire.js';
 import type { DropLinkService } from './link.js';
 import type { DropsService } from './service.js';
-import { detailOut, publicInfoOut, submissionIn, summaryOut } from './wire.js';
+import { detailOut, publicInfoOut, submissionIn, summaryOut, uploadBriefOut } from './wire.js';
 import { type DropGrant, dropInputIn } from '../kernel/domain/drops.js';
 import type { UploadOwnerOf } from '../kernel/uploads/owner.js';
 
@@ -40,7 +40,11 @@ export function listDrops(drops: DropsService, now: () => number): RouteHandler 
   return (req, res) => {
     const { scope } = parseInput(ListQuery, req.query);
     const at = now();
-    const answer: DropList = { drops: drops.list(callerOf(res), scope).map((drop) => summaryOut(drop, at)) };
+    const listed = drops.list(callerOf(res), scope);
+    const answer: DropList = {
+      drops: listed.drops.map((drop) => summaryOut(drop, at)),
+      uploads: listed.uploads.map(uploadBriefOut),
+    };
     res.json(answer);
   };
 }

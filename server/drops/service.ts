@@ -23,7 +23,7 @@ import { idTaken, invalidInput, notFound, wrongState } from '../kernel/http/erro
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import { dropGone, uploadRejected } from './errors.js';
-import { type DropFileRecord, type DropsRepo, type DropUploadRecord } from './repo.js';
+import { type DropFileRecord, type DropsRepo, type DropUploadBrief, type DropUploadRecord } from './repo.js';
 import { dropState, type DropRecord } from '../kernel/domain/drops.js';
 import type { ClientDropInput, DropClient, NewDropInput } from '../kernel/domain/drops.js';
 
@@ -57,7 +57,8 @@ export interface DropsService {
    * to the client. Checked like `create`; runs in the caller's transaction (the approval).
    */
   createForClient(caller: Caller, input: ClientDropInput, client: DropClient): { dropId: Id; expiresAt: number };
-  list(caller: Caller, scope: DropScope): DropRecord[];
+  /** The drops of the scope, and the uploads they received (no file of them, no key). */
+  list(caller: Caller, scope: DropScope): { drops: DropRecord[]; uploads: DropUploadBrief[] };
   detail(caller: Caller, dropId: Id): DropDetailView;
   close(caller: Caller, dropId: Id): Promise<void>;
   unlock(caller: Caller, dropId: Id): void;
@@ -185,7 +186,9 @@ export function createDropsService(deps: {
       insert(caller, { ...input, email: client.email, personal: true, singleUse: false }, client),
 
     list(caller, scope) {
-      return scope === 'mine' ? drops.listByOwner(caller.userId) : drops.listAll();
+      return scope === 'mine'
+        ? { drops: drops.listByOwner(caller.userId), uploads: drops.uploadBriefsByOwner(caller.userId) }
+        : { drops: drops.listAll(), uploads: drops.uploadBriefsAll() };
     },
 
     detail(caller, dropId) {

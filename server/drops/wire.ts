@@ -6,12 +6,14 @@ import type {
   DropPublicInfo,
   DropSubmitRequest,
   DropSummary,
+  DropUploadBrief as DropUploadBriefWire,
   DropUploadView,
 } from '../../shared/wire/index.js';
 import { bytesIn } from '../kernel/http/validation.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import { iso } from '../kernel/wire.js';
 import type { DropSubmission } from './link.js';
+import type { DropUploadBrief } from './repo.js';
 import type { DropUploadWithFiles } from './service.js';
 import { dropState, recordOut, type DropRecord } from '../kernel/domain/drops.js';
 
@@ -58,6 +60,16 @@ export function summaryOut(drop: DropRecord, now: number): DropSummary {
     uploadCount: drop.uploadCount,
     lastUploadAt: time(drop.lastUploadAt),
     label: pair(drop.labelOwner, drop.labelOffice),
+  };
+}
+
+export function uploadBriefOut(upload: DropUploadBrief): DropUploadBriefWire {
+  return {
+    dropUploadId: idToWire(upload.id),
+    dropId: idToWire(upload.dropId),
+    receivedAt: iso(upload.receivedAt),
+    rejectedAt: time(upload.rejectedAt),
+    fileCount: upload.fileCount,
   };
 }
 

@@ -135,8 +135,25 @@ export const DropSummary = z.object({
 });
 export type DropSummary = z.infer<typeof DropSummary>;
 
-/** GET /api/v1/drops?scope=mine|office (default mine): the caller's drops, or all of the office's. */
-export const DropList = z.object({ drops: z.array(DropSummary) });
+/**
+ * One upload of a listed drop, as an inbox lists it: no file, name or key of it (those are on
+ * the drop's page, GET /api/v1/drops/:dropId).
+ */
+export const DropUploadBrief = z.object({
+  dropUploadId: WireId,
+  dropId: WireId,
+  receivedAt: Time,
+  /** Set once the office's browser reported a failed MAC. */
+  rejectedAt: Time.nullable(),
+  fileCount: z.number().int(),
+});
+export type DropUploadBrief = z.infer<typeof DropUploadBrief>;
+
+/**
+ * GET /api/v1/drops?scope=mine|office (default mine): the caller's drops, or all of the office's,
+ * and the uploads those drops received, newest first.
+ */
+export const DropList = z.object({ drops: z.array(DropSummary), uploads: z.array(DropUploadBrief) });
 export type DropList = z.infer<typeof DropList>;
 
 /** One file of a drop upload, as stored. */

@@ -96,13 +96,24 @@ describe('progress figures', () => {
     expect(failureCode(new HttpFailure(413, 'quota_exceeded'))).toBe('quota_exceeded');
   });
 
-  it('formats sizes and speeds in binary units, in the reader’s locale', () => {
+  it('formats sizes and speeds in decimal units as people read them, in the reader’s locale', () => {
     expect(formatBytes('en-GB', 0)).toBe('0 B');
-    expect(formatBytes('en-GB', 5 * MiB)).toBe('5.0 MiB');
-    expect(formatBytes('nl-NL', 1.5 * MiB)).toBe('1,5 MiB');
-    expect(formatBytes('en-GB', 150 * MiB)).toBe('150 MiB');
-    expect(formatSpeed('en-GB', 114.4 * MiB)).toBe('114 MiB/s');
-    expect(formatSpeed('nl-NL', 12.34 * MiB)).toBe('12,3 MiB/s');
+    expect(formatBytes('en-GB', 999)).toBe('999 B');
+    expect(formatBytes('en-GB', 1000)).toBe('1 KB');
+    expect(formatBytes('en-GB', 2_400_000)).toBe('2.4 MB');
+    expect(formatBytes('nl-NL', 2_400_000)).toBe('2,4 MB');
+    expect(formatBytes('en-GB', 5_000_000)).toBe('5 MB');
+    // A mebibyte is a little over a megabyte.
+    expect(formatBytes('en-GB', 5 * MiB)).toBe('5.2 MB');
+    expect(formatBytes('en-GB', 150_400_000)).toBe('150 MB');
+    expect(formatBytes('nl-NL', 1_250_000_000)).toBe('1,3 GB');
+    expect(formatBytes('en-GB', 3_500_000_000_000)).toBe('3.5 TB');
+    // Never "1000 KB": rounding that reaches the next unit shows in it.
+    expect(formatBytes('en-GB', 999_600)).toBe('1 MB');
+    expect(formatBytes('en-GB', 999_400)).toBe('999 KB');
+    expect(formatBytes('en-GB', -5)).toBe('0 B');
+    expect(formatSpeed('en-GB', 114_400_000)).toBe('114 MB/s');
+    expect(formatSpeed('nl-NL', 12_340_000)).toBe('12,3 MB/s');
   });
 });
 

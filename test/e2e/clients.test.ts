@@ -11,6 +11,9 @@
 // - B uploads through the portal. Then, in A's page, with A's session, requests for B's share,
 //   B's upload and B's drop, by the ids read from B's page, answer 404 — as random ids do.
 // - A uploads through the portal; the advisor opens the client's drop and downloads it intact.
+// - The advisor's inbox holds a share the admin sent them, an upload through their drop link and
+//   both clients' portal uploads, newest first; the kind, search and "only new" filters narrow it.
+//   A client's inbox holds only what was shared with them.
 // - The portal pages have no axe violations, in Dutch and English.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -28,8 +31,17 @@ import {
   uploadThroughPortal,
 } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
-import { openDrop } from './support/drops.js';
-import { download, expectSameFile, marker, randomFile, send, TRANSFER_TIMEOUT } from './support/sending.js';
+import { makeDropLink, openDrop, openDropLink, uploadFiles } from './support/drops.js';
+import {
+  compose,
+  download,
+  expectSameFile,
+  marker,
+  randomFile,
+  send,
+  submit,
+  TRANSFER_TIMEOUT,
+} from './support/sending.js';
 import { FlowTest, type Session, type Sessions } from './support/sessions.js';
 
 const OFFICE = 'Kantoor Jansen';
@@ -39,8 +51,9 @@ const ADVISOR: Person = {
   email: 'anna@kantoor-jansen.nl',
   password: 'vrolijke-olifant-tekent-7',
 };
+// A company name that ends in a full stop: the portal's greeting must not add a second one.
 const CLIENT_A: Person = {
-  name: 'Bakkerij de Vries',
+  name: 'Bakkerij de Vries B.V.',
   email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
   password: 'krentenbollen-met-boter-en-kaas',
 };
@@ -131,7 +144,15 @@ it('each client sees only the document sent to them, opens it and downloads it i
   const forB = randomFile(`apk-rapport-${marker()}.pdf`, 700 * 1024 + 3);
   // One share each (from the Overview, so each send starts on a fresh send page).
   await advisor.page.getByTestId('nav-dashboard').click();
-  const sentToA = await send(advisor.page, [forA], [{ email: CLIENT_A.email, kind: 'account' }]);
+  await compose(advisor.page, [forA], [{ email: CLIENT_A.email, kind: 'account' }]);
+  // The send form names a client as a client, not as a colleague.
+  expect(
+    await advisor.page
+      .locator(`[data-testid="send-recipient"][data-email="${CLIENT_A.email}"]`)
+      .getByTestId('send-recipient-account')
+      .textContent(),
+  ).toBe(`Client: ${CLIENT_A.name}`);
+  const sentToA = await submit(advisor.page);
   await advisor.page.getByTestId('nav-dashboard').click();
   const sentToB = await send(advisor.page, [forB], [{ email: CLIENT_B.email, kind: 'account' }]);
   for (const [client, sent, file] of [
@@ -219,6 +240,94 @@ it("client A uploads through the portal's drop; the advisor opens the client's u
   await openDrop(advisor.page, dropId);
 });
 
+it("the advisor's inbox lists a share sent to them, a drop link upload and both clients' portal uploads, newest first, and the filters narrow it", async () => {
+  // A share from the admin to the advisor, then an upload through a drop link of the advisor's.
+  const admin = await sessions.signedIn(ADMIN);
+  const sent = await send(
+    admin.page,
+    [randomFile(`memo-${marker()}.pdf`, 5_000)],
+    [{ email: ADVISOR.email, kind: 'account' }],
+  );
+  const label = `Jaarstukken Visser ${marker()}`;
+  const drop = await makeDropLink(advisor.page, { label, title: 'Uw jaarstukken 2025' });
+  const uploader = await sessions.open('uploader through a drop link');
+  await openDropLink(uploader.page, drop.link, 'files');
+  await uploadFiles(uploader.page, [randomFile(`balans-${marker()}.pdf`, 2_000)]);
+
+  const page = advisor.page;
+  const inbox = async (): Promise<string[]> => {
+    await page.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+    return page
+      .locator('[data-testid="received-row"]')
+      .evaluateAll((rows) =>
+        rows.map(
+          (row) =>
+            `${row.querySelector('[data-testid="received-kind-cell"]')?.textContent ?? ''}: ${row.querySelector('th .cell-main')?.textContent ?? ''}`,
+        ),
+      );
+  };
+  await page.getByTestId('nav-received').click();
+  // Newest first: B uploaded before A, then the admin's share, then the drop link upload. The
+  // drop's label and the clients' names are what the advisor's browser opened.
+  const everything = [
+    `Drop link upload: ${label}`,
+    `Sent to you: ${ADMIN.name}`,
+    `Client portal upload: ${CLIENT_A.name}`,
+    `Client portal upload: ${CLIENT_B.name}`,
+  ];
+  expect(await inbox()).toEqual(everything);
+  expect(await page.locator('[data-testid="received-row"][data-unread="true"]').count()).toBe(4);
+
+  await page.getByTestId('received-kind').selectOption('portal');
+  expect(await inbox()).toEqual(everything.slice(2));
+  expect(await page.getByTestId('received-count').textContent()).toBe('2 of 4 shown.');
+  await page.getByTestId('received-search').fill('bakkerij');
+  expect(await inbox()).toEqual([everything[2]]);
+  await page.getByTestId('received-kind').selectOption('drop');
+  expect(await inbox()).toEqual([]);
+  await page.getByTestId('received-no-match').waitFor();
+  await page.getByTestId('received-kind').selectOption('all');
+  await page.getByTestId('received-search').fill('visser');
+  expect(await inbox()).toEqual([everything[0]]);
+  await page.getByTestId('received-search').fill('');
+  expect(await inbox()).toEqual(everything);
+
+  // Opening the share takes it out of "only new".
+  await page
+    .locator(`[data-testid="received-row"][data-share-id="${sent.shareId}"]`)
+    .getByTestId('received-open')
+    .click();
+  await page
+    .locator(`[data-testid="received-share-page"][data-state="loaded"][data-share-id="${sent.shareId}"]`)
+    .waitFor({ timeout: TRANSFER_TIMEOUT });
+  await page.getByTestId('nav-received').click();
+  expect(await inbox()).toEqual(everything);
+  await page.getByTestId('received-unread').check();
+  expect(await inbox()).toEqual([everything[0], everything[2], everything[3]]);
+
+  // A client's inbox: only what was shared with them, no filter by kind.
+  const aPage = a.session.page;
+  await aPage.getByTestId('nav-received').click();
+  await aPage.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+  expect(
+    await aPage
+      .locator('[data-testid="received-row"]')
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-kind'))),
+  ).toEqual(['share']);
+  expect(await aPage.getByTestId('received-kind').count()).toBe(0);
+
+  // The admin's Users page lists the clients apart from the staff.
+  await admin.page.getByTestId('nav-users').click();
+  const emailsIn = (table: string): Promise<(string | null)[]> =>
+    admin.page
+      .locator(`[data-testid="${table}"] [data-testid="user-row"]`)
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-email')));
+  await admin.page.locator('[data-testid="users-clients-table"]').waitFor();
+  expect((await emailsIn('users-clients-table')).sort()).toEqual([CLIENT_A.email, CLIENT_B.email].sort());
+  expect((await emailsIn('users-table')).sort()).toEqual([ADMIN.email, ADVISOR.email].sort());
+  await sessions.finish(admin, uploader);
+});
+
 it('shows a client nothing but a loud warning when the server names another office key than the one they pinned', async () => {
   const original = (db.prepare('SELECT signing_public_key FROM office').get() as { signing_public_key: Buffer })
     .signing_public_key;
@@ -243,7 +352,7 @@ it('shows a client nothing but a loud warning when the server names another offi
   }
 });
 
-it('has no axe violations on the portal, a received share, the invitation page and the Clients page, in both languages', async () => {
+it('has no axe violations on the portal, a received share, the invitation page, the Clients page and the inbox, in both languages', async () => {
   // bypassCSP lets axe's script in, for the audit only; the tests above run under the real policy.
   const clientContext = await flow.browser.newContext({
     bypassCSP: true,
@@ -281,6 +390,12 @@ it('has no axe violations on the portal, a received share, the invitation page a
   for (const lang of ['en', 'nl']) {
     await client.getByTestId(`lang-${lang}`).click();
     await openPortal(client);
+    // The greeting reads as a sentence after a name that ends in a full stop.
+    expect(await client.getByTestId('portal-intro').textContent()).toMatch(
+      lang === 'nl'
+        ? /^Welkom, Bakkerij de Vries B\.V\. Hier ziet u /
+        : /^Welcome, Bakkerij de Vries B\.V\. Here you see /,
+    );
     await audit(client, 'portal', lang);
     await client
       .locator(`[data-testid="received-row"][data-share-id="${shareId}"]`)
@@ -294,7 +409,14 @@ it('has no axe violations on the portal, a received share, the invitation page a
     await office.getByTestId(`lang-${lang}`).click();
     await office.getByTestId('nav-clients').click();
     await office.locator('[data-testid="clients-table"]').waitFor();
+    // The client's name is in a column called Name, not "Your name".
+    expect(await office.locator('[data-testid="clients-table"] thead th').first().textContent()).toBe(
+      lang === 'nl' ? 'Naam' : 'Name',
+    );
     await audit(office, 'clients page', lang);
+    await office.getByTestId('nav-received').click();
+    await office.locator('[data-testid="received-page"][data-state="loaded"]').waitFor({ timeout: 60_000 });
+    await audit(office, 'inbox', lang);
 
     await invitee.goto(link);
     await invitee.getByTestId(`lang-${lang}`).click();

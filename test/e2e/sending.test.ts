@@ -365,7 +365,7 @@ it("stops the send when a colleague's key changed since the advisor last sent to
   await advisor.page.getByTestId('send-submit').click();
   await advisor.page.getByTestId('send-error').waitFor();
   expect(await advisor.page.getByTestId('send-error').textContent()).toContain(
-    `The keys of ${COLLEAGUE.name} are not certified`,
+    `Your office has not vouched for the keys of ${COLLEAGUE.name}`,
   );
   expect(await advisor.page.getByTestId('key-changed-dialog').isVisible()).toBe(false);
   nothingSent();

@@ -3,7 +3,7 @@
 // database.
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, idFromWire, randomBytes, toBase64Url, type DropSecret } from '../../shared/crypto/index.js';
-import { DropDetail, ErrorBody, UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
+import { DropDetail, DropList, ErrorBody, UploadCreateResponse, UploadStatus } from '../../shared/wire/index.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { tab } from '../helpers/client.js';
 import {
@@ -108,6 +108,64 @@ describe('the office’s inbox', () => {
     const actions = auditActions(s.t.db);
     for (const action of ['drop.upload_rejected', 'drop.upload_deleted', 'drop.deleted'])
       expect(actions).toContain(action);
+  });
+
+  it('lists the uploads of the caller’s drops (or the office’s) with their time, file count and rejection, and nothing of a drop outside the scope', async () => {
+    const s = await office();
+    const staffDrop = await makeDrop(s, s.staff);
+    const adminDrop = await makeDrop(s, s.admin);
+    const first = await uploadToDrop(
+      s.t.app,
+      staffDrop,
+      await startOpenDrop(s.t.app, staffDrop.dropId),
+      files(100, 200),
+    );
+    s.t.clock.advance(60_000);
+    const second = await uploadToDrop(s.t.app, staffDrop, await startOpenDrop(s.t.app, staffDrop.dropId), files(300));
+    s.t.clock.advance(60_000);
+    const admins = await uploadToDrop(s.t.app, adminDrop, await startOpenDrop(s.t.app, adminDrop.dropId), files(50));
+    const rejectedAt = s.t.clock.now();
+    expect(
+      (await s.staff.tab.post(`/api/v1/drops/${staffDrop.dropId}/uploads/${first.answer.dropUploadId}/reject`, {}))
+        .status,
+    ).toBe(204);
+
+    const listed = async (who: typeof s.staff, scope: 'mine' | 'office') => {
+      const res = await who.tab.get(`/api/v1/drops?scope=${scope}`);
+      expect(res.status).toBe(200);
+      return DropList.parse(res.body).uploads;
+    };
+    // Newest first; only ids, times, counts: no file id, name, size, hash or key.
+    const mine = await listed(s.staff, 'mine');
+    expect(mine).toEqual([
+      {
+        dropUploadId: second.answer.dropUploadId,
+        dropId: staffDrop.dropId,
+        receivedAt: second.answer.receivedAt,
+        rejectedAt: null,
+        fileCount: 1,
+      },
+      {
+        dropUploadId: first.answer.dropUploadId,
+        dropId: staffDrop.dropId,
+        receivedAt: first.answer.receivedAt,
+        rejectedAt: new Date(rejectedAt).toISOString(),
+        fileCount: 2,
+      },
+    ]);
+    expect(Object.keys(mine[0]!).sort()).toEqual(['dropId', 'dropUploadId', 'fileCount', 'receivedAt', 'rejectedAt']);
+    // The admin's own drop only, until they ask for the whole office.
+    expect((await listed(s.admin, 'mine')).map((u) => u.dropUploadId)).toEqual([admins.answer.dropUploadId]);
+    expect((await listed(s.admin, 'office')).map((u) => u.dropUploadId)).toEqual([
+      admins.answer.dropUploadId,
+      second.answer.dropUploadId,
+      first.answer.dropUploadId,
+    ]);
+    // Deleting an upload takes it off the list.
+    expect(
+      (await s.staff.tab.delete(`/api/v1/drops/${staffDrop.dropId}/uploads/${first.answer.dropUploadId}`)).status,
+    ).toBe(204);
+    expect((await listed(s.staff, 'mine')).map((u) => u.dropUploadId)).toEqual([second.answer.dropUploadId]);
   });
 
   it('answers bad input on the link holder’s routes with a clear 4xx, never a 500', async () => {

@@ -46,10 +46,15 @@ export function storeLang(lang: Lang): void {
   }
 }
 
+/** A value that already ends a sentence: the message's own full stop after it is left out. */
+const ENDS_SENTENCE = /[.!?…]$/u;
+
 /**
  * Splits a message at its `{name}` placeholders and fills them from `params`. Values may be
  * any type (strings for t(), elements for rich messages); a placeholder without a value is
- * kept as written, so a missing parameter is visible rather than silently empty.
+ * kept as written, so a missing parameter is visible rather than silently empty. A text value
+ * that ends in a full stop (a company name such as "Bakkerij Smit B.V.") takes the place of the
+ * message's full stop right after it, so no sentence ends in "B.V..".
  */
 export function interpolate<T>(template: string, params: Readonly<Record<string, T>>): (string | T)[] {
   const parts: (string | T)[] = [];
@@ -57,8 +62,10 @@ export function interpolate<T>(template: string, params: Readonly<Record<string,
   for (const match of template.matchAll(/\{(\w+)\}/g)) {
     const name = match[1] ?? '';
     if (!Object.hasOwn(params, name)) continue;
-    parts.push(template.slice(last, match.index), params[name] as T);
+    const value = params[name] as T;
+    parts.push(template.slice(last, match.index), value);
     last = match.index + match[0].length;
+    if (typeof value === 'string' && ENDS_SENTENCE.test(value) && template[last] === '.') last++;
   }
   parts.push(template.slice(last));
   return parts.filter((part) => part !== '');

@@ -223,7 +223,7 @@ export const nl: Messages = {
   'invite.checking': 'De uitnodiging wordt gecontroleerd…',
   'invite.unavailable':
     'De uitnodiging kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
-  'invite.summary': '{office} nodigt {email} uit als {role}. Deze uitnodiging is geldig tot {expiresAt}.',
+  'invite.summary': '{office} nodigt {email} uit. Rol: {role}. Deze uitnodiging is geldig tot {expiresAt}.',
   'invite.reset.summary':
     'Een beheerder van {office} heeft het account van {email} opnieuw ingesteld. Deze link is geldig tot {expiresAt}.',
   'invite.reset.warning':
@@ -279,7 +279,7 @@ export const nl: Messages = {
   'nav.privacy': 'Privacyverzoeken',
   'nav.send': 'Bestanden versturen',
   'nav.sent': 'Verstuurd',
-  'nav.received': 'Ontvangen',
+  'nav.received': 'Postvak IN',
 
   'dashboard.title': 'Welkom, {name}',
   'dashboard.intro': '{office} · uw rol: {role}',
@@ -361,23 +361,28 @@ export const nl: Messages = {
 
   'colleagues.title': 'Collega’s',
   'colleagues.intro':
-    'De medewerkers en beheerders van {office}. De sleutels van ieder van hen worden in uw browser gecontroleerd met de kantoorsleutel.',
+    'De medewerkers en beheerders van {office}. Uw browser controleert dat het kantoor voor de sleutels van ieder van hen instaat.',
   'colleagues.checking': 'De sleutels van uw collega’s worden gecontroleerd…',
   'colleagues.name': 'Naam',
   'colleagues.role': 'Rol',
   'colleagues.status': 'Sleutels',
   'colleagues.fingerprint': 'Vingerafdruk',
+  'colleagues.fingerprintWhy':
+    'Een vingerafdruk is een kort nummer dat bij iemands sleutels hoort. Vergelijk het telefonisch of persoonlijk met die persoon als u zeker wilt weten dat niemand de sleutels heeft verwisseld.',
   'colleagues.verified': 'Gecontroleerd',
   'colleagues.unverified': 'Nog niet goedgekeurd',
   'colleagues.failed': 'Controle mislukt',
   'colleagues.failed.title': 'Waarschuwing: sleutels die niet kloppen',
   'colleagues.failed.text':
-    'De sleutels van {names} zijn niet gecertificeerd door de sleutel van uw kantoor. Stuur hun niets en meld het aan een beheerder: mogelijk heeft iemand met de server geknoeid.',
+    'Uw kantoor staat niet in voor de sleutels van {names} (ze zijn niet gecertificeerd met de kantoorsleutel), dus Coffer kan niet nagaan of die sleutels echt van hen zijn. Stuur hun niets en meld het aan een beheerder: mogelijk heeft iemand met de server geknoeid.',
   'colleagues.you': 'u',
   'colleagues.none': 'Nog geen collega’s.',
 
   'users.title': 'Gebruikers',
-  'users.intro': 'Iedereen met een account bij uw kantoor.',
+  'users.intro': 'De medewerkers en beheerders van uw kantoor, en daaronder de accounts van uw klanten.',
+  'users.clients': 'Klanten',
+  'users.clients.intro':
+    'Klanten loggen in op hun eigen portaal. U nodigt ze uit en keurt ze goed op de pagina Klanten.',
   'users.name': 'Naam',
   'users.role': 'Rol',
   'users.status': 'Accountstatus',
@@ -399,7 +404,7 @@ export const nl: Messages = {
   'users.approved': '{name} is goedgekeurd.',
   'users.enabled': '{name} kan weer inloggen.',
   'users.disabled': '{name} is geblokkeerd en overal uitgelogd.',
-  'users.roleChanged': '{name} is nu {role}.',
+  'users.roleChanged': 'Nieuwe rol van {name}: {role}.',
   'users.disable.title': '{name} blokkeren?',
   'users.disable.text':
     'Deze persoon wordt meteen overal uitgelogd en kan niet meer inloggen. Openstaande uitnodigingen worden ingetrokken. Wat hij of zij naar klanten en het kantoor stuurde, blijft beschikbaar voor het kantoor. U kunt het account later weer deblokkeren.',
@@ -417,7 +422,7 @@ export const nl: Messages = {
 
   'approve.title': '{name} goedkeuren',
   'approve.loading': 'Sleutels worden opgehaald…',
-  'approve.intro': '{name} ({email}) vraagt toegang als {role}.',
+  'approve.intro': '{name} ({email}) vraagt toegang. Rol: {role}.',
   'approve.step1':
     'Bel {name} op een nummer dat u kent, of spreek persoonlijk af. Gebruik hiervoor geen e-mail of chatbericht.',
   'approve.step2':
@@ -589,22 +594,47 @@ export const nl: Messages = {
   'mail.guest.accessCode': 'U hebt ook een toegangscode nodig. Die geef ik u telefonisch door.',
   'mail.guest.expires': 'De link werkt tot {expires}.',
   'mail.guest.closing': 'Met vriendelijke groet,\n{sender}',
-  'received.title': 'Ontvangen',
+  'received.title': 'Postvak IN',
   'received.intro': 'Documenten die uw kantoor u heeft gestuurd. Ze worden geopend met uw eigen sleutel.',
   'received.none': 'Er is u nog niets gestuurd.',
+  'received.none.office': 'Er is nog niets voor u binnengekomen.',
   'received.from': 'Van',
+  'received.intro.office':
+    'Alles wat voor u binnenkwam, het nieuwste eerst: bestanden die u zijn gestuurd, uploads via uw uploadlinks en uploads van uw klanten in hun portaal.',
+  'received.kind': 'Wat',
+  'received.kind.all': 'Alles',
+  'received.kind.share': 'Aan u gestuurd',
+  'received.kind.drop': 'Upload via uploadlink',
+  'received.kind.portal': 'Upload in klantportaal',
+  'received.when': 'Binnengekomen',
+  'received.state.new': 'Nieuw',
+  'received.state.seen': 'Geopend',
+  'received.state.rejected': 'Afgewezen',
+  'received.newHint': '‘Nieuw’ betekent: nog niet geopend in deze browser.',
+  'received.scope': 'Van wie de uploadlinks',
+  'received.scope.mine': 'Mijn uploadlinks',
+  'received.scope.office': 'Het hele kantoor',
+  'received.filter.heading': 'Zoeken',
+  'received.filter.text': 'Van of zoekwoord',
+  'received.filter.text.hint':
+    'Een naam, een label of een woord uit de titel van een uploadlink. Er wordt alleen in deze browser gezocht.',
+  'received.filter.unread': 'Alleen nieuw',
+  'received.filter.count': '{shown} van {total} getoond.',
+  'received.filter.none': 'Niets voldoet aan uw keuze. Wis de zoekterm of de filters om alles te zien.',
   'received.gone': 'Deze zending is niet meer beschikbaar: {state}.',
   'receivedShare.title': 'Ontvangen bestanden',
   'receivedShare.titleFrom': 'Bestanden van {name}',
   'receivedShare.opening': 'De bestanden worden gecontroleerd en geopend…',
   'receivedShare.intro': 'Aan u gestuurd door {name} van {office}. Beschikbaar tot {date}.',
   'receivedShare.verified':
-    'Gecontroleerd: deze bestanden komen ongewijzigd van {name}, van wie uw kantoor de sleutels heeft gecertificeerd.',
+    'Gecontroleerd: deze bestanden komen van {name} van uw kantoor en zijn onderweg niet veranderd.',
   'receivedShare.senderFingerprint': 'Vingerafdruk van {name}',
+  'receivedShare.fingerprintWhy':
+    'Dit nummer hoort bij de sleutels van {name}, waar uw kantoor voor instaat (gecertificeerd met de kantoorsleutel). Wilt u extra zeker zijn, vergelijk het dan telefonisch met {name}: het staat op hun pagina Beveiliging.',
   'receivedShare.untrusted':
     'De sleutels van de afzender of de lijst met bestanden konden niet worden gecontroleerd met de sleutel van uw kantoor. Er is niets ontsleuteld. Meld het bij een beheerder.',
   'receivedShare.downloadsLeft': 'Resterende downloads: {n}',
-  'receivedShare.back': 'Terug naar ontvangen bestanden',
+  'receivedShare.back': 'Terug naar Postvak IN',
   'recipient.waiting': 'Nog niet geopend',
   'recipient.codeRequested': 'Code aangevraagd',
   'recipient.codeConfirmed': 'Code bevestigd',
@@ -644,6 +674,7 @@ export const nl: Messages = {
   'send.recipients.none': 'Voeg ten minste één ontvanger toe.',
   'send.recipients.listLabel': 'Toegevoegde ontvangers',
   'send.recipients.account': 'Collega: {name}',
+  'send.recipients.client': 'Klant: {name}',
   'send.recipients.unapproved': 'Nog niet goedgekeurd: kan niets ontvangen',
   'send.recipients.guest': 'Krijgt een link',
   'send.recipients.remove': 'Verwijderen',
@@ -678,7 +709,7 @@ export const nl: Messages = {
   'send.cancelled': 'Het versturen is geannuleerd. Er is niets verstuurd en wat al was geüpload, is verwijderd.',
   'send.error.unapproved': 'Deze collega’s zijn nog niet goedgekeurd en kunnen geen bestanden ontvangen: {names}.',
   'send.error.untrusted':
-    'De sleutels van {names} zijn niet gecertificeerd met de sleutel van uw kantoor. Er is niets verstuurd. Meld het bij een beheerder: misschien heeft iemand met de server geknoeid.',
+    'Uw kantoor staat niet in voor de sleutels van {names} (ze zijn niet gecertificeerd met de kantoorsleutel), dus Coffer kan niet nagaan of die sleutels echt van hen zijn. Er is niets verstuurd. Meld het bij een beheerder: misschien heeft iemand met de server geknoeid.',
   'send.error.refused': 'Er is niets verstuurd, omdat een gewijzigde sleutel niet is bevestigd.',
   'send.error.officeKeys':
     'De sleutels van uw kantoor kloppen niet. Er is niets verstuurd. Meld het bij een beheerder.',
@@ -762,7 +793,6 @@ export const nl: Messages = {
   'sentShare.error.linkUntrusted': 'De link kon niet met uw sleutels worden geopend.',
   'sentShare.back': 'Terug naar verstuurde bestanden',
   'share.messageFrom': 'Bericht van {sender}',
-  'share.missingFiles': '{n} van de bestanden in deze zending ontbreken. Vraag het de afzender.',
   'share.state.active': 'Actief',
   'share.state.expired': 'Verlopen',
   'share.state.revoked': 'Ingetrokken',
@@ -840,7 +870,7 @@ export const nl: Messages = {
   'dropLink.label': 'Uploadlink',
   'dropLink.mailLang': 'Tekst van de mail in',
   'dropLink.secret':
-    'Het deel na # is de sleutel voor de controle van de uploads: het komt nooit bij de server. U kunt deze link later weer tonen op de pagina van de uploadlink.',
+    'Stuur de link in zijn geheel. Het laatste deel, na het #-teken, is een geheim dat alleen uw kantoor en de browser van de klant krijgen: daarmee controleert het kantoor dat uploads echt via deze link kwamen. Het komt nooit bij de server. U kunt deze link later weer tonen op de pagina van de uploadlink.',
   'drop.title': 'Uploadlink',
   'drop.titleFor': 'Uploadlink: {label}',
   'drop.opening': 'De uploadlink openen en de uploads controleren…',
@@ -862,7 +892,7 @@ export const nl: Messages = {
   'drop.use.once': 'Eén keer',
   'drop.use.many': 'Vaker',
   'drop.limits': 'Per keer uploaden',
-  'drop.limits.value': 'Hoogstens {files} bestanden, {size} samen',
+  'drop.limits.value': 'Bestanden: hoogstens {files} · samen hoogstens {size}',
   'drop.locked':
     'Er zijn te veel verkeerde codes ingevoerd, dus de link is geblokkeerd. Ga bij de klant na of zij het waren voordat u hem deblokkeert.',
   'drop.unlocked': 'De uploadlink is gedeblokkeerd: de klant kan weer een code aanvragen.',
@@ -872,15 +902,12 @@ export const nl: Messages = {
     'Coffer kan deze bestanden niet op virussen controleren: ze blijven versleuteld tot u ze downloadt. Open ze even voorzichtig als bijlagen bij een e-mail.',
   'drop.upload.received': 'Ontvangen op {date}',
   'drop.upload.rejected.title': 'Afgewezen: niet via deze link geüpload',
-  'drop.upload.rejected.text':
-    'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
   'drop.upload.unavailable':
     'De sleutels van deze uploadlink zijn verwijderd; deze upload kan niet meer worden geopend.',
   'drop.upload.receiptMailed': 'De klant heeft deze code ook per e-mail ontvangen.',
   'drop.upload.receiptCompare':
     'De klant zag na het uploaden dezelfde code. Leest de klant hem aan u voor, dan moet hij overeenkomen.',
   'drop.upload.message': 'Bericht van de klant',
-  'drop.upload.missing': '{n} van de bestanden in deze upload ontbreken.',
   'drop.upload.delete': 'Upload verwijderen',
   'drop.uploadDeleted': 'De upload is verwijderd.',
   'drop.manage': 'Deze uploadlink beheren',
@@ -921,14 +948,14 @@ export const nl: Messages = {
   'dropUpload.continue': 'Verder',
   'dropUpload.error.delivery': 'De code kon niet worden afgeleverd op dit adres. Het kantoor is ingelicht.',
   'dropUpload.files.title': 'Kies uw bestanden',
-  'dropUpload.limits': 'Hoogstens {files} bestanden, {total} samen; elk bestand hoogstens {file}.',
+  'dropUpload.limits': 'Bestanden: hoogstens {files} · samen hoogstens {total} · per bestand hoogstens {file}.',
   'dropUpload.message.hint': 'Versleuteld met de bestanden: alleen {office} kan het lezen. Hoogstens {max} tekens.',
   'dropUpload.receiptMail': 'Stuur mij een ontvangstbewijs op {email}',
   'dropUpload.receiptMail.hint': 'Met de ontvangstcode, de groottes en het tijdstip; nooit de bestandsnamen.',
   'dropUpload.submit': 'Versleutelen en uploaden',
   'dropUpload.submitting': 'Verzegelen en inleveren…',
   'dropUpload.cancelled': 'Het uploaden is geannuleerd. Er is niets ingeleverd, en wat al was geüpload is verwijderd.',
-  'dropUpload.error.tooMany': 'U kunt hoogstens {max} bestanden tegelijk uploaden.',
+  'dropUpload.error.tooMany': 'Te veel bestanden: deze link neemt er hoogstens {max} tegelijk aan.',
   'dropUpload.error.tooLarge': 'Samen zijn deze bestanden groter dan {max}, het meeste dat deze link aanneemt.',
   'dropUpload.error.fileTooLarge': 'Deze bestanden zijn groter dan {max}, het meeste voor één bestand: {names}.',
   'dropUpload.error.serverLimits':
@@ -1139,6 +1166,7 @@ export const nl: Messages = {
   'clients.invite.intro':
     'De klant krijgt een e-mail met een link om een account aan te maken. Daarna vergelijkt u samen (telefonisch of persoonlijk) de vingerafdruk en keurt u de klant goed.',
   'clients.name': 'Naam (persoon of bedrijf)',
+  'clients.column.name': 'Naam',
   'clients.inviteButton': 'Uitnodiging versturen',
   'clients.invited': 'Er is een uitnodiging verstuurd naar {name} op {email}.',
   'clients.list': 'Klanten van uw kantoor',
@@ -1162,7 +1190,8 @@ export const nl: Messages = {
     'Keur alleen goed als elk cijfer klopt. Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.certifying': 'Certificeren met de kantoorsleutel en de uploadlink maken…',
 
-  'invite.office.verified': 'De sleutel van {office} klopt met de vingerafdruk in uw uitnodigingslink.',
+  'invite.office.verified':
+    'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
   'invite.office.mismatch.title': 'Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.',
   'invite.office.mismatch.text':
     'De server noemt een andere sleutel voor {office} dan de link die u kreeg. Maak geen account aan. Bel {office} op een nummer dat u al kent en meld dit.',
@@ -1173,10 +1202,12 @@ export const nl: Messages = {
   'portal.intro':
     'Welkom, {name}. Hier ziet u wat {office} met u deelt, en uploadt u documenten naar {office}, versleuteld in uw browser.',
   'portal.checkingOffice': 'De sleutel van het kantoor controleren…',
-  'portal.officeVerified': 'De sleutel van {office} is dezelfde die u bewaarde toen u uw account aanmaakte.',
+  'portal.officeVerified': 'Dit is hetzelfde {office} als toen u uw account aanmaakte: de sleutel is niet veranderd.',
   'portal.officePinnedNow':
     'Deze browser heeft de sleutel van {office} nu bewaard, omdat er geen bewaarde sleutel werd gevonden. Vergelijk deze vingerafdruk telefonisch met {office} voordat u erop vertrouwt.',
   'portal.officeFingerprint': 'Vingerafdruk van {office}',
+  'portal.officeFingerprintWhy':
+    'Dit nummer hoort bij de sleutels van {office}. Wilt u zeker weten dat niemand ze heeft verwisseld, vergelijk het dan telefonisch met {office}.',
   'portal.officeChanged.title': 'Stop: de sleutel van {office} is veranderd',
   'portal.officeChanged.lead':
     'De server noemt een andere sleutel voor {office} dan de sleutel die u bewaarde toen u uw account aanmaakte.',
@@ -1227,6 +1258,20 @@ export const nlPlurals: PluralMessages = {
   'wait.seconds': { one: '1 seconde', other: '{n} seconden' },
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
+  'received.files': { one: '1 bestand', other: '{n} bestanden' },
+  'share.missingFiles': {
+    one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',
+    other: '{n} van de bestanden in deze zending ontbreken. Vraag het de afzender.',
+  },
+  'drop.upload.missing': {
+    one: '1 van de bestanden in deze upload ontbreekt.',
+    other: '{n} van de bestanden in deze upload ontbreken.',
+  },
+  'drop.upload.rejected.text': {
+    one: 'Deze upload (1 bestand) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
+    other:
+      'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
+  },
   'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
   'send.limit': { one: '1 keer', other: '{n} keer' },
   'dropNew.maxFiles': { one: '1 bestand', other: '{n} bestanden' },

@@ -1,25 +1,32 @@
-// Sizes, speeds and durations as people read them, in their locale. Binary units (a MiB is
-// 1,048,576 bytes), as operating systems show file sizes.
+// Sizes, speeds and durations as people read them, in their locale. Decimal units, as phones,
+// cloud services and shops state sizes: a MB is 1,000,000 bytes, so "2.4 MB" in English and
+// "2,4 MB" in Dutch. Every size a page states (a file, a limit, a quota) goes through here, so
+// a limit reads the same way as the files it is compared with.
 import { describeWait } from '../api/retry-after';
 import type { Translate } from '../i18n';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+const STEP = 1000;
+
+/** One decimal below 100 ("2.4 MB", "15.5 MB"), none from 100 up ("150 MB") or for bytes; no ".0". */
+function figure(locale: string, value: number, whole: boolean): string {
+  const digits = whole || value >= 100 ? 0 : 1;
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+}
 
 export function formatBytes(locale: string, bytes: number): string {
   let value = Math.max(0, bytes);
   let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
+  // From 100 up a figure has no decimals: 999,600 bytes would show as "1,000 KB", which is "1 MB".
+  while (unit < UNITS.length - 1 && Math.round(value) >= STEP) {
+    value /= STEP;
     unit++;
   }
-  const digits = unit === 0 || value >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(value)} ${UNITS[unit]}`;
+  return `${figure(locale, value, unit === 0)} ${UNITS[unit]}`;
 }
 
 export function formatSpeed(locale: string, bytesPerSecond: number): string {
-  const mib = bytesPerSecond / (1024 * 1024);
-  const digits = mib >= 100 ? 0 : 1;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(mib)} MiB/s`;
+  return `${figure(locale, Math.max(0, bytesPerSecond) / (STEP * STEP), false)} MB/s`;
 }
 
 /** "12 seconds", "3 minutes", "2 hours". */

@@ -88,6 +88,110 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
     }
   };
 
+  // Clients have accounts too, but belong to the Clients page: listed apart, so nobody takes one for staff.
+  const staff = users?.filter((user) => user.role !== 'client') ?? null;
+  const clients = users?.filter((user) => user.role === 'client') ?? null;
+  const columns = [
+    t('users.name'),
+    t('users.role'),
+    t('users.status'),
+    t('users.approval'),
+    t('users.twoFactor'),
+    t('users.lastSignIn'),
+    t('users.actions'),
+  ];
+  const userRow = (user: UserSummary): JSX.Element => {
+    const self = user.userId === info.me.userId;
+    const active = user.status === 'active';
+    return (
+      <tr
+        key={user.userId}
+        data-testid="user-row"
+        data-user-id={user.userId}
+        data-email={user.email}
+        data-status={user.status}
+        data-approval={user.approval}
+        class={user.approval === 'pending' && active ? 'row--attention' : undefined}
+      >
+        <th scope="row" data-label={t('users.name')}>
+          <span class="cell-main">{user.name || user.email}</span>
+          <span class="cell-sub">{user.email}</span>
+          {self && <span class="badge badge--muted">{t('colleagues.you')}</span>}
+        </th>
+        <td data-label={t('users.role')}>{roleLabel(t, user.role)}</td>
+        <td data-label={t('users.status')}>
+          <span class={`badge badge--${active ? 'ok' : 'danger'}`}>
+            {t(active ? 'users.status.active' : 'users.status.disabled')}
+          </span>
+        </td>
+        <td data-label={t('users.approval')}>
+          <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>
+            {t(APPROVAL_LABELS[user.approval])}
+          </span>
+        </td>
+        <td data-label={t('users.twoFactor')}>{t(user.twoFactor ? 'twoFactor.on' : 'twoFactor.off')}</td>
+        <td data-label={t('users.lastSignIn')}>
+          {user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}
+        </td>
+        <td data-label={t('users.actions')}>
+          <div class="action-list">
+            {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
+            {active && user.approval === 'pending' && user.role !== 'client' && (
+              <button
+                type="button"
+                class="button button--small"
+                onClick={() => open({ kind: 'approve', user })}
+                data-testid="user-approve"
+              >
+                {t('users.approve')}
+              </button>
+            )}
+            {active && user.role !== 'client' && (
+              <button
+                type="button"
+                class="button button--small button--secondary"
+                onClick={() => open({ kind: 'role', user })}
+                data-testid="user-role"
+              >
+                {t('users.changeRole')}
+              </button>
+            )}
+            {active && !self && (
+              <button
+                type="button"
+                class="button button--small button--secondary"
+                onClick={() => open({ kind: 'disable', user })}
+                data-testid="user-disable"
+              >
+                {t('users.disable')}
+              </button>
+            )}
+            {!active && (
+              <button
+                type="button"
+                class="button button--small button--secondary"
+                onClick={() => void enable(user)}
+                data-testid="user-enable"
+              >
+                {t('users.enable')}
+              </button>
+            )}
+            {!self && user.approval !== 'reset' && (
+              <button
+                type="button"
+                class="button button--small button--secondary"
+                onClick={() => open({ kind: 'reset', user })}
+                data-testid="user-reset"
+              >
+                {t('users.reset')}
+              </button>
+            )}
+          </div>
+        </td>
+      </tr>
+    );
+  };
+
   return (
     <>
       <PageHeading>{t('users.title')}</PageHeading>
@@ -100,112 +204,31 @@ export function UsersPage({ info }: { readonly info: SessionInfo }): JSX.Element
       )}
       <StatusLine text={status} testid="users-status" focusKey={statusFocus} />
       <ListTable
-        items={users}
+        items={staff}
         failed={problem !== null}
         testid="users-table"
         loadingTestid="users-loading"
         caption={t('users.title')}
-        columns={[
-          t('users.name'),
-          t('users.role'),
-          t('users.status'),
-          t('users.approval'),
-          t('users.twoFactor'),
-          t('users.lastSignIn'),
-          t('users.actions'),
-        ]}
-        row={(user) => {
-          const self = user.userId === info.me.userId;
-          const active = user.status === 'active';
-          return (
-            <tr
-              key={user.userId}
-              data-testid="user-row"
-              data-user-id={user.userId}
-              data-email={user.email}
-              data-status={user.status}
-              data-approval={user.approval}
-              class={user.approval === 'pending' && active ? 'row--attention' : undefined}
-            >
-              <th scope="row" data-label={t('users.name')}>
-                <span class="cell-main">{user.name || user.email}</span>
-                <span class="cell-sub">{user.email}</span>
-                {self && <span class="badge badge--muted">{t('colleagues.you')}</span>}
-              </th>
-              <td data-label={t('users.role')}>{roleLabel(t, user.role)}</td>
-              <td data-label={t('users.status')}>
-                <span class={`badge badge--${active ? 'ok' : 'danger'}`}>
-                  {t(active ? 'users.status.active' : 'users.status.disabled')}
-                </span>
-              </td>
-              <td data-label={t('users.approval')}>
-                <span class={`badge badge--${user.approval === 'approved' ? 'ok' : 'warning'}`}>
-                  {t(APPROVAL_LABELS[user.approval])}
-                </span>
-              </td>
-              <td data-label={t('users.twoFactor')}>{t(user.twoFactor ? 'twoFactor.on' : 'twoFactor.off')}</td>
-              <td data-label={t('users.lastSignIn')}>
-                {user.lastSignInAt ? formatDateTime(locale, user.lastSignInAt) : t('users.never')}
-              </td>
-              <td data-label={t('users.actions')}>
-                <div class="action-list">
-                  {/* Clients are approved on the Clients page (never with the office keys), and keep their role. */}
-                  {active && user.approval === 'pending' && user.role !== 'client' && (
-                    <button
-                      type="button"
-                      class="button button--small"
-                      onClick={() => open({ kind: 'approve', user })}
-                      data-testid="user-approve"
-                    >
-                      {t('users.approve')}
-                    </button>
-                  )}
-                  {active && user.role !== 'client' && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => open({ kind: 'role', user })}
-                      data-testid="user-role"
-                    >
-                      {t('users.changeRole')}
-                    </button>
-                  )}
-                  {active && !self && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => open({ kind: 'disable', user })}
-                      data-testid="user-disable"
-                    >
-                      {t('users.disable')}
-                    </button>
-                  )}
-                  {!active && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => void enable(user)}
-                      data-testid="user-enable"
-                    >
-                      {t('users.enable')}
-                    </button>
-                  )}
-                  {!self && user.approval !== 'reset' && (
-                    <button
-                      type="button"
-                      class="button button--small button--secondary"
-                      onClick={() => open({ kind: 'reset', user })}
-                      data-testid="user-reset"
-                    >
-                      {t('users.reset')}
-                    </button>
-                  )}
-                </div>
-              </td>
-            </tr>
-          );
-        }}
+        columns={columns}
+        row={userRow}
       />
+      {clients !== null && clients.length > 0 && (
+        <section class="panel panel--wide" aria-labelledby="users-clients-heading">
+          <h2 id="users-clients-heading" class="section-heading">
+            {t('users.clients')}
+          </h2>
+          <p>{t('users.clients.intro')}</p>
+          <ListTable
+            items={clients}
+            failed={false}
+            testid="users-clients-table"
+            loadingTestid="users-clients-loading"
+            caption={t('users.clients')}
+            columns={columns}
+            row={userRow}
+          />
+        </section>
+      )}
 
       {action?.kind === 'approve' && (
         <ApproveDialog

@@ -21,7 +21,7 @@ import { PortalPage } from '../portal/PortalPage';
 import { DropCreatePage } from '../drops/DropCreatePage';
 import { DropPage } from '../drops/DropPage';
 import { DropsListPage } from '../drops/DropsListPage';
-import { ReceivedListPage } from '../received/ReceivedListPage';
+import { InboxPage } from '../received/InboxPage';
 import { ReceivedSharePage } from '../received/ReceivedSharePage';
 import { SendPage } from '../send/SendPage';
 import { SentListPage } from '../sent/SentListPage';
@@ -124,7 +124,7 @@ function Section({
       return route.shareId ? (
         <ReceivedSharePage key={route.shareId} info={info} shareId={route.shareId} />
       ) : (
-        <ReceivedListPage />
+        <InboxPage info={info} />
       );
     case 'drops':
       if (route.newDrop) return <DropCreatePage info={info} />;

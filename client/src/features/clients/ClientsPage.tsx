@@ -87,7 +87,13 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
           loadingTestid="clients-loading"
           empty={<p data-testid="clients-empty">{t('clients.none')}</p>}
           caption={t('clients.list')}
-          columns={[t('field.name'), t('field.email'), t('sentList.state'), t('clients.since'), t('users.actions')]}
+          columns={[
+            t('clients.column.name'),
+            t('field.email'),
+            t('sentList.state'),
+            t('clients.since'),
+            t('users.actions'),
+          ]}
           row={(client) => (
             <tr
               key={client.userId ?? client.invitationId}
@@ -96,7 +102,7 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
               data-state={client.state}
               data-user-id={client.userId ?? ''}
             >
-              <th scope="row" data-label={t('field.name')}>
+              <th scope="row" data-label={t('clients.column.name')}>
                 <span class="cell-main">{client.name}</span>
                 {client.deliveryFailed && (
                   <span class="cell-warning" data-testid="client-delivery-failed">

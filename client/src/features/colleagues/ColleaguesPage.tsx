@@ -43,6 +43,7 @@ export function ColleaguesPage({ info }: { readonly info: SessionInfo }): JSX.El
     <>
       <PageHeading>{t('colleagues.title')}</PageHeading>
       <p class="lead">{t('colleagues.intro', { office: info.office.name })}</p>
+      <p>{t('colleagues.fingerprintWhy')}</p>
       {problem && (
         <ErrorAlert testid="colleagues-error">
           <p>{problem}</p>

@@ -6,14 +6,14 @@ import type { MessageKey, Translate } from '../../i18n';
 import { formatBytes } from '../../ui/format';
 import { defaultExpiryDays, expiryPresets } from '../share/links';
 
-const MiB = 1024 * 1024;
+const MB = 1000 * 1000;
 
 /** Files per submission an advisor can choose. */
 export const MAX_FILES_CHOICES = [1, 3, 5, 10, 20, 50, MAX_DROP_FILES] as const;
 export const DEFAULT_MAX_FILES = 10;
-/** Bytes per submission (all files together) an advisor can choose. */
-export const MAX_TOTAL_CHOICES = [25, 100, 250, 500, 1024, 2048, 5120, 10240].map((mib) => mib * MiB);
-export const DEFAULT_MAX_TOTAL = 1024 * MiB;
+/** Bytes per submission (all files together) an advisor can choose: round figures in the decimal units pages show. */
+export const MAX_TOTAL_CHOICES = [25, 100, 250, 500, 1000, 2000, 5000, 10_000].map((mb) => mb * MB);
+export const DEFAULT_MAX_TOTAL = 1000 * MB;
 
 /** Expiry choices in days: a personal drop may run a year, any other the office's maximum. */
 export function dropExpiryPresets(officeMaxDays: number, personal: boolean): number[] {

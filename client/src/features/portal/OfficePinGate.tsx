@@ -101,6 +101,7 @@ export function OfficeTrustNotice({ office }: { readonly office: string }): JSX.
         <span class="fingerprint-line__label">{t('portal.officeFingerprint', { office })}</span>
         <Fingerprint value={trust.fingerprint} testid="office-fingerprint" />
       </p>
+      <p class="field__hint">{t('portal.officeFingerprintWhy', { office })}</p>
     </Notice>
   );
 }

@@ -17,7 +17,7 @@ import { formatDateTime } from '../../ui/labels';
 import { errorMessage } from '../../ui/errors';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
-import { ReceivedTable } from '../received/ReceivedListPage';
+import { ReceivedTable } from '../received/ReceivedTable';
 import { OfficeTrustNotice } from './OfficePinGate';
 import { PortalDropPanel } from './PortalDropPanel';
 
@@ -53,7 +53,9 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
   return (
     <section data-testid="portal-page" data-state={loaded ? 'loaded' : 'loading'}>
       <PageHeading>{t('portal.title', { office })}</PageHeading>
-      <p class="lead">{t('portal.intro', { name: info.me.name, office })}</p>
+      <p class="lead" data-testid="portal-intro">
+        {t('portal.intro', { name: info.me.name, office })}
+      </p>
       <OfficeTrustNotice office={office} />
       {problem && (
         <ErrorAlert testid="portal-error">

@@ -21,6 +21,7 @@ import { formatDateTime } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { goneState, STATE_LABELS } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
+import { markSeen } from './seen';
 
 type View =
   | { readonly kind: 'loading' }
@@ -48,7 +49,11 @@ export function ReceivedSharePage({
     },
     [shareId, engine, t],
     {
-      onLoad: ({ share, opened }) => setView({ kind: 'loaded', share, opened }),
+      onLoad: ({ share, opened }) => {
+        setView({ kind: 'loaded', share, opened });
+        // Opened, however the page was reached (the inbox, a mail, a bookmark): no longer new there.
+        markSeen(info.me.userId, shareId, new Date().toISOString());
+      },
       onError: (error) => {
         const state = error instanceof ApiError ? goneState(error.code) : null;
         if (state) setView({ kind: 'failed', text: t('received.gone', { state: t(STATE_LABELS[state]) }) });
@@ -113,6 +118,7 @@ export function ReceivedSharePage({
           </span>
           <Fingerprint value={opened.senderFingerprint} />
         </p>
+        <p class="field__hint">{t('receivedShare.fingerprintWhy', { name: share.sender.name })}</p>
       </Notice>
       {opened.message !== undefined && (
         <figure class="message" data-testid="share-message">

@@ -178,7 +178,9 @@ function RecipientItem({
         </span>
         {kind === 'account' && account && (
           <span class="badge badge--ok" data-testid="send-recipient-account">
-            {t('send.recipients.account', { name: account.name })}
+            {t(account.role === 'client' ? 'send.recipients.client' : 'send.recipients.account', {
+              name: account.name,
+            })}
           </span>
         )}
         {kind === 'account' && account && account.certificate === undefined && (

@@ -1,40 +1,11 @@
-// /app/received: shares sent to this account. The files' names are decrypted on a share's
-// page, with this account's own key. The client portal shows the same table (ReceivedTable).
+// The shares sent to a client's account, as the client portal lists them. The files' names are
+// decrypted on a share's page, with the account's own key. (/app/received is the inbox, InboxPage.)
 import type { JSX } from 'preact';
-import { listReceived, type ReceivedList } from '../../api/sharing';
+import type { ReceivedList } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
-import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
-import { errorMessage } from '../../ui/errors';
 import { formatDateTime } from '../../ui/labels';
-import { useLoad } from '../../ui/load';
-import { PageHeading } from '../../ui/PageHeading';
 import { STATE_LABELS, STATE_TONES } from '../share/labels';
-
-export function ReceivedListPage(): JSX.Element {
-  const { t } = useI18n();
-  const received = useLoad(async (signal) => (await listReceived({ signal })).shares, []);
-  const shares = received.data;
-  const problem = received.error === null ? null : errorMessage(t, received.error);
-  return (
-    <section data-testid="received-page" data-state={shares === null ? 'loading' : 'loaded'}>
-      <PageHeading>{t('received.title')}</PageHeading>
-      <p class="lead">{t('received.intro')}</p>
-      {problem && (
-        <ErrorAlert testid="received-error">
-          <p>{problem}</p>
-        </ErrorAlert>
-      )}
-      {shares === null && !problem && <Progress text={t('app.loading')} testid="received-loading" />}
-      {shares !== null && shares.length === 0 && (
-        <Notice testid="received-empty">
-          <p>{t('received.none')}</p>
-        </Notice>
-      )}
-      {shares !== null && shares.length > 0 && <ReceivedTable shares={shares} caption={t('received.title')} />}
-    </section>
-  );
-}
 
 /** The shares sent to this account, each linking to its page while active. */
 export function ReceivedTable({
