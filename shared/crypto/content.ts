@@ -36,6 +36,9 @@ function chunkAd(prefix: Uint8Array, fileId: Id): Uint8Array {
   return encodeFields([TAG.contentChunk, prefix, fileId]);
 }
 
+/** The wrappers type a state as an object; at run time it is its address in the heap. */
+const addressOf = (state: unknown): number => state as number;
+
 /** Streaming BLAKE2b-256 over u32(len(tag)) ‖ tag ‖ the container bytes. */
 function startCiphertextHash(s: Sodium) {
   const state = s.crypto_generichash_init(null, HASH_BYTES);
@@ -48,17 +51,55 @@ function startCiphertextHash(s: Sodium) {
  * The container hash of bytes fed in order (the server computes it over a finished upload,
  * to check it against the signed manifest). The same value the encryptor reports.
  */
-export function createContainerHasher(): { update(bytes: Uint8Array): void; digest(): Uint8Array } {
+export interface ContainerHasher {
+  update(bytes: Uint8Array): void;
+  /**
+   * Hashes the bytes `fill` writes into `target`, a view of up to `length` bytes of
+   * libsodium's heap (valid only during the call), and returns how many it wrote: a file is
+   * read straight into the heap, with no buffer of its own and no copy.
+   */
+  updateFrom(length: number, fill: (target: Uint8Array) => number): number;
+  /** The digest; frees the hash's state. */
+  digest(): Uint8Array;
+}
+
+/**
+ * The heap buffer updateFrom reads into, shared by every hasher of this process: each use is
+ * synchronous, so one (as large as the largest asked for) serves all, and it is kept.
+ */
+let fillBuffer = { address: 0, size: 0 };
+
+function fillBufferOf(heap: SodiumHeap, length: number): number {
+  if (fillBuffer.size < length) {
+    if (fillBuffer.size > 0) heap._free(fillBuffer.address);
+    fillBuffer = { address: heap._malloc(length), size: length };
+  }
+  return fillBuffer.address;
+}
+
+export function createContainerHasher(): ContainerHasher {
   const s = sodium();
+  const heap = sodiumHeap();
   const state = startCiphertextHash(s);
   let done = false;
+  const check = (): void => {
+    if (done) throw new Error('hasher already finished');
+  };
   return {
     update(bytes) {
-      if (done) throw new Error('hasher already finished');
+      check();
       s.crypto_generichash_update(state, bytes);
     },
+    updateFrom(length, fill) {
+      check();
+      const address = fillBufferOf(heap, length);
+      const wrote = fill(heap.HEAPU8.subarray(address, address + length));
+      if (!Number.isInteger(wrote) || wrote < 0 || wrote > length) throw new Error('fill wrote an impossible length');
+      heap._crypto_generichash_update(addressOf(state), address, wrote, 0);
+      return wrote;
+    },
     digest() {
-      if (done) throw new Error('hasher already finished');
+      check();
       done = true;
       return s.crypto_generichash_final(state, HASH_BYTES);
     },
@@ -117,9 +158,6 @@ function heapBuffers(heap: SodiumHeap, sizes: readonly number[], state: number) 
     },
   };
 }
-
-/** The wrappers type a state as an object; at run time it is its address in the heap. */
-const addressOf = (state: unknown): number => state as number;
 
 /** Copies of what a sink is handed, for the array-returning calls. */
 function collector(): { readonly out: Uint8Array[]; readonly sink: ChunkSink } {
