@@ -309,6 +309,7 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
   let hashOpen = true;
 
   function dispose(): void {
+    done = true;
     if (hashOpen) {
       hashOpen = false;
       s.crypto_generichash_final(hash, HASH_BYTES); // frees the hash state
