@@ -121,7 +121,7 @@ export interface ContentSummary {
  * Receives container or plaintext bytes as a view into libsodium's heap, valid only until the
  * sink returns: it copies what it keeps (into a part, a batch), so no array is made per chunk.
  */
-export type ChunkSink = (bytes: Uint8Array) => void;
+type ChunkSink = (bytes: Uint8Array) => void;
 
 export interface ContentEncryptor {
   /** Takes plaintext; returns the container bytes that are ready (possibly none), as new arrays. */

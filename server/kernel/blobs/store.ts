@@ -28,7 +28,7 @@ export interface OpenBlob {
 }
 
 /** An upload's object opened to read its bytes back, to hash them (server/kernel/uploads/hash.ts). */
-export interface UploadReader {
+interface UploadReader {
   /**
    * Fills `target` from byte `position` and returns how many bytes it read (0 at the end).
    * Synchronous: the bytes were just written (the page cache has them), and under a burst of
