@@ -473,10 +473,15 @@ export async function* encryptStream(
   source: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<Uint8Array, ContentSummary> {
   const encryptor = createContentEncryptor(fileKey, fileId);
-  for await (const piece of source) yield* encryptor.update(piece);
-  const { output, summary } = encryptor.final();
-  yield* output;
-  return summary;
+  try {
+    for await (const piece of source) yield* encryptor.update(piece);
+    const { output, summary } = encryptor.final();
+    yield* output;
+    return summary;
+  } finally {
+    // A consumer that stopped early (or a source that failed) leaves nothing in the heap.
+    encryptor.dispose();
+  }
 }
 
 /**
@@ -491,8 +496,12 @@ export async function* decryptStream(
   expectedHash?: Uint8Array,
 ): AsyncGenerator<Uint8Array, ContentSummary> {
   const decryptor = createContentDecryptor(fileKey, fileId);
-  for await (const piece of source) yield* decryptor.update(piece);
-  const { output, summary } = decryptor.final(expectedHash);
-  yield* output;
-  return summary;
+  try {
+    for await (const piece of source) yield* decryptor.update(piece);
+    const { output, summary } = decryptor.final(expectedHash);
+    yield* output;
+    return summary;
+  } finally {
+    decryptor.dispose();
+  }
 }
