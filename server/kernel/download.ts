@@ -2,7 +2,6 @@
 // application/octet-stream named after the file id (the server does not know the real name),
 // never sniffed, never cached, streamed from the blob store, with single-range Range support
 // so a broken download resumes where it stopped.
-import { pipeline } from 'node:stream';
 import type { Request, Response } from 'express';
 import { idToWire, type Id } from '../../shared/crypto/index.js';
 import type { ByteRange, OpenBlob } from './blobs/store.js';
@@ -55,10 +54,17 @@ function downloadHeaders(res: Response, fileId: Id, size: number, range: ByteRan
   if (range !== undefined) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
 }
 
+/** A download is read in pieces of this size into a few buffers it reuses, so it allocates nothing per piece. */
+const PIECE_BYTES = 256 * 1024;
+/** How many pieces may be on their way to the socket while the next one is read. */
+const PIECES = 4;
+
 /**
- * Streams the blob (or the range) into the answer. A client that goes away ends it quietly
- * (the request log records the abort); a read error mid-way cuts the connection, so a broken
- * download never looks complete.
+ * Streams the blob (or the range) into the answer through PIECES fixed buffers: a buffer is
+ * read into again only once the socket has taken what it held (the write's callback), so
+ * memory stays at PIECES × PIECE_BYTES however fast or slow the client is, and no garbage
+ * is left for the collector. A client that goes away ends it quietly (the request log records
+ * the abort); a read error mid-way cuts the connection, so a broken download never looks complete.
  */
 async function sendBlob(
   res: Response,
@@ -73,16 +79,44 @@ async function sendBlob(
     res.end();
     return;
   }
-  const source = blob.stream(range);
-  await new Promise<void>((resolve, reject) => {
-    pipeline(source, res, (error) => {
-      if (error === undefined || error === null) return resolve();
-      // The client closed the connection: nothing to answer.
-      if (res.destroyed && !res.writableFinished && (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE')
-        return resolve();
-      reject(error);
-    });
-  });
+  const end = range === undefined ? blob.size : range.end + 1;
+  let position = range?.start ?? 0;
+  const free = Array.from({ length: PIECES }, () => Buffer.allocUnsafe(Math.min(PIECE_BYTES, Math.max(1, end))));
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const resume = (): void => {
+    const waiting = wake;
+    wake = null;
+    waiting?.();
+  };
+  const gone = (): boolean => res.destroyed || failure !== null;
+  res.on('close', resume);
+  try {
+    while (position < end && !gone()) {
+      const buffer = free.pop();
+      if (buffer === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const read = await blob.read(buffer.subarray(0, Math.min(buffer.length, end - position)), position);
+      if (read === 0) throw new Error('the blob is shorter than its size');
+      position += read;
+      if (gone()) break;
+      res.write(buffer.subarray(0, read), (error) => {
+        if (error) failure ??= error;
+        free.push(buffer);
+        resume();
+      });
+    }
+    if (failure === null && !res.destroyed) res.end();
+  } catch (error) {
+    // A read failed mid-way: cut the connection rather than end an answer that looks whole.
+    res.destroy();
+    throw error;
+  } finally {
+    res.off('close', resume);
+    await blob.close();
+  }
 }
 
 /** Runs a download and streams it (headers only for HEAD); a 416 carries the file's size in Content-Range. */

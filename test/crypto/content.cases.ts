@@ -23,7 +23,8 @@ import {
   type Id,
 } from '../../shared/crypto/index.js';
 
-import { assertBytes, assertEqual, assertThrows, defineSuite, patternBytes } from './harness.js';
+import { sodiumHeap } from '../../shared/crypto/sodium.js';
+import { assert, assertBytes, assertEqual, assertThrows, defineSuite, patternBytes } from './harness.js';
 
 const C = CONTENT_CHUNK_BYTES;
 const CT = CIPHERTEXT_CHUNK_BYTES;
@@ -74,6 +75,29 @@ export function decryptAttempt(
   } catch (error) {
     return { released: concatBytes(...released), error };
   }
+}
+
+/** Whether `needle` occurs anywhere in libsodium's heap. */
+function inHeap(needle: Uint8Array): boolean {
+  const heap = sodiumHeap().HEAPU8;
+  const first = needle[0];
+  for (let at = heap.indexOf(first as number); at !== -1; at = heap.indexOf(first as number, at + 1)) {
+    let i = 1;
+    while (i < needle.length && heap[at + i] === needle[i]) i++;
+    if (i === needle.length) return true;
+  }
+  return false;
+}
+
+/** Runs `fn`, which must throw a plain Error (a misuse, not a crypto failure). */
+function refuses(fn: () => unknown, message: string): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  assert(caught instanceof Error, `${message}: it went on`);
 }
 
 /** Three chunks: two full, one partial. */
@@ -164,6 +188,67 @@ export const contentCases = defineSuite('content', {
       MismatchError,
       'hash from the manifest differs',
     );
+  },
+
+  'the heap views of updateInto, finalInto and updateFrom carry the same bytes as the copying calls'() {
+    const file = threeChunkFile();
+    const container: Uint8Array[] = [];
+    const keep = (bytes: Uint8Array): void => void container.push(bytes.slice());
+    const encryptor = createContentEncryptor(file.fileKey, file.fileId);
+    for (let offset = 0; offset < file.plaintext.length; offset += 20_000)
+      encryptor.updateInto(file.plaintext.subarray(offset, offset + 20_000), keep);
+    const summary = encryptor.finalInto(keep);
+    const ciphertext = concatBytes(...container);
+    assertEqual(ciphertext.length, file.ciphertext.length, 'container length');
+    assertBytes(decryptContent(file.fileKey, file.fileId, ciphertext, summary.ciphertextHash), file.plaintext, 'opens');
+
+    const plain: Uint8Array[] = [];
+    const decryptor = createContentDecryptor(file.fileKey, file.fileId);
+    for (let offset = 0; offset < ciphertext.length; offset += 30_000)
+      decryptor.updateInto(ciphertext.subarray(offset, offset + 30_000), (bytes) => plain.push(bytes.slice()));
+    decryptor.finalInto((bytes) => plain.push(bytes.slice()), summary.ciphertextHash);
+    assertBytes(concatBytes(...plain), file.plaintext, 'plaintext through the views');
+
+    const hasher = createContainerHasher();
+    for (let offset = 0; offset < ciphertext.length;) {
+      const piece = ciphertext.subarray(offset, offset + 50_000);
+      offset += hasher.updateFrom(50_000, (target) => {
+        target.set(piece);
+        return piece.length;
+      });
+    }
+    assertBytes(hasher.digest(), summary.ciphertextHash, 'the hash of bytes read straight into the heap');
+  },
+
+  'no plaintext stays in the heap once a stream ended, and a stream given up refuses more'() {
+    const fileKey = newFileKey();
+    const fileId = newId();
+    const plaintext = patternBytes(2 * C + 1000, Date.now());
+    // From the end of the second chunk: the last chunk (1000 bytes) does not overwrite it.
+    const needle = plaintext.slice(2 * C - 200, 2 * C - 136);
+    const container: Uint8Array[] = [];
+    const encryptor = createContentEncryptor(fileKey, fileId);
+    encryptor.updateInto(plaintext, (bytes) => container.push(bytes.slice()));
+    const { ciphertextHash } = encryptor.finalInto((bytes) => container.push(bytes.slice()));
+    assert(!inHeap(needle), 'the encryptor wiped its plaintext buffer');
+
+    const decryptor = createContentDecryptor(fileKey, fileId);
+    decryptor.updateInto(concatBytes(...container), () => undefined);
+    assert(inHeap(needle), 'mid-stream the opened chunk is in the heap (so the search can find it)');
+    decryptor.finalInto(() => undefined, ciphertextHash);
+    assert(!inHeap(needle), 'the decryptor wiped its plaintext buffer');
+
+    const givenUp = createContentDecryptor(fileKey, fileId);
+    givenUp.updateInto(concatBytes(...container).subarray(0, P + CT + 10), () => undefined);
+    assert(inHeap(plaintext.slice(100, 164)), 'the first chunk is open');
+    givenUp.dispose();
+    assert(!inHeap(plaintext.slice(100, 164)), 'dispose wiped it');
+    refuses(() => givenUp.updateInto(new Uint8Array(10), () => undefined), 'a disposed decryptor');
+    const abandoned = createContentEncryptor(fileKey, fileId);
+    abandoned.updateInto(plaintext.subarray(0, 1000), () => undefined);
+    abandoned.dispose();
+    assert(!inHeap(plaintext.slice(100, 164)), 'dispose wiped the pending plaintext');
+    refuses(() => abandoned.updateInto(new Uint8Array(10), () => undefined), 'a disposed encryptor');
   },
 
   async 'async-iterable stream helpers match the whole-buffer functions'() {

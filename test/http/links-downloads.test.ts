@@ -1,10 +1,13 @@
 // A guest's link, downloads: the grant, the limit under concurrency, Range (206, 416) counted
 // once per grant, the headers, the sender's receipt, and an expired share.
+import { createServer, get as httpGet } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId } from '../../shared/crypto/index.js';
 import { ShareDetail } from '../../shared/wire/index.js';
 import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
+import { TEST_ORIGIN } from '../helpers/app.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import { fetchFile, guestFilePath, guestVerifies } from '../helpers/sharing.js';
@@ -59,6 +62,47 @@ describe('downloads', () => {
     expect(head.headers['content-range']).toBe(`bytes 0-9/${size}`);
     // All of that under one grant counted one download.
     expect(ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body).downloadsUsed).toBe(1);
+  });
+
+  it('streams a container of several MiB whole and from an odd offset byte for byte; a client that hangs up mid-way ends only its own answer', async () => {
+    // Larger than the few fixed buffers a download cycles through (server/kernel/download.ts).
+    const { s, guest, fileId, sent } = await setUp({ files: [makeFile(randomPlaintext(3 * 1024 * 1024 + 12_345))] });
+    const container = Buffer.from(sent.files[0]!.container);
+    const { grant } = await guestVerifies(s.t.app, s.mail, guest);
+    const path = guestFilePath(guest, fileId);
+
+    const server = createServer(s.t.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      // Hangs up after the first bytes arrive.
+      const cut = await new Promise<number>((resolve, reject) => {
+        const req = httpGet(
+          { host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${grant}`, Origin: TEST_ORIGIN } },
+          (res) => {
+            res.once('data', (chunk: Buffer) => {
+              req.destroy();
+              resolve(chunk.length);
+            });
+          },
+        );
+        req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+      });
+      expect(cut).toBeGreaterThan(0);
+      expect(cut).toBeLessThan(container.length);
+
+      const whole = await fetchFile(s.t.app, path, grant);
+      expect(whole.status).toBe(200);
+      expect(Buffer.compare(whole.body as Buffer, container)).toBe(0);
+      const from = 1_000_003;
+      const tail = await fetchFile(s.t.app, path, grant, { range: `bytes=${from}-` });
+      expect(tail.status).toBe(206);
+      expect(tail.headers['content-length']).toBe(String(container.length - from));
+      expect(Buffer.compare(tail.body as Buffer, container.subarray(from))).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('holds a limit of 1 under two parallel first downloads: exactly one succeeds; its grant may finish until it expires', async () => {

@@ -19,13 +19,13 @@ import { WorkerError } from './operations/errors';
 import { Cancelled, HttpFailure, NetworkFailure, type Clock, type Transport } from './transport';
 import { withRetry } from './upload';
 
-/** Plaintext travels to a port or a file in pieces of about this size. */
+/** Plaintext reaches the sink in pieces of this size (the last one shorter). */
 const SINK_PIECE_BYTES = 1024 * 1024;
 /** How long a streamed download may wait for the browser to start saving it. */
 const STREAM_START_TIMEOUT_MS = 30_000;
 
 export interface PlaintextSink {
-  /** Takes verified plaintext (the sink may keep the array). */
+  /** Takes a piece of verified plaintext (the sink may keep the array, or transfer it). */
   write(bytes: Uint8Array): Promise<void>;
   /** The whole file verified. */
   close(): Promise<void>;
@@ -74,10 +74,29 @@ export async function downloadAndDecrypt(
     deps.clock.now,
   );
 
-  const put = async (plain: Uint8Array): Promise<void> => {
+  // The decryptor hands out each verified chunk as a view into libsodium's heap; it is copied
+  // into the piece being gathered, and full pieces go to the sink after the decryptor returns.
+  let piece = new Uint8Array(SINK_PIECE_BYTES);
+  let gathered = 0;
+  const full: Uint8Array[] = [];
+  const gather = (plain: Uint8Array): void => {
     written += plain.length;
     if (written > request.plaintextSize) throw new WorkerError('tampered');
-    await sink.write(plain);
+    let offset = 0;
+    while (offset < plain.length) {
+      const take = Math.min(piece.length - gathered, plain.length - offset);
+      piece.set(plain.subarray(offset, offset + take), gathered);
+      gathered += take;
+      offset += take;
+      if (gathered === piece.length) {
+        full.push(piece);
+        piece = new Uint8Array(SINK_PIECE_BYTES);
+        gathered = 0;
+      }
+    }
+  };
+  const deliver = async (): Promise<void> => {
+    for (let next = full.shift(); next !== undefined; next = full.shift()) await sink.write(next);
   };
 
   try {
@@ -111,7 +130,8 @@ export async function downloadAndDecrypt(
             }
             received += bytes.length;
             retrying = false;
-            for (const plain of decryptor.update(bytes)) await put(plain);
+            decryptor.updateInto(bytes, gather);
+            await deliver();
             reporter.update(Math.min(received, total));
           }
         } catch (error) {
@@ -129,11 +149,13 @@ export async function downloadAndDecrypt(
       },
     );
     onProgress({ ...figures(total, total, null), phase: 'verifying' });
-    const { output } = decryptor.final(request.ciphertextHash);
-    for (const plain of output) await put(plain);
+    decryptor.finalInto(gather, request.ciphertextHash);
     if (written !== request.plaintextSize) throw new WorkerError('tampered');
+    await deliver();
+    if (gathered > 0) await sink.write(piece.slice(0, gathered));
     await sink.close();
   } catch (error) {
+    decryptor.dispose();
     await sink.abort();
     if (error instanceof CryptoError) throw new WorkerError('tampered');
     if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new WorkerError('cancelled');
@@ -166,36 +188,6 @@ export function blobSink(): PlaintextSink & { blob(): Blob } {
     blob() {
       if (result === null) throw new Error('blob sink not closed');
       return result;
-    },
-  };
-}
-
-/** Gathers small pieces into ~1 MiB ones, so a port or a file gets few, large writes. */
-function batcher(flush: (piece: Uint8Array) => Promise<void>): {
-  write(bytes: Uint8Array): Promise<void>;
-  end(): Promise<void>;
-} {
-  let buffer = new Uint8Array(SINK_PIECE_BYTES);
-  let filled = 0;
-  return {
-    async write(bytes) {
-      let offset = 0;
-      while (offset < bytes.length) {
-        const take = Math.min(buffer.length - filled, bytes.length - offset);
-        buffer.set(bytes.subarray(offset, offset + take), filled);
-        filled += take;
-        offset += take;
-        if (filled === buffer.length) {
-          const full = buffer;
-          buffer = new Uint8Array(SINK_PIECE_BYTES);
-          filled = 0;
-          await flush(full);
-        }
-      }
-    },
-    async end() {
-      if (filled > 0) await flush(buffer.slice(0, filled));
-      filled = 0;
     },
   };
 }
@@ -248,18 +240,15 @@ export function portSink(
     }
   };
 
-  const pieces = batcher(async (piece) => {
-    await waitFor(() => started && credits > 0);
-    credits--;
-    post({ type: 'chunk', bytes: piece }, [piece.buffer]);
-  });
-
   return {
     stopped: stopped.signal,
     waiting: () => !started,
-    write: (bytes) => pieces.write(bytes),
+    async write(piece) {
+      await waitFor(() => started && credits > 0);
+      credits--;
+      post({ type: 'chunk', bytes: piece }, [piece.buffer]);
+    },
     async close() {
-      await pieces.end();
       await waitFor(() => started);
       closed = true;
       post({ type: 'end' });
@@ -288,18 +277,16 @@ export async function fileSink(handle: SaveFileHandle): Promise<PlaintextSink> {
   } catch {
     throw new WorkerError('write_failed');
   }
-  const pieces = batcher(async (piece) => {
-    try {
-      await writable.write(piece);
-    } catch {
-      throw new WorkerError('write_failed');
-    }
-  });
   let done = false;
   return {
-    write: (bytes) => pieces.write(bytes),
+    async write(piece) {
+      try {
+        await writable.write(piece);
+      } catch {
+        throw new WorkerError('write_failed');
+      }
+    },
     async close() {
-      await pieces.end();
       try {
         await writable.close();
       } catch {

@@ -264,28 +264,47 @@ export async function encryptAndUpload(
     };
 
     // ---- read, encrypt, fill parts
+    // The encryptor hands out each sealed chunk as a view into libsodium's heap; it is copied
+    // straight into the part being filled, and full parts wait in `ready` (one, mostly) until
+    // they are dispatched after the encryptor call returns.
     const encryptor = createContentEncryptor(fileKey, fileId);
     let index = 0;
-    let part: Uint8Array | null = new Uint8Array(Math.min(partSize, containerSize));
+    // The part being filled (made when its first byte arrives, so a full part waiting for a
+    // slot does not hold a fresh one as well), its number, and how much of it is filled.
+    let part: Uint8Array | null = null;
+    let filling = 0;
     let filled = 0;
+    let overflow = false;
+    const ready: Uint8Array[] = [];
 
-    const emit = async (bytes: Uint8Array): Promise<void> => {
+    const fill = (bytes: Uint8Array): void => {
       let offset = 0;
       while (offset < bytes.length) {
-        // More container bytes than the declared size: the file grew while it was read.
-        if (part === null) throw new TransferError('file_unreadable');
+        if (part === null) {
+          // More container bytes than the declared size: the file grew while it was read.
+          if (filling >= partCount) {
+            overflow = true;
+            return;
+          }
+          part = new Uint8Array(Math.min(partSize, containerSize - filling * partSize));
+        }
         const take = Math.min(part.length - filled, bytes.length - offset);
         part.set(bytes.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
         if (filled === part.length) {
-          const full = part;
+          ready.push(part);
           part = null;
-          await dispatch(index, full);
-          index++;
-          part = index < partCount ? new Uint8Array(Math.min(partSize, containerSize - index * partSize)) : null;
+          filling++;
           filled = 0;
         }
+      }
+    };
+    const sendReady = async (): Promise<void> => {
+      if (overflow) throw new TransferError('file_unreadable');
+      for (let full = ready.shift(); full !== undefined; full = ready.shift()) {
+        await dispatch(index, full);
+        index++;
       }
     };
 
@@ -301,10 +320,11 @@ export async function encryptAndUpload(
           throw new TransferError('file_unreadable');
         }
         if (chunk.done) break;
-        for (const out of encryptor.update(chunk.value)) await emit(out);
+        encryptor.updateInto(chunk.value, fill);
+        await sendReady();
       }
-      const { output, summary } = encryptor.final();
-      for (const out of output) await emit(out);
+      const summary = encryptor.finalInto(fill);
+      await sendReady();
       // Fewer bytes than declared: the file shrank while it was read.
       if (index !== partCount || summary.plaintextLength !== source.size) throw new TransferError('file_unreadable');
       while (inFlight.size > 0) await Promise.race(inFlight);
@@ -326,6 +346,7 @@ export async function encryptAndUpload(
         throw new TransferError('upload_failed');
       return { uploadId, summary };
     } catch (error) {
+      encryptor.dispose();
       failed.abort();
       await reader.cancel().catch(() => undefined);
       // Let the parts still in flight see the abort before the upload is deleted.

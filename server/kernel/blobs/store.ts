@@ -15,11 +15,28 @@ export interface ByteRange {
   readonly end: number;
 }
 
-/** An open blob: its size and a stream of the asked range. Opening before answering means a blob deleted meanwhile still reads whole. */
+/**
+ * An open blob: its size and reads at any position. Opening before answering means a blob
+ * deleted meanwhile still reads whole. The reader brings its own buffer, so a download reuses
+ * a few fixed ones instead of allocating one per read (server/kernel/download.ts).
+ */
 export interface OpenBlob {
   readonly size: number;
-  stream(range?: ByteRange): Readable;
+  /** Fills `target` from byte `position`; resolves with how many bytes it read (0 at the end). */
+  read(target: Uint8Array, position: number): Promise<number>;
   close(): Promise<void>;
+}
+
+/** An upload's object opened to read its bytes back, to hash them (server/kernel/uploads/hash.ts). */
+interface UploadReader {
+  /**
+   * Fills `target` from byte `position` and returns how many bytes it read (0 at the end).
+   * Synchronous: the bytes were just written (the page cache has them), and under a burst of
+   * uploads the thread pool that asynchronous reads queue for is busy with the parts' writes
+   * and fsyncs, which held the hash far behind the parts.
+   */
+  read(target: Uint8Array, position: number): number;
+  close(): void;
 }
 
 export interface BlobStore {
@@ -32,8 +49,8 @@ export interface BlobStore {
    * off (the connection closed), UploadMissingError when the upload's object is gone.
    */
   writePart(uploadId: Id, offset: number, length: number, source: Readable): Promise<void>;
-  /** The upload's bytes, all or one range, in order (to hash them); UploadMissingError if it has no object. */
-  readUpload(uploadId: Id, range?: ByteRange): Promise<Readable>;
+  /** Opens the upload's object to read it back (to hash it); UploadMissingError if it has none. */
+  readUpload(uploadId: Id): Promise<UploadReader>;
   /**
    * Makes a completed upload the blob `blobId`, durably; the upload's temp object is gone after.
    * Idempotent: when the temp object is gone and the blob is there (an earlier call moved it),
