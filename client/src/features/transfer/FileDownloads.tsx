@@ -4,6 +4,7 @@
 // share, the sender's own view, and a drop's uploads (shareId: the drop upload's id).
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { diskName } from '../../../../shared/files/disk-name.js';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { BLOB_LIMIT_BYTES, type OpenedFile, type TransferProgress } from '../../crypto/protocol';
@@ -157,7 +158,7 @@ function FileRow({
     let handle: unknown;
     try {
       // Must run straight from the click: the browser asks only with a user gesture.
-      handle = await picker({ suggestedName: file.name });
+      handle = await picker({ suggestedName: diskName(file.name) });
     } catch {
       return; // the user closed the dialog
     }
