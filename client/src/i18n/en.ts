@@ -598,10 +598,17 @@ export const en = {
   'send.intro':
     'Files are encrypted in your browser before they are uploaded. The server never sees their contents or names.',
   'send.files.label': 'Files',
-  'send.files.drop': 'Drag files here, or choose them:',
+  'send.files.choose': 'Choose files',
+  'send.files.drop': 'or drag them here',
+  'send.files.none': 'No files chosen yet.',
   'send.files.empty': 'Choose at least one file.',
   'send.files.tooMany': 'At most {max} files can be sent at once; the rest were not added.',
   'send.files.listLabel': 'Chosen files',
+  'send.files.emptySize': 'empty (0 bytes)',
+  'send.files.emptyWarning': '{name} is empty (0 bytes). Is that the file you meant?',
+  'send.files.emptyExplain':
+    'An empty file usually means it was not saved or exported completely, or that it is stored only online (OneDrive, iCloud) and not on this device. Remove it and choose the right file, or include it anyway.',
+  'send.files.emptyUnconfirmed': 'An empty file (0 bytes) is chosen: remove it, or tick that you want to include it.',
   'send.files.remove': 'Remove',
   'send.files.removeLabel': 'Remove {name}',
   'send.files.total': 'Files: {n} · {size} in all',
@@ -1201,6 +1208,11 @@ export const enPlurals = {
     one: '1 day (until {date})',
     other: '{n} days (until {date})',
     description: 'A choice of how long a share or drop stays open; {date} is the day it closes.',
+  },
+  'send.files.emptyConfirm': {
+    one: 'Yes, include the empty file',
+    other: 'Yes, include the {n} empty files',
+    description: 'A checkbox under the chosen files (send page, drop upload page) when some are 0 bytes long.',
   },
   'send.limit': {
     one: '1 download',

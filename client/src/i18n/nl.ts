@@ -617,10 +617,18 @@ export const nl: Messages = {
   'send.intro':
     'Bestanden worden in uw browser versleuteld voordat ze worden geüpload. De server ziet nooit de inhoud of de namen.',
   'send.files.label': 'Bestanden',
-  'send.files.drop': 'Sleep bestanden hierheen, of kies ze:',
+  'send.files.choose': 'Bestanden kiezen',
+  'send.files.drop': 'of sleep ze hierheen',
+  'send.files.none': 'Nog geen bestanden gekozen.',
   'send.files.empty': 'Kies ten minste één bestand.',
   'send.files.tooMany': 'Er kunnen hoogstens {max} bestanden tegelijk worden verstuurd; de rest is niet toegevoegd.',
   'send.files.listLabel': 'Gekozen bestanden',
+  'send.files.emptySize': 'leeg (0 bytes)',
+  'send.files.emptyWarning': '{name} is leeg (0 bytes). Is dat het bestand dat u bedoelt?',
+  'send.files.emptyExplain':
+    'Een leeg bestand betekent meestal dat het niet helemaal is opgeslagen of geëxporteerd, of dat het alleen online staat (OneDrive, iCloud) en niet op dit apparaat. Verwijder het en kies het juiste bestand, of neem het toch mee.',
+  'send.files.emptyUnconfirmed':
+    'Er is een leeg bestand (0 bytes) gekozen: verwijder het, of vink aan dat u het toch wilt meesturen.',
   'send.files.remove': 'Verwijderen',
   'send.files.removeLabel': '{name} verwijderen',
   'send.files.total': 'Bestanden: {n} · samen {size}',
@@ -1216,6 +1224,7 @@ export const nlPlurals: PluralMessages = {
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
   'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
+  'send.files.emptyConfirm': { one: 'Ja, neem het lege bestand mee', other: 'Ja, neem de {n} lege bestanden mee' },
   'send.limit': { one: '1 keer', other: '{n} keer' },
   'dropNew.maxFiles': { one: '1 bestand', other: '{n} bestanden' },
 };

@@ -27,6 +27,7 @@ import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { FilesField } from '../send/FilesField';
+import { emptyFiles } from '../send/files';
 import { UploadProgress } from '../send/UploadProgress';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
@@ -64,6 +65,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [step, setStep] = useState<Step>(() => (dropId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');
   const [files, setFiles] = useState<readonly File[]>([]);
+  const [allowEmpty, setAllowEmpty] = useState(false);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
   const sending = useDropUpload();
@@ -166,6 +168,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       fail(wrong.text, wrong.field);
       return;
     }
+    if (emptyFiles(files).length > 0 && !allowEmpty) {
+      fail(t('send.files.emptyUnconfirmed'), 'files');
+      return;
+    }
     page.clearProblem();
     try {
       const receipt = await sending.upload({
@@ -198,6 +204,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
 
   const again = (loaded: Loaded): void => {
     setFiles([]);
+    setAllowEmpty(false);
     setMessage('');
     setReceiptMail(false);
     sending.resetProgress();
@@ -300,6 +307,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
             error={problem?.field === 'files' ? problem.text : null}
             disabled={working !== null}
             prefix="drop"
+            allowEmpty={allowEmpty}
+            onAllowEmpty={setAllowEmpty}
             max={step.loaded.info.maxFiles}
             hint={t('dropUpload.limits', {
               files: step.loaded.info.maxFiles,

@@ -78,7 +78,7 @@ export async function saveFile(engine: CryptoEngine, request: SaveRequest, optio
   if (!canStreamToDisk()) throw new EngineError('stream_unavailable');
   let stream;
   try {
-    stream = await openStream(request.name, request.size);
+    stream = await openStream(diskName(request.name), request.size);
   } catch {
     throw new EngineError('stream_unavailable');
   }
