@@ -129,8 +129,8 @@ describe('diskName', () => {
         expect(safe.length).toBeGreaterThan(0);
         expect(bytes(safe)).toBeLessThanOrEqual(MAX_DISK_NAME_BYTES);
         expect(safe.normalize('NFC')).toBe(safe);
-        // eslint-disable-next-line no-control-regex -- the test looks for exactly these
         expect(safe).not.toMatch(
+          // eslint-disable-next-line no-control-regex -- the test looks for exactly these
           /[/\\<>:"|?*\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/,
         );
         expect(safe).not.toMatch(/\p{Cs}/u);

@@ -132,7 +132,7 @@ export const en = {
 
   'recoveryKey.title': 'Your recovery key',
   'recoveryKey.intro':
-    'If you forget your password, this recovery key and your two-factor sign-in are the only way to get your files back. It is shown {strong}.',
+    'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough. If two-factor sign-in is not on for your account yet, turn it on under Security once you are in: until then, only an administrator can reset a forgotten password, and files that only you could open are lost.',
   'recoveryKey.once': 'only this once',
   'recoveryKey.where':
     'Print it or save the file, and keep it somewhere safe that is not this computer, for example in a locked drawer or a password manager. Do not e-mail it to anyone.',
@@ -143,7 +143,7 @@ export const en = {
   'recoveryKey.file.account': 'User account',
   'recoveryKey.file.date': 'Date',
   'recoveryKey.file.advice':
-    'Keep this key somewhere safe. With it and your two-factor sign-in you can set a new password if you forget yours. Anyone who has it and your second factor can take over your account.',
+    'Keep this key somewhere safe. With it and two-factor sign-in (turned on under Security) you can set a new password if you forget yours; without two-factor sign-in only an administrator can reset it. Anyone who has this key and your second factor can take over your account.',
 
   'account.signOut': 'Sign out',
   'role.admin': 'Administrator',
@@ -438,7 +438,8 @@ export const en = {
   'office.title': 'Office',
   'office.settings': 'Name and policies',
   'office.requireTwoFactor': 'Require two-factor sign-in for all staff',
-  'office.requireTwoFactor.hint': 'Anyone without it must set it up the next time they sign in.',
+  'office.requireTwoFactor.hint':
+    'Staff without it (you included) must set it up straight away: Coffer asks for it before anything else, also where they are already signed in.',
   'office.maxExpiry': 'Longest expiry of a share, in days',
   'office.maxExpiry.hint': 'Senders cannot choose a longer period. From 1 to 365.',
   'office.retention': 'Keep uploads from clients, in days',

@@ -140,7 +140,7 @@ export const nl: Messages = {
 
   'recoveryKey.title': 'Uw herstelsleutel',
   'recoveryKey.intro':
-    'Als u uw wachtwoord vergeet, zijn deze herstelsleutel en uw inlogcode de enige manier om weer bij uw bestanden te komen. Hij wordt {strong} getoond.',
+    'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg. Staat inloggen in twee stappen nog niet aan voor uw account, zet het dan aan onder Beveiliging zodra u binnen bent: tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen, en bestanden die alleen u kon openen, gaan dan verloren.',
   'recoveryKey.once': 'alleen nu',
   'recoveryKey.where':
     'Druk hem af of bewaar het bestand, op een veilige plek buiten deze computer, bijvoorbeeld in een afgesloten la of een wachtwoordbeheerder. Mail hem aan niemand.',
@@ -151,7 +151,7 @@ export const nl: Messages = {
   'recoveryKey.file.account': 'Gebruikersaccount',
   'recoveryKey.file.date': 'Datum',
   'recoveryKey.file.advice':
-    'Bewaar deze sleutel op een veilige plek. Hiermee en met uw inlogcode kunt u een nieuw wachtwoord instellen als u het uwe vergeet. Wie deze sleutel en uw tweede stap heeft, kan uw account overnemen.',
+    'Bewaar deze sleutel op een veilige plek. Hiermee en met inloggen in twee stappen (aan te zetten onder Beveiliging) kunt u een nieuw wachtwoord instellen als u het uwe vergeet; zonder inloggen in twee stappen kan alleen een beheerder het herstellen. Wie deze sleutel en uw tweede stap heeft, kan uw account overnemen.',
 
   'account.signOut': 'Uitloggen',
   'role.admin': 'Beheerder',
@@ -451,7 +451,8 @@ export const nl: Messages = {
   'office.title': 'Kantoor',
   'office.settings': 'Naam en regels',
   'office.requireTwoFactor': 'Inloggen in twee stappen verplicht voor alle medewerkers',
-  'office.requireTwoFactor.hint': 'Wie het nog niet heeft, moet het instellen bij de volgende keer inloggen.',
+  'office.requireTwoFactor.hint':
+    'Medewerkers die het nog niet hebben (u ook), moeten het meteen instellen: Coffer vraagt erom voordat er iets anders kan, ook waar ze al zijn ingelogd.',
   'office.maxExpiry': 'Langste looptijd van een deling, in dagen',
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
