@@ -480,6 +480,12 @@ export const en = {
   'download.done': 'Downloaded and checked: the file is in your downloads folder.',
   'download.doneStreamed': 'Downloaded and checked. Your browser has saved the file.',
   'download.cancelled': 'Download cancelled.',
+  'download.all': 'Download all {n} files',
+  'download.all.progress': 'Downloading file {i} of {n}…',
+  'download.all.done': 'All {n} files downloaded and checked.',
+  'download.all.cancelled': 'Download all cancelled: the files after the cancelled one were not downloaded.',
+  'download.all.stopped':
+    'Download all stopped at {name}: see the message at that file. The files after it were not downloaded; try again.',
   'download.tooLarge':
     'Some files are larger than {limit}, which this browser cannot save. Open the link on a computer with Chrome, Edge or Firefox to download them.',
   'download.tooLargeHere': 'Too large for this browser: use a computer with Chrome, Edge or Firefox.',
@@ -538,6 +544,8 @@ export const en = {
   'guest.error.accessExpired': 'Your access has expired. Request a new code to continue downloading.',
   'guest.files.intro': 'These files from {sender} of {office} are ready for you.',
   'guest.files.verified': 'Checked: these files come unchanged from {office}.',
+  'guest.receipt':
+    'Downloaded and checked in this browser tab: {n} of these files, the last on {time}. To download again, ask for a new code.',
   'guest.files.after':
     'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
   'keyChange.title': 'A key has changed',
@@ -904,6 +912,9 @@ export const en = {
   'dropUpload.receipt.title': 'Your receipt',
   'dropUpload.receipt.intro': '{office} received your files on {time}.',
   'dropUpload.receipt.files': 'Files handed in',
+  'dropUpload.receipt.file': 'File {n}',
+  'dropUpload.receipt.kept':
+    'The receipt of your upload in this browser tab. The file names are not kept once the page reloads; the sizes, the time and the receipt code are.',
   'dropUpload.receipt.compare':
     '{office} sees the same receipt code. Keep it: if you are ever unsure whether your files arrived unchanged, compare it with them.',
   'dropUpload.receipt.mismatch':

@@ -493,6 +493,12 @@ export const nl: Messages = {
   'download.done': 'Gedownload en gecontroleerd: het bestand staat in uw map Downloads.',
   'download.doneStreamed': 'Gedownload en gecontroleerd. Uw browser heeft het bestand opgeslagen.',
   'download.cancelled': 'Download geannuleerd.',
+  'download.all': 'Alle {n} bestanden downloaden',
+  'download.all.progress': 'Bestand {i} van {n} wordt gedownload…',
+  'download.all.done': 'Alle {n} bestanden zijn gedownload en gecontroleerd.',
+  'download.all.cancelled': 'Alles downloaden is geannuleerd: de bestanden na het geannuleerde zijn niet gedownload.',
+  'download.all.stopped':
+    'Alles downloaden is gestopt bij {name}: zie de melding bij dat bestand. De bestanden daarna zijn niet gedownload; probeer het opnieuw.',
   'download.tooLarge':
     'Sommige bestanden zijn groter dan {limit}; die kan deze browser niet opslaan. Open de link op een computer met Chrome, Edge of Firefox om ze te downloaden.',
   'download.tooLargeHere': 'Te groot voor deze browser: gebruik een computer met Chrome, Edge of Firefox.',
@@ -556,6 +562,8 @@ export const nl: Messages = {
   'guest.error.accessExpired': 'Uw toegang is verlopen. Vraag een nieuwe code aan om verder te downloaden.',
   'guest.files.intro': 'Deze bestanden van {sender} van {office} staan voor u klaar.',
   'guest.files.verified': 'Gecontroleerd: deze bestanden komen ongewijzigd van {office}.',
+  'guest.receipt':
+    'Gedownload en gecontroleerd in dit browsertabblad: {n} van deze bestanden, het laatste op {time}. Wilt u opnieuw downloaden, vraag dan een nieuwe code aan.',
   'guest.files.after':
     'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
   'keyChange.title': 'Een sleutel is gewijzigd',
@@ -937,6 +945,9 @@ export const nl: Messages = {
   'dropUpload.receipt.title': 'Uw ontvangstbewijs',
   'dropUpload.receipt.intro': '{office} heeft uw bestanden ontvangen op {time}.',
   'dropUpload.receipt.files': 'Ingeleverde bestanden',
+  'dropUpload.receipt.file': 'Bestand {n}',
+  'dropUpload.receipt.kept':
+    'Het ontvangstbewijs van uw upload in dit browsertabblad. De bestandsnamen worden niet bewaard als de pagina opnieuw laadt; de grootte, de tijd en de ontvangstcode wel.',
   'dropUpload.receipt.compare':
     '{office} ziet dezelfde ontvangstcode. Bewaar hem: twijfelt u ooit of uw bestanden ongewijzigd zijn aangekomen, vergelijk hem dan met hen.',
   'dropUpload.receipt.mismatch':

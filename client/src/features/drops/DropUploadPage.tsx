@@ -7,7 +7,8 @@
 // open drop never mails. The chosen files are checked against the drop's limits, then each is
 // encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
-// time and the receipt code the office will see too.
+// time and the receipt code the office will see too; back, forward or a reload in this tab shows
+// it again (kept-receipt.ts says what is kept, and why there).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
@@ -39,6 +40,7 @@ import { endedState } from './labels';
 import { UPLOAD_ERRORS } from './limits';
 import { useDropUpload } from './use-drop-upload';
 import { ReceiptPanel } from './DropReceipt';
+import { keepReceipt, keptReceiptIn, receiptToKeep } from './kept-receipt';
 
 type Step =
   | { readonly kind: 'loading' }
@@ -68,6 +70,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
+  const [kept, setKept] = useState(() => (dropId ? keptReceiptIn(history.state, dropId) : null));
   const sending = useDropUpload();
   const { working, progress } = sending;
 
@@ -182,7 +185,11 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         receiptMail: loaded.info.bound && receiptMail,
       });
       if (receipt === null) setStatus(t('dropUpload.cancelled'));
-      else setStep({ kind: 'receipt', loaded, receipt });
+      else {
+        const about = { office: loaded.office.name, title: loaded.info.title, singleUse: loaded.info.singleUse };
+        keepReceipt(receiptToKeep(dropId, about, receipt));
+        setStep({ kind: 'receipt', loaded, receipt });
+      }
     } catch (error) {
       if (handleDropError(error, loaded)) {
         // the page says why
@@ -203,6 +210,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   };
 
   const again = (loaded: Loaded): void => {
+    keepReceipt(null);
     setFiles([]);
     setAllowEmpty(false);
     setMessage('');
@@ -213,6 +221,26 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     // A submission uses up its grant: a bound drop asks for a new code.
     setStep(loaded.info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
   };
+
+  if (kept !== null && step.kind !== 'receipt') {
+    // Back to this page after an upload: its receipt, until the person chooses to upload more.
+    return (
+      <section class="guest narrow" data-testid="drop-upload-page" data-step="receipt">
+        <PageHeading>{kept.title}</PageHeading>
+        <ReceiptPanel
+          office={kept.office}
+          maskedEmail={null}
+          singleUse={kept.singleUse}
+          receipt={kept.receipt}
+          kept
+          onAgain={() => {
+            keepReceipt(null);
+            setKept(null);
+          }}
+        />
+      </section>
+    );
+  }
 
   const loaded = 'loaded' in step ? step.loaded : null;
   const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
@@ -361,7 +389,13 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       )}
 
       {step.kind === 'receipt' && (
-        <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />
+        <ReceiptPanel
+          office={step.loaded.office.name}
+          maskedEmail={step.loaded.info.maskedEmail ?? null}
+          singleUse={step.loaded.info.singleUse}
+          receipt={step.receipt}
+          onAgain={() => again(step.loaded)}
+        />
       )}
     </section>
   );
