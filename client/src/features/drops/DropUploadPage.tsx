@@ -7,8 +7,7 @@
 // open drop never mails. The chosen files are checked against the drop's limits, then each is
 // encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
-// time and the receipt code the office will see too; back, forward or a reload in this tab shows
-// it again (kept-receipt.ts says what is kept, and why there).
+// time and the receipt code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says what is kept, and why there).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
@@ -40,7 +39,7 @@ import { endedState } from './labels';
 import { UPLOAD_ERRORS } from './limits';
 import { useDropUpload } from './use-drop-upload';
 import { ReceiptPanel } from './DropReceipt';
-import { keepReceipt, keptReceiptIn, receiptToKeep } from './kept-receipt';
+import { cameBackInHistory, keepReceipt, keptReceiptIn, receiptToKeep } from './kept-receipt';
 
 type Step =
   | { readonly kind: 'loading' }
@@ -70,7 +69,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
-  const [kept, setKept] = useState(() => (dropId ? keptReceiptIn(history.state, dropId) : null));
+  const [kept, setKept] = useState(() => (dropId && cameBackInHistory() ? keptReceiptIn(history.state, dropId) : null));
   const sending = useDropUpload();
   const { working, progress } = sending;
 

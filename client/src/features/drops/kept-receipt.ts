@@ -1,6 +1,7 @@
 // A drop receipt kept in this tab's history entry (history.state), so that going back to the
-// drop page, forward again, or reloading it shows the receipt instead of an empty upload form
-// (the page is never cached by the browser: the server sends pages no-store). History state
+// drop page or forward again shows the receipt instead of an empty upload form (the page is never
+// cached by the browser: the server sends pages no-store). A reload starts the page afresh, as a
+// person reloading expects (and then sees whether the drop is still open). History state
 // belongs to this one visit of this one tab: another tab, or the link opened anew, does not see
 // it. It can outlive the tab only where the browser restores closed tabs, so it holds nothing the
 // receipt mail would not: the receipt code, the time, the sizes, whether the server agreed and a
@@ -80,4 +81,10 @@ export function withKeptReceipt(state: unknown, kept: KeptReceipt | null): Recor
 /** Keeps (or forgets) the receipt in this history entry; the address stays as it is. */
 export function keepReceipt(kept: KeptReceipt | null): void {
   history.replaceState(withKeptReceipt(history.state, kept), '');
+}
+
+/** Whether this page was loaded by going back or forward in the tab's history (not a reload or a link). */
+export function cameBackInHistory(): boolean {
+  const [entry] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+  return entry?.type === 'back_forward';
 }
