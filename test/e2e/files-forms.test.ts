@@ -12,7 +12,8 @@
 //   files" in the menu after a send shows a fresh form.
 // - Download all: a share of three files, as a guest and as a colleague: all three saved, each
 //   with the SHA-256 of the file sent; back and forward on the guest page says what was
-//   downloaded in this tab.
+//   downloaded in this tab. With the second file's blob changed on the server, it stops there
+//   with the reason, after saving the first, and never fetches the third.
 // - A drop link on a phone: no drag hint; an empty file needs the tick; leaving mid-upload asks;
 //   back and forward after the upload show the receipt again, kept without names or secrets.
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dialog, Download, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { idFromWire, toHex } from '../../shared/crypto/index.js';
 import { keepRecoveryKey, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
 import { startCoffer } from './support/coffer.js';
@@ -274,6 +276,33 @@ it('download all: a share of three files, as a guest and as a colleague, each sa
   await openReceived(colleague.page, sent.shareId);
   expectSameFiles(await downloads(colleague.page, 3, () => colleague.page.getByTestId('download-all').click()), files);
   await colleague.page.locator('[data-testid="download-all-panel"][data-state="done"]').waitFor();
+
+  // The second file's blob changes on the server: "Download all" saves the first, stops at the
+  // second with its reason, and does not fetch the third.
+  const [, second, third] = files as [FileToSend, FileToSend, FileToSend];
+  const rowOf = (file: FileToSend) => colleague.page.locator(`[data-testid="file-row"][data-name="${file.name}"]`);
+  const fileIdOf = async (file: FileToSend) => (await rowOf(file).getAttribute('data-file-id')) ?? '';
+  const { blob_id } = flow.db
+    .prepare('SELECT blob_id FROM share_files WHERE share_id = ? AND file_id = ?')
+    .get(idFromWire(sent.shareId), idFromWire(await fileIdOf(second))) as { blob_id: Buffer };
+  const blobPath = join(flow.coffer.dataDir, 'blobs', toHex(blob_id));
+  const blob = await readFile(blobPath);
+  blob[100_000] = (blob[100_000] ?? 0) ^ 0x01;
+  await writeFile(blobPath, blob);
+  const thirdId = await fileIdOf(third);
+  const fetchesOfThird = () => colleague.requests.filter((request) => request.url.endsWith(`/files/${thirdId}`)).length;
+  const thirdBefore = fetchesOfThird();
+  const saved: string[] = [];
+  colleague.page.on('download', (download) => saved.push(download.suggestedFilename()));
+  await colleague.page.getByTestId('download-all').click();
+  await colleague.page.locator('[data-testid="download-all-panel"][data-state="stopped"]').waitFor({
+    timeout: TRANSFER_TIMEOUT,
+  });
+  expect(await colleague.page.getByTestId('download-all-stopped').innerText()).toContain(second.name);
+  expect(await rowOf(second).getAttribute('data-state')).toBe('failed');
+  await rowOf(second).getByTestId('file-error').waitFor();
+  expect(saved).toEqual([files[0]?.name]);
+  expect(fetchesOfThird()).toBe(thirdBefore);
   await sessions.finish(advisor, guest, colleague);
 });
 
