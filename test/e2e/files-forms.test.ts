@@ -14,6 +14,8 @@
 //   with the SHA-256 of the file sent; back and forward on the guest page says what was
 //   downloaded in this tab. With the second file's blob changed on the server, it stops there
 //   with the reason, after saving the first, and never fetches the third.
+// - Names on disk: a name of 1,004 characters and a Windows device name are saved as diskName
+//   makes them (shortened keeping the extension; `_` in front).
 // - A drop link on a phone: no drag hint; an empty file needs the tick; leaving mid-upload asks;
 //   back and forward after the upload show the receipt again, kept without names or secrets.
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,6 +30,7 @@ import { startCoffer } from './support/coffer.js';
 import { makeDropLink } from './support/drops.js';
 import {
   compose,
+  download,
   guestOpensFiles,
   marker,
   openReceived,
@@ -304,6 +307,23 @@ it('download all: a share of three files, as a guest and as a colleague, each sa
   expect(saved).toEqual([files[0]?.name]);
   expect(fetchesOfThird()).toBe(thirdBefore);
   await sessions.finish(advisor, guest, colleague);
+});
+
+it('names on disk: a 1,004-character name is shortened to 255 bytes keeping its extension, and a Windows device name is changed', async () => {
+  const long = randomFile(`${'verslag-'.repeat(125)}.pdf`, 5_000);
+  const device = randomFile('NUL.txt', 1_000);
+  const advisor = await sessions.signedIn(ADVISOR);
+  await compose(advisor.page, [long, device], [{ email: COLLEAGUE.email, kind: 'account' }]);
+  const sent = await submit(advisor.page);
+  const colleague = await sessions.signedIn(COLLEAGUE);
+  await openReceived(colleague.page, sent.shareId);
+  const savedLong = await download(colleague.page, long.name);
+  expect(savedLong.name).toBe(`${'verslag-'.repeat(125).slice(0, 251)}.pdf`);
+  expect(sha256(savedLong.bytes)).toBe(sha256(long.buffer));
+  const savedDevice = await download(colleague.page, device.name);
+  expect(savedDevice.name).toBe('_NUL.txt');
+  expect(sha256(savedDevice.bytes)).toBe(sha256(device.buffer));
+  await sessions.finish(advisor, colleague);
 });
 
 it('a drop link on a phone: no drag hint, an empty file needs a tick, leaving mid-upload asks, and back/forward show the receipt', async () => {
