@@ -148,6 +148,8 @@ export function FileDownloads({
             onAccessExpired={onAccessExpired}
             onGone={onGone}
             onSaved={onSaved}
+            // One file at a time while "Download all" runs: it reaches each row in turn.
+            held={all.kind === 'running'}
             register={(run) => {
               if (run) runners.current.set(file.fileId, run);
               else runners.current.delete(file.fileId);
@@ -166,6 +168,7 @@ function FileRow({
   onAccessExpired,
   onGone,
   onSaved,
+  held,
   register,
 }: {
   readonly shareId: string;
@@ -174,6 +177,8 @@ function FileRow({
   readonly onAccessExpired?: (() => void) | undefined;
   readonly onGone?: FileDownloadsProps['onGone'];
   readonly onSaved?: FileDownloadsProps['onSaved'];
+  /** "Download all" is running: this row's own buttons wait. */
+  readonly held: boolean;
   /** Hands "Download all" this row's download (and takes it back when the row goes). */
   readonly register: (run: (() => Promise<Outcome>) | null) => void;
 }): JSX.Element {
@@ -276,7 +281,7 @@ function FileRow({
               type="button"
               class="button button--small"
               onClick={() => void run()}
-              disabled={running}
+              disabled={running || held}
               data-testid="file-download"
               aria-label={t(state.kind === 'done' ? 'download.againLabel' : 'download.buttonLabel', {
                 name: file.name,
@@ -290,7 +295,7 @@ function FileRow({
               type="button"
               class="button button--small button--secondary"
               onClick={() => void saveAs()}
-              disabled={running}
+              disabled={running || held}
               data-testid="file-save-as"
               aria-label={t('download.saveAsLabel', { name: file.name })}
             >
