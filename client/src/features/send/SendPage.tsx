@@ -1,8 +1,9 @@
 // /app/send: an advisor sends files to clients and colleagues (docs/protocol.md §10, §11). Files are
 // encrypted and uploaded in the crypto worker, streaming, with progress per file and overall
-// and a Cancel; recipients' keys are checked against the office and the advisor's pins first
-// (a changed key stops the send until fingerprints are compared); afterwards each guest's
-// link is shown to copy or mail, with the access code to tell by phone.
+// and a Cancel (closing the tab meanwhile asks first); an empty file goes only once confirmed.
+// Recipients' keys are checked against the office and the advisor's pins first (a changed key
+// stops the send until fingerprints are compared); afterwards each guest's link is shown to
+// copy or mail, with the access code to tell by phone.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
