@@ -1,11 +1,13 @@
 // A tiny path router: the current path as state, `navigate` for in-app links (history API),
 // and the back/forward buttons through popstate. Routes are matched in app.tsx.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 export { nextPath } from './next-path';
 
 const NAVIGATE_EVENT = 'coffer:navigate';
+/** A link to the page already shown was followed (its menu item, say). */
+const REOPEN_EVENT = 'coffer:reopen';
 
 /** True once the user has moved between pages inside the app (not on the first load). */
 let navigatedInApp = false;
@@ -45,6 +47,20 @@ export function usePath(): string {
   return path;
 }
 
+/**
+ * Calls `onReopen` when a link to the page already shown is followed, which changes no path: a
+ * page showing the end of a flow (a send's result) starts afresh, as the person expects.
+ */
+export function useReopen(onReopen: () => void): void {
+  const latest = useRef(onReopen);
+  latest.current = onReopen;
+  useEffect(() => {
+    const reopen = (): void => latest.current();
+    addEventListener(REOPEN_EVENT, reopen);
+    return () => removeEventListener(REOPEN_EVENT, reopen);
+  }, []);
+}
+
 interface LinkProps {
   readonly href: string;
   readonly class?: string;
@@ -60,6 +76,7 @@ export function Link({ href, children, testid, ...rest }: LinkProps): JSX.Elemen
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     if (href !== location.pathname + location.search + location.hash) navigate(href);
+    else dispatchEvent(new Event(REOPEN_EVENT));
   };
   return (
     <a href={href} onClick={onClick} data-testid={testid} {...rest}>

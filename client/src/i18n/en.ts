@@ -136,7 +136,7 @@ export const en = {
 
   'recoveryKey.title': 'Your recovery key',
   'recoveryKey.intro':
-    'If you forget your password, this recovery key and your two-factor sign-in are the only way to get your files back. It is shown {strong}.',
+    'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough. If two-factor sign-in is not on for your account yet, turn it on under Security once you are in: until then, only an administrator can reset a forgotten password, and files that only you could open are lost.',
   'recoveryKey.once': 'only this once',
   'recoveryKey.where':
     'Print it or save the file, and keep it somewhere safe that is not this computer, for example in a locked drawer or a password manager. Do not e-mail it to anyone.',
@@ -147,7 +147,7 @@ export const en = {
   'recoveryKey.file.account': 'User account',
   'recoveryKey.file.date': 'Date',
   'recoveryKey.file.advice':
-    'Keep this key somewhere safe. With it and your two-factor sign-in you can set a new password if you forget yours. Anyone who has it and your second factor can take over your account.',
+    'Keep this key somewhere safe. With it and two-factor sign-in (turned on under Security) you can set a new password if you forget yours; without two-factor sign-in only an administrator can reset it. Anyone who has this key and your second factor can take over your account.',
 
   'account.signOut': 'Sign out',
   'role.admin': 'Administrator',
@@ -453,7 +453,8 @@ export const en = {
   'office.title': 'Office',
   'office.settings': 'Name and policies',
   'office.requireTwoFactor': 'Require two-factor sign-in for all staff',
-  'office.requireTwoFactor.hint': 'Anyone without it must set it up the next time they sign in.',
+  'office.requireTwoFactor.hint':
+    'Staff without it (you included) must set it up straight away: Coffer asks for it before anything else, also where they are already signed in.',
   'office.maxExpiry': 'Longest expiry of a share, in days',
   'office.maxExpiry.hint': 'Senders cannot choose a longer period. From 1 to 365.',
   'office.retention': 'Keep uploads from clients, in days',
@@ -494,6 +495,12 @@ export const en = {
   'download.done': 'Downloaded and checked: the file is in your downloads folder.',
   'download.doneStreamed': 'Downloaded and checked. Your browser has saved the file.',
   'download.cancelled': 'Download cancelled.',
+  'download.all': 'Download all {n} files',
+  'download.all.progress': 'Downloading file {i} of {n}…',
+  'download.all.done': 'All {n} files downloaded and checked.',
+  'download.all.cancelled': 'Download all cancelled: the files after the cancelled one were not downloaded.',
+  'download.all.stopped':
+    'Download all stopped at {name}: see the message at that file. The files after it were not downloaded; try again.',
   'download.tooLarge':
     'Some files are larger than {limit}, which this browser cannot save. Open the link on a computer with Chrome, Edge or Firefox to download them.',
   'download.tooLargeHere': 'Too large for this browser: use a computer with Chrome, Edge or Firefox.',
@@ -552,6 +559,8 @@ export const en = {
   'guest.error.accessExpired': 'Your access has expired. Request a new code to continue downloading.',
   'guest.files.intro': 'These files from {sender} of {office} are ready for you.',
   'guest.files.verified': 'Checked: these files come unchanged from {office}.',
+  'guest.receipt':
+    'Downloaded and checked in this browser tab: {n} of these files, the last on {time}. To download again, ask for a new code.',
   'guest.files.after':
     'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
   'keyChange.title': 'A key has changed',
@@ -637,10 +646,17 @@ export const en = {
   'send.intro':
     'Files are encrypted in your browser before they are uploaded. The server never sees their contents or names.',
   'send.files.label': 'Files',
-  'send.files.drop': 'Drag files here, or choose them:',
+  'send.files.choose': 'Choose files',
+  'send.files.drop': 'or drag them here',
+  'send.files.none': 'No files chosen yet.',
   'send.files.empty': 'Choose at least one file.',
   'send.files.tooMany': 'At most {max} files can be sent at once; the rest were not added.',
   'send.files.listLabel': 'Chosen files',
+  'send.files.emptySize': 'empty (0 bytes)',
+  'send.files.emptyWarning': '{name} is empty (0 bytes). Is that the file you meant?',
+  'send.files.emptyExplain':
+    'An empty file usually means it was not saved or exported completely, or that it is stored only online (OneDrive, iCloud) and not on this device. Remove it and choose the right file, or include it anyway.',
+  'send.files.emptyUnconfirmed': 'An empty file (0 bytes) is chosen: remove it, or tick that you want to include it.',
   'send.files.remove': 'Remove',
   'send.files.removeLabel': 'Remove {name}',
   'send.files.total': 'Files: {n} · {size} in all',
@@ -932,6 +948,9 @@ export const en = {
   'dropUpload.receipt.title': 'Your receipt',
   'dropUpload.receipt.intro': '{office} received your files on {time}.',
   'dropUpload.receipt.files': 'Files handed in',
+  'dropUpload.receipt.file': 'File {n}',
+  'dropUpload.receipt.kept':
+    'The receipt of your upload in this browser tab. The file names are not kept once the page reloads; the sizes, the time and the receipt code are.',
   'dropUpload.receipt.compare':
     '{office} sees the same receipt code. Keep it: if you are ever unsure whether your files arrived unchanged, compare it with them.',
   'dropUpload.receipt.mismatch':
@@ -1264,6 +1283,11 @@ export const enPlurals = {
     one: '1 day (until {date})',
     other: '{n} days (until {date})',
     description: 'A choice of how long a share or drop stays open; {date} is the day it closes.',
+  },
+  'send.files.emptyConfirm': {
+    one: 'Yes, include the empty file',
+    other: 'Yes, include the {n} empty files',
+    description: 'A checkbox under the chosen files (send page, drop upload page) when some are 0 bytes long.',
   },
   'send.limit': {
     one: '1 download',

@@ -144,7 +144,7 @@ export const nl: Messages = {
 
   'recoveryKey.title': 'Uw herstelsleutel',
   'recoveryKey.intro':
-    'Als u uw wachtwoord vergeet, zijn deze herstelsleutel en uw inlogcode de enige manier om weer bij uw bestanden te komen. Hij wordt {strong} getoond.',
+    'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg. Staat inloggen in twee stappen nog niet aan voor uw account, zet het dan aan onder Beveiliging zodra u binnen bent: tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen, en bestanden die alleen u kon openen, gaan dan verloren.',
   'recoveryKey.once': 'alleen nu',
   'recoveryKey.where':
     'Druk hem af of bewaar het bestand, op een veilige plek buiten deze computer, bijvoorbeeld in een afgesloten la of een wachtwoordbeheerder. Mail hem aan niemand.',
@@ -155,7 +155,7 @@ export const nl: Messages = {
   'recoveryKey.file.account': 'Gebruikersaccount',
   'recoveryKey.file.date': 'Datum',
   'recoveryKey.file.advice':
-    'Bewaar deze sleutel op een veilige plek. Hiermee en met uw inlogcode kunt u een nieuw wachtwoord instellen als u het uwe vergeet. Wie deze sleutel en uw tweede stap heeft, kan uw account overnemen.',
+    'Bewaar deze sleutel op een veilige plek. Hiermee en met inloggen in twee stappen (aan te zetten onder Beveiliging) kunt u een nieuw wachtwoord instellen als u het uwe vergeet; zonder inloggen in twee stappen kan alleen een beheerder het herstellen. Wie deze sleutel en uw tweede stap heeft, kan uw account overnemen.',
 
   'account.signOut': 'Uitloggen',
   'role.admin': 'Beheerder',
@@ -466,7 +466,8 @@ export const nl: Messages = {
   'office.title': 'Kantoor',
   'office.settings': 'Naam en regels',
   'office.requireTwoFactor': 'Inloggen in twee stappen verplicht voor alle medewerkers',
-  'office.requireTwoFactor.hint': 'Wie het nog niet heeft, moet het instellen bij de volgende keer inloggen.',
+  'office.requireTwoFactor.hint':
+    'Medewerkers die het nog niet hebben (u ook), moeten het meteen instellen: Coffer vraagt erom voordat er iets anders kan, ook waar ze al zijn ingelogd.',
   'office.maxExpiry': 'Langste looptijd van een deling, in dagen',
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
@@ -507,6 +508,12 @@ export const nl: Messages = {
   'download.done': 'Gedownload en gecontroleerd: het bestand staat in uw map Downloads.',
   'download.doneStreamed': 'Gedownload en gecontroleerd. Uw browser heeft het bestand opgeslagen.',
   'download.cancelled': 'Download geannuleerd.',
+  'download.all': 'Alle {n} bestanden downloaden',
+  'download.all.progress': 'Bestand {i} van {n} wordt gedownload…',
+  'download.all.done': 'Alle {n} bestanden zijn gedownload en gecontroleerd.',
+  'download.all.cancelled': 'Alles downloaden is geannuleerd: de bestanden na het geannuleerde zijn niet gedownload.',
+  'download.all.stopped':
+    'Alles downloaden is gestopt bij {name}: zie de melding bij dat bestand. De bestanden daarna zijn niet gedownload; probeer het opnieuw.',
   'download.tooLarge':
     'Sommige bestanden zijn groter dan {limit}; die kan deze browser niet opslaan. Open de link op een computer met Chrome, Edge of Firefox om ze te downloaden.',
   'download.tooLargeHere': 'Te groot voor deze browser: gebruik een computer met Chrome, Edge of Firefox.',
@@ -570,6 +577,8 @@ export const nl: Messages = {
   'guest.error.accessExpired': 'Uw toegang is verlopen. Vraag een nieuwe code aan om verder te downloaden.',
   'guest.files.intro': 'Deze bestanden van {sender} van {office} staan voor u klaar.',
   'guest.files.verified': 'Gecontroleerd: deze bestanden komen ongewijzigd van {office}.',
+  'guest.receipt':
+    'Gedownload en gecontroleerd in dit browsertabblad: {n} van deze bestanden, het laatste op {time}. Wilt u opnieuw downloaden, vraag dan een nieuwe code aan.',
   'guest.files.after':
     'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
   'keyChange.title': 'Een sleutel is gewijzigd',
@@ -657,10 +666,18 @@ export const nl: Messages = {
   'send.intro':
     'Bestanden worden in uw browser versleuteld voordat ze worden geüpload. De server ziet nooit de inhoud of de namen.',
   'send.files.label': 'Bestanden',
-  'send.files.drop': 'Sleep bestanden hierheen, of kies ze:',
+  'send.files.choose': 'Bestanden kiezen',
+  'send.files.drop': 'of sleep ze hierheen',
+  'send.files.none': 'Nog geen bestanden gekozen.',
   'send.files.empty': 'Kies ten minste één bestand.',
   'send.files.tooMany': 'Er kunnen hoogstens {max} bestanden tegelijk worden verstuurd; de rest is niet toegevoegd.',
   'send.files.listLabel': 'Gekozen bestanden',
+  'send.files.emptySize': 'leeg (0 bytes)',
+  'send.files.emptyWarning': '{name} is leeg (0 bytes). Is dat het bestand dat u bedoelt?',
+  'send.files.emptyExplain':
+    'Een leeg bestand betekent meestal dat het niet helemaal is opgeslagen of geëxporteerd, of dat het alleen online staat (OneDrive, iCloud) en niet op dit apparaat. Verwijder het en kies het juiste bestand, of neem het toch mee.',
+  'send.files.emptyUnconfirmed':
+    'Er is een leeg bestand (0 bytes) gekozen: verwijder het, of vink aan dat u het toch wilt meesturen.',
   'send.files.remove': 'Verwijderen',
   'send.files.removeLabel': '{name} verwijderen',
   'send.files.total': 'Bestanden: {n} · samen {size}',
@@ -965,6 +982,9 @@ export const nl: Messages = {
   'dropUpload.receipt.title': 'Uw ontvangstbewijs',
   'dropUpload.receipt.intro': '{office} heeft uw bestanden ontvangen op {time}.',
   'dropUpload.receipt.files': 'Ingeleverde bestanden',
+  'dropUpload.receipt.file': 'Bestand {n}',
+  'dropUpload.receipt.kept':
+    'Het ontvangstbewijs van uw upload in dit browsertabblad. De bestandsnamen worden niet bewaard als de pagina opnieuw laadt; de grootte, de tijd en de ontvangstcode wel.',
   'dropUpload.receipt.compare':
     '{office} ziet dezelfde ontvangstcode. Bewaar hem: twijfelt u ooit of uw bestanden ongewijzigd zijn aangekomen, vergelijk hem dan met hen.',
   'dropUpload.receipt.mismatch':
@@ -1273,6 +1293,7 @@ export const nlPlurals: PluralMessages = {
       'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
   },
   'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
+  'send.files.emptyConfirm': { one: 'Ja, neem het lege bestand mee', other: 'Ja, neem de {n} lege bestanden mee' },
   'send.limit': { one: '1 keer', other: '{n} keer' },
   'dropNew.maxFiles': { one: '1 bestand', other: '{n} bestanden' },
 };

@@ -7,7 +7,7 @@
 // open drop never mails. The chosen files are checked against the drop's limits, then each is
 // encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
-// time and the receipt code the office will see too.
+// time and the receipt code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says what is kept, and why there).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
@@ -27,6 +27,7 @@ import { formatDate } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { FilesField } from '../send/FilesField';
+import { emptyFiles } from '../send/files';
 import { UploadProgress } from '../send/UploadProgress';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
@@ -38,6 +39,7 @@ import { endedState } from './labels';
 import { UPLOAD_ERRORS } from './limits';
 import { useDropUpload } from './use-drop-upload';
 import { ReceiptPanel } from './DropReceipt';
+import { cameBackInHistory, keepReceipt, keptReceiptIn, receiptToKeep } from './kept-receipt';
 
 type Step =
   | { readonly kind: 'loading' }
@@ -64,8 +66,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [step, setStep] = useState<Step>(() => (dropId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');
   const [files, setFiles] = useState<readonly File[]>([]);
+  const [allowEmpty, setAllowEmpty] = useState(false);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
+  const [kept, setKept] = useState(() => (dropId && cameBackInHistory() ? keptReceiptIn(history.state, dropId) : null));
   const sending = useDropUpload();
   const { working, progress } = sending;
 
@@ -166,6 +170,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       fail(wrong.text, wrong.field);
       return;
     }
+    if (emptyFiles(files).length > 0 && !allowEmpty) {
+      fail(t('send.files.emptyUnconfirmed'), 'files');
+      return;
+    }
     page.clearProblem();
     try {
       const receipt = await sending.upload({
@@ -176,7 +184,11 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
         receiptMail: loaded.info.bound && receiptMail,
       });
       if (receipt === null) setStatus(t('dropUpload.cancelled'));
-      else setStep({ kind: 'receipt', loaded, receipt });
+      else {
+        const about = { office: loaded.office.name, title: loaded.info.title, singleUse: loaded.info.singleUse };
+        keepReceipt(receiptToKeep(dropId, about, receipt));
+        setStep({ kind: 'receipt', loaded, receipt });
+      }
     } catch (error) {
       if (handleDropError(error, loaded)) {
         // the page says why
@@ -197,7 +209,9 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   };
 
   const again = (loaded: Loaded): void => {
+    keepReceipt(null);
     setFiles([]);
+    setAllowEmpty(false);
     setMessage('');
     setReceiptMail(false);
     sending.resetProgress();
@@ -206,6 +220,26 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     // A submission uses up its grant: a bound drop asks for a new code.
     setStep(loaded.info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
   };
+
+  if (kept !== null && step.kind !== 'receipt') {
+    // Back to this page after an upload: its receipt, until the person chooses to upload more.
+    return (
+      <section class="guest narrow" data-testid="drop-upload-page" data-step="receipt">
+        <PageHeading>{kept.title}</PageHeading>
+        <ReceiptPanel
+          office={kept.office}
+          maskedEmail={null}
+          singleUse={kept.singleUse}
+          receipt={kept.receipt}
+          kept
+          onAgain={() => {
+            keepReceipt(null);
+            setKept(null);
+          }}
+        />
+      </section>
+    );
+  }
 
   const loaded = 'loaded' in step ? step.loaded : null;
   const heading = loaded ? loaded.info.title : t('dropUpload.titlePlain');
@@ -300,6 +334,8 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
             error={problem?.field === 'files' ? problem.text : null}
             disabled={working !== null}
             prefix="drop"
+            allowEmpty={allowEmpty}
+            onAllowEmpty={setAllowEmpty}
             max={step.loaded.info.maxFiles}
             hint={t('dropUpload.limits', {
               files: step.loaded.info.maxFiles,
@@ -352,7 +388,13 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       )}
 
       {step.kind === 'receipt' && (
-        <ReceiptPanel loaded={step.loaded} receipt={step.receipt} onAgain={() => again(step.loaded)} />
+        <ReceiptPanel
+          office={step.loaded.office.name}
+          maskedEmail={step.loaded.info.maskedEmail ?? null}
+          singleUse={step.loaded.info.singleUse}
+          receipt={step.receipt}
+          onAgain={() => again(step.loaded)}
+        />
       )}
     </section>
   );

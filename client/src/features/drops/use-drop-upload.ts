@@ -1,13 +1,15 @@
 // Uploading files to a drop from a page, as the drop link page and the client portal both do:
 // the files and message checked against the drop's limits first, then one upload at a time
 // with progress per file, a Cancel while files are uploading (not while the upload is being
-// submitted), and the upload stopped when the page goes away.
+// submitted), the browser asking before the tab is closed mid-upload, and the upload stopped when
+// the page goes away.
 import { useState } from 'preact/hooks';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { Translate } from '../../i18n';
 import { useCancellable } from '../../ui/cancel';
+import { useLeaveGuard } from '../send/leave-guard';
 import type { FileProgress } from '../send/UploadProgress';
 import { uploadToDrop, type Receipt } from './drop-flow';
 import { limitProblems, problemText, type DropLimits } from './limits';
@@ -52,6 +54,7 @@ export function useDropUpload(): DropUpload {
   const transfer = useCancellable();
   const [working, setWorking] = useState<UploadPhase | null>(null);
   const [progress, setProgress] = useState<readonly FileProgress[]>([]);
+  useLeaveGuard(working !== null);
 
   const check: DropUpload['check'] = (t, locale, limits, files, message) => {
     const problems = limitProblems(files, limits);

@@ -35,6 +35,7 @@ import { isLinkState, LinkStateAlert } from '../share/LinkState';
 import { guestRecipientId } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
 import { FileDownloads } from '../transfer/FileDownloads';
+import { GuestReceiptNotice, useGuestReceipt } from './GuestReceipt';
 
 type Gone = 'share_expired' | 'share_revoked' | 'share_used_up';
 
@@ -79,6 +80,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   const [step, setStep] = useState<Step>(() => (recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');
   const [accessCode, setAccessCode] = useState('');
+  const guestReceipt = useGuestReceipt(recipientId);
 
   // Opening the page: only a GET, which changes nothing.
   useEffect(() => {
@@ -207,6 +209,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       {info && <OfficeBrand office={info.office} testid="guest-office" />}
       <PageHeading>{heading}</PageHeading>
 
+      {guestReceipt.receipt && step.kind !== 'files' && <GuestReceiptNotice receipt={guestReceipt.receipt} />}
       {isLinkState(step.kind) && (
         <LinkStateAlert
           state={step.kind}
@@ -333,6 +336,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
               fail(t('guest.error.accessExpired'));
             }}
             onGone={(gone) => setStep({ kind: 'gone', code: gone })}
+            onSaved={guestReceipt.saved}
           />
           <p class="form__aside">
             {t('guest.files.after', { date: formatDate(locale, step.verified.share.expiresAt) })}

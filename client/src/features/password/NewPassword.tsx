@@ -7,7 +7,8 @@ import { useI18n } from '../../i18n/context';
 import type { MessageKey, Translate } from '../../i18n';
 import { Field } from '../../ui/Field';
 import { useLoad } from '../../ui/load';
-import { judgePassword, MIN_PASSWORD_LENGTH, type PasswordReason, type PasswordVerdict, type Strength } from './policy';
+import { listedReasons, passwordFieldErrors, reasonText, type PasswordFieldErrors } from './messages';
+import { judgePassword, MIN_PASSWORD_LENGTH, type PasswordVerdict, type Strength } from './policy';
 
 type Estimator = (password: string, userInputs: readonly string[]) => Strength;
 
@@ -18,8 +19,21 @@ function loadEstimator(): Promise<Estimator> {
   return estimatorLoad;
 }
 
+/**
+ * A verdict that may still be `checking` because the estimate waits for typing to pause (or for
+ * the estimator to load). `settle` judges the password as it is now, straight away: a form
+ * submitted right after a paste is judged on the result the meter is about to show, never on
+ * "still being checked".
+ */
+export type LiveVerdict = PasswordVerdict & {
+  /** The verdict on the current password once estimated; `checking` only if the estimator cannot load. */
+  readonly settle: () => Promise<PasswordVerdict>;
+  /** The same, synchronously, when the estimator is already loaded; else `checking`. */
+  readonly settleNow: () => PasswordVerdict;
+};
+
 /** The verdict on `password`, re-estimated shortly after typing pauses. */
-export function usePasswordVerdict(password: string, userInputs: readonly string[]): PasswordVerdict {
+export function usePasswordVerdict(password: string, userInputs: readonly string[]): LiveVerdict {
   const { data: estimator } = useLoad(() => loadEstimator(), [], {
     // Offline after the page loaded: without the estimator no password can be accepted;
     // the verdict stays "checking" and the page says so on submit.
@@ -39,26 +53,29 @@ export function usePasswordVerdict(password: string, userInputs: readonly string
 
   // Until the estimate for exactly this password is in, say nothing is known about it yet.
   const current = strength !== null && strength.password === password ? strength.strength : null;
+  const judgeWith = (estimate: Estimator): PasswordVerdict => {
+    if (password === '' || current !== null) return judgePassword(password, current);
+    const now = estimate(password, userInputs);
+    setStrength({ password, strength: now });
+    return judgePassword(password, now);
+  };
+  const settleNow = (): PasswordVerdict => (estimator ? judgeWith(estimator) : judgePassword(password, current));
+  const settle = async (): Promise<PasswordVerdict> => {
+    try {
+      return judgeWith(estimator ?? (await loadEstimator()));
+    } catch {
+      estimatorLoad = undefined;
+      return judgePassword(password, null);
+    }
+  };
+
+  let verdict: PasswordVerdict;
   if (estimator && current === null && password !== '') {
     const pending = judgePassword(password, null);
-    return pending.kind === 'refused' ? pending : { kind: 'checking' };
-  }
-  return judgePassword(password, current);
+    verdict = pending.kind === 'refused' ? pending : { kind: 'checking' };
+  } else verdict = judgePassword(password, current);
+  return { ...verdict, settle, settleNow };
 }
-
-const REASON_MESSAGES: Record<PasswordReason, MessageKey> = {
-  too_short: 'password.reason.tooShort',
-  too_long: 'password.reason.tooLong',
-  leaked: 'password.reason.leaked',
-  similar_to_leaked: 'password.reason.similarToLeaked',
-  keyboard_pattern: 'password.reason.keyboardPattern',
-  repeat: 'password.reason.repeat',
-  sequence: 'password.reason.sequence',
-  date: 'password.reason.date',
-  words_or_names: 'password.reason.wordsOrNames',
-  personal: 'password.reason.personal',
-  too_guessable: 'password.reason.tooGuessable',
-};
 
 const SCORE_LABELS: readonly MessageKey[] = [
   'password.strength.0',
@@ -73,20 +90,30 @@ export interface NewPasswordState {
   readonly confirm: string;
 }
 
-/** Errors for the two fields, or null when the password may be used. */
+/**
+ * Errors for the two fields, or null when the password may be used. A live verdict still
+ * `checking` is settled first (with the estimator loaded, at once), so the form never says
+ * "still being checked" beside a meter that has already judged the password.
+ */
 export function newPasswordErrors(
   t: Translate,
   value: NewPasswordState,
-  verdict: PasswordVerdict,
-): { readonly password?: string; readonly confirm?: string } | null {
-  const errors: { password?: string; confirm?: string } = {};
-  if (verdict.kind === 'empty') errors.password = t('password.error.empty');
-  else if (verdict.kind === 'checking') errors.password = t('password.error.checking');
-  else if (verdict.kind === 'refused')
-    errors.password = t(REASON_MESSAGES[verdict.reasons[0] ?? 'too_guessable'], { min: MIN_PASSWORD_LENGTH });
-  if (value.confirm === '') errors.confirm = t('password.error.confirmEmpty');
-  else if (value.confirm !== value.password) errors.confirm = t('password.error.mismatch');
-  return errors.password || errors.confirm ? errors : null;
+  verdict: PasswordVerdict | LiveVerdict,
+): PasswordFieldErrors | null {
+  return passwordFieldErrors(
+    t,
+    value,
+    verdict.kind === 'checking' && 'settleNow' in verdict ? verdict.settleNow() : verdict,
+  );
+}
+
+/** The same, waiting for the estimator if it is still loading (a form that can wait a moment). */
+export async function settledPasswordErrors(
+  t: Translate,
+  value: NewPasswordState,
+  verdict: LiveVerdict,
+): Promise<PasswordFieldErrors | null> {
+  return newPasswordErrors(t, value, verdict.kind === 'checking' ? await verdict.settle() : verdict);
 }
 
 export function NewPasswordFields({
@@ -111,7 +138,11 @@ export function NewPasswordFields({
   const [visible, setVisible] = useState(false);
   const meterId = `${idPrefix}-strength`;
   const score = verdict.kind === 'accepted' || verdict.kind === 'refused' ? verdict.score : 0;
-  const reasons = verdict.kind === 'refused' ? verdict.reasons : [];
+  // An error from the last attempt that the meter has since overtaken ("still being checked",
+  // then the estimate arrived) goes: the meter and the field never disagree.
+  const passwordError =
+    errors?.password === t('password.error.checking') && verdict.kind !== 'checking' ? undefined : errors?.password;
+  const reasons = listedReasons(t, verdict, passwordError);
 
   return (
     <div class="new-password">
@@ -127,7 +158,7 @@ export function NewPasswordFields({
         autoComplete="new-password"
         hint={t('password.hint', { min: MIN_PASSWORD_LENGTH })}
         describedBy={meterId}
-        error={errors?.password}
+        error={passwordError}
         spellcheck={false}
         autoCapitalize="off"
         testid="password-new"
@@ -153,7 +184,7 @@ export function NewPasswordFields({
         {reasons.length > 0 && (
           <ul class="strength__reasons">
             {reasons.map((reason) => (
-              <li key={reason}>{t(REASON_MESSAGES[reason], { min: MIN_PASSWORD_LENGTH })}</li>
+              <li key={reason}>{reasonText(t, reason)}</li>
             ))}
           </ul>
         )}

@@ -1,8 +1,9 @@
 // /app/send: an advisor sends files to clients and colleagues (docs/protocol.md §10, §11). Files are
 // encrypted and uploaded in the crypto worker, streaming, with progress per file and overall
-// and a Cancel; recipients' keys are checked against the office and the advisor's pins first
-// (a changed key stops the send until fingerprints are compared); afterwards each guest's
-// link is shown to copy or mail, with the access code to tell by phone.
+// and a Cancel (closing the tab meanwhile asks first); an empty file goes only once confirmed.
+// Recipients' keys are checked against the office and the advisor's pins first (a changed key
+// stops the send until fingerprints are compared); afterwards each guest's link is shown to
+// copy or mail, with the access code to tell by phone.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
@@ -12,7 +13,7 @@ import { EngineError } from '../../crypto/engine';
 import { MAX_MESSAGE_CHARACTERS } from '../../crypto/protocol';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
-import { Link } from '../../router';
+import { Link, useReopen } from '../../router';
 import { useCancellable } from '../../ui/cancel';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { errorMessage } from '../../ui/errors';
@@ -22,6 +23,8 @@ import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { DEFAULT_MAX_EXPIRY_DAYS, defaultExpiryDays, expiryFrom, expiryPresets } from '../share/links';
 import { FilesField } from './FilesField';
+import { emptyFiles } from './files';
+import { useLeaveGuard } from './leave-guard';
 import { GuestLinkCard } from './GuestLinkCard';
 import { useKeyChangeConfirm } from './KeyChangedDialog';
 import { addressesToAdd } from './addresses';
@@ -68,6 +71,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const presets = expiryPresets(maxDays);
 
   const [files, setFiles] = useState<readonly File[]>([]);
+  const [allowEmpty, setAllowEmpty] = useState(false);
   const [recipients, setRecipients] = useState<readonly RecipientDraft[]>([]);
   const [recipientText, setRecipientText] = useState('');
   const [message, setMessage] = useState('');
@@ -86,6 +90,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [status, setStatus] = useState('');
   const transfer = useCancellable();
   const addRecipients = useAddRecipients((update) => setRecipients((previous) => update(previous)));
+  useLeaveGuard(stage.kind === 'working');
 
   const fail = (text: string, detail?: string): void =>
     setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
@@ -110,6 +115,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
       }
     }
     if (files.length === 0) next.files = t('send.files.empty');
+    else if (emptyFiles(files).length > 0 && !allowEmpty) next.files = t('send.files.emptyUnconfirmed');
     if (addresses.length === 0 && !next.recipients) next.recipients = t('send.recipients.none');
     if (message.length > MAX_MESSAGE_CHARACTERS)
       next.message = t('send.message.tooLong', { max: MAX_MESSAGE_CHARACTERS });
@@ -171,6 +177,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
 
   const reset = (): void => {
     setFiles([]);
+    setAllowEmpty(false);
     setRecipients([]);
     setRecipientText('');
     setMessage('');
@@ -178,8 +185,16 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     setReceipt(false);
     setExpiryDays(defaultExpiryDays(maxDays));
     setProgress([]);
+    setErrors({});
+    setProblem(null);
+    setStatus('');
     setStage({ kind: 'compose' });
   };
+
+  // "Send files" in the menu after a send: a fresh form, not the last result.
+  useReopen(() => {
+    if (stage.kind === 'sent') reset();
+  });
 
   if (stage.kind === 'sent') return <SendResult info={info} outcome={stage.outcome} onAgain={reset} />;
 
@@ -200,7 +215,14 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
         noValidate
         aria-busy={working}
       >
-        <FilesField files={files} onChange={setFiles} error={errors.files ?? null} disabled={working} />
+        <FilesField
+          files={files}
+          onChange={setFiles}
+          error={errors.files ?? null}
+          disabled={working}
+          allowEmpty={allowEmpty}
+          onAllowEmpty={setAllowEmpty}
+        />
         <RecipientsField
           recipients={recipients}
           onChange={(update) => setRecipients((previous) => update(previous))}

@@ -26,3 +26,12 @@ export function addFiles<T extends { readonly name: string; readonly size: numbe
   }
   return { files, dropped };
 }
+
+/**
+ * The chosen files that are empty (0 bytes). Coffer sends them (a placeholder can be meant), but
+ * an empty file is usually a failed export or a cloud file not downloaded yet, so the person
+ * confirms first.
+ */
+export function emptyFiles<T extends { readonly size: number }>(files: readonly T[]): T[] {
+  return files.filter((file) => file.size === 0);
+}

@@ -23,7 +23,7 @@ import { useLinkCheck, type LinkCheck } from '../../ui/link-check';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, emailField } from '../../ui/validate';
 import {
-  newPasswordErrors,
+  settledPasswordErrors,
   NewPasswordFields,
   usePasswordVerdict,
   type NewPasswordState,
@@ -120,15 +120,17 @@ function SetupForm({
     if (office === null) next.officeName = t('field.officeName.invalid');
     if (admin === null) next.name = t('field.name.invalid');
     if (emailError !== null) next.email = emailError;
-    const passwordErrors = newPasswordErrors(t, secret, verdict);
+    // A password pasted a moment ago is judged on its estimate, waiting for it if need be.
+    working.current = true;
+    const passwordErrors = await settledPasswordErrors(t, secret, verdict);
     if (passwordErrors) Object.assign(next, passwordErrors);
     setErrors(next);
     if (office === null || admin === null || address === null || Object.keys(next).length > 0) {
+      working.current = false;
       fail(t('form.fix'));
       return;
     }
 
-    working.current = true;
     setProblem(null);
     setPhase({ kind: 'working', stage: 'keys' });
     try {

@@ -1,9 +1,13 @@
 // The files of an opened share, each with its size, a Download button, progress with speed
 // and time left, Cancel, and what happened: saved (only after the integrity check passed),
 // failed (and why), or too large for this browser. Used by the guest page, the received
-// share, the sender's own view, and a drop's uploads (shareId: the drop upload's id).
+// share, the sender's own view, and a drop's uploads (shareId: the drop upload's id). A share
+// of several files also has "Download all": the same per-file save, one file after another (so
+// it works where a browser saves one download at a time, as on phones), stopping at the first
+// file that fails or is cancelled.
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { diskName } from '../../../../shared/files/disk-name.js';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { BLOB_LIMIT_BYTES, type OpenedFile, type TransferProgress } from '../../crypto/protocol';
@@ -31,7 +35,19 @@ export interface FileDownloadsProps {
   readonly onAccessExpired?: () => void;
   /** The share is gone (expired, revoked, used up): the page says so. */
   readonly onGone?: (code: 'share_expired' | 'share_revoked' | 'share_used_up') => void;
+  /** A file was saved and passed its integrity check. */
+  readonly onSaved?: (fileId: string) => void;
 }
+
+/** How one file's download ended. */
+type Outcome = 'done' | 'failed' | 'cancelled';
+
+type AllState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'running'; readonly index: number; readonly total: number }
+  | { readonly kind: 'done'; readonly total: number }
+  | { readonly kind: 'stopped'; readonly name: string; readonly n: number }
+  | { readonly kind: 'cancelled' };
 
 type RowState =
   | { readonly kind: 'idle'; readonly note?: 'cancelled' }
@@ -54,15 +70,73 @@ const DOWNLOAD_ERRORS: Readonly<Record<string, MessageKey>> = {
   upload_rejected: 'download.error.rejected',
 };
 
-export function FileDownloads({ shareId, files, source, onAccessExpired, onGone }: FileDownloadsProps): JSX.Element {
+export function FileDownloads({
+  shareId,
+  files,
+  source,
+  onAccessExpired,
+  onGone,
+  onSaved,
+}: FileDownloadsProps): JSX.Element {
   const { t, locale } = useI18n();
   const tooLarge = files.filter((file) => !canSave(file.size));
+  const saveable = files.filter((file) => canSave(file.size));
+  const runners = useRef(new Map<string, () => Promise<Outcome>>());
+  const [all, setAll] = useState<AllState>({ kind: 'idle' });
+  const stops = useRef(0);
+
+  const downloadAll = async (): Promise<void> => {
+    if (all.kind === 'running') return;
+    for (const [index, file] of saveable.entries()) {
+      setAll({ kind: 'running', index, total: saveable.length });
+      const run = runners.current.get(file.fileId);
+      const outcome = run ? await run() : 'failed';
+      if (outcome === 'cancelled') {
+        setAll({ kind: 'cancelled' });
+        return;
+      }
+      if (outcome === 'failed') {
+        stops.current++;
+        setAll({ kind: 'stopped', name: file.name, n: stops.current });
+        return;
+      }
+    }
+    setAll({ kind: 'done', total: saveable.length });
+  };
+
   return (
     <>
       {tooLarge.length > 0 && (
         <Notice tone="warning" testid="download-too-large">
           <p>{t('download.tooLarge', { limit: formatBytes(locale, BLOB_LIMIT_BYTES) })}</p>
         </Notice>
+      )}
+      {saveable.length > 1 && (
+        <div class="download-all" data-testid="download-all-panel" data-state={all.kind}>
+          <button
+            type="button"
+            class="button"
+            onClick={() => void downloadAll()}
+            disabled={all.kind === 'running'}
+            data-testid="download-all"
+          >
+            {t('download.all', { n: saveable.length })}
+          </button>
+          <p class="status-line" role="status" data-testid="download-all-status">
+            {all.kind === 'running'
+              ? t('download.all.progress', { i: all.index + 1, n: all.total })
+              : all.kind === 'done'
+                ? t('download.all.done', { n: all.total })
+                : all.kind === 'cancelled'
+                  ? t('download.all.cancelled')
+                  : ''}
+          </p>
+          {all.kind === 'stopped' && (
+            <ErrorAlert testid="download-all-stopped" focusKey={all.n}>
+              <p>{t('download.all.stopped', { name: all.name })}</p>
+            </ErrorAlert>
+          )}
+        </div>
       )}
       <ul class="file-list" data-testid="file-list">
         {files.map((file) => (
@@ -73,6 +147,13 @@ export function FileDownloads({ shareId, files, source, onAccessExpired, onGone 
             source={source}
             onAccessExpired={onAccessExpired}
             onGone={onGone}
+            onSaved={onSaved}
+            // One file at a time while "Download all" runs: it reaches each row in turn.
+            held={all.kind === 'running'}
+            register={(run) => {
+              if (run) runners.current.set(file.fileId, run);
+              else runners.current.delete(file.fileId);
+            }}
           />
         ))}
       </ul>
@@ -86,12 +167,20 @@ function FileRow({
   source,
   onAccessExpired,
   onGone,
+  onSaved,
+  held,
+  register,
 }: {
   readonly shareId: string;
   readonly file: OpenedFile;
   readonly source: FileDownloadsProps['source'];
   readonly onAccessExpired?: (() => void) | undefined;
   readonly onGone?: FileDownloadsProps['onGone'];
+  readonly onSaved?: FileDownloadsProps['onSaved'];
+  /** "Download all" is running: this row's own buttons wait. */
+  readonly held: boolean;
+  /** Hands "Download all" this row's download (and takes it back when the row goes). */
+  readonly register: (run: (() => Promise<Outcome>) | null) => void;
 }): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
@@ -102,10 +191,10 @@ function FileRow({
   const large = file.size > BLOB_LIMIT_BYTES;
   const picker = large ? saveFilePicker() : null;
 
-  const run = async (fileHandle?: unknown): Promise<void> => {
-    if (transfer.running()) return;
+  const run = async (fileHandle?: unknown): Promise<Outcome> => {
+    if (transfer.running()) return 'failed';
     const signal = transfer.begin();
-    if (!signal) return;
+    if (!signal) return 'failed';
     setState({ kind: 'running', progress: null });
     const attempt = async (fresh: boolean): Promise<void> => {
       const where = await source(file.fileId, fresh);
@@ -136,9 +225,12 @@ function FileRow({
         await attempt(true);
       }
       setState({ kind: 'done' });
+      onSaved?.(file.fileId);
+      return 'done';
     } catch (error) {
       if (error instanceof EngineError && error.code === 'cancelled') {
         setState({ kind: 'idle', note: 'cancelled' });
+        return 'cancelled';
       } else {
         const code = error instanceof EngineError ? error.code : null;
         if (code === 'grant_invalid' && onAccessExpired) onAccessExpired();
@@ -146,18 +238,26 @@ function FileRow({
         const key = code !== null ? DOWNLOAD_ERRORS[code] : undefined;
         failures.current++;
         setState({ kind: 'failed', message: key ? t(key) : errorMessage(t, error), n: failures.current });
+        return 'failed';
       }
     } finally {
       transfer.end();
     }
   };
+  const latestRun = useRef(run);
+  latestRun.current = run;
+  useEffect(() => {
+    register(() => latestRun.current());
+    return () => register(null);
+    // Registered once per row; the ref always holds the current download.
+  }, []);
 
   const saveAs = async (): Promise<void> => {
     if (!picker) return;
     let handle: unknown;
     try {
       // Must run straight from the click: the browser asks only with a user gesture.
-      handle = await picker({ suggestedName: file.name });
+      handle = await picker({ suggestedName: diskName(file.name) });
     } catch {
       return; // the user closed the dialog
     }
@@ -181,7 +281,7 @@ function FileRow({
               type="button"
               class="button button--small"
               onClick={() => void run()}
-              disabled={running}
+              disabled={running || held}
               data-testid="file-download"
               aria-label={t(state.kind === 'done' ? 'download.againLabel' : 'download.buttonLabel', {
                 name: file.name,
@@ -195,7 +295,7 @@ function FileRow({
               type="button"
               class="button button--small button--secondary"
               onClick={() => void saveAs()}
-              disabled={running}
+              disabled={running || held}
               data-testid="file-save-as"
               aria-label={t('download.saveAsLabel', { name: file.name })}
             >

@@ -4,6 +4,7 @@
 // files stream to disk: into a file the user chose (File System Access API), or through the
 // download service worker; where neither is possible the call fails with
 // `stream_unavailable`, and the page says why instead of failing silently.
+import { diskName } from '../../../../shared/files/disk-name.js';
 import type { CryptoEngine } from '../../crypto/engine';
 import { EngineError } from '../../crypto/engine';
 import { BLOB_LIMIT_BYTES, type TransferProgress } from '../../crypto/protocol';
@@ -41,7 +42,7 @@ export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(download);
   const anchor = document.createElement('a');
   anchor.href = url;
-  anchor.download = name;
+  anchor.download = diskName(name);
   anchor.hidden = true;
   document.body.append(anchor);
   anchor.click();
@@ -77,7 +78,7 @@ export async function saveFile(engine: CryptoEngine, request: SaveRequest, optio
   if (!canStreamToDisk()) throw new EngineError('stream_unavailable');
   let stream;
   try {
-    stream = await openStream(request.name, request.size);
+    stream = await openStream(diskName(request.name), request.size);
   } catch {
     throw new EngineError('stream_unavailable');
   }
