@@ -415,6 +415,8 @@ export const en = {
   'invitations.intro': 'Invite colleagues by e-mail. An invitation link works once and expires after 7 days.',
   'invitations.new': 'Invite a colleague',
   'invitations.send': 'Send invitation',
+  'invitations.language': 'Language of the invitation',
+  'invitations.language.hint': 'The mail is written in this language. Your colleague can change it later.',
   'invitations.sending': 'Sending the invitation…',
   'invitations.sentTo': 'An invitation has been sent to {email}.',
   'invitations.undelivered':
@@ -444,6 +446,13 @@ export const en = {
   'office.retention': 'Keep uploads from clients, in days',
   'office.retention.hint': 'Files clients upload are deleted after this many days. From 1 to 3650.',
   'office.days.invalid': 'Enter a whole number from {min} to {max}.',
+  'office.language': 'Language of new accounts and guests',
+  'office.language.hint':
+    'Mails to someone who has not chosen a language yet are written in this one. Everyone can change their own with the language switch at the top.',
+  'office.timeZone': 'Time zone',
+  'office.timeZone.hint':
+    'Times in mails and on the audit trail are shown in this time zone. Write it as Continent/City, for example Europe/Amsterdam.',
+  'office.timeZone.invalid': 'Enter a time zone as Continent/City, for example Europe/Amsterdam.',
   'office.saving': 'Saving…',
   'office.saved': 'The settings have been saved.',
 

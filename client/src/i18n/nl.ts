@@ -428,6 +428,8 @@ export const nl: Messages = {
   'invitations.intro': 'Nodig collega’s per e-mail uit. Een uitnodigingslink werkt één keer en verloopt na 7 dagen.',
   'invitations.new': 'Een collega uitnodigen',
   'invitations.send': 'Uitnodiging versturen',
+  'invitations.language': 'Taal van de uitnodiging',
+  'invitations.language.hint': 'De mail wordt in deze taal geschreven. Uw collega kan dat later wijzigen.',
   'invitations.sending': 'De uitnodiging wordt verstuurd…',
   'invitations.sentTo': 'Er is een uitnodiging gestuurd naar {email}.',
   'invitations.undelivered':
@@ -457,6 +459,13 @@ export const nl: Messages = {
   'office.retention': 'Uploads van klanten bewaren, in dagen',
   'office.retention.hint': 'Bestanden die klanten uploaden, worden na zoveel dagen verwijderd. Van 1 tot 3650.',
   'office.days.invalid': 'Vul een heel getal in van {min} tot {max}.',
+  'office.language': 'Taal van nieuwe accounts en gasten',
+  'office.language.hint':
+    'Mails aan iemand die nog geen taal koos, worden in deze taal geschreven. Iedereen kan zijn eigen taal wijzigen met de taalkeuze bovenaan.',
+  'office.timeZone': 'Tijdzone',
+  'office.timeZone.hint':
+    'Tijden in mails en in het auditlog staan in deze tijdzone. Schrijf hem als Werelddeel/Stad, bijvoorbeeld Europe/Amsterdam.',
+  'office.timeZone.invalid': 'Vul een tijdzone in als Werelddeel/Stad, bijvoorbeeld Europe/Amsterdam.',
   'office.saving': 'Opslaan…',
   'office.saved': 'De instellingen zijn opgeslagen.',
 
