@@ -18,9 +18,14 @@ export type InEachLanguage<T> = Readonly<Record<Language, T>>;
 /** The time zone before an admin chose one (migrations/0012_languages.sql). */
 const DEFAULT_TIME_ZONE = 'Europe/Amsterdam';
 
-/** A reader's language with the office's time zone (its default before setup). */
+/** The office's time zone (its default before setup). */
+export function officeTimeZone(office: { readonly timeZone: string } | undefined): string {
+  return office?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+/** A reader's language with the office's time zone. */
 export function localeFor(lang: Language, office: { readonly timeZone: string } | undefined): MailLocale {
-  return { lang, timeZone: office?.timeZone ?? DEFAULT_TIME_ZONE };
+  return { lang, timeZone: officeTimeZone(office) };
 }
 
 const LOCALES: InEachLanguage<string> = { nl: 'nl-NL', en: 'en-GB' };
