@@ -225,7 +225,14 @@ export function createReceivingService(
   return {
     linkInfo(recipientId) {
       const target = findGuest(recipientId);
-      requireActive(target.share, clock.now());
+      const state = shareState(target.share, clock.now());
+      if (state !== 'active') {
+        // The holder of the link may learn whom to ask: the office, and the sender only while
+        // still an active member (a leaver's name would send them to someone who cannot help).
+        const sender = deps.users.byId(target.share.senderId);
+        const member = sender !== undefined && sender.status === 'active' && sender.role !== 'client';
+        throw shareGone(state, { office: office().name, ...(member ? { sender: sender.name } : {}) });
+      }
       return { target, office: office() };
     },
 

@@ -510,6 +510,8 @@ export const en = {
     'These files have expired and have been deleted. Ask the sender to send them again if you still need them.',
   'guest.gone.revoked': 'The sender has withdrawn these files.',
   'guest.gone.usedUp': 'All allowed downloads of these files have been used. Ask the sender to send them again.',
+  'guest.gone.contactSender': 'Questions? Contact {sender} at {office}.',
+  'guest.gone.contactOffice': 'Questions? Contact {office}.',
   'guest.unavailable': 'The link could not be checked right now. Check your internet connection and try again.',
   'guest.locked':
     'Too many wrong codes were entered for this link, so it has been locked. {sender} has been told and can unlock it for you.',

@@ -526,6 +526,8 @@ export const nl: Messages = {
   'guest.gone.revoked': 'De afzender heeft deze bestanden ingetrokken.',
   'guest.gone.usedUp':
     'Alle toegestane downloads van deze bestanden zijn gebruikt. Vraag de afzender ze opnieuw te sturen.',
+  'guest.gone.contactSender': 'Vragen? Neem contact op met {sender} van {office}.',
+  'guest.gone.contactOffice': 'Vragen? Neem contact op met {office}.',
   'guest.unavailable':
     'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
   'guest.locked':

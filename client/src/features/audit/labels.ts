@@ -78,10 +78,15 @@ export function detailText(
 ): string {
   if (value === null) return '–';
   if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
-  if (Array.isArray(value)) return value.map((item) => detailLabel(t, item)).join(', ');
+  if (isList(value)) return value.map((item) => detailLabel(t, item)).join(', ');
   if (typeof value === 'string' && ISO_TIME.test(value)) return time(value);
   const word = `audit.value.${key}.${String(value)}`;
   return known(word) ? t(word) : String(value);
+}
+
+/** Array.isArray narrows a readonly array to any[]; this keeps its items' type. */
+function isList(value: unknown): value is readonly string[] {
+  return Array.isArray(value);
 }
 
 /** `Europe/Amsterdam` → `Amsterdam`: the place a time zone is named after, for a column heading. */
