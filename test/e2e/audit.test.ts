@@ -115,13 +115,13 @@ it('mails the head, shows and filters the log, exports it, and the command line 
   expect(csv).toContain(',audit.head_mailed,');
 
   // The command line, while the server runs, checks the log against the mailed head.
-  const verified = await runCoffer('cli', ['audit-verify', '--head', head as string], {
+  const verified = await runCoffer('cli', ['audit-verify', '--head', head], {
     DATA_DIR: coffer.dataDir,
     PUBLIC_URL: coffer.origin,
   });
   expect(verified.stderr).toBe('');
   expect(verified.stdout).toMatch(/^Audit log intact: \d+ entries, head [0-9a-f]{64}/);
-  expect(verified.stdout).toContain(`The head mailed for entry ${(head as string).split(':')[0]} matches`);
+  expect(verified.stdout).toContain(`The head mailed for entry ${head.split(':')[0]} matches`);
   expect(verified.code).toBe(0);
 
   // The office moves to Tokyo on the office page: a time zone Intl does not know is refused there.
