@@ -303,7 +303,7 @@ export function createServices(deps: AppDeps): Services {
       admit: dropLink.admit,
     }),
     clients,
-    auditTrail: createAuditTrail({ repo: repos.audit }),
+    auditTrail: createAuditTrail({ repo: repos.audit, office: repos.office }),
     privacy: createPrivacyService({
       repo: repos.privacy,
       users: repos.users,

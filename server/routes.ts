@@ -160,6 +160,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('GET', '/api/v1/sessions', 'session', 'none', sessions.listSessions(se)),
     api('DELETE', '/api/v1/sessions/:sessionId', 'session', 'none', sessions.endSession(se)),
     api('POST', '/api/v1/me/password', 'session', 'json', auth.changePassword(a)),
+    api('PUT', '/api/v1/me/language', 'session', 'json', users.setMyLanguage(s.users)),
     // session, not member: a user the office requires to enrol must be able to.
     api('POST', '/api/v1/me/two-factor/begin', 'session', 'json', auth.beginTwoFactor(a)),
     api('POST', '/api/v1/me/two-factor/confirm', 'session', 'json', auth.confirmTwoFactor(a)),

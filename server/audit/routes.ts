@@ -16,6 +16,7 @@ export function getAuditTrail(trail: AuditTrail): RouteHandler {
       entries: page.entries.map(trailEntryOut),
       next: page.next,
       actions: [...trail.actions()],
+      timeZone: trail.timeZone(),
     };
     res.json(answer);
   };

@@ -5,6 +5,8 @@
 import type { AuditFilterQuery } from '../../shared/wire/audit.js';
 import type { AuditRepo, AuditTrailFilter, AuditTrailRow } from '../kernel/audit/repo.js';
 import { AUDIT_ACTIONS } from '../kernel/audit/service.js';
+import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
+import { officeTimeZone } from '../kernel/mail/format.js';
 
 /** Rows the export reads at a time. */
 export const EXPORT_PAGE = 500;
@@ -17,15 +19,18 @@ interface AuditTrailPageResult {
 export interface AuditTrail {
   /** The actions the log knows (for the filter). */
   actions(): readonly string[];
+  /** The office's time zone, in which the page shows times (the export keeps UTC). */
+  timeZone(): string;
   page(filter: AuditTrailFilter, options: { before?: number | undefined; limit: number }): AuditTrailPageResult;
   /** Every matching entry, newest first, one page of rows at a time. */
   pages(filter: AuditTrailFilter): Generator<readonly AuditTrailRow[]>;
 }
 
-export function createAuditTrail(deps: { repo: AuditRepo }): AuditTrail {
+export function createAuditTrail(deps: { repo: AuditRepo; office: Pick<OfficeRepo, 'get'> }): AuditTrail {
   const { repo } = deps;
   return {
     actions: () => AUDIT_ACTIONS,
+    timeZone: () => officeTimeZone(deps.office.get()),
     page(filter, { before, limit }) {
       const rows = repo.trail(filter, before ?? Number.MAX_SAFE_INTEGER, limit + 1);
       const entries = rows.slice(0, limit);

@@ -29,6 +29,7 @@ import type { Caller } from '../kernel/http/caller.js';
 import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { passwordChangedMail, twoFactorEnabledMail } from '../kernel/mail/messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
@@ -106,7 +107,13 @@ export function createAuthService(deps: {
 
   const mailPasswordChanged = (user: UserRecord) =>
     deps.deliver(
-      passwordChangedMail({ to: user.email, office: officeName(), at: clock.now(), publicUrl: deps.publicUrl }),
+      passwordChangedMail({
+        to: user.email,
+        locale: localeFor(user.lang, deps.office.get()),
+        office: officeName(),
+        at: clock.now(),
+        publicUrl: deps.publicUrl,
+      }),
     );
 
   const current = (caller: Caller): UserRecord => {
@@ -373,7 +380,13 @@ export function createAuthService(deps: {
         });
       });
       await deps.deliver(
-        twoFactorEnabledMail({ to: user.email, office: officeName(), at: clock.now(), publicUrl: deps.publicUrl }),
+        twoFactorEnabledMail({
+          to: user.email,
+          locale: localeFor(user.lang, deps.office.get()),
+          office: officeName(),
+          at: clock.now(),
+          publicUrl: deps.publicUrl,
+        }),
       );
       return codes;
     },

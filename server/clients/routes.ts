@@ -26,8 +26,8 @@ import { dropState, dropInputIn, recordOut } from '../kernel/domain/drops.js';
 
 export function inviteClient(clients: ClientsService): RouteHandler {
   return async (req, res) => {
-    const { name, email } = parseInput(ClientInviteRequest, req.body);
-    const sent = await clients.invite(callerOf(res), name, email);
+    const { name, email, lang } = parseInput(ClientInviteRequest, req.body);
+    const sent = await clients.invite(callerOf(res), name, email, lang);
     const answer: ClientInviteResponse = {
       invitationId: idToWire(sent.id),
       expiresAt: iso(sent.expiresAt),

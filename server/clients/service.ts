@@ -20,12 +20,14 @@ import type { Caller } from '../kernel/http/caller.js';
 import { notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { clientApprovedMail } from '../kernel/mail/messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
 import type { ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
 import type { ClientDropInput, DropClient, DropGrant, DropRecord } from '../kernel/domain/drops.js';
 import type { InvitationRecord, SentInvitation } from '../kernel/domain/invitations.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';
+import type { Language } from '../../shared/wire/index.js';
 
 type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
@@ -46,7 +48,8 @@ export interface PortalUploadView {
 }
 
 export interface ClientsService {
-  invite(caller: Caller, name: string, email: string): Promise<SentInvitation>;
+  /** `lang`: the invitation mail's language; the inviter's own when left out. */
+  invite(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
   list(): ClientListEntry[];
   detail(clientId: Id): { client: UserRecord; state: ClientState };
   approve(
@@ -82,7 +85,7 @@ function uploadView(upload: ClientUploadRecord): PortalUploadView {
 
 /** Inviting a client (the invitations capability's service). */
 export interface ClientInvitations {
-  inviteClient(caller: Caller, name: string, email: string): Promise<SentInvitation>;
+  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
 }
 
 /** Open client invitations, for the office's list (the invitations capability's repo). */
@@ -141,7 +144,7 @@ export function createClientsService(deps: {
   };
 
   return {
-    invite: (caller, name, email) => deps.invitations.inviteClient(caller, name, email),
+    invite: (caller, name, email, lang) => deps.invitations.inviteClient(caller, name, email, lang),
 
     list() {
       const invited = deps.invitationsRepo
@@ -191,7 +194,12 @@ export function createClientsService(deps: {
         return { client, made };
       });
       await deps.deliver(
-        clientApprovedMail({ to: approved.client.email, office: office().name, publicUrl: deps.publicUrl }),
+        clientApprovedMail({
+          to: approved.client.email,
+          locale: localeFor(approved.client.lang, office()),
+          office: office().name,
+          publicUrl: deps.publicUrl,
+        }),
       );
       return approved.made;
     },

@@ -32,7 +32,8 @@ import {
   toHex,
   type Id,
 } from '../../shared/crypto/index.js';
-import { DROP_SESSION_HOURS } from '../../shared/wire/index.js';
+import { DROP_SESSION_HOURS, type Language } from '../../shared/wire/index.js';
+import { localeFor } from '../kernel/mail/format.js';
 import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../kernel/http/errors.js';
 import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
@@ -65,12 +66,15 @@ export interface DropSubmission {
   readonly manifest: Uint8Array;
   readonly files: readonly { fileId: Id; uploadId: Id; sealedMetadata: Uint8Array; sealedKey: Uint8Array }[];
   readonly receiptMail: boolean;
+  /** The upload page's language, for the receipt mail; the office's when left out. */
+  readonly lang: Language | undefined;
 }
 
 export interface DropLinkService {
   /** The drop a link names, while it takes uploads. */
   info(dropId: Id): DropRecord;
-  requestCode(ip: string, dropId: Id): Promise<{ sentAt: number; expiresAt: number }>;
+  /** `lang`: the upload page's language, for the code mail; the office's when left out. */
+  requestCode(ip: string, dropId: Id, lang: Language | undefined): Promise<{ sentAt: number; expiresAt: number }>;
   verifyCode(ip: string, dropId: Id, code: string): Promise<DropGrant>;
   start(ip: string, dropId: Id): Promise<DropGrant>;
   /** The portal: a session on the client's own personal drop (404 for any other drop). */
@@ -151,7 +155,7 @@ export function createDropLinkService(
   return {
     info: findPublic,
 
-    async requestCode(ip, dropId) {
+    async requestCode(ip, dropId, lang) {
       limits.check(limits.address('drop-code', ip));
       const drop = findPublic(dropId);
       if (drop.email === null) throw codeNotNeeded();
@@ -168,7 +172,15 @@ export function createDropLinkService(
         return issued;
       });
       await mailEmailCode(codes, () =>
-        deps.deliver(dropCodeMail({ to, office: office().name, code, validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000 })),
+        deps.deliver(
+          dropCodeMail({
+            to,
+            locale: localeFor(lang ?? office().language, office()),
+            office: office().name,
+            code,
+            validMinutes: EMAIL_CODE_LIFETIME_MS / 60_000,
+          }),
+        ),
       );
       return { sentAt, expiresAt };
     },
@@ -208,7 +220,13 @@ export function createDropLinkService(
       const to = ownerMail(drop);
       if (to !== undefined)
         await deps.deliver(
-          dropLockedMail({ to, office: office().name, recipient: maskAddress(drop.email), link: dropLink(drop) }),
+          dropLockedMail({
+            to,
+            locale: localeFor(drop.ownerLang, office()),
+            office: office().name,
+            recipient: maskAddress(drop.email),
+            link: dropLink(drop),
+          }),
         );
       throw dropLocked();
     },
@@ -341,16 +359,25 @@ export function createDropLinkService(
       // Mail only for a bound drop: its owner (no names), and the receipt to the proven address if asked.
       let receiptMailed = false;
       if (drop.email !== null) {
-        const officeName = office().name;
+        const current = office();
+        const officeName = current.name;
         const to = ownerMail(drop);
         if (to !== undefined)
           await deps.deliver(
-            dropReceivedMail({ to, office: officeName, files: files.length, at: receivedAt, link: dropLink(drop) }),
+            dropReceivedMail({
+              to,
+              locale: localeFor(drop.ownerLang, current),
+              office: officeName,
+              files: files.length,
+              at: receivedAt,
+              link: dropLink(drop),
+            }),
           );
         if (submission.receiptMail) {
           receiptMailed = await deps.deliver(
             dropReceiptMail({
               to: drop.email,
+              locale: localeFor(submission.lang ?? current.language, current),
               office: officeName,
               receiptCode: code,
               sizes: sizes.map((size) => plaintextLengthOf(size) ?? 0),

@@ -73,7 +73,7 @@ function uploadFromSql(row: Flags<DropUploadRecord, 'receiptMailed'>): DropUploa
   return { ...row, receiptMailed: row.receiptMailed === 1 };
 }
 
-const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email AS ownerEmail, u.status AS ownerStatus, d.audit_ref AS auditRef,
+const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email AS ownerEmail, u.lang AS ownerLang, u.status AS ownerStatus, d.audit_ref AS auditRef,
   d.link_ref AS linkRef, d.created_at AS createdAt, d.expires_at AS expiresAt, d.personal, d.title, d.instructions, d.email,
   d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
   d.secrets_office AS secretsOffice, d.label_owner AS labelOwner, d.label_office AS labelOffice, d.closed_at AS closedAt,

@@ -11,6 +11,7 @@ import {
   type DropList,
   DropSubmitRequest,
   type DropSubmitResponse,
+  DropCodeRequest,
   EmptyRequest,
 } from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
@@ -124,8 +125,8 @@ export function getDropLink(link: DropLinkService, maxFileBytes: number): RouteH
 
 export function requestDropCode(link: DropLinkService): RouteHandler {
   return async (req, res) => {
-    parseInput(EmptyRequest, req.body);
-    const sent = await link.requestCode(clientAddress(req), idParam(req, 'dropId'));
+    const { lang } = parseInput(DropCodeRequest, req.body);
+    const sent = await link.requestCode(clientAddress(req), idParam(req, 'dropId'), lang);
     res.json({ sentAt: iso(sent.sentAt), expiresAt: iso(sent.expiresAt) });
   };
 }

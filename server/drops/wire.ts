@@ -31,6 +31,7 @@ export function submissionIn(body: DropSubmitRequest): DropSubmission {
       sealedKey: bytesIn(file.sealedKey, `files.${i}.sealedKey`),
     })),
     receiptMail: body.receiptMail,
+    lang: body.lang,
   };
 }
 

@@ -2,7 +2,7 @@
 // accepted nor withdrawn; whether it has expired is a question of the time asked at.
 import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
-import type { Role } from '../../shared/wire/index.js';
+import type { Language, Role } from '../../shared/wire/index.js';
 import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
 
 export interface NewInvitation {
@@ -18,6 +18,7 @@ export interface NewInvitation {
   readonly invitedBy: Id;
   readonly createdAt: number;
   readonly expiresAt: number;
+  readonly lang: Language;
 }
 
 interface InvitationSqlRow {
@@ -34,6 +35,7 @@ interface InvitationSqlRow {
   accepted_at: number | null;
   withdrawn_at: number | null;
   delivery_failed: number;
+  lang: Language;
 }
 
 function fromSql(row: InvitationSqlRow): InvitationRecord {
@@ -51,17 +53,18 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
     acceptedAt: row.accepted_at,
     withdrawnAt: row.withdrawn_at,
     deliveryFailed: row.delivery_failed === 1,
+    lang: row.lang,
   };
 }
 
 const COLUMNS =
-  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed';
+  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at)
-     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt)`,
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang)`,
   );
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);

@@ -43,8 +43,8 @@ export function listInvitations({ invitations }: InvitationRouteDeps): RouteHand
 
 export function createInvitation({ invitations }: InvitationRouteDeps): RouteHandler {
   return async (req, res) => {
-    const { email, role } = parseInput(InvitationCreateRequest, req.body);
-    res.status(201).json(sentOut(await invitations.create(callerOf(res), email, role)));
+    const { email, role, lang } = parseInput(InvitationCreateRequest, req.body);
+    res.status(201).json(sentOut(await invitations.create(callerOf(res), email, role, lang)));
   };
 }
 
@@ -92,6 +92,7 @@ export function acceptInvitation({ invitations, lifetimes }: InvitationRouteDeps
       input.token,
       input.name,
       accountKeysIn(input.keys, 'keys.'),
+      input.lang,
     );
     answerSignedIn(res, result, lifetimes);
   };

@@ -25,12 +25,13 @@ import type { Caller } from '../kernel/http/caller.js';
 import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { invitationMail, resetMail } from '../kernel/mail/messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 import { prepareAccountKeys, type AccountKeysInput } from '../kernel/accounts/account-keys.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import type { Role } from '../../shared/wire/index.js';
+import type { Language, Role } from '../../shared/wire/index.js';
 import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { InvitationsRepo } from './repo.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';
@@ -47,14 +48,16 @@ interface InvitationView {
 }
 
 export interface InvitationsService {
-  create(caller: Caller, email: string, role: Role): Promise<SentInvitation>;
+  /** `lang`: the invitation mail's language; the inviter's own when left out. */
+  create(caller: Caller, email: string, role: Role, lang?: Language): Promise<SentInvitation>;
   /** An advisor invites a client by name and address (role 'client'). */
-  inviteClient(caller: Caller, name: string, email: string): Promise<SentInvitation>;
+  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
   listOpen(): InvitationRecord[];
   resend(caller: Caller, id: Id): Promise<SentInvitation>;
   withdraw(caller: Caller, id: Id): void;
   lookup(ip: string, token: string): InvitationView;
-  accept(from: RequestOrigin, token: string, name: string, keys: AccountKeysInput): SignInResult;
+  /** `lang`: the accepting page's language; the invitation's when left out. */
+  accept(from: RequestOrigin, token: string, name: string, keys: AccountKeysInput, lang?: Language): SignInResult;
   /**
    * Inside the reset's transaction: withdraws the user's open links and makes a new reset
    * link. Send it with `send` once the transaction has committed.
@@ -97,10 +100,11 @@ export function createInvitationsService(deps: {
     const current = office();
     const link = inviteLink(deps.publicUrl, token, current.signingPublicKey);
     const name = current.name;
+    const locale = localeFor(repo.byId(id)?.lang ?? current.language, current);
     const message =
       kind === 'invitation'
-        ? invitationMail({ to: email, office: name, link, expiresAt })
-        : resetMail({ to: email, office: name, link, expiresAt });
+        ? invitationMail({ to: email, locale, office: name, link, expiresAt })
+        : resetMail({ to: email, locale, office: name, link, expiresAt });
     const delivered = await deps.deliver(message);
     repo.setDeliveryFailed(id, !delivered);
     return delivered;
@@ -127,7 +131,13 @@ export function createInvitationsService(deps: {
     return invitation;
   };
 
-  const invite = async (caller: Caller, email: string, role: Role, name: string | null): Promise<SentInvitation> => {
+  const invite = async (
+    caller: Caller,
+    email: string,
+    role: Role,
+    name: string | null,
+    lang: Language | undefined,
+  ): Promise<SentInvitation> => {
     const token = newToken();
     const invitation = transact(() => {
       const now = clock.now();
@@ -144,6 +154,7 @@ export function createInvitationsService(deps: {
         invitedBy: caller.userId,
         createdAt: now,
         expiresAt: now + INVITATION_LIFETIME_MS,
+        lang: lang ?? users.byId(caller.userId)?.lang ?? office().language,
       };
       repo.insert(created);
       audit.person(created.auditRef, 'invitee', name, email);
@@ -160,12 +171,12 @@ export function createInvitationsService(deps: {
   };
 
   return {
-    async create(caller, email, role) {
+    async create(caller, email, role, lang) {
       if (!INVITABLE_ROLES.includes(role)) throw invalidInput(['role']);
-      return invite(caller, email, role, null);
+      return invite(caller, email, role, null, lang);
     },
 
-    inviteClient: (caller, name, email) => invite(caller, email, 'client', name),
+    inviteClient: (caller, name, email, lang) => invite(caller, email, 'client', name, lang),
 
     listOpen: () => repo.listOpen(clock.now()),
 
@@ -206,7 +217,7 @@ export function createInvitationsService(deps: {
       return { invitation, office: office(), name };
     },
 
-    accept(from, token, name, input) {
+    accept(from, token, name, input, lang) {
       const invitation = findByToken(from.ip, token);
       const keys = prepareAccountKeys(deps.serverKey, invitation.userId, input, 'keys.');
       return transact(() => {
@@ -226,8 +237,11 @@ export function createInvitationsService(deps: {
             sealedOfficeKeys: null,
             auditRef: invitation.auditRef,
             createdAt: now,
+            lang: lang ?? invitation.lang,
           });
-        } else if (!users.setKeysAfterReset(invitation.userId, name, keys)) {
+        } else if (users.setKeysAfterReset(invitation.userId, name, keys)) {
+          if (lang !== undefined) users.setLang(invitation.userId, lang);
+        } else {
           throw invitationInvalid();
         }
         audit.person(invitation.auditRef, 'user', name, invitation.email);
@@ -263,6 +277,7 @@ export function createInvitationsService(deps: {
         invitedBy: caller.userId,
         createdAt: now,
         expiresAt,
+        lang: user.lang,
       });
       return { id, token, expiresAt };
     },

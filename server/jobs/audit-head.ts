@@ -17,6 +17,7 @@ import type { Transact } from '../kernel/db/transaction.js';
 import { describeForLog } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { auditHeadMail } from '../kernel/mail/messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 
@@ -70,17 +71,25 @@ export function createAuditHeadJob(deps: {
 
     const head = repo.head();
     const headEntry = head === undefined ? undefined : repo.bySeq(head.seq);
-    const officeName = office.get()?.name;
+    const current = office.get();
     const admins = users
       .members()
       .filter((user) => user.role === 'admin' && user.status === 'active' && user.approval === 'approved');
-    if (headEntry === undefined || officeName === undefined || admins.length === 0) return { status: 'nothing' };
+    if (headEntry === undefined || current === undefined || admins.length === 0) return { status: 'nothing' };
 
     const hash = toHex(headEntry.hash);
     let delivered = 0;
     for (const admin of admins) {
       const sent = await deliver(
-        auditHeadMail({ to: admin.email, office: officeName, publicUrl, seq: headEntry.seq, at: headEntry.at, hash }),
+        auditHeadMail({
+          to: admin.email,
+          locale: localeFor(admin.lang, current),
+          office: current.name,
+          publicUrl,
+          seq: headEntry.seq,
+          at: headEntry.at,
+          hash,
+        }),
       );
       if (sent) delivered += 1;
     }

@@ -1,6 +1,11 @@
 // The office: public info and logo, office keys for approved members, and the admin's settings.
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
-import { OfficeSettings, type OfficeKeysResponse, type OfficePublic } from '../../shared/wire/index.js';
+import {
+  OfficeSettingsUpdate,
+  type OfficeSettings,
+  type OfficeKeysResponse,
+  type OfficePublic,
+} from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { parseInput } from '../kernel/http/validation.js';
@@ -60,7 +65,7 @@ export function getSettings(office: OfficeService): RouteHandler {
 
 export function putSettings(office: OfficeService): RouteHandler {
   return (req, res) => {
-    const input = parseInput(OfficeSettings, req.body);
+    const input = parseInput(OfficeSettingsUpdate, req.body);
     const answer: OfficeSettings = office.updateSettings(callerOf(res), input);
     res.json(answer);
   };

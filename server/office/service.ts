@@ -7,6 +7,7 @@ import { approvalPending, invalidImage, notFound } from '../kernel/http/errors.j
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import { detectImageType } from './logo.js';
 import type { LogoType, OfficeRecord, OfficeRepo, OfficeSettingsRecord } from '../kernel/accounts/office-repo.js';
+import type { OfficeSettingsUpdate } from '../../shared/wire/index.js';
 
 interface OfficeKeysForMember {
   readonly office: OfficeRecord;
@@ -19,7 +20,8 @@ export interface OfficeService {
   /** The office keys sealed to an approved caller. */
   keysFor(caller: Caller): OfficeKeysForMember;
   settings(): OfficeSettingsRecord;
-  updateSettings(caller: Caller, next: OfficeSettingsRecord): OfficeSettingsRecord;
+  /** Language and time zone left out stay as they are. */
+  updateSettings(caller: Caller, next: OfficeSettingsUpdate): OfficeSettingsRecord;
   logo(): { bytes: Uint8Array; type: LogoType };
   setLogo(caller: Caller, bytes: Uint8Array): void;
   removeLogo(caller: Caller): void;
@@ -45,6 +47,8 @@ export function createOfficeService(deps: {
     requireTwoFactor: record.requireTwoFactor,
     maxExpiryDays: record.maxExpiryDays,
     retentionDays: record.retentionDays,
+    language: record.language,
+    timeZone: record.timeZone,
   });
 
   return {
@@ -61,10 +65,15 @@ export function createOfficeService(deps: {
     updateSettings(caller, next) {
       return transact(() => {
         const before = settingsOf(office());
-        const changed = (Object.keys(next) as (keyof OfficeSettingsRecord)[]).filter(
-          (key) => next[key] !== before[key],
+        const after: OfficeSettingsRecord = {
+          ...next,
+          language: next.language ?? before.language,
+          timeZone: next.timeZone ?? before.timeZone,
+        };
+        const changed = (Object.keys(after) as (keyof OfficeSettingsRecord)[]).filter(
+          (key) => after[key] !== before[key],
         );
-        repo.setSettings(next);
+        repo.setSettings(after);
         if (changed.length > 0) {
           audit.record({
             actor: caller.auditRef,

@@ -26,6 +26,7 @@ export function completeSetup(deps: {
     const result = await deps.completion.complete(
       {
         token: input.token,
+        lang: input.lang ?? 'nl',
         office: {
           id: idFromWireField(input.office.officeId, 'office.officeId'),
           name: input.office.name,

@@ -24,6 +24,7 @@ import { prepareAccountKeys, verifyOrRefuse, type AccountKeysInput } from '../ke
 import type { UsersRepo } from '../kernel/accounts/users-repo.js';
 import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { SetupRepo } from './repo.js';
+import type { Language } from '../../shared/wire/index.js';
 
 export const SETUP_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -99,6 +100,8 @@ export async function setupAtStart(setup: SetupService): Promise<StartupSetup> {
 
 interface SetupCompletion {
   readonly token: string;
+  /** The setup page's language: the admin's and the office's default. */
+  readonly lang: Language;
   readonly office: {
     readonly id: Id;
     readonly name: string;
@@ -172,7 +175,7 @@ export function createSetupCompletion(deps: {
       return transact(() => {
         const now = clock.now();
         if (office.get() !== undefined || !setup.consume(hash, now)) throw setupLinkInvalid();
-        office.insert({ ...input.office, createdAt: now });
+        office.insert({ ...input.office, language: input.lang, createdAt: now });
         const auditRef = randomBytes(16);
         users.insert({
           id: input.admin.userId,
@@ -186,6 +189,7 @@ export function createSetupCompletion(deps: {
           sealedOfficeKeys: input.admin.sealedOfficeKeys,
           auditRef,
           createdAt: now,
+          lang: input.lang,
         });
         audit.person(auditRef, 'user', input.admin.name, input.admin.email);
         audit.record({ actor: auditRef, action: 'setup.completed', object: { type: 'office', ref: null } });

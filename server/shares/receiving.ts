@@ -27,6 +27,7 @@ import { shareState } from '../kernel/domain/shares.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
 import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
 import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/transfer-messages.js';
+import { localeFor, type MailLocale } from '../kernel/mail/format.js';
 
 const GRANT_AUDIENCE = 'coffer/share-download';
 const GRANT_TTL_SECONDS = 60 * 60;
@@ -128,7 +129,11 @@ export function createReceivingService(
       claims: { jti: idToWire(newId()) },
     });
 
-  const senderEmail = (share: ShareRecord): string | undefined => deps.users.byId(share.senderId)?.email;
+  /** Where a notice to the sender goes, in the sender's language. */
+  const senderMail = (share: ShareRecord): { to: string; locale: MailLocale } | undefined => {
+    const sender = deps.users.byId(share.senderId);
+    return sender === undefined ? undefined : { to: sender.email, locale: localeFor(sender.lang, office()) };
+  };
 
   /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
   const verifyGrant = async (token: string | undefined): Promise<Grant> => {
@@ -196,12 +201,12 @@ export function createReceivingService(
         return { first, at: now };
       });
       if (counted.first && share.receiptMail) {
-        const to = senderEmail(share);
+        const toSender = senderMail(share);
         // Not awaited: the download need not wait for the mail (deliver never throws).
-        if (to !== undefined) {
+        if (toSender !== undefined) {
           void deps.deliver(
             downloadReceiptMail({
-              to,
+              ...toSender,
               office: office().name,
               recipient: maskAddress(recipient.email),
               at: counted.at,
@@ -220,7 +225,14 @@ export function createReceivingService(
   return {
     linkInfo(recipientId) {
       const target = findGuest(recipientId);
-      requireActive(target.share, clock.now());
+      const state = shareState(target.share, clock.now());
+      if (state !== 'active') {
+        // The holder of the link may learn whom to ask: the office, and the sender only while
+        // still an active member (a leaver's name would send them to someone who cannot help).
+        const sender = deps.users.byId(target.share.senderId);
+        const member = sender !== undefined && sender.status === 'active' && sender.role !== 'client';
+        throw shareGone(state, { office: office().name, ...(member ? { sender: sender.name } : {}) });
+      }
       return { target, office: office() };
     },
 
@@ -248,6 +260,7 @@ export function createReceivingService(
         deps.deliver(
           emailCodeMail({
             to: recipient.email,
+            locale: localeFor(recipient.lang, office()),
             office: office().name,
             sender: share.senderName,
             code,
@@ -301,11 +314,11 @@ export function createReceivingService(
 
       if (outcome === 'locked') {
         limits.fail(address);
-        const to = senderEmail(share);
-        if (to !== undefined)
+        const toSender = senderMail(share);
+        if (toSender !== undefined)
           await deps.deliver(
             recipientLockedMail({
-              to,
+              ...toSender,
               office: office().name,
               recipient: maskAddress(recipient.email),
               link: sentLink(share),

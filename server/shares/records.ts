@@ -2,6 +2,7 @@
 // mapping from SQL rows (snake_case, flags as 0/1) to them.
 import { asId, asIdOrNull, type Id } from '../../shared/crypto/index.js';
 import type { StoredFile } from '../kernel/domain/files.js';
+import type { Language } from '../../shared/wire/index.js';
 
 type RecipientKind = 'account' | 'guest';
 
@@ -58,6 +59,8 @@ export interface RecipientRecord {
   readonly deliveryFailed: boolean;
   /** The notification is still in the mail queue (server/kernel/mail/queue.ts): neither delivered nor given up. */
   readonly deliverySending: boolean;
+  /** A guest's mail language, as the sender chose (an account recipient's mails follow the account). */
+  readonly lang: Language;
 }
 
 export interface NewShare {
@@ -89,6 +92,7 @@ export interface NewRecipient {
   readonly serverHalf: Uint8Array | null;
   readonly linkSecretSender: Uint8Array | null;
   readonly linkSecretOffice: Uint8Array | null;
+  readonly lang: Language;
 }
 
 /** A recipient with its share: what a guest's link or an account recipient reaches. */
@@ -179,6 +183,7 @@ export interface RecipientSqlRow {
   locked_at: number | null;
   delivery_failed: number;
   delivery_sending: number;
+  lang: Language;
 }
 
 export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
@@ -202,5 +207,6 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
     lockedAt: row.locked_at,
     deliveryFailed: row.delivery_failed === 1,
     deliverySending: row.delivery_sending === 1,
+    lang: row.lang,
   };
 }

@@ -31,7 +31,7 @@ const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.s
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
 const RECIPIENT_COLUMNS = `r.id, r.share_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
   r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
-  r.wrong_codes, r.locked_at, r.delivery_failed,
+  r.wrong_codes, r.locked_at, r.delivery_failed, r.lang,
   EXISTS (SELECT 1 FROM mail_queue q WHERE q.outcome = 'share_recipient' AND q.ref = r.id) AS delivery_sending`;
 const RECIPIENTS = 'share_recipients r LEFT JOIN users ru ON ru.id = r.user_id';
 const FILE_COLUMNS = 'file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key';
@@ -61,9 +61,9 @@ export function createSharesRepo(db: Db) {
   );
   const insertRecipient = db.prepare(
     `INSERT INTO share_recipients (id, share_id, position, kind, user_id, email, audit_ref, access_code, server_half,
-       link_secret_sender, link_secret_office)
+       link_secret_sender, link_secret_office, lang)
      VALUES (@id, @shareId, @position, @kind, @userId, @email, @auditRef, @accessCode, @serverHalf,
-       @linkSecretSender, @linkSecretOffice)`,
+       @linkSecretSender, @linkSecretOffice, @lang)`,
   );
   const insertKey = db.prepare<[Uint8Array, Uint8Array, Uint8Array]>(
     'INSERT INTO recipient_keys (recipient_id, file_id, key) VALUES (?, ?, ?)',

@@ -42,6 +42,7 @@ import { shareState } from '../kernel/domain/shares.js';
 import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
 import { createShareCheck } from './check.js';
 import { shareNotificationMail } from '../kernel/mail/transfer-messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The mail queue's outcome kind for an account recipient's notification: its ref is the recipient id. */
@@ -172,7 +173,8 @@ export function createSharesService(deps: {
           });
         });
         const toNotify: { recipientId: Id; mailId: number }[] = [];
-        const officeName = office().name;
+        const current = office();
+        const officeName = current.name;
         input.recipients.forEach((recipient, position) => {
           if (shares.recipientIdTaken(recipient.recipientId)) throw idTaken();
           const auditRef = randomBytes(16);
@@ -189,12 +191,14 @@ export function createSharesService(deps: {
             serverHalf: recipient.kind === 'guest' ? recipient.serverHalf : null,
             linkSecretSender: recipient.kind === 'guest' ? recipient.linkSecretSender : null,
             linkSecretOffice: recipient.kind === 'guest' ? recipient.linkSecretOffice : null,
+            lang: account?.lang ?? (recipient.kind === 'guest' ? recipient.lang : undefined) ?? sender.lang,
           });
           for (const key of recipient.keys) shares.insertKey(recipient.recipientId, key.fileId, key.key);
           audit.person(auditRef, 'recipient', account?.name ?? null, email);
           if (account !== undefined) {
             const mail = shareNotificationMail({
               to: email,
+              locale: localeFor(account.lang, current),
               office: officeName,
               sender: sender.name,
               link: `${deps.publicUrl}/app/received/${idToWire(input.shareId)}`,

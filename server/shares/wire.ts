@@ -2,6 +2,7 @@
 // server's own records (bytes, milliseconds). Nothing here decides anything.
 import { asId, type Id, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import type {
+  Language,
   LinkInfo,
   RecipientStatus,
   ShareCreateRequest,
@@ -45,6 +46,8 @@ type NewRecipientInput =
       readonly keys: readonly RecipientKeyInput[];
       readonly linkSecretSender: Uint8Array;
       readonly linkSecretOffice: Uint8Array;
+      /** The guest's mail language; the sender's own when left out. */
+      readonly lang: Language | undefined;
     };
 
 export interface NewShareInput {
@@ -98,6 +101,7 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
         })),
         linkSecretSender: bytesIn(recipient.linkSecret.sender, `${at}.linkSecret.sender`),
         linkSecretOffice: bytesIn(recipient.linkSecret.office, `${at}.linkSecret.office`),
+        lang: recipient.lang,
       };
     }),
   };

@@ -1,8 +1,10 @@
-// Admin: users (list, detail, approve, disable, enable, role, reset); staff: the directory.
+// Admin: users (list, detail, approve, disable, enable, role, reset); staff: the directory;
+// everyone signed in: their own language.
 import {
   ApproveRequest,
   type Directory,
   EmptyRequest,
+  LanguageRequest,
   RoleChangeRequest,
   type UserDetail,
   type UserList,
@@ -13,6 +15,14 @@ import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import type { UsersService } from './service.js';
 import { directoryEntryOut, userDetailOut, userSummaryOut } from '../kernel/accounts/wire.js';
 import { sentOut } from '../kernel/domain/invitations.js';
+
+export function setMyLanguage(users: UsersService): RouteHandler {
+  return (req, res) => {
+    const { lang } = parseInput(LanguageRequest, req.body);
+    users.setLanguage(callerOf(res), lang);
+    res.status(204).end();
+  };
+}
 
 export function listUsers(users: UsersService): RouteHandler {
   return (_req, res) => {

@@ -12,14 +12,17 @@ import type { Caller } from '../kernel/http/caller.js';
 import { invalidCertificate, invalidInput, lastAdmin, notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { approvedMail } from '../kernel/mail/messages.js';
+import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import type { Role } from '../../shared/wire/index.js';
+import type { Language, Role } from '../../shared/wire/index.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';
 import { INVITABLE_ROLES, type InvitationKind, type SentInvitation } from '../kernel/domain/invitations.js';
 
 export interface UsersService {
+  /** The caller's own language, for their mails: the one their browser's language switch chose. */
+  setLanguage(caller: Caller, lang: Language): void;
   list(): UserRecord[];
   detail(id: Id): UserRecord;
   approve(caller: Caller, id: Id, certificate: Uint8Array, sealedOfficeKeys: Uint8Array): Promise<void>;
@@ -111,7 +114,15 @@ export function createUsersService(deps: {
         });
         return found;
       });
-      await deps.deliver(approvedMail({ to: user.email, office: office().name, publicUrl: deps.publicUrl }));
+      const current = office();
+      await deps.deliver(
+        approvedMail({
+          to: user.email,
+          locale: localeFor(user.lang, current),
+          office: current.name,
+          publicUrl: deps.publicUrl,
+        }),
+      );
     },
 
     disable(caller, id) {
@@ -169,6 +180,10 @@ export function createUsersService(deps: {
           },
         });
       });
+    },
+
+    setLanguage(caller, lang) {
+      users.setLang(caller.userId, lang);
     },
 
     async reset(caller, id) {

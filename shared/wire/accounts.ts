@@ -11,6 +11,7 @@ import {
   WireId,
   Key32,
   KdfParams,
+  Language,
   Role,
   SecondFactorCode,
   Signature,
@@ -59,6 +60,8 @@ export type OfficePublic = z.infer<typeof OfficePublic>;
 /** POST /api/v1/setup/complete: the first admin creates the office. */
 export const SetupCompleteRequest = z.object({
   token: Token,
+  /** The setup page's language: the first admin's, and the office's default until an admin changes it. */
+  lang: Language.optional(),
   office: z.object({
     officeId: WireId,
     name: DisplayName,
@@ -195,6 +198,10 @@ export const TwoFactorDisableRequest = z.object({ authKey: Key32, code: SecondFa
 
 // ---- password change and recovery
 
+/** PUT /api/v1/me/language → 204: the language of the caller's mails (the language switch sends it). */
+export const LanguageRequest = z.object({ lang: Language }).strict();
+export type LanguageRequest = z.infer<typeof LanguageRequest>;
+
 /** POST /api/v1/me/password: the current auth key (and a code when 2FA is on); ends every other session and mails the user. */
 export const PasswordChangeRequest = z.object({
   authKey: Key32,
@@ -250,6 +257,8 @@ export type InvitationLookupResponse = z.infer<typeof InvitationLookupResponse>;
 export const InvitationAcceptRequest = z.object({
   token: Token,
   name: DisplayName,
+  /** The page's language, for the new account's mails; the inviter's choice when left out. */
+  lang: Language.optional(),
   keys: NewAccountKeys,
 });
 

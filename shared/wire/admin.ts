@@ -1,7 +1,7 @@
 // Administration: users, invitations, approval, roles, leavers, and office settings.
 // Every route here requires an approved admin (and two-factor sign-in if the office requires it).
 import { z } from 'zod';
-import { DisplayName, Email, WireId, Key32, Role, Signature, Time } from './common.js';
+import { DisplayName, Email, Language, WireId, Key32, Role, Signature, Time, TimeZone } from './common.js';
 import { SealedBox, SignedEnvelope } from './accounts.js';
 
 export const UserSummary = z.object({
@@ -61,7 +61,12 @@ export const InvitationList = z.object({
 export type InvitationList = z.infer<typeof InvitationList>;
 
 /** POST /api/v1/admin/invitations: a single-use link, valid 7 days, mailed to the address. */
-export const InvitationCreateRequest = z.object({ email: Email, role: Role });
+export const InvitationCreateRequest = z.object({
+  email: Email,
+  role: Role,
+  /** The language of the invitation mail (and the invitee's, until they choose); the inviter's page language by default. */
+  lang: Language.optional(),
+});
 export const InvitationCreateResponse = z.object({
   invitationId: WireId,
   expiresAt: Time,
@@ -79,8 +84,18 @@ export const OfficeSettings = z.object({
   maxExpiryDays: z.number().int().min(1).max(365),
   /** How long drop uploads are kept, in days. */
   retentionDays: z.number().int().min(1).max(3650),
+  /** The language of new accounts and guests until they choose one. */
+  language: Language,
+  /** The IANA time zone every mail and the audit trail show times in. */
+  timeZone: TimeZone,
 });
 export type OfficeSettings = z.infer<typeof OfficeSettings>;
+/** PUT /api/v1/admin/settings: language and time zone may be left out, and then stay as they are. */
+export const OfficeSettingsUpdate = OfficeSettings.extend({
+  language: Language.optional(),
+  timeZone: TimeZone.optional(),
+});
+export type OfficeSettingsUpdate = z.infer<typeof OfficeSettingsUpdate>;
 
 // PUT /api/v1/admin/logo: multipart/form-data with one file field `logo` (PNG, JPEG or WebP,
 // checked by its first bytes, at most 512 KB; SVG is refused because it can carry script).

@@ -92,9 +92,13 @@ export const AuditTrailEntry = z.object({
       ref: z.string().nullable(),
       /** For a person (a user, an invitee): their name or address while known. */
       name: z.string().nullable(),
+      /** For a share that still exists: when it was made, how many files, and its recipients while known. */
+      share: z.object({ createdAt: Time, files: z.number().int().min(0), recipients: z.array(z.string()) }).optional(),
     })
     .nullable(),
   details: z.record(z.string(), AuditDetailValue),
+  /** Names (or addresses) of the people some details name by pseudonym, by the detail's key (`recipient`). */
+  names: z.record(z.string(), z.string()),
 });
 export type AuditTrailEntry = z.infer<typeof AuditTrailEntry>;
 
@@ -104,6 +108,8 @@ export const AuditTrailPage = z.object({
   next: z.number().int().min(1).nullable(),
   /** Every action the log knows, for the filter (labels come from the client's catalogs). */
   actions: z.array(z.string()),
+  /** The office's IANA time zone: the page shows every time in it. */
+  timeZone: z.string(),
 });
 export type AuditTrailPage = z.infer<typeof AuditTrailPage>;
 

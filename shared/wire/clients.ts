@@ -26,7 +26,7 @@
 // Shares sent to a client use the received routes (shared/wire/shares.ts) like any account's.
 // No portal route lists or counts other users, drops, labels or shares.
 import { z } from 'zod';
-import { bytes, DisplayName, Email, WireId, Key32, Signature, Time } from './common.js';
+import { bytes, DisplayName, Email, Language, WireId, Key32, Signature, Time } from './common.js';
 import { SignedEnvelope } from './accounts.js';
 import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
 
@@ -35,7 +35,12 @@ const SealedClientLink = bytes(194);
 
 // ---- the office's side
 
-export const ClientInviteRequest = z.object({ name: DisplayName, email: Email });
+export const ClientInviteRequest = z.object({
+  name: DisplayName,
+  email: Email,
+  /** The invitation mail's language; the inviting member's own when left out. */
+  lang: Language.optional(),
+});
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
 export const ClientInviteResponse = z.object({ invitationId: WireId, expiresAt: Time, delivered: z.boolean() });
 export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;

@@ -54,6 +54,29 @@ export const DisplayName = z
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
+/** The two languages of Coffer's pages and mails. */
+export const Language = z.enum(['nl', 'en']);
+export type Language = z.infer<typeof Language>;
+
+/** True if Intl knows `name` as a time zone. */
+function isKnownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name (`Europe/Amsterdam`, `UTC`) that Intl knows; offsets like `+01:00` are refused. */
+export const TimeZone = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/)
+  .refine(isKnownTimeZone, 'not a time zone');
+
 /** Argon2id parameters as the browser must use them (shared/crypto checks floor and ceiling). */
 export const KdfParams = z.object({
   algorithm: z.literal('argon2id13'),

@@ -16,7 +16,7 @@
 // Answers: an unknown drop id, upload id or file id is 404. A closed or expired drop is 410
 // `drop_closed` / `drop_expired` for link holders (the office still sees it and its uploads).
 import { z } from 'zod';
-import { bytes, bytesBetween, Email, WireId, Key32, Signature, Time } from './common.js';
+import { bytes, bytesBetween, Email, Language, WireId, Key32, Signature, Time } from './common.js';
 import { hasControlCharacter } from './patterns.js';
 import { SignedEnvelope } from './accounts.js';
 import { Grant, SealedMetadata } from './shares.js';
@@ -241,7 +241,10 @@ export const DropPublicInfo = z.object({
 });
 export type DropPublicInfo = z.infer<typeof DropPublicInfo>;
 
-// POST /api/v1/d/:dropId/code ({}) → CodeSentResponse (shared/wire/shares.ts): bound drops only
+/** POST /api/v1/d/:dropId/code: the upload page's language, for the code mail (the office's language when left out). */
+export const DropCodeRequest = z.object({ lang: Language.optional() }).strict();
+
+// POST /api/v1/d/:dropId/code (DropCodeRequest) → CodeSentResponse (shared/wire/shares.ts): bound drops only
 //   (409 wrong_state for an open drop). Mails a six-digit code to the bound address: valid 10
 //   minutes, single use, 5 tries; at most 3 an hour (429); 10 wrong in all lock the drop (423
 //   drop_locked) and the owner is mailed. 502 delivery_failed if the mail server refused it.
@@ -293,6 +296,8 @@ export const DropSubmitRequest = z.object({
     .max(MAX_DROP_FILES),
   /** Bound drops only (400 for an open one): mail the receipt (code, file sizes, time; no names) to the proven address. */
   receiptMail: z.boolean(),
+  /** The upload page's language, for the receipt mail (the office's language when left out). */
+  lang: Language.optional(),
 });
 export type DropSubmitRequest = z.infer<typeof DropSubmitRequest>;
 export const DropSubmitResponse = z.object({

@@ -90,6 +90,11 @@ export const ErrorBody = z.object({
     message: z.string(),
     /** For `invalid_input`: the paths of the fields that failed (`token`, `files.0.size`); never their values. */
     fields: z.array(z.string()).optional(),
+    /**
+     * For a 410 on a guest's link (the share expired, was revoked or used up): whom to ask. The
+     * office's name, and the sender's while they are still an active member (never a leaver's).
+     */
+    contact: z.object({ office: z.string(), sender: z.string().optional() }).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

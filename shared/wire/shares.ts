@@ -5,7 +5,7 @@
 // the bound address with an e-mail code.
 import { z } from 'zod';
 import { SealedBox, SignedEnvelope } from './accounts.js';
-import { bytes, bytesBetween, Email, WireId, Key32, Role, Signature, Time } from './common.js';
+import { bytes, bytesBetween, Email, Language, WireId, Key32, Role, Signature, Time } from './common.js';
 
 /** Sealed metadata envelope (kind m): 4 + 24 + 256·k + 16 bytes, up to 8 KiB. */
 export const SealedMetadata = bytesBetween(300, 8192);
@@ -96,6 +96,8 @@ const GuestRecipientInput = z.object({
     .max(MAX_SHARE_FILES),
   /** S (and the access code) sealed to the sender and to the office, so the link can be shown again. */
   linkSecret: z.object({ sender: SealedBox, office: SealedBox }),
+  /** The language of this guest's code mail; the sender's own when left out. */
+  lang: Language.optional(),
 });
 
 /** POST /api/v1/shares (body limit 2 MiB) */

@@ -256,7 +256,9 @@ describe('account reset', () => {
 
     const message = await suite.mail.latest(email);
     expect(message.subject).toContain('opnieuw ingesteld');
-    expect(message.text).toContain('Files that were encrypted only for your old keys can no longer be opened');
+    expect(message.text).toContain(
+      'Bestanden die alleen voor uw oude sleutels waren versleuteld, kunt u niet meer openen',
+    );
     const token = inviteToken(message);
     const browser = tab(o.t.app);
     const lookup = InvitationLookupResponse.parse((await browser.post('/api/v1/invitations/lookup', { token })).body);

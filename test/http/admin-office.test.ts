@@ -53,8 +53,17 @@ describe('settings', () => {
       requireTwoFactor: false,
       maxExpiryDays: 30,
       retentionDays: 90,
+      language: 'nl',
+      timeZone: 'Europe/Amsterdam',
     });
-    const next = { name: 'De Boer & Zn', requireTwoFactor: false, maxExpiryDays: 14, retentionDays: 30 };
+    const next = {
+      name: 'De Boer & Zn',
+      requireTwoFactor: false,
+      maxExpiryDays: 14,
+      retentionDays: 30,
+      language: 'en',
+      timeZone: 'America/Argentina/Buenos_Aires',
+    };
     const res = await o.admin.tab.put('/api/v1/admin/settings', next);
     expect(res.status).toBe(200);
     expect(res.body).toEqual(next);
@@ -65,9 +74,20 @@ describe('settings', () => {
       { ...next, name: '' },
       { ...next, name: 'a\u0007b' },
       { name: 'x' },
+      { ...next, language: 'de' },
+      { ...next, timeZone: 'Mars/Olympus_Mons' },
+      { ...next, timeZone: '+01:00' },
+      { ...next, timeZone: 'Europe/../../etc' },
+      { ...next, timeZone: '' },
+      { ...next, timeZone: 42 },
     ]) {
       expectError(await o.admin.tab.put('/api/v1/admin/settings', bad), 400, 'invalid_input');
     }
+    expect((await o.admin.tab.get('/api/v1/admin/settings')).body).toEqual(next);
+    // Left out, language and time zone stay as they are (older pages send only the first four).
+    const { language: _language, timeZone: _timeZone, ...older } = next;
+    const kept = await o.admin.tab.put('/api/v1/admin/settings', { ...older, maxExpiryDays: 10 });
+    expect(kept.body).toEqual({ ...next, maxExpiryDays: 10 });
     const bram = await inviteAndAccept(o, fresh());
     expectError(await bram.tab.put('/api/v1/admin/settings', next), 403, 'forbidden');
   });

@@ -149,10 +149,11 @@ describe('the daily head mail', () => {
       publicUrl: o.t.config.publicUrl,
     });
 
-  it('mails every active admin the head (seq, time, hash) and how to check it, and records that it did', async () => {
+  it('mails every active admin the head (seq, time, check value) in their language, and records that it did', async () => {
     const { o, bram } = await populated();
     const carla = await inviteAndAccept(o, 'carla@kantoor.example', 'admin', STAFF_PASSWORD, 'Carla Visser');
     await approve(o, carla, 'admin');
+    expect((await carla.tab.put('/api/v1/me/language', { lang: 'en' })).status).toBe(204);
     const before = verifyChain(o.t.db);
     if (!before.ok) throw new Error('the chain must hold');
     const headAt = o.t.clock.now();
@@ -161,20 +162,35 @@ describe('the daily head mail', () => {
     const run = await job(o).runOnce();
     expect(run).toMatchObject({ status: 'sent', seq: before.entries, delivered: 2, failed: 0 });
     const hash = toHex(before.head);
-    for (const address of [ANNA, 'carla@kantoor.example']) {
-      const mail = await o.mail.latest(address);
-      expect(mail.subject).toBe(
-        'Coffer: controlewaarde van het auditlog (Administratiekantoor De Boer) / Coffer: audit log check value (Administratiekantoor De Boer)',
-      );
-      const text = mail.text ?? '';
-      expect(text).toContain(`npm run coffer -- audit-verify --head ${before.entries}:${hash}`);
-      expect(text).toContain(`Hash:   ${hash}`);
-      expect(text).toContain(`Entry:  ${before.entries}`);
-      expect(text).toContain(`Regel:  ${before.entries}`);
-      expect(text).toContain(`${new Date(headAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    // Amsterdam is an hour ahead of UTC in January; the mail gives the office's local time.
+    const local = new Date(headAt + 3_600_000);
+    const clock = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
+    const anna = await o.mail.latest(ANNA);
+    expect(anna.subject).toBe('Coffer: dagelijkse controle van het logboek (Administratiekantoor De Boer)');
+    const annaText = anna.text ?? '';
+    expect(annaText).toContain(`Controlegetal:  ${hash}`);
+    expect(annaText).toContain(`Regel:          ${before.entries}`);
+    expect(annaText).toContain(`${local.getUTCDate()} januari 2026 om ${clock} (Amsterdam)`);
+    expect(annaText).toContain('Vraag dan degene die uw server beheert');
+    expect(annaText).toContain('Read in English');
+    expect(annaText).not.toContain('Check value');
+    const carlaMail = await o.mail.latest('carla@kantoor.example');
+    expect(carlaMail.subject).toBe('Coffer: daily check of the activity log (Administratiekantoor De Boer)');
+    const carlaText = carlaMail.text ?? '';
+    expect(carlaText).toContain(`Check value:  ${hash}`);
+    expect(carlaText).toContain(`Entry:        ${before.entries}`);
+    expect(carlaText).toContain(`${local.getUTCDate()} January 2026 at ${clock} (Amsterdam)`);
+    expect(carlaText).toContain('ask whoever runs your server to check the log');
+    expect(carlaText).toContain('Nederlandse versie');
+    expect(carlaText).not.toContain('Controlegetal');
+    for (const text of [annaText, carlaText]) {
       expect(text).toContain(o.t.config.publicUrl);
+      expect(text).toContain('docs/operations.md');
+      // The commands are for whoever runs the server, in the operations guide, not in the mail.
+      expect(text).not.toContain('npm run');
+      expect(text).not.toContain('docker');
     }
-    expect(o.mail.to(BRAM).some((mail) => mail.subject?.includes('audit'))).toBe(false);
+    expect(o.mail.to(BRAM).some((mail) => mail.subject?.includes('logboek'))).toBe(false);
     expect(bram).toBeDefined();
 
     const after = verifyChain(o.t.db);
@@ -192,8 +208,8 @@ describe('the daily head mail', () => {
     const { o } = await populated();
     const headJob = job(o);
     // The mail server is shared by the file's tests: count from here.
-    const earlier = o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length;
-    const mails = () => o.mail.to(ANNA).filter((mail) => mail.subject?.includes('audit log')).length - earlier;
+    const earlier = o.mail.to(ANNA).filter((mail) => mail.subject?.includes('logboek')).length;
+    const mails = () => o.mail.to(ANNA).filter((mail) => mail.subject?.includes('logboek')).length - earlier;
     expect((await headJob.runOnce()).status).toBe('sent');
     await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(1);
 
@@ -211,7 +227,9 @@ describe('the daily head mail', () => {
     // The second mail names the newest entry then: the record of the first mail.
     expect(second.seq).toBe(check.entries - 1);
     await expect.poll(mails, { timeout: 5_000, interval: 20 }).toBe(2);
-    expect(o.mail.to(ANNA).at(-1)?.text).toContain(`--head ${second.seq}:${toHex(second.hash)}`);
+    const newest = o.mail.to(ANNA).at(-1)?.text ?? '';
+    expect(newest).toContain(`Regel:          ${second.seq}`);
+    expect(newest).toContain(`Controlegetal:  ${toHex(second.hash)}`);
   });
 
   it('when no admin can be reached: logs it without the address, records nothing, and tries again later', async () => {
@@ -235,7 +253,7 @@ describe('the daily head mail', () => {
     expect(await headJob.runOnce()).toEqual({ status: 'waiting_to_retry' });
     o.t.clock.advance(AUDIT_HEAD_RETRY_MS);
     expect(await headJob.runOnce()).toMatchObject({ status: 'sent', delivered: 1 });
-    expect((await o.mail.latest(ANNA)).subject).toContain('audit log check value');
+    expect((await o.mail.latest(ANNA)).subject).toContain('dagelijkse controle van het logboek');
   });
 
   it('sends nothing before the office is set up', async () => {

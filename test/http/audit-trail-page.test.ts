@@ -211,6 +211,45 @@ describe('the audit trail page', () => {
     expect(verifyChain(o.t.db)).toEqual(before);
   });
 
+  it('names the people and the share an entry is about, and says the office’s time zone; the export keeps the raw values', async () => {
+    const o = await suite.office();
+    const bram = await inviteAndAccept(o, BRAM);
+    await approve(o, bram);
+    const guest = guestPlan('klant@example.nl');
+    await sendShare(o, bram, { accounts: [o.admin], guests: [guest] });
+    await guestVerifies(o.t.app, o.mail, guest);
+
+    const page = await trail(o.admin.tab);
+    expect(page.timeZone).toBe('Europe/Amsterdam');
+    const created = page.entries.find((entry) => entry.action === 'share.created');
+    expect(created?.object).toMatchObject({
+      type: 'share',
+      share: {
+        createdAt: new Date(o.t.clock.now()).toISOString(),
+        files: 1,
+        recipients: ['Anna de Boer', 'klant@example.nl'],
+      },
+    });
+    // The guest's confirmed code names the guest (by address: a guest has no name), not a pseudonym.
+    const confirmed = page.entries.find((entry) => entry.action === 'share.code_confirmed');
+    expect(confirmed?.details['recipient']).toMatch(/^[0-9a-f]{32}$/);
+    expect(confirmed?.names).toEqual({ recipient: 'klant@example.nl' });
+    expect(page.entries.find((entry) => entry.action === 'user.approved')?.names).toEqual({});
+
+    // The export is the raw log: the pseudonym, not the name; UTC times.
+    const rows = (await exportCsv(o.admin.tab)).text;
+    expect(rows).toContain(String(confirmed?.details['recipient']));
+    expect(rows).toContain(',share.created,');
+
+    // After erasure the share still shows its date and file count, but no longer the guest's address.
+    o.t.db.prepare("UPDATE audit_people SET name = NULL, email = NULL WHERE email = 'klant@example.nl'").run();
+    const erased = await trail(o.admin.tab);
+    expect(erased.entries.find((entry) => entry.action === 'share.created')?.object?.share?.recipients).toEqual([
+      'Anna de Boer',
+    ]);
+    expect(erased.entries.find((entry) => entry.action === 'share.code_confirmed')?.names).toEqual({});
+  });
+
   it('leaks no secret: no token, code, link id or key in the page or the export', async () => {
     const o = await suite.office();
     const invited = await o.admin.tab.post('/api/v1/admin/invitations', { email: BRAM, role: 'staff' });

@@ -89,6 +89,7 @@ GET    /api/v1/me/keys                                             401  ok   ok 
 GET    /api/v1/sessions                                            401  ok   ok   ok   ok   ok    ok     401   401  401  401
 DELETE /api/v1/sessions/:sessionId                                 401  404  404  404  404  404   404    401   401  401  401
 POST   /api/v1/me/password                                         401  400  400  400  400  400   400    401   401  401  401
+PUT    /api/v1/me/language                                         401  400  400  400  400  400   400    401   401  401  401
 POST   /api/v1/me/two-factor/begin                                 401  400  400  400  400  400   400    401   401  401  401
 POST   /api/v1/me/two-factor/confirm                               401  400  400  400  400  400   400    401   401  401  401
 POST   /api/v1/me/two-factor/disable                               401  400  400  400  400  400   400    401   401  401  401

@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId } from '../../shared/crypto/index.js';
-import { ShareDetail } from '../../shared/wire/index.js';
+import { ShareDetail, type ErrorBody } from '../../shared/wire/index.js';
 import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
-import { fetchFile, guestFilePath, guestVerifies } from '../helpers/sharing.js';
+import { fetchFile, guestFilePath, guestVerifies, sendShare } from '../helpers/sharing.js';
 import { linksSuite, HOUR_MS, linkPath, requestCode, verify } from './support/links.js';
 
 const { setUp } = linksSuite();
@@ -167,5 +167,28 @@ describe('downloads', () => {
     expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(newId())}`), 404, 'not_found');
     // The grant has expired by now as well.
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), grant), 401, 'grant_invalid');
+  });
+
+  it('tells the link holder of an ended share whom to ask: the sender while a member, else only the office', async () => {
+    const { s } = await setUp();
+    const guest = guestPlan('klant.vraag@example.nl');
+    const sent = await sendShare(s, s.staff, { guests: [guest] });
+    expect((await s.staff.tab.post(`/api/v1/shares/${sent.shareId}/revoke`, {})).status).toBe(204);
+    const revoked = await tab(s.t.app).get(linkPath(guest));
+    expectError(revoked, 410, 'share_revoked');
+    expect((revoked.body as ErrorBody).error.contact).toEqual({
+      office: 'Administratiekantoor De Boer',
+      sender: 'Bram Jansen',
+    });
+    // The sender leaves the office: the page names only the office, never the leaver.
+    const disabled = await s.admin.tab.post(`/api/v1/admin/users/${idToWire(s.staff.account.userId)}/disable`, {});
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(204);
+    const afterLeaving = await tab(s.t.app).get(linkPath(guest));
+    expectError(afterLeaving, 410, 'share_revoked');
+    expect((afterLeaving.body as ErrorBody).error.contact).toEqual({ office: 'Administratiekantoor De Boer' });
+    // A stranger with an unknown id learns nothing, not even the office.
+    const unknown = await tab(s.t.app).get(`/api/v1/links/${idToWire(newId())}`);
+    expectError(unknown, 404, 'not_found');
+    expect((unknown.body as ErrorBody).error.contact).toBeUndefined();
   });
 });

@@ -89,9 +89,8 @@ describe('password change', () => {
     const messages = suite.mail.to(bram.account.email);
     expect(messages).toHaveLength(before + 1);
     const message = messages.at(-1);
-    expect(message?.subject).toBe(
-      'Uw Coffer-wachtwoord is gewijzigd (Administratiekantoor De Boer) / Your Coffer password was changed (Administratiekantoor De Boer)',
-    );
+    // In Bram's language: Dutch, the office's default (his inviter's).
+    expect(message?.subject).toBe('Uw Coffer-wachtwoord is gewijzigd (Administratiekantoor De Boer)');
     const text = message?.text ?? '';
     for (const secret of [NEW_PASSWORD, oldPassword, request.newAuthKey, request.authKey, request.passwordBundle, '#'])
       expect(text).not.toContain(secret);

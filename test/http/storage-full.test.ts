@@ -19,7 +19,8 @@ import { partOf, putPart } from '../helpers/sharing.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 
 const MIB = 1024 * 1024;
-const LOW_SUBJECT = /the server is nearly full/;
+// The admin's language is Dutch (the office's default).
+const LOW_SUBJECT = /de server is bijna vol/;
 
 let mail: MailServer;
 const apps: TestApp[] = [];

@@ -14,9 +14,8 @@ const suite = httpSuite();
 const BEGIN = '/api/v1/me/two-factor/begin';
 const CONFIRM = '/api/v1/me/two-factor/confirm';
 const WRONG_KEY = Buffer.alloc(32, 9).toString('base64url');
-const SUBJECT =
-  'Inloggen in twee stappen staat aan voor uw Coffer-account (Administratiekantoor De Boer) / ' +
-  'Two-factor sign-in was turned on for your Coffer account (Administratiekantoor De Boer)';
+// In the member's language: Dutch, the office's default.
+const SUBJECT = 'Inloggen in twee stappen staat aan voor uw Coffer-account (Administratiekantoor De Boer)';
 
 let counter = 0;
 async function withMember(): Promise<{ o: Office; bram: Member }> {

@@ -14,6 +14,7 @@ import {
   LoginResponse,
   OfficePublic,
   PasswordChangeRequest,
+  type LanguageRequest,
   PreloginResponse,
   RecoverCompleteRequest,
   RecoverResponse,
@@ -24,7 +25,17 @@ import {
   TwoFactorBeginResponse,
   TwoFactorConfirmResponse,
 } from '../../../shared/wire/accounts.js';
-import { deleteJson, getJson, noContent, postJson, schema, segment, type Parse, type RequestOptions } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  putJson,
+  schema,
+  segment,
+  type Parse,
+  type RequestOptions,
+} from './http';
 
 export type {
   Directory,
@@ -112,6 +123,11 @@ export function confirmTwoFactor(code: string): Promise<z.infer<typeof TwoFactor
 
 export function disableTwoFactor(authKey: string, code: string): Promise<void> {
   return postJson(`${API}/me/two-factor/disable`, { authKey, code }, noContent);
+}
+
+/** The language of the signed-in user's mails. */
+export function saveMyLanguage(lang: LanguageRequest['lang']): Promise<void> {
+  return putJson(`${API}/me/language`, { lang } satisfies LanguageRequest, noContent);
 }
 
 export function changePassword(body: z.input<typeof PasswordChangeRequest>): Promise<void> {

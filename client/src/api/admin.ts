@@ -22,6 +22,7 @@ import {
   segment,
   type RequestOptions,
 } from './http';
+import type { Lang } from '../i18n';
 
 export type { InvitationList, OfficeSettings, UserDetail, UserList, UserSummary } from '../../../shared/wire/admin.js';
 export { LOGO_MAX_BYTES } from '../../../shared/wire/admin.js';
@@ -68,8 +69,9 @@ export function listInvitations(options?: RequestOptions): Promise<InvitationLis
   return getJson(`${ADMIN}/invitations`, schema(InvitationList), options);
 }
 
-export function createInvitation(email: string, role: Role): Promise<InvitationCreateResponse> {
-  return postJson(`${ADMIN}/invitations`, { email, role }, schema(InvitationCreateResponse));
+/** `lang`: the invitation mail's language (and the invitee's until they choose). */
+export function createInvitation(email: string, role: Role, lang: Lang): Promise<InvitationCreateResponse> {
+  return postJson(`${ADMIN}/invitations`, { email, role, lang }, schema(InvitationCreateResponse));
 }
 
 /** A new link for the same invitation; `delivered` says whether the mail server took it. */

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
 import { getJson, postJson, schema, segment, type RequestOptions } from './http';
+import { pageLang } from '../i18n';
 
 export type {
   ClientApproveRequest,
@@ -31,7 +32,12 @@ const API = '/api/v1';
 // ---- the office's side
 
 export function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
-  return postJson(`${API}/clients/invitations`, body, schema(ClientInviteResponse));
+  // The invitation mail is written in the inviting member's page language unless they chose one.
+  return postJson(
+    `${API}/clients/invitations`,
+    { ...body, lang: body.lang ?? pageLang() },
+    schema(ClientInviteResponse),
+  );
 }
 
 export function listClients(options?: RequestOptions): Promise<ClientList> {

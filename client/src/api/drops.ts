@@ -15,6 +15,7 @@ import {
 import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
 import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions, type Scope } from './http';
+import { pageLang } from '../i18n';
 
 export type {
   DropCreateRequest,
@@ -81,7 +82,7 @@ export function getDropLink(dropId: string, options?: RequestOptions): Promise<D
 }
 
 export function requestDropCode(dropId: string): Promise<z.infer<typeof CodeSentResponse>> {
-  return postJson(`${link(dropId)}/code`, {}, schema(CodeSentResponse));
+  return postJson(`${link(dropId)}/code`, { lang: pageLang() }, schema(CodeSentResponse));
 }
 
 export function verifyDropCode(dropId: string, code: string): Promise<DropGrantResponse> {
@@ -94,7 +95,7 @@ export function startDropSession(dropId: string): Promise<DropGrantResponse> {
 }
 
 export function submitDropUpload(dropId: string, grant: string, body: DropSubmitRequest): Promise<DropSubmitResponse> {
-  return postJson(`${link(dropId)}/submit`, body, schema(DropSubmitResponse), bearer(grant));
+  return postJson(`${link(dropId)}/submit`, { ...body, lang: pageLang() }, schema(DropSubmitResponse), bearer(grant));
 }
 
 /** Removes an upload of the session that will not be submitted (the uploader gave up half-way). */

@@ -29,6 +29,8 @@ export class ApiError extends Error {
     readonly retryAfter: number | null = null,
     /** For `invalid_input`: the paths of the fields that failed. */
     readonly fields: readonly string[] = [],
+    /** For a 410 on a guest's link: whom to ask (the office, and the sender while a member). */
+    readonly contact: { readonly office: string; readonly sender?: string } | null = null,
   ) {
     super(`API request failed: ${status} ${code}`);
   }
@@ -116,7 +118,7 @@ async function request<T>(
     const code = error?.code ?? CLIENT_ERROR.badResponse;
     if (response.status === 401 && code === 'signed_out') for (const listener of signedOutListeners) listener();
     const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('Retry-After')) : null;
-    throw new ApiError(response.status, code, retryAfter, error?.fields ?? []);
+    throw new ApiError(response.status, code, retryAfter, error?.fields ?? [], error?.contact ?? null);
   }
   const parsed = parse(data);
   if (parsed === null) throw new ApiError(response.status, CLIENT_ERROR.badResponse);
@@ -152,14 +154,28 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorOf(data: unknown): { code: string; fields: string[] } | null {
+function errorOf(
+  data: unknown,
+): { code: string; fields: string[]; contact: { office: string; sender?: string } | null } | null {
   if (typeof data !== 'object' || data === null) return null;
   const error = (data as Record<string, unknown>)['error'];
   if (typeof error !== 'object' || error === null) return null;
   const code = (error as Record<string, unknown>)['code'];
   if (typeof code !== 'string' || code === '') return null;
   const fields = (error as Record<string, unknown>)['fields'];
-  return { code, fields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [] };
+  return {
+    code,
+    fields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [],
+    contact: contactOf((error as Record<string, unknown>)['contact']),
+  };
+}
+
+/** A 410's `contact` (ErrorBody), if it has the shape the server writes. */
+function contactOf(value: unknown): { office: string; sender?: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { office, sender } = value as Record<string, unknown>;
+  if (typeof office !== 'string' || office === '') return null;
+  return typeof sender === 'string' && sender !== '' ? { office, sender } : { office };
 }
 
 /** A path segment from an id (ids are base64url, but never trust a string into a URL unescaped). */

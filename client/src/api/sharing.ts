@@ -29,6 +29,7 @@ import {
   type RequestOptions,
   type Scope,
 } from './http';
+import { pageLang } from '../i18n';
 
 export type {
   CodeVerifyResponse,
@@ -77,7 +78,9 @@ export function deleteUpload(uploadId: string): Promise<void> {
 }
 
 export function createShare(body: ShareCreateRequest): Promise<z.infer<typeof ShareCreateResponse>> {
-  return postJson(`${API}/shares`, body, schema(ShareCreateResponse));
+  // A guest's code mail is written in the sender's page language unless the sender chose one.
+  const recipients = body.recipients.map((r) => (r.kind === 'guest' ? { ...r, lang: r.lang ?? pageLang() } : r));
+  return postJson(`${API}/shares`, { ...body, recipients }, schema(ShareCreateResponse));
 }
 
 // ---- the sender's and the office's view

@@ -38,6 +38,15 @@ export function initialLang(): Lang {
   return langFromPreferences(preferred);
 }
 
+/**
+ * The language the page is shown in now (App keeps `<html lang>` in step with the switch), for
+ * requests that make the server write a mail in it: a drop's code and receipt, a guest's code.
+ */
+export function pageLang(): Lang {
+  const current = document.documentElement.lang;
+  return isLang(current) ? current : 'en';
+}
+
 export function storeLang(lang: Lang): void {
   try {
     localStorage.setItem(STORAGE_KEY, lang);

@@ -1,5 +1,6 @@
 // SQL of the office row (migrations/0002_accounts.sql): one row, made at setup.
 import { asId, type Id } from '../../../shared/crypto/index.js';
+import type { Language } from '../../../shared/wire/index.js';
 import type { Db } from '../db/open.js';
 
 export type LogoType = 'image/png' | 'image/jpeg' | 'image/webp';
@@ -15,6 +16,10 @@ export interface OfficeRecord {
   readonly retentionDays: number;
   readonly logoType: LogoType | null;
   readonly logoVersion: number;
+  /** The language of new accounts and guests until they choose. */
+  readonly language: Language;
+  /** The IANA time zone of every time in a mail and on the audit trail. */
+  readonly timeZone: string;
 }
 
 export interface NewOffice {
@@ -23,6 +28,7 @@ export interface NewOffice {
   readonly signingPublicKey: Uint8Array;
   readonly encryptionPublicKey: Uint8Array;
   readonly encryptionKeyStatement: Uint8Array;
+  readonly language: Language;
   readonly createdAt: number;
 }
 
@@ -31,6 +37,8 @@ export interface OfficeSettingsRecord {
   readonly requireTwoFactor: boolean;
   readonly maxExpiryDays: number;
   readonly retentionDays: number;
+  readonly language: Language;
+  readonly timeZone: string;
 }
 
 export function createOfficeRepo(db: Db) {
@@ -47,18 +55,21 @@ export function createOfficeRepo(db: Db) {
       retention_days: number;
       logo_type: LogoType | null;
       logo_version: number;
+      language: Language;
+      time_zone: string;
     }
   >(
     `SELECT id, name, signing_public_key, encryption_public_key, encryption_key_statement, require_two_factor,
-            max_expiry_days, retention_days, logo_type, logo_version
+            max_expiry_days, retention_days, logo_type, logo_version, language, time_zone
      FROM office WHERE slot = 1`,
   );
-  const insert = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, Uint8Array, number]>(
-    `INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, created_at)
-     VALUES (1, ?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, Uint8Array, Language, number]>(
+    `INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, language, created_at)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const settings = db.prepare<[string, number, number, number]>(
-    'UPDATE office SET name = ?, require_two_factor = ?, max_expiry_days = ?, retention_days = ? WHERE slot = 1',
+  const settings = db.prepare<[string, number, number, number, Language, string]>(
+    `UPDATE office SET name = ?, require_two_factor = ?, max_expiry_days = ?, retention_days = ?, language = ?, time_zone = ?
+     WHERE slot = 1`,
   );
   const logo = db.prepare<[], { logo: Uint8Array; logo_type: LogoType }>(
     'SELECT logo, logo_type FROM office WHERE slot = 1 AND logo IS NOT NULL',
@@ -82,6 +93,8 @@ export function createOfficeRepo(db: Db) {
         retentionDays: row.retention_days,
         logoType: row.logo_type,
         logoVersion: row.logo_version,
+        language: row.language,
+        timeZone: row.time_zone,
       };
     },
     insert(office: NewOffice): void {
@@ -91,11 +104,19 @@ export function createOfficeRepo(db: Db) {
         office.signingPublicKey,
         office.encryptionPublicKey,
         office.encryptionKeyStatement,
+        office.language,
         office.createdAt,
       );
     },
     setSettings(next: OfficeSettingsRecord): void {
-      settings.run(next.name, next.requireTwoFactor ? 1 : 0, next.maxExpiryDays, next.retentionDays);
+      settings.run(
+        next.name,
+        next.requireTwoFactor ? 1 : 0,
+        next.maxExpiryDays,
+        next.retentionDays,
+        next.language,
+        next.timeZone,
+      );
     },
     logo(): { bytes: Uint8Array; type: LogoType } | undefined {
       const row = logo.get();

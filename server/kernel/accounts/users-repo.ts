@@ -2,7 +2,7 @@
 // user names that user's id in its WHERE clause; callers pass the id of the caller or of the
 // admin's target, never an id taken from another row the caller does not own.
 import { asId, type Id } from '../../../shared/crypto/index.js';
-import type { Role } from '../../../shared/wire/index.js';
+import type { Language, Role } from '../../../shared/wire/index.js';
 import type { Db } from '../db/open.js';
 
 export type UserStatus = 'active' | 'disabled';
@@ -44,6 +44,8 @@ export interface UserRecord {
   readonly auditRef: Uint8Array;
   readonly createdAt: number;
   readonly lastSignInAt: number | null;
+  /** The language of this user's mails: the one their browser last chose. */
+  readonly lang: Language;
 }
 
 interface UserSqlRow {
@@ -72,6 +74,7 @@ interface UserSqlRow {
   audit_ref: Uint8Array;
   created_at: number;
   last_sign_in_at: number | null;
+  lang: Language;
 }
 
 function keysOf(row: UserSqlRow): StoredAccountKeys | null {
@@ -119,6 +122,7 @@ function userFromSql(row: UserSqlRow): UserRecord {
     auditRef: row.audit_ref,
     createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
+    lang: row.lang,
   };
 }
 
@@ -134,6 +138,7 @@ export interface NewUser {
   readonly sealedOfficeKeys: Uint8Array | null;
   readonly auditRef: Uint8Array;
   readonly createdAt: number;
+  readonly lang: Language;
 }
 
 export function createUsersRepo(db: Db) {
@@ -154,10 +159,10 @@ export function createUsersRepo(db: Db) {
   const insert = db.prepare(
     `INSERT INTO users (id, email, name, role, status, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier,
        identity_public_key, encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle,
-       certificate, certificate_version, sealed_office_keys, audit_ref, created_at)
+       certificate, certificate_version, sealed_office_keys, audit_ref, created_at, lang)
      VALUES (@id, @email, @name, @role, 'active', @approval, @kdfSalt, @kdfOps, @kdfMem, @authVerifier, @recoveryVerifier,
        @identityPublicKey, @encryptionPublicKey, @encryptionKeySignature, @passwordBundle, @recoveryBundle,
-       @certificate, @certificateVersion, @sealedOfficeKeys, @auditRef, @createdAt)`,
+       @certificate, @certificateVersion, @sealedOfficeKeys, @auditRef, @createdAt, @lang)`,
   );
   const setKeysAfterReset = db.prepare(
     `UPDATE users SET name = @name, approval = 'pending', kdf_salt = @kdfSalt, kdf_ops = @kdfOps, kdf_mem = @kdfMem,
@@ -202,6 +207,7 @@ export function createUsersRepo(db: Db) {
     `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_secret IS NOT NULL
        AND (totp_last_step IS NULL OR totp_last_step < ?)`,
   );
+  const setLang = db.prepare<[Language, Uint8Array]>('UPDATE users SET lang = ? WHERE id = ?');
   const signedIn = db.prepare<[number, Uint8Array]>('UPDATE users SET last_sign_in_at = ? WHERE id = ?');
 
   const keyParams = (keys: StoredAccountKeys) => ({
@@ -257,7 +263,12 @@ export function createUsersRepo(db: Db) {
         sealedOfficeKeys: user.sealedOfficeKeys,
         auditRef: user.auditRef,
         createdAt: user.createdAt,
+        lang: user.lang,
       });
+    },
+    /** The caller's own choice of language (the id is the caller's). */
+    setLang(id: Id, lang: Language): void {
+      setLang.run(lang, id);
     },
     /** After an admin reset: the user's new keys and name; approval pending again. False if the user is not waiting for new keys. */
     setKeysAfterReset(id: Id, name: string, keys: StoredAccountKeys): boolean {

@@ -59,7 +59,15 @@ export interface AuditTrailRow extends Omit<AuditRow, 'prevHash'> {
   readonly actor: { readonly kind: string; readonly name: string | null; readonly email: string | null } | undefined;
   /** The object's audit_people row, when the object is a person (a user, an invitee). */
   readonly objectPerson: { readonly name: string | null; readonly email: string | null } | undefined;
+  /** The person a `recipient` detail names (a share recipient's pseudonym), while audit_people knows them. */
+  readonly detailRecipient: { readonly name: string | null; readonly email: string | null } | undefined;
+  /** When the object is a share that still exists: when it was made, its file count, its recipients' names or addresses. */
+  readonly share:
+    { readonly createdAt: number; readonly files: number; readonly recipients: readonly string[] } | undefined;
 }
+
+/** Separates recipients in the one column SQL gives them in (the unit separator, never in a name or address). */
+const UNIT_SEPARATOR = '\u001f';
 
 interface AuditTrailSqlRow extends Omit<AuditSqlRow, 'prev_hash'> {
   actor_kind: string | null;
@@ -68,6 +76,12 @@ interface AuditTrailSqlRow extends Omit<AuditSqlRow, 'prev_hash'> {
   object_kind: string | null;
   object_name: string | null;
   object_email: string | null;
+  recipient_kind: string | null;
+  recipient_name: string | null;
+  recipient_email: string | null;
+  share_created_at: number | null;
+  share_files: number | null;
+  share_recipients: string | null;
 }
 
 interface TrailParams {
@@ -103,10 +117,20 @@ export function createAuditRepo(db: Db) {
   const trail = db.prepare<TrailParams, AuditTrailSqlRow>(
     `SELECT l.seq, l.at, l.actor_ref, l.action, l.object_type, l.object_ref, l.details, l.hash,
             a.kind AS actor_kind, a.name AS actor_name, a.email AS actor_email,
-            o.kind AS object_kind, o.name AS object_name, o.email AS object_email
+            o.kind AS object_kind, o.name AS object_name, o.email AS object_email,
+            rp.kind AS recipient_kind, rp.name AS recipient_name, rp.email AS recipient_email,
+            s.created_at AS share_created_at,
+            (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS share_files,
+            (SELECT group_concat(who, char(31)) FROM (
+               SELECT coalesce(p.name, p.email) AS who FROM share_recipients r JOIN audit_people p ON p.ref = r.audit_ref
+                WHERE r.share_id = s.id AND coalesce(p.name, p.email) IS NOT NULL ORDER BY r.position)) AS share_recipients
        FROM audit_log l
        LEFT JOIN audit_people a ON a.ref = l.actor_ref
        LEFT JOIN audit_people o ON o.ref = l.object_ref
+       -- A share recipient named in the details by their pseudonym (hex), and the share an entry is about.
+       LEFT JOIN audit_people rp
+         ON rp.ref = unhex(CASE WHEN json_valid(l.details) THEN json_extract(l.details, '$.recipient') END)
+       LEFT JOIN shares s ON l.object_type = 'share' AND s.id = l.object_ref
       WHERE l.seq < @before
         AND (@exact IS NULL OR l.action = @exact)
         AND (@lo IS NULL OR (l.action >= @lo AND l.action < @hi))
@@ -177,6 +201,16 @@ export function createAuditRepo(db: Db) {
         actor:
           row.actor_kind === null ? undefined : { kind: row.actor_kind, name: row.actor_name, email: row.actor_email },
         objectPerson: row.object_kind === null ? undefined : { name: row.object_name, email: row.object_email },
+        detailRecipient:
+          row.recipient_kind === null ? undefined : { name: row.recipient_name, email: row.recipient_email },
+        share:
+          row.share_created_at === null
+            ? undefined
+            : {
+                createdAt: row.share_created_at,
+                files: row.share_files ?? 0,
+                recipients: row.share_recipients === null ? [] : row.share_recipients.split(UNIT_SEPARATOR),
+              },
       }));
     },
     /** The newest entry with this action. */

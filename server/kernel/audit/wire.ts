@@ -43,6 +43,12 @@ export function detailsOf(row: { readonly details: string }): Record<string, Det
   return out;
 }
 
+/** The name (or address) behind a detail that names a person by pseudonym, while it is known. */
+function namesOf(row: AuditTrailRow): Record<string, string> {
+  const recipient = row.detailRecipient === undefined ? null : (row.detailRecipient.name ?? row.detailRecipient.email);
+  return recipient === null ? {} : { recipient };
+}
+
 export function trailEntryOut(row: AuditTrailRow): AuditTrailEntry {
   return {
     seq: row.seq,
@@ -56,7 +62,17 @@ export function trailEntryOut(row: AuditTrailRow): AuditTrailEntry {
             type: row.objectType,
             ref: row.objectRef === null ? null : toHex(row.objectRef).slice(0, SHORT_REF_CHARS),
             name: row.objectPerson === undefined ? null : (row.objectPerson.name ?? row.objectPerson.email),
+            ...(row.share === undefined
+              ? {}
+              : {
+                  share: {
+                    createdAt: new Date(row.share.createdAt).toISOString(),
+                    files: row.share.files,
+                    recipients: [...row.share.recipients],
+                  },
+                }),
           },
     details: detailsOf(row),
+    names: namesOf(row),
   };
 }

@@ -3,7 +3,7 @@
 // holder's upload session runs on. The drops capability owns the SQL and the rules of change;
 // clients (a client's personal drop), privacy (the export) and the sweeper read these shapes.
 import { idToWire, toBase64Url, type Id } from '../../../shared/crypto/index.js';
-import type { DropCreateRequest, DropDetail } from '../../../shared/wire/index.js';
+import type { DropCreateRequest, DropDetail, Language } from '../../../shared/wire/index.js';
 import { bytesIn } from '../http/validation.js';
 import { idFromWireField } from '../wire.js';
 
@@ -42,6 +42,8 @@ export interface DropFields {
 export interface DropRecord extends DropFields {
   readonly ownerName: string;
   readonly ownerEmail: string;
+  /** The language of the owner's mails. */
+  readonly ownerLang: Language;
   /** The owner's account is active (mails about the drop go to the owner only then). */
   readonly ownerActive: boolean;
   /** The owner's certificate and encryption-key signature, for readers to check the record's signer; null while not certified. */

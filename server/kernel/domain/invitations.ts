@@ -3,7 +3,7 @@
 // answer with what was sent.
 import { idToWire, type Id } from '../../../shared/crypto/index.js';
 import type { InvitationCreateResponse } from '../../../shared/wire/index.js';
-import type { Role } from '../../../shared/wire/index.js';
+import type { Language, Role } from '../../../shared/wire/index.js';
 import { iso } from '../wire.js';
 
 export type InvitationKind = 'invitation' | 'reset';
@@ -23,6 +23,8 @@ export interface InvitationRecord {
   readonly acceptedAt: number | null;
   readonly withdrawnAt: number | null;
   readonly deliveryFailed: boolean;
+  /** The language of the invitation's mails (and of the new account, unless its browser says otherwise). */
+  readonly lang: Language;
 }
 
 /**

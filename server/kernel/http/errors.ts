@@ -7,6 +7,12 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ErrorBody, ErrorCode } from '../../../shared/wire/index.js';
 
+/** Whom a guest may ask about a share that ended: the office, and the sender while a member. */
+export interface ShareContact {
+  readonly office: string;
+  readonly sender?: string;
+}
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
@@ -17,6 +23,8 @@ export class AppError extends Error {
     readonly fields?: readonly string[],
     /** For 429: seconds until another attempt may succeed, sent as Retry-After. */
     readonly retryAfterSeconds?: number,
+    /** For 410 on a guest's link: whom the holder may ask (ErrorBody `contact`). */
+    readonly contact?: ShareContact,
   ) {
     super(message);
   }
@@ -82,12 +90,19 @@ export const invalidManifest = () =>
   new AppError(400, 'invalid_manifest', 'The manifest does not verify with your key or does not match the share');
 export const idTaken = () => new AppError(409, 'already_exists', 'A share or recipient with this id already exists');
 /** 410, only to those entitled to the share: the sender, a colleague, a holder of its link, an account recipient. */
-export const shareGone = (state: 'expired' | 'revoked' | 'used-up') =>
+export const shareGone = (state: 'expired' | 'revoked' | 'used-up', contact?: ShareContact) =>
   state === 'revoked'
-    ? new AppError(410, 'share_revoked', 'The sender revoked this share')
+    ? new AppError(410, 'share_revoked', 'The sender revoked this share', undefined, undefined, contact)
     : state === 'used-up'
-      ? new AppError(410, 'share_used_up', 'Every allowed download of this share was used')
-      : new AppError(410, 'share_expired', 'This share has expired');
+      ? new AppError(
+          410,
+          'share_used_up',
+          'Every allowed download of this share was used',
+          undefined,
+          undefined,
+          contact,
+        )
+      : new AppError(410, 'share_expired', 'This share has expired', undefined, undefined, contact);
 export const recipientLocked = () =>
   new AppError(423, 'recipient_locked', 'Too many wrong codes: ask the sender to unlock this link');
 export const grantInvalid = () =>
@@ -159,6 +174,7 @@ function renderError(error: AppError): ErrorBody {
       code: error.code,
       message: error.message,
       ...(error.fields !== undefined ? { fields: [...error.fields] } : {}),
+      ...(error.contact !== undefined ? { contact: error.contact } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
-// The mails about sending files and drops, Dutch first and English below in the same message.
-// Each names the office.
+// The mails about sending files and drops, each in its reader's language
+// (server/kernel/mail/format.ts) and naming the office.
 import type { MailMessage } from './mailer.js';
-import { dutchTime, englishTime, bilingual, notice, codeMail } from './format.js';
+import { codeMail, localized, mailTime, notice, type MailLocale } from './format.js';
 
 // ---- sending files. None of these carries a file name, a key, a link secret or (except the
 // code mail itself) a code: the server knows none of the first three.
@@ -9,51 +9,56 @@ import { dutchTime, englishTime, bilingual, notice, codeMail } from './format.js
 /** An account recipient: something was shared with them; the link opens their own Coffer page. */
 export function shareNotificationMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   sender: string;
   link: string;
   expiresAt: number;
 }): MailMessage {
-  const { to, office, sender, link, expiresAt } = options;
-  return bilingual(
+  const { to, locale, office, sender, link, expiresAt } = options;
+  const until = mailTime(expiresAt, locale);
+  return localized(
     to,
+    locale,
     {
-      nl: `${sender} (${office}) heeft documenten met u gedeeld`,
-      en: `${sender} (${office}) shared documents with you`,
+      nl: {
+        subject: `${sender} (${office}) heeft documenten met u gedeeld`,
+        body: [
+          `${sender} van ${office} heeft via Coffer documenten met u gedeeld. Meld u aan en open ze hier:`,
+          '',
+          `  ${link}`,
+          '',
+          `Ze zijn beschikbaar tot ${until}.`,
+        ],
+      },
+      en: {
+        subject: `${sender} (${office}) shared documents with you`,
+        body: [
+          `${sender} of ${office} shared documents with you through Coffer. Sign in and open them here:`,
+          '',
+          `  ${link}`,
+          '',
+          `They are available until ${until}.`,
+        ],
+      },
     },
-    [
-      'Goedendag,',
-      '',
-      `${sender} van ${office} heeft via Coffer documenten met u gedeeld. Meld u aan en open ze hier:`,
-      '',
-      `  ${link}`,
-      '',
-      `Ze zijn beschikbaar tot ${dutchTime(expiresAt)}.`,
-    ],
-    [
-      'Hello,',
-      '',
-      `${sender} of ${office} shared documents with you through Coffer. Sign in and open them here:`,
-      '',
-      `  ${link}`,
-      '',
-      `They are available until ${englishTime(expiresAt)}.`,
-    ],
+    true,
   );
 }
 
 /** A guest's e-mail code: it proves they can read this mailbox. Valid 10 minutes, once. */
 export function emailCodeMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   sender: string;
   code: string;
   validMinutes: number;
 }): MailMessage {
-  const { to, office, sender } = options;
+  const { to, locale, office, sender } = options;
   return codeMail(
     to,
-    { nl: `Uw code voor de documenten van ${office}`, en: `Your code for the documents from ${office}` },
+    locale,
     {
       ...options,
       why: {
@@ -61,50 +66,58 @@ export function emailCodeMail(options: {
         en: `You want to open documents that ${sender} of ${office} shared with you.`,
       },
     },
+    { nl: `Uw code voor de documenten van ${office}`, en: `Your code for the documents from ${office}` },
   );
 }
 
 /** The sender: a recipient typed too many wrong codes and is locked until the sender unlocks them. */
 export function recipientLockedMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   recipient: string;
   link: string;
 }): MailMessage {
-  const { to, office, recipient, link } = options;
-  return notice(
-    to,
-    { nl: `Coffer: ontvanger ${recipient} is geblokkeerd`, en: `Coffer: recipient ${recipient} is locked` },
-    office,
-    link,
-    [
-      `Voor uw gedeelde documenten is te vaak een verkeerde code ingevuld door of namens ${recipient}.`,
-      'De link van deze ontvanger is geblokkeerd. Controleer bij de ontvanger of zij het zelf waren, en hef de blokkade daarna op:',
-    ],
-    [
-      `A wrong code was entered too often for your shared documents, by or for ${recipient}.`,
-      "This recipient's link is locked. Check with the recipient that it was them, then unlock it:",
-    ],
-  );
+  const { to, locale, office, recipient, link } = options;
+  return notice(to, locale, office, link, {
+    nl: {
+      subject: `Coffer: ontvanger ${recipient} is geblokkeerd`,
+      body: [
+        `Voor uw gedeelde documenten is te vaak een verkeerde code ingevuld door of namens ${recipient}.`,
+        'De link van deze ontvanger is geblokkeerd. Controleer bij de ontvanger of zij het zelf waren, en hef de blokkade daarna op:',
+      ],
+    },
+    en: {
+      subject: `Coffer: recipient ${recipient} is locked`,
+      body: [
+        `A wrong code was entered too often for your shared documents, by or for ${recipient}.`,
+        "This recipient's link is locked. Check with the recipient that it was them, then unlock it:",
+      ],
+    },
+  });
 }
 
 /** The sender asked for a receipt: a recipient downloaded for the first time. */
 export function downloadReceiptMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   recipient: string;
   at: number;
   link: string;
 }): MailMessage {
-  const { to, office, recipient, at, link } = options;
-  return notice(
-    to,
-    { nl: `Coffer: ${recipient} heeft gedownload`, en: `Coffer: ${recipient} downloaded` },
-    office,
-    link,
-    [`${recipient} heeft op ${dutchTime(at)} voor het eerst documenten gedownload die u deelde. Details:`],
-    [`${recipient} first downloaded documents you shared at ${englishTime(at)}. Details:`],
-  );
+  const { to, locale, office, recipient, at, link } = options;
+  const when = mailTime(at, locale);
+  return notice(to, locale, office, link, {
+    nl: {
+      subject: `Coffer: ${recipient} heeft gedownload`,
+      body: [`${recipient} heeft op ${when} voor het eerst documenten gedownload die u deelde. Details:`],
+    },
+    en: {
+      subject: `Coffer: ${recipient} downloaded`,
+      body: [`${recipient} first downloaded documents you shared on ${when}. Details:`],
+    },
+  });
 }
 
 // ---- drops. None of these carries a file name, the drop's label, a key, D or (except the code
@@ -125,11 +138,17 @@ function sizeText(bytes: number, language: 'nl' | 'en'): string {
 }
 
 /** The uploader of a bound drop: a code proving they read the drop's mailbox. Valid 10 minutes, once. */
-export function dropCodeMail(options: { to: string; office: string; code: string; validMinutes: number }): MailMessage {
-  const { to, office } = options;
+export function dropCodeMail(options: {
+  to: string;
+  locale: MailLocale;
+  office: string;
+  code: string;
+  validMinutes: number;
+}): MailMessage {
+  const { to, locale, office } = options;
   return codeMail(
     to,
-    { nl: `Uw code om documenten naar ${office} te sturen`, en: `Your code to send documents to ${office}` },
+    locale,
     {
       ...options,
       why: {
@@ -137,85 +156,105 @@ export function dropCodeMail(options: { to: string; office: string; code: string
         en: `You want to send documents to ${office} through Coffer.`,
       },
     },
+    { nl: `Uw code om documenten naar ${office} te sturen`, en: `Your code to send documents to ${office}` },
   );
 }
 
 /** The owner of a bound drop: something arrived. Counts only; the names are sealed. */
 export function dropReceivedMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   files: number;
   at: number;
   link: string;
 }): MailMessage {
-  const { to, office, files, at, link } = options;
-  return notice(
-    to,
-    { nl: 'Coffer: er zijn documenten voor u binnengekomen', en: 'Coffer: documents arrived for you' },
-    office,
-    link,
-    [
-      `Via een van uw uploadlinks zijn op ${dutchTime(at)} ${files} ${files === 1 ? 'bestand' : 'bestanden'} binnengekomen. Bekijk ze hier:`,
-    ],
-    [
-      `${files} ${files === 1 ? 'file' : 'files'} arrived through one of your upload links at ${englishTime(at)}. See them here:`,
-    ],
-  );
+  const { to, locale, office, files, at, link } = options;
+  const when = mailTime(at, locale);
+  return notice(to, locale, office, link, {
+    nl: {
+      subject: 'Coffer: er zijn documenten voor u binnengekomen',
+      body: [
+        `Via een van uw uploadlinks zijn op ${when} ${files} ${files === 1 ? 'bestand' : 'bestanden'} binnengekomen. Bekijk ze hier:`,
+      ],
+    },
+    en: {
+      subject: 'Coffer: documents arrived for you',
+      body: [
+        `${files} ${files === 1 ? 'file' : 'files'} arrived through one of your upload links on ${when}. See them here:`,
+      ],
+    },
+  });
 }
 
 /** The uploader of a bound drop asked for a receipt: the receipt code, the files' sizes and the time. */
 export function dropReceiptMail(options: {
   to: string;
+  locale: MailLocale;
   office: string;
   receiptCode: string;
   sizes: readonly number[];
   at: number;
 }): MailMessage {
-  const { to, office, receiptCode, sizes, at } = options;
+  const { to, locale, office, receiptCode, sizes, at } = options;
+  const when = mailTime(at, locale);
   const list = (language: 'nl' | 'en') => sizes.map((size, i) => `  ${i + 1}. ${sizeText(size, language)}`);
-  return bilingual(
+  return localized(
     to,
-    { nl: `Ontvangstbewijs: uw documenten zijn bij ${office}`, en: `Receipt: your documents reached ${office}` },
-    [
-      'Goedendag,',
-      '',
-      `${office} heeft op ${dutchTime(at)} ${sizes.length} ${sizes.length === 1 ? 'bestand' : 'bestanden'} van u ontvangen:`,
-      '',
-      ...list('nl'),
-      '',
-      `Ontvangstcode: ${receiptCode}`,
-      '',
-      'Het kantoor ziet dezelfde code bij uw documenten. De namen van uw bestanden staan niet in deze mail: alleen het kantoor kan ze lezen.',
-    ],
-    [
-      'Hello,',
-      '',
-      `${office} received ${sizes.length} ${sizes.length === 1 ? 'file' : 'files'} from you at ${englishTime(at)}:`,
-      '',
-      ...list('en'),
-      '',
-      `Receipt code: ${receiptCode}`,
-      '',
-      'The office sees the same code with your documents. Your files are not named in this mail: only the office can read their names.',
-    ],
+    locale,
+    {
+      nl: {
+        subject: `Ontvangstbewijs: uw documenten zijn bij ${office}`,
+        body: [
+          `${office} heeft op ${when} ${sizes.length} ${sizes.length === 1 ? 'bestand' : 'bestanden'} van u ontvangen:`,
+          '',
+          ...list('nl'),
+          '',
+          `Ontvangstcode: ${receiptCode}`,
+          '',
+          'Het kantoor ziet dezelfde code bij uw documenten. De namen van uw bestanden staan niet in deze mail: alleen het kantoor kan ze lezen.',
+        ],
+      },
+      en: {
+        subject: `Receipt: your documents reached ${office}`,
+        body: [
+          `${office} received ${sizes.length} ${sizes.length === 1 ? 'file' : 'files'} from you on ${when}:`,
+          '',
+          ...list('en'),
+          '',
+          `Receipt code: ${receiptCode}`,
+          '',
+          'The office sees the same code with your documents. Your files are not named in this mail: only the office can read their names.',
+        ],
+      },
+    },
+    false,
   );
 }
 
 /** The owner: too many wrong codes were entered for a bound drop, which is locked until a member unlocks it. */
-export function dropLockedMail(options: { to: string; office: string; recipient: string; link: string }): MailMessage {
-  const { to, office, recipient, link } = options;
-  return notice(
-    to,
-    { nl: `Coffer: uploadlink voor ${recipient} is geblokkeerd`, en: `Coffer: upload link for ${recipient} is locked` },
-    office,
-    link,
-    [
-      `Voor uw uploadlink is te vaak een verkeerde code ingevuld, door of namens ${recipient}. De link is geblokkeerd.`,
-      'Controleer bij de klant of zij het zelf waren, en hef de blokkade daarna op:',
-    ],
-    [
-      `A wrong code was entered too often for your upload link, by or for ${recipient}. The link is locked.`,
-      'Check with the client that it was them, then unlock it:',
-    ],
-  );
+export function dropLockedMail(options: {
+  to: string;
+  locale: MailLocale;
+  office: string;
+  recipient: string;
+  link: string;
+}): MailMessage {
+  const { to, locale, office, recipient, link } = options;
+  return notice(to, locale, office, link, {
+    nl: {
+      subject: `Coffer: uploadlink voor ${recipient} is geblokkeerd`,
+      body: [
+        `Voor uw uploadlink is te vaak een verkeerde code ingevuld, door of namens ${recipient}. De link is geblokkeerd.`,
+        'Controleer bij de klant of zij het zelf waren, en hef de blokkade daarna op:',
+      ],
+    },
+    en: {
+      subject: `Coffer: upload link for ${recipient} is locked`,
+      body: [
+        `A wrong code was entered too often for your upload link, by or for ${recipient}. The link is locked.`,
+        'Check with the client that it was them, then unlock it:',
+      ],
+    },
+  });
 }

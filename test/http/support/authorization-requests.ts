@@ -126,6 +126,7 @@ export const BUILDERS: Record<string, Builder> = {
   'GET /api/v1/sessions': fixed('/api/v1/sessions'),
   'DELETE /api/v1/sessions/:sessionId': (c) => ({ path: `/api/v1/sessions/${c.target.sessionId}` }),
   'POST /api/v1/me/password': empty('/api/v1/me/password'),
+  'PUT /api/v1/me/language': empty('/api/v1/me/language'),
   'POST /api/v1/me/two-factor/begin': empty('/api/v1/me/two-factor/begin'),
   'POST /api/v1/me/two-factor/confirm': empty('/api/v1/me/two-factor/confirm'),
   'POST /api/v1/me/two-factor/disable': empty('/api/v1/me/two-factor/disable'),

@@ -10,6 +10,7 @@ import {
   type InvitationList,
 } from '../../api/admin';
 import { useI18n } from '../../i18n/context';
+import type { Lang } from '../../i18n';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { RoleChoice, type ColleagueRole } from './RoleChoice';
 import { ConfirmDialog } from '../../ui/Dialog';
@@ -171,9 +172,10 @@ export function InvitationsPage(): JSX.Element {
 }
 
 function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
-  const { t } = useI18n();
+  const { t, lang: pageLang } = useI18n();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<ColleagueRole>('staff');
+  const [lang, setLang] = useState<Lang>(pageLang);
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [undelivered, setUndelivered] = useState<string | null>(null);
@@ -198,7 +200,7 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
     working.current = true;
     setBusy(true);
     try {
-      const result = await createInvitation(address, role);
+      const result = await createInvitation(address, role, lang);
       setEmail('');
       if (result.delivered) setSent(t('invitations.sentTo', { email: address }));
       else setUndelivered(address);
@@ -248,6 +250,25 @@ function InviteForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
           required
         />
         <RoleChoice role={role} onRole={setRole} prefix="invitation-role" />
+        <div class="field">
+          <label class="field__label" for="invitation-language">
+            {t('invitations.language')}
+          </label>
+          <p class="field__hint" id="invitation-language-hint">
+            {t('invitations.language.hint')}
+          </p>
+          <select
+            id="invitation-language"
+            class="field__input field__select"
+            value={lang}
+            onChange={(event) => setLang(event.currentTarget.value === 'en' ? 'en' : 'nl')}
+            aria-describedby="invitation-language-hint"
+            data-testid="invitation-language"
+          >
+            <option value="nl">Nederlands</option>
+            <option value="en">English</option>
+          </select>
+        </div>
         {busy && <Progress text={t('invitations.sending')} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="invitation-send">

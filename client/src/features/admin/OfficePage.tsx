@@ -1,4 +1,4 @@
-// /app/admin/office: the office's name and policies, and its logo (shown on recipient and drop
+// /app/admin/office: the office's name, policies, language and time zone, and its logo (shown on recipient and drop
 // pages so clients recognise who is asking). The logo is checked here for type and size before
 // it is sent; the server checks it again by its content.
 import type { JSX } from 'preact';
@@ -6,6 +6,7 @@ import { useRef, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
 import { getSettings, LOGO_MAX_BYTES, removeLogo, saveSettings, uploadLogo } from '../../api/admin';
 import { OfficeSettings } from '../../../../shared/wire/admin.js';
+import { TimeZone, type Language } from '../../../../shared/wire/common.js';
 import { useI18n } from '../../i18n/context';
 import { useSessionStore } from '../../session/context';
 import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
@@ -32,6 +33,8 @@ interface Draft {
   readonly requireTwoFactor: boolean;
   readonly maxExpiryDays: string;
   readonly retentionDays: string;
+  readonly language: Language;
+  readonly timeZone: string;
 }
 
 /** A whole number of days the office settings schema takes for `field`, or null. */
@@ -78,6 +81,8 @@ function SettingsForm(): JSX.Element {
         requireTwoFactor: settings.requireTwoFactor,
         maxExpiryDays: String(settings.maxExpiryDays),
         retentionDays: String(settings.retentionDays),
+        language: settings.language,
+        timeZone: settings.timeZone,
       }),
     onError: (error) => fail(errorMessage(t, error)),
   });
@@ -88,12 +93,15 @@ function SettingsForm(): JSX.Element {
     const name = displayName(draft.name);
     const maxExpiryDays = days('maxExpiryDays', draft.maxExpiryDays);
     const retentionDays = days('retentionDays', draft.retentionDays);
+    const zone = TimeZone.safeParse(draft.timeZone);
+    const timeZone = zone.success ? zone.data : null;
     const next: Partial<Record<keyof Draft, string>> = {};
     if (name === null) next.name = t('field.officeName.invalid');
     if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', EXPIRY_DAYS);
     if (retentionDays === null) next.retentionDays = t('office.days.invalid', RETENTION_DAYS);
+    if (timeZone === null) next.timeZone = t('office.timeZone.invalid');
     setErrors(next);
-    if (name === null || maxExpiryDays === null || retentionDays === null) {
+    if (name === null || maxExpiryDays === null || retentionDays === null || timeZone === null) {
       fail(t('form.fix'));
       return;
     }
@@ -101,7 +109,14 @@ function SettingsForm(): JSX.Element {
     setProblem(null);
     setStatus('');
     try {
-      const settings: OfficeSettings = { name, requireTwoFactor: draft.requireTwoFactor, maxExpiryDays, retentionDays };
+      const settings: OfficeSettings = {
+        name,
+        requireTwoFactor: draft.requireTwoFactor,
+        maxExpiryDays,
+        retentionDays,
+        language: draft.language,
+        timeZone,
+      };
       await saveSettings(settings);
       setStatus(t('office.saved'));
       // The office name and the two-factor rule show up in the session.
@@ -173,6 +188,38 @@ function SettingsForm(): JSX.Element {
             error={errors.retentionDays}
             testid="settings-retention"
             class="field--short"
+            required
+          />
+          <div class="field">
+            <label class="field__label" for="settings-language">
+              {t('office.language')}
+            </label>
+            <p class="field__hint" id="settings-language-hint">
+              {t('office.language.hint')}
+            </p>
+            <select
+              id="settings-language"
+              class="field__input field__select"
+              value={draft.language}
+              onChange={(event) => edit({ language: event.currentTarget.value === 'en' ? 'en' : 'nl' })}
+              aria-describedby="settings-language-hint"
+              data-testid="settings-language"
+            >
+              <option value="nl">Nederlands</option>
+              <option value="en">English</option>
+            </select>
+          </div>
+          <Field
+            id="settings-time-zone"
+            label={t('office.timeZone')}
+            hint={t('office.timeZone.hint')}
+            value={draft.timeZone}
+            onValue={(timeZone) => edit({ timeZone })}
+            error={errors.timeZone}
+            testid="settings-time-zone"
+            maxLength={64}
+            spellcheck={false}
+            autoCapitalize="off"
             required
           />
           {busy && <Progress text={t('office.saving')} />}

@@ -1,8 +1,11 @@
 // /app/admin/audit: the office's audit log for an admin, newest first. Filters: who (part of a
 // name or address), what (one action or a group of them), when (from and to, whole days in the
 // browser's time zone). Older entries load page by page; "Download CSV" exports the filtered
-// view as shown. Reading the log changes nothing on the server.
-import type { JSX } from 'preact';
+// view as shown, with its raw values. The page says it in words: times in the office's time
+// zone, people by name, a share by its date, recipients and file count, kinds and details in
+// plain words; the raw ids and values of an entry are one click away. Reading the log changes
+// nothing on the server.
+import { Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { auditExportHref, getAuditPage, NO_FILTERS, type AuditFilters, type AuditTrailEntry } from '../../api/audit';
 import type { MessageKey } from '../../i18n';
@@ -11,9 +14,17 @@ import { ErrorAlert, Progress, StatusLine } from '../../ui/Alert';
 import { useLoad } from '../../ui/load';
 import { errorMessage } from '../../ui/errors';
 import { Field } from '../../ui/Field';
-import { formatDateTime } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
-import { actionGroups, actionLabel, actorText, detailText, groupLabel, objectTypeLabel } from './labels';
+import {
+  actionGroups,
+  actionLabel,
+  actorText,
+  detailLabel,
+  detailText,
+  groupLabel,
+  objectTypeLabel,
+  placeOf,
+} from './labels';
 
 /** The filter form's fields: dates as the date inputs give them (YYYY-MM-DD, local). */
 interface Form {
@@ -54,6 +65,8 @@ export function AuditPage(): JSX.Element {
   const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [actions, setActions] = useState<readonly string[]>([]);
+  /** The office's time zone, from the server with the first page. */
+  const [timeZone, setTimeZone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   /** What went wrong (told in the current language when shown); `n` moves focus again on a repeat. */
   const [problem, setProblem] = useState<{ readonly error: unknown; readonly n: number } | null>(null);
@@ -80,6 +93,7 @@ export function AuditPage(): JSX.Element {
       onLoad: (page) => {
         setLoaded({ entries: page.entries, next: page.next });
         setActions(page.actions);
+        setTimeZone(page.timeZone);
         setSummary({
           key:
             page.entries.length === 0
@@ -252,7 +266,9 @@ export function AuditPage(): JSX.Element {
             <caption class="visually-hidden">{t('audit.results')}</caption>
             <thead>
               <tr>
-                <th scope="col">{t('audit.col.time')}</th>
+                <th scope="col">
+                  {timeZone === null ? t('audit.col.time') : t('audit.col.timeIn', { place: placeOf(timeZone) })}
+                </th>
                 <th scope="col">{t('audit.col.who')}</th>
                 <th scope="col">{t('audit.col.what')}</th>
                 <th scope="col">{t('audit.col.object')}</th>
@@ -261,7 +277,7 @@ export function AuditPage(): JSX.Element {
             </thead>
             <tbody>
               {loaded.entries.map((entry) => (
-                <AuditRow key={entry.seq} entry={entry} locale={locale} />
+                <AuditRow key={entry.seq} entry={entry} locale={locale} timeZone={timeZone ?? undefined} />
               ))}
             </tbody>
           </table>
@@ -284,14 +300,37 @@ export function AuditPage(): JSX.Element {
   );
 }
 
-function AuditRow({ entry, locale }: { readonly entry: AuditTrailEntry; readonly locale: string }): JSX.Element {
+/** A time as the office reads it: in its time zone (the browser's until the page knows it). */
+function officeTime(locale: string, timeZone: string | undefined, iso: string, withTime = true): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    ...(withTime ? { timeStyle: 'short' as const } : {}),
+    ...(timeZone !== undefined ? { timeZone } : {}),
+  }).format(date);
+}
+
+function AuditRow({
+  entry,
+  locale,
+  timeZone,
+}: {
+  readonly entry: AuditTrailEntry;
+  readonly locale: string;
+  readonly timeZone: string | undefined;
+}): JSX.Element {
   const { t } = useI18n();
   const who = actorText(t, entry.actor);
   const details = Object.entries(entry.details);
+  const time = (iso: string): string => officeTime(locale, timeZone, iso);
+  const share = entry.object?.share;
   return (
     <tr data-testid="audit-row" data-seq={entry.seq} data-action={entry.action}>
       <th scope="row" data-label={t('audit.col.time')} tabIndex={-1}>
-        <span class="cell-main">{formatDateTime(locale, entry.at)}</span>
+        <span class="cell-main" data-testid="audit-time">
+          {time(entry.at)}
+        </span>
         <span class="cell-sub">{t('audit.seq', { seq: entry.seq })}</span>
       </th>
       <td data-label={t('audit.col.who')} data-testid="audit-who-cell">
@@ -301,29 +340,79 @@ function AuditRow({ entry, locale }: { readonly entry: AuditTrailEntry; readonly
       <td data-label={t('audit.col.what')}>
         <span class="cell-main">{actionLabel(t, entry.action)}</span>
       </td>
-      <td data-label={t('audit.col.object')}>
+      <td data-label={t('audit.col.object')} data-testid="audit-object-cell">
         {entry.object === null ? (
           <span class="cell-sub">{t('audit.object.none')}</span>
+        ) : share !== undefined ? (
+          <>
+            <span class="cell-main">
+              {t('audit.share.summary', { date: officeTime(locale, timeZone, share.createdAt, false) })}
+            </span>
+            <span class="cell-sub">
+              {share.recipients.length > 0 && t('audit.share.to', { recipients: share.recipients.join(', ') })}
+              {share.recipients.length > 0 && ' · '}
+              {t('audit.share.files', { n: share.files })}
+            </span>
+          </>
         ) : (
           <>
             <span class="cell-main">{entry.object.name ?? objectTypeLabel(t, entry.object.type)}</span>
-            <span class="cell-sub">
-              {entry.object.name !== null && `${objectTypeLabel(t, entry.object.type)} `}
-              {entry.object.ref !== null && <code>{entry.object.ref}</code>}
-            </span>
+            {entry.object.name !== null && <span class="cell-sub">{objectTypeLabel(t, entry.object.type)}</span>}
           </>
         )}
       </td>
-      <td data-label={t('audit.col.details')}>
+      <td data-label={t('audit.col.details')} data-testid="audit-details-cell">
         {details.length === 0 ? (
           <span class="cell-sub">{t('audit.details.none')}</span>
         ) : (
           details.map(([key, value]) => (
             <span key={key} class="cell-sub">
-              {key}: <DetailValue text={detailText(t, value)} />
+              {detailLabel(t, key)}: <DetailValue text={entry.names[key] ?? detailText(t, key, value, time)} />
             </span>
           ))
         )}
+        <details class="audit-raw" data-testid="audit-raw">
+          <summary>{t('audit.raw')}</summary>
+          <dl>
+            <dt>{t('audit.raw.at')}</dt>
+            <dd>
+              <code>{entry.at}</code>
+            </dd>
+            <dt>{t('audit.raw.action')}</dt>
+            <dd>
+              <code>{entry.action}</code>
+            </dd>
+            {entry.actor.state !== 'none' && (
+              <>
+                <dt>{t('audit.raw.actor')}</dt>
+                <dd>
+                  <code>{entry.actor.ref}</code>
+                </dd>
+              </>
+            )}
+            {entry.object !== null && (
+              <>
+                <dt>{t('audit.raw.object')}</dt>
+                <dd>
+                  <code>
+                    {entry.object.type}
+                    {entry.object.ref !== null && ` ${entry.object.ref}`}
+                  </code>
+                </dd>
+              </>
+            )}
+            {details.map(([key, value]) => (
+              <Fragment key={key}>
+                <dt>
+                  <code>{key}</code>
+                </dt>
+                <dd>
+                  <code>{JSON.stringify(value)}</code>
+                </dd>
+              </Fragment>
+            ))}
+          </dl>
+        </details>
       </td>
     </tr>
   );

@@ -58,9 +58,38 @@ export function actorText(t: Translate, actor: AuditActor): { readonly main: str
   }
 }
 
-export function detailText(t: Translate, value: string | number | boolean | null | readonly string[]): string {
+/** A detail's name in plain words (`expiresAt` → "Available until"); an unknown one as written. */
+export function detailLabel(t: Translate, key: string): string {
+  const label = `audit.detail.${key}`;
+  return known(label) ? t(label) : key;
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
+
+/**
+ * A detail's value in plain words: a time in the office's zone (`time`), a recipient's kind,
+ * yes or no; anything else as written (the raw values stay one click away on the page).
+ */
+export function detailText(
+  t: Translate,
+  key: string,
+  value: string | number | boolean | null | readonly string[],
+  time: (iso: string) => string,
+): string {
   if (value === null) return '–';
   if (typeof value === 'boolean') return t(value ? 'audit.yes' : 'audit.no');
-  if (Array.isArray(value)) return value.join(', ');
-  return String(value);
+  if (isList(value)) return value.map((item) => detailLabel(t, item)).join(', ');
+  if (typeof value === 'string' && ISO_TIME.test(value)) return time(value);
+  const word = `audit.value.${key}.${String(value)}`;
+  return known(word) ? t(word) : String(value);
+}
+
+/** Array.isArray narrows a readonly array to any[]; this keeps its items' type. */
+function isList(value: unknown): value is readonly string[] {
+  return Array.isArray(value);
+}
+
+/** `Europe/Amsterdam` → `Amsterdam`: the place a time zone is named after, for a column heading. */
+export function placeOf(timeZone: string): string {
+  return (timeZone.split('/').at(-1) ?? timeZone).replaceAll('_', ' ');
 }

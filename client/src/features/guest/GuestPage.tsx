@@ -31,7 +31,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { StepHeading } from '../../ui/StepHeading';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
-import { isLinkState, LinkStateAlert } from '../share/LinkState';
+import { GoneContact, isLinkState, LinkStateAlert } from '../share/LinkState';
 import { guestRecipientId } from '../share/links';
 import { OfficeBrand } from '../share/OfficeBrand';
 import { FileDownloads } from '../transfer/FileDownloads';
@@ -44,7 +44,7 @@ type Step =
   /** The link is incomplete (id or fragment missing or malformed). */
   | { readonly kind: 'invalid' }
   | { readonly kind: 'not-found' }
-  | { readonly kind: 'gone'; readonly code: Gone }
+  | { readonly kind: 'gone'; readonly code: Gone; readonly contact?: ApiError['contact'] }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'locked'; readonly info: LinkInfo | null }
   | { readonly kind: 'start'; readonly info: LinkInfo }
@@ -93,7 +93,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
       onError: (error) => {
         const gone = goneCode(error);
-        if (gone) setStep({ kind: 'gone', code: gone });
+        if (gone) setStep({ kind: 'gone', code: gone, contact: error instanceof ApiError ? error.contact : null });
         else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
         else setStep({ kind: 'unavailable' });
       },
@@ -112,7 +112,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   const handleLinkError = (error: unknown, info: LinkInfo): boolean => {
     const gone = goneCode(error);
     if (gone) {
-      setStep({ kind: 'gone', code: gone });
+      setStep({ kind: 'gone', code: gone, contact: error instanceof ApiError ? error.contact : null });
       return true;
     }
     if (isApiError(error, 'recipient_locked')) {
@@ -226,6 +226,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       {step.kind === 'gone' && (
         <Notice tone="warning" testid="guest-gone" state={step.code}>
           <p>{t(GONE[step.code])}</p>
+          <GoneContact contact={step.contact ?? null} />
         </Notice>
       )}
       {step.kind === 'locked' && (

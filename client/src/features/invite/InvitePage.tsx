@@ -230,7 +230,7 @@ function AcceptForm({
   /** After the new account's keys are unlocked in this tab. */
   readonly onSignedIn: () => Promise<void>;
 }): JSX.Element {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const engine = useEngine();
   const session = useSessionStore();
   const [name, setName] = useState(invitation.name ?? '');
@@ -269,7 +269,7 @@ function AcceptForm({
         { onProgress: (stage) => setPhase({ kind: 'working', stage }) },
       );
       setPhase({ kind: 'working', stage: 'sending' });
-      const signedIn = await acceptInvitation({ token, name: person, keys: created.keys });
+      const signedIn = await acceptInvitation({ token, name: person, keys: created.keys, lang });
       setSecret({ password: '', confirm: '' });
       setPhase({ kind: 'recovery', recoveryKey: created.recoveryKey });
       session.adopt(signedIn).then(onSignedIn, () => {});

@@ -94,7 +94,7 @@ function SetupForm({
   readonly phase: Phase;
   readonly setPhase: (phase: Phase) => void;
 }): JSX.Element {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const engine = useEngine();
   const session = useSessionStore();
   const [officeName, setOfficeName] = useState('');
@@ -140,7 +140,7 @@ function SetupForm({
         { onProgress: (stage) => setPhase({ kind: 'working', stage }) },
       );
       setPhase({ kind: 'working', stage: 'sending' });
-      const signedIn = await completeSetup({ token, ...created.request });
+      const signedIn = await completeSetup({ token, lang, ...created.request });
       setSecret({ password: '', confirm: '' });
       setPhase({ kind: 'recovery', recoveryKey: created.recoveryKey, office, email: address });
       // The account exists: whatever happens while unlocking, the recovery key must be shown.

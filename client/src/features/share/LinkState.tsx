@@ -32,6 +32,23 @@ export function LinkStateAlert({
   );
 }
 
+/** Whom to ask about a share that ended: the sender of the office while a member, else the office. */
+export function GoneContact({
+  contact,
+}: {
+  readonly contact: { readonly office: string; readonly sender?: string } | null;
+}): JSX.Element | null {
+  const { t } = useI18n();
+  if (contact === null) return null;
+  return (
+    <p data-testid="gone-contact">
+      {contact.sender !== undefined
+        ? t('guest.gone.contactSender', { sender: contact.sender, office: contact.office })
+        : t('guest.gone.contactOffice', { office: contact.office })}
+    </p>
+  );
+}
+
 export function isLinkState(kind: string): kind is LinkState {
   return kind === 'loading' || kind === 'invalid' || kind === 'not-found' || kind === 'unavailable';
 }
