@@ -175,7 +175,9 @@ export function dropReceivedMail(options: {
     nl: {
       subject: 'Coffer: er zijn documenten voor u binnengekomen',
       body: [
-        `Via een van uw uploadlinks zijn op ${when} ${files} ${files === 1 ? 'bestand' : 'bestanden'} binnengekomen. Bekijk ze hier:`,
+        files === 1
+          ? `Via een van uw uploadlinks is op ${when} 1 bestand binnengekomen. Bekijk het hier:`
+          : `Via een van uw uploadlinks zijn op ${when} ${files} bestanden binnengekomen. Bekijk ze hier:`,
       ],
     },
     en: {
