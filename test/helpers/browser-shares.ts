@@ -102,6 +102,8 @@ export function receivingAccount(account: BrowserAccount): ReceivingAccount {
 /** A guest recipient: the link secret S stays in the sender's browser and the link; Ks goes to the server. */
 export interface GuestPlan {
   readonly recipientId: Id;
+  /** The id in the guest's link (/s/<linkId>): never in the manifest. */
+  readonly linkId: Id;
   readonly email: string;
   readonly linkSecret: LinkSecret;
   readonly serverHalf: ServerHalf;
@@ -111,6 +113,7 @@ export interface GuestPlan {
 export function guestPlan(email: string, options: { accessCode?: boolean } = {}): GuestPlan {
   return {
     recipientId: newId(),
+    linkId: newId(),
     email,
     linkSecret: newLinkSecret(),
     serverHalf: newServerHalf(),
@@ -217,6 +220,7 @@ export function buildShare(plan: SharePlan): BuiltShare {
         return {
           kind: 'guest' as const,
           recipientId: idToWire(g.recipientId),
+          linkId: idToWire(g.linkId),
           email: g.email,
           serverHalf: b64(g.serverHalf),
           accessCode: g.accessCode !== undefined,

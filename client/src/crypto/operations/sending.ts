@@ -56,6 +56,8 @@ interface AccountRecipient {
 interface GuestRecipient {
   readonly email: string;
   readonly recipientId: Id;
+  /** The id in the link's path: the guest's capability, never in the manifest. */
+  readonly linkId: Id;
   readonly linkSecret: LinkSecret;
   readonly serverHalf: ServerHalf;
   readonly accessCode: string | undefined;
@@ -90,6 +92,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
   const guests = request.guests.map((guest): GuestRecipient => ({
     email: guest.email,
     recipientId: newId(),
+    linkId: newId(),
     linkSecret: newLinkSecret(),
     serverHalf: newServerHalf(),
     accessCode: guest.accessCode ? newAccessCode() : undefined,
@@ -145,6 +148,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
     return {
       kind: 'guest' as const,
       recipientId: idToWire(g.recipientId),
+      linkId: idToWire(g.linkId),
       email: g.email,
       serverHalf: b64(g.serverHalf),
       accessCode: g.accessCode !== undefined,
@@ -197,6 +201,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
 
   const links: GuestLink[] = guests.map((g) => ({
     recipientId: idToWire(g.recipientId),
+    linkId: idToWire(g.linkId),
     email: g.email,
     fragment: guestLinkFragment(officeFp, g.linkSecret),
     ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),

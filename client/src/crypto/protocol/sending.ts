@@ -41,6 +41,8 @@ export const SENDING_REQUESTS = {
 
 export interface GuestLink {
   readonly recipientId: string;
+  /** The id in the link's path, `/s/<linkId>`: never in the manifest, so no co-recipient learns it. */
+  readonly linkId: string;
   readonly email: string;
   /** `<office fingerprint>.<S>`, for the link `/s/<recipientId>#<fragment>`. */
   readonly fragment: string;

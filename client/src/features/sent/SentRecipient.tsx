@@ -11,6 +11,8 @@ import { RecipientBadges } from './SentListPage';
 
 /** A guest's link fragment (and access code), decrypted to be shown again. */
 export interface ShownLink {
+  /** The id in the link's path. */
+  readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string;
 }
@@ -117,6 +119,7 @@ export function SentRecipient({
         <GuestLinkCard
           email={recipient.email}
           recipientId={recipient.recipientId}
+          linkId={link.linkId}
           fragment={link.fragment}
           accessCode={link.accessCode}
           expiresAt={share.expiresAt}

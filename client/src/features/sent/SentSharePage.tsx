@@ -113,7 +113,8 @@ export function SentSharePage({
 
   const showLink = async (detail: ShareDetail, recipient: RecipientStatus): Promise<void> => {
     const sealed = detail.linkSecrets.find((s) => s.recipientId === recipient.recipientId);
-    if (!sealed) {
+    const linkId = recipient.linkId;
+    if (!sealed || linkId === undefined) {
       fail(t('sentShare.error.noLink'));
       return;
     }
@@ -124,7 +125,7 @@ export function SentSharePage({
         recipientId: recipient.recipientId,
         sealed: { sender: sealed.sender, office: sealed.office },
       });
-      setLinks((previous) => ({ ...previous, [recipient.recipientId]: shown }));
+      setLinks((previous) => ({ ...previous, [recipient.recipientId]: { ...shown, linkId } }));
     } catch (error) {
       fail(
         error instanceof EngineError && error.code === 'untrusted'
