@@ -250,6 +250,7 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const v = manifestVector.manifest;
     const sender = signingKeyPairFromSeed(b(manifestVector.senderIdentitySeed));
     const manifest = {
+      format: 1 as const,
       shareId: id(v.shareId),
       version: v.version,
       senderId: id(v.senderId),

@@ -15,6 +15,8 @@ export interface ShownLink {
   readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string;
+  /** False when the link could not be checked against the signed manifest (an older share, an unverified sender). */
+  readonly checked: boolean;
 }
 
 export function SentRecipient({
@@ -114,6 +116,11 @@ export function SentRecipient({
             </button>
           )}
         </div>
+      )}
+      {link && share.state === 'active' && !link.checked && (
+        <Notice tone="warning" testid="sent-recipient-link-unchecked">
+          <p>{t('sentShare.linkNotChecked')}</p>
+        </Notice>
       )}
       {link && share.state === 'active' && (
         <GuestLinkCard
