@@ -32,7 +32,7 @@ export type RecipientEntry =
   | { readonly kind: 'guest'; readonly recipientId: Id; readonly linkCommitment?: Uint8Array };
 
 /** 1: guest entries carry nothing (shares made before link commitments); 2: each carries its link commitment. */
-export type ManifestFormat = 1 | 2;
+type ManifestFormat = 1 | 2;
 
 export interface ShareManifest {
   readonly format: ManifestFormat;
