@@ -4,8 +4,16 @@
 // refusals that protect them when the server lies. Keys and uploads: sending-operations.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodeManifest,
   fromBase64Url,
+  identityFingerprint,
   idFromWire,
+  idToWire,
+  newAccountKeys,
+  newId,
+  openSigned,
+  signEncryptionKey,
+  signManifest,
   newLinkSecret,
   ready,
   sealLinkSecret,
@@ -191,6 +199,51 @@ describe('a share to a guest, a client and a colleague', () => {
     // A v2 link never takes the server's word for its recipient without the commitment: the
     // same link as a v1 link (no sender fingerprint) is refused when the path is not the recipient id.
     await expect(open({ fragment: `${officeFp}.${secret}` })).rejects.toThrow('untrusted');
+    // No downgrade: a v2 link refuses a format-1 manifest (entries without link commitments),
+    // here from a member the office certified and whom the link names.
+    const signer = newAccountKeys();
+    const signerId = newId();
+    const certified = await call(o.els.ops, 'certifyMember', {
+      member: {
+        userId: idToWire(signerId),
+        email: 'carla@kantoor-jansen.nl',
+        role: 'staff',
+        identityPublicKey: toBase64Url(signer.identity.publicKey),
+        encryptionPublicKey: toBase64Url(signer.encryption.publicKey),
+        encryptionKeySignature: toBase64Url(signEncryptionKey(signerId, signer)),
+      },
+      currentVersion: 0,
+    });
+    const genuine = decodeManifest(
+      openSigned(fromBase64Url(share.manifest), fromBase64Url(o.els.listed.identityPublicKey)),
+    );
+    const formatOne = signManifest(
+      {
+        ...genuine,
+        format: 1,
+        senderId: signerId,
+        senderIdentityPublicKey: signer.identity.publicKey,
+        recipients: genuine.recipients.map((r) =>
+          r.kind === 'guest' ? { kind: 'guest', recipientId: r.recipientId } : r,
+        ),
+      },
+      signer.identity,
+    );
+    await expect(
+      open({
+        fragment: `${officeFp}.${toBase64Url(identityFingerprint(signer.identity.publicKey))}.${secret}`,
+        share: {
+          ...share,
+          manifest: toBase64Url(formatOne),
+          sender: {
+            userId: idToWire(signerId),
+            name: 'Carla',
+            certificate: certified.certificate,
+            encryptionKeySignature: toBase64Url(signEncryptionKey(signerId, signer)),
+          },
+        },
+      }),
+    ).rejects.toThrow('untrusted');
     // Forgery 7b: an older manifest version than this browser saw.
     await expect(open({ minimumVersion: 2 })).rejects.toThrow('replayed');
     const otherOffice = await office(fakeServer());
