@@ -223,10 +223,10 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
 
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
     // and a download grant come only after a code from the bound mailbox; files need the grant.
-    api('GET', '/api/v1/links/:recipientId', 'public', 'none', shares.getLink(s.receiving)),
-    api('POST', '/api/v1/links/:recipientId/code', 'public', 'json', shares.requestCode(s.receiving)),
-    api('POST', '/api/v1/links/:recipientId/verify', 'public', 'json', shares.verifyCode(s.receiving)),
-    api('GET', '/api/v1/links/:recipientId/files/:fileId', 'public', 'none', shares.guestFile(s.receiving)),
+    api('GET', '/api/v1/links/:linkId', 'public', 'none', shares.getLink(s.receiving)),
+    api('POST', '/api/v1/links/:linkId/code', 'public', 'json', shares.requestCode(s.receiving)),
+    api('POST', '/api/v1/links/:linkId/verify', 'public', 'json', shares.verifyCode(s.receiving)),
+    api('GET', '/api/v1/links/:linkId/files/:fileId', 'public', 'none', shares.guestFile(s.receiving)),
 
     // shares received by the signed-in account (files need a grant as well as the session)
     api('GET', '/api/v1/received', 'approved', 'none', shares.listReceived(s.receiving, now)),

@@ -7,7 +7,7 @@ import { AppGate } from './features/app/AppGate';
 import { appRoute } from './features/app/sections';
 import { DropUploadPage } from './features/drops/DropUploadPage';
 import { GuestPage } from './features/guest/GuestPage';
-import { dropIdOfPath, guestRecipientId } from './features/share/links';
+import { dropIdOfPath, guestLinkId } from './features/share/links';
 import { HomePage } from './features/home/HomePage';
 import { InvitePage } from './features/invite/InvitePage';
 import { LoginPage } from './features/login/LoginPage';
@@ -80,7 +80,7 @@ function route(path: string, engine: CryptoEngine): JSX.Element {
     case '/recover':
       return <RecoverPage />;
   }
-  if (guestRecipientId(path) !== null) return <GuestPage key={path} path={path} />;
+  if (guestLinkId(path) !== null) return <GuestPage key={path} path={path} />;
   if (dropIdOfPath(path) !== null) return <DropUploadPage key={path} path={path} />;
   const app = appRoute(path);
   if (app) return <AppGate route={app} path={path} />;

@@ -6,6 +6,7 @@ import { extraFamilies } from './extra.js';
 import { auditNegatives } from './negative-audit.js';
 import { dropRecordFamily } from './drop-record.js';
 import { fileNegatives } from './negative-files.js';
+import { guestLinkFamily } from './guest-links.js';
 import { dropNegatives } from './negative-drops.js';
 import { keyNegatives } from './negative-keys.js';
 import { manifestNegatives } from './negative-manifest.js';
@@ -24,5 +25,6 @@ export function buildVectors(): VectorFiles {
   dropNegatives(files, accounts, sharing, extra);
   auditNegatives(files, extra);
   dropRecordFamily(files, accounts, sharing, extra);
+  guestLinkFamily(files, accounts, sharing);
   return files;
 }

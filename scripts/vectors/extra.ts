@@ -98,7 +98,7 @@ export function extraFamilies(files: VectorFiles, a: AccountContext, s: SharingC
 
   // §15: every link, whole.
   const officeFp = c.officeFingerprint(office.signing.publicKey);
-  const guestFragment = c.guestLinkFragment(officeFp, s.linkSecret);
+  const guestFragment = c.guestLinkFragmentV1(officeFp, s.linkSecret);
   const dropFragment = c.dropLinkFragment(s.dropFp, s.drop.secret);
   const invitationToken = c.newToken();
   const setupToken = c.newToken();

@@ -208,10 +208,10 @@ export function linkNegatives(files: VectorFiles, a: AccountContext, s: SharingC
     negative: [
       fragment('guest-no-fingerprint', 'parseGuestLinkFragment', secret, 'only S: the office fingerprint is missing'),
       fragment(
-        'guest-three-parts',
+        'guest-four-parts',
         'parseGuestLinkFragment',
-        `${guestFp}.${secret}.${secret}`,
-        'three dot-separated values',
+        `${guestFp}.${guestFp}.${secret}.${secret}`,
+        'four dot-separated values (a v2 link has three, a v1 link two)',
       ),
       fragment('guest-padding', 'parseGuestLinkFragment', `${guestFp}=.${secret}`, 'base64url padding'),
       fragment(

@@ -12,7 +12,10 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
   const guestId = c.newId();
   const accountRecipientId = c.newId();
   const recipientAccount = c.newAccountKeys();
-  const manifest = {
+  // Format 1 (guest entries empty): the format of shares made before link commitments, which
+  // readers keep reading. The format-2 manifest is in manifest.json's `v2` (scripts/vectors/guest-links.ts).
+  const manifest: c.ShareManifest = {
+    format: 1,
     shareId,
     version: 1,
     senderId: userId,
@@ -97,7 +100,7 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
       linkKeyWithCode: hex(linkKeyWithCode),
       wrappedWithCode: hex(c.wrapFileKeyForGuest(linkKeyWithCode, guestBinding, fileKey)),
       officeFingerprint: hex(c.officeFingerprint(office.signing.publicKey)),
-      fragment: c.guestLinkFragment(c.officeFingerprint(office.signing.publicKey), linkSecret),
+      fragment: c.guestLinkFragmentV1(c.officeFingerprint(office.signing.publicKey), linkSecret),
     },
     linkSecretForSender: {
       holderId: hex(userId),

@@ -76,6 +76,10 @@ export function createShareCheck(deps: {
     if (!allUnique(fileIds)) throw invalidInput(['files']);
     if (!allUnique(input.files.map((file) => file.uploadId))) throw invalidInput(['files']);
     if (!allUnique(input.recipients.map((r) => r.recipientId))) throw invalidInput(['recipients']);
+    // A guest's link id is its capability: never another recipient's id (which every recipient
+    // reads in the manifest), never another guest's link id.
+    const linkIds = input.recipients.flatMap((r) => (r.kind === 'guest' ? [r.linkId] : []));
+    if (!allUnique([...input.recipients.map((r) => r.recipientId), ...linkIds])) throw invalidInput(['recipients']);
 
     // The uploads: the caller's own (another user's id is 404, like an unknown one), complete, unused.
     const used = new Map<string, UploadRecord>();
@@ -132,7 +136,9 @@ export function createShareCheck(deps: {
       if (error instanceof CryptoError) throw invalidManifest();
       throw error;
     }
+    // New shares are format 2 (each guest entry commits to its link secret and access code).
     if (
+      manifest.format !== 2 ||
       manifest.version !== 1 ||
       manifest.files.length !== input.files.length ||
       manifest.recipients.length !== input.recipients.length
@@ -161,7 +167,11 @@ export function createShareCheck(deps: {
       }
     }
 
-    if (shares.shareIdTaken(input.shareId) || input.recipients.some((r) => shares.recipientIdTaken(r.recipientId)))
+    if (
+      shares.shareIdTaken(input.shareId) ||
+      input.recipients.some((r) => shares.recipientIdTaken(r.recipientId)) ||
+      linkIds.some((linkId) => shares.recipientIdTaken(linkId))
+    )
       throw idTaken();
     if (uploads.storageUsed(caller.userId, now) > deps.quotaBytes) throw quotaFull();
     return { sender, accounts, used };

@@ -2,7 +2,8 @@
 // checked), an account recipient's received shares, download grants, and the counted
 // download itself (docs/protocol.md §11 and §15, shared/wire/shares.ts).
 //
-// Entitlement: a guest is whoever holds the 128-bit recipient id of the link, but the link
+// Entitlement: a guest is whoever holds the 128-bit link id of the link (not the recipient id,
+// which every co-recipient reads in the signed manifest), but the link
 // alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from
 // the bound mailbox. An account recipient is matched by share id AND their own user id. Both
 // get 410 when the share expired, was revoked or was used up (they were entitled to it);
@@ -60,16 +61,16 @@ interface DownloadRequest {
 type RecipientDownload = Download;
 
 export interface ReceivingService {
-  linkInfo(recipientId: Id): { target: RecipientWithShare; office: OfficeRecord };
-  requestCode(ip: string, recipientId: Id): Promise<{ sentAt: number; expiresAt: number }>;
+  linkInfo(linkId: Id): { target: RecipientWithShare; office: OfficeRecord };
+  requestCode(ip: string, linkId: Id): Promise<{ sentAt: number; expiresAt: number }>;
   verifyCode(
     ip: string,
-    recipientId: Id,
+    linkId: Id,
     code: string,
   ): Promise<{ serverHalf: Uint8Array; grant: string; view: RecipientView }>;
   /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
   verifyGrant(token: string | undefined): Promise<Grant>;
-  guestDownload(recipientId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
+  guestDownload(linkId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
   received(caller: Caller): ShareRecord[];
   receivedShare(caller: Caller, shareId: Id): RecipientView;
   issueGrant(caller: Caller, shareId: Id): Promise<string>;
@@ -99,9 +100,9 @@ export function createReceivingService(
   const object = (share: { id: Id }) => ({ type: 'share' as const, ref: share.id });
   const sentLink = (share: { id: Id }) => `${deps.publicUrl}/app/sent/${idToWire(share.id)}`;
 
-  /** A guest by the link's recipient id; 404 when unknown (or an account recipient's id). */
-  const findGuest = (recipientId: Id): RecipientWithShare => {
-    const found = shares.guest(recipientId);
+  /** A guest by the link's id; 404 when unknown (a recipient id, or an account recipient's). */
+  const findGuest = (linkId: Id): RecipientWithShare => {
+    const found = shares.guest(linkId);
     if (found === undefined) throw notFound();
     return found;
   };
@@ -223,8 +224,8 @@ export function createReceivingService(
   };
 
   return {
-    linkInfo(recipientId) {
-      const target = findGuest(recipientId);
+    linkInfo(linkId) {
+      const target = findGuest(linkId);
       const state = shareState(target.share, clock.now());
       if (state !== 'active') {
         // The holder of the link may learn whom to ask: the office, and the sender only while
@@ -236,9 +237,9 @@ export function createReceivingService(
       return { target, office: office() };
     },
 
-    async requestCode(ip, recipientId) {
+    async requestCode(ip, linkId) {
       limits.check(limits.address('share-code', ip));
-      const { share, recipient } = findGuest(recipientId);
+      const { share, recipient } = findGuest(linkId);
       requireActive(share, clock.now());
       if (recipient.lockedAt !== null) throw recipientLocked();
       const codes = shares.codesOf(recipient.id);
@@ -271,11 +272,11 @@ export function createReceivingService(
       return { sentAt, expiresAt };
     },
 
-    async verifyCode(ip, recipientId, code) {
+    async verifyCode(ip, linkId, code) {
       // Per client address too, so one address cannot go on guessing over many links.
       const address = limits.address('share-code', ip);
       limits.check(address);
-      const target = findGuest(recipientId);
+      const target = findGuest(linkId);
       const { share, recipient } = target;
       requireActive(share, clock.now());
       if (recipient.lockedAt !== null) throw recipientLocked();
@@ -337,11 +338,10 @@ export function createReceivingService(
 
     verifyGrant,
 
-    async guestDownload(recipientId, grant, request) {
-      // The grant names its recipient: a grant for another link is refused before any lookup,
-      // as a 404 (the holder has no right to that link, which is all they may learn).
-      if (grant.subject !== idToWire(recipientId)) throw notFound();
-      return download(findGuest(recipientId), grant, request);
+    async guestDownload(linkId, grant, request) {
+      // The grant names its recipient (by recipient id): a grant for another link is refused
+      // in `download` as a 404 (the holder has no right to that link, which is all they may learn).
+      return download(findGuest(linkId), grant, request);
     },
 
     received(caller) {

@@ -39,6 +39,8 @@ export interface ShareFileRecord {
 export interface RecipientRecord {
   readonly id: Id;
   readonly shareId: Id;
+  /** The id in a guest's link (/s/<linkId>); for accounts and rows made before link ids, the recipient id. */
+  readonly linkId: Id;
   readonly position: number;
   readonly kind: RecipientKind;
   readonly userId: Id | null;
@@ -83,6 +85,7 @@ export interface NewShareFile extends StoredFile {
 
 export interface NewRecipient {
   readonly id: Id;
+  readonly linkId: Id;
   readonly position: number;
   readonly kind: RecipientKind;
   readonly userId: Id | null;
@@ -166,6 +169,7 @@ export function fileFromSql(row: FileSqlRow): ShareFileRecord {
 export interface RecipientSqlRow {
   id: Uint8Array;
   share_id: Uint8Array;
+  link_id: Uint8Array;
   position: number;
   kind: RecipientKind;
   user_id: Uint8Array | null;
@@ -190,6 +194,7 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
   return {
     id: asId(row.id),
     shareId: asId(row.share_id),
+    linkId: asId(row.link_id),
     position: row.position,
     kind: row.kind,
     userId: asIdOrNull(row.user_id),

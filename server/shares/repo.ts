@@ -3,7 +3,8 @@
 // - the sender's and the office's view: by share id, for approved staff and admins, who all
 //   hold the office key and may take over a colleague's share (docs/threat-model.md, promise 3); listings "mine"
 //   name the sender;
-// - a guest: by recipient id (the 128-bit value in the link), kind 'guest' only;
+// - a guest: by link id (the 128-bit value in the link, which no other recipient ever sees),
+//   kind 'guest' only;
 // - an account recipient: by share id AND the caller's user id;
 // - files and keys: always through the share or recipient the caller was already matched to.
 // The sweeper's statements (unscoped) are marked as such.
@@ -29,7 +30,7 @@ const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.s
   s.created_at, s.expires_at, s.revoked_at, s.download_limit, s.downloads_used, s.grants_expire_at, s.receipt_mail, s.swept_at,
   (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS file_count`;
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
-const RECIPIENT_COLUMNS = `r.id, r.share_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
+const RECIPIENT_COLUMNS = `r.id, r.share_id, r.link_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
   r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
   r.wrong_codes, r.locked_at, r.delivery_failed, r.lang,
   EXISTS (SELECT 1 FROM mail_queue q WHERE q.outcome = 'share_recipient' AND q.ref = r.id) AS delivery_sending`;
@@ -60,9 +61,9 @@ export function createSharesRepo(db: Db) {
      VALUES (@shareId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @senderKey, @officeKey)`,
   );
   const insertRecipient = db.prepare(
-    `INSERT INTO share_recipients (id, share_id, position, kind, user_id, email, audit_ref, access_code, server_half,
+    `INSERT INTO share_recipients (id, share_id, link_id, position, kind, user_id, email, audit_ref, access_code, server_half,
        link_secret_sender, link_secret_office, lang)
-     VALUES (@id, @shareId, @position, @kind, @userId, @email, @auditRef, @accessCode, @serverHalf,
+     VALUES (@id, @shareId, @linkId, @position, @kind, @userId, @email, @auditRef, @accessCode, @serverHalf,
        @linkSecretSender, @linkSecretOffice, @lang)`,
   );
   const insertKey = db.prepare<[Uint8Array, Uint8Array, Uint8Array]>(
@@ -70,7 +71,9 @@ export function createSharesRepo(db: Db) {
   );
   const shareIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM shares WHERE id = ?)').pluck();
   const recipientIdTaken = db
-    .prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE id = ?)')
+    .prepare<[Uint8Array, Uint8Array], number>(
+      'SELECT EXISTS (SELECT 1 FROM share_recipients WHERE id = ? OR link_id = ?)',
+    )
     .pluck();
 
   const byId = db.prepare<[Uint8Array], ShareSqlRow>(`SELECT ${SHARE_COLUMNS} FROM ${SHARES} WHERE s.id = ?`);
@@ -99,7 +102,7 @@ export function createSharesRepo(db: Db) {
 
   const guest = db.prepare<[Uint8Array], RecipientSqlRow & Record<string, unknown>>(
     `SELECT ${RECIPIENT_COLUMNS}, ${JOINED_SHARE_COLUMNS}
-     FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id JOIN users u ON u.id = s.sender_id WHERE r.id = ? AND r.kind = 'guest'`,
+     FROM ${RECIPIENTS} JOIN shares s ON s.id = r.share_id JOIN users u ON u.id = s.sender_id WHERE r.link_id = ? AND r.kind = 'guest'`,
   );
   const accountRecipient = db.prepare<[Uint8Array, Uint8Array], RecipientSqlRow & Record<string, unknown>>(
     `SELECT ${RECIPIENT_COLUMNS}, ${JOINED_SHARE_COLUMNS}
@@ -197,8 +200,9 @@ export function createSharesRepo(db: Db) {
     shareIdTaken(id: Id): boolean {
       return shareIdTaken.get(id) === 1;
     },
+    /** Whether a recipient id or link id is in use as either (a link id must never be a known recipient id). */
     recipientIdTaken(id: Id): boolean {
-      return recipientIdTaken.get(id) === 1;
+      return recipientIdTaken.get(id, id) === 1;
     },
 
     /** Office scope (approved staff and admins): any share of the office by id. */
@@ -218,8 +222,8 @@ export function createSharesRepo(db: Db) {
       return row === undefined ? undefined : fileFromSql(row);
     },
 
-    /** A guest by the recipient id of their link (never an account recipient). */
-    guest: (recipientId: Id) => joined(guest.get(recipientId)),
+    /** A guest by the link id of their link (never an account recipient, never by recipient id). */
+    guest: (linkId: Id) => joined(guest.get(linkId)),
     /** The caller's own recipient entry in a share, if they are an account recipient of it. */
     accountRecipient: (shareId: Id, userId: Id) => joined(accountRecipient.get(shareId, userId)),
     receivedBy: (userId: Id) => receivedBy.all(userId).map(shareFromSql),

@@ -122,7 +122,7 @@ export function lookupRecipients(shares: SharesService): RouteHandler {
 
 export function getLink(receiving: ReceivingService): RouteHandler {
   return (req, res) => {
-    const { target, office } = receiving.linkInfo(idParam(req, 'recipientId'));
+    const { target, office } = receiving.linkInfo(idParam(req, 'linkId'));
     const answer: LinkInfo = linkInfoOut(target.share, target.recipient, office, logoUrl(office));
     res.json(answer);
   };
@@ -131,7 +131,7 @@ export function getLink(receiving: ReceivingService): RouteHandler {
 export function requestCode(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     parseInput(EmptyRequest, req.body);
-    const sent = await receiving.requestCode(clientAddress(req), idParam(req, 'recipientId'));
+    const sent = await receiving.requestCode(clientAddress(req), idParam(req, 'linkId'));
     res.json({ sentAt: iso(sent.sentAt), expiresAt: iso(sent.expiresAt) });
   };
 }
@@ -139,7 +139,7 @@ export function requestCode(receiving: ReceivingService): RouteHandler {
 export function verifyCode(receiving: ReceivingService): RouteHandler {
   return async (req, res) => {
     const { code } = parseInput(CodeVerifyRequest, req.body);
-    const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'recipientId'), code);
+    const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'linkId'), code);
     const answer: CodeVerifyResponse = {
       serverHalf: toBase64Url(verified.serverHalf),
       grant: verified.grant,
@@ -154,7 +154,7 @@ export function guestFile(receiving: ReceivingService): RouteHandler {
     const grant = await receiving.verifyGrant(bearer(req));
     const fileId = idParam(req, 'fileId');
     await answerDownload(req, res, fileId, () =>
-      receiving.guestDownload(idParam(req, 'recipientId'), grant, {
+      receiving.guestDownload(idParam(req, 'linkId'), grant, {
         fileId,
         range: req.headers.range,
         count: req.method !== 'HEAD',

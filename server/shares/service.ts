@@ -176,12 +176,14 @@ export function createSharesService(deps: {
         const current = office();
         const officeName = current.name;
         input.recipients.forEach((recipient, position) => {
-          if (shares.recipientIdTaken(recipient.recipientId)) throw idTaken();
+          const linkId = recipient.kind === 'guest' ? recipient.linkId : recipient.recipientId;
+          if (shares.recipientIdTaken(recipient.recipientId) || shares.recipientIdTaken(linkId)) throw idTaken();
           const auditRef = randomBytes(16);
           const account = recipient.kind === 'account' ? accounts.get(toHex(recipient.recipientId)) : undefined;
           const email = account?.email ?? (recipient.kind === 'guest' ? recipient.email : '');
           shares.insertRecipient(input.shareId, {
             id: recipient.recipientId,
+            linkId,
             position,
             kind: recipient.kind,
             userId: account?.id ?? null,

@@ -40,6 +40,7 @@ type NewRecipientInput =
   | {
       readonly kind: 'guest';
       readonly recipientId: Id;
+      readonly linkId: Id;
       readonly email: string;
       readonly serverHalf: Uint8Array;
       readonly accessCode: boolean;
@@ -92,6 +93,7 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
       return {
         kind: 'guest',
         recipientId: id(recipient.recipientId, `${at}.recipientId`),
+        linkId: id(recipient.linkId, `${at}.linkId`),
         email: recipient.email,
         serverHalf: bytesIn(recipient.serverHalf, `${at}.serverHalf`),
         accessCode: recipient.accessCode,
@@ -111,6 +113,7 @@ function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
   return {
     recipientId: idToWire(recipient.id),
     kind: recipient.kind,
+    ...(recipient.kind === 'guest' ? { linkId: idToWire(recipient.linkId) } : {}),
     ...(recipient.userId !== null ? { userId: idToWire(recipient.userId) } : {}),
     ...(recipient.name !== null ? { name: recipient.name } : {}),
     email: recipient.email,

@@ -1,8 +1,10 @@
 // Share manifests (docs/protocol.md §10): one per share, signed by the sender, naming
 // every file (ciphertext hash, metadata hash, key commitment) and every recipient (with the
-// identity fingerprint of the account key used). Recipients verify it, and the sender's
-// certification, before they decrypt anything. The encoding is canonical: files and
-// recipients sorted by id, no duplicates, so one manifest has exactly one byte string.
+// identity fingerprint of the account key used, or a guest's link commitment). Recipients
+// verify it, and the sender's certification, before they decrypt anything. The encoding is
+// canonical: files and recipients sorted by id, no duplicates, so one manifest has exactly one
+// byte string. Format 2 (tag coffer/v2/share-manifest) is what new shares are signed with;
+// format 1 (guest entries empty) stays readable for shares made before it.
 import { bytesEqual, compareBytes } from './bytes.js';
 import { encodeFields, FieldReader, decodeFields, type Field } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
@@ -11,6 +13,7 @@ import { HASH_BYTES, hashFields, KEY_BYTES } from './primitives.js';
 import { openSigned, peekSignedBody, signBody } from './signed.js';
 import { TAG } from './tags.js';
 import type { Id, SignedEnvelope, SigningKeyPair } from './types.js';
+import { linkCommitment, type LinkSecretRecord } from './wrap.js';
 
 const MAX_MANIFEST_FILES = 1000;
 const MAX_MANIFEST_RECIPIENTS = 500;
@@ -25,9 +28,14 @@ export interface FileEntry {
 
 export type RecipientEntry =
   | { readonly kind: 'account'; readonly recipientId: Id; readonly identityFingerprint: Uint8Array }
-  | { readonly kind: 'guest'; readonly recipientId: Id };
+  /** `linkCommitment` (protocol §11) in format 2, absent in format 1. */
+  | { readonly kind: 'guest'; readonly recipientId: Id; readonly linkCommitment?: Uint8Array };
+
+/** 1: guest entries carry nothing (shares made before link commitments); 2: each carries its link commitment. */
+type ManifestFormat = 1 | 2;
 
 export interface ShareManifest {
+  readonly format: ManifestFormat;
   readonly shareId: Id;
   /** Starts at 1; increases with every change the sender signs (a recipient added, a file removed). */
   readonly version: number;
@@ -88,7 +96,7 @@ function requireCanonical(ids: readonly Uint8Array[]): void {
   }
 }
 
-function encodeRecipients(recipients: readonly RecipientEntry[]): Field[] {
+function encodeRecipients(recipients: readonly RecipientEntry[], format: ManifestFormat): Field[] {
   if (recipients.length === 0 || recipients.length > MAX_MANIFEST_RECIPIENTS)
     throw new FormatError('recipient count out of range');
   return sortedById(recipients, (r) => r.recipientId).map((r) => {
@@ -97,11 +105,13 @@ function encodeRecipients(recipients: readonly RecipientEntry[]): Field[] {
       if (r.identityFingerprint.length !== HASH_BYTES) throw new FormatError('wrong fingerprint length');
       return ['account', r.recipientId, r.identityFingerprint];
     }
-    return ['guest', r.recipientId, new Uint8Array(0)];
+    const commitment = r.linkCommitment ?? new Uint8Array(0);
+    if (commitment.length !== (format === 2 ? HASH_BYTES : 0)) throw new FormatError('wrong link commitment length');
+    return ['guest', r.recipientId, commitment];
   });
 }
 
-function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
+function decodeRecipients(list: readonly Uint8Array[], format: ManifestFormat): RecipientEntry[] {
   const recipients = list.map((bytes): RecipientEntry => {
     const fields = decodeFields(bytes);
     const [kindBytes, recipientId, fingerprint] = fields;
@@ -117,7 +127,9 @@ function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
     if (kind === 'account' && fingerprint.length === HASH_BYTES) {
       return { kind, recipientId: asId(recipientId), identityFingerprint: fingerprint };
     }
-    if (kind === 'guest' && fingerprint.length === 0) return { kind, recipientId: asId(recipientId) };
+    if (kind === 'guest' && format === 1 && fingerprint.length === 0) return { kind, recipientId: asId(recipientId) };
+    if (kind === 'guest' && format === 2 && fingerprint.length === HASH_BYTES)
+      return { kind, recipientId: asId(recipientId), linkCommitment: fingerprint };
     throw new FormatError('malformed recipient entry');
   });
   requireCanonical(recipients.map((r) => r.recipientId));
@@ -130,26 +142,38 @@ function decodeRecipients(list: readonly Uint8Array[]): RecipientEntry[] {
 export function encodeManifest(manifest: ShareManifest): Uint8Array {
   if (!Number.isSafeInteger(manifest.version) || manifest.version < 1)
     throw new FormatError('manifest version must be at least 1');
+  if (manifest.format !== 1 && manifest.format !== 2) throw new FormatError('unknown manifest format');
   return encodeFields([
-    TAG.shareManifest,
+    manifest.format === 2 ? TAG.shareManifestV2 : TAG.shareManifest,
     manifest.shareId,
     manifest.version,
     manifest.senderId,
     manifest.senderIdentityPublicKey,
     encodeFileEntries(manifest.files),
-    encodeRecipients(manifest.recipients),
+    encodeRecipients(manifest.recipients, manifest.format),
   ]);
 }
 
+/** The format a manifest body's tag names; any other tag is refused. */
+function formatOf(body: Uint8Array): ManifestFormat {
+  const tagField = decodeFields(body)[0];
+  const tag = tagField === undefined ? '' : String.fromCharCode(...tagField);
+  if (tag === TAG.shareManifestV2) return 2;
+  if (tag === TAG.shareManifest) return 1;
+  throw new FormatError('wrong purpose tag');
+}
+
 export function decodeManifest(body: Uint8Array): ShareManifest {
-  const reader = new FieldReader(body, TAG.shareManifest, 7);
+  const format = formatOf(body);
+  const reader = new FieldReader(body, format === 2 ? TAG.shareManifestV2 : TAG.shareManifest, 7);
   const manifest: ShareManifest = {
+    format,
     shareId: asId(reader.bytes(ID_BYTES)),
     version: reader.number(),
     senderId: asId(reader.bytes(ID_BYTES)),
     senderIdentityPublicKey: reader.bytes(KEY_BYTES),
     files: decodeFileEntries(reader.list()),
-    recipients: decodeRecipients(reader.list()),
+    recipients: decodeRecipients(reader.list(), format),
   };
   if (manifest.version < 1) throw new FormatError('manifest version must be at least 1');
   return manifest;
@@ -208,4 +232,32 @@ export function findFile(manifest: { readonly files: readonly FileEntry[] }, fil
   const entry = manifest.files.find((file) => bytesEqual(file.fileId, fileId));
   if (entry === undefined) throw new MismatchError('file is not in the manifest');
   return entry;
+}
+
+/** A guest's own entry in a verified manifest (protocol §10 step 4): of kind guest, or refused. */
+export function guestEntry(
+  manifest: { readonly recipients: readonly RecipientEntry[] },
+  recipientId: Id,
+): Extract<RecipientEntry, { kind: 'guest' }> {
+  const entry = manifest.recipients.find((r) => bytesEqual(r.recipientId, recipientId));
+  if (entry?.kind !== 'guest') throw new MismatchError('no guest entry for this recipient');
+  return entry;
+}
+
+/**
+ * Checks a guest's link secret and access code against the link commitment of its entry in a
+ * verified format-2 manifest (protocol §11, §21 step 8, §22): the guest with the S of its link
+ * and the code it typed, the sender or the office with the S it opened from its sealed copy.
+ */
+export function checkLinkCommitment(
+  verified: { readonly manifest: ShareManifest },
+  binding: { readonly shareId: Id; readonly recipientId: Id },
+  record: LinkSecretRecord,
+): void {
+  const { manifest } = verified;
+  if (manifest.format !== 2) throw new MismatchError('the manifest has no link commitments');
+  if (!bytesEqual(manifest.shareId, binding.shareId)) throw new MismatchError('manifest is for another share');
+  const entry = guestEntry(manifest, binding.recipientId);
+  if (entry.linkCommitment === undefined || !bytesEqual(entry.linkCommitment, linkCommitment(binding, record)))
+    throw new MismatchError('link commitment differs');
 }

@@ -1,5 +1,7 @@
 // Every purpose tag and KDF context of format v1 in one list, so a reader can check that
-// none is used for two purposes (docs/protocol.md §2 has the same table).
+// none is used for two purposes (docs/protocol.md §2 has the same table). The two `coffer/v2/`
+// tags belong to guest links v2 (§10, §11): a manifest whose guest entries carry a link
+// commitment, and that commitment.
 import { tag } from './encoding.js';
 
 export const TAG = {
@@ -17,6 +19,8 @@ export const TAG = {
   officeEncryptionKey: tag('office-encryption-key'),
   officeKeys: tag('office-keys'),
   shareManifest: tag('share-manifest'),
+  shareManifestV2: 'coffer/v2/share-manifest',
+  linkCommitment: 'coffer/v2/link-commitment',
   manifestHash: tag('manifest-hash'),
   fileKeyAccount: tag('file-key/account'),
   fileKeyGuest: tag('file-key/guest'),

@@ -135,6 +135,19 @@ export interface LinkSecretRecord {
   readonly accessCode?: string;
 }
 
+/**
+ * A guest's link commitment (protocol §11), signed in a v2 manifest's guest entry: binds the
+ * recipient to one S and one access code. S is 256 random bits, so it reveals neither.
+ */
+export function linkCommitment(
+  binding: { readonly shareId: Id; readonly recipientId: Id },
+  record: LinkSecretRecord,
+): Uint8Array {
+  if (record.linkSecret.length !== KEY_BYTES) throw new FormatError('wrong link secret length');
+  const code = record.accessCode === undefined ? '' : normalizeAccessCode(record.accessCode);
+  return hashFields([TAG.linkCommitment, binding.shareId, binding.recipientId, record.linkSecret, code]);
+}
+
 /** S (and the access code) sealed to the sender and the office, so the link can be shown again. */
 export function sealLinkSecret(
   binding: { readonly shareId: Id; readonly recipientId: Id; readonly holderId: Id },

@@ -84,6 +84,11 @@ const AccountRecipientInput = z.object({
 const GuestRecipientInput = z.object({
   kind: z.literal('guest'),
   recipientId: WireId,
+  /**
+   * The id in the guest's link (/s/<linkId>), made by the sender's browser: the guest's
+   * capability. Never in the manifest, never answered to a recipient; unique (409 otherwise).
+   */
+  linkId: WireId,
   email: Email,
   /** Ks: the server's half of the link key, made by the sender's browser. */
   serverHalf: Key32,
@@ -132,6 +137,8 @@ export type ShareState = z.infer<typeof ShareState>;
 export const RecipientStatus = z.object({
   recipientId: WireId,
   kind: z.enum(['account', 'guest']),
+  /** The id in a guest's link (/s/<linkId>), so the sender can show it again; guests only. */
+  linkId: WireId.optional(),
   /** The account's user id, for account recipients. */
   userId: WireId.optional(),
   name: z.string().optional(),
@@ -219,9 +226,9 @@ export const ShareForRecipient = z.object({
 });
 export type ShareForRecipient = z.infer<typeof ShareForRecipient>;
 
-// ---- guests: /s/<recipientId>#<office fingerprint>.<S>
+// ---- guests: /s/<linkId>#<office fingerprint>.<sender fingerprint>.<S> (two values in links made before link ids)
 
-/** GET /api/v1/links/:recipientId: what the page shows before anything is sent. Changes nothing. 410 expired/revoked, 404 unknown. */
+/** GET /api/v1/links/:linkId: what the page shows before anything is sent. Changes nothing. 410 expired/revoked, 404 unknown. */
 export const LinkInfo = z.object({
   office: z.object({ name: z.string(), logoUrl: z.string().optional() }),
   senderName: z.string(),
@@ -233,10 +240,10 @@ export const LinkInfo = z.object({
 });
 export type LinkInfo = z.infer<typeof LinkInfo>;
 
-/** POST /api/v1/links/:recipientId/code (body `{}`): mail a six-digit code. 429 after 3 codes an hour, 423 `recipient_locked`. */
+/** POST /api/v1/links/:linkId/code (body `{}`): mail a six-digit code. 429 after 3 codes an hour, 423 `recipient_locked`. */
 export const CodeSentResponse = z.object({ sentAt: Time, expiresAt: Time });
 
-/** POST /api/v1/links/:recipientId/verify: the code; answers Ks, a grant and the share. */
+/** POST /api/v1/links/:linkId/verify: the code; answers Ks, a grant and the share. */
 export const CodeVerifyRequest = z.object({
   code: z
     .string()
@@ -250,7 +257,7 @@ export const CodeVerifyResponse = z.object({
 });
 export type CodeVerifyResponse = z.infer<typeof CodeVerifyResponse>;
 
-// GET /api/v1/links/:recipientId/files/:fileId with `Authorization: Bearer <grant>`: the
+// GET /api/v1/links/:linkId/files/:fileId with `Authorization: Bearer <grant>`: the
 // container, application/octet-stream, attachment, Range supported. The first request under
 // a grant counts one download; Range requests and other files under the same grant do not.
 

@@ -10,10 +10,12 @@ import {
   expiryFrom,
   expiryPresets,
   defaultExpiryDays,
+  dropFragment,
+  dropLink,
   guestFragment,
   guestLink,
   guestMail,
-  guestRecipientId,
+  guestLinkId,
   mailtoHref,
   DAY_MS,
 } from '../../client/src/features/share/links';
@@ -119,21 +121,28 @@ describe('progress figures', () => {
 
 describe('guest links', () => {
   const recipientId = 'AAAAAAAAAAAAAAAAAAAAAA';
-  const fragment = `${'f'.repeat(43)}.${'S'.repeat(43)}`;
+  const fragment = `${'f'.repeat(43)}.${'p'.repeat(43)}.${'S'.repeat(43)}`;
+  const oldFragment = `${'f'.repeat(43)}.${'S'.repeat(43)}`;
 
-  it('builds /s/<id>#<fingerprint>.<S> and takes it apart again', () => {
+  it('builds /s/<link id>#<office fingerprint>.<sender fingerprint>.<S> and takes it apart again', () => {
     const link = guestLink('https://coffer.kantoor.nl', recipientId, fragment);
     expect(link).toBe(`https://coffer.kantoor.nl/s/${recipientId}#${fragment}`);
     const url = new URL(link);
-    expect(guestRecipientId(url.pathname)).toBe(recipientId);
+    expect(guestLinkId(url.pathname)).toBe(recipientId);
     expect(guestFragment(url.hash)).toBe(fragment);
+    // A link made before v2 (two values) still opens; a drop link's fragment has two values only.
+    expect(guestFragment(`#${oldFragment}`)).toBe(oldFragment);
+    expect(dropFragment(`#${oldFragment}`)).toBe(oldFragment);
+    expect(dropFragment(`#${fragment}`)).toBeNull();
+    expect(() => dropLink('https://x', recipientId, fragment)).toThrow();
   });
 
   it('refuses incomplete or altered links', () => {
     expect(() => guestLink('https://x', 'short', fragment)).toThrow();
     expect(() => guestLink('https://x', recipientId, 'abc.def')).toThrow();
-    expect(guestRecipientId('/s/')).toBeNull();
-    expect(guestRecipientId(`/s/${recipientId}/x`)).toBeNull();
+    expect(guestLinkId('/s/')).toBeNull();
+    expect(guestLinkId(`/s/${recipientId}/x`)).toBeNull();
+    expect(guestFragment(`#${fragment}.${'S'.repeat(43)}`)).toBeNull();
     expect(guestFragment('')).toBeNull();
     expect(guestFragment(`#${fragment.slice(0, -1)}`)).toBeNull();
     expect(guestFragment(`#${fragment}x`)).toBeNull();

@@ -3,7 +3,22 @@
 // purpose: the share request, and each kind of recipient opening and downloading it, with the
 // refusals that protect them when the server lies. Keys and uploads: sending-operations.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, ready, toBase64Url } from '../../shared/crypto/index.js';
+import {
+  decodeManifest,
+  fromBase64Url,
+  identityFingerprint,
+  idFromWire,
+  idToWire,
+  newAccountKeys,
+  newId,
+  openSigned,
+  signEncryptionKey,
+  signManifest,
+  newLinkSecret,
+  ready,
+  sealLinkSecret,
+  toBase64Url,
+} from '../../shared/crypto/index.js';
 import { ShareCreateRequest } from '../../shared/wire/shares.js';
 import { createOperations } from '../../client/src/crypto/operations';
 import type { RequestOf } from '../../client/src/crypto/protocol';
@@ -17,13 +32,17 @@ beforeAll(async () => {
 
 describe('a share to a guest, a client and a colleague', () => {
   async function sendShare(server: FakeServer, o: Office) {
+    return sendShareAs(server, o, o.els);
+  }
+
+  async function sendShareAs(server: FakeServer, o: Office, sender: Office['els']) {
     const pins = pinStore();
-    await checkAndPin(o, o.els, pins, [o.bob.listed]);
+    await checkAndPin(o, sender, pins, [o.bob.listed]);
     const plaintext = randomBytes(300_000);
     const second = new TextEncoder().encode('<html><script>alert(1)</script></html>');
-    const a = await upload(o.els, plaintext);
-    const b = await upload(o.els, second);
-    const sealed = await call(o.els.ops, 'sealShare', {
+    const a = await upload(sender, plaintext);
+    const b = await upload(sender, second);
+    const sealed = await call(sender.ops, 'sealShare', {
       files: [
         { fileId: a.fileId, name: 'loonstrook-2026-03.pdf', type: 'application/pdf', lastModified: 1_700_000_000_000 },
         { fileId: b.fileId, name: 'index.html', type: 'text/html', lastModified: 1_700_000_000_000 },
@@ -39,7 +58,7 @@ describe('a share to a guest, a client and a colleague', () => {
       receiptMail: true,
     });
     const request = ShareCreateRequest.parse(sealed.request);
-    return { pins, plaintext, second, sealed, request, views: serverViews(o, server, o.els, request) };
+    return { pins, plaintext, second, sealed, request, views: serverViews(o, server, sender, request) };
   }
 
   it('makes a request the contract accepts, with nothing secret in it', async () => {
@@ -53,7 +72,7 @@ describe('a share to a guest, a client and a colleague', () => {
     expect(withoutCode?.accessCode).toBeUndefined();
     const body = JSON.stringify(request);
     for (const guest of sealed.guests) {
-      const secret = guest.fragment.split('.')[1] as string;
+      const secret = guest.fragment.split('.')[2] as string;
       expect(body).not.toContain(secret);
       expect(body).not.toContain(toBase64Url(fromBase64Url(secret)));
       if (guest.accessCode) expect(body).not.toContain(guest.accessCode.replaceAll('-', ''));
@@ -72,17 +91,19 @@ describe('a share to a guest, a client and a colleague', () => {
     const share = views.forRecipient(guest.recipientId);
     const browser = createOperations(o.deps);
 
+    // No code typed, on a share whose signed link commitment includes one: the page asks for the
+    // code before it calls; a server that says "no access code" for it is refused as a forgery.
     await expect(
       call(browser, 'openGuest', {
-        recipientId: guest.recipientId,
+        linkId: guest.linkId,
         fragment: guest.fragment,
         serverHalf: recipient.serverHalf,
         share,
       }),
-    ).rejects.toThrow('wrong_access_code');
+    ).rejects.toThrow('untrusted');
     await expect(
       call(browser, 'openGuest', {
-        recipientId: guest.recipientId,
+        linkId: guest.linkId,
         fragment: guest.fragment,
         accessCode: 'AAAA-BBBB-CCCC',
         serverHalf: recipient.serverHalf,
@@ -91,7 +112,7 @@ describe('a share to a guest, a client and a colleague', () => {
     ).rejects.toThrow('wrong_access_code');
     await expect(
       call(browser, 'openGuest', {
-        recipientId: guest.recipientId,
+        linkId: guest.linkId,
         fragment: guest.fragment,
         accessCode: 'too short',
         serverHalf: recipient.serverHalf,
@@ -102,7 +123,7 @@ describe('a share to a guest, a client and a colleague', () => {
     // Typed as a person would: lower case, spaces instead of hyphens.
     const typed = (guest.accessCode as string).toLowerCase().replaceAll('-', ' ');
     const opened = await call(browser, 'openGuest', {
-      recipientId: guest.recipientId,
+      linkId: guest.linkId,
       fragment: guest.fragment,
       accessCode: typed,
       serverHalf: recipient.serverHalf,
@@ -145,16 +166,86 @@ describe('a share to a guest, a client and a colleague', () => {
     const browser = createOperations(o.deps);
     const open = (changes: Partial<RequestOf<'openGuest'>>) =>
       call(browser, 'openGuest', {
-        recipientId: guest.recipientId,
+        linkId: guest.linkId,
         fragment: guest.fragment,
         serverHalf: recipient.serverHalf,
         share,
         ...changes,
       });
 
-    const [, secret] = guest.fragment.split('.');
-    await expect(open({ fragment: `${toBase64Url(new Uint8Array(32))}.${secret}` })).rejects.toThrow('untrusted');
+    const [officeFp, senderFp, secret] = guest.fragment.split('.') as [string, string, string];
+    await expect(open({ fragment: `${toBase64Url(new Uint8Array(32))}.${senderFp}.${secret}` })).rejects.toThrow(
+      'untrusted',
+    );
     await expect(open({ fragment: 'not-a-fragment' })).rejects.toThrow('bad_link');
+    // Forgery 6: a v2 link names the sender's identity key; a manifest signed by another key the
+    // office certified (here a colleague's, re-sent as theirs) is refused.
+    const fromAnna = await sendShareAs(server, o, o.anna);
+    const annaShare = fromAnna.views.forRecipient(fromAnna.sealed.guests[1]!.recipientId);
+    await expect(
+      open({
+        share: {
+          ...share,
+          sender: annaShare.sender,
+          manifest: annaShare.manifest,
+          shareId: annaShare.shareId,
+          recipientId: annaShare.recipientId,
+        },
+      }),
+    ).rejects.toThrow('untrusted');
+    await expect(open({ fragment: `${officeFp}.${toBase64Url(new Uint8Array(32))}.${secret}` })).rejects.toThrow(
+      'untrusted',
+    );
+    // A v2 link never takes the server's word for its recipient without the commitment: the
+    // same link as a v1 link (no sender fingerprint) is refused when the path is not the recipient id.
+    await expect(open({ fragment: `${officeFp}.${secret}` })).rejects.toThrow('untrusted');
+    // No downgrade: a v2 link refuses a format-1 manifest (entries without link commitments),
+    // here from a member the office certified and whom the link names.
+    const signer = newAccountKeys();
+    const signerId = newId();
+    const certified = await call(o.els.ops, 'certifyMember', {
+      member: {
+        userId: idToWire(signerId),
+        email: 'carla@kantoor-jansen.nl',
+        role: 'staff',
+        identityPublicKey: toBase64Url(signer.identity.publicKey),
+        encryptionPublicKey: toBase64Url(signer.encryption.publicKey),
+        encryptionKeySignature: toBase64Url(signEncryptionKey(signerId, signer)),
+      },
+      currentVersion: 0,
+    });
+    const genuine = decodeManifest(
+      openSigned(fromBase64Url(share.manifest), fromBase64Url(o.els.listed.identityPublicKey)),
+    );
+    const formatOne = signManifest(
+      {
+        ...genuine,
+        format: 1,
+        senderId: signerId,
+        senderIdentityPublicKey: signer.identity.publicKey,
+        recipients: genuine.recipients.map((r) =>
+          r.kind === 'guest' ? { kind: 'guest', recipientId: r.recipientId } : r,
+        ),
+      },
+      signer.identity,
+    );
+    await expect(
+      open({
+        fragment: `${officeFp}.${toBase64Url(identityFingerprint(signer.identity.publicKey))}.${secret}`,
+        share: {
+          ...share,
+          manifest: toBase64Url(formatOne),
+          sender: {
+            userId: idToWire(signerId),
+            name: 'Carla',
+            certificate: certified.certificate,
+            encryptionKeySignature: toBase64Url(signEncryptionKey(signerId, signer)),
+          },
+        },
+      }),
+    ).rejects.toThrow('untrusted');
+    // Forgery 7b: an older manifest version than this browser saw.
+    await expect(open({ minimumVersion: 2 })).rejects.toThrow('replayed');
     const otherOffice = await office(fakeServer());
     await expect(
       open({
@@ -189,7 +280,7 @@ describe('a share to a guest, a client and a colleague', () => {
     const share = views.forRecipient(guest.recipientId);
     const browser = createOperations(o.deps);
     const opened = await call(browser, 'openGuest', {
-      recipientId: guest.recipientId,
+      linkId: guest.linkId,
       fragment: guest.fragment,
       serverHalf: recipient.serverHalf,
       share,
@@ -228,14 +319,31 @@ describe('a share to a guest, a client and a colleague', () => {
     expect(mine).toMatchObject({ holder: 'sender', senderVerified: true, message: 'Hierbij uw loonstrook.' });
     expect(mine.files.map((f) => f.name)).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
     const guest = sealed.guests[0] as (typeof sealed.guests)[number];
-    const secrets = views.detail.linkSecrets.find((s) => s.recipientId === guest.recipientId);
-    const shown = await call(o.els.ops, 'showLink', {
-      shareId: request.shareId,
-      senderId: o.els.userId,
-      recipientId: guest.recipientId,
-      sealed: { sender: secrets?.sender as string, office: secrets?.office as string },
-    });
-    expect(shown).toEqual({ fragment: guest.fragment, accessCode: guest.accessCode });
+    const shown = await call(o.els.ops, 'showLink', { share: views.detail, recipientId: guest.recipientId });
+    expect(shown).toEqual({ fragment: guest.fragment, accessCode: guest.accessCode, checked: true });
+    // Forgery 4: the server replaces the sealed copy with a seal of its own S' (and code): it
+    // opens, but the signed manifest does not commit to it, so no link is shown.
+    const forged = views.detail.linkSecrets.map((secret) =>
+      secret.recipientId === guest.recipientId
+        ? {
+            ...secret,
+            sender: toBase64Url(
+              sealLinkSecret(
+                {
+                  shareId: idFromWire(request.shareId),
+                  recipientId: idFromWire(guest.recipientId),
+                  holderId: idFromWire(o.els.userId),
+                },
+                { linkSecret: newLinkSecret(), accessCode: guest.accessCode },
+                fromBase64Url(o.els.listed.encryptionPublicKey),
+              ),
+            ),
+          }
+        : secret,
+    );
+    await expect(
+      call(o.els.ops, 'showLink', { share: { ...views.detail, linkSecrets: forged }, recipientId: guest.recipientId }),
+    ).rejects.toThrow('link_changed');
 
     // Takeover: a colleague opens it with the office key, checking Els's certificate.
     const colleague = await call(o.anna.ops, 'openSent', {
@@ -249,12 +357,14 @@ describe('a share to a guest, a client and a colleague', () => {
     const unverified = await call(o.anna.ops, 'openSent', { share: views.detail });
     expect(unverified.senderVerified).toBe(false);
     const again = await call(o.anna.ops, 'showLink', {
-      shareId: request.shareId,
-      senderId: o.els.userId,
+      share: views.detail,
+      sender: { certificate: o.els.listed.certificate, encryptionKeySignature: o.els.listed.encryptionKeySignature },
       recipientId: guest.recipientId,
-      sealed: { sender: secrets?.sender as string, office: secrets?.office as string },
     });
-    expect(again.fragment).toBe(guest.fragment);
+    expect(again).toMatchObject({ fragment: guest.fragment, checked: true });
+    // Without the colleague's certificate the link is shown, but marked as not checked.
+    const unchecked = await call(o.anna.ops, 'showLink', { share: views.detail, recipientId: guest.recipientId });
+    expect(unchecked).toMatchObject({ fragment: guest.fragment, checked: false });
     // Without unlocked keys nothing opens.
     await expect(call(createOperations(o.deps), 'openSent', { share: views.detail })).rejects.toThrow('locked');
   });

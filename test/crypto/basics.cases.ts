@@ -7,6 +7,7 @@ import {
   FormatError,
   fromBase64Url,
   guestLinkFragment,
+  guestLinkFragmentV1,
   identityFingerprint,
   makePin,
   MismatchError,
@@ -16,6 +17,7 @@ import {
   newOfficeKeys,
   officeFingerprint,
   openPin,
+  parseDropLinkFragment,
   parseGuestLinkFragment,
   randomBytes,
   SignatureError,
@@ -96,16 +98,33 @@ export const basicsCases = defineSuite('encoding, fingerprints, pins, links', {
     assertEqual(comparePin(opened, newOfficeKeys(office.officeId).signing.publicKey), 'changed', 'changed key');
   },
 
-  'guest link fragments carry the office fingerprint and S'() {
+  'guest link fragments carry the office fingerprint, the sender fingerprint and S'() {
     const office = newOfficeKeys(newId());
+    const sender = newAccountKeys();
     const linkSecret = newLinkSecret();
-    const fragment = guestLinkFragment(officeFingerprint(office.signing.publicKey), linkSecret);
-    assert(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/.test(fragment), 'two base64url values');
+    const officeFp = officeFingerprint(office.signing.publicKey);
+    const senderFp = identityFingerprint(sender.identity.publicKey);
+    const fragment = guestLinkFragment(officeFp, senderFp, linkSecret);
+    assert(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/.test(fragment), 'three base64url values');
     const parsed = parseGuestLinkFragment(`#${fragment}`);
+    assert(parsed.version === 2, 'a v2 link');
+    if (parsed.version === 2) assertBytes(parsed.senderFingerprint, senderFp, 'sender fingerprint');
     assertBytes(parsed.linkSecret, linkSecret, 'S');
-    assertBytes(parsed.officeFingerprint, officeFingerprint(office.signing.publicKey), 'office fingerprint');
-    for (const bad of ['', 'abc', `${fragment}.x`, fragment.replace('.', '')]) {
+    assertBytes(parsed.officeFingerprint, officeFp, 'office fingerprint');
+    // A link made before v2 (two values) is still read as v1, never as v2.
+    const old = parseGuestLinkFragment(guestLinkFragmentV1(officeFp, linkSecret));
+    assertEqual(old.version, 1, 'a v1 link');
+    assertBytes(old.linkSecret, linkSecret, 'v1 S');
+    for (const bad of [
+      '',
+      'abc',
+      `${fragment}.x`,
+      `${fragment}.${fragment.slice(0, 43)}`,
+      fragment.replace(/\./g, ''),
+    ]) {
       assertThrows(() => parseGuestLinkFragment(bad), FormatError, `malformed "${bad.slice(0, 10)}"`);
     }
+    // A drop link has exactly two values: a guest link's three are refused.
+    assertThrows(() => parseDropLinkFragment(fragment), FormatError, 'three values as a drop link');
   },
 });

@@ -1,18 +1,28 @@
 import {
   bytesEqual,
+  checkLinkCommitment,
   claimedSender,
   decodeFields,
   decodeManifest,
   encodeManifest,
   FormatError,
+  encodeFields,
+  guestEntry,
   identityFingerprint,
+  linkCommitment,
   manifestHash,
   MismatchError,
   newAccountKeys,
+  newAccessCode,
   newId,
+  newLinkSecret,
+  normalizeAccessCode,
   randomBytes,
+  signBody,
+  hashFields,
   signManifest,
   SignatureError,
+  TAG,
   verifyManifest,
   type Id,
   type ShareManifest,
@@ -39,6 +49,7 @@ function fileEntry() {
 function sample() {
   const sender = newAccountKeys();
   const manifest: ShareManifest = {
+    format: 2,
     shareId: newId(),
     version: 3,
     senderId: newId(),
@@ -50,7 +61,7 @@ function sample() {
         recipientId: newId(),
         identityFingerprint: identityFingerprint(newAccountKeys().identity.publicKey),
       },
-      { kind: 'guest', recipientId: newId() },
+      { kind: 'guest', recipientId: newId(), linkCommitment: randomBytes(32) },
     ],
   };
   return {
@@ -94,10 +105,17 @@ function alterations(m: ShareManifest): [string, ShareManifest][] {
     ],
     [
       'an account recipient turned guest',
-      { ...m, recipients: [{ kind: 'guest', recipientId: account.recipientId }, r1] },
+      { ...m, recipients: [{ kind: 'guest', recipientId: account.recipientId, linkCommitment: randomBytes(32) }, r1] },
     ],
-    ['a recipient added', { ...m, recipients: [r0, r1, { kind: 'guest', recipientId: newId() }] }],
+    [
+      'a recipient added',
+      { ...m, recipients: [r0, r1, { kind: 'guest', recipientId: newId(), linkCommitment: randomBytes(32) }] },
+    ],
     ['a recipient removed', { ...m, recipients: [r1] }],
+    [
+      'a link commitment',
+      { ...m, recipients: [r0, r1.kind === 'guest' ? { ...r1, linkCommitment: randomBytes(32) } : r1] },
+    ],
   ];
 }
 
@@ -210,6 +228,143 @@ export const manifestCases = defineSuite('share manifest', {
     const rebuilt = rebuild(fields, 5, rebuildList(swapped));
     assertThrows(() => decodeManifest(rebuilt), FormatError, 'entries out of order');
   },
+
+  'format 1 (shares made before link commitments) is still read, and guest entries match their format'() {
+    const { sender, manifest, expected } = sample();
+    const v1: ShareManifest = {
+      ...manifest,
+      format: 1,
+      recipients: manifest.recipients.map((r) =>
+        r.kind === 'guest' ? { kind: 'guest', recipientId: r.recipientId } : r,
+      ),
+    };
+    const verified = verifyManifest(signManifest(v1, sender.identity), expected);
+    assertEqual(verified.manifest.format, 1, 'format 1 read');
+    const guest = verified.manifest.recipients.find((r) => r.kind === 'guest');
+    assert(guest?.kind === 'guest' && guest.linkCommitment === undefined, 'a format-1 guest entry has no commitment');
+    assertEqual(verifyManifest(signManifest(manifest, sender.identity), expected).manifest.format, 2, 'format 2 read');
+    // The two formats' bodies differ in their tag alone when no guest is named, so a body never reads as the other.
+    const accountsOnly = { ...manifest, recipients: manifest.recipients.filter((r) => r.kind === 'account') };
+    assertNotBytes(encodeManifest(accountsOnly), encodeManifest({ ...accountsOnly, format: 1 }), 'tags differ');
+    assertThrows(() => encodeManifest({ ...v1, format: 2 }), FormatError, 'format 2 guest without commitment');
+    assertThrows(() => encodeManifest({ ...manifest, format: 1 }), FormatError, 'format 1 guest with a commitment');
+    // Authentic but malformed: the sender's key signed a body that breaks its format's rules.
+    const fields = decodeFields(encodeManifest(manifest));
+    const recipients = decodeFields(fields[6] as Uint8Array).map((entry) => decodeFields(entry));
+    const asV1 = encodeFields([TAG.shareManifest, ...fields.slice(1, 6), recipients.map((r) => [...r])]);
+    assertThrows(
+      () => verifyManifest(signBody(asV1, sender.identity.secretKey), expected),
+      FormatError,
+      'v1 tag, commitment',
+    );
+    const emptied = recipients.map((r) =>
+      String.fromCharCode(...(r[0] as Uint8Array)) === 'guest' ? [r[0], r[1], new Uint8Array(0)] : [...r],
+    );
+    const asV2 = encodeFields([TAG.shareManifestV2, ...fields.slice(1, 6), emptied as Uint8Array[][]]);
+    assertThrows(
+      () => verifyManifest(signBody(asV2, sender.identity.secretKey), expected),
+      FormatError,
+      'v2 tag, no commitment',
+    );
+    const otherTag = encodeFields(['coffer/v3/share-manifest', ...fields.slice(1)]);
+    assertThrows(
+      () => verifyManifest(signBody(otherTag, sender.identity.secretKey), expected),
+      FormatError,
+      'unknown tag',
+    );
+  },
+
+  'a guest’s link commitment binds the share, the recipient, S and the access code'() {
+    const { sender, manifest, expected } = sample();
+    const shareId = manifest.shareId;
+    const recipientId = newId();
+    const linkSecret = newLinkSecret();
+    const accessCode = newAccessCode();
+    const withGuest: ShareManifest = {
+      ...manifest,
+      recipients: [
+        ...manifest.recipients,
+        {
+          kind: 'guest',
+          recipientId,
+          linkCommitment: linkCommitment({ shareId, recipientId }, { linkSecret, accessCode }),
+        },
+      ],
+    };
+    const verified = verifyManifest(signManifest(withGuest, sender.identity), expected);
+    const binding = { shareId, recipientId };
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode });
+    // The code as a person types it is the same code.
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode: accessCode.toLowerCase().replace(/-/g, ' ') });
+    assertEqual(guestEntry(verified.manifest, recipientId).kind, 'guest', 'own entry');
+    const refused: [string, () => void][] = [
+      ['another S', () => checkLinkCommitment(verified, binding, { linkSecret: newLinkSecret(), accessCode })],
+      [
+        'another access code',
+        () => checkLinkCommitment(verified, binding, { linkSecret, accessCode: newAccessCode() }),
+      ],
+      ['no access code', () => checkLinkCommitment(verified, binding, { linkSecret })],
+      [
+        'another recipient',
+        () => checkLinkCommitment(verified, { shareId, recipientId: newId() }, { linkSecret, accessCode }),
+      ],
+      [
+        'another guest’s entry',
+        () =>
+          checkLinkCommitment(
+            verified,
+            {
+              shareId,
+              recipientId: (manifest.recipients.find((r) => r.kind === 'guest') as { recipientId: Id }).recipientId,
+            },
+            { linkSecret, accessCode },
+          ),
+      ],
+      [
+        'another share',
+        () => checkLinkCommitment(verified, { shareId: newId(), recipientId }, { linkSecret, accessCode }),
+      ],
+      [
+        'an account entry',
+        () =>
+          checkLinkCommitment(
+            verified,
+            { shareId, recipientId: (manifest.recipients[0] as { recipientId: Id }).recipientId },
+            { linkSecret, accessCode },
+          ),
+      ],
+    ];
+    for (const [what, check] of refused) assertThrows(check, MismatchError, what);
+    // A format-1 manifest has no commitments: nothing to check the link against.
+    const v1 = verifyManifest(
+      signManifest(
+        {
+          ...manifest,
+          format: 1,
+          recipients: [...manifest.recipients.filter((r) => r.kind === 'account'), { kind: 'guest', recipientId }],
+        },
+        sender.identity,
+      ),
+      expected,
+    );
+    assertThrows(() => checkLinkCommitment(v1, binding, { linkSecret, accessCode }), MismatchError, 'format 1');
+    // The commitment is H(tag, share id, recipient id, S, canonical code), the empty string without a code.
+    assertBytes(
+      linkCommitment(binding, { linkSecret }),
+      linkCommitmentByHand(shareId, recipientId, linkSecret, ''),
+      'without a code',
+    );
+    assertBytes(
+      linkCommitment(binding, { linkSecret, accessCode }),
+      linkCommitmentByHand(shareId, recipientId, linkSecret, normalizeAccessCode(accessCode)),
+      'with a code',
+    );
+    assertThrows(
+      () => linkCommitment(binding, { linkSecret: randomBytes(31) as typeof linkSecret }),
+      FormatError,
+      'short S',
+    );
+  },
 });
 
 function u32(n: number): Uint8Array {
@@ -229,4 +384,8 @@ function rebuildList(items: Uint8Array[]): Uint8Array {
 
 function rebuild(fields: Uint8Array[], index: number, replacement: Uint8Array): Uint8Array {
   return rebuildList(fields.map((field, i) => (i === index ? replacement : field)));
+}
+
+function linkCommitmentByHand(shareId: Id, recipientId: Id, linkSecret: Uint8Array, code: string): Uint8Array {
+  return hashFields([TAG.linkCommitment, shareId, recipientId, linkSecret, code]);
 }

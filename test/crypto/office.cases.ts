@@ -131,6 +131,7 @@ export const officeCases = defineSuite('office key', {
     // A manifest signed with the same key is not a certificate, and a certificate is not a manifest.
     const manifest = signManifest(
       {
+        format: 2,
         shareId: newId(),
         version: 1,
         senderId: newId(),
@@ -143,7 +144,7 @@ export const officeCases = defineSuite('office key', {
             keyCommitment: new Uint8Array(32),
           },
         ],
-        recipients: [{ kind: 'guest', recipientId: newId() }],
+        recipients: [{ kind: 'guest', recipientId: newId(), linkCommitment: new Uint8Array(32) }],
       },
       office.signing,
     );

@@ -55,6 +55,9 @@ import {
   verifyDropUpload,
   verifyEncryptionKey,
   verifyManifest,
+  checkLinkCommitment,
+  linkCommitment,
+  toBase64Url,
   verifyMemberCertificate,
   verifyOfficeEncryptionKey,
   dropFingerprint,
@@ -79,6 +82,7 @@ import office from '../fixtures/vectors/office.json' with { type: 'json' };
 import password from '../fixtures/vectors/password.json' with { type: 'json' };
 import pins from '../fixtures/vectors/pins.json' with { type: 'json' };
 import wrap from '../fixtures/vectors/wrap.json' with { type: 'json' };
+import links from '../fixtures/vectors/links.json' with { type: 'json' };
 import { assertBytes, assertEqual, defineSuite } from './harness.js';
 
 const b = fromHex;
@@ -250,6 +254,7 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const v = manifestVector.manifest;
     const sender = signingKeyPairFromSeed(b(manifestVector.senderIdentitySeed));
     const manifest = {
+      format: 1 as const,
       shareId: id(v.shareId),
       version: v.version,
       senderId: id(v.senderId),
@@ -270,6 +275,36 @@ export const vectorCases = defineSuite('known-answer vectors', {
     });
     assertBytes(verified.manifestHash, b(manifestVector.manifestHash), 'manifest hash');
     assertBytes(manifestHash(b(manifestVector.body)), b(manifestVector.manifestHash), 'hash of the body');
+  },
+
+  'guest links v2: a format-2 manifest, the link commitment and a three-value link'() {
+    const sender = signingKeyPairFromSeed(b(manifestVector.senderIdentitySeed));
+    const v = manifestVector.manifest;
+    const verified = verifyManifest(b(manifestVector.v2.signedEnvelope), {
+      shareId: id(v.shareId),
+      senderId: id(v.senderId),
+      senderIdentityPublicKey: sender.publicKey,
+    });
+    assertEqual(verified.manifest.format, 2, 'format 2');
+    assertBytes(encodeManifest(verified.manifest), b(manifestVector.v2.body), 'canonical body');
+    assertBytes(signManifest(verified.manifest, sender), b(manifestVector.v2.signedEnvelope), 'signature reproduced');
+    assertBytes(verified.manifestHash, b(manifestVector.v2.manifestHash), 'manifest hash');
+    const commitment = wrap.linkCommitment;
+    const binding = { shareId: id(commitment.shareId), recipientId: id(commitment.recipientId) };
+    const linkSecret = b(commitment.linkSecret) as LinkSecret;
+    assertBytes(
+      linkCommitment(binding, { linkSecret, accessCode: commitment.accessCode }),
+      b(commitment.withCode),
+      'with the access code',
+    );
+    assertBytes(linkCommitment(binding, { linkSecret }), b(commitment.withoutCode), 'without');
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode: commitment.accessCode });
+    const link = links.guestV2;
+    const parsed = parseGuestLinkFragment(new URL(link.url).hash);
+    assertEqual(parsed.version, 2, 'a v2 link');
+    if (parsed.version === 2) assertBytes(parsed.senderFingerprint, identityFingerprint(sender.publicKey), 'sender');
+    assertBytes(parsed.linkSecret, linkSecret, 'S');
+    assertEqual(new URL(link.url).pathname, `/s/${toBase64Url(b(link.linkId))}`, 'the path is the link id');
   },
 
   'file keys wrapped for an account and for a guest, with and without access code'() {

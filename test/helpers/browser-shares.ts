@@ -4,6 +4,8 @@
 import { randomFillSync } from 'node:crypto';
 import {
   checkKeyCommitment,
+  checkLinkCommitment,
+  linkCommitment,
   decryptContent,
   encodeManifest,
   encryptContent,
@@ -102,6 +104,8 @@ export function receivingAccount(account: BrowserAccount): ReceivingAccount {
 /** A guest recipient: the link secret S stays in the sender's browser and the link; Ks goes to the server. */
 export interface GuestPlan {
   readonly recipientId: Id;
+  /** The id in the guest's link (/s/<linkId>): never in the manifest. */
+  readonly linkId: Id;
   readonly email: string;
   readonly linkSecret: LinkSecret;
   readonly serverHalf: ServerHalf;
@@ -111,6 +115,7 @@ export interface GuestPlan {
 export function guestPlan(email: string, options: { accessCode?: boolean } = {}): GuestPlan {
   return {
     recipientId: newId(),
+    linkId: newId(),
     email,
     linkSecret: newLinkSecret(),
     serverHalf: newServerHalf(),
@@ -140,6 +145,8 @@ export interface SharePlan {
   readonly signer?: AccountKeys;
   /** Changes the manifest before it is signed (to test refusals). */
   readonly editManifest?: (manifest: ShareManifest) => ShareManifest;
+  /** The manifest's version counter (default 1: a new share). */
+  readonly version?: number;
 }
 
 export interface BuiltShare {
@@ -151,8 +158,9 @@ export interface BuiltShare {
 export function buildShare(plan: SharePlan): BuiltShare {
   const signer = plan.signer ?? plan.sender.keys;
   const manifest: ShareManifest = {
+    format: 2,
     shareId: plan.shareId,
-    version: 1,
+    version: plan.version ?? 1,
     senderId: plan.sender.userId,
     senderIdentityPublicKey: signer.identity.publicKey,
     files: plan.files.map(({ file, signedHash }) => ({
@@ -167,7 +175,14 @@ export function buildShare(plan: SharePlan): BuiltShare {
         recipientId: a.recipientId,
         identityFingerprint: identityFingerprint(a.identityPublicKey),
       })),
-      ...plan.guests.map((g) => ({ kind: 'guest' as const, recipientId: g.recipientId })),
+      ...plan.guests.map((g) => ({
+        kind: 'guest' as const,
+        recipientId: g.recipientId,
+        linkCommitment: linkCommitment(
+          { shareId: plan.shareId, recipientId: g.recipientId },
+          { linkSecret: g.linkSecret, ...(g.accessCode ? { accessCode: g.accessCode } : {}) },
+        ),
+      })),
     ],
   };
   const signed = plan.editManifest ? plan.editManifest(manifest) : manifest;
@@ -217,6 +232,7 @@ export function buildShare(plan: SharePlan): BuiltShare {
         return {
           kind: 'guest' as const,
           recipientId: idToWire(g.recipientId),
+          linkId: idToWire(g.linkId),
           email: g.email,
           serverHalf: b64(g.serverHalf),
           accessCode: g.accessCode !== undefined,
@@ -271,15 +287,24 @@ function verifyShareAsRecipient(share: ShareForRecipient, officeSigningPublicKey
   });
 }
 
-/** A guest's browser after a right code: unwraps each file key with S and Ks, checked against the signed manifest. */
+/**
+ * A guest's browser after a right code: checks its link commitment, then unwraps each file key
+ * with S and Ks, checked against the signed manifest.
+ */
 export function openAsGuest(
   plan: GuestPlan,
   share: ShareForRecipient,
   serverHalf: string,
   officeSigningPublicKey: Uint8Array,
 ): { keys: Map<string, FileKey>; manifest: ShareManifest } {
-  const { manifest, manifestHash: hash } = verifyShareAsRecipient(share, officeSigningPublicKey);
+  const verified = verifyShareAsRecipient(share, officeSigningPublicKey);
+  const { manifest, manifestHash: hash } = verified;
   const shareId = idFromWire(share.shareId);
+  checkLinkCommitment(
+    verified,
+    { shareId, recipientId: idFromWire(share.recipientId) },
+    { linkSecret: plan.linkSecret, ...(plan.accessCode !== undefined ? { accessCode: plan.accessCode } : {}) },
+  );
   const accessCodeKey =
     plan.accessCode === undefined ? undefined : stretchAccessCode(plan.accessCode, shareId, plan.recipientId);
   const key = linkKey({

@@ -204,10 +204,10 @@ export async function guestVerifies(
   link = tab(app),
 ): Promise<CodeVerifyResponse> {
   const before = mail.to(guest.email).length;
-  const sent = await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {});
+  const sent = await link.post(`/api/v1/links/${idToWire(guest.linkId)}/code`, {});
   expect(sent.status, JSON.stringify(sent.body)).toBe(200);
   const code = await codeFromMail(mail, guest.email, before + 1);
-  const verified = await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/verify`, { code });
+  const verified = await link.post(`/api/v1/links/${idToWire(guest.linkId)}/verify`, { code });
   expect(verified.status, JSON.stringify(verified.body)).toBe(200);
   return CodeVerifyResponse.parse(verified.body);
 }
@@ -226,7 +226,6 @@ export function fetchFile(
 }
 
 export function guestFilePath(guest: GuestPlan | Id | string, fileId: Id | string): string {
-  const recipient =
-    typeof guest === 'string' ? guest : 'recipientId' in guest ? idToWire(guest.recipientId) : idToWire(guest);
+  const recipient = typeof guest === 'string' ? guest : 'linkId' in guest ? idToWire(guest.linkId) : idToWire(guest);
   return `/api/v1/links/${recipient}/files/${typeof fileId === 'string' ? fileId : idToWire(fileId)}`;
 }

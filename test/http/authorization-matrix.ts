@@ -124,10 +124,10 @@ POST   /api/v1/shares/:shareId/revoke                              401  403  403
 POST   /api/v1/shares/:shareId/extend                              401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/recipients/:recipientId/unlock      401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/shares/:shareId/files/:fileId                       401  403  403  tk   tk   tk    403    401   401  401  401
-GET    /api/v1/links/:recipientId                                  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
-POST   /api/v1/links/:recipientId/code                             ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
-POST   /api/v1/links/:recipientId/verify                           401  401  401  401  401  401   401    401   401  401  401
-GET    /api/v1/links/:recipientId/files/:fileId                    401  404  404  401  401  401   401    401   401  404  404
+GET    /api/v1/links/:linkId                                       ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
+POST   /api/v1/links/:linkId/code                                  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
+POST   /api/v1/links/:linkId/verify                                401  401  401  401  401  401   401    401   401  401  401
+GET    /api/v1/links/:linkId/files/:fileId                         401  404  404  401  401  401   401    401   401  404  404
 GET    /api/v1/received                                            401  ok   ok   ok   ok   ok    403    401   401  401  401
 GET    /api/v1/received/:shareId                                   401  404  404  404  404  404   403    401   401  401  401
 POST   /api/v1/received/:shareId/grant                             401  404  404  404  404  404   403    401   401  401  401
@@ -209,7 +209,7 @@ const OWN_CODES: Readonly<Record<string, Partial<Record<Cell, ErrorCode>>>> = {
   // An unknown setup token: its own 404, which the setup page explains.
   'POST /api/v1/setup/verify': { '404': 'setup_link_invalid' },
   // A code's check answers a wrong code as a failed sign-in does.
-  'POST /api/v1/links/:recipientId/verify': { '401': 'invalid_credentials' },
+  'POST /api/v1/links/:linkId/verify': { '401': 'invalid_credentials' },
 };
 
 /**

@@ -101,7 +101,7 @@ describe('erase', () => {
     const containers = await guestDownloads(s, shared, other);
     expect(containers[0]?.equals(Buffer.from(shared.files[0]?.container ?? []))).toBe(true);
     for (const link of [guest, guestAgain])
-      expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(link.recipientId)}`), 404, 'not_found');
+      expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(link.linkId)}`), 404, 'not_found');
     expectError(await tab(s.t.app).get(`/api/v1/d/${drop.dropId}`), 404, 'not_found');
     expectError(await s.staff.tab.get(`/api/v1/shares/${only.shareId}`), 404, 'not_found');
     expect((await s.staff.tab.get(`/api/v1/drops/${open.dropId}`)).status).toBe(200);

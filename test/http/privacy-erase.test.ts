@@ -203,7 +203,7 @@ describe('erase', () => {
     expect(bramsShare.status).toBe(200);
     expect(ShareDetail.parse(bramsShare.body).recipients.map((r) => r.email)).toEqual([OTHER_GUEST]);
     // Carla's guest and Carla's client were recipients of what she sent: that is gone with it.
-    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(h.guest.recipientId)}`), 404, 'not_found');
+    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(h.guest.linkId)}`), 404, 'not_found');
     expectError(await tab(s.t.app).get(`/api/v1/d/${h.carlasDrop.dropId}`), 404, 'not_found');
     // The people list no longer has her.
     const users = await s.admin.tab.get('/api/v1/admin/users');

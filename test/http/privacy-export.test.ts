@@ -280,7 +280,7 @@ describe('export', () => {
     const sent = await sendShare(s, s.carla, { guests: [other] });
     // Carla unlocks her guest's link after ten wrong codes: the entry names the guest's pseudonym.
     const link = tab(s.t.app);
-    const path = `/api/v1/links/${idToWire(other.recipientId)}`;
+    const path = `/api/v1/links/${idToWire(other.linkId)}`;
     for (let round = 0; round < 2; round++) {
       expect((await link.post(`${path}/code`, {})).status).toBe(200);
       const code = await codeFromMail(s.mail, OTHER_GUEST, round + 1);

@@ -164,7 +164,23 @@ describe('creating a share', () => {
     await attempt(
       {
         ...base,
-        editManifest: (m) => ({ ...m, recipients: [...m.recipients, { kind: 'guest', recipientId: newId() }] }),
+        editManifest: (m) => ({
+          ...m,
+          recipients: [...m.recipients, { kind: 'guest', recipientId: newId(), linkCommitment: new Uint8Array(32) }],
+        }),
+      },
+      400,
+      'invalid_manifest',
+    );
+    // A new share in format 1 (guest entries without link commitments): only format 2 is accepted.
+    await attempt(
+      {
+        ...base,
+        editManifest: (m) => ({
+          ...m,
+          format: 1,
+          recipients: m.recipients.map((r) => (r.kind === 'guest' ? { kind: 'guest', recipientId: r.recipientId } : r)),
+        }),
       },
       400,
       'invalid_manifest',

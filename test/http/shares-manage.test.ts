@@ -60,9 +60,9 @@ describe("the sender's side", () => {
       410,
       'share_revoked',
     );
-    const link = await s.admin.tab.get(`/api/v1/links/${idToWire(guest.recipientId)}`);
+    const link = await s.admin.tab.get(`/api/v1/links/${idToWire(guest.linkId)}`);
     expectError(link, 410, 'share_revoked');
-    expectError(await s.admin.tab.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {}), 410, 'share_revoked');
+    expectError(await s.admin.tab.post(`/api/v1/links/${idToWire(guest.linkId)}/code`, {}), 410, 'share_revoked');
     expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), undefined), 401, 'grant_invalid');
     // An unknown share or recipient is 404, not 410.
     expectError(await s.admin.tab.get(`/api/v1/shares/${idToWire(newId())}`), 404, 'not_found');

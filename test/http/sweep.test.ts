@@ -64,7 +64,7 @@ describe('the sweeper', () => {
     await signInAgain(s, s.admin);
     await signInAgain(s, s.staff);
     expectError(await s.admin.tab.get(`/api/v1/shares/${sent.shareId}/files/${fileId}`), 410, 'share_expired');
-    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.recipientId)}`), 410, 'share_expired');
+    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.linkId)}`), 410, 'share_expired');
     expectError(await s.staff.tab.get(`/api/v1/received/${sent.shareId}`), 410, 'share_expired');
     expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(newId())}`), 404, 'not_found');
 
@@ -87,7 +87,7 @@ describe('the sweeper', () => {
       codeConfirmedAt: expect.any(String) as unknown,
       firstDownloadAt: expect.any(String) as unknown,
     });
-    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.recipientId)}`), 410, 'share_expired');
+    expectError(await tab(s.t.app).get(`/api/v1/links/${idToWire(guest.linkId)}`), 410, 'share_expired');
     expectError(await s.staff.tab.get(`/api/v1/received/${sent.shareId}`), 410, 'share_expired');
 
     const actions = s.t.db
@@ -203,12 +203,12 @@ describe('audit and logs', () => {
     const fileId = sent.built.request.files[0]!.fileId;
     const link = tab(s.t.app);
     // A wrong code, then ten in all to lock, an unlock, then the right one and a download.
-    expect((await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {})).status).toBe(200);
+    expect((await link.post(`/api/v1/links/${idToWire(guest.linkId)}/code`, {})).status).toBe(200);
     const code = await codeFromMail(s.mail, guest.email, 1);
     const bad = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/verify`, { code: bad });
-    expect((await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/code`, {})).status).toBe(200);
-    for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.recipientId)}/verify`, { code: bad });
+    for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.linkId)}/verify`, { code: bad });
+    expect((await link.post(`/api/v1/links/${idToWire(guest.linkId)}/code`, {})).status).toBe(200);
+    for (let i = 0; i < 5; i++) await link.post(`/api/v1/links/${idToWire(guest.linkId)}/verify`, { code: bad });
     expect(
       (await s.admin.tab.post(`/api/v1/shares/${sent.shareId}/recipients/${idToWire(guest.recipientId)}/unlock`, {}))
         .status,
@@ -295,7 +295,7 @@ describe('audit and logs', () => {
     ]) {
       expect(logs).not.toContain(value);
     }
-    expect(logs).toContain('"route":"/api/v1/links/:recipientId/files/:fileId"');
+    expect(logs).toContain('"route":"/api/v1/links/:linkId/files/:fileId"');
     expect(logs).toContain('"route":"/api/v1/uploads/:uploadId/parts/:index"');
   });
 });

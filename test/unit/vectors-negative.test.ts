@@ -152,6 +152,19 @@ function run(operation: string, raw: Record<string, unknown>): unknown {
         senderIdentityPublicKey: a.bytes('senderIdentityPublicKey'),
         ...(a.has('minimumVersion') ? { minimumVersion: a.number('minimumVersion') } : {}),
       });
+    case 'checkLinkCommitment':
+      return c.checkLinkCommitment(
+        c.verifyManifest(a.bytes('envelope'), {
+          shareId: a.id('shareId'),
+          senderId: a.id('senderId'),
+          senderIdentityPublicKey: a.bytes('senderIdentityPublicKey'),
+        }),
+        { shareId: a.id('shareId'), recipientId: a.id('recipientId') },
+        {
+          linkSecret: a.bytes('linkSecret') as c.LinkSecret,
+          ...(a.text('accessCode') !== '' ? { accessCode: a.text('accessCode') } : {}),
+        },
+      );
     case 'openFileKeyForAccount':
       return c.openFileKeyForAccount(
         a.bytes('sealed'),

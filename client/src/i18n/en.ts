@@ -541,6 +541,8 @@ export const en = {
   'guest.untrusted.title': 'Do not trust these files',
   'guest.untrusted.text':
     'This link does not match its office: the files could not be verified as coming from the sender. Nothing was decrypted. Contact the sender by phone.',
+  'guest.replayed.text':
+    'The server answered an older version of these files than this browser saw before. Something is wrong on the server: nothing was decrypted. Contact the sender by phone.',
   'guest.intro': '{sender} of {office} has sent you files securely.',
   'guest.until': 'They can be downloaded until {date}.',
   'guest.codeExplain': 'To make sure these files reach only you, we first send a 6-digit code to {email}.',
@@ -794,6 +796,10 @@ export const en = {
   'sentShare.error.gone': 'This share is no longer active: {state}.',
   'sentShare.error.noLink': 'There is no link for this recipient.',
   'sentShare.error.linkUntrusted': 'The link could not be opened with your keys.',
+  'sentShare.error.linkChanged':
+    'This link could not be verified: the server may have changed it, so it is not shown. Tell an administrator.',
+  'sentShare.linkNotChecked':
+    'This link could not be checked against the signed share (it was made before links were signed, or the sender’s keys could not be checked). Pass it on only if it matches the link you sent before.',
   'sentShare.back': 'Back to sent files',
   'share.messageFrom': 'Message from {sender}',
   'share.state.active': 'Active',

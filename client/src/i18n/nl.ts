@@ -558,6 +558,8 @@ export const nl: Messages = {
   'guest.untrusted.title': 'Vertrouw deze bestanden niet',
   'guest.untrusted.text':
     'Deze link past niet bij het kantoor: niet kon worden vastgesteld dat de bestanden van de afzender komen. Er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
+  'guest.replayed.text':
+    'De server gaf een oudere versie van deze bestanden dan deze browser eerder zag. Er is iets mis op de server: er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
   'guest.intro': '{sender} van {office} heeft u veilig bestanden gestuurd.',
   'guest.until': 'U kunt ze downloaden tot {date}.',
   'guest.codeExplain':
@@ -819,6 +821,10 @@ export const nl: Messages = {
   'sentShare.error.gone': 'Deze zending is niet meer actief: {state}.',
   'sentShare.error.noLink': 'Er is geen link voor deze ontvanger.',
   'sentShare.error.linkUntrusted': 'De link kon niet met uw sleutels worden geopend.',
+  'sentShare.error.linkChanged':
+    'Deze link kon niet worden gecontroleerd: de server heeft hem mogelijk gewijzigd, daarom wordt hij niet getoond. Meld dit bij een beheerder.',
+  'sentShare.linkNotChecked':
+    'Deze link kon niet worden gecontroleerd tegen de ondertekende zending (hij is gemaakt voordat links werden ondertekend, of de sleutels van de afzender konden niet worden gecontroleerd). Geef hem alleen door als hij gelijk is aan de link die u eerder stuurde.',
   'sentShare.back': 'Terug naar verstuurde bestanden',
   'share.messageFrom': 'Bericht van {sender}',
   'share.state.active': 'Actief',

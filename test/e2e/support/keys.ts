@@ -15,12 +15,40 @@ import {
   openOfficeKeys,
   passwordKeys,
   signEncryptionKey,
+  type AccountKeys,
+  type Id,
   type OfficeKeys,
 } from '../../../shared/crypto/index.js';
 import type { Role } from '../../../shared/wire/index.js';
 import type { Db } from '../../../server/kernel/db/open.js';
 
 const bytes = (buffer: Buffer): Uint8Array => new Uint8Array(buffer);
+
+/** A member's own secret keys, opened with their password (what their browser holds when unlocked). */
+export function memberKeysOf(db: Db, email: string, password: string): { userId: Id; keys: AccountKeys } {
+  const member = db
+    .prepare(
+      'SELECT id, kdf_salt, kdf_ops, kdf_mem, password_bundle, identity_public_key, encryption_public_key FROM users WHERE email = ?',
+    )
+    .get(email) as Record<
+    'id' | 'kdf_salt' | 'password_bundle' | 'identity_public_key' | 'encryption_public_key',
+    Buffer
+  > & {
+    kdf_ops: number;
+    kdf_mem: number;
+  };
+  const userId = asId(bytes(member.id));
+  const split = passwordKeys(password, bytes(member.kdf_salt), {
+    algorithm: 'argon2id13',
+    opsLimit: member.kdf_ops,
+    memLimit: member.kdf_mem,
+  });
+  const keys = openKeyBundle(split.keyEncryptionKey, userId, bytes(member.password_bundle), 'password', {
+    identityPublicKey: bytes(member.identity_public_key),
+    encryptionPublicKey: bytes(member.encryption_public_key),
+  });
+  return { userId, keys };
+}
 
 /** The office's secret keys, opened with an approved member's password. */
 export function officeKeysOf(db: Db, email: string, password: string): OfficeKeys {

@@ -29,11 +29,14 @@ export interface Recipient {
 
 export interface SentGuest {
   readonly email: string;
-  /** The whole link as the page shows it: <origin>/s/<recipientId>#<office fingerprint>.<S>. */
+  /** The whole link as the page shows it: <origin>/s/<linkId>#<office fingerprint>.<sender fingerprint>.<S>. */
   readonly link: string;
   readonly recipientId: string;
+  /** The id in the link's path, which the manifest never names. */
+  readonly linkId: string;
   /** base64url, from the fragment. */
   readonly officeFingerprint: string;
+  readonly senderFingerprint: string;
   readonly linkSecret: string;
   readonly accessCode?: string;
 }
@@ -80,19 +83,24 @@ export async function submit(page: Page): Promise<Sent> {
   const guests: SentGuest[] = [];
   for (const card of await page.getByTestId('guest-link').all()) {
     const link = (await card.getByTestId('guest-link-url').getAttribute('data-value')) ?? '';
-    const match = /^http:\/\/127\.0\.0\.1:\d+\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(
-      link,
-    );
+    const match =
+      /^http:\/\/127\.0\.0\.1:\d+\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(
+        link,
+      );
     if (!match) throw new Error(`not a guest link: ${link}`);
-    const [, recipientId = '', officeFingerprint = '', linkSecret = ''] = match;
-    expect(await card.getAttribute('data-recipient-id')).toBe(recipientId);
+    const [, linkId = '', officeFingerprint = '', senderFingerprint = '', linkSecret = ''] = match;
+    expect(await card.getAttribute('data-link-id')).toBe(linkId);
+    const recipientId = (await card.getAttribute('data-recipient-id')) ?? '';
+    expect(recipientId).not.toBe(linkId);
     const code = card.getByTestId('guest-link-access-code-value');
     const accessCode = (await code.count()) > 0 ? ((await code.getAttribute('data-value')) ?? '') : undefined;
     guests.push({
       email: (await card.getAttribute('data-email')) ?? '',
       link,
       recipientId,
+      linkId,
       officeFingerprint,
+      senderFingerprint,
       linkSecret,
       ...(accessCode !== undefined ? { accessCode } : {}),
     });

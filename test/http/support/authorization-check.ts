@@ -19,6 +19,7 @@ function privateIds(side: Side): string[] {
   return [
     side.share.shareId,
     idToWire(side.guest.recipientId),
+    idToWire(side.guest.linkId),
     ...side.share.accountRecipients.values(),
     side.memberUploadId,
     side.drop.dropId,

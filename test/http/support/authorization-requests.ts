@@ -216,17 +216,17 @@ export const BUILDERS: Record<string, Builder> = {
   'GET /api/v1/shares/:shareId/files/:fileId': (c) => ({
     path: `/api/v1/shares/${c.target.share.shareId}/files/${shareFile(c.target)}`,
   }),
-  'GET /api/v1/links/:recipientId': (c) => ({ path: `/api/v1/links/${idToWire(c.target.guest.recipientId)}` }),
-  'POST /api/v1/links/:recipientId/code': async (c) => ({
-    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/code`,
+  'GET /api/v1/links/:linkId': (c) => ({ path: `/api/v1/links/${idToWire(c.target.guest.linkId)}` }),
+  'POST /api/v1/links/:linkId/code': async (c) => ({
+    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.linkId)}/code`,
     body: {},
   }),
-  'POST /api/v1/links/:recipientId/verify': async (c) => ({
-    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.recipientId)}/verify`,
+  'POST /api/v1/links/:linkId/verify': async (c) => ({
+    path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.linkId)}/verify`,
     body: { code: '000000' },
   }),
-  'GET /api/v1/links/:recipientId/files/:fileId': (c) => ({
-    path: `/api/v1/links/${idToWire(c.target.guest.recipientId)}/files/${shareFile(c.target)}`,
+  'GET /api/v1/links/:linkId/files/:fileId': (c) => ({
+    path: `/api/v1/links/${idToWire(c.target.guest.linkId)}/files/${shareFile(c.target)}`,
   }),
   'GET /api/v1/received': fixed('/api/v1/received'),
   'GET /api/v1/received/:shareId': (c) => ({ path: `/api/v1/received/${c.target.share.shareId}` }),

@@ -8,7 +8,7 @@ import { httpSuite } from '../../helpers/suite.js';
 
 export const HOUR_MS = 60 * 60 * 1000;
 
-export const linkPath = (guest: GuestPlan, rest = '') => `/api/v1/links/${idToWire(guest.recipientId)}${rest}`;
+export const linkPath = (guest: GuestPlan, rest = '') => `/api/v1/links/${idToWire(guest.linkId)}${rest}`;
 
 export async function requestCode(s: SendingOffice, guest: GuestPlan) {
   return tab(s.t.app).post(linkPath(guest, '/code'), {});

@@ -5,10 +5,12 @@
 // a Blob, the download service worker or a file the user chose.
 import {
   bytesEqual,
+  checkLinkCommitment,
   claimedSender,
   CryptoError,
   DecryptError,
   fromBase64Url,
+  guestEntry,
   identityFingerprint,
   idFromWire,
   linkKey,
@@ -26,7 +28,7 @@ import {
   type ServerHalf,
   type VerifiedManifest,
 } from '../../../../shared/crypto/index.js';
-import type { ShareForRecipient } from '../../../../shared/wire/shares.js';
+import type { ShareDetail, ShareForRecipient } from '../../../../shared/wire/shares.js';
 import { blobSink, downloadAndDecrypt, fileSink, portSink, type PlaintextSink } from '../download';
 import { BLOB_LIMIT_BYTES, type CheckedRequestOf } from '../protocol';
 import type { RECEIVING_REQUESTS } from '../protocol/receiving';
@@ -34,7 +36,7 @@ import { failureCode } from '../transport';
 import { checked, WorkerError } from './errors';
 import { openedShare, openFiles } from './files';
 import { key32 } from './keys';
-import { forgetOpened, officeTrusted, requireSession, type WorkerState } from './state';
+import { forgetOpened, officeTrusted, requireSession, type Session, type WorkerState } from './state';
 import type { HandlersOf, WorkerDeps } from './types';
 
 /** The sender's certificate chain against the office key; returns the certified identity key. Clients never send. */
@@ -80,7 +82,7 @@ function sinkFor(
 }
 
 function openGuest(state: WorkerState, request: CheckedRequestOf<'openGuest'>) {
-  const { recipientId, fragment, accessCode, serverHalf, share } = request;
+  const { linkId, fragment, accessCode, serverHalf, share, minimumVersion } = request;
   const link = checked('bad_link', () => parseGuestLinkFragment(fragment));
   const code =
     accessCode === undefined || accessCode.trim() === ''
@@ -91,17 +93,40 @@ function openGuest(state: WorkerState, request: CheckedRequestOf<'openGuest'>) {
   // The office key the server names must be the one whose fingerprint the sender put in the link.
   if (!bytesEqual(officeFingerprint(officeSigningPublicKey), link.officeFingerprint))
     throw new WorkerError('untrusted');
-  const rid = idFromWire(recipientId);
   const shareId = idFromWire(share.shareId);
   const senderId = idFromWire(share.sender.userId);
+  // A v2 link's path is a link id the manifest never names: the recipient id is the server's
+  // word, checked below against the link commitment. A v1 link's path is the recipient id.
+  const rid = checked('untrusted', () => idFromWire(share.recipientId));
   const { senderKey, verified } = checked('untrusted', () => {
-    if (!bytesEqual(idFromWire(share.recipientId), rid)) throw new WorkerError('untrusted');
+    if (link.version === 1 && !bytesEqual(rid, idFromWire(linkId))) throw new WorkerError('untrusted');
     const key = verifySender(officeSigningPublicKey, officeId, share);
+    // The sender the link names: an older certificate or key of the sender (before a key
+    // reset), or another member's, is refused even though the office signed it.
+    if (link.version === 2 && !bytesEqual(identityFingerprint(key), link.senderFingerprint))
+      throw new WorkerError('untrusted');
     const manifest = manifestOf(share, senderId, key);
-    const mine = manifest.manifest.recipients.find((r) => bytesEqual(r.recipientId, rid));
-    if (mine?.kind !== 'guest') throw new WorkerError('untrusted');
+    // A v2 link is only ever read with a v2 manifest: no downgrade to entries without commitments.
+    if (link.version === 2 && manifest.manifest.format !== 2) throw new WorkerError('untrusted');
+    guestEntry(manifest.manifest, rid);
     return { senderKey: key, verified: manifest };
   });
+  // An older manifest than one this browser verified before: the server replays it.
+  if (minimumVersion !== undefined && verified.manifest.version < minimumVersion) throw new WorkerError('replayed');
+  if (verified.manifest.format === 2) {
+    try {
+      checkLinkCommitment(
+        verified,
+        { shareId, recipientId: rid },
+        { linkSecret: link.linkSecret, ...(code !== undefined ? { accessCode: code } : {}) },
+      );
+    } catch {
+      // The sender signed one S and one access code for this recipient. With a code typed, the
+      // likely cause is a typo; without one, the server named a recipient (or S) it cannot have.
+      wipe(link.linkSecret);
+      throw new WorkerError(code !== undefined ? 'wrong_access_code' : 'untrusted');
+    }
+  }
   const accessCodeKey = code === undefined ? undefined : stretchAccessCode(code, shareId, rid);
   const key = linkKey({
     linkSecret: link.linkSecret,
@@ -129,7 +154,7 @@ function openGuest(state: WorkerState, request: CheckedRequestOf<'openGuest'>) {
               );
             } catch (error) {
               // The manifest and the sender checked out, so a first key that does not
-              // open means the access code is wrong (or missing).
+              // open means the access code is wrong (or missing): a v1 share has no commitment.
               if (first && error instanceof DecryptError) throw new WorkerError('wrong_access_code');
               throw error;
             } finally {
@@ -139,12 +164,49 @@ function openGuest(state: WorkerState, request: CheckedRequestOf<'openGuest'>) {
         })),
       );
     });
-    return openedShare(share.shareId, result, senderKey);
+    return { ...openedShare(share.shareId, result, senderKey), manifestVersion: verified.manifest.version };
   } finally {
     wipe(key);
     if (accessCodeKey) wipe(accessCodeKey);
     wipe(link.linkSecret);
   }
+}
+
+/** A sent share's manifest, as its sender or (taking over) a colleague checks it. */
+export interface SentManifest {
+  readonly senderKey: Uint8Array;
+  readonly verified: VerifiedManifest;
+  /** False when a colleague's manifest could only be checked against the key it names (a leaver). */
+  readonly senderVerified: boolean;
+}
+
+/**
+ * Verifies a sent share's manifest with the sender's key: one's own, or a colleague's as the
+ * office certified it (`sender`, from the directory); without that, only against the key the
+ * manifest names itself, and the answer says so.
+ */
+export function sentManifest(
+  session: Session,
+  share: Pick<ShareDetail, 'shareId' | 'senderId' | 'manifest'>,
+  sender: { readonly certificate: string; readonly encryptionKeySignature: string } | undefined,
+): SentManifest {
+  const senderId = idFromWire(share.senderId);
+  let senderKey: Uint8Array;
+  let senderVerified = true;
+  if (bytesEqual(senderId, session.userId)) senderKey = session.keys.identity.publicKey;
+  else if (sender) {
+    senderKey = verifyMember(
+      session.officeSigningPublicKey,
+      { officeId: session.officeId, userId: senderId },
+      fromBase64Url(sender.certificate),
+      fromBase64Url(sender.encryptionKeySignature, 64),
+    ).identityPublicKey;
+  } else {
+    // A leaver is no longer in the directory: check the manifest against the key it names.
+    senderKey = claimedSender(fromBase64Url(share.manifest)).senderIdentityPublicKey;
+    senderVerified = false;
+  }
+  return { senderKey, verified: manifestOf(share, senderId, senderKey), senderVerified };
 }
 
 export function receivingOperations(state: WorkerState, deps: WorkerDeps): HandlersOf<keyof typeof RECEIVING_REQUESTS> {
@@ -192,33 +254,17 @@ export function receivingOperations(state: WorkerState, deps: WorkerDeps): Handl
 
     openSent({ share, sender }) {
       const session = requireSession(state);
-      const senderId = idFromWire(share.senderId);
-      const mine = bytesEqual(senderId, session.userId);
+      const mine = bytesEqual(idFromWire(share.senderId), session.userId);
       const officeKeys = session.officeKeys;
       if (!mine && !officeKeys) throw new WorkerError('locked');
       return checked('untrusted', () => {
-        let senderKey: Uint8Array;
-        let senderVerified = true;
-        if (mine) senderKey = session.keys.identity.publicKey;
-        else if (sender) {
-          senderKey = verifyMember(
-            session.officeSigningPublicKey,
-            { officeId: session.officeId, userId: senderId },
-            fromBase64Url(sender.certificate),
-            fromBase64Url(sender.encryptionKeySignature, 64),
-          ).identityPublicKey;
-        } else {
-          // A leaver is no longer in the directory: check the manifest against the key it names.
-          senderKey = claimedSender(fromBase64Url(share.manifest)).senderIdentityPublicKey;
-          senderVerified = false;
-        }
-        const { manifest } = manifestOf(share, senderId, senderKey);
+        const { senderKey, verified, senderVerified } = sentManifest(session, share, sender);
         const holder: BoxKeyPair = mine || !officeKeys ? session.keys.encryption : officeKeys.encryption;
         const holderId = mine ? session.userId : session.officeId;
         const result = openFiles(
           state,
           share.shareId,
-          manifest,
+          verified.manifest,
           share.files.map((file) => ({
             ...file,
             fileKey: () =>

@@ -6,12 +6,15 @@
 // (pins.ts) are sealed to.
 import {
   bytesEqual,
+  checkLinkCommitment,
   encodeManifest,
   fromBase64Url,
   guestLinkFragment,
+  guestLinkFragmentV1,
   identityFingerprint,
   idFromWire,
   idToWire,
+  linkCommitment,
   linkKey,
   manifestHash,
   newAccessCode,
@@ -40,6 +43,7 @@ import { checked, WorkerError } from './errors';
 import { sealFiles, uploadWith } from './files';
 import { b64 } from './keys';
 import { checkedOffice, requireAccepted } from './pins';
+import { sentManifest } from './receiving';
 import { forgetUpload, requireSession, type WorkerState } from './state';
 import type { HandlersOf, WorkerDeps } from './types';
 
@@ -56,6 +60,8 @@ interface AccountRecipient {
 interface GuestRecipient {
   readonly email: string;
   readonly recipientId: Id;
+  /** The id in the link's path: the guest's capability, never in the manifest. */
+  readonly linkId: Id;
   readonly linkSecret: LinkSecret;
   readonly serverHalf: ServerHalf;
   readonly accessCode: string | undefined;
@@ -90,6 +96,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
   const guests = request.guests.map((guest): GuestRecipient => ({
     email: guest.email,
     recipientId: newId(),
+    linkId: newId(),
     linkSecret: newLinkSecret(),
     serverHalf: newServerHalf(),
     accessCode: guest.accessCode ? newAccessCode() : undefined,
@@ -101,9 +108,19 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
       recipientId: a.recipientId,
       identityFingerprint: identityFingerprint(a.identityPublicKey),
     })),
-    ...guests.map((g): RecipientEntry => ({ kind: 'guest', recipientId: g.recipientId })),
+    // Each guest's entry commits to its S and access code (protocol §11): the guest checks it,
+    // and so do the sender and the office before they show the link again.
+    ...guests.map((g): RecipientEntry => ({
+      kind: 'guest',
+      recipientId: g.recipientId,
+      linkCommitment: linkCommitment(
+        { shareId, recipientId: g.recipientId },
+        { linkSecret: g.linkSecret, ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}) },
+      ),
+    })),
   ];
   const manifest: ShareManifest = {
+    format: 2,
     shareId,
     version: 1,
     senderId: session.userId,
@@ -114,6 +131,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
   const signed = signManifest(manifest, session.keys.identity);
   const boundHash = manifestHash(encodeManifest(manifest));
   const officeFp = officeFingerprint(session.officeSigningPublicKey);
+  const senderFp = identityFingerprint(session.keys.identity.publicKey);
 
   /** A guest's entry: each file key wrapped with the link key, and the link secret sealed to sender and office. */
   const guestEntry = (g: GuestRecipient) => {
@@ -145,6 +163,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
     return {
       kind: 'guest' as const,
       recipientId: idToWire(g.recipientId),
+      linkId: idToWire(g.linkId),
       email: g.email,
       serverHalf: b64(g.serverHalf),
       accessCode: g.accessCode !== undefined,
@@ -197,8 +216,9 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
 
   const links: GuestLink[] = guests.map((g) => ({
     recipientId: idToWire(g.recipientId),
+    linkId: idToWire(g.linkId),
     email: g.email,
-    fragment: guestLinkFragment(officeFp, g.linkSecret),
+    fragment: guestLinkFragment(officeFp, senderFp, g.linkSecret),
     ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
   }));
   for (const g of guests) {
@@ -226,29 +246,42 @@ export function sendingOperations(state: WorkerState, deps: WorkerDeps): Handler
       return {};
     },
 
-    showLink({ shareId, senderId, recipientId, sealed }) {
+    showLink({ share, sender, recipientId }) {
       const session = requireSession(state);
-      const mine = bytesEqual(idFromWire(senderId), session.userId);
+      const mine = bytesEqual(idFromWire(share.senderId), session.userId);
       const officeKeys = session.officeKeys;
       if (!mine && !officeKeys) throw new WorkerError('locked');
-      return checked('untrusted', () => {
-        const record = openLinkSecret(
+      const sealed = share.linkSecrets.find((s) => s.recipientId === recipientId);
+      if (!sealed) throw new WorkerError('not_found');
+      const { senderKey, verified, senderVerified } = checked('untrusted', () => sentManifest(session, share, sender));
+      const binding = { shareId: idFromWire(share.shareId), recipientId: idFromWire(recipientId) };
+      const record = checked('untrusted', () =>
+        openLinkSecret(
           fromBase64Url(mine ? sealed.sender : sealed.office),
-          {
-            shareId: idFromWire(shareId),
-            recipientId: idFromWire(recipientId),
-            holderId: mine ? session.userId : session.officeId,
-          },
+          { ...binding, holderId: mine ? session.userId : session.officeId },
           mine || !officeKeys ? session.keys.encryption : officeKeys.encryption,
-        );
-        const fragment = guestLinkFragment(officeFingerprint(session.officeSigningPublicKey), record.linkSecret);
-        wipe(record.linkSecret);
+        ),
+      );
+      try {
+        const officeFp = officeFingerprint(session.officeSigningPublicKey);
+        let fragment: string;
+        if (verified.manifest.format === 2) {
+          // The sealed copy is an anonymous box the server could have made: only an S (and
+          // code) that the signed manifest commits to is shown (docs/threat-model.md promise 5).
+          checked('link_changed', () => checkLinkCommitment(verified, binding, record));
+          fragment = guestLinkFragment(officeFp, identityFingerprint(senderKey), record.linkSecret);
+        } else {
+          fragment = guestLinkFragmentV1(officeFp, record.linkSecret);
+        }
         const code = record.accessCode;
         return {
           fragment,
           ...(code !== undefined ? { accessCode: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` } : {}),
+          checked: verified.manifest.format === 2 && senderVerified,
         };
-      });
+      } finally {
+        wipe(record.linkSecret);
+      }
     },
   };
 }

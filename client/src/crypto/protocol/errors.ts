@@ -51,6 +51,10 @@ export const WORKER_ERRORS = [
   'bad_link',
   /** The office key, the sender's certificate or the manifest do not check out: do not trust these files. */
   'untrusted',
+  /** The server answered an older manifest than this browser verified before for the share (a replay). */
+  'replayed',
+  /** A guest's link secret, opened from its sealed copy, does not match the signed manifest: the server may have changed it. */
+  'link_changed',
   /** The file keys did not open with this access code. */
   'wrong_access_code',
   /** The access code is not 12 letters and digits. */

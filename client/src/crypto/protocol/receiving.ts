@@ -53,8 +53,11 @@ export const RECEIVING_REQUESTS = {
    * the sender, the manifest, the link key (with the access code, if any) and each file key.
    */
   openGuest: z.object({
-    recipientId: WireId,
+    /** The id in the link's path: the link id (v2), or the recipient id (a v1 link). */
+    linkId: WireId,
     fragment: z.string().max(200),
+    /** The highest manifest version this browser verified for this share before (replay memory). */
+    minimumVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     accessCode: z.string().max(100).optional(),
     serverHalf: Key32,
     share: ShareForRecipient,
@@ -88,7 +91,10 @@ export const RECEIVING_REQUESTS = {
 
 export interface ReceivingAnswers {
   openReceived: OpenedShare;
-  openGuest: OpenedShare;
+  openGuest: OpenedShare & {
+    /** The verified manifest's version, for the page to remember (protocol §21). */
+    readonly manifestVersion: number;
+  };
   openSent: OpenedShare & {
     /** False when a colleague's manifest could not be checked against their certificate. */
     readonly senderVerified: boolean;

@@ -4,9 +4,14 @@
 // sender and the office. The page gets the share request to send and, for each guest, the link
 // fragment and access code the sender must pass on; a guest's link can be shown again later.
 import { z } from 'zod';
-import { Email, WireId, Time } from '../../../../shared/wire/common.js';
-import { SealedBox } from '../../../../shared/wire/accounts.js';
-import { MAX_SHARE_FILES, MAX_SHARE_RECIPIENTS, type ShareCreateRequest } from '../../../../shared/wire/shares.js';
+import { Email, WireId, Time, Signature } from '../../../../shared/wire/common.js';
+import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
+import {
+  MAX_SHARE_FILES,
+  MAX_SHARE_RECIPIENTS,
+  ShareDetail,
+  type ShareCreateRequest,
+} from '../../../../shared/wire/shares.js';
 import { FileToSeal, FileToUpload, MAX_MESSAGE_CHARACTERS, type UploadedFileAnswer } from './common.js';
 
 export const SENDING_REQUESTS = {
@@ -30,19 +35,23 @@ export const SENDING_REQUESTS = {
   }),
   /** Forgets the keys of uploaded files (after the share was created, or when the user gives up). */
   forgetFiles: z.object({ fileIds: z.array(WireId).max(MAX_SHARE_FILES) }),
-  /** A guest's link (and access code) again, from S sealed to the sender or the office. */
+  /**
+   * A guest's link (and access code) again, from S sealed to the sender or the office, after
+   * the share's manifest checked out (as `openSent`) and S matched the guest's link commitment.
+   */
   showLink: z.object({
-    shareId: WireId,
-    senderId: WireId,
+    share: ShareDetail,
+    sender: z.object({ certificate: SignedEnvelope, encryptionKeySignature: Signature }).optional(),
     recipientId: WireId,
-    sealed: z.object({ sender: SealedBox, office: SealedBox }),
   }),
 } as const;
 
 export interface GuestLink {
   readonly recipientId: string;
+  /** The id in the link's path, `/s/<linkId>`: never in the manifest, so no co-recipient learns it. */
+  readonly linkId: string;
   readonly email: string;
-  /** `<office fingerprint>.<S>`, for the link `/s/<recipientId>#<fragment>`. */
+  /** `<office fingerprint>.<sender fingerprint>.<S>`, for the link `/s/<linkId>#<fragment>`. */
   readonly fragment: string;
   /** XXXX-XXXX-XXXX, to tell by phone; absent without an access code. */
   readonly accessCode?: string;
@@ -56,5 +65,13 @@ export interface SendingAnswers {
     readonly accounts: readonly { readonly recipientId: string; readonly userId: string }[];
   };
   forgetFiles: Record<string, never>;
-  showLink: { readonly fragment: string; readonly accessCode?: string };
+  showLink: {
+    readonly fragment: string;
+    readonly accessCode?: string;
+    /**
+     * False when S could not be checked against the manifest: a share made before link
+     * commitments, or a colleague's share whose sender is no longer certified in the directory.
+     */
+    readonly checked: boolean;
+  };
 }

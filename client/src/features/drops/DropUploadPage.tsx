@@ -61,7 +61,7 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const { t, locale } = useI18n();
   const engine = useEngine();
   const dropId = dropIdOfPath(path);
-  const page = useLinkPage<'code' | 'files' | 'message'>();
+  const page = useLinkPage<'code' | 'files' | 'message'>('drop');
   const { fragment, attempt, busy, problem, fail, status, setStatus } = page;
   const [step, setStep] = useState<Step>(() => (dropId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');

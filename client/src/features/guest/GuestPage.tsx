@@ -1,10 +1,13 @@
-// /s/<recipientId>#<office fingerprint>.<S>: a guest's link (docs/protocol.md §15). Opening
+// /s/<linkId>#<office fingerprint>.<sender fingerprint>.<S>: a guest's link (docs/protocol.md
+// §15; links made before link ids are /s/<recipientId>#<office fingerprint>.<S>). Opening
 // it changes nothing on the server (GET /api/v1/links/:id only, which mail scanners may do
 // freely). The page shows the office, the sender and the masked address a code will go to;
 // the guest presses "Send me a code" (never automatic), types it (and the access code told
 // by phone, if there is one), and the crypto worker checks everything against the office
 // fingerprint in the link before a single name is shown: the office key the server names,
-// the sender's certificate, the signed manifest, each file key's commitment and metadata.
+// the sender's certificate (and, in a v2 link, its identity fingerprint), the signed manifest
+// (not older than one this browser saw), the link commitment, each file key's commitment and
+// metadata.
 // Then each file downloads decrypted, with its integrity check before "done".
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -32,7 +35,8 @@ import { StepHeading } from '../../ui/StepHeading';
 import { EmailCodeForm, RequestCodePanel } from '../share/EmailCode';
 import { requestEmailCode, useLinkPage, verifyEmailCode } from '../share/link-page';
 import { GoneContact, isLinkState, LinkStateAlert } from '../share/LinkState';
-import { guestRecipientId } from '../share/links';
+import { guestLinkId } from '../share/links';
+import { rememberManifestVersion, seenManifestVersion } from './manifest-memory';
 import { OfficeBrand } from '../share/OfficeBrand';
 import { FileDownloads } from '../transfer/FileDownloads';
 import { GuestReceiptNotice, useGuestReceipt } from './GuestReceipt';
@@ -57,8 +61,8 @@ type Step =
       readonly verified: CodeVerifyResponse;
       readonly opened: OpenedShare;
     }
-  /** The checks against the link failed: do not trust these files. */
-  | { readonly kind: 'untrusted' };
+  /** The checks against the link failed (or the server replayed an older manifest): do not trust these files. */
+  | { readonly kind: 'untrusted'; readonly reason: 'forged' | 'replayed' };
 
 const GONE: Record<Gone, MessageKey> = {
   share_expired: 'guest.gone.expired',
@@ -74,31 +78,27 @@ function goneCode(error: unknown): Gone | null {
 export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   const { t, locale } = useI18n();
   const engine = useEngine();
-  const recipientId = guestRecipientId(path);
-  const page = useLinkPage<'code' | 'accessCode'>();
+  const linkId = guestLinkId(path);
+  const page = useLinkPage<'code' | 'accessCode'>('guest');
   const { fragment, attempt, busy, setBusy, problem, fail, status, setStatus } = page;
-  const [step, setStep] = useState<Step>(() => (recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
+  const [step, setStep] = useState<Step>(() => (linkId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');
   const [accessCode, setAccessCode] = useState('');
-  const guestReceipt = useGuestReceipt(recipientId);
+  const guestReceipt = useGuestReceipt(linkId);
 
   // Opening the page: only a GET, which changes nothing.
   useEffect(() => {
-    setStep(recipientId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
-  }, [recipientId, fragment, attempt]);
-  useLoad(
-    recipientId && fragment ? (signal) => getLink(recipientId, { signal }) : null,
-    [recipientId, fragment, attempt],
-    {
-      onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
-      onError: (error) => {
-        const gone = goneCode(error);
-        if (gone) setStep({ kind: 'gone', code: gone, contact: error instanceof ApiError ? error.contact : null });
-        else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
-        else setStep({ kind: 'unavailable' });
-      },
+    setStep(linkId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
+  }, [linkId, fragment, attempt]);
+  useLoad(linkId && fragment ? (signal) => getLink(linkId, { signal }) : null, [linkId, fragment, attempt], {
+    onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+    onError: (error) => {
+      const gone = goneCode(error);
+      if (gone) setStep({ kind: 'gone', code: gone, contact: error instanceof ApiError ? error.contact : null });
+      else if (error instanceof ApiError && error.status === 404) setStep({ kind: 'not-found' });
+      else setStep({ kind: 'unavailable' });
     },
-  );
+  });
 
   // The worker forgets the file keys when the guest leaves.
   const openedShareId = step.kind === 'files' ? step.opened.shareId : null;
@@ -123,9 +123,9 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   };
 
   const sendCode = async (info: LinkInfo): Promise<void> => {
-    if (!recipientId || busy) return;
+    if (!linkId || busy) return;
     await requestEmailCode(page, t, {
-      request: () => requestCode(recipientId),
+      request: () => requestCode(linkId),
       maskedEmail: info.maskedEmail,
       deliveryFailed: t('guest.error.delivery'),
       linkError: (error) => handleLinkError(error, info),
@@ -138,16 +138,19 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   /** The worker's checks and the file keys, with the access code typed so far. */
   const open = async (info: LinkInfo, verified: CodeVerifyResponse): Promise<void> => {
-    if (!recipientId || !fragment) return;
+    if (!linkId || !fragment) return;
     setBusy(t(accessCode.trim() !== '' ? 'guest.openingWithCode' : 'guest.opening'));
     try {
+      const seen = seenManifestVersion(verified.share.shareId);
       const opened = await engine.call('openGuest', {
-        recipientId,
+        linkId,
         fragment,
+        ...(seen !== undefined ? { minimumVersion: seen } : {}),
         serverHalf: verified.serverHalf,
         share: verified.share,
         ...(accessCode.trim() !== '' ? { accessCode } : {}),
       });
+      rememberManifestVersion(opened.shareId, opened.manifestVersion);
       page.clearProblem();
       setStatus('');
       setStep({ kind: 'files', info, verified, opened });
@@ -163,7 +166,9 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
               : 'guest.error.accessCode';
         fail(t(key), 'accessCode');
       } else if (workerCode === 'untrusted' || workerCode === 'bad_link') {
-        setStep({ kind: 'untrusted' });
+        setStep({ kind: 'untrusted', reason: 'forged' });
+      } else if (workerCode === 'replayed') {
+        setStep({ kind: 'untrusted', reason: 'replayed' });
       } else fail(errorMessage(t, error));
     } finally {
       setBusy(null);
@@ -171,14 +176,14 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   };
 
   const submitCode = async (): Promise<void> => {
-    if (step.kind !== 'code' || !recipientId || busy) return;
+    if (step.kind !== 'code' || !linkId || busy) return;
     if (step.info.accessCode && accessCode.trim() === '') {
       fail(t('guest.error.accessCodeNeeded'), 'accessCode');
       return;
     }
     const { info } = step;
     const verified = await verifyEmailCode(page, t, code, {
-      verify: (digits) => verifyCode(recipientId, digits),
+      verify: (digits) => verifyCode(linkId, digits),
       linkError: (error) => handleLinkError(error, info),
     });
     if (verified !== null) await open(info, verified);
@@ -196,16 +201,21 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   const source = useMemo(
     () => (fileId: string) =>
-      step.kind !== 'files' || !recipientId
+      step.kind !== 'files' || !linkId
         ? Promise.reject(new EngineError('grant_invalid'))
-        : Promise.resolve({ url: guestFilePath(recipientId, fileId), grant: step.verified.grant }),
-    [step, recipientId],
+        : Promise.resolve({ url: guestFilePath(linkId, fileId), grant: step.verified.grant }),
+    [step, linkId],
   );
 
   const heading = info ? t('guest.title', { office: info.office.name }) : t('guest.titlePlain');
 
   return (
-    <section class="guest narrow" data-testid="guest-page" data-step={step.kind}>
+    <section
+      class="guest narrow"
+      data-testid="guest-page"
+      data-step={step.kind}
+      data-reason={step.kind === 'untrusted' ? step.reason : undefined}
+    >
       {info && <OfficeBrand office={info.office} testid="guest-office" />}
       <PageHeading>{heading}</PageHeading>
 
@@ -239,7 +249,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
           <p>
             <strong>{t('guest.untrusted.title')}</strong>
           </p>
-          <p>{t('guest.untrusted.text')}</p>
+          <p>{t(step.reason === 'replayed' ? 'guest.replayed.text' : 'guest.untrusted.text')}</p>
         </ErrorAlert>
       )}
 

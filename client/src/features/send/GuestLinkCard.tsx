@@ -13,6 +13,7 @@ import { guestLink, guestMail, mailtoHref } from '../share/links';
 export function GuestLinkCard({
   email,
   recipientId,
+  linkId,
   fragment,
   accessCode,
   seenBefore,
@@ -25,6 +26,8 @@ export function GuestLinkCard({
   readonly heading?: boolean;
   readonly email: string;
   readonly recipientId: string;
+  /** The id in the link's path (/s/<linkId>), which no other recipient ever sees. */
+  readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string | undefined;
   /** Undefined when not known (shown again later). */
@@ -34,7 +37,7 @@ export function GuestLinkCard({
   readonly sender: string;
 }): JSX.Element {
   const { t, locale } = useI18n();
-  const link = guestLink(location.origin, recipientId, fragment);
+  const link = guestLink(location.origin, linkId, fragment);
   const mail = guestMail(t, {
     office,
     sender,
@@ -52,6 +55,7 @@ export function GuestLinkCard({
       data-testid="guest-link"
       data-email={email}
       data-recipient-id={recipientId}
+      data-link-id={linkId}
     >
       {heading && (
         <h3 class="guest-link__heading" id={`${inputId}-heading`} translate={false}>

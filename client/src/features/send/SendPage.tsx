@@ -379,6 +379,7 @@ function SendResult({
               key={guest.recipientId}
               email={guest.email}
               recipientId={guest.recipientId}
+              linkId={guest.linkId}
               fragment={guest.fragment}
               accessCode={guest.accessCode}
               seenBefore={guest.seenBefore}

@@ -11,8 +11,12 @@ import { RecipientBadges } from './SentListPage';
 
 /** A guest's link fragment (and access code), decrypted to be shown again. */
 export interface ShownLink {
+  /** The id in the link's path. */
+  readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string;
+  /** False when the link could not be checked against the signed manifest (an older share, an unverified sender). */
+  readonly checked: boolean;
 }
 
 export function SentRecipient({
@@ -113,10 +117,16 @@ export function SentRecipient({
           )}
         </div>
       )}
+      {link && share.state === 'active' && !link.checked && (
+        <Notice tone="warning" testid="sent-recipient-link-unchecked">
+          <p>{t('sentShare.linkNotChecked')}</p>
+        </Notice>
+      )}
       {link && share.state === 'active' && (
         <GuestLinkCard
           email={recipient.email}
           recipientId={recipient.recipientId}
+          linkId={link.linkId}
           fragment={link.fragment}
           accessCode={link.accessCode}
           expiresAt={share.expiresAt}

@@ -34,7 +34,14 @@ import { goneState, STATE_LABELS, STATE_TONES } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
 import { SentRecipient, type ShownLink } from './SentRecipient';
 
-type Loaded = { readonly detail: ShareDetail; readonly opened: AnswerOf<'openSent'> };
+/** A colleague's certificate from the directory, to check their manifest (absent for one's own share or a leaver's). */
+type SenderCertificate = { readonly certificate: string; readonly encryptionKeySignature: string };
+
+type Loaded = {
+  readonly detail: ShareDetail;
+  readonly opened: AnswerOf<'openSent'>;
+  readonly sender: SenderCertificate | undefined;
+};
 
 type View =
   | { readonly kind: 'loading' }
@@ -66,7 +73,7 @@ export function SentSharePage({
   const { reload: load } = useLoad<View>(
     async (signal) => {
       const detail = await getShare(shareId, { signal });
-      let sender: { certificate: string; encryptionKeySignature: string } | undefined;
+      let sender: SenderCertificate | undefined;
       if (detail.senderId !== info.me.userId) {
         // A colleague's share: their manifest is checked against their certificate.
         const member = (await getDirectory({ signal })).members.find((m) => m.userId === detail.senderId);
@@ -74,7 +81,7 @@ export function SentSharePage({
           sender = { certificate: member.certificate, encryptionKeySignature: member.encryptionKeySignature };
       }
       const opened = await engine.call('openSent', { share: detail, ...(sender ? { sender } : {}) });
-      return { kind: 'loaded', loaded: { detail, opened } };
+      return { kind: 'loaded', loaded: { detail, opened, sender } };
     },
     [shareId, info.me.userId, engine, t],
     {
@@ -111,25 +118,29 @@ export function SentSharePage({
     }
   };
 
-  const showLink = async (detail: ShareDetail, recipient: RecipientStatus): Promise<void> => {
-    const sealed = detail.linkSecrets.find((s) => s.recipientId === recipient.recipientId);
-    if (!sealed) {
+  /** Opens S from the sealed copy and shows the link only if the signed manifest commits to it. */
+  const showLink = async (loaded: Loaded, recipient: RecipientStatus): Promise<void> => {
+    const { detail, sender } = loaded;
+    const linkId = recipient.linkId;
+    if (linkId === undefined || !detail.linkSecrets.some((s) => s.recipientId === recipient.recipientId)) {
       fail(t('sentShare.error.noLink'));
       return;
     }
     try {
       const shown = await engine.call('showLink', {
-        shareId: detail.shareId,
-        senderId: detail.senderId,
+        share: detail,
         recipientId: recipient.recipientId,
-        sealed: { sender: sealed.sender, office: sealed.office },
+        ...(sender ? { sender } : {}),
       });
-      setLinks((previous) => ({ ...previous, [recipient.recipientId]: shown }));
+      setLinks((previous) => ({ ...previous, [recipient.recipientId]: { ...shown, linkId } }));
     } catch (error) {
+      const code = error instanceof EngineError ? error.code : null;
       fail(
-        error instanceof EngineError && error.code === 'untrusted'
-          ? t('sentShare.error.linkUntrusted')
-          : errorMessage(t, error),
+        code === 'link_changed'
+          ? t('sentShare.error.linkChanged')
+          : code === 'untrusted'
+            ? t('sentShare.error.linkUntrusted')
+            : errorMessage(t, error),
       );
     }
   };
@@ -243,7 +254,7 @@ export function SentSharePage({
                 t('sentShare.unlocked', { email: recipient.email }),
               )
             }
-            onShowLink={() => void showLink(detail, recipient)}
+            onShowLink={() => void showLink(view.loaded, recipient)}
           />
         ))}
       </ul>

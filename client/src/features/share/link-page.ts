@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Translate } from '../../i18n';
 import { errorMessage, isApiError, waitText } from '../../ui/errors';
 import { normalizeEmailCode } from '../../ui/validate';
-import { guestFragment } from './links';
+import { dropFragment, guestFragment } from './links';
 
 interface LinkProblem<Field extends string> {
   readonly text: string;
@@ -30,18 +30,20 @@ export interface LinkPage<Field extends string> {
   readonly setStatus: (text: string) => void;
 }
 
-export function useLinkPage<Field extends string>(): LinkPage<Field> {
-  const [fragment, setFragment] = useState(() => guestFragment(location.hash));
+/** `kind` says which fragment shape the page reads: a guest link's or a drop link's. */
+export function useLinkPage<Field extends string>(kind: 'guest' | 'drop'): LinkPage<Field> {
+  const fragmentOf = kind === 'guest' ? guestFragment : dropFragment;
+  const [fragment, setFragment] = useState(() => fragmentOf(location.hash));
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
   const [problem, setProblem] = useState<LinkProblem<Field> | null>(null);
   const [status, setStatus] = useState('');
 
   useEffect(() => {
-    const onHashChange = (): void => setFragment(guestFragment(location.hash));
+    const onHashChange = (): void => setFragment(fragmentOf(location.hash));
     addEventListener('hashchange', onHashChange);
     return () => removeEventListener('hashchange', onHashChange);
-  }, []);
+  }, [fragmentOf]);
 
   return {
     fragment,

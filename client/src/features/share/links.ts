@@ -1,16 +1,21 @@
 // Guest and drop links and the mail an advisor sends with one (docs/protocol.md §15). A
-// guest link is `<origin>/s/<recipientId>#<office fingerprint>.<S>`, a drop link
-// `<origin>/d/<dropId>#<drop key fingerprint>.<D>`: the fragment is never sent to a server. The crypto worker makes and checks the fragment; the page only puts it together
-// and takes it apart, with the same shapes and no crypto library.
+// guest link is `<origin>/s/<linkId>#<office fingerprint>.<sender fingerprint>.<S>` (links made
+// before link ids: `<origin>/s/<recipientId>#<office fingerprint>.<S>`), a drop link
+// `<origin>/d/<dropId>#<drop key fingerprint>.<D>`: the fragment is never sent to a server. The
+// crypto worker makes and checks the fragment; the page only puts it together and takes it
+// apart, with the same shapes and no crypto library.
 import { ID_PATTERN } from '../../../../shared/wire/patterns.js';
 import type { Translate } from '../../i18n';
 
-/** `<office fingerprint>.<S>`: two 32-byte values in base64url without padding. */
-const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
+/** A drop's `<fingerprint>.<D>`: two 32-byte values in base64url without padding. */
+const DROP_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/;
+/** A guest's `<office fingerprint>.<sender fingerprint>.<S>`, or the two values of a link made before. */
+const GUEST_FRAGMENT_PATTERN = /^[A-Za-z0-9_-]{43}(\.[A-Za-z0-9_-]{43}){1,2}$/;
 
 /** `/s/` for a guest's link, `/d/` for a drop's: the id that follows, and the fragment after '#'. */
 function linkTo(kind: 's' | 'd', origin: string, id: string, fragment: string): string {
-  if (!ID_PATTERN.test(id) || !GUEST_FRAGMENT_PATTERN.test(fragment)) throw new RangeError(`not a /${kind}/ link`);
+  const pattern = kind === 's' ? GUEST_FRAGMENT_PATTERN : DROP_FRAGMENT_PATTERN;
+  if (!ID_PATTERN.test(id) || !pattern.test(fragment)) throw new RangeError(`not a /${kind}/ link`);
   return `${origin}/${kind}/${id}#${fragment}`;
 }
 
@@ -19,19 +24,25 @@ function idOfPath(kind: 's' | 'd', pathname: string): string | null {
   return match ? (match[1] as string) : null;
 }
 
-export function guestLink(origin: string, recipientId: string, fragment: string): string {
-  return linkTo('s', origin, recipientId, fragment);
+export function guestLink(origin: string, linkId: string, fragment: string): string {
+  return linkTo('s', origin, linkId, fragment);
 }
 
-/** The recipient id of a `/s/<id>` page, or null. */
-export function guestRecipientId(pathname: string): string | null {
+/** The link id of a `/s/<id>` page (a recipient id in a link made before link ids), or null. */
+export function guestLinkId(pathname: string): string | null {
   return idOfPath('s', pathname);
 }
 
-/** The fragment of a guest or drop link (`#…`, as location.hash gives it), or null when malformed. */
+/** The fragment of a guest link (`#…`, as location.hash gives it), or null when malformed. */
 export function guestFragment(hash: string): string | null {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   return GUEST_FRAGMENT_PATTERN.test(fragment) ? fragment : null;
+}
+
+/** The fragment of a drop link, or null when malformed. */
+export function dropFragment(hash: string): string | null {
+  const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
+  return DROP_FRAGMENT_PATTERN.test(fragment) ? fragment : null;
 }
 
 export function dropLink(origin: string, dropId: string, fragment: string): string {
