@@ -103,6 +103,15 @@ export default defineConfig({
         entryFileNames: (chunk) => (chunk.name === SERVICE_WORKER_ENTRY ? 'sw.js' : 'assets/[name]-[hash].js'),
         chunkFileNames: 'assets/[name]-[hash].js',
         assetFileNames: 'assets/[name]-[hash][extname]',
+        codeSplitting: {
+          groups: [
+            // client/src/security/zod.ts switches zod's `new Function` probe off (the CSP forbids
+            // it) and must run before any schema is built. Split into chunks, a module runs after
+            // the chunks it imports, so the switch travels in zod's own chunk, ahead of every
+            // schema of every page.
+            { name: 'zod', test: /node_modules[\\/]zod[\\/]|client[\\/]src[\\/]security[\\/]zod\.ts$/ },
+          ],
+        },
       },
     },
   },
