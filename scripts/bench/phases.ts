@@ -70,7 +70,7 @@ export const OFFICE_PHASES: readonly OfficePhase[] = [
         value: r.scripts.sentGzip,
       },
       {
-        label: 'scripts + wasm as this Chromium received them (gzip, deflate over http)',
+        label: 'scripts + wasm as this Chromium received them',
         text: kib(r.scripts.wire),
         value: r.scripts.wire,
       },

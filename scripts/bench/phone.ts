@@ -5,9 +5,9 @@
 // before it is counted; what starts after (the crypto worker, loaded in the background) is
 // listed apart. The files come from the page's Resource Timing entries (no DevTools network
 // monitoring is switched on). Each built file is then fetched from the server again as a
-// phone browser asks for it, `Accept-Encoding: br, gzip` (Chromium offers brotli only over
-// https, and the bench runs on http loopback), and as a gzip-only browser would, and the
-// bytes the server sent on the wire are counted.
+// phone's browser asks for it, `Accept-Encoding: br, gzip` (whatever this Chromium asked for on
+// plain-http loopback), and as a gzip-only browser would, and the bytes the server sent on the
+// wire are counted.
 import { get } from 'node:http';
 import { testId } from './chromium.js';
 import { newGuestTab } from './guest.js';
@@ -44,7 +44,7 @@ export interface PhonePage {
   /** Sums over scripts and wasm fetched before the button was enabled. */
   readonly scripts: {
     readonly count: number;
-    /** As Chromium received them (it asked for gzip and deflate, not br, over http). */
+    /** As this Chromium received them. */
     readonly wire: number;
     readonly decoded: number;
     /** As the server sends them to a browser that accepts br and gzip. */
