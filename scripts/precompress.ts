@@ -17,7 +17,7 @@ const gzipAsync = promisify(gzip);
 const COMPRESSIBLE = new Set(['.js', '.mjs', '.css', '.svg', '.json', '.wasm', '.txt']);
 
 /** The encodings written, in the server's order of preference, with their file suffixes. */
-export const ENCODINGS = [
+const ENCODINGS = [
   { name: 'br', suffix: '.br' },
   { name: 'gzip', suffix: '.gz' },
 ] as const;
