@@ -10,7 +10,7 @@
 // wire are counted.
 import { get } from 'node:http';
 import { testId } from './chromium.js';
-import { newGuestTab } from './guest.js';
+import { newGuestTab, type GuestTab } from './guest.js';
 import type { Office } from './office.js';
 
 interface Entry {
@@ -39,7 +39,7 @@ interface PhoneResource extends Entry {
 export interface PhonePage {
   /** Everything the page and its workers started fetching before the button was enabled, the page itself first. */
   readonly resources: readonly PhoneResource[];
-  /** Started after the button was enabled (the background start of the crypto worker), as far as seen when measured. */
+  /** Started after the button was enabled: the crypto worker, loaded in the background (waited for, up to a minute). */
   readonly later: readonly PhoneResource[];
   /** Sums over scripts and wasm fetched before the button was enabled. */
   readonly scripts: {
@@ -115,6 +115,17 @@ async function describe(entry: Entry, origin: string): Promise<PhoneResource> {
   };
 }
 
+/** True once the crypto worker's script (assets/worker-*.js) has been fetched by the page. */
+const WORKER_FETCHED = `performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.startsWith('/assets/worker-'))`;
+
+/** Waits up to a minute for the crypto worker's script; a page that never loads it shows that in the list. */
+async function waitForCryptoWorker(page: GuestTab['page']): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await page.evaluate<boolean>(WORKER_FETCHED)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function measurePhonePage(office: Office, link: string): Promise<PhonePage> {
   const guest = await newGuestTab(office, { phone: true });
   try {
@@ -124,6 +135,8 @@ export async function measurePhonePage(office: Office, link: string): Promise<Ph
     await page.waitFor(BUTTON, 60_000);
     const usableAfterMs = await page.evaluate<number>('globalThis.__benchUsableAt');
     const usableAt = (await page.evaluate<number>('performance.timeOrigin')) + usableAfterMs;
+    // The page then loads the crypto worker in the background: wait for it, to list it apart.
+    await waitForCryptoWorker(page);
     const fetched = [
       ...(await page.evaluate<Entry[]>(ENTRIES)),
       ...(await page.evaluateInWorkers<Entry[]>(ENTRIES)).flat(),
