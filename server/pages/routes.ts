@@ -1,11 +1,10 @@
 // The browser client: its pages (one index.html, never cached, so a new release is picked up
 // at once) and its build output under /assets (file names carry a content hash, so they are
-// cached for a year, and are sent brotli- or gzip-compressed from the copies made at build time
-// when the browser accepts that).
-import { extname } from 'node:path';
-import type { Response } from 'express';
+// cached for a year).
 import { notFound } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
+import { extname } from 'node:path';
+import type { Response } from 'express';
 import { ENCODED_SUFFIX, isEncodedCopy, preferredEncoding } from './encoding.js';
 
 /** index.html is missing: the client was not built (`npm run build`). The name says so in the log. */
