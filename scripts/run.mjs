@@ -19,7 +19,7 @@ const builds = [
   {
     script: 'build:client',
     output: 'dist/client/index.html',
-    sources: ['client', 'shared', 'vite.config.ts', 'package-lock.json'],
+    sources: ['client', 'shared', 'vite.config.ts', 'scripts/precompress.ts', 'package-lock.json'],
   },
   {
     script: 'build:server',

@@ -3,23 +3,27 @@ import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { EngineContext } from './crypto/context';
 import type { CryptoEngine } from './crypto/engine';
-import { AppGate } from './features/app/AppGate';
 import { appRoute } from './features/app/sections';
-import { DropUploadPage } from './features/drops/DropUploadPage';
-import { GuestPage } from './features/guest/GuestPage';
 import { dropIdOfPath, guestLinkId } from './features/share/links';
-import { HomePage } from './features/home/HomePage';
-import { InvitePage } from './features/invite/InvitePage';
-import { LoginPage } from './features/login/LoginPage';
-import { NotFoundPage } from './features/not-found/NotFoundPage';
-import { RecoverPage } from './features/recover/RecoverPage';
-import { SetupPage } from './features/setup/SetupPage';
 import { LOCALES, storeLang, translator, type Lang } from './i18n';
 import { I18nContext, richMessage, type I18n } from './i18n/context';
+import { lazyPage } from './lazy-page';
 import { usePath } from './router';
 import { SessionContext } from './session/context';
 import { createSessionStore } from './session/store';
 import { Layout } from './ui/Layout';
+
+// Each page is its own chunk (lazy-page.tsx): a guest's phone fetches the guest page, not the
+// office's. Everything under /app is one more chunk, split further by AppGate.
+const AppGate = lazyPage(() => import('./features/app/AppGate').then((m) => m.AppGate));
+const DropUploadPage = lazyPage(() => import('./features/drops/DropUploadPage').then((m) => m.DropUploadPage));
+const GuestPage = lazyPage(() => import('./features/guest/GuestPage').then((m) => m.GuestPage));
+const HomePage = lazyPage(() => import('./features/home/HomePage').then((m) => m.HomePage));
+const InvitePage = lazyPage(() => import('./features/invite/InvitePage').then((m) => m.InvitePage));
+const LoginPage = lazyPage(() => import('./features/login/LoginPage').then((m) => m.LoginPage));
+const NotFoundPage = lazyPage(() => import('./features/not-found/NotFoundPage').then((m) => m.NotFoundPage));
+const RecoverPage = lazyPage(() => import('./features/recover/RecoverPage').then((m) => m.RecoverPage));
+const SetupPage = lazyPage(() => import('./features/setup/SetupPage').then((m) => m.SetupPage));
 
 export interface AppProps {
   readonly engine: CryptoEngine;
@@ -32,6 +36,15 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
   const session = useMemo(() => createSessionStore(engine), [engine]);
 
   useEffect(() => session.start(), [session]);
+
+  // The crypto worker (libsodium) is most of what a page downloads. Every page but a guest's
+  // link uses it at once (or shows its state), so it starts loading with the page; the guest
+  // page starts it itself once "Send me a code" can be pressed, as the guest needs it only
+  // after typing the code.
+  const guestLink = guestLinkId(path) !== null;
+  useEffect(() => {
+    if (!guestLink) engine.start();
+  }, [guestLink, engine]);
 
   // In the same commit as the new text, so the page is never read with the wrong language.
   useLayoutEffect(() => {

@@ -1,54 +1,80 @@
 // What a guest's phone downloads before the guest page can be used: the guest link opened in a
 // fresh browser context (nothing cached) with a phone's screen, until the "Send me a code"
-// button is enabled. The sizes come from the Resource Timing entries of the page and of its
-// workers (encodedBodySize: the body as it came over the wire, compressed if the server
-// compressed it), so no DevTools network monitoring is switched on. The server's own
-// compression is checked separately, and the same files are gzipped and brotli'd from
-// dist/client here, so the figure for a compressing server (or proxy) is there too.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { ROOT } from '../../test/helpers/process.js';
+// button is enabled. That moment is taken in the page itself (a MutationObserver installed
+// before the page's own scripts), and only what the page and its workers started fetching
+// before it is counted; what starts after (the crypto worker, loaded in the background) is
+// listed apart. The files come from the page's Resource Timing entries (no DevTools network
+// monitoring is switched on). Each built file is then fetched from the server again as a
+// phone's browser asks for it, `Accept-Encoding: br, gzip` (whatever this Chromium asked for on
+// plain-http loopback), and as a gzip-only browser would, and the bytes the server sent on the
+// wire are counted.
+import { get } from 'node:http';
 import { testId } from './chromium.js';
-import { newGuestTab } from './guest.js';
+import { newGuestTab, type GuestTab } from './guest.js';
 import type { Office } from './office.js';
 
 interface Entry {
   readonly name: string;
   readonly initiatorType: string;
+  /** Milliseconds since the epoch (the timeline's origin plus the entry's start). */
+  readonly startedAt: number;
   readonly encodedBodySize: number;
   readonly decodedBodySize: number;
 }
 
+/** What the server sent for one request: body bytes on the wire and its Content-Encoding. */
+interface Sent {
+  readonly bytes: number;
+  readonly encoding: string | null;
+}
+
 interface PhoneResource extends Entry {
   readonly kind: 'script' | 'wasm' | 'other';
-  /** The same file from dist/client, gzip level 6 (what a compressing proxy typically sends), bytes. */
-  readonly gzip: number | null;
-  /** The same file, brotli quality 11 (as precompressed files would be served), bytes. */
-  readonly brotli: number | null;
+  /** The same URL fetched with `Accept-Encoding: br, gzip`, or null (not a built file: API answers). */
+  readonly sentBr: Sent | null;
+  /** The same, with `Accept-Encoding: gzip`. */
+  readonly sentGzip: Sent | null;
 }
 
 export interface PhonePage {
-  /** Every resource fetched by the page and its workers until the button was enabled, the page itself first. */
+  /** Everything the page and its workers started fetching before the button was enabled, the page itself first. */
   readonly resources: readonly PhoneResource[];
-  /** Sums over scripts and wasm. */
+  /** Started after the button was enabled: the crypto worker, loaded in the background (waited for, up to a minute). */
+  readonly later: readonly PhoneResource[];
+  /** Sums over scripts and wasm fetched before the button was enabled. */
   readonly scripts: {
     readonly count: number;
+    /** As this Chromium received them. */
     readonly wire: number;
     readonly decoded: number;
-    readonly gzip: number;
-    readonly brotli: number;
+    /** As the server sends them to a browser that accepts br and gzip. */
+    readonly sentBr: number;
+    /** As the server sends them to a browser that accepts gzip only. */
+    readonly sentGzip: number;
   };
-  /** Sums over everything (page, styles, icons, API answers). */
-  readonly all: { readonly wire: number; readonly decoded: number };
-  /** The server answered a script with a Content-Encoding when asked for gzip or br (null: it did not). */
+  /** Sums over everything before the button was enabled (page, styles, icons, API answers). */
+  readonly all: { readonly wire: number; readonly decoded: number; readonly sentBr: number };
+  /** The Content-Encoding the server answered the first script with for `br, gzip` (null: none). */
   readonly serverEncoding: string | null;
-  /** From navigation start to the button found enabled (polled, so up to ~50 ms late), seconds. */
+  /** From navigation start to the button enabled (taken in the page), seconds. */
   readonly usableAfterSeconds: number;
 }
 
+const BUTTON = `${testId('guest-request-code')}:not([disabled])`;
+
+/** Runs in the page before its own scripts: notes when the button first appears enabled. */
+const WATCH_BUTTON = `(() => {
+  const observer = new MutationObserver(() => {
+    if (document.querySelector(${JSON.stringify(BUTTON)}) === null) return;
+    globalThis.__benchUsableAt = performance.now();
+    observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+})()`;
+
 const ENTRIES = `[...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
-  name: e.name, initiatorType: e.initiatorType, encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize,
+  name: e.name, initiatorType: e.initiatorType, startedAt: performance.timeOrigin + e.startTime,
+  encodedBodySize: e.encodedBodySize, decodedBodySize: e.decodedBodySize,
 }))`;
 
 function kindOf(entry: Entry): PhoneResource['kind'] {
@@ -57,30 +83,60 @@ function kindOf(entry: Entry): PhoneResource['kind'] {
   return path.endsWith('.js') || path.endsWith('.mjs') ? 'script' : 'other';
 }
 
-/** The built file behind a URL of the client, or null (API answers, the page under another path). */
-async function builtFile(url: string, origin: string): Promise<Buffer | null> {
-  const parsed = new URL(url);
-  if (parsed.origin !== origin) return null;
-  const path = parsed.pathname.startsWith('/assets/') || parsed.pathname === '/sw.js' ? parsed.pathname : null;
-  const file = path ?? (parsed.pathname.startsWith('/s/') ? '/index.html' : null);
-  if (file === null) return null;
-  return readFile(join(ROOT, 'dist/client', file)).catch(() => null);
+/** A GET over a plain socket; the body bytes as sent (nothing decompressed) and the Content-Encoding. */
+function sentBytes(url: string, acceptEncoding: string): Promise<Sent> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+        else resolve({ bytes, encoding: res.headers['content-encoding'] ?? null });
+      });
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
-/** Asks the server for `url` as a browser would (gzip, br) and returns the Content-Encoding it answered with. */
-async function serverEncoding(url: string): Promise<string | null> {
-  const response = await fetch(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
-  await response.arrayBuffer();
-  return response.headers.get('content-encoding');
+/** A built file of the client (or the page itself) is fetched again; API answers are not. */
+function isBuiltFile(url: string, origin: string): boolean {
+  const parsed = new URL(url);
+  if (parsed.origin !== origin) return false;
+  return parsed.pathname.startsWith('/assets/') || parsed.pathname === '/sw.js' || parsed.pathname.startsWith('/s/');
+}
+
+async function describe(entry: Entry, origin: string): Promise<PhoneResource> {
+  const built = isBuiltFile(entry.name, origin);
+  return {
+    ...entry,
+    kind: kindOf(entry),
+    sentBr: built ? await sentBytes(entry.name, 'br, gzip') : null,
+    sentGzip: built ? await sentBytes(entry.name, 'gzip') : null,
+  };
+}
+
+/** True once the crypto worker's script (assets/worker-*.js) has been fetched by the page. */
+const WORKER_FETCHED = `performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.startsWith('/assets/worker-'))`;
+
+/** Waits up to a minute for the crypto worker's script; a page that never loads it shows that in the list. */
+async function waitForCryptoWorker(page: GuestTab['page']): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await page.evaluate<boolean>(WORKER_FETCHED)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export async function measurePhonePage(office: Office, link: string): Promise<PhonePage> {
   const guest = await newGuestTab(office, { phone: true });
   try {
     const { page } = guest;
+    await page.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_BUTTON });
     await page.goto(link);
-    await page.waitFor(`${testId('guest-request-code')}:not([disabled])`, 60_000);
-    const usableAfterMs = await page.evaluate<number>('performance.now()');
+    await page.waitFor(BUTTON, 60_000);
+    const usableAfterMs = await page.evaluate<number>('globalThis.__benchUsableAt');
+    const usableAt = (await page.evaluate<number>('performance.timeOrigin')) + usableAfterMs;
+    // The page then loads the crypto worker in the background: wait for it, to list it apart.
+    await waitForCryptoWorker(page);
     const fetched = [
       ...(await page.evaluate<Entry[]>(ENTRIES)),
       ...(await page.evaluateInWorkers<Entry[]>(ENTRIES)).flat(),
@@ -89,30 +145,28 @@ export async function measurePhonePage(office: Office, link: string): Promise<Ph
     const entries = fetched.filter((entry, i) => fetched.findIndex((e) => e.name === entry.name) === i);
     const origin = office.coffer.origin;
     const resources: PhoneResource[] = [];
-    for (const entry of entries) {
-      const file = await builtFile(entry.name, origin);
-      resources.push({
-        ...entry,
-        kind: kindOf(entry),
-        gzip: file === null ? null : gzipSync(file, { level: 6 }).length,
-        brotli: file === null ? null : brotliCompressSync(file).length,
-      });
-    }
+    const later: PhoneResource[] = [];
+    for (const entry of entries) (entry.startedAt <= usableAt ? resources : later).push(await describe(entry, origin));
     const scripts = resources.filter((r) => r.kind !== 'other');
-    const sum = (list: readonly PhoneResource[], pick: (r: PhoneResource) => number | null): number =>
+    const sum = (list: readonly PhoneResource[], pick: (r: PhoneResource) => number | undefined): number =>
       list.reduce((total, r) => total + (pick(r) ?? 0), 0);
-    const firstScript = scripts[0]?.name;
     return {
       resources,
+      later,
       scripts: {
         count: scripts.length,
         wire: sum(scripts, (r) => r.encodedBodySize),
         decoded: sum(scripts, (r) => r.decodedBodySize),
-        gzip: sum(scripts, (r) => r.gzip),
-        brotli: sum(scripts, (r) => r.brotli),
+        sentBr: sum(scripts, (r) => r.sentBr?.bytes),
+        sentGzip: sum(scripts, (r) => r.sentGzip?.bytes),
       },
-      all: { wire: sum(resources, (r) => r.encodedBodySize), decoded: sum(resources, (r) => r.decodedBodySize) },
-      serverEncoding: firstScript === undefined ? null : await serverEncoding(firstScript),
+      all: {
+        wire: sum(resources, (r) => r.encodedBodySize),
+        decoded: sum(resources, (r) => r.decodedBodySize),
+        // API answers are not fetched again: as Chromium received them.
+        sentBr: sum(resources, (r) => r.sentBr?.bytes ?? r.encodedBodySize),
+      },
+      serverEncoding: scripts[0]?.sentBr?.encoding ?? null,
       usableAfterSeconds: usableAfterMs / 1000,
     };
   } finally {

@@ -4,6 +4,9 @@
 import type { RequestHandler } from 'express';
 import { notFound } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
+import { extname } from 'node:path';
+import type { Response } from 'express';
+import { ENCODED_SUFFIX, isEncodedCopy, preferredEncoding } from './encoding.js';
 
 /** index.html is missing: the client was not built (`npm run build`). The name says so in the log. */
 class ClientBuildMissingError extends Error {
@@ -85,16 +88,50 @@ export function sendServiceWorker(clientDir: string): RouteHandler {
     });
 }
 
+/** Sends `relative` from `root` with `options`; rejects with the error (missing or not) if it could not. */
+function sendFileFrom(res: Response, root: string, relative: string, options: object): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    res.sendFile(relative, { root, dotfiles: 'deny', ...options }, (error?: Error) =>
+      error ? reject(error) : resolve(),
+    );
+  });
+}
+
+/** Cached for a year: the name changes with the content. */
+const IMMUTABLE = { maxAge: 31_536_000_000, immutable: true } as const;
+
+/**
+ * A built file. When the browser accepts brotli or gzip and the build made that copy, the copy
+ * is sent with Content-Encoding and the file's own Content-Type; otherwise the file as it is
+ * (with Range support). Either way `Vary: Accept-Encoding`, so caches keep them apart. Copies
+ * are sent whole (no Range): browsers fetch scripts and styles in one piece.
+ */
 export function sendAsset(clientDir: string): RouteHandler {
-  return (req, res) => {
+  const root = `${clientDir}/assets`;
+  return async (req, res) => {
     const file = req.params.file;
     const relative = Array.isArray(file) ? file.join('/') : String(file);
-    return new Promise<void>((resolve, reject) => {
-      res.sendFile(
-        relative,
-        { root: `${clientDir}/assets`, dotfiles: 'deny', maxAge: 31_536_000_000, immutable: true },
-        (error?: Error) => (error ? reject(isMissingFile(error) ? notFound() : error) : resolve()),
+    if (isEncodedCopy(relative)) throw notFound();
+    res.vary('Accept-Encoding');
+    const encoding = preferredEncoding(req.get('Accept-Encoding'));
+    if (encoding !== null) {
+      res.type(extname(relative));
+      const sent = await sendFileFrom(res, root, relative + ENCODED_SUFFIX[encoding], {
+        ...IMMUTABLE,
+        acceptRanges: false,
+        headers: { 'Content-Encoding': encoding },
+      }).then(
+        () => true,
+        (error: unknown) => {
+          if (isMissingFile(error) && !res.headersSent) return false;
+          throw error;
+        },
       );
+      if (sent) return;
+      res.removeHeader('Content-Type');
+    }
+    await sendFileFrom(res, root, relative, IMMUTABLE).catch((error: unknown) => {
+      throw isMissingFile(error) ? notFound() : error;
     });
   };
 }

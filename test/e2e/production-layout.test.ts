@@ -126,6 +126,104 @@ describe('the production layout (what the Docker image holds)', () => {
   });
 });
 
+/** A built file under dist/client/assets: its name, its text, and the size of its brotli copy. */
+interface BuiltChunk {
+  readonly file: string;
+  readonly code: string;
+  readonly bytes: number;
+  readonly brotli: number;
+}
+
+const CLIENT_ASSETS = join(ROOT, 'dist/client/assets');
+
+async function builtChunk(file: string): Promise<BuiltChunk> {
+  const code = await readFile(join(CLIENT_ASSETS, file), 'utf8');
+  // npm run build:client writes the .br copies (scripts/precompress.ts); the server sends those.
+  const { size: brotli } = await stat(join(CLIENT_ASSETS, `${file}.br`));
+  return { file, code, bytes: Buffer.byteLength(code), brotli };
+}
+
+/** The file in dist/client/assets whose name is `<name>-<hash>.js` (Rolldown names a chunk after its module). */
+async function chunkNamed(name: string): Promise<string> {
+  const files = (await readdir(CLIENT_ASSETS)).filter((file) => new RegExp(`^${name}-[\\w-]{8}\\.js$`).test(file));
+  expect(files, `one ${name} chunk`).toHaveLength(1);
+  return files[0] as string;
+}
+
+/**
+ * The chunks a page waits for: `roots` and everything they import statically (`import … from`,
+ * `export … from`, bare `import "…"`), not what they load later with import().
+ */
+async function staticClosure(roots: readonly string[]): Promise<BuiltChunk[]> {
+  const seen = new Map<string, BuiltChunk>();
+  const queue = [...roots];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (seen.has(file)) continue;
+    const chunk = await builtChunk(file);
+    seen.set(file, chunk);
+    for (const match of chunk.code.matchAll(/(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g)) {
+      queue.push(match[1] as string);
+    }
+  }
+  return [...seen.values()];
+}
+
+describe('what the built client makes a phone wait for (dist/client, no browser)', () => {
+  const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+  /** Markers of code only the crypto worker and the password pages may hold. */
+  const HEAVY = [
+    ['libsodium (Argon2id)', 'crypto_pwhash'],
+    ['the password-strength dictionaries', 'zxcvbn'],
+  ] as const;
+
+  async function entry(): Promise<{ script: string; style: string }> {
+    const html = await readFile(join(ROOT, 'dist/client/index.html'), 'utf8');
+    const script = /<script type="module" crossorigin src="\/assets\/([^"]+\.js)">/.exec(html)?.[1];
+    const style = /<link rel="stylesheet" crossorigin href="\/assets\/([^"]+\.css)">/.exec(html)?.[1];
+    if (script === undefined || style === undefined) throw new Error('index.html names no entry script or stylesheet');
+    return { script, style };
+  }
+
+  it('the guest, drop and portal pages wait for no libsodium and no dictionaries, and the guest page for under 200 KiB brotli', async () => {
+    const { script, style } = await entry();
+    const css = await builtChunk(style);
+    const pages = {
+      guest: [script, await chunkNamed('GuestPage')],
+      drop: [script, await chunkNamed('DropUploadPage')],
+      portal: [script, await chunkNamed('AppGate'), await chunkNamed('PortalPage')],
+    };
+    const brotli: Record<string, number> = {};
+    for (const [page, roots] of Object.entries(pages)) {
+      const chunks = await staticClosure(roots);
+      for (const chunk of chunks) {
+        expect(chunk.file, `${page} page`).not.toMatch(/^(worker|strength)-/);
+        for (const [what, marker] of HEAVY)
+          expect(chunk.code, `${page} page: ${chunk.file} holds ${what}`).not.toContain(marker);
+      }
+      brotli[page] = chunks.reduce((sum, chunk) => sum + chunk.brotli, css.brotli);
+      const raw = chunks.reduce((sum, chunk) => sum + chunk.bytes, css.bytes);
+      console.log(
+        `${page} page waits for ${chunks.length} scripts + the stylesheet: ${kib(raw)}, ${kib(brotli[page] ?? 0)} brotli`,
+      );
+    }
+    // The portal is not the office's app: none of the staff or admin pages come with it.
+    const portal = (await staticClosure(pages.portal)).map((chunk) => chunk.file);
+    for (const name of ['SendPage', 'UsersPage', 'AuditPage', 'DropsListPage', 'ClientsPage']) {
+      expect(
+        portal.some((file) => file.startsWith(`${name}-`)),
+        name,
+      ).toBe(false);
+    }
+    expect(brotli['guest']).toBeLessThan(200 * 1024);
+
+    // What loads later, on demand, is where it belongs.
+    const worker = (await readdir(CLIENT_ASSETS)).find((file) => /^worker-[\w-]{8}\.js$/.test(file));
+    expect(worker, 'the crypto worker chunk').toBeDefined();
+    expect((await builtChunk(worker as string)).code).toContain('crypto_pwhash');
+    expect((await builtChunk(await chunkNamed('strength'))).code).toContain('zxcvbn');
+  });
+});
+
 /**
  * Removes what compiling better-sqlite3 leaves beside its binary, exactly as the Dockerfile's
  * production-dependencies stage does, so the server is run on the same pruned tree.

@@ -397,3 +397,34 @@ it("stops the send when a colleague's key changed since the advisor last sent to
   nothingSent();
   await finish(advisor);
 });
+
+it("a guest's page works before the crypto worker has loaded: the code is requested while the worker's script is held back, and the file opens once it arrives", async () => {
+  const file = randomFile(`brief-${marker()}.pdf`, 200 * 1024);
+  const email = guestAddress();
+  const advisor = await signedIn(ADVISOR);
+  await compose(advisor.page, [file], [{ email, kind: 'guest' }]);
+  const sent = await submit(advisor.page);
+  const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
+
+  const guest = await newSession('guest');
+  // The worker's script (libsodium, most of the page's weight) is answered only when released.
+  const held: string[] = [];
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await guest.context.route(/\/assets\/worker-[\w-]+\.js$/, async (route) => {
+    held.push(new URL(route.request().url()).pathname);
+    await released;
+    await route.fallback();
+  });
+
+  const code = await guestRequestsCode(guest.page, coffer.mail, guestLink);
+  // The page asked for the worker by itself, in the background, once it could be used.
+  await expect.poll(() => held.length).toBe(1);
+  release();
+  await guest.page.getByTestId('guest-code').fill(code);
+  await guest.page.getByTestId('guest-verify').click();
+  await guest.page.locator('[data-testid="guest-page"][data-step="files"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  expectSameFile(await download(guest.page, file.name), file);
+  expect(held).toHaveLength(1);
+  await finish(advisor, guest);
+});

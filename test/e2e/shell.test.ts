@@ -160,6 +160,32 @@ describe('setup link page', () => {
   });
 });
 
+describe('pages loaded on demand', () => {
+  it("says so when a page's file cannot be fetched, in the visitor's language, and reloading brings the page", async () => {
+    const loginChunk = /\/assets\/LoginPage-[\w-]+\.js$/;
+    for (const [locale, heading, button] of [
+      ['en-GB', 'This page did not load', 'Reload the page'],
+      ['nl-NL', 'Deze pagina is niet geladen', 'Pagina opnieuw laden'],
+    ] as const) {
+      const context = await browser.newContext({ locale });
+      const page = await context.newPage();
+      await page.route(loginChunk, (route) => route.abort('connectionfailed'));
+      await page.goto(`${server.origin}/login`);
+      const failed = page.getByTestId('page-load-failed');
+      await failed.waitFor();
+      expect(await page.locator('h1').textContent()).toBe(heading);
+      expect(await failed.getAttribute('role')).toBe('alert');
+      expect(await page.getByTestId('login-page').count()).toBe(0);
+
+      await page.unroute(loginChunk);
+      await failed.getByRole('button', { name: button }).click();
+      await page.getByTestId('login-page').waitFor();
+      expect(await page.getByTestId('page-load-failed').count()).toBe(0);
+      await context.close();
+    }
+  });
+});
+
 describe('accessibility', () => {
   it('has no axe violations on the public pages (home, setup, sign-in, recovery), in both languages', async () => {
     const token = await newSetupLink();

@@ -1,11 +1,17 @@
 // The app as a whole, what it serves: security headers, caching, the download service worker and
 // routing (the route table, 404, 405, bad path parameters, TRUST_PROXY).
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { errorCodeOf } from '../helpers/expect.js';
 import { contentSecurityPolicy } from '../../server/kernel/http/headers.js';
+import { preferredEncoding } from '../../server/pages/encoding.js';
+import { precompressAssets } from '../../scripts/precompress.js';
 import { PAGES, routeTable } from '../../server/routes.js';
 import { createServices } from '../../server/compose.js';
 import { ASSET_BODY, ASSET_NAME, INDEX_HTML, SERVICE_WORKER_BODY, TEST_ORIGIN } from '../helpers/app.js';
@@ -87,6 +93,154 @@ describe('caching', () => {
       expect(missing.status, path).toBe(404);
       expectError(missing.body, 'not_found');
       expect(missing.headers['cache-control']).toBe('no-store');
+    }
+  });
+});
+
+/** A GET over a real socket on loopback, the body as it came over the wire (nothing decompressed). */
+async function rawGet(
+  app: Express,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+describe('compressed assets', () => {
+  /** A script like a built chunk: large and repetitive enough that both encodings shrink it. */
+  const SCRIPT = 'app-compress1.js';
+  const SCRIPT_BODY = Buffer.from(
+    Array.from({ length: 400 }, (_, i) => `export const message${i} = "Coffer encrypts in the browser (${i})";\n`).join(
+      '',
+    ),
+  );
+
+  async function compressedApp(): Promise<Awaited<ReturnType<typeof testApp>>> {
+    const t = await testApp();
+    await writeFile(join(t.clientDir, 'assets', SCRIPT), SCRIPT_BODY);
+    await precompressAssets(join(t.clientDir, 'assets'));
+    return t;
+  }
+
+  it('the build step writes brotli and gzip copies that decompress to the file, and only where they are smaller', async () => {
+    const t = await testApp();
+    const dir = join(t.clientDir, 'assets');
+    await writeFile(join(dir, SCRIPT), SCRIPT_BODY);
+    await writeFile(join(dir, 'tiny-abc.js'), 'x');
+    await writeFile(join(dir, 'photo-abc.png'), SCRIPT_BODY);
+    const results = await precompressAssets(dir);
+
+    // The test asset (a one-line script) and the tiny file do not shrink; a PNG is not text.
+    expect((await readdir(dir)).sort()).toEqual(
+      [ASSET_NAME, SCRIPT, `${SCRIPT}.br`, `${SCRIPT}.gz`, 'photo-abc.png', 'tiny-abc.js'].sort(),
+    );
+    expect(brotliDecompressSync(await readFile(join(dir, `${SCRIPT}.br`))).equals(SCRIPT_BODY)).toBe(true);
+    expect(gunzipSync(await readFile(join(dir, `${SCRIPT}.gz`))).equals(SCRIPT_BODY)).toBe(true);
+    const script = results.find((r) => r.file === SCRIPT);
+    expect(script?.bytes).toBe(SCRIPT_BODY.length);
+    expect(script?.br).toBeLessThan(SCRIPT_BODY.length / 4);
+    expect(script?.gzip).toBeLessThan(SCRIPT_BODY.length / 4);
+    expect(results.find((r) => r.file === 'tiny-abc.js')).toEqual({
+      file: 'tiny-abc.js',
+      bytes: 1,
+      br: null,
+      gzip: null,
+    });
+  });
+
+  it('sends the copy the browser accepts, with Content-Encoding, Vary and the headers of the file itself', async () => {
+    const t = await compressedApp();
+    const cases: [header: string | null, encoding: 'br' | 'gzip' | null][] = [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['br', 'br'],
+      ['gzip', 'gzip'],
+      ['GZIP;q=1.0', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=0.8, br;q=0.5', 'gzip'],
+      ['*', 'br'],
+      ['*;q=0.5, br;q=0', 'gzip'],
+      ['deflate', null],
+      ['identity', null],
+      ['br;q=0.5, gzip;q=0.5, identity', null],
+      ['gzip;q=2', null],
+      ['', null],
+      [null, null],
+    ];
+    for (const [header, encoding] of cases) {
+      expect(preferredEncoding(header ?? undefined), String(header)).toBe(encoding);
+      const res = await rawGet(t.app, `/assets/${SCRIPT}`, header === null ? {} : { 'Accept-Encoding': header });
+      const label = `Accept-Encoding: ${String(header)}`;
+      expect(res.status, label).toBe(200);
+      expect(res.headers['content-encoding'], label).toBe(encoding ?? undefined);
+      expect(res.headers.vary, label).toMatch(/\bAccept-Encoding\b/);
+      expect(res.headers['content-type'], label).toBe('text/javascript; charset=utf-8');
+      expect(res.headers['cache-control'], label).toBe('public, max-age=31536000, immutable');
+      expect(res.headers['content-security-policy'], label).toBe(CSP);
+      expect(Number(res.headers['content-length']), label).toBe(res.body.length);
+      const decoded =
+        encoding === 'br' ? brotliDecompressSync(res.body) : encoding === 'gzip' ? gunzipSync(res.body) : res.body;
+      expect(decoded.equals(SCRIPT_BODY), label).toBe(true);
+      if (encoding !== null) expect(res.body.length, label).toBeLessThan(SCRIPT_BODY.length / 4);
+    }
+  });
+
+  it('sends the file as it is where the build made no copy, keeps Range for the file itself, and never compresses pages or API answers', async () => {
+    const t = await compressedApp();
+    await writeFile(join(t.clientDir, 'assets', 'plain-abc.js'), SCRIPT_BODY);
+    const plain = await rawGet(t.app, '/assets/plain-abc.js', { 'Accept-Encoding': 'gzip, br' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(plain.body.equals(SCRIPT_BODY)).toBe(true);
+
+    const range = await rawGet(t.app, `/assets/${SCRIPT}`, { Range: 'bytes=0-9' });
+    expect(range.status).toBe(206);
+    expect(range.headers['content-range']).toBe(`bytes 0-9/${SCRIPT_BODY.length}`);
+    expect(range.body.equals(SCRIPT_BODY.subarray(0, 10))).toBe(true);
+    // A compressed copy is sent whole.
+    const whole = await rawGet(t.app, `/assets/${SCRIPT}`, { Range: 'bytes=0-9', 'Accept-Encoding': 'br' });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(whole.body).equals(SCRIPT_BODY)).toBe(true);
+
+    for (const path of ['/', '/healthz', '/sw.js']) {
+      const res = await rawGet(t.app, path, { 'Accept-Encoding': 'gzip, br' });
+      expect(res.status, path).toBe(200);
+      expect(res.headers['content-encoding'], path).toBeUndefined();
+    }
+  });
+
+  it('answers an unknown asset, and a copy asked for by its own name, with the JSON 404', async () => {
+    const t = await compressedApp();
+    for (const path of [
+      '/assets/app-missing.js',
+      `/assets/${SCRIPT}.br`,
+      `/assets/${SCRIPT}.gz`,
+      '/assets/%2e%2e/index.html',
+    ]) {
+      for (const header of ['br', 'gzip', 'identity']) {
+        const res = await request(t.app).get(path).set('Accept-Encoding', header);
+        expect(res.status, `${path} ${header}`).toBe(404);
+        expect(res.headers['content-encoding'], `${path} ${header}`).toBeUndefined();
+        expectError(res.body, 'not_found');
+        expect(res.headers['cache-control']).toBe('no-store');
+      }
     }
   });
 });

@@ -1,6 +1,8 @@
 // The page's handle on the crypto worker: starts it under the Trusted Types policy, tracks
 // whether it is loading, ready or failed, and matches answers (and progress reports) to
-// requests by their id.
+// requests by their id. The worker (libsodium, most of what a phone downloads) is started
+// only when a page asks for it (`start()`) or first uses it, so a page that does not need
+// it yet is usable without it.
 import { trustedScriptURL } from '../security/trusted-types';
 import {
   isWorkerMessage,
@@ -40,7 +42,10 @@ export interface CallOptions {
 }
 
 export interface CryptoEngine {
+  /** `loading` until the worker has started and answered `ready`, including before `start()`. */
   readonly state: EngineState;
+  /** Starts the worker if it has not been started yet (ping and call start it too). */
+  start(): void;
   /** Calls `listener` on every state change; returns the unsubscribe function. */
   subscribe(listener: (state: EngineState) => void): () => void;
   /** Resolves true once the worker answers, false if the engine failed. */
@@ -57,12 +62,13 @@ interface Pending {
   readonly onTransfer?: ((progress: TransferProgress) => void) | undefined;
 }
 
-export function startCryptoEngine(): CryptoEngine {
+export function createCryptoEngine(): CryptoEngine {
   let state: EngineState = { kind: 'loading' };
   const listeners = new Set<(state: EngineState) => void>();
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let worker: Worker | undefined;
+  let started = false;
 
   const setState = (next: EngineState): void => {
     if (state.kind === 'failed') return;
@@ -100,7 +106,29 @@ export function startCryptoEngine(): CryptoEngine {
     }
   };
 
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    try {
+      // lib.dom's Worker constructor does not know TrustedScriptURL; the browser accepts it.
+      worker = new Worker(trustedScriptURL(workerUrl) as string, { type: 'module', name: 'coffer-crypto' });
+      worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+        if (isWorkerMessage(event.data)) receive(event.data);
+      });
+      // The script failed to load or threw while starting (for example: no module workers,
+      // or no WebAssembly). Either way this browser cannot encrypt.
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        fail();
+      });
+      worker.addEventListener('messageerror', fail);
+    } catch {
+      fail();
+    }
+  };
+
   const send = (message: PageMessage, entry: Pending, transfer: readonly Transferable[] = []): void => {
+    start();
     if (state.kind === 'failed' || !worker) {
       entry.settle(null);
       return;
@@ -109,27 +137,11 @@ export function startCryptoEngine(): CryptoEngine {
     worker.postMessage(message, [...transfer]);
   };
 
-  try {
-    // lib.dom's Worker constructor does not know TrustedScriptURL; the browser accepts it.
-    worker = new Worker(trustedScriptURL(workerUrl) as string, { type: 'module', name: 'coffer-crypto' });
-    worker.addEventListener('message', (event: MessageEvent<unknown>) => {
-      if (isWorkerMessage(event.data)) receive(event.data);
-    });
-    // The script failed to load or threw while starting (for example: no module workers,
-    // or no WebAssembly). Either way this browser cannot encrypt.
-    worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      fail();
-    });
-    worker.addEventListener('messageerror', fail);
-  } catch {
-    fail();
-  }
-
   const engine: CryptoEngine = {
     get state() {
       return state;
     },
+    start,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -165,6 +177,8 @@ export function startCryptoEngine(): CryptoEngine {
       });
     },
     async lock() {
+      // A worker never started holds nothing (and need not be started to be told so).
+      if (!started) return;
       try {
         await engine.call('lock', {});
       } catch {

@@ -251,6 +251,9 @@ export const en = {
 
   'app.loading.title': 'Loading Coffer',
   'app.loading': 'Loading…',
+  'app.pageFailed.title': 'This page did not load',
+  'app.pageFailed': 'Part of Coffer could not be fetched. Check your internet connection and reload the page.',
+  'app.pageFailed.reload': 'Reload the page',
   'app.toSignIn': 'Taking you to the sign-in page…',
   'app.notAllowed.title': 'Not available',
   'app.notAllowed.text': 'This page is not available for your account.',

@@ -261,6 +261,10 @@ export const nl: Messages = {
 
   'app.loading.title': 'Coffer laden',
   'app.loading': 'Laden…',
+  'app.pageFailed.title': 'Deze pagina is niet geladen',
+  'app.pageFailed':
+    'Een deel van Coffer kon niet worden opgehaald. Controleer uw internetverbinding en laad de pagina opnieuw.',
+  'app.pageFailed.reload': 'Pagina opnieuw laden',
   'app.toSignIn': 'U gaat naar de inlogpagina…',
   'app.notAllowed.title': 'Niet beschikbaar',
   'app.notAllowed.text': 'Deze pagina is niet beschikbaar voor uw account.',

@@ -100,6 +100,13 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
     },
   });
 
+  // The page is usable without the crypto worker; it starts loading now, in the background,
+  // so it is ready by the time the guest has the code (app.tsx leaves the start to this page).
+  const usable = step.kind === 'start';
+  useEffect(() => {
+    if (usable) engine.start();
+  }, [usable, engine]);
+
   // The worker forgets the file keys when the guest leaves.
   const openedShareId = step.kind === 'files' ? step.opened.shareId : null;
   useEffect(() => {
