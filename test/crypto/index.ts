@@ -12,6 +12,7 @@ import { metadataCases } from './metadata.cases.js';
 import { metadataDuplicateCases } from './metadata-duplicates.cases.js';
 import { officeCases } from './office.cases.js';
 import { passwordCases } from './password.cases.js';
+import { negativeVectorCases } from './vectors-negative.cases.js';
 import { vectorCases } from './vectors.cases.js';
 import { wrapCases } from './wrap.cases.js';
 
@@ -29,4 +30,5 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...dropCases,
   ...dropRecordCases,
   ...vectorCases,
+  ...negativeVectorCases,
 ];
