@@ -273,6 +273,8 @@ export function runNegativeOperation(operation: string, raw: Record<string, unkn
       });
     case 'openPin':
       return c.openPin(a.bytes('envelope'), a.bytes('personalKey'), a.id('ownerId'));
+    case 'openPinIndex':
+      return c.openPinIndex(a.bytes('envelope'), a.bytes('personalKey'), a.id('ownerId'));
     case 'parseGuestLinkFragment':
       return c.parseGuestLinkFragment(a.text('fragment'));
     case 'parseDropLinkFragment':
