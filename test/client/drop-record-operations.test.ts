@@ -90,7 +90,7 @@ describe('forgery 1: the client portal with a swapped sealed link', () => {
     const server = fakeServer();
     const o = await office(server);
     const client = await clientOf(o);
-    await call(client.ops, 'pinOffice', { pins: [] });
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const genuine = portalDrop(o, client.approved);
     const keys = serverKeys(genuine.dropId);
     const served = {

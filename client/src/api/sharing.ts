@@ -9,6 +9,7 @@ import {
   CodeVerifyResponse,
   GrantResponse,
   LinkInfo,
+  PinIndexResponse,
   PinList,
   ReceivedList,
   RecipientLookupResponse,
@@ -16,9 +17,11 @@ import {
   ShareDetail,
   ShareForRecipient,
   ShareList,
+  type PinIndexPutRequest,
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
 import {
+  ApiError,
   deleteJson,
   getJson,
   noContent,
@@ -65,6 +68,21 @@ export function getPins(): Promise<PinList> {
 
 export function putPin(subject: 'office' | 'user', subjectId: string, envelope: string): Promise<void> {
   return putJson(`${API}/me/pins/${segment(subject)}/${segment(subjectId)}`, { envelope }, noContent);
+}
+
+/** The caller's pin index, or null while they have none (404). */
+export async function getPinIndex(): Promise<PinIndexResponse | null> {
+  try {
+    return await getJson(`${API}/me/pin-index`, schema(PinIndexResponse));
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') return null;
+    throw error;
+  }
+}
+
+/** Replaces the caller's pin index if it is still at `previousCounter` (409 pin_index_conflict otherwise). */
+export function putPinIndex(body: PinIndexPutRequest): Promise<void> {
+  return putJson(`${API}/me/pin-index`, body, noContent);
 }
 
 export function getOfficeKeys(): Promise<OfficeKeysResponse> {

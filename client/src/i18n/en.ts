@@ -541,9 +541,13 @@ export const en = {
     'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
   'keyChange.title': 'A key has changed',
   'keyChange.intro': 'The key of {who} is different from the one you saw before. Sending has stopped.',
+  'keyChange.introRemoved':
+    'The record of the key you saw before for {who} is missing on the server, or older than one this browser saw. Sending has stopped.',
   'keyChange.office': 'your office',
   'keyChange.explain':
     'This is normal after an administrator reset an account. It can also mean that someone tampered with the server. Compare the new fingerprint before you continue.',
+  'keyChange.explainRemoved':
+    'Coffer keeps a protected list of the keys you saw. The server no longer gives the saved key for this person, or gives an older list: someone may have tampered with the server. Compare the fingerprint below before you continue.',
   'keyChange.old': 'Fingerprint you saw before',
   'keyChange.new': 'New fingerprint',
   'keyChange.step1':
@@ -1173,6 +1177,8 @@ export const en = {
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
+  'engine.error.pinsRemoved':
+    'Your saved record of the office key is missing on the server, or older than one this browser saw. Someone may have tampered with the server. Do not continue, and call your office on a number you already know.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. Check the link, or go to the home page.',

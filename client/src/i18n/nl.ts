@@ -559,9 +559,13 @@ export const nl: Messages = {
     'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
   'keyChange.title': 'Een sleutel is gewijzigd',
   'keyChange.intro': 'De sleutel van {who} is anders dan de sleutel die u eerder zag. Het versturen is gestopt.',
+  'keyChange.introRemoved':
+    'De bewaarde sleutel van {who} ontbreekt op de server, of is ouder dan wat deze browser eerder zag. Het versturen is gestopt.',
   'keyChange.office': 'uw kantoor',
   'keyChange.explain':
     'Dat is normaal nadat een beheerder een account opnieuw heeft ingesteld. Het kan ook betekenen dat iemand met de server heeft geknoeid. Vergelijk de nieuwe vingerafdruk voordat u verdergaat.',
+  'keyChange.explainRemoved':
+    'Coffer houdt een beveiligde lijst bij van de sleutels die u zag. De server geeft de bewaarde sleutel van deze persoon niet meer, of geeft een oudere lijst: mogelijk heeft iemand met de server geknoeid. Vergelijk de vingerafdruk hieronder voordat u verdergaat.',
   'keyChange.old': 'Vingerafdruk die u eerder zag',
   'keyChange.new': 'Nieuwe vingerafdruk',
   'keyChange.step1':
@@ -1205,6 +1209,8 @@ export const nl: Messages = {
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.pinsRemoved':
+    'Uw bewaarde gegevens van de kantoorsleutel ontbreken op de server, of zijn ouder dan wat deze browser eerder zag. Mogelijk heeft iemand met de server geknoeid. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Op dit adres staat geen pagina. Controleer de link of ga naar de startpagina.',

@@ -94,6 +94,11 @@ export const WORKER_ERRORS = [
   'office_key_mismatch',
   /** The office key the server names is not the one this client pinned: show nothing. */
   'office_key_changed',
+  /**
+   * The pin index lists an office pin the server no longer has (or has in an older form), or the
+   * index itself was rolled back or removed: the server tampered with this user's pins. Show nothing.
+   */
+  'pins_removed',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];
