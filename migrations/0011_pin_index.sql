@@ -1,4 +1,4 @@
--- 0011: the pin index (docs/protocol.md §14, §20).
+-- 0011: the pin index (docs/protocol.md §14, §20), and the certificate a drop record was made under.
 --
 -- Each pin is MAC'd by its owner, so the server cannot forge one, but it could delete a pin
 -- (first-seen trust would then start over silently) or serve an older one. The owner's browser
@@ -16,3 +16,16 @@ CREATE TABLE pin_index (
   envelope BLOB NOT NULL CHECK (length(envelope) BETWEEN 99 AND 700100),
   updated_at INTEGER NOT NULL CHECK (updated_at >= 0)
 ) STRICT;
+
+-- Drop records after a key reset (docs/protocol.md §13, §25). A record is signed by its
+-- creator's identity key; after an admin reset the creator has new keys, so the record no longer
+-- verifies with the certified key and readers could not tell that from a forgery. Each drop now
+-- keeps the certificate its creator held when the record was stored; a reader that finds the
+-- record valid under that older certificate (signed by the same office key) says the drop was
+-- made before the reset, instead of blaming the server. Drops that already have a record get the
+-- creator's current certificate: right for creators whose keys were not reset since; for the
+-- others nothing changes (their records still read as changed on the server).
+ALTER TABLE drops ADD COLUMN record_certificate BLOB NULL
+  CHECK (record_certificate IS NULL OR length(record_certificate) BETWEEN 72 AND 4096);
+UPDATE drops SET record_certificate = (SELECT u.certificate FROM users u WHERE u.id = drops.owner_id)
+  WHERE signed_record IS NOT NULL;

@@ -2,7 +2,7 @@
 // written, replaced only by a writer that names the counter it replaces (compare-and-swap), and
 // never readable or writable by another user.
 import { describe, expect, it } from 'vitest';
-import { makePinIndex, newId, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import { makePinIndex, newId, toBase64Url } from '../../shared/crypto/index.js';
 import { PinIndexResponse } from '../../shared/wire/index.js';
 import { expectError } from '../helpers/expect.js';
 import type { Member } from '../helpers/office.js';
@@ -11,7 +11,7 @@ import { staffSuite } from './support/staff-suite.js';
 const { office } = staffSuite();
 
 function indexOf(member: Member, counter: number, entries = 0) {
-  const ownerId = member.account.userId as Id;
+  const ownerId = member.account.userId;
   const envelope = makePinIndex(
     {
       ownerId,

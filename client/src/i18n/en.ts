@@ -1173,6 +1173,8 @@ export const en = {
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
   'engine.error.dropRecordInvalid':
     "This drop's keys were changed on the server: they are not the ones its owner signed. Nothing was opened or uploaded. Tell an administrator.",
+  'engine.error.dropRecordStale':
+    'This drop was made before the keys of the person who made it were reset, so this browser can no longer check it. It is not a sign that the server changed it, but nothing was opened or uploaded. Make a new drop link.',
   'engine.error.dropRecordMissing':
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':

@@ -1205,6 +1205,8 @@ export const nl: Messages = {
     'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.dropRecordInvalid':
     'De sleutels van deze uploadlink zijn op de server veranderd: het zijn niet de sleutels die de eigenaar heeft ondertekend. Er is niets geopend of geüpload. Meld dit aan een beheerder.',
+  'engine.error.dropRecordStale':
+    'Deze uploadlink is gemaakt voordat de sleutels van de maker opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst er niet op dat de server hem veranderde, maar er is niets geopend of geüpload. Maak een nieuwe uploadlink.',
   'engine.error.dropRecordMissing':
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.officeKeyChanged':

@@ -87,6 +87,12 @@ export const WORKER_ERRORS = [
    * member the office certified): the server changed them. Nothing was opened or encrypted.
    */
   'drop_record_invalid',
+  /**
+   * The drop's record is genuine, but signed with keys its creator had before an administrator
+   * reset them (it verifies under the creator's earlier certificate, not the current one): the
+   * drop was made before the reset. Nothing was opened or encrypted; a new drop link is needed.
+   */
+  'drop_record_stale',
   /** A client's personal drop has no signed record (made before records): nothing is encrypted until the office renews it. */
   'drop_record_missing',
   // ---- clients
