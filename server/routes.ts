@@ -314,7 +314,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the signed-in user's pins (only stored: the MAC is the owner's)
     api('GET', '/api/v1/me/pins', 'session', 'none', pins.listPins(s.pins)),
     api('PUT', '/api/v1/me/pins/:subject/:subjectId', 'session', 'json', pins.putPin(s.pins)),
-    // …and their pin index (compare-and-swap on its counter; 404 while they have none)
+    // …and their pin index (compare-and-swap on its counter)
     api('GET', '/api/v1/me/pin-index', 'session', 'none', pins.getPinIndex(s.pins)),
     api('PUT', '/api/v1/me/pin-index', 'session', 'json', pins.putPinIndex(s.pins), {
       jsonLimit: PIN_INDEX_JSON_LIMIT,

@@ -40,7 +40,9 @@ export function putPin(pins: PinsService): RouteHandler {
 export function getPinIndex(pins: PinsService): RouteHandler {
   return (_req, res) => {
     const index = pins.index(callerOf(res));
-    const answer: PinIndexResponse = { counter: index.counter, envelope: toBase64Url(index.envelope) };
+    const answer: PinIndexResponse = {
+      index: index === null ? null : { counter: index.counter, envelope: toBase64Url(index.envelope) },
+    };
     res.json(answer);
   };
 }

@@ -7,14 +7,14 @@ import type { Id } from '../../shared/crypto/index.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { AppError, notFound } from '../kernel/http/errors.js';
+import { AppError } from '../kernel/http/errors.js';
 import { MAX_PINS_PER_USER, type PinIndexRecord, type PinRecord, type PinSubject, type PinsRepo } from './repo.js';
 
 export interface PinsService {
   list(caller: Caller): PinRecord[];
   put(caller: Caller, subject: PinSubject, subjectId: Id, envelope: Uint8Array): void;
-  /** The caller's index; 404 while they have none. */
-  index(caller: Caller): PinIndexRecord;
+  /** The caller's index; null while they have none. */
+  index(caller: Caller): PinIndexRecord | null;
   /** Compare-and-swap: 409 pin_index_conflict unless the stored counter is `previousCounter` (null: none). */
   putIndex(caller: Caller, previousCounter: number | null, counter: number, envelope: Uint8Array): void;
 }
@@ -31,11 +31,7 @@ export function createPinsService(deps: { repo: PinsRepo; clock: Clock; transact
         repo.putOwn(caller.userId, subject, subjectId, envelope, clock.now());
       });
     },
-    index(caller) {
-      const found = repo.indexOwn(caller.userId);
-      if (!found) throw notFound();
-      return found;
-    },
+    index: (caller) => repo.indexOwn(caller.userId),
     putIndex(caller, previousCounter, counter, envelope) {
       transact(() => {
         if (repo.indexCounterOwn(caller.userId) !== previousCounter) {

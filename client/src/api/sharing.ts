@@ -21,7 +21,6 @@ import {
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
 import {
-  ApiError,
   deleteJson,
   getJson,
   noContent,
@@ -70,14 +69,9 @@ export function putPin(subject: 'office' | 'user', subjectId: string, envelope: 
   return putJson(`${API}/me/pins/${segment(subject)}/${segment(subjectId)}`, { envelope }, noContent);
 }
 
-/** The caller's pin index, or null while they have none (404). */
-export async function getPinIndex(): Promise<PinIndexResponse | null> {
-  try {
-    return await getJson(`${API}/me/pin-index`, schema(PinIndexResponse));
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'not_found') return null;
-    throw error;
-  }
+/** The caller's pin index, or null while they have none. */
+export async function getPinIndex(): Promise<PinIndexResponse['index']> {
+  return (await getJson(`${API}/me/pin-index`, schema(PinIndexResponse))).index;
 }
 
 /** Replaces the caller's pin index if it is still at `previousCounter` (409 pin_index_conflict otherwise). */

@@ -342,7 +342,7 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/me/pins/user/${idOf(c.target.staff)}`,
     body: {},
   }),
-  // No id in the path: only the caller's own index exists for them (none in this world: 404).
+  // No id in the path: the caller's own index (none in this world), never another's.
   'GET /api/v1/me/pin-index': fixed('/api/v1/me/pin-index'),
   'PUT /api/v1/me/pin-index': () => ({ path: '/api/v1/me/pin-index', body: {} }),
   'GET /sw.js': fixed('/sw.js'),

@@ -9,11 +9,11 @@
 import { z } from 'zod';
 import { Email, WireId, Key32, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
-import { MAX_SHARE_RECIPIENTS, PinIndexResponse, PinSubject } from '../../../../shared/wire/shares.js';
+import { MAX_SHARE_RECIPIENTS, PinSubject, StoredPinIndex } from '../../../../shared/wire/shares.js';
 import type { KeyCheck } from './common.js';
 
 /** The pin index as the server lists it (GET /api/v1/me/pin-index), null while it has none. */
-const StoredIndex = PinIndexResponse.nullable();
+const StoredIndex = StoredPinIndex.nullable();
 
 /**
  * The highest pin index counter this browser verified, per account and key (localStorage): the
