@@ -56,7 +56,7 @@ export function comparePin(pin: Pin | undefined, publicKey: Uint8Array): 'new' |
 }
 
 /** More pins than an office could need (the server's limit too). */
-export const MAX_PIN_INDEX_ENTRIES = 10_000;
+const MAX_PIN_INDEX_ENTRIES = 10_000;
 
 /** One pin as the index lists it: which subject, and a hash of the key pinned. */
 export interface PinIndexEntry {

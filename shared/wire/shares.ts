@@ -287,7 +287,7 @@ export type PinList = z.infer<typeof PinList>;
 export const PinPutRequest = z.object({ envelope: bytesBetween(100, 1024) });
 
 /** The pin index envelope's bounds: no entries, and the most pins a user may keep (protocol §14). */
-export const PIN_INDEX_BYTES = { min: 99, max: 700_100 } as const;
+const PIN_INDEX_BYTES = { min: 99, max: 700_100 } as const;
 const PinIndexCounter = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /** A stored pin index: its envelope, and the counter inside it (listed for the compare-and-swap). */
 export const StoredPinIndex = z.object({

@@ -123,7 +123,7 @@ function verifyRecord(a: ReturnType<typeof args>): c.DropRecord {
 }
 
 /** Runs one operation of docs/protocol.md §17 on a case's arguments. */
-export function runNegativeOperation(operation: string, raw: Record<string, unknown>): unknown {
+function runNegativeOperation(operation: string, raw: Record<string, unknown>): unknown {
   const a = args(raw);
   switch (operation) {
     case 'decodeFields':
