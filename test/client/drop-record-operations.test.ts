@@ -275,6 +275,21 @@ describe("a drop made before its creator's keys were reset is told apart from a 
     await expect(
       call(o.els.ops, 'openDrop', { drop: { ...afterReset, recordCertificate: rogueCertificate } }),
     ).rejects.toThrow('drop_record_invalid');
+    // The client's portal tells the two apart the same way for the personal drop Anna approved.
+    const client = await clientOf(o, 'klant-reset@voorbeeld.nl');
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
+    const uploadsBefore = server.uploads.size;
+    const personal = {
+      ...portalDrop(o, client.approved),
+      creator: afterReset.creator,
+      recordCertificate: o.anna.listed.certificate,
+    };
+    await expect(call(client.ops, 'openClientDrop', personal)).rejects.toThrow('drop_record_stale');
+    await expect(call(client.ops, 'openClientDrop', { ...personal, recordCertificate: null })).rejects.toThrow(
+      'drop_record_invalid',
+    );
+    expect(server.uploads.size).toBe(uploadsBefore);
+
     // And before any reset (the current key is the earlier one), a bad record is a forgery.
     await expect(call(o.els.ops, 'openDrop', { drop: { ...detail, record: forged.record } })).rejects.toThrow(
       'drop_record_invalid',

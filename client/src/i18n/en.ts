@@ -1160,6 +1160,8 @@ export const en = {
     'The keys of your upload link were changed on the server: they are not the ones {office} signed. Your files could end up with someone other than {office}, so nothing was encrypted or sent. Contact {office} by phone.',
   'portal.drop.unsigned':
     'Your upload link was made before {office} signed upload links, so this browser cannot check it. Nothing was encrypted or sent. Ask {office} to renew your upload link.',
+  'portal.drop.stale':
+    'Your upload link was made before the keys of your advisor at {office} were reset, so this browser can no longer check it. This is not a sign of tampering, but nothing was encrypted or sent. Ask {office} for a new upload link.',
   'portal.history.title': 'Your uploads',
   'portal.history.none': 'You have not uploaded anything yet.',
   'portal.history.when': 'Received',

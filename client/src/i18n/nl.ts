@@ -1192,6 +1192,8 @@ export const nl: Messages = {
     'De sleutels van uw uploadlink zijn op de server veranderd: het zijn niet de sleutels die {office} heeft ondertekend. Uw bestanden zouden bij iemand anders dan {office} terecht kunnen komen, dus er is niets versleuteld of verstuurd. Bel {office}.',
   'portal.drop.unsigned':
     'Uw uploadlink is gemaakt voordat {office} uploadlinks ondertekende, dus deze browser kan hem niet controleren. Er is niets versleuteld of verstuurd. Vraag {office} om uw uploadlink te vernieuwen.',
+  'portal.drop.stale':
+    'Uw uploadlink is gemaakt voordat de sleutels van uw adviseur bij {office} opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst niet op geknoei, maar er is niets versleuteld of verstuurd. Vraag {office} om een nieuwe uploadlink.',
   'portal.history.title': 'Uw uploads',
   'portal.history.none': 'U heeft nog niets geüpload.',
   'portal.history.when': 'Ontvangen',
