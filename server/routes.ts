@@ -103,6 +103,8 @@ export const PAGES = [
 
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
 const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
+/** The largest pin index (protocol §14: 10,000 pins) in base64url, with room for the JSON around it. */
+const PIN_INDEX_JSON_LIMIT = 1024 * 1024;
 /** A drop submission carries up to 100 files' sealed metadata (up to 8 KiB each) and keys. */
 const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
 
@@ -313,6 +315,11 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the signed-in user's pins (only stored: the MAC is the owner's)
     api('GET', '/api/v1/me/pins', 'session', 'none', pins.listPins(s.pins)),
     api('PUT', '/api/v1/me/pins/:subject/:subjectId', 'session', 'json', pins.putPin(s.pins)),
+    // …and their pin index (compare-and-swap on its counter)
+    api('GET', '/api/v1/me/pin-index', 'session', 'none', pins.getPinIndex(s.pins)),
+    api('PUT', '/api/v1/me/pin-index', 'session', 'json', pins.putPinIndex(s.pins), {
+      jsonLimit: PIN_INDEX_JSON_LIMIT,
+    }),
 
     // pages of the browser client (client/src/app.tsx; the links Coffer mails point at /invite).
     // Pages are public: what they show comes from the API, behind its own guards.

@@ -194,6 +194,7 @@ export function linkNegatives(files: VectorFiles, a: AccountContext, s: SharingC
         "validly MACed, subject 'group'",
       ),
       pin('wrong-version', setByte(pinEnvelope, 2, 0x02), 'FormatError', 'format version 2'),
+      ...pinIndexNegatives(files, a, s, pinKey),
     ],
   };
 
@@ -263,4 +264,75 @@ const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 function nonCanonical(text: string): string {
   const last = BASE64URL.indexOf(text.slice(-1));
   return `${text.slice(0, -1)}${BASE64URL[last ^ 1] as string}`;
+}
+
+/** §14 the pin index: each one MAC'd with the right key unless the case is about the MAC. */
+function pinIndexNegatives(files: VectorFiles, a: AccountContext, s: SharingContext, pinKey: Uint8Array) {
+  const { userId, account } = a;
+  const vector = files['pins.json']?.['index'] as {
+    envelope: string;
+    counter: number;
+    entries: { subject: string; subjectId: string; keyHash: string }[];
+  };
+  const envelope = c.fromHex(vector.envelope);
+  const [officeEntry, userEntry] = vector.entries.map((e) => [e.subject, c.fromHex(e.subjectId), c.fromHex(e.keyHash)]);
+  const macd = (counter: number, entries: c.Field[]) =>
+    c.macBody(c.encodeFields([c.TAG.pinIndex, userId, counter, entries]), pinKey);
+  const index = negativesOf('openPinIndex', (input: Uint8Array) => ({
+    envelope: input,
+    personalKey: account.personalKey,
+    ownerId: userId,
+  }));
+  const both = [officeEntry, userEntry] as c.Field[];
+  return [
+    index('index-mac-flipped', flipBit(envelope, -1), 'SignatureError', 'one bit of the MAC flipped'),
+    index(
+      'index-counter-flipped',
+      // header, body length, the tag's field, the owner's field, then the counter's last byte
+      flipBit(envelope, 4 + 4 + (4 + c.TAG.pinIndex.length) + (4 + 16) + 4 + 7),
+      'SignatureError',
+      'the counter changed (a server rolling the index back): the MAC no longer holds',
+    ),
+    index('index-other-personal-key', envelope, 'SignatureError', "another user's personal key", {
+      personalKey: s.recipientAccount.personalKey,
+    }),
+    index(
+      'index-other-owner',
+      c.makePinIndex({ ownerId: otherId(userId), counter: 7, entries: [] }, account.personalKey),
+      'MismatchError',
+      'validly MACed, but the index of another owner id',
+    ),
+    index(
+      'index-a-pin',
+      c.fromHex(files['pins.json']?.['envelope'] as string),
+      'FormatError',
+      'a pin (six fields, another tag) under the same key is not an index',
+    ),
+    index('index-counter-zero', macd(0, both), 'FormatError', 'validly MACed, counter 0 (counters start at 1)'),
+    index(
+      'index-unsorted',
+      macd(7, [userEntry, officeEntry] as c.Field[]),
+      'FormatError',
+      'validly MACed, the user entry before the office entry (not canonical)',
+    ),
+    index(
+      'index-duplicate',
+      macd(7, [officeEntry, officeEntry] as c.Field[]),
+      'FormatError',
+      'validly MACed, the same subject listed twice',
+    ),
+    index(
+      'index-short-hash',
+      macd(7, [[...(officeEntry as c.Field[]).slice(0, 2), new Uint8Array(31)]]),
+      'FormatError',
+      'validly MACed, a key hash of 31 bytes',
+    ),
+    index(
+      'index-unknown-subject',
+      macd(7, [['group', ...(officeEntry as c.Field[]).slice(1)]]),
+      'FormatError',
+      "validly MACed, subject 'group'",
+    ),
+    index('index-wrong-version', setByte(envelope, 2, 0x02), 'FormatError', 'format version 2'),
+  ];
 }

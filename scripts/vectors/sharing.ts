@@ -197,6 +197,7 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
     pinKey: hex(c.deriveKey(account.personalKey, c.KDF_CONTEXT.personal, c.SUBKEY.personal.pins)),
     pin: { ...pin, ownerId: hex(userId), subjectId: hex(office.officeId), publicKey: hex(office.signing.publicKey) },
     envelope: hex(c.makePin(pin, account.personalKey)),
+    index: pinIndexVector(pin, colleaguePin(userId, recipientAccount.identity.publicKey), account.personalKey),
   };
 
   return {
@@ -219,6 +220,38 @@ export function sharingFamilies(files: VectorFiles, ctx: AccountContext) {
     uploadEnvelope,
     dropLabel,
     pin,
+  };
+}
+
+/** A colleague's user id, fixed so that no random bytes are drawn (the files before stay put). */
+const COLLEAGUE_ID = c.asId(c.fromHex('c011ea9e000000000000000000000001'));
+
+/** A pin of a colleague's identity key, seen later than the office. */
+function colleaguePin(ownerId: c.Id, publicKey: Uint8Array): c.Pin {
+  return { ownerId, subject: 'user', subjectId: COLLEAGUE_ID, publicKey, firstSeenAt: 1790000500000 };
+}
+
+// §14 the pin index over both pins (deterministic: a MAC, no random bytes drawn).
+function pinIndexVector(officePin: c.Pin, userPin: c.Pin, personalKey: Uint8Array) {
+  const officeEntry = c.pinIndexEntryOf(officePin);
+  const userEntry = c.pinIndexEntryOf(userPin);
+  // Given out of order on purpose: the envelope sorts them (the office first, then users by id).
+  const index: c.PinIndex = { ownerId: officePin.ownerId, counter: 7, entries: [userEntry, officeEntry] };
+  const entryHex = (e: c.PinIndexEntry) => ({
+    subject: e.subject,
+    subjectId: hex(e.subjectId),
+    keyHash: hex(e.keyHash),
+  });
+  return {
+    userPin: {
+      ...userPin,
+      ownerId: hex(userPin.ownerId),
+      subjectId: hex(userPin.subjectId),
+      publicKey: hex(userPin.publicKey),
+    },
+    counter: index.counter,
+    entries: [entryHex(officeEntry), entryHex(userEntry)],
+    envelope: hex(c.makePinIndex(index, personalKey)),
   };
 }
 

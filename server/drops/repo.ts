@@ -79,7 +79,7 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   d.secrets_office AS secretsOffice, d.label_owner AS labelOwner, d.label_office AS labelOffice, d.closed_at AS closedAt,
   d.code_requested_at AS codeRequestedAt, d.code_confirmed_at AS codeConfirmedAt, d.wrong_codes AS wrongCodes, d.locked_at AS lockedAt,
   d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt, d.client_id AS clientId, d.client_link AS clientLink,
-  d.signed_record AS signedRecord, u.certificate AS ownerCertificate, u.encryption_key_signature AS ownerEncryptionKeySignature,
+  d.signed_record AS signedRecord, d.record_certificate AS recordCertificate, u.certificate AS ownerCertificate, u.encryption_key_signature AS ownerEncryptionKeySignature,
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
   (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt`;
 const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
@@ -94,10 +94,10 @@ export function createDropsRepo(db: Db) {
   const insertDrop = db.prepare(
     `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files,
        max_bytes, single_use, public_key, secrets_owner, secrets_office, label_owner, label_office, client_id, client_link,
-       signed_record)
+       signed_record, record_certificate)
      VALUES (@id, @ownerId, @auditRef, @linkRef, @createdAt, @expiresAt, @personal, @title, @instructions, @email, @maxFiles,
        @maxBytes, @singleUse, @publicKey, @secretsOwner, @secretsOffice, @labelOwner, @labelOffice, @clientId, @clientLink,
-       @signedRecord)`,
+       @signedRecord, (SELECT certificate FROM users WHERE id = @ownerId))`,
   );
   const dropIdTaken = db.prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drops WHERE id = ?)').pluck();
   const byId = db.prepare<[Uint8Array], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.id = ?`);

@@ -1,5 +1,5 @@
-// SQL of pins (migrations/0004_shares.sql). Every statement names the owner: a user reads and
-// writes only their own pins.
+// SQL of pins (migrations/0004_shares.sql) and the pin index (0011_pin_index.sql). Every statement
+// names the owner: a user reads and writes only their own.
 import { asId, type Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
 
@@ -8,6 +8,11 @@ export type PinSubject = 'office' | 'user';
 export interface PinRecord {
   readonly subject: PinSubject;
   readonly subjectId: Id;
+  readonly envelope: Uint8Array;
+}
+
+export interface PinIndexRecord {
+  readonly counter: number;
   readonly envelope: Uint8Array;
 }
 
@@ -29,7 +34,22 @@ export function createPinsRepo(db: Db) {
      ON CONFLICT (owner_id, subject, subject_id) DO UPDATE SET envelope = excluded.envelope, updated_at = excluded.updated_at`,
   );
 
+  const indexOf = db.prepare<[Uint8Array], { counter: number; envelope: Uint8Array }>(
+    'SELECT counter, envelope FROM pin_index WHERE user_id = ?',
+  );
+  const indexCounter = db.prepare<[Uint8Array], number>('SELECT counter FROM pin_index WHERE user_id = ?').pluck();
+  const putIndex = db.prepare<[Uint8Array, number, Uint8Array, number]>(
+    `INSERT INTO pin_index (user_id, counter, envelope, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (user_id) DO UPDATE SET counter = excluded.counter, envelope = excluded.envelope, updated_at = excluded.updated_at`,
+  );
+
   return {
+    indexOwn: (ownerId: Id): PinIndexRecord | null => indexOf.get(ownerId) ?? null,
+    /** The stored counter, or null with no index. */
+    indexCounterOwn: (ownerId: Id): number | null => indexCounter.get(ownerId) ?? null,
+    putIndexOwn(ownerId: Id, counter: number, envelope: Uint8Array, now: number): void {
+      putIndex.run(ownerId, counter, envelope, now);
+    },
     listOwn(ownerId: Id): PinRecord[] {
       return list
         .all(ownerId)

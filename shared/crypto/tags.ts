@@ -40,6 +40,8 @@ export const TAG = {
   fingerprintOffice: tag('fingerprint/office'),
   fingerprintDrop: tag('fingerprint/drop'),
   pin: tag('pin'),
+  pinIndex: tag('pin-index'),
+  pinKey: tag('pin-key'),
 } as const;
 
 /** crypto_kdf contexts: exactly 8 bytes each, the version inside. */

@@ -122,6 +122,11 @@ export const PortalDrop = z.object({
   record: DropRecordEnvelope.nullable(),
   /** The record's signer, to check against the pinned office key. */
   creator: DropCreator.nullable(),
+  /**
+   * The certificate the creator held when the record was stored (protocol §13): after a reset of
+   * the creator's keys, a record valid under it was made before the reset. Null for older drops.
+   */
+  recordCertificate: SignedEnvelope.nullable(),
 });
 export type PortalDrop = z.infer<typeof PortalDrop>;
 

@@ -196,6 +196,11 @@ export const DropDetail = DropSummary.extend({
   record: DropRecordEnvelope.nullable(),
   /** The owner's certificate, to check the record's signer; null when the server has none. */
   creator: DropCreator.nullable(),
+  /**
+   * The certificate the creator held when the record was stored (protocol §13): after a reset of
+   * the creator's keys, a record valid under it was made before the reset. Null for older drops.
+   */
+  recordCertificate: SignedEnvelope.nullable(),
   uploads: z.array(DropUploadView),
 });
 export type DropDetail = z.infer<typeof DropDetail>;

@@ -39,6 +39,8 @@ const ERROR_CODES = [
   'invalid_certificate',
   /** 409: the request does not fit the account's current state (e.g. approving an approved user). */
   'wrong_state',
+  /** 409: the pin index changed since the caller read it (another tab or device wrote one): read it again. */
+  'pin_index_conflict',
   /** 400/415: the logo is not a PNG, JPEG or WebP image (checked by its content). */
   'invalid_image',
   // uploads and shares

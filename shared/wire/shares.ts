@@ -294,3 +294,27 @@ export const PinList = z.object({
 export type PinList = z.infer<typeof PinList>;
 /** PUT /api/v1/me/pins/:subject/:subjectId */
 export const PinPutRequest = z.object({ envelope: bytesBetween(100, 1024) });
+
+/** The pin index envelope's bounds: no entries, and the most pins a user may keep (protocol §14). */
+const PIN_INDEX_BYTES = { min: 99, max: 700_100 } as const;
+const PinIndexCounter = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+/** A stored pin index: its envelope, and the counter inside it (listed for the compare-and-swap). */
+export const StoredPinIndex = z.object({
+  counter: PinIndexCounter,
+  envelope: bytesBetween(PIN_INDEX_BYTES.min, PIN_INDEX_BYTES.max),
+});
+/** GET /api/v1/me/pin-index: the caller's own, null while they have none. */
+export const PinIndexResponse = z.object({ index: StoredPinIndex.nullable() });
+export type PinIndexResponse = z.infer<typeof PinIndexResponse>;
+/**
+ * PUT /api/v1/me/pin-index: replaces the caller's index only if the stored counter is still
+ * `previousCounter` (null: none stored yet), else 409 pin_index_conflict. `counter` must be higher.
+ */
+export const PinIndexPutRequest = z
+  .object({
+    previousCounter: PinIndexCounter.nullable(),
+    counter: PinIndexCounter,
+    envelope: bytesBetween(PIN_INDEX_BYTES.min, PIN_INDEX_BYTES.max),
+  })
+  .refine((body) => body.counter > (body.previousCounter ?? 0), { path: ['counter'], message: 'must grow' });
+export type PinIndexPutRequest = z.infer<typeof PinIndexPutRequest>;

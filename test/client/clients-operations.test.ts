@@ -99,17 +99,17 @@ describe("a client's trust in the office key", () => {
 
     const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
     await expect(
-      call(client.ops, 'pinOffice', { pins: [], fingerprint: toBase64Url(randomBytes(32)) }),
+      call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [], fingerprint: toBase64Url(randomBytes(32)) }),
     ).rejects.toThrow('office_key_mismatch');
     await expect(call(client.ops, 'openReceived', { share })).rejects.toThrow('untrusted');
-    const pinned = await call(client.ops, 'pinOffice', { pins: [], fingerprint });
+    const pinned = await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [], fingerprint });
     expect(pinned.pin).toBe('new');
     const opened = await call(client.ops, 'openReceived', { share });
     expect(opened.files.map((f) => f.name)).toEqual(['aangifte-2025.pdf']);
 
     // Next sign-in (a new worker): the stored pin says the key is the same.
     const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
-    expect((await call(client.ops, 'pinOffice', { pins })).pin).toBe('same');
+    expect((await call(client.ops, 'pinOffice', { index: null, seen: {}, pins })).pin).toBe('same');
   });
 
   it('refuses an office key that differs from the pin, whatever the link says', async () => {
@@ -125,7 +125,7 @@ describe("a client's trust in the office key", () => {
       encryptionPublicKey: keys.encryptionPublicKey,
     };
     await call(ops, 'unlock', { keys: published, office: o.officeRef });
-    const pinned = await call(ops, 'pinOffice', { pins: [] });
+    const pinned = await call(ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
 
     // The next sign-in, where the server names another office signing key.
@@ -134,10 +134,12 @@ describe("a client's trust in the office key", () => {
       keys: published,
       office: { officeId: o.officeRef.officeId, signingPublicKey: toBase64Url(randomBytes(32)) },
     });
-    await expect(call(ops, 'pinOffice', { pins })).rejects.toThrow('office_key_changed');
+    await expect(call(ops, 'pinOffice', { index: null, seen: {}, pins })).rejects.toThrow('office_key_changed');
     // Nor does the link's fingerprint help once a pin exists.
     const fingerprint = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
-    await expect(call(ops, 'pinOffice', { pins, fingerprint })).rejects.toThrow('office_key_changed');
+    await expect(call(ops, 'pinOffice', { index: null, seen: {}, pins, fingerprint })).rejects.toThrow(
+      'office_key_changed',
+    );
   });
 });
 
@@ -156,12 +158,12 @@ describe('approving a client and the personal drop', () => {
 
     // The portal checks the record the approver signed, opens the sealed link and checks the key.
     const { drop } = approved;
-    await call(client.ops, 'pinOffice', { pins: [] });
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const opened = await call(client.ops, 'openClientDrop', portalDrop(o, approved));
     expect(opened.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
     // Another client's worker refuses it: the record names another client.
     const other = await clientOf(o, 'ander@voorbeeld.nl');
-    await call(other.ops, 'pinOffice', { pins: [] });
+    await call(other.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     await expect(call(other.ops, 'openClientDrop', portalDrop(o, approved))).rejects.toThrow('drop_record_invalid');
     // A server that swaps only the listed drop key: refused before anything is encrypted.
     const swapped = toBase64Url(newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey);
@@ -187,7 +189,7 @@ describe('approving a client and the personal drop', () => {
   it('refuses a share whose sender is certified as a client (clients never send)', async () => {
     const o = await office(fakeServer());
     const receiver = await clientOf(o, 'ontvanger@voorbeeld.nl');
-    await call(receiver.ops, 'pinOffice', { pins: [] });
+    await call(receiver.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const share = await shareTo(o, o.anna, receiver);
     const posing = await clientOf(o, 'zender@voorbeeld.nl');
     const forged: ShareForRecipient = {

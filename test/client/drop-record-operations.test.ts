@@ -90,7 +90,7 @@ describe('forgery 1: the client portal with a swapped sealed link', () => {
     const server = fakeServer();
     const o = await office(server);
     const client = await clientOf(o);
-    await call(client.ops, 'pinOffice', { pins: [] });
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const genuine = portalDrop(o, client.approved);
     const keys = serverKeys(genuine.dropId);
     const served = {
@@ -236,5 +236,63 @@ describe('forgery 3: the owner and the office with a relabelled drop', () => {
     // Same label text, sealed again by the server: it matches the commitment, so it opens (nothing changed).
     const resealed = await call(o.anna.ops, 'openDrop', { drop: { ...detail, label: relabel(LABEL) } });
     expect(resealed).toMatchObject({ verified: true, label: LABEL });
+  });
+});
+
+describe("a drop made before its creator's keys were reset is told apart from a forgery", () => {
+  it('says "made before the reset" when the record holds under the earlier certified key, and still opens nothing', async () => {
+    const server = fakeServer();
+    const o = await office(server);
+    const { request, view, detail } = await dropWithUpload(server, o);
+    // An administrator resets Anna's account; she makes new keys and the office certifies them.
+    const annaAgain = await o.member(o.anna.email, o.anna.name, 'staff', o.anna.userId, 1);
+    const afterReset: DropDetail = {
+      ...detail,
+      creator: {
+        userId: annaAgain.userId,
+        certificate: annaAgain.listed.certificate,
+        encryptionKeySignature: annaAgain.listed.encryptionKeySignature,
+      },
+      // The certificate Anna held when she made the drop, stored beside the record.
+      recordCertificate: o.anna.listed.certificate,
+    };
+    // A colleague (office copy) is told the drop predates the reset; nothing of it is opened.
+    await expect(call(o.els.ops, 'openDrop', { drop: afterReset })).rejects.toThrow('drop_record_stale');
+    await expect(download(o, view)).rejects.toThrow('unknown_file');
+    // Without the earlier certificate the same drop can only be read as changed on the server.
+    await expect(call(o.els.ops, 'openDrop', { drop: { ...afterReset, recordCertificate: null } })).rejects.toThrow(
+      'drop_record_invalid',
+    );
+
+    // A record that does not verify for this drop under either key stays a forgery: Anna's genuine
+    // record of another drop, passed off with her earlier certificate.
+    const other = await advisorMakesDrop(o);
+    expect(other.request.dropId).not.toBe(request.dropId);
+    const forged: DropDetail = { ...afterReset, record: other.request.record };
+    await expect(call(o.els.ops, 'openDrop', { drop: forged })).rejects.toThrow('drop_record_invalid');
+    // Nor does a certificate the office never signed make a forgery look like a reset.
+    const rogueCertificate = (await office(fakeServer())).anna.listed.certificate;
+    await expect(
+      call(o.els.ops, 'openDrop', { drop: { ...afterReset, recordCertificate: rogueCertificate } }),
+    ).rejects.toThrow('drop_record_invalid');
+    // The client's portal tells the two apart the same way for the personal drop Anna approved.
+    const client = await clientOf(o, 'klant-reset@voorbeeld.nl');
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
+    const uploadsBefore = server.uploads.size;
+    const personal = {
+      ...portalDrop(o, client.approved),
+      creator: afterReset.creator,
+      recordCertificate: o.anna.listed.certificate,
+    };
+    await expect(call(client.ops, 'openClientDrop', personal)).rejects.toThrow('drop_record_stale');
+    await expect(call(client.ops, 'openClientDrop', { ...personal, recordCertificate: null })).rejects.toThrow(
+      'drop_record_invalid',
+    );
+    expect(server.uploads.size).toBe(uploadsBefore);
+
+    // And before any reset (the current key is the earlier one), a bad record is a forgery.
+    await expect(call(o.els.ops, 'openDrop', { drop: { ...detail, record: forged.record } })).rejects.toThrow(
+      'drop_record_invalid',
+    );
   });
 });

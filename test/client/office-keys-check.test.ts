@@ -89,7 +89,7 @@ describe('a member opening the office keys refuses an encryption key the office 
       }),
     ).toThrow('office_keys_invalid');
     // Nothing was unlocked: the worker holds no session to work with.
-    expect(() => call(s.ops, 'pinOffice', { pins: [] })).toThrow('locked');
+    expect(() => call(s.ops, 'pinOffice', { index: null, seen: {}, pins: [] })).toThrow('locked');
 
     // The same member, the same answers, the genuine box: opens.
     signInAgain(s.ops, s.pending.kdf);

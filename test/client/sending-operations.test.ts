@@ -25,6 +25,8 @@ describe('sending', () => {
     ]);
     expect(first.accounts[0]?.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
     const again = await call(o.els.ops, 'checkKeys', {
+      index: null,
+      seen: {},
       accounts: [o.bob.listed],
       pins: pins.list(),
       office: o.officeKeys,
@@ -37,6 +39,8 @@ describe('sending', () => {
     const server = fakeServer();
     const o = await office(server);
     const checks = await call(o.els.ops, 'checkKeys', {
+      index: null,
+      seen: {},
       accounts: [
         // Anna's certified keys offered as Bob's
         { ...o.anna.listed, userId: o.bob.userId, email: o.bob.email },
@@ -52,6 +56,8 @@ describe('sending', () => {
     // An office encryption key the office did not sign is refused outright.
     await expect(
       call(o.els.ops, 'checkKeys', {
+        index: null,
+        seen: {},
         accounts: [],
         pins: [],
         office: { ...o.officeKeys, encryptionPublicKey: o.bob.listed.encryptionPublicKey },

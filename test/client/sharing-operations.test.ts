@@ -307,6 +307,9 @@ describe('a share to a guest, a client and a colleague', () => {
     const { sealed, request, views, plaintext } = await sendShare(server, o);
     const bobEntry = sealed.accounts[0] as (typeof sealed.accounts)[number];
     const forBob = views.forRecipient(bobEntry.recipientId);
+    // Nothing received opens before the recipient's pin of the office key checked out (protocol §22 step 3).
+    await expect(call(o.bob.ops, 'openReceived', { share: forBob })).rejects.toThrow('untrusted');
+    await call(o.bob.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
     const opened = await call(o.bob.ops, 'openReceived', { share: forBob });
     expect(opened.files.map((f) => f.name)).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
     expect(await download(o.bob.ops, forBob.shareId, opened.files[0] as (typeof opened.files)[number])).toEqual(
@@ -398,6 +401,8 @@ describe('a share to a guest, a client and a colleague', () => {
     const sealed = await seal();
     expect(sealed.accounts).toHaveLength(1);
     const after = await call(o.els.ops, 'checkKeys', {
+      index: null,
+      seen: {},
       accounts: [newBob.listed],
       pins: pins.list(),
       office: o.officeKeys,

@@ -12,6 +12,8 @@ import { metadataCases } from './metadata.cases.js';
 import { metadataDuplicateCases } from './metadata-duplicates.cases.js';
 import { officeCases } from './office.cases.js';
 import { passwordCases } from './password.cases.js';
+import { pinIndexCases } from './pin-index.cases.js';
+import { negativeVectorCases } from './vectors-negative.cases.js';
 import { vectorCases } from './vectors.cases.js';
 import { wrapCases } from './wrap.cases.js';
 
@@ -28,5 +30,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...wrapCases,
   ...dropCases,
   ...dropRecordCases,
+  ...pinIndexCases,
   ...vectorCases,
+  ...negativeVectorCases,
 ];

@@ -39,6 +39,9 @@ import {
   openMetadata,
   openOfficeKeys,
   openPin,
+  openPinIndex,
+  makePinIndex,
+  pinIndexEntryOf,
   parseDropLinkFragment,
   parseGuestLinkFragment,
   parseRecoveryKey,
@@ -438,5 +441,39 @@ export const vectorCases = defineSuite('known-answer vectors', {
     };
     assertBytes(makePin(pin, b(pins.personalKey)), b(pins.envelope), 'envelope reproduced');
     assertEqual(openPin(b(pins.envelope), b(pins.personalKey), pin.ownerId).firstSeenAt, pins.pin.firstSeenAt, 'opens');
+  },
+
+  'pin index: key hashes and envelope (reproduced exactly)'() {
+    const v = pins.index;
+    const ownerId = id(pins.pin.ownerId);
+    const officePin = {
+      ...pins.pin,
+      ownerId,
+      subject: 'office' as const,
+      subjectId: id(pins.pin.subjectId),
+      publicKey: b(pins.pin.publicKey),
+    };
+    const userPin = {
+      ...v.userPin,
+      ownerId,
+      subject: 'user' as const,
+      subjectId: id(v.userPin.subjectId),
+      publicKey: b(v.userPin.publicKey),
+    };
+    const entries = [pinIndexEntryOf(officePin), pinIndexEntryOf(userPin)];
+    entries.forEach((entry, i) => {
+      const expected = v.entries[i];
+      assertEqual(entry.subject, expected?.subject, `entry ${i} subject`);
+      assertBytes(entry.subjectId, b(expected?.subjectId ?? ''), `entry ${i} subject id`);
+      assertBytes(entry.keyHash, b(expected?.keyHash ?? ''), `entry ${i} key hash`);
+    });
+    assertBytes(
+      makePinIndex({ ownerId, counter: v.counter, entries }, b(pins.personalKey)),
+      b(v.envelope),
+      'envelope reproduced',
+    );
+    const opened = openPinIndex(b(v.envelope), b(pins.personalKey), ownerId);
+    assertEqual(opened.counter, v.counter, 'counter');
+    assertEqual(opened.entries.length, 2, 'both entries');
   },
 });

@@ -431,6 +431,8 @@ describe('routing', () => {
       'POST /api/v1/admin/privacy/erase api json admin',
       'GET /api/v1/me/pins api none session',
       'PUT /api/v1/me/pins/:subject/:subjectId api json session',
+      'GET /api/v1/me/pin-index api none session',
+      'PUT /api/v1/me/pin-index api json session',
       ...PAGES.map((page) => `GET ${page} page none public`),
       'GET /sw.js page none public',
       'GET /assets/*file static none public',

@@ -167,6 +167,8 @@ POST   /api/v1/admin/privacy/export                                401  403  403
 POST   /api/v1/admin/privacy/erase                                 401  403  403  403  403  ok    403    401   401  401  401
 GET    /api/v1/me/pins                                             401  ok   ok   ok   ok   ok    ok     401   401  401  401
 PUT    /api/v1/me/pins/:subject/:subjectId                         401  400  400  400  400  400   400    401   401  401  401
+GET    /api/v1/me/pin-index                                        401  ok   ok   ok   ok   ok    ok     401   401  401  401
+PUT    /api/v1/me/pin-index                                        401  400  400  400  400  400   400    401   401  401  401
 PAGES  every page of the browser client (server/routes.ts PAGES)  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 GET    /sw.js                                                      ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 GET    /assets/*file                                               ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok

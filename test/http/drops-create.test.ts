@@ -70,6 +70,8 @@ describe('creating a drop', () => {
       fromBase64Url(detail.creator!.certificate),
     );
     expect(toBase64Url(certified.identityPublicKey)).toBe(toBase64Url(s.staff.account.keys.identity.publicKey));
+    // …and the certificate the owner held when it was stored, kept for after a reset of their keys.
+    expect(detail.recordCertificate).toBe(detail.creator?.certificate);
     expect(openLabel(detail, ownerHolder(s.staff.account))).toBe('Bakkerij de Vries');
     const reopened = openDropSecrets(
       fromBase64Url(detail.secrets!.owner),

@@ -9,6 +9,7 @@ import {
   CodeVerifyResponse,
   GrantResponse,
   LinkInfo,
+  PinIndexResponse,
   PinList,
   ReceivedList,
   RecipientLookupResponse,
@@ -16,6 +17,7 @@ import {
   ShareDetail,
   ShareForRecipient,
   ShareList,
+  type PinIndexPutRequest,
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
 import {
@@ -66,6 +68,16 @@ export function getPins(): Promise<PinList> {
 
 export function putPin(subject: 'office' | 'user', subjectId: string, envelope: string): Promise<void> {
   return putJson(`${API}/me/pins/${segment(subject)}/${segment(subjectId)}`, { envelope }, noContent);
+}
+
+/** The caller's pin index, or null while they have none. */
+export async function getPinIndex(): Promise<PinIndexResponse['index']> {
+  return (await getJson(`${API}/me/pin-index`, schema(PinIndexResponse))).index;
+}
+
+/** Replaces the caller's pin index if it is still at `previousCounter` (409 pin_index_conflict otherwise). */
+export function putPinIndex(body: PinIndexPutRequest): Promise<void> {
+  return putJson(`${API}/me/pin-index`, body, noContent);
 }
 
 export function getOfficeKeys(): Promise<OfficeKeysResponse> {

@@ -581,9 +581,13 @@ export const en = {
     'Coffer opens files only as downloads. Save them somewhere safe; they will be deleted here on {date}.',
   'keyChange.title': 'A key has changed',
   'keyChange.intro': 'The key of {who} is different from the one you saw before. Sending has stopped.',
+  'keyChange.introRemoved':
+    'The record of the key you saw before for {who} is missing on the server, or older than one this browser saw. Sending has stopped.',
   'keyChange.office': 'your office',
   'keyChange.explain':
     'This is normal after an administrator reset an account. It can also mean that someone tampered with the server. Compare the new fingerprint before you continue.',
+  'keyChange.explainRemoved':
+    'Coffer keeps a protected list of the keys you saw. The server no longer gives the saved key for this person, or gives an older list: someone may have tampered with the server. Compare the fingerprint below before you continue.',
   'keyChange.old': 'Fingerprint you saw before',
   'keyChange.new': 'New fingerprint',
   'keyChange.step1':
@@ -1289,6 +1293,8 @@ export const en = {
     'The keys of your upload link were changed on the server: they are not the ones {office} signed. Your files could end up with someone other than {office}, so nothing was encrypted or sent. Contact {office} by phone.',
   'portal.drop.unsigned':
     'Your upload link was made before {office} signed upload links, so this browser cannot check it. Nothing was encrypted or sent. Ask {office} to renew your upload link.',
+  'portal.drop.stale':
+    'Your upload link was made before the keys of your advisor at {office} were reset, so this browser can no longer check it. This is not a sign of tampering, but nothing was encrypted or sent. Ask {office} for a new upload link.',
   'portal.history.title': 'Your uploads',
   'portal.history.none': 'You have not uploaded anything yet.',
   'portal.history.when': 'Received',
@@ -1302,10 +1308,14 @@ export const en = {
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
   'engine.error.dropRecordInvalid':
     "This drop's keys were changed on the server: they are not the ones its owner signed. Nothing was opened or uploaded. Tell an administrator.",
+  'engine.error.dropRecordStale':
+    'This drop was made before the keys of the person who made it were reset, so this browser can no longer check it. It is not a sign that the server changed it, but nothing was opened or uploaded. Make a new drop link.',
   'engine.error.dropRecordMissing':
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
+  'engine.error.pinsRemoved':
+    'Your saved record of the office key is missing on the server, or older than one this browser saw. Someone may have tampered with the server. Do not continue, and call your office on a number you already know.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. Check the link, or go to the home page.',

@@ -600,9 +600,13 @@ export const nl: Messages = {
     'Coffer opent bestanden alleen als download. Bewaar ze op een veilige plek; hier worden ze op {date} verwijderd.',
   'keyChange.title': 'Een sleutel is gewijzigd',
   'keyChange.intro': 'De sleutel van {who} is anders dan de sleutel die u eerder zag. Het versturen is gestopt.',
+  'keyChange.introRemoved':
+    'De bewaarde sleutel van {who} ontbreekt op de server, of is ouder dan wat deze browser eerder zag. Het versturen is gestopt.',
   'keyChange.office': 'uw kantoor',
   'keyChange.explain':
     'Dat is normaal nadat een beheerder een account opnieuw heeft ingesteld. Het kan ook betekenen dat iemand met de server heeft geknoeid. Vergelijk de nieuwe vingerafdruk voordat u verdergaat.',
+  'keyChange.explainRemoved':
+    'Coffer houdt een beveiligde lijst bij van de sleutels die u zag. De server geeft de bewaarde sleutel van deze persoon niet meer, of geeft een oudere lijst: mogelijk heeft iemand met de server geknoeid. Vergelijk de vingerafdruk hieronder voordat u verdergaat.',
   'keyChange.old': 'Vingerafdruk die u eerder zag',
   'keyChange.new': 'Nieuwe vingerafdruk',
   'keyChange.step1':
@@ -1324,6 +1328,8 @@ export const nl: Messages = {
     'De sleutels van uw uploadlink zijn op de server veranderd: het zijn niet de sleutels die {office} heeft ondertekend. Uw bestanden zouden bij iemand anders dan {office} terecht kunnen komen, dus er is niets versleuteld of verstuurd. Bel {office}.',
   'portal.drop.unsigned':
     'Uw uploadlink is gemaakt voordat {office} uploadlinks ondertekende, dus deze browser kan hem niet controleren. Er is niets versleuteld of verstuurd. Vraag {office} om uw uploadlink te vernieuwen.',
+  'portal.drop.stale':
+    'Uw uploadlink is gemaakt voordat de sleutels van uw adviseur bij {office} opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst niet op geknoei, maar er is niets versleuteld of verstuurd. Vraag {office} om een nieuwe uploadlink.',
   'portal.history.title': 'Uw uploads',
   'portal.history.none': 'U heeft nog niets geüpload.',
   'portal.history.when': 'Ontvangen',
@@ -1337,10 +1343,14 @@ export const nl: Messages = {
     'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.dropRecordInvalid':
     'De sleutels van deze uploadlink zijn op de server veranderd: het zijn niet de sleutels die de eigenaar heeft ondertekend. Er is niets geopend of geüpload. Meld dit aan een beheerder.',
+  'engine.error.dropRecordStale':
+    'Deze uploadlink is gemaakt voordat de sleutels van de maker opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst er niet op dat de server hem veranderde, maar er is niets geopend of geüpload. Maak een nieuwe uploadlink.',
   'engine.error.dropRecordMissing':
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.pinsRemoved':
+    'Uw bewaarde gegevens van de kantoorsleutel ontbreken op de server, of zijn ouder dan wat deze browser eerder zag. Mogelijk heeft iemand met de server geknoeid. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 
   'notFound.title': 'Pagina niet gevonden',
   'notFound.text': 'Op dit adres staat geen pagina. Controleer de link of ga naar de startpagina.',

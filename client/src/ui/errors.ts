@@ -43,7 +43,9 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   invalid_member: 'engine.error.invalidMember',
   office_key_mismatch: 'engine.error.officeKeyMismatch',
   office_key_changed: 'engine.error.officeKeyChanged',
+  pins_removed: 'engine.error.pinsRemoved',
   drop_record_invalid: 'engine.error.dropRecordInvalid',
+  drop_record_stale: 'engine.error.dropRecordStale',
   drop_record_missing: 'engine.error.dropRecordMissing',
   engine_failed: 'engine.failed',
 };

@@ -49,6 +49,8 @@ export interface DropRecord extends DropFields {
   /** The owner's certificate and encryption-key signature, for readers to check the record's signer; null while not certified. */
   readonly ownerCertificate: Uint8Array | null;
   readonly ownerEncryptionKeySignature: Uint8Array | null;
+  /** The certificate the owner held when the record was stored (a reset gives them another); null for older drops. */
+  readonly recordCertificate: Uint8Array | null;
   readonly closedAt: number | null;
   readonly codeRequestedAt: number | null;
   readonly codeConfirmedAt: number | null;
@@ -123,10 +125,11 @@ export function dropInputIn(body: DropCreateRequest): NewDropInput {
 }
 
 /** The drop record and its signer's certificate (the owner's), as readers check them (protocol §13). */
-export function recordOut(drop: DropRecord): Pick<DropDetail, 'record' | 'creator'> {
+export function recordOut(drop: DropRecord): Pick<DropDetail, 'record' | 'creator' | 'recordCertificate'> {
   const { ownerCertificate, ownerEncryptionKeySignature } = drop;
   return {
     record: drop.signedRecord === null ? null : toBase64Url(drop.signedRecord),
+    recordCertificate: drop.recordCertificate === null ? null : toBase64Url(drop.recordCertificate),
     creator:
       ownerCertificate === null || ownerEncryptionKeySignature === null
         ? null

@@ -128,6 +128,7 @@ export function detailOf(request: DropCreateRequest, owner: Person, uploads: Dro
       certificate: owner.listed.certificate,
       encryptionKeySignature: owner.listed.encryptionKeySignature,
     },
+    recordCertificate: owner.listed.certificate,
     uploads,
   };
 }

@@ -186,7 +186,13 @@ export async function checkAndPin(
   pins: ReturnType<typeof pinStore>,
   accounts: Person['listed'][],
 ) {
-  const answer = await call(sender.ops, 'checkKeys', { accounts, pins: pins.list(), office: o.officeKeys });
+  const answer = await call(sender.ops, 'checkKeys', {
+    index: null,
+    seen: {},
+    accounts,
+    pins: pins.list(),
+    office: o.officeKeys,
+  });
   if (answer.office.envelope) pins.put('office', o.officeRef.officeId, answer.office.envelope);
   for (const account of answer.accounts) if (account.envelope) pins.put('user', account.userId, account.envelope);
   return answer;

@@ -343,6 +343,9 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/me/pins/user/${idOf(c.target.staff)}`,
     body: {},
   }),
+  // No id in the path: the caller's own index (none in this world), never another's.
+  'GET /api/v1/me/pin-index': fixed('/api/v1/me/pin-index'),
+  'PUT /api/v1/me/pin-index': () => ({ path: '/api/v1/me/pin-index', body: {} }),
   'GET /sw.js': fixed('/sw.js'),
   'GET /assets/*file': fixed(`/assets/${ASSET_NAME}`),
 };

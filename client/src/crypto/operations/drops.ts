@@ -43,6 +43,7 @@ import {
   verifyDropRecord,
   verifyDropUpload,
   verifyMember,
+  verifyMemberCertificate,
   wipe,
   type BoxKeyPair,
   type DropKeys,
@@ -134,27 +135,63 @@ function keepCheckedLink(
 /**
  * §13 "Drop record" steps 1 and 2: the creator certified by the office key this worker trusts, as
  * a member (clients never make drops), then the record's signature and ids. Any failure is
- * `drop_record_invalid`.
+ * `drop_record_invalid`, except one: a record that verifies with the key of the certificate its
+ * creator held when it was stored (signed by the same office key, for the same member), where
+ * that key is no longer the one certified now. Then the creator's keys were reset after the drop
+ * was made: `drop_record_stale`. Neither opens anything (docs/threat-model.md, promise 5).
  */
 function verifiedRecord(
   session: Session,
   envelope: string,
   creator: DropCreator | null,
   expected: { readonly dropId: Id; readonly creatorId: Id; readonly clientId: Id | null | 'anyClient' },
+  recordCertificate: string | null,
 ): DropRecord {
   if (!officeTrusted(session)) throw new WorkerError('untrusted');
-  return checked('drop_record_invalid', () => {
-    if (creator === null || !bytesEqual(idFromWire(creator.userId), expected.creatorId))
-      throw new WorkerError('drop_record_invalid');
-    const certificate = verifyMember(
-      session.officeSigningPublicKey,
-      { officeId: session.officeId, userId: expected.creatorId },
-      fromBase64Url(creator.certificate),
-      fromBase64Url(creator.encryptionKeySignature, 64),
-    );
-    if (certificate.role === 'client') throw new WorkerError('drop_record_invalid');
-    return verifyDropRecord(fromBase64Url(envelope), certificate.identityPublicKey, expected);
-  });
+  let current: Uint8Array | null = null;
+  try {
+    return checked('drop_record_invalid', () => {
+      if (creator === null || !bytesEqual(idFromWire(creator.userId), expected.creatorId))
+        throw new WorkerError('drop_record_invalid');
+      const certificate = verifyMember(
+        session.officeSigningPublicKey,
+        { officeId: session.officeId, userId: expected.creatorId },
+        fromBase64Url(creator.certificate),
+        fromBase64Url(creator.encryptionKeySignature, 64),
+      );
+      if (certificate.role === 'client') throw new WorkerError('drop_record_invalid');
+      current = certificate.identityPublicKey;
+      return verifyDropRecord(fromBase64Url(envelope), certificate.identityPublicKey, expected);
+    });
+  } catch (error) {
+    if (recordCertificate !== null && madeBeforeReset(session, envelope, expected, recordCertificate, current))
+      throw new WorkerError('drop_record_stale');
+    throw error;
+  }
+}
+
+/** The record is genuine under the creator's earlier certified key, which is not their current one. */
+function madeBeforeReset(
+  session: Session,
+  envelope: string,
+  expected: Parameters<typeof verifiedRecord>[3],
+  recordCertificate: string,
+  currentKey: Uint8Array | null,
+): boolean {
+  try {
+    const earlier = verifyMemberCertificate(session.officeSigningPublicKey, fromBase64Url(recordCertificate));
+    if (
+      !bytesEqual(earlier.officeId, session.officeId) ||
+      !bytesEqual(earlier.userId, expected.creatorId) ||
+      earlier.role === 'client' ||
+      (currentKey !== null && bytesEqual(earlier.identityPublicKey, currentKey))
+    )
+      return false;
+    verifyDropRecord(fromBase64Url(envelope), earlier.identityPublicKey, expected);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function requireLink(state: WorkerState, dropId: string): CheckedDropLink {
@@ -273,11 +310,13 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
       const record =
         drop.record === null
           ? null
-          : verifiedRecord(session, drop.record, drop.creator, {
-              dropId,
-              creatorId: idFromWire(drop.ownerId),
-              clientId: drop.personal ? 'anyClient' : null,
-            });
+          : verifiedRecord(
+              session,
+              drop.record,
+              drop.creator,
+              { dropId, creatorId: idFromWire(drop.ownerId), clientId: drop.personal ? 'anyClient' : null },
+              drop.recordCertificate,
+            );
       const label = openLabel(session, drop);
       if (drop.secrets === null) {
         return {
@@ -328,17 +367,19 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
       return keepCheckedLink(state, dropId, link, publicKey);
     },
 
-    openClientDrop({ dropId, publicKey, clientLink, record, creator }) {
+    openClientDrop({ dropId, publicKey, clientLink, record, creator, recordCertificate }) {
       const session = requireSession(state);
       // A personal drop without a record could be the server's own: encrypt nothing to it.
       if (record === null) throw new WorkerError('drop_record_missing');
       if (creator === null) throw new WorkerError('drop_record_invalid');
       const id = idFromWire(dropId);
-      const verified = verifiedRecord(session, record, creator, {
-        dropId: id,
-        creatorId: idFromWire(creator.userId),
-        clientId: session.userId,
-      });
+      const verified = verifiedRecord(
+        session,
+        record,
+        creator,
+        { dropId: id, creatorId: idFromWire(creator.userId), clientId: session.userId },
+        recordCertificate ?? null,
+      );
       const link = checked('bad_link', () =>
         openClientDropLink(
           fromBase64Url(clientLink),

@@ -36,7 +36,7 @@ import { failureCode } from '../transport';
 import { checked, WorkerError } from './errors';
 import { openedShare, openFiles } from './files';
 import { key32 } from './keys';
-import { forgetOpened, officeTrusted, requireSession, type Session, type WorkerState } from './state';
+import { forgetOpened, requireSession, type Session, type WorkerState } from './state';
 import type { HandlersOf, WorkerDeps } from './types';
 
 /** The sender's certificate chain against the office key; returns the certified identity key. Clients never send. */
@@ -213,8 +213,10 @@ export function receivingOperations(state: WorkerState, deps: WorkerDeps): Handl
   return {
     openReceived({ share }) {
       const session = requireSession(state);
-      // A client's office key is the server's word until their pin (or invitation link) confirmed it.
-      if (!officeTrusted(session)) throw new WorkerError('untrusted');
+      // The office key is the server's word until the user's pin of it (or a client's invitation
+      // link) confirmed it in this worker: a member's office keys opening proves nothing, since a
+      // server can seal a pair of its own making (docs/protocol.md §9, §22 step 3).
+      if (!session.officePinned) throw new WorkerError('untrusted');
       return checked('untrusted', () => {
         if (
           !bytesEqual(idFromWire(share.office.officeId), session.officeId) ||

@@ -11,6 +11,7 @@ import {
   type FileKey,
   type Id,
   type OfficeKeys,
+  type PinIndexEntry,
   type PinSubject,
 } from '../../../../shared/crypto/index.js';
 import { WorkerError } from './errors';
@@ -24,7 +25,10 @@ export interface Session {
   readonly officeSigningPublicKey: Uint8Array;
   /** Present once the member is approved. */
   officeKeys: OfficeKeys | null;
-  /** A client's pin (or invitation link) confirmed the office signing key in this worker (pinOffice). */
+  /**
+   * The user's pin of the office confirmed the office signing key in this worker (`pinOffice`,
+   * `checkKeys` or `confirmPin`), or a client's invitation link did. Received shares open only after.
+   */
   officePinned: boolean;
 }
 
@@ -45,6 +49,16 @@ export interface CheckedKey {
   readonly encryptionPublicKey?: Uint8Array;
   /** Pinned before, pinned now, or confirmed by the user after a change. */
   accepted: boolean;
+}
+
+/**
+ * The user's pin index as the last key check left it (protocol §14, §20): the entries to keep,
+ * the counter the server holds (for the next compare-and-swap), and the highest counter known.
+ */
+export interface PinIndexState {
+  readonly entries: Map<string, PinIndexEntry>;
+  serverCounter: number | null;
+  floor: number;
 }
 
 /** The office encryption key, verified against the office's signed statement. */
@@ -79,6 +93,8 @@ export interface WorkerState {
   /** Keys `checkKeys` verified, by `pinKeyOf`; only these are sealed to. */
   readonly checkedKeys: Map<string, CheckedKey>;
   officeEncryption: OfficeEncryptionKey | null;
+  /** The pin index after the last `checkKeys` or `pinOffice`; `confirmPin` writes the next one from it. */
+  pinIndex: PinIndexState | null;
   /** File keys of opened shares and drop uploads, by share (or drop upload) id, then file id. */
   readonly opened: Map<string, Map<string, OpenedFileKey>>;
   /** Drop links checked for uploading, by drop id. */
@@ -93,6 +109,7 @@ export function createWorkerState(): WorkerState {
     uploads: new Map(),
     checkedKeys: new Map(),
     officeEncryption: null,
+    pinIndex: null,
     opened: new Map(),
     dropLinks: new Map(),
   };
@@ -155,6 +172,7 @@ export function lockAll(state: WorkerState): void {
   for (const handle of [...state.opened.keys()]) forgetOpened(state, handle);
   state.checkedKeys.clear();
   state.officeEncryption = null;
+  state.pinIndex = null;
   for (const dropId of [...state.dropLinks.keys()]) forgetDropLink(state, dropId);
 }
 
@@ -170,9 +188,9 @@ export function requireOfficeKeys(state: WorkerState): { readonly session: Sessi
 }
 
 /**
- * The office signing key is proven in this worker: the office keys it certified opened (a
- * member), or it matched the client's pin or invitation link (`pinOffice`, a client). Nothing
- * received opens before.
+ * The office signing key is proven in this worker well enough to open drops: the office keys it
+ * certified opened (a member), or it matched the user's pin or a client's invitation link.
+ * Received shares need the pin itself (`officePinned`, docs/protocol.md §22 step 3).
  */
 export function officeTrusted(session: Session): boolean {
   return session.officeKeys !== null || session.officePinned;

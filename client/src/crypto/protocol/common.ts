@@ -86,7 +86,13 @@ export interface KeyCheck {
   readonly fingerprint: string;
   /** `new`: never seen (pinned now, `envelope` to store); `same`; `changed`: stop until the user confirms. */
   readonly pin: 'new' | 'same' | 'changed';
-  /** For `changed`: the fingerprint pinned before. */
+  /**
+   * For `changed` without a pin to compare (the pin index says so, protocol §20): `removed`, the
+   * index lists a pin the server no longer has or has in another form; `rolledBack`, the index is
+   * older than one this browser saw, or gone. The key itself may be the same as before.
+   */
+  readonly reason?: 'removed' | 'rolledBack';
+  /** For `changed`: the fingerprint pinned before (absent when `removed`). */
   readonly pinnedFingerprint?: string;
   /** For `new`: the pin to store (PUT /api/v1/me/pins/…). */
   readonly envelope?: string;

@@ -7,7 +7,7 @@
 // fragment (it must show the link) and receipt codes.
 import { z } from 'zod';
 import { WireId, Key32 } from '../../../../shared/wire/common.js';
-import { SealedBox } from '../../../../shared/wire/accounts.js';
+import { SealedBox, SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import { Grant } from '../../../../shared/wire/shares.js';
 import {
   DropCreator,
@@ -75,6 +75,8 @@ export const DROP_REQUESTS = {
     clientLink: SealedBox,
     record: DropRecordEnvelope.nullable(),
     creator: DropCreator.nullable(),
+    /** The certificate the creator held when the record was stored: tells a reset from a forgery. */
+    recordCertificate: SignedEnvelope.nullable().optional(),
   }),
   /** Encrypts and uploads a file to the drop's upload session (its grant); the key stays here as `uploadFile`'s. */
   uploadDropFile: z.object({ dropId: WireId, grant: Grant, file: FileToUpload }),

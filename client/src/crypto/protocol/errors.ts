@@ -91,6 +91,12 @@ export const WORKER_ERRORS = [
    * member the office certified): the server changed them. Nothing was opened or encrypted.
    */
   'drop_record_invalid',
+  /**
+   * The drop's record is genuine, but signed with keys its creator had before an administrator
+   * reset them (it verifies under the creator's earlier certificate, not the current one): the
+   * drop was made before the reset. Nothing was opened or encrypted; a new drop link is needed.
+   */
+  'drop_record_stale',
   /** A client's personal drop has no signed record (made before records): nothing is encrypted until the office renews it. */
   'drop_record_missing',
   // ---- clients
@@ -98,6 +104,11 @@ export const WORKER_ERRORS = [
   'office_key_mismatch',
   /** The office key the server names is not the one this client pinned: show nothing. */
   'office_key_changed',
+  /**
+   * The pin index lists an office pin the server no longer has (or has in an older form), or the
+   * index itself was rolled back or removed: the server tampered with this user's pins. Show nothing.
+   */
+  'pins_removed',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];

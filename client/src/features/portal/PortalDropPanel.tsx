@@ -37,6 +37,8 @@ type Step =
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'forged' }
   | { readonly kind: 'unsigned' }
+  /** Signed by the advisor's keys from before an administrator reset them: genuine, but no longer checkable. */
+  | { readonly kind: 'stale' }
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'files' }
   | { readonly kind: 'receipt'; readonly receipt: Receipt };
@@ -74,6 +76,7 @@ export function PortalDropPanel({
   const creatorId = drop.creator?.userId ?? null;
   const certificate = drop.creator?.certificate ?? null;
   const encryptionKeySignature = drop.creator?.encryptionKeySignature ?? null;
+  const recordCertificate = drop.recordCertificate;
   const open = drop.state === 'active' && clientLink !== null;
 
   const fail = (text: string, field?: 'files' | 'message'): void =>
@@ -95,10 +98,21 @@ export function PortalDropPanel({
             creatorId === null || certificate === null || encryptionKeySignature === null
               ? null
               : { userId: creatorId, certificate, encryptionKeySignature };
-          return engine.call('openClientDrop', { dropId, publicKey, clientLink, record, creator });
+          return engine.call('openClientDrop', { dropId, publicKey, clientLink, record, creator, recordCertificate });
         }
       : null,
-    [engine, dropId, publicKey, clientLink, record, creatorId, certificate, encryptionKeySignature, open],
+    [
+      engine,
+      dropId,
+      publicKey,
+      clientLink,
+      record,
+      creatorId,
+      certificate,
+      encryptionKeySignature,
+      recordCertificate,
+      open,
+    ],
     {
       onLoad: () => setStep({ kind: 'files' }),
       onError: (error) => {
@@ -111,7 +125,9 @@ export function PortalDropPanel({
                 ? 'forged'
                 : code === 'drop_record_missing'
                   ? 'unsigned'
-                  : 'unavailable',
+                  : code === 'drop_record_stale'
+                    ? 'stale'
+                    : 'unavailable',
         });
       },
     },
@@ -191,6 +207,11 @@ export function PortalDropPanel({
       {step.kind === 'unsigned' && (
         <ErrorAlert testid="portal-drop-unsigned">
           <p>{t('portal.drop.unsigned', { office })}</p>
+        </ErrorAlert>
+      )}
+      {step.kind === 'stale' && (
+        <ErrorAlert testid="portal-drop-stale">
+          <p>{t('portal.drop.stale', { office })}</p>
         </ErrorAlert>
       )}
       {step.kind === 'unavailable' && (

@@ -4,8 +4,8 @@
 // browser's crypto worker matched it against the client's own pin (MAC'd with their personal
 // key, stored on the server but unforgeable by it) or, at activation, against the fingerprint in the invitation link, and pinned it. The worker
 // then opens received shares for this session; before, it refuses them.
-import { getPins, putPin } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
+import { loadPins, storePins } from '../pins/pin-store';
 
 export interface OfficeTrust {
   /** The office key's fingerprint, as people compare it. */
@@ -16,18 +16,19 @@ export interface OfficeTrust {
 
 /**
  * Checks the session's office key against the pin (or `linkFingerprint`, from the invitation
- * link) and stores a new pin. Rejects with EngineError `office_key_changed` / `office_key_mismatch`.
+ * link) and stores a new pin and pin index. Rejects with EngineError `office_key_changed` /
+ * `office_key_mismatch`, or `pins_removed` when the pin index shows the server removed or rolled back pins.
  */
 export async function trustOffice(
   engine: CryptoEngine,
   officeId: string,
   linkFingerprint?: string,
 ): Promise<OfficeTrust> {
-  const { pins } = await getPins();
   const checked = await engine.call('pinOffice', {
-    pins,
+    ...(await loadPins()),
     ...(linkFingerprint !== undefined ? { fingerprint: linkFingerprint } : {}),
   });
-  if (checked.pin === 'new' && checked.envelope !== undefined) await putPin('office', officeId, checked.envelope);
+  const pinned = checked.pin === 'new' && checked.envelope !== undefined;
+  await storePins(pinned ? [{ subject: 'office', subjectId: officeId, envelope: checked.envelope }] : [], checked);
   return { fingerprint: checked.fingerprint, pin: checked.pin === 'new' ? 'new' : 'same' };
 }

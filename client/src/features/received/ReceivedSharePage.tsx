@@ -19,6 +19,7 @@ import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { formatDateTime } from '../../ui/labels';
 import { PageHeading } from '../../ui/PageHeading';
+import { trustOffice } from '../portal/office-pin';
 import { goneState, STATE_LABELS } from '../share/labels';
 import { FileDownloads } from '../transfer/FileDownloads';
 import { markSeen } from './seen';
@@ -44,10 +45,12 @@ export function ReceivedSharePage({
   useLoad(
     async (signal) => {
       const share = await getReceived(shareId, { signal });
+      // The office key against this user's pin first (protocol §22 step 3), members as clients.
+      await trustOffice(engine, info.office.officeId);
       const opened = await engine.call('openReceived', { share });
       return { share, opened };
     },
-    [shareId, engine, t],
+    [shareId, engine, t, info.office.officeId],
     {
       onLoad: ({ share, opened }) => {
         setView({ kind: 'loaded', share, opened });

@@ -1,6 +1,8 @@
 // A recipient's key (or the office key) differs from the one this user pinned: the send has
 // stopped. Both fingerprints are shown; the advisor calls the person on a number they know,
-// compares, and only then accepts the new key (which replaces the pin) or stops.
+// compares, and only then accepts the new key (which replaces the pin) or stops. The same stop
+// comes when the pin index shows the server removed the pin or served an older index: then
+// there is no earlier fingerprint to show, only the current one to compare.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
@@ -33,13 +35,17 @@ function KeyChangedDialog({
     >
       {change && (
         <div class="dialog__body">
-          <p>
-            <strong>{t('keyChange.intro', { who })}</strong>
+          <p data-testid="key-changed-intro" data-reason={change.reason ?? 'changed'}>
+            <strong>{t(change.reason ? 'keyChange.introRemoved' : 'keyChange.intro', { who })}</strong>
           </p>
-          <p>{t('keyChange.explain')}</p>
+          <p>{t(change.reason ? 'keyChange.explainRemoved' : 'keyChange.explain')}</p>
           <div class="fingerprint-compare">
-            <p class="fingerprint-compare__label">{t('keyChange.old')}</p>
-            <Fingerprint value={change.pinnedFingerprint} testid="key-changed-old" label={t('keyChange.old')} />
+            {change.pinnedFingerprint !== '' && (
+              <>
+                <p class="fingerprint-compare__label">{t('keyChange.old')}</p>
+                <Fingerprint value={change.pinnedFingerprint} testid="key-changed-old" label={t('keyChange.old')} />
+              </>
+            )}
             <p class="fingerprint-compare__label">{t('keyChange.new')}</p>
             <Fingerprint value={change.fingerprint} large testid="key-changed-new" label={t('keyChange.new')} />
           </div>

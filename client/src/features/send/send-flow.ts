@@ -10,17 +10,17 @@
 //   5. create the share.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
+import { ApiError } from '../../api/http';
 import {
   createShare,
   deleteUpload,
   getOfficeKeys,
-  getPins,
   lookupRecipients,
-  putPin,
   type RecipientLookupResponse,
 } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
+import { loadPins, storePins } from '../pins/pin-store';
 
 export interface Compose {
   readonly files: readonly File[];
@@ -39,8 +39,11 @@ export interface KeyChange {
   /** The person's name (or the office's), and their address for a person. */
   readonly name: string;
   readonly email?: string;
+  /** Empty when `reason` says the pin was removed: there is no earlier fingerprint to show. */
   readonly pinnedFingerprint: string;
   readonly fingerprint: string;
+  /** Set when the pin index (not the key) raised the alarm: see KeyCheck. */
+  readonly reason?: 'removed' | 'rolledBack';
 }
 
 export interface SendHooks {
@@ -106,10 +109,24 @@ export async function checkKeysAndPins(
   accounts: readonly NonNullable<FoundAccount>[],
   hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>,
 ): Promise<void> {
+  try {
+    await checkOnce(engine, accounts, hooks);
+  } catch (error) {
+    // Another tab or device wrote the pin index meanwhile: read everything again, once.
+    if (!(error instanceof ApiError && error.code === 'pin_index_conflict')) throw error;
+    await checkOnce(engine, accounts, hooks);
+  }
+}
+
+async function checkOnce(
+  engine: CryptoEngine,
+  accounts: readonly NonNullable<FoundAccount>[],
+  hooks: Pick<SendHooks, 'signal' | 'confirmKeyChange'>,
+): Promise<void> {
   const stopIfCancelled = (): void => {
     if (hooks.signal.aborted) throw new DOMException('cancelled', 'AbortError');
   };
-  const [pins, officeKeys] = await Promise.all([getPins(), getOfficeKeys()]);
+  const [stored, officeKeys] = await Promise.all([loadPins(), getOfficeKeys()]);
   stopIfCancelled();
   const checked = await engine.call('checkKeys', {
     accounts: accounts.map((a) => ({
@@ -120,7 +137,7 @@ export async function checkKeysAndPins(
       encryptionKeySignature: a.encryptionKeySignature,
       ...(a.certificate !== undefined ? { certificate: a.certificate } : {}),
     })),
-    pins: pins.pins,
+    ...stored,
     office: {
       officeId: officeKeys.officeId,
       signingPublicKey: officeKeys.signingPublicKey,
@@ -136,9 +153,16 @@ export async function checkKeysAndPins(
       failed.map((a) => byUser.get(a.userId)?.name ?? a.userId),
     );
 
-  // First-seen keys are pinned now; changed ones only after the advisor confirms.
-  if (checked.office.envelope) await putPin('office', officeKeys.officeId, checked.office.envelope);
-  for (const account of checked.accounts) if (account.envelope) await putPin('user', account.userId, account.envelope);
+  // First-seen keys are pinned now, with the index that lists them; changed ones only after the advisor confirms.
+  const firstSeen = [
+    ...(checked.office.envelope
+      ? [{ subject: 'office' as const, subjectId: officeKeys.officeId, envelope: checked.office.envelope }]
+      : []),
+    ...checked.accounts.flatMap((a) =>
+      a.envelope ? [{ subject: 'user' as const, subjectId: a.userId, envelope: a.envelope }] : [],
+    ),
+  ];
+  await storePins(firstSeen, checked);
   const changes: KeyChange[] = [];
   if (checked.office.pin === 'changed') {
     changes.push({
@@ -147,6 +171,7 @@ export async function checkKeysAndPins(
       name: '',
       pinnedFingerprint: checked.office.pinnedFingerprint ?? '',
       fingerprint: checked.office.fingerprint,
+      ...(checked.office.reason ? { reason: checked.office.reason } : {}),
     });
   }
   for (const account of checked.accounts) {
@@ -159,13 +184,17 @@ export async function checkKeysAndPins(
       ...(who ? { email: who.email } : {}),
       pinnedFingerprint: account.pinnedFingerprint ?? '',
       fingerprint: account.fingerprint,
+      ...(account.reason ? { reason: account.reason } : {}),
     });
   }
   for (const change of changes) {
     stopIfCancelled();
     if (!(await hooks.confirmKeyChange(change))) throw new SendStopped('refused', [change.name]);
-    const { envelope } = await engine.call('confirmPin', { subject: change.subject, subjectId: change.subjectId });
-    await putPin(change.subject, change.subjectId, envelope);
+    const confirmed = await engine.call('confirmPin', { subject: change.subject, subjectId: change.subjectId });
+    await storePins(
+      [{ subject: change.subject, subjectId: change.subjectId, envelope: confirmed.envelope }],
+      confirmed,
+    );
   }
 }
 
