@@ -17,8 +17,9 @@ describe('message catalogs', () => {
   });
 
   it('are really translated (no English left in the Dutch catalog, apart from names)', () => {
+    // Names, and "Menu", which is the Dutch word too.
     const same = (Object.keys(en) as (keyof typeof en)[]).filter(
-      (key) => nl[key] === en[key] && !/^(app\.name|lang\.(nl|en))$/.test(key),
+      (key) => nl[key] === en[key] && !/^(app\.name|lang\.(nl|en)|nav\.menu)$/.test(key),
     );
     expect(same).toEqual([]);
   });

@@ -355,6 +355,7 @@ describe('routing', () => {
       'GET /api/v1/sessions api none session',
       'DELETE /api/v1/sessions/:sessionId api none session',
       'POST /api/v1/me/password api json session',
+      'PUT /api/v1/me/language api json session',
       'POST /api/v1/me/two-factor/begin api json session',
       'POST /api/v1/me/two-factor/confirm api json session',
       'POST /api/v1/me/two-factor/disable api json member',

@@ -232,7 +232,7 @@ describe('every mail in its reader’s language and the office’s time zone', (
     // A quarter of an hour later (18:52 in Tokyo): the guest the sender set to Dutch gets a
     // Dutch code; the other one the sender's language.
     o.t.clock.advance(15 * MINUTE_MS);
-    const link = (guest: typeof dutchGuest, rest: string) => `/api/v1/links/${idToWire(guest.recipientId)}${rest}`;
+    const link = (guest: typeof dutchGuest, rest: string) => `/api/v1/links/${idToWire(guest.linkId)}${rest}`;
     expect((await tab(o.t.app).post(link(dutchGuest, '/code'), {})).status).toBe(200);
     expect(expectDutch(await o.mail.latest(dutchGuest.email))).toContain('De code is 10 minuten geldig');
     expect((await tab(o.t.app).post(link(senderLanguageGuest, '/code'), {})).status).toBe(200);

@@ -47,10 +47,14 @@ async function builtLog(options: { mailHead?: boolean } = {}): Promise<Built & {
       publicUrl: o.t.config.publicUrl,
     });
     expect((await job.runOnce()).status).toBe('sent');
-    // The head exactly as the admin reads it in the mail.
+    // The head exactly as the admin reads it in the mail (entry and check value, in either
+    // language), put together as the operations guide says: --head <entry>:<check value>.
     const text = (await o.mail.latest('anna@kantoor.example')).text ?? '';
-    mailedHead = /npm run coffer -- audit-verify --head (\d+:[0-9a-f]{64})$/m.exec(text)?.[1];
-    expect(mailedHead).toBeDefined();
+    const entry = /^ {2}(?:Regel|Entry): +(\d+)$/m.exec(text)?.[1];
+    const value = /^ {2}(?:Controlegetal|Check value): +([0-9a-f]{64})$/m.exec(text)?.[1];
+    expect(entry).toBeDefined();
+    expect(value).toBeDefined();
+    mailedHead = `${entry}:${value}`;
     // Life goes on after the mail.
     await signIn(o, bram);
     await signIn(o, o.admin);
