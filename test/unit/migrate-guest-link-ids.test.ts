@@ -1,13 +1,10 @@
 // The migrations one by one: 0010_guest_link_ids (protocol §15 "Guest link", threat model
 // promise 5): a guest's link id, rebuilt into share_recipients, with the recipient id as link id
 // for rows made before (so their links keep working) and every row that refers to a recipient kept.
-import { copyFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { migrate, schemaVersion } from '../../server/kernel/db/migrate.js';
-import { type Db } from '../../server/kernel/db/open.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { MIGRATIONS, open, freshDb } from '../helpers/migrations.js';
+import { schemaVersion } from '../../server/kernel/db/migrate.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { freshDb, insertPendingUser, migrateUpTo, open } from '../helpers/migrations.js';
 
 afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
@@ -17,33 +14,12 @@ afterAll(removeTempDirs);
 
 describe('0010_guest_link_ids', () => {
   const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
-  async function migrateTo(db: Db, upTo: number): Promise<void> {
-    const dir = await tempDir('coffer-migrations-');
-    for (const file of (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort())
-      if (Number(file.slice(0, 4)) <= upTo) await copyFile(join(MIGRATIONS, file), join(dir, file));
-    migrate(db, dir);
-  }
 
   it('gives rows made before their recipient id as link id, keeps what refers to them, and makes link ids unique', async () => {
     const db = await freshDb();
-    await migrateTo(db, 9);
+    await migrateUpTo(db, 9);
     const sender = bytes(16, 1);
-    db.prepare(
-      `INSERT INTO users (id, email, name, role, approval, audit_ref, created_at, kdf_salt, kdf_ops, kdf_mem, auth_verifier,
-         recovery_verifier, identity_public_key, encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle)
-       VALUES (?, 's@kantoor.example', 'S', 'staff', 'pending', ?, 1, ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      sender,
-      bytes(16, 99),
-      bytes(16),
-      bytes(32),
-      bytes(32),
-      bytes(32),
-      bytes(32),
-      bytes(64),
-      bytes(140),
-      bytes(140),
-    );
+    insertPendingUser(db, { id: sender, email: 's@kantoor.example', auditFill: 99 });
     db.prepare(
       `INSERT INTO shares (id, sender_id, manifest, sender_certificate, sender_encryption_key_signature, created_at, expires_at, receipt_mail)
        VALUES (?, ?, ?, ?, ?, 1, 2, 0)`,
@@ -64,7 +40,7 @@ describe('0010_guest_link_ids', () => {
       bytes(32),
     );
 
-    await migrateTo(db, 10);
+    await migrateUpTo(db, 10);
     expect(schemaVersion(db)).toBe(10);
     const row = db
       .prepare('SELECT link_id, wrong_codes, access_code FROM share_recipients WHERE id = ?')

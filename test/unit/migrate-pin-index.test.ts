@@ -1,11 +1,9 @@
 // The migrations one by one: 0011_pin_index (protocol §14, the pin index).
-import { copyFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { listMigrations, migrate, schemaVersion } from '../../server/kernel/db/migrate.js';
+import { schemaVersion } from '../../server/kernel/db/migrate.js';
 import { type Db } from '../../server/kernel/db/open.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { MIGRATIONS, open, freshDb } from '../helpers/migrations.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { freshDb, insertPendingUser, migrateUpTo, open } from '../helpers/migrations.js';
 
 afterEach(() => {
   for (const db of open.splice(0)) if (db.open) db.close();
@@ -15,31 +13,8 @@ afterAll(removeTempDirs);
 
 describe('0011_pin_index', () => {
   const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
-  async function migrateUpTo(db: Db, version: number): Promise<void> {
-    const dir = await tempDir('coffer-migrations-');
-    for (const m of listMigrations(MIGRATIONS).filter((m) => m.version <= version))
-      await copyFile(m.file, join(dir, basename(m.file)));
-    migrate(db, dir);
-  }
-  function insertUser(db: Db, id: Uint8Array, email: string): void {
-    db.prepare(
-      `INSERT INTO users (id, email, name, role, approval, audit_ref, created_at, kdf_salt, kdf_ops, kdf_mem, auth_verifier,
-         recovery_verifier, identity_public_key, encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle)
-       VALUES (?, ?, 'O', 'staff', 'pending', ?, 1, ?, 3, 67108864, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      email,
-      bytes(16, id[0]),
-      bytes(16),
-      bytes(32),
-      bytes(32),
-      bytes(32),
-      bytes(32),
-      bytes(64),
-      bytes(140),
-      bytes(140),
-    );
-  }
+  const insertUser = (db: Db, id: Uint8Array, email: string) =>
+    insertPendingUser(db, { id, email, auditFill: id[0] ?? 0 });
   function insertDrop(db: Db, owner: Uint8Array, fill: number, signedRecord: Uint8Array | null) {
     db.prepare(
       `INSERT INTO drops (id, owner_id, audit_ref, link_ref, created_at, expires_at, personal, title, instructions, email, max_files, max_bytes,
