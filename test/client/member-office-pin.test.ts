@@ -10,9 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   certifyMember,
   encryptContent,
-  fromBase64Url,
   identityFingerprint,
-  idFromWire,
   idToWire,
   keyCommitment,
   metadataHash,
@@ -23,18 +21,14 @@ import {
   ready,
   sealFileKeyForAccount,
   sealMetadata,
-  sealOfficeKeys,
   signEncryptionKey,
   signManifest,
-  signOfficeEncryptionKey,
   toBase64Url,
   type OfficeKeys,
 } from '../../shared/crypto/index.js';
 import type { ShareForRecipient } from '../../shared/wire/shares.js';
-import { createOperations } from '../../client/src/crypto/operations';
-import { call } from './support/accounts';
+import { call, newMemberWorker, sessionOfficeOf } from './support/accounts';
 
-const PASSWORD = 'kaasboer-fietspomp-regenjas';
 const b64 = toBase64Url;
 
 beforeAll(async () => {
@@ -45,43 +39,17 @@ function scene() {
   const genuine = newOfficeKeys(newId());
   // Same office id, keys the server made.
   const rogue = newOfficeKeys(genuine.officeId);
-  const ops = createOperations();
-  const userId = idToWire(newId());
-  const account = call(ops, 'createAccount', { userId, password: PASSWORD });
-  const memberId = idFromWire(userId);
-  const identityPublicKey = fromBase64Url(account.keys.identityPublicKey, 32);
-  const encryptionPublicKey = fromBase64Url(account.keys.encryptionPublicKey, 32);
-  const pending = {
-    userId,
-    kdf: account.keys.kdf,
-    passwordBundle: account.keys.passwordBundle,
-    identityPublicKey: account.keys.identityPublicKey,
-    encryptionPublicKey: account.keys.encryptionPublicKey,
-  };
+  const member = newMemberWorker();
+  const { ops, identityPublicKey, pending } = member;
   /** Signs the member in against `office`: certified by it, its keys sealed to the member. */
   const signIn = (office: OfficeKeys) => {
-    call(ops, 'deriveSignIn', { password: PASSWORD, kdf: pending.kdf });
-    const certificate = certifyMember(office, {
-      version: 1,
-      userId: memberId,
-      email: 'anna@kantoor-jansen.nl',
-      role: 'staff',
-      identityPublicKey,
-      encryptionPublicKey,
-      issuedAt: 1_790_000_000_000,
-    });
-    const sessionOffice = {
-      officeId: idToWire(office.officeId),
-      signingPublicKey: b64(office.signing.publicKey),
-      encryptionPublicKey: b64(office.encryption.publicKey),
-      encryptionKeyStatement: b64(signOfficeEncryptionKey(office)),
-    };
+    member.deriveSignIn();
     const keys = {
       ...pending,
-      certificate: b64(certificate),
-      sealedOfficeKeys: b64(sealOfficeKeys(office, memberId, encryptionPublicKey)),
+      certificate: member.certificateFrom(office),
+      sealedOfficeKeys: member.sealedOfficeKeysFrom(office),
     };
-    expect(call(ops, 'unlock', { keys, office: sessionOffice }).officeKeys).toBe(true);
+    expect(call(ops, 'unlock', { keys, office: sessionOfficeOf(office) }).officeKeys).toBe(true);
   };
   /** A share to the member from a sender `office` certified, complete and consistent. */
   const shareFrom = (office: OfficeKeys): ShareForRecipient => {
@@ -149,7 +117,7 @@ function scene() {
           fileId: idToWire(fileId),
           size: ciphertext.length,
           sealedMetadata: b64(sealedMetadata),
-          key: b64(sealFileKeyForAccount(fileKey, fileId, memberId, encryptionPublicKey)),
+          key: b64(sealFileKeyForAccount(fileKey, fileId, member.memberId, member.encryptionPublicKey)),
         },
       ],
     };

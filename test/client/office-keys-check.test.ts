@@ -8,22 +8,17 @@
 // and the server's answers are written by hand.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  certifyMember,
   fromBase64Url,
   idFromWire,
-  idToWire,
   newId,
   newOfficeKeys,
   ready,
   sealOfficeKeys,
   signOfficeEncryptionKey,
   toBase64Url,
-  type OfficeKeys,
 } from '../../shared/crypto/index.js';
-import { createOperations, type Handlers } from '../../client/src/crypto/operations';
-import { call } from './support/accounts';
+import { call, newMemberWorker, sessionOfficeOf } from './support/accounts';
 
-const PASSWORD = 'kaasboer-fietspomp-regenjas';
 const b64 = toBase64Url;
 
 beforeAll(async () => {
@@ -34,49 +29,23 @@ beforeAll(async () => {
 function scene() {
   const office = newOfficeKeys(newId());
   const rogue = newOfficeKeys(office.officeId);
-  const ops = createOperations();
-  const userId = idToWire(newId());
-  const account = call(ops, 'createAccount', { userId, password: PASSWORD });
-  const memberId = idFromWire(userId);
-  const encryptionPublicKey = fromBase64Url(account.keys.encryptionPublicKey, 32);
-  const certificate = certifyMember(office, {
-    version: 1,
-    userId: memberId,
-    email: 'anna@kantoor-jansen.nl',
-    role: 'staff',
-    identityPublicKey: fromBase64Url(account.keys.identityPublicKey, 32),
-    encryptionPublicKey,
-    issuedAt: 1_790_000_000_000,
-  });
-  const pending = {
-    userId,
-    kdf: account.keys.kdf,
-    passwordBundle: account.keys.passwordBundle,
-    identityPublicKey: account.keys.identityPublicKey,
-    encryptionPublicKey: account.keys.encryptionPublicKey,
-  };
-  const sealedTo = (keys: OfficeKeys) => b64(sealOfficeKeys(keys, memberId, encryptionPublicKey));
+  const member = newMemberWorker();
   return {
-    ops,
-    pending,
-    certificate: b64(certificate),
-    /** GET /api/v1/session's office, with what GET /api/v1/office/keys adds. */
-    office: {
-      officeId: idToWire(office.officeId),
-      signingPublicKey: b64(office.signing.publicKey),
-      encryptionPublicKey: b64(office.encryption.publicKey),
-      encryptionKeyStatement: b64(signOfficeEncryptionKey(office)),
-    },
+    ops: member.ops,
+    pending: member.pending,
+    certificate: member.certificateFrom(office),
+    office: sessionOfficeOf(office),
     rogue,
-    genuine: sealedTo(office),
+    genuine: member.sealedOfficeKeysFrom(office),
     /** The office's own signing seed, with an encryption key the server made. */
-    mixed: sealedTo({ officeId: office.officeId, signing: office.signing, encryption: rogue.encryption }),
+    mixed: member.sealedOfficeKeysFrom({
+      officeId: office.officeId,
+      signing: office.signing,
+      encryption: rogue.encryption,
+    }),
+    /** Signs in again in the same worker (the key-encryption key is used up by each unlock). */
+    signInAgain: member.deriveSignIn,
   };
-}
-
-/** Signs in again in the same worker (the key-encryption key is used up by each unlock). */
-function signInAgain(ops: Handlers, kdf: ReturnType<typeof scene>['pending']['kdf']): void {
-  call(ops, 'deriveSignIn', { password: PASSWORD, kdf });
 }
 
 describe('a member opening the office keys refuses an encryption key the office did not name', () => {
@@ -92,7 +61,7 @@ describe('a member opening the office keys refuses an encryption key the office 
     expect(() => call(s.ops, 'pinOffice', { index: null, seen: {}, pins: [] })).toThrow('locked');
 
     // The same member, the same answers, the genuine box: opens.
-    signInAgain(s.ops, s.pending.kdf);
+    s.signInAgain();
     const unlocked = call(s.ops, 'unlock', {
       keys: { ...s.pending, certificate: s.certificate, sealedOfficeKeys: s.genuine },
       office: s.office,
@@ -127,12 +96,12 @@ describe('a member opening the office keys refuses an encryption key the office 
       },
     };
     for (const [label, office] of Object.entries(attempts)) {
-      signInAgain(s.ops, s.pending.kdf);
+      s.signInAgain();
       expect(() => call(s.ops, 'unlock', { keys, office }), label).toThrow('office_keys_invalid');
     }
     // A box made entirely of the rogue keys, named with their own statement: the signing key
     // is not the session's, so it is refused too.
-    signInAgain(s.ops, s.pending.kdf);
+    s.signInAgain();
     expect(() =>
       call(s.ops, 'unlock', {
         keys: {
