@@ -283,6 +283,7 @@ export function createServices(deps: AppDeps): Services {
       transact,
       clock,
       mailQueue,
+      deliver,
       publicUrl,
       quotaBytes,
       destroy: async (shareId) => {

@@ -221,6 +221,13 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'json',
       shares.unlockRecipient(s.shares),
     ),
+    api(
+      'POST',
+      '/api/v1/shares/:shareId/recipients/:recipientId/mail-link',
+      'office',
+      'json',
+      shares.mailLink(s.shares),
+    ),
     api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares)),
 
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys

@@ -50,8 +50,12 @@ interface ShareFacts {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  /** Per recipient (migrations/0014_recipient_delivery.sql). */
   readonly downloadLimit: number | null;
+  /** Over all recipients. */
   readonly downloadsUsed: number;
+  /** Every recipient used the limit. */
+  readonly usedUp: boolean;
   readonly sweptAt: number | null;
   readonly fileCount: number;
   readonly bytes: number;

@@ -88,15 +88,18 @@ export function createPrivacyRepo(db: Db) {
        FROM invitations WHERE email = @email OR user_id = @userId ORDER BY created_at, id`,
   );
   const SHARE_FACTS = `s.id AS shareId, s.created_at AS createdAt, s.expires_at AS expiresAt, s.revoked_at AS revokedAt,
-    s.download_limit AS downloadLimit, s.downloads_used AS downloadsUsed, s.swept_at AS sweptAt,
+    s.download_limit AS downloadLimit, s.swept_at AS sweptAt,
+    (SELECT coalesce(sum(c.downloads_used), 0) FROM share_recipients c WHERE c.share_id = s.id) AS downloadsUsed,
+    (s.download_limit IS NOT NULL AND NOT EXISTS (SELECT 1 FROM share_recipients c
+       WHERE c.share_id = s.id AND c.downloads_used < s.download_limit)) AS usedUp,
     (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS fileCount,
     (SELECT coalesce(sum(f.size), 0) FROM share_files f WHERE f.share_id = s.id) AS bytes`;
-  const sharesSent = db.prepare<Params, SentShare>(
+  const sharesSent = db.prepare<Params, SqlRow<SentShare, 'usedUp'>>(
     `SELECT ${SHARE_FACTS}, (SELECT count(*) FROM share_recipients r WHERE r.share_id = s.id) AS recipientCount
        FROM shares s WHERE s.sender_id = @userId ORDER BY s.created_at, s.id`,
   );
   // The person's own shares are listed above, even when they sent one to themselves.
-  const sharesReceived = db.prepare<Params, SqlRow<ReceivedShare, 'accessCode' | 'deliveryFailed'>>(
+  const sharesReceived = db.prepare<Params, SqlRow<ReceivedShare, 'accessCode' | 'deliveryFailed' | 'usedUp'>>(
     `SELECT ${SHARE_FACTS}, r.id AS recipientId, u.name AS senderName, r.kind, r.access_code AS accessCode,
             r.code_requested_at AS codeRequestedAt, r.code_confirmed_at AS codeConfirmedAt, r.first_download_at AS firstDownloadAt,
             r.wrong_codes AS wrongCodes, r.locked_at AS lockedAt, r.delivery_failed AS deliveryFailed,
@@ -217,11 +220,15 @@ export function createPrivacyRepo(db: Db) {
     ownPins: (userId: Id): number => ownPins.get(userId) ?? 0,
     invitations: (person: Person): PersonInvitation[] =>
       invitations.all(params(person)).map((row) => ({ ...row, deliveryFailed: flag(row.deliveryFailed) })),
-    sharesSent: (person: Person): SentShare[] => (person.userId === null ? [] : sharesSent.all(params(person))),
+    sharesSent: (person: Person): SentShare[] =>
+      person.userId === null ? [] : sharesSent.all(params(person)).map((row) => ({ ...row, usedUp: flag(row.usedUp) })),
     sharesReceived: (person: Person): ReceivedShare[] =>
-      sharesReceived
-        .all(params(person))
-        .map((row) => ({ ...row, accessCode: flag(row.accessCode), deliveryFailed: flag(row.deliveryFailed) })),
+      sharesReceived.all(params(person)).map((row) => ({
+        ...row,
+        accessCode: flag(row.accessCode),
+        deliveryFailed: flag(row.deliveryFailed),
+        usedUp: flag(row.usedUp),
+      })),
     drops: (person: Person): PersonDrop[] =>
       drops.all(params(person)).map((row) => ({
         ...row,

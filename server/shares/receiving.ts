@@ -11,7 +11,8 @@
 // once per grant: the first file request under a grant records its id (jti) and counts one
 // download in the same transaction, at most up to the share's limit; further requests under
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
-// the grant expires.
+// the grant expires. The limit counts per recipient (migrations/0014_recipient_delivery.sql):
+// one recipient using theirs does not shut out another.
 import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
 import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
 import type { Caller } from '../kernel/http/caller.js';
@@ -24,7 +25,7 @@ import { checkEmailCode, EMAIL_CODE_LIFETIME_MS, issueEmailCode, mailEmailCode }
 import { parseRange, UnsatisfiableRangeError, type Download } from '../kernel/download.js';
 import { type SharesRepo } from './repo.js';
 import { sweptError, requireActive } from './service.js';
-import { shareState } from '../kernel/domain/shares.js';
+import { recipientShareState, shareState } from '../kernel/domain/shares.js';
 import type { LinkHolderDeps } from '../kernel/link-holder.js';
 import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
 import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/transfer-messages.js';
@@ -98,6 +99,11 @@ export function createReceivingService(
   };
 
   const object = (share: { id: Id }) => ({ type: 'share' as const, ref: share.id });
+  /** 410 unless the share is active for this recipient (the download limit counts per recipient). */
+  const requireActiveFor = ({ share, recipient }: RecipientWithShare): void => {
+    const state = recipientShareState(share, recipient, clock.now());
+    if (state !== 'active') throw shareGone(state);
+  };
   const sentLink = (share: { id: Id }) => `${deps.publicUrl}/app/sent/${idToWire(share.id)}`;
 
   /** A guest by the link's id; 404 when unknown (a recipient id, or an account recipient's). */
@@ -180,11 +186,11 @@ export function createReceivingService(
         if (shares.grantUsed(grant.jti, recipient.id)) return { first: false, at: now };
         const current = shares.byId(share.id) ?? share;
         if (!request.count) {
-          const state = shareState(current, now);
+          const state = recipientShareState(current, recipient, now);
           if (state !== 'active') throw shareGone(state);
           return { first: false, at: now };
         }
-        if (!shares.countDownload(share.id, grant.expiresAt, now)) {
+        if (!shares.countDownload(recipient.id, grant.expiresAt, now)) {
           const state = shareState(current, now);
           throw shareGone(state === 'active' ? 'used-up' : state);
         }
@@ -226,7 +232,7 @@ export function createReceivingService(
   return {
     linkInfo(linkId) {
       const target = findGuest(linkId);
-      const state = shareState(target.share, clock.now());
+      const state = recipientShareState(target.share, target.recipient, clock.now());
       if (state !== 'active') {
         // The holder of the link may learn whom to ask: the office, and the sender only while
         // still an active member (a leaver's name would send them to someone who cannot help).
@@ -239,8 +245,9 @@ export function createReceivingService(
 
     async requestCode(ip, linkId) {
       limits.check(limits.address('share-code', ip));
-      const { share, recipient } = findGuest(linkId);
-      requireActive(share, clock.now());
+      const target = findGuest(linkId);
+      const { share, recipient } = target;
+      requireActiveFor(target);
       if (recipient.lockedAt !== null) throw recipientLocked();
       const codes = shares.codesOf(recipient.id);
       const { code, sentAt, expiresAt } = transact(() => {
@@ -278,7 +285,7 @@ export function createReceivingService(
       limits.check(address);
       const target = findGuest(linkId);
       const { share, recipient } = target;
-      requireActive(share, clock.now());
+      requireActiveFor(target);
       if (recipient.lockedAt !== null) throw recipientLocked();
 
       const outcome = transact((): 'ok' | 'wrong' | 'locked' => {
@@ -350,14 +357,14 @@ export function createReceivingService(
 
     receivedShare(caller, shareId) {
       const target = findReceived(caller, shareId);
-      requireActive(target.share, clock.now());
+      requireActiveFor(target);
       return viewOf(target);
     },
 
     async issueGrant(caller, shareId) {
-      const { share, recipient } = findReceived(caller, shareId);
-      requireActive(share, clock.now());
-      return signGrant(recipient.id);
+      const target = findReceived(caller, shareId);
+      requireActiveFor(target);
+      return signGrant(target.recipient.id);
     },
 
     async accountDownload(caller, shareId, token, request) {

@@ -16,8 +16,13 @@ export interface ShareRecord {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  /** Downloads allowed to each recipient (each grant counts once); null for no limit. */
   readonly downloadLimit: number | null;
+  /** Downloads counted over all recipients. */
   readonly downloadsUsed: number;
+  /** Every recipient used the limit (false without a limit). */
+  readonly usedUp: boolean;
+  /** The latest expiry of a grant that counted a download, over all recipients. */
   readonly grantsExpireAt: number | null;
   readonly receiptMail: boolean;
   readonly sweptAt: number | null;
@@ -59,6 +64,10 @@ export interface RecipientRecord {
   readonly wrongCodes: number;
   readonly lockedAt: number | null;
   readonly deliveryFailed: boolean;
+  /** Downloads counted for this recipient (once per grant). */
+  readonly downloadsUsed: number;
+  /** Coffer mailed this guest the full link (a guest with an access code only); null when the sender passed it on. */
+  readonly linkMailedAt: number | null;
   /** The notification is still in the mail queue (server/kernel/mail/queue.ts): neither delivered nor given up. */
   readonly deliverySending: boolean;
   /** A guest's mail language, as the sender chose (an account recipient's mails follow the account). */
@@ -116,6 +125,7 @@ export interface ShareSqlRow {
   revoked_at: number | null;
   download_limit: number | null;
   downloads_used: number;
+  used_up: number;
   grants_expire_at: number | null;
   receipt_mail: number;
   swept_at: number | null;
@@ -135,6 +145,7 @@ export function shareFromSql(row: ShareSqlRow): ShareRecord {
     revokedAt: row.revoked_at,
     downloadLimit: row.download_limit,
     downloadsUsed: row.downloads_used,
+    usedUp: row.used_up === 1,
     grantsExpireAt: row.grants_expire_at,
     receiptMail: row.receipt_mail === 1,
     sweptAt: row.swept_at,
@@ -186,6 +197,8 @@ export interface RecipientSqlRow {
   wrong_codes: number;
   locked_at: number | null;
   delivery_failed: number;
+  downloads_used: number;
+  link_mailed_at: number | null;
   delivery_sending: number;
   lang: Language;
 }
@@ -211,6 +224,8 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
     wrongCodes: row.wrong_codes,
     lockedAt: row.locked_at,
     deliveryFailed: row.delivery_failed === 1,
+    downloadsUsed: row.downloads_used,
+    linkMailedAt: row.link_mailed_at,
     deliverySending: row.delivery_sending === 1,
     lang: row.lang,
   };

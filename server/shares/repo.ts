@@ -26,13 +26,20 @@ import {
   type RecipientSqlRow,
 } from './records.js';
 
+// The download limit is per recipient (migrations/0014_recipient_delivery.sql): a share is used up
+// when no recipient has a download left, and its counting grants run until the latest of theirs.
+const SHARE_COUNTS = `(SELECT coalesce(sum(c.downloads_used), 0) FROM share_recipients c WHERE c.share_id = s.id)`;
+const SHARE_USED_UP = `(s.download_limit IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM share_recipients c WHERE c.share_id = s.id AND c.downloads_used < s.download_limit))`;
+const SHARE_GRANTS = `(SELECT max(c.grants_expire_at) FROM share_recipients c WHERE c.share_id = s.id)`;
 const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.sender_certificate, s.sender_encryption_key_signature,
-  s.created_at, s.expires_at, s.revoked_at, s.download_limit, s.downloads_used, s.grants_expire_at, s.receipt_mail, s.swept_at,
+  s.created_at, s.expires_at, s.revoked_at, s.download_limit, ${SHARE_COUNTS} AS downloads_used, ${SHARE_USED_UP} AS used_up,
+  ${SHARE_GRANTS} AS grants_expire_at, s.receipt_mail, s.swept_at,
   (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS file_count`;
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
 const RECIPIENT_COLUMNS = `r.id, r.share_id, r.link_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
   r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
-  r.wrong_codes, r.locked_at, r.delivery_failed, r.lang,
+  r.wrong_codes, r.locked_at, r.delivery_failed, r.lang, r.downloads_used, r.link_mailed_at,
   EXISTS (SELECT 1 FROM mail_queue q WHERE q.outcome = 'share_recipient' AND q.ref = r.id) AS delivery_sending`;
 const RECIPIENTS = 'share_recipients r LEFT JOIN users ru ON ru.id = r.user_id';
 const FILE_COLUMNS = 'file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key';
@@ -46,7 +53,8 @@ function splitJoined(row: RecipientSqlRow & Record<string, unknown>): RecipientW
 const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name AS s_sender_name, s.manifest AS s_manifest,
   s.sender_certificate AS s_sender_certificate, s.sender_encryption_key_signature AS s_sender_encryption_key_signature,
   s.created_at AS s_created_at, s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at, s.download_limit AS s_download_limit,
-  s.downloads_used AS s_downloads_used, s.grants_expire_at AS s_grants_expire_at, s.receipt_mail AS s_receipt_mail,
+  ${SHARE_COUNTS} AS s_downloads_used, ${SHARE_USED_UP} AS s_used_up, ${SHARE_GRANTS} AS s_grants_expire_at,
+  s.receipt_mail AS s_receipt_mail,
   s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
 
 export function createSharesRepo(db: Db) {
@@ -125,6 +133,15 @@ export function createSharesRepo(db: Db) {
   const unlock = db.prepare<[Uint8Array, Uint8Array]>(
     'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
   );
+  // Only a guest with an access code, whose share is live, and only once (migrations/0014).
+  const claimLinkMail = db.prepare<[number, Uint8Array, Uint8Array]>(
+    `UPDATE share_recipients SET link_mailed_at = ?
+     WHERE id = ? AND share_id = ? AND kind = 'guest' AND access_code = 1 AND server_half IS NOT NULL
+       AND link_mailed_at IS NULL`,
+  );
+  const releaseLinkMail = db.prepare<[Uint8Array, Uint8Array, number]>(
+    'UPDATE share_recipients SET link_mailed_at = NULL WHERE id = ? AND share_id = ? AND link_mailed_at = ?',
+  );
   const firstDownload = db.prepare<[number, Uint8Array]>(
     'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
   );
@@ -139,12 +156,13 @@ export function createSharesRepo(db: Db) {
   const insertGrantUse = db.prepare<[string, Uint8Array, number, number]>(
     'INSERT INTO grant_uses (jti, recipient_id, used_at, expires_at) VALUES (?, ?, ?, ?)',
   );
-  // Counting a download and checking the limit is one statement: two grants at the last
-  // allowed download cannot both pass.
+  // Counting a download and checking the recipient's limit is one statement: two grants of one
+  // recipient at the last allowed download cannot both pass.
   const countDownload = db.prepare<[number, Uint8Array, number]>(
-    `UPDATE shares SET downloads_used = downloads_used + 1, grants_expire_at = max(coalesce(grants_expire_at, 0), ?)
-     WHERE id = ? AND (download_limit IS NULL OR downloads_used < download_limit)
-       AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?`,
+    `UPDATE share_recipients SET downloads_used = downloads_used + 1, grants_expire_at = max(coalesce(grants_expire_at, 0), ?)
+     WHERE id = ? AND EXISTS (SELECT 1 FROM shares s WHERE s.id = share_recipients.share_id
+       AND (s.download_limit IS NULL OR share_recipients.downloads_used < s.download_limit)
+       AND s.revoked_at IS NULL AND s.swept_at IS NULL AND s.expires_at > ?)`,
   );
   const emailSeen = db
     .prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM share_recipients WHERE email = ?)')
@@ -153,8 +171,8 @@ export function createSharesRepo(db: Db) {
   // ---- the sweeper's (not scoped to a caller)
   const toSweep = db
     .prepare<[number, number], Uint8Array>(
-      `SELECT id FROM shares WHERE swept_at IS NULL AND (revoked_at IS NOT NULL OR expires_at <= ?
-         OR (download_limit IS NOT NULL AND downloads_used >= download_limit AND coalesce(grants_expire_at, 0) <= ?))`,
+      `SELECT id FROM shares s WHERE s.swept_at IS NULL AND (s.revoked_at IS NOT NULL OR s.expires_at <= ?
+         OR (${SHARE_USED_UP} AND coalesce(${SHARE_GRANTS}, 0) <= ?))`,
     )
     .pluck();
   const blobIdsOf = db
@@ -235,6 +253,13 @@ export function createSharesRepo(db: Db) {
     /** A new expiry for a share that is neither revoked, swept nor expired at `now`. */
     extend: (id: Id, expiresAt: number, now: number) => extend.run(expiresAt, id, now).changes === 1,
     unlock: (recipientId: Id, shareId: Id) => unlock.run(recipientId, shareId).changes === 1,
+    /** Marks a guest's link as mailed by Coffer; false when not a guest with an access code, or mailed already. */
+    claimLinkMail: (recipientId: Id, shareId: Id, now: number) =>
+      claimLinkMail.run(now, recipientId, shareId).changes === 1,
+    /** Undoes the claim made at `claimedAt` (the mail could not be delivered), so the sender can try again. */
+    releaseLinkMail(recipientId: Id, shareId: Id, claimedAt: number): void {
+      releaseLinkMail.run(recipientId, shareId, claimedAt);
+    },
     /** A recipient's last notification or code mail failed (or went through). */
     setDeliveryFailed(recipientId: Id, failed: boolean): void {
       codesOf(recipientId).markDelivery(!failed);
@@ -245,9 +270,9 @@ export function createSharesRepo(db: Db) {
     setFirstDownload: (recipientId: Id, now: number) => firstDownload.run(now, recipientId).changes === 1,
 
     grantUsed: (jti: string, recipientId: Id) => grantUsed.get(jti, recipientId) === 1,
-    /** Counts one download under a new grant; false at the limit or when the share is no longer active. */
-    countDownload: (shareId: Id, grantExpiresAt: number, now: number) =>
-      countDownload.run(grantExpiresAt, shareId, now).changes === 1,
+    /** Counts one download of a recipient under a new grant; false at their limit or when the share is no longer active. */
+    countDownload: (recipientId: Id, grantExpiresAt: number, now: number) =>
+      countDownload.run(grantExpiresAt, recipientId, now).changes === 1,
     recordGrantUse(jti: string, recipientId: Id, now: number, expiresAt: number): void {
       insertGrantUse.run(jti, recipientId, now, expiresAt);
     },

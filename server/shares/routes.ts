@@ -7,6 +7,7 @@ import {
   type CodeVerifyResponse,
   EmptyRequest,
   GrantResponse,
+  LinkMailRequest,
   type LinkInfo,
   type ReceivedList,
   RecipientLookupRequest,
@@ -79,6 +80,14 @@ export function unlockRecipient(shares: SharesService): RouteHandler {
   return (req, res) => {
     parseInput(EmptyRequest, req.body);
     shares.unlock(callerOf(res), idParam(req, 'shareId'), idParam(req, 'recipientId'));
+    res.status(204).end();
+  };
+}
+
+export function mailLink(shares: SharesService): RouteHandler {
+  return async (req, res) => {
+    const { fragment } = parseInput(LinkMailRequest, req.body);
+    await shares.mailLink(callerOf(res), idParam(req, 'shareId'), idParam(req, 'recipientId'), fragment);
     res.status(204).end();
   };
 }

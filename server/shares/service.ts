@@ -23,8 +23,11 @@ import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import {
+  accessCodeRequired,
   approvalPending,
+  deliveryFailed,
   idTaken,
+  linkAlreadyMailed,
   invalidInput,
   notFound,
   shareGone,
@@ -41,7 +44,8 @@ import type { NewShareInput } from './wire.js';
 import { shareState } from '../kernel/domain/shares.js';
 import type { RecipientRecord, ShareFileRecord, ShareRecord } from './records.js';
 import { createShareCheck } from './check.js';
-import { shareNotificationMail } from '../kernel/mail/transfer-messages.js';
+import { guestLinkMail, shareNotificationMail } from '../kernel/mail/transfer-messages.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
 import { localeFor } from '../kernel/mail/format.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -74,6 +78,8 @@ export interface SharesService {
   revoke(caller: Caller, shareId: Id): Promise<void>;
   extend(caller: Caller, shareId: Id, expiresAt: number): void;
   unlock(caller: Caller, shareId: Id, recipientId: Id): void;
+  /** Coffer mails a guest with an access code their full link (`fragment` after '#'), once; nothing of it is kept. */
+  mailLink(caller: Caller, shareId: Id, recipientId: Id, fragment: string): Promise<void>;
   /** The sender's (or a colleague's) download: counts nothing. */
   senderDownload(caller: Caller, shareId: Id, fileId: Id, range: string | undefined): Promise<Download>;
   lookup(emails: readonly string[]): RecipientLookup[];
@@ -105,6 +111,12 @@ export function createSharesService(deps: {
   clock: Clock;
   /** Account recipients' notifications go through it (server/kernel/mail/queue.ts). */
   mailQueue: Pick<MailQueue, 'enqueue' | 'firstAttempt'>;
+  /**
+   * A guest's link mail goes straight to the mailer, never through the queue: the queue keeps
+   * bodies on disk until sent, and this body holds the link secret S (docs/threat-model.md,
+   * "Who delivers a link").
+   */
+  deliver: Deliver;
   publicUrl: string;
   quotaBytes: number;
   /** Destroys a share's blobs and keys now (the sweeper's per-share step), after a revoke. */
@@ -303,6 +315,39 @@ export function createSharesService(deps: {
           details: { recipient: toHex(recipient.auditRef), ...noteTakeover(caller, share, 'unlock') },
         });
       });
+    },
+
+    async mailLink(caller, shareId, recipientId, fragment) {
+      const share = find(shareId);
+      const recipient = shares.recipientInShare(recipientId, share.id);
+      if (recipient?.kind !== 'guest') throw notFound();
+      requireActive(share, clock.now());
+      if (!recipient.accessCode) throw accessCodeRequired();
+      const claimedAt = clock.now();
+      if (!shares.claimLinkMail(recipient.id, share.id, claimedAt)) throw linkAlreadyMailed();
+      const current = office();
+      const delivered = await deps.deliver(
+        guestLinkMail({
+          to: recipient.email,
+          locale: localeFor(recipient.lang, current),
+          office: current.name,
+          sender: share.senderName,
+          link: `${deps.publicUrl}/s/${idToWire(recipient.linkId)}#${fragment}`,
+          expiresAt: share.expiresAt,
+        }),
+      );
+      if (!delivered) {
+        shares.releaseLinkMail(recipient.id, share.id, claimedAt);
+        throw deliveryFailed();
+      }
+      transact(() =>
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.link_mailed',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef), ...noteTakeover(caller, share, 'mail-link') },
+        }),
+      );
     },
 
     async senderDownload(caller, shareId, fileId, rangeHeader) {

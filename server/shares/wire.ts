@@ -123,6 +123,8 @@ function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
     firstDownloadAt: recipient.firstDownloadAt === null ? null : iso(recipient.firstDownloadAt),
     locked: recipient.lockedAt !== null,
     deliveryFailed: recipient.deliveryFailed,
+    downloadsUsed: recipient.downloadsUsed,
+    linkMailedAt: recipient.linkMailedAt === null ? null : iso(recipient.linkMailedAt),
     ...(recipient.deliverySending ? { deliverySending: true } : {}),
   };
 }
@@ -197,7 +199,7 @@ export function forRecipientOut(
       signingPublicKey: toBase64Url(office.signingPublicKey),
     },
     expiresAt: iso(share.expiresAt),
-    downloadsLeft: share.downloadLimit === null ? null : Math.max(0, share.downloadLimit - share.downloadsUsed),
+    downloadsLeft: share.downloadLimit === null ? null : Math.max(0, share.downloadLimit - recipient.downloadsUsed),
     files: files.flatMap((file) => {
       const key = keyOf.get(idToWire(file.fileId));
       return key === undefined

@@ -110,7 +110,7 @@ export const ShareCreateRequest = z.object({
   shareId: WireId,
   /** At most the office's maximum expiry from now. */
   expiresAt: Time,
-  /** Downloads allowed in all (each grant counts once); absent for no limit. */
+  /** Downloads allowed to each recipient (each grant counts once); absent for no limit. */
   downloadLimit: z.number().int().min(1).max(1000).optional(),
   /** Mail the sender when a recipient first downloads. */
   receiptMail: z.boolean(),
@@ -151,6 +151,10 @@ export const RecipientStatus = z.object({
   locked: z.boolean(),
   /** The last code (or notification) mail could not be delivered. */
   deliveryFailed: z.boolean(),
+  /** Downloads this recipient made (once per grant), against the share's per-recipient limit. */
+  downloadsUsed: z.number().int(),
+  /** When Coffer mailed this guest the full link (only with an access code); null when the sender passed it on. */
+  linkMailedAt: Time.nullable(),
   /** Present (true) while the notification mail waits in the queue or is being retried. */
   deliverySending: z.boolean().optional(),
 });
@@ -163,7 +167,9 @@ export const ShareSummary = z.object({
   createdAt: Time,
   expiresAt: Time,
   state: ShareState,
+  /** Per recipient; null for no limit. */
   downloadLimit: z.number().int().nullable(),
+  /** Downloads over all recipients (each recipient's own count is in `recipients`). */
   downloadsUsed: z.number().int(),
   fileCount: z.number().int(),
   recipients: z.array(RecipientStatus),
@@ -194,6 +200,16 @@ export type ShareDetail = z.infer<typeof ShareDetail>;
 /** POST /api/v1/shares/:shareId/extend: a new expiry within the office's maximum from now. */
 export const ShareExtendRequest = z.object({ expiresAt: Time });
 // POST /api/v1/shares/:shareId/revoke and POST /api/v1/shares/:shareId/recipients/:recipientId/unlock take `{}`.
+
+/**
+ * POST /api/v1/shares/:shareId/recipients/:recipientId/mail-link: Coffer mails the guest their
+ * full link, once, and only for a guest with an access code (docs/protocol.md, "Coffer mails the
+ * link"). The fragment is `<office fingerprint>.<sender fingerprint>.<S>`; the server puts it
+ * behind `<PUBLIC_URL>/s/<linkId>#`, mails it and keeps nothing of it. Answers 204.
+ */
+export const LinkMailRequest = z.object({
+  fragment: z.string().regex(/^[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/),
+});
 
 // ---- what a recipient gets
 

@@ -389,6 +389,7 @@ describe('routing', () => {
       'POST /api/v1/shares/:shareId/revoke api json office',
       'POST /api/v1/shares/:shareId/extend api json office',
       'POST /api/v1/shares/:shareId/recipients/:recipientId/unlock api json office',
+      'POST /api/v1/shares/:shareId/recipients/:recipientId/mail-link api json office',
       'GET /api/v1/shares/:shareId/files/:fileId api none office',
       'GET /api/v1/links/:linkId api none public',
       'POST /api/v1/links/:linkId/code api json public',

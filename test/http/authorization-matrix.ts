@@ -123,6 +123,7 @@ GET    /api/v1/shares/:shareId                                     401  403  403
 POST   /api/v1/shares/:shareId/revoke                              401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/extend                              401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/recipients/:recipientId/unlock      401  403  403  tk   tk   tk    403    401   401  401  401
+POST   /api/v1/shares/:shareId/recipients/:recipientId/mail-link   401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/shares/:shareId/files/:fileId                       401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/links/:linkId                                       ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/links/:linkId/code                                  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId } from '../../shared/crypto/index.js';
 import { ShareDetail, type ErrorBody } from '../../shared/wire/index.js';
-import { guestPlan, makeFile, randomPlaintext } from '../helpers/browser-shares.js';
+import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser-shares.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
@@ -105,34 +105,58 @@ describe('downloads', () => {
     }
   });
 
-  it('holds a limit of 1 under two parallel first downloads: exactly one succeeds; its grant may finish until it expires', async () => {
+  it('counts a limit per recipient: with a limit of 1 two guests each download once, and each is refused a second time', async () => {
     const guests = [guestPlan('een@example.nl'), guestPlan('twee@example.nl')];
     const { s, fileId, sent } = await setUp({ guests, downloadLimit: 1 });
-    const grants: string[] = [];
-    for (const guest of guests) grants.push((await guestVerifies(s.t.app, s.mail, guest)).grant);
+    const [first, second] = guests as [GuestPlan, GuestPlan];
+    const firstGrant = (await guestVerifies(s.t.app, s.mail, first)).grant;
+    expect((await fetchFile(s.t.app, guestFilePath(first, fileId), firstGrant)).status).toBe(200);
+    // The first guest used theirs: a new grant is refused, their link says so, no new code.
+    expectError(await tab(s.t.app).get(linkPath(first)), 410, 'share_used_up');
+    expectError(await tab(s.t.app).post(linkPath(first, '/code'), {}), 410, 'share_used_up');
+    let detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail.state).toBe('active');
+    // The second guest is not shut out by the first.
+    expect((await tab(s.t.app).get(linkPath(second))).status).toBe(200);
+    const secondGrant = (await guestVerifies(s.t.app, s.mail, second)).grant;
+    expect((await fetchFile(s.t.app, guestFilePath(second, fileId), secondGrant)).status).toBe(200);
+    expectError(await tab(s.t.app).get(linkPath(second)), 410, 'share_used_up');
+    // The sender sees each recipient's count; the share is used up once both are.
+    detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    expect(detail).toMatchObject({ downloadLimit: 1, downloadsUsed: 2, state: 'used-up' });
+    expect(detail.recipients.map((r) => r.downloadsUsed)).toEqual([1, 1]);
+  });
+
+  it("holds one recipient's limit of 1 under two parallel first downloads: exactly one succeeds; its grant may finish until it expires", async () => {
+    const guest = guestPlan('een@example.nl');
+    const other = guestPlan('twee@example.nl');
+    const { s, fileId } = await setUp({ guests: [guest, other], downloadLimit: 1 });
+    // Two grants of the same guest (two devices), both before either downloads.
+    const grants = [(await guestVerifies(s.t.app, s.mail, guest)).grant];
+    s.t.clock.advance(61_000);
+    grants.push((await guestVerifies(s.t.app, s.mail, guest)).grant);
     const answers = await Promise.all(
-      guests.map((guest, i) => fetchFile(s.t.app, guestFilePath(guest, fileId), grants[i], { range: 'bytes=0-999' })),
+      grants.map((grant) => fetchFile(s.t.app, guestFilePath(guest, fileId), grant, { range: 'bytes=0-999' })),
     );
     const statuses = answers.map((res) => res.status).sort();
     expect(statuses).toEqual([206, 410]);
-    const loser = answers.find((res) => res.status === 410)!;
-    expectError(loser, 410, 'share_used_up');
+    expectError(
+      answers.find((res) => res.status === 410)!,
+      410,
+      'share_used_up',
+    );
     const winner = answers.findIndex((res) => res.status === 206);
-    const winnerGuest = guests[winner]!;
     // The winner resumes (Range) and fetches again: allowed, counted nothing more.
     expect(
-      (await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner], { range: 'bytes=1000-' })).status,
+      (await fetchFile(s.t.app, guestFilePath(guest, fileId), grants[winner], { range: 'bytes=1000-' })).status,
     ).toBe(206);
-    expect((await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner])).status).toBe(200);
-    const detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
-    expect(detail).toMatchObject({ downloadsUsed: 1, state: 'used-up' });
-    // A new grant gets nothing: the share is used up for link holders.
-    const loserGuest = guests[1 - winner]!;
-    expectError(await tab(s.t.app).get(linkPath(loserGuest)), 410, 'share_used_up');
-    expectError(await tab(s.t.app).post(linkPath(winnerGuest, '/code'), {}), 410, 'share_used_up');
+    expect((await fetchFile(s.t.app, guestFilePath(guest, fileId), grants[winner])).status).toBe(200);
+    // The other recipient still may.
+    const otherGrant = (await guestVerifies(s.t.app, s.mail, other)).grant;
+    expect((await fetchFile(s.t.app, guestFilePath(other, fileId), otherGrant)).status).toBe(200);
     // Once the winning grant expired, it is over for it too.
     s.t.clock.advance(HOUR_MS + 1000);
-    expectError(await fetchFile(s.t.app, guestFilePath(winnerGuest, fileId), grants[winner]), 401, 'grant_invalid');
+    expectError(await fetchFile(s.t.app, guestFilePath(guest, fileId), grants[winner]), 401, 'grant_invalid');
   });
 
   it('mails the sender a receipt on a recipient’s first download, without names', async () => {

@@ -117,6 +117,14 @@ export function unlockRecipient(shareId: string, recipientId: string): Promise<v
   return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/unlock`, {}, noContent);
 }
 
+/**
+ * Coffer mails a guest with an access code their whole link (`fragment` after '#'), once
+ * (docs/threat-model.md, "Who delivers a link"); refused for a guest without an access code.
+ */
+export function mailGuestLink(shareId: string, recipientId: string, fragment: string): Promise<void> {
+  return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/mail-link`, { fragment }, noContent);
+}
+
 /** Where the worker fetches a file of one's own (or a colleague's) share: no grant, nothing counted. */
 export function sentFilePath(shareId: string, fileId: string): string {
   return `${share(shareId)}/files/${segment(fileId)}`;

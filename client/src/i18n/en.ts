@@ -658,6 +658,10 @@ export const en = {
   'recipient.codeRequestedAt': 'Code requested',
   'recipient.codeConfirmedAt': 'Code confirmed',
   'recipient.firstDownloadAt': 'First download',
+  'recipient.link': 'Link delivered',
+  'recipient.linkMailed': 'Mailed by Coffer on {date}',
+  'recipient.linkPassedOn': 'By the sender (copied, or their own mail)',
+  'recipient.downloads': 'Downloads',
   'recipient.not': 'Not yet',
   'recipient.lockedExplain':
     'Too many wrong codes were entered. The recipient cannot open the link until you unlock it. Check with them first that it was them.',
@@ -707,10 +711,13 @@ export const en = {
   'send.message.tooLong': 'The message may be at most {max} characters.',
   'send.expiry.label': 'Available for',
   'send.expiry.hint': 'After this the files are deleted from the server. Your office allows at most {max} days.',
-  'send.limit.label': 'Download limit',
+  'send.limit.label': 'Download limit per recipient',
   'send.limit.hint':
-    'Downloads in all, by all recipients together. Each visit counts once, whatever the number of files.',
+    'How often each recipient may download. One recipient using theirs does not shut out another. Each visit counts once, whatever the number of files.',
   'send.limit.none': 'No limit',
+  'send.mailLinks': 'Coffer mails the link to guests with an access code',
+  'send.mailLinks.hint':
+    'From {office}, in the guest’s language, without the access code: you give that by phone. Guests without an access code get their link from you.',
   'send.receipt': 'E-mail me when a recipient downloads for the first time',
   'send.receipt.hint': 'The e-mail names the recipient, not the files.',
   'send.submit': 'Encrypt and send',
@@ -739,7 +746,10 @@ export const en = {
   'sent.intro': 'The files are encrypted and available until {date}.',
   'sent.guests.heading': 'Links for guests',
   'sent.guests.intro':
-    'Coffer never saw these links, so it cannot send them for you. Copy each link into an e-mail to its recipient, or open it in your mail app.',
+    'Each guest has a link of their own. Copy each link Coffer did not mail into an e-mail to its recipient, or open it in your mail app.',
+  'sent.link.mailed': 'Coffer has mailed the link to {email}. Give them the access code by phone:',
+  'sent.link.mailFailed':
+    'Coffer could not mail the link to {email}. Copy it into your own e-mail, and give the access code by phone.',
   'sent.link.label': 'Link for this recipient',
   'sent.link.copy': 'Copy link',
   'sent.link.mail': 'Open in my mail app',
@@ -749,7 +759,8 @@ export const en = {
   'sent.newAddress': 'Nobody in your office has sent to {email} before. Check the address before you send the link.',
   'sent.accessCode.label': 'Access code',
   'sent.accessCode.phone': 'Tell this code by phone, never in the same e-mail as the link.',
-  'sent.sameMailbox': 'No access code: the link and the code to open it go to the same mailbox.',
+  'sent.selfDelivery':
+    'Coffer cannot send this link for you: without an access code, whoever reads that mailbox could open the files. Copy it into your own e-mail, or send again with an access code and Coffer mails it.',
   'sent.accounts.heading': 'Colleagues',
   'sent.accounts.mailed': '{name} ({email}) gets an e-mail that files are waiting.',
   'sent.accounts.undelivered':
@@ -780,7 +791,7 @@ export const en = {
   'sentShare.unverified':
     'The keys of {name} could not be checked (they may have left the office). The files were opened with the office key.',
   'sentShare.expires': 'Available until',
-  'sentShare.downloads': 'Downloads',
+  'sentShare.downloads': 'Download limit',
   'sentShare.downloadsNoLimit': '{used} (no limit)',
   'sentShare.downloadsOf': '{used} of {limit}',
   'sentShare.senderFingerprint': 'Sender’s fingerprint',
@@ -1132,6 +1143,7 @@ export const en = {
   'audit.action.share.code_wrong': 'Recipient entered a wrong code',
   'audit.action.share.recipient_locked': 'Recipient locked after wrong codes',
   'audit.action.share.recipient_unlocked': 'Recipient unlocked',
+  'audit.action.share.link_mailed': 'Coffer mailed a guest’s link',
   'audit.action.share.downloaded': 'Files downloaded',
   'audit.action.share.revoked': 'Share revoked',
   'audit.action.share.extended': 'Share extended',
@@ -1382,6 +1394,11 @@ export const enPlurals = {
     one: '1 download',
     other: '{n} downloads',
     description: 'A choice of how many times each recipient may download a share.',
+  },
+  'sentShare.limitPerRecipient': {
+    one: '1 download per recipient',
+    other: '{n} downloads per recipient',
+    description: 'The download limit of a sent share, which counts for each recipient separately.',
   },
   'dropNew.maxFiles': {
     one: '1 file',

@@ -679,6 +679,10 @@ export const nl: Messages = {
   'recipient.codeRequestedAt': 'Code aangevraagd',
   'recipient.codeConfirmedAt': 'Code bevestigd',
   'recipient.firstDownloadAt': 'Eerste download',
+  'recipient.link': 'Link bezorgd',
+  'recipient.linkMailed': 'Door Coffer gemaild op {date}',
+  'recipient.linkPassedOn': 'Door de afzender (gekopieerd of eigen mail)',
+  'recipient.downloads': 'Gedownload',
   'recipient.not': 'Nog niet',
   'recipient.lockedExplain':
     'Er zijn te veel verkeerde codes ingevoerd. De ontvanger kan de link pas weer openen als u hem vrijgeeft. Vraag eerst na of het de ontvanger zelf was.',
@@ -730,10 +734,13 @@ export const nl: Messages = {
   'send.expiry.label': 'Beschikbaar gedurende',
   'send.expiry.hint':
     'Daarna worden de bestanden van de server verwijderd. Uw kantoor staat hoogstens {max} dagen toe.',
-  'send.limit.label': 'Maximaal aantal downloads',
+  'send.limit.label': 'Maximaal aantal downloads per ontvanger',
   'send.limit.hint':
-    'Downloads in totaal, door alle ontvangers samen. Elk bezoek telt één keer, ongeacht het aantal bestanden.',
+    'Hoe vaak elke ontvanger mag downloaden. Als de ene ontvanger zijn downloads heeft gebruikt, kan de andere nog steeds. Elk bezoek telt één keer, ongeacht het aantal bestanden.',
   'send.limit.none': 'Geen maximum',
+  'send.mailLinks': 'Coffer mailt de link naar gasten met een toegangscode',
+  'send.mailLinks.hint':
+    'Namens {office}, in de taal van de gast, zonder de toegangscode: die geeft u telefonisch door. Gasten zonder toegangscode krijgen hun link van u.',
   'send.receipt': 'Mail mij wanneer een ontvanger voor het eerst downloadt',
   'send.receipt.hint': 'De e-mail noemt de ontvanger, niet de bestanden.',
   'send.submit': 'Versleutelen en versturen',
@@ -763,7 +770,10 @@ export const nl: Messages = {
   'sent.intro': 'De bestanden zijn versleuteld en beschikbaar tot {date}.',
   'sent.guests.heading': 'Links voor gasten',
   'sent.guests.intro':
-    'Coffer heeft deze links nooit gezien en kan ze dus niet voor u versturen. Kopieer elke link naar een e-mail aan de ontvanger, of open hem in uw mailprogramma.',
+    'Elke gast heeft een eigen link. Kopieer elke link die Coffer niet heeft gemaild naar een e-mail aan de ontvanger, of open hem in uw mailprogramma.',
+  'sent.link.mailed': 'Coffer heeft de link naar {email} gemaild. Geef de toegangscode telefonisch door:',
+  'sent.link.mailFailed':
+    'Coffer kon de link niet naar {email} mailen. Kopieer hem naar uw eigen e-mail en geef de toegangscode telefonisch door.',
   'sent.link.label': 'Link voor deze ontvanger',
   'sent.link.copy': 'Link kopiëren',
   'sent.link.mail': 'Openen in mijn mailprogramma',
@@ -774,7 +784,8 @@ export const nl: Messages = {
     'Niemand van uw kantoor heeft eerder naar {email} gestuurd. Controleer het adres voordat u de link verstuurt.',
   'sent.accessCode.label': 'Toegangscode',
   'sent.accessCode.phone': 'Geef deze code telefonisch door, nooit in dezelfde e-mail als de link.',
-  'sent.sameMailbox': 'Geen toegangscode: de link en de code om hem te openen gaan naar dezelfde mailbox.',
+  'sent.selfDelivery':
+    'Coffer kan deze link niet voor u versturen: zonder toegangscode kan iedereen die deze mailbox leest de bestanden openen. Kopieer hem naar uw eigen e-mail, of verstuur opnieuw met een toegangscode, dan mailt Coffer hem.',
   'sent.accounts.heading': 'Collega’s',
   'sent.accounts.mailed': '{name} ({email}) krijgt een e-mail dat er bestanden klaarstaan.',
   'sent.accounts.undelivered':
@@ -805,7 +816,7 @@ export const nl: Messages = {
   'sentShare.unverified':
     'De sleutels van {name} konden niet worden gecontroleerd (misschien werkt deze persoon niet meer bij het kantoor). De bestanden zijn geopend met de sleutel van het kantoor.',
   'sentShare.expires': 'Beschikbaar tot',
-  'sentShare.downloads': 'Aantal downloads',
+  'sentShare.downloads': 'Maximaal aantal downloads',
   'sentShare.downloadsNoLimit': '{used} (geen maximum)',
   'sentShare.downloadsOf': '{used} van {limit}',
   'sentShare.senderFingerprint': 'Vingerafdruk van de afzender',
@@ -1167,6 +1178,7 @@ export const nl: Messages = {
   'audit.action.share.code_wrong': 'Ontvanger vulde een verkeerde code in',
   'audit.action.share.recipient_locked': 'Ontvanger geblokkeerd na verkeerde codes',
   'audit.action.share.recipient_unlocked': 'Blokkade van ontvanger opgeheven',
+  'audit.action.share.link_mailed': 'Coffer mailde de link van een gast',
   'audit.action.share.downloaded': 'Bestanden gedownload',
   'audit.action.share.revoked': 'Zending ingetrokken',
   'audit.action.share.extended': 'Zending verlengd',
@@ -1381,5 +1393,6 @@ export const nlPlurals: PluralMessages = {
   'send.files.emptyConfirm': { one: 'Ja, neem het lege bestand mee', other: 'Ja, neem de {n} lege bestanden mee' },
   'audit.share.files': { one: '1 bestand', other: '{n} bestanden' },
   'send.limit': { one: '1 keer', other: '{n} keer' },
+  'sentShare.limitPerRecipient': { one: '1 keer per ontvanger', other: '{n} keer per ontvanger' },
   'dropNew.maxFiles': { one: '1 bestand', other: '{n} bestanden' },
 };

@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   'share.code_wrong',
   'share.recipient_locked',
   'share.recipient_unlocked',
+  /** Coffer mailed a guest (with an access code) the full link; the link itself is never recorded. */
+  'share.link_mailed',
   'share.downloaded',
   'share.revoked',
   'share.extended',

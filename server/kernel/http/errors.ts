@@ -107,6 +107,14 @@ export const recipientLocked = () =>
   new AppError(423, 'recipient_locked', 'Too many wrong codes: ask the sender to unlock this link');
 export const grantInvalid = () =>
   new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
+/** Coffer mails a guest's link only when an access code guards it (docs/threat-model.md, "Who delivers a link"). */
+export const accessCodeRequired = () =>
+  new AppError(
+    409,
+    'access_code_required',
+    'Coffer mails a link only to a recipient with an access code; pass this link on yourself',
+  );
+export const linkAlreadyMailed = () => new AppError(409, 'link_already_mailed', 'Coffer already mailed this link');
 export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
 const internal = () => new AppError(500, 'internal', 'Something went wrong on the server');

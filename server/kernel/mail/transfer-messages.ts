@@ -46,6 +46,59 @@ export function shareNotificationMail(options: {
   );
 }
 
+/**
+ * A guest with an access code: Coffer mails the full link itself, from the office, because the
+ * link with everything the server holds opens nothing without the access code
+ * (docs/threat-model.md, "Who delivers a link"). It says the code comes from the sender by
+ * another way, and never carries it. Built, sent once, and never queued or stored.
+ */
+export function guestLinkMail(options: {
+  to: string;
+  locale: MailLocale;
+  office: string;
+  sender: string;
+  link: string;
+  expiresAt: number;
+}): MailMessage {
+  const { to, locale, office, sender, link, expiresAt } = options;
+  const until = mailTime(expiresAt, locale);
+  return localized(
+    to,
+    locale,
+    {
+      nl: {
+        subject: `${sender} (${office}) heeft documenten met u gedeeld`,
+        body: [
+          `${sender} van ${office} heeft via Coffer documenten met u gedeeld. Open ze met deze link:`,
+          '',
+          `  ${link}`,
+          '',
+          'U hebt ook een toegangscode nodig. Die staat niet in deze mail: ' +
+            `${sender} geeft u de code apart, bijvoorbeeld telefonisch. Vraag erom als u hem nog niet hebt.`,
+          'Coffer stuurt u daarnaast een code naar dit adres zodra u op de pagina daarom vraagt.',
+          '',
+          `De documenten zijn beschikbaar tot ${until}.`,
+        ],
+      },
+      en: {
+        subject: `${sender} (${office}) shared documents with you`,
+        body: [
+          `${sender} of ${office} shared documents with you through Coffer. Open them with this link:`,
+          '',
+          `  ${link}`,
+          '',
+          'You also need an access code. It is not in this mail: ' +
+            `${sender} gives it to you separately, for example by phone. Ask for it if you do not have it yet.`,
+          'Coffer also sends a code to this address when you ask for one on the page.',
+          '',
+          `The documents are available until ${until}.`,
+        ],
+      },
+    },
+    true,
+  );
+}
+
 /** A guest's e-mail code: it proves they can read this mailbox. Valid 10 minutes, once. */
 export function emailCodeMail(options: {
   to: string;

@@ -140,7 +140,8 @@ export function createUploadsRepo(db: Db, kind: UploadOwnerKind = 'member') {
       `SELECT (SELECT coalesce(sum(size), 0) FROM uploads WHERE owner_id = ?)
             + (SELECT coalesce(sum(f.size), 0) FROM share_files f JOIN shares s ON s.id = f.share_id
                WHERE s.sender_id = ? AND s.swept_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ?
-                 AND (s.download_limit IS NULL OR s.downloads_used < s.download_limit))`,
+                 AND (s.download_limit IS NULL OR EXISTS (SELECT 1 FROM share_recipients r
+                   WHERE r.share_id = s.id AND r.downloads_used < s.download_limit)))`,
     )
     .pluck();
 

@@ -41,8 +41,10 @@ export const fixed =
 export const RANDOM = () => idToWire(newId());
 
 /** A fresh share of the target's staff member, for requests that end or change it. */
-async function freshShare(target: Side): Promise<SentShare> {
-  return sendShare(o, target.staff, { guests: [guestPlan(`vers-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`)] });
+async function freshShare(target: Side, options: { accessCode?: boolean } = {}): Promise<SentShare> {
+  return sendShare(o, target.staff, {
+    guests: [guestPlan(`vers-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`, options)],
+  });
 }
 
 async function freshDrop(target: Side): Promise<{ drop: MadeDrop; dropUploadId: string }> {
@@ -212,6 +214,15 @@ export const BUILDERS: Record<string, Builder> = {
       .prepare('UPDATE share_recipients SET wrong_codes = 10, locked_at = ? WHERE id = ?')
       .run(t.clock.now(), recipientId);
     return { path: `/api/v1/shares/${share.shareId}/recipients/${idToWire(recipientId)}/unlock`, body: {} };
+  },
+  'POST /api/v1/shares/:shareId/recipients/:recipientId/mail-link': async (c) => {
+    const share = await freshShare(c.target, { accessCode: true });
+    const recipientId = idToWire(share.guests[0]!.recipientId);
+    // The shape of a guest link's fragment; the server cannot tell its values from real ones.
+    return {
+      path: `/api/v1/shares/${share.shareId}/recipients/${recipientId}/mail-link`,
+      body: { fragment: [RANDOM(), RANDOM(), RANDOM()].map((v) => v.padEnd(43, 'A').slice(0, 43)).join('.') },
+    };
   },
   'GET /api/v1/shares/:shareId/files/:fileId': (c) => ({
     path: `/api/v1/shares/${c.target.share.shareId}/files/${shareFile(c.target)}`,

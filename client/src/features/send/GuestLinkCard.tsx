@@ -1,7 +1,9 @@
-// A guest's link after sending (and again from the sent share): the server never had S, so
-// the advisor passes the link on. "Copy link" is the main button (many webmail clients have
-// no mailto: handler); "Open in my mail app" beside it prepares a mail in the advisor's
-// language, without the access code. The access code is shown large, to tell by phone.
+// A guest's link after sending (and again from the sent share). With an access code Coffer
+// may have mailed the link itself (docs/threat-model.md, "Who delivers a link"): then the card
+// says so and shows the access code to tell by phone. Otherwise the advisor passes the link on:
+// "Copy link" is the main button (many webmail clients have no mailto: handler); "Open in my
+// mail app" beside it prepares a mail in the advisor's language, without the access code; and
+// without an access code one sentence says why Coffer cannot mail it.
 import type { JSX } from 'preact';
 import { useI18n } from '../../i18n/context';
 import { Notice } from '../../ui/Alert';
@@ -20,6 +22,7 @@ export function GuestLinkCard({
   expiresAt,
   office,
   sender,
+  linkMail,
   heading = true,
 }: {
   /** Show the address as the card's heading (off where the card sits under the recipient already). */
@@ -35,6 +38,8 @@ export function GuestLinkCard({
   readonly expiresAt: string;
   readonly office: string;
   readonly sender: string;
+  /** Coffer mailed this link just now (`mailed`), or tried and could not (`failed`); absent when it did not try. */
+  readonly linkMail?: 'mailed' | 'failed' | undefined;
 }): JSX.Element {
   const { t, locale } = useI18n();
   const link = guestLink(location.origin, linkId, fragment);
@@ -56,6 +61,7 @@ export function GuestLinkCard({
       data-email={email}
       data-recipient-id={recipientId}
       data-link-id={linkId}
+      data-link-mail={linkMail ?? 'none'}
     >
       {heading && (
         <h3 class="guest-link__heading" id={`${inputId}-heading`} translate={false}>
@@ -67,13 +73,25 @@ export function GuestLinkCard({
           <p>{t('sent.newAddress', { email })}</p>
         </Notice>
       )}
-      <LinkCopy
-        id={inputId}
-        label={t('sent.link.label')}
-        link={link}
-        mailHref={mailtoHref(email, mail.subject, mail.body)}
-        prefix="guest-link"
-      />
+      {linkMail === 'mailed' && (
+        <Notice tone="ok" testid="guest-link-mailed">
+          <p>{t('sent.link.mailed', { email })}</p>
+        </Notice>
+      )}
+      {linkMail === 'failed' && (
+        <Notice tone="warning" testid="guest-link-mail-failed">
+          <p>{t('sent.link.mailFailed', { email })}</p>
+        </Notice>
+      )}
+      {linkMail !== 'mailed' && (
+        <LinkCopy
+          id={inputId}
+          label={t('sent.link.label')}
+          link={link}
+          mailHref={mailtoHref(email, mail.subject, mail.body)}
+          prefix="guest-link"
+        />
+      )}
       {accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>
@@ -84,7 +102,7 @@ export function GuestLinkCard({
         </div>
       ) : (
         <p class="form__aside" data-testid="guest-link-same-mailbox">
-          {t('sent.sameMailbox')}
+          {t('sent.selfDelivery')}
         </p>
       )}
     </section>

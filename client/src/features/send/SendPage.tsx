@@ -3,7 +3,8 @@
 // and a Cancel (closing the tab meanwhile asks first); an empty file goes only once confirmed.
 // Recipients' keys are checked against the office and the advisor's pins first (a changed key
 // stops the send until fingerprints are compared); afterwards each guest's link is shown to
-// copy or mail, with the access code to tell by phone.
+// copy or mail, with the access code to tell by phone; a guest with an access code gets the link
+// from Coffer itself unless the advisor unticks it (docs/threat-model.md, "Who delivers a link").
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
@@ -78,6 +79,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
   const [expiryDays, setExpiryDays] = useState(defaultExpiryDays(maxDays));
   const [limit, setLimit] = useState<number | null>(null);
   const [receipt, setReceipt] = useState(false);
+  const [mailLinks, setMailLinks] = useState(true);
   const [stage, setStage] = useState<Stage>({ kind: 'compose' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<{
@@ -96,6 +98,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     setProblem((p) => ({ text, ...(detail ? { detail } : {}), n: (p?.n ?? 0) + 1 }));
 
   const guestsWithoutCode = recipients.filter((r) => r.found !== null && !r.found.account && !r.accessCode);
+  const guestsWithCode = recipients.filter((r) => !r.found?.account && r.accessCode);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -139,6 +142,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
           expiresAt: expiryFrom(Date.now(), expiryDays),
           downloadLimit: limit,
           receiptMail: receipt,
+          mailLinks,
         },
         {
           signal: signal,
@@ -183,6 +187,7 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     setMessage('');
     setLimit(null);
     setReceipt(false);
+    setMailLinks(true);
     setExpiryDays(defaultExpiryDays(maxDays));
     setProgress([]);
     setErrors({});
@@ -235,6 +240,17 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
           <Notice tone="info" testid="send-same-mailbox">
             <p>{t('send.sameMailbox')}</p>
           </Notice>
+        )}
+        {guestsWithCode.length > 0 && (
+          <Checkbox
+            id="send-mail-links"
+            label={t('send.mailLinks')}
+            hint={t('send.mailLinks.hint', { office: info.office.name })}
+            checked={mailLinks}
+            onChange={setMailLinks}
+            disabled={working}
+            testid="send-mail-links"
+          />
         )}
         <Field
           id="send-message"
@@ -386,6 +402,7 @@ function SendResult({
               expiresAt={outcome.expiresAt}
               office={info.office.name}
               sender={info.me.name}
+              linkMail={guest.linkMail}
             />
           ))}
         </>

@@ -7,13 +7,15 @@
 //      changed key stops here until the advisor compares fingerprints and confirms;
 //   3. encrypt and upload each file (streaming, in the worker);
 //   4. seal metadata, sign the manifest, seal and wrap the file keys, make each guest's link;
-//   5. create the share.
+//   5. create the share;
+//   6. where the sender chose it, have Coffer mail each guest with an access code their link.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
 import { ApiError } from '../../api/http';
 import {
   createShare,
   deleteUpload,
+  mailGuestLink,
   getOfficeKeys,
   lookupRecipients,
   type RecipientLookupResponse,
@@ -29,6 +31,8 @@ export interface Compose {
   readonly expiresAt: string;
   readonly downloadLimit: number | null;
   readonly receiptMail: boolean;
+  /** Coffer mails the link to each guest with an access code (the server refuses it for any other). */
+  readonly mailLinks: boolean;
 }
 
 export type SendPhase = 'checking' | 'uploading' | 'sealing' | 'sending';
@@ -58,6 +62,8 @@ export interface SendHooks {
 interface SentGuest extends GuestLink {
   /** Nobody in the office ever sent to this address: the page warns to check it. */
   readonly seenBefore: boolean;
+  /** Coffer mailed the link (`mailed`), tried and could not (`failed`), or the sender passes it on (absent). */
+  readonly linkMail?: 'mailed' | 'failed';
 }
 
 export interface SendOutcome {
@@ -263,10 +269,22 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
     void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
     const seen = new Map(recipients.map((r) => [r.email, r.seenBefore]));
     const undelivered = new Set(created.undelivered);
+    const guestsSent = await Promise.all(
+      sealed.guests.map(async (g): Promise<SentGuest> => {
+        const sentGuest = { ...g, seenBefore: seen.get(g.email) ?? false };
+        if (!compose.mailLinks || g.accessCode === undefined) return sentGuest;
+        // The share exists whatever happens here: a link Coffer could not mail is shown to copy.
+        const linkMail = await mailGuestLink(created.shareId, g.recipientId, g.fragment).then(
+          () => 'mailed' as const,
+          () => 'failed' as const,
+        );
+        return { ...sentGuest, linkMail };
+      }),
+    );
     return {
       shareId: created.shareId,
       expiresAt: compose.expiresAt,
-      guests: sealed.guests.map((g) => ({ ...g, seenBefore: seen.get(g.email) ?? false })),
+      guests: guestsSent,
       accounts: sealed.accounts.map((a) => {
         const who = byUser.get(a.userId);
         return { ...a, name: who?.name ?? '', email: who?.email ?? '', delivered: !undelivered.has(a.recipientId) };

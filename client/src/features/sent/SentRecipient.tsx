@@ -81,6 +81,22 @@ export function SentRecipient({
         <dd data-testid="sent-recipient-downloaded">
           {recipient.firstDownloadAt ? formatDateTime(locale, recipient.firstDownloadAt) : t('recipient.not')}
         </dd>
+        <dt>{t('recipient.downloads')}</dt>
+        <dd data-testid="sent-recipient-downloads">
+          {share.downloadLimit === null
+            ? t('sentShare.downloadsNoLimit', { used: recipient.downloadsUsed })
+            : t('sentShare.downloadsOf', { used: recipient.downloadsUsed, limit: share.downloadLimit })}
+        </dd>
+        {recipient.kind === 'guest' && (
+          <>
+            <dt>{t('recipient.link')}</dt>
+            <dd data-testid="sent-recipient-link-delivery" data-mailed={recipient.linkMailedAt !== null}>
+              {recipient.linkMailedAt !== null
+                ? t('recipient.linkMailed', { date: formatDateTime(locale, recipient.linkMailedAt) })
+                : t('recipient.linkPassedOn')}
+            </dd>
+          </>
+        )}
       </dl>
       {recipient.locked && (
         <Notice tone="warning" testid="sent-recipient-locked">

@@ -208,8 +208,8 @@ export function SentSharePage({
         <dt>{t('sentShare.downloads')}</dt>
         <dd data-testid="sent-share-downloads">
           {detail.downloadLimit === null
-            ? t('sentShare.downloadsNoLimit', { used: detail.downloadsUsed })
-            : t('sentShare.downloadsOf', { used: detail.downloadsUsed, limit: detail.downloadLimit })}
+            ? t('send.limit.none')
+            : t('sentShare.limitPerRecipient', { n: detail.downloadLimit })}
         </dd>
         <dt>{t('sentShare.senderFingerprint')}</dt>
         <dd>
