@@ -748,6 +748,7 @@ export const en = {
   'sent.guests.intro':
     'Each guest has a link of their own. Copy each link Coffer did not mail into an e-mail to its recipient, or open it in your mail app.',
   'sent.link.mailed': 'Coffer has mailed the link to {email}. Give them the access code by phone:',
+  'sent.link.showMailed': 'Show the link Coffer mailed',
   'sent.link.mailFailed':
     'Coffer could not mail the link to {email}. Copy it into your own e-mail, and give the access code by phone.',
   'sent.link.label': 'Link for this recipient',

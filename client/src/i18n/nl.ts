@@ -772,6 +772,7 @@ export const nl: Messages = {
   'sent.guests.intro':
     'Elke gast heeft een eigen link. Kopieer elke link die Coffer niet heeft gemaild naar een e-mail aan de ontvanger, of open hem in uw mailprogramma.',
   'sent.link.mailed': 'Coffer heeft de link naar {email} gemaild. Geef de toegangscode telefonisch door:',
+  'sent.link.showMailed': 'Toon de link die Coffer mailde',
   'sent.link.mailFailed':
     'Coffer kon de link niet naar {email} mailen. Kopieer hem naar uw eigen e-mail en geef de toegangscode telefonisch door.',
   'sent.link.label': 'Link voor deze ontvanger',

@@ -51,6 +51,15 @@ export function GuestLinkCard({
     accessCode: accessCode !== undefined,
   });
   const inputId = `link-${recipientId}`;
+  const copy = (
+    <LinkCopy
+      id={inputId}
+      label={t('sent.link.label')}
+      link={link}
+      mailHref={mailtoHref(email, mail.subject, mail.body)}
+      prefix="guest-link"
+    />
+  );
 
   return (
     <section
@@ -83,14 +92,14 @@ export function GuestLinkCard({
           <p>{t('sent.link.mailFailed', { email })}</p>
         </Notice>
       )}
-      {linkMail !== 'mailed' && (
-        <LinkCopy
-          id={inputId}
-          label={t('sent.link.label')}
-          link={link}
-          mailHref={mailtoHref(email, mail.subject, mail.body)}
-          prefix="guest-link"
-        />
+      {linkMail === 'mailed' ? (
+        // Mailed already: the link stays at hand, folded away, so it is not sent twice by mistake.
+        <details class="guest-link__again" data-testid="guest-link-show">
+          <summary>{t('sent.link.showMailed')}</summary>
+          {copy}
+        </details>
+      ) : (
+        copy
       )}
       {accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">

@@ -1,0 +1,167 @@
+// Coffer mails the link (docs/threat-model.md "Who delivers a link"), in real Chromium against
+// the real server program with mail going to a real SMTP server on loopback.
+//
+// An advisor sends a file to a guest with an access code and leaves "Coffer mails the link" on.
+// The guest's link arrives from Coffer; the guest opens it from that mail, asks for the e-mail
+// code (read from the same SMTP server), types the access code the advisor's page showed, and
+// downloads the file: SHA-256 equal.
+//
+// Then everything the server and the mail hold is put together as an attacker would: the
+// database file and its WAL (Ks, the wrapped file key, the signed manifest), the blob, the
+// server's log output and every mail (S from the link mail, the e-mail code). Without the access
+// code, the best attempt at the file key (the guest's own derivation, with no code or a wrong
+// one) fails; with the code it opens the blob, so the attempt is the real one. Nothing of the
+// access code is anywhere, and the link secret is in the one mail Coffer sent and in no file,
+// log or other mail of the server.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  asId,
+  CryptoError,
+  claimedSender,
+  decryptContent,
+  fromBase64Url,
+  idFromWire,
+  linkKey,
+  parseGuestLinkFragment,
+  stretchAccessCode,
+  toHex,
+  unwrapFileKeyForGuest,
+  verifyManifest,
+  type LinkSecret,
+  type ServerHalf,
+} from '../../shared/crypto/index.js';
+import type { Db } from '../../server/kernel/db/open.js';
+import { codeFromMail } from '../helpers/sharing.js';
+import { waitForMail } from '../helpers/mail-server.js';
+import type { Person } from './support/accounts.js';
+import type { Coffer } from './support/coffer.js';
+import { compose, download, expectSameFile, guestOpensFiles, randomFile, submit } from './support/sending.js';
+import { everything, FlowTest, type Sessions } from './support/sessions.js';
+import { findNeedles, forms } from './support/traces.js';
+
+const OFFICE = 'Kantoor Visser';
+const ADMIN: Person = { name: 'Els Visser', email: 'els@kantoor-visser.nl', password: 'kaasboer-fietspomp-regenjas' };
+const ADVISOR: Person = {
+  name: 'Anna de Vries',
+  email: 'anna@kantoor-visser.nl',
+  password: 'vrolijke-olifant-tekent-7',
+};
+// As in sending.test.ts: Chromium reports some completed worker downloads as aborted.
+const CHROMIUM_ABORTED_AFTER_BODY =
+  /^request failed: GET \/api\/v1\/links\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/;
+
+let coffer: Coffer;
+let db: Db;
+let sessions: Sessions;
+const flow = new FlowTest();
+beforeAll(async () => {
+  await flow.start('coffer-mails-link-e2e-', [CHROMIUM_ABORTED_AFTER_BODY], {
+    name: OFFICE,
+    admin: ADMIN,
+    colleagues: [ADVISOR],
+  });
+  ({ coffer, db, sessions } = flow);
+});
+afterAll(() => flow.stop());
+
+it('mails the link to a guest with an access code, who opens the file; without the access code nothing the server or the mail holds opens it', async () => {
+  const file = randomFile('jaaropgave-2025.pdf', 300_000);
+  const email = 'klant-visser@example.nl';
+  const advisor = await sessions.signedIn(ADVISOR);
+  await compose(advisor.page, [file], [{ email, kind: 'guest', accessCode: true }]);
+  // On by default: after choosing files and recipients, one click sends and delivers.
+  expect(await advisor.page.getByTestId('send-mail-links').isChecked()).toBe(true);
+  const sent = await submit(advisor.page);
+  const [onPage] = sent.guests as [(typeof sent.guests)[number]];
+  const accessCode = onPage.accessCode ?? '';
+  expect(accessCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+  const card = advisor.page.locator(`[data-testid="guest-link"][data-email="${email}"]`);
+  expect(await card.getAttribute('data-link-mail')).toBe('mailed');
+  expect(await card.getByTestId('guest-link-mailed').textContent()).toContain(email);
+  expect(await card.getByTestId('guest-link-access-code-value').isVisible()).toBe(true);
+
+  // The mail from Coffer: the whole link, the office, never the access code.
+  const linkMail = await waitForMail(
+    () => coffer.mail.to(email)[0],
+    10_000,
+    () => `no link mail to ${email}`,
+  );
+  const text = linkMail.text ?? '';
+  const mailedLink = /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? '';
+  expect(mailedLink).toBe(onPage.link);
+  expect(linkMail.subject).toContain(OFFICE);
+  // The guest's language is the one the sender's page sent (this browser reads English).
+  expect(text).toContain('You also need an access code');
+  expect(text).not.toContain(accessCode);
+  expect(text.replace(/[^0-9A-Z]/g, '')).not.toContain(accessCode.replaceAll('-', ''));
+
+  // The guest opens the link from the mail: e-mail code from SMTP, access code from the advisor's page.
+  const guest = await sessions.open('guest from the mailed link');
+  await guestOpensFiles(guest.page, coffer.mail, { ...onPage, link: mailedLink });
+  expectSameFile(await download(guest.page, file.name), file);
+  const emailCode = await codeFromMail(coffer.mail, email, 2);
+
+  // The advisor's sent page says Coffer mailed this link.
+  await advisor.page.getByTestId('send-view-share').click();
+  const delivery = advisor.page.getByTestId('sent-recipient-link-delivery');
+  await delivery.waitFor();
+  expect(await delivery.getAttribute('data-mailed')).toBe('true');
+
+  // ---- everything the server and the mail hold, without the access code
+  await sessions.finish(advisor, guest);
+  const shareId = asId(idFromWire(sent.shareId));
+  const recipientId = asId(idFromWire(onPage.recipientId));
+  const fromDb = db
+    .prepare(
+      `SELECT r.server_half, k.file_id, k.key, s.manifest, f.blob_id FROM share_recipients r
+         JOIN recipient_keys k ON k.recipient_id = r.id JOIN shares s ON s.id = r.share_id
+         JOIN share_files f ON f.share_id = s.id AND f.file_id = k.file_id WHERE r.id = ?`,
+    )
+    .get(recipientId) as { server_half: Buffer; file_id: Buffer; key: Buffer; manifest: Buffer; blob_id: Buffer };
+  const fileId = asId(new Uint8Array(fromDb.file_id));
+  const blob = await readFile(join(coffer.dataDir, 'blobs', toHex(new Uint8Array(fromDb.blob_id))));
+  const envelope = new Uint8Array(fromDb.manifest);
+  const { manifestHash } = verifyManifest(envelope, { shareId, ...claimedSender(envelope) });
+  const binding = { shareId, recipientId, fileId, manifestHash };
+  // S from the mail (the server kept none), Ks from the database.
+  const { linkSecret } = parseGuestLinkFragment(new URL(mailedLink).hash);
+  expect(toHex(linkSecret)).toBe(toHex(fromBase64Url(onPage.linkSecret)));
+  const serverHalf = new Uint8Array(fromDb.server_half) as ServerHalf;
+  const attempt = (accessCodeKey?: Uint8Array) =>
+    unwrapFileKeyForGuest(
+      linkKey({
+        linkSecret: linkSecret as LinkSecret,
+        serverHalf,
+        shareId,
+        recipientId,
+        ...(accessCodeKey ? { accessCodeKey } : {}),
+      }),
+      binding,
+      new Uint8Array(fromDb.key),
+    );
+  // The e-mail code is in the mail too, but it only ever released Ks, which the attacker has already.
+  expect(emailCode).toMatch(/^\d{6}$/);
+  expect(() => attempt()).toThrow(CryptoError);
+  const wrong = `${accessCode.startsWith('7') ? '8' : '7'}${accessCode.slice(1)}`;
+  expect(() => attempt(stretchAccessCode(wrong, shareId, recipientId))).toThrow(CryptoError);
+  expect(() => attempt(stretchAccessCode(emailCode.padStart(12, '0'), shareId, recipientId))).toThrow(CryptoError);
+  // The same attempt with the access code opens the file key, and the key opens the blob: the attempt is real.
+  const fileKey = attempt(stretchAccessCode(accessCode, shareId, recipientId));
+  const plaintext = decryptContent(fileKey, fileId, new Uint8Array(blob));
+  expect(Buffer.from(plaintext).equals(file.buffer)).toBe(true);
+
+  // The access code is nowhere the server, its log or the mail reach; S only in the one mail Coffer sent.
+  const haystacks = (await everything(sessions, coffer)).filter((h) => !h.where.includes(' request '));
+  expect(
+    findNeedles(haystacks, [
+      ...forms('access code', accessCode),
+      ...forms('access code (ungrouped)', accessCode.replaceAll('-', '')),
+    ]),
+  ).toEqual([]);
+  const withS = findNeedles(haystacks, forms('link secret S', linkSecret));
+  const linkMailAt = ` in mail ${coffer.mail.messages.indexOf(linkMail)} to ${email}`;
+  expect(withS.length).toBeGreaterThan(0);
+  expect(withS.filter((hit) => !hit.endsWith(linkMailAt))).toEqual([]);
+});
