@@ -29,7 +29,6 @@ import {
   toHex,
   unwrapFileKeyForGuest,
   verifyManifest,
-  type LinkSecret,
   type ServerHalf,
 } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
@@ -132,7 +131,7 @@ it('mails the link to a guest with an access code, who opens the file; without t
   const attempt = (accessCodeKey?: Uint8Array) =>
     unwrapFileKeyForGuest(
       linkKey({
-        linkSecret: linkSecret as LinkSecret,
+        linkSecret,
         serverHalf,
         shareId,
         recipientId,

@@ -77,7 +77,8 @@ export function GuestLinkCard({
           {email}
         </h3>
       )}
-      {seenBefore === false && (
+      {/* "Check the address before you send the link": moot once Coffer mailed it (the compose page warned before). */}
+      {seenBefore === false && linkMail !== 'mailed' && (
         <Notice tone="warning" testid="guest-link-new-address">
           <p>{t('sent.newAddress', { email })}</p>
         </Notice>
@@ -92,15 +93,7 @@ export function GuestLinkCard({
           <p>{t('sent.link.mailFailed', { email })}</p>
         </Notice>
       )}
-      {linkMail === 'mailed' ? (
-        // Mailed already: the link stays at hand, folded away, so it is not sent twice by mistake.
-        <details class="guest-link__again" data-testid="guest-link-show">
-          <summary>{t('sent.link.showMailed')}</summary>
-          {copy}
-        </details>
-      ) : (
-        copy
-      )}
+      {linkMail !== 'mailed' && copy}
       {accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>
@@ -113,6 +106,13 @@ export function GuestLinkCard({
         <p class="form__aside" data-testid="guest-link-same-mailbox">
           {t('sent.selfDelivery')}
         </p>
+      )}
+      {linkMail === 'mailed' && (
+        // Mailed already: the link stays at hand, folded away, so it is not sent twice by mistake.
+        <details class="guest-link__again" data-testid="guest-link-show">
+          <summary>{t('sent.link.showMailed')}</summary>
+          {copy}
+        </details>
       )}
     </section>
   );
