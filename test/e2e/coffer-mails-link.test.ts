@@ -69,17 +69,32 @@ it('mails the link to a guest with an access code, who opens the file; without t
   const file = randomFile('jaaropgave-2025.pdf', 300_000);
   const email = 'klant-visser@example.nl';
   const advisor = await sessions.signedIn(ADVISOR);
-  await compose(advisor.page, [file], [{ email, kind: 'guest', accessCode: true }]);
+  // A second guest without an access code: their link must not reach the server at all.
+  const plainEmail = 'buur-visser@example.nl';
+  await compose(
+    advisor.page,
+    [file],
+    [
+      { email, kind: 'guest', accessCode: true },
+      { email: plainEmail, kind: 'guest' },
+    ],
+  );
   // On by default: after choosing files and recipients, one click sends and delivers.
   expect(await advisor.page.getByTestId('send-mail-links').isChecked()).toBe(true);
   const sent = await submit(advisor.page);
-  const [onPage] = sent.guests as [(typeof sent.guests)[number]];
+  const onPage = sent.guests.find((g) => g.email === email)!;
+  const plain = sent.guests.find((g) => g.email === plainEmail)!;
   const accessCode = onPage.accessCode ?? '';
   expect(accessCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
   const card = advisor.page.locator(`[data-testid="guest-link"][data-email="${email}"]`);
   expect(await card.getAttribute('data-link-mail')).toBe('mailed');
   expect(await card.getByTestId('guest-link-mailed').textContent()).toContain(email);
   expect(await card.getByTestId('guest-link-access-code-value').isVisible()).toBe(true);
+  const plainCard = advisor.page.locator(`[data-testid="guest-link"][data-email="${plainEmail}"]`);
+  expect(await plainCard.getAttribute('data-link-mail')).toBe('none');
+  expect(await plainCard.getByTestId('guest-link-same-mailbox').textContent()).toContain(
+    'Coffer cannot send this link',
+  );
 
   // The mail from Coffer: the whole link, the office, never the access code.
   const linkMail = await waitForMail(
@@ -104,9 +119,13 @@ it('mails the link to a guest with an access code, who opens the file; without t
 
   // The advisor's sent page says Coffer mailed this link.
   await advisor.page.getByTestId('send-view-share').click();
-  const delivery = advisor.page.getByTestId('sent-recipient-link-delivery');
-  await delivery.waitFor();
-  expect(await delivery.getAttribute('data-mailed')).toBe('true');
+  const delivery = (who: string) =>
+    advisor.page
+      .locator(`[data-testid="sent-recipient"][data-email="${who}"]`)
+      .getByTestId('sent-recipient-link-delivery');
+  await delivery(email).waitFor();
+  expect(await delivery(email).getAttribute('data-mailed')).toBe('true');
+  expect(await delivery(plainEmail).getAttribute('data-mailed')).toBe('false');
 
   // ---- everything the server and the mail hold, without the access code
   await sessions.finish(advisor, guest);
@@ -152,7 +171,15 @@ it('mails the link to a guest with an access code, who opens the file; without t
   expect(Buffer.from(plaintext).equals(file.buffer)).toBe(true);
 
   // The access code is nowhere the server, its log or the mail reach; S only in the one mail Coffer sent.
-  const haystacks = (await everything(sessions, coffer)).filter((h) => !h.where.includes(' request '));
+  const all = await everything(sessions, coffer);
+  // The guest without an access code: S went nowhere but the advisor's screen, not even in a request.
+  expect(findNeedles(all, forms('S of the guest without an access code', fromBase64Url(plain.linkSecret)))).toEqual([]);
+  expect(coffer.mail.to(plainEmail)).toEqual([]);
+  // The advisor's browser sent the other S once, in the one request that asks Coffer to mail it.
+  const sentS = findNeedles(all, forms('link secret S', linkSecret)).filter((hit) => hit.includes(' request '));
+  expect(sentS.length).toBeGreaterThan(0);
+  expect(sentS.filter((hit) => !hit.includes(`/recipients/${onPage.recipientId}/mail-link)`))).toEqual([]);
+  const haystacks = all.filter((h) => !h.where.includes(' request '));
   expect(
     findNeedles(haystacks, [
       ...forms('access code', accessCode),
