@@ -1,5 +1,5 @@
 // The signed-in user's session: the page's poll, sign-out, and the list of their own sessions.
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
 import {
   EmptyRequest,
   type KeyMaterial,
@@ -51,7 +51,7 @@ export function getMyKeys({ users }: SessionRouteDeps): RouteHandler {
   };
 }
 
-function keepHalfOut(sessionId: Uint8Array, half: Uint8Array): SessionKeepHalf {
+function keepHalfOut(sessionId: Id, half: Uint8Array): SessionKeepHalf {
   return { sessionId: idToWire(sessionId), half: toBase64Url(half) };
 }
 

@@ -74,6 +74,17 @@ function Account(): JSX.Element | null {
           {roleLabel(t, me.role)}
         </span>
       </Link>
+      {state.kind === 'unlocked' && (
+        <button
+          type="button"
+          class="button button--small button--secondary"
+          onClick={() => void store.lock()}
+          title={t('account.lock.hint')}
+          data-testid="lock"
+        >
+          {t('account.lock')}
+        </button>
+      )}
       <button
         type="button"
         class="button button--small button--secondary"
