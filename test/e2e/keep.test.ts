@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idFromWire, randomBytes, sessionKeepKey } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
-import { signIn, type Person } from './support/accounts.js';
+import { choosePassword, signIn, type Person } from './support/accounts.js';
 import { memberKeysOf } from './support/keys.js';
 import { everything, FlowTest, type Sessions } from './support/sessions.js';
 import { findNeedles, forms } from './support/traces.js';
@@ -205,6 +205,24 @@ describe('keys kept for the session', () => {
     expect(desk.problems.messages.filter((line) => expected.test(line))).toHaveLength(1);
     desk.problems.messages.splice(0, Infinity, ...desk.problems.messages.filter((line) => !expected.test(line)));
     await sessions.finish(desk, phone);
+  });
+
+  it('a password change destroys the old half, and the browser keeps the keys again under a new one', async () => {
+    const els = await sessions.signedIn(ADMIN);
+    const before = await localHalfIn(els.page);
+    const oldHalf = serverHalfOf(before.sessionId);
+    await els.page.goto(`${flow.coffer.origin}/app/security`);
+    await expectUnlocked(els.page, 'security');
+    await els.page.getByTestId('password-current').fill(ADMIN.password);
+    await choosePassword(els.page, 'een-nieuwe-zin-voor-els-jansen-2026');
+    await els.page.getByTestId('password-change-submit').click();
+    await els.page.locator('[data-testid="password-change-status"][data-state="done"]').waitFor({ timeout: 60_000 });
+    const after = serverHalfOf(before.sessionId);
+    expect(after).toHaveLength(32);
+    expect(Buffer.compare(after!, oldHalf!)).not.toBe(0);
+    await els.page.reload();
+    await expectUnlocked(els.page, 'security');
+    await sessions.finish(els);
   });
 
   it('a server that answers another half: the kept keys are refused and deleted, and the password is asked', async () => {

@@ -69,6 +69,11 @@ export interface SessionStore {
   unlock(password: string, options?: CallOptions): Promise<void>;
   /** Forgets the keys (in the worker and what this browser kept) but keeps the session: the unlock page shows. */
   lock(): Promise<void>;
+  /**
+   * After a password change, which destroys this session's half on the server: keeps the keys
+   * again under a new half, so the next reload still opens them. Never rejects.
+   */
+  keepAgain(): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -254,6 +259,11 @@ export function createSessionStore(engine: CryptoEngine, kept: KeepStore = index
       await kept.forget();
       await engine.lock();
       set({ kind: 'locked', info });
+    },
+    async keepAgain() {
+      if (state.kind !== 'unlocked') return;
+      await kept.forget();
+      await keepKeys();
     },
     async signOut() {
       await kept.forget();
