@@ -51,6 +51,12 @@ async function expectNothingKept(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Waits until nothing is loading (a lazily loaded chunk of the page before, e.g. the password
+ * strength checker the sign-in page starts), so a reload or a new address aborts no request.
+ */
+const quiet = (page: Page) => page.waitForLoadState('networkidle');
+
 /** The app shows `section` unlocked: the shell, and no password asked. */
 async function expectUnlocked(page: Page, section: string): Promise<void> {
   await page.locator(`[data-testid="app-shell"][data-section="${section}"]`).waitFor({ timeout: 60_000 });
@@ -58,6 +64,7 @@ async function expectUnlocked(page: Page, section: string): Promise<void> {
 }
 
 async function fingerprintOn(page: Page): Promise<string> {
+  await quiet(page);
   await page.goto(new URL('/app/security', page.url()).href);
   await expectUnlocked(page, 'security');
   return (await page.getByTestId('own-fingerprint').textContent()) ?? '';
@@ -115,12 +122,17 @@ const serverHalfOf = (sessionId: string) =>
     }
   ).keep_half;
 
+const userIdOf = (person: Person) =>
+  (db.prepare('SELECT id FROM users WHERE email = ?').get(person.email) as { id: Buffer }).id.toString('base64url');
+
 describe('keys kept for the session', () => {
   it('a reload and a link into the app in a new tab open unlocked; signing out leaves nothing kept; signing in asks once', async () => {
     const bram = await sessions.signedIn(STAFF);
     const fingerprint = await fingerprintOn(bram.page);
     expect(fingerprint).toMatch(/^\d{30}$/);
     expect((await storageOf(bram.page)).databases).toEqual(['coffer-keep']);
+
+    await quiet(bram.page);
 
     await bram.page.reload();
     await expectUnlocked(bram.page, 'security');
@@ -161,8 +173,7 @@ describe('keys kept for the session', () => {
 
     // Signing in again asks for the password once: the reload after it does not.
     await signIn(bram.page, flow.coffer.origin, STAFF);
-    // (What the sign-in page had started loading finishes first, so the reload aborts nothing.)
-    await bram.page.waitForLoadState('networkidle');
+    await quiet(bram.page);
     await bram.page.reload();
     await expectUnlocked(bram.page, 'dashboard');
     await sessions.finish(bram);
@@ -173,12 +184,14 @@ describe('keys kept for the session', () => {
     await bram.page.getByTestId('lock').click();
     await bram.page.getByTestId('unlock-page').waitFor();
     await expectNothingKept(bram.page);
+    await quiet(bram.page);
     await bram.page.reload();
     await bram.page.getByTestId('unlock-page').waitFor({ timeout: 60_000 });
     expect(new URL(bram.page.url()).pathname).toBe('/app');
     await bram.page.getByTestId('unlock-password').fill(STAFF.password);
     await bram.page.getByTestId('unlock-submit').click();
     await expectUnlocked(bram.page, 'dashboard');
+    await quiet(bram.page);
     await bram.page.reload();
     await expectUnlocked(bram.page, 'dashboard');
     await sessions.finish(bram);
@@ -197,6 +210,7 @@ describe('keys kept for the session', () => {
       return others.length;
     });
     expect(ended).toBeGreaterThan(0);
+    await quiet(desk.page);
     await desk.page.reload();
     await desk.page.getByTestId('login-page').waitFor({ timeout: 60_000 });
     await expectNothingKept(desk.page);
@@ -207,10 +221,26 @@ describe('keys kept for the session', () => {
     await sessions.finish(desk, phone);
   });
 
+  it('another account signing in in the same browser replaces what was kept: a reload opens that account', async () => {
+    const bram = await sessions.signedIn(STAFF);
+    expect((await localHalfIn(bram.page)).userId).toBe(userIdOf(STAFF));
+    const tab = await bram.context.newPage();
+    await signIn(tab, flow.coffer.origin, ADMIN);
+    expect((await localHalfIn(tab)).userId).toBe(userIdOf(ADMIN));
+    await tab.close();
+    await quiet(bram.page);
+    await bram.page.reload();
+    await expectUnlocked(bram.page, 'dashboard');
+    expect(await bram.page.getByTestId('account-name').textContent()).toBe(ADMIN.name);
+    expect((await localHalfIn(bram.page)).userId).toBe(userIdOf(ADMIN));
+    await sessions.finish(bram);
+  });
+
   it('a password change destroys the old half, and the browser keeps the keys again under a new one', async () => {
     const els = await sessions.signedIn(ADMIN);
     const before = await localHalfIn(els.page);
     const oldHalf = serverHalfOf(before.sessionId);
+    await quiet(els.page);
     await els.page.goto(`${flow.coffer.origin}/app/security`);
     await expectUnlocked(els.page, 'security');
     await els.page.getByTestId('password-current').fill(ADMIN.password);
@@ -220,6 +250,7 @@ describe('keys kept for the session', () => {
     const after = serverHalfOf(before.sessionId);
     expect(after).toHaveLength(32);
     expect(Buffer.compare(after!, oldHalf!)).not.toBe(0);
+    await quiet(els.page);
     await els.page.reload();
     await expectUnlocked(els.page, 'security');
     await sessions.finish(els);
@@ -232,6 +263,7 @@ describe('keys kept for the session', () => {
       Buffer.from(randomBytes(32)),
       Buffer.from(idFromWire(sessionId)),
     );
+    await quiet(bram.page);
     await bram.page.reload();
     await bram.page.getByTestId('unlock-page').waitFor({ timeout: 60_000 });
     await expectNothingKept(bram.page);
