@@ -159,6 +159,8 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the signed-in user
     api('GET', '/api/v1/session', 'session', 'none', sessions.getSession(se), { passive: true }),
     api('GET', '/api/v1/me/keys', 'session', 'none', sessions.getMyKeys(se)),
+    api('POST', '/api/v1/session/keep-half', 'session', 'json', sessions.makeKeepHalf(se)),
+    api('GET', '/api/v1/session/keep-half', 'session', 'none', sessions.getKeepHalf(se)),
     api('GET', '/api/v1/sessions', 'session', 'none', sessions.listSessions(se)),
     api('DELETE', '/api/v1/sessions/:sessionId', 'session', 'none', sessions.endSession(se)),
     api('POST', '/api/v1/me/password', 'session', 'json', auth.changePassword(a)),

@@ -11,6 +11,7 @@ import { dropNegatives } from './negative-drops.js';
 import { keyNegatives } from './negative-keys.js';
 import { manifestNegatives } from './negative-manifest.js';
 import { linkNegatives } from './negative-links.js';
+import { sessionKeepFamily } from './session-keep.js';
 import { sharingFamilies } from './sharing.js';
 
 export function buildVectors(): VectorFiles {
@@ -26,5 +27,6 @@ export function buildVectors(): VectorFiles {
   auditNegatives(files, extra);
   dropRecordFamily(files, accounts, sharing, extra);
   guestLinkFamily(files, accounts, sharing);
+  sessionKeepFamily(files, accounts);
   return files;
 }

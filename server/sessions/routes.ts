@@ -1,6 +1,12 @@
 // The signed-in user's session: the page's poll, sign-out, and the list of their own sessions.
-import { idToWire } from '../../shared/crypto/index.js';
-import { EmptyRequest, type KeyMaterial, type SessionInfo, type SessionList } from '../../shared/wire/index.js';
+import { idToWire, toBase64Url, type Id } from '../../shared/crypto/index.js';
+import {
+  EmptyRequest,
+  type KeyMaterial,
+  type SessionInfo,
+  type SessionKeepHalf,
+  type SessionList,
+} from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
 import { clearSessionCookie } from '../kernel/http/cookies.js';
 import { notFound, signedOut } from '../kernel/http/errors.js';
@@ -42,6 +48,27 @@ export function getMyKeys({ users }: SessionRouteDeps): RouteHandler {
     const answer: KeyMaterial | undefined = user === undefined ? undefined : keyMaterialOut(user);
     if (answer === undefined) throw notFound();
     res.json(answer);
+  };
+}
+
+function keepHalfOut(sessionId: Id, half: Uint8Array): SessionKeepHalf {
+  return { sessionId: idToWire(sessionId), half: toBase64Url(half) };
+}
+
+/** POST /api/v1/session/keep-half: this session's half of the kept keys, made on the first request. */
+export function makeKeepHalf({ sessions }: SessionRouteDeps): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    const caller = callerOf(res);
+    res.json(keepHalfOut(caller.session.id, sessions.keepHalf(caller)));
+  };
+}
+
+/** GET /api/v1/session/keep-half: the same half after a reload; 404 when this session has none. */
+export function getKeepHalf({ sessions }: SessionRouteDeps): RouteHandler {
+  return (_req, res) => {
+    const caller = callerOf(res);
+    res.json(keepHalfOut(caller.session.id, sessions.existingKeepHalf(caller)));
   };
 }
 

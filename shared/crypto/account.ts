@@ -22,7 +22,8 @@ export interface AccountPublicKeys {
   readonly encryptionPublicKey: Uint8Array;
 }
 
-export type KeyBundlePurpose = 'password' | 'recovery';
+/** 'session': the keys a browser keeps for its session (session-keep.ts). */
+export type KeyBundlePurpose = 'password' | 'recovery' | 'session';
 
 const BUNDLE_PLAINTEXT_BYTES = 3 * KEY_BYTES;
 

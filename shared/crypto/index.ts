@@ -24,6 +24,7 @@ export * from './metadata.js';
 export * from './filekey.js';
 export * from './password.js';
 export * from './account.js';
+export * from './session-keep.js';
 export * from './office.js';
 export * from './manifest.js';
 export * from './wrap.js';

@@ -11,6 +11,7 @@ export const TAG = {
   metadataHash: tag('metadata-hash'),
   keyCommitment: tag('key-commitment'),
   keyBundle: tag('key-bundle'),
+  sessionKeep: tag('session-keep'),
   encryptionKey: tag('encryption-key'),
   recoveryCheck: tag('recovery-check'),
   authVerifier: tag('auth-verifier'),

@@ -166,6 +166,13 @@ export const SessionList = z.object({
 });
 export type SessionList = z.infer<typeof SessionList>;
 
+/**
+ * GET and POST /api/v1/session/keep-half: the server's half of the keys this session's browser
+ * kept (docs/protocol.md §29), with the session's id, which the kept keys are bound to.
+ */
+export const SessionKeepHalf = z.object({ sessionId: WireId, half: Key32 });
+export type SessionKeepHalf = z.infer<typeof SessionKeepHalf>;
+
 // ---- two-factor sign-in (TOTP, RFC 6238: SHA-1, 6 digits, 30 s)
 
 /**

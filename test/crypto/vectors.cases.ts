@@ -64,6 +64,8 @@ import {
   verifyMemberCertificate,
   verifyOfficeEncryptionKey,
   dropFingerprint,
+  sessionKeepKey,
+  DecryptError,
   ciphertextLengthOf,
   type DropSecret,
   type Field,
@@ -86,7 +88,7 @@ import password from '../fixtures/vectors/password.json' with { type: 'json' };
 import pins from '../fixtures/vectors/pins.json' with { type: 'json' };
 import wrap from '../fixtures/vectors/wrap.json' with { type: 'json' };
 import links from '../fixtures/vectors/links.json' with { type: 'json' };
-import { assertBytes, assertEqual, defineSuite } from './harness.js';
+import { assertBytes, assertEqual, assertThrows, defineSuite } from './harness.js';
 
 const b = fromHex;
 const id = (text: string) => asId(fromHex(text));
@@ -205,6 +207,27 @@ export const vectorCases = defineSuite('known-answer vectors', {
       account.identityFingerprintText,
       'fingerprint digits',
     );
+  },
+
+  'keys kept for a session: the key from both halves, and the account keys sealed under it'() {
+    const kept = account.sessionKeep;
+    const userId = id(account.userId);
+    const sessionId = id(kept.sessionId);
+    const key = sessionKeepKey(b(kept.serverHalf), b(kept.localHalf), userId, sessionId);
+    assertBytes(key, b(kept.key), 'key of the kept keys');
+    const expected = {
+      identityPublicKey: b(account.identityPublicKey),
+      encryptionPublicKey: b(account.encryptionPublicKey),
+    };
+    const opened = openKeyBundle(key, userId, b(kept.bundle), 'session', expected);
+    assertBytes(opened.identity.seed, b(account.identitySeed), 'identity seed from the kept bundle');
+    assertBytes(opened.personalKey, b(account.personalKey), 'personal key from the kept bundle');
+    // Another server half, or another session, makes another key; the bundle is no password bundle.
+    const otherHalf = sessionKeepKey(b(kept.localHalf), b(kept.localHalf), userId, sessionId);
+    assertThrows(() => openKeyBundle(otherHalf, userId, b(kept.bundle), 'session'), DecryptError, 'another half');
+    const otherSession = sessionKeepKey(b(kept.serverHalf), b(kept.localHalf), userId, id(account.userId));
+    assertThrows(() => openKeyBundle(otherSession, userId, b(kept.bundle), 'session'), DecryptError, 'another session');
+    assertThrows(() => openKeyBundle(key, userId, b(kept.bundle), 'password'), DecryptError, 'as a password bundle');
   },
 
   'office key statement, member certificate (reproduced exactly) and sealed office keys'() {

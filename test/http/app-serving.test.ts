@@ -352,6 +352,8 @@ describe('routing', () => {
       'POST /api/v1/auth/logout api json session',
       'GET /api/v1/session api none session passive',
       'GET /api/v1/me/keys api none session',
+      'POST /api/v1/session/keep-half api json session',
+      'GET /api/v1/session/keep-half api none session',
       'GET /api/v1/sessions api none session',
       'DELETE /api/v1/sessions/:sessionId api none session',
       'POST /api/v1/me/password api json session',

@@ -86,6 +86,8 @@ POST   /api/v1/auth/recover/complete                               400  400  400
 POST   /api/v1/auth/logout                                         401  ok   ok   ok   ok   ok    ok     401   401  401  401
 GET    /api/v1/session                                             401  ok   ok   ok   ok   ok    ok     401   401  401  401
 GET    /api/v1/me/keys                                             401  ok   ok   ok   ok   ok    ok     401   401  401  401
+POST   /api/v1/session/keep-half                                   401  ok   ok   ok   ok   ok    ok     401   401  401  401
+GET    /api/v1/session/keep-half                                   401  ok   ok   ok   ok   ok    ok     401   401  401  401
 GET    /api/v1/sessions                                            401  ok   ok   ok   ok   ok    ok     401   401  401  401
 DELETE /api/v1/sessions/:sessionId                                 401  404  404  404  404  404   404    401   401  401  401
 POST   /api/v1/me/password                                         401  400  400  400  400  400   400    401   401  401  401

@@ -19,6 +19,7 @@ import {
   RecoverCompleteRequest,
   RecoverResponse,
   SessionInfo,
+  SessionKeepHalf,
   SessionList,
   SetupCompleteRequest,
   SignedIn,
@@ -103,6 +104,16 @@ export function getSession(options?: RequestOptions): Promise<SessionInfo> {
 
 export function getMyKeys(): Promise<KeyMaterial> {
   return getJson(`${API}/me/keys`, schema(KeyMaterial));
+}
+
+/** This session's half of the kept keys (docs/protocol.md §29), made on the first request. */
+export function makeKeepHalf(): Promise<SessionKeepHalf> {
+  return postJson(`${API}/session/keep-half`, {}, schema(SessionKeepHalf));
+}
+
+/** The same half after a reload; a 404 when this session has none (ApiError). */
+export function getKeepHalf(): Promise<SessionKeepHalf> {
+  return getJson(`${API}/session/keep-half`, schema(SessionKeepHalf));
 }
 
 export function listSessions(options?: RequestOptions): Promise<SessionList> {

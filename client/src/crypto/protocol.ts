@@ -12,10 +12,11 @@
 // Every request carries an id that its progress reports and its answer repeat. The worker
 // checks each request with its schema (a structured clone carries no types). The operations
 // are listed by area, one file each under protocol/: accounts, office, pins, sending,
-// receiving, drops. This file unions them and defines the messages that carry them.
+// receiving, drops, keep. This file unions them and defines the messages that carry them.
 import type { z } from 'zod';
 import { ACCOUNT_REQUESTS, type AccountAnswers } from './protocol/accounts.js';
 import { DROP_REQUESTS, type DropAnswers } from './protocol/drops.js';
+import { KEEP_REQUESTS, type KeepAnswers } from './protocol/keep.js';
 import { WORKER_ERRORS, type WorkerErrorCode } from './protocol/errors.js';
 import { OFFICE_REQUESTS, type OfficeAnswers } from './protocol/office.js';
 import { PIN_REQUESTS, type PinAnswers } from './protocol/pins.js';
@@ -45,6 +46,7 @@ export type { WorkerErrorCode };
  */
 export const REQUESTS = {
   ...ACCOUNT_REQUESTS,
+  ...KEEP_REQUESTS,
   ...OFFICE_REQUESTS,
   ...PIN_REQUESTS,
   ...SENDING_REQUESTS,
@@ -53,7 +55,8 @@ export const REQUESTS = {
 } as const;
 
 /** Every operation's answer, by name. */
-interface Answers extends AccountAnswers, OfficeAnswers, PinAnswers, SendingAnswers, ReceivingAnswers, DropAnswers {}
+interface Answers
+  extends AccountAnswers, KeepAnswers, OfficeAnswers, PinAnswers, SendingAnswers, ReceivingAnswers, DropAnswers {}
 
 export type Operation = keyof typeof REQUESTS;
 export type RequestOf<K extends Operation> = z.input<(typeof REQUESTS)[K]>;

@@ -8,6 +8,7 @@
 import '../security/zod';
 import { checkLibraryConstants, libraryVersion, ready } from '../../../shared/crypto/index.js';
 import { browserTransport, browserTransportTo } from './browser-transport';
+import { indexedDbKeepStore } from './keep-store';
 import { createOperations } from './operations';
 import { createDispatcher } from './operations/dispatcher';
 import { isPageMessage, type WorkerMessage } from './protocol';
@@ -34,7 +35,12 @@ void started.then((version) => {
 });
 
 const dispatcher = createDispatcher(
-  createOperations({ transport: browserTransport, transportFor: browserTransportTo, clock: systemClock }),
+  createOperations({
+    transport: browserTransport,
+    transportFor: browserTransportTo,
+    clock: systemClock,
+    keep: indexedDbKeepStore,
+  }),
   (message) => scope.postMessage(message),
 );
 

@@ -150,6 +150,8 @@ export const en = {
     'Keep this key somewhere safe. With it and two-factor sign-in (turned on under Security) you can set a new password if you forget yours; without two-factor sign-in only an administrator can reset it. Anyone who has this key and your second factor can take over your account.',
 
   'account.signOut': 'Sign out',
+  'account.lock': 'Lock',
+  'account.lock.hint': 'Forget your keys in this browser until you enter your password again; you stay signed in.',
   'role.admin': 'Administrator',
   'role.staff': 'Staff',
   'role.client': 'Client',
@@ -198,7 +200,7 @@ export const en = {
 
   'unlock.title': 'Unlock your keys',
   'unlock.intro':
-    'You are still signed in as {name} ({email}). Your keys are kept only in this page’s memory, so after reloading the page, enter your password to unlock them.',
+    'You are still signed in as {name} ({email}). Enter your password to unlock your keys. This browser then keeps them until you sign out or lock, so reloading a page or opening a link into Coffer does not ask again.',
   'unlock.submit': 'Unlock',
   'unlock.error.empty': 'Enter your password.',
   'unlock.error.wrongPassword': 'That password is not correct.',

@@ -158,6 +158,8 @@ export const nl: Messages = {
     'Bewaar deze sleutel op een veilige plek. Hiermee en met inloggen in twee stappen (aan te zetten onder Beveiliging) kunt u een nieuw wachtwoord instellen als u het uwe vergeet; zonder inloggen in twee stappen kan alleen een beheerder het herstellen. Wie deze sleutel en uw tweede stap heeft, kan uw account overnemen.',
 
   'account.signOut': 'Uitloggen',
+  'account.lock': 'Vergrendelen',
+  'account.lock.hint': 'Vergeet uw sleutels in deze browser tot u uw wachtwoord weer invult; u blijft ingelogd.',
   'role.admin': 'Beheerder',
   'role.staff': 'Medewerker',
   'role.client': 'Klant',
@@ -207,7 +209,7 @@ export const nl: Messages = {
 
   'unlock.title': 'Ontgrendel uw sleutels',
   'unlock.intro':
-    'U bent nog ingelogd als {name} ({email}). Uw sleutels staan alleen in het geheugen van deze pagina. Vul na het herladen van de pagina uw wachtwoord in om ze te ontgrendelen.',
+    'U bent nog ingelogd als {name} ({email}). Vul uw wachtwoord in om uw sleutels te ontgrendelen. Deze browser onthoudt ze daarna tot u uitlogt of vergrendelt: een pagina herladen of een link naar Coffer openen vraagt er dan niet opnieuw om.',
   'unlock.submit': 'Ontgrendelen',
   'unlock.error.empty': 'Vul uw wachtwoord in.',
   'unlock.error.wrongPassword': 'Dit wachtwoord is niet juist.',

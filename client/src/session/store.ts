@@ -4,8 +4,13 @@
 //
 //   checking → signed-out            no session (or it ended: `ended` says so, for the notice)
 //            → locked                a live session, but the keys are not in the worker
-//                                    (after a reload: they live only in the worker's memory)
 //            → unlocked              keys opened in the worker; fingerprints known
+//
+// After an unlock the worker keeps the keys in this browser for the life of the session
+// (docs/protocol.md §29): on a reload, or a link into the app in a new tab, the first check
+// opens them again with the session's half from the server and goes straight to `unlocked`.
+// What was kept is deleted on sign-out, on `lock`, when the session has ended (any 401), when
+// another account signs in, and whenever it fails to open; then the password unlocks again.
 //
 // While signed in it asks again every 10 seconds and when the tab regains focus; a 401
 // `signed_out` from that or any other call locks the worker at once and shows the notice.
@@ -14,9 +19,18 @@
 // a session the answer is a 401, which browsers log as an error on every page load. The
 // signed-in pages ask (`check`), and the sign-in steps report their session (`adopt`).
 import { ApiError, onSignedOut } from '../api/http';
-import { getMyKeys, getSession, logout, type SessionInfo, type SignedIn } from '../api/accounts';
+import {
+  getKeepHalf,
+  getMyKeys,
+  getSession,
+  logout,
+  makeKeepHalf,
+  type SessionInfo,
+  type SignedIn,
+} from '../api/accounts';
 import { getOfficeKeys } from '../api/sharing';
 import type { CallOptions, CryptoEngine } from '../crypto/engine';
+import { indexedDbKeepStore, type KeepStore } from '../crypto/keep-store';
 import type { RequestOf, WorkerErrorCode } from '../crypto/protocol';
 
 type OfficeRefRequest = RequestOf<'unlock'>['office'];
@@ -53,10 +67,17 @@ export interface SessionStore {
   adopt(signedIn: SignedIn): Promise<void>;
   /** After a reload: the password, the keys from GET /api/v1/me/keys, and unlock. */
   unlock(password: string, options?: CallOptions): Promise<void>;
+  /** Forgets the keys (in the worker and what this browser kept) but keeps the session: the unlock page shows. */
+  lock(): Promise<void>;
+  /**
+   * After a password change, which destroys this session's half on the server: keeps the keys
+   * again under a new half, so the next reload still opens them. Never rejects.
+   */
+  keepAgain(): Promise<void>;
   signOut(): Promise<void>;
 }
 
-export function createSessionStore(engine: CryptoEngine): SessionStore {
+export function createSessionStore(engine: CryptoEngine, kept: KeepStore = indexedDbKeepStore): SessionStore {
   let state: SessionState = { kind: 'checking' };
   const listeners = new Set<(state: SessionState) => void>();
   let refreshing: Promise<void> | null = null;
@@ -70,6 +91,7 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
 
   /** The session ended elsewhere (or expired, or the account was disabled). */
   const ended = (): void => {
+    void kept.forget();
     if (!signedIn()) return;
     void engine.lock();
     set({ kind: 'signed-out', ended: true });
@@ -83,6 +105,7 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
       if (!state.keys.officeKeys && info.me.approval === 'approved' && info.me.role !== 'client') void openOffice(info);
     } else if (state.kind === 'unlocked') {
       // Another account signed in in another tab: these keys are not that account's.
+      void forgetKeptOfOthers(info.me.userId);
       void engine.lock();
       set({ kind: 'locked', info });
     } else {
@@ -111,18 +134,62 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
     }
   };
 
+  /** Deletes what this browser kept, unless it is `userId`'s (another tab may have just kept its own). */
+  const forgetKeptOfOthers = async (userId: string): Promise<void> => {
+    const record = await kept.read();
+    if (record !== undefined && record.userId !== userId) await kept.forget();
+  };
+
+  /** After an unlock: keeps the keys for this session. If that fails, the next reload asks for the password. */
+  const keepKeys = async (): Promise<void> => {
+    try {
+      await engine.call('keepKeys', { half: await makeKeepHalf() });
+    } catch {
+      await kept.forget();
+    }
+  };
+
+  /** The first check of a page: opens what this browser kept for the session, if anything. */
+  const resume = async (info: SessionInfo): Promise<boolean> => {
+    const record = await kept.read();
+    if (record === undefined) return false;
+    if (record.userId !== info.me.userId) {
+      await kept.forget();
+      return false;
+    }
+    try {
+      const [half, keys] = await Promise.all([getKeepHalf(), getMyKeys()]);
+      const opened = await engine.call('resumeKept', { half, keys, office: await officeFor(info, keys) });
+      set({ kind: 'unlocked', info, keys: opened });
+      return true;
+    } catch {
+      // The half is gone (another session, a password change), or what was kept did not open:
+      // nothing is kept any more, and the unlock page asks for the password.
+      await kept.forget();
+      return false;
+    }
+  };
+
   const refresh = (): Promise<void> => {
     refreshing ??= getSession()
-      .then(withInfo, (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) {
-          if (signedIn()) ended();
-          else set({ kind: 'signed-out', ended: state.kind === 'signed-out' && state.ended });
-        } else if (state.kind === 'checking') {
-          // Offline or a server error on the first check: nothing is known. Treat as signed
-          // out for now; the sign-in page will say what is wrong when it is used.
-          set({ kind: 'signed-out', ended: false });
-        }
-      })
+      .then(
+        async (info) => {
+          if (state.kind === 'checking' && (await resume(info))) return;
+          withInfo(info);
+        },
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 401) {
+            // The session ended (signed out elsewhere, expired, revoked): what was kept opens nothing now.
+            void kept.forget();
+            if (signedIn()) ended();
+            else set({ kind: 'signed-out', ended: state.kind === 'signed-out' && state.ended });
+          } else if (state.kind === 'checking') {
+            // Offline or a server error on the first check: nothing is known. Treat as signed
+            // out for now; the sign-in page will say what is wrong when it is used.
+            set({ kind: 'signed-out', ended: false });
+          }
+        },
+      )
       .finally(() => {
         refreshing = null;
       });
@@ -132,9 +199,12 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
   const adopt = async (answer: SignedIn): Promise<void> => {
     const info = answer.session;
     set({ kind: 'locked', info });
+    // Whatever this browser kept belongs to an earlier session (perhaps another account's).
+    await kept.forget();
     try {
       const office = await officeFor(info, answer.keys);
       const keys = await engine.call('unlock', { keys: answer.keys, office });
+      await keepKeys();
       set({ kind: 'unlocked', info, keys });
     } catch (error) {
       const code = (error as { code?: WorkerErrorCode | 'engine_failed' }).code ?? 'engine_failed';
@@ -183,7 +253,20 @@ export function createSessionStore(engine: CryptoEngine): SessionStore {
       await engine.call('deriveSignIn', { password, kdf: keys.kdf }, options);
       await adopt({ status: 'signed-in', session: info, keys });
     },
+    async lock() {
+      if (state.kind !== 'unlocked') return;
+      const info = state.info;
+      await kept.forget();
+      await engine.lock();
+      set({ kind: 'locked', info });
+    },
+    async keepAgain() {
+      if (state.kind !== 'unlocked') return;
+      await kept.forget();
+      await keepKeys();
+    },
     async signOut() {
+      await kept.forget();
       try {
         await logout();
       } catch {

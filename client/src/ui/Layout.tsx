@@ -74,14 +74,27 @@ function Account(): JSX.Element | null {
           {roleLabel(t, me.role)}
         </span>
       </Link>
-      <button
-        type="button"
-        class="button button--small button--secondary"
-        onClick={() => void signOut()}
-        data-testid="sign-out"
-      >
-        {t('account.signOut')}
-      </button>
+      <span class="account__actions">
+        {state.kind === 'unlocked' && (
+          <button
+            type="button"
+            class="button button--small button--secondary"
+            onClick={() => void store.lock()}
+            title={t('account.lock.hint')}
+            data-testid="lock"
+          >
+            {t('account.lock')}
+          </button>
+        )}
+        <button
+          type="button"
+          class="button button--small button--secondary"
+          onClick={() => void signOut()}
+          data-testid="sign-out"
+        >
+          {t('account.signOut')}
+        </button>
+      </span>
     </div>
   );
 }

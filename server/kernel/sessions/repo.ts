@@ -88,6 +88,14 @@ export function createSessionsRepo(db: Db) {
     'DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?',
   );
   const prune = db.prepare<[number, number]>('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?');
+  // The kept-keys half (migrations/0013_session_keep.sql): always looked up by the caller's own token hash.
+  const keepHalf = db
+    .prepare<[Uint8Array], Uint8Array | null>('SELECT keep_half FROM sessions WHERE token_hash = ?')
+    .pluck();
+  const setKeepHalf = db.prepare<[Uint8Array, Uint8Array]>(
+    'UPDATE sessions SET keep_half = ? WHERE token_hash = ? AND keep_half IS NULL',
+  );
+  const forgetKeepHalf = db.prepare<[Uint8Array]>('UPDATE sessions SET keep_half = NULL WHERE token_hash = ?');
 
   return {
     insert(session: NewSession): void {
@@ -151,6 +159,17 @@ export function createSessionsRepo(db: Db) {
     },
     removeOthers(userId: Id, keepTokenHash: Uint8Array): number {
       return removeOthers.run(userId, keepTokenHash).changes;
+    },
+    /** The session's kept-keys half, or undefined when it has none (or there is no such session). */
+    keepHalf(tokenHash: Uint8Array): Uint8Array | undefined {
+      return keepHalf.get(tokenHash) ?? undefined;
+    },
+    /** Stores a kept-keys half unless the session already has one (then that one stays). */
+    setKeepHalfIfNone(tokenHash: Uint8Array, half: Uint8Array): void {
+      setKeepHalf.run(half, tokenHash);
+    },
+    forgetKeepHalf(tokenHash: Uint8Array): void {
+      forgetKeepHalf.run(tokenHash);
     },
     /** Deletes sessions past their absolute end or idle longer than allowed. */
     prune(now: number, idleBefore: number): void {

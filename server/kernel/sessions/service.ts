@@ -4,7 +4,11 @@
 // from the session list, and all at once on a password change (the others), recovery, an
 // admin reset or disabling. Activity is recorded at most once a minute, and never by the
 // page's polling of GET /api/v1/session, so a tab left open still times out.
-import { idToWire, newId, newToken, tokenHash, type Id } from '../../../shared/crypto/index.js';
+//
+// A session may also hold the server's half of the keys its browser kept (docs/protocol.md
+// §29): 32 random bytes made on the session's first request, handed only to that session, and
+// gone with its row; a password change destroys the current session's half as well.
+import { idToWire, newId, newToken, randomBytes, tokenHash, type Id } from '../../../shared/crypto/index.js';
 import type { Audit } from '../audit/service.js';
 import type { Clock } from '../clock.js';
 import type { Transact } from '../db/transaction.js';
@@ -13,6 +17,7 @@ import { notFound } from '../http/errors.js';
 import type { SessionsRepo } from './repo.js';
 
 const TOUCH_INTERVAL_MS = 60_000;
+const KEEP_HALF_BYTES = 32;
 
 export interface SessionLifetimes {
   readonly idleMs: number;
@@ -49,8 +54,15 @@ export interface SessionsService {
   endCurrent(caller: Caller): void;
   /** Ends every session of a user (inside the caller's transaction). */
   endAll(userId: Id): number;
-  /** Ends every session of a user but one (inside the caller's transaction). */
+  /**
+   * Ends every session of a user but one (inside the caller's transaction), and destroys the
+   * kept-keys half of the one that stays: what its browser kept no longer opens.
+   */
   endOthers(userId: Id, keepTokenHash: Uint8Array): number;
+  /** The caller's session's kept-keys half; made now if it has none. */
+  keepHalf(caller: Caller): Uint8Array;
+  /** The caller's session's kept-keys half; 404 when it has none. */
+  existingKeepHalf(caller: Caller): Uint8Array;
 }
 
 export function createSessionsService(deps: {
@@ -137,6 +149,24 @@ export function createSessionsService(deps: {
     },
 
     endAll: (userId) => repo.removeAll(userId),
-    endOthers: (userId, keep) => repo.removeOthers(userId, keep),
+    endOthers(userId, keep) {
+      repo.forgetKeepHalf(keep);
+      return repo.removeOthers(userId, keep);
+    },
+
+    keepHalf(caller) {
+      return transact(() => {
+        repo.setKeepHalfIfNone(caller.session.tokenHash, randomBytes(KEEP_HALF_BYTES));
+        const half = repo.keepHalf(caller.session.tokenHash);
+        if (half === undefined) throw notFound();
+        return half;
+      });
+    },
+
+    existingKeepHalf(caller) {
+      const half = repo.keepHalf(caller.session.tokenHash);
+      if (half === undefined) throw notFound();
+      return half;
+    },
   };
 }

@@ -125,6 +125,9 @@ export const BUILDERS: Record<string, Builder> = {
   'POST /api/v1/auth/logout': empty('/api/v1/auth/logout'),
   'GET /api/v1/session': fixed('/api/v1/session'),
   'GET /api/v1/me/keys': fixed('/api/v1/me/keys'),
+  // The POST row runs first (rows run in the matrix's order) and makes the half the GET answers.
+  'POST /api/v1/session/keep-half': empty('/api/v1/session/keep-half'),
+  'GET /api/v1/session/keep-half': fixed('/api/v1/session/keep-half'),
   'GET /api/v1/sessions': fixed('/api/v1/sessions'),
   'DELETE /api/v1/sessions/:sessionId': (c) => ({ path: `/api/v1/sessions/${c.target.sessionId}` }),
   'POST /api/v1/me/password': empty('/api/v1/me/password'),

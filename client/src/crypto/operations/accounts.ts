@@ -62,6 +62,42 @@ function checkedKdf(kdf: KdfParams): { readonly params: CryptoKdfParams; readonl
   });
 }
 
+/**
+ * The last step of every unlock (the password bundle, or the keys kept for the session): checks
+ * the member's own certificate, opens the office keys sealed to them, and makes these keys the
+ * worker's session. Wipes `keys` when that fails.
+ */
+export function startSession(
+  state: WorkerState,
+  userId: Id,
+  keys: AccountKeys,
+  published: CheckedRequestOf<'unlock'>['keys'],
+  office: CheckedRequestOf<'unlock'>['office'],
+): AnswerOf<'unlock'> {
+  const officeId = idFromWire(office.officeId);
+  const officeSigningPublicKey = key32(office.signingPublicKey);
+  let officeKeys: OfficeKeys | null;
+  try {
+    officeKeys = openOfficeMaterial(
+      userId,
+      keys,
+      { ...office, officeId, signingPublicKey: officeSigningPublicKey },
+      published.certificate,
+      published.sealedOfficeKeys,
+    );
+  } catch (error) {
+    wipeAccountKeys(keys);
+    throw error;
+  }
+  forgetSession(state);
+  state.session = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false };
+  return {
+    fingerprint: fingerprintOf(keys.identity.publicKey),
+    officeFingerprint: officeFingerprintOf(officeSigningPublicKey),
+    officeKeys: officeKeys !== null,
+  };
+}
+
 interface MadeAccount {
   readonly wire: NewAccountKeys;
   readonly keys: AccountKeys;
@@ -199,28 +235,7 @@ export function accountOperations(state: WorkerState): HandlersOf<keyof typeof A
         throw new WorkerError(error instanceof DecryptError ? 'wrong_password' : 'keys_mismatch');
       }
       forgetPendingKek(state);
-      const officeId = idFromWire(office.officeId);
-      const officeSigningPublicKey = key32(office.signingPublicKey);
-      let officeKeys: OfficeKeys | null;
-      try {
-        officeKeys = openOfficeMaterial(
-          userId,
-          keys,
-          { ...office, officeId, signingPublicKey: officeSigningPublicKey },
-          published.certificate,
-          published.sealedOfficeKeys,
-        );
-      } catch (error) {
-        wipeAccountKeys(keys);
-        throw error;
-      }
-      forgetSession(state);
-      state.session = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false };
-      return {
-        fingerprint: fingerprintOf(keys.identity.publicKey),
-        officeFingerprint: officeFingerprintOf(officeSigningPublicKey),
-        officeKeys: officeKeys !== null,
-      };
+      return startSession(state, userId, keys, published, office);
     },
 
     changePassword({ currentPassword, currentKdf, newPassword }, report) {

@@ -3,6 +3,7 @@
 // only inside the worker (dispatcher.ts hands them its messages); tests call them directly.
 //
 //   accounts.ts   sign-up, sign-in and unlock, password change, recovery, lock
+//   keep.ts       the keys kept in this browser for the session, and opening them after a reload
 //   office.ts     the office keys, approving and certifying members and clients
 //   pins.ts       fingerprints, key checks against certificates and pins
 //   sending.ts    uploading files, sealing a share, showing a guest's link again
@@ -11,6 +12,7 @@
 import { systemClock } from '../transport';
 import { accountOperations } from './accounts';
 import { dropOperations } from './drops';
+import { keepOperations } from './keep';
 import { WorkerError } from './errors';
 import { officeOperations } from './office';
 import { pinOperations } from './pins';
@@ -31,6 +33,7 @@ export function createOperations(deps: WorkerDeps = { transport: missingTranspor
   const state = createWorkerState();
   return {
     ...accountOperations(state),
+    ...keepOperations(state, deps.keep),
     ...officeOperations(state),
     ...pinOperations(state),
     ...sendingOperations(state, deps),

@@ -2,6 +2,7 @@
 // request (progress reports, the call's signal and transfer progress), what it needs from the
 // outside world (the transport and a clock), and the handler table the dispatcher runs.
 import type { AnswerOf, CheckedRequestOf, Operation, ProgressStage, TransferProgress } from '../protocol';
+import type { KeepStore } from '../keep-store';
 import type { Clock, Transport, UploadTarget } from '../transport';
 
 /** Reports that a long operation reached a new stage. */
@@ -19,6 +20,8 @@ export interface WorkerDeps {
   /** Uploads to another target than the member's own (a drop's upload session). */
   readonly transportFor?: (target: UploadTarget) => Transport;
   readonly clock: Clock;
+  /** Where the session's kept keys live (IndexedDB in the worker); without it nothing is kept. */
+  readonly keep?: KeepStore;
   /** Shorter in tests. */
   readonly retryWindowMs?: number;
   readonly streamStartTimeoutMs?: number;

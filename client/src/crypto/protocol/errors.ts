@@ -16,6 +16,11 @@ export const WORKER_ERRORS = [
   'no_pending_key',
   /** The operation needs unlocked keys (or the office keys) and they are not there. */
   'locked',
+  /**
+   * The keys kept for the session are missing, or do not open with this session's half or match
+   * the published keys: they were deleted; unlock with the password (docs/protocol.md §29).
+   */
+  'keep_refused',
   /** The recovery key text is not a valid recovery key (typo: its check failed). */
   'invalid_recovery_key',
   /** The recovery bundle did not open with this recovery key, or holds other keys than published. */

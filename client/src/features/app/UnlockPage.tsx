@@ -1,6 +1,8 @@
-// After a reload the session is still there but the keys are not: they lived only in the
-// crypto worker's memory. The password unlocks them again (GET /api/v1/me/keys, Argon2id in
-// the worker, open the bundle); no request is sent with the password or its keys.
+// A live session whose keys are not in the crypto worker: after "Lock", or a reload when this
+// browser kept nothing for the session (or what it kept no longer opened, docs/protocol.md
+// §29). The password unlocks them again (GET /api/v1/me/keys, Argon2id in the worker, open the
+// bundle), and the worker keeps them for the rest of the session; no request is sent with the
+// password or its keys.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';

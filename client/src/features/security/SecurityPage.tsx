@@ -201,6 +201,7 @@ function DisableTwoFactor(): JSX.Element {
 function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
+  const store = useSessionStore();
   const [current, setCurrent] = useState('');
   const [code, setCode] = useState('');
   const [secret, setSecret] = useState<NewPasswordState>({ password: '', confirm: '' });
@@ -255,6 +256,8 @@ function PasswordSection({ info }: { readonly info: SessionInfo }): JSX.Element 
         newAuthKey: made.newAuthKey,
         passwordBundle: made.passwordBundle,
       });
+      // The change destroyed the half this browser's kept keys needed (docs/protocol.md §29).
+      await store.keepAgain();
       setCurrent('');
       setCode('');
       setSecret({ password: '', confirm: '' });
