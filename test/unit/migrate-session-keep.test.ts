@@ -1,5 +1,5 @@
 // The migrations one by one: session_keep (protocol §29, the server's half of a session's kept
-// keys). Its number is looked up by name: 0013 on the branch that made it, 0017 once merged.
+// keys). Its number is looked up by name.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { listMigrations, schemaVersion } from '../../server/kernel/db/migrate.js';
 import { removeTempDirs } from '../helpers/tmp.js';

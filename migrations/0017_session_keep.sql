@@ -1,6 +1,3 @@
--- 0017 in the merged series (numbered 0013 on the `keep` branch so it applies on its own; the
--- file is found by its name, session_keep, in its test).
---
 -- The server's half of a session's kept keys (docs/protocol.md §29): 32 random bytes, made on
 -- the session's first request for it and handed only to that live session. It lives and dies
 -- with the session row (sign-out, expiry, "sign out everywhere", a password change, recovery,
