@@ -924,6 +924,8 @@ export const en = {
   'drop.use.personal': 'Personal, many times',
   'drop.use.once': 'Once',
   'drop.use.many': 'Many times',
+  'drop.forClient':
+    'This is the personal drop of your client at {email}. There is no link to copy or send: the client uploads from their own portal after signing in to Coffer.',
   'drop.limits': 'Per upload',
   'drop.limits.value': 'Files: at most {files} · {size} in all',
   'drop.locked':

@@ -952,6 +952,8 @@ export const nl: Messages = {
   'drop.use.personal': 'Persoonlijk, vaker',
   'drop.use.once': 'Eén keer',
   'drop.use.many': 'Vaker',
+  'drop.forClient':
+    'Dit is de persoonlijke uploadplek van uw klant met adres {email}. Er is geen link om te kopiëren of te versturen: de klant uploadt vanuit het eigen portaal, na inloggen bij Coffer.',
   'drop.limits': 'Per keer uploaden',
   'drop.limits.value': 'Bestanden: hoogstens {files} · samen hoogstens {size}',
   'drop.locked':
