@@ -138,6 +138,10 @@ export const en = {
   'recoveryKey.intro':
     'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough. If two-factor sign-in is not on for your account yet, turn it on under Security once you are in: until then, only an administrator can reset a forgotten password, and files that only you could open are lost.',
   'recoveryKey.once': 'only this once',
+  'recoveryKey.twoFactorOff.portal':
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Your portal offers to set it up: it takes two minutes with an authenticator app on your phone. Until then, if you forget your password, only the office can reset your account.',
+  'recoveryKey.twoFactorOff.security':
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Set it up under Security as soon as you are in: it takes two minutes with an authenticator app on your phone. Until then, if you forget your password, only an administrator can reset your account.',
   'recoveryKey.where':
     'Print it or save the file, and keep it somewhere safe that is not this computer, for example in a locked drawer or a password manager. Do not e-mail it to anyone.',
   'recoveryKey.stored': 'I have stored my recovery key in a safe place',
@@ -1322,6 +1326,10 @@ export const en = {
   'portal.history.size': 'Size',
   'portal.history.received': 'Received',
   'portal.history.rejected': 'Rejected by the office',
+  'portal.twoFactor.title': 'Turn on two-factor sign-in',
+  'portal.twoFactor.text':
+    'Your recovery key works only together with two-factor sign-in, and it is not on yet. Without it, if you forget your password, only {office} can reset your account, and documents that only you could open are lost. Setting it up takes two minutes with an authenticator app on your phone.',
+  'portal.twoFactor.done': 'Two-factor sign-in is on. Your recovery key now works if you forget your password.',
   'portal.security': 'Your password, two-factor sign-in and sessions',
   'dashboard.pending.client':
     'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',

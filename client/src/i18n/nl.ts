@@ -145,6 +145,10 @@ export const nl: Messages = {
   'recoveryKey.title': 'Uw herstelsleutel',
   'recoveryKey.intro':
     'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg. Staat inloggen in twee stappen nog niet aan voor uw account, zet het dan aan onder Beveiliging zodra u binnen bent: tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen, en bestanden die alleen u kon openen, gaan dan verloren.',
+  'recoveryKey.twoFactorOff.portal':
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Uw portaal biedt aan het in te stellen: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen het kantoor uw account herstellen als u uw wachtwoord vergeet.',
+  'recoveryKey.twoFactorOff.security':
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Stel het in onder Beveiliging zodra u binnen bent: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen een beheerder uw account herstellen als u uw wachtwoord vergeet.',
   'recoveryKey.once': 'alleen nu',
   'recoveryKey.where':
     'Druk hem af of bewaar het bestand, op een veilige plek buiten deze computer, bijvoorbeeld in een afgesloten la of een wachtwoordbeheerder. Mail hem aan niemand.',
@@ -1357,6 +1361,11 @@ export const nl: Messages = {
   'portal.history.size': 'Grootte',
   'portal.history.received': 'Ontvangen',
   'portal.history.rejected': 'Afgewezen door het kantoor',
+  'portal.twoFactor.title': 'Zet inloggen in twee stappen aan',
+  'portal.twoFactor.text':
+    'Uw herstelsleutel werkt alleen samen met inloggen in twee stappen, en dat staat nog niet aan. Zonder kan alleen {office} uw account herstellen als u uw wachtwoord vergeet, en gaan documenten die alleen u kon openen verloren. Instellen kost twee minuten met een authenticator-app op uw telefoon.',
+  'portal.twoFactor.done':
+    'Inloggen in twee stappen staat aan. Uw herstelsleutel werkt nu als u uw wachtwoord vergeet.',
   'portal.security': 'Uw wachtwoord, inloggen in twee stappen en sessies',
   'dashboard.pending.client':
     'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
