@@ -2,9 +2,11 @@
 // several shares finds one by a file name (decrypted in the browser, never sent to the server:
 // the leak search looks through every request, the server's log, the mail and the data folder,
 // database and WAL included), by a word of the message and by a recipient's address, and
-// narrows the list by status and by kind of recipient.
+// narrows the list by status and by kind of recipient. A server that swaps a share's sealed
+// metadata gets no name onto the list.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { idFromWire } from '../../shared/crypto/index.js';
 import type { Person } from './support/accounts.js';
 import { openSection } from './support/navigation.js';
 import { compose, marker, randomFile, send, submit } from './support/sending.js';
@@ -119,4 +121,39 @@ it('finds a share by a decrypted file name, a word of its message or an address,
     ],
     { what: 'recipient address', value: guestB },
   );
+});
+
+it('shows no name the server changed: a share whose sealed metadata was swapped for another share’s is marked not verified', async () => {
+  const advisor = await flow.sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  const m = marker();
+  const honestName = `bankafschrift-${m}.pdf`;
+  const victimName = `loonheffing-${m}.pdf`;
+  const honest = await send(page, [randomFile(honestName, 800)], [{ email: `a-${m}@example.nl`, kind: 'guest' }]);
+  const victim = await send(page, [randomFile(victimName, 700)], [{ email: `b-${m}@example.nl`, kind: 'guest' }]);
+  // Playing a hostile server: the victim's row gets the other share's sealed metadata (a genuine
+  // ciphertext of a name the sender really used, under another file key and file id).
+  const metadataOf = (shareId: string): Buffer =>
+    (
+      flow.db.prepare('SELECT sealed_metadata FROM share_files WHERE share_id = ?').get(idFromWire(shareId)) as {
+        sealed_metadata: Buffer;
+      }
+    ).sealed_metadata;
+  flow.db
+    .prepare('UPDATE share_files SET sealed_metadata = ? WHERE share_id = ?')
+    .run(metadataOf(honest.shareId), idFromWire(victim.shareId));
+
+  await openSection(page, 'sent');
+  // Had the list taken the swapped metadata, both rows would carry the honest name.
+  expect(await search(page, honestName)).toEqual([honest.shareId]);
+  expect(await search(page, victimName)).toEqual([]);
+  await page.getByTestId('sent-search').fill('');
+  await rowsShown(page);
+  const row = (shareId: string) => page.locator(`[data-testid="sent-row"][data-share-id="${shareId}"]`);
+  expect(await row(honest.shareId).getByTestId('sent-names').textContent()).toBe(honestName);
+  expect(await row(victim.shareId).getByTestId('sent-names-failed').textContent()).toBe(
+    '1 file: not verified, open the share',
+  );
+  expect(await row(victim.shareId).getByTestId('sent-names').count()).toBe(0);
+  await flow.sessions.finish(advisor);
 });
