@@ -98,7 +98,7 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
     setFilters((previous) => ({ ...previous, ...change }));
     setPage(0);
   };
-  const filtering = filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+  const filtering = Object.values(filters).some((value) => value !== '');
 
   return (
     <section
@@ -263,33 +263,7 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
             t('sentList.state'),
           ]}
           row={(share) => (
-            <tr key={share.shareId} data-testid="sent-row" data-share-id={share.shareId} data-state={share.state}>
-              <th scope="row" data-label={t('sentList.sent')}>
-                <Link href={`/app/sent/${share.shareId}`} class="cell-main" testid="sent-open">
-                  {formatDateTime(locale, share.createdAt)}
-                </Link>
-                {share.senderId !== info.me.userId && (
-                  <span class="cell-sub">{t('sentList.by', { name: share.senderName })}</span>
-                )}
-              </th>
-              <td data-label={t('sentList.files')} data-testid="sent-row-files">
-                <SentContents share={share} named={names.get(share.shareId)} />
-              </td>
-              <td data-label={t('sentList.recipients')}>
-                <ul class="plain-list">
-                  {share.recipients.map((recipient) => (
-                    <li key={recipient.recipientId}>
-                      <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
-                      <RecipientBadges recipient={recipient} />
-                    </li>
-                  ))}
-                </ul>
-              </td>
-              <td data-label={t('sentList.expires')}>{formatDateTime(locale, share.expiresAt)}</td>
-              <td data-label={t('sentList.state')}>
-                <span class={`badge badge--${STATE_TONES[share.state]}`}>{t(STATE_LABELS[share.state])}</span>
-              </td>
-            </tr>
+            <SentShareRow key={share.shareId} share={share} named={names.get(share.shareId)} info={info} />
           )}
         />
       )}
@@ -317,6 +291,52 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
         </nav>
       )}
     </section>
+  );
+}
+
+/**
+ * One share as a row. Batches (one share per file and recipient) will be one row of their own
+ * that opens into its shares' rows: that row goes beside this one, and the list groups shares
+ * into batches before paging.
+ */
+function SentShareRow({
+  share,
+  named,
+  info,
+}: {
+  readonly share: ShareSummary;
+  readonly named: SentNames | undefined;
+  readonly info: SessionInfo;
+}): JSX.Element {
+  const { t, locale } = useI18n();
+  return (
+    <tr data-testid="sent-row" data-share-id={share.shareId} data-state={share.state}>
+      <th scope="row" data-label={t('sentList.sent')}>
+        <Link href={`/app/sent/${share.shareId}`} class="cell-main" testid="sent-open">
+          {formatDateTime(locale, share.createdAt)}
+        </Link>
+        {share.senderId !== info.me.userId && (
+          <span class="cell-sub">{t('sentList.by', { name: share.senderName })}</span>
+        )}
+      </th>
+      <td data-label={t('sentList.files')} data-testid="sent-row-files">
+        <SentContents share={share} named={named} />
+      </td>
+      <td data-label={t('sentList.recipients')}>
+        <ul class="plain-list">
+          {share.recipients.map((recipient) => (
+            <li key={recipient.recipientId}>
+              <span translate={false}>{recipient.name ?? recipient.email}</span>{' '}
+              <RecipientBadges recipient={recipient} />
+            </li>
+          ))}
+        </ul>
+      </td>
+      <td data-label={t('sentList.expires')}>{formatDateTime(locale, share.expiresAt)}</td>
+      <td data-label={t('sentList.state')}>
+        <span class={`badge badge--${STATE_TONES[share.state]}`}>{t(STATE_LABELS[share.state])}</span>
+      </td>
+    </tr>
   );
 }
 
