@@ -95,6 +95,7 @@ it('finds a share by a decrypted file name, a word of its message or an address,
 
   // Filters: by status, by kind of recipient, and a search within a filter.
   await page.getByTestId('sent-filter-clear').click();
+  await page.locator('[data-testid="sent-filters-more"] summary').click();
   await page.getByTestId('sent-filter-state').selectOption('revoked');
   expect(await rowsShown(page)).toEqual([accounts.shareId]);
   await page.getByTestId('sent-filter-state').selectOption('active');

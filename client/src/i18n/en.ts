@@ -138,10 +138,12 @@ export const en = {
   'recoveryKey.intro':
     'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough. If two-factor sign-in is not on for your account yet, turn it on under Security once you are in: until then, only an administrator can reset a forgotten password, and files that only you could open are lost.',
   'recoveryKey.once': 'only this once',
+  'recoveryKey.introNew':
+    'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough.',
   'recoveryKey.twoFactorOff.portal':
-    'This key works only together with two-factor sign-in, and that is not on for your account yet. Your portal offers to set it up: it takes two minutes with an authenticator app on your phone. Until then, if you forget your password, only the office can reset your account.',
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Your portal offers to set it up: it takes two minutes with an authenticator app on your phone. Until then, only the office can reset a forgotten password.',
   'recoveryKey.twoFactorOff.security':
-    'This key works only together with two-factor sign-in, and that is not on for your account yet. Set it up under Security as soon as you are in: it takes two minutes with an authenticator app on your phone. Until then, if you forget your password, only an administrator can reset your account.',
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Set it up under Security as soon as you are in: it takes two minutes with an authenticator app on your phone. Until then, only an administrator can reset a forgotten password.',
   'recoveryKey.where':
     'Print it or save the file, and keep it somewhere safe that is not this computer, for example in a locked drawer or a password manager. Do not e-mail it to anyone.',
   'recoveryKey.stored': 'I have stored my recovery key in a safe place',
@@ -778,6 +780,7 @@ export const en = {
   'sentList.search.label': 'Search',
   'sentList.search.hint':
     'File names, recipients and messages. Names are decrypted in this browser; what you type is not sent anywhere.',
+  'sentList.filter.more': 'Filter by status, month or recipient',
   'sentList.filter.anyState': 'Any status',
   'sentList.filter.waiting': 'Open, not downloaded by everyone yet',
   'sentList.filter.month': 'Month sent',

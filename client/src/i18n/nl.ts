@@ -145,10 +145,12 @@ export const nl: Messages = {
   'recoveryKey.title': 'Uw herstelsleutel',
   'recoveryKey.intro':
     'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg. Staat inloggen in twee stappen nog niet aan voor uw account, zet het dan aan onder Beveiliging zodra u binnen bent: tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen, en bestanden die alleen u kon openen, gaan dan verloren.',
+  'recoveryKey.introNew':
+    'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg.',
   'recoveryKey.twoFactorOff.portal':
-    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Uw portaal biedt aan het in te stellen: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen het kantoor uw account herstellen als u uw wachtwoord vergeet.',
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Uw portaal biedt aan het in te stellen: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen het kantoor een vergeten wachtwoord herstellen.',
   'recoveryKey.twoFactorOff.security':
-    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Stel het in onder Beveiliging zodra u binnen bent: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen een beheerder uw account herstellen als u uw wachtwoord vergeet.',
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Stel het in onder Beveiliging zodra u binnen bent: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen.',
   'recoveryKey.once': 'alleen nu',
   'recoveryKey.where':
     'Druk hem af of bewaar het bestand, op een veilige plek buiten deze computer, bijvoorbeeld in een afgesloten la of een wachtwoordbeheerder. Mail hem aan niemand.',
@@ -803,6 +805,7 @@ export const nl: Messages = {
   'sentList.search.label': 'Zoeken',
   'sentList.search.hint':
     'Bestandsnamen, ontvangers en berichten. Namen worden in deze browser ontsleuteld; wat u typt wordt nergens heen gestuurd.',
+  'sentList.filter.more': 'Filteren op toestand, maand of ontvanger',
   'sentList.filter.anyState': 'Elke toestand',
   'sentList.filter.waiting': 'Open, nog niet door iedereen gedownload',
   'sentList.filter.month': 'Maand van verzenden',

@@ -30,8 +30,11 @@ export function RecoveryKeySheet({
       title={t('recoveryKey.title')}
       intro={
         <>
-          <p>{rich('recoveryKey.intro', { strong: <strong>{t('recoveryKey.once')}</strong> })}</p>
-          <p>{t('recoveryKey.where')}</p>
+          <p>
+            {rich(twoFactorOff === undefined ? 'recoveryKey.intro' : 'recoveryKey.introNew', {
+              strong: <strong>{t('recoveryKey.once')}</strong>,
+            })}
+          </p>
           {twoFactorOff !== undefined && (
             <Notice tone="warning" testid="recovery-key-two-factor" state={twoFactorOff}>
               <p>
@@ -39,6 +42,7 @@ export function RecoveryKeySheet({
               </p>
             </Notice>
           )}
+          <p>{t('recoveryKey.where')}</p>
         </>
       }
       parts={recoveryKey.split('-')}

@@ -4,8 +4,8 @@
 // - what the office shared with them, from any advisor (the Received pages open and download);
 // - their personal drop: upload documents to the office, encrypted in this browser;
 // - their upload history: when, how many files, how large, its status and receipt code.
-// Without two-factor sign-in (an office that does not require it of clients) the page first
-// offers to turn it on, right here: the recovery key the client keeps works only with it.
+// Without two-factor sign-in (an office that does not require it of clients) the page, after
+// all that, offers to turn it on, right there: the recovery key the client keeps works only with it.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
@@ -61,7 +61,6 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
         {t('portal.intro', { name: info.me.name, office })}
       </p>
       <OfficeTrustNotice office={office} />
-      <TwoFactorPrompt info={info} />
       {problem && (
         <ErrorAlert testid="portal-error">
           <p>{problem}</p>
@@ -107,6 +106,8 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
         )}
         {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} />}
       </section>
+
+      <TwoFactorPrompt info={info} />
 
       <p>
         <Link href="/app/security">{t('portal.security')}</Link>

@@ -77,6 +77,8 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
   const [scope, setScope] = useState<Scope>('mine');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const [page, setPage] = useState(0);
+  /** The filters beyond the search are folded away until asked for (a phone shows the list sooner). */
+  const [moreFilters, setMoreFilters] = useState(false);
   const shares = useLoad((signal) => listShares(scope, { signal }), [scope]);
   const problem = shares.error === null ? null : errorMessage(t, shares.error);
   const all = shares.data?.shares ?? null;
@@ -136,75 +138,83 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
           noValidate
           data-testid="sent-filters"
         >
-          <div class="form-grid">
-            <Field
-              id="sent-search"
-              label={t('sentList.search.label')}
-              hint={t('sentList.search.hint')}
-              value={filters.query}
-              onValue={(query) => filter({ query })}
-              autoComplete="off"
-              spellcheck={false}
-              autoCapitalize="off"
-              maxLength={200}
-              testid="sent-search"
-            />
-            <div class="field">
-              <label class="field__label" for="sent-state">
-                {t('sentList.state')}
-              </label>
-              <select
-                id="sent-state"
-                class="field__input field__select"
-                value={filters.state}
-                onChange={(event) => filter({ state: event.currentTarget.value as StateFilter })}
-                data-testid="sent-filter-state"
-              >
-                <option value="">{t('sentList.filter.anyState')}</option>
-                <option value="waiting">{t('sentList.filter.waiting')}</option>
-                {(Object.keys(STATE_LABELS) as ShareState[]).map((state) => (
-                  <option key={state} value={state}>
-                    {t(STATE_LABELS[state])}
-                  </option>
-                ))}
-              </select>
+          <Field
+            id="sent-search"
+            label={t('sentList.search.label')}
+            hint={t('sentList.search.hint')}
+            value={filters.query}
+            onValue={(query) => filter({ query })}
+            autoComplete="off"
+            spellcheck={false}
+            autoCapitalize="off"
+            maxLength={200}
+            testid="sent-search"
+          />
+          <details
+            class="list-filters"
+            open={moreFilters}
+            onToggle={(event) => setMoreFilters(event.currentTarget.open)}
+            data-testid="sent-filters-more"
+          >
+            <summary>{t('sentList.filter.more')}</summary>
+            <div class="form-grid">
+              <div class="field">
+                <label class="field__label" for="sent-state">
+                  {t('sentList.state')}
+                </label>
+                <select
+                  id="sent-state"
+                  class="field__input field__select"
+                  value={filters.state}
+                  onChange={(event) => filter({ state: event.currentTarget.value as StateFilter })}
+                  data-testid="sent-filter-state"
+                >
+                  <option value="">{t('sentList.filter.anyState')}</option>
+                  <option value="waiting">{t('sentList.filter.waiting')}</option>
+                  {(Object.keys(STATE_LABELS) as ShareState[]).map((state) => (
+                    <option key={state} value={state}>
+                      {t(STATE_LABELS[state])}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label class="field__label" for="sent-month">
+                  {t('sentList.filter.month')}
+                </label>
+                <select
+                  id="sent-month"
+                  class="field__input field__select"
+                  value={filters.month}
+                  onChange={(event) => filter({ month: event.currentTarget.value })}
+                  data-testid="sent-filter-month"
+                >
+                  <option value="">{t('sentList.filter.anyMonth')}</option>
+                  {months.map((month) => (
+                    <option key={month} value={month}>
+                      {monthLabel(month)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label class="field__label" for="sent-kind">
+                  {t('sentList.recipients')}
+                </label>
+                <select
+                  id="sent-kind"
+                  class="field__input field__select"
+                  value={filters.kind}
+                  onChange={(event) => filter({ kind: event.currentTarget.value as KindFilter })}
+                  data-testid="sent-filter-kind"
+                >
+                  <option value="">{t('sentList.filter.anyKind')}</option>
+                  <option value="guest">{t('sentList.filter.guest')}</option>
+                  <option value="account">{t('sentList.filter.account')}</option>
+                </select>
+              </div>
             </div>
-            <div class="field">
-              <label class="field__label" for="sent-month">
-                {t('sentList.filter.month')}
-              </label>
-              <select
-                id="sent-month"
-                class="field__input field__select"
-                value={filters.month}
-                onChange={(event) => filter({ month: event.currentTarget.value })}
-                data-testid="sent-filter-month"
-              >
-                <option value="">{t('sentList.filter.anyMonth')}</option>
-                {months.map((month) => (
-                  <option key={month} value={month}>
-                    {monthLabel(month)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div class="field">
-              <label class="field__label" for="sent-kind">
-                {t('sentList.recipients')}
-              </label>
-              <select
-                id="sent-kind"
-                class="field__input field__select"
-                value={filters.kind}
-                onChange={(event) => filter({ kind: event.currentTarget.value as KindFilter })}
-                data-testid="sent-filter-kind"
-              >
-                <option value="">{t('sentList.filter.anyKind')}</option>
-                <option value="guest">{t('sentList.filter.guest')}</option>
-                <option value="account">{t('sentList.filter.account')}</option>
-              </select>
-            </div>
-          </div>
+          </details>
           {filtering && (
             <div class="button-row">
               <button
