@@ -175,7 +175,7 @@ describe('forgery 2: the owner and the office with swapped sealed drop secrets',
 
     // The honest answer opens, verified, with the genuine upload.
     const honest = await call(o.anna.ops, 'openDrop', { drop: detail });
-    expect(honest).toMatchObject({ verified: true, keyMatches: true, label: LABEL });
+    expect(honest).toMatchObject({ verified: true, keyMatches: true, label: LABEL, forClient: false });
     expect(uploadOf(honest, view.dropUploadId).files).toHaveLength(1);
   });
 

@@ -372,6 +372,44 @@ describe('a share to a guest, a client and a colleague', () => {
     await expect(call(createOperations(o.deps), 'openSent', { share: views.detail })).rejects.toThrow('locked');
   });
 
+  it('names a sent share for the list without keeping a file key, and refuses names the manifest does not sign', async () => {
+    const server = fakeServer();
+    const o = await office(server);
+    const { views } = await sendShare(server, o);
+    const named = await call(o.els.ops, 'sentNames', { share: views.detail });
+    expect(named).toEqual({
+      shareId: views.detail.shareId,
+      names: ['loonstrook-2026-03.pdf', 'index.html'],
+      message: 'Hierbij uw loonstrook.',
+      missingFiles: 0,
+      senderVerified: true,
+    });
+    // No key stays in the worker: a download of the named file is refused.
+    const first = views.detail.files[0] as (typeof views.detail.files)[number];
+    await expect(
+      download(o.els.ops, views.detail.shareId, { fileId: first.fileId, containerSize: first.size }),
+    ).rejects.toThrow('unknown_file');
+    // A colleague names it with the office's copy.
+    const colleague = await call(o.anna.ops, 'sentNames', {
+      share: views.detail,
+      sender: { certificate: o.els.listed.certificate, encryptionKeySignature: o.els.listed.encryptionKeySignature },
+    });
+    expect(colleague.names).toEqual(['loonstrook-2026-03.pdf', 'index.html']);
+    // A server that swaps one file's sealed metadata for another's (a different name under a
+    // key that opens it) is caught by the manifest's metadata hash; a flipped bit likewise.
+    const [a, b] = views.detail.files as [typeof first, typeof first];
+    const swapped = { ...views.detail, files: [{ ...a, sealedMetadata: b.sealedMetadata }, b] };
+    await expect(call(o.els.ops, 'sentNames', { share: swapped })).rejects.toThrow('untrusted');
+    const bytes = fromBase64Url(a.sealedMetadata);
+    bytes[40] = (bytes[40] as number) ^ 1;
+    const flipped = { ...views.detail, files: [{ ...a, sealedMetadata: toBase64Url(bytes) }, b] };
+    await expect(call(o.els.ops, 'sentNames', { share: flipped })).rejects.toThrow('untrusted');
+    // Keys swept: the list says how many are gone instead of a name.
+    const swept = { ...views.detail, files: views.detail.files.map(({ keys: _keys, ...file }) => file) };
+    expect(await call(o.els.ops, 'sentNames', { share: swept })).toMatchObject({ names: [], missingFiles: 2 });
+    await expect(call(createOperations(o.deps), 'sentNames', { share: views.detail })).rejects.toThrow('locked');
+  });
+
   it('stops when a pinned key changed, until the sender confirms the new fingerprint', async () => {
     const server = fakeServer();
     const o = await office(server);

@@ -235,6 +235,9 @@ it("client A uploads through the portal's drop; the advisor opens the client's u
   expect(await upload.getAttribute('data-state')).toBe('opened');
   expect(await upload.getByTestId('drop-upload-receipt-code').getAttribute('data-value')).toBe(receipt.code);
   expect(await advisor.page.getByTestId('drop-label-value').textContent()).toBe(CLIENT_A.name);
+  // The personal drop has no public link (it answers 404): no link to copy, and the page says how the client uploads.
+  expect(await advisor.page.getByTestId('drop-for-client').textContent()).toContain(CLIENT_A.email);
+  expect(await advisor.page.getByTestId('drop-link').count()).toBe(0);
   expectSameFile(await download(advisor.page, file.name), file);
   // Also from the drop list, as any drop.
   await openDrop(advisor.page, dropId);

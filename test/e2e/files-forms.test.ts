@@ -174,6 +174,7 @@ it('setup: one message per problem, and a password submitted right after pasting
     expect(panel).toContain('the key alone is not enough');
     expect(panel).toContain('only an administrator can reset a forgotten password');
     expect(panel).not.toContain('are the only way to get your files back');
+    expect(await page.getByTestId('recovery-key-two-factor').getAttribute('data-state')).toBe('security');
     await keepRecoveryKey(page);
     await page.getByTestId('app-shell').waitFor();
   } finally {

@@ -45,6 +45,7 @@ export type {
   ShareForRecipient,
   ShareList,
   ShareState,
+  ShareSummary,
 } from '../../../shared/wire/shares.js';
 export type { OfficeKeysResponse } from '../../../shared/wire/accounts.js';
 

@@ -138,6 +138,12 @@ export const en = {
   'recoveryKey.intro':
     'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough. If two-factor sign-in is not on for your account yet, turn it on under Security once you are in: until then, only an administrator can reset a forgotten password, and files that only you could open are lost.',
   'recoveryKey.once': 'only this once',
+  'recoveryKey.introNew':
+    'This recovery key is shown {strong}. With it and two-factor sign-in you can choose a new password yourself if you forget yours; the key alone is not enough.',
+  'recoveryKey.twoFactorOff.portal':
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Your portal offers to set it up: it takes two minutes with an authenticator app on your phone. Until then, only the office can reset a forgotten password.',
+  'recoveryKey.twoFactorOff.security':
+    'This key works only together with two-factor sign-in, and that is not on for your account yet. Set it up under Security as soon as you are in: it takes two minutes with an authenticator app on your phone. Until then, only an administrator can reset a forgotten password.',
   'recoveryKey.where':
     'Print it or save the file, and keep it somewhere safe that is not this computer, for example in a locked drawer or a password manager. Do not e-mail it to anyone.',
   'recoveryKey.stored': 'I have stored my recovery key in a safe place',
@@ -784,6 +790,26 @@ export const en = {
   'sentList.expires': 'Available until',
   'sentList.state': 'Status',
   'sentList.by': 'by {name}',
+  'sentList.find': 'Find a share',
+  'sentList.search.label': 'Search',
+  'sentList.search.hint':
+    'File names, recipients and messages. Names are decrypted in this browser; what you type is not sent anywhere.',
+  'sentList.filter.more': 'Filter by status, month or recipient',
+  'sentList.filter.anyState': 'Any status',
+  'sentList.filter.waiting': 'Open, not downloaded by everyone yet',
+  'sentList.filter.month': 'Month sent',
+  'sentList.filter.anyMonth': 'Any month',
+  'sentList.filter.anyKind': 'Anyone',
+  'sentList.filter.guest': 'Someone with a link',
+  'sentList.filter.account': 'A client or colleague with an account',
+  'sentList.decrypting': 'Decrypting file names…',
+  'sentList.decryptingAll': 'Decrypting file names to search them… {done} of {total}',
+  'sentList.count': 'Shares {from}–{to} of {total}',
+  'sentList.noMatch': 'No share matches.',
+  'sentList.pages': 'Pages of the list',
+  'sentList.page': 'Page {page} of {pages}',
+  'sentList.previous': 'Previous',
+  'sentList.next': 'Next',
   'sentShare.title': 'Share',
   'sentShare.titleDate': 'Sent on {date}',
   'sentShare.opening': 'Opening the share…',
@@ -919,6 +945,8 @@ export const en = {
   'drop.use.personal': 'Personal, many times',
   'drop.use.once': 'Once',
   'drop.use.many': 'Many times',
+  'drop.forClient':
+    'This is the personal drop of your client at {email}. There is no link to copy or send: the client uploads from their own portal after signing in to Coffer.',
   'drop.limits': 'Per upload',
   'drop.limits.value': 'Files: at most {files} · {size} in all',
   'drop.locked':
@@ -1316,6 +1344,10 @@ export const en = {
   'portal.history.size': 'Size',
   'portal.history.received': 'Received',
   'portal.history.rejected': 'Rejected by the office',
+  'portal.twoFactor.title': 'Turn on two-factor sign-in',
+  'portal.twoFactor.text':
+    'Your recovery key works only together with two-factor sign-in, and it is not on yet. Without it, if you forget your password, only {office} can reset your account, and documents that only you could open are lost. Setting it up takes two minutes with an authenticator app on your phone.',
+  'portal.twoFactor.done': 'Two-factor sign-in is on. Your recovery key now works if you forget your password.',
   'portal.security': 'Your password, two-factor sign-in and sessions',
   'dashboard.pending.client':
     'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',
@@ -1387,6 +1419,31 @@ export const enPlurals = {
     one: 'Yes, include the empty file',
     other: 'Yes, include the {n} empty files',
     description: 'A checkbox under the chosen files (send page, drop upload page) when some are 0 bytes long.',
+  },
+  'sentList.namesPending': {
+    one: '1 file (name being decrypted)',
+    other: '{n} files (names being decrypted)',
+    description: 'Sent list, files column, while this browser decrypts the share’s file names.',
+  },
+  'sentList.namesFailed': {
+    one: '1 file (the name could not be loaded)',
+    other: '{n} files (the names could not be loaded)',
+    description: 'Sent list, files column, when the share’s details could not be fetched.',
+  },
+  'sentList.namesUntrusted': {
+    one: '1 file: not verified, open the share',
+    other: '{n} files: not verified, open the share',
+    description: 'Sent list, files column, when the share’s signed list of files did not match what the server sent.',
+  },
+  'sentList.moreFiles': {
+    one: 'and 1 more file',
+    other: 'and {n} more files',
+    description: 'Sent list, under the first file names of a share with more files.',
+  },
+  'sentList.filesGone': {
+    one: '1 file deleted from the server',
+    other: '{n} files deleted from the server',
+    description: 'Sent list: files of an ended share whose keys were deleted, so their names are gone.',
   },
   'audit.share.files': {
     one: '1 file',

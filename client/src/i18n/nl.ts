@@ -145,6 +145,12 @@ export const nl: Messages = {
   'recoveryKey.title': 'Uw herstelsleutel',
   'recoveryKey.intro':
     'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg. Staat inloggen in twee stappen nog niet aan voor uw account, zet het dan aan onder Beveiliging zodra u binnen bent: tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen, en bestanden die alleen u kon openen, gaan dan verloren.',
+  'recoveryKey.introNew':
+    'Deze herstelsleutel wordt {strong} getoond. Met de sleutel en inloggen in twee stappen kunt u zelf een nieuw wachtwoord kiezen als u het uwe vergeet; de sleutel alleen is niet genoeg.',
+  'recoveryKey.twoFactorOff.portal':
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Uw portaal biedt aan het in te stellen: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen het kantoor een vergeten wachtwoord herstellen.',
+  'recoveryKey.twoFactorOff.security':
+    'Deze sleutel werkt alleen samen met inloggen in twee stappen, en dat staat voor uw account nog niet aan. Stel het in onder Beveiliging zodra u binnen bent: dat kost twee minuten met een authenticator-app op uw telefoon. Tot die tijd kan alleen een beheerder een vergeten wachtwoord herstellen.',
   'recoveryKey.once': 'alleen nu',
   'recoveryKey.where':
     'Druk hem af of bewaar het bestand, op een veilige plek buiten deze computer, bijvoorbeeld in een afgesloten la of een wachtwoordbeheerder. Mail hem aan niemand.',
@@ -809,6 +815,26 @@ export const nl: Messages = {
   'sentList.expires': 'Beschikbaar tot',
   'sentList.state': 'Toestand',
   'sentList.by': 'door {name}',
+  'sentList.find': 'Een zending zoeken',
+  'sentList.search.label': 'Zoeken',
+  'sentList.search.hint':
+    'Bestandsnamen, ontvangers en berichten. Namen worden in deze browser ontsleuteld; wat u typt wordt nergens heen gestuurd.',
+  'sentList.filter.more': 'Filteren op toestand, maand of ontvanger',
+  'sentList.filter.anyState': 'Elke toestand',
+  'sentList.filter.waiting': 'Open, nog niet door iedereen gedownload',
+  'sentList.filter.month': 'Maand van verzenden',
+  'sentList.filter.anyMonth': 'Elke maand',
+  'sentList.filter.anyKind': 'Iedereen',
+  'sentList.filter.guest': 'Iemand met een link',
+  'sentList.filter.account': 'Een klant of collega met een account',
+  'sentList.decrypting': 'Bestandsnamen worden ontsleuteld…',
+  'sentList.decryptingAll': 'Bestandsnamen worden ontsleuteld om te zoeken… {done} van {total}',
+  'sentList.count': 'Zendingen {from}–{to} van {total}',
+  'sentList.noMatch': 'Geen zending gevonden.',
+  'sentList.pages': 'Pagina’s van de lijst',
+  'sentList.page': 'Pagina {page} van {pages}',
+  'sentList.previous': 'Vorige',
+  'sentList.next': 'Volgende',
   'sentShare.title': 'Zending',
   'sentShare.titleDate': 'Verstuurd op {date}',
   'sentShare.opening': 'De zending wordt geopend…',
@@ -947,6 +973,8 @@ export const nl: Messages = {
   'drop.use.personal': 'Persoonlijk, vaker',
   'drop.use.once': 'Eén keer',
   'drop.use.many': 'Vaker',
+  'drop.forClient':
+    'Dit is de persoonlijke uploadplek van uw klant met adres {email}. Er is geen link om te kopiëren of te versturen: de klant uploadt vanuit het eigen portaal, na inloggen bij Coffer.',
   'drop.limits': 'Per keer uploaden',
   'drop.limits.value': 'Bestanden: hoogstens {files} · samen hoogstens {size}',
   'drop.locked':
@@ -1351,6 +1379,11 @@ export const nl: Messages = {
   'portal.history.size': 'Grootte',
   'portal.history.received': 'Ontvangen',
   'portal.history.rejected': 'Afgewezen door het kantoor',
+  'portal.twoFactor.title': 'Zet inloggen in twee stappen aan',
+  'portal.twoFactor.text':
+    'Uw herstelsleutel werkt alleen samen met inloggen in twee stappen, en dat staat nog niet aan. Zonder kan alleen {office} uw account herstellen als u uw wachtwoord vergeet, en gaan documenten die alleen u kon openen verloren. Instellen kost twee minuten met een authenticator-app op uw telefoon.',
+  'portal.twoFactor.done':
+    'Inloggen in twee stappen staat aan. Uw herstelsleutel werkt nu als u uw wachtwoord vergeet.',
   'portal.security': 'Uw wachtwoord, inloggen in twee stappen en sessies',
   'dashboard.pending.client':
     'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
@@ -1394,6 +1427,23 @@ export const nlPlurals: PluralMessages = {
   },
   'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
   'send.files.emptyConfirm': { one: 'Ja, neem het lege bestand mee', other: 'Ja, neem de {n} lege bestanden mee' },
+  'sentList.namesPending': {
+    one: '1 bestand (naam wordt ontsleuteld)',
+    other: '{n} bestanden (namen worden ontsleuteld)',
+  },
+  'sentList.namesFailed': {
+    one: '1 bestand (de naam kon niet worden geladen)',
+    other: '{n} bestanden (de namen konden niet worden geladen)',
+  },
+  'sentList.namesUntrusted': {
+    one: '1 bestand: niet geverifieerd, open de zending',
+    other: '{n} bestanden: niet geverifieerd, open de zending',
+  },
+  'sentList.moreFiles': { one: 'en nog 1 bestand', other: 'en nog {n} bestanden' },
+  'sentList.filesGone': {
+    one: '1 bestand van de server verwijderd',
+    other: '{n} bestanden van de server verwijderd',
+  },
   'audit.share.files': { one: '1 bestand', other: '{n} bestanden' },
   'send.limit': { one: '1 keer', other: '{n} keer' },
   'sentShare.limitPerRecipient': { one: '1 keer per ontvanger', other: '{n} keer per ontvanger' },

@@ -326,6 +326,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
           fragment: null,
           keyMatches: true,
           verified: false,
+          forClient: record !== null && record.clientId !== null,
           uploads: drop.uploads.map((u) => ({ dropUploadId: u.dropUploadId, state: 'unavailable' as const })),
         };
       }
@@ -351,6 +352,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
           label,
           holder: who.holder,
           verified: record !== null,
+          forClient: record !== null && record.clientId !== null,
           fragment: dropLinkFragment(dropFingerprint(secrets.dropId, secrets.keyPair.publicKey), secrets.secret),
           keyMatches: bytesEqual(secrets.keyPair.publicKey, fromBase64Url(drop.publicKey, 32)),
           uploads: drop.uploads.map((upload) => openUpload(state, secrets, upload)),

@@ -117,13 +117,15 @@ export function sealFiles(
 /**
  * Opens each listed file with its key: commitment, metadata hash, metadata. Files the
  * manifest names that are not listed (or not openable: keys swept) are counted as missing.
- * The keys replace whatever `handle` held.
+ * The keys replace whatever `handle` held, or, with `keep` false (names for a list), are
+ * wiped once the metadata is read and `handle` is left as it was.
  */
 export function openFiles(
   state: WorkerState,
   handle: string,
   manifest: { readonly files: readonly FileEntry[] },
   listed: readonly ListedFile[],
+  keep = true,
 ): OpenedFiles {
   const keys = new Map<string, OpenedFileKey>();
   const files: OpenedFile[] = [];
@@ -149,8 +151,10 @@ export function openFiles(
     });
     if (message === undefined && metadata.message !== undefined && metadata.message !== '') message = metadata.message;
   }
-  forgetOpened(state, handle);
-  state.opened.set(handle, keys);
+  if (keep) {
+    forgetOpened(state, handle);
+    state.opened.set(handle, keys);
+  } else for (const file of keys.values()) wipe(file.fileKey);
   return { files, ...(message !== undefined ? { message } : {}), missing: manifest.files.length - files.length };
 }
 

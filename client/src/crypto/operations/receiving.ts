@@ -31,7 +31,7 @@ import {
 import type { ShareDetail, ShareForRecipient } from '../../../../shared/wire/shares.js';
 import { blobSink, downloadAndDecrypt, fileSink, portSink, type PlaintextSink } from '../download';
 import { BLOB_LIMIT_BYTES, type CheckedRequestOf } from '../protocol';
-import type { RECEIVING_REQUESTS } from '../protocol/receiving';
+import type { RECEIVING_REQUESTS, ReceivingAnswers } from '../protocol/receiving';
 import { failureCode } from '../transport';
 import { checked, WorkerError } from './errors';
 import { openedShare, openFiles } from './files';
@@ -209,6 +209,49 @@ export function sentManifest(
   return { senderKey, verified: manifestOf(share, senderId, senderKey), senderVerified };
 }
 
+/**
+ * A sent share as its sender (or, taking over, the office) opens it: the manifest checked with
+ * `sentManifest`, each file key from the sender's or the office's sealed copy. With `keep`
+ * the keys stay for `downloadFile`; without, they are wiped once the names are read.
+ */
+function openSent(
+  state: WorkerState,
+  { share, sender }: CheckedRequestOf<'openSent'>,
+  keep: boolean,
+): ReceivingAnswers['openSent'] {
+  const session = requireSession(state);
+  const mine = bytesEqual(idFromWire(share.senderId), session.userId);
+  const officeKeys = session.officeKeys;
+  if (!mine && !officeKeys) throw new WorkerError('locked');
+  return checked('untrusted', () => {
+    const { senderKey, verified, senderVerified } = sentManifest(session, share, sender);
+    const holder: BoxKeyPair = mine || !officeKeys ? session.keys.encryption : officeKeys.encryption;
+    const holderId = mine ? session.userId : session.officeId;
+    const result = openFiles(
+      state,
+      share.shareId,
+      verified.manifest,
+      share.files.map((file) => ({
+        ...file,
+        fileKey: () =>
+          file.keys === undefined
+            ? null
+            : openFileKeyForAccount(
+                fromBase64Url(mine ? file.keys.sender : file.keys.office),
+                { fileId: idFromWire(file.fileId), holderId },
+                holder,
+              ),
+      })),
+      keep,
+    );
+    return {
+      ...openedShare(share.shareId, result, senderKey),
+      senderVerified,
+      holder: mine ? ('sender' as const) : ('office' as const),
+    };
+  });
+}
+
 export function receivingOperations(state: WorkerState, deps: WorkerDeps): HandlersOf<keyof typeof RECEIVING_REQUESTS> {
   return {
     openReceived({ share }) {
@@ -254,37 +297,18 @@ export function receivingOperations(state: WorkerState, deps: WorkerDeps): Handl
 
     openGuest: (request) => openGuest(state, request),
 
-    openSent({ share, sender }) {
-      const session = requireSession(state);
-      const mine = bytesEqual(idFromWire(share.senderId), session.userId);
-      const officeKeys = session.officeKeys;
-      if (!mine && !officeKeys) throw new WorkerError('locked');
-      return checked('untrusted', () => {
-        const { senderKey, verified, senderVerified } = sentManifest(session, share, sender);
-        const holder: BoxKeyPair = mine || !officeKeys ? session.keys.encryption : officeKeys.encryption;
-        const holderId = mine ? session.userId : session.officeId;
-        const result = openFiles(
-          state,
-          share.shareId,
-          verified.manifest,
-          share.files.map((file) => ({
-            ...file,
-            fileKey: () =>
-              file.keys === undefined
-                ? null
-                : openFileKeyForAccount(
-                    fromBase64Url(mine ? file.keys.sender : file.keys.office),
-                    { fileId: idFromWire(file.fileId), holderId },
-                    holder,
-                  ),
-          })),
-        );
-        return {
-          ...openedShare(share.shareId, result, senderKey),
-          senderVerified,
-          holder: mine ? ('sender' as const) : ('office' as const),
-        };
-      });
+    openSent: (request) => openSent(state, request, true),
+
+    sentNames(request) {
+      // The list shows names only: the keys are wiped as soon as the metadata is read.
+      const { files, message, missingFiles, senderVerified } = openSent(state, request, false);
+      return {
+        shareId: request.share.shareId,
+        names: files.map((file) => file.name),
+        ...(message !== undefined ? { message } : {}),
+        missingFiles,
+        senderVerified,
+      };
     },
 
     async downloadFile({ shareId, fileId, url, grant, containerSize, sink: target }, _report, { signal, transfer }) {

@@ -113,6 +113,11 @@ export interface OpenedDrop {
    * only what the server sealed; show it and its uploads as unverified.
    */
   readonly verified: boolean;
+  /**
+   * True when the signed record names a client: the client's personal drop, which has no public
+   * link (the client uploads from their portal), so its fragment is never offered as a link.
+   */
+  readonly forClient: boolean;
   readonly uploads: readonly OpenedDropUpload[];
 }
 

@@ -73,6 +73,14 @@ export const RECEIVING_REQUESTS = {
     sender: z.object({ certificate: SignedEnvelope, encryptionKeySignature: Signature }).optional(),
   }),
   /**
+   * As `openSent`, for the Sent list: the file names and the message of one share, checked the
+   * same way, and no file key kept (nothing to forget afterwards).
+   */
+  sentNames: z.object({
+    share: ShareDetail,
+    sender: z.object({ certificate: SignedEnvelope, encryptionKeySignature: Signature }).optional(),
+  }),
+  /**
    * Downloads a file of an opened share and decrypts it into `sink`. The container hash from
    * the manifest is checked before the download counts as done; any failure aborts the sink.
    */
@@ -100,6 +108,14 @@ export interface ReceivingAnswers {
     readonly senderVerified: boolean;
     /** Whose copy of the keys opened it. */
     readonly holder: 'sender' | 'office';
+  };
+  sentNames: {
+    readonly shareId: string;
+    readonly names: readonly string[];
+    readonly message?: string;
+    /** Files the manifest names whose keys are gone (the share was swept) or were not listed. */
+    readonly missingFiles: number;
+    readonly senderVerified: boolean;
   };
   downloadFile: { readonly blob?: Blob; readonly size: number };
   forgetShare: Record<string, never>;

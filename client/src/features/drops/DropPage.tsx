@@ -251,7 +251,12 @@ export function DropPage({ info, dropId }: { readonly info: SessionInfo; readonl
         </Notice>
       )}
 
-      {active && opened.fragment !== null && (
+      {active && opened.forClient && (
+        <Notice testid="drop-for-client">
+          <p>{t('drop.forClient', { email: detail.email ?? '' })}</p>
+        </Notice>
+      )}
+      {active && opened.fragment !== null && !opened.forClient && (
         <DropLinkCard
           dropId={detail.dropId}
           fragment={opened.fragment}

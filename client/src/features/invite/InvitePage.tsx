@@ -119,6 +119,7 @@ export function InvitePage(): JSX.Element {
           office={lookup.answer.office.name}
           email={lookup.answer.email}
           onContinue={() => navigate('/app')}
+          twoFactorOff={lookup.answer.role === 'client' ? 'portal' : 'security'}
         />
       </>
     );

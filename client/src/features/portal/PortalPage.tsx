@@ -4,6 +4,8 @@
 // - what the office shared with them, from any advisor (the Received pages open and download);
 // - their personal drop: upload documents to the office, encrypted in this browser;
 // - their upload history: when, how many files, how large, its status and receipt code.
+// Without two-factor sign-in (an office that does not require it of clients) the page, after
+// all that, offers to turn it on, right there: the recovery key the client keeps works only with it.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
@@ -11,13 +13,15 @@ import { getPortal, listPortalUploads, type PortalUpload } from '../../api/clien
 import { listReceived } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
-import { ErrorAlert, Notice, Progress } from '../../ui/Alert';
+import { useSessionStore } from '../../session/context';
+import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
 import { formatBytes } from '../../ui/format';
 import { formatDateTime } from '../../ui/labels';
 import { errorMessage } from '../../ui/errors';
 import { useLoad } from '../../ui/load';
 import { PageHeading } from '../../ui/PageHeading';
 import { ReceivedTable } from '../received/ReceivedTable';
+import { TwoFactorEnrol } from '../security/TwoFactorEnrol';
 import { OfficeTrustNotice } from './OfficePinGate';
 import { PortalDropPanel } from './PortalDropPanel';
 
@@ -103,9 +107,45 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
         {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} />}
       </section>
 
+      <TwoFactorPrompt info={info} />
+
       <p>
         <Link href="/app/security">{t('portal.security')}</Link>
       </p>
+    </section>
+  );
+}
+
+/** A gentle prompt while the client has no second factor, with the set-up in place. */
+function TwoFactorPrompt({ info }: { readonly info: SessionInfo }): JSX.Element | null {
+  const { t } = useI18n();
+  const store = useSessionStore();
+  const [enrolling, setEnrolling] = useState(false);
+  const [done, setDone] = useState(false);
+  if (done) return <StatusLine text={t('portal.twoFactor.done')} testid="portal-two-factor-done" />;
+  if (info.me.twoFactor) return null;
+  return (
+    <section class="panel panel--wide" aria-labelledby="portal-two-factor-heading" data-testid="portal-two-factor">
+      <h2 id="portal-two-factor-heading" class="section-heading">
+        {t('portal.twoFactor.title')}
+      </h2>
+      {enrolling ? (
+        <TwoFactorEnrol
+          email={info.me.email}
+          onCancel={() => setEnrolling(false)}
+          onDone={() => {
+            setDone(true);
+            void store.refresh();
+          }}
+        />
+      ) : (
+        <>
+          <p>{t('portal.twoFactor.text', { office: info.office.name })}</p>
+          <button type="button" class="button" onClick={() => setEnrolling(true)} data-testid="portal-two-factor-start">
+            {t('twoFactor.start')}
+          </button>
+        </>
+      )}
     </section>
   );
 }

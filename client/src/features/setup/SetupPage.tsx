@@ -62,6 +62,7 @@ export function SetupPage(): JSX.Element {
           office={phase.office}
           email={phase.email}
           onContinue={() => navigate('/app')}
+          twoFactorOff="security"
         />
       </>
     );
