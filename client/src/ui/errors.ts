@@ -16,6 +16,7 @@ const API_MESSAGES: Readonly<Record<string, MessageKey>> = {
   two_factor_policy: 'error.twoFactorPolicy',
   invitation_invalid: 'error.invitationInvalid',
   already_exists: 'error.alreadyExists',
+  address_has_account: 'error.addressHasAccount',
   last_admin: 'error.lastAdmin',
   invalid_certificate: 'error.invalidCertificate',
   wrong_state: 'error.wrongState',
