@@ -1321,6 +1321,8 @@ export const en = {
     'This drop was made before the keys of the person who made it were reset, so this browser can no longer check it. It is not a sign that the server changed it, but nothing was opened or uploaded. Make a new drop link.',
   'engine.error.dropRecordMissing':
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
+  'engine.error.contactCodeInvalid':
+    "The contact's standing access code on the server is not one your office made for this contact. Nothing was sent. Make a new code for the contact and tell an administrator.",
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
   'engine.error.pinsRemoved':

@@ -1356,6 +1356,8 @@ export const nl: Messages = {
     'Deze uploadlink is gemaakt voordat de sleutels van de maker opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst er niet op dat de server hem veranderde, maar er is niets geopend of geüpload. Maak een nieuwe uploadlink.',
   'engine.error.dropRecordMissing':
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
+  'engine.error.contactCodeInvalid':
+    'De vaste toegangscode van de contactpersoon op de server is niet een code die uw kantoor voor deze contactpersoon maakte. Er is niets verstuurd. Maak een nieuwe code voor de contactpersoon en waarschuw een beheerder.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.pinsRemoved':

@@ -48,6 +48,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   drop_record_invalid: 'engine.error.dropRecordInvalid',
   drop_record_stale: 'engine.error.dropRecordStale',
   drop_record_missing: 'engine.error.dropRecordMissing',
+  contact_code_invalid: 'engine.error.contactCodeInvalid',
   engine_failed: 'engine.failed',
 };
 
