@@ -16,6 +16,7 @@ export function GuestLinkCard({
   linkId,
   fragment,
   accessCode,
+  standingName,
   seenBefore,
   expiresAt,
   office,
@@ -30,6 +31,8 @@ export function GuestLinkCard({
   readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string | undefined;
+  /** The contact whose standing access code the guest uses: named, the code not shown again. */
+  readonly standingName?: string | undefined;
   /** Undefined when not known (shown again later). */
   readonly seenBefore?: boolean | undefined;
   readonly expiresAt: string;
@@ -43,7 +46,7 @@ export function GuestLinkCard({
     sender,
     link,
     expires: formatDate(locale, expiresAt),
-    accessCode: accessCode !== undefined,
+    accessCode: accessCode !== undefined || standingName !== undefined,
   });
   const inputId = `link-${recipientId}`;
 
@@ -74,7 +77,11 @@ export function GuestLinkCard({
         mailHref={mailtoHref(email, mail.subject, mail.body)}
         prefix="guest-link"
       />
-      {accessCode !== undefined ? (
+      {standingName !== undefined ? (
+        <p class="form__aside" data-testid="guest-link-standing-code">
+          {t('sent.standingCode', { name: standingName })}
+        </p>
+      ) : accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>
           <GroupedCode value={accessCode} testid="guest-link-access-code-value" />

@@ -21,10 +21,16 @@ import {
 import type { CryptoEngine } from '../../crypto/engine';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 import { loadPins, storePins } from '../pins/pin-store';
+import type { StandingCode } from './RecipientsField';
 
 export interface Compose {
   readonly files: readonly File[];
-  readonly recipients: readonly { readonly email: string; readonly accessCode: boolean }[];
+  /** `accessCode`: a new code (true), none, or a contact's standing code; `lang`: a contact's language. */
+  readonly recipients: readonly {
+    readonly email: string;
+    readonly accessCode: boolean | StandingCode;
+    readonly lang?: 'nl' | 'en';
+  }[];
   readonly message: string;
   readonly expiresAt: string;
   readonly downloadLimit: number | null;
@@ -58,6 +64,8 @@ export interface SendHooks {
 interface SentGuest extends GuestLink {
   /** Nobody in the office ever sent to this address: the page warns to check it. */
   readonly seenBefore: boolean;
+  /** The contact whose standing access code this guest uses (the card names them, never the code). */
+  readonly standingName?: string;
 }
 
 export interface SendOutcome {
@@ -207,7 +215,7 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
   // ---- 1 and 2: recipients and their keys
   hooks.phase('checking');
   const { recipients } = await lookupRecipients(compose.recipients.map((r) => r.email));
-  const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
+  const composed = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r]));
   const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
   const unapproved = accounts.filter((a) => a.certificate === undefined);
   if (unapproved.length > 0)
@@ -250,7 +258,23 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
       }),
       ...(compose.message.trim() !== '' ? { message: compose.message.trim() } : {}),
       accounts: accounts.map((a) => ({ userId: a.userId })),
-      guests: guests.map((g) => ({ email: g.email, accessCode: accessCodeFor.get(g.email) ?? false })),
+      guests: guests.map((g) => {
+        const { accessCode = false, lang } = composed.get(g.email) ?? {};
+        return {
+          email: g.email,
+          accessCode: accessCode === true,
+          ...(typeof accessCode === 'object'
+            ? {
+                standingCode: {
+                  contactId: accessCode.contactId,
+                  sealed: accessCode.sealed,
+                  sealedBy: accessCode.sealedBy,
+                },
+              }
+            : {}),
+          ...(lang !== undefined ? { lang } : {}),
+        };
+      }),
       expiresAt: compose.expiresAt,
       ...(compose.downloadLimit !== null ? { downloadLimit: compose.downloadLimit } : {}),
       receiptMail: compose.receiptMail,
@@ -266,7 +290,14 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
     return {
       shareId: created.shareId,
       expiresAt: compose.expiresAt,
-      guests: sealed.guests.map((g) => ({ ...g, seenBefore: seen.get(g.email) ?? false })),
+      guests: sealed.guests.map((g) => {
+        const code = composed.get(g.email)?.accessCode;
+        return {
+          ...g,
+          seenBefore: seen.get(g.email) ?? false,
+          ...(g.standingCode && typeof code === 'object' ? { standingName: code.name } : {}),
+        };
+      }),
       accounts: sealed.accounts.map((a) => {
         const who = byUser.get(a.userId);
         return { ...a, name: who?.name ?? '', email: who?.email ?? '', delivered: !undelivered.has(a.recipientId) };
