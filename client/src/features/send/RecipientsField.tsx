@@ -6,7 +6,7 @@
 // ARIA combobox: arrow keys move through the list, Enter chooses, Escape closes). A contact
 // chosen with a standing access code uses that code (the worker opens it) and their language.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { suggestRecipients, type RecipientSuggestion } from '../../api/contacts';
 import { lookupRecipients, type RecipientLookupResponse } from '../../api/sharing';
 import { MAX_SHARE_RECIPIENTS } from '../../../../shared/wire/shares.js';
@@ -249,8 +249,6 @@ const SUGGEST_DELAY_MS = 200;
 /** Suggestions for what is typed (two characters or more), without the recipients already added. */
 function useSuggestions(text: string, recipients: readonly RecipientDraft[]): readonly RecipientSuggestion[] {
   const [found, setFound] = useState<readonly RecipientSuggestion[]>([]);
-  const added = useRef(recipients);
-  added.current = recipients;
   useEffect(() => {
     const q = text.trim();
     // Pasting several addresses is not a search.
@@ -270,7 +268,8 @@ function useSuggestions(text: string, recipients: readonly RecipientDraft[]): re
       controller.abort();
     };
   }, [text]);
-  return found.filter((s) => !added.current.some((r) => r.email === s.email));
+  // The same array while nothing changed, so the field keeps its place in the list.
+  return useMemo(() => found.filter((s) => !recipients.some((r) => r.email === s.email)), [found, recipients]);
 }
 
 function suggestionKind(t: ReturnType<typeof useI18n>['t'], suggestion: RecipientSuggestion): string {
