@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
 import type { Person } from './support/accounts.js';
+import { addContact, makeStandingCode } from './support/contacts.js';
 import {
   download,
   expectSameFile,
@@ -51,21 +52,10 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
   const page = advisor.page;
 
   // ---- the address book
-  await page.getByTestId('nav-contacts').click();
-  await page.getByTestId('contact-email').fill(email);
-  await page.getByTestId('contact-name').fill('Pieter Smit');
-  await page.getByTestId('contact-lang').selectOption('en');
-  await page.getByTestId('contact-organisation').fill('Bakkerij Smit');
-  await page.getByTestId('contact-add').click();
-  const row = page.locator(`[data-testid="contact-row"][data-email="${email}"]`);
-  await row.waitFor();
-  await row.getByTestId('contact-make-code').click();
-  const codeValue = page.getByTestId('contact-code-value');
-  await codeValue.waitFor({ timeout: TRANSFER_TIMEOUT });
-  const standingCode = (await codeValue.getAttribute('data-value')) ?? '';
+  await addContact(page, { email, name: 'Pieter Smit', lang: 'en', organisation: 'Bakkerij Smit' });
+  const standingCode = await makeStandingCode(page, email);
   expect(standingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-  await page.getByTestId('contact-code-done').click();
-  await row.getByTestId('contact-replace-code').waitFor();
+  const row = page.locator(`[data-testid="contact-row"][data-email="${email}"]`);
   expect(await row.getByTestId('contact-code-state').textContent()).toContain(ADVISOR.name);
 
   // ---- sending: part of the name, then the suggestion chosen with the keyboard
