@@ -683,7 +683,7 @@ export const en = {
   'send.files.total': 'Files: {n} · {size} in all',
   'send.recipients.label': 'Recipients',
   'send.recipients.hint':
-    'E-mail addresses of clients or colleagues. Press Enter or “Add” after each; you can paste several at once.',
+    'Type a name or an e-mail address: contacts, clients and colleagues are suggested. Press Enter or “Add” after each; you can paste several at once.',
   'send.recipients.add': 'Add',
   'send.recipients.empty': 'Type an e-mail address first.',
   'send.recipients.invalid': '“{address}” is not an e-mail address like name@example.nl.',

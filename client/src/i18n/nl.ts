@@ -705,7 +705,7 @@ export const nl: Messages = {
   'send.files.total': 'Bestanden: {n} · samen {size}',
   'send.recipients.label': 'Ontvangers',
   'send.recipients.hint':
-    'E-mailadressen van klanten of collega’s. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
+    'Typ een naam of e-mailadres: contactpersonen, klanten en collega’s worden voorgesteld. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
   'send.recipients.add': 'Toevoegen',
   'send.recipients.empty': 'Typ eerst een e-mailadres.',
   'send.recipients.invalid': '‘{address}’ is geen e-mailadres zoals naam@voorbeeld.nl.',
