@@ -370,7 +370,8 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
   const { t, locale } = useI18n();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [lang, setLang] = useState<Lang>(locale === 'en' ? 'en' : 'nl');
+  const pageLang: Lang = locale === 'en' ? 'en' : 'nl';
+  const [lang, setLang] = useState<Lang>(pageLang);
   const [organisation, setOrganisation] = useState('');
   const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
@@ -404,6 +405,7 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
       setName('');
       setEmail('');
       setOrganisation('');
+      setLang(pageLang);
       onAdded(made);
     } catch (failure) {
       failWith(
