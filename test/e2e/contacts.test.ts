@@ -18,7 +18,6 @@ import {
   marker,
   randomFile,
   submit,
-  TRANSFER_TIMEOUT,
   windowNeedles,
 } from './support/sending.js';
 import { expectNoTrace, FlowTest } from './support/sessions.js';

@@ -13,7 +13,7 @@ import {
   toBase64Url,
   fromBase64Url,
 } from '../../shared/crypto/index.js';
-import { Contact, ContactList, RecipientSuggestions } from '../../shared/wire/index.js';
+import { Contact, ContactList, PrivacyExport, PrivacyPreview, RecipientSuggestions } from '../../shared/wire/index.js';
 import { makeClient } from '../helpers/clients.js';
 import { expectError } from '../helpers/expect.js';
 import { idOf, type Member } from '../helpers/office.js';
@@ -237,5 +237,45 @@ describe('contacts', () => {
       expect(JSON.stringify(res.body)).not.toContain('anna@');
     }
     expectError(await client.tab.post('/api/v1/contacts', { ...ANNA, email: 'x@y.example' }), 403, 'forbidden');
+  });
+
+  it('privacy: an admin previews, exports and erases a person who is only a contact; the code goes with the row', async () => {
+    const s = await office();
+    const anna = await create(s.staff);
+    await s.staff.tab.put(`/api/v1/contacts/${anna.contactId}/code`, {
+      sealed: sealFor(s, anna.contactId, s.staff).sealed,
+    });
+    const email = 'anna@bakkerij-smit.example';
+    const previewed = await s.admin.tab.post('/api/v1/admin/privacy/preview', { email });
+    expect(previewed.status, JSON.stringify(previewed.body)).toBe(200);
+    const preview = PrivacyPreview.parse(previewed.body);
+    expect(preview.account).toBeNull();
+    expect(preview.counts).toMatchObject({ accounts: 0, contacts: 1 });
+    // The contact's audit entries (created, code set) are found by its pseudonym.
+    expect(preview.counts.auditEntries).toBe(2);
+
+    const exported = await s.admin.tab.post('/api/v1/admin/privacy/export', { email });
+    expect(exported.status).toBe(200);
+    const document = PrivacyExport.parse(exported.body);
+    expect(document.contacts).toEqual([
+      {
+        contactId: anna.contactId,
+        name: 'Anna de Vries',
+        lang: 'en',
+        organisation: 'Bakkerij Smit',
+        standingCode: true,
+        createdAt: anna.createdAt,
+      },
+    ]);
+    expect(JSON.stringify(document)).not.toContain(
+      Contact.parse(ContactList.parse((await s.staff.tab.get('/api/v1/contacts')).body).contacts[0]).code!.sealed,
+    );
+
+    const erased = await s.admin.tab.post('/api/v1/admin/privacy/erase', { email, confirmation: preview.confirmation });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expect(ContactList.parse((await s.staff.tab.get('/api/v1/contacts')).body).contacts).toEqual([]);
+    expect(s.t.db.prepare('SELECT count(*) FROM contacts').pluck().get()).toBe(0);
+    // Nothing links the address to anything any more (the audit entries keep only a pseudonym nobody can resolve).
+    expectError(await s.admin.tab.post('/api/v1/admin/privacy/preview', { email }), 404, 'not_found');
   });
 });

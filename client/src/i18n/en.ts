@@ -1202,6 +1202,7 @@ export const en = {
   'privacy.count.dropsBound': 'Drop links for their address, or their personal drop link',
   'privacy.count.dropUploads': 'Uploads to these and other drop links',
   'privacy.count.uploads': 'Unfinished uploads',
+  'privacy.count.contacts': 'Contact in the address book (with any standing access code)',
   'privacy.count.files': 'Encrypted files on the server',
   'privacy.count.filesValue': '{n}, {size} in all',
   'privacy.audit.note':

@@ -1239,6 +1239,7 @@ export const nl: Messages = {
   'privacy.count.dropsBound': 'Uploadlinks voor dit adres, of de persoonlijke uploadlink',
   'privacy.count.dropUploads': 'Uploads via deze en andere uploadlinks',
   'privacy.count.uploads': 'Onvoltooide uploads',
+  'privacy.count.contacts': 'Contactpersoon in het adresboek (met een eventuele vaste toegangscode)',
   'privacy.count.files': 'Versleutelde bestanden op de server',
   'privacy.count.filesValue': '{n}, samen {size}',
   'privacy.audit.note':
