@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { createAuthRepo } from './auth/repo.js';
 import { createClientsRepo } from './clients/repo.js';
+import { createContactsRepo } from './contacts/repo.js';
 import { createDropsRepo } from './drops/repo.js';
 import { createHealthRepo } from './health/repo.js';
 import { createInvitationsRepo } from './invitations/repo.js';
@@ -45,6 +46,7 @@ export function createRepos(db: Db) {
     drops: createDropsRepo(db),
     clients: createClientsRepo(db),
     pins: createPinsRepo(db),
+    contacts: createContactsRepo(db),
     privacy: createPrivacyRepo(db),
     health: createHealthRepo(db),
     housekeeping: createHousekeepingRepo(db),

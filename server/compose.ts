@@ -39,6 +39,7 @@ import { createSessionsService } from './kernel/sessions/service.js';
 import { createUploadsService, MIB } from './kernel/uploads/service.js';
 import { createOfficeService } from './office/service.js';
 import { createPinsService } from './pins/service.js';
+import { createContactsService } from './contacts/service.js';
 import { createPrivacyService } from './privacy/service.js';
 import type { RouteServices } from './routes.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
@@ -292,6 +293,7 @@ export function createServices(deps: AppDeps): Services {
     }),
     receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),
+    contacts: createContactsService({ repo: repos.contacts, audit, clock, transact }),
     drops: dropsService,
     dropLink,
     // A drop's uploader uploads with the same protocol; their uploads belong to their session.

@@ -6,6 +6,8 @@ import * as audit from './audit/routes.js';
 import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
 import * as clients from './clients/routes.js';
+import * as contacts from './contacts/routes.js';
+import type { ContactsService } from './contacts/service.js';
 import type { ClientsService } from './clients/service.js';
 import type { DropLinkService } from './drops/link.js';
 import * as drops from './drops/routes.js';
@@ -61,6 +63,8 @@ export interface RouteServices {
   readonly dropUploads: UploadsService;
   /** Client accounts (the office's side) and the client portal. */
   readonly clients: ClientsService;
+  /** Contacts, the office's address book, and the recipient field's suggestions. */
+  readonly contacts: ContactsService;
   /** Reading the audit log (the admin's page and CSV export). */
   readonly auditTrail: AuditTrail;
   /** Privacy rights: export and erase a person (admins). */
@@ -83,6 +87,7 @@ export const PAGES = [
   '/app/security',
   '/app/colleagues',
   '/app/clients',
+  '/app/contacts',
   '/app/admin',
   '/app/admin/invitations',
   '/app/admin/office',
@@ -313,6 +318,16 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('GET', '/api/v1/portal/uploads', 'client', 'none', clients.listPortalUploads(s.clients)),
     api('GET', '/api/v1/portal/uploads/:dropUploadId', 'client', 'none', clients.getPortalUpload(s.clients)),
     api('POST', '/api/v1/portal/drops/:dropId/start', 'client', 'json', clients.startPortalDrop(s.clients)),
+
+    // contacts, the office's address book (shared/wire/contacts.ts): approved staff and admins,
+    // office-wide; a standing access code arrives sealed to the office key and is only stored.
+    api('GET', '/api/v1/contacts', 'office', 'none', contacts.listContacts(s.contacts)),
+    api('POST', '/api/v1/contacts', 'office', 'json', contacts.createContact(s.contacts)),
+    api('PUT', '/api/v1/contacts/:contactId', 'office', 'json', contacts.updateContact(s.contacts)),
+    api('DELETE', '/api/v1/contacts/:contactId', 'office', 'none', contacts.deleteContact(s.contacts)),
+    api('PUT', '/api/v1/contacts/:contactId/code', 'office', 'json', contacts.setContactCode(s.contacts)),
+    api('DELETE', '/api/v1/contacts/:contactId/code', 'office', 'none', contacts.removeContactCode(s.contacts)),
+    api('GET', '/api/v1/recipients/suggestions', 'office', 'none', contacts.suggestRecipients(s.contacts)),
 
     // privacy rights (shared/wire/privacy.ts): admins export or erase everything about one person,
     // found by the e-mail address in the body (never in a URL). Preview changes nothing; export

@@ -115,6 +115,16 @@ export interface PersonUpload {
   readonly completedAt: number | null;
 }
 
+/** The office's address-book entry at the person's address (never the sealed code itself). */
+export interface PersonContact {
+  readonly id: Id;
+  readonly name: string;
+  readonly lang: string;
+  readonly organisation: string | null;
+  readonly standingCode: boolean;
+  readonly createdAt: number;
+}
+
 export interface AuditPerson {
   readonly ref: Uint8Array;
   readonly kind: string;
@@ -138,6 +148,8 @@ export interface ErasePlan {
   /** Upload sessions the person started in drops that stay. */
   readonly dropSessionIds: readonly Id[];
   readonly invitationIds: readonly Id[];
+  /** The contact at the address in the office's address book. */
+  readonly contactIds: readonly Id[];
 }
 
 /** What goes on the disk once the rows are gone. */

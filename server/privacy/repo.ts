@@ -15,6 +15,7 @@
 //   sessions, codes, uploads and files); drop uploads and upload sessions a client made from the
 //   portal elsewhere (client_id, migrations/0006_clients.sql);
 // - pins other users keep of their key (subject 'user', their id);
+// - a contact at their address in the office's address book (with its sealed standing code);
 // - audit_people: the name and address behind each of their pseudonyms. The audit_log rows
 //   themselves are never touched (append-only, chained); only who is behind a ref is cleared.
 import type { Id } from '../../shared/crypto/index.js';
@@ -30,6 +31,7 @@ import type {
   PersonDrop,
   PersonDropUpload,
   PersonUpload,
+  PersonContact,
   AuditPerson,
   PersonAuditEntry,
   ErasePlan,
@@ -48,6 +50,7 @@ const REFS = `refs(ref) AS (
     UNION SELECT audit_ref FROM share_recipients WHERE email = @email OR user_id = @userId
     UNION SELECT link_ref FROM drops WHERE email = @email OR client_id = @userId
     UNION SELECT ref FROM audit_people WHERE email = @email
+    UNION SELECT audit_ref FROM contacts WHERE email = @email
   )`;
 
 /** Drops that go with the person (as a subquery). */
@@ -174,6 +177,11 @@ export function createPrivacyRepo(db: Db) {
   const invitationIds = db
     .prepare<Params, Id>('SELECT id FROM invitations WHERE email = @email OR user_id = @userId ORDER BY id')
     .pluck();
+  const contactIds = db.prepare<Params, Id>('SELECT id FROM contacts WHERE email = @email ORDER BY id').pluck();
+  const contacts = db.prepare<Params, SqlRow<PersonContact, 'standingCode'>>(
+    `SELECT id, name, lang, organisation, sealed_code IS NOT NULL AS standingCode, created_at AS createdAt
+       FROM contacts WHERE email = @email`,
+  );
   const pinsOfThem = db
     .prepare<Params, number>("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = @userId")
     .pluck();
@@ -202,6 +210,7 @@ export function createPrivacyRepo(db: Db) {
   const deleteDropUpload = db.prepare<[Uint8Array]>('DELETE FROM drop_uploads WHERE id = ?');
   const deleteDropSession = db.prepare<[Uint8Array]>('DELETE FROM drop_sessions WHERE id = ?');
   const deleteInvitation = db.prepare<[Uint8Array]>('DELETE FROM invitations WHERE id = ?');
+  const deleteContact = db.prepare<[Uint8Array]>('DELETE FROM contacts WHERE id = ?');
   const deletePinsOfThem = db.prepare<[Uint8Array]>("DELETE FROM pins WHERE subject = 'user' AND subject_id = ?");
   const deleteUser = db.prepare<[Uint8Array]>('DELETE FROM users WHERE id = ?');
   // A notice still waiting in the mail queue holds the address (and the mail's text) until it is sent.
@@ -239,6 +248,8 @@ export function createPrivacyRepo(db: Db) {
     dropUploads: (person: Person): PersonDropUpload[] =>
       dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),
+    contacts: (person: Person): PersonContact[] =>
+      contacts.all(params(person)).map((row) => ({ ...row, standingCode: flag(row.standingCode) })),
     /** The person's pseudonyms with what audit_people records behind each (refs without a row are left out). */
     people: (person: Person): AuditPerson[] => people.all(params(person)),
     refs: (person: Person): Uint8Array[] => refs.all(params(person)),
@@ -255,6 +266,7 @@ export function createPrivacyRepo(db: Db) {
         dropUploadIds: dropUploadIds.all(p),
         dropSessionIds: dropSessionIds.all(p),
         invitationIds: invitationIds.all(p),
+        contactIds: contactIds.all(p),
       };
     },
     /** Drop uploads that go: in the drops that go, and the person's own elsewhere. */
@@ -291,6 +303,7 @@ export function createPrivacyRepo(db: Db) {
       for (const id of plan.dropUploadIds) deleteDropUpload.run(id);
       for (const id of plan.dropSessionIds) deleteDropSession.run(id);
       for (const id of plan.invitationIds) deleteInvitation.run(id);
+      for (const id of plan.contactIds) deleteContact.run(id);
       let pins = 0;
       if (person.userId !== null) {
         pins = deletePinsOfThem.run(person.userId).changes;

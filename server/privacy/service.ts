@@ -39,6 +39,7 @@ import type {
   PersonInvitation,
   PersonSession,
   PersonUpload,
+  PersonContact,
   ReceivedShare,
   SentShare,
 } from './records.js';
@@ -77,6 +78,7 @@ export interface PersonRecords {
   readonly drops: PersonDrop[];
   readonly dropUploads: PersonDropUpload[];
   readonly uploads: PersonUpload[];
+  readonly contacts: PersonContact[];
   /** The person's pseudonyms (every ref, also those without an audit_people row). */
   readonly refs: Uint8Array[];
   readonly people: AuditPerson[];
@@ -143,6 +145,7 @@ export function createPrivacyService(deps: {
       ...section('drop-uploads', plan.dropUploadIds),
       ...section('drop-sessions', plan.dropSessionIds),
       ...section('invitations', plan.invitationIds),
+      ...section('contacts', plan.contactIds),
     ]);
   };
 
@@ -165,6 +168,7 @@ export function createPrivacyService(deps: {
       bytes: files.bytes,
       auditEntries: repo.auditEntryCount(person),
       pseudonyms: refs.length,
+      contacts: plan.contactIds.length,
     };
     return { counts, files };
   };
@@ -207,6 +211,7 @@ export function createPrivacyService(deps: {
           drops: repo.drops(person),
           dropUploads: repo.dropUploads(person),
           uploads: repo.uploads(person),
+          contacts: repo.contacts(person),
           refs,
           people: repo.people(person),
           auditEntries: repo.auditEntries(person),
@@ -223,6 +228,7 @@ export function createPrivacyService(deps: {
             drops: records.drops.length,
             dropUploads: records.dropUploads.length,
             uploads: records.uploads.length,
+            contacts: records.contacts.length,
             auditEntries: records.auditEntries.length,
           },
         });

@@ -187,6 +187,14 @@ export function exportOut(records: PersonRecords): PrivacyExport {
       expiresAt: iso(upload.expiresAt),
       completedAt: time(upload.completedAt),
     })),
+    contacts: records.contacts.map((contact) => ({
+      contactId: id(contact.id),
+      name: contact.name,
+      lang: contact.lang,
+      organisation: contact.organisation,
+      standingCode: contact.standingCode,
+      createdAt: iso(contact.createdAt),
+    })),
     pseudonyms: records.people.map((person) => ({
       ref: toHex(person.ref),
       kind: person.kind,

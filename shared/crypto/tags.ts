@@ -33,6 +33,7 @@ export const TAG = {
   dropLabel: tag('drop-label'),
   dropUpload: tag('drop-upload'),
   clientDropLink: tag('client-drop-link'),
+  contactAccessCode: tag('contact-access-code'),
   dropRecord: tag('drop-record'),
   dropSecretCommitment: tag('drop-secret-commitment'),
   dropLabelCommitment: tag('drop-label-commitment'),
@@ -53,6 +54,7 @@ export const KDF_CONTEXT = {
   drop: 'CFv1drop',
   personal: 'CFv1pers',
   dropKey: 'CFv1dkey',
+  office: 'CFv1offc',
 } as const;
 
 /** crypto_kdf subkey ids per context. */
@@ -63,4 +65,5 @@ export const SUBKEY = {
   drop: { uploadMac: 1 },
   personal: { pins: 1 },
   dropKey: { labelCommitment: 1 },
+  office: { contactCode: 1 },
 } as const;

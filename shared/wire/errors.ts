@@ -33,6 +33,8 @@ const ERROR_CODES = [
   'invitation_invalid',
   /** 409: an account or open invitation already exists for this address. */
   'already_exists',
+  /** 409: the address belongs to a member's or client's account: reach them through it, not as a contact. */
+  'address_has_account',
   /** 409: the last active admin cannot be disabled or lose the admin role. */
   'last_admin',
   /** 400: a certificate that does not verify with the office key or does not match the account. */

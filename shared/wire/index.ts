@@ -8,6 +8,7 @@ export * from './uploads.js';
 export * from './shares.js';
 export * from './drops.js';
 export * from './clients.js';
+export * from './contacts.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './setup.js';

@@ -52,6 +52,8 @@ export const PrivacyCounts = z.object({
   auditEntries: z.number().int().min(0),
   /** Pseudonyms whose name and address are cleared. */
   pseudonyms: z.number().int().min(0),
+  /** The contact at the address in the office's address book (with its sealed standing access code): deleted. */
+  contacts: z.number().int().min(0),
 });
 export type PrivacyCounts = z.infer<typeof PrivacyCounts>;
 
@@ -216,6 +218,17 @@ export const PrivacyExport = z.object({
   /** Uploads not (yet) part of a share or drop upload: in progress, or finished and waiting. */
   uploads: z.array(
     z.object({ uploadId: WireId, size: Count, createdAt: Time, expiresAt: Time, completedAt: Time.nullable() }),
+  ),
+  /** The office's address-book entry at the address: whether it has a standing access code, never the code. */
+  contacts: z.array(
+    z.object({
+      contactId: WireId,
+      name: z.string(),
+      lang: z.string(),
+      organisation: z.string().nullable(),
+      standingCode: z.boolean(),
+      createdAt: Time,
+    }),
   ),
   /** The person's pseudonyms in the audit log, with what is recorded behind each. */
   pseudonyms: z.array(

@@ -237,6 +237,7 @@ describe('the navigation', () => {
       '/app/sent',
       '/app/drops',
       '/app/clients',
+      '/app/contacts',
       '/app/colleagues',
       '/app/admin',
       '/app/admin/invitations',

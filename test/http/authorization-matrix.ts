@@ -165,6 +165,13 @@ GET    /api/v1/portal                                              401  ok   ok 
 GET    /api/v1/portal/uploads                                      401  ok   ok   403  403  403   403    401   401  401  401
 GET    /api/v1/portal/uploads/:dropUploadId                        401  404  404  403  403  403   403    401   401  401  401
 POST   /api/v1/portal/drops/:dropId/start                          401  404  404  403  403  403   403    401   401  401  401
+GET    /api/v1/contacts                                            401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/contacts                                            401  403  403  ok   ok   ok    403    401   401  401  401
+PUT    /api/v1/contacts/:contactId                                 401  403  403  ok   ok   ok    403    401   401  401  401
+DELETE /api/v1/contacts/:contactId                                 401  403  403  ok   ok   ok    403    401   401  401  401
+PUT    /api/v1/contacts/:contactId/code                            401  403  403  ok   ok   ok    403    401   401  401  401
+DELETE /api/v1/contacts/:contactId/code                            401  403  403  ok   ok   ok    403    401   401  401  401
+GET    /api/v1/recipients/suggestions                              401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/admin/privacy/preview                               401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/admin/privacy/export                                401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/admin/privacy/erase                                 401  403  403  403  403  ok    403    401   401  401  401

@@ -114,6 +114,7 @@ describe('erase', () => {
       bytes: shown.counts.bytes,
       auditEntries: shown.counts.auditEntries,
       pseudonyms: shown.counts.pseudonyms,
+      contacts: 0,
     };
     expect(shown).toMatchObject({
       email: CARLA.email,

@@ -63,6 +63,7 @@ export const nl: Messages = {
   'error.invitationInvalid':
     'Deze uitnodigingslink is ongeldig, al gebruikt of verlopen. Vraag de beheerder van uw kantoor om een nieuwe.',
   'error.alreadyExists': 'Voor dit adres bestaat al een account of een openstaande uitnodiging.',
+  'error.addressHasAccount': 'Dit adres hoort bij een account van het kantoor: verstuur naar dat account.',
   'error.lastAdmin': 'Dit is de laatste actieve beheerder. Maak eerst iemand anders beheerder.',
   'error.invalidCertificate':
     'De server weigerde het certificaat dat in deze browser is gemaakt. Laad de pagina opnieuw en probeer het nog eens.',
@@ -716,7 +717,7 @@ export const nl: Messages = {
   'send.files.total': 'Bestanden: {n} · samen {size}',
   'send.recipients.label': 'Ontvangers',
   'send.recipients.hint':
-    'E-mailadressen van klanten of collega’s. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
+    'Typ een naam of e-mailadres: contactpersonen, klanten en collega’s worden voorgesteld. Druk na elk adres op Enter of ‘Toevoegen’; u kunt er ook meerdere tegelijk plakken.',
   'send.recipients.add': 'Toevoegen',
   'send.recipients.empty': 'Typ eerst een e-mailadres.',
   'send.recipients.invalid': '‘{address}’ is geen e-mailadres zoals naam@voorbeeld.nl.',
@@ -729,6 +730,12 @@ export const nl: Messages = {
   'send.recipients.guest': 'Krijgt een link',
   'send.recipients.remove': 'Verwijderen',
   'send.recipients.removeLabel': '{email} verwijderen',
+  'send.recipients.suggestions': 'Suggesties',
+  'send.recipients.kind.contact': 'Contactpersoon',
+  'send.recipients.kind.client': 'Klant',
+  'send.recipients.kind.colleague': 'Collega',
+  'send.recipients.kind.standingCode': 'vaste toegangscode',
+  'send.recipients.standingCode': 'Gebruikt de vaste toegangscode van {name}, die deze al heeft.',
   'send.recipients.new':
     'Niemand van uw kantoor heeft eerder naar dit adres gestuurd. Controleer het zorgvuldig: bij een typefout gaat de link naar een onbekende.',
   'send.recipients.accessCode': 'Toegangscode toevoegen',
@@ -795,6 +802,8 @@ export const nl: Messages = {
   'sent.accessCode.phone': 'Geef deze code telefonisch door, nooit in dezelfde e-mail als de link.',
   'sent.selfDelivery':
     'Coffer kan deze link niet voor u versturen: zonder toegangscode kan iedereen die deze mailbox leest de bestanden openen. Kopieer hem naar uw eigen e-mail, of verstuur opnieuw met een toegangscode, dan mailt Coffer hem.',
+  'sent.standingCode':
+    'Gebruikt de vaste toegangscode van {name}: die heeft deze al, dus er is geen code om door te geven.',
   'sent.accounts.heading': 'Collega’s',
   'sent.accounts.mailed': '{name} ({email}) krijgt een e-mail dat er bestanden klaarstaan.',
   'sent.accounts.undelivered':
@@ -1109,6 +1118,7 @@ export const nl: Messages = {
   'audit.object.session': 'Sessie',
   'audit.object.share': 'Zending',
   'audit.object.drop': 'Uploadlink',
+  'audit.object.contact': 'Contactpersoon',
   'audit.details.none': 'Geen',
   'audit.yes': 'ja',
   'audit.no': 'nee',
@@ -1161,6 +1171,8 @@ export const nl: Messages = {
   'audit.detail.maxTotalBytes': 'Meeste bytes',
   'audit.detail.personal': 'Persoonlijk',
   'audit.detail.singleUse': 'Eenmalig',
+  'audit.detail.replaced': 'Verving een eerdere code',
+  'audit.detail.hadCode': 'Had een vaste toegangscode',
   'audit.detail.name': 'Naam',
   'audit.detail.requireTwoFactor': 'Inloggen in twee stappen verplicht',
   'audit.detail.maxExpiryDays': 'Langste looptijd',
@@ -1180,6 +1192,7 @@ export const nl: Messages = {
   'audit.group.session': 'Sessies',
   'audit.group.share': 'Bestanden versturen',
   'audit.group.drop': 'Uploadlinks',
+  'audit.group.contact': 'Contactpersonen',
   'audit.group.audit': 'Het auditlog',
   'audit.action.setup.completed': 'Kantoor ingericht',
   'audit.action.invitation.created': 'Uitnodiging verstuurd',
@@ -1232,6 +1245,10 @@ export const nl: Messages = {
   'audit.action.drop.deleted': 'Uploadlink verwijderd',
   'audit.action.drop.swept': 'Bestanden en sleutels van een uploadlink vernietigd',
   'audit.action.drop.takeover': 'Een collega handelde in een uploadlink',
+  'audit.action.contact.created': 'Contactpersoon toegevoegd',
+  'audit.action.contact.deleted': 'Contactpersoon verwijderd',
+  'audit.action.contact.code_set': 'Vaste toegangscode gemaakt voor een contactpersoon',
+  'audit.action.contact.code_removed': 'Vaste toegangscode van een contactpersoon verwijderd',
   'audit.group.privacy': 'Privacyrechten',
   'audit.action.privacy.exported': 'Persoonsgegevens geëxporteerd',
   'audit.action.privacy.erased': 'Persoon gewist',
@@ -1265,6 +1282,7 @@ export const nl: Messages = {
   'privacy.count.dropsBound': 'Uploadlinks voor dit adres, of de persoonlijke uploadlink',
   'privacy.count.dropUploads': 'Uploads via deze en andere uploadlinks',
   'privacy.count.uploads': 'Onvoltooide uploads',
+  'privacy.count.contacts': 'Contactpersoon in het adresboek (met een eventuele vaste toegangscode)',
   'privacy.count.files': 'Versleutelde bestanden op de server',
   'privacy.count.filesValue': '{n}, samen {size}',
   'privacy.audit.note':
@@ -1331,6 +1349,68 @@ export const nl: Messages = {
   'clients.approve.warning':
     'Keur alleen goed als elk cijfer klopt. Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.certifying': 'Certificeren met de kantoorsleutel en de uploadlink maken…',
+  'nav.contacts': 'Contactpersonen',
+  'contacts.title': 'Contactpersonen',
+  'contacts.intro':
+    'De mensen zonder account met wie uw kantoor bestanden uitwisselt. Alle collega’s zien dezelfde contactpersonen, en het ontvangersveld stelt ze voor terwijl u typt.',
+  'contacts.add': 'Contactpersoon toevoegen',
+  'contacts.addButton': 'Contactpersoon toevoegen',
+  'contacts.adding': 'De contactpersoon wordt toegevoegd…',
+  'contacts.added': '{name} is toegevoegd aan de contactpersonen.',
+  'contacts.exists': 'Er is al een contactpersoon met het adres {email}.',
+  'contacts.name': 'Naam',
+  'contacts.lang': 'Taal',
+  'contacts.lang.hint': 'E-mails en pagina’s voor deze persoon zijn in deze taal.',
+  'contacts.lang.nl': 'Nederlands',
+  'contacts.lang.en': 'Engels',
+  'contacts.organisation': 'Organisatie',
+  'contacts.organisation.optional': 'Organisatie (niet verplicht)',
+  'contacts.organisation.hint': 'Bijvoorbeeld het bedrijf waar deze persoon werkt, zoals Bakkerij Smit.',
+  'contacts.organisation.all': 'Alle organisaties',
+  'contacts.list': 'De contactpersonen van uw kantoor',
+  'contacts.search': 'Zoeken',
+  'contacts.search.hint': 'Een deel van een naam, adres of organisatie.',
+  'contacts.none': 'Nog geen contactpersonen.',
+  'contacts.noMatch': 'Geen contactpersonen gevonden.',
+  'contacts.code': 'Vaste toegangscode',
+  'contacts.code.none': 'Geen',
+  'contacts.code.set': 'Ja',
+  'contacts.code.by': 'gemaakt door {name} op {date}',
+  'contacts.code.since': 'gemaakt op {date}',
+  'contacts.makeCode': 'Toegangscode maken',
+  'contacts.makeCode.label': 'Toegangscode maken voor {name}',
+  'contacts.replaceCode': 'Code vervangen',
+  'contacts.replaceCode.label': 'Code vervangen van {name}',
+  'contacts.removeCode': 'Code verwijderen',
+  'contacts.removeCode.label': 'Code verwijderen van {name}',
+  'contacts.edit': 'Wijzigen',
+  'contacts.edit.label': '{name} wijzigen',
+  'contacts.edit.title': 'De contactpersoon {email} wijzigen',
+  'contacts.edit.save': 'Opslaan',
+  'contacts.saved': 'De wijzigingen aan {name} zijn opgeslagen.',
+  'contacts.delete': 'Verwijderen',
+  'contacts.delete.label': '{name} verwijderen',
+  'contacts.codeMade.title': 'Vaste toegangscode voor {name}',
+  'contacts.codeMade.label': 'Toegangscode',
+  'contacts.codeMade.handOver':
+    'Geef deze code aan {name} per telefoon of per brief, nooit per e-mail. Samen met de e-mailcode is hij nodig om elk bestand te openen dat uw kantoor stuurt.',
+  'contacts.codeMade.once':
+    'De code wordt alleen nu getoond. Niemand op kantoor, en ook de server niet, kan hem later nog laten zien: raakt hij kwijt, maak dan een nieuwe.',
+  'contacts.codeMade.done': 'Ik heb hem genoteerd',
+  'contacts.replaceCode.title': 'De toegangscode van {name} vervangen?',
+  'contacts.replaceCode.text':
+    'Er wordt een nieuwe code gemaakt en eenmalig getoond. Bestanden die u vanaf nu stuurt, hebben de nieuwe code nodig; eerder verstuurde bestanden openen nog met de oude.',
+  'contacts.replaceCode.confirm': 'Nieuwe code maken',
+  'contacts.removeCode.title': 'De toegangscode van {name} verwijderen?',
+  'contacts.removeCode.text':
+    'Nieuwe bestanden voor {name} gaan dan zonder vaste code. Eerder verstuurde bestanden hebben de oude code nog nodig.',
+  'contacts.removeCode.confirm': 'Code verwijderen',
+  'contacts.codeRemoved': 'De vaste toegangscode van {name} is verwijderd.',
+  'contacts.delete.title': '{name} verwijderen?',
+  'contacts.delete.text':
+    '{name} en de vaste toegangscode worden uit de contactpersonen verwijderd. Al verstuurde bestanden blijven beschikbaar tot ze verlopen.',
+  'contacts.delete.confirm': 'Contactpersoon verwijderen',
+  'contacts.deleted': '{name} is verwijderd uit de contactpersonen.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
@@ -1395,6 +1475,8 @@ export const nl: Messages = {
     'Deze uploadlink is gemaakt voordat de sleutels van de maker opnieuw werden ingesteld, dus deze browser kan hem niet meer controleren. Dat wijst er niet op dat de server hem veranderde, maar er is niets geopend of geüpload. Maak een nieuwe uploadlink.',
   'engine.error.dropRecordMissing':
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
+  'engine.error.contactCodeInvalid':
+    'De vaste toegangscode van de contactpersoon op de server is niet een code die uw kantoor voor deze contactpersoon maakte. Er is niets verstuurd. Maak een nieuwe code voor de contactpersoon en waarschuw een beheerder.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.pinsRemoved':

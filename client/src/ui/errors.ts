@@ -16,6 +16,7 @@ const API_MESSAGES: Readonly<Record<string, MessageKey>> = {
   two_factor_policy: 'error.twoFactorPolicy',
   invitation_invalid: 'error.invitationInvalid',
   already_exists: 'error.alreadyExists',
+  address_has_account: 'error.addressHasAccount',
   last_admin: 'error.lastAdmin',
   invalid_certificate: 'error.invalidCertificate',
   wrong_state: 'error.wrongState',
@@ -47,6 +48,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   drop_record_invalid: 'engine.error.dropRecordInvalid',
   drop_record_stale: 'engine.error.dropRecordStale',
   drop_record_missing: 'engine.error.dropRecordMissing',
+  contact_code_invalid: 'engine.error.contactCodeInvalid',
   engine_failed: 'engine.failed',
 };
 

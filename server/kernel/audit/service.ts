@@ -70,6 +70,12 @@ export const AUDIT_ACTIONS = [
   'drop.swept',
   /** A colleague (office key holder) acted on another member's drop. */
   'drop.takeover',
+  // contacts, the office's address book (the contact is named by its audit ref, never its name or address)
+  'contact.created',
+  'contact.deleted',
+  /** A standing access code was set or replaced (`replaced` in the details); the server never sees it. */
+  'contact.code_set',
+  'contact.code_removed',
   // privacy rights (server/privacy): the object is the person's pseudonym, never the address
   /** An admin exported everything Coffer holds about a person (counts in the details). */
   'privacy.exported',
@@ -81,7 +87,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop';
+type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];

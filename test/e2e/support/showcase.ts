@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { approveColleague, completeSetup, inviteColleague, type Person } from './accounts.js';
 import { activateClient, approveClient, inviteClient, uploadThroughPortal } from './clients.js';
+import { addContact, makeStandingCode } from './contacts.js';
 import { startCoffer, type Coffer } from './coffer.js';
 import { makeDropLink, openDropLink, uploadFiles } from './drops.js';
 import { randomFile, send } from './sending.js';
@@ -121,6 +122,15 @@ export async function buildShowcase(browser: Browser, options: { readonly bypass
     };
     const inviteLink = await inviteClient(staff, coffer.mail, pending);
 
+    await addContact(staff, {
+      email: 'pieter@bakkerij-smit.example',
+      name: 'Pieter Smit',
+      lang: 'nl',
+      organisation: 'Bakkerij Smit',
+    });
+    await makeStandingCode(staff, 'pieter@bakkerij-smit.example');
+    await addContact(staff, { email: 'j.devries@example.nl', name: 'Johanna de Vries', lang: 'en' });
+
     const signed = (person: Person, page: Page): Signed => ({ person, context: page.context(), page });
     return {
       coffer,
@@ -173,6 +183,7 @@ export function appPages(showcase: Showcase, role: 'admin' | 'staff' | 'client')
     { name: 'drop-new', path: '/app/drops/new' },
     { name: 'drop', path: `/app/drops/${showcase.dropId}` },
     { name: 'clients', path: '/app/clients' },
+    { name: 'contacts', path: '/app/contacts' },
     { name: 'colleagues', path: '/app/colleagues' },
     { name: 'security', path: '/app/security' },
   ];

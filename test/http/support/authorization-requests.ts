@@ -1,7 +1,7 @@
 // What each route's request names, for the authorization matrix (test/http/authorization.test.ts):
 // one builder per row of authorization-matrix.ts, and how a caller sends a route's request.
 import { expect } from 'vitest';
-import { InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
+import { Contact, InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
 import { idToWire, newId } from '../../../shared/crypto/index.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
@@ -77,6 +77,18 @@ async function freshInvitation(): Promise<string> {
   });
   expect(res.status).toBe(201);
   return InvitationCreateResponse.parse(res.body).invitationId;
+}
+
+/** A contact in the office's book (office-wide: every member may change any), for requests that change or delete it. */
+async function freshContact(): Promise<string> {
+  const res = await o.admin.tab.post('/api/v1/contacts', {
+    name: 'Contact',
+    email: `contact-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`,
+    lang: 'nl',
+    organisation: null,
+  });
+  expect(res.status).toBe(201);
+  return Contact.parse(res.body).contactId;
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
@@ -329,6 +341,28 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/portal/drops/${c.target.personalDropId}/start`,
     body: {},
   }),
+  'GET /api/v1/contacts': fixed('/api/v1/contacts?q=a'),
+  'POST /api/v1/contacts': () => ({
+    path: '/api/v1/contacts',
+    body: {
+      name: 'Nieuw',
+      email: `c-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`,
+      lang: 'en',
+      organisation: 'Smit',
+    },
+  }),
+  'PUT /api/v1/contacts/:contactId': async () => ({
+    path: `/api/v1/contacts/${await freshContact()}`,
+    body: { name: 'Anders', lang: 'en', organisation: null },
+  }),
+  'DELETE /api/v1/contacts/:contactId': async () => ({ path: `/api/v1/contacts/${await freshContact()}` }),
+  // The server only stores the sealed code: any 213 bytes pass its check.
+  'PUT /api/v1/contacts/:contactId/code': async () => ({
+    path: `/api/v1/contacts/${await freshContact()}/code`,
+    body: { sealed: 'A'.repeat(284) },
+  }),
+  'DELETE /api/v1/contacts/:contactId/code': async () => ({ path: `/api/v1/contacts/${await freshContact()}/code` }),
+  'GET /api/v1/recipients/suggestions': fixed('/api/v1/recipients/suggestions?q=a'),
   'POST /api/v1/admin/privacy/preview': (c) => ({
     path: '/api/v1/admin/privacy/preview',
     body: { email: c.target.client.account.email },

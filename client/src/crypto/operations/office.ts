@@ -10,8 +10,11 @@ import {
   fromBase64Url,
   idFromWire,
   newDropKeys,
+  newAccessCode,
   newId,
+  officeFingerprint,
   sealClientDropLink,
+  sealContactCode,
   sealOfficeKeys,
   verifyEncryptionKey,
   verifyMember,
@@ -216,6 +219,17 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       } finally {
         wipeDropKeys(drop);
       }
+    },
+
+    makeContactCode({ contactId }) {
+      const { session, office } = requireOfficeKeys(state);
+      const accessCode = newAccessCode();
+      const binding = {
+        contactId: idFromWire(contactId),
+        officeFingerprint: officeFingerprint(session.officeSigningPublicKey),
+        sealerId: session.userId,
+      };
+      return { sealed: b64(sealContactCode(accessCode, binding, office.encryption)), accessCode };
     },
   };
 }

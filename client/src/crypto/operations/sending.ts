@@ -22,6 +22,7 @@ import {
   newLinkSecret,
   newServerHalf,
   officeFingerprint,
+  openContactCode,
   openLinkSecret,
   sealFileKeyForAccount,
   sealLinkSecret,
@@ -44,7 +45,7 @@ import { sealFiles, uploadWith } from './files';
 import { b64 } from './keys';
 import { checkedOffice, requireAccepted } from './pins';
 import { sentManifest } from './receiving';
-import { forgetUpload, requireSession, type WorkerState } from './state';
+import { forgetUpload, requireOfficeKeys, requireSession, type WorkerState } from './state';
 import type { HandlersOf, WorkerDeps } from './types';
 
 /** An account recipient, checked and accepted in this worker. */
@@ -65,6 +66,33 @@ interface GuestRecipient {
   readonly linkSecret: LinkSecret;
   readonly serverHalf: ServerHalf;
   readonly accessCode: string | undefined;
+  /** The access code is the contact's standing one: the page is not shown it again. */
+  readonly standing: boolean;
+  readonly lang: 'nl' | 'en' | undefined;
+}
+
+/**
+ * A contact's standing access code, opened with the office key (docs/protocol.md §9): only a
+ * box sealed by an office-key holder for this contact, in this office, by the member the server
+ * names, opens; anything else (a box moved from another contact, or sealed by the server) stops
+ * the send.
+ */
+function standingCodeOf(
+  state: WorkerState,
+  standing: { readonly contactId: string; readonly sealed: string; readonly sealedBy: string },
+): string {
+  const { session, office } = requireOfficeKeys(state);
+  return checked('contact_code_invalid', () =>
+    openContactCode(
+      fromBase64Url(standing.sealed),
+      {
+        contactId: idFromWire(standing.contactId),
+        officeFingerprint: officeFingerprint(session.officeSigningPublicKey),
+        sealerId: idFromWire(standing.sealedBy),
+      },
+      office.encryption,
+    ),
+  );
 }
 
 function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): AnswerOf<'sealShare'> {
@@ -99,7 +127,13 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
     linkId: newId(),
     linkSecret: newLinkSecret(),
     serverHalf: newServerHalf(),
-    accessCode: guest.accessCode ? newAccessCode() : undefined,
+    accessCode: guest.standingCode
+      ? standingCodeOf(state, guest.standingCode)
+      : guest.accessCode
+        ? newAccessCode()
+        : undefined,
+    standing: guest.standingCode !== undefined,
+    lang: guest.lang,
   }));
 
   const recipients: RecipientEntry[] = [
@@ -165,6 +199,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
       recipientId: idToWire(g.recipientId),
       linkId: idToWire(g.linkId),
       email: g.email,
+      ...(g.lang !== undefined ? { lang: g.lang } : {}),
       serverHalf: b64(g.serverHalf),
       accessCode: g.accessCode !== undefined,
       keys: wraps,
@@ -219,7 +254,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
     linkId: idToWire(g.linkId),
     email: g.email,
     fragment: guestLinkFragment(officeFp, senderFp, g.linkSecret),
-    ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
+    ...(g.standing ? { standingCode: true as const } : g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
   }));
   for (const g of guests) {
     wipe(g.linkSecret);

@@ -60,6 +60,8 @@ export const WORKER_ERRORS = [
   'replayed',
   /** A guest's link secret, opened from its sealed copy, does not match the signed manifest: the server may have changed it. */
   'link_changed',
+  /** A contact's standing access code did not open as one the office sealed for this contact: the server may have changed it. */
+  'contact_code_invalid',
   /** The file keys did not open with this access code. */
   'wrong_access_code',
   /** The access code is not 12 letters and digits. */

@@ -3,7 +3,7 @@
 // colleagues' certificates (docs/protocol.md §9). The office secret keys never leave the
 // worker; certificates and sealed office keys go out in wire form.
 import { z } from 'zod';
-import { Role } from '../../../../shared/wire/common.js';
+import { Role, WireId } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import type { DropCreateRequest } from '../../../../shared/wire/drops.js';
 import type { UnlockedAnswer } from './accounts.js';
@@ -39,6 +39,11 @@ export const OFFICE_REQUESTS = {
     currentVersion: z.number().int().min(0),
     label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
   }),
+  /**
+   * A contact's standing access code (docs/protocol.md §9): a new code, sealed to the office key
+   * by this member for the contact. The code is answered once, to be shown and handed over.
+   */
+  makeContactCode: z.object({ contactId: WireId }),
 } as const;
 
 /** How a colleague's keys check out against the office key. */
@@ -64,4 +69,6 @@ export interface OfficeAnswers {
       readonly clientLink: string;
     };
   };
+  /** `sealed` for the server; `accessCode` (XXXX-XXXX-XXXX) to show once. */
+  makeContactCode: { readonly sealed: string; readonly accessCode: string };
 }

@@ -4,7 +4,7 @@
 // sender and the office. The page gets the share request to send and, for each guest, the link
 // fragment and access code the sender must pass on; a guest's link can be shown again later.
 import { z } from 'zod';
-import { Email, WireId, Time, Signature } from '../../../../shared/wire/common.js';
+import { Email, Language, WireId, Time, Signature } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import {
   MAX_SHARE_FILES,
@@ -28,7 +28,21 @@ export const SENDING_REQUESTS = {
     files: z.array(FileToSeal).min(1).max(MAX_SHARE_FILES),
     message: z.string().max(MAX_MESSAGE_CHARACTERS).optional(),
     accounts: z.array(z.object({ userId: WireId })).max(MAX_SHARE_RECIPIENTS),
-    guests: z.array(z.object({ email: Email, accessCode: z.boolean() })).max(MAX_SHARE_RECIPIENTS),
+    guests: z
+      .array(
+        z.object({
+          email: Email,
+          accessCode: z.boolean(),
+          /**
+           * A contact's standing access code (sealed to the office, as the server keeps it), used
+           * instead of a new code: opened and checked here, never answered to the page.
+           */
+          standingCode: z.object({ contactId: WireId, sealed: z.string().max(400), sealedBy: WireId }).optional(),
+          /** The guest's language (a contact's), for their mails; the sender's own when left out. */
+          lang: Language.optional(),
+        }),
+      )
+      .max(MAX_SHARE_RECIPIENTS),
     expiresAt: Time,
     downloadLimit: z.number().int().min(1).max(1000).optional(),
     receiptMail: z.boolean(),
@@ -53,8 +67,10 @@ export interface GuestLink {
   readonly email: string;
   /** `<office fingerprint>.<sender fingerprint>.<S>`, for the link `/s/<linkId>#<fragment>`. */
   readonly fragment: string;
-  /** XXXX-XXXX-XXXX, to tell by phone; absent without an access code. */
+  /** XXXX-XXXX-XXXX, to tell by phone; absent without an access code, or with a contact's standing code. */
   readonly accessCode?: string;
+  /** The guest uses their contact's standing access code, which they already have (not shown again). */
+  readonly standingCode?: true;
 }
 
 export interface SendingAnswers {

@@ -24,6 +24,7 @@ const AuditPage = lazyPage(() => import('../audit/AuditPage').then((m) => m.Audi
 const PrivacyPage = lazyPage(() => import('../privacy/PrivacyPage').then((m) => m.PrivacyPage));
 const ColleaguesPage = lazyPage(() => import('../colleagues/ColleaguesPage').then((m) => m.ColleaguesPage));
 const ClientsPage = lazyPage(() => import('../clients/ClientsPage').then((m) => m.ClientsPage));
+const ContactsPage = lazyPage(() => import('../contacts/ContactsPage').then((m) => m.ContactsPage));
 const PortalPage = lazyPage(() => import('../portal/PortalPage').then((m) => m.PortalPage));
 const DropCreatePage = lazyPage(() => import('../drops/DropCreatePage').then((m) => m.DropCreatePage));
 const DropPage = lazyPage(() => import('../drops/DropPage').then((m) => m.DropPage));
@@ -142,6 +143,8 @@ function Section({
       return <ColleaguesPage info={info} />;
     case 'clients':
       return <ClientsPage info={info} />;
+    case 'contacts':
+      return <ContactsPage />;
     case 'users':
       return <UsersPage info={info} />;
     case 'invitations':

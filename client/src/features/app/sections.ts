@@ -12,6 +12,7 @@ const APP_SECTIONS = {
   '/app/security': 'security',
   '/app/colleagues': 'colleagues',
   '/app/clients': 'clients',
+  '/app/contacts': 'contacts',
   '/app/admin': 'users',
   '/app/admin/invitations': 'invitations',
   '/app/admin/office': 'office',
@@ -51,6 +52,7 @@ export const SECTION_PATHS: Record<AppSection, string> = {
   security: '/app/security',
   colleagues: '/app/colleagues',
   clients: '/app/clients',
+  contacts: '/app/contacts',
   users: '/app/admin',
   invitations: '/app/admin/invitations',
   office: '/app/admin/office',
@@ -67,6 +69,7 @@ export const SECTION_LABELS: Record<AppSection, MessageKey> = {
   security: 'nav.security',
   colleagues: 'nav.colleagues',
   clients: 'nav.clients',
+  contacts: 'nav.contacts',
   users: 'nav.users',
   invitations: 'nav.invitations',
   office: 'nav.office',
@@ -88,7 +91,7 @@ export function allowedSections(info: SessionInfo): AppSection[] {
   if (role === 'client') return approved ? ['dashboard', 'received', 'security'] : ['dashboard', 'security'];
   if (approved && office) sections.push('send');
   if (approved) sections.push('received');
-  if (approved && office) sections.push('sent', 'drops', 'clients');
+  if (approved && office) sections.push('sent', 'drops', 'clients', 'contacts');
   if (office) sections.push('colleagues');
   sections.push('security');
   if (role === 'admin' && approval === 'approved') sections.push('users', 'invitations', 'office', 'audit', 'privacy');
@@ -103,7 +106,7 @@ const ACCOUNT_SECTIONS: readonly AppSection[] = ['security'];
 
 /**
  * The allowed sections as the navigation groups them: the daily work (in the order of
- * allowedSections: overview, send, received, sent, drop links, clients, colleagues), the
+ * allowedSections: overview, send, received, sent, drop links, clients, contacts, colleagues), the
  * administration, the user's own account. Every allowed section is in exactly one group.
  */
 export function navGroups(sections: readonly AppSection[]): {

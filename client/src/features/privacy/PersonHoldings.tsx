@@ -34,6 +34,7 @@ const COUNT_LABELS: readonly (readonly [
   ['dropsBound', 'privacy.count.dropsBound'],
   ['dropUploads', 'privacy.count.dropUploads'],
   ['uploads', 'privacy.count.uploads'],
+  ['contacts', 'privacy.count.contacts'],
 ];
 
 /** The account line and the counts of a preview. */

@@ -18,6 +18,7 @@ export function GuestLinkCard({
   linkId,
   fragment,
   accessCode,
+  standingName,
   seenBefore,
   expiresAt,
   office,
@@ -33,6 +34,8 @@ export function GuestLinkCard({
   readonly linkId: string;
   readonly fragment: string;
   readonly accessCode?: string | undefined;
+  /** The contact whose standing access code the guest uses: named, the code not shown again. */
+  readonly standingName?: string | undefined;
   /** Undefined when not known (shown again later). */
   readonly seenBefore?: boolean | undefined;
   readonly expiresAt: string;
@@ -48,7 +51,7 @@ export function GuestLinkCard({
     sender,
     link,
     expires: formatDate(locale, expiresAt),
-    accessCode: accessCode !== undefined,
+    accessCode: accessCode !== undefined || standingName !== undefined,
   });
   const inputId = `link-${recipientId}`;
   const copy = (
@@ -94,7 +97,11 @@ export function GuestLinkCard({
         </Notice>
       )}
       {linkMail !== 'mailed' && copy}
-      {accessCode !== undefined ? (
+      {standingName !== undefined ? (
+        <p class="form__aside" data-testid="guest-link-standing-code">
+          {t('sent.standingCode', { name: standingName })}
+        </p>
+      ) : accessCode !== undefined ? (
         <div class="access-code" data-testid="guest-link-access-code">
           <p class="access-code__label">{t('sent.accessCode.label')}</p>
           <GroupedCode value={accessCode} testid="guest-link-access-code-value" />

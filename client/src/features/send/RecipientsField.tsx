@@ -2,8 +2,12 @@
 // once: a colleague with an account (files sealed to their key; they sign in), or a guest
 // (a link and a code by e-mail). An address nobody in the office ever sent to gets a visible
 // "check this address" warning, and each guest can get an access code to tell by phone.
+// As the sender types, the field suggests the office's contacts, clients and colleagues (an
+// ARIA combobox: arrow keys move through the list, Enter chooses, Escape closes). A contact
+// chosen with a standing access code uses that code (the worker opens it) and their language.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { suggestRecipients, type RecipientSuggestion } from '../../api/contacts';
 import { lookupRecipients, type RecipientLookupResponse } from '../../api/sharing';
 import { MAX_SHARE_RECIPIENTS } from '../../../../shared/wire/shares.js';
 import { useI18n } from '../../i18n/context';
@@ -12,9 +16,20 @@ import { addressesToAdd } from './addresses';
 
 type Found = RecipientLookupResponse['recipients'][number];
 
+/** A contact's standing access code, sealed to the office, as the server holds it; `name` is the contact's. */
+export interface StandingCode {
+  readonly contactId: string;
+  readonly sealed: string;
+  readonly sealedBy: string;
+  readonly name: string;
+}
+
 export interface RecipientDraft {
   readonly email: string;
-  readonly accessCode: boolean;
+  /** A new code for this share (true), none (false), or the contact's standing code. */
+  readonly accessCode: boolean | StandingCode;
+  /** A contact's language, for their mails. */
+  readonly lang?: 'nl' | 'en';
   /** null while the lookup runs or when it failed (it is done again when sending). */
   readonly found: Found | null;
 }
@@ -24,7 +39,11 @@ export function useAddRecipients(
   onChange: (update: (previous: readonly RecipientDraft[]) => readonly RecipientDraft[]) => void,
 ) {
   const { t } = useI18n();
-  return (text: string, current: readonly RecipientDraft[]): string | null => {
+  return (
+    text: string,
+    current: readonly RecipientDraft[],
+    contact: Pick<RecipientDraft, 'accessCode' | 'lang'> = { accessCode: false },
+  ): string | null => {
     const outcome = addressesToAdd(
       text,
       current.map((r) => r.email),
@@ -36,7 +55,7 @@ export function useAddRecipients(
     }
     const fresh = outcome.added;
     if (fresh.length === 0) return null;
-    onChange((previous) => [...previous, ...fresh.map((email) => ({ email, accessCode: false, found: null }))]);
+    onChange((previous) => [...previous, ...fresh.map((email) => ({ email, ...contact, found: null }))]);
     lookupRecipients(fresh).then(
       ({ recipients: answers }) => {
         const byEmail = new Map(answers.map((answer) => [answer.email, answer]));
@@ -69,6 +88,14 @@ export function RecipientsField({
   const { t } = useI18n();
   const [inputError, setInputError] = useState<string | null>(null);
   const addRecipients = useAddRecipients(onChange);
+  const suggestions = useSuggestions(text, recipients);
+  const [active, setActive] = useState(-1);
+  const [closed, setClosed] = useState(false);
+  const open = !closed && suggestions.length > 0 && !disabled;
+  useEffect(() => {
+    setActive(-1);
+    setClosed(false);
+  }, [suggestions]);
 
   const add = (): void => {
     const problem = addRecipients(text, recipients);
@@ -76,7 +103,39 @@ export function RecipientsField({
     if (problem === null) onText('');
   };
 
+  const choose = (suggestion: RecipientSuggestion): void => {
+    const code = suggestion.code;
+    const contact: Pick<RecipientDraft, 'accessCode' | 'lang'> = {
+      accessCode:
+        code !== null && suggestion.contactId !== null
+          ? { contactId: suggestion.contactId, sealed: code.sealed, sealedBy: code.sealedBy, name: suggestion.name }
+          : false,
+      ...(suggestion.lang !== null ? { lang: suggestion.lang } : {}),
+    };
+    const problem = addRecipients(suggestion.email, recipients, contact);
+    setInputError(problem);
+    if (problem === null) onText('');
+  };
+
   const onKeyDown = (event: KeyboardEvent): void => {
+    if (open && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      const count = suggestions.length;
+      setActive((current) =>
+        event.key === 'ArrowDown' ? (current + 1) % count : current <= 0 ? count - 1 : current - 1,
+      );
+      return;
+    }
+    if (open && event.key === 'Escape') {
+      event.preventDefault();
+      setClosed(true);
+      return;
+    }
+    if (event.key === 'Enter' && open && active >= 0 && active < suggestions.length) {
+      event.preventDefault();
+      choose(suggestions[active] as RecipientSuggestion);
+      return;
+    }
     if (event.key === 'Enter' || event.key === ',' || event.key === ';') {
       event.preventDefault();
       add();
@@ -93,11 +152,11 @@ export function RecipientsField({
       <p class="field__hint" id="send-recipient-hint">
         {t('send.recipients.hint')}
       </p>
-      <div class="add-row">
+      <div class="add-row combobox">
         <input
           id="send-recipient"
           class="field__input"
-          type="email"
+          type="text"
           inputMode="email"
           autoComplete="off"
           spellcheck={false}
@@ -108,11 +167,48 @@ export function RecipientsField({
             setInputError(null);
           }}
           onKeyDown={onKeyDown}
+          onBlur={() => setClosed(true)}
+          onFocus={() => setClosed(false)}
           disabled={disabled}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls="send-recipient-suggestions"
+          aria-activedescendant={open && active >= 0 ? `send-recipient-suggestion-${active}` : undefined}
           aria-invalid={errorText ? true : undefined}
           aria-describedby={['send-recipient-hint', errorId].filter(Boolean).join(' ')}
           data-testid="send-recipient-input"
         />
+        <ul
+          id="send-recipient-suggestions"
+          class="combobox__list"
+          role="listbox"
+          aria-label={t('send.recipients.suggestions')}
+          hidden={!open}
+          data-testid="send-recipient-suggestions"
+        >
+          {open &&
+            suggestions.map((suggestion, index) => (
+              <li
+                key={suggestion.email}
+                id={`send-recipient-suggestion-${index}`}
+                class={`combobox__option${index === active ? ' combobox__option--active' : ''}`}
+                role="option"
+                aria-selected={index === active}
+                data-testid="send-recipient-suggestion"
+                data-email={suggestion.email}
+                // Keep the focus in the field: the list is part of it.
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={() => choose(suggestion)}
+              >
+                <span class="combobox__name">{suggestion.name}</span>{' '}
+                <span class="combobox__detail" translate={false}>
+                  {suggestion.email}
+                </span>{' '}
+                <span class="combobox__detail">{suggestionKind(t, suggestion)}</span>
+              </li>
+            ))}
+        </ul>
         <button
           type="button"
           class="button button--secondary"
@@ -145,6 +241,43 @@ export function RecipientsField({
       )}
     </div>
   );
+}
+
+/** How long typing must pause before the field asks for suggestions. */
+const SUGGEST_DELAY_MS = 200;
+
+/** Suggestions for what is typed (two characters or more), without the recipients already added. */
+function useSuggestions(text: string, recipients: readonly RecipientDraft[]): readonly RecipientSuggestion[] {
+  const [found, setFound] = useState<readonly RecipientSuggestion[]>([]);
+  useEffect(() => {
+    const q = text.trim();
+    // Pasting several addresses is not a search.
+    if (q.length < 2 || /[\s,;]/.test(q)) {
+      setFound([]);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      suggestRecipients(q, { signal: controller.signal }).then(
+        ({ suggestions }) => setFound(suggestions),
+        () => setFound([]), // the field still takes a typed address
+      );
+    }, SUGGEST_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [text]);
+  // The same array while nothing changed, so the field keeps its place in the list.
+  return useMemo(() => found.filter((s) => !recipients.some((r) => r.email === s.email)), [found, recipients]);
+}
+
+function suggestionKind(t: ReturnType<typeof useI18n>['t'], suggestion: RecipientSuggestion): string {
+  if (suggestion.kind === 'client') return t('send.recipients.kind.client');
+  if (suggestion.kind === 'colleague') return t('send.recipients.kind.colleague');
+  const parts = [suggestion.organisation ?? t('send.recipients.kind.contact')];
+  if (suggestion.code !== null) parts.push(t('send.recipients.kind.standingCode'));
+  return parts.join(' · ');
 }
 
 function RecipientItem({
@@ -203,7 +336,12 @@ function RecipientItem({
           {t('send.recipients.new')}
         </p>
       )}
-      {kind === 'guest' && (
+      {kind === 'guest' && typeof recipient.accessCode === 'object' && (
+        <p class="form__aside" data-testid="send-recipient-standing-code">
+          {t('send.recipients.standingCode', { name: recipient.accessCode.name })}
+        </p>
+      )}
+      {kind === 'guest' && typeof recipient.accessCode !== 'object' && (
         <Checkbox
           id={`${id}-access-code`}
           label={t('send.recipients.accessCode')}

@@ -131,13 +131,20 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     const signal = transfer.begin();
     if (!signal) return;
     setProgress(files.map(() => null));
-    const accessCodes = new Map(recipients.map((r) => [r.email, r.accessCode]));
+    const drafts = new Map(recipients.map((r) => [r.email, r]));
     try {
       const outcome = await sendShare(
         engine,
         {
           files,
-          recipients: addresses.map((email) => ({ email, accessCode: accessCodes.get(email) ?? false })),
+          recipients: addresses.map((email) => {
+            const draft = drafts.get(email);
+            return {
+              email,
+              accessCode: draft?.accessCode ?? false,
+              ...(draft?.lang !== undefined ? { lang: draft.lang } : {}),
+            };
+          }),
           message,
           expiresAt: expiryFrom(Date.now(), expiryDays),
           downloadLimit: limit,
@@ -398,6 +405,7 @@ function SendResult({
               linkId={guest.linkId}
               fragment={guest.fragment}
               accessCode={guest.accessCode}
+              standingName={guest.standingName}
               seenBefore={guest.seenBefore}
               expiresAt={outcome.expiresAt}
               office={info.office.name}

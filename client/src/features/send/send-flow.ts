@@ -23,10 +23,16 @@ import {
 import type { CryptoEngine } from '../../crypto/engine';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 import { loadPins, storePins } from '../pins/pin-store';
+import type { StandingCode } from './RecipientsField';
 
 export interface Compose {
   readonly files: readonly File[];
-  readonly recipients: readonly { readonly email: string; readonly accessCode: boolean }[];
+  /** `accessCode`: a new code (true), none, or a contact's standing code; `lang`: a contact's language. */
+  readonly recipients: readonly {
+    readonly email: string;
+    readonly accessCode: boolean | StandingCode;
+    readonly lang?: 'nl' | 'en';
+  }[];
   readonly message: string;
   readonly expiresAt: string;
   readonly downloadLimit: number | null;
@@ -64,6 +70,8 @@ interface SentGuest extends GuestLink {
   readonly seenBefore: boolean;
   /** Coffer mailed the link (`mailed`), tried and could not (`failed`), or the sender passes it on (absent). */
   readonly linkMail?: 'mailed' | 'failed';
+  /** The contact whose standing access code this guest uses (the card names them, never the code). */
+  readonly standingName?: string;
 }
 
 export interface SendOutcome {
@@ -213,7 +221,7 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
   // ---- 1 and 2: recipients and their keys
   hooks.phase('checking');
   const { recipients } = await lookupRecipients(compose.recipients.map((r) => r.email));
-  const accessCodeFor = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r.accessCode]));
+  const composed = new Map(compose.recipients.map((r) => [r.email.trim().toLowerCase(), r]));
   const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
   const unapproved = accounts.filter((a) => a.certificate === undefined);
   if (unapproved.length > 0)
@@ -256,7 +264,23 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
       }),
       ...(compose.message.trim() !== '' ? { message: compose.message.trim() } : {}),
       accounts: accounts.map((a) => ({ userId: a.userId })),
-      guests: guests.map((g) => ({ email: g.email, accessCode: accessCodeFor.get(g.email) ?? false })),
+      guests: guests.map((g) => {
+        const { accessCode = false, lang } = composed.get(g.email) ?? {};
+        return {
+          email: g.email,
+          accessCode: accessCode === true,
+          ...(typeof accessCode === 'object'
+            ? {
+                standingCode: {
+                  contactId: accessCode.contactId,
+                  sealed: accessCode.sealed,
+                  sealedBy: accessCode.sealedBy,
+                },
+              }
+            : {}),
+          ...(lang !== undefined ? { lang } : {}),
+        };
+      }),
       expiresAt: compose.expiresAt,
       ...(compose.downloadLimit !== null ? { downloadLimit: compose.downloadLimit } : {}),
       receiptMail: compose.receiptMail,
@@ -271,8 +295,14 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
     const undelivered = new Set(created.undelivered);
     const guestsSent = await Promise.all(
       sealed.guests.map(async (g): Promise<SentGuest> => {
-        const sentGuest = { ...g, seenBefore: seen.get(g.email) ?? false };
-        if (!compose.mailLinks || g.accessCode === undefined) return sentGuest;
+        const code = composed.get(g.email)?.accessCode;
+        const sentGuest = {
+          ...g,
+          seenBefore: seen.get(g.email) ?? false,
+          ...(g.standingCode && typeof code === 'object' ? { standingName: code.name } : {}),
+        };
+        // Coffer mails only a link that an access code guards: this share's or a contact's standing one.
+        if (!compose.mailLinks || (g.accessCode === undefined && !g.standingCode)) return sentGuest;
         // The share exists whatever happens here: a link Coffer could not mail is shown to copy.
         const linkMail = await mailGuestLink(created.shareId, g.recipientId, g.fragment).then(
           () => 'mailed' as const,
