@@ -102,7 +102,7 @@ export function detailOut(drop: DropRecord, uploads: readonly DropUploadWithFile
   };
 }
 
-export function publicInfoOut(drop: DropRecord, maxFileBytes: number): DropPublicInfo {
+export function publicInfoOut(drop: DropRecord, maxFileBytes: number, trusted: boolean): DropPublicInfo {
   return {
     dropId: idToWire(drop.id),
     title: drop.title,
@@ -111,6 +111,9 @@ export function publicInfoOut(drop: DropRecord, maxFileBytes: number): DropPubli
     bound: drop.email !== null,
     ...(drop.email !== null ? { maskedEmail: maskAddress(drop.email) } : {}),
     locked: drop.lockedAt !== null,
+    // Cleared by the next code request (server/kernel/codes/repo.ts).
+    unlocked: drop.unlockedAt !== null,
+    trusted,
     singleUse: drop.singleUse,
     maxFiles: drop.maxFiles,
     maxTotalBytes: drop.maxBytes,

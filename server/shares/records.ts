@@ -58,6 +58,10 @@ export interface RecipientRecord {
   readonly firstDownloadAt: number | null;
   readonly wrongCodes: number;
   readonly lockedAt: number | null;
+  /** When the office last unlocked this recipient (the link page says so until the next code). */
+  readonly unlockedAt: number | null;
+  /** When a trusted device last stood in for a code. */
+  readonly trustedAt: number | null;
   readonly deliveryFailed: boolean;
   /** The notification is still in the mail queue (server/kernel/mail/queue.ts): neither delivered nor given up. */
   readonly deliverySending: boolean;
@@ -185,6 +189,8 @@ export interface RecipientSqlRow {
   first_download_at: number | null;
   wrong_codes: number;
   locked_at: number | null;
+  unlocked_at: number | null;
+  trusted_at: number | null;
   delivery_failed: number;
   delivery_sending: number;
   lang: Language;
@@ -210,6 +216,8 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
     firstDownloadAt: row.first_download_at,
     wrongCodes: row.wrong_codes,
     lockedAt: row.locked_at,
+    unlockedAt: row.unlocked_at,
+    trustedAt: row.trusted_at,
     deliveryFailed: row.delivery_failed === 1,
     deliverySending: row.delivery_sending === 1,
     lang: row.lang,

@@ -122,6 +122,7 @@ function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
     codeConfirmedAt: recipient.codeConfirmedAt === null ? null : iso(recipient.codeConfirmedAt),
     firstDownloadAt: recipient.firstDownloadAt === null ? null : iso(recipient.firstDownloadAt),
     locked: recipient.lockedAt !== null,
+    ...(recipient.trustedAt !== null ? { trustedAt: iso(recipient.trustedAt) } : {}),
     deliveryFailed: recipient.deliveryFailed,
     ...(recipient.deliverySending ? { deliverySending: true } : {}),
   };
@@ -212,6 +213,7 @@ export function linkInfoOut(
   recipient: RecipientRecord,
   office: OfficeRecord,
   logoUrl: string | undefined,
+  trusted: boolean,
 ): LinkInfo {
   return {
     office: { name: office.name, ...(logoUrl !== undefined ? { logoUrl } : {}) },
@@ -219,6 +221,9 @@ export function linkInfoOut(
     maskedEmail: maskAddress(recipient.email),
     accessCode: recipient.accessCode,
     locked: recipient.lockedAt !== null,
+    // Cleared by the next code request (server/kernel/codes/repo.ts).
+    unlocked: recipient.unlockedAt !== null,
+    trusted,
     expiresAt: iso(share.expiresAt),
   };
 }

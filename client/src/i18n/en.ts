@@ -464,6 +464,9 @@ export const en = {
   'office.maxExpiry.hint': 'Senders cannot choose a longer period. From 1 to 365.',
   'office.retention': 'Keep uploads from clients, in days',
   'office.retention.hint': 'Files clients upload are deleted after this many days. From 1 to 3650.',
+  'office.trustedDevices': "Remember a proved address on a guest's device, in days",
+  'office.trustedDevices.hint':
+    'Guests and clients who entered a mail code may let their browser remember it, so further links and uploads from this office need no new code. From 0 (never) to 30. The browser still needs the link to open anything.',
   'office.days.invalid': 'Enter a whole number from {min} to {max}.',
   'office.language': 'Language of new accounts and guests',
   'office.language.hint':
@@ -1132,6 +1135,8 @@ export const en = {
   'audit.action.share.code_wrong': 'Recipient entered a wrong code',
   'audit.action.share.recipient_locked': 'Recipient locked after wrong codes',
   'audit.action.share.recipient_unlocked': 'Recipient unlocked',
+  'audit.action.share.trusted_device_used': 'Recipient opened the link with a trusted device',
+  'audit.action.share.trusted_devices_revoked': 'Trusted devices of a recipient revoked',
   'audit.action.share.downloaded': 'Files downloaded',
   'audit.action.share.revoked': 'Share revoked',
   'audit.action.share.extended': 'Share extended',
@@ -1144,6 +1149,7 @@ export const en = {
   'audit.action.drop.code_wrong': 'Uploader entered a wrong code',
   'audit.action.drop.locked': 'Drop link locked after wrong codes',
   'audit.action.drop.unlocked': 'Drop link unlocked',
+  'audit.action.drop.trusted_device_used': 'Uploader used a trusted device',
   'audit.action.drop.uploaded': 'Files uploaded',
   'audit.action.drop.upload_rejected': 'Upload rejected',
   'audit.action.drop.downloaded': 'Uploaded files downloaded',

@@ -478,6 +478,9 @@ export const nl: Messages = {
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
   'office.retention.hint': 'Bestanden die klanten uploaden, worden na zoveel dagen verwijderd. Van 1 tot 3650.',
+  'office.trustedDevices': 'Bewezen adres onthouden op het apparaat van een gast, in dagen',
+  'office.trustedDevices.hint':
+    'Gasten en klanten die een mailcode invulden, kunnen hun browser die laten onthouden, zodat volgende links en uploads van dit kantoor geen nieuwe code vragen. Van 0 (nooit) tot 30. Zonder de link opent de browser nog steeds niets.',
   'office.days.invalid': 'Vul een heel getal in van {min} tot {max}.',
   'office.language': 'Taal van nieuwe accounts en gasten',
   'office.language.hint':
@@ -1167,6 +1170,8 @@ export const nl: Messages = {
   'audit.action.share.code_wrong': 'Ontvanger vulde een verkeerde code in',
   'audit.action.share.recipient_locked': 'Ontvanger geblokkeerd na verkeerde codes',
   'audit.action.share.recipient_unlocked': 'Blokkade van ontvanger opgeheven',
+  'audit.action.share.trusted_device_used': 'Ontvanger opende de link met een vertrouwd apparaat',
+  'audit.action.share.trusted_devices_revoked': 'Vertrouwde apparaten van een ontvanger ingetrokken',
   'audit.action.share.downloaded': 'Bestanden gedownload',
   'audit.action.share.revoked': 'Zending ingetrokken',
   'audit.action.share.extended': 'Zending verlengd',
@@ -1179,6 +1184,7 @@ export const nl: Messages = {
   'audit.action.drop.code_wrong': 'Uploader vulde een verkeerde code in',
   'audit.action.drop.locked': 'Uploadlink geblokkeerd na verkeerde codes',
   'audit.action.drop.unlocked': 'Blokkade van uploadlink opgeheven',
+  'audit.action.drop.trusted_device_used': 'Uploader gebruikte een vertrouwd apparaat',
   'audit.action.drop.uploaded': 'Bestanden geüpload',
   'audit.action.drop.upload_rejected': 'Upload geweigerd',
   'audit.action.drop.downloaded': 'Geüploade bestanden gedownload',
