@@ -77,7 +77,7 @@ export type InvitationCreateResponse = z.infer<typeof InvitationCreateResponse>;
 
 /** GET and PUT /api/v1/admin/settings */
 /** The longest an office lets a browser remember a proved address (docs/threat-model.md, "Trusted devices"). */
-export const MAX_TRUSTED_DEVICE_DAYS = 30;
+const MAX_TRUSTED_DEVICE_DAYS = 30;
 
 export const OfficeSettings = z.object({
   name: DisplayName,
