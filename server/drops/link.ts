@@ -81,7 +81,7 @@ export interface DropSubmission {
 
 export interface DropLinkService {
   /** The drop a link names, while it takes uploads, and whether this browser's trusted-device cookie may skip its code. */
-  info(dropId: Id, trustToken: string | undefined): { drop: DropRecord; trusted: boolean };
+  info(dropId: Id, trustToken: string | undefined): { drop: DropRecord; trusted: boolean; trustedDeviceDays: number };
   /** `lang`: the upload page's language, for the code mail; the office's when left out. */
   requestCode(ip: string, dropId: Id, lang: Language | undefined): Promise<{ sentAt: number; expiresAt: number }>;
   /** `remember`: make this browser a trusted device (`trusted` in the answer carries its token). */
@@ -173,7 +173,7 @@ export function createDropLinkService(
     info(dropId, trustToken) {
       const drop = findPublic(dropId);
       const trusted = drop.email !== null && drop.lockedAt === null && deps.trust.holds(trustToken, drop.email);
-      return { drop, trusted };
+      return { drop, trusted, trustedDeviceDays: drop.email === null ? 0 : office().trustedDeviceDays };
     },
 
     async requestCode(ip, dropId, lang) {

@@ -120,8 +120,8 @@ const grantOut = (granted: DropGrant): DropGrantResponse => ({
 
 export function getDropLink(link: DropLinkService, maxFileBytes: number): RouteHandler {
   return (req, res) => {
-    const { drop, trusted } = link.info(idParam(req, 'dropId'), readTrustToken(req));
-    res.json(publicInfoOut(drop, maxFileBytes, trusted));
+    const { drop, trusted, trustedDeviceDays } = link.info(idParam(req, 'dropId'), readTrustToken(req));
+    res.json(publicInfoOut(drop, maxFileBytes, { trusted, days: trustedDeviceDays }));
   };
 }
 

@@ -224,6 +224,7 @@ export function linkInfoOut(
     // Cleared by the next code request (server/kernel/codes/repo.ts).
     unlocked: recipient.unlockedAt !== null,
     trusted,
+    trustedDeviceDays: office.trustedDeviceDays,
     expiresAt: iso(share.expiresAt),
   };
 }

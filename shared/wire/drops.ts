@@ -239,6 +239,8 @@ export const DropPublicInfo = z.object({
   unlocked: z.boolean(),
   /** This browser is a trusted device for the bound address: POST …/trusted starts a session without a code. */
   trusted: z.boolean(),
+  /** How long a right code may make this browser a trusted device, in days (0: not offered). */
+  trustedDeviceDays: z.number().int().min(0),
   singleUse: z.boolean(),
   /** Per submission. */
   maxFiles: z.number().int(),

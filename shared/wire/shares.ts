@@ -242,6 +242,8 @@ export const LinkInfo = z.object({
   unlocked: z.boolean(),
   /** This browser is a trusted device for the bound address: POST …/trusted opens it without a code. */
   trusted: z.boolean(),
+  /** How long a right code may make this browser a trusted device, in days (the office's setting; 0: not offered). */
+  trustedDeviceDays: z.number().int().min(0),
   expiresAt: Time,
 });
 export type LinkInfo = z.infer<typeof LinkInfo>;

@@ -50,6 +50,7 @@ describe('a bound drop', () => {
       locked: false,
       unlocked: false,
       trusted: false,
+      trustedDeviceDays: 30,
       singleUse: false,
       maxFiles: 10,
       maxTotalBytes: 100 * 1024 * 1024,

@@ -53,6 +53,7 @@ describe('the link page', () => {
       locked: false,
       unlocked: false,
       trusted: false,
+      trustedDeviceDays: 30,
       expiresAt: expect.any(String) as unknown,
     });
     expect(JSON.stringify(res.body)).not.toContain(toBase64Url(guest.serverHalf));
@@ -259,6 +260,7 @@ describe('a forwarded link without the mailbox', () => {
       'office',
       'senderName',
       'trusted',
+      'trustedDeviceDays',
       'unlocked',
     ]);
     // Asking for a code mails the real recipient, not the stranger.

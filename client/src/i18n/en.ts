@@ -569,6 +569,19 @@ export const en = {
   'guest.opening': 'Checking and opening the files…',
   'guest.openingWithCode': 'Checking the access code and opening the files (this takes a moment)…',
   'guest.error.code': 'This code is not correct or has expired. Check the newest e-mail, or request a new code.',
+  'guest.error.codeLastTry': 'This code is not correct, and that was its last try. Ask for a new code.',
+  'guest.error.codeSpent': 'Too many tries for this code, or it has expired or was used already. Ask for a new code.',
+  'guest.unlocked': 'The office unlocked you. Ask for a new code.',
+  'guest.remember': 'Remember this device for {days} days',
+  'guest.remember.hint':
+    'Further links from {office} then open without a code on this device. Do not tick this on a shared or public computer. Nothing opens without the link itself.',
+  'guest.trusted.opening': 'This device is remembered: opening the files…',
+  'guest.trusted.gone':
+    'This device is no longer remembered for this address (it expired or the office revoked it). Ask for a code.',
+  'guest.trusted.note': 'This device is remembered for {office}, so further links open without a code.',
+  'guest.forget': 'Forget this device',
+  'guest.forgotten': 'This device has been forgotten. Next time a code will be needed.',
+  'guest.username': 'E-mail address',
   'guest.error.codeFormat': 'Enter the 6 digits from the e-mail.',
   'guest.error.accessCode': 'This access code does not open the files. Check it with the sender.',
   'guest.error.accessCodeFormat': 'An access code has 12 letters and digits, such as ABCD-EFGH-JKMN.',
@@ -660,6 +673,10 @@ export const en = {
   'recipient.account': 'Account (signs in)',
   'recipient.codeRequestedAt': 'Code requested',
   'recipient.codeConfirmedAt': 'Code confirmed',
+  'recipient.trustedAt': 'Opened (trusted device)',
+  'recipient.trustedDevices.until': 'The last one is remembered until {date}.',
+  'recipient.trustedDevices.revoke': 'Revoke trusted devices',
+  'recipient.trustedDevices.revoked': 'Trusted devices revoked: this address needs a code again.',
   'recipient.firstDownloadAt': 'First download',
   'recipient.not': 'Not yet',
   'recipient.lockedExplain':
@@ -1348,6 +1365,17 @@ export const enPlurals = {
   },
   'wait.minutes': { one: '1 minute', other: '{n} minutes', description: 'A duration, as wait.seconds.' },
   'wait.hours': { one: '1 hour', other: '{n} hours', description: 'A duration, as wait.seconds.' },
+  'recipient.trustedDevices': {
+    one: '1 device remembers this address and opens links without a code.',
+    other: '{n} devices remember this address and open links without a code.',
+    description: 'On a sent share, per guest recipient: browsers that are trusted devices for the address.',
+  },
+  'guest.error.codeWrong': {
+    one: 'This code is not correct. You can try it 1 more time.',
+    other: 'This code is not correct. You can try it {n} more times.',
+    description:
+      'Under the e-mail code field (guest link, drop upload page) after a wrong code; {n} is the tries left.',
+  },
   'received.files': {
     one: '1 file',
     other: '{n} files',

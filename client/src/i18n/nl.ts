@@ -588,6 +588,20 @@ export const nl: Messages = {
   'guest.opening': 'De bestanden worden gecontroleerd en geopend…',
   'guest.openingWithCode': 'De toegangscode wordt gecontroleerd en de bestanden worden geopend (dit duurt even)…',
   'guest.error.code': 'Deze code is niet juist of verlopen. Kijk in de nieuwste e-mail, of vraag een nieuwe code aan.',
+  'guest.error.codeLastTry': 'Deze code is niet juist, en dat was de laatste poging ervoor. Vraag een nieuwe code aan.',
+  'guest.error.codeSpent':
+    'Te veel pogingen voor deze code, of de code is verlopen of al gebruikt. Vraag een nieuwe code aan.',
+  'guest.unlocked': 'Het kantoor heeft u vrijgegeven. Vraag een nieuwe code aan.',
+  'guest.remember': 'Dit apparaat {days} dagen onthouden',
+  'guest.remember.hint':
+    'Volgende links van {office} openen dan zonder code op dit apparaat. Niet aanvinken op een gedeelde of openbare computer. Zonder de link zelf opent er niets.',
+  'guest.trusted.opening': 'Dit apparaat wordt onthouden: de bestanden worden geopend…',
+  'guest.trusted.gone':
+    'Dit apparaat wordt niet meer onthouden voor dit adres (de termijn is voorbij of het kantoor heeft het ingetrokken). Vraag een code aan.',
+  'guest.trusted.note': 'Dit apparaat wordt onthouden voor {office}; volgende links openen zonder code.',
+  'guest.forget': 'Dit apparaat vergeten',
+  'guest.forgotten': 'Dit apparaat is vergeten. De volgende keer is er weer een code nodig.',
+  'guest.username': 'E-mailadres',
   'guest.error.codeFormat': 'Voer de 6 cijfers uit de e-mail in.',
   'guest.error.accessCode': 'Deze toegangscode opent de bestanden niet. Controleer hem bij de afzender.',
   'guest.error.accessCodeFormat': 'Een toegangscode heeft 12 letters en cijfers, zoals ABCD-EFGH-JKMN.',
@@ -681,6 +695,10 @@ export const nl: Messages = {
   'recipient.account': 'Account (logt in)',
   'recipient.codeRequestedAt': 'Code aangevraagd',
   'recipient.codeConfirmedAt': 'Code bevestigd',
+  'recipient.trustedAt': 'Geopend (vertrouwd apparaat)',
+  'recipient.trustedDevices.until': 'Het laatste wordt onthouden tot {date}.',
+  'recipient.trustedDevices.revoke': 'Vertrouwde apparaten intrekken',
+  'recipient.trustedDevices.revoked': 'Vertrouwde apparaten ingetrokken: dit adres heeft weer een code nodig.',
   'recipient.firstDownloadAt': 'Eerste download',
   'recipient.not': 'Nog niet',
   'recipient.lockedExplain':
@@ -1369,6 +1387,14 @@ export const nlPlurals: PluralMessages = {
   'wait.seconds': { one: '1 seconde', other: '{n} seconden' },
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
+  'recipient.trustedDevices': {
+    one: '1 apparaat onthoudt dit adres en opent links zonder code.',
+    other: '{n} apparaten onthouden dit adres en openen links zonder code.',
+  },
+  'guest.error.codeWrong': {
+    one: 'Deze code is niet juist. U kunt het nog 1 keer proberen.',
+    other: 'Deze code is niet juist. U kunt het nog {n} keer proberen.',
+  },
   'received.files': { one: '1 bestand', other: '{n} bestanden' },
   'share.missingFiles': {
     one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',
