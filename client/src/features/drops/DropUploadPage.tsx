@@ -164,7 +164,11 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       verify: (digits) => verifyDropCode(dropId, digits, remember && loaded.info.trustedDeviceDays > 0),
       linkError: (error) => handleDropError(error, loaded),
     });
-    if (granted === null) return;
+    if (granted === null) {
+      // Empty again, so the next code (typed or pasted) sends itself at its sixth digit too.
+      setCode('');
+      return;
+    }
     setTrustedDevice(granted.trustedUntil !== undefined);
     setStatus(t('dropUpload.codeConfirmed'));
     setStep({ kind: 'files', loaded, grant: granted.grant });

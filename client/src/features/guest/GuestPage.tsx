@@ -205,7 +205,11 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       verify: (digits) => verifyCode(linkId, digits, remember && info.trustedDeviceDays > 0),
       linkError: (error) => handleLinkError(error, info),
     });
-    if (verified === null) return;
+    if (verified === null) {
+      // Empty again, so the next code (typed or pasted) sends itself at its sixth digit too.
+      setCode('');
+      return;
+    }
     setTrustedDevice(verified.trustedUntil !== undefined);
     await open(info, verified);
   };
