@@ -418,6 +418,11 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
             source={source}
             onAccessExpired={() => {
               setCode('');
+              // The grant lasts an hour; a trusted device gets a new one without a code.
+              if (trustedDevice) {
+                setStep({ kind: 'trusted', info: step.info });
+                return;
+              }
               setStep({ kind: 'start', info: step.info });
               fail(t('guest.error.accessExpired'));
             }}
