@@ -1,4 +1,4 @@
--- 0015: trusted devices, and what an unlock resets (docs/protocol.md §22 "Trusted devices",
+-- 0015: trusted devices, and what an unlock resets (docs/protocol.md §21 "Trusted devices",
 -- docs/threat-model.md "Trusted devices").
 --
 -- A recipient who proved their address with an e-mail code may let their browser remember that

@@ -6,9 +6,9 @@
 // which every co-recipient reads in the signed manifest), but the link
 // alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from
 // the bound mailbox, or from a trusted device of that address (server/kernel/trust/devices.ts:
-// a browser that proved it before and was asked to remember it). An account recipient is matched by share id AND their own user id. Both
-// get 410 when the share expired, was revoked or was used up (they were entitled to it);
-// everyone else gets 404. Nothing here changes state on GET except the download, which counts
+// a browser that proved it before and was asked to remember it). An account recipient is
+// matched by share id AND their own user id. Both get 410 when the share expired, was revoked
+// or was used up (they were entitled to it); everyone else gets 404. Nothing here changes state on GET except the download, which counts
 // once per grant: the first file request under a grant records its id (jti) and counts one
 // download in the same transaction, at most up to the share's limit; further requests under
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until

@@ -1,6 +1,7 @@
-// Trusted devices, the browser's own side (docs/protocol.md §22): forgetting this device. The
-// cookie says which; the server deletes its row and the answer clears the cookie. Anyone may
-// ask (guard 'public'): it can only ever forget the device of the browser that sends it.
+// Trusted devices, the browser's own side (docs/protocol.md §21 "Trusted devices"): forgetting
+// this device. The cookie says which; the server deletes its row and the answer clears the
+// cookie. Anyone may ask (guard 'public'): it can only ever forget the device of the browser
+// that sends it.
 import type { RouteHandler } from '../kernel/http/route.js';
 import { clearTrustCookie, readTrustToken } from '../kernel/http/cookies.js';
 import type { TrustedDevices } from '../kernel/trust/devices.js';

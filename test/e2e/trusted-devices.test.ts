@@ -1,6 +1,6 @@
 // The guest's path and trusted devices in real Chromium at phone size (390 px), against the real
 // server program with mail on a real SMTP server on loopback (docs/threat-model.md "Trusted
-// devices", docs/protocol.md §22):
+// devices", docs/protocol.md §21 "Trusted devices"):
 //
 // - First visit: open the link, "Send me a code", paste the code (it sends itself at the sixth
 //   digit, "remember this device" is on), download: 4 actions. A second share from the office to

@@ -1,5 +1,5 @@
-// Trusted devices (docs/protocol.md §22, docs/threat-model.md "Trusted devices"), end to end
-// with real crypto, a real SQLite file and a real SMTP server: a browser that proved an address
+// Trusted devices (docs/protocol.md §21 "Trusted devices", docs/threat-model.md "Trusted
+// devices"), end to end with real crypto, a real SQLite file and a real SMTP server: a browser that proved an address
 // with a code and asked to be remembered opens the office's next link to that address (and a
 // bound drop's next batch) without a code, only for that address; the office sees and revokes
 // it; it ends with the office's setting on a moved clock; the recipient forgets it; and the

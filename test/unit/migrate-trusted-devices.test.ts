@@ -1,5 +1,5 @@
-// The migrations one by one: 0015_trusted_devices (docs/protocol.md §22, docs/threat-model.md
-// "Trusted devices").
+// The migrations one by one: 0015_trusted_devices (docs/protocol.md §21 "Trusted devices",
+// docs/threat-model.md "Trusted devices").
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { schemaVersion } from '../../server/kernel/db/migrate.js';
 import { removeTempDirs } from '../helpers/tmp.js';

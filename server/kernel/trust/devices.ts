@@ -1,5 +1,5 @@
-// Trusted devices (docs/protocol.md §22, docs/threat-model.md "Trusted devices"): after a right
-// e-mail code, a browser may remember that proof of an address for this office for up to the
+// Trusted devices (docs/protocol.md §21 "Trusted devices", docs/threat-model.md "Trusted
+// devices"): after a right e-mail code, a browser may remember that proof of an address for this office for up to the
 // office's setting (1–30 days; 0 = off). The browser holds a random 256-bit token in an
 // HttpOnly cookie (server/kernel/http/cookies.ts); the server keeps only its hash and the
 // address. A valid token stands in for the code of a guest recipient or a bound drop with the

@@ -190,7 +190,7 @@ export function requireOfficeKeys(state: WorkerState): { readonly session: Sessi
 /**
  * The office signing key is proven in this worker well enough to open drops: the office keys it
  * certified opened (a member), or it matched the user's pin or a client's invitation link.
- * Received shares need the pin itself (`officePinned`, docs/protocol.md §21, "Trusted devices" step 3).
+ * Received shares need the pin itself (`officePinned`, docs/protocol.md §22 step 3).
  */
 export function officeTrusted(session: Session): boolean {
   return session.officeKeys !== null || session.officePinned;
