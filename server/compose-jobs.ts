@@ -1,6 +1,7 @@
 // The repos and the jobs of the composition root (server/compose.ts): every repo once, and the
 // sweeper and the audit-head mail over them. The command line's `sweep` and `audit-verify` use
 // these over its own connection; tests build a sweeper over a bare database with sweeperOver.
+import { createTrustedDevicesRepo } from './kernel/trust/repo.js';
 import type { Logger } from 'pino';
 import { createAuthRepo } from './auth/repo.js';
 import { createClientsRepo } from './clients/repo.js';
@@ -39,6 +40,7 @@ export function createRepos(db: Db) {
     invitations: createInvitationsRepo(db),
     sessions: createSessionsRepo(db),
     rateLimits: createRateLimitRepo(db),
+    trustedDevices: createTrustedDevicesRepo(db),
     uploads: createUploadsRepo(db),
     /** Uploads owned by drop upload sessions rather than members. */
     dropSessionUploads: createUploadsRepo(db, 'drop-session'),

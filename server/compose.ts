@@ -44,6 +44,7 @@ import { createPrivacyService } from './privacy/service.js';
 import type { RouteServices } from './routes.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
 import { createReceivingService } from './shares/receiving.js';
+import { createTrustedDevices } from './kernel/trust/devices.js';
 import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUsersService } from './users/service.js';
 import { createJobs, createRepos, type Jobs, type Repos } from './compose-jobs.js';
@@ -168,7 +169,19 @@ export function createServices(deps: AppDeps): Services {
   const tokens = capabilityTokens(deps);
   const destroyDrop = (dropId: Id) => sweeper.destroyDrop(dropId);
   // What the two kinds of link holder (a guest, a drop's uploader) are served with.
-  const linkDeps = { office: repos.office, tokens, limits, audit, transact, clock, deliver, serverKey, publicUrl };
+  const trust = createTrustedDevices({ repo: repos.trustedDevices, office: repos.office, clock });
+  const linkDeps = {
+    office: repos.office,
+    tokens,
+    limits,
+    audit,
+    transact,
+    clock,
+    deliver,
+    serverKey,
+    publicUrl,
+    trust,
+  };
   const dropLink = createDropLinkService({
     ...linkDeps,
     drops: repos.drops,
@@ -290,7 +303,9 @@ export function createServices(deps: AppDeps): Services {
       destroy: async (shareId) => {
         await sweeper.destroyShare(shareId);
       },
+      trust,
     }),
+    trust,
     receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),
     contacts: createContactsService({ repo: repos.contacts, audit, clock, transact }),

@@ -27,6 +27,8 @@ import type { ReceivingService } from './shares/receiving.js';
 import * as shares from './shares/routes.js';
 import type { SharesService } from './shares/service.js';
 import * as uploads from './uploads/routes.js';
+import * as trusted from './trusted/routes.js';
+import type { TrustedDevices } from './kernel/trust/devices.js';
 import type { UploadsService } from './kernel/uploads/service.js';
 import type { OfficeService } from './office/service.js';
 import { sendAsset, sendPage, sendServiceWorker } from './pages/routes.js';
@@ -69,6 +71,8 @@ export interface RouteServices {
   readonly auditTrail: AuditTrail;
   /** Privacy rights: export and erase a person (admins). */
   readonly privacy: PrivacyService;
+  /** Browsers that remember a proved address (guests, drop uploaders). */
+  readonly trust: TrustedDevices;
   /** Largest plaintext of one file (MAX_FILE_MIB), for the drop page. */
   readonly maxFileBytes: number;
   readonly clock: Clock;
@@ -235,13 +239,31 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'json',
       shares.mailLink(s.shares),
     ),
+    api(
+      'GET',
+      '/api/v1/shares/:shareId/recipients/:recipientId/trusted-devices',
+      'office',
+      'none',
+      shares.listTrustedDevices(s.shares),
+    ),
+    api(
+      'POST',
+      '/api/v1/shares/:shareId/recipients/:recipientId/trusted-devices/revoke',
+      'office',
+      'json',
+      shares.revokeTrustedDevices(s.shares),
+    ),
     api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares)),
 
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
-    // and a download grant come only after a code from the bound mailbox; files need the grant.
+    // and a download grant come only after a code from the bound mailbox (or on a trusted device
+    // of that address, its cookie from an earlier code); files need the grant.
     api('GET', '/api/v1/links/:linkId', 'public', 'none', shares.getLink(s.receiving)),
     api('POST', '/api/v1/links/:linkId/code', 'public', 'json', shares.requestCode(s.receiving)),
-    api('POST', '/api/v1/links/:linkId/verify', 'public', 'json', shares.verifyCode(s.receiving)),
+    api('POST', '/api/v1/links/:linkId/verify', 'public', 'json', shares.verifyCode(s.receiving, now)),
+    api('POST', '/api/v1/links/:linkId/trusted', 'public', 'json', shares.openTrusted(s.receiving, now)),
+    // a trusted device forgets itself (the cookie names it; public: it can only be the caller's own)
+    api('DELETE', '/api/v1/trusted-device', 'public', 'none', trusted.forgetDevice(s.trust)),
     api('GET', '/api/v1/links/:linkId/files/:fileId', 'public', 'none', shares.guestFile(s.receiving)),
 
     // shares received by the signed-in account (files need a grant as well as the session)
@@ -273,7 +295,8 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // one upload session, which owns its uploads and submits once.
     api('GET', '/api/v1/d/:dropId', 'public', 'none', drops.getDropLink(s.dropLink, s.maxFileBytes)),
     api('POST', '/api/v1/d/:dropId/code', 'public', 'json', drops.requestDropCode(s.dropLink)),
-    api('POST', '/api/v1/d/:dropId/verify', 'public', 'json', drops.verifyDropCode(s.dropLink)),
+    api('POST', '/api/v1/d/:dropId/verify', 'public', 'json', drops.verifyDropCode(s.dropLink, now)),
+    api('POST', '/api/v1/d/:dropId/trusted', 'public', 'json', drops.openTrustedDrop(s.dropLink)),
     api('POST', '/api/v1/d/:dropId/start', 'public', 'json', drops.startDropSession(s.dropLink)),
     api('POST', '/api/v1/d/:dropId/uploads', 'public', 'json', uploads.createUpload(s.dropUploads, dropSession)),
     api('GET', '/api/v1/d/:dropId/uploads/:uploadId', 'public', 'none', uploads.getUpload(s.dropUploads, dropSession)),

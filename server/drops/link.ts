@@ -7,7 +7,8 @@
 // upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
 // server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail at all, ever: an open
 // drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
-// per drop instead). Either way they get a grant, a capability token naming one upload
+// per drop instead). A bound drop's code step is also satisfied by a trusted device of the bound
+// address (server/kernel/trust/devices.ts). Either way they get a grant, a capability token naming one upload
 // session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
 // once. Nothing here changes state on GET.
 //
@@ -34,7 +35,15 @@ import {
 } from '../../shared/crypto/index.js';
 import { DROP_SESSION_HOURS, type Language } from '../../shared/wire/index.js';
 import { localeFor } from '../kernel/mail/format.js';
-import { grantInvalid, invalidCredentials, invalidInput, notFound, uploadIncomplete } from '../kernel/http/errors.js';
+import {
+  codeSpent,
+  deviceNotTrusted,
+  grantInvalid,
+  invalidInput,
+  notFound,
+  uploadIncomplete,
+  wrongEmailCode,
+} from '../kernel/http/errors.js';
 import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import { RATE_LIMITS } from '../kernel/rate-limit/service.js';
@@ -71,11 +80,19 @@ export interface DropSubmission {
 }
 
 export interface DropLinkService {
-  /** The drop a link names, while it takes uploads. */
-  info(dropId: Id): DropRecord;
+  /** The drop a link names, while it takes uploads, and whether this browser's trusted-device cookie may skip its code. */
+  info(dropId: Id, trustToken: string | undefined): { drop: DropRecord; trusted: boolean; trustedDeviceDays: number };
   /** `lang`: the upload page's language, for the code mail; the office's when left out. */
   requestCode(ip: string, dropId: Id, lang: Language | undefined): Promise<{ sentAt: number; expiresAt: number }>;
-  verifyCode(ip: string, dropId: Id, code: string): Promise<DropGrant>;
+  /** `remember`: make this browser a trusted device (`trusted` in the answer carries its token). */
+  verifyCode(
+    ip: string,
+    dropId: Id,
+    code: string,
+    remember: boolean,
+  ): Promise<DropGrant & { trusted?: { token: string; expiresAt: number } }>;
+  /** A bound drop's session without a code, for a trusted device of its address. */
+  openTrusted(dropId: Id, trustToken: string | undefined): Promise<DropGrant>;
   start(ip: string, dropId: Id): Promise<DropGrant>;
   /** The portal: a session on the client's own personal drop (404 for any other drop). */
   startForClient(clientId: Id, dropId: Id): Promise<DropGrant>;
@@ -153,7 +170,11 @@ export function createDropLinkService(
   const ownerMail = (drop: DropRecord): string | undefined => (drop.ownerActive ? drop.ownerEmail : undefined);
 
   return {
-    info: findPublic,
+    info(dropId, trustToken) {
+      const drop = findPublic(dropId);
+      const trusted = drop.email !== null && drop.lockedAt === null && deps.trust.holds(trustToken, drop.email);
+      return { drop, trusted, trustedDeviceDays: drop.email === null ? 0 : office().trustedDeviceDays };
+    },
 
     async requestCode(ip, dropId, lang) {
       limits.check(limits.address('drop-code', ip));
@@ -185,12 +206,13 @@ export function createDropLinkService(
       return { sentAt, expiresAt };
     },
 
-    async verifyCode(ip, dropId, code) {
+    async verifyCode(ip, dropId, code, remember) {
       // Per client address too, so one address cannot go on guessing over many links.
       const address = limits.address('drop-code', ip);
       limits.check(address);
       const drop = findPublic(dropId);
-      if (drop.email === null) throw codeNotNeeded();
+      const email = drop.email;
+      if (email === null) throw codeNotNeeded();
       if (drop.lockedAt !== null) throw dropLocked();
 
       const checked = transact(() => {
@@ -200,23 +222,33 @@ export function createDropLinkService(
           codeHash(deps.serverKey, 'email-code', drop.id, code),
           now,
         );
-        if (check.right) {
-          audit.record({ actor: drop.linkRef, action: 'drop.code_confirmed', object: object(drop) });
-        } else {
+        if (check.outcome === 'spent') return { check };
+        if (check.outcome === 'right') {
+          const trusted = remember ? deps.trust.issue(email) : undefined;
           audit.record({
             actor: drop.linkRef,
-            action: 'drop.code_wrong',
+            action: 'drop.code_confirmed',
             object: object(drop),
-            details: { wrongCodes: check.wrongCodes },
+            details: { trustedDevice: trusted !== undefined },
           });
-          if (check.lockedNow) audit.record({ actor: drop.linkRef, action: 'drop.locked', object: object(drop) });
+          return { check, trusted };
         }
-        return check;
+        audit.record({
+          actor: drop.linkRef,
+          action: 'drop.code_wrong',
+          object: object(drop),
+          details: { wrongCodes: check.wrongCodes },
+        });
+        if (check.lockedNow) audit.record({ actor: drop.linkRef, action: 'drop.locked', object: object(drop) });
+        return { check };
       });
 
-      if (checked.right) return newSession(drop);
+      const { check, trusted } = checked;
+      if (check.outcome === 'right')
+        return { ...(await newSession(drop)), ...(trusted !== undefined ? { trusted } : {}) };
+      if (check.outcome === 'spent') throw codeSpent();
       limits.fail(address);
-      if (!checked.lockedNow) throw invalidCredentials();
+      if (!check.lockedNow) throw wrongEmailCode(check.triesLeft);
       const to = ownerMail(drop);
       if (to !== undefined)
         await deps.deliver(
@@ -224,11 +256,24 @@ export function createDropLinkService(
             to,
             locale: localeFor(drop.ownerLang, office()),
             office: office().name,
-            recipient: maskAddress(drop.email),
+            recipient: maskAddress(email),
             link: dropLink(drop),
           }),
         );
       throw dropLocked();
+    },
+
+    async openTrusted(dropId, trustToken) {
+      const drop = findPublic(dropId);
+      const email = drop.email;
+      if (email === null) throw codeNotNeeded();
+      if (drop.lockedAt !== null) throw dropLocked();
+      transact(() => {
+        if (!deps.trust.use(trustToken, email)) throw deviceNotTrusted();
+        drops.markTrusted(drop.id, clock.now());
+        audit.record({ actor: drop.linkRef, action: 'drop.trusted_device_used', object: object(drop) });
+      });
+      return newSession(drop);
     },
 
     async start(ip, dropId) {

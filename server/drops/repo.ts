@@ -78,6 +78,7 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
   d.secrets_office AS secretsOffice, d.label_owner AS labelOwner, d.label_office AS labelOffice, d.closed_at AS closedAt,
   d.code_requested_at AS codeRequestedAt, d.code_confirmed_at AS codeConfirmedAt, d.wrong_codes AS wrongCodes, d.locked_at AS lockedAt,
+  d.unlocked_at AS unlockedAt,
   d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt, d.client_id AS clientId, d.client_link AS clientLink,
   d.signed_record AS signedRecord, d.record_certificate AS recordCertificate, u.certificate AS ownerCertificate, u.encryption_key_signature AS ownerEncryptionKeySignature,
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
@@ -157,9 +158,12 @@ export function createDropsRepo(db: Db) {
   const close = db.prepare<[number, Uint8Array, number]>(
     'UPDATE drops SET closed_at = ? WHERE id = ? AND closed_at IS NULL AND expires_at > ?',
   );
-  const unlock = db.prepare<[Uint8Array]>(
-    'UPDATE drops SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND locked_at IS NOT NULL',
+  const unlock = db.prepare<[number, Uint8Array]>(
+    'UPDATE drops SET locked_at = NULL, wrong_codes = 0, unlocked_at = ? WHERE id = ? AND locked_at IS NOT NULL',
   );
+  // An unlock also forgets the drop's codes, so the hourly count starts again.
+  const forgetCodes = db.prepare<[Uint8Array]>('DELETE FROM drop_codes WHERE drop_id = ?');
+  const trusted = db.prepare<[number, Uint8Array]>('UPDATE drops SET trusted_at = ? WHERE id = ?');
   const reject = db.prepare<[number, Uint8Array, Uint8Array]>(
     'UPDATE drop_uploads SET rejected_at = ? WHERE id = ? AND drop_id = ? AND rejected_at IS NULL',
   );
@@ -276,7 +280,15 @@ export function createDropsRepo(db: Db) {
     deleteDrop: (id: Id) => deleteDrop.run(id).changes === 1,
     /** Closes an active drop; false if it was closed or expired already. */
     close: (id: Id, now: number) => close.run(now, id, now).changes === 1,
-    unlock: (id: Id) => unlock.run(id).changes === 1,
+    /** Clears the lock, the wrong-code count and the codes (so the hourly count too), in the caller's transaction. */
+    unlock(id: Id, now: number): boolean {
+      if (unlock.run(now, id).changes !== 1) return false;
+      forgetCodes.run(id);
+      return true;
+    },
+    markTrusted(id: Id, now: number): void {
+      trusted.run(now, id);
+    },
     reject: (dropId: Id, dropUploadId: Id, now: number) => reject.run(now, dropUploadId, dropId).changes === 1,
 
     /** A bound drop's e-mail codes, wrong-code count and code times (server/kernel/codes/rules.ts). */

@@ -1,6 +1,7 @@
 // Drops: the office's side (create, list, open, close, unlock, delete, reject, download) and the
 // link holder's (what the page shows, codes, the start of a session, submitting) — shared/wire/drops.ts.
 // The link holder's resumable uploads are server/uploads/routes.ts's handlers, given `sessionOf`.
+import { readTrustToken, setTrustCookie } from '../kernel/http/cookies.js';
 import { z } from 'zod';
 import { idToWire } from '../../shared/crypto/index.js';
 import {
@@ -119,7 +120,8 @@ const grantOut = (granted: DropGrant): DropGrantResponse => ({
 
 export function getDropLink(link: DropLinkService, maxFileBytes: number): RouteHandler {
   return (req, res) => {
-    res.json(publicInfoOut(link.info(idParam(req, 'dropId')), maxFileBytes));
+    const { drop, trusted, trustedDeviceDays } = link.info(idParam(req, 'dropId'), readTrustToken(req));
+    res.json(publicInfoOut(drop, maxFileBytes, { trusted, days: trustedDeviceDays }));
   };
 }
 
@@ -131,10 +133,24 @@ export function requestDropCode(link: DropLinkService): RouteHandler {
   };
 }
 
-export function verifyDropCode(link: DropLinkService): RouteHandler {
+export function verifyDropCode(link: DropLinkService, now: () => number): RouteHandler {
   return async (req, res) => {
-    const { code } = parseInput(CodeVerifyRequest, req.body);
-    res.json(grantOut(await link.verifyCode(clientAddress(req), idParam(req, 'dropId'), code)));
+    const { code, remember } = parseInput(CodeVerifyRequest, req.body);
+    const verified = await link.verifyCode(clientAddress(req), idParam(req, 'dropId'), code, remember === true);
+    const { trusted } = verified;
+    if (trusted === undefined) {
+      res.json(grantOut(verified));
+      return;
+    }
+    setTrustCookie(res, trusted.token, (trusted.expiresAt - now()) / 1000);
+    res.json({ ...grantOut(verified), trustedUntil: iso(trusted.expiresAt) });
+  };
+}
+
+export function openTrustedDrop(link: DropLinkService): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    res.json(grantOut(await link.openTrusted(idParam(req, 'dropId'), readTrustToken(req))));
   };
 }
 

@@ -216,7 +216,7 @@ export function createDropsService(deps: {
       transact(() => {
         const drop = find(dropId);
         requireOpen(drop, clock.now());
-        if (!drops.unlock(drop.id)) throw wrongState();
+        if (!drops.unlock(drop.id, clock.now())) throw wrongState();
         audit.record({
           actor: caller.auditRef,
           action: 'drop.unlocked',

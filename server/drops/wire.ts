@@ -102,7 +102,11 @@ export function detailOut(drop: DropRecord, uploads: readonly DropUploadWithFile
   };
 }
 
-export function publicInfoOut(drop: DropRecord, maxFileBytes: number): DropPublicInfo {
+export function publicInfoOut(
+  drop: DropRecord,
+  maxFileBytes: number,
+  trust: { trusted: boolean; days: number },
+): DropPublicInfo {
   return {
     dropId: idToWire(drop.id),
     title: drop.title,
@@ -111,6 +115,10 @@ export function publicInfoOut(drop: DropRecord, maxFileBytes: number): DropPubli
     bound: drop.email !== null,
     ...(drop.email !== null ? { maskedEmail: maskAddress(drop.email) } : {}),
     locked: drop.lockedAt !== null,
+    // Cleared by the next code request (server/kernel/codes/repo.ts).
+    unlocked: drop.unlockedAt !== null,
+    trusted: trust.trusted,
+    trustedDeviceDays: trust.days,
     singleUse: drop.singleUse,
     maxFiles: drop.maxFiles,
     maxTotalBytes: drop.maxBytes,

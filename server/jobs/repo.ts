@@ -1,5 +1,5 @@
 // SQL of the sweeper's housekeeping: rows that have outlived their use (expired sessions,
-// sign-in tickets, invitations, e-mail codes, grant uses). Not scoped to any caller: only the
+// sign-in tickets, invitations, e-mail codes, grant uses, trusted devices). Not scoped to any caller: only the
 // sweeper runs these.
 import type { Db } from '../kernel/db/open.js';
 
@@ -10,6 +10,7 @@ export function createHousekeepingRepo(db: Db) {
   const invitations = db.prepare<[number]>('DELETE FROM invitations WHERE accepted_at IS NULL AND expires_at <= ?');
   const codes = db.prepare<[number]>('DELETE FROM email_codes WHERE created_at <= ?');
   const grants = db.prepare<[number]>('DELETE FROM grant_uses WHERE expires_at <= ?');
+  const trustedDevices = db.prepare<[number]>('DELETE FROM trusted_devices WHERE expires_at <= ?');
   const rateLimits = db.prepare<[number, number]>(
     'DELETE FROM rate_limits WHERE window_start < ? AND blocked_until < ?',
   );
@@ -24,6 +25,7 @@ export function createHousekeepingRepo(db: Db) {
         codes: codes.run(now - limits.codeKeepMs).changes,
         grants: grants.run(now).changes,
         rateLimits: rateLimits.run(now - limits.rateLimitWindowMs, now).changes,
+        trustedDevices: trustedDevices.run(now).changes,
       };
     },
   };

@@ -1,6 +1,7 @@
 // What serves a link holder — a share's guest (server/shares/receiving.ts) or a drop's uploader
 // (server/drops/link.ts): both ask for an e-mail code, try it under rate limits and get a signed
-// grant, and both are audited and mailed the same way.
+// grant (or skip the code on a trusted device of the bound address), and both are audited and
+// mailed the same way.
 import type { OfficeRepo } from './accounts/office-repo.js';
 import type { Audit } from './audit/service.js';
 import type { Clock } from './clock.js';
@@ -8,6 +9,7 @@ import type { Transact } from './db/transaction.js';
 import type { CapabilityTokens } from './keys.js';
 import type { Deliver } from './mail/deliver.js';
 import type { RateLimiter } from './rate-limit/service.js';
+import type { TrustedDevices } from './trust/devices.js';
 
 export interface LinkHolderDeps {
   office: OfficeRepo;
@@ -19,4 +21,5 @@ export interface LinkHolderDeps {
   deliver: Deliver;
   serverKey: Uint8Array;
   publicUrl: string;
+  trust: TrustedDevices;
 }

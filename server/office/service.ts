@@ -49,6 +49,7 @@ export function createOfficeService(deps: {
     retentionDays: record.retentionDays,
     language: record.language,
     timeZone: record.timeZone,
+    trustedDeviceDays: record.trustedDeviceDays,
   });
 
   return {
@@ -69,6 +70,7 @@ export function createOfficeService(deps: {
           ...next,
           language: next.language ?? before.language,
           timeZone: next.timeZone ?? before.timeZone,
+          trustedDeviceDays: next.trustedDeviceDays ?? before.trustedDeviceDays,
         };
         const changed = (Object.keys(after) as (keyof OfficeSettingsRecord)[]).filter(
           (key) => after[key] !== before[key],

@@ -215,6 +215,8 @@ export function createPrivacyRepo(db: Db) {
   const deleteUser = db.prepare<[Uint8Array]>('DELETE FROM users WHERE id = ?');
   // A notice still waiting in the mail queue holds the address (and the mail's text) until it is sent.
   const deleteQueuedMail = db.prepare<[string]>('DELETE FROM mail_queue WHERE recipient = ? COLLATE NOCASE');
+  // A trusted device is bound to the address (migrations/0015_trusted_devices.sql).
+  const deleteTrustedDevices = db.prepare<[string]>('DELETE FROM trusted_devices WHERE email = ?');
   const clearPerson = db.prepare<[Uint8Array]>('UPDATE audit_people SET name = NULL, email = NULL WHERE ref = ?');
 
   const params = (person: Person): Params => ({ email: person.email, userId: person.userId });
@@ -312,6 +314,7 @@ export function createPrivacyRepo(db: Db) {
       }
       for (const ref of refs) clearPerson.run(ref);
       deleteQueuedMail.run(person.email);
+      deleteTrustedDevices.run(person.email.toLowerCase());
       return { pins };
     },
 

@@ -5,9 +5,10 @@
 // Entitlement: a guest is whoever holds the 128-bit link id of the link (not the recipient id,
 // which every co-recipient reads in the signed manifest), but the link
 // alone opens nothing: Ks, the wrapped keys and a download grant come only after a code from
-// the bound mailbox. An account recipient is matched by share id AND their own user id. Both
-// get 410 when the share expired, was revoked or was used up (they were entitled to it);
-// everyone else gets 404. Nothing here changes state on GET except the download, which counts
+// the bound mailbox, or from a trusted device of that address (server/kernel/trust/devices.ts:
+// a browser that proved it before and was asked to remember it). An account recipient is
+// matched by share id AND their own user id. Both get 410 when the share expired, was revoked
+// or was used up (they were entitled to it); everyone else gets 404. Nothing here changes state on GET except the download, which counts
 // once per grant: the first file request under a grant records its id (jti) and counts one
 // download in the same transaction, at most up to the share's limit; further requests under
 // that grant (Range resumes, other files) count nothing, even once the limit is reached, until
@@ -16,7 +17,15 @@
 import { codeHash, idToWire, newId, toHex, type Id } from '../../shared/crypto/index.js';
 import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { grantInvalid, invalidCredentials, notFound, recipientLocked, shareGone } from '../kernel/http/errors.js';
+import {
+  codeSpent,
+  deviceNotTrusted,
+  grantInvalid,
+  notFound,
+  recipientLocked,
+  shareGone,
+  wrongEmailCode,
+} from '../kernel/http/errors.js';
 import { CapabilityTokenError } from '../kernel/keys.js';
 import { maskAddress } from '../kernel/mail/mailer.js';
 import type { OfficeRecord } from '../kernel/accounts/office-repo.js';
@@ -61,14 +70,25 @@ interface DownloadRequest {
 
 type RecipientDownload = Download;
 
+/** What a right code (or a trusted device) gets: Ks, a download grant, the share, and a new trusted device if asked for. */
+export interface GuestOpening {
+  readonly serverHalf: Uint8Array;
+  readonly grant: string;
+  readonly view: RecipientView;
+  /** The trusted device this browser became (a right code with `remember`, when the office allows it). */
+  readonly trusted?: { readonly token: string; readonly expiresAt: number };
+}
+
 export interface ReceivingService {
-  linkInfo(linkId: Id): { target: RecipientWithShare; office: OfficeRecord };
-  requestCode(ip: string, linkId: Id): Promise<{ sentAt: number; expiresAt: number }>;
-  verifyCode(
-    ip: string,
+  /** `trustToken`: the browser's trusted-device cookie, read (never used) to tell the page it may skip the code. */
+  linkInfo(
     linkId: Id,
-    code: string,
-  ): Promise<{ serverHalf: Uint8Array; grant: string; view: RecipientView }>;
+    trustToken: string | undefined,
+  ): { target: RecipientWithShare; office: OfficeRecord; trusted: boolean };
+  requestCode(ip: string, linkId: Id): Promise<{ sentAt: number; expiresAt: number }>;
+  verifyCode(ip: string, linkId: Id, code: string, remember: boolean): Promise<GuestOpening>;
+  /** The same as a right code, for a browser whose trusted-device cookie is valid for the recipient's address. */
+  openTrusted(linkId: Id, trustToken: string | undefined): Promise<GuestOpening>;
   /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
   verifyGrant(token: string | undefined): Promise<Grant>;
   guestDownload(linkId: Id, grant: Grant, request: DownloadRequest): Promise<RecipientDownload>;
@@ -229,8 +249,15 @@ export function createReceivingService(
     return { file, blob, range };
   };
 
+  /** Ks and a grant for a recipient who proved their address (by code or trusted device). */
+  const opening = async (target: RecipientWithShare): Promise<Omit<GuestOpening, 'trusted'>> => {
+    const view = viewOf(target);
+    if (view.recipient.serverHalf === null) throw sweptError(shares.byId(target.share.id) ?? target.share, clock.now());
+    return { serverHalf: view.recipient.serverHalf, grant: await signGrant(target.recipient.id), view };
+  };
+
   return {
-    linkInfo(linkId) {
+    linkInfo(linkId, trustToken) {
       const target = findGuest(linkId);
       const state = recipientShareState(target.share, target.recipient, clock.now());
       if (state !== 'active') {
@@ -240,7 +267,8 @@ export function createReceivingService(
         const member = sender !== undefined && sender.status === 'active' && sender.role !== 'client';
         throw shareGone(state, { office: office().name, ...(member ? { sender: sender.name } : {}) });
       }
-      return { target, office: office() };
+      const trusted = target.recipient.lockedAt === null && deps.trust.holds(trustToken, target.recipient.email);
+      return { target, office: office(), trusted };
     },
 
     async requestCode(ip, linkId) {
@@ -279,7 +307,7 @@ export function createReceivingService(
       return { sentAt, expiresAt };
     },
 
-    async verifyCode(ip, linkId, code) {
+    async verifyCode(ip, linkId, code, remember) {
       // Per client address too, so one address cannot go on guessing over many links.
       const address = limits.address('share-code', ip);
       limits.check(address);
@@ -288,21 +316,28 @@ export function createReceivingService(
       requireActiveFor(target);
       if (recipient.lockedAt !== null) throw recipientLocked();
 
-      const outcome = transact((): 'ok' | 'wrong' | 'locked' => {
+      type Outcome =
+        | { readonly kind: 'ok'; readonly trusted?: { token: string; expiresAt: number } }
+        | { readonly kind: 'spent' }
+        | { readonly kind: 'wrong'; readonly triesLeft: number }
+        | { readonly kind: 'locked' };
+      const outcome = transact((): Outcome => {
         const now = clock.now();
         const checked = checkEmailCode(
           shares.codesOf(recipient.id),
           codeHash(deps.serverKey, 'email-code', recipient.id, code),
           now,
         );
-        if (checked.right) {
+        if (checked.outcome === 'spent') return { kind: 'spent' };
+        if (checked.outcome === 'right') {
+          const trusted = remember ? deps.trust.issue(recipient.email) : undefined;
           audit.record({
             actor: recipient.auditRef,
             action: 'share.code_confirmed',
             object: object(share),
-            details: { recipient: toHex(recipient.auditRef) },
+            details: { recipient: toHex(recipient.auditRef), trustedDevice: trusted !== undefined },
           });
-          return 'ok';
+          return { kind: 'ok', ...(trusted !== undefined ? { trusted } : {}) };
         }
         audit.record({
           actor: recipient.auditRef,
@@ -310,17 +345,17 @@ export function createReceivingService(
           object: object(share),
           details: { recipient: toHex(recipient.auditRef), wrongCodes: checked.wrongCodes },
         });
-        if (!checked.lockedNow) return 'wrong';
+        if (!checked.lockedNow) return { kind: 'wrong', triesLeft: checked.triesLeft };
         audit.record({
           actor: recipient.auditRef,
           action: 'share.recipient_locked',
           object: object(share),
           details: { recipient: toHex(recipient.auditRef) },
         });
-        return 'locked';
+        return { kind: 'locked' };
       });
 
-      if (outcome === 'locked') {
+      if (outcome.kind === 'locked') {
         limits.fail(address);
         const toSender = senderMail(share);
         if (toSender !== undefined)
@@ -334,13 +369,31 @@ export function createReceivingService(
           );
         throw recipientLocked();
       }
-      if (outcome === 'wrong') {
+      if (outcome.kind === 'spent') throw codeSpent();
+      if (outcome.kind === 'wrong') {
         limits.fail(address);
-        throw invalidCredentials();
+        throw wrongEmailCode(outcome.triesLeft);
       }
-      const view = viewOf(target);
-      if (view.recipient.serverHalf === null) throw sweptError(shares.byId(share.id) ?? share, clock.now());
-      return { serverHalf: view.recipient.serverHalf, grant: await signGrant(recipient.id), view };
+      return { ...(await opening(target)), ...(outcome.trusted !== undefined ? { trusted: outcome.trusted } : {}) };
+    },
+
+    async openTrusted(linkId, trustToken) {
+      const target = findGuest(linkId);
+      const { share, recipient } = target;
+      requireActive(share, clock.now());
+      if (recipient.lockedAt !== null) throw recipientLocked();
+      transact(() => {
+        if (!deps.trust.use(trustToken, recipient.email)) throw deviceNotTrusted();
+        const now = clock.now();
+        shares.markTrusted(recipient.id, now);
+        audit.record({
+          actor: recipient.auditRef,
+          action: 'share.trusted_device_used',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef) },
+        });
+      });
+      return opening(target);
     },
 
     verifyGrant,

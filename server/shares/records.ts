@@ -63,6 +63,10 @@ export interface RecipientRecord {
   readonly firstDownloadAt: number | null;
   readonly wrongCodes: number;
   readonly lockedAt: number | null;
+  /** When the office last unlocked this recipient (the link page says so until the next code). */
+  readonly unlockedAt: number | null;
+  /** When a trusted device last stood in for a code. */
+  readonly trustedAt: number | null;
   readonly deliveryFailed: boolean;
   /** Downloads counted for this recipient (once per grant). */
   readonly downloadsUsed: number;
@@ -196,6 +200,8 @@ export interface RecipientSqlRow {
   first_download_at: number | null;
   wrong_codes: number;
   locked_at: number | null;
+  unlocked_at: number | null;
+  trusted_at: number | null;
   delivery_failed: number;
   downloads_used: number;
   link_mailed_at: number | null;
@@ -223,6 +229,8 @@ export function recipientFromSql(row: RecipientSqlRow): RecipientRecord {
     firstDownloadAt: row.first_download_at,
     wrongCodes: row.wrong_codes,
     lockedAt: row.locked_at,
+    unlockedAt: row.unlocked_at,
+    trustedAt: row.trusted_at,
     deliveryFailed: row.delivery_failed === 1,
     downloadsUsed: row.downloads_used,
     linkMailedAt: row.link_mailed_at,

@@ -39,7 +39,7 @@ const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.s
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
 const RECIPIENT_COLUMNS = `r.id, r.share_id, r.link_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
   r.server_half, r.link_secret_sender, r.link_secret_office, r.code_requested_at, r.code_confirmed_at, r.first_download_at,
-  r.wrong_codes, r.locked_at, r.delivery_failed, r.lang, r.downloads_used, r.link_mailed_at,
+  r.wrong_codes, r.locked_at, r.unlocked_at, r.trusted_at, r.delivery_failed, r.lang, r.downloads_used, r.link_mailed_at,
   EXISTS (SELECT 1 FROM mail_queue q WHERE q.outcome = 'share_recipient' AND q.ref = r.id) AS delivery_sending`;
 const RECIPIENTS = 'share_recipients r LEFT JOIN users ru ON ru.id = r.user_id';
 const FILE_COLUMNS = 'file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key';
@@ -130,8 +130,8 @@ export function createSharesRepo(db: Db) {
   const extend = db.prepare<[number, Uint8Array, number]>(
     'UPDATE shares SET expires_at = ? WHERE id = ? AND revoked_at IS NULL AND swept_at IS NULL AND expires_at > ?',
   );
-  const unlock = db.prepare<[Uint8Array, Uint8Array]>(
-    'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0 WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
+  const unlock = db.prepare<[number, Uint8Array, Uint8Array]>(
+    'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0, unlocked_at = ? WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
   );
   // Only a guest with an access code, whose share is live, and only once (migrations/0014).
   const claimLinkMail = db.prepare<[number, Uint8Array, Uint8Array]>(
@@ -142,6 +142,9 @@ export function createSharesRepo(db: Db) {
   const releaseLinkMail = db.prepare<[Uint8Array, Uint8Array, number]>(
     'UPDATE share_recipients SET link_mailed_at = NULL WHERE id = ? AND share_id = ? AND link_mailed_at = ?',
   );
+  // An unlock also forgets the recipient's codes, so the hourly count starts again.
+  const forgetCodes = db.prepare<[Uint8Array]>('DELETE FROM email_codes WHERE recipient_id = ?');
+  const trusted = db.prepare<[number, Uint8Array]>('UPDATE share_recipients SET trusted_at = ? WHERE id = ?');
   const firstDownload = db.prepare<[number, Uint8Array]>(
     'UPDATE share_recipients SET first_download_at = ? WHERE id = ? AND first_download_at IS NULL',
   );
@@ -252,7 +255,15 @@ export function createSharesRepo(db: Db) {
     revoke: (id: Id, now: number) => revoke.run(now, id).changes === 1,
     /** A new expiry for a share that is neither revoked, swept nor expired at `now`. */
     extend: (id: Id, expiresAt: number, now: number) => extend.run(expiresAt, id, now).changes === 1,
-    unlock: (recipientId: Id, shareId: Id) => unlock.run(recipientId, shareId).changes === 1,
+    /** Clears the lock, the wrong-code count and the codes (so the hourly count too), in the caller's transaction. */
+    unlock(recipientId: Id, shareId: Id, now: number): boolean {
+      if (unlock.run(now, recipientId, shareId).changes !== 1) return false;
+      forgetCodes.run(recipientId);
+      return true;
+    },
+    markTrusted(recipientId: Id, now: number): void {
+      trusted.run(now, recipientId);
+    },
     /** Marks a guest's link as mailed by Coffer; false when not a guest with an access code, or mailed already. */
     claimLinkMail: (recipientId: Id, shareId: Id, now: number) =>
       claimLinkMail.run(now, recipientId, shareId).changes === 1,

@@ -15,13 +15,15 @@ import {
   ShareCreateRequest,
   ShareExtendRequest,
   type ShareList,
+  type TrustedDeviceList,
 } from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
+import { readTrustToken, setTrustCookie } from '../kernel/http/cookies.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { bearer, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
 import { iso } from '../kernel/wire.js';
 import { answerDownload } from '../kernel/download.js';
-import type { ReceivingService, RecipientView } from './receiving.js';
+import type { GuestOpening, ReceivingService, RecipientView } from './receiving.js';
 import type { SharesService } from './service.js';
 import { detailOut, forRecipientOut, linkInfoOut, shareInputIn, summaryOut } from './wire.js';
 import { shareState } from '../kernel/domain/shares.js';
@@ -92,6 +94,28 @@ export function mailLink(shares: SharesService): RouteHandler {
   };
 }
 
+export function listTrustedDevices(shares: SharesService): RouteHandler {
+  return (req, res) => {
+    const devices = shares.trustedDevices(callerOf(res), idParam(req, 'shareId'), idParam(req, 'recipientId'));
+    const answer: TrustedDeviceList = {
+      devices: devices.map((device) => ({
+        createdAt: iso(device.createdAt),
+        expiresAt: iso(device.expiresAt),
+        lastUsedAt: device.lastUsedAt === null ? null : iso(device.lastUsedAt),
+      })),
+    };
+    res.json(answer);
+  };
+}
+
+export function revokeTrustedDevices(shares: SharesService): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    shares.revokeTrustedDevices(callerOf(res), idParam(req, 'shareId'), idParam(req, 'recipientId'));
+    res.status(204).end();
+  };
+}
+
 export function senderFile(shares: SharesService): RouteHandler {
   return async (req, res) => {
     const fileId = idParam(req, 'fileId');
@@ -131,10 +155,22 @@ export function lookupRecipients(shares: SharesService): RouteHandler {
 
 export function getLink(receiving: ReceivingService): RouteHandler {
   return (req, res) => {
-    const { target, office } = receiving.linkInfo(idParam(req, 'linkId'));
-    const answer: LinkInfo = linkInfoOut(target.share, target.recipient, office, logoUrl(office));
+    const { target, office, trusted } = receiving.linkInfo(idParam(req, 'linkId'), readTrustToken(req));
+    const answer: LinkInfo = linkInfoOut(target.share, target.recipient, office, logoUrl(office), trusted);
     res.json(answer);
   };
+}
+
+/** Answers Ks, the grant and the share; sets the trusted-device cookie when one was made. */
+function answerOpening(res: Parameters<RouteHandler>[1], opened: GuestOpening, now: number): void {
+  if (opened.trusted !== undefined) setTrustCookie(res, opened.trusted.token, (opened.trusted.expiresAt - now) / 1000);
+  const answer: CodeVerifyResponse = {
+    serverHalf: toBase64Url(opened.serverHalf),
+    grant: opened.grant,
+    share: forRecipient(opened.view),
+    ...(opened.trusted !== undefined ? { trustedUntil: iso(opened.trusted.expiresAt) } : {}),
+  };
+  res.json(answer);
 }
 
 export function requestCode(receiving: ReceivingService): RouteHandler {
@@ -145,16 +181,18 @@ export function requestCode(receiving: ReceivingService): RouteHandler {
   };
 }
 
-export function verifyCode(receiving: ReceivingService): RouteHandler {
+export function verifyCode(receiving: ReceivingService, now: () => number): RouteHandler {
   return async (req, res) => {
-    const { code } = parseInput(CodeVerifyRequest, req.body);
-    const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'linkId'), code);
-    const answer: CodeVerifyResponse = {
-      serverHalf: toBase64Url(verified.serverHalf),
-      grant: verified.grant,
-      share: forRecipient(verified.view),
-    };
-    res.json(answer);
+    const { code, remember } = parseInput(CodeVerifyRequest, req.body);
+    const verified = await receiving.verifyCode(clientAddress(req), idParam(req, 'linkId'), code, remember === true);
+    answerOpening(res, verified, now());
+  };
+}
+
+export function openTrusted(receiving: ReceivingService, now: () => number): RouteHandler {
+  return async (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    answerOpening(res, await receiving.openTrusted(idParam(req, 'linkId'), readTrustToken(req)), now());
   };
 }
 

@@ -47,6 +47,8 @@ import { createShareCheck } from './check.js';
 import { guestLinkMail, shareNotificationMail } from '../kernel/mail/transfer-messages.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { localeFor } from '../kernel/mail/format.js';
+import type { TrustedDevices } from '../kernel/trust/devices.js';
+import type { TrustedDeviceRecord } from '../kernel/trust/repo.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The mail queue's outcome kind for an account recipient's notification: its ref is the recipient id. */
@@ -80,6 +82,10 @@ export interface SharesService {
   unlock(caller: Caller, shareId: Id, recipientId: Id): void;
   /** Coffer mails a guest with an access code their full link (`fragment` after '#'), once; nothing of it is kept. */
   mailLink(caller: Caller, shareId: Id, recipientId: Id, fragment: string): Promise<void>;
+  /** A guest recipient's trusted devices (by the recipient's address): what the office sees. */
+  trustedDevices(caller: Caller, shareId: Id, recipientId: Id): TrustedDeviceRecord[];
+  /** Revokes every trusted device of a guest recipient's address; the number revoked. */
+  revokeTrustedDevices(caller: Caller, shareId: Id, recipientId: Id): number;
   /** The sender's (or a colleague's) download: counts nothing. */
   senderDownload(caller: Caller, shareId: Id, fileId: Id, range: string | undefined): Promise<Download>;
   lookup(emails: readonly string[]): RecipientLookup[];
@@ -121,6 +127,7 @@ export function createSharesService(deps: {
   quotaBytes: number;
   /** Destroys a share's blobs and keys now (the sweeper's per-share step), after a revoke. */
   destroy: (shareId: Id) => Promise<void>;
+  trust: TrustedDevices;
 }): SharesService {
   const { shares, uploads, users, audit, transact, clock } = deps;
 
@@ -307,7 +314,7 @@ export function createSharesService(deps: {
         const recipient = shares.recipientInShare(recipientId, share.id);
         if (recipient === undefined) throw notFound();
         requireActive(share, clock.now());
-        if (!shares.unlock(recipient.id, share.id)) throw wrongState();
+        if (!shares.unlock(recipient.id, share.id, clock.now())) throw wrongState();
         audit.record({
           actor: caller.auditRef,
           action: 'share.recipient_unlocked',
@@ -348,6 +355,28 @@ export function createSharesService(deps: {
           details: { recipient: toHex(recipient.auditRef), ...noteTakeover(caller, share, 'mail-link') },
         }),
       );
+    },
+
+    trustedDevices(_caller, shareId, recipientId) {
+      const recipient = shares.recipientInShare(recipientId, find(shareId).id);
+      if (recipient?.kind !== 'guest') throw notFound();
+      return deps.trust.listFor(recipient.email);
+    },
+
+    revokeTrustedDevices(caller, shareId, recipientId) {
+      return transact(() => {
+        const share = find(shareId);
+        const recipient = shares.recipientInShare(recipientId, share.id);
+        if (recipient?.kind !== 'guest') throw notFound();
+        const revoked = deps.trust.revokeFor(recipient.email);
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.trusted_devices_revoked',
+          object: object(share),
+          details: { recipient: toHex(recipient.auditRef), revoked, ...noteTakeover(caller, share, 'revoke-devices') },
+        });
+        return revoked;
+      });
     },
 
     async senderDownload(caller, shareId, fileId, rangeHeader) {

@@ -122,6 +122,7 @@ function recipientStatusOut(recipient: RecipientRecord): RecipientStatus {
     codeConfirmedAt: recipient.codeConfirmedAt === null ? null : iso(recipient.codeConfirmedAt),
     firstDownloadAt: recipient.firstDownloadAt === null ? null : iso(recipient.firstDownloadAt),
     locked: recipient.lockedAt !== null,
+    ...(recipient.trustedAt !== null ? { trustedAt: iso(recipient.trustedAt) } : {}),
     deliveryFailed: recipient.deliveryFailed,
     downloadsUsed: recipient.downloadsUsed,
     linkMailedAt: recipient.linkMailedAt === null ? null : iso(recipient.linkMailedAt),
@@ -214,6 +215,7 @@ export function linkInfoOut(
   recipient: RecipientRecord,
   office: OfficeRecord,
   logoUrl: string | undefined,
+  trusted: boolean,
 ): LinkInfo {
   return {
     office: { name: office.name, ...(logoUrl !== undefined ? { logoUrl } : {}) },
@@ -221,6 +223,10 @@ export function linkInfoOut(
     maskedEmail: maskAddress(recipient.email),
     accessCode: recipient.accessCode,
     locked: recipient.lockedAt !== null,
+    // Cleared by the next code request (server/kernel/codes/repo.ts).
+    unlocked: recipient.unlockedAt !== null,
+    trusted,
+    trustedDeviceDays: office.trustedDeviceDays,
     expiresAt: iso(share.expiresAt),
   };
 }

@@ -76,6 +76,9 @@ export const InvitationCreateResponse = z.object({
 export type InvitationCreateResponse = z.infer<typeof InvitationCreateResponse>;
 
 /** GET and PUT /api/v1/admin/settings */
+/** The longest an office lets a browser remember a proved address (docs/threat-model.md, "Trusted devices"). */
+const MAX_TRUSTED_DEVICE_DAYS = 30;
+
 export const OfficeSettings = z.object({
   name: DisplayName,
   /** Every staff member and admin must sign in with a second factor. */
@@ -88,12 +91,15 @@ export const OfficeSettings = z.object({
   language: Language,
   /** The IANA time zone every mail and the audit trail show times in. */
   timeZone: TimeZone,
+  /** How long a guest's or uploader's browser may remember a proved address, in days; 0 turns it off. */
+  trustedDeviceDays: z.number().int().min(0).max(MAX_TRUSTED_DEVICE_DAYS),
 });
 export type OfficeSettings = z.infer<typeof OfficeSettings>;
-/** PUT /api/v1/admin/settings: language and time zone may be left out, and then stay as they are. */
+/** PUT /api/v1/admin/settings: language, time zone and trusted-device days may be left out, and then stay as they are. */
 export const OfficeSettingsUpdate = OfficeSettings.extend({
   language: Language.optional(),
   timeZone: TimeZone.optional(),
+  trustedDeviceDays: OfficeSettings.shape.trustedDeviceDays.optional(),
 });
 export type OfficeSettingsUpdate = z.infer<typeof OfficeSettingsUpdate>;
 

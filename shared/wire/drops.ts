@@ -235,6 +235,12 @@ export const DropPublicInfo = z.object({
   maskedEmail: z.string().optional(),
   /** Too many wrong codes: the office must unlock the drop. */
   locked: z.boolean(),
+  /** The office unlocked the drop and no code was asked for since. */
+  unlocked: z.boolean(),
+  /** This browser is a trusted device for the bound address: POST …/trusted starts a session without a code. */
+  trusted: z.boolean(),
+  /** How long a right code may make this browser a trusted device, in days (0: not offered). */
+  trustedDeviceDays: z.number().int().min(0),
   singleUse: z.boolean(),
   /** Per submission. */
   maxFiles: z.number().int(),
@@ -251,15 +257,24 @@ export const DropCodeRequest = z.object({ lang: Language.optional() }).strict();
 
 // POST /api/v1/d/:dropId/code (DropCodeRequest) → CodeSentResponse (shared/wire/shares.ts): bound drops only
 //   (409 wrong_state for an open drop). Mails a six-digit code to the bound address: valid 10
-//   minutes, single use, 5 tries; at most 3 an hour (429); 10 wrong in all lock the drop (423
+//   minutes, single use, 5 tries; at most 6 an hour (429); 10 wrong in all lock the drop (423
 //   drop_locked) and the owner is mailed. 502 delivery_failed if the mail server refused it.
-// POST /api/v1/d/:dropId/verify (CodeVerifyRequest: { code }) → DropGrantResponse; 401
-//   invalid_credentials for a wrong, used or expired code (the same answer for each).
+// POST /api/v1/d/:dropId/verify (CodeVerifyRequest: { code, remember? }) → DropGrantResponse; 401
+//   invalid_credentials with `triesLeft` for a wrong code, 401 code_spent when the newest code
+//   can no longer succeed (used, expired or out of tries). `remember` makes this browser a
+//   trusted device for the bound address (cookie), as for a guest (shared/wire/shares.ts).
+// POST /api/v1/d/:dropId/trusted ({}) with a trusted-device cookie for the bound address →
+//   DropGrantResponse without a code; 401 device_not_trusted otherwise.
 // POST /api/v1/d/:dropId/start ({}) → DropGrantResponse: open drops only (409 wrong_state for a
 //   bound one). Rate limited per client address and per drop (429 with Retry-After).
 
 /** A grant for one upload session: send it as `Authorization: Bearer <grant>` on every request below. */
-export const DropGrantResponse = z.object({ grant: Grant, expiresAt: Time });
+export const DropGrantResponse = z.object({
+  grant: Grant,
+  expiresAt: Time,
+  /** Present when this browser just became a trusted device for the bound address: until when. */
+  trustedUntil: Time.optional(),
+});
 export type DropGrantResponse = z.infer<typeof DropGrantResponse>;
 
 // With the grant (401 grant_invalid when missing, expired, for another drop, or already used

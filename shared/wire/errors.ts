@@ -60,6 +60,10 @@ const ERROR_CODES = [
   'share_used_up',
   /** 423: too many wrong codes; the sender must unlock the recipient. */
   'recipient_locked',
+  /** 401: the newest e-mail code can no longer succeed (out of tries, expired or used): ask for a new one. */
+  'code_spent',
+  /** 401: no trusted-device cookie for this address, or it expired or was revoked: prove the address with a code. */
+  'device_not_trusted',
   /** 401: the download grant is missing, expired, or not for this share. */
   'grant_invalid',
   /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
@@ -103,6 +107,8 @@ export const ErrorBody = z.object({
      * office's name, and the sender's while they are still an active member (never a leaver's).
      */
     contact: z.object({ office: z.string(), sender: z.string().optional() }).optional(),
+    /** For a wrong e-mail code (`invalid_credentials` on a code check): the tries that code has left. */
+    triesLeft: z.number().int().min(0).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -149,6 +149,8 @@ export const RecipientStatus = z.object({
   firstDownloadAt: Time.nullable(),
   /** Locked after 10 wrong codes in all, until the sender unlocks. */
   locked: z.boolean(),
+  /** Guests: when a trusted device last stood in for a code ("opened (trusted device)"); absent if never. */
+  trustedAt: Time.optional(),
   /** The last code (or notification) mail could not be delivered. */
   deliveryFailed: z.boolean(),
   /** Downloads this recipient made (once per grant), against the share's per-recipient limit. */
@@ -252,26 +254,53 @@ export const LinkInfo = z.object({
   maskedEmail: z.string(),
   accessCode: z.boolean(),
   locked: z.boolean(),
+  /** The office unlocked this link and no code was asked for since: "the office unlocked you; ask for a new code". */
+  unlocked: z.boolean(),
+  /** This browser is a trusted device for the bound address: POST …/trusted opens it without a code. */
+  trusted: z.boolean(),
+  /** How long a right code may make this browser a trusted device, in days (the office's setting; 0: not offered). */
+  trustedDeviceDays: z.number().int().min(0),
   expiresAt: Time,
 });
 export type LinkInfo = z.infer<typeof LinkInfo>;
 
-/** POST /api/v1/links/:linkId/code (body `{}`): mail a six-digit code. 429 after 3 codes an hour, 423 `recipient_locked`. */
+/** POST /api/v1/links/:linkId/code (body `{}`): mail a six-digit code. 429 after 6 codes an hour, 423 `recipient_locked`. */
 export const CodeSentResponse = z.object({ sentAt: Time, expiresAt: Time });
 
-/** POST /api/v1/links/:linkId/verify: the code; answers Ks, a grant and the share. */
+/**
+ * POST /api/v1/links/:linkId/verify: the code; answers Ks, a grant and the share. A wrong code is
+ * 401 `invalid_credentials` with `triesLeft`; a code that can no longer succeed is 401 `code_spent`.
+ * `remember`: make this browser a trusted device for the address (a `__Host-coffer-trust` cookie),
+ * when the office allows it; the answer's `trustedUntil` says until when.
+ */
 export const CodeVerifyRequest = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/),
+  remember: z.boolean().optional(),
 });
 export const CodeVerifyResponse = z.object({
   serverHalf: Key32,
   grant: Grant,
   share: ShareForRecipient,
+  /** Present when this browser became (or, for POST …/trusted, is) a trusted device: until when. */
+  trustedUntil: Time.optional(),
 });
 export type CodeVerifyResponse = z.infer<typeof CodeVerifyResponse>;
+
+// POST /api/v1/links/:linkId/trusted ({}) with the trusted-device cookie: the same answer as a
+// right code, without one, when the cookie is valid for the recipient's address; 401
+// `device_not_trusted` otherwise (none, another address, expired, revoked, or the office turned
+// trusted devices off). DELETE /api/v1/trusted-device: this browser forgets its device (204).
+
+/** GET /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices: a guest's trusted browsers (valid ones). */
+export const TrustedDeviceList = z.object({
+  devices: z.array(z.object({ createdAt: Time, expiresAt: Time, lastUsedAt: Time.nullable() })),
+});
+export type TrustedDeviceList = z.infer<typeof TrustedDeviceList>;
+// POST /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices/revoke ({}) → 204: every
+// trusted device of that recipient's address is revoked (for every share and drop of the office).
 
 // GET /api/v1/links/:linkId/files/:fileId with `Authorization: Bearer <grant>`: the
 // container, application/octet-stream, attachment, Range supported. The first request under

@@ -8,9 +8,11 @@ export function errorCodeOf(res: Response): string | undefined {
   return (res.body as Partial<ErrorBody> | undefined)?.error?.code;
 }
 
-/** The answer is the JSON error `code` with `status`. */
-export function expectError(res: Response, status: number, code: string): void {
+/** The answer is the JSON error `code` with `status`; returns the error body for further checks. */
+export function expectError(res: Response, status: number, code: string): ErrorBody {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(ErrorBody.parse(res.body).error.code).toBe(code);
+  const body = ErrorBody.parse(res.body);
+  expect(body.error.code).toBe(code);
   expect(res.headers['cache-control']).toBe('no-store');
+  return body;
 }

@@ -55,6 +55,7 @@ describe('settings', () => {
       retentionDays: 90,
       language: 'nl',
       timeZone: 'Europe/Amsterdam',
+      trustedDeviceDays: 30,
     });
     const next = {
       name: 'De Boer & Zn',
@@ -63,6 +64,7 @@ describe('settings', () => {
       retentionDays: 30,
       language: 'en',
       timeZone: 'America/Argentina/Buenos_Aires',
+      trustedDeviceDays: 7,
     };
     const res = await o.admin.tab.put('/api/v1/admin/settings', next);
     expect(res.status).toBe(200);
@@ -80,12 +82,15 @@ describe('settings', () => {
       { ...next, timeZone: 'Europe/../../etc' },
       { ...next, timeZone: '' },
       { ...next, timeZone: 42 },
+      { ...next, trustedDeviceDays: 31 },
+      { ...next, trustedDeviceDays: -1 },
+      { ...next, trustedDeviceDays: 1.5 },
     ]) {
       expectError(await o.admin.tab.put('/api/v1/admin/settings', bad), 400, 'invalid_input');
     }
     expect((await o.admin.tab.get('/api/v1/admin/settings')).body).toEqual(next);
-    // Left out, language and time zone stay as they are (older pages send only the first four).
-    const { language: _language, timeZone: _timeZone, ...older } = next;
+    // Left out, language, time zone and trusted-device days stay as they are (older pages send only the first four).
+    const { language: _language, timeZone: _timeZone, trustedDeviceDays: _days, ...older } = next;
     const kept = await o.admin.tab.put('/api/v1/admin/settings', { ...older, maxExpiryDays: 10 });
     expect(kept.body).toEqual({ ...next, maxExpiryDays: 10 });
     const bram = await inviteAndAccept(o, fresh());

@@ -1,14 +1,16 @@
 // One office lives through the account flows (setup, invitations, approval, sign-ins with and
 // without two-factor, backup codes, a password change, recovery, leavers, roles, a reset,
-// settings and the logo). Then: the audit log holds an entry for each and verifies, names
-// nobody in clear and holds no secret; and neither the database file nor its WAL holds any
-// password, auth key, recovery key, key-encryption key, private key, TOTP secret or backup
-// code, in any common encoding.
+// settings and the logo), and a guest and a drop uploader whose browsers become trusted devices,
+// are used and forgotten. Then: the audit log holds an entry for each and verifies, names
+// nobody in clear and holds no secret; and neither the database file nor its WAL (nor the
+// request log) holds any password, auth key, recovery key, key-encryption key, private key,
+// TOTP secret, backup code or token, in any common encoding.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fromBase64Url,
+  idToWire,
   normalizeBase32,
   ready,
   toHex,
@@ -29,7 +31,10 @@ import {
   totpCode,
   type BrowserAccount,
 } from '../helpers/browser.js';
+import { guestPlan } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
+import { makeDrop } from '../helpers/drops.js';
+import { codeFromMail, sendShare } from '../helpers/sharing.js';
 import { inviteToken, startMailServer, type MailServer } from '../helpers/mail-server.js';
 import {
   approve,
@@ -246,6 +251,30 @@ beforeAll(async () => {
     200,
   );
   rememberAccount('dave (after reset)', renewed);
+  // Trusted devices: a guest's browser after a right code, used for the next share; a drop
+  // uploader's, used for a second session and then forgotten.
+  const guest = guestPlan('gast@example.nl');
+  await sendShare(o, bram, { guests: [guest] });
+  const guestBrowser = tab(t.app);
+  must(await guestBrowser.post(`/api/v1/links/${idToWire(guest.linkId)}/code`, {}), 200);
+  const guestCode = await codeFromMail(mail, guest.email, 1);
+  must(
+    await guestBrowser.post(`/api/v1/links/${idToWire(guest.linkId)}/verify`, { code: guestCode, remember: true }),
+    200,
+  );
+  rememberToken('guest trusted device', guestBrowser.trust);
+  const nextShare = guestPlan(guest.email);
+  await sendShare(o, bram, { guests: [nextShare] });
+  must(await guestBrowser.post(`/api/v1/links/${idToWire(nextShare.linkId)}/trusted`, {}), 200);
+  const drop = await makeDrop(o, bram, { email: 'uploader@example.nl' });
+  const uploader = tab(t.app);
+  must(await uploader.post(`/api/v1/d/${drop.dropId}/code`, {}), 200);
+  const dropCode = await codeFromMail(mail, 'uploader@example.nl', 1);
+  must(await uploader.post(`/api/v1/d/${drop.dropId}/verify`, { code: dropCode, remember: true }), 200);
+  rememberToken('uploader trusted device', uploader.trust);
+  must(await uploader.post(`/api/v1/d/${drop.dropId}/trusted`, {}), 200);
+  must(await uploader.delete('/api/v1/trusted-device'), 204);
+
   must(
     await o.admin.tab.put('/api/v1/admin/settings', {
       name: 'Administratiekantoor De Boer',
@@ -289,6 +318,8 @@ describe('the audit log', () => {
       'settings.changed',
       'logo.changed',
       'session.ended',
+      'share.trusted_device_used',
+      'drop.trusted_device_used',
     ]) {
       expect(actions, action).toContain(action);
     }
@@ -345,6 +376,11 @@ describe('the database file and its WAL', () => {
         if (wal.includes(needle)) found.push(`${name} in coffer.db-wal`);
       }
     }
+    expect(found).toEqual([]);
+    // Nor does the request log.
+    const logs = t.logs.text();
+    for (const [name, value] of secrets)
+      if (typeof value === 'string' && logs.includes(value)) found.push(`${name} in the log`);
     expect(found).toEqual([]);
     // And the check itself works: a value that is stored is found.
     const stored = o.admin.account.keys.identity.publicKey;

@@ -27,7 +27,8 @@
 //
 // Cells, with the error code each refusal carries (expectedErrorCode below):
 //   401  signed_out on a guarded route (no live session); grant_invalid on a public route
-//        that wants a grant; invalid_credentials on a code's check (a wrong code)
+//        that wants a grant; code_spent on a code's check (no code was asked for);
+//        device_not_trusted where a trusted device would stand in for the code
 //   403  forbidden: the caller's role may not use the route at all; approval_pending for the
 //        unapproved staff member on a route behind `approved` or `office`, which their role
 //        may use once approved
@@ -126,10 +127,14 @@ POST   /api/v1/shares/:shareId/revoke                              401  403  403
 POST   /api/v1/shares/:shareId/extend                              401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/recipients/:recipientId/unlock      401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/recipients/:recipientId/mail-link   401  403  403  tk   tk   tk    403    401   401  401  401
+GET    /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices 401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices/revoke 401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/shares/:shareId/files/:fileId                       401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/links/:linkId                                       ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/links/:linkId/code                                  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/links/:linkId/verify                                401  401  401  401  401  401   401    401   401  401  401
+POST   /api/v1/links/:linkId/trusted                               401  401  401  401  401  401   401    401   401  401  401
+DELETE /api/v1/trusted-device                                      ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 GET    /api/v1/links/:linkId/files/:fileId                         401  404  404  401  401  401   401    401   401  404  404
 GET    /api/v1/received                                            401  ok   ok   ok   ok   ok    403    401   401  401  401
 GET    /api/v1/received/:shareId                                   401  404  404  404  404  404   403    401   401  401  401
@@ -147,6 +152,7 @@ GET    /api/v1/drops/:dropId/uploads/:dropUploadId/files/:fileId   401  403  403
 GET    /api/v1/d/:dropId                                           404  404  404  404  404  404   404    404   404  404  404
 POST   /api/v1/d/:dropId/code                                      404  404  404  404  404  404   404    404   404  404  404
 POST   /api/v1/d/:dropId/verify                                    404  404  404  404  404  404   404    404   404  404  404
+POST   /api/v1/d/:dropId/trusted                                   404  404  404  404  404  404   404    404   404  404  404
 POST   /api/v1/d/:dropId/start                                     404  404  404  404  404  404   404    404   404  404  404
 POST   /api/v1/d/:dropId/uploads                                   401  404  404  401  401  401   401    401   401  401  401
 GET    /api/v1/d/:dropId/uploads/:uploadId                         401  404  404  401  401  401   401    401   401  401  401
@@ -220,8 +226,10 @@ export function parseMatrix(text = MATRIX_TEXT): MatrixRow[] {
 const OWN_CODES: Readonly<Record<string, Partial<Record<Cell, ErrorCode>>>> = {
   // An unknown setup token: its own 404, which the setup page explains.
   'POST /api/v1/setup/verify': { '404': 'setup_link_invalid' },
-  // A code's check answers a wrong code as a failed sign-in does.
-  'POST /api/v1/links/:linkId/verify': { '401': 'invalid_credentials' },
+  // A code's check with no code asked for: nothing could succeed, "ask for a new code".
+  'POST /api/v1/links/:linkId/verify': { '401': 'code_spent' },
+  // No caller holds a trusted-device cookie for the other side's guest: "use a code".
+  'POST /api/v1/links/:linkId/trusted': { '401': 'device_not_trusted' },
 };
 
 /**

@@ -48,6 +48,9 @@ describe('a bound drop', () => {
       bound: true,
       maskedEmail: 'j***@bakkerij.example',
       locked: false,
+      unlocked: false,
+      trusted: false,
+      trustedDeviceDays: 30,
       singleUse: false,
       maxFiles: 10,
       maxTotalBytes: 100 * 1024 * 1024,
@@ -177,7 +180,7 @@ describe('a bound drop', () => {
     expect(logs).toContain('"route":"/api/v1/d/:dropId/uploads/:uploadId/parts/:index"');
   });
 
-  it('keeps the e-mail code rules of shares: 5 tries a code, once, 10 minutes, 3 an hour; 10 wrong in all lock it until the owner unlocks', async () => {
+  it('keeps the e-mail code rules of shares: 5 tries a code, once, 10 minutes, 6 an hour; 10 wrong in all lock it until the owner unlocks', async () => {
     const s = await office();
     const email = 'piet@klant.example';
     const drop = await makeDrop(s, s.staff, { email });
@@ -190,36 +193,41 @@ describe('a bound drop', () => {
 
     expect((await client.post(codePath, {})).status).toBe(200);
     const first = await mailed();
-    for (let i = 0; i < 5; i++)
-      expectError(await client.post(verifyPath, { code: wrong(first) }), 401, 'invalid_credentials');
-    // The sixth try fails even with the right code.
-    expectError(await client.post(verifyPath, { code: first }), 401, 'invalid_credentials');
+    for (let i = 0; i < 5; i++) {
+      const res = expectError(await client.post(verifyPath, { code: wrong(first) }), 401, 'invalid_credentials');
+      expect(res.error.triesLeft).toBe(4 - i);
+    }
+    // The sixth try fails even with the right code, and says to ask for a new one.
+    expectError(await client.post(verifyPath, { code: first }), 401, 'code_spent');
 
     expect((await client.post(codePath, {})).status).toBe(200);
     const second = await mailed();
     expect((await client.post(verifyPath, { code: second })).status).toBe(200);
     // Single use.
-    expectError(await client.post(verifyPath, { code: second }), 401, 'invalid_credentials');
+    expectError(await client.post(verifyPath, { code: second }), 401, 'code_spent');
 
-    // Three codes an hour.
-    expect((await client.post(codePath, {})).status).toBe(200);
-    await mailed();
-    const fourth = await client.post(codePath, {});
-    expectError(fourth, 429, 'rate_limited');
-    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0);
+    // Six codes an hour.
+    for (let i = 3; i <= 6; i++) {
+      expect((await client.post(codePath, {})).status).toBe(200);
+      await mailed();
+    }
+    const seventh = await client.post(codePath, {});
+    expectError(seventh, 429, 'rate_limited');
+    expect(Number(seventh.headers['retry-after'])).toBeGreaterThan(0);
 
     // Ten minutes.
     s.t.clock.advance(61 * MINUTE_MS);
     expect((await client.post(codePath, {})).status).toBe(200);
     const late = await mailed();
     s.t.clock.advance(11 * MINUTE_MS);
-    expectError(await client.post(verifyPath, { code: late }), 401, 'invalid_credentials');
+    expectError(await client.post(verifyPath, { code: late }), 401, 'code_spent');
 
-    // Eight wrong so far; two more lock the drop, and the owner is told.
+    // Five wrong so far (tries of a spent code count nothing); five more lock the drop, and the owner is told.
     expect((await client.post(codePath, {})).status).toBe(200);
     const last = await mailed();
     const ownerMails = suite.mail.to(s.staff.account.email).length;
-    expectError(await client.post(verifyPath, { code: wrong(last) }), 401, 'invalid_credentials');
+    for (let i = 0; i < 4; i++)
+      expectError(await client.post(verifyPath, { code: wrong(last) }), 401, 'invalid_credentials');
     expectError(await client.post(verifyPath, { code: wrong(last) }), 423, 'drop_locked');
     expect(suite.mail.to(s.staff.account.email)).toHaveLength(ownerMails + 1);
     expect((await suite.mail.latest(s.staff.account.email)).text).toContain('p***@klant.example');
@@ -232,7 +240,13 @@ describe('a bound drop', () => {
     // The owner (or a colleague) unlocks; unlocking an unlocked drop is a state error.
     expect((await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/unlock`, {})).status).toBe(204);
     expectError(await s.staff.tab.post(`/api/v1/drops/${drop.dropId}/unlock`, {}), 409, 'wrong_state');
+    // The upload page says the office unlocked it, until a new code is asked for.
+    expect(DropPublicInfo.parse((await client.get(`/api/v1/d/${drop.dropId}`)).body)).toMatchObject({
+      locked: false,
+      unlocked: true,
+    });
     await proveAddress(s.t.app, suite.mail, drop.dropId, email, client);
+    expect(DropPublicInfo.parse((await client.get(`/api/v1/d/${drop.dropId}`)).body).unlocked).toBe(false);
 
     const actions = auditActions(s.t.db);
     expect(actions.filter((a) => a === 'drop.code_wrong')).toHaveLength(10);

@@ -1,7 +1,8 @@
 // A guest's link (/s/<recipientId>#<office fingerprint>.<S>), end to end with real crypto and
 // a real SMTP server: the page's GET changes nothing, the code rules (six digits, 10 minutes,
-// single use, 5 tries per code, 3 codes an hour, 10 wrong in all then locked until the sender
-// unlocks), and a forwarded link without the mailbox gets nothing.
+// single use, 5 tries per code, 6 codes an hour, 10 wrong in all then locked until the sender
+// unlocks), what each refusal says (tries left, "ask for a new code", "the office unlocked
+// you"), and a forwarded link without the mailbox gets nothing.
 import { describe, expect, it } from 'vitest';
 import { idToWire, newId, toBase64Url } from '../../shared/crypto/index.js';
 import {
@@ -50,6 +51,9 @@ describe('the link page', () => {
       maskedEmail: 'j***@example.nl',
       accessCode: true,
       locked: false,
+      unlocked: false,
+      trusted: false,
+      trustedDeviceDays: 30,
       expiresAt: expect.any(String) as unknown,
     });
     expect(JSON.stringify(res.body)).not.toContain(toBase64Url(guest.serverHalf));
@@ -110,8 +114,8 @@ describe('e-mail codes', () => {
       locked: false,
     });
 
-    // A used code does not work again.
-    expectError(await verify(s, guest, code), 401, 'invalid_credentials');
+    // A used code does not work again: it is spent, not wrong.
+    expectError(await verify(s, guest, code), 401, 'code_spent');
   });
 
   it('works with an access code told by phone (mixed into the link key)', async () => {
@@ -132,36 +136,43 @@ describe('e-mail codes', () => {
     ).toThrow();
   });
 
-  it('refuses a wrong code, and a code after 5 wrong tries even when it is right; it lasts 10 minutes', async () => {
+  it('refuses a wrong code saying how many tries are left, and after 5 the right code says "ask for a new code"; it lasts 10 minutes', async () => {
     const { s, guest } = await setUp();
     expect((await requestCode(s, guest)).status).toBe(200);
     const code = await codeFromMail(s.mail, guest.email, 1);
     expectError(await verify(s, guest, 'abcdef'), 400, 'invalid_input');
-    for (let i = 0; i < 5; i++) expectError(await verify(s, guest, wrong(code)), 401, 'invalid_credentials');
-    expectError(await verify(s, guest, code), 401, 'invalid_credentials');
+    for (let i = 0; i < 5; i++) {
+      const res = expectError(await verify(s, guest, wrong(code)), 401, 'invalid_credentials');
+      expect(res.error.triesLeft).toBe(4 - i);
+    }
+    // The right code once this code's tries are used: not "wrong code", but "ask for a new one".
+    const spent = expectError(await verify(s, guest, code), 401, 'code_spent');
+    expect(spent.error.message).toMatch(/ask for a new code/);
+    // A try of a spent code is no guess: it does not count towards the lock.
+    expect(s.t.db.prepare('SELECT wrong_codes FROM share_recipients').pluck().get()).toBe(5);
     // A new code works; one past its 10 minutes does not.
     expect((await requestCode(s, guest)).status).toBe(200);
     const second = await codeFromMail(s.mail, guest.email, 2);
     s.t.clock.advance(10 * 60 * 1000);
-    expectError(await verify(s, guest, second), 401, 'invalid_credentials');
+    expectError(await verify(s, guest, second), 401, 'code_spent');
     expect((await requestCode(s, guest)).status).toBe(200);
     const third = await codeFromMail(s.mail, guest.email, 3);
     expect((await verify(s, guest, third)).status).toBe(200);
   });
 
-  it('mails at most 3 codes an hour (429 with Retry-After), and only the newest counts', async () => {
+  it('mails at most 6 codes an hour (429 with Retry-After), and only the newest counts', async () => {
     const { s, guest } = await setUp();
-    for (let i = 1; i <= 3; i++) expect((await requestCode(s, guest)).status).toBe(200);
-    const fourth = await requestCode(s, guest);
-    expectError(fourth, 429, 'rate_limited');
-    expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(3500);
-    expect(s.mail.to(guest.email)).toHaveLength(3);
+    for (let i = 1; i <= 6; i++) expect((await requestCode(s, guest)).status).toBe(200);
+    const seventh = await requestCode(s, guest);
+    expectError(seventh, 429, 'rate_limited');
+    expect(Number(seventh.headers['retry-after'])).toBeGreaterThan(3500);
+    expect(s.mail.to(guest.email)).toHaveLength(6);
     const first = await codeFromMail(s.mail, guest.email, 1);
-    const last = await codeFromMail(s.mail, guest.email, 3);
+    const last = await codeFromMail(s.mail, guest.email, 6);
     if (first !== last) expectError(await verify(s, guest, first), 401, 'invalid_credentials');
     s.t.clock.advance(HOUR_MS);
     expect((await requestCode(s, guest)).status).toBe(200);
-    expect((await verify(s, guest, await codeFromMail(s.mail, guest.email, 4))).status).toBe(200);
+    expect((await verify(s, guest, await codeFromMail(s.mail, guest.email, 7))).status).toBe(200);
   });
 
   it('locks the link after 10 wrong codes in all and mails the sender; the sender unlocks it', async () => {
@@ -207,8 +218,17 @@ describe('e-mail codes', () => {
     );
     detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
     expect(detail.recipients[0]?.locked).toBe(false);
-    // The third code of the hour, and the right one: the guest is in.
-    expect((await guestVerifies(s.t.app, s.mail, guest)).serverHalf).toBe(toBase64Url(guest.serverHalf));
+    // The page says "the office unlocked you; ask for a new code" until the guest asks for one.
+    expect(LinkInfo.parse((await tab(s.t.app).get(linkPath(guest))).body)).toMatchObject({
+      locked: false,
+      unlocked: true,
+    });
+    // The unlock reset the hourly count too: six more codes this hour, not a wait of an hour.
+    for (let i = 1; i <= 6; i++) expect((await requestCode(s, guest)).status).toBe(200);
+    expect(LinkInfo.parse((await tab(s.t.app).get(linkPath(guest))).body).unlocked).toBe(false);
+    expectError(await requestCode(s, guest), 429, 'rate_limited');
+    // The newest code, and the right one: the guest is in.
+    expect((await verify(s, guest, await codeFromMail(s.mail, guest.email, mails + 6))).status).toBe(200);
   });
 
   it('reports a failed delivery to the guest as an error and to the sender on the dashboard', async () => {
@@ -239,6 +259,9 @@ describe('a forwarded link without the mailbox', () => {
       'maskedEmail',
       'office',
       'senderName',
+      'trusted',
+      'trustedDeviceDays',
+      'unlocked',
     ]);
     // Asking for a code mails the real recipient, not the stranger.
     expect((await stranger.post(linkPath(guest, '/code'), {})).status).toBe(200);

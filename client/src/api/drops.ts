@@ -85,8 +85,14 @@ export function requestDropCode(dropId: string): Promise<z.infer<typeof CodeSent
   return postJson(`${link(dropId)}/code`, { lang: pageLang() }, schema(CodeSentResponse));
 }
 
-export function verifyDropCode(dropId: string, code: string): Promise<DropGrantResponse> {
-  return postJson(`${link(dropId)}/verify`, { code }, schema(DropGrantResponse));
+/** `remember`: this browser becomes a trusted device for the bound address. */
+export function verifyDropCode(dropId: string, code: string, remember: boolean): Promise<DropGrantResponse> {
+  return postJson(`${link(dropId)}/verify`, { code, remember }, schema(DropGrantResponse));
+}
+
+/** On a trusted device of the bound address: an upload session without a code. */
+export function openTrustedDrop(dropId: string): Promise<DropGrantResponse> {
+  return postJson(`${link(dropId)}/trusted`, {}, schema(DropGrantResponse));
 }
 
 /** An open drop's upload session (no mail is ever sent for it). */

@@ -31,6 +31,8 @@ export class ApiError extends Error {
     readonly fields: readonly string[] = [],
     /** For a 410 on a guest's link: whom to ask (the office, and the sender while a member). */
     readonly contact: { readonly office: string; readonly sender?: string } | null = null,
+    /** For a wrong e-mail code: the tries that code has left. */
+    readonly triesLeft: number | null = null,
   ) {
     super(`API request failed: ${status} ${code}`);
   }
@@ -118,7 +120,14 @@ async function request<T>(
     const code = error?.code ?? CLIENT_ERROR.badResponse;
     if (response.status === 401 && code === 'signed_out') for (const listener of signedOutListeners) listener();
     const retryAfter = response.status === 429 ? parseRetryAfter(response.headers.get('Retry-After')) : null;
-    throw new ApiError(response.status, code, retryAfter, error?.fields ?? [], error?.contact ?? null);
+    throw new ApiError(
+      response.status,
+      code,
+      retryAfter,
+      error?.fields ?? [],
+      error?.contact ?? null,
+      error?.triesLeft ?? null,
+    );
   }
   const parsed = parse(data);
   if (parsed === null) throw new ApiError(response.status, CLIENT_ERROR.badResponse);
@@ -154,9 +163,17 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorOf(
-  data: unknown,
-): { code: string; fields: string[]; contact: { office: string; sender?: string } | null } | null {
+/** A wrong code's tries left: a small whole number, or null. */
+function triesLeftOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100 ? value : null;
+}
+
+function errorOf(data: unknown): {
+  code: string;
+  fields: string[];
+  contact: { office: string; sender?: string } | null;
+  triesLeft: number | null;
+} | null {
   if (typeof data !== 'object' || data === null) return null;
   const error = (data as Record<string, unknown>)['error'];
   if (typeof error !== 'object' || error === null) return null;
@@ -167,6 +184,7 @@ function errorOf(
     code,
     fields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [],
     contact: contactOf((error as Record<string, unknown>)['contact']),
+    triesLeft: triesLeftOf((error as Record<string, unknown>)['triesLeft']),
   };
 }
 

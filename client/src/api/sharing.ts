@@ -17,6 +17,7 @@ import {
   ShareDetail,
   ShareForRecipient,
   ShareList,
+  TrustedDeviceList,
   type PinIndexPutRequest,
   type ShareCreateRequest,
 } from '../../../shared/wire/shares.js';
@@ -126,6 +127,23 @@ export function mailGuestLink(shareId: string, recipientId: string, fragment: st
   return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/mail-link`, { fragment }, noContent);
 }
 
+/** A guest recipient's trusted devices (by address), as the office sees them. */
+export function listTrustedDevices(
+  shareId: string,
+  recipientId: string,
+  options?: RequestOptions,
+): Promise<TrustedDeviceList> {
+  return getJson(
+    `${share(shareId)}/recipients/${segment(recipientId)}/trusted-devices`,
+    schema(TrustedDeviceList),
+    options,
+  );
+}
+
+export function revokeTrustedDevices(shareId: string, recipientId: string): Promise<void> {
+  return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/trusted-devices/revoke`, {}, noContent);
+}
+
 /** Where the worker fetches a file of one's own (or a colleague's) share: no grant, nothing counted. */
 export function sentFilePath(shareId: string, fileId: string): string {
   return `${share(shareId)}/files/${segment(fileId)}`;
@@ -160,8 +178,19 @@ export function requestCode(recipientId: string): Promise<z.infer<typeof CodeSen
   return postJson(`${link(recipientId)}/code`, {}, schema(CodeSentResponse));
 }
 
-export function verifyCode(recipientId: string, code: string): Promise<CodeVerifyResponse> {
-  return postJson(`${link(recipientId)}/verify`, { code }, schema(CodeVerifyResponse));
+/** `remember`: this browser becomes a trusted device for the address (the office's setting says how long). */
+export function verifyCode(recipientId: string, code: string, remember: boolean): Promise<CodeVerifyResponse> {
+  return postJson(`${link(recipientId)}/verify`, { code, remember }, schema(CodeVerifyResponse));
+}
+
+/** On a trusted device: what a right code gives, without one (401 device_not_trusted otherwise). */
+export function openTrusted(recipientId: string): Promise<CodeVerifyResponse> {
+  return postJson(`${link(recipientId)}/trusted`, {}, schema(CodeVerifyResponse));
+}
+
+/** This browser forgets its trusted device (the server deletes it and clears the cookie). */
+export function forgetDevice(): Promise<void> {
+  return deleteJson('/api/v1/trusted-device', noContent);
 }
 
 export function guestFilePath(recipientId: string, fileId: string): string {

@@ -487,6 +487,9 @@ export const nl: Messages = {
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
   'office.retention.hint': 'Bestanden die klanten uploaden, worden na zoveel dagen verwijderd. Van 1 tot 3650.',
+  'office.trustedDevices': 'Bewezen adres onthouden op het apparaat van een gast, in dagen',
+  'office.trustedDevices.hint':
+    'Gasten en klanten die een mailcode invulden, kunnen hun browser die laten onthouden, zodat volgende links en uploads van dit kantoor geen nieuwe code vragen. Van 0 (nooit) tot 30. Zonder de link opent de browser nog steeds niets.',
   'office.days.invalid': 'Vul een heel getal in van {min} tot {max}.',
   'office.language': 'Taal van nieuwe accounts en gasten',
   'office.language.hint':
@@ -594,6 +597,20 @@ export const nl: Messages = {
   'guest.opening': 'De bestanden worden gecontroleerd en geopend…',
   'guest.openingWithCode': 'De toegangscode wordt gecontroleerd en de bestanden worden geopend (dit duurt even)…',
   'guest.error.code': 'Deze code is niet juist of verlopen. Kijk in de nieuwste e-mail, of vraag een nieuwe code aan.',
+  'guest.error.codeLastTry': 'Deze code is niet juist, en dat was de laatste poging ervoor. Vraag een nieuwe code aan.',
+  'guest.error.codeSpent':
+    'Te veel pogingen voor deze code, of de code is verlopen of al gebruikt. Vraag een nieuwe code aan.',
+  'guest.unlocked': 'Het kantoor heeft u vrijgegeven. Vraag een nieuwe code aan.',
+  'guest.remember': 'Dit apparaat {days} dagen onthouden',
+  'guest.remember.hint':
+    'Volgende links van {office} openen dan zonder code op dit apparaat. Niet aanvinken op een gedeelde of openbare computer. Zonder de link zelf opent er niets.',
+  'guest.trusted.opening': 'Dit apparaat wordt onthouden: de bestanden worden geopend…',
+  'guest.trusted.gone':
+    'Dit apparaat wordt niet meer onthouden voor dit adres (de termijn is voorbij of het kantoor heeft het ingetrokken). Vraag een code aan.',
+  'guest.trusted.note': 'Dit apparaat wordt onthouden voor {office}; volgende links openen zonder code.',
+  'guest.forget': 'Dit apparaat vergeten',
+  'guest.forgotten': 'Dit apparaat is vergeten. De volgende keer is er weer een code nodig.',
+  'guest.username': 'E-mailadres',
   'guest.error.codeFormat': 'Voer de 6 cijfers uit de e-mail in.',
   'guest.error.accessCode': 'Deze toegangscode opent de bestanden niet. Controleer hem bij de afzender.',
   'guest.error.accessCodeFormat': 'Een toegangscode heeft 12 letters en cijfers, zoals ABCD-EFGH-JKMN.',
@@ -687,6 +704,10 @@ export const nl: Messages = {
   'recipient.account': 'Account (logt in)',
   'recipient.codeRequestedAt': 'Code aangevraagd',
   'recipient.codeConfirmedAt': 'Code bevestigd',
+  'recipient.trustedAt': 'Geopend (vertrouwd apparaat)',
+  'recipient.trustedDevices.until': 'Het laatste wordt onthouden tot {date}.',
+  'recipient.trustedDevices.revoke': 'Vertrouwde apparaten intrekken',
+  'recipient.trustedDevices.revoked': 'Vertrouwde apparaten ingetrokken: dit adres heeft weer een code nodig.',
   'recipient.firstDownloadAt': 'Eerste download',
   'recipient.link': 'Link bezorgd',
   'recipient.linkMailed': 'Door Coffer gemaild op {date}',
@@ -1223,6 +1244,8 @@ export const nl: Messages = {
   'audit.action.share.recipient_locked': 'Ontvanger geblokkeerd na verkeerde codes',
   'audit.action.share.recipient_unlocked': 'Blokkade van ontvanger opgeheven',
   'audit.action.share.link_mailed': 'Coffer mailde de link van een gast',
+  'audit.action.share.trusted_device_used': 'Ontvanger opende de link met een vertrouwd apparaat',
+  'audit.action.share.trusted_devices_revoked': 'Vertrouwde apparaten van een ontvanger ingetrokken',
   'audit.action.share.downloaded': 'Bestanden gedownload',
   'audit.action.share.revoked': 'Zending ingetrokken',
   'audit.action.share.extended': 'Zending verlengd',
@@ -1235,6 +1258,7 @@ export const nl: Messages = {
   'audit.action.drop.code_wrong': 'Uploader vulde een verkeerde code in',
   'audit.action.drop.locked': 'Uploadlink geblokkeerd na verkeerde codes',
   'audit.action.drop.unlocked': 'Blokkade van uploadlink opgeheven',
+  'audit.action.drop.trusted_device_used': 'Uploader gebruikte een vertrouwd apparaat',
   'audit.action.drop.uploaded': 'Bestanden geüpload',
   'audit.action.drop.upload_rejected': 'Upload geweigerd',
   'audit.action.drop.downloaded': 'Geüploade bestanden gedownload',
@@ -1493,6 +1517,14 @@ export const nlPlurals: PluralMessages = {
   'wait.seconds': { one: '1 seconde', other: '{n} seconden' },
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
+  'recipient.trustedDevices': {
+    one: '1 apparaat onthoudt dit adres en opent links zonder code.',
+    other: '{n} apparaten onthouden dit adres en openen links zonder code.',
+  },
+  'guest.error.codeWrong': {
+    one: 'Deze code is niet juist. U kunt het nog 1 keer proberen.',
+    other: 'Deze code is niet juist. U kunt het nog {n} keer proberen.',
+  },
   'received.files': { one: '1 bestand', other: '{n} bestanden' },
   'share.missingFiles': {
     one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',

@@ -20,6 +20,8 @@ export interface OfficeRecord {
   readonly language: Language;
   /** The IANA time zone of every time in a mail and on the audit trail. */
   readonly timeZone: string;
+  /** How long a browser may remember a proved address, in days (0: trusted devices are off). */
+  readonly trustedDeviceDays: number;
 }
 
 export interface NewOffice {
@@ -39,6 +41,7 @@ export interface OfficeSettingsRecord {
   readonly retentionDays: number;
   readonly language: Language;
   readonly timeZone: string;
+  readonly trustedDeviceDays: number;
 }
 
 export function createOfficeRepo(db: Db) {
@@ -57,18 +60,20 @@ export function createOfficeRepo(db: Db) {
       logo_version: number;
       language: Language;
       time_zone: string;
+      trusted_device_days: number;
     }
   >(
     `SELECT id, name, signing_public_key, encryption_public_key, encryption_key_statement, require_two_factor,
-            max_expiry_days, retention_days, logo_type, logo_version, language, time_zone
+            max_expiry_days, retention_days, logo_type, logo_version, language, time_zone, trusted_device_days
      FROM office WHERE slot = 1`,
   );
   const insert = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, Uint8Array, Language, number]>(
     `INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, language, created_at)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const settings = db.prepare<[string, number, number, number, Language, string]>(
-    `UPDATE office SET name = ?, require_two_factor = ?, max_expiry_days = ?, retention_days = ?, language = ?, time_zone = ?
+  const settings = db.prepare<[string, number, number, number, Language, string, number]>(
+    `UPDATE office SET name = ?, require_two_factor = ?, max_expiry_days = ?, retention_days = ?, language = ?, time_zone = ?,
+       trusted_device_days = ?
      WHERE slot = 1`,
   );
   const logo = db.prepare<[], { logo: Uint8Array; logo_type: LogoType }>(
@@ -95,6 +100,7 @@ export function createOfficeRepo(db: Db) {
         logoVersion: row.logo_version,
         language: row.language,
         timeZone: row.time_zone,
+        trustedDeviceDays: row.trusted_device_days,
       };
     },
     insert(office: NewOffice): void {
@@ -116,6 +122,7 @@ export function createOfficeRepo(db: Db) {
         next.retentionDays,
         next.language,
         next.timeZone,
+        next.trustedDeviceDays,
       );
     },
     logo(): { bytes: Uint8Array; type: LogoType } | undefined {

@@ -44,6 +44,10 @@ export const AUDIT_ACTIONS = [
   'share.recipient_unlocked',
   /** Coffer mailed a guest (with an access code) the full link; the link itself is never recorded. */
   'share.link_mailed',
+  /** A guest's trusted device stood in for the e-mail code ("opened with a trusted device"). */
+  'share.trusted_device_used',
+  /** A member revoked every trusted device of a guest recipient's address. */
+  'share.trusted_devices_revoked',
   'share.downloaded',
   'share.revoked',
   'share.extended',
@@ -58,6 +62,8 @@ export const AUDIT_ACTIONS = [
   'drop.code_wrong',
   'drop.locked',
   'drop.unlocked',
+  /** A bound drop's uploader's trusted device stood in for the e-mail code. */
+  'drop.trusted_device_used',
   'drop.uploaded',
   'drop.upload_rejected',
   'drop.downloaded',

@@ -44,7 +44,10 @@ export function createCodeHolders(db: Db, { codes, holder, holders }: CodeTables
   const lock = db.prepare<[number, Uint8Array]>(
     `UPDATE ${holders} SET locked_at = ? WHERE id = ? AND locked_at IS NULL`,
   );
-  const requested = db.prepare<[number, Uint8Array]>(`UPDATE ${holders} SET code_requested_at = ? WHERE id = ?`);
+  // A new code ends the "the office unlocked you" notice (unlocked_at, migrations/0015_trusted_devices.sql).
+  const requested = db.prepare<[number, Uint8Array]>(
+    `UPDATE ${holders} SET code_requested_at = ?, unlocked_at = NULL WHERE id = ?`,
+  );
   const confirmed = db.prepare<[number, Uint8Array]>(
     `UPDATE ${holders} SET code_confirmed_at = coalesce(code_confirmed_at, ?) WHERE id = ?`,
   );

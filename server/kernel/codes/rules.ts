@@ -2,15 +2,18 @@
 // (rejection sampling, so no value is likelier than another). The server keeps only
 // codeHash(serverKey, 'email-code', holderId, code) (docs/protocol.md §16). The rules, in one
 // place for every holder of codes: valid 10 minutes, single use, 5 tries per code, only the
-// newest counts, at most 3 an hour, and 10 wrong in all lock the holder until it is unlocked.
+// newest counts, at most 6 an hour, and 10 wrong in all lock the holder until it is unlocked.
+// The limits stop guessing, not people (docs/threat-model.md, "E-mail codes"): a lost mail,
+// "upload more" or a second share stays far below them, a try of a code that can no longer
+// succeed counts nothing, and every refusal says what happened and what to do.
 import { bytesEqual, randomBytes } from '../../../shared/crypto/index.js';
 import { deliveryFailed, rateLimited } from '../http/errors.js';
 
 export const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;
 /** Wrong tries one code survives; the next try fails even with the right code. */
 const TRIES_PER_CODE = 5;
-/** Codes mailed to one recipient per hour. */
-const CODES_PER_HOUR = 3;
+/** Codes mailed to one recipient per hour: a lost mail and a second visit fit several times over. */
+const CODES_PER_HOUR = 6;
 /** Wrong codes over a recipient's life before the link is locked until the sender unlocks it. */
 const WRONG_CODES_BEFORE_LOCK = 10;
 const HOUR_MS = 60 * 60 * 1000;
@@ -83,26 +86,38 @@ export async function mailEmailCode(holder: CodeHolder, send: () => Promise<bool
 }
 
 export type CodeCheck =
-  { readonly right: true } | { readonly right: false; readonly wrongCodes: number; readonly lockedNow: boolean };
+  | { readonly outcome: 'right' }
+  /** No code that could still succeed (none, used, expired, or out of tries): nothing is counted. */
+  | { readonly outcome: 'spent' }
+  | {
+      readonly outcome: 'wrong';
+      /** Tries this code has left. */
+      readonly triesLeft: number;
+      readonly wrongCodes: number;
+      readonly lockedNow: boolean;
+    };
 
 /**
  * Inside a transaction: the newest code, if unused, unexpired, under its tries and equal to the
- * one given (`givenHash`), is burnt and the holder confirmed; anything else counts a try of that
- * code and a wrong code of the holder, and the one that reaches WRONG_CODES_BEFORE_LOCK locks it.
+ * one given (`givenHash`), is burnt and the holder confirmed. When the newest code cannot succeed
+ * any more, whatever was typed, the answer is `spent` and nothing is counted: it is no guess,
+ * and the person needs a new code, not a lock. Anything else counts a try of that code and a
+ * wrong code of the holder, and the one that reaches WRONG_CODES_BEFORE_LOCK locks it.
  */
 export function checkEmailCode(holder: CodeHolder, givenHash: Uint8Array, now: number): CodeCheck {
   const latest = holder.latestCode();
-  const right =
-    latest !== undefined &&
-    latest.usedAt === null &&
-    latest.expiresAt > now &&
-    latest.tries < TRIES_PER_CODE &&
-    bytesEqual(latest.codeHash, givenHash);
-  if (right && holder.useCode(latest.id, now, TRIES_PER_CODE)) {
+  if (latest === undefined || latest.usedAt !== null || latest.expiresAt <= now || latest.tries >= TRIES_PER_CODE)
+    return { outcome: 'spent' };
+  if (bytesEqual(latest.codeHash, givenHash) && holder.useCode(latest.id, now, TRIES_PER_CODE)) {
     holder.markConfirmed(now);
-    return { right: true };
+    return { outcome: 'right' };
   }
-  if (latest !== undefined) holder.failCode(latest.id);
+  holder.failCode(latest.id);
   const wrongCodes = holder.addWrongCode();
-  return { right: false, wrongCodes, lockedNow: wrongCodes >= WRONG_CODES_BEFORE_LOCK && holder.lock(now) };
+  return {
+    outcome: 'wrong',
+    triesLeft: Math.max(0, TRIES_PER_CODE - latest.tries - 1),
+    wrongCodes,
+    lockedNow: wrongCodes >= WRONG_CODES_BEFORE_LOCK && holder.lock(now),
+  };
 }

@@ -56,6 +56,8 @@ export interface DropRecord extends DropFields {
   readonly codeConfirmedAt: number | null;
   readonly wrongCodes: number;
   readonly lockedAt: number | null;
+  /** When a member last unlocked the drop (the upload page says so until the next code). */
+  readonly unlockedAt: number | null;
   readonly deliveryFailed: boolean;
   readonly sweptAt: number | null;
   readonly uploadCount: number;

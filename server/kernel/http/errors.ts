@@ -25,6 +25,8 @@ export class AppError extends Error {
     readonly retryAfterSeconds?: number,
     /** For 410 on a guest's link: whom the holder may ask (ErrorBody `contact`). */
     readonly contact?: ShareContact,
+    /** For a wrong e-mail code: the tries that code has left (ErrorBody `triesLeft`). */
+    readonly triesLeft?: number,
   ) {
     super(message);
   }
@@ -105,6 +107,17 @@ export const shareGone = (state: 'expired' | 'revoked' | 'used-up', contact?: Sh
       : new AppError(410, 'share_expired', 'This share has expired', undefined, undefined, contact);
 export const recipientLocked = () =>
   new AppError(423, 'recipient_locked', 'Too many wrong codes: ask the sender to unlock this link');
+/** A wrong e-mail code: the same code as a failed sign-in, with the tries this code has left. */
+export const wrongEmailCode = (triesLeft: number) =>
+  new AppError(401, 'invalid_credentials', 'The code is not correct', undefined, undefined, undefined, triesLeft);
+export const codeSpent = () =>
+  new AppError(
+    401,
+    'code_spent',
+    'This code can no longer be used (too many tries, expired or used): ask for a new code',
+  );
+export const deviceNotTrusted = () =>
+  new AppError(401, 'device_not_trusted', 'This browser is not (or no longer) trusted for this address: use a code');
 export const grantInvalid = () =>
   new AppError(401, 'grant_invalid', 'The download permission is missing, has expired or is for something else');
 /** Coffer mails a guest's link only when an access code guards it (docs/threat-model.md, "Who delivers a link"). */
@@ -183,6 +196,7 @@ function renderError(error: AppError): ErrorBody {
       message: error.message,
       ...(error.fields !== undefined ? { fields: [...error.fields] } : {}),
       ...(error.contact !== undefined ? { contact: error.contact } : {}),
+      ...(error.triesLeft !== undefined ? { triesLeft: error.triesLeft } : {}),
     },
   };
 }

@@ -70,13 +70,21 @@ export async function openDropLink(
   await page.locator(`[data-testid="drop-upload-page"][data-step="${step}"]`).waitFor({ timeout: 60_000 });
 }
 
-/** A bound drop: "Send me a code", the code from the newest mail, and on to choosing files. */
-export async function proveAddress(page: Page, mail: MailServer, email: string): Promise<void> {
+/**
+ * A bound drop: "Send me a code", the code from the newest mail (the form sends itself at the
+ * sixth digit), and on to choosing files. "Remember this device" is unticked unless `remember`.
+ */
+export async function proveAddress(
+  page: Page,
+  mail: MailServer,
+  email: string,
+  options: { readonly remember?: boolean } = {},
+): Promise<void> {
   const before = mail.to(email).length;
   await page.getByTestId('drop-upload-request-code').click();
   await page.locator('[data-testid="drop-upload-page"][data-step="code"]').waitFor();
+  if (options.remember !== true) await page.getByTestId('drop-upload-remember').uncheck();
   await page.getByTestId('drop-upload-code').fill(await codeFromMail(mail, email, before + 1));
-  await page.getByTestId('drop-upload-verify').click();
   await page.locator('[data-testid="drop-upload-page"][data-step="files"]').waitFor();
 }
 

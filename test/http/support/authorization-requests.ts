@@ -239,6 +239,13 @@ export const BUILDERS: Record<string, Builder> = {
       body: { fragment: [RANDOM(), RANDOM(), RANDOM()].map((v) => v.padEnd(43, 'A').slice(0, 43)).join('.') },
     };
   },
+  'GET /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices': (c) => ({
+    path: `/api/v1/shares/${c.target.share.shareId}/recipients/${idToWire(c.target.guest.recipientId)}/trusted-devices`,
+  }),
+  'POST /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices/revoke': (c) => ({
+    path: `/api/v1/shares/${c.target.share.shareId}/recipients/${idToWire(c.target.guest.recipientId)}/trusted-devices/revoke`,
+    body: {},
+  }),
   'GET /api/v1/shares/:shareId/files/:fileId': (c) => ({
     path: `/api/v1/shares/${c.target.share.shareId}/files/${shareFile(c.target)}`,
   }),
@@ -251,6 +258,11 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/links/${idToWire((await freshShare(c.target)).guests[0]!.linkId)}/verify`,
     body: { code: '000000' },
   }),
+  'POST /api/v1/links/:linkId/trusted': (c) => ({
+    path: `/api/v1/links/${idToWire(c.target.guest.linkId)}/trusted`,
+    body: {},
+  }),
+  'DELETE /api/v1/trusted-device': fixed('/api/v1/trusted-device'),
   'GET /api/v1/links/:linkId/files/:fileId': (c) => ({
     path: `/api/v1/links/${idToWire(c.target.guest.linkId)}/files/${shareFile(c.target)}`,
   }),
@@ -297,6 +309,7 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/d/${c.target.personalDropId}/verify`,
     body: { code: '000000' },
   }),
+  'POST /api/v1/d/:dropId/trusted': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/trusted`, body: {} }),
   'POST /api/v1/d/:dropId/start': (c) => ({ path: `/api/v1/d/${c.target.personalDropId}/start`, body: {} }),
   'POST /api/v1/d/:dropId/uploads': (c) => ({
     path: `/api/v1/d/${c.target.personalDropId}/uploads`,

@@ -33,25 +33,29 @@ interface Draft {
   readonly requireTwoFactor: boolean;
   readonly maxExpiryDays: string;
   readonly retentionDays: string;
+  readonly trustedDeviceDays: string;
   readonly language: Language;
   readonly timeZone: string;
 }
 
+type DayField = 'maxExpiryDays' | 'retentionDays' | 'trustedDeviceDays';
+
 /** A whole number of days the office settings schema takes for `field`, or null. */
-function days(field: 'maxExpiryDays' | 'retentionDays', text: string): number | null {
+function days(field: DayField, text: string): number | null {
   if (!/^\d+$/.test(text.trim())) return null;
   const checked = OfficeSettings.shape[field].safeParse(Number(text.trim()));
   return checked.success ? checked.data : null;
 }
 
 /** The range the schema allows for `field`, for the input and the message next to it. */
-function dayRange(field: 'maxExpiryDays' | 'retentionDays'): { readonly min: number; readonly max: number } {
+function dayRange(field: DayField): { readonly min: number; readonly max: number } {
   const schema = OfficeSettings.shape[field];
   return { min: schema.minValue ?? 1, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER };
 }
 
 const EXPIRY_DAYS = dayRange('maxExpiryDays');
 const RETENTION_DAYS = dayRange('retentionDays');
+const TRUSTED_DEVICE_DAYS = dayRange('trustedDeviceDays');
 
 function SettingsForm(): JSX.Element {
   const { t } = useI18n();
@@ -81,6 +85,7 @@ function SettingsForm(): JSX.Element {
         requireTwoFactor: settings.requireTwoFactor,
         maxExpiryDays: String(settings.maxExpiryDays),
         retentionDays: String(settings.retentionDays),
+        trustedDeviceDays: String(settings.trustedDeviceDays),
         language: settings.language,
         timeZone: settings.timeZone,
       }),
@@ -93,15 +98,23 @@ function SettingsForm(): JSX.Element {
     const name = displayName(draft.name);
     const maxExpiryDays = days('maxExpiryDays', draft.maxExpiryDays);
     const retentionDays = days('retentionDays', draft.retentionDays);
+    const trustedDeviceDays = days('trustedDeviceDays', draft.trustedDeviceDays);
     const zone = TimeZone.safeParse(draft.timeZone);
     const timeZone = zone.success ? zone.data : null;
     const next: Partial<Record<keyof Draft, string>> = {};
     if (name === null) next.name = t('field.officeName.invalid');
     if (maxExpiryDays === null) next.maxExpiryDays = t('office.days.invalid', EXPIRY_DAYS);
     if (retentionDays === null) next.retentionDays = t('office.days.invalid', RETENTION_DAYS);
+    if (trustedDeviceDays === null) next.trustedDeviceDays = t('office.days.invalid', TRUSTED_DEVICE_DAYS);
     if (timeZone === null) next.timeZone = t('office.timeZone.invalid');
     setErrors(next);
-    if (name === null || maxExpiryDays === null || retentionDays === null || timeZone === null) {
+    if (
+      name === null ||
+      maxExpiryDays === null ||
+      retentionDays === null ||
+      trustedDeviceDays === null ||
+      timeZone === null
+    ) {
       fail(t('form.fix'));
       return;
     }
@@ -114,6 +127,7 @@ function SettingsForm(): JSX.Element {
         requireTwoFactor: draft.requireTwoFactor,
         maxExpiryDays,
         retentionDays,
+        trustedDeviceDays,
         language: draft.language,
         timeZone,
       };
@@ -187,6 +201,21 @@ function SettingsForm(): JSX.Element {
             onValue={(retentionDays) => edit({ retentionDays })}
             error={errors.retentionDays}
             testid="settings-retention"
+            class="field--short"
+            required
+          />
+          <Field
+            id="settings-trusted-devices"
+            label={t('office.trustedDevices')}
+            hint={t('office.trustedDevices.hint')}
+            type="number"
+            inputMode="numeric"
+            min={TRUSTED_DEVICE_DAYS.min}
+            max={TRUSTED_DEVICE_DAYS.max}
+            value={draft.trustedDeviceDays}
+            onValue={(trustedDeviceDays) => edit({ trustedDeviceDays })}
+            error={errors.trustedDeviceDays}
+            testid="settings-trusted-devices"
             class="field--short"
             required
           />

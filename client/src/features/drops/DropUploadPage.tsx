@@ -3,15 +3,18 @@
 // only). It shows the office's name and logo and the drop's public title and instructions, and
 // the crypto worker checks the drop key the server names against the fingerprint in the link
 // before anything can be encrypted: a key that does not match stops the page with a warning. A
-// drop bound to an address first asks for a code sent there (the person presses the button); an
-// open drop never mails. The chosen files are checked against the drop's limits, then each is
+// drop bound to an address first asks for a code sent there (the person presses the button; the
+// code form sends itself at the sixth digit and may make this browser a trusted device); on a
+// trusted device of that address the page goes straight to the files, and "upload more" needs no
+// new code (the session comes from POST …/trusted); an open drop never mails. The chosen files are checked against the drop's limits, then each is
 // encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
 // time and the receipt code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says what is kept, and why there).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
-import { getDropLink, requestDropCode, startDropSession, verifyDropCode } from '../../api/drops';
+import { getDropLink, openTrustedDrop, requestDropCode, startDropSession, verifyDropCode } from '../../api/drops';
+import { forgetDevice } from '../../api/sharing';
 import { ApiError } from '../../api/http';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
@@ -69,6 +72,9 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const [allowEmpty, setAllowEmpty] = useState(false);
   const [message, setMessage] = useState('');
   const [receiptMail, setReceiptMail] = useState(false);
+  const [remember, setRemember] = useState(true);
+  /** This browser is a trusted device for the bound address: sessions come without a code. */
+  const [trustedDevice, setTrustedDevice] = useState(false);
   const [kept, setKept] = useState(() => (dropId && cameBackInHistory() ? keptReceiptIn(history.state, dropId) : null));
   const sending = useDropUpload();
   const { working, progress } = sending;
@@ -97,14 +103,17 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
           }
           return info.locked
             ? { kind: 'locked', loaded }
-            : info.bound
+            : info.bound && !info.trusted
               ? { kind: 'start', loaded }
               : { kind: 'files', loaded, grant: null };
         }
       : null,
     [dropId, fragment, attempt, engine],
     {
-      onLoad: setStep,
+      onLoad: (next) => {
+        setStep(next);
+        setTrustedDevice('loaded' in next && next.loaded.info.trusted);
+      },
       onError: (error) => {
         const ended = error instanceof ApiError && error.status === 410 ? (endedState(error.code) ?? 'expired') : null;
         if (ended) setStep({ kind: 'gone', state: ended });
@@ -148,14 +157,19 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     });
   };
 
-  const submitCode = async (): Promise<void> => {
+  const submitCode = async (typed: string): Promise<void> => {
     if (step.kind !== 'code' || !dropId || busy) return;
     const { loaded } = step;
-    const granted = await verifyEmailCode(page, t, code, {
-      verify: (digits) => verifyDropCode(dropId, digits),
+    const granted = await verifyEmailCode(page, t, typed, {
+      verify: (digits) => verifyDropCode(dropId, digits, remember && loaded.info.trustedDeviceDays > 0),
       linkError: (error) => handleDropError(error, loaded),
     });
-    if (granted === null) return;
+    if (granted === null) {
+      // Empty again, so the next code (typed or pasted) sends itself at its sixth digit too.
+      setCode('');
+      return;
+    }
+    setTrustedDevice(granted.trustedUntil !== undefined);
     setStatus(t('dropUpload.codeConfirmed'));
     setStep({ kind: 'files', loaded, grant: granted.grant });
   };
@@ -178,7 +192,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     try {
       const receipt = await sending.upload({
         dropId,
-        grant: async () => step.grant ?? (await startDropSession(dropId)).grant,
+        // A bound drop without a grant is on a trusted device: its session needs no code.
+        grant: async () =>
+          step.grant ??
+          (loaded.info.bound ? (await openTrustedDrop(dropId)).grant : (await startDropSession(dropId)).grant),
         files,
         message,
         receiptMail: loaded.info.bound && receiptMail,
@@ -192,6 +209,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     } catch (error) {
       if (handleDropError(error, loaded)) {
         // the page says why
+      } else if (isApiError(error, 'device_not_trusted')) {
+        setTrustedDevice(false);
+        setStep({ kind: 'start', loaded });
+        fail(t('guest.trusted.gone'));
       } else if (error instanceof EngineError && error.code === 'grant_invalid' && loaded.info.bound) {
         setStep({ kind: 'start', loaded });
         fail(t('guest.error.accessExpired'));
@@ -217,8 +238,19 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
     sending.resetProgress();
     page.clearProblem();
     setStatus('');
-    // A submission uses up its grant: a bound drop asks for a new code.
-    setStep(loaded.info.bound ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
+    // A submission uses up its grant: a bound drop asks for a new code, unless this is a trusted device.
+    setStep(loaded.info.bound && !trustedDevice ? { kind: 'start', loaded } : { kind: 'files', loaded, grant: null });
+  };
+
+  const forget = async (loaded: Loaded): Promise<void> => {
+    try {
+      await forgetDevice();
+      setTrustedDevice(false);
+      setStatus(t('guest.forgotten'));
+      if (step.kind === 'files' && step.grant === null) setStep({ kind: 'start', loaded });
+    } catch (error) {
+      fail(errorMessage(t, error));
+    }
   };
 
   if (kept !== null && step.kind !== 'receipt') {
@@ -301,6 +333,12 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       )}
       <StatusLine text={status} testid="drop-upload-status" />
 
+      {step.kind === 'start' && step.loaded.info.unlocked && (
+        <Notice tone="info" testid="drop-upload-unlocked">
+          <p>{t('guest.unlocked')}</p>
+        </Notice>
+      )}
+
       {step.kind === 'start' && (
         <RequestCodePanel
           explain={t('dropUpload.codeExplain', { email: step.loaded.info.maskedEmail ?? '' })}
@@ -318,10 +356,17 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
           onCode={setCode}
           error={problem?.field === 'code' ? problem.text : null}
           busy={busy}
-          onSubmit={() => void submitCode()}
+          onSubmit={(typed) => void submitCode(typed)}
           onResend={() => void sendCode(step.loaded)}
           submitLabel={t('dropUpload.continue')}
           prefix="drop-upload"
+          autoSubmit
+          remember={{
+            days: step.loaded.info.trustedDeviceDays,
+            office: step.loaded.office.name,
+            checked: remember,
+            onChange: setRemember,
+          }}
         />
       )}
 
@@ -385,6 +430,23 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
             </button>
           </div>
         </form>
+      )}
+
+      {(step.kind === 'files' || step.kind === 'receipt') && step.loaded.info.bound && trustedDevice && (
+        <div class="panel" data-testid="drop-upload-trusted-device">
+          <p>{t('guest.trusted.note', { office: step.loaded.office.name })}</p>
+          <div class="button-row">
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => void forget(step.loaded)}
+              disabled={working !== null}
+              data-testid="drop-upload-forget"
+            >
+              {t('guest.forget')}
+            </button>
+          </div>
+        </div>
       )}
 
       {step.kind === 'receipt' && (

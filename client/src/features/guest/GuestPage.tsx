@@ -2,19 +2,25 @@
 // §15; links made before link ids are /s/<recipientId>#<office fingerprint>.<S>). Opening
 // it changes nothing on the server (GET /api/v1/links/:id only, which mail scanners may do
 // freely). The page shows the office, the sender and the masked address a code will go to;
-// the guest presses "Send me a code" (never automatic), types it (and the access code told
-// by phone, if there is one), and the crypto worker checks everything against the office
+// the guest presses "Send me a code" (never automatic), types or pastes it (the form sends
+// itself at the sixth digit; the access code told by phone, if there is one, sits in the same
+// form so a password manager can keep it), and the crypto worker checks everything against the office
 // fingerprint in the link before a single name is shown: the office key the server names,
 // the sender's certificate (and, in a v2 link, its identity fingerprint), the signed manifest
 // (not older than one this browser saw), the link commitment, each file key's commitment and
 // metadata.
 // Then each file downloads decrypted, with its integrity check before "done".
+// On a trusted device of the bound address (an earlier right code with "remember this device"),
+// the page skips the code: its script asks POST …/trusted (a scanner holds no such cookie, and
+// the answer opens nothing without S from the fragment) and goes straight to the files.
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../../api/http';
 import {
+  forgetDevice,
   getLink,
   guestFilePath,
+  openTrusted,
   requestCode,
   verifyCode,
   type CodeVerifyResponse,
@@ -52,6 +58,8 @@ type Step =
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'locked'; readonly info: LinkInfo | null }
   | { readonly kind: 'start'; readonly info: LinkInfo }
+  /** A trusted device: asking for what a code would give, without one. */
+  | { readonly kind: 'trusted'; readonly info: LinkInfo }
   | { readonly kind: 'code'; readonly info: LinkInfo; readonly sentAt: string }
   /** The code was right, but the files did not open: the access code is wrong or missing. */
   | { readonly kind: 'access-code'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse }
@@ -84,6 +92,9 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
   const [step, setStep] = useState<Step>(() => (linkId && fragment ? { kind: 'loading' } : { kind: 'invalid' }));
   const [code, setCode] = useState('');
   const [accessCode, setAccessCode] = useState('');
+  const [remember, setRemember] = useState(true);
+  /** This browser is (now) a trusted device for the address: the files step offers to forget it. */
+  const [trustedDevice, setTrustedDevice] = useState(false);
   const guestReceipt = useGuestReceipt(linkId);
 
   // Opening the page: only a GET, which changes nothing.
@@ -91,7 +102,8 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
     setStep(linkId && fragment ? { kind: 'loading' } : { kind: 'invalid' });
   }, [linkId, fragment, attempt]);
   useLoad(linkId && fragment ? (signal) => getLink(linkId, { signal }) : null, [linkId, fragment, attempt], {
-    onLoad: (info) => setStep(info.locked ? { kind: 'locked', info } : { kind: 'start', info }),
+    onLoad: (info) =>
+      setStep(info.locked ? { kind: 'locked', info } : { kind: info.trusted ? 'trusted' : 'start', info }),
     onError: (error) => {
       const gone = goneCode(error);
       if (gone) setStep({ kind: 'gone', code: gone, contact: error instanceof ApiError ? error.contact : null });
@@ -102,7 +114,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
 
   // The page is usable without the crypto worker; it starts loading now, in the background,
   // so it is ready by the time the guest has the code (app.tsx leaves the start to this page).
-  const usable = step.kind === 'start';
+  const usable = step.kind === 'start' || step.kind === 'trusted';
   useEffect(() => {
     if (usable) engine.start();
   }, [usable, engine]);
@@ -182,18 +194,57 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
     }
   };
 
-  const submitCode = async (): Promise<void> => {
+  const submitCode = async (typed: string): Promise<void> => {
     if (step.kind !== 'code' || !linkId || busy) return;
     if (step.info.accessCode && accessCode.trim() === '') {
       fail(t('guest.error.accessCodeNeeded'), 'accessCode');
       return;
     }
     const { info } = step;
-    const verified = await verifyEmailCode(page, t, code, {
-      verify: (digits) => verifyCode(linkId, digits),
+    const verified = await verifyEmailCode(page, t, typed, {
+      verify: (digits) => verifyCode(linkId, digits, remember && info.trustedDeviceDays > 0),
       linkError: (error) => handleLinkError(error, info),
     });
-    if (verified !== null) await open(info, verified);
+    if (verified === null) {
+      // Empty again, so the next code (typed or pasted) sends itself at its sixth digit too.
+      setCode('');
+      return;
+    }
+    setTrustedDevice(verified.trustedUntil !== undefined);
+    await open(info, verified);
+  };
+
+  // A trusted device: the page's own request, once per load; no cookie or a revoked one falls back to the code.
+  const trustedInfo = step.kind === 'trusted' ? step.info : null;
+  useEffect(() => {
+    if (trustedInfo === null || !linkId) return;
+    let current = true;
+    void (async () => {
+      try {
+        const verified = await openTrusted(linkId);
+        if (!current) return;
+        setTrustedDevice(true);
+        await open(trustedInfo, verified);
+      } catch (error) {
+        if (!current || handleLinkError(error, trustedInfo)) return;
+        setStep({ kind: 'start', info: trustedInfo });
+        fail(isApiError(error, 'device_not_trusted') ? t('guest.trusted.gone') : errorMessage(t, error));
+      }
+    })();
+    return () => {
+      current = false;
+    };
+    // `open` and the handlers read the latest state; this runs once per trusted step.
+  }, [trustedInfo, linkId]);
+
+  const forget = async (): Promise<void> => {
+    try {
+      await forgetDevice();
+      setTrustedDevice(false);
+      setStatus(t('guest.forgotten'));
+    } catch (error) {
+      fail(errorMessage(t, error));
+    }
   };
 
   const submitAccessCode = async (event: Event): Promise<void> => {
@@ -274,6 +325,14 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       )}
       <StatusLine text={status} testid="guest-status" />
 
+      {step.kind === 'trusted' && <Progress text={t('guest.trusted.opening')} testid="guest-trusted" />}
+
+      {step.kind === 'start' && step.info.unlocked && (
+        <Notice tone="info" testid="guest-unlocked">
+          <p>{t('guest.unlocked')}</p>
+        </Notice>
+      )}
+
       {step.kind === 'start' && (
         <RequestCodePanel
           explain={t('guest.codeExplain', { email: step.info.maskedEmail })}
@@ -293,16 +352,24 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
           onCode={setCode}
           error={problem?.field === 'code' ? problem.text : null}
           busy={busy}
-          onSubmit={() => void submitCode()}
+          onSubmit={(typed) => void submitCode(typed)}
           onResend={() => void sendCode(step.info)}
           submitLabel={t('guest.open')}
           prefix="guest"
+          autoSubmit={!step.info.accessCode || accessCode.trim() !== ''}
+          remember={{
+            days: step.info.trustedDeviceDays,
+            office: step.info.office.name,
+            checked: remember,
+            onChange: setRemember,
+          }}
         >
           {step.info.accessCode && (
             <AccessCodeField
               value={accessCode}
               onValue={setAccessCode}
               sender={step.info.senderName}
+              maskedEmail={step.info.maskedEmail}
               error={problem?.field === 'accessCode' ? problem.text : null}
             />
           )}
@@ -316,6 +383,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
             value={accessCode}
             onValue={setAccessCode}
             sender={step.info.senderName}
+            maskedEmail={step.info.maskedEmail}
             error={problem?.field === 'accessCode' ? problem.text : null}
           />
           <div class="button-row">
@@ -350,6 +418,11 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
             source={source}
             onAccessExpired={() => {
               setCode('');
+              // The grant lasts an hour; a trusted device gets a new one without a code.
+              if (trustedDevice) {
+                setStep({ kind: 'trusted', info: step.info });
+                return;
+              }
               setStep({ kind: 'start', info: step.info });
               fail(t('guest.error.accessExpired'));
             }}
@@ -359,39 +432,71 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
           <p class="form__aside">
             {t('guest.files.after', { date: formatDate(locale, step.verified.share.expiresAt) })}
           </p>
+          {trustedDevice && (
+            <div class="panel" data-testid="guest-trusted-device">
+              <p>{t('guest.trusted.note', { office: step.info.office.name })}</p>
+              <div class="button-row">
+                <button
+                  type="button"
+                  class="button button--secondary"
+                  onClick={() => void forget()}
+                  data-testid="guest-forget"
+                >
+                  {t('guest.forget')}
+                </button>
+              </div>
+            </div>
+          )}
         </div>
       )}
     </section>
   );
 }
 
+/**
+ * The access code, with the (masked) address as a hidden user name beside it, so a password
+ * manager can offer to keep the code for this address and fill it in next time.
+ */
 function AccessCodeField({
   value,
   onValue,
   sender,
+  maskedEmail,
   error,
 }: {
   readonly value: string;
   readonly onValue: (value: string) => void;
   readonly sender: string;
+  readonly maskedEmail: string;
   readonly error: string | null;
 }): JSX.Element {
   const { t } = useI18n();
   return (
-    <Field
-      id="guest-access-code"
-      label={t('guest.accessCode.label')}
-      hint={t('guest.accessCode.hint', { sender })}
-      value={value}
-      onValue={onValue}
-      autoComplete="off"
-      autoCapitalize="characters"
-      spellcheck={false}
-      maxLength={20}
-      class="field--code"
-      error={error}
-      testid="guest-access-code"
-      required
-    />
+    <>
+      <input
+        type="text"
+        name="username"
+        autoComplete="username"
+        value={maskedEmail}
+        aria-label={t('guest.username')}
+        readOnly
+        hidden
+      />
+      <Field
+        id="guest-access-code"
+        label={t('guest.accessCode.label')}
+        hint={t('guest.accessCode.hint', { sender })}
+        value={value}
+        onValue={onValue}
+        autoComplete="current-password"
+        autoCapitalize="characters"
+        spellcheck={false}
+        maxLength={20}
+        class="field--code"
+        error={error}
+        testid="guest-access-code"
+        required
+      />
+    </>
   );
 }

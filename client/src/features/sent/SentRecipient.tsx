@@ -8,6 +8,7 @@ import { Notice } from '../../ui/Alert';
 import { formatDateTime } from '../../ui/labels';
 import { GuestLinkCard } from '../send/GuestLinkCard';
 import { RecipientBadges } from './SentListPage';
+import { TrustedDevices } from './TrustedDevices';
 
 /** A guest's link fragment (and access code), decrypted to be shown again. */
 export interface ShownLink {
@@ -75,6 +76,12 @@ export function SentRecipient({
             <dd data-testid="sent-recipient-code-confirmed">
               {recipient.codeConfirmedAt ? formatDateTime(locale, recipient.codeConfirmedAt) : t('recipient.not')}
             </dd>
+            {recipient.trustedAt !== undefined && (
+              <>
+                <dt>{t('recipient.trustedAt')}</dt>
+                <dd data-testid="sent-recipient-trusted-at">{formatDateTime(locale, recipient.trustedAt)}</dd>
+              </>
+            )}
           </>
         )}
         <dt>{t('recipient.firstDownloadAt')}</dt>
@@ -108,6 +115,7 @@ export function SentRecipient({
           <p>{t('recipient.deliveryExplain', { email: recipient.email })}</p>
         </Notice>
       )}
+      {recipient.kind === 'guest' && <TrustedDevices shareId={share.shareId} recipientId={recipient.recipientId} />}
       {share.state === 'active' && (
         <div class="button-row">
           {recipient.locked && (

@@ -96,6 +96,12 @@ export async function requestEmailCode(
   }
 }
 
+/** A wrong code: how many tries it has left, or that the last one was used. */
+function wrongCodeText(t: Translate, triesLeft: number | null): string {
+  if (triesLeft === null) return t('guest.error.code');
+  return triesLeft === 0 ? t('guest.error.codeLastTry') : t('guest.error.codeWrong', { n: triesLeft });
+}
+
 /** The six digits as typed, checked by the server: its answer, or null (the page says why, at the code field). */
 export async function verifyEmailCode<Answer>(
   page: CodePage,
@@ -114,7 +120,8 @@ export async function verifyEmailCode<Answer>(
     return await step.verify(digits);
   } catch (error) {
     if (step.linkError(error)) return null;
-    if (isApiError(error, 'invalid_credentials')) page.fail(t('guest.error.code'), 'code');
+    if (isApiError(error, 'invalid_credentials')) page.fail(wrongCodeText(t, error.triesLeft), 'code');
+    else if (isApiError(error, 'code_spent')) page.fail(t('guest.error.codeSpent'), 'code');
     else if (isApiError(error, 'rate_limited'))
       page.fail(t('error.rateLimited', { wait: waitText(t, error.retryAfter) }));
     else page.fail(errorMessage(t, error));
