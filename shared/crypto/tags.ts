@@ -32,6 +32,9 @@ export const TAG = {
   dropLabel: tag('drop-label'),
   dropUpload: tag('drop-upload'),
   clientDropLink: tag('client-drop-link'),
+  clientInvitation: tag('client-invitation'),
+  invitationSecret: tag('invitation-secret'),
+  clientKeyProof: tag('client-key-proof'),
   dropRecord: tag('drop-record'),
   dropSecretCommitment: tag('drop-secret-commitment'),
   dropLabelCommitment: tag('drop-label-commitment'),
@@ -52,6 +55,7 @@ export const KDF_CONTEXT = {
   drop: 'CFv1drop',
   personal: 'CFv1pers',
   dropKey: 'CFv1dkey',
+  invitation: 'CFv1invt',
 } as const;
 
 /** crypto_kdf subkey ids per context. */
@@ -62,4 +66,5 @@ export const SUBKEY = {
   drop: { uploadMac: 1 },
   personal: { pins: 1 },
   dropKey: { labelCommitment: 1 },
+  invitation: { keyProof: 1 },
 } as const;

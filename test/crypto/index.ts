@@ -2,6 +2,7 @@
 // harness runs the same list on a page and in a Worker.
 import { accountCases } from './account.cases.js';
 import { basicsCases } from './basics.cases.js';
+import { clientInvitationCases } from './client-invitation.cases.js';
 import { contentTamperCases } from './content-tamper.cases.js';
 import { contentCases } from './content.cases.js';
 import { dropCases } from './drop.cases.js';
@@ -30,6 +31,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...wrapCases,
   ...dropCases,
   ...dropRecordCases,
+  ...clientInvitationCases,
   ...pinIndexCases,
   ...vectorCases,
   ...negativeVectorCases,
