@@ -1,0 +1,4 @@
+-- 0017: reserved for the 'keep' branch of this round, which brings its own 0017 migration.
+-- This empty placeholder keeps the numbering 1..N without gaps on the 'onboard' branch (0018);
+-- delete it when the branches are merged.
+SELECT 1;
