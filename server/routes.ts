@@ -297,6 +297,20 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the client's personal drop). The portal: an approved client's own drop and uploads only,
     // every lookup scoped to the caller; uploads then go through /api/v1/d/:dropId with the grant.
     api('POST', '/api/v1/clients/invitations', 'office', 'json', clients.inviteClient(s.clients)),
+    api(
+      'POST',
+      '/api/v1/clients/invitations/:invitationId/resend',
+      'office',
+      'json',
+      clients.resendClientInvitation(s.clients),
+    ),
+    api(
+      'POST',
+      '/api/v1/clients/invitations/:invitationId/withdraw',
+      'office',
+      'json',
+      clients.withdrawClientInvitation(s.clients),
+    ),
     api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients)),
     api('GET', '/api/v1/clients/:userId', 'office', 'none', clients.getClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),

@@ -27,7 +27,7 @@
 // No portal route lists or counts other users, drops, labels or shares.
 import { z } from 'zod';
 import { bytes, DisplayName, Email, Language, WireId, Key32, Signature, Time } from './common.js';
-import { SignedEnvelope } from './accounts.js';
+import { SignedEnvelope, Token } from './accounts.js';
 import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
@@ -35,15 +35,36 @@ const SealedClientLink = bytes(194);
 
 // ---- the office's side
 
+/**
+ * An invitation the advisor hands over themselves (protocol §13a): the user id the advisor's
+ * browser chose for the account, and the office's signed statement carrying the invitation
+ * secret I sealed to the office key. Nothing is mailed; the link's token comes back in the answer.
+ */
+export const ClientHandover = z.object({ userId: WireId, statement: SignedEnvelope });
+export type ClientHandover = z.infer<typeof ClientHandover>;
+
 export const ClientInviteRequest = z.object({
   name: DisplayName,
   email: Email,
   /** The invitation mail's language; the inviting member's own when left out. */
   lang: Language.optional(),
+  /** Present: the advisor copies the link and delivers it; absent: Coffer mails it. */
+  handover: ClientHandover.optional(),
 });
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
-export const ClientInviteResponse = z.object({ invitationId: WireId, expiresAt: Time, delivered: z.boolean() });
+export const ClientInviteResponse = z.object({
+  invitationId: WireId,
+  expiresAt: Time,
+  /** Whether the invitation mail went out (false for a handed-over invitation: none is sent). */
+  delivered: z.boolean(),
+  /** A handed-over invitation's token, for the link the advisor's browser completes with I. */
+  token: Token.optional(),
+});
 export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
+
+/** A new link for an open client invitation: mailed, or handed over with a new statement (a new I) for the same user id. */
+export const ClientResendRequest = z.object({ handover: ClientHandover.optional() });
+export type ClientResendRequest = z.infer<typeof ClientResendRequest>;
 
 /**
  * `invited`: the invitation is open (not accepted yet); `pending`: the client made their keys
@@ -52,6 +73,14 @@ export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
  */
 export const ClientState = z.enum(['invited', 'pending', 'active', 'disabled', 'reset']);
 export type ClientState = z.infer<typeof ClientState>;
+
+/**
+ * How the office checked a client's keys when it certified them (docs/threat-model.md, "Client
+ * onboarding"): `proof` the invitation secret's key proof, `call` the fingerprint compared by
+ * phone or in person, `unverified` neither (the client's own browser checks at every sign-in).
+ */
+export const KeyCheck = z.enum(['proof', 'call', 'unverified']);
+export type KeyCheck = z.infer<typeof KeyCheck>;
 
 export const ClientSummary = z.object({
   state: ClientState,
@@ -68,6 +97,12 @@ export const ClientSummary = z.object({
   deliveryFailed: z.boolean(),
   /** Once approved: their personal drop (the office's drop pages show its uploads). */
   dropId: WireId.nullable(),
+  /** The account's user id, fixed by the invitation already while invited (a new handover statement names it). */
+  accountId: WireId,
+  /** The invitation was (or is to be) handed over by the advisor: its link carries I. */
+  handover: z.boolean(),
+  /** Once approved: how the office checked the client's keys. */
+  keyCheck: KeyCheck.nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
@@ -84,6 +119,11 @@ export const ClientDetail = z.object({
   encryptionKeySignature: Signature,
   /** The newest certificate version the office issued for this account (0 before the first). */
   certificateVersion: z.number().int().min(0),
+  /**
+   * For a client who activated a handed-over invitation (and was not reset since): the office's
+   * statement with I sealed to the office key, and the client's key proof (protocol §13a).
+   */
+  handover: z.object({ statement: SignedEnvelope, keyProof: bytes(32) }).nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -96,6 +136,8 @@ export const ClientApproveRequest = z.object({
   /** The office's certificate for the client (role 'client', version above certificateVersion). */
   certificate: SignedEnvelope,
   drop: ClientDropRequest,
+  /** How the approving browser checked the keys it certified (`proof` only where the detail has one). */
+  keyCheck: KeyCheck,
 });
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
 export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });

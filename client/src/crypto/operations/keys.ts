@@ -60,6 +60,36 @@ interface OfficeNamed {
 }
 
 /**
+ * The self-check at every sign-in (docs/threat-model.md, "Client onboarding"): a certificate
+ * the server hands out without office keys (a client's) must be the office's, for this user,
+ * naming exactly the keys this browser just opened. A client approved without a check (a mailed
+ * invitation) learns here if the server had the office certify other keys in their place:
+ * `certificate_substituted`, and nothing is unlocked. A member's certificate is checked with
+ * the office keys (openOfficeMaterial).
+ */
+export function checkOwnCertificate(
+  userId: Id,
+  keys: AccountKeys,
+  office: { readonly officeId: Id; readonly signingPublicKey: Uint8Array },
+  published: { readonly certificate?: string | undefined; readonly sealedOfficeKeys?: string | undefined },
+): void {
+  if (published.certificate === undefined || published.sealedOfficeKeys !== undefined) return;
+  let names: boolean;
+  try {
+    const verified = verifyMember(
+      office.signingPublicKey,
+      { officeId: office.officeId, userId },
+      fromBase64Url(published.certificate),
+      signEncryptionKey(userId, keys),
+    );
+    names = samePublicKeys(verified, keys);
+  } catch {
+    names = false;
+  }
+  if (!names) throw new WorkerError('certificate_substituted');
+}
+
+/**
  * The member's own certificate and the office keys sealed to them. The certificate must be
  * the office's (by the session's office key) for this user and these keys; the office keys
  * must open with this member's encryption key, and both public keys derived from the secrets

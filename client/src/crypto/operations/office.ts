@@ -9,8 +9,14 @@ import {
   dropFingerprint,
   fromBase64Url,
   idFromWire,
+  idToWire,
   newDropKeys,
   newId,
+  newInvitationSecret,
+  openClientInvitation,
+  signClientInvitation,
+  verifyClientKeyProof,
+  wipe,
   sealClientDropLink,
   sealOfficeKeys,
   verifyEncryptionKey,
@@ -176,11 +182,46 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       };
     },
 
-    certifyClient({ client, currentVersion, label }) {
+    prepareHandover({ email, userId }) {
+      const { office } = requireOfficeKeys(state);
+      const binding = { userId: userId === undefined ? newId() : idFromWire(userId), email };
+      const secret = newInvitationSecret();
+      try {
+        return {
+          userId: idToWire(binding.userId),
+          statement: b64(signClientInvitation(office, binding, secret)),
+          secret: b64(secret),
+        };
+      } finally {
+        wipe(secret);
+      }
+    },
+
+    certifyClient({ client, currentVersion, label, handover }) {
       const { session, office } = requireOfficeKeys(state);
       if (client.role !== 'client') throw new WorkerError('bad_request');
       checked('bad_request', () => checkDropLabel(label));
       const { userId: clientId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
+      if (handover !== undefined) {
+        // The keys the server lists must be the ones the client's browser proved with I.
+        checked('key_proof_invalid', () => {
+          const binding = { userId: clientId, email: client.email };
+          const secret = openClientInvitation(
+            fromBase64Url(handover.statement),
+            { officeId: office.officeId, signingPublicKey: office.signing.publicKey, encryption: office.encryption },
+            binding,
+          );
+          try {
+            verifyClientKeyProof(
+              secret,
+              { ...binding, identityPublicKey, encryptionPublicKey },
+              fromBase64Url(handover.keyProof, 32),
+            );
+          } finally {
+            wipe(secret);
+          }
+        });
+      }
       const certificate = certifyMember(office, {
         version: currentVersion + 1,
         userId: clientId,

@@ -63,6 +63,7 @@ export function ApproveClientDialog({
         // A year, less a day for clocks that differ: the longest a personal drop may run.
         expiresAt: new Date(Date.now() + (PERSONAL_DROP_MAX_DAYS - 1) * DAY_MS).toISOString(),
       },
+      keyCheck: 'call',
     });
   };
 
