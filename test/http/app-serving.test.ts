@@ -420,6 +420,8 @@ describe('routing', () => {
       'GET /api/v1/admin/audit api none admin',
       'GET /api/v1/admin/audit/export api none admin',
       'POST /api/v1/clients/invitations api json office',
+      'POST /api/v1/clients/invitations/:invitationId/resend api json office',
+      'POST /api/v1/clients/invitations/:invitationId/withdraw api json office',
       'GET /api/v1/clients api none office',
       'GET /api/v1/clients/:userId api none office',
       'POST /api/v1/clients/:userId/approve api json office',

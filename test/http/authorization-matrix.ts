@@ -155,6 +155,8 @@ POST   /api/v1/d/:dropId/submit (own drop, their uploads in body)  401  404  404
 GET    /api/v1/admin/audit                                         401  403  403  403  403  ok    403    401   401  401  401
 GET    /api/v1/admin/audit/export                                  401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/clients/invitations                                 401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/clients/invitations/:invitationId/resend            401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/clients/invitations/:invitationId/withdraw          401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/clients                                             401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/clients/:userId                                     401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/clients/:userId/approve                             401  403  403  ok   ok   ok    403    401   401  401  401

@@ -1,7 +1,7 @@
 // What each route's request names, for the authorization matrix (test/http/authorization.test.ts):
 // one builder per row of authorization-matrix.ts, and how a caller sends a route's request.
 import { expect } from 'vitest';
-import { InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
+import { ClientInviteResponse, InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
 import { idToWire, newId } from '../../../shared/crypto/index.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
@@ -66,6 +66,16 @@ async function freshMember(): Promise<Member> {
 /** A client who accepted an invitation and waits for a member to approve them. */
 async function waitingClient(advisor: Member): Promise<Member> {
   return inviteClient(o, advisor, `wacht-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`, 'Wachtende Klant');
+}
+
+/** An open client invitation another member sent (any approved member may resend or withdraw it). */
+async function freshClientInvitation(advisor: Member): Promise<string> {
+  const res = await advisor.tab.post('/api/v1/clients/invitations', {
+    name: 'Uitgenodigde Klant',
+    email: `uitgenodigd-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`,
+  });
+  expect(res.status).toBe(201);
+  return ClientInviteResponse.parse(res.body).invitationId;
 }
 
 async function freshInvitation(): Promise<string> {
@@ -296,6 +306,14 @@ export const BUILDERS: Record<string, Builder> = {
   'POST /api/v1/clients/invitations': () => ({
     path: '/api/v1/clients/invitations',
     body: { name: 'Nieuwe Klant', email: `k-${RANDOM().slice(0, 8).toLowerCase()}@example.nl` },
+  }),
+  'POST /api/v1/clients/invitations/:invitationId/resend': async (c) => ({
+    path: `/api/v1/clients/invitations/${c.office ? await freshClientInvitation(c.target.staff) : RANDOM()}/resend`,
+    body: {},
+  }),
+  'POST /api/v1/clients/invitations/:invitationId/withdraw': async (c) => ({
+    path: `/api/v1/clients/invitations/${c.office ? await freshClientInvitation(c.target.staff) : RANDOM()}/withdraw`,
+    body: {},
   }),
   'GET /api/v1/clients': fixed('/api/v1/clients'),
   'GET /api/v1/clients/:userId': (c) => ({ path: `/api/v1/clients/${idOf(c.target.client)}` }),
