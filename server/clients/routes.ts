@@ -105,7 +105,7 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
 
 export function listClients(clients: ClientsService): RouteHandler {
   return (_req, res) => {
-    const answer: ClientList = { clients: clients.list().map(summaryOut) };
+    const answer: ClientList = { clients: clients.list().map(summaryOut), requireCall: clients.requireCall() };
     res.json(answer);
   };
 }

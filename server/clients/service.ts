@@ -64,6 +64,8 @@ export interface ClientsService {
   /** An open client invitation withdrawn: its link stops working. */
   withdrawInvitation(caller: Caller, invitationId: Id): void;
   list(): ClientListEntry[];
+  /** The office requires the fingerprint call for every client approved without a key proof. */
+  requireCall(): boolean;
   detail(clientId: Id): { client: UserRecord; state: ClientState; handover: ClientHandoverRecord | undefined };
   /**
    * `keyCheck`: how the approving browser checked the keys it certified. `proof` only for a
@@ -185,6 +187,8 @@ export function createClientsService(deps: {
         .map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
       return [...invited, ...accounts];
     },
+
+    requireCall: () => repo.requireClientCall(),
 
     detail(clientId) {
       const client = findClient(clientId);

@@ -106,7 +106,11 @@ export const ClientSummary = z.object({
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
-export const ClientList = z.object({ clients: z.array(ClientSummary) });
+export const ClientList = z.object({
+  clients: z.array(ClientSummary),
+  /** The office requires the fingerprint call for clients invited by mail (no unchecked approval). */
+  requireCall: z.boolean(),
+});
 export type ClientList = z.infer<typeof ClientList>;
 
 export const ClientDetail = z.object({

@@ -8,6 +8,7 @@ import {
   fromBase64Url,
   idToWire,
   newId,
+  officeFingerprint,
   ready,
   toBase64Url,
   verifyMemberCertificate,
@@ -23,6 +24,9 @@ beforeAll(async () => {
 });
 
 const EMAIL = 'klant@voorbeeld.nl';
+
+/** I from the fragment prepareHandover answers (`<office fingerprint>.<I>`), as the client's page reads it. */
+const secretOf = (prepared: { fragment: string }): string => prepared.fragment.split('.')[1] ?? '';
 
 /** A browser that makes an account's keys for `userId`: the client's, or the server's own stand-in. */
 async function activate(o: Office, userId: string, handover?: { secret: string; email: string }) {
@@ -60,7 +64,7 @@ describe('a handed-over invitation (the advisor delivers the link)', () => {
   it('lets the approving browser certify the keys the client proved, with no fingerprint call', async () => {
     const o = await office(fakeServer());
     const handover = await call(o.anna.ops, 'prepareHandover', { email: EMAIL });
-    const client = await activate(o, handover.userId, { secret: handover.secret, email: EMAIL });
+    const client = await activate(o, handover.userId, { secret: secretOf(handover), email: EMAIL });
     expect(client.created.keyProof).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // A colleague (not the inviter) approves: the office key opens I for any member.
@@ -87,7 +91,7 @@ describe('a handed-over invitation (the advisor delivers the link)', () => {
   it('refuses to certify keys the server put in the client’s place, a statement the server made, or a proof for another address', async () => {
     const o = await office(fakeServer());
     const handover = await call(o.anna.ops, 'prepareHandover', { email: EMAIL });
-    const client = await activate(o, handover.userId, { secret: handover.secret, email: EMAIL });
+    const client = await activate(o, handover.userId, { secret: secretOf(handover), email: EMAIL });
     const keyProof = client.created.keyProof as string;
     // The server made keys of its own for the client's user id, and lists those with the genuine proof.
     const server = await activate(o, handover.userId);
@@ -99,6 +103,18 @@ describe('a handed-over invitation (the advisor delivers the link)', () => {
         handover: { statement, keyProof: proof },
       });
     await expect(certify(server.listed, handover.statement, keyProof)).rejects.toThrow('key_proof_invalid');
+    // The dialog's check before any click says the same, and says yes for the genuine keys.
+    await expect(
+      call(o.els.ops, 'checkClientProof', {
+        client: server.listed,
+        handover: { statement: handover.statement, keyProof },
+      }),
+    ).rejects.toThrow('key_proof_invalid');
+    const genuine = await call(o.els.ops, 'checkClientProof', {
+      client: client.listed,
+      handover: { statement: handover.statement, keyProof },
+    });
+    expect(genuine.fingerprint).toBe(client.created.fingerprint);
     // Only the encryption key swapped (with the server's own signature over it): still refused.
     const mixed = {
       ...client.listed,
@@ -129,9 +145,12 @@ describe('a handed-over invitation (the advisor delivers the link)', () => {
     const first = await call(o.anna.ops, 'prepareHandover', { email: EMAIL });
     const again = await call(o.els.ops, 'prepareHandover', { email: EMAIL, userId: first.userId });
     expect(again.userId).toBe(first.userId);
-    expect(again.secret).not.toBe(first.secret);
+    expect(secretOf(again)).not.toBe(secretOf(first));
+    // The fragment names the office this worker trusts, as every invitation link does.
+    const officeFp = toBase64Url(officeFingerprint(fromBase64Url(o.officeRef.signingPublicKey)));
+    expect(first.fragment).toMatch(new RegExp(`^${officeFp}\\.[A-Za-z0-9_-]{43}$`));
     // A client who activated with the old link's I cannot be approved under the new statement.
-    const client = await activate(o, first.userId, { secret: first.secret, email: EMAIL });
+    const client = await activate(o, first.userId, { secret: secretOf(first), email: EMAIL });
     await expect(
       call(o.anna.ops, 'certifyClient', {
         client: client.listed,

@@ -33,6 +33,8 @@ export const en = {
     'Your keys do not match the keys the server publishes for your account. Do not continue, and tell your office’s administrator: someone may have tampered with the server.',
   'engine.error.officeKeysInvalid':
     'The office keys the server gave this browser do not check out against your office’s key. Do not continue, and tell your office’s administrator.',
+  'engine.error.certificateSubstituted':
+    'Stop: the office certified other keys than yours for your account. Someone may have tampered with the server. Nothing was opened. Do not continue, and call your office on a number you already know.',
   'engine.error.noPendingKey': 'Your keys are no longer in this page. Please sign in again.',
   'engine.error.locked': 'Your keys are locked. Please unlock them with your password first.',
   'engine.error.invalidRecoveryKey': 'This recovery key is not correct. Check it for typing mistakes.',
@@ -1228,7 +1230,7 @@ export const en = {
     'Invite clients of {office} to their own portal. There they see what the office shares with them and upload documents to the office, encrypted in their browser.',
   'clients.invite': 'Invite a client',
   'clients.invite.intro':
-    'The client receives an e-mail with a link to make their account. Afterwards you compare their fingerprint with them (by phone or in person) and approve them.',
+    'The client makes their own account with an invitation link. Give them the link yourself and Coffer checks their account by itself; if Coffer e-mails it, you compare their fingerprint by phone, or approve them unchecked.',
   'clients.name': 'Name (person or company)',
   'clients.column.name': 'Name',
   'clients.inviteButton': 'Send invitation',
@@ -1253,6 +1255,38 @@ export const en = {
   'clients.approve.warning':
     'Approve only if every digit matches. Approving certifies their keys with the office key, so the office can send them documents, and gives them a personal upload link. A client never receives the office keys.',
   'clients.approve.certifying': 'Certifying with the office key and making their upload link…',
+  'clients.delivery.legend': 'How does the client get the invitation link?',
+  'clients.delivery.handover': 'I give the link myself',
+  'clients.delivery.handover.hint':
+    'By your own e-mail, a message or in person. Recommended: Coffer then checks their account by itself, no phone call needed.',
+  'clients.delivery.mail': 'Coffer e-mails the link',
+  'clients.delivery.mail.hint':
+    'Coffer’s server sees this link, so before you approve you compare their fingerprint by phone, or you approve them unchecked.',
+  'clients.inviteButton.handover': 'Make the invitation link',
+  'clients.link.title': 'Invitation link for {name}',
+  'clients.link.text':
+    'Send this link to {email} yourself. Whoever has it can make the account, so give it to {name} only. It works once, until {date}. You will not see it again: if it gets lost, make a new one.',
+  'clients.link.label': 'Invitation link',
+  'clients.link.mailSubject': 'Your account at {office}',
+  'clients.link.mailBody':
+    'Hello {name},\n\nWith this link you make your own account at {office}, to exchange documents with us securely:\n\n{link}\n\nThe link works once, until {date}. Please do not forward it.\n\nKind regards,\n{sender}',
+  'clients.handover': 'Link given by hand',
+  'clients.proofReady': 'Checked by the invitation link: no call needed',
+  'clients.check.proof': 'Checked by the invitation link',
+  'clients.check.call': 'Checked by phone',
+  'clients.check.unverified': 'Not checked: their browser checks at every sign-in',
+  'clients.newLink': 'New link',
+  'clients.newLinkLabel': 'A new invitation link for {name}',
+  'clients.approve.proof.checking': 'Checking their keys against the invitation link you gave them…',
+  'clients.approve.proof.ok':
+    'The keys of {name} ({email}) were made with the invitation link you gave them, so they are really theirs. No phone call is needed.',
+  'clients.approve.proof.confirm': 'Approve',
+  'clients.approve.proof.failed.title': 'Do not approve: these are not the keys of {name}',
+  'clients.approve.proof.failed.text':
+    'The keys the server lists for {name} were not made with the invitation link you gave them. Someone may have tampered with the server. Nothing was certified. Tell your office’s administrator, and compare fingerprints with {name} by phone.',
+  'clients.approve.unverified': 'Approve without a call',
+  'clients.approve.unverified.hint':
+    'Unchecked: Coffer e-mailed this invitation, so only a call proves these are their keys. Their browser then checks at every sign-in that the office certified its own keys, and warns them loudly if not.',
 
   'invite.office.verified':
     'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',
@@ -1314,6 +1348,8 @@ export const en = {
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
+  'engine.error.keyProofInvalid':
+    'These are not the keys the client made with your invitation link: the server may have swapped them. Nothing was certified.',
   'engine.error.pinsRemoved':
     'Your saved record of the office key is missing on the server, or older than one this browser saw. Someone may have tampered with the server. Do not continue, and call your office on a number you already know.',
 

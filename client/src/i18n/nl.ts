@@ -34,6 +34,8 @@ export const nl: Messages = {
     'Uw sleutels komen niet overeen met de sleutels die de server voor uw account publiceert. Ga niet verder en meld dit aan de beheerder van uw kantoor: mogelijk heeft iemand met de server geknoeid.',
   'engine.error.officeKeysInvalid':
     'De kantoorsleutels die de server aan deze browser gaf, kloppen niet met de sleutel van uw kantoor. Ga niet verder en meld dit aan de beheerder van uw kantoor.',
+  'engine.error.certificateSubstituted':
+    'Stop: het kantoor heeft voor uw account andere sleutels gecertificeerd dan de uwe. Mogelijk heeft iemand met de server geknoeid. Er is niets geopend. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.noPendingKey': 'Uw sleutels staan niet meer in deze pagina. Log opnieuw in.',
   'engine.error.locked': 'Uw sleutels zijn vergrendeld. Ontgrendel ze eerst met uw wachtwoord.',
   'engine.error.invalidRecoveryKey': 'Deze herstelsleutel is niet juist. Controleer hem op typefouten.',
@@ -1263,7 +1265,7 @@ export const nl: Messages = {
     'Nodig klanten van {office} uit voor hun eigen portaal. Daar zien zij wat het kantoor met hen deelt en uploaden zij documenten naar het kantoor, versleuteld in hun browser.',
   'clients.invite': 'Een klant uitnodigen',
   'clients.invite.intro':
-    'De klant krijgt een e-mail met een link om een account aan te maken. Daarna vergelijkt u samen (telefonisch of persoonlijk) de vingerafdruk en keurt u de klant goed.',
+    'De klant maakt zelf een account met een uitnodigingslink. Geeft u de link zelf, dan controleert Coffer het account vanzelf; mailt Coffer de link, dan vergelijkt u de vingerafdruk telefonisch, of keurt u ongecontroleerd goed.',
   'clients.name': 'Naam (persoon of bedrijf)',
   'clients.column.name': 'Naam',
   'clients.inviteButton': 'Uitnodiging versturen',
@@ -1288,6 +1290,38 @@ export const nl: Messages = {
   'clients.approve.warning':
     'Keur alleen goed als elk cijfer klopt. Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.certifying': 'Certificeren met de kantoorsleutel en de uploadlink maken…',
+  'clients.delivery.legend': 'Hoe krijgt de klant de uitnodigingslink?',
+  'clients.delivery.handover': 'Ik geef de link zelf',
+  'clients.delivery.handover.hint':
+    'Via uw eigen e-mail, een bericht of persoonlijk. Aanbevolen: Coffer controleert het account dan zelf, zonder telefoontje.',
+  'clients.delivery.mail': 'Coffer mailt de link',
+  'clients.delivery.mail.hint':
+    'De server van Coffer ziet deze link. Vergelijk daarom vóór het goedkeuren de vingerafdruk telefonisch, of keur ongecontroleerd goed.',
+  'clients.inviteButton.handover': 'Uitnodigingslink maken',
+  'clients.link.title': 'Uitnodigingslink voor {name}',
+  'clients.link.text':
+    'Stuur deze link zelf naar {email}. Wie de link heeft, kan het account maken: geef hem dus alleen aan {name}. Hij werkt één keer, tot {date}. U ziet hem niet opnieuw: raakt hij kwijt, maak dan een nieuwe.',
+  'clients.link.label': 'Uitnodigingslink',
+  'clients.link.mailSubject': 'Uw account bij {office}',
+  'clients.link.mailBody':
+    'Beste {name},\n\nMet deze link maakt u uw eigen account bij {office}, om veilig documenten met ons uit te wisselen:\n\n{link}\n\nDe link werkt één keer, tot {date}. Stuur hem alstublieft niet door.\n\nMet vriendelijke groet,\n{sender}',
+  'clients.handover': 'Link zelf gegeven',
+  'clients.proofReady': 'Gecontroleerd via de uitnodigingslink: geen telefoontje nodig',
+  'clients.check.proof': 'Gecontroleerd via de uitnodigingslink',
+  'clients.check.call': 'Telefonisch gecontroleerd',
+  'clients.check.unverified': 'Niet gecontroleerd: de browser van de klant controleert bij elke aanmelding',
+  'clients.newLink': 'Nieuwe link',
+  'clients.newLinkLabel': 'Een nieuwe uitnodigingslink voor {name}',
+  'clients.approve.proof.checking': 'De sleutels worden gecontroleerd met de uitnodigingslink die u gaf…',
+  'clients.approve.proof.ok':
+    'De sleutels van {name} ({email}) zijn gemaakt met de uitnodigingslink die u gaf, dus ze zijn echt van deze klant. Een telefoontje is niet nodig.',
+  'clients.approve.proof.confirm': 'Goedkeuren',
+  'clients.approve.proof.failed.title': 'Niet goedkeuren: dit zijn niet de sleutels van {name}',
+  'clients.approve.proof.failed.text':
+    'De sleutels die de server voor {name} toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Er is niets gecertificeerd. Meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met {name}.',
+  'clients.approve.unverified': 'Goedkeuren zonder telefoontje',
+  'clients.approve.unverified.hint':
+    'Ongecontroleerd: Coffer mailde deze uitnodiging, dus alleen een telefoontje bewijst dat dit de sleutels van de klant zijn. De browser van de klant controleert daarna bij elke aanmelding of het kantoor de eigen sleutels certificeerde, en waarschuwt duidelijk als dat niet zo is.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
@@ -1349,6 +1383,8 @@ export const nl: Messages = {
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.keyProofInvalid':
+    'Dit zijn niet de sleutels die de klant met uw uitnodigingslink maakte: mogelijk heeft de server ze verwisseld. Er is niets gecertificeerd.',
   'engine.error.pinsRemoved':
     'Uw bewaarde gegevens van de kantoorsleutel ontbreken op de server, of zijn ouder dan wat deze browser eerder zag. Mogelijk heeft iemand met de server geknoeid. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 

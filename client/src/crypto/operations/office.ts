@@ -13,6 +13,7 @@ import {
   newDropKeys,
   newId,
   newInvitationSecret,
+  officeFingerprint,
   openClientInvitation,
   signClientInvitation,
   verifyClientKeyProof,
@@ -22,6 +23,7 @@ import {
   verifyEncryptionKey,
   verifyMember,
   type Id,
+  type OfficeKeys,
 } from '../../../../shared/crypto/index.js';
 import type { MemberCheck } from '../protocol';
 import type { OFFICE_REQUESTS } from '../protocol/office';
@@ -49,6 +51,42 @@ function verifiedMemberKeys(member: {
     ),
   );
   return { userId, identityPublicKey, encryptionPublicKey };
+}
+
+/**
+ * The keys the server lists for a client must be the ones the client's browser proved with I
+ * (docs/protocol.md §13a): I opened from the office's statement for this account and address,
+ * then the proof over exactly these keys. `key_proof_invalid` otherwise.
+ */
+function checkKeyProof(
+  office: OfficeKeys,
+  client: {
+    readonly userId: string;
+    readonly email: string;
+    readonly identityPublicKey: string;
+    readonly encryptionPublicKey: string;
+    readonly encryptionKeySignature: string;
+  },
+  handover: { readonly statement: string; readonly keyProof: string },
+): void {
+  const { userId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
+  checked('key_proof_invalid', () => {
+    const binding = { userId, email: client.email };
+    const secret = openClientInvitation(
+      fromBase64Url(handover.statement),
+      { officeId: office.officeId, signingPublicKey: office.signing.publicKey, encryption: office.encryption },
+      binding,
+    );
+    try {
+      verifyClientKeyProof(
+        secret,
+        { ...binding, identityPublicKey, encryptionPublicKey },
+        fromBase64Url(handover.keyProof, 32),
+      );
+    } finally {
+      wipe(secret);
+    }
+  });
 }
 
 export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OFFICE_REQUESTS> {
@@ -190,11 +228,18 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
         return {
           userId: idToWire(binding.userId),
           statement: b64(signClientInvitation(office, binding, secret)),
-          secret: b64(secret),
+          fragment: `${b64(officeFingerprint(office.signing.publicKey))}.${b64(secret)}`,
         };
       } finally {
         wipe(secret);
       }
+    },
+
+    checkClientProof({ client, handover }) {
+      const { office } = requireOfficeKeys(state);
+      if (client.role !== 'client') throw new WorkerError('bad_request');
+      checkKeyProof(office, client, handover);
+      return { fingerprint: fingerprintOf(key32(client.identityPublicKey)) };
     },
 
     certifyClient({ client, currentVersion, label, handover }) {
@@ -202,26 +247,7 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       if (client.role !== 'client') throw new WorkerError('bad_request');
       checked('bad_request', () => checkDropLabel(label));
       const { userId: clientId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
-      if (handover !== undefined) {
-        // The keys the server lists must be the ones the client's browser proved with I.
-        checked('key_proof_invalid', () => {
-          const binding = { userId: clientId, email: client.email };
-          const secret = openClientInvitation(
-            fromBase64Url(handover.statement),
-            { officeId: office.officeId, signingPublicKey: office.signing.publicKey, encryption: office.encryption },
-            binding,
-          );
-          try {
-            verifyClientKeyProof(
-              secret,
-              { ...binding, identityPublicKey, encryptionPublicKey },
-              fromBase64Url(handover.keyProof, 32),
-            );
-          } finally {
-            wipe(secret);
-          }
-        });
-      }
+      if (handover !== undefined) checkKeyProof(office, client, handover);
       const certificate = certifyMember(office, {
         version: currentVersion + 1,
         userId: clientId,

@@ -51,6 +51,15 @@ export const OFFICE_REQUESTS = {
    * resend keeps the invitation's) and address. I goes back to the page only to complete the link.
    */
   prepareHandover: z.object({ email: Email, userId: WireId.optional() }),
+  /**
+   * The approval dialog and the batch: the client's key proof checked against the keys the
+   * server lists (`key_proof_invalid` if not), before anything is certified; certifyClient
+   * checks it again.
+   */
+  checkClientProof: z.object({
+    client: MemberKeys,
+    handover: z.object({ statement: SignedEnvelope, keyProof: Key32 }),
+  }),
 } as const;
 
 /** How a colleague's keys check out against the office key. */
@@ -70,7 +79,9 @@ export interface OfficeAnswers {
   verifyMembers: {
     readonly members: readonly { readonly userId: string; readonly fingerprint: string; readonly check: MemberCheck }[];
   };
-  prepareHandover: { readonly userId: string; readonly statement: string; readonly secret: string };
+  /** `fragment`: `<office fingerprint>.<I>`, made from the office key this worker holds; the link is `/invite#<token>.<fragment>`. */
+  prepareHandover: { readonly userId: string; readonly statement: string; readonly fragment: string };
+  checkClientProof: { readonly fingerprint: string };
   certifyClient: {
     readonly certificate: string;
     readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
