@@ -7,7 +7,9 @@
 // token, so the old link stops working. The invitee's browser makes their keys, bound to the
 // user id the invitation fixed in advance; accepting stores them, approval pending, and
 // signs in. An admin's reset of an account uses the same link, kind 'reset', bound to the
-// account's own id.
+// account's own id. A client invitation the advisor hands over (protocol §13a) is not mailed:
+// the server keeps the office's signed statement (I sealed to the office key), answers the
+// token, and requires the client's key proof at acceptance.
 import {
   bytesEqual,
   newId,

@@ -2,18 +2,27 @@
 //
 // The office's side (guard 'office': approved staff and admins):
 // - POST /api/v1/clients/invitations (ClientInviteRequest) → 201 ClientInviteResponse: mails
-//   the invitation link `/invite#<token>.<office fingerprint>` to the client; the client's
-//   browser checks the office signing key against that fingerprint before making any key, and
-//   pins it. 409 `already_exists` for an address with an account or an open invitation.
+//   the invitation link `/invite#<token>.<office fingerprint>` to the client, or, with a
+//   `handover` (docs/protocol.md §13a), mails nothing and answers the token: the advisor's
+//   browser completes the link with the invitation secret I and delivers it. The client's
+//   browser checks the office signing key against the fingerprint before making any key, and
+//   pins it. 409 `already_exists` for an address with an account or an open invitation (or a
+//   handover's user id already in use); 400 for a statement the office did not sign.
+// - POST /api/v1/clients/invitations/:invitationId/resend (ClientResendRequest) →
+//   ClientInviteResponse: a new link (the old one dead), mailed or handed over with a new I.
+//   POST …/withdraw ({}) → 204. Any approved member; client invitations only (404 otherwise);
+//   409 `wrong_state` once accepted or withdrawn.
 // - GET /api/v1/clients → ClientList: the office's clients (invited, waiting for approval,
 //   active, disabled). Members only: a client never sees this list.
-// - GET /api/v1/clients/:userId → ClientDetail: a client's public keys, to compare the
-//   fingerprint and certify them. 404 for an unknown id or an id that is not a client's.
+// - GET /api/v1/clients/:userId → ClientDetail: a client's public keys (and a handed-over
+//   invitation's statement and key proof), to check them and certify them. 404 for an unknown id or an id that is not a client's.
 // - POST /api/v1/clients/:userId/approve (ClientApproveRequest) → ClientApproveResponse: the
 //   certificate (role 'client'; no office keys, ever) and the client's personal drop, made in
 //   the approving member's browser: its secrets and label sealed to the approver and the office
 //   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
-//   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`.
+//   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`; 400
+//   `invalid_input` (keyCheck) for `proof` without a key proof or `unverified` where the office
+//   requires the call.
 //
 // The client's side (guard 'client': an approved client; members get 403):
 // - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
@@ -40,7 +49,7 @@ const SealedClientLink = bytes(194);
  * browser chose for the account, and the office's signed statement carrying the invitation
  * secret I sealed to the office key. Nothing is mailed; the link's token comes back in the answer.
  */
-export const ClientHandover = z.object({ userId: WireId, statement: SignedEnvelope });
+const ClientHandover = z.object({ userId: WireId, statement: SignedEnvelope });
 export type ClientHandover = z.infer<typeof ClientHandover>;
 
 export const ClientInviteRequest = z.object({

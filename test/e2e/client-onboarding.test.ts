@@ -10,6 +10,9 @@
 //   the server: not in a request, the log, a mail or the data folder.
 // - With a handed-over link, the server puts keys of its own in the client's place: the
 //   approving browser shows that these are not the client's keys and certifies nothing.
+// - "Approve all": several waiting clients with handed-over links approved at once, each proof
+//   checked in the browser first; the ones whose keys the server substituted are named and left
+//   waiting.
 // - With a mailed link (the server saw it), the advisor approves without a call (unchecked) and
 //   the server had substituted the keys: at the client's next sign-in their own browser finds
 //   that the office's certificate names other keys, shows a loud warning and opens nothing.
@@ -45,6 +48,11 @@ const client = (name: string, prefix: string, password: string): Person => ({
 const HANDED: Person = client('Bakkerij de Vries', 'bakkerij', 'krentenbollen-met-boter-en-kaas');
 const SWAPPED: Person = client('Garage Jansen', 'garage', 'vier-nieuwe-winterbanden-graag');
 const MAILED: Person = client('Kapsalon Knip', 'kapsalon', 'schaar-kam-en-fohn-erbij-graag');
+const BATCH: readonly Person[] = [
+  client('Fietsenmaker Wiel', 'fiets', 'spaken-en-banden-plakken-7'),
+  client('Bloemist Roos', 'bloem', 'tulpen-uit-amsterdam-8-keer'),
+  client('Slagerij Vet', 'slager', 'rookworst-met-mosterd-erbij'),
+];
 
 // As in clients.test.ts: Chromium reports some container downloads a worker read to the end as
 // net::ERR_ABORTED; whether the download worked is what the test checks (same SHA-256).
@@ -171,6 +179,36 @@ it('refuses, in the approving browser, keys the server put in place of a client 
     certificate: null,
   });
   await row(SWAPPED.email, 'pending').waitFor();
+});
+
+it('approves every waiting client with a handed-over link at once, checking each proof in the browser, and names those whose keys the server substituted', async () => {
+  for (const person of BATCH) {
+    const link = await handOverInvitation(advisor.page, person);
+    const session = await sessions.open(person.name);
+    await activateClient(session.page, link, person);
+    await sessions.finish(session);
+  }
+  const [first, second, swapped] = BATCH as [Person, Person, Person];
+  substituteKeys(swapped.email);
+
+  // Waiting with a proof: the three, and the client of the test before, whose keys are still the server's.
+  await advisor.page.getByTestId('nav-dashboard').click();
+  await advisor.page.getByTestId('nav-clients').click();
+  const button = advisor.page.getByTestId('batch-approve');
+  await expect.poll(() => button.textContent(), { timeout: 30_000 }).toBe('Approve all 4 clients');
+  await button.click();
+  await expect
+    .poll(() => advisor.page.getByTestId('batch-status').textContent(), { timeout: 120_000 })
+    .toBe('2 clients approved.');
+  const refused = (await advisor.page.getByTestId('batch-refused').textContent()) ?? '';
+  expect(refused).toContain('Not approved: the keys of 2 clients are not the ones from your link');
+  for (const name of [swapped.name, SWAPPED.name]) expect(refused).toContain(name);
+  const state = (email: string) =>
+    db.prepare('SELECT approval, key_check AS keyCheck FROM users WHERE email = ?').get(email);
+  for (const person of [first, second])
+    expect(state(person.email)).toEqual({ approval: 'approved', keyCheck: 'proof' });
+  for (const person of [swapped, SWAPPED]) expect(state(person.email)).toEqual({ approval: 'pending', keyCheck: null });
+  await row(first.email, 'active').waitFor({ timeout: 30_000 });
 });
 
 it("warns a client loudly at sign-in when, after a mailed invitation approved without a call, the office's certificate names keys the server substituted", async () => {

@@ -139,11 +139,17 @@ describe('approving, and how the keys were checked', () => {
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ error: { code: 'invalid_input', fields: ['keyCheck'] } });
 
-    t.db.prepare('UPDATE office SET require_client_call = 1').run();
+    const settings = (await o.admin.tab.get('/api/v1/admin/settings')).body as object;
+    expect((await o.admin.tab.put('/api/v1/admin/settings', { ...settings, requireClientCall: true })).status).toBe(
+      200,
+    );
+    expect(ClientList.parse((await anna.tab.get('/api/v1/clients')).body).requireCall).toBe(true);
     const unverified = approvalRequest(o, bram, mailed, 1, 'unverified').body;
     const required = await bram.tab.post(`/api/v1/clients/${idToWire(mailed.account.userId)}/approve`, unverified);
     expect(required.status).toBe(400);
-    t.db.prepare('UPDATE office SET require_client_call = 0').run();
+    expect((await o.admin.tab.put('/api/v1/admin/settings', { ...settings, requireClientCall: false })).status).toBe(
+      200,
+    );
     const ok = await bram.tab.post(`/api/v1/clients/${idToWire(mailed.account.userId)}/approve`, unverified);
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(await listed(anna, 'zonder-bewijs@voorbeeld.nl')).toMatchObject({

@@ -20,7 +20,6 @@ import { pageLang } from '../i18n';
 export type {
   ClientApproveRequest,
   ClientDetail,
-  ClientHandover,
   ClientList,
   ClientState,
   ClientSummary,

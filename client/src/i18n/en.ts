@@ -462,6 +462,9 @@ export const en = {
   'office.requireTwoFactor': 'Require two-factor sign-in for all staff',
   'office.requireTwoFactor.hint':
     'Staff without it (you included) must set it up straight away: Coffer asks for it before anything else, also where they are already signed in.',
+  'office.requireClientCall': 'Require a phone call to approve clients invited by e-mail',
+  'office.requireClientCall.hint':
+    'Then a client whose invitation Coffer e-mailed is approved only after comparing their fingerprint by phone or in person. Clients whose link an advisor gave them themselves are checked by that link and need no call.',
   'office.maxExpiry': 'Longest expiry of a share, in days',
   'office.maxExpiry.hint': 'Senders cannot choose a longer period. From 1 to 365.',
   'office.retention': 'Keep uploads from clients, in days',
@@ -1088,6 +1091,7 @@ export const en = {
   'audit.detail.singleUse': 'Once only',
   'audit.detail.name': 'Name',
   'audit.detail.requireTwoFactor': 'Two-factor sign-in required',
+  'audit.detail.requireClientCall': 'Phone call required for clients invited by e-mail',
   'audit.detail.maxExpiryDays': 'Longest expiry',
   'audit.detail.language': 'Language',
   'audit.detail.timeZone': 'Time zone',
@@ -1287,6 +1291,10 @@ export const en = {
   'clients.approve.unverified': 'Approve without a call',
   'clients.approve.unverified.hint':
     'Unchecked: Coffer e-mailed this invitation, so only a call proves these are their keys. Their browser then checks at every sign-in that the office certified its own keys, and warns them loudly if not.',
+  'clients.batch.title': 'Approve without a call',
+  'clients.batch.progress': 'Checking and approving {done} of {total}…',
+  'clients.batch.refused.text':
+    'The keys the server lists for them were not made with the invitation link you gave them. Someone may have tampered with the server. They were not approved: tell your office’s administrator, and compare fingerprints with them by phone.',
 
   'invite.office.verified':
     'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',
@@ -1337,7 +1345,7 @@ export const en = {
   'portal.history.rejected': 'Rejected by the office',
   'portal.security': 'Your password, two-factor sign-in and sessions',
   'dashboard.pending.client':
-    'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',
+    'Your advisor must approve your account before you can see the office’s documents. If they ask, read out your fingerprint (by phone or in person) so they can compare it with their screen:',
   'engine.error.officeKeyMismatch':
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
   'engine.error.dropRecordInvalid':
@@ -1378,6 +1386,28 @@ export const enPlurals = {
   },
   'wait.minutes': { one: '1 minute', other: '{n} minutes', description: 'A duration, as wait.seconds.' },
   'wait.hours': { one: '1 hour', other: '{n} hours', description: 'A duration, as wait.seconds.' },
+  'clients.batch.text': {
+    one: '1 waiting client made their account with a link you handed over. This browser checks their keys against that link, then approves.',
+    other:
+      '{n} waiting clients made their account with a link you handed over. This browser checks each one’s keys against that link, then approves them one after another.',
+    description:
+      'The Clients page, above the button that approves all waiting clients whose invitation link proves their keys.',
+  },
+  'clients.batch.button': {
+    one: 'Approve 1 client',
+    other: 'Approve all {n} clients',
+    description: 'The button that approves every waiting client with a key proof.',
+  },
+  'clients.batch.refused': {
+    one: 'Not approved: 1 client’s keys are not the ones from your link',
+    other: 'Not approved: the keys of {n} clients are not the ones from your link',
+    description: 'After approving all: clients whose key proof failed (the server substituted their keys).',
+  },
+  'clients.batch.done': {
+    one: '1 client approved.',
+    other: '{n} clients approved.',
+    description: 'After approving all: how many were approved.',
+  },
   'received.files': {
     one: '1 file',
     other: '{n} files',

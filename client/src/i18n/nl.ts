@@ -476,6 +476,9 @@ export const nl: Messages = {
   'office.requireTwoFactor': 'Inloggen in twee stappen verplicht voor alle medewerkers',
   'office.requireTwoFactor.hint':
     'Medewerkers die het nog niet hebben (u ook), moeten het meteen instellen: Coffer vraagt erom voordat er iets anders kan, ook waar ze al zijn ingelogd.',
+  'office.requireClientCall': 'Telefoontje verplicht om klanten goed te keuren die per e-mail zijn uitgenodigd',
+  'office.requireClientCall.hint':
+    'Een klant van wie Coffer de uitnodiging mailde, wordt dan pas goedgekeurd na het telefonisch of persoonlijk vergelijken van de vingerafdruk. Klanten die de link van hun adviseur zelf kregen, worden via die link gecontroleerd en hebben geen telefoontje nodig.',
   'office.maxExpiry': 'Langste looptijd van een deling, in dagen',
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
@@ -1123,6 +1126,7 @@ export const nl: Messages = {
   'audit.detail.singleUse': 'Eenmalig',
   'audit.detail.name': 'Naam',
   'audit.detail.requireTwoFactor': 'Inloggen in twee stappen verplicht',
+  'audit.detail.requireClientCall': 'Telefoontje verplicht voor per e-mail uitgenodigde klanten',
   'audit.detail.maxExpiryDays': 'Langste looptijd',
   'audit.detail.language': 'Taal',
   'audit.detail.timeZone': 'Tijdzone',
@@ -1322,6 +1326,10 @@ export const nl: Messages = {
   'clients.approve.unverified': 'Goedkeuren zonder telefoontje',
   'clients.approve.unverified.hint':
     'Ongecontroleerd: Coffer mailde deze uitnodiging, dus alleen een telefoontje bewijst dat dit de sleutels van de klant zijn. De browser van de klant controleert daarna bij elke aanmelding of het kantoor de eigen sleutels certificeerde, en waarschuwt duidelijk als dat niet zo is.',
+  'clients.batch.title': 'Goedkeuren zonder telefoontje',
+  'clients.batch.progress': '{done} van {total} controleren en goedkeuren…',
+  'clients.batch.refused.text':
+    'De sleutels die de server voor hen toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Zij zijn niet goedgekeurd: meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met hen.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
@@ -1372,7 +1380,7 @@ export const nl: Messages = {
   'portal.history.rejected': 'Afgewezen door het kantoor',
   'portal.security': 'Uw wachtwoord, inloggen in twee stappen en sessies',
   'dashboard.pending.client':
-    'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
+    'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Als hij of zij erom vraagt, leest u telefonisch of persoonlijk uw vingerafdruk voor, zodat die met het eigen scherm vergeleken kan worden:',
   'engine.error.officeKeyMismatch':
     'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.dropRecordInvalid':
@@ -1399,6 +1407,17 @@ export const nlPlurals: PluralMessages = {
   'wait.seconds': { one: '1 seconde', other: '{n} seconden' },
   'wait.minutes': { one: '1 minuut', other: '{n} minuten' },
   'wait.hours': { one: '1 uur', other: '{n} uur' },
+  'clients.batch.text': {
+    one: '1 wachtende klant maakte het account met een link die u zelf gaf. Deze browser controleert de sleutels met die link en keurt dan goed.',
+    other:
+      '{n} wachtende klanten maakten hun account met een link die u zelf gaf. Deze browser controleert van elk de sleutels met die link en keurt ze dan een voor een goed.',
+  },
+  'clients.batch.button': { one: '1 klant goedkeuren', other: 'Alle {n} klanten goedkeuren' },
+  'clients.batch.refused': {
+    one: 'Niet goedgekeurd: de sleutels van 1 klant zijn niet die van uw link',
+    other: 'Niet goedgekeurd: de sleutels van {n} klanten zijn niet die van uw link',
+  },
+  'clients.batch.done': { one: '1 klant goedgekeurd.', other: '{n} klanten goedgekeurd.' },
   'received.files': { one: '1 bestand', other: '{n} bestanden' },
   'share.missingFiles': {
     one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',

@@ -51,8 +51,12 @@ interface ApproveProps {
   readonly onApproved: () => void;
 }
 
-/** Certifies the client (checking the key proof again in the worker, if there is one) and makes their personal drop. */
-function useCertify(office: string) {
+/**
+ * Certifies the client (the worker checks the key proof first, if there is one:
+ * `key_proof_invalid` and nothing certified otherwise) and makes their personal drop. Also the
+ * Clients page's "approve all", one client after another.
+ */
+export function useCertify(office: string) {
   const { t } = useI18n();
   const engine = useEngine();
   return async (detail: ClientDetail, keyCheck: KeyCheck): Promise<void> => {

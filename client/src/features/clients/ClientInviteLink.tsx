@@ -5,6 +5,7 @@
 // in my mail app" prepares a mail in the page's language. The link is not shown again: a lost
 // one is replaced with "New link".
 import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../../i18n/context';
 import { formatDate } from '../../ui/labels';
 import { LinkCopy } from '../share/LinkCopy';
@@ -36,9 +37,14 @@ export function ClientInviteLink({
   const { name, email, link } = invitation;
   const date = formatDate(locale, invitation.expiresAt);
   const inputId = `client-link-${invitation.invitationId}`;
+  // A new link (also one made from a row further down) is brought into view and read out.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [link]);
   return (
     <section class="panel guest-link" aria-labelledby={`${inputId}-heading`} data-testid="client-invite-link">
-      <h2 class="guest-link__heading" id={`${inputId}-heading`}>
+      <h2 class="guest-link__heading" id={`${inputId}-heading`} ref={heading} tabIndex={-1}>
         {t('clients.link.title', { name })}
       </h2>
       <p>{t('clients.link.text', { name, email, date })}</p>

@@ -30,6 +30,7 @@ import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, emailField } from '../../ui/validate';
 import { ApproveClientDialog } from './ApproveClientDialog';
+import { BatchApproval } from './BatchApproval';
 import { ClientInviteLink, handoverLink, type HandedOverLink } from './ClientInviteLink';
 
 const STATE_LABELS: Record<ClientState, MessageKey> = {
@@ -144,6 +145,13 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
         }}
       />
       {link && <ClientInviteLink invitation={link} office={info.office.name} sender={info.me.name} />}
+      <BatchApproval
+        clients={(list?.clients ?? []).filter(
+          (client): client is Approvable => client.state === 'pending' && client.handover && client.userId !== null,
+        )}
+        office={info.office.name}
+        onDone={() => void load()}
+      />
       <section class="panel panel--wide" aria-labelledby="clients-list-heading">
         <h2 id="clients-list-heading" class="section-heading">
           {t('clients.list')}

@@ -1,5 +1,7 @@
 // /invite#<token>.<office fingerprint>: the link an admin's invitation (or an account reset,
-// or an advisor's invitation of a client) mailed to someone. The page shows which office
+// or an advisor's invitation of a client) mailed to someone; `…#<token>.<office fingerprint>.<I>`
+// for a client invitation the advisor handed over, whose secret I this browser uses to prove
+// the new keys to the approving member (docs/protocol.md §13a). The page shows which office
 // invites which address for which role, then asks for a name and a password; the crypto worker
 // makes the keys bound to the invitation's user id. The new member can sign in at once but
 // waits for an admin to approve them (compare fingerprints, certify, seal the office keys)
