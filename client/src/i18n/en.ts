@@ -1092,6 +1092,7 @@ export const en = {
   'audit.detail.name': 'Name',
   'audit.detail.requireTwoFactor': 'Two-factor sign-in required',
   'audit.detail.requireClientCall': 'Phone call required for clients invited by e-mail',
+  'audit.detail.keyCheck': 'Keys checked',
   'audit.detail.maxExpiryDays': 'Longest expiry',
   'audit.detail.language': 'Language',
   'audit.detail.timeZone': 'Time zone',

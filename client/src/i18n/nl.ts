@@ -1127,6 +1127,7 @@ export const nl: Messages = {
   'audit.detail.name': 'Naam',
   'audit.detail.requireTwoFactor': 'Inloggen in twee stappen verplicht',
   'audit.detail.requireClientCall': 'Telefoontje verplicht voor per e-mail uitgenodigde klanten',
+  'audit.detail.keyCheck': 'Sleutels gecontroleerd',
   'audit.detail.maxExpiryDays': 'Langste looptijd',
   'audit.detail.language': 'Taal',
   'audit.detail.timeZone': 'Tijdzone',
