@@ -190,27 +190,38 @@ describe('a mailed invitation, certified without a check', () => {
     ).rejects.toThrow('certificate_substituted');
     // Nothing was unlocked: an operation that needs the keys finds none.
     await expect(call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] })).rejects.toThrow('locked');
-    // The honest certificate for the client's own keys signs in.
+    // The honest certificate for the client's own keys signs in, and the office key gets pinned.
     const honest = await call(o.anna.ops, 'certifyClient', {
       client: client.listed,
       currentVersion: 0,
       label: 'Bakkerij de Vries',
     });
-    // The same certificate with one byte changed does not verify: refused the same way.
+    const signIn = async (certificate: string, office = o.officeRef) => {
+      await call(client.ops, 'deriveSignIn', { password: PASSWORD, kdf: client.created.keys.kdf });
+      return call(client.ops, 'unlock', { keys: published(userId, client.created, certificate), office });
+    };
+    expect((await signIn(honest.certificate)).officeKeys).toBe(false);
+    const pinned = await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
+    expect(pinned.pin).toBe('new');
+    const pins = [{ subject: 'office' as const, subjectId: o.officeRef.officeId, envelope: pinned.envelope as string }];
+    expect((await call(client.ops, 'pinOffice', { index: null, seen: {}, pins })).pin).toBe('same');
+
+    // A certificate the office key does not verify (one byte changed): the unlock goes on (the
+    // server may have swapped the office key instead), and once the office key matched the pin
+    // the certificate is refused.
     const flipped = fromBase64Url(honest.certificate);
     flipped[40] = (flipped[40] ?? 0) ^ 1;
-    await call(client.ops, 'deriveSignIn', { password: PASSWORD, kdf: client.created.keys.kdf });
-    await expect(
-      call(client.ops, 'unlock', {
-        keys: published(userId, client.created, toBase64Url(flipped)),
-        office: o.officeRef,
-      }),
-    ).rejects.toThrow('certificate_substituted');
-    await call(client.ops, 'deriveSignIn', { password: PASSWORD, kdf: client.created.keys.kdf });
-    const unlocked = await call(client.ops, 'unlock', {
-      keys: published(userId, client.created, honest.certificate),
-      office: o.officeRef,
-    });
-    expect(unlocked.officeKeys).toBe(false);
+    await signIn(toBase64Url(flipped));
+    await expect(call(client.ops, 'pinOffice', { index: null, seen: {}, pins })).rejects.toThrow(
+      'certificate_substituted',
+    );
+    // The same without a pin to compare (a new browser pins the key now): refused all the same.
+    await expect(call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] })).rejects.toThrow(
+      'certificate_substituted',
+    );
+    // Whereas a swapped office key is told as such: the pin differs.
+    const swapped = { officeId: o.officeRef.officeId, signingPublicKey: toBase64Url(randomBytes(32)) };
+    await signIn(honest.certificate, swapped);
+    await expect(call(client.ops, 'pinOffice', { index: null, seen: {}, pins })).rejects.toThrow('office_key_changed');
   });
 });

@@ -241,7 +241,9 @@ it("warns a client loudly at sign-in when, after a mailed invitation approved wi
   await again.page.getByTestId('login-submit').click();
   const problem = again.page.getByTestId('unlock-problem');
   await problem.waitFor({ timeout: 60_000 });
-  expect(await problem.textContent()).toContain('Stop: the office certified other keys than yours for your account.');
+  expect(await problem.textContent()).toContain(
+    'Stop: the office’s certificate for your account does not match the keys in this browser.',
+  );
   for (const testid of ['portal-page', 'received-row', 'portal-drop'])
     expect(await again.page.getByTestId(testid).count(), testid).toBe(0);
   await sessions.finish(again, advisor);

@@ -34,7 +34,7 @@ export const en = {
   'engine.error.officeKeysInvalid':
     'The office keys the server gave this browser do not check out against your office’s key. Do not continue, and tell your office’s administrator.',
   'engine.error.certificateSubstituted':
-    'Stop: the office certified other keys than yours for your account. Someone may have tampered with the server. Nothing was opened. Do not continue, and call your office on a number you already know.',
+    'Stop: the office’s certificate for your account does not match the keys in this browser. Someone may have tampered with the server. Nothing was opened. Do not continue, and call your office on a number you already know.',
   'engine.error.noPendingKey': 'Your keys are no longer in this page. Please sign in again.',
   'engine.error.locked': 'Your keys are locked. Please unlock them with your password first.',
   'engine.error.invalidRecoveryKey': 'This recovery key is not correct. Check it for typing mistakes.',

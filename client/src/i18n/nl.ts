@@ -35,7 +35,7 @@ export const nl: Messages = {
   'engine.error.officeKeysInvalid':
     'De kantoorsleutels die de server aan deze browser gaf, kloppen niet met de sleutel van uw kantoor. Ga niet verder en meld dit aan de beheerder van uw kantoor.',
   'engine.error.certificateSubstituted':
-    'Stop: het kantoor heeft voor uw account andere sleutels gecertificeerd dan de uwe. Mogelijk heeft iemand met de server geknoeid. Er is niets geopend. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+    'Stop: het certificaat van het kantoor voor uw account klopt niet met de sleutels in deze browser. Mogelijk heeft iemand met de server geknoeid. Er is niets geopend. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.noPendingKey': 'Uw sleutels staan niet meer in deze pagina. Log opnieuw in.',
   'engine.error.locked': 'Uw sleutels zijn vergrendeld. Ontgrendel ze eerst met uw wachtwoord.',
   'engine.error.invalidRecoveryKey': 'Deze herstelsleutel is niet juist. Controleer hem op typefouten.',

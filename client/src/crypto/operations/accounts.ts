@@ -216,8 +216,14 @@ export function accountOperations(state: WorkerState): HandlersOf<keyof typeof A
       const officeId = idFromWire(office.officeId);
       const officeSigningPublicKey = key32(office.signingPublicKey);
       let officeKeys: OfficeKeys | null;
+      let certificate: 'none' | 'ok' | 'unverified';
       try {
-        checkOwnCertificate(userId, keys, { officeId, signingPublicKey: officeSigningPublicKey }, published);
+        certificate = checkOwnCertificate(
+          userId,
+          keys,
+          { officeId, signingPublicKey: officeSigningPublicKey },
+          published,
+        );
         officeKeys = openOfficeMaterial(
           userId,
           keys,
@@ -230,7 +236,15 @@ export function accountOperations(state: WorkerState): HandlersOf<keyof typeof A
         throw error;
       }
       forgetSession(state);
-      state.session = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false };
+      state.session = {
+        userId,
+        keys,
+        officeId,
+        officeSigningPublicKey,
+        officeKeys,
+        officePinned: false,
+        certificate,
+      };
       return {
         fingerprint: fingerprintOf(keys.identity.publicKey),
         officeFingerprint: officeFingerprintOf(officeSigningPublicKey),

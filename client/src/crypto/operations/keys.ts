@@ -12,6 +12,7 @@ import {
   signEncryptionKey,
   toBase64Url,
   verifyMember,
+  verifyMemberCertificate,
   verifyOfficeEncryptionKey,
   type AccountKeys,
   type Id,
@@ -62,31 +63,32 @@ interface OfficeNamed {
 /**
  * The self-check at every sign-in (docs/threat-model.md, "Client onboarding"): a certificate
  * the server hands out without office keys (a client's) must be the office's, for this user,
- * naming exactly the keys this browser just opened. A client approved without a check (a mailed
- * invitation) learns here if the server had the office certify other keys in their place:
- * `certificate_substituted`, and nothing is unlocked. A member's certificate is checked with
- * the office keys (openOfficeMaterial).
+ * naming exactly the keys this browser just opened. One that the office key the server names
+ * verifies but that names other keys is a substitution: `certificate_substituted`, and nothing
+ * is unlocked. One that does not verify under that key is `unverified`: the server swapped
+ * either the office key (the office pin catches that, `office_key_changed`) or the certificate,
+ * which `pinOffice` refuses once the office key matched the pin. A member's certificate is
+ * checked with the office keys (openOfficeMaterial).
  */
 export function checkOwnCertificate(
   userId: Id,
   keys: AccountKeys,
   office: { readonly officeId: Id; readonly signingPublicKey: Uint8Array },
   published: { readonly certificate?: string | undefined; readonly sealedOfficeKeys?: string | undefined },
-): void {
-  if (published.certificate === undefined || published.sealedOfficeKeys !== undefined) return;
-  let names: boolean;
+): 'none' | 'ok' | 'unverified' {
+  if (published.certificate === undefined || published.sealedOfficeKeys !== undefined) return 'none';
+  let certified;
   try {
-    const verified = verifyMember(
-      office.signingPublicKey,
-      { officeId: office.officeId, userId },
-      fromBase64Url(published.certificate),
-      signEncryptionKey(userId, keys),
-    );
-    names = samePublicKeys(verified, keys);
+    certified = verifyMemberCertificate(office.signingPublicKey, fromBase64Url(published.certificate));
   } catch {
-    names = false;
+    return 'unverified';
   }
-  if (!names) throw new WorkerError('certificate_substituted');
+  const mine =
+    bytesEqual(certified.officeId, office.officeId) &&
+    bytesEqual(certified.userId, userId) &&
+    samePublicKeys(certified, keys);
+  if (!mine) throw new WorkerError('certificate_substituted');
+  return 'ok';
 }
 
 /**
