@@ -196,7 +196,10 @@ describe('a mailed invitation, certified without a check', () => {
       currentVersion: 0,
       label: 'Bakkerij de Vries',
     });
-    const signIn = async (certificate: string, office = o.officeRef) => {
+    const signIn = async (
+      certificate: string,
+      office: { officeId: string; signingPublicKey: string } = o.officeRef,
+    ) => {
       await call(client.ops, 'deriveSignIn', { password: PASSWORD, kdf: client.created.keys.kdf });
       return call(client.ops, 'unlock', { keys: published(userId, client.created, certificate), office });
     };

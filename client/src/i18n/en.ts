@@ -1286,6 +1286,8 @@ export const en = {
   'clients.approve.proof.ok':
     'The keys of {name} ({email}) were made with the invitation link you gave them, so they are really theirs. No phone call is needed.',
   'clients.approve.proof.confirm': 'Approve',
+  'clients.approve.proof.warning':
+    'Approving certifies their keys with the office key, so the office can send them documents, and gives them a personal upload link. A client never receives the office keys.',
   'clients.approve.proof.failed.title': 'Do not approve: these are not the keys of {name}',
   'clients.approve.proof.failed.text':
     'The keys the server lists for {name} were not made with the invitation link you gave them. Someone may have tampered with the server. Nothing was certified. Tell your office’s administrator, and compare fingerprints with {name} by phone.',

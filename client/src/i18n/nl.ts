@@ -1321,6 +1321,8 @@ export const nl: Messages = {
   'clients.approve.proof.ok':
     'De sleutels van {name} ({email}) zijn gemaakt met de uitnodigingslink die u gaf, dus ze zijn echt van deze klant. Een telefoontje is niet nodig.',
   'clients.approve.proof.confirm': 'Goedkeuren',
+  'clients.approve.proof.warning':
+    'Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.proof.failed.title': 'Niet goedkeuren: dit zijn niet de sleutels van {name}',
   'clients.approve.proof.failed.text':
     'De sleutels die de server voor {name} toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Er is niets gecertificeerd. Meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met {name}.',

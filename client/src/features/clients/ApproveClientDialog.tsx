@@ -192,7 +192,7 @@ function ProofApproval({ client, office, onClose, onApproved }: ApproveProps): J
             <span class="fingerprint-line__label">{t('approve.fingerprintLabel', { name: state.detail.name })}</span>
             <Fingerprint value={state.fingerprint} testid="approve-client-fingerprint" />
           </p>
-          <p>{t('clients.approve.warning')}</p>
+          <p>{t('clients.approve.proof.warning')}</p>
           <div class="button-row">
             <button type="button" class="button" onClick={() => void approve()} data-testid="approve-client-confirm">
               {t('clients.approve.proof.confirm')}
