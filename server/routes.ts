@@ -314,6 +314,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients)),
     api('GET', '/api/v1/clients/:userId', 'office', 'none', clients.getClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),
+    api('POST', '/api/v1/clients/:userId/keys-checked', 'office', 'json', clients.clientKeysChecked(s.clients)),
     api('GET', '/api/v1/portal', 'client', 'none', clients.getPortal(s.clients, s.maxFileBytes, now)),
     api('GET', '/api/v1/portal/uploads', 'client', 'none', clients.listPortalUploads(s.clients)),
     api('GET', '/api/v1/portal/uploads/:dropUploadId', 'client', 'none', clients.getPortalUpload(s.clients)),

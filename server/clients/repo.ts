@@ -64,6 +64,9 @@ export function createClientsRepo(db: Db) {
     `SELECT i.client_statement AS statement, i.key_proof AS keyProof
      FROM users u JOIN invitations i ON ${HANDOVER} WHERE u.id = ? AND u.role = 'client'`,
   );
+  const keysCheckedByCall = db.prepare<[Uint8Array]>(
+    "UPDATE users SET key_check = 'call' WHERE id = ? AND role = 'client' AND approval = 'approved' AND key_check = 'unverified'",
+  );
   const requireClientCall = db.prepare<[], number>('SELECT require_client_call FROM office').pluck();
   const setKeyCheck = db.prepare<[KeyCheck, Uint8Array]>(
     "UPDATE users SET key_check = ? WHERE id = ? AND role = 'client' AND approval = 'approved'",
@@ -92,6 +95,8 @@ export function createClientsRepo(db: Db) {
     handoverOf: (clientId: Id): ClientHandoverRecord | undefined => handoverOf.get(clientId),
     /** The office requires the fingerprint call for every client (no approval without a check). */
     requireClientCall: (): boolean => requireClientCall.get() === 1,
+    /** An approved client whose keys were not checked, now compared by phone; false for anyone else. */
+    keysCheckedByCall: (clientId: Id): boolean => keysCheckedByCall.run(clientId).changes === 1,
     /** Records how the office checked an approved client's keys; false for anyone else. */
     setKeyCheck: (clientId: Id, check: KeyCheck): boolean => setKeyCheck.run(check, clientId).changes === 1,
     /** The client's own uploads, newest first. */

@@ -154,6 +154,14 @@ export function approveClient(clients: ClientsService): RouteHandler {
   };
 }
 
+export function clientKeysChecked(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    clients.keysChecked(callerOf(res), idParam(req, 'userId'));
+    res.status(204).end();
+  };
+}
+
 // ---- the client's portal
 
 export function getPortal(clients: ClientsService, maxFileBytes: number, now: () => number): RouteHandler {

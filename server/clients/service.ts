@@ -78,6 +78,11 @@ export interface ClientsService {
     drop: ClientDropInput & { readonly clientLink: Uint8Array },
     keyCheck: KeyCheck,
   ): Promise<{ dropId: Id; expiresAt: number }>;
+  /**
+   * A client approved unchecked whose fingerprint the caller compared by phone: marked `call`.
+   * 409 `wrong_state` for a client who is not active and unchecked.
+   */
+  keysChecked(caller: Caller, clientId: Id): void;
   /** The caller's own personal drop, if they have one. */
   portalDrop(caller: Caller): DropRecord | undefined;
   uploads(caller: Caller): PortalUploadView[];
@@ -239,6 +244,19 @@ export function createClientsService(deps: {
         }),
       );
       return approved.made;
+    },
+
+    keysChecked(caller, clientId) {
+      transact(() => {
+        const client = findClient(clientId);
+        if (client.status !== 'active' || !repo.keysCheckedByCall(client.id)) throw wrongState();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.keys_checked',
+          object: { type: 'user', ref: client.auditRef },
+          details: { keyCheck: 'call' },
+        });
+      });
     },
 
     portalDrop: (caller) => deps.dropsRepo.dropOfClient(caller.userId),

@@ -20,6 +20,8 @@
 //   certificate (role 'client'; no office keys, ever) and the client's personal drop, made in
 //   the approving member's browser: its secrets and label sealed to the approver and the office
 //   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
+//   POST /api/v1/clients/:userId/keys-checked ({}) → 204: an active client approved unchecked,
+//   whose fingerprint a member compared later, is marked `call` (409 `wrong_state` otherwise).
 //   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`; 400
 //   `invalid_input` (keyCheck) for `proof` without a key proof or `unverified` where the office
 //   requires the call.

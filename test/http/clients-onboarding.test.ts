@@ -167,6 +167,20 @@ describe('approving, and how the keys were checked', () => {
       .pluck()
       .all() as string[];
     expect(audit.map((d) => (JSON.parse(d) as { keyCheck: string }).keyCheck)).toEqual(['proof', 'unverified']);
+
+    // Later compared by phone: the unchecked client is marked as checked by a call, once.
+    const checked = await anna.tab.post(`/api/v1/clients/${idToWire(mailed.account.userId)}/keys-checked`, {});
+    expect(checked.status, JSON.stringify(checked.body)).toBe(204);
+    expect(await listed(bram, 'zonder-bewijs@voorbeeld.nl')).toMatchObject({ state: 'active', keyCheck: 'call' });
+    for (const userId of [idToWire(mailed.account.userId), byHand.wire.userId]) {
+      const again = await anna.tab.post(`/api/v1/clients/${userId}/keys-checked`, {});
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ error: { code: 'wrong_state' } });
+    }
+    expect(await listed(bram, 'met-bewijs@voorbeeld.nl')).toMatchObject({ keyCheck: 'proof' });
+    // A colleague is not a client: 404, as an unknown id.
+    expect((await anna.tab.post(`/api/v1/clients/${idToWire(bram.account.userId)}/keys-checked`, {})).status).toBe(404);
+    expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'user.keys_checked'").pluck().get()).toBe(1);
   });
 });
 

@@ -50,6 +50,11 @@ export function withdrawClientInvitation(invitationId: string): Promise<void> {
   return postJson(`${API}/clients/invitations/${segment(invitationId)}/withdraw`, {}, noContent);
 }
 
+/** A client approved unchecked, whose fingerprint the member has now compared by phone. */
+export function markClientKeysChecked(userId: string): Promise<void> {
+  return postJson(`${API}/clients/${segment(userId)}/keys-checked`, {}, noContent);
+}
+
 export function listClients(options?: RequestOptions): Promise<ClientList> {
   return getJson(`${API}/clients`, schema(ClientList), options);
 }

@@ -1117,6 +1117,7 @@ export const en = {
   'audit.action.invitation.withdrawn': 'Invitation withdrawn',
   'audit.action.invitation.accepted': 'Invitation accepted',
   'audit.action.user.approved': 'Account approved',
+  'audit.action.user.keys_checked': 'Client checked by phone',
   'audit.action.user.disabled': 'Account disabled',
   'audit.action.user.enabled': 'Account enabled again',
   'audit.action.user.role_changed': 'Role changed',
@@ -1294,6 +1295,16 @@ export const en = {
   'clients.approve.unverified': 'Approve without a call',
   'clients.approve.unverified.hint':
     'Unchecked: Coffer e-mailed this invitation, so only a call proves these are their keys. Their browser then checks at every sign-in that the office certified its own keys, and warns them loudly if not.',
+  'clients.verify': 'Check by phone',
+  'clients.verifyLabel': 'Check {name} by phone',
+  'clients.verify.title': 'Check {name} by phone',
+  'clients.verify.intro':
+    '{name} ({email}) was approved without a check. Compare their fingerprint now to mark them as checked.',
+  'clients.verify.warning':
+    'Mark them as checked only if every digit matches. If not, send them nothing and tell your office’s administrator: the server may have swapped their keys.',
+  'clients.verify.confirm': 'The fingerprints match: mark as checked',
+  'clients.verify.saving': 'Saving…',
+  'clients.verified': '{name} is now marked as checked by phone.',
   'clients.batch.title': 'Approve without a call',
   'clients.batch.progress': 'Checking and approving {done} of {total}…',
   'clients.batch.refused.text':

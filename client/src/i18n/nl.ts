@@ -1152,6 +1152,7 @@ export const nl: Messages = {
   'audit.action.invitation.withdrawn': 'Uitnodiging ingetrokken',
   'audit.action.invitation.accepted': 'Uitnodiging aangenomen',
   'audit.action.user.approved': 'Account goedgekeurd',
+  'audit.action.user.keys_checked': 'Klant telefonisch gecontroleerd',
   'audit.action.user.disabled': 'Account uitgeschakeld',
   'audit.action.user.enabled': 'Account weer ingeschakeld',
   'audit.action.user.role_changed': 'Rol gewijzigd',
@@ -1329,6 +1330,16 @@ export const nl: Messages = {
   'clients.approve.unverified': 'Goedkeuren zonder telefoontje',
   'clients.approve.unverified.hint':
     'Ongecontroleerd: Coffer mailde deze uitnodiging, dus alleen een telefoontje bewijst dat dit de sleutels van de klant zijn. De browser van de klant controleert daarna bij elke aanmelding of het kantoor de eigen sleutels certificeerde, en waarschuwt duidelijk als dat niet zo is.',
+  'clients.verify': 'Telefonisch controleren',
+  'clients.verifyLabel': '{name} telefonisch controleren',
+  'clients.verify.title': '{name} telefonisch controleren',
+  'clients.verify.intro':
+    '{name} ({email}) is goedgekeurd zonder controle. Vergelijk nu de vingerafdruk om de klant als gecontroleerd te markeren.',
+  'clients.verify.warning':
+    'Markeer alleen als gecontroleerd als elk cijfer klopt. Zo niet, stuur de klant niets en meld het aan de beheerder van uw kantoor: mogelijk heeft de server de sleutels verwisseld.',
+  'clients.verify.confirm': 'De vingerafdrukken kloppen: markeren als gecontroleerd',
+  'clients.verify.saving': 'Opslaan…',
+  'clients.verified': '{name} is nu gemarkeerd als telefonisch gecontroleerd.',
   'clients.batch.title': 'Goedkeuren zonder telefoontje',
   'clients.batch.progress': '{done} van {total} controleren en goedkeuren…',
   'clients.batch.refused.text':

@@ -324,6 +324,18 @@ export const BUILDERS: Record<string, Builder> = {
     const waiting = await waitingClient(c.target.staff);
     return { path: `/api/v1/clients/${idOf(waiting)}/approve`, body: approvalRequest(o, approver, waiting, 1).body };
   },
+  'POST /api/v1/clients/:userId/keys-checked': async (c, actor) => {
+    if (!c.office) return { path: `/api/v1/clients/${idOf(c.target.client)}/keys-checked`, body: {} };
+    // A client the other side's advisor approved without a check, compared by phone by the caller.
+    const waiting = await waitingClient(c.target.staff);
+    const advisor = c.target.staff;
+    const approved = await advisor.tab.post(
+      `/api/v1/clients/${idOf(waiting)}/approve`,
+      approvalRequest(o, advisor, waiting, 1, 'unverified').body,
+    );
+    expect(approved.status, `${actor}: ${JSON.stringify(approved.body)}`).toBe(200);
+    return { path: `/api/v1/clients/${idOf(waiting)}/keys-checked`, body: {} };
+  },
   'GET /api/v1/portal': fixed('/api/v1/portal'),
   'GET /api/v1/portal/uploads': fixed('/api/v1/portal/uploads'),
   'GET /api/v1/portal/uploads/:dropUploadId': (c) => ({

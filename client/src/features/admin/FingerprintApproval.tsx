@@ -36,6 +36,8 @@ export interface FingerprintApprovalProps<D extends { readonly name: string }> {
   readonly step1: (detail: D) => string;
   readonly warning: string;
   readonly certifying: string;
+  /** The confirm button's text; "The fingerprints match: approve" when left out. */
+  readonly confirmLabel?: string;
   readonly onClose: () => void;
   readonly onApproved: () => void;
   /**
@@ -116,7 +118,7 @@ export function FingerprintApproval<D extends { readonly name: string }>(
           <p>{props.warning}</p>
           <div class="button-row">
             <button type="button" class="button" onClick={() => void approve()} data-testid={`${prefix}-confirm`}>
-              {t('approve.confirm')}
+              {props.confirmLabel ?? t('approve.confirm')}
             </button>
             <button
               type="button"

@@ -15,7 +15,13 @@ import type { JSX } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
 import { PERSONAL_DROP_MAX_DAYS } from '../../../../shared/wire/drops.js';
 import type { KeyCheck } from '../../../../shared/wire/clients.js';
-import { approveClient, getClient, type ClientDetail, type ClientSummary } from '../../api/clients';
+import {
+  approveClient,
+  getClient,
+  markClientKeysChecked,
+  type ClientDetail,
+  type ClientSummary,
+} from '../../api/clients';
 import { useEngine } from '../../crypto/context';
 import { EngineError } from '../../crypto/engine';
 import { useI18n } from '../../i18n/context';
@@ -115,6 +121,41 @@ function CallApproval({ client, office, requireCall, onClose, onApproved }: Appr
               certify: (detail: ClientDetail) => certify(detail, 'unverified'),
             },
           })}
+    />
+  );
+}
+
+/**
+ * A client approved unchecked: the member compares the fingerprint by phone now, and the office
+ * records the client as checked by a call (nothing is certified again: the keys are the same).
+ */
+export function VerifyClientDialog({
+  client,
+  onClose,
+  onVerified,
+}: {
+  readonly client: ClientSummary & { readonly userId: string };
+  readonly onClose: () => void;
+  readonly onVerified: () => void;
+}): JSX.Element {
+  const { t } = useI18n();
+  const load = useCallback(async () => {
+    const detail = await getClient(client.userId);
+    return { detail, keys: clientKeys(detail) };
+  }, [client.userId]);
+  return (
+    <FingerprintApproval<ClientDetail>
+      title={t('clients.verify.title', { name: client.name })}
+      testid="verify-client-dialog"
+      load={load}
+      certify={(detail) => markClientKeysChecked(detail.userId)}
+      intro={(detail) => t('clients.verify.intro', { name: detail.name, email: detail.email })}
+      step1={(detail) => t('clients.approve.step1', { name: detail.name })}
+      warning={t('clients.verify.warning')}
+      certifying={t('clients.verify.saving')}
+      confirmLabel={t('clients.verify.confirm')}
+      onClose={onClose}
+      onApproved={onVerified}
     />
   );
 }

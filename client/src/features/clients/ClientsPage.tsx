@@ -29,7 +29,7 @@ import { useLoad } from '../../ui/load';
 import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, emailField } from '../../ui/validate';
-import { ApproveClientDialog } from './ApproveClientDialog';
+import { ApproveClientDialog, VerifyClientDialog } from './ApproveClientDialog';
 import { BatchApproval } from './BatchApproval';
 import { ClientInviteLink, handoverLink, type HandedOverLink } from './ClientInviteLink';
 
@@ -68,6 +68,7 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
   const [approving, setApproving] = useState<Approvable | null>(null);
+  const [verifying, setVerifying] = useState<Approvable | null>(null);
   const [link, setLink] = useState<HandedOverLink | null>(null);
   const [acting, setActing] = useState<string | null>(null);
   // After an approval the row's button is gone: focus goes to the status line that says so.
@@ -252,6 +253,17 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
                     {t('clients.approve')}
                   </button>
                 )}
+                {client.state === 'active' && client.keyCheck === 'unverified' && client.userId !== null && (
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => setVerifying({ ...client, userId: client.userId as string })}
+                    data-testid="client-verify"
+                    aria-label={t('clients.verifyLabel', { name: client.name })}
+                  >
+                    {t('clients.verify')}
+                  </button>
+                )}
                 {client.state === 'active' && client.dropId !== null && (
                   <Link
                     href={`/app/drops/${client.dropId}`}
@@ -266,6 +278,19 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
           )}
         />
       </section>
+      {verifying && (
+        <VerifyClientDialog
+          client={verifying}
+          onClose={() => setVerifying(null)}
+          onVerified={() => {
+            const name = verifying.name;
+            setVerifying(null);
+            setStatus(t('clients.verified', { name }));
+            setStatusFocus((n) => n + 1);
+            void load();
+          }}
+        />
+      )}
       {approving && (
         <ApproveClientDialog
           client={approving}
