@@ -15,16 +15,17 @@
 // - GET /api/v1/clients → ClientList: the office's clients (invited, waiting for approval,
 //   active, disabled). Members only: a client never sees this list.
 // - GET /api/v1/clients/:userId → ClientDetail: a client's public keys (and a handed-over
-//   invitation's statement and key proof), to check them and certify them. 404 for an unknown id or an id that is not a client's.
+//   invitation's statement and key proof), to check them and certify them. 404 for an unknown
+//   id or an id that is not a client's.
 // - POST /api/v1/clients/:userId/approve (ClientApproveRequest) → ClientApproveResponse: the
 //   certificate (role 'client'; no office keys, ever) and the client's personal drop, made in
 //   the approving member's browser: its secrets and label sealed to the approver and the office
 //   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
-//   POST /api/v1/clients/:userId/keys-checked ({}) → 204: an active client approved unchecked,
-//   whose fingerprint a member compared later, is marked `call` (409 `wrong_state` otherwise).
 //   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`; 400
 //   `invalid_input` (keyCheck) for `proof` without a key proof or `unverified` where the office
 //   requires the call.
+// - POST /api/v1/clients/:userId/keys-checked ({}) → 204: an active client approved unchecked,
+//   whose fingerprint a member compared later, is marked `call` (409 `wrong_state` otherwise).
 //
 // The client's side (guard 'client': an approved client; members get 403):
 // - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
