@@ -6,6 +6,12 @@
 import { toHex, type Id } from '../../shared/crypto/index.js';
 import type { Db } from '../kernel/db/open.js';
 import type { Approval, UserStatus } from '../kernel/accounts/users-repo.js';
+import type { KeyCheck } from '../../shared/wire/index.js';
+
+// The accepted, handed-over invitation of a client (`i`), unless an admin reset the account since
+// (a reset link accepted later replaced the keys the proof was made for).
+const HANDOVER = `i.user_id = u.id AND i.kind = 'invitation' AND i.key_proof IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM invitations r WHERE r.user_id = u.id AND r.kind = 'reset' AND r.accepted_at IS NOT NULL)`;
 
 export interface ClientRow {
   readonly id: Id;
@@ -16,6 +22,16 @@ export interface ClientRow {
   readonly createdAt: number;
   /** Their personal drop, once approved. */
   readonly dropId: Id | null;
+  /** How the office checked their keys when it certified them (migrations/0018_client_onboarding.sql). */
+  readonly keyCheck: KeyCheck | null;
+  /** They activated a handed-over invitation and were not reset since: their key proof waits to be checked. */
+  readonly handover: boolean;
+}
+
+/** A handed-over invitation's statement and the key proof the client's browser made with I (protocol §13a). */
+export interface ClientHandoverRecord {
+  readonly statement: Uint8Array;
+  readonly keyProof: Uint8Array;
 }
 
 /** One of a client's own uploads: no names, the container sizes of its files. */
@@ -38,10 +54,22 @@ interface UploadSqlRow {
 const UPLOAD_COLUMNS = 'x.id, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.manifest';
 
 export function createClientsRepo(db: Db) {
-  const clients = db.prepare<[], ClientRow>(
-    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId
+  const clients = db.prepare<[], Omit<ClientRow, 'handover'> & { handover: number }>(
+    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId,
+       u.key_check AS keyCheck, EXISTS (SELECT 1 FROM invitations i WHERE ${HANDOVER}) AS handover
      FROM users u LEFT JOIN drops d ON d.client_id = u.id
      WHERE u.role = 'client' ORDER BY lower(u.name), u.email`,
+  );
+  const handoverOf = db.prepare<[Uint8Array], ClientHandoverRecord>(
+    `SELECT i.client_statement AS statement, i.key_proof AS keyProof
+     FROM users u JOIN invitations i ON ${HANDOVER} WHERE u.id = ? AND u.role = 'client'`,
+  );
+  const keysCheckedByCall = db.prepare<[Uint8Array]>(
+    "UPDATE users SET key_check = 'call' WHERE id = ? AND role = 'client' AND approval = 'approved' AND key_check = 'unverified'",
+  );
+  const requireClientCall = db.prepare<[], number>('SELECT require_client_call FROM office').pluck();
+  const setKeyCheck = db.prepare<[KeyCheck, Uint8Array]>(
+    "UPDATE users SET key_check = ? WHERE id = ? AND role = 'client' AND approval = 'approved'",
   );
   const uploadsOf = db.prepare<[Uint8Array], UploadSqlRow>(
     `SELECT ${UPLOAD_COLUMNS} FROM drop_uploads x WHERE x.client_id = ? ORDER BY x.received_at DESC, x.id`,
@@ -62,7 +90,15 @@ export function createClientsRepo(db: Db) {
 
   return {
     /** Every client account, with their personal drop's id once they have one. */
-    clients: (): ClientRow[] => clients.all(),
+    clients: (): ClientRow[] => clients.all().map((row) => ({ ...row, handover: row.handover === 1 })),
+    /** A client's handed-over invitation and key proof, if they activated one and were not reset since. */
+    handoverOf: (clientId: Id): ClientHandoverRecord | undefined => handoverOf.get(clientId),
+    /** The office requires the fingerprint call for every client (no approval without a check). */
+    requireClientCall: (): boolean => requireClientCall.get() === 1,
+    /** An approved client whose keys were not checked, now compared by phone; false for anyone else. */
+    keysCheckedByCall: (clientId: Id): boolean => keysCheckedByCall.run(clientId).changes === 1,
+    /** Records how the office checked an approved client's keys; false for anyone else. */
+    setKeyCheck: (clientId: Id, check: KeyCheck): boolean => setKeyCheck.run(check, clientId).changes === 1,
     /** The client's own uploads, newest first. */
     uploadsOf(clientId: Id): ClientUploadRecord[] {
       const sizes = new Map<string, number[]>();

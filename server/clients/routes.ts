@@ -1,10 +1,12 @@
 // Client accounts, the office's side (invite, list, detail, approve), and the client portal
 // (the caller's own drop, upload history and upload sessions) — shared/wire/clients.ts.
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { asId, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   ClientApproveRequest,
   type ClientApproveResponse,
   type ClientDetail,
+  type ClientHandover,
+  ClientResendRequest,
   ClientInviteRequest,
   type ClientInviteResponse,
   type ClientList,
@@ -18,22 +20,51 @@ import {
 import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
+import type { ClientHandoverInput, SentInvitation } from '../kernel/domain/invitations.js';
 import { iso } from '../kernel/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
 import { dropState, dropInputIn, recordOut } from '../kernel/domain/drops.js';
 
 // ---- the office's side
 
+function handoverIn(handover: ClientHandover | undefined): ClientHandoverInput | undefined {
+  return handover === undefined
+    ? undefined
+    : {
+        userId: asId(bytesIn(handover.userId, 'handover.userId')),
+        statement: bytesIn(handover.statement, 'handover.statement'),
+      };
+}
+
+function sentOut(sent: SentInvitation): ClientInviteResponse {
+  return {
+    invitationId: idToWire(sent.id),
+    expiresAt: iso(sent.expiresAt),
+    delivered: sent.delivered,
+    ...(sent.token !== undefined ? { token: sent.token } : {}),
+  };
+}
+
 export function inviteClient(clients: ClientsService): RouteHandler {
   return async (req, res) => {
-    const { name, email, lang } = parseInput(ClientInviteRequest, req.body);
-    const sent = await clients.invite(callerOf(res), name, email, lang);
-    const answer: ClientInviteResponse = {
-      invitationId: idToWire(sent.id),
-      expiresAt: iso(sent.expiresAt),
-      delivered: sent.delivered,
-    };
-    res.status(201).json(answer);
+    const { name, email, lang, handover } = parseInput(ClientInviteRequest, req.body);
+    res.status(201).json(sentOut(await clients.invite(callerOf(res), name, email, lang, handoverIn(handover))));
+  };
+}
+
+export function resendClientInvitation(clients: ClientsService): RouteHandler {
+  return async (req, res) => {
+    const { handover } = parseInput(ClientResendRequest, req.body);
+    const sent = await clients.resendInvitation(callerOf(res), idParam(req, 'invitationId'), handoverIn(handover));
+    res.json(sentOut(sent));
+  };
+}
+
+export function withdrawClientInvitation(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    clients.withdrawInvitation(callerOf(res), idParam(req, 'invitationId'));
+    res.status(204).end();
   };
 }
 
@@ -50,6 +81,9 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
       expiresAt: iso(invitation.expiresAt),
       deliveryFailed: invitation.deliveryFailed,
       dropId: null,
+      handover: invitation.handover,
+      accountId: idToWire(invitation.userId),
+      keyCheck: null,
     };
   }
   const { client, state } = entry;
@@ -63,19 +97,22 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
     expiresAt: null,
     deliveryFailed: false,
     dropId: client.dropId === null ? null : idToWire(client.dropId),
+    handover: client.handover,
+    accountId: idToWire(client.id),
+    keyCheck: client.keyCheck,
   };
 }
 
 export function listClients(clients: ClientsService): RouteHandler {
   return (_req, res) => {
-    const answer: ClientList = { clients: clients.list().map(summaryOut) };
+    const answer: ClientList = { clients: clients.list().map(summaryOut), requireCall: clients.requireCall() };
     res.json(answer);
   };
 }
 
 export function getClient(clients: ClientsService): RouteHandler {
   return (req, res) => {
-    const { client, state } = clients.detail(idParam(req, 'userId'));
+    const { client, state, handover } = clients.detail(idParam(req, 'userId'));
     const keys = client.keys;
     // detail() refuses an account without keys; this only narrows the type.
     if (keys === null) throw new Error('client without keys');
@@ -88,6 +125,10 @@ export function getClient(clients: ClientsService): RouteHandler {
       encryptionPublicKey: toBase64Url(keys.encryptionPublicKey),
       encryptionKeySignature: toBase64Url(keys.encryptionKeySignature),
       certificateVersion: client.certificateVersion,
+      handover:
+        handover === undefined
+          ? null
+          : { statement: toBase64Url(handover.statement), keyProof: toBase64Url(handover.keyProof) },
     };
     res.json(answer);
   };
@@ -106,9 +147,18 @@ export function approveClient(clients: ClientsService): RouteHandler {
         ...drop,
         clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
       },
+      input.keyCheck,
     );
     const answer: ClientApproveResponse = { dropId: idToWire(made.dropId), expiresAt: iso(made.expiresAt) };
     res.json(answer);
+  };
+}
+
+export function clientKeysChecked(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    parseInput(EmptyRequest, req.body);
+    clients.keysChecked(callerOf(res), idParam(req, 'userId'));
+    res.status(204).end();
   };
 }
 

@@ -17,17 +17,17 @@ import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { notFound, wrongState } from '../kernel/http/errors.js';
+import { invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { clientApprovedMail } from '../kernel/mail/messages.js';
 import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import type { ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
+import type { ClientHandoverRecord, ClientRow, ClientsRepo, ClientUploadRecord } from './repo.js';
 import type { ClientDropInput, DropClient, DropGrant, DropRecord } from '../kernel/domain/drops.js';
-import type { InvitationRecord, SentInvitation } from '../kernel/domain/invitations.js';
+import type { ClientHandoverInput, InvitationRecord, SentInvitation } from '../kernel/domain/invitations.js';
 import { checkUserCertificate } from '../kernel/accounts/certificate.js';
-import type { Language } from '../../shared/wire/index.js';
+import type { KeyCheck, Language } from '../../shared/wire/index.js';
 
 type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
@@ -48,16 +48,41 @@ export interface PortalUploadView {
 }
 
 export interface ClientsService {
-  /** `lang`: the invitation mail's language; the inviter's own when left out. */
-  invite(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  /**
+   * `lang`: the invitation mail's language; the inviter's own when left out. With a handover
+   * nothing is mailed and the answer carries the link's token (protocol §13a).
+   */
+  invite(
+    caller: Caller,
+    name: string,
+    email: string,
+    lang?: Language,
+    handover?: ClientHandoverInput,
+  ): Promise<SentInvitation>;
+  /** A new link for an open client invitation (the old one dead): mailed, or handed over with a new I. */
+  resendInvitation(caller: Caller, invitationId: Id, handover?: ClientHandoverInput): Promise<SentInvitation>;
+  /** An open client invitation withdrawn: its link stops working. */
+  withdrawInvitation(caller: Caller, invitationId: Id): void;
   list(): ClientListEntry[];
-  detail(clientId: Id): { client: UserRecord; state: ClientState };
+  /** The office requires the fingerprint call for every client approved without a key proof. */
+  requireCall(): boolean;
+  detail(clientId: Id): { client: UserRecord; state: ClientState; handover: ClientHandoverRecord | undefined };
+  /**
+   * `keyCheck`: how the approving browser checked the keys it certified. `proof` only for a
+   * client with a key proof; `unverified` not where the office requires the fingerprint call.
+   */
   approve(
     caller: Caller,
     clientId: Id,
     certificate: Uint8Array,
     drop: ClientDropInput & { readonly clientLink: Uint8Array },
+    keyCheck: KeyCheck,
   ): Promise<{ dropId: Id; expiresAt: number }>;
+  /**
+   * A client approved unchecked whose fingerprint the caller compared by phone: marked `call`.
+   * 409 `wrong_state` for a client who is not active and unchecked.
+   */
+  keysChecked(caller: Caller, clientId: Id): void;
   /** The caller's own personal drop, if they have one. */
   portalDrop(caller: Caller): DropRecord | undefined;
   uploads(caller: Caller): PortalUploadView[];
@@ -83,9 +108,17 @@ function uploadView(upload: ClientUploadRecord): PortalUploadView {
   };
 }
 
-/** Inviting a client (the invitations capability's service). */
+/** Inviting a client, and resending or withdrawing the invitation (the invitations capability's service). */
 export interface ClientInvitations {
-  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  inviteClient(
+    caller: Caller,
+    name: string,
+    email: string,
+    lang?: Language,
+    handover?: ClientHandoverInput,
+  ): Promise<SentInvitation>;
+  resendClient(caller: Caller, id: Id, handover?: ClientHandoverInput): Promise<SentInvitation>;
+  withdrawClient(caller: Caller, id: Id): void;
 }
 
 /** Open client invitations, for the office's list (the invitations capability's repo). */
@@ -144,7 +177,11 @@ export function createClientsService(deps: {
   };
 
   return {
-    invite: (caller, name, email, lang) => deps.invitations.inviteClient(caller, name, email, lang),
+    invite: (caller, name, email, lang, handover) => deps.invitations.inviteClient(caller, name, email, lang, handover),
+
+    resendInvitation: (caller, invitationId, handover) => deps.invitations.resendClient(caller, invitationId, handover),
+
+    withdrawInvitation: (caller, invitationId) => deps.invitations.withdrawClient(caller, invitationId),
 
     list() {
       const invited = deps.invitationsRepo
@@ -156,19 +193,24 @@ export function createClientsService(deps: {
       return [...invited, ...accounts];
     },
 
+    requireCall: () => repo.requireClientCall(),
+
     detail(clientId) {
       const client = findClient(clientId);
       if (client.keys === null) throw wrongState();
-      return { client, state: stateOf(client) };
+      return { client, state: stateOf(client), handover: repo.handoverOf(client.id) };
     },
 
-    async approve(caller, clientId, certificate, drop) {
+    async approve(caller, clientId, certificate, drop, keyCheck) {
       const approved = transact(() => {
         const client = findClient(clientId);
         if (client.status !== 'active' || client.approval !== 'pending') throw wrongState();
+        if (keyCheck === 'proof' && repo.handoverOf(client.id) === undefined) throw invalidInput(['keyCheck']);
+        if (keyCheck === 'unverified' && repo.requireClientCall()) throw invalidInput(['keyCheck']);
         const certified = checkUserCertificate(office(), client, certificate, 'client');
         // Certified, and no office keys: the database refuses a client row that holds them.
         if (!users.approve(client.id, certificate, certified.version, null)) throw wrongState();
+        repo.setKeyCheck(client.id, keyCheck);
         const now = clock.now();
         // A re-approved client's old personal drop (its link sealed to their old key) closes.
         const previous = deps.dropsRepo.dropOfClient(client.id);
@@ -189,7 +231,7 @@ export function createClientsService(deps: {
           actor: caller.auditRef,
           action: 'user.approved',
           object: { type: 'user', ref: client.auditRef },
-          details: { role: 'client', certificateVersion: certified.version },
+          details: { role: 'client', certificateVersion: certified.version, keyCheck },
         });
         return { client, made };
       });
@@ -202,6 +244,19 @@ export function createClientsService(deps: {
         }),
       );
       return approved.made;
+    },
+
+    keysChecked(caller, clientId) {
+      transact(() => {
+        const client = findClient(clientId);
+        if (client.status !== 'active' || !repo.keysCheckedByCall(client.id)) throw wrongState();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.keys_checked',
+          object: { type: 'user', ref: client.auditRef },
+          details: { keyCheck: 'call' },
+        });
+      });
     },
 
     portalDrop: (caller) => deps.dropsRepo.dropOfClient(caller.userId),

@@ -19,6 +19,8 @@ export interface NewInvitation {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly lang: Language;
+  /** A handed-over client invitation: the office's statement with I sealed to the office key (protocol §13a). */
+  readonly clientStatement: Uint8Array | null;
 }
 
 interface InvitationSqlRow {
@@ -36,6 +38,7 @@ interface InvitationSqlRow {
   withdrawn_at: number | null;
   delivery_failed: number;
   lang: Language;
+  client_statement: Uint8Array | null;
 }
 
 function fromSql(row: InvitationSqlRow): InvitationRecord {
@@ -54,20 +57,24 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
     withdrawnAt: row.withdrawn_at,
     deliveryFailed: row.delivery_failed === 1,
     lang: row.lang,
+    handover: row.client_statement !== null,
   };
 }
 
 const COLUMNS =
-  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang';
+  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang, client_statement';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang)
-     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang)`,
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang, client_statement)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang, @clientStatement)`,
   );
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);
+  const clientInvitationById = db.prepare<[Uint8Array], InvitationSqlRow>(
+    `SELECT ${COLUMNS} FROM invitations WHERE id = ? AND kind = 'invitation' AND role = 'client'`,
+  );
   const openForEmail = db
     .prepare<[string, number], number>(
       `SELECT EXISTS (SELECT 1 FROM invitations WHERE email = ? AND ${OPEN} AND expires_at > ?)`,
@@ -79,14 +86,19 @@ export function createInvitationsRepo(db: Db) {
   const listOpenClients = db.prepare<[number], InvitationSqlRow>(
     `SELECT ${COLUMNS} FROM invitations WHERE kind = 'invitation' AND role = 'client' AND ${OPEN} AND expires_at > ? ORDER BY created_at DESC`,
   );
-  const replaceToken = db.prepare<[Uint8Array, number, Uint8Array]>(
-    `UPDATE invitations SET token_hash = ?, expires_at = ?, delivery_failed = 0 WHERE id = ? AND ${OPEN}`,
+  const replaceToken = db.prepare<[Uint8Array, number, Uint8Array | null, Uint8Array]>(
+    `UPDATE invitations SET token_hash = ?, expires_at = ?, delivery_failed = 0, client_statement = ? WHERE id = ? AND ${OPEN}`,
   );
   const deliveryFailed = db.prepare<[number, Uint8Array]>('UPDATE invitations SET delivery_failed = ? WHERE id = ?');
   const withdraw = db.prepare<[number, Uint8Array]>(`UPDATE invitations SET withdrawn_at = ? WHERE id = ? AND ${OPEN}`);
-  const accept = db.prepare<[number, Uint8Array, number]>(
-    `UPDATE invitations SET accepted_at = ? WHERE id = ? AND ${OPEN} AND expires_at > ?`,
+  const accept = db.prepare<[number, Uint8Array | null, Uint8Array, number]>(
+    `UPDATE invitations SET accepted_at = ?, key_proof = ? WHERE id = ? AND ${OPEN} AND expires_at > ?`,
   );
+  const userIdTaken = db
+    .prepare<[Uint8Array, Uint8Array], number>(
+      'SELECT EXISTS (SELECT 1 FROM users WHERE id = ?) OR EXISTS (SELECT 1 FROM invitations WHERE user_id = ?)',
+    )
+    .pluck();
   const withdrawFor = db.prepare<[number, Uint8Array]>(
     `UPDATE invitations SET withdrawn_at = ? WHERE user_id = ? AND ${OPEN}`,
   );
@@ -106,6 +118,11 @@ export function createInvitationsRepo(db: Db) {
       const row = byId.get(id);
       return row === undefined ? undefined : fromSql(row);
     },
+    /** A client invitation by id; undefined for a member's invitation, a reset link or an unknown id. */
+    clientInvitationById(id: Id): InvitationRecord | undefined {
+      const row = clientInvitationById.get(id);
+      return row === undefined ? undefined : fromSql(row);
+    },
     hasOpenFor(email: string, now: number): boolean {
       return openForEmail.get(email, now) === 1;
     },
@@ -116,9 +133,13 @@ export function createInvitationsRepo(db: Db) {
     listOpenClients(now: number): InvitationRecord[] {
       return listOpenClients.all(now).map(fromSql);
     },
-    /** A new token (the old one stops working) and a new expiry; false if the invitation is closed. */
-    replaceToken(id: Id, tokenHash: Uint8Array, expiresAt: number): boolean {
-      return replaceToken.run(tokenHash, expiresAt, id).changes === 1;
+    /**
+     * A new token (the old one stops working) and a new expiry; false if the invitation is closed.
+     * A client invitation handed over again gets the office's new statement (a new I); one mailed
+     * now has none.
+     */
+    replaceToken(id: Id, tokenHash: Uint8Array, expiresAt: number, clientStatement: Uint8Array | null = null): boolean {
+      return replaceToken.run(tokenHash, expiresAt, clientStatement, id).changes === 1;
     },
     setDeliveryFailed(id: Id, failed: boolean): void {
       deliveryFailed.run(failed ? 1 : 0, id);
@@ -126,9 +147,16 @@ export function createInvitationsRepo(db: Db) {
     withdraw(id: Id, now: number): boolean {
       return withdraw.run(now, id).changes === 1;
     },
-    /** Closes an open, unexpired invitation as accepted; false if it is not (any more). */
-    accept(id: Id, now: number): boolean {
-      return accept.run(now, id, now).changes === 1;
+    /**
+     * Closes an open, unexpired invitation as accepted, keeping a handed-over client invitation's
+     * key proof; false if it is not open (any more).
+     */
+    accept(id: Id, now: number, keyProof: Uint8Array | null = null): boolean {
+      return accept.run(now, keyProof, id, now).changes === 1;
+    },
+    /** Whether an account or any invitation already uses this user id (a handed-over invitation's browser chose it). */
+    userIdTaken(userId: Id): boolean {
+      return userIdTaken.get(userId, userId) === 1;
     },
     /** Withdraws the open invitations and reset links addressed to a user. */
     withdrawFor(userId: Id, now: number): number {

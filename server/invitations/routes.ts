@@ -11,7 +11,7 @@ import {
 } from '../../shared/wire/index.js';
 import { callerOf } from '../kernel/http/caller.js';
 import type { RouteHandler } from '../kernel/http/route.js';
-import { clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
+import { bytesIn, clientAddress, idParam, parseInput } from '../kernel/http/validation.js';
 import { describeDevice } from '../kernel/sessions/device.js';
 import { accountKeysIn } from '../kernel/accounts/wire.js';
 import { iso } from '../kernel/wire.js';
@@ -93,6 +93,7 @@ export function acceptInvitation({ invitations, lifetimes }: InvitationRouteDeps
       input.name,
       accountKeysIn(input.keys, 'keys.'),
       input.lang,
+      input.keyProof === undefined ? undefined : bytesIn(input.keyProof, 'keyProof'),
     );
     answerSignedIn(res, result, lifetimes);
   };

@@ -7,14 +7,18 @@
 // token, so the old link stops working. The invitee's browser makes their keys, bound to the
 // user id the invitation fixed in advance; accepting stores them, approval pending, and
 // signs in. An admin's reset of an account uses the same link, kind 'reset', bound to the
-// account's own id.
+// account's own id. A client invitation the advisor hands over (protocol §13a) is not mailed:
+// the server keeps the office's signed statement (I sealed to the office key), answers the
+// token, and requires the client's key proof at acceptance.
 import {
+  bytesEqual,
   newId,
   newToken,
   officeFingerprint,
   randomBytes,
   toBase64Url,
   tokenHash,
+  verifyClientInvitation,
   type Id,
 } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
@@ -36,7 +40,7 @@ import type { SignInResult } from '../kernel/accounts/wire.js';
 import type { InvitationsRepo } from './repo.js';
 import type { RequestOrigin } from '../kernel/sessions/answer.js';
 import type { InvitationKind, InvitationRecord } from '../kernel/domain/invitations.js';
-import { INVITABLE_ROLES, type SentInvitation } from '../kernel/domain/invitations.js';
+import { INVITABLE_ROLES, type ClientHandoverInput, type SentInvitation } from '../kernel/domain/invitations.js';
 
 export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -50,14 +54,37 @@ interface InvitationView {
 export interface InvitationsService {
   /** `lang`: the invitation mail's language; the inviter's own when left out. */
   create(caller: Caller, email: string, role: Role, lang?: Language): Promise<SentInvitation>;
-  /** An advisor invites a client by name and address (role 'client'). */
-  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  /**
+   * An advisor invites a client by name and address (role 'client'): mailed, or, with a
+   * handover, not mailed and answered with the token for the link the advisor delivers.
+   */
+  inviteClient(
+    caller: Caller,
+    name: string,
+    email: string,
+    lang?: Language,
+    handover?: ClientHandoverInput,
+  ): Promise<SentInvitation>;
   listOpen(): InvitationRecord[];
   resend(caller: Caller, id: Id): Promise<SentInvitation>;
+  /**
+   * Any approved member, for a client invitation only: a new link (the old one dead), mailed, or
+   * handed over with the office's new statement for the same user id (a new I).
+   */
+  resendClient(caller: Caller, id: Id, handover?: ClientHandoverInput): Promise<SentInvitation>;
   withdraw(caller: Caller, id: Id): void;
+  /** Any approved member, for an open client invitation only: the link stops working. */
+  withdrawClient(caller: Caller, id: Id): void;
   lookup(ip: string, token: string): InvitationView;
   /** `lang`: the accepting page's language; the invitation's when left out. */
-  accept(from: RequestOrigin, token: string, name: string, keys: AccountKeysInput, lang?: Language): SignInResult;
+  accept(
+    from: RequestOrigin,
+    token: string,
+    name: string,
+    keys: AccountKeysInput,
+    lang?: Language,
+    keyProof?: Uint8Array,
+  ): SignInResult;
   /**
    * Inside the reset's transaction: withdraws the user's open links and makes a new reset
    * link. Send it with `send` once the transaction has committed.
@@ -131,22 +158,91 @@ export function createInvitationsService(deps: {
     return invitation;
   };
 
+  /**
+   * The office's statement must be the office's, for this account and address (protocol §13a):
+   * the server cannot open I, but it refuses a statement an honest browser would not have made.
+   */
+  const checkHandover = (email: string, handover: ClientHandoverInput): void => {
+    const current = office();
+    try {
+      verifyClientInvitation(handover.statement, current.signingPublicKey, {
+        officeId: current.id,
+        userId: handover.userId,
+        email,
+      });
+    } catch {
+      throw invalidInput(['handover.statement']);
+    }
+  };
+
+  /** An open or closed client invitation, for any approved member: anything else (a member's, a reset) answers 404. */
+  const findClientInvitation = (id: Id): InvitationRecord => {
+    const invitation = repo.clientInvitationById(id);
+    if (invitation === undefined) throw notFound();
+    return invitation;
+  };
+
+  /**
+   * A new token (the old link stops working) and a new expiry. Handed over: the office's new
+   * statement (a new I) and the token back to the inviting browser, nothing mailed; otherwise
+   * mailed, and any statement dropped (the server sees a mailed link).
+   */
+  const reissue = async (
+    caller: Caller,
+    find: () => InvitationRecord,
+    handover?: ClientHandoverInput,
+  ): Promise<SentInvitation> => {
+    const token = newToken();
+    const invitation = transact(() => {
+      const found = find();
+      const expiresAt = clock.now() + INVITATION_LIFETIME_MS;
+      if (!repo.replaceToken(found.id, tokenHash('invitation', token), expiresAt, handover?.statement ?? null))
+        throw wrongState();
+      audit.record({
+        actor: caller.auditRef,
+        action: 'invitation.resent',
+        object: object(found),
+        details: handover === undefined ? { kind: found.kind } : { kind: found.kind, delivery: 'handover' },
+      });
+      return { ...found, expiresAt };
+    });
+    if (handover !== undefined) return { id: invitation.id, expiresAt: invitation.expiresAt, delivered: false, token };
+    const delivered = await send(invitation.kind, invitation.id, invitation.email, token, invitation.expiresAt);
+    return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+  };
+
+  const close = (caller: Caller, find: () => InvitationRecord, by: 'admin' | 'office'): void => {
+    transact(() => {
+      const found = find();
+      if (!repo.withdraw(found.id, clock.now())) throw wrongState();
+      audit.record({
+        actor: caller.auditRef,
+        action: 'invitation.withdrawn',
+        object: object(found),
+        details: { kind: found.kind, by },
+      });
+    });
+  };
+
   const invite = async (
     caller: Caller,
     email: string,
     role: Role,
     name: string | null,
     lang: Language | undefined,
+    handover?: ClientHandoverInput,
   ): Promise<SentInvitation> => {
+    if (handover !== undefined) checkHandover(email, handover);
     const token = newToken();
     const invitation = transact(() => {
       const now = clock.now();
       if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
+      if (handover !== undefined && repo.userIdTaken(handover.userId)) throw alreadyExists();
       const created = {
         id: newId(),
         tokenHash: tokenHash('invitation', token),
         kind: 'invitation' as const,
-        userId: newId(),
+        userId: handover?.userId ?? newId(),
         email,
         role,
         name,
@@ -155,6 +251,7 @@ export function createInvitationsService(deps: {
         createdAt: now,
         expiresAt: now + INVITATION_LIFETIME_MS,
         lang: lang ?? users.byId(caller.userId)?.lang ?? office().language,
+        clientStatement: handover?.statement ?? null,
       };
       repo.insert(created);
       audit.person(created.auditRef, 'invitee', name, email);
@@ -162,10 +259,12 @@ export function createInvitationsService(deps: {
         actor: caller.auditRef,
         action: 'invitation.created',
         object: object(created),
-        details: { role },
+        details: handover === undefined ? { role } : { role, delivery: 'handover' },
       });
       return created;
     });
+    // A handed-over link is the advisor's to deliver: nothing is mailed.
+    if (handover !== undefined) return { id: invitation.id, expiresAt: invitation.expiresAt, delivered: false, token };
     const delivered = await send('invitation', invitation.id, email, token, invitation.expiresAt);
     return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
   };
@@ -176,40 +275,24 @@ export function createInvitationsService(deps: {
       return invite(caller, email, role, null, lang);
     },
 
-    inviteClient: (caller, name, email, lang) => invite(caller, email, 'client', name, lang),
+    inviteClient: (caller, name, email, lang, handover) => invite(caller, email, 'client', name, lang, handover),
 
     listOpen: () => repo.listOpen(clock.now()),
 
-    async resend(caller, id) {
-      const token = newToken();
-      const invitation = transact(() => {
-        const found = findForAdmin(id);
-        const expiresAt = clock.now() + INVITATION_LIFETIME_MS;
-        if (!repo.replaceToken(found.id, tokenHash('invitation', token), expiresAt)) throw wrongState();
-        audit.record({
-          actor: caller.auditRef,
-          action: 'invitation.resent',
-          object: object(found),
-          details: { kind: found.kind },
-        });
-        return { ...found, expiresAt };
-      });
-      const delivered = await send(invitation.kind, invitation.id, invitation.email, token, invitation.expiresAt);
-      return { id: invitation.id, expiresAt: invitation.expiresAt, delivered };
+    resend: (caller, id) => reissue(caller, () => findForAdmin(id)),
+
+    resendClient(caller, id, handover) {
+      if (handover !== undefined) {
+        const found = findClientInvitation(id);
+        if (!bytesEqual(found.userId, handover.userId)) throw invalidInput(['handover.userId']);
+        checkHandover(found.email, handover);
+      }
+      return reissue(caller, () => findClientInvitation(id), handover);
     },
 
-    withdraw(caller, id) {
-      transact(() => {
-        const found = findForAdmin(id);
-        if (!repo.withdraw(found.id, clock.now())) throw wrongState();
-        audit.record({
-          actor: caller.auditRef,
-          action: 'invitation.withdrawn',
-          object: object(found),
-          details: { kind: found.kind, by: 'admin' },
-        });
-      });
-    },
+    withdraw: (caller, id) => close(caller, () => findForAdmin(id), 'admin'),
+
+    withdrawClient: (caller, id) => close(caller, () => findClientInvitation(id), 'office'),
 
     lookup(ip, token) {
       const invitation = findByToken(ip, token);
@@ -217,12 +300,14 @@ export function createInvitationsService(deps: {
       return { invitation, office: office(), name };
     },
 
-    accept(from, token, name, input, lang) {
+    accept(from, token, name, input, lang, keyProof) {
       const invitation = findByToken(from.ip, token);
+      // A handed-over invitation needs the client's key proof, and only it has one (protocol §13a).
+      if (invitation.handover !== (keyProof !== undefined)) throw invalidInput(['keyProof']);
       const keys = prepareAccountKeys(deps.serverKey, invitation.userId, input, 'keys.');
       return transact(() => {
         const now = clock.now();
-        if (!repo.accept(invitation.id, now)) throw invitationInvalid();
+        if (!repo.accept(invitation.id, now, keyProof ?? null)) throw invitationInvalid();
         if (invitation.kind === 'invitation') {
           if (users.emailTaken(invitation.email)) throw alreadyExists();
           users.insert({
@@ -278,6 +363,7 @@ export function createInvitationsService(deps: {
         createdAt: now,
         expiresAt,
         lang: user.lang,
+        clientStatement: null,
       });
       return { id, token, expiresAt };
     },

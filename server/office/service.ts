@@ -45,6 +45,7 @@ export function createOfficeService(deps: {
   const settingsOf = (record: OfficeRecord): OfficeSettingsRecord => ({
     name: record.name,
     requireTwoFactor: record.requireTwoFactor,
+    requireClientCall: record.requireClientCall,
     maxExpiryDays: record.maxExpiryDays,
     retentionDays: record.retentionDays,
     language: record.language,
@@ -68,6 +69,7 @@ export function createOfficeService(deps: {
         const before = settingsOf(office());
         const after: OfficeSettingsRecord = {
           ...next,
+          requireClientCall: next.requireClientCall ?? before.requireClientCall,
           language: next.language ?? before.language,
           timeZone: next.timeZone ?? before.timeZone,
           trustedDeviceDays: next.trustedDeviceDays ?? before.trustedDeviceDays,

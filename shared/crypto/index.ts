@@ -30,6 +30,7 @@ export * from './manifest.js';
 export * from './wrap.js';
 export * from './drop.js';
 export * from './client-link.js';
+export * from './client-invitation.js';
 export * from './contact-code.js';
 export * from './drop-record.js';
 export * from './fingerprint.js';

@@ -34,6 +34,9 @@ export const TAG = {
   dropUpload: tag('drop-upload'),
   clientDropLink: tag('client-drop-link'),
   contactAccessCode: tag('contact-access-code'),
+  clientInvitation: tag('client-invitation'),
+  invitationSecret: tag('invitation-secret'),
+  clientKeyProof: tag('client-key-proof'),
   dropRecord: tag('drop-record'),
   dropSecretCommitment: tag('drop-secret-commitment'),
   dropLabelCommitment: tag('drop-label-commitment'),
@@ -55,6 +58,7 @@ export const KDF_CONTEXT = {
   personal: 'CFv1pers',
   dropKey: 'CFv1dkey',
   office: 'CFv1offc',
+  invitation: 'CFv1invt',
 } as const;
 
 /** crypto_kdf subkey ids per context. */
@@ -66,4 +70,5 @@ export const SUBKEY = {
   personal: { pins: 1 },
   dropKey: { labelCommitment: 1 },
   office: { contactCode: 1 },
+  invitation: { keyProof: 1 },
 } as const;

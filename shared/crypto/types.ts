@@ -13,6 +13,8 @@ export type LinkSecret = Brand<Uint8Array, 'LinkSecret'>;
 export type ServerHalf = Brand<Uint8Array, 'ServerHalf'>;
 /** `D`: a drop's 32-byte secret, in the drop link's fragment. */
 export type DropSecret = Brand<Uint8Array, 'DropSecret'>;
+/** The 32-byte secret of a client invitation the advisor delivers; only ever in the link's fragment (protocol §13a). */
+export type InvitationSecret = Brand<Uint8Array, 'InvitationSecret'>;
 /** The 32 random bytes behind a recovery key. */
 export type RecoveryKey = Brand<Uint8Array, 'RecoveryKey'>;
 

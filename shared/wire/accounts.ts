@@ -19,7 +19,7 @@ import {
 } from './common.js';
 import { TOKEN_PATTERN } from './patterns.js';
 
-const Token = z.string().regex(TOKEN_PATTERN);
+export const Token = z.string().regex(TOKEN_PATTERN);
 
 /** A key bundle envelope (kind k): 4 + 24 + 96 + 16 bytes. */
 export const KeyBundle = bytes(140);
@@ -267,6 +267,11 @@ export const InvitationAcceptRequest = z.object({
   /** The page's language, for the new account's mails; the inviter's choice when left out. */
   lang: Language.optional(),
   keys: NewAccountKeys,
+  /**
+   * A client invitation the advisor handed over (its link carries the invitation secret I): the
+   * MAC over these keys with a key from I (protocol §13a). Required exactly for such invitations.
+   */
+  keyProof: bytes(32).optional(),
 });
 
 // ---- office material (approved members only)

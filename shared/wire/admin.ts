@@ -83,6 +83,8 @@ export const OfficeSettings = z.object({
   name: DisplayName,
   /** Every staff member and admin must sign in with a second factor. */
   requireTwoFactor: z.boolean(),
+  /** Clients invited by mail are approved only after comparing fingerprints by phone (docs/threat-model.md, "Client onboarding"). */
+  requireClientCall: z.boolean(),
   /** The longest expiry a sender may choose for a share, in days. */
   maxExpiryDays: z.number().int().min(1).max(365),
   /** How long drop uploads are kept, in days. */
@@ -95,8 +97,9 @@ export const OfficeSettings = z.object({
   trustedDeviceDays: z.number().int().min(0).max(MAX_TRUSTED_DEVICE_DAYS),
 });
 export type OfficeSettings = z.infer<typeof OfficeSettings>;
-/** PUT /api/v1/admin/settings: language, time zone and trusted-device days may be left out, and then stay as they are. */
+/** PUT /api/v1/admin/settings: language, time zone, trusted-device days and the client call may be left out, and then stay as they are. */
 export const OfficeSettingsUpdate = OfficeSettings.extend({
+  requireClientCall: z.boolean().optional(),
   language: Language.optional(),
   timeZone: TimeZone.optional(),
   trustedDeviceDays: OfficeSettings.shape.trustedDeviceDays.optional(),

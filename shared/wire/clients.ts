@@ -2,18 +2,30 @@
 //
 // The office's side (guard 'office': approved staff and admins):
 // - POST /api/v1/clients/invitations (ClientInviteRequest) → 201 ClientInviteResponse: mails
-//   the invitation link `/invite#<token>.<office fingerprint>` to the client; the client's
-//   browser checks the office signing key against that fingerprint before making any key, and
-//   pins it. 409 `already_exists` for an address with an account or an open invitation.
+//   the invitation link `/invite#<token>.<office fingerprint>` to the client, or, with a
+//   `handover` (docs/protocol.md §13a), mails nothing and answers the token: the advisor's
+//   browser completes the link with the invitation secret I and delivers it. The client's
+//   browser checks the office signing key against the fingerprint before making any key, and
+//   pins it. 409 `already_exists` for an address with an account or an open invitation (or a
+//   handover's user id already in use); 400 for a statement the office did not sign.
+// - POST /api/v1/clients/invitations/:invitationId/resend (ClientResendRequest) →
+//   ClientInviteResponse: a new link (the old one dead), mailed or handed over with a new I.
+//   POST …/withdraw ({}) → 204. Any approved member; client invitations only (404 otherwise);
+//   409 `wrong_state` once accepted or withdrawn.
 // - GET /api/v1/clients → ClientList: the office's clients (invited, waiting for approval,
 //   active, disabled). Members only: a client never sees this list.
-// - GET /api/v1/clients/:userId → ClientDetail: a client's public keys, to compare the
-//   fingerprint and certify them. 404 for an unknown id or an id that is not a client's.
+// - GET /api/v1/clients/:userId → ClientDetail: a client's public keys (and a handed-over
+//   invitation's statement and key proof), to check them and certify them. 404 for an unknown
+//   id or an id that is not a client's.
 // - POST /api/v1/clients/:userId/approve (ClientApproveRequest) → ClientApproveResponse: the
 //   certificate (role 'client'; no office keys, ever) and the client's personal drop, made in
 //   the approving member's browser: its secrets and label sealed to the approver and the office
 //   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
-//   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`.
+//   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`; 400
+//   `invalid_input` (keyCheck) for `proof` without a key proof or `unverified` where the office
+//   requires the call.
+// - POST /api/v1/clients/:userId/keys-checked ({}) → 204: an active client approved unchecked,
+//   whose fingerprint a member compared later, is marked `call` (409 `wrong_state` otherwise).
 //
 // The client's side (guard 'client': an approved client; members get 403):
 // - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
@@ -27,7 +39,7 @@
 // No portal route lists or counts other users, drops, labels or shares.
 import { z } from 'zod';
 import { bytes, DisplayName, Email, Language, WireId, Key32, Signature, Time } from './common.js';
-import { SignedEnvelope } from './accounts.js';
+import { SignedEnvelope, Token } from './accounts.js';
 import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
@@ -35,15 +47,36 @@ const SealedClientLink = bytes(194);
 
 // ---- the office's side
 
+/**
+ * An invitation the advisor hands over themselves (protocol §13a): the user id the advisor's
+ * browser chose for the account, and the office's signed statement carrying the invitation
+ * secret I sealed to the office key. Nothing is mailed; the link's token comes back in the answer.
+ */
+const ClientHandover = z.object({ userId: WireId, statement: SignedEnvelope });
+export type ClientHandover = z.infer<typeof ClientHandover>;
+
 export const ClientInviteRequest = z.object({
   name: DisplayName,
   email: Email,
   /** The invitation mail's language; the inviting member's own when left out. */
   lang: Language.optional(),
+  /** Present: the advisor copies the link and delivers it; absent: Coffer mails it. */
+  handover: ClientHandover.optional(),
 });
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
-export const ClientInviteResponse = z.object({ invitationId: WireId, expiresAt: Time, delivered: z.boolean() });
+export const ClientInviteResponse = z.object({
+  invitationId: WireId,
+  expiresAt: Time,
+  /** Whether the invitation mail went out (false for a handed-over invitation: none is sent). */
+  delivered: z.boolean(),
+  /** A handed-over invitation's token, for the link the advisor's browser completes with I. */
+  token: Token.optional(),
+});
 export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
+
+/** A new link for an open client invitation: mailed, or handed over with a new statement (a new I) for the same user id. */
+export const ClientResendRequest = z.object({ handover: ClientHandover.optional() });
+export type ClientResendRequest = z.infer<typeof ClientResendRequest>;
 
 /**
  * `invited`: the invitation is open (not accepted yet); `pending`: the client made their keys
@@ -52,6 +85,14 @@ export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
  */
 export const ClientState = z.enum(['invited', 'pending', 'active', 'disabled', 'reset']);
 export type ClientState = z.infer<typeof ClientState>;
+
+/**
+ * How the office checked a client's keys when it certified them (docs/threat-model.md, "Client
+ * onboarding"): `proof` the invitation secret's key proof, `call` the fingerprint compared by
+ * phone or in person, `unverified` neither (the client's own browser checks at every sign-in).
+ */
+export const KeyCheck = z.enum(['proof', 'call', 'unverified']);
+export type KeyCheck = z.infer<typeof KeyCheck>;
 
 export const ClientSummary = z.object({
   state: ClientState,
@@ -68,10 +109,20 @@ export const ClientSummary = z.object({
   deliveryFailed: z.boolean(),
   /** Once approved: their personal drop (the office's drop pages show its uploads). */
   dropId: WireId.nullable(),
+  /** The account's user id, fixed by the invitation already while invited (a new handover statement names it). */
+  accountId: WireId,
+  /** The invitation was (or is to be) handed over by the advisor: its link carries I. */
+  handover: z.boolean(),
+  /** Once approved: how the office checked the client's keys. */
+  keyCheck: KeyCheck.nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
-export const ClientList = z.object({ clients: z.array(ClientSummary) });
+export const ClientList = z.object({
+  clients: z.array(ClientSummary),
+  /** The office requires the fingerprint call for clients invited by mail (no unchecked approval). */
+  requireCall: z.boolean(),
+});
 export type ClientList = z.infer<typeof ClientList>;
 
 export const ClientDetail = z.object({
@@ -84,6 +135,11 @@ export const ClientDetail = z.object({
   encryptionKeySignature: Signature,
   /** The newest certificate version the office issued for this account (0 before the first). */
   certificateVersion: z.number().int().min(0),
+  /**
+   * For a client who activated a handed-over invitation (and was not reset since): the office's
+   * statement with I sealed to the office key, and the client's key proof (protocol §13a).
+   */
+  handover: z.object({ statement: SignedEnvelope, keyProof: bytes(32) }).nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -96,6 +152,8 @@ export const ClientApproveRequest = z.object({
   /** The office's certificate for the client (role 'client', version above certificateVersion). */
   certificate: SignedEnvelope,
   drop: ClientDropRequest,
+  /** How the approving browser checked the keys it certified (`proof` only where the detail has one). */
+  keyCheck: KeyCheck,
 });
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
 export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });

@@ -2,6 +2,7 @@
 // harness runs the same list on a page and in a Worker.
 import { accountCases } from './account.cases.js';
 import { basicsCases } from './basics.cases.js';
+import { clientInvitationCases } from './client-invitation.cases.js';
 import { contactCodeCases } from './contact-code.cases.js';
 import { contentTamperCases } from './content-tamper.cases.js';
 import { contentCases } from './content.cases.js';
@@ -32,6 +33,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...dropCases,
   ...dropRecordCases,
   ...contactCodeCases,
+  ...clientInvitationCases,
   ...pinIndexCases,
   ...vectorCases,
   ...negativeVectorCases,

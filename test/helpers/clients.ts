@@ -5,14 +5,20 @@
 // upload session on it from the session and uploads like any drop's link holder.
 import { expect } from 'vitest';
 import {
+  clientKeyProof,
   dropFingerprint,
   idToWire,
+  newId,
+  newInvitationSecret,
   sealClientDropLink,
+  signClientInvitation,
   toBase64Url,
   type DropKeys,
+  type Id,
 } from '../../shared/crypto/index.js';
 import {
   ClientDetail,
+  ClientInviteResponse,
   DropGrantResponse,
   type ClientApproveRequest,
   InvitationLookupResponse,
@@ -60,12 +66,48 @@ export async function inviteClient(o: Office, advisor: Member, email: string, na
   return { account, tab: clientTab };
 }
 
+/** A handed-over client invitation as the advisor's browser makes it: I, the office's statement and the request. */
+export function handover(o: Office, email: string, userId: Id = newId()) {
+  const secret = newInvitationSecret();
+  const statement = signClientInvitation(o.office.keys, { userId, email }, secret);
+  return { userId, secret, statement, wire: { userId: idToWire(userId), statement: toBase64Url(statement) } };
+}
+
+/**
+ * `advisor` invites a client with a link they deliver themselves (no mail); the client accepts
+ * from that link, their browser proving its new keys with I: signed in, waiting for approval.
+ */
+export async function inviteClientByHandover(o: Office, advisor: Member, email: string, name: string) {
+  const made = handover(o, email);
+  const invited = await advisor.tab.post('/api/v1/clients/invitations', { name, email, handover: made.wire });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  const answer = ClientInviteResponse.parse(invited.body);
+  const token = answer.token ?? '';
+  const clientTab = tab(o.t.app);
+  const account = makeAccount({ userId: made.userId, email, name, password: CLIENT_PASSWORD });
+  const keyProof = clientKeyProof(made.secret, {
+    userId: made.userId,
+    email,
+    identityPublicKey: account.keys.identity.publicKey,
+    encryptionPublicKey: account.keys.encryption.publicKey,
+  });
+  const accepted = await clientTab.post('/api/v1/invitations/accept', {
+    token,
+    name,
+    keys: account.wire,
+    keyProof: toBase64Url(keyProof),
+  });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  return { client: { account, tab: clientTab } as Member, ...made, token, invitationId: answer.invitationId };
+}
+
 /** What the approving member's browser sends: the certificate and the personal drop, its link sealed to the client. */
 export function approvalRequest(
   o: Office,
   advisor: Member,
   client: Member,
   version: number,
+  keyCheck: ClientApproveRequest['keyCheck'] = 'call',
 ): { body: ClientApproveRequest; keys: DropKeys } {
   const { keys, request } = dropCreateRequest(o, advisor, {
     label: client.account.name,
@@ -82,6 +124,7 @@ export function approvalRequest(
     body: {
       certificate: certify(o.office, client.account, 'client', version),
       drop: { ...drop, clientLink: toBase64Url(clientLink) },
+      keyCheck,
     },
     keys,
   };

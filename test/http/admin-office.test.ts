@@ -51,6 +51,7 @@ describe('settings', () => {
     expect((await o.admin.tab.get('/api/v1/admin/settings')).body).toEqual({
       name: 'Administratiekantoor De Boer',
       requireTwoFactor: false,
+      requireClientCall: false,
       maxExpiryDays: 30,
       retentionDays: 90,
       language: 'nl',
@@ -60,6 +61,7 @@ describe('settings', () => {
     const next = {
       name: 'De Boer & Zn',
       requireTwoFactor: false,
+      requireClientCall: true,
       maxExpiryDays: 14,
       retentionDays: 30,
       language: 'en',
@@ -85,12 +87,19 @@ describe('settings', () => {
       { ...next, trustedDeviceDays: 31 },
       { ...next, trustedDeviceDays: -1 },
       { ...next, trustedDeviceDays: 1.5 },
+      { ...next, requireClientCall: 'yes' },
     ]) {
       expectError(await o.admin.tab.put('/api/v1/admin/settings', bad), 400, 'invalid_input');
     }
     expect((await o.admin.tab.get('/api/v1/admin/settings')).body).toEqual(next);
-    // Left out, language, time zone and trusted-device days stay as they are (older pages send only the first four).
-    const { language: _language, timeZone: _timeZone, trustedDeviceDays: _days, ...older } = next;
+    // Left out, language, time zone, trusted-device days and the client call stay as they are (older pages send only the first four).
+    const {
+      language: _language,
+      timeZone: _timeZone,
+      trustedDeviceDays: _days,
+      requireClientCall: _call,
+      ...older
+    } = next;
     const kept = await o.admin.tab.put('/api/v1/admin/settings', { ...older, maxExpiryDays: 10 });
     expect(kept.body).toEqual({ ...next, maxExpiryDays: 10 });
     const bram = await inviteAndAccept(o, fresh());

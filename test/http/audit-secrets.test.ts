@@ -4,20 +4,30 @@
 // are used and forgotten. Then: the audit log holds an entry for each and verifies, names
 // nobody in clear and holds no secret; and neither the database file nor its WAL (nor the
 // request log) holds any password, auth key, recovery key, key-encryption key, private key,
-// TOTP secret, backup code or token, in any common encoding.
+// TOTP secret, backup code, token or client invitation secret I (handed-over invitations,
+// docs/protocol.md §13a), in any common encoding.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  deriveKey,
   fromBase64Url,
   idToWire,
+  KDF_CONTEXT,
   normalizeBase32,
+  SUBKEY,
   ready,
   toHex,
   type AccountKeys,
   type SplitKeys,
 } from '../../shared/crypto/index.js';
-import { RecoverResponse, type SessionList, InvitationCreateResponse } from '../../shared/wire/index.js';
+import {
+  ClientInviteResponse,
+  RecoverResponse,
+  type SessionList,
+  InvitationCreateResponse,
+} from '../../shared/wire/index.js';
+import { handover, inviteClientByHandover } from '../helpers/clients.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
@@ -285,7 +295,37 @@ beforeAll(async () => {
     200,
   );
   must(await o.admin.tab.raw('put', '/api/v1/admin/logo').attach('logo', PNG, { filename: 'logo.png' }), 204);
+
+  // Client invitations the advisor hands over (protocol §13a): I travels only in the link's
+  // fragment; the server keeps it sealed to the office key. One activated, one handed over again.
+  const handed = await inviteClientByHandover(o, o.admin, 'klant@voorbeeld.nl', 'Klant Overhand');
+  rememberInvitationSecret('client invitation', handed.secret);
+  rememberAccount('handed-over client', handed.client.account);
+  rememberToken('handed-over client invitation', handed.token);
+  const waiting = handover(o, 'wacht@voorbeeld.nl');
+  const created = ClientInviteResponse.parse(
+    must(
+      await o.admin.tab.post('/api/v1/clients/invitations', {
+        name: 'Wacht',
+        email: 'wacht@voorbeeld.nl',
+        handover: waiting.wire,
+      }),
+      201,
+    ).body,
+  );
+  rememberInvitationSecret('waiting client invitation', waiting.secret);
+  const again = handover(o, 'wacht@voorbeeld.nl', waiting.userId);
+  must(
+    await o.admin.tab.post(`/api/v1/clients/invitations/${created.invitationId}/resend`, { handover: again.wire }),
+    200,
+  );
+  rememberInvitationSecret('waiting client invitation, handed over again', again.secret);
 }, 120_000);
+
+function rememberInvitationSecret(name: string, secret: Uint8Array) {
+  secrets.set(`${name} secret I`, secret);
+  secrets.set(`${name} key-proof key`, deriveKey(secret, KDF_CONTEXT.invitation, SUBKEY.invitation.keyProof));
+}
 
 afterAll(async () => {
   t.close();
@@ -362,7 +402,7 @@ describe('the database file and its WAL', () => {
     ];
   }
 
-  it('hold no password, auth key, recovery key, key-encryption key, private key, TOTP secret, backup code or token', () => {
+  it('hold no password, auth key, recovery key, key-encryption key, private key, TOTP secret, backup code, token or invitation secret', () => {
     const file = join(t.config.dataDir, 'coffer.db');
     const database = readFileSync(file);
     const wal = readFileSync(`${file}-wal`);

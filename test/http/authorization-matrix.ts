@@ -164,9 +164,12 @@ POST   /api/v1/d/:dropId/submit (own drop, their uploads in body)  401  404  404
 GET    /api/v1/admin/audit                                         401  403  403  403  403  ok    403    401   401  401  401
 GET    /api/v1/admin/audit/export                                  401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/clients/invitations                                 401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/clients/invitations/:invitationId/resend            401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/clients/invitations/:invitationId/withdraw          401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/clients                                             401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/clients/:userId                                     401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/clients/:userId/approve                             401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/clients/:userId/keys-checked                        401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/portal                                              401  ok   ok   403  403  403   403    401   401  401  401
 GET    /api/v1/portal/uploads                                      401  ok   ok   403  403  403   403    401   401  401  401
 GET    /api/v1/portal/uploads/:dropUploadId                        401  404  404  403  403  403   403    401   401  401  401

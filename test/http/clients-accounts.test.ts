@@ -125,6 +125,7 @@ describe('client accounts', () => {
       await s.staff.tab.post(`/api/v1/clients/${idToWire(account.userId)}/approve`, {
         certificate: certify(s.office, account, 'staff', 1),
         drop: { ...dropParts, clientLink: toBase64Url(new Uint8Array(194)) },
+        keyCheck: 'call',
       }),
       400,
       'invalid_certificate',
@@ -181,6 +182,7 @@ describe('client accounts', () => {
       await s.staff.tab.post(`/api/v1/clients/${idToWire(account.userId)}/approve`, {
         certificate: certify(s.office, account, 'client', 2),
         drop: { ...dropParts, clientLink: toBase64Url(new Uint8Array(194)) },
+        keyCheck: 'call',
       }),
       409,
       'wrong_state',

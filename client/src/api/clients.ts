@@ -11,9 +11,10 @@ import {
   PortalUploadList,
   type ClientApproveRequest,
   type ClientInviteRequest,
+  type ClientResendRequest,
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
-import { getJson, postJson, schema, segment, type RequestOptions } from './http';
+import { getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -38,6 +39,20 @@ export function inviteClient(body: ClientInviteRequest): Promise<ClientInviteRes
     { ...body, lang: body.lang ?? pageLang() },
     schema(ClientInviteResponse),
   );
+}
+
+/** A new link for an open client invitation (the old one stops working): mailed, or handed over with a new I. */
+export function resendClientInvitation(invitationId: string, body: ClientResendRequest): Promise<ClientInviteResponse> {
+  return postJson(`${API}/clients/invitations/${segment(invitationId)}/resend`, body, schema(ClientInviteResponse));
+}
+
+export function withdrawClientInvitation(invitationId: string): Promise<void> {
+  return postJson(`${API}/clients/invitations/${segment(invitationId)}/withdraw`, {}, noContent);
+}
+
+/** A client approved unchecked, whose fingerprint the member has now compared by phone. */
+export function markClientKeysChecked(userId: string): Promise<void> {
+  return postJson(`${API}/clients/${segment(userId)}/keys-checked`, {}, noContent);
 }
 
 export function listClients(options?: RequestOptions): Promise<ClientList> {

@@ -33,6 +33,8 @@ export const en = {
     'Your keys do not match the keys the server publishes for your account. Do not continue, and tell your office’s administrator: someone may have tampered with the server.',
   'engine.error.officeKeysInvalid':
     'The office keys the server gave this browser do not check out against your office’s key. Do not continue, and tell your office’s administrator.',
+  'engine.error.certificateSubstituted':
+    'Stop: the office’s certificate for your account does not match the keys in this browser. Someone may have tampered with the server. Nothing was opened. Do not continue, and call your office on a number you already know.',
   'engine.error.noPendingKey': 'Your keys are no longer in this page. Please sign in again.',
   'engine.error.locked': 'Your keys are locked. Please unlock them with your password first.',
   'engine.error.invalidRecoveryKey': 'This recovery key is not correct. Check it for typing mistakes.',
@@ -469,6 +471,9 @@ export const en = {
   'office.requireTwoFactor': 'Require two-factor sign-in for all staff',
   'office.requireTwoFactor.hint':
     'Staff without it (you included) must set it up straight away: Coffer asks for it before anything else, also where they are already signed in.',
+  'office.requireClientCall': 'Require a phone call to approve clients invited by e-mail',
+  'office.requireClientCall.hint':
+    'Then a client whose invitation Coffer e-mailed is approved only after comparing their fingerprint by phone or in person. Clients whose link an advisor gave them themselves are checked by that link and need no call.',
   'office.maxExpiry': 'Longest expiry of a share, in days',
   'office.maxExpiry.hint': 'Senders cannot choose a longer period. From 1 to 365.',
   'office.retention': 'Keep uploads from clients, in days',
@@ -1159,6 +1164,8 @@ export const en = {
   'audit.detail.hadCode': 'Had a standing access code',
   'audit.detail.name': 'Name',
   'audit.detail.requireTwoFactor': 'Two-factor sign-in required',
+  'audit.detail.requireClientCall': 'Phone call required for clients invited by e-mail',
+  'audit.detail.keyCheck': 'Keys checked',
   'audit.detail.maxExpiryDays': 'Longest expiry',
   'audit.detail.language': 'Language',
   'audit.detail.timeZone': 'Time zone',
@@ -1184,6 +1191,7 @@ export const en = {
   'audit.action.invitation.withdrawn': 'Invitation withdrawn',
   'audit.action.invitation.accepted': 'Invitation accepted',
   'audit.action.user.approved': 'Account approved',
+  'audit.action.user.keys_checked': 'Client checked by phone',
   'audit.action.user.disabled': 'Account disabled',
   'audit.action.user.enabled': 'Account enabled again',
   'audit.action.user.role_changed': 'Role changed',
@@ -1311,7 +1319,7 @@ export const en = {
     'Invite clients of {office} to their own portal. There they see what the office shares with them and upload documents to the office, encrypted in their browser.',
   'clients.invite': 'Invite a client',
   'clients.invite.intro':
-    'The client receives an e-mail with a link to make their account. Afterwards you compare their fingerprint with them (by phone or in person) and approve them.',
+    'The client makes their own account with an invitation link. Give them the link yourself and Coffer checks their account by itself; if Coffer e-mails it, you compare their fingerprint by phone, or approve them unchecked.',
   'clients.name': 'Name (person or company)',
   'clients.column.name': 'Name',
   'clients.inviteButton': 'Send invitation',
@@ -1398,6 +1406,54 @@ export const en = {
     '{name} and their standing access code are removed from the contacts. Files already sent to them stay available until they expire.',
   'contacts.delete.confirm': 'Delete contact',
   'contacts.deleted': '{name} was deleted from the contacts.',
+  'clients.delivery.legend': 'How does the client get the invitation link?',
+  'clients.delivery.handover': 'I give the link myself',
+  'clients.delivery.handover.hint':
+    'By your own e-mail, a message or in person. Recommended: Coffer then checks their account by itself, no phone call needed.',
+  'clients.delivery.mail': 'Coffer e-mails the link',
+  'clients.delivery.mail.hint':
+    'Coffer’s server sees this link, so before you approve you compare their fingerprint by phone, or you approve them unchecked.',
+  'clients.inviteButton.handover': 'Make the invitation link',
+  'clients.link.title': 'Invitation link for {name}',
+  'clients.link.text':
+    'Send this link to {email} yourself. Whoever has it can make the account, so give it to {name} only. It works once, until {date}. You will not see it again: if it gets lost, make a new one.',
+  'clients.link.label': 'Invitation link',
+  'clients.link.mailSubject': 'Your account at {office}',
+  'clients.link.mailBody':
+    'Hello {name},\n\nWith this link you make your own account at {office}, to exchange documents with us securely:\n\n{link}\n\nThe link works once, until {date}. Please do not forward it.\n\nKind regards,\n{sender}',
+  'clients.handover': 'Link given by hand',
+  'clients.proofReady': 'Checked by the invitation link: no call needed',
+  'clients.check.proof': 'Checked by the invitation link',
+  'clients.check.call': 'Checked by phone',
+  'clients.check.unverified': 'Not checked: their browser checks at every sign-in',
+  'clients.newLink': 'New link',
+  'clients.newLinkLabel': 'A new invitation link for {name}',
+  'clients.approve.proof.checking': 'Checking their keys against the invitation link you gave them…',
+  'clients.approve.proof.ok':
+    'The keys of {name} ({email}) were made with the invitation link you gave them, so they are really theirs. No phone call is needed.',
+  'clients.approve.proof.confirm': 'Approve',
+  'clients.approve.proof.warning':
+    'Approving certifies their keys with the office key, so the office can send them documents, and gives them a personal upload link. A client never receives the office keys.',
+  'clients.approve.proof.failed.title': 'Do not approve: these are not the keys of {name}',
+  'clients.approve.proof.failed.text':
+    'The keys the server lists for {name} were not made with the invitation link you gave them. Someone may have tampered with the server. Nothing was certified. Tell your office’s administrator, and compare fingerprints with {name} by phone.',
+  'clients.approve.unverified': 'Approve without a call',
+  'clients.approve.unverified.hint':
+    'Unchecked: Coffer e-mailed this invitation, so only a call proves these are their keys. Their browser then checks at every sign-in that the office certified its own keys, and warns them loudly if not.',
+  'clients.verify': 'Check by phone',
+  'clients.verifyLabel': 'Check {name} by phone',
+  'clients.verify.title': 'Check {name} by phone',
+  'clients.verify.intro':
+    '{name} ({email}) was approved without a check. Compare their fingerprint now to mark them as checked.',
+  'clients.verify.warning':
+    'Mark them as checked only if every digit matches. If not, send them nothing and tell your office’s administrator: the server may have swapped their keys.',
+  'clients.verify.confirm': 'The fingerprints match: mark as checked',
+  'clients.verify.saving': 'Saving…',
+  'clients.verified': '{name} is now marked as checked by phone.',
+  'clients.batch.title': 'Approve without a call',
+  'clients.batch.progress': 'Checking and approving {done} of {total}…',
+  'clients.batch.refused.text':
+    'The keys the server lists for them were not made with the invitation link you gave them. Someone may have tampered with the server. They were not approved: tell your office’s administrator, and compare fingerprints with them by phone.',
 
   'invite.office.verified':
     'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',
@@ -1452,7 +1508,7 @@ export const en = {
   'portal.twoFactor.done': 'Two-factor sign-in is on. Your recovery key now works if you forget your password.',
   'portal.security': 'Your password, two-factor sign-in and sessions',
   'dashboard.pending.client':
-    'Your advisor must approve your account before you can see the office’s documents. They will ask you to read out your fingerprint, by phone or in person, and compare it with what their screen shows:',
+    'Your advisor must approve your account before you can see the office’s documents. If they ask, read out your fingerprint (by phone or in person) so they can compare it with their screen:',
   'engine.error.officeKeyMismatch':
     'The office key does not match your invitation link. Do not continue, and call your office on a number you already know.',
   'engine.error.dropRecordInvalid':
@@ -1465,6 +1521,8 @@ export const en = {
     "The contact's standing access code on the server is not one your office made for this contact. Nothing was sent. Make a new code for the contact and tell an administrator.",
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
+  'engine.error.keyProofInvalid':
+    'These are not the keys the client made with your invitation link: the server may have swapped them. Nothing was certified.',
   'engine.error.pinsRemoved':
     'Your saved record of the office key is missing on the server, or older than one this browser saw. Someone may have tampered with the server. Do not continue, and call your office on a number you already know.',
 
@@ -1503,6 +1561,28 @@ export const enPlurals = {
     other: 'This code is not correct. You can try it {n} more times.',
     description:
       'Under the e-mail code field (guest link, drop upload page) after a wrong code; {n} is the tries left.',
+  },
+  'clients.batch.text': {
+    one: '1 waiting client made their account with a link you handed over. This browser checks their keys against that link, then approves.',
+    other:
+      '{n} waiting clients made their account with a link you handed over. This browser checks each one’s keys against that link, then approves them one after another.',
+    description:
+      'The Clients page, above the button that approves all waiting clients whose invitation link proves their keys.',
+  },
+  'clients.batch.button': {
+    one: 'Approve 1 client',
+    other: 'Approve all {n} clients',
+    description: 'The button that approves every waiting client with a key proof.',
+  },
+  'clients.batch.refused': {
+    one: 'Not approved: 1 client’s keys are not the ones from your link',
+    other: 'Not approved: the keys of {n} clients are not the ones from your link',
+    description: 'After approving all: clients whose key proof failed (the server substituted their keys).',
+  },
+  'clients.batch.done': {
+    one: '1 client approved.',
+    other: '{n} clients approved.',
+    description: 'After approving all: how many were approved.',
   },
   'received.files': {
     one: '1 file',

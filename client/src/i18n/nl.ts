@@ -34,6 +34,8 @@ export const nl: Messages = {
     'Uw sleutels komen niet overeen met de sleutels die de server voor uw account publiceert. Ga niet verder en meld dit aan de beheerder van uw kantoor: mogelijk heeft iemand met de server geknoeid.',
   'engine.error.officeKeysInvalid':
     'De kantoorsleutels die de server aan deze browser gaf, kloppen niet met de sleutel van uw kantoor. Ga niet verder en meld dit aan de beheerder van uw kantoor.',
+  'engine.error.certificateSubstituted':
+    'Stop: het certificaat van het kantoor voor uw account klopt niet met de sleutels in deze browser. Mogelijk heeft iemand met de server geknoeid. Er is niets geopend. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.noPendingKey': 'Uw sleutels staan niet meer in deze pagina. Log opnieuw in.',
   'engine.error.locked': 'Uw sleutels zijn vergrendeld. Ontgrendel ze eerst met uw wachtwoord.',
   'engine.error.invalidRecoveryKey': 'Deze herstelsleutel is niet juist. Controleer hem op typefouten.',
@@ -483,6 +485,9 @@ export const nl: Messages = {
   'office.requireTwoFactor': 'Inloggen in twee stappen verplicht voor alle medewerkers',
   'office.requireTwoFactor.hint':
     'Medewerkers die het nog niet hebben (u ook), moeten het meteen instellen: Coffer vraagt erom voordat er iets anders kan, ook waar ze al zijn ingelogd.',
+  'office.requireClientCall': 'Telefoontje verplicht om klanten goed te keuren die per e-mail zijn uitgenodigd',
+  'office.requireClientCall.hint':
+    'Een klant van wie Coffer de uitnodiging mailde, wordt dan pas goedgekeurd na het telefonisch of persoonlijk vergelijken van de vingerafdruk. Klanten die de link van hun adviseur zelf kregen, worden via die link gecontroleerd en hebben geen telefoontje nodig.',
   'office.maxExpiry': 'Langste looptijd van een deling, in dagen',
   'office.maxExpiry.hint': 'Afzenders kunnen geen langere periode kiezen. Van 1 tot 365.',
   'office.retention': 'Uploads van klanten bewaren, in dagen',
@@ -1196,6 +1201,8 @@ export const nl: Messages = {
   'audit.detail.hadCode': 'Had een vaste toegangscode',
   'audit.detail.name': 'Naam',
   'audit.detail.requireTwoFactor': 'Inloggen in twee stappen verplicht',
+  'audit.detail.requireClientCall': 'Telefoontje verplicht voor per e-mail uitgenodigde klanten',
+  'audit.detail.keyCheck': 'Sleutels gecontroleerd',
   'audit.detail.maxExpiryDays': 'Langste looptijd',
   'audit.detail.language': 'Taal',
   'audit.detail.timeZone': 'Tijdzone',
@@ -1221,6 +1228,7 @@ export const nl: Messages = {
   'audit.action.invitation.withdrawn': 'Uitnodiging ingetrokken',
   'audit.action.invitation.accepted': 'Uitnodiging aangenomen',
   'audit.action.user.approved': 'Account goedgekeurd',
+  'audit.action.user.keys_checked': 'Klant telefonisch gecontroleerd',
   'audit.action.user.disabled': 'Account uitgeschakeld',
   'audit.action.user.enabled': 'Account weer ingeschakeld',
   'audit.action.user.role_changed': 'Rol gewijzigd',
@@ -1348,7 +1356,7 @@ export const nl: Messages = {
     'Nodig klanten van {office} uit voor hun eigen portaal. Daar zien zij wat het kantoor met hen deelt en uploaden zij documenten naar het kantoor, versleuteld in hun browser.',
   'clients.invite': 'Een klant uitnodigen',
   'clients.invite.intro':
-    'De klant krijgt een e-mail met een link om een account aan te maken. Daarna vergelijkt u samen (telefonisch of persoonlijk) de vingerafdruk en keurt u de klant goed.',
+    'De klant maakt zelf een account met een uitnodigingslink. Geeft u de link zelf, dan controleert Coffer het account vanzelf; mailt Coffer de link, dan vergelijkt u de vingerafdruk telefonisch, of keurt u ongecontroleerd goed.',
   'clients.name': 'Naam (persoon of bedrijf)',
   'clients.column.name': 'Naam',
   'clients.inviteButton': 'Uitnodiging versturen',
@@ -1435,6 +1443,54 @@ export const nl: Messages = {
     '{name} en de vaste toegangscode worden uit de contactpersonen verwijderd. Al verstuurde bestanden blijven beschikbaar tot ze verlopen.',
   'contacts.delete.confirm': 'Contactpersoon verwijderen',
   'contacts.deleted': '{name} is verwijderd uit de contactpersonen.',
+  'clients.delivery.legend': 'Hoe krijgt de klant de uitnodigingslink?',
+  'clients.delivery.handover': 'Ik geef de link zelf',
+  'clients.delivery.handover.hint':
+    'Via uw eigen e-mail, een bericht of persoonlijk. Aanbevolen: Coffer controleert het account dan zelf, zonder telefoontje.',
+  'clients.delivery.mail': 'Coffer mailt de link',
+  'clients.delivery.mail.hint':
+    'De server van Coffer ziet deze link. Vergelijk daarom vóór het goedkeuren de vingerafdruk telefonisch, of keur ongecontroleerd goed.',
+  'clients.inviteButton.handover': 'Uitnodigingslink maken',
+  'clients.link.title': 'Uitnodigingslink voor {name}',
+  'clients.link.text':
+    'Stuur deze link zelf naar {email}. Wie de link heeft, kan het account maken: geef hem dus alleen aan {name}. Hij werkt één keer, tot {date}. U ziet hem niet opnieuw: raakt hij kwijt, maak dan een nieuwe.',
+  'clients.link.label': 'Uitnodigingslink',
+  'clients.link.mailSubject': 'Uw account bij {office}',
+  'clients.link.mailBody':
+    'Beste {name},\n\nMet deze link maakt u uw eigen account bij {office}, om veilig documenten met ons uit te wisselen:\n\n{link}\n\nDe link werkt één keer, tot {date}. Stuur hem alstublieft niet door.\n\nMet vriendelijke groet,\n{sender}',
+  'clients.handover': 'Link zelf gegeven',
+  'clients.proofReady': 'Gecontroleerd via de uitnodigingslink: geen telefoontje nodig',
+  'clients.check.proof': 'Gecontroleerd via de uitnodigingslink',
+  'clients.check.call': 'Telefonisch gecontroleerd',
+  'clients.check.unverified': 'Niet gecontroleerd: de browser van de klant controleert bij elke aanmelding',
+  'clients.newLink': 'Nieuwe link',
+  'clients.newLinkLabel': 'Een nieuwe uitnodigingslink voor {name}',
+  'clients.approve.proof.checking': 'De sleutels worden gecontroleerd met de uitnodigingslink die u gaf…',
+  'clients.approve.proof.ok':
+    'De sleutels van {name} ({email}) zijn gemaakt met de uitnodigingslink die u gaf, dus ze zijn echt van deze klant. Een telefoontje is niet nodig.',
+  'clients.approve.proof.confirm': 'Goedkeuren',
+  'clients.approve.proof.warning':
+    'Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
+  'clients.approve.proof.failed.title': 'Niet goedkeuren: dit zijn niet de sleutels van {name}',
+  'clients.approve.proof.failed.text':
+    'De sleutels die de server voor {name} toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Er is niets gecertificeerd. Meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met {name}.',
+  'clients.approve.unverified': 'Goedkeuren zonder telefoontje',
+  'clients.approve.unverified.hint':
+    'Ongecontroleerd: Coffer mailde deze uitnodiging, dus alleen een telefoontje bewijst dat dit de sleutels van de klant zijn. De browser van de klant controleert daarna bij elke aanmelding of het kantoor de eigen sleutels certificeerde, en waarschuwt duidelijk als dat niet zo is.',
+  'clients.verify': 'Telefonisch controleren',
+  'clients.verifyLabel': '{name} telefonisch controleren',
+  'clients.verify.title': '{name} telefonisch controleren',
+  'clients.verify.intro':
+    '{name} ({email}) is goedgekeurd zonder controle. Vergelijk nu de vingerafdruk om de klant als gecontroleerd te markeren.',
+  'clients.verify.warning':
+    'Markeer alleen als gecontroleerd als elk cijfer klopt. Zo niet, stuur de klant niets en meld het aan de beheerder van uw kantoor: mogelijk heeft de server de sleutels verwisseld.',
+  'clients.verify.confirm': 'De vingerafdrukken kloppen: markeren als gecontroleerd',
+  'clients.verify.saving': 'Opslaan…',
+  'clients.verified': '{name} is nu gemarkeerd als telefonisch gecontroleerd.',
+  'clients.batch.title': 'Goedkeuren zonder telefoontje',
+  'clients.batch.progress': '{done} van {total} controleren en goedkeuren…',
+  'clients.batch.refused.text':
+    'De sleutels die de server voor hen toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Zij zijn niet goedgekeurd: meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met hen.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
@@ -1490,7 +1546,7 @@ export const nl: Messages = {
     'Inloggen in twee stappen staat aan. Uw herstelsleutel werkt nu als u uw wachtwoord vergeet.',
   'portal.security': 'Uw wachtwoord, inloggen in twee stappen en sessies',
   'dashboard.pending.client':
-    'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Hij of zij vraagt u telefonisch of persoonlijk uw vingerafdruk voor te lezen en vergelijkt die met het eigen scherm:',
+    'Uw adviseur moet uw account goedkeuren voordat u de documenten van het kantoor kunt zien. Als hij of zij erom vraagt, leest u telefonisch of persoonlijk uw vingerafdruk voor, zodat die met het eigen scherm vergeleken kan worden:',
   'engine.error.officeKeyMismatch':
     'De kantoorsleutel klopt niet met uw uitnodigingslink. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.dropRecordInvalid':
@@ -1503,6 +1559,8 @@ export const nl: Messages = {
     'De vaste toegangscode van de contactpersoon op de server is niet een code die uw kantoor voor deze contactpersoon maakte. Er is niets verstuurd. Maak een nieuwe code voor de contactpersoon en waarschuw een beheerder.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
+  'engine.error.keyProofInvalid':
+    'Dit zijn niet de sleutels die de klant met uw uitnodigingslink maakte: mogelijk heeft de server ze verwisseld. Er is niets gecertificeerd.',
   'engine.error.pinsRemoved':
     'Uw bewaarde gegevens van de kantoorsleutel ontbreken op de server, of zijn ouder dan wat deze browser eerder zag. Mogelijk heeft iemand met de server geknoeid. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
 
@@ -1525,6 +1583,17 @@ export const nlPlurals: PluralMessages = {
     one: 'Deze code is niet juist. U kunt het nog 1 keer proberen.',
     other: 'Deze code is niet juist. U kunt het nog {n} keer proberen.',
   },
+  'clients.batch.text': {
+    one: '1 wachtende klant maakte het account met een link die u zelf gaf. Deze browser controleert de sleutels met die link en keurt dan goed.',
+    other:
+      '{n} wachtende klanten maakten hun account met een link die u zelf gaf. Deze browser controleert van elk de sleutels met die link en keurt ze dan een voor een goed.',
+  },
+  'clients.batch.button': { one: '1 klant goedkeuren', other: 'Alle {n} klanten goedkeuren' },
+  'clients.batch.refused': {
+    one: 'Niet goedgekeurd: de sleutels van 1 klant zijn niet die van uw link',
+    other: 'Niet goedgekeurd: de sleutels van {n} klanten zijn niet die van uw link',
+  },
+  'clients.batch.done': { one: '1 klant goedgekeurd.', other: '{n} klanten goedgekeurd.' },
   'received.files': { one: '1 bestand', other: '{n} bestanden' },
   'share.missingFiles': {
     one: '1 van de bestanden in deze zending ontbreekt. Vraag het de afzender.',

@@ -12,6 +12,8 @@ export interface OfficeRecord {
   readonly encryptionPublicKey: Uint8Array;
   readonly encryptionKeyStatement: Uint8Array;
   readonly requireTwoFactor: boolean;
+  /** Clients invited by mail are approved only after the fingerprint call (migrations/0018_client_onboarding.sql). */
+  readonly requireClientCall: boolean;
   readonly maxExpiryDays: number;
   readonly retentionDays: number;
   readonly logoType: LogoType | null;
@@ -37,6 +39,7 @@ export interface NewOffice {
 export interface OfficeSettingsRecord {
   readonly name: string;
   readonly requireTwoFactor: boolean;
+  readonly requireClientCall: boolean;
   readonly maxExpiryDays: number;
   readonly retentionDays: number;
   readonly language: Language;
@@ -54,6 +57,7 @@ export function createOfficeRepo(db: Db) {
       encryption_public_key: Uint8Array;
       encryption_key_statement: Uint8Array;
       require_two_factor: number;
+      require_client_call: number;
       max_expiry_days: number;
       retention_days: number;
       logo_type: LogoType | null;
@@ -64,15 +68,15 @@ export function createOfficeRepo(db: Db) {
     }
   >(
     `SELECT id, name, signing_public_key, encryption_public_key, encryption_key_statement, require_two_factor,
-            max_expiry_days, retention_days, logo_type, logo_version, language, time_zone, trusted_device_days
+            require_client_call, max_expiry_days, retention_days, logo_type, logo_version, language, time_zone, trusted_device_days
      FROM office WHERE slot = 1`,
   );
   const insert = db.prepare<[Uint8Array, string, Uint8Array, Uint8Array, Uint8Array, Language, number]>(
     `INSERT INTO office (slot, id, name, signing_public_key, encryption_public_key, encryption_key_statement, language, created_at)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const settings = db.prepare<[string, number, number, number, Language, string, number]>(
-    `UPDATE office SET name = ?, require_two_factor = ?, max_expiry_days = ?, retention_days = ?, language = ?, time_zone = ?,
+  const settings = db.prepare<[string, number, number, number, number, Language, string, number]>(
+    `UPDATE office SET name = ?, require_two_factor = ?, require_client_call = ?, max_expiry_days = ?, retention_days = ?, language = ?, time_zone = ?,
        trusted_device_days = ?
      WHERE slot = 1`,
   );
@@ -94,6 +98,7 @@ export function createOfficeRepo(db: Db) {
         encryptionPublicKey: row.encryption_public_key,
         encryptionKeyStatement: row.encryption_key_statement,
         requireTwoFactor: row.require_two_factor === 1,
+        requireClientCall: row.require_client_call === 1,
         maxExpiryDays: row.max_expiry_days,
         retentionDays: row.retention_days,
         logoType: row.logo_type,
@@ -118,6 +123,7 @@ export function createOfficeRepo(db: Db) {
       settings.run(
         next.name,
         next.requireTwoFactor ? 1 : 0,
+        next.requireClientCall ? 1 : 0,
         next.maxExpiryDays,
         next.retentionDays,
         next.language,

@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'invitation.withdrawn',
   'invitation.accepted',
   'user.approved',
+  /** A client approved unchecked whose fingerprint a member compared later (key check `call`). */
+  'user.keys_checked',
   'user.disabled',
   'user.enabled',
   'user.role_changed',

@@ -25,6 +25,8 @@ export interface InvitationRecord {
   readonly deliveryFailed: boolean;
   /** The language of the invitation's mails (and of the new account, unless its browser says otherwise). */
   readonly lang: Language;
+  /** A client invitation the advisor hands over (its link carries I, protocol §13a); never mailed. */
+  readonly handover: boolean;
 }
 
 /**
@@ -38,6 +40,14 @@ export interface SentInvitation {
   readonly id: Id;
   readonly expiresAt: number;
   readonly delivered: boolean;
+  /** A handed-over client invitation's token: the inviting browser completes the link with I. */
+  readonly token?: string;
+}
+
+/** A client invitation the advisor hands over: the account's user id and the office's statement (protocol §13a). */
+export interface ClientHandoverInput {
+  readonly userId: Id;
+  readonly statement: Uint8Array;
 }
 
 export function sentOut(sent: SentInvitation): InvitationCreateResponse {

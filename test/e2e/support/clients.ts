@@ -20,14 +20,33 @@ function invitationLink(mail: Email): string {
   return match[1];
 }
 
-/** The advisor invites a client by name and address on the Clients page; returns the mailed link. */
+/** The advisor invites a client by name and address on the Clients page, Coffer mailing the link; returns the mailed link. */
 export async function inviteClient(advisor: Page, mail: MailServer, client: Person): Promise<string> {
   await advisor.getByTestId('nav-clients').click();
   await advisor.getByTestId('client-name').fill(client.name);
   await advisor.getByTestId('client-email').fill(client.email);
+  await advisor.getByTestId('client-delivery-mail').check();
   await advisor.getByTestId('client-invite').click();
   await advisor.locator(`[data-testid="client-row"][data-email="${client.email}"][data-state="invited"]`).waitFor();
   return invitationLink(await mail.latest(client.email, 10_000));
+}
+
+/**
+ * The advisor invites a client with a link they hand over themselves (the default): the page
+ * shows the link once, `/invite#<token>.<office fingerprint>.<I>`; returns it as "Copy link"
+ * would put it on the clipboard. Nothing is mailed.
+ */
+export async function handOverInvitation(advisor: Page, client: Person): Promise<string> {
+  await advisor.getByTestId('nav-clients').click();
+  await advisor.getByTestId('client-name').fill(client.name);
+  await advisor.getByTestId('client-email').fill(client.email);
+  expect(await advisor.getByTestId('client-delivery-handover').isChecked()).toBe(true);
+  await advisor.getByTestId('client-invite').click();
+  await advisor.getByTestId('client-invite-link').waitFor({ timeout: 30_000 });
+  await advisor.locator(`[data-testid="client-row"][data-email="${client.email}"][data-state="invited"]`).waitFor();
+  const link = (await advisor.getByTestId('client-link-url').getAttribute('data-value')) ?? '';
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invite#[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}$/);
+  return link;
 }
 
 /**

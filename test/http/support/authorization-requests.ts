@@ -1,7 +1,7 @@
 // What each route's request names, for the authorization matrix (test/http/authorization.test.ts):
 // one builder per row of authorization-matrix.ts, and how a caller sends a route's request.
 import { expect } from 'vitest';
-import { Contact, InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
+import { ClientInviteResponse, Contact, InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
 import { idToWire, newId } from '../../../shared/crypto/index.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
@@ -68,6 +68,16 @@ async function freshMember(): Promise<Member> {
 /** A client who accepted an invitation and waits for a member to approve them. */
 async function waitingClient(advisor: Member): Promise<Member> {
   return inviteClient(o, advisor, `wacht-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`, 'Wachtende Klant');
+}
+
+/** An open client invitation another member sent (any approved member may resend or withdraw it). */
+async function freshClientInvitation(advisor: Member): Promise<string> {
+  const res = await advisor.tab.post('/api/v1/clients/invitations', {
+    name: 'Uitgenodigde Klant',
+    email: `uitgenodigd-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`,
+  });
+  expect(res.status).toBe(201);
+  return ClientInviteResponse.parse(res.body).invitationId;
 }
 
 async function freshInvitation(): Promise<string> {
@@ -336,6 +346,14 @@ export const BUILDERS: Record<string, Builder> = {
     path: '/api/v1/clients/invitations',
     body: { name: 'Nieuwe Klant', email: `k-${RANDOM().slice(0, 8).toLowerCase()}@example.nl` },
   }),
+  'POST /api/v1/clients/invitations/:invitationId/resend': async (c) => ({
+    path: `/api/v1/clients/invitations/${c.office ? await freshClientInvitation(c.target.staff) : RANDOM()}/resend`,
+    body: {},
+  }),
+  'POST /api/v1/clients/invitations/:invitationId/withdraw': async (c) => ({
+    path: `/api/v1/clients/invitations/${c.office ? await freshClientInvitation(c.target.staff) : RANDOM()}/withdraw`,
+    body: {},
+  }),
   'GET /api/v1/clients': fixed('/api/v1/clients'),
   'GET /api/v1/clients/:userId': (c) => ({ path: `/api/v1/clients/${idOf(c.target.client)}` }),
   'POST /api/v1/clients/:userId/approve': async (c, actor) => {
@@ -344,6 +362,18 @@ export const BUILDERS: Record<string, Builder> = {
     const approver = { account: (actor === 'admin' ? o.admin : (c.own ?? side1).staff).account, tab: c.tab };
     const waiting = await waitingClient(c.target.staff);
     return { path: `/api/v1/clients/${idOf(waiting)}/approve`, body: approvalRequest(o, approver, waiting, 1).body };
+  },
+  'POST /api/v1/clients/:userId/keys-checked': async (c, actor) => {
+    if (!c.office) return { path: `/api/v1/clients/${idOf(c.target.client)}/keys-checked`, body: {} };
+    // A client the other side's advisor approved without a check, compared by phone by the caller.
+    const waiting = await waitingClient(c.target.staff);
+    const advisor = c.target.staff;
+    const approved = await advisor.tab.post(
+      `/api/v1/clients/${idOf(waiting)}/approve`,
+      approvalRequest(o, advisor, waiting, 1, 'unverified').body,
+    );
+    expect(approved.status, `${actor}: ${JSON.stringify(approved.body)}`).toBe(200);
+    return { path: `/api/v1/clients/${idOf(waiting)}/keys-checked`, body: {} };
   },
   'GET /api/v1/portal': fixed('/api/v1/portal'),
   'GET /api/v1/portal/uploads': fixed('/api/v1/portal/uploads'),

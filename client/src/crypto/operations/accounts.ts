@@ -11,6 +11,8 @@ import {
   DEFAULT_KDF_PARAMS,
   formatRecoveryKey,
   fromBase64Url,
+  clientKeyProof,
+  type InvitationSecret,
   idFromWire,
   idToWire,
   newAccountKeys,
@@ -36,7 +38,7 @@ import type { KdfParams, NewAccountKeys } from '../../../../shared/wire/index.js
 import type { AnswerOf, CheckedRequestOf } from '../protocol';
 import type { ACCOUNT_REQUESTS } from '../protocol/accounts';
 import { checked, WorkerError } from './errors';
-import { b64, fingerprintOf, key32, officeFingerprintOf, openOfficeMaterial } from './keys';
+import { b64, checkOwnCertificate, fingerprintOf, key32, officeFingerprintOf, openOfficeMaterial } from './keys';
 import {
   forgetPendingKek,
   forgetRecoveryKek,
@@ -77,7 +79,9 @@ export function startSession(
   const officeId = idFromWire(office.officeId);
   const officeSigningPublicKey = key32(office.signingPublicKey);
   let officeKeys: OfficeKeys | null;
+  let certificate: 'none' | 'ok' | 'unverified';
   try {
+    certificate = checkOwnCertificate(userId, keys, { officeId, signingPublicKey: officeSigningPublicKey }, published);
     officeKeys = openOfficeMaterial(
       userId,
       keys,
@@ -90,7 +94,7 @@ export function startSession(
     throw error;
   }
   forgetSession(state);
-  state.session = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false };
+  state.session = { userId, keys, officeId, officeSigningPublicKey, officeKeys, officePinned: false, certificate };
   return {
     fingerprint: fingerprintOf(keys.identity.publicKey),
     officeFingerprint: officeFingerprintOf(officeSigningPublicKey),
@@ -185,13 +189,25 @@ export function accountOperations(state: WorkerState): HandlersOf<keyof typeof A
   return {
     createOffice: (request, report) => createOffice(state, request, report),
 
-    createAccount({ userId, password }, report) {
+    createAccount({ userId, password, handover }, report) {
       const id = idFromWire(userId);
       const account = makeAccount(id, password, report);
       const answer = {
         keys: account.wire,
         recoveryKey: account.recoveryKey,
         fingerprint: fingerprintOf(account.keys.identity.publicKey),
+        ...(handover === undefined
+          ? {}
+          : {
+              keyProof: b64(
+                clientKeyProof(key32(handover.secret) as InvitationSecret, {
+                  userId: id,
+                  email: handover.email,
+                  identityPublicKey: account.keys.identity.publicKey,
+                  encryptionPublicKey: account.keys.encryption.publicKey,
+                }),
+              ),
+            }),
       };
       wipeAccountKeys(account.keys);
       lockAll(state);

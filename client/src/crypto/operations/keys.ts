@@ -12,6 +12,7 @@ import {
   signEncryptionKey,
   toBase64Url,
   verifyMember,
+  verifyMemberCertificate,
   verifyOfficeEncryptionKey,
   type AccountKeys,
   type Id,
@@ -57,6 +58,37 @@ interface OfficeNamed {
   readonly signingPublicKey: Uint8Array;
   readonly encryptionPublicKey?: string | undefined;
   readonly encryptionKeyStatement?: string | undefined;
+}
+
+/**
+ * The self-check at every sign-in (docs/threat-model.md, "Client onboarding"): a certificate
+ * the server hands out without office keys (a client's) must be the office's, for this user,
+ * naming exactly the keys this browser just opened. One that the office key the server names
+ * verifies but that names other keys is a substitution: `certificate_substituted`, and nothing
+ * is unlocked. One that does not verify under that key is `unverified`: the server swapped
+ * either the office key (the office pin catches that, `office_key_changed`) or the certificate,
+ * which `pinOffice` refuses once the office key matched the pin. A member's certificate is
+ * checked with the office keys (openOfficeMaterial).
+ */
+export function checkOwnCertificate(
+  userId: Id,
+  keys: AccountKeys,
+  office: { readonly officeId: Id; readonly signingPublicKey: Uint8Array },
+  published: { readonly certificate?: string | undefined; readonly sealedOfficeKeys?: string | undefined },
+): 'none' | 'ok' | 'unverified' {
+  if (published.certificate === undefined || published.sealedOfficeKeys !== undefined) return 'none';
+  let certified;
+  try {
+    certified = verifyMemberCertificate(office.signingPublicKey, fromBase64Url(published.certificate));
+  } catch {
+    return 'unverified';
+  }
+  const mine =
+    bytesEqual(certified.officeId, office.officeId) &&
+    bytesEqual(certified.userId, userId) &&
+    samePublicKeys(certified, keys);
+  if (!mine) throw new WorkerError('certificate_substituted');
+  return 'ok';
 }
 
 /**

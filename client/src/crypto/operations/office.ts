@@ -9,16 +9,23 @@ import {
   dropFingerprint,
   fromBase64Url,
   idFromWire,
+  idToWire,
   newDropKeys,
   newAccessCode,
   newId,
+  newInvitationSecret,
   officeFingerprint,
+  openClientInvitation,
+  signClientInvitation,
+  verifyClientKeyProof,
+  wipe,
   sealClientDropLink,
   sealContactCode,
   sealOfficeKeys,
   verifyEncryptionKey,
   verifyMember,
   type Id,
+  type OfficeKeys,
 } from '../../../../shared/crypto/index.js';
 import type { MemberCheck } from '../protocol';
 import type { OFFICE_REQUESTS } from '../protocol/office';
@@ -46,6 +53,42 @@ function verifiedMemberKeys(member: {
     ),
   );
   return { userId, identityPublicKey, encryptionPublicKey };
+}
+
+/**
+ * The keys the server lists for a client must be the ones the client's browser proved with I
+ * (docs/protocol.md §13a): I opened from the office's statement for this account and address,
+ * then the proof over exactly these keys. `key_proof_invalid` otherwise.
+ */
+function checkKeyProof(
+  office: OfficeKeys,
+  client: {
+    readonly userId: string;
+    readonly email: string;
+    readonly identityPublicKey: string;
+    readonly encryptionPublicKey: string;
+    readonly encryptionKeySignature: string;
+  },
+  handover: { readonly statement: string; readonly keyProof: string },
+): void {
+  const { userId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
+  checked('key_proof_invalid', () => {
+    const binding = { userId, email: client.email };
+    const secret = openClientInvitation(
+      fromBase64Url(handover.statement),
+      { officeId: office.officeId, signingPublicKey: office.signing.publicKey, encryption: office.encryption },
+      binding,
+    );
+    try {
+      verifyClientKeyProof(
+        secret,
+        { ...binding, identityPublicKey, encryptionPublicKey },
+        fromBase64Url(handover.keyProof, 32),
+      );
+    } finally {
+      wipe(secret);
+    }
+  });
 }
 
 export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OFFICE_REQUESTS> {
@@ -179,11 +222,34 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       };
     },
 
-    certifyClient({ client, currentVersion, label }) {
+    prepareHandover({ email, userId }) {
+      const { office } = requireOfficeKeys(state);
+      const binding = { userId: userId === undefined ? newId() : idFromWire(userId), email };
+      const secret = newInvitationSecret();
+      try {
+        return {
+          userId: idToWire(binding.userId),
+          statement: b64(signClientInvitation(office, binding, secret)),
+          fragment: `${b64(officeFingerprint(office.signing.publicKey))}.${b64(secret)}`,
+        };
+      } finally {
+        wipe(secret);
+      }
+    },
+
+    checkClientProof({ client, handover }) {
+      const { office } = requireOfficeKeys(state);
+      if (client.role !== 'client') throw new WorkerError('bad_request');
+      checkKeyProof(office, client, handover);
+      return { fingerprint: fingerprintOf(key32(client.identityPublicKey)) };
+    },
+
+    certifyClient({ client, currentVersion, label, handover }) {
       const { session, office } = requireOfficeKeys(state);
       if (client.role !== 'client') throw new WorkerError('bad_request');
       checked('bad_request', () => checkDropLabel(label));
       const { userId: clientId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
+      if (handover !== undefined) checkKeyProof(office, client, handover);
       const certificate = certifyMember(office, {
         version: currentVersion + 1,
         userId: clientId,

@@ -367,12 +367,16 @@ export function pinOperations(state: WorkerState): HandlersOf<keyof typeof PIN_R
       if (problem !== undefined) throw new WorkerError('pins_removed');
       if (pinned !== undefined) {
         if (!bytesEqual(pinned.publicKey, session.officeSigningPublicKey)) throw new WorkerError('office_key_changed');
+        // The office key is the pinned one, so a certificate it does not verify is not the office's.
+        if (session.certificate === 'unverified') throw new WorkerError('certificate_substituted');
         session.officePinned = true;
         return { fingerprint: shown, pin: 'same', ...indexOutcome(state, session, view, before) };
       }
       if (fingerprint !== undefined && !officeFingerprintMatches(session.officeSigningPublicKey, fingerprint)) {
         throw new WorkerError('office_key_mismatch');
       }
+      // Pinned now (no earlier pin to compare): a certificate this key does not verify is refused all the same.
+      if (session.certificate === 'unverified') throw new WorkerError('certificate_substituted');
       session.officePinned = true;
       view.index.entries.set(pinKeyOf('office', session.officeId), {
         subject: 'office',

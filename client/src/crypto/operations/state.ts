@@ -30,6 +30,14 @@ export interface Session {
    * `checkKeys` or `confirmPin`), or a client's invitation link did. Received shares open only after.
    */
   officePinned: boolean;
+  /**
+   * A client's own certificate at unlock (docs/protocol.md §13a, the self-check): `none` (not
+   * approved yet, or a member, whose certificate openOfficeMaterial checks), `ok` (the office's
+   * certificate for exactly this browser's keys), `unverified` (its signature does not hold under
+   * the office key the server named: either that key or the certificate is not the office's;
+   * `pinOffice` tells which once the key matched the pin, and refuses the latter).
+   */
+  readonly certificate: 'none' | 'ok' | 'unverified';
 }
 
 /** A file this worker encrypted and uploaded: its key, until the share (or drop upload) is made. */

@@ -21,7 +21,15 @@ export const ACCOUNT_REQUESTS = {
     password: Password,
   }),
   /** A new account for an invitation or an admin's reset, bound to the invitation's user id. Keeps the key-encryption key. */
-  createAccount: z.object({ userId: WireId, password: Password }),
+  createAccount: z.object({
+    userId: WireId,
+    password: Password,
+    /**
+     * A client invitation the advisor handed over: I from the link's fragment and the invited
+     * address; the answer then carries the key proof over the new keys (docs/protocol.md §13a).
+     */
+    handover: z.object({ secret: Key32, email: Email }).optional(),
+  }),
   /** Sign-in: checks the server's Argon2id parameters, derives the auth key, keeps the key-encryption key for `unlock`. */
   deriveSignIn: z.object({ password: Password, kdf: KdfParams }),
   /** An auth key alone (to confirm the password, e.g. turning off two-factor sign-in); keeps nothing. */
@@ -53,6 +61,8 @@ interface CreatedAccount {
   /** The recovery key as text (14 groups of 4). Shown once; the worker keeps no copy. */
   readonly recoveryKey: string;
   readonly fingerprint: string;
+  /** With a handover: MAC(KDF(I), the new public keys, user id, address), for the invitation's accept. */
+  readonly keyProof?: string;
 }
 
 /** The account unlocked (or its office keys opened since): what the page shows and may do. */

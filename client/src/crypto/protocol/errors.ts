@@ -12,6 +12,11 @@ export const WORKER_ERRORS = [
   'keys_mismatch',
   /** The office keys sealed to this member, or the member's own certificate, do not check out. */
   'office_keys_invalid',
+  /**
+   * The office's certificate for this client does not name the keys this browser holds (or does
+   * not verify): the server had other keys certified in the client's place. Nothing is unlocked.
+   */
+  'certificate_substituted',
   /** There is nothing to unlock with: sign in again (the worker was restarted or locked). */
   'no_pending_key',
   /** The operation needs unlocked keys (or the office keys) and they are not there. */
@@ -111,6 +116,12 @@ export const WORKER_ERRORS = [
   'office_key_mismatch',
   /** The office key the server names is not the one this client pinned: show nothing. */
   'office_key_changed',
+  /**
+   * An approving member: the client's key proof does not match the keys the server lists (or the
+   * office's invitation statement does not check out): the server substituted the client's keys.
+   * Nothing was certified.
+   */
+  'key_proof_invalid',
   /**
    * The pin index lists an office pin the server no longer has (or has in an older form), or the
    * index itself was rolled back or removed: the server tampered with this user's pins. Show nothing.

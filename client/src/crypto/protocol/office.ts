@@ -3,7 +3,7 @@
 // colleagues' certificates (docs/protocol.md §9). The office secret keys never leave the
 // worker; certificates and sealed office keys go out in wire form.
 import { z } from 'zod';
-import { Role, WireId } from '../../../../shared/wire/common.js';
+import { Email, Key32, Role, WireId } from '../../../../shared/wire/common.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import type { DropCreateRequest } from '../../../../shared/wire/drops.js';
 import type { UnlockedAnswer } from './accounts.js';
@@ -38,6 +38,27 @@ export const OFFICE_REQUESTS = {
     client: MemberKeys,
     currentVersion: z.number().int().min(0),
     label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
+    /**
+     * A client who activated a handed-over invitation: the office's statement and their key proof.
+     * The worker opens I and checks the proof over exactly these keys before it certifies anything
+     * (`key_proof_invalid` otherwise), so no fingerprint call is needed (docs/protocol.md §13a).
+     */
+    handover: z.object({ statement: SignedEnvelope, keyProof: Key32 }).optional(),
+  }),
+  /**
+   * An invitation the advisor hands over: a new invitation secret I and the office's statement
+   * carrying it sealed to the office key, for the account's user id (a new one unless given: a
+   * resend keeps the invitation's) and address. I goes back to the page only to complete the link.
+   */
+  prepareHandover: z.object({ email: Email, userId: WireId.optional() }),
+  /**
+   * The approval dialog and the batch: the client's key proof checked against the keys the
+   * server lists (`key_proof_invalid` if not), before anything is certified; certifyClient
+   * checks it again.
+   */
+  checkClientProof: z.object({
+    client: MemberKeys,
+    handover: z.object({ statement: SignedEnvelope, keyProof: Key32 }),
   }),
   /**
    * A contact's standing access code (docs/protocol.md §9): a new code, sealed to the office key
@@ -63,6 +84,9 @@ export interface OfficeAnswers {
   verifyMembers: {
     readonly members: readonly { readonly userId: string; readonly fingerprint: string; readonly check: MemberCheck }[];
   };
+  /** `fragment`: `<office fingerprint>.<I>`, made from the office key this worker holds; the link is `/invite#<token>.<fragment>`. */
+  prepareHandover: { readonly userId: string; readonly statement: string; readonly fragment: string };
+  checkClientProof: { readonly fingerprint: string };
   certifyClient: {
     readonly certificate: string;
     readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {

@@ -36,8 +36,19 @@ export interface FingerprintApprovalProps<D extends { readonly name: string }> {
   readonly step1: (detail: D) => string;
   readonly warning: string;
   readonly certifying: string;
+  /** The confirm button's text; "The fingerprints match: approve" when left out. */
+  readonly confirmLabel?: string;
   readonly onClose: () => void;
   readonly onApproved: () => void;
+  /**
+   * A client invited by mail, where the office does not require the call: approval without
+   * comparing (certified, marked unchecked; the client's browser checks at every sign-in).
+   */
+  readonly unverified?: {
+    readonly label: string;
+    readonly hint: string;
+    readonly certify: (detail: D) => Promise<void>;
+  };
 }
 
 export function FingerprintApproval<D extends { readonly name: string }>(
@@ -64,11 +75,13 @@ export function FingerprintApproval<D extends { readonly name: string }>(
     { onLoad: setState, onError: (error) => setState({ kind: 'error', text: errorMessage(t, error) }) },
   );
 
-  const approve = async (): Promise<void> => {
+  const approve = async (unchecked = false): Promise<void> => {
     if (state.kind !== 'compare' || !keys) return;
     setState({ kind: 'certifying' });
     try {
-      await props.certify(state.detail, keys);
+      await (unchecked && props.unverified
+        ? props.unverified.certify(state.detail)
+        : props.certify(state.detail, keys));
       props.onApproved();
     } catch (error) {
       setState({ kind: 'error', text: errorMessage(t, error) });
@@ -105,7 +118,7 @@ export function FingerprintApproval<D extends { readonly name: string }>(
           <p>{props.warning}</p>
           <div class="button-row">
             <button type="button" class="button" onClick={() => void approve()} data-testid={`${prefix}-confirm`}>
-              {t('approve.confirm')}
+              {props.confirmLabel ?? t('approve.confirm')}
             </button>
             <button
               type="button"
@@ -117,6 +130,19 @@ export function FingerprintApproval<D extends { readonly name: string }>(
             </button>
             {cancel(t('action.cancel'))}
           </div>
+          {props.unverified && (
+            <div class="approve-unverified">
+              <p class="form__aside">{props.unverified.hint}</p>
+              <button
+                type="button"
+                class="button button--secondary"
+                onClick={() => void approve(true)}
+                data-testid={`${prefix}-unverified`}
+              >
+                {props.unverified.label}
+              </button>
+            </div>
+          )}
         </>
       )}
       {state.kind === 'certifying' && <Progress text={props.certifying} />}

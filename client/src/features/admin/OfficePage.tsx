@@ -31,6 +31,7 @@ export function OfficePage(): JSX.Element {
 interface Draft {
   readonly name: string;
   readonly requireTwoFactor: boolean;
+  readonly requireClientCall: boolean;
   readonly maxExpiryDays: string;
   readonly retentionDays: string;
   readonly trustedDeviceDays: string;
@@ -83,6 +84,7 @@ function SettingsForm(): JSX.Element {
       setDraft({
         name: settings.name,
         requireTwoFactor: settings.requireTwoFactor,
+        requireClientCall: settings.requireClientCall,
         maxExpiryDays: String(settings.maxExpiryDays),
         retentionDays: String(settings.retentionDays),
         trustedDeviceDays: String(settings.trustedDeviceDays),
@@ -125,6 +127,7 @@ function SettingsForm(): JSX.Element {
       const settings: OfficeSettings = {
         name,
         requireTwoFactor: draft.requireTwoFactor,
+        requireClientCall: draft.requireClientCall,
         maxExpiryDays,
         retentionDays,
         trustedDeviceDays,
@@ -173,6 +176,14 @@ function SettingsForm(): JSX.Element {
             checked={draft.requireTwoFactor}
             onChange={(requireTwoFactor) => edit({ requireTwoFactor })}
             testid="settings-require-2fa"
+          />
+          <Checkbox
+            id="settings-require-client-call"
+            label={t('office.requireClientCall')}
+            hint={t('office.requireClientCall.hint')}
+            checked={draft.requireClientCall}
+            onChange={(requireClientCall) => edit({ requireClientCall })}
+            testid="settings-require-client-call"
           />
           <Field
             id="settings-max-expiry"

@@ -28,7 +28,9 @@ export function UnlockPage({
   const [busy, setBusy] = useState(false);
   const [fieldError, setFieldError] = useState<string | null>(null);
   const [error, setError] = useState<{ readonly text: string; readonly n: number } | null>(null);
-  const serious = problem === 'keys_mismatch' || problem === 'office_keys_invalid';
+  // What the last unlock found wrong with the server's keys: shown above the form, loudly.
+  const serious =
+    problem === 'keys_mismatch' || problem === 'office_keys_invalid' || problem === 'certificate_substituted';
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -65,7 +67,15 @@ export function UnlockPage({
       <p class="lead">{t('unlock.intro', { name: info.me.name, email: info.me.email })}</p>
       {serious && (
         <ErrorAlert testid="unlock-problem" focus={false}>
-          <p>{t(problem === 'keys_mismatch' ? 'engine.error.keysMismatch' : 'engine.error.officeKeysInvalid')}</p>
+          <p>
+            {t(
+              problem === 'keys_mismatch'
+                ? 'engine.error.keysMismatch'
+                : problem === 'certificate_substituted'
+                  ? 'engine.error.certificateSubstituted'
+                  : 'engine.error.officeKeysInvalid',
+            )}
+          </p>
         </ErrorAlert>
       )}
       {error && (

@@ -1,11 +1,23 @@
-// /app/clients (approved staff and admins): invite a client by name and e-mail address, and the
-// office's clients — invited, waiting for approval (with the Approve button that compares
-// fingerprints, certifies the client and makes their personal drop), active (a link to their
-// personal drop's uploads), disabled. Clients themselves never see this page or its list.
+// /app/clients (approved staff and admins): invite a client by name and e-mail address — with a
+// link the advisor hands over themselves (the invitation secret I in it lets the client's browser
+// prove its keys, so approval needs no call) or mailed by Coffer — and the office's clients:
+// invited (a new link, send again, withdraw), waiting for approval (the Approve button checks the
+// key proof or compares fingerprints, certifies the client and makes their personal drop), active
+// (how their keys were checked, a link to their personal drop's uploads), disabled. Clients
+// themselves never see this page or its list (docs/threat-model.md, "Client onboarding").
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
-import { inviteClient, listClients, type ClientState, type ClientSummary } from '../../api/clients';
+import {
+  inviteClient,
+  listClients,
+  resendClientInvitation,
+  withdrawClientInvitation,
+  type ClientState,
+  type ClientSummary,
+} from '../../api/clients';
+import type { KeyCheck } from '../../../../shared/wire/clients.js';
+import { useEngine } from '../../crypto/context';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
@@ -17,7 +29,9 @@ import { useLoad } from '../../ui/load';
 import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
 import { displayName, emailField } from '../../ui/validate';
-import { ApproveClientDialog } from './ApproveClientDialog';
+import { ApproveClientDialog, VerifyClientDialog } from './ApproveClientDialog';
+import { BatchApproval } from './BatchApproval';
+import { ClientInviteLink, handoverLink, type HandedOverLink } from './ClientInviteLink';
 
 const STATE_LABELS: Record<ClientState, MessageKey> = {
   invited: 'clients.state.invited',
@@ -34,20 +48,33 @@ const STATE_TONES: Record<ClientState, 'ok' | 'muted' | 'warning' | 'danger'> = 
   reset: 'warning',
 };
 
+const CHECK_LABELS: Record<KeyCheck, MessageKey> = {
+  proof: 'clients.check.proof',
+  call: 'clients.check.call',
+  unverified: 'clients.check.unverified',
+};
+
 type Approvable = ClientSummary & { readonly userId: string };
+
+/** How the client gets the invitation link: from the advisor (I in it, no call needed), or mailed by Coffer. */
+type Delivery = 'handover' | 'mail';
 
 /** How often the list asks again while the page is shown. */
 const REFRESH_MS = 10_000;
 
 export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Element {
   const { t, locale } = useI18n();
+  const engine = useEngine();
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [status, setStatus] = useState('');
   const [approving, setApproving] = useState<Approvable | null>(null);
+  const [verifying, setVerifying] = useState<Approvable | null>(null);
+  const [link, setLink] = useState<HandedOverLink | null>(null);
+  const [acting, setActing] = useState<string | null>(null);
   // After an approval the row's button is gone: focus goes to the status line that says so.
   const [statusFocus, setStatusFocus] = useState(0);
   const fail = (text: string): void => setProblem((previous) => ({ text, n: (previous?.n ?? 0) + 1 }));
-  const { data: clients, reload: load } = useLoad(async (signal) => (await listClients({ signal })).clients, [t], {
+  const { data: list, reload: load } = useLoad((signal) => listClients({ signal }), [t], {
     keep: true,
     onError: (error) => fail(errorMessage(t, error)),
   });
@@ -60,15 +87,71 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
     return () => clearInterval(timer);
   }, [load]);
 
+  /** A new link for an invited client: handed over again with a new I, or mailed again. */
+  const resend = async (client: ClientSummary, invitationId: string): Promise<void> => {
+    setActing(invitationId);
+    setProblem(null);
+    setStatus('');
+    try {
+      if (client.handover) {
+        const made = await engine.call('prepareHandover', { email: client.email, userId: client.accountId });
+        const sent = await resendClientInvitation(invitationId, {
+          handover: { userId: made.userId, statement: made.statement },
+        });
+        setLink({
+          invitationId,
+          name: client.name,
+          email: client.email,
+          link: handoverLink(location.origin, sent.token ?? '', made.fragment),
+          expiresAt: sent.expiresAt,
+        });
+      } else {
+        const sent = await resendClientInvitation(invitationId, {});
+        setStatus(t(sent.delivered ? 'invitations.resent' : 'invitations.undelivered', { email: client.email }));
+        setStatusFocus((n) => n + 1);
+      }
+      void load();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setActing(null);
+    }
+  };
+
+  const withdraw = async (client: ClientSummary, invitationId: string): Promise<void> => {
+    setActing(invitationId);
+    setProblem(null);
+    try {
+      await withdrawClientInvitation(invitationId);
+      if (link?.invitationId === invitationId) setLink(null);
+      setStatus(t('invitations.withdrawn', { email: client.email }));
+      setStatusFocus((n) => n + 1);
+      void load();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setActing(null);
+    }
+  };
+
   return (
     <>
       <PageHeading>{t('clients.title')}</PageHeading>
       <p class="lead">{t('clients.intro', { office: info.office.name })}</p>
       <InviteClientForm
-        onSent={() => {
+        onSent={(made) => {
           setStatus('');
+          setLink(made);
           void load();
         }}
+      />
+      {link && <ClientInviteLink invitation={link} office={info.office.name} sender={info.me.name} />}
+      <BatchApproval
+        clients={(list?.clients ?? []).filter(
+          (client): client is Approvable => client.state === 'pending' && client.handover && client.userId !== null,
+        )}
+        office={info.office.name}
+        onDone={() => void load()}
       />
       <section class="panel panel--wide" aria-labelledby="clients-list-heading">
         <h2 id="clients-list-heading" class="section-heading">
@@ -81,7 +164,7 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
         )}
         <StatusLine text={status} testid="clients-status" focusKey={statusFocus} />
         <ListTable
-          items={clients}
+          items={list?.clients ?? null}
           failed={problem !== null}
           testid="clients-table"
           loadingTestid="clients-loading"
@@ -113,9 +196,52 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
               <td data-label={t('field.email')}>{client.email}</td>
               <td data-label={t('sentList.state')}>
                 <span class={`badge badge--${STATE_TONES[client.state]}`}>{t(STATE_LABELS[client.state])}</span>
+                {client.state === 'invited' && client.handover && (
+                  <span class="cell-sub" data-testid="client-handover">
+                    {t('clients.handover')}
+                  </span>
+                )}
+                {client.state === 'pending' && client.handover && (
+                  <span class="cell-sub" data-testid="client-proof-ready">
+                    {t('clients.proofReady')}
+                  </span>
+                )}
+                {client.state === 'active' && client.keyCheck !== null && (
+                  <span class="cell-sub" data-testid="client-key-check" data-check={client.keyCheck}>
+                    {t(CHECK_LABELS[client.keyCheck])}
+                  </span>
+                )}
               </td>
               <td data-label={t('clients.since')}>{formatDateTime(locale, client.createdAt)}</td>
               <td data-label={t('users.actions')}>
+                {client.state === 'invited' && client.invitationId !== null && (
+                  <div class="action-list">
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      disabled={acting !== null}
+                      onClick={() => void resend(client, client.invitationId as string)}
+                      data-testid="client-resend"
+                      aria-label={
+                        client.handover
+                          ? t('clients.newLinkLabel', { name: client.name })
+                          : t('invitations.resendLabel', { email: client.email })
+                      }
+                    >
+                      {t(client.handover ? 'clients.newLink' : 'invitations.resend')}
+                    </button>
+                    <button
+                      type="button"
+                      class="button button--small button--secondary"
+                      disabled={acting !== null}
+                      onClick={() => void withdraw(client, client.invitationId as string)}
+                      data-testid="client-withdraw"
+                      aria-label={t('invitations.withdrawLabel', { email: client.email })}
+                    >
+                      {t('invitations.withdraw')}
+                    </button>
+                  </div>
+                )}
                 {client.state === 'pending' && client.userId !== null && (
                   <button
                     type="button"
@@ -125,6 +251,17 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
                     aria-label={t('clients.approveLabel', { name: client.name })}
                   >
                     {t('clients.approve')}
+                  </button>
+                )}
+                {client.state === 'active' && client.keyCheck === 'unverified' && client.userId !== null && (
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => setVerifying({ ...client, userId: client.userId as string })}
+                    data-testid="client-verify"
+                    aria-label={t('clients.verifyLabel', { name: client.name })}
+                  >
+                    {t('clients.verify')}
                   </button>
                 )}
                 {client.state === 'active' && client.dropId !== null && (
@@ -141,10 +278,24 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
           )}
         />
       </section>
+      {verifying && (
+        <VerifyClientDialog
+          client={verifying}
+          onClose={() => setVerifying(null)}
+          onVerified={() => {
+            const name = verifying.name;
+            setVerifying(null);
+            setStatus(t('clients.verified', { name }));
+            setStatusFocus((n) => n + 1);
+            void load();
+          }}
+        />
+      )}
       {approving && (
         <ApproveClientDialog
           client={approving}
           office={info.office.name}
+          requireCall={list?.requireCall ?? true}
           onClose={() => setApproving(null)}
           onApproved={() => {
             const name = approving.name;
@@ -159,10 +310,12 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   );
 }
 
-function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Element {
+function InviteClientForm({ onSent }: { readonly onSent: (link: HandedOverLink | null) => void }): JSX.Element {
   const { t } = useI18n();
+  const engine = useEngine();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
+  const [delivery, setDelivery] = useState<Delivery>('handover');
   const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [undelivered, setUndelivered] = useState<string | null>(null);
@@ -190,12 +343,31 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
     working.current = true;
     setBusy(true);
     try {
+      if (delivery === 'handover') {
+        // I and the office's statement are made in the worker; the server gets the statement only.
+        const made = await engine.call('prepareHandover', { email: address });
+        const result = await inviteClient({
+          name: person,
+          email: address,
+          handover: { userId: made.userId, statement: made.statement },
+        });
+        setName('');
+        setEmail('');
+        onSent({
+          invitationId: result.invitationId,
+          name: person,
+          email: address,
+          link: handoverLink(location.origin, result.token ?? '', made.fragment),
+          expiresAt: result.expiresAt,
+        });
+        return;
+      }
       const result = await inviteClient({ name: person, email: address });
       setName('');
       setEmail('');
       if (result.delivered) setSent(t('clients.invited', { name: person, email: address }));
       else setUndelivered(address);
-      onSent();
+      onSent(null);
     } catch (failure) {
       failWith(
         isApiError(failure, 'already_exists') ? t('invitations.exists', { email: address }) : errorMessage(t, failure),
@@ -254,10 +426,32 @@ function InviteClientForm({ onSent }: { readonly onSent: () => void }): JSX.Elem
           testid="client-email"
           required
         />
+        <fieldset class="fieldset">
+          <legend class="field__label">{t('clients.delivery.legend')}</legend>
+          {(['handover', 'mail'] as const).map((choice) => (
+            <div class="radio" key={choice}>
+              <input
+                type="radio"
+                id={`client-delivery-${choice}`}
+                name="client-delivery"
+                value={choice}
+                checked={delivery === choice}
+                onChange={() => setDelivery(choice)}
+                data-testid={`client-delivery-${choice}`}
+              />
+              <label for={`client-delivery-${choice}`}>
+                {t(choice === 'handover' ? 'clients.delivery.handover' : 'clients.delivery.mail')}
+                <span class="radio__hint">
+                  {t(choice === 'handover' ? 'clients.delivery.handover.hint' : 'clients.delivery.mail.hint')}
+                </span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
         {busy && <Progress text={t('invitations.sending')} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="client-invite">
-            {t('clients.inviteButton')}
+            {t(delivery === 'handover' ? 'clients.inviteButton.handover' : 'clients.inviteButton')}
           </button>
         </div>
       </form>

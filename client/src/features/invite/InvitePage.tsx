@@ -1,5 +1,7 @@
 // /invite#<token>.<office fingerprint>: the link an admin's invitation (or an account reset,
-// or an advisor's invitation of a client) mailed to someone. The page shows which office
+// or an advisor's invitation of a client) mailed to someone; `…#<token>.<office fingerprint>.<I>`
+// for a client invitation the advisor handed over, whose secret I this browser uses to prove
+// the new keys to the approving member (docs/protocol.md §13a). The page shows which office
 // invites which address for which role, then asks for a name and a password; the crypto worker
 // makes the keys bound to the invitation's user id. The new member can sign in at once but
 // waits for an admin to approve them (compare fingerprints, certify, seal the office keys)
@@ -42,14 +44,20 @@ import { trustOffice } from '../portal/office-pin';
 import { Fingerprint } from '../../ui/Fingerprint';
 
 /**
- * `#<token>.<office fingerprint>`: the parts; `incomplete` for a token without the fingerprint
- * (refused: the office key could not be checked); null for anything else.
+ * `#<token>.<office fingerprint>[.<invitation secret I>]`: the parts; `incomplete` for a token
+ * without the fingerprint (refused: the office key could not be checked); null for anything
+ * else. I is in a link the advisor handed over (docs/protocol.md §13a): this browser proves its
+ * new keys with it, so the advisor needs no phone call. It never leaves this browser.
  */
-function inviteLinkParts(hash: string): { readonly token: string; readonly fingerprint: string } | 'incomplete' | null {
-  const [token = '', fingerprint, ...rest] = hash.replace(/^#/, '').split('.');
+function inviteLinkParts(
+  hash: string,
+): { readonly token: string; readonly fingerprint: string; readonly secret: string | null } | 'incomplete' | null {
+  const [token = '', fingerprint, secret, ...rest] = hash.replace(/^#/, '').split('.');
   if (!TOKEN_PATTERN.test(token) || rest.length > 0) return null;
   if (fingerprint === undefined) return 'incomplete';
-  return /^[A-Za-z0-9_-]{43}$/.test(fingerprint) ? { token, fingerprint } : null;
+  const part = /^[A-Za-z0-9_-]{43}$/;
+  if (!part.test(fingerprint) || (secret !== undefined && !part.test(secret))) return null;
+  return { token, fingerprint, secret: secret ?? null };
 }
 
 /** The token of a complete invitation link, or null (nothing is sent to the server then). */
@@ -80,6 +88,7 @@ export function InvitePage(): JSX.Element {
   const parts = inviteLinkParts(location.hash);
   const incomplete = parts === 'incomplete';
   const linkFingerprint = parts === null || parts === 'incomplete' ? null : parts.fingerprint;
+  const linkSecret = parts === null || parts === 'incomplete' ? null : parts.secret;
   const answer = lookup.kind === 'valid' ? lookup.answer : null;
 
   // The office key the server names, against the link's fingerprint, before any key is made.
@@ -174,6 +183,7 @@ export function InvitePage(): JSX.Element {
       {lookup.kind === 'valid' && token !== null && office.kind === 'verified' && (
         <AcceptForm
           token={token}
+          secret={linkSecret}
           invitation={lookup.answer}
           phase={phase}
           setPhase={setPhase}
@@ -219,12 +229,15 @@ function InvitationSummary({ invitation }: { readonly invitation: InvitationLook
 
 function AcceptForm({
   token,
+  secret: invitationSecret,
   invitation,
   phase,
   setPhase,
   onSignedIn,
 }: {
   readonly token: string;
+  /** I from a handed-over invitation's link; null for a mailed one. */
+  readonly secret: string | null;
   readonly invitation: InvitationLookupResponse;
   readonly phase: Phase;
   readonly setPhase: (phase: Phase) => void;
@@ -266,11 +279,21 @@ function AcceptForm({
     try {
       const created = await engine.call(
         'createAccount',
-        { userId: invitation.userId, password: secret.password },
+        {
+          userId: invitation.userId,
+          password: secret.password,
+          ...(invitationSecret === null ? {} : { handover: { secret: invitationSecret, email: invitation.email } }),
+        },
         { onProgress: (stage) => setPhase({ kind: 'working', stage }) },
       );
       setPhase({ kind: 'working', stage: 'sending' });
-      const signedIn = await acceptInvitation({ token, name: person, keys: created.keys, lang });
+      const signedIn = await acceptInvitation({
+        token,
+        name: person,
+        keys: created.keys,
+        lang,
+        ...(created.keyProof === undefined ? {} : { keyProof: created.keyProof }),
+      });
       setSecret({ password: '', confirm: '' });
       setPhase({ kind: 'recovery', recoveryKey: created.recoveryKey });
       session.adopt(signedIn).then(onSignedIn, () => {});

@@ -3,7 +3,8 @@
 // (names, shares, the drop). A key that differs is a loud error and nothing else: a server that
 // swapped the office key could otherwise certify a sender of its own making. No pin at all
 // (it was lost, or this is an account made before pinning) pins the key now and says so, with
-// the fingerprint to compare with the office.
+// the fingerprint to compare with the office. A client's certificate that the (pinned) office
+// key does not verify stops the same way: the server swapped it (docs/protocol.md §13a).
 import { createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
@@ -28,6 +29,8 @@ type Check =
   | { readonly kind: 'checking' }
   | { readonly kind: 'trusted'; readonly trust: OfficeTrust }
   | { readonly kind: 'changed' }
+  /** The office key matched the pin, but the certificate for this client is not the office's (protocol §13a). */
+  | { readonly kind: 'substituted' }
   | { readonly kind: 'failed'; readonly text: string };
 
 export function OfficePinGate({
@@ -53,6 +56,8 @@ export function OfficePinGate({
     onError: (error) => {
       if (error instanceof EngineError && (error.code === 'office_key_changed' || error.code === 'office_key_mismatch'))
         setCheck({ kind: 'changed' });
+      else if (error instanceof EngineError && error.code === 'certificate_substituted')
+        setCheck({ kind: 'substituted' });
       else setCheck({ kind: 'failed', text: errorMessage(translate.current, error) });
     },
   });
@@ -71,6 +76,13 @@ export function OfficePinGate({
             <strong>{t('portal.officeChanged.lead', { office: info.office.name })}</strong>
           </p>
           <p>{t('portal.officeChanged.text', { office: info.office.name })}</p>
+        </ErrorAlert>
+      )}
+      {check.kind === 'substituted' && (
+        <ErrorAlert testid="certificate-substituted">
+          <p>
+            <strong>{t('engine.error.certificateSubstituted')}</strong>
+          </p>
         </ErrorAlert>
       )}
       {check.kind === 'failed' && (
