@@ -1,14 +1,17 @@
 // Contacts in real Chromium against the built server, mail on a real SMTP server on loopback.
 // The advisor adds a contact (English, an organisation), makes a standing access code and
 // reads it once; then sends a file by typing part of the contact's name and choosing the
-// suggestion with the keyboard. The link card names the standing code instead of showing a
-// code, the guest's code mail is in English, and the guest opens the link with the e-mail code
-// and the standing code and downloads the file intact. Afterwards the recorded requests, the
-// server's log, every mail and every file under DATA_DIR are searched for the standing code,
-// the file's content and name and the link secret: none is there.
+// suggestion with the keyboard. The standing code guards the link, so Coffer mails it (in
+// English, the contact's language) and the card names the standing code instead of showing a
+// code; the guest opens the link from that mail with the e-mail code and the standing code and
+// downloads the file intact. Afterwards the recorded requests, the server's log, every mail and
+// every file under DATA_DIR are searched: the standing code and the file's content and name are
+// nowhere, and the link secret only in the one request that asked Coffer to mail it and in that
+// mail.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
+import { waitForMail } from '../helpers/mail-server.js';
 import type { Person } from './support/accounts.js';
 import { addContact, makeStandingCode } from './support/contacts.js';
 import {
@@ -20,8 +23,8 @@ import {
   submit,
   windowNeedles,
 } from './support/sending.js';
-import { expectNoTrace, FlowTest } from './support/sessions.js';
-import { forms } from './support/traces.js';
+import { everything, expectNoTrace, FlowTest } from './support/sessions.js';
+import { findNeedles, forms } from './support/traces.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -87,10 +90,21 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
   expect(guestLink.accessCode).toBeUndefined();
   const card = page.locator(`[data-testid="guest-link"][data-email="${email}"]`);
   expect(await card.getByTestId('guest-link-standing-code').textContent()).toContain('Pieter Smit');
+  // A standing code guards the link, so Coffer mailed it: nothing for the advisor to pass on.
+  expect(await card.getAttribute('data-link-mail')).toBe('mailed');
+  const linkMail = await waitForMail(
+    () => coffer.mail.to(email)[0],
+    10_000,
+    () => `no link mail to ${email}`,
+  );
+  const mailedLink = /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(linkMail.text ?? '')?.[0] ?? '';
+  expect(mailedLink).toBe(guestLink.link);
+  expect(linkMail.subject).toContain(OFFICE);
+  expect(linkMail.text).toContain('You also need an access code');
 
-  // ---- the guest: e-mail code (in English, the contact's language) and the standing code
+  // ---- the guest: from the mail, e-mail code (in English, the contact's language) and the standing code
   const guest = await sessions.open('contact');
-  await guestOpensFiles(guest.page, coffer.mail, { ...guestLink, accessCode: standingCode });
+  await guestOpensFiles(guest.page, coffer.mail, { ...guestLink, link: mailedLink, accessCode: standingCode });
   expect((await coffer.mail.latest(email)).subject).toBe(`Your code for the documents from ${OFFICE}`);
   expectSameFile(await download(guest.page, file.name), file);
 
@@ -100,11 +114,18 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
     [
       ...windowNeedles('content', file.buffer, [0, 100_003, file.buffer.length - 32]),
       ...forms('file name', file.name),
-      ...forms('link secret S', fromBase64Url(guestLink.linkSecret)),
       ...forms('standing access code', standingCode),
       ...forms('standing access code (ungrouped)', standingCode.replaceAll('-', '')),
     ],
     { what: 'contact address', value: email },
   );
+  // S left the advisor's browser only to be mailed, and sits only in that request and that mail.
+  const withS = findNeedles(
+    await everything(sessions, coffer),
+    forms('link secret S', fromBase64Url(guestLink.linkSecret)),
+  );
+  const linkMailAt = ` in mail ${coffer.mail.messages.indexOf(linkMail)} to ${email}`;
+  expect(withS.filter((hit) => !hit.endsWith(linkMailAt) && !hit.includes('/mail-link)'))).toEqual([]);
+  expect(withS.some((hit) => hit.endsWith(linkMailAt))).toBe(true);
   await sessions.finish(advisor, guest);
 });
