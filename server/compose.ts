@@ -173,6 +173,8 @@ export function createServices(deps: AppDeps): Services {
     drops: repos.drops,
     sessionUploads: repos.dropSessionUploads,
     memberUploads: repos.uploads,
+    users: repos.users,
+    notify,
     quotaBytes,
     destroy: destroyDrop,
   });
@@ -289,7 +291,7 @@ export function createServices(deps: AppDeps): Services {
         await sweeper.destroyShare(shareId);
       },
     }),
-    receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs }),
+    receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs, notify }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),
     drops: dropsService,
     dropLink,

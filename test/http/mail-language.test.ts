@@ -295,7 +295,7 @@ describe('every mail in its reader’s language and the office’s time zone', (
     expect(receiptText).toContain('68,4 KB');
     const arrived = await mailTo(o, o.admin.account.email, /documents arrived/);
     expect(expectEnglish(arrived)).toContain(
-      `1 file arrived through one of your upload links on ${tokyo(o.t.clock.now(), 'en')}.`,
+      `1 file (68.4 KB) arrived through one of your upload links on ${tokyo(o.t.clock.now(), 'en')}.`,
     );
 
     // Another bound drop, its page in English; ten wrong codes lock it and the owner is told.
