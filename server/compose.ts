@@ -159,6 +159,7 @@ export function createServices(deps: AppDeps): Services {
     clock,
     serverKey,
     deliver,
+    notify,
     publicUrl,
   });
 

@@ -297,9 +297,11 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the client's personal drop). The portal: an approved client's own drop and uploads only,
     // every lookup scoped to the caller; uploads then go through /api/v1/d/:dropId with the grant.
     api('POST', '/api/v1/clients/invitations', 'office', 'json', clients.inviteClient(s.clients)),
-    api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients)),
+    api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients, now)),
     api('GET', '/api/v1/clients/:userId', 'office', 'none', clients.getClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),
+    api('POST', '/api/v1/clients/:userId/advisor', 'office', 'json', clients.setClientAdvisor(s.clients)),
+    api('POST', '/api/v1/clients/:userId/drop', 'office', 'json', clients.renewClientDrop(s.clients)),
     api('GET', '/api/v1/portal', 'client', 'none', clients.getPortal(s.clients, s.maxFileBytes, now)),
     api('GET', '/api/v1/portal/uploads', 'client', 'none', clients.listPortalUploads(s.clients)),
     api('GET', '/api/v1/portal/uploads/:dropUploadId', 'client', 'none', clients.getPortalUpload(s.clients)),

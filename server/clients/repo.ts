@@ -14,8 +14,25 @@ export interface ClientRow {
   readonly status: UserStatus;
   readonly approval: Approval;
   readonly createdAt: number;
-  /** Their personal drop, once approved. */
+  /** Their personal drop, once approved, with its expiry and closing time (its state). */
   readonly dropId: Id | null;
+  readonly dropExpiresAt: number | null;
+  readonly dropClosedAt: number | null;
+  /** Their advisor (migrations/0016_advisors_alerts.sql), and whether that member can act now. */
+  readonly advisor: { readonly id: Id; readonly name: string; readonly active: boolean } | null;
+}
+
+type ClientSqlRow = Omit<ClientRow, 'advisor'> & {
+  readonly advisorId: Id | null;
+  readonly advisorName: string | null;
+  readonly advisorActive: number | null;
+};
+
+function clientFromSql({ advisorId, advisorName, advisorActive, ...row }: ClientSqlRow): ClientRow {
+  return {
+    ...row,
+    advisor: advisorId === null ? null : { id: advisorId, name: advisorName ?? '', active: advisorActive === 1 },
+  };
 }
 
 /** One of a client's own uploads: no names, the container sizes of its files. */
@@ -38,9 +55,11 @@ interface UploadSqlRow {
 const UPLOAD_COLUMNS = 'x.id, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.manifest';
 
 export function createClientsRepo(db: Db) {
-  const clients = db.prepare<[], ClientRow>(
-    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId
-     FROM users u LEFT JOIN drops d ON d.client_id = u.id
+  const clients = db.prepare<[], ClientSqlRow>(
+    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId,
+       d.expires_at AS dropExpiresAt, d.closed_at AS dropClosedAt, a.id AS advisorId, a.name AS advisorName,
+       (a.status = 'active' AND a.approval = 'approved' AND a.role <> 'client') AS advisorActive
+     FROM users u LEFT JOIN drops d ON d.client_id = u.id LEFT JOIN users a ON a.id = u.advisor_id
      WHERE u.role = 'client' ORDER BY lower(u.name), u.email`,
   );
   const uploadsOf = db.prepare<[Uint8Array], UploadSqlRow>(
@@ -62,7 +81,7 @@ export function createClientsRepo(db: Db) {
 
   return {
     /** Every client account, with their personal drop's id once they have one. */
-    clients: (): ClientRow[] => clients.all(),
+    clients: (): ClientRow[] => clients.all().map(clientFromSql),
     /** The client's own uploads, newest first. */
     uploadsOf(clientId: Id): ClientUploadRecord[] {
       const sizes = new Map<string, number[]>();

@@ -1,8 +1,10 @@
 // Client accounts, the office's side (invite, list, detail, approve), and the client portal
 // (the caller's own drop, upload history and upload sessions) — shared/wire/clients.ts.
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { idFromWire, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
+  ClientAdvisorRequest,
   ClientApproveRequest,
+  ClientDropRenewRequest,
   type ClientApproveResponse,
   type ClientDetail,
   ClientInviteRequest,
@@ -20,14 +22,21 @@ import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import { iso } from '../kernel/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
+import type { ClientRow } from './repo.js';
 import { dropState, dropInputIn, recordOut } from '../kernel/domain/drops.js';
 
 // ---- the office's side
 
 export function inviteClient(clients: ClientsService): RouteHandler {
   return async (req, res) => {
-    const { name, email, lang } = parseInput(ClientInviteRequest, req.body);
-    const sent = await clients.invite(callerOf(res), name, email, lang);
+    const { name, email, lang, advisorId } = parseInput(ClientInviteRequest, req.body);
+    const sent = await clients.invite(
+      callerOf(res),
+      name,
+      email,
+      lang,
+      advisorId === undefined ? undefined : idFromWire(advisorId),
+    );
     const answer: ClientInviteResponse = {
       invitationId: idToWire(sent.id),
       expiresAt: iso(sent.expiresAt),
@@ -37,7 +46,11 @@ export function inviteClient(clients: ClientsService): RouteHandler {
   };
 }
 
-function summaryOut(entry: ClientListEntry): ClientSummary {
+function advisorOut(advisor: ClientRow['advisor']): ClientSummary['advisor'] {
+  return advisor === null ? null : { userId: idToWire(advisor.id), name: advisor.name, active: advisor.active };
+}
+
+function summaryOut(entry: ClientListEntry, now: number): ClientSummary {
   if (entry.kind === 'invitation') {
     const { invitation } = entry;
     return {
@@ -50,6 +63,8 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
       expiresAt: iso(invitation.expiresAt),
       deliveryFailed: invitation.deliveryFailed,
       dropId: null,
+      dropState: null,
+      advisor: advisorOut(entry.advisor),
     };
   }
   const { client, state } = entry;
@@ -63,12 +78,17 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
     expiresAt: null,
     deliveryFailed: false,
     dropId: client.dropId === null ? null : idToWire(client.dropId),
+    dropState:
+      client.dropExpiresAt === null
+        ? null
+        : dropState({ closedAt: client.dropClosedAt, expiresAt: client.dropExpiresAt }, now),
+    advisor: advisorOut(client.advisor),
   };
 }
 
-export function listClients(clients: ClientsService): RouteHandler {
+export function listClients(clients: ClientsService, now: () => number): RouteHandler {
   return (_req, res) => {
-    const answer: ClientList = { clients: clients.list().map(summaryOut) };
+    const answer: ClientList = { clients: clients.list().map((entry) => summaryOut(entry, now())) };
     res.json(answer);
   };
 }
@@ -88,7 +108,30 @@ export function getClient(clients: ClientsService): RouteHandler {
       encryptionPublicKey: toBase64Url(keys.encryptionPublicKey),
       encryptionKeySignature: toBase64Url(keys.encryptionKeySignature),
       certificateVersion: client.certificateVersion,
+      certificate: client.certificate === null ? null : toBase64Url(client.certificate),
     };
+    res.json(answer);
+  };
+}
+
+export function setClientAdvisor(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const { advisorId } = parseInput(ClientAdvisorRequest, req.body);
+    clients.setAdvisor(callerOf(res), idParam(req, 'userId'), idFromWire(advisorId));
+    res.status(204).end();
+  };
+}
+
+export function renewClientDrop(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const input = parseInput(ClientDropRenewRequest, req.body);
+    // Parsed as any drop's create request, as at approval; the service binds it to the client.
+    const drop = dropInputIn({ ...input.drop, personal: true, singleUse: false });
+    const made = clients.renewDrop(callerOf(res), idParam(req, 'userId'), {
+      ...drop,
+      clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
+    });
+    const answer: ClientApproveResponse = { dropId: idToWire(made.dropId), expiresAt: iso(made.expiresAt) };
     res.json(answer);
   };
 }

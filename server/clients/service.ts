@@ -12,12 +12,13 @@
 // The client's side (approved clients only): their own personal drop, their own upload history,
 // and an upload session on their own drop. Every lookup names the caller's user id in its SQL
 // (server/clients/repo.ts, drops.clientDrop): another client's id answers 404 like an unknown one.
-import { plaintextLengthOf, receiptCode, type Id } from '../../shared/crypto/index.js';
+import { bytesEqual, plaintextLengthOf, receiptCode, toHex, type Id } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { notFound, wrongState } from '../kernel/http/errors.js';
+import { invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
+import { canAct } from '../kernel/mail/alerts.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { clientApprovedMail } from '../kernel/mail/messages.js';
 import { localeFor } from '../kernel/mail/format.js';
@@ -31,9 +32,13 @@ import type { Language } from '../../shared/wire/index.js';
 
 type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
-/** One line of the office's client list: an open invitation or an account. */
+/** One line of the office's client list: an open invitation (with its advisor, if still a member) or an account. */
 export type ClientListEntry =
-  | { readonly kind: 'invitation'; readonly invitation: InvitationRecord }
+  | {
+      readonly kind: 'invitation';
+      readonly invitation: InvitationRecord;
+      readonly advisor: ClientRow['advisor'];
+    }
   | { readonly kind: 'account'; readonly client: ClientRow; readonly state: ClientState };
 
 /** A client's own upload, as their portal shows it. */
@@ -48,9 +53,17 @@ export interface PortalUploadView {
 }
 
 export interface ClientsService {
-  /** `lang`: the invitation mail's language; the inviter's own when left out. */
-  invite(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  /** `lang`: the invitation mail's language; the inviter's own when left out. `advisorId`: the inviter when left out. */
+  invite(caller: Caller, name: string, email: string, lang?: Language, advisorId?: Id): Promise<SentInvitation>;
   list(): ClientListEntry[];
+  /** Any approved member sets who handles a client (audited); the advisor must be able to act. */
+  setAdvisor(caller: Caller, clientId: Id, advisorId: Id): void;
+  /** A new personal drop for an approved client; the old one is closed in the same transaction. */
+  renewDrop(
+    caller: Caller,
+    clientId: Id,
+    drop: ClientDropInput & { readonly clientLink: Uint8Array },
+  ): { dropId: Id; expiresAt: number };
   detail(clientId: Id): { client: UserRecord; state: ClientState };
   approve(
     caller: Caller,
@@ -85,7 +98,7 @@ function uploadView(upload: ClientUploadRecord): PortalUploadView {
 
 /** Inviting a client (the invitations capability's service). */
 export interface ClientInvitations {
-  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  inviteClient(caller: Caller, name: string, email: string, lang?: Language, advisorId?: Id): Promise<SentInvitation>;
 }
 
 /** Open client invitations, for the office's list (the invitations capability's repo). */
@@ -144,12 +157,19 @@ export function createClientsService(deps: {
   };
 
   return {
-    invite: (caller, name, email, lang) => deps.invitations.inviteClient(caller, name, email, lang),
+    invite: (caller, name, email, lang, advisorId) =>
+      deps.invitations.inviteClient(caller, name, email, lang, advisorId),
 
     list() {
-      const invited = deps.invitationsRepo
-        .listOpenClients(clock.now())
-        .map((invitation): ClientListEntry => ({ kind: 'invitation', invitation }));
+      const advisorOf = (id: Id | null): ClientRow['advisor'] => {
+        const advisor = id === null ? undefined : users.byId(id);
+        return advisor === undefined ? null : { id: advisor.id, name: advisor.name, active: canAct(advisor) };
+      };
+      const invited = deps.invitationsRepo.listOpenClients(clock.now()).map((invitation): ClientListEntry => ({
+        kind: 'invitation',
+        invitation,
+        advisor: advisorOf(invitation.advisorId),
+      }));
       const accounts = repo
         .clients()
         .map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
@@ -202,6 +222,45 @@ export function createClientsService(deps: {
         }),
       );
       return approved.made;
+    },
+
+    setAdvisor(caller, clientId, advisorId) {
+      transact(() => {
+        const client = findClient(clientId);
+        const advisor = users.byId(advisorId);
+        if (!canAct(advisor)) throw invalidInput(['advisorId']);
+        if (client.advisorId !== null && bytesEqual(client.advisorId, advisor.id)) return;
+        if (!users.setAdvisor(client.id, advisor.id)) throw notFound();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.advisor_changed',
+          object: { type: 'user', ref: client.auditRef },
+          details: { advisor: toHex(advisor.auditRef) },
+        });
+      });
+    },
+
+    renewDrop(caller, clientId, drop) {
+      return transact(() => {
+        const client = findClient(clientId);
+        // Only an approved client's certified key can be sealed to (the renewing browser checks it).
+        if (client.status !== 'active' || client.approval !== 'approved') throw wrongState();
+        const now = clock.now();
+        const previous = deps.dropsRepo.dropOfClient(client.id);
+        if (deps.dropsRepo.detachClient(client.id, now) && previous !== undefined && previous.closedAt === null) {
+          audit.record({
+            actor: caller.auditRef,
+            action: 'drop.closed',
+            object: { type: 'drop', ref: previous.auditRef },
+            details: { reason: 'client_drop_renewed' },
+          });
+        }
+        return deps.drops.createForClient(caller, drop, {
+          clientId: client.id,
+          email: client.email,
+          clientLink: drop.clientLink,
+        });
+      });
     },
 
     portalDrop: (caller) => deps.dropsRepo.dropOfClient(caller.userId),

@@ -19,6 +19,8 @@ export interface NewInvitation {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly lang: Language;
+  /** A client invitation's advisor; null otherwise. */
+  readonly advisorId: Id | null;
 }
 
 interface InvitationSqlRow {
@@ -36,6 +38,7 @@ interface InvitationSqlRow {
   withdrawn_at: number | null;
   delivery_failed: number;
   lang: Language;
+  advisor_id: Uint8Array | null;
 }
 
 function fromSql(row: InvitationSqlRow): InvitationRecord {
@@ -54,17 +57,20 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
     withdrawnAt: row.withdrawn_at,
     deliveryFailed: row.delivery_failed === 1,
     lang: row.lang,
+    advisorId: asIdOrNull(row.advisor_id),
   };
 }
 
 const COLUMNS =
-  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang';
+  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang, advisor_id';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang)
-     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang)`,
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang,
+       advisor_id)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang,
+       @advisorId)`,
   );
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);

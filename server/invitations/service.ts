@@ -24,7 +24,8 @@ import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
-import { invitationMail, resetMail } from '../kernel/mail/messages.js';
+import { approvalWaitingMail, invitationMail, resetMail } from '../kernel/mail/messages.js';
+import { approvalReaders, canAct } from '../kernel/mail/alerts.js';
 import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { RateLimiter } from '../kernel/rate-limit/service.js';
@@ -50,8 +51,11 @@ interface InvitationView {
 export interface InvitationsService {
   /** `lang`: the invitation mail's language; the inviter's own when left out. */
   create(caller: Caller, email: string, role: Role, lang?: Language): Promise<SentInvitation>;
-  /** An advisor invites a client by name and address (role 'client'). */
-  inviteClient(caller: Caller, name: string, email: string, lang?: Language): Promise<SentInvitation>;
+  /**
+   * A member invites a client by name and address (role 'client'); `advisorId`: the member who
+   * will handle them (an approved, active member), the inviting member when left out.
+   */
+  inviteClient(caller: Caller, name: string, email: string, lang?: Language, advisorId?: Id): Promise<SentInvitation>;
   listOpen(): InvitationRecord[];
   resend(caller: Caller, id: Id): Promise<SentInvitation>;
   withdraw(caller: Caller, id: Id): void;
@@ -83,6 +87,8 @@ export function createInvitationsService(deps: {
   clock: Clock;
   serverKey: Uint8Array;
   deliver: Deliver;
+  /** The mail queue: the approval-waiting notice (no secret). */
+  notify: Deliver;
   publicUrl: string;
 }): InvitationsService {
   const { repo, users, audit, transact, clock, limits } = deps;
@@ -137,10 +143,12 @@ export function createInvitationsService(deps: {
     role: Role,
     name: string | null,
     lang: Language | undefined,
+    advisorId: Id | null,
   ): Promise<SentInvitation> => {
     const token = newToken();
     const invitation = transact(() => {
       const now = clock.now();
+      if (advisorId !== null && !canAct(users.byId(advisorId))) throw invalidInput(['advisorId']);
       if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
       const created = {
         id: newId(),
@@ -155,6 +163,7 @@ export function createInvitationsService(deps: {
         createdAt: now,
         expiresAt: now + INVITATION_LIFETIME_MS,
         lang: lang ?? users.byId(caller.userId)?.lang ?? office().language,
+        advisorId,
       };
       repo.insert(created);
       audit.person(created.auditRef, 'invitee', name, email);
@@ -173,10 +182,11 @@ export function createInvitationsService(deps: {
   return {
     async create(caller, email, role, lang) {
       if (!INVITABLE_ROLES.includes(role)) throw invalidInput(['role']);
-      return invite(caller, email, role, null, lang);
+      return invite(caller, email, role, null, lang, null);
     },
 
-    inviteClient: (caller, name, email, lang) => invite(caller, email, 'client', name, lang),
+    inviteClient: (caller, name, email, lang, advisorId) =>
+      invite(caller, email, 'client', name, lang, advisorId ?? caller.userId),
 
     listOpen: () => repo.listOpen(clock.now()),
 
@@ -238,11 +248,28 @@ export function createInvitationsService(deps: {
             auditRef: invitation.auditRef,
             createdAt: now,
             lang: lang ?? invitation.lang,
+            advisorId: invitation.advisorId,
           });
         } else if (users.setKeysAfterReset(invitation.userId, name, keys)) {
           if (lang !== undefined) users.setLang(invitation.userId, lang);
         } else {
           throw invitationInvalid();
+        }
+        // Whoever can approve hears once that someone waits (queued: it leaves after this commit).
+        const waiting = users.byId(invitation.userId);
+        if (waiting !== undefined) {
+          const current = office();
+          for (const reader of approvalReaders(users, waiting))
+            void deps.notify(
+              approvalWaitingMail({
+                to: reader.email,
+                locale: localeFor(reader.lang, current),
+                office: current.name,
+                email: waiting.email,
+                client: waiting.role === 'client',
+                link: `${deps.publicUrl}/app/${waiting.role === 'client' ? 'clients' : 'admin'}`,
+              }),
+            );
         }
         audit.person(invitation.auditRef, 'user', name, invitation.email);
         audit.record({
@@ -278,6 +305,7 @@ export function createInvitationsService(deps: {
         createdAt: now,
         expiresAt,
         lang: user.lang,
+        advisorId: null,
       });
       return { id, token, expiresAt };
     },

@@ -14,6 +14,12 @@
 //   the approving member's browser: its secrets and label sealed to the approver and the office
 //   (as any drop's), its link fragment sealed to the client (SealedClientLink). One transaction.
 //   409 `wrong_state` unless the client waits for approval; 400 `invalid_certificate`.
+// - POST /api/v1/clients/:userId/advisor (ClientAdvisorRequest) → 204: any approved member sets
+//   who handles the client (audited). 400 `invalid_input` unless the advisor is an active,
+//   approved member; 404 for an id that is not a client's.
+// - POST /api/v1/clients/:userId/drop (ClientDropRenewRequest) → ClientApproveResponse: a new
+//   personal drop, the old one closed in the same transaction. 409 `wrong_state` unless the
+//   client is approved and active.
 //
 // The client's side (guard 'client': an approved client; members get 403):
 // - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
@@ -40,6 +46,8 @@ export const ClientInviteRequest = z.object({
   email: Email,
   /** The invitation mail's language; the inviting member's own when left out. */
   lang: Language.optional(),
+  /** The member who will handle the client (an approved, active member); the inviting member when left out. */
+  advisorId: WireId.optional(),
 });
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
 export const ClientInviteResponse = z.object({ invitationId: WireId, expiresAt: Time, delivered: z.boolean() });
@@ -52,6 +60,9 @@ export type ClientInviteResponse = z.infer<typeof ClientInviteResponse>;
  */
 export const ClientState = z.enum(['invited', 'pending', 'active', 'disabled', 'reset']);
 export type ClientState = z.infer<typeof ClientState>;
+
+/** A client's advisor, as the office's client list names them. */
+const ClientAdvisor = z.object({ userId: WireId, name: z.string(), active: z.boolean() });
 
 export const ClientSummary = z.object({
   state: ClientState,
@@ -68,6 +79,10 @@ export const ClientSummary = z.object({
   deliveryFailed: z.boolean(),
   /** Once approved: their personal drop (the office's drop pages show its uploads). */
   dropId: WireId.nullable(),
+  /** That drop's state: a closed or expired one can be renewed (POST …/drop). */
+  dropState: DropState.nullable(),
+  /** The member who handles the client; `active` false once they left (their alerts go to the admins). Null: none. */
+  advisor: ClientAdvisor.nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
@@ -84,6 +99,11 @@ export const ClientDetail = z.object({
   encryptionKeySignature: Signature,
   /** The newest certificate version the office issued for this account (0 before the first). */
   certificateVersion: z.number().int().min(0),
+  /**
+   * The office's certificate for these keys once approved: a browser renewing the personal drop
+   * checks it before sealing the new link to the client (null before approval).
+   */
+  certificate: SignedEnvelope.nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -100,6 +120,18 @@ export const ClientApproveRequest = z.object({
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
 export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type ClientApproveResponse = z.infer<typeof ClientApproveResponse>;
+
+/** POST /api/v1/clients/:userId/advisor → 204: another member handles the client. */
+export const ClientAdvisorRequest = z.object({ advisorId: WireId });
+export type ClientAdvisorRequest = z.infer<typeof ClientAdvisorRequest>;
+
+/**
+ * POST /api/v1/clients/:userId/drop → ClientApproveResponse: a new personal drop for an approved
+ * client, made as at approval (sealed to the renewing member and the office, its link to the
+ * client's certified key); the old one closes in the same transaction.
+ */
+export const ClientDropRenewRequest = z.object({ drop: ClientDropRequest });
+export type ClientDropRenewRequest = z.infer<typeof ClientDropRenewRequest>;
 
 // ---- the client's side
 

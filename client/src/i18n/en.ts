@@ -1114,6 +1114,7 @@ export const en = {
   'audit.action.user.enabled': 'Account enabled again',
   'audit.action.user.role_changed': 'Role changed',
   'audit.action.user.reset': 'Account reset',
+  'audit.action.user.advisor_changed': "Client's advisor changed",
   'audit.action.sign_in.succeeded': 'Signed in',
   'audit.action.sign_in.failed': 'Sign-in failed',
   'audit.action.second_factor.failed': 'Wrong code for two-factor sign-in',

@@ -1149,6 +1149,7 @@ export const nl: Messages = {
   'audit.action.user.enabled': 'Account weer ingeschakeld',
   'audit.action.user.role_changed': 'Rol gewijzigd',
   'audit.action.user.reset': 'Account opnieuw ingesteld',
+  'audit.action.user.advisor_changed': 'Adviseur van klant gewijzigd',
   'audit.action.sign_in.succeeded': 'Ingelogd',
   'audit.action.sign_in.failed': 'Inloggen mislukt',
   'audit.action.second_factor.failed': 'Verkeerde code bij inloggen in twee stappen',

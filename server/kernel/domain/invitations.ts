@@ -25,6 +25,8 @@ export interface InvitationRecord {
   readonly deliveryFailed: boolean;
   /** The language of the invitation's mails (and of the new account, unless its browser says otherwise). */
   readonly lang: Language;
+  /** A client invitation's advisor (migrations/0016_advisors_alerts.sql); null for any other. */
+  readonly advisorId: Id | null;
 }
 
 /**

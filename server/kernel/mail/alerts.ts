@@ -11,7 +11,7 @@
 // A client's personal drop has no owner in this sense: its alerts go to the advisor first.
 // Alerts carry no secret and go through the mail queue, each in its reader's language with
 // times in the office's time zone.
-import type { Id } from '../../../shared/crypto/index.js';
+import { bytesEqual, type Id } from '../../../shared/crypto/index.js';
 import type { OfficeRecord } from '../accounts/office-repo.js';
 import type { UserRecord, UsersRepo } from '../accounts/users-repo.js';
 import type { Deliver } from './deliver.js';
@@ -26,8 +26,8 @@ export interface AlertSubject {
 
 type AlertUsers = Pick<UsersRepo, 'byId' | 'approvedAdmins'>;
 
-/** A member who can act on an alert now. */
-function canAct(user: UserRecord | undefined): user is UserRecord {
+/** A member who can act now (read an alert, handle a client): active, approved, not a client. */
+export function canAct(user: UserRecord | undefined): user is UserRecord {
   return user !== undefined && user.role !== 'client' && user.status === 'active' && user.approval === 'approved';
 }
 
@@ -41,6 +41,18 @@ export function alertReaders(users: AlertUsers, subject: AlertSubject): UserReco
     if (canAct(advisor)) return [advisor];
   }
   return users.approvedAdmins();
+}
+
+/**
+ * Whom to tell that `account` waits for approval: the admins who can act (only they approve
+ * members), and for a client also their advisor (who may approve them too), each once.
+ */
+export function approvalReaders(users: AlertUsers, account: UserRecord): UserRecord[] {
+  const admins = users.approvedAdmins();
+  if (account.role !== 'client' || account.advisorId === null) return admins;
+  const advisor = users.byId(account.advisorId);
+  if (!canAct(advisor) || admins.some((admin) => bytesEqual(admin.id, advisor.id))) return admins;
+  return [...admins, advisor];
 }
 
 /** Mails one alert to each of its readers, in their own language; resolves when all are queued. */
