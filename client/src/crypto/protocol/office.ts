@@ -39,6 +39,15 @@ export const OFFICE_REQUESTS = {
     currentVersion: z.number().int().min(0),
     label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
   }),
+  /**
+   * A new personal drop for an approved client (the old one expired or is replaced): made as at
+   * approval, its link sealed to the client's key only after the client's certificate checks out
+   * against the office key (role client, the same keys and address); `invalid_member` otherwise.
+   */
+  renewClientDrop: z.object({
+    client: MemberKeys.extend({ certificate: SignedEnvelope }),
+    label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
+  }),
 } as const;
 
 /** How a colleague's keys check out against the office key. */
@@ -60,8 +69,12 @@ export interface OfficeAnswers {
   };
   certifyClient: {
     readonly certificate: string;
-    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
-      readonly clientLink: string;
-    };
+    readonly drop: ClientDropParts;
   };
+  renewClientDrop: { readonly drop: ClientDropParts };
 }
+
+/** A client's personal drop as the worker makes it: the drop's sealed parts and its link sealed to the client. */
+type ClientDropParts = Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
+  readonly clientLink: string;
+};
