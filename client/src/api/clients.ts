@@ -9,11 +9,13 @@ import {
   ClientList,
   Portal,
   PortalUploadList,
+  type ClientAdvisorRequest,
   type ClientApproveRequest,
+  type ClientDropRenewRequest,
   type ClientInviteRequest,
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
-import { getJson, postJson, schema, segment, type RequestOptions } from './http';
+import { getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -50,6 +52,16 @@ export function getClient(userId: string, options?: RequestOptions): Promise<Cli
 
 export function approveClient(userId: string, body: ClientApproveRequest): Promise<ClientApproveResponse> {
   return postJson(`${API}/clients/${segment(userId)}/approve`, body, schema(ClientApproveResponse));
+}
+
+/** Another member handles the client (any approved member may set it). */
+export async function setClientAdvisor(userId: string, body: ClientAdvisorRequest): Promise<void> {
+  await postJson(`${API}/clients/${segment(userId)}/advisor`, body, noContent);
+}
+
+/** A new personal drop for the client, made in this browser; the server closes the old one. */
+export function renewClientDrop(userId: string, body: ClientDropRenewRequest): Promise<ClientApproveResponse> {
+  return postJson(`${API}/clients/${segment(userId)}/drop`, body, schema(ClientApproveResponse));
 }
 
 // ---- the client's portal

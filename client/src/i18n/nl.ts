@@ -557,8 +557,8 @@ export const nl: Messages = {
   'guest.unavailable':
     'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
   'guest.locked':
-    'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {sender} is op de hoogte en kan hem voor u vrijgeven.',
-  'guest.theSender': 'De afzender',
+    'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {office} is op de hoogte en kan hem voor u vrijgeven.',
+  'guest.theOffice': 'Het kantoor',
   'guest.untrusted.title': 'Vertrouw deze bestanden niet',
   'guest.untrusted.text':
     'Deze link past niet bij het kantoor: niet kon worden vastgesteld dat de bestanden van de afzender komen. Er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
@@ -1289,6 +1289,26 @@ export const nl: Messages = {
   'clients.approve.warning':
     'Keur alleen goed als elk cijfer klopt. Goedkeuren certificeert de sleutels met de kantoorsleutel, zodat het kantoor documenten kan sturen, en geeft een persoonlijke uploadlink. Een klant krijgt nooit de kantoorsleutels.',
   'clients.approve.certifying': 'Certificeren met de kantoorsleutel en de uploadlink maken…',
+  'clients.advisor': 'Adviseur',
+  'clients.advisor.hint':
+    'De collega die deze klant behandelt: uploads en meldingen van de klant gaan naar deze persoon. Elke collega kan dit later wijzigen.',
+  'clients.advisor.none': 'Geen adviseur',
+  'clients.advisor.noneWarning': 'Geen adviseur: meldingen gaan naar de beheerders',
+  'clients.advisor.left': 'Adviseur is uit dienst: meldingen gaan naar de beheerders. Kies een andere adviseur.',
+  'clients.advisor.choose': 'Adviseur van {name}',
+  'clients.advisor.save': 'Opslaan',
+  'clients.advisor.changed': '{advisor} is nu de adviseur van {name}.',
+  'clients.drop.expired': 'Uploadlink verlopen',
+  'clients.drop.closed': 'Uploadlink gesloten',
+  'clients.renew': 'Nieuwe uploadlink',
+  'clients.renewLabel': 'Nieuwe uploadlink voor {name}',
+  'clients.renew.confirm':
+    'De huidige uploadlink werkt dan niet meer en het portaal van de klant krijgt een nieuwe. Wat al binnen is, blijft.',
+  'clients.renew.go': 'Nieuwe link maken',
+  'clients.renew.working': 'De nieuwe uploadlink wordt gemaakt…',
+  'clients.renew.done': '{name} heeft een nieuwe uploadlink in het portaal. De oude is gesloten.',
+  'clients.renew.untrusted':
+    'De sleutels van de klant zoals deze server ze geeft, zijn niet de sleutels die het kantoor heeft gecertificeerd. Er is geen nieuwe link gemaakt. Neem persoonlijk contact op met de klant.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
