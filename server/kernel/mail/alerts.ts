@@ -32,7 +32,7 @@ export function canAct(user: UserRecord | undefined): user is UserRecord {
 }
 
 /** The readers of an alert about `subject`, by the rule above; the admins' list may be empty before setup. */
-export function alertReaders(users: AlertUsers, subject: AlertSubject): UserRecord[] {
+function alertReaders(users: AlertUsers, subject: AlertSubject): UserRecord[] {
   const owner = subject.owner === null ? undefined : users.byId(subject.owner);
   if (canAct(owner)) return [owner];
   const client = subject.client === null ? undefined : users.byId(subject.client);

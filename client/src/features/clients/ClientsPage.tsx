@@ -307,9 +307,11 @@ function AdvisorCell({
   const selectId = `client-advisor-${client.userId ?? client.invitationId ?? ''}`;
   return (
     <>
-      <span class="cell-main" data-testid="client-advisor">
-        {client.advisor?.name ?? t('clients.advisor.none')}
-      </span>
+      {(client.userId === null || advisors.length === 0) && (
+        <span class="cell-main" data-testid="client-advisor">
+          {client.advisor?.name ?? t('clients.advisor.none')}
+        </span>
+      )}
       {(client.advisor === null || !client.advisor.active) && (
         <span class="cell-warning" data-testid="client-advisor-left">
           {t(client.advisor === null ? 'clients.advisor.noneWarning' : 'clients.advisor.left')}
