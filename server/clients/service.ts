@@ -7,7 +7,12 @@
 // browser made (role 'client', checked like a member's), never any office keys, and the
 // client's personal drop made in the same browser (its secrets and label sealed to the
 // approver and the office, its link sealed to the client). A client re-approved after an admin
-// reset gets a new drop; the old one, sealed to their old key, is closed and detached.
+// reset gets a new drop; the old one, sealed to their old key, is closed and detached. The
+// same happens when a member renews an approved client's drop (a new one made in the member's
+// browser, the old one closed in the same transaction). Each client has an advisor
+// (users.advisor_id): set from the invitation, changed by any approved member (audited); it
+// decides whom the client's alerts and portal uploads reach (server/kernel/mail/alerts.ts), not
+// any key.
 //
 // The client's side (approved clients only): their own personal drop, their own upload history,
 // and an upload session on their own drop. Every lookup names the caller's user id in its SQL

@@ -5,11 +5,12 @@
 // Entitlement: a link holder is whoever knows the drop id of /d/<dropId>; they get 410 once the
 // drop is closed or expired, everyone else 404 for an unknown id. The link alone lets them
 // upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
-// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail to the uploader, ever: an
-// open drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
-// per drop instead; its owner's arrival mails are coalesced, at most one per drop per 10 minutes). Either way they get a grant, a capability token naming one upload
-// session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
-// once. Nothing here changes state on GET.
+// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail to the uploader,
+// ever: an open drop would otherwise let anyone make Coffer mail anyone; rate limited per client
+// address and per drop instead; its owner's arrival mails are coalesced, at most one per drop per
+// 10 minutes). Either way they get a grant, a capability token naming one upload session, which
+// owns the resumable uploads it creates (uploads.drop_session_id) and submits once. Nothing here
+// changes state on GET.
 //
 // A client's personal drop (drops.client_id, server/clients/) has no public link: info, codes
 // and the public start answer 404 for it, exactly as for an unknown id. Its client starts a
