@@ -9,6 +9,7 @@
 //   only, without a file name.
 // - The advisor makes a new upload link on the Clients page; the portal uploads through the new
 //   one, which again reaches the advisor.
+// - A guest whose link is locked reads that the office will unlock it, not the sender's name.
 // - The leak search: the files' contents and names appear nowhere (requests, server log, every
 //   mail, the data folder), while the client's address is in the database.
 import { randomBytes } from 'node:crypto';
@@ -17,10 +18,11 @@ import type { Person } from './support/accounts.js';
 import { activateClient, approveClient, openPortal, uploadThroughPortal } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { openSection } from './support/navigation.js';
-import { marker, randomFile, windowNeedles, type FileToSend } from './support/sending.js';
+import { marker, randomFile, send, windowNeedles, type FileToSend } from './support/sending.js';
 import { expectNoTrace, FlowTest, type Session, type Sessions } from './support/sessions.js';
 import { forms } from './support/traces.js';
 import type { Db } from '../../server/kernel/db/open.js';
+import { idFromWire } from '../../shared/crypto/index.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -133,6 +135,28 @@ it('the advisor makes a new upload link; the portal uploads through it and the a
   expect(`/app/drops/${newDropId}`).not.toBe(before);
   await uploadThroughPortal(client.page, [file]);
   await mailsTo(ADVISOR.email, ARRIVED, 2);
+});
+
+it('a guest whose link is locked reads that the office, not the sender, will unlock it', async () => {
+  const sent = await send(
+    advisor.page,
+    [randomFile(`jaarrekening-${marker()}.pdf`, 2_000)],
+    [{ email: `gast-${marker()}@example.nl`, kind: 'guest' }],
+  );
+  const link = sent.guests[0]?.link ?? '';
+  // The state ten wrong codes leave (test/http/alerts-advisors.test.ts plays the codes themselves).
+  db.prepare('UPDATE share_recipients SET wrong_codes = 10, locked_at = ? WHERE share_id = ?').run(
+    Date.now(),
+    idFromWire(sent.shareId),
+  );
+  const guest = await sessions.open('guest');
+  await guest.page.goto(link);
+  const locked = guest.page.getByTestId('guest-locked');
+  await locked.waitFor({ timeout: 30_000 });
+  expect(await locked.textContent()).toContain(`${OFFICE} has been told and can unlock it for you.`);
+  expect(await locked.textContent()).not.toContain(ADVISOR.name);
+  await guest.page.getByTestId('lang-nl').click();
+  await expect.poll(() => locked.textContent()).toContain(`${OFFICE} is op de hoogte en kan hem voor u vrijgeven.`);
 });
 
 it('leaves no trace of the files’ contents or names anywhere: requests, server log, mails, data folder', async () => {
