@@ -74,6 +74,10 @@ function uploadFromSql(row: Flags<DropUploadRecord, 'receiptMailed'>): DropUploa
   return { ...row, receiptMailed: row.receiptMailed === 1 };
 }
 
+// The client a drop serves: its client while it is their personal drop, and after a renewal
+// detached it, the client whose portal uploads it holds (they keep their client_id).
+const CLIENT_OF_DROP = `coalesce(d.client_id,
+  (SELECT x.client_id FROM drop_uploads x WHERE x.drop_id = d.id AND x.client_id IS NOT NULL LIMIT 1))`;
 const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email AS ownerEmail, u.lang AS ownerLang, u.status AS ownerStatus, d.audit_ref AS auditRef,
   d.link_ref AS linkRef, d.created_at AS createdAt, d.expires_at AS expiresAt, d.personal, d.title, d.instructions, d.email,
   d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
@@ -83,10 +87,10 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   d.signed_record AS signedRecord, d.record_certificate AS recordCertificate, u.certificate AS ownerCertificate, u.encryption_key_signature AS ownerEncryptionKeySignature,
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
   (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt,
-  (SELECT c.advisor_id FROM users c WHERE c.id = d.client_id) AS advisorId`;
+  (SELECT c.advisor_id FROM users c WHERE c.id = ${CLIENT_OF_DROP}) AS advisorId`;
 // Whose drop it is in a member's own list ("mine"): a client's personal drop is its client's
 // advisor's (migrations/0016_advisors_alerts.sql), any other drop (or one without an advisor) its owner's.
-const HANDLER = 'coalesce((SELECT c.advisor_id FROM users c WHERE c.id = d.client_id), d.owner_id)';
+const HANDLER = `coalesce((SELECT c.advisor_id FROM users c WHERE c.id = ${CLIENT_OF_DROP}), d.owner_id)`;
 const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
 const UPLOAD_COLUMNS =
   'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';

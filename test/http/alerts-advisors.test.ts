@@ -246,7 +246,7 @@ describe('an advisor per client', () => {
     // The admin invites and approves the client for Carla.
     const invited = await inviteClientFor(s, s.admin, carla, 'klant@voorbeeld.nl');
     const drop = await approveClient(s, s.admin, invited);
-    const client: ClientAccount = { ...invited, drop };
+    let client: ClientAccount = { ...invited, drop };
 
     let from = suite.mail.messages.length;
     const uploadId = await portalUpload(s, client);
@@ -264,6 +264,13 @@ describe('an advisor per client', () => {
     const before = takeovers();
     expect((await carla.tab.get(`/api/v1/drops/${drop.dropId}`)).status).toBe(200);
     expect(takeovers()).toBe(before);
+
+    // The admin renews the client's drop: both the old one (with its upload) and the new one stay Carla's.
+    const { body, keys } = approvalRequest(s, s.admin, client, 2);
+    expect((await s.admin.tab.post(`/api/v1/clients/${idOf(client)}/drop`, { drop: body.drop })).status).toBe(200);
+    expect((await mine(carla)).drops.map((d) => d.dropId).sort()).toEqual([drop.dropId, idToWire(keys.dropId)].sort());
+    expect((await mine(s.admin)).drops).toEqual([]);
+    client = { ...client, drop: { dropId: idToWire(keys.dropId), keys } };
 
     // Carla leaves: the client page says so, and the admins hear of the next upload.
     await disable(s, carla);
