@@ -161,6 +161,7 @@ export function createServices(deps: AppDeps): Services {
     clock,
     serverKey,
     deliver,
+    notify,
     publicUrl,
   });
 
@@ -187,6 +188,8 @@ export function createServices(deps: AppDeps): Services {
     drops: repos.drops,
     sessionUploads: repos.dropSessionUploads,
     memberUploads: repos.uploads,
+    users: repos.users,
+    notify,
     quotaBytes,
     destroy: destroyDrop,
   });
@@ -306,7 +309,7 @@ export function createServices(deps: AppDeps): Services {
       trust,
     }),
     trust,
-    receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs }),
+    receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs, notify }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),
     contacts: createContactsService({ repo: repos.contacts, audit, clock, transact }),
     drops: dropsService,

@@ -20,18 +20,37 @@ export interface ClientRow {
   readonly status: UserStatus;
   readonly approval: Approval;
   readonly createdAt: number;
-  /** Their personal drop, once approved. */
+  /** Their personal drop, once approved, with its expiry and closing time (its state). */
   readonly dropId: Id | null;
   /** How the office checked their keys when it certified them (migrations/0018_client_onboarding.sql). */
   readonly keyCheck: KeyCheck | null;
   /** They activated a handed-over invitation and were not reset since: their key proof waits to be checked. */
   readonly handover: boolean;
+  readonly dropExpiresAt: number | null;
+  readonly dropClosedAt: number | null;
+  /** Their advisor (migrations/0016_advisors_alerts.sql), and whether that member can act now. */
+  readonly advisor: { readonly id: Id; readonly name: string; readonly active: boolean } | null;
 }
 
 /** A handed-over invitation's statement and the key proof the client's browser made with I (protocol §13a). */
 export interface ClientHandoverRecord {
   readonly statement: Uint8Array;
   readonly keyProof: Uint8Array;
+}
+
+type ClientSqlRow = Omit<ClientRow, 'advisor' | 'handover'> & {
+  readonly handover: number;
+  readonly advisorId: Id | null;
+  readonly advisorName: string | null;
+  readonly advisorActive: number | null;
+};
+
+function clientFromSql({ advisorId, advisorName, advisorActive, handover, ...row }: ClientSqlRow): ClientRow {
+  return {
+    ...row,
+    handover: handover === 1,
+    advisor: advisorId === null ? null : { id: advisorId, name: advisorName ?? '', active: advisorActive === 1 },
+  };
 }
 
 /** One of a client's own uploads: no names, the container sizes of its files. */
@@ -54,10 +73,12 @@ interface UploadSqlRow {
 const UPLOAD_COLUMNS = 'x.id, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.manifest';
 
 export function createClientsRepo(db: Db) {
-  const clients = db.prepare<[], Omit<ClientRow, 'handover'> & { handover: number }>(
+  const clients = db.prepare<[], ClientSqlRow>(
     `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId,
-       u.key_check AS keyCheck, EXISTS (SELECT 1 FROM invitations i WHERE ${HANDOVER}) AS handover
-     FROM users u LEFT JOIN drops d ON d.client_id = u.id
+       u.key_check AS keyCheck, EXISTS (SELECT 1 FROM invitations i WHERE ${HANDOVER}) AS handover,
+       d.expires_at AS dropExpiresAt, d.closed_at AS dropClosedAt, a.id AS advisorId, a.name AS advisorName,
+       (a.status = 'active' AND a.approval = 'approved' AND a.role <> 'client') AS advisorActive
+     FROM users u LEFT JOIN drops d ON d.client_id = u.id LEFT JOIN users a ON a.id = u.advisor_id
      WHERE u.role = 'client' ORDER BY lower(u.name), u.email`,
   );
   const handoverOf = db.prepare<[Uint8Array], ClientHandoverRecord>(
@@ -90,7 +111,7 @@ export function createClientsRepo(db: Db) {
 
   return {
     /** Every client account, with their personal drop's id once they have one. */
-    clients: (): ClientRow[] => clients.all().map((row) => ({ ...row, handover: row.handover === 1 })),
+    clients: (): ClientRow[] => clients.all().map(clientFromSql),
     /** A client's handed-over invitation and key proof, if they activated one and were not reset since. */
     handoverOf: (clientId: Id): ClientHandoverRecord | undefined => handoverOf.get(clientId),
     /** The office requires the fingerprint call for every client (no approval without a check). */

@@ -1,8 +1,10 @@
 // Client accounts, the office's side (invite, list, detail, approve), and the client portal
 // (the caller's own drop, upload history and upload sessions) — shared/wire/clients.ts.
-import { asId, idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { asId, idFromWire, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
+  ClientAdvisorRequest,
   ClientApproveRequest,
+  ClientDropRenewRequest,
   type ClientApproveResponse,
   type ClientDetail,
   type ClientHandover,
@@ -23,6 +25,7 @@ import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import type { ClientHandoverInput, SentInvitation } from '../kernel/domain/invitations.js';
 import { iso } from '../kernel/wire.js';
 import type { ClientListEntry, ClientsService, PortalUploadView } from './service.js';
+import type { ClientRow } from './repo.js';
 import { dropState, dropInputIn, recordOut } from '../kernel/domain/drops.js';
 
 // ---- the office's side
@@ -47,11 +50,18 @@ function sentOut(sent: SentInvitation): ClientInviteResponse {
 
 export function inviteClient(clients: ClientsService): RouteHandler {
   return async (req, res) => {
-    const { name, email, lang, handover } = parseInput(ClientInviteRequest, req.body);
-    res.status(201).json(sentOut(await clients.invite(callerOf(res), name, email, lang, handoverIn(handover))));
+    const { name, email, lang, handover, advisorId } = parseInput(ClientInviteRequest, req.body);
+    const sent = await clients.invite(
+      callerOf(res),
+      name,
+      email,
+      lang,
+      handoverIn(handover),
+      advisorId === undefined ? undefined : idFromWire(advisorId),
+    );
+    res.status(201).json(sentOut(sent));
   };
 }
-
 export function resendClientInvitation(clients: ClientsService): RouteHandler {
   return async (req, res) => {
     const { handover } = parseInput(ClientResendRequest, req.body);
@@ -68,7 +78,11 @@ export function withdrawClientInvitation(clients: ClientsService): RouteHandler 
   };
 }
 
-function summaryOut(entry: ClientListEntry): ClientSummary {
+function advisorOut(advisor: ClientRow['advisor']): ClientSummary['advisor'] {
+  return advisor === null ? null : { userId: idToWire(advisor.id), name: advisor.name, active: advisor.active };
+}
+
+function summaryOut(entry: ClientListEntry, now: number): ClientSummary {
   if (entry.kind === 'invitation') {
     const { invitation } = entry;
     return {
@@ -84,6 +98,8 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
       handover: invitation.handover,
       accountId: idToWire(invitation.userId),
       keyCheck: null,
+      dropState: null,
+      advisor: advisorOut(entry.advisor),
     };
   }
   const { client, state } = entry;
@@ -100,12 +116,20 @@ function summaryOut(entry: ClientListEntry): ClientSummary {
     handover: client.handover,
     accountId: idToWire(client.id),
     keyCheck: client.keyCheck,
+    dropState:
+      client.dropExpiresAt === null
+        ? null
+        : dropState({ closedAt: client.dropClosedAt, expiresAt: client.dropExpiresAt }, now),
+    advisor: advisorOut(client.advisor),
   };
 }
 
-export function listClients(clients: ClientsService): RouteHandler {
+export function listClients(clients: ClientsService, now: () => number): RouteHandler {
   return (_req, res) => {
-    const answer: ClientList = { clients: clients.list().map(summaryOut), requireCall: clients.requireCall() };
+    const answer: ClientList = {
+      clients: clients.list().map((entry) => summaryOut(entry, now())),
+      requireCall: clients.requireCall(),
+    };
     res.json(answer);
   };
 }
@@ -129,7 +153,30 @@ export function getClient(clients: ClientsService): RouteHandler {
         handover === undefined
           ? null
           : { statement: toBase64Url(handover.statement), keyProof: toBase64Url(handover.keyProof) },
+      certificate: client.certificate === null ? null : toBase64Url(client.certificate),
     };
+    res.json(answer);
+  };
+}
+
+export function setClientAdvisor(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const { advisorId } = parseInput(ClientAdvisorRequest, req.body);
+    clients.setAdvisor(callerOf(res), idParam(req, 'userId'), idFromWire(advisorId));
+    res.status(204).end();
+  };
+}
+
+export function renewClientDrop(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const input = parseInput(ClientDropRenewRequest, req.body);
+    // Parsed as any drop's create request, as at approval; the service binds it to the client.
+    const drop = dropInputIn({ ...input.drop, personal: true, singleUse: false });
+    const made = clients.renewDrop(callerOf(res), idParam(req, 'userId'), {
+      ...drop,
+      clientLink: bytesIn(input.drop.clientLink, 'drop.clientLink'),
+    });
+    const answer: ClientApproveResponse = { dropId: idToWire(made.dropId), expiresAt: iso(made.expiresAt) };
     res.json(answer);
   };
 }

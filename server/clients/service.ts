@@ -7,17 +7,23 @@
 // browser made (role 'client', checked like a member's), never any office keys, and the
 // client's personal drop made in the same browser (its secrets and label sealed to the
 // approver and the office, its link sealed to the client). A client re-approved after an admin
-// reset gets a new drop; the old one, sealed to their old key, is closed and detached.
+// reset gets a new drop; the old one, sealed to their old key, is closed and detached. The
+// same happens when a member renews an approved client's drop (a new one made in the member's
+// browser, the old one closed in the same transaction). Each client has an advisor
+// (users.advisor_id): set from the invitation, changed by any approved member (audited); it
+// decides whom the client's alerts and portal uploads reach (server/kernel/mail/alerts.ts), not
+// any key.
 //
 // The client's side (approved clients only): their own personal drop, their own upload history,
 // and an upload session on their own drop. Every lookup names the caller's user id in its SQL
 // (server/clients/repo.ts, drops.clientDrop): another client's id answers 404 like an unknown one.
-import { plaintextLengthOf, receiptCode, type Id } from '../../shared/crypto/index.js';
+import { bytesEqual, plaintextLengthOf, receiptCode, toHex, type Id } from '../../shared/crypto/index.js';
 import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import { invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
+import { canAct } from '../kernel/mail/alerts.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { clientApprovedMail } from '../kernel/mail/messages.js';
 import { localeFor } from '../kernel/mail/format.js';
@@ -31,9 +37,13 @@ import type { KeyCheck, Language } from '../../shared/wire/index.js';
 
 type ClientState = 'invited' | 'pending' | 'active' | 'disabled' | 'reset';
 
-/** One line of the office's client list: an open invitation or an account. */
+/** One line of the office's client list: an open invitation (with its advisor, if still a member) or an account. */
 export type ClientListEntry =
-  | { readonly kind: 'invitation'; readonly invitation: InvitationRecord }
+  | {
+      readonly kind: 'invitation';
+      readonly invitation: InvitationRecord;
+      readonly advisor: ClientRow['advisor'];
+    }
   | { readonly kind: 'account'; readonly client: ClientRow; readonly state: ClientState };
 
 /** A client's own upload, as their portal shows it. */
@@ -50,7 +60,8 @@ export interface PortalUploadView {
 export interface ClientsService {
   /**
    * `lang`: the invitation mail's language; the inviter's own when left out. With a handover
-   * nothing is mailed and the answer carries the link's token (protocol §13a).
+   * nothing is mailed and the answer carries the link's token (protocol §13a). `advisorId`: the
+   * inviter when left out.
    */
   invite(
     caller: Caller,
@@ -58,6 +69,7 @@ export interface ClientsService {
     email: string,
     lang?: Language,
     handover?: ClientHandoverInput,
+    advisorId?: Id,
   ): Promise<SentInvitation>;
   /** A new link for an open client invitation (the old one dead): mailed, or handed over with a new I. */
   resendInvitation(caller: Caller, invitationId: Id, handover?: ClientHandoverInput): Promise<SentInvitation>;
@@ -66,6 +78,14 @@ export interface ClientsService {
   list(): ClientListEntry[];
   /** The office requires the fingerprint call for every client approved without a key proof. */
   requireCall(): boolean;
+  /** Any approved member sets who handles a client (audited); the advisor must be able to act. */
+  setAdvisor(caller: Caller, clientId: Id, advisorId: Id): void;
+  /** A new personal drop for an approved client; the old one is closed in the same transaction. */
+  renewDrop(
+    caller: Caller,
+    clientId: Id,
+    drop: ClientDropInput & { readonly clientLink: Uint8Array },
+  ): { dropId: Id; expiresAt: number };
   detail(clientId: Id): { client: UserRecord; state: ClientState; handover: ClientHandoverRecord | undefined };
   /**
    * `keyCheck`: how the approving browser checked the keys it certified. `proof` only for a
@@ -116,6 +136,7 @@ export interface ClientInvitations {
     email: string,
     lang?: Language,
     handover?: ClientHandoverInput,
+    advisorId?: Id,
   ): Promise<SentInvitation>;
   resendClient(caller: Caller, id: Id, handover?: ClientHandoverInput): Promise<SentInvitation>;
   withdrawClient(caller: Caller, id: Id): void;
@@ -177,16 +198,23 @@ export function createClientsService(deps: {
   };
 
   return {
-    invite: (caller, name, email, lang, handover) => deps.invitations.inviteClient(caller, name, email, lang, handover),
+    invite: (caller, name, email, lang, handover, advisorId) =>
+      deps.invitations.inviteClient(caller, name, email, lang, handover, advisorId),
 
     resendInvitation: (caller, invitationId, handover) => deps.invitations.resendClient(caller, invitationId, handover),
 
     withdrawInvitation: (caller, invitationId) => deps.invitations.withdrawClient(caller, invitationId),
 
     list() {
-      const invited = deps.invitationsRepo
-        .listOpenClients(clock.now())
-        .map((invitation): ClientListEntry => ({ kind: 'invitation', invitation }));
+      const advisorOf = (id: Id | null): ClientRow['advisor'] => {
+        const advisor = id === null ? undefined : users.byId(id);
+        return advisor === undefined ? null : { id: advisor.id, name: advisor.name, active: canAct(advisor) };
+      };
+      const invited = deps.invitationsRepo.listOpenClients(clock.now()).map((invitation): ClientListEntry => ({
+        kind: 'invitation',
+        invitation,
+        advisor: advisorOf(invitation.advisorId),
+      }));
       const accounts = repo
         .clients()
         .map((client): ClientListEntry => ({ kind: 'account', client, state: stateOf(client) }));
@@ -255,6 +283,45 @@ export function createClientsService(deps: {
           action: 'user.keys_checked',
           object: { type: 'user', ref: client.auditRef },
           details: { keyCheck: 'call' },
+        });
+      });
+    },
+
+    setAdvisor(caller, clientId, advisorId) {
+      transact(() => {
+        const client = findClient(clientId);
+        const advisor = users.byId(advisorId);
+        if (!canAct(advisor)) throw invalidInput(['advisorId']);
+        if (client.advisorId !== null && bytesEqual(client.advisorId, advisor.id)) return;
+        if (!users.setAdvisor(client.id, advisor.id)) throw notFound();
+        audit.record({
+          actor: caller.auditRef,
+          action: 'user.advisor_changed',
+          object: { type: 'user', ref: client.auditRef },
+          details: { advisor: toHex(advisor.auditRef) },
+        });
+      });
+    },
+
+    renewDrop(caller, clientId, drop) {
+      return transact(() => {
+        const client = findClient(clientId);
+        // Only an approved client's certified key can be sealed to (the renewing browser checks it).
+        if (client.status !== 'active' || client.approval !== 'approved') throw wrongState();
+        const now = clock.now();
+        const previous = deps.dropsRepo.dropOfClient(client.id);
+        if (deps.dropsRepo.detachClient(client.id, now) && previous !== undefined && previous.closedAt === null) {
+          audit.record({
+            actor: caller.auditRef,
+            action: 'drop.closed',
+            object: { type: 'drop', ref: previous.auditRef },
+            details: { reason: 'client_drop_renewed' },
+          });
+        }
+        return deps.drops.createForClient(caller, drop, {
+          clientId: client.id,
+          email: client.email,
+          clientLink: drop.clientLink,
         });
       });
     },

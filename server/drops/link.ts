@@ -5,12 +5,13 @@
 // Entitlement: a link holder is whoever knows the drop id of /d/<dropId>; they get 410 once the
 // drop is closed or expired, everyone else 404 for an unknown id. The link alone lets them
 // upload only after proving the bound address (a bound drop: the e-mail code rules of shares,
-// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail at all, ever: an open
-// drop would otherwise let anyone make Coffer mail anyone; rate limited per client address and
-// per drop instead). A bound drop's code step is also satisfied by a trusted device of the bound
-// address (server/kernel/trust/devices.ts). Either way they get a grant, a capability token naming one upload
-// session, which owns the resumable uploads it creates (uploads.drop_session_id) and submits
-// once. Nothing here changes state on GET.
+// server/kernel/codes/rules.ts) or, for an open drop, after asking (no mail to the uploader,
+// ever: an open drop would otherwise let anyone make Coffer mail anyone; rate limited per client
+// address and per drop instead; its owner's arrival mails are coalesced, at most one per drop per
+// 10 minutes). A bound drop's code step is also satisfied by a trusted device of the bound
+// address (server/kernel/trust/devices.ts). Either way they get a grant, a capability token
+// naming one upload session, which owns the resumable uploads it creates
+// (uploads.drop_session_id) and submits once. Nothing here changes state on GET.
 //
 // A client's personal drop (drops.client_id, server/clients/) has no public link: info, codes
 // and the public start answer 404 for it, exactly as for an unknown id. Its client starts a
@@ -34,7 +35,11 @@ import {
   type Id,
 } from '../../shared/crypto/index.js';
 import { DROP_SESSION_HOURS, type Language } from '../../shared/wire/index.js';
-import { localeFor } from '../kernel/mail/format.js';
+import { localeFor, type MailLocale } from '../kernel/mail/format.js';
+import { sendAlert } from '../kernel/mail/alerts.js';
+import type { MailMessage } from '../kernel/mail/mailer.js';
+import type { UsersRepo } from '../kernel/accounts/users-repo.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
 import {
   codeSpent,
   deviceNotTrusted,
@@ -69,6 +74,8 @@ import { dropCodeMail, dropLockedMail, dropReceiptMail, dropReceivedMail } from 
 const DROP_GRANT_AUDIENCE = 'coffer/drop-upload';
 const HOUR_MS = 60 * 60 * 1000;
 const SESSION_MS = DROP_SESSION_HOURS * HOUR_MS;
+/** An open drop's arrival mails: after one, further arrivals within this time are not mailed (they are listed). */
+const ARRIVAL_QUIET_MS = 10 * 60 * 1000;
 
 export interface DropSubmission {
   readonly dropUploadId: Id;
@@ -123,6 +130,9 @@ export function createDropLinkService(
     sessionUploads: UploadsRepo;
     /** Members' own uploads, for the owner's storage. */
     memberUploads: UploadsRepo;
+    /** Who the drop's alerts reach (server/kernel/mail/alerts.ts), and the mail queue they go through. */
+    users: Pick<UsersRepo, 'byId' | 'byEmail' | 'approvedAdmins'>;
+    notify: Deliver;
     quotaBytes: number;
     /** Clears a drop that ended (a single-use drop after its submission), as the sweeper does. */
     destroy: (dropId: Id) => Promise<void>;
@@ -166,8 +176,24 @@ export function createDropLinkService(
     return { grant, expiresAt };
   };
 
-  /** Who to tell about a drop: its owner, while their account is active. */
-  const ownerMail = (drop: DropRecord): string | undefined => (drop.ownerActive ? drop.ownerEmail : undefined);
+  /** The client account with this address, if any (a drop bound to a client's address concerns them). */
+  const clientAt = (email: string | null): Id | null => {
+    const user = email === null ? undefined : deps.users.byEmail(email);
+    return user?.role === 'client' ? user.id : null;
+  };
+  /**
+   * Tells whoever the drop's alerts are for (server/kernel/mail/alerts.ts): its owner, or for a
+   * client's personal drop that client's advisor; when they left, the advisor of the client the
+   * drop is bound to, else the admins.
+   */
+  const alert = (drop: DropRecord, mail: (to: string, locale: MailLocale) => MailMessage) => {
+    const client = drop.clientId ?? clientAt(drop.email);
+    return sendAlert(
+      { users: deps.users, deliver: deps.notify, office: office() },
+      { owner: drop.clientId === null ? drop.ownerId : null, client },
+      mail,
+    );
+  };
 
   return {
     info(dropId, trustToken) {
@@ -249,17 +275,9 @@ export function createDropLinkService(
       if (check.outcome === 'spent') throw codeSpent();
       limits.fail(address);
       if (!check.lockedNow) throw wrongEmailCode(check.triesLeft);
-      const to = ownerMail(drop);
-      if (to !== undefined)
-        await deps.deliver(
-          dropLockedMail({
-            to,
-            locale: localeFor(drop.ownerLang, office()),
-            office: office().name,
-            recipient: maskAddress(email),
-            link: dropLink(drop),
-          }),
-        );
+      await alert(drop, (to, locale) =>
+        dropLockedMail({ to, locale, office: office().name, recipient: maskAddress(email), link: dropLink(drop) }),
+      );
       throw dropLocked();
     },
 
@@ -356,7 +374,7 @@ export function createDropLinkService(
       });
       if (plaintextTotal(sizes) > drop.maxBytes) throw dropTooLarge();
 
-      const receivedAt = transact(() => {
+      const received = transact(() => {
         const now = clock.now();
         const current = drops.byId(dropId);
         if (current === undefined) throw notFound();
@@ -390,6 +408,9 @@ export function createDropLinkService(
             bound: drop.email !== null,
           },
         });
+        // A bound drop's owner hears of every submission (each needed a code from its address);
+        // an open drop's, whose link anyone may hold, at most once per ARRIVAL_QUIET_MS.
+        const mailArrival = drop.email !== null || drops.claimArrivalMail(drop.id, now, now - ARRIVAL_QUIET_MS);
         if (drop.singleUse && drops.close(drop.id, now)) {
           audit.record({
             actor: drop.linkRef,
@@ -398,26 +419,30 @@ export function createDropLinkService(
             details: { reason: 'used' },
           });
         }
-        return now;
+        return { at: now, mailArrival };
       });
+      const receivedAt = received.at;
 
-      // Mail only for a bound drop: its owner (no names), and the receipt to the proven address if asked.
+      // The owner (or whoever stands in) hears that something arrived: counts and sizes, no names.
+      if (received.mailArrival)
+        await alert(drop, (to, locale) =>
+          dropReceivedMail({
+            to,
+            locale,
+            office: office().name,
+            files: files.length,
+            bytes: plaintextTotal(sizes),
+            at: receivedAt,
+            link: dropLink(drop),
+            via: drop.clientId !== null ? 'portal' : drop.email !== null ? 'bound' : 'open',
+            quietMinutes: ARRIVAL_QUIET_MS / 60_000,
+          }),
+        );
+      // The receipt only for a bound drop, to the proven address, if asked.
       let receiptMailed = false;
       if (drop.email !== null) {
         const current = office();
         const officeName = current.name;
-        const to = ownerMail(drop);
-        if (to !== undefined)
-          await deps.deliver(
-            dropReceivedMail({
-              to,
-              locale: localeFor(drop.ownerLang, current),
-              office: officeName,
-              files: files.length,
-              at: receivedAt,
-              link: dropLink(drop),
-            }),
-          );
         if (submission.receiptMail) {
           receiptMailed = await deps.deliver(
             dropReceiptMail({

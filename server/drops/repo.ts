@@ -1,7 +1,8 @@
 // SQL of drops, their upload sessions, e-mail codes, uploads and files
 // (migrations/0005_drops.sql). How each statement is scoped:
 // - the office's view: by drop id, for approved staff and admins, who all hold the office key
-//   and may take over a colleague's drop (docs/threat-model.md, promise 3); listings "mine" name the owner;
+//   and may take over a colleague's drop (docs/threat-model.md, promise 3); listings "mine" name the owner,
+//   or for a client's personal drop the client's advisor (HANDLER);
 // - a link holder: by the drop id of the link; an upload session by its id AND its drop's id;
 // - uploads and files: always through the drop (and upload) the caller was already matched
 //   to, named together in the same statement, so an id of another drop matches nothing.
@@ -73,6 +74,10 @@ function uploadFromSql(row: Flags<DropUploadRecord, 'receiptMailed'>): DropUploa
   return { ...row, receiptMailed: row.receiptMailed === 1 };
 }
 
+// The client a drop serves: its client while it is their personal drop, and after a renewal
+// detached it, the client whose portal uploads it holds (they keep their client_id).
+const CLIENT_OF_DROP = `coalesce(d.client_id,
+  (SELECT x.client_id FROM drop_uploads x WHERE x.drop_id = d.id AND x.client_id IS NOT NULL LIMIT 1))`;
 const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email AS ownerEmail, u.lang AS ownerLang, u.status AS ownerStatus, d.audit_ref AS auditRef,
   d.link_ref AS linkRef, d.created_at AS createdAt, d.expires_at AS expiresAt, d.personal, d.title, d.instructions, d.email,
   d.max_files AS maxFiles, d.max_bytes AS maxBytes, d.single_use AS singleUse, d.public_key AS publicKey, d.secrets_owner AS secretsOwner,
@@ -82,7 +87,11 @@ const DROP_COLUMNS = `d.id, d.owner_id AS ownerId, u.name AS ownerName, u.email 
   d.delivery_failed AS deliveryFailed, d.swept_at AS sweptAt, d.client_id AS clientId, d.client_link AS clientLink,
   d.signed_record AS signedRecord, d.record_certificate AS recordCertificate, u.certificate AS ownerCertificate, u.encryption_key_signature AS ownerEncryptionKeySignature,
   (SELECT count(*) FROM drop_uploads x WHERE x.drop_id = d.id) AS uploadCount,
-  (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt`;
+  (SELECT max(x.received_at) FROM drop_uploads x WHERE x.drop_id = d.id) AS lastUploadAt,
+  (SELECT c.advisor_id FROM users c WHERE c.id = ${CLIENT_OF_DROP}) AS advisorId`;
+// Whose drop it is in a member's own list ("mine"): a client's personal drop is its client's
+// advisor's (migrations/0016_advisors_alerts.sql), any other drop (or one without an advisor) its owner's.
+const HANDLER = `coalesce((SELECT c.advisor_id FROM users c WHERE c.id = ${CLIENT_OF_DROP}), d.owner_id)`;
 const DROPS = 'drops d JOIN users u ON u.id = d.owner_id';
 const UPLOAD_COLUMNS =
   'x.id, x.drop_id AS dropId, x.manifest, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.receipt_mailed AS receiptMailed';
@@ -114,7 +123,7 @@ export function createDropsRepo(db: Db) {
     'UPDATE drops SET client_id = NULL, client_link = NULL, closed_at = coalesce(closed_at, max(?, created_at)) WHERE client_id = ?',
   );
   const listByOwner = db.prepare<[Uint8Array], DropSqlRow>(
-    `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE d.owner_id = ? ORDER BY d.created_at DESC`,
+    `SELECT ${DROP_COLUMNS} FROM ${DROPS} WHERE ${HANDLER} = ? ORDER BY d.created_at DESC`,
   );
   const listAll = db.prepare<[], DropSqlRow>(`SELECT ${DROP_COLUMNS} FROM ${DROPS} ORDER BY d.created_at DESC`);
   // The uploads of the drops each listing above holds, scoped the same way (the owner in the query).
@@ -122,7 +131,7 @@ export function createDropsRepo(db: Db) {
     (SELECT count(*) FROM drop_files f WHERE f.drop_upload_id = x.id) AS fileCount
     FROM drop_uploads x JOIN drops d ON d.id = x.drop_id`;
   const uploadBriefsByOwner = db.prepare<[Uint8Array], DropUploadBrief>(
-    `${UPLOAD_BRIEF} WHERE d.owner_id = ? ORDER BY x.received_at DESC`,
+    `${UPLOAD_BRIEF} WHERE ${HANDLER} = ? ORDER BY x.received_at DESC`,
   );
   const uploadBriefsAll = db.prepare<[], DropUploadBrief>(`${UPLOAD_BRIEF} ORDER BY x.received_at DESC`);
 
@@ -211,6 +220,10 @@ export function createDropsRepo(db: Db) {
     `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
      VALUES (@dropUploadId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @sealedKey)`,
   );
+  // An open drop's arrival mail, at most one per `since` window: claimed in the submission's transaction.
+  const claimArrivalMail = db.prepare<[number, Uint8Array, number]>(
+    'UPDATE drops SET arrival_mailed_at = ? WHERE id = ? AND (arrival_mailed_at IS NULL OR arrival_mailed_at <= ?)',
+  );
   const receiptMailed = db.prepare<[Uint8Array, Uint8Array]>(
     'UPDATE drop_uploads SET receipt_mailed = 1 WHERE id = ? AND drop_id = ?',
   );
@@ -256,9 +269,10 @@ export function createDropsRepo(db: Db) {
     dropOfClient: (clientId: Id) => one(dropOfClient.get(clientId)),
     /** Closes a client's personal drop and detaches it from them; false if they had none. */
     detachClient: (clientId: Id, now: number) => detachClient.run(now, clientId).changes === 1,
+    /** The member's own drops: those they made, and their clients' personal drops instead of the approver's. */
     listByOwner: (ownerId: Id) => listByOwner.all(ownerId).map(dropFromSql),
     listAll: () => listAll.all().map(dropFromSql),
-    /** The uploads of the owner's drops (as listByOwner), newest first. */
+    /** The uploads of the member's drops (as listByOwner), newest first. */
     uploadBriefsByOwner: (ownerId: Id) => uploadBriefsByOwner.all(ownerId),
     /** The uploads of every drop of the office (as listAll), newest first. */
     uploadBriefsAll: () => uploadBriefsAll.all(),
@@ -316,6 +330,9 @@ export function createDropsRepo(db: Db) {
     insertFile(file: DropFileRecord): void {
       insertFile.run(file);
     },
+    /** True (and noted) when no arrival mail for the drop was queued after `since`. */
+    claimArrivalMail: (dropId: Id, now: number, since: number) =>
+      claimArrivalMail.run(now, dropId, since).changes === 1,
     setReceiptMailed(dropId: Id, dropUploadId: Id): void {
       receiptMailed.run(dropUploadId, dropId);
     },

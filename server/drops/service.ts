@@ -114,9 +114,13 @@ export function createDropsService(deps: {
 
   const object = (drop: DropRecord) => ({ type: 'drop' as const, ref: drop.auditRef });
 
-  /** Audits an action by someone other than the owner as a takeover too; returns the detail for the action's own entry. */
+  /**
+   * Audits an action by someone other than the owner (or, for a client's personal drop, the
+   * client's advisor, whose drop it is now) as a takeover too; returns the detail for the action's own entry.
+   */
   const noteTakeover = (caller: Caller, drop: DropRecord, action: string): Record<string, AuditDetail> => {
     if (bytesEqual(caller.userId, drop.ownerId)) return {};
+    if (drop.advisorId !== null && bytesEqual(caller.userId, drop.advisorId)) return {};
     audit.record({ actor: caller.auditRef, action: 'drop.takeover', object: object(drop), details: { action } });
     return { takeover: true };
   };

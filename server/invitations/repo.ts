@@ -21,6 +21,8 @@ export interface NewInvitation {
   readonly lang: Language;
   /** A handed-over client invitation: the office's statement with I sealed to the office key (protocol §13a). */
   readonly clientStatement: Uint8Array | null;
+  /** A client invitation's advisor; null otherwise. */
+  readonly advisorId: Id | null;
 }
 
 interface InvitationSqlRow {
@@ -39,6 +41,7 @@ interface InvitationSqlRow {
   delivery_failed: number;
   lang: Language;
   client_statement: Uint8Array | null;
+  advisor_id: Uint8Array | null;
 }
 
 function fromSql(row: InvitationSqlRow): InvitationRecord {
@@ -58,17 +61,20 @@ function fromSql(row: InvitationSqlRow): InvitationRecord {
     deliveryFailed: row.delivery_failed === 1,
     lang: row.lang,
     handover: row.client_statement !== null,
+    advisorId: asIdOrNull(row.advisor_id),
   };
 }
 
 const COLUMNS =
-  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang, client_statement';
+  'id, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, accepted_at, withdrawn_at, delivery_failed, lang, client_statement, advisor_id';
 const OPEN = 'accepted_at IS NULL AND withdrawn_at IS NULL';
 
 export function createInvitationsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang, client_statement)
-     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang, @clientStatement)`,
+    `INSERT INTO invitations (id, token_hash, kind, user_id, email, role, name, audit_ref, invited_by, created_at, expires_at, lang,
+       client_statement, advisor_id)
+     VALUES (@id, @tokenHash, @kind, @userId, @email, @role, @name, @auditRef, @invitedBy, @createdAt, @expiresAt, @lang,
+       @clientStatement, @advisorId)`,
   );
   const byToken = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE token_hash = ?`);
   const byId = db.prepare<[Uint8Array], InvitationSqlRow>(`SELECT ${COLUMNS} FROM invitations WHERE id = ?`);

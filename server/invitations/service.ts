@@ -28,7 +28,8 @@ import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import { alreadyExists, invalidInput, invitationInvalid, notFound, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
-import { invitationMail, resetMail } from '../kernel/mail/messages.js';
+import { approvalWaitingMail, invitationMail, resetMail } from '../kernel/mail/messages.js';
+import { approvalReaders, canAct } from '../kernel/mail/alerts.js';
 import { localeFor } from '../kernel/mail/format.js';
 import type { OfficeRecord, OfficeRepo } from '../kernel/accounts/office-repo.js';
 import type { RateLimiter } from '../kernel/rate-limit/service.js';
@@ -57,6 +58,8 @@ export interface InvitationsService {
   /**
    * An advisor invites a client by name and address (role 'client'): mailed, or, with a
    * handover, not mailed and answered with the token for the link the advisor delivers.
+   * `advisorId`: the member who will handle them (an approved, active member), the inviting
+   * member when left out.
    */
   inviteClient(
     caller: Caller,
@@ -64,6 +67,7 @@ export interface InvitationsService {
     email: string,
     lang?: Language,
     handover?: ClientHandoverInput,
+    advisorId?: Id,
   ): Promise<SentInvitation>;
   listOpen(): InvitationRecord[];
   resend(caller: Caller, id: Id): Promise<SentInvitation>;
@@ -110,6 +114,8 @@ export function createInvitationsService(deps: {
   clock: Clock;
   serverKey: Uint8Array;
   deliver: Deliver;
+  /** The mail queue: the approval-waiting notice (no secret). */
+  notify: Deliver;
   publicUrl: string;
 }): InvitationsService {
   const { repo, users, audit, transact, clock, limits } = deps;
@@ -230,12 +236,14 @@ export function createInvitationsService(deps: {
     role: Role,
     name: string | null,
     lang: Language | undefined,
+    advisorId: Id | null,
     handover?: ClientHandoverInput,
   ): Promise<SentInvitation> => {
     if (handover !== undefined) checkHandover(email, handover);
     const token = newToken();
     const invitation = transact(() => {
       const now = clock.now();
+      if (advisorId !== null && !canAct(users.byId(advisorId))) throw invalidInput(['advisorId']);
       if (users.emailTaken(email) || repo.hasOpenFor(email, now)) throw alreadyExists();
       if (handover !== undefined && repo.userIdTaken(handover.userId)) throw alreadyExists();
       const created = {
@@ -252,6 +260,7 @@ export function createInvitationsService(deps: {
         expiresAt: now + INVITATION_LIFETIME_MS,
         lang: lang ?? users.byId(caller.userId)?.lang ?? office().language,
         clientStatement: handover?.statement ?? null,
+        advisorId,
       };
       repo.insert(created);
       audit.person(created.auditRef, 'invitee', name, email);
@@ -272,10 +281,11 @@ export function createInvitationsService(deps: {
   return {
     async create(caller, email, role, lang) {
       if (!INVITABLE_ROLES.includes(role)) throw invalidInput(['role']);
-      return invite(caller, email, role, null, lang);
+      return invite(caller, email, role, null, lang, null);
     },
 
-    inviteClient: (caller, name, email, lang, handover) => invite(caller, email, 'client', name, lang, handover),
+    inviteClient: (caller, name, email, lang, handover, advisorId) =>
+      invite(caller, email, 'client', name, lang, advisorId ?? caller.userId, handover),
 
     listOpen: () => repo.listOpen(clock.now()),
 
@@ -323,11 +333,28 @@ export function createInvitationsService(deps: {
             auditRef: invitation.auditRef,
             createdAt: now,
             lang: lang ?? invitation.lang,
+            advisorId: invitation.advisorId,
           });
         } else if (users.setKeysAfterReset(invitation.userId, name, keys)) {
           if (lang !== undefined) users.setLang(invitation.userId, lang);
         } else {
           throw invitationInvalid();
+        }
+        // Whoever can approve hears once that someone waits (queued: it leaves after this commit).
+        const waiting = users.byId(invitation.userId);
+        if (waiting !== undefined) {
+          const current = office();
+          for (const reader of approvalReaders(users, waiting))
+            void deps.notify(
+              approvalWaitingMail({
+                to: reader.email,
+                locale: localeFor(reader.lang, current),
+                office: current.name,
+                email: waiting.email,
+                client: waiting.role === 'client',
+                link: `${deps.publicUrl}/app/${waiting.role === 'client' ? 'clients' : 'admin'}`,
+              }),
+            );
         }
         audit.person(invitation.auditRef, 'user', name, invitation.email);
         audit.record({
@@ -364,6 +391,7 @@ export function createInvitationsService(deps: {
         expiresAt,
         lang: user.lang,
         clientStatement: null,
+        advisorId: null,
       });
       return { id, token, expiresAt };
     },

@@ -39,6 +39,9 @@ import type { LinkHolderDeps } from '../kernel/link-holder.js';
 import type { RecipientWithShare, ShareFileRecord, ShareRecord } from './records.js';
 import { downloadReceiptMail, emailCodeMail, recipientLockedMail } from '../kernel/mail/transfer-messages.js';
 import { localeFor, type MailLocale } from '../kernel/mail/format.js';
+import { sendAlert } from '../kernel/mail/alerts.js';
+import type { MailMessage } from '../kernel/mail/mailer.js';
+import type { Deliver } from '../kernel/mail/deliver.js';
 
 const GRANT_AUDIENCE = 'coffer/share-download';
 const GRANT_TTL_SECONDS = 60 * 60;
@@ -108,7 +111,13 @@ export interface ReceivingService {
 }
 
 export function createReceivingService(
-  deps: LinkHolderDeps & { shares: SharesRepo; users: UsersRepo; blobs: BlobStore },
+  deps: LinkHolderDeps & {
+    shares: SharesRepo;
+    users: UsersRepo;
+    blobs: BlobStore;
+    /** The mail queue, for alerts to the sender or whoever stands in (server/kernel/mail/alerts.ts). */
+    notify: Deliver;
+  },
 ): ReceivingService {
   const { shares, audit, transact, clock, limits } = deps;
 
@@ -156,10 +165,21 @@ export function createReceivingService(
       claims: { jti: idToWire(newId()) },
     });
 
-  /** Where a notice to the sender goes, in the sender's language. */
-  const senderMail = (share: ShareRecord): { to: string; locale: MailLocale } | undefined => {
-    const sender = deps.users.byId(share.senderId);
-    return sender === undefined ? undefined : { to: sender.email, locale: localeFor(sender.lang, office()) };
+  /**
+   * Tells the sender about a recipient, or whoever stands in for a sender who left
+   * (server/kernel/mail/alerts.ts): the advisor of the client whose address it is, else the admins.
+   */
+  const alertSender = (
+    share: ShareRecord,
+    recipientEmail: string,
+    mail: (to: string, locale: MailLocale) => MailMessage,
+  ) => {
+    const client = deps.users.byEmail(recipientEmail);
+    return sendAlert(
+      { users: deps.users, deliver: deps.notify, office: office() },
+      { owner: share.senderId, client: client?.role === 'client' ? client.id : null },
+      mail,
+    );
   };
 
   /** Checks a grant's signature, audience and expiry; 401 grant_invalid otherwise. */
@@ -228,19 +248,17 @@ export function createReceivingService(
         return { first, at: now };
       });
       if (counted.first && share.receiptMail) {
-        const toSender = senderMail(share);
         // Not awaited: the download need not wait for the mail (deliver never throws).
-        if (toSender !== undefined) {
-          void deps.deliver(
-            downloadReceiptMail({
-              ...toSender,
-              office: office().name,
-              recipient: maskAddress(recipient.email),
-              at: counted.at,
-              link: sentLink(share),
-            }),
-          );
-        }
+        void alertSender(share, recipient.email, (to, locale) =>
+          downloadReceiptMail({
+            to,
+            locale,
+            office: office().name,
+            recipient: maskAddress(recipient.email),
+            at: counted.at,
+            link: sentLink(share),
+          }),
+        );
       }
     } catch (error) {
       await blob.close();
@@ -357,16 +375,15 @@ export function createReceivingService(
 
       if (outcome.kind === 'locked') {
         limits.fail(address);
-        const toSender = senderMail(share);
-        if (toSender !== undefined)
-          await deps.deliver(
-            recipientLockedMail({
-              ...toSender,
-              office: office().name,
-              recipient: maskAddress(recipient.email),
-              link: sentLink(share),
-            }),
-          );
+        await alertSender(share, recipient.email, (to, locale) =>
+          recipientLockedMail({
+            to,
+            locale,
+            office: office().name,
+            recipient: maskAddress(recipient.email),
+            link: sentLink(share),
+          }),
+        );
         throw recipientLocked();
       }
       if (outcome.kind === 'spent') throw codeSpent();

@@ -26,6 +26,12 @@
 //   requires the call.
 // - POST /api/v1/clients/:userId/keys-checked ({}) → 204: an active client approved unchecked,
 //   whose fingerprint a member compared later, is marked `call` (409 `wrong_state` otherwise).
+// - POST /api/v1/clients/:userId/advisor (ClientAdvisorRequest) → 204: any approved member sets
+//   who handles the client (audited). 400 `invalid_input` unless the advisor is an active,
+//   approved member; 404 for an id that is not a client's.
+// - POST /api/v1/clients/:userId/drop (ClientDropRenewRequest) → ClientApproveResponse: a new
+//   personal drop, the old one closed in the same transaction. 409 `wrong_state` unless the
+//   client is approved and active.
 //
 // The client's side (guard 'client': an approved client; members get 403):
 // - GET /api/v1/portal → Portal: the caller's own personal drop, nothing else.
@@ -62,6 +68,8 @@ export const ClientInviteRequest = z.object({
   lang: Language.optional(),
   /** Present: the advisor copies the link and delivers it; absent: Coffer mails it. */
   handover: ClientHandover.optional(),
+  /** The member who will handle the client (an approved, active member); the inviting member when left out. */
+  advisorId: WireId.optional(),
 });
 export type ClientInviteRequest = z.infer<typeof ClientInviteRequest>;
 export const ClientInviteResponse = z.object({
@@ -93,6 +101,8 @@ export type ClientState = z.infer<typeof ClientState>;
  */
 export const KeyCheck = z.enum(['proof', 'call', 'unverified']);
 export type KeyCheck = z.infer<typeof KeyCheck>;
+/** A client's advisor, as the office's client list names them. */
+const ClientAdvisor = z.object({ userId: WireId, name: z.string(), active: z.boolean() });
 
 export const ClientSummary = z.object({
   state: ClientState,
@@ -115,6 +125,10 @@ export const ClientSummary = z.object({
   handover: z.boolean(),
   /** Once approved: how the office checked the client's keys. */
   keyCheck: KeyCheck.nullable(),
+  /** That drop's state: a closed or expired one can be renewed (POST …/drop). */
+  dropState: DropState.nullable(),
+  /** The member who handles the client; `active` false once they left (their alerts go to the admins). Null: none. */
+  advisor: ClientAdvisor.nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
@@ -140,6 +154,11 @@ export const ClientDetail = z.object({
    * statement with I sealed to the office key, and the client's key proof (protocol §13a).
    */
   handover: z.object({ statement: SignedEnvelope, keyProof: bytes(32) }).nullable(),
+  /**
+   * The office's certificate for these keys once approved: a browser renewing the personal drop
+   * checks it before sealing the new link to the client (null before approval).
+   */
+  certificate: SignedEnvelope.nullable(),
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
 
@@ -158,6 +177,18 @@ export const ClientApproveRequest = z.object({
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
 export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type ClientApproveResponse = z.infer<typeof ClientApproveResponse>;
+
+/** POST /api/v1/clients/:userId/advisor → 204: another member handles the client. */
+export const ClientAdvisorRequest = z.object({ advisorId: WireId });
+export type ClientAdvisorRequest = z.infer<typeof ClientAdvisorRequest>;
+
+/**
+ * POST /api/v1/clients/:userId/drop → ClientApproveResponse: a new personal drop for an approved
+ * client, made as at approval (sealed to the renewing member and the office, its link to the
+ * client's certified key); the old one closes in the same transaction.
+ */
+export const ClientDropRenewRequest = z.object({ drop: ClientDropRequest });
+export type ClientDropRenewRequest = z.infer<typeof ClientDropRenewRequest>;
 
 // ---- the client's side
 

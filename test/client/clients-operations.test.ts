@@ -172,6 +172,39 @@ describe('approving a client and the personal drop', () => {
     ).rejects.toThrow('drop_key_mismatch');
   });
 
+  it('renews the personal drop sealed to the keys the office certified for the client, and to no key a server swaps in', async () => {
+    const o = await office(fakeServer());
+    const client = await clientOf(o);
+    const renewed = await call(o.anna.ops, 'renewClientDrop', { client: client.listed, label: 'Bakkerij de Vries' });
+    expect(renewed.drop.dropId).not.toBe(client.approved.drop.dropId);
+    // The client's portal opens the new link (record signed by the renewing member, naming the client).
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
+    const opened = await call(client.ops, 'openClientDrop', portalDrop(o, { ...client.approved, drop: renewed.drop }));
+    expect(opened.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+
+    // A server playing tricks: another key for the client (with its own valid signature), another
+    // client's certificate, a member's certificate passed off as a client's. Nothing is sealed.
+    const other = await clientOf(o, 'ander@voorbeeld.nl');
+    const swappedKeys = {
+      ...client.listed,
+      identityPublicKey: other.listed.identityPublicKey,
+      encryptionPublicKey: other.listed.encryptionPublicKey,
+      encryptionKeySignature: other.listed.encryptionKeySignature,
+    };
+    const anna = { ...o.anna.listed, role: 'client' as const };
+    for (const forged of [
+      swappedKeys,
+      { ...client.listed, certificate: other.listed.certificate },
+      { ...client.listed, email: 'ander@voorbeeld.nl' },
+      anna,
+    ])
+      await expect(call(o.anna.ops, 'renewClientDrop', { client: forged, label: 'X' })).rejects.toThrow(
+        'invalid_member',
+      );
+    // Only a member holding the office keys renews.
+    await expect(call(client.ops, 'renewClientDrop', { client: client.listed, label: 'X' })).rejects.toThrow('locked');
+  });
+
   it('refuses to certify anyone but a client, and needs the office keys', async () => {
     const o = await office(fakeServer());
     const staff = { ...o.anna.listed, role: 'staff' as const };

@@ -434,6 +434,8 @@ describe('routing', () => {
       'GET /api/v1/clients/:userId api none office',
       'POST /api/v1/clients/:userId/approve api json office',
       'POST /api/v1/clients/:userId/keys-checked api json office',
+      'POST /api/v1/clients/:userId/advisor api json office',
+      'POST /api/v1/clients/:userId/drop api json office',
       'GET /api/v1/portal api none client',
       'GET /api/v1/portal/uploads api none client',
       'GET /api/v1/portal/uploads/:dropUploadId api none client',

@@ -190,6 +190,7 @@ describe('e-mail codes', () => {
         else expectError(res, 423, 'recipient_locked');
       }
     }
+    await s.t.mailQueue.idle(); // alerts to the office go through the mail queue
     const toSender = await s.mail.latest('anna@kantoor.example');
     expect(toSender.subject).toContain('g***@example.nl');
     expect(toSender.text).toContain(`/app/sent/${sent.shareId}`);

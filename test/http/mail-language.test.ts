@@ -153,7 +153,7 @@ describe('PUT /api/v1/me/language', () => {
 });
 
 describe('every mail in its reader’s language and the office’s time zone', () => {
-  it('account mails: invitation, approval, password change, two-factor, reset; a client’s invitation and approval', async () => {
+  it('account mails: invitation, waiting for approval, approval, password change, two-factor, reset; a client’s invitation and approval', async () => {
     const o = await tokyoOffice();
     const now = o.t.clock.now();
 
@@ -163,6 +163,9 @@ describe('every mail in its reader’s language and the office’s time zone', (
     expect(expectEnglish(invitation)).toContain(`The link works once and is valid until ${tokyo(expiresAt, 'en')}.`);
     expect(tokyo(expiresAt, 'en')).toBe('22 January 2026 at 18:37 (Tokyo)');
 
+    // The admin (English) is told that Bram waits, in English.
+    const waiting = await mailTo(o, o.admin.account.email, /bram@kantoor\.example is waiting for approval/);
+    expect(expectEnglish(waiting)).toContain('approve the account on the users page');
     await approve(o, bram);
     expectEnglish(await mailTo(o, bram.account.email, /was approved/));
 
@@ -295,7 +298,7 @@ describe('every mail in its reader’s language and the office’s time zone', (
     expect(receiptText).toContain('68,4 KB');
     const arrived = await mailTo(o, o.admin.account.email, /documents arrived/);
     expect(expectEnglish(arrived)).toContain(
-      `1 file arrived through one of your upload links on ${tokyo(o.t.clock.now(), 'en')}.`,
+      `1 file (68.4 KB) arrived through one of your upload links on ${tokyo(o.t.clock.now(), 'en')}.`,
     );
 
     // Another bound drop, its page in English; ten wrong codes lock it and the owner is told.

@@ -9,7 +9,9 @@ import {
   ClientList,
   Portal,
   PortalUploadList,
+  type ClientAdvisorRequest,
   type ClientApproveRequest,
+  type ClientDropRenewRequest,
   type ClientInviteRequest,
   type ClientResendRequest,
 } from '../../../shared/wire/clients.js';
@@ -65,6 +67,16 @@ export function getClient(userId: string, options?: RequestOptions): Promise<Cli
 
 export function approveClient(userId: string, body: ClientApproveRequest): Promise<ClientApproveResponse> {
   return postJson(`${API}/clients/${segment(userId)}/approve`, body, schema(ClientApproveResponse));
+}
+
+/** Another member handles the client (any approved member may set it). */
+export async function setClientAdvisor(userId: string, body: ClientAdvisorRequest): Promise<void> {
+  await postJson(`${API}/clients/${segment(userId)}/advisor`, body, noContent);
+}
+
+/** A new personal drop for the client, made in this browser; the server closes the old one. */
+export function renewClientDrop(userId: string, body: ClientDropRenewRequest): Promise<ClientApproveResponse> {
+  return postJson(`${API}/clients/${segment(userId)}/drop`, body, schema(ClientApproveResponse));
 }
 
 // ---- the client's portal

@@ -556,8 +556,8 @@ export const en = {
   'guest.gone.contactOffice': 'Questions? Contact {office}.',
   'guest.unavailable': 'The link could not be checked right now. Check your internet connection and try again.',
   'guest.locked':
-    'Too many wrong codes were entered for this link, so it has been locked. {sender} has been told and can unlock it for you.',
-  'guest.theSender': 'The sender',
+    'Too many wrong codes were entered for this link, so it has been locked. {office} has been told and can unlock it for you.',
+  'guest.theOffice': 'The office',
   'guest.untrusted.title': 'Do not trust these files',
   'guest.untrusted.text':
     'This link does not match its office: the files could not be verified as coming from the sender. Nothing was decrypted. Contact the sender by phone.',
@@ -1196,6 +1196,7 @@ export const en = {
   'audit.action.user.enabled': 'Account enabled again',
   'audit.action.user.role_changed': 'Role changed',
   'audit.action.user.reset': 'Account reset',
+  'audit.action.user.advisor_changed': "Client's advisor changed",
   'audit.action.sign_in.succeeded': 'Signed in',
   'audit.action.sign_in.failed': 'Sign-in failed',
   'audit.action.second_factor.failed': 'Wrong code for two-factor sign-in',
@@ -1454,6 +1455,26 @@ export const en = {
   'clients.batch.progress': 'Checking and approving {done} of {total}…',
   'clients.batch.refused.text':
     'The keys the server lists for them were not made with the invitation link you gave them. Someone may have tampered with the server. They were not approved: tell your office’s administrator, and compare fingerprints with them by phone.',
+  'clients.advisor': 'Advisor',
+  'clients.advisor.hint':
+    'The colleague who handles this client: their uploads and alerts go to this person. Any colleague can change it later.',
+  'clients.advisor.none': 'No advisor',
+  'clients.advisor.noneWarning': 'No advisor: alerts go to the admins',
+  'clients.advisor.left': 'Advisor has left: alerts go to the admins. Choose another advisor.',
+  'clients.advisor.choose': 'Advisor of {name}',
+  'clients.advisor.save': 'Save',
+  'clients.advisor.changed': '{advisor} is now the advisor of {name}.',
+  'clients.drop.expired': 'Upload link expired',
+  'clients.drop.closed': 'Upload link closed',
+  'clients.renew': 'New upload link',
+  'clients.renewLabel': 'New upload link for {name}',
+  'clients.renew.confirm':
+    'The current upload link stops working and the client’s portal gets a new one. Files already received stay.',
+  'clients.renew.go': 'Make new link',
+  'clients.renew.working': 'Making the new upload link…',
+  'clients.renew.done': '{name} has a new upload link in their portal. The old one is closed.',
+  'clients.renew.untrusted':
+    'The client’s keys as this server gives them are not the ones the office certified. No new link was made. Contact the client in person.',
 
   'invite.office.verified':
     'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',

@@ -574,8 +574,8 @@ export const nl: Messages = {
   'guest.unavailable':
     'De link kon nu niet worden gecontroleerd. Controleer uw internetverbinding en probeer het opnieuw.',
   'guest.locked':
-    'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {sender} is op de hoogte en kan hem voor u vrijgeven.',
-  'guest.theSender': 'De afzender',
+    'Voor deze link zijn te vaak verkeerde codes ingevoerd; daarom is hij geblokkeerd. {office} is op de hoogte en kan hem voor u vrijgeven.',
+  'guest.theOffice': 'Het kantoor',
   'guest.untrusted.title': 'Vertrouw deze bestanden niet',
   'guest.untrusted.text':
     'Deze link past niet bij het kantoor: niet kon worden vastgesteld dat de bestanden van de afzender komen. Er is niets ontsleuteld. Neem telefonisch contact op met de afzender.',
@@ -1233,6 +1233,7 @@ export const nl: Messages = {
   'audit.action.user.enabled': 'Account weer ingeschakeld',
   'audit.action.user.role_changed': 'Rol gewijzigd',
   'audit.action.user.reset': 'Account opnieuw ingesteld',
+  'audit.action.user.advisor_changed': 'Adviseur van klant gewijzigd',
   'audit.action.sign_in.succeeded': 'Ingelogd',
   'audit.action.sign_in.failed': 'Inloggen mislukt',
   'audit.action.second_factor.failed': 'Verkeerde code bij inloggen in twee stappen',
@@ -1491,6 +1492,26 @@ export const nl: Messages = {
   'clients.batch.progress': '{done} van {total} controleren en goedkeuren…',
   'clients.batch.refused.text':
     'De sleutels die de server voor hen toont, zijn niet gemaakt met de uitnodigingslink die u gaf. Mogelijk heeft iemand met de server geknoeid. Zij zijn niet goedgekeurd: meld het aan de beheerder van uw kantoor en vergelijk de vingerafdruk telefonisch met hen.',
+  'clients.advisor': 'Adviseur',
+  'clients.advisor.hint':
+    'De collega die deze klant behandelt: uploads en meldingen van de klant gaan naar deze persoon. Elke collega kan dit later wijzigen.',
+  'clients.advisor.none': 'Geen adviseur',
+  'clients.advisor.noneWarning': 'Geen adviseur: meldingen gaan naar de beheerders',
+  'clients.advisor.left': 'Adviseur is uit dienst: meldingen gaan naar de beheerders. Kies een andere adviseur.',
+  'clients.advisor.choose': 'Adviseur van {name}',
+  'clients.advisor.save': 'Opslaan',
+  'clients.advisor.changed': '{advisor} is nu de adviseur van {name}.',
+  'clients.drop.expired': 'Uploadlink verlopen',
+  'clients.drop.closed': 'Uploadlink gesloten',
+  'clients.renew': 'Nieuwe uploadlink',
+  'clients.renewLabel': 'Nieuwe uploadlink voor {name}',
+  'clients.renew.confirm':
+    'De huidige uploadlink werkt dan niet meer en het portaal van de klant krijgt een nieuwe. Wat al binnen is, blijft.',
+  'clients.renew.go': 'Nieuwe link maken',
+  'clients.renew.working': 'De nieuwe uploadlink wordt gemaakt…',
+  'clients.renew.done': '{name} heeft een nieuwe uploadlink in het portaal. De oude is gesloten.',
+  'clients.renew.untrusted':
+    'De sleutels van de klant zoals deze server ze geeft, zijn niet de sleutels die het kantoor heeft gecertificeerd. Er is geen nieuwe link gemaakt. Neem persoonlijk contact op met de klant.',
 
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',

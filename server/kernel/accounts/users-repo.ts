@@ -1,7 +1,7 @@
 // SQL of users (migrations/0002_accounts.sql). Every statement that reads or changes one
 // user names that user's id in its WHERE clause; callers pass the id of the caller or of the
 // admin's target, never an id taken from another row the caller does not own.
-import { asId, type Id } from '../../../shared/crypto/index.js';
+import { asId, asIdOrNull, type Id } from '../../../shared/crypto/index.js';
 import type { Language, Role } from '../../../shared/wire/index.js';
 import type { Db } from '../db/open.js';
 
@@ -46,6 +46,8 @@ export interface UserRecord {
   readonly lastSignInAt: number | null;
   /** The language of this user's mails: the one their browser last chose. */
   readonly lang: Language;
+  /** A client's advisor (migrations/0016_advisors_alerts.sql); null for members and for a client without one. */
+  readonly advisorId: Id | null;
 }
 
 interface UserSqlRow {
@@ -75,6 +77,7 @@ interface UserSqlRow {
   created_at: number;
   last_sign_in_at: number | null;
   lang: Language;
+  advisor_id: Uint8Array | null;
 }
 
 function keysOf(row: UserSqlRow): StoredAccountKeys | null {
@@ -123,6 +126,7 @@ function userFromSql(row: UserSqlRow): UserRecord {
     createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
     lang: row.lang,
+    advisorId: asIdOrNull(row.advisor_id),
   };
 }
 
@@ -139,6 +143,8 @@ export interface NewUser {
   readonly auditRef: Uint8Array;
   readonly createdAt: number;
   readonly lang: Language;
+  /** A client's advisor, from their invitation. */
+  readonly advisorId?: Id | null;
 }
 
 export function createUsersRepo(db: Db) {
@@ -156,13 +162,19 @@ export function createUsersRepo(db: Db) {
       "SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND approval = 'approved'",
     )
     .pluck();
+  const approvedAdmins = db.prepare<[], UserSqlRow>(
+    "SELECT * FROM users WHERE role = 'admin' AND status = 'active' AND approval = 'approved' ORDER BY lower(name), email",
+  );
+  const setAdvisor = db.prepare<[Uint8Array, Uint8Array]>(
+    "UPDATE users SET advisor_id = ? WHERE id = ? AND role = 'client'",
+  );
   const insert = db.prepare(
     `INSERT INTO users (id, email, name, role, status, approval, kdf_salt, kdf_ops, kdf_mem, auth_verifier, recovery_verifier,
        identity_public_key, encryption_public_key, encryption_key_signature, password_bundle, recovery_bundle,
-       certificate, certificate_version, sealed_office_keys, audit_ref, created_at, lang)
+       certificate, certificate_version, sealed_office_keys, audit_ref, created_at, lang, advisor_id)
      VALUES (@id, @email, @name, @role, 'active', @approval, @kdfSalt, @kdfOps, @kdfMem, @authVerifier, @recoveryVerifier,
        @identityPublicKey, @encryptionPublicKey, @encryptionKeySignature, @passwordBundle, @recoveryBundle,
-       @certificate, @certificateVersion, @sealedOfficeKeys, @auditRef, @createdAt, @lang)`,
+       @certificate, @certificateVersion, @sealedOfficeKeys, @auditRef, @createdAt, @lang, @advisorId)`,
   );
   const setKeysAfterReset = db.prepare(
     `UPDATE users SET name = @name, approval = 'pending', kdf_salt = @kdfSalt, kdf_ops = @kdfOps, kdf_mem = @kdfMem,
@@ -247,6 +259,14 @@ export function createUsersRepo(db: Db) {
     members(): UserRecord[] {
       return members.all().map(userFromSql);
     },
+    /** The admins who can act now (active and approved): whom an alert without anyone else goes to. */
+    approvedAdmins(): UserRecord[] {
+      return approvedAdmins.all().map(userFromSql);
+    },
+    /** A client's advisor (the id is a client's, checked by the caller); false for anyone who is not a client. */
+    setAdvisor(clientId: Id, advisorId: Id): boolean {
+      return setAdvisor.run(advisorId, clientId).changes === 1;
+    },
     countActiveApprovedAdmins(): number {
       return activeAdmins.get() ?? 0;
     },
@@ -264,6 +284,7 @@ export function createUsersRepo(db: Db) {
         auditRef: user.auditRef,
         createdAt: user.createdAt,
         lang: user.lang,
+        advisorId: user.advisorId ?? null,
       });
     },
     /** The caller's own choice of language (the id is the caller's). */

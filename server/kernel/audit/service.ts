@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   'user.enabled',
   'user.role_changed',
   'user.reset',
+  /** A member set who handles a client (the new advisor's audit ref in the details). */
+  'user.advisor_changed',
   'sign_in.succeeded',
   'sign_in.failed',
   'second_factor.failed',

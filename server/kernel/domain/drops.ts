@@ -62,6 +62,8 @@ export interface DropRecord extends DropFields {
   readonly sweptAt: number | null;
   readonly uploadCount: number;
   readonly lastUploadAt: number | null;
+  /** A personal drop's client's advisor (migrations/0016_advisors_alerts.sql): its arrivals are theirs; null otherwise. */
+  readonly advisorId: Id | null;
 }
 
 /** The state a drop is in at `now`; closed wins over expired. */

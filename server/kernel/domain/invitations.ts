@@ -27,6 +27,8 @@ export interface InvitationRecord {
   readonly lang: Language;
   /** A client invitation the advisor hands over (its link carries I, protocol §13a); never mailed. */
   readonly handover: boolean;
+  /** A client invitation's advisor (migrations/0016_advisors_alerts.sql); null for any other. */
+  readonly advisorId: Id | null;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the office. None carries a secret except the single-use invitation or reset link itself,
 // which is the point of that mail.
 import type { MailMessage } from './mailer.js';
-import { localized, mailTime, type MailLocale } from './format.js';
+import { localized, mailTime, notice, type MailLocale } from './format.js';
 
 export function invitationMail(options: {
   to: string;
@@ -185,6 +185,40 @@ export function approvedMail(options: {
     },
     true,
   );
+}
+
+/**
+ * An admin (or a client's advisor): someone accepted an invitation or a reset link and waits for
+ * approval. Sent once each time an account starts waiting. Names the address the office invited,
+ * never the name the invitee typed (text the office did not write does not go into its mail).
+ */
+export function approvalWaitingMail(options: {
+  to: string;
+  locale: MailLocale;
+  office: string;
+  email: string;
+  client: boolean;
+  link: string;
+}): MailMessage {
+  const { to, locale, office, email, client, link } = options;
+  return notice(to, locale, office, link, {
+    nl: {
+      subject: `Coffer: ${email} wacht op goedkeuring`,
+      body: [
+        client
+          ? `De klant ${email} heeft een Coffer-account aangemaakt en wacht op goedkeuring. Vergelijk de vingerafdruk met de klant (bijvoorbeeld telefonisch) en keur het account goed op de klantenpagina:`
+          : `${email} heeft een Coffer-account aangemaakt en wacht op goedkeuring. Vergelijk de vingerafdruk met uw collega en keur het account goed op de gebruikerspagina:`,
+      ],
+    },
+    en: {
+      subject: `Coffer: ${email} is waiting for approval`,
+      body: [
+        client
+          ? `The client ${email} created a Coffer account and is waiting for approval. Compare the fingerprint with the client (by phone, for example) and approve the account on the clients page:`
+          : `${email} created a Coffer account and is waiting for approval. Compare the fingerprint with your colleague and approve the account on the users page:`,
+      ],
+    },
+  });
 }
 
 /** A client's account was approved: the portal is open; no word about sending (clients cannot). */

@@ -174,8 +174,9 @@ export function downloadReceiptMail(options: {
 }
 
 // ---- drops. None of these carries a file name, the drop's label, a key, D or (except the code
-// mail itself) a code: the server knows none of them but the code. Only bound drops mail
-// anyone; an open drop never does (otherwise anyone holding its link could make Coffer mail).
+// mail itself) a code: the server knows none of them but the code. Only bound drops mail their
+// uploader; an open drop never does (otherwise anyone holding its link could make Coffer mail
+// anyone). Arrivals are mailed to the office only (server/kernel/mail/alerts.ts).
 
 /** `482 KB`, `12.5 MB` (Dutch: `12,5 MB`): the size a person reads, from a file's plaintext length. */
 function sizeText(bytes: number, language: 'nl' | 'en'): string {
@@ -213,30 +214,50 @@ export function dropCodeMail(options: {
   );
 }
 
-/** The owner of a bound drop: something arrived. Counts only; the names are sealed. */
+/**
+ * Whoever a drop's alerts are for: something arrived. Counts and sizes only; the names are sealed,
+ * and nothing the uploader typed is in it. `via`: a bound drop's link, an open one's (whose mails
+ * are coalesced: `quietMinutes` says for how long further arrivals are not mailed), or a
+ * client's portal.
+ */
 export function dropReceivedMail(options: {
   to: string;
   locale: MailLocale;
   office: string;
   files: number;
+  bytes: number;
   at: number;
   link: string;
+  via: 'bound' | 'open' | 'portal';
+  quietMinutes: number;
 }): MailMessage {
-  const { to, locale, office, files, at, link } = options;
+  const { to, locale, office, files, bytes, at, link, via, quietMinutes } = options;
   const when = mailTime(at, locale);
+  const nlFiles = `${files} ${files === 1 ? 'bestand' : 'bestanden'} (${sizeText(bytes, 'nl')})`;
+  const enFiles = `${files} ${files === 1 ? 'file' : 'files'} (${sizeText(bytes, 'en')})`;
+  const nlVia = { bound: 'een van uw uploadlinks', open: 'een open uploadlink', portal: 'het klantportaal' }[via];
+  const enVia = { bound: 'one of your upload links', open: 'an open upload link', portal: "a client's portal" }[via];
   return notice(to, locale, office, link, {
     nl: {
       subject: 'Coffer: er zijn documenten voor u binnengekomen',
       body: [
-        files === 1
-          ? `Via een van uw uploadlinks is op ${when} 1 bestand binnengekomen. Bekijk het hier:`
-          : `Via een van uw uploadlinks zijn op ${when} ${files} bestanden binnengekomen. Bekijk ze hier:`,
+        `Via ${nlVia} ${files === 1 ? 'is' : 'zijn'} op ${when} ${nlFiles} binnengekomen. Bekijk ${files === 1 ? 'het' : 'ze'} hier:`,
+        ...(via === 'open'
+          ? [
+              `Wat de komende ${quietMinutes} minuten via deze link binnenkomt, mailt Coffer niet apart; u ziet het op dezelfde pagina.`,
+            ]
+          : []),
       ],
     },
     en: {
       subject: 'Coffer: documents arrived for you',
       body: [
-        `${files} ${files === 1 ? 'file' : 'files'} arrived through one of your upload links on ${when}. See them here:`,
+        `${enFiles} arrived through ${enVia} on ${when}. See ${files === 1 ? 'it' : 'them'} here:`,
+        ...(via === 'open'
+          ? [
+              `What arrives through this link in the next ${quietMinutes} minutes is not mailed separately; you see it on the same page.`,
+            ]
+          : []),
       ],
     },
   });

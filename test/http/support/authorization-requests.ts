@@ -17,7 +17,7 @@ import {
 } from '../../helpers/drops.js';
 import { idOf, inviteAndAccept, type Member } from '../../helpers/office.js';
 import { DAY_MS, sendShare, type SentShare } from '../../helpers/sharing.js';
-import { approvalRequest, inviteClient } from '../../helpers/clients.js';
+import { approvalRequest, inviteClient, makeClient } from '../../helpers/clients.js';
 import { type Actor } from '../authorization-matrix.js';
 import { type Side, type Caller, mail, t, o, side1, callers, table, OUTSIDE_UPLOADER } from './authorization-world.js';
 
@@ -374,6 +374,26 @@ export const BUILDERS: Record<string, Builder> = {
     );
     expect(approved.status, `${actor}: ${JSON.stringify(approved.body)}`).toBe(200);
     return { path: `/api/v1/clients/${idOf(waiting)}/keys-checked`, body: {} };
+  },
+  // Any member sets a client's advisor (here to the one they have: the side's staff member).
+  'POST /api/v1/clients/:userId/advisor': (c) => ({
+    path: `/api/v1/clients/${idOf(c.target.client)}/advisor`,
+    body: { advisorId: idOf(c.target.staff) },
+  }),
+  'POST /api/v1/clients/:userId/drop': async (c, actor) => {
+    if (!c.office) return { path: `/api/v1/clients/${idOf(c.target.client)}/drop`, body: {} };
+    // A client of its own, so the side's client keeps the personal drop the other rows use.
+    const renewer = { account: (actor === 'admin' ? o.admin : (c.own ?? side1).staff).account, tab: c.tab };
+    const client = await makeClient(
+      o,
+      c.target.staff,
+      `vernieuw-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`,
+      'Klant',
+    );
+    return {
+      path: `/api/v1/clients/${idOf(client)}/drop`,
+      body: { drop: approvalRequest(o, renewer, client, 2).body.drop },
+    };
   },
   'GET /api/v1/portal': fixed('/api/v1/portal'),
   'GET /api/v1/portal/uploads': fixed('/api/v1/portal/uploads'),

@@ -259,32 +259,33 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
         encryptionPublicKey,
         issuedAt: Date.now(),
       });
-      const drop = newDropKeys(newId());
-      try {
-        const link = {
-          dropFingerprint: dropFingerprint(drop.dropId, drop.keyPair.publicKey),
-          dropSecret: drop.secret,
-        };
-        return {
-          certificate: b64(certificate),
-          drop: {
-            ...sealNewDrop(
-              drop,
-              label,
-              {
-                userId: session.userId,
-                publicKey: session.keys.encryption.publicKey,
-                identity: session.keys.identity,
-              },
-              { officeId: office.officeId, publicKey: office.encryption.publicKey },
-              clientId,
-            ),
-            clientLink: b64(sealClientDropLink(link, { dropId: drop.dropId, clientId }, encryptionPublicKey)),
-          },
-        };
-      } finally {
-        wipeDropKeys(drop);
+      return { certificate: b64(certificate), drop: makeClientDrop(state, clientId, encryptionPublicKey, label) };
+    },
+
+    renewClientDrop({ client, label }) {
+      const { office } = requireOfficeKeys(state);
+      if (client.role !== 'client') throw new WorkerError('bad_request');
+      checked('bad_request', () => checkDropLabel(label));
+      const clientId = idFromWire(client.userId);
+      // Only to keys the office certified for this client: a server that swaps the client's key
+      // would otherwise receive the new link, and with it D.
+      const verified = checked('invalid_member', () =>
+        verifyMember(
+          office.signing.publicKey,
+          { officeId: office.officeId, userId: clientId },
+          fromBase64Url(client.certificate),
+          fromBase64Url(client.encryptionKeySignature, 64),
+        ),
+      );
+      if (
+        verified.role !== 'client' ||
+        verified.email !== client.email ||
+        !bytesEqual(verified.identityPublicKey, key32(client.identityPublicKey)) ||
+        !bytesEqual(verified.encryptionPublicKey, key32(client.encryptionPublicKey))
+      ) {
+        throw new WorkerError('invalid_member');
       }
+      return { drop: makeClientDrop(state, clientId, verified.encryptionPublicKey, label) };
     },
 
     makeContactCode({ contactId }) {
@@ -298,4 +299,28 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
       return { sealed: b64(sealContactCode(accessCode, binding, office.encryption)), accessCode };
     },
   };
+}
+
+/**
+ * A client's personal drop (docs/protocol.md §13): key pair and D sealed to this member and the
+ * office, the label likewise, the record signed by this member, the link sealed to the client.
+ */
+function makeClientDrop(state: WorkerState, clientId: Id, clientEncryptionPublicKey: Uint8Array, label: string) {
+  const { session, office } = requireOfficeKeys(state);
+  const drop = newDropKeys(newId());
+  try {
+    const link = { dropFingerprint: dropFingerprint(drop.dropId, drop.keyPair.publicKey), dropSecret: drop.secret };
+    return {
+      ...sealNewDrop(
+        drop,
+        label,
+        { userId: session.userId, publicKey: session.keys.encryption.publicKey, identity: session.keys.identity },
+        { officeId: office.officeId, publicKey: office.encryption.publicKey },
+        clientId,
+      ),
+      clientLink: b64(sealClientDropLink(link, { dropId: drop.dropId, clientId }, clientEncryptionPublicKey)),
+    };
+  } finally {
+    wipeDropKeys(drop);
+  }
 }

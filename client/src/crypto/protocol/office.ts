@@ -65,6 +65,15 @@ export const OFFICE_REQUESTS = {
    * by this member for the contact. The code is answered once, to be shown and handed over.
    */
   makeContactCode: z.object({ contactId: WireId }),
+  /**
+   * A new personal drop for an approved client (the old one expired or is replaced): made as at
+   * approval, its link sealed to the client's key only after the client's certificate checks out
+   * against the office key (role client, the same keys and address); `invalid_member` otherwise.
+   */
+  renewClientDrop: z.object({
+    client: MemberKeys.extend({ certificate: SignedEnvelope }),
+    label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
+  }),
 } as const;
 
 /** How a colleague's keys check out against the office key. */
@@ -89,10 +98,14 @@ export interface OfficeAnswers {
   checkClientProof: { readonly fingerprint: string };
   certifyClient: {
     readonly certificate: string;
-    readonly drop: Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
-      readonly clientLink: string;
-    };
+    readonly drop: ClientDropParts;
   };
   /** `sealed` for the server; `accessCode` (XXXX-XXXX-XXXX) to show once. */
   makeContactCode: { readonly sealed: string; readonly accessCode: string };
+  renewClientDrop: { readonly drop: ClientDropParts };
 }
+
+/** A client's personal drop as the worker makes it: the drop's sealed parts and its link sealed to the client. */
+type ClientDropParts = Pick<DropCreateRequest, 'dropId' | 'publicKey' | 'secrets' | 'label' | 'record'> & {
+  readonly clientLink: string;
+};

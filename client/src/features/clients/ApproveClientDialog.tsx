@@ -13,7 +13,6 @@
 // client's own key so only their portal can use it.
 import type { JSX } from 'preact';
 import { useCallback, useState } from 'preact/hooks';
-import { PERSONAL_DROP_MAX_DAYS } from '../../../../shared/wire/drops.js';
 import type { KeyCheck } from '../../../../shared/wire/clients.js';
 import {
   approveClient,
@@ -31,22 +30,7 @@ import { errorMessage } from '../../ui/errors';
 import { Fingerprint } from '../../ui/Fingerprint';
 import { useLoad } from '../../ui/load';
 import { FingerprintApproval } from '../admin/FingerprintApproval';
-import { DEFAULT_MAX_TOTAL } from '../drops/limits';
-
-/** The personal drop's limits: files and bytes per upload. */
-const CLIENT_DROP_MAX_FILES = 20;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function clientKeys(detail: ClientDetail) {
-  return {
-    userId: detail.userId,
-    email: detail.email,
-    role: 'client' as const,
-    identityPublicKey: detail.identityPublicKey,
-    encryptionPublicKey: detail.encryptionPublicKey,
-    encryptionKeySignature: detail.encryptionKeySignature,
-  };
-}
+import { clientKeys, personalDropFields } from './personal-drop';
 
 interface ApproveProps {
   readonly client: ClientSummary & { readonly userId: string };
@@ -74,15 +58,7 @@ export function useCertify(office: string) {
     });
     await approveClient(detail.userId, {
       certificate: made.certificate,
-      drop: {
-        ...made.drop,
-        title: t('clients.drop.title', { office }).slice(0, 200),
-        instructions: '',
-        maxFiles: CLIENT_DROP_MAX_FILES,
-        maxTotalBytes: DEFAULT_MAX_TOTAL,
-        // A year, less a day for clocks that differ: the longest a personal drop may run.
-        expiresAt: new Date(Date.now() + (PERSONAL_DROP_MAX_DAYS - 1) * DAY_MS).toISOString(),
-      },
+      drop: { ...made.drop, ...personalDropFields(t('clients.drop.title', { office })) },
       keyCheck,
     });
   };

@@ -3,15 +3,21 @@
 // prove its keys, so approval needs no call) or mailed by Coffer — and the office's clients:
 // invited (a new link, send again, withdraw), waiting for approval (the Approve button checks the
 // key proof or compares fingerprints, certifies the client and makes their personal drop), active
-// (how their keys were checked, a link to their personal drop's uploads), disabled. Clients
-// themselves never see this page or its list (docs/threat-model.md, "Client onboarding").
+// (how their keys were checked, a link to their personal drop's uploads, and "new upload link" to
+// renew it), disabled. Each client has an advisor (chosen when inviting, changeable here by any
+// approved member); a row says so loudly when that advisor has left, since the client's alerts
+// then go to the admins. Clients themselves never see this page or its list
+// (docs/threat-model.md, "Client onboarding").
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { SessionInfo } from '../../api/accounts';
+import { getDirectory, type SessionInfo } from '../../api/accounts';
 import {
+  getClient,
   inviteClient,
   listClients,
+  renewClientDrop,
   resendClientInvitation,
+  setClientAdvisor,
   withdrawClientInvitation,
   type ClientState,
   type ClientSummary,
@@ -22,7 +28,7 @@ import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
 import { ErrorAlert, Notice, Progress, StatusLine } from '../../ui/Alert';
-import { errorMessage, isApiError } from '../../ui/errors';
+import { errorMessage, isApiError, isEngineError } from '../../ui/errors';
 import { Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
@@ -32,6 +38,7 @@ import { displayName, emailField } from '../../ui/validate';
 import { ApproveClientDialog, VerifyClientDialog } from './ApproveClientDialog';
 import { BatchApproval } from './BatchApproval';
 import { ClientInviteLink, handoverLink, type HandedOverLink } from './ClientInviteLink';
+import { clientKeys, personalDropFields } from './personal-drop';
 
 const STATE_LABELS: Record<ClientState, MessageKey> = {
   invited: 'clients.state.invited',
@@ -59,6 +66,12 @@ type Approvable = ClientSummary & { readonly userId: string };
 /** How the client gets the invitation link: from the advisor (I in it, no call needed), or mailed by Coffer. */
 type Delivery = 'handover' | 'mail';
 
+/** A member who can be an advisor: approved staff and admins. */
+interface Advisor {
+  readonly userId: string;
+  readonly name: string;
+}
+
 /** How often the list asks again while the page is shown. */
 const REFRESH_MS = 10_000;
 
@@ -78,6 +91,57 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
     keep: true,
     onError: (error) => fail(errorMessage(t, error)),
   });
+  const { data: advisors } = useLoad(
+    async (signal): Promise<Advisor[]> =>
+      (await getDirectory({ signal })).members
+        .filter((member) => member.approval === 'approved')
+        .map(({ userId, name }) => ({ userId, name })),
+    [],
+    { onError: (error) => fail(errorMessage(t, error)) },
+  );
+  const [renewing, setRenewing] = useState<string | null>(null);
+  const [busyRow, setBusyRow] = useState<string | null>(null);
+
+  const changeAdvisor = async (client: Approvable, advisorId: string): Promise<void> => {
+    setProblem(null);
+    setBusyRow(client.userId);
+    try {
+      await setClientAdvisor(client.userId, { advisorId });
+      const advisor = advisors?.find((member) => member.userId === advisorId)?.name ?? '';
+      setStatus(t('clients.advisor.changed', { name: client.name, advisor }));
+      setStatusFocus((n) => n + 1);
+      await load();
+    } catch (error) {
+      fail(errorMessage(t, error));
+    } finally {
+      setBusyRow(null);
+    }
+  };
+
+  /** Makes the client's new personal drop in this browser (sealed as at approval); the server closes the old one. */
+  const renew = async (client: Approvable): Promise<void> => {
+    setProblem(null);
+    setBusyRow(client.userId);
+    try {
+      const detail = await getClient(client.userId);
+      if (detail.certificate === null) throw new Error('not approved');
+      const made = await engine.call('renewClientDrop', {
+        client: { ...clientKeys(detail), certificate: detail.certificate },
+        label: detail.name.slice(0, 200),
+      });
+      await renewClientDrop(detail.userId, {
+        drop: { ...made.drop, ...personalDropFields(t('clients.drop.title', { office: info.office.name })) },
+      });
+      setRenewing(null);
+      setStatus(t('clients.renew.done', { name: client.name }));
+      setStatusFocus((n) => n + 1);
+      await load();
+    } catch (error) {
+      fail(isEngineError(error, 'invalid_member') ? t('clients.renew.untrusted') : errorMessage(t, error));
+    } finally {
+      setBusyRow(null);
+    }
+  };
 
   // A client who accepts their invitation shows up here as waiting, without a reload.
   useEffect(() => {
@@ -139,6 +203,8 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
       <PageHeading>{t('clients.title')}</PageHeading>
       <p class="lead">{t('clients.intro', { office: info.office.name })}</p>
       <InviteClientForm
+        me={info.me.userId}
+        advisors={advisors ?? []}
         onSent={(made) => {
           setStatus('');
           setLink(made);
@@ -174,6 +240,7 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
             t('clients.column.name'),
             t('field.email'),
             t('sentList.state'),
+            t('clients.advisor'),
             t('clients.since'),
             t('users.actions'),
           ]}
@@ -211,6 +278,16 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
                     {t(CHECK_LABELS[client.keyCheck])}
                   </span>
                 )}
+              </td>
+              <td data-label={t('clients.advisor')}>
+                <AdvisorCell
+                  client={client}
+                  advisors={advisors ?? []}
+                  busy={busyRow === client.userId}
+                  onChange={(advisorId) =>
+                    client.userId !== null && void changeAdvisor({ ...client, userId: client.userId }, advisorId)
+                  }
+                />
               </td>
               <td data-label={t('clients.since')}>{formatDateTime(locale, client.createdAt)}</td>
               <td data-label={t('users.actions')}>
@@ -273,6 +350,48 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
                     {t('clients.drop')}
                   </Link>
                 )}
+                {client.state === 'active' && client.dropState !== null && client.dropState !== 'active' && (
+                  <span class="cell-warning" data-testid="client-drop-ended">
+                    {t(client.dropState === 'expired' ? 'clients.drop.expired' : 'clients.drop.closed')}
+                  </span>
+                )}
+                {client.state === 'active' && client.userId !== null && renewing !== client.userId && (
+                  <button
+                    type="button"
+                    class="button button--small button--secondary"
+                    onClick={() => setRenewing(client.userId)}
+                    disabled={busyRow !== null}
+                    data-testid="client-renew"
+                    aria-label={t('clients.renewLabel', { name: client.name })}
+                  >
+                    {t('clients.renew')}
+                  </button>
+                )}
+                {client.state === 'active' && client.userId !== null && renewing === client.userId && (
+                  <div class="row-confirm" role="group" aria-label={t('clients.renewLabel', { name: client.name })}>
+                    <p>{t('clients.renew.confirm')}</p>
+                    {busyRow === client.userId && <Progress text={t('clients.renew.working')} />}
+                    <div class="button-row">
+                      <button
+                        type="button"
+                        class="button button--small"
+                        disabled={busyRow !== null}
+                        onClick={() => void renew({ ...client, userId: client.userId as string })}
+                        data-testid="client-renew-confirm"
+                      >
+                        {t('clients.renew.go')}
+                      </button>
+                      <button
+                        type="button"
+                        class="button button--small button--secondary"
+                        disabled={busyRow !== null}
+                        onClick={() => setRenewing(null)}
+                      >
+                        {t('action.cancel')}
+                      </button>
+                    </div>
+                  </div>
+                )}
               </td>
             </tr>
           )}
@@ -310,9 +429,89 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
   );
 }
 
-function InviteClientForm({ onSent }: { readonly onSent: (link: HandedOverLink | null) => void }): JSX.Element {
+/**
+ * A client's advisor: their name, loudly flagged once they left (the client's alerts then go to
+ * the admins), and for an account a choice of another approved member, saved with one button.
+ */
+function AdvisorCell({
+  client,
+  advisors,
+  busy,
+  onChange,
+}: {
+  readonly client: ClientSummary;
+  readonly advisors: readonly Advisor[];
+  readonly busy: boolean;
+  readonly onChange: (advisorId: string) => void;
+}): JSX.Element {
+  const { t } = useI18n();
+  const current = client.advisor?.userId ?? '';
+  const [chosen, setChosen] = useState(current);
+  useEffect(() => setChosen(current), [current]);
+  const selectId = `client-advisor-${client.userId ?? client.invitationId ?? ''}`;
+  return (
+    <>
+      {(client.userId === null || advisors.length === 0) && (
+        <span class="cell-main" data-testid="client-advisor">
+          {client.advisor?.name ?? t('clients.advisor.none')}
+        </span>
+      )}
+      {(client.advisor === null || !client.advisor.active) && (
+        <span class="cell-warning" data-testid="client-advisor-left">
+          {t(client.advisor === null ? 'clients.advisor.noneWarning' : 'clients.advisor.left')}
+        </span>
+      )}
+      {client.userId !== null && advisors.length > 0 && (
+        <div class="inline-choice">
+          <label class="visually-hidden" for={selectId}>
+            {t('clients.advisor.choose', { name: client.name })}
+          </label>
+          <select
+            id={selectId}
+            class="field__input field__select"
+            value={chosen}
+            onChange={(event) => setChosen(event.currentTarget.value)}
+            data-testid="client-advisor-choice"
+          >
+            {chosen === '' && <option value="">{t('clients.advisor.none')}</option>}
+            {client.advisor !== null && !client.advisor.active && (
+              <option value={client.advisor.userId}>{client.advisor.name}</option>
+            )}
+            {advisors.map((member) => (
+              <option key={member.userId} value={member.userId}>
+                {member.name}
+              </option>
+            ))}
+          </select>
+          {chosen !== current && chosen !== '' && (
+            <button
+              type="button"
+              class="button button--small"
+              disabled={busy}
+              onClick={() => onChange(chosen)}
+              data-testid="client-advisor-save"
+            >
+              {t('clients.advisor.save')}
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function InviteClientForm({
+  me,
+  advisors,
+  onSent,
+}: {
+  readonly me: string;
+  readonly advisors: readonly Advisor[];
+  readonly onSent: (link: HandedOverLink | null) => void;
+}): JSX.Element {
   const { t } = useI18n();
   const engine = useEngine();
+  const [advisor, setAdvisor] = useState(me);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [delivery, setDelivery] = useState<Delivery>('handover');
@@ -350,6 +549,7 @@ function InviteClientForm({ onSent }: { readonly onSent: (link: HandedOverLink |
           name: person,
           email: address,
           handover: { userId: made.userId, statement: made.statement },
+          advisorId: advisor,
         });
         setName('');
         setEmail('');
@@ -362,7 +562,7 @@ function InviteClientForm({ onSent }: { readonly onSent: (link: HandedOverLink |
         });
         return;
       }
-      const result = await inviteClient({ name: person, email: address });
+      const result = await inviteClient({ name: person, email: address, advisorId: advisor });
       setName('');
       setEmail('');
       if (result.delivered) setSent(t('clients.invited', { name: person, email: address }));
@@ -448,6 +648,30 @@ function InviteClientForm({ onSent }: { readonly onSent: (link: HandedOverLink |
             </div>
           ))}
         </fieldset>
+        {advisors.length > 1 && (
+          <div class="field">
+            <label class="field__label" for="client-advisor">
+              {t('clients.advisor')}
+            </label>
+            <p class="field__hint" id="client-advisor-hint">
+              {t('clients.advisor.hint')}
+            </p>
+            <select
+              id="client-advisor"
+              class="field__input field__select"
+              value={advisor}
+              onChange={(event) => setAdvisor(event.currentTarget.value)}
+              aria-describedby="client-advisor-hint"
+              data-testid="client-advisor"
+            >
+              {advisors.map((member) => (
+                <option key={member.userId} value={member.userId}>
+                  {member.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         {busy && <Progress text={t('invitations.sending')} />}
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="client-invite">

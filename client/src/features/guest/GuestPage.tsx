@@ -299,7 +299,7 @@ export function GuestPage({ path }: { readonly path: string }): JSX.Element {
       )}
       {step.kind === 'locked' && (
         <ErrorAlert testid="guest-locked">
-          <p>{t('guest.locked', { sender: step.info?.senderName ?? t('guest.theSender') })}</p>
+          <p>{t('guest.locked', { office: step.info?.office.name ?? t('guest.theOffice') })}</p>
         </ErrorAlert>
       )}
       {step.kind === 'untrusted' && (
