@@ -5,9 +5,8 @@
 // full part is sent while the next fills, with at most two parts in flight. A part's buffer is
 // taken back as soon as the server confirmed it (204) and fills a later part, so at most four
 // parts are ever held (two in flight, one full waiting for a slot, one filling), whatever the
-// file's size, and the same few buffers carry the whole file
-// (fresh ones cost a page fault per 4 KiB written and garbage to collect: most of the time the
-// worker spent filling parts).
+// file's size, and the same few buffers carry the whole file instead of a fresh, zeroed one
+// per part that is garbage a moment later.
 //
 // A failed part (no answer, a 5xx, a restarting server) is sent again with backoff for
 // minutes; between attempts the worker asks the server which parts it has, so a part whose
