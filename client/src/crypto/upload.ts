@@ -3,8 +3,10 @@
 // arrives in seconds and a failed one costs little). The file is read as a stream, encrypted
 // chunk by chunk, and copied into part buffers of the part size the server confirmed; each
 // full part is sent while the next fills, with at most two parts in flight. A part's buffer is
-// dropped as soon as the server confirmed it (204), so at most three parts are ever held,
-// whatever the file's size.
+// taken back as soon as the server confirmed it (204) and fills a later part, so at most four
+// parts are ever held (two in flight, one full waiting for a slot, one filling), whatever the
+// file's size, and the same few buffers carry the whole file instead of a fresh, zeroed one
+// per part that is garbage a moment later.
 //
 // A failed part (no answer, a 5xx, a restarting server) is sent again with backoff for
 // minutes; between attempts the worker asks the server which parts it has, so a part whose
@@ -184,6 +186,8 @@ export async function encryptAndUpload(
     let confirmed = 0;
     let sendingSince: number | null = null;
     const sending = new Map<number, number>();
+    /** Buffers of confirmed parts, partSize long, to fill again. */
+    const spare: Uint8Array[] = [];
     const inFlight = new Set<Promise<void>>();
     // The first part that failed for good (every error here is an Error: the transport's own).
     let failure: Error | null = null;
@@ -242,6 +246,8 @@ export async function encryptAndUpload(
       });
       sending.delete(index);
       confirmed += bytes.length;
+      // The request is over (a retried one too): its buffer may fill a later part.
+      if (bytes.byteOffset === 0 && bytes.buffer.byteLength === partSize) spare.push(new Uint8Array(bytes.buffer));
       report();
       // The speed so far (retries and all) chooses the next upload's part size.
       const elapsed = sendingSince === null ? 0 : deps.clock.now() - sendingSince;
@@ -286,7 +292,8 @@ export async function encryptAndUpload(
             overflow = true;
             return;
           }
-          part = new Uint8Array(Math.min(partSize, containerSize - filling * partSize));
+          const length = Math.min(partSize, containerSize - filling * partSize);
+          part = spare.pop()?.subarray(0, length) ?? new Uint8Array(length);
         }
         const take = Math.min(part.length - filled, bytes.length - offset);
         part.set(bytes.subarray(offset, offset + take), filled);

@@ -10,7 +10,8 @@
 // This file must not import anything at run time: it is registered as a classic script.
 import { contentDisposition } from './content-disposition';
 import { DOWNLOAD_ID_PATTERN, DOWNLOAD_SCOPE } from './constants';
-import type { PageToServiceWorker, PortToServiceWorker, ServiceWorkerToPort } from './messages';
+import type { PageToServiceWorker, ServiceWorkerToPort } from './messages';
+import { portStream } from './port-stream';
 
 // tsconfig.client.json type-checks with the DOM library; these are the parts of
 // ServiceWorkerGlobalScope used here.
@@ -86,50 +87,7 @@ sw.addEventListener('fetch', (event) => {
 });
 
 function streamedResponse({ port, name, size }: Pending): Response {
-  let wake: (() => void) | null = null;
-  let finished = false;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        port.onmessage = (event: MessageEvent<PortToServiceWorker>) => {
-          if (finished) return;
-          const message = event.data;
-          if (message.type === 'chunk' && message.bytes instanceof Uint8Array) {
-            controller.enqueue(message.bytes);
-          } else if (message.type === 'end') {
-            finished = true;
-            controller.close();
-            port.close();
-          } else {
-            // `error`, or anything unexpected: the download must fail, never end looking complete.
-            finished = true;
-            controller.error(new Error('download failed'));
-            port.close();
-          }
-          const resume = wake;
-          wake = null;
-          resume?.();
-        };
-        post(port, { type: 'started' });
-      },
-      pull() {
-        if (finished) return;
-        post(port, { type: 'pull' });
-        return new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      },
-      cancel() {
-        // The user cancelled the download in the browser.
-        if (finished) return;
-        finished = true;
-        post(port, { type: 'cancel' });
-        port.close();
-      },
-    },
-    // Up to four chunks (about 4 MiB) wait here while the disk catches up.
-    { highWaterMark: 4 },
-  );
+  const stream = portStream(port);
   return new Response(stream, {
     status: 200,
     headers: {

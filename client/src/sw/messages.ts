@@ -6,8 +6,10 @@
 // The page makes the channel, gives one end to the service worker with `open`, waits for
 // `ready`, hands the other end to the crypto worker's download, and then starts the browser's
 // download of /download/<id>. The service worker answers that request with a stream it fills
-// from the port: it asks for data with `pull` (one chunk per pull, so at most a few chunks
-// wait in memory), and the crypto worker sends decrypted chunks, then `end` once the whole
+// from the port: it asks for data with `pull`, one chunk per pull, keeping a window of chunks
+// asked for or queued (./port-stream.ts: the crypto worker need not wait a round trip per
+// chunk, and at most the window waits in memory), and the crypto worker sends decrypted
+// chunks, only as many as it was asked for, then `end` once the whole
 // file verified, or `error` when it did not, which errors the stream so the browser marks
 // the download failed. `cancel` tells the crypto worker the user stopped the download.
 //
