@@ -245,7 +245,7 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
     },
 
     certifyClient({ client, currentVersion, label, handover }) {
-      const { session, office } = requireOfficeKeys(state);
+      const { office } = requireOfficeKeys(state);
       if (client.role !== 'client') throw new WorkerError('bad_request');
       checked('bad_request', () => checkDropLabel(label));
       const { userId: clientId, identityPublicKey, encryptionPublicKey } = verifiedMemberKeys(client);
