@@ -136,9 +136,9 @@ export interface LinkSecretRecord {
 }
 
 /**
- * What a holder of a guest link checks against the link commitment: S, the access code
- * (what format 2 commits to) and its stretched key (what format 3 commits to), both present
- * or both absent.
+ * What a holder of a guest link checks against the link commitment: S, the access code (what
+ * format 2 commits to) and, optionally, its stretched key (what format 3 commits to; without
+ * it, the check stretches the code itself). A key without its code is refused.
  */
 export interface LinkProof extends LinkSecretRecord {
   /** `stretchAccessCode(accessCode, shareId, recipientId)`, when the caller already has it. */
