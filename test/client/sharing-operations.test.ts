@@ -414,6 +414,86 @@ describe('a share to a guest, a client and a colleague', () => {
     await expect(call(createOperations(o.deps), 'openSent', { share: views.detail })).rejects.toThrow('locked');
   });
 
+  it('a share signed in format 2 (before format 3) still shows its guest link again, checked over the raw code', async () => {
+    const server = fakeServer();
+    const o = await office(server);
+    const { sealed, views } = await sendShare(server, o);
+    const guest = sealed.guests[0] as (typeof sealed.guests)[number];
+    const accessCode = guest.accessCode as string;
+    const [officeFp, , secret] = guest.fragment.split('.') as [string, string, string];
+    const shareId = idFromWire(views.detail.shareId);
+    const recipientId = idFromWire(guest.recipientId);
+    const linkSecret = fromBase64Url(secret, 32) as LinkSecret;
+    // Carla, a member the office certified, signed this share in format 2, as browsers did
+    // before format 3: the guest's entry commits to S and the raw access code.
+    const signer = newAccountKeys();
+    const signerId = newId();
+    const encryptionKeySignature = toBase64Url(signEncryptionKey(signerId, signer));
+    const certified = await call(o.els.ops, 'certifyMember', {
+      member: {
+        userId: idToWire(signerId),
+        email: 'carla@kantoor-jansen.nl',
+        role: 'staff',
+        identityPublicKey: toBase64Url(signer.identity.publicKey),
+        encryptionPublicKey: toBase64Url(signer.encryption.publicKey),
+        encryptionKeySignature,
+      },
+      currentVersion: 0,
+    });
+    const genuine = decodeManifest(
+      openSigned(fromBase64Url(views.detail.manifest), fromBase64Url(o.els.listed.identityPublicKey)),
+    );
+    const formatTwo = signManifest(
+      {
+        ...genuine,
+        format: 2,
+        senderId: signerId,
+        senderIdentityPublicKey: signer.identity.publicKey,
+        recipients: genuine.recipients.map((r) =>
+          r.kind === 'guest' && idToWire(r.recipientId) === guest.recipientId
+            ? { ...r, linkCommitment: linkCommitmentV2({ shareId, recipientId }, { linkSecret, accessCode }) }
+            : r,
+        ),
+      },
+      signer.identity,
+    );
+    const officeCopy = (record: { linkSecret: LinkSecret; accessCode: string }) =>
+      views.detail.linkSecrets.map((s) =>
+        s.recipientId === guest.recipientId
+          ? {
+              ...s,
+              office: toBase64Url(
+                sealLinkSecret(
+                  { shareId, recipientId, holderId: idFromWire(o.officeRef.officeId) },
+                  record,
+                  fromBase64Url(o.officeRef.encryptionPublicKey),
+                ),
+              ),
+            }
+          : s,
+      );
+    const detail = { ...views.detail, senderId: idToWire(signerId), manifest: toBase64Url(formatTwo) };
+    const sender = { certificate: certified.certificate, encryptionKeySignature };
+    const shown = await call(o.anna.ops, 'showLink', {
+      share: { ...detail, linkSecrets: officeCopy({ linkSecret, accessCode }) },
+      sender,
+      recipientId: guest.recipientId,
+    });
+    expect(shown).toEqual({
+      fragment: `${officeFp}.${toBase64Url(identityFingerprint(signer.identity.publicKey))}.${secret}`,
+      accessCode,
+      checked: true,
+    });
+    // Another S sealed by the server does not match the format-2 commitment either.
+    await expect(
+      call(o.anna.ops, 'showLink', {
+        share: { ...detail, linkSecrets: officeCopy({ linkSecret: newLinkSecret(), accessCode }) },
+        sender,
+        recipientId: guest.recipientId,
+      }),
+    ).rejects.toThrow('link_changed');
+  });
+
   it('stops when a pinned key changed, until the sender confirms the new fingerprint', async () => {
     const server = fakeServer();
     const o = await office(server);
