@@ -7,6 +7,7 @@ import { auditNegatives } from './negative-audit.js';
 import { dropRecordFamily } from './drop-record.js';
 import { fileNegatives } from './negative-files.js';
 import { guestLinkFamily } from './guest-links.js';
+import { guestLinkV3Family } from './guest-links-v3.js';
 import { dropNegatives } from './negative-drops.js';
 import { keyNegatives } from './negative-keys.js';
 import { manifestNegatives } from './negative-manifest.js';
@@ -28,5 +29,6 @@ export function buildVectors(): VectorFiles {
   dropRecordFamily(files, accounts, sharing, extra);
   guestLinkFamily(files, accounts, sharing);
   sessionKeepFamily(files, accounts);
+  guestLinkV3Family(files, accounts, sharing);
   return files;
 }

@@ -1,7 +1,7 @@
 // Guest links v2 (docs/protocol.md §10, §11, §15): a format-2 manifest whose guest entry
-// carries the link commitment, the commitment itself with and without an access code, and a
-// three-value guest link with its link id; with the tampered inputs a reader must refuse. Made
-// last, so the older families keep their bytes.
+// carries the format-2 link commitment (over the raw access code; new shares use format 3,
+// guest-links-v3.ts), the commitment itself with and without an access code, and a
+// three-value guest link with its link id; with the tampered inputs a reader must refuse.
 import type { AccountContext } from './accounts.js';
 import { c, flipBit, hex, negative, negativesOf, otherId, type VectorFiles } from './common.js';
 import type { SharingContext } from './sharing.js';
@@ -12,8 +12,8 @@ export function guestLinkFamily(files: VectorFiles, a: AccountContext, s: Sharin
   const { userId, account, office } = a;
   const sender = account.identity;
   const binding = { shareId: s.shareId, recipientId: s.guestId };
-  const withCode = c.linkCommitment(binding, { linkSecret: s.linkSecret, accessCode: s.accessCode });
-  const withoutCode = c.linkCommitment(binding, { linkSecret: s.linkSecret });
+  const withCode = c.linkCommitmentV2(binding, { linkSecret: s.linkSecret, accessCode: s.accessCode });
+  const withoutCode = c.linkCommitmentV2(binding, { linkSecret: s.linkSecret });
 
   // §10: the same share as manifest.json's, in format 2; its guest has an access code.
   const manifest: c.ShareManifest = {
@@ -26,17 +26,17 @@ export function guestLinkFamily(files: VectorFiles, a: AccountContext, s: Sharin
   files['manifest.json'] = {
     ...files['manifest.json'],
     v2: {
-      note: 'format 2: tag coffer/v2/share-manifest; the guest entry carries wrap.json linkCommitment.withCode',
+      note: 'format 2: tag coffer/v2/share-manifest; the guest entry carries wrap.json linkCommitmentV2.withCode',
       body: hex(body),
       signedEnvelope: hex(envelope),
       manifestHash: hex(c.manifestHash(body)),
     },
   };
 
-  // §11: the link commitment.
+  // §11: the format-2 link commitment.
   files['wrap.json'] = {
     ...files['wrap.json'],
-    linkCommitment: {
+    linkCommitmentV2: {
       shareId: hex(s.shareId),
       recipientId: hex(s.guestId),
       linkSecret: hex(s.linkSecret),
@@ -106,9 +106,9 @@ export function guestLinkFamily(files: VectorFiles, a: AccountContext, s: Sharin
       ),
       verify(
         'unknown-manifest-tag',
-        signed(['coffer/v3/share-manifest', ...fields.slice(1)]),
+        signed(['coffer/v4/share-manifest', ...fields.slice(1)]),
         'FormatError',
-        'validly signed, tag coffer/v3/share-manifest',
+        'validly signed, tag coffer/v4/share-manifest',
       ),
     ],
   };

@@ -136,9 +136,9 @@ export function createShareCheck(deps: {
       if (error instanceof CryptoError) throw invalidManifest();
       throw error;
     }
-    // New shares are format 2 (each guest entry commits to its link secret and access code).
+    // New shares are format 3 (each guest entry commits to its link secret and stretched access code).
     if (
-      manifest.format !== 2 ||
+      manifest.format !== 3 ||
       manifest.version !== 1 ||
       manifest.files.length !== input.files.length ||
       manifest.recipients.length !== input.recipients.length

@@ -3,9 +3,10 @@
 // identity fingerprint of the account key used, or a guest's link commitment). Recipients
 // verify it, and the sender's certification, before they decrypt anything. The encoding is
 // canonical: files and recipients sorted by id, no duplicates, so one manifest has exactly one
-// byte string. Format 2 (tag coffer/v2/share-manifest) is what new shares are signed with;
-// format 1 (guest entries empty) stays readable for shares made before it.
-import { bytesEqual, compareBytes } from './bytes.js';
+// byte string. Format 3 (tag coffer/v3/share-manifest) is what new shares are signed with: its
+// guest entries commit to the access code only through its Argon2id key. Format 2 (commitment
+// over the raw code) and format 1 (guest entries empty) stay readable for shares made before.
+import { bytesEqual, compareBytes, wipe } from './bytes.js';
 import { encodeFields, FieldReader, decodeFields, type Field } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
 import { asId, ID_BYTES } from './ids.js';
@@ -13,7 +14,7 @@ import { HASH_BYTES, hashFields, KEY_BYTES } from './primitives.js';
 import { openSigned, peekSignedBody, signBody } from './signed.js';
 import { TAG } from './tags.js';
 import type { Id, SignedEnvelope, SigningKeyPair } from './types.js';
-import { linkCommitment, type LinkSecretRecord } from './wrap.js';
+import { linkCommitment, linkCommitmentV2, stretchAccessCode, type LinkProof } from './wrap.js';
 
 const MAX_MANIFEST_FILES = 1000;
 const MAX_MANIFEST_RECIPIENTS = 500;
@@ -28,11 +29,20 @@ export interface FileEntry {
 
 export type RecipientEntry =
   | { readonly kind: 'account'; readonly recipientId: Id; readonly identityFingerprint: Uint8Array }
-  /** `linkCommitment` (protocol §11) in format 2, absent in format 1. */
+  /** `linkCommitment` (protocol §11) in format 3, `linkCommitmentV2` in format 2, absent in format 1. */
   | { readonly kind: 'guest'; readonly recipientId: Id; readonly linkCommitment?: Uint8Array };
 
-/** 1: guest entries carry nothing (shares made before link commitments); 2: each carries its link commitment. */
-type ManifestFormat = 1 | 2;
+/**
+ * 1: guest entries carry nothing (shares made before link commitments); 2: each carries a link
+ * commitment over the raw access code; 3: over the access code's Argon2id key (new shares).
+ */
+type ManifestFormat = 1 | 2 | 3;
+
+const MANIFEST_TAG: Record<ManifestFormat, string> = {
+  1: TAG.shareManifest,
+  2: TAG.shareManifestV2,
+  3: TAG.shareManifestV3,
+};
 
 export interface ShareManifest {
   readonly format: ManifestFormat;
@@ -106,7 +116,7 @@ function encodeRecipients(recipients: readonly RecipientEntry[], format: Manifes
       return ['account', r.recipientId, r.identityFingerprint];
     }
     const commitment = r.linkCommitment ?? new Uint8Array(0);
-    if (commitment.length !== (format === 2 ? HASH_BYTES : 0)) throw new FormatError('wrong link commitment length');
+    if (commitment.length !== (format === 1 ? 0 : HASH_BYTES)) throw new FormatError('wrong link commitment length');
     return ['guest', r.recipientId, commitment];
   });
 }
@@ -128,7 +138,7 @@ function decodeRecipients(list: readonly Uint8Array[], format: ManifestFormat): 
       return { kind, recipientId: asId(recipientId), identityFingerprint: fingerprint };
     }
     if (kind === 'guest' && format === 1 && fingerprint.length === 0) return { kind, recipientId: asId(recipientId) };
-    if (kind === 'guest' && format === 2 && fingerprint.length === HASH_BYTES)
+    if (kind === 'guest' && format !== 1 && fingerprint.length === HASH_BYTES)
       return { kind, recipientId: asId(recipientId), linkCommitment: fingerprint };
     throw new FormatError('malformed recipient entry');
   });
@@ -142,9 +152,9 @@ function decodeRecipients(list: readonly Uint8Array[], format: ManifestFormat): 
 export function encodeManifest(manifest: ShareManifest): Uint8Array {
   if (!Number.isSafeInteger(manifest.version) || manifest.version < 1)
     throw new FormatError('manifest version must be at least 1');
-  if (manifest.format !== 1 && manifest.format !== 2) throw new FormatError('unknown manifest format');
+  if (!(manifest.format in MANIFEST_TAG)) throw new FormatError('unknown manifest format');
   return encodeFields([
-    manifest.format === 2 ? TAG.shareManifestV2 : TAG.shareManifest,
+    MANIFEST_TAG[manifest.format],
     manifest.shareId,
     manifest.version,
     manifest.senderId,
@@ -158,14 +168,14 @@ export function encodeManifest(manifest: ShareManifest): Uint8Array {
 function formatOf(body: Uint8Array): ManifestFormat {
   const tagField = decodeFields(body)[0];
   const tag = tagField === undefined ? '' : String.fromCharCode(...tagField);
-  if (tag === TAG.shareManifestV2) return 2;
-  if (tag === TAG.shareManifest) return 1;
-  throw new FormatError('wrong purpose tag');
+  const format = ([3, 2, 1] as const).find((candidate) => MANIFEST_TAG[candidate] === tag);
+  if (format === undefined) throw new FormatError('wrong purpose tag');
+  return format;
 }
 
 export function decodeManifest(body: Uint8Array): ShareManifest {
   const format = formatOf(body);
-  const reader = new FieldReader(body, format === 2 ? TAG.shareManifestV2 : TAG.shareManifest, 7);
+  const reader = new FieldReader(body, MANIFEST_TAG[format], 7);
   const manifest: ShareManifest = {
     format,
     shareId: asId(reader.bytes(ID_BYTES)),
@@ -246,18 +256,31 @@ export function guestEntry(
 
 /**
  * Checks a guest's link secret and access code against the link commitment of its entry in a
- * verified format-2 manifest (protocol §11, §21 step 8, §22): the guest with the S of its link
- * and the code it typed, the sender or the office with the S it opened from its sealed copy.
+ * verified format-2 or format-3 manifest (protocol §11, §21 step 8, §22): the guest with the S
+ * of its link and the code it typed, the sender or the office with the S it opened from its
+ * sealed copy. Format 3 commits to the stretched code: without `accessCodeKey`, this runs
+ * `stretchAccessCode` once (one Argon2id run).
  */
 export function checkLinkCommitment(
   verified: { readonly manifest: ShareManifest },
   binding: { readonly shareId: Id; readonly recipientId: Id },
-  record: LinkSecretRecord,
+  proof: LinkProof,
 ): void {
   const { manifest } = verified;
-  if (manifest.format !== 2) throw new MismatchError('the manifest has no link commitments');
+  if (manifest.format === 1) throw new MismatchError('the manifest has no link commitments');
   if (!bytesEqual(manifest.shareId, binding.shareId)) throw new MismatchError('manifest is for another share');
+  if (proof.accessCodeKey !== undefined && proof.accessCode === undefined)
+    throw new FormatError('an access code key without its access code');
   const entry = guestEntry(manifest, binding.recipientId);
-  if (entry.linkCommitment === undefined || !bytesEqual(entry.linkCommitment, linkCommitment(binding, record)))
+  let expected: Uint8Array;
+  if (manifest.format === 2) expected = linkCommitmentV2(binding, proof);
+  else if (proof.accessCode === undefined || proof.accessCodeKey !== undefined)
+    expected = linkCommitment(binding, proof.linkSecret, proof.accessCodeKey);
+  else {
+    const accessCodeKey = stretchAccessCode(proof.accessCode, binding.shareId, binding.recipientId);
+    expected = linkCommitment(binding, proof.linkSecret, accessCodeKey);
+    wipe(accessCodeKey);
+  }
+  if (entry.linkCommitment === undefined || !bytesEqual(entry.linkCommitment, expected))
     throw new MismatchError('link commitment differs');
 }

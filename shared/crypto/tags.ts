@@ -1,7 +1,8 @@
 // Every purpose tag and KDF context of format v1 in one list, so a reader can check that
-// none is used for two purposes (docs/protocol.md §2 has the same table). The two `coffer/v2/`
-// tags belong to guest links v2 (§10, §11): a manifest whose guest entries carry a link
-// commitment, and that commitment.
+// none is used for two purposes (docs/protocol.md §2 has the same table). The `coffer/v2/` and
+// `coffer/v3/` tags belong to guest links v2 (§10, §11): a manifest whose guest entries carry a
+// link commitment, and that commitment — over the raw access code in format 2, over the
+// stretched access code key in format 3 (what new shares are signed with).
 import { tag } from './encoding.js';
 
 export const TAG = {
@@ -21,7 +22,9 @@ export const TAG = {
   officeKeys: tag('office-keys'),
   shareManifest: tag('share-manifest'),
   shareManifestV2: 'coffer/v2/share-manifest',
-  linkCommitment: 'coffer/v2/link-commitment',
+  linkCommitmentV2: 'coffer/v2/link-commitment',
+  shareManifestV3: 'coffer/v3/share-manifest',
+  linkCommitment: 'coffer/v3/link-commitment',
   manifestHash: tag('manifest-hash'),
   fileKeyAccount: tag('file-key/account'),
   fileKeyGuest: tag('file-key/guest'),

@@ -136,16 +136,44 @@ export interface LinkSecretRecord {
 }
 
 /**
- * A guest's link commitment (protocol §11), signed in a v2 manifest's guest entry: binds the
- * recipient to one S and one access code. S is 256 random bits, so it reveals neither.
+ * What a holder of a guest link checks against the link commitment: S, the access code (what
+ * format 2 commits to) and, optionally, its stretched key (what format 3 commits to; without
+ * it, the check stretches the code itself). A key without its code is refused.
+ */
+export interface LinkProof extends LinkSecretRecord {
+  /** `stretchAccessCode(accessCode, shareId, recipientId)`, when the caller already has it. */
+  readonly accessCodeKey?: Uint8Array;
+}
+
+/**
+ * A guest's link commitment (protocol §11), signed in a format-3 manifest's guest entry: binds
+ * the recipient to one S and one access code, through the code's Argon2id key, so that whoever
+ * holds S and the manifest still pays one Argon2id run per guess at the code.
  */
 export function linkCommitment(
+  binding: { readonly shareId: Id; readonly recipientId: Id },
+  linkSecret: LinkSecret,
+  /** `stretchAccessCode(…)`, or undefined when the guest has no access code. */
+  accessCodeKey: Uint8Array | undefined,
+): Uint8Array {
+  if (linkSecret.length !== KEY_BYTES) throw new FormatError('wrong link secret length');
+  const codeKey = accessCodeKey ?? new Uint8Array(0);
+  if (codeKey.length !== 0 && codeKey.length !== KEY_BYTES) throw new FormatError('wrong access code key length');
+  return hashFields([TAG.linkCommitment, binding.shareId, binding.recipientId, linkSecret, codeKey]);
+}
+
+/**
+ * The format-2 link commitment (protocol §11), over the raw access code: still checked for
+ * shares signed in format 2, never made any more. With S and the manifest, a code could be
+ * tested against it at hash speed (docs/threat-model.md).
+ */
+export function linkCommitmentV2(
   binding: { readonly shareId: Id; readonly recipientId: Id },
   record: LinkSecretRecord,
 ): Uint8Array {
   if (record.linkSecret.length !== KEY_BYTES) throw new FormatError('wrong link secret length');
   const code = record.accessCode === undefined ? '' : normalizeAccessCode(record.accessCode);
-  return hashFields([TAG.linkCommitment, binding.shareId, binding.recipientId, record.linkSecret, code]);
+  return hashFields([TAG.linkCommitmentV2, binding.shareId, binding.recipientId, record.linkSecret, code]);
 }
 
 /** S (and the access code) sealed to the sender and the office, so the link can be shown again. */

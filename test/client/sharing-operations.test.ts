@@ -6,9 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeManifest,
   fromBase64Url,
+  guestEntry,
   identityFingerprint,
   idFromWire,
   idToWire,
+  linkCommitment,
+  linkCommitmentV2,
   newAccountKeys,
   newId,
   openSigned,
@@ -17,7 +20,9 @@ import {
   newLinkSecret,
   ready,
   sealLinkSecret,
+  stretchAccessCode,
   toBase64Url,
+  type LinkSecret,
 } from '../../shared/crypto/index.js';
 import { ShareCreateRequest } from '../../shared/wire/shares.js';
 import { createOperations } from '../../client/src/crypto/operations';
@@ -79,6 +84,26 @@ describe('a share to a guest, a client and a colleague', () => {
     }
     expect(body).not.toContain('loonstrook');
     expect(body).not.toContain('Hierbij');
+    // Format 3: the guest entries commit to S and the access code's Argon2id key, never to the
+    // code itself, so S and the manifest do not let anyone test codes at hash speed.
+    const manifest = decodeManifest(
+      openSigned(fromBase64Url(request.manifest), fromBase64Url(o.els.listed.identityPublicKey)),
+    );
+    expect(manifest.format).toBe(3);
+    for (const guest of sealed.guests) {
+      const binding = { shareId: idFromWire(request.shareId), recipientId: idFromWire(guest.recipientId) };
+      const linkSecret = fromBase64Url(guest.fragment.split('.')[2] as string, 32) as LinkSecret;
+      const entry = guestEntry(manifest, binding.recipientId);
+      const accessCodeKey = guest.accessCode
+        ? stretchAccessCode(guest.accessCode, binding.shareId, binding.recipientId)
+        : undefined;
+      expect(entry.linkCommitment).toEqual(linkCommitment(binding, linkSecret, accessCodeKey));
+      if (guest.accessCode) {
+        expect(entry.linkCommitment).not.toEqual(
+          linkCommitmentV2(binding, { linkSecret, accessCode: guest.accessCode }),
+        );
+      }
+    }
   });
 
   it('a guest opens it with the link, the server half and the access code, and downloads through a dropped connection', async () => {
@@ -261,6 +286,15 @@ describe('a share to a guest, a client and a colleague', () => {
     // Another share's manifest (signed by the same sender) does not describe this share.
     const again = await sendShare(server, o);
     await expect(open({ share: { ...share, manifest: again.request.manifest } })).rejects.toThrow('untrusted');
+    // No downgrade from format 3 to 2: the server turns the tag's "3" into a "2" in place (both
+    // tags are 24 characters); the tag is signed, so the manifest no longer verifies.
+    const retagged = retaggedAsFormat2(share.manifest);
+    expect(decodeManifest(fromBase64Url(retagged).subarray(8, -64)).format).toBe(2);
+    await expect(open({ share: { ...share, manifest: retagged } })).rejects.toThrow('untrusted');
+    // Nor can it change the signed link commitment.
+    await expect(open({ share: { ...share, manifest: withGuestCommitmentFlipped(share.manifest) } })).rejects.toThrow(
+      'untrusted',
+    );
     // Metadata swapped between files fails its signed hash.
     const [f0, f1] = share.files;
     await expect(
@@ -347,6 +381,14 @@ describe('a share to a guest, a client and a colleague', () => {
     await expect(
       call(o.els.ops, 'showLink', { share: { ...views.detail, linkSecrets: forged }, recipientId: guest.recipientId }),
     ).rejects.toThrow('link_changed');
+    // A format-3 manifest retagged as format 2 (whose commitment would be checked over the raw
+    // code) fails its signature: the sender is shown no link.
+    await expect(
+      call(o.els.ops, 'showLink', {
+        share: { ...views.detail, manifest: retaggedAsFormat2(views.detail.manifest) },
+        recipientId: guest.recipientId,
+      }),
+    ).rejects.toThrow('untrusted');
 
     // Takeover: a colleague opens it with the office key, checking Els's certificate.
     const colleague = await call(o.anna.ops, 'openSent', {
@@ -410,6 +452,86 @@ describe('a share to a guest, a client and a colleague', () => {
     await expect(call(createOperations(o.deps), 'sentNames', { share: views.detail })).rejects.toThrow('locked');
   });
 
+  it('a share signed in format 2 (before format 3) still shows its guest link again, checked over the raw code', async () => {
+    const server = fakeServer();
+    const o = await office(server);
+    const { sealed, views } = await sendShare(server, o);
+    const guest = sealed.guests[0] as (typeof sealed.guests)[number];
+    const accessCode = guest.accessCode as string;
+    const [officeFp, , secret] = guest.fragment.split('.') as [string, string, string];
+    const shareId = idFromWire(views.detail.shareId);
+    const recipientId = idFromWire(guest.recipientId);
+    const linkSecret = fromBase64Url(secret, 32) as LinkSecret;
+    // Carla, a member the office certified, signed this share in format 2, as browsers did
+    // before format 3: the guest's entry commits to S and the raw access code.
+    const signer = newAccountKeys();
+    const signerId = newId();
+    const encryptionKeySignature = toBase64Url(signEncryptionKey(signerId, signer));
+    const certified = await call(o.els.ops, 'certifyMember', {
+      member: {
+        userId: idToWire(signerId),
+        email: 'carla@kantoor-jansen.nl',
+        role: 'staff',
+        identityPublicKey: toBase64Url(signer.identity.publicKey),
+        encryptionPublicKey: toBase64Url(signer.encryption.publicKey),
+        encryptionKeySignature,
+      },
+      currentVersion: 0,
+    });
+    const genuine = decodeManifest(
+      openSigned(fromBase64Url(views.detail.manifest), fromBase64Url(o.els.listed.identityPublicKey)),
+    );
+    const formatTwo = signManifest(
+      {
+        ...genuine,
+        format: 2,
+        senderId: signerId,
+        senderIdentityPublicKey: signer.identity.publicKey,
+        recipients: genuine.recipients.map((r) =>
+          r.kind === 'guest' && idToWire(r.recipientId) === guest.recipientId
+            ? { ...r, linkCommitment: linkCommitmentV2({ shareId, recipientId }, { linkSecret, accessCode }) }
+            : r,
+        ),
+      },
+      signer.identity,
+    );
+    const officeCopy = (record: { linkSecret: LinkSecret; accessCode: string }) =>
+      views.detail.linkSecrets.map((s) =>
+        s.recipientId === guest.recipientId
+          ? {
+              ...s,
+              office: toBase64Url(
+                sealLinkSecret(
+                  { shareId, recipientId, holderId: idFromWire(o.officeRef.officeId) },
+                  record,
+                  fromBase64Url(o.officeRef.encryptionPublicKey),
+                ),
+              ),
+            }
+          : s,
+      );
+    const detail = { ...views.detail, senderId: idToWire(signerId), manifest: toBase64Url(formatTwo) };
+    const sender = { certificate: certified.certificate, encryptionKeySignature };
+    const shown = await call(o.anna.ops, 'showLink', {
+      share: { ...detail, linkSecrets: officeCopy({ linkSecret, accessCode }) },
+      sender,
+      recipientId: guest.recipientId,
+    });
+    expect(shown).toEqual({
+      fragment: `${officeFp}.${toBase64Url(identityFingerprint(signer.identity.publicKey))}.${secret}`,
+      accessCode,
+      checked: true,
+    });
+    // Another S sealed by the server does not match the format-2 commitment either.
+    await expect(
+      call(o.anna.ops, 'showLink', {
+        share: { ...detail, linkSecrets: officeCopy({ linkSecret: newLinkSecret(), accessCode }) },
+        sender,
+        recipientId: guest.recipientId,
+      }),
+    ).rejects.toThrow('link_changed');
+  });
+
   it('stops when a pinned key changed, until the sender confirms the new fingerprint', async () => {
     const server = fakeServer();
     const o = await office(server);
@@ -460,3 +582,30 @@ describe('a share to a guest, a client and a colleague', () => {
     await expect(seal()).rejects.toThrow('unknown_file');
   });
 });
+
+/** A signed manifest (base64url) with the "3" of its tag coffer/v3/share-manifest turned into a "2". */
+function retaggedAsFormat2(manifest: string): string {
+  const bytes = fromBase64Url(manifest).slice();
+  // Envelope header (4), body length (4), tag length (4), then "coffer/v".
+  const at = 12 + 'coffer/v'.length;
+  if (bytes[at] !== '3'.charCodeAt(0)) throw new Error('expected a format-3 manifest');
+  bytes[at] = '2'.charCodeAt(0);
+  return toBase64Url(bytes);
+}
+
+/** A signed manifest with one bit of a guest's link commitment flipped, the signature left as it was. */
+function withGuestCommitmentFlipped(manifest: string): string {
+  const bytes = fromBase64Url(manifest).slice();
+  const guest = decodeManifest(bytes.subarray(8, -64)).recipients.find((r) => r.kind === 'guest');
+  if (guest?.kind !== 'guest' || guest.linkCommitment === undefined) throw new Error('expected a link commitment');
+  const at = lastIndexOf(bytes, guest.linkCommitment);
+  bytes[at] = (bytes[at] as number) ^ 1;
+  return toBase64Url(bytes);
+}
+
+function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  for (let i = haystack.length - needle.length; i >= 0; i--) {
+    if (needle.every((byte, j) => haystack[i + j] === byte)) return i;
+  }
+  throw new Error('not found');
+}

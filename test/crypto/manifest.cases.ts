@@ -10,6 +10,7 @@ import {
   guestEntry,
   identityFingerprint,
   linkCommitment,
+  linkCommitmentV2,
   manifestHash,
   MismatchError,
   newAccountKeys,
@@ -19,6 +20,9 @@ import {
   normalizeAccessCode,
   randomBytes,
   signBody,
+  stretchAccessCode,
+  argon2id,
+  utf8,
   hashFields,
   signManifest,
   SignatureError,
@@ -49,7 +53,7 @@ function fileEntry() {
 function sample() {
   const sender = newAccountKeys();
   const manifest: ShareManifest = {
-    format: 2,
+    format: 3,
     shareId: newId(),
     version: 3,
     senderId: newId(),
@@ -229,7 +233,7 @@ export const manifestCases = defineSuite('share manifest', {
     assertThrows(() => decodeManifest(rebuilt), FormatError, 'entries out of order');
   },
 
-  'format 1 (shares made before link commitments) is still read, and guest entries match their format'() {
+  'formats 1 and 2 (shares made before format 3) are still read, and guest entries match their format'() {
     const { sender, manifest, expected } = sample();
     const v1: ShareManifest = {
       ...manifest,
@@ -242,11 +246,15 @@ export const manifestCases = defineSuite('share manifest', {
     assertEqual(verified.manifest.format, 1, 'format 1 read');
     const guest = verified.manifest.recipients.find((r) => r.kind === 'guest');
     assert(guest?.kind === 'guest' && guest.linkCommitment === undefined, 'a format-1 guest entry has no commitment');
-    assertEqual(verifyManifest(signManifest(manifest, sender.identity), expected).manifest.format, 2, 'format 2 read');
-    // The two formats' bodies differ in their tag alone when no guest is named, so a body never reads as the other.
+    const v2: ShareManifest = { ...manifest, format: 2 };
+    assertEqual(verifyManifest(signManifest(v2, sender.identity), expected).manifest.format, 2, 'format 2 read');
+    assertEqual(verifyManifest(signManifest(manifest, sender.identity), expected).manifest.format, 3, 'format 3 read');
+    // The formats' bodies differ in their tag alone when no guest is named, so a body never reads as another.
     const accountsOnly = { ...manifest, recipients: manifest.recipients.filter((r) => r.kind === 'account') };
-    assertNotBytes(encodeManifest(accountsOnly), encodeManifest({ ...accountsOnly, format: 1 }), 'tags differ');
+    assertNotBytes(encodeManifest(accountsOnly), encodeManifest({ ...accountsOnly, format: 1 }), 'tags 3 and 1 differ');
+    assertNotBytes(encodeManifest(accountsOnly), encodeManifest({ ...accountsOnly, format: 2 }), 'tags 3 and 2 differ');
     assertThrows(() => encodeManifest({ ...v1, format: 2 }), FormatError, 'format 2 guest without commitment');
+    assertThrows(() => encodeManifest({ ...v1, format: 3 }), FormatError, 'format 3 guest without commitment');
     assertThrows(() => encodeManifest({ ...manifest, format: 1 }), FormatError, 'format 1 guest with a commitment');
     // Authentic but malformed: the sender's key signed a body that breaks its format's rules.
     const fields = decodeFields(encodeManifest(manifest));
@@ -260,13 +268,15 @@ export const manifestCases = defineSuite('share manifest', {
     const emptied = recipients.map((r) =>
       String.fromCharCode(...(r[0] as Uint8Array)) === 'guest' ? [r[0], r[1], new Uint8Array(0)] : [...r],
     );
-    const asV2 = encodeFields([TAG.shareManifestV2, ...fields.slice(1, 6), emptied as Uint8Array[][]]);
-    assertThrows(
-      () => verifyManifest(signBody(asV2, sender.identity.secretKey), expected),
-      FormatError,
-      'v2 tag, no commitment',
-    );
-    const otherTag = encodeFields(['coffer/v3/share-manifest', ...fields.slice(1)]);
+    for (const tag of [TAG.shareManifestV2, TAG.shareManifestV3]) {
+      const withoutCommitment = encodeFields([tag, ...fields.slice(1, 6), emptied as Uint8Array[][]]);
+      assertThrows(
+        () => verifyManifest(signBody(withoutCommitment, sender.identity.secretKey), expected),
+        FormatError,
+        `${tag}, no commitment`,
+      );
+    }
+    const otherTag = encodeFields(['coffer/v4/share-manifest', ...fields.slice(1)]);
     assertThrows(
       () => verifyManifest(signBody(otherTag, sender.identity.secretKey), expected),
       FormatError,
@@ -274,12 +284,32 @@ export const manifestCases = defineSuite('share manifest', {
     );
   },
 
-  'a guest’s link commitment binds the share, the recipient, S and the access code'() {
+  'a server cannot downgrade a signed format-3 manifest to format 2: the tag is under the signature'() {
+    const { sender, manifest, expected } = sample();
+    const envelope = signManifest(manifest, sender.identity);
+    // Both tags have 24 characters: the server turns the "3" of coffer/v3/share-manifest into a "2" in place.
+    // (An envelope is header (4), body length (4), body, signature (64).)
+    const at = indexOf(envelope, utf8(TAG.shareManifestV3)) + 'coffer/v'.length;
+    const downgraded = envelope.slice();
+    downgraded[at] = '2'.charCodeAt(0);
+    assertEqual(
+      decodeManifest(downgraded.subarray(8, downgraded.length - 64)).format,
+      2,
+      'the body now reads as format 2',
+    );
+    assertThrows(() => verifyManifest(downgraded, expected), SignatureError, 'retagged as format 2');
+    // Nor can it swap in a format-2 manifest the same sender signed for another share.
+    const older = signManifest({ ...manifest, format: 2, shareId: newId() }, sender.identity);
+    assertThrows(() => verifyManifest(older, expected), MismatchError, 'a format-2 manifest of another share');
+  },
+
+  'a guest’s link commitment (format 3) binds the share, the recipient, S and the stretched access code'() {
     const { sender, manifest, expected } = sample();
     const shareId = manifest.shareId;
     const recipientId = newId();
     const linkSecret = newLinkSecret();
     const accessCode = newAccessCode();
+    const accessCodeKey = stretchAccessCode(accessCode, shareId, recipientId);
     const withGuest: ShareManifest = {
       ...manifest,
       recipients: [
@@ -287,27 +317,31 @@ export const manifestCases = defineSuite('share manifest', {
         {
           kind: 'guest',
           recipientId,
-          linkCommitment: linkCommitment({ shareId, recipientId }, { linkSecret, accessCode }),
+          linkCommitment: linkCommitment({ shareId, recipientId }, linkSecret, accessCodeKey),
         },
       ],
     };
     const verified = verifyManifest(signManifest(withGuest, sender.identity), expected);
     const binding = { shareId, recipientId };
-    checkLinkCommitment(verified, binding, { linkSecret, accessCode });
-    // The code as a person types it is the same code.
+    const proof = { linkSecret, accessCode, accessCodeKey };
+    checkLinkCommitment(verified, binding, proof);
+    // Without its key, the check stretches the code itself; the code as a person types it is the same code.
     checkLinkCommitment(verified, binding, { linkSecret, accessCode: accessCode.toLowerCase().replace(/-/g, ' ') });
     assertEqual(guestEntry(verified.manifest, recipientId).kind, 'guest', 'own entry');
+    const otherCode = newAccessCode();
     const refused: [string, () => void][] = [
-      ['another S', () => checkLinkCommitment(verified, binding, { linkSecret: newLinkSecret(), accessCode })],
+      ['another S', () => checkLinkCommitment(verified, binding, { ...proof, linkSecret: newLinkSecret() })],
       [
         'another access code',
-        () => checkLinkCommitment(verified, binding, { linkSecret, accessCode: newAccessCode() }),
+        () =>
+          checkLinkCommitment(verified, binding, {
+            linkSecret,
+            accessCode: otherCode,
+            accessCodeKey: stretchAccessCode(otherCode, shareId, recipientId),
+          }),
       ],
       ['no access code', () => checkLinkCommitment(verified, binding, { linkSecret })],
-      [
-        'another recipient',
-        () => checkLinkCommitment(verified, { shareId, recipientId: newId() }, { linkSecret, accessCode }),
-      ],
+      ['another recipient', () => checkLinkCommitment(verified, { shareId, recipientId: newId() }, proof)],
       [
         'another guest’s entry',
         () =>
@@ -317,24 +351,26 @@ export const manifestCases = defineSuite('share manifest', {
               shareId,
               recipientId: (manifest.recipients.find((r) => r.kind === 'guest') as { recipientId: Id }).recipientId,
             },
-            { linkSecret, accessCode },
+            proof,
           ),
       ],
-      [
-        'another share',
-        () => checkLinkCommitment(verified, { shareId: newId(), recipientId }, { linkSecret, accessCode }),
-      ],
+      ['another share', () => checkLinkCommitment(verified, { shareId: newId(), recipientId }, proof)],
       [
         'an account entry',
         () =>
           checkLinkCommitment(
             verified,
             { shareId, recipientId: (manifest.recipients[0] as { recipientId: Id }).recipientId },
-            { linkSecret, accessCode },
+            proof,
           ),
       ],
     ];
     for (const [what, check] of refused) assertThrows(check, MismatchError, what);
+    assertThrows(
+      () => checkLinkCommitment(verified, binding, { linkSecret, accessCodeKey }),
+      FormatError,
+      'a code key without its code',
+    );
     // A format-1 manifest has no commitments: nothing to check the link against.
     const v1 = verifyManifest(
       signManifest(
@@ -347,22 +383,83 @@ export const manifestCases = defineSuite('share manifest', {
       ),
       expected,
     );
-    assertThrows(() => checkLinkCommitment(v1, binding, { linkSecret, accessCode }), MismatchError, 'format 1');
-    // The commitment is H(tag, share id, recipient id, S, canonical code), the empty string without a code.
+    assertThrows(() => checkLinkCommitment(v1, binding, proof), MismatchError, 'format 1');
+    assertThrows(
+      () => linkCommitment(binding, randomBytes(31) as typeof linkSecret, undefined),
+      FormatError,
+      'short S',
+    );
+    assertThrows(() => linkCommitment(binding, linkSecret, randomBytes(31)), FormatError, 'short code key');
+  },
+
+  'with S and the manifest, testing a guess at the access code costs an Argon2id run (format 3), not a hash'() {
+    const shareId = newId();
+    const recipientId = newId();
+    const binding = { shareId, recipientId };
+    const linkSecret = newLinkSecret();
+    const accessCode = normalizeAccessCode(newAccessCode());
+    const commitment = linkCommitment(binding, linkSecret, stretchAccessCode(accessCode, shareId, recipientId));
+    // The commitment is the hash over the code's Argon2id key (protocol §11's parameters, salted by share and recipient) …
+    const salt = hashFields([TAG.accessCodeSalt, shareId, recipientId]).subarray(0, 16);
+    const byHand = argon2id(accessCode, salt, { algorithm: 'argon2id13', opsLimit: 3, memLimit: 64 * 1024 * 1024 });
     assertBytes(
-      linkCommitment(binding, { linkSecret }),
-      linkCommitmentByHand(shareId, recipientId, linkSecret, ''),
+      commitment,
+      hashFields(['coffer/v3/link-commitment', shareId, recipientId, linkSecret, byHand]),
+      'H(tag, share, recipient, S, Argon2id(code))',
+    );
+    // … and no hash over the raw code gives it: not format 2's, nor the same formula with the code in the key's place.
+    assertNotBytes(commitment, linkCommitmentV2(binding, { linkSecret, accessCode }), 'the format-2 commitment');
+    assertNotBytes(
+      commitment,
+      hashFields([TAG.linkCommitment, shareId, recipientId, linkSecret, accessCode]),
+      'the raw code under the format-3 tag',
+    );
+    // Without a code, the key is the empty field.
+    assertBytes(
+      linkCommitment(binding, linkSecret, undefined),
+      hashFields([TAG.linkCommitment, shareId, recipientId, linkSecret, new Uint8Array(0)]),
+      'without a code',
+    );
+  },
+
+  'format 2 link commitments (shares signed before format 3) are still checked over the raw code'() {
+    const { sender, manifest, expected } = sample();
+    const shareId = manifest.shareId;
+    const recipientId = newId();
+    const linkSecret = newLinkSecret();
+    const accessCode = newAccessCode();
+    const v2: ShareManifest = {
+      ...manifest,
+      format: 2,
+      recipients: [
+        ...manifest.recipients,
+        {
+          kind: 'guest',
+          recipientId,
+          linkCommitment: linkCommitmentV2({ shareId, recipientId }, { linkSecret, accessCode }),
+        },
+      ],
+    };
+    const verified = verifyManifest(signManifest(v2, sender.identity), expected);
+    const binding = { shareId, recipientId };
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode });
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode: accessCode.toLowerCase().replace(/-/g, ' ') });
+    assertThrows(() => checkLinkCommitment(verified, binding, { linkSecret }), MismatchError, 'no access code');
+    assertThrows(
+      () => checkLinkCommitment(verified, binding, { linkSecret, accessCode: newAccessCode() }),
+      MismatchError,
+      'another access code',
+    );
+    // The format-2 commitment is H(tag, share id, recipient id, S, canonical code), the empty string without a code.
+    assertBytes(
+      linkCommitmentV2(binding, { linkSecret }),
+      hashFields([TAG.linkCommitmentV2, shareId, recipientId, linkSecret, '']),
       'without a code',
     );
     assertBytes(
-      linkCommitment(binding, { linkSecret, accessCode }),
-      linkCommitmentByHand(shareId, recipientId, linkSecret, normalizeAccessCode(accessCode)),
+      linkCommitmentV2(binding, { linkSecret, accessCode }),
+      hashFields([TAG.linkCommitmentV2, shareId, recipientId, linkSecret, normalizeAccessCode(accessCode)]),
       'with a code',
-    );
-    assertThrows(
-      () => linkCommitment(binding, { linkSecret: randomBytes(31) as typeof linkSecret }),
-      FormatError,
-      'short S',
     );
   },
 });
@@ -386,6 +483,9 @@ function rebuild(fields: Uint8Array[], index: number, replacement: Uint8Array): 
   return rebuildList(fields.map((field, i) => (i === index ? replacement : field)));
 }
 
-function linkCommitmentByHand(shareId: Id, recipientId: Id, linkSecret: Uint8Array, code: string): Uint8Array {
-  return hashFields([TAG.linkCommitment, shareId, recipientId, linkSecret, code]);
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    if (needle.every((byte, j) => haystack[i + j] === byte)) return i;
+  }
+  throw new Error('not found');
 }

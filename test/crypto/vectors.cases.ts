@@ -60,6 +60,7 @@ import {
   verifyManifest,
   checkLinkCommitment,
   linkCommitment,
+  linkCommitmentV2,
   toBase64Url,
   verifyMemberCertificate,
   verifyOfficeEncryptionKey,
@@ -315,15 +316,15 @@ export const vectorCases = defineSuite('known-answer vectors', {
     assertBytes(encodeManifest(verified.manifest), b(manifestVector.v2.body), 'canonical body');
     assertBytes(signManifest(verified.manifest, sender), b(manifestVector.v2.signedEnvelope), 'signature reproduced');
     assertBytes(verified.manifestHash, b(manifestVector.v2.manifestHash), 'manifest hash');
-    const commitment = wrap.linkCommitment;
+    const commitment = wrap.linkCommitmentV2;
     const binding = { shareId: id(commitment.shareId), recipientId: id(commitment.recipientId) };
     const linkSecret = b(commitment.linkSecret) as LinkSecret;
     assertBytes(
-      linkCommitment(binding, { linkSecret, accessCode: commitment.accessCode }),
+      linkCommitmentV2(binding, { linkSecret, accessCode: commitment.accessCode }),
       b(commitment.withCode),
       'with the access code',
     );
-    assertBytes(linkCommitment(binding, { linkSecret }), b(commitment.withoutCode), 'without');
+    assertBytes(linkCommitmentV2(binding, { linkSecret }), b(commitment.withoutCode), 'without');
     checkLinkCommitment(verified, binding, { linkSecret, accessCode: commitment.accessCode });
     const link = links.guestV2;
     const parsed = parseGuestLinkFragment(new URL(link.url).hash);
@@ -331,6 +332,28 @@ export const vectorCases = defineSuite('known-answer vectors', {
     if (parsed.version === 2) assertBytes(parsed.senderFingerprint, identityFingerprint(sender.publicKey), 'sender');
     assertBytes(parsed.linkSecret, linkSecret, 'S');
     assertEqual(new URL(link.url).pathname, `/s/${toBase64Url(b(link.linkId))}`, 'the path is the link id');
+  },
+
+  'manifest format 3: the link commitment over the stretched access code'() {
+    const sender = signingKeyPairFromSeed(b(manifestVector.senderIdentitySeed));
+    const v = manifestVector.manifest;
+    const verified = verifyManifest(b(manifestVector.v3.signedEnvelope), {
+      shareId: id(v.shareId),
+      senderId: id(v.senderId),
+      senderIdentityPublicKey: sender.publicKey,
+    });
+    assertEqual(verified.manifest.format, 3, 'format 3');
+    assertBytes(encodeManifest(verified.manifest), b(manifestVector.v3.body), 'canonical body');
+    assertBytes(signManifest(verified.manifest, sender), b(manifestVector.v3.signedEnvelope), 'signature reproduced');
+    assertBytes(verified.manifestHash, b(manifestVector.v3.manifestHash), 'manifest hash');
+    const commitment = wrap.linkCommitment;
+    const binding = { shareId: id(commitment.shareId), recipientId: id(commitment.recipientId) };
+    const linkSecret = b(commitment.linkSecret) as LinkSecret;
+    const accessCodeKey = stretchAccessCode(commitment.accessCode, binding.shareId, binding.recipientId);
+    assertBytes(accessCodeKey, b(commitment.accessCodeKey), 'the stretched access code');
+    assertBytes(linkCommitment(binding, linkSecret, accessCodeKey), b(commitment.withCode), 'with the access code');
+    assertBytes(linkCommitment(binding, linkSecret, undefined), b(commitment.withoutCode), 'without');
+    checkLinkCommitment(verified, binding, { linkSecret, accessCode: commitment.accessCode, accessCodeKey });
   },
 
   'file keys wrapped for an account and for a guest, with and without access code'() {

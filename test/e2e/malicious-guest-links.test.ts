@@ -11,6 +11,9 @@
 //   the server got with the admin's password), with that member as sender: certificate and
 //   signature are valid, but the link names the advisor's identity key. The guest is refused and
 //   no file is requested;
+// - downgrade: the manifest's signed tag is changed in place from format 3 (link commitment over
+//   the stretched access code) to format 2 (over the raw code). The signature no longer holds;
+//   the guest is refused and no file is requested;
 // - forgery 7b: after the guest verified version 2 of a share (the advisor signed an update),
 //   the server answers version 1 again, with its wraps. The guest's browser remembers version 2
 //   and refuses.
@@ -166,7 +169,7 @@ it('forgery 6: a manifest re-signed by another certified member is refused by a 
   const manifest = decodeManifest(
     openSigned(shareRow(shareId).manifest, new Uint8Array(advisorKey.identity_public_key)),
   );
-  expect(manifest.format).toBe(2);
+  expect(manifest.format).toBe(3);
   const resigned = signManifest(
     { ...manifest, senderId: admin.userId, senderIdentityPublicKey: admin.keys.identity.publicKey },
     admin.keys.identity,
@@ -176,6 +179,26 @@ it('forgery 6: a manifest re-signed by another certified member is refused by a 
   ).run(admin.userId, resigned, adminRow.certificate, adminRow.encryption_key_signature, idFromWire(shareId));
 
   const visitor = await sessions.open('guest of a re-signed share');
+  await guestIsRefused(visitor.page, guest, 'forged');
+  expect(fileRequests(visitor)).toBe(0);
+  await sessions.finish(visitor);
+});
+
+it('downgrade: a new share’s format-3 manifest retagged as format 2 on the server is refused by the guest', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { shareId, guest } = await sendToGuest(advisor);
+  await sessions.finish(advisor);
+
+  // Envelope header (4), body length (4), tag length (4), then "coffer/v" and the format digit.
+  const stored = new Uint8Array(shareRow(shareId).manifest);
+  const at = 12 + 'coffer/v'.length;
+  expect(new TextDecoder().decode(stored.subarray(12, 12 + 24))).toBe('coffer/v3/share-manifest');
+  const downgraded = stored.slice();
+  downgraded[at] = '2'.charCodeAt(0);
+  expect(decodeManifest(downgraded.subarray(8, -64)).format).toBe(2);
+  db.prepare('UPDATE shares SET manifest = ? WHERE id = ?').run(downgraded, idFromWire(shareId));
+
+  const visitor = await sessions.open('guest of a downgraded share');
   await guestIsRefused(visitor.page, guest, 'forged');
   expect(fileRequests(visitor)).toBe(0);
   await sessions.finish(visitor);

@@ -158,7 +158,7 @@ export interface BuiltShare {
 export function buildShare(plan: SharePlan): BuiltShare {
   const signer = plan.signer ?? plan.sender.keys;
   const manifest: ShareManifest = {
-    format: 2,
+    format: 3,
     shareId: plan.shareId,
     version: plan.version ?? 1,
     senderId: plan.sender.userId,
@@ -180,7 +180,8 @@ export function buildShare(plan: SharePlan): BuiltShare {
         recipientId: g.recipientId,
         linkCommitment: linkCommitment(
           { shareId: plan.shareId, recipientId: g.recipientId },
-          { linkSecret: g.linkSecret, ...(g.accessCode ? { accessCode: g.accessCode } : {}) },
+          g.linkSecret,
+          g.accessCode ? stretchAccessCode(g.accessCode, plan.shareId, g.recipientId) : undefined,
         ),
       })),
     ],
@@ -300,13 +301,16 @@ export function openAsGuest(
   const verified = verifyShareAsRecipient(share, officeSigningPublicKey);
   const { manifest, manifestHash: hash } = verified;
   const shareId = idFromWire(share.shareId);
+  const accessCodeKey =
+    plan.accessCode === undefined ? undefined : stretchAccessCode(plan.accessCode, shareId, plan.recipientId);
   checkLinkCommitment(
     verified,
     { shareId, recipientId: idFromWire(share.recipientId) },
-    { linkSecret: plan.linkSecret, ...(plan.accessCode !== undefined ? { accessCode: plan.accessCode } : {}) },
+    {
+      linkSecret: plan.linkSecret,
+      ...(plan.accessCode !== undefined && accessCodeKey ? { accessCode: plan.accessCode, accessCodeKey } : {}),
+    },
   );
-  const accessCodeKey =
-    plan.accessCode === undefined ? undefined : stretchAccessCode(plan.accessCode, shareId, plan.recipientId);
   const key = linkKey({
     linkSecret: plan.linkSecret,
     serverHalf: fromBase64Url(serverHalf) as ServerHalf,

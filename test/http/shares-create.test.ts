@@ -172,7 +172,7 @@ describe('creating a share', () => {
       400,
       'invalid_manifest',
     );
-    // A new share in format 1 (guest entries without link commitments): only format 2 is accepted.
+    // A new share in format 1 (guest entries without link commitments): only format 3 is accepted.
     await attempt(
       {
         ...base,
@@ -185,6 +185,8 @@ describe('creating a share', () => {
       400,
       'invalid_manifest',
     );
+    // Nor format 2, whose link commitments are over the raw access code (a browser from before format 3).
+    await attempt({ ...base, editManifest: (m) => ({ ...m, format: 2 }) }, 400, 'invalid_manifest');
     // An account recipient with another key's fingerprint.
     await attempt(
       {

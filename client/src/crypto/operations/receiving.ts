@@ -106,28 +106,35 @@ function openGuest(state: WorkerState, request: CheckedRequestOf<'openGuest'>) {
     if (link.version === 2 && !bytesEqual(identityFingerprint(key), link.senderFingerprint))
       throw new WorkerError('untrusted');
     const manifest = manifestOf(share, senderId, key);
-    // A v2 link is only ever read with a v2 manifest: no downgrade to entries without commitments.
-    if (link.version === 2 && manifest.manifest.format !== 2) throw new WorkerError('untrusted');
+    // A v2 link is only ever read with a manifest whose guest entries carry link commitments
+    // (format 2 or 3): no downgrade to entries without them. Format 2 versus 3 is the signed
+    // tag, so a server cannot turn a share's format-3 manifest into a format-2 one.
+    if (link.version === 2 && manifest.manifest.format === 1) throw new WorkerError('untrusted');
     guestEntry(manifest.manifest, rid);
     return { senderKey: key, verified: manifest };
   });
   // An older manifest than one this browser verified before: the server replays it.
   if (minimumVersion !== undefined && verified.manifest.version < minimumVersion) throw new WorkerError('replayed');
-  if (verified.manifest.format === 2) {
+  // Stretched first: a format-3 link commitment is over this key, not over the code itself.
+  const accessCodeKey = code === undefined ? undefined : stretchAccessCode(code, shareId, rid);
+  if (verified.manifest.format !== 1) {
     try {
       checkLinkCommitment(
         verified,
         { shareId, recipientId: rid },
-        { linkSecret: link.linkSecret, ...(code !== undefined ? { accessCode: code } : {}) },
+        {
+          linkSecret: link.linkSecret,
+          ...(code !== undefined && accessCodeKey ? { accessCode: code, accessCodeKey } : {}),
+        },
       );
     } catch {
       // The sender signed one S and one access code for this recipient. With a code typed, the
       // likely cause is a typo; without one, the server named a recipient (or S) it cannot have.
       wipe(link.linkSecret);
+      if (accessCodeKey) wipe(accessCodeKey);
       throw new WorkerError(code !== undefined ? 'wrong_access_code' : 'untrusted');
     }
   }
-  const accessCodeKey = code === undefined ? undefined : stretchAccessCode(code, shareId, rid);
   const key = linkKey({
     linkSecret: link.linkSecret,
     serverHalf: key32(serverHalf) as ServerHalf,

@@ -69,6 +69,8 @@ interface GuestRecipient {
   /** The access code is the contact's standing one: the page is not shown it again. */
   readonly standing: boolean;
   readonly lang: 'nl' | 'en' | undefined;
+  /** `stretchAccessCode(accessCode, …)`: in the link commitment and the link key. */
+  readonly accessCodeKey: Uint8Array | undefined;
 }
 
 /**
@@ -121,20 +123,25 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
   if (new Set(request.guests.map((g) => g.email)).size !== request.guests.length) throw new WorkerError('bad_request');
   if (accounts.length + request.guests.length === 0) throw new WorkerError('bad_request');
 
-  const guests = request.guests.map((guest): GuestRecipient => ({
-    email: guest.email,
-    recipientId: newId(),
-    linkId: newId(),
-    linkSecret: newLinkSecret(),
-    serverHalf: newServerHalf(),
-    accessCode: guest.standingCode
+  const guests = request.guests.map((guest): GuestRecipient => {
+    const recipientId = newId();
+    const accessCode = guest.standingCode
       ? standingCodeOf(state, guest.standingCode)
       : guest.accessCode
         ? newAccessCode()
-        : undefined,
-    standing: guest.standingCode !== undefined,
-    lang: guest.lang,
-  }));
+        : undefined;
+    return {
+      email: guest.email,
+      recipientId,
+      linkId: newId(),
+      linkSecret: newLinkSecret(),
+      serverHalf: newServerHalf(),
+      accessCode,
+      accessCodeKey: accessCode === undefined ? undefined : stretchAccessCode(accessCode, shareId, recipientId),
+      standing: guest.standingCode !== undefined,
+      lang: guest.lang,
+    };
+  });
 
   const recipients: RecipientEntry[] = [
     ...accounts.map((a): RecipientEntry => ({
@@ -142,19 +149,16 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
       recipientId: a.recipientId,
       identityFingerprint: identityFingerprint(a.identityPublicKey),
     })),
-    // Each guest's entry commits to its S and access code (protocol §11): the guest checks it,
-    // and so do the sender and the office before they show the link again.
+    // Each guest's entry commits to its S and stretched access code (protocol §11): the guest
+    // checks it, and so do the sender and the office before they show the link again.
     ...guests.map((g): RecipientEntry => ({
       kind: 'guest',
       recipientId: g.recipientId,
-      linkCommitment: linkCommitment(
-        { shareId, recipientId: g.recipientId },
-        { linkSecret: g.linkSecret, ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}) },
-      ),
+      linkCommitment: linkCommitment({ shareId, recipientId: g.recipientId }, g.linkSecret, g.accessCodeKey),
     })),
   ];
   const manifest: ShareManifest = {
-    format: 2,
+    format: 3,
     shareId,
     version: 1,
     senderId: session.userId,
@@ -169,14 +173,12 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
 
   /** A guest's entry: each file key wrapped with the link key, and the link secret sealed to sender and office. */
   const guestEntry = (g: GuestRecipient) => {
-    const accessCodeKey =
-      g.accessCode === undefined ? undefined : stretchAccessCode(g.accessCode, shareId, g.recipientId);
     const key = linkKey({
       linkSecret: g.linkSecret,
       serverHalf: g.serverHalf,
       shareId,
       recipientId: g.recipientId,
-      ...(accessCodeKey ? { accessCodeKey } : {}),
+      ...(g.accessCodeKey ? { accessCodeKey: g.accessCodeKey } : {}),
     });
     const wraps = files.map(({ upload }) => ({
       fileId: idToWire(upload.fileId),
@@ -189,7 +191,6 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
       ),
     }));
     wipe(key);
-    if (accessCodeKey) wipe(accessCodeKey);
     const record = {
       linkSecret: g.linkSecret,
       ...(g.accessCode !== undefined ? { accessCode: g.accessCode } : {}),
@@ -259,6 +260,7 @@ function sealShare(state: WorkerState, request: CheckedRequestOf<'sealShare'>): 
   for (const g of guests) {
     wipe(g.linkSecret);
     wipe(g.serverHalf);
+    if (g.accessCodeKey) wipe(g.accessCodeKey);
   }
   return {
     request: shareRequest,
@@ -300,9 +302,10 @@ export function sendingOperations(state: WorkerState, deps: WorkerDeps): Handler
       try {
         const officeFp = officeFingerprint(session.officeSigningPublicKey);
         let fragment: string;
-        if (verified.manifest.format === 2) {
+        if (verified.manifest.format !== 1) {
           // The sealed copy is an anonymous box the server could have made: only an S (and
           // code) that the signed manifest commits to is shown (docs/threat-model.md promise 5).
+          // In format 3 this check stretches the code once (one Argon2id run).
           checked('link_changed', () => checkLinkCommitment(verified, binding, record));
           fragment = guestLinkFragment(officeFp, identityFingerprint(senderKey), record.linkSecret);
         } else {
@@ -312,7 +315,7 @@ export function sendingOperations(state: WorkerState, deps: WorkerDeps): Handler
         return {
           fragment,
           ...(code !== undefined ? { accessCode: `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` } : {}),
-          checked: verified.manifest.format === 2 && senderVerified,
+          checked: verified.manifest.format !== 1 && senderVerified,
         };
       } finally {
         wipe(record.linkSecret);
