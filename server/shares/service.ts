@@ -16,7 +16,16 @@
 // each account), the recipients (active, approved members of the office, not the sender),
 // the keys (a sender and an office copy per file, one key per recipient and file), the expiry
 // (in the future, within the office's maximum) and the caller's quota.
-import { bytesEqual, idToWire, randomBytes, toHex, type Id } from '../../shared/crypto/index.js';
+import {
+  bytesEqual,
+  claimedSender,
+  decodeManifest,
+  idToWire,
+  openSigned,
+  randomBytes,
+  toHex,
+  type Id,
+} from '../../shared/crypto/index.js';
 import type { Audit, AuditDetail } from '../kernel/audit/service.js';
 import { BlobMissingError, type BlobStore, type OpenBlob } from '../kernel/blobs/store.js';
 import type { Clock } from '../kernel/clock.js';
@@ -24,6 +33,7 @@ import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
 import {
   accessCodeRequired,
+  linkMailUnsafe,
   approvalPending,
   deliveryFailed,
   idTaken,
@@ -104,6 +114,12 @@ export function sweptError(share: ShareRecord, now: number): Error {
   return state === 'active' || (state === 'used-up' && share.sweptAt === null)
     ? new Error('a blob of a live share is missing')
     : shareGone(state);
+}
+
+/** The format of a stored manifest; the server verified its signature when the share was made. */
+function manifestFormat(envelope: Uint8Array): number {
+  const { senderIdentityPublicKey } = claimedSender(envelope);
+  return decodeManifest(openSigned(envelope, senderIdentityPublicKey)).format;
 }
 
 export function createSharesService(deps: {
@@ -330,6 +346,9 @@ export function createSharesService(deps: {
       if (recipient?.kind !== 'guest') throw notFound();
       requireActive(share, clock.now());
       if (!recipient.accessCode) throw accessCodeRequired();
+      // A format-2 manifest commits to S and the raw access code: with S in a mail, a code could be
+      // tested at hash speed against it. Only format 3 (the Argon2id key of the code) is mailed.
+      if (manifestFormat(share.manifest) !== 3) throw linkMailUnsafe();
       const claimedAt = clock.now();
       if (!shares.claimLinkMail(recipient.id, share.id, claimedAt)) throw linkAlreadyMailed();
       const current = office();

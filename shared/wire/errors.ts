@@ -66,11 +66,13 @@ const ERROR_CODES = [
   'device_not_trusted',
   /** 401: the download grant is missing, expired, or not for this share. */
   'grant_invalid',
-  /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
   /** 409: Coffer mails a guest's link only when an access code guards it; the sender passes it on. */
   'access_code_required',
   /** 409: Coffer already mailed this guest's link (it does so once). */
   'link_already_mailed',
+  /** 409: a share signed before manifest format 3; Coffer does not mail its links (docs/protocol.md §11). */
+  'link_mail_unsafe',
+  /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
   'delivery_failed',
   // drops
   /** 410 (only for holders of the drop's link, and the office): the drop was closed, by the office or by its one use. */

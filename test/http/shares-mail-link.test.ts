@@ -3,13 +3,21 @@
 // only to the share's own recipients, once; the mail in the recipient's language with the expiry
 // in the office's time zone, never the access code; and afterwards the link secret is nowhere on
 // the server: not in the database file or its WAL, the mail queue, the log or the audit trail.
+// A share signed before manifest format 3 (whose commitment could test a code at hash speed
+// against a mailed S) is never mailed.
 import { describe, expect, it } from 'vitest';
 import {
+  decodeManifest,
+  fromBase64Url,
   guestLinkFragment,
   identityFingerprint,
+  idFromWire,
   idToWire,
+  linkCommitmentV2,
   newId,
   officeFingerprint,
+  openSigned,
+  signManifest,
 } from '../../shared/crypto/index.js';
 import { OfficeSettings, ShareDetail } from '../../shared/wire/index.js';
 import { guestPlan, type GuestPlan } from '../helpers/browser-shares.js';
@@ -193,5 +201,44 @@ describe('Coffer mails the link', () => {
     );
     expect(found).toEqual([]);
     expect(s.t.logs.text()).not.toContain(idToWire(guest.linkId));
+  });
+
+  it('does not mail a link of a share signed in format 2, whose commitment is over the raw access code', async () => {
+    const s = await withStaff(await suite.office());
+    const guest = guestPlan('oud@example.nl', { accessCode: true });
+    const sent = await sendTo(s, [guest]);
+    // The same share as a browser signed it before format 3: its guest entry commits to S and the raw code.
+    const shareId = idFromWire(sent.shareId);
+    const identity = s.admin.account.keys.identity;
+    const stored = s.t.db.prepare('SELECT manifest FROM shares WHERE id = ?').pluck().get(shareId) as Buffer;
+    const current = decodeManifest(openSigned(new Uint8Array(stored), identity.publicKey));
+    expect(current.format).toBe(3);
+    const formatTwo = signManifest(
+      {
+        ...current,
+        format: 2,
+        recipients: current.recipients.map((r) =>
+          r.kind === 'guest'
+            ? {
+                ...r,
+                linkCommitment: linkCommitmentV2(
+                  { shareId, recipientId: guest.recipientId },
+                  { linkSecret: guest.linkSecret, accessCode: guest.accessCode as string },
+                ),
+              }
+            : r,
+        ),
+      },
+      identity,
+    );
+    s.t.db.prepare('UPDATE shares SET manifest = ? WHERE id = ?').run(formatTwo, shareId);
+    const before = suite.mail.messages.length;
+    expectError(await mailLink(s, sent, guest), 409, 'link_mail_unsafe');
+    expect(suite.mail.messages.length).toBe(before);
+    // Nothing was marked: the sender's view still says the sender passes this link on.
+    const detail = ShareDetail.parse((await s.admin.tab.get(`/api/v1/shares/${sent.shareId}`)).body);
+    const row = detail.recipients.find((r) => r.kind === 'guest');
+    expect(row?.kind === 'guest' && row.linkMailedAt).toBeNull();
+    expect(fromBase64Url(detail.manifest)).toEqual(formatTwo);
   });
 });

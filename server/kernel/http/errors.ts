@@ -127,6 +127,13 @@ export const accessCodeRequired = () =>
     'access_code_required',
     'Coffer mails a link only to a recipient with an access code; pass this link on yourself',
   );
+/** A share signed before manifest format 3 commits to its access codes at hash speed (docs/protocol.md §11): its links are not mailed. */
+export const linkMailUnsafe = () =>
+  new AppError(
+    409,
+    'link_mail_unsafe',
+    'This share was made before Coffer could mail links safely; pass this link on yourself',
+  );
 export const linkAlreadyMailed = () => new AppError(409, 'link_already_mailed', 'Coffer already mailed this link');
 export const deliveryFailed = () =>
   new AppError(502, 'delivery_failed', 'The mail could not be delivered; the sender can see this. Try again later');
