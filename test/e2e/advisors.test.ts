@@ -70,6 +70,8 @@ it('the admin invites a client for a colleague; both hear that the client waits;
   await page.getByTestId('client-name').fill(CLIENT.name);
   await page.getByTestId('client-email').fill(CLIENT.email);
   await page.getByTestId('client-advisor').selectOption({ label: ADVISOR.name });
+  // Coffer mails this invitation (the other way, a link the advisor hands over, is client-onboarding.test.ts).
+  await page.getByTestId('client-delivery-mail').check();
   await page.getByTestId('client-invite').click();
   const row = page.locator(`[data-testid="client-row"][data-email="${CLIENT.email}"]`);
   await row.locator('[data-testid="client-advisor"]', { hasText: ADVISOR.name }).waitFor();

@@ -88,8 +88,8 @@ export async function approveClient(advisor: Page, client: Page, email: string, 
 }
 
 /**
- * The portal, loaded afresh through the navigation (a reload would lock the keys, which live in
- * the page's worker), with the personal drop opened (its key checked against the sealed link).
+ * The portal, loaded afresh through the navigation (as a client moves between pages), with the
+ * personal drop opened (its key checked against the sealed link).
  */
 export async function openPortal(page: Page): Promise<void> {
   if (new URL(page.url()).pathname === '/app') await openSection(page, 'received');
