@@ -223,7 +223,7 @@ describe('Coffer mails the link', () => {
                 ...r,
                 linkCommitment: linkCommitmentV2(
                   { shareId, recipientId: guest.recipientId },
-                  { linkSecret: guest.linkSecret, accessCode: guest.accessCode as string },
+                  { linkSecret: guest.linkSecret, accessCode: guest.accessCode },
                 ),
               }
             : r,
