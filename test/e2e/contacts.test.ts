@@ -7,11 +7,13 @@
 // downloads the file intact. Afterwards the recorded requests, the server's log, every mail and
 // every file under DATA_DIR are searched: the standing code and the file's content and name are
 // nowhere, and the link secret only in the one request that asked Coffer to mail it and in that
-// mail.
+// mail. Last, with everything the server and the mail hold (Ks, the wrapped key, the manifest,
+// the blob, S from the mail, the e-mail code), the file key unwraps only with the standing code.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
 import { waitForMail } from '../helpers/mail-server.js';
+import { codeFromMail } from '../helpers/sharing.js';
 import type { Person } from './support/accounts.js';
 import { addContact, makeStandingCode } from './support/contacts.js';
 import {
@@ -23,6 +25,7 @@ import {
   submit,
   windowNeedles,
 } from './support/sending.js';
+import { expectOpensOnlyWithAccessCode } from './support/nothing-opens.js';
 import { everything, expectNoTrace, FlowTest } from './support/sessions.js';
 import { findNeedles, forms } from './support/traces.js';
 
@@ -128,4 +131,14 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
   expect(withS.filter((hit) => !hit.endsWith(linkMailAt) && !hit.includes('/mail-link)'))).toEqual([]);
   expect(withS.some((hit) => hit.endsWith(linkMailAt))).toBe(true);
   await sessions.finish(advisor, guest);
+
+  // ---- the database, the data folder and the mail open nothing without the standing code
+  await expectOpensOnlyWithAccessCode(flow.db, coffer.dataDir, {
+    shareId: sent.shareId,
+    recipientId: guestLink.recipientId,
+    mailedLink,
+    emailCode: await codeFromMail(coffer.mail, email, 2),
+    accessCode: standingCode,
+    plaintext: file.buffer,
+  });
 });
