@@ -47,6 +47,28 @@ export function displayName(text: string): string | null {
   return checked.ok ? checked.value : null;
 }
 
+/** What to say next to a person's name and address fields; empty when both are fine. */
+export interface PersonErrors {
+  name?: string;
+  email?: string;
+}
+
+/** A person's name and address as the server takes them, or what to say next to each field. */
+export function personFields(
+  t: Translate,
+  nameText: string,
+  emailText: string,
+):
+  | { readonly ok: true; readonly name: string; readonly email: string; readonly errors: PersonErrors }
+  | { readonly ok: false; readonly errors: PersonErrors } {
+  const name = displayName(nameText);
+  const { email, error } = emailField(t, emailText);
+  const errors: PersonErrors = {};
+  if (name === null) errors.name = t('field.name.invalid');
+  if (error !== null) errors.email = error;
+  return name !== null && email !== null ? { ok: true, name, email, errors } : { ok: false, errors };
+}
+
 /**
  * A six-digit authenticator code (spaces allowed, as apps show "123 456"), or a backup code
  * (10 characters, any case, a hyphen in the middle optional). Returns the code as the

@@ -34,7 +34,7 @@ import { formatDateTime } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
 import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
-import { displayName, emailField } from '../../ui/validate';
+import { personFields, type PersonErrors } from '../../ui/validate';
 import { ApproveClientDialog, VerifyClientDialog } from './ApproveClientDialog';
 import { BatchApproval } from './BatchApproval';
 import { ClientInviteLink, handoverLink, type HandedOverLink } from './ClientInviteLink';
@@ -515,7 +515,7 @@ function InviteClientForm({
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [delivery, setDelivery] = useState<Delivery>('handover');
-  const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
+  const [errors, setErrors] = useState<PersonErrors>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [undelivered, setUndelivered] = useState<string | null>(null);
   const [sent, setSent] = useState('');
@@ -526,16 +526,13 @@ function InviteClientForm({
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const person = displayName(name);
-    const { email: address, error: emailError } = emailField(t, email);
-    const next: { name?: string; email?: string } = {};
-    if (person === null) next.name = t('field.name.invalid');
-    if (emailError !== null) next.email = emailError;
-    setErrors(next);
-    if (person === null || address === null || Object.keys(next).length > 0) {
+    const checked = personFields(t, name, email);
+    setErrors(checked.errors);
+    if (!checked.ok) {
       failWith(t('form.fix'));
       return;
     }
+    const { name: person, email: address } = checked;
     setProblem(null);
     setUndelivered(null);
     setSent('');

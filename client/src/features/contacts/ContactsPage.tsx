@@ -26,7 +26,7 @@ import { formatDate } from '../../ui/labels';
 import { useLoad } from '../../ui/load';
 import { ListTable } from '../../ui/ListTable';
 import { PageHeading } from '../../ui/PageHeading';
-import { displayName, emailField } from '../../ui/validate';
+import { displayName, personFields, type PersonErrors } from '../../ui/validate';
 
 type Lang = 'nl' | 'en';
 
@@ -373,7 +373,7 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
   const pageLang: Lang = locale === 'en' ? 'en' : 'nl';
   const [lang, setLang] = useState<Lang>(pageLang);
   const [organisation, setOrganisation] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
+  const [errors, setErrors] = useState<PersonErrors>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const working = useRef(false);
@@ -382,16 +382,13 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
     if (working.current) return;
-    const person = displayName(name);
-    const { email: address, error: emailError } = emailField(t, email);
-    const next: { name?: string; email?: string } = {};
-    if (person === null) next.name = t('field.name.invalid');
-    if (emailError !== null) next.email = emailError;
-    setErrors(next);
-    if (person === null || address === null || Object.keys(next).length > 0) {
+    const checked = personFields(t, name, email);
+    setErrors(checked.errors);
+    if (!checked.ok) {
       failWith(t('form.fix'));
       return;
     }
+    const { name: person, email: address } = checked;
     setProblem(null);
     working.current = true;
     setBusy(true);
