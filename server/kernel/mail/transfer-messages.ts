@@ -3,8 +3,9 @@
 import type { MailMessage } from './mailer.js';
 import { codeMail, localized, mailTime, notice, type MailLocale } from './format.js';
 
-// ---- sending files. None of these carries a file name, a key, a link secret or (except the
-// code mail itself) a code: the server knows none of the first three.
+// ---- sending files. None of these carries a file name, a key or (except the code mail itself)
+// a code, and only guestLinkMail a link secret: the link the sender's browser handed over for a
+// guest whom an access code guards (docs/threat-model.md, "Who delivers a link").
 
 /** An account recipient: something was shared with them; the link opens their own Coffer page. */
 export function shareNotificationMail(options: {
