@@ -15,6 +15,7 @@ import { metadataDuplicateCases } from './metadata-duplicates.cases.js';
 import { officeCases } from './office.cases.js';
 import { passwordCases } from './password.cases.js';
 import { pinIndexCases } from './pin-index.cases.js';
+import { uploadNamesCases } from './upload-names.cases.js';
 import { negativeVectorCases } from './vectors-negative.cases.js';
 import { vectorCases } from './vectors.cases.js';
 import { wrapCases } from './wrap.cases.js';
@@ -33,6 +34,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...dropCases,
   ...dropRecordCases,
   ...contactCodeCases,
+  ...uploadNamesCases,
   ...clientInvitationCases,
   ...pinIndexCases,
   ...vectorCases,
