@@ -53,9 +53,12 @@ function clientFromSql({ advisorId, advisorName, advisorActive, handover, ...row
   };
 }
 
-/** One of a client's own uploads: no names, the container sizes of its files. */
+/** One of a client's own uploads: the container sizes of its files, and the names record sealed to the client. */
 export interface ClientUploadRecord {
   readonly id: Id;
+  readonly dropId: Id;
+  /** Sealed to the client's own key at upload (migrations/0020_upload_names.sql); null for uploads before it. */
+  readonly clientNames: Uint8Array | null;
   readonly receivedAt: number;
   readonly rejectedAt: number | null;
   readonly manifest: Uint8Array;
@@ -65,12 +68,15 @@ export interface ClientUploadRecord {
 
 interface UploadSqlRow {
   readonly id: Id;
+  readonly dropId: Id;
+  readonly clientNames: Uint8Array | null;
   readonly receivedAt: number;
   readonly rejectedAt: number | null;
   readonly manifest: Uint8Array;
 }
 
-const UPLOAD_COLUMNS = 'x.id, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.manifest';
+const UPLOAD_COLUMNS =
+  'x.id, x.drop_id AS dropId, x.received_at AS receivedAt, x.rejected_at AS rejectedAt, x.manifest, x.client_names AS clientNames';
 
 export function createClientsRepo(db: Db) {
   const clients = db.prepare<[], ClientSqlRow>(

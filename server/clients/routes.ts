@@ -239,6 +239,8 @@ export function getPortal(clients: ClientsService, maxFileBytes: number, now: ()
 function uploadOut(upload: PortalUploadView): PortalUpload {
   return {
     dropUploadId: idToWire(upload.id),
+    dropId: idToWire(upload.dropId),
+    names: upload.names === null ? null : toBase64Url(upload.names),
     receivedAt: iso(upload.receivedAt),
     files: upload.files,
     bytes: upload.bytes,

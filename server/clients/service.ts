@@ -49,6 +49,9 @@ export type ClientListEntry =
 /** A client's own upload, as their portal shows it. */
 export interface PortalUploadView {
   readonly id: Id;
+  readonly dropId: Id;
+  /** The names record the client's browser sealed to the client at upload; null for older uploads. */
+  readonly names: Uint8Array | null;
   readonly receivedAt: number;
   readonly files: number;
   /** Plaintext bytes of all its files. */
@@ -119,6 +122,8 @@ function stateOf(user: Pick<UserRecord, 'status' | 'approval'>): ClientState {
 function uploadView(upload: ClientUploadRecord): PortalUploadView {
   return {
     id: upload.id,
+    dropId: upload.dropId,
+    names: upload.clientNames,
     receivedAt: upload.receivedAt,
     files: upload.containerSizes.length,
     bytes: upload.containerSizes.reduce((sum, size) => sum + (plaintextLengthOf(size) ?? 0), 0),

@@ -84,6 +84,8 @@ export interface DropSubmission {
   readonly receiptMail: boolean;
   /** The upload page's language, for the receipt mail; the office's when left out. */
   readonly lang: Language | undefined;
+  /** A portal upload's names record, sealed to the client (opaque here); null without one. */
+  readonly clientNames: Uint8Array | null;
 }
 
 export interface DropLinkService {
@@ -381,8 +383,13 @@ export function createDropLinkService(
         requireOpen(current, now);
         const session = drops.session(sessionId, drop.id);
         if (session === undefined || !drops.markSubmitted(sessionId, drop.id, now)) throw grantInvalid();
+        // Only a client has a key to seal names to: a link holder's session cannot store a record.
+        if (submission.clientNames !== null && session.clientId === null) throw invalidInput(['clientNames']);
         if (drops.uploadIdTaken(submission.dropUploadId)) throw uploadIdTaken();
-        drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now, session.clientId);
+        drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now, {
+          clientId: session.clientId,
+          clientNames: submission.clientNames,
+        });
         files.forEach(({ fileId, uploadId, sealedMetadata, sealedKey }, position) => {
           // Taking the upload deletes its row in the same statement: it can become one drop file only.
           const claimed = deps.sessionUploads.claimOwn(uploadId, sessionId, now);

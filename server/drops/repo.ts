@@ -213,8 +213,8 @@ export function createDropsRepo(db: Db) {
   const uploadIdTaken = db
     .prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)')
     .pluck();
-  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, Uint8Array | null]>(
-    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id) VALUES (?, ?, ?, ?, ?)',
+  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, Uint8Array | null, Uint8Array | null]>(
+    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id, client_names) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertFile = db.prepare(
     `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
@@ -323,9 +323,18 @@ export function createDropsRepo(db: Db) {
     storedForOwner: (ownerId: Id) => storedForOwner.get(ownerId, ownerId) ?? 0,
 
     uploadIdTaken: (id: Id) => uploadIdTaken.get(id) === 1,
-    /** `clientId`: the client whose portal session submitted it (their upload history); null otherwise. */
-    insertUpload(id: Id, dropId: Id, manifest: Uint8Array, receivedAt: number, clientId: Id | null): void {
-      insertUpload.run(id, dropId, manifest, receivedAt, clientId);
+    /**
+     * `client.clientId`: the client whose portal session submitted it (their upload history), null
+     * otherwise; `client.clientNames`: their names record (migrations/0020_upload_names.sql).
+     */
+    insertUpload(
+      id: Id,
+      dropId: Id,
+      manifest: Uint8Array,
+      receivedAt: number,
+      client: { readonly clientId: Id | null; readonly clientNames: Uint8Array | null },
+    ): void {
+      insertUpload.run(id, dropId, manifest, receivedAt, client.clientId, client.clientNames);
     },
     insertFile(file: DropFileRecord): void {
       insertFile.run(file);

@@ -32,6 +32,7 @@ export function submissionIn(body: DropSubmitRequest): DropSubmission {
     })),
     receiptMail: body.receiptMail,
     lang: body.lang,
+    clientNames: body.clientNames === undefined ? null : bytesIn(body.clientNames, 'clientNames'),
   };
 }
 

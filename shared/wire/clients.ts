@@ -46,7 +46,7 @@
 import { z } from 'zod';
 import { bytes, DisplayName, Email, Language, WireId, Key32, Signature, Time } from './common.js';
 import { SignedEnvelope, Token } from './accounts.js';
-import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
+import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState, UploadNamesRecord } from './drops.js';
 
 /** The personal drop's link fragment sealed to the client (kind b, protocol §13): 194 bytes. */
 const SealedClientLink = bytes(194);
@@ -222,9 +222,17 @@ export type PortalDrop = z.infer<typeof PortalDrop>;
 export const Portal = z.object({ drop: PortalDrop.nullable() });
 export type Portal = z.infer<typeof Portal>;
 
-/** One of the client's own uploads: no names (they are sealed), sizes and the receipt code. */
+/** One of the client's own uploads: sizes, the receipt code, and the names only as sealed to the client. */
 export const PortalUpload = z.object({
   dropUploadId: WireId,
+  /** The drop it went to (the client's personal drop, or the one before an admin reset). */
+  dropId: WireId,
+  /**
+   * The names record (protocol §13, "Names record"): the file names and sizes sealed to this
+   * client's own key at upload, bound to drop, upload and client. Null for uploads made before
+   * records. Never given to the office.
+   */
+  names: UploadNamesRecord.nullable(),
   receivedAt: Time,
   files: z.number().int().min(0),
   /** Plaintext bytes of all files together. */

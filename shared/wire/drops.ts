@@ -50,6 +50,12 @@ export const DropCreator = z.object({ userId: WireId, certificate: SignedEnvelop
 export type DropCreator = z.infer<typeof DropCreator>;
 /** The upload manifest MAC'd with a key from D (kind a); about 132 bytes per file. */
 const DropManifestEnvelope = bytesBetween(72, 32 * 1024);
+/**
+ * A portal upload's names record (protocol §13, "Names record"), sealed to the uploading client's
+ * own key (kind b): 178 bytes + the names padded to 256-byte blocks, at most 100 names of 200
+ * characters (shared/crypto/upload-names.ts, UPLOAD_NAMES_BYTES).
+ */
+export const UploadNamesRecord = bytesBetween(434, 62_386);
 
 /** Shown to the uploader, and stored readable by the server (the form must say so). */
 export const DropTitle = z
@@ -318,6 +324,11 @@ export const DropSubmitRequest = z.object({
   receiptMail: z.boolean(),
   /** The upload page's language, for the receipt mail (the office's language when left out). */
   lang: Language.optional(),
+  /**
+   * Portal uploads only (400 through a drop link): the file names and sizes sealed to the client's
+   * own key, returned only to that client in their upload history.
+   */
+  clientNames: UploadNamesRecord.optional(),
 });
 export type DropSubmitRequest = z.infer<typeof DropSubmitRequest>;
 export const DropSubmitResponse = z.object({

@@ -31,8 +31,10 @@ import {
   signDropRecord,
   sealDropSecrets,
   sealFileKeyForDrop,
+  sealUploadNames,
   toBase64Url,
   verifyDropUpload,
+  type AccountKeys,
   type BoxKeyPair,
   type DropKeys,
   type Id,
@@ -193,9 +195,16 @@ export interface Submission {
 export function buildSubmission(
   drop: { dropId: Id; publicKey: Uint8Array; secret: DropKeys['secret'] },
   files: readonly { file: PreparedFile; uploadId: string }[],
-  options: { receiptMail?: boolean; dropUploadId?: Id; createdAt?: number } = {},
+  options: {
+    receiptMail?: boolean;
+    dropUploadId?: Id;
+    createdAt?: number;
+    /** A portal client's browser: the names record sealed to that client (protocol §13, "Names record"). */
+    namesFor?: { readonly userId: Id; readonly keys: AccountKeys };
+  } = {},
 ): Submission {
   const dropUploadId = options.dropUploadId ?? newId();
+  const { namesFor } = options;
   const entries = files
     .map(({ file }) => ({
       fileId: file.fileId,
@@ -224,6 +233,17 @@ export function buildSubmission(
         sealedKey: toBase64Url(sealFileKeyForDrop(file.fileKey, drop.dropId, file.fileId, drop.publicKey)),
       })),
       receiptMail: options.receiptMail ?? false,
+      ...(namesFor === undefined
+        ? {}
+        : {
+            clientNames: toBase64Url(
+              sealUploadNames(
+                files.map(({ file }) => ({ name: file.name, size: file.plaintext.length })),
+                { dropId: drop.dropId, uploadId: dropUploadId, clientId: namesFor.userId },
+                namesFor.keys,
+              ),
+            ),
+          }),
     },
     receiptCode: receiptCode(manifest),
   };
@@ -248,7 +268,7 @@ export async function uploadToDrop(
   drop: Pick<MadeDrop, 'dropId' | 'keys'>,
   grant: string,
   files: readonly PreparedFile[],
-  options: { receiptMail?: boolean; who?: Tab } = {},
+  options: { receiptMail?: boolean; who?: Tab; namesFor?: { readonly userId: Id; readonly keys: AccountKeys } } = {},
 ): Promise<{ answer: DropSubmitResponse; receiptCode: string; submission: Submission }> {
   const who = options.who ?? tab(app);
   const uploaded = [];

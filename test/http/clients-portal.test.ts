@@ -2,7 +2,7 @@
 // id of B's answers A exactly as a random id does) and a client reaches no staff route; the
 // client's portal uploads through the personal drop from its session.
 import { describe, expect, it } from 'vitest';
-import { idToWire, newId } from '../../shared/crypto/index.js';
+import { fromBase64Url, idFromWire, idToWire, newId, openUploadNames } from '../../shared/crypto/index.js';
 import {
   DropDetail,
   GrantResponse,
@@ -17,7 +17,16 @@ import { makeAccount } from '../helpers/browser.js';
 import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { tab } from '../helpers/client.js';
 import { CLIENT_PASSWORD, startPortalSession } from '../helpers/clients.js';
-import { dropDetail, dropUploads, openDropUpload, ownerHolder, uploadToDrop } from '../helpers/drops.js';
+import {
+  buildSubmission,
+  dropDetail,
+  dropUploads,
+  makeDrop,
+  openDropUpload,
+  ownerHolder,
+  submit,
+  uploadToDrop,
+} from '../helpers/drops.js';
 import { expectError } from '../helpers/expect.js';
 import { inviteToken } from '../helpers/mail-server.js';
 import { type Member } from '../helpers/office.js';
@@ -243,6 +252,8 @@ describe('the personal drop', () => {
     expect(history.map((item) => item.dropUploadId)).toEqual([again.answer.dropUploadId, uploaded.answer.dropUploadId]);
     expect(history[1]).toEqual({
       dropUploadId: uploaded.answer.dropUploadId,
+      dropId: s.a.drop.dropId,
+      names: null,
       receivedAt: uploaded.answer.receivedAt,
       files: 2,
       bytes: 71_000,
@@ -258,6 +269,87 @@ describe('the personal drop', () => {
     expect(
       PortalUpload.parse((await s.a.tab.get(`/api/v1/portal/uploads/${again.answer.dropUploadId}`)).body).status,
     ).toBe('rejected');
+  });
+
+  it('returns a names record only to the client who uploaded it, never to the office; a drop link cannot store one', async () => {
+    const s = await twoClients();
+    const files = [
+      makeFile(randomPlaintext(5000), { name: 'jaaropgave-2025.pdf' }),
+      makeFile(randomPlaintext(300), { name: 'loonstrook-maart.pdf' }),
+    ];
+    const aKeys = { userId: s.a.account.userId, keys: s.a.account.keys };
+    const uploaded = await uploadToDrop(s.t.app, s.a.drop, await startPortalSession(s.a), files, {
+      who: s.a.tab,
+      namesFor: aKeys,
+    });
+    const bUploaded = await uploadToDrop(
+      s.t.app,
+      s.b.drop,
+      await startPortalSession(s.b),
+      [makeFile(randomPlaintext(10), { name: 'btw-aangifte.pdf' })],
+      { who: s.b.tab, namesFor: { userId: s.b.account.userId, keys: s.b.account.keys } },
+    );
+
+    // A's history carries A's record, which opens with A's keys for this drop, upload and client.
+    const mine = PortalUpload.parse((await s.a.tab.get(`/api/v1/portal/uploads/${uploaded.answer.dropUploadId}`)).body);
+    expect(mine.names).toBe(uploaded.submission.body.clientNames);
+    const binding = {
+      dropId: idFromWire(s.a.drop.dropId),
+      uploadId: idFromWire(uploaded.answer.dropUploadId),
+      clientId: s.a.account.userId,
+    };
+    expect(openUploadNames(fromBase64Url(mine.names ?? ''), binding, s.a.account.keys)).toEqual([
+      { name: 'jaaropgave-2025.pdf', size: 5000 },
+      { name: 'loonstrook-maart.pdf', size: 300 },
+    ]);
+    const listed = PortalUploadList.parse((await s.a.tab.get('/api/v1/portal/uploads')).body).uploads;
+    expect(listed.map((upload) => upload.names)).toEqual([mine.names]);
+    // B's list holds only B's record; A's upload is 404 to B.
+    const bList = PortalUploadList.parse((await s.b.tab.get('/api/v1/portal/uploads')).body).uploads;
+    expect(bList.map((upload) => upload.names)).toEqual([bUploaded.submission.body.clientNames]);
+    expectError(await s.b.tab.get(`/api/v1/portal/uploads/${uploaded.answer.dropUploadId}`), 404, 'not_found');
+    // The office (advisor and admin) sees the upload, but nowhere the client's record.
+    for (const member of [s.staff, s.admin]) {
+      const text = JSON.stringify((await member.tab.get(`/api/v1/drops/${s.a.drop.dropId}`)).body);
+      expect(text).toContain(uploaded.answer.dropUploadId);
+      expect(text).not.toContain(mine.names);
+      expect(JSON.stringify((await member.tab.get('/api/v1/drops?scope=office')).body)).not.toContain(mine.names);
+    }
+
+    // Through a drop link nobody is signed in to seal to: a submission with a record is refused, nothing stored.
+    const linkDrop = await makeDrop(s, s.staff);
+    const grant = GrantResponse.parse((await tab(s.t.app).post(`/api/v1/d/${linkDrop.dropId}/start`, {})).body).grant;
+    const file = makeFile(randomPlaintext(100), { name: 'offerte.pdf' });
+    const { uploadId } = await uploadContainer(tab(s.t.app), file.container, dropUploads(linkDrop.dropId, grant));
+    const submission = buildSubmission(
+      { dropId: linkDrop.keys.dropId, publicKey: linkDrop.keys.keyPair.publicKey, secret: linkDrop.keys.secret },
+      [{ file, uploadId }],
+      { namesFor: aKeys },
+    );
+    expectError(await submit(s.t.app, linkDrop.dropId, grant, submission.body), 400, 'invalid_input');
+    expect((await dropDetail(s.staff, linkDrop.dropId)).uploads).toEqual([]);
+    // A record beyond its bounds is refused at the door.
+    const portalGrant = await startPortalSession(s.a);
+    const { uploadId: bigId } = await uploadContainer(
+      s.a.tab,
+      file.container,
+      dropUploads(s.a.drop.dropId, portalGrant),
+    );
+    const tooLong = buildSubmission(
+      { dropId: s.a.drop.keys.dropId, publicKey: s.a.drop.keys.keyPair.publicKey, secret: s.a.drop.keys.secret },
+      [{ file, uploadId: bigId }],
+    );
+    expectError(
+      await submit(
+        s.t.app,
+        s.a.drop.dropId,
+        portalGrant,
+        { ...tooLong.body, clientNames: 'A'.repeat(90_000) },
+        s.a.tab,
+      ),
+      400,
+      'invalid_input',
+    );
   });
 
   it('answers 410 to the client once their drop was closed', async () => {

@@ -34,7 +34,7 @@ export {
   type OpenedFile,
   type OpenedShare,
 } from './protocol/common.js';
-export type { OpenedDrop, OpenedDropUpload } from './protocol/drops.js';
+export type { OpenedDrop, OpenedDropUpload, OpenedUploadNames } from './protocol/drops.js';
 export type { MemberCheck } from './protocol/office.js';
 export type { SaveFileHandle } from './protocol/receiving.js';
 export type { GuestLink } from './protocol/sending.js';

@@ -29,8 +29,10 @@ import {
   idFromWire,
   idToWire,
   newDropKeys,
+  MAX_UPLOAD_NAME_CHARACTERS,
   newId,
   openClientDropLink,
+  openUploadNames as openUploadNamesRecord,
   openDropLabel,
   openDropSecrets,
   openFileKeyForDrop,
@@ -39,6 +41,7 @@ import {
   sealDropLabel,
   sealDropSecrets,
   sealFileKeyForDrop,
+  sealUploadNames,
   signDropRecord,
   verifyDropRecord,
   verifyDropUpload,
@@ -53,7 +56,7 @@ import {
   type SigningKeyPair,
 } from '../../../../shared/crypto/index.js';
 import type { DropCreateRequest, DropCreator, DropUploadView } from '../../../../shared/wire/drops.js';
-import type { CheckedRequestOf, OpenedDropUpload } from '../protocol';
+import type { CheckedRequestOf, OpenedDropUpload, OpenedUploadNames } from '../protocol';
 import type { DROP_REQUESTS } from '../protocol/drops';
 import { dropUploadTarget } from '../transport';
 import { checked, WorkerError } from './errors';
@@ -118,6 +121,7 @@ function keepCheckedLink(
   dropId: string,
   link: { dropFingerprint: Uint8Array; dropSecret: DropSecret },
   publicKey: string,
+  clientId: Id | null,
 ): { fingerprint: string } {
   const id = idFromWire(dropId);
   const key = fromBase64Url(publicKey, 32);
@@ -128,7 +132,7 @@ function keepCheckedLink(
     throw new WorkerError('drop_key_mismatch');
   }
   forgetDropLink(state, dropId);
-  state.dropLinks.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret });
+  state.dropLinks.set(dropId, { dropId: id, publicKey: key, secret: link.dropSecret, clientId });
   return { fingerprint: formatFingerprint(link.dropFingerprint) };
 }
 
@@ -366,7 +370,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
 
     openDropLink({ dropId, fragment, publicKey }) {
       const link = checked('bad_link', () => parseDropLinkFragment(fragment));
-      return keepCheckedLink(state, dropId, link, publicKey);
+      return keepCheckedLink(state, dropId, link, publicKey, null);
     },
 
     openClientDrop({ dropId, publicKey, clientLink, record, creator, recordCertificate }) {
@@ -395,7 +399,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
         wipe(link.dropSecret);
         throw new WorkerError('drop_record_invalid');
       }
-      return keepCheckedLink(state, dropId, link, publicKey);
+      return keepCheckedLink(state, dropId, link, publicKey, session.userId);
     },
 
     async uploadDropFile({ dropId, grant, file }, _report, context) {
@@ -412,6 +416,22 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
         { dropId: link.dropId, uploadId, createdAt: Date.now(), files: sealed.map((file) => file.entry) },
         link.secret,
       );
+      // A client's own upload: the names for their history, sealed to themselves (protocol §13, "Names record").
+      const clientNames =
+        link.clientId === null
+          ? {}
+          : {
+              clientNames: b64(
+                sealUploadNames(
+                  sealed.map(({ upload }, index) => ({
+                    name: recordName(files[index]?.name ?? ''),
+                    size: upload.summary.plaintextLength,
+                  })),
+                  { dropId: link.dropId, uploadId, clientId: link.clientId },
+                  clientKeys(state, link.clientId),
+                ),
+              ),
+            };
       return {
         request: {
           dropUploadId: idToWire(uploadId),
@@ -423,6 +443,7 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
             sealedKey: b64(sealFileKeyForDrop(upload.fileKey, link.dropId, upload.fileId, link.publicKey)),
           })),
           receiptMail,
+          ...clientNames,
         },
         receiptCode: receiptCode(envelope),
       };
@@ -432,5 +453,41 @@ export function dropOperations(state: WorkerState, deps: WorkerDeps): HandlersOf
       forgetDropLink(state, dropId);
       return {};
     },
+
+    openUploadNames({ uploads }) {
+      const session = requireSession(state);
+      return {
+        uploads: uploads.map(({ dropUploadId, dropId, names }): OpenedUploadNames => {
+          if (names === null) return { dropUploadId, state: 'none' };
+          try {
+            const files = openUploadNamesRecord(
+              fromBase64Url(names),
+              { dropId: idFromWire(dropId), uploadId: idFromWire(dropUploadId), clientId: session.userId },
+              session.keys,
+            );
+            return { dropUploadId, state: 'opened', files };
+          } catch {
+            // Moved from another upload or client, made by the server, or damaged: never shown.
+            return { dropUploadId, state: 'invalid' };
+          }
+        }),
+      };
+    },
   };
+}
+
+/** The signed-in client's own keys, for the upload whose link they opened (and no one else's). */
+function clientKeys(state: WorkerState, clientId: Id): Session['keys'] {
+  const session = requireSession(state);
+  if (!bytesEqual(session.userId, clientId)) throw new WorkerError('drop_unchecked');
+  return session.keys;
+}
+
+/** A name as the names record holds it: at most MAX_UPLOAD_NAME_CHARACTERS, the extension kept. */
+function recordName(name: string): string {
+  const trimmed = name.trim() === '' ? 'file' : name;
+  if (trimmed.length <= MAX_UPLOAD_NAME_CHARACTERS) return trimmed;
+  const dot = trimmed.lastIndexOf('.');
+  const extension = dot > 0 && trimmed.length - dot <= 16 ? trimmed.slice(dot) : '';
+  return `${trimmed.slice(0, MAX_UPLOAD_NAME_CHARACTERS - extension.length - 1)}…${extension}`;
 }

@@ -88,6 +88,8 @@ export interface CheckedDropLink {
   readonly dropId: Id;
   readonly publicKey: Uint8Array;
   readonly secret: DropSecret;
+  /** The signed-in client whose personal drop this is (openClientDrop): their uploads carry a names record. */
+  readonly clientId: Id | null;
 }
 
 export interface WorkerState {

@@ -15,6 +15,7 @@ import {
   DropRecordEnvelope,
   MAX_DROP_FILES,
   SealedDropLabel,
+  UploadNamesRecord,
   type DropCreateRequest,
   type DropSubmitRequest,
 } from '../../../../shared/wire/drops.js';
@@ -92,7 +93,33 @@ export const DROP_REQUESTS = {
   }),
   /** Forgets D of a drop link (and nothing else). */
   forgetDropLink: z.object({ dropId: WireId }),
+
+  // ---- the client's own history
+
+  /**
+   * The portal's upload history: opens each upload's names record with the signed-in client's
+   * keys, for the drop and upload the list names it under and this client; a record that fails
+   * (moved, made by the server, damaged) is `invalid`, never shown.
+   */
+  openUploadNames: z.object({
+    uploads: z
+      .array(z.object({ dropUploadId: WireId, dropId: WireId, names: UploadNamesRecord.nullable() }))
+      .max(10_000),
+  }),
 } as const;
+
+/** One upload's names, as the portal's history shows them. */
+export type OpenedUploadNames =
+  | {
+      readonly dropUploadId: string;
+      readonly state: 'opened';
+      readonly files: readonly { readonly name: string; readonly size: number }[];
+    }
+  | {
+      readonly dropUploadId: string;
+      /** `none`: made before names records; `invalid`: the record failed its check (a warning). */
+      readonly state: 'none' | 'invalid';
+    };
 
 export interface OpenedDrop {
   readonly dropId: string;
@@ -157,4 +184,5 @@ export interface DropAnswers {
     readonly receiptCode: string;
   };
   forgetDropLink: Record<string, never>;
+  openUploadNames: { readonly uploads: readonly OpenedUploadNames[] };
 }
