@@ -1523,6 +1523,11 @@ export const en = {
   'portal.history.size': 'Size',
   'portal.history.received': 'Received',
   'portal.history.rejected': 'Rejected by the office',
+  'portal.history.names': 'File names',
+  'portal.history.namesNone': 'Names not available',
+  'portal.history.namesInvalid': 'Names not available: they failed their check',
+  'portal.history.namesWarning':
+    'The file names of some uploads did not pass the check in this browser: they were changed or replaced on the server. They are not shown. If this keeps happening, contact {office}.',
   'portal.twoFactor.title': 'Turn on two-factor sign-in',
   'portal.twoFactor.text':
     'Your recovery key works only together with two-factor sign-in, and it is not on yet. Without it, if you forget your password, only {office} can reset your account, and documents that only you could open are lost. Setting it up takes two minutes with an authenticator app on your phone.',

@@ -1560,6 +1560,11 @@ export const nl: Messages = {
   'portal.history.size': 'Grootte',
   'portal.history.received': 'Ontvangen',
   'portal.history.rejected': 'Afgewezen door het kantoor',
+  'portal.history.names': 'Bestandsnamen',
+  'portal.history.namesNone': 'Namen niet beschikbaar',
+  'portal.history.namesInvalid': 'Namen niet beschikbaar: de controle is mislukt',
+  'portal.history.namesWarning':
+    'De bestandsnamen van een of meer uploads kwamen niet door de controle in deze browser: ze zijn op de server gewijzigd of vervangen. Ze worden niet getoond. Blijft dit gebeuren, neem dan contact op met {office}.',
   'portal.twoFactor.title': 'Zet inloggen in twee stappen aan',
   'portal.twoFactor.text':
     'Uw herstelsleutel werkt alleen samen met inloggen in twee stappen, en dat staat nog niet aan. Zonder kan alleen {office} uw account herstellen als u uw wachtwoord vergeet, en gaan documenten die alleen u kon openen verloren. Instellen kost twee minuten met een authenticator-app op uw telefoon.',

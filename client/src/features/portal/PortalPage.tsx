@@ -3,13 +3,17 @@
 // the client's own and nothing else (the portal's API has no way to ask for anyone else's):
 // - what the office shared with them, from any advisor (the Received pages open and download);
 // - their personal drop: upload documents to the office, encrypted in this browser;
-// - their upload history: when, how many files, how large, its status and receipt code.
+// - their upload history: when, which files (the names record the client's browser sealed to the
+//   client at upload, opened and checked in the worker; docs/protocol.md §13, "Names record"), how
+//   large, its status and receipt code. A record that fails its check is not shown, with a warning.
 // Without two-factor sign-in (an office that does not require it of clients) the page, after
 // all that, offers to turn it on, right there: the recovery key the client keeps works only with it.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { getPortal, listPortalUploads, type PortalUpload } from '../../api/clients';
+import { useEngine } from '../../crypto/context';
+import type { OpenedUploadNames } from '../../crypto/protocol';
 import { listReceived } from '../../api/sharing';
 import { useI18n } from '../../i18n/context';
 import { Link } from '../../router';
@@ -104,7 +108,7 @@ export function PortalPage({ info }: { readonly info: SessionInfo }): JSX.Elemen
         {uploads !== null && uploads.length === 0 && (
           <p data-testid="portal-history-empty">{t('portal.history.none')}</p>
         )}
-        {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} />}
+        {uploads !== null && uploads.length > 0 && <UploadHistory uploads={uploads} office={office} />}
       </section>
 
       <TwoFactorPrompt info={info} />
@@ -150,46 +154,119 @@ function TwoFactorPrompt({ info }: { readonly info: SessionInfo }): JSX.Element 
   );
 }
 
-function UploadHistory({ uploads }: { readonly uploads: readonly PortalUpload[] }): JSX.Element {
+function UploadHistory({
+  uploads,
+  office,
+}: {
+  readonly uploads: readonly PortalUpload[];
+  readonly office: string;
+}): JSX.Element {
   const { t, locale } = useI18n();
+  const engine = useEngine();
+  // The names stay in the worker's answer only: never sent anywhere, opened again with each list.
+  const { data: opened } = useLoad(
+    async () =>
+      (
+        await engine.call('openUploadNames', {
+          uploads: uploads.map(({ dropUploadId, dropId, names }) => ({ dropUploadId, dropId, names })),
+        })
+      ).uploads,
+    [engine, uploads],
+  );
+  const namesOf = new Map<string, OpenedUploadNames>((opened ?? []).map((names) => [names.dropUploadId, names]));
+  const anyInvalid = opened?.some((names) => names.state === 'invalid') ?? false;
   return (
-    <table class="table table--stack" data-testid="portal-history-table">
-      <caption class="visually-hidden">{t('portal.history.title')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('portal.history.when')}</th>
-          <th scope="col">{t('sentList.files')}</th>
-          <th scope="col">{t('portal.history.size')}</th>
-          <th scope="col">{t('sentList.state')}</th>
-          <th scope="col">{t('receipt.code')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {uploads.map((upload) => (
-          <tr
-            key={upload.dropUploadId}
-            data-testid="portal-history-row"
-            data-upload-id={upload.dropUploadId}
-            data-status={upload.status}
-          >
-            <th scope="row" data-label={t('portal.history.when')}>
-              <span class="cell-main">{formatDateTime(locale, upload.receivedAt)}</span>
-            </th>
-            <td data-label={t('sentList.files')}>{upload.files}</td>
-            <td data-label={t('portal.history.size')}>{formatBytes(locale, upload.bytes)}</td>
-            <td data-label={t('sentList.state')}>
-              <span class={`badge badge--${upload.status === 'received' ? 'ok' : 'danger'}`}>
-                {t(upload.status === 'received' ? 'portal.history.received' : 'portal.history.rejected')}
-              </span>
-            </td>
-            <td data-label={t('receipt.code')}>
-              <span class="receipt-code" translate={false} data-testid="portal-history-code">
-                {upload.receiptCode}
-              </span>
-            </td>
+    <>
+      {anyInvalid && (
+        <ErrorAlert testid="portal-history-names-warning">
+          <p>{t('portal.history.namesWarning', { office })}</p>
+        </ErrorAlert>
+      )}
+      <table
+        class="table table--stack"
+        data-testid="portal-history-table"
+        data-names={opened === null ? 'opening' : 'opened'}
+      >
+        <caption class="visually-hidden">{t('portal.history.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('portal.history.when')}</th>
+            <th scope="col">{t('sentList.files')}</th>
+            <th scope="col">{t('portal.history.size')}</th>
+            <th scope="col">{t('sentList.state')}</th>
+            <th scope="col">{t('receipt.code')}</th>
           </tr>
+        </thead>
+        <tbody>
+          {uploads.map((upload) => {
+            const names = namesOf.get(upload.dropUploadId);
+            return (
+              <tr
+                key={upload.dropUploadId}
+                data-testid="portal-history-row"
+                data-upload-id={upload.dropUploadId}
+                data-status={upload.status}
+                data-names={names?.state ?? 'opening'}
+              >
+                <th scope="row" data-label={t('portal.history.when')}>
+                  <span class="cell-main">{formatDateTime(locale, upload.receivedAt)}</span>
+                </th>
+                <td data-label={t('sentList.files')}>
+                  <FileNames upload={upload} names={names} />
+                </td>
+                <td data-label={t('portal.history.size')}>{formatBytes(locale, upload.bytes)}</td>
+                <td data-label={t('sentList.state')}>
+                  <span class={`badge badge--${upload.status === 'received' ? 'ok' : 'danger'}`}>
+                    {t(upload.status === 'received' ? 'portal.history.received' : 'portal.history.rejected')}
+                  </span>
+                </td>
+                <td data-label={t('receipt.code')}>
+                  <span class="receipt-code" translate={false} data-testid="portal-history-code">
+                    {upload.receiptCode}
+                  </span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** The names of one upload once opened; until then, or without them, how many files. */
+function FileNames({
+  upload,
+  names,
+}: {
+  readonly upload: PortalUpload;
+  readonly names: OpenedUploadNames | undefined;
+}): JSX.Element {
+  const { t, locale } = useI18n();
+  if (names?.state === 'opened')
+    return (
+      <ul class="history-names" aria-label={t('portal.history.names')}>
+        {names.files.map((file, index) => (
+          <li key={index} data-testid="portal-history-name" data-name={file.name}>
+            <span translate={false}>{file.name}</span> <span class="form__aside">{formatBytes(locale, file.size)}</span>
+          </li>
         ))}
-      </tbody>
-    </table>
+      </ul>
+    );
+  return (
+    <>
+      <span class="cell-main">{upload.files}</span>
+      {names?.state === 'none' && (
+        <span class="form__aside" data-testid="portal-history-names-none">
+          {' '}
+          {t('portal.history.namesNone')}
+        </span>
+      )}
+      {names?.state === 'invalid' && (
+        <span class="badge badge--danger" data-testid="portal-history-names-invalid">
+          {t('portal.history.namesInvalid')}
+        </span>
+      )}
+    </>
   );
 }
