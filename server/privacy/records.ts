@@ -105,6 +105,8 @@ export interface PersonDropUpload {
   readonly receiptMailed: boolean;
   readonly fileCount: number;
   readonly bytes: number;
+  /** A names record sealed to the person is stored (migrations/0020_upload_names.sql). */
+  readonly namesRecord: boolean;
 }
 
 export interface PersonUpload {

@@ -122,9 +122,9 @@ export function createPrivacyRepo(db: Db) {
   );
   // Made by the person: every upload to a drop bound to their address or to their personal
   // drop (only they can prove the address or use the portal), and any made from their portal.
-  const dropUploads = db.prepare<Params, SqlRow<PersonDropUpload, 'receiptMailed'>>(
+  const dropUploads = db.prepare<Params, SqlRow<PersonDropUpload, 'receiptMailed' | 'namesRecord'>>(
     `SELECT x.id AS dropUploadId, x.drop_id AS dropId, x.received_at AS receivedAt, x.rejected_at AS rejectedAt,
-            x.receipt_mailed AS receiptMailed,
+            x.receipt_mailed AS receiptMailed, x.client_names IS NOT NULL AS namesRecord,
             (SELECT count(*) FROM drop_files f WHERE f.drop_upload_id = x.id) AS fileCount,
             (SELECT coalesce(sum(f.size), 0) FROM drop_files f WHERE f.drop_upload_id = x.id) AS bytes
        FROM drop_uploads x JOIN drops d ON d.id = x.drop_id
@@ -248,7 +248,9 @@ export function createPrivacyRepo(db: Db) {
         singleUse: flag(row.singleUse),
       })),
     dropUploads: (person: Person): PersonDropUpload[] =>
-      dropUploads.all(params(person)).map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed) })),
+      dropUploads
+        .all(params(person))
+        .map((row) => ({ ...row, receiptMailed: flag(row.receiptMailed), namesRecord: flag(row.namesRecord) })),
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),
     contacts: (person: Person): PersonContact[] =>
       contacts.all(params(person)).map((row) => ({ ...row, standingCode: flag(row.standingCode) })),

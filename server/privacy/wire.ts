@@ -179,6 +179,7 @@ export function exportOut(records: PersonRecords): PrivacyExport {
       receiptMailed: upload.receiptMailed,
       fileCount: upload.fileCount,
       bytes: upload.bytes,
+      namesRecord: upload.namesRecord,
     })),
     uploads: records.uploads.map((upload) => ({
       uploadId: id(upload.uploadId),

@@ -213,6 +213,8 @@ export const PrivacyExport = z.object({
       receiptMailed: z.boolean(),
       fileCount: Count,
       bytes: Count,
+      /** A portal upload's names record is stored: sealed to the person, so only their own browser reads it (never exported). */
+      namesRecord: z.boolean(),
     }),
   ),
   /** Uploads not (yet) part of a share or drop upload: in progress, or finished and waiting. */

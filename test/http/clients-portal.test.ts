@@ -32,6 +32,7 @@ import { inviteToken } from '../helpers/mail-server.js';
 import { type Member } from '../helpers/office.js';
 import { fetchFile, sendShare, uploadContainer, uploadRequest } from '../helpers/sharing.js';
 import { clientsSuite, A_EMAIL, B_EMAIL } from './support/clients.js';
+import { exportOf } from './support/privacy.js';
 
 const { office, twoClients } = clientsSuite();
 
@@ -315,6 +316,13 @@ describe('the personal drop', () => {
       expect(text).not.toContain(mine.names);
       expect(JSON.stringify((await member.tab.get('/api/v1/drops?scope=office')).body)).not.toContain(mine.names);
     }
+
+    // The privacy export says a record is stored, without it (only the client's browser can read it).
+    const exported = await exportOf(s.admin.tab, A_EMAIL);
+    expect(exported.document.dropUploads).toEqual([
+      expect.objectContaining({ dropUploadId: uploaded.answer.dropUploadId, namesRecord: true }),
+    ]);
+    expect(exported.text).not.toContain(mine.names);
 
     // Through a drop link nobody is signed in to seal to: a submission with a record is refused, nothing stored.
     const linkDrop = await makeDrop(s, s.staff);

@@ -249,7 +249,12 @@ describe('export', () => {
       }),
     ]);
     expect(document.dropUploads).toEqual([
-      expect.objectContaining({ dropUploadId: answer.dropUploadId, dropId: drop.dropId, fileCount: 2 }),
+      expect.objectContaining({
+        dropUploadId: answer.dropUploadId,
+        dropId: drop.dropId,
+        fileCount: 2,
+        namesRecord: false,
+      }),
     ]);
     // One pseudonym per share recipient and per bound drop, each with the guest's address.
     expect(document.pseudonyms).toHaveLength(2);
