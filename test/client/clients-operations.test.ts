@@ -2,8 +2,8 @@
 // drops.ts, receiving.ts), in Node with the real libsodium: the invitation link's office fingerprint
 // against the server's key, a client's pin of the office key (without which nothing received
 // opens), an advisor certifying a client (role client, no office keys) with the personal drop
-// whose link is sealed to the client, and the portal opening that link — with the refusals for a
-// server that swaps keys.
+// whose link is sealed to the client, the portal opening that link and the names record of its
+// uploads — with the refusals for a server that swaps keys or records.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ciphertextLengthOf,
@@ -22,6 +22,7 @@ import { createOperations, type Handlers } from '../../client/src/crypto/operati
 import { fakeServer } from './support/fake-server';
 import { call, checkAndPin, office, pinStore, randomBytes, upload, type Office } from './support/office';
 import { clientOf, PASSWORD, portalDrop } from './support/clients';
+import { advisorMakesDrop, GRANT, uploaderSubmits } from './support/drops';
 
 beforeAll(async () => {
   await ready();
@@ -170,6 +171,73 @@ describe('approving a client and the personal drop', () => {
     await expect(
       call(client.ops, 'openClientDrop', { ...portalDrop(o, approved), publicKey: swapped }),
     ).rejects.toThrow('drop_key_mismatch');
+  });
+
+  it("seals a names record for the client's own history, and opens it only for that upload and client", async () => {
+    const server = fakeServer();
+    const o = await office(server);
+    const client = await clientOf(o);
+    await call(client.ops, 'pinOffice', { index: null, seen: {}, pins: [] });
+    const drop = portalDrop(o, client.approved);
+    await call(client.ops, 'openClientDrop', drop);
+    const longName = `${'jaaroverzicht '.repeat(20)}.pdf`;
+    const sealUpload = async (names: readonly string[]) => {
+      const files = [];
+      for (const [index, name] of names.entries()) {
+        const uploaded = await call(client.ops, 'uploadDropFile', {
+          dropId: drop.dropId,
+          grant: GRANT,
+          file: new Blob([randomBytes(1000 + index) as BlobPart]),
+        });
+        files.push({ fileId: uploaded.fileId, name, type: 'application/pdf', lastModified: 0 });
+      }
+      return (await call(client.ops, 'sealDropUpload', { dropId: drop.dropId, files, receiptMail: false })).request;
+    };
+    const first = await sealUpload(['loonstrook maart.pdf', longName]);
+    const second = await sealUpload(['btw-aangifte.pdf']);
+    expect(first.clientNames).toBeDefined();
+    const listed = (request: typeof first, names = request.clientNames ?? null) => ({
+      dropUploadId: request.dropUploadId,
+      dropId: drop.dropId,
+      names,
+    });
+
+    const opened = await call(client.ops, 'openUploadNames', {
+      uploads: [listed(first), listed(second), listed(first, null)],
+    });
+    const [one, two, none] = opened.uploads;
+    expect(one).toEqual({
+      dropUploadId: first.dropUploadId,
+      state: 'opened',
+      files: [
+        { name: 'loonstrook maart.pdf', size: 1000 },
+        // Shortened to the record's 200 characters, the extension kept.
+        { name: `${longName.slice(0, 195)}….pdf`, size: 1001 },
+      ],
+    });
+    expect(two).toMatchObject({ state: 'opened', files: [{ name: 'btw-aangifte.pdf', size: 1000 }] });
+    expect(none).toEqual({ dropUploadId: first.dropUploadId, state: 'none' });
+
+    // A server that swaps two uploads' records, or names another drop: refused, no names.
+    const swapped = await call(client.ops, 'openUploadNames', {
+      uploads: [listed(first, second.clientNames), listed(second, first.clientNames)],
+    });
+    expect(swapped.uploads.map((u) => u.state)).toEqual(['invalid', 'invalid']);
+    const elsewhere = await call(client.ops, 'openUploadNames', {
+      uploads: [{ ...listed(first), dropId: idToWire(newId()) }],
+    });
+    expect(elsewhere.uploads.map((u) => u.state)).toEqual(['invalid']);
+    // Another client's worker cannot open it (sealed to another key), nor would it pass the binding.
+    const other = await clientOf(o, 'ander@voorbeeld.nl');
+    const theirs = await call(other.ops, 'openUploadNames', { uploads: [listed(first)] });
+    expect(theirs.uploads.map((u) => u.state)).toEqual(['invalid']);
+
+    // An uploader through a drop link (no client) makes no record.
+    const { made, request } = await advisorMakesDrop(o);
+    const { sealed: linkUpload } = await uploaderSubmits(o, server, request, made.fragment, [
+      { bytes: randomBytes(10), name: 'a.pdf' },
+    ]);
+    expect(linkUpload.request.clientNames).toBeUndefined();
   });
 
   it('renews the personal drop sealed to the keys the office certified for the client, and to no key a server swaps in', async () => {
