@@ -263,7 +263,7 @@ function FileNames({
         </span>
       )}
       {names?.state === 'invalid' && (
-        <span class="badge badge--danger" data-testid="portal-history-names-invalid">
+        <span class="badge badge--danger history-names__refused" data-testid="portal-history-names-invalid">
           {t('portal.history.namesInvalid')}
         </span>
       )}
