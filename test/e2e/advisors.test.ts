@@ -162,6 +162,13 @@ it('a guest whose link is locked reads that the office, not the sender, will unl
 });
 
 it('leaves no trace of the files’ contents or names anywhere: requests, server log, mails, data folder', async () => {
+  // The portal also stored each upload's names record (sealed to the client): searched too.
+  expect(
+    db.prepare('SELECT count(*) FROM drop_uploads WHERE client_id IS NOT NULL AND client_names IS NULL').pluck().get(),
+  ).toBe(0);
+  expect(db.prepare('SELECT count(*) FROM drop_uploads WHERE client_names IS NOT NULL').pluck().get()).toBeGreaterThan(
+    0,
+  );
   const needles = uploaded.flatMap((file) => [
     ...windowNeedles(`content of ${file.name}`, file.buffer),
     ...forms('file name', file.name),
