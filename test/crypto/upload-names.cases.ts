@@ -36,6 +36,9 @@ export const uploadNamesCases = defineSuite('upload names record', {
   'opens with the client’s keys for its drop, upload and client, giving the names and sizes'() {
     const r = made();
     assertEqual(r.sealed.length, UPLOAD_NAMES_BYTES.min, 'two short names fill one 256-byte block');
+    // The lengths protocol §13 states, and migration 0020 and the wire schema check.
+    assertEqual(UPLOAD_NAMES_BYTES.min, 434, 'smallest record');
+    assertEqual(UPLOAD_NAMES_BYTES.max, 62_386, 'largest record');
     const names = openUploadNames(r.sealed, r.binding, r.client);
     assertEqual(JSON.stringify(names), JSON.stringify(NAMES), 'names and sizes');
   },
