@@ -22,7 +22,7 @@ import { encodeFields, FieldReader } from './encoding.js';
 import { FormatError, MismatchError } from './errors.js';
 import { boxKeyPairFromSecret, signingKeyPairFromSeed, type AccountKeys } from './account.js';
 import { asId, ID_BYTES } from './ids.js';
-import { verifyMember } from './office.js';
+import { verifyMemberCertificate, type MemberCertificate } from './office.js';
 import { hashFields, KEY_BYTES, sign, verifySignature } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { openSigned, signBody } from './signed.js';
@@ -149,29 +149,35 @@ export function openDeviceKeys(sealed: Uint8Array, enrolmentId: Id, device: Devi
 /**
  * The device's trust decision: the office whose signing key the person pinned (by the
  * fingerprint in the address they copied from the Security page) certified this user with
- * exactly the public keys of the handed-over secrets. A handover the server sealed itself
- * (its own keys, or another user's certificate) fails here.
+ * exactly the public keys of the handed-over secrets (the member certificate the device reads
+ * from GET /api/v1/me/keys). A handover the server sealed itself (its own keys, or another
+ * user's certificate) fails here, and its secrets are wiped.
  */
 export function checkHandover(
   handover: DeviceHandover,
-  office: { readonly officeSigningPublicKey: Uint8Array },
-  member: { readonly certificate: Uint8Array; readonly encryptionKeySignature: Uint8Array },
-): void {
-  const certified = verifyMember(
-    office.officeSigningPublicKey,
-    { officeId: handover.officeId, userId: handover.userId },
-    member.certificate,
-    member.encryptionKeySignature,
-  );
-  const sameIdentity = bytesEqual(certified.identityPublicKey, handover.keys.identity.publicKey);
-  const sameEncryption = bytesEqual(certified.encryptionPublicKey, handover.keys.encryption.publicKey);
-  if (!sameIdentity || !sameEncryption) {
+  officeSigningPublicKey: Uint8Array,
+  memberCertificate: Uint8Array,
+): MemberCertificate {
+  const refuse = (error: Error): never => {
     wipe(handover.keys.identity.secretKey);
     wipe(handover.keys.identity.seed);
     wipe(handover.keys.encryption.secretKey);
     wipe(handover.keys.personalKey);
-    throw new MismatchError('handed-over keys are not the ones the office certified for this user');
+    throw error;
+  };
+  let certified: MemberCertificate;
+  try {
+    certified = verifyMemberCertificate(officeSigningPublicKey, memberCertificate);
+  } catch (error) {
+    return refuse(error as Error);
   }
+  const sameHolder = bytesEqual(certified.officeId, handover.officeId) && bytesEqual(certified.userId, handover.userId);
+  const sameIdentity = bytesEqual(certified.identityPublicKey, handover.keys.identity.publicKey);
+  const sameEncryption = bytesEqual(certified.encryptionPublicKey, handover.keys.encryption.publicKey);
+  if (!sameHolder || !sameIdentity || !sameEncryption) {
+    refuse(new MismatchError('handed-over keys are not the ones the office certified for this user'));
+  }
+  return certified;
 }
 
 export interface DeviceCertificate {

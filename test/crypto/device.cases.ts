@@ -25,7 +25,6 @@ import {
   SEALED_DEVICE_KEYS_BYTES,
   signDeviceCertificate,
   signDeviceClaim,
-  signEncryptionKey,
   SignatureError,
   TAG,
   verifyDeviceCertificate,
@@ -46,18 +45,15 @@ function made() {
   const device = newDevice();
   const enrolmentId = newId();
   const binding = { enrolmentId, userId, officeId: office.officeId, device: devicePublicKeysOf(device) };
-  const member = {
-    certificate: certifyMember(office, {
-      version: 1,
-      userId,
-      email: 'anna@office.example',
-      role: 'staff',
-      identityPublicKey: account.identity.publicKey,
-      encryptionPublicKey: account.encryption.publicKey,
-      issuedAt: 1_700_000_000_000,
-    }),
-    encryptionKeySignature: signEncryptionKey(userId, account),
-  };
+  const member = certifyMember(office, {
+    version: 1,
+    userId,
+    email: 'anna@office.example',
+    role: 'staff',
+    identityPublicKey: account.identity.publicKey,
+    encryptionPublicKey: account.encryption.publicKey,
+    issuedAt: 1_700_000_000_000,
+  });
   return { office, account, userId, device, enrolmentId, binding, member, sealed: sealDeviceKeys(account, binding) };
 }
 
@@ -101,7 +97,8 @@ export const deviceCases = defineSuite('device', {
     assert(bytesEqual(handover.keys.identity.publicKey, r.account.identity.publicKey), 'identity key');
     assert(bytesEqual(handover.keys.encryption.publicKey, r.account.encryption.publicKey), 'encryption key');
     assert(bytesEqual(handover.keys.personalKey, r.account.personalKey), 'personal key');
-    checkHandover(handover, { officeSigningPublicKey: r.office.signing.publicKey }, r.member);
+    const certified = checkHandover(handover, r.office.signing.publicKey, r.member);
+    assertEqual(certified.email, 'anna@office.example', 'the certificate it checked against');
   },
 
   "another device's key cannot open it"() {
@@ -125,28 +122,48 @@ export const deviceCases = defineSuite('device', {
     const forged = sealDeviceKeys(serverKeys, r.binding);
     const handover = openDeviceKeys(forged, r.enrolmentId, r.device);
     assertThrows(
-      () => checkHandover(handover, { officeSigningPublicKey: r.office.signing.publicKey }, r.member),
+      () => checkHandover(handover, r.office.signing.publicKey, r.member),
       MismatchError,
       "the server's keys under the user's certificate",
     );
+    assert(
+      handover.keys.identity.seed.every((byte) => byte === 0),
+      'the refused secrets are wiped',
+    );
     // Its own keys with a certificate of its own office: the pinned office key refuses it.
     const serverOffice = newOfficeKeys(r.office.officeId);
-    const serverMember = {
-      certificate: certifyMember(serverOffice, {
-        version: 1,
-        userId: r.userId,
-        email: 'anna@office.example',
-        role: 'staff',
-        identityPublicKey: serverKeys.identity.publicKey,
-        encryptionPublicKey: serverKeys.encryption.publicKey,
-        issuedAt: 1_700_000_000_000,
-      }),
-      encryptionKeySignature: signEncryptionKey(r.userId, serverKeys),
-    };
+    const serverMember = certifyMember(serverOffice, {
+      version: 1,
+      userId: r.userId,
+      email: 'anna@office.example',
+      role: 'staff',
+      identityPublicKey: serverKeys.identity.publicKey,
+      encryptionPublicKey: serverKeys.encryption.publicKey,
+      issuedAt: 1_700_000_000_000,
+    });
+    const again = openDeviceKeys(sealDeviceKeys(serverKeys, r.binding), r.enrolmentId, r.device);
     assertThrows(
-      () => checkHandover(handover, { officeSigningPublicKey: r.office.signing.publicKey }, serverMember),
+      () => checkHandover(again, r.office.signing.publicKey, serverMember),
       SignatureError,
       "a certificate of the server's own office",
+    );
+    // The right certificate of another user of the same office: the handover names this user.
+    const colleague = newAccountKeys();
+    const colleagueId = newId();
+    const colleagueCertificate = certifyMember(r.office, {
+      version: 1,
+      userId: colleagueId,
+      email: 'bram@office.example',
+      role: 'staff',
+      identityPublicKey: colleague.identity.publicKey,
+      encryptionPublicKey: colleague.encryption.publicKey,
+      issuedAt: 1_700_000_000_000,
+    });
+    const colleagueHandover = openDeviceKeys(sealDeviceKeys(colleague, r.binding), r.enrolmentId, r.device);
+    assertThrows(
+      () => checkHandover(colleagueHandover, r.office.signing.publicKey, colleagueCertificate),
+      MismatchError,
+      "another user's keys and certificate under this user's id",
     );
   },
 
