@@ -17,11 +17,7 @@ import {
   newId,
   newSigningKeyPair,
   openDeviceKeys,
-  sealDeviceKeys,
-  signDeviceCertificate,
-  signDeviceClaim,
   toBase64Url,
-  type DeviceKeys,
   type DeviceScope,
 } from '../../shared/crypto/index.js';
 import {
@@ -29,7 +25,6 @@ import {
   Device,
   DeviceClaimed,
   DeviceList,
-  EnrolmentStarted,
   EnrolmentWaiting,
   GrantResponse,
   KeyMaterial,
@@ -38,6 +33,13 @@ import {
 } from '../../shared/wire/index.js';
 import { createServices } from '../../server/compose.js';
 import { routeTable } from '../../server/routes.js';
+import {
+  approvalBody,
+  claimEnrolment,
+  enrolDevice,
+  startEnrolment as startDeviceEnrolment,
+  type Enrolling,
+} from '../helpers/devices.js';
 import { expectError } from '../helpers/expect.js';
 import type { Member } from '../helpers/office.js';
 import { sendShare, type SendingOffice } from '../helpers/sharing.js';
@@ -47,48 +49,15 @@ const { office } = staffSuite();
 
 const MINUTE = 60_000;
 
-interface Enrolling {
-  readonly keys: DeviceKeys;
-  readonly enrolmentId: string;
-  readonly name: string;
-}
-
-/** What the command-line client does first: make its keys and start an enrolment (no session, no Origin). */
+/** Starts an enrolment and checks its 10 minutes. */
 async function startEnrolment(s: SendingOffice, name = 'Scanner PC', ip?: string): Promise<Enrolling> {
-  const keys: DeviceKeys = { encryption: newBoxKeyPair(), signing: newSigningKeyPair() };
-  let req = request(s.t.app).post('/api/v1/devices/enrolments');
-  if (ip !== undefined) req = req.set('X-Forwarded-For', ip);
-  const res = await req.send({
-    encryptionPublicKey: toBase64Url(keys.encryption.publicKey),
-    signingPublicKey: toBase64Url(keys.signing.publicKey),
-    name,
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const started = EnrolmentStarted.parse(res.body);
-  expect(Date.parse(started.expiresAt)).toBe(s.t.clock.now() + 10 * MINUTE);
-  return { keys, enrolmentId: started.enrolmentId, name };
+  const device = await startDeviceEnrolment(s.t.app, name, ip === undefined ? {} : { ip });
+  expect(Date.parse(device.expiresAt)).toBe(s.t.clock.now() + 10 * MINUTE);
+  return device;
 }
 
-/** What the member's browser sends: the handover sealed to the device and the certificate. */
 function approval(s: SendingOffice, member: Member, device: Enrolling, scopes: DeviceScope[]) {
-  const enrolmentId = idFromWire(device.enrolmentId);
-  const publicKeys = devicePublicKeysOf(device.keys);
-  const sealed = sealDeviceKeys(member.account.keys, {
-    enrolmentId,
-    userId: member.account.userId,
-    officeId: s.office.keys.officeId,
-    device: publicKeys,
-  });
-  const certificate = signDeviceCertificate(member.account.keys.identity, {
-    officeId: s.office.keys.officeId,
-    userId: member.account.userId,
-    deviceId: enrolmentId,
-    name: device.name,
-    scopes,
-    ...publicKeys,
-    issuedAt: s.t.clock.now(),
-  });
-  return { scopes, sealedKeys: toBase64Url(sealed), certificate: toBase64Url(certificate) };
+  return approvalBody(member.account, s.office.keys.officeId, device, scopes, s.t.clock.now());
 }
 
 async function approve(s: SendingOffice, member: Member, device: Enrolling, scopes: DeviceScope[] = ['send', 'pull']) {
@@ -101,19 +70,14 @@ async function approve(s: SendingOffice, member: Member, device: Enrolling, scop
 }
 
 function claim(s: SendingOffice, device: Enrolling, time = s.t.clock.now()) {
-  const signature = signDeviceClaim(device.keys.signing, idFromWire(device.enrolmentId), time);
-  return request(s.t.app)
-    .post(`/api/v1/devices/enrolments/${device.enrolmentId}/claim`)
-    .send({ time, signature: toBase64Url(signature) });
+  return claimEnrolment(s.t.app, device, time);
 }
 
-/** Enrolment, approval and claim: the device's bearer token and its id. */
-async function enrolled(s: SendingOffice, member: Member, scopes: DeviceScope[] = ['send', 'pull'], name?: string) {
-  const device = await startEnrolment(s, name);
-  await approve(s, member, device, scopes);
-  const res = await claim(s, device);
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return { device, claimed: DeviceClaimed.parse(res.body) };
+function enrolled(s: SendingOffice, member: Member, scopes: DeviceScope[] = ['send', 'pull'], name?: string) {
+  return enrolDevice(s.t.app, member, s.office.keys.officeId, s.t.clock.now(), {
+    scopes,
+    ...(name !== undefined ? { name } : {}),
+  });
 }
 
 /** A request as the device makes it: its bearer token, no cookie, no Origin. */

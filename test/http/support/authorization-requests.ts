@@ -4,26 +4,12 @@ import { expect } from 'vitest';
 import {
   ClientInviteResponse,
   Contact,
-  DeviceClaimed,
   DeviceList,
-  EnrolmentStarted,
   InvitationCreateResponse,
   PrivacyPreview,
 } from '../../../shared/wire/index.js';
-import supertest from 'supertest';
-import {
-  devicePublicKeysOf,
-  idFromWire,
-  idToWire,
-  newBoxKeyPair,
-  newId,
-  newSigningKeyPair,
-  sealDeviceKeys,
-  signDeviceCertificate,
-  signDeviceClaim,
-  toBase64Url,
-  type DeviceKeys,
-} from '../../../shared/crypto/index.js';
+import { idToWire, newId } from '../../../shared/crypto/index.js';
+import { enrolDevice as enrolDeviceFor } from '../../helpers/devices.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
 import { approval } from '../../helpers/browser.js';
@@ -134,40 +120,12 @@ function deviceOf(side: Side): Promise<{ deviceId: string; tokenId: string }> {
 }
 
 async function enrolDevice(member: Member): Promise<{ deviceId: string; tokenId: string }> {
-  const keys: DeviceKeys = { encryption: newBoxKeyPair(), signing: newSigningKeyPair() };
-  const publicKeys = devicePublicKeysOf(keys);
-  const started = await supertest(t.app)
-    .post('/api/v1/devices/enrolments')
-    .send({
-      encryptionPublicKey: toBase64Url(publicKeys.encryptionPublicKey),
-      signingPublicKey: toBase64Url(publicKeys.signingPublicKey),
-      name: 'Scanner',
-    });
-  const enrolmentId = EnrolmentStarted.parse(started.body).enrolmentId;
-  const id = idFromWire(enrolmentId);
-  const binding = { enrolmentId: id, userId: member.account.userId, officeId: o.office.keys.officeId };
-  const approved = await member.tab.post(`/api/v1/devices/enrolments/${enrolmentId}/approve`, {
+  const { claimed } = await enrolDeviceFor(t.app, member, o.office.keys.officeId, t.clock.now(), {
     scopes: ['pull'],
-    sealedKeys: toBase64Url(sealDeviceKeys(member.account.keys, { ...binding, device: publicKeys })),
-    certificate: toBase64Url(
-      signDeviceCertificate(member.account.keys.identity, {
-        ...binding,
-        deviceId: id,
-        name: 'Scanner',
-        scopes: ['pull'],
-        ...publicKeys,
-        issuedAt: t.clock.now(),
-      }),
-    ),
+    name: 'Scanner',
   });
-  expect(approved.status, JSON.stringify(approved.body)).toBe(201);
-  const time = t.clock.now();
-  const claimed = await supertest(t.app)
-    .post(`/api/v1/devices/enrolments/${enrolmentId}/claim`)
-    .send({ time, signature: toBase64Url(signDeviceClaim(keys.signing, id, time)) });
-  DeviceClaimed.parse(claimed.body);
   const listed = DeviceList.parse((await member.tab.get('/api/v1/devices')).body).devices[0];
-  return { deviceId: enrolmentId, tokenId: listed?.tokens[0]?.tokenId ?? '' };
+  return { deviceId: claimed.deviceId, tokenId: listed?.tokens[0]?.tokenId ?? '' };
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
