@@ -29,7 +29,9 @@ import {
   ReceivedList,
 } from '../../shared/wire/index.js';
 import { newDeviceKeys } from '../helpers/devices.js';
-import type { Person } from './support/accounts.js';
+import { signIn, type Person } from './support/accounts.js';
+import { axeViolations } from './support/axe.js';
+import { horizontalOverflow, pageSettled } from './support/showcase.js';
 import { randomFile, send } from './support/sending.js';
 import { FlowTest } from './support/sessions.js';
 
@@ -174,4 +176,43 @@ it('a server that swaps the device keys it lists cannot get them approved: the b
   expect(stored.user_id).toBeNull();
   expect((await claim(keys, enrolmentId)).status).toBe(202);
   await sessions.finish(advisor);
+});
+
+it('on a phone, in Dutch and English, the devices section with a device and an API token is axe clean and does not scroll sideways', async () => {
+  const { browser, coffer } = flow;
+  // axe is injected as a script: this context alone bypasses the CSP (as test/e2e/layout.test.ts does).
+  const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const page = await context.newPage();
+  await signIn(page, coffer.origin, ADVISOR);
+  await page.getByTestId('lang-nl').click();
+  await page.goto(`${coffer.origin}/app/security`);
+  const keys = newDeviceKeys();
+  const enrolmentId = await startEnrolment(keys, 'Scan-pc receptie');
+  await page.getByTestId('device-code').fill(deviceCode(devicePublicKeysOf(keys)));
+  await page.getByTestId('device-scope-send').uncheck();
+  await page.getByTestId('device-add').click();
+  const row = page.locator(`[data-testid="device-row"][data-device="${enrolmentId}"]`);
+  await row.waitFor();
+  expect(await row.textContent()).toContain('bestanden ophalen');
+  expect(await row.textContent()).not.toContain('bestanden versturen');
+  expect((await claim(keys, enrolmentId)).status).toBe(200);
+
+  // An API token for a nightly job: shown once, then listed.
+  await row.getByTestId('device-new-token').click();
+  await page.getByTestId('token-label').fill('Nachtelijke export');
+  await page.getByTestId('token-create').click();
+  const token = (await page.getByTestId('token-value').inputValue()).trim();
+  expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect((await withToken(token, '/api/v1/received')).status).toBe(200);
+  expect((await withToken(token, '/api/v1/shares')).status).toBe(403);
+  await page.getByTestId('token-made-done').click();
+  await page.locator('[data-testid="token-row"]').waitFor();
+
+  for (const lang of ['nl', 'en'] as const) {
+    await page.getByTestId(`lang-${lang}`).click();
+    await pageSettled(page);
+    expect(await horizontalOverflow(page), lang).toEqual([]);
+    expect(await axeViolations(page), lang).toEqual([]);
+  }
+  await context.close();
 });

@@ -400,7 +400,7 @@ export const nl: Messages = {
   'devices.list.never': 'Nog niet',
   'devices.list.actions': 'Acties',
   'devices.rename': 'Naam wijzigen',
-  'devices.rename.label': 'Naam van {name} wijzigen',
+  'devices.rename.label': 'Naam wijzigen van {name}',
   'devices.rename.title': 'Naam van het apparaat wijzigen',
   'devices.rename.save': 'Opslaan',
   'devices.rename.invalid': 'Geef het apparaat een naam van hoogstens 60 tekens.',

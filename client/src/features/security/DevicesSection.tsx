@@ -170,6 +170,7 @@ export function DevicesSection(): JSX.Element {
         </ErrorAlert>
       )}
       <StatusLine text={status} testid="devices-status" />
+      <h3 class="subsection-heading">{t('devices.list.caption')}</h3>
       <ListTable
         items={devices}
         failed={problem !== null && devices === null}
@@ -231,6 +232,7 @@ export function DevicesSection(): JSX.Element {
           </tr>
         )}
       />
+      {tokens.length > 0 && <h3 class="subsection-heading">{t('devices.tokens.caption')}</h3>}
       {tokens.length > 0 && (
         <ListTable
           items={tokens}
