@@ -10,7 +10,7 @@ import {
 } from '../../../shared/wire/devices.js';
 import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
 
-export type { ApiToken, DeviceScope, PendingEnrolment } from '../../../shared/wire/devices.js';
+export type { ApiToken, DeviceScope } from '../../../shared/wire/devices.js';
 export type { Device };
 
 const API = '/api/v1/devices';
