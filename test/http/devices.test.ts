@@ -312,10 +312,17 @@ describe('bearer tokens', () => {
     const sent = await sendShare(s, s.admin, { accounts: [s.staff] });
     const pull = await enrolled(s, s.staff, ['pull'], 'Archive PC');
     const send = await enrolled(s, s.staff, ['send'], 'Payroll PC');
+    // A refused request is not use: the pull device's first request is outside its scope.
+    expectError(await asDevice(s, pull.claimed.token, 'get', '/api/v1/shares'), 403, 'token_scope');
+    const lastUsed = async (name: string) =>
+      DeviceList.parse((await s.staff.tab.get('/api/v1/devices')).body).devices.find((d) => d.name === name)
+        ?.lastUsedAt;
+    expect(await lastUsed('Archive PC')).toBeNull();
 
     const received = await asDevice(s, pull.claimed.token, 'get', '/api/v1/received');
     expect(received.status, JSON.stringify(received.body)).toBe(200);
     expect(ReceivedList.parse(received.body).shares.map((share) => share.shareId)).toEqual([sent.shareId]);
+    expect(await lastUsed('Archive PC')).toBe(new Date(s.t.clock.now()).toISOString());
     // It downloads the file as the member: a grant, sent beside its token in Coffer-Grant.
     const granted = await asDevice(s, pull.claimed.token, 'post', `/api/v1/received/${sent.shareId}/grant`).send({});
     expect(granted.status, JSON.stringify(granted.body)).toBe(200);

@@ -12,25 +12,28 @@ import type { BearerRepo } from './repo.js';
 /** Use is recorded at most once a minute per token. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-type BearerResolution = { readonly caller: Caller } | 'revoked' | undefined;
+/** The caller, or why not: an unknown token, a revoked one, or a route outside its scopes. */
+type BearerResolution = { readonly caller: Caller } | 'unknown' | 'revoked' | 'out_of_scope';
 
 export interface BearerResolver {
-  resolveBearer(token: string): BearerResolution;
+  /** `scopes`: those the route accepts (any one suffices). Use is recorded only when allowed. */
+  resolveBearer(token: string, scopes: readonly DeviceScope[]): BearerResolution;
 }
 
 export function createBearerResolver(deps: { repo: BearerRepo; clock: Clock }): BearerResolver {
   const { repo, clock } = deps;
   return {
-    resolveBearer(token) {
+    resolveBearer(token, allowed) {
       const hash = tokenHash('device', token);
       const found = repo.resolve(hash);
-      if (found === undefined) return undefined;
+      if (found === undefined) return 'unknown';
       if (found.revoked) return 'revoked';
+      const scopes: DeviceScope[] = DEVICE_SCOPES.filter((scope) => found.scopes.split(',').includes(scope));
+      if (!allowed.some((scope) => scopes.includes(scope))) return 'out_of_scope';
       const now = clock.now();
       if (found.lastUsedAt === null || now - found.lastUsedAt >= TOUCH_INTERVAL_MS)
         repo.touch(found.tokenId, found.deviceId, now);
       const staffOrAdmin = found.user.role === 'admin' || found.user.role === 'staff';
-      const scopes: DeviceScope[] = DEVICE_SCOPES.filter((scope) => found.scopes.split(',').includes(scope));
       return {
         caller: {
           userId: found.userId,

@@ -80,11 +80,10 @@ const CHECKS: Readonly<Record<Exclude<Guard, 'public'>, (caller: Caller) => void
 
 /** The caller behind a bearer token, if the route takes one of its scopes; throws the refusal. */
 function bearerCaller(bearer: BearerResolver, token: string, scopes: readonly DeviceScope[]): Caller {
-  const found = bearer.resolveBearer(token);
-  if (found === undefined) throw signedOut();
+  const found = bearer.resolveBearer(token, scopes);
+  if (found === 'unknown') throw signedOut();
   if (found === 'revoked') throw deviceRevoked();
-  const granted = found.caller.device?.scopes ?? [];
-  if (!scopes.some((scope) => granted.includes(scope))) throw tokenScope();
+  if (found === 'out_of_scope') throw tokenScope();
   return found.caller;
 }
 
