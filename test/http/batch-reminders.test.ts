@@ -21,7 +21,10 @@ import { createTransact } from '../../server/kernel/db/transaction.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import { openStore } from '../../server/store.js';
 import { createBatchReminders } from '../../server/jobs/batch-reminders.js';
-import { guestPlan, type GuestPlan } from '../helpers/browser-shares.js';
+import { seal } from '../../shared/crypto/primitives.js';
+import { guestPlan, makeFile, randomPlaintext, type GuestPlan } from '../helpers/browser-shares.js';
+import { rawDatabase } from '../helpers/storage.js';
+import { findNeedles, forms } from '../e2e/support/traces.js';
 import {
   DAY_MS,
   fetchFile,
@@ -194,5 +197,90 @@ describe('batch reminders', () => {
       db.close();
     }
     expect(suite.mail.messages.length).toBe(mailsBefore + 2);
+  });
+
+  it('keeps no file name, message or link secret of a batch: not in the database, its WAL, the queue, the audit trail, the log or a reminder', async () => {
+    const s = await withStaff(await suite.office());
+    const contact = Contact.parse(
+      (
+        await s.admin.tab.post('/api/v1/contacts', {
+          name: 'Noor',
+          email: 'noor@example.nl',
+          lang: 'nl',
+          organisation: null,
+        })
+      ).body,
+    );
+    const binding = {
+      contactId: idFromWire(contact.contactId),
+      officeFingerprint: officeFingerprint(s.office.keys.signing.publicKey),
+      sealerId: s.admin.account.userId,
+    };
+    const sealed = toBase64Url(sealContactCode(newAccessCode(), binding, s.office.keys.encryption));
+    expect((await s.admin.tab.put(`/api/v1/contacts/${contact.contactId}/code`, { sealed })).status).toBe(200);
+
+    const fileName = 'loonstrook-10234-maart.pdf';
+    const message = 'Uw loonstrook van maart, met de bonus erbij';
+    // The plan as the browser seals it: to the sender's own key, opaque to the server.
+    const plan = JSON.stringify({ items: [{ itemNo: 0, fileName, email: 'noor@example.nl', message }] });
+    const batchId = idToWire(newId());
+    const created = await s.admin.tab.post('/api/v1/batches', {
+      batchId,
+      expiresAt: new Date(s.t.clock.now() + 7 * DAY_MS).toISOString(),
+      reminderDays: 1,
+      sealedPlan: toBase64Url(seal(new TextEncoder().encode(plan), s.admin.account.keys.encryption.publicKey)),
+      items: [{ itemNo: 0, email: 'noor@example.nl', delivery: 'mail' }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const noor = guestPlan('noor@example.nl', { accessCode: true });
+    const sent = await sendShare(s, s.admin, {
+      files: [makeFile(randomPlaintext(5000), { name: fileName, message })],
+      guests: [noor],
+      editRequest: (request) => ({ ...request, batch: { batchId, itemNo: 0 } }),
+    });
+    const fragment = guestLinkFragment(
+      officeFingerprint(s.office.keys.signing.publicKey),
+      identityFingerprint(s.admin.account.keys.identity.publicKey),
+      noor.linkSecret,
+    );
+    const mailPath = `/api/v1/shares/${sent.shareId}/recipients/${idToWire(noor.recipientId)}/mail-link`;
+    expect((await s.admin.tab.post(mailPath, { fragment })).status).toBe(204);
+    expect((await s.admin.tab.get(`/api/v1/batches/${batchId}`)).status).toBe(200);
+    s.t.clock.advance(DAY_MS);
+    const before = suite.mail.messages.length;
+    expect(remindersOver(s, s.t.db).runOnce()).toBe(1);
+    await s.t.mailQueue.idle();
+    const reminder = suite.mail.messages.slice(before);
+    expect(reminder).toHaveLength(1);
+
+    const needles = [
+      ...forms('file name', fileName),
+      ...forms('message', message),
+      ...forms('link secret S', noor.linkSecret),
+    ];
+    // The search is real: the link mail does hold S.
+    const linkMail = suite.mail.to('noor@example.nl').find((m) => m.text?.includes('/s/'));
+    expect(findNeedles([{ where: 'the link mail', bytes: Buffer.from(linkMail?.text ?? '') }], needles)).not.toEqual(
+      [],
+    );
+    const dump = (sql: string) =>
+      Buffer.from(
+        JSON.stringify(s.t.db.prepare(sql).all(), (_key, value: unknown) =>
+          value instanceof Uint8Array ? Buffer.from(value).toString('hex') : value,
+        ),
+      );
+    const found = findNeedles(
+      [
+        { where: 'the database file and its WAL', bytes: rawDatabase(s) },
+        { where: 'the batch rows', bytes: dump('SELECT * FROM batches') },
+        { where: 'the batch items', bytes: dump('SELECT * FROM batch_items') },
+        { where: 'the mail queue', bytes: dump('SELECT * FROM mail_queue') },
+        { where: 'the audit trail', bytes: dump('SELECT * FROM audit_log') },
+        { where: 'the log', bytes: Buffer.from(s.t.logs.text()) },
+        { where: 'the reminder', bytes: Buffer.from(`${reminder[0]!.subject ?? ''}\n${reminder[0]!.text ?? ''}`) },
+      ],
+      needles,
+    );
+    expect(found).toEqual([]);
   });
 });
