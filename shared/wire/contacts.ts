@@ -31,6 +31,17 @@ const Organisation = z
   .max(100)
   .refine((text) => !hasControlCharacter(text), 'no control characters');
 
+/**
+ * A personnel or client number ("10234"), optional on contacts and client accounts, unique
+ * among each when set, so a batch's file-name rule can match "payslip-10234.pdf".
+ */
+const Reference = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9._-]+$/);
+
 /** A search: part of a name, address or organisation. */
 const SearchText = z.string().trim().max(100);
 
@@ -55,6 +66,8 @@ export const Contact = z.object({
   email: z.string(),
   lang: Language,
   organisation: z.string().nullable(),
+  /** The personnel or client number; null without one. */
+  reference: z.string().nullable(),
   /** Null when the contact has no standing access code. */
   code: ContactCode.nullable(),
   createdAt: Time,
@@ -70,12 +83,25 @@ export const ContactList = z.object({
 export type ContactList = z.infer<typeof ContactList>;
 
 export const ContactCreateRequest = z
-  .object({ name: DisplayName, email: Email, lang: Language, organisation: Organisation.nullable() })
+  .object({
+    name: DisplayName,
+    email: Email,
+    lang: Language,
+    organisation: Organisation.nullable(),
+    /** Absent: none. 409 `reference_taken` when another contact has it. */
+    reference: Reference.nullable().optional(),
+  })
   .strict();
 export type ContactCreateRequest = z.infer<typeof ContactCreateRequest>;
 
 export const ContactUpdateRequest = z
-  .object({ name: DisplayName, lang: Language, organisation: Organisation.nullable() })
+  .object({
+    name: DisplayName,
+    lang: Language,
+    organisation: Organisation.nullable(),
+    /** Absent: unchanged; null: removed. 409 `reference_taken` when another contact has it. */
+    reference: Reference.nullable().optional(),
+  })
   .strict();
 export type ContactUpdateRequest = z.infer<typeof ContactUpdateRequest>;
 
@@ -92,6 +118,8 @@ export const RecipientSuggestion = z.object({
   name: z.string(),
   email: z.string(),
   organisation: z.string().nullable(),
+  /** A contact's or client's personnel or client number; null without one (and for colleagues). */
+  reference: z.string().nullable(),
   /** Set for a contact. */
   contactId: WireId.nullable(),
   /** The contact's language; null for an account (it has its own). */

@@ -1368,6 +1368,12 @@ export const en = {
   'contacts.organisation.optional': 'Organisation (optional)',
   'contacts.organisation.hint': 'For example the company this person works for, such as Bakkerij Smit.',
   'contacts.organisation.all': 'All organisations',
+  'contacts.reference': 'Personnel or client number',
+  'contacts.reference.optional': 'Personnel or client number (optional)',
+  'contacts.reference.hint':
+    'Up to 40 letters, digits, dots, dashes or underscores. Used to match files such as payslip-10234.pdf.',
+  'contacts.reference.invalid': 'Use only letters, digits, dots, dashes and underscores (at most 40).',
+  'contacts.reference.taken': 'Another contact or client already has the number {reference}.',
   'contacts.list': 'Your office’s contacts',
   'contacts.search': 'Search',
   'contacts.search.hint': 'Part of a name, address or organisation.',
