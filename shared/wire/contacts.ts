@@ -35,7 +35,7 @@ const Organisation = z
  * A personnel or client number ("10234"), optional on contacts and client accounts, unique
  * among each when set, so a batch's file-name rule can match "payslip-10234.pdf".
  */
-const Reference = z
+export const Reference = z
   .string()
   .trim()
   .min(1)

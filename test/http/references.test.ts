@@ -2,7 +2,9 @@
 // optional on a contact, unique (without regard to case) among contacts and client accounts,
 // shown where contacts are listed and in the recipient suggestions, and found by an exact search.
 import { describe, expect, it } from 'vitest';
-import { Contact, ContactList, RecipientSuggestions } from '../../shared/wire/index.js';
+import { ClientList, Contact, ContactList, RecipientSuggestions } from '../../shared/wire/index.js';
+import { makeClient } from '../helpers/clients.js';
+import { idOf } from '../helpers/office.js';
 import { expectError } from '../helpers/expect.js';
 import { withStaff } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
@@ -58,5 +60,32 @@ describe('personnel and client numbers', () => {
       (await s.staff.tab.get('/api/v1/recipients/suggestions?q=EMP-7')).body,
     );
     expect(suggested.suggestions).toMatchObject([{ kind: 'contact', email: 'anna@example.nl', reference: 'EMP-7' }]);
+  });
+
+  it('gives a client account a number any member may set, unique beside the contacts', async () => {
+    const s = await withStaff(await suite.office());
+    const client = await makeClient(s, s.staff, 'klant@example.nl', 'Bakkerij Smit');
+    const path = `/api/v1/clients/${idOf(client)}/reference`;
+    expect((await s.admin.tab.put(path, { reference: 'K-500' })).status).toBe(204);
+    const listed = ClientList.parse((await s.staff.tab.get('/api/v1/clients')).body);
+    expect(listed.clients.find((c) => c.email === 'klant@example.nl')?.reference).toBe('K-500');
+    const suggested = RecipientSuggestions.parse(
+      (await s.staff.tab.get('/api/v1/recipients/suggestions?q=k-500')).body,
+    );
+    expect(suggested.suggestions).toMatchObject([{ kind: 'client', email: 'klant@example.nl', reference: 'K-500' }]);
+    // A contact cannot take it, nor the other way round; a colleague's account has no number.
+    expectError(await s.admin.tab.post('/api/v1/contacts', person('anna@example.nl', 'k-500')), 409, 'reference_taken');
+    await s.admin.tab.post('/api/v1/contacts', person('anna@example.nl', 'A-1'));
+    expectError(await s.staff.tab.put(path, { reference: 'a-1' }), 409, 'reference_taken');
+    expectError(
+      await s.staff.tab.put(`/api/v1/clients/${idOf(s.staff)}/reference`, { reference: 'S-1' }),
+      404,
+      'not_found',
+    );
+    expectError(await s.staff.tab.put(path, { reference: 'K 500' }), 400, 'invalid_input');
+    // A client never reaches the route.
+    expectError(await client.tab.put(path, { reference: null }), 403, 'forbidden');
+    expect((await s.staff.tab.put(path, { reference: null })).status).toBe(204);
+    expect(ClientList.parse((await s.staff.tab.get('/api/v1/clients')).body).clients[0]?.reference).toBeNull();
   });
 });
