@@ -14,7 +14,10 @@
 //   server records who sealed it and when, and cannot read it.
 // - DELETE /api/v1/contacts/:contactId/code → Contact without a code.
 // - GET /api/v1/recipients/suggestions?q= → RecipientSuggestions: contacts, client accounts
-//   and colleagues whose name or address contains `q`, for the recipient field's typeahead.
+//   and colleagues whose name or address contains `q` (or whose number is `q`), for the
+//   recipient field's typeahead.
+// A contact's optional number (`reference`) is unique among contacts and client accounts:
+// 409 `reference_taken` otherwise.
 // Unknown ids answer 404.
 import { z } from 'zod';
 import { hasControlCharacter } from './patterns.js';
