@@ -10,6 +10,7 @@ import { asId, type Id } from '../shared/crypto/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createSecondFactor } from './auth/second-factor.js';
 import { createAuthService } from './auth/service.js';
+import { createBatchesService } from './batches/service.js';
 import { createClientsService } from './clients/service.js';
 import { createDropLinkService } from './drops/link.js';
 import { createDropsService } from './drops/service.js';
@@ -50,6 +51,7 @@ import { createTrustedDevices } from './kernel/trust/devices.js';
 import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUsersService } from './users/service.js';
 import { createJobs, createRepos, type Jobs, type Repos } from './compose-jobs.js';
+import { createBatchReminders, type BatchReminders } from './jobs/batch-reminders.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -112,6 +114,8 @@ export interface Services extends RouteServices {
   readonly storage: Storage;
   /** Enrolled devices' bearer tokens, resolved by the guards (server/kernel/bearer). */
   readonly bearer: BearerResolver;
+  /** Batch reminders (server/jobs/batch-reminders.ts): main.ts runs them on the sweeper's interval. */
+  readonly batchReminders: BatchReminders;
 }
 
 /** The given storage state, or one over DATA_DIR with the configured margin (no reserve: main.ts owns it). */
@@ -224,6 +228,43 @@ export function createServices(deps: AppDeps): Services {
     publicUrl,
   });
 
+  // Shares and batches need each other: a share made for a batch item claims it (in the share's
+  // transaction), and a batch withdraws an undelivered share as its sender's revoke would.
+  const shares = createSharesService({
+    shares: repos.shares,
+    uploads: repos.uploads,
+    users: repos.users,
+    office: repos.office,
+    blobs,
+    audit,
+    transact,
+    clock,
+    mailQueue,
+    deliver,
+    publicUrl,
+    quotaBytes,
+    destroy: async (shareId) => {
+      await sweeper.destroyShare(shareId);
+    },
+    trust,
+    // Called only while a request is served, when `batches` below exists.
+    batches: () => batches,
+  });
+  const batches = createBatchesService({
+    repo: repos.batches,
+    users: repos.users,
+    office: repos.office,
+    audit,
+    transact,
+    clock,
+    shares: {
+      withdraw: (caller, shareId) => shares.withdraw(caller, shareId),
+      destroy: async (shareId) => {
+        await sweeper.destroyShare(shareId);
+      },
+    },
+  });
+
   // Free space: the admins are mailed once each time it runs low.
   const storage = storageOf(deps);
   const mailLowSpace = createLowSpaceAlert({
@@ -244,6 +285,16 @@ export function createServices(deps: AppDeps): Services {
     deliver,
     mailQueue,
     storage,
+    batchReminders: createBatchReminders({
+      batches: repos.batches,
+      users: repos.users,
+      office: repos.office,
+      audit,
+      transact,
+      clock,
+      mailQueue,
+      log: deps.log,
+    }),
     health: createHealthService({
       repo: repos.health,
       dataDir: config.dataDir,
@@ -294,24 +345,8 @@ export function createServices(deps: AppDeps): Services {
     usersRepo: repos.users,
     invitations,
     uploads: createUploadsService({ repo: repos.uploads, blobs, clock, transact, limits: uploadLimits }),
-    shares: createSharesService({
-      shares: repos.shares,
-      uploads: repos.uploads,
-      users: repos.users,
-      office: repos.office,
-      blobs,
-      audit,
-      transact,
-      clock,
-      mailQueue,
-      deliver,
-      publicUrl,
-      quotaBytes,
-      destroy: async (shareId) => {
-        await sweeper.destroyShare(shareId);
-      },
-      trust,
-    }),
+    shares,
+    batches,
     trust,
     receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs, notify }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),

@@ -5,6 +5,8 @@
 import * as audit from './audit/routes.js';
 import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
+import * as batches from './batches/routes.js';
+import type { BatchesService } from './batches/service.js';
 import * as clients from './clients/routes.js';
 import * as contacts from './contacts/routes.js';
 import * as devices from './devices/routes.js';
@@ -59,6 +61,8 @@ export interface RouteServices {
   readonly invitations: InvitationsService;
   readonly uploads: UploadsService;
   readonly shares: SharesService;
+  /** Batches: many shares in one go, each to its own recipient (shared/wire/batches.ts). */
+  readonly batches: BatchesService;
   readonly receiving: ReceivingService;
   readonly pins: PinsService;
   readonly drops: DropsService;
@@ -114,6 +118,8 @@ export const PAGES = [
   '/d/:dropId',
 ] as const;
 
+/** A batch's create request carries its sealed plan (up to 1 MiB, in base64url) and up to 2,500 items. */
+const BATCH_JSON_LIMIT = 2 * 1024 * 1024;
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
 const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
 /** The largest pin index (protocol §14: 10,000 pins) in base64url, with room for the JSON around it. */
@@ -272,6 +278,18 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     ),
     api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares), SEND),
 
+    // batches (shared/wire/batches.ts): approved staff and admins, each on their own batches only
+    // (the owner is in the SQL); the plan arrives sealed to the sender and is only stored.
+    api('POST', '/api/v1/batches', 'office', 'json', batches.createBatch(s.batches), {
+      ...SEND,
+      jsonLimit: BATCH_JSON_LIMIT,
+    }),
+    api('GET', '/api/v1/batches', 'office', 'none', batches.listBatches(s.batches), SEND),
+    api('GET', '/api/v1/batches/:batchId', 'office', 'none', batches.getBatch(s.batches, now), SEND),
+    api('POST', '/api/v1/batches/:batchId/exported', 'office', 'json', batches.markExported(s.batches), SEND),
+    api('POST', '/api/v1/batches/:batchId/items/:itemNo/redo', 'office', 'json', batches.redoItem(s.batches), SEND),
+    api('POST', '/api/v1/batches/:batchId/cancel', 'office', 'json', batches.cancelBatch(s.batches), SEND),
+
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
     // and a download grant come only after a code from the bound mailbox (or on a trusted device
     // of that address, its cookie from an earlier code); files need the grant.
@@ -377,6 +395,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/keys-checked', 'office', 'json', clients.clientKeysChecked(s.clients)),
     api('POST', '/api/v1/clients/:userId/advisor', 'office', 'json', clients.setClientAdvisor(s.clients)),
+    api('PUT', '/api/v1/clients/:userId/reference', 'office', 'json', clients.setClientReference(s.clients)),
     api('POST', '/api/v1/clients/:userId/drop', 'office', 'json', clients.renewClientDrop(s.clients)),
     api('GET', '/api/v1/portal', 'client', 'none', clients.getPortal(s.clients, s.maxFileBytes, now)),
     api('GET', '/api/v1/portal/uploads', 'client', 'none', clients.listPortalUploads(s.clients)),
