@@ -114,16 +114,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-type AuditObjectType =
-  | 'office'
-  | 'user'
-  | 'invitation'
-  | 'session'
-  | 'share'
-  | 'drop'
-  | 'contact'
-  | 'device'
-  | 'batch';
+type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact' | 'device' | 'batch';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];
