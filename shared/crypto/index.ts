@@ -35,6 +35,7 @@ export * from './contact-code.js';
 export * from './drop-record.js';
 export * from './fingerprint.js';
 export * from './pins.js';
+export * from './batch-plan.js';
 export * from './links.js';
 export { CROCKFORD, toBase32, normalizeBase32 } from './base32.js';
 export { signBody, openSigned, macBody } from './signed.js';

@@ -50,6 +50,7 @@ export const TAG = {
   pin: tag('pin'),
   pinIndex: tag('pin-index'),
   pinKey: tag('pin-key'),
+  batchPlan: tag('batch-plan'),
 } as const;
 
 /** crypto_kdf contexts: exactly 8 bytes each, the version inside. */
@@ -70,7 +71,7 @@ export const SUBKEY = {
   password: { auth: 1, keyEncryption: 2 },
   recovery: { auth: 1, keyEncryption: 2 },
   drop: { uploadMac: 1 },
-  personal: { pins: 1 },
+  personal: { pins: 1, batchPlan: 2 },
   dropKey: { labelCommitment: 1 },
   office: { contactCode: 1 },
   invitation: { keyProof: 1 },

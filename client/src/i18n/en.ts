@@ -1540,6 +1540,8 @@ export const en = {
     'This upload link was made before links were signed. Nothing was encrypted or sent.',
   'engine.error.contactCodeInvalid':
     "The contact's standing access code on the server is not one your office made for this contact. Nothing was sent. Make a new code for the contact and tell an administrator.",
+  'engine.error.planInvalid':
+    'The plan of this batch on the server is not the one you made: it belongs to another batch or was changed. Nothing more was sent. Tell an administrator.',
   'engine.error.officeKeyChanged':
     'The office key changed since you saved it. Do not continue, and call your office on a number you already know.',
   'engine.error.keyProofInvalid':

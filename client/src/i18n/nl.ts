@@ -1578,6 +1578,8 @@ export const nl: Messages = {
     'Deze uploadlink is gemaakt voordat links werden ondertekend. Er is niets versleuteld of verstuurd.',
   'engine.error.contactCodeInvalid':
     'De vaste toegangscode van de contactpersoon op de server is niet een code die uw kantoor voor deze contactpersoon maakte. Er is niets verstuurd. Maak een nieuwe code voor de contactpersoon en waarschuw een beheerder.',
+  'engine.error.planInvalid':
+    'De lijst van deze bulkverzending op de server is niet de lijst die u maakte: hij hoort bij een andere bulkverzending of is veranderd. Er is niets meer verstuurd. Waarschuw een beheerder.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.keyProofInvalid':

@@ -51,6 +51,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   drop_record_stale: 'engine.error.dropRecordStale',
   drop_record_missing: 'engine.error.dropRecordMissing',
   contact_code_invalid: 'engine.error.contactCodeInvalid',
+  plan_invalid: 'engine.error.planInvalid',
   engine_failed: 'engine.failed',
 };
 
