@@ -74,6 +74,17 @@ const ERROR_CODES = [
   'link_mail_unsafe',
   /** 502: the mail (an e-mail code) could not be delivered; the failure is shown to the sender. */
   'delivery_failed',
+  // batches
+  /** 409: a batch with this id exists already (a repeated create). */
+  'batch_exists',
+  /** 400 (with `itemNo`): an 'account' item without an approved account at its address, or a 'mail' item without a contact with a standing access code. */
+  'batch_item_invalid',
+  /** 409: the batch was cancelled or is done: nothing more is sent in it. */
+  'batch_not_running',
+  /** 409: the item already has its share (or was cancelled): nothing is sent twice. */
+  'batch_item_taken',
+  /** 400: the share does not have exactly the item's one recipient. */
+  'batch_item_mismatch',
   // drops
   /** 410 (only for holders of the drop's link, and the office): the drop was closed, by the office or by its one use. */
   'drop_closed',
@@ -111,6 +122,8 @@ export const ErrorBody = z.object({
     contact: z.object({ office: z.string(), sender: z.string().optional() }).optional(),
     /** For a wrong e-mail code (`invalid_credentials` on a code check): the tries that code has left. */
     triesLeft: z.number().int().min(0).optional(),
+    /** For a batch error about one item: its number. */
+    itemNo: z.number().int().min(0).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -6,6 +6,7 @@ export * from './accounts.js';
 export * from './admin.js';
 export * from './uploads.js';
 export * from './shares.js';
+export * from './batches.js';
 export * from './drops.js';
 export * from './clients.js';
 export * from './contacts.js';

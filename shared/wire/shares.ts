@@ -25,6 +25,14 @@ export const Grant = z
 
 export const MAX_SHARE_FILES = 100;
 export const MAX_SHARE_RECIPIENTS = 50;
+/** The most items in one batch (shared/wire/batches.ts). */
+export const MAX_BATCH_ITEMS = 2500;
+/** An item's number within its batch: 0 … itemCount − 1. */
+export const BatchItemNo = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_BATCH_ITEMS - 1);
 
 // ---- finding recipients
 
@@ -121,6 +129,11 @@ export const ShareCreateRequest = z.object({
     .array(z.discriminatedUnion('kind', [AccountRecipientInput, GuestRecipientInput]))
     .min(1)
     .max(MAX_SHARE_RECIPIENTS),
+  /**
+   * This share is that item of one of the caller's running batches (docs/protocol.md "Batches"):
+   * it must have exactly the item's one recipient, and the item must still be pending.
+   */
+  batch: z.object({ batchId: WireId, itemNo: BatchItemNo }).strict().optional(),
 });
 export type ShareCreateRequest = z.infer<typeof ShareCreateRequest>;
 export const ShareCreateResponse = z.object({
@@ -175,6 +188,8 @@ export const ShareSummary = z.object({
   downloadsUsed: z.number().int(),
   fileCount: z.number().int(),
   recipients: z.array(RecipientStatus),
+  /** The batch this share is an item of (the Sent list shows a batch as one row); absent otherwise. */
+  batchId: WireId.optional(),
 });
 export type ShareSummary = z.infer<typeof ShareSummary>;
 
