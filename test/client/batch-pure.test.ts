@@ -3,7 +3,8 @@
 // (a reference number or an address as a whole token, optionally one organisation's contacts),
 // and the preview that says per file who gets it, how, and what to look at.
 import { describe, expect, it } from 'vitest';
-import { BatchListError, parseBatchList } from '../../client/src/features/batch/csv';
+import { BatchListError, parseBatchList, toCsv } from '../../client/src/features/batch/csv';
+import { matchFiles, planMatchesServer } from '../../client/src/features/batch/resume';
 import {
   assignByName,
   assignFromList,
@@ -186,5 +187,81 @@ describe('the preview', () => {
     const preview = buildPreview(files, assignFromList(rows, files), people);
     expect(preview.blocked).toBe(false);
     expect(preview.items.map((i) => i.delivery)).toEqual(['account', 'mail']);
+  });
+});
+
+describe('resuming a batch', () => {
+  const plan = [
+    {
+      itemNo: 0,
+      fileName: 'a.pdf',
+      size: 10,
+      lastModified: 0,
+      email: 'a@example.nl',
+      delivery: 'account' as const,
+      name: '',
+      message: '',
+    },
+    {
+      itemNo: 1,
+      fileName: 'b.pdf',
+      size: 20,
+      lastModified: 0,
+      email: 'b@example.nl',
+      delivery: 'mail' as const,
+      name: '',
+      message: '',
+    },
+  ];
+  const server = [
+    { itemNo: 0, email: 'a@example.nl', delivery: 'account' },
+    { itemNo: 1, email: 'b@example.nl', delivery: 'mail' },
+  ];
+
+  it('trusts the server’s items only when they are exactly the plan’s', () => {
+    expect(planMatchesServer(plan, server)).toBe(true);
+    expect(planMatchesServer(plan, [server[0]!, { ...server[1]!, email: 'mallory@example.org' }])).toBe(false);
+    expect(planMatchesServer(plan, [server[0]!, { ...server[1]!, delivery: 'export' }])).toBe(false);
+    expect(planMatchesServer(plan, [server[0]!])).toBe(false);
+    expect(planMatchesServer(plan, [server[0]!, server[0]!])).toBe(false);
+    expect(planMatchesServer(plan, [...server, { itemNo: 2, email: 'c@example.nl', delivery: 'export' }])).toBe(false);
+  });
+
+  it('finds the files chosen again by name and size', () => {
+    const files = [
+      { name: 'b.pdf', size: 20 },
+      { name: 'a.pdf', size: 11 },
+    ];
+    const { found, missing } = matchFiles(plan, files);
+    expect([...found.entries()]).toEqual([[1, files[0]]]);
+    expect(missing.map((m) => m.itemNo)).toEqual([0]);
+  });
+});
+
+describe('CSV for a spreadsheet', () => {
+  it('uses the language’s separator, quotes every cell, and keeps formulas as text', () => {
+    expect(
+      toCsv(
+        [
+          ['a;b', 'say "hi"'],
+          ['=1+1', 3],
+        ],
+        'nl',
+      ),
+    ).toBe('\uFEFF"a;b";"say ""hi"""\r\n"\'=1+1";"3"\r\n');
+    expect(toCsv([['x', 'y']], 'en')).toBe('\uFEFF"x","y"\r\n');
+  });
+
+  it('reads back what it wrote', () => {
+    const text = toCsv(
+      [
+        ['file', 'email', 'name'],
+        ['a, b.pdf', 'a@example.nl', 'A "B"'],
+      ],
+      'en',
+    );
+    expect(parseBatchList(text)).toEqual([
+      { line: 2, file: 'a, b.pdf', email: 'a@example.nl', name: 'A "B"', message: '' },
+    ]);
   });
 });

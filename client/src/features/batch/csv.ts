@@ -5,6 +5,7 @@
 // Quoted fields may hold separators, doubled quotes and line breaks (RFC 4180). The whole list
 // stays in the browser: the server only ever sees the addresses, item by item.
 import { Email } from '../../../../shared/wire/common';
+import { MAX_BATCH_ITEMS } from '../../../../shared/wire/shares';
 
 /** One row of the list, with the line it starts on (1 = the header) for messages. */
 export interface BatchListRow {
@@ -28,9 +29,6 @@ export class BatchListError extends Error {
     super(`${problem} on line ${line}`);
   }
 }
-
-/** More rows than one batch may hold (the server's limit too). */
-export const MAX_BATCH_ITEMS = 2500;
 
 /** Header names, lower case without spaces, dashes or underscores. */
 const COLUMNS = {
@@ -154,4 +152,19 @@ export function parseBatchList(input: string): BatchListRow[] {
       message: cell(row, messageColumn),
     };
   });
+}
+
+/**
+ * A CSV file for a spreadsheet or a mail merge: the separator Excel expects in that language
+ * (a semicolon in Dutch), every cell quoted, and a cell that starts like a formula prefixed with
+ * an apostrophe, so a name like "=HYPERLINK(…)" stays text.
+ */
+export function toCsv(rows: readonly (readonly (string | number)[])[], lang: 'nl' | 'en'): string {
+  const separator = lang === 'nl' ? ';' : ',';
+  const cell = (value: string | number): string => {
+    const text = String(value);
+    const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+    return `"${safe.replace(/"/g, '""')}"`;
+  };
+  return `\uFEFF${rows.map((row) => row.map(cell).join(separator)).join('\r\n')}\r\n`;
 }
