@@ -2,12 +2,7 @@
 // sealed plan and items, listing the sender's batches, one batch's report, and the steps the
 // batch runner takes (links exported, an undelivered item made again, cancelling). Each file of
 // a batch is sent as a share with createShare (api/sharing.ts), naming its batch item.
-import {
-  BatchCreateResponse,
-  BatchDetail,
-  BatchList,
-  type BatchCreateRequest,
-} from '../../../shared/wire/batches.js';
+import { BatchCreateResponse, BatchDetail, BatchList, type BatchCreateRequest } from '../../../shared/wire/batches.js';
 import { getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
 
 export type { BatchDelivery, BatchDetail, BatchItemReport, BatchSummary } from '../../../shared/wire/batches.js';
