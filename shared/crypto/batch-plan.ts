@@ -20,12 +20,12 @@ const PLAN_BLOCK = 1024;
 /** Items in one plan (the server's limit too). */
 export const MAX_PLAN_ITEMS = 2500;
 /** The whole envelope; the server refuses more. */
-export const MAX_PLAN_BYTES = 1024 * 1024;
+const MAX_PLAN_BYTES = 1024 * 1024;
 
-export type PlanDelivery = 'account' | 'mail' | 'export';
+type PlanDelivery = 'account' | 'mail' | 'export';
 const DELIVERIES: readonly string[] = ['account', 'mail', 'export'];
 
-export interface BatchPlanItem {
+interface BatchPlanItem {
   /** 0 … n − 1, in order. */
   readonly itemNo: number;
   readonly fileName: string;

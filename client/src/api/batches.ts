@@ -5,7 +5,7 @@
 import { BatchCreateResponse, BatchDetail, BatchList, type BatchCreateRequest } from '../../../shared/wire/batches.js';
 import { getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
 
-export type { BatchDelivery, BatchDetail, BatchItemReport, BatchSummary } from '../../../shared/wire/batches.js';
+export type { BatchDelivery, BatchDetail, BatchSummary } from '../../../shared/wire/batches.js';
 
 const API = '/api/v1';
 const batch = (batchId: string): string => `${API}/batches/${segment(batchId)}`;

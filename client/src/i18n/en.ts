@@ -1770,6 +1770,16 @@ export const enPlurals = {
     other: '{n} files, started {date}: {delivered} delivered, {downloaded} downloaded.',
     description: 'A batch’s page: its size and how far it got.',
   },
+  'sent.batch.rowOther': {
+    one: 'Batch · 1 file',
+    other: 'Batch · {n} files',
+    description: 'The Sent list, office view: a colleague’s batch as one row.',
+  },
+  'sent.batch.downloaded': {
+    one: '1 recipient downloaded',
+    other: '{n} recipients downloaded',
+    description: 'The Sent list: how many recipients of a batch downloaded their file.',
+  },
   'sent.batch.row': {
     one: 'Batch · 1 file · {delivered} delivered',
     other: 'Batch · {n} files · {delivered} delivered',

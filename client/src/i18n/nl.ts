@@ -1755,6 +1755,8 @@ export const nlPlurals: PluralMessages = {
     one: '1 bestand, begonnen {date}: {delivered} afgeleverd, {downloaded} gedownload.',
     other: '{n} bestanden, begonnen {date}: {delivered} afgeleverd, {downloaded} gedownload.',
   },
+  'sent.batch.rowOther': { one: 'Bulkverzending · 1 bestand', other: 'Bulkverzending · {n} bestanden' },
+  'sent.batch.downloaded': { one: '1 ontvanger heeft gedownload', other: '{n} ontvangers hebben gedownload' },
   'sent.batch.row': {
     one: 'Bulkverzending · 1 bestand · {delivered} afgeleverd',
     other: 'Bulkverzending · {n} bestanden · {delivered} afgeleverd',

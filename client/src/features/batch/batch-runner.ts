@@ -72,7 +72,7 @@ const RETRY_WINDOW_MS = 10 * 60 * 1000;
 const LOOKUP_CHUNK = 50;
 
 /** A failure worth trying again: no answer, or the server (or a proxy before it) failing. */
-export function isRetryableFailure(error: unknown): boolean {
+function isRetryableFailure(error: unknown): boolean {
   if (error instanceof ApiError) return error.status === 0 || error.status >= 500 || error.status === 429;
   if (error instanceof EngineError) return error.code === 'network' || error.code === 'server';
   return error instanceof TypeError;

@@ -12,7 +12,7 @@
 // Flags say what the person should look at; `blocking` ones stop the Send button.
 import type { BatchListRow } from './csv';
 
-export type Delivery = 'account' | 'mail' | 'export';
+type Delivery = 'account' | 'mail' | 'export';
 
 /** A person the office knows, as the page gathered them (contacts, client accounts, colleagues). */
 export interface Addressee {
