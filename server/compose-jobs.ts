@@ -4,6 +4,7 @@
 import { createTrustedDevicesRepo } from './kernel/trust/repo.js';
 import type { Logger } from 'pino';
 import { createAuthRepo } from './auth/repo.js';
+import { createBatchesRepo } from './batches/repo.js';
 import { createClientsRepo } from './clients/repo.js';
 import { createContactsRepo } from './contacts/repo.js';
 import { createDropsRepo } from './drops/repo.js';
@@ -46,6 +47,7 @@ export function createRepos(db: Db) {
     dropSessionUploads: createUploadsRepo(db, 'drop-session'),
     shares: createSharesRepo(db),
     drops: createDropsRepo(db),
+    batches: createBatchesRepo(db),
     clients: createClientsRepo(db),
     pins: createPinsRepo(db),
     contacts: createContactsRepo(db),

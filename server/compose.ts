@@ -10,6 +10,7 @@ import { asId, type Id } from '../shared/crypto/index.js';
 import { createAuditTrail } from './audit/trail.js';
 import { createSecondFactor } from './auth/second-factor.js';
 import { createAuthService } from './auth/service.js';
+import { createBatchesService } from './batches/service.js';
 import { createClientsService } from './clients/service.js';
 import { createDropLinkService } from './drops/link.js';
 import { createDropsService } from './drops/service.js';
@@ -220,6 +221,43 @@ export function createServices(deps: AppDeps): Services {
     publicUrl,
   });
 
+  // Shares and batches need each other: a share made for a batch item claims it (in the share's
+  // transaction), and a batch withdraws an undelivered share as its sender's revoke would.
+  const shares = createSharesService({
+    shares: repos.shares,
+    uploads: repos.uploads,
+    users: repos.users,
+    office: repos.office,
+    blobs,
+    audit,
+    transact,
+    clock,
+    mailQueue,
+    deliver,
+    publicUrl,
+    quotaBytes,
+    destroy: async (shareId) => {
+      await sweeper.destroyShare(shareId);
+    },
+    trust,
+    // Called only while a request is served, when `batches` below exists.
+    batches: () => batches,
+  });
+  const batches = createBatchesService({
+    repo: repos.batches,
+    users: repos.users,
+    office: repos.office,
+    audit,
+    transact,
+    clock,
+    shares: {
+      withdraw: (caller, shareId) => shares.withdraw(caller, shareId),
+      destroy: async (shareId) => {
+        await sweeper.destroyShare(shareId);
+      },
+    },
+  });
+
   // Free space: the admins are mailed once each time it runs low.
   const storage = storageOf(deps);
   const mailLowSpace = createLowSpaceAlert({
@@ -290,24 +328,8 @@ export function createServices(deps: AppDeps): Services {
     usersRepo: repos.users,
     invitations,
     uploads: createUploadsService({ repo: repos.uploads, blobs, clock, transact, limits: uploadLimits }),
-    shares: createSharesService({
-      shares: repos.shares,
-      uploads: repos.uploads,
-      users: repos.users,
-      office: repos.office,
-      blobs,
-      audit,
-      transact,
-      clock,
-      mailQueue,
-      deliver,
-      publicUrl,
-      quotaBytes,
-      destroy: async (shareId) => {
-        await sweeper.destroyShare(shareId);
-      },
-      trust,
-    }),
+    shares,
+    batches,
     trust,
     receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs, notify }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),

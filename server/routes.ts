@@ -5,6 +5,8 @@
 import * as audit from './audit/routes.js';
 import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
+import * as batches from './batches/routes.js';
+import type { BatchesService } from './batches/service.js';
 import * as clients from './clients/routes.js';
 import * as contacts from './contacts/routes.js';
 import type { ContactsService } from './contacts/service.js';
@@ -57,6 +59,8 @@ export interface RouteServices {
   readonly invitations: InvitationsService;
   readonly uploads: UploadsService;
   readonly shares: SharesService;
+  /** Batches: many shares in one go, each to its own recipient (shared/wire/batches.ts). */
+  readonly batches: BatchesService;
   readonly receiving: ReceivingService;
   readonly pins: PinsService;
   readonly drops: DropsService;
@@ -112,6 +116,8 @@ export const PAGES = [
   '/d/:dropId',
 ] as const;
 
+/** A batch's create request carries its sealed plan (up to 1 MiB, in base64url) and up to 2,500 items. */
+const BATCH_JSON_LIMIT = 2 * 1024 * 1024;
 /** A share's create request carries up to 100 files' metadata and keys for 50 recipients. */
 const SHARE_JSON_LIMIT = 2 * 1024 * 1024;
 /** The largest pin index (protocol §14: 10,000 pins) in base64url, with room for the JSON around it. */
@@ -256,6 +262,15 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       shares.revokeTrustedDevices(s.shares),
     ),
     api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares)),
+
+    // batches (shared/wire/batches.ts): approved staff and admins, each on their own batches only
+    // (the owner is in the SQL); the plan arrives sealed to the sender and is only stored.
+    api('POST', '/api/v1/batches', 'office', 'json', batches.createBatch(s.batches), { jsonLimit: BATCH_JSON_LIMIT }),
+    api('GET', '/api/v1/batches', 'office', 'none', batches.listBatches(s.batches)),
+    api('GET', '/api/v1/batches/:batchId', 'office', 'none', batches.getBatch(s.batches, now)),
+    api('POST', '/api/v1/batches/:batchId/exported', 'office', 'json', batches.markExported(s.batches)),
+    api('POST', '/api/v1/batches/:batchId/items/:itemNo/redo', 'office', 'json', batches.redoItem(s.batches)),
+    api('POST', '/api/v1/batches/:batchId/cancel', 'office', 'json', batches.cancelBatch(s.batches)),
 
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
     // and a download grant come only after a code from the bound mailbox (or on a trusted device

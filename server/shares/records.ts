@@ -27,6 +27,8 @@ export interface ShareRecord {
   readonly receiptMail: boolean;
   readonly sweptAt: number | null;
   readonly fileCount: number;
+  /** The batch this share was made for (docs/protocol.md "Batches"); null otherwise. */
+  readonly batchId: Id | null;
 }
 
 export interface ShareFileRecord {
@@ -134,6 +136,7 @@ export interface ShareSqlRow {
   receipt_mail: number;
   swept_at: number | null;
   file_count: number;
+  batch_id: Uint8Array | null;
 }
 
 export function shareFromSql(row: ShareSqlRow): ShareRecord {
@@ -154,6 +157,7 @@ export function shareFromSql(row: ShareSqlRow): ShareRecord {
     receiptMail: row.receipt_mail === 1,
     sweptAt: row.swept_at,
     fileCount: row.file_count,
+    batchId: asIdOrNull(row.batch_id),
   };
 }
 

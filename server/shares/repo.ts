@@ -34,7 +34,7 @@ const SHARE_USED_UP = `(s.download_limit IS NOT NULL
 const SHARE_GRANTS = `(SELECT max(c.grants_expire_at) FROM share_recipients c WHERE c.share_id = s.id)`;
 const SHARE_COLUMNS = `s.id, s.sender_id, u.name AS sender_name, s.manifest, s.sender_certificate, s.sender_encryption_key_signature,
   s.created_at, s.expires_at, s.revoked_at, s.download_limit, ${SHARE_COUNTS} AS downloads_used, ${SHARE_USED_UP} AS used_up,
-  ${SHARE_GRANTS} AS grants_expire_at, s.receipt_mail, s.swept_at,
+  ${SHARE_GRANTS} AS grants_expire_at, s.receipt_mail, s.swept_at, s.batch_id,
   (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS file_count`;
 const SHARES = 'shares s JOIN users u ON u.id = s.sender_id';
 const RECIPIENT_COLUMNS = `r.id, r.share_id, r.link_id, r.position, r.kind, r.user_id, ru.name AS name, r.email, r.audit_ref, r.access_code,
@@ -54,7 +54,7 @@ const JOINED_SHARE_COLUMNS = `s.id AS s_id, s.sender_id AS s_sender_id, u.name A
   s.sender_certificate AS s_sender_certificate, s.sender_encryption_key_signature AS s_sender_encryption_key_signature,
   s.created_at AS s_created_at, s.expires_at AS s_expires_at, s.revoked_at AS s_revoked_at, s.download_limit AS s_download_limit,
   ${SHARE_COUNTS} AS s_downloads_used, ${SHARE_USED_UP} AS s_used_up, ${SHARE_GRANTS} AS s_grants_expire_at,
-  s.receipt_mail AS s_receipt_mail,
+  s.receipt_mail AS s_receipt_mail, s.batch_id AS s_batch_id,
   s.swept_at AS s_swept_at, (SELECT count(*) FROM share_files f WHERE f.share_id = s.id) AS s_file_count`;
 
 export function createSharesRepo(db: Db) {
@@ -63,6 +63,9 @@ export function createSharesRepo(db: Db) {
        download_limit, receipt_mail)
      VALUES (@id, @senderId, @manifest, @senderCertificate, @senderEncryptionKeySignature, @createdAt, @expiresAt,
        @downloadLimit, @receiptMail)`,
+  );
+  const setBatch = db.prepare<[Uint8Array, Uint8Array]>(
+    'UPDATE shares SET batch_id = ? WHERE id = ? AND batch_id IS NULL',
   );
   const insertFile = db.prepare(
     `INSERT INTO share_files (share_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sender_key, office_key)
@@ -217,6 +220,10 @@ export function createSharesRepo(db: Db) {
     },
     insertKey(recipientId: Id, fileId: Id, key: Uint8Array): void {
       insertKey.run(recipientId, fileId, key);
+    },
+    /** The share was made for an item of this batch (claimed in the same transaction). */
+    setBatch(shareId: Id, batchId: Id): void {
+      setBatch.run(batchId, shareId);
     },
     shareIdTaken(id: Id): boolean {
       return shareIdTaken.get(id) === 1;

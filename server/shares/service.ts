@@ -83,11 +83,34 @@ interface RecipientLookup {
   readonly seenBefore: boolean;
 }
 
+/**
+ * What a share made for a batch item needs of the batches capability (server/compose.ts passes
+ * it in; docs/protocol.md "Batches").
+ */
+export interface ShareBatches {
+  /** Inside the share's transaction: the share is that item of the caller's batch; throws when it may not be. */
+  claimForShare(
+    caller: Caller,
+    item: { batchId: Id; itemNo: number },
+    share: {
+      shareId: Id;
+      recipients: readonly ({ kind: 'account'; userId: Id } | { kind: 'guest'; email: string })[];
+    },
+  ): void;
+  /** Coffer mailed the share's guest link: its batch item, if any, is delivered. */
+  linkMailed(shareId: Id): void;
+}
+
 export interface SharesService {
   create(caller: Caller, input: NewShareInput): Promise<{ shareId: Id; undelivered: Id[] }>;
   list(caller: Caller, scope: ShareScope): ShareView[];
   detail(caller: Caller, shareId: Id): ShareDetailView;
   revoke(caller: Caller, shareId: Id): Promise<void>;
+  /**
+   * Revokes a live share as `revoke` does, inside the caller's transaction, without destroying its
+   * blobs (the caller calls `destroy` after its commit); false when the share was not live.
+   */
+  withdraw(caller: Caller, shareId: Id): boolean;
   extend(caller: Caller, shareId: Id, expiresAt: number): void;
   unlock(caller: Caller, shareId: Id, recipientId: Id): void;
   /** Coffer mails a guest with an access code their full link (`fragment` after '#'), once; nothing of it is kept. */
@@ -144,6 +167,8 @@ export function createSharesService(deps: {
   /** Destroys a share's blobs and keys now (the sweeper's per-share step), after a revoke. */
   destroy: (shareId: Id) => Promise<void>;
   trust: TrustedDevices;
+  /** Batch items (a share made for one). A function: the batches capability is made after this one. */
+  batches: () => ShareBatches;
 }): SharesService {
   const { shares, uploads, users, audit, transact, clock } = deps;
 
@@ -245,6 +270,18 @@ export function createSharesService(deps: {
             toNotify.push({ recipientId: recipient.recipientId, mailId });
           }
         });
+        if (input.batch !== null) {
+          // The item is claimed first: an unknown or foreign batch answers 404 before the share names it.
+          deps.batches().claimForShare(caller, input.batch, {
+            shareId: input.shareId,
+            recipients: input.recipients.map((recipient) =>
+              recipient.kind === 'account'
+                ? { kind: 'account', userId: recipient.userId }
+                : { kind: 'guest', email: recipient.email },
+            ),
+          });
+          shares.setBatch(input.shareId, input.batch.batchId);
+        }
         audit.record({
           actor: caller.auditRef,
           action: 'share.created',
@@ -290,6 +327,20 @@ export function createSharesService(deps: {
       const share = find(shareId);
       if (!bytesEqual(caller.userId, share.senderId)) transact(() => noteTakeover(caller, share, 'view'));
       return { share, files: shares.filesOf(share.id), recipients: shares.recipientsOf(share.id) };
+    },
+
+    withdraw(caller, shareId) {
+      return transact(() => {
+        const share = find(shareId);
+        if (shareState(share, clock.now()) !== 'active' || !shares.revoke(share.id, clock.now())) return false;
+        audit.record({
+          actor: caller.auditRef,
+          action: 'share.revoked',
+          object: object(share),
+          details: noteTakeover(caller, share, 'revoke'),
+        });
+        return true;
+      });
     },
 
     async revoke(caller, shareId) {
@@ -366,14 +417,15 @@ export function createSharesService(deps: {
         shares.releaseLinkMail(recipient.id, share.id, claimedAt);
         throw deliveryFailed();
       }
-      transact(() =>
+      transact(() => {
         audit.record({
           actor: caller.auditRef,
           action: 'share.link_mailed',
           object: object(share),
           details: { recipient: toHex(recipient.auditRef), ...noteTakeover(caller, share, 'mail-link') },
-        }),
-      );
+        });
+        deps.batches().linkMailed(share.id);
+      });
     },
 
     trustedDevices(_caller, shareId, recipientId) {

@@ -59,6 +59,8 @@ export interface NewShareInput {
   readonly manifest: Uint8Array;
   readonly files: readonly NewShareFileInput[];
   readonly recipients: readonly NewRecipientInput[];
+  /** The batch item this share is made for (docs/protocol.md "Batches"); null for a share of its own. */
+  readonly batch: { readonly batchId: Id; readonly itemNo: number } | null;
 }
 
 const id = (text: string, field: string) => asId(bytesIn(text, field));
@@ -70,6 +72,8 @@ export function shareInputIn(body: ShareCreateRequest): NewShareInput {
     downloadLimit: body.downloadLimit ?? null,
     receiptMail: body.receiptMail,
     manifest: bytesIn(body.manifest, 'manifest'),
+    batch:
+      body.batch === undefined ? null : { batchId: id(body.batch.batchId, 'batch.batchId'), itemNo: body.batch.itemNo },
     files: body.files.map((file, i) => ({
       fileId: id(file.fileId, `files.${i}.fileId`),
       uploadId: id(file.uploadId, `files.${i}.uploadId`),
@@ -142,6 +146,7 @@ export function summaryOut(share: ShareRecord, recipients: readonly RecipientRec
     downloadsUsed: share.downloadsUsed,
     fileCount: share.fileCount,
     recipients: recipients.map(recipientStatusOut),
+    ...(share.batchId !== null ? { batchId: idToWire(share.batchId) } : {}),
   };
 }
 

@@ -121,6 +121,7 @@ POST   /api/v1/uploads/:uploadId/complete                          401  403  403
 DELETE /api/v1/uploads/:uploadId                                   401  403  403  404  404  404   403    401   401  401  401
 POST   /api/v1/recipients/lookup                                   401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/shares                                              401  403  403  404  404  404   403    401   401  401  401
+POST   /api/v1/shares (own upload, another member's batch item)    401  403  403  404  404  404   403    401   401  401  401
 GET    /api/v1/shares                                              401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/shares/:shareId                                     401  403  403  tk   tk   tk    403    401   401  401  401
 POST   /api/v1/shares/:shareId/revoke                              401  403  403  tk   tk   tk    403    401   401  401  401
@@ -130,6 +131,12 @@ POST   /api/v1/shares/:shareId/recipients/:recipientId/mail-link   401  403  403
 GET    /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices 401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/shares/:shareId/recipients/:recipientId/trusted-devices/revoke 401  403  403  tk   tk   tk    403    401   401  401  401
 GET    /api/v1/shares/:shareId/files/:fileId                       401  403  403  tk   tk   tk    403    401   401  401  401
+POST   /api/v1/batches                                             401  403  403  ok   ok   ok    403    401   401  401  401
+GET    /api/v1/batches                                             401  403  403  ok   ok   ok    403    401   401  401  401
+GET    /api/v1/batches/:batchId                                    401  403  403  404  404  404   403    401   401  401  401
+POST   /api/v1/batches/:batchId/exported                           401  403  403  404  404  404   403    401   401  401  401
+POST   /api/v1/batches/:batchId/items/:itemNo/redo                 401  403  403  404  404  404   403    401   401  401  401
+POST   /api/v1/batches/:batchId/cancel                             401  403  403  404  404  404   403    401   401  401  401
 GET    /api/v1/links/:linkId                                       ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/links/:linkId/code                                  ok   ok   ok   ok   ok   ok    ok     ok    ok   ok   ok
 POST   /api/v1/links/:linkId/verify                                401  401  401  401  401  401   401    401   401  401  401

@@ -86,6 +86,13 @@ export const AUDIT_ACTIONS = [
   /** A standing access code was set or replaced (`replaced` in the details); the server never sees it. */
   'contact.code_set',
   'contact.code_removed',
+  // batches (server/batches): counts only, never addresses or names
+  /** A member started a batch (item counts by delivery kind in the details). */
+  'batch.created',
+  /** A member cancelled a batch (items cancelled and undelivered shares withdrawn, as counts). */
+  'batch.cancelled',
+  /** The reminder job mailed a batch's recipients who had not downloaded (the count in the details). */
+  'batch.reminded',
   // privacy rights (server/privacy): the object is the person's pseudonym, never the address
   /** An admin exported everything Coffer holds about a person (counts in the details). */
   'privacy.exported',
@@ -97,7 +104,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact';
+type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact' | 'batch';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];

@@ -27,6 +27,8 @@ export class AppError extends Error {
     readonly contact?: ShareContact,
     /** For a wrong e-mail code: the tries that code has left (ErrorBody `triesLeft`). */
     readonly triesLeft?: number,
+    /** For a batch error about one item: its number (ErrorBody `itemNo`). */
+    readonly itemNo?: number,
   ) {
     super(message);
   }
@@ -76,6 +78,24 @@ export const invalidCertificate = () =>
     'invalid_certificate',
     'The certificate does not verify with the office key or does not match the account',
   );
+// batches (docs/protocol.md "Batches")
+export const batchExists = () => new AppError(409, 'batch_exists', 'A batch with this id exists already');
+const itemError = (status: number, code: ErrorCode, message: string, itemNo: number) =>
+  new AppError(status, code, message, undefined, undefined, undefined, undefined, itemNo);
+export const batchItemInvalid = (itemNo: number) =>
+  itemError(
+    400,
+    'batch_item_invalid',
+    'This item has no approved account, or no contact with a standing access code, at its address',
+    itemNo,
+  );
+export const batchItemWrongState = (itemNo: number) =>
+  itemError(409, 'wrong_state', 'This item is not in a state that allows this', itemNo);
+export const batchNotRunning = () => new AppError(409, 'batch_not_running', 'This batch was cancelled or is done');
+export const batchItemTaken = () =>
+  new AppError(409, 'batch_item_taken', 'This item of the batch has its share already, or was cancelled');
+export const batchItemMismatch = () =>
+  new AppError(400, 'batch_item_mismatch', "The share does not have exactly this item's one recipient");
 export const wrongState = () => new AppError(409, 'wrong_state', 'This does not fit the current state of the account');
 export const invalidImage = (status: 400 | 415 = 415) =>
   new AppError(status, 'invalid_image', 'The logo must be one PNG, JPEG or WebP image in the field "logo"');
@@ -204,6 +224,7 @@ function renderError(error: AppError): ErrorBody {
       ...(error.fields !== undefined ? { fields: [...error.fields] } : {}),
       ...(error.contact !== undefined ? { contact: error.contact } : {}),
       ...(error.triesLeft !== undefined ? { triesLeft: error.triesLeft } : {}),
+      ...(error.itemNo !== undefined ? { itemNo: error.itemNo } : {}),
     },
   };
 }

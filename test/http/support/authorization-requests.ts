@@ -16,7 +16,7 @@ import {
   type MadeDrop,
 } from '../../helpers/drops.js';
 import { idOf, inviteAndAccept, type Member } from '../../helpers/office.js';
-import { DAY_MS, sendShare, type SentShare } from '../../helpers/sharing.js';
+import { DAY_MS, sendShare, uploadContainer, type SentShare } from '../../helpers/sharing.js';
 import { approvalRequest, inviteClient, makeClient } from '../../helpers/clients.js';
 import { type Actor } from '../authorization-matrix.js';
 import { type Side, type Caller, mail, t, o, side1, callers, table, OUTSIDE_UPLOADER } from './authorization-world.js';
@@ -99,6 +99,55 @@ async function freshContact(): Promise<string> {
   });
   expect(res.status).toBe(201);
   return Contact.parse(res.body).contactId;
+}
+
+/** A running batch of the target's staff member: one item to an outside guest, pending. */
+async function freshBatch(target: Side): Promise<{ batchId: string; email: string }> {
+  const batchId = RANDOM();
+  const email = `lid-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`;
+  const res = await target.staff.tab.post('/api/v1/batches', batchRequest(batchId, email));
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { batchId, email };
+}
+
+function batchRequest(batchId: string, email: string) {
+  return {
+    batchId,
+    expiresAt: new Date(t.clock.now() + DAY_MS).toISOString(),
+    sealedPlan: 'A'.repeat(400),
+    items: [{ itemNo: 0, email, delivery: 'export' }],
+  };
+}
+
+/** A batch of the target's staff member whose one item has its share (created, not delivered): redo would succeed for its owner. */
+async function batchWithMadeItem(target: Side): Promise<string> {
+  const { batchId, email } = await freshBatch(target);
+  await sendShare(o, target.staff, {
+    guests: [guestPlan(email)],
+    editRequest: (request) => ({ ...request, batch: { batchId, itemNo: 0 } }),
+  });
+  return batchId;
+}
+
+/**
+ * A share of the caller's own completed upload, to exactly the planned recipient of another
+ * member's batch item: only whose batch it is stands in the way.
+ */
+async function shareForForeignBatch(caller: Caller, actor: Actor): Promise<Request> {
+  const { batchId, email } = await freshBatch(caller.target);
+  const sender = actor === 'admin' ? o.admin : caller.office ? caller.own?.staff : undefined;
+  const file = makeFile(randomPlaintext(500));
+  const uploadId = sender === undefined ? RANDOM() : (await uploadContainer(sender.tab, file.container)).uploadId;
+  const built = buildShare({
+    shareId: newId(),
+    sender: (sender ?? side1.staff).account,
+    office: o.office,
+    files: [{ file, uploadId }],
+    accounts: [],
+    guests: [guestPlan(email)],
+    expiresAt: t.clock.now() + DAY_MS,
+  });
+  return { path: '/api/v1/shares', body: { ...built.request, batch: { batchId, itemNo: 0 } } };
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
@@ -221,6 +270,25 @@ export const BUILDERS: Record<string, Builder> = {
     body: { emails: [c.target.client.account.email] },
   }),
   'POST /api/v1/shares': (c) => shareNamingForeignUploads(c),
+  "POST /api/v1/shares (own upload, another member's batch item)": (c, actor) => shareForForeignBatch(c, actor),
+  'POST /api/v1/batches': () => ({
+    path: '/api/v1/batches',
+    body: batchRequest(RANDOM(), `nieuw-${RANDOM().slice(0, 8).toLowerCase()}@example.nl`),
+  }),
+  'GET /api/v1/batches': fixed('/api/v1/batches'),
+  'GET /api/v1/batches/:batchId': async (c) => ({ path: `/api/v1/batches/${await batchWithMadeItem(c.target)}` }),
+  'POST /api/v1/batches/:batchId/exported': async (c) => ({
+    path: `/api/v1/batches/${await batchWithMadeItem(c.target)}/exported`,
+    body: { itemNos: [0] },
+  }),
+  'POST /api/v1/batches/:batchId/items/:itemNo/redo': async (c) => ({
+    path: `/api/v1/batches/${await batchWithMadeItem(c.target)}/items/0/redo`,
+    body: {},
+  }),
+  'POST /api/v1/batches/:batchId/cancel': async (c) => ({
+    path: `/api/v1/batches/${(await freshBatch(c.target)).batchId}/cancel`,
+    body: {},
+  }),
   'GET /api/v1/shares': fixed('/api/v1/shares?scope=office'),
   'GET /api/v1/shares/:shareId': (c) => ({ path: `/api/v1/shares/${c.target.share.shareId}` }),
   'POST /api/v1/shares/:shareId/revoke': async (c) => ({
