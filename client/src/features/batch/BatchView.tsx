@@ -159,9 +159,10 @@ export function BatchView({
 
   const chooseAgain = (loaded: Loaded, list: FileList | null): void => {
     if (!list) return;
+    const held = new Set(links.map((l) => l.itemNo));
     const needed = loaded.plan.filter((entry) => {
       const state = loaded.detail.items.find((i) => i.itemNo === entry.itemNo)?.state;
-      return state === 'pending' || state === 'created';
+      return state === 'pending' || (state === 'created' && !held.has(entry.itemNo));
     });
     const { found, missing: notFound } = matchFiles(needed, [...list]);
     setMissing(notFound);
@@ -256,16 +257,24 @@ export function BatchView({
     );
 
   const { detail, plan } = loaded;
-  const count = (state: string): number => detail.items.filter((i) => i.state === state).length;
-  const delivered = count('delivered');
+  const delivered = detail.items.filter((i) => i.state === 'delivered').length;
   const downloaded = detail.items.filter((i) => i.firstDownloadAt !== null).length;
-  const open = count('pending') + count('created');
   const running = progress !== null;
+  // Items still to send from here: pending ones, and made ones whose link this tab does not hold.
+  const held = new Set(links.map((l) => l.itemNo));
+  const open = detail.items.filter(
+    (i) => i.state === 'pending' || (i.state === 'created' && !held.has(i.itemNo)),
+  ).length;
   const unsaved = links.length > 0 && !exported;
   const byNo = new Map(plan.map((p) => [p.itemNo, p]));
 
   return (
-    <section data-testid="batch-view" data-state={running ? 'running' : detail.state} data-batch-id={batchId}>
+    <section
+      data-testid="batch-view"
+      data-state={detail.state}
+      data-run={running ? 'active' : 'idle'}
+      data-batch-id={batchId}
+    >
       {heading}
       <p class="lead" data-testid="batch-summary">
         {t('batch.view.summary', {
