@@ -161,6 +161,8 @@ export async function runBatch(
     await checkKeysAndPins(engine, found, hooks);
     for (const a of found) accounts.set(a.email, { userId: a.userId });
   }
+  // The office key is checked against the pins even with no account to seal to: guests' copies go to it too.
+  if (accountEmails.length === 0) await checkKeysAndPins(engine, [], hooks);
   const { value: contactList } = await retry(() => listContacts({ q: '', organisation: null }, { signal }));
   const contacts = new Map(contactList.contacts.map((c) => [c.email.toLowerCase(), c]));
 
