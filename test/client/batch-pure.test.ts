@@ -3,6 +3,8 @@
 // (a reference number or an address as a whole token, optionally one organisation's contacts),
 // and the preview that says per file who gets it, how, and what to look at.
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../client/src/api/http';
+import { withRetry } from '../../client/src/features/batch/batch-runner';
 import { BatchListError, parseBatchList, toCsv } from '../../client/src/features/batch/csv';
 import { matchFiles, planMatchesServer } from '../../client/src/features/batch/resume';
 import {
@@ -263,5 +265,56 @@ describe('CSV for a spreadsheet', () => {
     expect(parseBatchList(text)).toEqual([
       { line: 2, file: 'a, b.pdf', email: 'a@example.nl', name: 'A "B"', message: '' },
     ]);
+  });
+});
+
+describe('the batch runner’s retries', () => {
+  it('tries again after no answer or a 5xx (a server restarting), and says so while it waits', async () => {
+    const failures = [new ApiError(0, 'network'), new ApiError(503, 'server_busy')];
+    const waiting: boolean[] = [];
+    let calls = 0;
+    const outcome = await withRetry(
+      () => {
+        calls++;
+        const failure = failures.shift();
+        return failure ? Promise.reject(failure) : Promise.resolve('made');
+      },
+      new AbortController().signal,
+      (retrying) => waiting.push(retrying),
+    );
+    expect(outcome).toEqual({ value: 'made', retried: true });
+    expect(calls).toBe(3);
+    expect(waiting).toEqual([true, true, false]);
+  });
+
+  it('never retries an answer that will not change (a 409 batch_item_taken, a 400), nor after the run was stopped', async () => {
+    let calls = 0;
+    const taken = new ApiError(409, 'batch_item_taken');
+    await expect(
+      withRetry(() => {
+        calls++;
+        return Promise.reject(taken);
+      }, new AbortController().signal),
+    ).rejects.toBe(taken);
+    expect(calls).toBe(1);
+    const stopped = new AbortController();
+    stopped.abort();
+    await expect(withRetry(() => Promise.resolve(1), stopped.signal)).rejects.toThrow('cancelled');
+  });
+
+  it('gives up once its window has passed', async () => {
+    let calls = 0;
+    await expect(
+      withRetry(
+        () => {
+          calls++;
+          return Promise.reject(new ApiError(502, 'bad_gateway'));
+        },
+        new AbortController().signal,
+        () => {},
+        0,
+      ),
+    ).rejects.toThrow('502');
+    expect(calls).toBe(2);
   });
 });
