@@ -87,7 +87,7 @@ export async function measureBatch(work: string, failures: string[]): Promise<st
       `${BATCH_FILES} files × ${BATCH_FILE_KIB} KiB to ${BATCH_FILES} recipients: ${seconds.toFixed(1)} s from Send to the report ` +
         `(${(BATCH_FILES / seconds).toFixed(1)} files/s, ${(mib / seconds).toFixed(2)} MiB/s); ` +
         `server peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB${peakReset ? '' : ' (since start: the kernel would not reset the peak)'}`,
-      `  server time in requests: ${(serverMs / 1000).toFixed(1)} s summed over ${routes.reduce((n, [, r]) => n + r.count, 0)} requests (two items run at once)`,
+      `  server time in requests: ${(serverMs / 1000).toFixed(1)} s summed over ${routes.reduce((n, [, r]) => n + r.count, 0)} requests (items overlap, so this can exceed the wall time)`,
       ...routes
         .slice(0, 6)
         .map(
