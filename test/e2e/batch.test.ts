@@ -301,9 +301,10 @@ it(
     await advisor.page.getByTestId('nav-sent').click();
     const batchRow = advisor.page.locator(`[data-testid="sent-batch-row"][data-batch-id="${batchId}"]`);
     await batchRow.waitFor();
-    expect(await batchRow.getByTestId('sent-batch-label').textContent()).toBe(
-      `Batch · ${COUNT} files · ${COUNT} delivered`,
-    );
+    // The counts arrive with the user's batch list, a moment after the shares.
+    await expect
+      .poll(() => batchRow.getByTestId('sent-batch-label').textContent())
+      .toBe(`Batch · ${COUNT} files · ${COUNT} delivered`);
     expect(await advisor.page.getByTestId('sent-row').count()).toBe(0);
 
     // ---- no file name anywhere the server reaches; a link secret only in the link mail Coffer sent for it

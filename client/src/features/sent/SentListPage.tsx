@@ -336,6 +336,7 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
                 batchId={entry.batchId}
                 shares={entry.shares}
                 summary={batchSummaries.get(entry.batchId)}
+                mine={entry.shares[0]?.senderId === info.me.userId}
               />
             )
           }
@@ -371,16 +372,19 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
 /**
  * One batch as a row ("Batch · 50 files · 48 delivered"), opening the batch's page with its
  * report; the counts come from the user's own batch list. A colleague's batch (the office view)
- * shows how many of its shares there are, and its shares open one by one from the batch's owner only.
+ * shows how many shares it holds and who sent it: only its sender opens its page.
  */
 function SentBatchRow({
   batchId,
   shares,
   summary,
+  mine,
 }: {
   readonly batchId: string;
   readonly shares: readonly ShareSummary[];
   readonly summary: BatchSummary | undefined;
+  /** The user's own batch (its page opens); its counts arrive with their batch list. */
+  readonly mine: boolean;
 }): JSX.Element {
   const { t, locale } = useI18n();
   const newest = shares[0] as ShareSummary;
@@ -390,14 +394,14 @@ function SentBatchRow({
   return (
     <tr data-testid="sent-batch-row" data-batch-id={batchId} data-state={newest.state}>
       <th scope="row" data-label={t('sentList.sent')}>
-        {summary ? (
+        {mine ? (
           <Link href={`/app/batches/${batchId}`} class="cell-main" testid="sent-batch-open">
             {formatDateTime(locale, newest.createdAt)}
           </Link>
         ) : (
           <span class="cell-main">{formatDateTime(locale, newest.createdAt)}</span>
         )}
-        {summary === undefined && <span class="cell-sub">{t('sentList.by', { name: newest.senderName })}</span>}
+        {!mine && <span class="cell-sub">{t('sentList.by', { name: newest.senderName })}</span>}
       </th>
       <td data-label={t('sentList.files')} data-testid="sent-batch-label">
         {label}
