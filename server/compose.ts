@@ -49,6 +49,7 @@ import { createTrustedDevices } from './kernel/trust/devices.js';
 import { createSharesService, SHARE_RECIPIENT_MAIL } from './shares/service.js';
 import { createUsersService } from './users/service.js';
 import { createJobs, createRepos, type Jobs, type Repos } from './compose-jobs.js';
+import { createBatchReminders, type BatchReminders } from './jobs/batch-reminders.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -109,6 +110,8 @@ export interface Services extends RouteServices {
   readonly deliver: Deliver;
   readonly mailQueue: MailQueue;
   readonly storage: Storage;
+  /** Batch reminders (server/jobs/batch-reminders.ts): main.ts runs them on the sweeper's interval. */
+  readonly batchReminders: BatchReminders;
 }
 
 /** The given storage state, or one over DATA_DIR with the configured margin (no reserve: main.ts owns it). */
@@ -278,6 +281,16 @@ export function createServices(deps: AppDeps): Services {
     deliver,
     mailQueue,
     storage,
+    batchReminders: createBatchReminders({
+      batches: repos.batches,
+      users: repos.users,
+      office: repos.office,
+      audit,
+      transact,
+      clock,
+      mailQueue,
+      log: deps.log,
+    }),
     health: createHealthService({
       repo: repos.health,
       dataDir: config.dataDir,

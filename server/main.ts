@@ -88,12 +88,18 @@ async function start(config: Config): Promise<void> {
     config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000,
   );
 
+  // Batch reminders, on the same interval (hourly when the sweeper is off: a promise to the sender).
+  const stopBatchReminders = services.batchReminders.start(
+    config.sweepIntervalSeconds > 0 ? config.sweepIntervalSeconds * 1000 : 3_600_000,
+  );
+
   const server = createServer();
   // Parts over a slow link have an idle limit, not a total one (docs/operations.md).
   applyHttpTimeouts(server);
   const shutdown = gracefulShutdown(server, db, mailer, log, () => {
     stopSweeper();
     stopAuditHead();
+    stopBatchReminders();
     stopStorage();
     mailQueue.stop();
   });

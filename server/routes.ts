@@ -370,6 +370,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/keys-checked', 'office', 'json', clients.clientKeysChecked(s.clients)),
     api('POST', '/api/v1/clients/:userId/advisor', 'office', 'json', clients.setClientAdvisor(s.clients)),
+    api('PUT', '/api/v1/clients/:userId/reference', 'office', 'json', clients.setClientReference(s.clients)),
     api('POST', '/api/v1/clients/:userId/drop', 'office', 'json', clients.renewClientDrop(s.clients)),
     api('GET', '/api/v1/portal', 'client', 'none', clients.getPortal(s.clients, s.maxFileBytes, now)),
     api('GET', '/api/v1/portal/uploads', 'client', 'none', clients.listPortalUploads(s.clients)),

@@ -93,6 +93,7 @@ export interface ReminderTarget {
   readonly email: string;
   readonly lang: Language;
   readonly kind: 'account' | 'guest';
+  readonly deliveredAt: number;
   readonly expiresAt: number;
 }
 
@@ -241,9 +242,9 @@ export function createBatchesRepo(db: Db) {
   );
   const reminderTargets = db.prepare<
     [Uint8Array, number],
-    { email: string; lang: Language; kind: 'account' | 'guest'; expires_at: number }
+    { email: string; lang: Language; kind: 'account' | 'guest'; delivered_at: number; expires_at: number }
   >(
-    `SELECT r.email, r.lang, r.kind, s.expires_at FROM batch_items i
+    `SELECT r.email, r.lang, r.kind, i.delivered_at, s.expires_at FROM batch_items i
        JOIN share_recipients r ON r.share_id = i.share_id JOIN shares s ON s.id = i.share_id
      WHERE i.batch_id = ? AND i.state = 'delivered' AND r.first_download_at IS NULL
        AND s.revoked_at IS NULL AND s.swept_at IS NULL AND s.expires_at > ?
@@ -314,9 +315,13 @@ export function createBatchesRepo(db: Db) {
     dueForReminder: (now: number) => dueForReminder.all(now).map(batchFromSql),
     /** Reminder job: whom a batch's reminder goes to. */
     reminderTargets(batchId: Id, now: number): ReminderTarget[] {
-      return reminderTargets
-        .all(batchId, now)
-        .map((row) => ({ email: row.email, lang: row.lang, kind: row.kind, expiresAt: row.expires_at }));
+      return reminderTargets.all(batchId, now).map((row) => ({
+        email: row.email,
+        lang: row.lang,
+        kind: row.kind,
+        deliveredAt: row.delivered_at,
+        expiresAt: row.expires_at,
+      }));
     },
     /** Reminder job: true for the one call that marks the batch reminded. */
     markReminded: (batchId: Id, now: number) => markReminded.run(now, batchId).changes === 1,

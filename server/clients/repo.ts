@@ -30,6 +30,8 @@ export interface ClientRow {
   readonly dropClosedAt: number | null;
   /** Their advisor (migrations/0016_advisors_alerts.sql), and whether that member can act now. */
   readonly advisor: { readonly id: Id; readonly name: string; readonly active: boolean } | null;
+  /** Their personnel or client number (migrations/0019_batches.sql). */
+  readonly reference: string | null;
 }
 
 /** A handed-over invitation's statement and the key proof the client's browser made with I (protocol §13a). */
@@ -74,13 +76,23 @@ const UPLOAD_COLUMNS = 'x.id, x.received_at AS receivedAt, x.rejected_at AS reje
 
 export function createClientsRepo(db: Db) {
   const clients = db.prepare<[], ClientSqlRow>(
-    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId,
+    `SELECT u.id, u.name, u.email, u.status, u.approval, u.created_at AS createdAt, d.id AS dropId, u.reference,
        u.key_check AS keyCheck, EXISTS (SELECT 1 FROM invitations i WHERE ${HANDOVER}) AS handover,
        d.expires_at AS dropExpiresAt, d.closed_at AS dropClosedAt, a.id AS advisorId, a.name AS advisorName,
        (a.status = 'active' AND a.approval = 'approved' AND a.role <> 'client') AS advisorActive
      FROM users u LEFT JOIN drops d ON d.client_id = u.id LEFT JOIN users a ON a.id = u.advisor_id
      WHERE u.role = 'client' ORDER BY lower(u.name), u.email`,
   );
+  const setReference = db.prepare<[string | null, Uint8Array]>(
+    "UPDATE users SET reference = ? WHERE id = ? AND role = 'client'",
+  );
+  // Unique among client accounts and contacts, compared without case ("A12" and "a12" are one).
+  const referenceTaken = db
+    .prepare<[string, Uint8Array, string], number>(
+      `SELECT EXISTS (SELECT 1 FROM users WHERE lower(reference) = lower(?) AND id <> ?)
+         OR EXISTS (SELECT 1 FROM contacts WHERE lower(reference) = lower(?))`,
+    )
+    .pluck();
   const handoverOf = db.prepare<[Uint8Array], ClientHandoverRecord>(
     `SELECT i.client_statement AS statement, i.key_proof AS keyProof
      FROM users u JOIN invitations i ON ${HANDOVER} WHERE u.id = ? AND u.role = 'client'`,
@@ -110,6 +122,10 @@ export function createClientsRepo(db: Db) {
     .pluck();
 
   return {
+    /** A client's number (null: none); false for an id that is not a client. */
+    setReference: (clientId: Id, reference: string | null) => setReference.run(reference, clientId).changes === 1,
+    /** Whether another account (not `exceptId`) or a contact has this reference. */
+    referenceTaken: (reference: string, exceptId: Id) => referenceTaken.get(reference, exceptId, reference) === 1,
     /** Every client account, with their personal drop's id once they have one. */
     clients: (): ClientRow[] => clients.all().map(clientFromSql),
     /** A client's handed-over invitation and key proof, if they activated one and were not reset since. */

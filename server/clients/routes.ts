@@ -3,6 +3,7 @@
 import { asId, idFromWire, idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import {
   ClientAdvisorRequest,
+  ClientReferenceRequest,
   ClientApproveRequest,
   ClientDropRenewRequest,
   type ClientApproveResponse,
@@ -100,6 +101,7 @@ function summaryOut(entry: ClientListEntry, now: number): ClientSummary {
       keyCheck: null,
       dropState: null,
       advisor: advisorOut(entry.advisor),
+      reference: null,
     };
   }
   const { client, state } = entry;
@@ -121,6 +123,7 @@ function summaryOut(entry: ClientListEntry, now: number): ClientSummary {
         ? null
         : dropState({ closedAt: client.dropClosedAt, expiresAt: client.dropExpiresAt }, now),
     advisor: advisorOut(client.advisor),
+    reference: client.reference,
   };
 }
 
@@ -156,6 +159,15 @@ export function getClient(clients: ClientsService): RouteHandler {
       certificate: client.certificate === null ? null : toBase64Url(client.certificate),
     };
     res.json(answer);
+  };
+}
+
+export function setClientReference(clients: ClientsService): RouteHandler {
+  return (req, res) => {
+    const clientId = idParam(req, 'userId');
+    const { reference } = parseInput(ClientReferenceRequest, req.body);
+    clients.setReference(clientId, reference);
+    res.status(204).end();
   };
 }
 

@@ -22,7 +22,7 @@ import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { invalidInput, notFound, wrongState } from '../kernel/http/errors.js';
+import { invalidInput, notFound, wrongState, referenceTaken } from '../kernel/http/errors.js';
 import { canAct } from '../kernel/mail/alerts.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { clientApprovedMail } from '../kernel/mail/messages.js';
@@ -78,6 +78,8 @@ export interface ClientsService {
   list(): ClientListEntry[];
   /** The office requires the fingerprint call for every client approved without a key proof. */
   requireCall(): boolean;
+  /** Any approved member sets (or, with null, removes) a client's personnel or client number. */
+  setReference(clientId: Id, reference: string | null): void;
   /** Any approved member sets who handles a client (audited); the advisor must be able to act. */
   setAdvisor(caller: Caller, clientId: Id, advisorId: Id): void;
   /** A new personal drop for an approved client; the old one is closed in the same transaction. */
@@ -284,6 +286,14 @@ export function createClientsService(deps: {
           object: { type: 'user', ref: client.auditRef },
           details: { keyCheck: 'call' },
         });
+      });
+    },
+
+    setReference(clientId, reference) {
+      transact(() => {
+        const client = findClient(clientId);
+        if (reference !== null && repo.referenceTaken(reference, client.id)) throw referenceTaken();
+        if (!repo.setReference(client.id, reference)) throw notFound();
       });
     },
 

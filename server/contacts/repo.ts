@@ -20,6 +20,7 @@ export interface ContactRecord {
   readonly name: string;
   readonly lang: Language;
   readonly organisation: string | null;
+  readonly reference: string | null;
   readonly code: ContactCodeRecord | null;
   readonly auditRef: Uint8Array;
   readonly createdAt: number;
@@ -30,6 +31,8 @@ export interface ContactFields {
   readonly name: string;
   readonly lang: Language;
   readonly organisation: string | null;
+  /** Undefined on an update: unchanged. */
+  readonly reference?: string | null;
 }
 
 /** An account whose name or address matched a search (a client or a colleague). */
@@ -37,6 +40,8 @@ export interface AccountMatch {
   readonly name: string;
   readonly email: string;
   readonly role: 'admin' | 'staff' | 'client';
+  /** A client's personnel or client number. */
+  readonly reference: string | null;
 }
 
 interface ContactSqlRow {
@@ -45,6 +50,7 @@ interface ContactSqlRow {
   name: string;
   lang: Language;
   organisation: string | null;
+  reference: string | null;
   sealed_code: Uint8Array | null;
   code_sealed_by: Uint8Array | null;
   code_sealed_at: number | null;
@@ -70,6 +76,7 @@ function fromSql(row: ContactSqlRow): ContactRecord {
     name: row.name,
     lang: row.lang,
     organisation: row.organisation,
+    reference: row.reference,
     code,
     auditRef: row.audit_ref,
     createdAt: row.created_at,
@@ -77,12 +84,12 @@ function fromSql(row: ContactSqlRow): ContactRecord {
   };
 }
 
-const SELECT = `SELECT c.id, c.email, c.name, c.lang, c.organisation, c.sealed_code, c.code_sealed_by, c.code_sealed_at,
+const SELECT = `SELECT c.id, c.email, c.name, c.lang, c.organisation, c.reference, c.sealed_code, c.code_sealed_by, c.code_sealed_at,
   u.name AS sealer_name, c.audit_ref, c.created_at, c.updated_at
   FROM contacts c LEFT JOIN users u ON u.id = c.code_sealed_by`;
 const ORDER = 'ORDER BY lower(c.name), c.email';
 const MATCHES = `(instr(lower(c.name), lower(@q)) > 0 OR instr(c.email, lower(@q)) > 0
-  OR instr(lower(coalesce(c.organisation, '')), lower(@q)) > 0)`;
+  OR instr(lower(coalesce(c.organisation, '')), lower(@q)) > 0 OR lower(coalesce(c.reference, '')) = lower(@q))`;
 
 export function createContactsRepo(db: Db) {
   const list = db.prepare<{ q: string; organisation: string | null }, ContactSqlRow>(
@@ -101,19 +108,28 @@ export function createContactsRepo(db: Db) {
   const emailTaken = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM contacts WHERE email = ?)').pluck();
   const accountHas = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM users WHERE email = ?)').pluck();
   const accounts = db.prepare<{ q: string; limit: number }, AccountMatch>(
-    `SELECT name, email, role FROM users
-     WHERE status = 'active' AND (instr(lower(name), lower(@q)) > 0 OR instr(email, lower(@q)) > 0)
+    `SELECT name, email, role, reference FROM users
+     WHERE status = 'active' AND (instr(lower(name), lower(@q)) > 0 OR instr(email, lower(@q)) > 0
+       OR lower(coalesce(reference, '')) = lower(@q))
      ORDER BY lower(name), email LIMIT @limit`,
   );
   const insert = db.prepare<
-    [Uint8Array, string, string, string, string | null, Uint8Array, Uint8Array, number, number]
+    [Uint8Array, string, string, string, string | null, string | null, Uint8Array, Uint8Array, number, number]
   >(
-    `INSERT INTO contacts (id, email, name, lang, organisation, audit_ref, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO contacts (id, email, name, lang, organisation, reference, audit_ref, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const update = db.prepare<[string, string, string | null, number, Uint8Array]>(
     'UPDATE contacts SET name = ?, lang = ?, organisation = ?, updated_at = ? WHERE id = ?',
   );
+  const setReference = db.prepare<[string | null, Uint8Array]>('UPDATE contacts SET reference = ? WHERE id = ?');
+  // Unique among contacts and among client accounts, compared without case ("A12" and "a12" are one).
+  const referenceTaken = db
+    .prepare<[string, Uint8Array, string], number>(
+      `SELECT EXISTS (SELECT 1 FROM contacts WHERE lower(reference) = lower(?) AND id <> ?)
+         OR EXISTS (SELECT 1 FROM users WHERE lower(reference) = lower(?))`,
+    )
+    .pluck();
   const setCode = db.prepare<[Uint8Array | null, Uint8Array | null, number | null, number, Uint8Array]>(
     'UPDATE contacts SET sealed_code = ?, code_sealed_by = ?, code_sealed_at = ?, updated_at = ? WHERE id = ?',
   );
@@ -142,6 +158,7 @@ export function createContactsRepo(db: Db) {
         contact.name,
         contact.lang,
         contact.organisation,
+        contact.reference ?? null,
         contact.auditRef,
         contact.createdBy,
         now,
@@ -149,8 +166,13 @@ export function createContactsRepo(db: Db) {
       );
     },
     /** False for an unknown id. */
-    update: (id: Id, fields: ContactFields, now: number) =>
-      update.run(fields.name, fields.lang, fields.organisation, now, id).changes === 1,
+    update(id: Id, fields: ContactFields, now: number): boolean {
+      if (update.run(fields.name, fields.lang, fields.organisation, now, id).changes !== 1) return false;
+      if (fields.reference !== undefined) setReference.run(fields.reference, id);
+      return true;
+    },
+    /** Whether another contact (not `exceptId`) or a client account has this reference. */
+    referenceTaken: (reference: string, exceptId: Id) => referenceTaken.get(reference, exceptId, reference) === 1,
     /** Sets (sealed and sealer) or clears (null) the standing access code; false for an unknown id. */
     setCode: (id: Id, code: { sealed: Uint8Array; sealedBy: Id } | null, now: number) =>
       setCode.run(code?.sealed ?? null, code?.sealedBy ?? null, code === null ? null : now, now, id).changes === 1,

@@ -12,7 +12,7 @@ import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { AppError, alreadyExists, notFound } from '../kernel/http/errors.js';
+import { AppError, alreadyExists, notFound, referenceTaken } from '../kernel/http/errors.js';
 import type { AccountMatch, ContactFields, ContactRecord, ContactsRepo } from './repo.js';
 
 /** More than an office could need; stops one account from filling the database. */
@@ -59,6 +59,7 @@ export function createContactsService(deps: {
         if (repo.emailTaken(email)) throw alreadyExists();
         if (repo.count() >= MAX_CONTACTS) throw new AppError(507, 'quota_exceeded', 'Too many contacts');
         const id = newId();
+        if (fields.reference != null && repo.referenceTaken(fields.reference, id)) throw referenceTaken();
         repo.insert({ id, email, auditRef: randomBytes(16), createdBy: caller.userId, ...fields }, clock.now());
         const contact = found(id);
         audit.record({ actor: caller.auditRef, action: 'contact.created', object: object(contact) });
@@ -68,6 +69,7 @@ export function createContactsService(deps: {
 
     update(contactId, fields) {
       return transact(() => {
+        if (fields.reference != null && repo.referenceTaken(fields.reference, contactId)) throw referenceTaken();
         if (!repo.update(contactId, fields, clock.now())) throw notFound();
         return found(contactId);
       });

@@ -213,6 +213,16 @@ export function createPrivacyRepo(db: Db) {
   const deleteContact = db.prepare<[Uint8Array]>('DELETE FROM contacts WHERE id = ?');
   const deletePinsOfThem = db.prepare<[Uint8Array]>("DELETE FROM pins WHERE subject = 'user' AND subject_id = ?");
   const deleteUser = db.prepare<[Uint8Array]>('DELETE FROM users WHERE id = ?');
+  // Batches (migrations/0019_batches.sql): an item whose share goes is cancelled without it; the
+  // items at the person's address or account go (the address is theirs); a member's own batches
+  // go with them.
+  const releaseBatchItem = db.prepare<[Uint8Array]>(
+    "UPDATE batch_items SET share_id = NULL, state = 'cancelled', delivered_at = NULL WHERE share_id = ?",
+  );
+  const deleteBatchItems = db.prepare<[string, Uint8Array | null]>(
+    'DELETE FROM batch_items WHERE email = ? OR user_id = ?',
+  );
+  const deleteBatches = db.prepare<[Uint8Array]>('DELETE FROM batches WHERE owner_id = ?');
   // A notice still waiting in the mail queue holds the address (and the mail's text) until it is sent.
   const deleteQueuedMail = db.prepare<[string]>('DELETE FROM mail_queue WHERE recipient = ? COLLATE NOCASE');
   // A trusted device is bound to the address (migrations/0015_trusted_devices.sql).
@@ -299,7 +309,12 @@ export function createPrivacyRepo(db: Db) {
      * preview; returns the pins of other users that named the person.
      */
     erase(person: Person, plan: ErasePlan, refs: readonly Uint8Array[]): { pins: number } {
-      for (const id of plan.shareIds) deleteShare.run(id);
+      for (const id of plan.shareIds) {
+        releaseBatchItem.run(id);
+        deleteShare.run(id);
+      }
+      deleteBatchItems.run(person.email.toLowerCase(), person.userId);
+      if (person.userId !== null) deleteBatches.run(person.userId);
       for (const id of plan.recipientIds) deleteRecipient.run(id);
       for (const id of plan.dropIds) deleteDrop.run(id);
       for (const id of plan.dropUploadIds) deleteDropUpload.run(id);

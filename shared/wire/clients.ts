@@ -44,6 +44,7 @@
 // Shares sent to a client use the received routes (shared/wire/shares.ts) like any account's.
 // No portal route lists or counts other users, drops, labels or shares.
 import { z } from 'zod';
+import { Reference } from './contacts.js';
 import { bytes, DisplayName, Email, Language, WireId, Key32, Signature, Time } from './common.js';
 import { SignedEnvelope, Token } from './accounts.js';
 import { DropCreateRequest, DropCreator, DropRecordEnvelope, DropState } from './drops.js';
@@ -129,6 +130,8 @@ export const ClientSummary = z.object({
   dropState: DropState.nullable(),
   /** The member who handles the client; `active` false once they left (their alerts go to the admins). Null: none. */
   advisor: ClientAdvisor.nullable(),
+  /** The client's personnel or client number (PUT …/reference); null without one and while invited. */
+  reference: z.string().nullable(),
 });
 export type ClientSummary = z.infer<typeof ClientSummary>;
 
@@ -177,6 +180,13 @@ export const ClientApproveRequest = z.object({
 export type ClientApproveRequest = z.infer<typeof ClientApproveRequest>;
 export const ClientApproveResponse = z.object({ dropId: WireId, expiresAt: Time });
 export type ClientApproveResponse = z.infer<typeof ClientApproveResponse>;
+
+/**
+ * PUT /api/v1/clients/:userId/reference → 204: any approved member sets (or, with null, removes)
+ * a client's personnel or client number; 409 `reference_taken` when another client or a contact has it.
+ */
+export const ClientReferenceRequest = z.object({ reference: Reference.nullable() }).strict();
+export type ClientReferenceRequest = z.infer<typeof ClientReferenceRequest>;
 
 /** POST /api/v1/clients/:userId/advisor → 204: another member handles the client. */
 export const ClientAdvisorRequest = z.object({ advisorId: WireId });

@@ -14,7 +14,10 @@
 //   server records who sealed it and when, and cannot read it.
 // - DELETE /api/v1/contacts/:contactId/code → Contact without a code.
 // - GET /api/v1/recipients/suggestions?q= → RecipientSuggestions: contacts, client accounts
-//   and colleagues whose name or address contains `q`, for the recipient field's typeahead.
+//   and colleagues whose name or address contains `q` (or whose number is `q`), for the
+//   recipient field's typeahead.
+// A contact's optional number (`reference`) is unique among contacts and client accounts:
+// 409 `reference_taken` otherwise.
 // Unknown ids answer 404.
 import { z } from 'zod';
 import { hasControlCharacter } from './patterns.js';
@@ -30,6 +33,17 @@ const Organisation = z
   .min(1)
   .max(100)
   .refine((text) => !hasControlCharacter(text), 'no control characters');
+
+/**
+ * A personnel or client number ("10234"), optional on contacts and client accounts, unique
+ * among each when set, so a batch's file-name rule can match "payslip-10234.pdf".
+ */
+export const Reference = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[A-Za-z0-9._-]+$/);
 
 /** A search: part of a name, address or organisation. */
 const SearchText = z.string().trim().max(100);
@@ -55,6 +69,8 @@ export const Contact = z.object({
   email: z.string(),
   lang: Language,
   organisation: z.string().nullable(),
+  /** The personnel or client number; null without one. */
+  reference: z.string().nullable(),
   /** Null when the contact has no standing access code. */
   code: ContactCode.nullable(),
   createdAt: Time,
@@ -70,12 +86,25 @@ export const ContactList = z.object({
 export type ContactList = z.infer<typeof ContactList>;
 
 export const ContactCreateRequest = z
-  .object({ name: DisplayName, email: Email, lang: Language, organisation: Organisation.nullable() })
+  .object({
+    name: DisplayName,
+    email: Email,
+    lang: Language,
+    organisation: Organisation.nullable(),
+    /** Absent: none. 409 `reference_taken` when another contact has it. */
+    reference: Reference.nullable().optional(),
+  })
   .strict();
 export type ContactCreateRequest = z.infer<typeof ContactCreateRequest>;
 
 export const ContactUpdateRequest = z
-  .object({ name: DisplayName, lang: Language, organisation: Organisation.nullable() })
+  .object({
+    name: DisplayName,
+    lang: Language,
+    organisation: Organisation.nullable(),
+    /** Absent: unchanged; null: removed. 409 `reference_taken` when another contact has it. */
+    reference: Reference.nullable().optional(),
+  })
   .strict();
 export type ContactUpdateRequest = z.infer<typeof ContactUpdateRequest>;
 
@@ -92,6 +121,8 @@ export const RecipientSuggestion = z.object({
   name: z.string(),
   email: z.string(),
   organisation: z.string().nullable(),
+  /** A contact's or client's personnel or client number; null without one (and for colleagues). */
+  reference: z.string().nullable(),
   /** Set for a contact. */
   contactId: WireId.nullable(),
   /** The contact's language; null for an account (it has its own). */

@@ -35,6 +35,8 @@ const ERROR_CODES = [
   'already_exists',
   /** 409: the address belongs to a member's or client's account: reach them through it, not as a contact. */
   'address_has_account',
+  /** 409: another contact (or client account) has this personnel or client number. */
+  'reference_taken',
   /** 409: the last active admin cannot be disabled or lose the admin role. */
   'last_admin',
   /** 400: a certificate that does not verify with the office key or does not match the account. */

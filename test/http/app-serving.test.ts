@@ -441,6 +441,7 @@ describe('routing', () => {
       'POST /api/v1/clients/:userId/approve api json office',
       'POST /api/v1/clients/:userId/keys-checked api json office',
       'POST /api/v1/clients/:userId/advisor api json office',
+      'PUT /api/v1/clients/:userId/reference api json office',
       'POST /api/v1/clients/:userId/drop api json office',
       'GET /api/v1/portal api none client',
       'GET /api/v1/portal/uploads api none client',

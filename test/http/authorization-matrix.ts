@@ -178,6 +178,7 @@ GET    /api/v1/clients/:userId                                     401  403  403
 POST   /api/v1/clients/:userId/approve                             401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/clients/:userId/keys-checked                        401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/clients/:userId/advisor                             401  403  403  ok   ok   ok    403    401   401  401  401
+PUT    /api/v1/clients/:userId/reference                           401  403  403  ok   ok   ok    403    401   401  401  401
 POST   /api/v1/clients/:userId/drop                                401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/portal                                              401  ok   ok   403  403  403   403    401   401  401  401
 GET    /api/v1/portal/uploads                                      401  ok   ok   403  403  403   403    401   401  401  401

@@ -14,7 +14,14 @@ import {
   sealContactCode,
   toBase64Url,
 } from '../../shared/crypto/index.js';
-import { BatchDetail, BatchList, Contact, ShareList, type BatchDelivery } from '../../shared/wire/index.js';
+import {
+  BatchDetail,
+  BatchList,
+  Contact,
+  PrivacyPreview,
+  ShareList,
+  type BatchDelivery,
+} from '../../shared/wire/index.js';
 import { createApp } from '../../server/app.js';
 import { createMailQueue } from '../../server/kernel/mail/queue.js';
 import { openStore } from '../../server/store.js';
@@ -433,5 +440,30 @@ describe('batches', () => {
       mailQueue.stop();
       db.close();
     }
+  });
+
+  it('lets an admin erase a batch’s recipient and its sender: their items and batches go, the rest stays', async () => {
+    const s = await withStaff(await suite.office());
+    const batchId = await startBatch(s, s.staff, [
+      { email: 'piet@example.nl', delivery: 'export' },
+      { email: 'kees@example.nl', delivery: 'export' },
+    ]);
+    await sendItem(s, s.staff, batchId, 0, { guests: [guestPlan('piet@example.nl')] });
+    await sendItem(s, s.staff, batchId, 1, { guests: [guestPlan('kees@example.nl')] });
+    const erase = async (email: string) => {
+      const preview = await s.admin.tab.post('/api/v1/admin/privacy/preview', { email });
+      expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+      const { confirmation } = PrivacyPreview.parse(preview.body);
+      const erased = await s.admin.tab.post('/api/v1/admin/privacy/erase', { email, confirmation });
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    };
+    await erase('piet@example.nl');
+    expect((await report(s, s.staff, batchId)).items.map((item) => [item.email, item.state])).toEqual([
+      ['kees@example.nl', 'created'],
+    ]);
+    expect(s.t.db.prepare("SELECT count(*) FROM batch_items WHERE email = 'piet@example.nl'").pluck().get()).toBe(0);
+    await erase('bram@kantoor.example');
+    expect(s.t.db.prepare('SELECT count(*) FROM batches').pluck().get()).toBe(0);
+    expect(s.t.db.prepare('SELECT count(*) FROM batch_items').pluck().get()).toBe(0);
   });
 });

@@ -12,11 +12,12 @@ import {
   type ClientAdvisorRequest,
   type ClientApproveRequest,
   type ClientDropRenewRequest,
+  type ClientReferenceRequest,
   type ClientInviteRequest,
   type ClientResendRequest,
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
-import { getJson, noContent, postJson, schema, segment, type RequestOptions } from './http';
+import { getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -72,6 +73,11 @@ export function approveClient(userId: string, body: ClientApproveRequest): Promi
 /** Another member handles the client (any approved member may set it). */
 export async function setClientAdvisor(userId: string, body: ClientAdvisorRequest): Promise<void> {
   await postJson(`${API}/clients/${segment(userId)}/advisor`, body, noContent);
+}
+
+/** Sets (or, with null, removes) the client's personnel or client number. */
+export async function setClientReference(userId: string, body: ClientReferenceRequest): Promise<void> {
+  await putJson(`${API}/clients/${segment(userId)}/reference`, body, noContent);
 }
 
 /** A new personal drop for the client, made in this browser; the server closes the old one. */

@@ -1485,6 +1485,13 @@ export const nl: Messages = {
   'contacts.organisation.optional': 'Organisatie (niet verplicht)',
   'contacts.organisation.hint': 'Bijvoorbeeld het bedrijf waar deze persoon werkt, zoals Bakkerij Smit.',
   'contacts.organisation.all': 'Alle organisaties',
+  'contacts.reference': 'Personeels- of klantnummer',
+  'contacts.reference.optional': 'Personeels- of klantnummer (niet verplicht)',
+  'contacts.reference.hint':
+    'Tot 40 letters, cijfers, punten, streepjes of liggende streepjes. Hiermee worden bestanden als loonstrook-10234.pdf gekoppeld.',
+  'contacts.reference.invalid':
+    'Gebruik alleen letters, cijfers, punten, streepjes en liggende streepjes (hoogstens 40).',
+  'contacts.reference.taken': 'Een andere contactpersoon of klant heeft het nummer {reference} al.',
   'contacts.list': 'De contactpersonen van uw kantoor',
   'contacts.search': 'Zoeken',
   'contacts.search.hint': 'Een deel van een naam, adres of organisatie.',
@@ -1586,6 +1593,9 @@ export const nl: Messages = {
   'clients.advisor.choose': 'Adviseur van {name}',
   'clients.advisor.save': 'Opslaan',
   'clients.advisor.changed': '{advisor} is nu de adviseur van {name}.',
+  'clients.reference': 'Personeels- of klantnummer',
+  'clients.reference.for': 'Personeels- of klantnummer van {name}',
+  'clients.reference.changed': 'Het nummer van {name} is opgeslagen.',
   'clients.drop.expired': 'Uploadlink verlopen',
   'clients.drop.closed': 'Uploadlink gesloten',
   'clients.renew': 'Nieuwe uploadlink',

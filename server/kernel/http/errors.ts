@@ -78,6 +78,8 @@ export const invalidCertificate = () =>
     'invalid_certificate',
     'The certificate does not verify with the office key or does not match the account',
   );
+export const referenceTaken = () =>
+  new AppError(409, 'reference_taken', 'Another contact or client has this personnel or client number');
 // batches (docs/protocol.md "Batches")
 export const batchExists = () => new AppError(409, 'batch_exists', 'A batch with this id exists already');
 const itemError = (status: number, code: ErrorCode, message: string, itemNo: number) =>

@@ -48,6 +48,62 @@ export function shareNotificationMail(options: {
 }
 
 /**
+ * A batch's reminder (docs/operations.md "Batch reminders"): a recipient who has not downloaded
+ * yet. No link at all: the server holds none for a guest (the link secret stayed with the sender
+ * and the first mail), and an account finds the documents by signing in.
+ */
+export function batchReminderMail(options: {
+  to: string;
+  locale: MailLocale;
+  office: string;
+  sender: string;
+  kind: 'account' | 'guest';
+  sentAt: number;
+  expiresAt: number;
+}): MailMessage {
+  const { to, locale, office, sender, kind, sentAt, expiresAt } = options;
+  const sent = mailTime(sentAt, locale);
+  const until = mailTime(expiresAt, locale);
+  const where = {
+    nl:
+      kind === 'account'
+        ? 'U vindt ze in Coffer: meld u aan en kijk onder "Postvak IN".'
+        : 'U vindt ze via de link in de eerdere e-mail over deze documenten. Hebt u die niet meer, vraag dan het kantoor om een nieuwe.',
+    en:
+      kind === 'account'
+        ? 'You find them in Coffer: sign in and look under "Inbox".'
+        : 'You find them through the link in the earlier e-mail about these documents. If you no longer have it, ask the office for a new one.',
+  };
+  return localized(
+    to,
+    locale,
+    {
+      nl: {
+        subject: `Herinnering: documenten van ${sender} (${office})`,
+        body: [
+          `${sender} van ${office} heeft op ${sent} via Coffer documenten voor u klaargezet. U hebt ze nog niet gedownload.`,
+          '',
+          where.nl,
+          '',
+          `Ze zijn beschikbaar tot ${until}.`,
+        ],
+      },
+      en: {
+        subject: `Reminder: documents from ${sender} (${office})`,
+        body: [
+          `${sender} of ${office} made documents available to you through Coffer on ${sent}. You have not downloaded them yet.`,
+          '',
+          where.en,
+          '',
+          `They are available until ${until}.`,
+        ],
+      },
+    },
+    false,
+  );
+}
+
+/**
  * A guest with an access code: Coffer mails the full link itself, from the office, because the
  * link with everything the server holds opens nothing without the access code
  * (docs/threat-model.md, "Who delivers a link"). It says the code comes from the sender by

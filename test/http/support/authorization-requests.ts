@@ -448,6 +448,10 @@ export const BUILDERS: Record<string, Builder> = {
     path: `/api/v1/clients/${idOf(c.target.client)}/advisor`,
     body: { advisorId: idOf(c.target.staff) },
   }),
+  'PUT /api/v1/clients/:userId/reference': (c) => ({
+    path: `/api/v1/clients/${idOf(c.target.client)}/reference`,
+    body: { reference: `K-${idOf(c.target.client).slice(0, 8)}` },
+  }),
   'POST /api/v1/clients/:userId/drop': async (c, actor) => {
     if (!c.office) return { path: `/api/v1/clients/${idOf(c.target.client)}/drop`, body: {} };
     // A client of its own, so the side's client keeps the personal drop the other rows use.

@@ -18,6 +18,7 @@ import {
   renewClientDrop,
   resendClientInvitation,
   setClientAdvisor,
+  setClientReference,
   withdrawClientInvitation,
   type ClientState,
   type ClientSummary,
@@ -113,6 +114,23 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
       await load();
     } catch (error) {
       fail(errorMessage(t, error));
+    } finally {
+      setBusyRow(null);
+    }
+  };
+
+  const changeReference = async (client: Approvable, reference: string | null): Promise<boolean> => {
+    setProblem(null);
+    setBusyRow(client.userId);
+    try {
+      await setClientReference(client.userId, { reference });
+      setStatus(t('clients.reference.changed', { name: client.name }));
+      setStatusFocus((n) => n + 1);
+      await load();
+      return true;
+    } catch (error) {
+      if (!isApiError(error, 'reference_taken')) fail(errorMessage(t, error));
+      return !isApiError(error, 'reference_taken');
     } finally {
       setBusyRow(null);
     }
@@ -254,6 +272,13 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
             >
               <th scope="row" data-label={t('clients.column.name')}>
                 <span class="cell-main">{client.name}</span>
+                {client.userId !== null && (
+                  <ReferenceCell
+                    client={client}
+                    busy={busyRow === client.userId}
+                    onSave={(reference) => changeReference({ ...client, userId: client.userId ?? '' }, reference)}
+                  />
+                )}
                 {client.deliveryFailed && (
                   <span class="cell-warning" data-testid="client-delivery-failed">
                     {t('invitations.deliveryFailed')}
@@ -426,6 +451,75 @@ export function ClientsPage({ info }: { readonly info: SessionInfo }): JSX.Eleme
         />
       )}
     </>
+  );
+}
+
+/**
+ * A client's personnel or client number (so a batch's file-name rule can match their files):
+ * typed in place, saved with one button; a number another contact or client has is named as such.
+ */
+function ReferenceCell({
+  client,
+  busy,
+  onSave,
+}: {
+  readonly client: ClientSummary;
+  readonly busy: boolean;
+  /** False when the number is taken. */
+  readonly onSave: (reference: string | null) => Promise<boolean>;
+}): JSX.Element {
+  const { t } = useI18n();
+  const current = client.reference ?? '';
+  const [value, setValue] = useState(current);
+  const [taken, setTaken] = useState(false);
+  useEffect(() => setValue(current), [current]);
+  const inputId = `client-reference-${client.userId ?? ''}`;
+  const trimmed = value.trim();
+  const invalid = trimmed !== '' && !/^[A-Za-z0-9._-]{1,40}$/.test(trimmed);
+  const problem = invalid
+    ? t('contacts.reference.invalid')
+    : taken
+      ? t('contacts.reference.taken', { reference: trimmed })
+      : null;
+  return (
+    <div class="inline-choice">
+      <label class="cell-sub" for={inputId}>
+        <span aria-hidden="true">{t('clients.reference')}</span>
+        <span class="visually-hidden">{t('clients.reference.for', { name: client.name })}</span>
+      </label>
+      <input
+        id={inputId}
+        class="field__input"
+        value={value}
+        maxLength={40}
+        autoComplete="off"
+        spellcheck={false}
+        autoCapitalize="off"
+        aria-invalid={problem !== null}
+        aria-describedby={problem !== null ? `${inputId}-error` : undefined}
+        onInput={(event) => {
+          setValue(event.currentTarget.value);
+          setTaken(false);
+        }}
+        data-testid="client-reference"
+      />
+      {problem !== null && (
+        <span class="cell-warning" id={`${inputId}-error`} role="alert" data-testid="client-reference-error">
+          {problem}
+        </span>
+      )}
+      {trimmed !== current && !invalid && (
+        <button
+          type="button"
+          class="button button--small"
+          disabled={busy}
+          onClick={() => void onSave(trimmed === '' ? null : trimmed).then((saved) => setTaken(!saved))}
+          data-testid="client-reference-save"
+        >
+          {t('clients.advisor.save')}
+        </button>
+      )}
+    </div>
   );
 }
 

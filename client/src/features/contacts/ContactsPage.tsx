@@ -142,7 +142,11 @@ export function ContactsPage(): JSX.Element {
               <th scope="row" data-label={t('contacts.name')}>
                 <span class="cell-main">{contact.name}</span>
                 <span class="cell-sub">
-                  {[contact.organisation, t(contact.lang === 'en' ? 'contacts.lang.en' : 'contacts.lang.nl')]
+                  {[
+                    contact.organisation,
+                    contact.reference === null ? null : `${t('contacts.reference')}: ${contact.reference}`,
+                    t(contact.lang === 'en' ? 'contacts.lang.en' : 'contacts.lang.nl'),
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
@@ -299,7 +303,14 @@ function CodeState({ contact }: { readonly contact: Contact }): JSX.Element {
   );
 }
 
-/** Name, language and organisation: the fields a contact has besides its address. */
+/** Null for none, the trimmed number when it is one, undefined when it is not one (shared/wire Reference). */
+function referenceOf(text: string): string | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^[A-Za-z0-9._-]{1,40}$/.test(trimmed) ? trimmed : undefined;
+}
+
+/** Name, language, organisation and number: the fields a contact has besides its address. */
 function ContactFields({
   prefix,
   name,
@@ -309,6 +320,9 @@ function ContactFields({
   onLang,
   organisation,
   onOrganisation,
+  reference,
+  onReference,
+  referenceError,
 }: {
   readonly prefix: string;
   readonly name: string;
@@ -318,6 +332,9 @@ function ContactFields({
   readonly onLang: (value: Lang) => void;
   readonly organisation: string;
   readonly onOrganisation: (value: string) => void;
+  readonly reference: string;
+  readonly onReference: (value: string) => void;
+  readonly referenceError: string | undefined;
 }): JSX.Element {
   const { t } = useI18n();
   return (
@@ -362,6 +379,19 @@ function ContactFields({
         testid={`${prefix}-organisation`}
         maxLength={100}
       />
+      <Field
+        id={`${prefix}-reference`}
+        label={t('contacts.reference.optional')}
+        hint={t('contacts.reference.hint')}
+        value={reference}
+        onValue={onReference}
+        autoComplete="off"
+        spellcheck={false}
+        autoCapitalize="off"
+        error={referenceError}
+        testid={`${prefix}-reference`}
+        maxLength={40}
+      />
     </>
   );
 }
@@ -373,6 +403,8 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
   const pageLang: Lang = locale === 'en' ? 'en' : 'nl';
   const [lang, setLang] = useState<Lang>(pageLang);
   const [organisation, setOrganisation] = useState('');
+  const [reference, setReference] = useState('');
+  const [referenceError, setReferenceError] = useState<string | undefined>(undefined);
   const [errors, setErrors] = useState<PersonErrors>({});
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -384,7 +416,9 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
     if (working.current) return;
     const checked = personFields(t, name, email);
     setErrors(checked.errors);
-    if (!checked.ok) {
+    const number = referenceOf(reference);
+    setReferenceError(number === undefined ? t('contacts.reference.invalid') : undefined);
+    if (!checked.ok || number === undefined) {
       failWith(t('form.fix'));
       return;
     }
@@ -398,16 +432,22 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
         email: address,
         lang,
         organisation: organisation.trim() === '' ? null : organisation.trim(),
+        reference: number,
       });
       setName('');
       setEmail('');
       setOrganisation('');
+      setReference('');
       setLang(pageLang);
       onAdded(made);
     } catch (failure) {
-      failWith(
-        isApiError(failure, 'already_exists') ? t('contacts.exists', { email: address }) : errorMessage(t, failure),
-      );
+      if (isApiError(failure, 'reference_taken')) {
+        setReferenceError(t('contacts.reference.taken', { reference: number ?? '' }));
+        failWith(t('form.fix'));
+      } else
+        failWith(
+          isApiError(failure, 'already_exists') ? t('contacts.exists', { email: address }) : errorMessage(t, failure),
+        );
     } finally {
       working.current = false;
       setBusy(false);
@@ -454,6 +494,12 @@ function AddContactForm({ onAdded }: { readonly onAdded: (contact: Contact) => v
           onLang={setLang}
           organisation={organisation}
           onOrganisation={setOrganisation}
+          reference={reference}
+          onReference={(value) => {
+            setReference(value);
+            setReferenceError(undefined);
+          }}
+          referenceError={referenceError}
         />
         {busy && <Progress text={t('contacts.adding')} />}
         <div class="button-row">
@@ -479,6 +525,8 @@ function EditContactDialog({
   const [name, setName] = useState(contact.name);
   const [lang, setLang] = useState<Lang>(contact.lang);
   const [organisation, setOrganisation] = useState(contact.organisation ?? '');
+  const [reference, setReference] = useState(contact.reference ?? '');
+  const [referenceError, setReferenceError] = useState<string | undefined>(undefined);
   const [nameError, setNameError] = useState<string | undefined>(undefined);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -486,10 +534,10 @@ function EditContactDialog({
   const save = async (event: Event): Promise<void> => {
     event.preventDefault();
     const person = displayName(name);
-    if (person === null) {
-      setNameError(t('field.name.invalid'));
-      return;
-    }
+    const number = referenceOf(reference);
+    if (person === null) setNameError(t('field.name.invalid'));
+    if (number === undefined) setReferenceError(t('contacts.reference.invalid'));
+    if (person === null || number === undefined) return;
     setBusy(true);
     try {
       onSaved(
@@ -497,10 +545,13 @@ function EditContactDialog({
           name: person,
           lang,
           organisation: organisation.trim() === '' ? null : organisation.trim(),
+          reference: number,
         }),
       );
     } catch (failure) {
-      setProblem(errorMessage(t, failure));
+      if (isApiError(failure, 'reference_taken'))
+        setReferenceError(t('contacts.reference.taken', { reference: number ?? '' }));
+      else setProblem(errorMessage(t, failure));
       setBusy(false);
     }
   };
@@ -531,6 +582,12 @@ function EditContactDialog({
           onLang={setLang}
           organisation={organisation}
           onOrganisation={setOrganisation}
+          reference={reference}
+          onReference={(value) => {
+            setReference(value);
+            setReferenceError(undefined);
+          }}
+          referenceError={referenceError}
         />
         <div class="button-row">
           <button type="submit" class="button" disabled={busy} data-testid="contact-edit-save">
