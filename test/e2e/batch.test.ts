@@ -11,7 +11,8 @@
 // CSV say what happened. Then: a closed tab resumes from the batch's page after the files are
 // chosen again; a server that changes an item's address is caught before anything is sent; and
 // no file name or link secret reaches the database, the data folder, the logs or any mail but the
-// link mails Coffer was meant to send.
+// link mails Coffer was meant to send. Last, the file-name rule: contacts found by the reference
+// number in a file name, within one organisation when asked.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -433,3 +434,44 @@ it(
     await sessions.finish(guest, second);
   },
 );
+
+it('the file-name rule finds contacts by the reference number in a file name, optionally within one organisation', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const people = [
+    { email: 'noor@noord.example', name: 'Noor de Wit', organisation: 'Bakkerij Noord', reference: 'NRD-7' },
+    { email: 'ali@noord.example', name: 'Ali Bakker', organisation: 'Bakkerij Noord', reference: 'NRD-8' },
+    { email: 'sem@zuid.example', name: 'Sem Zuid', organisation: 'Bakkerij Zuid', reference: '77' },
+  ];
+  for (const person of people) {
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contact-email').fill(person.email);
+    await page.getByTestId('contact-name').fill(person.name);
+    await page.getByTestId('contact-organisation').fill(person.organisation);
+    await page.getByTestId('contact-reference').fill(person.reference);
+    await page.getByTestId('contact-add').click();
+    await page.locator(`[data-testid="contact-row"][data-email="${person.email}"]`).waitFor();
+  }
+  const files = ['loonstrook NRD-7 maart.pdf', 'loonstrook_NRD-8.pdf', 'loonstrook-77.pdf', 'loonstrook-NRD-9.pdf'].map(
+    (name) => randomFile(name, 1000),
+  );
+  await page.getByTestId('nav-send').click();
+  await page.getByTestId('send-many-link').click();
+  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
+  await page.getByTestId('batch-files').setInputFiles(files.map((file) => ({ ...file })));
+  await page.getByTestId('batch-mode-names').check();
+  const previewed = async () =>
+    page
+      .getByTestId('batch-preview-row')
+      .evaluateAll((rows) =>
+        rows.map((row) => `${row.getAttribute('data-email')} ${row.getAttribute('data-delivery')}`),
+      );
+  await expect
+    .poll(previewed)
+    .toEqual(['noor@noord.example export', 'ali@noord.example export', 'sem@zuid.example export']);
+  expect(await page.getByTestId('batch-preview-unmatched').textContent()).toContain('loonstrook-NRD-9.pdf');
+  await page.getByTestId('batch-organisation').selectOption('Bakkerij Noord');
+  await expect.poll(previewed).toEqual(['noor@noord.example export', 'ali@noord.example export']);
+  expect(await page.getByTestId('batch-preview-unmatched').textContent()).toContain('loonstrook-77.pdf');
+  await sessions.finish(advisor);
+});
