@@ -35,6 +35,7 @@
 import { rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeTempDirs, tempDir } from '../test/helpers/tmp.js';
+import { measureBatch } from './bench-batch.js';
 import { measureCeilings } from './bench/ceiling.js';
 import { readConfig, type BenchConfig } from './bench/config.js';
 import { MIB, writeRandomFile } from './bench/files.js';
@@ -192,6 +193,13 @@ try {
     sizes.push(await measureSize(work, mib));
   }
   if (interrupted) throw new Error('interrupted');
+  // A month of payslips on an office of its own (scripts/bench-batch.ts).
+  process.stdout.write('batch … ');
+  const batchLines = await measureBatch(work, failures).catch((error: unknown) => {
+    failures.push(`batch: ${message(error)}`);
+    return ['failed'];
+  });
+  console.log(batchLines.join('\n'));
 
   if (phaseDetails.length > 0) console.log(`\n${phaseDetails.join('\n')}`);
   console.log(`\n${detailTable(sizes)}\n`);

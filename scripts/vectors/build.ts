@@ -1,6 +1,7 @@
 // Every vector file, in the order the families draw their deterministic random values: the
 // older families first, so adding a family never changes the bytes of another.
 import { accountFamilies } from './accounts.js';
+import { batchPlanFamily } from './batch-plan.js';
 import type { VectorFiles } from './common.js';
 import { extraFamilies } from './extra.js';
 import { auditNegatives } from './negative-audit.js';
@@ -32,5 +33,6 @@ export function buildVectors(): VectorFiles {
   sessionKeepFamily(files, accounts);
   guestLinkV3Family(files, accounts, sharing);
   deviceFamily(files, accounts);
+  batchPlanFamily(files, accounts);
   return files;
 }

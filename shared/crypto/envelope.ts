@@ -19,6 +19,7 @@ export const KIND = {
   signed: 0x73, // 's' a body with an Ed25519 signature
   authenticated: 0x61, // 'a' a body with a keyed BLAKE2b MAC
   atRest: 0x72, // 'r' a server-side secret under the server's own key
+  batchPlan: 0x70, // 'p' a batch plan under the sender's personal key
 } as const;
 
 export type EnvelopeKind = (typeof KIND)[keyof typeof KIND];

@@ -37,6 +37,7 @@ export * from './upload-names.js';
 export * from './device.js';
 export * from './fingerprint.js';
 export * from './pins.js';
+export * from './batch-plan.js';
 export * from './links.js';
 export { CROCKFORD, toBase32, normalizeBase32 } from './base32.js';
 export { signBody, openSigned, macBody } from './signed.js';

@@ -55,6 +55,7 @@ export const TAG = {
   deviceKeys: tag('device-keys'),
   deviceCertificate: tag('device-certificate'),
   deviceClaim: tag('device-claim'),
+  batchPlan: tag('batch-plan'),
 } as const;
 
 /** crypto_kdf contexts: exactly 8 bytes each, the version inside. */
@@ -75,7 +76,7 @@ export const SUBKEY = {
   password: { auth: 1, keyEncryption: 2 },
   recovery: { auth: 1, keyEncryption: 2 },
   drop: { uploadMac: 1 },
-  personal: { pins: 1, uploadNames: 2 },
+  personal: { pins: 1, uploadNames: 2, batchPlan: 3 },
   dropKey: { labelCommitment: 1 },
   office: { contactCode: 1 },
   invitation: { keyProof: 1 },

@@ -2,6 +2,7 @@
 // harness runs the same list on a page and in a Worker.
 import { accountCases } from './account.cases.js';
 import { basicsCases } from './basics.cases.js';
+import { batchPlanCases } from './batch-plan.cases.js';
 import { clientInvitationCases } from './client-invitation.cases.js';
 import { contactCodeCases } from './contact-code.cases.js';
 import { contentTamperCases } from './content-tamper.cases.js';
@@ -39,6 +40,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...deviceCases,
   ...clientInvitationCases,
   ...pinIndexCases,
+  ...batchPlanCases,
   ...vectorCases,
   ...negativeVectorCases,
 ];

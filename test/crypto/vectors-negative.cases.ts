@@ -8,6 +8,7 @@
 // and the mark must go.
 import * as c from '../../shared/crypto/index.js';
 import account from '../fixtures/vectors/account.json' with { type: 'json' };
+import batchPlan from '../fixtures/vectors/batch-plan.json' with { type: 'json' };
 import clientLink from '../fixtures/vectors/client-link.json' with { type: 'json' };
 import content from '../fixtures/vectors/content.json' with { type: 'json' };
 import device from '../fixtures/vectors/device.json' with { type: 'json' };
@@ -60,6 +61,7 @@ export const NEGATIVE_VECTOR_FILES: Readonly<Record<string, readonly NegativeCas
   'office.json': negativeOf(office),
   'password.json': negativeOf(password),
   'pins.json': negativeOf(pins),
+  'batch-plan.json': negativeOf(batchPlan),
   'wrap.json': negativeOf(wrap),
 };
 
@@ -290,6 +292,11 @@ function runNegativeOperation(operation: string, raw: Record<string, unknown>): 
       return c.openPin(a.bytes('envelope'), a.bytes('personalKey'), a.id('ownerId'));
     case 'openPinIndex':
       return c.openPinIndex(a.bytes('envelope'), a.bytes('personalKey'), a.id('ownerId'));
+    case 'openBatchPlan':
+      return c.openBatchPlan(a.bytes('envelope'), a.bytes('personalKey'), {
+        batchId: a.id('batchId'),
+        userId: a.id('userId'),
+      });
     case 'parseGuestLinkFragment':
       return c.parseGuestLinkFragment(a.text('fragment'));
     case 'parseDropLinkFragment':

@@ -45,6 +45,7 @@ import {
   openMetadata,
   openOfficeKeys,
   openPin,
+  openBatchPlan,
   openPinIndex,
   makePinIndex,
   pinIndexEntryOf,
@@ -83,6 +84,7 @@ import {
   type ServerHalf,
 } from '../../shared/crypto/index.js';
 import account from '../fixtures/vectors/account.json' with { type: 'json' };
+import batchPlan from '../fixtures/vectors/batch-plan.json' with { type: 'json' };
 import content from '../fixtures/vectors/content.json' with { type: 'json' };
 import device from '../fixtures/vectors/device.json' with { type: 'json' };
 import drop from '../fixtures/vectors/drop.json' with { type: 'json' };
@@ -494,6 +496,19 @@ export const vectorCases = defineSuite('known-answer vectors', {
     };
     assertBytes(makePin(pin, b(pins.personalKey)), b(pins.envelope), 'envelope reproduced');
     assertEqual(openPin(b(pins.envelope), b(pins.personalKey), pin.ownerId).firstSeenAt, pins.pin.firstSeenAt, 'opens');
+  },
+
+  'batch plan: key, and the envelope opens to the recorded items'() {
+    assertBytes(
+      deriveKey(b(batchPlan.personalKey), KDF_CONTEXT.personal, SUBKEY.personal.batchPlan),
+      b(batchPlan.planKey),
+      'plan key',
+    );
+    const opened = openBatchPlan(b(batchPlan.envelope), b(batchPlan.personalKey), {
+      batchId: id(batchPlan.batchId),
+      userId: id(batchPlan.userId),
+    });
+    assertEqual(JSON.stringify(opened.items), JSON.stringify(batchPlan.items), 'items');
   },
 
   'pin index: key hashes and envelope (reproduced exactly)'() {

@@ -12,9 +12,10 @@
 // Every request carries an id that its progress reports and its answer repeat. The worker
 // checks each request with its schema (a structured clone carries no types). The operations
 // are listed by area, one file each under protocol/: accounts, office, pins, sending,
-// receiving, drops, keep. This file unions them and defines the messages that carry them.
+// receiving, drops, keep, batches. This file unions them and defines the messages that carry them.
 import type { z } from 'zod';
 import { ACCOUNT_REQUESTS, type AccountAnswers } from './protocol/accounts.js';
+import { BATCH_REQUESTS, type BatchAnswers } from './protocol/batches.js';
 import { DROP_REQUESTS, type DropAnswers } from './protocol/drops.js';
 import { KEEP_REQUESTS, type KeepAnswers } from './protocol/keep.js';
 import { WORKER_ERRORS, type WorkerErrorCode } from './protocol/errors.js';
@@ -38,6 +39,7 @@ export type { OpenedDrop, OpenedDropUpload, OpenedUploadNames } from './protocol
 export type { MemberCheck } from './protocol/office.js';
 export type { SaveFileHandle } from './protocol/receiving.js';
 export type { GuestLink } from './protocol/sending.js';
+export type { BatchPlanEntry } from './protocol/batches.js';
 export type { WorkerErrorCode };
 
 /**
@@ -52,11 +54,20 @@ export const REQUESTS = {
   ...SENDING_REQUESTS,
   ...RECEIVING_REQUESTS,
   ...DROP_REQUESTS,
+  ...BATCH_REQUESTS,
 } as const;
 
 /** Every operation's answer, by name. */
 interface Answers
-  extends AccountAnswers, KeepAnswers, OfficeAnswers, PinAnswers, SendingAnswers, ReceivingAnswers, DropAnswers {}
+  extends
+    AccountAnswers,
+    KeepAnswers,
+    OfficeAnswers,
+    PinAnswers,
+    SendingAnswers,
+    ReceivingAnswers,
+    DropAnswers,
+    BatchAnswers {}
 
 export type Operation = keyof typeof REQUESTS;
 export type RequestOf<K extends Operation> = z.input<(typeof REQUESTS)[K]>;
@@ -73,6 +84,7 @@ type Areas = [
   typeof SENDING_REQUESTS,
   typeof RECEIVING_REQUESTS,
   typeof DROP_REQUESTS,
+  typeof BATCH_REQUESTS,
 ];
 type Overlaps<T extends unknown[]> = T extends [infer Head, ...infer Tail]
   ? { [I in keyof Tail]: keyof Head & keyof Tail[I] }[number] | Overlaps<Tail>

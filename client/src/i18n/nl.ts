@@ -867,6 +867,86 @@ export const nl: Messages = {
   'send.error.messageTooLong': 'Het bericht (met de naam van het eerste bestand) is te lang. Maak het korter.',
   'send.error.expiry':
     'De server accepteerde deze vervaldatum niet. Misschien staat uw kantoor een kortere periode toe, of loopt de klok van uw computer verkeerd. Laad de pagina opnieuw en probeer het nog eens.',
+  'send.many': 'Veel bestanden versturen, elk naar een eigen ontvanger',
+  'send.many.hint': 'Voor een maand loonstroken of jaaropgaven: vanuit een lijst of vanuit de bestandsnamen.',
+  'batch.title': 'Veel bestanden versturen',
+  'batch.intro':
+    'Elk bestand gaat naar één ontvanger, voor die ontvanger versleuteld. Kies de bestanden, geef aan wie welk bestand krijgt, controleer het overzicht en verstuur.',
+  'batch.files.heading': '1. De bestanden',
+  'batch.files.choose': 'Kies bestanden',
+  'batch.files.folder': 'Of kies een map',
+  'batch.files.none': 'Nog geen bestanden gekozen.',
+  'batch.who.heading': '2. Wie krijgt welk bestand',
+  'batch.who.list': 'Vanuit een lijst (CSV-bestand uit uw salaris- of klantsysteem)',
+  'batch.who.names': 'Vanuit de bestandsnamen (een klant- of personeelsnummer, of een e-mailadres, in de naam)',
+  'batch.list.choose': 'Kies de lijst',
+  'batch.list.hint':
+    'Een CSV-bestand met een kopregel. Kolommen: bestand (file) en e-mailadres (e-mail); naam en bericht mogen erbij. Puntkomma’s en komma’s werken allebei.',
+  'batch.list.empty': 'De lijst heeft geen regels onder de kopregel (regel {line}).',
+  'batch.list.noFileColumn': 'Regel {line}: geen kolom met de naam “bestand” of “file”.',
+  'batch.list.noAddressColumn': 'Regel {line}: geen kolom met de naam “e-mailadres” of “e-mail”.',
+  'batch.list.unclosedQuote': 'Regel {line}: een aanhalingsteken wordt geopend maar niet gesloten.',
+  'batch.list.badAddress': 'Regel {line}: dit is geen e-mailadres zoals naam@voorbeeld.nl.',
+  'batch.list.noFileName': 'Regel {line}: de bestandsnaam is leeg.',
+  'batch.list.tooManyRows':
+    'De lijst is te lang: hoogstens 2.500 bestanden per bulkverzending (regel {line} is er één te veel).',
+  'batch.names.hint':
+    'Coffer zoekt in elke bestandsnaam het nummer of e-mailadres van een klant of contactpersoon, als los woord: “loonstrook-10234.pdf” gaat naar nummer 10234.',
+  'batch.names.organisation': 'Zoek onder',
+  'batch.names.everyone': 'Alle klanten en contactpersonen',
+  'batch.preview.heading': '3. Controleer wie wat krijgt',
+  'batch.preview.blocked':
+    'Sommige regels moeten eerst worden opgelost (rood gemarkeerd) voordat er iets verstuurd kan worden.',
+  'batch.col.file': 'Bestand',
+  'batch.col.recipient': 'Ontvanger',
+  'batch.col.how': 'Hoe het aankomt',
+  'batch.col.notes': 'Controleer',
+  'batch.col.state': 'Stand',
+  'batch.col.downloaded': 'Gedownload',
+  'batch.delivery.account': 'In hun Coffer-postvak (met een bericht)',
+  'batch.delivery.mail': 'Coffer mailt de link (zij hebben een vaste toegangscode)',
+  'batch.delivery.export': 'Link in uw eigen mailing',
+  'batch.flag.unknownAddress': 'Adres nooit eerder gebruikt: controleer het',
+  'batch.flag.duplicateAddress': 'Krijgt meer dan één bestand',
+  'batch.flag.copiedLink': 'Alleen via een link die u zelf stuurt',
+  'batch.flag.fileTwice': 'Bestand staat er twee keer in',
+  'batch.flag.notReady': 'Account nog niet goedgekeurd',
+  'batch.flag.missingFile': 'Bestand zit niet bij de gekozen bestanden',
+  'batch.flag.ambiguous': 'Naam past bij meer dan één persoon',
+  'batch.reminder.label': 'Stuur een herinnering aan wie nog niet heeft gedownload',
+  'batch.reminder.hint': 'Eén keer, zonder link: er staat in waar het bestand te vinden is.',
+  'batch.reminder.days': 'Na hoeveel dagen (1 tot 60)',
+  'batch.reminder.invalid': 'Kies een herinnering na 1 tot 60 dagen.',
+  'batch.sendNone': 'Versturen',
+  'batch.view.title': 'Bulkverzending',
+  'batch.view.mismatch':
+    'De lijst van deze bulkverzending op de server klopt niet met de lijst die u verzegelde: een adres of de manier waarop een bestand aankomt is veranderd. Er is niets meer verstuurd. Waarschuw een beheerder.',
+  'batch.run.done': 'Alle bestanden van deze ronde zijn verstuurd.',
+  'batch.run.stopped': 'Het versturen is gestopt. Wat verstuurd is, blijft verstuurd; u kunt hieronder verdergaan.',
+  'batch.run.unready': 'Deze ontvangers kunnen nu niets ontvangen: {names}. Er is niets meer verstuurd.',
+  'batch.export.save': 'Bewaar de links (CSV)',
+  'batch.resume.heading': 'Verder met versturen',
+  'batch.resume.choose': 'Kies dezelfde bestanden opnieuw',
+  'batch.cancel': 'Annuleer de rest van deze bulkverzending',
+  'batch.cancel.done': 'De bulkverzending is geannuleerd. Bestanden die al zijn afgeleverd, blijven beschikbaar.',
+  'batch.report.heading': 'Verslag',
+  'batch.report.save': 'Download het verslag (CSV)',
+  'batch.item.pending': 'Nog niet verstuurd',
+  'batch.item.created': 'Verstuurd, link nog niet afgeleverd',
+  'batch.item.delivered': 'Afgeleverd',
+  'batch.item.cancelled': 'Geannuleerd',
+  'batch.item.codeRequested': 'code aangevraagd',
+  'batch.csv.number': 'Nr.',
+  'batch.csv.file': 'bestand',
+  'batch.csv.email': 'e-mailadres',
+  'batch.csv.name': 'naam',
+  'batch.csv.link': 'downloadlink',
+  'batch.csv.delivery': 'aflevering',
+  'batch.csv.state': 'stand',
+  'batch.csv.delivered': 'afgeleverd op',
+  'batch.csv.codeRequested': 'code aangevraagd op',
+  'batch.csv.downloaded': 'eerst gedownload op',
+  'batch.csv.downloads': 'aantal downloads',
   'sent.title': 'Uw bestanden zijn verstuurd',
   'sent.intro': 'De bestanden zijn versleuteld en beschikbaar tot {date}.',
   'sent.guests.heading': 'Links voor gasten',
@@ -1669,6 +1749,8 @@ export const nl: Messages = {
     'Geen apparaat dat wacht om toegevoegd te worden toont deze code. Controleer de code op het apparaat; klopt die, begin dan opnieuw op het apparaat (een code is 10 minuten geldig). Lukt het dan nog niet, dan heeft de server het apparaat misschien veranderd: waarschuw een beheerder.',
   'engine.error.contactCodeInvalid':
     'De vaste toegangscode van de contactpersoon op de server is niet een code die uw kantoor voor deze contactpersoon maakte. Er is niets verstuurd. Maak een nieuwe code voor de contactpersoon en waarschuw een beheerder.',
+  'engine.error.planInvalid':
+    'De lijst van deze bulkverzending op de server is niet de lijst die u maakte: hij hoort bij een andere bulkverzending of is veranderd. Er is niets meer verstuurd. Waarschuw een beheerder.',
   'engine.error.officeKeyChanged':
     'De kantoorsleutel is veranderd sinds u hem bewaarde. Ga niet verder en bel uw kantoor op een nummer dat u al kent.',
   'engine.error.keyProofInvalid':
@@ -1719,6 +1801,56 @@ export const nlPlurals: PluralMessages = {
     one: 'Deze upload (1 bestand) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
     other:
       'Deze upload ({n} bestanden) is niet gemaakt met de sleutel van deze uploadlink, of is achteraf veranderd. Mogelijk heeft iemand die met de server knoeide hem toegevoegd. Hij kan niet worden geopend. Verwijder hem en meld het aan een beheerder.',
+  },
+  'batch.files.total': { one: '1 bestand · {size}', other: '{n} bestanden · samen {size}' },
+  'batch.preview.summary': {
+    one: '1 bestand: {account} naar een Coffer-postvak, {mail} gemaild door Coffer, {export} via uw eigen mailing.',
+    other:
+      '{n} bestanden: {account} naar een Coffer-postvak, {mail} gemaild door Coffer, {export} via uw eigen mailing.',
+  },
+  'batch.preview.exportNote': {
+    one: '1 ontvanger heeft geen account en geen vaste toegangscode: na het versturen bewaart u de link in een CSV-bestand voor uw eigen mailing. Coffer mailt zo’n link nooit, omdat hij het bestand op zichzelf opent.',
+    other:
+      '{n} ontvangers hebben geen account en geen vaste toegangscode: na het versturen bewaart u hun links in een CSV-bestand voor uw eigen mailing. Coffer mailt zo’n link nooit, omdat hij het bestand op zichzelf opent.',
+  },
+  'batch.preview.unmatched': {
+    one: '1 gekozen bestand gaat naar niemand en wordt niet verstuurd:',
+    other: '{n} gekozen bestanden gaan naar niemand en worden niet verstuurd:',
+  },
+  'batch.send': { one: '1 bestand versleutelen en versturen', other: '{n} bestanden versleutelen en versturen' },
+  'batch.run.files': { one: '{done} van 1 bestand verstuurd', other: '{done} van {n} bestanden verstuurd' },
+  'batch.run.mailFailed': {
+    one: 'Coffer kon 1 link niet mailen. Het verslag toont hem als niet afgeleverd; ga later verder met de bulkverzending om het opnieuw te proberen.',
+    other:
+      'Coffer kon {n} links niet mailen. Het verslag toont ze als niet afgeleverd; ga later verder met de bulkverzending om het opnieuw te proberen.',
+  },
+  'batch.export.intro': {
+    one: 'Bewaar nu 1 link en verstuur hem met uw eigen mailing. Hij bestaat alleen in dit browsertabblad: sluit u het, dan moet de link opnieuw worden gemaakt.',
+    other:
+      'Bewaar nu {n} links en verstuur ze met uw eigen mailing. Ze bestaan alleen in dit browsertabblad: sluit u het, dan moeten de links opnieuw worden gemaakt.',
+  },
+  'batch.export.done': {
+    one: '1 link bewaard en als afgeleverd gemarkeerd.',
+    other: '{n} links bewaard en als afgeleverd gemarkeerd.',
+  },
+  'batch.resume.intro': {
+    one: '1 bestand is nog niet afgeleverd. Kies dezelfde bestanden opnieuw (u mag ze allemaal kiezen): Coffer vindt elk bestand op naam en grootte en verstuurt alleen wat nog openstaat.',
+    other:
+      '{n} bestanden zijn nog niet afgeleverd. Kies dezelfde bestanden opnieuw (u mag ze allemaal kiezen): Coffer vindt elk bestand op naam en grootte en verstuurt alleen wat nog openstaat.',
+  },
+  'batch.resume.missing': {
+    one: '1 bestand zat niet bij de gekozen bestanden (dezelfde naam en grootte zijn nodig):',
+    other: '{n} bestanden zaten niet bij de gekozen bestanden (dezelfde naam en grootte zijn nodig):',
+  },
+  'batch.view.summary': {
+    one: '1 bestand, begonnen {date}: {delivered} afgeleverd, {downloaded} gedownload.',
+    other: '{n} bestanden, begonnen {date}: {delivered} afgeleverd, {downloaded} gedownload.',
+  },
+  'sent.batch.rowOther': { one: 'Bulkverzending · 1 bestand', other: 'Bulkverzending · {n} bestanden' },
+  'sent.batch.downloaded': { one: '1 ontvanger heeft gedownload', other: '{n} ontvangers hebben gedownload' },
+  'sent.batch.row': {
+    one: 'Bulkverzending · 1 bestand · {delivered} afgeleverd',
+    other: 'Bulkverzending · {n} bestanden · {delivered} afgeleverd',
   },
   'send.expiry.days': { one: '1 dag (tot {date})', other: '{n} dagen (tot {date})' },
   'send.files.emptyConfirm': { one: 'Ja, neem het lege bestand mee', other: 'Ja, neem de {n} lege bestanden mee' },

@@ -52,6 +52,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   drop_record_missing: 'engine.error.dropRecordMissing',
   contact_code_invalid: 'engine.error.contactCodeInvalid',
   device_code_unknown: 'engine.error.deviceCodeUnknown',
+  plan_invalid: 'engine.error.planInvalid',
   engine_failed: 'engine.failed',
 };
 

@@ -14,8 +14,15 @@ export interface Coffer {
   /** The first-run setup link the server printed. */
   readonly setupLink: string;
   readonly dataDir: string;
+  /** The running server process (a new one after `restart`). */
   readonly server: Spawned;
   readonly mail: MailServer;
+  /**
+   * Kills the server process (SIGKILL, by its own PID: a crash, nothing finishes) and starts the
+   * built server again on the same port and data folder, as an operator's restart would; resolves
+   * once it listens. Returns what the killed process had printed.
+   */
+  restart(): Promise<{ readonly stdout: string; readonly stderr: string }>;
   /** Stops the server with SIGTERM (it finishes cleanly) and the mail server; the server's exit code. */
   stop(): Promise<number | null>;
 }
@@ -47,12 +54,16 @@ async function spawnBuiltServer(options: {
   readonly dataDir: string;
   readonly smtpPort: number;
   readonly env?: Record<string, string>;
+  /** Listen on this port (a restart keeps the origin); a free one otherwise. */
+  readonly port?: number;
+  /** False for a data folder already set up: no setup link is printed. */
+  readonly fresh?: boolean;
 }): Promise<BuiltServer> {
   const entry = join(ROOT, 'dist/server/server/main.js');
   if (!existsSync(entry) || !existsSync(join(ROOT, 'dist/client/index.html'))) {
     throw new Error('dist/ is missing: run `npm run build` first');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const server = spawnProcess(process.execPath, [entry], {
     cwd: ROOT,
@@ -68,7 +79,8 @@ async function spawnBuiltServer(options: {
     },
   });
   try {
-    const [setupLink] = await server.waitFor(/http:\/\/127\.0\.0\.1:\d+\/setup#[A-Za-z0-9_-]{43}/, 30_000);
+    const [setupLink = ''] =
+      options.fresh === false ? [] : await server.waitFor(/http:\/\/127\.0\.0\.1:\d+\/setup#[A-Za-z0-9_-]{43}/, 30_000);
     await server.waitFor(/Coffer is listening on/, 30_000);
     return { server, origin, setupLink };
   } catch (error) {
@@ -89,13 +101,23 @@ export async function startCoffer(prefix: string, env: Record<string, string> = 
     await mail.close();
     throw error;
   }
-  const { server } = built;
+  let { server } = built;
   return {
     origin: built.origin,
     setupLink: built.setupLink,
     dataDir,
-    server,
+    get server() {
+      return server;
+    },
     mail,
+    async restart() {
+      const killed = server;
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      const port = Number(new URL(built.origin).port);
+      server = (await spawnBuiltServer({ dataDir, smtpPort: mail.port, env, port, fresh: false })).server;
+      return { stdout: killed.stdout(), stderr: killed.stderr() };
+    },
     async stop() {
       let code: number | null = server.child.exitCode;
       if (code === null && server.child.signalCode === null) {

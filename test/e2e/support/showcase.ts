@@ -175,6 +175,7 @@ export function appPages(showcase: Showcase, role: 'admin' | 'staff' | 'client')
   const office: PageToVisit[] = [
     { name: 'overview', path: '/app' },
     { name: 'send', path: '/app/send' },
+    { name: 'send-batch', path: '/app/send/batch' },
     { name: 'received', path: '/app/received' },
     { name: 'received-share', path: `/app/received/${showcase.staffReceivedShareId}` },
     { name: 'sent', path: '/app/sent' },

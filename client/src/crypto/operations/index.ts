@@ -9,8 +9,10 @@
 //   sending.ts    uploading files, sealing a share, showing a guest's link again
 //   receiving.ts  opening shares (account, guest, sent) and downloading their files
 //   drops.ts      drop links: making, opening, uploading to, checking uploads
+//   batches.ts    sealing and opening a batch plan
 import { systemClock } from '../transport';
 import { accountOperations } from './accounts';
+import { batchOperations } from './batches';
 import { dropOperations } from './drops';
 import { keepOperations } from './keep';
 import { WorkerError } from './errors';
@@ -39,6 +41,7 @@ export function createOperations(deps: WorkerDeps = { transport: missingTranspor
     ...sendingOperations(state, deps),
     ...receivingOperations(state, deps),
     ...dropOperations(state, deps),
+    ...batchOperations(state),
   };
 }
 

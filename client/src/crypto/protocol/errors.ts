@@ -129,6 +129,9 @@ export const WORKER_ERRORS = [
    * index itself was rolled back or removed: the server tampered with this user's pins. Show nothing.
    */
   'pins_removed',
+  // ---- batches
+  /** The batch plan does not open for this batch and this user: it was moved, changed or made by someone else. */
+  'plan_invalid',
   'internal',
 ] as const;
 export type WorkerErrorCode = (typeof WORKER_ERRORS)[number];

@@ -32,6 +32,8 @@ const DropsListPage = lazyPage(() => import('../drops/DropsListPage').then((m) =
 const InboxPage = lazyPage(() => import('../received/InboxPage').then((m) => m.InboxPage));
 const ReceivedSharePage = lazyPage(() => import('../received/ReceivedSharePage').then((m) => m.ReceivedSharePage));
 const SendPage = lazyPage(() => import('../send/SendPage').then((m) => m.SendPage));
+const BatchPage = lazyPage(() => import('../batch/BatchPage').then((m) => m.BatchPage));
+const BatchView = lazyPage(() => import('../batch/BatchView').then((m) => m.BatchView));
 const SentListPage = lazyPage(() => import('../sent/SentListPage').then((m) => m.SentListPage));
 const SentSharePage = lazyPage(() => import('../sent/SentSharePage').then((m) => m.SentSharePage));
 const EnrolTwoFactorPage = lazyPage(() => import('../security/EnrolTwoFactorPage').then((m) => m.EnrolTwoFactorPage));
@@ -117,8 +119,9 @@ function Section({
         <DashboardPage info={info} keys={keys} />
       );
     case 'send':
-      return <SendPage info={info} />;
+      return route.newBatch ? <BatchPage info={info} /> : <SendPage info={info} />;
     case 'sent':
+      if (route.batchId) return <BatchView key={route.batchId} info={info} batchId={route.batchId} />;
       return route.shareId ? (
         <SentSharePage key={route.shareId} info={info} shareId={route.shareId} />
       ) : (

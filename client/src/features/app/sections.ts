@@ -23,13 +23,17 @@ export type AppSection = (typeof APP_SECTIONS)[keyof typeof APP_SECTIONS];
 
 /**
  * A page under /app: its section, and the share it shows (/app/sent/<id>, /app/received/<id>),
- * the drop (/app/drops/<id>), or the form for a new drop (/app/drops/new).
+ * the drop (/app/drops/<id>), the form for a new drop (/app/drops/new), or a batch
+ * (/app/send/batch, /app/batches/<id>).
  */
 export interface AppRoute {
   readonly section: AppSection;
   readonly shareId?: string;
   readonly dropId?: string;
   readonly newDrop?: boolean;
+  /** /app/send/batch: a new batch (many files, each to its own recipient); /app/batches/<id>: one batch. */
+  readonly newBatch?: boolean;
+  readonly batchId?: string;
 }
 
 export function appRoute(path: string): AppRoute | null {
@@ -38,6 +42,9 @@ export function appRoute(path: string): AppRoute | null {
   const share = /^\/app\/(sent|received)\/([A-Za-z0-9_-]{22})$/.exec(path);
   if (share) return { section: share[1] as 'sent' | 'received', shareId: share[2] as string };
   if (path === '/app/drops/new') return { section: 'drops', newDrop: true };
+  if (path === '/app/send/batch') return { section: 'send', newBatch: true };
+  const batch = /^\/app\/batches\/([A-Za-z0-9_-]{22})$/.exec(path);
+  if (batch) return { section: 'sent', batchId: batch[1] as string };
   const drop = /^\/app\/drops\/([A-Za-z0-9_-]{22})$/.exec(path);
   if (drop) return { section: 'drops', dropId: drop[1] as string };
   return null;

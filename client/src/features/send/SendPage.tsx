@@ -215,6 +215,12 @@ export function SendPage({ info }: { readonly info: SessionInfo }): JSX.Element 
     <section data-testid="send-page" data-state={keyChange.change ? 'key-changed' : working ? stage.phase : 'compose'}>
       <PageHeading>{t('send.title')}</PageHeading>
       <p class="lead">{t('send.intro')}</p>
+      <p data-testid="send-many">
+        <Link href="/app/send/batch" testid="send-many-link">
+          {t('send.many')}
+        </Link>
+        <span class="radio__hint">{t('send.many.hint')}</span>
+      </p>
       {problem && (
         <ErrorAlert testid="send-error" focusKey={problem.n}>
           <p>{problem.text}</p>

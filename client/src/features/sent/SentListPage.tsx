@@ -9,6 +9,7 @@
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
+import { listBatches, type BatchSummary } from '../../api/batches';
 import { listShares, type RecipientStatus, type ShareState, type ShareSummary } from '../../api/sharing';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
@@ -45,6 +46,35 @@ interface Filters {
 
 const NO_FILTERS: Filters = { query: '', state: '', month: '', kind: '' };
 
+/** A row of the list: one share, or one batch (its shares, one per file and recipient, as one row). */
+type SentEntry =
+  | { readonly kind: 'share'; readonly share: ShareSummary }
+  | { readonly kind: 'batch'; readonly batchId: string; readonly shares: readonly ShareSummary[] };
+
+/** The shares as rows, newest first, each batch's shares gathered into one row where its newest share stands. */
+function groupBatches(shares: readonly ShareSummary[]): SentEntry[] {
+  const entries: SentEntry[] = [];
+  const batches = new Map<string, ShareSummary[]>();
+  for (const share of shares) {
+    if (share.batchId === undefined) {
+      entries.push({ kind: 'share', share });
+      continue;
+    }
+    const members = batches.get(share.batchId);
+    if (members) members.push(share);
+    else {
+      const list = [share];
+      batches.set(share.batchId, list);
+      entries.push({ kind: 'batch', batchId: share.batchId, shares: list });
+    }
+  }
+  return entries;
+}
+
+function sharesOf(entry: SentEntry): readonly ShareSummary[] {
+  return entry.kind === 'share' ? [entry.share] : entry.shares;
+}
+
 function monthOf(iso: string): string {
   const date = new Date(iso);
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}`;
@@ -80,20 +110,40 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
   /** The filters beyond the search are folded away until asked for (a phone shows the list sooner). */
   const [moreFilters, setMoreFilters] = useState(false);
   const shares = useLoad((signal) => listShares(scope, { signal }), [scope]);
+  // The user's own batches, for their rows' counts (a colleague's batch opens only for its sender).
+  const batches = useLoad((signal) => listBatches({ signal }), []);
+  const batchSummaries = useMemo(
+    () => new Map((batches.data?.batches ?? []).map((b) => [b.batchId, b])),
+    [batches.data],
+  );
   const problem = shares.error === null ? null : errorMessage(t, shares.error);
-  const all = shares.data?.shares ?? null;
+  const all = useMemo(() => (shares.data ? groupBatches(shares.data.shares) : null), [shares.data]);
 
   const words = filters.query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
-  const filtered = useMemo(() => (all ?? []).filter((share) => matchesFilters(share, filters)), [all, filters]);
+  const filtered = useMemo(
+    () => (all ?? []).filter((entry) => sharesOf(entry).some((share) => matchesFilters(share, filters))),
+    [all, filters],
+  );
   // While a search runs every filtered share is wanted (its names may match); otherwise the page on screen.
-  const pageOf = (list: readonly ShareSummary[]): readonly ShareSummary[] =>
+  const pageOf = (list: readonly SentEntry[]): readonly SentEntry[] =>
     list.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
   const decryptingAll = words.length > 0;
-  const { names, pending } = useSentNames(engine, info, decryptingAll ? filtered : pageOf(filtered));
-  const found = filtered.filter((share) => matchesQuery(share, names.get(share.shareId), words));
+  // A batch row shows no file names: only single shares are decrypted for the list.
+  const toName = (decryptingAll ? filtered : pageOf(filtered)).flatMap((entry) =>
+    entry.kind === 'share' ? [entry.share] : [],
+  );
+  const { names, pending } = useSentNames(engine, info, toName);
+  const found = filtered.filter((entry) =>
+    entry.kind === 'share'
+      ? matchesQuery(entry.share, names.get(entry.share.shareId), words)
+      : entry.shares.some((share) => matchesQuery(share, undefined, words)),
+  );
   const pages = Math.max(1, Math.ceil(found.length / PAGE_SIZE));
   const shown = all === null ? null : pageOf(found);
-  const months = useMemo(() => [...new Set((all ?? []).map((share) => monthOf(share.createdAt)))], [all]);
+  const months = useMemo(
+    () => [...new Set((shares.data?.shares ?? []).map((share) => monthOf(share.createdAt)))],
+    [shares.data],
+  );
   const monthLabel = (month: string): string =>
     new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric' }).format(new Date(`${month}-15T12:00:00`));
   const filter = (change: Partial<Filters>): void => {
@@ -272,9 +322,24 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
             t('sentList.expires'),
             t('sentList.state'),
           ]}
-          row={(share) => (
-            <SentShareRow key={share.shareId} share={share} named={names.get(share.shareId)} info={info} />
-          )}
+          row={(entry) =>
+            entry.kind === 'share' ? (
+              <SentShareRow
+                key={entry.share.shareId}
+                share={entry.share}
+                named={names.get(entry.share.shareId)}
+                info={info}
+              />
+            ) : (
+              <SentBatchRow
+                key={entry.batchId}
+                batchId={entry.batchId}
+                shares={entry.shares}
+                summary={batchSummaries.get(entry.batchId)}
+                mine={entry.shares[0]?.senderId === info.me.userId}
+              />
+            )
+          }
         />
       )}
       {found.length > PAGE_SIZE && (
@@ -305,10 +370,54 @@ export function SentListPage({ info }: { readonly info: SessionInfo }): JSX.Elem
 }
 
 /**
- * One share as a row. Batches (one share per file and recipient) will be one row of their own
- * that opens into its shares' rows: that row goes beside this one, and the list groups shares
- * into batches before paging.
+ * One batch as a row ("Batch · 50 files · 48 delivered"), opening the batch's page with its
+ * report; the counts come from the user's own batch list. A colleague's batch (the office view)
+ * shows how many shares it holds and who sent it: only its sender opens its page.
  */
+function SentBatchRow({
+  batchId,
+  shares,
+  summary,
+  mine,
+}: {
+  readonly batchId: string;
+  readonly shares: readonly ShareSummary[];
+  readonly summary: BatchSummary | undefined;
+  /** The user's own batch (its page opens); its counts arrive with their batch list. */
+  readonly mine: boolean;
+}): JSX.Element {
+  const { t, locale } = useI18n();
+  const newest = shares[0] as ShareSummary;
+  const label = summary
+    ? t('sent.batch.row', { n: summary.itemCount, delivered: summary.delivered })
+    : t('sent.batch.rowOther', { n: shares.length });
+  return (
+    <tr data-testid="sent-batch-row" data-batch-id={batchId} data-state={newest.state}>
+      <th scope="row" data-label={t('sentList.sent')}>
+        {mine ? (
+          <Link href={`/app/batches/${batchId}`} class="cell-main" testid="sent-batch-open">
+            {formatDateTime(locale, newest.createdAt)}
+          </Link>
+        ) : (
+          <span class="cell-main">{formatDateTime(locale, newest.createdAt)}</span>
+        )}
+        {!mine && <span class="cell-sub">{t('sentList.by', { name: newest.senderName })}</span>}
+      </th>
+      <td data-label={t('sentList.files')} data-testid="sent-batch-label">
+        {label}
+      </td>
+      <td data-label={t('sentList.recipients')}>
+        {summary ? t('sent.batch.downloaded', { n: summary.downloaded }) : '—'}
+      </td>
+      <td data-label={t('sentList.expires')}>{formatDateTime(locale, newest.expiresAt)}</td>
+      <td data-label={t('sentList.state')}>
+        <span class={`badge badge--${STATE_TONES[newest.state]}`}>{t(STATE_LABELS[newest.state])}</span>
+      </td>
+    </tr>
+  );
+}
+
+/** One share as a row. */
 function SentShareRow({
   share,
   named,

@@ -1,0 +1,477 @@
+// Sending many files at once (client/src/features/batch; docs/protocol.md §14a, "Batches";
+// docs/threat-model.md "Batch plans and resume"), in real Chromium against the real server
+// program, with mail going to a real SMTP server on loopback.
+//
+// A month of payslips: 50 files to 50 recipients from a Dutch CSV export — client accounts,
+// contacts with a standing access code (Coffer mails their link), contacts without one and
+// unknown addresses (links for the office's own mail merge). The server process is killed by its
+// PID in the middle of the run and started again on the same data folder: the run carries on,
+// and nobody gets a file twice (active shares per recipient, link mails per address). Each
+// recipient opens exactly their own file (SHA-256 equal) and sees no other. The report and its
+// CSV say what happened. Then: a closed tab resumes from the batch's page after the files are
+// chosen again; a server that changes an item's address is caught before anything is sent; and
+// no file name or link secret reaches the database, the data folder, the logs or any mail but the
+// link mails Coffer was meant to send. Last, the file-name rule: contacts found by the reference
+// number in a file name, within one organisation when asked.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fromBase64Url, parseGuestLinkFragment } from '../../shared/crypto/index.js';
+import type { Db } from '../../server/kernel/db/open.js';
+import { codeFromMail } from '../helpers/sharing.js';
+import type { Person } from './support/accounts.js';
+import { activateClient, approveClient, inviteClient } from './support/clients.js';
+import type { Coffer } from './support/coffer.js';
+import { addContact, makeStandingCode } from './support/contacts.js';
+import { download, expectSameFile, randomFile, TRANSFER_TIMEOUT, type FileToSend } from './support/sending.js';
+import { everything, FlowTest, type Session, type Sessions } from './support/sessions.js';
+import { findNeedles, forms, type Haystack } from './support/traces.js';
+
+const OFFICE = 'Salarisbureau Bakker';
+const ADMIN: Person = { name: 'Els Bakker', email: 'els@salaris-bakker.nl', password: 'kaasboer-fietspomp-regenjas' };
+const ADVISOR: Person = {
+  name: 'Anna de Vries',
+  email: 'anna@salaris-bakker.nl',
+  password: 'vrolijke-olifant-tekent-7',
+};
+const CLIENTS: Person[] = [
+  { name: 'Jan Jansen', email: 'jan@bakkerij-jansen.example', password: 'zonnige-tulpen-bloeien-9' },
+  { name: 'Piet Smit', email: 'piet@smit-bouw.example', password: 'natte-fietsen-drogen-4' },
+];
+const WITH_CODE = ['kees@visser.example', 'mia@visser.example', 'ruud@visser.example'];
+const CONTACTS_WITHOUT_CODE = ['lotte@visser.example', 'bram@visser.example'];
+const COUNT = 50;
+// As in sending.test.ts: Chromium reports some completed worker downloads as aborted; and while
+// the server is down the page's requests fail, which the run retries.
+const ALLOWED = [
+  /^request failed: GET \/api\/v1\/(links|received)\/[A-Za-z0-9_-]{22}\/files\/[A-Za-z0-9_-]{22} \(net::ERR_ABORTED\)$/,
+  /net::ERR_CONNECTION_(REFUSED|RESET)/,
+  /net::ERR_EMPTY_RESPONSE/,
+  /Failed to load resource: the server responded with a status of 409/,
+];
+
+let coffer: Coffer;
+let db: Db;
+let sessions: Sessions;
+const flow = new FlowTest();
+beforeAll(async () => {
+  await flow.start('batch-e2e-', ALLOWED, { name: OFFICE, admin: ADMIN, colleagues: [ADVISOR] });
+  ({ coffer, db, sessions } = flow);
+});
+afterAll(() => flow.stop());
+
+interface Row {
+  readonly file: FileToSend;
+  readonly email: string;
+  readonly delivery: 'account' | 'mail' | 'export';
+}
+
+/** The rows of a CSV the page wrote (every cell quoted, `,` in English), header first. */
+function csvRows(text: string): string[][] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split('\r\n')
+    .filter((line) => line !== '')
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('","')
+        .map((cell) => cell.replaceAll('""', '"')),
+    );
+}
+
+/** On the send page: "Send many files", the files, the list; waits for the preview. */
+async function composeBatch(page: Page, files: readonly FileToSend[], list: string): Promise<void> {
+  await page.getByTestId('nav-send').click();
+  await page.getByTestId('send-many-link').click();
+  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
+  await page.getByTestId('batch-files').setInputFiles(files.map((file) => ({ ...file })));
+  await page.getByTestId('batch-list').setInputFiles({
+    name: 'loonstroken-maart.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(list, 'utf8'),
+  });
+  await page.getByTestId('batch-preview').waitFor();
+}
+
+/** Sends, and returns the batch's id once its page runs. */
+async function sendBatch(page: Page): Promise<string> {
+  await page.getByTestId('batch-send').click();
+  await page.locator('[data-testid="batch-view"][data-run="active"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  return (await page.getByTestId('batch-view').getAttribute('data-batch-id')) ?? '';
+}
+
+/** Waits until the run ended: its links for the office's own mail merge are offered (both batches here have some). */
+async function runEnds(page: Page): Promise<void> {
+  await page.getByTestId('batch-export').waitFor({ timeout: TRANSFER_TIMEOUT * 3 });
+  await page.locator('[data-testid="batch-view"][data-run="idle"]').waitFor();
+}
+
+/** Saves the export of links and returns its rows (e-mail, name, file, link), header left out. */
+async function saveExport(page: Page): Promise<string[][]> {
+  const [saved] = await Promise.all([
+    page.waitForEvent('download', { timeout: TRANSFER_TIMEOUT }),
+    page.getByTestId('batch-export-save').click(),
+  ]);
+  const rows = csvRows(await readFile(await saved.path(), 'utf8'));
+  await page.getByTestId('batch-export').waitFor({ state: 'detached' });
+  return rows.slice(1);
+}
+
+/** A guest opens their link (and types a standing access code, if any) and sees their files. */
+async function guestOpens(page: Page, email: string, link: string, accessCode?: string): Promise<void> {
+  await page.goto(link);
+  await page.locator('[data-testid="guest-page"][data-step="start"]').waitFor();
+  const before = coffer.mail.to(email).length;
+  await page.getByTestId('guest-request-code').click();
+  await page.locator('[data-testid="guest-page"][data-step="code"]').waitFor();
+  await page.getByTestId('guest-remember').uncheck();
+  const code = await codeFromMail(coffer.mail, email, before + 1);
+  if (accessCode !== undefined) await page.getByTestId('guest-access-code').fill(accessCode);
+  await page.getByTestId('guest-code').fill(code);
+  await page.locator('[data-testid="guest-page"][data-step="files"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+}
+
+/** Shares of batches per recipient address that are still active (not revoked). */
+function activeBatchShares(): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT r.email AS email, count(*) AS n FROM share_recipients r JOIN shares s ON s.id = r.share_id
+       WHERE s.batch_id IS NOT NULL AND s.revoked_at IS NULL GROUP BY r.email`,
+    )
+    .all() as { email: string; n: number }[];
+  return new Map(rows.map((r) => [r.email, r.n]));
+}
+
+function linkMails(email: string): number {
+  return coffer.mail.to(email).filter((m) => /\/s\/[A-Za-z0-9_-]{22}#/.test(m.text ?? '')).length;
+}
+
+it(
+  'sends 50 payslips from a CSV through a server crash; everyone opens exactly their own; the report says so; nothing leaks',
+  { timeout: 1_800_000 },
+  async () => {
+    const advisor = await sessions.signedIn(ADVISOR);
+    // ---- the office's people, through the real pages: two client accounts, contacts with and without a standing code
+    const clientPages = new Map<string, Session>();
+    for (const client of CLIENTS) {
+      const session = await sessions.open(client.name);
+      const link = await inviteClient(advisor.page, coffer.mail, client);
+      const fingerprint = await activateClient(session.page, link, client);
+      await approveClient(advisor.page, session.page, client.email, fingerprint);
+      clientPages.set(client.email, session);
+    }
+    const codes = new Map<string, string>();
+    for (const [i, email] of WITH_CODE.entries()) {
+      await addContact(advisor.page, { email, name: `Medewerker Visser ${i}`, lang: 'nl', organisation: 'Visser' });
+      codes.set(email, await makeStandingCode(advisor.page, email));
+    }
+    for (const [i, email] of CONTACTS_WITHOUT_CODE.entries())
+      await addContact(advisor.page, { email, name: `Zonder Code ${i}`, lang: 'en' });
+
+    // ---- the month's payslips and the CSV a Dutch payroll system exports
+    const addresses = [
+      ...CLIENTS.map((c) => c.email),
+      ...WITH_CODE,
+      ...CONTACTS_WITHOUT_CODE,
+      ...Array.from(
+        { length: COUNT - CLIENTS.length - WITH_CODE.length - CONTACTS_WITHOUT_CODE.length },
+        (_, i) => `werknemer${i}@example.org`,
+      ),
+    ];
+    const rows: Row[] = addresses.map((email, i) => ({
+      file: randomFile(`loonstrook-2026-03-${String(10_000 + i)}.pdf`, 40_000 + i),
+      email,
+      delivery: CLIENTS.some((c) => c.email === email) ? 'account' : WITH_CODE.includes(email) ? 'mail' : 'export',
+    }));
+    const list = [
+      '\uFEFFBestand;E-mailadres;Naam;Bericht',
+      ...rows.map((row, i) => `${row.file.name};${row.email};"Werknemer ${i}";"Uw loonstrook van maart"`),
+    ].join('\r\n');
+
+    // ---- preview: one row per file, how each recipient gets it, nothing blocking
+    await composeBatch(
+      advisor.page,
+      rows.map((r) => r.file),
+      list,
+    );
+    const previewRows = advisor.page.getByTestId('batch-preview-row');
+    expect(await previewRows.count()).toBe(COUNT);
+    expect(await advisor.page.getByTestId('batch-preview').getAttribute('data-blocked')).toBe('false');
+    for (const row of rows) {
+      const shown = advisor.page.locator(`[data-testid="batch-preview-row"][data-email="${row.email}"]`);
+      expect(await shown.getAttribute('data-delivery'), row.email).toBe(row.delivery);
+    }
+    expect(
+      await advisor.page
+        .locator('[data-testid="batch-preview-row"][data-email="werknemer0@example.org"]')
+        .getAttribute('data-flags'),
+    ).toContain('unknownAddress');
+
+    // ---- send; the server is killed in the middle of the run and started again on the same data folder
+    const batchId = await sendBatch(advisor.page);
+    const batchRef = Buffer.from(fromBase64Url(batchId));
+    const started = () =>
+      (
+        db.prepare(`SELECT count(*) AS n FROM batch_items WHERE batch_id = ? AND state <> 'pending'`).get(batchRef) as {
+          n: number;
+        }
+      ).n;
+    await expect.poll(started, { timeout: TRANSFER_TIMEOUT, interval: 100 }).toBeGreaterThanOrEqual(8);
+    const before = started();
+    const killed = await coffer.restart();
+    expect(before).toBeLessThan(COUNT);
+    await runEnds(advisor.page);
+    expect(await advisor.page.getByTestId('batch-error').count()).toBe(0);
+
+    // ---- the export for the office's own mail merge, made in the browser
+    const exported = await saveExport(advisor.page);
+    const exportRows = rows.filter((r) => r.delivery === 'export');
+    expect(exported.map((r) => r[0]).sort()).toEqual(exportRows.map((r) => r.email).sort());
+    const links = new Map(exported.map((r) => [r[0] ?? '', r[3] ?? '']));
+    for (const row of exportRows) expect(exported.find((r) => r[0] === row.email)?.[2], row.email).toBe(row.file.name);
+
+    // ---- nobody got anything twice: one active share per recipient, one link mail per 'mail' recipient, none for others
+    const perRecipient = activeBatchShares();
+    expect([...perRecipient.keys()].sort()).toEqual([...addresses].sort());
+    expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
+    for (const row of rows) expect(linkMails(row.email), row.email).toBe(row.delivery === 'mail' ? 1 : 0);
+    const states = db
+      .prepare(`SELECT state, count(*) AS n FROM batch_items WHERE batch_id = ? GROUP BY state`)
+      .all(batchRef);
+    expect(states).toEqual([{ state: 'delivered', n: COUNT }]);
+
+    // ---- each recipient opens exactly their own file, and sees no other
+    const guest = await sessions.open('guests');
+    for (const row of rows) {
+      let page: Page;
+      if (row.delivery === 'account') {
+        page = (clientPages.get(row.email) as Session).page;
+        await page.getByTestId('nav-received').click();
+        await expect.poll(() => page.getByTestId('received-row').count(), { timeout: 30_000 }).toBe(1);
+        await page.getByTestId('received-open').click();
+        await page
+          .locator('[data-testid="received-share-page"][data-state="loaded"]')
+          .waitFor({ timeout: TRANSFER_TIMEOUT });
+      } else {
+        page = guest.page;
+        const link =
+          row.delivery === 'export'
+            ? (links.get(row.email) as string)
+            : (/https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(
+                coffer.mail.to(row.email).find((m) => /\/s\/[A-Za-z0-9_-]{22}#/.test(m.text ?? ''))?.text ?? '',
+              )?.[0] ?? '');
+        await guestOpens(page, row.email, link, codes.get(row.email));
+      }
+      expect(await page.getByTestId('file-row').count(), row.email).toBe(1);
+      expectSameFile(await download(page, row.file.name), row.file);
+    }
+
+    // ---- the report: every item delivered, each downloaded; its CSV says the same
+    await advisor.page.reload();
+    await advisor.page.locator('[data-testid="batch-view"][data-state="done"]').waitFor({ timeout: 60_000 });
+    const report = advisor.page.getByTestId('batch-report-row');
+    expect(await report.count()).toBe(COUNT);
+    expect(await advisor.page.locator('[data-testid="batch-report-row"][data-state="delivered"]').count()).toBe(COUNT);
+    const [savedReport] = await Promise.all([
+      advisor.page.waitForEvent('download'),
+      advisor.page.getByTestId('batch-report-save').click(),
+    ]);
+    const reportRows = csvRows(await readFile(await savedReport.path(), 'utf8'));
+    expect(reportRows[0]).toEqual([
+      'No.',
+      'file',
+      'e-mail',
+      'name',
+      'delivery',
+      'state',
+      'delivered at',
+      'code requested at',
+      'first downloaded at',
+      'number of downloads',
+    ]);
+    expect(reportRows.slice(1).map((r) => [r[1], r[2], r[5], r[9]])).toEqual(
+      rows.map((row) => [row.file.name, row.email, 'Delivered', '1']),
+    );
+    expect(reportRows.slice(1).every((r) => (r[8] ?? '') !== '')).toBe(true);
+    // Guests asked for a code; accounts never do.
+    for (const [i, row] of rows.entries())
+      expect((reportRows[i + 1]?.[7] ?? '') !== '', row.email).toBe(row.delivery !== 'account');
+
+    // ---- the Sent list shows the batch as one row
+    await advisor.page.getByTestId('nav-sent').click();
+    const batchRow = advisor.page.locator(`[data-testid="sent-batch-row"][data-batch-id="${batchId}"]`);
+    await batchRow.waitFor();
+    // The counts arrive with the user's batch list, a moment after the shares.
+    await expect
+      .poll(() => batchRow.getByTestId('sent-batch-label').textContent())
+      .toBe(`Batch · ${COUNT} files · ${COUNT} delivered`);
+    expect(await advisor.page.getByTestId('sent-row').count()).toBe(0);
+
+    // ---- no file name anywhere the server reaches; a link secret only in the link mail Coffer sent for it
+    await sessions.finish(guest, advisor, ...clientPages.values());
+    const all: Haystack[] = [
+      ...(await everything(sessions, coffer)),
+      { where: 'killed server stdout', bytes: Buffer.from(killed.stdout) },
+      { where: 'killed server stderr', bytes: Buffer.from(killed.stderr) },
+    ];
+    expect(
+      findNeedles(
+        all,
+        rows.flatMap((row) => forms(`file name ${row.file.name}`, row.file.name)),
+      ),
+    ).toEqual([]);
+    // The control: the search finds what is there (an address, in the database).
+    expect(findNeedles(all, forms('an address', addresses[0] as string)).some((hit) => hit.includes('coffer.db'))).toBe(
+      true,
+    );
+    for (const [email, link] of links) {
+      const { linkSecret } = parseGuestLinkFragment(new URL(link).hash);
+      expect(findNeedles(all, forms(`S of ${email}`, linkSecret)), email).toEqual([]);
+    }
+    for (const email of WITH_CODE) {
+      const mail = coffer.mail.to(email).find((m) => /\/s\/[A-Za-z0-9_-]{22}#/.test(m.text ?? ''));
+      const link = /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(mail?.text ?? '')?.[0] ?? '';
+      const { linkSecret } = parseGuestLinkFragment(new URL(link).hash);
+      const hits = findNeedles(all, forms(`S of ${email}`, linkSecret));
+      const mailAt = ` in mail ${coffer.mail.messages.indexOf(mail as never)} to ${email}`;
+      expect(hits.length).toBeGreaterThan(0);
+      expect(
+        hits.filter((hit) => !hit.endsWith(mailAt) && !hit.includes('/mail-link)')),
+        email,
+      ).toEqual([]);
+    }
+  },
+);
+
+it(
+  'a closed tab resumes from the batch page once the files are chosen again; a server that changes an address is caught first',
+  { timeout: 900_000 },
+  async () => {
+    const first = await sessions.signedIn(ADVISOR);
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      file: randomFile(`jaaropgave-2025-${i}.pdf`, 1_500_000 + i),
+      email: `gezin${i}@example.net`,
+    }));
+    const list = ['file,email', ...rows.map((r) => `${r.file.name},${r.email}`)].join('\n');
+    await composeBatch(
+      first.page,
+      rows.map((r) => r.file),
+      list,
+    );
+    const batchId = await sendBatch(first.page);
+    const batchRef = Buffer.from(fromBase64Url(batchId));
+    const made = () =>
+      (
+        db.prepare(`SELECT count(*) AS n FROM batch_items WHERE batch_id = ? AND state = 'created'`).get(batchRef) as {
+          n: number;
+        }
+      ).n;
+    await expect.poll(made, { timeout: TRANSFER_TIMEOUT, interval: 100 }).toBeGreaterThanOrEqual(1);
+    // The tab is closed in the middle: its links (only ever in that tab) are gone.
+    await first.context.close();
+    const createdBefore = made();
+    expect(createdBefore).toBeLessThan(rows.length);
+
+    // ---- a server that answers with another address for an item: the page stops before anything is sent
+    const second = await sessions.signedIn(ADVISOR);
+    const { page } = second;
+    await page.route(`**/api/v1/batches/${batchId}`, async (route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { items: { email: string }[] };
+      const item = body.items[0];
+      if (item) item.email = 'mallory@example.org';
+      await route.fulfill({ response: answer, json: body });
+    });
+    const sentBefore = second.requests.length;
+    await page.evaluate((to) => {
+      history.pushState(null, '', to);
+      dispatchEvent(new Event('coffer:navigate'));
+    }, `/app/batches/${batchId}`);
+    await page.locator('[data-testid="batch-view"][data-state="refused"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('batch-refused').textContent()).toContain('does not match the list you sealed');
+    expect(
+      second.requests
+        .slice(sentBefore)
+        .filter((r) => r.method !== 'GET')
+        .map((r) => `${r.method} ${new URL(r.url).pathname}`),
+    ).toEqual([]);
+    await page.unroute(`**/api/v1/batches/${batchId}`);
+
+    // ---- the honest answer: choose the same files again, and the batch carries on
+    await page.getByTestId('nav-dashboard').click();
+    await page.evaluate((to) => {
+      history.pushState(null, '', to);
+      dispatchEvent(new Event('coffer:navigate'));
+    }, `/app/batches/${batchId}`);
+    await page.getByTestId('batch-resume').waitFor({ timeout: 60_000 });
+    await page.getByTestId('batch-resume-files').setInputFiles(rows.map((r) => ({ ...r.file })));
+    await runEnds(page);
+    const exported = await saveExport(page);
+    expect(exported.map((r) => r[0]).sort()).toEqual(rows.map((r) => r.email).sort());
+    const states = db
+      .prepare(`SELECT state, count(*) AS n FROM batch_items WHERE batch_id = ? GROUP BY state`)
+      .all(batchRef);
+    expect(states).toEqual([{ state: 'delivered', n: rows.length }]);
+    // The closed tab's undelivered shares were withdrawn: one active share per recipient, never two live links.
+    const revoked = (
+      db.prepare(`SELECT count(*) AS n FROM shares WHERE batch_id = ? AND revoked_at IS NOT NULL`).get(batchRef) as {
+        n: number;
+      }
+    ).n;
+    expect(revoked).toBe(createdBefore);
+    const perRecipient = activeBatchShares();
+    for (const row of rows) expect(perRecipient.get(row.email), row.email).toBe(1);
+
+    // ---- each recipient opens their own file with the exported link
+    const guest = await sessions.open('families');
+    for (const row of rows) {
+      const link = exported.find((r) => r[0] === row.email)?.[3] ?? '';
+      await guestOpens(guest.page, row.email, link);
+      expect(await guest.page.getByTestId('file-row').count()).toBe(1);
+      expectSameFile(await download(guest.page, row.file.name), row.file);
+    }
+    await sessions.finish(guest, second);
+  },
+);
+
+it('the file-name rule finds contacts by the reference number in a file name, optionally within one organisation', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const people = [
+    { email: 'noor@noord.example', name: 'Noor de Wit', organisation: 'Bakkerij Noord', reference: 'NRD-7' },
+    { email: 'ali@noord.example', name: 'Ali Bakker', organisation: 'Bakkerij Noord', reference: 'NRD-8' },
+    { email: 'sem@zuid.example', name: 'Sem Zuid', organisation: 'Bakkerij Zuid', reference: '77' },
+  ];
+  for (const person of people) {
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contact-email').fill(person.email);
+    await page.getByTestId('contact-name').fill(person.name);
+    await page.getByTestId('contact-organisation').fill(person.organisation);
+    await page.getByTestId('contact-reference').fill(person.reference);
+    await page.getByTestId('contact-add').click();
+    await page.locator(`[data-testid="contact-row"][data-email="${person.email}"]`).waitFor();
+  }
+  const files = ['loonstrook NRD-7 maart.pdf', 'loonstrook_NRD-8.pdf', 'loonstrook-77.pdf', 'loonstrook-NRD-9.pdf'].map(
+    (name) => randomFile(name, 1000),
+  );
+  await page.getByTestId('nav-send').click();
+  await page.getByTestId('send-many-link').click();
+  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
+  await page.getByTestId('batch-files').setInputFiles(files.map((file) => ({ ...file })));
+  await page.getByTestId('batch-mode-names').check();
+  const previewed = async () =>
+    page
+      .getByTestId('batch-preview-row')
+      .evaluateAll((rows) =>
+        rows.map((row) => `${row.getAttribute('data-email')} ${row.getAttribute('data-delivery')}`),
+      );
+  await expect
+    .poll(previewed)
+    .toEqual(['noor@noord.example export', 'ali@noord.example export', 'sem@zuid.example export']);
+  expect(await page.getByTestId('batch-preview-unmatched').textContent()).toContain('loonstrook-NRD-9.pdf');
+  await page.getByTestId('batch-organisation').selectOption('Bakkerij Noord');
+  await expect.poll(previewed).toEqual(['noor@noord.example export', 'ali@noord.example export']);
+  expect(await page.getByTestId('batch-preview-unmatched').textContent()).toContain('loonstrook-77.pdf');
+  await sessions.finish(advisor);
+});
