@@ -297,7 +297,7 @@ export async function runBatch(
     }
   }
 
-  // ---- two at a time; the first failure that is not retried stops the others
+  // ---- CONCURRENCY at a time; the first failure that is not retried stops the others
   const queue = [...items];
   const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
     for (;;) {
