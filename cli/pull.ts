@@ -167,7 +167,9 @@ export async function pull(session: Session, io: Io, dir: string): Promise<PullO
         for (const file of upload.files) {
           if (entry.files[file.fileId] !== undefined) continue;
           const temporary = join(folder, `.coffer-partial-${randomBytes(8).toString('hex')}`);
-          const name = `${localDate(view.receivedAt)} ${file.name}`;
+          // The uploader's name is made safe on its own first, so a name that is nothing once made safe
+          // ("..") becomes "download" rather than the date alone, and `CON.txt` is seen as a device name.
+          const name = `${localDate(view.receivedAt)} ${diskName(file.name)}`;
           await session.call(
             'downloadFile',
             {

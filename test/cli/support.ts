@@ -1,0 +1,85 @@
+// The command-line client against a real server in this process: the test app (real SQLite
+// file, real SMTP on loopback) listening on 127.0.0.1, and a device state for a member written
+// the way `coffer` keeps it (device.json, the account keys sealed under a passphrase). Until
+// device enrolment is merged, the credential is the member's signed-in browser session (its
+// cookie), which the server accepts for the same requests. `coffer` runs in this process with
+// its own streams, so a test reads what it printed and its exit code.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { saveDevice, sealDeviceKeys } from '../../cli/device.js';
+import { runCoffer } from '../../cli/main.js';
+import { TEST_ORIGIN } from '../helpers/app.js';
+import type { Member, Office } from '../helpers/office.js';
+import { tempDir } from '../helpers/tmp.js';
+
+export const PASSPHRASE = 'een wachtzin voor de kantoorcomputer';
+
+export async function listen(o: Office): Promise<{ server: Server; base: string }> {
+  const server = createServer(o.t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A state folder holding `member`'s device state, connected to `base`. */
+export async function connectDevice(o: Office, member: Member, base: string): Promise<string> {
+  const home = await tempDir('coffer-cli-home-');
+  const token = member.tab.token;
+  if (token === undefined) throw new Error('the member is not signed in');
+  await saveDevice(home, {
+    version: 1,
+    server: base,
+    origin: TEST_ORIGIN,
+    userId: idToWire(member.account.userId),
+    credential: { kind: 'session', value: token },
+    office: {
+      officeId: idToWire(o.office.keys.officeId),
+      signingPublicKey: toBase64Url(o.office.keys.signing.publicKey),
+    },
+    keys: sealDeviceKeys(PASSPHRASE, idToWire(member.account.userId), member.account.keys),
+    seen: {},
+  });
+  return home;
+}
+
+export interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout parsed, for --json runs. */
+  json<T = Record<string, unknown>>(): T;
+}
+
+function collect(): { stream: PassThrough; text(): string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+export async function coffer(
+  home: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<Ran> {
+  const stdout = collect();
+  const stderr = collect();
+  const code = await runCoffer(args, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    stdin: new PassThrough(),
+    env: { COFFER_HOME: home, COFFER_PASSPHRASE: PASSPHRASE, LANG: 'C', ...env },
+  });
+  return {
+    code,
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    json: <T>() => JSON.parse(stdout.text()) as T,
+  };
+}
