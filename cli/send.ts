@@ -99,9 +99,14 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
     },
   });
   const emailOf = new Map(accounts.map((a) => [a.userId, a.email]));
-  const failed = checked.accounts.find((a) => a.check !== 'verified' || a.pin === 'changed');
-  if (failed !== undefined)
-    throw new CliError(EXIT.refused, 'key_refused', m.keyRefused(emailOf.get(failed.userId) ?? failed.userId));
+  for (const account of checked.accounts) {
+    if (account.check === 'verified' && account.pin !== 'changed') continue;
+    throw new CliError(
+      EXIT.refused,
+      account.check === 'verified' ? 'key_changed' : 'keys_untrusted',
+      m.keyRefused(emailOf.get(account.userId) ?? account.userId),
+    );
+  }
   if (checked.office.pin === 'changed') throw new CliError(EXIT.refused, 'office_key_changed', m.officeKeyChanged);
   await session.storePins(
     [

@@ -152,7 +152,8 @@ describe('coffer pull', () => {
     const dir = await tempDir('coffer-cli-pull-');
     const ran = await coffer(home, ['pull', '--to', dir, '--json']);
     expect(ran.code).toBe(2);
-    expect(ran.json()).toEqual({ error: { code: 'signed_out', message: expect.stringContaining('did not accept') } });
+    expect(ran.json()).toMatchObject({ error: { code: 'signed_out' } });
+    expect(ran.stderr).toContain('The server did not accept this device');
     expect(await readdir(dir)).toEqual([]);
   });
 
