@@ -80,7 +80,7 @@ export async function saveDevice(home: string, device: DeviceState): Promise<voi
 }
 
 /** The account keys sealed under a passphrase: Argon2id (format v1's default) with a new salt, then a key bundle. */
-export function sealDeviceKeys(passphrase: string, userId: string, keys: AccountKeys): DeviceState['keys'] {
+export function sealKeysAtRest(passphrase: string, userId: string, keys: AccountKeys): DeviceState['keys'] {
   const salt = newSalt();
   const split = passwordKeys(passphrase, salt, DEFAULT_KDF_PARAMS);
   wipe(split.authKey);
@@ -93,7 +93,7 @@ export function sealDeviceKeys(passphrase: string, userId: string, keys: Account
 }
 
 /** Opens the sealed keys; they must be the keys the server publishes for the user. */
-export function openDeviceKeys(
+export function openKeysAtRest(
   device: DeviceState,
   passphrase: string,
   published: AccountPublicKeys,

@@ -27,7 +27,7 @@ import type { CallContext } from '../client/src/crypto/operations/types.js';
 import type { TransferProgress } from '../client/src/crypto/protocol.js';
 import { systemClock } from '../client/src/crypto/transport.js';
 import { createApi, type Api } from './http.js';
-import { loadDevice, openDeviceKeys, saveDevice, type DeviceState } from './device.js';
+import { loadDevice, openKeysAtRest, saveDevice, type DeviceState } from './device.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
@@ -80,7 +80,7 @@ export async function openSession(io: Io, home: string): Promise<Session> {
   const passphrase = await io.passphrase().catch(() => {
     throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
   });
-  const keys = openDeviceKeys(
+  const keys = openKeysAtRest(
     device,
     passphrase,
     {

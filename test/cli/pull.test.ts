@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromBase64Url, newDropKeys, newId, toBase64Url } from '../../shared/crypto/index.js';
+import { fromBase64Url, newDropKeys, newId, newOfficeKeys, toBase64Url } from '../../shared/crypto/index.js';
 import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { makeClient, startPortalSession, type ClientAccount } from '../helpers/clients.js';
 import { buildSubmission, dropUploads, submit, uploadToDrop } from '../helpers/drops.js';
@@ -154,6 +154,19 @@ describe('coffer pull', () => {
     expect(ran.code).toBe(2);
     expect(ran.json()).toMatchObject({ error: { code: 'signed_out' } });
     expect(ran.stderr).toContain('The server did not accept this device');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses a server that names another office key than the device pinned, before anything is opened', async () => {
+    const { o, client, base } = await officeWithClient();
+    await uploadToDrop(o.t.app, client.drop, await startPortalSession(client), [makeFile(randomPlaintext(100))]);
+    const home = await connectDevice(o, o.staff, base);
+    o.t.db.prepare('UPDATE office SET signing_public_key = ?').run(newOfficeKeys(newId()).signing.publicKey);
+    const dir = await tempDir('coffer-cli-pull-');
+    const ran = await coffer(home, ['pull', '--to', dir, '--json']);
+    expect(ran.code).toBe(3);
+    expect(ran.json()).toMatchObject({ error: { code: 'office_key_changed' } });
+    expect(ran.stderr).toContain('The office key the server names is not the one this device pinned');
     expect(await readdir(dir)).toEqual([]);
   });
 

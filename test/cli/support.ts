@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
-import { saveDevice, sealDeviceKeys } from '../../cli/device.js';
+import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import type { Member, Office } from '../helpers/office.js';
@@ -42,7 +42,7 @@ export async function connectDevice(o: Office, member: Member, base: string): Pr
       officeId: idToWire(o.office.keys.officeId),
       signingPublicKey: toBase64Url(o.office.keys.signing.publicKey),
     },
-    keys: sealDeviceKeys(PASSPHRASE, idToWire(member.account.userId), member.account.keys),
+    keys: sealKeysAtRest(PASSPHRASE, idToWire(member.account.userId), member.account.keys),
     seen: {},
   });
   return home;
