@@ -33,7 +33,7 @@ const PullState = z.object({
 });
 type PullState = z.infer<typeof PullState>;
 
-export interface PulledFile {
+interface PulledFile {
   readonly dropId: string;
   readonly dropUploadId: string;
   readonly fileId: string;
@@ -42,7 +42,7 @@ export interface PulledFile {
   readonly size: number;
 }
 
-export interface RefusedUpload {
+interface RefusedUpload {
   readonly dropId: string;
   readonly dropUploadId: string;
   readonly folder: string;

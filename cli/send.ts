@@ -32,7 +32,7 @@ export interface SendOptions {
   readonly message: string;
 }
 
-export interface SentGuest {
+interface SentGuest {
   readonly email: string;
   readonly recipientId: string;
   readonly link: string;
