@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     await ready();
     next();
   }) satisfies RequestHandler);
-  mountRoutes(app, routeTable(services), createGuards(services.sessions), services.storage);
+  mountRoutes(app, routeTable(services), createGuards(services.sessions, services.bearer), services.storage);
   app.use(notFoundPage(deps.clientDir));
   app.use(((_req, _res, next) => next(notFound())) satisfies RequestHandler);
   app.use(errorHandler(deps.log, { onStorageFull: () => services.storage.writeFailed() }));
@@ -58,7 +58,12 @@ function mountRoutes(app: express.Express, table: readonly RouteSpec[], guards: 
         contentTypeCheck(spec.body),
         // The guard runs before any body is read: an anonymous caller cannot make the server
         // parse a 2 MiB share body or stream a part only to be refused.
-        retryMiddlewareOnBusy(guards.handler(spec.guard, { passive: spec.passive === true })),
+        retryMiddlewareOnBusy(
+          guards.handler(spec.guard, {
+            passive: spec.passive === true,
+            ...(spec.scopes ? { scopes: spec.scopes } : {}),
+          }),
+        ),
         bodyParser(spec.body, spec.jsonLimit),
         // Uploads only: refused with 507 while free space is below the margin (server/kernel/storage/gate.ts).
         spaceGate(storage, spec),

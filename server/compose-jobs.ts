@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { createAuthRepo } from './auth/repo.js';
 import { createClientsRepo } from './clients/repo.js';
 import { createContactsRepo } from './contacts/repo.js';
+import { createDevicesRepo } from './devices/repo.js';
+import { createBearerRepo } from './kernel/bearer/repo.js';
 import { createDropsRepo } from './drops/repo.js';
 import { createHealthRepo } from './health/repo.js';
 import { createInvitationsRepo } from './invitations/repo.js';
@@ -49,6 +51,8 @@ export function createRepos(db: Db) {
     clients: createClientsRepo(db),
     pins: createPinsRepo(db),
     contacts: createContactsRepo(db),
+    devices: createDevicesRepo(db),
+    bearer: createBearerRepo(db),
     privacy: createPrivacyRepo(db),
     health: createHealthRepo(db),
     housekeeping: createHousekeepingRepo(db),

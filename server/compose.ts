@@ -40,6 +40,8 @@ import { createUploadsService, MIB } from './kernel/uploads/service.js';
 import { createOfficeService } from './office/service.js';
 import { createPinsService } from './pins/service.js';
 import { createContactsService } from './contacts/service.js';
+import { createDevicesService } from './devices/service.js';
+import { createBearerResolver, type BearerResolver } from './kernel/bearer/service.js';
 import { createPrivacyService } from './privacy/service.js';
 import type { RouteServices } from './routes.js';
 import { createSetupCompletion, createSetupService } from './setup/service.js';
@@ -108,6 +110,8 @@ export interface Services extends RouteServices {
   readonly deliver: Deliver;
   readonly mailQueue: MailQueue;
   readonly storage: Storage;
+  /** Enrolled devices' bearer tokens, resolved by the guards (server/kernel/bearer). */
+  readonly bearer: BearerResolver;
 }
 
 /** The given storage state, or one over DATA_DIR with the configured margin (no reserve: main.ts owns it). */
@@ -312,6 +316,16 @@ export function createServices(deps: AppDeps): Services {
     receiving: createReceivingService({ ...linkDeps, shares: repos.shares, users: repos.users, blobs, notify }),
     pins: createPinsService({ repo: repos.pins, clock, transact }),
     contacts: createContactsService({ repo: repos.contacts, audit, clock, transact }),
+    devices: createDevicesService({
+      repo: repos.devices,
+      users: repos.users,
+      office: repos.office,
+      limits,
+      audit,
+      transact,
+      clock,
+    }),
+    bearer: createBearerResolver({ repo: repos.bearer, clock }),
     drops: dropsService,
     dropLink,
     // A drop's uploader uploads with the same protocol; their uploads belong to their session.

@@ -7,6 +7,8 @@ import type { AuditTrail } from './audit/trail.js';
 import * as auth from './auth/routes.js';
 import * as clients from './clients/routes.js';
 import * as contacts from './contacts/routes.js';
+import * as devices from './devices/routes.js';
+import type { DevicesService } from './devices/service.js';
 import type { ContactsService } from './contacts/service.js';
 import type { ClientsService } from './clients/service.js';
 import type { DropLinkService } from './drops/link.js';
@@ -67,6 +69,8 @@ export interface RouteServices {
   readonly clients: ClientsService;
   /** Contacts, the office's address book, and the recipient field's suggestions. */
   readonly contacts: ContactsService;
+  /** Enrolled devices (the command-line client) and their API tokens. */
+  readonly devices: DevicesService;
   /** Reading the audit log (the admin's page and CSV export). */
   readonly auditTrail: AuditTrail;
   /** Privacy rights: export and erase a person (admins). */
@@ -118,6 +122,15 @@ const PIN_INDEX_JSON_LIMIT = 1024 * 1024;
 const DROP_SUBMIT_JSON_LIMIT = 2 * 1024 * 1024;
 
 /**
+ * Bearer tokens of enrolled devices (docs/protocol.md "Devices") reach only the routes that name
+ * one of their scopes: `send` shares, `pull` what arrived, `ANY` (either) for the account's own
+ * keys and pins. Every other route refuses a bearer token with 403 token_scope.
+ */
+const SEND = { scopes: ['send'] } as const;
+const PULL = { scopes: ['pull'] } as const;
+const ANY = { scopes: ['send', 'pull'] } as const;
+
+/**
  * One API entry of the table: method, path, guard, body type, handler (and, rarely, options).
  * API answers are JSON (or a download) and never cached; pages and assets are written out below.
  */
@@ -127,7 +140,7 @@ function api(
   guard: RouteSpec['guard'],
   body: RouteSpec['body'],
   handler: RouteSpec['handler'],
-  options: Pick<RouteSpec, 'passive' | 'jsonLimit'> = {},
+  options: Pick<RouteSpec, 'passive' | 'jsonLimit' | 'scopes'> = {},
 ): RouteSpec {
   return { method, path, kind: 'api', body, guard, ...options, handler };
 }
@@ -155,7 +168,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     // the office
     api('GET', '/api/v1/office', 'public', 'none', office.getOffice(s.office)),
     api('GET', '/api/v1/office/logo', 'public', 'none', office.getLogo(s.office)),
-    api('GET', '/api/v1/office/keys', 'office', 'none', office.getOfficeKeys(s.office)),
+    api('GET', '/api/v1/office/keys', 'office', 'none', office.getOfficeKeys(s.office), ANY),
 
     // signing in
     api('POST', '/api/v1/auth/prelogin', 'public', 'json', auth.prelogin(a)),
@@ -167,7 +180,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
 
     // the signed-in user
     api('GET', '/api/v1/session', 'session', 'none', sessions.getSession(se), { passive: true }),
-    api('GET', '/api/v1/me/keys', 'session', 'none', sessions.getMyKeys(se)),
+    api('GET', '/api/v1/me/keys', 'session', 'none', sessions.getMyKeys(se), ANY),
     api('POST', '/api/v1/session/keep-half', 'session', 'json', sessions.makeKeepHalf(se)),
     api('GET', '/api/v1/session/keep-half', 'session', 'none', sessions.getKeepHalf(se)),
     api('GET', '/api/v1/sessions', 'session', 'none', sessions.listSessions(se)),
@@ -184,7 +197,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('POST', '/api/v1/invitations/accept', 'public', 'json', invitations.acceptInvitation(inv)),
 
     // colleagues
-    api('GET', '/api/v1/directory', 'staff', 'none', users.getDirectory(s.users)),
+    api('GET', '/api/v1/directory', 'staff', 'none', users.getDirectory(s.users), SEND),
 
     // administration
     api('GET', '/api/v1/admin/users', 'admin', 'none', users.listUsers(s.users)),
@@ -211,19 +224,22 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
 
     // sending: resumable uploads of ciphertext (shared/wire/uploads.ts), for members who send.
     // Clients upload only through their personal drop (the portal's grant, below).
-    api('POST', '/api/v1/uploads', 'office', 'json', uploads.createUpload(s.uploads)),
-    api('GET', '/api/v1/uploads/:uploadId', 'office', 'none', uploads.getUpload(s.uploads)),
-    api('PUT', '/api/v1/uploads/:uploadId/parts/:index', 'office', 'octet-stream', uploads.putPart(s.uploads)),
-    api('POST', '/api/v1/uploads/:uploadId/complete', 'office', 'json', uploads.completeUpload(s.uploads)),
-    api('DELETE', '/api/v1/uploads/:uploadId', 'office', 'none', uploads.cancelUpload(s.uploads)),
+    api('POST', '/api/v1/uploads', 'office', 'json', uploads.createUpload(s.uploads), SEND),
+    api('GET', '/api/v1/uploads/:uploadId', 'office', 'none', uploads.getUpload(s.uploads), SEND),
+    api('PUT', '/api/v1/uploads/:uploadId/parts/:index', 'office', 'octet-stream', uploads.putPart(s.uploads), SEND),
+    api('POST', '/api/v1/uploads/:uploadId/complete', 'office', 'json', uploads.completeUpload(s.uploads), SEND),
+    api('DELETE', '/api/v1/uploads/:uploadId', 'office', 'none', uploads.cancelUpload(s.uploads), SEND),
 
     // sending: shares, the sender's and the office's view (shared/wire/shares.ts). Approved staff
     // and admins only: they hold the office key, so any of them may take over a colleague's share.
-    api('POST', '/api/v1/recipients/lookup', 'office', 'json', shares.lookupRecipients(s.shares)),
-    api('POST', '/api/v1/shares', 'office', 'json', shares.createShare(s.shares), { jsonLimit: SHARE_JSON_LIMIT }),
-    api('GET', '/api/v1/shares', 'office', 'none', shares.listShares(s.shares, now)),
-    api('GET', '/api/v1/shares/:shareId', 'office', 'none', shares.getShare(s.shares, now)),
-    api('POST', '/api/v1/shares/:shareId/revoke', 'office', 'json', shares.revokeShare(s.shares)),
+    api('POST', '/api/v1/recipients/lookup', 'office', 'json', shares.lookupRecipients(s.shares), SEND),
+    api('POST', '/api/v1/shares', 'office', 'json', shares.createShare(s.shares), {
+      ...SEND,
+      jsonLimit: SHARE_JSON_LIMIT,
+    }),
+    api('GET', '/api/v1/shares', 'office', 'none', shares.listShares(s.shares, now), SEND),
+    api('GET', '/api/v1/shares/:shareId', 'office', 'none', shares.getShare(s.shares, now), SEND),
+    api('POST', '/api/v1/shares/:shareId/revoke', 'office', 'json', shares.revokeShare(s.shares), SEND),
     api('POST', '/api/v1/shares/:shareId/extend', 'office', 'json', shares.extendShare(s.shares)),
     api(
       'POST',
@@ -238,6 +254,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'office',
       'json',
       shares.mailLink(s.shares),
+      SEND,
     ),
     api(
       'GET',
@@ -253,7 +270,7 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'json',
       shares.revokeTrustedDevices(s.shares),
     ),
-    api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares)),
+    api('GET', '/api/v1/shares/:shareId/files/:fileId', 'office', 'none', shares.senderFile(s.shares), SEND),
 
     // a guest's link. Public: holding the recipient id makes one a link holder, but Ks, the keys
     // and a download grant come only after a code from the bound mailbox (or on a trusted device
@@ -267,16 +284,16 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
     api('GET', '/api/v1/links/:linkId/files/:fileId', 'public', 'none', shares.guestFile(s.receiving)),
 
     // shares received by the signed-in account (files need a grant as well as the session)
-    api('GET', '/api/v1/received', 'approved', 'none', shares.listReceived(s.receiving, now)),
-    api('GET', '/api/v1/received/:shareId', 'approved', 'none', shares.getReceived(s.receiving)),
-    api('POST', '/api/v1/received/:shareId/grant', 'approved', 'json', shares.issueGrant(s.receiving)),
-    api('GET', '/api/v1/received/:shareId/files/:fileId', 'approved', 'none', shares.receivedFile(s.receiving)),
+    api('GET', '/api/v1/received', 'approved', 'none', shares.listReceived(s.receiving, now), PULL),
+    api('GET', '/api/v1/received/:shareId', 'approved', 'none', shares.getReceived(s.receiving), PULL),
+    api('POST', '/api/v1/received/:shareId/grant', 'approved', 'json', shares.issueGrant(s.receiving), PULL),
+    api('GET', '/api/v1/received/:shareId/files/:fileId', 'approved', 'none', shares.receivedFile(s.receiving), PULL),
 
     // drops, the office's side (shared/wire/drops.ts): approved staff and admins, who hold the
     // office key, so any of them may take over a colleague's drop (audited).
     api('POST', '/api/v1/drops', 'office', 'json', drops.createDrop(s.drops)),
-    api('GET', '/api/v1/drops', 'office', 'none', drops.listDrops(s.drops, now)),
-    api('GET', '/api/v1/drops/:dropId', 'office', 'none', drops.getDrop(s.drops, now)),
+    api('GET', '/api/v1/drops', 'office', 'none', drops.listDrops(s.drops, now), PULL),
+    api('GET', '/api/v1/drops/:dropId', 'office', 'none', drops.getDrop(s.drops, now), PULL),
     api('POST', '/api/v1/drops/:dropId/close', 'office', 'json', drops.closeDrop(s.drops)),
     api('POST', '/api/v1/drops/:dropId/unlock', 'office', 'json', drops.unlockDrop(s.drops)),
     api('DELETE', '/api/v1/drops/:dropId', 'office', 'none', drops.deleteDrop(s.drops)),
@@ -288,7 +305,14 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'json',
       drops.rejectDropUpload(s.drops),
     ),
-    api('GET', '/api/v1/drops/:dropId/uploads/:dropUploadId/files/:fileId', 'office', 'none', drops.dropFile(s.drops)),
+    api(
+      'GET',
+      '/api/v1/drops/:dropId/uploads/:dropUploadId/files/:fileId',
+      'office',
+      'none',
+      drops.dropFile(s.drops),
+      PULL,
+    ),
 
     // a drop's link. Public: holding the drop id makes one a link holder. A bound drop needs a
     // code from its mailbox, an open one only asks (never mails); either way the grant names
@@ -348,8 +372,8 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
       'json',
       clients.withdrawClientInvitation(s.clients),
     ),
-    api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients, now)),
-    api('GET', '/api/v1/clients/:userId', 'office', 'none', clients.getClient(s.clients)),
+    api('GET', '/api/v1/clients', 'office', 'none', clients.listClients(s.clients, now), ANY),
+    api('GET', '/api/v1/clients/:userId', 'office', 'none', clients.getClient(s.clients), ANY),
     api('POST', '/api/v1/clients/:userId/approve', 'office', 'json', clients.approveClient(s.clients)),
     api('POST', '/api/v1/clients/:userId/keys-checked', 'office', 'json', clients.clientKeysChecked(s.clients)),
     api('POST', '/api/v1/clients/:userId/advisor', 'office', 'json', clients.setClientAdvisor(s.clients)),
@@ -361,27 +385,51 @@ export function routeTable(s: RouteServices): readonly RouteSpec[] {
 
     // contacts, the office's address book (shared/wire/contacts.ts): approved staff and admins,
     // office-wide; a standing access code arrives sealed to the office key and is only stored.
-    api('GET', '/api/v1/contacts', 'office', 'none', contacts.listContacts(s.contacts)),
+    api('GET', '/api/v1/contacts', 'office', 'none', contacts.listContacts(s.contacts), SEND),
     api('POST', '/api/v1/contacts', 'office', 'json', contacts.createContact(s.contacts)),
     api('PUT', '/api/v1/contacts/:contactId', 'office', 'json', contacts.updateContact(s.contacts)),
     api('DELETE', '/api/v1/contacts/:contactId', 'office', 'none', contacts.deleteContact(s.contacts)),
     api('PUT', '/api/v1/contacts/:contactId/code', 'office', 'json', contacts.setContactCode(s.contacts)),
     api('DELETE', '/api/v1/contacts/:contactId/code', 'office', 'none', contacts.removeContactCode(s.contacts)),
-    api('GET', '/api/v1/recipients/suggestions', 'office', 'none', contacts.suggestRecipients(s.contacts)),
+    api('GET', '/api/v1/recipients/suggestions', 'office', 'none', contacts.suggestRecipients(s.contacts), SEND),
 
     // privacy rights (shared/wire/privacy.ts): admins export or erase everything about one person,
     // found by the e-mail address in the body (never in a URL). Preview changes nothing; export
     // and erase are audited; erase needs the preview's confirmation.
+    api('POST', '/api/v1/devices/enrolments', 'public', 'json', devices.startEnrolment(s.devices)),
+    api('GET', '/api/v1/devices/enrolments', 'office', 'none', devices.listPendingEnrolments(s.devices)),
+    api(
+      'POST',
+      '/api/v1/devices/enrolments/:enrolmentId/approve',
+      'office',
+      'json',
+      devices.approveEnrolment(s.devices),
+    ),
+    api('POST', '/api/v1/devices/enrolments/:enrolmentId/claim', 'public', 'json', devices.claimEnrolment(s.devices)),
+    api('GET', '/api/v1/devices', 'office', 'none', devices.listDevices(s.devices)),
+    api('PUT', '/api/v1/devices/:deviceId', 'office', 'json', devices.renameDevice(s.devices)),
+    api('DELETE', '/api/v1/devices/:deviceId', 'office', 'none', devices.revokeDevice(s.devices)),
+    api('POST', '/api/v1/devices/:deviceId/tokens', 'office', 'json', devices.createApiToken(s.devices), ANY),
+    api(
+      'DELETE',
+      '/api/v1/devices/:deviceId/tokens/:tokenId',
+      'office',
+      'none',
+      devices.revokeApiToken(s.devices),
+      ANY,
+    ),
+
     api('POST', '/api/v1/admin/privacy/preview', 'admin', 'json', privacy.previewPerson(s.privacy)),
     api('POST', '/api/v1/admin/privacy/export', 'admin', 'json', privacy.exportPerson(s.privacy)),
     api('POST', '/api/v1/admin/privacy/erase', 'admin', 'json', privacy.erasePerson(s.privacy)),
 
     // the signed-in user's pins (only stored: the MAC is the owner's)
-    api('GET', '/api/v1/me/pins', 'session', 'none', pins.listPins(s.pins)),
-    api('PUT', '/api/v1/me/pins/:subject/:subjectId', 'session', 'json', pins.putPin(s.pins)),
+    api('GET', '/api/v1/me/pins', 'session', 'none', pins.listPins(s.pins), ANY),
+    api('PUT', '/api/v1/me/pins/:subject/:subjectId', 'session', 'json', pins.putPin(s.pins), ANY),
     // …and their pin index (compare-and-swap on its counter)
-    api('GET', '/api/v1/me/pin-index', 'session', 'none', pins.getPinIndex(s.pins)),
+    api('GET', '/api/v1/me/pin-index', 'session', 'none', pins.getPinIndex(s.pins), ANY),
     api('PUT', '/api/v1/me/pin-index', 'session', 'json', pins.putPinIndex(s.pins), {
+      ...ANY,
       jsonLimit: PIN_INDEX_JSON_LIMIT,
     }),
 

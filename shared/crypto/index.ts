@@ -33,6 +33,7 @@ export * from './client-link.js';
 export * from './client-invitation.js';
 export * from './contact-code.js';
 export * from './drop-record.js';
+export * from './device.js';
 export * from './fingerprint.js';
 export * from './pins.js';
 export * from './links.js';

@@ -50,6 +50,10 @@ export const TAG = {
   pin: tag('pin'),
   pinIndex: tag('pin-index'),
   pinKey: tag('pin-key'),
+  deviceCode: tag('device-code'),
+  deviceKeys: tag('device-keys'),
+  deviceCertificate: tag('device-certificate'),
+  deviceClaim: tag('device-claim'),
 } as const;
 
 /** crypto_kdf contexts: exactly 8 bytes each, the version inside. */

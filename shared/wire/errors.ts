@@ -41,6 +41,12 @@ const ERROR_CODES = [
   'invalid_certificate',
   /** 409: the request does not fit the account's current state (e.g. approving an approved user). */
   'wrong_state',
+  /** 403: an API token on a route outside its scopes (send, pull), or on a route no token may use. */
+  'token_scope',
+  /** 401: the device or API token was revoked (or its user can no longer act): enrol the device again. */
+  'device_revoked',
+  /** 400: a request carried both a session cookie and a bearer token; Coffer does not guess which one is meant. */
+  'ambiguous_credentials',
   /** 409: the pin index changed since the caller read it (another tab or device wrote one): read it again. */
   'pin_index_conflict',
   /** 400/415: the logo is not a PNG, JPEG or WebP image (checked by its content). */

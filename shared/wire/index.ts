@@ -9,6 +9,7 @@ export * from './shares.js';
 export * from './drops.js';
 export * from './clients.js';
 export * from './contacts.js';
+export * from './devices.js';
 export * from './errors.js';
 export * from './health.js';
 export * from './setup.js';

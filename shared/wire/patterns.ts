@@ -10,6 +10,9 @@ export const ID_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 /** Every role an account can have; the one list (shared/wire/common.ts derives the schema and the type). */
 export const ROLES = ['admin', 'staff', 'client'] as const;
 
+/** What an enrolled device or an API token may do (docs/protocol.md "Devices"): send shares, pull what arrived. */
+export const DEVICE_SCOPES = ['send', 'pull'] as const;
+
 /**
  * True if `text` holds a control character (C0 or DEL) other than those in `allowed`: names,
  * titles and labels are shown on one line; instructions may keep line breaks and tabs.

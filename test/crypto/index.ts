@@ -6,6 +6,7 @@ import { clientInvitationCases } from './client-invitation.cases.js';
 import { contactCodeCases } from './contact-code.cases.js';
 import { contentTamperCases } from './content-tamper.cases.js';
 import { contentCases } from './content.cases.js';
+import { deviceCases } from './device.cases.js';
 import { dropCases } from './drop.cases.js';
 import { dropRecordCases } from './drop-record.cases.js';
 import type { CryptoCase } from './harness.js';
@@ -33,6 +34,7 @@ export const cryptoCases: readonly CryptoCase[] = [
   ...dropCases,
   ...dropRecordCases,
   ...contactCodeCases,
+  ...deviceCases,
   ...clientInvitationCases,
   ...pinIndexCases,
   ...vectorCases,

@@ -21,13 +21,16 @@ import {
   type AccountKeys,
   type SplitKeys,
 } from '../../shared/crypto/index.js';
+import supertest from 'supertest';
 import {
+  ApiTokenCreated,
   ClientInviteResponse,
   RecoverResponse,
   type SessionList,
   InvitationCreateResponse,
 } from '../../shared/wire/index.js';
 import { handover, inviteClientByHandover } from '../helpers/clients.js';
+import { enrolDevice } from '../helpers/devices.js';
 import { verifyChain } from '../../server/kernel/audit/service.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import {
@@ -320,6 +323,25 @@ beforeAll(async () => {
     200,
   );
   rememberInvitationSecret('waiting client invitation, handed over again', again.secret);
+
+  // An enrolled device (docs/protocol.md "Devices"): its own keys, its bearer token and an API
+  // token never reach the database or the log; the account keys it was handed only sealed.
+  const { device, claimed } = await enrolDevice(t.app, o.admin, o.office.keys.officeId, t.clock.now());
+  rememberToken('device token', claimed.token);
+  secrets.set('device encryption secret key', device.keys.encryption.secretKey);
+  secrets.set('device signing seed', device.keys.signing.seed);
+  secrets.set('device signing secret key', device.keys.signing.secretKey);
+  const apiToken = ApiTokenCreated.parse(
+    must(
+      await o.admin.tab.post(`/api/v1/devices/${claimed.deviceId}/tokens`, { label: 'Export', scopes: ['pull'] }),
+      201,
+    ).body,
+  );
+  rememberToken('API token', apiToken.token);
+  must(await supertest(t.app).get('/api/v1/received').set('Authorization', `Bearer ${apiToken.token}`), 200);
+  must(await o.admin.tab.delete(`/api/v1/devices/${claimed.deviceId}/tokens/${apiToken.tokenInfo.tokenId}`), 204);
+  must(await o.admin.tab.delete(`/api/v1/devices/${claimed.deviceId}`), 204);
+  must(await supertest(t.app).get('/api/v1/received').set('Authorization', `Bearer ${claimed.token}`), 401);
 }, 120_000);
 
 function rememberInvitationSecret(name: string, secret: Uint8Array) {
@@ -360,6 +382,11 @@ describe('the audit log', () => {
       'session.ended',
       'share.trusted_device_used',
       'drop.trusted_device_used',
+      'device.enrolled',
+      'device.claimed',
+      'token.created',
+      'token.revoked',
+      'device.revoked',
     ]) {
       expect(actions, action).toContain(action);
     }

@@ -183,6 +183,15 @@ DELETE /api/v1/contacts/:contactId                                 401  403  403
 PUT    /api/v1/contacts/:contactId/code                            401  403  403  ok   ok   ok    403    401   401  401  401
 DELETE /api/v1/contacts/:contactId/code                            401  403  403  ok   ok   ok    403    401   401  401  401
 GET    /api/v1/recipients/suggestions                              401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/devices/enrolments                                  400  400  400  400  400  400   400    400   400  400  400
+GET    /api/v1/devices/enrolments                                  401  403  403  ok   ok   ok    403    401   401  401  401
+POST   /api/v1/devices/enrolments/:enrolmentId/approve             401  403  403  400  400  400   403    401   401  401  401
+POST   /api/v1/devices/enrolments/:enrolmentId/claim               404  404  404  404  404  404   404    404   404  404  404
+GET    /api/v1/devices                                             401  403  403  ok   ok   ok    403    401   401  401  401
+PUT    /api/v1/devices/:deviceId                                   401  403  403  404  404  404   403    401   401  401  401
+DELETE /api/v1/devices/:deviceId                                   401  403  403  404  404  404   403    401   401  401  401
+POST   /api/v1/devices/:deviceId/tokens                            401  403  403  404  404  404   403    401   401  401  401
+DELETE /api/v1/devices/:deviceId/tokens/:tokenId                   401  403  403  404  404  404   403    401   401  401  401
 POST   /api/v1/admin/privacy/preview                               401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/admin/privacy/export                                401  403  403  403  403  ok    403    401   401  401  401
 POST   /api/v1/admin/privacy/erase                                 401  403  403  403  403  ok    403    401   401  401  401

@@ -86,6 +86,16 @@ export const AUDIT_ACTIONS = [
   /** A standing access code was set or replaced (`replaced` in the details); the server never sees it. */
   'contact.code_set',
   'contact.code_removed',
+  // enrolled devices and their API tokens (the device named by its id and, in the details, its name)
+  /** A member approved a device's enrolment (name and scopes in the details). */
+  'device.enrolled',
+  /** The device fetched what its approval left for it, and its token (once). */
+  'device.claimed',
+  'device.renamed',
+  'device.revoked',
+  /** An API token for a device (its label and scopes in the details; never the token). */
+  'token.created',
+  'token.revoked',
   // privacy rights (server/privacy): the object is the person's pseudonym, never the address
   /** An admin exported everything Coffer holds about a person (counts in the details). */
   'privacy.exported',
@@ -97,7 +107,7 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact';
+type AuditObjectType = 'office' | 'user' | 'invitation' | 'session' | 'share' | 'drop' | 'contact' | 'device';
 
 /** Values a detail may take: facts, never secrets or personal data. */
 export type AuditDetail = string | number | boolean | null | readonly string[];

@@ -1,8 +1,9 @@
-// Who is calling: set by the session guards (server/kernel/http/guards.ts) from the session cookie,
+// Who is calling: set by the session guards (server/kernel/http/guards.ts) from the session cookie
+// or an enrolled device's bearer token,
 // read by handlers with `callerOf(res)`. Handlers never take a user id from the request to
 // decide whose rows to touch: they take it from here.
 import type { Response } from 'express';
-import type { Id } from '../../../shared/crypto/index.js';
+import type { DeviceScope, Id } from '../../../shared/crypto/index.js';
 import type { Approval } from '../accounts/users-repo.js';
 import type { Role } from '../../../shared/wire/index.js';
 import { signedOut } from './errors.js';
@@ -20,6 +21,12 @@ export interface Caller {
     readonly tokenHash: Uint8Array;
     readonly id: Id;
     readonly expiresAt: number;
+  };
+  /** Set when the request came with an enrolled device's bearer token (server/kernel/bearer). */
+  readonly device?: {
+    readonly deviceId: Id;
+    readonly tokenId: Id;
+    readonly scopes: readonly DeviceScope[];
   };
 }
 

@@ -50,3 +50,12 @@ export function clearTrustCookie(res: Response): void {
 export function readTrustToken(req: Request): string | undefined {
   return readToken(req, TRUST_COOKIE);
 }
+
+/**
+ * The bearer token of an enrolled device or API token (`Authorization: Bearer <token>`, 43
+ * base64url characters), if the header holds one. A download grant in the same header (a
+ * signed JWT, always with dots) is not one: browsers send it beside their session cookie.
+ */
+export function readDeviceToken(req: Request): string | undefined {
+  return /^Bearer ([A-Za-z0-9_-]{43})$/.exec(req.headers.authorization ?? '')?.[1];
+}

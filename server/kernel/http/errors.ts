@@ -57,6 +57,11 @@ export const rateLimited = (retryAfterSeconds: number) =>
     undefined,
     Math.max(1, Math.ceil(retryAfterSeconds)),
   );
+export const tokenScope = () => new AppError(403, 'token_scope', "This API token's scopes do not include this request");
+export const deviceRevoked = () =>
+  new AppError(401, 'device_revoked', 'This device or API token was removed: enrol the device again');
+export const ambiguousCredentials = () =>
+  new AppError(400, 'ambiguous_credentials', 'Send either a session cookie or a bearer token, not both');
 export const forbidden = () => new AppError(403, 'forbidden', 'Your role does not allow this');
 export const approvalPending = () =>
   new AppError(403, 'approval_pending', 'Your account waits for an admin to approve it');

@@ -19,10 +19,16 @@
 //
 // The session is looked up on every request, so a disabled user's open page is refused on
 // its very next request. The caller is left in res.locals.caller for the handler.
+//
+// A bearer token (an enrolled device or API token, server/kernel/bearer) stands in for the
+// session on the routes whose table entry names one of its scopes: unknown → 401 signed_out,
+// revoked → 401 device_revoked, outside its scopes → 403 token_scope; then the same check.
 import type { RequestHandler } from 'express';
+import type { DeviceScope } from '../../../shared/crypto/index.js';
+import type { BearerResolver } from '../bearer/service.js';
 import type { Caller } from './caller.js';
-import { clearSessionCookie, readSessionToken } from './cookies.js';
-import { approvalPending, forbidden, signedOut, twoFactorRequired } from './errors.js';
+import { clearSessionCookie, readDeviceToken, readSessionToken } from './cookies.js';
+import { approvalPending, deviceRevoked, forbidden, signedOut, tokenScope, twoFactorRequired } from './errors.js';
 
 export type Guard = 'public' | 'session' | 'member' | 'staff' | 'approved' | 'office' | 'admin' | 'client';
 
@@ -33,6 +39,8 @@ export interface CallerResolver {
 interface GuardOptions {
   /** The request is not the user's activity (the page polling its session): do not extend the idle time. */
   readonly passive?: boolean;
+  /** The scopes of bearer tokens this route accepts (the route table's entry). */
+  readonly scopes?: readonly DeviceScope[];
 }
 
 export interface Guards {
@@ -70,12 +78,34 @@ const CHECKS: Readonly<Record<Exclude<Guard, 'public'>, (caller: Caller) => void
   },
 };
 
-export function createGuards(resolver: CallerResolver): Guards {
+/** The caller behind a bearer token, if the route takes one of its scopes; throws the refusal. */
+function bearerCaller(bearer: BearerResolver, token: string, scopes: readonly DeviceScope[]): Caller {
+  const found = bearer.resolveBearer(token);
+  if (found === undefined) throw signedOut();
+  if (found === 'revoked') throw deviceRevoked();
+  const granted = found.caller.device?.scopes ?? [];
+  if (!scopes.some((scope) => granted.includes(scope))) throw tokenScope();
+  return found.caller;
+}
+
+export function createGuards(resolver: CallerResolver, bearer: BearerResolver): Guards {
   return {
     handler(guard, options = {}) {
       if (guard === 'public') return (_req, _res, next) => next();
       const check = CHECKS[guard];
+      const scopes = options.scopes ?? [];
       return (req, res, next) => {
+        const deviceToken = readDeviceToken(req);
+        if (deviceToken !== undefined) {
+          try {
+            const caller = bearerCaller(bearer, deviceToken, scopes);
+            check(caller);
+            res.locals.caller = caller;
+          } catch (error) {
+            return next(error);
+          }
+          return next();
+        }
         const token = readSessionToken(req);
         const caller = token === undefined ? undefined : resolver.resolve(token, { touch: options.passive !== true });
         if (caller === undefined) {

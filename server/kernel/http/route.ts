@@ -1,6 +1,7 @@
 // The shape of one entry in the route table (server/routes.ts).
 import type { Request, Response } from 'express';
 import type { BodyType } from './content.js';
+import type { DeviceScope } from '../../../shared/crypto/index.js';
 import type { Guard } from './guards.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -25,5 +26,10 @@ export interface RouteSpec {
   readonly passive?: boolean;
   /** For `json` bodies: the largest accepted, in bytes, when it is not JSON_BODY_LIMIT (64 KiB). */
   readonly jsonLimit?: number;
+  /**
+   * The scopes whose bearer tokens may call this route (any one of them suffices); without it,
+   * a bearer token is refused with 403 token_scope (docs/protocol.md "Devices").
+   */
+  readonly scopes?: readonly DeviceScope[];
   readonly handler: RouteHandler;
 }

@@ -46,8 +46,13 @@ export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
-/** `Authorization: Bearer <grant>` (a capability token), or undefined. */
+/**
+ * A capability token (a download grant): `Authorization: Bearer <grant>` from a browser, or the
+ * `Coffer-Grant` header from an enrolled device, whose Authorization holds its own token.
+ */
 export function bearer(req: Request): string | undefined {
+  const grant = req.headers['coffer-grant'];
+  if (typeof grant === 'string') return /^[A-Za-z0-9_.-]{16,2048}$/.test(grant) ? grant : undefined;
   const match = /^Bearer ([A-Za-z0-9_.-]{16,2048})$/.exec(req.headers.authorization ?? '');
   return match?.[1];
 }

@@ -53,6 +53,10 @@ export const RATE_LIMITS = {
   /** Upload sessions of open drops (anyone with the link may start one): per client address and per drop. */
   dropStartAddress: { max: 10, windowMs: HOUR },
   dropStartDrop: { max: 60, windowMs: HOUR },
+  /** Device enrolments started (anyone may start one): per client address. */
+  deviceEnrolAddress: { max: 10, windowMs: HOUR },
+  /** Claim polls of enrolling devices (one every few seconds for up to 10 minutes): per client address. */
+  deviceClaimAddress: { max: 600, windowMs: 15 * MINUTE },
 } as const satisfies {
   account: FailurePolicy;
   address: FailurePolicy;
@@ -60,10 +64,21 @@ export const RATE_LIMITS = {
   preloginAddress: CountPolicy;
   dropStartAddress: CountPolicy;
   dropStartDrop: CountPolicy;
+  deviceEnrolAddress: CountPolicy;
+  deviceClaimAddress: CountPolicy;
 };
 
 type LimitedAction =
-  'prelogin' | 'login' | 'second-factor' | 'recovery' | 'invitation' | 'share-code' | 'drop-code' | 'drop-start';
+  | 'prelogin'
+  | 'login'
+  | 'second-factor'
+  | 'recovery'
+  | 'invitation'
+  | 'share-code'
+  | 'drop-code'
+  | 'drop-start'
+  | 'device-enrol'
+  | 'device-claim';
 
 /** A bucket and the policy it follows. */
 export interface Bucket {

@@ -1,8 +1,15 @@
 // What each route's request names, for the authorization matrix (test/http/authorization.test.ts):
 // one builder per row of authorization-matrix.ts, and how a caller sends a route's request.
 import { expect } from 'vitest';
-import { ClientInviteResponse, Contact, InvitationCreateResponse, PrivacyPreview } from '../../../shared/wire/index.js';
+import {
+  ClientInviteResponse,
+  Contact,
+  DeviceList,
+  InvitationCreateResponse,
+  PrivacyPreview,
+} from '../../../shared/wire/index.js';
 import { idToWire, newId } from '../../../shared/crypto/index.js';
+import { enrolDevice as enrolDeviceFor } from '../../helpers/devices.js';
 import { type RouteSpec } from '../../../server/routes.js';
 import { ASSET_NAME } from '../../helpers/app.js';
 import { approval } from '../../helpers/browser.js';
@@ -99,6 +106,26 @@ async function freshContact(): Promise<string> {
   });
   expect(res.status).toBe(201);
   return Contact.parse(res.body).contactId;
+}
+
+/** An enrolled device of the side's staff member (made once per side) and its token's id. */
+const devices = new Map<Side, Promise<{ deviceId: string; tokenId: string }>>();
+function deviceOf(side: Side): Promise<{ deviceId: string; tokenId: string }> {
+  let made = devices.get(side);
+  if (made === undefined) {
+    made = enrolDevice(side.staff);
+    devices.set(side, made);
+  }
+  return made;
+}
+
+async function enrolDevice(member: Member): Promise<{ deviceId: string; tokenId: string }> {
+  const { claimed } = await enrolDeviceFor(t.app, member, o.office.keys.officeId, t.clock.now(), {
+    scopes: ['pull'],
+    name: 'Scanner',
+  });
+  const listed = DeviceList.parse((await member.tab.get('/api/v1/devices')).body).devices[0];
+  return { deviceId: claimed.deviceId, tokenId: listed?.tokens[0]?.tokenId ?? '' };
 }
 
 const shareFile = (side: Side) => idToWire(side.share.files[0]!.fileId);
@@ -426,6 +453,34 @@ export const BUILDERS: Record<string, Builder> = {
   }),
   'DELETE /api/v1/contacts/:contactId/code': async () => ({ path: `/api/v1/contacts/${await freshContact()}/code` }),
   'GET /api/v1/recipients/suggestions': fixed('/api/v1/recipients/suggestions?q=a'),
+  // Nothing in the body: the device's enrolment is refused for it, whoever sends it.
+  'POST /api/v1/devices/enrolments': empty('/api/v1/devices/enrolments'),
+  'GET /api/v1/devices/enrolments': fixed('/api/v1/devices/enrolments'),
+  // Pending enrolments belong to nobody yet: the empty body is what is refused.
+  'POST /api/v1/devices/enrolments/:enrolmentId/approve': () => ({
+    path: `/api/v1/devices/enrolments/${RANDOM()}/approve`,
+    body: {},
+  }),
+  'POST /api/v1/devices/enrolments/:enrolmentId/claim': () => ({
+    path: `/api/v1/devices/enrolments/${RANDOM()}/claim`,
+    body: { time: t.clock.now(), signature: 'A'.repeat(86) },
+  }),
+  'GET /api/v1/devices': fixed('/api/v1/devices'),
+  'PUT /api/v1/devices/:deviceId': async (c) => ({
+    path: `/api/v1/devices/${(await deviceOf(c.target)).deviceId}`,
+    body: { name: 'Mine now' },
+  }),
+  'DELETE /api/v1/devices/:deviceId': async (c) => ({
+    path: `/api/v1/devices/${(await deviceOf(c.target)).deviceId}`,
+  }),
+  'POST /api/v1/devices/:deviceId/tokens': async (c) => ({
+    path: `/api/v1/devices/${(await deviceOf(c.target)).deviceId}/tokens`,
+    body: { label: 'Job', scopes: ['pull'] },
+  }),
+  'DELETE /api/v1/devices/:deviceId/tokens/:tokenId': async (c) => {
+    const device = await deviceOf(c.target);
+    return { path: `/api/v1/devices/${device.deviceId}/tokens/${device.tokenId}` };
+  },
   'POST /api/v1/admin/privacy/preview': (c) => ({
     path: '/api/v1/admin/privacy/preview',
     body: { email: c.target.client.account.email },
