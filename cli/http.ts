@@ -26,17 +26,23 @@ export interface Api {
   readonly transport: Transport;
 }
 
-export function createApi(device: Pick<DeviceState, 'server' | 'origin' | 'credential'>): Api {
+export function createApi(
+  device: Pick<DeviceState, 'server' | 'origin'> & { readonly credential: DeviceState['credential'] | null },
+): Api {
   const origin = new URL(device.origin).origin;
+  // None while a device enrols (its first requests are public).
   const credential: Record<string, string> =
-    device.credential.kind === 'bearer'
-      ? { Authorization: `Bearer ${device.credential.value}` }
-      : { Cookie: `${SESSION_COOKIE}=${device.credential.value}` };
+    device.credential === null
+      ? {}
+      : device.credential.kind === 'bearer'
+        ? { Authorization: `Bearer ${device.credential.value}` }
+        : { Cookie: `${SESSION_COOKIE}=${device.credential.value}` };
 
   const fetcher: Fetcher = (url, request) => {
     // A drop's grant (downloads of a drop upload need none; uploads of a member go with the device's own).
     const headers: Record<string, string> = { ...credential, ...request.headers };
-    if (request.method !== 'GET') headers['Origin'] = origin;
+    // A browser session's cookie needs the Origin the server expects; a device token does not.
+    if (request.method !== 'GET' && device.credential?.kind === 'session') headers['Origin'] = origin;
     return fetch(new URL(url, device.server), {
       method: request.method,
       headers,

@@ -23,7 +23,7 @@ export interface Io {
   warn(text: string): void;
   /** A progress line that the next one overwrites (a terminal only, never with --json). */
   progress(text: string): void;
-  /** The command's answer with --json. */
+  /** The command's answer with --json: one JSON document per line (`watch` and `login` write more than one). */
   result(value: unknown): void;
   passphrase(): Promise<string>;
 }
@@ -55,7 +55,7 @@ export function createIo(streams: Streams, m: Messages, lang: Lang, json: boolea
       progressShown = true;
     },
     result(value) {
-      if (json) streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (json) streams.stdout.write(`${JSON.stringify(value)}\n`);
     },
     passphrase() {
       const given = streams.env['COFFER_PASSPHRASE'];

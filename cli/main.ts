@@ -9,13 +9,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stateHome } from './device.js';
 import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
 import { createIo, type Io, type Streams } from './io.js';
+import { login, logout } from './login.js';
 import { messagesFor, pickLang } from './messages.js';
 import { pull, pullExit } from './pull.js';
 import { send } from './send.js';
 import { openSession, type Session } from './session.js';
 import { listReceived, listSent, revoke } from './shares.js';
 
-const COMMANDS = ['send', 'pull', 'watch', 'sent', 'received', 'revoke'] as const;
+const COMMANDS = ['login', 'logout', 'send', 'pull', 'watch', 'sent', 'received', 'revoke'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -27,6 +28,7 @@ const OPTIONS = {
   every: { type: 'string' },
   json: { type: 'boolean' },
   lang: { type: 'string' },
+  name: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +54,21 @@ async function withSession<T>(io: Io, work: (session: Session) => Promise<T>): P
 async function runCommand(io: Io, command: Command, args: readonly string[], values: Values): Promise<ExitCode> {
   const { m } = io;
   switch (command) {
+    case 'login': {
+      const address = args[0];
+      if (address === undefined || args.length !== 1)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.loginAddress));
+      const connected = await login(io, stateHome(io.env), {
+        address,
+        ...(values.name !== undefined ? { name: values.name } : {}),
+      });
+      io.result({ status: 'connected', ...connected });
+      return EXIT.ok;
+    }
+    case 'logout':
+      await logout(io, stateHome(io.env));
+      io.result({ status: 'forgotten' });
+      return EXIT.ok;
     case 'send': {
       if (args.length === 0) throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsFiles));
       const to = (values.to ?? [])

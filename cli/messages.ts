@@ -10,6 +10,8 @@ export const en = {
   usage: `Usage: coffer <command> [options]
 
 Commands:
+  login ADDRESS               connect this computer (ADDRESS from the Security page)
+  logout                      forget the connection on this computer
   send FILE... --to ADDRESS... [--expires DAYS] [--limit N] [--code] [--message TEXT]
   pull --to DIR               every new drop and portal upload, into DIR/<client or drop>/
   watch --to DIR [--every S]  pull every S seconds (default 60) until stopped
@@ -29,6 +31,16 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   badNumber: (option: string) => `--${option} needs a whole number`,
   notReadable: (file: string) => `Cannot read ${file}`,
   notSignedIn: 'This computer is not connected to Coffer yet (no device state in the state folder).',
+  loginAddress: 'Give the address the Security page shows (it ends in # and the office fingerprint)',
+  passphraseShort: (n: number) => `The passphrase needs at least ${n} characters`,
+  loginCode: (code: string, page: string) =>
+    `Open ${page}, under "Add a device" type this code: ${code}\nWaiting for your approval…`,
+  loginExpired: 'Nobody approved this device in time. Run coffer login again.',
+  loginOfficeMismatch:
+    'The office key the server names does not have the fingerprint in the address. Nothing was kept. Ask your administrator.',
+  loginDone: 'This computer is connected to Coffer.',
+  loggedOut:
+    'This computer forgot its Coffer keys and token. Remove the device on the Security page as well, so its token stops working.',
   badState: 'The device state in the state folder is damaged or from another version.',
   needsPassphrase: 'The device keys are locked: set COFFER_PASSPHRASE or run coffer in a terminal to type it.',
   wrongPassphrase: 'The passphrase does not open the device keys.',
@@ -67,6 +79,8 @@ export const nl: Catalog = {
   usage: `Gebruik: coffer <opdracht> [opties]
 
 Opdrachten:
+  login ADRES                 verbindt deze computer (ADRES van de pagina Beveiliging)
+  logout                      vergeet de verbinding op deze computer
   send BESTAND... --to ADRES... [--expires DAGEN] [--limit N] [--code] [--message TEKST]
   pull --to MAP               elke nieuwe upload (drops en klantportaal) naar MAP/<klant of drop>/
   watch --to MAP [--every S]  haalt elke S seconden op (standaard 60) tot u stopt
@@ -86,6 +100,16 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   badNumber: (option: string) => `--${option} vraagt een geheel getal`,
   notReadable: (file: string) => `Kan ${file} niet lezen`,
   notSignedIn: 'Deze computer is nog niet met Coffer verbonden (geen apparaatgegevens in de statusmap).',
+  loginAddress: 'Geef het adres dat de pagina Beveiliging toont (het eindigt op # en de vingerafdruk van het kantoor)',
+  passphraseShort: (n: number) => `De wachtzin moet minstens ${n} tekens hebben`,
+  loginCode: (code: string, page: string) =>
+    `Open ${page}, typ onder "Apparaat toevoegen" deze code: ${code}\nWacht op uw goedkeuring…`,
+  loginExpired: 'Niemand heeft dit apparaat op tijd goedgekeurd. Start coffer login opnieuw.',
+  loginOfficeMismatch:
+    'De kantoorsleutel die de server noemt heeft niet de vingerafdruk uit het adres. Er is niets bewaard. Vraag uw beheerder.',
+  loginDone: 'Deze computer is met Coffer verbonden.',
+  loggedOut:
+    'Deze computer is zijn Coffer-sleutels en token vergeten. Verwijder het apparaat ook op de pagina Beveiliging, zodat het token niet meer werkt.',
   badState: 'De apparaatgegevens in de statusmap zijn beschadigd of van een andere versie.',
   needsPassphrase:
     'De sleutels van dit apparaat zijn vergrendeld: zet COFFER_PASSPHRASE of start coffer in een terminal om de wachtzin te typen.',

@@ -3,14 +3,15 @@
 // run in this process over one worker state, exactly as the worker runs them: each request is
 // checked with its schema first. The checks before anything is sent or opened:
 //
-//   1. the office signing key the server names is the one this device pinned when connected;
+//   1. the office signing key the server names (GET /api/v1/office/keys) is the one this device
+//      pinned when it was connected;
 //   2. the sealed keys open with the passphrase and are the keys the server publishes;
 //   3. startSession: the user's own certificate and, for a member, the office keys sealed to them
 //      (their statement, their public keys) check out, as at every unlock in the browser;
 //   4. pinOffice: the office key against the user's own pins (MAC'd on the server), so received
 //      shares open only after it, as in the browser.
 import { bytesEqual, fromBase64Url, idFromWire, ready, type Id } from '../shared/crypto/index.js';
-import { KeyMaterial, OfficeKeysResponse, SessionInfo } from '../shared/wire/accounts.js';
+import { KeyMaterial, OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { PinIndexResponse, PinList } from '../shared/wire/shares.js';
 import { REQUESTS, type AnswerOf, type RequestOf } from '../client/src/crypto/protocol.js';
 import type { DROP_REQUESTS } from '../client/src/crypto/protocol/drops.js';
@@ -42,7 +43,6 @@ export interface Session {
   readonly device: DeviceState;
   readonly home: string;
   readonly api: Api;
-  readonly info: SessionInfo;
   readonly userId: Id;
   /** Runs one worker operation; `onTransfer` hears a transfer's progress. */
   call<K extends CliOperation>(
@@ -68,15 +68,16 @@ export async function openSession(io: Io, home: string): Promise<Session> {
   await ready();
   const api = createApi(device);
 
-  const info = await api.get('/api/v1/session', SessionInfo);
+  // GET /api/v1/office/keys, not /session: a device token may read only what its scopes allow.
+  const officeKeys = await api.get('/api/v1/office/keys', OfficeKeysResponse);
   if (
-    info.office.officeId !== device.office.officeId ||
-    !bytesEqual(fromBase64Url(info.office.signingPublicKey), fromBase64Url(device.office.signingPublicKey))
+    officeKeys.officeId !== device.office.officeId ||
+    !bytesEqual(fromBase64Url(officeKeys.signingPublicKey), fromBase64Url(device.office.signingPublicKey))
   )
     throw new CliError(EXIT.refused, 'office_key_changed', m.officeKeyChanged);
-  if (info.me.userId !== device.userId) throw new CliError(EXIT.auth, 'signed_out', m.signedOut);
 
   const published = await api.get('/api/v1/me/keys', KeyMaterial);
+  if (published.userId !== device.userId) throw new CliError(EXIT.auth, 'signed_out', m.signedOut);
   const passphrase = await io.passphrase().catch(() => {
     throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
   });
@@ -89,15 +90,12 @@ export async function openSession(io: Io, home: string): Promise<Session> {
     },
     m,
   );
-  const office =
-    published.sealedOfficeKeys === undefined
-      ? info.office
-      : {
-          ...info.office,
-          ...(({ encryptionPublicKey, encryptionKeyStatement }) => ({ encryptionPublicKey, encryptionKeyStatement }))(
-            await api.get('/api/v1/office/keys', OfficeKeysResponse),
-          ),
-        };
+  const office = {
+    officeId: officeKeys.officeId,
+    signingPublicKey: officeKeys.signingPublicKey,
+    encryptionPublicKey: officeKeys.encryptionPublicKey,
+    encryptionKeyStatement: officeKeys.encryptionKeyStatement,
+  };
 
   const state = createWorkerState();
   const deps = {
@@ -116,7 +114,6 @@ export async function openSession(io: Io, home: string): Promise<Session> {
     device,
     home,
     api,
-    info,
     userId: idFromWire(device.userId),
     async call(op, request, onTransfer) {
       const parsed = (REQUESTS[op] as { parse(value: unknown): unknown }).parse(request);
@@ -152,7 +149,7 @@ export async function openSession(io: Io, home: string): Promise<Session> {
     startSession(state, session.userId, keys, published, office);
     const pinned = await session.call('pinOffice', await session.loadPins());
     await session.storePins(
-      pinned.envelope ? [{ subject: 'office', subjectId: info.office.officeId, envelope: pinned.envelope }] : [],
+      pinned.envelope ? [{ subject: 'office', subjectId: officeKeys.officeId, envelope: pinned.envelope }] : [],
       pinned,
     );
   } catch (error) {

@@ -56,10 +56,13 @@ export interface Ran {
   json<T = Record<string, unknown>>(): T;
 }
 
-function collect(): { stream: PassThrough; text(): string } {
+function collect(onText?: (text: string) => void): { stream: PassThrough; text(): string } {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    onText?.(chunk.toString('utf8'));
+  });
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
@@ -67,8 +70,10 @@ export async function coffer(
   home: string,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  /** Hears stdout as it is written (a running `coffer login` shows its code there). */
+  onStdout?: (text: string) => void,
 ): Promise<Ran> {
-  const stdout = collect();
+  const stdout = collect(onStdout);
   const stderr = collect();
   const code = await runCoffer(args, {
     stdout: stdout.stream,
