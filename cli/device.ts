@@ -35,11 +35,11 @@ const DeviceState = z.object({
   version: z.literal(1),
   /** Where requests go, e.g. https://coffer.kantoor.nl. */
   server: z.string().url(),
-  /** The server's public origin, sent as Origin; the same as `server` unless a proxy sits between. */
+  /** The server's public origin, for the links `send` prints; the same as `server` unless a proxy sits between. */
   origin: z.string().url(),
   userId: WireId,
-  /** `bearer`: the device token of an approved enrolment. `session`: a browser session's cookie. */
-  credential: z.object({ kind: z.enum(['bearer', 'session']), value: z.string().min(1).max(200) }),
+  /** The device token of the approved enrolment (`Authorization: Bearer`). */
+  credential: z.object({ kind: z.literal('bearer'), value: z.string().min(1).max(200) }),
   /** The office signing key as first seen: a server naming another is refused (exit 3). */
   office: z.object({ officeId: WireId, signingPublicKey: Key32 }),
   keys: z.object({ kdf: KdfParams, bundle: KeyBundle }),

@@ -1,6 +1,5 @@
-// The command-line client's HTTP: every request goes to the device's server with its credential
-// (the device token as `Authorization: Bearer`, or a browser session's cookie) and, unless it is
-// a GET, the Origin the server expects. JSON answers are checked against the shared/wire schemas;
+// The command-line client's HTTP: every request goes to the device's server with its device token
+// (`Authorization: Bearer`; no cookie, so the server's Origin check does not apply). JSON answers are checked against the shared/wire schemas;
 // failures are the browser transport's HttpFailure and NetworkFailure, so one mapping
 // (errors.ts) turns them into exit codes. Files go up and down through the browser client's own
 // engines (client/src/crypto/upload.ts and download.ts) over `transport`.
@@ -15,8 +14,6 @@ import {
 } from '../client/src/crypto/transport.js';
 import type { DeviceState } from './device.js';
 
-const SESSION_COOKIE = '__Host-coffer-session';
-
 export interface Api {
   get<T>(path: string, schema: ZodType<T>): Promise<T>;
   post<T>(path: string, body: unknown, schema: ZodType<T>): Promise<T>;
@@ -27,22 +24,14 @@ export interface Api {
 }
 
 export function createApi(
-  device: Pick<DeviceState, 'server' | 'origin'> & { readonly credential: DeviceState['credential'] | null },
+  device: Pick<DeviceState, 'server'> & { readonly credential: DeviceState['credential'] | null },
 ): Api {
-  const origin = new URL(device.origin).origin;
   // None while a device enrols (its first requests are public).
   const credential: Record<string, string> =
-    device.credential === null
-      ? {}
-      : device.credential.kind === 'bearer'
-        ? { Authorization: `Bearer ${device.credential.value}` }
-        : { Cookie: `${SESSION_COOKIE}=${device.credential.value}` };
+    device.credential === null ? {} : { Authorization: `Bearer ${device.credential.value}` };
 
   const fetcher: Fetcher = (url, request) => {
-    // A drop's grant (downloads of a drop upload need none; uploads of a member go with the device's own).
     const headers: Record<string, string> = { ...credential, ...request.headers };
-    // A browser session's cookie needs the Origin the server expects; a device token does not.
-    if (request.method !== 'GET' && device.credential?.kind === 'session') headers['Origin'] = origin;
     return fetch(new URL(url, device.server), {
       method: request.method,
       headers,

@@ -89,7 +89,7 @@ export async function login(
   const keys: DeviceKeys = { encryption: newBoxKeyPair(), signing: newSigningKeyPair() };
   try {
     const publicKeys = devicePublicKeysOf(keys);
-    const anonymous = createApi({ server: origin, origin, credential: null });
+    const anonymous = createApi({ server: origin, credential: null });
     const started = await anonymous.post(
       '/api/v1/devices/enrolments',
       {
@@ -119,7 +119,7 @@ export async function login(
 
     const handover = openDeviceKeys(fromBase64Url(claimed.sealedKeys), enrolmentId, keys);
     const credential = { kind: 'bearer' as const, value: claimed.token };
-    const api = createApi({ server: origin, origin, credential });
+    const api = createApi({ server: origin, credential });
     const office = await api.get('/api/v1/office/keys', OfficeKeysResponse);
     const signingPublicKey = fromBase64Url(office.signingPublicKey, 32);
     if (!officeFingerprintMatches(signingPublicKey, fingerprint) || office.officeId !== claimed.officeId)

@@ -11,8 +11,10 @@
 // - DIR/.coffer-state.json (written whole, then renamed) lists what was saved, so a second pull
 //   writes nothing; deleting a saved file does not bring it back.
 // - An upload that fails its checks (the server injected or changed it) is refused: nothing of
-//   it is written, it is reported (stderr, --json) once, and the server is told (as the browser
-//   does) so nobody else is offered it; the exit code is then 3, after the others were pulled.
+//   it is written, it is reported (stderr, --json) once, and the exit code is then 3, after the
+//   others were pulled. The server is not told from here: a device token may not mark uploads
+//   rejected (a stolen one could hide genuine uploads that way); the office's browser marks it
+//   when the drop is opened.
 import { randomBytes } from 'node:crypto';
 import { open, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -149,14 +151,6 @@ export async function pull(session: Session, io: Io, dir: string): Promise<PullO
             receivedAt: view.receivedAt,
           });
           io.warn(io.m.refusedUpload(folderName, view.receivedAt));
-          if (view.rejectedAt === null)
-            await session.api
-              .act(
-                `/api/v1/drops/${encodeURIComponent(detail.dropId)}/uploads/${encodeURIComponent(upload.dropUploadId)}/reject`,
-                {},
-              )
-              // Already marked by another colleague's browser, or tried again on the next pull.
-              .catch(() => undefined);
           state.uploads[upload.dropUploadId] = { files: {}, refused: true };
           await writeState(dir, state);
           continue;

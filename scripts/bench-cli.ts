@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const o = await withStaff(await setUpOffice(t, mail));
   const { server, base } = await listen(o);
   try {
-    const home = await connectDevice(o, o.staff, base);
+    const { home } = await connectDevice(o, o.staff, base);
     const work = await tempDir('coffer-bench-cli-');
     const original = join(work, 'bench.bin');
     const hash = await writeRandomFile(original, SIZE_MIB * MIB);

@@ -35,7 +35,7 @@ describe('coffer leaves no secret behind', () => {
     const o = await withStaff(await setUpOffice(t, suite.mail));
     const { server, base } = await listen(o);
     servers.push(server);
-    const home = await connectDevice(o, o.staff, base);
+    const { home } = await connectDevice(o, o.staff, base);
 
     const sentPlaintext = randomPlaintext(200_000);
     const sentName = 'salarisstrook-geheim-8821.pdf';

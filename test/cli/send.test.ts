@@ -42,7 +42,7 @@ async function sendingOffice() {
   const o = await withStaff(await setUpOffice(t, suite.mail));
   const { server, base } = await listen(o);
   servers.push(server);
-  return { o, base, home: await connectDevice(o, o.staff, base) };
+  return { o, base, home: (await connectDevice(o, o.staff, base)).home };
 }
 
 async function fileOnDisk(name: string, bytes: Uint8Array): Promise<string> {

@@ -1,9 +1,9 @@
 // The command-line client against a real server in this process: the test app (real SQLite
-// file, real SMTP on loopback) listening on 127.0.0.1, and a device state for a member written
-// the way `coffer` keeps it (device.json, the account keys sealed under a passphrase). Until
-// device enrolment is merged, the credential is the member's signed-in browser session (its
-// cookie), which the server accepts for the same requests. `coffer` runs in this process with
-// its own streams, so a test reads what it printed and its exit code.
+// file, real SMTP on loopback) listening on 127.0.0.1, and a member's machine enrolled and
+// approved, its state written the way `coffer` keeps it (device.json, the device token and the
+// account keys sealed under a passphrase). `coffer` runs in this process with its own streams,
+// so a test reads what it printed and its exit code. (test/cli/login.test.ts runs `coffer login`
+// itself.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -11,6 +11,7 @@ import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
 import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
+import { enrolDevice } from '../helpers/devices.js';
 import type { Member, Office } from '../helpers/office.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -27,25 +28,31 @@ export function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** A state folder holding `member`'s device state, connected to `base`. */
-export async function connectDevice(o: Office, member: Member, base: string): Promise<string> {
+/**
+ * `member`'s machine connected as `coffer login` connects it (device enrolment approved by the
+ * member's browser, test/helpers/devices.ts), its state folder written the way `coffer` keeps it.
+ */
+export async function connectDevice(
+  o: Office,
+  member: Member,
+  base: string,
+): Promise<{ home: string; deviceId: string }> {
   const home = await tempDir('coffer-cli-home-');
-  const token = member.tab.token;
-  if (token === undefined) throw new Error('the member is not signed in');
+  const { claimed } = await enrolDevice(o.t.app, member, o.office.keys.officeId, o.t.clock.now());
   await saveDevice(home, {
     version: 1,
     server: base,
     origin: TEST_ORIGIN,
-    userId: idToWire(member.account.userId),
-    credential: { kind: 'session', value: token },
+    userId: claimed.userId,
+    credential: { kind: 'bearer', value: claimed.token },
     office: {
       officeId: idToWire(o.office.keys.officeId),
       signingPublicKey: toBase64Url(o.office.keys.signing.publicKey),
     },
-    keys: sealKeysAtRest(PASSPHRASE, idToWire(member.account.userId), member.account.keys),
+    keys: sealKeysAtRest(PASSPHRASE, claimed.userId, member.account.keys),
     seen: {},
   });
-  return home;
+  return { home, deviceId: claimed.deviceId };
 }
 
 export interface Ran {
