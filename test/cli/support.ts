@@ -17,9 +17,10 @@ import { tempDir } from '../helpers/tmp.js';
 
 export const PASSPHRASE = 'een wachtzin voor de kantoorcomputer';
 
-export async function listen(o: Office): Promise<{ server: Server; base: string }> {
+/** The office's app on 127.0.0.1 (`port` 0: any free one). */
+export async function listen(o: Pick<Office, 't'>, port = 0): Promise<{ server: Server; base: string }> {
   const server = createServer(o.t.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -36,13 +37,15 @@ export async function connectDevice(
   o: Office,
   member: Member,
   base: string,
+  /** The public origin links are made with (PUBLIC_URL). */
+  origin = TEST_ORIGIN,
 ): Promise<{ home: string; deviceId: string }> {
   const home = await tempDir('coffer-cli-home-');
   const { claimed } = await enrolDevice(o.t.app, member, o.office.keys.officeId, o.t.clock.now());
   await saveDevice(home, {
     version: 1,
     server: base,
-    origin: TEST_ORIGIN,
+    origin,
     userId: claimed.userId,
     credential: { kind: 'bearer', value: claimed.token },
     office: {
