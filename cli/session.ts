@@ -24,7 +24,7 @@ import { pinOperations } from '../client/src/crypto/operations/pins.js';
 import { receivingOperations } from '../client/src/crypto/operations/receiving.js';
 import { sendingOperations } from '../client/src/crypto/operations/sending.js';
 import { createWorkerState, lockAll } from '../client/src/crypto/operations/state.js';
-import type { CallContext } from '../client/src/crypto/operations/types.js';
+import type { CallContext, HandlersOf } from '../client/src/crypto/operations/types.js';
 import type { TransferProgress } from '../client/src/crypto/protocol.js';
 import { systemClock } from '../client/src/crypto/transport.js';
 import { createApi, type Api } from './http.js';
@@ -102,7 +102,7 @@ export async function openSession(io: Io, home: string): Promise<Session> {
     transport: api.transport,
     clock: systemClock,
   };
-  const handlers = {
+  const handlers: HandlersOf<CliOperation> = {
     ...pinOperations(state),
     ...sendingOperations(state, deps),
     ...receivingOperations(state, deps),
