@@ -8,12 +8,15 @@
 //      compare fingerprints and accept it in the browser, then send again;
 //   3. each file is encrypted and uploaded from disk in the server's part size (flat memory);
 //   4. sealShare, then the share is created;
-//   5. a guest with an access code gets the link from Coffer (the delivery rule of
+//   5. a guest with an access code (--code, or a contact's standing code: a guest who is a contact
+//      with one uses it unless --code asks for a new one, as choosing the contact does on the
+//      send page) gets the link from Coffer (the delivery rule of
 //      docs/threat-model.md, "Who delivers a link"); any other guest's link is printed for the
 //      sender to pass on, with its access code to give by phone.
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { ContactList } from '../shared/wire/contacts.js';
 import { RecipientLookupResponse, ShareCreateResponse } from '../shared/wire/shares.js';
 import { OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { MAX_FILE_NAME_CHARACTERS } from '../client/src/crypto/protocol.js';
@@ -37,6 +40,8 @@ interface SentGuest {
   readonly recipientId: string;
   readonly link: string;
   readonly accessCode?: string;
+  /** The guest uses their contact's standing access code, which they already have. */
+  readonly standingCode?: true;
   /** Coffer mailed the link; else the sender passes it on. */
   readonly mailed: boolean;
 }
@@ -135,6 +140,11 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
     // ---- 4: seal and create
     const expiresAt = new Date(Date.now() + options.expiresDays * DAY_MS).toISOString();
     const guests = recipients.filter((r) => !r.account);
+    const contacts = new Map(
+      guests.length === 0
+        ? []
+        : (await session.api.get('/api/v1/contacts', ContactList)).contacts.map((c) => [c.email.toLowerCase(), c]),
+    );
     const sealed = await session.call('sealShare', {
       files: uploaded.map((u, index) => {
         const file = files[index] as (typeof files)[number];
@@ -142,7 +152,18 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
       }),
       ...(options.message.trim() !== '' ? { message: options.message.trim() } : {}),
       accounts: accounts.map((a) => ({ userId: a.userId })),
-      guests: guests.map((g) => ({ email: g.email, accessCode: options.code, lang: io.lang })),
+      guests: guests.map((g) => {
+        const contact = contacts.get(g.email.toLowerCase());
+        const standing = contact?.code && !options.code ? contact.code : null;
+        return {
+          email: g.email,
+          accessCode: options.code,
+          ...(standing && contact
+            ? { standingCode: { contactId: contact.contactId, sealed: standing.sealed, sealedBy: standing.sealedBy } }
+            : {}),
+          lang: contact?.lang ?? io.lang,
+        };
+      }),
       expiresAt,
       ...(options.limit !== null ? { downloadLimit: options.limit } : {}),
       receiptMail: false,
@@ -172,6 +193,7 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
         recipientId: guest.recipientId,
         link,
         ...(guest.accessCode !== undefined ? { accessCode: guest.accessCode } : {}),
+        ...(guest.standingCode ? { standingCode: true as const } : {}),
         mailed,
       });
     }
@@ -195,6 +217,7 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
         io.say(`  ${guest.link}`);
       }
       if (guest.accessCode !== undefined) io.say(m.accessCode(guest.accessCode));
+      if (guest.standingCode) io.say(m.standingCode);
     }
     return outcome;
   } catch (error) {
