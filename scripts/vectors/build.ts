@@ -4,6 +4,7 @@ import { accountFamilies } from './accounts.js';
 import type { VectorFiles } from './common.js';
 import { extraFamilies } from './extra.js';
 import { auditNegatives } from './negative-audit.js';
+import { deviceFamily } from './device.js';
 import { dropRecordFamily } from './drop-record.js';
 import { fileNegatives } from './negative-files.js';
 import { guestLinkFamily } from './guest-links.js';
@@ -30,5 +31,6 @@ export function buildVectors(): VectorFiles {
   guestLinkFamily(files, accounts, sharing);
   sessionKeepFamily(files, accounts);
   guestLinkV3Family(files, accounts, sharing);
+  deviceFamily(files, accounts);
   return files;
 }

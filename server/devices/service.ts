@@ -27,7 +27,7 @@ import { RATE_LIMITS, type RateLimiter } from '../kernel/rate-limit/service.js';
 import type { ClaimRecord, DeviceRecord, DevicesRepo, EnrolmentRecord, TokenRecord } from './repo.js';
 
 /** How long an enrolment waits for approval and claim. */
-export const ENROLMENT_MS = 10 * 60 * 1000;
+const ENROLMENT_MS = 10 * 60 * 1000;
 
 const claimRefused = () =>
   new AppError(
@@ -36,7 +36,7 @@ const claimRefused = () =>
     "The claim is not signed by the enrolling device, was sent before, or the device's clock is more than two minutes off",
   );
 
-export type ClaimResult =
+type ClaimResult =
   | { readonly status: 'waiting'; readonly expiresAt: number }
   | {
       readonly status: 'approved';

@@ -32,6 +32,17 @@ export interface PersonSession {
   readonly expiresAt: number;
 }
 
+/** A device enrolled for the account (migrations/0021_devices.sql), revoked or not, and its tokens. */
+export interface PersonDevice {
+  readonly id: Id;
+  readonly name: string;
+  readonly scopes: string;
+  readonly approvedAt: number;
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+  readonly tokens: number;
+}
+
 export interface PersonInvitation {
   readonly id: Id;
   readonly kind: 'invitation' | 'reset';

@@ -5,8 +5,8 @@
 // A person is the address and, if there is one, the account at it. Every statement names them
 // by `@email` (lower-cased, as stored) and `@userId` (NULL without an account; `x = NULL` is
 // never true, so such a clause simply matches nothing). What belongs to them:
-// - users: the account; sessions, sign-in tickets, backup codes, their own pins and their
-//   unfinished uploads go with it (ON DELETE CASCADE);
+// - users: the account; sessions, enrolled devices and their tokens, sign-in tickets, backup
+//   codes, their own pins and their unfinished uploads go with it (ON DELETE CASCADE);
 // - invitations to the address or for the account (reset links);
 // - shares they sent (whole, with files, recipients, keys, codes and grant uses);
 // - share_recipients with their address or account: the whole share when they are its only
@@ -25,6 +25,7 @@ import type {
   Person,
   PersonAccount,
   PersonSession,
+  PersonDevice,
   PersonInvitation,
   SentShare,
   ReceivedShare,
@@ -80,6 +81,11 @@ export function createPrivacyRepo(db: Db) {
   const sessions = db.prepare<[Uint8Array], PersonSession>(
     `SELECT id, device, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt
        FROM sessions WHERE user_id = ? ORDER BY created_at`,
+  );
+  const devices = db.prepare<[Uint8Array], PersonDevice>(
+    `SELECT d.id, d.name, d.scopes, d.approved_at AS approvedAt, d.last_used_at AS lastUsedAt, d.revoked_at AS revokedAt,
+            (SELECT count(*) FROM device_tokens t WHERE t.device_id = d.id) AS tokens
+       FROM devices d WHERE d.user_id = ? ORDER BY d.approved_at, d.id`,
   );
   const backupCodes = db.prepare<[Uint8Array], { total: number; unused: number }>(
     'SELECT count(*) AS total, count(*) - count(used_at) AS unused FROM backup_codes WHERE user_id = ?',
@@ -227,6 +233,7 @@ export function createPrivacyRepo(db: Db) {
       return row === undefined ? undefined : { ...row, twoFactor: flag(row.twoFactor) };
     },
     sessions: (userId: Id): PersonSession[] => sessions.all(userId),
+    devices: (userId: Id): PersonDevice[] => devices.all(userId),
     backupCodes: (userId: Id): { total: number; unused: number } => backupCodes.get(userId) ?? { total: 0, unused: 0 },
     ownPins: (userId: Id): number => ownPins.get(userId) ?? 0,
     invitations: (person: Person): PersonInvitation[] =>

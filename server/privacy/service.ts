@@ -38,6 +38,7 @@ import type {
   PersonDropUpload,
   PersonInvitation,
   PersonSession,
+  PersonDevice,
   PersonUpload,
   PersonContact,
   ReceivedShare,
@@ -68,6 +69,7 @@ export interface PersonRecords {
   readonly account:
     | (PersonAccount & {
         readonly sessions: PersonSession[];
+        readonly devices: PersonDevice[];
         readonly backupCodes: { total: number; unused: number };
         readonly pins: number;
       })
@@ -202,6 +204,7 @@ export function createPrivacyService(deps: {
               : {
                   ...account,
                   sessions: repo.sessions(account.id),
+                  devices: repo.devices(account.id),
                   backupCodes: repo.backupCodes(account.id),
                   pins: repo.ownPins(account.id),
                 },

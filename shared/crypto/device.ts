@@ -44,7 +44,7 @@ export interface DevicePublicKeys {
 }
 
 /** Characters of a device code (50 bits), shown in two groups of five. */
-export const DEVICE_CODE_CHARACTERS = 10;
+const DEVICE_CODE_CHARACTERS = 10;
 
 /**
  * Sealed handover length: header (4) + crypto_box_seal overhead (48) + enc(tag, enrolment id,

@@ -34,7 +34,7 @@ const Scopes = z
   .refine((scopes) => new Set(scopes).size === scopes.length, 'each scope once');
 
 /** What the person calls the machine ("Scanner PC"). */
-export const DeviceName = z
+const DeviceName = z
   .string()
   .trim()
   .min(1)

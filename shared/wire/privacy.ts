@@ -121,6 +121,18 @@ export const PrivacyExport = z.object({
       sessions: z.array(
         z.object({ sessionId: WireId, device: z.string(), createdAt: Time, lastSeenAt: Time, expiresAt: Time }),
       ),
+      /** Machines enrolled to act for the account (docs/protocol.md §30), removed ones too, and how many tokens each had. */
+      devices: z.array(
+        z.object({
+          deviceId: WireId,
+          name: z.string(),
+          scopes: z.array(z.string()),
+          enrolledAt: Time,
+          lastUsedAt: Time.nullable(),
+          removedAt: Time.nullable(),
+          tokens: Count,
+        }),
+      ),
       backupCodes: z.object({ total: Count, unused: Count }),
       /** Keys of the office and of colleagues this person's browser pinned (the pins themselves are MAC'd by the person's key). */
       pins: Count,

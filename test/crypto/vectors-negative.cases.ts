@@ -10,6 +10,7 @@ import * as c from '../../shared/crypto/index.js';
 import account from '../fixtures/vectors/account.json' with { type: 'json' };
 import clientLink from '../fixtures/vectors/client-link.json' with { type: 'json' };
 import content from '../fixtures/vectors/content.json' with { type: 'json' };
+import device from '../fixtures/vectors/device.json' with { type: 'json' };
 import drop from '../fixtures/vectors/drop.json' with { type: 'json' };
 import dropRecord from '../fixtures/vectors/drop-record.json' with { type: 'json' };
 import encoding from '../fixtures/vectors/encoding.json' with { type: 'json' };
@@ -48,6 +49,7 @@ export const NEGATIVE_VECTOR_FILES: Readonly<Record<string, readonly NegativeCas
   'account.json': negativeOf(account),
   'client-link.json': negativeOf(clientLink),
   'content.json': negativeOf(content),
+  'device.json': negativeOf(device),
   'drop-record.json': negativeOf(dropRecord),
   'drop.json': negativeOf(drop),
   'encoding.json': negativeOf(encoding),
@@ -292,6 +294,20 @@ function runNegativeOperation(operation: string, raw: Record<string, unknown>): 
       return c.parseGuestLinkFragment(a.text('fragment'));
     case 'parseDropLinkFragment':
       return c.parseDropLinkFragment(a.text('fragment'));
+    case 'openDeviceKeys':
+      return c.openDeviceKeys(a.bytes('sealed'), a.id('enrolmentId'), {
+        encryption: a.pair('encryptionSecretKey'),
+        signing: c.signingKeyPairFromSeed(a.bytes('signingSeed')),
+      });
+    case 'verifyDeviceCertificate':
+      return c.verifyDeviceCertificate(a.bytes('identityPublicKey'), a.bytes('envelope'));
+    case 'verifyDeviceClaim':
+      return c.verifyDeviceClaim(
+        a.bytes('signingPublicKey'),
+        a.id('enrolmentId'),
+        a.number('time'),
+        a.bytes('signature'),
+      );
     case 'parseInvitationFragment':
       return parseInvitationFragment(a.text('fragment'));
     default:

@@ -3,6 +3,12 @@
 // be reproduced byte for byte by this implementation.
 import {
   asId,
+  deviceCode,
+  openDeviceKeys,
+  signDeviceCertificate,
+  signDeviceClaim,
+  verifyDeviceCertificate,
+  verifyDeviceClaim,
   authVerifier,
   checkClientLinkAgainstRecord,
   checkDropLabelAgainstRecord,
@@ -78,6 +84,7 @@ import {
 } from '../../shared/crypto/index.js';
 import account from '../fixtures/vectors/account.json' with { type: 'json' };
 import content from '../fixtures/vectors/content.json' with { type: 'json' };
+import device from '../fixtures/vectors/device.json' with { type: 'json' };
 import drop from '../fixtures/vectors/drop.json' with { type: 'json' };
 import dropRecord from '../fixtures/vectors/drop-record.json' with { type: 'json' };
 import encoding from '../fixtures/vectors/encoding.json' with { type: 'json' };
@@ -521,5 +528,36 @@ export const vectorCases = defineSuite('known-answer vectors', {
     const opened = openPinIndex(b(v.envelope), b(pins.personalKey), ownerId);
     assertEqual(opened.counter, v.counter, 'counter');
     assertEqual(opened.entries.length, 2, 'both entries');
+  },
+  'device: the code, the handover opened as the account keys, the certificate and the claim (reproduced exactly)'() {
+    const keys = {
+      encryption: boxKeyPairFromSecret(b(device.encryptionSecretKey)),
+      signing: signingKeyPairFromSeed(b(device.signingSeed)),
+    };
+    assertBytes(keys.encryption.publicKey, b(device.encryptionPublicKey), 'device encryption key');
+    assertBytes(keys.signing.publicKey, b(device.signingPublicKey), 'device signing key');
+    const publicKeys = { encryptionPublicKey: keys.encryption.publicKey, signingPublicKey: keys.signing.publicKey };
+    assertEqual(deviceCode(publicKeys), device.code, 'code');
+    const enrolmentId = id(device.enrolmentId);
+    const handover = openDeviceKeys(b(device.sealedKeys), enrolmentId, keys);
+    assertBytes(handover.userId, b(device.userId), 'user id');
+    assertBytes(handover.officeId, b(device.officeId), 'office id');
+    assertBytes(handover.keys.identity.seed, b(account.identitySeed), 'identity seed');
+    assertBytes(handover.keys.encryption.secretKey, b(account.encryptionSecretKey), 'encryption secret key');
+    assertBytes(handover.keys.personalKey, b(account.personalKey), 'personal key');
+    const certificate = verifyDeviceCertificate(b(account.identityPublicKey), b(device.certificate.signed));
+    assertEqual(certificate.name, device.certificate.name, 'name');
+    assertEqual(certificate.scopes.join(','), device.certificate.scopes.join(','), 'scopes');
+    assertBytes(
+      signDeviceCertificate(handover.keys.identity, certificate),
+      b(device.certificate.signed),
+      'certificate reproduced',
+    );
+    verifyDeviceClaim(keys.signing.publicKey, enrolmentId, device.claim.time, b(device.claim.signature));
+    assertBytes(
+      signDeviceClaim(keys.signing, enrolmentId, device.claim.time),
+      b(device.claim.signature),
+      'claim reproduced',
+    );
   },
 });

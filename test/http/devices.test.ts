@@ -41,6 +41,7 @@ import {
   type Enrolling,
 } from '../helpers/devices.js';
 import { expectError } from '../helpers/expect.js';
+import { exportOf } from './support/privacy.js';
 import type { Member } from '../helpers/office.js';
 import { sendShare, type SendingOffice } from '../helpers/sharing.js';
 import { staffSuite } from './support/staff-suite.js';
@@ -463,5 +464,27 @@ describe('bearer tokens', () => {
     const renamed = await s.staff.tab.put(`/api/v1/devices/${staffs.device.enrolmentId}`, { name: 'Scanner 2' });
     expect(Device.parse(renamed.body).name).toBe('Scanner 2');
     expect((await asDevice(s, admins.claimed.token, 'get', '/api/v1/received')).status).toBe(200);
+  });
+
+  it('the member’s privacy export lists their devices, removed ones too, never a token', async () => {
+    const s = await office();
+    const kept = await enrolled(s, s.staff, ['pull'], 'Archive PC');
+    s.t.clock.advance(1000);
+    const gone = await enrolled(s, s.staff, ['send'], 'Old PC');
+    s.t.clock.advance(MINUTE);
+    expect((await s.staff.tab.delete(`/api/v1/devices/${gone.device.enrolmentId}`)).status).toBe(204);
+    const { document, text } = await exportOf(s.admin.tab, s.staff.account.email);
+    expect(document.account?.devices).toEqual([
+      expect.objectContaining({
+        deviceId: kept.device.enrolmentId,
+        name: 'Archive PC',
+        scopes: ['pull'],
+        removedAt: null,
+        tokens: 1,
+      }),
+      expect.objectContaining({ deviceId: gone.device.enrolmentId, name: 'Old PC', scopes: ['send'], tokens: 1 }),
+    ]);
+    expect(document.account?.devices[1]?.removedAt).not.toBeNull();
+    for (const token of [kept.claimed.token, gone.claimed.token]) expect(text).not.toContain(token);
   });
 });

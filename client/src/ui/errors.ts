@@ -51,6 +51,7 @@ const ENGINE_MESSAGES: Readonly<Record<string, MessageKey>> = {
   drop_record_stale: 'engine.error.dropRecordStale',
   drop_record_missing: 'engine.error.dropRecordMissing',
   contact_code_invalid: 'engine.error.contactCodeInvalid',
+  device_code_unknown: 'engine.error.deviceCodeUnknown',
   engine_failed: 'engine.failed',
 };
 

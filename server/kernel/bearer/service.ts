@@ -12,7 +12,7 @@ import type { BearerRepo } from './repo.js';
 /** Use is recorded at most once a minute per token. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export type BearerResolution = { readonly caller: Caller } | 'revoked' | undefined;
+type BearerResolution = { readonly caller: Caller } | 'revoked' | undefined;
 
 export interface BearerResolver {
   resolveBearer(token: string): BearerResolution;

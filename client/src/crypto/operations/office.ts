@@ -4,8 +4,10 @@
 // makes the client's personal drop (docs/protocol.md §13), its link sealed to the client.
 import {
   bytesEqual,
+  canonicalScopes,
   certifyMember,
   checkDropLabel,
+  deviceCodeMatches,
   dropFingerprint,
   fromBase64Url,
   idFromWire,
@@ -21,7 +23,9 @@ import {
   wipe,
   sealClientDropLink,
   sealContactCode,
+  sealDeviceKeys,
   sealOfficeKeys,
+  signDeviceCertificate,
   verifyEncryptionKey,
   verifyMember,
   type Id,
@@ -297,6 +301,41 @@ export function officeOperations(state: WorkerState): HandlersOf<keyof typeof OF
         sealerId: session.userId,
       };
       return { sealed: b64(sealContactCode(accessCode, binding, office.encryption)), accessCode };
+    },
+
+    deviceAddress() {
+      const { office } = requireOfficeKeys(state);
+      return { officeFingerprint: b64(officeFingerprint(office.signing.publicKey)) };
+    },
+
+    approveDevice({ typedCode, enrolments, scopes }) {
+      const { session, office } = requireOfficeKeys(state);
+      const keysOf = (enrolment: (typeof enrolments)[number]) => ({
+        encryptionPublicKey: key32(enrolment.encryptionPublicKey),
+        signingPublicKey: key32(enrolment.signingPublicKey),
+      });
+      const matching = enrolments.filter((enrolment) => deviceCodeMatches(keysOf(enrolment), typedCode));
+      const [chosen] = matching;
+      // Two enrolments with one code would take a forged key pair: approve neither.
+      if (chosen === undefined || matching.length !== 1) throw new WorkerError('device_code_unknown');
+      const enrolmentId = idFromWire(chosen.enrolmentId);
+      const device = keysOf(chosen);
+      const binding = { enrolmentId, userId: session.userId, officeId: office.officeId };
+      const sealedKeys = sealDeviceKeys(session.keys, { ...binding, device });
+      const certificate = signDeviceCertificate(session.keys.identity, {
+        ...binding,
+        deviceId: enrolmentId,
+        name: chosen.name,
+        scopes: canonicalScopes(scopes),
+        ...device,
+        issuedAt: Date.now(),
+      });
+      return {
+        enrolmentId: chosen.enrolmentId,
+        name: chosen.name,
+        sealedKeys: b64(sealedKeys),
+        certificate: b64(certificate),
+      };
     },
   };
 }

@@ -67,6 +67,8 @@ export const WORKER_ERRORS = [
   'link_changed',
   /** A contact's standing access code did not open as one the office sealed for this contact: the server may have changed it. */
   'contact_code_invalid',
+  /** No device waiting for approval has the code the person typed (mistyped, expired, or its keys were changed). */
+  'device_code_unknown',
   /** The file keys did not open with this access code. */
   'wrong_access_code',
   /** The access code is not 12 letters and digits. */

@@ -4,6 +4,7 @@
 // worker; certificates and sealed office keys go out in wire form.
 import { z } from 'zod';
 import { Email, Key32, Role, WireId } from '../../../../shared/wire/common.js';
+import { DeviceScope, PendingEnrolment } from '../../../../shared/wire/devices.js';
 import { SignedEnvelope } from '../../../../shared/wire/accounts.js';
 import type { DropCreateRequest } from '../../../../shared/wire/drops.js';
 import type { UnlockedAnswer } from './accounts.js';
@@ -74,6 +75,22 @@ export const OFFICE_REQUESTS = {
     client: MemberKeys.extend({ certificate: SignedEnvelope }),
     label: z.string().min(1).max(MAX_DROP_LABEL_CHARACTERS),
   }),
+  /**
+   * Adding a device (docs/protocol.md "Devices"): of the enrolments the server lists, only the
+   * one whose keys give the code the person typed (`device_code_unknown` if none does: a server
+   * that swapped the device's keys cannot be approved). For it, this member's account keys
+   * sealed to the device and the certificate signed with the member's identity key.
+   */
+  /**
+   * The fragment of the address a device enrols with: the office fingerprint (all 32 bytes,
+   * base64url) from the office key this worker opened, which the device pins.
+   */
+  deviceAddress: z.object({}).strict(),
+  approveDevice: z.object({
+    typedCode: z.string().max(40),
+    enrolments: z.array(PendingEnrolment).max(50),
+    scopes: z.array(DeviceScope).min(1).max(2),
+  }),
 } as const;
 
 /** How a colleague's keys check out against the office key. */
@@ -103,6 +120,13 @@ export interface OfficeAnswers {
   /** `sealed` for the server; `accessCode` (XXXX-XXXX-XXXX) to show once. */
   makeContactCode: { readonly sealed: string; readonly accessCode: string };
   renewClientDrop: { readonly drop: ClientDropParts };
+  deviceAddress: { readonly officeFingerprint: string };
+  approveDevice: {
+    readonly enrolmentId: string;
+    readonly name: string;
+    readonly sealedKeys: string;
+    readonly certificate: string;
+  };
 }
 
 /** A client's personal drop as the worker makes it: the drop's sealed parts and its link sealed to the client. */

@@ -1,5 +1,6 @@
 // /app/security: the user's own fingerprint and the office's, two-factor sign-in, the
-// password, and the list of signed-in sessions.
+// password, the list of signed-in sessions, and (for members holding the office keys) the
+// devices that act for them.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { changePassword, disableTwoFactor, getMyKeys, type SessionInfo } from '../../api/accounts';
@@ -22,6 +23,7 @@ import {
 } from '../password/NewPassword';
 import { personalWords } from '../password/policy';
 import { TwoFactorEnrol } from './TwoFactorEnrol';
+import { DevicesSection } from './DevicesSection';
 import { SessionsSection } from './SessionsSection';
 
 export function SecurityPage({ info, keys }: { readonly info: SessionInfo; readonly keys: UnlockedKeys }): JSX.Element {
@@ -48,6 +50,7 @@ export function SecurityPage({ info, keys }: { readonly info: SessionInfo; reado
       <TwoFactorSection info={info} />
       <PasswordSection info={info} />
       <SessionsSection />
+      {keys.officeKeys && info.me.role !== 'client' && <DevicesSection />}
     </>
   );
 }
