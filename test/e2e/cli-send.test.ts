@@ -1,8 +1,9 @@
-// `coffer send` → a guest in real Chromium: the command-line client sends a random file from disk
+// `coffer login` approved in Chromium, then `coffer send` → a guest in Chromium: the member signs
+// in, copies the command from the Security page, runs `coffer login` with that address, types the
+// code it shows into the page and adds the device; then the machine sends a random file from disk
 // to a guest with an access code; Coffer mails the link; the guest opens it from that mail in
 // Chromium against the built client, asks for the e-mail code, types the access code `coffer`
-// printed, and downloads: SHA-256 equal. The machine is connected through device enrolment
-// (test/cli/support.ts), the server is the real app on 127.0.0.1:8080 serving dist/client, under
+// printed, and downloads: SHA-256 equal. The server is the real app on 127.0.0.1:8080 serving dist/client, under
 // the test app's public address http://localhost:8080 (Chromium resolves localhost there), so
 // the office's set-up helpers and the browser agree on the origin.
 import { createHash } from 'node:crypto';
@@ -16,18 +17,18 @@ import type { SendOutcome } from '../../cli/send.js';
 import { createTestApp, TEST_ORIGIN, type TestApp } from '../helpers/app.js';
 import { randomPlaintext } from '../helpers/browser-shares.js';
 import { startMailServer, waitForMail, type MailServer } from '../helpers/mail-server.js';
-import { setUpOffice } from '../helpers/office.js';
+import { setUpOffice, STAFF_PASSWORD } from '../helpers/office.js';
 import { ROOT } from '../helpers/process.js';
 import { withStaff } from '../helpers/sharing.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { close, coffer, connectDevice, listen } from '../cli/support.js';
+import { close, coffer, listen } from '../cli/support.js';
+import { signIn } from './support/accounts.js';
 import { launchChromium } from './support/browser.js';
 import { download, guestRequestsCode } from './support/sending.js';
 
 let mail: MailServer;
 let t: TestApp;
 let server: Server;
-let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -37,7 +38,7 @@ beforeAll(async () => {
   t.clock.set(Date.now());
   await cp(join(ROOT, 'dist/client'), t.clientDir, { recursive: true });
   browser = await launchChromium();
-  ({ server, base } = await listen({ t }, Number(new URL(TEST_ORIGIN).port)));
+  ({ server } = await listen({ t }, Number(new URL(TEST_ORIGIN).port)));
 });
 
 afterAll(async () => {
@@ -48,9 +49,31 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-it('a file sent with coffer reaches a guest who downloads it in Chromium, byte for byte', async () => {
+it('a machine added on the Security page sends a file with coffer that a guest downloads in Chromium, byte for byte', async () => {
   const o = await withStaff(await setUpOffice(t, mail));
-  const { home } = await connectDevice(o, o.staff, base, TEST_ORIGIN);
+  const home = await tempDir('coffer-e2e-cli-home-');
+
+  // The member adds the machine on the Security page; the machine runs the command shown there.
+  const member = await (await browser.newContext()).newPage();
+  await signIn(member, TEST_ORIGIN, {
+    name: o.staff.account.name,
+    email: o.staff.account.email,
+    password: STAFF_PASSWORD,
+  });
+  await member.goto(`${TEST_ORIGIN}/app/security`);
+  const command = (await member.getByTestId('device-command').textContent()) ?? '';
+  const address = /^coffer login (\S+#\S+)$/.exec(command.trim())?.[1] ?? '';
+  expect(address).toMatch(/^http:\/\/localhost:8080\/#[A-Za-z0-9_-]{43}$/);
+  let shown = '';
+  const loggingIn = coffer(home, ['login', address, '--name', 'Scanner PC'], {}, (text) => (shown += text));
+  await expect
+    .poll(() => /type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown)?.[1], { timeout: 30_000 })
+    .toBeTruthy();
+  await member.getByTestId('device-code').fill(/type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown)?.[1] ?? '');
+  await member.getByTestId('device-add').click();
+  const loggedIn = await loggingIn;
+  expect(loggedIn.code, loggedIn.stderr).toBe(0);
+  await member.getByTestId('device-row').first().waitFor();
   const plaintext = randomPlaintext(2 * 1024 * 1024 + 777);
   const path = join(await tempDir('coffer-e2e-cli-'), 'jaaropgave 2025.pdf');
   await writeFile(path, plaintext);
