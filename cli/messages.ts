@@ -68,6 +68,8 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   pulledCount: (count: number) => `${count} new file${count === 1 ? '' : 's'}.`,
   refusedUpload: (label: string, when: string) =>
     `Refused an upload to ${label} received ${when}: it failed its checks (not made with the drop's link; the server may have injected it). Not saved.`,
+  refusedDrop: (title: string) =>
+    `Refused the drop "${title}": its signed record or keys do not check out (the server may have changed them). Nothing of it was saved.`,
   revoked: (shareId: string) => `Revoked ${shareId}.`,
   noShares: 'No shares.',
   watching: (dir: string, seconds: number) => `Pulling into ${dir} every ${seconds} s. Stop with Ctrl+C.`,
@@ -139,6 +141,8 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   pulledCount: (count: number) => `${count} ${count === 1 ? 'nieuw bestand' : 'nieuwe bestanden'}.`,
   refusedUpload: (label: string, when: string) =>
     `Upload naar ${label} van ${when} geweigerd: de controles faalden (niet met de link van de drop gemaakt; mogelijk door de server toegevoegd). Niet opgeslagen.`,
+  refusedDrop: (title: string) =>
+    `Drop "${title}" geweigerd: het ondertekende record of de sleutels kloppen niet (mogelijk door de server gewijzigd). Er is niets van opgeslagen.`,
   revoked: (shareId: string) => `${shareId} ingetrokken.`,
   noShares: 'Geen verzendingen.',
   watching: (dir: string, seconds: number) => `Haalt elke ${seconds} s op naar ${dir}. Stop met Ctrl+C.`,

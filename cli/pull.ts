@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { diskName } from '../shared/files/disk-name.js';
 import { DropDetail, DropList } from '../shared/wire/drops.js';
 import type { SaveFileHandle } from '../client/src/crypto/protocol.js';
-import { EXIT, type ExitCode } from './errors.js';
+import { asCliError, EXIT, type ExitCode } from './errors.js';
 import type { Io } from './io.js';
 import type { Session } from './session.js';
 
@@ -44,11 +44,12 @@ interface PulledFile {
   readonly size: number;
 }
 
+/** An upload that failed its checks; or, with `dropUploadId` null, a whole drop that did. */
 interface RefusedUpload {
   readonly dropId: string;
-  readonly dropUploadId: string;
-  readonly folder: string;
-  readonly receivedAt: string;
+  readonly dropUploadId: string | null;
+  readonly folder: string | null;
+  readonly receivedAt: string | null;
 }
 
 export interface PullOutcome {
@@ -135,7 +136,17 @@ export async function pull(session: Session, io: Io, dir: string): Promise<PullO
     const detail = await session.api.get(`/api/v1/drops/${encodeURIComponent(summary.dropId)}`, DropDetail);
     const waiting = detail.uploads.filter((u) => !done(state, u));
     if (waiting.length === 0) continue;
-    const opened = await session.call('openDrop', { drop: detail });
+    let opened;
+    try {
+      opened = await session.call('openDrop', { drop: detail });
+    } catch (error) {
+      // The drop itself does not check out (its signed record, keys or label: the server swapped
+      // something): nothing of it is opened or written, and the other drops are still pulled.
+      if (asCliError(error, io.m).exit !== EXIT.refused) throw error;
+      refused.push({ dropId: detail.dropId, dropUploadId: null, folder: null, receivedAt: null });
+      io.warn(io.m.refusedDrop(detail.title));
+      continue;
+    }
     const folderName = diskName(opened.label ?? detail.title);
     try {
       for (const upload of opened.uploads) {

@@ -8,10 +8,17 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newDropKeys, newId, newOfficeKeys, toBase64Url } from '../../shared/crypto/index.js';
+import {
+  newDropKeys,
+  newId,
+  newOfficeKeys,
+  newSigningKeyPair,
+  signDropRecord,
+  toBase64Url,
+} from '../../shared/crypto/index.js';
 import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { makeClient, startPortalSession, type ClientAccount } from '../helpers/clients.js';
-import { buildSubmission, dropUploads, submit, uploadToDrop } from '../helpers/drops.js';
+import { buildSubmission, dropUploads, makeDrop, startOpenDrop, submit, uploadToDrop } from '../helpers/drops.js';
 import { uploadContainer, withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -116,6 +123,36 @@ describe('coffer pull', () => {
     // Reported once: the next pull has nothing new.
     const next = await coffer(home, ['pull', '--to', dir, '--json']);
     expect(next.code, next.stderr).toBe(0);
+  });
+
+  it('refuses a drop whose signed record the server swapped, and still pulls the other drops', async () => {
+    const { o, base } = await officeWithClient();
+    const good = await makeDrop(o, o.staff, { label: 'Goed dossier', title: 'Stukken 2025' });
+    const swapped = await makeDrop(o, o.staff, { label: 'Ander dossier', title: 'Bankafschriften' });
+    const plaintext = randomPlaintext(3000);
+    await uploadToDrop(o.t.app, good, await startOpenDrop(o.t.app, good.dropId), [
+      makeFile(plaintext, { name: 'a.pdf' }),
+    ]);
+    await uploadToDrop(o.t.app, swapped, await startOpenDrop(o.t.app, swapped.dropId), [
+      makeFile(randomPlaintext(3000), { name: 'b.pdf' }),
+    ]);
+    // The server's swap: a record for the same drop signed by a key the office never certified.
+    const forged = signDropRecord(
+      swapped.keys,
+      'Ander dossier',
+      { creatorId: o.staff.account.userId, clientId: null },
+      newSigningKeyPair(),
+    );
+    o.t.db.prepare('UPDATE drops SET signed_record = ? WHERE id = ?').run(forged, swapped.keys.dropId);
+
+    const { home } = await connectDevice(o, o.staff, base);
+    const dir = await tempDir('coffer-cli-pull-');
+    const ran = await coffer(home, ['pull', '--to', dir, '--json']);
+    expect(ran.code, ran.stderr).toBe(3);
+    expect(ran.stderr).toContain('Refused the drop "Bankafschriften"');
+    const outcome = ran.json<PullOutcome>();
+    expect(outcome.refused).toEqual([{ dropId: swapped.dropId, dropUploadId: null, folder: null, receivedAt: null }]);
+    expect(await filesUnder(dir)).toEqual([join('Goed dossier', `${dateOf(o.t.clock.now())} a.pdf`)]);
   });
 
   it('makes names the uploader chose safe for the disk', async () => {
