@@ -9,6 +9,7 @@
 //   server/*.ts      the composition: config → services (compose.ts) → routes → app, main, cli;
 //   server/jobs/     with the jobs, which sweep across capabilities through what compose.ts passes in
 //   client/          the browser; talks to the server over HTTP only
+//   cli/             the command-line client: HTTP only, shared/ and the browser's crypto operations
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -73,10 +74,26 @@ module.exports = {
       to: { path: '^client/' },
     },
     {
+      name: 'cli-stands-on-shared-and-the-crypto-worker',
+      comment:
+        'The command-line client (cli/) talks to the server over HTTP only, and reuses shared/ and the ' +
+        "browser's pure crypto operations, worker protocol and transfer engines; never the server, " +
+        'the pages, or the worker glue that needs a browser (worker.ts, engine.ts, keep-store.ts, browser-transport.ts).',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: {
+        path: '^(server|scripts|test|client)/',
+        pathNot: [
+          '^client/src/crypto/(operations|protocol)/',
+          '^client/src/crypto/(protocol|transport|upload|download|rate)\\.ts$',
+        ],
+      },
+    },
+    {
       name: 'not-to-test',
       comment: 'Product code does not import test helpers (the benchmark scripts may: they drive a test server).',
       severity: 'error',
-      from: { path: '^(server|client|shared)/' },
+      from: { path: '^(server|client|shared|cli)/' },
       to: { path: '^test/' },
     },
     {
@@ -91,9 +108,10 @@ module.exports = {
       comment: 'Every import resolves to a file or an installed package.',
       severity: 'error',
       from: {},
-      // vite 8's package is the one dependency-cruiser's resolver does not find, though Node and tsc
-      // do (scripts/bench/ceiling.ts builds a page with it); everything else must resolve.
-      to: { couldNotResolve: true, pathNot: '^vite$' },
+      // vite 8's package and tsx's register API are the ones dependency-cruiser's resolver does not
+      // find, though Node and tsc do (scripts/bench/ceiling.ts builds a page with vite; cli/coffer.mjs
+      // runs the command-line client through tsx); everything else must resolve.
+      to: { couldNotResolve: true, pathNot: '^(vite|tsx/esm/api)$' },
     },
   ],
   options: {

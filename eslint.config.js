@@ -13,7 +13,13 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // shared/ first: it must type-check without Node or DOM globals, whoever imports it.
-        project: ['./tsconfig.shared.json', './tsconfig.server.json', './tsconfig.client.json', './tsconfig.json'],
+        project: [
+          './tsconfig.shared.json',
+          './tsconfig.server.json',
+          './tsconfig.client.json',
+          './tsconfig.json',
+          './tsconfig.cli.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

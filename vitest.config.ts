@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // createApp) and the browser client's pure functions. Browser tests live in vitest.e2e.config.ts.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/client/**/*.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/http/**/*.test.ts', 'test/client/**/*.test.ts', 'test/cli/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     // A focused test (`.only`) fails the run instead of silently skipping the rest.

@@ -22,8 +22,11 @@ export interface AccountPublicKeys {
   readonly encryptionPublicKey: Uint8Array;
 }
 
-/** 'session': the keys a browser keeps for its session (session-keep.ts). */
-export type KeyBundlePurpose = 'password' | 'recovery' | 'session';
+/**
+ * 'session': the keys a browser keeps for its session (session-keep.ts); 'device': the keys the
+ * command-line client keeps on its computer, under a passphrase (docs/protocol.md §30).
+ */
+export type KeyBundlePurpose = 'password' | 'recovery' | 'session' | 'device';
 
 const BUNDLE_PLAINTEXT_BYTES = 3 * KEY_BYTES;
 

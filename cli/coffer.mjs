@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `coffer` command (package.json "bin"): runs cli/main.ts through tsx, which `npm install`
+// brings, so a fresh clone needs no build step. The operator's server tool stays `npm run coffer`.
+import { register } from 'tsx/esm/api';
+
+register();
+const { runCoffer } = await import('./main.ts');
+process.exitCode = await runCoffer(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+});

@@ -1,0 +1,165 @@
+// `coffer`, the command-line client of Coffer (docs/integration.md): send files, pull drop and
+// portal uploads into folders, watch a folder's pull on an interval, list and revoke shares. It
+// uses the browser's own crypto operations and transfer engines (client/src/crypto, shared/), so
+// it checks exactly what the browser checks. `runCoffer` is the whole program, given its
+// arguments and streams (bin/coffer.mjs passes the process's; tests pass their own) and
+// answering the exit code (errors.ts).
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { stateHome } from './device.js';
+import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
+import { createIo, type Io, type Streams } from './io.js';
+import { login, logout } from './login.js';
+import { messagesFor, pickLang } from './messages.js';
+import { pull, pullExit } from './pull.js';
+import { send } from './send.js';
+import { openSession, type Session } from './session.js';
+import { listReceived, listSent, revoke } from './shares.js';
+
+const COMMANDS = ['login', 'logout', 'send', 'pull', 'watch', 'sent', 'received', 'revoke'] as const;
+type Command = (typeof COMMANDS)[number];
+
+const OPTIONS = {
+  to: { type: 'string', multiple: true },
+  expires: { type: 'string' },
+  limit: { type: 'string' },
+  code: { type: 'boolean' },
+  message: { type: 'string' },
+  every: { type: 'string' },
+  json: { type: 'boolean' },
+  lang: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function wholeNumber(io: Io, value: string | undefined, option: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > max)
+    throw new CliError(EXIT.usage, 'usage', io.m.badOptions(io.m.badNumber(option)));
+  return n;
+}
+
+async function withSession<T>(io: Io, work: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(io, stateHome(io.env));
+  try {
+    return await work(session);
+  } finally {
+    session.close();
+  }
+}
+
+async function runCommand(io: Io, command: Command, args: readonly string[], values: Values): Promise<ExitCode> {
+  const { m } = io;
+  switch (command) {
+    case 'login': {
+      const address = args[0];
+      if (address === undefined || args.length !== 1)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.loginAddress));
+      const connected = await login(io, stateHome(io.env), {
+        address,
+        ...(values.name !== undefined ? { name: values.name } : {}),
+      });
+      io.result({ status: 'connected', ...connected });
+      return EXIT.ok;
+    }
+    case 'logout':
+      await logout(io, stateHome(io.env));
+      io.result({ status: 'forgotten' });
+      return EXIT.ok;
+    case 'send': {
+      if (args.length === 0) throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsFiles));
+      const to = (values.to ?? [])
+        .flatMap((t) => t.split(','))
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+      if (to.length === 0) throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsRecipients));
+      const options = {
+        files: args,
+        to,
+        expiresDays: wholeNumber(io, values.expires, 'expires', 7, 365),
+        limit: values.limit === undefined ? null : wholeNumber(io, values.limit, 'limit', 1, 1000),
+        code: values.code === true,
+        message: values.message ?? '',
+      };
+      const outcome = await withSession(io, (session) => send(session, io, options));
+      io.result(outcome);
+      return EXIT.ok;
+    }
+    case 'pull':
+    case 'watch': {
+      const dir = values.to?.[0];
+      if (dir === undefined || values.to?.length !== 1)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsDir));
+      if (command === 'pull') {
+        const outcome = await withSession(io, (session) => pull(session, io, dir));
+        if (outcome.pulled.length === 0 && outcome.refused.length === 0) io.say(m.pulledNone);
+        else if (outcome.pulled.length > 0) io.say(m.pulledCount(outcome.pulled.length));
+        io.result(outcome);
+        return pullExit(outcome);
+      }
+      const seconds = wholeNumber(io, values.every, 'every', 60, 24 * 60 * 60);
+      io.say(m.watching(dir, seconds));
+      // Runs until stopped; a round that fails is reported and the next one tries again, except
+      // when the device is no longer accepted (exit 2): nothing would change by waiting.
+      for (;;) {
+        try {
+          const outcome = await withSession(io, (session) => pull(session, io, dir));
+          io.result(outcome);
+        } catch (error) {
+          const failure = asCliError(error, m);
+          if (failure.exit === EXIT.auth) throw failure;
+          io.warn(failure.text);
+        }
+        await sleep(seconds * 1000);
+      }
+    }
+    case 'sent':
+      io.result({ shares: await withSession(io, (session) => listSent(session, io)) });
+      return EXIT.ok;
+    case 'received':
+      io.result({ shares: await withSession(io, (session) => listReceived(session, io)) });
+      return EXIT.ok;
+    case 'revoke': {
+      const shareId = args[0];
+      if (shareId === undefined || args.length !== 1)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsShare));
+      await withSession(io, (session) => revoke(session, io, shareId));
+      io.result({ revoked: shareId });
+      return EXIT.ok;
+    }
+  }
+}
+
+export async function runCoffer(argv: readonly string[], streams: Streams): Promise<ExitCode> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    const m = messagesFor(pickLang(undefined, streams.env));
+    streams.stderr.write(`${m.badOptions(error instanceof Error ? error.message : String(error))}\n`);
+    return EXIT.usage;
+  }
+  const lang = pickLang(values.lang, streams.env);
+  const io = createIo(streams, messagesFor(lang), lang, values.json === true);
+  const [command, ...args] = positionals;
+  if (values.help === true || command === undefined) {
+    streams.stdout.write(`${io.m.usage}\n`);
+    return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
+  }
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    io.warn(io.m.unknownCommand(command));
+    return EXIT.usage;
+  }
+  try {
+    return await runCommand(io, command as Command, args, values);
+  } catch (error) {
+    const failure = asCliError(error, io.m);
+    io.warn(failure.text);
+    io.result({ error: { code: failure.code, message: failure.text } });
+    return failure.exit;
+  }
+}

@@ -1,0 +1,161 @@
+// What `coffer` says to the person at the terminal, in English and Dutch (the language from
+// --lang, else COFFER_LANG, LC_ALL, LC_MESSAGES or LANG: `nl…` is Dutch, anything else English).
+// Only these texts reach stderr and stdout outside --json; the codes in --json are stable and
+// never translated. No message carries a file's content, a key, a token or a link secret: the
+// file names and links it prints are the user's own, on their own terminal.
+
+export type Lang = 'en' | 'nl';
+
+export const en = {
+  usage: `Usage: coffer <command> [options]
+
+Commands:
+  login ADDRESS               connect this computer (ADDRESS from the Security page)
+  logout                      forget the connection on this computer
+  send FILE... --to ADDRESS... [--expires DAYS] [--limit N] [--code] [--message TEXT]
+  pull --to DIR               every new drop and portal upload, into DIR/<client or drop>/
+  watch --to DIR [--every S]  pull every S seconds (default 60) until stopped
+  sent                        your shares
+  received                    shares sent to you
+  revoke SHARE                revoke a share now
+
+Options: --json (answers as JSON on stdout, no progress), --lang en|nl, --help
+Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check failed),
+4 network or server error.`,
+  unknownCommand: (command: string) => `Unknown command: ${command}. See coffer --help.`,
+  badOptions: (detail: string) => `${detail}. See coffer --help.`,
+  needsFiles: 'Name at least one file to send',
+  needsRecipients: 'Name at least one recipient with --to',
+  needsDir: 'Name the folder to pull into with --to',
+  needsShare: 'Name the share to revoke',
+  badNumber: (option: string) => `--${option} needs a whole number`,
+  notReadable: (file: string) => `Cannot read ${file}`,
+  notSignedIn: 'This computer is not connected to Coffer yet (no device state in the state folder).',
+  loginAddress: 'Give the address the Security page shows (it ends in # and the office fingerprint)',
+  passphraseShort: (n: number) => `The passphrase needs at least ${n} characters`,
+  loginCode: (code: string, page: string) =>
+    `Open ${page}, under "Add a device" type this code: ${code}\nWaiting for your approval…`,
+  loginExpired: 'Nobody approved this device in time. Run coffer login again.',
+  loginOfficeMismatch:
+    'The office key the server names does not have the fingerprint in the address. Nothing was kept. Ask your administrator.',
+  loginDone: 'This computer is connected to Coffer.',
+  loggedOut:
+    'This computer forgot its Coffer keys and token. Remove the device on the Security page as well, so its token stops working.',
+  badState: 'The device state in the state folder is damaged or from another version.',
+  needsPassphrase: 'The device keys are locked: set COFFER_PASSPHRASE or run coffer in a terminal to type it.',
+  wrongPassphrase: 'The passphrase does not open the device keys.',
+  passphrasePrompt: 'Passphrase for the device keys: ',
+  signedOut: 'The server did not accept this device (signed out or expired). Connect it again.',
+  deviceRemoved: 'This device was removed from Coffer. Connect it again from the Security page.',
+  officeKeyChanged:
+    'The office key the server names is not the one this device pinned. Nothing was sent or opened. Ask your administrator before you go on.',
+  keyRefused: (name: string) => `The key of ${name} changed or is not certified by the office. Nothing was sent.`,
+  unapproved: (names: string) => `Not approved yet, cannot receive files: ${names}`,
+  verifyFailed: 'A check failed: what the server returned is not what was signed. Nothing was opened.',
+  network: 'The server could not be reached. Try again later.',
+  server: (code: string) => `The server refused the request (${code}).`,
+  uploading: (name: string, percent: number) => `Uploading ${name}: ${percent}%`,
+  downloading: (name: string, percent: number) => `Downloading ${name}: ${percent}%`,
+  sent: (files: number, recipients: number) =>
+    `Sent ${files} file${files === 1 ? '' : 's'} to ${recipients} recipient${recipients === 1 ? '' : 's'}.`,
+  linkMailed: (email: string) => `${email}: Coffer mailed the link (give the access code by phone).`,
+  linkToPass: (email: string) => `${email}: send this link yourself:`,
+  accessCode: (code: string) => `  access code (tell it by phone, never in the same mail): ${code}`,
+  standingCode: '  uses the contact’s standing access code',
+  accountDelivered: (email: string) => `${email}: in their Coffer account.`,
+  pulled: (path: string) => `Saved ${path}`,
+  pulledNone: 'Nothing new.',
+  pulledCount: (count: number) => `${count} new file${count === 1 ? '' : 's'}.`,
+  refusedUpload: (label: string, when: string) =>
+    `Refused an upload to ${label} received ${when}: it failed its checks (not made with the drop's link; the server may have injected it). Not saved.`,
+  refusedDrop: (title: string) =>
+    `Refused the drop "${title}": its signed record or keys do not check out (the server may have changed them). Nothing of it was saved.`,
+  revoked: (shareId: string) => `Revoked ${shareId}.`,
+  noShares: 'No shares.',
+  watching: (dir: string, seconds: number) => `Pulling into ${dir} every ${seconds} s. Stop with Ctrl+C.`,
+} as const;
+
+type Catalog = { readonly [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
+
+export const nl: Catalog = {
+  usage: `Gebruik: coffer <opdracht> [opties]
+
+Opdrachten:
+  login ADRES                 verbindt deze computer (ADRES van de pagina Beveiliging)
+  logout                      vergeet de verbinding op deze computer
+  send BESTAND... --to ADRES... [--expires DAGEN] [--limit N] [--code] [--message TEKST]
+  pull --to MAP               elke nieuwe upload (drops en klantportaal) naar MAP/<klant of drop>/
+  watch --to MAP [--every S]  haalt elke S seconden op (standaard 60) tot u stopt
+  sent                        uw verzendingen
+  received                    wat naar u is verzonden
+  revoke VERZENDING           trekt een verzending nu in
+
+Opties: --json (antwoorden als JSON op stdout, geen voortgang), --lang en|nl, --help
+Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijderd,
+3 geweigerd (een controle faalde), 4 netwerk- of serverfout.`,
+  unknownCommand: (command: string) => `Onbekende opdracht: ${command}. Zie coffer --help.`,
+  badOptions: (detail: string) => `${detail}. Zie coffer --help.`,
+  needsFiles: 'Noem minstens één bestand om te verzenden',
+  needsRecipients: 'Noem minstens één ontvanger met --to',
+  needsDir: 'Noem met --to de map waarin opgehaald wordt',
+  needsShare: 'Noem de verzending die u wilt intrekken',
+  badNumber: (option: string) => `--${option} vraagt een geheel getal`,
+  notReadable: (file: string) => `Kan ${file} niet lezen`,
+  notSignedIn: 'Deze computer is nog niet met Coffer verbonden (geen apparaatgegevens in de statusmap).',
+  loginAddress: 'Geef het adres dat de pagina Beveiliging toont (het eindigt op # en de vingerafdruk van het kantoor)',
+  passphraseShort: (n: number) => `De wachtzin moet minstens ${n} tekens hebben`,
+  loginCode: (code: string, page: string) =>
+    `Open ${page}, typ onder "Apparaat toevoegen" deze code: ${code}\nWacht op uw goedkeuring…`,
+  loginExpired: 'Niemand heeft dit apparaat op tijd goedgekeurd. Start coffer login opnieuw.',
+  loginOfficeMismatch:
+    'De kantoorsleutel die de server noemt heeft niet de vingerafdruk uit het adres. Er is niets bewaard. Vraag uw beheerder.',
+  loginDone: 'Deze computer is met Coffer verbonden.',
+  loggedOut:
+    'Deze computer is zijn Coffer-sleutels en token vergeten. Verwijder het apparaat ook op de pagina Beveiliging, zodat het token niet meer werkt.',
+  badState: 'De apparaatgegevens in de statusmap zijn beschadigd of van een andere versie.',
+  needsPassphrase:
+    'De sleutels van dit apparaat zijn vergrendeld: zet COFFER_PASSPHRASE of start coffer in een terminal om de wachtzin te typen.',
+  wrongPassphrase: 'Met deze wachtzin gaan de sleutels van dit apparaat niet open.',
+  passphrasePrompt: 'Wachtzin voor de apparaatsleutels: ',
+  signedOut: 'De server accepteert dit apparaat niet (afgemeld of verlopen). Verbind het opnieuw.',
+  deviceRemoved: 'Dit apparaat is uit Coffer verwijderd. Verbind het opnieuw via de pagina Beveiliging.',
+  officeKeyChanged:
+    'De kantoorsleutel die de server noemt is niet de sleutel die dit apparaat vastlegde. Er is niets verzonden of geopend. Vraag uw beheerder voordat u verdergaat.',
+  keyRefused: (name: string) =>
+    `De sleutel van ${name} is gewijzigd of niet door het kantoor gecertificeerd. Er is niets verzonden.`,
+  unapproved: (names: string) => `Nog niet goedgekeurd, kan geen bestanden ontvangen: ${names}`,
+  verifyFailed: 'Een controle faalde: wat de server terugstuurde is niet wat ondertekend is. Er is niets geopend.',
+  network: 'De server is niet bereikbaar. Probeer het later opnieuw.',
+  server: (code: string) => `De server weigerde het verzoek (${code}).`,
+  uploading: (name: string, percent: number) => `${name} uploaden: ${percent}%`,
+  downloading: (name: string, percent: number) => `${name} downloaden: ${percent}%`,
+  sent: (files: number, recipients: number) =>
+    `${files} ${files === 1 ? 'bestand' : 'bestanden'} verzonden naar ${recipients} ${recipients === 1 ? 'ontvanger' : 'ontvangers'}.`,
+  linkMailed: (email: string) => `${email}: Coffer heeft de link gemaild (geef de toegangscode telefonisch door).`,
+  linkToPass: (email: string) => `${email}: stuur deze link zelf door:`,
+  accessCode: (code: string) => `  toegangscode (telefonisch doorgeven, nooit in dezelfde mail): ${code}`,
+  standingCode: '  gebruikt de vaste toegangscode van het contact',
+  accountDelivered: (email: string) => `${email}: in hun Coffer-account.`,
+  pulled: (path: string) => `Opgeslagen: ${path}`,
+  pulledNone: 'Niets nieuws.',
+  pulledCount: (count: number) => `${count} ${count === 1 ? 'nieuw bestand' : 'nieuwe bestanden'}.`,
+  refusedUpload: (label: string, when: string) =>
+    `Upload naar ${label} van ${when} geweigerd: de controles faalden (niet met de link van de drop gemaakt; mogelijk door de server toegevoegd). Niet opgeslagen.`,
+  refusedDrop: (title: string) =>
+    `Drop "${title}" geweigerd: het ondertekende record of de sleutels kloppen niet (mogelijk door de server gewijzigd). Er is niets van opgeslagen.`,
+  revoked: (shareId: string) => `${shareId} ingetrokken.`,
+  noShares: 'Geen verzendingen.',
+  watching: (dir: string, seconds: number) => `Haalt elke ${seconds} s op naar ${dir}. Stop met Ctrl+C.`,
+};
+
+export type Messages = Catalog;
+
+/** The language: --lang wins, then COFFER_LANG and the usual locale variables. */
+export function pickLang(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): Lang {
+  const choice = flag ?? env['COFFER_LANG'] ?? env['LC_ALL'] ?? env['LC_MESSAGES'] ?? env['LANG'] ?? '';
+  return choice.toLowerCase().startsWith('nl') ? 'nl' : 'en';
+}
+
+export function messagesFor(lang: Lang): Messages {
+  return lang === 'nl' ? nl : en;
+}

@@ -1,0 +1,117 @@
+// The leak search (test/e2e/support/traces.ts) over what the command-line client leaves: after a
+// `coffer send` (a guest with an access code, whose link Coffer mails, and one without) and a
+// `coffer pull` of a client's portal upload, neither the CLI's state folder nor the server's
+// data folder (database, WAL, blobs) nor its log holds the user's private keys or the
+// passphrase; the server's side and the mails hold no file content and no file name; and no
+// access code reaches the server, its log or any mail. (The link Coffer mails carries S by
+// design: docs/threat-model.md, "Who delivers a link"; S is searched for everywhere else.)
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fromBase64Url } from '../../shared/crypto/index.js';
+import type { PullOutcome } from '../../cli/pull.js';
+import type { SendOutcome } from '../../cli/send.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
+import { makeClient, startPortalSession } from '../helpers/clients.js';
+import { uploadToDrop } from '../helpers/drops.js';
+import { setUpOffice } from '../helpers/office.js';
+import { withStaff } from '../helpers/sharing.js';
+import { httpSuite } from '../helpers/suite.js';
+import { tempDir } from '../helpers/tmp.js';
+import { fileHaystacks, findNeedles, forms, mailHaystacks, type Haystack } from '../e2e/support/traces.js';
+import { close, coffer, connectDevice, listen, PASSPHRASE } from './support.js';
+
+const suite = httpSuite();
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await close(server);
+});
+
+describe('coffer leaves no secret behind', () => {
+  it('keeps keys, passphrase, contents, names and access codes out of its state, the server and the mails', async () => {
+    const t = await suite.app();
+    t.clock.set(Date.now());
+    const o = await withStaff(await setUpOffice(t, suite.mail));
+    const { server, base } = await listen(o);
+    servers.push(server);
+    const { home } = await connectDevice(o, o.staff, base);
+
+    const sentPlaintext = randomPlaintext(200_000);
+    const sentName = 'salarisstrook-geheim-8821.pdf';
+    const sentPath = join(await tempDir('coffer-cli-leak-'), sentName);
+    await writeFile(sentPath, sentPlaintext);
+    const sent = await coffer(home, [
+      'send',
+      sentPath,
+      '--to',
+      'piet@example.nl',
+      '--to',
+      'marie@example.nl',
+      '--code',
+      '--message',
+      'persoonlijk bericht 5521',
+      '--json',
+    ]);
+    expect(sent.code, sent.stderr).toBe(0);
+    const guests = sent.json<SendOutcome>().guests;
+    expect(guests).toHaveLength(2);
+
+    const client = await makeClient(o, o.staff, 'klant@example.nl', 'Bakkerij Jansen');
+    const uploadedPlaintext = randomPlaintext(150_000);
+    const uploadedName = 'paspoort-kopie-4417.jpg';
+    await uploadToDrop(o.t.app, client.drop, await startPortalSession(client), [
+      makeFile(uploadedPlaintext, { name: uploadedName }),
+    ]);
+    const dir = await tempDir('coffer-cli-leak-pull-');
+    const pulled = await coffer(home, ['pull', '--to', dir, '--json']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(pulled.json<PullOutcome>().pulled).toHaveLength(1);
+    await o.t.mailSettled();
+
+    const keys = o.staff.account.keys;
+    const keyNeedles = [
+      ...forms('identity seed', keys.identity.seed),
+      ...forms('identity secret key', keys.identity.secretKey),
+      ...forms('encryption secret key', keys.encryption.secretKey),
+      ...forms('personal key', keys.personalKey),
+      ...forms('passphrase', PASSPHRASE),
+    ];
+    const contentNeedles = [
+      ...forms('sent content', sentPlaintext.subarray(0, 64)),
+      ...forms('uploaded content', uploadedPlaintext.subarray(0, 64)),
+      ...forms('sent name', sentName),
+      ...forms('uploaded name', uploadedName),
+      ...forms('message', 'persoonlijk bericht 5521'),
+    ];
+    const codeNeedles = guests.flatMap((g) => [
+      ...forms(`access code of ${g.email}`, g.accessCode ?? ''),
+      ...forms(`access code of ${g.email} without dashes`, (g.accessCode ?? '').replaceAll('-', '')),
+    ]);
+    const linkSecretNeedles = guests.flatMap((g) =>
+      forms(`S of ${g.email}`, fromBase64Url(g.link.split('#')[1]?.split('.').at(-1) ?? '')),
+    );
+
+    const stateFolder = await fileHaystacks(home);
+    const pullState: Haystack[] = [
+      { where: '.coffer-state.json', bytes: await readFile(join(dir, '.coffer-state.json')) },
+    ];
+    const serverSide: Haystack[] = [
+      ...(await fileHaystacks(o.t.config.dataDir)),
+      { where: 'server log', bytes: Buffer.from(o.t.logs.text()) },
+    ];
+    const mails = mailHaystacks(o.mail);
+
+    expect(findNeedles([...stateFolder, ...pullState, ...serverSide, ...mails], keyNeedles)).toEqual([]);
+    expect(findNeedles([...stateFolder, ...serverSide, ...mails], contentNeedles)).toEqual([]);
+    expect(findNeedles([...stateFolder, ...pullState, ...serverSide, ...mails], codeNeedles)).toEqual([]);
+    expect(findNeedles([...stateFolder, ...pullState, ...serverSide], linkSecretNeedles)).toEqual([]);
+    // The search would find them: the pulled file holds its content, under its name.
+    expect(
+      findNeedles(
+        [{ where: 'pulled', bytes: Buffer.from(uploadedPlaintext) }, ...pullState],
+        [...forms('uploaded content', uploadedPlaintext.subarray(0, 64)), ...forms('uploaded name', uploadedName)],
+      ),
+    ).toEqual(['uploaded content (raw) in pulled', 'uploaded name (raw) in .coffer-state.json']);
+  });
+});

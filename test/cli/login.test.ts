@@ -1,0 +1,177 @@
+// `coffer login` against the real server with device enrolment: the machine shows its code, the
+// member's browser (test/helpers/devices.ts) picks the enrolment whose keys give that code and
+// approves it, and the machine ends up connected with a bearer token and its keys sealed under
+// the passphrase; it then pulls a portal upload. Removing the device on the Security page stops
+// it: exit 2, "This device was removed", nothing written. And the two trust decisions of login:
+// an address whose fingerprint is not the office key's, and a handover the server swapped for
+// keys of its own, are refused with exit 3 and leave nothing behind.
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  deviceCode,
+  idFromWire,
+  newAccountKeys,
+  officeFingerprint,
+  sealDeviceKeys,
+  toBase64Url,
+} from '../../shared/crypto/index.js';
+import { PendingEnrolments } from '../../shared/wire/devices.js';
+import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
+import { makeClient, startPortalSession } from '../helpers/clients.js';
+import { approvalBody } from '../helpers/devices.js';
+import { uploadToDrop } from '../helpers/drops.js';
+import { setUpOffice } from '../helpers/office.js';
+import { withStaff, type SendingOffice } from '../helpers/sharing.js';
+import { httpSuite } from '../helpers/suite.js';
+import { tempDir } from '../helpers/tmp.js';
+import { close, coffer, listen, type Ran } from './support.js';
+
+const suite = httpSuite();
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await close(server);
+});
+
+async function office(): Promise<{ o: SendingOffice; base: string; address: string }> {
+  // A claim carries this machine's time; the server accepts one close to its own clock.
+  const t = await suite.app();
+  t.clock.set(Date.now());
+  const o = await withStaff(await setUpOffice(t, suite.mail));
+  const { server, base } = await listen(o);
+  servers.push(server);
+  return { o, base, address: `${base}/#${toBase64Url(officeFingerprint(o.office.keys.signing.publicKey))}` };
+}
+
+/** The member's browser on the Security page: the enrolment whose keys give the code the machine shows, approved. */
+async function approveShownCode(
+  o: SendingOffice,
+  shown: () => string,
+  edit: (enrolmentId: string) => void = () => undefined,
+): Promise<string> {
+  for (;;) {
+    const code = /type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown())?.[1];
+    const listed = PendingEnrolments.parse((await o.staff.tab.get('/api/v1/devices/enrolments')).body).enrolments;
+    const keys = (e: (typeof listed)[number]) => ({
+      encryptionPublicKey: Buffer.from(e.encryptionPublicKey, 'base64url'),
+      signingPublicKey: Buffer.from(e.signingPublicKey, 'base64url'),
+    });
+    const mine = code === undefined ? undefined : listed.find((e) => deviceCode(keys(e)) === code);
+    if (mine !== undefined) {
+      const device = {
+        keys: {
+          encryption: { publicKey: keys(mine).encryptionPublicKey, secretKey: new Uint8Array(32) },
+          signing: { publicKey: keys(mine).signingPublicKey, secretKey: new Uint8Array(64), seed: new Uint8Array(32) },
+        },
+        enrolmentId: mine.enrolmentId,
+        name: mine.name,
+        expiresAt: mine.expiresAt,
+      };
+      const res = await o.staff.tab.post(
+        `/api/v1/devices/enrolments/${mine.enrolmentId}/approve`,
+        approvalBody(o.staff.account, o.office.keys.officeId, device, ['send', 'pull'], o.t.clock.now()),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      edit(mine.enrolmentId);
+      return mine.enrolmentId;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs `coffer login` and approves it from the member's browser while it waits. */
+async function loginApproved(
+  o: SendingOffice,
+  home: string,
+  address: string,
+  edit?: (enrolmentId: string) => void,
+): Promise<{ ran: Ran; deviceId: string }> {
+  let stdout = '';
+  const running = coffer(home, ['login', address, '--name', 'Scanner PC'], {}, (text) => (stdout += text));
+  const deviceId = await approveShownCode(o, () => stdout, edit);
+  return { ran: await running, deviceId };
+}
+
+describe('coffer login', () => {
+  it('connects after the member approves the shown code, pulls with the device token, and stops once the device is removed', async () => {
+    const { o, address } = await office();
+    const home = await tempDir('coffer-cli-home-');
+    const { ran, deviceId } = await loginApproved(o, home, address);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain('This computer is connected to Coffer.');
+    const stored = JSON.parse(await readFile(join(home, 'device.json'), 'utf8')) as { credential: { kind: string } };
+    expect(stored.credential.kind).toBe('bearer');
+    const keys = o.staff.account.keys;
+    const text = JSON.stringify(stored);
+    for (const secret of [keys.identity.seed, keys.encryption.secretKey, keys.personalKey])
+      expect(text).not.toContain(toBase64Url(secret));
+
+    const client = await makeClient(o, o.staff, 'klant@example.nl', 'Bakkerij Jansen');
+    const plaintext = randomPlaintext(40_000);
+    await uploadToDrop(o.t.app, client.drop, await startPortalSession(client), [
+      makeFile(plaintext, { name: 'btw-aangifte.pdf' }),
+    ]);
+    const dir = await tempDir('coffer-cli-pull-');
+    const pulled = await coffer(home, ['pull', '--to', dir]);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const [saved] = await readdir(join(dir, 'Bakkerij Jansen'));
+    expect(saved).toMatch(/^\d{4}-\d{2}-\d{2} btw-aangifte\.pdf$/);
+    expect(
+      createHash('sha256')
+        .update(await readFile(join(dir, 'Bakkerij Jansen', saved ?? '')))
+        .digest('hex'),
+    ).toBe(createHash('sha256').update(plaintext).digest('hex'));
+
+    expect((await o.staff.tab.delete(`/api/v1/devices/${deviceId}`)).status).toBe(204);
+    await uploadToDrop(o.t.app, client.drop, await startPortalSession(client), [makeFile(randomPlaintext(100))]);
+    const removed = await coffer(home, ['pull', '--to', dir, '--json']);
+    expect(removed.code).toBe(2);
+    expect(removed.json()).toMatchObject({ error: { code: 'device_revoked' } });
+    expect(removed.stderr).toContain('This device was removed from Coffer');
+    expect(await readdir(join(dir, 'Bakkerij Jansen'))).toEqual([saved]);
+  });
+
+  it('refuses an address whose fingerprint is not the office key, keeping nothing', async () => {
+    const { o, base } = await office();
+    const home = await tempDir('coffer-cli-home-');
+    const other = `${base}/#${toBase64Url(new Uint8Array(32).fill(7))}`;
+    const { ran } = await loginApproved(o, home, other);
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain('does not have the fingerprint in the address');
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it('refuses a handover the server swapped for keys of its own, keeping nothing', async () => {
+    const { o, address } = await office();
+    const home = await tempDir('coffer-cli-home-');
+    const { ran } = await loginApproved(o, home, address, (enrolmentId) => {
+      const row = o.t.db
+        .prepare('SELECT encryption_public_key AS e, signing_public_key AS s FROM devices WHERE id = ?')
+        .get(idFromWire(enrolmentId)) as { e: Uint8Array; s: Uint8Array };
+      // What the server could seal itself: other account keys, bound to this very enrolment and machine.
+      const forged = sealDeviceKeys(newAccountKeys(), {
+        enrolmentId: idFromWire(enrolmentId),
+        userId: o.staff.account.userId,
+        officeId: o.office.keys.officeId,
+        device: { encryptionPublicKey: row.e, signingPublicKey: row.s },
+      });
+      o.t.db.prepare('UPDATE devices SET sealed_keys = ? WHERE id = ?').run(forged, idFromWire(enrolmentId));
+    });
+    expect(ran.code).toBe(3);
+    expect(ran.stderr).toContain('A check failed');
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it('forgets the connection on logout', async () => {
+    const { o, address } = await office();
+    const home = await tempDir('coffer-cli-home-');
+    expect((await loginApproved(o, home, address)).ran.code).toBe(0);
+    const out = await coffer(home, ['logout', '--lang', 'nl']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('Verwijder het apparaat ook op de pagina Beveiliging');
+    expect(await readdir(home)).toEqual([]);
+    expect((await coffer(home, ['sent'])).code).toBe(2);
+  });
+});
