@@ -12,10 +12,15 @@
 // - A guest whose link is locked reads that the office will unlock it, not the sender's name.
 // - The leak search: the files' contents and names appear nowhere (requests, server log, every
 //   mail, the data folder), while the client's address is in the database.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Person } from './support/accounts.js';
-import { activateClient, approveClient, openPortal, uploadThroughPortal } from './support/clients.js';
+import {
+  activateClient,
+  approveClient,
+  openPortal,
+  uploadThroughPortal,
+  bakkerijClient,
+  KANTOOR_JANSEN,
+} from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { openSection } from './support/navigation.js';
 import { marker, randomFile, send, windowNeedles, type FileToSend } from './support/sending.js';
@@ -24,18 +29,8 @@ import { forms } from './support/traces.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import { idFromWire } from '../../shared/crypto/index.js';
 
-const OFFICE = 'Kantoor Jansen';
-const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = {
-  name: 'Anna de Vries',
-  email: 'anna@kantoor-jansen.nl',
-  password: 'vrolijke-olifant-tekent-7',
-};
-const CLIENT: Person = {
-  name: 'Bakkerij de Vries',
-  email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
-  password: 'krentenbollen-met-boter-en-kaas',
-};
+const { office: OFFICE, admin: ADMIN, advisor: ADVISOR } = KANTOOR_JANSEN;
+const CLIENT = bakkerijClient();
 
 let coffer: Coffer;
 let db: Db;

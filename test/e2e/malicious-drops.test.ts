@@ -8,27 +8,22 @@
 // the sealed box opens with the client's key, and the key matches the fingerprint inside. Only
 // the record the advisor signed tells. The client's portal shows a clear warning, offers no
 // upload, and sends no upload request; a personal drop whose record was removed is refused too.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asId, dropFingerprint, newDropKeys, sealClientDropLink } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
-import type { Person } from './support/accounts.js';
-import { activateClient, approveClient, inviteClient, openPortal } from './support/clients.js';
+import {
+  activateClient,
+  approveClient,
+  inviteClient,
+  openPortal,
+  bakkerijClient,
+  KANTOOR_JANSEN,
+} from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { FlowTest, type Session, type Sessions } from './support/sessions.js';
 
-const OFFICE = 'Kantoor Jansen';
-const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = {
-  name: 'Anna de Vries',
-  email: 'anna@kantoor-jansen.nl',
-  password: 'vrolijke-olifant-tekent-7',
-};
-const CLIENT: Person = {
-  name: 'Bakkerij de Vries',
-  email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
-  password: 'krentenbollen-met-boter-en-kaas',
-};
+const { office: OFFICE, admin: ADMIN, advisor: ADVISOR } = KANTOOR_JANSEN;
+const CLIENT = bakkerijClient();
 
 let coffer: Coffer;
 let db: Db;

@@ -10,29 +10,25 @@
 //   rather than the wrong ones.
 // - The leak search: the names appear nowhere the server or the network saw (requests, server
 //   log, mails, the data folder with the database and its WAL), while the records are stored.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PortalUploadList } from '../../shared/wire/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
-import type { Person } from './support/accounts.js';
-import { activateClient, approveClient, inviteClient, openPortal, uploadThroughPortal } from './support/clients.js';
+import {
+  activateClient,
+  approveClient,
+  inviteClient,
+  openPortal,
+  uploadThroughPortal,
+  bakkerijClient,
+  KANTOOR_JANSEN,
+} from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { marker, randomFile } from './support/sending.js';
 import { expectNoTrace, FlowTest, type Session, type Sessions } from './support/sessions.js';
 import { forms } from './support/traces.js';
 
-const OFFICE = 'Kantoor Jansen';
-const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
-const ADVISOR: Person = {
-  name: 'Anna de Vries',
-  email: 'anna@kantoor-jansen.nl',
-  password: 'vrolijke-olifant-tekent-7',
-};
-const CLIENT: Person = {
-  name: 'Bakkerij de Vries',
-  email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
-  password: 'krentenbollen-met-boter-en-kaas',
-};
+const { office: OFFICE, admin: ADMIN, advisor: ADVISOR } = KANTOOR_JANSEN;
+const CLIENT = bakkerijClient();
 
 let coffer: Coffer;
 let db: Db;

@@ -3,6 +3,7 @@
 // fingerprint), makes their account and waits; the advisor compares the client's fingerprint
 // and approves them (certificate and personal drop, made in the advisor's browser); the client's
 // portal shows what the office shared and takes uploads through the personal drop.
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,6 +13,22 @@ import { tempDir } from '../../helpers/tmp.js';
 import { choosePassword, keepRecoveryKey, type Person } from './accounts.js';
 import { openSection } from './navigation.js';
 import { TRANSFER_TIMEOUT, type FileToSend } from './sending.js';
+
+/** The accountancy office of the client-portal tests: its name, its admin and the advisor of its clients. */
+export const KANTOOR_JANSEN = {
+  office: 'Kantoor Jansen',
+  admin: { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' },
+  advisor: { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' },
+} as const satisfies { office: string; admin: Person; advisor: Person };
+
+/** Kantoor Jansen's client, at an address of its own for each test file. */
+export function bakkerijClient(): Person {
+  return {
+    name: 'Bakkerij de Vries',
+    email: `bakkerij-${randomBytes(3).toString('hex')}@example.nl`,
+    password: 'krentenbollen-met-boter-en-kaas',
+  };
+}
 
 /** The invitation link in a mail, as the client clicks it: /invite#<token>.<office fingerprint>. */
 function invitationLink(mail: Email): string {
