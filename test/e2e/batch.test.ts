@@ -19,12 +19,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url, parseGuestLinkFragment } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import { codeFromMail } from '../helpers/sharing.js';
-import type { Person } from './support/accounts.js';
+import { signIn, type Person } from './support/accounts.js';
+import { axeViolations } from './support/axe.js';
 import { activateClient, approveClient, inviteClient } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
 import { addContact, makeStandingCode } from './support/contacts.js';
 import { download, expectSameFile, randomFile, TRANSFER_TIMEOUT, type FileToSend } from './support/sending.js';
 import { everything, FlowTest, type Session, type Sessions } from './support/sessions.js';
+import { horizontalOverflow, pageSettled } from './support/showcase.js';
 import { findNeedles, forms, type Haystack } from './support/traces.js';
 
 const OFFICE = 'Salarisbureau Bakker';
@@ -474,4 +476,36 @@ it('the file-name rule finds contacts by the reference number in a file name, op
   await expect.poll(previewed).toEqual(['noor@noord.example export', 'ali@noord.example export']);
   expect(await page.getByTestId('batch-preview-unmatched').textContent()).toContain('loonstrook-77.pdf');
   await sessions.finish(advisor);
+});
+
+it('on a phone, in Dutch and English, the preview with its flags and the batch page after the run are axe clean and do not scroll sideways', async () => {
+  // axe is injected as a script: this context alone bypasses the CSP (as test/e2e/layout.test.ts does).
+  const context = await flow.browser.newContext({
+    locale: 'nl-NL',
+    viewport: { width: 390, height: 844 },
+    bypassCSP: true,
+  });
+  const page = await context.newPage();
+  await signIn(page, coffer.origin, ADVISOR);
+  await page.getByTestId('lang-nl').click();
+  // NRD-7 is Noor de Wit, the contact the test before made; NRD-99 is nobody's number.
+  const files = ['loonstrook NRD-7 april.pdf', 'loonstrook-NRD-99.pdf'].map((name) => randomFile(name, 2000));
+  await page.goto(`${coffer.origin}/app/send/batch`);
+  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
+  await page.getByTestId('batch-files').setInputFiles(files.map((file) => ({ ...file })));
+  await page.getByTestId('batch-mode-names').check();
+  await page.getByTestId('batch-preview-unmatched').waitFor();
+  const accessible = async (where: string): Promise<void> => {
+    for (const lang of ['nl', 'en'] as const) {
+      await page.getByTestId(`lang-${lang}`).click();
+      await pageSettled(page);
+      expect(await horizontalOverflow(page), `${where} ${lang}`).toEqual([]);
+      expect(await axeViolations(page), `${where} ${lang}`).toEqual([]);
+    }
+  };
+  await accessible('preview');
+  await page.getByTestId('batch-send').click();
+  await runEnds(page);
+  await accessible('batch page');
+  await context.close();
 });
