@@ -146,7 +146,7 @@ export async function runCoffer(argv: readonly string[], streams: Streams): Prom
   const lang = pickLang(values.lang, streams.env);
   const io = createIo(streams, messagesFor(lang), lang, values.json === true);
   const [command, ...args] = positionals;
-  if (values.help === true || command === undefined) {
+  if (values.help === true || command === undefined || command === 'help') {
     streams.stdout.write(`${io.m.usage}\n`);
     return command === undefined && values.help !== true ? EXIT.usage : EXIT.ok;
   }

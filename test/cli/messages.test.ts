@@ -2,6 +2,7 @@
 // the English left in place), and the language follows --lang, then the locale variables.
 import { describe, expect, it } from 'vitest';
 import { en, nl, pickLang } from '../../cli/messages.js';
+import { coffer } from './support.js';
 
 /** A message as text: functions called with sample arguments of the types they take. */
 function render(message: string | ((...args: never[]) => string)): string {
@@ -21,5 +22,13 @@ describe('coffer messages', () => {
     expect(pickLang(undefined, { LANG: 'nl_NL.UTF-8' })).toBe('nl');
     expect(pickLang(undefined, { COFFER_LANG: 'en', LANG: 'nl_NL.UTF-8' })).toBe('en');
     expect(pickLang(undefined, {})).toBe('en');
+  });
+
+  it('shows its usage for --help and `help` (exit 0), and for no command at all (exit 1, a usage error)', async () => {
+    for (const args of [['--help'], ['help'], []]) {
+      const ran = await coffer('/nonexistent-coffer-home', args, { LANG: 'nl_NL.UTF-8' });
+      expect(ran.stdout, args.join(' ')).toBe(`${nl.usage}\n`);
+      expect(ran.code, args.join(' ')).toBe(args.length === 0 ? 1 : 0);
+    }
   });
 });
