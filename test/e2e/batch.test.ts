@@ -509,3 +509,55 @@ it('on a phone, in Dutch and English, the preview with its flags and the batch p
   await accessible('batch page');
   await context.close();
 });
+
+it('a run stopped halfway and then cancelled: every share it made is withdrawn, the rest is never made, and the page says so', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const rows = Array.from({ length: 24 }, (_, i) => ({
+    file: randomFile(`loonstrook-april-${String(1000 + i)}.pdf`, 400_000 + i),
+    email: `gestopt${i}@example.org`,
+  }));
+  await composeBatch(
+    page,
+    rows.map((r) => r.file),
+    ['Bestand;E-mailadres', ...rows.map((r) => `${r.file.name};${r.email}`)].join('\r\n'),
+  );
+  const batchId = await sendBatch(page);
+  const batchRef = Buffer.from(fromBase64Url(batchId));
+  const made = () =>
+    (
+      db.prepare(`SELECT count(*) AS n FROM batch_items WHERE batch_id = ? AND state <> 'pending'`).get(batchRef) as {
+        n: number;
+      }
+    ).n;
+  await expect.poll(made, { timeout: TRANSFER_TIMEOUT, interval: 50 }).toBeGreaterThanOrEqual(1);
+
+  // Stop the run, then cancel the batch.
+  await page.getByTestId('batch-overall-cancel').click();
+  await page.getByTestId('batch-cancel').click();
+  await page.locator('[data-testid="batch-view"][data-state="cancelled"]').waitFor();
+
+  const items = db.prepare(`SELECT state FROM batch_items WHERE batch_id = ?`).all(batchRef) as { state: string }[];
+  expect(items.map((i) => i.state)).toEqual(rows.map(() => 'cancelled'));
+  const shares = db
+    .prepare(`SELECT count(*) AS made, count(revoked_at) AS withdrawn FROM shares WHERE batch_id = ?`)
+    .get(batchRef) as { made: number; withdrawn: number };
+  expect(shares.made).toBeGreaterThanOrEqual(1);
+  expect(shares.made, 'shares made before the stop').toBeLessThan(rows.length);
+  expect(shares.withdrawn).toBe(shares.made);
+  // Nothing more goes out after the cancel: no share is made later by a request still in flight.
+  await page.waitForTimeout(2000);
+  expect(
+    (
+      db.prepare(`SELECT count(*) AS n FROM shares WHERE batch_id = ? AND revoked_at IS NULL`).get(batchRef) as {
+        n: number;
+      }
+    ).n,
+  ).toBe(0);
+  for (const row of rows) expect(coffer.mail.to(row.email), row.email).toEqual([]);
+  // Stopping aborts the uploads in flight: only those requests may have failed, on purpose.
+  const aborted = /^request failed: (POST|PUT|DELETE) \/api\/v1\/uploads[^ ]* \(net::ERR_ABORTED\)$/;
+  const problems = advisor.problems.messages;
+  problems.splice(0, problems.length, ...problems.filter((line) => !aborted.test(line)));
+  await sessions.finish(advisor);
+});
