@@ -1435,7 +1435,8 @@ export const nl: Messages = {
   'audit.action.token.revoked': 'API-token ingetrokken',
   'audit.action.batch.created': 'Bulkverzending gestart',
   'audit.action.batch.cancelled': 'Bulkverzending geannuleerd',
-  'audit.action.batch.reminded': 'Herinnering van een bulkverzending gemaild aan ontvangers die nog niet hadden gedownload',
+  'audit.action.batch.reminded':
+    'Herinnering van een bulkverzending gemaild aan ontvangers die nog niet hadden gedownload',
   'audit.group.privacy': 'Privacyrechten',
   'audit.action.privacy.exported': 'Persoonsgegevens geëxporteerd',
   'audit.action.privacy.erased': 'Persoon gewist',
