@@ -83,6 +83,18 @@ function isRetryableFailure(error: unknown): boolean {
   return error instanceof TypeError;
 }
 
+/**
+ * An upload may also be lost or left unfinishable by a server restart in its middle (the part or
+ * the completion it was sending never landed): it is ours and not yet in any share, so a fresh
+ * upload of the same file is made instead.
+ */
+function isRetryableUpload(error: unknown): boolean {
+  return (
+    isRetryableFailure(error) ||
+    (error instanceof EngineError && (error.code === 'upload_failed' || error.code === 'not_found'))
+  );
+}
+
 function abortError(): DOMException {
   return new DOMException('cancelled', 'AbortError');
 }
@@ -111,6 +123,7 @@ export async function withRetry<T>(
   signal: AbortSignal,
   onRetry: (retrying: boolean) => void = () => {},
   windowMs = RETRY_WINDOW_MS,
+  retryable: (error: unknown) => boolean = isRetryableFailure,
 ): Promise<{ readonly value: T; readonly retried: boolean }> {
   const started = Date.now();
   let delay = 500;
@@ -122,7 +135,7 @@ export async function withRetry<T>(
       if (retried) onRetry(false);
       return { value, retried };
     } catch (error) {
-      if (!isRetryableFailure(error) || Date.now() - started > windowMs || signal.aborted) throw error;
+      if (!retryable(error) || Date.now() - started > windowMs || signal.aborted) throw error;
       retried = true;
       onRetry(true);
       await sleep(delay, signal);
@@ -198,18 +211,23 @@ export async function runBatch(
 
   async function sendItem(item: BatchRunItem): Promise<void> {
     inFlight.set(item.itemNo, 0);
-    const { value: uploaded } = await retry(() =>
-      engine.call(
-        'uploadFile',
-        { file: item.file },
-        {
-          signal,
-          onTransfer: (p) => {
-            inFlight.set(item.itemNo, p.total > 0 ? Math.floor((item.file.size * p.done) / p.total) : 0);
-            report();
+    const { value: uploaded } = await withRetry(
+      () =>
+        engine.call(
+          'uploadFile',
+          { file: item.file },
+          {
+            signal,
+            onTransfer: (p) => {
+              inFlight.set(item.itemNo, p.total > 0 ? Math.floor((item.file.size * p.done) / p.total) : 0);
+              report();
+            },
           },
-        },
-      ),
+        ),
+      signal,
+      onRetry,
+      RETRY_WINDOW_MS,
+      isRetryableUpload,
     );
     const forget = (): void => {
       void engine.call('forgetFiles', { fileIds: [uploaded.fileId] }).catch(() => undefined);
