@@ -92,7 +92,8 @@ export interface BatchItemReportRecord extends BatchItemRecord {
 export interface ReminderTarget {
   readonly email: string;
   readonly lang: Language;
-  readonly kind: 'account' | 'guest';
+  /** A client finds the files in the portal, a colleague in their inbox, a guest through the earlier link. */
+  readonly kind: 'client' | 'member' | 'guest';
   readonly deliveredAt: number;
   readonly expiresAt: number;
 }
@@ -242,10 +243,13 @@ export function createBatchesRepo(db: Db) {
   );
   const reminderTargets = db.prepare<
     [Uint8Array, number],
-    { email: string; lang: Language; kind: 'account' | 'guest'; delivered_at: number; expires_at: number }
+    { email: string; lang: Language; kind: ReminderTarget['kind']; delivered_at: number; expires_at: number }
   >(
-    `SELECT r.email, r.lang, r.kind, i.delivered_at, s.expires_at FROM batch_items i
+    `SELECT r.email, r.lang,
+       CASE WHEN r.kind = 'guest' THEN 'guest' WHEN u.role = 'client' THEN 'client' ELSE 'member' END AS kind,
+       i.delivered_at, s.expires_at FROM batch_items i
        JOIN share_recipients r ON r.share_id = i.share_id JOIN shares s ON s.id = i.share_id
+       LEFT JOIN users u ON u.id = r.user_id
      WHERE i.batch_id = ? AND i.state = 'delivered' AND r.first_download_at IS NULL
        AND s.revoked_at IS NULL AND s.swept_at IS NULL AND s.expires_at > ?
        AND (s.download_limit IS NULL OR r.downloads_used < s.download_limit)

@@ -34,6 +34,7 @@ import {
   withStaff,
   type SendingOffice,
 } from '../helpers/sharing.js';
+import { makeClient } from '../helpers/clients.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -105,6 +106,7 @@ describe('batch reminders', () => {
     const sealed = toBase64Url(sealContactCode(newAccessCode(), binding, s.office.keys.encryption));
     expect((await s.admin.tab.put(`/api/v1/contacts/${contact.contactId}/code`, { sealed })).status).toBe(200);
 
+    const client = await makeClient(s, s.admin, 'klant@bakkerij.example', 'Bakkerij Noord');
     const batchId = await startBatch(
       s,
       [
@@ -115,12 +117,17 @@ describe('batch reminders', () => {
         { email: 'nel@example.nl', delivery: 'export' }, // made, never delivered: not
         { email: 'wim@example.nl', delivery: 'export' }, // exported, share expired: not
         { email: 'kim@example.nl', delivery: 'export' }, // never made: not
+        { email: 'klant@bakkerij.example', delivery: 'account' }, // a client, delivered: reminded (portal wording)
       ],
       7 * DAY_MS,
     );
     await sendShare(s, s.admin, {
       accounts: [s.staff],
       editRequest: (request) => ({ ...request, batch: { batchId, itemNo: 0 } }),
+    });
+    await sendShare(s, s.admin, {
+      accounts: [client],
+      editRequest: (request) => ({ ...request, batch: { batchId, itemNo: 7 } }),
     });
     const ann = guestPlan('ann@example.com', { accessCode: true });
     const annShare = await sendItem(s, batchId, 1, ann);
@@ -153,12 +160,12 @@ describe('batch reminders', () => {
     s.t.clock.advance(3 * DAY_MS - 60_000);
     expect(reminders.runOnce()).toBe(0);
     s.t.clock.advance(60_000);
-    expect(reminders.runOnce()).toBe(2);
+    expect(reminders.runOnce()).toBe(3);
     await s.t.mailQueue.idle();
     const sent = suite.mail.messages.slice(mailsBefore);
     const addressOf = (mail: (typeof sent)[number]) =>
       mail.to?.flatMap((recipient) => ('address' in recipient ? [recipient.address] : [])).join(',');
-    expect(sent.map(addressOf).sort()).toEqual(['ann@example.com', 'bram@kantoor.example']);
+    expect(sent.map(addressOf).sort()).toEqual(['ann@example.com', 'bram@kantoor.example', 'klant@bakkerij.example']);
 
     const english = sent.find((m) => addressOf(m) === 'ann@example.com')!;
     const dutch = sent.find((m) => addressOf(m) === 'bram@kantoor.example')!;
@@ -167,6 +174,10 @@ describe('batch reminders', () => {
     expect(english.text).toContain('the link in the earlier e-mail');
     expect(dutch.subject).toContain('Herinnering');
     expect(dutch.text).toContain('Postvak IN');
+    // A client has no inbox: the portal's own heading, with the office's name.
+    const toClient = sent.find((m) => addressOf(m) === 'klant@bakkerij.example')!;
+    expect(toClient.text).toContain(`"Met u gedeeld door ${s.office.name}"`);
+    expect(toClient.text).not.toContain('Postvak IN');
     // The expiry in the office's zone (UTC+9 all year), worked out by hand.
     const local = new Date(annShare.plan.expiresAt + 9 * 60 * 60 * 1000);
     const hhmm = `${String(local.getUTCHours()).padStart(2, '0')}:${String(local.getUTCMinutes()).padStart(2, '0')}`;
@@ -174,7 +185,7 @@ describe('batch reminders', () => {
       `available until ${local.getUTCDate()} ${EN_MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()} at ${hhmm} (Tokyo)`,
     );
     // No link of any kind: no address of a page, no link id, no link secret.
-    for (const mail of [english, dutch]) {
+    for (const mail of [english, dutch, toClient]) {
       expect(mail.text).not.toMatch(/https?:\/\//);
       expect(mail.text).not.toContain(idToWire(ann.linkId));
       expect(mail.text).not.toContain(fragment.split('.')[2]);
@@ -183,7 +194,7 @@ describe('batch reminders', () => {
       JSON.parse(
         s.t.db.prepare("SELECT details FROM audit_log WHERE action = 'batch.reminded'").pluck().get() as string,
       ),
-    ).toEqual({ mails: 2 });
+    ).toEqual({ mails: 3 });
 
     // Never twice: not on the next run, nor after a restart over the same data folder.
     s.t.clock.advance(DAY_MS);
@@ -196,7 +207,7 @@ describe('batch reminders', () => {
     } finally {
       db.close();
     }
-    expect(suite.mail.messages.length).toBe(mailsBefore + 2);
+    expect(suite.mail.messages.length).toBe(mailsBefore + 3);
   });
 
   it('keeps no file name, message or link secret of a batch: not in the database, its WAL, the queue, the audit trail, the log or a reminder', async () => {

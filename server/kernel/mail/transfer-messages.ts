@@ -57,7 +57,7 @@ export function batchReminderMail(options: {
   locale: MailLocale;
   office: string;
   sender: string;
-  kind: 'account' | 'guest';
+  kind: 'client' | 'member' | 'guest';
   sentAt: number;
   expiresAt: number;
 }): MailMessage {
@@ -65,14 +65,18 @@ export function batchReminderMail(options: {
   const sent = mailTime(sentAt, locale);
   const until = mailTime(expiresAt, locale);
   const where = {
-    nl:
-      kind === 'account'
-        ? 'U vindt ze in Coffer: meld u aan en kijk onder "Postvak IN".'
-        : 'U vindt ze via de link in de eerdere e-mail over deze documenten. Hebt u die niet meer, vraag dan het kantoor om een nieuwe.',
-    en:
-      kind === 'account'
-        ? 'You find them in Coffer: sign in and look under "Inbox".'
-        : 'You find them through the link in the earlier e-mail about these documents. If you no longer have it, ask the office for a new one.',
+    nl: {
+      client: `U vindt ze in Coffer: meld u aan en kijk onder "Met u gedeeld door ${office}".`,
+      member: 'U vindt ze in Coffer: meld u aan en kijk onder "Postvak IN".',
+      guest:
+        'U vindt ze via de link in de eerdere e-mail over deze documenten. Hebt u die niet meer, vraag dan het kantoor om een nieuwe.',
+    }[kind],
+    en: {
+      client: `You find them in Coffer: sign in and look under "Shared with you by ${office}".`,
+      member: 'You find them in Coffer: sign in and look under "Inbox".',
+      guest:
+        'You find them through the link in the earlier e-mail about these documents. If you no longer have it, ask the office for a new one.',
+    }[kind],
   };
   return localized(
     to,
