@@ -138,6 +138,24 @@ export interface PersonContact {
   readonly createdAt: number;
 }
 
+/** A batch item at the person's address or account (the file's name is in the sender's sealed plan, never here). */
+export interface PersonBatchItem {
+  readonly batchId: Id;
+  readonly itemNo: number;
+  readonly delivery: 'account' | 'mail' | 'export';
+  readonly state: 'pending' | 'created' | 'delivered' | 'cancelled';
+  readonly deliveredAt: number | null;
+}
+
+/** A batch the person sent, as a member. */
+export interface PersonBatch {
+  readonly id: Id;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly itemCount: number;
+  readonly state: 'running' | 'done' | 'cancelled';
+}
+
 export interface AuditPerson {
   readonly ref: Uint8Array;
   readonly kind: string;

@@ -33,6 +33,8 @@ import type {
   PersonDropUpload,
   PersonUpload,
   PersonContact,
+  PersonBatch,
+  PersonBatchItem,
   AuditPerson,
   PersonAuditEntry,
   ErasePlan,
@@ -188,6 +190,14 @@ export function createPrivacyRepo(db: Db) {
     `SELECT id, name, lang, organisation, sealed_code IS NOT NULL AS standingCode, created_at AS createdAt
        FROM contacts WHERE email = @email`,
   );
+  const batchItems = db.prepare<Params, PersonBatchItem>(
+    `SELECT batch_id AS batchId, item_no AS itemNo, delivery, state, delivered_at AS deliveredAt
+       FROM batch_items WHERE email = @email OR user_id = @userId ORDER BY batch_id, item_no`,
+  );
+  const batchesSent = db.prepare<Params, PersonBatch>(
+    `SELECT id, created_at AS createdAt, expires_at AS expiresAt, item_count AS itemCount, state
+       FROM batches WHERE owner_id = @userId ORDER BY created_at, id`,
+  );
   const pinsOfThem = db
     .prepare<Params, number>("SELECT count(*) FROM pins WHERE subject = 'user' AND subject_id = @userId")
     .pluck();
@@ -271,6 +281,8 @@ export function createPrivacyRepo(db: Db) {
     uploads: (person: Person): PersonUpload[] => uploads.all(params(person)),
     contacts: (person: Person): PersonContact[] =>
       contacts.all(params(person)).map((row) => ({ ...row, standingCode: flag(row.standingCode) })),
+    batchItems: (person: Person): PersonBatchItem[] => batchItems.all(params(person)),
+    batchesSent: (person: Person): PersonBatch[] => batchesSent.all(params(person)),
     /** The person's pseudonyms with what audit_people records behind each (refs without a row are left out). */
     people: (person: Person): AuditPerson[] => people.all(params(person)),
     refs: (person: Person): Uint8Array[] => refs.all(params(person)),

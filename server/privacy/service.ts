@@ -41,6 +41,8 @@ import type {
   PersonDevice,
   PersonUpload,
   PersonContact,
+  PersonBatch,
+  PersonBatchItem,
   ReceivedShare,
   SentShare,
 } from './records.js';
@@ -81,6 +83,8 @@ export interface PersonRecords {
   readonly dropUploads: PersonDropUpload[];
   readonly uploads: PersonUpload[];
   readonly contacts: PersonContact[];
+  readonly batchItems: PersonBatchItem[];
+  readonly batchesSent: PersonBatch[];
   /** The person's pseudonyms (every ref, also those without an audit_people row). */
   readonly refs: Uint8Array[];
   readonly people: AuditPerson[];
@@ -215,6 +219,8 @@ export function createPrivacyService(deps: {
           dropUploads: repo.dropUploads(person),
           uploads: repo.uploads(person),
           contacts: repo.contacts(person),
+          batchItems: repo.batchItems(person),
+          batchesSent: repo.batchesSent(person),
           refs,
           people: repo.people(person),
           auditEntries: repo.auditEntries(person),
@@ -232,6 +238,8 @@ export function createPrivacyService(deps: {
             dropUploads: records.dropUploads.length,
             uploads: records.uploads.length,
             contacts: records.contacts.length,
+            batchItems: records.batchItems.length,
+            batchesSent: records.batchesSent.length,
             auditEntries: records.auditEntries.length,
           },
         });

@@ -205,6 +205,20 @@ export function exportOut(records: PersonRecords): PrivacyExport {
       standingCode: contact.standingCode,
       createdAt: iso(contact.createdAt),
     })),
+    batchItems: records.batchItems.map((item) => ({
+      batchId: id(item.batchId),
+      itemNo: item.itemNo,
+      delivery: item.delivery,
+      state: item.state,
+      deliveredAt: time(item.deliveredAt),
+    })),
+    batchesSent: records.batchesSent.map((batch) => ({
+      batchId: id(batch.id),
+      createdAt: iso(batch.createdAt),
+      expiresAt: iso(batch.expiresAt),
+      itemCount: batch.itemCount,
+      state: batch.state,
+    })),
     pseudonyms: records.people.map((person) => ({
       ref: toHex(person.ref),
       kind: person.kind,

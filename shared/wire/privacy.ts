@@ -244,6 +244,29 @@ export const PrivacyExport = z.object({
       createdAt: Time,
     }),
   ),
+  /**
+   * Batch items at the person's address or account: which batch, its item number, how it was
+   * delivered and how far it got. Which file it was is only in the sender's sealed batch plan.
+   */
+  batchItems: z.array(
+    z.object({
+      batchId: WireId,
+      itemNo: Count,
+      delivery: z.enum(['account', 'mail', 'export']),
+      state: z.enum(['pending', 'created', 'delivered', 'cancelled']),
+      deliveredAt: Time.nullable(),
+    }),
+  ),
+  /** The batches the person sent, as a member (their items are in the sender's sealed plan and the report). */
+  batchesSent: z.array(
+    z.object({
+      batchId: WireId,
+      createdAt: Time,
+      expiresAt: Time,
+      itemCount: Count,
+      state: z.enum(['running', 'done', 'cancelled']),
+    }),
+  ),
   /** The person's pseudonyms in the audit log, with what is recorded behind each. */
   pseudonyms: z.array(
     z.object({ ref: z.string(), kind: z.string(), name: z.string().nullable(), email: z.string().nullable() }),

@@ -18,6 +18,7 @@ import {
   BatchDetail,
   BatchList,
   Contact,
+  PrivacyExport,
   PrivacyPreview,
   ShareList,
   type BatchDelivery,
@@ -450,6 +451,23 @@ describe('batches', () => {
     ]);
     await sendItem(s, s.staff, batchId, 0, { guests: [guestPlan('piet@example.nl')] });
     await sendItem(s, s.staff, batchId, 1, { guests: [guestPlan('kees@example.nl')] });
+    expect((await s.staff.tab.post(`/api/v1/batches/${batchId}/exported`, { itemNos: [0] })).status).toBe(204);
+    const exported = async (email: string) => {
+      const res = await s.admin.tab.post('/api/v1/admin/privacy/export', { email });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return PrivacyExport.parse(res.body);
+    };
+    // The export names the person's own item and the sender's batch, and nothing of the file.
+    const piet = await exported('piet@example.nl');
+    expect(piet.batchItems.map(({ deliveredAt, ...item }) => ({ ...item, delivered: deliveredAt !== null }))).toEqual([
+      { batchId, itemNo: 0, delivery: 'export', state: 'delivered', delivered: true },
+    ]);
+    expect(piet.batchesSent).toEqual([]);
+    const bram = await exported('bram@kantoor.example');
+    expect(bram.batchItems).toEqual([]);
+    expect(bram.batchesSent.map(({ batchId: id, itemCount, state }) => ({ id, itemCount, state }))).toEqual([
+      { id: batchId, itemCount: 2, state: 'running' },
+    ]);
     const erase = async (email: string) => {
       const preview = await s.admin.tab.post('/api/v1/admin/privacy/preview', { email });
       expect(preview.status, JSON.stringify(preview.body)).toBe(200);
