@@ -184,8 +184,11 @@ export function createBatchesRepo(db: Db) {
        (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'cancelled') AS n_cancelled
      FROM batches b WHERE b.owner_id = ? AND b.created_at < ? ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
   );
-  const ownItem = db.prepare<[Uint8Array, number, Uint8Array], ItemSqlRow & { batch_state: BatchState }>(
-    `SELECT ${ITEM_COLUMNS}, b.state AS batch_state FROM batch_items i JOIN batches b ON b.id = i.batch_id
+  const ownItem = db.prepare<
+    [Uint8Array, number, Uint8Array],
+    ItemSqlRow & { batch_state: BatchState; batch_expires_at: number }
+  >(
+    `SELECT ${ITEM_COLUMNS}, b.state AS batch_state, b.expires_at AS batch_expires_at FROM batch_items i JOIN batches b ON b.id = i.batch_id
      WHERE i.batch_id = ? AND i.item_no = ? AND b.owner_id = ?`,
   );
   const report = db.prepare<[Uint8Array, Uint8Array], ReportSqlRow>(
@@ -286,9 +289,15 @@ export function createBatchesRepo(db: Db) {
       }));
     },
     /** One item of the caller's own batch, with the batch's state. */
-    ownItem(batchId: Id, itemNo: number, ownerId: Id): (BatchItemRecord & { batchState: BatchState }) | undefined {
+    ownItem(
+      batchId: Id,
+      itemNo: number,
+      ownerId: Id,
+    ): (BatchItemRecord & { batchState: BatchState; batchExpiresAt: number }) | undefined {
       const row = ownItem.get(batchId, itemNo, ownerId);
-      return row === undefined ? undefined : { ...itemFromSql(row), batchState: row.batch_state };
+      return row === undefined
+        ? undefined
+        : { ...itemFromSql(row), batchState: row.batch_state, batchExpiresAt: row.batch_expires_at };
     },
     report: (batchId: Id, ownerId: Id) => report.all(batchId, ownerId).map(reportFromSql),
 

@@ -40,6 +40,7 @@ interface NewBatchInput {
 /** The one recipient of a share made for a batch item, as the shares capability has it. */
 interface ShareForItem {
   readonly shareId: Id;
+  readonly expiresAt: number;
   readonly recipients: readonly (
     { readonly kind: 'account'; readonly userId: Id } | { readonly kind: 'guest'; readonly email: string }
   )[];
@@ -217,6 +218,9 @@ export function createBatchesService(deps: {
           ? recipient.kind === 'account' && item.userId !== null && bytesEqual(recipient.userId, item.userId)
           : recipient.kind === 'guest' && recipient.email === item.email);
       if (!matches) throw batchItemMismatch();
+      // A batch's shares end with the batch: the report, the reminder and the Sent row speak of
+      // the batch's expiry, so no item's share may outlive it.
+      if (share.expiresAt > item.batchExpiresAt) throw invalidInput(['expiresAt']);
       const now = clock.now();
       // An account recipient is notified with the share (its inbox has it): delivered at once.
       if (!repo.claim(batchId, itemNo, share.shareId, item.delivery === 'account' ? now : null, now))

@@ -94,6 +94,7 @@ export interface ShareBatches {
     item: { batchId: Id; itemNo: number },
     share: {
       shareId: Id;
+      expiresAt: number;
       recipients: readonly ({ kind: 'account'; userId: Id } | { kind: 'guest'; email: string })[];
     },
   ): void;
@@ -274,6 +275,7 @@ export function createSharesService(deps: {
           // The item is claimed first: an unknown or foreign batch answers 404 before the share names it.
           deps.batches().claimForShare(caller, input.batch, {
             shareId: input.shareId,
+            expiresAt: input.expiresAt,
             recipients: input.recipients.map((recipient) =>
               recipient.kind === 'account'
                 ? { kind: 'account', userId: recipient.userId }

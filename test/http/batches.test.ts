@@ -218,6 +218,15 @@ describe('batches', () => {
       'batch_item_mismatch',
     );
     expectError((await sendItem(s, s.admin, batchId, 1, { accounts: [s.staff] }, 400)).res, 400, 'batch_item_mismatch');
+    // A share that would outlive its batch (the batch ends in 7 days).
+    const outliving = await sendShare(s, s.admin, {
+      guests: [anna],
+      expiresInMs: 8 * DAY_MS,
+      status: 400,
+      editRequest: (request) => ({ ...request, batch: { batchId, itemNo: 1 } }),
+    });
+    expectError(outliving.res, 400, 'invalid_input');
+    expect(outliving.res.body).toMatchObject({ error: { fields: ['expiresAt'] } });
     expectError((await sendItem(s, s.staff, batchId, 1, { guests: [anna] }, 404)).res, 404, 'not_found');
     expectError((await sendItem(s, s.admin, batchId, 3, { guests: [anna] }, 404)).res, 404, 'not_found');
     expectError((await sendItem(s, s.admin, idToWire(newId()), 0, { guests: [anna] }, 404)).res, 404, 'not_found');
