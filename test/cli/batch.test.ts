@@ -3,12 +3,13 @@
 // guests makes one share per file and recipient; Coffer mails the contact's link and no other,
 // the links file holds the guests' links, and each recipient opens exactly their own file(s).
 // A list that names a path outside the batch folder or a file that is not there, a run without
-// --yes and without a terminal, and a device without the `send` scope are refused with nothing
-// made. A server that changes an address of a stopped batch is caught on resume before anything
+// --yes and without a terminal, a run the person declines at the terminal, and a device without
+// the `send` scope are refused with nothing made. A server that changes an address of a stopped batch is caught on resume before anything
 // is written; the honest resume then finishes the batch.
 import { mkdir, stat, writeFile, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BatchDetail } from '../../shared/wire/batches.js';
@@ -118,6 +119,13 @@ async function accountOpens(o: SendingOffice, client: ClientAccount): Promise<Ma
     opened.set(shareId, sha256(decryptDownload(key, fileId, new Uint8Array(res.body as Buffer), manifest)));
   }
   return opened;
+}
+
+/** A terminal where the person types `text`. */
+function typed(text: string): PassThrough & { isTTY: boolean } {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  stdin.end(text);
+  return stdin;
 }
 
 describe('coffer batch', () => {
@@ -234,6 +242,13 @@ describe('coffer batch', () => {
     expect(unconfirmed.stderr).toContain('Not sent: confirm with --yes');
     nothingMade();
 
+    // At a terminal it asks once; anything but y (or j) sends nothing.
+    const declined = await coffer(home, ['batch', '--csv', csv], {}, undefined, typed('n\n'));
+    expect(declined.code).toBe(1);
+    expect(declined.stderr).toContain('Send 3 files? [y/N] ');
+    expect(declined.stderr).toContain('Not sent.');
+    nothingMade();
+
     // A links file that exists is never overwritten.
     const taken = join(dir, 'links.csv');
     await writeFile(taken, 'al in gebruik');
@@ -249,6 +264,13 @@ describe('coffer batch', () => {
     expect(scoped.json()).toMatchObject({ error: { code: 'token_scope' } });
     expect(scoped.stderr).toContain('This device may not do this');
     nothingMade();
+
+    // Confirmed at the terminal, in Dutch: sent.
+    const confirmed = await coffer(home, ['batch', '--csv', csv, '--lang', 'nl'], {}, undefined, typed('j\n'));
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stderr).toContain('3 bestanden verzenden? [j/N] ');
+    expect(confirmed.stdout).toContain('3 van 3 bezorgd.');
+    expect(count(o, 'shares')).toBe(3);
   });
 
   it('resumes a stopped batch only when the server lists exactly the sealed plan: a changed address is refused before anything is written', async () => {

@@ -100,13 +100,15 @@ export async function coffer(
   env: Readonly<Record<string, string>> = {},
   /** Hears stdout as it is written (a running `coffer login` shows its code there). */
   onStdout?: (text: string) => void,
+  /** What the person types (a terminal when it says isTTY); none otherwise. */
+  stdin: PassThrough & { isTTY?: boolean } = new PassThrough(),
 ): Promise<Ran> {
   const stdout = collect(onStdout);
   const stderr = collect();
   const code = await runCoffer(args, {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: new PassThrough(),
+    stdin,
     env: { COFFER_HOME: home, COFFER_PASSPHRASE: PASSPHRASE, LANG: 'C', ...env },
   });
   return {
