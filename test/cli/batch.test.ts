@@ -2,11 +2,13 @@
 // of six files to two client accounts, a contact with a standing access code and two unknown
 // guests makes one share per file and recipient; Coffer mails the contact's link and no other,
 // the links file holds the guests' links, and each recipient opens exactly their own file(s).
-// A list that names a path outside the batch folder or a file that is not there, a run without
-// --yes and without a terminal, a run the person declines at the terminal, and a device without
-// the `send` scope are refused with nothing made. A server that changes an address of a stopped batch is caught on resume before anything
-// is written; the honest resume then finishes the batch.
-import { mkdir, stat, writeFile, readFile } from 'node:fs/promises';
+// A list that names a path outside the batch folder (or a link in it that points out of it) or a
+// file that is not there, a run without --yes and without a terminal, a run the person declines
+// at the terminal, and a device without the `send` scope are refused with nothing made. A
+// colleague's key that changed since it was pinned stops the run before the batch is made. A
+// server that changes an address of a stopped batch is caught on resume before anything is
+// written; the honest resume then finishes the batch.
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -23,7 +25,16 @@ import { setUpOffice } from '../helpers/office.js';
 import { fetchFile, withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { close, coffer, connectDevice, contactWithStandingCode, guestOpens, listen, sha256 } from './support.js';
+import {
+  adminGetsNewKeys,
+  close,
+  coffer,
+  connectDevice,
+  contactWithStandingCode,
+  guestOpens,
+  listen,
+  sha256,
+} from './support.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
@@ -226,6 +237,17 @@ describe('coffer batch', () => {
     expect(escaped.stderr).toContain('Line 3 of the list: ../geheim.pdf is not inside the batch folder');
     nothingMade();
 
+    // A link in the folder that points out of it is refused the same way.
+    const secret = join(await tempDir('coffer-cli-outside-'), 'geheim.pdf');
+    await writeFile(secret, 'niet voor de batch');
+    await symlink(secret, join(dir, 'snelkoppeling.pdf'));
+    const linked = join(dir, 'link.csv');
+    await writeFile(linked, dutchList([{ path: 'snelkoppeling.pdf', email: PIET, name: '' }]));
+    const viaLink = await coffer(home, ['batch', '--csv', linked, '--yes']);
+    expect(viaLink.code).toBe(1);
+    expect(viaLink.stderr).toContain('Line 2 of the list: snelkoppeling.pdf is not inside the batch folder');
+    nothingMade();
+
     // Line 3 names a file that is not there: the preview blocks it.
     const missing = join(dir, 'ontbreekt.csv');
     await writeFile(missing, dutchList([rows[0]!, { path: 'loonstrook-onbekend.pdf', email: PIET, name: '' }]));
@@ -271,6 +293,25 @@ describe('coffer batch', () => {
     expect(confirmed.stderr).toContain('3 bestanden verzenden? [j/N] ');
     expect(confirmed.stdout).toContain('3 van 3 bezorgd.');
     expect(count(o, 'shares')).toBe(3);
+  });
+
+  it('stops with exit 3 before making the batch when a colleague’s key changed since it was pinned', async () => {
+    const { o } = await officeWithPeople();
+    const { server, base } = await listen(o);
+    servers.push(server);
+    const { home } = await connectDevice(o, o.staff, base);
+    const admin = o.admin.account.email;
+    const { csv } = await batchFolder([{ path: 'notitie.pdf', email: admin, name: '', size: 5_000 }]);
+    const first = await coffer(home, ['batch', '--csv', csv, '--yes', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.json<BatchOutcome>().items).toEqual([expect.objectContaining({ email: admin, state: 'delivered' })]);
+
+    adminGetsNewKeys(o);
+    const before = [count(o, 'batches'), count(o, 'uploads'), count(o, 'shares')];
+    const second = await coffer(home, ['batch', '--csv', csv, '--yes', '--json']);
+    expect(second.code).toBe(3);
+    expect(second.json()).toMatchObject({ error: { code: 'key_changed' } });
+    expect([count(o, 'batches'), count(o, 'uploads'), count(o, 'shares')]).toEqual(before);
   });
 
   it('resumes a stopped batch only when the server lists exactly the sealed plan: a changed address is refused before anything is written', async () => {

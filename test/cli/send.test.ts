@@ -8,16 +8,23 @@ import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromBase64Url, newAccountKeys, signEncryptionKey } from '../../shared/crypto/index.js';
 import type { SendOutcome } from '../../cli/send.js';
-import { certify } from '../helpers/browser.js';
 import { randomPlaintext } from '../helpers/browser-shares.js';
 import { waitForMail } from '../helpers/mail-server.js';
 import { withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { setUpOffice } from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { close, coffer, connectDevice, contactWithStandingCode, guestOpens, listen, sha256 } from './support.js';
+import {
+  adminGetsNewKeys,
+  close,
+  coffer,
+  connectDevice,
+  contactWithStandingCode,
+  guestOpens,
+  listen,
+  sha256,
+} from './support.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
@@ -117,18 +124,7 @@ describe('coffer send', () => {
     ]);
 
     // The admin's keys are replaced by others the office certified (a reset): pinned before, so refused now.
-    const keys = newAccountKeys();
-    o.t.db
-      .prepare(
-        'UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ?, certificate = ? WHERE id = ?',
-      )
-      .run(
-        keys.identity.publicKey,
-        keys.encryption.publicKey,
-        signEncryptionKey(admin.userId, keys),
-        fromBase64Url(certify(o.office, { userId: admin.userId, email: admin.email, keys }, 'admin', 2)),
-        admin.userId,
-      );
+    adminGetsNewKeys(o);
     const uploads = () => (o.t.db.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n;
     const before = uploads();
     const second = await coffer(home, ['send', path, '--to', admin.email, '--json']);

@@ -10,11 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import {
+  fromBase64Url,
   idFromWire,
   idToWire,
   newAccessCode,
+  newAccountKeys,
   officeFingerprint,
   sealContactCode,
+  signEncryptionKey,
   toBase64Url,
 } from '../../shared/crypto/index.js';
 import { Contact } from '../../shared/wire/contacts.js';
@@ -24,6 +27,7 @@ import { systemClock } from '../../client/src/crypto/transport.js';
 import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
+import { certify } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
 import { enrolDevice } from '../helpers/devices.js';
 import { nodeTransport } from '../helpers/node-transport.js';
@@ -199,4 +203,21 @@ export async function guestOpens(
     names: opened.files.map((f) => f.name),
     bytes: new Uint8Array(await (downloaded.blob as Blob).arrayBuffer()),
   };
+}
+
+/** The admin's keys are replaced by others the office certified (a reset): a machine that pinned the old ones refuses them. */
+export function adminGetsNewKeys(o: Office): void {
+  const admin = o.admin.account;
+  const keys = newAccountKeys();
+  o.t.db
+    .prepare(
+      'UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ?, certificate = ? WHERE id = ?',
+    )
+    .run(
+      keys.identity.publicKey,
+      keys.encryption.publicKey,
+      signEncryptionKey(admin.userId, keys),
+      fromBase64Url(certify(o.office, { userId: admin.userId, email: admin.email, keys }, 'admin', 2)),
+      admin.userId,
+    );
 }
