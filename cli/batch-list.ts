@@ -5,7 +5,8 @@
 // points out of it — is refused outright (a usage error naming the line): a list from another
 // system must not be able to send whatever this machine can read. A file that is simply not
 // there is left to the preview, which flags it as the browser does.
-import { lstat, readFile, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { BatchListError, parseBatchList, type BatchListRow } from '../shared/batch/csv.js';
 import { CliError, EXIT } from './errors.js';
@@ -75,13 +76,16 @@ export async function readBatchList(
     });
   }
 
-  if (
-    options.links !== null &&
-    (await lstat(options.links).then(
+  const links = options.links;
+  if (links !== null) {
+    const taken = await lstat(links).then(
       () => true,
       () => false,
-    ))
-  )
-    throw new CliError(EXIT.usage, 'links_file_exists', m.linksFileExists(options.links));
+    );
+    if (taken) throw new CliError(EXIT.usage, 'links_file_exists', m.linksFileExists(links));
+    await access(dirname(resolve(links)), constants.W_OK).catch(() => {
+      throw new CliError(EXIT.usage, 'links_file_unwritable', m.notWritable(links));
+    });
+  }
   return { rows, files };
 }

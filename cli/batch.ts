@@ -47,7 +47,7 @@ import { WorkerError } from '../client/src/crypto/operations/errors.js';
 import { RateWindow } from '../client/src/crypto/rate.js';
 import { backoffMs, HttpFailure, isRetryable, systemClock } from '../client/src/crypto/transport.js';
 import type { BatchList, ListedFile } from './batch-list.js';
-import { CliError, EXIT, type ExitCode } from './errors.js';
+import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
 import type { Io } from './io.js';
 import type { Messages } from './messages.js';
 import { checkAccounts, guestLink, mailLink, type FoundAccount } from './send.js';
@@ -497,11 +497,13 @@ async function handOver(
   if (linksFile !== null) {
     const header = [m.batchCsvEmail, m.batchCsvName, m.batchCsvFile, m.batchCsvLink];
     const rows = links.map((l) => [l.email, l.name, l.fileName, l.link]);
-    try {
-      await writeFile(linksFile, toCsv([header, ...rows], io.lang), { flag: 'wx', mode: 0o600 });
-    } catch {
-      throw new CliError(EXIT.usage, 'links_file_exists', m.linksFileExists(linksFile));
-    }
+    await writeFile(linksFile, toCsv([header, ...rows], io.lang), { flag: 'wx', mode: 0o600 }).catch(
+      (error: unknown) => {
+        throw (error as { code?: string }).code === 'EEXIST'
+          ? new CliError(EXIT.usage, 'links_file_exists', m.linksFileExists(linksFile))
+          : new CliError(EXIT.usage, 'links_file_unwritable', m.notWritable(linksFile));
+      },
+    );
     io.say(m.batchLinksWritten(links.length, linksFile));
   } else {
     io.say(m.batchLinksPrinted(links.length));
@@ -524,10 +526,18 @@ export async function batch(
     options.resume === null
       ? await makeBatch(session, io, list, options)
       : await resumeBatch(session, io, list, options, options.resume);
-  const { links, mailFailed } = await runItems(session, io, made);
-  await handOver(session, io, made, links, options.links);
-
-  const detail = await session.api.get(batchPath(made.batchId), BatchDetail);
+  let ran: Awaited<ReturnType<typeof runItems>>;
+  let detail: BatchDetail;
+  try {
+    ran = await runItems(session, io, made);
+    await handOver(session, io, made, ran.links, options.links);
+    detail = await session.api.get(batchPath(made.batchId), BatchDetail);
+  } catch (error) {
+    // The batch exists: whatever stopped it, say how to finish it (also in --json, for scripts).
+    const failure = asCliError(error, m);
+    throw new CliError(failure.exit, failure.code, `${failure.text} ${m.batchResume(made.batchId)}`);
+  }
+  const { links, mailFailed } = ran;
   const linkOf = new Map(links.map((l) => [l.itemNo, l.link]));
   const items = detail.items.map((item): ReportedItem => {
     const line = made.lines.get(item.itemNo);

@@ -89,6 +89,8 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   outsideFolder: (line: number, file: string) =>
     `Line ${line} of the list: ${file} is not inside the batch folder (--dir). Nothing was sent.`,
   linksFileExists: (path: string) => `${path} exists already; name a new file for the links (--links).`,
+  notWritable: (path: string) => `Cannot write ${path}`,
+  batchResume: (batchId: string) => `Finish the batch with: coffer batch --resume ${batchId} --csv <the same list>`,
   batchPreview: (n: number, account: number, mail: number, exported: number) =>
     `Batch of ${n} file${n === 1 ? '' : 's'}: ${account} to Coffer accounts, ${mail} by a link Coffer mails (standing access code), ${exported} by a link for your own mail merge.`,
   batchPreviewItem: (line: number, file: string, to: string, how: string) => `  line ${line}: ${file} → ${to}: ${how}`,
@@ -222,6 +224,8 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   outsideFolder: (line: number, file: string) =>
     `Regel ${line} van de lijst: ${file} staat niet in de batchmap (--dir). Er is niets verzonden.`,
   linksFileExists: (path: string) => `${path} bestaat al; noem een nieuw bestand voor de links (--links).`,
+  notWritable: (path: string) => `Kan ${path} niet schrijven`,
+  batchResume: (batchId: string) => `Maak de batch af met: coffer batch --resume ${batchId} --csv <dezelfde lijst>`,
   batchPreview: (n: number, account: number, mail: number, exported: number) =>
     `Batch van ${n} ${n === 1 ? 'bestand' : 'bestanden'}: ${account} naar Coffer-accounts, ${mail} via een link die Coffer mailt (vaste toegangscode), ${exported} via een link voor uw eigen mailing.`,
   batchPreviewItem: (line: number, file: string, to: string, how: string) => `  regel ${line}: ${file} → ${to}: ${how}`,

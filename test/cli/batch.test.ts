@@ -357,6 +357,8 @@ describe('coffer batch', () => {
       { id: Uint8Array },
     ];
     const wireId = Buffer.from(batchId).toString('base64url');
+    // The run says how to finish the batch, also in --json.
+    expect(stopped.json<{ error: { message: string } }>().error.message).toContain(`coffer batch --resume ${wireId}`);
     const itemStates = async (): Promise<string[]> =>
       BatchDetail.parse((await o.staff.tab.get(`/api/v1/batches/${wireId}`)).body).items.map((i) => i.state);
     expect(await itemStates()).toEqual(Array(6).fill('pending'));
