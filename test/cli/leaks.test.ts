@@ -32,14 +32,19 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await close(server);
 });
 
+/** An office on 127.0.0.1 with a staff member's machine connected. */
+async function connectedOffice() {
+  const t = await suite.app();
+  t.clock.set(Date.now());
+  const o = await withStaff(await setUpOffice(t, suite.mail));
+  const { server, base } = await listen(o);
+  servers.push(server);
+  return { o, home: (await connectDevice(o, o.staff, base)).home };
+}
+
 describe('coffer leaves no secret behind', () => {
   it('keeps keys, passphrase, contents, names and access codes out of its state, the server and the mails', async () => {
-    const t = await suite.app();
-    t.clock.set(Date.now());
-    const o = await withStaff(await setUpOffice(t, suite.mail));
-    const { server, base } = await listen(o);
-    servers.push(server);
-    const { home } = await connectDevice(o, o.staff, base);
+    const { o, home } = await connectedOffice();
 
     const sentPlaintext = randomPlaintext(200_000);
     const sentName = 'salarisstrook-geheim-8821.pdf';
@@ -120,12 +125,7 @@ describe('coffer leaves no secret behind', () => {
   });
 
   it('keeps a batch list’s file names, messages and link secrets out of the server, its log and the mails', async () => {
-    const t = await suite.app();
-    t.clock.set(Date.now());
-    const o = await withStaff(await setUpOffice(t, suite.mail));
-    const { server, base } = await listen(o);
-    servers.push(server);
-    const { home } = await connectDevice(o, o.staff, base);
+    const { o, home } = await connectedOffice();
     await contactWithStandingCode(o, 'lisa@devries-advies.example', 'Lisa de Vries', 'nl');
 
     const dir = await tempDir('coffer-cli-leak-batch-');
