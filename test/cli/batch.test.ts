@@ -291,6 +291,8 @@ describe('coffer batch', () => {
     const confirmed = await coffer(home, ['batch', '--csv', csv, '--lang', 'nl'], {}, undefined, typed('j\n'));
     expect(confirmed.code, confirmed.stderr).toBe(0);
     expect(confirmed.stderr).toContain('3 bestanden verzenden? [j/N] ');
+    // Progress on the terminal: files done of total and the speed.
+    expect(confirmed.stderr).toMatch(/Batch: 3 van 3 bestanden, \d+\.\d MiB\/s/);
     expect(confirmed.stdout).toContain('3 van 3 bezorgd.');
     expect(count(o, 'shares')).toBe(3);
   });

@@ -104,11 +104,13 @@ export async function coffer(
   env: Readonly<Record<string, string>> = {},
   /** Hears stdout as it is written (a running `coffer login` shows its code there). */
   onStdout?: (text: string) => void,
-  /** What the person types (a terminal when it says isTTY); none otherwise. */
+  /** What the person types (a terminal, stdin and stderr, when it says isTTY); none otherwise. */
   stdin: PassThrough & { isTTY?: boolean } = new PassThrough(),
 ): Promise<Ran> {
   const stdout = collect(onStdout);
   const stderr = collect();
+  // A terminal to type at is also a terminal that shows progress.
+  if (stdin.isTTY === true) Object.assign(stderr.stream, { isTTY: true });
   const code = await runCoffer(args, {
     stdout: stdout.stream,
     stderr: stderr.stream,
