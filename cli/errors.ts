@@ -49,6 +49,7 @@ const REFUSALS: ReadonlySet<string> = new Set([
   'office_key_mismatch',
   'office_key_changed',
   'pins_removed',
+  'plan_invalid',
 ]);
 
 /** Any failure of a command, as the CliError it ends with. */
@@ -59,6 +60,8 @@ export function asCliError(error: unknown, m: Messages): CliError {
     if (error.status === 401 && error.code === 'device_revoked')
       return new CliError(EXIT.auth, 'device_revoked', m.deviceRemoved);
     if (error.status === 401) return new CliError(EXIT.auth, 'signed_out', m.signedOut);
+    if (error.status === 403 && error.code === 'token_scope')
+      return new CliError(EXIT.auth, 'token_scope', m.tokenScope);
     const code = error.code ?? `http_${error.status}`;
     return new CliError(EXIT.network, code, m.server(code));
   }

@@ -1,6 +1,8 @@
 // What a command may do with the terminal: print for people (stdout), report problems and
 // progress (stderr; progress only on a terminal and never with --json), print one JSON document
-// (--json), and get the passphrase (COFFER_PASSPHRASE, else typed at the terminal unechoed).
+// (--json), get the passphrase (COFFER_PASSPHRASE, else typed at the terminal unechoed), and ask
+// a yes/no question (only at a terminal).
+import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { ReadStream } from 'node:tty';
 import type { Lang, Messages } from './messages.js';
@@ -26,6 +28,8 @@ export interface Io {
   /** The command's answer with --json: one JSON document per line (`watch` and `login` write more than one). */
   result(value: unknown): void;
   passphrase(): Promise<string>;
+  /** Asks a yes/no question at the terminal (y, or j in Dutch); rejects when stdin is not a terminal. */
+  confirm(question: string): Promise<boolean>;
 }
 
 export function createIo(streams: Streams, m: Messages, lang: Lang, json: boolean): Io {
@@ -61,6 +65,17 @@ export function createIo(streams: Streams, m: Messages, lang: Lang, json: boolea
       const given = streams.env['COFFER_PASSPHRASE'];
       if (given !== undefined && given !== '') return Promise.resolve(given);
       return readHidden(streams, m.passphrasePrompt);
+    },
+    confirm(question) {
+      if (streams.stdin.isTTY !== true) return Promise.reject(new Error('no terminal'));
+      clearProgress();
+      const prompt = createInterface({ input: streams.stdin, output: streams.stderr, terminal: false });
+      return new Promise((resolve) => {
+        prompt.question(question, (answer) => {
+          prompt.close();
+          resolve(/^\s*[yj]/i.test(answer));
+        });
+      });
     },
   };
 }

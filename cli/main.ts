@@ -7,6 +7,8 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stateHome } from './device.js';
+import { batch } from './batch.js';
+import { readBatchList } from './batch-list.js';
 import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
 import { createIo, type Io, type Streams } from './io.js';
 import { login, logout } from './login.js';
@@ -16,7 +18,7 @@ import { send } from './send.js';
 import { openSession, type Session } from './session.js';
 import { listReceived, listSent, revoke } from './shares.js';
 
-const COMMANDS = ['login', 'logout', 'send', 'pull', 'watch', 'sent', 'received', 'revoke'] as const;
+const COMMANDS = ['login', 'logout', 'send', 'batch', 'pull', 'watch', 'sent', 'received', 'revoke'] as const;
 type Command = (typeof COMMANDS)[number];
 
 const OPTIONS = {
@@ -25,6 +27,12 @@ const OPTIONS = {
   limit: { type: 'string' },
   code: { type: 'boolean' },
   message: { type: 'string' },
+  csv: { type: 'string' },
+  dir: { type: 'string' },
+  remind: { type: 'string' },
+  links: { type: 'string' },
+  resume: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   every: { type: 'string' },
   json: { type: 'boolean' },
   lang: { type: 'string' },
@@ -87,6 +95,26 @@ async function runCommand(io: Io, command: Command, args: readonly string[], val
       const outcome = await withSession(io, (session) => send(session, io, options));
       io.result(outcome);
       return EXIT.ok;
+    }
+    case 'batch': {
+      if (values.csv === undefined || args.length > 0)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.needsCsv));
+      const resume = values.resume ?? null;
+      if (resume !== null && (values.expires ?? values.message ?? values.remind) !== undefined)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.resumeKeepsPlan));
+      const links = values.links ?? null;
+      const list = await readBatchList(io, { csv: values.csv, dir: values.dir ?? null, links });
+      const options = {
+        resume,
+        expiresDays: wholeNumber(io, values.expires, 'expires', 7, 365),
+        message: values.message ?? '',
+        remindDays: values.remind === undefined ? null : wholeNumber(io, values.remind, 'remind', 1, 60),
+        links,
+        yes: values.yes === true,
+      };
+      const { outcome, exit } = await withSession(io, (session) => batch(session, io, list, options));
+      io.result(outcome);
+      return exit;
     }
     case 'pull':
     case 'watch': {

@@ -4,6 +4,8 @@
 // never translated. No message carries a file's content, a key, a token or a link secret: the
 // file names and links it prints are the user's own, on their own terminal.
 
+import type { BatchListProblem } from '../shared/batch/csv.js';
+
 export type Lang = 'en' | 'nl';
 
 export const en = {
@@ -13,6 +15,10 @@ Commands:
   login ADDRESS               connect this computer (ADDRESS from the Security page)
   logout                      forget the connection on this computer
   send FILE... --to ADDRESS... [--expires DAYS] [--limit N] [--code] [--message TEXT]
+  batch --csv LIST.csv [--dir DIR] [--expires DAYS] [--message TEXT] [--remind DAYS]
+        [--links LINKS.csv] [--yes]     one share per file and recipient, from the list
+  batch --resume BATCH --csv LIST.csv [--dir DIR] [--links LINKS.csv] [--yes]
+                              finish a batch that stopped halfway
   pull --to DIR               every new drop and portal upload, into DIR/<client or drop>/
   watch --to DIR [--every S]  pull every S seconds (default 60) until stopped
   sent                        your shares
@@ -47,6 +53,8 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   passphrasePrompt: 'Passphrase for the device keys: ',
   signedOut: 'The server did not accept this device (signed out or expired). Connect it again.',
   deviceRemoved: 'This device was removed from Coffer. Connect it again from the Security page.',
+  tokenScope:
+    'This device may not do this: it was approved without the scope it needs (send, to send and for batches; pull, to pull). Nothing was sent. Connect it again with that scope.',
   officeKeyChanged:
     'The office key the server names is not the one this device pinned. Nothing was sent or opened. Ask your administrator before you go on.',
   keyRefused: (name: string) => `The key of ${name} changed or is not certified by the office. Nothing was sent.`,
@@ -63,6 +71,62 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   accessCode: (code: string) => `  access code (tell it by phone, never in the same mail): ${code}`,
   standingCode: '  uses the contact’s standing access code',
   accountDelivered: (email: string) => `${email}: in their Coffer account.`,
+  needsCsv: 'Name the batch list with --csv',
+  resumeKeepsPlan:
+    'A resumed batch keeps its expiry, messages and reminder: leave out --expires, --message and --remind',
+  batchListProblem: (line: number, problem: BatchListProblem) =>
+    `Line ${line} of the list: ${
+      {
+        empty: 'the list has no rows',
+        noFileColumn: 'no column for the file (file, filename, bestand)',
+        noAddressColumn: 'no column for the address (email, address, emailadres)',
+        unclosedQuote: 'a quote is opened and never closed',
+        badAddress: 'not an e-mail address',
+        noFileName: 'no file name',
+        tooManyRows: 'too many rows for one batch',
+      }[problem]
+    }`,
+  outsideFolder: (line: number, file: string) =>
+    `Line ${line} of the list: ${file} is not inside the batch folder (--dir). Nothing was sent.`,
+  linksFileExists: (path: string) => `${path} exists already; name a new file for the links (--links).`,
+  notWritable: (path: string) => `Cannot write ${path}`,
+  batchResume: (batchId: string) => `Finish the batch with: coffer batch --resume ${batchId} --csv <the same list>`,
+  batchPreview: (n: number, account: number, mail: number, exported: number) =>
+    `Batch of ${n} file${n === 1 ? '' : 's'}: ${account} to Coffer accounts, ${mail} by a link Coffer mails (standing access code), ${exported} by a link for your own mail merge.`,
+  batchPreviewItem: (line: number, file: string, to: string, how: string) => `  line ${line}: ${file} → ${to}: ${how}`,
+  deliveryAccount: 'in their Coffer account (notified)',
+  deliveryMail: 'Coffer mails the link',
+  deliveryExport: 'link for your own mail merge',
+  flagUnknownAddress: 'unknown address: check it',
+  flagDuplicateAddress: 'gets more than one file',
+  flagCopiedLink: 'you send this link yourself',
+  flagFileTwice: 'BLOCKS: this file is listed for more than one recipient',
+  flagNotReady: 'BLOCKS: this account cannot receive files yet (not approved)',
+  flagMissingFile: 'BLOCKS: file not found in the batch folder',
+  flagAmbiguous: 'BLOCKS: more than one recipient fits',
+  batchBlocked: (lines: string) => `The list cannot be sent as it is (lines ${lines}). Nothing was sent.`,
+  batchConfirm: (n: number) => `Send ${n} file${n === 1 ? '' : 's'}? [y/N] `,
+  batchNeedsYes: 'Not sent: confirm with --yes (there is no terminal to ask). Check the preview above first.',
+  batchNotConfirmed: 'Not sent.',
+  batchProgress: (done: number, total: number, speed: string) => `Batch: ${done} of ${total} files, ${speed} MiB/s`,
+  planMismatch:
+    "The server's list of this batch is not the plan this computer sealed (an address or a delivery differs). Nothing was sent. Ask your administrator.",
+  resumeMissing: (files: string) =>
+    `These files of the batch are not in the list with the same name and size: ${files}`,
+  batchNotRunning: 'This batch is finished or cancelled; there is nothing to resume.',
+  batchCreated: (batchId: string) => `Batch ${batchId} made; resume it with --resume ${batchId} if it stops.`,
+  batchLinksWritten: (n: number, path: string) =>
+    `${n} link${n === 1 ? '' : 's'} for your own mail merge written to ${path} (keep it like the files themselves).`,
+  batchLinksPrinted: (n: number) => `${n} link${n === 1 ? '' : 's'} for your own mail merge (send each yourself):`,
+  batchMailFailed: (email: string) => `${email}: Coffer could not mail the link; resume the batch to try again.`,
+  batchItemOpen: 'not delivered yet (resume the batch)',
+  batchNoStandingCode: (email: string) =>
+    `${email} has no standing access code any more, so Coffer may not mail the link. Nothing more was sent.`,
+  batchReport: (delivered: number, total: number) => `${delivered} of ${total} delivered.`,
+  batchCsvEmail: 'e-mail',
+  batchCsvName: 'name',
+  batchCsvFile: 'file',
+  batchCsvLink: 'download link',
   pulled: (path: string) => `Saved ${path}`,
   pulledNone: 'Nothing new.',
   pulledCount: (count: number) => `${count} new file${count === 1 ? '' : 's'}.`,
@@ -84,6 +148,10 @@ Opdrachten:
   login ADRES                 verbindt deze computer (ADRES van de pagina Beveiliging)
   logout                      vergeet de verbinding op deze computer
   send BESTAND... --to ADRES... [--expires DAGEN] [--limit N] [--code] [--message TEKST]
+  batch --csv LIJST.csv [--dir MAP] [--expires DAGEN] [--message TEKST] [--remind DAGEN]
+        [--links LINKS.csv] [--yes]     één verzending per bestand en ontvanger, volgens de lijst
+  batch --resume BATCH --csv LIJST.csv [--dir MAP] [--links LINKS.csv] [--yes]
+                              maakt een halverwege gestopte batch af
   pull --to MAP               elke nieuwe upload (drops en klantportaal) naar MAP/<klant of drop>/
   watch --to MAP [--every S]  haalt elke S seconden op (standaard 60) tot u stopt
   sent                        uw verzendingen
@@ -119,6 +187,8 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   passphrasePrompt: 'Wachtzin voor de apparaatsleutels: ',
   signedOut: 'De server accepteert dit apparaat niet (afgemeld of verlopen). Verbind het opnieuw.',
   deviceRemoved: 'Dit apparaat is uit Coffer verwijderd. Verbind het opnieuw via de pagina Beveiliging.',
+  tokenScope:
+    'Dit apparaat mag dit niet: het is goedgekeurd zonder de bevoegdheid die nodig is (send, voor verzenden en batches; pull, voor ophalen). Er is niets verzonden. Verbind het opnieuw met die bevoegdheid.',
   officeKeyChanged:
     'De kantoorsleutel die de server noemt is niet de sleutel die dit apparaat vastlegde. Er is niets verzonden of geopend. Vraag uw beheerder voordat u verdergaat.',
   keyRefused: (name: string) =>
@@ -136,6 +206,66 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   accessCode: (code: string) => `  toegangscode (telefonisch doorgeven, nooit in dezelfde mail): ${code}`,
   standingCode: '  gebruikt de vaste toegangscode van het contact',
   accountDelivered: (email: string) => `${email}: in hun Coffer-account.`,
+  needsCsv: 'Noem de batchlijst met --csv',
+  resumeKeepsPlan:
+    'Een hervatte batch houdt zijn vervaldatum, berichten en herinnering: laat --expires, --message en --remind weg',
+  batchListProblem: (line: number, problem: BatchListProblem) =>
+    `Regel ${line} van de lijst: ${
+      {
+        empty: 'de lijst heeft geen regels',
+        noFileColumn: 'geen kolom voor het bestand (bestand, bestandsnaam, file)',
+        noAddressColumn: 'geen kolom voor het adres (emailadres, adres, email)',
+        unclosedQuote: 'een aanhalingsteken wordt geopend en nooit gesloten',
+        badAddress: 'geen e-mailadres',
+        noFileName: 'geen bestandsnaam',
+        tooManyRows: 'te veel regels voor één batch',
+      }[problem]
+    }`,
+  outsideFolder: (line: number, file: string) =>
+    `Regel ${line} van de lijst: ${file} staat niet in de batchmap (--dir). Er is niets verzonden.`,
+  linksFileExists: (path: string) => `${path} bestaat al; noem een nieuw bestand voor de links (--links).`,
+  notWritable: (path: string) => `Kan ${path} niet schrijven`,
+  batchResume: (batchId: string) => `Maak de batch af met: coffer batch --resume ${batchId} --csv <dezelfde lijst>`,
+  batchPreview: (n: number, account: number, mail: number, exported: number) =>
+    `Batch van ${n} ${n === 1 ? 'bestand' : 'bestanden'}: ${account} naar Coffer-accounts, ${mail} via een link die Coffer mailt (vaste toegangscode), ${exported} via een link voor uw eigen mailing.`,
+  batchPreviewItem: (line: number, file: string, to: string, how: string) => `  regel ${line}: ${file} → ${to}: ${how}`,
+  deliveryAccount: 'in hun Coffer-account (met bericht)',
+  deliveryMail: 'Coffer mailt de link',
+  deliveryExport: 'link voor uw eigen mailing',
+  flagUnknownAddress: 'onbekend adres: controleer het',
+  flagDuplicateAddress: 'krijgt meer dan één bestand',
+  flagCopiedLink: 'deze link verstuurt u zelf',
+  flagFileTwice: 'BLOKKEERT: dit bestand staat bij meer dan één ontvanger',
+  flagNotReady: 'BLOKKEERT: dit account kan nog geen bestanden ontvangen (niet goedgekeurd)',
+  flagMissingFile: 'BLOKKEERT: bestand niet gevonden in de batchmap',
+  flagAmbiguous: 'BLOKKEERT: meer dan één ontvanger past',
+  batchBlocked: (lines: string) => `De lijst kan zo niet verzonden worden (regels ${lines}). Er is niets verzonden.`,
+  batchConfirm: (n: number) => `${n} ${n === 1 ? 'bestand' : 'bestanden'} verzenden? [j/N] `,
+  batchNeedsYes:
+    'Niet verzonden: bevestig met --yes (er is geen terminal om het te vragen). Controleer eerst het overzicht hierboven.',
+  batchNotConfirmed: 'Niet verzonden.',
+  batchProgress: (done: number, total: number, speed: string) =>
+    `Batch: ${done} van ${total} bestanden, ${speed} MiB/s`,
+  planMismatch:
+    'De lijst van deze batch op de server is niet het plan dat deze computer verzegelde (een adres of bezorging wijkt af). Er is niets verzonden. Vraag uw beheerder.',
+  resumeMissing: (files: string) =>
+    `Deze bestanden van de batch staan niet met dezelfde naam en grootte in de lijst: ${files}`,
+  batchNotRunning: 'Deze batch is klaar of geannuleerd; er is niets te hervatten.',
+  batchCreated: (batchId: string) => `Batch ${batchId} gemaakt; hervat hem met --resume ${batchId} als hij stopt.`,
+  batchLinksWritten: (n: number, path: string) =>
+    `${n} ${n === 1 ? 'link' : 'links'} voor uw eigen mailing opgeslagen in ${path} (bewaar het zoals de bestanden zelf).`,
+  batchLinksPrinted: (n: number) =>
+    `${n} ${n === 1 ? 'link' : 'links'} voor uw eigen mailing (verstuur elke link zelf):`,
+  batchMailFailed: (email: string) =>
+    `${email}: Coffer kon de link niet mailen; hervat de batch om het opnieuw te proberen.`,
+  batchItemOpen: 'nog niet bezorgd (hervat de batch)',
+  batchNoStandingCode: (email: string) =>
+    `${email} heeft geen vaste toegangscode meer, dus Coffer mag de link niet mailen. Er is niets meer verzonden.`,
+  batchReport: (delivered: number, total: number) => `${delivered} van ${total} bezorgd.`,
+  batchCsvEmail: 'e-mailadres',
+  batchCsvName: 'naam',
+  batchCsvFile: 'bestand',
+  batchCsvLink: 'downloadlink',
   pulled: (path: string) => `Opgeslagen: ${path}`,
   pulledNone: 'Niets nieuws.',
   pulledCount: (count: number) => `${count} ${count === 1 ? 'nieuw bestand' : 'nieuwe bestanden'}.`,

@@ -54,37 +54,25 @@ export interface SendOutcome {
 }
 
 /** A name that fits the metadata (protocol §5), shortened in the middle as the browser does. */
-function metadataName(name: string): string {
+export function metadataName(name: string): string {
   if (name.length <= MAX_FILE_NAME_CHARACTERS) return name;
   const dot = name.lastIndexOf('.');
   const extension = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
   return `${name.slice(0, MAX_FILE_NAME_CHARACTERS - extension.length - 1)}…${extension}`;
 }
 
-export async function send(session: Session, io: Io, options: SendOptions): Promise<SendOutcome> {
+/** An account a recipient lookup found, with the address it was found by. */
+export type FoundAccount = NonNullable<RecipientLookupResponse['recipients'][number]['account']> & {
+  readonly email: string;
+};
+
+/**
+ * Step 2 of a send (and of `coffer batch`, before anything is made): each account's certificate
+ * chain against the office key, the office encryption key against its statement, every key
+ * against the user's pins. First-seen keys are pinned; a changed or uncertified key refuses (exit 3).
+ */
+export async function checkAccounts(session: Session, io: Io, accounts: readonly FoundAccount[]): Promise<void> {
   const { m } = io;
-  const files: { readonly path: string; readonly name: string; readonly lastModified: number }[] = [];
-  for (const path of options.files) {
-    try {
-      const info = await stat(path);
-      if (!info.isFile()) throw new Error('not a file');
-      files.push({ path, name: metadataName(basename(path)), lastModified: Math.floor(info.mtimeMs) });
-    } catch {
-      throw new CliError(EXIT.usage, 'file_unreadable', m.notReadable(path));
-    }
-  }
-
-  // ---- 1 and 2: recipients and their keys
-  const { recipients } = await session.api.post(
-    '/api/v1/recipients/lookup',
-    { emails: options.to },
-    RecipientLookupResponse,
-  );
-  const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
-  const unapproved = accounts.filter((a) => a.certificate === undefined);
-  if (unapproved.length > 0)
-    throw new CliError(EXIT.refused, 'unapproved', m.unapproved(unapproved.map((a) => a.email).join(', ')));
-
   const officeKeys = await session.api.get('/api/v1/office/keys', OfficeKeysResponse);
   const checked = await session.call('checkKeys', {
     accounts: accounts.map((a) => ({
@@ -124,6 +112,47 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
     ],
     checked,
   );
+}
+
+/** A guest's link as the recipient opens it (docs/protocol.md: the fragment never reaches the server). */
+export function guestLink(session: Session, linkId: string, fragment: string): string {
+  return `${new URL(session.device.origin).origin}/s/${linkId}#${fragment}`;
+}
+
+/** Coffer mails a guest's link (only for a guest with an access code: docs/threat-model.md, "Who delivers a link"). */
+export function mailLink(session: Session, shareId: string, recipientId: string, fragment: string): Promise<void> {
+  return session.api.act(
+    `/api/v1/shares/${encodeURIComponent(shareId)}/recipients/${encodeURIComponent(recipientId)}/mail-link`,
+    { fragment },
+  );
+}
+
+export async function send(session: Session, io: Io, options: SendOptions): Promise<SendOutcome> {
+  const { m } = io;
+  const files: { readonly path: string; readonly name: string; readonly lastModified: number }[] = [];
+  for (const path of options.files) {
+    try {
+      const info = await stat(path);
+      if (!info.isFile()) throw new Error('not a file');
+      files.push({ path, name: metadataName(basename(path)), lastModified: Math.floor(info.mtimeMs) });
+    } catch {
+      throw new CliError(EXIT.usage, 'file_unreadable', m.notReadable(path));
+    }
+  }
+
+  // ---- 1 and 2: recipients and their keys
+  const { recipients } = await session.api.post(
+    '/api/v1/recipients/lookup',
+    { emails: options.to },
+    RecipientLookupResponse,
+  );
+  const accounts = recipients.flatMap((r) => (r.account ? [{ ...r.account, email: r.email }] : []));
+  const unapproved = accounts.filter((a) => a.certificate === undefined);
+  if (unapproved.length > 0)
+    throw new CliError(EXIT.refused, 'unapproved', m.unapproved(unapproved.map((a) => a.email).join(', ')));
+
+  await checkAccounts(session, io, accounts);
+  const emailOf = new Map(accounts.map((a) => [a.userId, a.email]));
 
   // ---- 3: the files, from disk in parts
   const uploaded: { readonly fileId: string; readonly uploadId: string }[] = [];
@@ -172,21 +201,15 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
     await session.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) });
 
     // ---- 5: the links
-    const origin = new URL(session.device.origin).origin;
     const sentGuests: SentGuest[] = [];
     for (const guest of sealed.guests) {
-      const link = `${origin}/s/${guest.linkId}#${guest.fragment}`;
+      const link = guestLink(session, guest.linkId, guest.fragment);
       let mailed = false;
       if (guest.accessCode !== undefined || guest.standingCode) {
-        mailed = await session.api
-          .act(
-            `/api/v1/shares/${encodeURIComponent(created.shareId)}/recipients/${encodeURIComponent(guest.recipientId)}/mail-link`,
-            { fragment: guest.fragment },
-          )
-          .then(
-            () => true,
-            () => false,
-          );
+        mailed = await mailLink(session, created.shareId, guest.recipientId, guest.fragment).then(
+          () => true,
+          () => false,
+        );
       }
       sentGuests.push({
         email: guest.email,

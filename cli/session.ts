@@ -14,11 +14,13 @@ import { bytesEqual, fromBase64Url, idFromWire, ready, type Id } from '../shared
 import { KeyMaterial, OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { PinIndexResponse, PinList } from '../shared/wire/shares.js';
 import { REQUESTS, type AnswerOf, type RequestOf } from '../client/src/crypto/protocol.js';
+import type { BATCH_REQUESTS } from '../client/src/crypto/protocol/batches.js';
 import type { DROP_REQUESTS } from '../client/src/crypto/protocol/drops.js';
 import type { PIN_REQUESTS } from '../client/src/crypto/protocol/pins.js';
 import type { RECEIVING_REQUESTS } from '../client/src/crypto/protocol/receiving.js';
 import type { SENDING_REQUESTS } from '../client/src/crypto/protocol/sending.js';
 import { startSession } from '../client/src/crypto/operations/accounts.js';
+import { batchOperations } from '../client/src/crypto/operations/batches.js';
 import { dropOperations } from '../client/src/crypto/operations/drops.js';
 import { pinOperations } from '../client/src/crypto/operations/pins.js';
 import { receivingOperations } from '../client/src/crypto/operations/receiving.js';
@@ -32,9 +34,10 @@ import { loadDevice, openKeysAtRest, saveDevice, type DeviceState } from './devi
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
-/** The worker's operations this client uses: the areas of pins, sending, receiving and drops. */
+/** The worker's operations this client uses: the areas of pins, sending, batches, receiving and drops. */
 type CliOperation =
   | keyof typeof PIN_REQUESTS
+  | keyof typeof BATCH_REQUESTS
   | keyof typeof SENDING_REQUESTS
   | keyof typeof RECEIVING_REQUESTS
   | keyof typeof DROP_REQUESTS;
@@ -105,6 +108,7 @@ export async function openSession(io: Io, home: string): Promise<Session> {
   const handlers: HandlersOf<CliOperation> = {
     ...pinOperations(state),
     ...sendingOperations(state, deps),
+    ...batchOperations(state),
     ...receivingOperations(state, deps),
     ...dropOperations(state, deps),
   };

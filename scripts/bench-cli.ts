@@ -5,10 +5,13 @@
 // from start to exit (Argon2id of the passphrase, about a second, included) and that process's
 // peak resident memory (VmHWM, read from /proc while it runs). The server runs in this process
 // on 127.0.0.1 with a real SQLite file and SMTP on loopback. The pulled file's SHA-256 must be
-// the original's. A measurement, not a test: it fails only when something did not work.
+// the original's. Then `coffer batch` sends BENCH_CLI_BATCH_FILES (default 200) files of 150 KiB,
+// each to its own guest, from a list, with the links written to a file: the figure is the
+// whole run (preview, plan, every share, the links file, the report). A measurement, not a test:
+// it fails only when something did not work.
 import { spawn } from 'node:child_process';
 import { openAsBlob } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import {
@@ -32,6 +35,8 @@ import { removeTempDirs, tempDir } from '../test/helpers/tmp.js';
 import { MIB, sha256File, writeRandomFile } from './bench/files.js';
 
 const SIZE_MIB = Number(process.env['BENCH_CLI_MIB'] ?? 1024);
+const BATCH_FILES = Number(process.env['BENCH_CLI_BATCH_FILES'] ?? 200);
+const BATCH_FILE_BYTES = 150 * 1024;
 const COFFER = new URL('../cli/coffer.mjs', import.meta.url).pathname;
 
 interface Run {
@@ -120,6 +125,28 @@ async function uploadToOpenDrop(
   });
 }
 
+/** `coffer batch`: BATCH_FILES files of 150 KiB, each to its own guest, links into a file. */
+async function benchBatch(home: string, work: string): Promise<void> {
+  const dir = join(work, 'batch');
+  await mkdir(dir);
+  const rows: string[] = [];
+  for (let n = 1; n <= BATCH_FILES; n++) {
+    const name = `loonstrook-${String(n).padStart(3, '0')}.pdf`;
+    await writeRandomFile(join(dir, name), BATCH_FILE_BYTES);
+    rows.push(`${name};gast-${n}@example.nl`);
+  }
+  const csv = join(dir, 'lijst.csv');
+  await writeFile(csv, `bestand;e-mailadres\r\n${rows.join('\r\n')}\r\n`);
+  const links = join(work, 'links.csv');
+  const ran = await runCoffer(home, ['batch', '--csv', csv, '--links', links, '--yes', '--json']);
+  if (ran.code !== 0) throw new Error(`coffer batch failed (${ran.code}): ${ran.stderr}`);
+  const written = (await readFile(links, 'utf8')).split('\r\n').filter((line) => line.includes('/s/')).length;
+  if (written !== BATCH_FILES) throw new Error(`the links file holds ${written} links, not ${BATCH_FILES}`);
+  console.log(
+    `batch ${BATCH_FILES} files × 150 KiB to ${BATCH_FILES} guests: ${ran.seconds.toFixed(1)} s (${((BATCH_FILES * BATCH_FILE_BYTES) / MIB / ran.seconds).toFixed(2)} MiB/s), coffer peak RSS ${ran.peakRssMib.toFixed(1)} MiB, load ${(loadavg()[0] ?? 0).toFixed(2)}`,
+  );
+}
+
 async function main(): Promise<void> {
   await ready();
   const load = loadavg()[0] ?? 0;
@@ -154,6 +181,7 @@ async function main(): Promise<void> {
     console.log(
       `pull ${SIZE_MIB} MiB: ${(SIZE_MIB / pulled.seconds).toFixed(1)} MiB/s (${pulled.seconds.toFixed(1)} s), coffer peak RSS ${pulled.peakRssMib.toFixed(1)} MiB`,
     );
+    await benchBatch(home, work);
   } finally {
     await close(server);
     t.close();

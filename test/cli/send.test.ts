@@ -4,47 +4,33 @@
 // opens it with that code; a guest without an access code gets no mail from Coffer and the
 // link is printed for the sender; a colleague whose certified key changed since it was pinned
 // stops the send with exit 3 before anything is uploaded.
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  fromBase64Url,
-  idFromWire,
-  newAccessCode,
-  newAccountKeys,
-  officeFingerprint,
-  sealContactCode,
-  signEncryptionKey,
-  toBase64Url,
-} from '../../shared/crypto/index.js';
-import { Contact } from '../../shared/wire/contacts.js';
-import { createOperations } from '../../client/src/crypto/operations/index.js';
-import type { CallContext } from '../../client/src/crypto/operations/index.js';
-import { systemClock } from '../../client/src/crypto/transport.js';
 import type { SendOutcome } from '../../cli/send.js';
-import { TEST_ORIGIN } from '../helpers/app.js';
-import { certify } from '../helpers/browser.js';
 import { randomPlaintext } from '../helpers/browser-shares.js';
-import { tab } from '../helpers/client.js';
 import { waitForMail } from '../helpers/mail-server.js';
-import { nodeTransport } from '../helpers/node-transport.js';
-import { codeFromMail, withStaff, type SendingOffice } from '../helpers/sharing.js';
+import { withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { setUpOffice } from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { CodeVerifyResponse } from '../../shared/wire/shares.js';
-import { close, coffer, connectDevice, listen } from './support.js';
+import {
+  adminGetsNewKeys,
+  close,
+  coffer,
+  connectDevice,
+  contactWithStandingCode,
+  guestOpens,
+  listen,
+  sha256,
+} from './support.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await close(server);
 });
-
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const context: CallContext = { signal: new AbortController().signal, transfer: () => undefined };
 
 async function sendingOffice() {
   // The expiry `coffer` asks for is counted from this computer's clock: the server's must agree.
@@ -62,10 +48,7 @@ async function fileOnDisk(name: string, bytes: Uint8Array): Promise<string> {
   return path;
 }
 
-/**
- * The guest's side, with the browser's own operations: the link from Coffer's mail (it must be the
- * one `coffer` reported), the e-mail code, the access code given by phone, then the download.
- */
+/** The guest opens the link from Coffer's mail, which must be the one `coffer` reported. */
 async function guestOpensMailedLink(
   o: SendingOffice,
   base: string,
@@ -78,48 +61,9 @@ async function guestOpensMailedLink(
     5_000,
     () => 'no link mail',
   );
-  const match = /http:\/\/localhost:8080\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_.-]+)/.exec(linkMail.text ?? '');
+  const match = /http:\/\/localhost:8080\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(linkMail.text ?? '');
   expect(match?.[0]).toBe(reported);
-  const [, linkId = '', fragment = ''] = match ?? [];
-  const browser = tab(o.t.app);
-  const before = o.mail.to(guest).length;
-  expect((await browser.post(`/api/v1/links/${linkId}/code`, {})).status).toBe(200);
-  const code = await codeFromMail(o.mail, guest, before + 1);
-  const verified = CodeVerifyResponse.parse((await browser.post(`/api/v1/links/${linkId}/verify`, { code })).body);
-
-  const guestWorker = createOperations({
-    transport: nodeTransport({ base, origin: TEST_ORIGIN, cookie: '' }),
-    clock: systemClock,
-  });
-  const opened = await guestWorker.openGuest(
-    {
-      linkId,
-      fragment,
-      accessCode,
-      serverHalf: verified.serverHalf,
-      share: verified.share,
-    },
-    () => undefined,
-    context,
-  );
-  const file = opened.files[0];
-  if (file === undefined) throw new Error('no file');
-  const downloaded = await guestWorker.downloadFile(
-    {
-      shareId: opened.shareId,
-      fileId: file.fileId,
-      url: `/api/v1/links/${linkId}/files/${file.fileId}`,
-      grant: verified.grant,
-      containerSize: file.containerSize,
-      sink: { kind: 'blob' },
-    },
-    () => undefined,
-    context,
-  );
-  return {
-    names: opened.files.map((f) => f.name),
-    bytes: new Uint8Array(await (downloaded.blob as Blob).arrayBuffer()),
-  };
+  return guestOpens(o, base, guest, match?.[0] ?? '', accessCode);
 }
 
 describe('coffer send', () => {
@@ -145,27 +89,7 @@ describe('coffer send', () => {
   it("uses a contact's standing access code: Coffer mails the link and the contact opens it with the code they have", async () => {
     const { o, base, home } = await sendingOffice();
     const guest = 'anna@bakkerij-smit.example';
-    const created = await o.staff.tab.post('/api/v1/contacts', {
-      name: 'Anna Smit',
-      email: guest,
-      lang: 'en',
-      organisation: null,
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const { contactId } = Contact.parse(created.body);
-    const standing = newAccessCode();
-    const sealed = sealContactCode(
-      standing,
-      {
-        contactId: idFromWire(contactId),
-        officeFingerprint: officeFingerprint(o.office.keys.signing.publicKey),
-        sealerId: o.staff.account.userId,
-      },
-      o.office.keys.encryption,
-    );
-    expect((await o.staff.tab.put(`/api/v1/contacts/${contactId}/code`, { sealed: toBase64Url(sealed) })).status).toBe(
-      200,
-    );
+    const standing = await contactWithStandingCode(o, guest, 'Anna Smit', 'en');
     const plaintext = randomPlaintext(70_000);
     const path = await fileOnDisk('offerte.pdf', plaintext);
 
@@ -200,18 +124,7 @@ describe('coffer send', () => {
     ]);
 
     // The admin's keys are replaced by others the office certified (a reset): pinned before, so refused now.
-    const keys = newAccountKeys();
-    o.t.db
-      .prepare(
-        'UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ?, certificate = ? WHERE id = ?',
-      )
-      .run(
-        keys.identity.publicKey,
-        keys.encryption.publicKey,
-        signEncryptionKey(admin.userId, keys),
-        fromBase64Url(certify(o.office, { userId: admin.userId, email: admin.email, keys }, 'admin', 2)),
-        admin.userId,
-      );
+    adminGetsNewKeys(o);
     const uploads = () => (o.t.db.prepare('SELECT count(*) AS n FROM uploads').get() as { n: number }).n;
     const before = uploads();
     const second = await coffer(home, ['send', path, '--to', admin.email, '--json']);

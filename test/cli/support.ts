@@ -4,16 +4,37 @@
 // account keys sealed under a passphrase). `coffer` runs in this process with its own streams,
 // so a test reads what it printed and its exit code. (test/cli/login.test.ts runs `coffer login`
 // itself.)
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { expect } from 'vitest';
+import {
+  fromBase64Url,
+  idFromWire,
+  idToWire,
+  newAccessCode,
+  newAccountKeys,
+  officeFingerprint,
+  sealContactCode,
+  signEncryptionKey,
+  toBase64Url,
+} from '../../shared/crypto/index.js';
+import { Contact } from '../../shared/wire/contacts.js';
+import { CodeVerifyResponse } from '../../shared/wire/shares.js';
+import { createOperations, type CallContext } from '../../client/src/crypto/operations/index.js';
+import { systemClock } from '../../client/src/crypto/transport.js';
 import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
+import { certify } from '../helpers/browser.js';
+import { tab } from '../helpers/client.js';
 import { enrolDevice } from '../helpers/devices.js';
+import { nodeTransport } from '../helpers/node-transport.js';
+import { codeFromMail } from '../helpers/sharing.js';
 import type { Member, Office } from '../helpers/office.js';
 import { tempDir } from '../helpers/tmp.js';
+import type { DeviceScope } from '../../shared/wire/devices.js';
 
 export const PASSPHRASE = 'een wachtzin voor de kantoorcomputer';
 
@@ -39,9 +60,10 @@ export async function connectDevice(
   base: string,
   /** The public origin links are made with (PUBLIC_URL). */
   origin = TEST_ORIGIN,
+  scopes: DeviceScope[] = ['send', 'pull'],
 ): Promise<{ home: string; deviceId: string }> {
   const home = await tempDir('coffer-cli-home-');
-  const { claimed } = await enrolDevice(o.t.app, member, o.office.keys.officeId, o.t.clock.now());
+  const { claimed } = await enrolDevice(o.t.app, member, o.office.keys.officeId, o.t.clock.now(), { scopes });
   await saveDevice(home, {
     version: 1,
     server: base,
@@ -82,13 +104,17 @@ export async function coffer(
   env: Readonly<Record<string, string>> = {},
   /** Hears stdout as it is written (a running `coffer login` shows its code there). */
   onStdout?: (text: string) => void,
+  /** What the person types (a terminal, stdin and stderr, when it says isTTY); none otherwise. */
+  stdin: PassThrough & { isTTY?: boolean } = new PassThrough(),
 ): Promise<Ran> {
   const stdout = collect(onStdout);
   const stderr = collect();
+  // A terminal to type at is also a terminal that shows progress.
+  if (stdin.isTTY === true) Object.assign(stderr.stream, { isTTY: true });
   const code = await runCoffer(args, {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: new PassThrough(),
+    stdin,
     env: { COFFER_HOME: home, COFFER_PASSPHRASE: PASSPHRASE, LANG: 'C', ...env },
   });
   return {
@@ -97,4 +123,103 @@ export async function coffer(
     stderr: stderr.text(),
     json: <T>() => JSON.parse(stdout.text()) as T,
   };
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** A contact of the office with a standing access code, sealed to the office key as the contacts page does. */
+export async function contactWithStandingCode(
+  o: Office & { readonly staff: Member },
+  email: string,
+  name: string,
+  lang: 'en' | 'nl',
+): Promise<string> {
+  const created = await o.staff.tab.post('/api/v1/contacts', { name, email, lang, organisation: null });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const { contactId } = Contact.parse(created.body);
+  const standing = newAccessCode();
+  const sealed = sealContactCode(
+    standing,
+    {
+      contactId: idFromWire(contactId),
+      officeFingerprint: officeFingerprint(o.office.keys.signing.publicKey),
+      sealerId: o.staff.account.userId,
+    },
+    o.office.keys.encryption,
+  );
+  expect((await o.staff.tab.put(`/api/v1/contacts/${contactId}/code`, { sealed: toBase64Url(sealed) })).status).toBe(
+    200,
+  );
+  return standing;
+}
+
+/**
+ * The guest's side of a link, with the browser's own operations: the e-mail code from their
+ * mailbox, the access code given by phone (if the link needs one), then the download.
+ */
+export async function guestOpens(
+  o: Office,
+  base: string,
+  guest: string,
+  link: string,
+  accessCode?: string,
+): Promise<{ names: string[]; bytes: Uint8Array }> {
+  const [, linkId = '', fragment = ''] = /\/s\/([A-Za-z0-9_-]{22})#([A-Za-z0-9_.-]+)$/.exec(link) ?? [];
+  const browser = tab(o.t.app);
+  const before = o.mail.to(guest).length;
+  expect((await browser.post(`/api/v1/links/${linkId}/code`, {})).status).toBe(200);
+  const code = await codeFromMail(o.mail, guest, before + 1);
+  const verified = CodeVerifyResponse.parse((await browser.post(`/api/v1/links/${linkId}/verify`, { code })).body);
+
+  const context: CallContext = { signal: new AbortController().signal, transfer: () => undefined };
+  const guestWorker = createOperations({
+    transport: nodeTransport({ base, origin: TEST_ORIGIN, cookie: '' }),
+    clock: systemClock,
+  });
+  const opened = await guestWorker.openGuest(
+    {
+      linkId,
+      fragment,
+      ...(accessCode !== undefined ? { accessCode } : {}),
+      serverHalf: verified.serverHalf,
+      share: verified.share,
+    },
+    () => undefined,
+    context,
+  );
+  const file = opened.files[0];
+  if (file === undefined) throw new Error('no file');
+  const downloaded = await guestWorker.downloadFile(
+    {
+      shareId: opened.shareId,
+      fileId: file.fileId,
+      url: `/api/v1/links/${linkId}/files/${file.fileId}`,
+      grant: verified.grant,
+      containerSize: file.containerSize,
+      sink: { kind: 'blob' },
+    },
+    () => undefined,
+    context,
+  );
+  return {
+    names: opened.files.map((f) => f.name),
+    bytes: new Uint8Array(await (downloaded.blob as Blob).arrayBuffer()),
+  };
+}
+
+/** The admin's keys are replaced by others the office certified (a reset): a machine that pinned the old ones refuses them. */
+export function adminGetsNewKeys(o: Office): void {
+  const admin = o.admin.account;
+  const keys = newAccountKeys();
+  o.t.db
+    .prepare(
+      'UPDATE users SET identity_public_key = ?, encryption_public_key = ?, encryption_key_signature = ?, certificate = ? WHERE id = ?',
+    )
+    .run(
+      keys.identity.publicKey,
+      keys.encryption.publicKey,
+      signEncryptionKey(admin.userId, keys),
+      fromBase64Url(certify(o.office, { userId: admin.userId, email: admin.email, keys }, 'admin', 2)),
+      admin.userId,
+    );
 }

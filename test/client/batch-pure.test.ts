@@ -5,15 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../client/src/api/http';
 import { withRetry } from '../../client/src/features/batch/batch-runner';
-import { BatchListError, parseBatchList, toCsv } from '../../client/src/features/batch/csv';
-import { matchFiles, planMatchesServer } from '../../client/src/features/batch/resume';
+import { BatchListError, parseBatchList, toCsv } from '../../shared/batch/csv.js';
+import { matchFiles, planMatchesServer } from '../../shared/batch/resume.js';
 import {
   assignByName,
   assignFromList,
   buildPreview,
   type Addressee,
   type ChosenFile,
-} from '../../client/src/features/batch/preview';
+} from '../../shared/batch/preview.js';
 
 function problemOf(text: string): { problem: string; line: number } {
   try {

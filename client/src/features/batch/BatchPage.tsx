@@ -26,16 +26,18 @@ import { PageHeading } from '../../ui/PageHeading';
 import { DEFAULT_MAX_EXPIRY_DAYS, defaultExpiryDays, expiryFrom, expiryPresets } from '../share/links';
 import { metadataName } from '../send/send-flow';
 import { BatchView } from './BatchView';
-import { BatchListError, parseBatchList, type BatchListRow } from './csv';
+import { BatchListError, parseBatchList, type BatchListRow } from '../../../../shared/batch/csv.js';
 import {
+  addresseesOf,
   assignByName,
   assignFromList,
   buildPreview,
   isBlocking,
+  lookedUpAccounts,
   type Addressee,
   type PreviewFlag,
   type PreviewItem,
-} from './preview';
+} from '../../../../shared/batch/preview.js';
 
 const LOOKUP_CHUNK = 50;
 
@@ -73,28 +75,7 @@ async function loadDirectory(signal: AbortSignal): Promise<Directory> {
     listContacts({ q: '', organisation: null }, { signal }),
     listClients({ signal }),
   ]);
-  const people: Addressee[] = [
-    ...contacts.contacts.map((c): Addressee => ({
-      email: c.email.toLowerCase(),
-      name: c.name,
-      kind: 'contact',
-      reference: c.reference,
-      organisation: c.organisation,
-      standingCode: c.code !== null,
-      ready: false,
-    })),
-    ...clients.clients
-      .filter((c) => c.userId !== null)
-      .map((c): Addressee => ({
-        email: c.email.toLowerCase(),
-        name: c.name,
-        kind: 'account',
-        reference: c.reference,
-        organisation: null,
-        standingCode: false,
-        ready: c.state === 'active' && c.keyCheck !== null,
-      })),
-  ];
+  const people = addresseesOf(contacts.contacts, clients.clients);
   return { people, organisations: contacts.organisations };
 }
 
@@ -139,17 +120,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
         const { recipients } = await lookupRecipients(unknown.slice(i, i + LOOKUP_CHUNK), {
           signal: controller.signal,
         });
-        for (const r of recipients)
-          if (r.account)
-            found.push({
-              email: r.email,
-              name: r.account.name,
-              kind: 'account',
-              reference: null,
-              organisation: null,
-              standingCode: false,
-              ready: r.account.certificate !== undefined,
-            });
+        found.push(...lookedUpAccounts(recipients));
       }
       if (!controller.signal.aborted) setAccounts(found);
     })().catch(() => undefined);

@@ -27,8 +27,8 @@ import { useKeyChangeConfirm } from '../send/KeyChangedDialog';
 import { SendStopped } from '../send/send-flow';
 import { saveBlob } from '../transfer/save';
 import { runBatch, withRetry, type ExportLink, type RunProgress } from './batch-runner';
-import { toCsv } from './csv';
-import { matchFiles, planMatchesServer } from './resume';
+import { toCsv } from '../../../../shared/batch/csv.js';
+import { matchFiles, planMatchesServer } from '../../../../shared/batch/resume.js';
 
 interface Loaded {
   readonly detail: BatchDetail;

@@ -20,6 +20,7 @@ import { listContacts } from '../../api/contacts';
 import { createShare, deleteUpload, lookupRecipients, mailGuestLink } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
 import { EngineError } from '../../crypto/engine';
+import { batchItemShare } from '../../crypto/protocol/batches';
 import { figures, RateWindow } from '../../crypto/rate';
 import { guestLink } from '../share/links';
 import { checkKeysAndPins, metadataName, SendStopped, type SendHooks } from '../send/send-flow';
@@ -239,33 +240,20 @@ export async function runBatch(
       const code = contact?.code;
       if (item.delivery === 'account' && !account) throw new SendStopped('unapproved', [item.name || item.email]);
       if (item.delivery === 'mail' && !(contact && code)) throw new SendStopped('untrusted', [item.name || item.email]);
-      const sealed = await engine.call('sealShare', {
-        files: [
+      const sealed = await engine.call(
+        'sealShare',
+        batchItemShare(
+          item,
           {
             fileId: uploaded.fileId,
             name: metadataName(item.file.name),
             type: item.file.type.slice(0, 255),
             lastModified: Math.max(0, Math.floor(item.file.lastModified || 0)),
           },
-        ],
-        ...(item.message.trim() !== '' ? { message: item.message.trim() } : {}),
-        accounts: item.delivery === 'account' && account ? [{ userId: account.userId }] : [],
-        guests:
-          item.delivery === 'account'
-            ? []
-            : [
-                {
-                  email: item.email,
-                  accessCode: false,
-                  ...(item.delivery === 'mail' && contact && code
-                    ? { standingCode: { contactId: contact.contactId, sealed: code.sealed, sealedBy: code.sealedBy } }
-                    : {}),
-                  ...(contact ? { lang: contact.lang } : {}),
-                },
-              ],
-        expiresAt: batch.expiresAt,
-        receiptMail: false,
-      });
+          { account, contact },
+          batch.expiresAt,
+        ),
+      );
       const shareId = sealed.request.shareId;
       const outcome = await retry(() =>
         createShare({ ...sealed.request, batch: { batchId: batch.batchId, itemNo: item.itemNo } }),

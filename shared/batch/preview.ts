@@ -9,8 +9,12 @@
 //             nothing without the code they already have;
 //   export  → anyone else: the link holds the key, so it goes out through the office's own
 //             mail merge (an export of links made in the browser), never through Coffer.
-// Flags say what the person should look at; `blocking` ones stop the Send button.
-import type { BatchListRow } from './csv';
+// Flags say what the person should look at; `blocking` ones stop the Send button (and
+// `coffer batch`, which builds the same preview from the same list).
+import type { ClientList } from '../wire/clients.js';
+import type { ContactList } from '../wire/contacts.js';
+import type { RecipientLookupResponse } from '../wire/shares.js';
+import type { BatchListRow } from './csv.js';
 
 type Delivery = 'account' | 'mail' | 'export';
 
@@ -26,6 +30,51 @@ export interface Addressee {
   readonly standingCode: boolean;
   /** An account that can receive now (approved, with a certificate); false for contacts. */
   readonly ready: boolean;
+}
+
+/** The office's contacts and client accounts (invited clients have no account yet), as addressees. */
+export function addresseesOf(contacts: ContactList['contacts'], clients: ClientList['clients']): Addressee[] {
+  return [
+    ...contacts.map((c): Addressee => ({
+      email: c.email.toLowerCase(),
+      name: c.name,
+      kind: 'contact',
+      reference: c.reference,
+      organisation: c.organisation,
+      standingCode: c.code !== null,
+      ready: false,
+    })),
+    ...clients
+      .filter((c) => c.userId !== null)
+      .map((c): Addressee => ({
+        email: c.email.toLowerCase(),
+        name: c.name,
+        kind: 'account',
+        reference: c.reference,
+        organisation: null,
+        standingCode: false,
+        ready: c.state === 'active' && c.keyCheck !== null,
+      })),
+  ];
+}
+
+/** The accounts a recipient lookup found for addresses that are neither contacts nor clients (colleagues). */
+export function lookedUpAccounts(recipients: RecipientLookupResponse['recipients']): Addressee[] {
+  return recipients.flatMap((r) =>
+    r.account
+      ? [
+          {
+            email: r.email,
+            name: r.account.name,
+            kind: 'account' as const,
+            reference: null,
+            organisation: null,
+            standingCode: false,
+            ready: r.account.certificate !== undefined,
+          },
+        ]
+      : [],
+  );
 }
 
 /** A chosen file, as the preview needs it. */

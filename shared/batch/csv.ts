@@ -4,8 +4,8 @@
 // separates with semicolons, English with commas; both are read, chosen from the header row.
 // Quoted fields may hold separators, doubled quotes and line breaks (RFC 4180). The whole list
 // stays in the browser: the server only ever sees the addresses, item by item.
-import { Email } from '../../../../shared/wire/common';
-import { MAX_BATCH_ITEMS } from '../../../../shared/wire/shares';
+import { Email } from '../wire/common.js';
+import { MAX_BATCH_ITEMS } from '../wire/shares.js';
 
 /** One row of the list, with the line it starts on (1 = the header) for messages. */
 export interface BatchListRow {
