@@ -3,6 +3,12 @@
 // `browserTransportTo`). Parts go up with XMLHttpRequest, which (unlike fetch) reports upload
 // progress; each part is one whole Uint8Array body, because Chromium refuses streaming
 // request bodies over HTTP/1.1.
+//
+// The part goes as the Uint8Array itself, not as `new Blob([bytes])`. Measured (issue 16,
+// docs/architecture.md): a Blob takes a fifth of the crypto worker's CPU off it, because the
+// copy into the request then happens in the browser process, but the browser's other threads
+// spend more than the worker saves, and the browser process holds every part's copy until the
+// worker's garbage collector drops the Blob (80 to 100 MiB more for a 256 MiB file).
 import { parseRetryAfter } from '../api/retry-after';
 import {
   Cancelled,
