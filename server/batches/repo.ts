@@ -176,13 +176,18 @@ export function createBatchesRepo(db: Db) {
   const own = db.prepare<[Uint8Array, Uint8Array], BatchSqlRow>(
     `SELECT ${BATCH_COLUMNS} FROM batches b WHERE b.id = ? AND b.owner_id = ?`,
   );
-  const listOwn = db.prepare<[Uint8Array, number, number], BatchSqlRow & Record<string, number>>(
+  const listOwn = db.prepare<
+    [{ ownerId: Uint8Array; before: number; beforeId: Uint8Array | null; limit: number }],
+    BatchSqlRow & Record<string, number>
+  >(
     `SELECT ${BATCH_COLUMNS},
        (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state IN ('created', 'delivered')) AS n_created,
        (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'delivered') AS n_delivered,
        (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.share_id IS NOT NULL AND ${DOWNLOADED}) AS n_downloaded,
        (SELECT count(*) FROM batch_items i WHERE i.batch_id = b.id AND i.state = 'cancelled') AS n_cancelled
-     FROM batches b WHERE b.owner_id = ? AND b.created_at < ? ORDER BY b.created_at DESC, b.id DESC LIMIT ?`,
+     FROM batches b WHERE b.owner_id = @ownerId
+       AND (b.created_at < @before OR (b.created_at = @before AND @beforeId IS NOT NULL AND b.id < @beforeId))
+     ORDER BY b.created_at DESC, b.id DESC LIMIT @limit`,
   );
   const ownItem = db.prepare<
     [Uint8Array, number, Uint8Array],
@@ -278,9 +283,13 @@ export function createBatchesRepo(db: Db) {
       const row = own.get(batchId, ownerId);
       return row === undefined ? undefined : batchFromSql(row);
     },
-    /** The owner's batches created before `before`, newest first, with their counts. */
-    listOwn(ownerId: Id, before: number, limit: number): (BatchRecord & BatchCounts)[] {
-      return listOwn.all(ownerId, before, limit).map((row) => ({
+    /** The owner's batches before the cursor (created earlier, or at the same time with a lower id), newest first, with their counts. */
+    listOwn(
+      ownerId: Id,
+      cursor: { before: number; beforeId: Id | null },
+      limit: number,
+    ): (BatchRecord & BatchCounts)[] {
+      return listOwn.all({ ownerId, ...cursor, limit }).map((row) => ({
         ...batchFromSql(row),
         created: row['n_created'] ?? 0,
         delivered: row['n_delivered'] ?? 0,

@@ -12,7 +12,7 @@ import {
 } from '../../shared/wire/index.js';
 import { shareState } from '../kernel/domain/shares.js';
 import { callerOf } from '../kernel/http/caller.js';
-import { notFound } from '../kernel/http/errors.js';
+import { invalidInput, notFound } from '../kernel/http/errors.js';
 import type { RouteHandler } from '../kernel/http/route.js';
 import { bytesIn, idParam, parseInput } from '../kernel/http/validation.js';
 import { iso } from '../kernel/wire.js';
@@ -68,9 +68,15 @@ export function createBatch(batches: BatchesService): RouteHandler {
 export function listBatches(batches: BatchesService): RouteHandler {
   return (req, res) => {
     const query = parseInput(BatchListQuery, req.query);
+    if (query.beforeId !== undefined && query.before === undefined) throw invalidInput(['beforeId']);
     const found = batches.list(
       callerOf(res),
-      query.before === undefined ? undefined : Date.parse(query.before),
+      query.before === undefined
+        ? undefined
+        : {
+            before: Date.parse(query.before),
+            beforeId: query.beforeId === undefined ? null : asId(bytesIn(query.beforeId, 'beforeId')),
+          },
       query.limit ?? DEFAULT_PAGE,
     );
     const answer: BatchList = {

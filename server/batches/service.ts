@@ -58,7 +58,7 @@ export interface BatchesService {
   create(caller: Caller, input: NewBatchInput): Id;
   list(
     caller: Caller,
-    before: number | undefined,
+    cursor: { before: number; beforeId: Id | null } | undefined,
     limit: number,
   ): { batches: (BatchRecord & BatchCounts)[]; more: boolean };
   detail(caller: Caller, batchId: Id): { batch: BatchRecord; items: BatchItemReportRecord[] };
@@ -150,8 +150,12 @@ export function createBatchesService(deps: {
       });
     },
 
-    list(caller, before, limit) {
-      const found = repo.listOwn(caller.userId, before ?? Number.MAX_SAFE_INTEGER, limit + 1);
+    list(caller, cursor, limit) {
+      const found = repo.listOwn(
+        caller.userId,
+        cursor ?? { before: Number.MAX_SAFE_INTEGER, beforeId: null },
+        limit + 1,
+      );
       return { batches: found.slice(0, limit), more: found.length > limit };
     },
 

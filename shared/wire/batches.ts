@@ -70,6 +70,11 @@ export type BatchCreateResponse = z.infer<typeof BatchCreateResponse>;
 export const BatchListQuery = z.object({
   /** Only batches created before this time (the last `createdAt` of the previous page). */
   before: Time.optional(),
+  /**
+   * With `before`, the last `batchId` of the previous page: batches made in the same millisecond
+   * follow by id, so none is skipped or shown twice at a page boundary.
+   */
+  beforeId: WireId.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 export type BatchListQuery = z.infer<typeof BatchListQuery>;
@@ -93,7 +98,7 @@ export type BatchSummary = z.infer<typeof BatchSummary>;
 
 export const BatchList = z.object({
   batches: z.array(BatchSummary),
-  /** More, older batches exist: ask again with `before` = the last `createdAt`. */
+  /** More, older batches exist: ask again with `before` = the last `createdAt` and `beforeId` = its `batchId`. */
   more: z.boolean(),
 });
 export type BatchList = z.infer<typeof BatchList>;

@@ -406,6 +406,23 @@ describe('batches', () => {
       (await s.admin.tab.get(`/api/v1/batches?limit=2&before=${encodeURIComponent(first.batches[1]!.createdAt)}`)).body,
     );
     expect(next).toMatchObject({ batches: [{ batchId: ids[0] }], more: false });
+    // Batches made in the same millisecond: paged by id at the boundary, none skipped or shown twice.
+    const sameMoment: string[] = [];
+    for (let n = 0; n < 3; n++)
+      sameMoment.push(await startBatch(s, s.admin, [{ email: `r${n}@example.nl`, delivery: 'export' }]));
+    const seen: string[] = [];
+    let cursor = '';
+    for (let pages = 0; pages < 10; pages++) {
+      const page = BatchList.parse((await s.admin.tab.get(`/api/v1/batches?limit=1${cursor}`)).body);
+      seen.push(...page.batches.map((b) => b.batchId));
+      if (!page.more) break;
+      const last = page.batches.at(-1)!;
+      cursor = `&before=${encodeURIComponent(last.createdAt)}&beforeId=${last.batchId}`;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.slice(0, 3).sort()).toEqual([...sameMoment].sort());
+    expect(seen.slice(3)).toEqual([ids[2], ids[1], ids[0]]);
+    expectError(await s.admin.tab.get(`/api/v1/batches?beforeId=${ids[0]}`), 400, 'invalid_input');
     expectError(await s.admin.tab.get('/api/v1/batches?limit=0'), 400, 'invalid_input');
     expectError(await s.admin.tab.get('/api/v1/batches?before=yesterday'), 400, 'invalid_input');
     expectError(await s.staff.tab.get(`/api/v1/batches/${ids[0]}`), 404, 'not_found');
