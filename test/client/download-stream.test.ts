@@ -44,6 +44,11 @@ async function settles(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
+/** The whole numbers from `from` up to, not including, `to`. */
+function numbers(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
 /** The number of a whole piece (NaN for anything else). */
 function numberOf(bytes: Uint8Array | undefined): number {
   if (bytes?.length !== PIECE || !bytes.every((byte) => byte === bytes[0])) return NaN;
@@ -57,22 +62,23 @@ async function writeAll(sink: PlaintextSink, numbers: readonly number[]): Promis
 describe('a streamed download between the crypto worker and the service worker', () => {
   it('lets the worker send a window of pieces before the browser reads, and no more until it takes one', async () => {
     const { sink, reader } = connected();
-    expect(PIECES_IN_WINDOW).toBe(4);
-    // Nobody reads: the first four go out anyway.
-    await writeAll(sink, [0, 1, 2, 3]);
-    const fifth = sink.write(piece(4));
-    expect(await settles(fifth)).toBe(false);
+    const w = PIECES_IN_WINDOW;
+    expect(w).toBe(16);
+    // Nobody reads: the whole window goes out anyway.
+    await writeAll(sink, numbers(0, w));
+    const beyond = sink.write(piece(w));
+    expect(await settles(beyond)).toBe(false);
 
-    // The browser takes one: the fifth may go.
+    // The browser takes one: the next may go, and no more.
     const first = await reader.read();
     expect(numberOf(first.value)).toBe(0);
-    await fifth;
-    const sixth = sink.write(piece(5));
-    expect(await settles(sixth)).toBe(false);
+    await beyond;
+    const next = sink.write(piece(w + 1));
+    expect(await settles(next)).toBe(false);
 
     const closing = (async () => {
-      await sixth;
-      await writeAll(sink, [6, 7]);
+      await next;
+      await writeAll(sink, [w + 2, w + 3]);
       await sink.close();
     })();
     const rest: number[] = [];
@@ -80,7 +86,7 @@ describe('a streamed download between the crypto worker and the service worker',
       rest.push(numberOf(read.value));
     }
     await closing;
-    expect(rest).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(rest).toEqual(numbers(1, w + 4));
   });
 
   it('asks for the whole window at once, and one more piece for each the browser took', async () => {
@@ -91,15 +97,15 @@ describe('a streamed download between the crypto worker and the service worker',
     const reader = portStream(channel.port1).getReader();
     // Before any piece arrived: started, and a pull for every piece of the window.
     await expect.poll(() => heard.length).toBe(1 + PIECES_IN_WINDOW);
-    expect(heard).toEqual(['started', 'pull', 'pull', 'pull', 'pull']);
+    expect(heard).toEqual(['started', ...numbers(0, PIECES_IN_WINDOW).map(() => 'pull')]);
     // A piece arrives and waits in the queue: nothing more is asked for.
     channel.port2.postMessage({ type: 'chunk', bytes: piece(0) });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(heard.length).toBe(5);
+    expect(heard.length).toBe(1 + PIECES_IN_WINDOW);
     // The browser takes it: one more.
     expect(numberOf((await reader.read()).value)).toBe(0);
-    await expect.poll(() => heard.length).toBe(6);
-    expect(heard[5]).toBe('pull');
+    await expect.poll(() => heard.length).toBe(2 + PIECES_IN_WINDOW);
+    expect(heard.at(-1)).toBe('pull');
   });
 
   it('with a window of one, sends one piece per piece the browser took', async () => {

@@ -4,7 +4,7 @@
 // progress; each part is one whole Uint8Array body, because Chromium refuses streaming
 // request bodies over HTTP/1.1.
 //
-// The part goes as the Uint8Array itself, not as `new Blob([bytes])`. Measured (issue 16,
+// The part goes as the Uint8Array itself, not as `new Blob([bytes])`. Measured (see
 // docs/architecture.md): a Blob takes a fifth of the crypto worker's CPU off it, because the
 // copy into the request then happens in the browser process, but the browser's other threads
 // spend more than the worker saves, and the browser process holds every part's copy until the

@@ -11,6 +11,11 @@
 // "done", and any failure aborts the sink: the Blob is dropped, the service worker's stream
 // errors (the browser marks the download failed) and the chosen file is discarded. A dropped
 // connection is resumed with a Range request from the last byte received, for minutes.
+//
+// Speed (docs/architecture.md, "Performance of downloads"): the service worker runs in another
+// process, so each piece posted to it is copied across, at a cost per byte whatever the piece
+// size; each piece is new memory given away with its message, as a reused piece would only
+// move the same cost into postMessage's copy.
 import { createContentDecryptor, CryptoError, type FileKey, type Id } from '../../../shared/crypto/index.js';
 import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
 import type { SaveFileHandle, TransferProgress } from './protocol';

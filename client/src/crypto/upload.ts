@@ -15,7 +15,7 @@
 // confirmed part fails the upload. At the end the server's hash of the container must equal
 // the encryptor's.
 //
-// Where the worker's time goes (issue 16; docs/architecture.md, "Encrypting and uploading a
+// Where the worker's time goes (docs/architecture.md, "Encrypting and uploading a
 // file: where the time goes"): about half in libsodium (secretstream and the container hash),
 // a third inside `xhr.send` (Chromium's own work to take the part into its request, on
 // this thread; see browser-transport.ts), a sixth in reading the file's stream, and under 5 % in the two copies

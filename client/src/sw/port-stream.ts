@@ -10,8 +10,13 @@
 // time); the tests drive it against the crypto worker's side over a real MessageChannel.
 import type { PortToServiceWorker, ServiceWorkerToPort } from './messages';
 
-/** Pieces (1 MiB each, client/src/crypto/download.ts) queued or asked for at most. */
-export const PIECES_IN_WINDOW = 4;
+/**
+ * Pieces (1 MiB each, client/src/crypto/download.ts) queued or asked for at most. With four,
+ * the crypto worker waited 0.05–0.15 s per 256 MiB for the next `pull` (the browser takes
+ * the stream in bursts); with sixteen, about 4 ms (docs/architecture.md, "Performance of
+ * downloads").
+ */
+export const PIECES_IN_WINDOW = 16;
 
 export function portStream(port: MessagePort, window = PIECES_IN_WINDOW): ReadableStream<Uint8Array> {
   let finished = false;
