@@ -16,7 +16,8 @@
 //      a random file on disk is sent to a guest (Send page, click → "sent"), downloaded by the
 //      advisor from the share's page, and by the guest in a fresh browser context (link, "Send
 //      me a code", the code from the mail, click → saved and "done"); each saved file's
-//      SHA-256 must equal the original's. Each throughput is also given as a share of the
+//      SHA-256 must equal the original's (checked after the timer stops: it is the bench's
+//      own work, not the user's wait; its time is printed beside). Each throughput is also given as a share of the
 //      envelope ceiling. The server's RSS idle after setup, its peak during each transfer and
 //      5 s after it; Chromium's heaps, processes and CPU by thread (bench/monitor.ts).
 //

@@ -71,7 +71,7 @@ function downloadRows(title: string, phase: (r: SizeResult) => DownloadFigures |
     ['  time', (r) => secs(phase(r)?.seconds)],
     ['  throughput (plaintext)', (r) => mibps(r.mib, phase(r)?.seconds)],
     ['  SHA-256 of the saved file', (r) => hash(phase(r))],
-    ["  of the time, the bench's own SHA-256 check", (r) => secs(phase(r)?.checkSeconds)],
+    ["  the bench's own SHA-256 check, after the timer", (r) => secs(phase(r)?.checkSeconds)],
     ...memoryRows(phase, true),
   ];
 }
