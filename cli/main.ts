@@ -29,6 +29,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   name: { type: 'string' },
+  keyring: { type: 'boolean' },
+  passphrase: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -58,8 +60,11 @@ async function runCommand(io: Io, command: Command, args: readonly string[], val
       const address = args[0];
       if (address === undefined || args.length !== 1)
         throw new CliError(EXIT.usage, 'usage', m.badOptions(m.loginAddress));
+      if (values.keyring === true && values.passphrase === true)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.keyringOrPassphrase));
       const connected = await login(io, stateHome(io.env), {
         address,
+        keysAt: values.keyring === true ? 'keyring' : values.passphrase === true ? 'passphrase' : 'auto',
         ...(values.name !== undefined ? { name: values.name } : {}),
       });
       io.result({ status: 'connected', ...connected });

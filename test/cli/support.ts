@@ -7,12 +7,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
-import { idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { expect } from 'vitest';
+import { deviceCode, idToWire, toBase64Url } from '../../shared/crypto/index.js';
+import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
-import { enrolDevice } from '../helpers/devices.js';
+import { approvalBody, enrolDevice } from '../helpers/devices.js';
 import type { Member, Office } from '../helpers/office.js';
+import type { SendingOffice } from '../helpers/sharing.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export const PASSPHRASE = 'een wachtzin voor de kantoorcomputer';
@@ -97,4 +100,60 @@ export async function coffer(
     stderr: stderr.text(),
     json: <T>() => JSON.parse(stdout.text()) as T,
   };
+}
+
+/** The member's browser on the Security page: the enrolment whose keys give the code the machine shows, approved. */
+async function approveShownCode(
+  o: SendingOffice,
+  shown: () => string,
+  edit: (enrolmentId: string) => void = () => undefined,
+): Promise<string> {
+  for (;;) {
+    const code = /type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown())?.[1];
+    const listed = PendingEnrolments.parse((await o.staff.tab.get('/api/v1/devices/enrolments')).body).enrolments;
+    const keys = (e: (typeof listed)[number]) => ({
+      encryptionPublicKey: Buffer.from(e.encryptionPublicKey, 'base64url'),
+      signingPublicKey: Buffer.from(e.signingPublicKey, 'base64url'),
+    });
+    const mine = code === undefined ? undefined : listed.find((e) => deviceCode(keys(e)) === code);
+    if (mine !== undefined) {
+      const device = {
+        keys: {
+          encryption: { publicKey: keys(mine).encryptionPublicKey, secretKey: new Uint8Array(32) },
+          signing: { publicKey: keys(mine).signingPublicKey, secretKey: new Uint8Array(64), seed: new Uint8Array(32) },
+        },
+        enrolmentId: mine.enrolmentId,
+        name: mine.name,
+        expiresAt: mine.expiresAt,
+      };
+      const res = await o.staff.tab.post(
+        `/api/v1/devices/enrolments/${mine.enrolmentId}/approve`,
+        approvalBody(o.staff.account, o.office.keys.officeId, device, ['send', 'pull'], o.t.clock.now()),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      edit(mine.enrolmentId);
+      return mine.enrolmentId;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs `coffer login` and approves it from the member's browser while it waits. */
+export async function loginApproved(
+  o: SendingOffice,
+  home: string,
+  address: string,
+  edit?: (enrolmentId: string) => void,
+  /** More arguments for `coffer login`, and more environment. */
+  more: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<{ ran: Ran; deviceId: string }> {
+  let stdout = '';
+  const running = coffer(
+    home,
+    ['login', address, '--name', 'Scanner PC', ...(more.args ?? [])],
+    more.env ?? {},
+    (text) => (stdout += text),
+  );
+  const deviceId = await approveShownCode(o, () => stdout, edit);
+  return { ran: await running, deviceId };
 }
