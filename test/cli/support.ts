@@ -6,6 +6,7 @@
 // itself.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import { deviceCode, idToWire, toBase64Url } from '../../shared/crypto/index.js';
@@ -16,6 +17,7 @@ import { TEST_ORIGIN } from '../helpers/app.js';
 import { approvalBody, enrolDevice } from '../helpers/devices.js';
 import type { Member, Office } from '../helpers/office.js';
 import type { SendingOffice } from '../helpers/sharing.js';
+import { ROOT, spawnProcess, type Spawned } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
 
 export const PASSPHRASE = 'een wachtzin voor de kantoorcomputer';
@@ -156,4 +158,18 @@ export async function loginApproved(
   );
   const deviceId = await approveShownCode(o, () => stdout, edit);
   return { ran: await running, deviceId };
+}
+
+/** `coffer` as its own process (`node cli/coffer.mjs`, as installed), with the test's state folder and passphrase. */
+export function spawnCli(home: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Spawned {
+  return spawnProcess(process.execPath, [join(ROOT, 'cli/coffer.mjs'), ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      COFFER_HOME: home,
+      COFFER_PASSPHRASE: PASSPHRASE,
+      LANG: 'C',
+      ...env,
+    },
+  });
 }
