@@ -10,4 +10,11 @@ process.exitCode = await runCoffer(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
+  // Only `watch` asks: it then ends cleanly on Ctrl+C or a service manager's stop; every other
+  // command keeps the default (ended at once; a pull's partial file is removed by the next pull).
+  stopSignal: () => {
+    const stop = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => stop.abort());
+    return stop.signal;
+  },
 });

@@ -84,6 +84,7 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   revoked: (shareId: string) => `Revoked ${shareId}.`,
   noShares: 'No shares.',
   watching: (dir: string, seconds: number) => `Pulling into ${dir} every ${seconds} s. Stop with Ctrl+C.`,
+  watchStopped: 'Stopped.',
 } as const;
 
 type Catalog = { readonly [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -170,6 +171,7 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   revoked: (shareId: string) => `${shareId} ingetrokken.`,
   noShares: 'Geen verzendingen.',
   watching: (dir: string, seconds: number) => `Haalt elke ${seconds} s op naar ${dir}. Stop met Ctrl+C.`,
+  watchStopped: 'Gestopt.',
 };
 
 export type Messages = Catalog;
