@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `coffer` command (package.json "bin"): runs cli/main.ts through tsx, a run-time dependency
-// (also after `npm install --omit=dev`; .dependency-cruiser.cjs fails the lint if anything the
-// client reaches is a devDependency), so a fresh clone needs no build step. The operator's server tool stays `npm run coffer`.
+// The `coffer` command (package.json "bin"): runs cli/main.ts through tsx, an optional dependency
+// (installed by `npm install`, also with --omit=dev; the server's image omits it with
+// --omit=optional; .dependency-cruiser.cjs fails the lint if anything the client reaches is a
+// devDependency), so a fresh clone needs no build step. The operator's server tool stays `npm run coffer`.
 import { register } from 'tsx/esm/api';
 
 register();
