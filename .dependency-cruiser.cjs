@@ -10,6 +10,15 @@
 //   server/jobs/     with the jobs, which sweep across capabilities through what compose.ts passes in
 //   client/          the browser; talks to the server over HTTP only
 //   cli/             the command-line client: HTTP only, shared/ and the browser's crypto operations
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS config reads package.json this way
+const { devDependencies } = require('./package.json');
+
+/** The development-only packages, as a path pattern: installed (`…node_modules/<name>/…`) or, if unresolved, as imported. */
+const DEV_NAMES = Object.keys(devDependencies)
+  .map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  .join('|');
+const DEV_PACKAGES = `(^|/)node_modules/(${DEV_NAMES})/|^(${DEV_NAMES})(/|$)`;
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -90,6 +99,15 @@ module.exports = {
       },
     },
     {
+      name: 'cli-runs-without-dev-dependencies',
+      comment:
+        '`coffer` must work after `npm install --omit=dev` (docs/integration.md): nothing the command-line ' +
+        'client reaches, directly or through shared/ and the crypto operations, may be a devDependency.',
+      severity: 'error',
+      from: { path: '^cli/' },
+      to: { path: DEV_PACKAGES, reachable: true },
+    },
+    {
       name: 'not-to-test',
       comment: 'Product code does not import test helpers (the benchmark scripts may: they drive a test server).',
       severity: 'error',
@@ -116,7 +134,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // Installed packages stay in the graph as leaves (doNotFollow), so a rule can name them; a
+    // package's own dist/ folder is not the build output.
+    exclude: { path: '^dist/' },
     // NodeNext specifiers say `./x.js` for `./x.ts`: the tsconfigs teach the resolver that.
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,

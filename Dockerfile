@@ -40,11 +40,12 @@ RUN npm run build
 # ---------------------------------------------------------------------------------------------
 FROM toolchain AS deps
 COPY package.json package-lock.json ./
-# --omit=dev: no vite, typescript, vitest, tsx, playwright or preact in the image (the client is
-# already bundled into dist/client). Then keep only better-sqlite3's compiled binary: a build
+# --omit=dev: no vite, typescript, vitest, playwright or preact in the image (the client is
+# already bundled into dist/client); --omit=optional: no tsx either (only the `coffer` command
+# needs it, package.json "optionalDependencies"). Then keep only better-sqlite3's compiled binary: a build
 # from source leaves the SQLite sources (deps/, src/) and object files (build/) beside it,
 # about 25 MB the server never reads.
-RUN npm ci --omit=dev --no-audit --no-fund \
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
  && cd node_modules/better-sqlite3 \
  && test -f build/Release/better_sqlite3.node \
  && mv build/Release/better_sqlite3.node /tmp/better_sqlite3.node \

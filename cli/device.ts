@@ -3,9 +3,12 @@
 // readable by its owner only. It holds the server's address, the credential the server gave
 // this device, the office signing key pinned when the device was connected, the highest pin
 // index counters this device verified, and the user's account keys sealed as a key bundle with
-// purpose `device` under a key-encryption key that Argon2id makes from a passphrase
-// (docs/protocol.md §31). No OS keyring is used: the passphrase comes from COFFER_PASSPHRASE or
-// is typed at the terminal. The file never holds a private key in the clear.
+// purpose `device` (docs/protocol.md §31) under one of two key-encryption keys:
+//   - keyring: 32 random bytes kept in the operating system's keyring (keyring.ts) under an
+//     account label the file names; nothing to type, the keys open while the OS session can
+//     reach its keyring;
+//   - passphrase: Argon2id of a passphrase (COFFER_PASSPHRASE, else typed at the terminal).
+// The file never holds a private key or a key-encryption key in the clear.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { z } from 'zod';
 import {
   bytesEqual,
   DEFAULT_KDF_PARAMS,
+  randomBytes,
   fromBase64Url,
   idFromWire,
   newSalt,
@@ -27,6 +31,7 @@ import {
 import { Key32, KdfParams, WireId } from '../shared/wire/common.js';
 import { KeyBundle } from '../shared/wire/accounts.js';
 import { CliError, EXIT } from './errors.js';
+import { keyringOf, newKeyringAccount, type Keyring } from './keyring.js';
 import type { Messages } from './messages.js';
 
 const DEVICE_FILE = 'device.json';
@@ -42,7 +47,17 @@ const DeviceState = z.object({
   credential: z.object({ kind: z.literal('bearer'), value: z.string().min(1).max(200) }),
   /** The office signing key as first seen: a server naming another is refused (exit 3). */
   office: z.object({ officeId: WireId, signingPublicKey: Key32 }),
-  keys: z.object({ kdf: KdfParams, bundle: KeyBundle }),
+  keys: z.union([
+    z.object({ kdf: KdfParams, bundle: KeyBundle }),
+    z.object({
+      keyring: z.object({
+        version: z.literal(1),
+        kind: z.enum(['secret-service', 'macos-keychain']),
+        account: z.string().regex(/^device-[A-Za-z0-9_-]{16}$/),
+      }),
+      bundle: KeyBundle,
+    }),
+  ]),
   /** The highest pin index counter verified per slot (the browser keeps these in localStorage). */
   seen: z.record(z.string().max(100), z.number().int().min(1)),
 });
@@ -92,27 +107,74 @@ export function sealKeysAtRest(passphrase: string, userId: string, keys: Account
   };
 }
 
-/** Opens the sealed keys; they must be the keys the server publishes for the user. */
-export function openKeysAtRest(
+/** The account keys sealed under a new random key that is stored in `keyring`. */
+export async function sealKeysInKeyring(
+  keyring: Keyring,
+  userId: string,
+  keys: AccountKeys,
+): Promise<DeviceState['keys']> {
+  const keyEncryptionKey = randomBytes(32);
+  try {
+    const account = newKeyringAccount();
+    await keyring.store(account, toBase64Url(keyEncryptionKey));
+    return {
+      keyring: { version: 1, kind: keyring.kind, account },
+      bundle: toBase64Url(sealKeyBundle(keyEncryptionKey, idFromWire(userId), keys, 'device')),
+    };
+  } finally {
+    wipe(keyEncryptionKey);
+  }
+}
+
+/** The key-encryption key: from the keyring item the file names, or from the passphrase. */
+async function keyEncryptionKeyOf(
   device: DeviceState,
-  passphrase: string,
-  published: AccountPublicKeys,
+  env: Readonly<Record<string, string | undefined>>,
+  passphrase: () => Promise<string>,
   m: Messages,
-): AccountKeys {
-  const { kdf, bundle } = device.keys;
-  const split = passwordKeys(passphrase, fromBase64Url(kdf.salt, 16), {
-    algorithm: kdf.algorithm,
-    opsLimit: kdf.opsLimit,
-    memLimit: kdf.memLimit,
+): Promise<Uint8Array> {
+  const keys = device.keys;
+  if ('keyring' in keys) {
+    const stored = await keyringOf(keys.keyring.kind, env).lookup(keys.keyring.account);
+    let key: Uint8Array | null = null;
+    try {
+      if (stored !== null) key = fromBase64Url(stored.trim(), 32);
+    } catch {
+      key = null;
+    }
+    if (key === null) throw new CliError(EXIT.auth, 'keyring_missing', m.keyringMissing);
+    return key;
+  }
+  const given = await passphrase().catch(() => {
+    throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
+  });
+  const split = passwordKeys(given, fromBase64Url(keys.kdf.salt, 16), {
+    algorithm: keys.kdf.algorithm,
+    opsLimit: keys.kdf.opsLimit,
+    memLimit: keys.kdf.memLimit,
   });
   wipe(split.authKey);
+  return split.keyEncryptionKey;
+}
+
+/** Opens the sealed keys; they must be the keys the server publishes for the user. */
+export async function openKeysAtRest(
+  device: DeviceState,
+  env: Readonly<Record<string, string | undefined>>,
+  passphrase: () => Promise<string>,
+  published: AccountPublicKeys,
+  m: Messages,
+): Promise<AccountKeys> {
+  const keyEncryptionKey = await keyEncryptionKeyOf(device, env, passphrase, m);
   let keys: AccountKeys;
   try {
-    keys = openKeyBundle(split.keyEncryptionKey, idFromWire(device.userId), fromBase64Url(bundle), 'device');
+    keys = openKeyBundle(keyEncryptionKey, idFromWire(device.userId), fromBase64Url(device.keys.bundle), 'device');
   } catch {
-    throw new CliError(EXIT.auth, 'wrong_passphrase', m.wrongPassphrase);
+    throw 'keyring' in device.keys
+      ? new CliError(EXIT.auth, 'keyring_missing', m.keyringMissing)
+      : new CliError(EXIT.auth, 'wrong_passphrase', m.wrongPassphrase);
   } finally {
-    wipe(split.keyEncryptionKey);
+    wipe(keyEncryptionKey);
   }
   if (
     !bytesEqual(keys.identity.publicKey, published.identityPublicKey) ||

@@ -12,6 +12,8 @@ export interface Streams {
   readonly stderr: Writable & { readonly isTTY?: boolean };
   readonly stdin: NodeJS.ReadableStream & Partial<Pick<ReadStream, 'isTTY' | 'setRawMode'>>;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** A signal that aborts when the person asks the program to stop (SIGINT, SIGTERM); asked for only by `watch`. */
+  readonly stopSignal?: () => AbortSignal;
 }
 
 export interface Io {
@@ -19,6 +21,7 @@ export interface Io {
   readonly lang: Lang;
   readonly json: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stopSignal: (() => AbortSignal) | undefined;
   /** A line for people (not with --json). */
   say(text: string): void;
   /** A warning or problem for people, on stderr (also with --json, where `report` carries it too). */
@@ -44,6 +47,7 @@ export function createIo(streams: Streams, m: Messages, lang: Lang, json: boolea
     lang,
     json,
     env: streams.env,
+    stopSignal: streams.stopSignal,
     say(text) {
       if (json) return;
       clearProgress();

@@ -11,7 +11,9 @@
 //   4. trust: the office signing key the server names must have the fingerprint in ADDRESS; the
 //      handed-over keys must be the ones that office certified for the user (checkHandover), so a
 //      handover the server sealed itself is refused (exit 3) and its secrets wiped;
-//   5. the keys are sealed under a passphrase into device.json, with the token and the office key.
+//   5. the keys are sealed into device.json, with the token and the office key, under a random key
+//      kept in the OS keyring when one works (a probe item stored, read back and removed), else
+//      under a passphrase; --keyring insists on the keyring, --passphrase on the passphrase.
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -36,9 +38,10 @@ import { KeyMaterial, OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { DeviceClaimed, EnrolmentStarted, EnrolmentWaiting } from '../shared/wire/devices.js';
 import { officeFingerprintMatches } from '../client/src/crypto/operations/keys.js';
 import { createApi } from './http.js';
-import { saveDevice, sealKeysAtRest } from './device.js';
+import { loadDevice, saveDevice, sealKeysAtRest, sealKeysInKeyring, type DeviceState } from './device.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
+import { keyringOf, probeKeyring, type Keyring } from './keyring.js';
 
 /** How often the machine asks whether it was approved. */
 const POLL_MS = 3000;
@@ -50,6 +53,8 @@ const ClaimAnswer = z.discriminatedUnion('status', [EnrolmentWaiting, DeviceClai
 export interface LoginOptions {
   readonly address: string;
   readonly name?: string;
+  /** Where the key that seals the keys at rest lives: the OS keyring if one works (`auto`), or as asked. */
+  readonly keysAt: 'auto' | 'keyring' | 'passphrase';
 }
 
 /** `<origin>/#<office fingerprint>`, as the Security page shows it. */
@@ -79,11 +84,11 @@ export async function login(
   const { m } = io;
   const { origin, fingerprint } = parseAddress(options.address, io);
   // Asked first: nobody should have to come back to the terminal after approving.
-  const passphrase = await io.passphrase().catch(() => {
-    throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
-  });
-  if ([...passphrase].length < MIN_PASSPHRASE_CHARACTERS)
-    throw new CliError(EXIT.usage, 'passphrase_short', m.badOptions(m.passphraseShort(MIN_PASSPHRASE_CHARACTERS)));
+  const keyring = options.keysAt === 'passphrase' ? null : await probeKeyring(io.env);
+  if (keyring === null && options.keysAt === 'keyring')
+    throw new CliError(EXIT.usage, 'keyring_unavailable', m.keyringUnavailable);
+  const sealWith: { readonly keyring: Keyring } | { readonly passphrase: string } =
+    keyring !== null ? { keyring } : { passphrase: await askPassphrase(io) };
   await ready();
 
   const keys: DeviceKeys = { encryption: newBoxKeyPair(), signing: newSigningKeyPair() };
@@ -133,6 +138,7 @@ export async function login(
       throw new CliError(EXIT.refused, 'keys_untrusted', m.verifyFailed);
     }
 
+    const previous = await readDeviceQuietly(home, io);
     await saveDevice(home, {
       version: 1,
       server: origin,
@@ -140,9 +146,15 @@ export async function login(
       userId: claimed.userId,
       credential,
       office: { officeId: office.officeId, signingPublicKey: office.signingPublicKey },
-      keys: sealKeysAtRest(passphrase, claimed.userId, handover.keys),
+      keys:
+        'keyring' in sealWith
+          ? await sealKeysInKeyring(sealWith.keyring, claimed.userId, handover.keys)
+          : sealKeysAtRest(sealWith.passphrase, claimed.userId, handover.keys),
       seen: {},
     });
+    // A machine connected again: the item of its previous connection opens nothing any more.
+    if (previous !== null) await clearKeyringItem(previous, io);
+    io.say('keyring' in sealWith ? m.loginKeyring : m.loginPassphrase);
     io.say(m.loginDone);
     return { userId: claimed.userId, deviceId: claimed.deviceId };
   } finally {
@@ -150,8 +162,32 @@ export async function login(
   }
 }
 
-/** Forgets the connection on this machine (the keys and the token); the device is removed on the Security page. */
+async function askPassphrase(io: Io): Promise<string> {
+  const { m } = io;
+  const passphrase = await io.passphrase().catch(() => {
+    throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
+  });
+  if ([...passphrase].length < MIN_PASSPHRASE_CHARACTERS)
+    throw new CliError(EXIT.usage, 'passphrase_short', m.badOptions(m.passphraseShort(MIN_PASSPHRASE_CHARACTERS)));
+  return passphrase;
+}
+
+/** The device state already in the folder, or null (none, or not readable). */
+function readDeviceQuietly(home: string, io: Io): Promise<DeviceState | null> {
+  return loadDevice(home, io.m).catch(() => null);
+}
+
+/** Removes the keyring item a device state names, if it names one; a keyring out of reach is reported. */
+async function clearKeyringItem(device: DeviceState, io: Io): Promise<void> {
+  if (!('keyring' in device.keys)) return;
+  const keyring: Keyring = keyringOf(device.keys.keyring.kind, io.env);
+  await keyring.clear(device.keys.keyring.account).catch(() => io.warn(io.m.keyringNotCleared));
+}
+
+/** Forgets the connection on this machine (the keys, their keyring item and the token); the device is removed on the Security page. */
 export async function logout(io: Io, home: string): Promise<void> {
+  const device = await readDeviceQuietly(home, io);
+  if (device !== null) await clearKeyringItem(device, io);
   await rm(join(home, 'device.json'), { force: true });
   io.say(io.m.loggedOut);
 }

@@ -37,6 +37,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   lang: { type: 'string' },
   name: { type: 'string' },
+  keyring: { type: 'boolean' },
+  passphrase: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -66,8 +68,11 @@ async function runCommand(io: Io, command: Command, args: readonly string[], val
       const address = args[0];
       if (address === undefined || args.length !== 1)
         throw new CliError(EXIT.usage, 'usage', m.badOptions(m.loginAddress));
+      if (values.keyring === true && values.passphrase === true)
+        throw new CliError(EXIT.usage, 'usage', m.badOptions(m.keyringOrPassphrase));
       const connected = await login(io, stateHome(io.env), {
         address,
+        keysAt: values.keyring === true ? 'keyring' : values.passphrase === true ? 'passphrase' : 'auto',
         ...(values.name !== undefined ? { name: values.name } : {}),
       });
       io.result({ status: 'connected', ...connected });
@@ -129,20 +134,7 @@ async function runCommand(io: Io, command: Command, args: readonly string[], val
         return pullExit(outcome);
       }
       const seconds = wholeNumber(io, values.every, 'every', 60, 24 * 60 * 60);
-      io.say(m.watching(dir, seconds));
-      // Runs until stopped; a round that fails is reported and the next one tries again, except
-      // when the device is no longer accepted (exit 2): nothing would change by waiting.
-      for (;;) {
-        try {
-          const outcome = await withSession(io, (session) => pull(session, io, dir));
-          io.result(outcome);
-        } catch (error) {
-          const failure = asCliError(error, m);
-          if (failure.exit === EXIT.auth) throw failure;
-          io.warn(failure.text);
-        }
-        await sleep(seconds * 1000);
-      }
+      return watch(io, dir, seconds);
     }
     case 'sent':
       io.result({ shares: await withSession(io, (session) => listSent(session, io)) });
@@ -159,6 +151,42 @@ async function runCommand(io: Io, command: Command, args: readonly string[], val
       return EXIT.ok;
     }
   }
+}
+
+/**
+ * Pulls every `seconds` until stopped. A round that fails is reported and the next one tries
+ * again, except when the device is no longer accepted (exit 2): nothing would change by waiting.
+ * SIGINT or SIGTERM ends it with exit 0: between rounds at once, during a round by cancelling the
+ * download in progress (its partial file is removed) and saving nothing more.
+ */
+async function watch(io: Io, dir: string, seconds: number): Promise<ExitCode> {
+  const { m } = io;
+  const stop = io.stopSignal?.();
+  const stopped = (): boolean => stop?.aborted === true;
+  io.say(m.watching(dir, seconds));
+  while (!stopped()) {
+    try {
+      const outcome = await withSession(io, async (session) => {
+        const cancel = (): void => session.close();
+        stop?.addEventListener('abort', cancel);
+        try {
+          return await pull(session, io, dir);
+        } finally {
+          stop?.removeEventListener('abort', cancel);
+        }
+      });
+      io.result(outcome);
+    } catch (error) {
+      if (stopped()) break;
+      const failure = asCliError(error, m);
+      if (failure.exit === EXIT.auth) throw failure;
+      io.warn(failure.text);
+    }
+    await sleep(seconds * 1000, undefined, stop ? { signal: stop } : {}).catch(() => undefined);
+  }
+  io.say(m.watchStopped);
+  io.result({ status: 'stopped' });
+  return EXIT.ok;
 }
 
 export async function runCoffer(argv: readonly string[], streams: Streams): Promise<ExitCode> {

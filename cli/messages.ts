@@ -12,7 +12,10 @@ export const en = {
   usage: `Usage: coffer <command> [options]
 
 Commands:
-  login ADDRESS               connect this computer (ADDRESS from the Security page)
+  login ADDRESS [--keyring | --passphrase]
+                              connect this computer (ADDRESS from the Security page); its keys
+                              are kept under a key in the system keyring if one works, else
+                              under a passphrase (--keyring, --passphrase: insist on one)
   logout                      forget the connection on this computer
   send FILE... --to ADDRESS... [--expires DAYS] [--limit N] [--code] [--message TEXT]
   batch --csv LIST.csv [--dir DIR] [--expires DAYS] [--message TEXT] [--remind DAYS]
@@ -45,6 +48,14 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   loginOfficeMismatch:
     'The office key the server names does not have the fingerprint in the address. Nothing was kept. Ask your administrator.',
   loginDone: 'This computer is connected to Coffer.',
+  loginKeyring: 'Its keys are sealed under a key kept in the system keyring; no passphrase is needed.',
+  loginPassphrase: 'Its keys are sealed under your passphrase (no system keyring was used).',
+  keyringUnavailable:
+    'No system keyring works here (on Linux: secret-tool and an unlocked Secret Service). Use --passphrase',
+  keyringOrPassphrase: 'Use either --keyring or --passphrase, not both',
+  keyringMissing: 'The key of this device is not in the keyring. Connect it again with coffer login.',
+  keyringNotCleared:
+    'The key of this device could not be removed from the system keyring; it opens nothing without device.json.',
   loggedOut:
     'This computer forgot its Coffer keys and token. Remove the device on the Security page as well, so its token stops working.',
   badState: 'The device state in the state folder is damaged or from another version.',
@@ -137,6 +148,7 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   revoked: (shareId: string) => `Revoked ${shareId}.`,
   noShares: 'No shares.',
   watching: (dir: string, seconds: number) => `Pulling into ${dir} every ${seconds} s. Stop with Ctrl+C.`,
+  watchStopped: 'Stopped.',
 } as const;
 
 type Catalog = { readonly [K in keyof typeof en]: (typeof en)[K] extends string ? string : (typeof en)[K] };
@@ -145,7 +157,11 @@ export const nl: Catalog = {
   usage: `Gebruik: coffer <opdracht> [opties]
 
 Opdrachten:
-  login ADRES                 verbindt deze computer (ADRES van de pagina Beveiliging)
+  login ADRES [--keyring | --passphrase]
+                              verbindt deze computer (ADRES van de pagina Beveiliging); de
+                              sleutels worden bewaard onder een sleutel in de sleutelbos van het
+                              systeem als die werkt, anders onder een wachtzin (--keyring,
+                              --passphrase: alleen die)
   logout                      vergeet de verbinding op deze computer
   send BESTAND... --to ADRES... [--expires DAGEN] [--limit N] [--code] [--message TEKST]
   batch --csv LIJST.csv [--dir MAP] [--expires DAGEN] [--message TEKST] [--remind DAGEN]
@@ -178,6 +194,15 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   loginOfficeMismatch:
     'De kantoorsleutel die de server noemt heeft niet de vingerafdruk uit het adres. Er is niets bewaard. Vraag uw beheerder.',
   loginDone: 'Deze computer is met Coffer verbonden.',
+  loginKeyring:
+    'De sleutels zijn versleuteld met een sleutel in de sleutelbos van het systeem; er is geen wachtzin nodig.',
+  loginPassphrase: 'De sleutels zijn versleuteld met uw wachtzin (de sleutelbos van het systeem is niet gebruikt).',
+  keyringUnavailable:
+    'Hier werkt geen sleutelbos van het systeem (op Linux: secret-tool en een ontgrendelde Secret Service). Gebruik --passphrase',
+  keyringOrPassphrase: 'Gebruik --keyring of --passphrase, niet allebei',
+  keyringMissing: 'De sleutel van dit apparaat staat niet in de sleutelbos. Verbind het opnieuw met coffer login.',
+  keyringNotCleared:
+    'De sleutel van dit apparaat kon niet uit de sleutelbos van het systeem worden verwijderd; zonder device.json opent die niets.',
   loggedOut:
     'Deze computer is zijn Coffer-sleutels en token vergeten. Verwijder het apparaat ook op de pagina Beveiliging, zodat het token niet meer werkt.',
   badState: 'De apparaatgegevens in de statusmap zijn beschadigd of van een andere versie.',
@@ -276,6 +301,7 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   revoked: (shareId: string) => `${shareId} ingetrokken.`,
   noShares: 'Geen verzendingen.',
   watching: (dir: string, seconds: number) => `Haalt elke ${seconds} s op naar ${dir}. Stop met Ctrl+C.`,
+  watchStopped: 'Gestopt.',
 };
 
 export type Messages = Catalog;

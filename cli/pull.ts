@@ -10,13 +10,17 @@
 //   temporary name in the same folder and linked into place only once it verified whole.
 // - DIR/.coffer-state.json (written whole, then renamed) lists what was saved, so a second pull
 //   writes nothing; deleting a saved file does not bring it back.
+// - A file being downloaded is a hidden `.coffer-partial-<16 hex>` in its folder, listed in the
+//   state file with the process id before its first byte is written. A pull stopped hard (killed,
+//   a power cut) leaves it behind; the next pull removes the partials the state file lists whose
+//   process is gone, and nothing else in DIR (docs/integration.md, "pull and watch").
 // - An upload that fails its checks (the server injected or changed it) is refused: nothing of
 //   it is written, it is reported (stderr, --json) once, and the exit code is then 3, after the
 //   others were pulled. The server is not told from here: a device token may not mark uploads
 //   rejected (a stolen one could hide genuine uploads that way); the office's browser marks it
 //   when the drop is opened.
 import { randomBytes } from 'node:crypto';
-import { open, link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, link, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { diskName } from '../shared/files/disk-name.js';
@@ -32,6 +36,8 @@ const PullState = z.object({
   version: z.literal(1),
   /** By drop upload id: the files saved (file id → path under DIR), or that it was refused. */
   uploads: z.record(z.string(), z.object({ files: z.record(z.string(), z.string()), refused: z.boolean().optional() })),
+  /** Files being downloaded (`<folder>/.coffer-partial-<hex>` under DIR) and the pull process writing each. */
+  partials: z.array(z.object({ path: z.string(), pid: z.number().int() })).optional(),
 });
 type PullState = z.infer<typeof PullState>;
 
@@ -65,6 +71,37 @@ async function readState(dir: string): Promise<PullState> {
     return { version: 1, uploads: {} };
   }
   return PullState.parse(JSON.parse(text));
+}
+
+const PARTIAL = /^\.coffer-partial-[0-9a-f]{16}$/;
+
+/** Whether process `pid` still runs on this machine. */
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the partial files the state lists whose pull is no longer running; only names of the partial pattern, one folder deep. */
+async function removeLeftovers(dir: string, state: PullState): Promise<void> {
+  const kept: NonNullable<PullState['partials']> = [];
+  for (const partial of state.partials ?? []) {
+    if (running(partial.pid)) {
+      kept.push(partial);
+      continue;
+    }
+    const [folder, name, ...more] = partial.path.split('/');
+    if (folder && name && more.length === 0 && folder !== '.' && folder !== '..' && PARTIAL.test(name))
+      await rm(join(dir, folder, name), { force: true });
+  }
+  if (kept.length !== (state.partials ?? []).length) {
+    state.partials = kept;
+    await writeState(dir, state);
+  }
 }
 
 async function writeState(dir: string, state: PullState): Promise<void> {
@@ -127,6 +164,7 @@ function temporaryFile(path: string): SaveFileHandle {
 export async function pull(session: Session, io: Io, dir: string): Promise<PullOutcome> {
   await mkdir(dir, { recursive: true });
   const state = await readState(dir);
+  await removeLeftovers(dir, state);
   const pulled: PulledFile[] = [];
   const refused: RefusedUpload[] = [];
   const list = await session.api.get('/api/v1/drops?scope=mine', DropList);
@@ -171,22 +209,35 @@ export async function pull(session: Session, io: Io, dir: string): Promise<PullO
         const entry = (state.uploads[upload.dropUploadId] ??= { files: {} });
         for (const file of upload.files) {
           if (entry.files[file.fileId] !== undefined) continue;
-          const temporary = join(folder, `.coffer-partial-${randomBytes(8).toString('hex')}`);
+          const partialName = `.coffer-partial-${randomBytes(8).toString('hex')}`;
+          const temporary = join(folder, partialName);
+          const partial = { path: `${folderName}/${partialName}`, pid: process.pid };
+          (state.partials ??= []).push(partial);
+          await writeState(dir, state);
           // The uploader's name is made safe on its own first, so a name that is nothing once made safe
           // ("..") becomes "download" rather than the date alone, and `CON.txt` is seen as a device name.
           const name = `${localDate(view.receivedAt)} ${diskName(file.name)}`;
-          await session.call(
-            'downloadFile',
-            {
-              shareId: upload.dropUploadId,
-              fileId: file.fileId,
-              url: `/api/v1/drops/${detail.dropId}/uploads/${upload.dropUploadId}/files/${file.fileId}`,
-              containerSize: file.containerSize,
-              sink: { kind: 'file', handle: temporaryFile(temporary) },
-            },
-            (progress) => io.progress(io.m.downloading(file.name, Math.floor(progress.percent))),
-          );
+          try {
+            await session.call(
+              'downloadFile',
+              {
+                shareId: upload.dropUploadId,
+                fileId: file.fileId,
+                url: `/api/v1/drops/${detail.dropId}/uploads/${upload.dropUploadId}/files/${file.fileId}`,
+                containerSize: file.containerSize,
+                sink: { kind: 'file', handle: temporaryFile(temporary) },
+              },
+              (progress) => io.progress(io.m.downloading(file.name, Math.floor(progress.percent))),
+            );
+          } catch (error) {
+            // Stopped by an error (not a kill): the engine removed the partial; so does this, and the state forgets it.
+            await rm(temporary, { force: true });
+            state.partials = state.partials.filter((p) => p !== partial);
+            await writeState(dir, state);
+            throw error;
+          }
           const placed = await placeFile(folder, temporary, name);
+          state.partials = state.partials.filter((p) => p !== partial);
           const path = join(folderName, placed);
           entry.files[file.fileId] = path;
           await writeState(dir, state);

@@ -1,11 +1,11 @@
-// A command's session: the device state opened with the passphrase, checked against what the
+// A command's session: the device state opened (OS keyring or passphrase), checked against what the
 // server says now, and the browser's crypto-worker operations (client/src/crypto/operations)
 // run in this process over one worker state, exactly as the worker runs them: each request is
 // checked with its schema first. The checks before anything is sent or opened:
 //
 //   1. the office signing key the server names (GET /api/v1/office/keys) is the one this device
 //      pinned when it was connected;
-//   2. the sealed keys open with the passphrase and are the keys the server publishes;
+//   2. the sealed keys open (keyring or passphrase) and are the keys the server publishes;
 //   3. startSession: the user's own certificate and, for a member, the office keys sealed to them
 //      (their statement, their public keys) check out, as at every unlock in the browser;
 //   4. pinOffice: the office key against the user's own pins (MAC'd on the server), so received
@@ -81,12 +81,10 @@ export async function openSession(io: Io, home: string): Promise<Session> {
 
   const published = await api.get('/api/v1/me/keys', KeyMaterial);
   if (published.userId !== device.userId) throw new CliError(EXIT.auth, 'signed_out', m.signedOut);
-  const passphrase = await io.passphrase().catch(() => {
-    throw new CliError(EXIT.auth, 'passphrase_needed', m.needsPassphrase);
-  });
-  const keys = openKeysAtRest(
+  const keys = await openKeysAtRest(
     device,
-    passphrase,
+    io.env,
+    () => io.passphrase(),
     {
       identityPublicKey: fromBase64Url(published.identityPublicKey, 32),
       encryptionPublicKey: fromBase64Url(published.encryptionPublicKey, 32),

@@ -1,6 +1,6 @@
 // SQL of the sweeper's housekeeping: rows that have outlived their use (expired sessions,
-// sign-in tickets, invitations, e-mail codes, grant uses, trusted devices). Not scoped to any caller: only the
-// sweeper runs these.
+// sign-in tickets, invitations, e-mail codes, grant uses, trusted devices, device enrolments nobody
+// claimed in time). Not scoped to any caller: only the sweeper runs these.
 import type { Db } from '../kernel/db/open.js';
 
 export function createHousekeepingRepo(db: Db) {
@@ -11,6 +11,9 @@ export function createHousekeepingRepo(db: Db) {
   const codes = db.prepare<[number]>('DELETE FROM email_codes WHERE created_at <= ?');
   const grants = db.prepare<[number]>('DELETE FROM grant_uses WHERE expires_at <= ?');
   const trustedDevices = db.prepare<[number]>('DELETE FROM trusted_devices WHERE expires_at <= ?');
+  // An enrolment nobody claimed in time, approved or not: with it go the account keys sealed for
+  // the device (docs/protocol.md §30). Starting an enrolment prunes these too, but only then.
+  const enrolments = db.prepare<[number]>('DELETE FROM devices WHERE claimed_at IS NULL AND expires_at <= ?');
   const rateLimits = db.prepare<[number, number]>(
     'DELETE FROM rate_limits WHERE window_start < ? AND blocked_until < ?',
   );
@@ -26,6 +29,7 @@ export function createHousekeepingRepo(db: Db) {
         grants: grants.run(now).changes,
         rateLimits: rateLimits.run(now - limits.rateLimitWindowMs, now).changes,
         trustedDevices: trustedDevices.run(now).changes,
+        enrolments: enrolments.run(now).changes,
       };
     },
   };

@@ -16,7 +16,8 @@
 // 5. Orphan files: upload files and blobs no row names, older than an hour (younger ones may
 //    belong to a request between its file and its row). They are what a crash can leave.
 // 6. Expired sessions, sign-in tickets, open invitations, e-mail codes, grant uses, drop upload
-//    sessions and rate-limit buckets.
+//    sessions, rate-limit buckets, and device enrolments nobody claimed in time (with the account
+//    keys an approval sealed for the device).
 // 7. PRAGMA wal_checkpoint(TRUNCATE): with secure_delete on, deleted keys are overwritten in
 //    the database file, and the WAL that still held old copies of their pages is emptied. When
 //    another process's reader is in the way, PASSIVE instead, and TRUNCATE again next pass

@@ -11,23 +11,21 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  deviceCode,
   idFromWire,
   newAccountKeys,
   officeFingerprint,
   sealDeviceKeys,
   toBase64Url,
 } from '../../shared/crypto/index.js';
-import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { makeFile, randomPlaintext } from '../helpers/browser-shares.js';
 import { makeClient, startPortalSession } from '../helpers/clients.js';
-import { approvalBody } from '../helpers/devices.js';
 import { uploadToDrop } from '../helpers/drops.js';
 import { setUpOffice } from '../helpers/office.js';
+import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { close, coffer, listen, type Ran } from './support.js';
+import { close, coffer, listen, loginApproved } from './support.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
@@ -45,55 +43,6 @@ async function office(): Promise<{ o: SendingOffice; base: string; address: stri
   return { o, base, address: `${base}/#${toBase64Url(officeFingerprint(o.office.keys.signing.publicKey))}` };
 }
 
-/** The member's browser on the Security page: the enrolment whose keys give the code the machine shows, approved. */
-async function approveShownCode(
-  o: SendingOffice,
-  shown: () => string,
-  edit: (enrolmentId: string) => void = () => undefined,
-): Promise<string> {
-  for (;;) {
-    const code = /type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown())?.[1];
-    const listed = PendingEnrolments.parse((await o.staff.tab.get('/api/v1/devices/enrolments')).body).enrolments;
-    const keys = (e: (typeof listed)[number]) => ({
-      encryptionPublicKey: Buffer.from(e.encryptionPublicKey, 'base64url'),
-      signingPublicKey: Buffer.from(e.signingPublicKey, 'base64url'),
-    });
-    const mine = code === undefined ? undefined : listed.find((e) => deviceCode(keys(e)) === code);
-    if (mine !== undefined) {
-      const device = {
-        keys: {
-          encryption: { publicKey: keys(mine).encryptionPublicKey, secretKey: new Uint8Array(32) },
-          signing: { publicKey: keys(mine).signingPublicKey, secretKey: new Uint8Array(64), seed: new Uint8Array(32) },
-        },
-        enrolmentId: mine.enrolmentId,
-        name: mine.name,
-        expiresAt: mine.expiresAt,
-      };
-      const res = await o.staff.tab.post(
-        `/api/v1/devices/enrolments/${mine.enrolmentId}/approve`,
-        approvalBody(o.staff.account, o.office.keys.officeId, device, ['send', 'pull'], o.t.clock.now()),
-      );
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      edit(mine.enrolmentId);
-      return mine.enrolmentId;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Runs `coffer login` and approves it from the member's browser while it waits. */
-async function loginApproved(
-  o: SendingOffice,
-  home: string,
-  address: string,
-  edit?: (enrolmentId: string) => void,
-): Promise<{ ran: Ran; deviceId: string }> {
-  let stdout = '';
-  const running = coffer(home, ['login', address, '--name', 'Scanner PC'], {}, (text) => (stdout += text));
-  const deviceId = await approveShownCode(o, () => stdout, edit);
-  return { ran: await running, deviceId };
-}
-
 describe('coffer login', () => {
   it('connects after the member approves the shown code, pulls with the device token, and stops once the device is removed', async () => {
     const { o, address } = await office();
@@ -101,6 +50,8 @@ describe('coffer login', () => {
     const { ran, deviceId } = await loginApproved(o, home, address);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('This computer is connected to Coffer.');
+    // No Secret Service is reachable from this test's environment: the passphrase seals the keys.
+    expect(ran.stdout).toContain('sealed under your passphrase');
     const stored = JSON.parse(await readFile(join(home, 'device.json'), 'utf8')) as { credential: { kind: string } };
     expect(stored.credential.kind).toBe('bearer');
     const keys = o.staff.account.keys;
@@ -131,6 +82,19 @@ describe('coffer login', () => {
     expect(removed.json()).toMatchObject({ error: { code: 'device_revoked' } });
     expect(removed.stderr).toContain('This device was removed from Coffer');
     expect(await readdir(join(dir, 'Bakkerij Jansen'))).toEqual([saved]);
+  });
+
+  it('with --keyring and no working keyring, stops before enrolling and keeps nothing (exit 1)', async () => {
+    const { o, address } = await office();
+    const home = await tempDir('coffer-cli-home-');
+    const ran = await coffer(home, ['login', address, '--keyring']);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toContain('No system keyring works here');
+    expect(await readdir(home)).toEqual([]);
+    expect(PendingEnrolments.parse((await o.staff.tab.get('/api/v1/devices/enrolments')).body).enrolments).toEqual([]);
+    const both = await coffer(home, ['login', address, '--keyring', '--passphrase']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('either --keyring or --passphrase');
   });
 
   it('refuses an address whose fingerprint is not the office key, keeping nothing', async () => {

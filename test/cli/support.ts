@@ -7,9 +7,11 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { expect } from 'vitest';
 import {
+  deviceCode,
   fromBase64Url,
   idFromWire,
   idToWire,
@@ -21,6 +23,7 @@ import {
   toBase64Url,
 } from '../../shared/crypto/index.js';
 import { Contact } from '../../shared/wire/contacts.js';
+import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { CodeVerifyResponse } from '../../shared/wire/shares.js';
 import { createOperations, type CallContext } from '../../client/src/crypto/operations/index.js';
 import { systemClock } from '../../client/src/crypto/transport.js';
@@ -29,10 +32,12 @@ import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { certify } from '../helpers/browser.js';
 import { tab } from '../helpers/client.js';
-import { enrolDevice } from '../helpers/devices.js';
+import { approvalBody, enrolDevice } from '../helpers/devices.js';
 import { nodeTransport } from '../helpers/node-transport.js';
 import { codeFromMail } from '../helpers/sharing.js';
 import type { Member, Office } from '../helpers/office.js';
+import type { SendingOffice } from '../helpers/sharing.js';
+import { ROOT, spawnProcess, type Spawned } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
 import type { DeviceScope } from '../../shared/wire/devices.js';
 
@@ -222,4 +227,74 @@ export function adminGetsNewKeys(o: Office): void {
       fromBase64Url(certify(o.office, { userId: admin.userId, email: admin.email, keys }, 'admin', 2)),
       admin.userId,
     );
+}
+
+/** The member's browser on the Security page: the enrolment whose keys give the code the machine shows, approved. */
+async function approveShownCode(
+  o: SendingOffice,
+  shown: () => string,
+  edit: (enrolmentId: string) => void = () => undefined,
+): Promise<string> {
+  for (;;) {
+    const code = /type this code: ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(shown())?.[1];
+    const listed = PendingEnrolments.parse((await o.staff.tab.get('/api/v1/devices/enrolments')).body).enrolments;
+    const keys = (e: (typeof listed)[number]) => ({
+      encryptionPublicKey: Buffer.from(e.encryptionPublicKey, 'base64url'),
+      signingPublicKey: Buffer.from(e.signingPublicKey, 'base64url'),
+    });
+    const mine = code === undefined ? undefined : listed.find((e) => deviceCode(keys(e)) === code);
+    if (mine !== undefined) {
+      const device = {
+        keys: {
+          encryption: { publicKey: keys(mine).encryptionPublicKey, secretKey: new Uint8Array(32) },
+          signing: { publicKey: keys(mine).signingPublicKey, secretKey: new Uint8Array(64), seed: new Uint8Array(32) },
+        },
+        enrolmentId: mine.enrolmentId,
+        name: mine.name,
+        expiresAt: mine.expiresAt,
+      };
+      const res = await o.staff.tab.post(
+        `/api/v1/devices/enrolments/${mine.enrolmentId}/approve`,
+        approvalBody(o.staff.account, o.office.keys.officeId, device, ['send', 'pull'], o.t.clock.now()),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      edit(mine.enrolmentId);
+      return mine.enrolmentId;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Runs `coffer login` and approves it from the member's browser while it waits. */
+export async function loginApproved(
+  o: SendingOffice,
+  home: string,
+  address: string,
+  edit?: (enrolmentId: string) => void,
+  /** More arguments for `coffer login`, and more environment. */
+  more: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<{ ran: Ran; deviceId: string }> {
+  let stdout = '';
+  const running = coffer(
+    home,
+    ['login', address, '--name', 'Scanner PC', ...(more.args ?? [])],
+    more.env ?? {},
+    (text) => (stdout += text),
+  );
+  const deviceId = await approveShownCode(o, () => stdout, edit);
+  return { ran: await running, deviceId };
+}
+
+/** `coffer` as its own process (`node cli/coffer.mjs`, as installed), with the test's state folder and passphrase. */
+export function spawnCli(home: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Spawned {
+  return spawnProcess(process.execPath, [join(ROOT, 'cli/coffer.mjs'), ...args], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      COFFER_HOME: home,
+      COFFER_PASSPHRASE: PASSPHRASE,
+      LANG: 'C',
+      ...env,
+    },
+  });
 }

@@ -61,6 +61,8 @@ it('a machine added on the Security page sends a file with coffer that a guest d
     password: STAFF_PASSWORD,
   });
   await member.goto(`${TEST_ORIGIN}/app/security`);
+  // The command appears once the page has the office fingerprint: wait for it, not for the element.
+  await expect.poll(() => member.getByTestId('device-command').textContent(), { timeout: 30_000 }).toMatch(/#/);
   const command = (await member.getByTestId('device-command').textContent()) ?? '';
   const address = /^coffer login (\S+#\S+)$/.exec(command.trim())?.[1] ?? '';
   expect(address).toMatch(/^http:\/\/localhost:8080\/#[A-Za-z0-9_-]{43}$/);

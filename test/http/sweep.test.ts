@@ -26,6 +26,7 @@ import {
   uploadContainer,
   withStaff,
 } from '../helpers/sharing.js';
+import { approvalBody, enrolDevice, startEnrolment } from '../helpers/devices.js';
 import { filesIn, rawDatabase, sweeperOf, walBytes } from '../helpers/storage.js';
 import { httpSuite } from '../helpers/suite.js';
 
@@ -170,6 +171,33 @@ describe('the sweeper', () => {
     await sweeperOf(s).runOnce();
     expect(s.t.db.prepare('SELECT count(*) FROM invitations WHERE accepted_at IS NULL').pluck().get()).toBe(0);
     expect(filesIn(s, 'blobs')).toEqual([]);
+  });
+
+  it('removes device enrolments nobody claimed in time, with the keys an approval sealed for them; a claimed device stays', async () => {
+    const s = await withStaff(await suite.office());
+    const officeId = s.office.keys.officeId;
+    await enrolDevice(s.t.app, s.staff, officeId, s.t.clock.now(), { name: 'Scanner PC' });
+    await startEnrolment(s.t.app, 'Nooit goedgekeurd');
+    const approved = await startEnrolment(s.t.app, 'Nooit opgehaald');
+    const body = approvalBody(s.staff.account, officeId, approved, ['pull'], s.t.clock.now());
+    expect((await s.staff.tab.post(`/api/v1/devices/enrolments/${approved.enrolmentId}/approve`, body)).status).toBe(
+      201,
+    );
+    const sealed = Buffer.from(fromBase64Url(body.sealedKeys));
+    expect(rawDatabase(s).includes(sealed)).toBe(true);
+    const count = (): unknown => s.t.db.prepare('SELECT count(*) FROM devices').pluck().get();
+    expect(count()).toBe(3);
+
+    // Within their ten minutes, both wait.
+    await sweeperOf(s).runOnce();
+    expect(count()).toBe(3);
+
+    s.t.clock.advance(11 * 60 * 1000);
+    const pass = await sweeperOf(s).runOnce();
+    expect(pass.housekeeping).toBeGreaterThanOrEqual(2);
+    expect(count()).toBe(1);
+    expect(s.t.db.prepare('SELECT name FROM devices WHERE claimed_at IS NOT NULL').pluck().get()).toBe('Scanner PC');
+    expect(rawDatabase(s).includes(sealed)).toBe(false);
   });
 
   it('runs once from the command line', async () => {
