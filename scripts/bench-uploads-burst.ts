@@ -12,7 +12,8 @@
 //      and a request refused without a session, each every 100 ms (the next once the last
 //      answered): their latency (median and max) is the server's responsiveness under the
 //      burst; also how long each complete request took, and at the end the server's peak
-//      resident memory (VmHWM in /proc/<pid>/status).
+//      resident memory (VmHWM in /proc/<pid>/status) and the CPU time it spent, its main thread
+//      apart from the others (thread pool, garbage collection), per GiB received.
 //
 // Goals on a small office server: /healthz at most 2 s, peak RSS at most 512 MiB. A
 // measurement, not a test: it fails (exit 1) only when something did not work.
@@ -21,6 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ciphertextLengthOf, ready } from '../shared/crypto/index.js';
+import { threadCpu } from './bench/proc.js';
 import { UploadCreateResponse } from '../shared/wire/uploads.js';
 import { makeAccount, makeOffice, setupRequest } from '../test/helpers/browser.js';
 import { ROOT, spawnCoffer, spawnProcess, type Spawned } from '../test/helpers/process.js';
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
     );
     await prober.waitFor(/^probing$/m, 60_000);
 
+    const cpuBefore = threadCpu(pid, true);
     const begun = performance.now();
     const times = await Promise.all(Array.from({ length: UPLOADS }, upload)).finally(() => {
       prober.child.kill('SIGTERM');
@@ -168,6 +171,9 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - begun) / 1000;
     await prober.exited;
     const peak = await peakRssMib(pid);
+    const cpu = [...threadCpu(pid, true)].map(
+      ([name, seconds]) => [name, seconds - (cpuBefore.get(name) ?? 0)] as const,
+    );
 
     const answers = prober.stdout().split('\n');
     const probed = (path: string) =>
@@ -198,6 +204,10 @@ async function main(): Promise<void> {
     );
     console.log(
       `  server peak RSS (VmHWM): ${peak.toFixed(0)} MiB, ${baselineRss.toFixed(0)} MiB before the burst (goal ≤ 512 MiB)`,
+    );
+    const gib = mib / 1024;
+    console.log(
+      `  server CPU: ${cpu.map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s (${(seconds / gib).toFixed(2)} s/GiB)`).join(', ')}`,
     );
     if (unanswered > 0) console.log(`  (${unanswered} probes got no answer)`);
     if (resent > 0) console.log(`  (${resent} requests met a closed pooled connection and were sent again)`);

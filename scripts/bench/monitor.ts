@@ -53,7 +53,7 @@ async function cpuSnapshot(serverPid: number, probe: ChromiumProbe): Promise<Cpu
     for (const [name, seconds] of threads)
       snapshot.set(`${prefix}: ${name}`, (snapshot.get(`${prefix}: ${name}`) ?? 0) + seconds);
   };
-  add('server', threadCpu(serverPid));
+  add('server', threadCpu(serverPid, true));
   for (const process of await probe.processes()) add(process.type, threadCpu(process.pid));
   return snapshot;
 }

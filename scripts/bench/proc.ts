@@ -42,9 +42,11 @@ const TICKS_PER_SECOND = 100; // USER_HZ on every Linux this runs on
  * CPU seconds (user + system) per thread name of `pid`. Chromium names its threads
  * (CrRendererMain, DedicatedWorker thread, ServiceWorker thread, ThreadPoolForegroundWorker,
  * …), which is how the time of a phase splits between the page, the crypto worker, the
- * service worker and the network stack.
+ * service worker and the network stack. Node names every thread "node"; with `splitMain`, the
+ * main thread (JavaScript, and here the upload hash) is told from the others (the thread pool's
+ * file writes and fsyncs, V8's concurrent garbage collection) by a suffix.
  */
-export function threadCpu(pid: number): Map<string, number> {
+export function threadCpu(pid: number, splitMain = false): Map<string, number> {
   const byName = new Map<string, number>();
   let tasks: string[];
   try {
@@ -62,10 +64,11 @@ export function threadCpu(pid: number): Map<string, number> {
     // "tid (comm) state ppid …": comm may hold spaces and parentheses, so split at the last ")".
     const open = stat.indexOf('(');
     const close = stat.lastIndexOf(')');
-    const name = stat
+    const comm = stat
       .slice(open + 1, close)
       .replace(/\d+$/, '')
       .trim();
+    const name = splitMain ? `${comm} (${task === String(pid) ? 'main thread' : 'other threads'})` : comm;
     const fields = stat.slice(close + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
     byName.set(name, (byName.get(name) ?? 0) + seconds);

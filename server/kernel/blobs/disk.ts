@@ -5,6 +5,11 @@
 // completed upload is fsynced, renamed into blobs/ and the folder fsynced, so a crash leaves
 // either the temp file or the blob, never half of one. Moving again what already moved is
 // harmless: a completion retried after a crash finishes the move it finds (server/uploads).
+//
+// Two other ways to write a part were measured against the write stream and left: copying each
+// socket chunk into one of two fixed 1 MiB buffers, and writing each chunk synchronously as it
+// arrives cost the same CPU, and neither kept V8 out of its full-collection storms
+// (docs/architecture.md, "The server's share of a large transfer").
 import { closeSync, createWriteStream, openSync, readSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -16,7 +16,9 @@
 // left: the browser sends two parts at once, so the next part in order has mostly arrived
 // before its turn comes and would be read back anyway, and reading back from the page cache
 // into the hash's heap buffer costs no measurable CPU next to BLAKE2b itself (about 0.3 s per
-// 256 MiB either way, measured in Node on the 2-core office machine).
+// 256 MiB either way, measured in Node on the 2-core office machine). Measured again apart:
+// reading back is 0.12–0.19 s of CPU per GiB, BLAKE2b 1.25 s, the whole upload 3.3–4.0 s
+// (docs/architecture.md, "The server's share of a large transfer").
 //
 // The hashing itself is shared/crypto's (the only libsodium import); this feeds it bytes.
 import { performance } from 'node:perf_hooks';
