@@ -66,7 +66,7 @@ function sizeRows(run: RunReport): string[][] {
   const ceiling = ceilingOf(run);
   type Row = [string, (r: SizeResult) => string];
   const download = (name: string, pick: (r: SizeResult) => DownloadFigures | undefined): Row[] => [
-    [`${name}: time (click → saved, hash checked)`, (r) => secs(pick(r)?.seconds)],
+    [`${name}: time (click → saved and "done"; hash checked after)`, (r) => secs(pick(r)?.seconds)],
     [`${name}: throughput`, (r) => mibps(r.mib, pick(r)?.seconds)],
     [
       `${name}: share of the envelope decrypt ceiling`,
