@@ -159,8 +159,10 @@ describe('coffer leaves no secret behind', () => {
     expect(findNeedles([...(await fileHaystacks(home)), ...serverSide, ...mails], contentNeedles)).toEqual([]);
     expect(findNeedles([...(await fileHaystacks(home)), ...serverSide, ...mails], linkSecretNeedles)).toEqual([]);
     // The search would find them: the links file holds the link, the batch folder the names.
-    expect(findNeedles([{ where: 'links file', bytes: await readFile(links) }], linkSecretNeedles)).toEqual([
+    // (A secret whose base64url has no '-' or '_' reads the same in plain base64, so that
+    // needle may be found too.)
+    expect(findNeedles([{ where: 'links file', bytes: await readFile(links) }], linkSecretNeedles)).toContain(
       'S of the exported link (base64url, from byte 0) in links file',
-    ]);
+    );
   });
 });

@@ -140,7 +140,8 @@ async function freshBatch(target: Side): Promise<{ batchId: string; email: strin
 function batchRequest(batchId: string, email: string) {
   return {
     batchId,
-    expiresAt: new Date(t.clock.now() + DAY_MS).toISOString(),
+    // As long as the shares sendShare makes (7 days): a batch's share may not outlive it.
+    expiresAt: new Date(t.clock.now() + 7 * DAY_MS).toISOString(),
     sealedPlan: 'A'.repeat(400),
     items: [{ itemNo: 0, email, delivery: 'export' }],
   };
