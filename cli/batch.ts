@@ -439,9 +439,13 @@ async function runItems(
       }
       const guest = sealed.guests[0];
       if (item.delivery === 'mail' && guest) {
-        await retried(() => mailLink(session, shareId, guest.recipientId, guest.fragment), signal).catch(() => {
-          mailFailed.push(item.itemNo);
-        });
+        await retried(() => mailLink(session, shareId, guest.recipientId, guest.fragment), signal).catch(
+          (error: unknown) => {
+            // Recorded only once the mail server has it, so this answer to a retry means it went out.
+            if (error instanceof HttpFailure && error.code === 'link_already_mailed') return;
+            mailFailed.push(item.itemNo);
+          },
+        );
       } else if (item.delivery === 'export' && guest) {
         links.push({
           itemNo: item.itemNo,

@@ -136,14 +136,11 @@ export function createSharesRepo(db: Db) {
   const unlock = db.prepare<[number, Uint8Array, Uint8Array]>(
     'UPDATE share_recipients SET locked_at = NULL, wrong_codes = 0, unlocked_at = ? WHERE id = ? AND share_id = ? AND locked_at IS NOT NULL',
   );
-  // Only a guest with an access code, whose share is live, and only once (migrations/0014).
-  const claimLinkMail = db.prepare<[number, Uint8Array, Uint8Array]>(
+  // Only a guest with an access code, and only once (migrations/0014); written after the mail server took the mail.
+  const linkMailed = db.prepare<[number, Uint8Array, Uint8Array]>(
     `UPDATE share_recipients SET link_mailed_at = ?
      WHERE id = ? AND share_id = ? AND kind = 'guest' AND access_code = 1 AND server_half IS NOT NULL
        AND link_mailed_at IS NULL`,
-  );
-  const releaseLinkMail = db.prepare<[Uint8Array, Uint8Array, number]>(
-    'UPDATE share_recipients SET link_mailed_at = NULL WHERE id = ? AND share_id = ? AND link_mailed_at = ?',
   );
   // An unlock also forgets the recipient's codes, so the hourly count starts again.
   const forgetCodes = db.prepare<[Uint8Array]>('DELETE FROM email_codes WHERE recipient_id = ?');
@@ -271,13 +268,9 @@ export function createSharesRepo(db: Db) {
     markTrusted(recipientId: Id, now: number): void {
       trusted.run(now, recipientId);
     },
-    /** Marks a guest's link as mailed by Coffer; false when not a guest with an access code, or mailed already. */
-    claimLinkMail: (recipientId: Id, shareId: Id, now: number) =>
-      claimLinkMail.run(now, recipientId, shareId).changes === 1,
-    /** Undoes the claim made at `claimedAt` (the mail could not be delivered), so the sender can try again. */
-    releaseLinkMail(recipientId: Id, shareId: Id, claimedAt: number): void {
-      releaseLinkMail.run(recipientId, shareId, claimedAt);
-    },
+    /** Records that Coffer mailed a guest's link; false when not a guest with an access code, or recorded already. */
+    markLinkMailed: (recipientId: Id, shareId: Id, now: number) =>
+      linkMailed.run(now, recipientId, shareId).changes === 1,
     /** A recipient's last notification or code mail failed (or went through). */
     setDeliveryFailed(recipientId: Id, failed: boolean): void {
       codesOf(recipientId).markDelivery(!failed);

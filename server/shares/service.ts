@@ -197,6 +197,9 @@ export function createSharesService(deps: {
 
   const check = createShareCheck({ shares, uploads, users, clock, office, quotaBytes: deps.quotaBytes });
 
+  /** Guests whose link mail is with the mail server now (by recipient id, hex), to its outcome. */
+  const linkMails = new Map<string, Promise<void>>();
+
   return {
     async create(caller, input) {
       const { sender, accounts } = check(caller, input);
@@ -394,18 +397,25 @@ export function createSharesService(deps: {
     },
 
     async mailLink(caller, shareId, recipientId, fragment) {
+      const guestOf = (share: ShareRecord): RecipientRecord => {
+        const recipient = shares.recipientInShare(recipientId, share.id);
+        if (recipient?.kind !== 'guest') throw notFound();
+        return recipient;
+      };
+      const key = toHex(guestOf(find(shareId)).id);
+      // One mail at a time per guest: a second request waits for the first one's outcome.
+      for (let pending = linkMails.get(key); pending; pending = linkMails.get(key)) await pending;
+      // From here to the `set` below nothing awaits, so no other request can pass in between.
       const share = find(shareId);
-      const recipient = shares.recipientInShare(recipientId, share.id);
-      if (recipient?.kind !== 'guest') throw notFound();
+      const recipient = guestOf(share);
       requireActive(share, clock.now());
       if (!recipient.accessCode) throw accessCodeRequired();
       // A format-2 manifest commits to S and the raw access code: with S in a mail, a code could be
       // tested at hash speed against it. Only format 3 (the Argon2id key of the code) is mailed.
       if (manifestFormat(share.manifest) !== 3) throw linkMailUnsafe();
-      const claimedAt = clock.now();
-      if (!shares.claimLinkMail(recipient.id, share.id, claimedAt)) throw linkAlreadyMailed();
+      if (recipient.linkMailedAt !== null) throw linkAlreadyMailed();
       const current = office();
-      const delivered = await deps.deliver(
+      const delivery = deps.deliver(
         guestLinkMail({
           to: recipient.email,
           locale: localeFor(recipient.lang, current),
@@ -415,11 +425,22 @@ export function createSharesService(deps: {
           expiresAt: share.expiresAt,
         }),
       );
-      if (!delivered) {
-        shares.releaseLinkMail(recipient.id, share.id, claimedAt);
-        throw deliveryFailed();
+      const settled = delivery.then(
+        () => undefined,
+        () => undefined,
+      );
+      linkMails.set(key, settled);
+      let delivered: boolean;
+      try {
+        delivered = await delivery;
+      } finally {
+        linkMails.delete(key);
       }
+      // Nothing is recorded before the mail server has the mail: a request cut off by a restart
+      // leaves the guest unmailed and free to be mailed again (docs/threat-model.md, "Who delivers a link").
+      if (!delivered) throw deliveryFailed();
       transact(() => {
+        if (!shares.markLinkMailed(recipient.id, share.id, clock.now())) return;
         audit.record({
           actor: caller.auditRef,
           action: 'share.link_mailed',

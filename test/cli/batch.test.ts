@@ -316,6 +316,52 @@ describe('coffer batch', () => {
     expect([count(o, 'batches'), count(o, 'uploads'), count(o, 'shares')]).toEqual(before);
   });
 
+  it('counts a link mail as sent when its answer was lost and the retry hears the server mailed it already', async () => {
+    const { o } = await officeWithPeople();
+    const { server, base } = await listen(o);
+    servers.push(server);
+    const mailLinks: string[] = [];
+    // Between `coffer` and the server: the first mail-link request reaches the server, which mails
+    // the link, and then the connection drops before the answer gets back (a proxy restarting).
+    const proxy = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (req.method === 'POST' && url.endsWith('/mail-link') && mailLinks.length === 0) {
+        const body: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => body.push(chunk));
+        req.on('end', () => {
+          const headers = Object.fromEntries(
+            Object.entries(req.headers).flatMap(([name, value]) =>
+              ['host', 'connection', 'content-length'].includes(name) || typeof value !== 'string'
+                ? []
+                : [[name, value]],
+            ),
+          );
+          void fetch(`${base}${url}`, { method: 'POST', headers, body: Buffer.concat(body) }).then((real) => {
+            mailLinks.push(`dropped ${real.status}`);
+            req.socket.destroy();
+          });
+        });
+        return;
+      }
+      if (req.method === 'POST' && url.endsWith('/mail-link')) mailLinks.push('passed');
+      o.t.app(req, res);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    servers.push(proxy);
+    const { home } = await connectDevice(o, o.staff, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    const lisaFile = FILES.find((f) => f.email === LISA) as (typeof FILES)[number];
+    const { csv } = await batchFolder([lisaFile]);
+
+    const run = await coffer(home, ['batch', '--csv', csv, '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(mailLinks).toEqual(['dropped 204', 'passed']);
+    const outcome = run.json<BatchOutcome>();
+    expect(outcome.mailFailed).toEqual([]);
+    expect(outcome.items).toEqual([expect.objectContaining({ email: LISA, delivery: 'mail', state: 'delivered' })]);
+    await o.t.mailSettled();
+    expect(o.mail.to(LISA).filter((mail) => (mail.text ?? '').includes('/s/'))).toHaveLength(1);
+  });
+
   it('resumes a stopped batch only when the server lists exactly the sealed plan: a changed address is refused before anything is written', async () => {
     const { o, clients } = await officeWithPeople();
     const { base } = await listen(o);

@@ -1,6 +1,8 @@
 // A real SMTP server on 127.0.0.1 (smtp-server) that keeps every message it accepts, parsed
 // with postal-mime, so tests read invitation, reset and notice mails as a mailbox would.
-// Recipients in `refuse` are rejected at RCPT TO, so the sender sees a failed delivery.
+// Recipients in `refuse` are rejected at RCPT TO, so the sender sees a failed delivery; a mail to
+// an address in `hold` waits at the end of DATA until the test releases it (a mail still with the
+// mail server, as when the sending process dies).
 import type { AddressInfo } from 'node:net';
 import PostalMime from 'postal-mime';
 import { SMTPServer } from 'smtp-server';
@@ -14,6 +16,12 @@ export interface MailServer {
   readonly messages: Email[];
   /** Addresses the server refuses. */
   readonly refuse: Set<string>;
+  /** Addresses whose mails wait, unanswered, at the end of DATA until `release`. */
+  readonly hold: Set<string>;
+  /** Waits until a mail to `address` is being held. */
+  holding(address: string, timeoutMs?: number): Promise<void>;
+  /** Answers the oldest held mail to `address`: accepted (then in `messages`) or refused. */
+  release(address: string, accept: boolean): void;
   /** The messages to one address, oldest first. */
   to(address: string): Email[];
   /** The newest message to `address`, waiting briefly for it to arrive. */
@@ -43,6 +51,8 @@ export async function waitForMail(
 export async function startMailServer(port = 0): Promise<MailServer> {
   const messages: Email[] = [];
   const refuse = new Set<string>();
+  const hold = new Set<string>();
+  const held = new Map<string, ((accept: boolean) => void)[]>();
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -50,14 +60,23 @@ export async function startMailServer(port = 0): Promise<MailServer> {
       if (refuse.has(address.address.toLowerCase())) callback(new Error('550 No such user here'));
       else callback();
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         PostalMime.parse(Buffer.concat(chunks).toString('utf8'))
           .then((email) => {
-            messages.push(email);
-            callback();
+            const answer = (accept: boolean): void => {
+              if (!accept) {
+                callback(new Error('451 Try again later'));
+                return;
+              }
+              messages.push(email);
+              callback();
+            };
+            const waiting = session.envelope.rcptTo.map((r) => r.address.toLowerCase()).find((a) => hold.has(a));
+            if (waiting === undefined) answer(true);
+            else held.set(waiting, [...(held.get(waiting) ?? []), answer]);
           })
           .catch((error: Error) => callback(error));
       });
@@ -74,6 +93,19 @@ export async function startMailServer(port = 0): Promise<MailServer> {
     env: { MAIL_OUTBOX: undefined, SMTP_URL: `smtp://127.0.0.1:${bound}`, MAIL_FROM: 'Coffer <coffer@office.example>' },
     messages,
     refuse,
+    hold,
+    async holding(address, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((held.get(address) ?? []).length === 0) {
+        if (Date.now() > deadline) throw new Error(`no mail to ${address} is being held`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    release(address, accept) {
+      const answer = held.get(address)?.shift();
+      if (answer === undefined) throw new Error(`no mail to ${address} is being held`);
+      answer(accept);
+    },
     to,
     latest: (address, timeoutMs = 5_000) =>
       waitForMail(

@@ -174,6 +174,55 @@ describe('Coffer mails the link', () => {
     expect(JSON.parse(takeover)).toMatchObject({ action: 'mail-link' });
   });
 
+  it('records a link mail only once the mail server has it; a second request meanwhile waits for the outcome', async () => {
+    const s = await withStaff(await suite.office());
+    const taken = guestPlan('sara@example.nl', { accessCode: true });
+    const refused = guestPlan('bram@example.nl', { accessCode: true });
+    const sent = await sendTo(s, [taken, refused]);
+    const mailedAt = (guest: GuestPlan) =>
+      s.t.db.prepare('SELECT link_mailed_at FROM share_recipients WHERE id = ?').pluck().get(guest.recipientId);
+    const start = (guest: GuestPlan) => mailLink(s, sent, guest).then((res) => res);
+    const within = <T>(answer: Promise<T>) =>
+      Promise.race([
+        answer,
+        new Promise<never>((_resolve, reject) =>
+          setTimeout(() => reject(new Error('no answer: a second mail went to the mail server')), 5_000),
+        ),
+      ]);
+    const arrived = () => new Promise((resolve) => setTimeout(resolve, 200));
+    for (const guest of [taken, refused]) suite.mail.hold.add(guest.email);
+    try {
+      // The mail server has the mail but has not answered: nothing is recorded yet, so a server
+      // that died now would leave the guest free to be mailed again.
+      const first = start(taken);
+      await suite.mail.holding(taken.email);
+      expect(mailedAt(taken)).toBeNull();
+      const second = start(taken);
+      await arrived();
+      suite.mail.release(taken.email, true);
+      expect((await first).status).toBe(204);
+      expectError(await within(second), 409, 'link_already_mailed');
+      expect(suite.mail.to(taken.email)).toHaveLength(1);
+      expect(mailedAt(taken)).not.toBeNull();
+
+      // The mail server refuses the first: the waiting request then mails it itself, once.
+      const failing = start(refused);
+      await suite.mail.holding(refused.email);
+      const retry = start(refused);
+      await arrived();
+      suite.mail.release(refused.email, false);
+      expectError(await failing, 502, 'delivery_failed');
+      expect(mailedAt(refused)).toBeNull();
+      await suite.mail.holding(refused.email);
+      suite.mail.release(refused.email, true);
+      expect((await within(retry)).status).toBe(204);
+      expect(suite.mail.to(refused.email)).toHaveLength(1);
+      expect(mailedAt(refused)).not.toBeNull();
+    } finally {
+      for (const guest of [taken, refused]) suite.mail.hold.delete(guest.email);
+    }
+  });
+
   it('keeps nothing of the link: S is not in the database file, its WAL, the mail queue, the log or the audit trail', async () => {
     const s = await withStaff(await suite.office());
     const guest = guestPlan('noor@example.nl', { accessCode: true });

@@ -278,6 +278,9 @@ export async function runBatch(
       if (item.delivery === 'mail' && guest) {
         await retry(() => mailGuestLink(shareId, guest.recipientId, guest.fragment)).catch((error: unknown) => {
           if (signal.aborted) throw error;
+          // The server records a link mail only once the mail server has it: an attempt cut off by a
+          // restart that got that far answers `link_already_mailed` when tried again.
+          if (error instanceof ApiError && error.code === 'link_already_mailed') return;
           mailFailed.push(item.itemNo);
         });
       } else if (item.delivery === 'export' && guest) {
