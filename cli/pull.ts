@@ -21,7 +21,7 @@
 //   when the drop is opened.
 import { randomBytes } from 'node:crypto';
 import { open, link, mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { diskName } from '../shared/files/disk-name.js';
 import { DropDetail, DropList } from '../shared/wire/drops.js';
@@ -86,6 +86,19 @@ function running(pid: number): boolean {
   }
 }
 
+/**
+ * Where a state entry's partial file is: only `<folder>/<partial name>` with the folder directly
+ * in DIR, else null. A hand-edited entry cannot reach out of DIR: no `.` or `..`, and no other
+ * separator in the folder part (a backslash or a drive's colon on Windows).
+ */
+export function leftoverPath(dir: string, entry: string): string | null {
+  const [folder, name, ...more] = entry.split('/');
+  if (!folder || !name || more.length > 0 || !PARTIAL.test(name)) return null;
+  if (folder === '.' || folder === '..' || /[\\/:]/.test(folder)) return null;
+  const path = resolve(dir, folder, name);
+  return dirname(dirname(path)) === resolve(dir) ? path : null;
+}
+
 /** Removes the partial files the state lists whose pull is no longer running; only names of the partial pattern, one folder deep. */
 async function removeLeftovers(dir: string, state: PullState): Promise<void> {
   const kept: NonNullable<PullState['partials']> = [];
@@ -94,9 +107,8 @@ async function removeLeftovers(dir: string, state: PullState): Promise<void> {
       kept.push(partial);
       continue;
     }
-    const [folder, name, ...more] = partial.path.split('/');
-    if (folder && name && more.length === 0 && folder !== '.' && folder !== '..' && PARTIAL.test(name))
-      await rm(join(dir, folder, name), { force: true });
+    const path = leftoverPath(dir, partial.path);
+    if (path !== null) await rm(path, { force: true });
   }
   if (kept.length !== (state.partials ?? []).length) {
     state.partials = kept;

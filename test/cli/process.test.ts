@@ -15,7 +15,7 @@ import { uploadToDrop } from '../helpers/drops.js';
 import { withStaff } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { close, coffer, connectDevice, listen, PASSPHRASE, spawnCli } from './support.js';
+import { cliEnv, close, coffer, connectDevice, listen, spawnCli } from './support.js';
 import { ROOT, spawnProcess, type Spawned } from '../helpers/process.js';
 
 const suite = httpSuite();
@@ -160,12 +160,7 @@ describe('coffer as a process', () => {
       const command = `'${process.execPath}' '${join(ROOT, 'cli/coffer.mjs')}' pull --to '${join(dir, 'pulled')}'${json ? ' --json' : ''} > '${out}'`;
       const ran = spawnProcess('script', ['-qfec', command, '/dev/null'], {
         cwd: ROOT,
-        env: {
-          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-          COFFER_HOME: home,
-          COFFER_PASSPHRASE: PASSPHRASE,
-          LANG: 'C',
-        },
+        env: cliEnv(home),
       });
       expect((await ran.exited).code, ran.stderr()).toBe(0);
       return { terminal: ran.stdout(), stdout: await readFile(out, 'utf8') };

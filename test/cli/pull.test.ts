@@ -24,7 +24,7 @@ import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
 import { close, coffer, connectDevice, listen } from './support.js';
 import type { Server } from 'node:http';
-import type { PullOutcome } from '../../cli/pull.js';
+import { leftoverPath, type PullOutcome } from '../../cli/pull.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
@@ -215,5 +215,28 @@ describe('coffer pull', () => {
     const ran = await coffer(home, ['sent', '--json'], { COFFER_PASSPHRASE: 'not the passphrase' });
     expect(ran.code).toBe(2);
     expect(ran.json()).toMatchObject({ error: { code: 'wrong_passphrase' } });
+  });
+});
+
+describe('the partial files a pull clears up', () => {
+  // The state file lists `<folder>/<partial>` entries; a hand-edited one must not reach out of DIR.
+  const dir = join('/tmp', 'dossiers');
+  const name = '.coffer-partial-0123456789abcdef';
+
+  it('are only partial names directly inside one folder of DIR', () => {
+    expect(leftoverPath(dir, `Bakkerij Jansen/${name}`)).toBe(join(dir, 'Bakkerij Jansen', name));
+    for (const entry of [
+      name,
+      `../${name}`,
+      `./${name}`,
+      `a/b/${name}`,
+      `/${name}`,
+      `..\\..\\Windows/${name}`,
+      `C:/${name}`,
+      `C:evil/${name}`,
+      `Bakkerij Jansen/notities.txt`,
+      `Bakkerij Jansen/.coffer-partial-0123`,
+    ])
+      expect(leftoverPath(dir, entry), entry).toBeNull();
   });
 });

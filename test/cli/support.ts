@@ -285,16 +285,18 @@ export async function loginApproved(
   return { ran: await running, deviceId };
 }
 
+/** The environment a `coffer` process gets in the tests: the test's state folder and passphrase, English messages. */
+export function cliEnv(home: string, env: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    COFFER_HOME: home,
+    COFFER_PASSPHRASE: PASSPHRASE,
+    LANG: 'C',
+    ...env,
+  };
+}
+
 /** `coffer` as its own process (`node cli/coffer.mjs`, as installed), with the test's state folder and passphrase. */
 export function spawnCli(home: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Spawned {
-  return spawnProcess(process.execPath, [join(ROOT, 'cli/coffer.mjs'), ...args], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      COFFER_HOME: home,
-      COFFER_PASSPHRASE: PASSPHRASE,
-      LANG: 'C',
-      ...env,
-    },
-  });
+  return spawnProcess(process.execPath, [join(ROOT, 'cli/coffer.mjs'), ...args], { cwd: ROOT, env: cliEnv(home, env) });
 }
