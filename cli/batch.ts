@@ -45,7 +45,7 @@ import { MAX_MESSAGE_CHARACTERS } from '../client/src/crypto/protocol.js';
 import { batchItemShare } from '../client/src/crypto/protocol/batches.js';
 import { WorkerError } from '../client/src/crypto/operations/errors.js';
 import { RateWindow } from '../client/src/crypto/rate.js';
-import { backoffMs, HttpFailure, isRetryable, systemClock } from '../client/src/crypto/transport.js';
+import { HttpFailure, isRetryable, retryWithin } from '../client/src/crypto/transport.js';
 import type { BatchList, ListedFile } from './batch-list.js';
 import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
 import type { Io } from './io.js';
@@ -134,15 +134,7 @@ function retryableUpload(error: unknown): boolean {
 
 /** Runs `step`, retrying with the transfer engines' backoff while `again` says so, for up to ten minutes. */
 async function retried<T>(step: () => Promise<T>, signal: AbortSignal, again = retryable): Promise<T> {
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (!again(error) || Date.now() - started > RETRY_WINDOW_MS || signal.aborted) throw error;
-      await systemClock.sleep(backoffMs(attempt, error instanceof HttpFailure ? error.retryAfter : null), signal);
-    }
-  }
+  return (await retryWithin(step, { signal, windowMs: RETRY_WINDOW_MS, again })).value;
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {

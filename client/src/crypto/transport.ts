@@ -148,6 +148,41 @@ export function backoffMs(attempt: number, retryAfter: number | null = null): nu
   return Math.min(500 * 2 ** attempt, 10_000);
 }
 
+/**
+ * Runs `step` until it succeeds, trying again while `again` says a failure may pass (a server
+ * restarting) and `windowMs` has not run out, waiting backoffMs between tries. `onRetry(true)`
+ * hears each failure it waits out, `onRetry(false)` the success after one. The batch runners'
+ * loop (the page's and `coffer batch`'s); the transfer engines have their own, with recovery.
+ */
+export async function retryWithin<T>(
+  step: () => Promise<T>,
+  options: {
+    readonly signal: AbortSignal;
+    readonly windowMs: number;
+    readonly again: (error: unknown) => boolean;
+    readonly onRetry?: (retrying: boolean) => void;
+    /** Seconds a failure's Retry-After asks for (HttpFailure's own when not given). */
+    readonly retryAfter?: (error: unknown) => number | null;
+    readonly clock?: Clock;
+  },
+): Promise<{ readonly value: T; readonly retried: boolean }> {
+  const { signal, onRetry = () => {}, clock = systemClock } = options;
+  const retryAfter = options.retryAfter ?? ((error) => (error instanceof HttpFailure ? error.retryAfter : null));
+  const started = clock.now();
+  for (let attempt = 0; ; attempt++) {
+    if (signal.aborted) throw new Cancelled('cancelled');
+    try {
+      const value = await step();
+      if (attempt > 0) onRetry(false);
+      return { value, retried: attempt > 0 };
+    } catch (error) {
+      if (!options.again(error) || clock.now() - started > options.windowMs || signal.aborted) throw error;
+      onRetry(true);
+      await clock.sleep(backoffMs(attempt, retryAfter(error)), signal);
+    }
+  }
+}
+
 // ---- over fetch
 
 /** One request as fetchTransport makes it; a Fetcher adds what its side needs (credentials, the server's address). */

@@ -22,6 +22,7 @@ import type { CryptoEngine } from '../../crypto/engine';
 import { EngineError } from '../../crypto/engine';
 import { batchItemShare } from '../../crypto/protocol/batches';
 import { figures, RateWindow } from '../../crypto/rate';
+import { Cancelled, retryWithin } from '../../crypto/transport';
 import { guestLink } from '../share/links';
 import { checkKeysAndPins, metadataName, SendStopped, type SendHooks } from '../send/send-flow';
 
@@ -96,53 +97,21 @@ function isRetryableUpload(error: unknown): boolean {
   );
 }
 
-function abortError(): DOMException {
-  return new DOMException('cancelled', 'AbortError');
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortError());
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Runs `step`, retrying retryable failures with backoff (0.5 s doubling to 8 s) for up to ten minutes. */
-export async function withRetry<T>(
+/** Runs `step`, retrying retryable failures with backoff (0.5 s doubling to 10 s) for up to ten minutes. */
+export function withRetry<T>(
   step: () => Promise<T>,
   signal: AbortSignal,
   onRetry: (retrying: boolean) => void = () => {},
   windowMs = RETRY_WINDOW_MS,
   retryable: (error: unknown) => boolean = isRetryableFailure,
 ): Promise<{ readonly value: T; readonly retried: boolean }> {
-  const started = Date.now();
-  let delay = 500;
-  let retried = false;
-  for (;;) {
-    if (signal.aborted) throw abortError();
-    try {
-      const value = await step();
-      if (retried) onRetry(false);
-      return { value, retried };
-    } catch (error) {
-      if (!retryable(error) || Date.now() - started > windowMs || signal.aborted) throw error;
-      retried = true;
-      onRetry(true);
-      await sleep(delay, signal);
-      delay = Math.min(delay * 2, 8000);
-    }
-  }
+  return retryWithin(step, {
+    signal,
+    windowMs,
+    again: retryable,
+    onRetry,
+    retryAfter: (error) => (error instanceof ApiError ? error.retryAfter : null),
+  });
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -310,7 +279,7 @@ export async function runBatch(
   const queue = [...items];
   const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
     for (;;) {
-      if (signal.aborted) throw abortError();
+      if (signal.aborted) throw new Cancelled('cancelled');
       const next = queue.shift();
       if (!next) return;
       try {
