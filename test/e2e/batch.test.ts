@@ -478,6 +478,32 @@ it('the file-name rule finds contacts by the reference number in a file name, op
   await sessions.finish(advisor);
 });
 
+it('sends nothing while it cannot tell which addresses are colleagues: a failed check says so, and checking again finds the account', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const files = [randomFile('notitie-els.pdf', 1000), randomFile('notitie-onbekend.pdf', 1000)];
+  const list = [
+    'Bestand;E-mailadres',
+    `notitie-els.pdf;${ADMIN.email}`,
+    'notitie-onbekend.pdf;iemand@example.org',
+  ].join('\r\n');
+  // The address check fails (the server is away for a moment).
+  await page.route('**/api/v1/recipients/lookup', (route) => route.abort('connectionreset'));
+  await composeBatch(page, files, list);
+  await page.getByTestId('batch-lookup-failed').waitFor();
+  expect(await page.getByTestId('batch-send').isDisabled()).toBe(true);
+  await page.unroute('**/api/v1/recipients/lookup');
+  await page.getByTestId('batch-lookup-retry').click();
+  const colleague = page.locator(`[data-testid="batch-preview-row"][data-email="${ADMIN.email}"]`);
+  await expect.poll(() => colleague.getAttribute('data-delivery')).toBe('account');
+  expect(await page.getByTestId('batch-lookup-failed').count()).toBe(0);
+  expect(await page.getByTestId('batch-send').isEnabled()).toBe(true);
+  // The checks this test cut off may be noted as failed requests; there must be nothing else.
+  const problems = advisor.problems.messages.splice(0);
+  expect(problems.filter((line) => !line.includes('/api/v1/recipients/lookup'))).toEqual([]);
+  await sessions.finish(advisor);
+});
+
 it('on a phone, in Dutch and English, the preview with its flags and the batch page after the run are axe clean and do not scroll sideways', async () => {
   // axe is injected as a script: this context alone bypasses the CSP (as test/e2e/layout.test.ts does).
   const context = await flow.browser.newContext({

@@ -870,6 +870,10 @@ export const en = {
   'batch.names.everyone': 'All clients and contacts',
   'batch.preview.heading': '3. Check who gets what',
   'batch.preview.blocked': 'Some rows need fixing (marked red) before anything can be sent.',
+  'batch.preview.checking': 'Checking which addresses belong to colleagues…',
+  'batch.preview.lookupFailed':
+    'Coffer could not check which addresses belong to colleagues, so it cannot say yet who gets what. Nothing has been sent.',
+  'batch.preview.lookupRetry': 'Check again',
   'batch.col.file': 'File',
   'batch.col.recipient': 'Recipient',
   'batch.col.how': 'How they get it',

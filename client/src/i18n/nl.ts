@@ -897,6 +897,10 @@ export const nl: Messages = {
   'batch.preview.heading': '3. Controleer wie wat krijgt',
   'batch.preview.blocked':
     'Sommige regels moeten eerst worden opgelost (rood gemarkeerd) voordat er iets verstuurd kan worden.',
+  'batch.preview.checking': 'Coffer controleert welke adressen van collega’s zijn…',
+  'batch.preview.lookupFailed':
+    'Coffer kon niet controleren welke adressen van collega’s zijn, dus nog niet zeggen wie wat krijgt. Er is niets verstuurd.',
+  'batch.preview.lookupRetry': 'Opnieuw controleren',
   'batch.col.file': 'Bestand',
   'batch.col.recipient': 'Ontvanger',
   'batch.col.how': 'Hoe het aankomt',

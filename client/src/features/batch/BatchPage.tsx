@@ -93,6 +93,10 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [remind, setRemind] = useState(false);
   const [reminderDays, setReminderDays] = useState('5');
   const [accounts, setAccounts] = useState<readonly Addressee[]>([]);
+  // Until the list's other addresses are checked, a colleague would show as an unknown address
+  // (a guest link instead of their account): nothing is sent while that is checking or failed.
+  const [lookup, setLookup] = useState<'checking' | 'failed' | 'done'>('done');
+  const [lookupTry, setLookupTry] = useState(0);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState<{ readonly batchId: string; readonly files: Map<number, File> } | null>(null);
@@ -111,9 +115,11 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
     const unknown = [...new Set(rows.map((r) => r.email))].filter((email) => !known.has(email));
     if (unknown.length === 0) {
       setAccounts([]);
+      setLookup('done');
       return;
     }
     const controller = new AbortController();
+    setLookup('checking');
     void (async () => {
       const found: Addressee[] = [];
       for (let i = 0; i < unknown.length; i += LOOKUP_CHUNK) {
@@ -122,10 +128,15 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
         });
         found.push(...lookedUpAccounts(recipients));
       }
-      if (!controller.signal.aborted) setAccounts(found);
-    })().catch(() => undefined);
+      if (controller.signal.aborted) return;
+      setAccounts(found);
+      setLookup('done');
+    })().catch(() => {
+      if (!controller.signal.aborted) setLookup('failed');
+    });
     return () => controller.abort();
-  }, [rows, directory.data]);
+  }, [rows, directory.data, lookupTry]);
+  const checked = mode === 'names' || lookup === 'done';
 
   const preview = useMemo(() => {
     if (!directory.data || files.length === 0) return null;
@@ -153,7 +164,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
 
   const send = async (event: Event): Promise<void> => {
     event.preventDefault();
-    if (busy || !preview || preview.blocked || preview.items.length === 0) return;
+    if (busy || !preview || preview.blocked || preview.items.length === 0 || !checked) return;
     const days = Number(reminderDays);
     if (remind && !(Number.isInteger(days) && days >= 1 && days <= 60)) {
       fail(t('batch.reminder.invalid'));
@@ -351,6 +362,22 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
         </fieldset>
 
         {directory.loading && <Progress text={t('app.loading')} testid="batch-directory-loading" />}
+        {mode === 'list' && preview && lookup === 'checking' && (
+          <Progress text={t('batch.preview.checking')} testid="batch-lookup-checking" />
+        )}
+        {mode === 'list' && preview && lookup === 'failed' && (
+          <Notice tone="warning" testid="batch-lookup-failed">
+            <p role="alert">{t('batch.preview.lookupFailed')}</p>
+            <button
+              type="button"
+              class="button button--secondary"
+              onClick={() => setLookupTry((n) => n + 1)}
+              data-testid="batch-lookup-retry"
+            >
+              {t('batch.preview.lookupRetry')}
+            </button>
+          </Notice>
+        )}
         {preview && counts && (
           <div data-testid="batch-preview" data-blocked={preview.blocked}>
             <h2 class="section-heading">{t('batch.preview.heading')}</h2>
@@ -476,7 +503,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
           <button
             type="submit"
             class="button"
-            disabled={busy || !preview || preview.blocked || preview.items.length === 0}
+            disabled={busy || !preview || preview.blocked || preview.items.length === 0 || !checked}
             data-testid="batch-send"
           >
             {preview ? t('batch.send', { n: preview.items.length }) : t('batch.sendNone')}
