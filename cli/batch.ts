@@ -182,7 +182,18 @@ async function confirmed(io: Io, options: BatchOptions, count: number): Promise<
   if (!yes) throw new CliError(EXIT.usage, 'not_confirmed', io.m.batchNotConfirmed);
 }
 
-/** The preview on stderr (in --json it goes into the answer); a blocking flag stops here. */
+/** The preview as --json gives it: per item its line in the list, file, address, delivery and flags. */
+function previewRows(list: BatchList, preview: Preview): NonNullable<BatchOutcome['preview']> {
+  return preview.items.map((item, index) => ({
+    line: list.rows[index]?.line ?? 0,
+    file: item.fileName,
+    email: item.email,
+    delivery: item.delivery,
+    flags: item.flags,
+  }));
+}
+
+/** The preview on stderr (in --json it goes into the answer, also when blocked); a blocking flag stops here. */
 function showPreview(io: Io, list: BatchList, preview: Preview): void {
   const { m } = io;
   const lineOf = (index: number): number => list.rows[index]?.line ?? 0;
@@ -204,6 +215,7 @@ function showPreview(io: Io, list: BatchList, preview: Preview): void {
     unready ? EXIT.refused : EXIT.usage,
     unready ? 'unapproved' : 'batch_blocked',
     m.batchBlocked(lines.join(', ')),
+    { preview: previewRows(list, preview) },
   );
 }
 
@@ -282,13 +294,7 @@ async function makeBatch(session: Session, io: Io, list: BatchList, options: Bat
     accounts,
     lines: new Map(preview.items.map((_, index) => [index, list.rows[index]?.line ?? 0])),
     fileNames: new Map(items.map((item) => [item.itemNo, item.file.name])),
-    preview: preview.items.map((item, index) => ({
-      line: list.rows[index]?.line ?? 0,
-      file: item.fileName,
-      email: item.email,
-      delivery: item.delivery,
-      flags: item.flags,
-    })),
+    preview: previewRows(list, preview),
   };
 }
 

@@ -27,6 +27,8 @@ export class CliError extends Error {
     readonly code: string,
     /** For the person at the terminal, already in their language. */
     readonly text: string,
+    /** More for --json, beside `error` (a blocked batch's preview). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(code);
   }

@@ -215,7 +215,7 @@ export async function runCoffer(argv: readonly string[], streams: Streams): Prom
   } catch (error) {
     const failure = asCliError(error, io.m);
     io.warn(failure.text);
-    io.result({ error: { code: failure.code, message: failure.text } });
+    io.result({ ...failure.details, error: { code: failure.code, message: failure.text } });
     return failure.exit;
   }
 }

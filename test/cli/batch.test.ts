@@ -257,6 +257,27 @@ describe('coffer batch', () => {
     expect(blocked.stderr).toContain('BLOCKS: file not found in the batch folder');
     expect(blocked.stderr).toContain('The list cannot be sent as it is (lines 3). Nothing was sent.');
     nothingMade();
+    // A script gets the same preview, flags and all, beside the error.
+    const blockedJson = await coffer(home, ['batch', '--csv', missing, '--yes', '--json']);
+    expect(blockedJson.code).toBe(1);
+    expect(blockedJson.json()).toEqual({
+      error: { code: 'batch_blocked', message: expect.stringContaining('lines 3') as unknown },
+      preview: [
+        expect.objectContaining({
+          line: 2,
+          email: rows[0]!.email,
+          flags: expect.not.arrayContaining(['missingFile']) as unknown,
+        }),
+        {
+          line: 3,
+          file: 'loonstrook-onbekend.pdf',
+          email: PIET,
+          delivery: 'export',
+          flags: ['missingFile', 'copiedLink', 'unknownAddress'],
+        },
+      ],
+    });
+    nothingMade();
 
     // No --yes and no terminal to ask.
     const unconfirmed = await coffer(home, ['batch', '--csv', csv]);
