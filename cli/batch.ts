@@ -113,6 +113,7 @@ const FLAG_TEXT = {
   fileTwice: 'flagFileTwice',
   notReady: 'flagNotReady',
   missingFile: 'flagMissingFile',
+  sameName: 'flagSameName',
   ambiguous: 'flagAmbiguous',
 } as const satisfies Record<PreviewFlag, keyof Messages>;
 

@@ -81,6 +81,8 @@ export function lookedUpAccounts(recipients: RecipientLookupResponse['recipients
 export interface ChosenFile {
   readonly name: string;
   readonly size: number;
+  /** Where it is in a chosen folder ('/'-separated, the folder's own name first); absent for single files. */
+  readonly path?: string;
 }
 
 export type PreviewFlag =
@@ -94,12 +96,14 @@ export type PreviewFlag =
   | 'fileTwice'
   /** blocking: an account that cannot receive yet (not approved). */
   | 'notReady'
-  /** blocking: the list names a file that was not chosen (or two chosen files share its name). */
+  /** blocking: the list names a file that was not chosen. */
   | 'missingFile'
+  /** blocking: two chosen files (in different folders) have the name the list gives; it needs its folder. */
+  | 'sameName'
   /** blocking: the file name holds the numbers or addresses of more than one person. */
   | 'ambiguous';
 
-const BLOCKING: ReadonlySet<PreviewFlag> = new Set(['fileTwice', 'notReady', 'missingFile', 'ambiguous']);
+const BLOCKING: ReadonlySet<PreviewFlag> = new Set(['fileTwice', 'notReady', 'missingFile', 'sameName', 'ambiguous']);
 
 export function isBlocking(flag: PreviewFlag): boolean {
   return BLOCKING.has(flag);
@@ -135,12 +139,38 @@ interface Assignment {
   readonly flags: readonly PreviewFlag[];
 }
 
-/** Assignments from a list: each row's file found among the chosen files by its exact name. */
+/** A path with `/` between its folders, without a leading `./`. */
+function slashed(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/**
+ * Assignments from a list: each row's file found among the chosen files. A bare name
+ * (`loonstrook.pdf`) is matched by the file's name; a name with folders (`januari/loonstrook.pdf`,
+ * `\` read as `/`) by the end of its path in the chosen folder, so two files of one name in
+ * different folders can be told apart. A bare name that fits more than one is `sameName`.
+ */
 export function assignFromList(rows: readonly BatchListRow[], files: readonly ChosenFile[]): Assignment[] {
   const byName = new Map<string, number[]>();
   for (const [index, file] of files.entries()) byName.set(file.name, [...(byName.get(file.name) ?? []), index]);
+  const paths = files.map((file) => slashed(file.path ?? file.name));
+  const where = (test: (path: string) => boolean): number[] =>
+    paths.flatMap((path, index) => (test(path) ? [index] : []));
+  const fitting = (wanted: string): number[] => {
+    if (!wanted.includes('/')) return byName.get(wanted) ?? [];
+    // The whole path first, then the path inside the chosen folder, then a path that merely ends so.
+    for (const test of [
+      (path: string) => path === wanted,
+      (path: string) => path.slice(path.indexOf('/') + 1) === wanted,
+      (path: string) => path.endsWith(`/${wanted}`),
+    ]) {
+      const found = where(test);
+      if (found.length > 0) return found;
+    }
+    return [];
+  };
   return rows.map((row) => {
-    const found = byName.get(row.file) ?? [];
+    const found = fitting(slashed(row.file));
     const fileIndex = found.length === 1 ? (found[0] as number) : null;
     return {
       fileIndex,
@@ -148,7 +178,7 @@ export function assignFromList(rows: readonly BatchListRow[], files: readonly Ch
       email: row.email,
       name: row.name,
       message: row.message,
-      flags: fileIndex === null ? ['missingFile'] : [],
+      flags: found.length === 0 ? ['missingFile'] : found.length > 1 ? ['sameName'] : [],
     };
   });
 }

@@ -192,6 +192,62 @@ describe('the preview', () => {
   });
 });
 
+describe('files of one name in different folders', () => {
+  // A folder chosen in the browser: each file keeps its path, the chosen folder's name first.
+  const folder = [
+    { name: 'loonstrook.pdf', size: 10, path: 'Salaris/januari/loonstrook.pdf' },
+    { name: 'loonstrook.pdf', size: 20, path: 'Salaris/februari/loonstrook.pdf' },
+    { name: 'loonstrook.pdf', size: 30, path: 'Salaris/2025/januari/loonstrook.pdf' },
+    { name: 'jaaropgave.pdf', size: 40, path: 'Salaris/jaaropgave.pdf' },
+  ];
+  const listed = (...names: string[]) =>
+    assignFromList(parseBatchList(['file;email', ...names.map((n) => `${n};jan@example.nl`)].join('\n')), folder).map(
+      (a) => [a.fileIndex, a.flags],
+    );
+
+  it('are told apart by the folder the list names, with / or \\, within the chosen folder or from it', () => {
+    expect(listed('januari/loonstrook.pdf', 'februari\\loonstrook.pdf', './2025/januari/loonstrook.pdf')).toEqual([
+      [0, []],
+      [1, []],
+      [2, []],
+    ]);
+    expect(listed('Salaris/januari/loonstrook.pdf', 'jaaropgave.pdf')).toEqual([
+      [0, []],
+      [3, []],
+    ]);
+  });
+
+  it('block a bare name that fits more than one (sameName) and a folder that has no such file (missingFile)', () => {
+    const preview = buildPreview(
+      folder,
+      assignFromList(parseBatchList('file;email\nloonstrook.pdf;jan@example.nl'), folder),
+      people,
+    );
+    expect(preview.items.map((i) => [i.fileIndex, i.flags])).toEqual([[null, ['sameName']]]);
+    expect(preview.blocked).toBe(true);
+    expect(listed('maart/loonstrook.pdf', 'loonstrook.pdf/januari')).toEqual([
+      [null, ['missingFile']],
+      [null, ['missingFile']],
+    ]);
+  });
+
+  it('leave exact paths exact: coffer batch names each file by its path in the batch folder', () => {
+    const cli = [
+      { name: 'januari/loonstrook.pdf', size: 1 },
+      { name: '2025/januari/loonstrook.pdf', size: 2 },
+      { name: 'loonstrook.pdf', size: 3 },
+    ];
+    const rows = parseBatchList(
+      'file;email\njanuari/loonstrook.pdf;a@example.nl\n2025/januari/loonstrook.pdf;b@example.nl\nloonstrook.pdf;c@example.nl',
+    );
+    expect(assignFromList(rows, cli).map((a) => [a.fileIndex, a.flags])).toEqual([
+      [0, []],
+      [1, []],
+      [2, []],
+    ]);
+  });
+});
+
 describe('resuming a batch', () => {
   const plan = [
     {

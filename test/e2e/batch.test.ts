@@ -13,7 +13,9 @@
 // no file name or link secret reaches the database, the data folder, the logs or any mail but the
 // link mails Coffer was meant to send. Last, the file-name rule: contacts found by the reference
 // number in a file name, within one organisation when asked.
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url, parseGuestLinkFragment } from '../../shared/crypto/index.js';
@@ -502,6 +504,39 @@ it('sends nothing while it cannot tell which addresses are colleagues: a failed 
   const problems = advisor.problems.messages.splice(0);
   expect(problems.filter((line) => !line.includes('/api/v1/recipients/lookup'))).toEqual([]);
   await sessions.finish(advisor);
+});
+
+it('tells two files of one name apart by the folders the list names, from a chosen folder', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const root = await mkdtemp(join(tmpdir(), 'coffer-batch-folder-'));
+  for (const month of ['januari', 'februari']) {
+    await mkdir(join(root, 'Salaris', month), { recursive: true });
+    await writeFile(join(root, 'Salaris', month, 'loonstrook.pdf'), randomFile(`${month}.pdf`, 3000).buffer);
+  }
+  await page.getByTestId('nav-send').click();
+  await page.getByTestId('send-many-link').click();
+  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
+  await page.getByTestId('batch-folder').setInputFiles(join(root, 'Salaris'));
+  const chooseList = (lines: string[]) =>
+    page.getByTestId('batch-list').setInputFiles({
+      name: 'lijst.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(['Bestand;E-mailadres', ...lines].join('\r\n'), 'utf8'),
+    });
+  const flags = () =>
+    page.getByTestId('batch-preview-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-flags')));
+
+  // A bare name fits both files: the row blocks, and says to add the folder.
+  await chooseList(['loonstrook.pdf;jan@example.org']);
+  await expect.poll(flags).toEqual([expect.stringContaining('sameName')]);
+  expect(await page.getByTestId('batch-send').isDisabled()).toBe(true);
+  // With their folders (a Windows list writes them with \\) each row finds its own file.
+  await chooseList(['januari/loonstrook.pdf;jan@example.org', 'februari\\loonstrook.pdf;piet@example.org']);
+  await expect.poll(flags).toEqual(['copiedLink unknownAddress', 'copiedLink unknownAddress']);
+  expect(await page.getByTestId('batch-preview').getAttribute('data-blocked')).toBe('false');
+  await sessions.finish(advisor);
+  await rm(root, { recursive: true, force: true });
 });
 
 it('on a phone, in Dutch and English, the preview with its flags and the batch page after the run are axe clean and do not scroll sideways', async () => {

@@ -889,6 +889,7 @@ export const en = {
   'batch.flag.fileTwice': 'File listed twice',
   'batch.flag.notReady': 'Account not approved yet',
   'batch.flag.missingFile': 'File not among the chosen files',
+  'batch.flag.sameName': 'Several chosen files have this name: add its folder in the list, like januari/payslip.pdf',
   'batch.flag.ambiguous': 'Name fits more than one person',
   'batch.reminder.label': 'Send a reminder to whoever has not downloaded',
   'batch.reminder.hint': 'Once, without a link: it says where to find the file.',

@@ -916,6 +916,8 @@ export const nl: Messages = {
   'batch.flag.fileTwice': 'Bestand staat er twee keer in',
   'batch.flag.notReady': 'Account nog niet goedgekeurd',
   'batch.flag.missingFile': 'Bestand zit niet bij de gekozen bestanden',
+  'batch.flag.sameName':
+    'Meerdere gekozen bestanden hebben deze naam: zet de map erbij in de lijst, zoals januari/loonstrook.pdf',
   'batch.flag.ambiguous': 'Naam past bij meer dan één persoon',
   'batch.reminder.label': 'Stuur een herinnering aan wie nog niet heeft gedownload',
   'batch.reminder.hint': 'Eén keer, zonder link: er staat in waar het bestand te vinden is.',

@@ -48,6 +48,7 @@ const FLAG_KEYS: Record<PreviewFlag, MessageKey> = {
   fileTwice: 'batch.flag.fileTwice',
   notReady: 'batch.flag.notReady',
   missingFile: 'batch.flag.missingFile',
+  sameName: 'batch.flag.sameName',
   ambiguous: 'batch.flag.ambiguous',
 };
 
@@ -138,13 +139,24 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
   }, [rows, directory.data, lookupTry]);
   const checked = mode === 'names' || lookup === 'done';
 
+  // A file from a chosen folder keeps its path there, so the list can name `januari/loonstrook.pdf`.
+  const chosen = useMemo(
+    () =>
+      files.map((file) => ({
+        name: file.name,
+        size: file.size,
+        ...(file.webkitRelativePath !== '' ? { path: file.webkitRelativePath } : {}),
+      })),
+    [files],
+  );
+
   const preview = useMemo(() => {
     if (!directory.data || files.length === 0) return null;
     const people = [...directory.data.people, ...accounts];
-    if (mode === 'list') return rows ? buildPreview(files, assignFromList(rows, files), people) : null;
+    if (mode === 'list') return rows ? buildPreview(chosen, assignFromList(rows, chosen), people) : null;
     const byName = assignByName(files, people, { organisation }, message.trim());
     return buildPreview(files, byName.assignments, people, byName.unmatched);
-  }, [files, mode, rows, organisation, message, directory.data, accounts]);
+  }, [files, chosen, mode, rows, organisation, message, directory.data, accounts]);
 
   const readList = async (list: FileList | null): Promise<void> => {
     const file = list?.[0];
@@ -405,7 +417,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
                 <ul>
                   {preview.unmatched.slice(0, 20).map((index) => (
                     <li key={index} translate={false}>
-                      {files[index]?.name}
+                      {chosen[index]?.path ?? chosen[index]?.name}
                     </li>
                   ))}
                 </ul>
