@@ -13,6 +13,7 @@ import { removeTempDirs } from '../helpers/tmp.js';
 import { approveColleague, completeSetup, inviteColleague, signIn } from './support/accounts.js';
 import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
+import { pageSettled } from './support/showcase.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
 const STAFF = { name: 'Anna de Vries', email: 'anna@kantoor-jansen.nl', password: 'vrolijke-olifant-tekent-7' };
@@ -157,6 +158,9 @@ it('has no axe violations on the signed-in pages, in both languages', async () =
       await page.getByTestId(`nav-${section}`).click();
       await page.locator('[data-testid="app-shell"]').waitFor();
       await page.waitForLoadState('networkidle');
+      // The section's own heading is there and nothing is loading any more (a loaded machine
+      // may still be rendering it after the network went quiet).
+      await pageSettled(page);
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async () => {
         const axe = (
