@@ -68,6 +68,8 @@ export async function measureBatch(work: string, failures: string[]): Promise<st
     await page.setInputFiles(testId('batch-files'), paths);
     await page.setInputFiles(testId('batch-list'), [listPath]);
     await page.waitFor(testId('batch-preview', { 'data-blocked': 'false' }), 60_000);
+    // Send is enabled once the list's new addresses were checked for colleagues, as a person waits for it.
+    await page.waitFor(`${testId('batch-send')}:not([disabled])`, 60_000);
     const logFrom = office.coffer.server.stdout().length;
     const peakReset = resetPeak(serverPid);
     const started = performance.now();
