@@ -58,6 +58,8 @@ function start(dataDir: string): Spawned {
     QUOTA_MIB: String(UPLOADS * UPLOAD_MIB * 2),
     MAX_FILE_MIB: String(UPLOAD_MIB * 2),
     ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
+    // V8 flags for the server under test (BENCH_NODE_OPTIONS="--max-semi-space-size=4").
+    ...(process.env['BENCH_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['BENCH_NODE_OPTIONS'] } : {}),
   };
   if (!BUILT) return spawnCoffer('main', [], env);
   return spawnProcess(process.execPath, [join(ROOT, 'dist/server/server/main.js')], {

@@ -90,7 +90,8 @@ export async function watchPhase(serverPid: number, probe: ChromiumProbe): Promi
       for (const { type, pid } of processes) {
         const rss = resident(pid)?.rss ?? 0;
         byType.set(type, (byType.get(type) ?? 0) + rss);
-        if (type === 'renderer' && threadCpu(pid).has('DedicatedWorker')) byType.set('page renderer', rss);
+        const hasWorker = [...threadCpu(pid).keys()].some((name) => name.startsWith('DedicatedWorker'));
+        if (type === 'renderer' && hasWorker) byType.set('page renderer', rss);
       }
       for (const [type, rss] of byType) chromiumRss.set(type, Math.max(chromiumRss.get(type) ?? 0, rss));
       const heap = await probe.heap();

@@ -42,7 +42,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on every Linux this runs on
  * CPU seconds (user + system) per thread name of `pid`. Chromium names its threads
  * (CrRendererMain, DedicatedWorker thread, ServiceWorker thread, ThreadPoolForegroundWorker,
  * …), which is how the time of a phase splits between the page, the crypto worker, the
- * service worker and the network stack. Node names every thread "node"; with `splitMain`, the
+ * service worker and the network stack; each dedicated worker is listed with its thread id,
+ * as the crypto worker and the hash worker share a name. Node names every thread "node"; with `splitMain`, the
  * main thread (JavaScript, and here the upload hash) is told from the others (the thread pool's
  * file writes and fsyncs, V8's concurrent garbage collection) by a suffix.
  */
@@ -68,7 +69,12 @@ export function threadCpu(pid: number, splitMain = false): Map<string, number> {
       .slice(open + 1, close)
       .replace(/\d+$/, '')
       .trim();
-    const name = splitMain ? `${comm} (${task === String(pid) ? 'main thread' : 'other threads'})` : comm;
+    // Workers are told apart (the crypto worker from the hash worker), pools are not.
+    const name = splitMain
+      ? `${comm} (${task === String(pid) ? 'main thread' : 'other threads'})`
+      : comm.startsWith('DedicatedWorker')
+        ? `${comm} ${task}`
+        : comm;
     const fields = stat.slice(close + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
     byName.set(name, (byName.get(name) ?? 0) + seconds);

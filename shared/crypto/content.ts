@@ -117,6 +117,9 @@ export interface ContentSummary {
   readonly plaintextLength: number;
 }
 
+/** The plaintext and container lengths counted, without the container hash (computed elsewhere). */
+type ContentTotals = Omit<ContentSummary, 'ciphertextHash'>;
+
 /**
  * Receives container or plaintext bytes as a view into libsodium's heap, valid only until the
  * sink returns: it copies what it keeps (into a part, a batch), so no array is made per chunk.
@@ -284,12 +287,56 @@ export interface ContentDecryptor {
   dispose(): void;
 }
 
+/**
+ * A decryptor that leaves the container hash to its caller, who feeds the same bytes in the
+ * same order to a ContainerHasher elsewhere (another thread) and compares the digest with the
+ * signed manifest **before** calling final: final hands out the last chunk's plaintext, and
+ * with it the file, unchecked. Everything else is as createContentDecryptor.
+ */
+export interface UnhashedContentDecryptor {
+  updateInto(ciphertext: Uint8Array, sink: ChunkSink): void;
+  finalInto(sink: ChunkSink): ContentTotals;
+  dispose(): void;
+}
+
 export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDecryptor {
+  const decryptor = decryptorOf(fileKey, fileId, true);
+  return {
+    update(ciphertext) {
+      const { out, sink } = collector();
+      decryptor.updateInto(ciphertext, sink);
+      return out;
+    },
+    updateInto: decryptor.updateInto,
+    final(expectedHash) {
+      const { out, sink } = collector();
+      const summary = decryptor.finalInto(sink, expectedHash);
+      return { output: out, summary };
+    },
+    finalInto: decryptor.finalInto,
+    dispose: decryptor.dispose,
+  };
+}
+
+export function createUnhashedContentDecryptor(fileKey: FileKey, fileId: Id): UnhashedContentDecryptor {
+  const decryptor = decryptorOf(fileKey, fileId, false);
+  return {
+    updateInto: decryptor.updateInto,
+    finalInto(sink) {
+      const { ciphertextLength, plaintextLength } = decryptor.finalInto(sink);
+      return { ciphertextLength, plaintextLength };
+    },
+    dispose: decryptor.dispose,
+  };
+}
+
+/** The decryptor's workings; `hashing` false leaves the container hash to the caller. */
+function decryptorOf(fileKey: FileKey, fileId: Id, hashing: boolean) {
   requireKey(fileKey);
   const s = sodium();
   const heap = sodiumHeap();
   const key = contentKey(fileKey);
-  const hash = startCiphertextHash(s);
+  const hash = hashing ? startCiphertextHash(s) : null;
   const hashState = addressOf(hash);
   const prefix = new Uint8Array(CONTENT_PREFIX_BYTES);
   let prefixFilled = 0;
@@ -306,11 +353,11 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
   let cipherTotal = 0;
   let done = false;
   let failed = false;
-  let hashOpen = true;
+  let hashOpen = hash !== null;
 
   function dispose(): void {
     done = true;
-    if (hashOpen) {
+    if (hashOpen && hash !== null) {
       hashOpen = false;
       s.crypto_generichash_final(hash, HASH_BYTES); // frees the hash state
     }
@@ -330,7 +377,7 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
     } catch (error) {
       return fail(error as Error);
     }
-    s.crypto_generichash_update(hash, prefix);
+    if (hash !== null) s.crypto_generichash_update(hash, prefix);
     const pulled = addressOf(s.crypto_secretstream_xchacha20poly1305_init_pull(streamHeader, key));
     const ad = chunkAd(prefix, fileId);
     buffers = heapBuffers(heap, [CIPHERTEXT_CHUNK_BYTES, CONTENT_CHUNK_BYTES, 1, ad.length], pulled);
@@ -343,7 +390,7 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
   /** Hashes and opens the buffered chunk; hands its plaintext to `sink` unless it is the last. */
   function pull(expectFinal: boolean, sink: ChunkSink | null): Uint8Array {
     if (state === undefined) return fail(new DecryptError('container ends inside its prefix'));
-    heap._crypto_generichash_update(hashState, chunkAt, filled, 0);
+    if (hash !== null) heap._crypto_generichash_update(hashState, chunkAt, filled, 0);
     const result = heap._crypto_secretstream_xchacha20poly1305_pull(
       state,
       plainAt,
@@ -408,10 +455,15 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
     if (last.length === 0 && cipherTotal > CONTENT_PREFIX_BYTES + CHUNK_ABYTES) {
       return fail(new FormatError('an empty final chunk follows a full one'));
     }
-    hashOpen = false;
-    const ciphertextHash = s.crypto_generichash_final(hash, HASH_BYTES);
-    if (expectedHash !== undefined && !bytesEqual(ciphertextHash, expectedHash)) {
-      return fail(new MismatchError('container hash differs from the manifest'));
+    // Without a hash here (the caller checked it elsewhere), the summary's hash is empty;
+    // createUnhashedContentDecryptor leaves it out.
+    let ciphertextHash: Uint8Array = new Uint8Array(0);
+    if (hash !== null) {
+      hashOpen = false;
+      ciphertextHash = s.crypto_generichash_final(hash, HASH_BYTES);
+      if (expectedHash !== undefined && !bytesEqual(ciphertextHash, expectedHash)) {
+        return fail(new MismatchError('container hash differs from the manifest'));
+      }
     }
     try {
       sink(last);
@@ -421,21 +473,7 @@ export function createContentDecryptor(fileKey: FileKey, fileId: Id): ContentDec
     return { ciphertextHash, ciphertextLength: cipherTotal, plaintextLength: plainTotal };
   }
 
-  return {
-    update(ciphertext) {
-      const { out, sink } = collector();
-      updateInto(ciphertext, sink);
-      return out;
-    },
-    updateInto,
-    final(expectedHash) {
-      const { out, sink } = collector();
-      const summary = finalInto(sink, expectedHash);
-      return { output: out, summary };
-    },
-    finalInto,
-    dispose,
-  };
+  return { updateInto, finalInto, dispose };
 }
 
 /** Whole-buffer encryption, for small files, tests and vectors. */

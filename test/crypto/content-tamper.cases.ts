@@ -59,7 +59,8 @@ function chunkAt(ciphertext: Uint8Array, index: number): Uint8Array {
 /**
  * Every tampering must (1) fail whole-buffer decryption with the typed error, returning
  * nothing, and (2) make the streaming decryptor fail having released only plaintext of
- * chunks before `firstBadChunk`, which must equal the original.
+ * chunks before `firstBadChunk`, which must equal the original; the same for the streaming
+ * decryptor that leaves the hash to another thread, without any hash to catch it.
  */
 function expectTamperFails(
   file: ReturnType<typeof threeChunkFile>,
@@ -69,21 +70,24 @@ function expectTamperFails(
   what: string,
 ): void {
   assertThrows(() => decryptContent(file.fileKey, file.fileId, tampered), errorClass, what);
-  for (const pieceSize of [1 << 20, 4096, 65_553]) {
-    const attempt = decryptAttempt(file.fileKey, file.fileId, tampered, pieceSize);
-    assert(
-      attempt.error instanceof errorClass,
-      `${what}: streaming fails with ${errorClass.name} (got ${String(attempt.error)})`,
-    );
-    assert(
-      attempt.released.length <= firstBadChunk * C,
-      `${what}: released ${attempt.released.length} bytes, allowed ${firstBadChunk * C}`,
-    );
-    assertBytes(
-      attempt.released,
-      file.plaintext.subarray(0, attempt.released.length),
-      `${what}: released bytes are the original's prefix`,
-    );
+  for (const unhashed of [false, true]) {
+    for (const pieceSize of [1 << 20, 4096, 65_553]) {
+      const how = `${what}${unhashed ? ' (hash left to another thread)' : ''}`;
+      const attempt = decryptAttempt(file.fileKey, file.fileId, tampered, pieceSize, undefined, unhashed);
+      assert(
+        attempt.error instanceof errorClass,
+        `${how}: streaming fails with ${errorClass.name} (got ${String(attempt.error)})`,
+      );
+      assert(
+        attempt.released.length <= firstBadChunk * C,
+        `${how}: released ${attempt.released.length} bytes, allowed ${firstBadChunk * C}`,
+      );
+      assertBytes(
+        attempt.released,
+        file.plaintext.subarray(0, attempt.released.length),
+        `${how}: released bytes are the original's prefix`,
+      );
+    }
   }
 }
 

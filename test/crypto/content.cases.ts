@@ -11,6 +11,7 @@ import {
   createContainerHasher,
   createContentDecryptor,
   createContentEncryptor,
+  createUnhashedContentDecryptor,
   decryptContent,
   decryptStream,
   encryptContent,
@@ -56,21 +57,37 @@ interface Attempt {
   readonly error: unknown;
 }
 
-/** Streams ciphertext through the decryptor and records what it released before failing. */
+/**
+ * Streams ciphertext through the decryptor and records what it released before failing. With
+ * `unhashed`, through the decryptor that leaves the container hash to another thread (the
+ * browser's large downloads): it must refuse every damaged container by itself all the same.
+ */
 export function decryptAttempt(
   fileKey: FileKey,
   fileId: Id,
   ciphertext: Uint8Array,
   pieceSize = 10_000,
   expectedHash?: Uint8Array,
+  unhashed = false,
 ): Attempt {
   const released: Uint8Array[] = [];
+  const keep = (bytes: Uint8Array): void => {
+    released.push(bytes.slice());
+  };
   try {
-    const decryptor = createContentDecryptor(fileKey, fileId);
-    for (let offset = 0; offset < ciphertext.length; offset += pieceSize) {
-      released.push(...decryptor.update(ciphertext.subarray(offset, offset + pieceSize)));
+    if (unhashed) {
+      const decryptor = createUnhashedContentDecryptor(fileKey, fileId);
+      for (let offset = 0; offset < ciphertext.length; offset += pieceSize) {
+        decryptor.updateInto(ciphertext.subarray(offset, offset + pieceSize), keep);
+      }
+      decryptor.finalInto(keep);
+    } else {
+      const decryptor = createContentDecryptor(fileKey, fileId);
+      for (let offset = 0; offset < ciphertext.length; offset += pieceSize) {
+        released.push(...decryptor.update(ciphertext.subarray(offset, offset + pieceSize)));
+      }
+      released.push(...decryptor.final(expectedHash).output);
     }
-    released.push(...decryptor.final(expectedHash).output);
     return { released: concatBytes(...released), error: undefined };
   } catch (error) {
     return { released: concatBytes(...released), error };
@@ -188,6 +205,24 @@ export const contentCases = defineSuite('content', {
       MismatchError,
       'hash from the manifest differs',
     );
+  },
+
+  'the decryptor that leaves the hash elsewhere opens what the hashing one opens, with the same totals'() {
+    for (const length of [0, 1, C, 2 * C + 1000]) {
+      const fileKey = newFileKey();
+      const fileId = newId();
+      const plaintext = patternBytes(length, length + 3);
+      const { ciphertext, summary } = encryptContent(fileKey, fileId, plaintext);
+      const attempt = decryptAttempt(fileKey, fileId, ciphertext, 30_001, undefined, true);
+      assertEqual(attempt.error, undefined, `${length} bytes: opens`);
+      assertBytes(attempt.released, plaintext, `${length} bytes: the plaintext`);
+      const decryptor = createUnhashedContentDecryptor(fileKey, fileId);
+      decryptor.updateInto(ciphertext, () => undefined);
+      const totals = decryptor.finalInto(() => undefined);
+      assertEqual(totals.ciphertextLength, summary.ciphertextLength, `${length} bytes: container length`);
+      assertEqual(totals.plaintextLength, summary.plaintextLength, `${length} bytes: plaintext length`);
+      assert(!('ciphertextHash' in totals), `${length} bytes: no hash is claimed`);
+    }
   },
 
   'the heap views of updateInto, finalInto and updateFrom carry the same bytes as the copying calls'() {

@@ -12,14 +12,26 @@
 // errors (the browser marks the download failed) and the chosen file is discarded. A dropped
 // connection is resumed with a Range request from the last byte received, for minutes.
 //
-// Speed (docs/architecture.md, "Performance of downloads"): the service worker runs in another
+// Speed (docs/architecture.md, "Performance of downloads"): a large file's container hash is
+// computed beside the decryption, on another thread (`hashThread`), and its digest is compared
+// with the manifest before the last chunk is released, exactly where the decryptor would have
+// compared its own. The service worker runs in another
 // process, so each piece posted to it is copied across, at a cost per byte whatever the piece
 // size; each piece is new memory given away with its message, as a reused piece would only
 // move the same cost into postMessage's copy.
-import { createContentDecryptor, CryptoError, type FileKey, type Id } from '../../../shared/crypto/index.js';
+import {
+  bytesEqual,
+  createContentDecryptor,
+  createUnhashedContentDecryptor,
+  CryptoError,
+  type FileKey,
+  type Id,
+  type UnhashedContentDecryptor,
+} from '../../../shared/crypto/index.js';
 import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
 import type { SaveFileHandle, TransferProgress } from './protocol';
 import { figures, progressReporter } from './rate';
+import { OFF_THREAD_HASH_BACKLOG_BYTES, OFF_THREAD_HASH_MIN_BYTES, type HashThread } from './off-thread-hash';
 import { WorkerError } from './operations/errors';
 import { Cancelled, HttpFailure, NetworkFailure, type Clock, type Transport } from './transport';
 import { withRetry } from './upload';
@@ -46,6 +58,8 @@ export interface DownloadDeps {
   readonly transport: Transport;
   readonly clock: Clock;
   readonly retryWindowMs?: number;
+  /** Hashes a large container beside the decryption; without it (or when it answers null) the decryptor hashes. */
+  readonly hashThread?: () => Promise<HashThread | null>;
 }
 
 export interface DownloadRequest {
@@ -68,7 +82,11 @@ export async function downloadAndDecrypt(
   onProgress: (progress: TransferProgress) => void,
 ): Promise<void> {
   const signal = sink.stopped ? AbortSignal.any([callSignal, sink.stopped]) : callSignal;
-  const decryptor = createContentDecryptor(request.fileKey, request.fileId);
+  const thread = deps.hashThread && request.containerSize >= OFF_THREAD_HASH_MIN_BYTES ? await deps.hashThread() : null;
+  const offThread = thread?.begin() ?? null;
+  const hashedHere = offThread ? null : createContentDecryptor(request.fileKey, request.fileId);
+  const decryptor: UnhashedContentDecryptor =
+    hashedHere ?? createUnhashedContentDecryptor(request.fileKey, request.fileId);
   let received = 0;
   let written = 0;
   let retrying = false;
@@ -136,6 +154,10 @@ export async function downloadAndDecrypt(
             received += bytes.length;
             retrying = false;
             decryptor.updateInto(bytes, gather);
+            if (offThread) {
+              offThread.give(bytes);
+              await offThread.whenBelow(OFF_THREAD_HASH_BACKLOG_BYTES);
+            }
             await deliver();
             reporter.update(Math.min(received, total));
           }
@@ -154,13 +176,21 @@ export async function downloadAndDecrypt(
       },
     );
     onProgress({ ...figures(total, total, null), phase: 'verifying' });
-    decryptor.finalInto(gather, request.ciphertextHash);
+    if (hashedHere) {
+      hashedHere.finalInto(gather, request.ciphertextHash);
+    } else {
+      // The last chunk (and so the file) is released only once the other thread's hash matched.
+      if (!offThread || !bytesEqual(await offThread.digest(), request.ciphertextHash))
+        throw new WorkerError('tampered');
+      decryptor.finalInto(gather);
+    }
     if (written !== request.plaintextSize) throw new WorkerError('tampered');
     await deliver();
     if (gathered > 0) await sink.write(piece.slice(0, gathered));
     await sink.close();
   } catch (error) {
     decryptor.dispose();
+    offThread?.drop();
     await sink.abort();
     if (error instanceof CryptoError) throw new WorkerError('tampered');
     if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new WorkerError('cancelled');

@@ -8,6 +8,7 @@
 import '../security/zod';
 import { checkLibraryConstants, libraryVersion, ready } from '../../../shared/crypto/index.js';
 import { browserTransport, browserTransportTo } from './browser-transport';
+import { browserHashThread } from './hash-thread';
 import { indexedDbKeepStore } from './keep-store';
 import { createOperations } from './operations';
 import { createDispatcher } from './operations/dispatcher';
@@ -40,6 +41,7 @@ const dispatcher = createDispatcher(
     transportFor: browserTransportTo,
     clock: systemClock,
     keep: indexedDbKeepStore,
+    hashThread: browserHashThread,
   }),
   (message) => scope.postMessage(message),
 );

@@ -345,6 +345,7 @@ export function receivingOperations(state: WorkerState, deps: WorkerDeps): Handl
             transport: deps.transport,
             clock: deps.clock,
             ...(deps.retryWindowMs !== undefined ? { retryWindowMs: deps.retryWindowMs } : {}),
+            ...(deps.hashThread ? { hashThread: deps.hashThread } : {}),
           },
           signal,
           transfer,

@@ -3,6 +3,7 @@
 // outside world (the transport and a clock), and the handler table the dispatcher runs.
 import type { AnswerOf, CheckedRequestOf, Operation, ProgressStage, TransferProgress } from '../protocol';
 import type { KeepStore } from '../keep-store';
+import type { HashThread } from '../off-thread-hash';
 import type { Clock, Transport, UploadTarget } from '../transport';
 
 /** Reports that a long operation reached a new stage. */
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   /** Shorter in tests. */
   readonly retryWindowMs?: number;
   readonly streamStartTimeoutMs?: number;
+  /** Another thread for a large download's container hash (the browser's hash worker). */
+  readonly hashThread?: () => Promise<HashThread | null>;
 }
 
 type Handler<K extends Operation> = (
