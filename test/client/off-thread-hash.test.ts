@@ -84,12 +84,12 @@ function laterHashThread(options: { broken?: boolean } = {}) {
   return { thread, seen };
 }
 
-/** A file just large enough to be hashed on the other thread, stored and served. */
-function largeFile() {
+/** A file of `size` bytes (by default just large enough to be hashed on the other thread), stored and served. */
+function storedFile(size = OFF_THREAD_HASH_MIN_BYTES + 100_000) {
   const server = fakeServer();
   const fileKey = newFileKey();
   const fileId = newId();
-  const plaintext = randomBytes(OFF_THREAD_HASH_MIN_BYTES + 100_000);
+  const plaintext = randomBytes(size);
   const { ciphertext, summary } = encryptContent(fileKey, fileId, plaintext);
   server.serve(URL, ciphertext);
   const request = {
@@ -104,126 +104,87 @@ function largeFile() {
   return { server, plaintext, ciphertext, request };
 }
 
+/** Downloads the stored file into a recording sink, with `thread` as the other thread; `signedHash` as the manifest's. */
+function download(
+  file: ReturnType<typeof storedFile>,
+  thread: () => Promise<HashThread | null>,
+  signedHash = file.request.ciphertextHash,
+) {
+  const sink = recordingSink();
+  const outcome = downloadAndDecrypt(
+    { ...file.request, ciphertextHash: signedHash },
+    sink,
+    { transport: file.server.transport, clock: file.server.clock, hashThread: thread },
+    new AbortController().signal,
+    () => undefined,
+  );
+  return { sink, outcome };
+}
+
+/** The manifest's hash with one bit changed: the container served is not the one signed. */
+function otherHash(hash: Uint8Array): Uint8Array {
+  const other = hash.slice();
+  other[0] = (other[0] as number) ^ 1;
+  return other;
+}
+
 describe('a large download hashed on another thread', () => {
   it('saves the file when the other thread hashed every container byte once, in order, even across a cut connection', async () => {
-    const { server, plaintext, ciphertext, request } = largeFile();
+    const file = storedFile();
     const { thread, seen } = laterHashThread();
-    const sink = recordingSink();
-    server.cutDownloadAfter = 10_000_000; // the rest comes with a Range request
-    await downloadAndDecrypt(
-      request,
-      sink,
-      { transport: server.transport, clock: server.clock, hashThread: () => Promise.resolve(thread) },
-      new AbortController().signal,
-      () => undefined,
-    );
-    expect(server.stats.rangeRequests).toBe(1);
-    expect(seen).toEqual({ begun: 1, given: ciphertext.length, dropped: 0 });
+    file.server.cutDownloadAfter = 10_000_000; // the rest comes with a Range request
+    const { sink, outcome } = download(file, () => Promise.resolve(thread));
+    await outcome;
+    expect(file.server.stats.rangeRequests).toBe(1);
+    expect(seen).toEqual({ begun: 1, given: file.ciphertext.length, dropped: 0 });
     expect(sink.closed).toBe(true);
     expect(sink.aborted).toBe(false);
-    expect(sink.bytes().equals(plaintext)).toBe(true);
+    expect(sink.bytes().equals(file.plaintext)).toBe(true);
   });
 
   it('fails a container that is not the one the manifest names, and never hands out its last chunk', async () => {
     // A server answering with another container than the sender signed: every chunk opens
     // (this test has the key), but its hash is not the manifest's.
-    const { server, plaintext, request } = largeFile();
-    const signedHash = request.ciphertextHash.slice();
-    signedHash[0] = (signedHash[0] as number) ^ 1;
+    const file = storedFile();
     const { thread, seen } = laterHashThread();
-    const sink = recordingSink();
-    await expect(
-      downloadAndDecrypt(
-        { ...request, ciphertextHash: signedHash },
-        sink,
-        { transport: server.transport, clock: server.clock, hashThread: () => Promise.resolve(thread) },
-        new AbortController().signal,
-        () => undefined,
-      ),
-    ).rejects.toThrow('tampered');
+    const { sink, outcome } = download(file, () => Promise.resolve(thread), otherHash(file.request.ciphertextHash));
+    await expect(outcome).rejects.toThrow('tampered');
     expect(seen.begun).toBe(1);
     expect(sink.closed).toBe(false);
     expect(sink.aborted).toBe(true);
     // The last chunk (and the piece it would have completed) never reached the sink.
-    expect(sink.written()).toBeLessThan(plaintext.length);
+    expect(sink.written()).toBeLessThan(file.plaintext.length);
   });
 
   it('fails the download, never completing the file, when the other thread stops before it answers', async () => {
-    const { server, plaintext, request } = largeFile();
+    const file = storedFile();
     const { thread, seen } = laterHashThread({ broken: true });
-    const sink = recordingSink();
-    await expect(
-      downloadAndDecrypt(
-        request,
-        sink,
-        { transport: server.transport, clock: server.clock, hashThread: () => Promise.resolve(thread) },
-        new AbortController().signal,
-        () => undefined,
-      ),
-    ).rejects.toThrow('the hash worker stopped');
+    const { sink, outcome } = download(file, () => Promise.resolve(thread));
+    await expect(outcome).rejects.toThrow('the hash worker stopped');
     expect(seen.dropped).toBe(1);
     expect(sink.closed).toBe(false);
     expect(sink.aborted).toBe(true);
-    expect(sink.written()).toBeLessThan(plaintext.length);
+    expect(sink.written()).toBeLessThan(file.plaintext.length);
   });
 
   it('hashes here when there is no other thread, and for files below the threshold', async () => {
-    const { server, plaintext, request } = largeFile();
-    const noThread = recordingSink();
-    await downloadAndDecrypt(
-      request,
-      noThread,
-      { transport: server.transport, clock: server.clock, hashThread: () => Promise.resolve(null) },
-      new AbortController().signal,
-      () => undefined,
-    );
-    expect(noThread.bytes().equals(plaintext)).toBe(true);
+    const file = storedFile();
+    const noThread = download(file, () => Promise.resolve(null));
+    await noThread.outcome;
+    expect(noThread.sink.bytes().equals(file.plaintext)).toBe(true);
     // Here too a container other than the signed one fails.
-    const signedHash = request.ciphertextHash.slice();
-    signedHash[5] = (signedHash[5] as number) ^ 1;
-    const refused = recordingSink();
-    await expect(
-      downloadAndDecrypt(
-        { ...request, ciphertextHash: signedHash },
-        refused,
-        { transport: server.transport, clock: server.clock, hashThread: () => Promise.resolve(null) },
-        new AbortController().signal,
-        () => undefined,
-      ),
-    ).rejects.toThrow('tampered');
-    expect(refused.closed).toBe(false);
+    const refused = download(file, () => Promise.resolve(null), otherHash(file.request.ciphertextHash));
+    await expect(refused.outcome).rejects.toThrow('tampered');
+    expect(refused.sink.closed).toBe(false);
 
-    const small = fakeServer();
-    const fileKey = newFileKey();
-    const fileId = newId();
-    const bytes = randomBytes(1_000_000);
-    const { ciphertext, summary } = encryptContent(fileKey, fileId, bytes);
-    small.serve(URL, ciphertext);
+    const small = storedFile(1_000_000);
     let asked = 0;
-    const sink = recordingSink();
-    await downloadAndDecrypt(
-      {
-        url: URL,
-        headers: {},
-        containerSize: ciphertext.length,
-        fileKey,
-        fileId,
-        ciphertextHash: summary.ciphertextHash,
-        plaintextSize: bytes.length,
-      },
-      sink,
-      {
-        transport: small.transport,
-        clock: small.clock,
-        hashThread: () => {
-          asked++;
-          return Promise.resolve(laterHashThread().thread);
-        },
-      },
-      new AbortController().signal,
-      () => undefined,
-    );
+    const { sink, outcome } = download(small, () => {
+      asked++;
+      return Promise.resolve(laterHashThread().thread);
+    });
+    await outcome;
     expect(asked).toBe(0);
-    expect(sink.bytes().equals(bytes)).toBe(true);
+    expect(sink.bytes().equals(small.plaintext)).toBe(true);
   });
 });

@@ -500,11 +500,23 @@ it('sends nothing while it cannot tell which addresses are colleagues: a failed 
     `notitie-els.pdf;${ADMIN.email}`,
     'notitie-onbekend.pdf;iemand@example.org',
   ].join('\r\n');
+  // Whether Send was enabled at any moment, even for one frame (a click then would send
+  // before the check): watched in the page from before the list is read.
+  await page.evaluate(() => {
+    const seen = window as unknown as { sendWasEnabled: boolean };
+    seen.sendWasEnabled = false;
+    const look = (): void => {
+      const send = document.querySelector<HTMLButtonElement>('[data-testid="batch-send"]');
+      if (send && !send.disabled) seen.sendWasEnabled = true;
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true });
+  });
   // The address check fails (the server is away for a moment).
   await page.route('**/api/v1/recipients/lookup', (route) => route.abort('connectionreset'));
   await composeBatch(page, files, list);
   await page.getByTestId('batch-lookup-failed').waitFor();
   expect(await page.getByTestId('batch-send').isDisabled()).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { sendWasEnabled: boolean }).sendWasEnabled)).toBe(false);
   await page.unroute('**/api/v1/recipients/lookup');
   await page.getByTestId('batch-lookup-retry').click();
   const colleague = page.locator(`[data-testid="batch-preview-row"][data-email="${ADMIN.email}"]`);

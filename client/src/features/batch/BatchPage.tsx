@@ -97,6 +97,9 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
   // Until the list's other addresses are checked, a colleague would show as an unknown address
   // (a guest link instead of their account): nothing is sent while that is checking or failed.
   const [lookup, setLookup] = useState<'checking' | 'failed' | 'done'>('done');
+  // The list the last finished check was for: a list just read is unchecked until its check
+  // ran, even in the moment before the check starts.
+  const [checkedRows, setCheckedRows] = useState<readonly BatchListRow[] | null>(null);
   const [lookupTry, setLookupTry] = useState(0);
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -117,6 +120,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
     if (unknown.length === 0) {
       setAccounts([]);
       setLookup('done');
+      setCheckedRows(rows);
       return;
     }
     const controller = new AbortController();
@@ -132,12 +136,13 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
       if (controller.signal.aborted) return;
       setAccounts(found);
       setLookup('done');
+      setCheckedRows(rows);
     })().catch(() => {
       if (!controller.signal.aborted) setLookup('failed');
     });
     return () => controller.abort();
   }, [rows, directory.data, lookupTry]);
-  const checked = mode === 'names' || lookup === 'done';
+  const checked = mode === 'names' || (lookup === 'done' && checkedRows === rows);
 
   // A file from a chosen folder keeps its path there, so the list can name `januari/loonstrook.pdf`.
   const chosen = useMemo(
