@@ -6,7 +6,7 @@
 // on the server with its items (addresses and deliveries only, never a file name), and the run
 // starts (BatchView.tsx), which also makes the export and the report.
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../api/accounts';
 import { createBatch } from '../../api/batches';
 import { listClients } from '../../api/clients';
@@ -104,11 +104,13 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
   const [problem, setProblem] = useState<{ readonly text: string; readonly n: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [started, setStarted] = useState<{ readonly batchId: string; readonly files: Map<number, File> } | null>(null);
-  const folder = useRef<HTMLInputElement>(null);
   const fail = (text: string): void => setProblem((p) => ({ text, n: (p?.n ?? 0) + 1 }));
 
-  // A folder picker: the attribute has no JSX name.
-  useEffect(() => folder.current?.setAttribute('webkitdirectory', ''), []);
+  // A folder picker: the attribute has no JSX name. Set as the input mounts (a ref, not an
+  // effect, which runs only after the page is painted and could be clicked).
+  const folderPicker = useCallback((input: HTMLInputElement | null) => {
+    input?.setAttribute('webkitdirectory', '');
+  }, []);
 
   const directory = useLoad(loadDirectory, []);
 
@@ -273,7 +275,7 @@ export function BatchPage({ info }: { readonly info: SessionInfo }): JSX.Element
             </label>
             <input
               id="batch-folder"
-              ref={folder}
+              ref={folderPicker}
               type="file"
               class="field__input"
               disabled={busy}
