@@ -2,7 +2,7 @@
 // semicolons or commas, quotes, a byte-order mark, errors with their line), the file-name rule
 // (a reference number or an address as a whole token, optionally one organisation's contacts),
 // and the preview that says per file who gets it, how, and what to look at.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/src/api/http';
 import { withRetry } from '../../client/src/features/batch/batch-runner';
 import { BatchListError, parseBatchList, toCsv } from '../../shared/batch/csv.js';
@@ -358,19 +358,30 @@ describe('the batch runner’s retries', () => {
     await expect(withRetry(() => Promise.resolve(1), stopped.signal)).rejects.toThrow('cancelled');
   });
 
-  it('gives up once its window has passed', async () => {
-    let calls = 0;
-    await expect(
-      withRetry(
+  it('gives up once its window has passed, and not before', async () => {
+    // The clock is the test's own: a slow machine must not make the first failure look late.
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const attempts: number[] = [];
+      const outcome = withRetry(
         () => {
           calls++;
+          attempts.push(Date.now());
           return Promise.reject(new ApiError(502, 'bad_gateway'));
         },
         new AbortController().signal,
         () => {},
-        0,
-      ),
-    ).rejects.toThrow('502');
-    expect(calls).toBe(2);
+        1_000,
+      );
+      const settled = expect(outcome).rejects.toThrow('502');
+      await vi.advanceTimersByTimeAsync(10_000);
+      await settled;
+      // Tries at 0, 0.5 s (within the window) and 1.5 s (past it): the third failure is final.
+      expect(calls).toBe(3);
+      expect(attempts.map((t) => t - attempts[0]!)).toEqual([0, 500, 1_500]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
