@@ -8,8 +8,10 @@
 //      BLAKE2b hash of the whole container), encrypt and decrypt, MiB/s;
 //   3. on an office of their own (bench/phases.ts): "click to link" (one 200 KiB file to one
 //      guest, Send click → link shown, the median of BENCH_LINK_RUNS), and the bytes a phone
-//      downloads before the guest page is usable (bench/phone.ts: what the page started
-//      fetching before "Send me a code" was enabled, as the server sends it for br, gzip);
+//      downloads before each page a client opens from a mail is usable (bench/phone.ts: what
+//      the page started fetching before its first control was enabled, as the server sends it
+//      for br, gzip): the guest page and a bound drop's page ("Send me a code"), the sign-in
+//      page ("Sign in");
 //   4. for each size, on a fresh server and Chromium (bench/office.ts: the server program as
 //      `npm start` runs it, its own data folder, mail to a real SMTP server on loopback, the
 //      office set up through the printed setup link, the advisor signed in on the login page):

@@ -1,6 +1,6 @@
 // The measurements made once per run, on an office of their own (a fresh server and Chromium,
-// like each size's): click to link, and what a phone downloads before the guest page can be
-// used. Each is one entry of OFFICE_PHASES: how it runs and which figures it adds to the
+// like each size's): click to link, and what a phone downloads before the pages a client opens
+// from a mail can be used (the guest page, a drop page, the sign-in page to the portal). Each is one entry of OFFICE_PHASES: how it runs and which figures it adds to the
 // summary. A new measurement of the same kind is one more entry; the batch figure ("200 files
 // of 150 KiB to 200 recipients"), once the batch page exists, will be
 //
@@ -11,7 +11,8 @@
 // reading the server's memory around it as transfer.ts does.
 import type { BenchConfig } from './config.js';
 import { clickToLink, letterLink, type ClickToLink } from './link.js';
-import { measurePhonePage, type PhonePage } from './phone.js';
+import { boundDropLink } from './drop.js';
+import { measurePhonePage, type PhonePage, type PhoneTarget } from './phone.js';
 import type { Office } from './office.js';
 
 /** One line of the summary: what was measured, its value for a reader, and as a number (or text) for JSON. */
@@ -44,20 +45,20 @@ function phase<T>(definition: OfficePhase<T>): OfficePhase {
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
-export const OFFICE_PHASES: readonly OfficePhase[] = [
-  phase<ClickToLink>({
-    name: 'clickToLink',
-    title: 'Click to link: one 200 KiB file to one guest (Send click → link shown)',
-    run: (office, { work, config }) => clickToLink(office, work, config.linkRuns),
-    figures: (r) => [
-      { label: `median of ${r.seconds.length}`, text: `${r.medianSeconds.toFixed(2)} s`, value: r.medianSeconds },
-      { label: 'each run', text: r.seconds.map((s) => `${s.toFixed(2)} s`).join(', '), value: r.seconds.join(',') },
-    ],
-  }),
-  phase<PhonePage>({
-    name: 'phoneGuestPage',
-    title: 'A phone opening a guest link: bytes until "Send me a code" is enabled (fresh context, nothing cached)',
-    run: async (office, { work }) => measurePhonePage(office, await letterLink(office, work)),
+/** What a phone downloads before a page is usable (phone.ts), as one phase: its figures and its file list. */
+function phonePhase(options: {
+  readonly name: string;
+  readonly title: string;
+  readonly target: (office: Office, work: string) => Promise<PhoneTarget>;
+  /** The moment counted to, for the file list's heading. */
+  readonly until: string;
+}): OfficePhase {
+  const inBackground = (r: PhonePage): number =>
+    r.later.reduce((total, f) => total + (f.kind === 'other' ? 0 : (f.sentBr?.bytes ?? 0)), 0);
+  return phase<PhonePage>({
+    name: options.name,
+    title: options.title,
+    run: async (office, { work }) => measurePhonePage(office, await options.target(office, work)),
     figures: (r) => [
       {
         label: `scripts + wasm (${r.scripts.count} files) as the server sends them for Accept-Encoding: br, gzip`,
@@ -82,8 +83,8 @@ export const OFFICE_PHASES: readonly OfficePhase[] = [
       },
       {
         label: 'then in the background: scripts + wasm as sent for br, gzip (the crypto worker)',
-        text: kib(r.later.reduce((total, f) => total + (f.kind === 'other' ? 0 : (f.sentBr?.bytes ?? 0)), 0)),
-        value: r.later.reduce((total, f) => total + (f.kind === 'other' ? 0 : (f.sentBr?.bytes ?? 0)), 0),
+        text: kib(inBackground(r)),
+        value: inBackground(r),
       },
       { label: 'server compresses scripts', text: r.serverEncoding ?? 'no', value: r.serverEncoding ?? 'no' },
       {
@@ -97,11 +98,51 @@ export const OFFICE_PHASES: readonly OfficePhase[] = [
       const line = (f: PhonePage['resources'][number]): string =>
         `  ${`${f.kind} ${new URL(f.name).pathname}`.padEnd(60)} ${kibOr(f.sentBr?.bytes)} ${kibOr(f.sentGzip?.bytes)} ${kibOr(f.encodedBodySize)} ${kibOr(f.decodedBodySize)}`;
       return [
-        'What the phone fetched before "Send me a code" was enabled (sent for br, gzip / for gzip / as Chromium received / decoded):',
+        `What the phone fetched for the ${r.page} before ${options.until} (sent for br, gzip / for gzip / as Chromium received / decoded):`,
         ...r.resources.map(line),
-        'Started after it was enabled, in the background:',
+        'Started after it, in the background:',
         ...(r.later.length > 0 ? r.later.map(line) : ['  (nothing: the crypto worker was not loaded within a minute)']),
       ];
     },
+  });
+}
+
+export const OFFICE_PHASES: readonly OfficePhase[] = [
+  phase<ClickToLink>({
+    name: 'clickToLink',
+    title: 'Click to link: one 200 KiB file to one guest (Send click → link shown)',
+    run: (office, { work, config }) => clickToLink(office, work, config.linkRuns),
+    figures: (r) => [
+      { label: `median of ${r.seconds.length}`, text: `${r.medianSeconds.toFixed(2)} s`, value: r.medianSeconds },
+      { label: 'each run', text: r.seconds.map((s) => `${s.toFixed(2)} s`).join(', '), value: r.seconds.join(',') },
+    ],
+  }),
+  phonePhase({
+    name: 'phoneGuestPage',
+    title: 'A phone opening a guest link: bytes until "Send me a code" is enabled (fresh context, nothing cached)',
+    target: async (office, work) => ({
+      page: 'guest page',
+      link: await letterLink(office, work),
+      control: 'guest-request-code',
+    }),
+    until: '"Send me a code" was enabled',
+  }),
+  phonePhase({
+    name: 'phoneDropPage',
+    title:
+      'A phone opening a drop link bound to its address: bytes until "Send me a code" is enabled (fresh context, nothing cached)',
+    target: async (office) => ({
+      page: 'drop page',
+      link: await boundDropLink(office),
+      control: 'drop-upload-request-code',
+    }),
+    until: '"Send me a code" was enabled',
+  }),
+  phonePhase({
+    name: 'phoneSignInPage',
+    title: 'A client’s phone opening the sign-in page (the way to the portal): bytes until "Sign in" is enabled',
+    target: (office) =>
+      Promise.resolve({ page: 'sign-in page', link: `${office.coffer.origin}/login`, control: 'login-submit' }),
+    until: '"Sign in" was enabled',
   }),
 ];

@@ -1,6 +1,7 @@
-// What a guest's phone downloads before the guest page can be used: the guest link opened in a
-// fresh browser context (nothing cached) with a phone's screen, until the "Send me a code"
-// button is enabled. That moment is taken in the page itself (a MutationObserver installed
+// What a phone downloads before one of the pages people open from a mail can be used: the link
+// opened in a fresh browser context (nothing cached) with a phone's screen, until the page's
+// first control is enabled (the guest page's and the drop page's "Send me a code", the sign-in
+// page's "Sign in"). That moment is taken in the page itself (a MutationObserver installed
 // before the page's own scripts), and only what the page and its workers started fetching
 // before it is counted; what starts after (the crypto worker, loaded in the background) is
 // listed apart. The files come from the page's Resource Timing entries (no DevTools network
@@ -37,6 +38,8 @@ interface PhoneResource extends Entry {
 }
 
 export interface PhonePage {
+  /** The page measured, as the summary names it. */
+  readonly page: string;
   /** Everything the page and its workers started fetching before the button was enabled, the page itself first. */
   readonly resources: readonly PhoneResource[];
   /** Started after the button was enabled: the crypto worker, loaded in the background (waited for, up to a minute). */
@@ -60,12 +63,21 @@ export interface PhonePage {
   readonly usableAfterSeconds: number;
 }
 
-const BUTTON = `${testId('guest-request-code')}:not([disabled])`;
+/** A page to measure: the link a phone opens, and the control whose enabling makes it usable. */
+export interface PhoneTarget {
+  /** How the summary names it: "guest page", "drop page", "sign-in page". */
+  readonly page: string;
+  readonly link: string;
+  /** The control's test id; the page is usable once it is in the document and not disabled. */
+  readonly control: string;
+}
 
-/** Runs in the page before its own scripts: notes when the button first appears enabled. */
-const WATCH_BUTTON = `(() => {
+const enabled = (control: string): string => `${testId(control)}:not([disabled])`;
+
+/** Runs in the page before its own scripts: notes when the control first appears enabled. */
+const WATCH_CONTROL = (control: string): string => `(() => {
   const observer = new MutationObserver(() => {
-    if (document.querySelector(${JSON.stringify(BUTTON)}) === null) return;
+    if (document.querySelector(${JSON.stringify(enabled(control))}) === null) return;
     globalThis.__benchUsableAt = performance.now();
     observer.disconnect();
   });
@@ -126,13 +138,13 @@ async function waitForCryptoWorker(page: GuestTab['page']): Promise<void> {
   }
 }
 
-export async function measurePhonePage(office: Office, link: string): Promise<PhonePage> {
+export async function measurePhonePage(office: Office, target: PhoneTarget): Promise<PhonePage> {
   const guest = await newGuestTab(office, { phone: true });
   try {
     const { page } = guest;
-    await page.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_BUTTON });
-    await page.goto(link);
-    await page.waitFor(BUTTON, 60_000);
+    await page.send('Page.addScriptToEvaluateOnNewDocument', { source: WATCH_CONTROL(target.control) });
+    await page.goto(target.link);
+    await page.waitFor(enabled(target.control), 60_000);
     const usableAfterMs = await page.evaluate<number>('globalThis.__benchUsableAt');
     const usableAt = (await page.evaluate<number>('performance.timeOrigin')) + usableAfterMs;
     // The page then loads the crypto worker in the background: wait for it, to list it apart.
@@ -151,6 +163,7 @@ export async function measurePhonePage(office: Office, link: string): Promise<Ph
     const sum = (list: readonly PhoneResource[], pick: (r: PhoneResource) => number | undefined): number =>
       list.reduce((total, r) => total + (pick(r) ?? 0), 0);
     return {
+      page: target.page,
       resources,
       later,
       scripts: {
