@@ -37,14 +37,16 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
 
   useEffect(() => session.start(), [session]);
 
-  // The crypto worker (libsodium) is most of what a page downloads. Every page but a guest's
-  // link uses it at once (or shows its state), so it starts loading with the page; the guest
-  // page starts it itself once "Send me a code" can be pressed, as the guest needs it only
-  // after typing the code.
-  const guestLink = guestLinkId(path) !== null;
+  // The crypto worker (libsodium) is most of what a page downloads. Most pages use it at once
+  // (or show its state), so it starts loading with the page. The pages people open from a mail
+  // on a phone start it themselves once their first control is on the screen, so that the page
+  // comes first: the guest page and a bound drop's page once "Send me a code" can be pressed
+  // (asking for a code needs no crypto), the sign-in page once it is shown (the password is
+  // typed while the worker loads).
+  const startsItself = guestLinkId(path) !== null || dropIdOfPath(path) !== null || path === '/login';
   useEffect(() => {
-    if (!guestLink) engine.start();
-  }, [guestLink, engine]);
+    if (!startsItself) engine.start();
+  }, [startsItself, engine]);
 
   // In the same commit as the new text, so the page is never read with the wrong language.
   useLayoutEffect(() => {

@@ -9,7 +9,8 @@
 //   server's log, every mail, the blobs on disk and the database file and WAL are searched for
 //   the files' content and names, the label, the message and D: none is there.
 // - The drop's public key in the database is replaced: the upload page refuses, and nothing is
-//   uploaded (no upload request, no row).
+//   uploaded (no upload request, no row); for a bound drop also when the client typed the code
+//   before the crypto worker (held back) could check the key.
 // - An upload is added to a drop without D, as a server could (the test, in Node, through the
 //   public API): the office's page shows it rejected, and its files cannot be opened.
 import { randomBytes } from 'node:crypto';
@@ -190,6 +191,61 @@ it('refuses to encrypt anything when the drop key in the database was replaced, 
   await advisor.page.getByTestId('drop-key-warning').waitFor();
   await sessions.finish(advisor, client);
 });
+
+it('lets a bound drop’s client ask for a code before the crypto worker loads, and never shows the files when the server replaced the key', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const email = `swapped-${marker()}@example.nl`;
+  const drop = await makeDropLink(advisor.page, { label: `Bound drop ${marker()}`, title: 'Uw documenten', email });
+  db.prepare('UPDATE drops SET public_key = ? WHERE id = ?').run(
+    newDropKeys(idFromWire(drop.dropId)).keyPair.publicKey,
+    idFromWire(drop.dropId),
+  );
+
+  // The crypto worker's script is held back until the code has been typed: its check of the
+  // drop key cannot have run before then.
+  const client = await sessions.open('client of a swapped bound drop');
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let workerAsked = false;
+  await client.page.route(/\/assets\/worker-[^/]+\.js$/, async (route) => {
+    workerAsked = true;
+    await released;
+    await route.continue();
+  });
+  await openDropLink(client.page, drop.link, 'start');
+  expect(await client.page.getByTestId('drop-upload-request-code').isEnabled()).toBe(true);
+  await proveAddressTyped(client.page, email);
+  // The code was right, and the page asked for the worker once the button was shown; but with
+  // the key unchecked the files do not come: the page says it is getting ready, the form waits.
+  await client.page
+    .getByTestId('drop-upload-busy')
+    .filter({ hasText: 'The code is correct. Getting the encryption ready' })
+    .waitFor();
+  expect(workerAsked).toBe(true);
+  expect(await client.page.getByTestId('drop-upload-page').getAttribute('data-step')).toBe('code');
+  expect(await client.page.getByTestId('drop-upload-verify').isDisabled()).toBe(true);
+  expect(await client.page.getByTestId('drop-files').count()).toBe(0);
+
+  release();
+  await client.page.locator('[data-testid="drop-upload-page"][data-step="mismatch"]').waitFor();
+  expect(await client.page.getByTestId('drop-upload-mismatch').textContent()).toContain('Do not upload anything here');
+  expect(await client.page.getByTestId('drop-files').count()).toBe(0);
+  expect(await client.page.getByTestId('drop-upload-submit').count()).toBe(0);
+  await settle(client);
+  expect(client.requests.filter((request) => /\/uploads\b/.test(new URL(request.url).pathname))).toEqual([]);
+  // The code made a session (a grant), and nothing was uploaded with it.
+  expect(countFor(drop.dropId)).toEqual({ sessions: 1, uploads: 0, submissions: 0 });
+  await sessions.finish(advisor, client);
+});
+
+/** "Send me a code" and the code from the newest mail, typed (it sends itself at the sixth digit). */
+async function proveAddressTyped(page: Page, email: string): Promise<void> {
+  const before = coffer.mail.to(email).length;
+  await page.getByTestId('drop-upload-request-code').click();
+  await page.locator('[data-testid="drop-upload-page"][data-step="code"]').waitFor();
+  await page.getByTestId('drop-upload-remember').uncheck();
+  await page.getByTestId('drop-upload-code').fill(await codeFromMail(coffer.mail, email, before + 1));
+}
 
 it('shows an upload added without D as rejected in the office, and its files cannot be opened', async () => {
   const advisor = await sessions.signedIn(ADVISOR);

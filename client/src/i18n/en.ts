@@ -1171,6 +1171,7 @@ export const en = {
   'dropUpload.intro': 'Files you upload here are encrypted in your browser. Only {office} can open them.',
   'dropUpload.until': 'This link works until {date}.',
   'dropUpload.codeExplain': 'To make sure only you can upload here, we first send a 6-digit code to {email}.',
+  'dropUpload.keyChecking': 'The code is correct. Getting the encryption ready…',
   'dropUpload.codeConfirmed': 'The code is correct. Choose your files.',
   'dropUpload.continue': 'Continue',
   'dropUpload.error.delivery': 'The code could not be delivered to this address. The office has been told.',

@@ -1209,6 +1209,7 @@ export const nl: Messages = {
   'dropUpload.until': 'Deze link werkt tot {date}.',
   'dropUpload.codeExplain':
     'Om zeker te weten dat alleen u hier uploadt, sturen we eerst een code van 6 cijfers naar {email}.',
+  'dropUpload.keyChecking': 'De code klopt. De versleuteling wordt klaargezet…',
   'dropUpload.codeConfirmed': 'De code klopt. Kies uw bestanden.',
   'dropUpload.continue': 'Verder',
   'dropUpload.error.delivery': 'De code kon niet worden afgeleverd op dit adres. Het kantoor is ingelicht.',

@@ -2,8 +2,9 @@
 // files for the office (docs/protocol.md §13). Opening the page changes nothing on the server (GET
 // only). It shows the office's name and logo and the drop's public title and instructions, and
 // the crypto worker checks the drop key the server names against the fingerprint in the link
-// before anything can be encrypted: a key that does not match stops the page with a warning. A
-// drop bound to an address first asks for a code sent there (the person presses the button; the
+// before anything can be encrypted: a key that does not match stops the page with a warning,
+// at whatever step it is found. (A bound drop shows "Send me a code" while the worker loads and
+// checks; the files step waits for the check.) A drop bound to an address first asks for a code sent there (the person presses the button; the
 // code form sends itself at the sixth digit and may make this browser a trusted device); on a
 // trusted device of that address the page goes straight to the files, and "upload more" needs no
 // new code (the session comes from POST …/trusted); an open drop never mails. The chosen files are checked against the drop's limits, then each is
@@ -11,7 +12,7 @@
 // to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
 // time and the receipt code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says what is kept, and why there).
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
 import { getDropLink, openTrustedDrop, requestDropCode, startDropSession, verifyDropCode } from '../../api/drops';
 import { forgetDevice } from '../../api/sharing';
@@ -79,6 +80,25 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
   const sending = useDropUpload();
   const { working, progress } = sending;
 
+  /**
+   * The worker's check of the drop key the server names against the link's fingerprint: null
+   * when it is the link's key, else the step that says why not. Nothing can be encrypted for the
+   * drop before it passed (the worker refuses: drop_unchecked).
+   */
+  const checkDropKey = async (loaded: Loaded): Promise<Step | null> => {
+    if (!dropId || !fragment) return { kind: 'invalid' };
+    try {
+      await engine.call('openDropLink', { dropId, fragment, publicKey: loaded.info.publicKey });
+      return null;
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'drop_key_mismatch') return { kind: 'mismatch', loaded };
+      if (error instanceof EngineError && error.code === 'bad_link') return { kind: 'invalid' };
+      return { kind: 'unavailable' };
+    }
+  };
+  /** The check for the drop as loaded now, once started. */
+  const keyCheck = useRef<{ readonly loaded: Loaded; readonly outcome: Promise<Step | null> } | null>(null);
+
   // Opening the page: two GETs, which change nothing; then the drop key against the link.
   useEffect(() => {
     if (!dropId || !fragment) {
@@ -86,7 +106,10 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       return;
     }
     setStep({ kind: 'loading' });
-    return () => void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+    return () => {
+      keyCheck.current = null;
+      void engine.call('forgetDropLink', { dropId }).catch(() => undefined);
+    };
   }, [dropId, fragment, attempt, engine]);
 
   useLoad<Step>(
@@ -94,18 +117,15 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       ? async (signal) => {
           const [office, info] = await Promise.all([getOffice({ signal }), getDropLink(dropId, { signal })]);
           const loaded: Loaded = { office: { name: office.name ?? '', logoUrl: office.logoUrl }, info };
-          try {
-            await engine.call('openDropLink', { dropId, fragment, publicKey: info.publicKey });
-          } catch (error) {
-            if (error instanceof EngineError && error.code === 'drop_key_mismatch') return { kind: 'mismatch', loaded };
-            if (error instanceof EngineError && error.code === 'bad_link') return { kind: 'invalid' };
-            return { kind: 'unavailable' };
-          }
-          return info.locked
-            ? { kind: 'locked', loaded }
-            : info.bound && !info.trusted
-              ? { kind: 'start', loaded }
-              : { kind: 'files', loaded, grant: null };
+          // A bound drop starts with "Send me a code", which needs no crypto: the button is there
+          // at once, and the crypto worker (most of what a phone downloads) loads and checks the
+          // key meanwhile (below); the files wait for that check.
+          if (info.bound && !info.trusted && !info.locked) return { kind: 'start', loaded };
+          const outcome = checkDropKey(loaded);
+          keyCheck.current = { loaded, outcome };
+          const failed = await outcome;
+          if (failed) return failed;
+          return info.locked ? { kind: 'locked', loaded } : { kind: 'files', loaded, grant: null };
         }
       : null,
     [dropId, fragment, attempt, engine],
@@ -122,6 +142,20 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       },
     },
   );
+
+  // Once "Send me a code" is on the screen (an effect runs after the paint), the key check
+  // starts: a key that is not the link's stops the page whichever step the person is at.
+  const startedWith = step.kind === 'start' ? step.loaded : null;
+  useEffect(() => {
+    if (startedWith === null || keyCheck.current?.loaded === startedWith) return;
+    const outcome = checkDropKey(startedWith);
+    const check = { loaded: startedWith, outcome };
+    keyCheck.current = check;
+    void outcome.then((failed) => {
+      if (failed && keyCheck.current === check) setStep(failed);
+    });
+    // Keyed on the loaded drop alone: checkDropKey is made anew each render from the same inputs.
+  }, [startedWith]);
 
   /** A 410 (the drop ended) or 423 (locked) from any step. */
   const handleDropError = (error: unknown, loaded: Loaded): boolean => {
@@ -170,6 +204,19 @@ export function DropUploadPage({ path }: { readonly path: string }): JSX.Element
       return;
     }
     setTrustedDevice(granted.trustedUntil !== undefined);
+    // The files only once the drop key passed its check (normally done while the code was typed;
+    // on a slow connection the crypto worker may still be loading).
+    page.setBusy(t('dropUpload.keyChecking'));
+    let failed: Step | null;
+    try {
+      failed = await (keyCheck.current?.loaded === loaded ? keyCheck.current.outcome : checkDropKey(loaded));
+    } finally {
+      page.setBusy(null);
+    }
+    if (failed) {
+      setStep(failed);
+      return;
+    }
     setStatus(t('dropUpload.codeConfirmed'));
     setStep({ kind: 'files', loaded, grant: granted.grant });
   };

@@ -31,6 +31,10 @@ export function LoginPage(): JSX.Element {
   const { busy, problem, fail, clearProblem, working, run } = useAttempt();
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string; code?: string }>({});
 
+  // The crypto worker (needed once "Sign in" is pressed) loads while the address and password
+  // are typed: it starts after the form is on the screen (app.tsx leaves the start to this page).
+  useEffect(() => engine.start(), [engine]);
+
   // Already signed in (another tab, or a reload of this page): go on to the app.
   useEffect(() => {
     if (!working.current && (state.kind === 'locked' || state.kind === 'unlocked'))
