@@ -12,6 +12,7 @@
 import type { BenchConfig } from './config.js';
 import { clickToLink, letterLink, type ClickToLink } from './link.js';
 import { boundDropLink } from './drop.js';
+import { clientInvitationLink } from './invitation.js';
 import { measurePhonePage, type PhonePage, type PhoneTarget } from './phone.js';
 import type { Office } from './office.js';
 
@@ -82,7 +83,8 @@ function phonePhase(options: {
         value: r.all.sentBr,
       },
       {
-        label: 'then in the background: scripts + wasm as sent for br, gzip (the crypto worker)',
+        label:
+          'then in the background: scripts + wasm as sent for br, gzip (the crypto worker, and what else the page loads)',
         text: kib(inBackground(r)),
         value: inBackground(r),
       },
@@ -101,7 +103,7 @@ function phonePhase(options: {
         `What the phone fetched for the ${r.page} before ${options.until} (sent for br, gzip / for gzip / as Chromium received / decoded):`,
         ...r.resources.map(line),
         'Started after it, in the background:',
-        ...(r.later.length > 0 ? r.later.map(line) : ['  (nothing: the crypto worker was not loaded within a minute)']),
+        ...(r.later.length > 0 ? r.later.map(line) : ['  (nothing within a minute)']),
       ];
     },
   });
@@ -137,6 +139,17 @@ export const OFFICE_PHASES: readonly OfficePhase[] = [
       control: 'drop-upload-request-code',
     }),
     until: '"Send me a code" was enabled',
+  }),
+  phonePhase({
+    name: 'phoneInvitePage',
+    title:
+      'A client’s phone opening an invitation (the first way to the portal): bytes until "Create my account" is enabled',
+    target: async (office) => ({
+      page: 'invitation page',
+      link: await clientInvitationLink(office),
+      control: 'invite-submit',
+    }),
+    until: '"Create my account" was enabled',
   }),
   phonePhase({
     name: 'phoneSignInPage',

@@ -3,7 +3,7 @@
 // first control is enabled (the guest page's and the drop page's "Send me a code", the sign-in
 // page's "Sign in"). That moment is taken in the page itself (a MutationObserver installed
 // before the page's own scripts), and only what the page and its workers started fetching
-// before it is counted; what starts after (the crypto worker, loaded in the background) is
+// before it is counted; what starts after (the crypto worker and what else loads in the background) is
 // listed apart. The files come from the page's Resource Timing entries (no DevTools network
 // monitoring is switched on). Each built file is then fetched from the server again as a
 // phone's browser asks for it, `Accept-Encoding: br, gzip` (whatever this Chromium asked for on
@@ -42,7 +42,7 @@ export interface PhonePage {
   readonly page: string;
   /** Everything the page and its workers started fetching before the button was enabled, the page itself first. */
   readonly resources: readonly PhoneResource[];
-  /** Started after the button was enabled: the crypto worker, loaded in the background (waited for, up to a minute). */
+  /** Started after the button was enabled: the crypto worker and what else the page loads in the background (waited for, up to a minute). */
   readonly later: readonly PhoneResource[];
   /** Sums over scripts and wasm fetched before the button was enabled. */
   readonly scripts: {
@@ -127,13 +127,31 @@ async function describe(entry: Entry, origin: string): Promise<PhoneResource> {
   };
 }
 
-/** True once the crypto worker's script (assets/worker-*.js) has been fetched by the page. */
-const WORKER_FETCHED = `performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.startsWith('/assets/worker-'))`;
+/** Whether the crypto worker's script (assets/worker-*.js) was fetched, and how many files the page has fetched. */
+const FETCHED = `(() => {
+  const entries = performance.getEntriesByType('resource');
+  return { worker: entries.some((e) => new URL(e.name).pathname.startsWith('/assets/worker-')), count: entries.length };
+})()`;
 
-/** Waits up to a minute for the crypto worker's script; a page that never loads it shows that in the list. */
-async function waitForCryptoWorker(page: GuestTab['page']): Promise<void> {
+/** Nothing new fetched for this long counts as the page having finished what it loads in the background. */
+const QUIET_MS = 1_500;
+
+/**
+ * Waits up to a minute for what the page loads in the background once it is usable: the crypto
+ * worker's script, and anything else (a page that asks for a new password loads the strength
+ * estimator), until nothing new was fetched for QUIET_MS. A page that never loads the worker
+ * shows that in the list.
+ */
+async function waitForBackgroundLoads(page: GuestTab['page']): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (!(await page.evaluate<boolean>(WORKER_FETCHED)) && Date.now() < deadline) {
+  let last = -1;
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    const { worker, count } = await page.evaluate<{ worker: boolean; count: number }>(FETCHED);
+    if (count !== last) {
+      last = count;
+      quietSince = Date.now();
+    } else if (worker && Date.now() - quietSince >= QUIET_MS) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -147,8 +165,8 @@ export async function measurePhonePage(office: Office, target: PhoneTarget): Pro
     await page.waitFor(enabled(target.control), 60_000);
     const usableAfterMs = await page.evaluate<number>('globalThis.__benchUsableAt');
     const usableAt = (await page.evaluate<number>('performance.timeOrigin')) + usableAfterMs;
-    // The page then loads the crypto worker in the background: wait for it, to list it apart.
-    await waitForCryptoWorker(page);
+    // The page then loads the crypto worker (and perhaps more) in the background: wait for it, to list it apart.
+    await waitForBackgroundLoads(page);
     const fetched = [
       ...(await page.evaluate<Entry[]>(ENTRIES)),
       ...(await page.evaluateInWorkers<Entry[]>(ENTRIES)).flat(),
