@@ -343,14 +343,15 @@ it(
       expect(findNeedles(all, forms(`S of ${email}`, linkSecret)), email).toEqual([]);
     }
     for (const email of WITH_CODE) {
-      const mail = coffer.mail.to(email).find((m) => /\/s\/[A-Za-z0-9_-]{22}#/.test(m.text ?? ''));
-      const link = /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(mail?.text ?? '')?.[0] ?? '';
+      // The link mails to this recipient: one, or two of the same link after the crash (above).
+      const linkMails = coffer.mail.to(email).filter((m) => /\/s\/[A-Za-z0-9_-]{22}#/.test(m.text ?? ''));
+      const link = /https?:\/\/\S+\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(linkMails[0]?.text ?? '')?.[0] ?? '';
       const { linkSecret } = parseGuestLinkFragment(new URL(link).hash);
       const hits = findNeedles(all, forms(`S of ${email}`, linkSecret));
-      const mailAt = ` in mail ${coffer.mail.messages.indexOf(mail as never)} to ${email}`;
+      const mailsAt = linkMails.map((mail) => ` in mail ${coffer.mail.messages.indexOf(mail)} to ${email}`);
       expect(hits.length).toBeGreaterThan(0);
       expect(
-        hits.filter((hit) => !hit.endsWith(mailAt) && !hit.includes('/mail-link)')),
+        hits.filter((hit) => !mailsAt.some((at) => hit.endsWith(at)) && !hit.includes('/mail-link)')),
         email,
       ).toEqual([]);
     }
