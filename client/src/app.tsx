@@ -42,8 +42,10 @@ export function App({ engine, initialLang }: AppProps): JSX.Element {
   // on a phone start it themselves once their first control is on the screen, so that the page
   // comes first: the guest page and a bound drop's page once "Send me a code" can be pressed
   // (asking for a code needs no crypto), the sign-in page once it is shown (the password is
-  // typed while the worker loads).
-  const startsItself = guestLinkId(path) !== null || dropIdOfPath(path) !== null || path === '/login';
+  // typed while the worker loads), the invitation page once the invitation and its form are
+  // shown (the office key is checked while the name and password are typed).
+  const startsItself =
+    guestLinkId(path) !== null || dropIdOfPath(path) !== null || path === '/login' || path === '/invite';
   useEffect(() => {
     if (!startsItself) engine.start();
   }, [startsItself, engine]);

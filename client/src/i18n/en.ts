@@ -1643,6 +1643,7 @@ export const en = {
   'clients.renew.untrusted':
     'The client’s keys as this server gives them are not the ones the office certified. No new link was made. Contact the client in person.',
 
+  'invite.office.checking': 'Checking the office key against your invitation link…',
   'invite.office.verified':
     'This really is {office}: its key matches the fingerprint (the key’s short number) in your invitation link.',
   'invite.office.mismatch.title': 'Stop: the office key does not match your invitation link.',

@@ -1685,6 +1685,7 @@ export const nl: Messages = {
   'clients.renew.untrusted':
     'De sleutels van de klant zoals deze server ze geeft, zijn niet de sleutels die het kantoor heeft gecertificeerd. Er is geen nieuwe link gemaakt. Neem persoonlijk contact op met de klant.',
 
+  'invite.office.checking': 'De kantoorsleutel wordt gecontroleerd met uw uitnodigingslink…',
   'invite.office.verified':
     'Dit is echt {office}: de sleutel klopt met de vingerafdruk (het korte nummer van de sleutel) in uw uitnodigingslink.',
   'invite.office.mismatch.title': 'Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.',

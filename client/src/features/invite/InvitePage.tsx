@@ -7,12 +7,15 @@
 // waits for an admin to approve them (compare fingerprints, certify, seal the office keys)
 // before they can open office material.
 //
-// The fingerprint in the link is the office signing key's: before anything else the worker
-// checks the key the server names against it, and a mismatch stops the page loudly (a server
-// that swapped the office key must not get anyone to trust it). Every link must carry it: a
-// link without one (`#<token>`) is refused as incomplete before the token is even sent, so no
-// key is ever made for an office nobody checked. A client's account pins the office key as
-// soon as it exists.
+// The fingerprint in the link is the office signing key's: the worker checks the key the server
+// names against it, and a mismatch stops the page loudly (a server that swapped the office key
+// must not get anyone to trust it). The form is shown while that check runs, so that a phone gets
+// it before the crypto worker (which this page starts itself, once the invitation is shown); the
+// form sends nothing and makes no key until the check has passed, and a mismatch replaces it with
+// the warning (docs/threat-model.md, promise 5). Every link must carry the fingerprint: a link
+// without one (`#<token>`) is refused as incomplete before the token is even sent, so no key is
+// ever made for an office nobody checked. A client's account pins the office key as soon as it
+// exists.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { acceptInvitation, lookupInvitation, type InvitationLookupResponse } from '../../api/accounts';
@@ -75,7 +78,7 @@ type OfficeCheck =
 
 type Phase =
   | { readonly kind: 'form' }
-  | { readonly kind: 'working'; readonly stage: ProgressStage | 'sending' }
+  | { readonly kind: 'working'; readonly stage: ProgressStage | 'office' | 'sending' }
   | { readonly kind: 'recovery'; readonly recoveryKey: string };
 
 export function InvitePage(): JSX.Element {
@@ -92,9 +95,23 @@ export function InvitePage(): JSX.Element {
   const answer = lookup.kind === 'valid' ? lookup.answer : null;
 
   // The office key the server names, against the link's fingerprint, before any key is made.
+  // This load is what starts the crypto worker (app.tsx leaves it to this page): its effect runs
+  // once the invitation and the form are on the screen.
   useEffect(() => {
     if (answer !== null) setOffice({ kind: 'checking' });
   }, [answer, linkFingerprint]);
+  // A form sent while the check runs waits here for its outcome (true: the key is the link's).
+  const officeNow = useRef(office);
+  officeNow.current = office;
+  const officeWaiting = useRef<((verified: boolean) => void)[]>([]);
+  useEffect(() => {
+    if (office.kind === 'checking') return;
+    for (const settle of officeWaiting.current.splice(0)) settle(office.kind === 'verified');
+  }, [office]);
+  const officeChecked = (): Promise<boolean> =>
+    officeNow.current.kind === 'checking'
+      ? new Promise((resolve) => officeWaiting.current.push(resolve))
+      : Promise.resolve(officeNow.current.kind === 'verified');
   useLoad(
     answer !== null && linkFingerprint !== null
       ? () =>
@@ -159,6 +176,11 @@ export function InvitePage(): JSX.Element {
           </button>
         </p>
       )}
+      {lookup.kind === 'valid' && office.kind === 'checking' && (
+        <Notice testid="invite-office-checking">
+          <p class="status-text status-text--busy">{t('invite.office.checking')}</p>
+        </Notice>
+      )}
       {lookup.kind === 'valid' && office.kind === 'verified' && (
         <Notice tone="ok" testid="invite-office-verified">
           <p>{t('invite.office.verified', { office: lookup.answer.office.name })}</p>
@@ -180,8 +202,9 @@ export function InvitePage(): JSX.Element {
           )}
         </ErrorAlert>
       )}
-      {lookup.kind === 'valid' && token !== null && office.kind === 'verified' && (
+      {lookup.kind === 'valid' && token !== null && (office.kind === 'checking' || office.kind === 'verified') && (
         <AcceptForm
+          officeChecked={officeChecked}
           token={token}
           secret={linkSecret}
           invitation={lookup.answer}
@@ -228,6 +251,7 @@ function InvitationSummary({ invitation }: { readonly invitation: InvitationLook
 }
 
 function AcceptForm({
+  officeChecked,
   token,
   secret: invitationSecret,
   invitation,
@@ -235,6 +259,8 @@ function AcceptForm({
   setPhase,
   onSignedIn,
 }: {
+  /** Waits for the office key's check against the link: true when it matched. */
+  readonly officeChecked: () => Promise<boolean>;
   readonly token: string;
   /** I from a handed-over invitation's link; null for a mailed one. */
   readonly secret: string | null;
@@ -275,8 +301,14 @@ function AcceptForm({
     }
     working.current = true;
     setProblem(null);
-    setPhase({ kind: 'working', stage: 'keys' });
     try {
+      // No key is made before the office key matched the link: a mismatch replaces this form.
+      setPhase({ kind: 'working', stage: 'office' });
+      if (!(await officeChecked())) {
+        setPhase({ kind: 'form' });
+        return;
+      }
+      setPhase({ kind: 'working', stage: 'keys' });
       const created = await engine.call(
         'createAccount',
         {
@@ -357,7 +389,15 @@ function AcceptForm({
         onEdit={edited}
       />
       {phase.kind === 'working' && (
-        <Progress text={t(phase.stage === 'sending' ? 'progress.sending' : CREATE_PROGRESS[phase.stage])} />
+        <Progress
+          text={t(
+            phase.stage === 'sending'
+              ? 'progress.sending'
+              : phase.stage === 'office'
+                ? 'invite.office.checking'
+                : CREATE_PROGRESS[phase.stage],
+          )}
+        />
       )}
       <div class="button-row">
         <button type="submit" class="button" disabled={busy} data-testid="invite-submit">
