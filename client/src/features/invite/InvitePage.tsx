@@ -100,7 +100,8 @@ export function InvitePage(): JSX.Element {
   useEffect(() => {
     if (answer !== null) setOffice({ kind: 'checking' });
   }, [answer, linkFingerprint]);
-  // A form sent while the check runs waits here for its outcome (true: the key is the link's).
+  // The check's outcome for a form being sent (true: the key is the link's); while the check
+  // runs, a promise of it, which the form waits for.
   const officeNow = useRef(office);
   officeNow.current = office;
   const officeWaiting = useRef<((verified: boolean) => void)[]>([]);
@@ -108,10 +109,10 @@ export function InvitePage(): JSX.Element {
     if (office.kind === 'checking') return;
     for (const settle of officeWaiting.current.splice(0)) settle(office.kind === 'verified');
   }, [office]);
-  const officeChecked = (): Promise<boolean> =>
+  const officeChecked = (): boolean | Promise<boolean> =>
     officeNow.current.kind === 'checking'
       ? new Promise((resolve) => officeWaiting.current.push(resolve))
-      : Promise.resolve(officeNow.current.kind === 'verified');
+      : officeNow.current.kind === 'verified';
   useLoad(
     answer !== null && linkFingerprint !== null
       ? () =>
@@ -259,8 +260,8 @@ function AcceptForm({
   setPhase,
   onSignedIn,
 }: {
-  /** Waits for the office key's check against the link: true when it matched. */
-  readonly officeChecked: () => Promise<boolean>;
+  /** The office key's check against the link (true when it matched), or a promise of it while it runs. */
+  readonly officeChecked: () => boolean | Promise<boolean>;
   readonly token: string;
   /** I from a handed-over invitation's link; null for a mailed one. */
   readonly secret: string | null;
@@ -303,8 +304,12 @@ function AcceptForm({
     setProblem(null);
     try {
       // No key is made before the office key matched the link: a mismatch replaces this form.
-      setPhase({ kind: 'working', stage: 'office' });
-      if (!(await officeChecked())) {
+      let verified = officeChecked();
+      if (typeof verified !== 'boolean') {
+        setPhase({ kind: 'working', stage: 'office' });
+        verified = await verified;
+      }
+      if (!verified) {
         setPhase({ kind: 'form' });
         return;
       }
