@@ -13,6 +13,7 @@ import { removeTempDirs } from '../helpers/tmp.js';
 import { approveColleague, completeSetup, inviteColleague, signIn } from './support/accounts.js';
 import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
+import { holdCryptoWorker, slowPageChunk } from './support/held-worker.js';
 import { pageSettled } from './support/showcase.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -186,35 +187,23 @@ it('shows the sign-in form before the crypto worker loads; the worker loads whil
     observer.observe(document, { subtree: true, childList: true, attributes: true });
   });
   // The worker's script (libsodium, most of what a phone downloads) is answered only when released.
-  let asked = 0;
-  let askedAt = 0;
-  let release = (): void => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await context.route(/\/assets\/worker-[\w-]+\.js$/, async (route) => {
-    asked++;
-    askedAt = Date.now();
-    await released;
-    await route.fallback();
-  });
+  const worker = await holdCryptoWorker(context);
   // As on a slow phone network: the sign-in page's own script takes a while to arrive.
-  await context.route(/\/assets\/LoginPage-[\w-]+\.js$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await route.fallback();
-  });
+  await slowPageChunk(context, 'LoginPage', 500);
   await page.goto(`${coffer.origin}/login`);
   await page.getByTestId('login-email').fill(ADMIN.email);
   await page.getByTestId('login-password').fill(ADMIN.password);
   // The page asked for the worker by itself, with the form already there.
-  await expect.poll(() => asked).toBe(1);
+  await expect.poll(() => worker.asked()).toBe(1);
   await page.getByTestId('login-submit').click();
-  release();
+  worker.release();
   await page.getByTestId('app-shell').waitFor({ timeout: 60_000 });
   // Both on this machine's clock (the page's time origin is wall time), with room for the two
   // clocks' rounding: a worker asked for as the page starts comes the 500 ms hold earlier.
   const formShownAt = await page.evaluate(() => (globalThis as { formShownAt?: number }).formShownAt ?? null);
   expect(formShownAt).not.toBeNull();
-  expect(askedAt).toBeGreaterThan((formShownAt as number) - 250);
-  expect(asked).toBe(1);
+  expect(worker.askedAt()).toBeGreaterThan((formShownAt as number) - 250);
+  expect(worker.asked()).toBe(1);
   expect(problems.messages).toEqual([]);
   await context.close();
 });

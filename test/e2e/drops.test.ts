@@ -36,6 +36,7 @@ import { download, expectSameFile, marker, randomFile, TRANSFER_TIMEOUT, windowN
 import { expectNoTrace, FlowTest, settle, type Sessions } from './support/sessions.js';
 import { forms } from './support/traces.js';
 import { dropChecks } from './support/drop-checks.js';
+import { holdCryptoWorker } from './support/held-worker.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -204,14 +205,7 @@ it('lets a bound drop’s client ask for a code before the crypto worker loads, 
   // The crypto worker's script is held back until the code has been typed: its check of the
   // drop key cannot have run before then.
   const client = await sessions.open('client of a swapped bound drop');
-  let release = (): void => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let workerAsked = false;
-  await client.page.route(/\/assets\/worker-[^/]+\.js$/, async (route) => {
-    workerAsked = true;
-    await released;
-    await route.continue();
-  });
+  const worker = await holdCryptoWorker(client.page);
   await openDropLink(client.page, drop.link, 'start');
   expect(await client.page.getByTestId('drop-upload-request-code').isEnabled()).toBe(true);
   await proveAddressTyped(client.page, email);
@@ -221,12 +215,12 @@ it('lets a bound drop’s client ask for a code before the crypto worker loads, 
     .getByTestId('drop-upload-busy')
     .filter({ hasText: 'The code is correct. Getting the encryption ready' })
     .waitFor();
-  expect(workerAsked).toBe(true);
+  expect(worker.asked()).toBeGreaterThan(0);
   expect(await client.page.getByTestId('drop-upload-page').getAttribute('data-step')).toBe('code');
   expect(await client.page.getByTestId('drop-upload-verify').isDisabled()).toBe(true);
   expect(await client.page.getByTestId('drop-files').count()).toBe(0);
 
-  release();
+  worker.release();
   await client.page.locator('[data-testid="drop-upload-page"][data-step="mismatch"]').waitFor();
   expect(await client.page.getByTestId('drop-upload-mismatch').textContent()).toContain('Do not upload anything here');
   expect(await client.page.getByTestId('drop-files').count()).toBe(0);

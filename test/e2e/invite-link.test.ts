@@ -15,6 +15,7 @@ import { removeTempDirs } from '../helpers/tmp.js';
 import { completeSetup, keepRecoveryKey, signIn } from './support/accounts.js';
 import { launchChromium, watchConsole } from './support/browser.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
+import { holdCryptoWorker, slowPageChunk } from './support/held-worker.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
 const INVITEE = 'anna@kantoor-jansen.nl';
@@ -37,13 +38,18 @@ afterAll(async () => {
 async function invitee(locale: string): Promise<{ page: Page; api: string[] }> {
   const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  return { page, api: recordApi(page) };
+}
+
+/** Watches `page`'s console and records each API request it makes, as `METHOD /path`. */
+function recordApi(page: Page): string[] {
   watchConsole(page);
   const api: string[] = [];
   page.on('request', (request: Request) => {
     const url = new URL(request.url());
     if (url.pathname.startsWith('/api/')) api.push(`${request.method()} ${url.pathname}`);
   });
-  return { page, api };
+  return api;
 }
 
 it('refuses an invitation link without the office fingerprint before anything is sent or made', async () => {
@@ -122,21 +128,9 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
         if (line !== '' && seen.progress?.at(-1) !== line) seen.progress?.push(line);
       }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
     });
-    let asked = 0;
-    let askedAt = 0;
-    let release = (): void => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    await context.route(/\/assets\/worker-[\w-]+\.js$/, async (route) => {
-      asked++;
-      askedAt = Date.now();
-      await released;
-      await route.fallback();
-    });
+    const worker = await holdCryptoWorker(context);
     // As on a slow phone network: the invitation page's own script takes a while to arrive.
-    await context.route(/\/assets\/InvitePage-[\w-]+\.js$/, async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await route.fallback();
-    });
+    await slowPageChunk(context, 'InvitePage', 500);
     if (swapKey) {
       // The server names an office key of its own making for the same office.
       const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string;
@@ -149,12 +143,7 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
       });
     }
     const page = await context.newPage();
-    watchConsole(page);
-    const api: string[] = [];
-    page.on('request', (request: Request) => {
-      const url = new URL(request.url());
-      if (url.pathname.startsWith('/api/')) api.push(`${request.method()} ${url.pathname}`);
-    });
+    const api = recordApi(page);
     await page.goto(links.get(email) as string);
     await page.getByTestId('invite-form').waitFor();
     expect(await page.getByTestId('invite-office-checking').textContent()).toContain(
@@ -165,7 +154,7 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
     await page.getByTestId('password-confirm').fill('tuinhek-melkboer-zonnedak');
     await page.locator('[data-testid="password-strength"][data-state="accepted"]').waitFor({ timeout: 20_000 });
     // The page asked for the worker by itself, with the form already there.
-    await expect.poll(() => asked).toBe(1);
+    await expect.poll(() => worker.asked()).toBe(1);
     await page.getByTestId('invite-submit').click();
     // Sent before the check: it waits for it, and says so.
     await page.getByText('De kantoorsleutel wordt gecontroleerd met uw uitnodigingslink…').first().waitFor();
@@ -173,8 +162,8 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
     const formShownAt = await page.evaluate(() => (globalThis as { formShownAt?: number }).formShownAt ?? null);
     expect(formShownAt).not.toBeNull();
     // Both on this machine's clock, with room for the two clocks' rounding.
-    expect(askedAt).toBeGreaterThan((formShownAt as number) - 250);
-    release();
+    expect(worker.askedAt()).toBeGreaterThan((formShownAt as number) - 250);
+    worker.release();
     return { context, page, api };
   };
 

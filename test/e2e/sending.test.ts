@@ -61,6 +61,7 @@ import {
   type Sessions,
 } from './support/sessions.js';
 import { findNeedles, forms, type Needle, type RecordedRequest } from './support/traces.js';
+import { holdCryptoWorker } from './support/held-worker.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -411,23 +412,16 @@ it("a guest's page works before the crypto worker has loaded: the code is reques
 
   const guest = await newSession('guest');
   // The worker's script (libsodium, most of the page's weight) is answered only when released.
-  const held: string[] = [];
-  let release = (): void => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await guest.context.route(/\/assets\/worker-[\w-]+\.js$/, async (route) => {
-    held.push(new URL(route.request().url()).pathname);
-    await released;
-    await route.fallback();
-  });
+  const worker = await holdCryptoWorker(guest.context);
 
   const code = await guestRequestsCode(guest.page, coffer.mail, guestLink);
   // The page asked for the worker by itself, in the background, once it could be used.
-  await expect.poll(() => held.length).toBe(1);
-  release();
+  await expect.poll(() => worker.asked()).toBe(1);
+  worker.release();
   // The form sends itself at the sixth digit.
   await guest.page.getByTestId('guest-code').fill(code);
   await guest.page.locator('[data-testid="guest-page"][data-step="files"]').waitFor({ timeout: TRANSFER_TIMEOUT });
   expectSameFile(await download(guest.page, file.name), file);
-  expect(held).toHaveLength(1);
+  expect(worker.asked()).toBe(1);
   await finish(advisor, guest);
 });
