@@ -144,6 +144,10 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
     }
     const page = await context.newPage();
     const api = recordApi(page);
+    const acceptedAt: number[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/invitations/accept')) acceptedAt.push(Date.now());
+    });
     await page.goto(links.get(email) as string);
     await page.getByTestId('invite-form').waitFor();
     expect(await page.getByTestId('invite-office-checking').textContent()).toContain(
@@ -164,7 +168,7 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
     // Both on this machine's clock, with room for the two clocks' rounding.
     expect(worker.askedAt()).toBeGreaterThan((formShownAt as number) - 250);
     worker.release();
-    return { context, page, api };
+    return { context, page, api, acceptedAt, releasedAt: Date.now() };
   };
 
   // An honest server: once the worker has checked the key, the keys are made and the account exists.
@@ -172,6 +176,9 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
   await honest.page.getByTestId('invite-office-verified').waitFor({ timeout: 30_000 });
   await keepRecoveryKey(honest.page);
   expect(honest.api).toContain('POST /api/v1/invitations/accept');
+  // How long this machine took from the worker's release to the accept: keys made, then sent.
+  const honestTook = (honest.acceptedAt[0] ?? Number.NaN) - honest.releasedAt;
+  expect(honestTook).toBeGreaterThan(0);
   const honestProgress = await honest.page.evaluate(() => (globalThis as { progress?: string[] }).progress ?? []);
   expect(honestProgress[0]).toContain('De kantoorsleutel wordt gecontroleerd');
   expect(honestProgress.length).toBeGreaterThan(1);
@@ -183,7 +190,9 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
   await warning.waitFor({ timeout: 30_000 });
   expect(await warning.textContent()).toContain('Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.');
   expect(await swapped.page.getByTestId('invite-form').count()).toBe(0);
-  // Once the page has settled (a request of the test's own comes after anything it sent before).
+  // Given three times as long as the honest page took to make its keys and send them, and then
+  // settled (a request of the test's own comes after anything the page sent before it).
+  await swapped.page.waitForTimeout(Math.max(0, swapped.releasedAt + 3 * honestTook - Date.now()));
   const settled = swapped.page.waitForRequest((request) => request.url().endsWith('/healthz?settled'));
   await swapped.page.evaluate(async () => {
     await (await fetch('/healthz?settled')).text();
