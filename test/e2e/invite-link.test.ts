@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inviteLinkIn, inviteToken } from '../helpers/mail-server.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { completeSetup, keepRecoveryKey, signIn } from './support/accounts.js';
-import { launchChromium, watchConsole } from './support/browser.js';
+import { launchChromium, settlePage, watchConsole } from './support/browser.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
 import { holdCryptoWorker, slowPageChunk } from './support/held-worker.js';
 
@@ -73,16 +73,8 @@ it('refuses an invitation link without the office fingerprint before anything is
     const status = page.locator('[data-testid="invite-status"][data-state="incomplete"]');
     await status.waitFor();
     expect(await status.textContent()).toMatch(text);
-    // Once the page has settled (a render, then a request of the test's own, whose event comes
-    // after that of anything the page sent before it), check that no lookup was made.
-    await page.evaluate(
-      () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-    );
-    const settled = page.waitForRequest((request) => request.url().endsWith('/healthz?settled'));
-    await page.evaluate(async () => {
-      await (await fetch('/healthz?settled')).text();
-    });
-    await settled;
+    // Once the page has settled, check that no lookup was made.
+    await settlePage(page);
     expect(await page.getByTestId('invite-form').count()).toBe(0);
     expect(api.filter((line) => line.includes('/invitations/'))).toEqual([]);
     await page.context().close();
@@ -190,14 +182,10 @@ it('shows the invitation form before the crypto worker loads, and makes no key u
   await warning.waitFor({ timeout: 30_000 });
   expect(await warning.textContent()).toContain('Stop: de kantoorsleutel klopt niet met uw uitnodigingslink.');
   expect(await swapped.page.getByTestId('invite-form').count()).toBe(0);
-  // Given three times as long as the honest page took to make its keys and send them, and then
-  // settled (a request of the test's own comes after anything the page sent before it).
+  // After three times as long as the honest page took to make its keys and send them, and once
+  // the page has settled:
   await swapped.page.waitForTimeout(Math.max(0, swapped.releasedAt + 3 * honestTook - Date.now()));
-  const settled = swapped.page.waitForRequest((request) => request.url().endsWith('/healthz?settled'));
-  await swapped.page.evaluate(async () => {
-    await (await fetch('/healthz?settled')).text();
-  });
-  await settled;
+  await settlePage(swapped.page);
   expect(swapped.api.filter((line) => line.endsWith('/invitations/accept'))).toEqual([]);
   // The only progress the page ever showed was the wait for the check: no key was being made.
   const swappedProgress = await swapped.page.evaluate(() => (globalThis as { progress?: string[] }).progress ?? []);

@@ -24,6 +24,25 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * Waits until what `page` had started has gone out, instead of sleeping: two animation frames
+ * (a render and what it schedules), then a request of the test's own through the page's network
+ * stack, whose request event comes after that of anything the page (or a worker of it) issued
+ * before it; a test can then assert that nothing else was sent. Returns that request's path.
+ */
+export async function settlePage(page: Page): Promise<string> {
+  await page.evaluate(
+    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+  );
+  const marker = `/healthz?settled=${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const seen = page.waitForRequest((request) => request.url().endsWith(marker));
+  await page.evaluate(async (url) => {
+    await (await fetch(url)).text();
+  }, marker);
+  await seen;
+  return marker;
+}
+
 export interface ConsoleProblems {
   /** Console errors and warnings, uncaught exceptions, CSP and Trusted Types violations. */
   readonly messages: string[];

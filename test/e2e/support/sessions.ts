@@ -10,7 +10,7 @@ import { ready } from '../../../shared/crypto/index.js';
 import type { Db } from '../../../server/kernel/db/open.js';
 import { removeTempDirs } from '../../helpers/tmp.js';
 import { approveColleague, completeSetup, inviteColleague, signIn, type Person } from './accounts.js';
-import { launchChromium, watchConsole, type ConsoleProblems } from './browser.js';
+import { launchChromium, settlePage, watchConsole, type ConsoleProblems } from './browser.js';
 import { startCoffer, type Coffer } from './coffer.js';
 import {
   fileHaystacks,
@@ -96,20 +96,13 @@ async function setUpOffice(
 
 /** Everything the server side and the network saw: requests, the server's log, mail, DATA_DIR (with the database and its WAL). */
 /**
- * Waits until what a page had started has gone out, instead of sleeping: two animation frames
- * (a render and what it schedules), then a request of the test's own through the page's network
- * stack. The context records requests in the order the browser issues them, so once this one is
- * recorded, every request the page (or a window or worker of it) issued before it is too; a test
- * can then assert that nothing else was sent.
+ * Waits until what a session's page had started has gone out (settlePage), and is in the
+ * session's record: the context records requests in the order the browser issues them, so once
+ * the test's own request is recorded, every request the page (or a window or worker of it)
+ * issued before it is too; a test can then assert that nothing else was sent.
  */
 export async function settle(session: Session): Promise<void> {
-  await session.page.evaluate(
-    () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
-  );
-  const marker = `/healthz?settled=${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  await session.page.evaluate(async (url) => {
-    await (await fetch(url)).text();
-  }, marker);
+  const marker = await settlePage(session.page);
   await expect.poll(() => session.requests.some((request) => request.url.endsWith(marker))).toBe(true);
 }
 

@@ -1,16 +1,18 @@
 // /d/<dropId>#<drop key fingerprint>.<D>: someone without an account (usually a client) uploads
 // files for the office (docs/protocol.md §13). Opening the page changes nothing on the server (GET
-// only). It shows the office's name and logo and the drop's public title and instructions, and
-// the crypto worker checks the drop key the server names against the fingerprint in the link
-// before anything can be encrypted: a key that does not match stops the page with a warning,
-// at whatever step it is found. (A bound drop shows "Send me a code" while the worker loads and
-// checks; the files step waits for the check.) A drop bound to an address first asks for a code sent there (the person presses the button; the
-// code form sends itself at the sixth digit and may make this browser a trusted device); on a
-// trusted device of that address the page goes straight to the files, and "upload more" needs no
-// new code (the session comes from POST …/trusted); an open drop never mails. The chosen files are checked against the drop's limits, then each is
-// encrypted and uploaded in the worker with its own progress bar; the worker seals the file keys
-// to the drop key and MACs the manifest with D. The receipt lists the files, their sizes, the
-// time and the receipt code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says what is kept, and why there).
+// only). It shows the office's name and logo and the drop's public title and instructions, and the
+// crypto worker checks the drop key the server names against the fingerprint in the link before
+// anything can be encrypted: a key that does not match stops the page with a warning, at whatever
+// step it is found. (A bound drop shows "Send me a code" while the worker loads and checks; the
+// files step waits for the check.) A drop bound to an address first asks for a code sent there (the
+// person presses the button; the code form sends itself at the sixth digit and may make this
+// browser a trusted device); on a trusted device of that address the page goes straight to the
+// files, and "upload more" needs no new code (the session comes from POST …/trusted); an open drop
+// never mails. The chosen files are checked against the drop's limits, then each is encrypted and
+// uploaded in the worker with its own progress bar; the worker seals the file keys to the drop key
+// and MACs the manifest with D. The receipt lists the files, their sizes, the time and the receipt
+// code the office will see too; back or forward in this tab shows it again (kept-receipt.ts says
+// what is kept, and why there).
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getOffice } from '../../api/accounts';
