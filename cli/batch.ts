@@ -11,8 +11,8 @@
 //      with its items (addresses and deliveries only);
 //   5. four items at a time, each its own share to its one recipient with `batch: {batchId,
 //      itemNo}`; network failures and 5xx answers are retried with backoff for up to ten minutes;
-//      409 batch_item_taken means the item has its share already (ours if the server names this
-//      share's id: a retry whose first answer was lost);
+//      an item that has its share already is done (shared/batch/item-share.ts: after a lost
+//      answer the retry first asks the server's item, so our own create that landed counts as ours);
 //   6. a 'mail' item's link is mailed by Coffer (a contact with a standing access code); an
 //      'export' item's link goes to --links FILE.csv (made 0600, never overwritten) or stdout, and
 //      the items are then marked exported, as the browser marks them when its export is saved;
@@ -27,6 +27,7 @@ import { openAsBlob } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { idToWire, newId } from '../shared/crypto/index.js';
 import { toCsv } from '../shared/batch/csv.js';
+import { itemShareStep } from '../shared/batch/item-share.js';
 import {
   addresseesOf,
   assignFromList,
@@ -413,23 +414,23 @@ async function runItems(
         ),
       );
       const shareId = sealed.request.shareId;
-      const ours = await retried(
-        () =>
-          session.api.post(
-            '/api/v1/shares',
-            { ...sealed.request, batch: { batchId: made.batchId, itemNo: item.itemNo } },
-            ShareCreateResponse,
-          ),
-        signal,
-      ).then(
-        () => true,
-        async (error: unknown) => {
-          if (!(error instanceof HttpFailure && error.code === 'batch_item_taken')) throw error;
-          // Taken: by this very create whose answer was lost, or by an earlier run.
-          const detail = await retried(() => session.api.get(batchPath(made.batchId), BatchDetail), signal);
-          return detail.items.find((i) => i.itemNo === item.itemNo)?.shareId === shareId;
-        },
-      );
+      const ours =
+        (await retried(
+          itemShareStep({
+            shareId,
+            create: () =>
+              session.api.post(
+                '/api/v1/shares',
+                { ...sealed.request, batch: { batchId: made.batchId, itemNo: item.itemNo } },
+                ShareCreateResponse,
+              ),
+            itemShare: async () =>
+              (await session.api.get(batchPath(made.batchId), BatchDetail)).items.find((i) => i.itemNo === item.itemNo)
+                ?.shareId,
+            taken: (error) => error instanceof HttpFailure && error.code === 'batch_item_taken',
+          }),
+          signal,
+        )) === 'ours';
       shareMade = true;
       await session.call('forgetFiles', { fileIds: [uploaded.fileId] });
       if (!ours) {

@@ -139,6 +139,47 @@ function typed(text: string): PassThrough & { isTTY: boolean } {
   return stdin;
 }
 
+/**
+ * A proxy in front of the server at `base`: the first request `which` names reaches the server,
+ * and its connection drops before the answer gets back (a proxy restarting, a server killed just
+ * after it committed); later ones pass. `seen` logs "<name> dropped <status>" and "<name> passed".
+ */
+async function dropFirstAnswer(
+  o: SendingOffice,
+  base: string,
+  which: (method: string, url: string) => string | null,
+): Promise<{ proxy: string; seen: string[] }> {
+  const seen: string[] = [];
+  const proxy = createServer((req, res) => {
+    const url = req.url ?? '';
+    const name = which(req.method ?? '', url);
+    if (name !== null && !seen.some((line) => line.startsWith(`${name} `))) {
+      seen.push(`${name} sent`);
+      const body: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => body.push(chunk));
+      req.on('end', () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).flatMap(([header, value]) =>
+            ['host', 'connection', 'content-length'].includes(header) || typeof value !== 'string'
+              ? []
+              : [[header, value]],
+          ),
+        );
+        void fetch(`${base}${url}`, { method: req.method, headers, body: Buffer.concat(body) }).then((real) => {
+          seen.splice(seen.indexOf(`${name} sent`), 1, `${name} dropped ${real.status}`);
+          req.socket.destroy();
+        });
+      });
+      return;
+    }
+    if (name !== null) seen.push(`${name} passed`);
+    o.t.app(req, res);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  servers.push(proxy);
+  return { proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
+}
+
 describe('coffer batch', () => {
   it('sends a Dutch list: one share per file and recipient, the contact’s link mailed, the guests’ links in the links file, each recipient opens their own file', async () => {
     const { o, clients, standing } = await officeWithPeople();
@@ -341,35 +382,12 @@ describe('coffer batch', () => {
     const { o } = await officeWithPeople();
     const { server, base } = await listen(o);
     servers.push(server);
-    const mailLinks: string[] = [];
     // Between `coffer` and the server: the first mail-link request reaches the server, which mails
     // the link, and then the connection drops before the answer gets back (a proxy restarting).
-    const proxy = createServer((req, res) => {
-      const url = req.url ?? '';
-      if (req.method === 'POST' && url.endsWith('/mail-link') && mailLinks.length === 0) {
-        const body: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => body.push(chunk));
-        req.on('end', () => {
-          const headers = Object.fromEntries(
-            Object.entries(req.headers).flatMap(([name, value]) =>
-              ['host', 'connection', 'content-length'].includes(name) || typeof value !== 'string'
-                ? []
-                : [[name, value]],
-            ),
-          );
-          void fetch(`${base}${url}`, { method: 'POST', headers, body: Buffer.concat(body) }).then((real) => {
-            mailLinks.push(`dropped ${real.status}`);
-            req.socket.destroy();
-          });
-        });
-        return;
-      }
-      if (req.method === 'POST' && url.endsWith('/mail-link')) mailLinks.push('passed');
-      o.t.app(req, res);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    servers.push(proxy);
-    const { home } = await connectDevice(o, o.staff, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+    const { proxy, seen: mailLinks } = await dropFirstAnswer(o, base, (method, url) =>
+      method === 'POST' && url.endsWith('/mail-link') ? 'mail-link' : null,
+    );
+    const { home } = await connectDevice(o, o.staff, proxy);
     const lisaFile = FILES.find((f) => f.email === LISA) as (typeof FILES)[number];
     const { csv } = await batchFolder([lisaFile]);
 
@@ -379,12 +397,38 @@ describe('coffer batch', () => {
 
     const run = await coffer(home, ['batch', '--csv', csv, '--yes', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(mailLinks).toEqual(['dropped 204', 'passed']);
+    expect(mailLinks).toEqual(['mail-link dropped 204', 'mail-link passed']);
     const outcome = run.json<BatchOutcome>();
     expect(outcome.mailFailed).toEqual([]);
     expect(outcome.items).toEqual([expect.objectContaining({ email: LISA, delivery: 'mail', state: 'delivered' })]);
     await o.t.mailSettled();
     expect(linkMails() - mailedBefore).toBe(1);
+  });
+
+  it('counts a share whose answer was lost as made: the run finishes, the recipient has one share and opens their own file', async () => {
+    const { o } = await officeWithPeople();
+    const { server, base } = await listen(o);
+    servers.push(server);
+    const { proxy, seen } = await dropFirstAnswer(o, base, (method, url) =>
+      method === 'POST' && url === '/api/v1/shares' ? 'share' : null,
+    );
+    const { home } = await connectDevice(o, o.staff, proxy);
+    const pietFile = FILES.find((f) => f.email === PIET) as (typeof FILES)[number];
+    const { csv, plaintexts } = await batchFolder([pietFile]);
+    const links = join(await tempDir('coffer-cli-links-'), 'links.csv');
+
+    const run = await coffer(home, ['batch', '--csv', csv, '--links', links, '--yes', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(seen).toEqual(['share dropped 201']);
+    expect(run.json<BatchOutcome>().items).toEqual([
+      expect.objectContaining({ email: PIET, delivery: 'export', state: 'delivered' }),
+    ]);
+    expect(count(o, 'shares')).toBe(1);
+    expect(activeShares(o)).toEqual({ [PIET]: 1 });
+    const link = /http:\/\/\S+?\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(await readFile(links, 'utf8'))?.[0];
+    const piet = await guestOpens(o, base, PIET, link ?? '');
+    expect(piet.names).toEqual([pietFile.path]);
+    expect(sha256(piet.bytes)).toBe(sha256(plaintexts.get(pietFile.path) ?? new Uint8Array()));
   });
 
   it('resumes a stopped batch only when the server lists exactly the sealed plan: a changed address is refused before anything is written', async () => {

@@ -1,11 +1,13 @@
 // Pure parts of the batch page: reading the list an office exports (Dutch and English headers,
 // semicolons or commas, quotes, a byte-order mark, errors with their line), the file-name rule
 // (a reference number or an address as a whole token, optionally one organisation's contacts),
-// and the preview that says per file who gets it, how, and what to look at.
+// the preview that says per file who gets it, how, and what to look at, and the batch runner's
+// retries, which make each item's share once even when an answer is lost.
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/src/api/http';
 import { withRetry } from '../../client/src/features/batch/batch-runner';
 import { BatchListError, parseBatchList, toCsv } from '../../shared/batch/csv.js';
+import { itemShareStep } from '../../shared/batch/item-share.js';
 import { matchFiles, planMatchesServer } from '../../shared/batch/resume.js';
 import {
   assignByName,
@@ -383,5 +385,73 @@ describe('the batch runner’s retries', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('making a batch item’s share once', () => {
+  /** A server's item and its create: `lose` drops the next answer after (or before) the share was made. */
+  function serverItem(holder: string | null = null) {
+    const item = { shareId: holder, creates: 0, asked: 0, lose: null as 'after' | 'before' | null };
+    const calls = (shareId: string) => ({
+      shareId,
+      create: () => {
+        item.creates++;
+        const lose = item.lose;
+        item.lose = null;
+        if (lose === 'before') return Promise.reject(new ApiError(0, 'network'));
+        // A create sent again finds its upload used up (404); another share's item is taken (409).
+        if (item.shareId === shareId) return Promise.reject(new ApiError(404, 'not_found'));
+        if (item.shareId !== null) return Promise.reject(new ApiError(409, 'batch_item_taken'));
+        item.shareId = shareId;
+        return lose === 'after' ? Promise.reject(new ApiError(0, 'network')) : Promise.resolve({ shareId });
+      },
+      itemShare: () => {
+        item.asked++;
+        return Promise.resolve(item.shareId);
+      },
+      taken: (error: unknown) => error instanceof ApiError && error.code === 'batch_item_taken',
+    });
+    return { item, calls };
+  }
+
+  it('counts its own create whose answer was lost as made, without sending it again', async () => {
+    const { item, calls } = serverItem();
+    item.lose = 'after';
+    const outcome = await withRetry(itemShareStep(calls('share-1')), new AbortController().signal);
+    expect(outcome).toEqual({ value: 'ours', retried: true });
+    expect(item).toMatchObject({ shareId: 'share-1', creates: 1, asked: 1 });
+  });
+
+  it('sends the create again when the first never reached the server', async () => {
+    const { item, calls } = serverItem();
+    item.lose = 'before';
+    const outcome = await withRetry(itemShareStep(calls('share-1')), new AbortController().signal);
+    expect(outcome).toEqual({ value: 'ours', retried: true });
+    expect(item).toMatchObject({ shareId: 'share-1', creates: 2, asked: 1 });
+  });
+
+  it('leaves an item another run made alone, whether its own create was refused or lost', async () => {
+    const refused = serverItem('share-other');
+    expect(await itemShareStep(refused.calls('share-1'))()).toBe('taken');
+    expect(refused.item).toMatchObject({ shareId: 'share-other', creates: 1, asked: 1 });
+
+    const lost = serverItem();
+    lost.item.lose = 'before';
+    const step = itemShareStep(lost.calls('share-1'));
+    await expect(step()).rejects.toThrow(ApiError);
+    lost.item.shareId = 'share-other'; // another tab made it meanwhile
+    expect(await step()).toBe('taken');
+    expect(lost.item.creates).toBe(1);
+  });
+
+  it('passes any other refusal on', async () => {
+    const invalid = new ApiError(400, 'invalid_input');
+    const step = itemShareStep({
+      shareId: 'share-1',
+      create: () => Promise.reject(invalid),
+      itemShare: () => Promise.resolve(null),
+      taken: () => false,
+    });
+    await expect(step()).rejects.toBe(invalid);
   });
 });

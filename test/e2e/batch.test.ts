@@ -9,7 +9,8 @@
 // and nobody gets a file twice (active shares per recipient, link mails per address). Each
 // recipient opens exactly their own file (SHA-256 equal) and sees no other. The report and its
 // CSV say what happened. Then: a closed tab resumes from the batch's page after the files are
-// chosen again; a server that changes an item's address is caught before anything is sent; and
+// chosen again; a server that changes an item's address is caught before anything is sent; a
+// share whose answer never came back counts as made, not as a failure or a reason to send again; and
 // no file name or link secret reaches the database, the data folder, the logs or any mail but the
 // link mails Coffer was meant to send. Last, the file-name rule: contacts found by the reference
 // number in a file name, within one organisation when asked.
@@ -105,9 +106,14 @@ async function sendBatch(page: Page): Promise<string> {
   return (await page.getByTestId('batch-view').getAttribute('data-batch-id')) ?? '';
 }
 
-/** Waits until the run ended: its links for the office's own mail merge are offered (both batches here have some). */
+/** Waits until the run ended: its links for the office's own mail merge are offered (every batch here has some), never an error. */
 async function runEnds(page: Page): Promise<void> {
-  await page.getByTestId('batch-export').waitFor({ timeout: TRANSFER_TIMEOUT * 3 });
+  // A run that stopped on an error offers no links: its message is the failure, at once.
+  await page
+    .locator('[data-testid="batch-export"], [data-testid="batch-error"]')
+    .first()
+    .waitFor({ timeout: TRANSFER_TIMEOUT * 3 });
+  expect(await page.getByTestId('batch-error').allTextContents()).toEqual([]);
   await page.locator('[data-testid="batch-view"][data-run="idle"]').waitFor();
 }
 
@@ -450,6 +456,61 @@ it(
     await sessions.finish(guest, second);
   },
 );
+
+it('counts a share whose answer was lost as made: the run ends without an error, nobody gets a second share, and the link works', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const { page } = advisor;
+  const rows = Array.from({ length: 3 }, (_, i) => ({
+    file: randomFile(`loonstrook-mei-${String(2000 + i)}.pdf`, 60_000 + i),
+    email: `verloren${i}@example.org`,
+  }));
+  // Between the page and the server: the batch's first share reaches the server, which makes it,
+  // and the connection drops before the answer gets back (a proxy restarting, a server killed
+  // just after it committed).
+  const dropped: { status: number; itemNo: number }[] = [];
+  let dropping: 'first' | 'done' = 'first';
+  await page.route('**/api/v1/shares', async (route) => {
+    const request = route.request();
+    const body = request.method() === 'POST' ? (request.postDataJSON() as { batch?: { itemNo: number } }) : {};
+    if (body.batch === undefined || dropping === 'done') {
+      await route.continue();
+      return;
+    }
+    dropping = 'done';
+    const answer = await route.fetch();
+    dropped.push({ status: answer.status(), itemNo: body.batch.itemNo });
+    await route.abort('connectionreset');
+  });
+  await composeBatch(
+    page,
+    rows.map((r) => r.file),
+    ['Bestand;E-mailadres', ...rows.map((r) => `${r.file.name};${r.email}`)].join('\r\n'),
+  );
+  const batchId = await sendBatch(page);
+  await runEnds(page);
+  expect(dropped.map((d) => d.status)).toEqual([201]);
+  const exported = await saveExport(page);
+  expect(exported.map((r) => r[0]).sort()).toEqual(rows.map((r) => r.email).sort());
+  const batchRef = Buffer.from(fromBase64Url(batchId));
+  expect(
+    db.prepare(`SELECT state, count(*) AS n FROM batch_items WHERE batch_id = ? GROUP BY state`).all(batchRef),
+  ).toEqual([{ state: 'delivered', n: rows.length }]);
+  const perRecipient = activeBatchShares();
+  for (const row of rows) expect(perRecipient.get(row.email), row.email).toBe(1);
+  expect(
+    (db.prepare(`SELECT count(*) AS n FROM shares WHERE batch_id = ?`).get(batchRef) as { n: number }).n,
+    'shares made, withdrawn ones too',
+  ).toBe(rows.length);
+
+  // The recipient whose share's answer was lost opens it with the exported link.
+  const lost = dropped[0]?.itemNo ?? 0;
+  const row = rows[lost - 1] as (typeof rows)[number];
+  const guest = await sessions.open('lost answer');
+  await guestOpens(guest.page, row.email, exported.find((r) => r[0] === row.email)?.[3] ?? '');
+  expect(await guest.page.getByTestId('file-row').count()).toBe(1);
+  expectSameFile(await download(guest.page, row.file.name), row.file);
+  await sessions.finish(guest, advisor);
+});
 
 it('the file-name rule finds contacts by the reference number in a file name, optionally within one organisation', async () => {
   const advisor = await sessions.signedIn(ADVISOR);

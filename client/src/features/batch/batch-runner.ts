@@ -5,9 +5,9 @@
 //   1. the worker encrypts and uploads the file (it retries a failing connection itself);
 //   2. the worker seals the share for the one recipient (account key, or a guest link — with
 //      the contact's standing access code for a 'mail' item);
-//   3. the share is created; 409 batch_item_taken means the item already has its share: it is
-//      done, never sent twice (after a lost answer the server's item is compared with this
-//      share's id, so a retry of our own create counts as ours);
+//   3. the share is created; an item that already has its share is done, never sent twice
+//      (shared/batch/item-share.ts: after a lost answer the retry first asks the server's item,
+//      so our own create that landed counts as ours);
 //   4. a 'mail' item's link is mailed by Coffer; an 'export' item's link stays in this tab for
 //      the export the sender saves (never sent to the server).
 //
@@ -23,6 +23,7 @@ import { EngineError } from '../../crypto/engine';
 import { batchItemShare } from '../../crypto/protocol/batches';
 import { figures, RateWindow } from '../../crypto/rate';
 import { Cancelled, retryWithin } from '../../crypto/transport';
+import { itemShareStep } from '../../../../shared/batch/item-share.js';
 import { guestLink } from '../share/links';
 import { checkKeysAndPins, metadataName, SendStopped, type SendHooks } from '../send/send-flow';
 
@@ -224,18 +225,14 @@ export async function runBatch(
         ),
       );
       const shareId = sealed.request.shareId;
-      const outcome = await retry(() =>
-        createShare({ ...sealed.request, batch: { batchId: batch.batchId, itemNo: item.itemNo } }),
-      ).then(
-        () => 'ours' as const,
-        async (error: unknown) => {
-          if (!(error instanceof ApiError && error.code === 'batch_item_taken')) throw error;
-          // Taken: by this very create whose answer was lost, or earlier (another tab, a run before a restart).
-          const { value: detail } = await retry(() => getBatch(batch.batchId, { signal }));
-          return detail.items.find((i) => i.itemNo === item.itemNo)?.shareId === shareId
-            ? ('ours' as const)
-            : ('taken' as const);
-        },
+      const { value: outcome } = await retry(
+        itemShareStep({
+          shareId,
+          create: () => createShare({ ...sealed.request, batch: { batchId: batch.batchId, itemNo: item.itemNo } }),
+          itemShare: async () =>
+            (await getBatch(batch.batchId, { signal })).items.find((i) => i.itemNo === item.itemNo)?.shareId,
+          taken: (error) => error instanceof ApiError && error.code === 'batch_item_taken',
+        }),
       );
       shareMade = true;
       forget();
