@@ -27,7 +27,7 @@ import { openAsBlob } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { idToWire, newId } from '../shared/crypto/index.js';
 import { toCsv } from '../shared/batch/csv.js';
-import { itemShareStep } from '../shared/batch/item-share.js';
+import { itemRedoStep, itemShareStep } from '../shared/batch/item-share.js';
 import {
   addresseesOf,
   assignFromList,
@@ -333,7 +333,14 @@ async function resumeBatch(
   // A made-but-undelivered share's link is not held here: withdraw it and make it again.
   const signal = new AbortController().signal;
   for (const item of detail.items.filter((i) => i.state === 'created'))
-    await retried(() => session.api.act(`${batchPath(batchId)}/items/${item.itemNo}/redo`, {}), signal);
+    await retried(
+      itemRedoStep({
+        redo: () => session.api.act(`${batchPath(batchId)}/items/${item.itemNo}/redo`, {}),
+        itemState: async () =>
+          (await session.api.get(batchPath(batchId), BatchDetail)).items.find((i) => i.itemNo === item.itemNo)?.state,
+      }),
+      signal,
+    );
   return {
     batchId,
     expiresAt: detail.expiresAt,

@@ -1,13 +1,31 @@
-// Making a batch item's share exactly once (docs/protocol.md "Batches"), for the browser's
-// batch runner and `coffer batch` alike. The share is created with its item number, and the
-// server sets the item's share in the same transaction. When an answer is lost (the server was
-// killed after it committed, a proxy dropped the connection) the create may have landed: its
-// upload is used up then, so sending it again would only be refused. Each retry therefore first
-// asks the server which share the item holds, and sends the create again only while it holds
-// none.
+// Changing a batch item exactly once (docs/protocol.md "Batches"), for the browser's batch
+// runner and `coffer batch` alike. An item's share is created with its item number, and the
+// server sets the item's share in the same transaction; an item made but never delivered is
+// withdrawn with a redo, which sets it back to pending. When an answer is lost (the server was
+// killed after it committed, a proxy dropped the connection) the request may have landed, and
+// sending it again would only be refused: the share's upload is used up, the item is no longer
+// made. Each retry therefore first asks the server how the item stands, and sends the request
+// again only while it has not taken effect.
 
 /** Whose share the item holds once the step succeeded. */
 export type ItemShareOutcome = 'ours' | 'taken';
+
+/**
+ * One attempt at a request that must take effect once, for a retry loop: the first call sends
+ * it; every later call (after a failure the loop waited out, whose request may have landed)
+ * first asks `landed`, and sends again only while that says null.
+ */
+function sendOnce<T>(send: () => Promise<T>, landed: () => Promise<T | null>): () => Promise<T> {
+  let sent = false;
+  return async () => {
+    if (sent) {
+      const known = await landed();
+      if (known !== null) return known;
+    }
+    sent = true;
+    return send();
+  };
+}
 
 export interface ItemShareCalls {
   /** This share's id, as the server lists it on the item. */
@@ -21,24 +39,17 @@ export interface ItemShareCalls {
 }
 
 /**
- * One attempt at an item's share, for a retry loop: the first call creates it; every later call
- * (after a failure the loop waited out) first asks the item, and only creates while it holds no
- * share. 'ours' when the item holds this share, 'taken' when it holds another one (another tab,
- * a run before a restart): that item is done and is never sent twice.
+ * One attempt at an item's share: 'ours' when the item holds this share, 'taken' when it holds
+ * another one (another tab, a run before a restart): that item is done and is never sent twice.
+ * After a failure the item is asked first, and the share created again only while it holds none.
  */
 export function itemShareStep(calls: ItemShareCalls): () => Promise<ItemShareOutcome> {
-  let sent = false;
   const holder = async (): Promise<ItemShareOutcome | null> => {
     const current = await calls.itemShare();
     if (current === null || current === undefined) return null;
     return current === calls.shareId ? 'ours' : 'taken';
   };
-  return async () => {
-    if (sent) {
-      const known = await holder();
-      if (known !== null) return known;
-    }
-    sent = true;
+  return sendOnce(async () => {
     try {
       await calls.create();
       return 'ours';
@@ -46,5 +57,26 @@ export function itemShareStep(calls: ItemShareCalls): () => Promise<ItemShareOut
       if (!calls.taken(error)) throw error;
       return (await holder()) ?? 'taken';
     }
+  }, holder);
+}
+
+/**
+ * One attempt at withdrawing a made-but-undelivered item so it can be made again (`redo`).
+ * After a failure the item is asked first: pending means the redo landed.
+ */
+export function itemRedoStep(calls: {
+  readonly redo: () => Promise<unknown>;
+  /** The item's state as the server lists it now. */
+  readonly itemState: () => Promise<string | undefined>;
+}): () => Promise<void> {
+  const step = sendOnce(
+    async () => {
+      await calls.redo();
+      return true;
+    },
+    async () => ((await calls.itemState()) === 'pending' ? true : null),
+  );
+  return async () => {
+    await step();
   };
 }

@@ -7,7 +7,8 @@
 // at the terminal, and a device without the `send` scope are refused with nothing made. A
 // colleague's key that changed since it was pinned stops the run before the batch is made. A
 // server that changes an address of a stopped batch is caught on resume before anything is
-// written; the honest resume then finishes the batch.
+// written; the honest resume then finishes the batch. An answer lost on the way (a link mail, a
+// share, a withdrawal on resume) never fails the run or makes anything twice.
 import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -148,10 +149,17 @@ async function dropFirstAnswer(
   o: SendingOffice,
   base: string,
   which: (method: string, url: string) => string | null,
+  /** Requests the proxy itself answers with a 400, while this says so. */
+  refuse: (method: string, url: string) => boolean = () => false,
 ): Promise<{ proxy: string; seen: string[] }> {
   const seen: string[] = [];
   const proxy = createServer((req, res) => {
     const url = req.url ?? '';
+    if (refuse(req.method ?? '', url)) {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'bad_request', message: 'refused by the test' } }));
+      return;
+    }
     const name = which(req.method ?? '', url);
     if (name !== null && !seen.some((line) => line.startsWith(`${name} `))) {
       seen.push(`${name} sent`);
@@ -429,6 +437,44 @@ describe('coffer batch', () => {
     const piet = await guestOpens(o, base, PIET, link ?? '');
     expect(piet.names).toEqual([pietFile.path]);
     expect(sha256(piet.bytes)).toBe(sha256(plaintexts.get(pietFile.path) ?? new Uint8Array()));
+  });
+
+  it('resumes a batch whose link mail failed: the made share is withdrawn once though that answer is lost, then made and mailed again', async () => {
+    const { o, standing } = await officeWithPeople();
+    const { server, base } = await listen(o);
+    servers.push(server);
+    let refuseMail = true;
+    const { proxy, seen } = await dropFirstAnswer(
+      o,
+      base,
+      (method, url) => (method === 'POST' && url.endsWith('/redo') ? 'redo' : null),
+      (method, url) => refuseMail && method === 'POST' && url.endsWith('/mail-link'),
+    );
+    const { home } = await connectDevice(o, o.staff, proxy);
+    const lisaFile = FILES.find((f) => f.email === LISA) as (typeof FILES)[number];
+    const { csv, plaintexts } = await batchFolder([lisaFile]);
+    const linkMails = () => o.mail.to(LISA).filter((mail) => (mail.text ?? '').includes('/s/'));
+    const mailedBefore = linkMails().length;
+
+    const first = await coffer(home, ['batch', '--csv', csv, '--yes', '--json']);
+    expect(first.code).toBe(4);
+    const stopped = first.json<BatchOutcome>();
+    expect(stopped.mailFailed).toEqual([0]);
+    expect(stopped.items.map((i) => i.state)).toEqual(['created']);
+
+    refuseMail = false;
+    const resumed = await coffer(home, ['batch', '--resume', stopped.batchId, '--csv', csv, '--yes', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(seen).toEqual(['redo dropped 204']);
+    expect(resumed.json<BatchOutcome>().items.map((i) => i.state)).toEqual(['delivered']);
+    expect(count(o, 'shares')).toBe(2);
+    expect(activeShares(o)).toEqual({ [LISA]: 1 });
+    await o.t.mailSettled();
+    const mailed = linkMails().slice(mailedBefore);
+    expect(mailed).toHaveLength(1);
+    const link = /http:\/\/\S+?\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+/.exec(mailed[0]?.text ?? '')?.[0];
+    const lisa = await guestOpens(o, base, LISA, link ?? '', standing);
+    expect(sha256(lisa.bytes)).toBe(sha256(plaintexts.get(lisaFile.path) ?? new Uint8Array()));
   });
 
   it('resumes a stopped batch only when the server lists exactly the sealed plan: a changed address is refused before anything is written', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/src/api/http';
 import { withRetry } from '../../client/src/features/batch/batch-runner';
 import { BatchListError, parseBatchList, toCsv } from '../../shared/batch/csv.js';
-import { itemShareStep } from '../../shared/batch/item-share.js';
+import { itemRedoStep, itemShareStep } from '../../shared/batch/item-share.js';
 import { matchFiles, planMatchesServer } from '../../shared/batch/resume.js';
 import {
   assignByName,
@@ -388,7 +388,7 @@ describe('the batch runner’s retries', () => {
   });
 });
 
-describe('making a batch item’s share once', () => {
+describe('changing a batch item once, whatever happens to the answers', () => {
   /** A server's item and its create: `lose` drops the next answer after (or before) the share was made. */
   function serverItem(holder: string | null = null) {
     const item = { shareId: holder, creates: 0, asked: 0, lose: null as 'after' | 'before' | null };
@@ -442,6 +442,24 @@ describe('making a batch item’s share once', () => {
     lost.item.shareId = 'share-other'; // another tab made it meanwhile
     expect(await step()).toBe('taken');
     expect(lost.item.creates).toBe(1);
+  });
+
+  it('withdraws a made item once: a redo whose answer was lost is not sent again, one that never arrived is', async () => {
+    for (const lose of ['after', 'before'] as const) {
+      const item = { state: 'created', redos: 0, lose: lose as typeof lose | null };
+      const redo = () => {
+        item.redos++;
+        if (item.state !== 'created') return Promise.reject(new ApiError(409, 'wrong_state'));
+        const lost = item.lose;
+        item.lose = null;
+        if (lost !== 'before') item.state = 'pending';
+        return lost === null ? Promise.resolve() : Promise.reject(new ApiError(0, 'network'));
+      };
+      const itemState = () => Promise.resolve(item.state);
+      const outcome = await withRetry(itemRedoStep({ redo, itemState }), new AbortController().signal);
+      expect(outcome.retried, lose).toBe(true);
+      expect(item, lose).toMatchObject({ state: 'pending', redos: lose === 'after' ? 1 : 2 });
+    }
   });
 
   it('passes any other refusal on', async () => {

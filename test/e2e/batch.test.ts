@@ -9,11 +9,12 @@
 // and nobody gets a file twice (active shares per recipient, link mails per address). Each
 // recipient opens exactly their own file (SHA-256 equal) and sees no other. The report and its
 // CSV say what happened. Then: a closed tab resumes from the batch's page after the files are
-// chosen again; a server that changes an item's address is caught before anything is sent; a
-// share whose answer never came back counts as made, not as a failure or a reason to send again; and
-// no file name or link secret reaches the database, the data folder, the logs or any mail but the
-// link mails Coffer was meant to send. Last, the file-name rule: contacts found by the reference
-// number in a file name, within one organisation when asked.
+// chosen again (the answer to its first withdrawal lost on the way); a server that changes an
+// item's address is caught before anything is sent; a share whose answer never came back counts
+// as made, not as a failure or a reason to send again; and no file name or link secret reaches
+// the database, the data folder, the logs or any mail but the link mails Coffer was meant to
+// send. Last, the file-name rule: contacts found by the reference number in a file name, within
+// one organisation when asked.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -427,6 +428,19 @@ it(
     // Counted now, not when the tab closed: a share it had asked for just before may have been
     // made after it closed.
     const createdBefore = made();
+    // The first withdrawal reaches the server and its answer is lost: it is not sent again.
+    const redos: string[] = [];
+    await page.route('**/api/v1/batches/*/items/*/redo', async (route) => {
+      if (redos.length > 0) {
+        redos.push('passed');
+        await route.continue();
+        return;
+      }
+      redos.push('sent');
+      const answer = await route.fetch();
+      redos[0] = `dropped ${answer.status()}`;
+      await route.abort('connectionreset');
+    });
     await page.getByTestId('batch-resume-files').setInputFiles(rows.map((r) => ({ ...r.file })));
     await runEnds(page);
     const exported = await saveExport(page);
@@ -442,6 +456,7 @@ it(
       }
     ).n;
     expect(revoked).toBe(createdBefore);
+    expect(redos).toEqual(['dropped 204', ...Array<string>(revoked - 1).fill('passed')]);
     const perRecipient = activeBatchShares();
     for (const row of rows) expect(perRecipient.get(row.email), row.email).toBe(1);
 
@@ -503,8 +518,8 @@ it('counts a share whose answer was lost as made: the run ends without an error,
   ).toBe(rows.length);
 
   // The recipient whose share's answer was lost opens it with the exported link.
-  const lost = dropped[0]?.itemNo ?? 0;
-  const row = rows[lost - 1] as (typeof rows)[number];
+  const lost = dropped[0]?.itemNo ?? -1;
+  const row = rows[lost] as (typeof rows)[number];
   const guest = await sessions.open('lost answer');
   await guestOpens(guest.page, row.email, exported.find((r) => r[0] === row.email)?.[3] ?? '');
   expect(await guest.page.getByTestId('file-row').count()).toBe(1);

@@ -28,6 +28,7 @@ import { SendStopped } from '../send/send-flow';
 import { saveBlob } from '../transfer/save';
 import { runBatch, withRetry, type ExportLink, type RunProgress } from './batch-runner';
 import { toCsv } from '../../../../shared/batch/csv.js';
+import { itemRedoStep } from '../../../../shared/batch/item-share.js';
 import { matchFiles, planMatchesServer } from '../../../../shared/batch/resume.js';
 
 interface Loaded {
@@ -105,7 +106,15 @@ export function BatchView({
       // A made-but-undelivered share whose link this tab does not hold cannot be delivered: withdraw it, make it again.
       const held = new Set(links.map((l) => l.itemNo));
       const stale = loaded.detail.items.filter((i) => i.state === 'created' && !held.has(i.itemNo));
-      for (const item of stale) await withRetry(() => redoItem(batchId, item.itemNo), signal);
+      for (const item of stale)
+        await withRetry(
+          itemRedoStep({
+            redo: () => redoItem(batchId, item.itemNo),
+            itemState: async () =>
+              (await getBatch(batchId, { signal })).items.find((i) => i.itemNo === item.itemNo)?.state,
+          }),
+          signal,
+        );
       const todo = new Set([
         ...loaded.detail.items.filter((i) => i.state === 'pending').map((i) => i.itemNo),
         ...stale.map((i) => i.itemNo),
