@@ -7,7 +7,8 @@
 //      are pinned; a changed key stops the send (exit 3) — there is no prompt to accept it here:
 //      compare fingerprints and accept it in the browser, then send again;
 //   3. each file is encrypted and uploaded from disk in the server's part size (flat memory);
-//   4. sealShare, then the share is created;
+//   4. sealShare, then the share is created (a create whose answer was lost, for up to 30 s of
+//      retries, is asked for before it is sent again: shared/once.ts);
 //   5. a guest with an access code (--code, or a contact's standing code: a guest who is a contact
 //      with one uses it unless --code asks for a new one, as choosing the contact does on the
 //      send page) gets the link from Coffer (the delivery rule of
@@ -16,16 +17,38 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { z } from 'zod';
 import { ContactList } from '../shared/wire/contacts.js';
-import { RecipientLookupResponse, ShareCreateResponse } from '../shared/wire/shares.js';
+import { sendOnce } from '../shared/once.js';
+import { RecipientLookupResponse, ShareCreateResponse, ShareDetail } from '../shared/wire/shares.js';
 import { OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { MAX_FILE_NAME_CHARACTERS } from '../client/src/crypto/protocol.js';
+import { HttpFailure, NetworkFailure, retryWithin } from '../client/src/crypto/transport.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 import type { Session } from './session.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** How long a create whose answer was lost is tried again: a server restart, not an outage. */
+const CREATE_RETRY_MS = 30_000;
+
+/** No answer, or the server (or a proxy before it) failing: the share may or may not exist. */
+function mayHaveLanded(error: unknown): boolean {
+  return error instanceof NetworkFailure || (error instanceof HttpFailure && error.status >= 500);
+}
+
+/** The share with this id, as its create would have answered, if the server made it; else null. */
+async function madeShare(session: Session, shareId: string): Promise<z.infer<typeof ShareCreateResponse> | null> {
+  try {
+    const share = await session.api.get(`/api/v1/shares/${shareId}`, ShareDetail);
+    const undelivered = share.recipients.filter((r) => r.kind === 'account' && r.deliveryFailed);
+    return { shareId, undelivered: undelivered.map((r) => r.recipientId) };
+  } catch (error) {
+    if (error instanceof HttpFailure && error.status === 404) return null;
+    throw error;
+  }
+}
 export interface SendOptions {
   readonly files: readonly string[];
   readonly to: readonly string[];
@@ -197,7 +220,14 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
       ...(options.limit !== null ? { downloadLimit: options.limit } : {}),
       receiptMail: false,
     });
-    const created = await session.api.post('/api/v1/shares', sealed.request, ShareCreateResponse);
+    // An answer lost on the way may hide a share the server made: asked for before it is sent again.
+    const { value: created } = await retryWithin(
+      sendOnce(
+        () => session.api.post('/api/v1/shares', sealed.request, ShareCreateResponse),
+        () => madeShare(session, sealed.request.shareId),
+      ),
+      { signal: new AbortController().signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+    );
     await session.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) });
 
     // ---- 5: the links

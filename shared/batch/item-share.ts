@@ -5,27 +5,11 @@
 // killed after it committed, a proxy dropped the connection) the request may have landed, and
 // sending it again would only be refused: the share's upload is used up, the item is no longer
 // made. Each retry therefore first asks the server how the item stands, and sends the request
-// again only while it has not taken effect.
+// again only while it has not taken effect (../once.ts).
+import { sendOnce } from '../once.js';
 
 /** Whose share the item holds once the step succeeded. */
 export type ItemShareOutcome = 'ours' | 'taken';
-
-/**
- * One attempt at a request that must take effect once, for a retry loop: the first call sends
- * it; every later call (after a failure the loop waited out, whose request may have landed)
- * first asks `landed`, and sends again only while that says null.
- */
-function sendOnce<T>(send: () => Promise<T>, landed: () => Promise<T | null>): () => Promise<T> {
-  let sent = false;
-  return async () => {
-    if (sent) {
-      const known = await landed();
-      if (known !== null) return known;
-    }
-    sent = true;
-    return send();
-  };
-}
 
 export interface ItemShareCalls {
   /** This share's id, as the server lists it on the item. */

@@ -32,6 +32,7 @@ import {
   coffer,
   connectDevice,
   contactWithStandingCode,
+  dropFirstAnswer,
   guestOpens,
   listen,
   sha256,
@@ -138,54 +139,6 @@ function typed(text: string): PassThrough & { isTTY: boolean } {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   stdin.end(text);
   return stdin;
-}
-
-/**
- * A proxy in front of the server at `base`: the first request `which` names reaches the server,
- * and its connection drops before the answer gets back (a proxy restarting, a server killed just
- * after it committed); later ones pass. `seen` logs "<name> dropped <status>" and "<name> passed".
- */
-async function dropFirstAnswer(
-  o: SendingOffice,
-  base: string,
-  which: (method: string, url: string) => string | null,
-  /** Requests the proxy itself answers with a 400, while this says so. */
-  refuse: (method: string, url: string) => boolean = () => false,
-): Promise<{ proxy: string; seen: string[] }> {
-  const seen: string[] = [];
-  const proxy = createServer((req, res) => {
-    const url = req.url ?? '';
-    if (refuse(req.method ?? '', url)) {
-      res.writeHead(400, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'bad_request', message: 'refused by the test' } }));
-      return;
-    }
-    const name = which(req.method ?? '', url);
-    if (name !== null && !seen.some((line) => line.startsWith(`${name} `))) {
-      seen.push(`${name} sent`);
-      const body: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => body.push(chunk));
-      req.on('end', () => {
-        const headers = Object.fromEntries(
-          Object.entries(req.headers).flatMap(([header, value]) =>
-            ['host', 'connection', 'content-length'].includes(header) || typeof value !== 'string'
-              ? []
-              : [[header, value]],
-          ),
-        );
-        void fetch(`${base}${url}`, { method: req.method, headers, body: Buffer.concat(body) }).then((real) => {
-          seen.splice(seen.indexOf(`${name} sent`), 1, `${name} dropped ${real.status}`);
-          req.socket.destroy();
-        });
-      });
-      return;
-    }
-    if (name !== null) seen.push(`${name} passed`);
-    o.t.app(req, res);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  servers.push(proxy);
-  return { proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
 }
 
 describe('coffer batch', () => {
@@ -392,7 +345,7 @@ describe('coffer batch', () => {
     servers.push(server);
     // Between `coffer` and the server: the first mail-link request reaches the server, which mails
     // the link, and then the connection drops before the answer gets back (a proxy restarting).
-    const { proxy, seen: mailLinks } = await dropFirstAnswer(o, base, (method, url) =>
+    const { proxy, seen: mailLinks } = await dropFirstAnswer(o, base, servers, (method, url) =>
       method === 'POST' && url.endsWith('/mail-link') ? 'mail-link' : null,
     );
     const { home } = await connectDevice(o, o.staff, proxy);
@@ -417,7 +370,7 @@ describe('coffer batch', () => {
     const { o } = await officeWithPeople();
     const { server, base } = await listen(o);
     servers.push(server);
-    const { proxy, seen } = await dropFirstAnswer(o, base, (method, url) =>
+    const { proxy, seen } = await dropFirstAnswer(o, base, servers, (method, url) =>
       method === 'POST' && url === '/api/v1/shares' ? 'share' : null,
     );
     const { home } = await connectDevice(o, o.staff, proxy);
@@ -447,6 +400,7 @@ describe('coffer batch', () => {
     const { proxy, seen } = await dropFirstAnswer(
       o,
       base,
+      servers,
       (method, url) => (method === 'POST' && url.endsWith('/redo') ? 'redo' : null),
       (method, url) => refuseMail && method === 'POST' && url.endsWith('/mail-link'),
     );

@@ -3,7 +3,8 @@
 // downloads exactly its bytes; a contact with a standing access code gets the link from Coffer and
 // opens it with that code; a guest without an access code gets no mail from Coffer and the
 // link is printed for the sender; a colleague whose certified key changed since it was pinned
-// stops the send with exit 3 before anything is uploaded.
+// stops the send with exit 3 before anything is uploaded; a share whose answer was lost counts
+// as sent, once.
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   coffer,
   connectDevice,
   contactWithStandingCode,
+  dropFirstAnswer,
   guestOpens,
   listen,
   sha256,
@@ -84,6 +86,29 @@ describe('coffer send', () => {
     const got = await guestOpensMailedLink(o, base, guest, sent?.link, sent?.accessCode ?? '');
     expect(got.names).toEqual(['jaarrekening 2025.pdf']);
     expect(sha256(got.bytes)).toBe(sha256(plaintext));
+  });
+
+  it('counts a share whose answer was lost as sent: one share, its link mailed once, and it opens', async () => {
+    const { o, base } = await sendingOffice();
+    const { proxy, seen } = await dropFirstAnswer(o, base, servers, (method, url) =>
+      method === 'POST' && url === '/api/v1/shares' ? 'share' : null,
+    );
+    const { home } = await connectDevice(o, o.staff, proxy);
+    const plaintext = randomPlaintext(40_000);
+    const path = await fileOnDisk('loonstrook.pdf', plaintext);
+    const guest = 'kees@example.nl';
+    const sharesBefore = (o.t.db.prepare('SELECT count(*) AS n FROM shares').get() as { n: number }).n;
+
+    const ran = await coffer(home, ['send', path, '--to', guest, '--code', '--json']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(seen).toEqual(['share dropped 201']);
+    const sent = ran.json<SendOutcome>().guests[0];
+    expect(sent?.mailed).toBe(true);
+    expect((o.t.db.prepare('SELECT count(*) AS n FROM shares').get() as { n: number }).n).toBe(sharesBefore + 1);
+    const got = await guestOpensMailedLink(o, base, guest, sent?.link, sent?.accessCode ?? '');
+    expect(sha256(got.bytes)).toBe(sha256(plaintext));
+    await o.t.mailSettled();
+    expect(o.mail.to(guest).filter((mail) => (mail.text ?? '').includes('/s/'))).toHaveLength(1);
   });
 
   it("uses a contact's standing access code: Coffer mails the link and the contact opens it with the code they have", async () => {

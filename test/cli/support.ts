@@ -300,3 +300,53 @@ export function cliEnv(home: string, env: Readonly<Record<string, string>> = {})
 export function spawnCli(home: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Spawned {
   return spawnProcess(process.execPath, [join(ROOT, 'cli/coffer.mjs'), ...args], { cwd: ROOT, env: cliEnv(home, env) });
 }
+
+/**
+ * A proxy in front of the server at `base`: the first request `which` names reaches the server,
+ * and its connection drops before the answer gets back (a proxy restarting, a server killed just
+ * after it committed); later ones pass. `seen` logs "<name> dropped <status>" and "<name> passed".
+ */
+export async function dropFirstAnswer(
+  o: Pick<Office, 't'>,
+  base: string,
+  /** The proxy is added here, for the test to close. */
+  servers: Server[],
+  which: (method: string, url: string) => string | null,
+  /** Requests the proxy itself answers with a 400, while this says so. */
+  refuse: (method: string, url: string) => boolean = () => false,
+): Promise<{ proxy: string; seen: string[] }> {
+  const seen: string[] = [];
+  const proxy = createServer((req, res) => {
+    const url = req.url ?? '';
+    if (refuse(req.method ?? '', url)) {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'bad_request', message: 'refused by the test' } }));
+      return;
+    }
+    const name = which(req.method ?? '', url);
+    if (name !== null && !seen.some((line) => line.startsWith(`${name} `))) {
+      seen.push(`${name} sent`);
+      const body: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => body.push(chunk));
+      req.on('end', () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).flatMap(([header, value]) =>
+            ['host', 'connection', 'content-length'].includes(header) || typeof value !== 'string'
+              ? []
+              : [[header, value]],
+          ),
+        );
+        void fetch(`${base}${url}`, { method: req.method, headers, body: Buffer.concat(body) }).then((real) => {
+          seen.splice(seen.indexOf(`${name} sent`), 1, `${name} dropped ${real.status}`);
+          req.socket.destroy();
+        });
+      });
+      return;
+    }
+    if (name !== null) seen.push(`${name} passed`);
+    o.t.app(req, res);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  servers.push(proxy);
+  return { proxy: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, seen };
+}

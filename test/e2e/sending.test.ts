@@ -227,6 +227,42 @@ it('sends a 5 MiB file to a colleague with an account, who signs in and download
   await finish(advisor, colleague);
 });
 
+it('a send whose answer was lost ends as sent, not as an error: the colleague has one share and one notice, and opens it', async () => {
+  const file = randomFile(`jaaropgaaf-${marker()}.pdf`, 300_000);
+  const mailsBefore = coffer.mail.to(COLLEAGUE.email).length;
+  const sharesBefore = (db.prepare('SELECT count(*) AS n FROM shares').get() as { n: number }).n;
+  const advisor = await signedIn(ADVISOR);
+  // Between the page and the server: the share reaches the server, which makes it, and the
+  // connection drops before the answer gets back (a proxy restarting, a server killed just after
+  // it committed).
+  const dropped: string[] = [];
+  await advisor.page.route('**/api/v1/shares', async (route) => {
+    if (route.request().method() !== 'POST' || dropped.length > 0) {
+      await route.continue();
+      return;
+    }
+    dropped.push('sent');
+    const answer = await route.fetch();
+    dropped[0] = `dropped ${answer.status()}`;
+    await route.abort('connectionreset');
+  });
+  const sent = await send(advisor.page, [file], [{ email: COLLEAGUE.email, kind: 'account' }]);
+  expect(dropped).toEqual(['dropped 201']);
+  expect(await advisor.page.getByTestId('sent-account').textContent()).toContain(COLLEAGUE.name);
+  expect((db.prepare('SELECT count(*) AS n FROM shares').get() as { n: number }).n).toBe(sharesBefore + 1);
+  await expect.poll(() => coffer.mail.to(COLLEAGUE.email).length).toBe(mailsBefore + 1);
+
+  const colleague = await signedIn(COLLEAGUE);
+  await openReceived(colleague.page, sent.shareId);
+  expectSameFile(await download(colleague.page, file.name), file);
+  // The one request the test cut off is the only one that failed.
+  const problems = advisor.problems.messages;
+  const cut = problems.filter((line) => /ERR_CONNECTION_RESET/.test(line));
+  expect(cut.length).toBeGreaterThan(0);
+  problems.splice(0, problems.length, ...problems.filter((line) => !cut.includes(line)));
+  await finish(advisor, colleague);
+});
+
 it('sends a 5 MiB file to a guest with an access code: the e-mail code alone opens nothing', async () => {
   const name = marker();
   const file = randomFile(`paspoort-${name}.pdf`, 5 * MiB);

@@ -7,7 +7,7 @@
 //      changed key stops here until the advisor compares fingerprints and confirms;
 //   3. encrypt and upload each file (streaming, in the worker);
 //   4. seal metadata, sign the manifest, seal and wrap the file keys, make each guest's link;
-//   5. create the share;
+//   5. create the share (a create whose answer was lost is asked for before it is sent again);
 //   6. where the sender chose it, have Coffer mail each guest with an access code their link.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
@@ -15,12 +15,15 @@ import { ApiError } from '../../api/http';
 import {
   createShare,
   deleteUpload,
+  getShare,
   mailGuestLink,
   getOfficeKeys,
   lookupRecipients,
   type RecipientLookupResponse,
 } from '../../api/sharing';
 import type { CryptoEngine } from '../../crypto/engine';
+import { retryWithin } from '../../crypto/transport';
+import { sendOnce } from '../../../../shared/once.js';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 import { loadPins, storePins } from '../pins/pin-store';
 import type { StandingCode } from './RecipientsField';
@@ -39,6 +42,28 @@ export interface Compose {
   readonly receiptMail: boolean;
   /** Coffer mails the link to each guest with an access code (the server refuses it for any other). */
   readonly mailLinks: boolean;
+}
+
+/** How long a create whose answer was lost is tried again: a server restart, not an outage. */
+const CREATE_RETRY_MS = 30_000;
+
+/** No answer, or the server (or a proxy before it) failing: the share may or may not exist. */
+function mayHaveLanded(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status >= 500);
+}
+
+/** The share with this id, as its create would have answered, if the server made it; else null. */
+async function madeShare(
+  shareId: string,
+): Promise<{ readonly shareId: string; readonly undelivered: string[] } | null> {
+  try {
+    const share = await getShare(shareId);
+    const undelivered = share.recipients.filter((r) => r.kind === 'account' && r.deliveryFailed);
+    return { shareId, undelivered: undelivered.map((r) => r.recipientId) };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 export type SendPhase = 'checking' | 'uploading' | 'sealing' | 'sending';
@@ -286,10 +311,17 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
       receiptMail: compose.receiptMail,
     });
 
-    // ---- 5: create
+    // ---- 5: create. An answer lost on the way (no answer, a 5xx) may hide a share the server
+    // made: each try after the first asks for it (shared/once.ts), so nobody gets it twice.
     stopIfCancelled();
     hooks.phase('sending');
-    const created = await createShare(sealed.request);
+    const { value: created } = await retryWithin(
+      sendOnce(
+        () => createShare(sealed.request),
+        () => madeShare(sealed.request.shareId),
+      ),
+      { signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+    );
     void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
     const seen = new Map(recipients.map((r) => [r.email, r.seenBefore]));
     const undelivered = new Set(created.undelivered);
