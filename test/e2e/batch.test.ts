@@ -30,6 +30,7 @@ import type { Coffer } from './support/coffer.js';
 import { addContact, makeStandingCode } from './support/contacts.js';
 import { download, expectSameFile, randomFile, TRANSFER_TIMEOUT, type FileToSend } from './support/sending.js';
 import { everything, FlowTest, type Session, type Sessions } from './support/sessions.js';
+import { loseFirstAnswer } from './support/lost-answer.js';
 import { horizontalOverflow, pageSettled } from './support/showcase.js';
 import { findNeedles, forms, type Haystack } from './support/traces.js';
 
@@ -429,18 +430,7 @@ it(
     // made after it closed.
     const createdBefore = made();
     // The first withdrawal reaches the server and its answer is lost: it is not sent again.
-    const redos: string[] = [];
-    await page.route('**/api/v1/batches/*/items/*/redo', async (route) => {
-      if (redos.length > 0) {
-        redos.push('passed');
-        await route.continue();
-        return;
-      }
-      redos.push('sent');
-      const answer = await route.fetch();
-      redos[0] = `dropped ${answer.status()}`;
-      await route.abort('connectionreset');
-    });
+    const redos = await loseFirstAnswer(page, '**/api/v1/batches/*/items/*/redo');
     await page.getByTestId('batch-resume-files').setInputFiles(rows.map((r) => ({ ...r.file })));
     await runEnds(page);
     const exported = await saveExport(page);
@@ -456,7 +446,7 @@ it(
       }
     ).n;
     expect(revoked).toBe(createdBefore);
-    expect(redos).toEqual(['dropped 204', ...Array<string>(revoked - 1).fill('passed')]);
+    expect(redos.seen).toEqual(['dropped 204', ...Array<string>(revoked - 1).fill('passed')]);
     const perRecipient = activeBatchShares();
     for (const row of rows) expect(perRecipient.get(row.email), row.email).toBe(1);
 
@@ -482,20 +472,11 @@ it('counts a share whose answer was lost as made: the run ends without an error,
   // Between the page and the server: the batch's first share reaches the server, which makes it,
   // and the connection drops before the answer gets back (a proxy restarting, a server killed
   // just after it committed).
-  const dropped: { status: number; itemNo: number }[] = [];
-  let dropping: 'first' | 'done' = 'first';
-  await page.route('**/api/v1/shares', async (route) => {
-    const request = route.request();
-    const body = request.method() === 'POST' ? (request.postDataJSON() as { batch?: { itemNo: number } }) : {};
-    if (body.batch === undefined || dropping === 'done') {
-      await route.continue();
-      return;
-    }
-    dropping = 'done';
-    const answer = await route.fetch();
-    dropped.push({ status: answer.status(), itemNo: body.batch.itemNo });
-    await route.abort('connectionreset');
-  });
+  const lost = await loseFirstAnswer(
+    page,
+    '**/api/v1/shares',
+    (request) => request.method() === 'POST' && (request.postDataJSON() as { batch?: unknown }).batch !== undefined,
+  );
   await composeBatch(
     page,
     rows.map((r) => r.file),
@@ -503,7 +484,7 @@ it('counts a share whose answer was lost as made: the run ends without an error,
   );
   const batchId = await sendBatch(page);
   await runEnds(page);
-  expect(dropped.map((d) => d.status)).toEqual([201]);
+  expect(lost.seen).toEqual(['dropped 201', 'passed', 'passed']);
   const exported = await saveExport(page);
   expect(exported.map((r) => r[0]).sort()).toEqual(rows.map((r) => r.email).sort());
   const batchRef = Buffer.from(fromBase64Url(batchId));
@@ -518,8 +499,8 @@ it('counts a share whose answer was lost as made: the run ends without an error,
   ).toBe(rows.length);
 
   // The recipient whose share's answer was lost opens it with the exported link.
-  const lost = dropped[0]?.itemNo ?? -1;
-  const row = rows[lost] as (typeof rows)[number];
+  const { batch } = lost.dropped()?.postDataJSON() as { batch: { itemNo: number } };
+  const row = rows[batch.itemNo] as (typeof rows)[number];
   const guest = await sessions.open('lost answer');
   await guestOpens(guest.page, row.email, exported.find((r) => r[0] === row.email)?.[3] ?? '');
   expect(await guest.page.getByTestId('file-row').count()).toBe(1);

@@ -62,6 +62,7 @@ import {
 } from './support/sessions.js';
 import { findNeedles, forms, type Needle, type RecordedRequest } from './support/traces.js';
 import { holdCryptoWorker } from './support/held-worker.js';
+import { loseFirstAnswer } from './support/lost-answer.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -235,19 +236,9 @@ it('a send whose answer was lost ends as sent, not as an error: the colleague ha
   // Between the page and the server: the share reaches the server, which makes it, and the
   // connection drops before the answer gets back (a proxy restarting, a server killed just after
   // it committed).
-  const dropped: string[] = [];
-  await advisor.page.route('**/api/v1/shares', async (route) => {
-    if (route.request().method() !== 'POST' || dropped.length > 0) {
-      await route.continue();
-      return;
-    }
-    dropped.push('sent');
-    const answer = await route.fetch();
-    dropped[0] = `dropped ${answer.status()}`;
-    await route.abort('connectionreset');
-  });
+  const lost = await loseFirstAnswer(advisor.page, '**/api/v1/shares', (request) => request.method() === 'POST');
   const sent = await send(advisor.page, [file], [{ email: COLLEAGUE.email, kind: 'account' }]);
-  expect(dropped).toEqual(['dropped 201']);
+  expect(lost.seen).toEqual(['dropped 201']);
   expect(await advisor.page.getByTestId('sent-account').textContent()).toContain(COLLEAGUE.name);
   expect((db.prepare('SELECT count(*) AS n FROM shares').get() as { n: number }).n).toBe(sharesBefore + 1);
   await expect.poll(() => coffer.mail.to(COLLEAGUE.email).length).toBe(mailsBefore + 1);
