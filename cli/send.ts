@@ -23,7 +23,7 @@ import { sendOnce } from '../shared/once.js';
 import { RecipientLookupResponse, ShareCreateResponse, ShareDetail } from '../shared/wire/shares.js';
 import { OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { MAX_FILE_NAME_CHARACTERS } from '../client/src/crypto/protocol.js';
-import { HttpFailure, NetworkFailure, retryWithin } from '../client/src/crypto/transport.js';
+import { HttpFailure, isRetryable, retryWithin } from '../client/src/crypto/transport.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 import type { Session } from './session.js';
@@ -32,11 +32,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How long a create whose answer was lost is tried again: a server restart, not an outage. */
 const CREATE_RETRY_MS = 30_000;
-
-/** No answer, or the server (or a proxy before it) failing: the share may or may not exist. */
-function mayHaveLanded(error: unknown): boolean {
-  return error instanceof NetworkFailure || (error instanceof HttpFailure && error.status >= 500);
-}
 
 /** The share with this id, as its create would have answered, if the server made it; else null. */
 async function madeShare(session: Session, shareId: string): Promise<z.infer<typeof ShareCreateResponse> | null> {
@@ -49,6 +44,7 @@ async function madeShare(session: Session, shareId: string): Promise<z.infer<typ
     throw error;
   }
 }
+
 export interface SendOptions {
   readonly files: readonly string[];
   readonly to: readonly string[];
@@ -220,13 +216,14 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
       ...(options.limit !== null ? { downloadLimit: options.limit } : {}),
       receiptMail: false,
     });
-    // An answer lost on the way may hide a share the server made: asked for before it is sent again.
+    // A failure worth trying again (no answer, a 5xx) may hide a share the server made: it is asked
+    // for before the create is sent again.
     const { value: created } = await retryWithin(
       sendOnce(
         () => session.api.post('/api/v1/shares', sealed.request, ShareCreateResponse),
         () => madeShare(session, sealed.request.shareId),
       ),
-      { signal: new AbortController().signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+      { signal: new AbortController().signal, windowMs: CREATE_RETRY_MS, again: isRetryable },
     );
     await session.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) });
 

@@ -52,15 +52,9 @@ export function itemRedoStep(calls: {
   readonly redo: () => Promise<unknown>;
   /** The item's state as the server lists it now. */
   readonly itemState: () => Promise<string | undefined>;
-}): () => Promise<void> {
-  const step = sendOnce(
-    async () => {
-      await calls.redo();
-      return true;
-    },
+}): () => Promise<true> {
+  return sendOnce(
+    () => calls.redo().then(() => true as const),
     async () => ((await calls.itemState()) === 'pending' ? true : null),
   );
-  return async () => {
-    await step();
-  };
 }
