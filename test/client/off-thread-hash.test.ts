@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { downloadAndDecrypt, type PlaintextSink } from '../../client/src/crypto/download.js';
 import {
+  CONTAINER_READ_BYTES,
+  OFF_THREAD_HASH_BACKLOG_BYTES,
   OFF_THREAD_HASH_MIN_BYTES,
   type HashThread,
   type OffThreadHash,
@@ -50,21 +52,32 @@ function recordingSink() {
  * before it answers.
  */
 function laterHashThread(options: { broken?: boolean } = {}) {
-  const seen = { begun: 0, given: 0, dropped: 0 };
+  const seen = { begun: 0, given: 0, dropped: 0, largestBuffer: 0 };
+  /** Buffers given with `owned` and hashed since: given back, as the hash worker transfers them back. */
+  const spares: ArrayBuffer[] = [];
+  const reads = { owned: 0, fromSpare: 0 };
   const thread: HashThread = {
+    spare() {
+      const buffer = spares.pop();
+      if (buffer) reads.fromSpare++;
+      return buffer;
+    },
     begin(): OffThreadHash {
       seen.begun++;
       const hasher = createContainerHasher();
       let queue = Promise.resolve();
       let pending = 0;
       return {
-        give(bytes) {
+        give(bytes, owned = false) {
           seen.given += bytes.length;
+          seen.largestBuffer = Math.max(seen.largestBuffer, bytes.buffer.byteLength);
           pending += bytes.length;
+          if (owned) reads.owned++;
           queue = queue.then(async () => {
             await new Promise((resolve) => setTimeout(resolve, 0));
             hasher.update(bytes);
             pending -= bytes.length;
+            if (owned) spares.push(bytes.buffer as ArrayBuffer);
           });
         },
         async whenBelow(limit) {
@@ -81,7 +94,7 @@ function laterHashThread(options: { broken?: boolean } = {}) {
       };
     },
   };
-  return { thread, seen };
+  return { thread, seen, reads };
 }
 
 /** A file of `size` bytes (by default just large enough to be hashed on the other thread), stored and served. */
@@ -136,10 +149,43 @@ describe('a large download hashed on another thread', () => {
     const { sink, outcome } = download(file, () => Promise.resolve(thread));
     await outcome;
     expect(file.server.stats.rangeRequests).toBe(1);
-    expect(seen).toEqual({ begun: 1, given: file.ciphertext.length, dropped: 0 });
+    expect(seen).toMatchObject({ begun: 1, given: file.ciphertext.length, dropped: 0 });
     expect(sink.closed).toBe(true);
     expect(sink.aborted).toBe(false);
     expect(sink.bytes().equals(file.plaintext)).toBe(true);
+  });
+
+  it('reads a byte-stream body into the buffers the other thread gave back once it hashed them', async () => {
+    // A browser's fetch body is a byte stream, which hands out up to 2 MiB per read: the
+    // download reads it into buffers of its own and gets them back from the hash worker,
+    // instead of fresh memory for every read.
+    const file = storedFile(64 * 1024 * 1024);
+    file.server.byteBodies = true;
+    file.server.bodyChunkBytes = CONTAINER_READ_BYTES;
+    file.server.cutDownloadAfter = 10 * CONTAINER_READ_BYTES;
+    const { thread, seen, reads } = laterHashThread();
+    const { sink, outcome } = download(file, () => Promise.resolve(thread));
+    await outcome;
+    expect(file.server.stats.rangeRequests).toBe(1);
+    expect(sink.bytes().equals(file.plaintext)).toBe(true);
+    expect(seen.given).toBe(file.ciphertext.length);
+    // Every full read; the last, short one goes as a copy.
+    expect(reads.owned).toBe(Math.floor(file.ciphertext.length / CONTAINER_READ_BYTES));
+    // New buffers only until the first ones come back: at most the backlog's worth waits at
+    // the other thread, besides the one being read.
+    expect(reads.owned - reads.fromSpare).toBeLessThanOrEqual(OFF_THREAD_HASH_BACKLOG_BYTES / CONTAINER_READ_BYTES + 2);
+  });
+
+  it('copies a short read to the other thread, so its backlog never holds a whole buffer for a few bytes', async () => {
+    const file = storedFile();
+    file.server.byteBodies = true; // 50,000 bytes per read
+    const { thread, seen, reads } = laterHashThread();
+    const { sink, outcome } = download(file, () => Promise.resolve(thread));
+    await outcome;
+    expect(sink.bytes().equals(file.plaintext)).toBe(true);
+    expect(seen.given).toBe(file.ciphertext.length);
+    expect(seen.largestBuffer).toBe(50_000);
+    expect(reads.owned).toBe(0);
   });
 
   it('fails a container that is not the one the manifest names, and never hands out its last chunk', async () => {
@@ -172,6 +218,11 @@ describe('a large download hashed on another thread', () => {
     const noThread = download(file, () => Promise.resolve(null));
     await noThread.outcome;
     expect(noThread.sink.bytes().equals(file.plaintext)).toBe(true);
+    // The same from a byte-stream body, read into one buffer again and again.
+    file.server.byteBodies = true;
+    const fromBytes = download(file, () => Promise.resolve(null));
+    await fromBytes.outcome;
+    expect(fromBytes.sink.bytes().equals(file.plaintext)).toBe(true);
     // Here too a container other than the signed one fails.
     const refused = download(file, () => Promise.resolve(null), otherHash(file.request.ciphertextHash));
     await expect(refused.outcome).rejects.toThrow('tampered');

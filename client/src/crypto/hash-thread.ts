@@ -2,7 +2,12 @@
 // download and kept for the next ones. If it cannot start (no nested workers, a failed load)
 // downloads hash in the crypto worker as before.
 import { trustedScriptURL } from '../security/trusted-types';
-import type { HashThread, OffThreadHash } from './off-thread-hash';
+import {
+  CONTAINER_READ_BYTES,
+  OFF_THREAD_HASH_BACKLOG_BYTES,
+  type HashThread,
+  type OffThreadHash,
+} from './off-thread-hash';
 import type { FromHashWorker, ToHashWorker } from './hash-messages';
 import hashWorkerUrl from './hash-worker.ts?worker&url';
 
@@ -17,6 +22,8 @@ interface Job {
 }
 
 let started: Promise<HashThread | null> | undefined;
+/** Buffers given back are kept for the next reads, up to the backlog's worth, while a job is open. */
+const MAX_SPARES = OFF_THREAD_HASH_BACKLOG_BYTES / CONTAINER_READ_BYTES;
 
 /** The hash worker, started once; null where it cannot run. */
 export function browserHashThread(): Promise<HashThread | null> {
@@ -38,7 +45,9 @@ function start(): Promise<HashThread | null> {
   let broken = false;
   const post = (message: ToHashWorker, transfer: Transferable[] = []): void => worker.postMessage(message, transfer);
 
+  const spares: ArrayBuffer[] = [];
   const thread: HashThread = {
+    spare: () => spares.pop(),
     begin(): OffThreadHash {
       const id = nextJob++;
       const job: Job = { pending: 0, room: null, digest: null, fail: null };
@@ -46,11 +55,11 @@ function start(): Promise<HashThread | null> {
       post({ type: 'start', job: id });
       let open = true;
       return {
-        give(bytes) {
+        give(bytes, owned = false) {
           if (!open) return;
           job.pending += bytes.length;
-          // The view's buffer goes along when the view is all of it; otherwise a copy does.
-          const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+          // The view's buffer goes along when it is the caller's or the view is all of it; otherwise a copy does.
+          const whole = owned || (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength);
           const sent = whole ? bytes : bytes.slice();
           post({ type: 'bytes', job: id, bytes: sent }, [sent.buffer]);
         },
@@ -81,6 +90,7 @@ function start(): Promise<HashThread | null> {
           if (!open) return;
           open = false;
           jobs.delete(id);
+          if (jobs.size === 0) spares.length = 0;
           job.room?.();
           post({ type: 'drop', job: id });
         },
@@ -123,11 +133,13 @@ function start(): Promise<HashThread | null> {
       else if (message.type === 'hashed') {
         const job = jobs.get(message.job);
         if (!job) return;
+        if (message.spent.byteLength === CONTAINER_READ_BYTES && spares.length < MAX_SPARES) spares.push(message.spent);
         job.pending -= message.length;
         job.room?.();
       } else {
         const job = jobs.get(message.job);
         jobs.delete(message.job);
+        if (jobs.size === 0) spares.length = 0;
         job?.digest?.(message.hash);
       }
     });

@@ -8,7 +8,7 @@ import { createContainerHasher, ready, type ContainerHasher } from '../../../sha
 import type { FromHashWorker, ToHashWorker } from './hash-messages';
 
 interface HashWorkerScope {
-  postMessage(message: FromHashWorker): void;
+  postMessage(message: FromHashWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (event: MessageEvent<ToHashWorker>) => void): void;
 }
 const scope = globalThis as unknown as HashWorkerScope;
@@ -34,7 +34,11 @@ scope.addEventListener('message', (event) => {
         target.set(bytes);
         return bytes.length;
       });
-      scope.postMessage({ type: 'hashed', job: message.job, length: bytes.length });
+      // The buffer goes back, so the crypto worker reads the next bytes into memory it already has.
+      scope.postMessage(
+        { type: 'hashed', job: message.job, length: bytes.length, spent: bytes.buffer as ArrayBuffer },
+        [bytes.buffer],
+      );
       return;
     }
     case 'end': {

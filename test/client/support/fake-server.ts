@@ -38,6 +38,10 @@ export interface FakeServer {
   readonly partFaults: Map<number, PartFault[]>;
   /** Cut the next container download after this many bytes (a dropped connection). */
   cutDownloadAfter: number | null;
+  /** Container bodies as byte streams, which a reader may read into its own buffers (as a browser's fetch). */
+  byteBodies: boolean;
+  /** The most a container body hands out at once (a read may get less). */
+  bodyChunkBytes: number;
   /** Answer container requests with this status and code instead. */
   downloadError: { status: number; code: string } | null;
   /** Ignore Range headers (answer 200 with everything), like some proxies. */
@@ -76,6 +80,8 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
     uploads,
     partFaults: new Map(),
     cutDownloadAfter: null,
+    byteBodies: false,
+    bodyChunkBytes: 50_000,
     downloadError: null,
     ignoreRange: false,
     stats: { maxConcurrentPuts: 0, puts: 0, statusChecks: 0, rangeRequests: 0, headers: [] },
@@ -193,21 +199,25 @@ export function fakeServer(partSize = 64 * 1024): FakeServer {
         const cut = server.cutDownloadAfter;
         server.cutDownloadAfter = null;
         let offset = start;
-        const body = new ReadableStream<Uint8Array>({
-          pull(controller) {
-            if (offset >= bytes.length) {
-              controller.close();
-              return;
-            }
-            if (cut !== null && offset - start >= cut) {
-              controller.error(new TypeError('network error'));
-              return;
-            }
-            const end = Math.min(bytes.length, offset + 50_000, cut !== null ? start + cut : Infinity);
-            controller.enqueue(bytes.slice(offset, end));
-            offset = end;
-          },
-        });
+        const pull = (controller: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController): void => {
+          if (offset >= bytes.length) {
+            controller.close();
+            // A byte stream answers a reader waiting with its own buffer only once told so.
+            if ('byobRequest' in controller) controller.byobRequest?.respond(0);
+            return;
+          }
+          if (cut !== null && offset - start >= cut) {
+            controller.error(new TypeError('network error'));
+            return;
+          }
+          const end = Math.min(bytes.length, offset + server.bodyChunkBytes, cut !== null ? start + cut : Infinity);
+          // A copy of its own: a byte stream takes the chunk's buffer away.
+          controller.enqueue(new Uint8Array(bytes.subarray(offset, end)));
+          offset = end;
+        };
+        const body = server.byteBodies
+          ? (new ReadableStream({ type: 'bytes', pull }) as ReadableStream<Uint8Array>)
+          : new ReadableStream<Uint8Array>({ pull });
         return {
           status: partial ? 206 : 200,
           errorCode: () => Promise.resolve(null),
