@@ -16,7 +16,7 @@
 // computed beside the decryption, on another thread (`hashThread`), and its digest is compared
 // with the manifest before the last chunk is released, exactly where the decryptor would have
 // compared its own. The container is read into buffers of our own that the other thread gives
-// back (`containerReads`), not into fresh memory per read. The service worker runs in another
+// back (`byteReads`), not into fresh memory per read. The service worker runs in another
 // process, so each piece posted to it is copied across, at a cost per byte whatever the piece
 // size; each piece is new memory given away with its message, as a reused piece would only
 // move the same cost into postMessage's copy.
@@ -31,6 +31,7 @@ import {
 } from '../../../shared/crypto/index.js';
 import type { PortToServiceWorker, ServiceWorkerToPort } from '../sw/messages';
 import type { SaveFileHandle, TransferProgress } from './protocol';
+import { byteReads } from './byte-reads';
 import { figures, progressReporter } from './rate';
 import {
   CONTAINER_READ_BYTES,
@@ -139,7 +140,7 @@ export async function downloadAndDecrypt(
         let skip = received > 0 && response.status !== 206 ? received : 0;
         if (received > 0 && response.status === 206 && response.rangeStart !== received)
           throw new HttpFailure(response.status, 'bad_response');
-        const reads = containerReads(response.body, () => thread?.spare());
+        const reads = byteReads(response.body, CONTAINER_READ_BYTES, () => thread?.spare());
         try {
           for (;;) {
             let read: Uint8Array | null;
@@ -208,55 +209,6 @@ export async function downloadAndDecrypt(
     if (error instanceof Cancelled && sink.stopped?.aborted && !callSignal.aborted) throw new WorkerError('cancelled');
     throw error;
   }
-}
-
-interface ContainerReads {
-  /** The next bytes of the body; null at its end. */
-  next(): Promise<Uint8Array | null>;
-  /** Whether each read's whole buffer is ours, so it may be given away even where the read fills only part of it. */
-  readonly owned: boolean;
-  /** The read's buffer is free again: the next read goes into it. */
-  reuse(read: Uint8Array): void;
-  cancel(): Promise<void>;
-}
-
-/**
- * Reads a container's body into buffers of our own where the body is a byte stream (a
- * browser's fetch): the buffer of a read already decrypted, or one the hash thread gave back,
- * or a new one. Memory read into before costs less than fresh memory per read, which the
- * browser's own reads would be (docs/architecture.md, "Performance of downloads"). Elsewhere
- * the body's own reads.
- */
-function containerReads(body: ReadableStream<Uint8Array>, spare: () => ArrayBuffer | undefined): ContainerReads {
-  let byob: ReadableStreamBYOBReader;
-  try {
-    byob = body.getReader({ mode: 'byob' });
-  } catch {
-    const reader = body.getReader();
-    return {
-      owned: false,
-      next: async () => {
-        const result = await reader.read();
-        return result.done ? null : result.value;
-      },
-      reuse: () => undefined,
-      cancel: () => reader.cancel().catch(() => undefined),
-    };
-  }
-  let free: ArrayBuffer | undefined;
-  return {
-    owned: true,
-    async next() {
-      const into = free ?? spare() ?? new ArrayBuffer(CONTAINER_READ_BYTES);
-      free = undefined;
-      const result = await byob.read(new Uint8Array(into));
-      return result.done ? null : result.value;
-    },
-    reuse(read) {
-      free = read.buffer as ArrayBuffer;
-    },
-    cancel: () => byob.cancel().catch(() => undefined),
-  };
 }
 
 // ---- sinks

@@ -15,14 +15,16 @@
 // confirmed part fails the upload. At the end the server's hash of the container must equal
 // the encryptor's.
 //
-// Where the worker's time goes (docs/architecture.md, "Encrypting and uploading a
-// file: where the time goes"): about half in libsodium (secretstream and the container hash),
-// a third inside `xhr.send` (Chromium's own work to take the part into its request, on
-// this thread; see browser-transport.ts), a sixth in reading the file's stream, and under 5 % in the two copies
-// made here. Measured and left: reading the file as `slice().arrayBuffer()` slices instead of
-// `source.stream()` (4 MiB slices cost the worker 6 % more CPU, 256 KiB slices 23 % more: each
-// slice is a read of its own in the browser, the stream one read), and a third part in flight
-// (no change in CPU or throughput).
+// Where the worker's time goes (docs/architecture.md, "Encrypting and uploading a file: where
+// the time goes"): about half in libsodium (secretstream and the container hash), a third
+// inside `xhr.send` (Chromium's own work to take the part into its request, on this thread; see
+// browser-transport.ts), a sixth in reading the file's stream, and under 5 % in the two copies
+// made here. The file's stream is read into one buffer of our own, read into again once its
+// bytes are encrypted (./byte-reads.ts), not into fresh memory per read. Measured and left:
+// reading the file as `slice().arrayBuffer()` slices instead of `source.stream()` (4 MiB slices
+// cost the worker 6 % more CPU, 256 KiB slices 23 % more: each slice is a read of its own in
+// the browser, the stream one read), and a third part in flight (no change in CPU or
+// throughput).
 import {
   bytesEqual,
   ciphertextLengthOf,
@@ -34,12 +36,15 @@ import {
 } from '../../../shared/crypto/index.js';
 import { UPLOAD_PART_BYTES, UPLOAD_PART_SIZES, type UploadCreateResponse } from '../../../shared/wire/uploads.js';
 import type { TransferProgress } from './protocol.js';
+import { byteReads } from './byte-reads.js';
 import { figures, progressReporter } from './rate.js';
 import { backoffMs, Cancelled, HttpFailure, isRetryable, type Clock, type Transport } from './transport.js';
 import { WorkerError as TransferError } from './operations/errors.js';
 
 /** A server may choose the part size, within reason: a huge one would exhaust memory here. */
 const MAX_PART_BYTES = 64 * 1024 * 1024;
+/** The file is read in buffers of this size, each read into again once encrypted (./byte-reads.ts). */
+const FILE_READ_BYTES = 2 * 1024 * 1024;
 const MIN_PART_BYTES = 64 * 1024;
 const PARTS_IN_FLIGHT = 2;
 /** How long failed requests are retried (with backoff) before the upload gives up. */
@@ -324,19 +329,20 @@ export async function encryptAndUpload(
       }
     };
 
-    const reader = source.stream().getReader();
+    const reads = byteReads(source.stream(), FILE_READ_BYTES);
     try {
       for (;;) {
         stopIfFailed();
         if (signal.aborted) throw new Cancelled();
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+        let read: Uint8Array | null;
         try {
-          chunk = await reader.read();
+          read = await reads.next();
         } catch {
           throw new TransferError('file_unreadable');
         }
-        if (chunk.done) break;
-        encryptor.updateInto(chunk.value, fill);
+        if (read === null) break;
+        encryptor.updateInto(read, fill);
+        reads.reuse(read);
         await sendReady();
       }
       const summary = encryptor.finalInto(fill);
@@ -364,7 +370,7 @@ export async function encryptAndUpload(
     } catch (error) {
       encryptor.dispose();
       failed.abort();
-      await reader.cancel().catch(() => undefined);
+      await reads.cancel();
       // Let the parts still in flight see the abort before the upload is deleted.
       await Promise.allSettled(inFlight);
       throw error;
