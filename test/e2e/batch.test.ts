@@ -652,7 +652,7 @@ it('on a phone, in Dutch and English, the preview with its flags and the batch p
   await context.close();
 });
 
-it('a run stopped halfway and then cancelled: every share it made is withdrawn, the rest is never made, and the page says so', async () => {
+it('a run stopped halfway and then cancelled, the answer to the cancel lost: every share it made is withdrawn, the rest is never made, and the page says so', async () => {
   const advisor = await sessions.signedIn(ADVISOR);
   const { page } = advisor;
   const rows = Array.from({ length: 24 }, (_, i) => ({
@@ -674,10 +674,14 @@ it('a run stopped halfway and then cancelled: every share it made is withdrawn, 
     ).n;
   await expect.poll(made, { timeout: TRANSFER_TIMEOUT, interval: 50 }).toBeGreaterThanOrEqual(1);
 
-  // Stop the run, then cancel the batch.
+  // Stop the run, then cancel the batch. The server cancels it, and the connection is reset
+  // before its answer reaches the page: the page finds the batch cancelled and says so.
+  const lostCancel = await loseFirstAnswer(page, '**/api/v1/batches/*/cancel');
   await page.getByTestId('batch-overall-cancel').click();
   await page.getByTestId('batch-cancel').click();
   await page.locator('[data-testid="batch-view"][data-state="cancelled"]').waitFor();
+  expect(lostCancel.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('batch-status').textContent()).toContain('The batch was cancelled');
 
   const items = db.prepare(`SELECT state FROM batch_items WHERE batch_id = ?`).all(batchRef) as { state: string }[];
   expect(items.map((i) => i.state)).toEqual(rows.map(() => 'cancelled'));

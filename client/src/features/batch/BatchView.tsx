@@ -232,11 +232,20 @@ export function BatchView({
     transfer.cancel();
     try {
       await cancelBatch(batchId);
-      setStatus(t('batch.cancel.done'));
-      void load.reload();
     } catch (error) {
-      fail(errorMessage(t, error));
+      // The answer may have been lost after the server cancelled (docs/protocol.md, batches):
+      // a batch that now reads as cancelled is, and another click would only be refused.
+      const cancelled = await getBatch(batchId).then(
+        (detail) => detail.state === 'cancelled',
+        () => false,
+      );
+      if (!cancelled) {
+        fail(errorMessage(t, error));
+        return;
+      }
     }
+    setStatus(t('batch.cancel.done'));
+    void load.reload();
   };
 
   const heading = <PageHeading>{t('batch.view.title')}</PageHeading>;
