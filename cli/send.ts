@@ -17,10 +17,15 @@
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { z } from 'zod';
 import { ContactList } from '../shared/wire/contacts.js';
 import { sendOnce } from '../shared/once.js';
-import { RecipientLookupResponse, ShareCreateResponse, ShareDetail } from '../shared/wire/shares.js';
+import {
+  createAnswerOf,
+  RecipientLookupResponse,
+  SHARE_CREATE_RETRY_MS,
+  ShareCreateResponse,
+  ShareDetail,
+} from '../shared/wire/shares.js';
 import { OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { MAX_FILE_NAME_CHARACTERS } from '../client/src/crypto/protocol.js';
 import { HttpFailure, isRetryable, retryWithin } from '../client/src/crypto/transport.js';
@@ -30,15 +35,10 @@ import type { Session } from './session.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** How long a create whose answer was lost is tried again: a server restart, not an outage. */
-const CREATE_RETRY_MS = 30_000;
-
 /** The share with this id, as its create would have answered, if the server made it; else null. */
-async function madeShare(session: Session, shareId: string): Promise<z.infer<typeof ShareCreateResponse> | null> {
+async function madeShare(session: Session, shareId: string): Promise<ShareCreateResponse | null> {
   try {
-    const share = await session.api.get(`/api/v1/shares/${shareId}`, ShareDetail);
-    const undelivered = share.recipients.filter((r) => r.kind === 'account' && r.deliveryFailed);
-    return { shareId, undelivered: undelivered.map((r) => r.recipientId) };
+    return createAnswerOf(await session.api.get(`/api/v1/shares/${shareId}`, ShareDetail));
   } catch (error) {
     if (error instanceof HttpFailure && error.status === 404) return null;
     throw error;
@@ -223,7 +223,7 @@ export async function send(session: Session, io: Io, options: SendOptions): Prom
         () => session.api.post('/api/v1/shares', sealed.request, ShareCreateResponse),
         () => madeShare(session, sealed.request.shareId),
       ),
-      { signal: new AbortController().signal, windowMs: CREATE_RETRY_MS, again: isRetryable },
+      { signal: new AbortController().signal, windowMs: SHARE_CREATE_RETRY_MS, again: isRetryable },
     );
     await session.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) });
 

@@ -141,6 +141,7 @@ export const ShareCreateResponse = z.object({
   /** Account recipients whose notification mail could not be delivered. */
   undelivered: z.array(WireId),
 });
+export type ShareCreateResponse = z.infer<typeof ShareCreateResponse>;
 
 // ---- the sender's (and the office's) view
 
@@ -213,6 +214,21 @@ export const ShareDetail = ShareSummary.extend({
   linkSecrets: z.array(z.object({ recipientId: WireId, sender: SealedBox, office: SealedBox })),
 });
 export type ShareDetail = z.infer<typeof ShareDetail>;
+
+/**
+ * How long a client tries a share's create again when its answer was lost (no answer, a 5xx):
+ * long enough for a server restart, not an outage. Each try after the first asks for the share
+ * first (shared/once.ts).
+ */
+export const SHARE_CREATE_RETRY_MS = 30_000;
+
+/** The create's answer, as the share the server made describes it (`GET /api/v1/shares/:shareId`). */
+export function createAnswerOf(share: Pick<ShareDetail, 'shareId' | 'recipients'>): ShareCreateResponse {
+  return {
+    shareId: share.shareId,
+    undelivered: share.recipients.filter((r) => r.kind === 'account' && r.deliveryFailed).map((r) => r.recipientId),
+  };
+}
 
 /** POST /api/v1/shares/:shareId/extend: a new expiry within the office's maximum from now. */
 export const ShareExtendRequest = z.object({ expiresAt: Time });

@@ -24,6 +24,7 @@ import {
 import type { CryptoEngine } from '../../crypto/engine';
 import { retryWithin } from '../../crypto/transport';
 import { sendOnce } from '../../../../shared/once.js';
+import { createAnswerOf, SHARE_CREATE_RETRY_MS, type ShareCreateResponse } from '../../../../shared/wire/shares.js';
 import { MAX_FILE_NAME_CHARACTERS, type GuestLink, type TransferProgress } from '../../crypto/protocol';
 import { loadPins, storePins } from '../pins/pin-store';
 import type { StandingCode } from './RecipientsField';
@@ -44,22 +45,15 @@ export interface Compose {
   readonly mailLinks: boolean;
 }
 
-/** How long a create whose answer was lost is tried again: a server restart, not an outage. */
-const CREATE_RETRY_MS = 30_000;
-
 /** No answer, or the server (or a proxy before it) failing: the share may or may not exist. */
 function mayHaveLanded(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
 /** The share with this id, as its create would have answered, if the server made it; else null. */
-async function madeShare(
-  shareId: string,
-): Promise<{ readonly shareId: string; readonly undelivered: string[] } | null> {
+async function madeShare(shareId: string): Promise<ShareCreateResponse | null> {
   try {
-    const share = await getShare(shareId);
-    const undelivered = share.recipients.filter((r) => r.kind === 'account' && r.deliveryFailed);
-    return { shareId, undelivered: undelivered.map((r) => r.recipientId) };
+    return createAnswerOf(await getShare(shareId));
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
@@ -320,7 +314,7 @@ export async function sendShare(engine: CryptoEngine, compose: Compose, hooks: S
         () => createShare(sealed.request),
         () => madeShare(sealed.request.shareId),
       ),
-      { signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+      { signal, windowMs: SHARE_CREATE_RETRY_MS, again: mayHaveLanded },
     );
     void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
     const seen = new Map(recipients.map((r) => [r.email, r.seenBefore]));
