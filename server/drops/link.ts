@@ -24,6 +24,7 @@
 // owner's storage quota (a member's drops count against it); the upload protocol then holds
 // each upload to its declared size, and the submission checks the sum again.
 import {
+  bytesEqual,
   codeHash,
   CryptoError,
   idFromWire,
@@ -65,7 +66,7 @@ import {
   dropTooManyFiles,
   uploadIdTaken,
 } from './errors.js';
-import type { DropsRepo } from './repo.js';
+import type { DropSessionRecord, DropsRepo } from './repo.js';
 import { requireOffice, requireOpen } from './service.js';
 import type { DropRecord } from '../kernel/domain/drops.js';
 import type { DropGrant } from '../kernel/domain/drops.js';
@@ -107,8 +108,15 @@ export interface DropLinkService {
   startForClient(clientId: Id, dropId: Id): Promise<DropGrant>;
   /** The upload session a grant names, for the link's drop: 401 grant_invalid, or 410 when the drop ended. */
   session(dropId: Id, token: string | undefined): Promise<Id>;
+  /**
+   * The upload session a grant names, for a submit: as `session`, except that a session which
+   * submitted already passes (even once its drop closed), as its submit may be a repeat whose
+   * first answer was lost, which `submit` answers.
+   */
+  submitSession(dropId: Id, token: string | undefined): Promise<Id>;
   /** The room check of each new upload of a session (the uploads service's `admit`). */
   readonly admit: AdmitUpload;
+  /** `sessionId` as submitSession gives it: a repeat is answered, anything else needs a live session. */
   submit(
     dropId: Id,
     sessionId: Id,
@@ -195,6 +203,34 @@ export function createDropLinkService(
       { owner: drop.clientId === null ? drop.ownerId : null, client },
       mail,
     );
+  };
+
+  /**
+   * The session a grant names for this drop, by the server's signature alone: 401 grant_invalid
+   * for a bad grant, 404 for another drop's. Whether the session may still upload is liveSession's.
+   */
+  const grantedSession = async (dropId: Id, token: string | undefined): Promise<Id> => {
+    if (token === undefined) throw grantInvalid();
+    try {
+      const verified = await deps.tokens.verify(token, DROP_GRANT_AUDIENCE);
+      if (typeof verified.payload.jti !== 'string') throw grantInvalid();
+      // The grant names its drop: a valid grant for another drop gives no right to this one,
+      // refused before any lookup with the same 404 as a missing drop.
+      if (verified.subject !== idToWire(dropId)) throw notFound();
+      return idFromWire(verified.payload.jti);
+    } catch (error) {
+      if (error instanceof CapabilityTokenError || error instanceof CryptoError) throw grantInvalid();
+      throw error;
+    }
+  };
+
+  /** A session that may still upload and submit: its drop takes uploads, and it is unsubmitted and unexpired. */
+  const liveSession = (dropId: Id, sessionId: Id): { drop: DropRecord; session: DropSessionRecord } => {
+    // The grant is the server's own word that its holder reached this drop: they may learn it ended.
+    const drop = findOpen(dropId);
+    const session = drops.session(sessionId, dropId);
+    if (session === undefined || session.submittedAt !== null || session.expiresAt <= clock.now()) throw grantInvalid();
+    return { drop, session };
   };
 
   return {
@@ -314,26 +350,12 @@ export function createDropLinkService(
       return newSession(drop, clientId);
     },
 
-    async session(dropId, token) {
-      if (token === undefined) throw grantInvalid();
-      let sessionId: Id;
-      try {
-        const verified = await deps.tokens.verify(token, DROP_GRANT_AUDIENCE);
-        if (typeof verified.payload.jti !== 'string') throw grantInvalid();
-        // The grant names its drop: a valid grant for another drop gives no right to this one,
-        // refused before any lookup with the same 404 as a missing drop.
-        if (verified.subject !== idToWire(dropId)) throw notFound();
-        sessionId = idFromWire(verified.payload.jti);
-      } catch (error) {
-        if (error instanceof CapabilityTokenError || error instanceof CryptoError) throw grantInvalid();
-        throw error;
-      }
-      // The grant is the server's own word that its holder reached this drop: they may learn it ended.
-      findOpen(dropId);
-      const session = drops.session(sessionId, dropId);
-      if (session === undefined || session.submittedAt !== null || session.expiresAt <= clock.now())
-        throw grantInvalid();
-      return session.id;
+    session: async (dropId, token) => liveSession(dropId, await grantedSession(dropId, token)).session.id,
+
+    async submitSession(dropId, token) {
+      const sessionId = await grantedSession(dropId, token);
+      if (!drops.hasSubmission(dropId, sessionId)) liveSession(dropId, sessionId);
+      return sessionId;
     },
 
     admit(sessionId, size, now) {
@@ -352,7 +374,20 @@ export function createDropLinkService(
     },
 
     async submit(dropId, sessionId, submission) {
-      const drop = findOpen(dropId);
+      // The same submission again from the session that made it (its answer was lost on the way):
+      // the receipt it was given, with nothing stored, mailed or closed a second time. Another
+      // manifest under the same id is another submission, refused as before.
+      const earlier = drops.submissionOf(submission.dropUploadId, dropId, sessionId);
+      if (earlier !== undefined) {
+        if (!bytesEqual(earlier.manifest, submission.manifest)) throw uploadIdTaken();
+        return {
+          dropUploadId: submission.dropUploadId,
+          receivedAt: earlier.receivedAt,
+          receiptCode: receiptCode(earlier.manifest),
+          receiptMailed: earlier.receiptMailed,
+        };
+      }
+      const { drop } = liveSession(dropId, sessionId);
       const { files } = submission;
       if (submission.receiptMail && drop.email === null) throw invalidInput(['receiptMail']);
       if (!allUnique(files.map((file) => file.fileId)) || !allUnique(files.map((file) => file.uploadId)))
@@ -387,6 +422,7 @@ export function createDropLinkService(
         if (submission.clientNames !== null && session.clientId === null) throw invalidInput(['clientNames']);
         if (drops.uploadIdTaken(submission.dropUploadId)) throw uploadIdTaken();
         drops.insertUpload(submission.dropUploadId, drop.id, submission.manifest, now, {
+          sessionId,
           clientId: session.clientId,
           clientNames: submission.clientNames,
         });

@@ -44,6 +44,13 @@ export type DropFileRecord = StoredFile & {
   readonly sealedKey: Uint8Array;
 };
 
+/** What a repeated submission is answered from: the first one's manifest, time and receipt mail. */
+export interface DropSubmissionRecord {
+  readonly manifest: Uint8Array;
+  readonly receivedAt: number;
+  readonly receiptMailed: boolean;
+}
+
 export interface DropSessionRecord {
   readonly id: Id;
   readonly dropId: Id;
@@ -213,9 +220,22 @@ export function createDropsRepo(db: Db) {
   const uploadIdTaken = db
     .prepare<[Uint8Array], number>('SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE id = ?)')
     .pluck();
-  const insertUpload = db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, Uint8Array | null, Uint8Array | null]>(
-    'INSERT INTO drop_uploads (id, drop_id, manifest, received_at, client_id, client_names) VALUES (?, ?, ?, ?, ?, ?)',
+  const insertUpload = db.prepare<
+    [Uint8Array, Uint8Array, Uint8Array, number, Uint8Array, Uint8Array | null, Uint8Array | null]
+  >(
+    `INSERT INTO drop_uploads (id, drop_id, manifest, received_at, session_id, client_id, client_names)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
+  // A session's own submission, for answering its repeat: scoped to the drop and the session in the SQL.
+  const submissionOf = db.prepare<
+    [Uint8Array, Uint8Array, Uint8Array],
+    { manifest: Uint8Array; received_at: number; receipt_mailed: number }
+  >('SELECT manifest, received_at, receipt_mailed FROM drop_uploads WHERE id = ? AND drop_id = ? AND session_id = ?');
+  const hasSubmission = db
+    .prepare<[Uint8Array, Uint8Array], number>(
+      'SELECT EXISTS (SELECT 1 FROM drop_uploads WHERE drop_id = ? AND session_id = ?)',
+    )
+    .pluck();
   const insertFile = db.prepare(
     `INSERT INTO drop_files (drop_upload_id, file_id, position, size, ciphertext_hash, sealed_metadata, blob_id, sealed_key)
      VALUES (@dropUploadId, @fileId, @position, @size, @ciphertextHash, @sealedMetadata, @blobId, @sealedKey)`,
@@ -324,17 +344,27 @@ export function createDropsRepo(db: Db) {
 
     uploadIdTaken: (id: Id) => uploadIdTaken.get(id) === 1,
     /**
-     * `client.clientId`: the client whose portal session submitted it (their upload history), null
-     * otherwise; `client.clientNames`: their names record (migrations/0020_upload_names.sql).
+     * `made.sessionId`: the upload session that submitted it (its repeat is answered, not refused);
+     * `made.clientId`: the client whose portal session submitted it (their upload history), null
+     * otherwise; `made.clientNames`: their names record (migrations/0020_upload_names.sql).
      */
     insertUpload(
       id: Id,
       dropId: Id,
       manifest: Uint8Array,
       receivedAt: number,
-      client: { readonly clientId: Id | null; readonly clientNames: Uint8Array | null },
+      made: { readonly sessionId: Id; readonly clientId: Id | null; readonly clientNames: Uint8Array | null },
     ): void {
-      insertUpload.run(id, dropId, manifest, receivedAt, client.clientId, client.clientNames);
+      insertUpload.run(id, dropId, manifest, receivedAt, made.sessionId, made.clientId, made.clientNames);
+    },
+    /** Whether this session of this drop submitted (and its submission is still kept). */
+    hasSubmission: (dropId: Id, sessionId: Id) => hasSubmission.get(dropId, sessionId) === 1,
+    /** The submission `id` if this session of this drop made it (migrations/0022_drop_submission_session.sql). */
+    submissionOf(id: Id, dropId: Id, sessionId: Id): DropSubmissionRecord | undefined {
+      const row = submissionOf.get(id, dropId, sessionId);
+      return row === undefined
+        ? undefined
+        : { manifest: row.manifest, receivedAt: row.received_at, receiptMailed: row.receipt_mailed === 1 };
     },
     insertFile(file: DropFileRecord): void {
       insertFile.run(file);

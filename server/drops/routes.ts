@@ -169,7 +169,7 @@ export function sessionOf(link: DropLinkService): UploadOwnerOf {
 export function submitDropUpload(link: DropLinkService): RouteHandler {
   return async (req, res) => {
     const dropId = idParam(req, 'dropId');
-    const sessionId = await link.session(dropId, bearer(req));
+    const sessionId = await link.submitSession(dropId, bearer(req));
     const submitted = await link.submit(dropId, sessionId, submissionIn(parseInput(DropSubmitRequest, req.body)));
     const answer: DropSubmitResponse = {
       dropUploadId: idToWire(submitted.dropUploadId),

@@ -37,6 +37,7 @@ import { expectNoTrace, FlowTest, settle, type Sessions } from './support/sessio
 import { forms } from './support/traces.js';
 import { dropChecks } from './support/drop-checks.js';
 import { holdCryptoWorker } from './support/held-worker.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 
 const OFFICE = 'Kantoor Jansen';
 const ADMIN: Person = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -161,6 +162,75 @@ it('a client proves their address and uploads 50 MiB and a second file; both sid
     { what: 'client address', value: email },
   );
   await sessions.finish(advisor, client, colleague);
+});
+
+it('a single-use drop’s submission whose answer was lost ends with the receipt: one upload arrives, one receipt mail, and the advisor sees the same code', async () => {
+  const email = clientAddress();
+  const file = randomFile(`btw-aangifte-${marker()}.pdf`, 200 * 1024 + 3);
+  const advisor = await sessions.signedIn(ADVISOR);
+  const drop = await makeDropLink(advisor.page, {
+    label: `Eenmalig ${marker()}`,
+    title: 'BTW-aangifte',
+    email,
+    singleUse: true,
+  });
+  const client = await sessions.open('client');
+  await openDropLink(client.page, drop.link, 'start');
+  await proveAddress(client.page, coffer.mail, email);
+  const receipts = coffer.mail.to(email).length;
+  // The server stores the submission and closes the drop; the answer never reaches the page.
+  const lost = await loseFirstAnswer(client.page, '**/api/v1/d/*/submit');
+  const receipt = await uploadFiles(client.page, [file], { receiptMail: true });
+  expect(lost.seen).toEqual(['dropped 201', 'passed']);
+  expect(await client.page.getByTestId('drop-receipt-mismatch').count()).toBe(0);
+  expect(await client.page.getByTestId('drop-receipt-mailed').count()).toBe(1);
+  expect(countFor(drop.dropId).submissions).toBe(1);
+  expect(coffer.mail.to(email)).toHaveLength(receipts + 1);
+  expect((await coffer.mail.latest(email)).text ?? '').toContain(receipt.code);
+
+  await openDrop(advisor.page, drop.dropId);
+  const upload = advisor.page.locator('[data-testid="drop-upload"]');
+  expect(await upload.count()).toBe(1);
+  expect(await upload.getAttribute('data-state')).toBe('opened');
+  expect(await upload.getByTestId('drop-upload-receipt-code').getAttribute('data-value')).toBe(receipt.code);
+  acceptCutConnections(client.problems.messages);
+  await sessions.finish(advisor, client);
+});
+
+it('a server that answers the repeated submission with another receipt code is shown to disagree, and the page keeps its own code', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const drop = await makeDropLink(advisor.page, { label: `Open ${marker()}`, title: 'Stukken' });
+  const client = await sessions.open('client');
+  await openDropLink(client.page, drop.link, 'files');
+  // The first answer is lost; the repeat's answer is the server's, with its receipt code changed.
+  let forged = '';
+  let calls = 0;
+  await client.page.route('**/api/v1/d/*/submit', async (route) => {
+    calls++;
+    const answer = await route.fetch();
+    if (calls === 1) {
+      await route.abort('connectionreset');
+      return;
+    }
+    const body = (await answer.json()) as { receiptCode: string };
+    forged = body.receiptCode.replace(/^\d/, (digit) => String((Number(digit) + 1) % 10));
+    await route.fulfill({ response: answer, json: { ...body, receiptCode: forged } });
+  });
+  const receipt = await uploadFiles(client.page, [randomFile(`bijlage-${marker()}.pdf`, 50 * 1024)]);
+  expect(calls).toBe(2);
+  expect(forged).not.toBe('');
+  expect(receipt.code).not.toBe(forged);
+  expect(await client.page.getByTestId('drop-receipt-mismatch').count()).toBe(1);
+  expect(countFor(drop.dropId).submissions).toBe(1);
+  await openDrop(advisor.page, drop.dropId);
+  expect(
+    await advisor.page
+      .locator('[data-testid="drop-upload"]')
+      .getByTestId('drop-upload-receipt-code')
+      .getAttribute('data-value'),
+  ).toBe(receipt.code);
+  acceptCutConnections(client.problems.messages);
+  await sessions.finish(advisor, client);
 });
 
 it('refuses to encrypt anything when the drop key in the database was replaced, and nothing is uploaded', async () => {

@@ -10,11 +10,16 @@
 // Uploading to one: the worker has checked the drop key against the link's fingerprint
 // (openDropLink) before this starts. Each file is encrypted and uploaded to the session the
 // grant names; then the worker seals the metadata and the file keys and MACs the manifest with
-// D; the submission makes it the drop's upload. A failure part-way removes what was uploaded.
+// D; the submission makes it the drop's upload (sent again as it was if its answer is lost). A
+// failure part-way removes what was uploaded.
 import { createDrop, deleteDropSessionUpload, submitDropUpload, type DropPublicInfo } from '../../api/drops';
 import type { CryptoEngine } from '../../crypto/engine';
 import type { TransferProgress } from '../../crypto/protocol';
-import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
+import { retryWithin } from '../../crypto/transport';
+import { checkKeysAndPins, mayHaveLanded, metadataName, type SendHooks } from '../send/send-flow';
+
+/** How long a submit that got no answer (or a server error) is sent again, with backoff. */
+const SUBMIT_RETRY_MS = 30_000;
 
 export interface DropDraft {
   readonly label: string;
@@ -115,7 +120,13 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
       ...(upload.message.trim() !== '' ? { message: upload.message.trim() } : {}),
       receiptMail: upload.receiptMail,
     });
-    const submitted = await submitDropUpload(upload.dropId, upload.grant, sealed.request);
+    // A submit whose answer was lost is sent again as it was: the server answers the session's own
+    // submission with the receipt it gave (docs/protocol.md §13), where a new one would need every
+    // file uploaded again.
+    const { value: submitted } = await retryWithin(
+      () => submitDropUpload(upload.dropId, upload.grant, sealed.request),
+      { signal, windowMs: SUBMIT_RETRY_MS, again: mayHaveLanded },
+    );
     void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
     return {
       dropUploadId: submitted.dropUploadId,

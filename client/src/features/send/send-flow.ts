@@ -45,8 +45,8 @@ export interface Compose {
   readonly mailLinks: boolean;
 }
 
-/** No answer, or the server (or a proxy before it) failing: the share may or may not exist. */
-function mayHaveLanded(error: unknown): boolean {
+/** No answer, or the server (or a proxy before it) failing: what was asked may or may not have been done. */
+export function mayHaveLanded(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
