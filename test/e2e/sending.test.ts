@@ -32,6 +32,7 @@ import {
   toHex,
 } from '../../shared/crypto/index.js';
 import { parseContentPrefix } from '../../shared/crypto/envelope.js';
+import { codeFromMail } from '../helpers/sharing.js';
 import { UPLOAD_PART_BYTES } from '../../shared/wire/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import type { Person } from './support/accounts.js';
@@ -249,6 +250,36 @@ it('a send whose answer was lost ends as sent, not as an error: the colleague ha
   // The one request the test cut off is the only one that failed.
   acceptCutConnections(advisor.problems.messages);
   await finish(advisor, colleague);
+});
+
+it('a guest whose code request lost its answer gets the field for the code on its way (in Dutch), and that one code opens the files', async () => {
+  const file = randomFile(`loonstrook-${marker()}.pdf`, 120_000);
+  const email = guestAddress();
+  const advisor = await signedIn(ADVISOR);
+  const sent = await send(advisor.page, [file], [{ email, kind: 'guest' }]);
+  const [guestLink] = sent.guests as [(typeof sent.guests)[number]];
+
+  const guest = await newSession('guest whose code answer was lost');
+  await guest.page.goto(guestLink.link);
+  await guest.page.locator('[data-testid="guest-page"][data-step="start"]').waitFor();
+  await guest.page.getByTestId('lang-nl').click();
+  const mails = coffer.mail.to(email).length;
+  // The server issues and mails the code; the answer never reaches the page.
+  const lost = await loseFirstAnswer(guest.page, '**/api/v1/links/*/code');
+  await guest.page.getByTestId('guest-request-code').click();
+  await guest.page.locator('[data-testid="guest-page"][data-step="code"]').waitFor();
+  expect(lost.seen).toEqual(['dropped 200']);
+  expect(await guest.page.getByTestId('guest-code-unconfirmed').textContent()).toContain('kan dus onderweg zijn');
+  expect(await guest.page.getByTestId('guest-error').count()).toBe(0);
+  // Nothing was asked twice: the one mail's code is the newest, and it opens the files.
+  const code = await codeFromMail(coffer.mail, email, mails + 1);
+  expect(coffer.mail.to(email)).toHaveLength(mails + 1);
+  await guest.page.getByTestId('guest-remember').uncheck();
+  await guest.page.getByTestId('guest-code').fill(code);
+  await guest.page.locator('[data-testid="guest-page"][data-step="files"]').waitFor({ timeout: TRANSFER_TIMEOUT });
+  expectSameFile(await download(guest.page, file.name), file);
+  acceptCutConnections(guest.problems.messages);
+  await finish(advisor, guest);
 });
 
 it('sends a 5 MiB file to a guest with an access code: the e-mail code alone opens nothing', async () => {

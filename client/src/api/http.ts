@@ -38,6 +38,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * No answer, or the server (or a proxy before it) failing: what was asked may or may not have
+ * been done, so it is not simply asked again as if it had not.
+ */
+export function mayHaveLanded(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status >= 500);
+}
+
 export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Sent as well: a capability a request carries besides the session (a drop's grant as `Authorization`). */

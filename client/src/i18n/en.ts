@@ -633,6 +633,8 @@ export const en = {
   'guest.codeSent': 'A code has been sent to {email}.',
   'guest.code.title': 'Enter the code',
   'guest.code.intro': 'We sent a 6-digit code to {email} ({time}). It is valid for 10 minutes.',
+  'guest.code.unconfirmed':
+    'We asked for a 6-digit code for {email}, but the answer did not come back, so it may be on its way. If it arrives, type it here: it is valid for 10 minutes. Nothing after a few minutes (look in your spam folder too)? Then send a new code.',
   'guest.code.label': 'Code from the e-mail',
   'guest.accessCode.title': 'Enter the access code',
   'guest.accessCode.label': 'Access code',

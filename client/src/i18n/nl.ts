@@ -652,6 +652,8 @@ export const nl: Messages = {
   'guest.codeSent': 'Er is een code gestuurd naar {email}.',
   'guest.code.title': 'Voer de code in',
   'guest.code.intro': 'We hebben een code van 6 cijfers naar {email} gestuurd ({time}). De code is 10 minuten geldig.',
+  'guest.code.unconfirmed':
+    'We hebben een code van 6 cijfers aangevraagd voor {email}, maar het antwoord kwam niet terug. De code kan dus onderweg zijn. Komt hij binnen, typ hem dan hier in: hij is 10 minuten geldig. Na een paar minuten nog niets (kijk ook bij Spam)? Stuur dan een nieuwe code.',
   'guest.code.label': 'Code uit de e-mail',
   'guest.accessCode.title': 'Voer de toegangscode in',
   'guest.accessCode.label': 'Toegangscode',

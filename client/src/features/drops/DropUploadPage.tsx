@@ -58,7 +58,7 @@ type Step =
   | { readonly kind: 'mismatch'; readonly loaded: Loaded }
   | { readonly kind: 'locked'; readonly loaded: Loaded }
   | { readonly kind: 'start'; readonly loaded: Loaded }
-  | { readonly kind: 'code'; readonly loaded: Loaded; readonly sentAt: string }
+  | { readonly kind: 'code'; readonly loaded: Loaded; readonly sentAt: string | null }
   /** Choosing files; a bound drop has its grant already, an open one asks for it when uploading. */
   | { readonly kind: 'files'; readonly loaded: Loaded; readonly grant: string | null }
   | { readonly kind: 'receipt'; readonly loaded: Loaded; readonly receipt: Receipt };

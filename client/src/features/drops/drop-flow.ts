@@ -13,10 +13,11 @@
 // D; the submission makes it the drop's upload (sent again as it was if its answer is lost). A
 // failure part-way removes what was uploaded.
 import { createDrop, deleteDropSessionUpload, submitDropUpload, type DropPublicInfo } from '../../api/drops';
+import { mayHaveLanded } from '../../api/http';
 import type { CryptoEngine } from '../../crypto/engine';
 import type { TransferProgress } from '../../crypto/protocol';
 import { retryWithin } from '../../crypto/transport';
-import { checkKeysAndPins, mayHaveLanded, metadataName, type SendHooks } from '../send/send-flow';
+import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
 
 /** How long a submit that got no answer (or a server error) is sent again, with backoff. */
 const SUBMIT_RETRY_MS = 30_000;

@@ -60,7 +60,7 @@ type Step =
   | { readonly kind: 'start'; readonly info: LinkInfo }
   /** A trusted device: asking for what a code would give, without one. */
   | { readonly kind: 'trusted'; readonly info: LinkInfo }
-  | { readonly kind: 'code'; readonly info: LinkInfo; readonly sentAt: string }
+  | { readonly kind: 'code'; readonly info: LinkInfo; readonly sentAt: string | null }
   /** The code was right, but the files did not open: the access code is wrong or missing. */
   | { readonly kind: 'access-code'; readonly info: LinkInfo; readonly verified: CodeVerifyResponse }
   | {

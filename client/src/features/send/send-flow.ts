@@ -11,7 +11,7 @@
 //   6. where the sender chose it, have Coffer mail each guest with an access code their link.
 //
 // A failure after some files were uploaded removes those uploads, so nothing half-sent stays.
-import { ApiError } from '../../api/http';
+import { ApiError, mayHaveLanded } from '../../api/http';
 import {
   createShare,
   deleteUpload,
@@ -43,11 +43,6 @@ export interface Compose {
   readonly receiptMail: boolean;
   /** Coffer mails the link to each guest with an access code (the server refuses it for any other). */
   readonly mailLinks: boolean;
-}
-
-/** No answer, or the server (or a proxy before it) failing: what was asked may or may not have been done. */
-export function mayHaveLanded(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
 /** The share with this id, as its create would have answered, if the server made it; else null. */

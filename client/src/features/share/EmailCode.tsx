@@ -6,7 +6,7 @@
 // number of days (a trusted device, docs/threat-model.md), on by default and not for shared computers.
 import type { ComponentChildren, JSX } from 'preact';
 import { useI18n } from '../../i18n/context';
-import { Progress } from '../../ui/Alert';
+import { Notice, Progress } from '../../ui/Alert';
 import { Checkbox, Field } from '../../ui/Field';
 import { formatDateTime } from '../../ui/labels';
 import { StepHeading } from '../../ui/StepHeading';
@@ -77,7 +77,8 @@ export function EmailCodeForm({
   children,
 }: {
   readonly maskedEmail: string;
-  readonly sentAt: string;
+  /** When the code was sent; null when its request got no answer (a code may be on its way). */
+  readonly sentAt: string | null;
   readonly code: string;
   readonly onCode: (code: string) => void;
   readonly error: string | null;
@@ -110,9 +111,15 @@ export function EmailCodeForm({
       noValidate
     >
       <StepHeading>{t('guest.code.title')}</StepHeading>
-      <p>
-        {t('guest.code.intro', { email: maskedEmail, time: formatDateTime(locale, sentAt) })} {t('guest.spam')}
-      </p>
+      {sentAt !== null ? (
+        <p>
+          {t('guest.code.intro', { email: maskedEmail, time: formatDateTime(locale, sentAt) })} {t('guest.spam')}
+        </p>
+      ) : (
+        <Notice tone="info" testid={`${prefix}-code-unconfirmed`}>
+          <p>{t('guest.code.unconfirmed', { email: maskedEmail })}</p>
+        </Notice>
+      )}
       <Field
         id={`${prefix}-code`}
         label={t('guest.code.label')}

@@ -2,8 +2,10 @@
 // page): the secret part after '#' (which follows `hashchange`, so a second link pasted into
 // the same tab is read), one request at a time with a progress line, the last problem (numbered,
 // so its alert takes focus again), a status line, and the e-mail code steps: "Send me a code"
-// (nothing is mailed before the person presses it) and checking the six digits.
+// (nothing is mailed before the person presses it; when its answer is lost, the field for a
+// code that may be on its way) and checking the six digits.
 import { useEffect, useState } from 'preact/hooks';
+import { mayHaveLanded } from '../../api/http';
 import type { Translate } from '../../i18n';
 import { errorMessage, isApiError, waitText } from '../../ui/errors';
 import { normalizeEmailCode } from '../../ui/validate';
@@ -75,7 +77,8 @@ export async function requestEmailCode(
     readonly request: () => Promise<{ readonly sentAt: string }>;
     readonly maskedEmail: string;
     readonly deliveryFailed: string;
-    readonly sent: (sentAt: string) => void;
+    /** `sentAt` null: the request got no answer (or a server error), so a code may or may not be on its way. */
+    readonly sent: (sentAt: string | null) => void;
   },
 ): Promise<void> {
   page.setBusy(t('guest.sending'));
@@ -90,7 +93,12 @@ export async function requestEmailCode(
     if (isApiError(error, 'rate_limited'))
       page.fail(t('guest.error.tooManyCodes', { wait: waitText(t, error.retryAfter) }));
     else if (isApiError(error, 'delivery_failed')) page.fail(step.deliveryFailed);
-    else page.fail(errorMessage(t, error));
+    else if (mayHaveLanded(error)) {
+      // The code may have been mailed: asking again would make it useless (only the newest code
+      // counts), so the person gets the field for it, and the button for a new one if none comes.
+      // (The step's heading takes focus, and its notice says so.)
+      step.sent(null);
+    } else page.fail(errorMessage(t, error));
   } finally {
     page.setBusy(null);
   }
