@@ -164,6 +164,22 @@ it('a client proves their address and uploads 50 MiB and a second file; both sid
   await sessions.finish(advisor, client, colleague);
 });
 
+it('a drop whose create lost its answer gives the advisor the link of the one drop made, and that link opens', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const drops = (): number => (db.prepare('SELECT count(*) AS n FROM drops').get() as { n: number }).n;
+  const before = drops();
+  // The server stores the drop; the answer never reaches the page.
+  const lost = await loseFirstAnswer(advisor.page, '**/api/v1/drops', (request) => request.method() === 'POST');
+  const drop = await makeDropLink(advisor.page, { label: `Verloren antwoord ${marker()}`, title: 'Stukken' });
+  expect(lost.seen).toEqual(['dropped 201']);
+  expect(drops()).toBe(before + 1);
+  expect(drop.fingerprint).toBe(toBase64Url(dropFingerprint(idFromWire(drop.dropId), publicKeyOf(drop.dropId))));
+  const client = await sessions.open('client');
+  await openDropLink(client.page, drop.link, 'files');
+  acceptCutConnections(advisor.problems.messages);
+  await sessions.finish(advisor, client);
+});
+
 it('a single-use drop’s submission whose answer was lost ends with the receipt: one upload arrives, one receipt mail, and the advisor sees the same code', async () => {
   const email = clientAddress();
   const file = randomFile(`btw-aangifte-${marker()}.pdf`, 200 * 1024 + 3);

@@ -4,7 +4,8 @@
 // Making a drop: the office key is checked as for sending (the office's statement about its
 // encryption key, the advisor's pin of the office key; a changed key stops until the advisor
 // compared fingerprints), the worker makes the drop's key pair and D and seals them and the
-// label to the advisor and the office, and the server stores the drop. The link
+// label to the advisor and the office, and the server stores the drop (asked after by its id
+// when the answer is lost, as a share is). The link
 // /d/<id>#<fingerprint>.<D> exists only in this browser.
 //
 // Uploading to one: the worker has checked the drop key against the link's fingerprint
@@ -12,14 +13,17 @@
 // grant names; then the worker seals the metadata and the file keys and MACs the manifest with
 // D; the submission makes it the drop's upload (sent again as it was if its answer is lost). A
 // failure part-way removes what was uploaded.
-import { createDrop, deleteDropSessionUpload, submitDropUpload, type DropPublicInfo } from '../../api/drops';
-import { mayHaveLanded } from '../../api/http';
+import { createDrop, deleteDropSessionUpload, getDrop, submitDropUpload, type DropPublicInfo } from '../../api/drops';
+import { ApiError, mayHaveLanded } from '../../api/http';
+import type { DropCreateResponse } from '../../../../shared/wire/drops.js';
+import { sendOnce } from '../../../../shared/once.js';
 import type { CryptoEngine } from '../../crypto/engine';
 import type { TransferProgress } from '../../crypto/protocol';
 import { retryWithin } from '../../crypto/transport';
 import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
 
-/** How long a submit that got no answer (or a server error) is sent again, with backoff. */
+/** How long a create or a submit that got no answer (or a server error) is tried again, with backoff. */
+const CREATE_RETRY_MS = 30_000;
 const SUBMIT_RETRY_MS = 30_000;
 
 export interface DropDraft {
@@ -50,7 +54,7 @@ export async function makeDrop(
   await checkKeysAndPins(engine, [], hooks);
   if (hooks.signal.aborted) throw new DOMException('cancelled', 'AbortError');
   const made = await engine.call('createDrop', { label: draft.label });
-  const created = await createDrop({
+  const request = {
     ...made.parts,
     title: draft.title,
     instructions: draft.instructions,
@@ -60,8 +64,28 @@ export async function makeDrop(
     maxFiles: draft.maxFiles,
     maxTotalBytes: draft.maxTotalBytes,
     expiresAt: draft.expiresAt,
-  });
+  };
+  // The drop's id is this browser's: a create whose answer was lost is asked after by that id
+  // before it is sent again, so the advisor gets the link of the drop made, not a second drop.
+  const { value: created } = await retryWithin(
+    sendOnce(
+      () => createDrop(request),
+      () => madeDrop(request.dropId),
+    ),
+    { signal: hooks.signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+  );
   return { dropId: created.dropId, expiresAt: created.expiresAt, fragment: made.fragment };
+}
+
+/** The drop with this id, as its create would have answered, if the server made it; else null. */
+async function madeDrop(dropId: string): Promise<DropCreateResponse | null> {
+  try {
+    const made = await getDrop(dropId);
+    return { dropId: made.dropId, expiresAt: made.expiresAt };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 export interface DropUpload {
