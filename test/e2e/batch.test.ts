@@ -87,12 +87,16 @@ function csvRows(text: string): string[][] {
     );
 }
 
-/** On the send page: "Send many files", the files, the list; waits for the preview. */
-async function composeBatch(page: Page, files: readonly FileToSend[], list: string): Promise<void> {
+/**
+ * On the send page: "Send many files", the files (in memory, or paths of files on the disk, picked
+ * as an office picks them), the list; waits for the preview.
+ */
+async function composeBatch(page: Page, files: readonly FileToSend[] | readonly string[], list: string): Promise<void> {
   await page.getByTestId('nav-send').click();
   await page.getByTestId('send-many-link').click();
   await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
-  await page.getByTestId('batch-files').setInputFiles(files.map((file) => ({ ...file })));
+  const onDisk = (picked: typeof files): picked is readonly string[] => picked.every((f) => typeof f === 'string');
+  await page.getByTestId('batch-files').setInputFiles(onDisk(files) ? [...files] : files.map((file) => ({ ...file })));
   await page.getByTestId('batch-list').setInputFiles({
     name: 'loonstroken-maart.csv',
     mimeType: 'text/csv',
@@ -666,18 +670,11 @@ it('a month of payslips picked from the disk, 200 of 150 KiB: every one is read,
     await writeFile(path, randomFile(name, 150 * 1024 + i).buffer);
     paths.push(path);
   }
-  await page.getByTestId('nav-send').click();
-  await page.getByTestId('send-many-link').click();
-  await page.locator('[data-testid="batch-page"][data-state="compose"]').waitFor();
-  await page.getByTestId('batch-files').setInputFiles(paths);
-  await page.getByTestId('batch-list').setInputFiles({
-    name: 'loonstroken-juni.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(
-      ['Bestand;E-mailadres', ...names.map((name, i) => `${name};juni${i}@example.org`)].join('\r\n'),
-    ),
-  });
-  await page.getByTestId('batch-preview').waitFor();
+  await composeBatch(
+    page,
+    paths,
+    ['Bestand;E-mailadres', ...names.map((name, i) => `${name};juni${i}@example.org`)].join('\r\n'),
+  );
   const batchId = await sendBatch(page);
   await runEnds(page);
   const items = db

@@ -23,8 +23,7 @@ import { retryWithin } from '../../crypto/transport';
 import { checkKeysAndPins, metadataName, type SendHooks } from '../send/send-flow';
 
 /** How long a create or a submit that got no answer (or a server error) is tried again, with backoff. */
-const CREATE_RETRY_MS = 30_000;
-const SUBMIT_RETRY_MS = 30_000;
+const RETRY_MS = 30_000;
 
 export interface DropDraft {
   readonly label: string;
@@ -72,7 +71,7 @@ export async function makeDrop(
       () => createDrop(request),
       () => madeDrop(request.dropId),
     ),
-    { signal: hooks.signal, windowMs: CREATE_RETRY_MS, again: mayHaveLanded },
+    { signal: hooks.signal, windowMs: RETRY_MS, again: mayHaveLanded },
   );
   return { dropId: created.dropId, expiresAt: created.expiresAt, fragment: made.fragment };
 }
@@ -150,7 +149,7 @@ export async function uploadToDrop(engine: CryptoEngine, upload: DropUpload, hoo
     // file uploaded again.
     const { value: submitted } = await retryWithin(
       () => submitDropUpload(upload.dropId, upload.grant, sealed.request),
-      { signal, windowMs: SUBMIT_RETRY_MS, again: mayHaveLanded },
+      { signal, windowMs: RETRY_MS, again: mayHaveLanded },
     );
     void engine.call('forgetFiles', { fileIds: uploaded.map((u) => u.fileId) }).catch(() => undefined);
     return {
