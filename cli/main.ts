@@ -12,6 +12,7 @@ import { readBatchList } from './batch-list.js';
 import { asCliError, CliError, EXIT, type ExitCode } from './errors.js';
 import { createIo, type Io, type Streams } from './io.js';
 import { login, logout } from './login.js';
+import { separateArgs } from './args.js';
 import { messagesFor, pickLang } from './messages.js';
 import { pull, pullExit } from './pull.js';
 import { send } from './send.js';
@@ -193,7 +194,12 @@ export async function runCoffer(argv: readonly string[], streams: Streams): Prom
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: separateArgs(argv, OPTIONS),
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (error) {
     const m = messagesFor(pickLang(undefined, streams.env));
     streams.stderr.write(`${m.badOptions(error instanceof Error ? error.message : String(error))}\n`);

@@ -281,6 +281,13 @@ describe('coffer batch', () => {
     });
     nothingMade();
 
+    // One id in 64 begins with '-', as `coffer` prints it: taken as the batch to resume (this one
+    // is not the office's), not as an option.
+    const dashed = await coffer(home, ['batch', '--resume', `-${'Q'.repeat(21)}`, '--csv', csv, '--yes', '--json']);
+    expect(dashed.code).toBe(4);
+    expect(dashed.json()).toMatchObject({ error: { code: 'not_found' } });
+    nothingMade();
+
     // No --yes and no terminal to ask.
     const unconfirmed = await coffer(home, ['batch', '--csv', csv]);
     expect(unconfirmed.code).toBe(1);

@@ -4,7 +4,8 @@
 // opens it with that code; a guest without an access code gets no mail from Coffer and the
 // link is printed for the sender; a colleague whose certified key changed since it was pinned
 // stops the send with exit 3 before anything is uploaded; a share whose answer was lost counts
-// as sent, once.
+// as sent, once; `sent` lists a share and `revoke` takes the id it printed, even one beginning
+// with '-'.
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -136,6 +137,31 @@ describe('coffer send', () => {
     expect(ran.stdout).toMatch(/\n {2}http:\/\/localhost:8080\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_.-]+\n/);
     await o.t.mailSettled();
     expect(o.mail.to('marie@example.nl').filter((mail) => (mail.text ?? '').includes('/s/'))).toEqual([]);
+  });
+
+  it('lists the shares it sent and revokes one by the id it printed, an id that begins with a dash as well', async () => {
+    const { o, home } = await sendingOffice();
+    const path = await fileOnDisk('loonstrook.pdf', randomPlaintext(2000));
+    const sent = await coffer(home, ['send', path, '--to', 'marie@example.nl', '--json']);
+    expect(sent.code, sent.stderr).toBe(0);
+    const { shareId } = sent.json<SendOutcome>();
+    const listed = await coffer(home, ['sent']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${shareId} {2}active {3}.*marie@example\\.nl$`, 'm'));
+
+    const revoked = await coffer(home, ['revoke', shareId, '--lang', 'nl']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toBe(`${shareId} ingetrokken.\n`);
+    const after = await coffer(home, ['sent', '--json']);
+    expect(after.json<{ shares: { shareId: string; state: string }[] }>().shares).toEqual([
+      expect.objectContaining({ shareId, state: 'revoked' }),
+    ]);
+
+    // One id in 64 begins with '-': taken as the share (this one is not the office's), not as an option.
+    const dashed = await coffer(home, ['revoke', `-${'Q'.repeat(21)}`, '--json']);
+    expect(dashed.code).toBe(4);
+    expect(dashed.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(o.t.db.prepare('SELECT count(*) AS n FROM shares WHERE revoked_at IS NULL').get()).toEqual({ n: 0 });
   });
 
   it('stops before uploading when a colleague’s key changed since it was pinned', async () => {
