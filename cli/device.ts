@@ -1,14 +1,16 @@
 // This computer's connection to Coffer, kept in the state folder (COFFER_HOME, else
 // $XDG_CONFIG_HOME/coffer or ~/.config/coffer; %APPDATA%\coffer on Windows) as device.json,
-// readable by its owner only. It holds the server's address, the credential the server gave
-// this device, the office signing key pinned when the device was connected, the highest pin
-// index counters this device verified, and the user's account keys sealed as a key bundle with
-// purpose `device` (docs/protocol.md §31) under one of two key-encryption keys:
+// readable by its owner only. It holds the server's address, the office signing key pinned when
+// the device was connected, the highest pin index counters this device verified, and, sealed
+// under one key-encryption key (docs/protocol.md §31), the user's account keys (a key bundle
+// with purpose `device`) and the bearer token the server gave this device. That key is one of:
 //   - keyring: 32 random bytes kept in the operating system's keyring (keyring.ts) under an
 //     account label the file names; nothing to type, the keys open while the OS session can
 //     reach its keyring;
 //   - passphrase: Argon2id of a passphrase (COFFER_PASSPHRASE, else typed at the terminal).
-// The file never holds a private key or a key-encryption key in the clear.
+// The file never holds a private key, the token or a key-encryption key in the clear. A file of
+// version 1 (the token in the clear) is still read, and written again as version 2 by the first
+// command that opens it.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ import {
   newSalt,
   openKeyBundle,
   passwordKeys,
+  openDeviceToken,
+  sealDeviceToken,
   sealKeyBundle,
   toBase64Url,
   wipe,
@@ -36,15 +40,14 @@ import type { Messages } from './messages.js';
 
 const DEVICE_FILE = 'device.json';
 
-const DeviceState = z.object({
-  version: z.literal(1),
+const Bearer = z.string().min(1).max(200);
+
+const stateFields = {
   /** Where requests go, e.g. https://coffer.kantoor.nl. */
   server: z.string().url(),
   /** The server's public origin, for the links `send` prints; the same as `server` unless a proxy sits between. */
   origin: z.string().url(),
   userId: WireId,
-  /** The device token of the approved enrolment (`Authorization: Bearer`). */
-  credential: z.object({ kind: z.literal('bearer'), value: z.string().min(1).max(200) }),
   /** The office signing key as first seen: a server naming another is refused (exit 3). */
   office: z.object({ officeId: WireId, signingPublicKey: Key32 }),
   keys: z.union([
@@ -60,7 +63,24 @@ const DeviceState = z.object({
   ]),
   /** The highest pin index counter verified per slot (the browser keeps these in localStorage). */
   seen: z.record(z.string().max(100), z.number().int().min(1)),
+};
+
+/** What `coffer` writes: the device token (`Authorization: Bearer`) sealed beside the keys. */
+const SealedDeviceState = z.object({
+  version: z.literal(2),
+  ...stateFields,
+  credential: z.object({ kind: z.literal('bearer'), sealed: z.string().min(1).max(400) }),
 });
+export type SealedDeviceState = z.infer<typeof SealedDeviceState>;
+
+/** Version 1, as written before the token was sealed: read, and replaced by version 2 when opened. */
+const ClearTokenDeviceState = z.object({
+  version: z.literal(1),
+  ...stateFields,
+  credential: z.object({ kind: z.literal('bearer'), value: Bearer }),
+});
+
+const DeviceState = z.union([SealedDeviceState, ClearTokenDeviceState]);
 export type DeviceState = z.infer<typeof DeviceState>;
 
 /** The state folder, from the environment. */
@@ -85,42 +105,60 @@ export async function loadDevice(home: string, m: Messages): Promise<DeviceState
 }
 
 /** Writes device.json whole or not at all (a temporary file renamed over it), mode 0600. */
-export async function saveDevice(home: string, device: DeviceState): Promise<void> {
+export async function saveDevice(home: string, device: SealedDeviceState): Promise<void> {
   await mkdir(home, { recursive: true, mode: 0o700 });
   const path = join(home, DEVICE_FILE);
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(DeviceState.parse(device), null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, `${JSON.stringify(SealedDeviceState.parse(device), null, 2)}\n`, { mode: 0o600 });
   await chmod(temporary, 0o600);
   await rename(temporary, path);
 }
 
-/** The account keys sealed under a passphrase: Argon2id (format v1's default) with a new salt, then a key bundle. */
-export function sealKeysAtRest(passphrase: string, userId: string, keys: AccountKeys): DeviceState['keys'] {
-  const salt = newSalt();
-  const split = passwordKeys(passphrase, salt, DEFAULT_KDF_PARAMS);
-  wipe(split.authKey);
-  const bundle = sealKeyBundle(split.keyEncryptionKey, idFromWire(userId), keys, 'device');
-  wipe(split.keyEncryptionKey);
+/** What is sealed under the key-encryption key: the keys and the token, and how that key is found. */
+type AtRest = Pick<SealedDeviceState, 'keys' | 'credential'>;
+
+function sealUnder(
+  keyEncryptionKey: Uint8Array,
+  userId: string,
+  keys: AccountKeys,
+  token: string,
+): { bundle: string; credential: SealedDeviceState['credential'] } {
+  const user = idFromWire(userId);
   return {
-    kdf: { ...DEFAULT_KDF_PARAMS, algorithm: 'argon2id13', salt: toBase64Url(salt) },
-    bundle: toBase64Url(bundle),
+    bundle: toBase64Url(sealKeyBundle(keyEncryptionKey, user, keys, 'device')),
+    credential: { kind: 'bearer', sealed: toBase64Url(sealDeviceToken(keyEncryptionKey, user, token)) },
   };
 }
 
-/** The account keys sealed under a new random key that is stored in `keyring`. */
-export async function sealKeysInKeyring(
+/** The account keys and the token sealed under a passphrase: Argon2id (format v1's default) with a new salt. */
+export function sealAtRest(passphrase: string, userId: string, keys: AccountKeys, token: string): AtRest {
+  const salt = newSalt();
+  const split = passwordKeys(passphrase, salt, DEFAULT_KDF_PARAMS);
+  wipe(split.authKey);
+  try {
+    const { bundle, credential } = sealUnder(split.keyEncryptionKey, userId, keys, token);
+    return {
+      keys: { kdf: { ...DEFAULT_KDF_PARAMS, algorithm: 'argon2id13', salt: toBase64Url(salt) }, bundle },
+      credential,
+    };
+  } finally {
+    wipe(split.keyEncryptionKey);
+  }
+}
+
+/** The account keys and the token sealed under a new random key that is stored in `keyring`. */
+export async function sealInKeyring(
   keyring: Keyring,
   userId: string,
   keys: AccountKeys,
-): Promise<DeviceState['keys']> {
+  token: string,
+): Promise<AtRest> {
   const keyEncryptionKey = randomBytes(32);
   try {
     const account = newKeyringAccount();
     await keyring.store(account, toBase64Url(keyEncryptionKey));
-    return {
-      keyring: { version: 1, kind: keyring.kind, account },
-      bundle: toBase64Url(sealKeyBundle(keyEncryptionKey, idFromWire(userId), keys, 'device')),
-    };
+    const { bundle, credential } = sealUnder(keyEncryptionKey, userId, keys, token);
+    return { keys: { keyring: { version: 1, kind: keyring.kind, account }, bundle }, credential };
   } finally {
     wipe(keyEncryptionKey);
   }
@@ -157,29 +195,60 @@ async function keyEncryptionKeyOf(
   return split.keyEncryptionKey;
 }
 
-/** Opens the sealed keys; they must be the keys the server publishes for the user. */
-export async function openKeysAtRest(
+export interface Unlocked {
+  readonly keys: AccountKeys;
+  readonly token: string;
+  /** The state as version 2: the file's own, or a version 1 file's with its token sealed now. */
+  readonly device: SealedDeviceState;
+  /** The file was version 1: `device` is to be written in its place. */
+  readonly sealedNow: boolean;
+}
+
+/**
+ * Opens what the file keeps sealed: the account keys (a wrong passphrase or keyring key fails
+ * here, before anything else) and the token. A version 1 file's token is sealed under the same
+ * key now, for the caller to write back. Nothing is asked of the server.
+ */
+export async function unlockDevice(
   device: DeviceState,
   env: Readonly<Record<string, string | undefined>>,
   passphrase: () => Promise<string>,
-  published: AccountPublicKeys,
   m: Messages,
-): Promise<AccountKeys> {
+): Promise<Unlocked> {
   const keyEncryptionKey = await keyEncryptionKeyOf(device, env, passphrase, m);
-  let keys: AccountKeys;
+  const user = idFromWire(device.userId);
+  let keys: AccountKeys | null = null;
   try {
-    keys = openKeyBundle(keyEncryptionKey, idFromWire(device.userId), fromBase64Url(device.keys.bundle), 'device');
+    keys = openKeyBundle(keyEncryptionKey, user, fromBase64Url(device.keys.bundle), 'device');
+    if (device.version === 2) {
+      const token = openDeviceToken(keyEncryptionKey, user, fromBase64Url(device.credential.sealed));
+      return { keys, token, device, sealedNow: false };
+    }
+    const token = device.credential.value;
+    const sealed = toBase64Url(sealDeviceToken(keyEncryptionKey, user, token));
+    return { keys, token, device: { ...device, version: 2, credential: { kind: 'bearer', sealed } }, sealedNow: true };
   } catch {
+    if (keys !== null) wipeAccountKeys(keys);
     throw 'keyring' in device.keys
       ? new CliError(EXIT.auth, 'keyring_missing', m.keyringMissing)
       : new CliError(EXIT.auth, 'wrong_passphrase', m.wrongPassphrase);
   } finally {
     wipe(keyEncryptionKey);
   }
+}
+
+/** The opened keys must be the keys the server publishes for the user; else they are wiped and refused. */
+export function checkPublishedKeys(keys: AccountKeys, published: AccountPublicKeys, m: Messages): void {
   if (
-    !bytesEqual(keys.identity.publicKey, published.identityPublicKey) ||
-    !bytesEqual(keys.encryption.publicKey, published.encryptionPublicKey)
+    bytesEqual(keys.identity.publicKey, published.identityPublicKey) &&
+    bytesEqual(keys.encryption.publicKey, published.encryptionPublicKey)
   )
-    throw new CliError(EXIT.refused, 'keys_mismatch', m.verifyFailed);
-  return keys;
+    return;
+  wipeAccountKeys(keys);
+  throw new CliError(EXIT.refused, 'keys_mismatch', m.verifyFailed);
+}
+
+export function wipeAccountKeys(keys: AccountKeys): void {
+  for (const secret of [keys.identity.seed, keys.identity.secretKey, keys.encryption.secretKey, keys.personalKey])
+    wipe(secret);
 }

@@ -12,7 +12,6 @@ import {
   type Fetcher,
   type Transport,
 } from '../client/src/crypto/transport.js';
-import type { DeviceState } from './device.js';
 
 export interface Api {
   get<T>(path: string, schema: ZodType<T>): Promise<T>;
@@ -23,12 +22,12 @@ export interface Api {
   readonly transport: Transport;
 }
 
-export function createApi(
-  device: Pick<DeviceState, 'server'> & { readonly credential: DeviceState['credential'] | null },
-): Api {
-  // None while a device enrols (its first requests are public).
-  const credential: Record<string, string> =
-    device.credential === null ? {} : { Authorization: `Bearer ${device.credential.value}` };
+export function createApi(device: {
+  readonly server: string;
+  /** The device token, opened from the state file; null while a device enrols (its first requests are public). */
+  readonly token: string | null;
+}): Api {
+  const credential: Record<string, string> = device.token === null ? {} : { Authorization: `Bearer ${device.token}` };
 
   const fetcher: Fetcher = (url, request) => {
     const headers: Record<string, string> = { ...credential, ...request.headers };

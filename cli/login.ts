@@ -38,7 +38,7 @@ import { KeyMaterial, OfficeKeysResponse } from '../shared/wire/accounts.js';
 import { DeviceClaimed, EnrolmentStarted, EnrolmentWaiting } from '../shared/wire/devices.js';
 import { officeFingerprintMatches } from '../client/src/crypto/operations/keys.js';
 import { createApi } from './http.js';
-import { loadDevice, saveDevice, sealKeysAtRest, sealKeysInKeyring, type DeviceState } from './device.js';
+import { loadDevice, saveDevice, sealAtRest, sealInKeyring, type DeviceState } from './device.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 import { keyringOf, probeKeyring, type Keyring } from './keyring.js';
@@ -94,7 +94,7 @@ export async function login(
   const keys: DeviceKeys = { encryption: newBoxKeyPair(), signing: newSigningKeyPair() };
   try {
     const publicKeys = devicePublicKeysOf(keys);
-    const anonymous = createApi({ server: origin, credential: null });
+    const anonymous = createApi({ server: origin, token: null });
     const started = await anonymous.post(
       '/api/v1/devices/enrolments',
       {
@@ -123,8 +123,7 @@ export async function login(
     }
 
     const handover = openDeviceKeys(fromBase64Url(claimed.sealedKeys), enrolmentId, keys);
-    const credential = { kind: 'bearer' as const, value: claimed.token };
-    const api = createApi({ server: origin, credential });
+    const api = createApi({ server: origin, token: claimed.token });
     const office = await api.get('/api/v1/office/keys', OfficeKeysResponse);
     const signingPublicKey = fromBase64Url(office.signingPublicKey, 32);
     if (!officeFingerprintMatches(signingPublicKey, fingerprint) || office.officeId !== claimed.officeId)
@@ -140,16 +139,14 @@ export async function login(
 
     const previous = await readDeviceQuietly(home, io);
     await saveDevice(home, {
-      version: 1,
+      version: 2,
       server: origin,
       origin,
       userId: claimed.userId,
-      credential,
       office: { officeId: office.officeId, signingPublicKey: office.signingPublicKey },
-      keys:
-        'keyring' in sealWith
-          ? await sealKeysInKeyring(sealWith.keyring, claimed.userId, handover.keys)
-          : sealKeysAtRest(sealWith.passphrase, claimed.userId, handover.keys),
+      ...('keyring' in sealWith
+        ? await sealInKeyring(sealWith.keyring, claimed.userId, handover.keys, claimed.token)
+        : sealAtRest(sealWith.passphrase, claimed.userId, handover.keys, claimed.token)),
       seen: {},
     });
     // A machine connected again: the item of its previous connection opens nothing any more.

@@ -3,9 +3,10 @@
 // run in this process over one worker state, exactly as the worker runs them: each request is
 // checked with its schema first. The checks before anything is sent or opened:
 //
-//   1. the office signing key the server names (GET /api/v1/office/keys) is the one this device
-//      pinned when it was connected;
-//   2. the sealed keys open (keyring or passphrase) and are the keys the server publishes;
+//   1. the sealed keys and token open (keyring or passphrase), before the server is asked
+//      anything: the token is what the requests carry;
+//   2. the office signing key the server names (GET /api/v1/office/keys) is the one this device
+//      pinned when it was connected, and the opened keys are the ones the server publishes;
 //   3. startSession: the user's own certificate and, for a member, the office keys sealed to them
 //      (their statement, their public keys) check out, as at every unlock in the browser;
 //   4. pinOffice: the office key against the user's own pins (MAC'd on the server), so received
@@ -30,7 +31,14 @@ import type { CallContext, HandlersOf } from '../client/src/crypto/operations/ty
 import type { TransferProgress } from '../client/src/crypto/protocol.js';
 import { systemClock } from '../client/src/crypto/transport.js';
 import { createApi, type Api } from './http.js';
-import { loadDevice, openKeysAtRest, saveDevice, type DeviceState } from './device.js';
+import {
+  checkPublishedKeys,
+  loadDevice,
+  saveDevice,
+  unlockDevice,
+  wipeAccountKeys,
+  type SealedDeviceState,
+} from './device.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
@@ -43,7 +51,7 @@ type CliOperation =
   | keyof typeof DROP_REQUESTS;
 
 export interface Session {
-  readonly device: DeviceState;
+  readonly device: SealedDeviceState;
   readonly home: string;
   readonly api: Api;
   readonly userId: Id;
@@ -67,24 +75,33 @@ export interface Session {
 
 export async function openSession(io: Io, home: string): Promise<Session> {
   const m = io.m;
-  const device = await loadDevice(home, m);
+  const stored = await loadDevice(home, m);
   await ready();
-  const api = createApi(device);
+  // The file's keys and token open first (a wrong passphrase asks nothing of the server); a
+  // version 1 file, its token in the clear, is written again with the token sealed.
+  const { keys, token, device, sealedNow } = await unlockDevice(stored, io.env, () => io.passphrase(), m);
+  const api = createApi({ server: device.server, token });
+  let officeKeys: OfficeKeysResponse;
+  let published: KeyMaterial;
+  try {
+    if (sealedNow) await saveDevice(home, device);
 
-  // GET /api/v1/office/keys, not /session: a device token may read only what its scopes allow.
-  const officeKeys = await api.get('/api/v1/office/keys', OfficeKeysResponse);
-  if (
-    officeKeys.officeId !== device.office.officeId ||
-    !bytesEqual(fromBase64Url(officeKeys.signingPublicKey), fromBase64Url(device.office.signingPublicKey))
-  )
-    throw new CliError(EXIT.refused, 'office_key_changed', m.officeKeyChanged);
+    // GET /api/v1/office/keys, not /session: a device token may read only what its scopes allow.
+    officeKeys = await api.get('/api/v1/office/keys', OfficeKeysResponse);
+    if (
+      officeKeys.officeId !== device.office.officeId ||
+      !bytesEqual(fromBase64Url(officeKeys.signingPublicKey), fromBase64Url(device.office.signingPublicKey))
+    )
+      throw new CliError(EXIT.refused, 'office_key_changed', m.officeKeyChanged);
 
-  const published = await api.get('/api/v1/me/keys', KeyMaterial);
-  if (published.userId !== device.userId) throw new CliError(EXIT.auth, 'signed_out', m.signedOut);
-  const keys = await openKeysAtRest(
-    device,
-    io.env,
-    () => io.passphrase(),
+    published = await api.get('/api/v1/me/keys', KeyMaterial);
+    if (published.userId !== device.userId) throw new CliError(EXIT.auth, 'signed_out', m.signedOut);
+  } catch (error) {
+    wipeAccountKeys(keys);
+    throw error;
+  }
+  checkPublishedKeys(
+    keys,
     {
       identityPublicKey: fromBase64Url(published.identityPublicKey, 32),
       encryptionPublicKey: fromBase64Url(published.encryptionPublicKey, 32),

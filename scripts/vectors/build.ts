@@ -5,7 +5,7 @@ import { batchPlanFamily } from './batch-plan.js';
 import type { VectorFiles } from './common.js';
 import { extraFamilies } from './extra.js';
 import { auditNegatives } from './negative-audit.js';
-import { deviceFamily } from './device.js';
+import { deviceFamily, deviceTokenFamily } from './device.js';
 import { dropRecordFamily } from './drop-record.js';
 import { fileNegatives } from './negative-files.js';
 import { guestLinkFamily } from './guest-links.js';
@@ -34,5 +34,6 @@ export function buildVectors(): VectorFiles {
   guestLinkV3Family(files, accounts, sharing);
   deviceFamily(files, accounts);
   batchPlanFamily(files, accounts);
+  deviceTokenFamily(files, accounts);
   return files;
 }

@@ -1,7 +1,7 @@
 // Enrolled devices (docs/protocol.md §30): a device's two pairs, its code, the member's keys of
 // account.json sealed to it for an enrolment in the office of office.json, the certificate the
-// member's identity key signs over it, and one claim. Made last, so the older families keep
-// their bytes.
+// member's identity key signs over it, and one claim. Made after the older families, so they
+// keep their bytes; the command-line client's token at rest (§31) is drawn after every family.
 import type { AccountContext } from './accounts.js';
 import { c, flipBit, hex, negative, note, otherId, type VectorFiles } from './common.js';
 
@@ -101,4 +101,48 @@ export function deviceFamily(files: VectorFiles, a: AccountContext): void {
       ),
     ],
   };
+}
+
+/**
+ * §31: a device token sealed under a state file's key-encryption key, bound to device.json's
+ * user. Added to device.json after every other family drew its values.
+ */
+export function deviceTokenFamily(files: VectorFiles, a: AccountContext): void {
+  const { userId } = a;
+  const file = files['device.json'] as Record<string, unknown>;
+  const keyEncryptionKey = c.randomBytes(32);
+  const token = c.toBase64Url(c.randomBytes(32));
+  const sealed = c.sealDeviceToken(keyEncryptionKey, userId, token);
+  const opening = (over: Record<string, Uint8Array> = {}) => ({ keyEncryptionKey, userId, sealed, ...over });
+  file['tokenAtRest'] = { keyEncryptionKey: hex(keyEncryptionKey), token, sealed: hex(sealed) };
+  (file['negative'] as unknown[]).push(
+    negative(
+      'token at rest for another user',
+      'openDeviceToken',
+      opening({ userId: otherId(userId) }),
+      'DecryptError',
+      'the sealed token names the user of the state file',
+    ),
+    negative(
+      'token at rest under another key',
+      'openDeviceToken',
+      opening({ keyEncryptionKey: flipBit(keyEncryptionKey, 0) }),
+      'DecryptError',
+      'only the key-encryption key of the state file opens it',
+    ),
+    negative(
+      'token at rest with a flipped ciphertext byte',
+      'openDeviceToken',
+      opening({ sealed: flipBit(sealed, 40) }),
+      'DecryptError',
+      'the sealed token is authenticated',
+    ),
+    negative(
+      'token at rest as another kind of envelope',
+      'openDeviceToken',
+      opening({ sealed: c.concatBytes(sealed.subarray(0, 3), new Uint8Array([0x6d]), sealed.subarray(4)) }),
+      'FormatError',
+      'the envelope is a key-encryption-key kind (k)',
+    ),
+  );
 }

@@ -16,14 +16,15 @@
 // - The claim is the device's signature over the enrolment id and a time in milliseconds; the
 //   server accepts a time close to its own and later than any claim it accepted before, so a
 //   copied claim cannot be replayed.
-import { bytesEqual, fromUtf8, wipe } from './bytes.js';
+import { bytesEqual, fromUtf8, randomBytes, utf8, wipe } from './bytes.js';
 import { toBase32, normalizeBase32 } from './base32.js';
 import { encodeFields, FieldReader } from './encoding.js';
+import { envelopeHeader, joinAead, KIND, NONCE_BYTES, splitAead } from './envelope.js';
 import { FormatError, MismatchError } from './errors.js';
 import { boxKeyPairFromSecret, signingKeyPairFromSeed, type AccountKeys } from './account.js';
 import { asId, ID_BYTES } from './ids.js';
 import { verifyMemberCertificate, type MemberCertificate } from './office.js';
-import { hashFields, KEY_BYTES, sign, verifySignature } from './primitives.js';
+import { aeadDecrypt, aeadEncrypt, hashFields, KEY_BYTES, sign, verifySignature } from './primitives.js';
 import { openSealedFields, sealFields } from './sealed.js';
 import { openSigned, signBody } from './signed.js';
 import { TAG } from './tags.js';
@@ -250,4 +251,32 @@ export function verifyDeviceClaim(
   signature: Uint8Array,
 ): void {
   verifySignature(signature, claimStatement(enrolmentId, time), signingPublicKey);
+}
+
+/**
+ * The device's bearer token at rest (docs/protocol.md §31): sealed under the same key-encryption
+ * key as the account keys in the client's state file, so the file alone lets nobody call the
+ * server as the device. The additional data names the user the file is for.
+ */
+export function sealDeviceToken(keyEncryptionKey: Uint8Array, userId: Id, token: string): Uint8Array {
+  const nonce = randomBytes(NONCE_BYTES);
+  const plaintext = utf8(token);
+  const ciphertext = aeadEncrypt(keyEncryptionKey, nonce, plaintext, tokenAd(envelopeHeader(KIND.keyBundle), userId));
+  wipe(plaintext);
+  return joinAead(KIND.keyBundle, nonce, ciphertext);
+}
+
+/** Opens a sealed device token: the same key-encryption key and user, or a DecryptError. */
+export function openDeviceToken(keyEncryptionKey: Uint8Array, userId: Id, sealed: Uint8Array): string {
+  const { header, nonce, ciphertext } = splitAead(sealed, KIND.keyBundle);
+  const plaintext = aeadDecrypt(keyEncryptionKey, nonce, ciphertext, tokenAd(header, userId));
+  try {
+    return fromUtf8(plaintext);
+  } finally {
+    wipe(plaintext);
+  }
+}
+
+function tokenAd(header: Uint8Array, userId: Id): Uint8Array {
+  return encodeFields([TAG.deviceTokenAtRest, header, userId]);
 }

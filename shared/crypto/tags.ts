@@ -55,6 +55,7 @@ export const TAG = {
   deviceKeys: tag('device-keys'),
   deviceCertificate: tag('device-certificate'),
   deviceClaim: tag('device-claim'),
+  deviceTokenAtRest: tag('device-token-at-rest'),
   batchPlan: tag('batch-plan'),
 } as const;
 

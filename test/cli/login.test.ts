@@ -6,8 +6,9 @@
 // an address whose fingerprint is not the office key's, and a handover the server swapped for
 // keys of its own, are refused with exit 3 and leave nothing behind.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -25,7 +26,7 @@ import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { withStaff, type SendingOffice } from '../helpers/sharing.js';
 import { httpSuite } from '../helpers/suite.js';
 import { tempDir } from '../helpers/tmp.js';
-import { close, coffer, listen, loginApproved } from './support.js';
+import { close, coffer, connectDevice, loginApproved } from './support.js';
 
 const suite = httpSuite();
 const servers: Server[] = [];
@@ -33,31 +34,53 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await close(server);
 });
 
-async function office(): Promise<{ o: SendingOffice; base: string; address: string }> {
+async function office(): Promise<{ o: SendingOffice; base: string; address: string; bearers: Set<string> }> {
   // A claim carries this machine's time; the server accepts one close to its own clock.
   const t = await suite.app();
   t.clock.set(Date.now());
   const o = await withStaff(await setUpOffice(t, suite.mail));
-  const { server, base } = await listen(o);
+  // Every bearer token a request carried, to look for in the state file.
+  const bearers = new Set<string>();
+  const server = createServer((req, res) => {
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) bearers.add(bearer);
+    o.t.app(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push(server);
-  return { o, base, address: `${base}/#${toBase64Url(officeFingerprint(o.office.keys.signing.publicKey))}` };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    o,
+    base,
+    address: `${base}/#${toBase64Url(officeFingerprint(o.office.keys.signing.publicKey))}`,
+    bearers,
+  };
+}
+
+/** device.json as `coffer` keeps it. */
+async function stateFile(home: string): Promise<{ text: string; json: Record<string, unknown> }> {
+  const text = await readFile(join(home, 'device.json'), 'utf8');
+  return { text, json: JSON.parse(text) as Record<string, unknown> };
 }
 
 describe('coffer login', () => {
   it('connects after the member approves the shown code, pulls with the device token, and stops once the device is removed', async () => {
-    const { o, address } = await office();
+    const { o, address, bearers } = await office();
     const home = await tempDir('coffer-cli-home-');
     const { ran, deviceId } = await loginApproved(o, home, address);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain('This computer is connected to Coffer.');
     // No Secret Service is reachable from this test's environment: the passphrase seals the keys.
     expect(ran.stdout).toContain('sealed under your passphrase');
-    const stored = JSON.parse(await readFile(join(home, 'device.json'), 'utf8')) as { credential: { kind: string } };
-    expect(stored.credential.kind).toBe('bearer');
+    const stored = await stateFile(home);
+    expect(stored.json).toMatchObject({
+      version: 2,
+      credential: { kind: 'bearer', sealed: expect.any(String) as unknown },
+    });
+    expect(stored.json['credential']).not.toHaveProperty('value');
     const keys = o.staff.account.keys;
-    const text = JSON.stringify(stored);
     for (const secret of [keys.identity.seed, keys.encryption.secretKey, keys.personalKey])
-      expect(text).not.toContain(toBase64Url(secret));
+      expect(stored.text).not.toContain(toBase64Url(secret));
 
     const client = await makeClient(o, o.staff, 'klant@example.nl', 'Bakkerij Jansen');
     const plaintext = randomPlaintext(40_000);
@@ -74,6 +97,9 @@ describe('coffer login', () => {
         .update(await readFile(join(dir, 'Bakkerij Jansen', saved ?? '')))
         .digest('hex'),
     ).toBe(createHash('sha256').update(plaintext).digest('hex'));
+    // The pull carried the device's token, and the state file does not hold it in the clear.
+    expect(bearers.size).toBe(1);
+    for (const bearer of bearers) expect((await stateFile(home)).text).not.toContain(bearer);
 
     expect((await o.staff.tab.delete(`/api/v1/devices/${deviceId}`)).status).toBe(204);
     await uploadToDrop(o.t.app, client.drop, await startPortalSession(client), [makeFile(randomPlaintext(100))]);
@@ -82,6 +108,37 @@ describe('coffer login', () => {
     expect(removed.json()).toMatchObject({ error: { code: 'device_revoked' } });
     expect(removed.stderr).toContain('This device was removed from Coffer');
     expect(await readdir(join(dir, 'Bakkerij Jansen'))).toEqual([saved]);
+  });
+
+  it('seals the token of a state file written with it in the clear at the first command, and not under a wrong passphrase', async () => {
+    const { o, base } = await office();
+    const { home, token } = await connectDevice(o, o.staff, base);
+    // A first command records the office key's pin as verified (`seen`), so the next ones have
+    // nothing new to write but the sealed token.
+    expect((await coffer(home, ['sent', '--json'])).code).toBe(0);
+    // device.json as versions before this one wrote it: the token in the clear beside the sealed keys.
+    const sealed = (await stateFile(home)).json;
+    expect(sealed['seen']).not.toEqual({});
+    const clear = { ...sealed, version: 1, credential: { kind: 'bearer', value: token } };
+    await writeFile(join(home, 'device.json'), JSON.stringify(clear));
+
+    const wrong = await coffer(home, ['sent', '--json'], { COFFER_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).toBe(2);
+    expect(wrong.json()).toMatchObject({ error: { code: 'wrong_passphrase' } });
+    expect((await stateFile(home)).json).toEqual(clear);
+
+    const listed = await coffer(home, ['sent', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json()).toEqual({ shares: [] });
+    const now = await stateFile(home);
+    expect(now.text).not.toContain(token);
+    expect(now.json).toEqual({
+      ...clear,
+      version: 2,
+      credential: { kind: 'bearer', sealed: expect.stringMatching(/^[A-Za-z0-9_-]+$/) as unknown },
+    });
+    // Written as version 2, it keeps working.
+    expect((await coffer(home, ['sent', '--json'])).code).toBe(0);
   });
 
   it('with --keyring and no working keyring, stops before enrolling and keeps nothing (exit 1)', async () => {

@@ -27,7 +27,7 @@ import { PendingEnrolments } from '../../shared/wire/devices.js';
 import { CodeVerifyResponse } from '../../shared/wire/shares.js';
 import { createOperations, type CallContext } from '../../client/src/crypto/operations/index.js';
 import { systemClock } from '../../client/src/crypto/transport.js';
-import { saveDevice, sealKeysAtRest } from '../../cli/device.js';
+import { saveDevice, sealAtRest } from '../../cli/device.js';
 import { runCoffer } from '../../cli/main.js';
 import { TEST_ORIGIN } from '../helpers/app.js';
 import { certify } from '../helpers/browser.js';
@@ -66,23 +66,22 @@ export async function connectDevice(
   /** The public origin links are made with (PUBLIC_URL). */
   origin = TEST_ORIGIN,
   scopes: DeviceScope[] = ['send', 'pull'],
-): Promise<{ home: string; deviceId: string }> {
+): Promise<{ home: string; deviceId: string; token: string }> {
   const home = await tempDir('coffer-cli-home-');
   const { claimed } = await enrolDevice(o.t.app, member, o.office.keys.officeId, o.t.clock.now(), { scopes });
   await saveDevice(home, {
-    version: 1,
+    version: 2,
     server: base,
     origin,
     userId: claimed.userId,
-    credential: { kind: 'bearer', value: claimed.token },
     office: {
       officeId: idToWire(o.office.keys.officeId),
       signingPublicKey: toBase64Url(o.office.keys.signing.publicKey),
     },
-    keys: sealKeysAtRest(PASSPHRASE, claimed.userId, member.account.keys),
+    ...sealAtRest(PASSPHRASE, claimed.userId, member.account.keys, claimed.token),
     seen: {},
   });
-  return { home, deviceId: claimed.deviceId };
+  return { home, deviceId: claimed.deviceId, token: claimed.token };
 }
 
 export interface Ran {

@@ -21,6 +21,13 @@ import {
   newSigningKeyPair,
   normalizeDeviceCode,
   openDeviceKeys,
+  openDeviceToken,
+  randomBytes,
+  sealDeviceToken,
+  sealKeyBundle,
+  toBase64Url,
+  toHex,
+  utf8,
   sealDeviceKeys,
   SEALED_DEVICE_KEYS_BYTES,
   signDeviceCertificate,
@@ -220,5 +227,19 @@ export const deviceCases = defineSuite('device', {
     // A claim signature is not a signature over anything else the key could be asked to sign.
     const statement = encodeFields([TAG.deviceClaim, enrolmentId, 1_700_000_000_000]);
     assert(sodium().crypto_sign_verify_detached(signature, statement, device.signing.publicKey), 'the stated bytes');
+  },
+  'the token at rest opens with its key for its user only, and never shows the token'() {
+    const key = randomBytes(32);
+    const userId = newId();
+    const token = toBase64Url(randomBytes(32));
+    const sealed = sealDeviceToken(key, userId, token);
+    assertEqual(openDeviceToken(key, userId, sealed), token, 'opened');
+    assert(!toHex(sealed).includes(toHex(utf8(token))), 'the token is not in the sealed bytes');
+    assert(!bytesEqual(sealed, sealDeviceToken(key, userId, token)), 'a new nonce each time');
+    assertThrows(() => openDeviceToken(key, newId(), sealed), DecryptError, 'another user');
+    assertThrows(() => openDeviceToken(randomBytes(32), userId, sealed), DecryptError, 'another key');
+    // A key bundle under the same key is not a token (the additional data differs).
+    const bundle = sealKeyBundle(key, userId, newAccountKeys(), 'device');
+    assertThrows(() => openDeviceToken(key, userId, bundle), DecryptError, 'a key bundle');
   },
 });

@@ -306,6 +306,8 @@ function runNegativeOperation(operation: string, raw: Record<string, unknown>): 
         encryption: a.pair('encryptionSecretKey'),
         signing: c.signingKeyPairFromSeed(a.bytes('signingSeed')),
       });
+    case 'openDeviceToken':
+      return c.openDeviceToken(a.bytes('keyEncryptionKey'), a.id('userId'), a.bytes('sealed'));
     case 'verifyDeviceCertificate':
       return c.verifyDeviceCertificate(a.bytes('identityPublicKey'), a.bytes('envelope'));
     case 'verifyDeviceClaim':

@@ -4,6 +4,7 @@
 import {
   asId,
   deviceCode,
+  openDeviceToken,
   openDeviceKeys,
   signDeviceCertificate,
   signDeviceClaim,
@@ -574,5 +575,13 @@ export const vectorCases = defineSuite('known-answer vectors', {
       b(device.claim.signature),
       'claim reproduced',
     );
+  },
+  'device: the token at rest opens with its key for its user (the nonce is random, so it is opened, not reproduced)'() {
+    const opened = openDeviceToken(
+      b(device.tokenAtRest.keyEncryptionKey),
+      id(device.userId),
+      b(device.tokenAtRest.sealed),
+    );
+    assertEqual(opened, device.tokenAtRest.token, 'token');
   },
 });
