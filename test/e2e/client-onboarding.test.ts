@@ -16,6 +16,9 @@
 // - With a mailed link (the server saw it), the advisor approves without a call (unchecked) and
 //   the server had substituted the keys: at the client's next sign-in their own browser finds
 //   that the office's certificate names other keys, shows a loud warning and opens nothing.
+// - An invitation whose answer was lost (the server made it, the page never heard): a handed-over
+//   one gets a new link the client activates from, a mailed one is reported as sent; one
+//   invitation either way.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asId, fromBase64Url, newAccountKeys, signEncryptionKey } from '../../shared/crypto/index.js';
@@ -29,6 +32,7 @@ import {
   uploadThroughPortal,
 } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { download, expectSameFile, marker, randomFile, TRANSFER_TIMEOUT } from './support/sending.js';
 import { expectNoTrace, FlowTest, type Session, type Sessions } from './support/sessions.js';
 import { forms } from './support/traces.js';
@@ -48,6 +52,8 @@ const client = (name: string, prefix: string, password: string): Person => ({
 const HANDED: Person = client('Bakkerij de Vries', 'bakkerij', 'krentenbollen-met-boter-en-kaas');
 const SWAPPED: Person = client('Garage Jansen', 'garage', 'vier-nieuwe-winterbanden-graag');
 const MAILED: Person = client('Kapsalon Knip', 'kapsalon', 'schaar-kam-en-fohn-erbij-graag');
+const LOST_HANDED: Person = client('Schilder Verf', 'schilder', 'kwast-en-roller-voor-de-muur');
+const LOST_MAILED: Person = client('Loodgieter Lek', 'loodgieter', 'een-druppel-onder-het-aanrecht');
 const BATCH: readonly Person[] = [
   client('Fietsenmaker Wiel', 'fiets', 'spaken-en-banden-plakken-7'),
   client('Bloemist Roos', 'bloem', 'tulpen-uit-amsterdam-8-keer'),
@@ -209,6 +215,45 @@ it('approves every waiting client with a handed-over link at once, checking each
     expect(state(person.email)).toEqual({ approval: 'approved', keyCheck: 'proof' });
   for (const person of [swapped, SWAPPED]) expect(state(person.email)).toEqual({ approval: 'pending', keyCheck: null });
   await row(first.email, 'active').waitFor({ timeout: 30_000 });
+});
+
+it('an invitation whose answer was lost still ends as one invitation: a handed-over link that works, or the mailed one', async () => {
+  const invitations = (email: string): number =>
+    (db.prepare('SELECT count(*) AS n FROM invitations WHERE email = ?').get(email) as { n: number }).n;
+  const lost = await loseFirstAnswer(
+    advisor.page,
+    '**/api/v1/clients/invitations',
+    (request) => request.method() === 'POST',
+  );
+
+  // Handed over: the token was only in the lost answer, so the page makes a new link for the
+  // invitation it finds (as "send again" does), and the client activates from it.
+  const link = await handOverInvitation(advisor.page, LOST_HANDED);
+  expect(lost.seen).toEqual(['dropped 201']);
+  expect(invitations(LOST_HANDED.email)).toBe(1);
+  expect(await advisor.page.getByTestId('invite-client-error').count()).toBe(0);
+  const session = await sessions.open(LOST_HANDED.name);
+  await activateClient(session.page, link, LOST_HANDED);
+  expect(coffer.mail.to(LOST_HANDED.email)).toEqual([]);
+  await sessions.finish(session);
+
+  // Mailed: the page says the invitation went out, and the client has one mail with a link.
+  await advisor.page.unroute('**/api/v1/clients/invitations');
+  const mailed = await loseFirstAnswer(
+    advisor.page,
+    '**/api/v1/clients/invitations',
+    (request) => request.method() === 'POST',
+  );
+  await inviteClient(advisor.page, coffer.mail, LOST_MAILED);
+  expect(mailed.seen).toEqual(['dropped 201']);
+  expect(invitations(LOST_MAILED.email)).toBe(1);
+  expect(await advisor.page.getByTestId('invite-client-status').textContent()).toContain(LOST_MAILED.email);
+  expect(await advisor.page.getByTestId('invite-client-error').count()).toBe(0);
+  expect(coffer.mail.to(LOST_MAILED.email)).toHaveLength(1);
+  await advisor.page.unroute('**/api/v1/clients/invitations');
+  acceptCutConnections(advisor.problems.messages);
+  // The form keeps the last way chosen; the next tests start from the default, handing over.
+  await advisor.page.getByTestId('client-delivery-handover').check();
 });
 
 it("warns a client loudly at sign-in when, after a mailed invitation approved without a call, the office's certificate names keys the server substituted", async () => {

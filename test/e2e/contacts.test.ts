@@ -9,6 +9,7 @@
 // nowhere, and the link secret only in the one request that asked Coffer to mail it and in that
 // mail. Last, with everything the server and the mail hold (Ks, the wrapped key, the manifest,
 // the blob, S from the mail, the e-mail code), the file key unwraps only with the standing code.
+// A contact whose add lost its answer is found in the list and counted as added, once.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
@@ -25,6 +26,7 @@ import {
   submit,
   windowNeedles,
 } from './support/sending.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { expectOpensOnlyWithAccessCode } from './support/nothing-opens.js';
 import { everything, expectNoTrace, FlowTest } from './support/sessions.js';
 import { findNeedles, forms } from './support/traces.js';
@@ -141,4 +143,21 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
     accessCode: standingCode,
     plaintext: file.buffer,
   });
+});
+
+it('a contact whose add lost its answer is added once: the page says so, and the row is there', async () => {
+  const advisor = await flow.sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  const email = `marloes-${randomBytes(3).toString('hex')}@kapsalon-bos.example`;
+  const contacts = (): number =>
+    (flow.db.prepare('SELECT count(*) AS n FROM contacts WHERE email = ?').get(email) as { n: number }).n;
+  // The server stores the contact; the answer never reaches the page.
+  const lost = await loseFirstAnswer(page, '**/api/v1/contacts', (request) => request.method() === 'POST');
+  await addContact(page, { email, name: 'Marloes Bos', lang: 'nl', organisation: 'Kapsalon Bos' });
+  expect(lost.seen).toEqual(['dropped 201']);
+  expect(contacts()).toBe(1);
+  expect(await page.getByTestId('contacts-status').textContent()).toContain('Marloes Bos');
+  expect(await page.getByTestId('add-contact-error').count()).toBe(0);
+  acceptCutConnections(advisor.problems.messages);
+  await flow.sessions.finish(advisor);
 });

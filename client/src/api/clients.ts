@@ -5,6 +5,7 @@
 import {
   ClientApproveResponse,
   ClientDetail,
+  ClientInviteRequest,
   ClientInviteResponse,
   ClientList,
   Portal,
@@ -13,11 +14,10 @@ import {
   type ClientApproveRequest,
   type ClientDropRenewRequest,
   type ClientReferenceRequest,
-  type ClientInviteRequest,
   type ClientResendRequest,
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
-import { getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+import { getJson, mayHaveLanded, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -35,13 +35,40 @@ const API = '/api/v1';
 
 // ---- the office's side
 
-export function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
+/**
+ * Invites a client. When the answer is lost (no answer, or a 5xx), the client list is asked for
+ * the open invitation this request made: a handed-over one by the user id the browser chose for
+ * it, a mailed one by its address and name. Found, it is the answer, without a token: a
+ * handed-over invitation's token was only in the lost answer, so the caller makes a new link
+ * for it (as "send again" does). Not found, the failure stands. Without this, trying again would
+ * be refused as a second invitation to the same address.
+ */
+export async function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
   // The invitation mail is written in the inviting member's page language unless they chose one.
-  return postJson(
-    `${API}/clients/invitations`,
-    { ...body, lang: body.lang ?? pageLang() },
-    schema(ClientInviteResponse),
-  );
+  const request = { ...body, lang: body.lang ?? pageLang() };
+  try {
+    return await postJson(`${API}/clients/invitations`, request, schema(ClientInviteResponse));
+  } catch (failure) {
+    if (!mayHaveLanded(failure)) throw failure;
+    const asked = ClientInviteRequest.parse(request);
+    const made = await listClients().then(
+      ({ clients }) =>
+        clients.find(
+          (c) =>
+            c.state === 'invited' &&
+            (asked.handover === undefined
+              ? !c.handover && c.email === asked.email && c.name === asked.name
+              : c.handover && c.accountId === asked.handover.userId),
+        ),
+      () => undefined,
+    );
+    if (made === undefined || made.invitationId === null || made.expiresAt === null) throw failure;
+    return {
+      invitationId: made.invitationId,
+      expiresAt: made.expiresAt,
+      delivered: !made.handover && !made.deliveryFailed,
+    };
+  }
 }
 
 /** A new link for an open client invitation (the old one stops working): mailed, or handed over with a new I. */

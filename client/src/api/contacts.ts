@@ -4,11 +4,21 @@
 import {
   Contact,
   ContactList,
+  ContactCreateRequest,
   RecipientSuggestions,
-  type ContactCreateRequest,
   type ContactUpdateRequest,
 } from '../../../shared/wire/contacts.js';
-import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+import {
+  deleteJson,
+  getJson,
+  mayHaveLanded,
+  noContent,
+  postJson,
+  putJson,
+  schema,
+  segment,
+  type RequestOptions,
+} from './http';
 
 export type { RecipientSuggestion } from '../../../shared/wire/contacts.js';
 export type { Contact };
@@ -26,8 +36,33 @@ export function listContacts(
   return getJson(`${API}/contacts${text === '' ? '' : `?${text}`}`, schema(ContactList), options);
 }
 
-export function createContact(body: ContactCreateRequest): Promise<Contact> {
-  return postJson(`${API}/contacts`, body, schema(Contact));
+/**
+ * Adds a contact. When the answer is lost (no answer, or a 5xx), the list is asked for a contact
+ * that is exactly what was asked (the same address, name, language, organisation and number):
+ * if there is one, that is the answer; if not, the failure stands and the person may try again.
+ * Without this, trying again would be refused as a duplicate of the contact just made.
+ */
+export async function createContact(body: ContactCreateRequest): Promise<Contact> {
+  try {
+    return await postJson(`${API}/contacts`, body, schema(Contact));
+  } catch (failure) {
+    if (!mayHaveLanded(failure)) throw failure;
+    const asked = ContactCreateRequest.parse(body);
+    const made = await listContacts({ q: asked.email, organisation: null }).then(
+      ({ contacts }) =>
+        contacts.find(
+          (c) =>
+            c.email.toLowerCase() === asked.email.toLowerCase() &&
+            c.name === asked.name &&
+            c.lang === asked.lang &&
+            c.organisation === asked.organisation &&
+            c.reference === (asked.reference ?? null),
+        ),
+      () => undefined,
+    );
+    if (made === undefined) throw failure;
+    return made;
+  }
 }
 
 export function updateContact(contactId: string, body: ContactUpdateRequest): Promise<Contact> {

@@ -636,19 +636,29 @@ function InviteClientForm({
       if (delivery === 'handover') {
         // I and the office's statement are made in the worker; the server gets the statement only.
         const made = await engine.call('prepareHandover', { email: address });
-        const result = await inviteClient({
+        let result = await inviteClient({
           name: person,
           email: address,
           handover: { userId: made.userId, statement: made.statement },
           advisorId: advisor,
         });
+        let fragment = made.fragment;
+        if (result.token === undefined) {
+          // The invitation was made but its answer, with the token, was lost: a new link for it,
+          // as "send again" makes one (a new I for the same user id).
+          const again = await engine.call('prepareHandover', { email: address, userId: made.userId });
+          result = await resendClientInvitation(result.invitationId, {
+            handover: { userId: again.userId, statement: again.statement },
+          });
+          fragment = again.fragment;
+        }
         setName('');
         setEmail('');
         onSent({
           invitationId: result.invitationId,
           name: person,
           email: address,
-          link: handoverLink(location.origin, result.token ?? '', made.fragment),
+          link: handoverLink(location.origin, result.token ?? '', fragment),
           expiresAt: result.expiresAt,
         });
         return;
