@@ -3,7 +3,9 @@
 // the admin sets Coffer up from the link the server printed, invites a colleague, the
 // colleague accepts from the mail and keeps a recovery key, the admin approves after
 // comparing fingerprints, the colleague enrols TOTP, signs out and in again with a code, and
-// when the admin disables the account the colleague's open page is signed out.
+// when the admin disables the account the colleague's open page is signed out. An invitation
+// whose answer was lost is found in the list and reported as sent, once.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,6 +16,7 @@ import { approveColleague, completeSetup, inviteColleague, signIn } from './supp
 import { launchChromium, watchConsole, type ConsoleProblems } from './support/browser.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
 import { holdCryptoWorker, slowPageChunk } from './support/held-worker.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { pageSettled } from './support/showcase.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -204,6 +207,27 @@ it('shows the sign-in form before the crypto worker loads; the worker loads whil
   expect(formShownAt).not.toBeNull();
   expect(worker.askedAt()).toBeGreaterThan((formShownAt as number) - 250);
   expect(worker.asked()).toBe(1);
+  expect(problems.messages).toEqual([]);
+  await context.close();
+});
+
+it('an invitation whose answer was lost is sent once: the page says it went out, and one mail arrives', async () => {
+  const { context, page, problems } = await newPage('nl-NL');
+  await signIn(page, coffer.origin, ADMIN);
+  const email = `nieuw-${randomBytes(3).toString('hex')}@kantoor-jansen.nl`;
+  // The server makes the invitation and mails it; the answer never reaches the page.
+  const lost = await loseFirstAnswer(page, '**/api/v1/admin/invitations', (request) => request.method() === 'POST');
+  await page.getByTestId('nav-invitations').click();
+  await page.getByTestId('invitation-email').fill(email);
+  await page.getByTestId('invitation-send').click();
+  await page.locator(`[data-testid="invitation-row"][data-email="${email}"]`).waitFor();
+  expect(lost.seen).toEqual(['dropped 201']);
+  await expect.poll(() => page.getByTestId('invitation-status').textContent()).toContain(email);
+  expect(await page.getByTestId('invitation-error').count()).toBe(0);
+  expect(await page.locator(`[data-testid="invitation-row"][data-email="${email}"]`).count()).toBe(1);
+  await coffer.mail.latest(email, 10_000);
+  expect(coffer.mail.to(email)).toHaveLength(1);
+  acceptCutConnections(problems.messages);
   expect(problems.messages).toEqual([]);
   await context.close();
 });

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import {
   ApproveRequest,
+  InvitationCreateRequest,
   InvitationCreateResponse,
   InvitationList,
   OfficeSettings,
@@ -14,6 +15,7 @@ import type { Role } from '../../../shared/wire/common.js';
 import {
   deleteJson,
   getJson,
+  mayHaveLanded,
   noContent,
   postJson,
   putForm,
@@ -69,9 +71,26 @@ export function listInvitations(options?: RequestOptions): Promise<InvitationLis
   return getJson(`${ADMIN}/invitations`, schema(InvitationList), options);
 }
 
-/** `lang`: the invitation mail's language (and the invitee's until they choose). */
-export function createInvitation(email: string, role: Role, lang: Lang): Promise<InvitationCreateResponse> {
-  return postJson(`${ADMIN}/invitations`, { email, role, lang }, schema(InvitationCreateResponse));
+/**
+ * `lang`: the invitation mail's language (and the invitee's until they choose). When the answer
+ * is lost (no answer, or a 5xx), the list is asked for an open invitation to that address with
+ * that role: found, it is the answer (sent, unless its delivery failed); not found, the failure
+ * stands. Without this, trying again would be refused as a second invitation to the address.
+ */
+export async function createInvitation(email: string, role: Role, lang: Lang): Promise<InvitationCreateResponse> {
+  try {
+    return await postJson(`${ADMIN}/invitations`, { email, role, lang }, schema(InvitationCreateResponse));
+  } catch (failure) {
+    const asked = InvitationCreateRequest.safeParse({ email, role, lang });
+    if (!mayHaveLanded(failure) || !asked.success) throw failure;
+    const made = await listInvitations().then(
+      ({ invitations }) =>
+        invitations.find((i) => i.kind === 'invitation' && i.email === asked.data.email && i.role === asked.data.role),
+      () => undefined,
+    );
+    if (made === undefined) throw failure;
+    return { invitationId: made.invitationId, expiresAt: made.expiresAt, delivered: !made.deliveryFailed };
+  }
 }
 
 /** A new link for the same invitation; `delivered` says whether the mail server took it. */

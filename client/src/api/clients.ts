@@ -49,8 +49,9 @@ export async function inviteClient(body: ClientInviteRequest): Promise<ClientInv
   try {
     return await postJson(`${API}/clients/invitations`, request, schema(ClientInviteResponse));
   } catch (failure) {
-    if (!mayHaveLanded(failure)) throw failure;
-    const asked = ClientInviteRequest.parse(request);
+    const parsed = ClientInviteRequest.safeParse(request);
+    if (!mayHaveLanded(failure) || !parsed.success) throw failure;
+    const asked = parsed.data;
     const made = await listClients().then(
       ({ clients }) =>
         clients.find(

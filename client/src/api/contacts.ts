@@ -46,8 +46,9 @@ export async function createContact(body: ContactCreateRequest): Promise<Contact
   try {
     return await postJson(`${API}/contacts`, body, schema(Contact));
   } catch (failure) {
-    if (!mayHaveLanded(failure)) throw failure;
-    const asked = ContactCreateRequest.parse(body);
+    const parsed = ContactCreateRequest.safeParse(body);
+    if (!mayHaveLanded(failure) || !parsed.success) throw failure;
+    const asked = parsed.data;
     const made = await listContacts({ q: asked.email, organisation: null }).then(
       ({ contacts }) =>
         contacts.find(
