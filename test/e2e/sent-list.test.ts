@@ -3,13 +3,14 @@
 // the leak search looks through every request, the server's log, the mail and the data folder,
 // database and WAL included), by a word of the message and by a recipient's address, and
 // narrows the list by status and by kind of recipient. A server that swaps a share's sealed
-// metadata gets no name onto the list.
+// metadata gets no name onto the list. A revoke whose answer was lost ends as revoked.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idFromWire } from '../../shared/crypto/index.js';
 import type { Person } from './support/accounts.js';
 import { openSection } from './support/navigation.js';
 import { compose, marker, randomFile, send, submit } from './support/sending.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { expectNoTrace, FlowTest, settle } from './support/sessions.js';
 import { forms } from './support/traces.js';
 
@@ -156,5 +157,29 @@ it('shows no name the server changed: a share whose sealed metadata was swapped 
     '1 file: not verified, open the share',
   );
   expect(await row(victim.shareId).getByTestId('sent-names').count()).toBe(0);
+  await flow.sessions.finish(advisor);
+});
+
+it('revokes a share whose revoke lost its answer: the page says it is revoked, and it is', async () => {
+  const advisor = await flow.sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  const sent = await send(
+    page,
+    [randomFile(`loonstrook-${marker()}.pdf`, 1_000)],
+    [{ email: `klant-${marker()}@example.nl`, kind: 'guest' }],
+  );
+  const revokedAt = (): unknown =>
+    flow.db.prepare('SELECT revoked_at FROM shares WHERE id = ?').pluck().get(idFromWire(sent.shareId));
+  await page.goto(`${flow.coffer.origin}/app/sent/${sent.shareId}`);
+  await page.locator('[data-testid="sent-share-page"][data-state="loaded"]').waitFor();
+  // The server revokes the share; the answer never reaches the page.
+  const lost = await loseFirstAnswer(page, '**/api/v1/shares/*/revoke');
+  await page.getByTestId('sent-revoke').click();
+  await page.getByTestId('revoke-dialog-confirm').click();
+  await expect.poll(() => page.getByTestId('sent-share-status').textContent()).toBe('The share has been revoked.');
+  expect(lost.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('sent-share-problem').count()).toBe(0);
+  expect(revokedAt()).toEqual(expect.any(Number));
+  acceptCutConnections(advisor.problems.messages);
   await flow.sessions.finish(advisor);
 });

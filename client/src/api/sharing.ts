@@ -24,6 +24,7 @@ import {
 import {
   deleteJson,
   getJson,
+  mayHaveLanded,
   noContent,
   postJson,
   putJson,
@@ -107,8 +108,22 @@ export function getShare(shareId: string, options?: RequestOptions): Promise<Sha
   return getJson(share(shareId), schema(ShareDetail), options);
 }
 
-export function revokeShare(shareId: string): Promise<void> {
-  return postJson(`${share(shareId)}/revoke`, {}, noContent);
+/**
+ * Revokes a share now. When the answer is lost (no answer, or a 5xx), the share is read again:
+ * revoked, it is done; otherwise the failure stands. Without this, trying again would be
+ * refused because the share is already revoked.
+ */
+export async function revokeShare(shareId: string): Promise<void> {
+  try {
+    await postJson(`${share(shareId)}/revoke`, {}, noContent);
+  } catch (failure) {
+    if (!mayHaveLanded(failure)) throw failure;
+    const state = await getShare(shareId).then(
+      (detail) => detail.state,
+      () => null,
+    );
+    if (state !== 'revoked') throw failure;
+  }
 }
 
 export function extendShare(shareId: string, expiresAt: string): Promise<void> {
