@@ -5,7 +5,7 @@
 // link is printed for the sender; a colleague whose certified key changed since it was pinned
 // stops the send with exit 3 before anything is uploaded; a share whose answer was lost counts
 // as sent, once; `sent` lists a share and `revoke` takes the id it printed, even one beginning
-// with '-'.
+// with '-', and counts a revoke whose answer was lost as done once the share reads as revoked.
 import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
@@ -161,6 +161,24 @@ describe('coffer send', () => {
     const dashed = await coffer(home, ['revoke', `-${'Q'.repeat(21)}`, '--json']);
     expect(dashed.code).toBe(4);
     expect(dashed.json()).toMatchObject({ error: { code: 'not_found' } });
+    expect(o.t.db.prepare('SELECT count(*) AS n FROM shares WHERE revoked_at IS NULL').get()).toEqual({ n: 0 });
+  });
+
+  it('counts a revoke whose answer was lost as done once the share reads as revoked', async () => {
+    const { o, base } = await sendingOffice();
+    const { proxy, seen } = await dropFirstAnswer(o, base, servers, (method, url) =>
+      method === 'POST' && url.endsWith('/revoke') ? 'revoke' : null,
+    );
+    const { home } = await connectDevice(o, o.staff, proxy);
+    const path = await fileOnDisk('loonstrook.pdf', randomPlaintext(2000));
+    const sent = await coffer(home, ['send', path, '--to', 'marie@example.nl', '--json']);
+    expect(sent.code, sent.stderr).toBe(0);
+    const { shareId } = sent.json<SendOutcome>();
+
+    const revoked = await coffer(home, ['revoke', shareId, '--json']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(seen).toEqual(['revoke dropped 204']);
+    expect(revoked.json()).toEqual({ revoked: shareId });
     expect(o.t.db.prepare('SELECT count(*) AS n FROM shares WHERE revoked_at IS NULL').get()).toEqual({ n: 0 });
   });
 
