@@ -15,7 +15,7 @@ import type { Role } from '../../../shared/wire/common.js';
 import {
   deleteJson,
   getJson,
-  mayHaveLanded,
+  unlessLanded,
   noContent,
   postJson,
   putForm,
@@ -77,20 +77,21 @@ export function listInvitations(options?: RequestOptions): Promise<InvitationLis
  * that role: found, it is the answer (sent, unless its delivery failed); not found, the failure
  * stands. Without this, trying again would be refused as a second invitation to the address.
  */
-export async function createInvitation(email: string, role: Role, lang: Lang): Promise<InvitationCreateResponse> {
-  try {
-    return await postJson(`${ADMIN}/invitations`, { email, role, lang }, schema(InvitationCreateResponse));
-  } catch (failure) {
-    const asked = InvitationCreateRequest.safeParse({ email, role, lang });
-    if (!mayHaveLanded(failure) || !asked.success) throw failure;
-    const made = await listInvitations().then(
-      ({ invitations }) =>
-        invitations.find((i) => i.kind === 'invitation' && i.email === asked.data.email && i.role === asked.data.role),
-      () => undefined,
-    );
-    if (made === undefined) throw failure;
-    return { invitationId: made.invitationId, expiresAt: made.expiresAt, delivered: !made.deliveryFailed };
-  }
+export function createInvitation(email: string, role: Role, lang: Lang): Promise<InvitationCreateResponse> {
+  return unlessLanded(
+    () => postJson(`${ADMIN}/invitations`, { email, role, lang }, schema(InvitationCreateResponse)),
+    async () => {
+      const asked = InvitationCreateRequest.safeParse({ email, role, lang });
+      if (!asked.success) return null;
+      const { invitations } = await listInvitations();
+      const made = invitations.find(
+        (i) => i.kind === 'invitation' && i.email === asked.data.email && i.role === asked.data.role,
+      );
+      return made === undefined
+        ? null
+        : { invitationId: made.invitationId, expiresAt: made.expiresAt, delivered: !made.deliveryFailed };
+    },
+  );
 }
 
 /** A new link for the same invitation; `delivered` says whether the mail server took it. */

@@ -17,7 +17,7 @@ import {
   type ClientResendRequest,
 } from '../../../shared/wire/clients.js';
 import { DropGrantResponse } from '../../../shared/wire/drops.js';
-import { getJson, mayHaveLanded, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+import { getJson, noContent, postJson, putJson, schema, segment, unlessLanded, type RequestOptions } from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -43,33 +43,31 @@ const API = '/api/v1';
  * for it (as "send again" does). Not found, the failure stands. Without this, trying again would
  * be refused as a second invitation to the same address.
  */
-export async function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
+export function inviteClient(body: ClientInviteRequest): Promise<ClientInviteResponse> {
   // The invitation mail is written in the inviting member's page language unless they chose one.
   const request = { ...body, lang: body.lang ?? pageLang() };
-  try {
-    return await postJson(`${API}/clients/invitations`, request, schema(ClientInviteResponse));
-  } catch (failure) {
-    const parsed = ClientInviteRequest.safeParse(request);
-    if (!mayHaveLanded(failure) || !parsed.success) throw failure;
-    const asked = parsed.data;
-    const made = await listClients().then(
-      ({ clients }) =>
-        clients.find(
-          (c) =>
-            c.state === 'invited' &&
-            (asked.handover === undefined
-              ? !c.handover && c.email === asked.email && c.name === asked.name
-              : c.handover && c.accountId === asked.handover.userId),
-        ),
-      () => undefined,
-    );
-    if (made === undefined || made.invitationId === null || made.expiresAt === null) throw failure;
-    return {
-      invitationId: made.invitationId,
-      expiresAt: made.expiresAt,
-      delivered: !made.handover && !made.deliveryFailed,
-    };
-  }
+  return unlessLanded(
+    () => postJson(`${API}/clients/invitations`, request, schema(ClientInviteResponse)),
+    async () => {
+      const asked = ClientInviteRequest.safeParse(request);
+      if (!asked.success) return null;
+      const { email, name, handover } = asked.data;
+      const { clients } = await listClients();
+      const made = clients.find(
+        (c) =>
+          c.state === 'invited' &&
+          (handover === undefined
+            ? !c.handover && c.email === email && c.name === name
+            : c.handover && c.accountId === handover.userId),
+      );
+      if (made === undefined || made.invitationId === null || made.expiresAt === null) return null;
+      return {
+        invitationId: made.invitationId,
+        expiresAt: made.expiresAt,
+        delivered: !made.handover && !made.deliveryFailed,
+      };
+    },
+  );
 }
 
 /** A new link for an open client invitation (the old one stops working): mailed, or handed over with a new I. */

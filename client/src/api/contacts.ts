@@ -11,12 +11,12 @@ import {
 import {
   deleteJson,
   getJson,
-  mayHaveLanded,
   noContent,
   postJson,
   putJson,
   schema,
   segment,
+  unlessLanded,
   type RequestOptions,
 } from './http';
 
@@ -42,28 +42,26 @@ export function listContacts(
  * if there is one, that is the answer; if not, the failure stands and the person may try again.
  * Without this, trying again would be refused as a duplicate of the contact just made.
  */
-export async function createContact(body: ContactCreateRequest): Promise<Contact> {
-  try {
-    return await postJson(`${API}/contacts`, body, schema(Contact));
-  } catch (failure) {
-    const parsed = ContactCreateRequest.safeParse(body);
-    if (!mayHaveLanded(failure) || !parsed.success) throw failure;
-    const asked = parsed.data;
-    const made = await listContacts({ q: asked.email, organisation: null }).then(
-      ({ contacts }) =>
+export function createContact(body: ContactCreateRequest): Promise<Contact> {
+  return unlessLanded(
+    () => postJson(`${API}/contacts`, body, schema(Contact)),
+    async () => {
+      const asked = ContactCreateRequest.safeParse(body);
+      if (!asked.success) return null;
+      const { email, name, lang, organisation, reference } = asked.data;
+      const { contacts } = await listContacts({ q: email, organisation: null });
+      return (
         contacts.find(
           (c) =>
-            c.email.toLowerCase() === asked.email.toLowerCase() &&
-            c.name === asked.name &&
-            c.lang === asked.lang &&
-            c.organisation === asked.organisation &&
-            c.reference === (asked.reference ?? null),
-        ),
-      () => undefined,
-    );
-    if (made === undefined) throw failure;
-    return made;
-  }
+            c.email === email &&
+            c.name === name &&
+            c.lang === lang &&
+            c.organisation === organisation &&
+            c.reference === (reference ?? null),
+        ) ?? null
+      );
+    },
+  );
 }
 
 export function updateContact(contactId: string, body: ContactUpdateRequest): Promise<Contact> {

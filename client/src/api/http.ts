@@ -46,6 +46,22 @@ export function mayHaveLanded(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 0 || error.status >= 500);
 }
 
+/**
+ * Sends a request whose answer may be lost (mayHaveLanded). Then `landed` asks the server's own
+ * record whether it was done: the result it stands for, or null when it was not (a failure of
+ * that question counts as null). The request's failure stands unless it was done.
+ */
+export async function unlessLanded<T>(send: () => Promise<T>, landed: () => Promise<T | null>): Promise<T> {
+  try {
+    return await send();
+  } catch (failure) {
+    if (!mayHaveLanded(failure)) throw failure;
+    const done = await landed().catch(() => null);
+    if (done === null) throw failure;
+    return done;
+  }
+}
+
 export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Sent as well: a capability a request carries besides the session (a drop's grant as `Authorization`). */

@@ -24,12 +24,12 @@ import {
 import {
   deleteJson,
   getJson,
-  mayHaveLanded,
   noContent,
   postJson,
   putJson,
   schema,
   segment,
+  unlessLanded,
   type RequestOptions,
   type Scope,
 } from './http';
@@ -113,17 +113,11 @@ export function getShare(shareId: string, options?: RequestOptions): Promise<Sha
  * revoked, it is done; otherwise the failure stands. Without this, trying again would be
  * refused because the share is already revoked.
  */
-export async function revokeShare(shareId: string): Promise<void> {
-  try {
-    await postJson(`${share(shareId)}/revoke`, {}, noContent);
-  } catch (failure) {
-    if (!mayHaveLanded(failure)) throw failure;
-    const state = await getShare(shareId).then(
-      (detail) => detail.state,
-      () => null,
-    );
-    if (state !== 'revoked') throw failure;
-  }
+export function revokeShare(shareId: string): Promise<void> {
+  return unlessLanded(
+    () => postJson(`${share(shareId)}/revoke`, {}, noContent),
+    async () => ((await getShare(shareId)).state === 'revoked' ? undefined : null),
+  );
 }
 
 export function extendShare(shareId: string, expiresAt: string): Promise<void> {
