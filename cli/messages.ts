@@ -56,6 +56,8 @@ Exit codes: 0 ok, 1 usage, 2 not signed in or device removed, 3 refused (a check
   keyringMissing: 'The key of this device is not in the keyring. Connect it again with coffer login.',
   keyringNotCleared:
     'The key of this device could not be removed from the system keyring; it opens nothing without device.json.',
+  tokenNotSealed:
+    'device.json could not be written, so its token stays in the clear there until a command can write it (check the folder’s permissions).',
   loggedOut:
     'This computer forgot its Coffer keys and token. Remove the device on the Security page as well, so its token stops working.',
   badState: 'The device state in the state folder is damaged or from another version.',
@@ -204,6 +206,8 @@ Afsluitcodes: 0 gelukt, 1 verkeerd gebruik, 2 niet aangemeld of apparaat verwijd
   keyringMissing: 'De sleutel van dit apparaat staat niet in de sleutelbos. Verbind het opnieuw met coffer login.',
   keyringNotCleared:
     'De sleutel van dit apparaat kon niet uit de sleutelbos van het systeem worden verwijderd; zonder device.json opent die niets.',
+  tokenNotSealed:
+    'device.json kon niet worden geschreven, dus het token staat daar nog onversleuteld tot een opdracht het wel kan schrijven (controleer de rechten van de map).',
   loggedOut:
     'Deze computer is zijn Coffer-sleutels en token vergeten. Verwijder het apparaat ook op de pagina Beveiliging, zodat het token niet meer werkt.',
   badState: 'De apparaatgegevens in de statusmap zijn beschadigd of van een andere versie.',

@@ -84,7 +84,8 @@ export async function openSession(io: Io, home: string): Promise<Session> {
   let officeKeys: OfficeKeysResponse;
   let published: KeyMaterial;
   try {
-    if (sealedNow) await saveDevice(home, device);
+    // Best effort: a folder that cannot be written keeps the old file, which still works.
+    if (sealedNow) await saveDevice(home, device).catch(() => io.warn(m.tokenNotSealed));
 
     // GET /api/v1/office/keys, not /session: a device token may read only what its scopes allow.
     officeKeys = await api.get('/api/v1/office/keys', OfficeKeysResponse);

@@ -6,7 +6,7 @@
 // an address whose fingerprint is not the office key's, and a handover the server swapped for
 // keys of its own, are refused with exit 3 and leave nothing behind.
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -110,7 +110,7 @@ describe('coffer login', () => {
     expect(await readdir(join(dir, 'Bakkerij Jansen'))).toEqual([saved]);
   });
 
-  it('seals the token of a state file written with it in the clear at the first command, and not under a wrong passphrase', async () => {
+  it('seals the token of a state file written with it in the clear at the first command that can write it, and not under a wrong passphrase', async () => {
     const { o, base } = await office();
     const { home, token } = await connectDevice(o, o.staff, base);
     // A first command records the office key's pin as verified (`seen`), so the next ones have
@@ -127,8 +127,19 @@ describe('coffer login', () => {
     expect(wrong.json()).toMatchObject({ error: { code: 'wrong_passphrase' } });
     expect((await stateFile(home)).json).toEqual(clear);
 
+    // A folder where the file cannot be written: the command still works, says so, and the file
+    // stays as it was. (The temporary file device.json is written under is in the way.)
+    const inTheWay = join(home, `device.json.${process.pid}.tmp`);
+    await mkdir(inTheWay);
+    const unwritable = await coffer(home, ['sent', '--json']);
+    expect(unwritable.code, unwritable.stderr).toBe(0);
+    expect(unwritable.stderr).toContain('device.json could not be written, so its token stays in the clear');
+    expect((await stateFile(home)).json).toEqual(clear);
+    await rmdir(inTheWay);
+
     const listed = await coffer(home, ['sent', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).toBe('');
     expect(listed.json()).toEqual({ shares: [] });
     const now = await stateFile(home);
     expect(now.text).not.toContain(token);
