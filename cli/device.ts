@@ -34,6 +34,7 @@ import {
 } from '../shared/crypto/index.js';
 import { Key32, KdfParams, WireId } from '../shared/wire/common.js';
 import { KeyBundle } from '../shared/wire/accounts.js';
+import { wipeAccountKeys } from '../client/src/crypto/operations/state.js';
 import { CliError, EXIT } from './errors.js';
 import { keyringOf, newKeyringAccount, type Keyring } from './keyring.js';
 import type { Messages } from './messages.js';
@@ -246,9 +247,4 @@ export function checkPublishedKeys(keys: AccountKeys, published: AccountPublicKe
     return;
   wipeAccountKeys(keys);
   throw new CliError(EXIT.refused, 'keys_mismatch', m.verifyFailed);
-}
-
-export function wipeAccountKeys(keys: AccountKeys): void {
-  for (const secret of [keys.identity.seed, keys.identity.secretKey, keys.encryption.secretKey, keys.personalKey])
-    wipe(secret);
 }

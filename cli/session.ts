@@ -26,19 +26,12 @@ import { dropOperations } from '../client/src/crypto/operations/drops.js';
 import { pinOperations } from '../client/src/crypto/operations/pins.js';
 import { receivingOperations } from '../client/src/crypto/operations/receiving.js';
 import { sendingOperations } from '../client/src/crypto/operations/sending.js';
-import { createWorkerState, lockAll } from '../client/src/crypto/operations/state.js';
+import { createWorkerState, lockAll, wipeAccountKeys } from '../client/src/crypto/operations/state.js';
 import type { CallContext, HandlersOf } from '../client/src/crypto/operations/types.js';
 import type { TransferProgress } from '../client/src/crypto/protocol.js';
 import { systemClock } from '../client/src/crypto/transport.js';
 import { createApi, type Api } from './http.js';
-import {
-  checkPublishedKeys,
-  loadDevice,
-  saveDevice,
-  unlockDevice,
-  wipeAccountKeys,
-  type SealedDeviceState,
-} from './device.js';
+import { checkPublishedKeys, loadDevice, saveDevice, unlockDevice, type SealedDeviceState } from './device.js';
 import { CliError, EXIT } from './errors.js';
 import type { Io } from './io.js';
 
