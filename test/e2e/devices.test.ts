@@ -5,7 +5,9 @@
 // keys against the office whose fingerprint the page's `coffer login` address carries, and its
 // token lists what the advisor received. Removing the device on the page stops the token at once.
 // Then a server that swaps the device's keys in the list it hands the browser: the browser finds
-// no enrolment with the typed code and approves nothing.
+// no enrolment with the typed code and approves nothing. Last, an approval and an API token whose
+// answers are lost on the way back: the device is added all the same, and the token shown is one
+// that works while the one made with the lost answer is revoked.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   checkHandover,
@@ -32,6 +34,7 @@ import { newDeviceKeys } from '../helpers/devices.js';
 import { signIn, type Person } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
 import { horizontalOverflow, pageSettled } from './support/showcase.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { randomFile, send } from './support/sending.js';
 import { FlowTest } from './support/sessions.js';
 
@@ -215,4 +218,46 @@ it('on a phone, in Dutch and English, the devices section with a device and an A
     expect(await axeViolations(page), lang).toEqual([]);
   }
   await context.close();
+});
+
+it('a device approved and an API token made whose answers were lost: the page says the device is added, and shows a token that works', async () => {
+  const { sessions, db } = flow;
+  const keys = newDeviceKeys();
+  const enrolmentId = await startEnrolment(keys, 'Boekhoud-pc');
+  const advisor = await sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  await page.getByTestId('nav-security').click();
+
+  // The server approves; the answer never reaches the page.
+  const approval = await loseFirstAnswer(page, '**/api/v1/devices/enrolments/*/approve');
+  await page.getByTestId('device-code').fill(deviceCode(devicePublicKeysOf(keys)));
+  await page.getByTestId('device-add').click();
+  await expect.poll(() => page.getByTestId('devices-status').textContent()).toContain('Boekhoud-pc');
+  expect(approval.seen).toEqual(['dropped 201']);
+  expect(await page.getByTestId('devices-error').count()).toBe(0);
+  const row = page.locator(`[data-testid="device-row"][data-device="${enrolmentId}"]`);
+  await row.waitFor();
+  expect((await claim(keys, enrolmentId)).status).toBe(200);
+
+  // The server makes the token; its value, in the lost answer alone, never reaches the page.
+  const making = await loseFirstAnswer(page, '**/api/v1/devices/*/tokens', (request) => request.method() === 'POST');
+  await row.getByTestId('device-new-token').click();
+  await page.getByTestId('token-label').fill('Maandelijkse import');
+  await page.getByTestId('token-create').click();
+  const value = page.getByTestId('token-value');
+  await value.waitFor();
+  const token = (await value.inputValue()).trim();
+  expect(making.seen).toEqual(['dropped 201', 'passed']);
+  expect((await withToken(token, '/api/v1/received')).status).toBe(200);
+  // Two were made; the one whose value nobody has is revoked, the shown one alone is live.
+  const made = db
+    .prepare('SELECT revoked_at FROM device_tokens WHERE device_id = ? AND label = ? ORDER BY created_at, rowid')
+    .pluck()
+    .all(Buffer.from(idFromWire(enrolmentId)), 'Maandelijkse import');
+  expect(made).toEqual([expect.any(Number), null]);
+  await page.getByTestId('token-made-done').click();
+  const listed = page.locator('[data-testid="token-row"]', { hasText: 'Maandelijkse import' });
+  await expect.poll(() => listed.count()).toBe(1);
+  acceptCutConnections(advisor.problems.messages);
+  await sessions.finish(advisor);
 });

@@ -2,13 +2,25 @@
 // The handover and the certificate are made in the crypto worker; these calls carry them.
 import {
   ApiTokenCreated,
+  type ApiToken,
   Device,
   DeviceList,
   PendingEnrolments,
   type ApiTokenCreateRequest,
   type EnrolmentApproveRequest,
 } from '../../../shared/wire/devices.js';
-import { deleteJson, getJson, noContent, postJson, putJson, schema, segment, type RequestOptions } from './http';
+import {
+  deleteJson,
+  getJson,
+  mayHaveLanded,
+  noContent,
+  postJson,
+  putJson,
+  schema,
+  segment,
+  unlessLanded,
+  type RequestOptions,
+} from './http';
 
 export type { ApiToken, DeviceScope } from '../../../shared/wire/devices.js';
 export type { Device };
@@ -19,8 +31,27 @@ export function listPendingEnrolments(options?: RequestOptions): Promise<Pending
   return getJson(`${API}/enrolments`, schema(PendingEnrolments), options);
 }
 
+/**
+ * Approves an enrolment. When the answer is lost (no answer, or a 5xx), the caller's devices are
+ * asked for this one (a device keeps its enrolment's id) carrying exactly the certificate sent:
+ * if it is there, that is the answer. Without this, the page would show an error for a device
+ * that was added, and typing the code again would find no device waiting.
+ */
 export function approveEnrolment(enrolmentId: string, body: EnrolmentApproveRequest): Promise<Device> {
-  return postJson(`${API}/enrolments/${segment(enrolmentId)}/approve`, body, schema(Device));
+  return unlessLanded(
+    () => postJson(`${API}/enrolments/${segment(enrolmentId)}/approve`, body, schema(Device)),
+    async () =>
+      (await listDevices()).devices.find(
+        (device) =>
+          device.deviceId === enrolmentId &&
+          device.certificate === body.certificate &&
+          sameScopes(device.scopes, body.scopes),
+      ) ?? null,
+  );
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
 }
 
 export function listDevices(options?: RequestOptions): Promise<DeviceList> {
@@ -35,8 +66,32 @@ export function revokeDevice(deviceId: string): Promise<void> {
   return deleteJson(`${API}/${segment(deviceId)}`, noContent);
 }
 
-export function createApiToken(deviceId: string, body: ApiTokenCreateRequest): Promise<ApiTokenCreated> {
-  return postJson(`${API}/${segment(deviceId)}/tokens`, body, schema(ApiTokenCreated));
+/**
+ * Makes an API token for one of the caller's devices. Its value is in the answer alone, so a lost
+ * answer (no answer, or a 5xx) cannot be recovered by asking: a token the device now lists with
+ * this label and these scopes, that it did not list just before, is revoked (whoever made it can
+ * never show its value), and the token is made once more. Without this, the page would show an
+ * error and the device would keep a live token nobody has.
+ */
+export async function createApiToken(deviceId: string, body: ApiTokenCreateRequest): Promise<ApiTokenCreated> {
+  const before = new Set(tokensOf(await listDevices(), deviceId).map((token) => token.tokenId));
+  const make = (): Promise<ApiTokenCreated> =>
+    postJson(`${API}/${segment(deviceId)}/tokens`, body, schema(ApiTokenCreated));
+  try {
+    return await make();
+  } catch (failure) {
+    if (!mayHaveLanded(failure)) throw failure;
+    const orphans = tokensOf(await listDevices().catch(() => null), deviceId).filter(
+      (token) => !before.has(token.tokenId) && token.label === body.label && sameScopes(token.scopes, body.scopes),
+    );
+    if (orphans.length === 0) throw failure;
+    for (const orphan of orphans) await revokeApiToken(deviceId, orphan.tokenId);
+    return make();
+  }
+}
+
+function tokensOf(list: DeviceList | null, deviceId: string): readonly ApiToken[] {
+  return list?.devices.find((device) => device.deviceId === deviceId)?.tokens ?? [];
 }
 
 export function revokeApiToken(deviceId: string, tokenId: string): Promise<void> {
