@@ -31,7 +31,9 @@
 // Environment: BENCH_MIB (the large size, default 1024; the sizes are 256 and it), or
 // BENCH_SIZES=8,16 (the list of sizes, MiB, instead); BENCH_CEILING_MIB (default the largest
 // size, at most 256); BENCH_LINK_RUNS (default 5); BENCH_PROFILE=<folder> (V8 CPU profiles of
-// each transfer, and the busiest functions printed); BENCH_JSON=<file> (the run as JSON).
+// each transfer, and the busiest functions printed); BENCH_JSON=<file> (the run as JSON);
+// BENCH_NODE_OPTIONS="--max-semi-space-size=4" (flags for each server under test, as
+// NODE_OPTIONS: for A/B runs of V8's settings; the batch figure's server takes them too).
 //
 // A measurement, not a test: it fails (exit 1) only when something did not work, never
 // because it was slow. Requires a build (`npm run bench` builds first).

@@ -61,7 +61,9 @@ async function signIn(page: PageDriver, origin: string): Promise<void> {
  */
 export async function openOffice(work: string, failures: string[]): Promise<Office> {
   await mkdir(join(work, 'downloads'), { recursive: true });
-  const coffer = await startCoffer('coffer-bench-data-');
+  // BENCH_NODE_OPTIONS (scripts/bench.ts's header): Node and V8 flags for the server under test.
+  const flags = process.env['BENCH_NODE_OPTIONS'];
+  const coffer = await startCoffer('coffer-bench-data-', flags ? { NODE_OPTIONS: flags } : {});
   let chromium: Chromium | undefined;
   const close = async (): Promise<void> => {
     await chromium?.close().catch(() => undefined);
