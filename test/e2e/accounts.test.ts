@@ -4,7 +4,8 @@
 // colleague accepts from the mail and keeps a recovery key, the admin approves after
 // comparing fingerprints, the colleague enrols TOTP, signs out and in again with a code, and
 // when the admin disables the account the colleague's open page is signed out. An invitation
-// whose answer was lost is found in the list and reported as sent, once.
+// whose answer was lost is found in the list and reported as sent, once; an approval whose
+// answer was lost is read back from the user and reported as done.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -230,4 +231,32 @@ it('an invitation whose answer was lost is sent once: the page says it went out,
   acceptCutConnections(problems.messages);
   expect(problems.messages).toEqual([]);
   await context.close();
+});
+
+it('a colleague approved whose answer was lost: the page says approved, no error, and the colleague is let in', async () => {
+  const admin = await newPage('en-US');
+  await signIn(admin.page, coffer.origin, ADMIN);
+  const person = {
+    name: 'Pieter Bakker',
+    email: `pieter-${randomBytes(3).toString('hex')}@kantoor-jansen.nl`,
+    password: 'groene-tractor-zingt-4',
+  };
+  const colleague = await newPage('nl-NL');
+  const { fingerprint } = await inviteColleague(admin.page, colleague.page, coffer, person);
+
+  // The server certifies the colleague and keeps the sealed office keys; the answer never reaches the page.
+  const lost = await loseFirstAnswer(admin.page, '**/api/v1/admin/users/*/approve');
+  await approveColleague(admin.page, colleague.page, person.email, fingerprint);
+  expect(lost.seen).toEqual(['dropped 204']);
+  await expect.poll(() => admin.page.getByTestId('users-status').textContent()).toContain(person.name);
+  expect(await admin.page.getByTestId('approve-error').count()).toBe(0);
+  expect(await admin.page.getByTestId('approve-dialog').count()).toBe(0);
+  // Let in with the office keys sealed to them: the colleagues list, checked against the office key.
+  await colleague.page.getByTestId('nav-colleagues').click();
+  await colleague.page.getByTestId('colleagues-table').waitFor();
+  acceptCutConnections(admin.problems.messages);
+  expect(admin.problems.messages).toEqual([]);
+  expect(colleague.problems.messages).toEqual([]);
+  await admin.context.close();
+  await colleague.context.close();
 });

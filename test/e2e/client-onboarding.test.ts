@@ -18,7 +18,7 @@
 //   that the office's certificate names other keys, shows a loud warning and opens nothing.
 // - An invitation whose answer was lost (the server made it, the page never heard): a handed-over
 //   one gets a new link the client activates from, a mailed one is reported as sent; one
-//   invitation either way.
+//   invitation either way. An approval whose answer was lost is read back and counts as done.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asId, fromBase64Url, newAccountKeys, signEncryptionKey } from '../../shared/crypto/index.js';
@@ -235,6 +235,19 @@ it('an invitation whose answer was lost still ends as one invitation: a handed-o
   const session = await sessions.open(LOST_HANDED.name);
   await activateClient(session.page, link, LOST_HANDED);
   expect(coffer.mail.to(LOST_HANDED.email)).toEqual([]);
+
+  // Its approval's answer is lost too (the server certified the client and made the personal
+  // drop): the page reads the client back, closes the dialog with no error, and the client is in.
+  const approval = await loseFirstAnswer(advisor.page, '**/api/v1/clients/*/approve');
+  await openApproval(LOST_HANDED.email);
+  await advisor.page.locator('[data-testid="approve-client-dialog"][data-state="proven"]').waitFor({ timeout: 30_000 });
+  await advisor.page.getByTestId('approve-client-confirm').click();
+  await advisor.page.getByTestId('approve-client-dialog').waitFor({ state: 'detached', timeout: 30_000 });
+  expect(approval.seen).toEqual(['dropped 200']);
+  expect(await advisor.page.getByTestId('approve-client-error').count()).toBe(0);
+  await row(LOST_HANDED.email, 'active').waitFor({ timeout: 30_000 });
+  await session.page.locator('[data-testid="portal-page"][data-state="loaded"]').waitFor({ timeout: 30_000 });
+  await openPortal(session.page);
   await sessions.finish(session);
 
   // Mailed: the page says the invitation went out, and the client has one mail with a link.
