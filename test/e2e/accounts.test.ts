@@ -4,11 +4,13 @@
 // colleague accepts from the mail and keeps a recovery key, the admin approves after
 // comparing fingerprints, the colleague enrols TOTP, signs out and in again with a code, and
 // when the admin disables the account the colleague's open page is signed out. An invitation
-// whose answer was lost is found in the list and reported as sent, once; an approval whose
-// answer was lost is read back from the user and reported as done.
+// whose answer was lost is found in the list and reported as sent, once; an approval and a
+// change of role whose answers were lost are read back from the user and reported as done.
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totpCode } from '../helpers/browser.js';
@@ -233,7 +235,7 @@ it('an invitation whose answer was lost is sent once: the page says it went out,
   await context.close();
 });
 
-it('a colleague approved whose answer was lost: the page says approved, no error, and the colleague is let in', async () => {
+it('a colleague approved, then made an admin, whose answers were lost: the page says each is done, with no error, and it is', async () => {
   const admin = await newPage('en-US');
   await signIn(admin.page, coffer.origin, ADMIN);
   const person = {
@@ -254,6 +256,25 @@ it('a colleague approved whose answer was lost: the page says approved, no error
   // Let in with the office keys sealed to them: the colleagues list, checked against the office key.
   await colleague.page.getByTestId('nav-colleagues').click();
   await colleague.page.getByTestId('colleagues-table').waitFor();
+
+  // Made an admin, certified again for the new role; that answer is lost as well.
+  const db = new Database(join(coffer.dataDir, 'coffer.db'), { fileMustExist: true, readonly: true });
+  const version = (): unknown =>
+    db.prepare('SELECT role, certificate_version FROM users WHERE email = ?').get(person.email);
+  expect(version()).toEqual({ role: 'staff', certificate_version: 1 });
+  const roleLost = await loseFirstAnswer(admin.page, '**/api/v1/admin/users/*/role');
+  const row = admin.page.locator(`[data-testid="user-row"][data-email="${person.email}"]`);
+  await row.getByTestId('user-role').click();
+  await admin.page.getByTestId('role-admin').check();
+  await admin.page.getByTestId('role-save').click();
+  await expect
+    .poll(() => admin.page.getByTestId('users-status').textContent())
+    .toBe(`New role for ${person.name}: Administrator.`);
+  expect(roleLost.seen).toEqual(['dropped 204']);
+  expect(await admin.page.getByTestId('role-dialog').count()).toBe(0);
+  expect(await row.textContent()).toContain('Administrator');
+  expect(version()).toEqual({ role: 'admin', certificate_version: 2 });
+  db.close();
   acceptCutConnections(admin.problems.messages);
   expect(admin.problems.messages).toEqual([]);
   expect(colleague.problems.messages).toEqual([]);
