@@ -7,8 +7,9 @@
 // - The client uploads through the portal: the upload arrives with the advisor, not with the
 //   admin who approved: it is listed among the advisor's own drops and mailed to the advisor
 //   only, without a file name.
-// - The advisor makes a new upload link on the Clients page; the portal uploads through the new
-//   one, which again reaches the advisor.
+// - The advisor makes a new upload link on the Clients page, and another whose answer is lost
+//   (the page reads the list back); the portal uploads through the newest, which again reaches
+//   the advisor.
 // - A guest whose link is locked reads that the office will unlock it, not the sender's name.
 // - The leak search: the files' contents and names appear nowhere (requests, server log, every
 //   mail, the data folder), while the client's address is in the database.
@@ -22,6 +23,7 @@ import {
   KANTOOR_JANSEN,
 } from './support/clients.js';
 import type { Coffer } from './support/coffer.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { openSection } from './support/navigation.js';
 import { marker, randomFile, send, windowNeedles, type FileToSend } from './support/sending.js';
 import { expectNoTrace, FlowTest, type Session, type Sessions } from './support/sessions.js';
@@ -115,7 +117,7 @@ it('a portal upload is listed among the advisor’s drops and mailed to the advi
   expect(await admin.page.locator('[data-testid="drop-row"]').count()).toBe(0);
 });
 
-it('the advisor makes a new upload link; the portal uploads through it and the advisor is told again', async () => {
+it('the advisor makes a new upload link (once more with its answer lost); the portal uploads through the newest and the advisor is told again', async () => {
   const page = advisor.page;
   await openSection(page, 'clients');
   const row = page.locator(`[data-testid="client-row"][data-email="${CLIENT.email}"][data-state="active"]`);
@@ -125,11 +127,25 @@ it('the advisor makes a new upload link; the portal uploads through it and the a
   await page.locator('[data-testid="clients-status"]', { hasText: CLIENT.name }).waitFor({ timeout: 30_000 });
   await expect.poll(async () => row.getByTestId('client-drop').getAttribute('href')).not.toBe(before);
 
+  // Once more, with the answer lost: the server makes the link; the page reads the list back.
+  const renewed = (await row.getByTestId('client-drop').getAttribute('href')) ?? '';
+  const lost = await loseFirstAnswer(page, '**/api/v1/clients/*/drop', (request) => request.method() === 'POST');
+  await page.getByTestId('nav-dashboard').click();
+  await openSection(page, 'clients');
+  await row.getByTestId('client-renew').click();
+  await row.getByTestId('client-renew-confirm').click();
+  await page.locator('[data-testid="clients-status"]', { hasText: CLIENT.name }).waitFor({ timeout: 30_000 });
+  expect(lost.seen).toEqual(['dropped 200']);
+  expect(await page.getByTestId('clients-error').count()).toBe(0);
+  await expect.poll(async () => row.getByTestId('client-drop').getAttribute('href')).not.toBe(renewed);
+  acceptCutConnections(advisor.problems.messages);
+
   const file = randomFile(`jaaropgave-${marker()}.pdf`, 120_000 + 5);
   uploaded.push(file);
   await openPortal(client.page);
   const newDropId = (await client.page.getByTestId('portal-drop').getAttribute('data-drop-id')) ?? '';
   expect(`/app/drops/${newDropId}`).not.toBe(before);
+  expect(`/app/drops/${newDropId}`).not.toBe(renewed);
   await uploadThroughPortal(client.page, [file]);
   await mailsTo(ADVISOR.email, ARRIVED, 2);
 });

@@ -120,9 +120,22 @@ export async function setClientReference(userId: string, body: ClientReferenceRe
   await putJson(`${API}/clients/${segment(userId)}/reference`, body, noContent);
 }
 
-/** A new personal drop for the client, made in this browser; the server closes the old one. */
-export function renewClientDrop(userId: string, body: ClientDropRenewRequest): Promise<ClientApproveResponse> {
-  return postJson(`${API}/clients/${segment(userId)}/drop`, body, schema(ClientApproveResponse));
+/**
+ * A new personal drop for the client, made in this browser; the server closes the old one. When
+ * the answer is lost (no answer, or a 5xx), the list is asked: the client's drop being the one
+ * this browser chose means done. Without this, the page would show an error for a link that was
+ * made, and a second try would make yet another.
+ */
+export async function renewClientDrop(userId: string, body: ClientDropRenewRequest): Promise<void> {
+  await unlessLanded(
+    async () => {
+      await postJson(`${API}/clients/${segment(userId)}/drop`, body, schema(ClientApproveResponse));
+    },
+    async () => {
+      const { clients } = await listClients();
+      return clients.some((c) => c.userId === userId && c.dropId === body.drop.dropId) ? undefined : null;
+    },
+  );
 }
 
 // ---- the client's portal
