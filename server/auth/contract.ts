@@ -35,6 +35,6 @@ export interface AuthService {
   /** Needs the current auth key, checked and rate limited like a password change. */
   beginTwoFactor(caller: Caller, ip: string, authKey: Uint8Array): { secret: string; uri: string };
   /** Turns it on and mails the user (through the queue; the mail holds no secret). */
-  confirmTwoFactor(caller: Caller, code: string): Promise<string[]>;
+  confirmTwoFactor(caller: Caller, code: string, backupCodes: readonly string[]): Promise<string[]>;
   disableTwoFactor(caller: Caller, ip: string, authKey: Uint8Array, code: string): void;
 }

@@ -126,8 +126,10 @@ export function beginTwoFactor({ auth }: AuthRouteDeps): RouteHandler {
 
 export function confirmTwoFactor({ auth }: AuthRouteDeps): RouteHandler {
   return async (req, res) => {
-    const { code } = parseInput(TwoFactorConfirmRequest, req.body);
-    const answer: TwoFactorConfirmResponse = { backupCodes: await auth.confirmTwoFactor(callerOf(res), code) };
+    const { code, backupCodes } = parseInput(TwoFactorConfirmRequest, req.body);
+    const answer: TwoFactorConfirmResponse = {
+      backupCodes: await auth.confirmTwoFactor(callerOf(res), code, backupCodes),
+    };
     res.json(answer);
   };
 }

@@ -26,7 +26,7 @@ import type { Audit } from '../kernel/audit/service.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Transact } from '../kernel/db/transaction.js';
 import type { Caller } from '../kernel/http/caller.js';
-import { invalidCredentials, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
+import { invalidCredentials, invalidInput, notFound, twoFactorPolicy, wrongState } from '../kernel/http/errors.js';
 import type { Deliver } from '../kernel/mail/deliver.js';
 import { passwordChangedMail, twoFactorEnabledMail } from '../kernel/mail/messages.js';
 import { localeFor } from '../kernel/mail/format.js';
@@ -35,7 +35,8 @@ import type { Bucket, RateLimiter } from '../kernel/rate-limit/service.js';
 import type { SessionsService } from '../kernel/sessions/service.js';
 import { checkKdf } from '../kernel/accounts/account-keys.js';
 import type { UserRecord, UsersRepo } from '../kernel/accounts/users-repo.js';
-import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from './backup-codes.js';
+import { BACKUP_CODE_COUNT } from '../../shared/backup-codes.js';
+import { normalizeBackupCode } from './backup-codes.js';
 import type { AuthRepo } from './repo.js';
 import type { FactorMethod, SecondFactor } from './second-factor.js';
 import { finishSignIn } from '../kernel/sessions/sign-in.js';
@@ -353,7 +354,12 @@ export function createAuthService(deps: {
       return answer;
     },
 
-    async confirmTwoFactor(caller, code) {
+    async confirmTwoFactor(caller, code, backupCodes) {
+      // The browser's codes (shared/backup-codes.ts): ten, each a code, no two alike once read.
+      const normalized = backupCodes.map(normalizeBackupCode).filter((one) => one !== undefined);
+      if (backupCodes.length !== BACKUP_CODE_COUNT || new Set(normalized).size !== BACKUP_CODE_COUNT) {
+        throw invalidInput(['backupCodes']);
+      }
       const user = current(caller);
       if (user.totpSecret !== null || user.totpPending === null) throw wrongState();
       const account = limits.account('second-factor', user.email);
@@ -365,12 +371,12 @@ export function createAuthService(deps: {
         limits.fail(account);
         throw invalidCredentials();
       }
-      const codes = Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
+      const codes = [...backupCodes];
       transact(() => {
         if (!users.enableTotp(user.id, user.totpPending as Uint8Array, step)) throw wrongState();
         repo.replaceBackupCodes(
           user.id,
-          codes.map((display) => codeHash(serverKey, 'backup-code', user.id, normalizeBackupCode(display) as string)),
+          normalized.map((one) => codeHash(serverKey, 'backup-code', user.id, one)),
         );
         audit.record({
           actor: user.auditRef,

@@ -17,6 +17,7 @@ import {
   Signature,
   Time,
 } from './common.js';
+import { BACKUP_CODE_COUNT, BACKUP_CODE_PATTERN } from '../backup-codes.js';
 import { TOKEN_PATTERN } from './patterns.js';
 
 export const Token = z.string().regex(TOKEN_PATTERN);
@@ -190,12 +191,19 @@ export const TwoFactorBeginResponse = z.object({
 });
 export type TwoFactorBeginResponse = z.infer<typeof TwoFactorBeginResponse>;
 
-/** POST /api/v1/me/two-factor/confirm: the first code turns it on, mails the user, and returns backup codes, shown once. */
+/**
+ * POST /api/v1/me/two-factor/confirm: the first code turns it on with the ten backup codes the
+ * browser made (newBackupCodes), mails the user, and answers those codes.
+ */
 export const TwoFactorConfirmRequest = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/),
+  backupCodes: z
+    .array(z.string().regex(BACKUP_CODE_PATTERN))
+    .length(BACKUP_CODE_COUNT)
+    .refine((codes) => new Set(codes).size === codes.length, 'the backup codes must all be different'),
 });
 export const TwoFactorConfirmResponse = z.object({ backupCodes: z.array(z.string()).length(10) });
 export type TwoFactorConfirmResponse = z.infer<typeof TwoFactorConfirmResponse>;

@@ -2,6 +2,8 @@
 // invitation mailed → invitee accepts → admin approves → sign-in (with TOTP when enrolled).
 import type { Response } from 'supertest';
 import { expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { newBackupCodes } from '../../shared/backup-codes.js';
 import { ready } from '../../shared/crypto/index.js';
 import {
   LoginResponse,
@@ -155,6 +157,11 @@ export async function signIn(
   return { tab: into, signedIn: SignedIn.parse(second.body) };
 }
 
+/** Ten backup codes as the enrolling browser makes them (shared/backup-codes.ts). */
+export function browserBackupCodes(): string[] {
+  return newBackupCodes((length) => randomBytes(length));
+}
+
 /** Enrols the member's signed-in tab in TOTP. */
 export async function enrolTotp(o: Office, member: Member): Promise<void> {
   const begin = TwoFactorBeginResponse.parse(
@@ -166,6 +173,7 @@ export async function enrolTotp(o: Office, member: Member): Promise<void> {
   );
   const confirm = await member.tab.post('/api/v1/me/two-factor/confirm', {
     code: totpCode(begin.secret, o.t.clock.now()),
+    backupCodes: browserBackupCodes(),
   });
   expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
   member.totpSecret = begin.secret;

@@ -19,6 +19,7 @@ import { tab } from '../helpers/client.js';
 import { expectError } from '../helpers/expect.js';
 import {
   approve,
+  browserBackupCodes,
   enrolTotp,
   idOf,
   inviteAndAccept,
@@ -292,6 +293,7 @@ describe('second factor', () => {
       await o.admin.tab.post('/api/v1/me/two-factor/confirm', {
         code:
           '000000' === totpCode(TwoFactorBeginResponse.parse(begin.body).secret, o.t.clock.now()) ? '111111' : '000000',
+        backupCodes: browserBackupCodes(),
       }),
       401,
       'invalid_credentials',

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { TwoFactorBeginResponse, TwoFactorConfirmResponse } from '../../shared/wire/index.js';
 import { authKeyFor, totpCode } from '../helpers/browser.js';
 import { expectError } from '../helpers/expect.js';
-import { approve, inviteAndAccept, signIn, type Member, type Office } from '../helpers/office.js';
+import { approve, browserBackupCodes, inviteAndAccept, signIn, type Member, type Office } from '../helpers/office.js';
 import { httpSuite } from '../helpers/suite.js';
 
 const suite = httpSuite();
@@ -68,7 +68,11 @@ describe('starting two-factor enrolment', () => {
     const { o, bram } = await withMember();
     const other = await signIn(o, bram);
     expectError(await other.tab.post(BEGIN, { authKey: WRONG_KEY }), 401, 'invalid_credentials');
-    expectError(await other.tab.post(CONFIRM, { code: '123456' }), 409, 'wrong_state');
+    expectError(
+      await other.tab.post(CONFIRM, { code: '123456', backupCodes: browserBackupCodes() }),
+      409,
+      'wrong_state',
+    );
     expect(pendingSecret(o, bram)).toBeNull();
   });
 
@@ -81,9 +85,12 @@ describe('starting two-factor enrolment', () => {
     await o.t.mailQueue.idle();
     expect(suite.mail.to(bram.account.email)).toHaveLength(before); // beginning is not turning on
 
-    const confirm = await bram.tab.post(CONFIRM, { code: totpCode(secret, o.t.clock.now()) });
+    const made = browserBackupCodes();
+    const confirm = await bram.tab.post(CONFIRM, { code: totpCode(secret, o.t.clock.now()), backupCodes: made });
     expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
     const { backupCodes } = TwoFactorConfirmResponse.parse(confirm.body);
+    // The codes are the ones the browser made and sent, answered back as they were.
+    expect(backupCodes).toEqual(made);
 
     await o.t.mailQueue.idle();
     const messages = suite.mail.to(bram.account.email);
@@ -95,5 +102,38 @@ describe('starting two-factor enrolment', () => {
     for (const value of [secret, authKeyOf(bram), ...backupCodes]) expect(text).not.toContain(value);
     // Nobody else was mailed about it.
     expect(suite.mail.to(o.admin.account.email).filter((m) => m.subject === SUBJECT)).toHaveLength(0);
+  });
+});
+
+describe("the browser's backup codes", () => {
+  const begin = async (o: Office, member: Member): Promise<string> => {
+    const started = await member.tab.post(BEGIN, { authKey: authKeyOf(member) });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    return TwoFactorBeginResponse.parse(started.body).secret;
+  };
+  const twoFactorOn = (o: Office, member: Member): unknown =>
+    o.t.db.prepare('SELECT totp_secret IS NOT NULL FROM users WHERE email = ?').pluck().get(member.account.email);
+
+  it('refuses too few, malformed or repeated codes with 400, and turns nothing on; the same first code then works', async () => {
+    const { o, bram } = await withMember();
+    const secret = await begin(o, bram);
+    const code = totpCode(secret, o.t.clock.now());
+    const good = browserBackupCodes();
+    const [first = '', ...rest] = good;
+    for (const backupCodes of [
+      undefined,
+      good.slice(1),
+      [...good, browserBackupCodes()[0]],
+      [first, first, ...rest.slice(1)],
+      [first.toLowerCase(), ...rest],
+      ['UUUUU-UUUUU', ...rest],
+      [first.replace('-', ''), ...rest],
+    ]) {
+      expectError(await bram.tab.post(CONFIRM, { code, backupCodes }), 400, 'invalid_input');
+      expect(twoFactorOn(o, bram)).toBe(0);
+    }
+    const confirm = await bram.tab.post(CONFIRM, { code, backupCodes: good });
+    expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
+    expect(twoFactorOn(o, bram)).toBe(1);
   });
 });

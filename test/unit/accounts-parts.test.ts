@@ -1,8 +1,10 @@
 // Small parts of the account code, with known answers: TOTP (RFC 6238 test vectors), backup
 // codes, the rate-limit escalation, device descriptions and logo detection.
+import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready } from '../../shared/crypto/index.js';
-import { BACKUP_CODE_COUNT, newBackupCode, normalizeBackupCode } from '../../server/auth/backup-codes.js';
+import { normalizeBackupCode } from '../../server/auth/backup-codes.js';
+import { BACKUP_CODE_COUNT, BACKUP_CODE_PATTERN, newBackupCodes } from '../../shared/backup-codes.js';
 import { hotp, matchTotp, otpauthUri, toRfc4648Base32, totpStep } from '../../server/auth/totp.js';
 import { detectImageType } from '../../server/office/logo.js';
 import { blockFor, RATE_LIMITS } from '../../server/kernel/rate-limit/service.js';
@@ -48,11 +50,24 @@ describe('TOTP', () => {
 });
 
 describe('backup codes', () => {
-  it('are XXXXX-XXXXX in Crockford base32, all different', () => {
-    const codes = Array.from({ length: 200 }, newBackupCode);
-    for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
-    expect(new Set(codes).size).toBe(codes.length);
+  it('are ten per enrolment, XXXXX-XXXXX in Crockford base32, all different', () => {
+    const codes = Array.from({ length: 20 }, () => newBackupCodes((length) => randomBytes(length))).flat();
     expect(BACKUP_CODE_COUNT).toBe(10);
+    expect(codes).toHaveLength(200);
+    for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    for (const code of codes) expect(code).toMatch(BACKUP_CODE_PATTERN);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('come from the random source they are given, seven bytes a code, and a repeat is drawn again', () => {
+    // 7 bytes of 0x00 then 0xFF for each code: 0000000000 and ZZZZZZZZZZ, then the repeat is drawn again.
+    const draws = [0x00, 0xff, 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa];
+    let n = 0;
+    const codes = newBackupCodes((length) => new Uint8Array(length).fill(draws[n++ % draws.length] ?? 0));
+    expect(codes[0]).toBe('00000-00000');
+    expect(codes[1]).toBe('ZZZZZ-ZZZZZ');
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
   });
 
   it('normalize case, hyphen and look-alike letters; refuse anything else', () => {

@@ -34,6 +34,7 @@ import {
   putJson,
   schema,
   segment,
+  unlessLanded,
   type Parse,
   type RequestOptions,
 } from './http';
@@ -128,8 +129,21 @@ export function beginTwoFactor(authKey: string): Promise<TwoFactorBeginResponse>
   return postJson(`${API}/me/two-factor/begin`, { authKey }, schema(TwoFactorBeginResponse));
 }
 
-export function confirmTwoFactor(code: string): Promise<z.infer<typeof TwoFactorConfirmResponse>> {
-  return postJson(`${API}/me/two-factor/confirm`, { code }, schema(TwoFactorConfirmResponse));
+/**
+ * Turns two-factor sign-in on with the first code and ten backup codes made here
+ * (shared/backup-codes.ts), which the answer repeats. When the answer is lost (no answer, or a
+ * 5xx), the session is asked: two-factor sign-in on means it was done, with these codes, so
+ * they can still be shown. Without this, the account would have two-factor sign-in and nobody
+ * would have its backup codes.
+ */
+export function confirmTwoFactor(
+  code: string,
+  backupCodes: readonly string[],
+): Promise<z.infer<typeof TwoFactorConfirmResponse>> {
+  return unlessLanded(
+    () => postJson(`${API}/me/two-factor/confirm`, { code, backupCodes }, schema(TwoFactorConfirmResponse)),
+    async () => ((await getSession()).me.twoFactor ? { backupCodes: [...backupCodes] } : null),
+  );
 }
 
 export function disableTwoFactor(authKey: string, code: string): Promise<void> {

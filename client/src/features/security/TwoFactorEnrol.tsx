@@ -4,6 +4,7 @@
 // confirmed with the first code from the app; then the ten backup codes, shown once.
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { newBackupCodes } from '../../../../shared/backup-codes.js';
 import { beginTwoFactor, confirmTwoFactor, getMyKeys, type TwoFactorBeginResponse } from '../../api/accounts';
 import { useEngine } from '../../crypto/context';
 import { useI18n } from '../../i18n/context';
@@ -97,7 +98,8 @@ export function TwoFactorEnrol({
     setFieldError(null);
     void run(async () => {
       try {
-        const { backupCodes } = await confirmTwoFactor(normalized);
+        const made = newBackupCodes((length) => crypto.getRandomValues(new Uint8Array(length)));
+        const { backupCodes } = await confirmTwoFactor(normalized, made);
         setStep({ kind: 'codes', backupCodes });
       } catch (error) {
         if (isApiError(error, 'invalid_credentials') || isApiError(error, 'invalid_input')) {
