@@ -5,12 +5,14 @@
 // sessionStorage, localStorage); a session ended from another device, or a server that answers
 // another half, falls back to sign-in or the password with the kept keys deleted. And the leak
 // search: the local half, the kept key and the account keys reach no request, log, mail or file
-// of the server; the server's half is only in its database.
+// of the server; the server's half is only in its database. A password change whose answer was
+// lost is read back, reported done, and the keys are kept again.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idFromWire, randomBytes, sessionKeepKey } from '../../shared/crypto/index.js';
 import type { Db } from '../../server/kernel/db/open.js';
 import { choosePassword, signIn, type Person } from './support/accounts.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { memberKeysOf } from './support/keys.js';
 import { everything, FlowTest, type Sessions } from './support/sessions.js';
 import { findNeedles, forms } from './support/traces.js';
@@ -236,7 +238,7 @@ describe('keys kept for the session', () => {
     await sessions.finish(bram);
   });
 
-  it('a password change destroys the old half, and the browser keeps the keys again under a new one', async () => {
+  it('a password change destroys the old half, and the browser keeps the keys again under a new one, also when the answer was lost', async () => {
     const els = await sessions.signedIn(ADMIN);
     const before = await localHalfIn(els.page);
     const oldHalf = serverHalfOf(before.sessionId);
@@ -253,7 +255,25 @@ describe('keys kept for the session', () => {
     await quiet(els.page);
     await els.page.reload();
     await expectUnlocked(els.page, 'security');
-    await sessions.finish(els);
+
+    // Once more, with the answer lost: the server changes it; the page reads the keys back, says
+    // it is done and keeps the keys again; the new password signs in.
+    const newest = 'nog-een-zin-voor-els-in-december';
+    const lost = await loseFirstAnswer(els.page, '**/api/v1/me/password');
+    await els.page.getByTestId('password-current').fill('een-nieuwe-zin-voor-els-jansen-2026');
+    await choosePassword(els.page, newest);
+    await els.page.getByTestId('password-change-submit').click();
+    await els.page.locator('[data-testid="password-change-status"][data-state="done"]').waitFor({ timeout: 60_000 });
+    expect(lost.seen).toEqual(['dropped 204']);
+    expect(await els.page.getByTestId('password-change-error').count()).toBe(0);
+    expect(Buffer.compare(serverHalfOf(before.sessionId)!, after!)).not.toBe(0);
+    await quiet(els.page);
+    await els.page.reload();
+    await expectUnlocked(els.page, 'security');
+    acceptCutConnections(els.problems.messages);
+    const fresh = await sessions.open('Els, elsewhere');
+    await signIn(fresh.page, flow.coffer.origin, { ...ADMIN, password: newest });
+    await sessions.finish(els, fresh);
   });
 
   it('a server that answers another half: the kept keys are refused and deleted, and the password is asked', async () => {

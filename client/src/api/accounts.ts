@@ -155,8 +155,17 @@ export function saveMyLanguage(lang: LanguageRequest['lang']): Promise<void> {
   return putJson(`${API}/me/language`, { lang } satisfies LanguageRequest, noContent);
 }
 
+/**
+ * A new password: the keys wrapped under it replace the old bundle. When the answer is lost (no
+ * answer, or a 5xx), the account's keys are read back: exactly the bundle sent means the
+ * password was changed (the session stays). Without this, the page would say the password is
+ * unchanged while only the new one works.
+ */
 export function changePassword(body: z.input<typeof PasswordChangeRequest>): Promise<void> {
-  return postJson(`${API}/me/password`, body, noContent);
+  return unlessLanded(
+    () => postJson(`${API}/me/password`, body, noContent),
+    async () => ((await getMyKeys()).passwordBundle === body.passwordBundle ? undefined : null),
+  );
 }
 
 // ---- recovery
