@@ -371,7 +371,6 @@ export function createAuthService(deps: {
         limits.fail(account);
         throw invalidCredentials();
       }
-      const codes = [...backupCodes];
       transact(() => {
         if (!users.enableTotp(user.id, user.totpPending as Uint8Array, step)) throw wrongState();
         repo.replaceBackupCodes(
@@ -382,7 +381,7 @@ export function createAuthService(deps: {
           actor: user.auditRef,
           action: 'two_factor.enabled',
           object: userObject(user),
-          details: { backupCodes: codes.length },
+          details: { backupCodes: BACKUP_CODE_COUNT },
         });
       });
       await deps.deliver(
@@ -394,7 +393,7 @@ export function createAuthService(deps: {
           publicUrl: deps.publicUrl,
         }),
       );
-      return codes;
+      return [...backupCodes];
     },
 
     disableTwoFactor(caller, ip, authKey, code) {

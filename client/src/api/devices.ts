@@ -12,7 +12,6 @@ import {
 import {
   deleteJson,
   getJson,
-  mayHaveLanded,
   noContent,
   postJson,
   putJson,
@@ -77,21 +76,18 @@ export async function createApiToken(deviceId: string, body: ApiTokenCreateReque
   const before = new Set(tokensOf(await listDevices(), deviceId).map((token) => token.tokenId));
   const make = (): Promise<ApiTokenCreated> =>
     postJson(`${API}/${segment(deviceId)}/tokens`, body, schema(ApiTokenCreated));
-  try {
-    return await make();
-  } catch (failure) {
-    if (!mayHaveLanded(failure)) throw failure;
-    const orphans = tokensOf(await listDevices().catch(() => null), deviceId).filter(
+  return unlessLanded(make, async () => {
+    const orphans = tokensOf(await listDevices(), deviceId).filter(
       (token) => !before.has(token.tokenId) && token.label === body.label && sameScopes(token.scopes, body.scopes),
     );
-    if (orphans.length === 0) throw failure;
+    if (orphans.length === 0) return null;
     for (const orphan of orphans) await revokeApiToken(deviceId, orphan.tokenId);
     return make();
-  }
+  });
 }
 
-function tokensOf(list: DeviceList | null, deviceId: string): readonly ApiToken[] {
-  return list?.devices.find((device) => device.deviceId === deviceId)?.tokens ?? [];
+function tokensOf(list: DeviceList, deviceId: string): readonly ApiToken[] {
+  return list.devices.find((device) => device.deviceId === deviceId)?.tokens ?? [];
 }
 
 export function revokeApiToken(deviceId: string, tokenId: string): Promise<void> {
