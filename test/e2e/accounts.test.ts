@@ -6,7 +6,8 @@
 // when the admin disables the account the colleague's open page is signed out. An invitation
 // whose answer was lost is found in the list and reported as sent, once; an approval and a
 // change of role whose answers were lost are read back from the user and reported as done, and
-// a two-factor enrolment whose answer was lost still shows the backup codes, which work.
+// a two-factor enrolment whose answer was lost still shows the backup codes, which work; turning
+// it off with a lost answer reads the session and says it is off.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -236,7 +237,7 @@ it('an invitation whose answer was lost is sent once: the page says it went out,
   await context.close();
 });
 
-it('a colleague approved, made an admin, and enrolled in two-factor sign-in, each answer lost: the pages go on as if it had come, and it is done', async () => {
+it('a colleague approved, made an admin, enrolled in two-factor sign-in and turned it off, each answer lost: the pages go on as if it had come, and it is done', async () => {
   const admin = await newPage('en-US');
   await signIn(admin.page, coffer.origin, ADMIN);
   const person = {
@@ -275,7 +276,6 @@ it('a colleague approved, made an admin, and enrolled in two-factor sign-in, eac
   expect(await admin.page.getByTestId('role-dialog').count()).toBe(0);
   expect(await row.textContent()).toContain('Administrator');
   expect(version()).toEqual({ role: 'admin', certificate_version: 2 });
-  db.close();
 
   // The colleague turns on two-factor sign-in; the server turns it on, and the answer with the
   // backup codes is lost. The codes were made in the browser: the page shows them all the same,
@@ -304,6 +304,31 @@ it('a colleague approved, made an admin, and enrolled in two-factor sign-in, eac
   await page.getByTestId('login-code').fill(codes[7] ?? '');
   await page.getByTestId('login-code-submit').click();
   await page.getByTestId('app-shell').waitFor();
+
+  // Then turns it off again with another backup code; the server does, and the answer is lost.
+  const secretKept = (): unknown =>
+    db.prepare('SELECT totp_secret FROM users WHERE email = ?').pluck().get(person.email);
+  expect(secretKept()).not.toBeNull();
+  const disableLost = await loseFirstAnswer(page, '**/api/v1/me/two-factor/disable');
+  await page.getByTestId('nav-security').click();
+  await page.getByTestId('two-factor-disable-open').click();
+  await page.getByTestId('two-factor-disable-password').fill(person.password);
+  await page.getByTestId('two-factor-disable-code').fill(codes[2] ?? '');
+  // The page asks for the session every 10 s anyway, which would hide the form and its error
+  // later: what is checked is that no error is shown at any moment.
+  await page.evaluate(() => {
+    const seen = globalThis as { disableErrorShown?: boolean };
+    seen.disableErrorShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="two-factor-disable-error"]')) seen.disableErrorShown = true;
+    }).observe(document.body, { subtree: true, childList: true });
+  });
+  await page.getByTestId('two-factor-disable-submit').click();
+  await page.locator('[data-testid="two-factor-status"][data-state="off"]').waitFor();
+  expect(disableLost.seen).toEqual(['dropped 204']);
+  expect(await page.evaluate(() => (globalThis as { disableErrorShown?: boolean }).disableErrorShown)).toBe(false);
+  expect(secretKept()).toBeNull();
+  db.close();
 
   acceptCutConnections(admin.problems.messages);
   acceptCutConnections(colleague.problems.messages);

@@ -13,6 +13,8 @@
 //   before the crypto worker (held back) could check the key.
 // - An upload is added to a drop without D, as a server could (the test, in Node, through the
 //   public API): the office's page shows it rejected, and its files cannot be opened.
+// - A locked bound drop is unlocked, and then closed, each with its answer lost: the page reads
+//   the drop back and says both are done.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -407,6 +409,47 @@ it('closes a drop at once (the link then says so), deletes an upload, and delete
   await advisor.page.locator('[data-testid="drops-page"][data-state="loaded"]').waitFor();
   expect(await advisor.page.locator(`[data-testid="drop-row"][data-drop-id="${drop.dropId}"]`).count()).toBe(0);
   await sessions.finish(advisor, client);
+});
+
+it('unlocks a locked bound drop and closes it, each with its answer lost: the page says done, and the drop is', async () => {
+  const advisor = await sessions.signedIn(ADVISOR);
+  const drop = await makeDropLink(advisor.page, {
+    label: `Gebonden ${marker()}`,
+    title: 'Uw stukken',
+    email: `klant-${marker()}@example.nl`,
+  });
+  const id = idFromWire(drop.dropId);
+  // The client typed too many wrong codes (how a drop locks is the link page's test): set in the database.
+  db.prepare('UPDATE drops SET locked_at = ?, wrong_codes = 10 WHERE id = ?').run(Date.now(), id);
+  const row = (): { locked_at: number | null; closed_at: number | null } =>
+    db.prepare('SELECT locked_at, closed_at FROM drops WHERE id = ?').get(id) as {
+      locked_at: number | null;
+      closed_at: number | null;
+    };
+  await openDrop(advisor.page, drop.dropId);
+
+  // The server unlocks the drop; the answer never reaches the page.
+  const unlocking = await loseFirstAnswer(advisor.page, '**/api/v1/drops/*/unlock');
+  await advisor.page.getByTestId('drop-unlock').click();
+  await expect
+    .poll(() => advisor.page.getByTestId('drop-status').textContent())
+    .toBe('The drop link is unlocked: the client can request a code again.');
+  expect(unlocking.seen).toEqual(['dropped 204']);
+  expect(await advisor.page.getByTestId('drop-problem').count()).toBe(0);
+  expect(row().locked_at).toBeNull();
+  await expect.poll(() => advisor.page.getByTestId('drop-locked').count()).toBe(0);
+
+  // The same for closing it.
+  const closing = await loseFirstAnswer(advisor.page, '**/api/v1/drops/*/close');
+  await advisor.page.getByTestId('drop-close').click();
+  await advisor.page.getByTestId('drop-confirm-confirm').click();
+  await advisor.page.locator('[data-testid="drop-page"][data-state="loaded"][data-drop-state="closed"]').waitFor();
+  expect(await advisor.page.getByTestId('drop-status').textContent()).toBe('The drop link has been closed.');
+  expect(closing.seen).toEqual(['dropped 204']);
+  expect(await advisor.page.getByTestId('drop-problem').count()).toBe(0);
+  expect(row().closed_at).toEqual(expect.any(Number));
+  acceptCutConnections(advisor.problems.messages);
+  await sessions.finish(advisor);
 });
 
 it('has no axe violations on the drop pages, the office’s and the uploader’s, in both languages', async () => {

@@ -3,7 +3,8 @@
 // the leak search looks through every request, the server's log, the mail and the data folder,
 // database and WAL included), by a word of the message and by a recipient's address, and
 // narrows the list by status and by kind of recipient. A server that swaps a share's sealed
-// metadata gets no name onto the list. A revoke whose answer was lost ends as revoked.
+// metadata gets no name onto the list. A revoke, an unlock and an extension whose answers were
+// lost end as done.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { idFromWire } from '../../shared/crypto/index.js';
@@ -180,6 +181,49 @@ it('revokes a share whose revoke lost its answer: the page says it is revoked, a
   expect(lost.seen).toEqual(['dropped 204']);
   expect(await page.getByTestId('sent-share-problem').count()).toBe(0);
   expect(revokedAt()).toEqual(expect.any(Number));
+  acceptCutConnections(advisor.problems.messages);
+  await flow.sessions.finish(advisor);
+});
+
+it('unlocks a recipient and extends a share whose answers were lost: the page says both are done, and they are', async () => {
+  const advisor = await flow.sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  const guest = `klant-${marker()}@example.nl`;
+  const sent = await send(page, [randomFile(`jaaropgave-${marker()}.pdf`, 1_000)], [{ email: guest, kind: 'guest' }]);
+  const shareId = idFromWire(sent.shareId);
+  // The guest typed too many wrong codes (how a link locks is the link page's test): set in the database.
+  flow.db
+    .prepare('UPDATE share_recipients SET locked_at = ?, wrong_codes = 10 WHERE share_id = ?')
+    .run(Date.now(), shareId);
+  const lockedAt = (): unknown =>
+    flow.db.prepare('SELECT locked_at FROM share_recipients WHERE share_id = ?').pluck().get(shareId);
+  await page.goto(`${flow.coffer.origin}/app/sent/${sent.shareId}`);
+  await page.locator('[data-testid="sent-share-page"][data-state="loaded"]').waitFor();
+
+  // The server unlocks the guest; the answer never reaches the page.
+  const unlocking = await loseFirstAnswer(page, '**/api/v1/shares/*/recipients/*/unlock');
+  await page.getByTestId('sent-recipient-unlock').click();
+  await expect
+    .poll(() => page.getByTestId('sent-share-status').textContent())
+    .toBe(`${guest} can request a code again.`);
+  expect(unlocking.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('sent-share-problem').count()).toBe(0);
+  expect(lockedAt()).toBeNull();
+  await expect.poll(() => page.getByTestId('sent-recipient-unlock').count()).toBe(0);
+
+  // The same for a new expiry: the one the page asked for is the share's.
+  const expiresAt = (): unknown => flow.db.prepare('SELECT expires_at FROM shares WHERE id = ?').pluck().get(shareId);
+  const before = expiresAt();
+  const extending = await loseFirstAnswer(page, '**/api/v1/shares/*/extend');
+  const longest = await page.locator('[data-testid="sent-extend-days"] option').last().getAttribute('value');
+  await page.getByTestId('sent-extend-days').selectOption(longest ?? '');
+  await page.getByTestId('sent-extend').click();
+  await expect.poll(() => page.getByTestId('sent-share-status').textContent()).toBe('The expiry has been changed.');
+  expect(extending.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('sent-share-problem').count()).toBe(0);
+  const asked = JSON.parse(extending.dropped()?.postData() ?? '{}') as { expiresAt?: string };
+  expect(expiresAt()).toBe(Date.parse(asked.expiresAt ?? ''));
+  expect(expiresAt()).not.toBe(before);
   acceptCutConnections(advisor.problems.messages);
   await flow.sessions.finish(advisor);
 });

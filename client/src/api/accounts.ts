@@ -146,8 +146,15 @@ export function confirmTwoFactor(
   );
 }
 
+/**
+ * Turns two-factor sign-in off. When the answer is lost, the session is read: two-factor off
+ * means done. Without this, trying again would be refused (the code was used, two-factor is off).
+ */
 export function disableTwoFactor(authKey: string, code: string): Promise<void> {
-  return postJson(`${API}/me/two-factor/disable`, { authKey, code }, noContent);
+  return unlessLanded(
+    () => postJson(`${API}/me/two-factor/disable`, { authKey, code }, noContent),
+    async () => ((await getSession()).me.twoFactor ? null : undefined),
+  );
 }
 
 /** The language of the signed-in user's mails. */

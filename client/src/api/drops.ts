@@ -14,7 +14,17 @@ import {
 } from '../../../shared/wire/drops.js';
 import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
-import { deleteJson, getJson, noContent, postJson, schema, segment, type RequestOptions, type Scope } from './http';
+import {
+  deleteJson,
+  getJson,
+  noContent,
+  postJson,
+  schema,
+  segment,
+  unlessLanded,
+  type RequestOptions,
+  type Scope,
+} from './http';
 import { pageLang } from '../i18n';
 
 export type {
@@ -48,12 +58,24 @@ export function getDrop(dropId: string, options?: RequestOptions): Promise<DropD
   return getJson(drop(dropId), schema(DropDetail), options);
 }
 
+/**
+ * Closes a drop now. When the answer is lost (no answer, or a 5xx), the drop is read again:
+ * closed, it is done; otherwise the failure stands. Without this, trying again would be
+ * refused because the drop is already closed.
+ */
 export function closeDrop(dropId: string): Promise<void> {
-  return postJson(`${drop(dropId)}/close`, {}, noContent);
+  return unlessLanded(
+    () => postJson(`${drop(dropId)}/close`, {}, noContent),
+    async () => ((await getDrop(dropId)).state === 'closed' ? undefined : null),
+  );
 }
 
+/** Unlocks a bound drop; after a lost answer, the drop no longer locked means done (as `closeDrop`). */
 export function unlockDrop(dropId: string): Promise<void> {
-  return postJson(`${drop(dropId)}/unlock`, {}, noContent);
+  return unlessLanded(
+    () => postJson(`${drop(dropId)}/unlock`, {}, noContent),
+    async () => ((await getDrop(dropId)).locked ? null : undefined),
+  );
 }
 
 export function deleteDrop(dropId: string): Promise<void> {

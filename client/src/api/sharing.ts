@@ -120,12 +120,33 @@ export function revokeShare(shareId: string): Promise<void> {
   );
 }
 
+/**
+ * Moves an active share's expiry. When the answer is lost, the share is read again: still
+ * active and expiring exactly when asked, it is done; otherwise the failure stands.
+ */
 export function extendShare(shareId: string, expiresAt: string): Promise<void> {
-  return postJson(`${share(shareId)}/extend`, { expiresAt }, noContent);
+  return unlessLanded(
+    () => postJson(`${share(shareId)}/extend`, { expiresAt }, noContent),
+    async () => {
+      const detail = await getShare(shareId);
+      return detail.state === 'active' && Date.parse(detail.expiresAt) === Date.parse(expiresAt) ? undefined : null;
+    },
+  );
 }
 
+/**
+ * Unlocks a recipient locked after too many wrong codes. When the answer is lost, the share is
+ * read again: the recipient no longer locked means done. Without this, trying again would be
+ * refused because the recipient is no longer locked.
+ */
 export function unlockRecipient(shareId: string, recipientId: string): Promise<void> {
-  return postJson(`${share(shareId)}/recipients/${segment(recipientId)}/unlock`, {}, noContent);
+  return unlessLanded(
+    () => postJson(`${share(shareId)}/recipients/${segment(recipientId)}/unlock`, {}, noContent),
+    async () => {
+      const recipient = (await getShare(shareId)).recipients.find((one) => one.recipientId === recipientId);
+      return recipient !== undefined && !recipient.locked ? undefined : null;
+    },
+  );
 }
 
 /**
