@@ -1,7 +1,8 @@
 // Privacy requests in real Chromium against the real server program: the admin looks a person
 // up by address, downloads the export (a JSON attachment), erases the person after typing the
 // address again (with the keyboard), and cannot erase themselves; the page has no axe
-// violations in either language, with its dialogs open and with an error shown.
+// violations in either language, with its dialogs open and with an error shown. An erasure whose
+// answer was lost is looked up again and reported as done.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { removeTempDirs } from '../helpers/tmp.js';
 import { completeSetup, signIn } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
 import { launchChromium, watchConsole } from './support/browser.js';
+import { acceptCutConnections, loseFirstAnswer } from './support/lost-answer.js';
 import { startCoffer, type Coffer } from './support/coffer.js';
 
 const ADMIN = { name: 'Els Jansen', email: 'els@kantoor-jansen.nl', password: 'kaasboer-fietspomp-regenjas' };
@@ -184,5 +186,40 @@ it('has no axe violations on the privacy page, in both languages, with its dialo
     await page.getByTestId('privacy-erased').waitFor();
     expect(await axeViolations(page), `${lang} erased`).toEqual([]);
   }
+  await context.close();
+});
+
+it('an erasure whose answer was lost is reported as done, with what the preview listed, and the person is gone', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // The read-back's look-up answers 404 (nothing held any more), which Chromium logs.
+  const problems = watchConsole(page, [/status of 404 \(Not Found\) \(\/api\/v1\/admin\/privacy\/preview\)$/]);
+  await signIn(page, coffer.origin, ADMIN);
+  await page.getByTestId('lang-en').click();
+  const person = 'kees@garage-smit.nl';
+  await invite(page, person);
+  await page.getByTestId('nav-privacy').click();
+  await lookUp(page, person);
+  await page.getByTestId('privacy-preview').waitFor();
+
+  // The server erases the person; the answer never reaches the page.
+  const lost = await loseFirstAnswer(page, '**/api/v1/admin/privacy/erase');
+  await page.getByTestId('privacy-erase').click();
+  await page.locator('[data-testid="privacy-erase-dialog"][data-state="open"]').waitFor();
+  await page.getByTestId('privacy-erase-email').fill(person);
+  await page.getByTestId('privacy-erase-confirm').click();
+  await page.getByTestId('privacy-erased').waitFor();
+  expect(lost.seen).toEqual(['dropped 200']);
+  expect(await page.getByTestId('privacy-erased').textContent()).toContain(`${person} has been erased`);
+  expect(await page.locator('[data-testid="privacy-erased-counts"] [data-count="invitations"]').textContent()).toBe(
+    '1',
+  );
+
+  await lookUp(page, person);
+  await page.getByTestId('privacy-not-found').waitFor();
+  await page.getByTestId('nav-invitations').click();
+  await page.getByTestId('invitations-empty').waitFor();
+  acceptCutConnections(problems.messages);
+  expect(problems.messages).toEqual([]);
   await context.close();
 });

@@ -1,7 +1,7 @@
 // Typed calls for privacy rights (shared/wire/privacy.ts is the contract): look a person up by
 // address, export everything about them, erase them. The address always goes in the body.
 import { PrivacyEraseResponse, PrivacyExport, PrivacyPreview } from '../../../shared/wire/privacy.js';
-import { postJson, schema, type Parse } from './http';
+import { ApiError, postJson, schema, unlessLanded, type Parse } from './http';
 
 export type { PrivacyCounts, PrivacyEraseResponse, PrivacyPreview } from '../../../shared/wire/privacy.js';
 
@@ -22,7 +22,25 @@ export async function exportPerson(email: string): Promise<string> {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** Erases the person; `confirmation` comes from the preview the admin confirmed. */
-export function erasePerson(email: string, confirmation: string): Promise<PrivacyEraseResponse> {
-  return postJson(`${PRIVACY}/erase`, { email, confirmation }, schema(PrivacyEraseResponse));
+/**
+ * Erases the person the admin confirmed in `preview` (its confirmation names exactly what goes).
+ * When the answer is lost (no answer, or a 5xx), the address is looked up again: Coffer holding
+ * nothing about it any more means the erasure was done, and the counts are the preview's.
+ * Without this, trying again would find nobody to erase and say so.
+ */
+export function erasePerson(preview: PrivacyPreview): Promise<PrivacyEraseResponse> {
+  const { email, confirmation, counts } = preview;
+  return unlessLanded(
+    () => postJson(`${PRIVACY}/erase`, { email, confirmation }, schema(PrivacyEraseResponse)),
+    async () => {
+      try {
+        await previewPerson(email);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'not_found')
+          return { erasedAt: new Date().toISOString(), counts };
+        throw error;
+      }
+    },
+  );
 }

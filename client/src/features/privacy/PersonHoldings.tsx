@@ -133,7 +133,7 @@ export function EraseDialog({
     setProblem(null);
     setBusy(true);
     try {
-      onErased(await erasePerson(preview.email, preview.confirmation));
+      onErased(await erasePerson(preview));
     } catch (error) {
       if (isApiError(error, 'wrong_state')) {
         // Something was added or removed since the preview: show what goes now.
