@@ -7,7 +7,8 @@
 // whose answer was lost is found in the list and reported as sent, once; an approval and a
 // change of role whose answers were lost are read back from the user and reported as done, and
 // a two-factor enrolment whose answer was lost still shows the backup codes, which work; turning
-// it off with a lost answer reads the session and says it is off.
+// it off with a lost answer reads the session and says it is off; disabling and enabling the
+// colleague with lost answers read the account back.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -237,7 +238,7 @@ it('an invitation whose answer was lost is sent once: the page says it went out,
   await context.close();
 });
 
-it('a colleague approved, made an admin, enrolled in two-factor sign-in and turned it off, each answer lost: the pages go on as if it had come, and it is done', async () => {
+it('a colleague approved, made an admin, enrolled in two-factor sign-in and turned it off, disabled and let in again, each answer lost: the pages go on as if it had come, and it is done', async () => {
   const admin = await newPage('en-US');
   await signIn(admin.page, coffer.origin, ADMIN);
   const person = {
@@ -328,6 +329,27 @@ it('a colleague approved, made an admin, enrolled in two-factor sign-in and turn
   expect(disableLost.seen).toEqual(['dropped 204']);
   expect(await page.evaluate(() => (globalThis as { disableErrorShown?: boolean }).disableErrorShown)).toBe(false);
   expect(secretKept()).toBeNull();
+
+  // The admin disables the colleague, and lets them in again, each answer lost.
+  const status = (): unknown => db.prepare('SELECT status FROM users WHERE email = ?').pluck().get(person.email);
+  const disabling = await loseFirstAnswer(admin.page, '**/api/v1/admin/users/*/disable');
+  await row.getByTestId('user-disable').click();
+  await admin.page.getByTestId('disable-dialog-confirm').click();
+  await expect
+    .poll(() => admin.page.getByTestId('users-status').textContent())
+    .toBe(`${person.name} has been disabled and signed out everywhere.`);
+  expect(disabling.seen).toEqual(['dropped 204']);
+  expect(await admin.page.getByTestId('disable-dialog-error').count()).toBe(0);
+  expect(await admin.page.getByTestId('disable-dialog').isVisible()).toBe(false);
+  expect(status()).toBe('disabled');
+  const enabling = await loseFirstAnswer(admin.page, '**/api/v1/admin/users/*/enable');
+  await row.getByTestId('user-enable').click();
+  await expect
+    .poll(() => admin.page.getByTestId('users-status').textContent())
+    .toBe(`${person.name} can sign in again.`);
+  expect(enabling.seen).toEqual(['dropped 204']);
+  expect(status()).toBe('active');
+  expect(await admin.page.getByTestId('users-error').count()).toBe(0);
   db.close();
 
   acceptCutConnections(admin.problems.messages);

@@ -13,8 +13,8 @@
 //   before the crypto worker (held back) could check the key.
 // - An upload is added to a drop without D, as a server could (the test, in Node, through the
 //   public API): the office's page shows it rejected, and its files cannot be opened.
-// - A locked bound drop is unlocked, and then closed, each with its answer lost: the page reads
-//   the drop back and says both are done.
+// - A locked bound drop is unlocked, closed and deleted, each with its answer lost: the page
+//   reads the drop back and goes on as if the answer had come.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -411,7 +411,7 @@ it('closes a drop at once (the link then says so), deletes an upload, and delete
   await sessions.finish(advisor, client);
 });
 
-it('unlocks a locked bound drop and closes it, each with its answer lost: the page says done, and the drop is', async () => {
+it('unlocks a locked bound drop, closes it and deletes it, each with its answer lost: the page goes on as done, and it is', async () => {
   const advisor = await sessions.signedIn(ADVISOR);
   const drop = await makeDropLink(advisor.page, {
     label: `Gebonden ${marker()}`,
@@ -448,7 +448,23 @@ it('unlocks a locked bound drop and closes it, each with its answer lost: the pa
   expect(closing.seen).toEqual(['dropped 204']);
   expect(await advisor.page.getByTestId('drop-problem').count()).toBe(0);
   expect(row().closed_at).toEqual(expect.any(Number));
+
+  // And for deleting it: the page asks for the drop, which is gone (404), and goes to the list.
+  const deleting = await loseFirstAnswer(advisor.page, '**/api/v1/drops/*', (request) => request.method() === 'DELETE');
+  await advisor.page.getByTestId('drop-delete').click();
+  await advisor.page.getByTestId('drop-confirm-confirm').click();
+  await advisor.page.locator('[data-testid="drops-page"][data-state="loaded"]').waitFor();
+  expect(deleting.seen).toEqual(['dropped 204']);
+  expect(await advisor.page.locator(`[data-testid="drop-row"][data-drop-id="${drop.dropId}"]`).count()).toBe(0);
+  expect(db.prepare('SELECT count(*) FROM drops WHERE id = ?').pluck().get(id)).toBe(0);
   acceptCutConnections(advisor.problems.messages);
+  const gone = advisor.problems.messages.filter((line) => /status of 404 .*\/api\/v1\/drops\//.test(line));
+  expect(gone).toHaveLength(1);
+  advisor.problems.messages.splice(
+    0,
+    advisor.problems.messages.length,
+    ...advisor.problems.messages.filter((line) => !gone.includes(line)),
+  );
   await sessions.finish(advisor);
 });
 

@@ -75,12 +75,23 @@ export function changeRole(userId: string, body: z.input<typeof RoleChangeReques
   );
 }
 
+/**
+ * Disables an account (its sessions end). When the answer is lost, the account is read again:
+ * disabled means done. Without this, trying again would be refused as the wrong state.
+ */
 export function disableUser(userId: string): Promise<void> {
-  return postJson(`${user(userId)}/disable`, {}, noContent);
+  return unlessLanded(
+    () => postJson(`${user(userId)}/disable`, {}, noContent),
+    async () => ((await getUser(userId)).status === 'disabled' ? undefined : null),
+  );
 }
 
+/** Lets a disabled account in again; after a lost answer, active means done (as `disableUser`). */
 export function enableUser(userId: string): Promise<void> {
-  return postJson(`${user(userId)}/enable`, {}, noContent);
+  return unlessLanded(
+    () => postJson(`${user(userId)}/enable`, {}, noContent),
+    async () => ((await getUser(userId)).status === 'active' ? undefined : null),
+  );
 }
 
 /** New keys and a new approval: the server withdraws the old keys and mails a reset link. */

@@ -15,6 +15,7 @@ import {
 import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
 import {
+  ApiError,
   deleteJson,
   getJson,
   noContent,
@@ -78,8 +79,23 @@ export function unlockDrop(dropId: string): Promise<void> {
   );
 }
 
+/**
+ * Deletes a drop and what arrived through it. When the answer is lost, the drop is asked for
+ * again: gone (404) means done. Without this, trying again would answer that there is no such drop.
+ */
 export function deleteDrop(dropId: string): Promise<void> {
-  return deleteJson(drop(dropId), noContent);
+  return unlessLanded(
+    () => deleteJson(drop(dropId), noContent),
+    async () => {
+      try {
+        await getDrop(dropId);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'not_found') return undefined;
+        throw error;
+      }
+    },
+  );
 }
 
 export function deleteDropUpload(dropId: string, dropUploadId: string): Promise<void> {
