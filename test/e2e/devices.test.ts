@@ -7,7 +7,9 @@
 // Then a server that swaps the device's keys in the list it hands the browser: the browser finds
 // no enrolment with the typed code and approves nothing. Last, an approval and an API token whose
 // answers are lost on the way back: the device is added all the same, and the token shown is one
-// that works while the one made with the lost answer is revoked.
+// that works while the one made with the lost answer is revoked; revoking that token and removing
+// the device, each answer lost, are read back and shown as done. Ending another session whose
+// answer was lost is shown as done too.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   checkHandover,
@@ -220,7 +222,7 @@ it('on a phone, in Dutch and English, the devices section with a device and an A
   await context.close();
 });
 
-it('a device approved and an API token made whose answers were lost: the page says the device is added, and shows a token that works', async () => {
+it('a device approved, an API token made, the token revoked and the device removed, each answer lost: the page goes on as done, and the token shown works until revoked', async () => {
   const { sessions, db } = flow;
   const keys = newDeviceKeys();
   const enrolmentId = await startEnrolment(keys, 'Boekhoud-pc');
@@ -258,6 +260,59 @@ it('a device approved and an API token made whose answers were lost: the page sa
   await page.getByTestId('token-made-done').click();
   const listed = page.locator('[data-testid="token-row"]', { hasText: 'Maandelijkse import' });
   await expect.poll(() => listed.count()).toBe(1);
+
+  // The token is revoked, and then the device removed, each answer lost: the page reads the
+  // device list back and says both are done.
+  const revoking = await loseFirstAnswer(
+    page,
+    '**/api/v1/devices/*/tokens/*',
+    (request) => request.method() === 'DELETE',
+  );
+  await listed.getByTestId('token-revoke').click();
+  await page.getByTestId('token-revoke-dialog-confirm').click();
+  await expect
+    .poll(() => page.getByTestId('devices-status').textContent())
+    .toBe('The API token "Maandelijkse import" has been revoked.');
+  expect(revoking.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('devices-error').count()).toBe(0);
+  await expect.poll(() => listed.count()).toBe(0);
+  expect((await withToken(token, '/api/v1/received')).status).toBe(401);
+
+  const removing = await loseFirstAnswer(page, '**/api/v1/devices/*', (request) => request.method() === 'DELETE');
+  await row.getByTestId('device-remove').click();
+  await page.getByTestId('device-remove-dialog-confirm').click();
+  await expect.poll(() => page.getByTestId('devices-status').textContent()).toBe('Boekhoud-pc has been removed.');
+  expect(removing.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('devices-error').count()).toBe(0);
+  await expect.poll(() => row.count()).toBe(0);
+  expect(
+    db
+      .prepare('SELECT revoked_at FROM devices WHERE id = ?')
+      .pluck()
+      .get(Buffer.from(idFromWire(enrolmentId))),
+  ).toEqual(expect.any(Number));
   acceptCutConnections(advisor.problems.messages);
   await sessions.finish(advisor);
+});
+
+it('ends another session whose answer was lost: the page says it is ended, and it is gone from the list', async () => {
+  const { sessions } = flow;
+  const other = await sessions.signedIn(ADVISOR);
+  const advisor = await sessions.signedIn(ADVISOR);
+  const page = advisor.page;
+  await page.getByTestId('nav-security').click();
+  const otherRow = page.locator('[data-testid="session-row"][data-current="false"]');
+  await expect.poll(() => otherRow.count()).toBeGreaterThan(0);
+  const othersBefore = await otherRow.count();
+
+  // The server ends the session; the answer never reaches the page.
+  const ending = await loseFirstAnswer(page, '**/api/v1/sessions/*', (request) => request.method() === 'DELETE');
+  await otherRow.last().getByTestId('session-end').click();
+  await expect.poll(() => page.getByTestId('sessions-status').textContent()).toBe('The session has been ended.');
+  expect(ending.seen).toEqual(['dropped 204']);
+  expect(await page.getByTestId('sessions-error').count()).toBe(0);
+  await expect.poll(() => otherRow.count()).toBe(othersBefore - 1);
+  acceptCutConnections(advisor.problems.messages);
+  await sessions.finish(advisor);
+  await other.context.close();
 });

@@ -376,7 +376,7 @@ it('shows an upload added without D as rejected in the office, and its files can
   await sessions.finish(advisor, colleague);
 });
 
-it('closes a drop at once (the link then says so), deletes an upload, and deletes the drop', async () => {
+it('closes a drop at once (the link then says so), deletes an upload (its answer lost), and deletes the drop', async () => {
   const advisor = await sessions.signedIn(ADVISOR);
   const drop = await makeDropLink(advisor.page, { label: `Open drop ${marker()}`, title: 'Uw documenten' });
   const client = await sessions.open('client of a closed drop');
@@ -399,15 +399,25 @@ it('closes a drop at once (the link then says so), deletes an upload, and delete
   const blob = db.prepare('SELECT blob_id FROM drop_files WHERE drop_upload_id = ?').get(idFromWire(dropUploadId)) as {
     blob_id: Buffer;
   };
+  // The delete of the upload loses its answer: the page reads the drop back and says it is gone.
+  const deleting = await loseFirstAnswer(
+    advisor.page,
+    '**/api/v1/drops/*/uploads/*',
+    (request) => request.method() === 'DELETE',
+  );
   await advisor.page.getByTestId('drop-upload-delete').click();
   await advisor.page.getByTestId('drop-confirm-confirm').click();
   await advisor.page.getByTestId('drop-no-uploads').waitFor();
+  expect(deleting.seen).toEqual(['dropped 204']);
+  expect(await advisor.page.getByTestId('drop-status').textContent()).toBe('The upload has been deleted.');
+  expect(await advisor.page.getByTestId('drop-problem').count()).toBe(0);
   expect(countFor(drop.dropId).submissions).toBe(0);
   await expect(readFile(join(coffer.dataDir, 'blobs', toHex(blob.blob_id)))).rejects.toThrow();
   await advisor.page.getByTestId('drop-delete').click();
   await advisor.page.getByTestId('drop-confirm-confirm').click();
   await advisor.page.locator('[data-testid="drops-page"][data-state="loaded"]').waitFor();
   expect(await advisor.page.locator(`[data-testid="drop-row"][data-drop-id="${drop.dropId}"]`).count()).toBe(0);
+  acceptCutConnections(advisor.problems.messages);
   await sessions.finish(advisor, client);
 });
 

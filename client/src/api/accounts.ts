@@ -121,8 +121,16 @@ export function listSessions(options?: RequestOptions): Promise<SessionList> {
   return getJson(`${API}/sessions`, schema(SessionList), options);
 }
 
+/**
+ * Ends one of the caller's other sessions. When the answer is lost, the sessions are read again:
+ * that one no longer listed means done. Without this, trying again would answer that there is
+ * no such session.
+ */
 export function endSession(sessionId: string): Promise<void> {
-  return deleteJson(`${API}/sessions/${segment(sessionId)}`, noContent);
+  return unlessLanded(
+    () => deleteJson(`${API}/sessions/${segment(sessionId)}`, noContent),
+    async () => ((await listSessions()).sessions.some((session) => session.sessionId === sessionId) ? null : undefined),
+  );
 }
 
 export function beginTwoFactor(authKey: string): Promise<TwoFactorBeginResponse> {

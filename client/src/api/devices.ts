@@ -61,8 +61,16 @@ export function renameDevice(deviceId: string, name: string): Promise<Device> {
   return putJson(`${API}/${segment(deviceId)}`, { name }, schema(Device));
 }
 
+/**
+ * Removes a device (its tokens stop working). When the answer is lost, the caller's devices are
+ * read again: the device no longer listed means done. Without this, trying again would answer
+ * that there is no such device.
+ */
 export function revokeDevice(deviceId: string): Promise<void> {
-  return deleteJson(`${API}/${segment(deviceId)}`, noContent);
+  return unlessLanded(
+    () => deleteJson(`${API}/${segment(deviceId)}`, noContent),
+    async () => ((await listDevices()).devices.some((device) => device.deviceId === deviceId) ? null : undefined),
+  );
 }
 
 /**
@@ -90,6 +98,10 @@ function tokensOf(list: DeviceList, deviceId: string): readonly ApiToken[] {
   return list.devices.find((device) => device.deviceId === deviceId)?.tokens ?? [];
 }
 
+/** Revokes one API token; after a lost answer, the token no longer listed means done (as `revokeDevice`). */
 export function revokeApiToken(deviceId: string, tokenId: string): Promise<void> {
-  return deleteJson(`${API}/${segment(deviceId)}/tokens/${segment(tokenId)}`, noContent);
+  return unlessLanded(
+    () => deleteJson(`${API}/${segment(deviceId)}/tokens/${segment(tokenId)}`, noContent),
+    async () => (tokensOf(await listDevices(), deviceId).some((token) => token.tokenId === tokenId) ? null : undefined),
+  );
 }

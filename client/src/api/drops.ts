@@ -98,8 +98,17 @@ export function deleteDrop(dropId: string): Promise<void> {
   );
 }
 
+/**
+ * Deletes one upload of a drop, with its files. When the answer is lost, the drop is read
+ * again: the upload no longer listed means done. Without this, trying again would answer that
+ * there is no such upload.
+ */
 export function deleteDropUpload(dropId: string, dropUploadId: string): Promise<void> {
-  return deleteJson(dropUpload(dropId, dropUploadId), noContent);
+  return unlessLanded(
+    () => deleteJson(dropUpload(dropId, dropUploadId), noContent),
+    async () =>
+      (await getDrop(dropId)).uploads.some((upload) => upload.dropUploadId === dropUploadId) ? null : undefined,
+  );
 }
 
 /** The office's browser found the upload's manifest MAC (or its files) wrong: the server stops serving it. */
