@@ -9,7 +9,8 @@
 // nowhere, and the link secret only in the one request that asked Coffer to mail it and in that
 // mail. Last, with everything the server and the mail hold (Ks, the wrapped key, the manifest,
 // the blob, S from the mail, the e-mail code), the file key unwraps only with the standing code.
-// A contact whose add lost its answer is found in the list and counted as added, once.
+// A contact whose add lost its answer is found in the list and counted as added, once; its delete,
+// with the answer lost as well, is read back from the list and reported as done.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fromBase64Url } from '../../shared/crypto/index.js';
@@ -145,7 +146,7 @@ it('adds a contact with a standing access code; a file sent by choosing the sugg
   });
 });
 
-it('a contact whose add lost its answer is added once: the page says so, and the row is there', async () => {
+it('a contact whose add lost its answer is added once, and whose delete lost its answer is gone: the page says so each time', async () => {
   const advisor = await flow.sessions.signedIn(ADVISOR);
   const page = advisor.page;
   const email = `marloes-${randomBytes(3).toString('hex')}@kapsalon-bos.example`;
@@ -158,6 +159,18 @@ it('a contact whose add lost its answer is added once: the page says so, and the
   expect(contacts()).toBe(1);
   expect(await page.getByTestId('contacts-status').textContent()).toContain('Marloes Bos');
   expect(await page.getByTestId('add-contact-error').count()).toBe(0);
+
+  // Deleting it loses its answer too: the page lists the address again and says it is deleted.
+  const deleting = await loseFirstAnswer(page, '**/api/v1/contacts/*', (request) => request.method() === 'DELETE');
+  const row = page.locator(`[data-testid="contact-row"][data-email="${email}"]`);
+  await row.getByTestId('contact-delete').click();
+  await page.getByTestId('contact-delete-dialog-confirm').click();
+  await expect
+    .poll(() => page.getByTestId('contacts-status').textContent())
+    .toBe('Marloes Bos was deleted from the contacts.');
+  expect(deleting.seen).toEqual(['dropped 204']);
+  expect(contacts()).toBe(0);
+  await expect.poll(() => row.count()).toBe(0);
   acceptCutConnections(advisor.problems.messages);
   await flow.sessions.finish(advisor);
 });

@@ -68,8 +68,19 @@ export function updateContact(contactId: string, body: ContactUpdateRequest): Pr
   return putJson(`${API}/contacts/${segment(contactId)}`, body, schema(Contact));
 }
 
-export function deleteContact(contactId: string): Promise<void> {
-  return deleteJson(`${API}/contacts/${segment(contactId)}`, noContent);
+/**
+ * Deletes a contact. When the answer is lost, the contacts at its address are listed again:
+ * that contact no longer among them means done. Without this, trying again would answer that
+ * there is no such contact.
+ */
+export function deleteContact(contact: Pick<Contact, 'contactId' | 'email'>): Promise<void> {
+  return unlessLanded(
+    () => deleteJson(`${API}/contacts/${segment(contact.contactId)}`, noContent),
+    async () => {
+      const { contacts } = await listContacts({ q: contact.email, organisation: null });
+      return contacts.some((one) => one.contactId === contact.contactId) ? null : undefined;
+    },
+  );
 }
 
 /** Stores a standing access code sealed to the office key in this browser's worker. */

@@ -272,7 +272,7 @@ export function ContactsPage(): JSX.Element {
             }
             void act(async () => {
               if (step.kind === 'removeCode') await removeContactCode(contact.contactId);
-              else await deleteContact(contact.contactId);
+              else await deleteContact(contact);
               setStep(null);
               return t(step.kind === 'removeCode' ? 'contacts.codeRemoved' : 'contacts.deleted', {
                 name: contact.name,
