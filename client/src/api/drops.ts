@@ -15,9 +15,9 @@ import {
 import { CodeSentResponse } from '../../../shared/wire/shares.js';
 import type { z } from 'zod';
 import {
-  ApiError,
   deleteJson,
   getJson,
+  isGone,
   noContent,
   postJson,
   schema,
@@ -86,15 +86,7 @@ export function unlockDrop(dropId: string): Promise<void> {
 export function deleteDrop(dropId: string): Promise<void> {
   return unlessLanded(
     () => deleteJson(drop(dropId), noContent),
-    async () => {
-      try {
-        await getDrop(dropId);
-        return null;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'not_found') return undefined;
-        throw error;
-      }
-    },
+    async () => ((await isGone(() => getDrop(dropId))) ? undefined : null),
   );
 }
 

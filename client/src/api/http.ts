@@ -62,6 +62,17 @@ export async function unlessLanded<T>(send: () => Promise<T>, landed: () => Prom
   }
 }
 
+/** For a read-back after a delete: true when `read` answers 404 (the thing is gone), false when it is still there. */
+export async function isGone(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return false;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'not_found') return true;
+    throw error;
+  }
+}
+
 export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Sent as well: a capability a request carries besides the session (a drop's grant as `Authorization`). */

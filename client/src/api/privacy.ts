@@ -1,7 +1,7 @@
 // Typed calls for privacy rights (shared/wire/privacy.ts is the contract): look a person up by
 // address, export everything about them, erase them. The address always goes in the body.
 import { PrivacyEraseResponse, PrivacyExport, PrivacyPreview } from '../../../shared/wire/privacy.js';
-import { ApiError, postJson, schema, unlessLanded, type Parse } from './http';
+import { isGone, postJson, schema, unlessLanded, type Parse } from './http';
 
 export type { PrivacyCounts, PrivacyEraseResponse, PrivacyPreview } from '../../../shared/wire/privacy.js';
 
@@ -32,15 +32,6 @@ export function erasePerson(preview: PrivacyPreview): Promise<PrivacyEraseRespon
   const { email, confirmation, counts } = preview;
   return unlessLanded(
     () => postJson(`${PRIVACY}/erase`, { email, confirmation }, schema(PrivacyEraseResponse)),
-    async () => {
-      try {
-        await previewPerson(email);
-        return null;
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'not_found')
-          return { erasedAt: new Date().toISOString(), counts };
-        throw error;
-      }
-    },
+    async () => ((await isGone(() => previewPerson(email))) ? { erasedAt: new Date().toISOString(), counts } : null),
   );
 }
